@@ -1,0 +1,114 @@
+"""`danhmuc` command line: thin adapters over library calls, errors mapped in one place."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, ParamSpec, TypeVar
+
+import typer
+
+from danhmuc.errors import DanhmucError
+
+app = typer.Typer(
+    add_completion=False,
+    no_args_is_help=True,
+    help="danhmuc — trích xuất và hợp nhất danh mục dữ liệu từ kế hoạch, quyết định.",
+)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_GOLD = PROJECT_ROOT / "corpus" / "gold"
+DEFAULT_DOCS = PROJECT_ROOT / "corpus" / "docs"
+
+
+def _echo_err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def handles_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Every known failure becomes one clear line and exit code 2 — never a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except DanhmucError as error:
+            _echo_err(f"Lỗi / error [{error.code}]: {error.describe()}")
+            raise typer.Exit(code=2) from None
+        except KeyboardInterrupt:
+            _echo_err("Đã dừng theo yêu cầu / interrupted.")
+            raise typer.Exit(code=130) from None
+
+    return wrapper
+
+
+@app.command()
+@handles_errors
+def extract(
+    files: Annotated[list[Path], typer.Argument(help="Tệp cần trích xuất / files to extract")],
+    raw: Annotated[bool, typer.Option("--raw", help="Bỏ qua bước chuẩn hóa / skip normalisation")] = False,
+    indent: Annotated[int, typer.Option(help="Thụt lề JSON / JSON indent")] = 2,
+) -> None:
+    """In mô hình tài liệu của từng tệp dưới dạng JSON / print each file's document model as JSON."""
+    from danhmuc.pipeline import process_file
+
+    failed = 0
+    for path in files:
+        try:
+            document = process_file(path, normalize=not raw)
+        except DanhmucError as error:
+            failed += 1
+            _echo_err(f"Lỗi / error [{error.code}]: {error.describe()}")
+            continue
+        typer.echo(document.model_dump_json(indent=indent or None))
+    if failed:
+        raise typer.Exit(code=2)
+
+
+@app.command(name="eval")
+@handles_errors
+def eval_command(
+    gold: Annotated[Path, typer.Option(help="Thư mục gold / gold directory")] = DEFAULT_GOLD,
+    docs: Annotated[Path, typer.Option(help="Thư mục tài liệu / documents directory")] = DEFAULT_DOCS,
+    json_out: Annotated[Path | None, typer.Option("--json", help="Ghi số liệu ra JSON / write figures")] = None,
+    rendering: Annotated[
+        list[str] | None, typer.Option(help="Chỉ chấm định dạng này, ví dụ .pdf / only this rendering")
+    ] = None,
+) -> None:
+    """Chấm điểm pipeline theo gold / score the pipeline against gold annotations."""
+    from danhmuc.evaluation import evaluate, render_table, write_json
+
+    result = evaluate(gold, docs, renderings=rendering, progress=lambda name: _echo_err(f"… {name}"))
+    typer.echo(render_table(result))
+    if json_out:
+        write_json(result, json_out)
+        _echo_err(f"Đã ghi / wrote {json_out}")
+
+
+@app.command()
+@handles_errors
+def demo(
+    out: Annotated[Path, typer.Option(help="Thư mục kết quả / output directory")] = PROJECT_ROOT / "out",
+    docs: Annotated[Path, typer.Option(help="Thư mục tài liệu / documents directory")] = DEFAULT_DOCS,
+    gold: Annotated[Path, typer.Option(help="Thư mục gold / gold directory")] = DEFAULT_GOLD,
+) -> None:
+    """Chạy toàn bộ trên bộ tài liệu mẫu / run the main job on the bundled corpus."""
+    from danhmuc.demo import run_demo
+
+    written = run_demo(docs=docs, gold=gold, out=out, log=_echo_err)
+    typer.echo("Kết quả / outputs:")
+    for label, path in written:
+        typer.echo(f"  {label}: {path}")
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())

@@ -1,0 +1,61 @@
+"""The main job on the bundled corpus: extract every file, score it, write the outputs."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable
+from pathlib import Path
+
+from danhmuc.errors import DanhmucError
+from danhmuc.pipeline import process_file
+
+CATALOG_COLUMNS = ("source", "page", "table", "row", "group", "number", "title", "description", "unit",
+                   "sharing_raw", "frequency_raw", "note", "sharing", "frequency", "units")
+
+
+def run_demo(*, docs: Path, gold: Path, out: Path, log: Callable[[str], None]) -> list[tuple[str, Path]]:
+    documents_dir = out / "documents"
+    documents_dir.mkdir(parents=True, exist_ok=True)
+    catalog_path = out / "catalog.csv"
+    errors_path = out / "errors.txt"
+    errors: list[str] = []
+    with catalog_path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CATALOG_COLUMNS)
+        for path in sorted(p for p in docs.iterdir() if p.is_file() and not p.name.startswith(".")):
+            log(f"… {path.name}")
+            try:
+                document = process_file(path)
+            except DanhmucError as error:
+                errors.append(error.describe())
+                continue
+            (documents_dir / f"{path.name}.json").write_text(
+                document.model_dump_json(indent=2), encoding="utf-8"
+            )
+            for entry in document.catalog:
+                norm = entry.norm
+                writer.writerow(
+                    (
+                        document.source, entry.provenance.page or "", entry.table, entry.row, entry.group,
+                        entry.number, entry.title, entry.description, entry.unit, entry.sharing_raw,
+                        entry.frequency_raw, entry.note, norm.sharing if norm else "",
+                        " ".join(norm.frequency) if norm else "",
+                        " + ".join(m.canonical_name or m.raw for m in norm.units) if norm else "",
+                    )
+                )
+    errors_path.write_text("\n".join(errors) + ("\n" if errors else ""), encoding="utf-8")
+    written = [
+        ("mô hình tài liệu / document models", documents_dir),
+        ("danh mục (CSV) / catalog rows", catalog_path),
+        ("lỗi / errors", errors_path),
+    ]
+    if gold.is_dir():
+        from danhmuc.evaluation import evaluate, render_table, write_json
+
+        result = evaluate(gold, docs)
+        table_path = out / "eval.txt"
+        table_path.write_text(render_table(result) + "\n", encoding="utf-8")
+        write_json(result, out / "eval.json")
+        log(render_table(result))
+        written += [("bảng chấm điểm / eval table", table_path), ("số liệu / eval figures", out / "eval.json")]
+    return written

@@ -1,0 +1,55 @@
+"""The one entry point of the extraction layer: a file in, a Document out."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from extract.blocks import BlockStream
+from extract.detect import detect_format
+from extract.errors import LimitExceededError, UnsupportedFormatError
+from extract.model import Document, SourceFormat
+from extract.structure import build_document
+
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+
+def extract_file(path: str | Path, *, name: str | None = None) -> Document:
+    """Read ``path`` and return its document model; raises an ExtractError subclass on bad input."""
+    path = Path(path)
+    source = name or path.name
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise LimitExceededError(
+            source,
+            f"tệp {size // 2**20} MiB, giới hạn {MAX_FILE_BYTES // 2**20} MiB",
+            f"file is {size // 2**20} MiB, the limit is {MAX_FILE_BYTES // 2**20} MiB",
+        )
+    data = path.read_bytes()
+    return extract_bytes(data, source)
+
+
+def extract_bytes(data: bytes, source: str) -> Document:
+    fmt = detect_format(data, source)
+    stream = read_blocks(data, source, fmt)
+    return build_document(
+        stream, source=source, sha256=hashlib.sha256(data).hexdigest(), fmt=fmt, size_bytes=len(data)
+    )
+
+
+def read_blocks(data: bytes, source: str, fmt: SourceFormat) -> BlockStream:
+    if fmt is SourceFormat.TEXT:
+        from extract.text_reader import read_text
+
+        return read_text(data, source)
+    if fmt is SourceFormat.DOCX:
+        from extract.docx_reader import read_docx
+
+        return read_docx(data, source)
+    if fmt is SourceFormat.PDF:
+        from extract.pdf_reader import read_pdf
+
+        return read_pdf(data, source)
+    raise UnsupportedFormatError(
+        source, f"định dạng {fmt.value} chưa được hỗ trợ / {fmt.value} is not supported yet"
+    )

@@ -1,0 +1,43 @@
+"""Recognise a file's format from its bytes, never from its name."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from extract.errors import EmptyFileError, UnsupportedFormatError
+from extract.model import SourceFormat
+
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_IMAGE_MAGICS = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*")
+
+
+def detect_format(data: bytes, path: str) -> SourceFormat:
+    if not data:
+        raise EmptyFileError(path)
+    head = data[:1024]
+    if head.lstrip(b"\r\n\t \xef\xbb\xbf").startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
+        return SourceFormat.PDF
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
+        except zipfile.BadZipFile:
+            return SourceFormat.DOCX  # a truncated DOCX; the reader reports the damage
+        if "word/document.xml" in names:
+            return SourceFormat.DOCX
+        raise UnsupportedFormatError(path, "tệp ZIP không phải DOCX / a ZIP archive that is not a DOCX")
+    if head.startswith(_OLE_MAGIC):
+        return SourceFormat.DOC
+    if any(head.startswith(magic) for magic in _IMAGE_MAGICS):
+        return SourceFormat.IMAGE
+    if _looks_like_text(data):
+        return SourceFormat.TEXT
+    raise UnsupportedFormatError(path, "dữ liệu nhị phân không nhận dạng được / unrecognised binary data")
+
+
+def _looks_like_text(data: bytes) -> bool:
+    sample = data[:65536]
+    if b"\x00" in sample:
+        return False
+    control = sum(1 for byte in sample if byte < 0x20 and byte not in (0x09, 0x0A, 0x0D, 0x0C))
+    return control <= len(sample) // 200

@@ -1,0 +1,64 @@
+"""Errors of the extraction layer: one per way an input file can be unusable."""
+
+from __future__ import annotations
+
+from danhmuc.errors import DanhmucError
+
+
+class ExtractError(DanhmucError):
+    code = "extract_error"
+
+
+class EmptyFileError(ExtractError):
+    code = "empty_file"
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            "Tệp rỗng (0 byte) — hãy kiểm tra lại tệp gốc.",
+            "The file is empty (0 bytes); check the original file.",
+            path=path,
+        )
+
+
+class UnsupportedFormatError(ExtractError):
+    code = "unsupported_format"
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(
+            f"Định dạng không được hỗ trợ ({detail}). Hỗ trợ: văn bản UTF-8, DOCX, DOC, PDF, ảnh PNG/JPEG/TIFF.",
+            f"Unsupported format ({detail}). Supported: UTF-8 text, DOCX, DOC, PDF, PNG/JPEG/TIFF images.",
+            path=path,
+        )
+
+
+class CorruptFileError(ExtractError):
+    code = "corrupt_file"
+
+    def __init__(self, path: str, detail: str) -> None:
+        super().__init__(
+            f"Tệp bị hỏng hoặc không đọc được ({detail}). Hãy xuất lại tệp từ phần mềm gốc.",
+            f"The file is corrupt or unreadable ({detail}). Export it again from the original program.",
+            path=path,
+        )
+
+
+class EncryptedFileError(ExtractError):
+    code = "encrypted_file"
+
+    def __init__(self, path: str) -> None:
+        super().__init__(
+            "Tệp PDF được đặt mật khẩu. Hãy gỡ mật khẩu rồi tải lên lại.",
+            "The PDF is password-protected. Remove the password and upload it again.",
+            path=path,
+        )
+
+
+class LimitExceededError(ExtractError):
+    code = "limit_exceeded"
+
+    def __init__(self, path: str, what_vi: str, what_en: str) -> None:
+        super().__init__(
+            f"Vượt giới hạn xử lý: {what_vi}.",
+            f"Processing limit exceeded: {what_en}.",
+            path=path,
+        )

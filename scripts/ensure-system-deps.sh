@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Install the system packages danhmuc needs, only when they are missing (Debian; run as root or with sudo).
+# Usage: scripts/ensure-system-deps.sh [--with-libreoffice]
+set -euo pipefail
+
+need=()
+command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
+if ! tesseract --list-langs 2>/dev/null | grep -qx vie; then need+=(tesseract-ocr-vie); fi
+command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+if [[ "${1:-}" == "--with-libreoffice" ]] && ! command -v soffice >/dev/null 2>&1; then
+  need+=(libreoffice-writer-nogui fonts-liberation)
+fi
+[[ ${#need[@]} -eq 0 ]] && exit 0
+
+echo "danhmuc: cài gói hệ thống / installing system packages: ${need[*]}"
+sudo_cmd=()
+if [[ $(id -u) -ne 0 ]]; then
+  if command -v sudo >/dev/null 2>&1; then sudo_cmd=(sudo); else
+    echo "danhmuc: cần quyền root để cài ${need[*]} / root is needed to install ${need[*]}" >&2; exit 1
+  fi
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${need[@]}"
