@@ -106,6 +106,14 @@ def demo(
         typer.echo(f"  {label}: {path}")
 
 
+@app.command()
+def schema() -> None:
+    """In JSON Schema của mô hình tài liệu / print the document model's JSON Schema."""
+    from danhmuc.schema import document_schema_json
+
+    typer.echo(document_schema_json(), nl=False)
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

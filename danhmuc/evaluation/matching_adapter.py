@@ -20,15 +20,16 @@ def run_matching(documents: list[Document]) -> MatchingOutcome | None:
     """Reconcile ``documents``; None when the matching stage is not installed (scores show '—')."""
     if not stage_available("matching", "reconcile"):
         return None
-    from matching import reconcile
+    from matching import entry_key, reconcile
 
     result = reconcile(documents)
-    return MatchingOutcome(dataset_of=_dataset_of(result), flags_of=_flags_of(result))
-
-
-def _dataset_of(result: object) -> dict[EntryKey, str]:
-    raise NotImplementedError("adapt to matching.Reconciliation once it lands")
-
-
-def _flags_of(result: object) -> dict[str, list[tuple[str, list[str]]]]:
-    raise NotImplementedError("adapt to matching.Reconciliation once it lands")
+    outcome = MatchingOutcome()
+    for document in documents:
+        for entry in document.catalog:
+            dataset = result.assignment.get(entry_key(document, entry))
+            if dataset:
+                outcome.dataset_of[(document.source, entry.table, entry.row)] = dataset
+    for flag in result.flags:
+        if not flag.dismissed:
+            outcome.flags_of.setdefault(flag.document, []).append((flag.kind.value, list(flag.evidence)))
+    return outcome
