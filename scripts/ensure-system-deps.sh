@@ -8,7 +8,7 @@ command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
 if ! tesseract --list-langs 2>/dev/null | grep -qx vie; then need+=(tesseract-ocr-vie); fi
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 if [[ "${1:-}" == "--with-libreoffice" ]] && ! command -v soffice >/dev/null 2>&1; then
-  need+=(libreoffice-writer-nogui fonts-liberation)
+  need+=(libreoffice-writer-nogui fonts-liberation2)
 fi
 [[ ${#need[@]} -eq 0 ]] && exit 0
 
