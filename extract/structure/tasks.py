@@ -1,0 +1,304 @@
+"""Tasks: numbered items with labelled lines (Thời gian, Đơn vị chủ trì, Đơn vị phối hợp) and task tables.
+
+A task is a numbered section that carries at least one labelled time / lead / partner line
+(docs/gold-conventions.md). Labels come with or without a leading "- ", with any trailing
+words ("Thời gian thực hiện", "Thời hạn hoàn thành") and a colon; several can share one
+printed line ("- Thời gian: Quý IV/2026. - Đơn vị chủ trì: Phòng Văn hóa - Xã hội"), so a
+line is cut into *segments*, one per label. The raw values are the segment text as printed
+(whitespace collapsed, trailing punctuation kept); normalising them is nlp's job.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from extract.blocks import Paragraph
+from extract.model import Cell, Provenance, RowKind, Section, Table, TableRow, Task
+from extract.structure.numbering import clean_text
+from extract.structure.sections import heading_text, is_appendix, walk
+
+
+class Field(StrEnum):
+    CONTENT = "content"
+    TIME = "time"
+    LEAD = "lead"
+    PARTNER = "partner"
+    OTHER = "other"  # a label that only ends the previous segment (Ghi chú, Kinh phí...)
+
+
+# "Đơn vị", "Cơ quan", "Cơ quan, đơn vị" before chủ trì / phối hợp / thực hiện.
+_UNIT_NOUN = r"(?:Đơn\s+vị|Cơ\s+quan)(?:\s*,\s*(?:đơn\s+vị|cơ\s+quan))?"
+_LABEL_WORDS: list[tuple[Field, str]] = [
+    (Field.TIME, r"Thời\s+gian(?:\s+(?:thực\s+hiện|hoàn\s+thành|triển\s+khai))?"),
+    (Field.TIME, r"Thời\s+hạn(?:\s+(?:thực\s+hiện|hoàn\s+thành))?"),
+    (Field.TIME, r"Tiến\s+độ(?:\s+(?:thực\s+hiện|hoàn\s+thành))?"),
+    (Field.TIME, r"Lộ\s+trình(?:\s+thực\s+hiện)?"),
+    (Field.LEAD, rf"{_UNIT_NOUN}\s+chủ\s+trì(?:\s+thực\s+hiện)?"),
+    (Field.LEAD, rf"{_UNIT_NOUN}\s+thực\s+hiện"),
+    (Field.LEAD, r"Chủ\s+trì(?:\s+thực\s+hiện)?"),
+    (Field.PARTNER, rf"{_UNIT_NOUN}\s+phối\s+hợp(?:\s+thực\s+hiện)?"),
+    (Field.PARTNER, r"Phối\s+hợp(?:\s+thực\s+hiện)?"),
+    (Field.CONTENT, r"Nội\s+dung(?:\s+(?:thực\s+hiện|công\s+việc|nhiệm\s+vụ|chủ\s+yếu))?"),
+    (Field.OTHER, r"Ghi\s+chú|Kinh\s+phí(?:\s+thực\s+hiện)?|Sản\s+phẩm(?:\s+đầu\s+ra)?|Kết\s+quả\s+đầu\s+ra"),
+]
+_GROUP_FIELDS = {f"g{index}": fld for index, (fld, _) in enumerate(_LABEL_WORDS)}
+_LABEL_BODY = (
+    r"(?:[-–+•]\s*)?(?:"
+    + "|".join(f"(?P<g{index}>{words})" for index, (_, words) in enumerate(_LABEL_WORDS))
+    + r")\s*:\s*"
+)
+# A label always ends with a colon ("Chủ trì, phối hợp với..." is a sentence, not a label). It
+# opens the line (in any case) or, capitalised, follows the end of a sentence or a glued " - ";
+# a lower-case "tiến độ:" inside a sentence is running text.
+_LABEL_AT_START = re.compile(r"^" + _LABEL_BODY, re.IGNORECASE)
+_LABEL_MID = re.compile(r"(?:(?<=[.;,!?)…])\s+|\s+[-–]\s+)" + _LABEL_BODY)
+_SPACES = re.compile(r"\s+")
+_BULLET = re.compile(r"^[-–+•]\s*")
+_IMPLEMENTATION = re.compile(r"TỔ\s+CHỨC\s+THỰC\s+HIỆN", re.IGNORECASE)
+# A heading that names a unit ("1. Sở Thông tin và Truyền thông", "2. Công an xã").
+_UNIT_HEADING = re.compile(
+    r"^(?:Các\s+)?(?:Sở|Ủy\s+ban|Uỷ\s+ban|UBND|HĐND|Phòng|Công\s+an|Văn\s+phòng|Ban|Trung\s+tâm|Bộ|Cục|"
+    r"Chi\s+cục|Thanh\s+tra|Đài|Báo|Hội|Trường|Bệnh\s+viện|Kho\s+bạc|Ngân\s+hàng|Cơ\s+quan|Đơn\s+vị|"
+    r"Bảo\s+hiểm|Liên\s+đoàn|Đoàn|Trạm|Bộ\s+phận|Tòa\s+án|Viện|Quỹ|Mặt\s+trận|Ủy\s+ban\s+MTTQ|Chủ\s+tịch)\b",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    field: Field | None  # None for the text before the first label
+    text: str
+
+
+def split_segments(line: str) -> list[Segment]:
+    """Cut a line at its labels: "a: x. - b: y" → [a: "x.", b: "y"]; unlabelled text first."""
+    first = _LABEL_AT_START.match(line)
+    matches = [first] if first else []
+    matches += [match for match in _LABEL_MID.finditer(line) if not first or match.start() >= first.end()]
+    segments: list[Segment] = []
+    start = 0
+    current: Field | None = None
+    for match in matches:
+        segments.append(Segment(current, _collapse(line[start : match.start()])))
+        current = next(_GROUP_FIELDS[name] for name, value in match.groupdict().items() if value)
+        start = match.end()
+    segments.append(Segment(current, _collapse(line[start:])))
+    return [seg for seg in segments if seg.field is not None or seg.text]
+
+
+def _collapse(text: str) -> str:
+    return _SPACES.sub(" ", text).strip()
+
+
+@dataclass(slots=True)
+class _TaskFields:
+    content: list[str] = field(default_factory=list)
+    time: str = ""
+    lead: str = ""
+    partner: str = ""
+    labelled: bool = False  # saw a time, lead or partner label
+
+    def set(self, fld: Field, value: str) -> bool:
+        """Record a labelled value; False when the field already had one (the first one wins)."""
+        if fld in (Field.TIME, Field.LEAD, Field.PARTNER):
+            self.labelled = True
+            if getattr(self, fld.value):
+                return False
+            setattr(self, fld.value, value)
+            return True
+        if fld is Field.CONTENT and value:
+            self.content.append(value)
+        return fld is Field.CONTENT
+
+    def extend(self, fld: Field, value: str) -> None:
+        """A value wrapped onto the next printed line ("... thuộc UBND tỉnh và" / "các cơ quan ...")."""
+        if fld in (Field.TIME, Field.LEAD, Field.PARTNER):
+            setattr(self, fld.value, f"{getattr(self, fld.value)} {value}".strip())
+        elif fld is Field.CONTENT:
+            self.content.append(value)
+
+
+def extract_tasks(items: list[Paragraph | Table], sections: list[Section], *, source: str) -> list[Task]:
+    """Tasks of the numbered sections (appendices excluded) followed by those of task tables."""
+    tasks: list[Task] = []
+    for section, ancestors in walk(sections):
+        if not section.ref or any(is_appendix(node) for node in (*ancestors, section)):
+            continue
+        task = _section_task(section, ancestors, source)
+        if task is not None:
+            tasks.append(task)
+    for item in items:
+        if isinstance(item, Table):
+            tasks.extend(_table_tasks(item, source))
+    return tasks
+
+
+def _section_task(section: Section, ancestors: tuple[Section, ...], source: str) -> Task | None:
+    fields = _TaskFields()
+    heading_segments = split_segments(section.title)
+    title = heading_segments[0].text if heading_segments and heading_segments[0].field is None else ""
+    heading, rest = _cut_heading(title)
+    if rest:
+        fields.content.append(rest)
+    current: Field | None = None
+    open_value: Field | None = None  # the labelled value a wrapped line may continue
+    for seg in heading_segments[1 if title else 0 :]:
+        current = seg.field or Field.CONTENT
+        open_value = current if fields.set(current, seg.text) else None
+    for line in section.text.split("\n"):
+        if not line.strip():
+            continue
+        segments = split_segments(line)
+        if len(segments) == 1 and segments[0].field is None:
+            text = segments[0].text
+            if open_value is not None and open_value is not Field.CONTENT and text[:1].islower():
+                fields.extend(open_value, text)
+            elif current in (None, Field.CONTENT) or (_BULLET.match(line) and current is not Field.OTHER):
+                # Bullets and wrapped lines belong to the content; notes after the labels do not.
+                fields.content.append(text)
+            continue
+        for seg in segments:
+            if seg.field is None:
+                if current in (None, Field.CONTENT):
+                    fields.content.append(seg.text)
+                continue
+            current = seg.field
+            open_value = current if fields.set(current, seg.text) else None
+    if not fields.labelled:
+        return None
+    lead = fields.lead
+    if not lead and fields.time and any(_IMPLEMENTATION.search(node.title) for node in ancestors):
+        lead = _unit_of_heading(ancestors)
+    full_heading = f"{section.label} {heading}".strip()
+    return Task(
+        ref=section.ref,
+        heading=full_heading,
+        content="\n".join(fields.content),
+        time_raw=fields.time,
+        lead_raw=lead,
+        partner_raw=fields.partner,
+        section_path=[heading_text(node) for node in ancestors],
+        provenance=Provenance(
+            file=source, page=section.provenance.page, line=section.provenance.line, raw=heading_text(section)
+        ),
+    )
+
+
+def _cut_heading(title: str) -> tuple[str, str]:
+    """Cut a heading before a colon that introduces content: "Dữ liệu tài chính: (...)"."""
+    colon = title.find(":")
+    if colon < 0 or not title[colon + 1 :].strip():
+        return title, ""
+    return title[:colon].rstrip(), title[colon + 1 :].strip()
+
+
+def _unit_of_heading(ancestors: tuple[Section, ...]) -> str:
+    """The unit named by the nearest numbered heading above (implementation sections)."""
+    for node in reversed(ancestors):
+        if not node.ref:
+            break
+        title = node.title.strip().rstrip(":").strip()
+        if _UNIT_HEADING.match(title):
+            return title
+    return ""
+
+
+# ---------------------------------------------------------------- task tables
+
+
+_CATALOG_HEADER = re.compile(r"tần\s+suất|chia\s+sẻ|tên\s+(?:tập\s+|cơ\s+sở\s+)?dữ\s+liệu|tập\s+dữ\s+liệu")
+
+
+@dataclass(frozen=True, slots=True)
+class _TaskColumns:
+    number: int | None
+    task: int
+    lead: int | None
+    partner: int | None
+    time: int | None
+
+
+def task_columns(header: list[str]) -> _TaskColumns | None:
+    """Map a header to task columns; None when the table is not a task table."""
+    number = task = lead = partner = time = None
+    for index, raw in enumerate(header):
+        label = clean_text(raw).lower()
+        if number is None and re.fullmatch(r"(?:số\s*)?(?:stt|tt|thứ tự|số thứ tự)\.?", label):
+            number = index
+        elif time is None and re.match(
+            r"(?:thời\s+gian|thời\s+hạn|tiến\s+độ|hoàn\s+thành|năm\s+thực|lộ\s+trình)", label
+        ):
+            time = index
+        elif partner is None and "phối hợp" in label:
+            partner = index
+        elif lead is None and ("chủ trì" in label or re.search(r"(?:đơn vị|cơ quan)\s+thực hiện", label)):
+            lead = index
+        elif task is None and (
+            "nhiệm vụ" in label or re.match(r"(?:nội\s+dung|công\s+việc|hoạt\s+động|tên\s+nhiệm)", label)
+        ):
+            task = index
+    if task is None or (lead is None and time is None):
+        return None
+    # A catalog names datasets and how they are shared, even when a column says "chủ trì".
+    if any(_CATALOG_HEADER.search(clean_text(raw).lower()) for raw in header):
+        return None
+    return _TaskColumns(number=number, task=task, lead=lead, partner=partner, time=time)
+
+
+def _cell(row: TableRow, col: int | None) -> str:
+    if col is None:
+        return ""
+    for cell in row.cells:
+        if cell.col == col:
+            return clean_text(cell.text)
+    return ""
+
+
+def _table_tasks(table: Table, source: str) -> list[Task]:
+    columns = task_columns(table.header)
+    if columns is None:
+        return []
+    tasks: list[Task] = []
+    group = ""
+    for row in table.rows:
+        if row.kind is RowKind.GROUP:
+            group = " ".join(clean_text(cell.text) for cell in _distinct_cells(row) if cell.text.strip())
+            continue
+        if row.kind is not RowKind.DATA:
+            continue
+        text = _cell(row, columns.task)
+        if not text:
+            continue
+        number = _cell(row, columns.number) or str(row.index)
+        raw = " | ".join(clean_text(cell.text) for cell in _distinct_cells(row))
+        tasks.append(
+            Task(
+                ref=number.rstrip("."),
+                heading=text,
+                content=text,
+                time_raw=_cell(row, columns.time),
+                lead_raw=_cell(row, columns.lead),
+                partner_raw=_cell(row, columns.partner),
+                section_path=[part for part in (table.caption, group) if part],
+                provenance=Provenance(
+                    file=source,
+                    page=row.page,
+                    table=table.index,
+                    row=row.index,
+                    line=table.provenance.line,
+                    raw=raw,
+                ),
+            )
+        )
+    return tasks
+
+
+def _distinct_cells(row: TableRow) -> list[Cell]:
+    """Cells of a row with the repeats of a horizontally merged cell dropped."""
+    out: list[Cell] = []
+    for cell in row.cells:
+        if cell.col_span > 1 and out and out[-1].col_span > 1 and out[-1].text == cell.text:
+            continue
+        out.append(cell)
+    return out
