@@ -31,6 +31,10 @@ class Paragraph:
 
 @dataclass(frozen=True, slots=True)
 class RawCell:
+    """One grid position. ``text`` keeps the lines of a multi-line cell separated by "\\n": the
+    stitcher joins them with one space (none after a dash glued to a word), and the national
+    header needs them to split into paragraphs."""
+
     text: str
     row_span: int = 1
     col_span: int = 1

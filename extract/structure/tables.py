@@ -1,0 +1,505 @@
+"""Raw table fragments into finished tables.
+
+Readers hand over tables the way the page shows them: one fragment per page, repeated header
+rows, a row whose cells run on to the next page, blank cells under a merged cell, and layout
+tables that are not data at all (the national header "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" set
+in a borderless two-column table). This module undoes all of that, format-independently:
+
+* fragments separated only by page furniture (page numbers) and with the same width are one
+  table when the later one follows a page break or starts with the same header; the repeated
+  header is dropped;
+* after a break, a first row with an empty number cell continues the row above (its cells are
+  joined on with one space) — the same row without a break is a *sub-row* of that number and
+  inherits the blank key cells on its left;
+* in tables without ruling (text conversions) a blank cell in the unit-like column inherits
+  the value above, the trace of a vertically merged cell; no other column is ever filled;
+* rows are classified as header, group ("I | LĨNH VỰC GIÁO DỤC") or data;
+* layout tables become paragraphs again (left column first), so metadata can read them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from extract.blocks import Block, Paragraph, RawCell, RawTable
+from extract.markup import collapse, fold
+from extract.model import Cell, ExtractionWarning, Provenance, RowKind, Table, TableRow
+from extract.structure.columns import ColumnRole, is_group_number, looks_like_row_number, roles_for_header
+
+Item = Paragraph | Table
+
+_FURNITURE = re.compile(r"^[-–—\s]*(trang\s*)?\d{1,4}(\s*/\s*\d{1,4})?[-–—\s]*$")
+_NATIONAL_MOTTO = (
+    "cong hoa xa hoi chu nghia viet nam",
+    "doc lap - tu do - hanh phuc",
+    "doc lap tu do hanh phuc",
+)
+_SIGNATURE = re.compile(r"^(noi nhan|(tm|kt|tl|q|tuq)\. |chu tich|pho chu tich|giam doc|nguoi ky)")
+_HEADING_LABEL = re.compile(r"^([IVXLC]{1,6}|\d{1,2}(\.\d{1,2}){0,3}|[a-zđ]|[A-Z])[.)]\s+\S")
+_GROUP_WORDS = re.compile(r"^(linh vuc|nhom|nganh|khoi|phan|chuong|muc)\b")
+
+
+# ---------------------------------------------------------------- paragraph helpers
+
+
+def is_furniture(paragraph: Paragraph) -> bool:
+    """Page furniture that may sit between two fragments of one table: page numbers."""
+    return bool(_FURNITURE.match(fold(paragraph.text)))
+
+
+def is_heading(paragraph: Paragraph) -> bool:
+    """A short heading line: numbered ("1. Nhóm dữ liệu ...", "III. ..."), bold or all capitals."""
+    text = paragraph.text.strip()
+    if not text or len(text) > 200 or text.startswith("("):
+        return False
+    if text.endswith((".", ";", ":", ",")) and not text.endswith("..."):
+        return False
+    if _HEADING_LABEL.match(text):
+        return True
+    letters = [char for char in text if char.isalpha()]
+    return paragraph.bold or (len(letters) >= 4 and all(char.isupper() for char in letters))
+
+
+def is_numbered_heading(paragraph: Paragraph) -> bool:
+    return is_heading(paragraph) and bool(_HEADING_LABEL.match(paragraph.text.strip()))
+
+
+def cell_lines(cell: RawCell) -> list[str]:
+    return [line.strip() for line in cell.text.split("\n") if line.strip()]
+
+
+_WRAPPED_AT_DASH = re.compile(r"(?<=\w[-–])\n(?=\w)")
+
+
+def join_cell_lines(text: str) -> str:
+    """The lines of a wrapped cell joined by one space, as printed.
+
+    A line broken right after a dash glued to a word ("Phòng VH–" / "XH") was wrapped inside
+    that word by the layout, so it is joined without a space; "Sở Lao động -" / "Thương binh"
+    keeps its space.
+    """
+    return collapse(_WRAPPED_AT_DASH.sub("", text.strip()))
+
+
+# ---------------------------------------------------------------- working rows
+
+
+@dataclass
+class _WorkCell:
+    text: str
+    row_span: int = 1
+    col_span: int = 1
+    page: int | None = None
+    inherited: bool = False
+    confidence: float | None = None
+
+    @classmethod
+    def of(cls, raw: RawCell, page: int | None) -> _WorkCell:
+        return cls(
+            text=join_cell_lines(raw.text),
+            row_span=raw.row_span,
+            col_span=raw.col_span,
+            page=raw.page if raw.page is not None else page,
+            inherited=raw.inherited,
+            confidence=raw.confidence,
+        )
+
+
+@dataclass
+class _WorkRow:
+    cells: list[_WorkCell]
+    page: int | None
+    kind: RowKind = RowKind.DATA
+    after_break: bool = False  # first row of a fragment that follows a page break
+
+    def texts(self) -> list[str]:
+        return [cell.text for cell in self.cells]
+
+    def is_empty(self) -> bool:
+        return not any(cell.text for cell in self.cells)
+
+
+@dataclass
+class _Group:
+    """Fragments being stitched into one table, with the furniture paragraphs seen between them."""
+
+    fragments: list[RawTable] = field(default_factory=list)
+    held: list[Paragraph] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- public entry
+
+
+def stitch_tables(blocks: Sequence[Block], *, source: str) -> tuple[list[Item], list[ExtractionWarning]]:
+    """Turn the reader's blocks into paragraphs and finished tables, in reading order."""
+    items: list[Item] = []
+    warnings: list[ExtractionWarning] = []
+    group: _Group | None = None
+
+    def flush() -> None:
+        nonlocal group
+        if group is None:
+            return
+        index = 1 + sum(1 for item in items if isinstance(item, Table))
+        try:
+            items.append(
+                _build_table(
+                    group.fragments, index=index, caption=_caption(items), source=source, warnings=warnings
+                )
+            )
+        except (ValueError, IndexError, KeyError) as error:  # lenient: one bad table must not sink the file
+            first = group.fragments[0]
+            warnings.append(
+                ExtractionWarning(
+                    code="table_unreadable",
+                    message=f"Không đọc được bảng ({error}) / the table could not be read ({error})",
+                    provenance=Provenance(file=source, page=first.page, line=first.line),
+                )
+            )
+        items.extend(group.held)
+        group = None
+
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            if group is not None and is_furniture(block):
+                group.held.append(block)
+                continue
+            flush()
+            items.append(block)
+            continue
+        if not block.rows or not any(cell.text.strip() for row in block.rows for cell in row):
+            continue
+        if is_layout_table(block):
+            flush()
+            items.extend(layout_paragraphs(block))
+            continue
+        if group is not None and _continues(group.fragments, block):
+            group.fragments.append(block)
+            group.held.clear()  # page numbers between fragments of one table are furniture
+            continue
+        flush()
+        group = _Group(fragments=[block])
+    flush()
+    return items, warnings
+
+
+# ---------------------------------------------------------------- layout tables
+
+
+def is_layout_table(table: RawTable) -> bool:
+    """The national header or the signature block set as a table: layout, not data."""
+    width = max((len(row) for row in table.rows), default=0)
+    text = fold(" ".join(cell.text for row in table.rows for cell in row))
+    text = re.sub(r"\s*[-–—]\s*", " - ", text)
+    if any(motto in text for motto in _NATIONAL_MOTTO) and width <= 3:
+        return True
+    if (table.borderless or not table.ruled) and width <= 3 and len(table.rows) <= 12:
+        lines = [fold(line) for row in table.rows for cell in row for line in cell_lines(cell)]
+        numbered = sum(1 for row in table.rows if row and looks_like_row_number(row[0].text))
+        return numbered < 2 and any(_SIGNATURE.match(line) for line in lines)
+    return False
+
+
+def layout_paragraphs(table: RawTable) -> list[Paragraph]:
+    """Column by column, top to bottom: every line of every cell, merged repeats dropped."""
+    paragraphs: list[Paragraph] = []
+    width = max((len(row) for row in table.rows), default=0)
+    for col in range(width):
+        for row in table.rows:
+            if col >= len(row):
+                continue
+            cell = row[col]
+            if cell.inherited or (col > 0 and cell.col_span > 1 and row[col - 1].text == cell.text):
+                continue
+            page = cell.page if cell.page is not None else table.page
+            lines = [part for line in cell_lines(cell) for part in _split_header_line(line)]
+            paragraphs.extend(
+                Paragraph(text=line, page=page, line=table.line, centered=True) for line in lines
+            )
+    return paragraphs
+
+
+# Where the lines of a national-header cell begin, for readers that hand the cell over as one line.
+_HEADER_LINE_STARTS = re.compile(
+    r"\s+(?=Số\s*:|Số\s+\d|CỘNG HÒA|CỘNG HOÀ|Độc lập\s*[-–])|(?<=Hạnh phúc)\s+|(?<=HẠNH PHÚC)\s+"
+)
+
+
+def _split_header_line(line: str) -> list[str]:
+    return [part.strip() for part in _HEADER_LINE_STARTS.split(line) if part.strip()]
+
+
+# ---------------------------------------------------------------- stitching
+
+
+def _width(table: RawTable) -> int:
+    return max((len(row) for row in table.rows), default=0)
+
+
+def _row_key(row: Sequence[RawCell] | Sequence[_WorkCell]) -> tuple[str, ...]:
+    keys = [fold(collapse(cell.text)) for cell in row]
+    while keys and not keys[-1]:
+        keys.pop()
+    return tuple(keys)
+
+
+def _looks_like_header(row: Sequence[RawCell]) -> bool:
+    texts = [collapse(cell.text) for cell in row]
+    filled = [text for text in texts if text]
+    if len(filled) < max(2, len(texts) // 2):
+        return False
+    return not looks_like_row_number(texts[0]) and not any(text.isdigit() for text in filled)
+
+
+def _continues(fragments: list[RawTable], fragment: RawTable) -> bool:
+    first = fragments[0]
+    width, new_width = _width(first), _width(fragment)
+    if new_width != width and not (fragment.after_break and new_width < width):
+        return False
+    head = _row_key(first.rows[0])
+    opening = _row_key(fragment.rows[0])
+    if opening == head:
+        return True
+    if not fragment.after_break:
+        return False
+    # a different header-looking first row starts a new table even right after a break
+    return not (_looks_like_header(fragment.rows[0]) and _looks_like_header(first.rows[0]))
+
+
+def _header_count(rows: list[_WorkRow]) -> int:
+    """Leading header rows: a header-looking first row, plus rows bound to it by merges or numbering."""
+    if not rows or not _looks_like_header([RawCell(text=cell.text) for cell in rows[0].cells]):
+        return 0
+    count = 1
+    while count < len(rows) and count < 4:
+        row = rows[count]
+        texts = row.texts()
+        column_numbers = all(re.fullmatch(r"\(?\d{1,2}\)?", text) for text in texts if text) and sum(
+            1 for text in texts if text
+        ) >= max(2, len(texts) - 1)
+        merged_above = any(cell.inherited for cell in row.cells) or any(
+            cell.row_span > 1 for cell in rows[count - 1].cells
+        )
+        filled = [text for text in texts if text]
+        # a text rendering of a two-level header: sub-labels under a label whose merge was lost
+        sub_labels = (
+            not texts[0]
+            and len(filled) >= 2
+            and all(len(text.split()) <= 6 for text in filled)
+            and any(not above for above, text in zip(rows[count - 1].texts(), texts, strict=False) if text)
+        )
+        if column_numbers or sub_labels or (merged_above and not looks_like_row_number(texts[0])):
+            count += 1
+            continue
+        break
+    return count
+
+
+def _header_labels(rows: list[_WorkRow], width: int) -> list[str]:
+    """One label per column, the header rows' texts joined top-down ("Chia sẻ Mức độ")."""
+    grid = [[row.cells[col].text if col < len(row.cells) else "" for col in range(width)] for row in rows]
+    for level, texts in enumerate(grid[:-1]):
+        # an upper label followed by blanks spans the columns that have sub-labels below
+        for col in range(1, width):
+            if not texts[col] and texts[col - 1] and grid[level + 1][col]:
+                texts[col] = texts[col - 1]
+    labels: list[str] = []
+    for col in range(width):
+        parts: list[str] = []
+        for texts in grid:
+            text = texts[col]
+            if not text or re.fullmatch(r"\(?\d{1,2}\)?", text) or text in parts:
+                continue
+            parts.append(text)
+        labels.append(" ".join(parts))
+    return labels
+
+
+def _build_table(
+    fragments: list[RawTable], *, index: int, caption: str, source: str, warnings: list[ExtractionWarning]
+) -> Table:
+    width = max(_width(fragment) for fragment in fragments)
+    rows: list[_WorkRow] = []
+    header_rows: list[_WorkRow] = []
+    header_keys: list[tuple[str, ...]] = []
+    for number, fragment in enumerate(fragments):
+        work = [
+            _WorkRow(
+                cells=[_WorkCell.of(cell, fragment.page) for cell in row]
+                + [_WorkCell(text="", page=fragment.page) for _ in range(width - len(row))],
+                page=fragment.page,
+            )
+            for row in fragment.rows
+        ]
+        if number == 0:
+            count = _header_count(work)
+            header_rows = work[:count]
+            for row in header_rows:
+                row.kind = RowKind.HEADER
+            header_keys = [_row_key(row.cells) for row in header_rows]
+            work = work[count:]
+        else:
+            while work and header_keys and _row_key(work[0].cells) in header_keys:
+                work.pop(0)  # the header repeated at the top of the next page
+        work = [row for row in work if not row.is_empty()]
+        if work:
+            work[0].after_break = number > 0 and fragment.after_break
+        rows.extend(work)
+
+    labels = _header_labels(header_rows, width)
+    roles = roles_for_header(labels) if header_rows else [ColumnRole.OTHER] * width
+    number_col = _number_column(roles, rows)
+    unit_col = roles.index(ColumnRole.UNIT) if ColumnRole.UNIT in roles else None
+    unruled = all(not fragment.ruled or fragment.borderless for fragment in fragments)
+    title_col = roles.index(ColumnRole.TITLE) if ColumnRole.TITLE in roles else None
+    body = _classify(rows, number_col=number_col, title_col=title_col, unit_col=unit_col if unruled else None)
+
+    pages = sorted(
+        {page for fragment in fragments for page in [fragment.page, *fragment.pages] if page is not None}
+    )
+    table_rows: list[TableRow] = []
+    for position, row in enumerate([*header_rows, *body]):
+        cells = [
+            Cell(
+                text=cell.text,
+                row=position,
+                col=col,
+                row_span=cell.row_span,
+                col_span=cell.col_span,
+                page=cell.page,
+                inherited=cell.inherited,
+                confidence=cell.confidence,
+            )
+            for col, cell in enumerate(row.cells)
+        ]
+        table_rows.append(TableRow(index=position + 1, kind=row.kind, cells=cells, page=row.page))
+    if not header_rows:
+        warnings.append(
+            ExtractionWarning(
+                code="table_without_header",
+                message=f"Bảng {index}: không nhận ra hàng tiêu đề / table {index}: no header row recognised",
+                provenance=Provenance(file=source, page=pages[0] if pages else None, table=index),
+            )
+        )
+    return Table(
+        index=index,
+        pages=pages,
+        caption=caption,
+        header=labels,
+        rows=table_rows,
+        provenance=Provenance(
+            file=source,
+            page=pages[0] if pages else None,
+            table=index,
+            line=fragments[0].line,
+            raw=" | ".join(labels),
+        ),
+    )
+
+
+def _number_column(roles: list[ColumnRole], rows: list[_WorkRow]) -> int | None:
+    if ColumnRole.NUMBER in roles:
+        return roles.index(ColumnRole.NUMBER)
+    firsts = [row.cells[0].text for row in rows if row.cells and row.cells[0].text]
+    if firsts and sum(1 for text in firsts if looks_like_row_number(text)) >= 0.6 * len(firsts):
+        return 0
+    return None
+
+
+def _capitals(text: str) -> bool:
+    """A multi-word line in capitals ("LĨNH VỰC Y TẾ"); a lone acronym ("TTHC") is not a heading."""
+    letters = [char for char in text if char.isalpha()]
+    return len(text.split()) >= 2 and len(letters) >= 4 and all(char.isupper() for char in letters)
+
+
+def _is_group_row(row: _WorkRow, number_col: int | None, *, strict: bool = False) -> bool:
+    """One piece of content besides the number, and a number that numbers groups (or none).
+
+    ``strict`` (used right after a page break, where a lone piece of text is far more often
+    the tail of the row above) accepts only a merged cell or a heading in capitals.
+    """
+    others = [
+        cell for col, cell in enumerate(row.cells) if col != number_col and cell.text and not cell.inherited
+    ]
+    distinct = {cell.text for cell in others}
+    if len(distinct) != 1:
+        return False
+    text = next(iter(distinct))
+    spans = len(others) > 1 or any(cell.col_span > 1 for cell in others)
+    capitals = _capitals(text)
+    number = row.cells[number_col].text if number_col is not None else ""
+    if number and (is_group_number(number) or number == text):
+        return True  # "I | LĨNH VỰC ...", or the whole row one merged cell
+    if not number:
+        return spans or capitals or (not strict and bool(_GROUP_WORDS.match(fold(text))))
+    # "1. | Nhóm dữ liệu dân cư" heads a group; "5 | Dữ liệu A" with the other cells blank is a data row
+    return bool(_GROUP_WORDS.match(fold(text))) or (capitals and not number.isdigit())
+
+
+def _classify(
+    rows: list[_WorkRow], *, number_col: int | None, title_col: int | None, unit_col: int | None
+) -> list[_WorkRow]:
+    """Group rows, continuations after a break (merged away), sub-rows and data rows."""
+    out: list[_WorkRow] = []
+    previous: _WorkRow | None = None  # the last data row, for continuations and inheritance
+    key_col = number_col if number_col is not None else 0  # without a number column, the first one
+    for row in rows:
+        key = row.cells[key_col] if row.cells else None
+        blank_number = key is not None and not key.text and not key.inherited
+        if (
+            row.after_break
+            and previous is not None
+            and blank_number
+            and not _is_group_row(row, number_col, strict=True)
+        ):
+            _append_below(previous, row)
+            continue
+        if _is_group_row(row, number_col):
+            row.kind = RowKind.GROUP
+            out.append(row)
+            previous = None
+            continue
+        row.kind = RowKind.DATA
+        if blank_number and previous is not None:
+            _inherit_leading(row, previous, title_col)
+        if unit_col is not None and previous is not None:
+            cell = row.cells[unit_col]
+            above = previous.cells[unit_col]
+            if not cell.text and above.text:
+                cell.text = above.text
+                cell.inherited = True
+        out.append(row)
+        previous = row
+    return out
+
+
+def _append_below(previous: _WorkRow, row: _WorkRow) -> None:
+    """A row cut by a page break: each non-empty piece goes on to the end of the cell above."""
+    for above, below in zip(previous.cells, row.cells, strict=False):
+        if below.text:
+            above.text = join_cell_lines(f"{above.text}\n{below.text}")
+            above.inherited = False
+
+
+def _inherit_leading(row: _WorkRow, previous: _WorkRow, title_col: int | None) -> None:
+    """A sub-row under a merged number: the blank key cells (those left of its content, and the
+    title) take the values above."""
+    leading = next((col for col, cell in enumerate(row.cells) if cell.text), len(row.cells))
+    keys = set(range(leading)) | ({title_col} if title_col is not None else set())
+    for col in sorted(keys):
+        cell, above = row.cells[col], previous.cells[col]
+        if not cell.text and above.text:
+            cell.text = above.text
+            cell.inherited = True
+
+
+def _caption(items: Sequence[Item]) -> str:
+    """The nearest heading paragraph above the table, not looking past the previous table."""
+    for position, item in enumerate(reversed(items)):
+        if isinstance(item, Table) or position >= 8:
+            break
+        if is_heading(item):
+            return item.text
+    return ""
