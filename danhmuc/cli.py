@@ -75,7 +75,9 @@ def extract(
 def eval_command(
     gold: Annotated[Path, typer.Option(help="Thư mục gold / gold directory")] = DEFAULT_GOLD,
     docs: Annotated[Path, typer.Option(help="Thư mục tài liệu / documents directory")] = DEFAULT_DOCS,
-    json_out: Annotated[Path | None, typer.Option("--json", help="Ghi số liệu ra JSON / write figures")] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="Ghi số liệu ra JSON / write figures")
+    ] = None,
     rendering: Annotated[
         list[str] | None, typer.Option(help="Chỉ chấm định dạng này, ví dụ .pdf / only this rendering")
     ] = None,

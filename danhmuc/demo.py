@@ -9,8 +9,23 @@ from pathlib import Path
 from danhmuc.errors import DanhmucError
 from danhmuc.pipeline import process_file
 
-CATALOG_COLUMNS = ("source", "page", "table", "row", "group", "number", "title", "description", "unit",
-                   "sharing_raw", "frequency_raw", "note", "sharing", "frequency", "units")
+CATALOG_COLUMNS = (
+    "source",
+    "page",
+    "table",
+    "row",
+    "group",
+    "number",
+    "title",
+    "description",
+    "unit",
+    "sharing_raw",
+    "frequency_raw",
+    "note",
+    "sharing",
+    "frequency",
+    "units",
+)
 
 
 def run_demo(*, docs: Path, gold: Path, out: Path, log: Callable[[str], None]) -> list[tuple[str, Path]]:
@@ -36,9 +51,19 @@ def run_demo(*, docs: Path, gold: Path, out: Path, log: Callable[[str], None]) -
                 norm = entry.norm
                 writer.writerow(
                     (
-                        document.source, entry.provenance.page or "", entry.table, entry.row, entry.group,
-                        entry.number, entry.title, entry.description, entry.unit, entry.sharing_raw,
-                        entry.frequency_raw, entry.note, norm.sharing if norm else "",
+                        document.source,
+                        entry.provenance.page or "",
+                        entry.table,
+                        entry.row,
+                        entry.group,
+                        entry.number,
+                        entry.title,
+                        entry.description,
+                        entry.unit,
+                        entry.sharing_raw,
+                        entry.frequency_raw,
+                        entry.note,
+                        norm.sharing if norm else "",
                         " ".join(norm.frequency) if norm else "",
                         " + ".join(m.canonical_name or m.raw for m in norm.units) if norm else "",
                     )
@@ -57,5 +82,8 @@ def run_demo(*, docs: Path, gold: Path, out: Path, log: Callable[[str], None]) -
         table_path.write_text(render_table(result) + "\n", encoding="utf-8")
         write_json(result, out / "eval.json")
         log(render_table(result))
-        written += [("bảng chấm điểm / eval table", table_path), ("số liệu / eval figures", out / "eval.json")]
+        written += [
+            ("bảng chấm điểm / eval table", table_path),
+            ("số liệu / eval figures", out / "eval.json"),
+        ]
     return written

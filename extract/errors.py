@@ -25,7 +25,8 @@ class UnsupportedFormatError(ExtractError):
 
     def __init__(self, path: str, detail: str) -> None:
         super().__init__(
-            f"Định dạng không được hỗ trợ ({detail}). Hỗ trợ: văn bản UTF-8, DOCX, DOC, PDF, ảnh PNG/JPEG/TIFF.",
+            f"Định dạng không được hỗ trợ ({detail}). "
+            "Hỗ trợ: văn bản UTF-8, DOCX, DOC, PDF, ảnh PNG/JPEG/TIFF.",
             f"Unsupported format ({detail}). Supported: UTF-8 text, DOCX, DOC, PDF, PNG/JPEG/TIFF images.",
             path=path,
         )

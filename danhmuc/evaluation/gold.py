@@ -100,6 +100,8 @@ def load_gold_dir(gold_dir: Path) -> list[GoldDocument]:
             ) from error
     if not documents:
         raise GoldError(
-            "Thư mục gold không có tệp .json nào.", "The gold directory holds no .json file.", path=str(gold_dir)
+            "Thư mục gold không có tệp .json nào.",
+            "The gold directory holds no .json file.",
+            path=str(gold_dir),
         )
     return documents

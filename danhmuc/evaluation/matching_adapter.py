@@ -13,7 +13,9 @@ EntryKey = tuple[str, int, int]  # (document source, table index, row index)
 @dataclass
 class MatchingOutcome:
     dataset_of: dict[EntryKey, str] = field(default_factory=dict)
-    flags_of: dict[str, list[tuple[str, list[str]]]] = field(default_factory=dict)  # source -> (kind, evidence)
+    flags_of: dict[str, list[tuple[str, list[str]]]] = field(
+        default_factory=dict
+    )  # source -> (kind, evidence)
 
 
 def run_matching(documents: list[Document]) -> MatchingOutcome | None:

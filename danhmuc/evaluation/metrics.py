@@ -22,7 +22,7 @@ _SPACE = re.compile(r"\s+")
 
 
 def collapse(text: str | None) -> str:
-    """Whitespace collapsed, NFC: the comparison the gold format asks for ("exact after whitespace collapse")."""
+    """Whitespace collapsed and NFC: the gold format's "exact after whitespace collapse"."""
     return _SPACE.sub(" ", unicodedata.normalize("NFC", text or "")).strip()
 
 

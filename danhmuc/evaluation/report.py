@@ -39,7 +39,9 @@ def render_table(result: EvalResult) -> str:
     header = ["metric", *columns, "overall"]
     table = [header, ["files", *[_files(result.by_rendering[c]) for c in columns], _files(result.overall)]]
     for label, getter in ROWS:
-        table.append([label, *[_fmt(getter(result.by_rendering[c])) for c in columns], _fmt(getter(result.overall))])
+        table.append(
+            [label, *[_fmt(getter(result.by_rendering[c])) for c in columns], _fmt(getter(result.overall))]
+        )
     table.append(
         [
             "pages/s",
@@ -82,7 +84,13 @@ def to_json(result: EvalResult) -> dict[str, object]:
         "by_rendering": {name: figures(scores) for name, scores in result.by_rendering.items()},
         "overall": figures(result.overall),
         "files": [
-            {"file": o.file, "rendering": o.rendering, "error": o.error, "pages": o.pages, "seconds": o.seconds}
+            {
+                "file": o.file,
+                "rendering": o.rendering,
+                "error": o.error,
+                "pages": o.pages,
+                "seconds": o.seconds,
+            }
             for o in result.outcomes
         ],
     }

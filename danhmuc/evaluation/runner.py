@@ -229,7 +229,9 @@ def _score_tasks(gold: GoldDocument, document: Document, scores: Scores) -> None
         scores.task_fields["time_raw"].add(collapse(task.time_raw) == collapse(gold_task.time_raw))
         scores.task_fields["lead_raw"].add(collapse(task.lead_raw) == collapse(gold_task.lead_raw))
         if gold_task.partner_raw is not None:
-            scores.task_fields["partner_raw"].add(collapse(task.partner_raw) == collapse(gold_task.partner_raw))
+            scores.task_fields["partner_raw"].add(
+                collapse(task.partner_raw) == collapse(gold_task.partner_raw)
+            )
         if task.norm is None:
             continue
         scores.normalised = True
