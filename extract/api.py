@@ -50,6 +50,12 @@ def read_blocks(data: bytes, source: str, fmt: SourceFormat) -> BlockStream:
         from extract.pdf_reader import read_pdf
 
         return read_pdf(data, source)
+    if fmt is SourceFormat.DOC:
+        # Word 97-2003: LibreOffice turns it into DOCX, then it is read like any DOCX.
+        from extract.docx_reader import read_docx
+        from extract.legacy import convert_doc_to_docx
+
+        return read_docx(convert_doc_to_docx(data, source), source)
     raise UnsupportedFormatError(
         source, f"định dạng {fmt.value} chưa được hỗ trợ / {fmt.value} is not supported yet"
     )

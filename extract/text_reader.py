@@ -28,11 +28,12 @@ from dataclasses import dataclass, field
 
 from extract.blocks import Block, BlockStream, Paragraph, RawCell, RawTable
 from extract.errors import UnsupportedFormatError
+from extract.legacy import decode_text as decode_legacy_text
 from extract.markup import clean_inline, detect_emphasis, split_glued_headings
 
 
 def decode_text(data: bytes, source: str) -> tuple[str, str]:
-    """Decode UTF-8 (with or without BOM) or BOM-marked UTF-16; anything else is refused clearly."""
+    """Decode UTF-16 with a BOM, UTF-8, or a legacy Vietnamese encoding converted to Unicode NFC."""
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         try:
             return data.decode("utf-16"), "utf-16"
@@ -40,22 +41,26 @@ def decode_text(data: bytes, source: str) -> tuple[str, str]:
             raise UnsupportedFormatError(
                 source, f"UTF-16 hỏng tại byte {error.start} / broken UTF-16 at byte {error.start}"
             ) from error
-    try:
-        return data.decode("utf-8-sig"), "utf-8"
-    except UnicodeDecodeError as error:
-        raise UnsupportedFormatError(
-            source,
-            f"văn bản không phải UTF-8 (byte 0x{data[error.start]:02x} tại vị trí {error.start}; "
-            "có thể là TCVN3/VNI — hãy lưu lại dưới dạng UTF-8) / text is not UTF-8 "
-            f"(byte 0x{data[error.start]:02x} at offset {error.start}; maybe TCVN3/VNI — save it as UTF-8)",
-        ) from error
+    # Everything else is UTF-8 or a pre-Unicode Vietnamese encoding (TCVN3, VNI, VIQR, Windows-1258);
+    # the legacy decoder decides from the evidence and leaves genuine UTF-8 untouched.
+    return decode_legacy_text(data)
 
 
 def read_text(data: bytes, source: str) -> BlockStream:
     text, encoding = decode_text(data, source)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
     reader = _LineReader(lines)
-    return BlockStream(blocks=reader.read(), page_count=1, encoding=encoding, warnings=reader.warnings)
+    warnings = list(reader.warnings)
+    if encoding not in ("utf-8", "utf-16"):
+        warnings.insert(
+            0,
+            (
+                "legacy_encoding",
+                f"Văn bản mã {encoding} đã được chuyển sang Unicode / {encoding} text converted to Unicode",
+                None,
+            ),
+        )
+    return BlockStream(blocks=reader.read(), page_count=1, encoding=encoding, warnings=warnings)
 
 
 # ---------------------------------------------------------------- line shapes

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from extract.blocks import BlockStream, Paragraph, RawTable
-from extract.errors import UnsupportedFormatError
 from extract.markup import clean_inline, detect_emphasis, fold, split_glued_headings
 from extract.text_reader import read_text
 
@@ -101,10 +100,11 @@ def test_utf16_with_bom_is_read() -> None:
     assert [block.text for block in _paragraphs(stream)] == ["KẾ HOẠCH", "năm 2026"]
 
 
-def test_legacy_encoding_is_refused_clearly() -> None:
-    with pytest.raises(UnsupportedFormatError) as error:
-        read_text(b"K\xd5 HO\xb9CH", "tcvn.txt")  # "KẾ HOẠCH" in TCVN3
-    assert "UTF-8" in str(error.value)
+def test_legacy_encoding_is_converted_and_reported() -> None:
+    stream = read_text(b"K\xd5 HO\xb9CH", "tcvn.txt")  # "KẾ HOẠCH" in TCVN3
+    assert stream.encoding == "tcvn3"
+    assert [block.text for block in stream.blocks if isinstance(block, Paragraph)] == ["KẾ HOẠCH"]
+    assert stream.warnings[0][0] == "legacy_encoding"
 
 
 # ---------------------------------------------------------------- paragraphs

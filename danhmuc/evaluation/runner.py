@@ -131,13 +131,44 @@ def evaluate(
             score_document(gold, document, scores)
             processed.setdefault(rendering, []).append((gold, document))
     for rendering, pairs in processed.items():
-        outcome_of_matching = run_matching([document for _, document in pairs])
+        # Cross-document findings (parent plans, unit conflicts) need the whole archive: a rendering
+        # that exists for only some documents is reconciled beside the others' first rendering, and
+        # only its own documents are scored.
+        present = {gold.name for gold, _ in pairs}
+        context = [
+            documents[0][1]
+            for name, documents in _first_rendering(processed).items()
+            if name not in present and documents
+        ]
+        outcome_of_matching = run_matching([document for _, document in pairs] + context)
         if outcome_of_matching is not None:
             _score_matching(pairs, outcome_of_matching, by_rendering[rendering])
     overall = Scores()
     for scores in by_rendering.values():
         overall.merge(scores)
     return EvalResult(by_rendering=by_rendering, overall=overall, outcomes=outcomes)
+
+
+def _first_rendering(
+    processed: dict[str, list[tuple[GoldDocument, Document]]],
+) -> dict[str, list[tuple[str, Document]]]:
+    """Per gold document, its processed renderings in the order the gold lists them."""
+    by_name: dict[str, list[tuple[str, Document]]] = {}
+    for rendering, pairs in processed.items():
+        for gold, document in pairs:
+            by_name.setdefault(gold.name, []).append((rendering, document))
+    for gold_name, documents in by_name.items():
+        order = {name: index for index, name in enumerate(_listed_renderings(gold_name, processed))}
+        documents.sort(key=lambda item: order.get(item[0], len(order)))
+    return by_name
+
+
+def _listed_renderings(gold_name: str, processed: dict[str, list[tuple[GoldDocument, Document]]]) -> list[str]:
+    for pairs in processed.values():
+        for gold, _ in pairs:
+            if gold.name == gold_name:
+                return [gold.rendering(file_name) for file_name in gold.files]
+    return []
 
 
 def _run_one(path: Path, outcome: FileOutcome) -> Document | None:
@@ -197,9 +228,7 @@ def entry_similarity(gold: GoldEntry, entry: CatalogEntry) -> float:
 def _score_catalog(gold: GoldDocument, document: Document, scores: Scores) -> None:
     alignment = align(gold.catalog, document.catalog, entry_similarity, threshold=0.55)
     scores.catalog.merge(
-        PrecisionRecall(
-            true_positives=len(alignment.pairs), predicted=len(document.catalog), gold=len(gold.catalog)
-        )
+        PrecisionRecall(true_positives=len(alignment.pairs), predicted=len(document.catalog), gold=len(gold.catalog))
     )
     for gold_entry, entry in alignment.pairs:
         for name in CATALOG_FIELDS:
@@ -229,9 +258,7 @@ def _score_tasks(gold: GoldDocument, document: Document, scores: Scores) -> None
         scores.task_fields["time_raw"].add(collapse(task.time_raw) == collapse(gold_task.time_raw))
         scores.task_fields["lead_raw"].add(collapse(task.lead_raw) == collapse(gold_task.lead_raw))
         if gold_task.partner_raw is not None:
-            scores.task_fields["partner_raw"].add(
-                collapse(task.partner_raw) == collapse(gold_task.partner_raw)
-            )
+            scores.task_fields["partner_raw"].add(collapse(task.partner_raw) == collapse(gold_task.partner_raw))
         if task.norm is None:
             continue
         scores.normalised = True
@@ -243,9 +270,7 @@ def _score_tasks(gold: GoldDocument, document: Document, scores: Scores) -> None
         predicted_partners = [m.unit_id for m in task.norm.partners if m.unit_id and not m.collective]
         for index, key in enumerate(gold_task.partner_keys):
             label = (
-                predicted_partners[index]
-                if index < len(predicted_partners)
-                else f"unresolved:{where}:partner{index}"
+                predicted_partners[index] if index < len(predicted_partners) else f"unresolved:{where}:partner{index}"
             )
             scores.unit_labels.append((key, label))
 
@@ -259,9 +284,7 @@ def _unit_label(mentions: list[UnitMention], where: str) -> str:
 # ---------------------------------------------------------------- across documents
 
 
-def _score_matching(
-    pairs: list[tuple[GoldDocument, Document]], outcome: MatchingOutcome, scores: Scores
-) -> None:
+def _score_matching(pairs: list[tuple[GoldDocument, Document]], outcome: MatchingOutcome, scores: Scores) -> None:
     labels: list[tuple[str, str]] = []
     flags = PrecisionRecall()
     for gold, document in pairs:
