@@ -1,0 +1,195 @@
+"""Extraction speed and memory of the typed-document readers, on one core.
+
+    .venv/bin/python benchmarks/bench_extract.py [--repeat N] [--big-pages 300]
+
+Side by side, on the same pages of the corpus text-layer PDFs:
+
+* ``read_pdf`` (ours: words, lines, paragraphs, ruled tables with spans, furniture removal),
+* plain pdfplumber ``extract_text()`` + ``extract_tables()`` (what a quick script would do),
+* raw pypdfium2 text extraction (the floor: no layout, no tables).
+
+Then DOCX documents per second with ``read_docx``, and the peak RSS of reading a 300-page PDF
+(corpus PDFs concatenated with pypdf under /tmp), measured in a fresh child process each.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "corpus" / "docs"
+BIG_PDF = Path("/tmp/danhmuc_bench_300_pages.pdf")
+
+
+def _pin_one_core() -> None:
+    if hasattr(os, "sched_setaffinity"):
+        os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
+
+
+def _text_pdfs() -> list[Path]:
+    return sorted(path for path in DOCS.glob("*.pdf") if not path.stem.endswith("_scan"))
+
+
+def _ours(data: bytes, name: str) -> None:
+    from extract.pdf_reader import read_pdf
+
+    read_pdf(data, name)
+
+
+def _plain_pdfplumber(data: bytes, name: str) -> None:
+    import pdfplumber
+
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            page.extract_text()
+            page.extract_tables()
+            page.close()
+
+
+def _pdfium(data: bytes, name: str) -> None:
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(data)
+    try:
+        for index in range(len(document)):
+            page = document[index]
+            text_page = page.get_textpage()
+            text_page.get_text_range()
+            text_page.close()
+            page.close()
+    finally:
+        document.close()
+
+
+ENGINES: dict[str, Callable[[bytes, str], None]] = {
+    "danhmuc read_pdf": _ours,
+    "pdfplumber text+tables": _plain_pdfplumber,
+    "pypdfium2 raw text": _pdfium,
+}
+
+
+def _page_count(data: bytes) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(io.BytesIO(data)).pages)
+
+
+def bench_pdf(repeat: int) -> list[tuple[str, int, float]]:
+    files = [(path.name, path.read_bytes()) for path in _text_pdfs()]
+    pages = sum(_page_count(data) for _, data in files)
+    results = []
+    for label, engine in ENGINES.items():
+        best = float("inf")
+        for _ in range(repeat):
+            started = time.perf_counter()
+            for name, data in files:
+                engine(data, name)
+            best = min(best, time.perf_counter() - started)
+        results.append((label, pages, best))
+    return results
+
+
+def bench_docx(repeat: int) -> tuple[int, float]:
+    from extract.docx_reader import read_docx
+
+    files = [(path.name, path.read_bytes()) for path in sorted(DOCS.glob("*.docx"))]
+    started = time.perf_counter()
+    for _ in range(repeat):
+        for name, data in files:
+            read_docx(data, name)
+    return len(files) * repeat, time.perf_counter() - started
+
+
+def make_big_pdf(target_pages: int) -> int:
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    sources = [PdfReader(path) for path in _text_pdfs()]
+    while len(writer.pages) < target_pages:
+        for reader in sources:
+            for page in reader.pages:
+                if len(writer.pages) >= target_pages:
+                    break
+                writer.add_page(page)
+    with BIG_PDF.open("wb") as handle:
+        writer.write(handle)
+    return len(writer.pages)
+
+
+def _child_peak(engine: str) -> dict[str, float]:
+    """Run one engine on the big PDF in a fresh process and report its time and peak RSS."""
+    code = (
+        "import json, resource, sys, time\n"
+        f"sys.path.insert(0, {str(ROOT)!r})\n"
+        "from benchmarks.bench_extract import ENGINES, BIG_PDF, _pin_one_core\n"
+        "_pin_one_core()\n"
+        "data = BIG_PDF.read_bytes()\n"
+        "t = time.perf_counter()\n"
+        f"ENGINES[{engine!r}](data, BIG_PDF.name)\n"
+        "elapsed = time.perf_counter() - t\n"
+        "peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024\n"
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')]\n"
+        "hwm_mib = int(hwm[0].split()[1]) / 1024 if hwm else peak\n"
+        "print(json.dumps({'seconds': elapsed, 'peak_mib': peak, 'hwm_mib': hwm_mib}))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    return dict(json.loads(out.stdout.strip().splitlines()[-1]))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--repeat", type=int, default=1, help="best of N runs for the corpus PDFs")
+    parser.add_argument("--big-pages", type=int, default=300)
+    parser.add_argument("--skip-big", action="store_true")
+    args = parser.parse_args()
+    _pin_one_core()
+    if not _text_pdfs():
+        sys.exit("no corpus PDFs under corpus/docs: render the corpus first")
+
+    # The big-PDF children run first: on Linux a child's ru_maxrss starts from its parent's
+    # RSS at fork, so the parent must still be small when they start.
+    big_rows: list[str] = []
+    if not args.skip_big:
+        pages = make_big_pdf(args.big_pages)
+        big_rows.append(
+            f"\n{pages}-page PDF ({BIG_PDF}, {BIG_PDF.stat().st_size // 1024} KiB), fresh process each:"
+        )
+        big_rows.append(
+            f"{'engine':<26} {'seconds':>8} {'pages/s':>8} {'peak RSS MiB':>13} {'VmHWM MiB':>10}"
+        )
+        for label in ENGINES:
+            figures = _child_peak(label)
+            big_rows.append(
+                f"{label:<26} {figures['seconds']:>8.1f} {pages / figures['seconds']:>8.1f} "
+                f"{figures['peak_mib']:>13.0f} {figures['hwm_mib']:>10.0f}"
+            )
+
+    print(f"Corpus text-layer PDFs ({len(_text_pdfs())} files), one core, best of {args.repeat}:")
+    print(f"{'engine':<26} {'pages':>6} {'seconds':>8} {'pages/s':>8}")
+    for label, pages, seconds in bench_pdf(args.repeat):
+        print(f"{label:<26} {pages:>6} {seconds:>8.2f} {pages / seconds:>8.1f}")
+
+    documents, seconds = bench_docx(repeat=5)
+    print(
+        f"\nDOCX read_docx: {documents} documents in {seconds:.2f} s = {documents / seconds:.1f} documents/s"
+    )
+
+    for row in big_rows:
+        print(row)
+    baseline = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"\n(this process, corpus runs only: peak RSS {baseline:.0f} MiB)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""PDF reading in parts: page layout (words, lines, paragraphs) and tables."""

@@ -1,0 +1,332 @@
+"""Words, lines and paragraphs from the characters of one PDF page.
+
+A PDF has no paragraphs, only positioned glyphs. The genre's structure lives in line starts
+("1.1.", "a)", "- Thời gian:"), so the reader keeps every visual line as its own paragraph
+unless it is plainly the wrapped continuation of the line above: the previous line was full
+(the next line's first word would not have fitted after it), the line is not indented, does
+not start with a numbering label, bullet or "Label:" and keeps the same emphasis.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from extract.markup import _SUBSCRIPTS, _SUPERSCRIPTS
+
+# A numbering label, bullet or dash that starts a new item ("I.", "1.", "1.1.", "a)", "đ)", "-", "+", "•").
+_ITEM_START = re.compile(
+    r"^(?:[IVXLC]+\.|\d+(?:\.\d+)*\.?\)?|[a-zđ]\)|[a-zđ]\.|[-+•*–—▪➢❖✓]|\(\d+\)|\([a-zđ]\))(?:\s|$)"
+)
+# "Thời gian:", "Đơn vị chủ trì:", "Nơi nhận:" — a short capitalised label ending in a colon.
+_LABEL_START = re.compile(r"^[A-ZĐÀ-Ỹ][^\s:]*(?:\s+[^\s:]+){0,5}\s*:")
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float
+    bold: bool
+    italic: bool
+    raised: bool = False  # a whole word printed as a super- or subscript: it sticks to the word before
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    words: tuple[Word, ...]
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def x1(self) -> float:
+        return max(word.x1 for word in self.words)
+
+    @property
+    def top(self) -> float:
+        return (
+            min(word.top for word in self.words if not word.raised) if self._has_body() else self.words[0].top
+        )
+
+    @property
+    def bottom(self) -> float:
+        return max(word.bottom for word in self.words)
+
+    @property
+    def size(self) -> float:
+        return statistics.median(word.size for word in self.words)
+
+    @property
+    def bold(self) -> bool:
+        return all(word.bold for word in self.words if any(ch.isalnum() for ch in word.text))
+
+    @property
+    def italic(self) -> bool:
+        return all(word.italic for word in self.words if any(ch.isalnum() for ch in word.text))
+
+    @property
+    def text(self) -> str:
+        return join_words(self.words)
+
+    def _has_body(self) -> bool:
+        return any(not word.raised for word in self.words)
+
+
+def join_words(words: Iterable[Word]) -> str:
+    parts: list[str] = []
+    for word in words:
+        if word.raised and parts:
+            # "1m <sup>2</sup>" prints as "1m²": the raised word sticks to the one before.
+            parts[-1] += word.text
+        else:
+            parts.append(word.text)
+    return " ".join(parts)
+
+
+def page_words(page: Any) -> list[Word]:
+    """Words of a pdfplumber page with emphasis and superscripts recovered from their characters."""
+    raw = page.extract_words(
+        x_tolerance_ratio=0.2, y_tolerance=3, keep_blank_chars=False, use_text_flow=False, return_chars=True
+    )
+    words: list[Word] = []
+    for item in raw:
+        chars = [ch for ch in item["chars"] if ch["text"].strip()]
+        if not chars:
+            continue
+        size = max(float(ch["size"]) for ch in chars)
+        baseline = max(float(ch["bottom"]) for ch in chars if float(ch["size"]) >= 0.8 * size)
+        text = _script_text(chars, size, baseline)
+        letters = [ch for ch in chars if ch["text"].isalnum()] or chars
+        bold = sum("bold" in str(ch["fontname"]).lower() for ch in letters) * 2 > len(letters)
+        italic = sum(_is_italic(str(ch["fontname"])) for ch in letters) * 2 > len(letters)
+        words.append(
+            Word(
+                text=text,
+                x0=float(item["x0"]),
+                x1=float(item["x1"]),
+                top=float(item["top"]),
+                bottom=float(item["bottom"]),
+                size=size,
+                bold=bold,
+                italic=italic,
+            )
+        )
+    return words
+
+
+def _is_italic(fontname: str) -> bool:
+    lowered = fontname.lower()
+    return "italic" in lowered or "oblique" in lowered
+
+
+def _script_text(chars: Sequence[dict[str, Any]], size: float, baseline: float) -> str:
+    """Word text with small raised characters turned into Unicode superscripts when all have one."""
+    out: list[str] = []
+    run: list[str] = []
+
+    def flush(kind: str) -> None:
+        if run:
+            joined = "".join(run)
+            table = _SUPERSCRIPTS if kind == "sup" else _SUBSCRIPTS
+            if all(ch in table for ch in joined):
+                out.append("".join(table[ch] for ch in joined))
+            else:
+                out.append(joined)
+            run.clear()
+
+    mode = ""
+    for ch in chars:
+        small = float(ch["size"]) < 0.8 * size
+        bottom = float(ch["bottom"])
+        kind = (
+            ""
+            if not small
+            else "sup"
+            if bottom < baseline - 0.15 * size
+            else "sub"
+            if bottom > baseline
+            else ""
+        )
+        if kind != mode:
+            flush(mode)
+            mode = kind
+        if kind:
+            run.append(ch["text"])
+        else:
+            out.append(ch["text"])
+    flush(mode)
+    return "".join(out)
+
+
+def lift_superscript_words(words: list[Word]) -> list[Word]:
+    """Mark words printed small and raised or lowered on their line ("2+" after "Ca", "2" after "SO")."""
+    if not words:
+        return words
+    body_size = statistics.median(word.size for word in words)
+    baseline = statistics.median(word.bottom for word in words)
+    out: list[Word] = []
+    for word in words:
+        small = word.size < 0.8 * body_size
+        table = (
+            _SUPERSCRIPTS if word.bottom < baseline - 0.15 * body_size
+            else _SUBSCRIPTS if word.bottom > baseline + 0.5
+            else None
+        )  # fmt: skip
+        if small and table is not None and all(ch in table for ch in word.text):
+            scripted = "".join(table[ch] for ch in word.text)
+            out.append(
+                Word(
+                    scripted, word.x0, word.x1, word.top, word.bottom, word.size, word.bold, word.italic, True
+                )
+            )
+        else:
+            out.append(word)
+    return out
+
+
+def group_lines(words: Sequence[Word]) -> list[Line]:
+    """Cluster words into visual lines by vertical overlap, left to right within a line."""
+    lines: list[list[Word]] = []
+    for word in sorted(words, key=lambda w: (w.bottom, w.x0)):
+        placed = False
+        for line in reversed(lines[-3:]):
+            ref = max(line, key=lambda w: w.size)
+            overlap = min(ref.bottom, word.bottom) - max(ref.top, word.top)
+            if overlap >= 0.5 * min(ref.bottom - ref.top, word.bottom - word.top):
+                line.append(word)
+                placed = True
+                break
+        if not placed:
+            lines.append([word])
+    result = [Line(tuple(sorted(line, key=lambda w: w.x0))) for line in lines]
+    return sorted(result, key=lambda ln: (ln.top, ln.x0))
+
+
+def split_segments(line: Line, gap_factor: float = 2.5) -> list[Line]:
+    """Cut a line where the gap between words is far wider than a space (side-by-side columns)."""
+    segments: list[list[Word]] = [[line.words[0]]]
+    for prev, word in zip(line.words, line.words[1:], strict=False):
+        if word.x0 - prev.x1 > gap_factor * max(prev.size, word.size) and not word.raised:
+            segments.append([word])
+        else:
+            segments[-1].append(word)
+    return [Line(tuple(seg)) for seg in segments]
+
+
+def starts_new_item(text: str) -> bool:
+    return bool(_ITEM_START.match(text) or _LABEL_START.match(text))
+
+
+@dataclass(frozen=True, slots=True)
+class TextFrame:
+    """The page's text block: left edge (unindented lines) and right edge (full lines)."""
+
+    left: float
+    right: float
+
+
+def text_frame(lines: Sequence[Line]) -> TextFrame:
+    if not lines:
+        return TextFrame(0.0, 0.0)
+    lefts = [round(line.x0) for line in lines]
+    left = float(min(statistics.multimode(lefts)))
+    right = max(line.x1 for line in lines)
+    return TextFrame(left, right)
+
+
+def wraps_onto(
+    prev: Line, line: Line, frame: TextFrame, space_width: float, *, same_page: bool = True
+) -> bool:
+    """True when ``line`` is the wrapped continuation of ``prev`` (same paragraph)."""
+    size = max(prev.size, line.size)
+    first_word_width = line.words[0].x1 - line.words[0].x0
+    hyphenated = ends_with_hyphen_break(prev)
+    # Broken after a hyphen ("NĐ-" / "CP"), the next piece needed no space to be too wide.
+    needed = first_word_width if hyphenated else space_width + first_word_width
+    prev_was_full = prev.x1 + needed > frame.right + 0.5
+    gap = line.top - prev.bottom
+    return (
+        prev_was_full
+        and abs(line.x0 - frame.left) < 0.6 * size
+        and (gap < 0.9 * size or not same_page)
+        and prev.bold == line.bold
+        and (hyphenated or not starts_new_item(line.text))
+    )
+
+
+def ends_with_hyphen_break(line: Line) -> bool:
+    """The line ends inside a hyphenated word ("278/2025/NĐ-"), not with a free-standing dash."""
+    last = line.words[-1].text
+    return len(last) > 1 and last[-1] in "-‐–" and last[-2].isalnum()
+
+
+def join_lines(lines: Sequence[Line]) -> str:
+    text = ""
+    for index, line in enumerate(lines):
+        if index and not ends_with_hyphen_break(lines[index - 1]):
+            text += " "
+        text += line.text
+    return text
+
+
+_SYLLABLE = re.compile(
+    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$"
+)
+
+
+def _toneless(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def one_syllable(text: str) -> bool:
+    """Could ``text`` be one Vietnamese syllable (or an all-consonant acronym such as "TT")?"""
+    if text.isdigit():
+        return len(text) <= 4  # a number broken in a narrow STT column ("1" / "0")
+    if not text.isalpha():
+        return False
+    if any(ch.isupper() for ch in text[1:]) and not text.isupper():
+        return False  # "SởY": a capital inside a word starts a new word
+    base = _toneless(text).lower()
+    if text.isupper() and len(text) <= 6 and len(re.findall(r"[aeiouy]+", base)) <= 1:
+        return True  # an acronym broken in a narrow column ("T" / "T", "U" / "BND")
+    return bool(_SYLLABLE.match(base))
+
+
+def join_cell_lines(lines: Sequence[Line], right_limit: float) -> str:
+    """Join the lines of one table cell by one space, gluing a word the column was too narrow for.
+
+    LibreOffice breaks a word that is wider than its column in the middle ("cun" / "g"); such a
+    line holds one fragment and reaches the cell's right edge. In a very narrow column every
+    word-per-line wrap looks the same, so a fragment is glued only when the result is still one
+    Vietnamese syllable ("hoạc" + "h"), never two ("Tên" + "đơn").
+    """
+    text = ""
+    for index, line in enumerate(lines):
+        piece = line.text
+        if not text:
+            text = piece
+            continue
+        prev = lines[index - 1]
+        # The fragment filled the line: not even the next character would have fitted after it.
+        next_word = line.words[0]
+        next_char_width = (next_word.x1 - next_word.x0) / max(1, len(next_word.text))
+        fills_line = len(prev.words) == 1 and prev.x1 + next_char_width >= right_limit - 1.5
+        tail = re.search(r"[^\W_]*$", text)
+        last_word = tail.group(0) if tail else ""
+        first_word = piece.split(" ", 1)[0].rstrip(",.;:)")
+        dash_fragment = text.endswith("-") and len(prev.words) == 1
+        broken_word = (
+            fills_line and (one_syllable(last_word + first_word) or dash_fragment)
+        ) or ends_with_hyphen_break(prev)
+        text = f"{text}{piece}" if broken_word and piece[:1].isalnum() else f"{text} {piece}"
+    return text

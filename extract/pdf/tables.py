@@ -1,0 +1,327 @@
+"""Tables on one PDF page: ruled grids from the drawn lines, and column-aligned text without rules.
+
+Ruled tables come from pdfplumber's line finder. Its cell grid marks a merged position with
+``None``; the origin cell's box tells how many columns and rows it covers. LibreOffice prints a
+vertically merged cell's text once, in its first row, so the covered rows get that text with
+``inherited=True`` — the value a reader of the printed table would carry down.
+
+Tables laid out with spaces (no vertical rules, sometimes only horizontal ones) are found from
+their header line: a line cut by wide gaps into three or more pieces, at least two of which
+are typical column titles (STT, Tên ..., Đơn vị ..., Mô tả ...). The pieces' left edges are
+the columns; following lines are rows while their words stay inside those columns.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from extract.blocks import RawCell
+from extract.pdf.layout import (
+    Line,
+    Word,
+    group_lines,
+    join_cell_lines,
+    join_words,
+    lift_superscript_words,
+    split_segments,
+)
+
+_RULED_SETTINGS: dict[str, Any] = {
+    "vertical_strategy": "lines",
+    "horizontal_strategy": "lines",
+    "snap_tolerance": 3,
+    "join_tolerance": 3,
+    "intersection_tolerance": 3,
+}
+_HEADER_WORD = re.compile(
+    r"^(?:s[ốo]\s*)?t\.?\s?t\b|^tên\b|^đơn vị|^mô tả|^ghi chú|^nội dung|^tần suất|^cơ quan|^mức độ|"
+    r"^hình thức|^phạm vi|^thời gian|^số lượng|^loại\b|^lĩnh vực|^chủ trì|^phối hợp",
+    re.IGNORECASE,
+)
+_GROUP_LABEL = re.compile(r"^(?:[IVXLC]+\.?|[A-Z]\.?|\d+(?:\.\d+)*\.?)$")
+_NUMBER_LIKE = re.compile(r"^(?:\d+(?:\.\d+)*\.?|[IVXLC]+\.?|[a-zđ]\)?)$")
+
+
+@dataclass(slots=True)
+class PageTable:
+    """A table found on a page, before it becomes a RawTable fragment."""
+
+    rows: list[list[RawCell]]
+    bbox: tuple[float, float, float, float]
+    ruled: bool
+    # Columns whose merged cell runs into the table's last row (it may continue on the next page).
+    open_columns: dict[int, str] = field(default_factory=dict)
+    # Columns with vertically merged cells anywhere in the table so far (a "same as above" column).
+    merged_columns: set[int] = field(default_factory=set)
+
+
+def inside(word: Word, bbox: tuple[float, float, float, float]) -> bool:
+    cx = (word.x0 + word.x1) / 2
+    cy = (word.top + word.bottom) / 2
+    return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
+
+
+def ruled_tables(page: Any, words: Sequence[Word], page_number: int) -> list[PageTable]:
+    found = page.find_tables(_RULED_SETTINGS)
+    tables: list[PageTable] = []
+    for table in found:
+        if len(table.rows) < 1 or len(table.columns) < 2:
+            continue  # a frame or a box around a paragraph, not a table
+        table_words = [word for word in words if inside(word, table.bbox)]
+        if not table_words:
+            continue
+        tables.append(_grid(table, table_words, page_number))
+    return tables
+
+
+def _grid(table: Any, words: Sequence[Word], page_number: int) -> PageTable:
+    col_ranges = [(col.bbox[0], col.bbox[2]) for col in table.columns]
+    row_ranges = [(row.bbox[1], row.bbox[3]) for row in table.rows]
+    origins: list[tuple[int, int, tuple[float, float, float, float]]] = []
+    for r, row in enumerate(table.rows):
+        for c, bbox in enumerate(row.cells):
+            if bbox is not None:
+                origins.append((r, c, bbox))
+    padding = _cell_padding(origins, words)
+    n_rows, n_cols = len(row_ranges), len(col_ranges)
+    grid: list[list[RawCell | None]] = [[None] * n_cols for _ in range(n_rows)]
+    open_columns: dict[int, str] = {}
+    merged_columns: set[int] = set()
+    for r, c, bbox in origins:
+        cell_words = [word for word in words if inside(word, bbox)]
+        cell_lines = [
+            Line(tuple(lift_superscript_words(list(line.words)))) for line in group_lines(cell_words)
+        ]
+        text = join_cell_lines(cell_lines, bbox[2] - padding) if cell_words else ""
+        col_span = sum(1 for x0, x1 in col_ranges[c:] if bbox[0] - 1 <= (x0 + x1) / 2 <= bbox[2] + 1) or 1
+        row_span = sum(1 for y0, y1 in row_ranges[r:] if bbox[1] - 1 <= (y0 + y1) / 2 <= bbox[3] + 1) or 1
+        for dr in range(row_span):
+            for dc in range(col_span):
+                rr, cc = r + dr, c + dc
+                if rr >= n_rows or cc >= n_cols or grid[rr][cc] is not None:
+                    continue
+                grid[rr][cc] = RawCell(
+                    text,
+                    row_span=row_span if dr == 0 else 1,
+                    col_span=col_span,
+                    page=page_number,
+                    inherited=dr > 0,
+                )
+        if row_span > 1:
+            merged_columns.add(c)
+            if r + row_span >= n_rows:
+                open_columns[c] = text
+    rows = [[cell if cell is not None else RawCell("", page=page_number) for cell in row] for row in grid]
+    rows = [row for row in rows if any(cell.text for cell in row)]
+    bbox = (float(table.bbox[0]), float(table.bbox[1]), float(table.bbox[2]), float(table.bbox[3]))
+    return PageTable(
+        rows=rows, bbox=bbox, ruled=True, open_columns=open_columns, merged_columns=merged_columns
+    )
+
+
+def _cell_padding(
+    origins: Sequence[tuple[int, int, tuple[float, float, float, float]]], words: Sequence[Word]
+) -> float:
+    """The smallest left inset of text in any cell: the table's cell padding (centred cells inset more)."""
+    insets = []
+    for _, _, bbox in origins:
+        xs = [word.x0 - bbox[0] for word in words if inside(word, bbox)]
+        if xs:
+            insets.append(min(xs))
+    return max(0.0, min(insets)) if insets else 2.0
+
+
+def continue_merges(
+    table: PageTable, previous: PageTable | None, header_texts: list[str] | None
+) -> PageTable:
+    """Carry a merged cell that runs over the page break into the fragment's first data rows.
+
+    LibreOffice prints a merged cell's text once, so on the next page the cell is blank, or
+    holds only the tail of its text when the row itself broke across the page ("Sở" on one
+    page, "Kế hoạch và Đầu tư" on the next). The rows it covers on the new page inherit the
+    whole text. A first row with an empty number cell continues the previous page's last row
+    (the stitcher joins it), so it keeps just its own tail.
+    """
+    if previous is None or not previous.rows or not table.rows:
+        return table
+    if len(previous.rows[-1]) != len(table.rows[0]):
+        return table  # a different table
+    first = 1 if header_texts and [cell.text for cell in table.rows[0]] == header_texts else 0
+    if first >= len(table.rows):
+        return table
+    rows = [list(row) for row in table.rows]
+    above = previous.rows[-1]
+    continuation = not rows[first][0].text
+    for col in range(min(len(rows[first]), len(above))):
+        cell = rows[first][col]
+        span = max(1, cell.row_span)
+        head = above[col].text
+        if continuation:
+            if span < 2 or not head or col == 0:
+                continue
+            whole = f"{head} {cell.text}".strip() if cell.text and not above[col].inherited else head
+            targets = range(first + 1, min(first + span, len(rows)))
+        else:
+            merged_before = col in previous.open_columns or col in previous.merged_columns
+            if cell.text or not head or (span < 2 and not merged_before):
+                continue
+            whole = head
+            targets = range(first, min(first + span, len(rows)))
+        for r in targets:
+            old = rows[r][col]
+            rows[r][col] = RawCell(whole, col_span=old.col_span, page=old.page, inherited=True)
+    return PageTable(
+        rows=rows,
+        bbox=table.bbox,
+        ruled=table.ruled,
+        open_columns=table.open_columns,
+        merged_columns=table.merged_columns | previous.merged_columns,
+    )
+
+
+# ---------------------------------------------------------------- tables without vertical rules
+
+
+def aligned_tables(lines: Sequence[Line], page_number: int) -> tuple[list[PageTable], set[int]]:
+    """Find space-aligned tables; return them and the indices of the lines they consumed."""
+    tables: list[PageTable] = []
+    used: set[int] = set()
+    index = 0
+    while index < len(lines):
+        starts = _header_columns(lines[index])
+        if starts is None:
+            index += 1
+            continue
+        table, consumed = _read_aligned(lines, index, starts, page_number)
+        if table is not None and len(table.rows) >= 2:
+            tables.append(table)
+            used.update(consumed)
+            index = max(consumed) + 1
+        else:
+            index += 1
+    return tables, used
+
+
+def _header_columns(line: Line) -> list[float] | None:
+    segments = split_segments(line, gap_factor=1.2)
+    if len(segments) < 3:
+        return None
+    titled = sum(1 for seg in segments if _HEADER_WORD.match(seg.text))
+    if titled < 2:
+        return None
+    return [seg.x0 for seg in segments]
+
+
+def _column_of(x0: float, starts: Sequence[float], tolerance: float) -> int:
+    col = 0
+    for index, start in enumerate(starts):
+        if x0 >= start - tolerance:
+            col = index
+    return col
+
+
+def _read_aligned(
+    lines: Sequence[Line], header_index: int, starts: list[float], page_number: int
+) -> tuple[PageTable | None, list[int]]:
+    header = lines[header_index]
+    size = header.size
+    tolerance = 0.8 * size
+    n = len(starts)
+    rows: list[list[list[str]]] = []
+    consumed = [header_index]
+    header_cells: list[list[str]] = [[] for _ in range(n)]
+    _add_line(header_cells, header, starts, tolerance)
+    in_header = True
+    prev_bottom = header.bottom
+    for index in range(header_index + 1, len(lines)):
+        line = lines[index]
+        if line.top - prev_bottom > 2.5 * size:
+            break
+        cells = _split_into_columns(line, starts, tolerance)
+        if cells is None:
+            cells = _group_row(line, n)
+            if cells is None or in_header and not rows and not cells[0]:
+                break
+        first_col_text = " ".join(cells[0])
+        numbered = bool(_NUMBER_LIKE.match(first_col_text))
+        if in_header and not numbered:
+            for col, parts in enumerate(cells):
+                header_cells[col].extend(parts)
+        elif numbered and _starts_cells(line, starts, size):
+            in_header = False
+            rows.append([list(parts) for parts in cells])
+        elif rows and not first_col_text and _starts_cells(line, starts, size):
+            for col, parts in enumerate(cells):
+                rows[-1][col].extend(parts)
+        else:
+            break  # text in the number column that is not a number, or words not on the columns
+        consumed.append(index)
+        prev_bottom = line.bottom
+    if not rows:
+        return None, consumed
+    raw_rows = [[RawCell(" ".join(parts), page=page_number) for parts in header_cells]]
+    for row in rows:
+        texts = [" ".join(parts) for parts in row]
+        if _GROUP_LABEL.match(texts[0]) and sum(1 for t in texts[1:] if t) == 1 and not any(texts[2:]):
+            # A group row ("I  LĨNH VỰC GIÁO DỤC") spans the data columns.
+            raw_rows.append(
+                [RawCell(texts[0], page=page_number)]
+                + [RawCell(texts[1], col_span=n - 1, page=page_number) for _ in range(n - 1)]
+            )
+        else:
+            raw_rows.append([RawCell(text, page=page_number) for text in texts])
+    used_lines = [lines[i] for i in consumed]
+    bbox = (
+        min(line.x0 for line in used_lines),
+        min(line.top for line in used_lines),
+        max(line.x1 for line in used_lines),
+        max(line.bottom for line in used_lines),
+    )
+    return PageTable(rows=raw_rows, bbox=bbox, ruled=False), consumed
+
+
+def _starts_cells(line: Line, starts: Sequence[float], size: float) -> bool:
+    """Most of the line's cell texts begin at their column's left edge, as cell text does.
+
+    A paragraph line that happens to have spaces on the column boundaries fails this: its
+    words fall anywhere inside the columns.
+    """
+    firsts: dict[int, float] = {}
+    for word in line.words:
+        firsts.setdefault(_column_of(word.x0, starts, 0.8 * size), word.x0)
+    aligned = sum(1 for col, x0 in firsts.items() if x0 - starts[col] < 1.5 * size)
+    return aligned * 2 >= len(firsts) + 1 or len(firsts) == 1 and aligned == 1
+
+
+def _group_row(line: Line, n_cols: int) -> list[list[str]] | None:
+    """A group heading row whose title runs across the data columns ("I   LĨNH VỰC GIÁO DỤC")."""
+    segments = split_segments(line, gap_factor=1.2)
+    if len(segments) != 2 or not _GROUP_LABEL.match(segments[0].text):
+        return None
+    return [[segments[0].text], [segments[1].text]] + [[] for _ in range(n_cols - 2)]
+
+
+def _add_line(cells: list[list[str]], line: Line, starts: Sequence[float], tolerance: float) -> None:
+    split = _split_into_columns(line, starts, tolerance)
+    if split is not None:
+        for col, parts in enumerate(split):
+            cells[col].extend(parts)
+
+
+def _split_into_columns(line: Line, starts: Sequence[float], tolerance: float) -> list[list[str]] | None:
+    """Assign the line's words to columns; None when a word runs across a column boundary.
+
+    Gutters of a borderless table can be as narrow as a few spaces, so words, not gap-separated
+    pieces, are placed: each belongs to the last column starting at or before it.
+    """
+    cells: list[list[Word]] = [[] for _ in starts]
+    for word in line.words:
+        col = _column_of(word.x0, starts, tolerance)
+        next_start = starts[col + 1] if col + 1 < len(starts) else float("inf")
+        if word.x1 > next_start + tolerance:
+            return None
+        cells[col].append(word)
+    return [[join_words(words)] if words else [] for words in cells]
