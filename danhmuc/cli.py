@@ -116,6 +116,19 @@ def schema() -> None:
     typer.echo(document_schema_json(), nl=False)
 
 
+def _register_catalog_commands() -> None:
+    # Imported here rather than at the top so `danhmuc --help` stays fast: the store modules load lazily.
+    from danhmuc import commands_catalog
+
+    app.command("ingest")(handles_errors(commands_catalog.ingest))
+    app.command("report")(handles_errors(commands_catalog.report))
+    app.command("export")(handles_errors(commands_catalog.export))
+    app.command("decide")(handles_errors(commands_catalog.decide))
+
+
+_register_catalog_commands()
+
+
 def main() -> None:  # pragma: no cover - console entry point
     app()
 

@@ -1,0 +1,327 @@
+"""Batch ingest of an archive folder: extraction on every core, one writer, resumable after a kill.
+
+Workers only extract; the parent process alone writes, one transaction per document (the
+document, its rows, its file version and its outcome together). A file whose path already shows
+the same content is skipped before extraction, which is what makes a re-run after ``kill -9``
+finish the remaining files with nothing lost or duplicated. Content already stored under another
+path is recorded for the new path without extracting it again.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import multiprocessing
+import os
+import time
+from collections import Counter
+from collections.abc import Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TextIO
+
+from sqlalchemy.exc import DataError, IntegrityError
+
+from catalog.errors import ArchiveNotFoundError
+from catalog.progress import Progress
+from catalog.records import FileOutcome, OutcomeStatus, ReconcileSummary
+from catalog.store import CatalogStore
+from catalog.walk import DEFAULT_MAX_BYTES, Candidate, walk_archive
+from danhmuc.errors import DanhmucError
+from extract.model import Document
+
+HASH_CHUNK = 1 << 20
+
+
+@dataclass(frozen=True, slots=True)
+class Extracted:
+    """What a worker sends back: the document as JSON, or why there is none."""
+
+    status: OutcomeStatus
+    document_json: str = ""
+    code: str = ""
+    reason: str = ""
+    seconds: float = 0.0
+
+
+def extract_one(path: str, name: str) -> Extracted:
+    """Runs in a worker process; never raises, so one bad file cannot stop the batch."""
+    from danhmuc.pipeline import process_file
+    from extract.errors import UnsupportedFormatError
+
+    started = time.perf_counter()
+    try:
+        document = process_file(path, name=name)
+    except UnsupportedFormatError as error:
+        return Extracted(OutcomeStatus.SKIPPED, code=error.code, reason=error.describe())
+    except DanhmucError as error:
+        return Extracted(OutcomeStatus.FAILED, code=error.code, reason=error.describe())
+    except Exception as error:  # noqa: BLE001 - a reader bug on one file becomes that file's failure
+        return Extracted(
+            OutcomeStatus.FAILED, code="internal_error", reason=f"{type(error).__name__}: {error}"
+        )
+    return Extracted(
+        OutcomeStatus.INGESTED,
+        document_json=document.model_dump_json(),
+        seconds=time.perf_counter() - started,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    key: str  # the path as stored: absolute, posix
+    candidate: Candidate
+    sha256: str
+
+
+@dataclass
+class IngestReport:
+    run_id: int
+    root: str
+    workers: int
+    outcomes: list[FileOutcome] = field(default_factory=list)
+    seconds: float = 0.0
+    extracted: int = 0  # files that went through extraction (the throughput figure counts these)
+    errors_csv: Path | None = None
+    reconciliation: ReconcileSummary | None = None
+
+    @property
+    def counts(self) -> Counter[str]:
+        return Counter(outcome.status.value for outcome in self.outcomes)
+
+    @property
+    def files_per_second(self) -> float:
+        return self.extracted / self.seconds if self.seconds > 0 else 0.0
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def ingest_directory(
+    store: CatalogStore,
+    root: Path,
+    *,
+    workers: int | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    errors_csv: Path | None = None,
+    progress: TextIO | None = None,
+    reconcile: bool = True,
+) -> IngestReport:
+    if not root.is_dir():
+        raise ArchiveNotFoundError(str(root))
+    workers = max(1, workers or os.cpu_count() or 1)
+    root = root.resolve()
+    walked = walk_archive(root, max_bytes=max_bytes)
+    run_id = store.start_run(
+        str(root), workers=workers, total_files=len(walked.candidates) + len(walked.rejected)
+    )
+    report = IngestReport(run_id=run_id, root=str(root), workers=workers)
+    started = time.perf_counter()
+    rejected = [
+        FileOutcome(path=r.path.as_posix(), status=OutcomeStatus.SKIPPED, code=r.code, reason=r.reason)
+        for r in walked.rejected
+    ]
+    store.record_outcomes(run_id, rejected)
+    report.outcomes += rejected
+
+    bar = Progress(len(walked.candidates), progress) if progress is not None else None
+    jobs, waiting = _plan(store, run_id, walked.candidates, report, bar)
+    if jobs:
+        _extract_all(store, run_id, jobs, waiting, workers, report, bar)
+    if bar is not None:
+        bar.close()
+    report.seconds = time.perf_counter() - started
+    if errors_csv is not None:
+        write_errors_csv(errors_csv, report.outcomes)
+        report.errors_csv = errors_csv
+    store.finish_run(run_id)
+    if reconcile:
+        store.reconcile(workers=workers)
+        report.reconciliation = store.last_reconciliation()
+    return report
+
+
+def _plan(
+    store: CatalogStore,
+    run_id: int,
+    candidates: list[Candidate],
+    report: IngestReport,
+    bar: Progress | None,
+) -> tuple[list[_Job], dict[str, list[_Job]]]:
+    """Hash every candidate; settle the ones whose content is known; return what needs extracting."""
+    current = store.current_contents()
+    known = store.known_sha256()
+    jobs: list[_Job] = []
+    waiting: dict[str, list[_Job]] = {}  # sha256 being extracted -> other paths with the same bytes
+    settled: list[FileOutcome] = []
+    for candidate in candidates:
+        key = candidate.path.as_posix()
+        try:
+            sha = sha256_of(candidate.path)
+        except OSError as error:
+            reason = f"không đọc được tệp / cannot read the file: {error.strerror or error}"
+            settled.append(
+                FileOutcome(path=key, status=OutcomeStatus.SKIPPED, code="unreadable", reason=reason)
+            )
+            continue
+        if current.get(key) == sha:
+            settled.append(FileOutcome(path=key, status=OutcomeStatus.UNCHANGED, sha256=sha))
+        elif sha in known:
+            added = store.add_known_content(key, sha, run_id=run_id)
+            if added is not None:
+                report.outcomes.append(FileOutcome(path=key, status=added.status, sha256=sha))
+        elif sha in waiting:
+            waiting[sha].append(_Job(key, candidate, sha))
+            continue
+        else:
+            jobs.append(_Job(key, candidate, sha))
+            waiting[sha] = []
+            continue
+        if bar is not None:
+            bar.advance()
+    store.record_outcomes(run_id, settled)
+    report.outcomes += settled
+    return jobs, waiting
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # fork shares the already-imported pipeline with the workers; spawn elsewhere.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+
+
+def _warm_up() -> None:
+    """Load the pipeline (and its lazily loaded word-segmentation model) in the parent, once.
+
+    Forked workers then share it copy-on-write instead of each paying seconds to load it.
+    """
+    import danhmuc.pipeline  # noqa: F401
+
+    try:
+        from nlp.titles import title_key
+
+        title_key("Cơ sở dữ liệu dân cư")
+    except Exception:  # noqa: BLE001 - warming up is an optimisation; workers load it themselves
+        pass
+
+
+def _extract_all(
+    store: CatalogStore,
+    run_id: int,
+    jobs: list[_Job],
+    waiting: dict[str, list[_Job]],
+    workers: int,
+    report: IngestReport,
+    bar: Progress | None,
+) -> None:
+    _warm_up()
+    queue: Iterator[_Job] = iter(jobs)
+    in_flight: dict[Future[Extracted], _Job] = {}
+    window = workers * 2  # bounded, so a crash or Ctrl-C loses at most this many in-progress files
+    store.engine.dispose()  # no open database connection may be inherited by a forked worker
+    executor = _pool(workers)
+    try:
+        while True:
+            while len(in_flight) < window and (job := next(queue, None)) is not None:
+                in_flight[
+                    executor.submit(extract_one, job.candidate.path.as_posix(), job.candidate.relative)
+                ] = job
+            if not in_flight:
+                break
+            done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+            broken = False
+            for future in done:
+                job = in_flight.pop(future)
+                try:
+                    extracted = future.result()
+                except BrokenProcessPool:
+                    broken, extracted = True, _crashed()
+                _settle(store, run_id, job, extracted, waiting.pop(job.sha256, []), report, bar)
+            if broken:  # the pool is gone: what was still running never finished; start a new pool
+                for job in in_flight.values():
+                    _settle(store, run_id, job, _crashed(), waiting.pop(job.sha256, []), report, bar)
+                in_flight.clear()
+                executor.shutdown(wait=False, cancel_futures=True)
+                store.engine.dispose()
+                executor = _pool(workers)
+    except BaseException:
+        executor.shutdown(wait=False, cancel_futures=True)
+        raise
+    executor.shutdown(wait=True)
+
+
+def _crashed() -> Extracted:
+    return Extracted(
+        OutcomeStatus.FAILED,
+        code="worker_crashed",
+        reason="tiến trình trích xuất bị dừng đột ngột (hết bộ nhớ?) / "
+        "the extraction process died (out of memory?)",
+    )
+
+
+def _settle(
+    store: CatalogStore,
+    run_id: int,
+    job: _Job,
+    extracted: Extracted,
+    same_bytes: list[_Job],
+    report: IngestReport,
+    bar: Progress | None,
+) -> None:
+    """Write one file's result (and of the other paths with the same bytes), one transaction each."""
+    report.extracted += 1
+    if extracted.status is OutcomeStatus.INGESTED:
+        document = Document.model_validate_json(extracted.document_json)
+        try:
+            try:
+                added = store.add_document(document, path=job.key, run_id=run_id, seconds=extracted.seconds)
+            except IntegrityError:  # another ingest stored the same content a moment ago: now it is known
+                added = store.add_document(document, path=job.key, run_id=run_id, seconds=extracted.seconds)
+        except (IntegrityError, DataError) as error:
+            reason = f"không lưu được vào kho / could not be stored: {str(error.orig).strip()[:300]}"
+            extracted = Extracted(OutcomeStatus.FAILED, code="store_error", reason=reason)
+        else:
+            outcomes = [FileOutcome(path=job.key, status=added.status, sha256=document.sha256,
+                                    seconds=extracted.seconds)]  # fmt: skip
+            for other in same_bytes:
+                again = store.add_known_content(other.key, document.sha256, run_id=run_id)
+                if again is not None:
+                    outcomes.append(FileOutcome(path=other.key, status=again.status, sha256=document.sha256))
+            _tally(report, bar, outcomes)
+            return
+    failures = [
+        FileOutcome(
+            path=j.key, status=extracted.status, sha256=j.sha256, code=extracted.code, reason=extracted.reason
+        )  # fmt: skip
+        for j in [job, *same_bytes]
+    ]
+    store.record_outcomes(run_id, failures)
+    _tally(report, bar, failures)
+
+
+def _tally(report: IngestReport, bar: Progress | None, outcomes: list[FileOutcome]) -> None:
+    report.outcomes += outcomes
+    if bar is not None:
+        for outcome in outcomes:
+            bar.advance(failed=outcome.status is OutcomeStatus.FAILED, name=Path(outcome.path).name)
+
+
+ERROR_COLUMNS = ("path", "status", "code", "reason")
+
+
+def write_errors_csv(path: Path, outcomes: list[FileOutcome]) -> None:
+    """Failed and skipped files of this run (header only when there were none), UTF-8 with BOM for Excel."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8-sig") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(ERROR_COLUMNS)
+        for outcome in outcomes:
+            if outcome.status in (OutcomeStatus.FAILED, OutcomeStatus.SKIPPED):
+                writer.writerow((outcome.path, outcome.status.value, outcome.code, outcome.reason))

@@ -1,0 +1,252 @@
+"""The catalog store's tables (SQLAlchemy 2.0 typed ORM).
+
+The full Document JSON is kept verbatim (``documents.document_json``) so what goes in comes back
+out unchanged; the other tables are queryable projections of it (entries, tasks) and of the last
+reconciliation (datasets, members, links, flags), plus reviewers' decisions and ingest history.
+Any schema change here needs a new Alembic revision in ``catalog/migrations/versions``.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+KEY_LENGTH = 100  # entry keys: sha256 (64) + ":" + table + ":" + row
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """Timestamps come back timezone-aware on SQLite too (it stores them without a zone)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is not None and value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map = {dict[str, Any]: JSON, list[str]: JSON, list[Any]: JSON, datetime: UtcDateTime}
+
+
+class DocumentRow(Base):
+    """One distinct content (sha256); several paths and versions may point at it."""
+
+    __tablename__ = "documents"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    source: Mapped[str] = mapped_column(Text)
+    format: Mapped[str] = mapped_column(String(16))
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    page_count: Mapped[int] = mapped_column(Integer)
+    schema_version: Mapped[str] = mapped_column(String(16))
+    kind: Mapped[str] = mapped_column(Text, default="")
+    number: Mapped[str] = mapped_column(Text, default="")
+    issuer: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    issued: Mapped[str] = mapped_column(String(10), default="")
+    warning_count: Mapped[int] = mapped_column(Integer, default=0)
+    entry_count: Mapped[int] = mapped_column(Integer, default=0)
+    task_count: Mapped[int] = mapped_column(Integer, default=0)
+    document_json: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column()
+
+
+class FileVersionRow(Base):
+    """A path's history: each changed content is a new version that supersedes the previous one."""
+
+    __tablename__ = "file_versions"
+    __table_args__ = (UniqueConstraint("path", "version", name="uq_file_versions_path_version"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    path: Mapped[str] = mapped_column(String(1000), index=True)
+    sha256: Mapped[str] = mapped_column(ForeignKey("documents.sha256"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    supersedes_id: Mapped[int | None] = mapped_column(ForeignKey("file_versions.id"), nullable=True)
+    is_current: Mapped[bool] = mapped_column(Boolean, index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("ingest_runs.id"), nullable=True)
+    added_at: Mapped[datetime] = mapped_column()
+
+
+class CatalogEntryRow(Base):
+    __tablename__ = "catalog_entries"
+
+    key: Mapped[str] = mapped_column(String(KEY_LENGTH), primary_key=True)
+    document_sha256: Mapped[str] = mapped_column(
+        ForeignKey("documents.sha256", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    table_index: Mapped[int] = mapped_column(Integer)
+    row_index: Mapped[int] = mapped_column(Integer)
+    group_name: Mapped[str] = mapped_column(Text, default="")
+    number: Mapped[str] = mapped_column(Text, default="")
+    title: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    unit: Mapped[str] = mapped_column(Text, default="")
+    sharing_raw: Mapped[str] = mapped_column(Text, default="")
+    frequency_raw: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+    sharing: Mapped[str] = mapped_column(String(32), default="", index=True)
+    frequency: Mapped[list[str]] = mapped_column(default=list)
+    unit_ids: Mapped[list[str]] = mapped_column(default=list)
+    title_key: Mapped[str] = mapped_column(Text, default="")
+    page: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    provenance_json: Mapped[str] = mapped_column(Text)
+
+
+class TaskRow(Base):
+    __tablename__ = "tasks"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_sha256: Mapped[str] = mapped_column(
+        ForeignKey("documents.sha256", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer)
+    ref: Mapped[str] = mapped_column(Text)
+    heading: Mapped[str] = mapped_column(Text, default="")
+    content: Mapped[str] = mapped_column(Text, default="")
+    time_raw: Mapped[str] = mapped_column(Text, default="")
+    lead_raw: Mapped[str] = mapped_column(Text, default="")
+    partner_raw: Mapped[str] = mapped_column(Text, default="")
+    period_start: Mapped[str] = mapped_column(String(10), default="")
+    period_end: Mapped[str] = mapped_column(String(10), default="")
+    quarters: Mapped[list[str]] = mapped_column(default=list)
+    lead_unit_ids: Mapped[list[str]] = mapped_column(default=list)
+    partner_unit_ids: Mapped[list[str]] = mapped_column(default=list)
+    page: Mapped[int | None] = mapped_column(Integer, nullable=True)
+
+
+class DatasetRow(Base):
+    __tablename__ = "datasets"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    origin: Mapped[str] = mapped_column(String(KEY_LENGTH))
+    title: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(Text)
+    member_count: Mapped[int] = mapped_column(Integer)
+    document_count: Mapped[int] = mapped_column(Integer)
+
+
+class DatasetMemberRow(Base):
+    __tablename__ = "dataset_members"
+
+    entry_key: Mapped[str] = mapped_column(
+        ForeignKey("catalog_entries.key", ondelete="CASCADE"), primary_key=True
+    )
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer)
+
+
+class LinkRow(Base):
+    __tablename__ = "links"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    left_key: Mapped[str] = mapped_column(ForeignKey("catalog_entries.key", ondelete="CASCADE"), index=True)
+    right_key: Mapped[str] = mapped_column(ForeignKey("catalog_entries.key", ondelete="CASCADE"), index=True)
+    score: Mapped[float] = mapped_column(Float)
+    reasons: Mapped[list[str]] = mapped_column(default=list)
+    accepted: Mapped[bool] = mapped_column(Boolean)
+    decided_by: Mapped[str] = mapped_column(String(200), default="auto")
+
+
+class FlagRow(Base):
+    __tablename__ = "flags"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    evidence: Mapped[list[str]] = mapped_column(default=list)
+    document_sha256: Mapped[str] = mapped_column(
+        ForeignKey("documents.sha256", ondelete="CASCADE"), index=True
+    )
+    document: Mapped[str] = mapped_column(Text)
+    provenance_json: Mapped[str] = mapped_column(Text, default="[]")
+    dismissed: Mapped[str] = mapped_column(Text, default="")
+    dismissed_by: Mapped[str] = mapped_column(String(200), default="")
+
+
+class DecisionRow(Base):
+    """A reviewer's decision; ``payload`` is the typed matching.Decision as JSON, re-applied every run."""
+
+    __tablename__ = "decisions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    who: Mapped[str] = mapped_column(String(200))
+    decided_at: Mapped[datetime] = mapped_column()
+    reason: Mapped[str] = mapped_column(Text, default="")
+    payload: Mapped[str] = mapped_column(Text)
+
+
+class ReconcileRunRow(Base):
+    __tablename__ = "reconcile_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    created_at: Mapped[datetime] = mapped_column()
+    threshold: Mapped[float] = mapped_column(Float)
+    candidate_pairs: Mapped[int] = mapped_column(Integer)
+    document_count: Mapped[int] = mapped_column(Integer)
+    entry_count: Mapped[int] = mapped_column(Integer)
+    dataset_count: Mapped[int] = mapped_column(Integer)
+    link_count: Mapped[int] = mapped_column(Integer)
+    flag_count: Mapped[int] = mapped_column(Integer)
+    decision_count: Mapped[int] = mapped_column(Integer)
+    warnings: Mapped[list[str]] = mapped_column(default=list)
+
+
+class IngestRunRow(Base):
+    __tablename__ = "ingest_runs"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    root: Mapped[str] = mapped_column(Text)
+    started_at: Mapped[datetime] = mapped_column()
+    finished_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    workers: Mapped[int] = mapped_column(Integer)
+    total_files: Mapped[int] = mapped_column(Integer, default=0)
+    status: Mapped[str] = mapped_column(String(16))  # running (or killed: never finished), finished
+
+
+class FileOutcomeRow(Base):
+    """What happened to one file in one run; written in the same transaction as its document."""
+
+    __tablename__ = "file_outcomes"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ingest_runs.id", ondelete="CASCADE"), index=True, nullable=True
+    )
+    path: Mapped[str] = mapped_column(String(1000), index=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    sha256: Mapped[str] = mapped_column(String(64), default="")
+    code: Mapped[str] = mapped_column(String(64), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    seconds: Mapped[float] = mapped_column(Float, default=0.0)
+    at: Mapped[datetime] = mapped_column()

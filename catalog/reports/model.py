@@ -1,0 +1,242 @@
+"""What every report shows, built once from the store; HTML, XLSX, JSON and exports render it.
+
+Reports read the store only (never the files), so what they show is exactly what was stored.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import PurePosixPath
+
+from pydantic import Field
+
+from catalog.errors import mask_url
+from catalog.records import FileOutcome, IngestRun, OutcomeStatus
+from catalog.store import CatalogStore
+from extract.model import Provenance, Record
+from matching.model import Decision, Flag, FlagKind, Link
+
+FLAG_LABELS: dict[str, str] = {
+    FlagKind.DUPLICATE_ENTRY: "Mục bị liệt kê trùng / duplicate entries",
+    FlagKind.NUMBERING_GAP: "Số thứ tự bị ngắt quãng / numbering gaps",
+    FlagKind.MISSING_FIELD: "Thiếu thông tin bắt buộc / missing fields",
+    FlagKind.UNIT_CONFLICT: "Đơn vị quản lý không thống nhất / unit conflicts",
+    FlagKind.PERIOD_AFTER_PARENT: "Thời hạn muộn hơn kế hoạch cấp trên / deadline after the parent plan",
+    FlagKind.CITATION_CONFLICT: "Trích dẫn văn bản không khớp / conflicting citations",
+    FlagKind.MISSING_METADATA: "Văn bản thiếu số hiệu, ngày / missing document metadata",
+}
+
+
+def flag_label(kind: str) -> str:
+    return FLAG_LABELS.get(kind, kind)
+
+
+def where(provenance: Provenance) -> str:
+    """'tr. 3, bảng 2, dòng 5' — the place a reviewer opens the source at."""
+    parts = []
+    if provenance.page is not None:
+        parts.append(f"tr. {provenance.page}")
+    if provenance.table is not None:
+        parts.append(f"bảng {provenance.table}")
+    if provenance.row is not None:
+        parts.append(f"dòng {provenance.row}")
+    if provenance.line is not None and provenance.row is None:
+        parts.append(f"dòng văn bản {provenance.line}")
+    return ", ".join(parts) or "—"
+
+
+class SourceView(Record):
+    sha256: str
+    name: str
+    paths: list[str]
+    format: str
+    pages: int
+    kind: str
+    number: str
+    issuer: str
+    title: str
+    issued: str
+    entries: int
+    tasks: int
+    warnings: int
+    current: bool
+
+    @property
+    def anchor(self) -> str:
+        return f"src-{self.sha256[:16]}"
+
+    def file_href(self, page: int | None) -> str:
+        """A link that opens the original file (at the page, for PDFs) from the reviewer's machine."""
+        if not self.paths or not PurePosixPath(self.paths[0]).is_absolute():
+            return ""
+        href = "file://" + self.paths[0]
+        return f"{href}#page={page}" if page and self.format == "pdf" else href
+
+
+class MemberView(Record):
+    key: str
+    sha256: str
+    document: str
+    number: str
+    title: str
+    unit: str
+    provenance: Provenance
+    where: str
+
+
+class LinkView(Record):
+    left: str
+    right: str
+    left_label: str
+    right_label: str
+    score: float
+    reasons: list[str]
+    accepted: bool
+    decided_by: str
+
+
+class DatasetView(Record):
+    id: str
+    title: str
+    unit: str
+    member_count: int
+    document_count: int
+    sources: list[str]  # document names, in member order, without repeats
+    members: list[MemberView]
+    links: list[LinkView]  # accepted links between its members, then near misses touching them
+
+
+class Summary(Record):
+    generated_at: datetime
+    database: str
+    documents: int
+    entries: int
+    datasets: int
+    multi_source_datasets: int
+    links_accepted: int
+    links_near_miss: int
+    flags_open: int
+    flags_dismissed: int
+    flags_by_kind: dict[str, int]
+    decisions: int
+    threshold: float | None
+    last_ingest: IngestRun | None
+    problem_files: int
+
+
+class CatalogReport(Record):
+    summary: Summary
+    datasets: list[DatasetView]
+    flags: list[Flag]
+    sources: list[SourceView]
+    problem_files: list[FileOutcome] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)
+
+
+def build_report(store: CatalogStore) -> CatalogReport:
+    sources = [
+        SourceView(
+            sha256=d.sha256,
+            name=d.source,
+            paths=d.paths,
+            format=d.format,
+            pages=d.page_count,
+            kind=d.kind,
+            number=d.number,
+            issuer=d.issuer,
+            title=d.title,
+            issued=d.issued,
+            entries=d.entry_count,
+            tasks=d.task_count,
+            warnings=d.warning_count,
+            current=d.current,
+        )  # fmt: skip
+        for d in store.list_documents()
+    ]
+    datasets, links = store.datasets(), store.links()
+    label = {m.key: f"{m.document} · {m.number or '—'} {m.title}" for d in datasets for m in d.members}
+    dataset_of = {m.key: d.id for d in datasets for m in d.members}
+    by_dataset: dict[str, list[Link]] = {}
+    for link in links:
+        for dataset_id in {dataset_of.get(link.left), dataset_of.get(link.right)} - {None}:
+            by_dataset.setdefault(str(dataset_id), []).append(link)
+    views = []
+    for dataset in datasets:
+        members = [
+            MemberView(
+                key=m.key,
+                sha256=m.sha256,
+                document=m.document,
+                number=m.number,
+                title=m.title,
+                unit=m.unit,
+                provenance=m.provenance,
+                where=where(m.provenance),
+            )  # fmt: skip
+            for m in dataset.members
+        ]
+        dataset_links = sorted(
+            by_dataset.get(dataset.id, []), key=lambda link: (not link.accepted, -link.score)
+        )
+        views.append(
+            DatasetView(
+                id=dataset.id,
+                title=dataset.title,
+                unit=dataset.unit,
+                member_count=len(members),
+                document_count=len({m.sha256 for m in members}),
+                sources=list(dict.fromkeys(m.document for m in members)),
+                members=members,
+                links=[
+                    LinkView(
+                        left=link.left,
+                        right=link.right,
+                        left_label=label.get(link.left, link.left),
+                        right_label=label.get(link.right, link.right),
+                        score=link.score,
+                        reasons=list(link.reasons),
+                        accepted=link.accepted,
+                        decided_by=link.decided_by,
+                    )  # fmt: skip
+                    for link in dataset_links
+                ],
+            )  # fmt: skip
+        )
+    views.sort(key=lambda v: (-v.document_count, -v.member_count, v.title.casefold()))
+    flags = store.flags()
+    runs = store.runs()
+    last_run = runs[-1] if runs else None
+    problems = [
+        outcome
+        for outcome in (store.outcomes(last_run.id) if last_run else [])
+        if outcome.status in (OutcomeStatus.FAILED, OutcomeStatus.SKIPPED)
+    ]
+    reconciliation = store.last_reconciliation()
+    decisions = store.decisions()
+    open_flags = [f for f in flags if not f.dismissed]
+    summary = Summary(
+        generated_at=datetime.now(UTC),
+        database=mask_url(store.url),
+        documents=sum(1 for s in sources if s.current),
+        entries=sum(v.member_count for v in views),
+        datasets=len(views),
+        multi_source_datasets=sum(1 for v in views if v.document_count > 1),
+        links_accepted=sum(1 for link in links if link.accepted),
+        links_near_miss=sum(1 for link in links if not link.accepted),
+        flags_open=len(open_flags),
+        flags_dismissed=len(flags) - len(open_flags),
+        flags_by_kind=dict(Counter(f.kind.value for f in open_flags).most_common()),
+        decisions=len(decisions),
+        threshold=reconciliation.threshold if reconciliation else None,
+        last_ingest=last_run,
+        problem_files=len(problems),
+    )
+    return CatalogReport(
+        summary=summary,
+        datasets=views,
+        flags=flags,
+        sources=sources,
+        problem_files=problems,
+        decisions=decisions,
+    )

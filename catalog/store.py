@@ -1,0 +1,495 @@
+"""CatalogStore: documents keyed by content, their versions, the reconciled catalog, decisions, runs.
+
+Every write method is one transaction: a document is stored with its entries, tasks, file
+version and ingest outcome, or not at all; a reconciliation replaces datasets, members, links
+and flags at once. Opening a store brings its schema to the newest revision first.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from types import TracebackType
+
+from pydantic import TypeAdapter
+from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from catalog import rows
+from catalog.db import database_url, make_engine, session_factory
+from catalog.errors import DatabaseUnreachableError, ReconcileFailedError
+from catalog.migrate import upgrade_to_head
+from catalog.models import (
+    CatalogEntryRow,
+    DatasetMemberRow,
+    DatasetRow,
+    DecisionRow,
+    DocumentRow,
+    FileOutcomeRow,
+    FileVersionRow,
+    FlagRow,
+    IngestRunRow,
+    LinkRow,
+    ReconcileRunRow,
+    TaskRow,
+)
+from catalog.records import (
+    AddResult,
+    DocumentSummary,
+    FileOutcome,
+    FileVersion,
+    IngestRun,
+    OutcomeStatus,
+    ReconcileSummary,
+)
+from extract.model import Document
+from matching.model import Dataset, Decision, Flag, Link, Reconciliation
+
+DECISION = TypeAdapter[Decision](Decision)
+BULK_CHUNK = 2_000
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+class CatalogStore:
+    def __init__(self, url: str | None = None, *, engine: Engine | None = None) -> None:
+        self.url = database_url(url) if engine is None else engine.url.render_as_string(hide_password=False)
+        self.engine = engine or make_engine(self.url)
+        self._sessions = session_factory(self.engine)
+        upgrade_to_head(self.engine)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> CatalogStore:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except OperationalError as error:
+            if "could not connect" in str(error) or "unable to open" in str(error):
+                raise DatabaseUnreachableError(self.url, str(error.orig).strip().splitlines()[0]) from None
+            raise
+
+    # ------------------------------------------------------------ documents and versions
+
+    def add_document(
+        self, document: Document, *, path: str | None = None, run_id: int | None = None, seconds: float = 0.0
+    ) -> AddResult:
+        """Store ``document`` as the content of ``path`` (default: its source name), in one transaction.
+
+        Same path, same content: a no-op. Same path, new content: a new version superseding the
+        last one. Content already stored under another path: only the path is recorded.
+        """
+        path = path or document.source
+        with self.transaction() as session:
+            known = session.get(DocumentRow, document.sha256) is not None
+            if not known:
+                self._insert_document(session, document)
+            result = self._record_version(session, path, document.sha256, run_id, fresh=not known)
+            if run_id is not None:
+                self._insert_outcome(
+                    session, run_id, FileOutcome(path=path, status=result.status, sha256=document.sha256,
+                                                 seconds=seconds)
+                )  # fmt: skip
+            return result
+
+    def add_known_content(self, path: str, sha256: str, *, run_id: int | None = None) -> AddResult | None:
+        """Record ``path`` as showing already-stored content, without extracting; None if unknown."""
+        with self.transaction() as session:
+            if session.get(DocumentRow, sha256) is None:
+                return None
+            result = self._record_version(session, path, sha256, run_id, fresh=False)
+            if run_id is not None:
+                self._insert_outcome(
+                    session, run_id, FileOutcome(path=path, status=result.status, sha256=sha256)
+                )
+            return result
+
+    def _insert_document(self, session: Session, document: Document) -> None:
+        self._bulk(session, DocumentRow, [_columns(rows.document_row(document, _now()))])
+        # Core bulk inserts: the ORM unit of work costs more than extraction for a large catalog.
+        self._bulk(session, CatalogEntryRow, [_columns(r) for r in rows.entry_rows(document)])
+        self._bulk(session, TaskRow, [_columns(r) for r in rows.task_rows(document)])
+
+    def _record_version(
+        self, session: Session, path: str, sha256: str, run_id: int | None, *, fresh: bool
+    ) -> AddResult:
+        current = session.scalars(
+            select(FileVersionRow).where(FileVersionRow.path == path, FileVersionRow.is_current)
+        ).first()
+        if current is not None and current.sha256 == sha256:
+            return AddResult(status=OutcomeStatus.UNCHANGED, sha256=sha256, version=current.version)
+        last = (
+            session.scalar(select(func.max(FileVersionRow.version)).where(FileVersionRow.path == path)) or 0
+        )
+        if current is not None:
+            current.is_current = False
+            session.flush()
+        session.add(
+            FileVersionRow(
+                path=path, sha256=sha256, version=last + 1, supersedes_id=current.id if current else None,
+                is_current=True, run_id=run_id, added_at=_now(),
+            )
+        )  # fmt: skip
+        if current is not None:
+            status = OutcomeStatus.NEW_VERSION
+        else:
+            status = OutcomeStatus.INGESTED if fresh else OutcomeStatus.DUPLICATE
+        return AddResult(status=status, sha256=sha256, version=last + 1)
+
+    def current_sha256(self, path: str) -> str | None:
+        with self.transaction() as session:
+            return session.scalar(
+                select(FileVersionRow.sha256).where(FileVersionRow.path == path, FileVersionRow.is_current)
+            )
+
+    def current_contents(self) -> dict[str, str]:
+        """path -> sha256 of every current file version (one query, for batch ingest)."""
+        with self.transaction() as session:
+            found = session.execute(
+                select(FileVersionRow.path, FileVersionRow.sha256).where(FileVersionRow.is_current)
+            )
+            return dict(found.all())
+
+    def known_sha256(self) -> set[str]:
+        with self.transaction() as session:
+            return set(session.scalars(select(DocumentRow.sha256)))
+
+    def get(self, sha256: str) -> Document | None:
+        with self.transaction() as session:
+            found = session.scalar(select(DocumentRow.document_json).where(DocumentRow.sha256 == sha256))
+        return Document.model_validate_json(found) if found is not None else None
+
+    def current_documents(self) -> list[Document]:
+        """Documents shown by at least one current file version, in the order they were added."""
+        with self.transaction() as session:
+            current = select(FileVersionRow.sha256).where(FileVersionRow.is_current)
+            found = session.scalars(
+                select(DocumentRow.document_json)
+                .where(DocumentRow.sha256.in_(current))
+                .order_by(DocumentRow.added_at, DocumentRow.sha256)
+            ).all()
+        return [Document.model_validate_json(text) for text in found]
+
+    def list_documents(self, *, current_only: bool = True) -> list[DocumentSummary]:
+        with self.transaction() as session:
+            paths: dict[str, list[str]] = {}
+            for path, sha in session.execute(
+                select(FileVersionRow.path, FileVersionRow.sha256)
+                .where(FileVersionRow.is_current)
+                .order_by(FileVersionRow.path)
+            ):
+                paths.setdefault(sha, []).append(path)
+            found = session.scalars(
+                select(DocumentRow).order_by(DocumentRow.added_at, DocumentRow.sha256)
+            ).all()
+            return [
+                DocumentSummary(
+                    sha256=row.sha256,
+                    source=row.source,
+                    format=row.format,
+                    size_bytes=row.size_bytes,
+                    page_count=row.page_count,
+                    kind=row.kind,
+                    number=row.number,
+                    issuer=row.issuer,
+                    title=row.title,
+                    issued=row.issued,
+                    warning_count=row.warning_count,
+                    entry_count=row.entry_count,
+                    task_count=row.task_count,
+                    added_at=row.added_at,
+                    paths=paths.get(row.sha256, []),
+                    current=row.sha256 in paths,
+                )  # fmt: skip
+                for row in found
+                if row.sha256 in paths or not current_only
+            ]
+
+    def versions(self, path: str | None = None) -> list[FileVersion]:
+        with self.transaction() as session:
+            query = select(FileVersionRow).order_by(FileVersionRow.path, FileVersionRow.version)
+            if path is not None:
+                query = query.where(FileVersionRow.path == path)
+            return [
+                FileVersion(
+                    id=row.id,
+                    path=row.path,
+                    sha256=row.sha256,
+                    version=row.version,
+                    supersedes=row.supersedes_id,
+                    current=row.is_current,
+                    added_at=row.added_at,
+                )  # fmt: skip
+                for row in session.scalars(query)
+            ]
+
+    # ------------------------------------------------------------ reconciliation
+
+    def previous_assignment(self) -> dict[str, str]:
+        with self.transaction() as session:
+            found = session.execute(select(DatasetMemberRow.entry_key, DatasetMemberRow.dataset_id))
+            return dict(found.all())
+
+    def reconcile(self, *, workers: int = 1) -> Reconciliation:
+        """Run matching over all current documents with the stored decisions, and persist the result."""
+        from matching import MatchingError, reconcile
+
+        documents = self.current_documents()
+        decisions = self.decisions()
+        try:
+            result = reconcile(
+                documents, decisions=decisions, previous=self.previous_assignment(), workers=workers
+            )
+        except MatchingError as error:
+            raise ReconcileFailedError(str(error)) from None
+        self.save_reconciliation(result, documents=len(documents), decisions=len(decisions))
+        return result
+
+    def save_reconciliation(self, result: Reconciliation, *, documents: int, decisions: int) -> None:
+        heads, members = rows.dataset_rows(result.datasets)
+        flags = list({flag.id: flag for flag in reversed(result.flags)}.values())[::-1]
+        with self.transaction() as session:
+            known = set(session.scalars(select(CatalogEntryRow.key)))
+            for table in (LinkRow, FlagRow, DatasetMemberRow, DatasetRow):
+                session.execute(delete(table))
+            self._bulk(session, DatasetRow, [_columns(r) for r in heads])
+            self._bulk(session, DatasetMemberRow, [_columns(r) for r in members if r.entry_key in known])
+            links = [rows.link_row(link) for link in result.links if {link.left, link.right} <= known]
+            self._bulk(session, LinkRow, [_columns(r) for r in links])
+            self._bulk(session, FlagRow, [_columns(rows.flag_row(f, i)) for i, f in enumerate(flags)])
+            session.add(
+                ReconcileRunRow(
+                    created_at=_now(), threshold=result.threshold, candidate_pairs=result.candidate_pairs,
+                    document_count=documents, entry_count=len(result.assignment),
+                    dataset_count=len(heads), link_count=len(links), flag_count=len(flags),
+                    decision_count=decisions, warnings=list(result.warnings),
+                )
+            )  # fmt: skip
+
+    @staticmethod
+    def _bulk(session: Session, table: type, values: Sequence[dict[str, object]]) -> None:
+        for start in range(0, len(values), BULK_CHUNK):
+            session.execute(insert(table), list(values[start : start + BULK_CHUNK]))
+
+    def datasets(self) -> list[Dataset]:
+        with self.transaction() as session:
+            sources = dict(session.execute(select(DocumentRow.sha256, DocumentRow.source)).all())
+            members: dict[str, list[CatalogEntryRow]] = {}
+            for member, entry in session.execute(
+                select(DatasetMemberRow, CatalogEntryRow)
+                .join(CatalogEntryRow, CatalogEntryRow.key == DatasetMemberRow.entry_key)
+                .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
+            ):
+                members.setdefault(member.dataset_id, []).append(entry)
+            heads = session.scalars(select(DatasetRow).order_by(DatasetRow.title, DatasetRow.id)).all()
+            return [
+                Dataset(
+                    id=head.id,
+                    origin=head.origin,
+                    title=head.title,
+                    unit=head.unit,
+                    members=[
+                        rows.member_ref(e, sources[e.document_sha256]) for e in members.get(head.id, [])
+                    ],
+                )  # fmt: skip
+                for head in heads
+            ]
+
+    def links(self) -> list[Link]:
+        with self.transaction() as session:
+            found = session.scalars(select(LinkRow).order_by(LinkRow.score.desc(), LinkRow.id))
+            return [rows.link_record(row) for row in found]
+
+    def flags(self) -> list[Flag]:
+        with self.transaction() as session:
+            return [
+                rows.flag_record(row) for row in session.scalars(select(FlagRow).order_by(FlagRow.position))
+            ]
+
+    def last_reconciliation(self) -> ReconcileSummary | None:
+        with self.transaction() as session:
+            row = session.scalars(select(ReconcileRunRow).order_by(ReconcileRunRow.id.desc())).first()
+            if row is None:
+                return None
+            return ReconcileSummary.model_validate(row, from_attributes=True)
+
+    # ------------------------------------------------------------ reviewer decisions
+
+    def add_decision(self, decision: Decision) -> int:
+        with self.transaction() as session:
+            row = DecisionRow(
+                kind=decision.kind, who=decision.who, decided_at=decision.when, reason=decision.reason,
+                payload=DECISION.dump_json(decision).decode("utf-8"),
+            )  # fmt: skip
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def decisions(self) -> list[Decision]:
+        with self.transaction() as session:
+            found = session.scalars(
+                select(DecisionRow.payload).order_by(DecisionRow.decided_at, DecisionRow.id)
+            )
+            return [DECISION.validate_json(payload) for payload in found]
+
+    def entry_keys(self) -> set[str]:
+        with self.transaction() as session:
+            return set(session.scalars(select(CatalogEntryRow.key)))
+
+    def dataset_ids(self) -> set[str]:
+        with self.transaction() as session:
+            return set(session.scalars(select(DatasetRow.id)))
+
+    def flag_ids(self) -> set[str]:
+        with self.transaction() as session:
+            return set(session.scalars(select(FlagRow.id)))
+
+    # ------------------------------------------------------------ ingest runs
+
+    def start_run(self, root: str, *, workers: int, total_files: int) -> int:
+        with self.transaction() as session:
+            row = IngestRunRow(root=root, started_at=_now(), workers=workers, total_files=total_files,
+                               status="running")  # fmt: skip
+            session.add(row)
+            session.flush()
+            return row.id
+
+    def finish_run(self, run_id: int) -> None:
+        with self.transaction() as session:
+            row = session.get(IngestRunRow, run_id)
+            if row is not None:
+                row.finished_at, row.status = _now(), "finished"
+
+    def record_outcomes(self, run_id: int | None, outcomes: Sequence[FileOutcome]) -> None:
+        """Outcomes that store nothing (skipped, failed, unchanged), in one transaction."""
+        with self.transaction() as session:
+            for outcome in outcomes:
+                self._insert_outcome(session, run_id, outcome)
+
+    @staticmethod
+    def _insert_outcome(session: Session, run_id: int | None, outcome: FileOutcome) -> None:
+        session.add(
+            FileOutcomeRow(
+                run_id=run_id, path=outcome.path, status=outcome.status.value, sha256=outcome.sha256,
+                code=outcome.code, reason=outcome.reason, seconds=outcome.seconds, at=_now(),
+            )
+        )  # fmt: skip
+
+    def outcomes(self, run_id: int | None = None) -> list[FileOutcome]:
+        with self.transaction() as session:
+            query = select(FileOutcomeRow).order_by(FileOutcomeRow.id)
+            if run_id is not None:
+                query = query.where(FileOutcomeRow.run_id == run_id)
+            return [
+                FileOutcome(
+                    path=r.path,
+                    status=OutcomeStatus(r.status),
+                    sha256=r.sha256,
+                    code=r.code,
+                    reason=r.reason,
+                    seconds=r.seconds,
+                )  # fmt: skip
+                for r in session.scalars(query)
+            ]
+
+    def runs(self) -> list[IngestRun]:
+        with self.transaction() as session:
+            counts: dict[int, Counter[str]] = {}
+            for run_id, status, number in session.execute(
+                select(FileOutcomeRow.run_id, FileOutcomeRow.status, func.count()).group_by(
+                    FileOutcomeRow.run_id, FileOutcomeRow.status
+                )
+            ):
+                if run_id is not None:
+                    counts.setdefault(run_id, Counter())[status] = number
+            return [
+                IngestRun(
+                    id=r.id,
+                    root=r.root,
+                    started_at=r.started_at,
+                    finished_at=r.finished_at,
+                    workers=r.workers,
+                    total_files=r.total_files,
+                    status=r.status,
+                    counts=dict(counts.get(r.id, {})),
+                )  # fmt: skip
+                for r in session.scalars(select(IngestRunRow).order_by(IngestRunRow.id))
+            ]
+
+    # ------------------------------------------------------------ checks
+
+    def check_consistency(self) -> list[str]:
+        """Problems that should never exist; empty when the store is sound (used by tests and ops)."""
+        problems: list[str] = []
+        with self.transaction() as session:
+            for sha, entry_count, task_count, text in session.execute(
+                select(
+                    DocumentRow.sha256,
+                    DocumentRow.entry_count,
+                    DocumentRow.task_count,
+                    DocumentRow.document_json,
+                )
+            ):
+                document = Document.model_validate_json(text)
+                if document.sha256 != sha:
+                    problems.append(f"{sha}: JSON carries sha256 {document.sha256}")
+                entries = session.scalar(
+                    select(func.count())
+                    .select_from(CatalogEntryRow)
+                    .where(CatalogEntryRow.document_sha256 == sha)
+                )
+                tasks = session.scalar(
+                    select(func.count()).select_from(TaskRow).where(TaskRow.document_sha256 == sha)
+                )
+                if entries != len(rows.entry_rows(document)) or tasks != task_count:
+                    problems.append(
+                        f"{sha}: {entries}/{entry_count} entries, {tasks}/{task_count} tasks stored"
+                    )
+            for path, current in session.execute(
+                select(FileVersionRow.path, func.count())
+                .where(FileVersionRow.is_current)
+                .group_by(FileVersionRow.path)
+            ):
+                if current != 1:
+                    problems.append(f"{path}: {current} current versions")
+            orphans = session.scalar(
+                select(func.count())
+                .select_from(DocumentRow)
+                .where(~DocumentRow.sha256.in_(select(FileVersionRow.sha256)))
+            )
+            if orphans:
+                problems.append(f"{orphans} documents without any file version")
+        return problems
+
+
+def _columns(row: object) -> dict[str, object]:
+    """Every column of an unsaved row, for a Core bulk insert (autoincrement ids left to the database).
+
+    Every dict carries the same keys: executemany takes its parameter names from the first row.
+    """
+    table = row.__table__  # type: ignore[attr-defined]
+    values = {c.key: _storable(getattr(row, c.key)) for c in table.columns}
+    return {k: v for k, v in values.items() if not (v is None and table.columns[k].autoincrement is True)}
+
+
+def _storable(value: object) -> object:
+    # PostgreSQL text cannot hold NUL characters (PDF text layers sometimes carry them). Only the
+    # queryable projections lose them: the Document JSON escapes them and keeps the exact text.
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "")
+    return value

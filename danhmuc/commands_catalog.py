@@ -1,0 +1,246 @@
+"""`danhmuc ingest | report | export | decide`: thin adapters over the catalog store.
+
+Registered in danhmuc/cli.py, wrapped by its `handles_errors`, so every catalog failure becomes
+one clear Vietnamese/English line and exit code 2.
+"""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from catalog.errors import InvalidDecisionError, UnknownReferenceError
+from catalog.reports.export import ExportFormat
+from catalog.walk import DEFAULT_MAX_BYTES
+
+if TYPE_CHECKING:  # the store and matching load only when a command runs, not for `danhmuc --help`
+    from catalog.store import CatalogStore
+    from matching.model import Decision
+
+DEFAULT_ERRORS_CSV = Path("out") / "ingest-errors.csv"
+
+DatabaseOption = Annotated[
+    str | None,
+    typer.Option(
+        "--database",
+        envvar="DATABASE_URL",
+        help="URL cơ sở dữ liệu (mặc định sqlite:///danhmuc.db) / database URL",
+        show_default=False,
+    ),
+]
+
+
+def _echo_err(message: str) -> None:
+    typer.echo(message, err=True)
+
+
+def ingest(
+    folder: Annotated[Path, typer.Argument(help="Thư mục lưu trữ cần nạp / archive folder to ingest")],
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Số tiến trình trích xuất (mặc định: số lõi CPU) / extraction processes", min=1),
+    ] = None,
+    max_bytes: Annotated[
+        int, typer.Option("--max-bytes", help="Bỏ qua tệp lớn hơn (byte) / skip larger files (bytes)", min=1)
+    ] = DEFAULT_MAX_BYTES,
+    errors: Annotated[
+        Path, typer.Option("--errors", help="Danh sách tệp lỗi (CSV) / per-file error list (CSV)")
+    ] = DEFAULT_ERRORS_CSV,
+    reconcile: Annotated[
+        bool, typer.Option(help="Hợp nhất danh mục sau khi nạp / reconcile after ingest")
+    ] = True,
+    database: DatabaseOption = None,
+) -> None:
+    """Nạp cả thư mục vào kho (chạy lại được sau khi bị dừng) / ingest a folder (resumable)."""
+    from catalog.ingest import ingest_directory
+    from catalog.store import CatalogStore
+
+    with CatalogStore(database) as store:
+        report = ingest_directory(
+            store, folder, workers=workers, max_bytes=max_bytes, errors_csv=errors,
+            progress=sys.stderr, reconcile=reconcile,
+        )  # fmt: skip
+    counts = report.counts
+    typer.echo(
+        f"Nạp xong / done: {len(report.outcomes)} tệp / files — "
+        + ", ".join(f"{status} {number}" for status, number in sorted(counts.items()))
+    )
+    typer.echo(
+        f"Trích xuất / extracted {report.extracted} tệp trong / files in {report.seconds:.1f} s "
+        f"({report.files_per_second:.2f} tệp/s, {report.workers} tiến trình / workers)"
+    )
+    if report.reconciliation is not None:
+        rec = report.reconciliation
+        typer.echo(
+            f"Hợp nhất / reconciled: {rec.document_count} văn bản, {rec.entry_count} mục → "
+            f"{rec.dataset_count} tập dữ liệu / datasets, {rec.flag_count} cảnh báo / flags"
+        )
+    problems = counts.get("failed", 0) + counts.get("skipped", 0)
+    if problems:
+        typer.echo(
+            f"{problems} tệp lỗi hoặc bị bỏ qua, xem / failed or skipped files, see {report.errors_csv}"
+        )
+
+
+def report(
+    out: Annotated[Path, typer.Option(help="Thư mục ghi báo cáo / output directory")] = Path("out")
+    / "report",
+    reconcile: Annotated[
+        bool, typer.Option(help="Hợp nhất lại trước khi lập báo cáo / reconcile first")
+    ] = True,
+    database: DatabaseOption = None,
+) -> None:
+    """Lập báo cáo HTML, XLSX và JSON (tiếng Việt) / write the HTML, XLSX and JSON reports."""
+    from catalog.reports import write_report_files
+    from catalog.store import CatalogStore
+
+    with CatalogStore(database) as store:
+        files = write_report_files(store, out, reconcile=reconcile)
+    s = files.report.summary
+    typer.echo(
+        f"{s.documents} văn bản, {s.datasets} tập dữ liệu ({s.multi_source_datasets} ở nhiều văn bản), "
+        f"{s.flags_open} cảnh báo cần xử lý / documents, datasets, open flags"
+    )
+    for path in (files.html, files.xlsx, files.json):
+        typer.echo(f"  {path}")
+
+
+def export(
+    out: Annotated[Path, typer.Option(help="Tệp kết quả / output file")],
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv hoặc jsonl")] = ExportFormat.CSV,
+    database: DatabaseOption = None,
+) -> None:
+    """Xuất danh mục hợp nhất, mỗi tập dữ liệu một dòng / export the catalog, one row per dataset."""
+    from catalog.reports import build_report, export_catalog
+    from catalog.store import CatalogStore
+
+    with CatalogStore(database) as store:
+        if store.last_reconciliation() is None:
+            store.reconcile()
+        written = export_catalog(build_report(store), fmt, out)
+    typer.echo(f"Đã ghi / wrote {written} tập dữ liệu / datasets → {out}")
+
+
+def decide(
+    who: Annotated[str, typer.Option("--who", help="Người quyết định (bắt buộc) / reviewer (required)")],
+    reason: Annotated[str, typer.Option(help="Lý do / reason")] = "",
+    confirm_link: Annotated[
+        tuple[str, str] | None,
+        typer.Option(help="Xác nhận hai mục là một tập dữ liệu: KHÓA KHÓA / must-link two entry keys"),
+    ] = None,
+    reject_link: Annotated[
+        tuple[str, str] | None,
+        typer.Option(help="Bác bỏ liên kết giữa hai mục: KHÓA KHÓA / cannot-link two entry keys"),
+    ] = None,
+    merge: Annotated[
+        list[str] | None, typer.Option(help="Gộp các tập dữ liệu (lặp lại, ít nhất 2) / merge datasets")
+    ] = None,
+    split: Annotated[
+        str | None, typer.Option(help="Tách khỏi tập dữ liệu này các --member / split members out")
+    ] = None,
+    member: Annotated[
+        list[str] | None, typer.Option(help="Khóa mục cần tách / entry key to split out")
+    ] = None,
+    set_canonical: Annotated[
+        str | None, typer.Option(help="Đặt tên/đơn vị chuẩn cho tập dữ liệu / dataset to name")
+    ] = None,
+    title: Annotated[str, typer.Option(help="Tên chuẩn / canonical title")] = "",
+    unit: Annotated[str, typer.Option(help="Đơn vị chuẩn / canonical unit")] = "",
+    dismiss_flag: Annotated[
+        str | None, typer.Option(help="Bỏ qua cảnh báo (cần --reason) / dismiss a flag")
+    ] = None,
+    database: DatabaseOption = None,
+) -> None:
+    """Ghi quyết định của người rà soát; áp dụng lại ở mọi lần chạy / record a reviewer decision."""
+    from catalog.store import CatalogStore
+
+    with CatalogStore(database) as store:
+        decision = _decision(
+            store, who=who, reason=reason, confirm_link=confirm_link, reject_link=reject_link,
+            merge=merge or [], split=split, members=member or [], set_canonical=set_canonical,
+            title=title, unit=unit, dismiss_flag=dismiss_flag,
+        )  # fmt: skip
+        number = store.add_decision(decision)
+        result = store.reconcile()
+    typer.echo(f"Đã ghi quyết định #{number} ({decision.kind}) của {who} / decision recorded and applied.")
+    typer.echo(f"Danh mục hiện có / catalog now has {len(result.datasets)} tập dữ liệu / datasets.")
+
+
+def _decision(
+    store: CatalogStore,
+    *,
+    who: str,
+    reason: str,
+    confirm_link: tuple[str, str] | None,
+    reject_link: tuple[str, str] | None,
+    merge: list[str],
+    split: str | None,
+    members: list[str],
+    set_canonical: str | None,
+    title: str,
+    unit: str,
+    dismiss_flag: str | None,
+) -> Decision:
+    from matching.model import ConfirmLink, DismissFlag, MergeDatasets, RejectLink, SetCanonical, SplitDataset
+
+    chosen = [
+        name
+        for name, value in (
+            ("--confirm-link", confirm_link),
+            ("--reject-link", reject_link),
+            ("--merge", merge),
+            ("--split", split),
+            ("--set-canonical", set_canonical),
+            ("--dismiss-flag", dismiss_flag),
+        )  # fmt: skip
+        if value
+    ]
+    if len(chosen) != 1:
+        raise InvalidDecisionError(
+            f"cần đúng một hành động, nhận được {len(chosen)} ({', '.join(chosen) or 'không có'})",
+            f"give exactly one action, got {len(chosen)} ({', '.join(chosen) or 'none'})",
+        )
+    if not who.strip():
+        raise InvalidDecisionError("--who không được để trống", "--who must not be empty")
+    common = {"who": who.strip(), "when": datetime.now(UTC), "reason": reason}
+    if confirm_link or reject_link:
+        left, right = sorted(confirm_link or reject_link or ("", ""))
+        _require(store.entry_keys(), [left, right], "mục danh mục", "catalog entry")
+        if confirm_link:
+            return ConfirmLink(left=left, right=right, **common)
+        return RejectLink(left=left, right=right, **common)
+    if merge:
+        if len(set(merge)) < 2:
+            raise InvalidDecisionError("--merge cần ít nhất hai tập dữ liệu", "--merge needs two datasets")
+        _require(store.dataset_ids(), merge, "tập dữ liệu", "dataset")
+        return MergeDatasets(dataset_ids=list(dict.fromkeys(merge)), **common)
+    if split:
+        if not members:
+            raise InvalidDecisionError(
+                "--split cần ít nhất một --member", "--split needs at least one --member"
+            )
+        _require(store.dataset_ids(), [split], "tập dữ liệu", "dataset")
+        _require(store.entry_keys(), members, "mục danh mục", "catalog entry")
+        return SplitDataset(dataset_id=split, members=members, **common)
+    if set_canonical:
+        if not (title or unit):
+            raise InvalidDecisionError(
+                "--set-canonical cần --title hoặc --unit", "--set-canonical needs --title/--unit"
+            )
+        _require(store.dataset_ids(), [set_canonical], "tập dữ liệu", "dataset")
+        return SetCanonical(dataset_id=set_canonical, title=title, unit=unit, **common)
+    assert dismiss_flag is not None
+    if not reason.strip():
+        raise InvalidDecisionError("bỏ qua cảnh báo cần --reason", "dismissing a flag needs --reason")
+    _require(store.flag_ids(), [dismiss_flag], "cảnh báo", "flag")
+    return DismissFlag(flag_id=dismiss_flag, **common)
+
+
+def _require(known: set[str], values: list[str], what_vi: str, what_en: str) -> None:
+    for value in values:
+        if value not in known:
+            raise UnknownReferenceError(what_vi, what_en, value)

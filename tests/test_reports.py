@@ -1,0 +1,176 @@
+"""Reports and exports: self-contained HTML, the Excel workbook, JSON, CSV/JSONL, and `decide`."""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import typer
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from catalog import CatalogStore
+from catalog.reports import CatalogReport, build_report, export_catalog, render_html, render_json, write_xlsx
+from catalog.reports.export import ExportFormat
+from catalog.reports.xlsx import SHEET_CATALOG, SHEET_FLAGS, SHEET_SOURCES
+from danhmuc import commands_catalog
+from danhmuc.pipeline import process_file
+from extract.model import Document
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = sorted(path.stem for path in (ROOT / "corpus" / "gold").glob("*.json"))
+DOCS = [ROOT / "corpus" / "docs" / f"{stem}.txt" for stem in SEEDS]
+
+
+@pytest.fixture(scope="module")
+def documents() -> list[Document]:
+    loaded = [process_file(path) for path in DOCS]
+    # A hostile title must come out escaped, never as markup or a formula.
+    first = next(d for d in loaded if d.catalog)
+    entry = first.catalog[0].model_copy(update={"title": "=1+1<script>alert(1)</script>"})
+    hostile = first.model_copy(update={"catalog": [entry, *first.catalog[1:]]})
+    return [hostile if d is first else d for d in loaded]
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory: pytest.TempPathFactory, documents: list[Document]) -> Path:
+    path = tmp_path_factory.mktemp("store") / "store.db"
+    with CatalogStore(f"sqlite:///{path}") as store:
+        for document in documents:
+            store.add_document(document)
+        store.reconcile()
+    return path
+
+
+@pytest.fixture
+def database(stored: Path, tmp_path: Path) -> Iterator[str]:
+    """A private copy of the stored catalog, for tests that record decisions."""
+    copy = tmp_path / "store.db"
+    shutil.copy(stored, copy)
+    yield f"sqlite:///{copy}"
+
+
+@pytest.fixture(scope="module")
+def report(stored: Path) -> CatalogReport:
+    with CatalogStore(f"sqlite:///{stored}") as store:
+        return build_report(store)
+
+
+def test_report_covers_every_stored_entry_flag_and_source(
+    report: CatalogReport, documents: list[Document]
+) -> None:
+    entries = sum(len(d.catalog) for d in documents)
+    assert sum(d.member_count for d in report.datasets) == report.summary.entries == entries
+    assert report.summary.documents == len(report.sources) == len(documents)
+    assert report.summary.flags_open + report.summary.flags_dismissed == len(report.flags)
+    assert sum(report.summary.flags_by_kind.values()) == report.summary.flags_open
+    for dataset in report.datasets:
+        assert dataset.sources and all(m.where for m in dataset.members)
+        keys = {m.key for m in dataset.members}
+        assert all(link.left in keys or link.right in keys for link in dataset.links)
+
+
+def test_html_is_self_contained_vietnamese_and_summary_first(report: CatalogReport) -> None:
+    html = render_html(report)
+    assert '<html lang="vi">' in html
+    assert not re.search(r"<(link|img|iframe)\b|<script[^>]+src=|@import|url\(", html)
+    assert "https://" not in html and "http://" not in html
+    positions = [
+        html.index(h)
+        for h in ("1. Tóm tắt", "2. Danh mục dữ liệu hợp nhất", "3. Cảnh báo", "4. Văn bản nguồn")
+    ]
+    assert positions == sorted(positions)
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    for dataset in report.datasets:
+        assert f'id="{dataset.id}"' in html
+    for flag in report.flags:
+        assert flag.id in html
+    for source in report.sources:
+        assert f'id="{source.anchor}"' in html and f'href="#{source.anchor}"' in html or not source.entries
+
+
+def test_xlsx_sheets_are_ready_for_excel(report: CatalogReport, tmp_path: Path) -> None:
+    path = write_xlsx(report, tmp_path / "bao-cao.xlsx")
+    book = load_workbook(path)
+    assert book.sheetnames == [SHEET_CATALOG, SHEET_FLAGS, SHEET_SOURCES]
+    expected_rows = {SHEET_CATALOG: len(report.datasets), SHEET_FLAGS: len(report.flags),
+                     SHEET_SOURCES: len(report.sources)}  # fmt: skip
+    for sheet in book.worksheets:
+        assert sheet.max_row == expected_rows[sheet.title] + 1
+        assert sheet.freeze_panes == "A2"
+        assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, sheet.max_column).column_letter}{sheet.max_row}"
+        assert all(cell.font.bold for cell in sheet[1])
+        assert all(sheet.column_dimensions[cell.column_letter].width >= 6 for cell in sheet[1])
+        assert sheet.cell(2, 2).alignment.wrap_text
+    cells = [cell for sheet in book.worksheets for row in sheet.iter_rows() for cell in row]
+    assert all(cell.data_type != "f" for cell in cells)  # text from documents never becomes a formula
+    assert any(str(cell.value).startswith("'=1+1<script>") for cell in cells)
+    sources = book[SHEET_CATALOG].cell(2, 6).value
+    assert isinstance(sources, str) and report.datasets[0].members[0].document in sources
+
+
+def test_json_report_round_trips(report: CatalogReport) -> None:
+    assert CatalogReport.model_validate_json(render_json(report)) == report
+
+
+def test_exports_write_one_row_per_dataset(report: CatalogReport, tmp_path: Path) -> None:
+    assert export_catalog(report, ExportFormat.CSV, tmp_path / "catalog.csv") == len(report.datasets)
+    with (tmp_path / "catalog.csv").open(encoding="utf-8-sig") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [r["dataset_id"] for r in rows] == [d.id for d in report.datasets]
+    assert sum(int(r["member_count"]) for r in rows) == report.summary.entries
+    assert all(r["sources"] for r in rows)
+    export_catalog(report, ExportFormat.JSONL, tmp_path / "catalog.jsonl")
+    lines = [
+        json.loads(line) for line in (tmp_path / "catalog.jsonl").read_text(encoding="utf-8").splitlines()
+    ]
+    assert [line["dataset_id"] for line in lines] == [d.id for d in report.datasets]
+    assert all(len(line["members"]) == line["member_count"] for line in lines)
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+    for command in (commands_catalog.report, commands_catalog.export, commands_catalog.decide):
+        app.command(command.__name__)(command)
+    return app
+
+
+def test_decide_records_decisions_that_every_later_report_applies(database: str, tmp_path: Path) -> None:
+    runner = CliRunner()
+    with CatalogStore(database) as store:
+        flag = store.flags()[0]
+        dataset = store.datasets()[0]
+    env = {"DATABASE_URL": database}
+    dismissed = runner.invoke(_app(), ["decide", "--who", "Trần Chi", "--dismiss-flag", flag.id,
+                                       "--reason", "đã đối chiếu bản gốc"], env=env)  # fmt: skip
+    assert dismissed.exit_code == 0, dismissed.output
+    named = runner.invoke(_app(), ["decide", "--who", "Trần Chi", "--set-canonical", dataset.id,
+                                   "--title", "CSDL hợp nhất (tên chuẩn)"], env=env)  # fmt: skip
+    assert named.exit_code == 0, named.output
+    refused = runner.invoke(_app(), ["decide", "--who", "Trần Chi", "--dismiss-flag", flag.id], env=env)
+    assert refused.exit_code != 0  # a dismissal needs a reason
+    unknown = runner.invoke(
+        _app(), ["decide", "--who", "Trần Chi", "--merge", "ds-x", "--merge", "ds-y"], env=env
+    )
+    assert unknown.exit_code != 0
+
+    out = tmp_path / "report"
+    result = runner.invoke(_app(), ["report", "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    html = (out / "bao-cao.html").read_text(encoding="utf-8")
+    assert "đã đối chiếu bản gốc" in html and "CSDL hợp nhất (tên chuẩn)" in html
+    assert load_workbook(out / "bao-cao.xlsx").sheetnames == [SHEET_CATALOG, SHEET_FLAGS, SHEET_SOURCES]
+    saved = CatalogReport.model_validate_json((out / "bao-cao.json").read_text(encoding="utf-8"))
+    assert {f.id: f.dismissed_by for f in saved.flags}[flag.id] == "Trần Chi"
+    assert len(saved.decisions) == 2
+
+    exported = runner.invoke(
+        _app(), ["export", "--format", "jsonl", "--out", str(tmp_path / "c.jsonl")], env=env
+    )
+    assert exported.exit_code == 0, exported.output
+    assert "CSDL hợp nhất (tên chuẩn)" in (tmp_path / "c.jsonl").read_text(encoding="utf-8")
