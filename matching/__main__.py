@@ -1,0 +1,21 @@
+"""Command line of the matching package.
+
+    python -m matching calibrate [GOLD_DIR [DOCS_DIR]]   refit matching/thresholds.json on gold data
+"""
+
+from __future__ import annotations
+
+import sys
+
+from matching.calibrate import main as calibrate_main
+
+
+def main(argv: list[str]) -> int:
+    if not argv or argv[0] != "calibrate":
+        sys.stderr.write(__doc__ or "")
+        return 2
+    return calibrate_main(argv[1:])
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,122 @@
+"""Calibration of the link threshold on gold data, and the pairwise measures it optimises.
+
+The threshold is the one that maximises pairwise F1 (pairs of entries put in the same dataset)
+on a gold set; where several thresholds tie, the middle of the best plateau is taken, so the
+choice sits as far as possible from both kinds of error. The result is stored as data in
+matching/thresholds.json together with the F1 it achieved.
+
+    python -m matching calibrate corpus/gold corpus/docs
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from extract.model import Document
+from matching.cluster import cluster_links
+from matching.compare import score_pair
+from matching.goldset import GoldDocument, load_gold
+from matching.reconcile import THRESHOLDS_FILE, match_entries
+
+
+@dataclass(frozen=True)
+class PairwiseScores:
+    precision: float
+    recall: float
+    f1: float
+    true_pairs: int
+    predicted_pairs: int
+    correct_pairs: int
+
+
+def _pairs(counts: Counter[object]) -> int:
+    return sum(n * (n - 1) // 2 for n in counts.values())
+
+
+def pairwise_scores(predicted: Mapping[str, str], truth: Mapping[str, str]) -> PairwiseScores:
+    """Pairwise precision/recall/F1 of a clustering, by counting pairs (no pair enumeration)."""
+    keys = [k for k in truth if k in predicted]
+    true_pairs = _pairs(Counter(truth[k] for k in keys))
+    predicted_pairs = _pairs(Counter(predicted[k] for k in keys))
+    correct = _pairs(Counter((truth[k], predicted[k]) for k in keys))
+    precision = correct / predicted_pairs if predicted_pairs else 1.0
+    recall = correct / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return PairwiseScores(precision, recall, f1, true_pairs, predicted_pairs, correct)
+
+
+@dataclass(frozen=True)
+class ThresholdFit:
+    link_threshold: float
+    pairwise_f1: float
+    precision: float
+    recall: float
+    plateau: tuple[float, float]  # thresholds that reach the same best F1
+    true_pairs: int
+    documents: list[str]
+    calibrated_at: str
+
+
+def calibrate(
+    documents: Sequence[Document], truth: Mapping[str, str], *, grid: Sequence[float] | None = None
+) -> ThresholdFit:
+    grid = list(grid) if grid is not None else [round(0.40 + 0.005 * i, 3) for i in range(119)]
+    # Scores do not depend on the threshold: compute them once, re-cluster per threshold.
+    output = match_entries(documents, threshold=min(grid))
+    keys = [f.key for f in output.features]
+    links = [(i, j, s) for i, j, s, _ in output.scored]
+    features = output.features
+
+    def rescore(i: int, j: int) -> float:
+        return score_pair(features[i], features[j]).score
+
+    results = []
+    for threshold in grid:
+        ids = cluster_links(keys, links, threshold, rescore)
+        results.append((threshold, pairwise_scores(dict(zip(keys, ids, strict=True)), truth)))
+    best_f1 = max(r.f1 for _, r in results)
+    plateau = [t for t, r in results if r.f1 >= best_f1 - 1e-9]
+    # The longest run of consecutive grid points at the best F1, then its middle.
+    runs: list[list[float]] = []
+    for t in grid:
+        if t in plateau and runs and runs[-1][-1] == grid[grid.index(t) - 1]:
+            runs[-1].append(t)
+        elif t in plateau:
+            runs.append([t])
+    run = max(runs, key=len)
+    chosen = run[len(run) // 2]
+    scores = dict(results)[chosen]
+    return ThresholdFit(
+        link_threshold=chosen,
+        pairwise_f1=round(scores.f1, 4),
+        precision=round(scores.precision, 4),
+        recall=round(scores.recall, 4),
+        plateau=(run[0], run[-1]),
+        true_pairs=scores.true_pairs,
+        documents=[d.source for d in documents],
+        calibrated_at=datetime.now(UTC).isoformat(timespec="seconds"),
+    )
+
+
+def calibrate_gold(gold: Sequence[GoldDocument]) -> ThresholdFit:
+    truth = {k: f"{v}" for g in gold for k, v in g.dataset_keys.items()}
+    return calibrate([g.document for g in gold], truth)
+
+
+def write_thresholds(fit: ThresholdFit, path: Path = THRESHOLDS_FILE) -> None:
+    path.write_text(json.dumps(asdict(fit), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def main(argv: Sequence[str]) -> int:
+    gold_dir = Path(argv[0]) if argv else Path("corpus/gold")
+    docs_dir = Path(argv[1]) if len(argv) > 1 else Path("corpus/docs")
+    fit = calibrate_gold(load_gold(gold_dir, docs_dir))
+    write_thresholds(fit)
+    sys.stdout.write(json.dumps(asdict(fit), ensure_ascii=False, indent=2) + "\n")
+    return 0

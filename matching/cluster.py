@@ -1,0 +1,136 @@
+"""Clustering of scored links into datasets, with a guard against chaining and stable ids.
+
+Plain connected components over links above the threshold chain near neighbours together
+(A~B, B~C, so A and C end up one dataset although they are not alike). Links are therefore
+merged best first, and two clusters only merge when their average linkage (mean score over
+their members' pairs, sampled for big clusters) also clears the threshold.
+
+Ids are stable: a cluster that existed in the previous run keeps its id; new entries may join
+it, but two previous datasets never merge and a previous dataset never splits on their own —
+only a reviewer's decision does that. A new dataset's id is derived from its earliest member's
+entry key (earliest in input order).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from matching.model import dataset_id_for
+
+GUARD_SAMPLE = 6  # members per side used by the average-linkage guard
+
+
+@dataclass
+class _Cluster:
+    members: list[int]
+    fixed_id: str = ""  # the previous run's dataset id, when the cluster is one
+    locked: bool = False
+
+
+@dataclass
+class Constraints:
+    must: list[tuple[int, int]] = field(default_factory=list)
+    cannot: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _sample(members: list[int]) -> list[int]:
+    if len(members) <= GUARD_SAMPLE:
+        return members
+    step = len(members) / GUARD_SAMPLE
+    return [members[int(i * step)] for i in range(GUARD_SAMPLE)]
+
+
+def cluster_links(
+    keys: Sequence[str],
+    links: Iterable[tuple[int, int, float]],
+    threshold: float,
+    pair_score: Callable[[int, int], float],
+    *,
+    previous: Mapping[str, str] | None = None,
+    constraints: Constraints | None = None,
+) -> list[str]:
+    """Dataset id per entry index."""
+    previous = previous or {}
+    constraints = constraints or Constraints()
+    clusters: dict[int, _Cluster] = {}
+    owner: list[int] = list(range(len(keys)))
+    by_previous: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        old = previous.get(key)
+        if old is not None and old in by_previous:
+            head = by_previous[old]
+            clusters[head].members.append(index)
+            owner[index] = head
+            continue
+        clusters[index] = _Cluster(members=[index], fixed_id=old or "", locked=old is not None)
+        if old is not None:
+            by_previous[old] = index
+
+    cannot: dict[int, set[int]] = defaultdict(set)
+    for a, b in constraints.cannot:
+        cannot[a].add(b)
+        cannot[b].add(a)
+
+    def blocked(ca: _Cluster, cb: _Cluster) -> bool:
+        other = set(cb.members)
+        return any(cannot[x] & other for x in ca.members if x in cannot)
+
+    def merge(head_a: int, head_b: int) -> None:
+        ca, cb = clusters[head_a], clusters[head_b]
+        # Keep the previous id of the older cluster; the merged one inherits the lock.
+        keep, drop = (head_a, head_b) if (ca.locked or not cb.locked) else (head_b, head_a)
+        kept, gone = clusters[keep], clusters.pop(drop)
+        for member in gone.members:
+            owner[member] = keep
+        kept.members.extend(gone.members)
+        kept.locked = kept.locked or gone.locked
+        kept.fixed_id = kept.fixed_id or gone.fixed_id
+
+    for a, b in constraints.must:
+        if owner[a] != owner[b]:
+            merge(owner[a], owner[b])
+
+    cache: dict[tuple[int, int], float] = {}
+    ordered = sorted(links, key=lambda link: -link[2])
+    for a, b, score in ordered:
+        cache[(min(a, b), max(a, b))] = score
+    for a, b, score in ordered:
+        if score < threshold:
+            break
+        head_a, head_b = owner[a], owner[b]
+        if head_a == head_b:
+            continue
+        ca, cb = clusters[head_a], clusters[head_b]
+        if (ca.locked and cb.locked) or blocked(ca, cb):
+            continue
+        if len(ca.members) > 1 or len(cb.members) > 1:
+            scores = []
+            for x in _sample(ca.members):
+                for y in _sample(cb.members):
+                    pair = (min(x, y), max(x, y))
+                    if pair not in cache:
+                        cache[pair] = pair_score(*pair)
+                    scores.append(cache[pair])
+            if sum(scores) / len(scores) < threshold:
+                continue
+        merge(head_a, head_b)
+
+    used = {c.fixed_id for c in clusters.values() if c.fixed_id}
+    result = [""] * len(keys)
+    for head in sorted(clusters, key=lambda h: min(clusters[h].members)):
+        cluster = clusters[head]
+        dataset_id = cluster.fixed_id
+        if not dataset_id:
+            for member in sorted(cluster.members):
+                candidate = dataset_id_for(keys[member])
+                if candidate not in used:
+                    dataset_id = candidate
+                    break
+            # Every member's own id taken (split leftovers): derive a fresh one from the first.
+            dataset_id = dataset_id or dataset_id_for(f"{keys[min(cluster.members)]}#{len(used)}")
+            used.add(dataset_id)
+        for member in cluster.members:
+            result[member] = dataset_id
+    return result

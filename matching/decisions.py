@@ -1,0 +1,167 @@
+"""Reviewer decisions on top of automatic links: constraints for clustering, then applied to the result.
+
+Decisions are re-applied on every run, in time order, so a rejected link stays rejected when new
+documents arrive and a reviewer's canonical title survives re-clustering. Applying a decision
+twice changes nothing, which is what makes re-applying them safe.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from datetime import UTC
+
+from matching.cluster import Constraints
+from matching.model import (
+    ConfirmLink,
+    Dataset,
+    Decision,
+    DismissFlag,
+    Flag,
+    MemberRef,
+    MergeDatasets,
+    Reconciliation,
+    RejectLink,
+    SetCanonical,
+    SplitDataset,
+    dataset_id_for,
+)
+
+
+def decision_constraints(
+    decisions: Sequence[Decision], index_of: Mapping[str, int], previous: Mapping[str, str]
+) -> Constraints:
+    """Must-link / cannot-link pairs (entry indices) that clustering has to respect."""
+    constraints = Constraints()
+    previous_members: dict[str, list[str]] = defaultdict(list)
+    for key, dataset in previous.items():
+        if key in index_of:
+            previous_members[dataset].append(key)
+
+    def pair(a: str, b: str) -> tuple[int, int] | None:
+        if a in index_of and b in index_of and a != b:
+            return index_of[a], index_of[b]
+        return None
+
+    for decision in _in_time_order(decisions):
+        if isinstance(decision, ConfirmLink | RejectLink):
+            found = pair(decision.left, decision.right)
+            if found is not None:
+                (constraints.must if isinstance(decision, ConfirmLink) else constraints.cannot).append(found)
+        elif isinstance(decision, MergeDatasets):
+            heads = [previous_members[d][0] for d in decision.dataset_ids if previous_members.get(d)]
+            constraints.must += [p for h in heads[1:] if (p := pair(heads[0], h)) is not None]
+        elif isinstance(decision, SplitDataset):
+            moved = set(decision.members)
+            rest = [k for k in previous_members.get(decision.dataset_id, []) if k not in moved]
+            constraints.cannot += [p for m in moved for r in rest if (p := pair(m, r)) is not None]
+    return constraints
+
+
+def _in_time_order(decisions: Sequence[Decision]) -> list[Decision]:
+    # A decision without a time zone is read as UTC, so naive and aware times can be sorted together.
+    return sorted(decisions, key=lambda d: d.when if d.when.tzinfo else d.when.replace(tzinfo=UTC))
+
+
+def _pair(a: str, b: str) -> tuple[str, str]:
+    return (a, b) if a <= b else (b, a)
+
+
+def _most_common(values: list[str]) -> str:
+    counts = Counter(v for v in values if v)
+    return max(counts, key=lambda v: (counts[v], -values.index(v))) if counts else ""
+
+
+def apply_decisions(result: Reconciliation, decisions: Sequence[Decision]) -> Reconciliation:
+    """The result with every decision enforced: datasets merged/split, canonical names, flags dismissed."""
+    members: dict[str, MemberRef] = {m.key: m for d in result.datasets for m in d.members}
+    order = {key: position for position, key in enumerate(members)}
+    assignment = dict(result.assignment)
+    origins = {d.id: d.origin for d in result.datasets}
+    canonical: dict[str, SetCanonical] = {}
+    dismissed: dict[str, DismissFlag] = {}
+    forced: dict[tuple[str, str], str] = {}
+
+    def move(keys: list[str], target: str) -> None:
+        for key in keys:
+            assignment[key] = target
+
+    def fresh_id(keys: list[str]) -> str:
+        earliest = min(keys, key=lambda k: order.get(k, 0))
+        candidate = dataset_id_for(earliest)
+        if candidate in origins and origins[candidate] != earliest:
+            candidate = dataset_id_for(f"{earliest}#split")
+        origins[candidate] = earliest
+        return candidate
+
+    def members_of(dataset: str) -> list[str]:
+        return [k for k, d in assignment.items() if d == dataset]
+
+    for decision in _in_time_order(decisions):
+        if isinstance(decision, ConfirmLink) and {decision.left, decision.right} <= assignment.keys():
+            forced[_pair(decision.left, decision.right)] = decision.who
+            left, right = assignment[decision.left], assignment[decision.right]
+            if left != right:
+                move(members_of(right), left)
+        elif isinstance(decision, RejectLink) and {decision.left, decision.right} <= assignment.keys():
+            forced[_pair(decision.left, decision.right)] = decision.who
+            if assignment[decision.left] == assignment[decision.right]:
+                move([decision.right], fresh_id([decision.right]))
+        elif isinstance(decision, MergeDatasets):
+            present = [d for d in decision.dataset_ids if members_of(d)]
+            for other in present[1:]:
+                move(members_of(other), present[0])
+        elif isinstance(decision, SplitDataset):
+            current = members_of(decision.dataset_id)
+            moved = [k for k in current if k in set(decision.members)]
+            rest = [k for k in current if k not in set(moved)]
+            if moved and rest:
+                # The part holding the id's origin keeps the id; the other part gets a new one.
+                leaving = rest if origins.get(decision.dataset_id) in moved else moved
+                move(leaving, fresh_id(leaving))
+        elif isinstance(decision, SetCanonical):
+            canonical[decision.dataset_id] = decision
+        elif isinstance(decision, DismissFlag):
+            dismissed[decision.flag_id] = decision
+
+    grouped: dict[str, list[MemberRef]] = defaultdict(list)
+    for key in sorted(assignment, key=lambda k: order.get(k, 0)):
+        if key in members:
+            grouped[assignment[key]].append(members[key])
+    datasets = []
+    for dataset_id, refs in grouped.items():
+        chosen = canonical.get(dataset_id)
+        datasets.append(Dataset(
+            id=dataset_id,
+            origin=origins.get(dataset_id, refs[0].key),
+            title=(chosen.title if chosen and chosen.title else _most_common([r.title for r in refs])),
+            unit=(chosen.unit if chosen and chosen.unit else _most_common([r.unit for r in refs])),
+            members=refs,
+        ))  # fmt: skip
+    links = []
+    for link in result.links:
+        accepted = assignment.get(link.left) == assignment.get(link.right)
+        decided_by = forced.get((link.left, link.right), link.decided_by)
+        # Copy only what changed: an archive has hundreds of thousands of links.
+        if accepted != link.accepted or decided_by != link.decided_by:
+            link = link.model_copy(update={"accepted": accepted, "decided_by": decided_by})
+        links.append(link)
+    return result.model_copy(
+        update={
+            "datasets": datasets,
+            "links": links,
+            "assignment": assignment,
+            "flags": dismiss_flags(result.flags, decisions),
+        }
+    )
+
+
+def dismiss_flags(flags: Sequence[Flag], decisions: Sequence[Decision]) -> list[Flag]:
+    dismissals = {d.flag_id: d for d in decisions if isinstance(d, DismissFlag)}
+    out = []
+    for flag in flags:
+        decision = dismissals.get(flag.id)
+        if decision is not None:
+            flag = flag.model_copy(update={"dismissed": decision.reason or "—", "dismissed_by": decision.who})
+        out.append(flag)
+    return out

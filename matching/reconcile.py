@@ -1,0 +1,182 @@
+"""Reconciliation of many documents' catalogs into one catalog of datasets, with links and flags."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from extract.model import Document
+from matching.blocking import BlockingStats, candidate_pairs
+from matching.cluster import cluster_links
+from matching.compare import (
+    MAX_BONUS,
+    MAX_SCORE_ACROSS_SCOPES,
+    EntryFeatures,
+    build_features,
+    score_pair,
+    score_upper_bound,
+    title_similarities,
+)
+from matching.decisions import apply_decisions, decision_constraints, dismiss_flags
+from matching.errors import ThresholdsMissingError
+from matching.flags import compute_flags
+from matching.model import Dataset, Decision, Link, MemberRef, Reconciliation, dataset_id_for
+
+THRESHOLDS_FILE = Path(__file__).with_name("thresholds.json")
+LINK_FLOOR = 0.1  # links this far below the threshold are kept as near misses for reviewers
+PARALLEL_MIN_PAIRS = 50_000
+
+
+def load_threshold(path: Path = THRESHOLDS_FILE) -> float:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return float(data["link_threshold"])
+    except (OSError, ValueError, KeyError) as error:
+        raise ThresholdsMissingError(str(path)) from error
+
+
+_WORKER_FEATURES: Sequence[EntryFeatures] = ()
+
+
+def _score_chunk(job: tuple[np.ndarray, np.ndarray, float]) -> list[tuple[int, int, float, list[str]]]:
+    pairs, titles, floor = job
+    out = []
+    for (i, j), title in zip(pairs.tolist(), titles.tolist(), strict=True):
+        a, b = _WORKER_FEATURES[i], _WORKER_FEATURES[j]
+        if score_upper_bound(a, b, title) < floor:
+            continue
+        scored = score_pair(a, b, title)
+        if scored.score >= floor:
+            out.append((i, j, scored.score, scored.reasons))
+    return out
+
+
+def score_candidates(
+    features: Sequence[EntryFeatures], pairs: np.ndarray, *, floor: float = 0.0, workers: int = 1
+) -> list[tuple[int, int, float, list[str]]]:
+    """Full comparison of the candidate pairs; only pairs scoring at least `floor` are returned.
+
+    Title similarity is computed for all pairs at once; a pair whose title plus every possible
+    bonus stays under `floor` cannot become a link and is not compared further. Forked workers
+    share the features copy-on-write.
+    """
+    global _WORKER_FEATURES
+    titles = title_similarities(features, pairs, workers=workers)
+    keep = titles + MAX_BONUS >= floor
+    pairs, titles = pairs[keep], titles[keep]
+    _WORKER_FEATURES = features
+    try:
+        if workers <= 1 or len(pairs) < PARALLEL_MIN_PAIRS:
+            return _score_chunk((pairs, titles, floor))
+        parts = workers * 8
+        chunks = zip(np.array_split(pairs, parts), np.array_split(titles, parts), strict=True)
+        jobs = [(chunk, chunk_titles, floor) for chunk, chunk_titles in chunks]
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return [row for part in pool.map(_score_chunk, jobs) for row in part]
+    finally:
+        _WORKER_FEATURES = ()
+
+
+@dataclass(frozen=True, slots=True)
+class MatchOutput:
+    features: list[EntryFeatures]
+    scored: list[tuple[int, int, float, list[str]]]
+    dataset_ids: list[str]
+    stats: BlockingStats
+
+
+def match_entries(
+    documents: Sequence[Document],
+    threshold: float,
+    *,
+    decisions: Sequence[Decision] = (),
+    previous: Mapping[str, str] | None = None,
+    workers: int = 1,
+) -> MatchOutput:
+    """Blocking, comparison and clustering, without building result records (used by calibration)."""
+    features = build_features(documents)
+    # Blocking may skip pairs across scopes only when no such pair could clear the threshold.
+    split_scopes = threshold > MAX_SCORE_ACROSS_SCOPES
+    pairs, stats = candidate_pairs(features, workers=workers, split_scopes=split_scopes)
+    scored = score_candidates(features, pairs, floor=threshold - LINK_FLOOR, workers=workers)
+    keys = [f.key for f in features]
+    constraints = decision_constraints(decisions, {k: i for i, k in enumerate(keys)}, previous or {})
+
+    def rescore(i: int, j: int) -> float:
+        return score_pair(features[i], features[j]).score
+
+    ids = cluster_links(
+        keys, [(i, j, s) for i, j, s, _ in scored], threshold, rescore,
+        previous=previous, constraints=constraints,
+    )  # fmt: skip
+    return MatchOutput(features=features, scored=scored, dataset_ids=ids, stats=stats)
+
+
+def reconcile(
+    documents: Sequence[Document],
+    *,
+    decisions: Sequence[Decision] = (),
+    previous: Mapping[str, str] | None = None,
+    threshold: float | None = None,
+    workers: int = 1,
+    with_flags: bool = True,
+) -> Reconciliation:
+    """Group the catalog entries of all documents into datasets.
+
+    `previous` is the `assignment` of an earlier run: its datasets keep their ids. `decisions` are
+    reviewers' records, applied as clustering constraints and then on the result.
+    """
+    threshold = load_threshold() if threshold is None else threshold
+    output = match_entries(documents, threshold, decisions=decisions, previous=previous, workers=workers)
+    features, ids = output.features, output.dataset_ids
+    assignment = {f.key: ids[f.index] for f in features}
+
+    refs: dict[str, list[MemberRef]] = {}
+    for document in documents:
+        for entry in document.catalog:
+            ref = MemberRef(
+                key=f"{document.sha256}:{entry.table}:{entry.row}",
+                document=document.source,
+                sha256=document.sha256,
+                number=entry.number,
+                title=entry.title,
+                unit=entry.unit,
+                provenance=entry.provenance,
+            )
+            refs.setdefault(assignment[ref.key], []).append(ref)
+    datasets = [
+        Dataset(
+            id=d,
+            origin=next((r.key for r in m if dataset_id_for(r.key) == d), m[0].key),
+            title=m[0].title,
+            unit=m[0].unit,
+            members=m,
+        )
+        for d, m in refs.items()
+    ]
+    # Scores and reasons were built here and are already valid: skip re-validating 10^5 links.
+    links = [
+        Link.model_construct(
+            left=features[i].key, right=features[j].key, score=score, reasons=reasons,
+            accepted=ids[i] == ids[j], decided_by="auto",
+        )  # fmt: skip
+        for i, j, score, reasons in sorted(output.scored, key=lambda row: -row[2])
+    ]
+    result = Reconciliation(
+        datasets=datasets,
+        links=links,
+        flags=[],
+        assignment=assignment,
+        threshold=threshold,
+        candidate_pairs=output.stats.candidates,
+    )
+    result = apply_decisions(result, decisions)
+    if with_flags:
+        flags = compute_flags(documents, result.assignment)
+        result = result.model_copy(update={"flags": dismiss_flags(flags, decisions)})
+    return result

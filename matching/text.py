@@ -1,0 +1,152 @@
+"""Text helpers for matching: accent folding for blocking, accented comparison text for scoring.
+
+Blocking folds accents so that a typo in a tone mark still lands two titles in the same block;
+scoring keeps the accents, because folding merges different words (mầm/mẫm, giáo/giao,
+nghèo/nghẽo) and would link near neighbours that are different datasets.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+# Administrative abbreviations expanded before comparing, so "kết quả giải quyết TTHC" and
+# "kết quả giải quyết thủ tục hành chính" compare as equal (reported in the link's reasons).
+ABBREVIATIONS: dict[str, str] = {
+    "tthc": "thủ tục hành chính",
+    "csdl": "cơ sở dữ liệu",
+    "ccvc": "công chức viên chức",
+    "cbccvc": "cán bộ công chức viên chức",
+    "pcgd": "phổ cập giáo dục",
+    "cchc": "cải cách hành chính",
+    "gplx": "giấy phép lái xe",
+    "attp": "an toàn thực phẩm",
+    "bhxh": "bảo hiểm xã hội",
+    "bhyt": "bảo hiểm y tế",
+    "kcn": "khu công nghiệp",
+    "ccn": "cụm công nghiệp",
+    "đkkd": "đăng ký kinh doanh",
+    "gtvt": "giao thông vận tải",
+    "tnmt": "tài nguyên môi trường",
+    "nn&ptnt": "nông nghiệp phát triển nông thôn",
+    "khcn": "khoa học công nghệ",
+    "cntt": "công nghệ thông tin",
+    "ubnd": "ủy ban nhân dân",
+    "hđnd": "hội đồng nhân dân",
+    "ttpvhcc": "trung tâm phục vụ hành chính công",
+    "dvc": "dịch vụ công",
+    "vh": "văn hóa",
+    "xh": "xã hội",
+}
+
+# Generic heads that name the genre, not the dataset ("Dữ liệu về ...", "CSDL về ...").
+_GENERIC_HEAD = re.compile(r"^(?:(?:cơ sở dữ liệu|dữ liệu|thông tin|tập dữ liệu|nhóm dữ liệu)\s+(?:về\s+)?)+")
+# The genre's own words, wherever they stand ("hồ sơ CSDL sức khỏe" after a reordering).
+_GENERIC_ANYWHERE = re.compile(r"\b(?:cơ sở dữ liệu|dữ liệu)\b")
+_PLACE_TAIL = re.compile(r"\btrên địa bàn(?: (?:tỉnh|xã|huyện|thành phố|phường))?\b")
+# Function words carry no identity; locality words are kept ("hợp tác xã" is a dataset).
+STOPWORDS = frozenset(
+    "các của và về trên tại được cho theo những với trong có đã là từ đến để do bởi một".split()
+)
+NEGATORS = frozenset({"phi", "không", "ngoài", "chưa", "trừ"})
+# Counting words: "số hộ nghèo", "tỷ lệ nghèo" are figures, "hộ nghèo" is a list of households.
+_COUNT = re.compile(
+    r"(?<!biển )\b(?:số lượng|tỷ lệ|tỉ lệ|thống kê|chỉ số|mật độ|số (?!hóa|liệu|điện|ký|hiệu|hộ tịch)\w+)"
+)
+# What the printed title says the row is, by its first words: a dataset, a directory, a figure.
+_HEADS = [
+    ("dữ liệu", re.compile(r"^(?:cơ sở dữ liệu|csdl|dữ liệu|tập dữ liệu|hệ thống thông tin)\b")),
+    ("danh mục", re.compile(r"^(?:danh mục|danh sách)\b")),
+    ("thống kê", re.compile(r"^(?:thống kê|số liệu|báo cáo)\b")),
+]
+_LIST = re.compile(r"\b(?:danh sách|danh mục|hồ sơ|thông tin)\b")
+
+# Old-style tone placement (hoá, thuỷ) to the new style (hóa, thủy) used by most documents.
+_TONE_MOVES = {
+    "oá": "óa", "oà": "òa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
+    "oé": "óe", "oè": "òe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
+    "uý": "úy", "uỳ": "ùy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
+}  # fmt: skip
+_TONE_RE = re.compile(r"(?<![qQ])(" + "|".join(_TONE_MOVES) + r")(?!\w)")
+_NON_WORD = re.compile(r"[^\w&]+")
+
+
+def _fold_table() -> dict[int, str]:
+    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "d"}
+    for code in range(0x00C0, 0x1EFF + 1):
+        char = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFD", char) if unicodedata.category(c) != "Mn")
+        if base != char and base.isascii():
+            table[code] = base.lower()
+    return table
+
+
+_FOLD = _fold_table()
+
+
+@lru_cache(maxsize=400_000)
+def fold(text: str) -> str:
+    """Lowercase without diacritics (đ → d): for blocking keys only."""
+    return unicodedata.normalize("NFC", text).lower().translate(_FOLD)
+
+
+@lru_cache(maxsize=400_000)
+def normalize(text: str) -> str:
+    """NFC, lowercase, new-style tone placement, punctuation to spaces, whitespace collapsed."""
+    text = unicodedata.normalize("NFC", text).lower()
+    text = _TONE_RE.sub(lambda m: _TONE_MOVES[m.group(1)], text)
+    # nlp's title keys join compound words with "_" (word segmentation); compare syllables.
+    return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
+
+
+@dataclass(frozen=True, slots=True)
+class ComparisonText:
+    full: str  # the normalised title key with abbreviations expanded
+    content: str  # without the generic head, the place tail and function words
+    tokens: frozenset[str]  # content tokens, accented
+    expanded: tuple[str, ...]  # abbreviations that were expanded, as printed in capitals
+    counts: bool  # names a figure (số hộ, tỷ lệ) rather than a list
+    lists: bool
+    printed: str  # the printed title, normalised: duplicates within one document are judged on it
+    head: str  # "dữ liệu", "danh mục", "thống kê" or "" from the printed title's first words
+
+
+@lru_cache(maxsize=200_000)
+def comparison_text(title_key: str, description: str = "", printed: str = "") -> ComparisonText:
+    """`printed` is the title as printed: nlp's key may already have expanded an abbreviation."""
+    words = normalize(title_key).split()
+    expanded = [w.upper() for w in normalize(printed).split() if w in ABBREVIATIONS]
+    out: list[str] = []
+    for word in words:
+        long = ABBREVIATIONS.get(word)
+        if long is not None:
+            expanded.append(word.upper())
+            out.extend(long.split())
+        else:
+            out.append(word)
+    full = " ".join(out)
+    content = _GENERIC_ANYWHERE.sub(" ", _PLACE_TAIL.sub(" ", _GENERIC_HEAD.sub("", full)))
+    content_words = [w for w in content.split() if w not in STOPWORDS]
+    content = " ".join(content_words) or full
+    desc = normalize(description)
+    printed_text = normalize(printed)
+    head = next((name for name, pattern in _HEADS if pattern.match(printed_text)), "")
+    counts = bool(_COUNT.search(content)) or (not _LIST.search(full) and bool(_COUNT.match(desc)))
+    lists = bool(_LIST.search(full)) or (not counts and bool(_LIST.match(desc)))
+    return ComparisonText(
+        full=full,
+        content=content,
+        tokens=frozenset(content_words),
+        expanded=tuple(dict.fromkeys(expanded)),
+        counts=counts,
+        lists=lists,
+        printed=printed_text,
+        head=head,
+    )
+
+
+def blocking_tokens(text: ComparisonText) -> list[str]:
+    """Folded content tokens of two letters or more (single letters block everything together)."""
+    return sorted({fold(t) for t in text.tokens if len(t) > 1})

@@ -1,0 +1,187 @@
+"""Normalise a whole extracted Document: catalog entries, tasks and citations get their ``norm``.
+
+The document decides the context: units resolve against the issuer's locality (refined with the
+province named by the plan it implements or cites, so "Sở Khoa học và Công nghệ" in a commune plan
+is the province's Sở), periods default to the document's year, and a catalog table is an
+open-data list when its caption, group or the document title says "dữ liệu mở" and none of its
+rows has a sharing value.
+
+Never raises: a problem with one entry becomes an ExtractionWarning on the returned copy.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from extract.model import (
+    CatalogEntry,
+    CatalogNorm,
+    CitedDocument,
+    Document,
+    ExtractionWarning,
+    Task,
+    TaskNorm,
+    UnitMention,
+)
+from nlp.citations import normalize_number
+from nlp.frequency import parse_frequency
+from nlp.periods import parse_period
+from nlp.sharing import parse_sharing
+from nlp.text import correct_slips, fold
+from nlp.titles import title_key
+from nlp.units import locality_of_issuer, parse_locality, resolve_units
+
+_OPEN_DATA = "du lieu mo"
+
+
+def document_locality(doc: Document) -> str:
+    """The issuer's locality, with the province added when the issuer is below it and a citation names it."""
+    meta = doc.metadata
+    own = parse_locality(locality_of_issuer(meta.issuer))
+    if not own.parts:
+        own = parse_locality(meta.title)
+    if not own.parts:
+        return ""
+    if own.at_rank(1):
+        return own.text
+    cited = [c for c in [meta.parent, *meta.cited] if c is not None]
+    for citation in cited:
+        province = parse_locality(locality_of_issuer(citation.issuer)).at_rank(1)
+        if province:
+            return f"{own.text}, {province}"
+    return own.text
+
+
+def _open_list_tables(doc: Document) -> set[int]:
+    captions = {table.index: table.caption for table in doc.tables}
+    by_table: dict[int, list[CatalogEntry]] = defaultdict(list)
+    for entry in doc.catalog:
+        by_table[entry.table].append(entry)
+    title_open = _OPEN_DATA in fold(doc.metadata.title)
+    open_tables: set[int] = set()
+    for table, entries in by_table.items():
+        if any(entry.sharing_raw.strip() for entry in entries):
+            continue
+        declared = title_open or _OPEN_DATA in fold(captions.get(table, ""))
+        declared = declared or any(_OPEN_DATA in fold(entry.group) for entry in entries)
+        if declared:
+            open_tables.add(table)
+    return open_tables
+
+
+def _unresolved_warnings(mentions: list[UnitMention], where: CatalogEntry | Task) -> list[ExtractionWarning]:
+    return [
+        ExtractionWarning(
+            code="unit_unresolved",
+            message=(
+                f"Không xác định được đơn vị '{m.raw}' (ứng viên: {', '.join(m.candidates) or 'không có'}) / "
+                f"unit not resolved, best candidates listed"
+            ),
+            provenance=where.provenance,
+        )
+        for m in mentions
+        if not m.collective and not m.unit_id
+    ]
+
+
+def _normalize_entry(
+    entry: CatalogEntry, locality: str, place: str, is_open: bool
+) -> tuple[CatalogNorm, list[str]]:
+    reasons: list[str] = []
+    unit_text, unit_fixes = correct_slips(entry.unit, context_place=place)
+    title_text, title_fixes = correct_slips(entry.title, context_place=place)
+    reasons.extend(unit_fixes + title_fixes)
+    units = resolve_units(unit_text, locality=locality)
+    sharing = parse_sharing(entry.sharing_raw, open_list=is_open)
+    if is_open and not entry.sharing_raw.strip():
+        reasons.append(
+            "danh mục dữ liệu mở không có cột chia sẻ → open / open-data list without a sharing column"
+        )
+    frequency = parse_frequency(entry.frequency_raw)
+    norm = CatalogNorm(
+        units=units, sharing=sharing, frequency=frequency, title_key=title_key(title_text), reasons=reasons
+    )
+    return norm, reasons
+
+
+def _normalize_citation(citation: CitedDocument) -> CitedDocument:
+    return citation.model_copy(update={"number_key": normalize_number(citation.number)})
+
+
+def normalize_document(doc: Document) -> Document:
+    """A copy of ``doc`` with catalog, task and citation norms filled in; never raises."""
+    warnings = list(doc.warnings)
+    try:
+        locality = document_locality(doc)
+    except Exception as exc:  # noqa: BLE001 - lenient by contract
+        locality = ""
+        warnings.append(
+            ExtractionWarning(
+                code="nlp_locality_failed", message=f"Không xác định được địa bàn: {exc} / locality not found"
+            )
+        )
+    place = parse_locality(locality).parts[0][1] if parse_locality(locality).parts else ""
+    year = doc.metadata.year
+
+    try:
+        open_tables = _open_list_tables(doc)
+    except Exception:  # noqa: BLE001
+        open_tables = set()
+
+    catalog: list[CatalogEntry] = []
+    for entry in doc.catalog:
+        try:
+            norm, _ = _normalize_entry(entry, locality, place, entry.table in open_tables)
+            catalog.append(entry.model_copy(update={"norm": norm}))
+            warnings.extend(_unresolved_warnings(norm.units, entry))
+        except Exception as exc:  # noqa: BLE001
+            catalog.append(entry)
+            warnings.append(
+                ExtractionWarning(
+                    code="nlp_entry_failed",
+                    provenance=entry.provenance,
+                    message=f"Lỗi chuẩn hóa dòng danh mục: {exc} / entry not normalised",
+                )
+            )
+
+    tasks: list[Task] = []
+    for task in doc.tasks:
+        try:
+            lead = resolve_units(task.lead_raw, locality=locality)
+            partners = resolve_units(task.partner_raw, locality=locality)
+            task_norm = TaskNorm(
+                period=parse_period(task.time_raw, default_year=year) if task.time_raw else None,
+                lead=lead,
+                partners=partners,
+            )
+            tasks.append(task.model_copy(update={"norm": task_norm}))
+            warnings.extend(_unresolved_warnings(lead + partners, task))
+        except Exception as exc:  # noqa: BLE001
+            tasks.append(task)
+            warnings.append(
+                ExtractionWarning(
+                    code="nlp_task_failed",
+                    provenance=task.provenance,
+                    message=f"Lỗi chuẩn hóa nhiệm vụ: {exc} / task not normalised",
+                )
+            )
+
+    metadata = doc.metadata
+    try:
+        metadata = metadata.model_copy(
+            update={
+                "cited": [_normalize_citation(c) for c in metadata.cited],
+                "parent": _normalize_citation(metadata.parent) if metadata.parent else None,
+            }
+        )
+    except Exception as exc:  # noqa: BLE001
+        warnings.append(
+            ExtractionWarning(
+                code="nlp_citations_failed",
+                message=f"Lỗi chuẩn hóa số hiệu: {exc} / citations not normalised",
+            )
+        )
+
+    return doc.model_copy(
+        update={"catalog": catalog, "tasks": tasks, "metadata": metadata, "warnings": warnings}
+    )

@@ -1,0 +1,419 @@
+"""Time expressions → quarters (YYYY-Qn), with start/end dates and recurring deadlines.
+
+Handles the genre's wordings: roman or arabic quarters, lists and ranges ("Quý III, IV/2026",
+"Quý III-IV/2026", "quý 2 năm 2026"), halves ("6 tháng đầu/cuối năm 2026"), months ("Tháng
+9/2026", "tháng 3 - 5/2026"), dates and deadlines ("trước ngày 30/6/2026"), years and spans ("năm
+2026", "Giai đoạn 2026-2030"), recurring deadlines ("trước ngày 20 hằng tháng" → monthly:20). A
+missing year is taken from ``default_year`` (the document's year) and the reason says so.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from extract.model import Period
+from nlp.text import fold, normalize_text
+
+_ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
+_QNUM = r"(?:iv|iii|ii|i|[1-4])(?![a-z0-9])"
+_YEAR = r"(?:19|20)\d{2}"
+_SEP_LIST = r"\s*(?:,|;|va|\+)\s*"
+_SEP_RANGE = r"\s*(?:-|den|toi)\s*"
+
+_QUARTER_RE = re.compile(
+    rf"\bquy\s+(?P<items>{_QNUM}(?:(?:{_SEP_LIST}|{_SEP_RANGE})(?:quy\s+)?{_QNUM})*)"
+    rf"(?:\s*(?:/|nam|-)\s*(?P<year>{_YEAR}))?"
+)
+_QUARTER_ITEM_RE = re.compile(rf"({_SEP_RANGE})?(?:quy\s+)?({_QNUM})")
+_HALF_RE = re.compile(
+    rf"\b(?:(?:6|06|sau)\s+thang|nua\s+nam)\s+(?P<which>dau|cuoi)(?:\s+nam)?(?:\s*(?:/|nam)?\s*(?P<year>{_YEAR}))?"
+)
+_DATE_RE = re.compile(
+    rf"\b(?:(?P<d>\d{{1,2}})(?P<s>[/.-])(?P<m>\d{{1,2}})(?P=s)(?P<y>{_YEAR})"
+    rf"|(?P<d2>\d{{1,2}})\s+thang\s+(?P<m2>\d{{1,2}})\s+nam\s+(?P<y2>{_YEAR}))\b"
+)
+_DAY_MONTH_RE = re.compile(
+    r"\b(?:ngay|truoc|den|han)\s+(?:ngay\s+)?(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?![/\d])"
+)
+_MONTH_RE = re.compile(
+    rf"\bthang\s+(?P<m1>\d{{1,2}})(?:(?P<sep>{_SEP_RANGE}|{_SEP_LIST})(?:thang\s+)?(?P<m2>\d{{1,2}}))?"
+    rf"(?:\s*(?:/|nam)\s*(?P<year>{_YEAR}))?(?!\d)"
+)
+_MONTH_SLASH_RE = re.compile(rf"(?<![\d/])(?P<m>\d{{1,2}})\s*/\s*(?P<year>{_YEAR})\b")
+_YEAR_SPAN_RE = re.compile(rf"\b(?P<y1>{_YEAR})\s*(?:-|den|toi)\s*(?:nam\s+)?(?P<y2>{_YEAR})\b")
+_YEAR_RE = re.compile(rf"\b(?:nam\s+)?(?P<y>{_YEAR})\b")
+_YEAR_END_RE = re.compile(rf"\b(?:het|cuoi)\s+nam\s+(?P<y>{_YEAR})\b")
+_DEADLINE_RE = re.compile(r"\b(?:truoc|cham nhat|han chot|den)\s+(?:ngay\s+)?$")
+_RECURRING_DAY_RE = re.compile(r"\bngay\s+(?P<d>\d{1,2})\s+(?:hang|hàng|moi)\s+thang\b")
+_RECURRING_MONTH_OF_YEAR_RE = re.compile(r"\bthang\s+(?P<m>\d{1,2})\s+(?:hang|moi)\s+nam\b")
+_RECURRING_WORDS = (
+    (re.compile(r"\b(?:hang|moi)\s+thang\b|\bdinh ky\s+thang\b"), "monthly"),
+    (re.compile(r"\b(?:hang|moi)\s+quy\b|\bdinh ky\s+quy\b"), "quarterly"),
+    (re.compile(r"\b(?:hang|moi)\s+nam\b|\bdinh ky\s+nam\b"), "annual"),
+    (re.compile(r"\b(?:hang|moi)\s+tuan\b"), "weekly"),
+    (re.compile(r"\bthuong xuyen\b|\blien tuc\b"), "continuous"),
+)
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: tuple[int, int, int]  # year, month, day
+    end: tuple[int, int, int]
+
+
+def _quarter_of(month: int) -> int:
+    return (month - 1) // 3 + 1
+
+
+_DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _days_in_month(year: int, month: int) -> int:
+    if month == 2 and calendar.isleap(year):
+        return 29
+    return _DAYS[month - 1]
+
+
+def _quarter_span(year: int, first: int, last: int) -> _Span:
+    return _Span((year, 3 * first - 2, 1), (year, 3 * last, _days_in_month(year, 3 * last)))
+
+
+def _month_span(year: int, first: int, last: int) -> _Span:
+    return _Span((year, first, 1), (year, last, _days_in_month(year, last)))
+
+
+def _quarter_number(token: str) -> int:
+    return _ROMAN.get(token, 0) or int(token)
+
+
+def _valid_date(y: int, m: int, d: int) -> bool:
+    return 1 <= m <= 12 and 1 <= d <= _days_in_month(y, m)
+
+
+class _Parser:
+    def __init__(self, text: str, default_year: int | None) -> None:
+        self.text = text
+        self.default_year = default_year
+        self.spans: list[_Span] = []
+        self.reasons: list[str] = []
+        self.consumed: list[tuple[int, int]] = []
+
+    def _free(self, start: int, end: int) -> bool:
+        return all(end <= a or start >= b for a, b in self.consumed)
+
+    def _year_near(self, position: int) -> int | None:
+        """An explicit year later in the text ('Quý III, Quý IV năm 2026'), else the document's year."""
+        later = _YEAR_RE.search(self.text, position)
+        if later:
+            self.consumed.append(later.span())
+            return int(later.group("y"))
+        if self.default_year:
+            self.reasons.append(f"năm lấy từ năm của văn bản ({self.default_year}) / year from the document")
+            return self.default_year
+        return None
+
+    def quarters(self) -> None:
+        previous: tuple[int, _Span] | None = None  # end offset and span of the previous quarter group
+        for match in _QUARTER_RE.finditer(self.text):
+            if previous and _SEP_RANGE_RE.fullmatch(self.text[previous[0] : match.start()]):
+                range_start = previous[1]
+            else:
+                range_start = None
+            year = int(match.group("year")) if match.group("year") else self._year_near(match.end())
+            self.consumed.append(match.span())
+            if year is None:
+                self.reasons.append(f"không rõ năm của '{match.group(0)}' / quarter without a year")
+                continue
+            numbers: list[int] = []
+            for item in _QUARTER_ITEM_RE.finditer(match.group("items")):
+                number = _quarter_number(item.group(2))
+                if item.group(1) and numbers and number > numbers[-1]:
+                    numbers.extend(range(numbers[-1] + 1, number + 1))
+                else:
+                    numbers.append(number)
+            for number in numbers:
+                self.spans.append(_quarter_span(year, number, number))
+            if range_start is not None and numbers:
+                # "Quý I/2026 - Quý II/2027": one range across the two groups.
+                self.spans.append(_Span(range_start.start, _quarter_span(year, numbers[0], numbers[0]).end))
+            if numbers:
+                previous = (match.end(), _quarter_span(year, numbers[-1], numbers[-1]))
+            self.reasons.append(f"quý {numbers} năm {year} / quarters")
+
+    def halves(self) -> None:
+        for match in _HALF_RE.finditer(self.text):
+            if not self._free(*match.span()):
+                continue
+            year = int(match.group("year")) if match.group("year") else self._year_near(match.end())
+            self.consumed.append(match.span())
+            if year is None:
+                continue
+            first_half = match.group("which") == "dau"
+            self.spans.append(_quarter_span(year, 1, 2) if first_half else _quarter_span(year, 3, 4))
+            self.reasons.append(f"6 tháng {'đầu' if first_half else 'cuối'} năm {year} / half year")
+
+    def dates(self) -> None:
+        found: list[tuple[re.Match[str], tuple[int, int, int]]] = []
+        for match in _DATE_RE.finditer(self.text):
+            if match.group("y"):
+                y, m, d = int(match.group("y")), int(match.group("m")), int(match.group("d"))
+            else:
+                y, m, d = int(match.group("y2")), int(match.group("m2")), int(match.group("d2"))
+            if self._free(*match.span()) and _valid_date(y, m, d):
+                found.append((match, (y, m, d)))
+                self.consumed.append(match.span())
+        if len(found) >= 2 and _RANGE_WORD_RE.search(self.text[found[0][0].end() : found[1][0].start()]):
+            self.spans.append(_Span(found[0][1], found[1][1]))
+            self.reasons.append("khoảng ngày / date range")
+            found = found[2:]
+        for _, date in found:
+            self.spans.append(_Span(date, date))
+            self.reasons.append(f"ngày {date[2]}/{date[1]}/{date[0]} / date")
+        for match in _DAY_MONTH_RE.finditer(self.text) if "/" in self.text else ():
+            if not self._free(*match.span()):
+                continue
+            d, m = int(match.group("d")), int(match.group("m"))
+            year = self._year_near(match.end())
+            self.consumed.append(match.span())
+            if year is not None and _valid_date(year, m, d):
+                self.spans.append(_Span((year, m, d), (year, m, d)))
+                self.reasons.append(f"ngày {d}/{m}/{year} / date")
+
+    def months(self) -> None:
+        for match in _MONTH_RE.finditer(self.text) if "thang" in self.text else ():
+            if not self._free(*match.span()):
+                continue
+            m1 = int(match.group("m1"))
+            m2 = int(match.group("m2")) if match.group("m2") else m1
+            if not (1 <= m1 <= 12 and 1 <= m2 <= 12):
+                continue
+            year = int(match.group("year")) if match.group("year") else self._year_near(match.end())
+            self.consumed.append(match.span())
+            if year is None:
+                continue
+            sep = match.group("sep") or ""
+            if _RANGE_WORD_RE.search(sep) and m2 >= m1:
+                self.spans.append(_month_span(year, m1, m2))
+            else:
+                for month in sorted({m1, m2}):
+                    self.spans.append(_month_span(year, month, month))
+            self.reasons.append(f"tháng {m1}-{m2} năm {year} / months")
+        for match in _MONTH_SLASH_RE.finditer(self.text) if "/" in self.text else ():
+            month = int(match.group("m"))
+            if self._free(*match.span()) and 1 <= month <= 12:
+                year = int(match.group("year"))
+                self.consumed.append(match.span())
+                self.spans.append(_month_span(year, month, month))
+                self.reasons.append(f"tháng {month}/{year} / month")
+
+    def years(self) -> None:
+        for match in (
+            _YEAR_END_RE.finditer(self.text) if ("het nam" in self.text or "cuoi nam" in self.text) else ()
+        ):
+            if self._free(*match.span()):
+                year = int(match.group("y"))
+                self.consumed.append(match.span())
+                self.spans.append(_quarter_span(year, 4, 4))
+                self.reasons.append(f"hết năm {year} / end of year")
+        spans = (
+            _YEAR_SPAN_RE.finditer(self.text)
+            if ("-" in self.text or "den" in self.text or "toi" in self.text)
+            else ()
+        )
+        for match in spans:
+            y1, y2 = int(match.group("y1")), int(match.group("y2"))
+            if self._free(*match.span()) and y1 <= y2 <= y1 + 50:
+                self.consumed.append(match.span())
+                self.spans.append(_Span((y1, 1, 1), (y2, 12, 31)))
+                self.reasons.append(f"giai đoạn {y1}-{y2} / span of years")
+        for match in _YEAR_RE.finditer(self.text):
+            if self._free(*match.span()):
+                year = int(match.group("y"))
+                self.consumed.append(match.span())
+                self.spans.append(_Span((year, 1, 1), (year, 12, 31)))
+                self.reasons.append(f"năm {year} / year")
+
+
+def _iso(date: tuple[int, int, int]) -> str:
+    return f"{date[0]:04d}-{date[1]:02d}-{date[2]:02d}"
+
+
+def _quarters_of(spans: list[_Span]) -> list[str]:
+    keys: set[tuple[int, int]] = set()
+    for span in spans:
+        year, quarter = span.start[0], _quarter_of(span.start[1])
+        end_year, end_quarter = span.end[0], _quarter_of(span.end[1])
+        guard = 0
+        while (year, quarter) <= (end_year, end_quarter) and guard < 400:
+            keys.add((year, quarter))
+            quarter += 1
+            if quarter == 5:
+                year, quarter = year + 1, 1
+            guard += 1
+    return [f"{year}-Q{quarter}" for year, quarter in sorted(keys)]
+
+
+def _recurring(text: str) -> str:
+    day = _RECURRING_DAY_RE.search(text)
+    if day:
+        return f"monthly:{int(day.group('d'))}"
+    month = _RECURRING_MONTH_OF_YEAR_RE.search(text)
+    if month:
+        return f"annual:{int(month.group('m'))}"
+    for pattern, name in _RECURRING_WORDS:
+        if pattern.search(text):
+            return name
+    return ""
+
+
+_SEP_RANGE_RE = re.compile(_SEP_RANGE)
+_RANGE_WORD_RE = re.compile(r"-|den|toi")
+_ANY_YEAR_RE = re.compile(_YEAR)
+_EDGE = " .;,:"
+
+
+def _period_key(raw: str) -> str:
+    """The matching form of a time expression: folded, trailing punctuation dropped."""
+    return " ".join(fold(normalize_text(raw)).split()).strip(_EDGE)
+
+
+@lru_cache(maxsize=200_000)
+def _parse(raw: str, default_year: int | None) -> Period:
+    quarters, start, end, recurring, reasons = _parse_key(_period_key(raw), default_year)
+    return Period(
+        raw=raw, quarters=list(quarters), start=start, end=end, recurring=recurring, reasons=list(reasons)
+    )
+
+
+_ParsedFields = tuple[tuple[str, ...], str, str, str, tuple[str, ...]]
+
+# The commonest cells, answered by one full-match regex without the general parser ("quý iii/2026",
+# "quy iii, iv/2026", "thang 9/2026", "truoc ngay 30/6/2026", "nam 2026", "6 thang dau nam 2026").
+# tests/test_nlp_periods.py checks that both paths agree.
+_FAST_RE = re.compile(
+    rf"^(?:quy (?P<q1>{_QNUM})(?:(?P<qsep> ?, ?| va | ?- ?| den )(?:quy )?(?P<q2>{_QNUM}))?"
+    rf" ?(?:/|nam) ?(?P<qy>{_YEAR})"
+    rf"|thang (?P<m>\d{{1,2}}) ?(?:/|nam) ?(?P<my>{_YEAR})"
+    rf"|(?:truoc |den |trong )?(?:ngay )?(?P<d>\d{{1,2}})(?P<ds>[/.-])(?P<dm>\d{{1,2}})(?P=ds)(?P<dy>{_YEAR})"
+    rf"|nam (?P<y>{_YEAR})"
+    rf"|(?:6|06|sau) thang (?P<half>dau|cuoi) nam (?P<hy>{_YEAR})"
+    rf"|giai doan (?P<y1>{_YEAR}) ?- ?(?P<y2>{_YEAR}))$"
+)
+
+
+def _fast_parse(text: str) -> _ParsedFields | None:
+    match = _FAST_RE.match(text)
+    if match is None:
+        return None
+    groups = match.groupdict()
+    if groups["qy"]:
+        year = int(groups["qy"])
+        first = _quarter_number(groups["q1"])
+        last = _quarter_number(groups["q2"]) if groups["q2"] else first
+        if groups["q2"] and _RANGE_WORD_RE.search(groups["qsep"] or "") and last > first:
+            numbers = list(range(first, last + 1))
+        else:
+            numbers = sorted({first, last}) if groups["q2"] else [first]
+        spans = [_quarter_span(year, n, n) for n in numbers]
+        reason = f"quý {numbers if groups['q2'] else [first]} năm {year} / quarters"
+    elif groups["my"]:
+        month, year = int(groups["m"]), int(groups["my"])
+        if not 1 <= month <= 12:
+            return None
+        spans, reason = [_month_span(year, month, month)], f"tháng {month}-{month} năm {year} / months"
+    elif groups["dy"]:
+        y, m, d = int(groups["dy"]), int(groups["dm"]), int(groups["d"])
+        if not (1 <= m <= 12 and _valid_date(y, m, d)):
+            return None
+        spans, reason = [_Span((y, m, d), (y, m, d))], f"ngày {d}/{m}/{y} / date"
+    elif groups["y"]:
+        year = int(groups["y"])
+        spans, reason = [_Span((year, 1, 1), (year, 12, 31))], f"năm {year} / year"
+    elif groups["y1"]:
+        y1, y2 = int(groups["y1"]), int(groups["y2"])
+        if not y1 <= y2 <= y1 + 50:
+            return None
+        spans, reason = [_Span((y1, 1, 1), (y2, 12, 31))], f"giai đoạn {y1}-{y2} / span of years"
+    else:
+        year = int(groups["hy"])
+        first_half = groups["half"] == "dau"
+        spans = [_quarter_span(year, 1, 2) if first_half else _quarter_span(year, 3, 4)]
+        reason = f"6 tháng {'đầu' if first_half else 'cuối'} năm {year} / half year"
+    start = min(span.start for span in spans)
+    end = max(span.end for span in spans)
+    return tuple(_quarters_of(spans)), _iso(start), _iso(end), "", (reason,)
+
+
+@lru_cache(maxsize=200_000)
+def _parse_key(text: str, default_year: int | None) -> _ParsedFields:
+    fast = _fast_parse(text)
+    if fast is not None:
+        return fast
+    period = _parse_general(text, default_year)
+    return tuple(period.quarters), period.start, period.end, period.recurring, tuple(period.reasons)
+
+
+def _parse_general(text: str, default_year: int | None) -> Period:
+    raw = text
+    recurring = _recurring(text)
+    parser = _Parser(text, default_year)
+    if recurring and not _ANY_YEAR_RE.search(text):
+        return Period(
+            raw=raw, recurring=recurring, reasons=[f"thời hạn lặp lại '{recurring}' / recurring deadline"]
+        )
+    # Each pass only where its key word or separator occurs: most cells need one or two passes.
+    if "quy" in text:
+        parser.quarters()
+    has_month_word = "thang" in text
+    if has_month_word or "nua nam" in text:
+        parser.halves()
+    if has_month_word or "/" in text or text.count("-") >= 2 or text.count(".") >= 2:
+        parser.dates()
+    if has_month_word or "/" in text:
+        parser.months()
+    parser.years()
+    if recurring:
+        parser.reasons.append(f"thời hạn lặp lại '{recurring}' / recurring deadline")
+    if not parser.spans:
+        reasons = parser.reasons or ["không nhận ra mốc thời gian / no time expression recognised"]
+        return Period(raw=raw, recurring=recurring, reasons=reasons)
+    start = min(span.start for span in parser.spans)
+    end = max(span.end for span in parser.spans)
+    return Period(
+        raw=raw,
+        quarters=_quarters_of(parser.spans),
+        start=_iso(start),
+        end=_iso(end),
+        recurring=recurring,
+        reasons=parser.reasons,
+    )
+
+
+def parse_period(raw: str, *, default_year: int | None = None) -> Period:
+    """Normalise a time expression; never raises (an unreadable one has no quarters and says why)."""
+    if not isinstance(raw, str):
+        raw = ""
+    try:
+        return _parse(raw, default_year)
+    except Exception as exc:  # noqa: BLE001 - lenient by contract
+        return Period(raw=raw, reasons=[f"lỗi khi phân tích thời gian: {exc} / period parsing failed"])
+
+
+# Spans of time expressions in running text, matched on the folded text (same length as the NFC
+# text it came from), for the entity finder.
+PERIOD_SPAN_RE = re.compile(
+    "|".join(
+        [
+            r"\b(?:truoc|den|tu)?\s*ngay\s+\d{1,2}\s+(?:hang|moi)\s+thang\b",
+            rf"\b(?:truoc\s+|den\s+|trong\s+)?(?:ngay\s+)?\d{{1,2}}(?P<sep>[/.-])\d{{1,2}}(?P=sep){_YEAR}\b",
+            re.sub(r"\?P<\w+>", "?:", _QUARTER_RE.pattern),
+            re.sub(r"\?P<\w+>", "?:", _HALF_RE.pattern),
+            rf"\bthang\s+\d{{1,2}}(?:\s*(?:-|den)\s*(?:thang\s+)?\d{{1,2}})?\s*(?:/|nam)\s*{_YEAR}\b",
+            rf"\bgiai doan\s+{_YEAR}\s*-\s*{_YEAR}\b",
+            rf"\b(?:het\s+|cuoi\s+|trong\s+)?nam\s+{_YEAR}\b",
+        ]
+    )
+)

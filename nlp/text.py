@@ -1,0 +1,259 @@
+"""Text normalisation for Vietnamese administrative documents.
+
+``normalize_text`` is the one entry point every other module uses before matching: NFC, one
+tone-mark placement ("hoá" → "hóa", "thuỷ" → "thủy", the modern placement that underthesea's
+``text_normalize`` also produces), markup residue from conversion removed, dashes and spacing
+unified. It is idempotent and total (never raises), which the Hypothesis tests check.
+
+``fold`` is the matching form: lower case, diacritics and "đ" removed. Two spellings of the same
+name ("Văn hoá – Xã hội", "VĂN HÓA - XÃ HỘI") fold to the same string.
+
+``correct_slips`` fixes OCR and typing slips only where the correction is certain (the document's
+own place name one letter off, a semicolon inside a số hiệu); the caller keeps the original.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import unicodedata
+from functools import lru_cache
+
+# Old-style placement puts the tone on the second vowel of an open "oa", "oe", "uy" syllable;
+# the modern style (and underthesea) puts it on the first. Only open syllables move: "hoàn",
+# "thuyền", "Huỳnh" keep their mark, and "quý" keeps it because "qu" is the consonant.
+_TONED = {
+    "a": "àáảãạ",
+    "e": "èéẻẽẹ",
+    "y": "ỳýỷỹỵ",
+    "o": "òóỏõọ",
+    "u": "ùúủũụ",
+}
+_OLD_TO_NEW: dict[str, str] = {}
+for _first, _second in (("o", "a"), ("o", "e"), ("u", "y")):
+    for _tone_index, _toned_second in enumerate(_TONED[_second]):
+        _toned_first = _TONED[_first][_tone_index]
+        for _cased_first, _cased_toned_first in (
+            (_first, _toned_first),
+            (_first.upper(), _toned_first.upper()),
+        ):
+            for _cased_second, _cased_toned_second in (
+                (_second, _toned_second),
+                (_second.upper(), _toned_second.upper()),
+            ):
+                _OLD_TO_NEW[_cased_first + _cased_toned_second] = _cased_toned_first + _cased_second
+_OLD_TONE_RE = re.compile(
+    r"(?<![qQ])(" + "|".join(sorted(_OLD_TO_NEW, key=len, reverse=True)) + r")(?![^\W\d_])"
+)
+
+_MARKUP_TAG_RE = re.compile(r"</?\s*(?:b|i|u|em|strong|span|font|p|div|br|sup|sub|small|mark)\b[^<>]*>", re.I)
+_EMPHASIS_RE = re.compile(r"\*{1,3}|_{2,3}|~~")
+_HEADING_RE = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]*")
+_INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_HSPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_DASH_RE = re.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]")
+_SPACED_DASH_RE = re.compile(r"(?<=\S) *- +(?=\S)|(?<=\S) +- *(?=\S)")
+_SPACE_BEFORE_PUNCT_RE = re.compile(r" +([,;:.!?)\]])")
+_SPACE_AFTER_OPEN_RE = re.compile(r"([(\[]) +")
+_BLANK_LINES_RE = re.compile(r"\n{3,}")
+
+
+def _normalize_tone_marks(text: str) -> str:
+    return _OLD_TONE_RE.sub(lambda m: _OLD_TO_NEW[m.group(1)], text)
+
+
+def _one_pass(text: str) -> str:
+    # Every substitution is guarded by a cheap test for the characters it acts on: most cells
+    # need one or two of them, and the guards keep a pass at a few microseconds.
+    text = unicodedata.normalize("NFC", text)
+    ascii_only = text.isascii()
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    if not ascii_only:
+        text = _INVISIBLE_RE.sub("", text)
+    if "&" in text and ";" in text:
+        text = html.unescape(text)
+    if "<" in text:
+        text = _MARKUP_TAG_RE.sub(" ", text)
+    if "*" in text or "_" in text or "~" in text:
+        text = _EMPHASIS_RE.sub("", text)
+    if "#" in text:
+        text = _HEADING_RE.sub("", text)
+    if not ascii_only:
+        text = _DASH_RE.sub("-", text)
+    if not ascii_only or "\t" in text or "  " in text:
+        text = _HSPACE_RE.sub(" ", text)
+    if "-" in text:
+        text = _SPACED_DASH_RE.sub(" - ", text)
+    if " " in text:
+        text = _SPACE_BEFORE_PUNCT_RE.sub(r"\1", text)
+    if "(" in text or "[" in text:
+        text = _SPACE_AFTER_OPEN_RE.sub(r"\1", text)
+    if "\n" in text:
+        text = "\n".join(line.strip() for line in text.split("\n"))
+        text = _BLANK_LINES_RE.sub("\n\n", text)
+    text = text.strip()
+    if not ascii_only:
+        text = _normalize_tone_marks(text)
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+# Anything a pass could change. Most cells are already clean, and one search is far cheaper than
+# the dozen substitutions of a pass (the benchmark needs tens of thousands of cells per second).
+_NEEDS_WORK_CHARS_RE = re.compile(
+    r"[<*_#~&\r\t\u00a0\u00ad\u2000-\u2015\u2060\u202f\u205f\u2212\u3000\ufe58\ufe63\ufeff\uff0d]"
+)
+_NEEDS_WORK_SPACING = (
+    "  ",
+    " ,",
+    " ;",
+    " :",
+    " .",
+    " !",
+    " ?",
+    " )",
+    " ]",
+    "( ",
+    "[ ",
+    "\n\n\n",
+    "\n ",
+    " \n",
+)
+# Literal alternations: one C-level scan instead of a Python loop over substrings.
+_NEEDS_WORK_SPACING_RE = re.compile("|".join(re.escape(pair) for pair in _NEEDS_WORK_SPACING))
+_ONE_SIDED_DASH_RE = re.compile(r"(?<=\S)-(?= )|(?<= )-(?=\S)")
+_OLD_TONE_QUICK_RE = re.compile(r"(?<![qQ])[oOuU][àáảãạèéẻẽẹỳýỷỹỵÀÁẢÃẠÈÉẺẼẸỲÝỶỸỴ]")
+
+
+def _needs_work(text: str) -> bool:
+    if not text:
+        return False
+    if text[0].isspace() or text[-1].isspace() or _NEEDS_WORK_CHARS_RE.search(text):
+        return True
+    if _NEEDS_WORK_SPACING_RE.search(text):
+        return True
+    if "-" in text and _ONE_SIDED_DASH_RE.search(text):
+        return True
+    return not text.isascii() and (
+        not unicodedata.is_normalized("NFC", text) or bool(_OLD_TONE_QUICK_RE.search(text))
+    )
+
+
+def _normalize_slow(text: str) -> str:
+    # A pass can expose new markup (``<<b>b>``) or a new spacing pair; iterate to the fixpoint.
+    for _ in range(6):
+        normalized = _one_pass(text)
+        if normalized == text:
+            break
+        text = normalized
+    return text
+
+
+@lru_cache(maxsize=200_000)
+def normalize_text(text: str) -> str:
+    """NFC, one tone-mark placement, markup removed, dashes and spacing unified. Idempotent, total."""
+    if not isinstance(text, str):
+        return ""
+    for _ in range(6):
+        if not _needs_work(text):
+            return text
+        normalized = _one_pass(text)
+        if normalized == text:
+            return text
+        text = normalized
+    return text
+
+
+def _build_fold_table() -> dict[int, str]:
+    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "d"}
+    for code in range(0x00C0, 0x1EFA):
+        char = chr(code)
+        base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)).lower()
+        if len(base) == 1 and base.isascii() and base != char:
+            table[code] = base
+    return table
+
+
+_FOLD_TABLE = _build_fold_table()
+
+
+def _fold_slow(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_TABLE).lower())
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@lru_cache(maxsize=200_000)
+def fold(text: str) -> str:
+    """Lower case without diacritics ("Văn hoá – Xã hội" → "van hoa - xa hoi"), for matching only."""
+    # One table lookup per character for precomposed Latin letters; the decomposing path only
+    # for what is left (combining marks, other scripts).
+    folded = text.lower().translate(_FOLD_TABLE)
+    return folded if folded.isascii() else _fold_slow(folded)
+
+
+def strip_accents_keep_case(text: str) -> str:
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+# ---------------------------------------------------------------- slips
+
+_LEVEL_WORDS = r"(?:tỉnh|Tỉnh|TỈNH|xã|Xã|XÃ|huyện|Huyện|phường|Phường|thành phố|Thành phố|thị xã|thị trấn)"
+_NUMBER_SLIP_RE = re.compile(r"(\d+/(?:\d{4}/)?[A-ZĐ][A-Za-zĐđ]*)[;:,.](?=[A-ZĐ][A-Za-zĐđ]*\b)")
+
+
+def _edit_distance_at_most_one(a: str, b: str) -> bool:
+    if a == b:
+        return True
+    if abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        return sum(x != y for x, y in zip(a, b, strict=True)) == 1
+    shorter, longer = (a, b) if len(a) < len(b) else (b, a)
+    for i in range(len(longer)):
+        if longer[:i] + longer[i + 1 :] == shorter:
+            return True
+    return False
+
+
+def _place_slip_re(place: str) -> re.Pattern[str]:
+    syllables = len(place.split())
+    words = r"\s+".join([r"[^\W\d_]+"] * syllables)
+    return re.compile(rf"(\b{_LEVEL_WORDS}\s+)({words})(?![^\W\d_])")
+
+
+@lru_cache(maxsize=4096)
+def correct_slips(text: str, *, context_place: str = "") -> tuple[str, list[str]]:
+    """Fix slips whose correction is certain; return the corrected text and one reason per fix.
+
+    - The document's own place name one letter off after a level word ("tỉnh Hà lĩnh" in a Hà Tĩnh
+      document → "tỉnh Hà Tĩnh"): the level word and the shared first syllable make it certain.
+    - A semicolon, colon, comma or dot between the parts of a số hiệu ("47/2020/NĐ;CP" → "NĐ-CP").
+    """
+    reasons: list[str] = []
+    if not text:
+        return text, reasons
+    place = normalize_text(context_place).strip()
+    # "xã Đông Cứu" → "Đông Cứu": the level word is matched separately.
+    place = re.sub(rf"^{_LEVEL_WORDS}\s+", "", place)
+    if len(place.split()) >= 2 and len(place) >= 6:
+        first_syllable = place.split()[0]
+
+        def fix_place(match: re.Match[str]) -> str:
+            level, candidate = match.group(1), match.group(2)
+            if candidate.split()[0] != first_syllable or candidate.lower() == place.lower():
+                return match.group(0)
+            if _edit_distance_at_most_one(candidate.lower(), place.lower()):
+                reasons.append(f"sửa lỗi chính tả địa danh '{candidate}' → '{place}' / place-name slip fixed")
+                return level + place
+            return match.group(0)
+
+        text = _place_slip_re(place).sub(fix_place, text)
+
+    def fix_number(match: re.Match[str]) -> str:
+        reasons.append(f"sửa dấu phân cách trong số hiệu '{match.group(0)}' / separator slip in a number")
+        return match.group(1) + "-"
+
+    text = _NUMBER_SLIP_RE.sub(fix_number, text)
+    return text, reasons

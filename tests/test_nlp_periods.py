@@ -1,0 +1,124 @@
+"""nlp.periods: every wording of the issue, ranges and lists, defaults, recurring deadlines."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from test_nlp_strategies import any_text
+
+from nlp import parse_period
+
+Q = re.compile(r"^\d{4}-Q[1-4]$")
+
+
+@pytest.mark.parametrize(
+    ("raw", "quarters", "start", "end"),
+    [
+        ("Quý II/2026.", ["2026-Q2"], "2026-04-01", "2026-06-30"),
+        ("Quý III, IV/2026.", ["2026-Q3", "2026-Q4"], "2026-07-01", "2026-12-31"),
+        ("Quý III-IV/2026", ["2026-Q3", "2026-Q4"], "2026-07-01", "2026-12-31"),
+        ("Quý III – IV/2026", ["2026-Q3", "2026-Q4"], "2026-07-01", "2026-12-31"),
+        ("Quý I đến Quý III năm 2026", ["2026-Q1", "2026-Q2", "2026-Q3"], "2026-01-01", "2026-09-30"),
+        ("quý 2 năm 2026", ["2026-Q2"], "2026-04-01", "2026-06-30"),
+        ("Quý III, Quý IV năm 2026", ["2026-Q3", "2026-Q4"], "2026-07-01", "2026-12-31"),
+        ("Quý IV/2026 - Quý I/2027", ["2026-Q4", "2027-Q1"], "2026-10-01", "2027-03-31"),
+        ("6 tháng đầu năm 2026", ["2026-Q1", "2026-Q2"], "2026-01-01", "2026-06-30"),
+        ("6 tháng cuối năm 2026", ["2026-Q3", "2026-Q4"], "2026-07-01", "2026-12-31"),
+        ("Tháng 9/2026", ["2026-Q3"], "2026-09-01", "2026-09-30"),
+        ("tháng 9 năm 2026", ["2026-Q3"], "2026-09-01", "2026-09-30"),
+        ("Tháng 3 - 5/2026", ["2026-Q1", "2026-Q2"], "2026-03-01", "2026-05-31"),
+        ("trước ngày 30/6/2026", ["2026-Q2"], "2026-06-30", "2026-06-30"),
+        ("Trước ngày 30 tháng 6 năm 2026", ["2026-Q2"], "2026-06-30", "2026-06-30"),
+        ("Từ ngày 01/7/2026 đến ngày 31/12/2026", ["2026-Q3", "2026-Q4"], "2026-07-01", "2026-12-31"),
+        ("năm 2026", ["2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"], "2026-01-01", "2026-12-31"),
+        ("Đến hết năm 2025", ["2025-Q4"], "2025-10-01", "2025-12-31"),
+        ("Quý II", ["2026-Q2"], "2026-04-01", "2026-06-30"),  # year from the document
+        ("Quý III, IV", ["2026-Q3", "2026-Q4"], "2026-07-01", "2026-12-31"),
+        ("Trước 15/10", ["2026-Q4"], "2026-10-15", "2026-10-15"),
+        ("Quý I, II, III/2026", ["2026-Q1", "2026-Q2", "2026-Q3"], "2026-01-01", "2026-09-30"),
+        ("Từ tháng 3/2026 đến tháng 6/2026", ["2026-Q1", "2026-Q2"], "2026-03-01", "2026-06-30"),
+    ],
+)
+def test_period_table(raw: str, quarters: list[str], start: str, end: str) -> None:
+    period = parse_period(raw, default_year=2026)
+    assert (period.quarters, period.start, period.end) == (quarters, start, end)
+    assert period.reasons
+
+
+def test_span_of_years() -> None:
+    period = parse_period("Giai đoạn 2026-2030")
+    assert period.quarters[0] == "2026-Q1" and period.quarters[-1] == "2030-Q4" and len(period.quarters) == 20
+
+
+def test_missing_year_without_default_gives_no_quarters_and_says_why() -> None:
+    period = parse_period("Quý II")
+    assert period.quarters == [] and period.reasons
+
+
+def test_missing_year_reason_names_the_document_year() -> None:
+    assert any("2026" in r for r in parse_period("Quý II", default_year=2026).reasons)
+
+
+@pytest.mark.parametrize(
+    ("raw", "recurring"),
+    [
+        ("trước ngày 20 hằng tháng", "monthly:20"),
+        ("gửi về trước ngày 25 hàng tháng", "monthly:25"),
+        ("trong tháng 12 hằng năm", "annual:12"),
+        ("Hằng quý", "quarterly"),
+        ("Thường xuyên", "continuous"),
+    ],
+)
+def test_recurring_deadlines(raw: str, recurring: str) -> None:
+    period = parse_period(raw, default_year=2026)
+    assert period.recurring == recurring
+    assert period.quarters == []
+
+
+@settings(max_examples=300, deadline=None)
+@given(any_text)
+def test_parse_period_is_total(raw: str) -> None:
+    period = parse_period(raw, default_year=2026)
+    assert all(Q.match(q) for q in period.quarters)
+    assert period.quarters == sorted(set(period.quarters))
+    assert unicodedata.is_normalized("NFC", period.raw) or period.raw == raw
+    assert parse_period(raw, default_year=2026) == period
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.sampled_from(
+        [
+            "quy {q}/{y}",
+            "quy {q}, {q2}/{y}",
+            "quy {q}-{q2}/{y}",
+            "quy {q} nam {y}",
+            "thang {m}/{y}",
+            "truoc ngay {d}/{m}/{y}",
+            "ngay {d}.{m}.{y}",
+            "nam {y}",
+            "6 thang dau nam {y}",
+            "6 thang cuoi nam {y}",
+            "quy {q2} den quy {q}/{y}",
+            "giai doan {y}-{d}{m}",
+            "giai doan {y} - 20{d}",
+        ]
+    ),
+    st.sampled_from(["i", "ii", "iii", "iv", "1", "2", "3", "4"]),
+    st.sampled_from(["i", "ii", "iii", "iv", "2", "4"]),
+    st.integers(0, 14),
+    st.integers(0, 33),
+    st.integers(1890, 2110),
+)
+def test_fast_path_agrees_with_the_general_parser(form: str, q: str, q2: str, m: int, d: int, y: int) -> None:
+    from nlp.periods import _fast_parse, _parse_general
+
+    text = form.format(q=q, q2=q2, m=m, d=d, y=y)
+    fast = _fast_parse(text)
+    general = _parse_general(text, 2026)
+    if fast is not None:
+        assert fast[:4] == (tuple(general.quarters), general.start, general.end, general.recurring)
