@@ -44,9 +44,7 @@ def run_demo(*, docs: Path, gold: Path, out: Path, log: Callable[[str], None]) -
             except DanhmucError as error:
                 errors.append(error.describe())
                 continue
-            (documents_dir / f"{path.name}.json").write_text(
-                document.model_dump_json(indent=2), encoding="utf-8"
-            )
+            (documents_dir / f"{path.name}.json").write_text(document.model_dump_json(indent=2), encoding="utf-8")
             for entry in document.catalog:
                 norm = entry.norm
                 writer.writerow(
@@ -74,6 +72,7 @@ def run_demo(*, docs: Path, gold: Path, out: Path, log: Callable[[str], None]) -
         ("danh mục (CSV) / catalog rows", catalog_path),
         ("lỗi / errors", errors_path),
     ]
+    written += _ingest_and_report(docs, out, log)
     if gold.is_dir():
         from danhmuc.evaluation import evaluate, render_table, write_json
 
@@ -87,3 +86,34 @@ def run_demo(*, docs: Path, gold: Path, out: Path, log: Callable[[str], None]) -
             ("số liệu / eval figures", out / "eval.json"),
         ]
     return written
+
+
+def _ingest_and_report(docs: Path, out: Path, log: Callable[[str], None]) -> list[tuple[str, Path]]:
+    """Ingest an archive holding one rendering of each document (the PDFs offices produce), reconcile
+    it into one catalog and write the reviewer's reports."""
+    import shutil
+    import sys
+
+    from catalog.ingest import ingest_directory
+    from catalog.reports import write_report_files
+    from catalog.store import CatalogStore
+
+    archive = out / "archive"
+    shutil.rmtree(archive, ignore_errors=True)
+    archive.mkdir(parents=True)
+    for pdf in sorted(docs.glob("*.pdf")):
+        if not pdf.name.endswith("_scan.pdf"):
+            shutil.copy2(pdf, archive / pdf.name)
+    database = out / "danhmuc.db"
+    for stale in out.glob("danhmuc.db*"):
+        stale.unlink()
+    log(f"… nạp kho / ingesting {archive}")
+    with CatalogStore(f"sqlite:///{database}") as store:
+        ingest_directory(store, archive, errors_csv=out / "ingest-errors.csv", progress=sys.stderr)
+        files = write_report_files(store, out / "report")
+    return [
+        ("kho danh mục (SQLite) / catalog store", database),
+        ("báo cáo HTML / HTML report", files.html),
+        ("sổ tính XLSX / XLSX workbook", files.xlsx),
+        ("báo cáo JSON / JSON report", files.json),
+    ]
