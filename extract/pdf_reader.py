@@ -9,12 +9,10 @@ silently empty: it is listed in ``needs_ocr_pages`` with a warning, for the OCR 
 
 from __future__ import annotations
 
-import io
 import re
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
 
 from extract.blocks import Block, BlockStream, Paragraph, RawCell, RawTable
 from extract.errors import CorruptFileError, EncryptedFileError, ExtractError, LimitExceededError
@@ -30,14 +28,13 @@ from extract.pdf.layout import (
     text_frame,
     wraps_onto,
 )
+from extract.pdf.source import PageDocument, PageSource, open_document
 from extract.pdf.tables import PageTable, aligned_tables, continue_merges, inside, ruled_tables
 from extract.safety import env_int
 
 DEFAULT_MAX_PAGES = 2000
 DEFAULT_MAX_SECONDS = 900
-_PAGE_NUMBER = re.compile(
-    r"^(?:[-–—]\s*)?(?:trang\s+|page\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?$", re.I
-)
+_PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?(?:trang\s+|page\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?$", re.I)
 _NATIONAL_MOTTO = re.compile(r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA", re.IGNORECASE)
 # A column gap of side-by-side blocks (national header, signature) is far wider than a space.
 _COLUMN_GAP_FACTOR = 2.5
@@ -79,22 +76,25 @@ def read_pdf(data: bytes, source: str) -> BlockStream:
     state = _ReaderState(source)
     started = time.monotonic()
     try:
-        pages = _pages(pdf, source)
-        if len(pages) > max_pages:
+        page_count = len(pdf)
+        if page_count == 0:
+            raise CorruptFileError(source, "PDF không có trang nào / the PDF has no pages")
+        if page_count > max_pages:
             raise LimitExceededError(
                 source,
-                f"PDF có {len(pages)} trang, giới hạn {max_pages} trang "
-                "(biến môi trường DANHMUC_MAX_PDF_PAGES)",
-                f"the PDF has {len(pages)} pages, the limit is {max_pages} (env DANHMUC_MAX_PDF_PAGES)",
+                f"PDF có {page_count} trang, giới hạn {max_pages} trang (biến môi trường DANHMUC_MAX_PDF_PAGES)",
+                f"the PDF has {page_count} pages, the limit is {max_pages} (env DANHMUC_MAX_PDF_PAGES)",
             )
-        for number, page in enumerate(pages, start=1):
+        for number in range(1, page_count + 1):
             if time.monotonic() - started > max_seconds:
                 raise LimitExceededError(
                     source,
-                    f"đọc PDF quá {max_seconds} giây (dừng ở trang {number}/{len(pages)})",
-                    f"reading the PDF took over {max_seconds} s (stopped at page {number}/{len(pages)})",
+                    f"đọc PDF quá {max_seconds} giây (dừng ở trang {number}/{page_count})",
+                    f"reading the PDF took over {max_seconds} s (stopped at page {number}/{page_count})",
                 )
+            page: PageSource | None = None
             try:
+                page = pdf.page(number - 1)
                 _read_page(page, number, state)
             except ExtractError:
                 raise
@@ -108,41 +108,26 @@ def read_pdf(data: bytes, source: str) -> BlockStream:
                     )
                 )
             finally:
-                page.close()
+                if page is not None:
+                    page.close()
     finally:
         pdf.close()
     if state.text_pages == 0 and not state.needs_ocr and state.warnings:
         raise CorruptFileError(source, "không đọc được trang nào / no page could be read")
     blocks = _drop_running_furniture(state)
-    return BlockStream(
-        blocks=blocks, page_count=len(pages), needs_ocr_pages=state.needs_ocr, warnings=state.warnings
-    )
+    return BlockStream(blocks=blocks, page_count=page_count, needs_ocr_pages=state.needs_ocr, warnings=state.warnings)
 
 
-def _open(data: bytes, source: str) -> Any:
-    import pdfplumber
-
+def _open(data: bytes, source: str) -> PageDocument:
     try:
-        return pdfplumber.open(io.BytesIO(data), password="")
+        return open_document(data)
     except Exception as exc:
         raise _classify_open_error(exc, source) from exc
-
-
-def _pages(pdf: Any, source: str) -> list[Any]:
-    try:
-        pages = list(pdf.pages)
-    except Exception as exc:
-        raise _classify_open_error(exc, source) from exc
-    if not pages:
-        raise CorruptFileError(source, "PDF không có trang nào / the PDF has no pages")
-    return pages
 
 
 def _classify_open_error(exc: Exception, source: str) -> ExtractError:
     chain: list[BaseException] = [exc]
-    while chain[-1].__cause__ is not None or (
-        chain[-1].args and isinstance(chain[-1].args[0], BaseException)
-    ):
+    while chain[-1].__cause__ is not None or (chain[-1].args and isinstance(chain[-1].args[0], BaseException)):
         nxt = chain[-1].__cause__ or chain[-1].args[0]
         if not isinstance(nxt, BaseException) or nxt in chain:
             break
@@ -157,7 +142,7 @@ def _classify_open_error(exc: Exception, source: str) -> ExtractError:
 # ---------------------------------------------------------------- one page
 
 
-def _read_page(page: Any, number: int, state: _ReaderState) -> None:
+def _read_page(page: PageSource, number: int, state: _ReaderState) -> None:
     if not any(str(ch.get("text", "")).strip() for ch in page.chars):
         state.needs_ocr.append(number)
         state.previous_table = None
@@ -213,13 +198,9 @@ def _read_page(page: Any, number: int, state: _ReaderState) -> None:
         state.previous_table = None
     last_table = tables[-1] if tables else None
     # The page ends inside a table when nothing but furniture follows the last table.
-    state.previous_table = (
-        last_table if last_table is not None and last_table.bbox[3] >= last_bottom else None
-    )
+    state.previous_table = last_table if last_table is not None and last_table.bbox[3] >= last_bottom else None
 
-    content_ids = {id(item) for item in content} | {
-        id(item) for item in items if isinstance(item.block, RawTable)
-    }
+    content_ids = {id(item) for item in content} | {id(item) for item in items if isinstance(item.block, RawTable)}
     items.sort(key=lambda item: item.top)
     _continue_from_previous_page(items, content_ids, state, frame)
     for item in items:
@@ -242,18 +223,12 @@ def _continue_from_previous_page(
     last = content[-1] if content else None
     if last is not None and isinstance(last.block, Paragraph) and last.last_line is not None:
         state.open_line = last.last_line
-    position = next(
-        (i for i in range(len(state.blocks) - 1, -1, -1) if i not in state.furniture_positions), None
-    )
+    position = next((i for i in range(len(state.blocks) - 1, -1, -1) if i not in state.furniture_positions), None)
     if open_line is None or not content or position is None:
         return
     previous = state.blocks[position]
     first = content[0]
-    if (
-        not isinstance(first.block, Paragraph)
-        or first.first_line is None
-        or not isinstance(previous, Paragraph)
-    ):
+    if not isinstance(first.block, Paragraph) or first.first_line is None or not isinstance(previous, Paragraph):
         return
     if not wraps_onto(open_line, first.first_line, frame, 0.25 * open_line.size, same_page=False):
         return
@@ -285,9 +260,7 @@ def _drop_page_numbers(lines: list[Line], height: float) -> list[Line]:
     return kept
 
 
-def _paragraph_items(
-    lines: list[Line], frame: TextFrame, number: int, height: float, width: float
-) -> list[_Item]:
+def _paragraph_items(lines: list[Line], frame: TextFrame, number: int, height: float, width: float) -> list[_Item]:
     items: list[_Item] = []
     index = 0
     body: list[tuple[int, Line]] = []
@@ -301,11 +274,7 @@ def _paragraph_items(
         index += 1
     current: list[tuple[int, Line]] = []
     for line_index, line in body:
-        if (
-            current
-            and current[-1][0] == line_index - 1
-            and wraps_onto(current[-1][1], line, frame, 0.25 * line.size)
-        ):
+        if current and current[-1][0] == line_index - 1 and wraps_onto(current[-1][1], line, frame, 0.25 * line.size):
             current.append((line_index, line))
             continue
         if current:
@@ -316,9 +285,7 @@ def _paragraph_items(
     return items
 
 
-def _paragraph_item(
-    group: list[tuple[int, Line]], frame: TextFrame, number: int, height: float, n_lines: int
-) -> _Item:
+def _paragraph_item(group: list[tuple[int, Line]], frame: TextFrame, number: int, height: float, n_lines: int) -> _Item:
     lines = [line for _, line in group]
     first, last = lines[0], lines[-1]
     text = join_lines(lines)

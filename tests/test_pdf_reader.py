@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import pytest
 from docx import Document as new_docx
@@ -18,7 +19,9 @@ from docx.shared import Cm
 from pypdf import PdfReader, PdfWriter
 
 from extract.blocks import BlockStream, Paragraph, RawTable
+from extract.pdf import source as pdf_source
 from extract.pdf.layout import one_syllable
+from extract.pdf.pdfium_source import PdfiumDocument
 from extract.pdf_reader import read_pdf
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,9 +52,7 @@ def _fixture_docx() -> bytes:
     section.header.paragraphs[0].text = "Kế hoạch thử nghiệm đọc PDF"
     footer = section.footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    footer._p.append(
-        parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>')
-    )
+    footer._p.append(parse_xml(f'<w:fldSimple {nsdecls("w")} w:instr="PAGE"><w:r><w:t>1</w:t></w:r></w:fldSimple>'))
     title = document.add_paragraph()
     title.alignment = WD_ALIGN_PARAGRAPH.CENTER
     title.add_run("KẾ HOẠCH").bold = True
@@ -96,9 +97,7 @@ _UNRULED = [
         "Theo quy định",
     ],
 ]
-_AFTER_UNRULED = (
-    "Đoạn văn sau bảng, viết đủ dài để kéo qua hết chiều rộng của trang giấy và xuống dòng tiếp theo."
-)
+_AFTER_UNRULED = "Đoạn văn sau bảng, viết đủ dài để kéo qua hết chiều rộng của trang giấy và xuống dòng tiếp theo."
 
 
 def _add_unruled_tables(document: object) -> None:
@@ -114,7 +113,7 @@ def _add_unruled_tables(document: object) -> None:
 
 
 @pytest.fixture(scope="module")
-def fixture_stream(tmp_path_factory: pytest.TempPathFactory) -> BlockStream:
+def fixture_pdf(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice (soffice) is not installed")
     folder = tmp_path_factory.mktemp("pdf_fixture")
@@ -126,7 +125,12 @@ def fixture_stream(tmp_path_factory: pytest.TempPathFactory) -> BlockStream:
          "--outdir", str(folder), str(source)],
         check=True, capture_output=True, timeout=120,
     )  # fmt: skip
-    return read_pdf((folder / "fixture.pdf").read_bytes(), "fixture.pdf")
+    return (folder / "fixture.pdf").read_bytes()
+
+
+@pytest.fixture(scope="module")
+def fixture_stream(fixture_pdf: bytes) -> BlockStream:
+    return read_pdf(fixture_pdf, "fixture.pdf")
 
 
 def test_lines_are_paragraphs_and_wrapped_lines_are_joined(fixture_stream: BlockStream) -> None:
@@ -229,9 +233,7 @@ def test_hung_yen_fragments_after_page_breaks() -> None:
 
 def test_ha_tinh_inherited_units_across_pages() -> None:
     stream = _corpus_stream("ha_tinh_qd_1402_danh_muc_csdl.pdf")
-    units = {
-        row[0].text: row[2] for fragment in _tables(stream)[1:] for row in fragment.rows[1:] if row[0].text
-    }
+    units = {row[0].text: row[2] for fragment in _tables(stream)[1:] for row in fragment.rows[1:] if row[0].text}
     assert units["2"].inherited and units["2"].text == "Sở Kế hoạch và Đầu tư"
     assert units["7"].inherited and units["7"].text == "Sở Công Thương"  # merge split by a page break
 
@@ -239,9 +241,7 @@ def test_ha_tinh_inherited_units_across_pages() -> None:
 _FIELDS = ("number", "title", "description", "unit", "sharing_raw", "frequency_raw", "note")
 
 
-@pytest.mark.parametrize(
-    "name", ["son_hai_ke_hoach_2026", "dong_cuu_ke_hoach_2026", "ha_tinh_qd_1402_danh_muc_csdl"]
-)
+@pytest.mark.parametrize("name", ["son_hai_ke_hoach_2026", "dong_cuu_ke_hoach_2026", "ha_tinh_qd_1402_danh_muc_csdl"])
 def test_catalog_and_tasks_match_gold(name: str) -> None:
     from danhmuc.evaluation.metrics import collapse
     from extract.model import SourceFormat
@@ -268,3 +268,95 @@ def test_tables_without_vertical_rules_are_read_from_column_positions(fixture_st
     assert len(unruled) == 2
     for table in unruled:
         assert [[cell.text for cell in row] for row in table.rows] == _UNRULED
+
+
+# ---------------------------------------------------------------- PDFium and pdfplumber backends
+
+
+def _read_with(backend: str, data: bytes, name: str, monkeypatch: pytest.MonkeyPatch) -> BlockStream:
+    monkeypatch.setenv(pdf_source.BACKEND_VARIABLE, backend)
+    return read_pdf(data, name)
+
+
+def test_backends_agree_on_the_fixture(fixture_pdf: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    pdfium = _read_with("pdfium", fixture_pdf, "fixture.pdf", monkeypatch)
+    plumber = _read_with("pdfplumber", fixture_pdf, "fixture.pdf", monkeypatch)
+    assert pdfium == plumber
+
+
+@pytest.mark.parametrize(
+    ("name", "pages"), [("dong_cuu_ke_hoach_2026.pdf", (7, 9)), ("hung_yen_ke_hoach_du_lieu_mo.pdf", (1, 5))]
+)
+def test_backends_agree_on_corpus_pages(name: str, pages: tuple[int, int], monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _pages(_corpus(name), *pages)
+    pdfium = _read_with("pdfium", data, name, monkeypatch)
+    plumber = _read_with("pdfplumber", data, name, monkeypatch)
+    assert _tables(pdfium) and pdfium == plumber
+
+
+def test_pdfium_page_gives_pdfminer_geometry_fonts_and_rules() -> None:
+    import pdfplumber
+
+    data = _corpus("dong_cuu_ke_hoach_2026.pdf")
+    document = PdfiumDocument(data)
+    try:
+        page = document.page(7)  # the page with the ruled catalog table
+    finally:
+        document.close()
+    with pdfplumber.open(io.BytesIO(data)) as pdf:
+        reference = pdf.pages[7]
+        expected_chars = [ch for ch in reference.chars if ch["text"] != " "]
+        expected_edges = reference.edges
+    chars = [ch for ch in page.chars if ch["text"] != " "]
+    assert "".join(ch["text"] for ch in chars) == "".join(ch["text"] for ch in expected_chars)
+    for got, want in zip(chars, expected_chars, strict=True):
+        assert abs(got["top"] - want["top"]) < 0.05 and abs(got["bottom"] - want["bottom"]) < 0.05
+        assert abs(got["x0"] - want["x0"]) < 0.3 and got["size"] == pytest.approx(want["size"], abs=0.01)
+        assert ("Bold" in got["fontname"]) == ("Bold" in want["fontname"])
+
+    def rules(edges: list[dict[str, Any]]) -> list[tuple[str, float, float, float, float]]:
+        return sorted((str(e["orientation"]), e["x0"], e["x1"], e["top"], e["bottom"]) for e in edges)
+
+    got_rules, want_rules = rules(page.edges), rules(expected_edges)
+    assert len(want_rules) > 20 and len(got_rules) == len(want_rules)
+    for got_rule, want_rule in zip(got_rules, want_rules, strict=True):
+        assert got_rule[0] == want_rule[0]
+        assert all(abs(a - b) < 0.05 for a, b in zip(got_rule[1:], want_rule[1:], strict=True)), (got_rule, want_rule)
+
+
+def test_default_backend_is_pdfium_and_the_variable_selects_pdfplumber(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    data = _pages(_corpus("dong_cuu_ke_hoach_2026.pdf"), 1, 1)
+    monkeypatch.delenv(pdf_source.BACKEND_VARIABLE, raising=False)
+    document = pdf_source.open_document(data)
+    assert document.backend == "pdfium"
+    document.close()
+    monkeypatch.setenv(pdf_source.BACKEND_VARIABLE, "pdfplumber")
+    document = pdf_source.open_document(data)
+    assert document.backend == "pdfplumber"
+    document.close()
+
+
+def test_a_document_pdfium_cannot_open_is_read_with_pdfplumber(monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _pages(_corpus("dong_cuu_ke_hoach_2026.pdf"), 8, 9)
+    expected = _read_with("pdfium", data, "dong_cuu.pdf", monkeypatch)
+
+    def refuse(_data: bytes) -> None:
+        raise RuntimeError("PDFium: Data format error")
+
+    monkeypatch.setattr(pdf_source, "PdfiumBackedDocument", refuse)
+    assert pdf_source.open_document(data).backend == "pdfplumber"
+    assert read_pdf(data, "dong_cuu.pdf") == expected
+
+
+def test_a_rotated_page_reads_the_same_with_both_backends(monkeypatch: pytest.MonkeyPatch) -> None:
+    reader = PdfReader(io.BytesIO(_pages(_corpus("dong_cuu_ke_hoach_2026.pdf"), 8, 9)))
+    writer = PdfWriter()
+    writer.add_page(reader.pages[0])
+    writer.add_page(reader.pages[1]).rotate(90)
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    pdfium = _read_with("pdfium", buffer.getvalue(), "rotated.pdf", monkeypatch)
+    plumber = _read_with("pdfplumber", buffer.getvalue(), "rotated.pdf", monkeypatch)
+    assert not pdfium.warnings and pdfium == plumber

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from extract.markup import _SUBSCRIPTS, _SUPERSCRIPTS
+from extract.pdf.source import PageSource
 
 # A numbering label, bullet or dash that starts a new item ("I.", "1.", "1.1.", "a)", "đ)", "-", "+", "•").
 _ITEM_START = re.compile(
@@ -53,9 +54,7 @@ class Line:
 
     @property
     def top(self) -> float:
-        return (
-            min(word.top for word in self.words if not word.raised) if self._has_body() else self.words[0].top
-        )
+        return min(word.top for word in self.words if not word.raised) if self._has_body() else self.words[0].top
 
     @property
     def bottom(self) -> float:
@@ -92,8 +91,8 @@ def join_words(words: Iterable[Word]) -> str:
     return " ".join(parts)
 
 
-def page_words(page: Any) -> list[Word]:
-    """Words of a pdfplumber page with emphasis and superscripts recovered from their characters."""
+def page_words(page: PageSource) -> list[Word]:
+    """Words of a page (PDFium or pdfplumber source) with emphasis and superscripts recovered from their characters."""
     raw = page.extract_words(
         x_tolerance_ratio=0.2, y_tolerance=3, keep_blank_chars=False, use_text_flow=False, return_chars=True
     )
@@ -147,15 +146,7 @@ def _script_text(chars: Sequence[dict[str, Any]], size: float, baseline: float) 
     for ch in chars:
         small = float(ch["size"]) < 0.8 * size
         bottom = float(ch["bottom"])
-        kind = (
-            ""
-            if not small
-            else "sup"
-            if bottom < baseline - 0.15 * size
-            else "sub"
-            if bottom > baseline
-            else ""
-        )
+        kind = "" if not small else "sup" if bottom < baseline - 0.15 * size else "sub" if bottom > baseline else ""
         if kind != mode:
             flush(mode)
             mode = kind
@@ -183,11 +174,7 @@ def lift_superscript_words(words: list[Word]) -> list[Word]:
         )  # fmt: skip
         if small and table is not None and all(ch in table for ch in word.text):
             scripted = "".join(table[ch] for ch in word.text)
-            out.append(
-                Word(
-                    scripted, word.x0, word.x1, word.top, word.bottom, word.size, word.bold, word.italic, True
-                )
-            )
+            out.append(Word(scripted, word.x0, word.x1, word.top, word.bottom, word.size, word.bold, word.italic, True))
         else:
             out.append(word)
     return out
@@ -243,9 +230,7 @@ def text_frame(lines: Sequence[Line]) -> TextFrame:
     return TextFrame(left, right)
 
 
-def wraps_onto(
-    prev: Line, line: Line, frame: TextFrame, space_width: float, *, same_page: bool = True
-) -> bool:
+def wraps_onto(prev: Line, line: Line, frame: TextFrame, space_width: float, *, same_page: bool = True) -> bool:
     """True when ``line`` is the wrapped continuation of ``prev`` (same paragraph)."""
     size = max(prev.size, line.size)
     first_word_width = line.words[0].x1 - line.words[0].x0
@@ -278,9 +263,7 @@ def join_lines(lines: Sequence[Line]) -> str:
     return text
 
 
-_SYLLABLE = re.compile(
-    r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$"
-)
+_SYLLABLE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$")
 
 
 def _toneless(text: str) -> str:

@@ -1,9 +1,10 @@
 """Tables on one PDF page: ruled grids from the drawn lines, and column-aligned text without rules.
 
-Ruled tables come from pdfplumber's line finder. Its cell grid marks a merged position with
-``None``; the origin cell's box tells how many columns and rows it covers. LibreOffice prints a
-vertically merged cell's text once, in its first row, so the covered rows get that text with
-``inherited=True`` — the value a reader of the printed table would carry down.
+Ruled tables come from pdfplumber's line finder, run over the page source's edges (PDFium or
+pdfminer). Its cell grid marks a merged position with ``None``; the origin cell's box tells how
+many columns and rows it covers. LibreOffice prints a vertically merged cell's text once, in its
+first row, so the covered rows get that text with ``inherited=True`` — the value a reader of the
+printed table would carry down.
 
 Tables laid out with spaces (no vertical rules, sometimes only horizontal ones) are found from
 their header line: a line cut by wide gaps into three or more pieces, at least two of which
@@ -13,6 +14,7 @@ the columns; following lines are rows while their words stay inside those column
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -28,6 +30,7 @@ from extract.pdf.layout import (
     lift_superscript_words,
     split_segments,
 )
+from extract.pdf.source import PageSource
 
 _RULED_SETTINGS: dict[str, Any] = {
     "vertical_strategy": "lines",
@@ -64,7 +67,7 @@ def inside(word: Word, bbox: tuple[float, float, float, float]) -> bool:
     return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
 
 
-def ruled_tables(page: Any, words: Sequence[Word], page_number: int) -> list[PageTable]:
+def ruled_tables(page: PageSource, words: Sequence[Word], page_number: int) -> list[PageTable]:
     found = page.find_tables(_RULED_SETTINGS)
     tables: list[PageTable] = []
     for table in found:
@@ -85,16 +88,16 @@ def _grid(table: Any, words: Sequence[Word], page_number: int) -> PageTable:
         for c, bbox in enumerate(row.cells):
             if bbox is not None:
                 origins.append((r, c, bbox))
-    padding = _cell_padding(origins, words)
+    locate = _WordLocator(words)
+    cell_words_of = {(r, c): locate.inside(bbox) for r, c, bbox in origins}
+    padding = _cell_padding([(bbox, cell_words_of[r, c]) for r, c, bbox in origins])
     n_rows, n_cols = len(row_ranges), len(col_ranges)
     grid: list[list[RawCell | None]] = [[None] * n_cols for _ in range(n_rows)]
     open_columns: dict[int, str] = {}
     merged_columns: set[int] = set()
     for r, c, bbox in origins:
-        cell_words = [word for word in words if inside(word, bbox)]
-        cell_lines = [
-            Line(tuple(lift_superscript_words(list(line.words)))) for line in group_lines(cell_words)
-        ]
+        cell_words = cell_words_of[r, c]
+        cell_lines = [Line(tuple(lift_superscript_words(list(line.words)))) for line in group_lines(cell_words)]
         text = join_cell_lines(cell_lines, bbox[2] - padding) if cell_words else ""
         col_span = sum(1 for x0, x1 in col_ranges[c:] if bbox[0] - 1 <= (x0 + x1) / 2 <= bbox[2] + 1) or 1
         row_span = sum(1 for y0, y1 in row_ranges[r:] if bbox[1] - 1 <= (y0 + y1) / 2 <= bbox[3] + 1) or 1
@@ -117,26 +120,33 @@ def _grid(table: Any, words: Sequence[Word], page_number: int) -> PageTable:
     rows = [[cell if cell is not None else RawCell("", page=page_number) for cell in row] for row in grid]
     rows = [row for row in rows if any(cell.text for cell in row)]
     bbox = (float(table.bbox[0]), float(table.bbox[1]), float(table.bbox[2]), float(table.bbox[3]))
-    return PageTable(
-        rows=rows, bbox=bbox, ruled=True, open_columns=open_columns, merged_columns=merged_columns
-    )
+    return PageTable(rows=rows, bbox=bbox, ruled=True, open_columns=open_columns, merged_columns=merged_columns)
 
 
-def _cell_padding(
-    origins: Sequence[tuple[int, int, tuple[float, float, float, float]]], words: Sequence[Word]
-) -> float:
+def _cell_padding(cells: Sequence[tuple[tuple[float, float, float, float], Sequence[Word]]]) -> float:
     """The smallest left inset of text in any cell: the table's cell padding (centred cells inset more)."""
-    insets = []
-    for _, _, bbox in origins:
-        xs = [word.x0 - bbox[0] for word in words if inside(word, bbox)]
-        if xs:
-            insets.append(min(xs))
+    insets = [min(word.x0 - bbox[0] for word in words) for bbox, words in cells if words]
     return max(0.0, min(insets)) if insets else 2.0
 
 
-def continue_merges(
-    table: PageTable, previous: PageTable | None, header_texts: list[str] | None
-) -> PageTable:
+class _WordLocator:
+    """The words inside a box, found by their centre's height: a grid has hundreds of cells."""
+
+    def __init__(self, words: Sequence[Word]) -> None:
+        self._words = words
+        order = sorted(range(len(words)), key=lambda i: (words[i].top + words[i].bottom) / 2)
+        self._order = order
+        self._middles = [(words[i].top + words[i].bottom) / 2 for i in order]
+
+    def inside(self, bbox: tuple[float, float, float, float]) -> list[Word]:
+        """Same words, in the same order, as filtering all words with :func:`inside`."""
+        start = bisect.bisect_left(self._middles, bbox[1])
+        stop = bisect.bisect_right(self._middles, bbox[3])
+        hits = sorted(self._order[start:stop])
+        return [self._words[i] for i in hits if inside(self._words[i], bbox)]
+
+
+def continue_merges(table: PageTable, previous: PageTable | None, header_texts: list[str] | None) -> PageTable:
     """Carry a merged cell that runs over the page break into the fragment's first data rows.
 
     LibreOffice prints a merged cell's text once, so on the next page the cell is blank, or
