@@ -126,7 +126,17 @@ def _register_catalog_commands() -> None:
     app.command("decide")(handles_errors(commands_catalog.decide))
 
 
+def _register_api_commands() -> None:
+    from danhmuc import commands_api
+
+    app.command(name="serve")(handles_errors(commands_api.serve))
+    keys_app = typer.Typer(no_args_is_help=True, help="Khóa API / API keys")
+    keys_app.command(name="create")(handles_errors(commands_api.keys_create))
+    app.add_typer(keys_app, name="keys")
+
+
 _register_catalog_commands()
+_register_api_commands()
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -1,0 +1,70 @@
+"""``create_app(settings)``: the FastAPI application, its shared state and its life cycle."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+
+from api.auth import KeyChecker
+from api.blobs import BlobStore
+from api.catalog_view import CatalogView
+from api.errors import install_error_handlers
+from api.jobs import JobManager
+from api.reconcile_service import ReconcileService
+from api.routes import catalog, documents, exports, reconcile, reviews
+from api.settings import Settings
+from api.state import ServiceState
+from api.tables import create_tables
+from catalog.store import CatalogStore
+
+DESCRIPTION = """Dịch vụ trích xuất và hợp nhất danh mục dữ liệu từ kế hoạch, quyết định.
+
+Xác thực bằng khóa API (`Authorization: Bearer <khóa>` hoặc `X-API-Key`), vai trò reader < uploader <
+reviewer < admin. Lỗi luôn có dạng `{"error": {"code", "message", "message_en"}}`.
+
+Document intelligence for Vietnamese government plans and decisions: upload, jobs, unified
+catalog, reviews, exports (CSV, JSONL, XLSX, DCAT-AP 3, CKAN) and OpenRefine reconciliation.
+"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or Settings.from_env()
+    store = CatalogStore(settings.database_url)
+    create_tables(store.engine)
+    blobs = BlobStore(settings.data_dir / "blobs")
+    jobs = JobManager(store, settings, blobs)
+    view = CatalogView(store)
+    jobs.on_catalog_change = view.invalidate
+    state = ServiceState(
+        settings=settings, store=store, blobs=blobs, jobs=jobs, catalog=view,
+        reconcile=ReconcileService(view, settings),
+    )  # fmt: skip
+
+    @asynccontextmanager
+    async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        jobs.start()
+        try:
+            yield
+        finally:
+            jobs.stop()
+            store.close()
+
+    app = FastAPI(
+        title="danhmuc API",
+        version="1.0.0",
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.service = state
+    app.state.keys = KeyChecker(store.engine, anonymous_reads=settings.anonymous_reads)
+    install_error_handlers(app)
+    for module in (documents, catalog, reviews, exports, reconcile):
+        app.include_router(module.router)
+
+    @app.get("/health", tags=["service"], summary="Tình trạng dịch vụ / health")
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    return app

@@ -1,0 +1,86 @@
+"""The unified catalog: datasets reconciled across documents, their sources, links and flags."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from pydantic import BaseModel
+
+from api.auth import Reader
+from api.catalog_view import DatasetDetail, DatasetView
+from api.errors import NotFoundError
+from api.paging import Limit, Offset, Page, page_of
+from api.state import State
+from matching.model import Flag, FlagKind, Link
+
+router = APIRouter(prefix="/v1", tags=["catalog"])
+
+Text = Annotated[str, Query(max_length=300)]
+
+
+class DatasetWithLinks(DatasetDetail):
+    links: list[Link]
+
+
+@router.get("/catalog", response_model=Page[DatasetView], summary="Danh mục hợp nhất / unified catalog")
+async def list_catalog(
+    *,  # async: answered from the in-memory view, no thread hop
+    q: Annotated[str, Query(max_length=300, description="Tìm trong tên (có hoặc không dấu) / title search")] = "",
+    unit: Annotated[str, Query(max_length=300, description="Đơn vị quản lý (một phần tên hoặc mã)")] = "",
+    sharing: Annotated[str, Query(max_length=40, description="Mức chia sẻ: open, on_request, restricted…")] = "",
+    frequency: Annotated[str, Query(max_length=40, description="Tần suất (mã EU): ANNUAL, MONTHLY…")] = "",
+    domain: Annotated[str, Query(max_length=300, description="Lĩnh vực / nhóm dữ liệu")] = "",
+    limit: Limit = 50,
+    offset: Offset = 0,
+    _: Reader,
+    state: State,
+) -> Page[DatasetView]:
+    found = state.catalog.search(q=q, unit=unit, sharing=sharing, frequency=frequency, domain=domain)
+    # Serialised here: the page is built from validated records, re-validating it costs more than the search.
+    return Response(page_of(found, limit, offset).model_dump_json(), media_type="application/json")  # type: ignore[return-value]
+
+
+@router.get("/catalog/{dataset_id}", response_model=DatasetWithLinks, summary="Một tập dữ liệu / one dataset")
+def get_dataset(*, dataset_id: str, _: Reader, state: State) -> DatasetWithLinks:
+    found = state.catalog.detail(dataset_id)
+    if found is None:
+        raise NotFoundError("tập dữ liệu", "dataset", dataset_id)
+    keys = {member.key for member in found.members}
+    links = [link for link in state.store.links() if link.left in keys or link.right in keys]
+    return DatasetWithLinks(**found.model_dump(), links=links)
+
+
+@router.get("/flags", response_model=Page[Flag], summary="Cảnh báo cần xem xét / flags for review")
+def list_flags(
+    *,
+    kind: Annotated[FlagKind | None, Query(description="Loại cảnh báo")] = None,
+    document_id: Annotated[str, Query(max_length=64)] = "",
+    include_dismissed: bool = False,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    _: Reader,
+    state: State,
+) -> Page[Flag]:
+    found = state.store.flags()
+    if kind is not None:
+        found = [f for f in found if f.kind is kind]
+    if document_id:
+        found = [f for f in found if f.sha256 == document_id]
+    if not include_dismissed:
+        found = [f for f in found if not f.dismissed]
+    return page_of(found, limit, offset)
+
+
+class SchemaInfo(BaseModel):
+    type: dict[str, str]
+    properties: list[dict[str, str]]
+
+
+@router.get("/schema/dataset", response_model=SchemaInfo, summary="Kiểu dữ liệu cho đối chiếu / reconcile type")
+def dataset_schema() -> SchemaInfo:
+    return SchemaInfo(
+        type={"id": "dataset", "name": "Tập dữ liệu / Dataset"},
+        properties=[{"id": "unit", "name": "Đơn vị quản lý / managing unit"}],
+    )

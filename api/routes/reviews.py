@@ -1,0 +1,121 @@
+"""Reviewer decisions: confirm or reject a link, merge or split datasets, set canonical, dismiss a flag.
+
+Decisions are stored as matching's typed records (who = the API key's owner) and applied by
+the next reconciliation, which is queued at once; the answer carries that job's id.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Literal
+
+from fastapi import APIRouter
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+
+from api.auth import Reader, Reviewer
+from api.errors import InvalidParameterError
+from api.jobs import JobView
+from api.paging import Limit, Offset, Page, page_of
+from api.state import ServiceState, State
+from catalog.errors import UnknownReferenceError
+from matching.model import Decision
+
+router = APIRouter(prefix="/v1", tags=["reviews"])
+DECISION = TypeAdapter[Decision](Decision)
+
+ReviewKind = Literal["confirm_link", "reject_link", "merge_datasets", "split_dataset", "set_canonical", "dismiss_flag"]
+
+
+class ReviewRequest(BaseModel):
+    """Fields by kind: links need left+right (entry keys); merge needs dataset_ids; split needs
+    dataset_id+members; set_canonical needs dataset_id and title and/or unit; dismiss needs flag_id."""
+
+    kind: ReviewKind
+    reason: str = Field(default="", max_length=2000)
+    left: str = Field(default="", max_length=200)
+    right: str = Field(default="", max_length=200)
+    dataset_id: str = Field(default="", max_length=64)
+    dataset_ids: list[str] = Field(default_factory=list, max_length=1000)
+    members: list[str] = Field(default_factory=list, max_length=10_000)
+    title: str = Field(default="", max_length=2000)
+    unit: str = Field(default="", max_length=2000)
+    flag_id: str = Field(default="", max_length=64)
+
+
+class ReviewAccepted(BaseModel):
+    id: int
+    decision: Decision
+    job: JobView
+
+
+def _decision(request: ReviewRequest, who: str) -> Decision:
+    fields: dict[str, object] = {"kind": request.kind, "who": who, "when": datetime.now(UTC),
+                                 "reason": request.reason}  # fmt: skip
+    needed = {
+        "confirm_link": ("left", "right"),
+        "reject_link": ("left", "right"),
+        "merge_datasets": ("dataset_ids",),
+        "split_dataset": ("dataset_id", "members"),
+        "set_canonical": ("dataset_id", "title", "unit"),
+        "dismiss_flag": ("flag_id",),
+    }[request.kind]
+    for name in needed:
+        fields[name] = getattr(request, name)
+    missing = [name for name in needed if not fields[name] and name not in ("title", "unit")]
+    if request.kind == "set_canonical" and not (request.title or request.unit):
+        missing.append("title|unit")
+    if request.kind == "merge_datasets" and len(set(request.dataset_ids)) < 2:
+        missing.append("dataset_ids (>= 2)")
+    if missing:
+        raise InvalidParameterError(f"thiếu trường {', '.join(missing)}", f"missing field(s) {', '.join(missing)}")
+    try:
+        return DECISION.validate_python(fields)
+    except ValidationError as error:
+        raise InvalidParameterError(str(error)[:300], str(error)[:300]) from None
+
+
+def _check_references(state: ServiceState, request: ReviewRequest) -> None:
+    if request.kind in ("confirm_link", "reject_link", "split_dataset"):
+        keys = state.store.entry_keys()
+        for key in [request.left, request.right] if request.kind != "split_dataset" else request.members:
+            if key not in keys:
+                raise UnknownReferenceError("dòng danh mục", "catalog entry", key)
+        if request.kind != "split_dataset" and request.left == request.right:
+            raise InvalidParameterError("hai dòng phải khác nhau", "the two entries must differ")
+    if request.kind in ("merge_datasets", "split_dataset", "set_canonical"):
+        known = state.store.dataset_ids()
+        for dataset_id in request.dataset_ids if request.kind == "merge_datasets" else [request.dataset_id]:
+            if dataset_id not in known:
+                raise UnknownReferenceError("tập dữ liệu", "dataset", dataset_id)
+    if request.kind == "dismiss_flag" and request.flag_id not in state.store.flag_ids():
+        raise UnknownReferenceError("cảnh báo", "flag", request.flag_id)
+
+
+@router.post(
+    "/reviews", status_code=201, response_model=ReviewAccepted, summary="Ghi quyết định rà soát / record a decision"
+)
+def post_review(
+    *,
+    request: ReviewRequest,
+    who: Reviewer,
+    state: State,
+) -> JSONResponse:
+    decision = _decision(request, who.owner)
+    _check_references(state, request)
+    with state.jobs.write_lock:
+        decision_id = state.store.add_decision(decision)
+    job = state.jobs.submit_reconcile(who.owner)
+    body = ReviewAccepted(id=decision_id, decision=decision, job=job)
+    return JSONResponse(body.model_dump(mode="json"), status_code=201)
+
+
+@router.get("/reviews", response_model=Page[Decision], summary="Các quyết định đã ghi / decisions")
+def list_reviews(
+    *,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    _: Reader,
+    state: State,
+) -> Page[Decision]:
+    return page_of(state.store.decisions(), limit, offset)

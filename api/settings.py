@@ -1,0 +1,78 @@
+"""Service settings: environment first, command-line flags override; defaults are the safe choice.
+
+Safe defaults: listen on loopback only, uploads up to 50 MiB, one document may take at most
+five minutes, and nobody reads without an API key unless an operator opens reads on purpose.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+MIB = 2**20
+
+
+def _env_int(name: str, default: int, *, minimum: int = 1) -> int:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = int(raw)
+    except ValueError:
+        return default
+    return value if value >= minimum else default
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    try:
+        value = float(raw)
+    except ValueError:
+        return default
+    return value if value > 0 else default
+
+
+def _env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name, "").strip().lower()
+    if raw in ("1", "true", "yes", "on"):
+        return True
+    if raw in ("0", "false", "no", "off"):
+        return False
+    return default
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 8000
+    database_url: str = "sqlite:///danhmuc.db"
+    data_dir: Path = Path("danhmuc-data")  # original uploaded bytes and job spool files
+    max_upload_bytes: int = 50 * MIB
+    processing_timeout_seconds: float = 300.0
+    workers: int = 2  # extraction worker processes; 0 = a read-only server that leaves jobs queued
+    anonymous_reads: bool = False  # writes always need a key, whatever this says
+    reconcile_after_ingest: bool = True
+    public_url: str = ""  # base of the IRIs in DCAT exports; default http://host:port
+    publisher: str = "Đơn vị vận hành danh mục dữ liệu"  # dct:publisher of the exported DCAT catalog
+
+    @classmethod
+    def from_env(cls, **overrides: object) -> Settings:
+        """Read DANHMUC_* variables (and DATABASE_URL); explicit keyword overrides win when not None."""
+        base = cls(
+            host=os.environ.get("DANHMUC_HOST", cls.host),
+            port=_env_int("DANHMUC_PORT", cls.port),
+            database_url=os.environ.get("DATABASE_URL") or cls.database_url,
+            data_dir=Path(os.environ.get("DANHMUC_DATA_DIR") or cls.data_dir),
+            max_upload_bytes=_env_int("DANHMUC_MAX_UPLOAD_BYTES", cls.max_upload_bytes),
+            processing_timeout_seconds=_env_float("DANHMUC_PROCESSING_TIMEOUT", cls.processing_timeout_seconds),
+            workers=_env_int("DANHMUC_WORKERS", cls.workers, minimum=0),
+            anonymous_reads=_env_bool("DANHMUC_ANONYMOUS_READS", cls.anonymous_reads),
+            reconcile_after_ingest=_env_bool("DANHMUC_RECONCILE_AFTER_INGEST", cls.reconcile_after_ingest),
+            public_url=os.environ.get("DANHMUC_PUBLIC_URL", cls.public_url),
+            publisher=os.environ.get("DANHMUC_PUBLISHER") or cls.publisher,
+        )
+        chosen = {name: value for name, value in overrides.items() if value is not None}
+        return replace(base, **chosen)  # type: ignore[arg-type]
+
+    @property
+    def base_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")

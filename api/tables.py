@@ -1,0 +1,56 @@
+"""The service's own tables (API keys, jobs), on the catalog store's engine but in their own metadata.
+
+They live beside the catalog's tables without touching its Alembic history: ``create_all`` is
+idempotent and these tables only ever gain rows, so a plain create on start-up is enough.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Engine, Float, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from catalog.models import UtcDateTime
+
+
+class ApiBase(DeclarativeBase):
+    metadata = MetaData()
+    type_annotation_map = {datetime: UtcDateTime}
+
+
+class ApiKeyRow(ApiBase):
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)  # public part of the key
+    owner: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    salt: Mapped[str] = mapped_column(String(32))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column()
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+
+class JobRow(ApiBase):
+    __tablename__ = "api_jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # ingest, reconcile
+    status: Mapped[str] = mapped_column(String(16), index=True)  # queued, running, succeeded, failed
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    stage: Mapped[str] = mapped_column(String(64), default="")
+    filename: Mapped[str] = mapped_column(Text, default="")
+    path: Mapped[str] = mapped_column(Text, default="")  # the document's path in the store
+    sha256: Mapped[str] = mapped_column(String(64), default="", index=True)
+    size_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    outcome: Mapped[str] = mapped_column(String(16), default="")  # the store's outcome status
+    error_code: Mapped[str] = mapped_column(String(64), default="")
+    error_message: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+
+
+def create_tables(engine: Engine) -> None:
+    ApiBase.metadata.create_all(engine)

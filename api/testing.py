@@ -1,0 +1,145 @@
+"""Start the real service (uvicorn in a subprocess on a free loopback port) for tests and benchmarks."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+
+from api.catalog_view import fold
+from catalog.store import CatalogStore
+from extract.model import CatalogEntry, CatalogNorm, Document, Metadata, Provenance, SourceFormat, UnitMention
+from matching.model import Dataset, MemberRef, Reconciliation, dataset_id_for, entry_key
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SERVER_CODE = """
+import uvicorn
+from api import Settings, create_app
+settings = Settings.from_env()
+uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+"""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@contextmanager
+def running_server(
+    database_url: str, data_dir: Path, *, startup_seconds: float = 60.0, **settings: str
+) -> Iterator[str]:
+    """Yield the base URL of a live server; ``settings`` are DANHMUC_* variables without the prefix."""
+    port = free_port()
+    env = {
+        **os.environ,
+        "DATABASE_URL": database_url,
+        "DANHMUC_HOST": "127.0.0.1",
+        "DANHMUC_PORT": str(port),
+        "DANHMUC_DATA_DIR": str(data_dir),
+        **{f"DANHMUC_{name.upper()}": value for name, value in settings.items()},
+    }
+    log = (data_dir / f"server-{port}.log").open("wb")
+    process = subprocess.Popen(
+        [sys.executable, "-c", SERVER_CODE], env=env, cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + startup_seconds
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"server exited: {(data_dir / f'server-{port}.log').read_text()[-2000:]}")
+            try:
+                if httpx.get(f"{base}/health", timeout=1.0).status_code == 200:
+                    break
+            except httpx.TransportError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError("server did not start in time")
+            time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def wait_for_job(client: httpx.Client, job_id: str, *, seconds: float = 120.0) -> dict[str, object]:
+    deadline = time.monotonic() + seconds
+    while True:
+        job: dict[str, object] = client.get(f"/v1/jobs/{job_id}").json()
+        if job.get("status") in ("succeeded", "failed") or time.monotonic() > deadline:
+            return job
+        time.sleep(0.1)
+
+
+@dataclass(frozen=True, slots=True)
+class SyntheticEntry:
+    title: str
+    unit: str
+    group: str = ""
+    sharing: str = ""
+    sharing_raw: str = ""
+    frequency: tuple[str, ...] = ()
+    frequency_raw: str = ""
+    locality: str = ""
+
+
+def seed_catalog(store: CatalogStore, entries: Sequence[SyntheticEntry], *, per_document: int = 1000) -> int:
+    """Store synthetic documents holding ``entries`` and one dataset per entry, without running matching.
+
+    For tests and benchmarks that need a catalog of a given size quickly; returns the dataset count.
+    """
+    documents: list[Document] = []
+    for start in range(0, len(entries), per_document):
+        chunk = entries[start : start + per_document]
+        source = f"synthetic-{start // per_document:04d}.txt"
+        sha = hashlib.sha256(f"{source}:{len(entries)}:{chunk[0].title}".encode()).hexdigest()
+        catalog = [
+            CatalogEntry(
+                group=e.group, number=str(i + 1), title=e.title, unit=e.unit, sharing_raw=e.sharing_raw,
+                frequency_raw=e.frequency_raw, table=1, row=i + 1,
+                provenance=Provenance(file=source, table=1, row=i + 1, raw=e.title),
+                norm=CatalogNorm(
+                    sharing=e.sharing, frequency=list(e.frequency),
+                    units=[UnitMention(raw=e.unit, unit_id=f"{fold(e.unit).replace(' ', '_')}@{e.locality}")]
+                    if e.locality else [],
+                ),
+            )
+            for i, e in enumerate(chunk)
+        ]  # fmt: skip
+        documents.append(
+            Document(
+                source=source, sha256=sha, format=SourceFormat.TEXT, size_bytes=1, page_count=1,
+                metadata=Metadata(kind="KẾ HOẠCH", title=f"Kế hoạch tổng hợp {source}", issuer="UBND tỉnh Thử"),
+                catalog=catalog,
+            )
+        )  # fmt: skip
+    datasets: list[Dataset] = []
+    assignment: dict[str, str] = {}
+    for document in documents:
+        store.add_document(document)
+        for entry in document.catalog:
+            key = entry_key(document, entry)
+            member = MemberRef(key=key, document=document.source, sha256=document.sha256, number=entry.number,
+                               title=entry.title, unit=entry.unit, provenance=entry.provenance)  # fmt: skip
+            datasets.append(Dataset(id=dataset_id_for(key), origin=key, title=entry.title, unit=entry.unit,
+                                    members=[member]))  # fmt: skip
+            assignment[key] = datasets[-1].id
+    result = Reconciliation(datasets=datasets, links=[], flags=[], assignment=assignment, threshold=1.0)
+    store.save_reconciliation(result, documents=len(documents), decisions=0)
+    return len(datasets)

@@ -1,0 +1,146 @@
+"""One extraction worker process, kept warm, killed and replaced when a document takes too long.
+
+Extraction runs in a separate process because a parser stuck on a hostile file cannot be
+stopped from a thread; the process imports the pipeline once (that is the slow part) and then
+takes one document at a time over a pipe. The parent measures the time limit from the moment
+it hands the document over, so a slow start-up is never blamed on a document.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+
+from extract.model import Document
+
+STARTUP_SECONDS = 180.0
+
+
+class WorkFailure(Exception):
+    def __init__(self, code: str, message_vi: str, message_en: str) -> None:
+        super().__init__(f"{code}: {message_en}")
+        self.code, self.message_vi, self.message_en = code, message_vi, message_en
+
+
+WARM_UP_TEXT = """ỦY BAN NHÂN DÂN TỈNH A
+Số: 1/KH-UBND
+KẾ HOẠCH
+Triển khai dữ liệu năm 2026
+I. MỤC ĐÍCH
+1. Xây dựng cơ sở dữ liệu hộ nghèo; thời gian: Quý III/2026; đơn vị chủ trì: Sở Y tế.
+"""
+
+
+def _warm_up(process: Callable[..., object]) -> None:
+    """Load the models the pipeline loads lazily, so the first real document is not charged for them."""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as folder:
+        sample = Path(folder) / "warm-up.txt"
+        sample.write_text(WARM_UP_TEXT, encoding="utf-8")
+        try:
+            process(sample, name="warm-up.txt")
+        except Exception:  # noqa: BLE001 - warming is best effort; real documents report their errors
+            pass
+
+
+def _child_main(connection: Connection) -> None:
+    from danhmuc.errors import DanhmucError
+    from danhmuc.pipeline import process_file
+
+    _warm_up(process_file)
+    connection.send(("ready",))
+    while True:
+        try:
+            request = connection.recv()
+        except EOFError:
+            return
+        if request is None:
+            return
+        path, name = request
+        try:
+            document = process_file(path, name=name)
+        except DanhmucError as error:
+            connection.send(("error", error.code, error.message_vi, error.message_en))
+        except Exception as error:  # noqa: BLE001 - reported on the job, the worker lives on
+            detail = f"{type(error).__name__}: {error}"[:300]
+            connection.send(
+                ("error", "processing_failed", f"Xử lý tài liệu thất bại ({detail}).",
+                 f"Processing the document failed ({detail}).")
+            )  # fmt: skip
+        else:
+            connection.send(("ok", document.model_dump_json()))
+
+
+class ExtractionWorker:
+    def __init__(self) -> None:
+        self._context = multiprocessing.get_context("spawn")  # safe next to the server's threads
+        self._process: BaseProcess | None = None
+        self._connection: Connection | None = None
+
+    def _ensure_started(self) -> Connection:
+        if self._process is not None and self._process.is_alive() and self._connection is not None:
+            return self._connection
+        self.stop()
+        parent, child = self._context.Pipe()
+        process = self._context.Process(target=_child_main, args=(child,), daemon=True, name="danhmuc-extract")
+        process.start()
+        child.close()
+        if not parent.poll(STARTUP_SECONDS):
+            process.kill()
+            raise WorkFailure(
+                "worker_unavailable",
+                "Tiến trình xử lý không khởi động được; hãy thử lại sau.",
+                "The processing worker did not start; retry later.",
+            )
+        parent.recv()
+        self._process, self._connection = process, parent
+        return parent
+
+    def warm(self) -> None:
+        """Start the process now, so the first upload does not wait for the pipeline's imports."""
+        try:
+            self._ensure_started()
+        except WorkFailure:
+            pass  # retried on the first job, which then reports the failure
+
+    def extract(self, path: str, name: str, timeout: float) -> Document:
+        connection = self._ensure_started()
+        connection.send((path, name))
+        try:
+            ready = connection.poll(timeout)
+            reply = connection.recv() if ready else None
+        except (EOFError, OSError):
+            self.stop()
+            raise WorkFailure(
+                "processing_crashed",
+                "Tiến trình xử lý bị dừng đột ngột khi đọc tài liệu này (tệp có thể gây lỗi bộ đọc).",
+                "The processing worker died while reading this document (the file may crash the reader).",
+            ) from None
+        if reply is None:
+            self.stop()  # the only way to stop a parser stuck in C code
+            raise WorkFailure(
+                "processing_timeout",
+                f"Xử lý tài liệu vượt quá thời gian cho phép ({timeout:g} giây) và đã bị dừng.",
+                f"Processing the document exceeded the time limit ({timeout:g} s) and was stopped.",
+            )
+        if reply[0] == "ok":
+            return Document.model_validate_json(reply[1])
+        raise WorkFailure(reply[1], reply[2], reply[3])
+
+    def stop(self) -> None:
+        if self._connection is not None:
+            try:
+                self._connection.send(None)
+            except (OSError, ValueError):
+                pass
+            self._connection.close()
+        if self._process is not None:
+            self._process.join(timeout=0.5)
+            if self._process.is_alive():
+                self._process.kill()
+                self._process.join(timeout=5)
+        self._process, self._connection = None, None

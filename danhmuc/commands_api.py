@@ -1,0 +1,65 @@
+"""`danhmuc serve` and `danhmuc keys create`: command adapters over the api package.
+
+Registered by danhmuc/cli.py (wrapped there in ``handles_errors``, so this module never imports
+the CLI module and there is no import cycle):
+
+    from danhmuc import commands_api
+    app.command(name="serve")(handles_errors(commands_api.serve))
+    keys_app = typer.Typer(no_args_is_help=True, help="Khóa API / API keys")
+    keys_app.command(name="create")(handles_errors(commands_api.keys_create))
+    app.add_typer(keys_app, name="keys")
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+
+def serve(
+    host: Annotated[str | None, typer.Option(help="Địa chỉ nghe (mặc định 127.0.0.1) / listen address")] = None,
+    port: Annotated[int | None, typer.Option(help="Cổng (mặc định 8000) / port")] = None,
+    database_url: Annotated[str | None, typer.Option("--database-url", help="Mặc định: $DATABASE_URL")] = None,
+    data_dir: Annotated[Path | None, typer.Option(help="Thư mục lưu tệp gốc / uploaded files")] = None,
+    max_upload_mb: Annotated[float | None, typer.Option(help="Giới hạn tải lên, MiB (mặc định 50)")] = None,
+    timeout: Annotated[float | None, typer.Option(help="Thời gian tối đa cho một tài liệu, giây")] = None,
+    workers: Annotated[int | None, typer.Option(help="Số tiến trình xử lý / extraction workers")] = None,
+    anonymous_reads: Annotated[
+        bool | None, typer.Option("--anonymous-reads/--no-anonymous-reads", help="Cho phép đọc không cần khóa")
+    ] = None,
+) -> None:
+    """Chạy dịch vụ HTTP / run the HTTP service (OpenAPI at /docs)."""
+    import uvicorn
+
+    from api import Settings, create_app
+
+    settings = Settings.from_env(
+        host=host, port=port, database_url=database_url, data_dir=data_dir,
+        max_upload_bytes=int(max_upload_mb * 2**20) if max_upload_mb else None,
+        processing_timeout_seconds=timeout, workers=workers, anonymous_reads=anonymous_reads,
+    )  # fmt: skip
+    if settings.host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"Cảnh báo / warning: nghe trên {settings.host}, không chỉ máy này / not loopback only.", err=True)
+    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+
+
+def keys_create(
+    role: Annotated[str, typer.Option(help="reader | uploader | reviewer | admin")],
+    owner: Annotated[str, typer.Option(help="Người/đơn vị giữ khóa (ghi vào quyết định rà soát)")],
+    database_url: Annotated[str | None, typer.Option("--database-url", help="Mặc định: $DATABASE_URL")] = None,
+) -> None:
+    """Tạo khóa API và in ra một lần duy nhất / create an API key, printed once."""
+    from api.keys import Role, create_key
+    from catalog.store import CatalogStore
+
+    try:
+        chosen = Role(role.strip().lower())
+    except ValueError:
+        typer.echo(f"Vai trò không hợp lệ / invalid role {role!r}: reader, uploader, reviewer, admin.", err=True)
+        raise typer.Exit(code=2) from None
+    with CatalogStore(database_url) as store:
+        key = create_key(store.engine, owner.strip() or "unknown", chosen)
+    typer.echo(key)
+    typer.echo("Lưu khóa này ngay: sẽ không hiển thị lại / store this key now: it is not shown again.", err=True)
