@@ -16,10 +16,10 @@ from types import TracebackType
 from pydantic import TypeAdapter
 from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.exc import OperationalError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from catalog import rows
-from catalog.db import database_url, make_engine, session_factory
+from catalog.db import IMMEDIATE, database_url, make_engine, session_factory
 from catalog.errors import DatabaseUnreachableError, ReconcileFailedError
 from catalog.migrate import upgrade_to_head
 from catalog.models import (
@@ -61,6 +61,7 @@ class CatalogStore:
         self.url = database_url(url) if engine is None else engine.url.render_as_string(hide_password=False)
         self.engine = engine or make_engine(self.url)
         self._sessions = session_factory(self.engine)
+        self._write_sessions = session_factory(self.engine.execution_options(**{IMMEDIATE: True}))
         upgrade_to_head(self.engine)
 
     def close(self) -> None:
@@ -76,8 +77,22 @@ class CatalogStore:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
+        """A write transaction. On SQLite it takes the write lock at BEGIN (BEGIN IMMEDIATE): a deferred
+        transaction that reads and then writes fails at once with "database is locked" when another
+        writer got in between, whatever the busy timeout; an immediate one waits its turn instead."""
+        with self._transaction(self._write_sessions) as session:
+            yield session
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Session]:
+        """A read-only transaction: a consistent view that never blocks writers (WAL)."""
+        with self._transaction(self._sessions) as session:
+            yield session
+
+    @contextmanager
+    def _transaction(self, sessions: sessionmaker[Session]) -> Iterator[Session]:
         try:
-            with self._sessions() as session, session.begin():
+            with sessions() as session, session.begin():
                 yield session
         except OperationalError as error:
             if "could not connect" in str(error) or "unable to open" in str(error):
@@ -159,24 +174,24 @@ class CatalogStore:
 
     def current_contents(self) -> dict[str, str]:
         """path -> sha256 of every current file version (one query, for batch ingest)."""
-        with self.transaction() as session:
+        with self.snapshot() as session:
             found = session.execute(
                 select(FileVersionRow.path, FileVersionRow.sha256).where(FileVersionRow.is_current)
             )
             return dict(found.all())
 
     def known_sha256(self) -> set[str]:
-        with self.transaction() as session:
+        with self.snapshot() as session:
             return set(session.scalars(select(DocumentRow.sha256)))
 
     def get(self, sha256: str) -> Document | None:
-        with self.transaction() as session:
+        with self.snapshot() as session:
             found = session.scalar(select(DocumentRow.document_json).where(DocumentRow.sha256 == sha256))
         return Document.model_validate_json(found) if found is not None else None
 
     def current_documents(self) -> list[Document]:
         """Documents shown by at least one current file version, in the order they were added."""
-        with self.transaction() as session:
+        with self.snapshot() as session:
             current = select(FileVersionRow.sha256).where(FileVersionRow.is_current)
             found = session.scalars(
                 select(DocumentRow.document_json)
@@ -186,7 +201,7 @@ class CatalogStore:
         return [Document.model_validate_json(text) for text in found]
 
     def list_documents(self, *, current_only: bool = True) -> list[DocumentSummary]:
-        with self.transaction() as session:
+        with self.snapshot() as session:
             paths: dict[str, list[str]] = {}
             for path, sha in session.execute(
                 select(FileVersionRow.path, FileVersionRow.sha256)
@@ -221,7 +236,7 @@ class CatalogStore:
             ]
 
     def versions(self, path: str | None = None) -> list[FileVersion]:
-        with self.transaction() as session:
+        with self.snapshot() as session:
             query = select(FileVersionRow).order_by(FileVersionRow.path, FileVersionRow.version)
             if path is not None:
                 query = query.where(FileVersionRow.path == path)
@@ -241,7 +256,7 @@ class CatalogStore:
     # ------------------------------------------------------------ reconciliation
 
     def previous_assignment(self) -> dict[str, str]:
-        with self.transaction() as session:
+        with self.snapshot() as session:
             found = session.execute(select(DatasetMemberRow.entry_key, DatasetMemberRow.dataset_id))
             return dict(found.all())
 
@@ -287,7 +302,7 @@ class CatalogStore:
             session.execute(insert(table), list(values[start : start + BULK_CHUNK]))
 
     def datasets(self) -> list[Dataset]:
-        with self.transaction() as session:
+        with self.snapshot() as session:
             sources = dict(session.execute(select(DocumentRow.sha256, DocumentRow.source)).all())
             members: dict[str, list[CatalogEntryRow]] = {}
             for member, entry in session.execute(
@@ -311,18 +326,18 @@ class CatalogStore:
             ]
 
     def links(self) -> list[Link]:
-        with self.transaction() as session:
+        with self.snapshot() as session:
             found = session.scalars(select(LinkRow).order_by(LinkRow.score.desc(), LinkRow.id))
             return [rows.link_record(row) for row in found]
 
     def flags(self) -> list[Flag]:
-        with self.transaction() as session:
+        with self.snapshot() as session:
             return [
                 rows.flag_record(row) for row in session.scalars(select(FlagRow).order_by(FlagRow.position))
             ]
 
     def last_reconciliation(self) -> ReconcileSummary | None:
-        with self.transaction() as session:
+        with self.snapshot() as session:
             row = session.scalars(select(ReconcileRunRow).order_by(ReconcileRunRow.id.desc())).first()
             if row is None:
                 return None
@@ -341,22 +356,22 @@ class CatalogStore:
             return row.id
 
     def decisions(self) -> list[Decision]:
-        with self.transaction() as session:
+        with self.snapshot() as session:
             found = session.scalars(
                 select(DecisionRow.payload).order_by(DecisionRow.decided_at, DecisionRow.id)
             )
             return [DECISION.validate_json(payload) for payload in found]
 
     def entry_keys(self) -> set[str]:
-        with self.transaction() as session:
+        with self.snapshot() as session:
             return set(session.scalars(select(CatalogEntryRow.key)))
 
     def dataset_ids(self) -> set[str]:
-        with self.transaction() as session:
+        with self.snapshot() as session:
             return set(session.scalars(select(DatasetRow.id)))
 
     def flag_ids(self) -> set[str]:
-        with self.transaction() as session:
+        with self.snapshot() as session:
             return set(session.scalars(select(FlagRow.id)))
 
     # ------------------------------------------------------------ ingest runs
@@ -391,7 +406,7 @@ class CatalogStore:
         )  # fmt: skip
 
     def outcomes(self, run_id: int | None = None) -> list[FileOutcome]:
-        with self.transaction() as session:
+        with self.snapshot() as session:
             query = select(FileOutcomeRow).order_by(FileOutcomeRow.id)
             if run_id is not None:
                 query = query.where(FileOutcomeRow.run_id == run_id)
@@ -408,7 +423,7 @@ class CatalogStore:
             ]
 
     def runs(self) -> list[IngestRun]:
-        with self.transaction() as session:
+        with self.snapshot() as session:
             counts: dict[int, Counter[str]] = {}
             for run_id, status, number in session.execute(
                 select(FileOutcomeRow.run_id, FileOutcomeRow.status, func.count()).group_by(
@@ -436,7 +451,7 @@ class CatalogStore:
     def check_consistency(self) -> list[str]:
         """Problems that should never exist; empty when the store is sound (used by tests and ops)."""
         problems: list[str] = []
-        with self.transaction() as session:
+        with self.snapshot() as session:
             for sha, entry_count, task_count, text in session.execute(
                 select(
                     DocumentRow.sha256,
