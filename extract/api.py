@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from pathlib import Path
 
 from extract.blocks import BlockStream
@@ -49,7 +50,12 @@ def read_blocks(data: bytes, source: str, fmt: SourceFormat) -> BlockStream:
     if fmt is SourceFormat.PDF:
         from extract.pdf_reader import read_pdf
 
-        return read_pdf(data, source)
+        stream = read_pdf(data, source)
+        return _with_ocr_pages(data, source, stream) if stream.needs_ocr_pages else stream
+    if fmt is SourceFormat.IMAGE:
+        from extract.ocr import read_image
+
+        return read_image(data, source)
     if fmt is SourceFormat.DOC:
         # Word 97-2003: LibreOffice turns it into DOCX, then it is read like any DOCX.
         from extract.docx_reader import read_docx
@@ -59,3 +65,16 @@ def read_blocks(data: bytes, source: str, fmt: SourceFormat) -> BlockStream:
     raise UnsupportedFormatError(
         source, f"định dạng {fmt.value} chưa được hỗ trợ / {fmt.value} is not supported yet"
     )
+
+
+def _with_ocr_pages(data: bytes, source: str, stream: BlockStream) -> BlockStream:
+    """Pages without a text layer are OCR'd and put back in page order; typed pages stay as read.
+
+    The pages stay listed in ``needs_ocr_pages`` so a reviewer knows which text came from OCR.
+    """
+    from extract.ocr import ocr_pdf_pages
+
+    ocr = ocr_pdf_pages(data, source, stream.needs_ocr_pages)
+    blocks = sorted([*stream.blocks, *ocr.blocks], key=lambda block: block.page or 0)  # stable within a page
+    warnings = [warning for warning in stream.warnings if warning[0] != "needs_ocr"] + list(ocr.warnings)
+    return replace(stream, blocks=blocks, warnings=warnings)

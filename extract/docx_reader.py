@@ -22,6 +22,7 @@ from lxml import etree
 from extract.blocks import Block, BlockStream, Paragraph, RawCell, RawTable
 from extract.docx_numbering import NumberingTracker, W, w_val
 from extract.errors import CorruptFileError, ExtractError, LimitExceededError
+from extract.legacy import convert_runs
 from extract.safety import DEFAULT_ZIP_LIMITS, open_checked_zip, read_zip_member
 
 _SUPERSCRIPT = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
@@ -45,6 +46,7 @@ class _Style:
     num_id: str | None
     ilvl: int | None
     borders: bool | None  # table styles: do they draw borders
+    font: str | None = None  # w:rFonts ascii/hAnsi: a legacy font (.VnTime, VNI-Times) means legacy bytes
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +71,7 @@ def read_docx(data: bytes, source: str) -> BlockStream:
     styles = _load_styles(document)
     numbering_xml = _numbering_root(document)
     num_id_by_style = {sid: st.num_id for sid, st in styles.items() if st.num_id}
-    reader = _BodyReader(styles, NumberingTracker(numbering_xml, num_id_by_style))
+    reader = _BodyReader(styles, NumberingTracker(numbering_xml, num_id_by_style), _default_font(document))
     body = document.element.body
     reader.read_body(body)
     return BlockStream(
@@ -115,6 +117,22 @@ def _on(element: etree._Element | None) -> bool | None:
     return w_val(element) not in ("0", "false", "off", "none")
 
 
+def _font_of(rpr: etree._Element | None) -> str | None:
+    fonts = rpr.find(f"{W}rFonts") if rpr is not None else None
+    if fonts is None:
+        return None
+    return fonts.get(f"{W}ascii") or fonts.get(f"{W}hAnsi") or None
+
+
+def _default_font(document: object) -> str:
+    """The font of docDefaults: real legacy documents often set .VnTime only there or in Normal."""
+    try:
+        root = document.styles.element  # type: ignore[attr-defined]
+    except (KeyError, AttributeError, NotImplementedError):
+        return ""
+    return _font_of(root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")) or ""
+
+
 def _load_styles(document: object) -> dict[str, _Style]:
     try:
         root = document.styles.element  # type: ignore[attr-defined]
@@ -138,6 +156,7 @@ def _load_styles(document: object) -> dict[str, _Style]:
             centered=None if jc is None else jc == "center",
             num_id=w_val(num_pr.find(f"{W}numId")) if num_pr is not None else None,
             ilvl=int(ilvl) if ilvl and ilvl.isdigit() else None,
+            font=_font_of(rpr),
             borders=None if tbl_borders is None else _draws_borders(tbl_borders),
         )
     return styles
@@ -163,8 +182,10 @@ def clean_text(text: str) -> str:
 
 
 class _BodyReader:
-    def __init__(self, styles: dict[str, _Style], numbering: NumberingTracker) -> None:
+    def __init__(self, styles: dict[str, _Style], numbering: NumberingTracker, default_font: str = "") -> None:
         self.styles = styles
+        self.default_font = default_font
+        self._paragraph_font = default_font
         self.numbering = numbering
         self.blocks: list[Block] = []
         self.warnings: list[tuple[str, str, int | None]] = []
@@ -245,6 +266,7 @@ class _BodyReader:
         centered = jc == "center" if jc is not None else bool(self._style_attr(style_id, "centered"))
         style_bold = bool(self._style_attr(style_id, "bold"))
         style_italic = bool(self._style_attr(style_id, "italic"))
+        self._paragraph_font = str(self._style_attr(style_id or "Normal", "font") or self.default_font)
         runs = list(self._runs(p, style_bold, style_italic))
         lines: list[str] = [""]
         visible = [run for run in runs if run.text.strip()]
@@ -295,6 +317,7 @@ class _BodyReader:
         bold = _pick(rpr, "b", self._style_attr(char_style, "bold"), style_bold)
         italic = _pick(rpr, "i", self._style_attr(char_style, "italic"), style_italic)
         vert = w_val(rpr.find(f"{W}vertAlign")) if rpr is not None else None
+        font = _font_of(rpr) or str(self._style_attr(char_style, "font") or "") or self._paragraph_font
         out: list[_RunText] = []
         buffer: list[str] = []
 
@@ -306,7 +329,7 @@ class _BodyReader:
         for child in r.iterchildren():
             tag = child.tag
             if tag == f"{W}t":
-                buffer.append(child.text or "")
+                buffer.append(convert_runs(child.text or "", font) if font else (child.text or ""))
             elif tag in (f"{W}tab", f"{W}ptab"):
                 buffer.append(" ")
             elif tag in (f"{W}br", f"{W}cr"):

@@ -254,3 +254,15 @@ def test_hung_yen_superscripts_and_single_header_after_stitching() -> None:
     assert sum(1 for row in catalog_table.rows if row.kind == "header") == 1
     descriptions = " ".join(entry.description for entry in document.catalog)
     assert "1m²" in descriptions and "Ca²⁺" in descriptions
+
+
+def test_legacy_vntime_runs_are_converted_to_unicode() -> None:
+    """A DOCX typed in .VnTime (TCVN3 bytes in each run) reads exactly like its Unicode twin."""
+    from extract import extract_file
+
+    docs = Path(__file__).resolve().parent.parent / "corpus" / "docs"
+    legacy = extract_file(docs / "dong_cuu_ke_hoach_2026_vntime.docx")
+    unicode = extract_file(docs / "dong_cuu_ke_hoach_2026.docx")
+    assert [e.title for e in legacy.catalog] == [e.title for e in unicode.catalog]
+    assert [t.lead_raw for t in legacy.tasks] == [t.lead_raw for t in unicode.tasks]
+    assert legacy.metadata.kind == "KẾ HOẠCH"

@@ -1,0 +1,229 @@
+"""OCR reader: scanned PDF pages and uploaded images into the block stream.
+
+``ocr_pdf_pages`` reads the listed pages of a PDF (all pages when ``pages`` is None) — the
+PDF reader routes pages without a text layer here; ``read_image`` reads PNG, JPEG and
+multi-page TIFF. Both return a :class:`~extract.blocks.BlockStream` whose tables are RawTable
+grids like a typed reader's, so the structure builder cannot tell a scan from a typed page.
+
+Pages are processed by a pool of :data:`WORKERS` processes, each with its own resident
+Tesseract engine; each worker decodes, cleans and reads one page at a time, so memory stays
+bounded by two pages at :data:`~extract.ocr.preprocess.MAX_DPI` whatever the document size.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, replace
+
+from extract.blocks import Block, BlockStream, RawCell, RawTable
+from extract.errors import CorruptFileError
+from extract.ocr.pipeline import PageResult, Warning, ocr_page
+from extract.ocr.postcorrect import Correction
+from extract.ocr.preprocess import PageImage, image_pages, pdf_page_count, render_pdf_page
+
+__all__ = [
+    "WORKERS",
+    "OcrResult",
+    "ocr_pdf_pages",
+    "ocr_pdf_pages_detailed",
+    "read_image",
+    "read_image_detailed",
+]
+
+WORKERS = 2
+MAX_CORRECTION_WARNINGS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class OcrResult:
+    """The stream plus what only OCR knows: per-page results and every post-correction made."""
+
+    stream: BlockStream
+    pages: list[PageResult]
+    corrections: list[Correction]
+
+
+# ---------------------------------------------------------------- public entry points
+
+
+def ocr_pdf_pages(data: bytes, source: str, pages: list[int] | None = None) -> BlockStream:
+    """OCR the given 1-based pages of a PDF (all when None). Raises CorruptFileError if unreadable."""
+    return ocr_pdf_pages_detailed(data, source, pages).stream
+
+
+def read_image(data: bytes, source: str) -> BlockStream:
+    """OCR a PNG/JPEG/TIFF (every TIFF frame is a page). Raises CorruptFileError if undecodable."""
+    return read_image_detailed(data, source).stream
+
+
+def ocr_pdf_pages_detailed(data: bytes, source: str, pages: list[int] | None = None) -> OcrResult:
+    count = pdf_page_count(data, source)
+    wanted = sorted(
+        {page for page in (pages if pages is not None else range(1, count + 1)) if 1 <= page <= count}
+    )
+    results = _run(wanted, _PdfPageTask(data, source))
+    return _assemble(results, page_count=count, needs_ocr=wanted, source_warnings=[])
+
+
+def read_image_detailed(data: bytes, source: str) -> OcrResult:
+    frames = image_pages(data, source)  # raises CorruptFileError when not even one frame decodes
+    decoded: list[PageImage] = []
+    warnings: list[Warning] = []
+    first = next(frames)  # the first frame decodes eagerly so a corrupt file fails here
+    decoded.append(first)
+    try:
+        for frame in frames:
+            decoded.append(frame)
+    except CorruptFileError as error:
+        # A TIFF damaged after some good pages: keep them, say what was lost.
+        warnings.append(("corrupt_page", f"{error.args[0] if error.args else error}", len(decoded) + 1))
+    results = _run(
+        [frame.number for frame in decoded], _ImageFrameTask({frame.number: frame for frame in decoded})
+    )
+    count = len(decoded)
+    return _assemble(results, page_count=count, needs_ocr=list(range(1, count + 1)), source_warnings=warnings)
+
+
+# ---------------------------------------------------------------- pool
+
+
+@dataclass(frozen=True)
+class _PdfPageTask:
+    data: bytes
+    source: str
+
+    def __call__(self, number: int) -> PageResult:
+        return _safe(lambda: ocr_page(render_pdf_page(self.data, self.source, number)), number)
+
+
+@dataclass(frozen=True)
+class _ImageFrameTask:
+    frames: dict[int, PageImage]
+
+    def __call__(self, number: int) -> PageResult:
+        return _safe(lambda: ocr_page(self.frames[number]), number)
+
+
+def _safe(work: Callable[[], PageResult], number: int) -> PageResult:
+    """A page that fails becomes a warning; the other pages still come back."""
+    try:
+        return work()
+    except CorruptFileError as error:
+        message = str(error)
+    except (ValueError, OSError, RuntimeError, MemoryError) as error:
+        message = f"{type(error).__name__}: {error}"
+    return PageResult(
+        number,
+        [],
+        [
+            (
+                "ocr_page_failed",
+                f"Không nhận dạng được trang {number} ({message}) / "
+                f"page {number} could not be OCR'd ({message})",
+                number,
+            )
+        ],
+    )
+
+
+_TASK: Callable[[int], PageResult] | None = None
+
+
+def _init_worker(task: Callable[[int], PageResult]) -> None:
+    global _TASK
+    _TASK = task
+
+
+def _run_in_worker(number: int) -> PageResult:
+    if _TASK is None:
+        raise RuntimeError("OCR worker not initialised")
+    return _TASK(number)
+
+
+def _run(numbers: list[int], task: Callable[[int], PageResult]) -> list[PageResult]:
+    if len(numbers) <= 1:
+        return [task(number) for number in numbers]
+    # spawn, not fork: the caller may be a threaded web server; the payload goes once per worker.
+    context = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(
+        max_workers=min(WORKERS, len(numbers)), mp_context=context, initializer=_init_worker, initargs=(task,)
+    ) as pool:
+        return list(_bounded_map(pool, numbers))
+
+
+def _bounded_map(pool: ProcessPoolExecutor, numbers: Iterable[int]) -> Iterator[PageResult]:
+    """Results in page order with at most 2×WORKERS pages in flight (finished pages are held small)."""
+    pending: list[Future[PageResult]] = []
+    for number in numbers:
+        pending.append(pool.submit(_run_in_worker, number))
+        if len(pending) >= WORKERS * 2:
+            yield pending.pop(0).result()
+    for future in pending:
+        yield future.result()
+
+
+# ---------------------------------------------------------------- assembling
+
+REPEATED_HEADER_SIMILARITY = 0.85
+
+
+def _unify_repeated_headers(blocks: list[Block]) -> list[Block]:
+    """A table's header row repeated on every page is one printed text, but OCR reads each copy
+    a little differently ("phạm vi" / "phẩm vị"). The structure builder recognises a repeated
+    header by its text, so a first row that is nearly the first table's header gets its text."""
+    from rapidfuzz import fuzz
+
+    header: list[RawCell] | None = None
+    unified: list[Block] = []
+    for block in blocks:
+        if not isinstance(block, RawTable) or block.borderless or not block.rows:
+            unified.append(block)
+            continue
+        first = block.rows[0]
+        if header is None or len(header) != len(first):
+            header = first
+            unified.append(block)
+            continue
+        ours = " | ".join(" ".join(cell.text.split()) for cell in first)
+        theirs = " | ".join(" ".join(cell.text.split()) for cell in header)
+        if ours != theirs and fuzz.ratio(ours, theirs) >= REPEATED_HEADER_SIMILARITY * 100:
+            first = [replace(cell, text=model.text) for cell, model in zip(first, header, strict=True)]
+            block = replace(block, rows=[first, *block.rows[1:]])
+        elif fuzz.ratio(ours, theirs) < REPEATED_HEADER_SIMILARITY * 100:
+            header = first if not _looks_like_data(first) else header
+        unified.append(block)
+    return unified
+
+
+def _looks_like_data(row: list[RawCell]) -> bool:
+    """A row starting with a number or an empty number cell is data, not a header."""
+    first = row[0].text.strip()
+    return not first or first.rstrip(".").isdigit()
+
+
+
+def _assemble(
+    results: list[PageResult], *, page_count: int, needs_ocr: list[int], source_warnings: list[Warning]
+) -> OcrResult:
+    blocks: list[Block] = []
+    warnings: list[Warning] = list(source_warnings)
+    corrections: list[Correction] = []
+    for result in sorted(results, key=lambda result: result.number):
+        blocks.extend(result.blocks)
+        warnings.extend(result.warnings)
+        corrections.extend(result.corrections)
+    blocks = _unify_repeated_headers(blocks)
+    for correction in corrections[:MAX_CORRECTION_WARNINGS]:
+        warnings.append(
+            (
+                "ocr_corrected",
+                f"Sửa lỗi dấu sau OCR: «{correction.original}» → «{correction.corrected}» "
+                f"(…{correction.context}…) / "
+                f"OCR diacritics corrected: {correction.original!r} -> {correction.corrected!r}",
+                correction.page,
+            )
+        )
+    stream = BlockStream(blocks=blocks, page_count=page_count, needs_ocr_pages=needs_ocr, warnings=warnings)
+    return OcrResult(stream=stream, pages=results, corrections=corrections)

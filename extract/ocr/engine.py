@@ -1,0 +1,266 @@
+"""Tesseract, kept loaded in the process: the C API of libtesseract through ctypes.
+
+Cell-by-cell OCR calls the recogniser dozens of times per page; a process per call (the
+pytesseract way) costs ~0.2 s of start-up and model loading each time. The C API lets one
+engine per worker process hold the image once and recognise rectangles of it. libtesseract
+ships the C API in the shared library itself, so no headers (libtesseract-dev) or compiled
+binding (tesserocr) are needed. When the library cannot be loaded we fall back to pytesseract.
+"""
+
+from __future__ import annotations
+
+import atexit
+import ctypes
+import ctypes.util
+import multiprocessing.util
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+LANGUAGE = "vie"
+
+# Page segmentation modes (tesseract's PageSegMode enum).
+PSM_OSD_ONLY = 0
+PSM_SINGLE_COLUMN = 4
+PSM_SINGLE_BLOCK = 6
+PSM_SINGLE_LINE = 7
+PSM_SPARSE = 11
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """One recognised word with its box in the coordinates of the image given to the engine."""
+
+    text: str
+    confidence: float  # 0..1
+    left: int
+    top: int
+    width: int
+    height: int
+    block: int
+    paragraph: int
+    line: int
+
+    @property
+    def right(self) -> int:
+        return self.left + self.width
+
+    @property
+    def bottom(self) -> int:
+        return self.top + self.height
+
+
+class OcrEngineError(RuntimeError):
+    pass
+
+
+# Tesseract's Vietnamese model sometimes emits look-alike code points.
+_LOOKALIKES = str.maketrans({"\u00d0": "\u0110", "\u00f0": "\u0111", "\u2014": "\u2013"})
+_STRAY_LEAD = "'‘’`_|\""
+_STRAY_TRAIL = "_|`"
+
+
+def clean_word(text: str) -> str:
+    """Look-alike characters mapped, stray quote/underscore marks glued to a word's edge dropped."""
+    # "QĐ" comes back as "QĐÐ" (the bar read twice, once as an Icelandic eth).
+    text = text.replace("\u0110\u00d0", "\u0110").translate(_LOOKALIKES)
+    if (
+        len(text) > 1
+        and text[0] in _STRAY_LEAD
+        and text[1].isalpha()
+        and not any(c in text[1:] for c in "'’\"")
+    ):
+        text = text[1:]
+    if len(text) > 1 and text[-1] in _STRAY_TRAIL:
+        text = text[:-1]
+    return text
+
+
+def _parse_tsv(tsv: str, offset_x: int = 0, offset_y: int = 0) -> list[Word]:
+    words: list[Word] = []
+    for row in tsv.splitlines():
+        parts = row.split("\t")
+        if len(parts) < 12 or parts[0] != "5":
+            continue
+        text = clean_word(parts[11].strip())
+        if not text:
+            continue
+        try:
+            conf = float(parts[10])
+        except ValueError:
+            continue
+        words.append(
+            Word(
+                text=text,
+                confidence=max(0.0, min(1.0, conf / 100.0)),
+                left=int(parts[6]) + offset_x,
+                top=int(parts[7]) + offset_y,
+                width=int(parts[8]),
+                height=int(parts[9]),
+                block=int(parts[2]),
+                paragraph=int(parts[3]),
+                line=int(parts[4]),
+            )
+        )
+    return words
+
+
+class _CApiEngine:
+    def __init__(self, language: str) -> None:
+        name = ctypes.util.find_library("tesseract") or "libtesseract.so.5"
+        lib = ctypes.CDLL(name)
+        lib.TessBaseAPICreate.restype = ctypes.c_void_p
+        lib.TessBaseAPIInit3.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
+        lib.TessBaseAPIInit3.restype = ctypes.c_int
+        lib.TessBaseAPISetPageSegMode.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        lib.TessBaseAPISetImage.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_void_p,
+            ctypes.c_int,
+            ctypes.c_int,
+            ctypes.c_int,
+            ctypes.c_int,
+        ]
+        lib.TessBaseAPISetSourceResolution.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        lib.TessBaseAPISetRectangle.argtypes = [ctypes.c_void_p] + [ctypes.c_int] * 4
+        lib.TessBaseAPIRecognize.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+        lib.TessBaseAPIRecognize.restype = ctypes.c_int
+        lib.TessBaseAPIGetTsvText.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        lib.TessBaseAPIGetTsvText.restype = ctypes.c_void_p
+        lib.TessDeleteText.argtypes = [ctypes.c_void_p]
+        lib.TessBaseAPISetVariable.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
+        lib.TessBaseAPIDetectOrientationScript.argtypes = [
+            ctypes.c_void_p,
+            ctypes.POINTER(ctypes.c_int),
+            ctypes.POINTER(ctypes.c_float),
+            ctypes.POINTER(ctypes.c_char_p),
+            ctypes.POINTER(ctypes.c_float),
+        ]
+        lib.TessBaseAPIDetectOrientationScript.restype = ctypes.c_int
+        lib.TessBaseAPIClear.argtypes = [ctypes.c_void_p]
+        lib.TessBaseAPIDelete.argtypes = [ctypes.c_void_p]
+        lib.TessBaseAPIEnd.argtypes = [ctypes.c_void_p]
+        self._lib = lib
+        self._handle = ctypes.c_void_p(lib.TessBaseAPICreate())
+        # "+osd" so one engine also answers orientation questions.
+        if lib.TessBaseAPIInit3(self._handle, None, f"{language}+osd".encode()) != 0:
+            if lib.TessBaseAPIInit3(self._handle, None, language.encode()) != 0:
+                raise OcrEngineError(f"tesseract cannot load language {language!r}")
+        self._image: np.ndarray | None = None
+        self._dpi = 300
+        # Release the engine before the process ends: otherwise Tesseract's cache destructor prints
+        # "WARNING! LEAK!" lines at exit. Pool workers skip atexit but run multiprocessing finalisers.
+        multiprocessing.util.Finalize(self, self.close, exitpriority=10)
+        atexit.register(self.close)
+
+    def close(self) -> None:
+        if self._handle:
+            self._lib.TessBaseAPIEnd(self._handle)
+            self._lib.TessBaseAPIDelete(self._handle)
+            self._handle = ctypes.c_void_p(None)
+
+    def set_image(self, image: np.ndarray, dpi: int) -> None:
+        image = np.ascontiguousarray(image, dtype=np.uint8)
+        self._image = image  # keep the buffer alive while tesseract points at it
+        height, width = image.shape[:2]
+        self._lib.TessBaseAPISetImage(self._handle, image.ctypes.data, width, height, 1, width)
+        self._lib.TessBaseAPISetSourceResolution(self._handle, dpi)
+        self._dpi = dpi
+
+    def words(self, psm: int, rect: tuple[int, int, int, int] | None = None) -> list[Word]:
+        if self._image is None:
+            raise OcrEngineError("no image set")
+        lib = self._lib
+        lib.TessBaseAPISetPageSegMode(self._handle, psm)
+        if rect is not None:
+            left, top, width, height = rect
+            lib.TessBaseAPISetRectangle(self._handle, left, top, width, height)
+        else:
+            height, width = self._image.shape[:2]
+            lib.TessBaseAPISetRectangle(self._handle, 0, 0, width, height)
+        if lib.TessBaseAPIRecognize(self._handle, None) != 0:
+            return []
+        pointer = lib.TessBaseAPIGetTsvText(self._handle, 0)
+        if not pointer:
+            return []
+        try:
+            tsv = ctypes.string_at(pointer).decode("utf-8", errors="replace")
+        finally:
+            lib.TessDeleteText(pointer)
+        # TSV boxes are already in full-image coordinates when a rectangle is set.
+        return _parse_tsv(tsv)
+
+    def orientation(self) -> tuple[int, float]:
+        """Degrees the page is rotated clockwise (0/90/180/270) and OSD's confidence."""
+        degrees = ctypes.c_int(0)
+        conf = ctypes.c_float(0.0)
+        script = ctypes.c_char_p()
+        script_conf = ctypes.c_float(0.0)
+        self._lib.TessBaseAPISetPageSegMode(self._handle, PSM_OSD_ONLY)
+        ok = self._lib.TessBaseAPIDetectOrientationScript(
+            self._handle,
+            ctypes.byref(degrees),
+            ctypes.byref(conf),
+            ctypes.byref(script),
+            ctypes.byref(script_conf),
+        )
+        return (int(degrees.value), float(conf.value)) if ok else (0, 0.0)
+
+
+class _CliEngine:
+    """pytesseract fallback: one process per call, so the caller should prefer whole pages."""
+
+    def __init__(self, language: str) -> None:
+        import pytesseract
+
+        self._tess = pytesseract
+        self._language = language
+        self._image: np.ndarray | None = None
+        self._dpi = 300
+
+    def set_image(self, image: np.ndarray, dpi: int) -> None:
+        self._image = np.ascontiguousarray(image, dtype=np.uint8)
+        self._dpi = dpi
+
+    def words(self, psm: int, rect: tuple[int, int, int, int] | None = None) -> list[Word]:
+        if self._image is None:
+            raise OcrEngineError("no image set")
+        image = self._image
+        offset_x = offset_y = 0
+        if rect is not None:
+            left, top, width, height = rect
+            image = image[top : top + height, left : left + width]
+            offset_x, offset_y = left, top
+        tsv = self._tess.image_to_data(image, lang=self._language, config=f"--psm {psm} --dpi {self._dpi}")
+        return _parse_tsv(tsv, offset_x, offset_y)
+
+    def orientation(self) -> tuple[int, float]:
+        if self._image is None:
+            return 0, 0.0
+        try:
+            result = self._tess.image_to_osd(self._image, output_type=self._tess.Output.DICT)
+        except self._tess.TesseractError:
+            return 0, 0.0
+        return int(result.get("rotate", 0)), float(result.get("orientation_conf", 0.0))
+
+
+Engine = _CApiEngine | _CliEngine
+_ENGINE: Engine | None = None
+
+
+def get_engine() -> Engine:
+    """The engine of this process, created on first use (each pool worker gets its own)."""
+    global _ENGINE
+    if _ENGINE is None:
+        # Tesseract's OpenMP threads fight the page-level process pool for the same cores.
+        os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+        try:
+            _ENGINE = _CApiEngine(LANGUAGE)
+        except (OSError, AttributeError, OcrEngineError):
+            _ENGINE = _CliEngine(LANGUAGE)
+    return _ENGINE
+
+
+def engine_kind() -> str:
+    return "capi" if isinstance(get_engine(), _CApiEngine) else "cli"

@@ -1,0 +1,205 @@
+"""Table structure from ruling lines: where the tables are, their row and column lines, spans.
+
+Ruling lines are long thin runs of ink, so morphological opening with a long horizontal
+(vertical) kernel keeps them and drops letters. Row boundaries are the y positions of
+horizontal lines, column boundaries the x positions of vertical lines; every grid cell is
+then checked against its four sides, and where a side's line segment is missing the two
+neighbouring grid cells belong to one merged cell (that is what a span looks like in print).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+MIN_LINE_COVERAGE = 0.6  # share of a cell side that must be inked for the side to be a boundary
+
+
+@dataclass(frozen=True, slots=True)
+class GridCell:
+    row: int
+    col: int
+    row_span: int
+    col_span: int
+    left: int
+    top: int
+    right: int
+    bottom: int
+
+
+@dataclass(frozen=True, slots=True)
+class TableGrid:
+    left: int
+    top: int
+    right: int
+    bottom: int
+    row_lines: list[int]  # y of every horizontal boundary, top to bottom
+    col_lines: list[int]  # x of every vertical boundary, left to right
+    cells: list[GridCell]  # merged cells, each once, row-major by top-left position
+    open_top: bool  # no ruling line above the first row: the table was cut by a page break
+
+    @property
+    def rows(self) -> int:
+        return len(self.row_lines) - 1
+
+    @property
+    def cols(self) -> int:
+        return len(self.col_lines) - 1
+
+
+@dataclass(frozen=True, slots=True)
+class LineMasks:
+    horizontal: np.ndarray
+    vertical: np.ndarray
+
+
+def line_masks(ink: np.ndarray, dpi: int) -> LineMasks:
+    # Shortest line kept: about 0.3 inch, longer than any letter or dash at body sizes.
+    length = max(25, int(dpi * 0.3))
+    horizontal = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (length, 1)))
+    vertical = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, length)))
+    # Blur and residual skew break lines into dashes; bridge the gaps along the line direction.
+    bridge = max(3, dpi // 40)
+    horizontal = cv2.dilate(horizontal, cv2.getStructuringElement(cv2.MORPH_RECT, (bridge, 3)))
+    vertical = cv2.dilate(vertical, cv2.getStructuringElement(cv2.MORPH_RECT, (3, bridge)))
+    return LineMasks(horizontal=horizontal, vertical=vertical)
+
+
+def find_tables(ink: np.ndarray, dpi: int) -> list[TableGrid]:
+    masks = line_masks(ink, dpi)
+    both = cv2.bitwise_or(masks.horizontal, masks.vertical)
+    joined = cv2.dilate(both, np.ones((5, 5), np.uint8))
+    count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    grids: list[TableGrid] = []
+    min_side = int(dpi * 0.25)
+    for index in range(1, count):
+        x, y, w, h = (int(v) for v in stats[index, :4])
+        if w < dpi or h < min_side:
+            continue
+        grid = _grid_in_region(masks, x, y, x + w, y + h, dpi)
+        if grid is not None:
+            grids.append(grid)
+    grids.sort(key=lambda grid: grid.top)
+    return grids
+
+
+def _positions(profile: np.ndarray, threshold: float) -> list[int]:
+    """Centres of the runs where ``profile`` reaches ``threshold``."""
+    hits = profile >= threshold
+    positions: list[int] = []
+    start = -1
+    for index, hit in enumerate(hits):
+        if hit and start < 0:
+            start = index
+        elif not hit and start >= 0:
+            positions.append((start + index - 1) // 2)
+            start = -1
+    if start >= 0:
+        positions.append((start + len(hits) - 1) // 2)
+    return positions
+
+
+def _merge_close(positions: list[int], gap: int) -> list[int]:
+    merged: list[int] = []
+    for position in positions:
+        if merged and position - merged[-1] < gap:
+            merged[-1] = (merged[-1] + position) // 2
+        else:
+            merged.append(position)
+    return merged
+
+
+def _grid_in_region(
+    masks: LineMasks, left: int, top: int, right: int, bottom: int, dpi: int
+) -> TableGrid | None:
+    horizontal = masks.horizontal[top:bottom, left:right] > 0
+    vertical = masks.vertical[top:bottom, left:right] > 0
+    min_run = max(20, int(dpi * 0.3))
+    min_gap = max(8, dpi // 16)  # two boundaries closer than this are one thick or doubled line
+    rows = _merge_close(_positions(horizontal.sum(axis=1), min_run), min_gap)
+    cols = _merge_close(_positions(vertical.sum(axis=0), min_run), min_gap)
+    height, width = horizontal.shape
+    open_top = not rows or rows[0] > min_gap * 2
+    # A fragment cut at the page edge has no closing line: the region edge closes it.
+    if rows and rows[0] > min_gap * 2:
+        rows.insert(0, 0)
+    if rows and height - 1 - rows[-1] > min_gap * 2:
+        rows.append(height - 1)
+    if len(rows) < 2 or len(cols) < 2:
+        return None
+    if len(cols) == 2 and len(rows) == 2:
+        return None  # a box around text, not a table
+    if cols[0] > min_gap * 2:
+        cols.insert(0, 0)
+    if width - 1 - cols[-1] > min_gap * 2:
+        cols.append(width - 1)
+
+    n_rows, n_cols = len(rows) - 1, len(cols) - 1
+    band = max(2, dpi // 60)
+
+    def has_vertical(x: int, y0: int, y1: int) -> bool:
+        inner0, inner1 = y0 + band * 2, y1 - band * 2
+        if inner1 <= inner0:
+            return True
+        strip = vertical[inner0:inner1, max(0, x - band) : x + band + 1].any(axis=1)
+        return float(strip.mean()) >= MIN_LINE_COVERAGE
+
+    def has_horizontal(y: int, x0: int, x1: int) -> bool:
+        inner0, inner1 = x0 + band * 2, x1 - band * 2
+        if inner1 <= inner0:
+            return True
+        strip = horizontal[max(0, y - band) : y + band + 1, inner0:inner1].any(axis=0)
+        return float(strip.mean()) >= MIN_LINE_COVERAGE
+
+    # Union-find over grid positions: a missing side joins two neighbours into one cell.
+    parent = list(range(n_rows * n_cols))
+
+    def find(index: int) -> int:
+        while parent[index] != index:
+            parent[index] = parent[parent[index]]
+            index = parent[index]
+        return index
+
+    for r in range(n_rows):
+        for c in range(n_cols):
+            here = r * n_cols + c
+            if c + 1 < n_cols and not has_vertical(cols[c + 1], rows[r], rows[r + 1]):
+                parent[find(here + 1)] = find(here)
+            if r + 1 < n_rows and not has_horizontal(rows[r + 1], cols[c], cols[c + 1]):
+                parent[find(here + n_cols)] = find(here)
+
+    members: dict[int, list[tuple[int, int]]] = {}
+    for r in range(n_rows):
+        for c in range(n_cols):
+            members.setdefault(find(r * n_cols + c), []).append((r, c))
+    cells: list[GridCell] = []
+    for positions in members.values():
+        r0 = min(r for r, _ in positions)
+        r1 = max(r for r, _ in positions)
+        c0 = min(c for _, c in positions)
+        c1 = max(c for _, c in positions)
+        cells.append(
+            GridCell(
+                row=r0,
+                col=c0,
+                row_span=r1 - r0 + 1,
+                col_span=c1 - c0 + 1,
+                left=left + cols[c0],
+                top=top + rows[r0],
+                right=left + cols[c1 + 1],
+                bottom=top + rows[r1 + 1],
+            )
+        )
+    cells.sort(key=lambda cell: (cell.row, cell.col))
+    return TableGrid(
+        left=left,
+        top=top,
+        right=right,
+        bottom=bottom,
+        row_lines=[top + y for y in rows],
+        col_lines=[left + x for x in cols],
+        cells=cells,
+        open_top=open_top,
+    )

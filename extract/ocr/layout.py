@@ -1,0 +1,216 @@
+"""Running text of a page: OCR'd lines into paragraphs, side-by-side blocks into layout tables.
+
+Tesseract returns visual lines; the structure builder wants what a typed reader gives — one
+paragraph per printed paragraph, so that a task line wrapped over two lines ("Đơn vị chủ trì:
+Phòng Văn hóa -" / "Xã hội") is one string. Lines are joined unless the next one starts a new
+paragraph: a numbering label or bullet, an indent, a gap, or a short (ended) line before it.
+Lines whose words fall into two far-apart groups (the national header, the signature block)
+become a borderless two-column RawTable, as the DOCX reader emits them.
+"""
+
+from __future__ import annotations
+
+import re
+import statistics
+from dataclasses import dataclass
+
+from extract.blocks import Paragraph, RawCell, RawTable
+from extract.ocr.cells import is_junk, mean_confidence, words_to_lines
+from extract.ocr.engine import Word
+
+_STARTS_ITEM = re.compile(
+    r"^([-–+•*]\s|[IVXLC]{1,6}[.)]\s|\d{1,2}(\.\d{1,2}){0,3}[.)]?\s|[a-zđ][.)]\s|\(\d+\)\s)"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class TextLine:
+    words: list[Word]
+
+    @property
+    def left(self) -> int:
+        return min(word.left for word in self.words)
+
+    @property
+    def right(self) -> int:
+        return max(word.right for word in self.words)
+
+    @property
+    def top(self) -> int:
+        return min(word.top for word in self.words)
+
+    @property
+    def bottom(self) -> int:
+        return max(word.bottom for word in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(word.text for word in self.words)
+
+
+@dataclass(frozen=True, slots=True)
+class LaidOutBlock:
+    """A paragraph or layout table with the y where it starts, for ordering against tables."""
+
+    top: int
+    block: Paragraph | RawTable
+    confidence: float | None
+
+
+def _split_columns(line: TextLine, gap: float) -> list[TextLine]:
+    parts: list[list[Word]] = [[line.words[0]]]
+    for previous, word in zip(line.words, line.words[1:], strict=False):
+        if word.left - previous.right > gap:
+            parts.append([word])
+        else:
+            parts[-1].append(word)
+    return [TextLine(words) for words in parts]
+
+
+def _is_noise(line: TextLine) -> bool:
+    """Stray marks read as text: no letter or digit, or one low-confidence character."""
+    text = line.text
+    if not any(char.isalnum() for char in text):
+        return True
+    return len(text) <= 2 and (mean_confidence(line.words) or 0.0) < 0.5
+
+
+def lay_out(words: list[Word], page: int, page_width: int, dpi: int) -> list[LaidOutBlock]:
+    words = [word for word in words if not is_junk(word)]
+    lines = [TextLine(words) for words in words_to_lines(words)]
+    lines = [line for line in lines if not _is_noise(line)]
+    if not lines:
+        return []
+    heights = [word.height for line in lines for word in line.words if word.text.isalpha()]
+    x_height = statistics.median(heights) if heights else dpi * 0.12
+    column_gap = max(x_height * 3.0, dpi * 0.45)
+
+    margin_left = _mode_edge([line.left for line in lines], dpi)
+    margin_right = max(line.right for line in lines)
+    body_width = max(1, margin_right - margin_left)
+
+    blocks: list[LaidOutBlock] = []
+    two_col: list[tuple[TextLine, TextLine]] = []
+    current: list[TextLine] = []
+
+    def flush_paragraph() -> None:
+        if current:
+            blocks.append(_paragraph(current, page, margin_left, margin_right))
+            current.clear()
+
+    def flush_table() -> None:
+        if two_col:
+            blocks.append(_layout_table(two_col, page))
+            two_col.clear()
+
+    previous: TextLine | None = None
+    for line in lines:
+        parts = _split_columns(line, column_gap)
+        if len(parts) == 2 and parts[0].left < margin_left + body_width * 0.35:
+            flush_paragraph()
+            two_col.append((parts[0], parts[1]))
+            previous = None
+            continue
+        if len(parts) == 1 and two_col and _continues_layout(line, two_col, body_width):
+            # One-sided line of a two-column block ("Số: /KH-UBND" under the left column).
+            left_centre, right_centre = _column_centres(two_col)
+            centre = (line.left + line.right) / 2
+            if abs(centre - left_centre) <= abs(centre - right_centre):
+                two_col.append((line, TextLine([])))
+            else:
+                two_col.append((TextLine([]), line))
+            continue
+        flush_table()
+        if previous is not None and _starts_new(previous, line, margin_left, margin_right, x_height):
+            flush_paragraph()
+        current.append(line)
+        previous = line
+    flush_paragraph()
+    flush_table()
+    return blocks
+
+
+def _continues_layout(line: TextLine, two_col: list[tuple[TextLine, TextLine]], body_width: int) -> bool:
+    """A short line right under a two-column block, centred on one of its columns, belongs to it.
+
+    A centred title below the header ("KẾ HOẠCH") sits between the column centres and after
+    a wider gap, so it starts the body instead.
+    """
+    last_left, last_right = two_col[-1]
+    bottom = max(part.bottom for part in (last_left, last_right) if part.words)
+    height = max(part.bottom - part.top for part in (last_left, last_right) if part.words)
+    if line.top - bottom > height * 1.6 or line.right - line.left > body_width * 0.55:
+        return False
+    centre = (line.left + line.right) / 2
+    return min(abs(centre - column) for column in _column_centres(two_col)) < body_width * 0.1
+
+
+def _column_centres(two_col: list[tuple[TextLine, TextLine]]) -> tuple[float, float]:
+    lefts = [(left.left + left.right) / 2 for left, _ in two_col if left.words]
+    rights = [(right.left + right.right) / 2 for _, right in two_col if right.words]
+    left_centre = statistics.median(lefts) if lefts else 0.0
+    right_centre = statistics.median(rights) if rights else left_centre + 1.0
+    return left_centre, right_centre
+
+
+def _mode_edge(edges: list[int], dpi: int) -> int:
+    """The left margin: the most common left edge (centred titles and indents vote less)."""
+    bucket = max(4, dpi // 25)
+    counts: dict[int, int] = {}
+    for edge in edges:
+        counts[edge // bucket] = counts.get(edge // bucket, 0) + 1
+    best = max(counts.items(), key=lambda item: (item[1], -item[0]))[0]
+    return min(edge for edge in edges if edge // bucket == best)
+
+
+def _starts_new(
+    previous: TextLine, line: TextLine, margin_left: int, margin_right: int, x_height: float
+) -> bool:
+    if _STARTS_ITEM.match(line.text):
+        return True
+    line_gap = line.top - previous.bottom
+    if line_gap > x_height * 1.6:
+        return True
+    width = margin_right - margin_left
+    if previous.right < margin_right - width * 0.12:
+        return True  # the previous line ended short: its paragraph ended
+    if line.left - margin_left > x_height * 1.5 and line.left - previous.left > x_height:
+        return True  # first-line indent
+    return bool(previous.text.endswith((":", ";")) and line.text[:1].isupper())
+
+
+def _paragraph(lines: list[TextLine], page: int, margin_left: int, margin_right: int) -> LaidOutBlock:
+    text = lines[0].text
+    for line in lines[1:]:
+        text = text + " " + line.text
+    left = min(line.left for line in lines)
+    right = max(line.right for line in lines)
+    width = max(1, margin_right - margin_left)
+    left_gap, right_gap = left - margin_left, margin_right - right
+    centered = (
+        left_gap > width * 0.08 and right_gap > width * 0.08 and abs(left_gap - right_gap) < width * 0.08
+    )
+    words = [word for line in lines for word in line.words]
+    return LaidOutBlock(
+        top=lines[0].top,
+        block=Paragraph(text=text, page=page, centered=centered),
+        confidence=mean_confidence(words),
+    )
+
+
+def _layout_table(pairs: list[tuple[TextLine, TextLine]], page: int) -> LaidOutBlock:
+    left_text = "\n".join(left.text for left, _ in pairs if left.words)
+    right_text = "\n".join(right.text for _, right in pairs if right.words)
+    words = [word for left, right in pairs for word in left.words + right.words]
+    confidence = mean_confidence(words)
+    rounded = None if confidence is None else round(confidence, 3)
+    top = min(line.top for pair in pairs for line in pair if line.words)
+    row = [
+        RawCell(left_text, page=page, confidence=rounded),
+        RawCell(right_text, page=page, confidence=rounded),
+    ]
+    return LaidOutBlock(
+        top=top,
+        block=RawTable(rows=[row], page=page, ruled=False, borderless=True, pages=[page]),
+        confidence=confidence,
+    )

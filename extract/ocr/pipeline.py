@@ -1,0 +1,297 @@
+"""One page through the whole OCR pipeline: clean, find tables, read cells, read text, order.
+
+Runs inside a pool worker; everything it returns is a plain frozen record so it pickles back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+
+from extract.blocks import Block, Paragraph, RawTable
+from extract.ocr.cells import LOW_CONFIDENCE, mean_confidence, read_cells, to_raw_table
+from extract.ocr.engine import PSM_SINGLE_COLUMN, Engine, Word, get_engine
+from extract.ocr.grid import find_tables, line_masks
+from extract.ocr.layout import LaidOutBlock, lay_out
+from extract.ocr.postcorrect import Correction, correct_text, vietnamese_share
+from extract.ocr.preprocess import PageImage, PreparedPage, ink_share, is_blank, prepare, rotate_quarter
+
+Warning = tuple[str, str, int | None]
+
+LOW_PAGE_CONFIDENCE = 0.55
+MIN_VIETNAMESE_SHARE = 0.15
+MAX_INK_SHARE = 0.30
+
+
+@dataclass(frozen=True, slots=True)
+class PageStats:
+    skew_deg: float = 0.0
+    rotated: int = 0
+    tables: int = 0
+    cells: int = 0
+    words: int = 0
+    confidence: float | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PageResult:
+    number: int
+    blocks: list[Block]
+    warnings: list[Warning] = field(default_factory=list)
+    corrections: list[Correction] = field(default_factory=list)
+    stats: PageStats = field(default_factory=PageStats)
+
+
+def ocr_page(image: PageImage) -> PageResult:
+    prepared = prepare(image)
+    if is_blank(prepared.ink):
+        return PageResult(
+            image.number, [], [_empty_page(image.number)], stats=PageStats(skew_deg=prepared.skew_deg)
+        )
+    if ink_share(prepared.ink) > MAX_INK_SHARE:
+        # Reading a photo or noise as text takes tesseract half a minute and yields garbage.
+        return PageResult(
+            image.number, [], [_not_a_document(image.number)], stats=PageStats(skew_deg=prepared.skew_deg)
+        )
+    engine = get_engine()
+    result = _read(engine, prepared)
+    if _looks_unreadable(result):
+        turned = _upright(engine, prepared)
+        if turned is not None:
+            retry = _read(engine, turned[0])
+            if (retry.stats.confidence or 0.0) > (result.stats.confidence or 0.0):
+                stats = retry.stats
+                result = PageResult(
+                    retry.number,
+                    retry.blocks,
+                    retry.warnings,
+                    retry.corrections,
+                    PageStats(
+                        stats.skew_deg, turned[1], stats.tables, stats.cells, stats.words, stats.confidence
+                    ),
+                )
+    return _with_page_warnings(result)
+
+
+def _read(engine: Engine, page: PreparedPage) -> PageResult:
+    number, dpi = page.number, page.dpi
+    grids = find_tables(page.ink, dpi)
+    masks = line_masks(page.ink, dpi)
+    lines = cv2.bitwise_or(masks.horizontal, masks.vertical)
+    paper = int(np.percentile(page.gray, 95))
+    clean = page.gray.copy()
+    clean[lines > 0] = paper
+    ink = cv2.bitwise_and(page.ink, cv2.bitwise_not(lines))
+
+    laid_out: list[tuple[int, Block]] = []
+    warnings: list[Warning] = []
+    all_words: list[Word] = []
+    cell_count = 0
+    for grid in grids:
+        readings = read_cells(engine, clean, ink, grid, dpi)
+        cell_count += len(readings)
+        table = to_raw_table(grid, readings, number, after_break=False)
+        laid_out.append((grid.top, table))
+        for reading in readings:
+            all_words.extend(reading.words)
+            if reading.confidence is not None and reading.confidence < LOW_CONFIDENCE:
+                warnings.append(
+                    (
+                        "low_confidence_cell",
+                        f"Ô bảng (hàng {reading.cell.row + 1}, cột {reading.cell.col + 1}) nhận dạng kém, "
+                        f"độ tin cậy {reading.confidence:.2f}: «{reading.text[:60]}» — cần kiểm tra / "
+                        f"low OCR confidence in table cell (row {reading.cell.row + 1}, "
+                        f"column {reading.cell.col + 1}): {reading.confidence:.2f}",
+                        number,
+                    )
+                )
+
+    text_image = clean.copy()
+    text_ink = ink.copy()
+    margin = max(4, dpi // 50)
+    for grid in grids:
+        box = (
+            slice(max(0, grid.top - margin), grid.bottom + margin),
+            slice(max(0, grid.left - margin), grid.right + margin),
+        )
+        text_image[box] = paper
+        text_ink[box] = 0
+    text_blocks: list[LaidOutBlock] = []
+    if not is_blank(text_ink):
+        engine.set_image(text_image, dpi)
+        words = engine.words(PSM_SINGLE_COLUMN)
+        all_words.extend(words)
+        text_blocks = lay_out(words, number, text_image.shape[1], dpi)
+    laid_out.extend((block.top, block.block) for block in text_blocks)
+    laid_out.sort(key=lambda item: item[0])
+
+    blocks, corrections = _correct(laid_out, number)
+    blocks = _mark_after_break(blocks, number)
+    stats = PageStats(
+        skew_deg=page.skew_deg,
+        tables=len(grids),
+        cells=cell_count,
+        words=len(all_words),
+        confidence=mean_confidence(all_words),
+    )
+    return PageResult(number, blocks, warnings, corrections, stats)
+
+
+def _correct(laid_out: list[tuple[int, Block]], number: int) -> tuple[list[Block], list[Correction]]:
+    blocks: list[Block] = []
+    corrections: list[Correction] = []
+    for _, block in laid_out:
+        if isinstance(block, Paragraph):
+            text, fixed = correct_text(block.text, number)
+            corrections.extend(fixed)
+            blocks.append(Paragraph(text=text, page=block.page, centered=block.centered))
+            continue
+        rows = []
+        for row in block.rows:
+            new_row = []
+            for cell in row:
+                text, fixed = correct_text(cell.text, number)
+                if not cell.inherited:
+                    corrections.extend(fixed)
+                new_row.append(
+                    type(cell)(
+                        text=text,
+                        row_span=cell.row_span,
+                        col_span=cell.col_span,
+                        page=cell.page,
+                        inherited=cell.inherited,
+                        confidence=cell.confidence,
+                    )
+                )
+            rows.append(new_row)
+        blocks.append(
+            RawTable(
+                rows=rows,
+                page=block.page,
+                ruled=block.ruled,
+                after_break=block.after_break,
+                borderless=block.borderless,
+                pages=block.pages,
+            )
+        )
+    return blocks, corrections
+
+
+def _mark_after_break(blocks: list[Block], number: int) -> list[Block]:
+    """A ruled table that opens a page (nothing but a page number above it) may continue the last page's."""
+    if number <= 1:
+        return blocks
+    for index, block in enumerate(blocks):
+        if isinstance(block, Paragraph):
+            if _is_page_number(block.text):
+                continue
+            return blocks
+        if block.borderless:
+            return blocks
+        marked = RawTable(
+            rows=block.rows,
+            page=block.page,
+            ruled=block.ruled,
+            after_break=True,
+            borderless=False,
+            pages=block.pages,
+        )
+        return blocks[:index] + [marked] + blocks[index + 1 :]
+    return blocks
+
+
+def _is_page_number(text: str) -> bool:
+    stripped = text.strip(" -–—.")
+    return stripped.isdigit() and len(stripped) <= 4
+
+
+def _looks_unreadable(result: PageResult) -> bool:
+    confidence = result.stats.confidence
+    return result.stats.words < 8 or confidence is None or confidence < LOW_PAGE_CONFIDENCE
+
+
+def _upright(engine: Engine, page: PreparedPage) -> tuple[PreparedPage, int] | None:
+    """Ask tesseract's orientation detector (only for pages that read badly: it costs a process)."""
+    degrees = _osd_rotation(page.gray, page.dpi)
+    if degrees == 0:
+        return None
+    gray = rotate_quarter(page.gray, degrees)
+    ink = rotate_quarter(page.ink, degrees)
+    return PreparedPage(number=page.number, gray=gray, ink=ink, dpi=page.dpi, skew_deg=page.skew_deg), degrees
+
+
+def _osd_rotation(gray: np.ndarray, dpi: int) -> int:
+    """Counter-clockwise quarter turns (in degrees) that make the page upright; 0 when unsure."""
+    import pytesseract
+
+    try:
+        osd = pytesseract.image_to_osd(
+            gray, config=f"--psm 0 --dpi {dpi}", output_type=pytesseract.Output.DICT
+        )
+    except (pytesseract.TesseractError, OSError, ValueError):
+        return 0
+    if float(osd.get("orientation_conf", 0.0)) < 1.5:
+        return 0
+    rotate_cw = int(osd.get("rotate", 0)) % 360
+    # Tesseract says how far to rotate clockwise; np.rot90 turns counter-clockwise.
+    return (360 - rotate_cw) % 360
+
+
+def _with_page_warnings(result: PageResult) -> PageResult:
+    number = result.number
+    warnings = list(result.warnings)
+    texts = [block.text for block in result.blocks if isinstance(block, Paragraph)]
+    texts += [
+        cell.text
+        for block in result.blocks
+        if isinstance(block, RawTable)
+        for row in block.rows
+        for cell in row
+    ]
+    joined = " ".join(text for text in texts if text)
+    if not joined.strip():
+        warnings.append(_empty_page(number))
+        return PageResult(number, [], warnings, result.corrections, result.stats)
+    confidence = result.stats.confidence or 0.0
+    if confidence < LOW_PAGE_CONFIDENCE:
+        warnings.append(
+            (
+                "low_confidence_page",
+                f"Trang {number} nhận dạng kém (độ tin cậy {confidence:.2f}); "
+                "có thể không phải trang văn bản "
+                f"hoặc ảnh quá mờ / page {number} read poorly (OCR confidence {confidence:.2f}): "
+                "not a document page, or too blurred",
+                number,
+            )
+        )
+    share = vietnamese_share(joined)
+    if share is not None and share < MIN_VIETNAMESE_SHARE:
+        warnings.append(
+            (
+                "no_vietnamese_text",
+                f"Trang {number} không có chữ tiếng Việt nhận dạng được / "
+                f"no Vietnamese text recognised on page {number}",
+                number,
+            )
+        )
+    return PageResult(number, result.blocks, warnings, result.corrections, result.stats)
+
+
+def _not_a_document(number: int) -> Warning:
+    return (
+        "not_a_document",
+        f"Trang {number} không giống trang văn bản (ảnh chụp hoặc nhiễu), bỏ qua nhận dạng / "
+        f"page {number} does not look like a document page (a photo or noise); OCR skipped",
+        number,
+    )
+
+
+def _empty_page(number: int) -> Warning:
+    return (
+        "empty_page",
+        f"Trang {number} không có chữ (trang trắng hoặc chỉ có hình) / "
+        f"page {number} has no text (blank or image only)",
+        number,
+    )

@@ -1,0 +1,564 @@
+"""Vietnamese post-correction of OCR output: wrong diacritics to valid, known syllables.
+
+Tesseract's Vietnamese model mostly gets the letters right and the diacritics wrong
+(CẤP→CÁP, quyết→quyêt, đến→đên). A correction is only made to a syllable that is
+
+* *valid* — onset + rhyme + tone obey Vietnamese orthography (a stop coda p/t/c/ch takes only
+  the sắc or nặng tone; k/gh/ngh only before i/e/ê/y, ...), and
+* *known* — a syllable of underthesea's Viet74K dictionary or of the genre vocabulary below,
+  with the same letters once every diacritic is stripped.
+
+An invalid syllable is replaced by the candidate that forms a known word with a neighbour,
+else by the most common candidate. A valid syllable is replaced only when it forms no known
+word with either neighbour while a candidate does (``đên năm`` → ``đến năm``). Every change is
+returned as a :class:`Correction` so the original stays on record.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from rapidfuzz.distance import Levenshtein
+
+# ---------------------------------------------------------------- orthography
+
+_TONE_MARKS = {"\u0301": "sac", "\u0300": "huyen", "\u0309": "hoi", "\u0303": "nga", "\u0323": "nang"}
+_ONSETS = (
+    "ngh",
+    "ng",
+    "nh",
+    "ch",
+    "gh",
+    "gi",
+    "kh",
+    "ph",
+    "qu",
+    "th",
+    "tr",
+    "b",
+    "c",
+    "d",
+    "đ",
+    "g",
+    "h",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "x",
+    "",
+)
+_RHYMES = frozenset(
+    """
+    a ai ao au ay ac ach am an ang anh ap at
+    ăc ăm ăn ăng ăp ăt âc âm ân âng âp ât âu ây
+    e eo ec em en eng ep et ê êch êm ên ênh êp êt êu
+    i ia ich im in inh ip it iu iêc iêm iên iêng iêp iêt iêu
+    o oa oac oach oai oam oan oang oanh oao oap oat oay oăc oăm oăn oăng oăt
+    oc oe oen oeo oet oi om on ong ooc oong op ot
+    ô ôc ôi ôm ôn ông ôp ôt ơ ơi ơm ơn ơp ơt
+    u ua uân uâng uât uây uc ui um un ung uông uôc uôi uôm uôn uôt up ut
+    uy uya uych uyên uyêt uynh uyt uyu uê uênh uơ uyn
+    ư ưa ưc ưi ưm ưng ưt ưu ươc ươi ươm ươn ương ươp ươt ươu
+    y yêm yên yêt yêu
+    """.split()
+)
+_STOP_CODAS = ("p", "t", "c", "ch")
+_FRONT = ("i", "e", "ê", "y")
+_VOWELS = set("aăâeêioôơuưy")
+
+
+def _split_tone(syllable: str) -> tuple[str, str]:
+    """Lower-case syllable without its tone mark, and the tone name ("" for ngang)."""
+    decomposed = unicodedata.normalize("NFD", syllable.lower())
+    tone = ""
+    kept = []
+    for char in decomposed:
+        if char in _TONE_MARKS:
+            tone = _TONE_MARKS[char]
+        else:
+            kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept)), tone
+
+
+@lru_cache(maxsize=65536)
+def is_valid_syllable(word: str) -> bool:
+    base, tone = _split_tone(word)
+    if not base or not base.isalpha():
+        return False
+    for onset in _ONSETS:
+        if not base.startswith(onset):
+            continue
+        rhyme = base[len(onset) :]
+        if onset == "gi" and (not rhyme or rhyme[0] not in _VOWELS or rhyme.startswith("i")):
+            # "gì", "gìn": g + i...; "gia": gi + a
+            rhyme = base[1:]
+            onset = "g"
+        if onset == "qu" and rhyme.startswith("u"):
+            continue
+        if rhyme not in _RHYMES:
+            continue
+        if onset in ("k", "gh", "ngh") and not rhyme.startswith(_FRONT):
+            continue
+        if onset in ("c", "ng") and rhyme.startswith(("i", "e", "ê")):
+            continue
+        if onset == "g" and rhyme.startswith(("e", "ê")):
+            continue
+        if onset == "qu" and rhyme.startswith(("o", "u")):
+            continue
+        if rhyme.endswith(_STOP_CODAS) and tone not in ("sac", "nang"):
+            continue
+        return True
+    return False
+
+
+@lru_cache(maxsize=65536)
+def tone_key(word: str) -> str:
+    """The syllable independent of where the tone mark sits: "hóa" and "hoá" are one syllable."""
+    base, tone = _split_tone(word)
+    return f"{base}|{tone}"
+
+
+@lru_cache(maxsize=65536)
+def skeleton(word: str) -> str:
+    """Letters with every diacritic gone (đ kept apart from d would defeat the purpose)."""
+    decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+# ---------------------------------------------------------------- lexicon
+
+# Words of the genre that a general dictionary lacks or ranks low: titles, unit names, levels.
+_GENRE_WORDS = """
+ủy ban nhân dân|uỷ ban nhân dân|hội đồng nhân dân|cộng hòa xã hội chủ nghĩa việt nam|độc lập tự do hạnh phúc
+kế hoạch|quyết định|công văn|tờ trình|thông báo|chỉ thị|nghị quyết|nghị định|thông tư|luật
+cấp xã|cấp huyện|cấp tỉnh|cấp bộ|sở|phòng|ban|ngành|văn phòng|trung tâm|chủ tịch|phó chủ tịch|giám đốc
+đơn vị chủ trì|đơn vị phối hợp|chủ trì|phối hợp|thời gian thực hiện|thời hạn hoàn thành|tổ chức thực hiện
+danh mục|dữ liệu|cơ sở dữ liệu|tập dữ liệu|dữ liệu mở|chia sẻ|nội bộ|theo quy định|khai thác|cập nhật
+hằng năm|hằng quý|hằng tháng|định kỳ|thường xuyên|quý|năm|tháng|ngày|đến|từ|trước|sau|tối đa
+văn hóa xã hội|kinh tế|công an|quân sự|tài chính|kế toán|tư pháp|hộ tịch|địa chính|xây dựng|môi trường
+giáo dục|đào tạo|y tế|lao động|thương binh|xã hội|nông nghiệp|khoa học|công nghệ|thông tin|truyền thông
+nội vụ|tài nguyên|giao thông|vận tải|công thương|du lịch|thể thao|văn hóa|dân tộc|tôn giáo|thanh tra
+có thể|có thể mở|không mở|hạn chế|đến năm|đến ngày|đến tháng|đến quý|đến hết|đến nay|từ năm|từ ngày|trước ngày
+trong năm|hoàn thành trước
+chuyển đổi số|đề án|bộ phận một cửa|phục vụ hành chính công|thủ tục hành chính|dịch vụ công
+"""
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Syllables and adjacent pairs, keyed by :func:`tone_key`; ``by_skeleton`` maps to display forms."""
+
+    unigrams: dict[str, int]
+    bigrams: frozenset[tuple[str, str]]
+    genre_bigrams: frozenset[tuple[str, str]]
+    by_skeleton: dict[str, list[str]]
+    display: dict[str, str]  # key -> the syllable as the dictionary writes it
+
+
+def _dictionary_path() -> Path | None:
+    # Located without importing: importing underthesea costs seconds of model loading.
+    spec = importlib.util.find_spec("underthesea")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    root = Path(next(iter(spec.submodule_search_locations)))
+    for candidate in (root / "corpus" / "data" / "Viet74K.txt", root / "transformer" / "Viet74K.txt"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    entries: list[str] = [
+        line for chunk in _GENRE_WORDS.split("\n") for line in chunk.split("|") if line.strip()
+    ]
+    genre_count = len(entries)
+    path = _dictionary_path()
+    if path is not None:
+        entries.extend(path.read_text(encoding="utf-8").splitlines())
+    unigrams: dict[str, int] = {}
+    bigrams: set[tuple[str, str]] = set()
+    genre_bigrams: set[tuple[str, str]] = set()
+    display: dict[str, str] = {}
+    for index, entry in enumerate(entries):
+        syllables = [unicodedata.normalize("NFC", s) for s in entry.lower().split()]
+        if not syllables or not all(is_valid_syllable(s) for s in syllables):
+            continue
+        keys = [tone_key(s) for s in syllables]
+        weight = 20 if index < genre_count else 1  # the genre vocabulary outranks rare dictionary words
+        for syllable, key in zip(syllables, keys, strict=True):
+            unigrams[key] = unigrams.get(key, 0) + weight
+            display.setdefault(key, syllable)
+        pairs = list(zip(keys, keys[1:], strict=False))
+        bigrams.update(pairs)
+        if index < genre_count:
+            genre_bigrams.update(pairs)
+    by_skeleton: dict[str, list[str]] = {}
+    for key, syllable in display.items():
+        by_skeleton.setdefault(skeleton(syllable), []).append(key)
+    return Lexicon(
+        unigrams=unigrams,
+        bigrams=frozenset(bigrams),
+        genre_bigrams=frozenset(genre_bigrams),
+        by_skeleton=by_skeleton,
+        display=display,
+    )
+
+
+# ---------------------------------------------------------------- phrases of the genre
+
+# Phrases whose words OCR often gets individually plausible but wrong ("địa bàn tính" — a
+# real word pair, "abacus" — for "địa bàn tỉnh"). Unit names come from the unit registry.
+_GENRE_PHRASES = """
+trên địa bàn tỉnh|trên địa bàn huyện|trên địa bàn xã|địa bàn tỉnh|địa bàn huyện|địa bàn xã|cả nước
+cơ sở dữ liệu|hộ nghèo|cận nghèo|theo quy định|có thể mở|dữ liệu mở|người có công|bảo trợ xã hội
+đơn vị trực thuộc|cơ quan chuyên môn|sở kế hoạch và đầu tư|các sở ban ngành|thành phố|thị xã
+trật tự đô thị|quản lý đô thị|quy hoạch đô thị
+công an tỉnh|công an huyện|công an xã|ubnd tỉnh|ubnd huyện|ubnd xã|hành chính công tỉnh|toàn tỉnh|của tỉnh
+ủy ban nhân dân tỉnh|ủy ban nhân dân huyện|ủy ban nhân dân xã|cấp tỉnh|cấp huyện|cấp xã
+"""
+
+# Acronyms of the genre: a capital word one letter away from exactly one of them is that one
+# ("TFHC" -> "TTHC"). Registry abbreviations are added at load time.
+_ACRONYMS = frozenset(
+    "TTHC CSDL UBND HĐND TTPVHCC CNTT QĐ KH NĐ CP TT BTTTT VHXH MTTQ BHXH CCVC CBCC GDĐT THCS THPT".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    keys: tuple[str, ...]
+    words: tuple[str, ...]
+    skeletons: tuple[str, ...]
+
+
+def _registry_names() -> list[str]:
+    spec = importlib.util.find_spec("nlp")
+    if spec is None or not spec.submodule_search_locations:
+        return []
+    path = Path(next(iter(spec.submodule_search_locations))) / "data" / "units.json"
+    if not path.exists():
+        return []
+    import json
+
+    try:
+        registry = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    names: list[str] = list(registry.get("abbreviations", {}).values())
+    for unit in registry.get("units", []):
+        names.append(unit.get("name", ""))
+        names.extend(unit.get("aliases", []))
+    return names
+
+
+@lru_cache(maxsize=1)
+def phrases() -> dict[str, list[Phrase]]:
+    """Genre phrases of two or more syllables, indexed by the skeleton of their first syllable."""
+    texts = [t for line in (_GENRE_PHRASES + _GENRE_WORDS).split("\n") for t in line.split("|")]
+    texts += _registry_names()
+    index: dict[str, list[Phrase]] = {}
+    seen: set[tuple[str, ...]] = set()
+    for text in texts:
+        # Punctuation splits a name into runs that are phrases on their own.
+        for run in re.split(r"[^\w\s]+", text.lower()):
+            words = tuple(unicodedata.normalize("NFC", w) for w in run.split())
+            if len(words) < 2 or not all(w.isalpha() for w in words):
+                continue
+            keys = tuple(tone_key(w) for w in words)
+            if keys in seen:
+                continue
+            seen.add(keys)
+            phrase = Phrase(keys=keys, words=words, skeletons=tuple(skeleton(w) for w in words))
+            index.setdefault(phrase.skeletons[0], []).append(phrase)
+    for bucket in index.values():
+        bucket.sort(key=lambda phrase: -len(phrase.keys))  # longest first
+    return index
+
+
+def _phrase_fixes(
+    matches: list[re.Match[str]], keys: list[str], text: str
+) -> tuple[dict[int, str], set[int]]:
+    """Token index -> syllable where a run of tokens is a genre phrase up to a few diacritics,
+    and the tokens inside phrases (right or fixed), which word-level correction leaves alone."""
+    fixes: dict[int, str] = {}
+    protected: set[int] = set()
+    index = phrases()
+    position = 0
+    while position < len(matches):
+        first = skeleton(matches[position].group())
+        applied = 0
+        for phrase in index.get(first, []):
+            n = len(phrase.keys)
+            end = position + n
+            if end > len(matches):
+                continue
+            if any(not _adjacent(matches, i, i + 1, text) for i in range(position, end - 1)):
+                continue
+            found = tuple(skeleton(m.group()) for m in matches[position:end])
+            misspelt = [i for i in range(n) if found[i] != phrase.skeletons[i]]
+            # In a phrase of three or more, one syllable may also have one wrong letter
+            # ("UỶ BAN NHNN DÂN"): the rest of the phrase is evidence enough.
+            if misspelt and (
+                n < 3
+                or len(misspelt) > 1
+                or len(phrase.skeletons[misspelt[0]]) < 4
+                or is_valid_syllable(matches[position + misspelt[0]].group())
+                or Levenshtein.distance(found[misspelt[0]], phrase.skeletons[misspelt[0]]) > 1
+            ):
+                continue  # only a non-word of four letters or more may be a misspelt phrase word
+            wrong = [i for i in range(n) if keys[position + i] != phrase.keys[i]]
+            # Most of the phrase must already be right: one wrong syllable in two, two in five.
+            if len(wrong) > max(1, (n - 1) // 2) + len(misspelt):
+                continue
+            protected.update(range(position, end))
+            for i in wrong:
+                fixes[position + i] = phrase.words[i]
+            applied = n
+            break
+        position += max(1, applied)
+    return fixes, protected
+
+
+@lru_cache(maxsize=1)
+def acronyms() -> frozenset[str]:
+    found = set(_ACRONYMS)
+    spec = importlib.util.find_spec("nlp")
+    if spec is not None and spec.submodule_search_locations:
+        path = Path(next(iter(spec.submodule_search_locations))) / "data" / "units.json"
+        if path.exists():
+            import json
+
+            try:
+                registry = json.loads(path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                registry = {}
+            found.update(key.upper() for key in registry.get("abbreviations", {}) if 3 <= len(key) <= 8)
+    return frozenset(found)
+
+
+# Capital letters the LSTM swaps for each other (known letter, letter read); "CCHC" is not a
+# misread "CCVC", but "TFHC" is a misread "TTHC".
+_CONFUSABLE = frozenset(
+    {("T", "F"), ("F", "T"), ("T", "I"), ("I", "T"), ("O", "Q"), ("O", "D"), ("D", "O"), ("E", "F")}
+)
+
+
+def _acronym_fix(word: str) -> str | None:
+    """The known acronym one substitution away from ``word``, when there is exactly one."""
+    if not (3 <= len(word) <= 8 and word.isupper() and word.isalpha()) or word in acronyms():
+        return None
+    if is_valid_syllable(word):
+        return None  # "NHÂN" is a word, not a misread "NHNN"
+    close = [
+        known
+        for known in acronyms()
+        if len(known) == len(word)
+        and [(a, b) for a, b in zip(known, word, strict=True) if a != b] in ([pair] for pair in _CONFUSABLE)
+    ]
+    return close[0] if len(close) == 1 else None
+
+
+_ROMAN_WITH_DIGIT = re.compile(r"\b([IVX]+)[1l|]([IVX]*)(?=/|\b)")
+_DOUBLED_SLASH = re.compile(r"(?<=[IVX\d])[/⁄]{2,}|(?<=[IVX\d])⁄")
+
+
+def fix_symbols(text: str) -> str:
+    """OCR slips in dates and quarters: "Quý II1/2026" -> "Quý III/2026", "II/⁄2026" -> "II/2026"."""
+    text = _ROMAN_WITH_DIGIT.sub(lambda m: f"{m.group(1)}I{m.group(2)}", text)
+    return _DOUBLED_SLASH.sub("/", text)
+
+
+# ---------------------------------------------------------------- correction
+
+
+@dataclass(frozen=True, slots=True)
+class Correction:
+    page: int | None
+    original: str
+    corrected: str
+    context: str
+
+
+_TOKEN = re.compile(r"\w+", re.UNICODE)
+
+
+def _apply_case(template: str, word: str) -> str:
+    if template.isupper() and len(template) > 1:
+        return word.upper()
+    if template[:1].isupper():
+        return word[:1].upper() + word[1:]
+    return word
+
+
+def correct_text(text: str, page: int | None = None) -> tuple[str, list[Correction]]:
+    if not text:
+        return text, []
+    original_text = text
+    text = fix_symbols(text)
+    lex = lexicon()
+    matches = list(_TOKEN.finditer(text))
+    keys = [tone_key(unicodedata.normalize("NFC", match.group().lower())) for match in matches]
+    replacements: dict[int, str] = {}
+    phrase_words, in_phrase = _phrase_fixes(matches, keys, text)
+    original_keys = list(keys)
+    for index, word in phrase_words.items():
+        replacements[index] = keys[index] = tone_key(word)
+    for index, match in enumerate(matches):
+        word = unicodedata.normalize("NFC", match.group().lower())
+        key = keys[index]
+        if index in replacements or index in in_phrase or not word.isalpha() or len(word) > 7:
+            continue
+        candidates = [c for c in lex.by_skeleton.get(skeleton(word), []) if c != key]
+        if not candidates:
+            continue
+        previous = keys[index - 1] if index > 0 and _adjacent(matches, index - 1, index, text) else ""
+        following = (
+            keys[index + 1] if index + 1 < len(keys) and _adjacent(matches, index, index + 1, text) else ""
+        )
+
+        def joins(candidate: str, previous: str = previous, following: str = following) -> int:
+            return int((previous, candidate) in lex.bigrams) + int((candidate, following) in lex.bigrams)
+
+        def genre_joins(candidate: str, previous: str = previous, following: str = following) -> int:
+            return int((previous, candidate) in lex.genre_bigrams) + int(
+                (candidate, following) in lex.genre_bigrams
+            )
+
+        valid = is_valid_syllable(word)
+        if valid and key in lex.unigrams:
+            # A real word: changed only when it forms no word with its neighbours while a
+            # candidate does ("nền tang" -> "nền tảng"). Function words ("từ", "tôi") are
+            # changed only into a phrase of the genre ("tôi đa" -> "tối đa"), never "cứu từ" -> "cứu tử".
+            if joins(key) > 0:
+                continue
+            scored = [(genre_joins(c), joins(c), lex.unigrams[c], c) for c in candidates]
+            best = max(scored)
+            rarer = lex.unigrams[best[3]] > lex.unigrams[key]
+            if best[0] > 0 or (best[1] > 0 and rarer and word not in _stopwords()):
+                replacements[index] = best[3]
+            continue
+        if valid and not candidates:
+            continue
+        replacements[index] = max(candidates, key=lambda c: (genre_joins(c), joins(c), lex.unigrams[c]))
+    acronym_fixes: dict[int, str] = {}
+    for index in range(len(matches)):
+        if index in replacements or index in in_phrase:
+            continue
+        if _shouted_by_mistake(matches, index):
+            replacements[index] = keys[index]
+        elif (known := _acronym_fix(matches[index].group())) is not None:
+            acronym_fixes[index] = known
+            replacements[index] = known
+    if not replacements:
+        if text != original_text:
+            return text, [Correction(page, original_text, text, original_text[:60])]
+        return text, []
+    pieces: list[str] = []
+    corrections: list[Correction] = []
+    cursor = 0
+    for index, match in enumerate(matches):
+        if index not in replacements:
+            continue
+        key = replacements[index]
+        if index in acronym_fixes:
+            fixed = acronym_fixes[index]
+        elif key == original_keys[index]:
+            fixed = match.group().lower()
+        else:
+            fixed = _apply_case(match.group(), phrase_words.get(index) or lex.display[key])
+        if fixed == match.group():
+            continue
+        pieces.append(text[cursor : match.start()])
+        pieces.append(fixed)
+        cursor = match.end()
+        start, end = max(0, match.start() - 20), min(len(text), match.end() + 20)
+        corrections.append(Correction(page, match.group(), fixed, text[start:end]))
+    pieces.append(text[cursor:])
+    return "".join(pieces), corrections
+
+
+# Capitals whose lower-case glyph has the same shape: the LSTM confuses "sơ" and "SƠ".
+_SAME_SHAPE_CAPITALS = set("CSOUVWXZƠÔƯỚỜỞỠỢỐỒỔỖỘỨỪỬỮỰ")
+
+
+def _shouted_by_mistake(matches: list[re.Match[str]], index: int) -> bool:
+    """An all-capital word of same-shape letters between lower-case words ("hồ SƠ")."""
+    word = matches[index].group()
+    if (
+        len(word) < 2
+        or not word.isupper()
+        or not set(unicodedata.normalize("NFC", word)) <= _SAME_SHAPE_CAPITALS
+    ):
+        return False
+    lowered = unicodedata.normalize("NFC", word.lower())
+    if not is_valid_syllable(lowered) or tone_key(lowered) not in lexicon().unigrams:
+        return False  # an acronym ("CCVC"), not a shouted syllable
+    neighbours = []
+    for other in (index - 1, index + 1):
+        if 0 <= other < len(matches):
+            left, right = sorted((index, other))
+            text = matches[0].string
+            if not _adjacent(matches, left, right, text):
+                return False  # "(SO ;" — a formula or code, not a word in running text
+            neighbours.append(matches[other].group())
+    words = [w for w in neighbours if w.isalpha()]
+    return bool(words) and all(w.islower() for w in words)
+
+
+@lru_cache(maxsize=1)
+def _stopwords() -> frozenset[str]:
+    spec = importlib.util.find_spec("underthesea")
+    words = {
+        "từ",
+        "tôi",
+        "của",
+        "và",
+        "các",
+        "là",
+        "có",
+        "cho",
+        "với",
+        "theo",
+        "trong",
+        "do",
+        "để",
+        "này",
+        "đó",
+    }
+    if spec is not None and spec.submodule_search_locations:
+        path = Path(next(iter(spec.submodule_search_locations))) / "datasets" / "stopwords" / "stopwords.txt"
+        if path.exists():
+            words.update(
+                line.strip() for line in path.read_text(encoding="utf-8").splitlines() if line.strip()
+            )
+    return frozenset(words)
+
+
+def _adjacent(matches: list[re.Match[str]], left: int, right: int, text: str) -> bool:
+    """Two words of one phrase: separated by spaces only, not by punctuation."""
+    between = text[matches[left].end() : matches[right].start()]
+    return between.strip() == ""
+
+
+def vietnamese_share(text: str) -> float | None:
+    """Share of words that are Vietnamese syllables with a Vietnamese-only letter or tone mark.
+
+    None when the text is too short to judge. English or noise read as letters scores near 0.
+    """
+    words = [w for w in _TOKEN.findall(text) if w.isalpha()]
+    if len(words) < 12:
+        return None
+    marked = sum(1 for word in words if skeleton(word) != word.lower() and is_valid_syllable(word))
+    return marked / len(words)

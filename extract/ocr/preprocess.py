@@ -1,0 +1,281 @@
+"""Page images in, clean upright greyscale and binary images out.
+
+Order matters: coloured stamps and signatures are removed while colour is still known, the
+page is brought down to at most :data:`MAX_DPI` (memory and time stay bounded whatever the
+scanner did), speckles are removed before the skew estimate so they cannot vote, and the
+binary image used for ruling-line detection is made last, from the straightened page.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from PIL import Image, ImageSequence
+
+from extract.errors import CorruptFileError
+
+MAX_DPI = 300
+DEFAULT_IMAGE_DPI = 200
+MAX_SKEW_DEG = 5.0
+MAX_PIXELS = 12_000 * 12_000  # guards against decompression bombs before PIL allocates them
+
+
+@dataclass(frozen=True, slots=True)
+class PageImage:
+    """One page as decoded from the file: RGB or greyscale pixels and their resolution."""
+
+    number: int  # 1-based
+    pixels: np.ndarray  # HxW (grey) or HxWx3 (RGB), uint8
+    dpi: int
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedPage:
+    number: int
+    gray: np.ndarray  # upright, despeckled greyscale, what tesseract reads
+    ink: np.ndarray  # binary, ink = 255, what the layout and the table grid are found on
+    dpi: int
+    skew_deg: float
+
+
+# ---------------------------------------------------------------- decoding
+
+
+def pdf_page_count(data: bytes, source: str) -> int:
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        raise CorruptFileError(source, f"PDF: {error}") from error
+    try:
+        return len(document)
+    finally:
+        document.close()
+
+
+def render_pdf_page(data: bytes, source: str, number: int) -> PageImage:
+    """Render one PDF page at the resolution of its scanned image, capped at MAX_DPI."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        raise CorruptFileError(source, f"PDF: {error}") from error
+    try:
+        page = document[number - 1]
+        try:
+            width_pt, _ = page.get_size()
+            dpi = _native_dpi(page, width_pt)
+            bitmap = page.render(scale=dpi / 72.0, grayscale=False)
+            pixels = np.asarray(bitmap.to_pil().convert("RGB"))
+            return PageImage(number=number, pixels=_maybe_grey(pixels), dpi=dpi)
+        finally:
+            page.close()
+    finally:
+        document.close()
+
+
+def _native_dpi(page: object, width_pt: float) -> int:
+    """The pixel density of the largest image on the page, so rendering neither blurs nor bloats it."""
+    import pypdfium2 as pdfium
+    import pypdfium2.raw as pdfium_c
+
+    best = 0
+    for obj in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,)):  # type: ignore[attr-defined]
+        if not isinstance(obj, pdfium.PdfImage):
+            continue
+        try:
+            pixel_width, _ = obj.get_px_size()
+            left, _, right, _ = obj.get_bounds()
+        except pdfium.PdfiumError:
+            continue
+        if right - left > width_pt * 0.5:
+            best = max(best, round(pixel_width * 72.0 / (right - left)))
+    if best <= 0:
+        return MAX_DPI
+    return max(150, min(MAX_DPI, best))
+
+
+def _maybe_grey(pixels: np.ndarray) -> np.ndarray:
+    """Keep colour only when the page has some: stamps are removed using it."""
+    if pixels.ndim == 3:
+        sample = pixels[::8, ::8].astype(np.int16)
+        spread = np.abs(sample[..., 0] - sample[..., 1]) + np.abs(sample[..., 1] - sample[..., 2])
+        if np.count_nonzero(spread > 40) < 50:
+            return np.ascontiguousarray(pixels[..., 0]) if pixels.shape[2] else pixels
+    return pixels
+
+
+def image_pages(data: bytes, source: str) -> Iterator[PageImage]:
+    """Frames of a PNG/JPEG/TIFF (a TIFF may hold many pages), decoded one at a time."""
+    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    # PIL reports damage with whatever exception its decoder hits (KeyError, TypeError, struct
+    # errors, ...), so every failure while decoding counts as a corrupt file, never a crash.
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except Image.DecompressionBombError as error:
+        raise CorruptFileError(source, f"ảnh quá lớn / image too large: {error}") from error
+    except Exception as error:  # noqa: BLE001 - see above
+        raise CorruptFileError(source, f"ảnh / image: {_describe(error)}") from error
+    number = 0
+    try:
+        for frame in ImageSequence.Iterator(image):
+            number += 1
+            yield _frame(frame, number)
+    except CorruptFileError:
+        raise
+    except Exception as error:  # noqa: BLE001 - see above
+        if number <= 1:
+            raise CorruptFileError(source, f"ảnh / image: {_describe(error)}") from error
+        # A TIFF damaged after its first pages: what was read is kept; the caller warns.
+        raise CorruptFileError(source, f"trang {number} / page {number}: {_describe(error)}") from error
+
+
+def _describe(error: Exception) -> str:
+    text = str(error)
+    # PIL names the in-memory stream ("<_io.BytesIO object at 0x...>"): noise for a person.
+    text = re.sub(r"<_io\.BytesIO object at 0x[0-9a-f]+>", "", text).strip(" :")
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _frame(frame: Image.Image, number: int) -> PageImage:
+    dpi_info = frame.info.get("dpi")
+    dpi = 0
+    if isinstance(dpi_info, tuple) and dpi_info and dpi_info[0]:
+        dpi = round(float(dpi_info[0]))
+    if dpi < 72 or dpi > 1200:
+        # No trustworthy density: assume an A4 page across the width.
+        dpi = max(100, round(frame.width / 8.27)) if frame.width > 800 else DEFAULT_IMAGE_DPI
+    if frame.mode in ("RGBA", "LA", "P"):
+        background = Image.new("RGB", frame.size, (255, 255, 255))
+        rgba = frame.convert("RGBA")
+        background.paste(rgba, mask=rgba.split()[-1])
+        frame = background
+    elif frame.mode in ("1", "I;16", "I", "F"):
+        frame = frame.convert("L")
+    pixels = np.asarray(frame.convert("RGB") if frame.mode not in ("L", "RGB") else frame)
+    if pixels.dtype != np.uint8:
+        pixels = pixels.astype(np.uint8)
+    return PageImage(number=number, pixels=_maybe_grey(pixels), dpi=dpi)
+
+
+# ---------------------------------------------------------------- cleaning
+
+
+def prepare(page: PageImage) -> PreparedPage:
+    pixels, dpi = page.pixels, page.dpi
+    if dpi > MAX_DPI:
+        factor = MAX_DPI / dpi
+        pixels = cv2.resize(pixels, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        dpi = MAX_DPI
+    gray = suppress_stamps(pixels) if pixels.ndim == 3 else pixels
+    gray = despeckle(gray)
+    angle = estimate_skew(gray)
+    if abs(angle) >= 0.05:
+        gray = rotate(gray, angle)
+    return PreparedPage(number=page.number, gray=gray, ink=binarise(gray), dpi=dpi, skew_deg=angle)
+
+
+def suppress_stamps(rgb: np.ndarray) -> np.ndarray:
+    """Red and blue ink (seals, signatures) to paper white; black text survives unchanged."""
+    hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
+    hue, saturation, value = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    reddish = (hue <= 12) | (hue >= 160)
+    bluish = (hue >= 95) & (hue <= 135)
+    stamp = (saturation > 70) & (value > 60) & (reddish | bluish)
+    gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    gray[stamp] = 255
+    return gray
+
+
+def despeckle(gray: np.ndarray) -> np.ndarray:
+    """Remove scanner dust: specks far smaller than the smallest diacritic, kept apart from ink."""
+    _, ink = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    count, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    if count <= 1:
+        return gray
+    areas = stats[:, cv2.CC_STAT_AREA]
+    small = np.flatnonzero((areas <= 6) & (np.arange(count) > 0))
+    if small.size == 0:
+        return gray
+    # A small component next to other ink is a diacritic or a dot of "i"; keep it.
+    cleaned = gray.copy()
+    paper = int(np.percentile(gray, 90))
+    big_ink = ink.copy()
+    for index in small:
+        x, y, w, h = stats[index, :4]
+        big_ink[y : y + h, x : x + w] = 0
+    neighbours = cv2.dilate(big_ink, np.ones((9, 9), np.uint8))
+    for index in small:
+        x, y, w, h = stats[index, :4]
+        if not neighbours[y : y + h, x : x + w].any():
+            cleaned[max(0, y - 1) : y + h + 1, max(0, x - 1) : x + w + 1] = paper
+    return cleaned
+
+
+def estimate_skew(gray: np.ndarray) -> float:
+    """Skew in degrees (counter-clockwise positive) from the sharpness of the row profile.
+
+    Text lines and ruling lines both give a spiky horizontal projection when the page is
+    straight; the angle that maximises the profile's energy is the skew. Searched coarse to
+    fine on a reduced image so it costs a few tens of milliseconds.
+    """
+    scale = min(1.0, 800.0 / max(gray.shape))
+    small = cv2.resize(gray, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    _, ink = cv2.threshold(small, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    if np.count_nonzero(ink) < 0.002 * ink.size:
+        return 0.0
+
+    def score(angle: float) -> float:
+        rotated = rotate(ink, angle, border=0)
+        profile = rotated.sum(axis=1, dtype=np.float64)
+        return float(np.sum(np.diff(profile) ** 2))
+
+    best = max(np.arange(-MAX_SKEW_DEG, MAX_SKEW_DEG + 0.01, 0.5), key=score)
+    best = max(np.arange(best - 0.5, best + 0.51, 0.1), key=score)
+    best = max(np.arange(best - 0.1, best + 0.101, 0.02), key=score)
+    return round(float(best), 2)
+
+
+def rotate(image: np.ndarray, angle: float, border: int | None = None) -> np.ndarray:
+    height, width = image.shape[:2]
+    matrix = cv2.getRotationMatrix2D((width / 2.0, height / 2.0), angle, 1.0)
+    fill = int(np.percentile(image, 90)) if border is None else border
+    return cv2.warpAffine(
+        image,
+        matrix,
+        (width, height),
+        flags=cv2.INTER_LINEAR,
+        borderMode=cv2.BORDER_CONSTANT,
+        borderValue=fill,
+    )
+
+
+def rotate_quarter(gray: np.ndarray, degrees_clockwise: int) -> np.ndarray:
+    turns = (degrees_clockwise // 90) % 4
+    return np.ascontiguousarray(np.rot90(gray, k=turns)) if turns else gray
+
+
+def binarise(gray: np.ndarray) -> np.ndarray:
+    """Ink = 255. Adaptive (Sauvola-like) so uneven scanner lighting does not eat faint strokes."""
+    block = max(15, (min(gray.shape) // 40) | 1)
+    adaptive = cv2.adaptiveThreshold(gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY_INV, block, 15)
+    _, otsu = cv2.threshold(gray, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+    # Adaptive alone lights up paper texture in empty areas; Otsu alone loses faint text.
+    return cv2.bitwise_and(adaptive, cv2.dilate(otsu, np.ones((3, 3), np.uint8)))
+
+
+def is_blank(ink: np.ndarray) -> bool:
+    return bool(np.count_nonzero(ink) < 0.0015 * ink.size)
+
+
+def ink_share(ink: np.ndarray) -> float:
+    """Share of the page that is ink: a printed page is under ~15 %, a photo or noise far more."""
+    return float(np.count_nonzero(ink)) / max(1, ink.size)
