@@ -14,6 +14,8 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from extract.aligned_tables import Word as AlignedWord
+from extract.aligned_tables import find_aligned_tables
 from extract.blocks import Block, BlockStream, Paragraph, RawCell, RawTable
 from extract.errors import CorruptFileError, EncryptedFileError, ExtractError, LimitExceededError
 from extract.pdf.layout import (
@@ -161,6 +163,18 @@ def _read_page(page: PageSource, number: int, state: _ReaderState) -> None:
     tables = ruled_tables(page, words, number)
     loose = [word for word in words if not any(inside(word, table.bbox) for table in tables)]
     lines = [Line(tuple(lift_superscript_words(list(line.words)))) for line in group_lines(loose)]
+    # Tables drawn without vertical rules (only horizontal ones, or none): columns from the gutters.
+    found = find_aligned_tables(
+        [AlignedWord(w.text, w.x0, w.x1, w.top, w.bottom, w.bold) for line in lines for w in line.words],
+        page_width=float(page.width),
+    )
+    tables.extend(
+        PageTable(
+            rows=[[RawCell(text, page=number) for text in row] for row in table.rows], bbox=table.bbox, ruled=False
+        )
+        for table in found
+    )
+    lines = [line for line in lines if not any(inside(line.words[0], table.bbox) for table in found)]
     aligned, used = aligned_tables(lines, number)
     tables.extend(aligned)
     lines = [line for index, line in enumerate(lines) if index not in used]

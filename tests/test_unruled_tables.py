@@ -34,22 +34,10 @@ UNRULED = ("hrules", "borderless")
 VARIANTS = ("ruled", *UNRULED)
 _PAGES_CHECKED = 3
 
-# Measured on the committed fixtures (extract.extract_file): recall 0.000 on all four. Đông Cứu
-# hrules: 1 table, 1 garbled entry ("Dữ liệu công trình Chỉ" | "phòng"), 0/24 gold rows; the
-# other three: no table at all. The PDF reader's aligned-table finder takes the columns' left
-# edges from the header line's pieces, but (a) header labels are centred, so cell text starts left
-# of its label and words land in the previous column or "cross" a boundary, which ends the
-# table; (b) gutters are only the cell padding, narrower than its 1.2 x font-size gap, so
-# "STT Tên tập dữ liệu Mô tả nội dung" can be one piece. strict: remove a mark once it passes.
-_NOT_YET = (
-    "PDF reader: recall 0.000 on {name} (target 0.95): aligned columns taken from centred header labels"
-)
+# Before extract/aligned_tables.py the reader scored recall 0.000 on all four fixtures: it took the
+# columns from the centred header labels. Columns now come from the gutters no word crosses.
 CASES = [
-    pytest.param(
-        f"{seed}_{variant}",
-        marks=pytest.mark.xfail(strict=True, reason=_NOT_YET.format(name=f"{seed}_{variant}.pdf")),
-        id=f"{seed}_{variant}",
-    )
+    pytest.param(f"{seed}_{variant}", id=f"{seed}_{variant}")
     for seed in SEEDS
     for variant in UNRULED
 ]
@@ -118,20 +106,7 @@ def test_unruled_catalog_matches_gold(name: str) -> None:
     assert accuracy >= TARGET_FIELD_ACCURACY, f"{name}: field accuracy {accuracy:.3f}; {wrong[:10]}"
 
 
-_SPLIT_SUB_ROWS = (
-    "PDF reader: in the trimmed layout Hưng Yên row 124 (TT and title merged over 4 sub-rows) breaks "
-    "across pages 12/13; the tail of its first sub-row and the next sub-row are joined, so one sub-row "
-    "is lost: recall 0.992 (132/133), field accuracy 0.989 (7 wrong fields, all in 124)"
-)
-
-
-@pytest.mark.parametrize(
-    "seed",
-    [
-        SEEDS[0],
-        pytest.param(SEEDS[1], marks=pytest.mark.xfail(strict=True, reason=_SPLIT_SUB_ROWS)),
-    ],
-)
+@pytest.mark.parametrize("seed", SEEDS)
 def test_ruled_control_matches_gold_exactly(seed: str) -> None:
     """The same trimmed fixture with its rules: what the unruled variants must reach."""
     assert _scores(seed, _catalog(f"{seed}_ruled")) == (1.0, 1.0, [])

@@ -9,8 +9,9 @@ in a borderless two-column table). This module undoes all of that, format-indepe
   table when the later one follows a page break or starts with the same header; the repeated
   header is dropped;
 * after a break, a first row with an empty number cell continues the row above (its cells are
-  joined on with one space) — the same row without a break is a *sub-row* of that number and
-  inherits the blank key cells on its left;
+  joined on with one space), unless it is a sub-row of its own (a value in every column the row
+  above filled, starting afresh; a merged number cell is the strongest sign) — the same row
+  without a break is a *sub-row* of that number and inherits the blank key cells on its left;
 * in tables without ruling (text conversions) a blank cell in the unit-like column inherits
   the value above, the trace of a vertically merged cell; no other column is ever filled;
 * rows are classified as header, group ("I | LĨNH VỰC GIÁO DỤC") or data;
@@ -145,9 +146,7 @@ def stitch_tables(blocks: Sequence[Block], *, source: str) -> tuple[list[Item], 
         index = 1 + sum(1 for item in items if isinstance(item, Table))
         try:
             items.append(
-                _build_table(
-                    group.fragments, index=index, caption=_caption(items), source=source, warnings=warnings
-                )
+                _build_table(group.fragments, index=index, caption=_caption(items), source=source, warnings=warnings)
             )
         except (ValueError, IndexError, KeyError) as error:  # lenient: one bad table must not sink the file
             first = group.fragments[0]
@@ -215,9 +214,7 @@ def layout_paragraphs(table: RawTable) -> list[Paragraph]:
                 continue
             page = cell.page if cell.page is not None else table.page
             lines = [part for line in cell_lines(cell) for part in _split_header_line(line)]
-            paragraphs.extend(
-                Paragraph(text=line, page=page, line=table.line, centered=True) for line in lines
-            )
+            paragraphs.extend(Paragraph(text=line, page=page, line=table.line, centered=True) for line in lines)
     return paragraphs
 
 
@@ -356,9 +353,7 @@ def _build_table(
     title_col = roles.index(ColumnRole.TITLE) if ColumnRole.TITLE in roles else None
     body = _classify(rows, number_col=number_col, title_col=title_col, unit_col=unit_col if unruled else None)
 
-    pages = sorted(
-        {page for fragment in fragments for page in [fragment.page, *fragment.pages] if page is not None}
-    )
+    pages = sorted({page for fragment in fragments for page in [fragment.page, *fragment.pages] if page is not None})
     table_rows: list[TableRow] = []
     for position, row in enumerate([*header_rows, *body]):
         cells = [
@@ -420,9 +415,7 @@ def _is_group_row(row: _WorkRow, number_col: int | None, *, strict: bool = False
     ``strict`` (used right after a page break, where a lone piece of text is far more often
     the tail of the row above) accepts only a merged cell or a heading in capitals.
     """
-    others = [
-        cell for col, cell in enumerate(row.cells) if col != number_col and cell.text and not cell.inherited
-    ]
+    others = [cell for col, cell in enumerate(row.cells) if col != number_col and cell.text and not cell.inherited]
     distinct = {cell.text for cell in others}
     if len(distinct) != 1:
         return False
@@ -445,14 +438,16 @@ def _classify(
     out: list[_WorkRow] = []
     previous: _WorkRow | None = None  # the last data row, for continuations and inheritance
     key_col = number_col if number_col is not None else 0  # without a number column, the first one
-    for row in rows:
+    for position, row in enumerate(rows):
         key = row.cells[key_col] if row.cells else None
         blank_number = key is not None and not key.text and not key.inherited
+        following = rows[position + 1] if position + 1 < len(rows) else None
         if (
             row.after_break
             and previous is not None
             and blank_number
             and not _is_group_row(row, number_col, strict=True)
+            and not _sub_row_after_break(row, previous, following, key_col=key_col, title_col=title_col)
         ):
             _append_below(previous, row)
             continue
@@ -462,7 +457,8 @@ def _classify(
             previous = None
             continue
         row.kind = RowKind.DATA
-        if blank_number and previous is not None:
+        # an inherited number cell can still be blank: the merged cell's text was on the page before
+        if key is not None and not key.text and previous is not None:
             _inherit_leading(row, previous, title_col)
         if unit_col is not None and previous is not None:
             cell = row.cells[unit_col]
@@ -473,6 +469,39 @@ def _classify(
         out.append(row)
         previous = row
     return out
+
+
+def _sub_row_after_break(
+    row: _WorkRow, previous: _WorkRow, following: _WorkRow | None, *, key_col: int, title_col: int | None
+) -> bool:
+    """A first row after a break with a blank number that is a sub-row of its own, not a tail.
+
+    A row cut by the break continues only the cells that were still running, and a wrapped tail
+    mostly starts in lower case; a sub-row under a merged number has its own value in every
+    column the row above filled (description, unit, frequency), each starting afresh. A number
+    cell merged over the rows below (``row_span`` > 1, or ``inherited`` cells under it) says the
+    number covers several rows, which makes a sub-row likely; without that sign the title must
+    be blank as well and every value must start afresh.
+    """
+    keys = {key_col} | ({title_col} if title_col is not None else set())
+    own = [col for col, cell in enumerate(row.cells) if cell.text and not cell.inherited and col not in keys]
+    above = [col for col, cell in enumerate(previous.cells) if cell.text and col not in keys and col < len(row.cells)]
+    if len(own) < 2 or any(col not in own for col in above):
+        return False
+    fresh = sum(1 for col in own if _starts_afresh(row.cells[col].text))
+    merged = any(row.cells[col].row_span > 1 for col in keys if col < len(row.cells)) or (
+        following is not None and any(following.cells[col].inherited for col in keys if col < len(following.cells))
+    )
+    if merged:
+        return 2 * fresh >= len(own)
+    title_blank = title_col is None or not row.cells[title_col].text
+    return title_blank and fresh == len(own)
+
+
+def _starts_afresh(text: str) -> bool:
+    """A value's first character: a capital, a digit or a list dash, not a wrapped lower-case tail."""
+    first = text.lstrip()[:1]
+    return bool(first) and (first.isupper() or first.isdigit() or first in "-–+•(")
 
 
 def _append_below(previous: _WorkRow, row: _WorkRow) -> None:
