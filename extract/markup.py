@@ -13,6 +13,7 @@ import html
 import re
 import unicodedata
 from dataclasses import dataclass
+from functools import lru_cache
 
 _SUPERSCRIPTS = dict(
     zip(
@@ -119,8 +120,14 @@ def split_glued_headings(raw: str) -> list[str]:
 _FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
 
 
+_COMBINING_MARKS = re.compile(r"[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+
+
+@lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower-case, accent-free form for matching labels: "Đơn vị quản lý" → "don vi quan ly"."""
+    """Lower-case, accent-free form for matching labels: "Đơn vị quản lý" → "don vi quan ly".
+
+    Cached: the same header and cell texts are folded again and again while tables are classified.
+    """
     decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
-    stripped = "".join(char for char in decomposed if not unicodedata.combining(char))
-    return " ".join(stripped.lower().split())
+    return " ".join(_COMBINING_MARKS.sub("", decomposed).lower().split())

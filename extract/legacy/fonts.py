@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from typing import Literal
 
 from extract.legacy.encodings import _TCVN3_FONT_TABLE, vni_to_unicode
@@ -28,6 +29,7 @@ _CP1252_EXTRA = set("ŒœŠšŸŽžƒˆ˜–—‘’‚“”„†‡•…‰
 _TCVN3_RUN_TABLE = {**_TCVN3_FONT_TABLE, **{byte: chr(TCVN3_HIGH[byte - 0x80]) for byte in range(0x80, 0xA0)}}
 
 
+@lru_cache(maxsize=1024)
 def legacy_font_encoding(font_name: str) -> FontEncoding | None:
     """The encoding a font implies: .VnTime -> tcvn3, .VnTimeH -> tcvn3_caps, VNI-Times -> vni, else None."""
     name = _SUBSET_PREFIX.sub("", font_name.strip())
