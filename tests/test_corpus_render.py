@@ -13,12 +13,14 @@ import sys
 from pathlib import Path
 
 import docx
+import numpy as np
 import pdfplumber
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 import pytest
 from docx.oxml.ns import qn
 from lxml import etree
+from PIL import Image, ImageFilter
 
 REPO = Path(__file__).resolve().parent.parent
 DOCS = REPO / "corpus" / "docs"
@@ -248,3 +250,86 @@ def test_scan_pdf_has_images_only(name: str) -> None:
             assert [obj.type for obj in objects] == [pdfium_c.FPDF_PAGEOBJ_IMAGE]
     finally:
         document.close()
+
+
+# The pages of each scan that carry the red seal: the signature page (a seal over the signer's
+# title and a blue signature) and, for the two big catalogs, one table page sealed over its cells.
+SEALED_PAGES = [
+    ("dong_cuu_ke_hoach_2026", 7),
+    ("son_hai_ke_hoach_2026", 6),
+    ("ha_tinh_qd_1402_danh_muc_csdl", 2),
+    ("ha_tinh_qd_1402_danh_muc_csdl", 6),
+    ("bac_ninh_ke_hoach_2026", 8),
+    ("hung_yen_ke_hoach_du_lieu_mo", 4),
+    ("hung_yen_ke_hoach_du_lieu_mo", 9),
+]
+
+
+def _render(path: Path, number: int, dpi: int, grey: bool = False) -> np.ndarray:
+    document = pdfium.PdfDocument(str(path))
+    try:
+        bitmap = document[number - 1].render(scale=dpi / 72.0, grayscale=grey)
+        return np.asarray(bitmap.to_pil().convert("L" if grey else "RGB"))
+    finally:
+        document.close()
+
+
+def _strongly_red(rgb: np.ndarray) -> int:
+    r, g, b = (rgb[..., k].astype(np.int16) for k in range(3))
+    return int(np.count_nonzero((r > 150) & (r - g > 70) & (r - b > 70)))
+
+
+@pytest.mark.parametrize(("name", "number"), SEALED_PAGES)
+def test_sealed_scan_pages_are_colour_with_a_red_seal(name: str, number: int) -> None:
+    rgb = _render(DOCS / f"{name}_scan.pdf", number, 100)
+    assert _strongly_red(rgb) > 1500, "a 35 mm seal at 100 dpi is a few thousand red pixels"
+
+
+def test_signature_page_is_the_one_with_the_signer_title_and_has_blue_ink() -> None:
+    with pdfplumber.open(DOCS / "bac_ninh_ke_hoach_2026.pdf") as pdf:
+        titled = [i + 1 for i, page in enumerate(pdf.pages) if "KT. CHỦ TỊCH" in (page.extract_text() or "")]
+    assert titled == [8]
+    rgb = _render(DOCS / "bac_ninh_ke_hoach_2026_scan.pdf", 8, 100).astype(np.int16)
+    blue = (rgb[..., 2] - rgb[..., 0] > 40) & (rgb[..., 2] > 70)
+    assert np.count_nonzero(blue) > 300, "the signature is a dark blue scribble"
+
+
+def test_unsealed_scan_pages_stay_greyscale() -> None:
+    rgb = _render(DOCS / "bac_ninh_ke_hoach_2026_scan.pdf", 1, 100).astype(np.int16)
+    assert _strongly_red(rgb) == 0
+    assert int(np.abs(rgb[..., 0] - rgb[..., 1]).max()) <= 2
+
+
+def _correlation(a: np.ndarray, b: np.ndarray) -> float:
+    a = a.astype(np.float64) - a.mean()
+    b = b.astype(np.float64) - b.mean()
+    return float((a * b).sum() / np.sqrt((a * a).sum() * (b * b).sum()))
+
+
+@pytest.mark.parametrize(("number", "upside_down"), [(1, False), (2, True), (3, False)])
+def test_one_son_hai_page_was_scanned_upside_down(number: int, upside_down: bool) -> None:
+    # Blurred so that the slight skew and the speckles do not decide the comparison.
+    twin = np.asarray(
+        Image.fromarray(_render(DOCS / "son_hai_ke_hoach_2026.pdf", number, 30, grey=True)).filter(
+            ImageFilter.GaussianBlur(2)
+        )
+    )
+    scan_image = Image.fromarray(_render(DOCS / "son_hai_ke_hoach_2026_scan.pdf", number, 30, grey=True))
+    scan = np.asarray(scan_image.resize(twin.shape[::-1]).filter(ImageFilter.GaussianBlur(2)))
+    upright, turned = _correlation(scan, twin), _correlation(scan, twin[::-1, ::-1])
+    assert (turned > upright + 0.2) if upside_down else (upright > turned + 0.2), (upright, turned)
+
+
+def test_scan_rendering_is_deterministic(tmp_path: Path) -> None:
+    name = "bac_ninh_ke_hoach_2026"  # the shortest document with a seal and a signature
+    shutil.copy(DOCS / f"{name}.pdf", tmp_path / f"{name}.pdf")
+    subprocess.run(
+        [sys.executable, "-m", "corpus.render.scan", "--docs", str(tmp_path), name],
+        cwd=REPO,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    assert (tmp_path / f"{name}_scan.pdf").read_bytes() == (DOCS / f"{name}_scan.pdf").read_bytes(), (
+        f"{name}_scan.pdf is stale: run `make corpus`"
+    )

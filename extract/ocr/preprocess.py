@@ -191,6 +191,11 @@ def suppress_stamps(rgb: np.ndarray) -> np.ndarray:
     bluish = (hue >= 95) & (hue <= 135)
     stamp = (saturation > 70) & (value > 60) & (reddish | bluish)
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    if np.count_nonzero(stamp) < 0.1 * stamp.size:  # seals and signatures, not a colour photo
+        # JPEG keeps colour at half resolution, so a seal's stroke edges come out grey, not red:
+        # light pixels right next to coloured ink are its halo (black text cores are far darker).
+        near = cv2.dilate(stamp.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+        stamp |= near & (gray > 140)
     gray[stamp] = 255
     return gray
 
