@@ -286,3 +286,13 @@ def test_numbered_group_row_inside_the_table() -> None:
     table = _only_table(items)
     assert [row.kind for row in table.rows] == [RowKind.HEADER, RowKind.GROUP, RowKind.DATA]
     assert extract_catalog(items, source="t.docx")[0][0].group == "1. Nhóm dữ liệu dân cư"
+
+
+def test_a_header_garbled_by_ocr_still_maps_but_unrelated_headers_do_not() -> None:
+    """One misread letter in a scanned header ("Tên cổ sự dữ liệu") must not lose the whole catalog."""
+    from extract.structure.columns import ColumnRole, header_role
+
+    assert header_role("Tên cổ sự\ndữ liệu") is ColumnRole.TITLE
+    assert header_role("Tên đơn vị quản lỷ") is ColumnRole.UNIT
+    assert header_role("Ghi chép") is ColumnRole.OTHER
+    assert header_role("Địa chỉ liên hệ") is ColumnRole.OTHER

@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from enum import StrEnum
 
+from rapidfuzz import fuzz, process
+
 from extract.markup import fold
 
 
@@ -45,12 +47,42 @@ _TASK = re.compile(r"^(ten )?nhiem vu|noi dung (cong viec|nhiem vu)|^cong viec|^
 _DEADLINE = re.compile(r"thoi gian|thoi han|tien do|^nam hoan thanh")
 
 
+# Canonical header wordings, for labels that match no keyword because a scan garbled one letter
+# ("Tên cổ sự dữ liệu" for "Tên cơ sở dữ liệu"): one misread header cell must not lose a catalog.
+_CANONICAL_HEADERS: tuple[tuple[str, ColumnRole], ...] = (
+    ("ten tap du lieu", ColumnRole.TITLE),
+    ("ten du lieu", ColumnRole.TITLE),
+    ("ten co so du lieu", ColumnRole.TITLE),
+    ("mo ta noi dung", ColumnRole.DESCRIPTION),
+    ("don vi quan ly", ColumnRole.UNIT),
+    ("ten don vi quan ly", ColumnRole.UNIT),
+    ("co quan don vi chu tri cung cap", ColumnRole.UNIT),
+    ("muc do chia se", ColumnRole.SHARING),
+    ("hinh thuc chia se du lieu", ColumnRole.SHARING),
+    ("tan suat cap nhat", ColumnRole.FREQUENCY),
+    ("tan suat cung cap", ColumnRole.FREQUENCY),
+)
+_FUZZY_MIN_LENGTH = 8
+_FUZZY_MIN_SCORE = 88.0
+
+
 def header_role(label: str) -> ColumnRole:
     """The meaning of one header label (markup already removed)."""
     text = re.sub(r"[^\w\s]", " ", fold(label))
     text = " ".join(text.split())
     if not text:
         return ColumnRole.OTHER
+    role = _keyword_role(text)
+    if role is ColumnRole.OTHER and len(text) >= _FUZZY_MIN_LENGTH:
+        best = process.extractOne(
+            text, [phrase for phrase, _ in _CANONICAL_HEADERS], scorer=fuzz.ratio, score_cutoff=_FUZZY_MIN_SCORE
+        )
+        if best is not None:
+            return _CANONICAL_HEADERS[best[2]][1]
+    return role
+
+
+def _keyword_role(text: str) -> ColumnRole:
     if _NUMBER.match(text):
         return ColumnRole.NUMBER
     if _TASK.search(text):
