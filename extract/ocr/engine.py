@@ -147,6 +147,8 @@ class _CApiEngine:
         if lib.TessBaseAPIInit3(self._handle, None, f"{language}+osd".encode()) != 0:
             if lib.TessBaseAPIInit3(self._handle, None, language.encode()) != 0:
                 raise OcrEngineError(f"tesseract cannot load language {language!r}")
+        # Tesseract writes diagnostics ("Detected 34 diacritics") to stderr; users should not see them.
+        lib.TessBaseAPISetVariable(self._handle, b"debug_file", os.devnull.encode())
         self._image: np.ndarray | None = None
         self._dpi = 300
         # Release the engine before the process ends: otherwise Tesseract's cache destructor prints
