@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import csv
+import time
 from collections.abc import Callable
 from pathlib import Path
 
 from danhmuc.errors import DanhmucError
+from danhmuc.evaluation.runner import ProcessedFile
 from danhmuc.pipeline import process_file
 
 CATALOG_COLUMNS = (
@@ -34,16 +36,20 @@ def run_demo(*, docs: Path, gold: Path, out: Path, log: Callable[[str], None]) -
     catalog_path = out / "catalog.csv"
     errors_path = out / "errors.txt"
     errors: list[str] = []
+    processed: dict[str, ProcessedFile] = {}  # handed to the evaluator so nothing is extracted twice
     with catalog_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(CATALOG_COLUMNS)
         for path in sorted(p for p in docs.iterdir() if p.is_file() and not p.name.startswith(".")):
             log(f"… {path.name}")
+            started = time.perf_counter()
             try:
                 document = process_file(path)
             except DanhmucError as error:
                 errors.append(error.describe())
+                processed[path.name] = ProcessedFile(None, time.perf_counter() - started, error.describe())
                 continue
+            processed[path.name] = ProcessedFile(document, time.perf_counter() - started)
             (documents_dir / f"{path.name}.json").write_text(document.model_dump_json(indent=2), encoding="utf-8")
             for entry in document.catalog:
                 norm = entry.norm
@@ -76,7 +82,7 @@ def run_demo(*, docs: Path, gold: Path, out: Path, log: Callable[[str], None]) -
     if gold.is_dir():
         from danhmuc.evaluation import evaluate, render_table, write_json
 
-        result = evaluate(gold, docs)
+        result = evaluate(gold, docs, already_processed=processed)
         table_path = out / "eval.txt"
         table_path.write_text(render_table(result) + "\n", encoding="utf-8")
         write_json(result, out / "eval.json")

@@ -90,3 +90,15 @@ def test_corpus_gold_loads() -> None:
     assert documents, "the corpus ships gold files"
     for document in documents:
         assert all(name.startswith(document.name) for name in document.files)
+
+
+def test_files_already_processed_are_scored_without_running_them_again(tmp_path: Path) -> None:
+    from danhmuc.evaluation.runner import ProcessedFile
+
+    gold_dir, docs_dir = tmp_path / "gold", tmp_path / "docs"
+    gold_dir.mkdir()
+    docs_dir.mkdir()
+    _write_gold(gold_dir, ["mini.txt"])
+    # The file does not even exist: only the caller's result can be used.
+    result = evaluate(gold_dir, docs_dir, already_processed={"mini.txt": ProcessedFile(None, 0.5, "đã lỗi / failed")})
+    assert [(o.file, o.error, o.seconds) for o in result.outcomes] == [("mini.txt", "đã lỗi / failed", 0.5)]
