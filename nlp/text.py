@@ -103,6 +103,8 @@ def _one_pass(text: str) -> str:
 # the dozen substitutions of a pass (the benchmark needs tens of thousands of cells per second).
 _NEEDS_WORK_CHARS_RE = re.compile(
     r"[<*_#~&\r\t\u00a0\u00ad\u2000-\u2015\u2060\u202f\u205f\u2212\u3000\ufe58\ufe63\ufeff\uff0d]"
+    # Any other whitespace (form feed, vertical tab, separators): the full pass turns it into a space.
+    r"|[^\S \n]"
 )
 _NEEDS_WORK_SPACING = (
     "  ",

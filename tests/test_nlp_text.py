@@ -7,7 +7,7 @@ import unicodedata
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from test_nlp_strategies import any_text
 
 from nlp import correct_slips, normalize_text
@@ -90,6 +90,7 @@ def test_correct_slips_never_raises(text: str, place: str) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(any_text)
+@example("0\x0c\n0")  # found by Hypothesis in CI: a form feed beside a newline skipped the full pass
 def test_fast_path_agrees_with_the_full_normalisation(text: str) -> None:
     from nlp.text import _normalize_slow
 
