@@ -249,19 +249,15 @@ def test_score_is_symmetric(gold: dict[str, GoldDocument]) -> None:
 
 
 def test_real_pipeline_links_datasets() -> None:
-    extract = pytest.importorskip("extract")
-    nlp = pytest.importorskip("nlp")
-    normalize = getattr(nlp, "normalize_document", None)
+    from extract import extract_file
+    from nlp import normalize_document
+
     gold_by_source = {g.document.source: g for g in load_gold(GOLD_DIR, DOCS_DIR)}
     documents, truth = [], {}
     for source in gold_by_source:  # the seed text of each gold entry
-        path = DOCS_DIR / source
-        document = extract.extract_file(path)
-        if normalize is not None:
-            document = normalize(document)
+        document = normalize_document(extract_file(DOCS_DIR / source))
         keys = list(gold_by_source[document.source].dataset_keys.values())
-        if len(keys) != len(document.catalog):
-            pytest.skip(f"extraction found {len(document.catalog)} rows in {path.name}, gold has {len(keys)}")
+        assert len(document.catalog) == len(keys), f"{source}: {len(document.catalog)} rows, gold has {len(keys)}"
         truth.update({entry_key(document, e): k for e, k in zip(document.catalog, keys, strict=True)})
         documents.append(document)
     result = reconcile(documents)
