@@ -24,13 +24,32 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from statistics import median
+from typing import Protocol
 
 from extract.markup import fold
 
 
+class PageWord(Protocol):
+    """What the finder reads of a word (top-based coordinates, y grows downwards). The PDF reader's
+    own words satisfy it, so they are passed as they are, without a copy per page."""
+
+    @property
+    def text(self) -> str: ...
+    @property
+    def x0(self) -> float: ...
+    @property
+    def x1(self) -> float: ...
+    @property
+    def top(self) -> float: ...
+    @property
+    def bottom(self) -> float: ...
+    @property
+    def bold(self) -> bool: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Word:
-    """One word of a page, top-based coordinates (y grows downwards)."""
+    """A plain word, for callers that have no word type of their own."""
 
     text: str
     x0: float
@@ -86,7 +105,7 @@ _MIN_GUTTER = 0.4  # x font size: wider than a word space (0.25 em), narrower th
 
 @dataclass
 class _Line:
-    words: list[Word]
+    words: list[PageWord]
     top: float
     bottom: float
 
@@ -114,7 +133,7 @@ class _Row:
 
 
 def find_aligned_tables(
-    words: Sequence[Word], *, h_rules: Sequence[HRule] = (), page_width: float | None = None
+    words: Sequence[PageWord], *, h_rules: Sequence[HRule] = (), page_width: float | None = None
 ) -> list[AlignedTable]:
     """The position-aligned tables of one page, top to bottom (none if no header line is found)."""
     if not words:
@@ -138,7 +157,7 @@ def find_aligned_tables(
 # ---------------------------------------------------------------- lines and header
 
 
-def _lines(words: Sequence[Word]) -> list[_Line]:
+def _lines(words: Sequence[PageWord]) -> list[_Line]:
     """Words grouped into visual lines: same line when their vertical extents mostly overlap."""
     lines: list[_Line] = []
     for word in sorted(words, key=lambda w: (w.top, w.x0)):
@@ -318,7 +337,7 @@ def _is_group_line(line: _Line) -> bool:
     return (len(letters) >= 4 and all(char.isupper() for char in letters)) or all(word.bold for word in rest)
 
 
-def _column(word: Word, bounds: Sequence[float]) -> int:
+def _column(word: PageWord, bounds: Sequence[float]) -> int:
     centre = (word.x0 + word.x1) / 2
     for index in range(len(bounds) - 1):
         if centre < bounds[index + 1]:

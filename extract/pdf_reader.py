@@ -14,7 +14,6 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
-from extract.aligned_tables import Word as AlignedWord
 from extract.aligned_tables import find_aligned_tables
 from extract.blocks import Block, BlockStream, Paragraph, RawCell, RawTable
 from extract.errors import CorruptFileError, EncryptedFileError, ExtractError, LimitExceededError
@@ -165,7 +164,7 @@ def _read_page(page: PageSource, number: int, state: _ReaderState) -> None:
     lines = [Line(tuple(lift_superscript_words(list(line.words)))) for line in group_lines(loose)]
     # Tables drawn without vertical rules (only horizontal ones, or none): columns from the gutters.
     found = find_aligned_tables(
-        [AlignedWord(w.text, w.x0, w.x1, w.top, w.bottom, w.bold) for line in lines for w in line.words],
+        [word for line in lines for word in line.words],
         page_width=float(page.width),
     )
     tables.extend(
