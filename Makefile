@@ -38,7 +38,7 @@ eval: system-deps $(STAMP)
 
 ## make corpus: re-render the DOCX/PDF/scan renderings of the seeds (needs LibreOffice, installed here)
 corpus: $(STAMP)
-	@scripts/ensure-system-deps.sh --with-libreoffice
+	@scripts/ensure-system-deps.sh
 	$(BIN)/python -m corpus.render
 
 bench: $(STAMP)

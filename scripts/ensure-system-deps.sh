@@ -1,13 +1,14 @@
 #!/usr/bin/env bash
 # Install the system packages danhmuc needs, only when they are missing (Debian; run as root or with sudo).
-# Usage: scripts/ensure-system-deps.sh [--with-libreoffice]
+# LibreOffice is always needed: .doc uploads are converted by it (and `make corpus` renders with it).
+# Usage: scripts/ensure-system-deps.sh
 set -euo pipefail
 
 need=()
 command -v tesseract >/dev/null 2>&1 || need+=(tesseract-ocr)
 if ! tesseract --list-langs 2>/dev/null | grep -qx vie; then need+=(tesseract-ocr-vie); fi
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
-if [[ "${1:-}" == "--with-libreoffice" ]] && ! command -v soffice >/dev/null 2>&1; then
+if ! command -v soffice >/dev/null 2>&1; then
   need+=(libreoffice-writer-nogui fonts-liberation2)
 fi
 [[ ${#need[@]} -eq 0 ]] && exit 0
