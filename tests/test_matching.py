@@ -262,3 +262,17 @@ def test_real_pipeline_links_datasets() -> None:
         documents.append(document)
     result = reconcile(documents)
     assert pairwise_scores(result.assignment, truth).f1 >= 0.95
+
+
+def test_missing_thresholds_is_a_project_error_naming_the_file(tmp_path: Path) -> None:
+    """Matching failures belong to the DanhmucError family, so the CLI and API map them without a traceback."""
+    from danhmuc.errors import DanhmucError
+    from matching import ThresholdsMissingError
+
+    missing = tmp_path / "thresholds.json"
+    with pytest.raises(ThresholdsMissingError) as caught:
+        load_threshold(missing)
+    assert isinstance(caught.value, DanhmucError)
+    assert caught.value.code == "thresholds_missing"
+    assert str(missing) in caught.value.describe()
+    assert "calibrate" in caught.value.message_vi
