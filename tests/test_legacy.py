@@ -14,7 +14,7 @@ from lxml import etree
 
 from extract.detect import detect_format
 from extract.docx_reader import read_docx
-from extract.errors import CorruptFileError, UnsupportedFormatError
+from extract.errors import CorruptFileError, LimitExceededError, UnsupportedFormatError
 from extract.legacy import convert_doc_to_docx, convert_runs, decode_text, legacy_font_encoding, repair_text
 from extract.legacy.encodings import (
     decode_tcvn3,
@@ -251,7 +251,23 @@ def test_ole_file_without_word_stream_is_rejected_before_libreoffice() -> None:
 
 
 def test_missing_soffice_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("extract.legacy.doc.find_soffice", lambda: None)
+    monkeypatch.setattr("extract.legacy.soffice.find_soffice", lambda: None)
     with pytest.raises(UnsupportedFormatError) as error:
         convert_doc_to_docx((DOCS / "son_hai_ke_hoach_2026.doc").read_bytes(), "cu.doc")
     assert "cu.doc" in str(error.value) and "LibreOffice" in str(error.value)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) không có / not installed")
+def test_doc_conversion_past_its_time_limit_is_a_limit_error_and_leaves_no_process() -> None:
+    with pytest.raises(LimitExceededError) as error:
+        convert_doc_to_docx((DOCS / "son_hai_ke_hoach_2026.doc").read_bytes(), "cham.doc", timeout_s=0.05)
+    assert "cham.doc" in str(error.value)
+    # the whole process group is killed, not only the soffice wrapper script
+    left = []
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            if b"danhmuc_soffice_" in cmdline.read_bytes():
+                left.append(cmdline.parent.name)
+        except OSError:
+            continue  # the process ended while we looked
+    assert left == []

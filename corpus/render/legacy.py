@@ -21,16 +21,14 @@ import argparse
 import copy
 import io
 import logging
-import shutil
-import subprocess
 import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
 from lxml import etree
 
 from extract.legacy.encodings import encode_tcvn3, encode_vni
+from extract.legacy.soffice import SofficeError, convert_with_soffice
 from extract.legacy.tables import TCVN3_HIGH
 
 LOG = logging.getLogger("corpus.render.legacy")
@@ -66,35 +64,13 @@ def render_text_encodings(name: str, docs: Path) -> list[Path]:
 
 
 def render_doc(name: str, docs: Path) -> Path:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise RuntimeError("Không tìm thấy LibreOffice (soffice) / soffice not found")
     source = docs / f"{name}.docx"
-    with (
-        tempfile.TemporaryDirectory(prefix="lo_profile_") as profile,
-        tempfile.TemporaryDirectory() as outdir,
-    ):
-        command = [
-            soffice,
-            f"-env:UserInstallation={Path(profile).as_uri()}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "doc:MS Word 97",
-            "--outdir",
-            outdir,
-            str(source),
-        ]
-        result = subprocess.run(
-            command, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT_S, check=False
-        )
-        produced = Path(outdir) / f"{name}.doc"
-        if result.returncode != 0 or not produced.is_file():
-            raise RuntimeError(
-                f"LibreOffice không chuyển được {source.name} / conversion failed: {result.stderr}"
-            )
-        target = docs / f"{name}.doc"
-        shutil.copyfile(produced, target)
+    try:
+        data = convert_with_soffice(source, "doc:MS Word 97", timeout_s=SOFFICE_TIMEOUT_S)
+    except SofficeError as error:
+        raise RuntimeError(f"LibreOffice không chuyển được {source.name} / conversion failed: {error}") from None
+    target = docs / f"{name}.doc"
+    target.write_bytes(data)
     return target
 
 

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import re
-import shutil
-import subprocess
-import tempfile
 from pathlib import Path
+
+from extract.legacy.soffice import SofficeError, convert_with_soffice
 
 SOFFICE_TIMEOUT_S = 300
 
@@ -17,33 +16,10 @@ class ConversionError(RuntimeError):
 
 
 def convert_to_pdf(docx_path: Path, target: Path) -> None:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise ConversionError("Không tìm thấy LibreOffice (soffice) / soffice not found")
-    with (
-        tempfile.TemporaryDirectory(prefix="lo_profile_") as profile,
-        tempfile.TemporaryDirectory() as outdir,
-    ):
-        command = [
-            soffice,
-            f"-env:UserInstallation=file://{profile}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            outdir,
-            str(docx_path),
-        ]
-        result = subprocess.run(
-            command, capture_output=True, text=True, timeout=SOFFICE_TIMEOUT_S, check=False
-        )
-        produced = Path(outdir) / (docx_path.stem + ".pdf")
-        if result.returncode != 0 or not produced.exists():
-            raise ConversionError(
-                f"LibreOffice không chuyển được {docx_path.name} / conversion failed: {result.stderr.strip()}"
-            )
-        data = produced.read_bytes()
+    try:
+        data = convert_with_soffice(docx_path, "pdf", timeout_s=SOFFICE_TIMEOUT_S)
+    except SofficeError as error:
+        raise ConversionError(f"LibreOffice không chuyển được {docx_path.name} / conversion failed: {error}") from None
     families = font_families(data)
     if len(families) > 1:
         # Liberation Serif 1.x lacks ơ, ư, ộ ...: LibreOffice then draws those glyphs in DejaVu and

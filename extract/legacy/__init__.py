@@ -16,8 +16,10 @@ __all__ = [
 ]
 
 
-def convert_doc_to_docx(data: bytes, source: str) -> bytes:
+def convert_doc_to_docx(data: bytes, source: str, *, timeout_s: float | None = None) -> bytes:
     """Word 97-2003 bytes -> DOCX bytes via LibreOffice; see :mod:`extract.legacy.doc`."""
+    # imported here so that reading text or DOCX never loads the subprocess machinery
+    from extract.legacy.doc import CONVERSION_TIMEOUT_S
     from extract.legacy.doc import convert_doc_to_docx as convert
 
-    return convert(data, source)
+    return convert(data, source, timeout_s=CONVERSION_TIMEOUT_S if timeout_s is None else timeout_s)

@@ -1,24 +1,19 @@
 """Word 97-2003 (.doc) into DOCX with LibreOffice headless, so the DOCX reader does the rest.
 
 Writing a Word binary format parser is out of proportion; LibreOffice reads .doc faithfully
-(tables, merged cells, numbering) and is already a dependency of the corpus tooling. Each
-call gets a private user profile (``-env:UserInstallation``) so that conversions can run in
-parallel with each other and with a desktop LibreOffice, and a timeout that kills the whole
-process group (``soffice`` is a wrapper script; killing only it leaves ``soffice.bin``).
+(tables, merged cells, numbering) and is installed by the project's setup. The process
+handling (private profile, timeout killing the process group) is in :mod:`extract.legacy.soffice`.
 """
 
 from __future__ import annotations
 
 import io
-import os
-import shutil
-import signal
-import subprocess
 import tempfile
 import zipfile
 from pathlib import Path
 
 from extract.errors import CorruptFileError, LimitExceededError, UnsupportedFormatError
+from extract.legacy.soffice import SofficeError, convert_with_soffice
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CONVERSION_TIMEOUT_S = 120
@@ -32,10 +27,6 @@ _OTHER_OFFICE_STREAMS = {
 # Force the Word 97 import filter: without it LibreOffice imports an unreadable file as plain
 # text and "succeeds" with garbage.
 _INPUT_FILTER = "MS Word 97"
-
-
-def find_soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
 
 
 def _check_structure(data: bytes, source: str) -> None:
@@ -56,28 +47,6 @@ def _check_structure(data: bytes, source: str) -> None:
         )
 
 
-def _run(command: list[str], source: str, timeout_s: float) -> subprocess.CompletedProcess[str]:
-    process = subprocess.Popen(
-        command,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        stdin=subprocess.DEVNULL,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        stdout, stderr = process.communicate(timeout=timeout_s)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.communicate()
-        raise LimitExceededError(
-            source,
-            f"chuyển đổi .doc quá {timeout_s:g} giây",
-            f"converting the .doc took longer than {timeout_s:g} s",
-        ) from None
-    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
-
-
 def convert_doc_to_docx(data: bytes, source: str, *, timeout_s: float = CONVERSION_TIMEOUT_S) -> bytes:
     """The DOCX bytes LibreOffice makes of a .doc; a clear error naming ``source`` when it cannot.
 
@@ -85,43 +54,31 @@ def convert_doc_to_docx(data: bytes, source: str, *, timeout_s: float = CONVERSI
     (another OLE document, or LibreOffice missing) and LimitExceededError (timeout).
     """
     _check_structure(data, source)
-    soffice = find_soffice()
-    if soffice is None:
-        raise UnsupportedFormatError(
-            source,
-            "cần LibreOffice (soffice) để đọc .doc nhưng máy chủ chưa cài / "
-            "reading .doc needs LibreOffice (soffice), which is not installed",
-        )
     with tempfile.TemporaryDirectory(prefix="danhmuc_doc_") as workdir:
-        work = Path(workdir)
-        (work / "in").mkdir()
-        (work / "out").mkdir()
         # A fixed, harmless name: the upload's own name may hold anything.
-        input_path = work / "in" / "document.doc"
+        input_path = Path(workdir) / "document.doc"
         input_path.write_bytes(data)
-        command = [
-            soffice,
-            f"-env:UserInstallation={(work / 'profile').as_uri()}",
-            "--headless",
-            "--norestore",
-            "--nolockcheck",
-            f"--infilter={_INPUT_FILTER}",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-            str(work / "out"),
-            str(input_path),
-        ]
-        result = _run(command, source, timeout_s)
-        produced = work / "out" / "document.docx"
-        if result.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
-            detail = (result.stderr or result.stdout).strip().splitlines()
-            reason = detail[-1] if detail else f"mã thoát / exit code {result.returncode}"
+        try:
+            docx = convert_with_soffice(
+                input_path, "docx:MS Word 2007 XML", timeout_s=timeout_s, infilter=_INPUT_FILTER
+            )
+        except SofficeError as error:
+            if error.missing:
+                raise UnsupportedFormatError(
+                    source,
+                    "cần LibreOffice (soffice) để đọc .doc nhưng máy chủ chưa cài / "
+                    "reading .doc needs LibreOffice (soffice), which is not installed",
+                ) from None
+            if error.timed_out:
+                raise LimitExceededError(
+                    source,
+                    f"chuyển đổi .doc quá {timeout_s:g} giây",
+                    f"converting the .doc took longer than {timeout_s:g} s",
+                ) from None
             raise CorruptFileError(
                 source,
-                f"LibreOffice không chuyển được tệp .doc ({reason}) / LibreOffice could not convert it",
-            )
-        docx = produced.read_bytes()
+                f"LibreOffice không chuyển được tệp .doc ({error.reason}) / LibreOffice could not convert it",
+            ) from None
     try:
         names = zipfile.ZipFile(io.BytesIO(docx)).namelist()
     except zipfile.BadZipFile:

@@ -1,0 +1,80 @@
+"""One wrapper around ``soffice --headless --convert-to``, shared by the .doc reader and the corpus renderer.
+
+Each call gets a private user profile (``-env:UserInstallation``) so conversions can run in
+parallel with each other and with a desktop LibreOffice, and a timeout that kills the whole
+process group: ``soffice`` is a wrapper script, and killing only it leaves ``soffice.bin``
+running. Failures are a small :class:`SofficeError` that callers translate into their own
+error family (the extractors name the uploaded file; the corpus renderer names the seed).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+from pathlib import Path
+
+
+class SofficeError(Exception):
+    """LibreOffice is missing, timed out, or produced nothing; ``reason`` is bilingual."""
+
+    def __init__(self, reason: str, *, missing: bool = False, timed_out: bool = False) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.missing = missing
+        self.timed_out = timed_out
+
+
+def find_soffice() -> str | None:
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def convert_with_soffice(
+    input_path: Path, convert_to: str, *, timeout_s: float, infilter: str | None = None
+) -> bytes:
+    """The bytes LibreOffice writes for ``input_path`` converted to ``convert_to`` (e.g. ``"pdf"``,
+    ``"docx:MS Word 2007 XML"``); raises :class:`SofficeError` when it cannot."""
+    soffice = find_soffice()
+    if soffice is None:
+        raise SofficeError("LibreOffice (soffice) chưa được cài / LibreOffice (soffice) is not installed", missing=True)
+    extension = convert_to.split(":", 1)[0]
+    with tempfile.TemporaryDirectory(prefix="danhmuc_soffice_") as workdir:
+        work = Path(workdir)
+        outdir = work / "out"
+        outdir.mkdir()
+        command = [
+            soffice,
+            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            "--headless",
+            "--norestore",
+            "--nolockcheck",
+            *([f"--infilter={infilter}"] if infilter else []),
+            "--convert-to",
+            convert_to,
+            "--outdir",
+            str(outdir),
+            str(input_path),
+        ]
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            text=True,
+            start_new_session=True,
+        )
+        try:
+            stdout, stderr = process.communicate(timeout=timeout_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.communicate()
+            raise SofficeError(
+                f"chuyển đổi quá {timeout_s:g} giây / conversion took longer than {timeout_s:g} s", timed_out=True
+            ) from None
+        produced = outdir / f"{input_path.stem}.{extension}"
+        if process.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
+            detail = (stderr or stdout).strip().splitlines()
+            raise SofficeError(detail[-1] if detail else f"mã thoát / exit code {process.returncode}")
+        return produced.read_bytes()
