@@ -211,6 +211,21 @@ def test_department_under_the_committee_issues() -> None:
     assert (meta.issuer, meta.number, meta.kind) == ("Sở Y tế", "24/TTr-SYT", "TỜ TRÌNH")
 
 
+@pytest.mark.parametrize(
+    ("header", "issuer"),
+    [
+        ("UBND TỈNH PHÚ THỌ SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Sở Khoa học và Công nghệ"),
+        ("ỦY BAN NHÂN DÂN HUYỆN GIA BÌNH PHÒNG TÀI CHÍNH - KẾ HOẠCH", "Phòng Tài chính - Kế hoạch"),
+        # a place name holding no department word is left whole
+        ("ỦY BAN NHÂN DÂN XÃ BAN CÔNG", "UBND xã Ban Công"),
+    ],
+)
+def test_department_joined_to_the_committee_line_issues(header: str, issuer: str) -> None:
+    """A header cell whose two lines arrive joined (soft line break in Word, a PDF table cell)."""
+    meta = extract_metadata(paragraphs(header, "Số: 24/QĐ-SKHCN", "QUYẾT ĐỊNH", "Về việc ban hành"), source="x")
+    assert meta.issuer == issuer
+
+
 def test_citations_merge_repeats_and_read_dates_in_words() -> None:
     lines = logical_lines(
         paragraphs(

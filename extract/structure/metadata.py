@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable
+from dataclasses import replace
 
 from extract.blocks import Paragraph
 from extract.model import CitedDocument, Metadata, Provenance, Table
@@ -310,12 +311,29 @@ def _find_locality(level: str, texts: list[str]) -> str:
     return ""
 
 
+# "UBND TỈNH PHÚ THỌ SỞ KHOA HỌC VÀ CÔNG NGHỆ": the committee and its department printed as two lines
+# of one header cell (a soft line break, or a PDF cell) arrive as one line of text.
+_JOINED_SUBORDINATE = re.compile(r"\s(?=(?:SỞ|BAN|PHÒNG|VĂN\s+PHÒNG|TRUNG\s+TÂM|CHI\s+CỤC|THANH\s+TRA|CÔNG\s+AN)\s+\S)")
+
+
+def _split_header_line(line: Line) -> list[Line]:
+    match = _HEADER_BODY.match(line.text)
+    if match is None or not match.group("level") or not line.text.isupper():
+        return [line]
+    cut = _JOINED_SUBORDINATE.search(line.text, match.start("name"))
+    if cut is None:
+        return [line]
+    head, tail = line.text[: cut.start()].strip(), line.text[cut.end() :].strip()
+    return [replace(line, text=head), replace(line, text=tail)]
+
+
 def _issuer(preamble: list[Line], lines: list[Line], title: str, kind_index: int | None, note: Note) -> str:
     # The left column of the national header; rule lines ("-----") between its lines are skipped.
     header = [
-        line
+        part
         for line in preamble[: kind_index if kind_index is not None else min(len(preamble), 12)]
         if re.search(r"\w", line.text)
+        for part in _split_header_line(line)
     ]
     for index, line in enumerate(header):
         match = _HEADER_BODY.match(line.text)
