@@ -226,6 +226,23 @@ def test_department_joined_to_the_committee_line_issues(header: str, issuer: str
     assert meta.issuer == issuer
 
 
+def test_cited_title_stops_where_the_citing_sentence_goes_on() -> None:
+    lines = logical_lines(
+        paragraphs(
+            "Thực hiện Kế hoạch số 41/KH-UBND ngày 07/02/2026 của UBND tỉnh Bắc Ninh về phát triển dữ liệu số "
+            "năm 2026, UBND phường Hòa Bình xây dựng Kế hoạch như sau:",
+            "Căn cứ Quyết định số 12/QĐ-UBND ngày 05/3/2025 của UBND tỉnh về giao nhiệm vụ cho các sở, ban, ngành, "
+            "UBND các huyện;",
+        )
+    )
+    cited = find_citations(lines, source="x", preamble_end=2)
+    assert [doc.title for doc in cited] == [
+        "phát triển dữ liệu số năm 2026",
+        # a list of bodies inside the title is not a new clause: no verb of issuing follows
+        "giao nhiệm vụ cho các sở, ban, ngành, UBND các huyện",
+    ]
+
+
 def test_citations_merge_repeats_and_read_dates_in_words() -> None:
     lines = logical_lines(
         paragraphs(

@@ -54,7 +54,13 @@ _ISSUER_CUT = re.compile(
     re.IGNORECASE,
 )
 _TITLE_LEAD = re.compile(r"^(?:về\s+việc|về|V/v|phê\s+duyệt|ban\s+hành)\s+", re.IGNORECASE)
-_SENTENCE_END = re.compile(r";|\.\s+(?=[A-ZĐÀ-Ỹ])|\.?\s*$")
+# ", UBND phường X xây dựng Kế hoạch như sau:": the citing sentence goes on with its own subject.
+_MAIN_CLAUSE = (
+    r",\s+(?=(?:Ủy\s+ban|Uỷ\s+ban|UBND|Hội\s+đồng|HĐND|Sở|Ban|Phòng)\b[^,;]{0,80}?\b"
+    r"(?:xây\s+dựng|ban\s+hành|triển\s+khai|thực\s+hiện)\s+(?:Kế\s+hoạch|Quyết\s+định|Chương\s+trình|"
+    r"Đề\s+án|Phương\s+án|Hướng\s+dẫn|Quy\s+chế|văn\s+bản|như\s+sau|các\s+nội\s+dung))"
+)
+_SENTENCE_END = re.compile(rf";|\.\s+(?=[A-ZĐÀ-Ỹ])|{_MAIN_CLAUSE}|\.?\s*$")
 _ROLE_BY_OPENING = (
     (re.compile(r"^Căn\s+cứ\b", re.IGNORECASE), "basis"),
     (re.compile(r"^Thực\s+hiện\b", re.IGNORECASE), "implements"),
