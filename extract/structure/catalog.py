@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from extract.blocks import Paragraph
 from extract.markup import fold
 from extract.model import CatalogEntry, ExtractionWarning, Provenance, RowKind, Table, TableRow
-from extract.structure.columns import ColumnRole, mostly_sharing, roles_for_header
+from extract.structure.columns import ColumnRole, header_role, mostly_sharing, roles_for_header
 from extract.structure.tables import Item, is_heading, is_numbered_heading
 
 _CATALOG_CONTEXT = re.compile(r"danh muc|phu luc|du lieu|csdl|co so du lieu")
@@ -48,6 +48,9 @@ class CatalogColumns:
     sharing: int | None = None
     frequency: int | None = None
     note: int | None = None
+    # "Mức độ chia sẻ" over sub-columns "Mặc định | Theo yêu cầu | Nội bộ" ticked with "x": (column, option) pairs
+    sharing_options: tuple[tuple[int, str], ...] = ()
+    frequency_options: tuple[tuple[int, str], ...] = ()
 
 
 # ---------------------------------------------------------------- column mapping
@@ -59,6 +62,29 @@ def _column_values(table: Table, col: int) -> list[str]:
         for row in table.rows
         if row.kind is RowKind.DATA and col < len(row.cells) and not row.cells[col].inherited
     ]
+
+
+_TICKS = frozenset({"x", "X", "×", "✓", "✔", "√", "v", "V", "•", "+", "có", "Có", "CÓ"})
+
+
+def _option_columns(table: Table, role: ColumnRole) -> tuple[tuple[int, str], ...]:
+    """Adjacent columns under one header of ``role`` whose cells are only ticks: each column is an option.
+
+    The option is the sub-header below the shared header ("Mức độ chia sẻ Mặc định" → "Mặc định").
+    """
+    cols = [col for col, label in enumerate(table.header) if header_role(label) is role]
+    if len(cols) < 2 or cols != list(range(cols[0], cols[0] + len(cols))):
+        return ()
+    values = [value for col in cols for value in _column_values(table, col) if value]
+    if not values or any(value.strip() not in _TICKS for value in values):
+        return ()
+    words = [table.header[col].split() for col in cols]
+    shared = 0
+    while all(len(label) > shared + 1 and label[shared] == words[0][shared] for label in words):
+        shared += 1
+    if shared == 0:
+        return ()
+    return tuple((col, " ".join(label[shared:])) for col, label in zip(cols, words, strict=True))
 
 
 def map_columns(table: Table) -> CatalogColumns | None:
@@ -94,6 +120,8 @@ def map_columns(table: Table) -> CatalogColumns | None:
         sharing=find(ColumnRole.SHARING),
         frequency=find(ColumnRole.FREQUENCY),
         note=find(ColumnRole.NOTE),
+        sharing_options=_option_columns(table, ColumnRole.SHARING),
+        frequency_options=_option_columns(table, ColumnRole.FREQUENCY),
     )
 
 
@@ -152,6 +180,13 @@ def _field(row: TableRow, col: int | None) -> str:
     return row.cells[col].text
 
 
+def _ticked(row: TableRow, options: tuple[tuple[int, str], ...], col: int | None) -> str:
+    """The options ticked in a row ("Mặc định"), or the plain cell when the column has no options."""
+    if not options:
+        return _field(row, col)
+    return "; ".join(option for option_col, option in options if _field(row, option_col).strip() in _TICKS)
+
+
 def extract_catalog(
     items: Sequence[Item], *, source: str
 ) -> tuple[list[CatalogEntry], list[ExtractionWarning]]:
@@ -208,8 +243,8 @@ def _entries(
                 title=title,
                 description=_field(row, columns.description),
                 unit=_field(row, columns.unit),
-                sharing_raw=_field(row, columns.sharing),
-                frequency_raw=_field(row, columns.frequency),
+                sharing_raw=_ticked(row, columns.sharing_options, columns.sharing),
+                frequency_raw=_ticked(row, columns.frequency_options, columns.frequency),
                 note=_field(row, columns.note),
                 table=table.index,
                 row=row.index,

@@ -95,8 +95,9 @@ _APPENDIX_SELF = re.compile(
 Note = Callable[[str, Line], None]
 
 
-def extract_metadata(items: list[Paragraph | Table], *, source: str) -> Metadata:
-    lines = logical_lines(items)
+def extract_metadata(items: list[Paragraph | Table], *, source: str, lines: list[Line] | None = None) -> Metadata:
+    """``lines`` is ``logical_lines(items)`` when the caller already has it (the builder shares it)."""
+    lines = logical_lines(items) if lines is None else lines
     preamble_end = _preamble_end(lines)
     preamble = lines[:preamble_end]
     sources: dict[str, Provenance] = {}
@@ -316,7 +317,19 @@ def _find_locality(level: str, texts: list[str]) -> str:
 _JOINED_SUBORDINATE = re.compile(r"\s(?=(?:SỞ|BAN|PHÒNG|VĂN\s+PHÒNG|TRUNG\s+TÂM|CHI\s+CỤC|THANH\s+TRA|CÔNG\s+AN)\s+\S)")
 
 
+# The right column of the national header, when a reader hands both columns over as one line
+# ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM": a tab in Word, two columns on one PDF line).
+_RIGHT_COLUMN = re.compile(
+    r"(?:^|\s+)(?:CỘNG\s+H[ÒO]A\s+XÃ\s+HỘI|Độc\s+lập\s*[-–]\s*Tự\s+do|ĐỘC\s+LẬP\s*[-–]\s*TỰ\s+DO)"
+)
+
+
 def _split_header_line(line: Line) -> list[Line]:
+    right = _RIGHT_COLUMN.search(line.text)
+    if right is not None:
+        if right.start() == 0:
+            return []  # the right column on a line of its own: never the issuer
+        line = replace(line, text=line.text[: right.start()].strip())
     match = _HEADER_BODY.match(line.text)
     if match is None or not match.group("level") or not line.text.isupper():
         return [line]
