@@ -226,6 +226,22 @@ def test_department_joined_to_the_committee_line_issues(header: str, issuer: str
     assert meta.issuer == issuer
 
 
+def test_title_stops_at_the_enacting_authority_run_into_its_last_line() -> None:
+    """OCR or a PDF line can join the title's last line and the authority line under it."""
+    meta = extract_metadata(
+        paragraphs(
+            "UBND TỈNH PHÚ THỌ",
+            "SỞ KHOA HỌC VÀ CÔNG NGHỆ",
+            "Số: 24/QĐ-SKHCN",
+            "QUYẾT ĐỊNH",
+            "Ban hành Danh mục dữ liệu mở của Sở Khoa học và Công nghệ năm 2026 GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ",
+            "Căn cứ Luật Dữ liệu;",
+        ),
+        source="x",
+    )
+    assert meta.title == "Ban hành Danh mục dữ liệu mở của Sở Khoa học và Công nghệ năm 2026"
+
+
 def test_cited_title_stops_where_the_citing_sentence_goes_on() -> None:
     lines = logical_lines(
         paragraphs(

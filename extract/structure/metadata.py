@@ -75,6 +75,12 @@ _TITLE_STOP = re.compile(
     r"UBND|Số\s*:|Kính\s+gửi|CHỦ\s+TỊCH|ỦY\s+BAN|UỶ\s+BAN|HỘI\s+ĐỒNG|BỘ\s+TRƯỞNG|GIÁM\s+ĐỐC|THỦ\s+TƯỚNG|"
     r"BAN\s+CHẤP\s+HÀNH|BAN\s+THƯỜNG\s+VỤ|CỘNG\s+HÒA|CỘNG\s+HOÀ|Độc\s+lập)",
 )
+# "… năm 2026 GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ": the enacting authority under a decision's title, run
+# into the title's last line when a reader (OCR, a PDF line) joins the two.
+_AUTHORITY_AFTER_TITLE = re.compile(
+    r"(?<=[a-zđà-ỹ0-9)])\s+(?=(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|ỦY\s+BAN|UỶ\s+BAN|HỘI\s+ĐỒNG|"
+    r"TRƯỞNG\s+BAN)\s+[A-ZĐÀ-Ỹ]{2,}\b)"
+)
 _SIGNER_TITLE = re.compile(
     r"^(?:(?:TM|KT|TL|TUQ|Q)\.\s*)?(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|"
     r"CHÁNH\s+VĂN\s+PHÒNG|TRƯỞNG\s+BAN|TRƯỞNG\s+PHÒNG|BÍ\s+THƯ)\b"
@@ -203,6 +209,10 @@ def _kind_and_title(preamble: list[Line]) -> tuple[str, str, int | None]:
             if _TITLE_STOP.match(text) or parse_label(text) is not None or len(text) > 250:
                 break
             if text.endswith(":") or _KIND_LINE.match(text):
+                break
+            authority = _AUTHORITY_AFTER_TITLE.search(text)
+            if authority is not None:
+                title_lines.append(text[: authority.start()].strip())
                 break
             title_lines.append(text)
             if text.endswith((";", ".")):
