@@ -1,9 +1,13 @@
 """DOCX reader: WordprocessingML body -> block stream.
 
-python-docx opens the package and finds the parts; the body itself is walked with lxml,
-because python-docx has no API for the things this genre depends on: the body order of
-paragraphs and tables, automatic numbering labels, merged cells (gridSpan / vMerge),
-table borders and super/subscript runs.
+The package is opened by :mod:`extract.docx_package` (only the document, styles and
+numbering parts are inflated) and the body is walked with lxml, because this genre depends on
+things no DOCX library exposes: the body order of paragraphs and tables, automatic numbering
+labels, merged cells (gridSpan / vMerge), table borders and super/subscript runs.
+
+The walk reads each element's children once and keeps the few it needs: lxml's ``find``
+goes through its path engine on every call, and a find per property per run was most of
+the reading time.
 
 DOCX has no pages (Word lays them out at print time), so blocks carry ``page=None`` and
 ``line`` is the 1-based index of the body element (paragraph or table) they come from.
@@ -11,30 +15,45 @@ DOCX has no pages (Word lays them out at print time), so blocks carry ``page=Non
 
 from __future__ import annotations
 
-import io
-import re
 import unicodedata
-import zipfile
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from lxml import etree
 
 from extract.blocks import Block, BlockStream, Paragraph, RawCell, RawTable
 from extract.docx_numbering import NumberingTracker, W, w_val
-from extract.errors import CorruptFileError, ExtractError, LimitExceededError
-from extract.legacy import convert_runs
-from extract.safety import DEFAULT_ZIP_LIMITS, open_checked_zip, read_zip_member
+from extract.docx_package import open_docx
+from extract.legacy import convert_runs, legacy_font_encoding
 
 _SUPERSCRIPT = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
 _SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
 _SUP_CHARS = set("0123456789+-=()n")
 _SUB_CHARS = set("0123456789+-=()")
-_SPACES = re.compile(r"\s+")
 # Containers whose runs are part of the paragraph's visible text.
 _TRANSPARENT = {
     f"{W}{tag}" for tag in ("hyperlink", "ins", "smartTag", "fldSimple", "customXml", "moveTo", "dir", "bdo")
 }
-_BORDER_SIDES = ("top", "left", "bottom", "right", "insideH", "insideV", "start", "end")
+_BORDER_SIDES = frozenset(
+    f"{W}{side}" for side in ("top", "left", "bottom", "right", "insideH", "insideV", "start", "end")
+)
+_OFF = ("0", "false", "off", "none")
+_VAL = f"{W}val"
+# Tags compared on every element of the body, built once.
+_P, _TBL, _TR, _TC, _R, _T = (f"{W}{tag}" for tag in ("p", "tbl", "tr", "tc", "r", "t"))
+_SDT, _SDT_CONTENT, _CUSTOM_XML = f"{W}sdt", f"{W}sdtContent", f"{W}customXml"
+_PPR, _PSTYLE, _JC, _NUMPR, _NUMID, _ILVL = (f"{W}{tag}" for tag in ("pPr", "pStyle", "jc", "numPr", "numId", "ilvl"))
+_RPR, _RSTYLE, _B, _I, _VERT, _RFONTS = (f"{W}{tag}" for tag in ("rPr", "rStyle", "b", "i", "vertAlign", "rFonts"))
+_TAB, _PTAB, _BR, _CR, _NB_HYPHEN, _SYM = (f"{W}{tag}" for tag in ("tab", "ptab", "br", "cr", "noBreakHyphen", "sym"))
+_TRPR, _TCPR, _GRID_BEFORE, _GRID_SPAN, _VMERGE = (
+    f"{W}{tag}" for tag in ("trPr", "tcPr", "gridBefore", "gridSpan", "vMerge")
+)
+_TBLPR, _TBL_BORDERS, _TBL_STYLE, _TC_BORDERS = (
+    f"{W}{tag}" for tag in ("tblPr", "tblBorders", "tblStyle", "tcBorders")
+)
+_RUN_PROPERTIES = frozenset((_RSTYLE, _B, _I, _VERT, _RFONTS))
+_TXBX_CONTENT = f"{W}txbxContent"
+_ASCII, _HANSI, _TYPE, _CHAR = f"{W}ascii", f"{W}hAnsi", f"{W}type", f"{W}char"
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,8 +68,7 @@ class _Style:
     font: str | None = None  # w:rFonts ascii/hAnsi: a legacy font (.VnTime, VNI-Times) means legacy bytes
 
 
-@dataclass(frozen=True, slots=True)
-class _RunText:
+class _RunText(NamedTuple):  # a tuple: thousands per document, and a frozen dataclass is slow to build
     text: str
     bold: bool
     italic: bool
@@ -58,114 +76,104 @@ class _RunText:
 
 
 def read_docx(data: bytes, source: str) -> BlockStream:
-    archive = open_checked_zip(data, source)
-    _inflate_all_bounded(archive, source)
-    try:
-        import docx
-
-        document = docx.Document(io.BytesIO(data))
-    except ExtractError:
-        raise
-    except Exception as exc:  # python-docx raises assorted KeyError/ValueError/lxml errors on damage
-        raise CorruptFileError(source, f"không mở được DOCX: {exc} / cannot open the DOCX") from exc
-    styles = _load_styles(document)
-    numbering_xml = _numbering_root(document)
-    num_id_by_style = {sid: st.num_id for sid, st in styles.items() if st.num_id}
-    reader = _BodyReader(styles, NumberingTracker(numbering_xml, num_id_by_style), _default_font(document))
-    body = document.element.body
-    reader.read_body(body)
-    return BlockStream(
-        blocks=reader.blocks, page_count=_page_count(archive, source), warnings=reader.warnings
-    )
+    package = open_docx(data, source)
+    styles = _StyleTable(package.styles)
+    reader = _BodyReader(styles, NumberingTracker(package.numbering, styles.num_ids()), styles.default_font())
+    reader.warnings.extend(package.warnings)
+    reader.read_body(package.body)
+    return BlockStream(blocks=reader.blocks, page_count=package.page_count, warnings=reader.warnings)
 
 
-def _inflate_all_bounded(archive: zipfile.ZipFile, source: str) -> None:
-    """Inflate every entry once with a hard cap, so lying directory sizes cannot slip past the guard."""
-    total = 0
-    for info in archive.infolist():
-        if not info.is_dir():
-            total += len(read_zip_member(archive, info.filename, source))
-            if total > DEFAULT_ZIP_LIMITS.max_total_uncompressed:
-                raise LimitExceededError(
-                    source,
-                    f"dung lượng giải nén vượt {DEFAULT_ZIP_LIMITS.max_total_uncompressed // 2**20} MiB",
-                    f"the archive inflates beyond {DEFAULT_ZIP_LIMITS.max_total_uncompressed // 2**20} MiB",
-                )
-
-
-def _page_count(archive: zipfile.ZipFile, source: str) -> int:
-    try:
-        app = etree.fromstring(read_zip_member(archive, "docProps/app.xml", source))
-    except (ExtractError, etree.XMLSyntaxError):
-        return 1
-    for element in app.iter():
-        if isinstance(element.tag, str) and element.tag.endswith("}Pages") and (element.text or "").isdigit():
-            return max(1, int(element.text or "1"))
-    return 1
-
-
-def _numbering_root(document: object) -> etree._Element | None:
-    try:
-        return document.part.numbering_part.element  # type: ignore[attr-defined]
-    except (NotImplementedError, KeyError, AttributeError):
+def _first(element: etree._Element | None, tag: str) -> etree._Element | None:
+    """The first child with ``tag``; a plain loop, since a tag-filtered iterchildren builds a matcher per call."""
+    if element is None:
         return None
+    for child in element:
+        if child.tag == tag:
+            return child
+    return None
 
 
 def _on(element: etree._Element | None) -> bool | None:
     if element is None:
         return None
-    return w_val(element) not in ("0", "false", "off", "none")
+    return element.get(_VAL) not in _OFF
 
 
 def _font_of(rpr: etree._Element | None) -> str | None:
-    fonts = rpr.find(f"{W}rFonts") if rpr is not None else None
+    fonts = _first(rpr, _RFONTS)
     if fonts is None:
         return None
-    return fonts.get(f"{W}ascii") or fonts.get(f"{W}hAnsi") or None
+    return fonts.get(_ASCII) or fonts.get(_HANSI) or None
 
 
-def _default_font(document: object) -> str:
-    """The font of docDefaults: real legacy documents often set .VnTime only there or in Normal."""
-    try:
-        root = document.styles.element  # type: ignore[attr-defined]
-    except (KeyError, AttributeError, NotImplementedError):
-        return ""
-    return _font_of(root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")) or ""
+class _StyleTable:
+    """styles.xml, parsed one style at a time: a document uses a handful of its hundreds of styles."""
+
+    def __init__(self, root: etree._Element | None) -> None:
+        self.root = root
+        self._elements: dict[str, etree._Element] = {}
+        self._parsed: dict[str, _Style | None] = {}
+        if root is not None:
+            for style in root.iterchildren(f"{W}style"):
+                style_id = style.get(f"{W}styleId")
+                if style_id is not None:
+                    self._elements[style_id] = style  # a repeated id: the last definition wins
+
+    def get(self, style_id: str) -> _Style | None:
+        try:
+            return self._parsed[style_id]
+        except KeyError:
+            element = self._elements.get(style_id)
+            style = self._parsed[style_id] = None if element is None else _parse_style(element)
+            return style
+
+    def num_ids(self) -> dict[str, str]:
+        """Style id -> numId of the styles that number their paragraphs (list styles included)."""
+        if self.root is None:
+            return {}
+        out: dict[str, str] = {}
+        for style in self.root.xpath("w:style[w:pPr/w:numPr]", namespaces={"w": W[1:-1]}):
+            style_id = style.get(f"{W}styleId")
+            if style_id is not None and self._elements.get(style_id) is style:
+                parsed = self.get(style_id)
+                if parsed is not None and parsed.num_id:
+                    out[style_id] = parsed.num_id
+        return out
+
+    def default_font(self) -> str:
+        """The font of docDefaults: real legacy documents often set .VnTime only there or in Normal."""
+        if self.root is None:
+            return ""
+        return _font_of(self.root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")) or ""
 
 
-def _load_styles(document: object) -> dict[str, _Style]:
-    try:
-        root = document.styles.element  # type: ignore[attr-defined]
-    except (KeyError, AttributeError, NotImplementedError):
-        return {}
-    styles: dict[str, _Style] = {}
-    for style in root.iterchildren(f"{W}style"):
-        style_id = w_val(style, "styleId")
-        if style_id is None:
-            continue
-        rpr = style.find(f"{W}rPr")
-        ppr = style.find(f"{W}pPr")
-        num_pr = ppr.find(f"{W}numPr") if ppr is not None else None
-        jc = w_val(ppr.find(f"{W}jc")) if ppr is not None else None
-        ilvl = w_val(num_pr.find(f"{W}ilvl")) if num_pr is not None else None
-        tbl_borders = style.find(f"{W}tblPr/{W}tblBorders")
-        styles[style_id] = _Style(
-            based_on=w_val(style.find(f"{W}basedOn")),
-            bold=_on(rpr.find(f"{W}b")) if rpr is not None else None,
-            italic=_on(rpr.find(f"{W}i")) if rpr is not None else None,
-            centered=None if jc is None else jc == "center",
-            num_id=w_val(num_pr.find(f"{W}numId")) if num_pr is not None else None,
-            ilvl=int(ilvl) if ilvl and ilvl.isdigit() else None,
-            font=_font_of(rpr),
-            borders=None if tbl_borders is None else _draws_borders(tbl_borders),
-        )
-    return styles
+def _parse_style(style: etree._Element) -> _Style:
+    rpr = _first(style, _RPR)
+    ppr = _first(style, _PPR)
+    num_pr = _first(ppr, _NUMPR)
+    jc = w_val(_first(ppr, _JC))
+    ilvl = w_val(_first(num_pr, _ILVL))
+    tbl_borders = _first(_first(style, _TBLPR), _TBL_BORDERS)
+    return _Style(
+        based_on=w_val(_first(style, f"{W}basedOn")),
+        bold=_on(_first(rpr, _B)),
+        italic=_on(_first(rpr, _I)),
+        centered=None if jc is None else jc == "center",
+        num_id=w_val(_first(num_pr, _NUMID)),
+        ilvl=int(ilvl) if ilvl and ilvl.isdigit() else None,
+        font=_font_of(rpr),
+        borders=None if tbl_borders is None else _draws_borders(tbl_borders),
+    )
 
 
 def _draws_borders(borders: etree._Element) -> bool:
-    for side in _BORDER_SIDES:
-        edge = borders.find(f"{W}{side}")
-        if edge is not None and (w_val(edge) or "nil") not in ("nil", "none"):
+    seen: set[str] = set()
+    for edge in borders:
+        if edge.tag not in _BORDER_SIDES or edge.tag in seen:  # a repeated side: Word reads the first one
+            continue
+        seen.add(edge.tag)
+        if (edge.get(_VAL) or "nil") not in ("nil", "none"):
             return True
     return False
 
@@ -178,11 +186,12 @@ def _to_script(text: str, table: dict[int, int], allowed: set[str]) -> str | Non
 
 
 def clean_text(text: str) -> str:
-    return _SPACES.sub(" ", unicodedata.normalize("NFC", text)).strip()
+    """NFC with every whitespace run collapsed to one space (str.split and re's \\s agree on whitespace)."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
 
 
 class _BodyReader:
-    def __init__(self, styles: dict[str, _Style], numbering: NumberingTracker, default_font: str = "") -> None:
+    def __init__(self, styles: _StyleTable, numbering: NumberingTracker, default_font: str = "") -> None:
         self.styles = styles
         self.default_font = default_font
         self._paragraph_font = default_font
@@ -190,10 +199,20 @@ class _BodyReader:
         self.blocks: list[Block] = []
         self.warnings: list[tuple[str, str, int | None]] = []
         self.index = 0
+        # (style id, attribute) -> value through the basedOn chain: a few styles, thousands of runs.
+        self._resolved: dict[tuple[str | None, str], object] = {}
 
     # ------------------------------------------------------------ style lookup
 
     def _style_attr(self, style_id: str | None, attr: str) -> object:
+        key = (style_id, attr)
+        try:
+            return self._resolved[key]
+        except KeyError:
+            value = self._resolved[key] = self._resolve_style_attr(style_id, attr)
+            return value
+
+    def _resolve_style_attr(self, style_id: str | None, attr: str) -> object:
         seen: set[str] = set()
         while style_id and style_id not in seen:
             seen.add(style_id)
@@ -210,14 +229,15 @@ class _BodyReader:
 
     def read_body(self, body: etree._Element) -> None:
         for child in body.iterchildren():
-            if child.tag == f"{W}p":
+            tag = child.tag
+            if tag == _P:
                 self.index += 1
                 self.blocks.extend(self._paragraph_blocks(child, self.index))
-            elif child.tag == f"{W}tbl":
+            elif tag == _TBL:
                 self.index += 1
                 self.blocks.append(self._table(child, self.index))
-            elif child.tag in (f"{W}sdt", f"{W}customXml"):
-                content = child.find(f"{W}sdtContent") if child.tag == f"{W}sdt" else child
+            elif tag == _SDT or tag == _CUSTOM_XML:
+                content = _first(child, _SDT_CONTENT) if tag == _SDT else child
                 if content is not None:
                     self.read_body(content)
 
@@ -250,24 +270,36 @@ class _BodyReader:
         A text box is stored twice (DrawingML choice and VML fallback); the fallback copy is skipped.
         """
         blocks: list[Paragraph] = []
-        for box in p.iter(f"{W}txbxContent"):
+        for box in p.iter(_TXBX_CONTENT):
             if any(_local(ancestor.tag) == "Fallback" for ancestor in box.iterancestors()):
                 continue
-            for inner in box.iterchildren(f"{W}p"):
+            for inner in box.iterchildren(_P):
                 blocks.extend(self._paragraph_blocks(inner, index))
         return blocks
 
     def _paragraph_content(
         self, p: etree._Element
     ) -> tuple[list[str], bool, bool, bool, tuple[str, str] | None]:
-        ppr = p.find(f"{W}pPr")
-        style_id = w_val(ppr.find(f"{W}pStyle")) if ppr is not None else None
-        jc = w_val(ppr.find(f"{W}jc")) if ppr is not None else None
+        ppr = _first(p, _PPR)
+        style_id = jc = None
+        num_pr: etree._Element | None = None
+        if ppr is not None:
+            style_el = jc_el = None
+            for child in ppr:
+                tag = child.tag
+                if tag == _PSTYLE:
+                    style_el = child if style_el is None else style_el
+                elif tag == _JC:
+                    jc_el = child if jc_el is None else jc_el
+                elif tag == _NUMPR and num_pr is None:
+                    num_pr = child
+            style_id = w_val(style_el)
+            jc = w_val(jc_el)
         centered = jc == "center" if jc is not None else bool(self._style_attr(style_id, "centered"))
         style_bold = bool(self._style_attr(style_id, "bold"))
         style_italic = bool(self._style_attr(style_id, "italic"))
         self._paragraph_font = str(self._style_attr(style_id or "Normal", "font") or self.default_font)
-        runs = list(self._runs(p, style_bold, style_italic))
+        runs = self._runs(p, style_bold, style_italic)
         lines: list[str] = [""]
         visible = [run for run in runs if run.text.strip()]
         for run in runs:
@@ -278,15 +310,14 @@ class _BodyReader:
         bold = bool(visible) and all(run.bold for run in visible)
         italic = bool(visible) and all(run.italic for run in visible)
         # An empty numbered paragraph still advances the list in Word, so the counter always moves.
-        label = self._numbering_label(ppr, style_id)
+        label = self._numbering_label(num_pr, style_id)
         if not any(line.strip() for line in lines):
             label = None
         return lines, bold, italic, centered, label
 
-    def _numbering_label(self, ppr: etree._Element | None, style_id: str | None) -> tuple[str, str] | None:
-        num_pr = ppr.find(f"{W}numPr") if ppr is not None else None
-        num_id = w_val(num_pr.find(f"{W}numId")) if num_pr is not None else None
-        ilvl_raw = w_val(num_pr.find(f"{W}ilvl")) if num_pr is not None else None
+    def _numbering_label(self, num_pr: etree._Element | None, style_id: str | None) -> tuple[str, str] | None:
+        num_id = w_val(_first(num_pr, _NUMID))
+        ilvl_raw = w_val(_first(num_pr, _ILVL))
         if num_id is None:
             num_id = self._style_attr(style_id, "num_id")  # type: ignore[assignment]
         if ilvl_raw is None:
@@ -299,12 +330,13 @@ class _BodyReader:
     def _runs(self, container: etree._Element, style_bold: bool, style_italic: bool) -> list[_RunText]:
         out: list[_RunText] = []
         for child in container.iterchildren():
-            if child.tag == f"{W}r":
+            tag = child.tag
+            if tag == _R:
                 out.extend(self._run(child, style_bold, style_italic, out))
-            elif child.tag in _TRANSPARENT:
+            elif tag in _TRANSPARENT:
                 out.extend(self._runs(child, style_bold, style_italic))
-            elif child.tag == f"{W}sdt":
-                content = child.find(f"{W}sdtContent")
+            elif tag == _SDT:
+                content = _first(child, _SDT_CONTENT)
                 if content is not None:
                     out.extend(self._runs(content, style_bold, style_italic))
         return out
@@ -312,39 +344,50 @@ class _BodyReader:
     def _run(
         self, r: etree._Element, style_bold: bool, style_italic: bool, before: list[_RunText]
     ) -> list[_RunText]:
-        rpr = r.find(f"{W}rPr")
-        char_style = w_val(rpr.find(f"{W}rStyle")) if rpr is not None else None
-        bold = _pick(rpr, "b", self._style_attr(char_style, "bold"), style_bold)
-        italic = _pick(rpr, "i", self._style_attr(char_style, "italic"), style_italic)
-        vert = w_val(rpr.find(f"{W}vertAlign")) if rpr is not None else None
-        font = _font_of(rpr) or str(self._style_attr(char_style, "font") or "") or self._paragraph_font
+        rpr = _first(r, _RPR)
+        char_style = vert = None
+        direct_bold = direct_italic = direct_font = None
+        if rpr is not None:
+            found: dict[str, etree._Element] = {}
+            for child in rpr:
+                if child.tag in _RUN_PROPERTIES:
+                    found.setdefault(child.tag, child)
+            char_style = w_val(found.get(_RSTYLE))
+            vert = w_val(found.get(_VERT))
+            direct_bold = _on(found.get(_B))
+            direct_italic = _on(found.get(_I))
+            fonts = found.get(_RFONTS)
+            direct_font = (fonts.get(_ASCII) or fonts.get(_HANSI) or None) if fonts is not None else None
+        bold = _pick(direct_bold, self._style_attr(char_style, "bold"), style_bold)
+        italic = _pick(direct_italic, self._style_attr(char_style, "italic"), style_italic)
+        font = direct_font or str(self._style_attr(char_style, "font") or "") or self._paragraph_font
+        legacy = bool(font) and legacy_font_encoding(font) is not None
         out: list[_RunText] = []
         buffer: list[str] = []
 
-        def flush() -> None:
-            if buffer:
-                out.append(_RunText("".join(buffer), bold, italic))
-                buffer.clear()
-
         for child in r.iterchildren():
             tag = child.tag
-            if tag == f"{W}t":
-                buffer.append(convert_runs(child.text or "", font) if font else (child.text or ""))
-            elif tag in (f"{W}tab", f"{W}ptab"):
+            if tag == _T:
+                text = child.text or ""
+                buffer.append(convert_runs(text, font) if legacy else text)
+            elif tag == _TAB or tag == _PTAB:
                 buffer.append(" ")
-            elif tag in (f"{W}br", f"{W}cr"):
-                if w_val(child, "type") in (None, "textWrapping"):
-                    flush()
+            elif tag == _BR or tag == _CR:
+                if child.get(_TYPE) in (None, "textWrapping"):
+                    if buffer:
+                        out.append(_RunText("".join(buffer), bold, italic))
+                        buffer.clear()
                     out.append(_RunText("", bold, italic, line_break=True))
-            elif tag == f"{W}noBreakHyphen":
+            elif tag == _NB_HYPHEN:
                 buffer.append("-")
-            elif tag == f"{W}sym":
-                code = w_val(child, "char") or ""
+            elif tag == _SYM:
+                code = child.get(_CHAR) or ""
                 try:
                     buffer.append(chr(int(code, 16)))
                 except ValueError:
                     pass
-        flush()
+        if buffer:
+            out.append(_RunText("".join(buffer), bold, italic))
         if vert in ("superscript", "subscript") and out:
             text = "".join(run.text for run in out if not run.line_break)
             table, allowed = (_SUPERSCRIPT, _SUP_CHARS) if vert == "superscript" else (_SUBSCRIPT, _SUB_CHARS)
@@ -362,18 +405,25 @@ class _BodyReader:
         # (row, col) -> text of the vMerge restart cell above, to fill continuation cells.
         open_merges: dict[int, tuple[int, str]] = {}
         span_rows: dict[tuple[int, int], int] = {}
-        for tr in tbl.iterchildren(f"{W}tr"):
+        for tr in tbl.iterchildren(_TR):
             row_index = len(grid)
             row: list[RawCell] = []
-            trpr = tr.find(f"{W}trPr")
-            before = _int(w_val(trpr.find(f"{W}gridBefore"))) if trpr is not None else 0
+            before = _int(w_val(_first(_first(tr, _TRPR), _GRID_BEFORE)))
             row.extend(RawCell("") for _ in range(before))
             for tc in _row_cells(tr):
-                tcpr = tc.find(f"{W}tcPr")
-                span = max(1, _int(w_val(tcpr.find(f"{W}gridSpan"))) if tcpr is not None else 1)
-                vmerge = tcpr.find(f"{W}vMerge") if tcpr is not None else None
+                tcpr = _first(tc, _TCPR)
+                span = vmerge = None
+                if tcpr is not None:
+                    for child in tcpr:
+                        if child.tag == _GRID_SPAN:
+                            span = child if span is None else span
+                        elif child.tag == _VMERGE and vmerge is None:
+                            vmerge = child
+                    span = max(1, _int(w_val(span)))
+                else:
+                    span = 1
                 col = len(row)
-                if vmerge is not None and w_val(vmerge) != "restart" and col in open_merges:
+                if vmerge is not None and vmerge.get(_VAL) != "restart" and col in open_merges:
                     start_row, text = open_merges[col]
                     span_rows[(start_row, col)] = span_rows.get((start_row, col), 1) + 1
                     row.extend(RawCell(text, col_span=span, inherited=True) for _ in range(span))
@@ -398,10 +448,11 @@ class _BodyReader:
     def _cell_text(self, tc: etree._Element) -> str:
         parts: list[str] = []
         for child in tc.iterchildren():
-            if child.tag == f"{W}p":
+            tag = child.tag
+            if tag == _P:
                 for paragraph in self._paragraph_blocks(child, self.index):
                     parts.append(paragraph.text)
-            elif child.tag == f"{W}tbl":
+            elif tag == _TBL:
                 # A nested table is flattened to its text in reading order.
                 for row in self._table(child, self.index).rows:
                     seen: list[str] = []
@@ -409,22 +460,22 @@ class _BodyReader:
                         if cell.text and (not seen or seen[-1] != cell.text):
                             seen.append(cell.text)
                     parts.extend(seen)
-            elif child.tag == f"{W}sdt":
-                content = child.find(f"{W}sdtContent")
+            elif tag == _SDT:
+                content = _first(child, _SDT_CONTENT)
                 if content is not None:
                     parts.append(self._cell_text(content))
         return clean_text(" ".join(parts))
 
     def _has_borders(self, tbl: etree._Element) -> bool:
-        tblpr = tbl.find(f"{W}tblPr")
+        tblpr = _first(tbl, _TBLPR)
         if tblpr is not None:
-            borders = tblpr.find(f"{W}tblBorders")
+            borders = _first(tblpr, _TBL_BORDERS)
             if borders is not None:
                 return _draws_borders(borders)
-            style_borders = self._style_attr(w_val(tblpr.find(f"{W}tblStyle")), "borders")
+            style_borders = self._style_attr(w_val(_first(tblpr, _TBL_STYLE)), "borders")
             if style_borders is not None:
                 return bool(style_borders)
-        return any(_draws_borders(tc_borders) for tc_borders in tbl.iter(f"{W}tcBorders"))
+        return any(_draws_borders(tc_borders) for tc_borders in tbl.iter(_TC_BORDERS))
 
 
 def _local(tag: object) -> str:
@@ -434,12 +485,13 @@ def _local(tag: object) -> str:
 def _row_cells(tr: etree._Element) -> list[etree._Element]:
     cells: list[etree._Element] = []
     for child in tr.iterchildren():
-        if child.tag == f"{W}tc":
+        tag = child.tag
+        if tag == _TC:
             cells.append(child)
-        elif child.tag in (f"{W}sdt", f"{W}customXml"):
-            content = child.find(f"{W}sdtContent") if child.tag == f"{W}sdt" else child
+        elif tag == _SDT or tag == _CUSTOM_XML:
+            content = _first(child, _SDT_CONTENT) if tag == _SDT else child
             if content is not None:
-                cells.extend(content.iterchildren(f"{W}tc"))
+                cells.extend(content.iterchildren(_TC))
     return cells
 
 
@@ -453,8 +505,7 @@ def _int(value: str | None) -> int:
     return int(value) if value is not None and value.isdigit() else 0
 
 
-def _pick(rpr: etree._Element | None, tag: str, char_style: object, paragraph_style: bool) -> bool:
-    direct = _on(rpr.find(f"{W}{tag}")) if rpr is not None else None
+def _pick(direct: bool | None, char_style: object, paragraph_style: bool) -> bool:
     if direct is not None:
         return direct
     if char_style is not None:

@@ -14,6 +14,7 @@ def build_document(
 ) -> Document:
     from extract.structure.catalog import extract_catalog
     from extract.structure.metadata import extract_metadata
+    from extract.structure.numbering import logical_lines
     from extract.structure.sections import build_sections
     from extract.structure.tables import stitch_tables
     from extract.structure.tasks import extract_tasks
@@ -24,8 +25,9 @@ def build_document(
     ]
     items, table_warnings = stitch_tables(stream.blocks, source=source)
     warnings.extend(table_warnings)
-    metadata = extract_metadata(items, source=source)
-    sections = build_sections(items, source=source)
+    lines = logical_lines(items)  # read-only records, shared by metadata and sections
+    metadata = extract_metadata(items, source=source, lines=lines)
+    sections = build_sections(items, source=source, lines=lines)
     tasks = extract_tasks(items, sections, source=source)
     catalog, catalog_warnings = extract_catalog(items, source=source)
     warnings.extend(catalog_warnings)

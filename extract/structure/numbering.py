@@ -80,7 +80,6 @@ _PLUS = re.compile(r"^\+\s*")
 # Markup a reader may have left: Markdown emphasis and headings, simple HTML tags.
 _MARKUP = re.compile(r"\*+|</?(?:b|i|u|em|strong|sup|sub)>", re.I)
 _HEADING_HASHES = re.compile(r"^\s*#{1,6}\s*")
-_SPACES = re.compile(r"\s+")
 
 
 def roman_value(text: str) -> int | None:
@@ -108,9 +107,13 @@ def to_roman(value: int) -> str:
 
 def clean_text(text: str) -> str:
     """Markup residue removed and whitespace collapsed; everything else as printed."""
-    text = _HEADING_HASHES.sub("", text)
-    text = _MARKUP.sub("", text)
-    return _SPACES.sub(" ", text).strip()
+    # Most lines hold no markup: the substitutions run only when their first character is present
+    # (str.split and re's \s agree on whitespace, so the join equals collapsing \s+ and stripping).
+    if "#" in text:
+        text = _HEADING_HASHES.sub("", text)
+    if "*" in text or "<" in text:
+        text = _MARKUP.sub("", text)
+    return " ".join(text.split())
 
 
 def parse_label(text: str) -> Label | None:

@@ -42,12 +42,17 @@ class _Node:
     children: list[_Node] = field(default_factory=list)
 
 
-def build_sections(items: list[Paragraph | Table], *, source: str) -> list[Section]:
-    """The section tree of the document's running text, in reading order."""
+def build_sections(
+    items: list[Paragraph | Table], *, source: str, lines: list[Line] | None = None
+) -> list[Section]:
+    """The section tree of the document's running text, in reading order.
+
+    ``lines`` is ``logical_lines(items)`` when the caller already has it (the builder shares it).
+    """
     roots: list[_Node] = []
     stack: list[_Node] = []
     closed = False  # inside the closing block, until an appendix starts
-    lines = logical_lines(items)
+    lines = logical_lines(items) if lines is None else lines
     index = 0
     while index < len(lines):
         line = lines[index]

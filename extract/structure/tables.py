@@ -81,7 +81,8 @@ def join_cell_lines(text: str) -> str:
     that word by the layout, so it is joined without a space; "Sở Lao động -" / "Thương binh"
     keeps its space.
     """
-    return collapse(_WRAPPED_AT_DASH.sub("", text.strip()))
+    stripped = text.strip()
+    return collapse(_WRAPPED_AT_DASH.sub("", stripped) if "\n" in stripped else stripped)
 
 
 # ---------------------------------------------------------------- working rows
@@ -190,11 +191,13 @@ def stitch_tables(blocks: Sequence[Block], *, source: str) -> tuple[list[Item], 
 def is_layout_table(table: RawTable) -> bool:
     """The national header or the signature block set as a table: layout, not data."""
     width = max((len(row) for row in table.rows), default=0)
+    if width > 3:  # both layouts are two or three columns wide; a catalog is not folded whole
+        return False
     text = fold(" ".join(cell.text for row in table.rows for cell in row))
     text = re.sub(r"\s*[-–—]\s*", " - ", text)
-    if any(motto in text for motto in _NATIONAL_MOTTO) and width <= 3:
+    if any(motto in text for motto in _NATIONAL_MOTTO):
         return True
-    if (table.borderless or not table.ruled) and width <= 3 and len(table.rows) <= 12:
+    if (table.borderless or not table.ruled) and len(table.rows) <= 12:
         lines = [fold(line) for row in table.rows for cell in row for line in cell_lines(cell)]
         numbered = sum(1 for row in table.rows if row and looks_like_row_number(row[0].text))
         return numbered < 2 and any(_SIGNATURE.match(line) for line in lines)

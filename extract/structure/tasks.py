@@ -54,7 +54,6 @@ _LABEL_BODY = (
 # a lower-case "tiến độ:" inside a sentence is running text.
 _LABEL_AT_START = re.compile(r"^" + _LABEL_BODY, re.IGNORECASE)
 _LABEL_MID = re.compile(r"(?:(?<=[.;,!?)…])\s+|\s+[-–]\s+)" + _LABEL_BODY)
-_SPACES = re.compile(r"\s+")
 _BULLET = re.compile(r"^[-–+•]\s*")
 _IMPLEMENTATION = re.compile(r"TỔ\s+CHỨC\s+THỰC\s+HIỆN", re.IGNORECASE)
 # A heading that names a unit ("1. Sở Thông tin và Truyền thông", "2. Công an xã").
@@ -88,7 +87,7 @@ def split_segments(line: str) -> list[Segment]:
 
 
 def _collapse(text: str) -> str:
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # str.split and re's \s agree on what whitespace is
 
 
 @dataclass(slots=True)
