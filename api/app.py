@@ -8,15 +8,16 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from api.auth import KeyChecker
-from api.blobs import BlobStore
 from api.catalog_view import CatalogView
 from api.errors import install_error_handlers
+from api.fast_catalog import CatalogFastPath
 from api.jobs import JobManager
 from api.reconcile_service import ReconcileService
 from api.routes import catalog, documents, exports, reconcile, reviews
 from api.settings import Settings
 from api.state import ServiceState
 from api.tables import create_tables
+from catalog.blobs import BlobStore
 from catalog.store import CatalogStore
 
 DESCRIPTION = """Dịch vụ trích xuất và hợp nhất danh mục dữ liệu từ kế hoạch, quyết định.
@@ -30,12 +31,13 @@ catalog, reviews, exports (CSV, JSONL, XLSX, DCAT-AP 3, CKAN) and OpenRefine rec
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
+    """The application; without arguments it reads DANHMUC_* (how each server process builds its own)."""
     settings = settings or Settings.from_env()
     store = CatalogStore(settings.database_url)
     create_tables(store.engine)
     blobs = BlobStore(settings.data_dir / "blobs")
     jobs = JobManager(store, settings, blobs)
-    view = CatalogView(store)
+    view = CatalogView(store, stamp=settings.data_dir / "catalog.version")
     jobs.on_catalog_change = view.invalidate
     state = ServiceState(
         settings=settings, store=store, blobs=blobs, jobs=jobs, catalog=view,
@@ -44,6 +46,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
+        view.snapshot()  # build the catalog view before the first request, not during it
         jobs.start()
         try:
             yield
@@ -60,6 +63,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.service = state
     app.state.keys = KeyChecker(store.engine, anonymous_reads=settings.anonymous_reads)
     install_error_handlers(app)
+    app.add_middleware(CatalogFastPath, service=app)
     for module in (documents, catalog, reviews, exports, reconcile):
         app.include_router(module.router)
 

@@ -49,10 +49,14 @@ def presented_key(request: Request) -> str:
 
 
 def authenticate(request: Request, needed: Role, *, allow_query_key: bool = False) -> Principal:
-    checker: KeyChecker = request.app.state.keys
     presented = presented_key(request)
     if not presented and allow_query_key:
         presented = request.query_params.get("api_key", "").strip()
+    return check_key(request.app.state.keys, presented, needed)
+
+
+def check_key(checker: KeyChecker, presented: str, needed: Role) -> Principal:
+    """The principal behind ``presented`` (may be empty) if it holds ``needed``, else 401/403."""
     if not presented:
         if needed is Role.READER and checker.anonymous_reads:
             return ANONYMOUS

@@ -1,16 +1,24 @@
 """A read model of the unified catalog, rebuilt in memory after each reconciliation.
 
-The catalog only changes when a reconciliation is saved (each save adds a reconcile run), so
-one tiny query per request tells whether the cached view is still current; filtering 10,000
-datasets in memory then costs far less than joining members, entries and documents per request.
+The catalog only changes when a reconciliation is saved (each save adds a reconcile run), so the
+run's id is the catalog version: the view is rebuilt when it changes, and each version keeps
+indexes for the exact-value filters, the searches it answered and the pages it rendered (as the
+bytes sent, with their ETag). A catalog read then costs a dictionary lookup, not a join of
+members, entries and documents, nor a pydantic round of validation and serialisation.
 """
 
 from __future__ import annotations
 
+import hashlib
+import logging
+import os
 import threading
 import time
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
@@ -20,10 +28,15 @@ from catalog.models import CatalogEntryRow, DatasetMemberRow, DatasetRow, Docume
 from catalog.store import CatalogStore
 from extract.model import Provenance
 
+log = logging.getLogger("danhmuc.api.catalog")
+
 # How long a request may be answered from the cached view without asking the database whether a
-# newer reconciliation was saved: a review shows up at most this late, and a busy catalog
-# endpoint stays off the database.
+# newer reconciliation was saved by something that does not touch the stamp file (danhmuc ingest):
+# such a change shows up this late plus a rebuild, and a busy catalog endpoint stays off the database.
 RECHECK_SECONDS = 1.0
+SEARCH_CACHE_SIZE = 512  # distinct searches remembered per catalog version
+PAGE_CACHE_BYTES = 32 * 2**20  # rendered pages kept per process
+TRIGRAM_FROM = 256  # distinct texts above which a text index keeps trigrams
 
 
 def fold(text: str) -> str:
@@ -75,7 +88,7 @@ class DatasetDetail(DatasetView):
 
 
 class _Indexed:
-    __slots__ = ("view", "members", "text_lower", "text_folded", "unit_folded", "domain_folded")
+    __slots__ = ("view", "members", "text_lower", "text_folded", "unit_folded", "domain_folded", "json")
 
     def __init__(self, view: DatasetView, members: list[MemberView]) -> None:
         self.view = view
@@ -87,6 +100,7 @@ class _Indexed:
             " | ".join([view.unit, *(m.unit for m in members), *(u for m in members for u in m.unit_ids)])
         )
         self.domain_folded = fold(" | ".join(view.domains))
+        self.json = view.model_dump_json().encode()  # a page is these bytes joined: no per-request serialising
 
 
 def _unique(values: Sequence[str]) -> list[str]:
@@ -97,38 +111,242 @@ def _locality(unit_id: str) -> str:
     return unit_id.split("@", 1)[1] if "@" in unit_id else ""
 
 
-class CatalogView:
-    def __init__(self, store: CatalogStore) -> None:
-        self.store = store
-        self._lock = threading.Lock()
-        self._version: tuple[int, int] | None = None
-        self._items: list[_Indexed] = []
-        self._by_id: dict[str, _Indexed] = {}
-        self._checked_at = 0.0
+@dataclass(frozen=True, slots=True)
+class CatalogQuery:
+    """A catalog search, normalised the way it is matched, so equal searches share one cache entry."""
 
-    def _current_version(self, session: Session) -> tuple[int, int]:
-        last = session.scalar(select(func.max(ReconcileRunRow.id))) or 0
-        return last, 0
+    q: str = ""
+    q_folded: bool = True  # typed without diacritics: matched against folded titles
+    unit: str = ""
+    sharing: str = ""
+    frequency: str = ""
+    domain: str = ""
+    document_id: str = ""
+
+    @classmethod
+    def of(cls, *, q: str = "", unit: str = "", sharing: str = "", frequency: str = "", domain: str = "",
+           document_id: str = "") -> CatalogQuery:  # fmt: skip
+        wanted = q.strip()
+        folded = wanted.isascii()
+        return cls(
+            q=(fold(wanted) if folded else lower_nfc(wanted)) if wanted else "", q_folded=folded,
+            unit=fold(unit.strip()), sharing=sharing.strip().lower(), frequency=frequency.strip().upper(),
+            domain=fold(domain.strip()), document_id=document_id.strip(),
+        )  # fmt: skip
+
+
+class _Snapshot:
+    """One catalog version: its datasets in order, lookup indexes, and the searches answered so far."""
+
+    def __init__(self, version: int, items: list[_Indexed]) -> None:
+        self.version = version
+        self.items = items
+        self.by_id = {item.view.id: item for item in items}
+        self.by_sharing: dict[str, list[int]] = {}
+        self.by_frequency: dict[str, list[int]] = {}
+        self.by_document: dict[str, list[int]] = {}
+        for position, item in enumerate(items):
+            for value in item.view.sharing:
+                self.by_sharing.setdefault(value, []).append(position)
+            for code in item.view.frequency:
+                self.by_frequency.setdefault(code, []).append(position)
+            for document_id in item.view.document_ids:
+                self.by_document.setdefault(document_id, []).append(position)
+        self.titles_folded = _TextIndex([item.text_folded for item in items])
+        self.titles_lower = _TextIndex([item.text_lower for item in items])
+        self.units_folded = _TextIndex([item.unit_folded for item in items])
+        self.domains_folded = _TextIndex([item.domain_folded for item in items])
+        self._found: OrderedDict[CatalogQuery, list[int]] = OrderedDict()
+        self._pages: OrderedDict[tuple[CatalogQuery, int, int], tuple[str, bytes]] = OrderedDict()
+        self._page_bytes = 0
+        self._lock = threading.Lock()
+
+    def page(self, query: CatalogQuery, limit: int, offset: int) -> tuple[str, bytes]:
+        """One page as the JSON bytes sent and its ETag, rendered once per catalog version."""
+        key = (query, limit, offset)
+        with self._lock:
+            hit = self._pages.get(key)
+            if hit is not None:
+                self._pages.move_to_end(key)
+                return hit
+        found = self.find(query)
+        items = b",".join(self.items[p].json for p in found[offset : offset + limit])
+        body = b'{"total":%d,"limit":%d,"offset":%d,"items":[%b]}' % (len(found), limit, offset, items)
+        rendered = (f'"{self.version}-{hashlib.blake2b(body, digest_size=12).hexdigest()}"', body)
+        with self._lock:
+            if key not in self._pages:
+                self._pages[key] = rendered
+                self._page_bytes += len(body)
+            while self._page_bytes > PAGE_CACHE_BYTES and len(self._pages) > 1:
+                self._page_bytes -= len(self._pages.popitem(last=False)[1][1])
+        return rendered
+
+    def find(self, query: CatalogQuery) -> list[int]:
+        """Positions of the matching datasets, in catalog order; remembered so paging a search is cheap."""
+        with self._lock:
+            hit = self._found.get(query)
+            if hit is not None:
+                self._found.move_to_end(query)
+                return hit
+        found = self._search(query)
+        with self._lock:
+            self._found[query] = found
+            while len(self._found) > SEARCH_CACHE_SIZE:
+                self._found.popitem(last=False)
+        return found
+
+    def _search(self, query: CatalogQuery) -> list[int]:
+        found: list[int] | None = None
+        exact = ((self.by_sharing, query.sharing), (self.by_frequency, query.frequency),
+                 (self.by_document, query.document_id))  # fmt: skip
+        for index, value in exact:
+            if value:
+                listed = index.get(value, [])
+                found = listed if found is None else _intersect(found, listed)
+        items = self.items
+        texts = ((self.titles_folded if query.q_folded else self.titles_lower, "text_folded" if query.q_folded
+                  else "text_lower", query.q), (self.units_folded, "unit_folded", query.unit),
+                 (self.domains_folded, "domain_folded", query.domain))  # fmt: skip
+        for haystack, field, needle in texts:
+            if not needle:
+                continue
+            if found is not None and len(found) * 8 < len(items):  # few left: look at each one
+                found = [p for p in found if needle in getattr(items[p], field)]
+            else:  # many left: one scan of the joined text beats a check per dataset
+                hits = haystack.containing(needle)
+                found = hits if found is None else _intersect(found, hits)
+        return list(range(len(items))) if found is None else found
+
+
+def _intersect(left: list[int], right: list[int]) -> list[int]:
+    small, large = (left, right) if len(left) <= len(right) else (right, left)
+    kept = set(small)
+    return [position for position in large if position in kept]  # in catalog order
+
+
+class _TextIndex:
+    """Substring search over one text per dataset, without testing all 10,000 texts each time.
+
+    Equal texts are tested once (units and domains repeat across thousands of datasets), and where
+    there are many distinct texts a trigram index narrows them to those holding the needle's rarest
+    trigram before the exact ``in`` test.
+    """
+
+    def __init__(self, texts: Sequence[str]) -> None:
+        groups: dict[str, list[int]] = {}
+        for position, text in enumerate(texts):
+            groups.setdefault(text, []).append(position)
+        self.texts = list(groups)
+        self.positions = list(groups.values())
+        self.grams: dict[str, list[int]] = {}
+        if len(self.texts) > TRIGRAM_FROM:
+            for number, text in enumerate(self.texts):
+                for gram in {text[i : i + 3] for i in range(len(text) - 2)}:
+                    self.grams.setdefault(gram, []).append(number)
+
+    def containing(self, needle: str) -> list[int]:
+        candidates: Sequence[int] = range(len(self.texts))
+        if self.grams and len(needle) >= 3:
+            postings = [self.grams.get(needle[i : i + 3]) for i in range(len(needle) - 2)]
+            if any(posting is None for posting in postings):
+                return []
+            candidates = min((p for p in postings if p is not None), key=len)
+        texts = self.texts
+        hits = [number for number in candidates if needle in texts[number]]
+        if len(hits) == 1:
+            return self.positions[hits[0]]
+        return sorted(position for number in hits for position in self.positions[number])
+
+
+class CatalogView:
+    """The catalog read model of one server process.
+
+    Freshness: every request stats a stamp file that any server process touches after saving a
+    reconciliation (a microsecond, no database), so writes made by another process show at once;
+    writes made outside the service (``danhmuc ingest``) are found by asking the database at most
+    every ``RECHECK_SECONDS``.
+    """
+
+    def __init__(self, store: CatalogStore, stamp: Path | None = None) -> None:
+        self.store = store
+        self.stamp = stamp
+        self._lock = threading.Lock()  # one build at a time
+        self._rebuild_lock = threading.Lock()
+        self._rebuilding = False
+        self._snapshot: _Snapshot | None = None
+        self._checked_at = 0.0
+        self._stamp_seen: tuple[int, int] | None = None
+
+    def _stamp_mark(self) -> tuple[int, int] | None:
+        if self.stamp is None:
+            return None
+        try:
+            found = self.stamp.stat()
+        except OSError:
+            return None
+        return found.st_ino, found.st_mtime_ns  # replaced, never rewritten: a new inode at each change
+
+    def snapshot(self) -> _Snapshot:
+        """The current view; after a change made elsewhere, the previous one until the new one is built.
+
+        Only the first build makes a request wait: later ones run in a thread, so a catalog change
+        does not stall every request for the seconds a 10,000-dataset rebuild takes.
+        """
+        now = time.monotonic()
+        current = self._snapshot
+        mark = self._stamp_mark()
+        if current is not None and now - self._checked_at < RECHECK_SECONDS and mark == self._stamp_seen:
+            return current
+        self._checked_at, self._stamp_seen = now, mark  # first, so simultaneous requests do not all ask
+        if current is None:
+            return self.refresh()
+        with Session(self.store.engine) as session:
+            version = session.scalar(select(func.max(ReconcileRunRow.id))) or 0
+        if version != current.version:
+            self._refresh_in_background()
+        return current
+
+    def refresh(self) -> _Snapshot:
+        """Build the view of the latest version now, unless it is the one held."""
+        with self._lock:
+            with Session(self.store.engine) as session:
+                version = session.scalar(select(func.max(ReconcileRunRow.id))) or 0
+                if self._snapshot is None or self._snapshot.version != version:
+                    self._snapshot = _Snapshot(version, self._build(session))
+            return self._snapshot
+
+    def _refresh_in_background(self) -> None:
+        with self._rebuild_lock:
+            if self._rebuilding:
+                return
+            self._rebuilding = True
+
+        def run() -> None:
+            try:
+                self.refresh()
+            except Exception:  # noqa: BLE001 - the next request tries again; meanwhile the old view answers
+                log.exception("could not rebuild the catalog view")
+                self._checked_at = 0.0
+            finally:
+                self._rebuilding = False
+
+        threading.Thread(target=run, name="danhmuc-catalog-view", daemon=True).start()
 
     def items(self) -> list[_Indexed]:
-        now = time.monotonic()
-        if self._version is not None and now - self._checked_at < RECHECK_SECONDS:
-            return self._items
-        with Session(self.store.engine) as session:
-            version = self._current_version(session)
-            self._checked_at = now
-            if version == self._version:
-                return self._items
-            with self._lock:
-                if version != self._version:
-                    self._items = self._build(session)
-                    self._by_id = {item.view.id: item for item in self._items}
-                    self._version = version
-            return self._items
+        return self.snapshot().items
 
     def invalidate(self) -> None:
-        """Ask the database again on the next request (this process just saved a reconciliation)."""
-        self._checked_at = 0.0
+        """This process saved a reconciliation: rebuild now (before its job reports success), tell the others."""
+        self.refresh()
+        if self.stamp is None:
+            return
+        try:
+            self.stamp.parent.mkdir(parents=True, exist_ok=True)
+            temporary = self.stamp.with_name(f".{self.stamp.name}.{os.getpid()}.{threading.get_ident()}")
+            temporary.write_text(str(self._snapshot.version if self._snapshot else 0), encoding="ascii")
+            os.replace(temporary, self.stamp)
+        except OSError:
+            log.warning("could not touch %s; other server processes notice within %s s", self.stamp, RECHECK_SECONDS)
 
     def _build(self, session: Session) -> list[_Indexed]:
         documents = {
@@ -174,43 +392,8 @@ class CatalogView:
 
     # ------------------------------------------------------------ queries
 
-    def search(
-        self,
-        *,
-        q: str = "",
-        unit: str = "",
-        sharing: str = "",
-        frequency: str = "",
-        domain: str = "",
-        document_id: str = "",
-    ) -> list[DatasetView]:
-        items = self.items()
-        if q.strip():
-            wanted = q.strip()
-            if wanted.isascii():
-                folded = fold(wanted)
-                items = [i for i in items if folded in i.text_folded]
-            else:
-                lowered = lower_nfc(wanted)
-                items = [i for i in items if lowered in i.text_lower]
-        if unit.strip():
-            folded_unit = fold(unit.strip())
-            items = [i for i in items if folded_unit in i.unit_folded]
-        if sharing.strip():
-            items = [i for i in items if sharing.strip().lower() in i.view.sharing]
-        if frequency.strip():
-            code = frequency.strip().upper()
-            items = [i for i in items if code in i.view.frequency]
-        if domain.strip():
-            folded_domain = fold(domain.strip())
-            items = [i for i in items if folded_domain in i.domain_folded]
-        if document_id:
-            items = [i for i in items if document_id in i.view.document_ids]
-        return [i.view for i in items]
-
     def detail(self, dataset_id: str) -> DatasetDetail | None:
-        self.items()
-        found = self._by_id.get(dataset_id)
+        found = self.snapshot().by_id.get(dataset_id)
         if found is None:
             return None
         return DatasetDetail(**found.view.model_dump(), members=found.members)

@@ -1,31 +1,36 @@
-"""Persisted jobs and the worker threads that run them.
+"""Persisted jobs and the worker threads that run them, shared by every server process.
 
-A job row is written before the job is queued and updated at each stage, so a restarted
-server finds every job: queued and interrupted ("running") jobs are queued again. Re-running is
-safe because the store writes a document in one transaction and an already-stored hash is only
-recorded, never extracted twice — a crash mid-job leaves nothing half-written.
+The job table is the queue: a worker claims a job with one conditional UPDATE (``status =
+'queued'``, or ``'running'`` with a lapsed lease), so two processes never run the same job, and
+renews its lease while it works. A process that dies stops renewing; once the lease lapses
+another process takes the job over, once. Re-running is safe because the store writes a
+document in one transaction and an already-stored hash is only recorded, never extracted twice:
+a crash mid-job leaves nothing half-written. A job that keeps killing its process is failed
+after ``MAX_ATTEMPTS`` instead of taking the service down in a loop.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import logging
-import queue
+import os
+import socket
 import threading
 import uuid
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import Literal
+from datetime import UTC, datetime, timedelta
+from typing import IO, Literal
 
 from pydantic import BaseModel
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, and_, exists, or_, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
-from api.blobs import BlobStore
 from api.settings import Settings
 from api.tables import JobRow, create_tables
 from api.worker import ExtractionWorker, WorkFailure
+from catalog.blobs import BlobStore
 from catalog.db import IMMEDIATE
 from catalog.store import CatalogStore
 from danhmuc.errors import DanhmucError
@@ -34,6 +39,25 @@ log = logging.getLogger("danhmuc.api.jobs")
 
 JobStatus = Literal["queued", "running", "succeeded", "failed"]
 ACTIVE = ("queued", "running")
+LEASE_SECONDS = 30.0  # a dead process's job is taken over this long after its last renewal
+RENEW_SECONDS = 10.0
+POLL_SECONDS = 0.5  # how often an idle worker looks for jobs queued by another process
+MAX_ATTEMPTS = 3
+
+
+def _claimable(now: datetime) -> ColumnElement[bool]:
+    """Queued, or running under a lease that lapsed (its process died); NULL = claimed before leases."""
+    lapsed = or_(JobRow.lease_expires_at.is_(None), JobRow.lease_expires_at < now)
+    other = aliased(JobRow)
+    reconciling = exists().where(
+        other.kind == "reconcile", other.status == "running", other.id != JobRow.id,
+        other.lease_expires_at.is_not(None), other.lease_expires_at >= now,
+    )  # fmt: skip
+    return and_(
+        or_(JobRow.status == "queued", and_(JobRow.status == "running", lapsed)),
+        # one reconciliation at a time across processes: a later one reads what the earlier saved
+        or_(JobRow.kind != "reconcile", ~reconciling),
+    )
 
 
 class JobView(BaseModel):
@@ -72,14 +96,19 @@ class JobManager:
         self.settings = settings
         self.blobs = blobs
         create_tables(store.engine)
-        self._queue: queue.Queue[str | None] = queue.Queue()
+        self.owner_id = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
         self._threads: list[threading.Thread] = []
         self._workers: list[ExtractionWorker] = []
+        self._slots: list[IO[bytes]] = []
+        self._held: set[str] = set()  # jobs this process runs now (their leases are renewed)
+        self._held_lock = threading.Lock()
         self._reconcile_lock = threading.Lock()
         # SQLite allows one writer: a deferred transaction that reads and then writes fails at
         # once ("database is locked") when another writer got in between, whatever the busy
         # timeout. Our own writes take the lock at BEGIN, and every write this process makes
-        # goes through one lock, so the only waiting left is on other processes (CLI ingest).
+        # goes through one lock, so the only waiting left is on other processes.
         self.write_lock = threading.RLock()
         self._writer = store.engine.execution_options(**{IMMEDIATE: True})
         self.on_catalog_change: Callable[[], None] = lambda: None
@@ -87,30 +116,53 @@ class JobManager:
     # ------------------------------------------------------------ life cycle
 
     def start(self) -> None:
-        for index in range(self.settings.workers):
+        for index in range(self._take_slots()):
             worker = ExtractionWorker()
             thread = threading.Thread(target=self._loop, args=(worker,), name=f"danhmuc-job-{index}", daemon=True)
             self._workers.append(worker)
             self._threads.append(thread)
             thread.start()
-        for job_id in self._recover():
-            self._queue.put(job_id)
+        if self._threads:
+            renewer = threading.Thread(target=self._renew_loop, name="danhmuc-job-lease", daemon=True)
+            self._threads.append(renewer)
+            renewer.start()
+
+    @property
+    def runs_jobs(self) -> bool:
+        return bool(self._workers)
+
+    def _take_slots(self) -> int:
+        """This process's share of the extraction processes: ``extractors`` slot files locked between processes.
+
+        Each server process takes up to its even share of free slots; a lock dies with its process,
+        so a restarted process finds the slot of the one it replaces free again.
+        """
+        total = self.settings.extractors
+        share = -(-total // max(1, self.settings.workers))
+        folder = self.settings.data_dir / "slots"
+        folder.mkdir(parents=True, exist_ok=True)
+        for index in range(total):
+            if len(self._slots) >= share:
+                break
+            handle = (folder / f"extractor-{index}.lock").open("ab")
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                handle.close()
+                continue
+            self._slots.append(handle)
+        return len(self._slots)
 
     def stop(self) -> None:
-        for _ in self._threads:
-            self._queue.put(None)
+        self._stopping.set()
+        self._wake.set()
         for thread in self._threads:
             thread.join(timeout=10)
         for worker in self._workers:
             worker.stop()
-
-    def _recover(self) -> list[str]:
-        """Jobs left queued or running by the previous server process, oldest first."""
-        with self.write_lock, Session(self._writer) as session, session.begin():
-            rows = session.scalars(select(JobRow).where(JobRow.status.in_(ACTIVE)).order_by(JobRow.created_at)).all()
-            for row in rows:
-                row.status, row.stage, row.updated_at = "queued", "requeued after restart", _now()
-            return [row.id for row in rows]
+        for handle in self._slots:
+            handle.close()
+        self._slots.clear()
 
     # ------------------------------------------------------------ submitting
 
@@ -132,7 +184,7 @@ class JobManager:
             session.add(row)
             session.flush()
             view = JobView.of(row)
-        self._queue.put(view.id)
+        self._wake.set()
         return view, True
 
     def submit_reconcile(self, owner: str) -> JobView:
@@ -150,7 +202,7 @@ class JobManager:
             session.add(row)
             session.flush()
             view = JobView.of(row)
-        self._queue.put(view.id)
+        self._wake.set()
         return view
 
     def get(self, job_id: str) -> JobView | None:
@@ -163,46 +215,107 @@ class JobManager:
             rows = session.scalars(select(JobRow).order_by(JobRow.created_at.desc()).limit(limit).offset(offset)).all()
             return [JobView.of(row) for row in rows]
 
+    # ------------------------------------------------------------ claiming
+
+    def claim(self) -> JobRow | None:
+        """Take the oldest claimable job for this process, or None; atomic across processes."""
+        now = _now()
+        with self.write_lock, Session(self._writer) as session, session.begin():
+            candidates = session.scalars(
+                select(JobRow.id).where(_claimable(now)).order_by(JobRow.created_at).limit(8)
+            ).all()
+            for job_id in candidates:
+                # The condition is checked again by the UPDATE itself: of two processes that picked
+                # the same candidate, the second one's UPDATE matches no row (PostgreSQL re-reads the
+                # row after the first commits; SQLite runs the two transactions one after the other).
+                claimed = session.execute(
+                    update(JobRow).where(JobRow.id == job_id, _claimable(now)).values(
+                        status="running", stage="starting", progress=0.05, lease_owner=self.owner_id,
+                        lease_expires_at=now + timedelta(seconds=LEASE_SECONDS), attempts=JobRow.attempts + 1,
+                        updated_at=now,
+                    ).execution_options(synchronize_session=False)
+                )  # fmt: skip
+                if claimed.rowcount == 1:  # type: ignore[attr-defined]
+                    row = session.get(JobRow, job_id, populate_existing=True)
+                    assert row is not None
+                    session.expunge(row)
+                    with self._held_lock:
+                        self._held.add(job_id)
+                    return row
+        return None
+
+    def renew(self) -> int:
+        """Extend the leases of the jobs this process runs; returns how many are still ours."""
+        with self._held_lock:
+            held = list(self._held)
+        if not held:
+            return 0
+        now = _now()
+        with self.write_lock, Session(self._writer) as session, session.begin():
+            renewed = session.execute(
+                update(JobRow)
+                .where(JobRow.id.in_(held), JobRow.lease_owner == self.owner_id, JobRow.status == "running")
+                .values(lease_expires_at=now + timedelta(seconds=LEASE_SECONDS))
+                .execution_options(synchronize_session=False)
+            )
+        return int(renewed.rowcount)  # type: ignore[attr-defined]
+
+    def _release(self, job_id: str) -> None:
+        with self._held_lock:
+            self._held.discard(job_id)
+
+    def _renew_loop(self) -> None:
+        while not self._stopping.wait(RENEW_SECONDS):
+            try:
+                self.renew()
+            except Exception:  # noqa: BLE001 - a failed renewal is retried; the lease outlasts two misses
+                log.exception("could not renew job leases")
+
     # ------------------------------------------------------------ running
 
-    def _update(self, job_id: str, **values: object) -> JobRow | None:
+    def _update(self, job_id: str, **values: object) -> bool:
+        """Record progress or the end of a job this process holds; False when the lease was lost."""
         with self.write_lock, Session(self._writer) as session, session.begin():
-            row = session.get(JobRow, job_id)
-            if row is None:
-                return None
-            for name, value in values.items():
-                setattr(row, name, value)
-            row.updated_at = _now()
-            session.flush()
-            session.expunge(row)
-            return row
+            changed = session.execute(
+                update(JobRow).where(JobRow.id == job_id, JobRow.lease_owner == self.owner_id)
+                .values(**values, updated_at=_now()).execution_options(synchronize_session=False)
+            )  # fmt: skip
+        if changed.rowcount == 0:  # type: ignore[attr-defined]
+            log.warning("job %s: lease lost to another process, its result is left to that process", job_id)
+            return False
+        return True
 
     def _loop(self, worker: ExtractionWorker) -> None:
         worker.warm()
-        while True:
-            job_id = self._queue.get()
-            if job_id is None:
-                return
+        while not self._stopping.is_set():
             try:
-                self._run(job_id, worker)
+                row = self.claim()
+            except Exception:  # noqa: BLE001 - the database may be briefly unreachable; try again
+                log.exception("could not claim a job")
+                row = None
+            if row is None:
+                self._wake.wait(POLL_SECONDS)
+                self._wake.clear()
+                continue
+            try:
+                self._run(row, worker)
             except Exception:  # noqa: BLE001 - one bad job must not kill the worker thread
-                log.exception("job %s failed unexpectedly", job_id)
-                self._update(
-                    job_id, status="failed", progress=1.0, stage="failed", error_code="internal_error",
-                    error_message="Lỗi nội bộ khi xử lý công việc. / Internal error while running the job.",
-                )  # fmt: skip
+                log.exception("job %s failed unexpectedly", row.id)
+                self._fail(row.id, "internal_error", "Lỗi nội bộ khi xử lý công việc.",
+                           "Internal error while running the job.")  # fmt: skip
+            finally:
+                self._release(row.id)
 
-    def _run(self, job_id: str, worker: ExtractionWorker) -> None:
-        with Session(self.store.engine) as session:
-            row = session.get(JobRow, job_id)
-            if row is None or row.status not in ACTIVE:
-                return
-            kind = row.kind
-        row = self._update(job_id, status="running", stage="starting", progress=0.05)
-        assert row is not None
-        self._update(job_id, attempts=row.attempts + 1)
-        if kind == "reconcile":
-            self._reconcile(job_id)
+    def _run(self, row: JobRow, worker: ExtractionWorker) -> None:
+        if row.attempts > MAX_ATTEMPTS:
+            self._fail(
+                row.id, "job_abandoned",
+                f"Công việc đã bị gián đoạn {MAX_ATTEMPTS} lần (tiến trình dừng đột ngột) và không chạy lại nữa.",
+                f"The job was interrupted {MAX_ATTEMPTS} times (its process died) and is not retried again.",
+            )  # fmt: skip
+            return
+        if row.kind == "reconcile":
+            self._reconcile(row.id)
         else:
             self._ingest(row, worker)
 
@@ -223,7 +336,8 @@ class JobManager:
         except WorkFailure as failure:
             self._fail(row.id, failure.code, failure.message_vi, failure.message_en)
             return
-        self._update(row.id, stage="storing", progress=0.8)
+        if not self._update(row.id, stage="storing", progress=0.8):
+            return  # another process took the job over (this one stalled past its lease)
         try:
             with self.write_lock:
                 added = self.store.add_document(document, path=row.path)

@@ -7,11 +7,11 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 
-from api.blobs import BlobStore
 from api.catalog_view import CatalogView
 from api.jobs import JobManager
 from api.reconcile_service import ReconcileService
 from api.settings import Settings
+from catalog.blobs import BlobStore
 from catalog.store import CatalogStore
 
 

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Engine, Float, Integer, MetaData, String, Text
+from sqlalchemy import Engine, Float, Integer, MetaData, String, Text, inspect, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from catalog.models import UtcDateTime
@@ -50,7 +51,29 @@ class JobRow(ApiBase):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     created_at: Mapped[datetime] = mapped_column()
     updated_at: Mapped[datetime] = mapped_column()
+    # The server process running the job and until when its claim holds; it renews the claim while
+    # it works, so a claim that ran out means the process died and the job may be taken over.
+    lease_owner: Mapped[str] = mapped_column(String(80), default="")
+    lease_expires_at: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+# Columns added after the first release: (name, DDL type), added to an existing table on start-up.
+ADDED_JOB_COLUMNS = (("lease_owner", "VARCHAR(80) DEFAULT '' NOT NULL"), ("lease_expires_at", "TIMESTAMP"))
 
 
 def create_tables(engine: Engine) -> None:
-    ApiBase.metadata.create_all(engine)
+    """Create missing tables and columns; safe when several server processes start at once."""
+    try:
+        ApiBase.metadata.create_all(engine)
+    except DBAPIError:
+        ApiBase.metadata.create_all(engine)  # another process created some of them between check and create
+    present = {column["name"] for column in inspect(engine).get_columns(JobRow.__tablename__)}
+    for name, ddl in ADDED_JOB_COLUMNS:
+        if name in present:
+            continue
+        try:
+            with engine.begin() as connection:
+                connection.execute(text(f"ALTER TABLE {JobRow.__tablename__} ADD COLUMN {name} {ddl}"))
+        except DBAPIError:
+            if name not in {column["name"] for column in inspect(engine).get_columns(JobRow.__tablename__)}:
+                raise

@@ -22,10 +22,9 @@ from matching.model import Dataset, MemberRef, Reconciliation, dataset_id_for, e
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 SERVER_CODE = """
-import uvicorn
-from api import Settings, create_app
-settings = Settings.from_env()
-uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="warning")
+from api.serve import run
+from api.settings import Settings
+run(Settings.from_env(), log_level="warning")
 """
 
 
@@ -39,7 +38,10 @@ def free_port() -> int:
 def running_server(
     database_url: str, data_dir: Path, *, startup_seconds: float = 60.0, **settings: str
 ) -> Iterator[str]:
-    """Yield the base URL of a live server; ``settings`` are DANHMUC_* variables without the prefix."""
+    """Yield the base URL of a live server; ``settings`` are DANHMUC_* variables without the prefix.
+
+    One server process unless ``workers`` says otherwise, so a test reads its own writes at once.
+    """
     port = free_port()
     env = {
         **os.environ,
@@ -47,6 +49,7 @@ def running_server(
         "DANHMUC_HOST": "127.0.0.1",
         "DANHMUC_PORT": str(port),
         "DANHMUC_DATA_DIR": str(data_dir),
+        "DANHMUC_WORKERS": "1",
         **{f"DANHMUC_{name.upper()}": value for name, value in settings.items()},
     }
     log = (data_dir / f"server-{port}.log").open("wb")

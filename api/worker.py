@@ -86,7 +86,9 @@ class ExtractionWorker:
             return self._connection
         self.stop()
         parent, child = self._context.Pipe()
-        process = self._context.Process(target=_child_main, args=(child,), daemon=True, name="danhmuc-extract")
+        # Not a daemon: the reader may start processes of its own (OCR runs pages in a pool), which a
+        # daemonic process may not. It still ends with the server: it exits when the pipe closes.
+        process = self._context.Process(target=_child_main, args=(child,), daemon=False, name="danhmuc-extract")
         process.start()
         child.close()
         if not parent.poll(STARTUP_SECONDS):

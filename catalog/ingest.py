@@ -24,6 +24,7 @@ from typing import TextIO
 
 from sqlalchemy.exc import DataError, IntegrityError
 
+from catalog.blobs import BlobStore
 from catalog.errors import ArchiveNotFoundError
 from catalog.progress import Progress
 from catalog.records import FileOutcome, OutcomeStatus, ReconcileSummary
@@ -113,7 +114,9 @@ def ingest_directory(
     errors_csv: Path | None = None,
     progress: TextIO | None = None,
     reconcile: bool = True,
+    blobs: BlobStore | None = None,
 ) -> IngestReport:
+    """``blobs``: where to keep a copy of each stored file's bytes (what the API serves as the original)."""
     if not root.is_dir():
         raise ArchiveNotFoundError(str(root))
     workers = max(1, workers or os.cpu_count() or 1)
@@ -132,9 +135,9 @@ def ingest_directory(
     report.outcomes += rejected
 
     bar = Progress(len(walked.candidates), progress) if progress is not None else None
-    jobs, waiting = _plan(store, run_id, walked.candidates, report, bar)
+    jobs, waiting = _plan(store, run_id, walked.candidates, report, bar, blobs)
     if jobs:
-        _extract_all(store, run_id, jobs, waiting, workers, report, bar)
+        _extract_all(store, run_id, jobs, waiting, workers, report, bar, blobs)
     if bar is not None:
         bar.close()
     report.seconds = time.perf_counter() - started
@@ -154,6 +157,7 @@ def _plan(
     candidates: list[Candidate],
     report: IngestReport,
     bar: Progress | None,
+    blobs: BlobStore | None,
 ) -> tuple[list[_Job], dict[str, list[_Job]]]:
     """Hash every candidate; settle the ones whose content is known; return what needs extracting."""
     current = store.current_contents()
@@ -171,6 +175,8 @@ def _plan(
                 FileOutcome(path=key, status=OutcomeStatus.SKIPPED, code="unreadable", reason=reason)
             )
             continue
+        if (current.get(key) == sha or sha in known) and blobs is not None:
+            blobs.put_file(sha, candidate.path)  # stored before originals were kept: keep it now
         if current.get(key) == sha:
             settled.append(FileOutcome(path=key, status=OutcomeStatus.UNCHANGED, sha256=sha))
         elif sha in known:
@@ -220,6 +226,7 @@ def _extract_all(
     workers: int,
     report: IngestReport,
     bar: Progress | None,
+    blobs: BlobStore | None,
 ) -> None:
     _warm_up()
     queue: Iterator[_Job] = iter(jobs)
@@ -243,10 +250,10 @@ def _extract_all(
                     extracted = future.result()
                 except BrokenProcessPool:
                     broken, extracted = True, _crashed()
-                _settle(store, run_id, job, extracted, waiting.pop(job.sha256, []), report, bar)
+                _settle(store, run_id, job, extracted, waiting.pop(job.sha256, []), report, bar, blobs)
             if broken:  # the pool is gone: what was still running never finished; start a new pool
                 for job in in_flight.values():
-                    _settle(store, run_id, job, _crashed(), waiting.pop(job.sha256, []), report, bar)
+                    _settle(store, run_id, job, _crashed(), waiting.pop(job.sha256, []), report, bar, None)
                 in_flight.clear()
                 executor.shutdown(wait=False, cancel_futures=True)
                 store.engine.dispose()
@@ -274,6 +281,7 @@ def _settle(
     same_bytes: list[_Job],
     report: IngestReport,
     bar: Progress | None,
+    blobs: BlobStore | None,
 ) -> None:
     """Write one file's result (and of the other paths with the same bytes), one transaction each."""
     report.extracted += 1
@@ -288,6 +296,8 @@ def _settle(
             reason = f"không lưu được vào kho / could not be stored: {str(error.orig).strip()[:300]}"
             extracted = Extracted(OutcomeStatus.FAILED, code="store_error", reason=reason)
         else:
+            if blobs is not None:  # after the commit: a crash in between leaves a document whose copy a re-run adds
+                blobs.put_file(document.sha256, job.candidate.path)
             outcomes = [FileOutcome(path=job.key, status=added.status, sha256=document.sha256,
                                     seconds=extracted.seconds)]  # fmt: skip
             for other in same_bytes:

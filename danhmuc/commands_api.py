@@ -25,24 +25,32 @@ def serve(
     data_dir: Annotated[Path | None, typer.Option(help="Thư mục lưu tệp gốc / uploaded files")] = None,
     max_upload_mb: Annotated[float | None, typer.Option(help="Giới hạn tải lên, MiB (mặc định 50)")] = None,
     timeout: Annotated[float | None, typer.Option(help="Thời gian tối đa cho một tài liệu, giây")] = None,
-    workers: Annotated[int | None, typer.Option(help="Số tiến trình xử lý / extraction workers")] = None,
+    workers: Annotated[
+        int | None,
+        typer.Option(help="Số tiến trình máy chủ HTTP (mặc định min(2, số lõi)) / HTTP server processes",
+                     min=1),
+    ] = None,
+    extractors: Annotated[
+        int | None,
+        typer.Option(help="Số tiến trình trích xuất, tổng (mặc định 2; 0 = chỉ đọc) / extraction processes", min=0),
+    ] = None,
     anonymous_reads: Annotated[
         bool | None, typer.Option("--anonymous-reads/--no-anonymous-reads", help="Cho phép đọc không cần khóa")
     ] = None,
 ) -> None:
     """Chạy dịch vụ HTTP / run the HTTP service (OpenAPI at /docs)."""
-    import uvicorn
-
-    from api import Settings, create_app
+    from api.serve import run
+    from api.settings import Settings
 
     settings = Settings.from_env(
         host=host, port=port, database_url=database_url, data_dir=data_dir,
         max_upload_bytes=int(max_upload_mb * 2**20) if max_upload_mb else None,
-        processing_timeout_seconds=timeout, workers=workers, anonymous_reads=anonymous_reads,
+        processing_timeout_seconds=timeout, workers=workers, extractors=extractors,
+        anonymous_reads=anonymous_reads,
     )  # fmt: skip
     if settings.host not in ("127.0.0.1", "localhost", "::1"):
         typer.echo(f"Cảnh báo / warning: nghe trên {settings.host}, không chỉ máy này / not loopback only.", err=True)
-    uvicorn.run(create_app(settings), host=settings.host, port=settings.port, log_level="info")
+    run(settings)
 
 
 def keys_create(

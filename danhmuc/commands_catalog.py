@@ -56,6 +56,7 @@ def ingest(
     database: DatabaseOption = None,
 ) -> None:
     """Nạp cả thư mục vào kho (chạy lại được sau khi bị dừng) / ingest a folder (resumable)."""
+    from catalog.blobs import BlobStore, default_blob_root
     from catalog.ingest import ingest_directory
     from catalog.store import CatalogStore
 
@@ -63,6 +64,7 @@ def ingest(
         report = ingest_directory(
             store, folder, workers=workers, max_bytes=max_bytes, errors_csv=errors,
             progress=sys.stderr, reconcile=reconcile,
+            blobs=BlobStore(default_blob_root()),  # originals for the API, in $DANHMUC_DATA_DIR like the server's
         )  # fmt: skip
     counts = report.counts
     typer.echo(

@@ -40,7 +40,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
     with CatalogStore(url) as store:
         seed_catalog(store, ENTRIES)
         key = create_key(store.engine, "OpenRefine", Role.READER)
-    with running_server(url, Path(folder), workers="0", public_url="http://127.0.0.1:8000") as base:
+    with running_server(url, Path(folder), extractors="0", public_url="http://127.0.0.1:8000") as base:
         yield base, key
 
 

@@ -31,7 +31,7 @@ def api_schema(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
         seed_catalog(store, [SyntheticEntry(f"Dữ liệu thử nghiệm {i}", "Sở Tư pháp", "Tư pháp", "open",
                                             "Dữ liệu mở", ("ANNUAL",)) for i in range(20)])  # fmt: skip
         KEY["admin"] = create_key(store.engine, "Fuzzer", Role.ADMIN)
-    with running_server(url, folder, workers="0") as base:
+    with running_server(url, folder, extractors="0") as base:
         yield schemathesis.openapi.from_url(f"{base}/openapi.json")
 
 

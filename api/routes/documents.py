@@ -2,17 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
+import time
+from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
+from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from api.auth import Reader, Uploader
 from api.errors import BadUploadError, NotFoundError, PayloadTooLargeError
 from api.jobs import JobView
 from api.paging import Limit, Offset, Page, page_of
 from api.state import ServiceState, State
+from catalog.blobs import read_if_unchanged
+from catalog.models import FileVersionRow
 from catalog.records import DocumentSummary
 from extract.detect import detect_format
 from extract.model import CatalogEntry, Document, SourceFormat, Table, Task
@@ -22,6 +29,9 @@ from matching.model import Flag, entry_key
 router = APIRouter(prefix="/v1", tags=["documents"])
 CHUNK = 1024 * 1024
 MULTIPART_SLACK = 64 * 1024  # form boundaries and headers around the file
+SYNC_PDF_PAGES_CHECKED = 3  # a PDF counts as typed when its first pages all have text
+SYNC_PDF_MIN_CHARS = 20
+SYNC_POLL_SECONDS = 0.05
 
 
 class CatalogEntryView(BaseModel):
@@ -56,12 +66,63 @@ def _check_content(data: bytes, filename: str) -> SourceFormat:
     return fmt
 
 
+def _typed(data: bytes, fmt: SourceFormat) -> bool:
+    """Text, DOCX, or a PDF whose first pages carry a text layer: read in seconds, no OCR, no LibreOffice."""
+    if fmt in (SourceFormat.TEXT, SourceFormat.DOCX):
+        return True
+    if fmt is not SourceFormat.PDF:
+        return False
+    import pypdfium2
+
+    try:
+        pdf = pypdfium2.PdfDocument(data)
+    except Exception:  # noqa: BLE001 - unreadable here: the job reports why, asynchronously
+        return False
+    try:
+        for index in range(min(len(pdf), SYNC_PDF_PAGES_CHECKED)):
+            page = pdf[index]
+            text = page.get_textpage()
+            try:
+                if len(text.get_text_range().strip()) < SYNC_PDF_MIN_CHARS:
+                    return False
+            finally:
+                text.close()
+                page.close()
+        return len(pdf) > 0
+    finally:
+        pdf.close()
+
+
+async def _finished_within(state: ServiceState, job_id: str, seconds: float) -> JobView | None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        job = await asyncio.to_thread(state.jobs.get, job_id)
+        if job is not None and job.status in ("succeeded", "failed"):
+            return job
+        await asyncio.sleep(SYNC_POLL_SECONDS)
+    return None
+
+
 @router.post(
     "/documents",
     status_code=202,
     response_model=JobView,
     summary="Tải lên một tài liệu / upload one document",
-    responses={413: {"description": "Tệp quá lớn / too large"}, 415: {"description": "Định dạng không hỗ trợ"}},
+    description=(
+        "Tệp nhỏ có lớp chữ (TXT, DOCX, PDF có lớp văn bản, đến `DANHMUC_SYNC_UPLOAD_BYTES`, mặc định 2 MiB) "
+        "được xử lý ngay: nếu xong trong `DANHMUC_SYNC_UPLOAD_SECONDS` (mặc định 10 giây) thì trả 201 kèm tài "
+        "liệu (Location: /v1/documents/{id}, X-Job-Id). Còn lại (ảnh quét cần OCR, DOC, tệp lớn, hết thời gian) "
+        "trả 202 kèm công việc để theo dõi ở /v1/jobs/{id}.\n\n"
+        "Small typed files (text, DOCX, text-layer PDF up to the size threshold) are processed at once and "
+        "answered 201 with the document when done within the time budget; anything else is answered 202 "
+        "with a job to poll."
+    ),
+    responses={
+        201: {"model": Document, "description": "Đã xử lý xong / processed: the document"},
+        202: {"model": JobView, "description": "Đã xếp hàng / queued: the job (Location: /v1/jobs/{id})"},
+        413: {"description": "Tệp quá lớn / too large"},
+        415: {"description": "Định dạng không hỗ trợ"},
+    },
 )
 async def upload_document(
     *,
@@ -70,18 +131,29 @@ async def upload_document(
     path: Annotated[str, Form(max_length=1000, description="Đường dẫn lưu trữ (cùng đường dẫn = phiên bản mới)")] = "",
     who: Uploader,
     state: State,
-) -> JSONResponse:
+) -> Response:
     limit = state.settings.max_upload_bytes
     declared = request.headers.get("content-length", "")
     if declared.isdigit() and int(declared) > limit + MULTIPART_SLACK:
         raise PayloadTooLargeError(limit)
     filename = (file.filename or "upload").replace("\\", "/").rsplit("/", 1)[-1][:200] or "upload"
     data = await _read_limited(file, limit)
-    _check_content(data, filename)
+    fmt = _check_content(data, filename)
     clean_path = path.strip().lstrip("/")
     if ".." in clean_path.split("/"):
         raise BadUploadError("đường dẫn không được chứa '..'", "the path must not contain '..'")
-    job, _new = state.jobs.submit_upload(data, filename, clean_path, who.owner)
+    job, _new = await asyncio.to_thread(state.jobs.submit_upload, data, filename, clean_path, who.owner)
+    settings = state.settings
+    if state.jobs.runs_jobs and len(data) <= settings.sync_upload_bytes and _typed(data, fmt):
+        done = await _finished_within(state, job.id, settings.sync_upload_seconds)
+        if done is not None and done.status == "succeeded":
+            document = await asyncio.to_thread(state.store.get, done.document_id)
+            if document is not None:
+                return Response(
+                    document.model_dump_json(), status_code=201, media_type="application/json",
+                    headers={"Location": f"/v1/documents/{document.sha256}", "X-Job-Id": done.id},
+                )  # fmt: skip
+        job = done or job
     return JSONResponse(job.model_dump(mode="json"), status_code=202, headers={"Location": f"/v1/jobs/{job.id}"})
 
 
@@ -165,6 +237,21 @@ def get_document_flags(*, document_id: str, _: Reader, state: State) -> list[Fla
     return [flag for flag in state.store.flags() if flag.sha256 == document.sha256]
 
 
+def _from_archive(state: ServiceState, sha256: str) -> bytes | None:
+    """For a document ingested before originals were kept: its recorded path, if the bytes there are unchanged."""
+    with Session(state.store.engine) as session:
+        paths = session.scalars(
+            select(FileVersionRow.path).where(FileVersionRow.sha256 == sha256)
+            .order_by(FileVersionRow.is_current.desc(), FileVersionRow.id.desc()).limit(20)
+        ).all()  # fmt: skip
+    for recorded in paths:
+        candidate = Path(recorded)
+        if candidate.is_absolute() and (data := read_if_unchanged(candidate, sha256)) is not None:
+            state.blobs.put(sha256, data)  # kept from now on, whatever happens to the archive
+            return data
+    return None
+
+
 @router.get(
     "/documents/{document_id}/file",
     summary="Tệp gốc / the original bytes",
@@ -175,8 +262,10 @@ def get_document_file(*, document_id: str, _: Reader, state: State) -> Response:
     document = _document(state, document_id)
     data = state.blobs.get(document.sha256)
     if data is None:
+        data = _from_archive(state, document.sha256)
+    if data is None:
         raise NotFoundError(
-            "tệp gốc (tài liệu được nạp từ thư mục, không qua API)", "original file (ingested outside the API)",
+            "tệp gốc (không còn trong kho tệp lẫn đường dẫn đã ghi)", "original file (neither kept nor at its path)",
             document_id,
         )  # fmt: skip
     media = {
