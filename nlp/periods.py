@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
 from functools import lru_cache
+from typing import NamedTuple
 
 from extract.model import Period
-from nlp.text import fold, normalize_text
+from nlp.text import fold_uncached, normalize_text_uncached
 
 _ROMAN = {"i": 1, "ii": 2, "iii": 3, "iv": 4}
 _QNUM = r"(?:iv|iii|ii|i|[1-4])(?![a-z0-9])"
@@ -58,14 +59,9 @@ _RECURRING_WORDS = (
 )
 
 
-@dataclass(frozen=True)
-class _Span:
+class _Span(NamedTuple):  # a tuple: built thousands of times a second, a frozen dataclass costs 3x
     start: tuple[int, int, int]  # year, month, day
     end: tuple[int, int, int]
-
-
-def _quarter_of(month: int) -> int:
-    return (month - 1) // 3 + 1
 
 
 _DAYS = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -237,26 +233,48 @@ class _Parser:
                 self.reasons.append(f"năm {year} / year")
 
 
+# Format specs ("{:02d}") are slow; a table of padded numbers is not (tens of thousands of cells a second).
+_PAD2 = tuple(f"{n:02d}" for n in range(100))
+_QUARTER_SUFFIX = ("-Q1", "-Q2", "-Q3", "-Q4")
+
+
 def _iso(date: tuple[int, int, int]) -> str:
-    return f"{date[0]:04d}-{date[1]:02d}-{date[2]:02d}"
+    year, month, day = date
+    if 1000 <= year <= 9999 and 0 <= month < 100 and 0 <= day < 100:
+        return f"{year}-{_PAD2[month]}-{_PAD2[day]}"
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _quarter_range(span: _Span) -> range:
+    # Quarters numbered year * 4 + (quarter - 1), so a span is one range; at most 400 per span.
+    (start_year, start_month, _), (end_year, end_month, _) = span
+    first = start_year * 4 + (start_month - 1) // 3
+    last = end_year * 4 + (end_month - 1) // 3
+    return range(first, min(last, first + 399) + 1)
 
 
 def _quarters_of(spans: list[_Span]) -> list[str]:
-    keys: set[tuple[int, int]] = set()
-    for span in spans:
-        year, quarter = span.start[0], _quarter_of(span.start[1])
-        end_year, end_quarter = span.end[0], _quarter_of(span.end[1])
-        guard = 0
-        while (year, quarter) <= (end_year, end_quarter) and guard < 400:
-            keys.add((year, quarter))
-            quarter += 1
-            if quarter == 5:
-                year, quarter = year + 1, 1
-            guard += 1
-    return [f"{year}-Q{quarter}" for year, quarter in sorted(keys)]
+    keys: Iterable[int]
+    if len(spans) == 1:
+        keys = _quarter_range(spans[0])
+        if keys and keys[0] >> 2 == keys[-1] >> 2:  # within one year, the commonest case
+            year = str(keys[0] >> 2)
+            return [year + suffix for suffix in _QUARTER_SUFFIX[keys[0] & 3 : (keys[-1] & 3) + 1]]
+    else:
+        merged: set[int] = set()
+        for span in spans:
+            merged.update(_quarter_range(span))
+        keys = sorted(merged)
+    return [str(key >> 2) + _QUARTER_SUFFIX[key & 3] for key in keys]
+
+
+# Every recurring wording below contains one of these; most cells contain none.
+_RECURRING_HINT_RE = re.compile(r"hang|hàng|moi|dinh ky|thuong xuyen|lien tuc")
 
 
 def _recurring(text: str) -> str:
+    if not _RECURRING_HINT_RE.search(text):
+        return ""
     day = _RECURRING_DAY_RE.search(text)
     if day:
         return f"monthly:{int(day.group('d'))}"
@@ -277,18 +295,19 @@ _EDGE = " .;,:"
 
 def _period_key(raw: str) -> str:
     """The matching form of a time expression: folded, trailing punctuation dropped."""
-    return " ".join(fold(normalize_text(raw)).split()).strip(_EDGE)
-
-
-@lru_cache(maxsize=200_000)
-def _parse(raw: str, default_year: int | None) -> Period:
-    quarters, start, end, recurring, reasons = _parse_key(_period_key(raw), default_year)
-    return Period(
-        raw=raw, quarters=list(quarters), start=start, end=end, recurring=recurring, reasons=list(reasons)
-    )
+    # Uncached steps: the result is cached per raw string (_parse) and per key (_parse_key).
+    return " ".join(fold_uncached(normalize_text_uncached(raw)).split()).strip(_EDGE)
 
 
 _ParsedFields = tuple[tuple[str, ...], str, str, str, tuple[str, ...]]
+
+
+@lru_cache(maxsize=200_000)
+def _parse(raw: str, default_year: int | None) -> _ParsedFields:
+    # The caches hold plain tuples of strings, which the garbage collector stops tracking, not
+    # Period records: 200,000 cached records (a dict, two lists and a set each) made every full
+    # collection walk them, a third of the cold time. Each call builds its own record instead.
+    return _parse_key(_period_key(raw), default_year)
 
 # The commonest cells, answered by one full-match regex without the general parser ("quý iii/2026",
 # "quy iii, iv/2026", "thang 9/2026", "truoc ngay 30/6/2026", "nam 2026", "6 thang dau nam 2026").
@@ -308,43 +327,53 @@ def _fast_parse(text: str) -> _ParsedFields | None:
     match = _FAST_RE.match(text)
     if match is None:
         return None
-    groups = match.groupdict()
-    if groups["qy"]:
-        year = int(groups["qy"])
-        first = _quarter_number(groups["q1"])
-        last = _quarter_number(groups["q2"]) if groups["q2"] else first
-        if groups["q2"] and _RANGE_WORD_RE.search(groups["qsep"] or "") and last > first:
-            numbers = list(range(first, last + 1))
+    # The last group of each alternative names the form; reading single groups is cheaper than groupdict().
+    form = match.lastgroup
+    if form == "qy":
+        year = int(match["qy"])
+        q1, qsep, q2 = match.group("q1", "qsep", "q2")
+        first = _quarter_number(q1)
+        if q2:
+            last = _quarter_number(q2)
+            if _RANGE_WORD_RE.search(qsep) and last > first:
+                numbers = list(range(first, last + 1))
+            else:
+                numbers = sorted({first, last})
         else:
-            numbers = sorted({first, last}) if groups["q2"] else [first]
-        spans = [_quarter_span(year, n, n) for n in numbers]
-        reason = f"quý {numbers if groups['q2'] else [first]} năm {year} / quarters"
-    elif groups["my"]:
-        month, year = int(groups["m"]), int(groups["my"])
+            numbers = [first]
+        # One year's quarters in order: the first starts the period, the last ends it.
+        return (
+            tuple(f"{year}-Q{number}" for number in numbers),
+            _iso(_quarter_span(year, numbers[0], numbers[0]).start),
+            _iso(_quarter_span(year, numbers[-1], numbers[-1]).end),
+            "",
+            (f"quý {numbers} năm {year} / quarters",),
+        )
+    if form == "my":
+        month, year = int(match["m"]), int(match["my"])
         if not 1 <= month <= 12:
             return None
-        spans, reason = [_month_span(year, month, month)], f"tháng {month}-{month} năm {year} / months"
-    elif groups["dy"]:
-        y, m, d = int(groups["dy"]), int(groups["dm"]), int(groups["d"])
+        span, reason = _month_span(year, month, month), f"tháng {month}-{month} năm {year} / months"
+    elif form == "dy":
+        y, m, d = int(match["dy"]), int(match["dm"]), int(match["d"])
         if not (1 <= m <= 12 and _valid_date(y, m, d)):
             return None
-        spans, reason = [_Span((y, m, d), (y, m, d))], f"ngày {d}/{m}/{y} / date"
-    elif groups["y"]:
-        year = int(groups["y"])
-        spans, reason = [_Span((year, 1, 1), (year, 12, 31))], f"năm {year} / year"
-    elif groups["y1"]:
-        y1, y2 = int(groups["y1"]), int(groups["y2"])
+        day = _iso((y, m, d))
+        return (f"{y}-Q{(m - 1) // 3 + 1}",), day, day, "", (f"ngày {d}/{m}/{y} / date",)
+    elif form == "y":
+        year = int(match["y"])
+        span, reason = _Span((year, 1, 1), (year, 12, 31)), f"năm {year} / year"
+    elif form == "y2":
+        y1, y2 = int(match["y1"]), int(match["y2"])
         if not y1 <= y2 <= y1 + 50:
             return None
-        spans, reason = [_Span((y1, 1, 1), (y2, 12, 31))], f"giai đoạn {y1}-{y2} / span of years"
+        span, reason = _Span((y1, 1, 1), (y2, 12, 31)), f"giai đoạn {y1}-{y2} / span of years"
     else:
-        year = int(groups["hy"])
-        first_half = groups["half"] == "dau"
-        spans = [_quarter_span(year, 1, 2) if first_half else _quarter_span(year, 3, 4)]
+        year = int(match["hy"])
+        first_half = match["half"] == "dau"
+        span = _quarter_span(year, 1, 2) if first_half else _quarter_span(year, 3, 4)
         reason = f"6 tháng {'đầu' if first_half else 'cuối'} năm {year} / half year"
-    start = min(span.start for span in spans)
-    end = max(span.end for span in spans)
-    return tuple(_quarters_of(spans)), _iso(start), _iso(end), "", (reason,)
+    return tuple(_quarters_of([span])), _iso(span.start), _iso(span.end), "", (reason,)
 
 
 @lru_cache(maxsize=200_000)
@@ -397,7 +426,10 @@ def parse_period(raw: str, *, default_year: int | None = None) -> Period:
     if not isinstance(raw, str):
         raw = ""
     try:
-        return _parse(raw, default_year)
+        quarters, start, end, recurring, reasons = _parse(raw, default_year)
+        return Period(
+            raw=raw, quarters=list(quarters), start=start, end=end, recurring=recurring, reasons=list(reasons)
+        )
     except Exception as exc:  # noqa: BLE001 - lenient by contract
         return Period(raw=raw, reasons=[f"lỗi khi phân tích thời gian: {exc} / period parsing failed"])
 

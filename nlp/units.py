@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import cast
 
 import numpy as np
@@ -79,7 +79,7 @@ class Locality:
 
     parts: tuple[tuple[str, str], ...]
 
-    @property
+    @cached_property  # a document's locality is asked for its text once per mention resolved
     def text(self) -> str:
         return ", ".join(f"{level} {name}" for level, name in self.parts)
 
@@ -131,6 +131,7 @@ _ONE_WORD_LEVELS = {"tỉnh", "huyện", "quận", "xã", "phường", "tp", "tp
 _LEVEL_SYLLABLE_HINTS = ("tỉnh", "huyện", "quận", "xã", "phường", "tp", "phố", "trấn")
 _LEVEL_HINT_RE = re.compile("|".join(_LEVEL_SYLLABLE_HINTS))
 _CONNECTOR_ENDINGS = ("-", "và", ",", "&", "/")
+_LEVEL_LAST_SYLLABLES = _ONE_WORD_LEVELS | {last for _, last in _TWO_WORD_LEVELS}
 
 
 def _is_place_word(word: str) -> bool:
@@ -149,10 +150,13 @@ def split_locality_suffix(name: str) -> tuple[str, tuple[bool, str, str]]:
     if not _LEVEL_HINT_RE.search(lowered):
         return name, (False, "", "")
     tokens = name.split()
-    low = [token.lower() for token in tokens]
-    for tail_start in range(len(tokens), 0, -1):
-        if tail_start < len(tokens) and not _is_place_word(tokens[tail_start]):
+    low = lowered.split()  # lower() maps no character to or from whitespace: the same tokens
+    count = len(tokens)
+    for tail_start in range(count, 0, -1):
+        if tail_start < count and not _is_place_word(tokens[tail_start]):
             break  # the tail must be all place words; growing it further cannot help
+        if low[tail_start - 1] not in _LEVEL_LAST_SYLLABLES:
+            continue  # no level word ends here
         level = ""
         if tail_start >= 2 and (low[tail_start - 2], low[tail_start - 1]) in _TWO_WORD_LEVELS:
             level, base_tokens = f"{low[tail_start - 2]} {low[tail_start - 1]}", tokens[: tail_start - 2]
@@ -269,7 +273,8 @@ def _clean_piece(text: str) -> str:
 
 
 def _is_collective(text: str) -> bool:
-    return bool(_COLLECTIVE_START_RE.search(text))
+    # match, not search: the pattern is anchored, and search would still try every position.
+    return bool(_COLLECTIVE_START_RE.match(text))
 
 
 @lru_cache(maxsize=100_000)

@@ -122,3 +122,46 @@ def test_fast_path_agrees_with_the_general_parser(form: str, q: str, q2: str, m:
     general = _parse_general(text, 2026)
     if fast is not None:
         assert fast[:4] == (tuple(general.quarters), general.start, general.end, general.recurring)
+
+
+def _walk_quarters(spans: list[tuple[tuple[int, int, int], tuple[int, int, int]]]) -> list[str]:
+    # The reference: step quarter by quarter from each span's start, at most 400 steps per span.
+    keys: set[tuple[int, int]] = set()
+    for (year, month, _), (end_year, end_month, _) in spans:
+        quarter, end_quarter = (month - 1) // 3 + 1, (end_month - 1) // 3 + 1
+        steps = 0
+        while (year, quarter) <= (end_year, end_quarter) and steps < 400:
+            keys.add((year, quarter))
+            year, quarter = (year + 1, 1) if quarter == 4 else (year, quarter + 1)
+            steps += 1
+    return [f"{year}-Q{quarter}" for year, quarter in sorted(keys)]
+
+
+_dates = st.tuples(st.integers(1, 2600), st.integers(1, 12), st.integers(1, 28))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(_dates, _dates), min_size=1, max_size=4))
+def test_quarter_ranges_agree_with_a_quarter_by_quarter_walk(
+    spans: list[tuple[tuple[int, int, int], tuple[int, int, int]]],
+) -> None:
+    from nlp.periods import _quarters_of, _Span
+
+    assert _quarters_of([_Span(start, end) for start, end in spans]) == _walk_quarters(spans)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.integers(-20000, 20000), st.integers(0, 120), st.integers(0, 120))
+def test_iso_dates_agree_with_zero_padded_formatting(year: int, month: int, day: int) -> None:
+    from nlp.periods import _iso
+
+    assert _iso((year, month, day)) == f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def test_each_call_gets_its_own_record() -> None:
+    # Records are built per call from cached plain values: changing one caller's list cannot leak.
+    first = parse_period("Quý III, IV/2026")
+    second = parse_period("Quý III, IV/2026")
+    assert first == second and first.quarters is not second.quarters
+    first.quarters.append("1999-Q1")
+    assert parse_period("Quý III, IV/2026").quarters == ["2026-Q3", "2026-Q4"]

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from hypothesis import example, given, settings
+from hypothesis import strategies as st
 from test_nlp_strategies import any_text
 
 from nlp import correct_slips, normalize_text
@@ -97,9 +98,36 @@ def test_fast_path_agrees_with_the_full_normalisation(text: str) -> None:
     assert normalize_text(text) == _normalize_slow(text)
 
 
+EDGE_SPACE = st.text(alphabet=" \t\n\r\x0b\x0c\x1c\x1f\x85\u00a0\u2003\u2028\u2029\u3000", min_size=1, max_size=4)
+
+
+@settings(max_examples=300, deadline=None)
+@given(EDGE_SPACE, any_text, EDGE_SPACE)
+@example(" ", "- x", "")
+@example("", "x (", "\u00a0")
+@example("\n", "\u0301a .", " ")
+def test_edge_whitespace_shortcut_agrees_with_the_full_normalisation(left: str, text: str, right: str) -> None:
+    from nlp.text import _normalize_slow
+
+    padded = left + text + right
+    assert normalize_text(padded) == _normalize_slow(padded)
+
+
 @settings(max_examples=300, deadline=None)
 @given(any_text)
 def test_fold_fast_path_agrees_with_decomposition(text: str) -> None:
     from nlp.text import _fold_slow, fold
 
     assert fold(text) == _fold_slow(text)
+
+
+def test_needs_work_characters_cover_every_odd_whitespace() -> None:
+    # The fast check spells out the whitespace the full pass rewrites; a Unicode update adding a
+    # space character must not let a cell skip the pass.
+    from nlp.text import _NEEDS_WORK_CHARS_RE
+
+    markup_and_dashes = set("<*_#~\u00ad\u2060\u2212\ufe58\ufe63\ufeff\uff0d") | {chr(c) for c in range(0x2000, 0x2016)}
+    for code in range(0x110000):
+        char = chr(code)
+        expected = char in markup_and_dashes or (char.isspace() and char not in " \n")
+        assert bool(_NEEDS_WORK_CHARS_RE.search(char)) == expected, hex(code)
