@@ -17,11 +17,12 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
-from extract.blocks import Block, BlockStream, RawCell, RawTable
+from extract.blocks import Block, BlockStream, Paragraph, RawCell, RawTable
 from extract.errors import CorruptFileError
-from extract.ocr.pipeline import PageResult, Warning, ocr_page
+from extract.ocr.pipeline import PageResult, Warning, is_page_number, ocr_page
 from extract.ocr.postcorrect import Correction
 from extract.ocr.preprocess import PageImage, image_pages, pdf_page_count, render_pdf_page
+from extract.pdf.tables import PageTable, continue_merges
 
 __all__ = [
     "WORKERS",
@@ -203,6 +204,61 @@ def _looks_like_data(row: list[RawCell]) -> bool:
     return not first or first.rstrip(".").isdigit()
 
 
+def _continue_page_breaks(blocks: list[Block]) -> list[Block]:
+    """Carry merged cells over page breaks, as the typed-PDF reader does (same rule, same code).
+
+    Pages are read one by one, so a unit cell merged over rows on both sides of a break comes
+    back blank on the new page ("Sở Kế hoạch và Đầu tư" printed once, on the page before), or
+    with only its tail when the row itself broke ("Sở Tài nguyên" / "và Môi trường"). A table
+    that ends its page and the ruled table opening the next page are one table's fragments.
+    """
+    out: list[Block] = []
+    previous: PageTable | None = None  # the table that ended the last page, with its merge state
+    header_texts: list[str] | None = None
+    for page_blocks in _by_page(blocks):
+        opened = False
+        last_table: PageTable | None = None
+        for block in page_blocks:
+            out.append(block)
+            if isinstance(block, Paragraph) and is_page_number(block.text):
+                continue  # a page number is furniture, not content before or after a table
+            if isinstance(block, RawTable) and not block.borderless and block.rows:
+                table = _page_table(block)
+                if block.after_break and not opened and previous is not None:
+                    table = continue_merges(table, previous, header_texts)
+                    out[-1] = replace(block, rows=table.rows)
+                elif not block.after_break:
+                    header_texts = [cell.text for cell in block.rows[0]]
+                last_table = table
+            else:
+                last_table = None
+            opened = True
+        previous = last_table
+    return out
+
+
+def _by_page(blocks: list[Block]) -> Iterator[list[Block]]:
+    group: list[Block] = []
+    for block in blocks:
+        if group and block.page != group[-1].page:
+            yield group
+            group = []
+        group.append(block)
+    if group:
+        yield group
+
+
+def _page_table(table: RawTable) -> PageTable:
+    """A fragment with what the break rule needs: columns merged anywhere, and those still open."""
+    merged = {
+        col for row in table.rows for col, cell in enumerate(row) if cell.inherited or cell.row_span > 1
+    }
+    last = table.rows[-1]
+    open_columns = {col: cell.text for col, cell in enumerate(last) if cell.inherited or cell.row_span > 1}
+    return PageTable(
+        rows=table.rows, bbox=(0.0, 0.0, 0.0, 0.0), ruled=True, open_columns=open_columns, merged_columns=merged
+    )
+
 
 def _assemble(
     results: list[PageResult], *, page_count: int, needs_ocr: list[int], source_warnings: list[Warning]
@@ -214,14 +270,15 @@ def _assemble(
         blocks.extend(result.blocks)
         warnings.extend(result.warnings)
         corrections.extend(result.corrections)
-    blocks = _unify_repeated_headers(blocks)
+    blocks = _continue_page_breaks(_unify_repeated_headers(blocks))
     for correction in corrections[:MAX_CORRECTION_WARNINGS]:
+        reason_vi, reason_en = correction.describe()
         warnings.append(
             (
                 "ocr_corrected",
-                f"Sửa lỗi dấu sau OCR: «{correction.original}» → «{correction.corrected}» "
+                f"{reason_vi}: «{correction.original}» → «{correction.corrected}» "
                 f"(…{correction.context}…) / "
-                f"OCR diacritics corrected: {correction.original!r} -> {correction.corrected!r}",
+                f"{reason_en}: {correction.original!r} -> {correction.corrected!r}",
                 correction.page,
             )
         )

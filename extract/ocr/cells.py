@@ -29,23 +29,53 @@ class CellReading:
     words: list[Word]
 
 
+TALL_WORD = 1.6  # a word this many times the median height spans two lines (a comma's tail, a stamp)
+
+
 def words_to_lines(words: list[Word]) -> list[list[Word]]:
-    """Group words into visual lines by their vertical overlap, each line left to right."""
+    """Group words into visual lines by their vertical overlap, each line left to right.
+
+    Words of ordinary height make the lines; a tall box (a comma tail run into the line below, a
+    word touching a stamp) would otherwise bridge two lines and pull the next line's words into
+    it, so tall words join afterwards the line they overlap most.
+    """
+    if not words:
+        return []
+    median = sorted(word.height for word in words)[len(words) // 2]
+    tall = [word for word in words if word.height > median * TALL_WORD]
     lines: list[list[Word]] = []
-    for word in sorted(words, key=lambda word: (word.top + word.bottom) / 2):
-        middle = (word.top + word.bottom) / 2
+    for word in sorted((w for w in words if w.height <= median * TALL_WORD), key=_middle):
+        middle = _middle(word)
         for line in lines:
-            top = min(w.top for w in line)
-            bottom = max(w.bottom for w in line)
-            if top <= middle <= bottom:
+            if min(w.top for w in line) <= middle <= max(w.bottom for w in line):
                 line.append(word)
                 break
+        else:
+            lines.append([word])
+    for word in sorted(tall, key=_middle):
+        middle = _middle(word)
+        home = next((line for line in lines if min(w.top for w in line) <= middle <= max(w.bottom for w in line)), None)
+        if home is None:
+            # Mostly inside one line: that line (a tail hangs below it). A line of tall words of its
+            # own (a signer's name in a bigger font) only grazes the line above.
+            best = max(lines, key=lambda line: _overlap(word, line), default=None)
+            home = best if best is not None and _overlap(word, best) >= word.height * 0.3 else None
+        if home is not None:
+            home.append(word)
         else:
             lines.append([word])
     for line in lines:
         line.sort(key=lambda word: word.left)
     lines.sort(key=lambda line: min(w.top for w in line))
     return lines
+
+
+def _middle(word: Word) -> float:
+    return (word.top + word.bottom) / 2
+
+
+def _overlap(word: Word, line: list[Word]) -> int:
+    return min(word.bottom, max(w.bottom for w in line)) - max(word.top, min(w.top for w in line))
 
 
 _PUNCTUATION = set("()[]{};:,.-–—/%&+*!?\"'")

@@ -27,6 +27,22 @@ PSM_SINGLE_BLOCK = 6
 PSM_SINGLE_LINE = 7
 PSM_SPARSE = 11
 
+# Result iterator levels (tesseract's PageIteratorLevel enum).
+_RIL_WORD = 3
+_RIL_SYMBOL = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Symbol:
+    """One character of a word with its own box: a mark glued to a word may be a speck."""
+
+    text: str
+    confidence: float  # 0..1
+    left: int
+    top: int
+    width: int
+    height: int
+
 
 @dataclass(frozen=True, slots=True)
 class Word:
@@ -41,6 +57,8 @@ class Word:
     block: int
     paragraph: int
     line: int
+    # Characters as read, before clean_word; empty when the engine cannot say (CLI fallback).
+    symbols: tuple[Symbol, ...] = ()
 
     @property
     def right(self) -> int:
@@ -77,13 +95,20 @@ def clean_word(text: str) -> str:
     return text
 
 
-def _parse_tsv(tsv: str, offset_x: int = 0, offset_y: int = 0) -> list[Word]:
+def _parse_tsv(
+    tsv: str, offset_x: int = 0, offset_y: int = 0, symbols: list[tuple[Symbol, ...]] | None = None
+) -> list[Word]:
+    """Words of Tesseract's TSV; ``symbols`` are the words' characters in reading order, matched
+    to the TSV words by their text (the two come from the same iterator, so they agree in order)."""
     words: list[Word] = []
+    pending = list(symbols or [])
     for row in tsv.splitlines():
         parts = row.split("\t")
         if len(parts) < 12 or parts[0] != "5":
             continue
-        text = clean_word(parts[11].strip())
+        raw = parts[11].strip()
+        characters = _take_symbols(pending, raw)
+        text = clean_word(raw)
         if not text:
             continue
         try:
@@ -101,9 +126,21 @@ def _parse_tsv(tsv: str, offset_x: int = 0, offset_y: int = 0) -> list[Word]:
                 block=int(parts[2]),
                 paragraph=int(parts[3]),
                 line=int(parts[4]),
+                symbols=characters,
             )
         )
     return words
+
+
+def _take_symbols(pending: list[tuple[Symbol, ...]], raw: str) -> tuple[Symbol, ...]:
+    """The characters of the next word spelling ``raw`` (a few words ahead at most), or none."""
+    if not raw:
+        return ()
+    for index, group in enumerate(pending[:4]):
+        if "".join(symbol.text for symbol in group) == raw:
+            del pending[: index + 1]
+            return group
+    return ()
 
 
 class _CApiEngine:
@@ -138,6 +175,29 @@ class _CApiEngine:
             ctypes.POINTER(ctypes.c_float),
         ]
         lib.TessBaseAPIDetectOrientationScript.restype = ctypes.c_int
+        lib.TessBaseAPIGetIterator.argtypes = [ctypes.c_void_p]
+        lib.TessBaseAPIGetIterator.restype = ctypes.c_void_p
+        lib.TessResultIteratorGetPageIterator.argtypes = [ctypes.c_void_p]
+        lib.TessResultIteratorGetPageIterator.restype = ctypes.c_void_p
+        lib.TessResultIteratorNext.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        lib.TessResultIteratorNext.restype = ctypes.c_int
+        lib.TessResultIteratorGetUTF8Text.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        lib.TessResultIteratorGetUTF8Text.restype = ctypes.c_void_p
+        lib.TessResultIteratorConfidence.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        lib.TessResultIteratorConfidence.restype = ctypes.c_float
+        int_pointer = ctypes.POINTER(ctypes.c_int)
+        lib.TessPageIteratorBoundingBox.argtypes = [
+            ctypes.c_void_p,
+            ctypes.c_int,
+            int_pointer,
+            int_pointer,
+            int_pointer,
+            int_pointer,
+        ]
+        lib.TessPageIteratorBoundingBox.restype = ctypes.c_int
+        lib.TessPageIteratorIsAtBeginningOf.argtypes = [ctypes.c_void_p, ctypes.c_int]
+        lib.TessPageIteratorIsAtBeginningOf.restype = ctypes.c_int
+        lib.TessResultIteratorDelete.argtypes = [ctypes.c_void_p]
         lib.TessBaseAPIClear.argtypes = [ctypes.c_void_p]
         lib.TessBaseAPIDelete.argtypes = [ctypes.c_void_p]
         lib.TessBaseAPIEnd.argtypes = [ctypes.c_void_p]
@@ -191,7 +251,49 @@ class _CApiEngine:
         finally:
             lib.TessDeleteText(pointer)
         # TSV boxes are already in full-image coordinates when a rectangle is set.
-        return _parse_tsv(tsv)
+        return _parse_tsv(tsv, symbols=self._symbols())
+
+    def _symbols(self) -> list[tuple[Symbol, ...]]:
+        """Every character of the last recognition with its box and confidence, grouped by word."""
+        lib = self._lib
+        iterator = lib.TessBaseAPIGetIterator(self._handle)
+        if not iterator:
+            return []
+        page_iterator = lib.TessResultIteratorGetPageIterator(iterator)
+        left, top, right, bottom = (ctypes.c_int() for _ in range(4))
+        groups: list[list[Symbol]] = []
+        try:
+            while True:
+                pointer = lib.TessResultIteratorGetUTF8Text(iterator, _RIL_SYMBOL)
+                if pointer:
+                    text = ctypes.string_at(pointer).decode("utf-8", errors="replace")
+                    lib.TessDeleteText(pointer)
+                    confidence = lib.TessResultIteratorConfidence(iterator, _RIL_SYMBOL)
+                    lib.TessPageIteratorBoundingBox(
+                        page_iterator,
+                        _RIL_SYMBOL,
+                        ctypes.byref(left),
+                        ctypes.byref(top),
+                        ctypes.byref(right),
+                        ctypes.byref(bottom),
+                    )
+                    if not groups or lib.TessPageIteratorIsAtBeginningOf(page_iterator, _RIL_WORD):
+                        groups.append([])
+                    groups[-1].append(
+                        Symbol(
+                            text,
+                            max(0.0, min(1.0, confidence / 100.0)),
+                            left.value,
+                            top.value,
+                            right.value - left.value,
+                            bottom.value - top.value,
+                        )
+                    )
+                if not lib.TessResultIteratorNext(iterator, _RIL_SYMBOL):
+                    break
+        finally:
+            lib.TessResultIteratorDelete(iterator)
+        return [tuple(group) for group in groups]
 
     def orientation(self) -> tuple[int, float]:
         """Degrees the page is rotated clockwise (0/90/180/270) and OSD's confidence."""

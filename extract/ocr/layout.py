@@ -4,8 +4,9 @@ Tesseract returns visual lines; the structure builder wants what a typed reader 
 paragraph per printed paragraph, so that a task line wrapped over two lines ("Đơn vị chủ trì:
 Phòng Văn hóa -" / "Xã hội") is one string. Lines are joined unless the next one starts a new
 paragraph: a numbering label or bullet, an indent, a gap, or a short (ended) line before it.
-Lines whose words fall into two far-apart groups (the national header, the signature block)
-become a borderless two-column RawTable, as the DOCX reader emits them.
+Lines whose words fall into two far-apart groups, with the gap lined up over neighbouring lines
+(the national header, the signature block), become a borderless two-column RawTable, as the DOCX
+reader emits them; one wide gap alone is a justified line or a tab stop, and stays text.
 """
 
 from __future__ import annotations
@@ -21,6 +22,8 @@ from extract.ocr.engine import Word
 _STARTS_ITEM = re.compile(
     r"^([-–+•*]\s|[IVXLC]{1,6}[.)]\s|\d{1,2}(\.\d{1,2}){0,3}[.)]?\s|[a-zđ][.)]\s|\(\d+\)\s)"
 )
+
+FLAT_SPECK = 0.4  # letters are never this flat next to the page's median letter height
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +80,7 @@ def _is_noise(line: TextLine) -> bool:
 
 def lay_out(words: list[Word], page: int, page_width: int, dpi: int) -> list[LaidOutBlock]:
     words = [word for word in words if not is_junk(word)]
+    words = _without_flat_specks(words)
     lines = [TextLine(words) for words in words_to_lines(words)]
     lines = [line for line in lines if not _is_noise(line)]
     if not lines:
@@ -103,10 +107,12 @@ def lay_out(words: list[Word], page: int, page_width: int, dpi: int) -> list[Lai
             blocks.append(_layout_table(two_col, page))
             two_col.clear()
 
+    split = [_split_columns(line, column_gap) for line in lines]
+    paired = _paired_lines(split, margin_left, body_width)
     previous: TextLine | None = None
-    for line in lines:
-        parts = _split_columns(line, column_gap)
-        if len(parts) == 2 and parts[0].left < margin_left + body_width * 0.35:
+    for index, line in enumerate(lines):
+        parts = split[index]
+        if index in paired:
             flush_paragraph()
             two_col.append((parts[0], parts[1]))
             previous = None
@@ -128,6 +134,42 @@ def lay_out(words: list[Word], page: int, page_width: int, dpi: int) -> list[Lai
     flush_paragraph()
     flush_table()
     return blocks
+
+
+def _without_flat_specks(words: list[Word]) -> list[Word]:
+    """A stroke of a signature or stamp read as letters ("Nguyễn Văn Hải xế", the "xế" 6 px tall
+    beside 60 px words): a word of letters far flatter than any letter, read with little confidence."""
+    heights = [word.height for word in words if word.text.isalpha()]
+    if not heights:
+        return words
+    floor = statistics.median(heights) * FLAT_SPECK
+    return [
+        word
+        for word in words
+        if not (word.height < floor and word.confidence < 0.6 and any(char.isalnum() for char in word.text))
+    ]
+
+
+def _two_parts(parts: list[TextLine], margin_left: int, body_width: int) -> bool:
+    return len(parts) == 2 and parts[0].left < margin_left + body_width * 0.35
+
+
+def _paired_lines(split: list[list[TextLine]], margin_left: int, body_width: int) -> set[int]:
+    """Lines that belong to a side-by-side block: a line cut in two by a wide gap whose gutter
+    lines up with another such line nearby (at most one line between, the one-sided "Số:" under
+    the header). One wide gap alone is a justified line or a tab; lines whose left pieces are all
+    labels ("- Thời gian:" ⇥ "Quý III/2026") are label–value lines laid out with tab stops."""
+    candidates = [index for index, parts in enumerate(split) if _two_parts(parts, margin_left, body_width)]
+    paired: set[int] = set()
+    for first, second in zip(candidates, candidates[1:], strict=False):
+        if second - first > 2:
+            continue
+        a, b = split[first], split[second]
+        gutter_overlaps = max(a[0].right, b[0].right) < min(a[1].left, b[1].left)
+        labels = all(parts[0].text.rstrip().endswith(":") for parts in (a, b))
+        if gutter_overlaps and not labels:
+            paired.update((first, second))
+    return paired
 
 
 def _continues_layout(line: TextLine, two_col: list[tuple[TextLine, TextLine]], body_width: int) -> bool:

@@ -11,6 +11,7 @@ import cv2
 import numpy as np
 
 from extract.blocks import Block, Paragraph, RawTable
+from extract.ocr.cellfix import correct_readings
 from extract.ocr.cells import LOW_CONFIDENCE, mean_confidence, read_cells, to_raw_table
 from extract.ocr.engine import PSM_SINGLE_COLUMN, Engine, Word, get_engine
 from extract.ocr.grid import find_tables, line_masks
@@ -89,8 +90,11 @@ def _read(engine: Engine, page: PreparedPage) -> PageResult:
     warnings: list[Warning] = []
     all_words: list[Word] = []
     cell_count = 0
+    cell_corrections: list[Correction] = []
     for grid in grids:
-        readings = read_cells(engine, clean, ink, grid, dpi)
+        # Repaired while word boxes and confidences are at hand: text alone cannot tell a speck from a mark.
+        readings, fixed = correct_readings(read_cells(engine, clean, ink, grid, dpi), number)
+        cell_corrections.extend(fixed)
         cell_count += len(readings)
         table = to_raw_table(grid, readings, number, after_break=False)
         laid_out.append((grid.top, table))
@@ -128,6 +132,7 @@ def _read(engine: Engine, page: PreparedPage) -> PageResult:
     laid_out.sort(key=lambda item: item[0])
 
     blocks, corrections = _correct(laid_out, number)
+    corrections = cell_corrections + corrections
     blocks = _mark_after_break(blocks, number)
     stats = PageStats(
         skew_deg=page.skew_deg,
@@ -185,7 +190,7 @@ def _mark_after_break(blocks: list[Block], number: int) -> list[Block]:
         return blocks
     for index, block in enumerate(blocks):
         if isinstance(block, Paragraph):
-            if _is_page_number(block.text):
+            if is_page_number(block.text):
                 continue
             return blocks
         if block.borderless:
@@ -202,7 +207,7 @@ def _mark_after_break(blocks: list[Block], number: int) -> list[Block]:
     return blocks
 
 
-def _is_page_number(text: str) -> bool:
+def is_page_number(text: str) -> bool:
     stripped = text.strip(" -–—.")
     return stripped.isdigit() and len(stripped) <= 4
 

@@ -145,12 +145,13 @@ kế hoạch|quyết định|công văn|tờ trình|thông báo|chỉ thị|ngh�
 cấp xã|cấp huyện|cấp tỉnh|cấp bộ|sở|phòng|ban|ngành|văn phòng|trung tâm|chủ tịch|phó chủ tịch|giám đốc
 đơn vị chủ trì|đơn vị phối hợp|chủ trì|phối hợp|thời gian thực hiện|thời hạn hoàn thành|tổ chức thực hiện
 danh mục|dữ liệu|cơ sở dữ liệu|tập dữ liệu|dữ liệu mở|chia sẻ|nội bộ|theo quy định|khai thác|cập nhật
-hằng năm|hằng quý|hằng tháng|định kỳ|thường xuyên|quý|năm|tháng|ngày|đến|từ|trước|sau|tối đa
+hằng năm|hằng quý|hằng tháng|hàng năm|hàng quý|hàng tháng
+định kỳ|thường xuyên|quý|năm|tháng|ngày|đến|từ|trước|sau|tối đa
 văn hóa xã hội|kinh tế|công an|quân sự|tài chính|kế toán|tư pháp|hộ tịch|địa chính|xây dựng|môi trường
 giáo dục|đào tạo|y tế|lao động|thương binh|xã hội|nông nghiệp|khoa học|công nghệ|thông tin|truyền thông
 nội vụ|tài nguyên|giao thông|vận tải|công thương|du lịch|thể thao|văn hóa|dân tộc|tôn giáo|thanh tra
 có thể|có thể mở|không mở|hạn chế|đến năm|đến ngày|đến tháng|đến quý|đến hết|đến nay|từ năm|từ ngày|trước ngày
-trong năm|hoàn thành trước
+trong năm|hoàn thành trước|theo dõi|thẩm quyền|thay đổi|chuyển đổi
 chuyển đổi số|đề án|bộ phận một cửa|phục vụ hành chính công|thủ tục hành chính|dịch vụ công
 """
 
@@ -162,11 +163,12 @@ class Lexicon:
     unigrams: dict[str, int]
     bigrams: frozenset[tuple[str, str]]
     genre_bigrams: frozenset[tuple[str, str]]
+    genre_syllables: frozenset[str]
     by_skeleton: dict[str, list[str]]
     display: dict[str, str]  # key -> the syllable as the dictionary writes it
 
 
-def _dictionary_path() -> Path | None:
+def dictionary_path() -> Path | None:
     # Located without importing: importing underthesea costs seconds of model loading.
     spec = importlib.util.find_spec("underthesea")
     if spec is None or not spec.submodule_search_locations:
@@ -184,12 +186,13 @@ def lexicon() -> Lexicon:
         line for chunk in _GENRE_WORDS.split("\n") for line in chunk.split("|") if line.strip()
     ]
     genre_count = len(entries)
-    path = _dictionary_path()
+    path = dictionary_path()
     if path is not None:
         entries.extend(path.read_text(encoding="utf-8").splitlines())
     unigrams: dict[str, int] = {}
     bigrams: set[tuple[str, str]] = set()
     genre_bigrams: set[tuple[str, str]] = set()
+    genre_syllables: set[str] = set()
     display: dict[str, str] = {}
     for index, entry in enumerate(entries):
         syllables = [unicodedata.normalize("NFC", s) for s in entry.lower().split()]
@@ -204,6 +207,7 @@ def lexicon() -> Lexicon:
         bigrams.update(pairs)
         if index < genre_count:
             genre_bigrams.update(pairs)
+            genre_syllables.update(keys)
     by_skeleton: dict[str, list[str]] = {}
     for key, syllable in display.items():
         by_skeleton.setdefault(skeleton(syllable), []).append(key)
@@ -211,6 +215,7 @@ def lexicon() -> Lexicon:
         unigrams=unigrams,
         bigrams=frozenset(bigrams),
         genre_bigrams=frozenset(genre_bigrams),
+        genre_syllables=frozenset(genre_syllables),
         by_skeleton=by_skeleton,
         display=display,
     )
@@ -227,6 +232,7 @@ cơ sở dữ liệu|hộ nghèo|cận nghèo|theo quy định|có thể mở|d�
 trật tự đô thị|quản lý đô thị|quy hoạch đô thị
 công an tỉnh|công an huyện|công an xã|ubnd tỉnh|ubnd huyện|ubnd xã|hành chính công tỉnh|toàn tỉnh|của tỉnh
 ủy ban nhân dân tỉnh|ủy ban nhân dân huyện|ủy ban nhân dân xã|cấp tỉnh|cấp huyện|cấp xã
+trực thuộc tỉnh|thị xã thuộc tỉnh|thành phố thuộc tỉnh|nhà nước thuộc tỉnh|đơn vị thuộc tỉnh
 """
 
 # Acronyms of the genre: a capital word one letter away from exactly one of them is that one
@@ -243,7 +249,7 @@ class Phrase:
     skeletons: tuple[str, ...]
 
 
-def _registry_names() -> list[str]:
+def registry_names() -> list[str]:
     spec = importlib.util.find_spec("nlp")
     if spec is None or not spec.submodule_search_locations:
         return []
@@ -267,7 +273,7 @@ def _registry_names() -> list[str]:
 def phrases() -> dict[str, list[Phrase]]:
     """Genre phrases of two or more syllables, indexed by the skeleton of their first syllable."""
     texts = [t for line in (_GENRE_PHRASES + _GENRE_WORDS).split("\n") for t in line.split("|")]
-    texts += _registry_names()
+    texts += registry_names()
     index: dict[str, list[Phrase]] = {}
     seen: set[tuple[str, ...]] = set()
     for text in texts:
@@ -299,7 +305,8 @@ def _phrase_fixes(
     while position < len(matches):
         first = skeleton(matches[position].group())
         applied = 0
-        for phrase in index.get(first, []):
+        bucket = index.get(first, [])
+        for phrase in bucket:
             n = len(phrase.keys)
             end = position + n
             if end > len(matches):
@@ -323,7 +330,9 @@ def _phrase_fixes(
             if len(wrong) > max(1, (n - 1) // 2) + len(misspelt):
                 continue
             protected.update(range(position, end))
-            for i in wrong:
+            # Two spellings of one phrase ("hằng năm", "hàng năm"): the one as read stands.
+            exact = any(other.keys == tuple(keys[position:end]) for other in bucket if len(other.keys) == n)
+            for i in [] if exact else wrong:
                 fixes[position + i] = phrase.words[i]
             applied = n
             break
@@ -383,12 +392,30 @@ def fix_symbols(text: str) -> str:
 # ---------------------------------------------------------------- correction
 
 
+# Why a correction was made: Vietnamese for people, English for logs.
+REASONS = {
+    "diacritics": ("Sửa lỗi dấu sau OCR", "OCR diacritics corrected"),
+    "speck": ("Bỏ dấu câu do vết bẩn", "punctuation read from a speck dropped"),
+    "stray_mark": ("Bỏ dấu câu thừa", "stray punctuation mark dropped"),
+    "mark": ("Sửa dấu câu theo văn bản", "punctuation mark matched to the page's own"),
+    "bracket": ("Sửa ngoặc không cân", "unbalanced bracket repaired"),
+    "dash": ("Khôi phục gạch nối", "dash restored"),
+    "word": ("Sửa từ theo từ điển", "word corrected to a known word"),
+    "split": ("Tách âm tiết dính liền", "run-together syllables split"),
+}
+
+
 @dataclass(frozen=True, slots=True)
 class Correction:
     page: int | None
     original: str
     corrected: str
     context: str
+    reason: str = "diacritics"  # a key of REASONS
+
+    def describe(self) -> tuple[str, str]:
+        """The reason in Vietnamese and in English."""
+        return REASONS.get(self.reason, REASONS["diacritics"])
 
 
 _TOKEN = re.compile(r"\w+", re.UNICODE)
@@ -440,13 +467,16 @@ def correct_text(text: str, page: int | None = None) -> tuple[str, list[Correcti
         if valid and key in lex.unigrams:
             # A real word: changed only when it forms no word with its neighbours while a
             # candidate does ("nền tang" -> "nền tảng"). Function words ("từ", "tôi") are
-            # changed only into a phrase of the genre ("tôi đa" -> "tối đa"), never "cứu từ" -> "cứu tử".
+            # changed only into a phrase of the genre ("tôi đa" -> "tối đa"), never "cứu từ" -> "cứu tử";
+            # so are the genre's own words, which a general dictionary ranks low ("thuộc tỉnh" is
+            # not "thuộc tính", "phạm vi tỉnh" not "vi tính").
             if joins(key) > 0:
                 continue
             scored = [(genre_joins(c), joins(c), lex.unigrams[c], c) for c in candidates]
             best = max(scored)
             rarer = lex.unigrams[best[3]] > lex.unigrams[key]
-            if best[0] > 0 or (best[1] > 0 and rarer and word not in _stopwords()):
+            common = word in stopwords() or key in lex.genre_syllables
+            if best[0] > 0 or (best[1] > 0 and rarer and not common):
                 replacements[index] = best[3]
             continue
         if valid and not candidates:
@@ -518,7 +548,7 @@ def _shouted_by_mistake(matches: list[re.Match[str]], index: int) -> bool:
 
 
 @lru_cache(maxsize=1)
-def _stopwords() -> frozenset[str]:
+def stopwords() -> frozenset[str]:
     spec = importlib.util.find_spec("underthesea")
     words = {
         "từ",
