@@ -20,13 +20,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from catalog.models import CatalogEntryRow, DatasetMemberRow, DatasetRow, DocumentRow, ReconcileRunRow
+from catalog.exports.view import DatasetDetail, DatasetView, MemberView, detail, fold, read_datasets
+from catalog.models import ReconcileRunRow
 from catalog.store import CatalogStore
-from extract.model import Provenance
 
 log = logging.getLogger("danhmuc.api.catalog")
 
@@ -39,52 +38,8 @@ PAGE_CACHE_BYTES = 32 * 2**20  # rendered pages kept per process
 TRIGRAM_FROM = 256  # distinct texts above which a text index keeps trigrams
 
 
-def fold(text: str) -> str:
-    """Lowercase without diacritics (đ → d), for searches typed without accents."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").replace("đ", "d")
-
-
 def lower_nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.lower())
-
-
-class MemberView(BaseModel):
-    key: str
-    document_id: str
-    document: str  # the document's source name
-    document_title: str
-    document_number: str
-    number: str
-    title: str
-    description: str
-    unit: str
-    group: str
-    sharing: str
-    sharing_raw: str
-    frequency: list[str]
-    frequency_raw: str
-    unit_ids: list[str]
-    provenance: Provenance
-
-
-class DatasetView(BaseModel):
-    id: str
-    title: str
-    unit: str
-    description: str
-    sharing: list[str]  # normalised sharing levels of the members
-    sharing_labels: list[str]  # as printed
-    frequency: list[str]  # EU frequency codes
-    domains: list[str]  # group headings the rows were listed under
-    localities: list[str]
-    document_ids: list[str]
-    member_count: int
-    document_count: int
-
-
-class DatasetDetail(DatasetView):
-    members: list[MemberView] = Field(default_factory=list)
 
 
 class _Indexed:
@@ -101,14 +56,6 @@ class _Indexed:
         )
         self.domain_folded = fold(" | ".join(view.domains))
         self.json = view.model_dump_json().encode()  # a page is these bytes joined: no per-request serialising
-
-
-def _unique(values: Sequence[str]) -> list[str]:
-    return [value for value in dict.fromkeys(values) if value]
-
-
-def _locality(unit_id: str) -> str:
-    return unit_id.split("@", 1)[1] if "@" in unit_id else ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -349,46 +296,7 @@ class CatalogView:
             log.warning("could not touch %s; other server processes notice within %s s", self.stamp, RECHECK_SECONDS)
 
     def _build(self, session: Session) -> list[_Indexed]:
-        documents = {
-            sha: (source, title, number)
-            for sha, source, title, number in session.execute(
-                select(DocumentRow.sha256, DocumentRow.source, DocumentRow.title, DocumentRow.number)
-            )
-        }
-        members: dict[str, list[MemberView]] = {}
-        query = (
-            select(DatasetMemberRow.dataset_id, CatalogEntryRow)
-            .join(CatalogEntryRow, CatalogEntryRow.key == DatasetMemberRow.entry_key)
-            .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
-        )
-        for dataset_id, entry in session.execute(query):
-            source, title, number = documents.get(entry.document_sha256, ("", "", ""))
-            members.setdefault(dataset_id, []).append(
-                MemberView(
-                    key=entry.key, document_id=entry.document_sha256, document=source, document_title=title,
-                    document_number=number, number=entry.number, title=entry.title,
-                    description=entry.description, unit=entry.unit, group=entry.group_name,
-                    sharing=entry.sharing, sharing_raw=entry.sharing_raw, frequency=list(entry.frequency or []),
-                    frequency_raw=entry.frequency_raw, unit_ids=list(entry.unit_ids or []),
-                    provenance=Provenance.model_validate_json(entry.provenance_json),
-                )
-            )  # fmt: skip
-        built: list[_Indexed] = []
-        for head in session.scalars(select(DatasetRow).order_by(DatasetRow.title, DatasetRow.id)):
-            rows = members.get(head.id, [])
-            view = DatasetView(
-                id=head.id, title=head.title, unit=head.unit,
-                description=next((m.description for m in rows if m.description), ""),
-                sharing=_unique([m.sharing for m in rows]),
-                sharing_labels=_unique([m.sharing_raw for m in rows]),
-                frequency=_unique([code for m in rows for code in m.frequency]),
-                domains=_unique([m.group for m in rows]),
-                localities=_unique([_locality(u) for m in rows for u in m.unit_ids]),
-                document_ids=_unique([m.document_id for m in rows]),
-                member_count=len(rows), document_count=len({m.document_id for m in rows}),
-            )  # fmt: skip
-            built.append(_Indexed(view, rows))
-        return built
+        return [_Indexed(view, members) for view, members in read_datasets(session)]
 
     # ------------------------------------------------------------ queries
 
@@ -396,7 +304,7 @@ class CatalogView:
         found = self.snapshot().by_id.get(dataset_id)
         if found is None:
             return None
-        return DatasetDetail(**found.view.model_dump(), members=found.members)
+        return detail(found.view, found.members)
 
     def details(self) -> list[DatasetDetail]:
-        return [DatasetDetail(**i.view.model_dump(), members=i.members) for i in self.items()]
+        return [detail(i.view, i.members) for i in self.items()]

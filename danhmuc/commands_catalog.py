@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from catalog.errors import InvalidDecisionError, UnknownReferenceError
-from catalog.reports.export import ExportFormat
+from catalog.exports import ExportFormat
 from catalog.walk import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:  # the store and matching load only when a command runs, not for `danhmuc --help`
@@ -113,18 +113,41 @@ def report(
 
 def export(
     out: Annotated[Path, typer.Option(help="Tệp kết quả / output file")],
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="csv hoặc jsonl")] = ExportFormat.CSV,
+    fmt: Annotated[
+        ExportFormat, typer.Option("--format", help="csv | jsonl | xlsx | dcat (DCAT-AP 3 JSON-LD) | ckan")
+    ] = ExportFormat.CSV,
+    base_url: Annotated[
+        str | None,
+        typer.Option(
+            "--base-url", envvar="DANHMUC_PUBLIC_URL", show_default=False,
+            help="Gốc của các IRI trong DCAT/CKAN, như máy chủ (mặc định http://host:port) / base of the IRIs",
+        ),
+    ] = None,
+    publisher: Annotated[
+        str | None,
+        typer.Option(envvar="DANHMUC_PUBLISHER", show_default=False,
+                     help="Đơn vị công bố danh mục (DCAT) / publisher of the DCAT catalog"),
+    ] = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Xuất danh mục hợp nhất, mỗi tập dữ liệu một dòng / export the catalog, one row per dataset."""
-    from catalog.reports import build_report, export_catalog
+    """Xuất danh mục hợp nhất như GET /v1/export, mỗi tập dữ liệu một dòng / export the catalog."""
+    from api.settings import Settings
+    from catalog.exports import render
+    from catalog.exports.view import export_datasets
     from catalog.store import CatalogStore
 
+    # The server's settings from the same environment, so both name the catalog's IRIs alike.
+    settings = Settings.from_env(public_url=base_url, publisher=publisher)
     with CatalogStore(database) as store:
         if store.last_reconciliation() is None:
             store.reconcile()
-        written = export_catalog(build_report(store), fmt, out)
-    typer.echo(f"Đã ghi / wrote {written} tập dữ liệu / datasets → {out}")
+        datasets = export_datasets(store)
+        last = store.last_reconciliation()
+    body = render(fmt, datasets, base_url=settings.base_url, publisher=settings.publisher,
+                  modified=last.created_at if last else None)  # fmt: skip
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(body)
+    typer.echo(f"Đã ghi / wrote {len(datasets)} tập dữ liệu / datasets → {out}")
 
 
 def decide(

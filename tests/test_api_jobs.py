@@ -11,14 +11,12 @@ from __future__ import annotations
 import shutil
 import threading
 import time
-import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
-import sqlalchemy as sa
 from sqlalchemy.orm import Session
 
 from api.jobs import MAX_ATTEMPTS, JobManager
@@ -30,9 +28,9 @@ from api.worker import ExtractionWorker
 from catalog.blobs import BlobStore
 from catalog.ingest import ingest_directory
 from catalog.store import CatalogStore
+from catalog.testing import postgres_schema_url, postgres_unreachable_reason
 
 DOCS = Path(__file__).resolve().parent.parent / "corpus" / "docs"
-POSTGRES = "postgresql+psycopg2://postgres@127.0.0.1:5432/test"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
@@ -40,19 +38,10 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path}/jobs.db"
         return
-    schema = f"jobs_test_{uuid.uuid4().hex[:8]}"
-    admin = sa.create_engine(POSTGRES)
-    try:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f"CREATE SCHEMA {schema}"))
-    except sa.exc.OperationalError:
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
-    try:
-        yield f"{POSTGRES}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as connection:
-            connection.execute(sa.text(f"DROP SCHEMA {schema} CASCADE"))
-        admin.dispose()
+    if reason := postgres_unreachable_reason():
+        pytest.skip(reason)
+    with postgres_schema_url() as url:
+        yield url
 
 
 def _managers(url: str, folder: Path, count: int = 2) -> tuple[list[CatalogStore], list[JobManager]]:
@@ -70,6 +59,19 @@ def _set(url: str, job_id: str, **values: object) -> None:
             setattr(row, name, value)
 
 
+def _claim_concurrently(managers: list[JobManager]) -> list[list[str]]:
+    """Every manager claims jobs until none is left, all starting at once, each in its own thread."""
+    start = threading.Barrier(len(managers))
+    claims: list[list[str]] = [[] for _ in managers]
+    threads = [threading.Thread(target=_claim_all, args=(manager, start, claimed))
+               for manager, claimed in zip(managers, claims, strict=True)]  # fmt: skip
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return claims
+
+
 def _claim_all(manager: JobManager, start: threading.Barrier, claimed: list[str]) -> None:
     start.wait()
     while (row := manager.claim()) is not None:
@@ -81,14 +83,7 @@ def test_two_processes_never_claim_the_same_job(fresh_url: str, tmp_path: Path) 
     try:
         jobs = [managers[0].submit_upload(f"KẾ HOẠCH số {i}".encode(), f"k{i}.txt", "", "test")[0].id
                 for i in range(12)]  # fmt: skip
-        start = threading.Barrier(len(managers))
-        claims: list[list[str]] = [[] for _ in managers]
-        threads = [threading.Thread(target=_claim_all, args=(manager, start, claimed))
-                   for manager, claimed in zip(managers, claims, strict=True)]  # fmt: skip
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        claims = _claim_concurrently(managers)
         everything = [job for claimed in claims for job in claimed]
         assert sorted(everything) == sorted(jobs), "every job claimed exactly once"
         for job_id in jobs:
@@ -109,14 +104,7 @@ def test_a_lapsed_lease_is_taken_over_once_and_a_live_one_never(fresh_url: str, 
              lease_expires_at=now - timedelta(minutes=1))  # fmt: skip
         _set(fresh_url, live, status="running", lease_owner="busy-process", attempts=1,
              lease_expires_at=now + timedelta(minutes=10))  # fmt: skip
-        start = threading.Barrier(len(managers))
-        claims: list[list[str]] = [[] for _ in managers]
-        threads = [threading.Thread(target=_claim_all, args=(manager, start, claimed))
-                   for manager, claimed in zip(managers, claims, strict=True)]  # fmt: skip
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join(timeout=60)
+        claims = _claim_concurrently(managers)
         assert sorted(job for claimed in claims for job in claimed) == [lapsed]
         with Session(stores[0].engine) as session:
             row = session.get(JobRow, lapsed)

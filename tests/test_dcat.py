@@ -12,10 +12,10 @@ from typing import Any
 
 import pytest
 
-from api.catalog_view import CatalogView
-from api.ckan import package_for, slug
-from api.dcat import catalog_document
 from api.testing import SyntheticEntry, seed_catalog
+from catalog.exports.ckan import package_for, slug
+from catalog.exports.dcat import catalog_document
+from catalog.exports.view import export_datasets
 from catalog.store import CatalogStore
 
 CATALOG_MANDATORY = {"dct:description", "dct:publisher", "dct:title"}
@@ -46,9 +46,8 @@ def export(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Any]]
     folder = tmp_path_factory.mktemp("dcat")
     with CatalogStore(f"sqlite:///{folder}/dcat.db") as store:
         seed_catalog(store, ENTRIES)
-        view = CatalogView(store)
         last = store.last_reconciliation()
-        yield catalog_document(view.details(), base_url=BASE, publisher="Sở Thông tin và Truyền thông",
+        yield catalog_document(export_datasets(store), base_url=BASE, publisher="Sở Thông tin và Truyền thông",
                                modified=last.created_at if last else None)  # fmt: skip
 
 
@@ -158,7 +157,7 @@ def test_ckan_payloads(export: dict[str, Any], tmp_path: Path) -> None:
     assert slug("Sở Giáo dục và Đào tạo") == "so-giao-duc-va-dao-tao"
     with CatalogStore(f"sqlite:///{tmp_path}/ckan.db") as store:
         seed_catalog(store, ENTRIES)
-        packages = [package_for(d, BASE) for d in CatalogView(store).details()]
+        packages = [package_for(d, BASE) for d in export_datasets(store)]
     by_title = {p.title: p for p in packages}
     poor = by_title["Cơ sở dữ liệu hộ nghèo"]
     assert poor.name.startswith("co-so-du-lieu-ho-ngheo-") and poor.owner_org == "so-lao-dong-thuong-binh-va-xa-hoi"

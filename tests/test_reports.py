@@ -1,9 +1,7 @@
-"""Reports and exports: self-contained HTML, the Excel workbook, JSON, CSV/JSONL, and `decide`."""
+"""Reports: self-contained HTML, the Excel workbook, JSON, and `decide` (exports: test_exports.py)."""
 
 from __future__ import annotations
 
-import csv
-import json
 import re
 import shutil
 from collections.abc import Iterator
@@ -15,8 +13,7 @@ from openpyxl import load_workbook
 from typer.testing import CliRunner
 
 from catalog import CatalogStore
-from catalog.reports import CatalogReport, build_report, export_catalog, render_html, render_json, write_xlsx
-from catalog.reports.export import ExportFormat
+from catalog.reports import CatalogReport, build_report, render_html, render_json, write_xlsx
 from catalog.reports.xlsx import SHEET_CATALOG, SHEET_FLAGS, SHEET_SOURCES
 from danhmuc import commands_catalog
 from danhmuc.pipeline import process_file
@@ -116,21 +113,6 @@ def test_xlsx_sheets_are_ready_for_excel(report: CatalogReport, tmp_path: Path) 
 
 def test_json_report_round_trips(report: CatalogReport) -> None:
     assert CatalogReport.model_validate_json(render_json(report)) == report
-
-
-def test_exports_write_one_row_per_dataset(report: CatalogReport, tmp_path: Path) -> None:
-    assert export_catalog(report, ExportFormat.CSV, tmp_path / "catalog.csv") == len(report.datasets)
-    with (tmp_path / "catalog.csv").open(encoding="utf-8-sig") as handle:
-        rows = list(csv.DictReader(handle))
-    assert [r["dataset_id"] for r in rows] == [d.id for d in report.datasets]
-    assert sum(int(r["member_count"]) for r in rows) == report.summary.entries
-    assert all(r["sources"] for r in rows)
-    export_catalog(report, ExportFormat.JSONL, tmp_path / "catalog.jsonl")
-    lines = [
-        json.loads(line) for line in (tmp_path / "catalog.jsonl").read_text(encoding="utf-8").splitlines()
-    ]
-    assert [line["dataset_id"] for line in lines] == [d.id for d in report.datasets]
-    assert all(len(line["members"]) == line["member_count"] for line in lines)
 
 
 def _app() -> typer.Typer:

@@ -1,4 +1,4 @@
-"""Reports of the unified catalog: HTML and XLSX for reviewers, JSON for machines, CSV/JSONL exports.
+"""Reports of the unified catalog: HTML and XLSX for reviewers, JSON for machines (exports: catalog.exports).
 
 Names are loaded on first use (openpyxl and the store are not needed to parse CLI options).
 """
@@ -9,8 +9,6 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
-    "ExportFormat": "catalog.reports.export",
-    "export_catalog": "catalog.reports.export",
     "render_html": "catalog.reports.html",
     "render_json": "catalog.reports.jsonreport",
     "ReportFiles": "catalog.reports.files",
@@ -22,10 +20,8 @@ _EXPORTS = {
 
 __all__ = [
     "CatalogReport",
-    "ExportFormat",
     "ReportFiles",
     "build_report",
-    "export_catalog",
     "render_html",
     "render_json",
     "write_report_files",
@@ -33,7 +29,6 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from catalog.reports.export import ExportFormat, export_catalog
     from catalog.reports.files import ReportFiles, write_report_files
     from catalog.reports.html import render_html
     from catalog.reports.jsonreport import render_json

@@ -6,12 +6,13 @@ are folded to ASCII and the dataset id's hash keeps two datasets with the same t
 
 from __future__ import annotations
 
+import json
 import re
 
 from pydantic import BaseModel
 
-from api.catalog_view import DatasetDetail, fold
-from api.dcat import ACCESS_BY_SHARING
+from catalog.exports.dcat import ACCESS_BY_SHARING
+from catalog.exports.view import DatasetDetail, fold
 
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 
@@ -65,3 +66,9 @@ def package_for(dataset: DatasetDetail, base_url: str) -> CkanPackage:
         tags=tags,
         extras=[Extra(key=k, value=v) for k, v in extras.items() if v],
     )
+
+
+def to_json(datasets: list[DatasetDetail], base_url: str) -> bytes:
+    """A JSON array of the payloads, compact, as the API has always sent it."""
+    packages = [package_for(d, base_url).model_dump() for d in datasets]
+    return json.dumps(packages, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")

@@ -7,10 +7,11 @@ Vietnamese wording as printed is kept beside them as skos:prefLabel with @langua
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from typing import Any
 
-from api.catalog_view import DatasetDetail, fold
+from catalog.exports.view import DatasetDetail, fold
 
 EU = "http://publications.europa.eu/resource/authority"
 FREQUENCY = f"{EU}/frequency/"
@@ -144,3 +145,8 @@ def catalog_document(
     if modified is not None:
         catalog["dct:modified"] = {"@value": modified.isoformat(), "@type": "xsd:dateTime"}
     return {"@context": CONTEXT, **catalog}
+
+
+def to_jsonld(datasets: list[DatasetDetail], *, base_url: str, publisher: str, modified: datetime | None) -> bytes:
+    document = catalog_document(datasets, base_url=base_url, publisher=publisher, modified=modified)
+    return json.dumps(document, ensure_ascii=False).encode("utf-8")

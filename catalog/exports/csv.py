@@ -1,0 +1,40 @@
+"""The catalog as CSV, one row per dataset; ``xlsx`` writes the same rows.
+
+Field names are the English machine names API clients already read; lists are joined with "; ".
+The last column, ``members``, gives each member's document and place in it (page, table, row),
+so a row can be traced back to the lines it was read from.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from catalog.exports.view import DatasetDetail
+from catalog.reports.model import where
+
+COLUMNS = ("id", "title", "unit", "description", "sharing", "sharing_labels", "frequency", "domains",
+           "localities", "member_count", "document_count", "documents", "member_titles", "members")  # fmt: skip
+
+
+def _member(document: str, place: str, number: str, title: str) -> str:
+    return f"{document} ({place}) {number} {title}".replace("  ", " ").strip()
+
+
+def row(dataset: DatasetDetail) -> list[str]:
+    return [
+        dataset.id, dataset.title, dataset.unit, dataset.description, "; ".join(dataset.sharing),
+        "; ".join(dataset.sharing_labels), "; ".join(dataset.frequency), "; ".join(dataset.domains),
+        "; ".join(dataset.localities), str(dataset.member_count), str(dataset.document_count),
+        "; ".join(dict.fromkeys(m.document for m in dataset.members)),
+        "; ".join(dict.fromkeys(m.title for m in dataset.members)),
+        " | ".join(_member(m.document, where(m.provenance), m.number, m.title) for m in dataset.members),
+    ]  # fmt: skip
+
+
+def to_csv(datasets: list[DatasetDetail]) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    writer.writerows(row(d) for d in datasets)
+    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel then reads the accents right

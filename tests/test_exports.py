@@ -1,0 +1,175 @@
+"""Catalog exports: `danhmuc export` in every format, and the same bytes from `GET /v1/export`.
+
+The store is built from the corpus files (extracted, stored, reconciled), and the API side is the
+real server in a subprocess reading that same store.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from openpyxl import load_workbook
+from typer.testing import CliRunner
+
+from api.catalog_view import CatalogView
+from api.testing import running_server
+from catalog import CatalogStore
+from catalog.exports import ExportFormat
+from catalog.exports.csv import COLUMNS
+from catalog.exports.view import DatasetDetail, export_datasets
+from catalog.exports.xlsx import SHEET
+from danhmuc.cli import app
+from danhmuc.pipeline import process_file
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = [ROOT / "corpus" / "docs" / f"{path.stem}.txt" for path in sorted((ROOT / "corpus" / "gold").glob("*.json"))]
+BASE = "https://danhmuc.example.gov.vn"
+PUBLISHER = "Sở Khoa học và Công nghệ"
+HOSTILE = "=1+1<script>alert(1)</script>"
+CKAN_NAME = re.compile(r"^[a-z0-9_-]{2,100}$")
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('exports')}/store.db"
+    documents = [process_file(path) for path in DOCS]
+    first = next(d for d in documents if d.catalog)
+    # Text from a document that a spreadsheet would run as a formula must come out as text.
+    entry = first.catalog[0].model_copy(update={"title": HOSTILE})
+    documents[documents.index(first)] = first.model_copy(update={"catalog": [entry, *first.catalog[1:]]})
+    with CatalogStore(url) as store:
+        for document in documents:
+            store.add_document(document)
+        store.reconcile()
+    return url
+
+
+@pytest.fixture(scope="module")
+def datasets(database: str) -> list[DatasetDetail]:
+    with CatalogStore(database) as store:
+        return export_datasets(store)
+
+
+@pytest.fixture(scope="module")
+def cli_files(database: str, tmp_path_factory: pytest.TempPathFactory) -> dict[ExportFormat, bytes]:
+    """Every format as written by `danhmuc export`, IRIs and publisher taken from the server's variables."""
+    folder = tmp_path_factory.mktemp("cli")
+    env = {"DATABASE_URL": database, "DANHMUC_PUBLIC_URL": BASE, "DANHMUC_PUBLISHER": PUBLISHER}
+    written: dict[ExportFormat, bytes] = {}
+    for fmt in ExportFormat:
+        out = folder / "sub" / f"catalog.{fmt.value}"
+        result = CliRunner().invoke(app, ["export", "--format", fmt.value, "--out", str(out)], env=env)
+        assert result.exit_code == 0, result.output
+        assert str(out) in result.output
+        written[fmt] = out.read_bytes()
+    refused = CliRunner().invoke(app, ["export", "--format", "rdf", "--out", str(folder / "x")], env=env)
+    assert refused.exit_code != 0 and not (folder / "x").exists()
+    return written
+
+
+def _csv_rows(body: bytes) -> list[list[str]]:
+    assert body.startswith("\ufeff".encode())  # Excel needs the BOM to read the accents
+    return list(csv.reader(io.StringIO(body.decode("utf-8").removeprefix("\ufeff"))))
+
+
+def _sheet_rows(body: bytes) -> tuple[str, list[tuple[Any, ...]]]:
+    book = load_workbook(io.BytesIO(body))
+    sheet = book.active
+    assert sheet is not None
+    assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
+    return sheet.title, [tuple(row) for row in sheet.iter_rows(values_only=True)]
+
+
+def test_in_memory_catalog_reads_datasets_as_the_export(database: str, datasets: list[DatasetDetail]) -> None:
+    with CatalogStore(database) as store:
+        assert CatalogView(store).details() == datasets
+    assert datasets and all(d.member_count == len(d.members) for d in datasets)
+
+
+def test_cli_csv_and_xlsx_rows(
+    database: str, cli_files: dict[ExportFormat, bytes], datasets: list[DatasetDetail]
+) -> None:
+    table = _csv_rows(cli_files[ExportFormat.CSV])
+    assert tuple(table[0]) == COLUMNS
+    rows = [dict(zip(COLUMNS, row, strict=True)) for row in table[1:]]
+    assert [r["id"] for r in rows] == [d.id for d in datasets]
+    with CatalogStore(database) as store:
+        assert sum(int(r["member_count"]) for r in rows) == len(store.entry_keys())
+    for row, dataset in zip(rows, datasets, strict=True):
+        assert int(row["member_count"]) == len(dataset.members)
+        assert row["members"].count(" | ") == len(dataset.members) - 1
+        for member in dataset.members:  # every member with its document and place in it
+            assert member.document in row["members"] and member.document in row["documents"]
+            if member.provenance.row is not None:
+                assert f"dòng {member.provenance.row}" in row["members"]
+    assert any(r["title"] == HOSTILE or HOSTILE in r["member_titles"] for r in rows)
+
+    title, sheet = _sheet_rows(cli_files[ExportFormat.XLSX])
+    assert title == SHEET == "Danh mục dữ liệu"
+    assert sheet[0] == COLUMNS and len(sheet) == len(rows) + 1
+    assert [row[0] for row in sheet[1:]] == [r["id"] for r in rows]
+    assert any(HOSTILE in str(value) for row in sheet for value in row)
+    assert not any(str(value).startswith("=") for row in sheet for value in row)
+
+
+def test_cli_jsonl_keeps_provenance(cli_files: dict[ExportFormat, bytes], datasets: list[DatasetDetail]) -> None:
+    lines = cli_files[ExportFormat.JSONL].decode("utf-8").splitlines()
+    assert [DatasetDetail.model_validate_json(line) for line in lines] == datasets
+    member = json.loads(lines[0])["members"][0]
+    assert member["document"] and member["document_id"]
+    assert {"file", "page", "table", "row", "line"} <= set(member["provenance"])
+
+
+def test_cli_dcat_conforms(cli_files: dict[ExportFormat, bytes], datasets: list[DatasetDetail]) -> None:
+    document = json.loads(cli_files[ExportFormat.DCAT])
+    assert document["@type"] == "dcat:Catalog" and document["@id"] == f"{BASE}/v1/export?format=dcat"
+    assert document["dct:publisher"]["foaf:name"]["@value"] == PUBLISHER
+    assert "dct:modified" in document  # the store's last reconciliation
+    nodes = document["dcat:dataset"]
+    assert [node["dct:identifier"] for node in nodes] == [d.id for d in datasets]
+    assert all(node["@id"] == f"{BASE}/v1/catalog/{node['dct:identifier']}" for node in nodes)
+    pyshacl = pytest.importorskip("pyshacl")
+    from rdflib import Graph
+    from test_dcat import SHAPES
+
+    conforms, _graph, report = pyshacl.validate(
+        Graph().parse(data=json.dumps(document), format="json-ld"),
+        shacl_graph=Graph().parse(data=SHAPES, format="turtle"),
+    )
+    assert conforms, report
+
+
+def test_cli_ckan_payloads(cli_files: dict[ExportFormat, bytes], datasets: list[DatasetDetail]) -> None:
+    packages = json.loads(cli_files[ExportFormat.CKAN])
+    assert len(packages) == len({p["name"] for p in packages}) == len(datasets)
+    assert all(CKAN_NAME.match(p["name"]) and CKAN_NAME.match(p["owner_org"]) for p in packages)
+    extras = {e["key"]: e["value"] for e in packages[0]["extras"]}
+    assert extras["uri"].startswith(f"{BASE}/v1/catalog/ds-")
+
+
+def test_api_and_cli_give_the_same_export(
+    database: str, cli_files: dict[ExportFormat, bytes], tmp_path: Path
+) -> None:
+    with (
+        running_server(database, tmp_path, anonymous_reads="1", public_url=BASE, publisher=PUBLISHER) as base,
+        httpx.Client(base_url=base, timeout=120) as client,
+    ):
+        served = {}
+        for fmt in ExportFormat:
+            response = client.get("/v1/export", params={"format": fmt.value})
+            assert response.status_code == 200, response.text
+            served[fmt] = response.content
+    assert _csv_rows(served[ExportFormat.CSV]) == _csv_rows(cli_files[ExportFormat.CSV])
+    assert json.loads(served[ExportFormat.DCAT]) == json.loads(cli_files[ExportFormat.DCAT])
+    assert json.loads(served[ExportFormat.CKAN]) == json.loads(cli_files[ExportFormat.CKAN])
+    assert served[ExportFormat.JSONL] == cli_files[ExportFormat.JSONL]
+    assert _sheet_rows(served[ExportFormat.XLSX]) == _sheet_rows(cli_files[ExportFormat.XLSX])
+    for fmt in (ExportFormat.CSV, ExportFormat.DCAT, ExportFormat.CKAN):
+        assert served[fmt] == cli_files[fmt]  # byte for byte, not only the same values
