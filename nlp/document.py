@@ -29,9 +29,33 @@ from nlp.periods import parse_period
 from nlp.sharing import parse_sharing
 from nlp.text import correct_slips, fold
 from nlp.titles import title_key
-from nlp.units import locality_of_issuer, parse_locality, resolve_units
+from nlp.units import locality_of_issuer, parse_locality, resolve_single, resolve_units
 
 _OPEN_DATA = "du lieu mo"
+# Cities under the central government: their place line is "Hà Nội", their locality a thành phố.
+_CENTRAL_CITIES = frozenset({"ha noi", "ho chi minh", "hai phong", "da nang", "can tho", "hue"})
+
+
+def _place_of_province_agency(doc: Document) -> str:
+    """'Phú Thọ' under a Sở's decision → 'tỉnh Phú Thọ'.
+
+    By the rules on administrative documents (NĐ 30/2020, Phụ lục I) a provincial agency's place line
+    names its province, so an issuer without a place ("Sở Khoa học và Công nghệ") takes it from there.
+    """
+    meta = doc.metadata
+    place = meta.place.strip(" ,.")
+    if not place or not meta.issuer:
+        return ""
+    issuer = resolve_single(meta.issuer)
+    if not issuer.unit_id or issuer.score < 1.0 or not issuer.unit_type or issuer.level in ("ubnd", "hdnd"):
+        return ""
+    from nlp.registry import get_registry
+
+    unit = get_registry().units.get(issuer.unit_type)
+    if unit is None or unit.scope != "province":
+        return ""
+    level = "thành phố" if fold(place).removeprefix("tp ").removeprefix("thanh pho ") in _CENTRAL_CITIES else "tỉnh"
+    return parse_locality(f"{level} {place}").text
 
 
 def document_locality(doc: Document) -> str:
@@ -41,7 +65,7 @@ def document_locality(doc: Document) -> str:
     if not own.parts:
         own = parse_locality(meta.title)
     if not own.parts:
-        return ""
+        return _place_of_province_agency(doc)
     if own.at_rank(1):
         return own.text
     cited = [c for c in [meta.parent, *meta.cited] if c is not None]
@@ -85,13 +109,13 @@ def _unresolved_warnings(mentions: list[UnitMention], where: CatalogEntry | Task
 
 
 def _normalize_entry(
-    entry: CatalogEntry, locality: str, place: str, is_open: bool
+    entry: CatalogEntry, locality: str, place: str, is_open: bool, issuer: str = ""
 ) -> tuple[CatalogNorm, list[str]]:
     reasons: list[str] = []
     unit_text, unit_fixes = correct_slips(entry.unit, context_place=place)
     title_text, title_fixes = correct_slips(entry.title, context_place=place)
     reasons.extend(unit_fixes + title_fixes)
-    units = resolve_units(unit_text, locality=locality)
+    units = resolve_units(unit_text, locality=locality, issuer=issuer)
     sharing = parse_sharing(entry.sharing_raw, open_list=is_open)
     if is_open and not entry.sharing_raw.strip():
         reasons.append(
@@ -131,7 +155,7 @@ def normalize_document(doc: Document) -> Document:
     catalog: list[CatalogEntry] = []
     for entry in doc.catalog:
         try:
-            norm, _ = _normalize_entry(entry, locality, place, entry.table in open_tables)
+            norm, _ = _normalize_entry(entry, locality, place, entry.table in open_tables, doc.metadata.issuer)
             catalog.append(entry.model_copy(update={"norm": norm}))
             warnings.extend(_unresolved_warnings(norm.units, entry))
         except Exception as exc:  # noqa: BLE001
@@ -147,8 +171,8 @@ def normalize_document(doc: Document) -> Document:
     tasks: list[Task] = []
     for task in doc.tasks:
         try:
-            lead = resolve_units(task.lead_raw, locality=locality)
-            partners = resolve_units(task.partner_raw, locality=locality)
+            lead = resolve_units(task.lead_raw, locality=locality, issuer=doc.metadata.issuer)
+            partners = resolve_units(task.partner_raw, locality=locality, issuer=doc.metadata.issuer)
             task_norm = TaskNorm(
                 period=parse_period(task.time_raw, default_year=year) if task.time_raw else None,
                 lead=lead,

@@ -29,9 +29,13 @@ _QUARTER_RE = re.compile(
     rf"(?:\s*(?:/|nam|-)\s*(?P<year>{_YEAR}))?"
 )
 _QUARTER_ITEM_RE = re.compile(rf"({_SEP_RANGE})?(?:quy\s+)?({_QNUM})")
+# "6 tháng đầu năm", "nửa cuối năm", and the same with any count of months: "9 tháng đầu năm" is
+# January to September, "3 tháng cuối năm" October to December.
 _HALF_RE = re.compile(
-    rf"\b(?:(?:6|06|sau)\s+thang|nua\s+nam)\s+(?P<which>dau|cuoi)(?:\s+nam)?(?:\s*(?:/|nam)?\s*(?P<year>{_YEAR}))?"
+    rf"\b(?:(?P<n>\d{{1,2}}|sau|ba|chin)\s+thang|nua(?:\s+nam)?)\s+(?P<which>dau|cuoi)(?:\s+nam)?"
+    rf"(?:\s*(?:/|nam)?\s*(?P<year>{_YEAR}))?"
 )
+_MONTH_WORDS = {"sau": 6, "ba": 3, "chin": 9}
 _DATE_RE = re.compile(
     rf"\b(?:(?P<d>\d{{1,2}})(?P<s>[/.-])(?P<m>\d{{1,2}})(?P=s)(?P<y>{_YEAR})"
     rf"|(?P<d2>\d{{1,2}})\s+thang\s+(?P<m2>\d{{1,2}})\s+nam\s+(?P<y2>{_YEAR}))\b"
@@ -46,7 +50,10 @@ _MONTH_RE = re.compile(
 _MONTH_SLASH_RE = re.compile(rf"(?<![\d/])(?P<m>\d{{1,2}})\s*/\s*(?P<year>{_YEAR})\b")
 _YEAR_SPAN_RE = re.compile(rf"\b(?P<y1>{_YEAR})\s*(?:-|den|toi)\s*(?:nam\s+)?(?P<y2>{_YEAR})\b")
 _YEAR_RE = re.compile(rf"\b(?:nam\s+)?(?P<y>{_YEAR})\b")
-_YEAR_END_RE = re.compile(rf"\b(?:het|cuoi)\s+nam\s+(?P<y>{_YEAR})\b")
+# "hết/cuối năm" is the last quarter, "đầu năm" the first, "giữa năm" June-July; the year may be
+# left to the document ("Hoàn thành cuối năm"), but not "đầu năm học" (a school year starts in September).
+_YEAR_PART_RE = re.compile(rf"\b(?P<part>het|cuoi|dau|giua)\s+nam(?!\s+hoc)(?:\s+(?P<y>{_YEAR})\b)?")
+_YEAR_PART_MONTHS = {"het": (10, 12), "cuoi": (10, 12), "dau": (1, 3), "giua": (6, 7)}
 _DEADLINE_RE = re.compile(r"\b(?:truoc|cham nhat|han chot|den)\s+(?:ngay\s+)?$")
 _RECURRING_DAY_RE = re.compile(r"\bngay\s+(?P<d>\d{1,2})\s+(?:hang|hàng|moi)\s+thang\b")
 _RECURRING_MONTH_OF_YEAR_RE = re.compile(r"\bthang\s+(?P<m>\d{1,2})\s+(?:hang|moi)\s+nam\b")
@@ -143,13 +150,22 @@ class _Parser:
         for match in _HALF_RE.finditer(self.text):
             if not self._free(*match.span()):
                 continue
+            count_text = match.group("n") or "6"
+            count = _MONTH_WORDS.get(count_text) or int(count_text)
+            if not 1 <= count <= 12:
+                continue
             year = int(match.group("year")) if match.group("year") else self._year_near(match.end())
             self.consumed.append(match.span())
             if year is None:
                 continue
             first_half = match.group("which") == "dau"
-            self.spans.append(_quarter_span(year, 1, 2) if first_half else _quarter_span(year, 3, 4))
-            self.reasons.append(f"6 tháng {'đầu' if first_half else 'cuối'} năm {year} / half year")
+            if count == 6:
+                self.spans.append(_quarter_span(year, 1, 2) if first_half else _quarter_span(year, 3, 4))
+                self.reasons.append(f"6 tháng {'đầu' if first_half else 'cuối'} năm {year} / half year")
+                continue
+            self.spans.append(_month_span(year, 1, count) if first_half else _month_span(year, 13 - count, 12))
+            which = "đầu" if first_half else "cuối"
+            self.reasons.append(f"{count} tháng {which} năm {year} / first or last {count} months")
 
     def dates(self) -> None:
         found: list[tuple[re.Match[str], tuple[int, int, int]]] = []
@@ -206,14 +222,25 @@ class _Parser:
                 self.reasons.append(f"tháng {month}/{year} / month")
 
     def years(self) -> None:
-        for match in (
-            _YEAR_END_RE.finditer(self.text) if ("het nam" in self.text or "cuoi nam" in self.text) else ()
-        ):
-            if self._free(*match.span()):
-                year = int(match.group("y"))
-                self.consumed.append(match.span())
-                self.spans.append(_quarter_span(year, 4, 4))
+        for match in _YEAR_PART_RE.finditer(self.text) if _YEAR_PART_HINT_RE.search(self.text) else ():
+            if not self._free(*match.span()):
+                continue
+            part = match.group("part")
+            if match.group("y"):
+                year: int | None = int(match.group("y"))
+            elif self.spans:
+                continue  # "Quý IV/2026, cuối năm": the period is already stated
+            else:
+                year = self._year_near(match.end())
+            self.consumed.append(match.span())
+            if year is None:
+                continue
+            first, last = _YEAR_PART_MONTHS[part]
+            self.spans.append(_month_span(year, first, last))
+            if part in ("het", "cuoi"):
                 self.reasons.append(f"hết năm {year} / end of year")
+            else:
+                self.reasons.append(f"{'đầu' if part == 'dau' else 'giữa'} năm {year} / start or middle of year")
         spans = (
             _YEAR_SPAN_RE.finditer(self.text)
             if ("-" in self.text or "den" in self.text or "toi" in self.text)
@@ -288,6 +315,7 @@ def _recurring(text: str) -> str:
 
 
 _SEP_RANGE_RE = re.compile(_SEP_RANGE)
+_YEAR_PART_HINT_RE = re.compile(r"(?:het|cuoi|dau|giua) nam")
 _RANGE_WORD_RE = re.compile(r"-|den|toi")
 _ANY_YEAR_RE = re.compile(_YEAR)
 _EDGE = " .;,:"
@@ -397,7 +425,7 @@ def _parse_general(text: str, default_year: int | None) -> Period:
     if "quy" in text:
         parser.quarters()
     has_month_word = "thang" in text
-    if has_month_word or "nua nam" in text:
+    if has_month_word or "nua " in text:
         parser.halves()
     if has_month_word or "/" in text or text.count("-") >= 2 or text.count(".") >= 2:
         parser.dates()

@@ -24,10 +24,13 @@ from importlib import resources
 from pathlib import Path
 
 from nlp.errors import RegistryError
+from nlp.localities import split_locality_suffix
 from nlp.text import fold, normalize_text
 
 EXTRA_ENV = "DANHMUC_UNITS_EXTRA"
-SCOPES = ("national", "province", "local")
+# "agency": a division inside an agency ("Văn phòng Sở", "Phòng Kế hoạch - Tài chính"), identified
+# through the agency that issued the document (see nlp.units).
+SCOPES = ("national", "province", "local", "agency")
 
 # Head words that name the kind of unit; fuzzy matching only compares names with the same head,
 # so "Sở Giáo dục và Đào tạo" can never drift to "Bộ Giáo dục và Đào tạo".
@@ -65,8 +68,11 @@ class UnitType:
     id: str
     name: str
     level: str
-    scope: str  # national | province | local
+    scope: str  # national | province | local | agency
     aliases: tuple[str, ...] = ()
+    # A kind of unit ("Trường học", "Trường THCS"): a mention that adds a proper name to it is one
+    # particular unit, resolved by nlp.unit_patterns rather than fuzzily onto the kind.
+    generic: bool = False
 
 
 @dataclass(frozen=True)
@@ -243,6 +249,7 @@ def _parse_units(data: dict[str, object], source: str) -> tuple[list[UnitType], 
                 level=str(item.get("level", "")),
                 scope=str(scope),
                 aliases=tuple(normalize_text(a) for a in aliases),
+                generic=bool(item.get("generic", False)),
             )
         )
     abbreviations = {
@@ -269,9 +276,6 @@ def build_registry(sources: list[tuple[str, dict[str, object]]]) -> Registry:
                     known_words.add(fold(token))
     known_words -= set(abbreviations)
     registry = Registry(units=units, abbreviations=abbreviations, known_words=frozenset(known_words))
-    # Imported here because units.py (locality suffixes) imports this module.
-    from nlp.units import split_locality_suffix
-
     for unit in units.values():
         for name in (unit.name, *unit.aliases):
             base, _ = split_locality_suffix(name)

@@ -1,8 +1,9 @@
 """Sharing levels → the codes of the gold format.
 
-Codes: open (dữ liệu mở, có thể mở, công khai), default (chia sẻ mặc định, NĐ 47/2020),
-on_request (theo yêu cầu đặc thù), by_regulation (chia sẻ / theo quy định, theo QĐ), role_based
-(theo phân quyền), internal (nội bộ), restricted (mật, hạn chế, không chia sẻ), "" (not stated).
+Codes: open (dữ liệu mở, có thể mở, công khai), default (chia sẻ mặc định, NĐ 47/2020; also
+"dùng chung", "chia sẻ rộng rãi / toàn tỉnh"), on_request (theo yêu cầu đặc thù, có điều kiện),
+by_regulation (chia sẻ / theo quy định, theo QĐ), role_based (theo phân quyền), internal (nội bộ),
+restricted (mật, hạn chế, không chia sẻ), "" (not stated).
 
 When a cell names several levels the first one named wins ("Nội bộ/ theo quy định" → internal;
 "Dữ liệu mở, được chia sẻ theo hình thức mặc định." → open). A row of a list declared open data
@@ -22,13 +23,16 @@ SHARING_CODES = ("open", "default", "on_request", "by_regulation", "role_based",
 _PATTERNS: tuple[tuple[str, str], ...] = (
     (r"du lieu mo\b|co the mo\b|\bmo hoan toan|\bcong khai|\bopen\b|\bmo cho\b|\bde xuat mo\b", "open"),
     (r"mac dinh", "default"),
-    (r"yeu cau dac thu|theo yeu cau|khi co yeu cau|dac thu", "on_request"),
+    # NĐ 47/2020: sharing "theo yêu cầu đặc thù" is case by case, under conditions agreed
+    # between the agencies; "có điều kiện" is that form, not a regulation in force.
+    (r"yeu cau dac thu|theo yeu cau|khi co yeu cau|dac thu|co dieu kien", "on_request"),
     (r"phan quyen|theo vai tro|duoc cap quyen|theo tham quyen", "role_based"),
     (r"noi bo", "internal"),
     (r"han che|khong chia se|khong cong khai|bao mat", "restricted"),
     (r"theo quy dinh|theo qd\b|theo quy che|theo luat", "by_regulation"),
-    # NĐ 47/2020: shared ("dùng chung") databases are shared by default.
-    (r"dung chung", "default"),
+    # NĐ 47/2020: shared ("dùng chung") databases are shared by default, and so is data shared with
+    # every agency ("rộng rãi", "toàn tỉnh", "cho tất cả"): the decree's "chia sẻ mặc định".
+    (r"dung chung|chia se rong rai|chia se (?:cho )?toan (?:tinh|thanh pho|nganh|quoc)|cho tat ca", "default"),
 )
 _COMPILED = tuple((re.compile(pattern), code) for pattern, code in _PATTERNS)
 _BARE_OPEN_RE = re.compile(r"^(?:được\s+)?mở(?:\s+hoàn toàn)?$")

@@ -11,6 +11,11 @@ type but different units. The locality comes from the document's issuer, refined
 mention itself says ("Công an tỉnh" in a commune plan is the province's police; "UBND cấp huyện"
 in a province plan is the class of district committees of that province).
 
+A division of the agency that issued the document ("Văn phòng Sở" in a Sở's decision) takes that
+agency as its parent: ``so_khcn.van_phong_so@tỉnh Phú Thọ``. A well-formed name the registry does
+not list ("Phòng Quản lý khoa học", "Trường THCS Hòa Bình") is read by ``nlp.unit_patterns`` with
+a moderate score, never mapped onto another registry unit.
+
 Every mention carries a score and reasons; below the threshold it stays unresolved with its best
 candidates — a unit is never silently mapped.
 """
@@ -19,35 +24,28 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import lru_cache
 from typing import cast
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from extract.model import UnitMention
-from nlp.registry import Registry, Signature, get_registry
+from nlp.localities import (
+    EDGE_PUNCT,
+    Locality,
+    locality_of_issuer,
+    parse_locality,
+    split_locality_suffix,
+    unit_locality,
+)
+from nlp.registry import Registry, Signature, UnitType, get_registry
 from nlp.text import normalize_text
+from nlp.unit_patterns import INTERNAL_KINDS, KIND_NAMES, PARENT_WORDS, PATTERN_SCORE, NamedUnit, named_unit
 
 RESOLVE_THRESHOLD = 0.86
 _AMBIGUITY_MARGIN = 0.04
-NATIONAL = "Việt Nam"
 
-_LEVEL_RANK = {
-    "quốc gia": 0,
-    "tỉnh": 1,
-    "thành phố": 1,
-    "huyện": 2,
-    "thị xã": 2,
-    "quận": 2,
-    "xã": 3,
-    "phường": 3,
-    "thị trấn": 3,
-}
-_LEVEL_WORD_RE = r"(?:tỉnh|thành phố|TP\.?|huyện|thị xã|quận|xã|phường|thị trấn)"
-_ISSUER_LOCALITY_RE = re.compile(
-    rf"\b({_LEVEL_WORD_RE})\s+((?:[A-ZĐ0-9][^\s,;.()]*)(?:\s+[A-ZĐ0-9][^\s,;.()]*)*)"
-)
 _QUALIFIER_TAIL_RE = re.compile(
     r"\s+((?:phối hợp|chủ trì|thu thập|cung cấp|cập nhật|tổng hợp|làm đầu mối|chịu trách nhiệm)"
     r"\b.*)$",
@@ -61,6 +59,7 @@ _BULLET_RE = re.compile(r"^[-+•*]\s*")
 # huyện"); the segmentation keeps "Văn hóa - Xã hội" whole because only the whole name resolves.
 _SOFT_SPLIT_RE = re.compile(r"(?:,\s+|\s+và\s+|\s*/\s*|\s+-\s+|\s+cùng\s+|\s+với\s+)", re.IGNORECASE)
 _SOFT_HINT_RE = re.compile(r",|/| - | và | cùng | với ")
+_DASH_ONLY_RE = re.compile(r"(?:\s+-\s+ ?)+")
 _COLLECTIVE_START_RE = re.compile(
     r"^(?:các|những|mọi|toàn bộ|tất cả)\b|^(?:cơ quan|đơn vị|tổ chức|địa phương|ngành)\b.*(?:liên quan|thuộc|"
     r"trực thuộc|khác)?",
@@ -70,108 +69,7 @@ _COLLECTIVE_WORDS_RE = re.compile(r"\b(?:liên quan|có liên quan)\b", re.IGNOR
 _LABEL_RE = re.compile(
     r"^(?:đơn vị|cơ quan)\s+(?:chủ trì|phối hợp|thực hiện|quản lý)[^:]*:\s*", re.IGNORECASE
 )
-_EDGE_PUNCT = " \t.,;:-+*•/"
-
-
-@dataclass(frozen=True)
-class Locality:
-    """A hierarchical place: parts from the most specific, e.g. (("xã", "Đông Cứu"), ("tỉnh", "Bắc Ninh"))."""
-
-    parts: tuple[tuple[str, str], ...]
-
-    @cached_property  # a document's locality is asked for its text once per mention resolved
-    def text(self) -> str:
-        return ", ".join(f"{level} {name}" for level, name in self.parts)
-
-    @property
-    def level(self) -> str:
-        return self.parts[0][0] if self.parts else ""
-
-    def at_rank(self, rank: int) -> str | None:
-        for level, name in self.parts:
-            if _LEVEL_RANK.get(level, 9) == rank:
-                return f"{level} {name}"
-        return None
-
-
-def _canonical_level(word: str) -> str:
-    lowered = word.lower().rstrip(".")
-    return "thành phố" if lowered == "tp" else lowered
-
-
-@lru_cache(maxsize=4096)
-def parse_locality(text: str) -> Locality:
-    """'xã Đông Cứu, tỉnh Bắc Ninh' → Locality((('xã','Đông Cứu'),('tỉnh','Bắc Ninh')))."""
-    parts: list[tuple[str, str]] = []
-    for match in _ISSUER_LOCALITY_RE.finditer(normalize_text(text)):
-        level = _canonical_level(match.group(1))
-        name = match.group(2).strip()
-        if name and all(existing != level for existing, _ in parts):
-            parts.append((level, name))
-    parts.sort(key=lambda part: -_LEVEL_RANK.get(part[0], 9))
-    return Locality(tuple(parts))
-
-
-@lru_cache(maxsize=4096)
-def locality_of_issuer(issuer: str) -> str:
-    """'UBND xã Đông Cứu' → 'xã Đông Cứu'; 'ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH' → 'tỉnh Hà Tĩnh'."""
-    text = normalize_text(issuer or "")
-    if text.isupper():
-        text = " ".join(
-            word.lower() if word.lower() in _LEVEL_SYLLABLES else word.capitalize() for word in text.split()
-        )
-    return parse_locality(text).text
-
-
-_LEVEL_SYLLABLES = {syllable for level in _LEVEL_RANK for syllable in level.split()}
-
-
-_TWO_WORD_LEVELS = {("thành", "phố"), ("thị", "xã"), ("thị", "trấn")}
-_ONE_WORD_LEVELS = {"tỉnh", "huyện", "quận", "xã", "phường", "tp", "tp."}
-_LEVEL_SYLLABLE_HINTS = ("tỉnh", "huyện", "quận", "xã", "phường", "tp", "phố", "trấn")
-_LEVEL_HINT_RE = re.compile("|".join(_LEVEL_SYLLABLE_HINTS))
-_CONNECTOR_ENDINGS = ("-", "và", ",", "&", "/")
-_LEVEL_LAST_SYLLABLES = _ONE_WORD_LEVELS | {last for _, last in _TWO_WORD_LEVELS}
-
-
-def _is_place_word(word: str) -> bool:
-    return bool(word) and (word[0].isupper() or word[0].isdigit())
-
-
-@lru_cache(maxsize=20_000)
-def split_locality_suffix(name: str) -> tuple[str, tuple[bool, str, str]]:
-    """'Công an xã' → ('Công an', (False, 'xã', '')); 'UBND cấp huyện' → ('UBND', (True, 'huyện', ''));
-    'Chi nhánh tỉnh Hưng Yên' → ('Chi nhánh', (False, 'tỉnh', 'Hưng Yên')).
-
-    The place name after a level word must be capitalised, and a capitalised level word that ends
-    a name after a connector ("Văn hóa - Xã Hội") is part of the name, not a locality.
-    """
-    lowered = name.lower()
-    if not _LEVEL_HINT_RE.search(lowered):
-        return name, (False, "", "")
-    tokens = name.split()
-    low = lowered.split()  # lower() maps no character to or from whitespace: the same tokens
-    count = len(tokens)
-    for tail_start in range(count, 0, -1):
-        if tail_start < count and not _is_place_word(tokens[tail_start]):
-            break  # the tail must be all place words; growing it further cannot help
-        if low[tail_start - 1] not in _LEVEL_LAST_SYLLABLES:
-            continue  # no level word ends here
-        level = ""
-        if tail_start >= 2 and (low[tail_start - 2], low[tail_start - 1]) in _TWO_WORD_LEVELS:
-            level, base_tokens = f"{low[tail_start - 2]} {low[tail_start - 1]}", tokens[: tail_start - 2]
-        elif low[tail_start - 1] in _ONE_WORD_LEVELS:
-            level, base_tokens = low[tail_start - 1], tokens[: tail_start - 1]
-        if not level:
-            continue
-        is_class = bool(base_tokens) and base_tokens[-1].lower() == "cấp"
-        if is_class:
-            base_tokens = base_tokens[:-1]
-        base = " ".join(base_tokens).strip(_EDGE_PUNCT)
-        if not base or base_tokens[-1] in _CONNECTOR_ENDINGS:
-            return name, (False, "", "")
-        return base, (is_class, _canonical_level(level), " ".join(tokens[tail_start:]))
-    return name, (False, "", "")
+_EDGE_PUNCT = EDGE_PUNCT
 
 
 @dataclass(frozen=True)
@@ -228,40 +126,6 @@ def _match_signature_uncached(registry: Registry, sig: Signature) -> _Match:
     )
 
 
-def _unit_locality(
-    scope: str, level_hint: tuple[bool, str, str], doc_locality: Locality, doc_text: str
-) -> tuple[str, str]:
-    """Where a unit belongs: (locality text, reason)."""
-    is_class, level_word, place_name = level_hint
-    if place_name:
-        return f"{level_word} {place_name}", "địa danh nêu trong tên / place named in the mention"
-    if scope == "national":
-        return NATIONAL, "đơn vị trung ương / national unit"
-    if level_word:
-        rank = _LEVEL_RANK.get(level_word, 9)
-        doc_rank = _LEVEL_RANK.get(doc_locality.level, 9) if doc_locality.parts else 9
-        if is_class or (doc_locality.parts and rank > doc_rank):
-            return (
-                f"cấp {level_word} thuộc {doc_text or '?'}",
-                "nhóm đơn vị cấp dưới / class of lower-level units",
-            )
-        same = doc_locality.at_rank(rank)
-        if same:
-            return same, "cấp nêu trong tên, địa bàn của văn bản / level named, locality from issuer"
-        return f"{level_word} của {doc_text or '?'}", "cấp trên chưa rõ địa danh / upper level, place unknown"
-    if scope == "province" and doc_locality.parts and _LEVEL_RANK.get(doc_locality.level, 9) > 1:
-        province = doc_locality.at_rank(1)
-        if province:
-            return province, "đơn vị cấp tỉnh của tỉnh chứa địa bàn / province-level unit"
-        return f"tỉnh của {doc_text}", "đơn vị cấp tỉnh, chưa rõ tỉnh / province-level unit, province unknown"
-    if doc_locality.parts:
-        # The most specific part only, so a commune's units keep one id whether or not the
-        # document also named its province.
-        level, name = doc_locality.parts[0]
-        return f"{level} {name}", "địa bàn của cơ quan ban hành / issuer's locality"
-    return doc_text, "địa bàn của cơ quan ban hành / issuer's locality"
-
-
 @dataclass(frozen=True)
 class _Piece:
     text: str
@@ -277,8 +141,110 @@ def _is_collective(text: str) -> bool:
     return bool(_COLLECTIVE_START_RE.match(text))
 
 
+# A division named by its kind alone: in an agency's own document it is that agency's.
+_BARE_DIVISIONS = {"van phong": "van_phong", "thanh tra": "thanh_tra"}
+# Issuers that are people's committees or councils are places, not agencies with divisions.
+_COMMITTEE_LEVELS = frozenset({"ubnd", "hdnd"})
+
+
+@lru_cache(maxsize=1024)
+def _issuing_agency(parent: str, locality: str) -> UnitMention | None:
+    """The agency that issued the document ("Sở Khoa học và Công nghệ"), resolved; None for a committee."""
+    if not parent.strip():
+        return None
+    body, _ = _attach_paren_qualifiers(normalize_text(parent))
+    mention = _resolve_one(body, "", locality, "", "")
+    if (
+        mention.unit_id
+        and not mention.collective
+        and mention.score >= RESOLVE_THRESHOLD
+        and mention.level not in _COMMITTEE_LEVELS
+        and "." not in mention.unit_type
+    ):
+        return mention
+    return None
+
+
+def _joined_name(child: str, agency: str) -> str:
+    """'Văn phòng Sở' + 'Sở Y tế' → 'Văn phòng Sở Y tế'; 'Phòng Quản lý khoa học' + 'Sở …' → '… - Sở …'."""
+    child_words, agency_words = child.split(), agency.split()
+    if child_words and agency_words and child_words[-1].lower() == agency_words[0].lower():
+        return " ".join([*child_words[:-1], agency])
+    return f"{child} - {agency}"
+
+
+def _sub_unit(
+    text: str, qualifier: str, agency: UnitMention, child: tuple[str, str, str], score: float, reasons: list[str]
+) -> UnitMention:
+    """A division of ``agency``: its type is the agency's type dotted with the child's, its place the agency's."""
+    child_type, child_name, level = child
+    unit_type = f"{agency.unit_type}.{child_type}"
+    return UnitMention(
+        raw=text,
+        qualifier=qualifier,
+        unit_type=unit_type,
+        canonical_name=_joined_name(child_name, agency.canonical_name),
+        level=level,
+        locality=agency.locality,
+        unit_id=f"{unit_type}@{agency.locality}",
+        score=score,
+        reasons=[*reasons, f"đơn vị thuộc {agency.canonical_name} / division of this agency"],
+    )
+
+
+def _needs_parent(unit: UnitType) -> bool:
+    words = unit.name.lower().split()
+    return len(words) > 1 and (words[-1] in PARENT_WORDS or " ".join(words[-2:]) in PARENT_WORDS)
+
+
+def _by_pattern(
+    text: str,
+    named: NamedUnit,
+    qualifier: str,
+    context: tuple[tuple[bool, str, str], Locality, str, str],
+    agency: UnitMention | None,
+) -> UnitMention | None:
+    """A unit the registry does not list, from its name's shape (nlp.unit_patterns); None if it cannot be placed."""
+    suffix, doc_locality, doc_text, locality = context
+    reasons = [f"tên đơn vị theo mẫu {KIND_NAMES[named.kind]} + tên riêng / unit by name pattern"]
+    if named.parent_ref:
+        # "Văn phòng Sở", "Thanh tra Bộ": only the issuing agency says which Sở or Bộ.
+        if agency is None or agency.level != named.parent_ref:
+            return None
+        child = (f"{named.kind}_{named.parent_ref}", named.display, named.kind)
+        return _sub_unit(text, qualifier, agency, child, PATTERN_SCORE, reasons)
+    if named.kind in INTERNAL_KINDS:
+        # "Văn phòng Sở Y tế": the name ends with the agency it belongs to.
+        owner = _resolve_one(named.name, "", locality, "", "")
+        if owner.unit_id and owner.score >= 1.0 and owner.level not in _COMMITTEE_LEVELS and "." not in owner.unit_type:
+            child = (
+                f"{named.kind}_{owner.level}",
+                f"{KIND_NAMES[named.kind]} {owner.canonical_name.split()[0]}",
+                named.kind,
+            )
+            return _sub_unit(text, qualifier, owner, child, PATTERN_SCORE, reasons)
+        if agency is not None:
+            child = (named.type_id, named.display, named.kind)
+            return _sub_unit(text, qualifier, agency, child, PATTERN_SCORE, reasons)
+    if agency is not None and not suffix[1]:
+        place, locality_reason = agency.locality, f"địa bàn của {agency.canonical_name} / the agency's locality"
+    else:
+        place, locality_reason = unit_locality("local", suffix, doc_locality, doc_text)
+    return UnitMention(
+        raw=text,
+        qualifier=qualifier,
+        unit_type=named.type_id,
+        canonical_name=named.display,
+        level=named.kind,
+        locality=place,
+        unit_id=f"{named.type_id}@{place}",
+        score=PATTERN_SCORE,
+        reasons=[*reasons, locality_reason],
+    )
+
+
 @lru_cache(maxsize=100_000)
-def _resolve_one(text: str, qualifier: str, locality: str, level_hint: str) -> UnitMention:
+def _resolve_one(text: str, qualifier: str, locality: str, level_hint: str, parent: str) -> UnitMention:
     registry = get_registry()
     doc_locality = parse_locality(locality)
     doc_text = doc_locality.text or normalize_text(locality)
@@ -295,7 +261,43 @@ def _resolve_one(text: str, qualifier: str, locality: str, level_hint: str) -> U
         suffix = (False, level_hint, "")
     sig = registry.signature(base)
     match = _match_signature(registry, sig)
-    if not match.unit_id:
+    agency = _issuing_agency(parent, locality) if parent else None
+    unit = registry.units[match.unit_id] if match.unit_id else None
+    if unit is None or (unit.generic and match.score < 1.0):
+        # Not in the registry, or only close to a generic kind ("Trường THCS Hòa Bình" ~ "Trường THCS").
+        named = named_unit(base, registry)
+        if named is not None:
+            context = (suffix, doc_locality, doc_text, locality)
+            by_pattern = _by_pattern(text, named, qualifier, context, agency)
+            if by_pattern is not None:
+                return by_pattern.model_copy(update={"candidates": list(match.candidates)})
+    bare_kind = _BARE_DIVISIONS.get(sig.text) if agency is not None and unit is not None else None
+    if agency is not None and bare_kind and agency.level != bare_kind:
+        # "Văn phòng", "Thanh tra" alone in a Sở's decision: the Sở's own, as "Văn phòng Sở" would say.
+        child = (
+            f"{bare_kind}_{agency.level}",
+            f"{KIND_NAMES[bare_kind]} {agency.canonical_name.split()[0]}",
+            bare_kind,
+        )
+        mention = _sub_unit(text, qualifier, agency, child, match.score, list(match.reasons))
+        return mention.model_copy(update={"candidates": list(match.candidates)})
+    if unit is not None and unit.scope == "agency":
+        if agency is not None:
+            child = (unit.id, unit.name, unit.level)
+            mention = _sub_unit(text, qualifier, agency, child, match.score, list(match.reasons))
+            return mention.model_copy(update={"candidates": list(match.candidates)})
+        if _needs_parent(unit):
+            return UnitMention(
+                raw=text,
+                qualifier=qualifier,
+                score=match.score,
+                reasons=[
+                    *match.reasons,
+                    f"'{unit.name}' thuộc một cơ quan mà văn bản không nêu / division of an agency not named",
+                ],
+                candidates=[f"{unit.id}:{match.score:.2f}"],
+            )
+    if unit is None:
         if _COLLECTIVE_WORDS_RE.search(text):
             return UnitMention(
                 raw=text,
@@ -311,16 +313,15 @@ def _resolve_one(text: str, qualifier: str, locality: str, level_hint: str) -> U
             reasons=list(match.reasons),
             candidates=list(match.candidates),
         )
-    unit = registry.units[match.unit_id]
-    unit_locality, locality_reason = _unit_locality(unit.scope, suffix, doc_locality, doc_text)
+    place, locality_reason = unit_locality(unit.scope, suffix, doc_locality, doc_text)
     return UnitMention(
         raw=text,
         qualifier=qualifier,
         unit_type=unit.id,
         canonical_name=unit.name,
         level=unit.level,
-        locality=unit_locality,
-        unit_id=f"{unit.id}@{unit_locality}",
+        locality=place,
+        unit_id=f"{unit.id}@{place}",
         score=match.score,
         reasons=[*match.reasons, locality_reason],
         candidates=list(match.candidates),
@@ -335,7 +336,7 @@ def _piece_value(mention: UnitMention) -> float:
     return -1.0
 
 
-def _segment(segment: str, qualifier: str, locality: str, level_hint: str) -> list[UnitMention]:
+def _segment(segment: str, qualifier: str, locality: str, level_hint: str, parent: str) -> list[UnitMention]:
     """Best split of one hard segment at commas, 'và', slashes and dashes.
 
     Every piece must be a unit or a collective; an unresolved piece costs more than any split gains.
@@ -343,12 +344,16 @@ def _segment(segment: str, qualifier: str, locality: str, level_hint: str) -> li
     lowered = segment.lower()
     if not _SOFT_HINT_RE.search(lowered) or not _SOFT_SPLIT_RE.search(segment):
         text = _clean_piece(segment)
-        single = [_resolve_one(text, "", locality, level_hint)] if text else []
+        single = [_resolve_one(text, "", locality, level_hint, parent)] if text else []
         return _with_qualifier(single, qualifier)
     whole_text = _clean_piece(segment)
-    whole = _resolve_one(whole_text, "", locality, level_hint) if whole_text else None
+    whole = _resolve_one(whole_text, "", locality, level_hint, parent) if whole_text else None
     if whole is not None and whole.unit_id and whole.score >= 1.0:
         # The whole segment is a registry name ("Sở Văn hóa, Thể thao và Du lịch"): no split can beat it.
+        return _with_qualifier([whole], qualifier)
+    if whole is not None and whole.unit_id and _DASH_ONLY_RE.fullmatch(" ".join(_SOFT_SPLIT_RE.findall(segment))):
+        # A name read from its pattern whose only separators are dashes ("Phòng Hành chính - Tổ chức"):
+        # the dash joins two halves of one name; a list of units has a unit head after its dash.
         return _with_qualifier([whole], qualifier)
     pieces = [p for p in _SOFT_SPLIT_RE.split(segment) if p is not None]
     separators = _SOFT_SPLIT_RE.findall(segment)
@@ -369,7 +374,7 @@ def _segment(segment: str, qualifier: str, locality: str, level_hint: str) -> li
             if not text:
                 mention_value, mentions = 0.0, []
             else:
-                mention = _resolve_one(text, "", locality, level_hint)
+                mention = _resolve_one(text, "", locality, level_hint, parent)
                 mention_value, mentions = _piece_value(mention) - 0.1, [mention]
             total = prefix[0] + mention_value
             current = best[end]
@@ -417,10 +422,10 @@ def _attach_paren_qualifiers(segment: str) -> tuple[str, str]:
 
 
 @lru_cache(maxsize=100_000)
-def _resolve_units_cached(raw: str, locality: str, level_hint: str) -> tuple[UnitMention, ...]:
+def _resolve_units_cached(raw: str, locality: str, level_hint: str, parent: str) -> tuple[UnitMention, ...]:
     # Second cache level on the normalised text: "Phòng Kinh tế.", "Phòng Kinh tế;" and
     # "Phòng  Kinh tế" are one resolution.
-    return _resolve_normalized(normalize_text(raw).strip(_EDGE_PUNCT), locality, level_hint)
+    return _resolve_normalized(normalize_text(raw).strip(_EDGE_PUNCT), locality, level_hint, parent)
 
 
 # "UBND các huyện, thành phố, thị xã" is the class "UBND cấp huyện", not a list of three units.
@@ -431,7 +436,7 @@ _CLASS_LIST_RE = re.compile(
 
 
 @lru_cache(maxsize=100_000)
-def _resolve_normalized(text: str, locality: str, level_hint: str) -> tuple[UnitMention, ...]:
+def _resolve_normalized(text: str, locality: str, level_hint: str, parent: str) -> tuple[UnitMention, ...]:
     if " các " in text:
         text = _CLASS_LIST_RE.sub(lambda m: f"{m.group(1)} cấp {m.group(2)}", text)
     if ":" in text:
@@ -449,30 +454,35 @@ def _resolve_normalized(text: str, locality: str, level_hint: str) -> tuple[Unit
         for chunk in chunks:
             body, qualifier = _attach_paren_qualifiers(chunk)
             if body:
-                mentions.extend(_segment(body, qualifier, locality, level_hint))
+                mentions.extend(_segment(body, qualifier, locality, level_hint, parent))
     return tuple(mentions)
 
 
-def resolve_units(raw: str, *, locality: str = "", level_hint: str = "") -> list[UnitMention]:
-    """Split a cell into unit mentions and resolve each to (unit type, locality). Never raises."""
+def resolve_units(raw: str, *, locality: str = "", level_hint: str = "", issuer: str = "") -> list[UnitMention]:
+    """Split a cell into unit mentions and resolve each to (unit type, locality). Never raises.
+
+    ``issuer`` is the document's issuing body: when it is an agency (a Sở, a Bộ …) rather than a
+    people's committee, its divisions ("Văn phòng Sở", "Phòng Quản lý khoa học") are its own.
+    """
     if not isinstance(raw, str) or not raw.strip():
         return []
     try:
-        return list(_resolve_units_cached(raw, locality or "", level_hint or ""))
+        return list(_resolve_units_cached(raw, locality or "", level_hint or "", issuer or ""))
     except Exception as exc:  # noqa: BLE001 - lenient by contract: a bad cell becomes an unresolved mention
         return [UnitMention(raw=raw, reasons=[f"lỗi khi phân tích: {exc} / resolution failed"])]
 
 
-def resolve_single(text: str, *, locality: str = "") -> UnitMention:
+def resolve_single(text: str, *, locality: str = "", issuer: str = "") -> UnitMention:
     """Resolve ``text`` as one unit name (no splitting); used by the running-text entity finder."""
     body, qualifier = _attach_paren_qualifiers(normalize_text(text))
-    return _resolve_one(body, qualifier, locality or "", "")
+    return _resolve_one(body, qualifier, locality or "", "", issuer or "")
 
 
 def clear_caches() -> None:
     """Forget cached resolutions (after the registry changed)."""
     for cached in (
         _resolve_one,
+        _issuing_agency,
         _resolve_units_cached,
         _resolve_normalized,
         parse_locality,

@@ -133,3 +133,24 @@ def test_ward_plan_with_lettered_tasks_recurring_deadlines_and_decimal_groups() 
         ("2 Nhóm dữ liệu giáo dục", "2.1", "Dữ liệu học sinh", "Nội bộ"),
     ]
     assert [entry.norm.frequency for entry in doc.catalog if entry.norm] == [["QUARTERLY"], ["ANNUAL_2"], ["ANNUAL"]]
+
+
+@pytest.mark.parametrize("name", ["so_khcn_quyet_dinh.docx", "so_khcn_quyet_dinh.pdf"])
+def test_department_divisions_resolve_under_the_issuing_department(name: str) -> None:
+    doc = document(name)
+    # the place line ("Phú Thọ, ngày …") names a provincial department's province
+    tasks = [[unit.unit_id for unit in task.norm.lead + task.norm.partners] for task in doc.tasks if task.norm]
+    assert tasks == [
+        ["so_khcn.van_phong_so@tỉnh Phú Thọ", "so_khcn.phong_khtc@tỉnh Phú Thọ"],
+        # "Các phòng chuyên môn" is a collective: no id
+        ["trung_tam:thong_tin_thong_ke_khoa_hoc_cong_nghe@tỉnh Phú Thọ", ""],
+    ]
+    partners = doc.tasks[1].norm.partners if doc.tasks[1].norm else []
+    assert [unit.collective for unit in partners] == [True]
+    catalog = [[unit.unit_id for unit in entry.norm.units] for entry in doc.catalog if entry.norm]
+    assert catalog == [
+        ["so_khcn.phong:quan_ly_khoa_hoc@tỉnh Phú Thọ"],
+        ["so_khcn.phong:quan_ly_khoa_hoc@tỉnh Phú Thọ"],
+        ["chi_cuc_tdc@tỉnh Phú Thọ"],
+    ]
+    assert not [warning for warning in doc.warnings if warning.code == "unit_unresolved"]

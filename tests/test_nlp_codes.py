@@ -76,6 +76,17 @@ def test_frequency_table(raw: str, codes: list[str]) -> None:
         ("", False, ""),
         ("", True, "open"),
         ("Nội bộ", True, "internal"),
+        # NĐ 47/2020: shared with every agency is "mặc định"; conditional sharing is "theo yêu cầu đặc thù"
+        ("Chia sẻ rộng rãi", False, "default"),
+        ("Dùng chung toàn tỉnh", False, "default"),
+        ("Chia sẻ toàn tỉnh", False, "default"),
+        ("Chia sẻ cho tất cả các cơ quan nhà nước", False, "default"),
+        ("Chia sẻ có điều kiện", False, "on_request"),
+        ("Công khai trên Cổng thông tin", False, "open"),
+        ("Không chia sẻ", False, "restricted"),
+        ("Hạn chế chia sẻ", False, "restricted"),
+        ("Không công khai", False, "restricted"),
+        ("Chia sẻ", False, "by_regulation"),
     ],
 )
 def test_sharing_table(raw: str, open_list: bool, code: str) -> None:

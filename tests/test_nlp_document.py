@@ -83,3 +83,42 @@ def test_never_raises_on_odd_documents() -> None:
     out = normalize_document(doc)
     assert out.catalog[0].norm is not None and out.tasks[0].norm is not None
     assert out.metadata.parent is not None
+
+
+def _decision(issuer: str, place: str, unit: str, lead: str) -> Document:
+    prov = Provenance(file="qd.txt")
+    return Document(
+        source="qd.txt",
+        sha256="0" * 64,
+        format=SourceFormat.TEXT,
+        size_bytes=0,
+        page_count=1,
+        metadata=Metadata(issuer=issuer, place=place, year=2026),
+        tasks=[Task(ref="1", heading="", time_raw="Đầu năm 2027", lead_raw=lead, provenance=prov)],
+        catalog=[CatalogEntry(title="Dữ liệu", unit=unit, table=0, row=0, provenance=prov)],
+    )
+
+
+@pytest.mark.parametrize(
+    ("issuer", "place", "locality"),
+    [
+        ("Sở Khoa học và Công nghệ", "Phú Thọ", "tỉnh Phú Thọ"),
+        ("Sở Y tế", "Hà Nội", "thành phố Hà Nội"),  # a city under the central government
+        ("Sở Y tế tỉnh Hà Tĩnh", "Hà Tĩnh", "tỉnh Hà Tĩnh"),
+        ("UBND xã Tân Lập", "Tân Lập", "xã Tân Lập"),
+        ("Bộ Y tế", "Hà Nội", ""),  # a ministry's place line is where it sits, not its locality
+        ("Phòng Quản lý khoa học", "Phú Thọ", ""),  # not a registry agency: the place line is not read
+    ],
+)
+def test_a_provincial_agency_takes_its_province_from_the_place_line(issuer: str, place: str, locality: str) -> None:
+    assert document_locality(_decision(issuer, place, "", "")) == locality
+
+
+def test_a_department_decision_resolves_its_own_divisions() -> None:
+    doc = normalize_document(_decision("Sở Khoa học và Công nghệ", "Phú Thọ", "Chi cục TĐC", "Văn phòng Sở"))
+    entry = doc.catalog[0].norm
+    assert entry is not None and [m.unit_id for m in entry.units] == ["chi_cuc_tdc@tỉnh Phú Thọ"]
+    task = doc.tasks[0].norm
+    assert task is not None and [m.unit_id for m in task.lead] == ["so_khcn.van_phong_so@tỉnh Phú Thọ"]
+    assert task.period is not None and task.period.quarters == ["2027-Q1"]
+    assert not [w for w in doc.warnings if w.code == "unit_unresolved"]

@@ -41,6 +41,30 @@ Q = re.compile(r"^\d{4}-Q[1-4]$")
         ("Trước 15/10", ["2026-Q4"], "2026-10-15", "2026-10-15"),
         ("Quý I, II, III/2026", ["2026-Q1", "2026-Q2", "2026-Q3"], "2026-01-01", "2026-09-30"),
         ("Từ tháng 3/2026 đến tháng 6/2026", ["2026-Q1", "2026-Q2"], "2026-03-01", "2026-06-30"),
+        # the start, middle or end of a year, with or without its year
+        ("Đầu năm 2027", ["2027-Q1"], "2027-01-01", "2027-03-31"),
+        ("Cuối năm 2026", ["2026-Q4"], "2026-10-01", "2026-12-31"),
+        ("Giữa năm 2026", ["2026-Q2", "2026-Q3"], "2026-06-01", "2026-07-31"),
+        ("Hoàn thành trong đầu năm", ["2026-Q1"], "2026-01-01", "2026-03-31"),
+        ("Cuối năm", ["2026-Q4"], "2026-10-01", "2026-12-31"),
+        ("Quý IV/2026, cuối năm", ["2026-Q4"], "2026-10-01", "2026-12-31"),
+        # N months from the start or the end of a year
+        ("9 tháng đầu năm 2026", ["2026-Q1", "2026-Q2", "2026-Q3"], "2026-01-01", "2026-09-30"),
+        ("3 tháng đầu năm 2026", ["2026-Q1"], "2026-01-01", "2026-03-31"),
+        ("03 tháng cuối năm 2026", ["2026-Q4"], "2026-10-01", "2026-12-31"),
+        ("Chín tháng đầu năm 2026", ["2026-Q1", "2026-Q2", "2026-Q3"], "2026-01-01", "2026-09-30"),
+        ("Trong 2 tháng cuối năm", ["2026-Q4"], "2026-11-01", "2026-12-31"),
+        ("Nửa đầu năm 2026", ["2026-Q1", "2026-Q2"], "2026-01-01", "2026-06-30"),
+        ("6 tháng cuối năm", ["2026-Q3", "2026-Q4"], "2026-07-01", "2026-12-31"),
+        # lists, months and deadlines as a demanding user writes them
+        ("Quý I, II và III/2026", ["2026-Q1", "2026-Q2", "2026-Q3"], "2026-01-01", "2026-09-30"),
+        ("Tháng 3, 4/2026", ["2026-Q1", "2026-Q2"], "2026-03-01", "2026-04-30"),
+        ("Trước 15/7", ["2026-Q3"], "2026-07-15", "2026-07-15"),
+        ("Trong quý III", ["2026-Q3"], "2026-07-01", "2026-09-30"),
+        ("Hoàn thành trước 31/12", ["2026-Q4"], "2026-12-31", "2026-12-31"),
+        ("Trong tháng 10", ["2026-Q4"], "2026-10-01", "2026-10-31"),
+        ("Cuối quý II/2026", ["2026-Q2"], "2026-04-01", "2026-06-30"),
+        ("Tháng 12/2026 - Quý I/2027", ["2026-Q4", "2027-Q1"], "2026-12-01", "2027-03-31"),
     ],
 )
 def test_period_table(raw: str, quarters: list[str], start: str, end: str) -> None:
@@ -165,3 +189,18 @@ def test_each_call_gets_its_own_record() -> None:
     assert first == second and first.quarters is not second.quarters
     first.quarters.append("1999-Q1")
     assert parse_period("Quý III, IV/2026").quarters == ["2026-Q3", "2026-Q4"]
+
+
+def test_school_year_is_not_the_start_of_a_calendar_year() -> None:
+    # "đầu năm học 2026-2027" starts in September: never Q1 of 2026
+    period = parse_period("Đầu năm học 2026-2027", default_year=2026)
+    assert "đầu năm" not in " ".join(period.reasons)
+
+
+@given(st.integers(1, 12), st.sampled_from(["đầu", "cuối"]), st.integers(1990, 2099))
+def test_first_and_last_months_of_a_year(count: int, which: str, year: int) -> None:
+    period = parse_period(f"{count} tháng {which} năm {year}")
+    first, last = (1, count) if which == "đầu" else (13 - count, 12)
+    assert period.start == f"{year}-{first:02d}-01"
+    assert period.end[:7] == f"{year}-{last:02d}"
+    assert period.quarters == [f"{year}-Q{q}" for q in range((first - 1) // 3 + 1, (last - 1) // 3 + 2)]
