@@ -22,6 +22,7 @@ from extract.model import CatalogEntry, Document
 from matching.model import entry_key
 from matching.scope import LEVEL_NAMES, Scope, document_scope
 from matching.text import NEGATORS, ComparisonText, comparison_text, normalize
+from nlp.units import unit_types_agree
 
 # Weights of the comparison levels (score points on a 0..1 scale).
 DESCRIPTION_WEIGHT = 0.10  # description similarity, centred on 0.5
@@ -236,6 +237,9 @@ def score_pair(a: EntryFeatures, b: EntryFeatures, title: float | None = None) -
         if a.unit_types & b.unit_types:
             score += UNIT_AGREE
             reasons.append(f"cùng loại đơn vị: {a.unit_label}")
+        elif unit_types_agree(a.unit_types, b.unit_types):
+            score += UNIT_AGREE
+            reasons.append(f"đơn vị và đơn vị trực thuộc: {a.unit_label} / {b.unit_label}")
         else:
             score += UNIT_DISAGREE
             reasons.append(f"khác loại đơn vị: {a.unit_label} / {b.unit_label}")

@@ -17,6 +17,7 @@ from rapidfuzz import fuzz
 from extract.model import CatalogEntry, CitedDocument, Document, Provenance, Task
 from matching.model import Flag, FlagKind, entry_key, flag_id
 from matching.text import fold, normalize
+from nlp.units import unit_types_agree
 
 _HEADER_COLUMNS = {
     "unit": re.compile(r"don vi|co quan"),
@@ -176,7 +177,7 @@ def unit_conflicts(documents: Sequence[Document], assignment: Mapping[str, str])
             continue
         types = {i: set().union(*(_unit_types(e) for e in es)) for i, es in per_document.items()}
         known = [i for i, t in types.items() if t]
-        involved = sorted({i for i in known for j in known if i != j and not types[i] & types[j]})
+        involved = sorted({i for i in known for j in known if i != j and not unit_types_agree(types[i], types[j])})
         for i in involved:
             entries = per_document[i]
             others = sorted({e.unit for j in involved if j != i for e in per_document[j]})

@@ -26,7 +26,7 @@ from nlp.registry import get_registry
 from nlp.sharing import parse_sharing
 from nlp.text import correct_slips, fold, normalize_text
 from nlp.titles import title_key
-from nlp.units import locality_of_issuer, resolve_units, unit_key
+from nlp.units import locality_of_issuer, parent_unit_type, resolve_units, unit_key, unit_types_agree
 
 if TYPE_CHECKING:
     from nlp.entities import Entity, find_entities
@@ -43,6 +43,7 @@ __all__ = [
     "normalize_document",
     "normalize_number",
     "normalize_text",
+    "parent_unit_type",
     "parse_frequency",
     "parse_period",
     "parse_sharing",
@@ -50,6 +51,7 @@ __all__ = [
     "suggest_number",
     "title_key",
     "unit_key",
+    "unit_types_agree",
 ]
 
 

@@ -23,6 +23,7 @@ candidates — a unit is never silently mapped.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import cast
@@ -171,6 +172,21 @@ def _joined_name(child: str, agency: str) -> str:
     if child_words and agency_words and child_words[-1].lower() == agency_words[0].lower():
         return " ".join([*child_words[:-1], agency])
     return f"{child} - {agency}"
+
+
+def parent_unit_type(unit_type: str) -> str:
+    """The agency a division belongs to ("so_khcn.phong_khtc" → "so_khcn"); "" for a unit that is no division."""
+    return unit_type.rsplit(".", 1)[0] if "." in unit_type else ""
+
+
+def unit_types_agree(first: Iterable[str], second: Iterable[str]) -> bool:
+    """Two sets of unit types name the same unit, or one names a division of a unit the other names.
+
+    A dataset managed by "Phòng Kế hoạch - Tài chính" in a Sở's own plan and by that Sở in the
+    province's plan is managed consistently; two different divisions of one Sở are not.
+    """
+    a, b = set(first), set(second)
+    return bool(a & b) or any(parent_unit_type(t) in b for t in a) or any(parent_unit_type(t) in a for t in b)
 
 
 def _sub_unit(

@@ -134,3 +134,43 @@ def test_flags_through_the_real_pipeline(gold: dict[str, GoldDocument]) -> None:
     correct = predicted & truth
     assert len(correct) / len(predicted) >= 0.90, predicted - truth
     assert len(correct) / len(truth) >= 0.90, truth - predicted
+
+
+def test_a_division_and_its_agency_manage_a_dataset_consistently() -> None:
+    """"Phòng Kế hoạch - Tài chính" in a Sở's own plan and that Sở in the province plan are no conflict."""
+    from nlp import parent_unit_type, unit_types_agree
+
+    assert parent_unit_type("so_khcn.phong_khtc") == "so_khcn"
+    assert parent_unit_type("so_khcn") == ""
+    assert unit_types_agree({"so_khcn.phong_khtc"}, {"so_khcn"})
+    assert unit_types_agree({"so_khcn"}, {"so_khcn.van_phong_so", "so_tc"})
+    # two divisions of one Sở are two units
+    assert not unit_types_agree({"so_khcn.phong_khtc"}, {"so_khcn.van_phong_so"})
+    assert not unit_types_agree({"so_khcn"}, {"so_tc"})
+
+
+def test_no_unit_conflict_between_a_sos_division_and_the_so_in_the_province_plan(tmp_path: Path) -> None:
+    from danhmuc.pipeline import process_file
+
+    department = process_file(Path(__file__).parent / "data" / "genre" / "so_khcn_quyet_dinh.docx")
+    province_plan = tmp_path / "phu_tho_ke_hoach.txt"
+    province_plan.write_text(
+        "ỦY BAN NHÂN DÂN\tCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n"
+        "TỈNH PHÚ THỌ\tĐộc lập - Tự do - Hạnh phúc\n"
+        "Số: 112/KH-UBND\tPhú Thọ, ngày 20 tháng 02 năm 2026\n"
+        "KẾ HOẠCH\nPhát triển dữ liệu số tỉnh Phú Thọ năm 2026\n"
+        "PHỤ LỤC\nDANH MỤC DỮ LIỆU MỞ CỦA TỈNH\n"
+        "STT\tTên tập dữ liệu\tMô tả nội dung\tĐơn vị quản lý\tTần suất cập nhật\n"
+        "1\tDữ liệu doanh nghiệp khoa học và công nghệ\tTên, địa chỉ, lĩnh vực\tSở Khoa học và Công nghệ\t6 tháng/lần\n"
+        "2\tDữ liệu nhiệm vụ KH&CN cấp tỉnh\tTên nhiệm vụ, chủ nhiệm, kinh phí\tSở Tài chính\tKhi có sự thay đổi\n",
+        encoding="utf-8",
+    )
+    province = process_file(province_plan)
+    result = reconcile([department, province])
+    shared = [d for d in result.datasets if len({m.document for m in d.members}) == 2]
+    assert {d.title for d in shared} >= {"Dữ liệu doanh nghiệp khoa học và công nghệ"}
+    conflicts = {title for f in result.flags if f.kind is FlagKind.UNIT_CONFLICT for title in f.evidence}
+    # the Sở's own "Phòng Quản lý khoa học" is a division of the Sở the province names: consistent
+    assert "Dữ liệu doanh nghiệp khoa học và công nghệ" not in conflicts
+    # another Sở managing the same dataset is a real conflict
+    assert "Dữ liệu nhiệm vụ KH&CN cấp tỉnh" in conflicts
