@@ -90,7 +90,14 @@ def _pdfium(data: bytes, name: str) -> None:
         document.close()
 
 
+def _whole_extraction(data: bytes, name: str) -> None:
+    from extract.api import extract_bytes
+
+    extract_bytes(data, name)  # reader + structure: metadata, sections, tasks, stitched tables, catalog
+
+
 ENGINES: dict[str, Callable[[bytes, str], None]] = {
+    "danhmuc extract_bytes (whole)": _whole_extraction,
     "danhmuc read_pdf (pdfium)": _ours_with("pdfium"),
     "danhmuc read_pdf (pdfplumber)": _ours_with("pdfplumber"),
     "pdfplumber text+tables": _plain_pdfplumber,
