@@ -121,9 +121,17 @@ def test_unsure_syllable_replaced_by_the_variant_forming_a_word() -> None:
 
 
 def test_sure_syllable_forming_no_word_is_left_to_the_text_stage() -> None:
-    # Read with high confidence and not commoner on the page: no evidence to change it here.
+    # Read with high confidence and not commoner on the page: no evidence for the word stage; the
+    # text stage (run last on each cell) fixes it from the dictionary pair alone.
     texts, corrections = _fix(_reading(_line(("Dữ", 0.97), ("liệu", 0.97), ("lao", 0.97), ("đông", 0.97))))
-    assert texts == ["Dữ liệu lao đông"]
+    assert texts == ["Dữ liệu lao động"]
+    assert [c.reason for c in corrections] == ["diacritics"]
+    # A dictionary pair alone ("giá vẽ" is a word, "giá vé" a compound Viet74K lacks) does not
+    # overrule a syllable both readings of the cell (binary and grey image) agreed on.
+    fare = _reading(_line(("lịch", 0.97), ("trình,", 0.97), ("giá", 0.97), ("vé", 0.97)))
+    assert _fix(fare)[0] == ["lịch trình, giá vẽ"]
+    texts, corrections = _fix(dataclasses.replace(fare, agreed=frozenset({"vé"})))
+    assert texts == ["lịch trình, giá vé"]
     assert corrections == []
 
 

@@ -30,6 +30,7 @@ from collections.abc import Callable, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
+from extract.ocr.capitals import fix_capital_run
 from extract.ocr.cells import CellReading, words_to_lines
 from extract.ocr.engine import Symbol, Word
 from extract.ocr.lexicon import (
@@ -40,7 +41,8 @@ from extract.ocr.lexicon import (
     registry_pairs,
     syllable_keys,
 )
-from extract.ocr.postcorrect import Correction, is_valid_syllable, lexicon, skeleton, stopwords, tone_key
+from extract.ocr.numbering import regroup, renumber
+from extract.ocr.postcorrect import Correction, correct_text, is_valid_syllable, lexicon, skeleton, stopwords, tone_key
 
 # Below this a word is unsure enough for its diacritics to be questioned. The LSTM's word
 # confidence is a weak signal (wrong words reach 0.93, 3 % of right ones fall below 0.9), so
@@ -78,14 +80,20 @@ def correct_readings(readings: Sequence[CellReading], page: int) -> tuple[list[C
     repaired: list[CellReading] = []
     corrections: list[Correction] = []
     for reading, lines in zip(readings, lined, strict=True):
+        corrections.extend(dataclasses.replace(fix, page=page) for fix in reading.corrections)
         if not lines:
             repaired.append(reading)
             continue
         tokens, fixed = _repair_cell(lines, page, vocabulary)
         corrections.extend(fixed)
-        text = _join(tokens)
+        # The text-only pass (phrases, syllables, acronyms) here rather than on the finished table,
+        # so that it knows what both readings of the cell agreed on.
+        text, by_text = correct_text(_join(tokens), page, agreed=reading.agreed)
+        corrections.extend(by_text)
         repaired.append(reading if text == reading.text else dataclasses.replace(reading, text=text))
-    return repaired, corrections
+    renumbered, fixed_numbers = renumber(repaired, page)
+    regrouped, fixed_groups = regroup(renumbered, page)
+    return regrouped, corrections + fixed_numbers + fixed_groups
 
 
 def _join(tokens: list[_Token]) -> str:
@@ -141,7 +149,14 @@ def _repair_cell(
         if replacement is not None:
             tokens[index].text = replacement
             note(index, original, "word")
+    for number in sorted({token.line for token in tokens}):
+        indices = [index for index, token in enumerate(tokens) if token.line == number and token.text]
+        for index, text in zip(indices, fix_capital_run([tokens[i].text for i in indices]), strict=True):
+            original, tokens[index].text = tokens[index].text, text
+            note(index, original, "capitals")
     return tokens, corrections
+
+
 
 
 # ---------------------------------------------------------------- marks

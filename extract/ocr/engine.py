@@ -25,6 +25,7 @@ PSM_OSD_ONLY = 0
 PSM_SINGLE_COLUMN = 4
 PSM_SINGLE_BLOCK = 6
 PSM_SINGLE_LINE = 7
+PSM_SINGLE_WORD = 8
 PSM_SPARSE = 11
 
 # Result iterator levels (tesseract's PageIteratorLevel enum).

@@ -11,6 +11,7 @@ reader emits them; one wide gap alone is a justified line or a tab stop, and sta
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import statistics
 from dataclasses import dataclass
@@ -18,10 +19,18 @@ from dataclasses import dataclass
 from extract.blocks import Paragraph, RawCell, RawTable
 from extract.ocr.cells import is_junk, mean_confidence, words_to_lines
 from extract.ocr.engine import Word
+from extract.ocr.postcorrect import Correction
 
 _STARTS_ITEM = re.compile(
     r"^([-–+•*]\s|[IVXLC]{1,6}[.)]\s|\d{1,2}(\.\d{1,2}){0,3}[.)]?\s|[a-zđ][.)]\s|\(\d+\)\s)"
 )
+
+# Letters whose look-alike glyphs a scan produces at the start of a lettered item: the descender of
+# "g" blurs into "ø", "q" or "9". Keys are the letter a list reaches next after the one before it.
+_LABEL_LOOKALIKES = {"g": {"ø", "q", "9", "ɡ"}}
+_NEXT_LETTER = {"e": "g", "f": "g"}  # Vietnamese lists skip "f"; documents that use it go on to "g"
+_LETTER_LABEL = re.compile(r"^([a-zđ])([.)])$")
+_LOOKALIKE_LABEL = re.compile(r"^(\S)([.)])$")
 
 FLAT_SPECK = 0.4  # letters are never this flat next to the page's median letter height
 
@@ -134,6 +143,32 @@ def lay_out(words: list[Word], page: int, page_width: int, dpi: int) -> list[Lai
     flush_paragraph()
     flush_table()
     return blocks
+
+
+def relabel_letters(words: list[Word], page: int | None) -> tuple[list[Word], list[Correction]]:
+    """A lettered item's label read as a look-alike ("ø) Dữ liệu đất đai" after "f) Dữ liệu hộ
+    tịch"): a line-initial look-alike of the letter that follows the previous line-initial letter
+    label becomes that letter, so the item keeps its place in the list."""
+    replaced: dict[int, str] = {}
+    corrections: list[Correction] = []
+    previous: str | None = None
+    for line in words_to_lines(words):
+        first = line[0]
+        letter = _LETTER_LABEL.match(first.text)
+        if letter is not None:
+            previous = letter.group(1)
+            continue
+        lookalike = _LOOKALIKE_LABEL.match(first.text)
+        expected = _NEXT_LETTER.get(previous or "")
+        if lookalike is None or expected is None or lookalike.group(1) not in _LABEL_LOOKALIKES[expected]:
+            continue
+        replaced[id(first)] = expected + lookalike.group(2)
+        context = " ".join(word.text for word in line)[:60]
+        corrections.append(Correction(page, first.text, replaced[id(first)], context, "label"))
+        previous = expected
+    if not replaced:
+        return words, []
+    return [dataclasses.replace(w, text=replaced[id(w)]) if id(w) in replaced else w for w in words], corrections
 
 
 def _without_flat_specks(words: list[Word]) -> list[Word]:

@@ -15,9 +15,10 @@ from extract.ocr.cellfix import correct_readings
 from extract.ocr.cells import LOW_CONFIDENCE, mean_confidence, read_cells, to_raw_table
 from extract.ocr.engine import PSM_SINGLE_COLUMN, Engine, Word, get_engine
 from extract.ocr.grid import find_tables, line_masks
-from extract.ocr.layout import LaidOutBlock, lay_out
+from extract.ocr.layout import LaidOutBlock, lay_out, relabel_letters
 from extract.ocr.postcorrect import Correction, correct_text, vietnamese_share
 from extract.ocr.preprocess import PageImage, PreparedPage, ink_share, is_blank, prepare, rotate_quarter
+from extract.ocr.roman import recount_roman
 
 Warning = tuple[str, str, int | None]
 
@@ -125,7 +126,9 @@ def _read(engine: Engine, page: PreparedPage) -> PageResult:
     text_blocks: list[LaidOutBlock] = []
     if not is_blank(text_ink):
         engine.set_image(text_image, dpi)
-        words = engine.words(PSM_SINGLE_COLUMN)
+        words, recounted = recount_roman(engine.words(PSM_SINGLE_COLUMN), text_image, number)
+        words, relabelled = relabel_letters(words, number)
+        cell_corrections.extend(recounted + relabelled)
         all_words.extend(words)
         text_blocks = lay_out(words, number, text_image.shape[1], dpi)
     laid_out.extend((block.top, block.block) for block in text_blocks)
@@ -152,6 +155,9 @@ def _correct(laid_out: list[tuple[int, Block]], number: int) -> tuple[list[Block
             text, fixed = correct_text(block.text, number)
             corrections.extend(fixed)
             blocks.append(Paragraph(text=text, page=block.page, centered=block.centered))
+            continue
+        if block.ruled:
+            blocks.append(block)  # its cells were corrected with the readings' evidence (cellfix)
             continue
         rows = []
         for row in block.rows:

@@ -19,6 +19,7 @@ from __future__ import annotations
 import importlib.util
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -402,6 +403,12 @@ REASONS = {
     "dash": ("Khôi phục gạch nối", "dash restored"),
     "word": ("Sửa từ theo từ điển", "word corrected to a known word"),
     "split": ("Tách âm tiết dính liền", "run-together syllables split"),
+    "label": ("Sửa nhãn mục chữ cái theo thứ tự", "letter label restored from the list order"),
+    "number": ("Sửa số thứ tự theo hàng trên, dưới", "row number restored from its neighbours"),
+    "capitals": ("Sửa dấu chữ in hoa theo từ", "capital-letter diacritics chosen to form words"),
+    "group_numeral": ("Sửa số La Mã của nhóm theo thứ tự", "group numeral restored from the column's sequence"),
+    "grey_reading": ("Lấy dấu từ lần đọc ảnh xám", "marks taken from the cell's grey-image reading"),
+    "roman": ("Đếm lại số La Mã theo nét chữ", "roman numeral recounted from its strokes"),
 }
 
 
@@ -429,7 +436,11 @@ def _apply_case(template: str, word: str) -> str:
     return word
 
 
-def correct_text(text: str, page: int | None = None) -> tuple[str, list[Correction]]:
+def correct_text(
+    text: str, page: int | None = None, *, agreed: frozenset[str] = frozenset()
+) -> tuple[str, list[Correction]]:
+    """``text`` with OCR slips corrected; a known syllable in ``agreed`` (two readings of the image
+    read it so) is not changed for a dictionary pair alone."""
     if not text:
         return text, []
     original_text = text
@@ -464,6 +475,12 @@ def correct_text(text: str, page: int | None = None) -> tuple[str, list[Correcti
             )
 
         valid = is_valid_syllable(word)
+        if valid and key in lex.unigrams and word in agreed:
+            # Two readings agreeing is evidence against swapping one mark for another ("giá vé" is
+            # not "giá vẽ"), not against a mark both lost (a dot below: "mật đô" -> "mật độ").
+            candidates = [c for c in candidates if _adds_marks(word, lex.display[c])]
+            if not candidates:
+                continue
         if valid and key in lex.unigrams:
             # A real word: changed only when it forms no word with its neighbours while a
             # candidate does ("nền tang" -> "nền tảng"). Function words ("từ", "tôi") are
@@ -517,6 +534,17 @@ def correct_text(text: str, page: int | None = None) -> tuple[str, list[Correcti
         corrections.append(Correction(page, match.group(), fixed, text[start:end]))
     pieces.append(text[cursor:])
     return "".join(pieces), corrections
+
+
+def _adds_marks(read: str, candidate: str) -> bool:
+    """The candidate has every mark of the reading and more ("đô" -> "độ", not "vé" -> "vẽ")."""
+
+    def marks(text: str) -> Counter[str]:
+        spelt = unicodedata.normalize("NFD", text.replace("đ", "d\u0335"))
+        return Counter(char for char in spelt if unicodedata.combining(char))
+
+    mine, theirs = marks(read), marks(candidate)
+    return sum(theirs.values()) > sum(mine.values()) and all(theirs[m] >= n for m, n in mine.items())
 
 
 # Capitals whose lower-case glyph has the same shape: the LSTM confuses "sơ" and "SƠ".

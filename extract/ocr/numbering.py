@@ -1,0 +1,133 @@
+"""Numbered columns of a table: row numbers and group numerals repaired from the column's sequence.
+
+A lone number in an STT cell is what a scan misreads most ("5" as "3", "6" as "G", a "1" lost
+beside the rule) and no dictionary helps; the sequence does. Every change is a :class:`Correction`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+
+from rapidfuzz.distance import Levenshtein
+
+from extract.ocr.cells import CellReading
+from extract.ocr.postcorrect import Correction
+
+_NUMBER = re.compile(r"^(\d{1,4})(\.?)$")
+
+
+def renumber(readings: list[CellReading], page: int) -> tuple[list[CellReading], list[Correction]]:
+    """A row number that breaks an otherwise consecutive column ("53", "34", "55") and is one glyph
+    away from the number its neighbours call for is that number: a lone digit is what a scan
+    misreads most ("5" as "3", "6" as "G", a "1" lost beside the rule)."""
+    by_position = {(reading.cell.row, reading.cell.col): reading for reading in readings}
+    columns: dict[int, list[int]] = {}
+    for index, reading in enumerate(readings):
+        cell = reading.cell
+        # A group row's label ("I", "II") is no row number, whatever the scan made of it.
+        if reading.text and cell.col_span == 1 and not _spanned_right(by_position, cell.row, cell.col):
+            columns.setdefault(cell.col, []).append(index)
+    corrections: list[Correction] = []
+    result = list(readings)
+    for indices in columns.values():
+        indices.sort(key=lambda i: readings[i].cell.row)
+        values = [_number(readings[i].text) for i in indices]
+        steps = sum(1 for a, b in zip(values, values[1:], strict=False) if a is not None and b == a + 1)
+        if steps < 3 or steps < 0.5 * sum(v is not None for v in values):
+            continue  # not a numbered column
+        for position, index in enumerate(indices):
+            expected = _expected_number(values, position)
+            text = readings[index].text
+            if expected is None or values[position] == expected or "\n" in text:
+                continue
+            core = text.rstrip(".")
+            # A digit must be there: a group's roman numeral ("V") sits in the same column.
+            if not any(char.isdigit() for char in core) or Levenshtein.distance(core, str(expected)) != 1:
+                continue
+            fixed = str(expected) + text[len(core) :]
+            values[position] = expected
+            result[index] = dataclasses.replace(readings[index], text=fixed)
+            context = " ".join(str(value) for value in values[max(0, position - 2) : position + 3] if value)
+            corrections.append(Correction(page, text, fixed, context, "number"))
+    return result, corrections
+
+
+def _number(text: str) -> int | None:
+    match = _NUMBER.match(text)
+    return int(match.group(1)) if match is not None else None
+
+
+def _expected_number(values: list[int | None], position: int) -> int | None:
+    """The number both neighbours agree on, or, at the column's end, the one two neighbours on the
+    same side call for."""
+    before = values[position - 1] if position >= 1 else None
+    after = values[position + 1] if position + 1 < len(values) else None
+    if before is not None and after is not None:
+        return before + 1 if after == before + 2 else None
+    if before is None and after is not None and position + 2 < len(values) and values[position + 2] == after + 1:
+        return after - 1 if after > 1 else None
+    if after is None and before is not None and position >= 2 and values[position - 2] == before - 1:
+        return before + 1
+    return None
+
+
+# Glyphs a scan makes of roman numerals' strokes: each stands for the numeral letters it covers.
+_ROMAN_GLYPHS = {"I": "I", "1": "I", "l": "I", "|": "I", "!": "I", "[": "I", "]": "I", "T": "I", "H": "II"}
+_ROMAN_GLYPHS |= {"V": "V", "v": "V", "X": "X", "x": "X"}
+_ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
+_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
+
+
+def regroup(readings: list[CellReading], page: int) -> tuple[list[CellReading], list[Correction]]:
+    """Group numerals of a numbered column read as look-alikes ("1" for I, "H" for II, "1X" for IX).
+
+    A group row's label sits in the number column while its title spans the columns to its right;
+    when the column's other rows count 1, 2, 3 … the group labels are roman numerals, so a label
+    made only of glyphs a roman numeral's strokes give is the numeral they spell, provided it
+    follows the previous group's numeral on the page (when there is one)."""
+    by_position = {(reading.cell.row, reading.cell.col): reading for reading in readings}
+    result = list(readings)
+    corrections: list[Correction] = []
+    columns: dict[int, list[int]] = {}
+    for index, reading in enumerate(readings):
+        if reading.text and reading.cell.col_span == 1:
+            columns.setdefault(reading.cell.col, []).append(index)
+    for col, indices in columns.items():
+        indices.sort(key=lambda i: readings[i].cell.row)
+        groups = [i for i in indices if _spanned_right(by_position, readings[i].cell.row, col)]
+        rows = [_number(readings[i].text) for i in indices if i not in groups]
+        steps = sum(1 for a, b in zip(rows, rows[1:], strict=False) if a is not None and b == a + 1)
+        if steps < 2 or not groups:
+            continue
+        previous: int | None = None
+        for index in groups:
+            text = readings[index].text
+            core, mark = text.rstrip("."), text[len(text.rstrip(".")) :]
+            numeral = "".join(_ROMAN_GLYPHS.get(char, "?") for char in core)
+            value = _roman_value(numeral)
+            if value is None or (previous is not None and value != previous + 1):
+                previous = _roman_value(core)
+                continue
+            previous = value
+            if numeral != core:
+                result[index] = dataclasses.replace(readings[index], text=numeral + mark)
+                corrections.append(Correction(page, text, numeral + mark, f"nhóm {numeral}", "group_numeral"))
+    return result, corrections
+
+
+def _spanned_right(by_position: dict[tuple[int, int], CellReading], row: int, col: int) -> bool:
+    """The cell right of (row, col) spans two or more columns: a group row's title."""
+    right = by_position.get((row, col + 1))
+    return right is not None and right.cell.col_span >= 2 and bool(right.text)
+
+
+def _roman_value(numeral: str) -> int | None:
+    if not numeral or _ROMAN.match(numeral) is None:
+        return None
+    total = 0
+    for index, letter in enumerate(numeral):
+        value = _ROMAN_VALUES[letter]
+        following = _ROMAN_VALUES[numeral[index + 1]] if index + 1 < len(numeral) else 0
+        total += -value if value < following else value
+    return total
