@@ -1,11 +1,12 @@
-"""Write the Word files of ``tests/data/genre/`` and their LibreOffice PDFs (run again to refresh them).
+"""Write the Word files of ``tests/data/genre/``, their LibreOffice PDFs and scans (run again to refresh them).
 
-    .venv/bin/python tests/data/make_genre_files.py
+    PYTHONPATH=. .venv/bin/python tests/data/make_genre_files.py   (the corpus renderer is not an installed package)
 
 These are documents of the genre written for the tests, not taken from the seeds: other issuers
 (a department under its province committee, a commune), other column wordings and orders, a
 sharing level ticked in sub-columns, a header whose two columns are separated by a tab or sit in
-one table cell with a soft line break. The text files beside them are written by hand.
+one table cell with a soft line break. The text files beside them are written by hand. The DOCX and PDF
+bytes change from run to run (creation dates); the scans are seeded by file name and do not.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from pathlib import Path
 from docx import Document
 from docx.table import Table
 
+from corpus.render.scan import render_scan
 from extract.legacy.soffice import convert_with_soffice
 
 GENRE = Path(__file__).resolve().parent / "genre"
@@ -132,7 +134,10 @@ def commune_plan_with_ticked_sharing() -> Path:
 def main() -> None:
     GENRE.mkdir(exist_ok=True)
     for docx in (department_decision(), commune_plan_with_ticked_sharing()):
-        docx.with_suffix(".pdf").write_bytes(convert_with_soffice(docx, "pdf", timeout_s=120))
+        pdf = docx.with_suffix(".pdf")
+        pdf.write_bytes(convert_with_soffice(docx, "pdf", timeout_s=120))
+        # scanned the way the corpus scans are: 200 dpi, seal, signature, skew, JPEG
+        render_scan(pdf, docx.with_name(f"{docx.stem}_scan.pdf"))
 
 
 if __name__ == "__main__":
