@@ -58,6 +58,11 @@ class _Indexed:
         self.json = view.model_dump_json().encode()  # a page is these bytes joined: no per-request serialising
 
 
+# Longest accepted value of each text parameter of GET /v1/catalog: declared on the route, and
+# checked by the fast path (api/fast_catalog.py) so both refuse the same requests.
+QUERY_TEXT_LIMITS = {"q": 300, "unit": 300, "sharing": 40, "frequency": 40, "domain": 300}
+
+
 @dataclass(frozen=True, slots=True)
 class CatalogQuery:
     """A catalog search, normalised the way it is matched, so equal searches share one cache entry."""

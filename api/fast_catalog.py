@@ -16,14 +16,12 @@ from urllib.parse import parse_qsl
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.auth import KeyChecker, check_key
-from api.catalog_view import CatalogQuery
+from api.catalog_view import QUERY_TEXT_LIMITS, CatalogQuery
 from api.errors import ApiError
 from api.keys import Role
-from api.paging import MAX_LIMIT
+from api.paging import MAX_LIMIT, MAX_OFFSET
 
 PATH = "/v1/catalog"
-TEXT_LIMITS = {"q": 300, "unit": 300, "sharing": 40, "frequency": 40, "domain": 300}  # as declared on the route
-MAX_OFFSET = 10_000_000
 
 
 def _parameters(query_string: bytes) -> dict[str, Any] | None:
@@ -36,8 +34,8 @@ def _parameters(query_string: bytes) -> dict[str, Any] | None:
     for name, value in pairs:
         if name in found:
             return None
-        if name in TEXT_LIMITS:
-            if len(value) > TEXT_LIMITS[name]:
+        if name in QUERY_TEXT_LIMITS:
+            if len(value) > QUERY_TEXT_LIMITS[name]:
                 return None
             found[name] = value
         elif name in ("limit", "offset"):

@@ -9,10 +9,11 @@ from fastapi import Query
 from pydantic import BaseModel
 
 MAX_LIMIT = 500
+MAX_OFFSET = 10_000_000
 T = TypeVar("T")
 
 Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description="Số mục mỗi trang / page size")]
-Offset = Annotated[int, Query(ge=0, le=10_000_000, description="Bỏ qua bao nhiêu mục / items to skip")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Bỏ qua bao nhiêu mục / items to skip")]
 
 
 class Page(BaseModel, Generic[T]):

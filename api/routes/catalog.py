@@ -9,7 +9,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from api.auth import Reader
-from api.catalog_view import CatalogQuery, DatasetDetail, DatasetView
+from api.catalog_view import QUERY_TEXT_LIMITS, CatalogQuery, DatasetDetail, DatasetView
 from api.errors import NotFoundError
 from api.paging import Limit, Offset, Page, page_of
 from api.state import State
@@ -33,11 +33,21 @@ class DatasetWithLinks(DatasetDetail):
 async def list_catalog(
     *,  # async: answered from the in-memory view, no thread hop
     request: Request,
-    q: Annotated[str, Query(max_length=300, description="Tìm trong tên (có hoặc không dấu) / title search")] = "",
-    unit: Annotated[str, Query(max_length=300, description="Đơn vị quản lý (một phần tên hoặc mã)")] = "",
-    sharing: Annotated[str, Query(max_length=40, description="Mức chia sẻ: open, on_request, restricted…")] = "",
-    frequency: Annotated[str, Query(max_length=40, description="Tần suất (mã EU): ANNUAL, MONTHLY…")] = "",
-    domain: Annotated[str, Query(max_length=300, description="Lĩnh vực / nhóm dữ liệu")] = "",
+    q: Annotated[
+        str, Query(max_length=QUERY_TEXT_LIMITS["q"], description="Tìm trong tên (có hoặc không dấu) / title search")
+    ] = "",
+    unit: Annotated[
+        str, Query(max_length=QUERY_TEXT_LIMITS["unit"], description="Đơn vị quản lý (một phần tên hoặc mã)")
+    ] = "",
+    sharing: Annotated[
+        str, Query(max_length=QUERY_TEXT_LIMITS["sharing"], description="Mức chia sẻ: open, on_request, restricted…")
+    ] = "",
+    frequency: Annotated[
+        str, Query(max_length=QUERY_TEXT_LIMITS["frequency"], description="Tần suất (mã EU): ANNUAL, MONTHLY…")
+    ] = "",
+    domain: Annotated[
+        str, Query(max_length=QUERY_TEXT_LIMITS["domain"], description="Lĩnh vực / nhóm dữ liệu")
+    ] = "",
     limit: Limit = 50,
     offset: Offset = 0,
     _: Reader,
