@@ -68,10 +68,10 @@ def render_docx(document: SeedDocument, spec: SeedSpec, target: Path) -> None:
     docx.core_properties.revision = 1
     buffer = io.BytesIO()
     docx.save(buffer)
-    target.write_bytes(_normalise_zip(buffer.getvalue()))
+    target.write_bytes(normalise_zip(buffer.getvalue()))
 
 
-def _normalise_zip(data: bytes) -> bytes:
+def normalise_zip(data: bytes) -> bytes:
     """Rewrite the archive with fixed member timestamps (python-docx stamps the wall clock)."""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as sink:

@@ -5,21 +5,30 @@
 These are documents of the genre written for the tests, not taken from the seeds: other issuers
 (a department under its province committee, a commune), other column wordings and orders, a
 sharing level ticked in sub-columns, a header whose two columns are separated by a tab or sit in
-one table cell with a soft line break. The text files beside them are written by hand. The DOCX and PDF
-bytes change from run to run (creation dates); the scans are seeded by file name and do not.
+one table cell with a soft line break. The text files beside them are written by hand. Every output is
+byte-identical from run to run (the corpus renderer's fixed ZIP times and PDF dates; scans seeded by name).
 """
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument
 from docx.table import Table
 
+from corpus.render.docx_writer import normalise_zip
+from corpus.render.pdf import convert_to_pdf
 from corpus.render.scan import render_scan
-from extract.legacy.soffice import convert_with_soffice
 
 GENRE = Path(__file__).resolve().parent / "genre"
+
+
+def _save(document: DocxDocument, target: Path) -> None:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    target.write_bytes(normalise_zip(buffer.getvalue()))  # fixed ZIP timestamps: the same bytes every run
 
 
 def _fill(table: Table, rows: list[tuple[str, ...]]) -> None:
@@ -80,7 +89,7 @@ def department_decision() -> Path:
         ],
     )  # fmt: skip
     target = GENRE / "so_khcn_quyet_dinh.docx"
-    document.save(str(target))
+    _save(document, target)
     return target
 
 
@@ -127,7 +136,7 @@ def commune_plan_with_ticked_sharing() -> Path:
                 cell.text = value
     table.cell(3, 2).merge(table.cell(4, 2)).text = "Phòng VH-XH"  # one unit cell over two rows
     target = GENRE / "an_binh_ke_hoach.docx"
-    document.save(str(target))
+    _save(document, target)
     return target
 
 
@@ -135,7 +144,7 @@ def main() -> None:
     GENRE.mkdir(exist_ok=True)
     for docx in (department_decision(), commune_plan_with_ticked_sharing()):
         pdf = docx.with_suffix(".pdf")
-        pdf.write_bytes(convert_with_soffice(docx, "pdf", timeout_s=120))
+        convert_to_pdf(docx, pdf)
         # scanned the way the corpus scans are: 200 dpi, seal, signature, skew, JPEG
         render_scan(pdf, docx.with_name(f"{docx.stem}_scan.pdf"))
 

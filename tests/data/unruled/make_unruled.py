@@ -23,11 +23,7 @@ that the tests never need LibreOffice. Run from the repository root::
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
 import sys
-import tempfile
-import zipfile
 from pathlib import Path
 
 from docx import Document
@@ -39,7 +35,8 @@ from docx.table import Table
 ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT))
 
-from corpus.render.pdf import font_families, normalise_pdf  # noqa: E402
+from corpus.render.docx_writer import normalise_zip  # noqa: E402
+from corpus.render.pdf import convert_to_pdf  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 SEEDS = ("dong_cuu_ke_hoach_2026", "hung_yen_ke_hoach_du_lieu_mo")
@@ -51,9 +48,6 @@ VARIANTS: dict[str, frozenset[str]] = {
     "borderless": frozenset(),
 }
 APPENDIX = "PHỤ LỤC"
-PROFILE = "file:///tmp/lo_profile_unruled"
-ZIP_TIME = (2024, 1, 1, 0, 0, 0)
-SOFFICE_TIMEOUT_S = 300
 
 
 def is_ruled(table: Table) -> bool:
@@ -90,17 +84,6 @@ def drop_body_before_appendix(docx: DocxDocument) -> None:
     raise SystemExit(f"no {APPENDIX} heading found")
 
 
-def normalise_zip(data: bytes) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as sink:
-        for info in source.infolist():
-            fixed = zipfile.ZipInfo(info.filename, date_time=ZIP_TIME)
-            fixed.compress_type = zipfile.ZIP_DEFLATED
-            fixed.external_attr = 0o644 << 16
-            sink.writestr(fixed, source.read(info.filename))
-    return out.getvalue()
-
-
 def write_variant(seed: str, variant: str, kept: frozenset[str]) -> Path:
     docx = Document(str(ROOT / "corpus" / "docs" / f"{seed}.docx"))
     drop_body_before_appendix(docx)
@@ -119,28 +102,8 @@ def write_variant(seed: str, variant: str, kept: frozenset[str]) -> Path:
 
 
 def to_pdf(docx_path: Path) -> Path:
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        raise SystemExit("soffice not found: apt-get install libreoffice-writer fonts-liberation2")
-    with tempfile.TemporaryDirectory() as outdir:
-        command = [
-            soffice,
-            f"-env:UserInstallation={PROFILE}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            outdir,
-            str(docx_path),
-        ]
-        subprocess.run(command, capture_output=True, timeout=SOFFICE_TIMEOUT_S, check=True)
-        data = (Path(outdir) / f"{docx_path.stem}.pdf").read_bytes()
-    families = font_families(data)
-    if len(families) > 1:
-        raise SystemExit(f"{docx_path.name}: font fallback {sorted(families)}; install fonts-liberation2")
     target = docx_path.with_suffix(".pdf")
-    target.write_bytes(normalise_pdf(data, docx_path.stem))
+    convert_to_pdf(docx_path, target)  # one font family checked, dates and IDs fixed
     return target
 
 
