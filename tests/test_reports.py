@@ -156,3 +156,18 @@ def test_decide_records_decisions_that_every_later_report_applies(database: str,
     )
     assert exported.exit_code == 0, exported.output
     assert "CSDL hợp nhất (tên chuẩn)" in (tmp_path / "c.jsonl").read_text(encoding="utf-8")
+
+
+def test_control_characters_from_ocr_do_not_break_the_workbook(tmp_path: Path) -> None:
+    """openpyxl refuses a whole workbook over one control character; cells drop them instead."""
+    from openpyxl import Workbook, load_workbook
+
+    from catalog.reports.xlsx import safe_cell
+
+    assert safe_cell("=1+1\x07") == "'=1+1"
+    assert safe_cell("Dữ liệu\x0bhộ nghèo") == "Dữ liệuhộ nghèo"
+    assert safe_cell(3) == 3
+    book = Workbook()
+    book.active.append([safe_cell("Sở\x01 Y tế")])
+    book.save(tmp_path / "x.xlsx")
+    assert load_workbook(tmp_path / "x.xlsx").active["A1"].value == "Sở Y tế"

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -40,7 +41,7 @@ def _sheet(
     sheet.title = title
     sheet.append([header for header, _ in columns])
     for row in rows:
-        sheet.append([_cell(value) for value in row])
+        sheet.append([safe_cell(value) for value in row])
     for index, (_, width) in enumerate(columns, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     for cell in sheet[1]:
@@ -53,10 +54,13 @@ def _sheet(
     return sheet
 
 
-def _cell(value: object) -> object:
+def safe_cell(value: object) -> object:
+    """Document text as an inert Excel cell, for the reports and the catalog export alike."""
     if isinstance(value, str):
+        # Control characters left by OCR or old encodings make openpyxl refuse the whole workbook.
+        clean = ILLEGAL_CHARACTERS_RE.sub("", value)
         # A leading "=" would make Excel evaluate text from a document as a formula.
-        text = "'" + value if value.startswith(("=", "+", "@")) else value
+        text = "'" + clean if clean.startswith(("=", "+", "@")) else clean
         return text[:EXCEL_CELL_LIMIT]
     return value
 
