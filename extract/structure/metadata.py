@@ -61,10 +61,12 @@ _ISSUING = re.compile(
     r"Chương\s+trình|Đề\s+án|Chỉ\s+thị|Thông\s+báo|Báo\s+cáo|Hướng\s+dẫn|Quy\s+chế|Phương\s+án|văn\s+bản)",
     re.IGNORECASE,
 )
-# "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH": a decision issued by the chair of a people's committee.
-_SUBORDINATE = re.compile(r"^(?:SỞ|BAN|PHÒNG|VĂN\s+PHÒNG|TRUNG\s+TÂM|CHI\s+CỤC|THANH\s+TRA|CÔNG\s+AN)\s+\S")
+# The bodies a committee's department heads its header with ("SỞ Y TẾ" under "UBND TỈNH BẮC NINH").
+_SUBORDINATE_HEADS = r"SỞ|BAN|PHÒNG|VĂN\s+PHÒNG|TRUNG\s+TÂM|CHI\s+CỤC|THANH\s+TRA|CÔNG\s+AN"
+_SUBORDINATE = re.compile(rf"^(?:{_SUBORDINATE_HEADS})\s+\S")
 # A ministry or central agency heading the left column on its own.
 _AGENCY = re.compile(r"^(?:BỘ|TỔNG\s+CỤC|CỤC|SỞ|BAN)\s+[A-ZĐÀ-Ỹ]")
+# "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH": a decision issued by the chair of a people's committee.
 _CHAIR = re.compile(rf"^CHỦ\s+TỊCH\s+(?P<body>{_BODY})\s+(?P<level>{_LEVELS})(?:\s+(?P<name>.+))?$", re.I)
 _NAME_STOP = {
     "năm", "giai", "đến", "về", "trong", "theo", "và", "tại", "trên", "giai đoạn", "ban", "của", "với",
@@ -324,7 +326,7 @@ def _find_locality(level: str, texts: list[str]) -> str:
 
 # "UBND TỈNH PHÚ THỌ SỞ KHOA HỌC VÀ CÔNG NGHỆ": the committee and its department printed as two lines
 # of one header cell (a soft line break, or a PDF cell) arrive as one line of text.
-_JOINED_SUBORDINATE = re.compile(r"\s(?=(?:SỞ|BAN|PHÒNG|VĂN\s+PHÒNG|TRUNG\s+TÂM|CHI\s+CỤC|THANH\s+TRA|CÔNG\s+AN)\s+\S)")
+_JOINED_SUBORDINATE = re.compile(rf"\s(?=(?:{_SUBORDINATE_HEADS})\s+\S)")
 
 
 # The right column of the national header, when a reader hands both columns over as one line
