@@ -211,6 +211,21 @@ def test_department_under_the_committee_issues() -> None:
     assert (meta.issuer, meta.number, meta.kind) == ("Sở Y tế", "24/TTr-SYT", "TỜ TRÌNH")
 
 
+def test_header_columns_joined_on_one_line_leave_the_issuer_in_the_left_one() -> None:
+    """A tab in Word or both columns on one PDF line; a commune may itself be called Cộng Hòa."""
+    meta = extract_metadata(
+        paragraphs(
+            "ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+            "XÃ CỘNG HÒA Độc lập - Tự do - Hạnh phúc",
+            "Số: 15/KH-UBND Cộng Hòa, ngày 10 tháng 5 năm 2026",
+            "KẾ HOẠCH",
+            "Phát triển dữ liệu số năm 2026",
+        ),
+        source="x",
+    )
+    assert (meta.issuer, meta.number, meta.date) == ("UBND xã Cộng Hòa", "15/KH-UBND", "2026-05-10")
+
+
 @pytest.mark.parametrize(
     ("header", "issuer"),
     [

@@ -26,6 +26,7 @@ from extract.structure.citations import (
     parse_date,
 )
 from extract.structure.numbering import LabelKind, Line, logical_lines, parse_label
+from extract.structure.tables import NATIONAL_MOTTO_START, split_header_line
 
 DOCUMENT_KINDS = (
     "KẾ HOẠCH",
@@ -329,19 +330,16 @@ def _find_locality(level: str, texts: list[str]) -> str:
 _JOINED_SUBORDINATE = re.compile(rf"\s(?=(?:{_SUBORDINATE_HEADS})\s+\S)")
 
 
-# The right column of the national header, when a reader hands both columns over as one line
-# ("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM": a tab in Word, two columns on one PDF line).
-_RIGHT_COLUMN = re.compile(
-    r"(?:^|\s+)(?:CỘNG\s+H[ÒO]A\s+XÃ\s+HỘI|Độc\s+lập\s*[-–]\s*Tự\s+do|ĐỘC\s+LẬP\s*[-–]\s*TỰ\s+DO)"
-)
+_RIGHT_COLUMN = re.compile(NATIONAL_MOTTO_START)
+
+
+def _left_column(line: Line) -> Line | None:
+    """The line's left-column part: a reader may hand both columns over as one line; the right never issues."""
+    left = split_header_line(line.text)[0]
+    return None if _RIGHT_COLUMN.match(left) else replace(line, text=left)
 
 
 def _split_header_line(line: Line) -> list[Line]:
-    right = _RIGHT_COLUMN.search(line.text)
-    if right is not None:
-        if right.start() == 0:
-            return []  # the right column on a line of its own: never the issuer
-        line = replace(line, text=line.text[: right.start()].strip())
     match = _HEADER_BODY.match(line.text)
     if match is None or not match.group("level") or not line.text.isupper():
         return [line]
@@ -358,7 +356,8 @@ def _issuer(preamble: list[Line], lines: list[Line], title: str, kind_index: int
         part
         for line in preamble[: kind_index if kind_index is not None else min(len(preamble), 12)]
         if re.search(r"\w", line.text)
-        for part in _split_header_line(line)
+        if (left := _left_column(line)) is not None
+        for part in _split_header_line(left)
     ]
     for index, line in enumerate(header):
         match = _HEADER_BODY.match(line.text)

@@ -216,18 +216,23 @@ def layout_paragraphs(table: RawTable) -> list[Paragraph]:
             if cell.inherited or (col > 0 and cell.col_span > 1 and row[col - 1].text == cell.text):
                 continue
             page = cell.page if cell.page is not None else table.page
-            lines = [part for line in cell_lines(cell) for part in _split_header_line(line)]
+            lines = [part for line in cell_lines(cell) for part in split_header_line(line)]
             paragraphs.extend(Paragraph(text=line, page=page, line=table.line, centered=True) for line in lines)
     return paragraphs
 
 
-# Where the lines of a national-header cell begin, for readers that hand the cell over as one line.
+# The right column's lines: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc".
+# "XÃ HỘI" is part of it: "Cộng Hòa" alone is also the name of communes ("UBND XÃ CỘNG HÒA").
+NATIONAL_MOTTO_START = r"CỘNG\s+H(?:ÒA|OÀ|OA)\s+XÃ\s+HỘI|Độc\s+lập\s*[-–]|ĐỘC\s+LẬP\s*[-–]"
+# Where the lines of a national-header cell begin, for readers that hand the cell over as one line
+# (a cell read whole, a tab in Word, both columns on one PDF line).
 _HEADER_LINE_STARTS = re.compile(
-    r"\s+(?=Số\s*:|Số\s+\d|CỘNG HÒA|CỘNG HOÀ|Độc lập\s*[-–])|(?<=Hạnh phúc)\s+|(?<=HẠNH PHÚC)\s+"
+    rf"\s+(?=Số\s*:|Số\s+\d|{NATIONAL_MOTTO_START})|(?<=Hạnh phúc)\s+|(?<=HẠNH PHÚC)\s+"
 )
 
 
-def _split_header_line(line: str) -> list[str]:
+def split_header_line(line: str) -> list[str]:
+    """A national-header line cut where its parts begin: "ỦY BAN NHÂN DÂN CỘNG HÒA …" → two lines."""
     return [part.strip() for part in _HEADER_LINE_STARTS.split(line) if part.strip()]
 
 
