@@ -8,7 +8,7 @@ from pathlib import Path
 
 from extract.blocks import BlockStream
 from extract.detect import detect_format
-from extract.errors import LimitExceededError, UnsupportedFormatError
+from extract.errors import FileMissingError, LimitExceededError, UnsupportedFormatError
 from extract.model import Document, SourceFormat
 from extract.structure import build_document
 
@@ -19,7 +19,15 @@ def extract_file(path: str | Path, *, name: str | None = None) -> Document:
     """Read ``path`` and return its document model; raises an ExtractError subclass on bad input."""
     path = Path(path)
     source = name or path.name
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise FileMissingError(source) from None
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise FileMissingError(source, reason, reason) from None
+    if path.is_dir():
+        raise FileMissingError(source, "là một thư mục", "it is a directory")
     if size > MAX_FILE_BYTES:
         raise LimitExceededError(
             source,
