@@ -25,6 +25,7 @@ from typing import TextIO
 from sqlalchemy.exc import DataError, IntegrityError
 
 from catalog.blobs import BlobStore
+from catalog.cells import inert_row
 from catalog.errors import ArchiveNotFoundError
 from catalog.progress import Progress
 from catalog.records import FileOutcome, OutcomeStatus, ReconcileSummary
@@ -334,4 +335,4 @@ def write_errors_csv(path: Path, outcomes: list[FileOutcome]) -> None:
         writer.writerow(ERROR_COLUMNS)
         for outcome in outcomes:
             if outcome.status in (OutcomeStatus.FAILED, OutcomeStatus.SKIPPED):
-                writer.writerow((outcome.path, outcome.status.value, outcome.code, outcome.reason))
+                writer.writerow(inert_row((outcome.path, outcome.status.value, outcome.code, outcome.reason)))
