@@ -14,6 +14,7 @@ from api.fast_catalog import CatalogFastPath
 from api.jobs import JobManager
 from api.reconcile_service import ReconcileService
 from api.routes import catalog, documents, exports, reconcile, reviews
+from api.security import SecurityHeaders, install_docs
 from api.settings import Settings
 from api.state import ServiceState
 from api.tables import create_tables
@@ -59,11 +60,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served from packaged assets by install_docs, never from a CDN
+        redoc_url=None,
     )
     app.state.service = state
     app.state.keys = KeyChecker(store.engine, anonymous_reads=settings.anonymous_reads)
     install_error_handlers(app)
     app.add_middleware(CatalogFastPath, service=app)
+    app.add_middleware(SecurityHeaders)  # added last, so outermost: every answer carries the headers
+    install_docs(app)
     for module in (documents, catalog, reviews, exports, reconcile):
         app.include_router(module.router)
 
