@@ -13,7 +13,7 @@ from api.errors import install_error_handlers
 from api.fast_catalog import CatalogFastPath
 from api.jobs import JobManager
 from api.reconcile_service import ReconcileService
-from api.routes import catalog, documents, exports, reconcile, reviews
+from api.routes import catalog, documents, exports, keys, reconcile, reviews
 from api.security import SecurityHeaders, install_docs
 from api.settings import Settings
 from api.state import ServiceState
@@ -64,12 +64,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         redoc_url=None,
     )
     app.state.service = state
-    app.state.keys = KeyChecker(store.engine, anonymous_reads=settings.anonymous_reads)
+    app.state.keys = KeyChecker(
+        store.engine,
+        anonymous_reads=settings.anonymous_reads,
+        stamp=settings.keys_stamp,
+        rate_per_key=settings.rate_limit,
+    )
     install_error_handlers(app)
     app.add_middleware(CatalogFastPath, service=app)
     app.add_middleware(SecurityHeaders)  # added last, so outermost: every answer carries the headers
     install_docs(app)
-    for module in (documents, catalog, reviews, exports, reconcile):
+    for module in (documents, catalog, reviews, exports, reconcile, keys):
         app.include_router(module.router)
 
     @app.get("/health", tags=["service"], summary="Tình trạng dịch vụ / health")

@@ -63,6 +63,7 @@ class Settings:
     reconcile_after_ingest: bool = True
     public_url: str = ""  # base of the IRIs in DCAT exports; default http://host:port
     publisher: str = "Đơn vị vận hành danh mục dữ liệu"  # dct:publisher of the exported DCAT catalog
+    rate_limit: float = 200.0  # requests per second per key and server process (burst twice that); 0 = off
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
@@ -87,9 +88,15 @@ class Settings:
             reconcile_after_ingest=_env_bool("DANHMUC_RECONCILE_AFTER_INGEST", cls.reconcile_after_ingest),
             public_url=os.environ.get("DANHMUC_PUBLIC_URL", cls.public_url),
             publisher=os.environ.get("DANHMUC_PUBLISHER") or cls.publisher,
+            rate_limit=_env_float("DANHMUC_RATE_LIMIT", cls.rate_limit),
         )
         chosen = {name: value for name, value in overrides.items() if value is not None}
         return replace(base, **chosen)  # type: ignore[arg-type]
+
+    @property
+    def keys_stamp(self) -> Path:
+        """Touched on every revocation; each server process drops its remembered keys when it changes."""
+        return self.data_dir / "keys.version"
 
     @property
     def base_url(self) -> str:

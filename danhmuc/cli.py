@@ -132,6 +132,8 @@ def _register_api_commands() -> None:
     app.command(name="serve")(handles_errors(commands_api.serve))
     keys_app = typer.Typer(no_args_is_help=True, help="Khóa API / API keys")
     keys_app.command(name="create")(handles_errors(commands_api.keys_create))
+    keys_app.command(name="list")(handles_errors(commands_api.keys_list))
+    keys_app.command(name="revoke")(handles_errors(commands_api.keys_revoke))
     app.add_typer(keys_app, name="keys")
 
 
