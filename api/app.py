@@ -11,6 +11,7 @@ from api.auth import KeyChecker
 from api.catalog_view import CatalogView
 from api.errors import install_error_handlers
 from api.fast_catalog import CatalogFastPath
+from api.guard import BodyGuard
 from api.jobs import JobManager
 from api.reconcile_service import ReconcileService
 from api.routes import catalog, documents, exports, keys, reconcile, reviews
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     install_error_handlers(app)
     app.add_middleware(CatalogFastPath, service=app)
+    app.add_middleware(BodyGuard, service=app)  # keys and sizes before any body is read
     app.add_middleware(SecurityHeaders)  # added last, so outermost: every answer carries the headers
     install_docs(app)
     for module in (documents, catalog, reviews, exports, reconcile, keys):

@@ -126,7 +126,9 @@ def authenticate(request: Request, needed: Role, *, allow_query_key: bool = Fals
     return check_key(request.app.state.keys, presented, needed, client=client)
 
 
-def check_key(checker: KeyChecker, presented: str, needed: Role, *, client: str = "") -> Principal:
+def check_key(
+    checker: KeyChecker, presented: str, needed: Role, *, client: str = "", charge: bool = True
+) -> Principal:
     """The principal behind ``presented`` (may be empty) if it holds ``needed``, else 401/403/429."""
     if not presented:
         if needed is Role.READER and checker.anonymous_reads:
@@ -137,7 +139,7 @@ def check_key(checker: KeyChecker, presented: str, needed: Role, *, client: str 
         if wait := checker.bad_keys.take(client):
             raise RateLimitedError(wait)
         raise InvalidKeyError()
-    if wait := checker.per_key.take(principal.key_id):
+    if charge and (wait := checker.per_key.take(principal.key_id)):
         raise RateLimitedError(wait)
     if not principal.allows(needed):
         raise ForbiddenError(needed.value, principal.role.value)

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import Reader, Uploader
 from api.errors import BadUploadError, NotFoundError, PayloadTooLargeError
+from api.guard import MULTIPART_SLACK
 from api.jobs import JobView
 from api.paging import Limit, Offset, Page, page_of
 from api.state import ServiceState, State
@@ -28,7 +29,6 @@ from matching.model import Flag, entry_key
 
 router = APIRouter(prefix="/v1", tags=["documents"])
 CHUNK = 1024 * 1024
-MULTIPART_SLACK = 64 * 1024  # form boundaries and headers around the file
 SYNC_PDF_PAGES_CHECKED = 3  # a PDF counts as typed when its first pages all have text
 SYNC_PDF_MIN_CHARS = 20
 SYNC_POLL_SECONDS = 0.05
