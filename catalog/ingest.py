@@ -33,6 +33,7 @@ from catalog.store import CatalogStore
 from catalog.walk import DEFAULT_MAX_BYTES, Candidate, walk_archive
 from danhmuc.errors import DanhmucError
 from extract.model import Document
+from extract.processes import die_with_parent
 
 HASH_CHUNK = 1 << 20
 
@@ -201,7 +202,9 @@ def _plan(
 def _pool(workers: int) -> ProcessPoolExecutor:
     # fork shares the already-imported pipeline with the workers; spawn elsewhere.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context(method), initializer=die_with_parent
+    )
 
 
 def _warm_up() -> None:
