@@ -53,14 +53,20 @@ def extract(
     files: Annotated[list[Path], typer.Argument(help="Tệp cần trích xuất / files to extract")],
     raw: Annotated[bool, typer.Option("--raw", help="Bỏ qua bước chuẩn hóa / skip normalisation")] = False,
     indent: Annotated[int, typer.Option(help="Thụt lề JSON / JSON indent")] = 2,
+    timeout: Annotated[
+        float | None,
+        typer.Option(help="Giây tối đa cho một tệp (mặc định 300; 0 = không giới hạn) / seconds per file", min=0),
+    ] = None,
 ) -> None:
     """In mô hình tài liệu của từng tệp dưới dạng JSON / print each file's document model as JSON."""
     from danhmuc.pipeline import process_file
+    from extract.processes import DEFAULT_TIMEOUT_SECONDS, time_limit
 
     failed = 0
     for path in files:
         try:
-            document = process_file(path, normalize=not raw)
+            with time_limit(DEFAULT_TIMEOUT_SECONDS if timeout is None else timeout or None, path.name):
+                document = process_file(path, normalize=not raw)
         except DanhmucError as error:
             failed += 1
             _echo_err(f"Lỗi / error [{error.code}]: {error.describe()}")

@@ -53,17 +53,23 @@ def ingest(
     reconcile: Annotated[
         bool, typer.Option(help="Hợp nhất danh mục sau khi nạp / reconcile after ingest")
     ] = True,
+    timeout: Annotated[
+        float | None,
+        typer.Option(help="Giây tối đa cho một tệp (mặc định 300; 0 = không giới hạn) / seconds per file", min=0),
+    ] = None,
     database: DatabaseOption = None,
 ) -> None:
     """Nạp cả thư mục vào kho (chạy lại được sau khi bị dừng) / ingest a folder (resumable)."""
     from catalog.blobs import BlobStore, default_blob_root
     from catalog.ingest import ingest_directory
     from catalog.store import CatalogStore
+    from extract.processes import DEFAULT_TIMEOUT_SECONDS
 
     with CatalogStore(database) as store:
         report = ingest_directory(
             store, folder, workers=workers, max_bytes=max_bytes, errors_csv=errors,
             progress=sys.stderr, reconcile=reconcile,
+            timeout=DEFAULT_TIMEOUT_SECONDS if timeout is None else timeout or None,
             blobs=BlobStore(default_blob_root()),  # originals for the API, in $DANHMUC_DATA_DIR like the server's
         )  # fmt: skip
     counts = report.counts
