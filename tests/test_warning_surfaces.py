@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CLEAN = ROOT / "corpus" / "docs" / "hung_yen_ke_hoach_du_lieu_mo.txt"
 # A short plan typed in TCVN3: read correctly, with a "legacy_encoding" warning saying it was converted.
 PLAN = (
-    "ỦY BAN NHÂN DÂN XÃ THỬ NGHIỆM\n"
+    "ỦY BAN NHÂN DÂN XÃ AN HÒA\n"
     "KẾ HOẠCH\n"
     "Về việc rà soát dữ liệu của xã năm 2026\n"
     "1. Rà soát hồ sơ hộ tịch, chứng thực và đất đai trên địa bàn xã.\n"
