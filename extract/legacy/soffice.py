@@ -5,6 +5,7 @@ parallel with each other and with a desktop LibreOffice, and a timeout that kill
 process group: ``soffice`` is a wrapper script, and killing only it leaves ``soffice.bin``
 running. Failures are a small :class:`SofficeError` that callers translate into their own
 error family (the extractors name the uploaded file; the corpus renderer names the seed).
+:func:`run_bounded` (timeout, process group killed) is shared with the antiword reader.
 """
 
 from __future__ import annotations
