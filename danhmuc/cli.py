@@ -58,8 +58,12 @@ def extract(
         typer.Option(help="Giây tối đa cho một tệp (mặc định 300; 0 = không giới hạn) / seconds per file", min=0),
     ] = None,
 ) -> None:
-    """In mô hình tài liệu của từng tệp dưới dạng JSON / print each file's document model as JSON."""
+    """In mô hình tài liệu của từng tệp dưới dạng JSON / print each file's document model as JSON.
+
+    Cảnh báo khi trích xuất được tóm tắt trên stderr / extraction warnings are summarised on stderr.
+    """
     from danhmuc.pipeline import process_file
+    from danhmuc.warning_summary import summary_lines
     from extract.processes import DEFAULT_TIMEOUT_SECONDS, time_limit
 
     failed = 0
@@ -72,6 +76,9 @@ def extract(
             _echo_err(f"Lỗi / error [{error.code}]: {error.describe()}")
             continue
         typer.echo(document.model_dump_json(indent=indent or None))
+        # stdout stays the JSON; a person running the command still sees what the extractor was unsure of
+        for line in summary_lines(path.name, document.warnings):
+            _echo_err(line)
     if failed:
         raise typer.Exit(code=2)
 

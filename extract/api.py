@@ -65,11 +65,10 @@ def read_blocks(data: bytes, source: str, fmt: SourceFormat) -> BlockStream:
 
         return read_image(data, source)
     if fmt is SourceFormat.DOC:
-        # Word 97-2003: LibreOffice turns it into DOCX, then it is read like any DOCX.
-        from extract.docx_reader import read_docx
-        from extract.legacy import convert_doc_to_docx
+        # Word 97-2003: LibreOffice's DOCX and antiword's reading, compared (extract.doc_reader).
+        from extract.doc_reader import read_doc
 
-        return read_docx(convert_doc_to_docx(data, source), source)
+        return read_doc(data, source)
     raise UnsupportedFormatError(
         source, f"định dạng {fmt.value} chưa được hỗ trợ / {fmt.value} is not supported yet"
     )

@@ -23,7 +23,7 @@ from catalog.blobs import read_if_unchanged
 from catalog.models import FileVersionRow
 from catalog.records import DocumentSummary
 from extract.detect import detect_format
-from extract.model import CatalogEntry, Document, SourceFormat, Table, Task
+from extract.model import CatalogEntry, Document, ExtractionWarning, SourceFormat, Table, Task
 from extract.safety import open_checked_zip
 from matching.model import Flag, entry_key
 
@@ -214,6 +214,22 @@ def get_tables(*, document_id: str, _: Reader, state: State) -> list[Table]:
 @router.get("/documents/{document_id}/tasks", response_model=list[Task], summary="Nhiệm vụ / tasks")
 def get_tasks(*, document_id: str, _: Reader, state: State) -> list[Task]:
     return list(_document(state, document_id).tasks)
+
+
+@router.get(
+    "/documents/{document_id}/warnings",
+    response_model=list[ExtractionWarning],
+    summary="Cảnh báo khi trích xuất / extraction warnings",
+    description=(
+        "Những chỗ bộ trích xuất không chắc chắn (bảng không dựng được, ô nhận dạng kém, mã không khớp cột, "
+        "bộ đọc .doc đã dùng…), mỗi cảnh báo có mã, nội dung song ngữ và vị trí (tệp, trang, bảng, hàng). "
+        "Cũng có trong trường `warnings` của /v1/documents/{id}.\n\n"
+        "Where the extractor was unsure, each warning with its code, bilingual message and provenance; "
+        "the same list as the document's `warnings` field."
+    ),
+)
+def get_document_warnings(*, document_id: str, _: Reader, state: State) -> list[ExtractionWarning]:
+    return list(_document(state, document_id).warnings)
 
 
 @router.get(
