@@ -25,11 +25,12 @@ class GoldCitation(_Gold):
 
 
 class GoldMeta(_Gold):
-    kind: str = ""
-    number: str = ""
-    date: str = ""
-    issuer: str = ""
-    parent: str = ""
+    # Absent or null: not annotated, not scored; "" means the document has none (a blank số hiệu).
+    kind: str | None = None
+    number: str | None = None
+    date: str | None = None
+    issuer: str | None = None
+    parent: str | None = None
     place: str | None = None
     title: str | None = None
     signer: str | None = None  # real documents: the person's name; absent = not scored

@@ -184,13 +184,24 @@ def distinct_cells(cells: list[Cell]) -> list[Cell]:
 
 
 def _row_variants(cells: list[Cell]) -> list[list[str]]:
-    """The readings of a row a gold sample may equal: spans once or repeated, and a vertically
-    inherited value kept (as the catalog gold does) or blank (as printed)."""
+    """The readings of a row a gold sample may equal: a merged cell once, once then blank over the
+    rest of its span (as printed), or repeated; a vertically inherited value kept (as the catalog
+    gold does) or blank (as printed)."""
     ordered = sorted(cells, key=lambda c: c.col)
+    distinct = distinct_cells(ordered)
+    padded: list[tuple[Cell, bool]] = []  # (cell, shown) per grid position
+    for cell in distinct:
+        padded.append((cell, True))
+        padded.extend((cell, False) for _ in range(cell.col_span - 1))
     variants = []
-    for chosen in (distinct_cells(ordered), ordered):
-        variants.append([collapse(c.text) for c in chosen])
-        variants.append([collapse("" if c.inherited else c.text) for c in chosen])
+    for inherited_blank in (False, True):
+
+        def text(cell: Cell, blank: bool = inherited_blank) -> str:
+            return "" if blank and cell.inherited else collapse(cell.text)
+
+        variants.append([text(c) for c in distinct])
+        variants.append([text(c) if shown else "" for c, shown in padded])
+        variants.append([text(c) for c in ordered])
     return variants
 
 
@@ -224,10 +235,11 @@ def _sample_similarity(samples: list[GoldSampleRow], table: Table) -> float:
 
 
 def table_similarity(gold: GoldTable, table: Table) -> float:
-    """0 unless the first pages agree within one page; then 0.7 text (the better of header and
+    """0 unless the first pages agree within one page (when the table has pages); then 0.7 text (the better of header and
     sample rows) + 0.3 column agreement (1 equal, 0.5 one apart)."""
     first = table.pages[0] if table.pages else table.provenance.page
-    if gold.pages and (first is None or abs(first - gold.pages[0]) > TABLE_PAGE_TOLERANCE):
+    # A text file has no pages: then only the text and the columns decide.
+    if gold.pages and first is not None and abs(first - gold.pages[0]) > TABLE_PAGE_TOLERANCE:
         return 0.0
     header = text_similarity(" ".join(gold.header), _header_text(table)) if gold.header else 0.0
     text = max(header, _sample_similarity(gold.samples, table))

@@ -66,6 +66,10 @@ def evaluate_sets(
                 f"Bộ tài liệu thật: không có thư mục {real_docs}, chỉ chấm bộ mẫu / "
                 f"real set skipped: no documents directory {real_docs}"
             )
+        elif not real_gold.is_dir():
+            result.skipped.append(
+                f"Bộ tài liệu thật: không có thư mục gold {real_gold} / real set skipped: no gold directory {real_gold}"
+            )
         else:
             result.real = evaluate_real(real_gold, real_docs, cache_dir=cache_dir, progress=progress)
     return result
