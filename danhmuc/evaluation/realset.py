@@ -235,8 +235,8 @@ def _sample_similarity(samples: list[GoldSampleRow], table: Table) -> float:
 
 
 def table_similarity(gold: GoldTable, table: Table) -> float:
-    """0 unless the first pages agree within one page (when the table has pages); then 0.7 text (the better of header and
-    sample rows) + 0.3 column agreement (1 equal, 0.5 one apart)."""
+    """0 unless the first pages agree within one page (when the table has pages); then 0.7 text
+    (the better of header and sample rows) + 0.3 column agreement (1 equal, 0.5 one apart)."""
     first = table.pages[0] if table.pages else table.provenance.page
     # A text file has no pages: then only the text and the columns decide.
     if gold.pages and first is not None and abs(first - gold.pages[0]) > TABLE_PAGE_TOLERANCE:

@@ -106,8 +106,8 @@ def evaluate_real(
 def _score_scan_pages(
     gold: GoldDocument, root: Path, path: Path, cache_dir: Path | None, scores: DocumentScores, notes: list[str]
 ) -> None:
-    pages = [scan.page for scan in gold.scan_pages]
-    ours = danhmuc_page_texts(path, pages)
+    pages = [scan.page for scan in gold.scan_pages if (root / scan.text).is_file()]
+    ours = danhmuc_page_texts(path, pages) if pages else {}
     for scan in gold.scan_pages:
         reference_path = root / scan.text
         page = PageCer(scan.page)
