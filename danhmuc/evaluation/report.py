@@ -135,7 +135,8 @@ def _document_row(scores: DocumentScores, *, summary: bool = False) -> list[str]
         scores.set_name,
         scores.file,
         _count(scores.metadata, summary),
-        _count(scores.tables, summary),
+        # "0/0": the gold says the document has no table; "—": tables not annotated (corpus gold).
+        "0/0" if scores.tables is not None and scores.tables.total == 0 else _count(scores.tables, summary),
         DASH if scores.phantom_tables is None else str(scores.phantom_tables),
         _count(scores.samples, summary),
         f"{scores.catalog_extracted}/{scores.catalog_gold}" if scores.files > scores.errors else DASH,
