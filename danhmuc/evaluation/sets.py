@@ -96,7 +96,11 @@ def evaluate_real(
             scores = score_file("real", gold, file_name, document, error=outcome.error, seconds=outcome.seconds)
             if document is not None and gold.scan_pages and with_cer:
                 started = time.perf_counter()
-                _score_scan_pages(gold, gold_dir.parent, path, cache_dir, scores, notes)
+                try:
+                    _score_scan_pages(gold, gold_dir.parent, path, cache_dir, scores, notes)
+                except Exception as error:  # noqa: BLE001 - a page that cannot be read again is a note, not a crash
+                    reason = f"{type(error).__name__}: {error}"
+                    notes.append(f"{file_name}: CER không tính được / CER not computed: {reason}")
                 if progress:
                     progress(f"{file_name}: CER {time.perf_counter() - started:.1f} s")
             documents.append(scores)
