@@ -205,3 +205,31 @@ def test_real_gold_parses_and_lists_existing_files(path: Path) -> None:
         pytest.skip(f"real documents not present at {REAL_DOCS}")
     for name in gold.files:
         assert (REAL_DOCS / name).is_file(), f"{name} is not in {REAL_DOCS}"
+
+
+def test_scan_pages_are_scored_against_their_transcription(tmp_path: Path) -> None:
+    """End to end on a typed corpus PDF (its text layer is danhmuc's page text, so no OCR runs) with
+    the plain-Tesseract text already cached (so no Tesseract runs either)."""
+    import hashlib
+
+    from danhmuc.evaluation import evaluate_real
+    from danhmuc.evaluation.scan_text import danhmuc_page_texts
+
+    pdf = ROOT / "corpus" / "docs" / "son_hai_ke_hoach_2026.pdf"
+    gold_dir, ocr_dir, cache = tmp_path / "gold", tmp_path / "ocr", tmp_path / "cache"
+    for directory in (gold_dir, ocr_dir, cache):
+        directory.mkdir()
+    page_one = danhmuc_page_texts(pdf, [1])[1]
+    assert "KẾ HOẠCH" in page_one
+    (ocr_dir / "p1.txt").write_text(page_one, encoding="utf-8")
+    digest = hashlib.sha256(pdf.read_bytes()).hexdigest()[:16]
+    (cache / f"{digest}-p1-300dpi.txt").write_text(page_one[: len(page_one) // 2], encoding="utf-8")
+    gold = {"name": "son_hai_ke_hoach_2026", "files": [pdf.name], "meta": {}, "tables": [],
+            "scan_pages": [{"page": 1, "text": "ocr/p1.txt"}, {"page": 2, "text": "ocr/missing.txt"}]}
+    (gold_dir / "son_hai.json").write_text(json.dumps(gold, ensure_ascii=False), encoding="utf-8")
+    result = evaluate_real(gold_dir, pdf.parent, cache_dir=cache)
+    [scores] = result.documents
+    assert scores.cer_danhmuc is not None and scores.cer_danhmuc.value == 0.0
+    assert scores.cer_tesseract is not None and scores.cer_tesseract.value == pytest.approx(0.5, abs=0.02)
+    assert [page.page for page in scores.page_cer] == [1, 2] and "ocr/missing.txt" in scores.page_cer[1].note
+    assert any("missing.txt" in note for note in result.notes)
