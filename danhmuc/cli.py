@@ -24,6 +24,8 @@ R = TypeVar("R")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_GOLD = PROJECT_ROOT / "corpus" / "gold"
 DEFAULT_DOCS = PROJECT_ROOT / "corpus" / "docs"
+DEFAULT_REAL_GOLD = PROJECT_ROOT / "realdocs" / "gold"
+DEFAULT_REAL_DOCS = PROJECT_ROOT.parent / "shared" / "realdocs"  # public files, not committed
 
 
 def _echo_err(message: str) -> None:
@@ -86,22 +88,45 @@ def extract(
 @app.command(name="eval")
 @handles_errors
 def eval_command(
-    gold: Annotated[Path, typer.Option(help="Thư mục gold / gold directory")] = DEFAULT_GOLD,
-    docs: Annotated[Path, typer.Option(help="Thư mục tài liệu / documents directory")] = DEFAULT_DOCS,
+    gold: Annotated[Path, typer.Option(help="Thư mục gold của bộ mẫu / corpus gold directory")] = DEFAULT_GOLD,
+    docs: Annotated[Path, typer.Option(help="Thư mục tài liệu của bộ mẫu / corpus documents")] = DEFAULT_DOCS,
+    real_gold: Annotated[
+        Path, typer.Option("--real-gold", help="Gold của tài liệu thật / real-document gold")
+    ] = DEFAULT_REAL_GOLD,
+    real_docs: Annotated[
+        Path, typer.Option("--real-docs", help="Thư mục tài liệu thật / real documents")
+    ] = DEFAULT_REAL_DOCS,
+    which: Annotated[
+        str, typer.Option("--set", help="corpus | real | both")
+    ] = "both",
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Ghi số liệu ra JSON / write figures")
     ] = None,
     rendering: Annotated[
-        list[str] | None, typer.Option(help="Chỉ chấm định dạng này, ví dụ .pdf / only this rendering")
+        list[str] | None,
+        typer.Option(help="Chỉ chấm định dạng này của bộ mẫu, ví dụ .pdf / only this corpus rendering"),
     ] = None,
 ) -> None:
-    """Chấm điểm pipeline theo gold / score the pipeline against gold annotations."""
-    from danhmuc.evaluation import evaluate, render_table, write_json
+    """Chấm điểm pipeline theo gold: bộ mẫu và tài liệu thật / score the corpus and the real set."""
+    from danhmuc.evaluation import EvalSet, evaluate_sets, render_sets, write_sets_json
 
-    result = evaluate(gold, docs, renderings=rendering, progress=lambda name: _echo_err(f"… {name}"))
-    typer.echo(render_table(result))
+    try:
+        chosen = EvalSet(which)
+    except ValueError:
+        raise typer.BadParameter("--set: corpus | real | both") from None
+    result = evaluate_sets(
+        chosen,
+        corpus_gold=gold,
+        corpus_docs=docs,
+        real_gold=real_gold,
+        real_docs=real_docs,
+        renderings=rendering,
+        cache_dir=PROJECT_ROOT / "out" / "eval-cache",
+        progress=lambda name: _echo_err(f"… {name}"),
+    )
+    typer.echo(render_sets(result))
     if json_out:
-        write_json(result, json_out)
+        write_sets_json(result, json_out)
         _echo_err(f"Đã ghi / wrote {json_out}")
 
 
