@@ -51,12 +51,13 @@ class Agency:
 
 
 @lru_cache(maxsize=4096)
-def agency(unit_id: str) -> Agency:
+def agency(unit_id: str, printed: str = "") -> Agency:
+    """The agency of a resolver key; ``printed`` (the cell as written) names it when unresolved."""
     from nlp.registry import get_registry
 
     unit_type, _, locality = unit_id.partition("@")
     unit = get_registry().units.get(unit_type)
-    unit_name = unit.name if unit else unit_type
+    unit_name = unit.name if unit else (printed or unit_type)
     title = f"{unit_name} {locality}".strip() if locality and fold(locality) not in fold(unit_name) else unit_name
     folded = fold(locality) + " "
     if (unit and unit.scope == "national") or fold(locality) == "viet nam":
@@ -99,5 +100,6 @@ def agencies_of(dataset: DatasetDetail) -> list[Agency]:
         ids = [reviewed, *(uid for uid in ids if uid != reviewed)]
     elif not ids and dataset.unit:
         ids = [dataset.unit]
-    found = [agency(uid) for uid in ids]
+    printed = {uid: member.unit for member in reversed(dataset.members) for uid in member.unit_ids}
+    found = [agency(uid, printed.get(uid, "") if len(ids) == 1 else "") for uid in ids]
     return list({a.name: a for a in found}.values())

@@ -289,7 +289,35 @@ def serialise(document: dict[str, Any], rdf_format: str = "json-ld") -> bytes:
     for prefix, namespace in CONTEXT.items():
         graph.bind(prefix, namespace)
     graph.parse(data=text, format="json-ld")
-    return graph.serialize(format=rdf_format, encoding="utf-8")
+    if rdf_format == "turtle":  # rdflib sorts Turtle itself
+        return graph.serialize(format=rdf_format, encoding="utf-8")
+    # rdflib writes RDF/XML subjects in the store's order, which hashing perturbs: sorted subjects
+    # give the same bytes in every process, so the CLI's file and the server's answer compare equal.
+    ordered = _SortedGraph()
+    for prefix, namespace in CONTEXT.items():
+        ordered.bind(prefix, namespace)
+    ordered += graph
+    return ordered.serialize(format=rdf_format, encoding="utf-8")
+
+
+def _sorted_graph_class() -> type:
+    from rdflib import Graph
+
+    class SortedGraph(Graph):
+        def subjects(self, predicate=None, object=None, unique=False):  # type: ignore[no-untyped-def]  # noqa: A002
+            found = super().subjects(predicate, object, unique)
+            if predicate is None and object is None:
+                return iter(sorted(set(found)))
+            return found
+
+        def predicate_objects(self, subject=None, unique=False):  # type: ignore[no-untyped-def]
+            return iter(sorted(super().predicate_objects(subject, unique)))
+
+    return SortedGraph
+
+
+def _SortedGraph() -> Any:  # noqa: N802 - builds the graph class lazily: rdflib loads only for Turtle/XML
+    return _sorted_graph_class()()
 
 
 def to_jsonld(datasets: list[DatasetDetail], *, base_url: str, publisher: str, modified: datetime | None) -> bytes:
