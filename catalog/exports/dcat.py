@@ -47,7 +47,8 @@ PUBLISHER_TYPE = "http://purl.org/adms/publishertype/"
 MEDIA_TYPE_JSON = "https://www.iana.org/assignments/media-types/application/json"
 WKT = "http://www.opengis.net/ont/geosparql#wktLiteral"
 # Viet Nam's extent and centre (GeoNames country info 1562822), for the country term's geometry.
-VN_BBOX = "POLYGON((102.14459 8.559611,109.464638 8.559611,109.464638 23.388834,102.14459 23.388834,102.14459 8.559611))"
+VN_BBOX = ("POLYGON((102.14459 8.559611,109.464638 8.559611,109.464638 23.388834,102.14459 23.388834,"
+           "102.14459 8.559611))")
 VN_CENTROID = "POINT(107.8333 16.1667)"
 FALLBACK_THEME = "GOVE"  # every dataset here is held by a public body: "Government and public sector"
 DEFAULT_PAGE_SIZE = 1000
@@ -304,14 +305,14 @@ def _sorted_graph_class() -> type:
     from rdflib import Graph
 
     class SortedGraph(Graph):
-        def subjects(self, predicate=None, object=None, unique=False):  # type: ignore[no-untyped-def]  # noqa: A002
+        def subjects(self, predicate=None, object=None, unique=False):  # noqa: A002
             found = super().subjects(predicate, object, unique)
             if predicate is None and object is None:
-                return iter(sorted(set(found)))
+                return iter(sorted(set(found), key=str))
             return found
 
-        def predicate_objects(self, subject=None, unique=False):  # type: ignore[no-untyped-def]
-            return iter(sorted(super().predicate_objects(subject, unique)))
+        def predicate_objects(self, subject=None, unique=False):
+            return iter(sorted(super().predicate_objects(subject, unique), key=lambda po: (str(po[0]), po[1].n3())))
 
     return SortedGraph
 

@@ -14,8 +14,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.dimensions import ColumnDimension
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet as Worksheet
+from openpyxl.worksheet.dimensions import ColumnDimension
 
 from catalog.exports.csv import COLUMNS, row
 from catalog.exports.view import DatasetDetail
