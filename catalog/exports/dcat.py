@@ -294,7 +294,7 @@ def serialise(document: dict[str, Any], rdf_format: str = "json-ld") -> bytes:
         return graph.serialize(format=rdf_format, encoding="utf-8")
     # rdflib writes RDF/XML subjects in the store's order, which hashing perturbs: sorted subjects
     # give the same bytes in every process, so the CLI's file and the server's answer compare equal.
-    ordered = _SortedGraph()
+    ordered = _sorted_graph_class()()
     for prefix, namespace in CONTEXT.items():
         ordered.bind(prefix, namespace)
     ordered += graph
@@ -315,10 +315,6 @@ def _sorted_graph_class() -> type:
             return iter(sorted(super().predicate_objects(subject, unique), key=lambda po: (str(po[0]), po[1].n3())))
 
     return SortedGraph
-
-
-def _SortedGraph() -> Any:  # noqa: N802 - builds the graph class lazily: rdflib loads only for Turtle/XML
-    return _sorted_graph_class()()
 
 
 def to_jsonld(datasets: list[DatasetDetail], *, base_url: str, publisher: str, modified: datetime | None) -> bytes:
