@@ -15,9 +15,9 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from extract.blocks import Paragraph
-from extract.model import Cell, Provenance, RowKind, Section, Table, TableRow, Task
-from extract.structure.numbering import clean_text
-from extract.structure.sections import heading_text, is_appendix, walk
+from extract.model import Cell, Provenance, RowKind, Section, Table, TableRow, Task, TaskSource
+from extract.structure.numbering import Line, clean_text, logical_lines
+from extract.structure.sections import SectionNode, heading_text, is_appendix, section_nodes, walk
 
 
 class Field(StrEnum):
@@ -118,19 +118,65 @@ class _TaskFields:
             self.content.append(value)
 
 
-def extract_tasks(items: list[Paragraph | Table], sections: list[Section], *, source: str) -> list[Task]:
-    """Tasks of the numbered sections (appendices excluded) followed by those of task tables."""
+def extract_tasks(
+    items: list[Paragraph | Table],
+    sections: list[Section],
+    *,
+    source: str,
+    lines: list[Line] | None = None,
+    issuer: str = "",
+) -> list[Task]:
+    """Labelled tasks of the numbered sections (appendices excluded), then prose tasks, then task tables.
+
+    ``issuer`` (the document's issuing body) places the units that prose tasks name.
+    """
     tasks: list[Task] = []
+    labelled_sections: set[int] = set()
     for section, ancestors in walk(sections):
         if not section.ref or any(is_appendix(node) for node in (*ancestors, section)):
             continue
         task = _section_task(section, ancestors, source)
         if task is not None:
             tasks.append(task)
+            labelled_sections.add(id(section))
+    tasks.extend(_prose(items, sections, source, lines, issuer, labelled_sections))
     for item in items:
         if isinstance(item, Table):
             tasks.extend(_table_tasks(item, source))
     return tasks
+
+
+def _prose(
+    items: list[Paragraph | Table],
+    sections: list[Section],
+    source: str,
+    lines: list[Line] | None,
+    issuer: str,
+    labelled_sections: set[int],
+) -> list[Task]:
+    from extract.structure.prose_tasks import extract_prose_tasks
+    from nlp.frames import Context
+    from nlp.localities import locality_of_issuer
+
+    tree = section_nodes(logical_lines(items) if lines is None else lines)
+    # The node tree and the frozen sections are the same tree: pair them by walking both.
+    labelled_nodes = {
+        id(node)
+        for (section, _), node in zip(walk(sections), _walk_nodes(tree.roots), strict=True)
+        if id(section) in labelled_sections
+    }
+    context = Context(locality=locality_of_issuer(issuer), issuer=issuer)
+    return extract_prose_tasks(
+        tree, source=source, context=context, labelled=lambda node: id(node) in labelled_nodes
+    )
+
+
+def _walk_nodes(nodes: list[SectionNode]) -> list[SectionNode]:
+    out: list[SectionNode] = []
+    for node in nodes:
+        out.append(node)
+        out.extend(_walk_nodes(node.children))
+    return out
 
 
 def _section_task(section: Section, ancestors: tuple[Section, ...], source: str) -> Task | None:
@@ -288,6 +334,7 @@ def _table_tasks(table: Table, source: str) -> list[Task]:
                     line=table.provenance.line,
                     raw=raw,
                 ),
+                source=TaskSource.TABLE,
             )
         )
     return tasks
