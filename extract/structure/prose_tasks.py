@@ -26,9 +26,9 @@ from extract.structure.numbering import LabelKind, Line, parse_label
 from extract.structure.sections import SectionNode, SectionNodes
 from nlp.frames import Context, Subject, UnitSpan, assigned_in, deadline_in, partners_in, subject_of
 
-_HEADING_WORDS = 12
+_HEADING_WORDS = 12  # the contract's heading: the first words of the item as printed
 _SENTENCE_END = re.compile(r"[.;:!?]\W*$")
-_WRAP_LENGTH = 60  # characters of a printed line that ran to the margin  # the contract's heading: the first words of the item as printed
+_WRAP_LENGTH = 60  # characters of a printed line that ran to the margin
 # Lines of the opening that only cite or address ("Căn cứ …", "Kính gửi: …") assign nothing themselves.
 _NOT_ASSIGNING = re.compile(r"^(?:Căn\s+cứ|Kính\s+gửi|V/v|Số\s*:|Về\s+việc)", re.IGNORECASE)
 # A short label closed by a colon ("Hiệp hội Doanh nghiệp tỉnh: …"), for items among unit-labelled siblings.

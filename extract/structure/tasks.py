@@ -18,6 +18,7 @@ from extract.blocks import Paragraph
 from extract.model import Cell, Provenance, RowKind, Section, Table, TableRow, Task, TaskSource
 from extract.structure.numbering import Line, clean_text, logical_lines
 from extract.structure.sections import SectionNode, heading_text, is_appendix, section_nodes, walk
+from nlp.frames import Context
 
 
 class Field(StrEnum):
@@ -139,11 +140,37 @@ def extract_tasks(
         if task is not None:
             tasks.append(task)
             labelled_sections.add(id(section))
-    tasks.extend(_prose(items, sections, source, lines, issuer, labelled_sections))
+    context = _context(issuer)
+    # A labelled item whose lead is only said in a sentence ("- Thời gian thực hiện: …; giao Văn phòng
+    # HĐND&UBND thị xã chủ trì …", "- Giải pháp thực hiện: Giao … chủ trì"): the sentence names it.
+    tasks = [_lead_from_prose(task, context) if not task.lead_raw else task for task in tasks]
+    tasks.extend(_prose(items, sections, source, lines, context, labelled_sections))
     for item in items:
         if isinstance(item, Table):
             tasks.extend(_table_tasks(item, source))
     return tasks
+
+
+def _context(issuer: str) -> Context:
+    from nlp.localities import locality_of_issuer
+
+    return Context(locality=locality_of_issuer(issuer), issuer=issuer)
+
+
+def _lead_from_prose(task: Task, context: Context) -> Task:
+    from nlp.frames import assigned_in
+
+    found = assigned_in(task.time_raw, context)
+    if found is not None:
+        # The time value ends where the assignment starts: "Đã khắc phục xong từ tháng 6/2024; giao …".
+        cut = task.time_raw.rfind(" ", 0, found.start - 1)
+        time_raw = task.time_raw[: max(cut, 0)].rstrip(" ;,.") if cut > 0 else ""
+        return task.model_copy(update={"lead_raw": found.text, "time_raw": time_raw or task.time_raw})
+    for line in task.content.split("\n"):
+        found = assigned_in(line, context)
+        if found is not None:
+            return task.model_copy(update={"lead_raw": found.text})
+    return task
 
 
 def _prose(
@@ -151,12 +178,10 @@ def _prose(
     sections: list[Section],
     source: str,
     lines: list[Line] | None,
-    issuer: str,
+    context: Context,
     labelled_sections: set[int],
 ) -> list[Task]:
     from extract.structure.prose_tasks import extract_prose_tasks
-    from nlp.frames import Context
-    from nlp.localities import locality_of_issuer
 
     tree = section_nodes(logical_lines(items) if lines is None else lines)
     # The node tree and the frozen sections are the same tree: pair them by walking both.
@@ -165,7 +190,6 @@ def _prose(
         for (section, _), node in zip(walk(sections), _walk_nodes(tree.roots), strict=True)
         if id(section) in labelled_sections
     }
-    context = Context(locality=locality_of_issuer(issuer), issuer=issuer)
     return extract_prose_tasks(
         tree, source=source, context=context, labelled=lambda node: id(node) in labelled_nodes
     )
