@@ -31,7 +31,7 @@ from nlp.units import resolve_units
 _FRAME_WORDS = (
     r"chủ\s+trì|phối\s+hợp|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|theo\s+chức\s+năng|căn\s+cứ|"
     r"thực\s+hiện|tham\s+mưu|chủ\s+động|khẩn\s+trương|tiếp\s+tục|kịp\s+thời|là\s+cơ\s+quan|làm\s+đầu\s+mối|"
-    r"phụ\s+trách|tập\s+trung|tăng\s+cường|nghiêm\s+túc|cần|phải"
+    r"phụ\s+trách|tập\s+trung|tăng\s+cường|nghiêm\s+túc|cần|phải|đã|đang|sẽ|cũng"
 )
 _ACTION_WORDS = (
     r"rà\s+soát|tổ\s+chức|triển\s+khai|xây\s+dựng|hướng\s+dẫn|chỉ\s+đạo|tuyên\s+truyền|kiểm\s+tra|theo\s+dõi|"
@@ -42,6 +42,7 @@ _NOT_AFTER_UNIT_NOUN = r"(?<!cơ quan )(?<!Cơ quan )(?<!đơn vị )(?<!Đơn v
 _FRAME_RE = re.compile(rf"\s{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS})(?![^\W\d_])", re.IGNORECASE)
 _ACTION_RE = re.compile(rf"\s{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS}|{_ACTION_WORDS})(?![^\W\d_])", re.IGNORECASE)
 _HARD_STOP_RE = re.compile(r"[:;.!?]\s|[:;!?]$|\.$")
+_SENTENCE_STOP_RE = re.compile(r"[:.!?]\s|[:!?]$|\.$")
 # What may open an assignment before its subject: the assigning verb, a time adverbial.
 _TRIGGER_RE = re.compile(r"^(?:Giao(?:\s+cho)?|Đề\s+nghị|Yêu\s+cầu|Phân\s+công(?:\s+cho)?)\s+", re.IGNORECASE)
 _ADVERBIAL_RE = re.compile(r"^Trong\s+quá\s+trình(?:\s+triển\s+khai)?\s+thực\s+hiện\s*,?\s*", re.IGNORECASE)
@@ -60,15 +61,19 @@ _UNIT_CLASS_RE = re.compile(
     re.IGNORECASE,
 )
 # Persons and their posts are not units: "Ông Nguyễn Văn Sang", "Công chức Văn phòng", "Chủ tịch UBND".
+# The head of a unit ("Thủ trưởng", "Trưởng phòng, ban") stands for the unit and is kept.
 _PERSON_RE = re.compile(
     r"(?<![^\W\d_])(?:ông|bà|đồng\s+chí|đ/c|công\s+chức|cán\s+bộ|chuyên\s+viên|chủ\s+tịch|phó\s+chủ\s+tịch|"
-    r"giám\s+đốc|trưởng\s+phòng|cá\s+nhân)(?![^\W\d_])",
+    r"cá\s+nhân)(?![^\W\d_])",
     re.IGNORECASE,
 )
-# The execution clause of every decision ("… chịu trách nhiệm thi hành Quyết định này") assigns no task.
+# The execution clause of every decision ("… chịu trách nhiệm thi hành Quyết định này"), the closing
+# formulas ("Trên đây là Kế hoạch …", "Nay thông báo …") and the standing request to report problems
+# ("… kịp thời báo cáo các vướng mắc, khó khăn về Sở") assign no task.
 _EXECUTION_CLAUSE_RE = re.compile(
     r"thi\s+hành|(?:thực\s+hiện|triển\s+khai)(?:\s+nghiêm\s+túc)?\s+(?:Chỉ\s+thị|Quyết\s+định|Kế\s+hoạch|"
-    r"Công\s+văn|Thông\s+báo|Nghị\s+quyết|văn\s+bản)\s+này|Nay\s+thông\s+báo|(?:^|[.;]\s+)Trên\s+đây\s+là",
+    r"Công\s+văn|Thông\s+báo|Nghị\s+quyết|văn\s+bản)\s+này|Nay\s+thông\s+báo|(?:^|[.;]\s+)Trên\s+đây\s+là|"
+    r"báo\s+cáo\s+(?:các\s+)?(?:vướng|khó\s+khăn)",
     re.IGNORECASE,
 )
 _MAX_SUBJECT_WORDS = 60
@@ -156,6 +161,9 @@ def units_at(text: str, start: int, context: Context, *, stop: re.Pattern[str] =
     otherwise the longest prefix whose every piece resolves ("Sở Kế hoạch và Đầu tư rà soát …").
     """
     rest = text[start:]
+    listed = _listed_subject(rest, start, context, stop)
+    if listed is not None:
+        return listed
     hard = _HARD_STOP_RE.search(rest)
     limit = hard.start() if hard else len(rest)
     frame = stop.search(rest, 0, limit)
@@ -189,6 +197,23 @@ def units_at(text: str, start: int, context: Context, *, stop: re.Pattern[str] =
             return span
         fuzzy = fuzzy or span
     return fuzzy
+
+
+def _listed_subject(rest: str, start: int, context: Context, stop: re.Pattern[str]) -> UnitSpan | None:
+    """A subject whose list goes on past a semicolon ("Trưởng các phòng ban, đơn vị; UBND các phường, xã …")."""
+    hard = _SENTENCE_STOP_RE.search(rest)
+    limit = hard.start() if hard else len(rest)
+    semicolon = rest.find(";", 0, limit)
+    frame = stop.search(rest, 0, limit)
+    if semicolon < 0 or frame is None or frame.start() < semicolon:
+        return None
+    candidate = rest[: frame.start()].rstrip(" ,")
+    if len(candidate.split()) > _MAX_SUBJECT_WORDS:
+        return None
+    if any(_accepted(part.strip(), context, whole=False) is None for part in candidate.split(";")):
+        return None
+    mentions = _accepted(candidate, context, whole=False)
+    return UnitSpan(candidate, start, start + len(candidate), mentions) if mentions is not None else None
 
 
 def subject_of(text: str, context: Context = _NO_CONTEXT) -> Subject | None:
@@ -239,6 +264,7 @@ _DATE = (
 )
 _DEADLINE_RE = re.compile(
     rf"(?<![^\W\d_])(?:trước|chậm\s+nhất(?:\s+là)?|hạn\s+chót|trong)\s+(?:ngày\s+)?(?:{_DATE})(?!\d)"
+    rf"(?:\s*(?:,|và)\s*(?:ngày\s+)?(?:{_DATE})(?!\d))*"
     rf"|(?<![^\W\d_])quý\s+[IV]+\s*(?:/|năm)\s*\d{{4}}",
     re.IGNORECASE,
 )

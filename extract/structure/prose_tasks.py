@@ -49,6 +49,8 @@ class _Unit:
 class _Lead:
     text: str
     from_label: bool = False  # the units were read from an "X: …" label
+    introduces: bool = False  # a sentence hands work over ("Giao X:", "X chịu trách nhiệm:"), not a bare name
+    strong: bool = True  # from the item's own heading; a paragraph introducing the items is weaker
 
 
 @dataclass(slots=True)
@@ -64,14 +66,18 @@ class _Collector:
         self.per_page[page] = self.per_page.get(page, 0) + 1
         return f"p{page}.{self.per_page[page]}"
 
-    def add(self, ref: str, printed: str, text: str, lead: str, line: Line, path: list[str]) -> None:
-        partners = partners_in(text, self.context)
+    def add(
+        self, ref: str, printed: str, text: str, lead: str, line: Line, path: list[str], frame_text: str = ""
+    ) -> None:
+        """One prose task; its partners and deadline are read from ``frame_text`` (default: all of ``text``)."""
+        frame_text = frame_text or text
+        partners = partners_in(frame_text, self.context)
         self.tasks.append(
             Task(
                 ref=ref,
                 heading=" ".join(printed.split()[:_HEADING_WORDS]),
                 content=text,
-                time_raw=deadline_in(text),
+                time_raw=deadline_in(frame_text),
                 lead_raw=lead,
                 partner_raw=partners.text if partners else "",
                 section_path=path,
@@ -172,8 +178,9 @@ def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
     if subject is None:
         return None
     after = head[subject.units.end :].lstrip()
-    if subject.framed or subject.triggered or after.startswith(":") or subject.lead_in:
-        return _Lead(subject.units.text, from_label=after.startswith(":"))
+    introduces = subject.framed or subject.triggered
+    if introduces or after.startswith(":") or subject.lead_in:
+        return _Lead(subject.units.text, from_label=after.startswith(":"), introduces=introduces)
     # "4. Sở Kế hoạch và Đầu tư rà soát …": a numbered item opening with a resolved unit and a verb.
     if after[:1].islower():
         return _Lead(subject.units.text)
@@ -183,6 +190,15 @@ def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
 def _is_lead_in(node: SectionNode, units: list[_Unit]) -> bool:
     """The heading ends with a colon after its units: what follows is theirs ("Giao Sở Tư pháp:")."""
     return bool(node.title) and bool(units) and units[0].text.rstrip().endswith(":")
+
+
+def _introduces(text: str) -> bool:
+    # A paragraph ending with a colon introduces what follows ("… các nhiệm vụ cụ thể:").
+    return text.rstrip().endswith(":")
+
+
+def _found_lead(text: str, context: Context) -> UnitSpan | None:
+    return assigned_in(text, context) or _own_units(text, context)
 
 
 def _visit(
@@ -197,43 +213,82 @@ def _visit(
     labelled = collector.labelled(node)
     lead_in = subject is not None and _is_lead_in(node, units)
     if node.children:
-        own_task = subject is not None and not lead_in and bool(node.ref) and not labelled
-        if own_task and subject is not None:
-            collector.add(node.ref, printed, _text(units), subject.text, node.line, path)
-        for unit in body:
-            # A paragraph ending with a colon introduces the items below ("… các nhiệm vụ cụ thể:").
-            if not labelled and not unit.text.rstrip().endswith(":"):
-                _unnumbered(collector, unit, None, child_path)
-        _visit_siblings(collector, node.children, subject or inherited, child_path)
+        _visit_parent(collector, node, subject, inherited, (printed, path, child_path), units, body, lead_in)
         return
     if labelled or not node.ref:
-        if not node.ref:  # a roman part or an article: its sentences may assign
+        if not node.ref and not labelled:  # a roman part or an article: its sentences may assign
             for unit in body:
-                _unnumbered(collector, unit, None, child_path)
-        return
-    if subject is not None and lead_in and any(unit.bullet for unit in body):
-        # "6. UBND các huyện … chịu trách nhiệm:" then bullets: each bullet is a task of those units.
-        for unit in body:
-            _unnumbered(collector, unit, subject.text if unit.bullet else None, child_path)
+                if not _introduces(unit.text):
+                    _unnumbered(collector, unit, None, child_path)
         return
     if subject is not None:
-        collector.add(node.ref, printed, _text(units), subject.text, node.line, path)
-        for unit in body:
-            own = _own_lead(unit.text, collector.context)
-            if own is not None and own.units.text != subject.text:
-                _unnumbered(collector, unit, None, child_path)
+        # "1. Cục Thuế tỉnh: - … - …", "6. UBND các huyện … chịu trách nhiệm: - …": the bullets are the
+        # item's content, except one that names another unit ("- UBND huyện Trà Bồng … trước 30/11/2024"),
+        # which is a task of its own; a class ("Thủ trưởng các địa phương …") is the item's own addressees.
+        split_off = [
+            unit
+            for unit in body
+            if (own := _own_lead(unit.text, collector.context)) is not None
+            and own.units.text != subject.text
+            and _names_a_unit(own.units)
+        ]
+        collector.add(node.ref, printed, _text(units), subject.text, node.line, path, _frame_text(units, split_off))
+        for unit in split_off:
+            _unnumbered(collector, unit, None, child_path)
         return
-    if inherited is not None:
-        collector.add(node.ref, printed, _text(units), inherited.text, node.line, path)
+    if inherited is not None and inherited.strong:
+        collector.add(node.ref, printed, _text(units), inherited.text, node.line, path, _frame_text(units, []))
         return
     for unit in units:
-        if unit.text.rstrip().endswith(":"):
-            continue  # "… yêu cầu các phòng ban … thực hiện nghiêm túc các nội dung sau:" introduces
-        found = assigned_in(unit.text, collector.context) or _own_units(unit.text, collector.context)
+        # "7. Đối với các nội dung …: Giao Ban Dân tộc tỉnh, Sở … chủ động phối hợp với …"; "1. Các nội
+        # dung yêu cầu thực hiện: … yêu cầu các phòng ban, đơn vị … thực hiện nghiêm túc các nội dung sau:".
+        found = _found_lead(unit.text, collector.context)
         if found is not None:
-            # "7. Đối với các nội dung …: Giao Ban Dân tộc tỉnh, Sở … chủ động phối hợp với …".
-            collector.add(node.ref, printed, _text(units), found.text, node.line, path)
+            collector.add(node.ref, printed, _text(units), found.text, node.line, path, _frame_text(units, []))
             return
+    if inherited is not None:
+        collector.add(node.ref, printed, _text(units), inherited.text, node.line, path, _frame_text(units, []))
+
+
+def _visit_parent(
+    collector: _Collector,
+    node: SectionNode,
+    subject: _Lead | None,
+    inherited: _Lead | None,
+    where: tuple[str, list[str], list[str]],
+    units: list[_Unit],
+    body: list[_Unit],
+    lead_in: bool,
+) -> None:
+    printed, path, child_path = where
+    labelled = collector.labelled(node)
+    if subject is not None and not lead_in and node.ref and not labelled:
+        collector.add(node.ref, printed, _text(units), subject.text, node.line, path, _frame_text(units, []))
+    for_children = subject or inherited
+    for unit in body:
+        if labelled:
+            break
+        if not _introduces(unit.text):
+            _unnumbered(collector, unit, None, child_path)
+        elif for_children is None:
+            found = _found_lead(unit.text, collector.context)
+            if found is not None:
+                for_children = _Lead(found.text, strong=False)
+    _visit_siblings(collector, node.children, for_children, child_path)
+
+
+def _frame_text(units: list[_Unit], split_off: list[_Unit]) -> str:
+    """Where an item's partners and deadline are read: its opening and first paragraph.
+
+    Later paragraphs of a long item address other partners and dates of their own; the opening
+    sentence and the paragraph right after a lead-in carry the item's own ("… phối hợp với Cơ quan Thuế").
+    """
+    kept = [unit for unit in units if not any(unit is other for other in split_off)]
+    return "\n".join(unit.text for unit in kept[:2])
+
+
+def _names_a_unit(span: UnitSpan) -> bool:
+    return any(mention.unit_id and not mention.collective for mention in span.mentions)
 
 
 def _own_units(text: str, context: Context) -> UnitSpan | None:

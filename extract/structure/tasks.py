@@ -157,20 +157,31 @@ def _context(issuer: str) -> Context:
     return Context(locality=locality_of_issuer(issuer), issuer=issuer)
 
 
-def _lead_from_prose(task: Task, context: Context) -> Task:
-    from nlp.frames import assigned_in
+# An assignment glued to a labelled time value: "Đã khắc phục xong từ tháng 6/2024; giao Văn phòng …".
+_TIME_THEN_ASSIGNMENT = re.compile(r"[;,.]\s+giao\s", re.IGNORECASE)
 
-    found = assigned_in(task.time_raw, context)
-    if found is not None:
-        # The time value ends where the assignment starts: "Đã khắc phục xong từ tháng 6/2024; giao …".
-        cut = task.time_raw.rfind(" ", 0, found.start - 1)
-        time_raw = task.time_raw[: max(cut, 0)].rstrip(" ;,.") if cut > 0 else ""
-        return task.model_copy(update={"lead_raw": found.text, "time_raw": time_raw or task.time_raw})
-    for line in task.content.split("\n"):
-        found = assigned_in(line, context)
+
+def _lead_from_prose(task: Task, context: Context) -> Task:
+    from nlp.frames import assigned_in, subject_of
+
+    update: dict[str, str] = {}
+    glued = _TIME_THEN_ASSIGNMENT.search(task.time_raw)
+    if glued is not None:
+        # The time value ends where the assignment starts; the assignment may name the lead.
+        update["time_raw"] = task.time_raw[: glued.start()].rstrip()
+        found = assigned_in(task.time_raw[glued.start() + 1 :], context)
         if found is not None:
-            return task.model_copy(update={"lead_raw": found.text})
-    return task
+            update["lead_raw"] = found.text
+    if "lead_raw" not in update:
+        for line in task.content.split("\n"):
+            found = assigned_in(line, context)
+            if found is None:
+                subject = subject_of(line.lstrip("-+• "), context)
+                found = subject.units if subject is not None and subject.framed else None
+            if found is not None:
+                update["lead_raw"] = found.text
+                break
+    return task.model_copy(update=update) if update else task
 
 
 def _prose(
@@ -235,6 +246,10 @@ def _section_task(section: Section, ancestors: tuple[Section, ...], source: str)
             current = seg.field
             open_value = current if fields.set(current, seg.text) else None
     if not fields.labelled:
+        return None
+    if not title and not fields.lead and not fields.partner and not fields.content:
+        # "2. Thời gian thực hiện: Từ ngày … đến ngày …" under "ĐỐI TƯỢNG VÀ THỜI GIAN": the plan's own
+        # period, a heading that is a label, not an item that assigns work.
         return None
     lead = fields.lead
     if not lead and fields.time and any(_IMPLEMENTATION.search(node.title) for node in ancestors):
