@@ -13,12 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from extract.blocks import Paragraph
 from extract.model import Cell, Provenance, RowKind, Section, Table, TableRow, Task, TaskSource
 from extract.structure.numbering import Line, clean_text, logical_lines
 from extract.structure.sections import SectionNode, heading_text, is_appendix, section_nodes, walk
-from nlp.frames import Context
+
+if TYPE_CHECKING:  # nlp is imported when the first document's prose is read, not with extract
+    from nlp.frames import Context
 
 
 class Field(StrEnum):
@@ -152,6 +155,7 @@ def extract_tasks(
 
 
 def _context(issuer: str) -> Context:
+    from nlp.frames import Context
     from nlp.localities import locality_of_issuer
 
     return Context(locality=locality_of_issuer(issuer), issuer=issuer)
