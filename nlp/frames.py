@@ -76,6 +76,11 @@ _EXECUTION_CLAUSE_RE = re.compile(
     r"báo\s+cáo\s+(?:các\s+)?(?:vướng|khó\s+khăn)",
     re.IGNORECASE,
 )
+_BASED_ON_THIS_RE = re.compile(
+    r"căn\s+cứ\s+(?:Chỉ\s+thị|Quyết\s+định|Kế\s+hoạch|Công\s+văn|Thông\s+báo|Nghị\s+quyết|văn\s+bản)\s+này",
+    re.IGNORECASE,
+)
+_FORMULA_WORDS = 20
 _MAX_SUBJECT_WORDS = 60
 _MAX_PLAIN_WORDS = 14  # a subject found without a frame word is short: a name or two
 
@@ -216,9 +221,17 @@ def _listed_subject(rest: str, start: int, context: Context, stop: re.Pattern[st
     return UnitSpan(candidate, start, start + len(candidate), mentions) if mentions is not None else None
 
 
+def _closing_formula(text: str) -> bool:
+    if _EXECUTION_CLAUSE_RE.search(text):
+        return True
+    # "Các cơ quan, đơn vị căn cứ Kế hoạch này triển khai thực hiện." and nothing more: a formula;
+    # a sentence that goes on to name duties ("…; khẩn trương rà soát những hạn chế …") assigns them.
+    return len(text.split()) <= _FORMULA_WORDS and bool(_BASED_ON_THIS_RE.search(text))
+
+
 def subject_of(text: str, context: Context = _NO_CONTEXT) -> Subject | None:
     """The unit(s) an item or sentence opens with, when it opens with units; None otherwise."""
-    if _EXECUTION_CLAUSE_RE.search(text):
+    if _closing_formula(text):
         return None
     start = 0
     adverbial = _ADVERBIAL_RE.match(text)
@@ -239,7 +252,7 @@ def subject_of(text: str, context: Context = _NO_CONTEXT) -> Subject | None:
 
 def assigned_in(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:
     """The units of the first "… giao X …" / "đề nghị X …" inside a sentence, when X resolves."""
-    if _EXECUTION_CLAUSE_RE.search(text):
+    if _closing_formula(text):
         return None
     for match in _MID_TRIGGER_RE.finditer(text):
         span = units_at(text, match.end(), context)
