@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extract.model import UnitMention
+from nlp.registry import get_registry
 from nlp.units import resolve_units
 
 # Words that end a subject: the frame verbs and the adverbs that open the predicate. A verb
@@ -57,7 +58,8 @@ _PLURAL = r"(?:các|những|tất\s+cả\s+các|toàn\s+bộ\s+các|mọi)\s+"
 _UNIT_CLASS_RE = re.compile(
     rf"^(?:{_PLURAL})?(?:cơ\s+quan|đơn\s+vị|sở|ban|ngành|phòng|"
     r"địa\s+phương|ủy\s+ban|uỷ\s+ban|ubnd|chủ\s+đầu\s+tư|tổ\s+chức|hội|đoàn\s+thể|trường|xã|phường|huyện|"
-    r"bộ|cục|chi\s+cục|trung\s+tâm|doanh\s+nghiệp|ngân\s+hàng|cơ\s+sở)(?![^\W\d_])",
+    r"bộ(?!\s+(?:dữ\s+liệu|hồ\s+sơ|tiêu\s+chí|chỉ\s+số|công\s+cụ|mẫu|tài\s+liệu))|cục|chi\s+cục|trung\s+tâm|"
+    r"doanh\s+nghiệp|ngân\s+hàng|cơ\s+sở)(?![^\W\d_])",
     re.IGNORECASE,
 )
 # Persons and their posts are not units: "Ông Nguyễn Văn Sang", "Công chức Văn phòng", "Chủ tịch UBND".
@@ -153,6 +155,14 @@ def _accepted(text: str, context: Context, *, whole: bool) -> tuple[UnitMention,
     return mentions
 
 
+def _may_open_a_unit(text: str) -> bool:
+    """The text opens with a registry head word (Sở, Phòng, UBND, Công an …) or a plural unit noun."""
+    body = _HEAD_RE.sub("", text.lstrip())
+    if _UNIT_CLASS_RE.match(body):
+        return True
+    return bool(get_registry().signature(" ".join(body.split()[:4])).head)
+
+
 def _words_end(text: str, count: int) -> int:
     words = list(re.finditer(r"\S+", text))
     return words[count - 1].end() if 0 < count <= len(words) else 0
@@ -187,6 +197,8 @@ def units_at(text: str, start: int, context: Context, *, stop: re.Pattern[str] =
                 return UnitSpan(candidate, start, start + len(candidate), mentions)
     scope = rest[: frame.start() if frame is not None else limit]
     count = min(len(scope.split()), _MAX_PLAIN_WORDS)
+    if not _may_open_a_unit(scope):
+        count = min(count, 1)  # no unit kind opens it: not worth a resolution per prefix (long documents)
     fuzzy: UnitSpan | None = None
     for words in range(count, 0, -1):
         candidate = scope[: _words_end(scope, words)].rstrip(" ,")

@@ -147,7 +147,10 @@ def extract_tasks(
     # A labelled item whose lead is only said in a sentence ("- Thời gian thực hiện: …; giao Văn phòng
     # HĐND&UBND thị xã chủ trì …", "- Giải pháp thực hiện: Giao … chủ trì"): the sentence names it.
     tasks = [_lead_from_prose(task, context) if not task.lead_raw else task for task in tasks]
-    tasks.extend(_prose(items, sections, source, lines, context, labelled_sections))
+    if issuer:
+        # Prose assigns work in documents an authority issues; a technical specification or a bare
+        # list with no issuing body ("Đơn vị triển khai cần có …", "Ban Quản lý sẽ …") describes.
+        tasks.extend(_prose(items, sections, source, lines, context, labelled_sections))
     for item in items:
         if isinstance(item, Table):
             tasks.extend(_table_tasks(item, source))
