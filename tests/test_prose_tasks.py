@@ -90,7 +90,7 @@ def test_assignment_inside_a_sentence_partners_and_deadline() -> None:
     ("text", "expected"),
     [
         ("kịp thời báo cáo Sở Tài chính trước 30/11/2024 để tổng hợp", "trước 30/11/2024"),
-        ("báo cáo định kỳ trước ngày 20/5/2021 và 20/11/2021 hoặc khi có yêu cầu", "trước ngày 20/5/2021 và 20/11/2021"),
+        ("báo cáo trước ngày 20/5/2021 và 20/11/2021 hoặc khi có yêu cầu", "trước ngày 20/5/2021 và 20/11/2021"),
         ("hoàn thành trong Quý III/2026.", "trong Quý III/2026"),
         ("giải ngân kế hoạch vốn trong năm 2024", ""),  # the scope of a plan, not a deadline
         ("Định kỳ hàng tháng công khai kết quả", ""),  # a recurrence, not a deadline

@@ -11,6 +11,7 @@ from seed_corpus import GOLD, SEEDS, seed_items
 
 from extract.blocks import Paragraph
 from extract.model import Cell, Provenance, RowKind, Section, Table, TableRow, Task, TaskSource
+from extract.structure.metadata import extract_metadata
 from extract.structure.numbering import LabelKind, logical_lines, parse_label, split_glued
 from extract.structure.sections import build_sections, walk
 from extract.structure.tables import stitch_tables
@@ -28,7 +29,9 @@ def seed_sections(name: str) -> list[Section]:
 
 @cache
 def seed_tasks(name: str) -> list[Task]:
-    return extract_tasks(seed_items(name), seed_sections(name), source=f"{name}.txt")
+    items = seed_items(name)
+    issuer = extract_metadata(items, source=f"{name}.txt").issuer  # prose tasks are read under an issuer
+    return extract_tasks(items, seed_sections(name), source=f"{name}.txt", issuer=issuer)
 
 
 def gold_tasks(name: str) -> list[dict[str, Any]]:
