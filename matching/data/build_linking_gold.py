@@ -15,6 +15,7 @@ from __future__ import annotations
 import itertools
 import json
 from pathlib import Path
+from typing import Any
 
 from rapidfuzz import fuzz
 
@@ -61,7 +62,7 @@ SOURCES = {
 
 # Titles quoted in issue #12 from the issue author's own catalogs: a commune plan of the seed province
 # (its rows are the seed communes' datasets under other wordings) and another province's open-data list.
-ISSUE_DOCS = {
+ISSUE_DOCS: dict[str, dict[str, Any]] = {
     "issue12_xa": {
         "source": "issue #12 (titles quoted from the author's commune plan, same province as the seed communes)",
         "issuer": "UBND xã thuộc tỉnh Bắc Ninh", "parent_issuer": "UBND tỉnh Bắc Ninh",
@@ -130,13 +131,13 @@ def _documents() -> list[dict]:
         ]  # fmt: skip
         meta = {k: v for k, v in spec.items() if k != "gold"}
         docs.append({"id": doc_id, **meta, "entries": entries})
-    for doc_id, spec in ISSUE_DOCS.items():
+    for doc_id, issue in ISSUE_DOCS.items():
         entries = [
             {"id": f"{doc_id}:{row}", "number": str(row), "group": "", "title": title, "unit": "", "unit_key": "",
              "description": "", "dataset": key, "concept": CONCEPTS.get(key, key)}
-            for row, (title, key) in enumerate(spec["catalog"], start=1)
+            for row, (title, key) in enumerate(issue["catalog"], start=1)
         ]  # fmt: skip
-        meta = {k: v for k, v in spec.items() if k != "catalog"}
+        meta = {k: v for k, v in issue.items() if k != "catalog"}
         docs.append({"id": doc_id, **meta, "entries": entries})
     return docs
 
