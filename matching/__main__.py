@@ -2,6 +2,7 @@
 
     python -m matching calibrate [GOLD_DIR [DOCS_DIR]]   refit matching/thresholds.json on the linking gold
     python -m matching crossval                          leave-one-document-out figures on the linking gold
+    python -m matching learn [N]                         F1 before/after N simulated reviewer decisions
 """
 
 from __future__ import annotations
@@ -16,6 +17,10 @@ def main(argv: list[str]) -> int:
         from matching.crossval import main as crossval_main
 
         return crossval_main(argv[1:])
+    if argv and argv[0] == "learn":
+        from matching.learning import main as learn_main
+
+        return learn_main(argv[1:])
     if not argv or argv[0] != "calibrate":
         sys.stderr.write(__doc__ or "")
         return 2
