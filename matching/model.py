@@ -145,8 +145,15 @@ class DismissFlag(_Decision):
     flag_id: str
 
 
+class UndoDecision(_Decision):
+    """Takes back an earlier decision (by its stored id); undoing an undo restores the decision."""
+
+    kind: Literal["undo"] = "undo"
+    decision_id: int
+
+
 Decision = Annotated[
-    ConfirmLink | RejectLink | MergeDatasets | SplitDataset | SetCanonical | DismissFlag,
+    ConfirmLink | RejectLink | MergeDatasets | SplitDataset | SetCanonical | DismissFlag | UndoDecision,
     Field(discriminator="kind"),
 ]
 
