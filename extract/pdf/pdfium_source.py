@@ -24,6 +24,8 @@ import pypdfium2.raw as pdfium_c
 from pdfplumber.table import Table, TableFinder, TableSettings
 from pdfplumber.utils import extract_words
 
+from extract.pdf.rules import filled_rule, near_white
+
 # Horizontal or vertical within this many points: a table rule, not a diagonal stroke.
 _AXIS_TOLERANCE = 0.5
 # Character angles (radians) this close to 0 or 2π count as upright text.
@@ -173,16 +175,54 @@ def _overlaps(previous: dict[str, Any], x0: float, x1: float) -> bool:
 
 
 def _edges(page: pypdfium2.PdfPage, left: float, top: float) -> list[dict[str, Any]]:
+    """Rules of the page (see :mod:`extract.pdf.rules`): visible strokes and thin filled boxes."""
     edges: list[dict[str, Any]] = []
     for path, matrix in _paths(page.raw, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)):
-        for (ax, ay), (bx, by) in _segments(path, matrix):
-            x0, x1 = sorted((ax - left, bx - left))
-            y0, y1 = sorted((top - ay, top - by))
+        kind = _rule_kind(path)
+        if kind is None:
+            continue
+        pieces = [
+            (*sorted((ax - left, bx - left)), *sorted((top - ay, top - by)))
+            for (ax, ay), (bx, by) in _segments(path, matrix)
+        ]
+        if kind == "fill":
+            if not pieces:
+                continue
+            box = (
+                min(p[0] for p in pieces),
+                min(p[2] for p in pieces),
+                max(p[1] for p in pieces),
+                max(p[3] for p in pieces),
+            )
+            rule = filled_rule(*box)
+            if rule is None:
+                continue  # shading, not a rule
+            pieces = [(rule[0], rule[2], rule[1], rule[3])]
+        for x0, x1, y0, y1 in pieces:
             if y1 - y0 <= _AXIS_TOLERANCE and x1 - x0 > 0:
                 edges.append(_edge(x0, x1, (y0 + y1) / 2, (y0 + y1) / 2, "h"))
             elif x1 - x0 <= _AXIS_TOLERANCE and y1 - y0 > 0:
                 edges.append(_edge((x0 + x1) / 2, (x0 + x1) / 2, y0, y1, "v"))
     return edges
+
+
+def _rule_kind(path: Any) -> str | None:
+    """ "stroke" for a visible stroked path, "fill" for a filled-only one in ink, None when invisible."""
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(path, ctypes.byref(fill_mode), ctypes.byref(stroke)):
+        return "stroke"
+    rgba = [ctypes.c_uint() for _ in range(4)]
+    refs = [ctypes.byref(value) for value in rgba]
+    if stroke.value and pdfium_c.FPDFPageObj_GetStrokeColor(path, *refs):
+        if not near_white(tuple(value.value for value in rgba)):
+            return "stroke"
+    elif stroke.value:
+        return "stroke"
+    if not fill_mode.value:
+        return None
+    if pdfium_c.FPDFPageObj_GetFillColor(path, *refs) and near_white(tuple(value.value for value in rgba)):
+        return None
+    return "fill"
 
 
 def _edge(x0: float, x1: float, top: float, bottom: float, orientation: str) -> dict[str, Any]:

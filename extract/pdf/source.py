@@ -69,11 +69,45 @@ class PlumberDocument:
         return len(self._pages)
 
     def page(self, index: int) -> PageSource:
-        page: PageSource = self._pages[index]
-        return page
+        return PlumberPage(self._pages[index])
 
     def close(self) -> None:
         self._pdf.close()
+
+
+class PlumberPage:
+    """A pdfplumber page whose table finder sees only the shapes that can be rules (no shading)."""
+
+    def __init__(self, page: Any) -> None:
+        self._page = page
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._page, name)
+
+    @property
+    def width(self) -> float:
+        return float(self._page.width)
+
+    @property
+    def height(self) -> float:
+        return float(self._page.height)
+
+    @property
+    def chars(self) -> list[dict[str, Any]]:
+        chars: list[dict[str, Any]] = self._page.chars
+        return chars
+
+    def extract_words(self, **settings: Any) -> list[dict[str, Any]]:
+        words: list[dict[str, Any]] = self._page.extract_words(**settings)
+        return words
+
+    def find_tables(self, settings: dict[str, Any]) -> list[Any]:
+        from extract.pdf.rules import plumber_rule_object
+
+        return list(self._page.filter(plumber_rule_object).find_tables(settings))
+
+    def close(self) -> None:
+        self._page.close()
 
 
 class PdfiumBackedDocument:
