@@ -24,7 +24,7 @@ import pypdfium2.raw as pdfium_c
 from pdfplumber.table import Table, TableFinder, TableSettings
 from pdfplumber.utils import extract_words
 
-from extract.pdf.rules import filled_rule, near_white
+from extract.pdf.rules import closing_rules, filled_rule, near_white
 
 # Horizontal or vertical within this many points: a table rule, not a diagonal stroke.
 _AXIS_TOLERANCE = 0.5
@@ -82,6 +82,7 @@ class PdfiumPage:
 
     def find_tables(self, settings: dict[str, Any]) -> list[Table]:
         # TableFinder with the "lines" strategies reads only ``edges`` and ``bbox`` of the page.
+        settings = {**settings, "explicit_horizontal_lines": closing_rules(self.edges)}
         finder = TableFinder(self, TableSettings.resolve(settings))  # type: ignore[arg-type]
         return list(finder.tables)
 

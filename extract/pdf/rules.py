@@ -63,3 +63,60 @@ def plumber_rule_object(obj: dict[str, Any]) -> bool:
     if not obj.get("fill") or near_white(obj.get("non_stroking_color")):
         return False
     return kind == "rect" and min(float(obj["width"]), float(obj["height"])) <= RULE_THICKNESS
+
+
+def closing_rules(edges: Sequence[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Horizontal rules a table needs but does not draw: the open top or bottom of a page's part.
+
+    Word leaves the top border off a table continued on a new page (it belongs to the row
+    above, printed on the previous page) and the bottom border off a row that runs on to the
+    next page, so the page's first or last row is open and a rule-based finder loses it. Where
+    three or more vertical rules start (or end) at the same height and no horizontal rule runs
+    there, and none of them runs on past it (Word draws a column's rule row by row, so inside a
+    table a merged cell's row also starts rules without a horizontal one), the missing rule is
+    drawn from the first to the last of them.
+    """
+    verticals = [edge for edge in edges if edge["orientation"] == "v"]
+    horizontals = [edge for edge in edges if edge["orientation"] == "h"]
+    added: list[dict[str, Any]] = []
+    for key in ("top", "bottom"):
+        for group in _clusters(verticals, key):
+            xs = sorted({round(float(edge["x0"]), 1) for edge in group})
+            if len(xs) < 3:
+                continue
+            y = sum(float(edge[key]) for edge in group) / len(group)
+            x0, x1 = xs[0], xs[-1]
+            other_end = "bottom" if key == "top" else "top"
+            continued = {
+                round(float(edge["x0"]), 1)
+                for edge in verticals
+                if abs(float(edge[other_end]) - y) <= _CLOSE_GAP + 1 and x0 - 1 <= float(edge["x0"]) <= x1 + 1
+            }
+            if continued:
+                continue  # the rules run on through a merged cell's row: not an open end
+            covered = sum(
+                max(0.0, min(x1, float(edge["x1"])) - max(x0, float(edge["x0"])))
+                for edge in horizontals
+                if abs(float(edge["top"]) - y) <= _CLOSE_GAP
+            )
+            if covered < 0.5 * (x1 - x0):
+                added.append(
+                    {"object_type": "line", "x0": x0, "x1": x1, "top": y, "bottom": y, "width": x1 - x0, "height": 0.0}
+                )
+    return added
+
+
+def _clusters(edges: Sequence[dict[str, Any]], key: str) -> list[list[dict[str, Any]]]:
+    """Edges whose ``key`` coordinate lies within a point of the previous one's, in order."""
+    ordered = sorted(edges, key=lambda edge: float(edge[key]))
+    groups: list[list[dict[str, Any]]] = []
+    for edge in ordered:
+        if groups and float(edge[key]) - float(groups[-1][-1][key]) <= 1.0:
+            groups[-1].append(edge)
+        else:
+            groups.append([edge])
+    return groups
+
+
+# A horizontal rule this close (points) to where vertical rules end closes them.
+_CLOSE_GAP = 3.0

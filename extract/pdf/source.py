@@ -102,9 +102,10 @@ class PlumberPage:
         return words
 
     def find_tables(self, settings: dict[str, Any]) -> list[Any]:
-        from extract.pdf.rules import plumber_rule_object
+        from extract.pdf.rules import closing_rules, plumber_rule_object
 
-        return list(self._page.filter(plumber_rule_object).find_tables(settings))
+        page = self._page.filter(plumber_rule_object)
+        return list(page.find_tables({**settings, "explicit_horizontal_lines": closing_rules(page.edges)}))
 
     def close(self) -> None:
         self._page.close()

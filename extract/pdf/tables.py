@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -81,25 +81,27 @@ def ruled_tables(page: PageSource, words: Sequence[Word], page_number: int) -> l
 
 
 def _grid(table: Any, words: Sequence[Word], page_number: int) -> PageTable:
-    col_ranges = [(col.bbox[0], col.bbox[2]) for col in table.columns]
+    borders = _borders(float(x) for cell in table.cells for x in (cell[0], cell[2]))
     row_ranges = [(row.bbox[1], row.bbox[3]) for row in table.rows]
-    origins: list[tuple[int, int, tuple[float, float, float, float]]] = []
+    origins: list[tuple[int, int, int, tuple[float, float, float, float]]] = []  # row, first, last border, box
     for r, row in enumerate(table.rows):
-        for c, bbox in enumerate(row.cells):
+        for bbox in row.cells:
             if bbox is not None:
-                origins.append((r, c, bbox))
+                origins.append((r, _nearest(borders, bbox[0]), _nearest(borders, bbox[2]), bbox))
+    logical = _logical_borders(len(borders), [(r, b0, b1) for r, b0, b1, _ in origins])
     locate = _WordLocator(words)
-    cell_words_of = {(r, c): locate.inside(bbox) for r, c, bbox in origins}
-    padding = _cell_padding([(bbox, cell_words_of[r, c]) for r, c, bbox in origins])
-    n_rows, n_cols = len(row_ranges), len(col_ranges)
+    cell_words_of = {(r, b0): locate.inside(bbox) for r, b0, _, bbox in origins}
+    padding = _cell_padding([(bbox, cell_words_of[r, b0]) for r, b0, _, bbox in origins])
+    n_rows, n_cols = len(row_ranges), logical[-1]
     grid: list[list[RawCell | None]] = [[None] * n_cols for _ in range(n_rows)]
     open_columns: dict[int, str] = {}
     merged_columns: set[int] = set()
-    for r, c, bbox in origins:
-        cell_words = cell_words_of[r, c]
+    for r, b0, b1, bbox in origins:
+        cell_words = cell_words_of[r, b0]
         cell_lines = [Line(tuple(lift_superscript_words(list(line.words)))) for line in group_lines(cell_words)]
         text = join_cell_lines(cell_lines, bbox[2] - padding) if cell_words else ""
-        col_span = sum(1 for x0, x1 in col_ranges[c:] if bbox[0] - 1 <= (x0 + x1) / 2 <= bbox[2] + 1) or 1
+        c = logical[b0]
+        col_span = max(1, logical[b1] - c)
         row_span = sum(1 for y0, y1 in row_ranges[r:] if bbox[1] - 1 <= (y0 + y1) / 2 <= bbox[3] + 1) or 1
         for dr in range(row_span):
             for dc in range(col_span):
@@ -121,6 +123,46 @@ def _grid(table: Any, words: Sequence[Word], page_number: int) -> PageTable:
     rows = [row for row in rows if any(cell.text for cell in row)]
     bbox = (float(table.bbox[0]), float(table.bbox[1]), float(table.bbox[2]), float(table.bbox[3]))
     return PageTable(rows=rows, bbox=bbox, ruled=True, open_columns=open_columns, merged_columns=merged_columns)
+
+
+def _borders(xs: Iterable[float]) -> list[float]:
+    """The distinct x positions of cell edges (within a point: one rule drawn twice)."""
+    borders: list[float] = []
+    for x in sorted(xs):
+        if not borders or x - borders[-1] > 1.0:
+            borders.append(x)
+    return borders
+
+
+def _nearest(values: Sequence[float], x: float) -> int:
+    return min(range(len(values)), key=lambda index: abs(values[index] - x))
+
+
+def _logical_borders(count: int, cells: Sequence[tuple[int, int, int]]) -> list[int]:
+    """Logical column border of each drawn one: two neighbouring borders that no row draws both of
+    are one border shifted between rows.
+
+    Word keeps each row's own column widths, so a table whose sections were resized draws the
+    border between "Nội dung" and "Tên văn bản" at 307 pt in some rows and at 364 pt in others.
+    The finder's grid then has a sliver column that belongs to different cells in different
+    rows; read by border order instead, every row has the printed number of columns.
+    """
+    per_row: dict[int, set[int]] = {}
+    for row, first, last in cells:
+        per_row.setdefault(row, set()).update((first, last))
+    logical = [0] * count
+    group: set[int] = {0}
+    for border in range(1, count):
+        drawn_with = any(border in present and present & group for present in per_row.values())
+        used = any(border in present for present in per_row.values())
+        group_used = any(present & group for present in per_row.values())
+        if drawn_with or not used or not group_used or border == count - 1:
+            logical[border] = logical[border - 1] + 1
+            group = {border}
+        else:
+            logical[border] = logical[border - 1]
+            group.add(border)
+    return logical
 
 
 def _cell_padding(cells: Sequence[tuple[tuple[float, float, float, float], Sequence[Word]]]) -> float:
