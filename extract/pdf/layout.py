@@ -13,7 +13,7 @@ import re
 import statistics
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from extract.markup import _SUBSCRIPTS, _SUPERSCRIPTS
@@ -91,15 +91,40 @@ def join_words(words: Iterable[Word]) -> str:
     return " ".join(parts)
 
 
-def page_words(page: PageSource) -> list[Word]:
-    """Words of a page (PDFium or pdfplumber source) with emphasis and superscripts recovered from their characters."""
+@dataclass(slots=True)
+class TextRepairs:
+    """What :func:`page_words` left out of a page's text, for the reader's warnings."""
+
+    controls: list[str] = field(default_factory=list)  # codes of dropped control characters ("U+0002")
+    rotated_words: list[str] = field(default_factory=list)  # words printed rotated or mirrored
+
+
+def page_words(page: PageSource, repairs: TextRepairs | None = None) -> list[Word]:
+    """Words of a page (PDFium or pdfplumber source) with emphasis and superscripts recovered from their characters.
+
+    Control characters the fonts' ToUnicode maps left in the text are repaired: one after a
+    letter or digit is the hyphen the page shows ("NĐ\x02CP", "VP HĐND\x02" at a line end),
+    any other is dropped. Words printed rotated or mirrored are labels of a diagram (or a
+    stamp), not running text: read in text order they come out reversed or one letter per
+    line ("HCÁS HNÍHC"), so they are left out when most of the page's text is upright. Both
+    are noted in ``repairs`` for a warning.
+    """
     raw = page.extract_words(
         x_tolerance_ratio=0.2, y_tolerance=3, keep_blank_chars=False, use_text_flow=False, return_chars=True
     )
+    # A page whose text mostly runs sideways (a landscape page turned with /Rotate) is read as it is.
+    flags = [bool(ch.get("upright", True)) for item in raw for ch in item["chars"]]
+    drop_rotated = sum(flags) * 2 > len(flags)
     words: list[Word] = []
     for item in raw:
-        chars = [ch for ch in item["chars"] if ch["text"].strip()]
+        chars = _repair_controls(
+            [ch for ch in item["chars"] if ch["text"].strip()], repairs.controls if repairs else None
+        )
         if not chars:
+            continue
+        if drop_rotated and not all(ch.get("upright", True) for ch in chars):
+            if repairs is not None:
+                repairs.rotated_words.append("".join(ch["text"] for ch in chars))
             continue
         size = max(float(ch["size"]) for ch in chars)
         baseline = max(float(ch["bottom"]) for ch in chars if float(ch["size"]) >= 0.8 * size)
@@ -120,6 +145,24 @@ def page_words(page: PageSource) -> list[Word]:
             )
         )
     return words
+
+
+def _is_control(text: str) -> bool:
+    return len(text) == 1 and unicodedata.category(text) == "Cc"
+
+
+def _repair_controls(chars: list[dict[str, Any]], dropped: list[str] | None) -> list[dict[str, Any]]:
+    if not any(_is_control(ch["text"]) for ch in chars):
+        return chars
+    out: list[dict[str, Any]] = []
+    for ch in chars:
+        if not _is_control(ch["text"]):
+            out.append(ch)
+        elif out and out[-1]["text"][-1:].isalnum():
+            out.append({**ch, "text": "-"})
+        elif dropped is not None:
+            dropped.append(f"U+{ord(ch['text']):04X}")
+    return out
 
 
 def _is_italic(fontname: str) -> bool:

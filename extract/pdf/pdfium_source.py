@@ -73,7 +73,7 @@ class PdfiumPage:
                 self.chars = _chars(text_page, self._left, self._top)
             finally:
                 text_page.close()
-            self.edges = _edges(page, self._left, self._top)
+            self.edges, self.figures = _edges(page, self._left, self._top)
         finally:
             page.close()
 
@@ -175,27 +175,34 @@ def _overlaps(previous: dict[str, Any], x0: float, x1: float) -> bool:
 # ---------------------------------------------------------------- edges of drawn paths
 
 
-def _edges(page: pypdfium2.PdfPage, left: float, top: float) -> list[dict[str, Any]]:
-    """Rules of the page (see :mod:`extract.pdf.rules`): visible strokes and thin filled boxes."""
+Box = tuple[float, float, float, float]
+
+
+def _edges(page: pypdfium2.PdfPage, left: float, top: float) -> tuple[list[dict[str, Any]], list[Box]]:
+    """Rules of the page (see :mod:`extract.pdf.rules`): visible strokes and thin filled boxes.
+
+    Also the boxes of the page's drawings: visible paths with a curve or a slanted stroke (arrows,
+    rounded boxes, connectors), which a table never has and a diagram always does.
+    """
     edges: list[dict[str, Any]] = []
+    figures: list[Box] = []
     for path, matrix in _paths(page.raw, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)):
         kind = _rule_kind(path)
         if kind is None:
             continue
-        pieces = [
-            (*sorted((ax - left, bx - left)), *sorted((top - ay, top - by)))
-            for (ax, ay), (bx, by) in _segments(path, matrix)
-        ]
+        pieces: list[Box] = []
+        drawing = False
+        for (ax, ay), (bx, by), curved in _segments(path, matrix):
+            piece = (*sorted((ax - left, bx - left)), *sorted((top - ay, top - by)))
+            drawing = drawing or curved or min(piece[1] - piece[0], piece[3] - piece[2]) > _AXIS_TOLERANCE
+            pieces.append(piece)
+        if drawing and pieces:
+            figures.append(_extent(pieces))
+            continue
         if kind == "fill":
             if not pieces:
                 continue
-            box = (
-                min(p[0] for p in pieces),
-                min(p[2] for p in pieces),
-                max(p[1] for p in pieces),
-                max(p[3] for p in pieces),
-            )
-            rule = filled_rule(*box)
+            rule = filled_rule(*_extent(pieces))
             if rule is None:
                 continue  # shading, not a rule
             pieces = [(rule[0], rule[2], rule[1], rule[3])]
@@ -204,7 +211,12 @@ def _edges(page: pypdfium2.PdfPage, left: float, top: float) -> list[dict[str, A
                 edges.append(_edge(x0, x1, (y0 + y1) / 2, (y0 + y1) / 2, "h"))
             elif x1 - x0 <= _AXIS_TOLERANCE and y1 - y0 > 0:
                 edges.append(_edge((x0 + x1) / 2, (x0 + x1) / 2, y0, y1, "v"))
-    return edges
+    return edges, figures
+
+
+def _extent(pieces: list[Box]) -> Box:
+    """(x0, top, x1, bottom) of pieces given as (x0, x1, top, bottom)."""
+    return (min(p[0] for p in pieces), min(p[2] for p in pieces), max(p[1] for p in pieces), max(p[3] for p in pieces))
 
 
 def _rule_kind(path: Any) -> str | None:
@@ -272,8 +284,8 @@ def _compose(inner: Matrix, outer: Matrix) -> Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _segments(path: Any, matrix: Matrix) -> Iterator[tuple[tuple[float, float], tuple[float, float]]]:
-    """Straight pieces of a path in page space; a Bézier piece only moves the pen (never a rule)."""
+def _segments(path: Any, matrix: Matrix) -> Iterator[tuple[tuple[float, float], tuple[float, float], bool]]:
+    """Pieces of a path in page space, each with whether it is (part of) a Bézier curve."""
     a, b, c, d, e, f = matrix
     x, y = ctypes.c_float(), ctypes.c_float()
     start: tuple[float, float] | None = None
@@ -286,9 +298,9 @@ def _segments(path: Any, matrix: Matrix) -> Iterator[tuple[tuple[float, float], 
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
             start = pen = point
             continue
-        if kind == pdfium_c.FPDF_SEGMENT_LINETO and pen is not None:
-            yield pen, point
+        if pen is not None:
+            yield pen, point, kind != pdfium_c.FPDF_SEGMENT_LINETO
         pen = point
         if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None and pen != start:
-            yield pen, start
+            yield pen, start, False
             pen = start

@@ -120,3 +120,21 @@ def _clusters(edges: Sequence[dict[str, Any]], key: str) -> list[list[dict[str, 
 
 # A horizontal rule this close (points) to where vertical rules end closes them.
 _CLOSE_GAP = 3.0
+
+
+def plumber_figures(page: Any) -> list[tuple[float, float, float, float]]:
+    """Boxes of a pdfplumber page's drawings: visible curves and slanted lines (see the PDFium page)."""
+    boxes: list[tuple[float, float, float, float]] = []
+    for obj in [*page.curves, *page.lines]:
+        stroked = obj.get("stroke") and not near_white(obj.get("stroking_color"))
+        if not stroked and not (obj.get("fill") and not near_white(obj.get("non_stroking_color"))):
+            continue  # invisible
+        points = obj.get("pts") or []
+        commands = obj.get("path") or []
+        curved = any(command[0] == "c" for command in commands)
+        slanted = any(
+            abs(x1 - x0) > 0.5 and abs(y1 - y0) > 0.5 for (x0, y0), (x1, y1) in zip(points, points[1:], strict=False)
+        )
+        if curved or slanted:
+            boxes.append((float(obj["x0"]), float(obj["top"]), float(obj["x1"]), float(obj["bottom"])))
+    return boxes

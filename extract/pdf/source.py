@@ -37,6 +37,11 @@ class PageSource(Protocol):
 
     def find_tables(self, settings: dict[str, Any]) -> list[Any]: ...
 
+    @property
+    def figures(self) -> list[tuple[float, float, float, float]]:
+        """Boxes (x0, top, x1, bottom) of drawings: curves and slanted strokes, never in a table."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -100,6 +105,12 @@ class PlumberPage:
     def extract_words(self, **settings: Any) -> list[dict[str, Any]]:
         words: list[dict[str, Any]] = self._page.extract_words(**settings)
         return words
+
+    @property
+    def figures(self) -> list[tuple[float, float, float, float]]:
+        from extract.pdf.rules import plumber_figures
+
+        return plumber_figures(self._page)
 
     def find_tables(self, settings: dict[str, Any]) -> list[Any]:
         from extract.pdf.rules import closing_rules, plumber_rule_object

@@ -67,17 +67,54 @@ def inside(word: Word, bbox: tuple[float, float, float, float]) -> bool:
     return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
 
 
-def ruled_tables(page: PageSource, words: Sequence[Word], page_number: int) -> list[PageTable]:
+def ruled_tables(
+    page: PageSource, words: Sequence[Word], page_number: int, warnings: list[tuple[str, str, int | None]] | None = None
+) -> list[PageTable]:
+    """The page's ruled tables; a ruled region that is a diagram is refused (its text stays paragraphs)."""
     found = page.find_tables(_RULED_SETTINGS)
+    figures = getattr(page, "figures", None) or []
+    diagrams = [table.bbox for table in found if _is_diagram(table, found, figures)]
     tables: list[PageTable] = []
     for table in found:
+        if any(_within(table.bbox, box) for box in diagrams):
+            continue
         if len(table.rows) < 1 or len(table.columns) < 2:
             continue  # a frame or a box around a paragraph, not a table
         table_words = [word for word in words if inside(word, table.bbox)]
         if not table_words:
             continue
         tables.append(_grid(table, table_words, page_number))
+    if diagrams and warnings is not None:
+        warnings.append(
+            (
+                "diagram_not_table",
+                f"Trang {page_number}: {len(diagrams)} vùng kẻ khung là sơ đồ (có mũi tên, đường cong), "
+                f"đọc như đoạn văn, không phải bảng / page {page_number}: {len(diagrams)} ruled region(s) are "
+                "diagrams (arrows, curves), read as paragraphs, not tables",
+                page_number,
+            )
+        )
     return tables
+
+
+# Drawings (curves, slanted strokes) inside a ruled region that make it a diagram, not a table.
+_DIAGRAM_FIGURES = 2
+
+
+def _is_diagram(table: Any, found: Sequence[Any], figures: Sequence[tuple[float, float, float, float]]) -> bool:
+    """A swimlane or flow chart drawn in a grid: arrows or rounded boxes inside, or rule boxes nested in it."""
+    drawn = sum(1 for box in figures if _within(box, table.bbox))
+    nested = any(other is not table and _within(other.bbox, table.bbox) for other in found)
+    return drawn >= _DIAGRAM_FIGURES or (nested and drawn >= 1)
+
+
+def _within(inner: Sequence[float], outer: Sequence[float], slack: float = 1.0) -> bool:
+    return (
+        inner[0] >= outer[0] - slack
+        and inner[1] >= outer[1] - slack
+        and inner[2] <= outer[2] + slack
+        and inner[3] <= outer[3] + slack
+    )
 
 
 def _grid(table: Any, words: Sequence[Word], page_number: int) -> PageTable:
