@@ -193,7 +193,9 @@ def _edges(page: pypdfium2.PdfPage, left: float, top: float) -> tuple[list[dict[
         pieces: list[Box] = []
         drawing = False
         for (ax, ay), (bx, by), curved in _segments(path, matrix):
-            piece = (*sorted((ax - left, bx - left)), *sorted((top - ay, top - by)))
+            x0, x1 = sorted((ax - left, bx - left))
+            y0, y1 = sorted((top - ay, top - by))
+            piece = (x0, x1, y0, y1)
             drawing = drawing or curved or min(piece[1] - piece[0], piece[3] - piece[2]) > _AXIS_TOLERANCE
             pieces.append(piece)
         if drawing and pieces:
