@@ -59,6 +59,8 @@ class PageTable:
     open_columns: dict[int, str] = field(default_factory=dict)
     # Columns with vertically merged cells anywhere in the table so far (a "same as above" column).
     merged_columns: set[int] = field(default_factory=set)
+    # Words inside the table's frame that no cell of its grid holds (they are left out of it).
+    unplaced_words: int = 0
 
 
 def inside(word: Word, bbox: tuple[float, float, float, float]) -> bool:
@@ -83,7 +85,18 @@ def ruled_tables(
         table_words = [word for word in words if inside(word, table.bbox)]
         if not table_words:
             continue
-        tables.append(_grid(table, table_words, page_number))
+        grid = _grid(table, table_words, page_number)
+        tables.append(grid)
+        if grid.unplaced_words and warnings is not None:
+            warnings.append(
+                (
+                    "ruled_table_unstructured",
+                    f"Trang {page_number}: {grid.unplaced_words} từ trong khung bảng không thuộc ô nào của lưới, "
+                    f"bị bỏ khỏi bảng / page {page_number}: {grid.unplaced_words} words inside a ruled table fit "
+                    "no cell of its grid and were left out of it",
+                    page_number,
+                )
+            )
     if diagrams and warnings is not None:
         warnings.append(
             (
@@ -156,10 +169,32 @@ def _grid(table: Any, words: Sequence[Word], page_number: int) -> PageTable:
             merged_columns.add(c)
             if r + row_span >= n_rows:
                 open_columns[c] = text
+    placed = {id(word) for cell_words in cell_words_of.values() for word in cell_words}
+    # A position no drawn cell covers is a cell whose closing rule is missing (Excel leaves the
+    # rule off under a cell whose text overflows): its words would otherwise be lost.
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            if cell is not None:
+                continue
+            x0 = min(x for x, index in zip(borders, logical, strict=True) if index == c)
+            x1 = max(x for x, index in zip(borders, logical, strict=True) if index == c + 1)
+            box = (x0, row_ranges[r][0], x1, row_ranges[r][1])
+            loose = [word for word in locate.inside(box) if id(word) not in placed]
+            placed.update(id(word) for word in loose)
+            lines = [Line(tuple(lift_superscript_words(list(line.words)))) for line in group_lines(loose)]
+            row[c] = RawCell(join_cell_lines(lines, x1 - padding) if loose else "", page=page_number)
+    unplaced = sum(1 for word in words if id(word) not in placed)
     rows = [[cell if cell is not None else RawCell("", page=page_number) for cell in row] for row in grid]
     rows = [row for row in rows if any(cell.text for cell in row)]
     bbox = (float(table.bbox[0]), float(table.bbox[1]), float(table.bbox[2]), float(table.bbox[3]))
-    return PageTable(rows=rows, bbox=bbox, ruled=True, open_columns=open_columns, merged_columns=merged_columns)
+    return PageTable(
+        rows=rows,
+        bbox=bbox,
+        ruled=True,
+        open_columns=open_columns,
+        merged_columns=merged_columns,
+        unplaced_words=unplaced,
+    )
 
 
 def _borders(xs: Iterable[float]) -> list[float]:
