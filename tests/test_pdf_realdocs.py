@@ -20,6 +20,7 @@ from pypdf import PdfReader, PdfWriter
 
 from extract.api import extract_bytes
 from extract.blocks import BlockStream, Paragraph, RawTable
+from extract.pdf import source as pdf_source
 from extract.pdf.layout import one_syllable
 from extract.pdf_reader import read_pdf
 from extract.structure.tables import join_cell_lines
@@ -112,7 +113,9 @@ def test_dong_nai_catalog_has_six_datasets_with_their_merged_unit() -> None:
     assert [entry.frequency_raw for entry in entries][:3] == ["Hằng năm", "Hằng năm", "6 tháng/lần"]
 
 
-def test_dong_nai_diagrams_are_not_tables() -> None:
+@pytest.mark.parametrize("backend", ["pdfium", "pdfplumber"])
+def test_dong_nai_diagrams_are_not_tables(backend: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(pdf_source.BACKEND_VARIABLE, backend)
     stream = read_pdf(_data("DongNai-CSDL-yeu-cau-ky-thuat.pdf", 25, 31), "DongNai.pdf")
     warned = {(code, page) for code, _, page in stream.warnings}
     assert ("rotated_text_dropped", 1) in warned  # page 25: the architecture picture's rotated labels

@@ -113,7 +113,7 @@ def page_words(page: PageSource, repairs: TextRepairs | None = None) -> list[Wor
         x_tolerance_ratio=0.2, y_tolerance=3, keep_blank_chars=False, use_text_flow=False, return_chars=True
     )
     # A page whose text mostly runs sideways (a landscape page turned with /Rotate) is read as it is.
-    flags = [bool(ch.get("upright", True)) for item in raw for ch in item["chars"]]
+    flags = [_upright(ch) for item in raw for ch in item["chars"]]
     drop_rotated = sum(flags) * 2 > len(flags)
     words: list[Word] = []
     for item in raw:
@@ -122,7 +122,7 @@ def page_words(page: PageSource, repairs: TextRepairs | None = None) -> list[Wor
         )
         if not chars:
             continue
-        if drop_rotated and not all(ch.get("upright", True) for ch in chars):
+        if drop_rotated and not all(_upright(ch) for ch in chars):
             if repairs is not None:
                 repairs.rotated_words.append("".join(ch["text"] for ch in chars))
             continue
@@ -145,6 +145,19 @@ def page_words(page: PageSource, repairs: TextRepairs | None = None) -> list[Wor
             )
         )
     return words
+
+
+def _upright(char: dict[str, Any]) -> bool:
+    """Set left to right on the page, not turned or mirrored.
+
+    pdfminer's own flag calls a glyph turned by 90° upright when rounding leaves its matrix's
+    diagonal a hair above zero, so its matrix is read when it has one (PDFium gives the flag).
+    """
+    matrix = char.get("matrix")
+    if matrix is None:
+        return bool(char.get("upright", True))
+    a, b, c, d = (float(value) for value in matrix[:4])
+    return a > 0 and d > 0 and abs(b) <= 0.05 * a and abs(c) <= 0.05 * d
 
 
 def _is_control(text: str) -> bool:
