@@ -16,7 +16,7 @@ import pytest
 
 from extract.blocks import Paragraph, RawTable
 from extract.pdf import source as pdf_source
-from extract.pdf.layout import TextRepairs, page_words
+from extract.pdf.layout import Line, TextRepairs, Word, join_cell_lines, page_words
 from extract.pdf_reader import read_pdf
 
 BACKENDS = ("pdfium", "pdfplumber")
@@ -211,3 +211,13 @@ def test_rotated_words_are_left_out_of_an_upright_page() -> None:
     assert repairs.rotated_words == ["HCÁS"]
     sideways = _FakePage([_chars(word, upright=False) for word in ("Trang", "xoay")])
     assert [word.text for word in page_words(sideways)] == ["Trang", "xoay"]  # type: ignore[arg-type]
+
+
+def test_a_roman_label_broken_in_a_narrow_number_column_is_glued() -> None:
+    def line(text: str, x0: float, top: float) -> Line:
+        return Line((Word(text, x0, x0 + 5.0 * len(text), top, top + 11, 11.0, False, False),))
+
+    # "VII" fills the 16 pt wide cell; "I.1" wraps: the column printed "VIII.1" on two lines
+    assert join_cell_lines([line("VII", 100, 10), line("I.1", 100, 24)], right_limit=116.0) == "VIII.1"
+    assert join_cell_lines([line("Sở", 100, 10), line("I.1", 100, 24)], right_limit=111.0) == "Sở I.1"
+    assert join_cell_lines([line("VII", 100, 10), line("I.1", 100, 24)], right_limit=160.0) == "VII I.1"

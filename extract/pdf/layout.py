@@ -341,6 +341,9 @@ def one_syllable(text: str) -> bool:
     return bool(_SYLLABLE.match(base))
 
 
+_ROMAN_LABEL = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})(?:\.\d{1,3})*\.?")
+
+
 def join_cell_lines(lines: Sequence[Line], right_limit: float) -> str:
     """Join the lines of one table cell by one space, gluing a word the column was too narrow for.
 
@@ -364,8 +367,10 @@ def join_cell_lines(lines: Sequence[Line], right_limit: float) -> str:
         last_word = tail.group(0) if tail else ""
         first_word = piece.split(" ", 1)[0].rstrip(",.;:)")
         dash_fragment = text.endswith("-") and len(prev.words) == 1
+        # A Roman numbering label broken in a narrow number column ("VII" / "I.1" is "VIII.1").
+        label_fragment = text == last_word and bool(_ROMAN_LABEL.fullmatch(last_word + first_word))
         broken_word = (
-            fills_line and (one_syllable(last_word + first_word) or dash_fragment)
+            fills_line and (one_syllable(last_word + first_word) or dash_fragment or label_fragment)
         ) or ends_with_hyphen_break(prev)
         text = f"{text}{piece}" if broken_word and piece[:1].isalnum() else f"{text} {piece}"
     return text
