@@ -221,3 +221,13 @@ def test_a_roman_label_broken_in_a_narrow_number_column_is_glued() -> None:
     assert join_cell_lines([line("VII", 100, 10), line("I.1", 100, 24)], right_limit=116.0) == "VIII.1"
     assert join_cell_lines([line("Sở", 100, 10), line("I.1", 100, 24)], right_limit=111.0) == "Sở I.1"
     assert join_cell_lines([line("VII", 100, 10), line("I.1", 100, 24)], right_limit=160.0) == "VII I.1"
+
+
+def test_narrow_column_fragments_glued_only_when_they_are_one_token() -> None:
+    def line(text: str, top: float) -> Line:
+        return Line((Word(text, 100.0, 100.0 + 5.0 * len(text), top, top + 11, 11.0, False, False),))
+
+    limit = 100.0 + 5.0 * len("TONG_VON_DAU_T")
+    assert join_cell_lines([line("TONG_VON_DAU_T", 10), line("U_USD", 24)], right_limit=limit) == "TONG_VON_DAU_TU_USD"
+    # after a comma the next line is a new word, even an acronym that could be glued ("CB," / "LĐ")
+    assert join_cell_lines([line("CB,", 10), line("LĐ", 24)], right_limit=115.0) == "CB, LĐ"

@@ -341,6 +341,7 @@ def one_syllable(text: str) -> bool:
     return bool(_SYLLABLE.match(base))
 
 
+_FIELD_CODE = re.compile(r"[A-Za-z0-9_]+")
 _ROMAN_LABEL = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})(?:\.\d{1,3})*\.?")
 
 
@@ -369,8 +370,12 @@ def join_cell_lines(lines: Sequence[Line], right_limit: float) -> str:
         dash_fragment = text.endswith("-") and len(prev.words) == 1
         # A Roman numbering label broken in a narrow number column ("VII" / "I.1" is "VIII.1").
         label_fragment = text == last_word and bool(_ROMAN_LABEL.fullmatch(last_word + first_word))
+        # A field code broken in a narrow column ("TONG_VON_DAU_T" / "U_USD"): codes have no spaces.
+        joined_code = prev.words[-1].text + piece.split(" ", 1)[0]
+        code_fragment = "_" in joined_code and bool(_FIELD_CODE.fullmatch(joined_code))
+        syllable = bool(last_word) and one_syllable(last_word + first_word)  # not after "CB," / "LĐ"
         broken_word = (
-            fills_line and (one_syllable(last_word + first_word) or dash_fragment or label_fragment)
+            fills_line and (syllable or dash_fragment or label_fragment or code_fragment)
         ) or ends_with_hyphen_break(prev)
         text = f"{text}{piece}" if broken_word and piece[:1].isalnum() else f"{text} {piece}"
     return text
