@@ -112,17 +112,18 @@ def page_words(page: PageSource, repairs: TextRepairs | None = None) -> list[Wor
     raw = page.extract_words(
         x_tolerance_ratio=0.2, y_tolerance=3, keep_blank_chars=False, use_text_flow=False, return_chars=True
     )
+    upright = [all(_upright(ch) for ch in item["chars"]) for item in raw]
     # A page whose text mostly runs sideways (a landscape page turned with /Rotate) is read as it is.
-    flags = [_upright(ch) for item in raw for ch in item["chars"]]
-    drop_rotated = sum(flags) * 2 > len(flags)
+    upright_chars = sum(len(item["chars"]) for item, flag in zip(raw, upright, strict=True) if flag)
+    drop_rotated = upright_chars * 2 > sum(len(item["chars"]) for item in raw)
     words: list[Word] = []
-    for item in raw:
-        chars = _repair_controls(
-            [ch for ch in item["chars"] if ch["text"].strip()], repairs.controls if repairs else None
-        )
+    for item, item_upright in zip(raw, upright, strict=True):
+        chars = [ch for ch in item["chars"] if ch["text"].strip()]
+        if _CONTROL.search(item["text"]):
+            chars = _repair_controls(chars, repairs.controls if repairs else None)
         if not chars:
             continue
-        if drop_rotated and not all(_upright(ch) for ch in chars):
+        if drop_rotated and not item_upright:
             if repairs is not None:
                 repairs.rotated_words.append("".join(ch["text"] for ch in chars))
             continue
@@ -160,13 +161,14 @@ def _upright(char: dict[str, Any]) -> bool:
     return a > 0 and d > 0 and abs(b) <= 0.05 * a and abs(c) <= 0.05 * d
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
 def _is_control(text: str) -> bool:
     return len(text) == 1 and unicodedata.category(text) == "Cc"
 
 
 def _repair_controls(chars: list[dict[str, Any]], dropped: list[str] | None) -> list[dict[str, Any]]:
-    if not any(_is_control(ch["text"]) for ch in chars):
-        return chars
     out: list[dict[str, Any]] = []
     for ch in chars:
         if not _is_control(ch["text"]):
