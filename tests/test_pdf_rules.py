@@ -229,5 +229,8 @@ def test_narrow_column_fragments_glued_only_when_they_are_one_token() -> None:
 
     limit = 100.0 + 5.0 * len("TONG_VON_DAU_T")
     assert join_cell_lines([line("TONG_VON_DAU_T", 10), line("U_USD", 24)], right_limit=limit) == "TONG_VON_DAU_TU_USD"
+    assert join_cell_lines([line("THOI_GIAN_NGUNG", 10), line("_HD_DEN", 24)], right_limit=limit) == (
+        "THOI_GIAN_NGUNG_HD_DEN"
+    )
     # after a comma the next line is a new word, even an acronym that could be glued ("CB," / "LĐ")
     assert join_cell_lines([line("CB,", 10), line("LĐ", 24)], right_limit=115.0) == "CB, LĐ"

@@ -379,5 +379,6 @@ def join_cell_lines(lines: Sequence[Line], right_limit: float) -> str:
         broken_word = (
             fills_line and (syllable or dash_fragment or label_fragment or code_fragment)
         ) or ends_with_hyphen_break(prev)
-        text = f"{text}{piece}" if broken_word and piece[:1].isalnum() else f"{text} {piece}"
+        glued = broken_word and (piece[:1].isalnum() or (fills_line and code_fragment))
+        text = f"{text}{piece}" if glued else f"{text} {piece}"
     return text
