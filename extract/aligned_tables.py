@@ -14,7 +14,10 @@ independently of the PDF library that produced the words:
   a wrap — the cell had ended a line before, or the piece's first word would have fitted on the
   line above — which makes it a sub-row under a vertically merged number, with a blank number;
 * the block ends at the next header, a big vertical gap, or a line that runs across the
-  gutters (a paragraph or heading) — group rows ("II  LĨNH VỰC Y TẾ") excepted.
+  gutters (a paragraph or heading) — group rows ("II  LĨNH VỰC Y TẾ") excepted;
+* a block is refused on evidence that it is not a table: justified prose (its lines fill the
+  block with evenly stretched spaces, so chance gutters line up), or the national header, the
+  "Nơi nhận" list or a signature block, which are laid out in columns too.
 """
 
 from __future__ import annotations
@@ -306,6 +309,8 @@ def _table_from(
         gutters = [gap for gap in narrowed if gap is not None]
         block.append(line)
     stop = header + len(block)
+    if _reads_as_prose(block, size) or _layout_block(block):
+        return None, stop
     bounds = [left - 1, *[(g0 + g1) / 2 for g0, g1 in gutters], right + 1]
     header_count = first_data - header
     block_right = max(line.x1 for line in block)
@@ -316,6 +321,41 @@ def _table_from(
     grid = [[_cell_text(cell) for cell in row.cells] for row in rows]
     bbox = (left, block[0].top, block_right, block[-1].bottom)
     return AlignedTable(bbox=bbox, rows=grid, header_rows=1), stop
+
+
+def _reads_as_prose(block: Sequence[_Line], size: float) -> bool:
+    """Justified prose: most lines fill the block edge to edge with evenly stretched spaces.
+
+    Justification stretches every space of a line by the same amount, so the line's gaps are
+    equal; a table line has narrow spaces inside cells and wide gaps between them. Gutters that
+    happen to line up across a few justified lines are chance, not columns.
+    """
+    left = min(line.x0 for line in block)
+    right = max(line.x1 for line in block)
+    justified = 0
+    for line in block:
+        gaps = [word.x0 - before.x1 for before, word in zip(line.words, line.words[1:], strict=False)]
+        fills = line.x0 - left < size and right - line.x1 < size
+        if fills and len(gaps) >= 4 and max(gaps) - min(gaps) < _EVEN_GAPS * size:
+            justified += 1
+    return justified >= 2 and justified * 5 >= len(block) * 3
+
+
+# Spaces of one justified line differ by less than this (x font size); cell gaps differ by more.
+_EVEN_GAPS = 0.15
+# The national header, the "Nơi nhận" list and the signature block are laid out in columns but
+# are not tables (accent-folded line starts, or anywhere for the motto).
+_LAYOUT_START = re.compile(r"^(?:noi nhan\s*:|(?:kt|tm|tl|tuq|q)\.\s*[a-z ]*(?:chu tich|uy ban|giam doc|truong))")
+_LAYOUT_ANYWHERE = re.compile(r"cong hoa xa hoi chu nghia|doc lap\s*-\s*tu do")
+
+
+def _layout_block(block: Sequence[_Line]) -> bool:
+    for line in block:
+        for start in _piece_starts(line, 0.0):
+            text = fold(" ".join(word.text for word in line.words[start:]))
+            if _LAYOUT_START.match(text) or _LAYOUT_ANYWHERE.search(text):
+                return True
+    return False
 
 
 def _running_text(line: _Line, size: float) -> bool:

@@ -20,6 +20,7 @@ from extract.errors import CorruptFileError, EncryptedFileError, ExtractError, L
 from extract.pdf.layout import (
     Line,
     TextFrame,
+    TextRepairs,
     ends_with_hyphen_break,
     group_lines,
     join_lines,
@@ -158,8 +159,10 @@ def _read_page(page: PageSource, number: int, state: _ReaderState) -> None:
         return
     state.text_pages += 1
     height = float(page.height)
-    words = page_words(page)
-    tables = ruled_tables(page, words, number)
+    repairs = TextRepairs()
+    words = page_words(page, repairs)
+    _warn_repairs(repairs, number, state)
+    tables = ruled_tables(page, words, number, state.warnings)
     loose = [word for word in words if not any(inside(word, table.bbox) for table in tables)]
     lines = [Line(tuple(lift_superscript_words(list(line.words)))) for line in group_lines(loose)]
     # Tables drawn without vertical rules (only horizontal ones, or none): columns from the gutters.
@@ -222,6 +225,29 @@ def _read_page(page: PageSource, number: int, state: _ReaderState) -> None:
         if id(item) not in content_ids:
             state.furniture_positions.add(len(state.blocks))
         state.blocks.append(item.block)
+
+
+def _warn_repairs(repairs: TextRepairs, number: int, state: _ReaderState) -> None:
+    if repairs.controls:
+        codes = ", ".join(sorted(set(repairs.controls)))
+        state.warnings.append(
+            (
+                "control_chars_dropped",
+                f"Trang {number}: bỏ {len(repairs.controls)} ký tự điều khiển ({codes}) trong lớp văn bản / "
+                f"page {number}: {len(repairs.controls)} control characters ({codes}) dropped from the text layer",
+                number,
+            )
+        )
+    if repairs.rotated_words:
+        sample = " ".join(repairs.rotated_words[:6])[:80]
+        state.warnings.append(
+            (
+                "rotated_text_dropped",
+                f"Trang {number}: bỏ {len(repairs.rotated_words)} từ in xoay hoặc lật (hình vẽ, sơ đồ): «{sample}» / "
+                f"page {number}: {len(repairs.rotated_words)} rotated or mirrored words (a diagram) left out",
+                number,
+            )
+        )
 
 
 def _continue_from_previous_page(

@@ -200,3 +200,44 @@ def test_big_gap_ends_the_table() -> None:
     words += _line(170 + 4 * _SIZE, (100, "Dữ liệu khác"), (250, "Sở khác"))
     (table,) = find_aligned_tables(words, page_width=595.0)
     assert table.rows[-1][0] == "3" and table.bbox[3] == 164 + _SIZE
+
+
+# ---------------------------------------------------------------- what is not a table
+
+
+def _justified(top: float, text: str, left: float = 60.0, right: float = 540.0) -> list[Word]:
+    """A justified line: its spaces stretched evenly so it runs from ``left`` to ``right``."""
+    tokens = text.split()
+    gap = (right - left - sum(_CHAR * len(token) for token in tokens)) / (len(tokens) - 1)
+    words: list[Word] = []
+    x = left
+    for token in tokens:
+        words.append(Word(token, x, x + _CHAR * len(token), top, top + _SIZE))
+        x += _CHAR * len(token) + gap
+    return words
+
+
+def test_justified_prose_is_not_a_table() -> None:
+    """Stretched spaces put column labels at piece starts and line up by chance: not a table."""
+    lines = [
+        "Tên đơn vị Thời gian thực hiện Nội dung công việc giao",
+        "1. Các cơ quan đơn vị chủ động triển khai kế hoạch này",
+        "theo đúng quy định hiện hành và báo cáo kết quả về",
+        "Ủy ban nhân dân tỉnh trước ngày 15 tháng 12 hằng năm",
+        "để tổng hợp báo cáo cấp trên theo quy định pháp luật",
+    ]
+    words = [word for k, line in enumerate(lines) for word in _justified(100 + 16 * k, line)]
+    assert find_aligned_tables(words, page_width=595.0) == []
+    # the hand-made table keeps its uneven gaps, so it is still found
+    assert len(find_aligned_tables(_page(), page_width=595.0)) == 1
+
+
+def test_signature_and_recipients_block_is_not_a_table() -> None:
+    words = [
+        *_line(80, (60, "TT"), (130, "Tên đơn vị nhận"), (330, "Thời gian"), bold=True),
+        *_line(100, (60, "1."), (130, "Sở Tư pháp"), (330, "Quý II")),
+        *_line(114, (60, "Nơi nhận:"), (330, "TM. ỦY BAN NHÂN DÂN")),
+        *_line(128, (60, "- Như trên;"), (350, "KT. CHỦ TỊCH")),
+        *_line(142, (60, "- Lưu: VT."), (340, "PHÓ CHỦ TỊCH")),
+    ]
+    assert find_aligned_tables(words, page_width=595.0) == []

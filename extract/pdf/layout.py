@@ -13,7 +13,7 @@ import re
 import statistics
 import unicodedata
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from extract.markup import _SUBSCRIPTS, _SUPERSCRIPTS
@@ -91,15 +91,41 @@ def join_words(words: Iterable[Word]) -> str:
     return " ".join(parts)
 
 
-def page_words(page: PageSource) -> list[Word]:
-    """Words of a page (PDFium or pdfplumber source) with emphasis and superscripts recovered from their characters."""
+@dataclass(slots=True)
+class TextRepairs:
+    """What :func:`page_words` left out of a page's text, for the reader's warnings."""
+
+    controls: list[str] = field(default_factory=list)  # codes of dropped control characters ("U+0002")
+    rotated_words: list[str] = field(default_factory=list)  # words printed rotated or mirrored
+
+
+def page_words(page: PageSource, repairs: TextRepairs | None = None) -> list[Word]:
+    """Words of a page (PDFium or pdfplumber source) with emphasis and superscripts recovered from their characters.
+
+    Control characters the fonts' ToUnicode maps left in the text are repaired: one after a
+    letter or digit is the hyphen the page shows ("NĐ\x02CP", "VP HĐND\x02" at a line end),
+    any other is dropped. Words printed rotated or mirrored are labels of a diagram (or a
+    stamp), not running text: read in text order they come out reversed or one letter per
+    line ("HCÁS HNÍHC"), so they are left out when most of the page's text is upright. Both
+    are noted in ``repairs`` for a warning.
+    """
     raw = page.extract_words(
         x_tolerance_ratio=0.2, y_tolerance=3, keep_blank_chars=False, use_text_flow=False, return_chars=True
     )
+    upright = [all(_upright(ch) for ch in item["chars"]) for item in raw]
+    # A page whose text mostly runs sideways (a landscape page turned with /Rotate) is read as it is.
+    upright_chars = sum(len(item["chars"]) for item, flag in zip(raw, upright, strict=True) if flag)
+    drop_rotated = upright_chars * 2 > sum(len(item["chars"]) for item in raw)
     words: list[Word] = []
-    for item in raw:
+    for item, item_upright in zip(raw, upright, strict=True):
         chars = [ch for ch in item["chars"] if ch["text"].strip()]
+        if _CONTROL.search(item["text"]):
+            chars = _repair_controls(chars, repairs.controls if repairs else None)
         if not chars:
+            continue
+        if drop_rotated and not item_upright:
+            if repairs is not None:
+                repairs.rotated_words.append("".join(ch["text"] for ch in chars))
             continue
         size = max(float(ch["size"]) for ch in chars)
         baseline = max(float(ch["bottom"]) for ch in chars if float(ch["size"]) >= 0.8 * size)
@@ -120,6 +146,38 @@ def page_words(page: PageSource) -> list[Word]:
             )
         )
     return words
+
+
+def _upright(char: dict[str, Any]) -> bool:
+    """Set left to right on the page, not turned or mirrored.
+
+    pdfminer's own flag calls a glyph turned by 90° upright when rounding leaves its matrix's
+    diagonal a hair above zero, so its matrix is read when it has one (PDFium gives the flag).
+    """
+    matrix = char.get("matrix")
+    if matrix is None:
+        return bool(char.get("upright", True))
+    a, b, c, d = (float(value) for value in matrix[:4])
+    return a > 0 and d > 0 and abs(b) <= 0.05 * a and abs(c) <= 0.05 * d
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def _is_control(text: str) -> bool:
+    return len(text) == 1 and unicodedata.category(text) == "Cc"
+
+
+def _repair_controls(chars: list[dict[str, Any]], dropped: list[str] | None) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for ch in chars:
+        if not _is_control(ch["text"]):
+            out.append(ch)
+        elif out and out[-1]["text"][-1:].isalnum():
+            out.append({**ch, "text": "-"})
+        elif dropped is not None:
+            dropped.append(f"U+{ord(ch['text']):04X}")
+    return out
 
 
 def _is_italic(fontname: str) -> bool:
@@ -285,6 +343,10 @@ def one_syllable(text: str) -> bool:
     return bool(_SYLLABLE.match(base))
 
 
+_FIELD_CODE = re.compile(r"[A-Za-z0-9_]+")
+_ROMAN_LABEL = re.compile(r"(?=[IVX])X{0,3}(?:IX|IV|V?I{0,3})(?:\.\d{1,3})*\.?")
+
+
 def join_cell_lines(lines: Sequence[Line], right_limit: float) -> str:
     """Join the lines of one table cell by one space, gluing a word the column was too narrow for.
 
@@ -308,8 +370,15 @@ def join_cell_lines(lines: Sequence[Line], right_limit: float) -> str:
         last_word = tail.group(0) if tail else ""
         first_word = piece.split(" ", 1)[0].rstrip(",.;:)")
         dash_fragment = text.endswith("-") and len(prev.words) == 1
+        # A Roman numbering label broken in a narrow number column ("VII" / "I.1" is "VIII.1").
+        label_fragment = text == last_word and bool(_ROMAN_LABEL.fullmatch(last_word + first_word))
+        # A field code broken in a narrow column ("TONG_VON_DAU_T" / "U_USD"): codes have no spaces.
+        joined_code = prev.words[-1].text + piece.split(" ", 1)[0]
+        code_fragment = "_" in joined_code and bool(_FIELD_CODE.fullmatch(joined_code))
+        syllable = bool(last_word) and one_syllable(last_word + first_word)  # not after "CB," / "LĐ"
         broken_word = (
-            fills_line and (one_syllable(last_word + first_word) or dash_fragment)
+            fills_line and (syllable or dash_fragment or label_fragment or code_fragment)
         ) or ends_with_hyphen_break(prev)
-        text = f"{text}{piece}" if broken_word and piece[:1].isalnum() else f"{text} {piece}"
+        glued = broken_word and (piece[:1].isalnum() or (fills_line and code_fragment))
+        text = f"{text}{piece}" if glued else f"{text} {piece}"
     return text

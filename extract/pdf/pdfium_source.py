@@ -24,6 +24,8 @@ import pypdfium2.raw as pdfium_c
 from pdfplumber.table import Table, TableFinder, TableSettings
 from pdfplumber.utils import extract_words
 
+from extract.pdf.rules import closing_rules, filled_rule, near_white
+
 # Horizontal or vertical within this many points: a table rule, not a diagonal stroke.
 _AXIS_TOLERANCE = 0.5
 # Character angles (radians) this close to 0 or 2π count as upright text.
@@ -71,7 +73,7 @@ class PdfiumPage:
                 self.chars = _chars(text_page, self._left, self._top)
             finally:
                 text_page.close()
-            self.edges = _edges(page, self._left, self._top)
+            self.edges, self.figures = _edges(page, self._left, self._top)
         finally:
             page.close()
 
@@ -80,6 +82,7 @@ class PdfiumPage:
 
     def find_tables(self, settings: dict[str, Any]) -> list[Table]:
         # TableFinder with the "lines" strategies reads only ``edges`` and ``bbox`` of the page.
+        settings = {**settings, "explicit_horizontal_lines": closing_rules(self.edges)}
         finder = TableFinder(self, TableSettings.resolve(settings))  # type: ignore[arg-type]
         return list(finder.tables)
 
@@ -172,17 +175,69 @@ def _overlaps(previous: dict[str, Any], x0: float, x1: float) -> bool:
 # ---------------------------------------------------------------- edges of drawn paths
 
 
-def _edges(page: pypdfium2.PdfPage, left: float, top: float) -> list[dict[str, Any]]:
+Box = tuple[float, float, float, float]
+
+
+def _edges(page: pypdfium2.PdfPage, left: float, top: float) -> tuple[list[dict[str, Any]], list[Box]]:
+    """Rules of the page (see :mod:`extract.pdf.rules`): visible strokes and thin filled boxes.
+
+    Also the boxes of the page's drawings: visible paths with a curve or a slanted stroke (arrows,
+    rounded boxes, connectors), which a table never has and a diagram always does.
+    """
     edges: list[dict[str, Any]] = []
+    figures: list[Box] = []
     for path, matrix in _paths(page.raw, (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)):
-        for (ax, ay), (bx, by) in _segments(path, matrix):
+        kind = _rule_kind(path)
+        if kind is None:
+            continue
+        pieces: list[Box] = []
+        drawing = False
+        for (ax, ay), (bx, by), curved in _segments(path, matrix):
             x0, x1 = sorted((ax - left, bx - left))
             y0, y1 = sorted((top - ay, top - by))
+            piece = (x0, x1, y0, y1)
+            drawing = drawing or curved or min(piece[1] - piece[0], piece[3] - piece[2]) > _AXIS_TOLERANCE
+            pieces.append(piece)
+        if drawing and pieces:
+            figures.append(_extent(pieces))
+            continue
+        if kind == "fill":
+            if not pieces:
+                continue
+            rule = filled_rule(*_extent(pieces))
+            if rule is None:
+                continue  # shading, not a rule
+            pieces = [(rule[0], rule[2], rule[1], rule[3])]
+        for x0, x1, y0, y1 in pieces:
             if y1 - y0 <= _AXIS_TOLERANCE and x1 - x0 > 0:
                 edges.append(_edge(x0, x1, (y0 + y1) / 2, (y0 + y1) / 2, "h"))
             elif x1 - x0 <= _AXIS_TOLERANCE and y1 - y0 > 0:
                 edges.append(_edge((x0 + x1) / 2, (x0 + x1) / 2, y0, y1, "v"))
-    return edges
+    return edges, figures
+
+
+def _extent(pieces: list[Box]) -> Box:
+    """(x0, top, x1, bottom) of pieces given as (x0, x1, top, bottom)."""
+    return (min(p[0] for p in pieces), min(p[2] for p in pieces), max(p[1] for p in pieces), max(p[3] for p in pieces))
+
+
+def _rule_kind(path: Any) -> str | None:
+    """ "stroke" for a visible stroked path, "fill" for a filled-only one in ink, None when invisible."""
+    fill_mode, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(path, ctypes.byref(fill_mode), ctypes.byref(stroke)):
+        return "stroke"
+    rgba = [ctypes.c_uint() for _ in range(4)]
+    refs = [ctypes.byref(value) for value in rgba]
+    if stroke.value and pdfium_c.FPDFPageObj_GetStrokeColor(path, *refs):
+        if not near_white(tuple(value.value for value in rgba)):
+            return "stroke"
+    elif stroke.value:
+        return "stroke"
+    if not fill_mode.value:
+        return None
+    if pdfium_c.FPDFPageObj_GetFillColor(path, *refs) and near_white(tuple(value.value for value in rgba)):
+        return None
+    return "fill"
 
 
 def _edge(x0: float, x1: float, top: float, bottom: float, orientation: str) -> dict[str, Any]:
@@ -231,8 +286,8 @@ def _compose(inner: Matrix, outer: Matrix) -> Matrix:
     return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _segments(path: Any, matrix: Matrix) -> Iterator[tuple[tuple[float, float], tuple[float, float]]]:
-    """Straight pieces of a path in page space; a Bézier piece only moves the pen (never a rule)."""
+def _segments(path: Any, matrix: Matrix) -> Iterator[tuple[tuple[float, float], tuple[float, float], bool]]:
+    """Pieces of a path in page space, each with whether it is (part of) a Bézier curve."""
     a, b, c, d, e, f = matrix
     x, y = ctypes.c_float(), ctypes.c_float()
     start: tuple[float, float] | None = None
@@ -245,9 +300,9 @@ def _segments(path: Any, matrix: Matrix) -> Iterator[tuple[tuple[float, float], 
         if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
             start = pen = point
             continue
-        if kind == pdfium_c.FPDF_SEGMENT_LINETO and pen is not None:
-            yield pen, point
+        if pen is not None:
+            yield pen, point, kind != pdfium_c.FPDF_SEGMENT_LINETO
         pen = point
         if pdfium_c.FPDFPathSegment_GetClose(segment) and start is not None and pen != start:
-            yield pen, start
+            yield pen, start, False
             pen = start

@@ -37,6 +37,11 @@ class PageSource(Protocol):
 
     def find_tables(self, settings: dict[str, Any]) -> list[Any]: ...
 
+    @property
+    def figures(self) -> list[tuple[float, float, float, float]]:
+        """Boxes (x0, top, x1, bottom) of drawings: curves and slanted strokes, never in a table."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -69,11 +74,52 @@ class PlumberDocument:
         return len(self._pages)
 
     def page(self, index: int) -> PageSource:
-        page: PageSource = self._pages[index]
-        return page
+        return PlumberPage(self._pages[index])
 
     def close(self) -> None:
         self._pdf.close()
+
+
+class PlumberPage:
+    """A pdfplumber page whose table finder sees only the shapes that can be rules (no shading)."""
+
+    def __init__(self, page: Any) -> None:
+        self._page = page
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._page, name)
+
+    @property
+    def width(self) -> float:
+        return float(self._page.width)
+
+    @property
+    def height(self) -> float:
+        return float(self._page.height)
+
+    @property
+    def chars(self) -> list[dict[str, Any]]:
+        chars: list[dict[str, Any]] = self._page.chars
+        return chars
+
+    def extract_words(self, **settings: Any) -> list[dict[str, Any]]:
+        words: list[dict[str, Any]] = self._page.extract_words(**settings)
+        return words
+
+    @property
+    def figures(self) -> list[tuple[float, float, float, float]]:
+        from extract.pdf.rules import plumber_figures
+
+        return plumber_figures(self._page)
+
+    def find_tables(self, settings: dict[str, Any]) -> list[Any]:
+        from extract.pdf.rules import closing_rules, plumber_rule_object
+
+        page = self._page.filter(plumber_rule_object)
+        return list(page.find_tables({**settings, "explicit_horizontal_lines": closing_rules(page.edges)}))
+
+    def close(self) -> None:
+        self._page.close()
 
 
 class PdfiumBackedDocument:

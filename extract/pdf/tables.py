@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -59,6 +59,8 @@ class PageTable:
     open_columns: dict[int, str] = field(default_factory=dict)
     # Columns with vertically merged cells anywhere in the table so far (a "same as above" column).
     merged_columns: set[int] = field(default_factory=set)
+    # Words inside the table's frame that no cell of its grid holds (they are left out of it).
+    unplaced_words: int = 0
 
 
 def inside(word: Word, bbox: tuple[float, float, float, float]) -> bool:
@@ -67,39 +69,89 @@ def inside(word: Word, bbox: tuple[float, float, float, float]) -> bool:
     return bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]
 
 
-def ruled_tables(page: PageSource, words: Sequence[Word], page_number: int) -> list[PageTable]:
+def ruled_tables(
+    page: PageSource, words: Sequence[Word], page_number: int, warnings: list[tuple[str, str, int | None]] | None = None
+) -> list[PageTable]:
+    """The page's ruled tables; a ruled region that is a diagram is refused (its text stays paragraphs)."""
     found = page.find_tables(_RULED_SETTINGS)
+    figures = getattr(page, "figures", None) or []
+    diagrams = [table.bbox for table in found if _is_diagram(table, found, figures)]
     tables: list[PageTable] = []
     for table in found:
+        if any(_within(table.bbox, box) for box in diagrams):
+            continue
         if len(table.rows) < 1 or len(table.columns) < 2:
             continue  # a frame or a box around a paragraph, not a table
         table_words = [word for word in words if inside(word, table.bbox)]
         if not table_words:
             continue
-        tables.append(_grid(table, table_words, page_number))
+        grid = _grid(table, table_words, page_number)
+        tables.append(grid)
+        if grid.unplaced_words and warnings is not None:
+            warnings.append(
+                (
+                    "ruled_table_unstructured",
+                    f"Trang {page_number}: {grid.unplaced_words} từ trong khung bảng không thuộc ô nào của lưới, "
+                    f"bị bỏ khỏi bảng / page {page_number}: {grid.unplaced_words} words inside a ruled table fit "
+                    "no cell of its grid and were left out of it",
+                    page_number,
+                )
+            )
+    if diagrams and warnings is not None:
+        warnings.append(
+            (
+                "diagram_not_table",
+                f"Trang {page_number}: {len(diagrams)} vùng kẻ khung là sơ đồ (có mũi tên, đường cong), "
+                f"đọc như đoạn văn, không phải bảng / page {page_number}: {len(diagrams)} ruled region(s) are "
+                "diagrams (arrows, curves), read as paragraphs, not tables",
+                page_number,
+            )
+        )
     return tables
 
 
+# Drawings (curves, slanted strokes) inside a ruled region that make it a diagram, not a table.
+_DIAGRAM_FIGURES = 2
+
+
+def _is_diagram(table: Any, found: Sequence[Any], figures: Sequence[tuple[float, float, float, float]]) -> bool:
+    """A swimlane or flow chart drawn in a grid: arrows or rounded boxes inside, or rule boxes nested in it."""
+    drawn = sum(1 for box in figures if _within(box, table.bbox))
+    nested = any(other is not table and _within(other.bbox, table.bbox) for other in found)
+    return drawn >= _DIAGRAM_FIGURES or (nested and drawn >= 1)
+
+
+def _within(inner: Sequence[float], outer: Sequence[float], slack: float = 1.0) -> bool:
+    return (
+        inner[0] >= outer[0] - slack
+        and inner[1] >= outer[1] - slack
+        and inner[2] <= outer[2] + slack
+        and inner[3] <= outer[3] + slack
+    )
+
+
 def _grid(table: Any, words: Sequence[Word], page_number: int) -> PageTable:
-    col_ranges = [(col.bbox[0], col.bbox[2]) for col in table.columns]
+    borders = _borders(float(x) for cell in table.cells for x in (cell[0], cell[2]))
     row_ranges = [(row.bbox[1], row.bbox[3]) for row in table.rows]
-    origins: list[tuple[int, int, tuple[float, float, float, float]]] = []
+    origins: list[tuple[int, int, int, tuple[float, float, float, float]]] = []  # row, first, last border, box
     for r, row in enumerate(table.rows):
-        for c, bbox in enumerate(row.cells):
+        for bbox in row.cells:
             if bbox is not None:
-                origins.append((r, c, bbox))
+                origins.append((r, _nearest(borders, bbox[0]), _nearest(borders, bbox[2]), bbox))
+    logical = _logical_borders(len(borders), [(r, b0, b1) for r, b0, b1, _ in origins])
     locate = _WordLocator(words)
-    cell_words_of = {(r, c): locate.inside(bbox) for r, c, bbox in origins}
-    padding = _cell_padding([(bbox, cell_words_of[r, c]) for r, c, bbox in origins])
-    n_rows, n_cols = len(row_ranges), len(col_ranges)
+    cell_words_of = {(r, b0): locate.inside(bbox) for r, b0, _, bbox in origins}
+    padding = _cell_padding([(bbox, cell_words_of[r, b0]) for r, b0, _, bbox in origins])
+    n_rows, n_cols = len(row_ranges), logical[-1]
     grid: list[list[RawCell | None]] = [[None] * n_cols for _ in range(n_rows)]
     open_columns: dict[int, str] = {}
     merged_columns: set[int] = set()
-    for r, c, bbox in origins:
-        cell_words = cell_words_of[r, c]
+    for r, b0, b1, bbox in origins:
+        cell_words = cell_words_of[r, b0]
         cell_lines = [Line(tuple(lift_superscript_words(list(line.words)))) for line in group_lines(cell_words)]
         text = join_cell_lines(cell_lines, bbox[2] - padding) if cell_words else ""
-        col_span = sum(1 for x0, x1 in col_ranges[c:] if bbox[0] - 1 <= (x0 + x1) / 2 <= bbox[2] + 1) or 1
+        c = logical[b0]
+        col_span = max(1, logical[b1] - c)
         row_span = sum(1 for y0, y1 in row_ranges[r:] if bbox[1] - 1 <= (y0 + y1) / 2 <= bbox[3] + 1) or 1
         for dr in range(row_span):
             for dc in range(col_span):
@@ -117,10 +169,72 @@ def _grid(table: Any, words: Sequence[Word], page_number: int) -> PageTable:
             merged_columns.add(c)
             if r + row_span >= n_rows:
                 open_columns[c] = text
+    placed = {id(word) for cell_words in cell_words_of.values() for word in cell_words}
+    # A position no drawn cell covers is a cell whose closing rule is missing (Excel leaves the
+    # rule off under a cell whose text overflows): its words would otherwise be lost.
+    for r, row in enumerate(grid):
+        for c, cell in enumerate(row):
+            if cell is not None:
+                continue
+            x0 = min(x for x, index in zip(borders, logical, strict=True) if index == c)
+            x1 = max(x for x, index in zip(borders, logical, strict=True) if index == c + 1)
+            box = (x0, row_ranges[r][0], x1, row_ranges[r][1])
+            loose = [word for word in locate.inside(box) if id(word) not in placed]
+            placed.update(id(word) for word in loose)
+            lines = [Line(tuple(lift_superscript_words(list(line.words)))) for line in group_lines(loose)]
+            row[c] = RawCell(join_cell_lines(lines, x1 - padding) if loose else "", page=page_number)
+    unplaced = sum(1 for word in words if id(word) not in placed)
     rows = [[cell if cell is not None else RawCell("", page=page_number) for cell in row] for row in grid]
     rows = [row for row in rows if any(cell.text for cell in row)]
     bbox = (float(table.bbox[0]), float(table.bbox[1]), float(table.bbox[2]), float(table.bbox[3]))
-    return PageTable(rows=rows, bbox=bbox, ruled=True, open_columns=open_columns, merged_columns=merged_columns)
+    return PageTable(
+        rows=rows,
+        bbox=bbox,
+        ruled=True,
+        open_columns=open_columns,
+        merged_columns=merged_columns,
+        unplaced_words=unplaced,
+    )
+
+
+def _borders(xs: Iterable[float]) -> list[float]:
+    """The distinct x positions of cell edges (within a point: one rule drawn twice)."""
+    borders: list[float] = []
+    for x in sorted(xs):
+        if not borders or x - borders[-1] > 1.0:
+            borders.append(x)
+    return borders
+
+
+def _nearest(values: Sequence[float], x: float) -> int:
+    return min(range(len(values)), key=lambda index: abs(values[index] - x))
+
+
+def _logical_borders(count: int, cells: Sequence[tuple[int, int, int]]) -> list[int]:
+    """Logical column border of each drawn one: two neighbouring borders that no row draws both of
+    are one border shifted between rows.
+
+    Word keeps each row's own column widths, so a table whose sections were resized draws the
+    border between "Nội dung" and "Tên văn bản" at 307 pt in some rows and at 364 pt in others.
+    The finder's grid then has a sliver column that belongs to different cells in different
+    rows; read by border order instead, every row has the printed number of columns.
+    """
+    per_row: dict[int, set[int]] = {}
+    for row, first, last in cells:
+        per_row.setdefault(row, set()).update((first, last))
+    logical = [0] * count
+    group: set[int] = {0}
+    for border in range(1, count):
+        drawn_with = any(border in present and present & group for present in per_row.values())
+        used = any(border in present for present in per_row.values())
+        group_used = any(present & group for present in per_row.values())
+        if drawn_with or not used or not group_used or border == count - 1:
+            logical[border] = logical[border - 1] + 1
+            group = {border}
+        else:
+            logical[border] = logical[border - 1]
+            group.add(border)
+    return logical
 
 
 def _cell_padding(cells: Sequence[tuple[tuple[float, float, float, float], Sequence[Word]]]) -> float:
