@@ -28,6 +28,7 @@ from extract.blocks import Block, Paragraph, RawCell, RawTable
 from extract.markup import collapse, fold
 from extract.model import Cell, ExtractionWarning, Provenance, RowKind, Table, TableRow
 from extract.structure.columns import ColumnRole, is_group_number, looks_like_row_number, roles_for_header
+from extract.structure.continuation import WEAK, Evidence, align, continuation, fill_profile, looks_like_labels, width
 
 Item = Paragraph | Table
 
@@ -129,6 +130,8 @@ class _Group:
 
     fragments: list[RawTable] = field(default_factory=list)
     held: list[Paragraph] = field(default_factory=list)
+    weak: list[int | None] = field(default_factory=list)  # pages of fragments joined on weak evidence
+    misaligned: list[int | None] = field(default_factory=list)  # pages whose columns could not be lined up
 
 
 # ---------------------------------------------------------------- public entry
@@ -145,6 +148,7 @@ def stitch_tables(blocks: Sequence[Block], *, source: str) -> tuple[list[Item], 
         if group is None:
             return
         index = 1 + sum(1 for item in items if isinstance(item, Table))
+        _group_warnings(group, index, source, warnings)
         try:
             items.append(
                 _build_table(group.fragments, index=index, caption=_caption(items), source=source, warnings=warnings)
@@ -175,9 +179,9 @@ def stitch_tables(blocks: Sequence[Block], *, source: str) -> tuple[list[Item], 
             flush()
             items.extend(layout_paragraphs(block))
             continue
-        if group is not None and _continues(group.fragments, block):
-            group.fragments.append(block)
-            group.held.clear()  # page numbers between fragments of one table are furniture
+        evidence = continuation(group.fragments, block) if group is not None else None
+        if group is not None and evidence is not None:
+            _join(group, block, evidence)
             continue
         flush()
         group = _Group(fragments=[block])
@@ -239,10 +243,6 @@ def split_header_line(line: str) -> list[str]:
 # ---------------------------------------------------------------- stitching
 
 
-def _width(table: RawTable) -> int:
-    return max((len(row) for row in table.rows), default=0)
-
-
 def _row_key(row: Sequence[RawCell] | Sequence[_WorkCell]) -> tuple[str, ...]:
     keys = [fold(collapse(cell.text)) for cell in row]
     while keys and not keys[-1]:
@@ -251,26 +251,46 @@ def _row_key(row: Sequence[RawCell] | Sequence[_WorkCell]) -> tuple[str, ...]:
 
 
 def _looks_like_header(row: Sequence[RawCell]) -> bool:
-    texts = [collapse(cell.text) for cell in row]
-    filled = [text for text in texts if text]
-    if len(filled) < max(2, len(texts) // 2):
-        return False
-    return not looks_like_row_number(texts[0]) and not any(text.isdigit() for text in filled)
+    return looks_like_labels(row)
 
 
-def _continues(fragments: list[RawTable], fragment: RawTable) -> bool:
-    first = fragments[0]
-    width, new_width = _width(first), _width(fragment)
-    if new_width != width and not (fragment.after_break and new_width < width):
-        return False
-    head = _row_key(first.rows[0])
-    opening = _row_key(fragment.rows[0])
-    if opening == head:
-        return True
-    if not fragment.after_break:
-        return False
-    # a different header-looking first row starts a new table even right after a break
-    return not (_looks_like_header(fragment.rows[0]) and _looks_like_header(first.rows[0]))
+def _join(group: _Group, fragment: RawTable, evidence: Evidence) -> None:
+    """Add ``fragment`` to the open table, its columns lined up with the table's."""
+    table_width = width(group.fragments[0])
+    if width(fragment) > table_width:
+        reference = [row for part in group.fragments for row in part.rows]
+        aligned = align(fragment, table_width, fill_profile(reference, table_width))
+        if aligned is None:
+            group.misaligned.append(fragment.page)
+        else:
+            fragment = aligned
+    if evidence in WEAK:
+        group.weak.append(fragment.page)
+    group.fragments.append(fragment)
+    group.held.clear()  # page numbers between fragments of one table are furniture
+
+
+def _group_warnings(group: _Group, index: int, source: str, warnings: list[ExtractionWarning]) -> None:
+    if group.weak:
+        pages = ", ".join(str(page) for page in group.weak)
+        warnings.append(
+            ExtractionWarning(
+                code="table_continuation_uncertain",
+                message=f"Bảng {index}: phần ở trang {pages} được nối vào bảng chỉ vì cùng số cột / "
+                f"table {index}: the part on page {pages} was joined to it only because it has the same columns",
+                provenance=Provenance(file=source, page=group.weak[0], table=index),
+            )
+        )
+    if group.misaligned:
+        pages = ", ".join(str(page) for page in group.misaligned)
+        warnings.append(
+            ExtractionWarning(
+                code="table_columns_misaligned",
+                message=f"Bảng {index}: không khớp được các cột ở trang {pages} với bảng / "
+                f"table {index}: the columns on page {pages} could not be lined up with the table's",
+                provenance=Provenance(file=source, page=group.misaligned[0], table=index),
+            )
+        )
 
 
 def _header_count(rows: list[_WorkRow]) -> int:
@@ -325,7 +345,7 @@ def _header_labels(rows: list[_WorkRow], width: int) -> list[str]:
 def _build_table(
     fragments: list[RawTable], *, index: int, caption: str, source: str, warnings: list[ExtractionWarning]
 ) -> Table:
-    width = max(_width(fragment) for fragment in fragments)
+    columns = max(width(fragment) for fragment in fragments)
     rows: list[_WorkRow] = []
     header_rows: list[_WorkRow] = []
     header_keys: list[tuple[str, ...]] = []
@@ -333,7 +353,7 @@ def _build_table(
         work = [
             _WorkRow(
                 cells=[_WorkCell.of(cell, fragment.page) for cell in row]
-                + [_WorkCell(text="", page=fragment.page) for _ in range(width - len(row))],
+                + [_WorkCell(text="", page=fragment.page) for _ in range(columns - len(row))],
                 page=fragment.page,
             )
             for row in fragment.rows
@@ -353,8 +373,8 @@ def _build_table(
             work[0].after_break = number > 0 and fragment.after_break
         rows.extend(work)
 
-    labels = _header_labels(header_rows, width)
-    roles = roles_for_header(labels) if header_rows else [ColumnRole.OTHER] * width
+    labels = _header_labels(header_rows, columns)
+    roles = roles_for_header(labels) if header_rows else [ColumnRole.OTHER] * columns
     number_col = _number_column(roles, rows)
     unit_col = roles.index(ColumnRole.UNIT) if ColumnRole.UNIT in roles else None
     unruled = all(not fragment.ruled or fragment.borderless for fragment in fragments)
