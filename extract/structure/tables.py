@@ -29,6 +29,7 @@ from extract.markup import collapse, fold
 from extract.model import Cell, ExtractionWarning, Provenance, RowKind, Table, TableRow
 from extract.structure.columns import ColumnRole, is_group_number, looks_like_row_number, roles_for_header
 from extract.structure.continuation import WEAK, Evidence, align, continuation, fill_profile, looks_like_labels, width
+from extract.structure.numbering import parse_label
 
 Item = Paragraph | Table
 
@@ -179,6 +180,10 @@ def stitch_tables(blocks: Sequence[Block], *, source: str) -> tuple[list[Item], 
             flush()
             items.extend(layout_paragraphs(block))
             continue
+        if is_prose_grid(block):
+            flush()
+            items.extend(prose_paragraphs(block))
+            continue
         evidence = continuation(group.fragments, block) if group is not None else None
         if group is not None and evidence is not None:
             _join(group, block, evidence)
@@ -222,6 +227,45 @@ def layout_paragraphs(table: RawTable) -> list[Paragraph]:
             page = cell.page if cell.page is not None else table.page
             lines = [part for line in cell_lines(cell) for part in split_header_line(line)]
             paragraphs.extend(Paragraph(text=line, page=page, line=table.line, centered=True) for line in lines)
+    return paragraphs
+
+
+_PROSE_MIN_WORDS = 8  # a row of running text, not a label or a value
+_PROSE_SHARE = 0.6
+
+
+def _distinct(row: Sequence[RawCell]) -> list[str]:
+    return list(dict.fromkeys(collapse(cell.text) for cell in row if cell.text.strip()))
+
+
+def is_prose_grid(table: RawTable) -> bool:
+    """Running text caught in a grid: most rows hold one piece of prose spread over every column.
+
+    A box drawn around a paragraph, or a one-column layout read as a grid, gives rows whose cells
+    repeat one line of text; a real table's group rows ("I | LĨNH VỰC ...") are a minority and short.
+    """
+    rows = [row for row in table.rows if any(cell.text.strip() for cell in row)]
+    if not rows or looks_like_labels(rows[0]) and len(_distinct(rows[0])) > 1:
+        return False
+    single = [texts[0] for texts in map(_distinct, rows) if len(texts) == 1]
+    if len(single) < _PROSE_SHARE * len(rows):
+        return False
+    return sum(len(text.split()) for text in single) / len(single) >= _PROSE_MIN_WORDS
+
+
+def prose_paragraphs(table: RawTable) -> list[Paragraph]:
+    """Row by row; a row that starts in lower case without a label is the wrapped tail of the one above."""
+    paragraphs: list[Paragraph] = []
+    for row in table.rows:
+        text = " ".join(_distinct(row))
+        if not text:
+            continue
+        page = next((cell.page for cell in row if cell.page is not None), table.page)
+        if paragraphs and text[0].islower() and parse_label(text) is None and paragraphs[-1].page == page:
+            previous = paragraphs[-1]
+            paragraphs[-1] = Paragraph(text=f"{previous.text} {text}", page=page, line=previous.line)
+            continue
+        paragraphs.append(Paragraph(text=text, page=page, line=table.line))
     return paragraphs
 
 
