@@ -28,6 +28,7 @@ from extract.blocks import Block, Paragraph, RawCell, RawTable
 from extract.markup import collapse, fold
 from extract.model import Cell, ExtractionWarning, Provenance, RowKind, Table, TableRow
 from extract.structure.columns import ColumnRole, is_group_number, looks_like_row_number, roles_for_header
+from extract.structure.contents import is_contents_title
 from extract.structure.continuation import WEAK, Evidence, align, continuation, fill_profile, looks_like_labels, width
 from extract.structure.numbering import parse_label
 
@@ -180,7 +181,7 @@ def stitch_tables(blocks: Sequence[Block], *, source: str) -> tuple[list[Item], 
             flush()
             items.extend(layout_paragraphs(block))
             continue
-        if is_prose_grid(block):
+        if is_prose_grid(block) or _is_contents_table(block, items):
             flush()
             items.extend(prose_paragraphs(block))
             continue
@@ -251,6 +252,21 @@ def is_prose_grid(table: RawTable) -> bool:
     if len(single) < _PROSE_SHARE * len(rows):
         return False
     return sum(len(text.split()) for text in single) / len(single) >= _PROSE_MIN_WORDS
+
+
+_PAGE_NUMBER = re.compile(r"^\d{1,3}$")
+
+
+def _is_contents_table(table: RawTable, items: Sequence[Item]) -> bool:
+    """A table of contents set as a table: entries with page numbers in the last column, under "MỤC LỤC"."""
+    rows = [row for row in table.rows if any(cell.text.strip() for cell in row)]
+    titled = bool(rows) and is_contents_title(" ".join(_distinct(rows[0])))
+    previous = next((item for item in reversed(items) if not isinstance(item, Paragraph) or item.text.strip()), None)
+    if not titled and not (isinstance(previous, Paragraph) and is_contents_title(previous.text)):
+        return False
+    entries = rows[1:] if titled else rows
+    numbered = sum(1 for row in entries if _PAGE_NUMBER.match(collapse(row[-1].text)))
+    return bool(entries) and numbered >= 0.6 * len(entries)
 
 
 def prose_paragraphs(table: RawTable) -> list[Paragraph]:
