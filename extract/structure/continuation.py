@@ -10,6 +10,8 @@ columns and its first row carries on the table:
   group row, ``2.3`` after ``2.2``) — :attr:`Evidence.NUMBERING`;
 * the reader carried a merged cell over the break (inherited cells) — :attr:`Evidence.MERGE`;
 * its number cell is blank: the row above was cut by the break — :attr:`Evidence.TAIL`;
+* in a table without numbers, its cells start like the cells above them in the same columns
+  ("Chuỗi ký tự | String" under "Chuỗi ký tự | String") — :attr:`Evidence.PROFILE`;
 * nothing but the same column count — :attr:`Evidence.WIDTH`, weak: the stitcher warns.
 
 A first row that reads as a header (labels, no number, no dates or document numbers) different
@@ -39,6 +41,7 @@ class Evidence(StrEnum):
     NUMBERING = "numbering"
     MERGE = "merge"
     TAIL = "tail"
+    PROFILE = "profile"
     WIDTH = "width"
 
 
@@ -102,7 +105,26 @@ def continuation(fragments: Sequence[RawTable], fragment: RawTable) -> Evidence 
         return Evidence.TAIL
     if number_follows(_last_numbers(fragments), number):
         return Evidence.NUMBERING
+    if not _has_numbers(fragments) and _same_profile(fragments, opening):
+        return Evidence.PROFILE
     return Evidence.WIDTH
+
+
+def _first_word(text: str) -> str:
+    words = fold(collapse(text)).split()
+    return words[0] if words else ""
+
+
+def _same_profile(fragments: Sequence[RawTable], row: Sequence[RawCell]) -> bool:
+    """At least two of the row's cells, and half of them, start with a word seen at the top of that column."""
+    seen: dict[int, set[str]] = {}
+    for fragment in fragments:
+        for above in fragment.rows[1:]:
+            for col, cell in enumerate(above):
+                seen.setdefault(col, set()).add(_first_word(cell.text))
+    filled = [(col, _first_word(cell.text)) for col, cell in enumerate(row) if cell.text.strip()]
+    matches = sum(1 for col, word in filled if word in seen.get(col, set()))
+    return matches >= 2 and 2 * matches >= len(filled)
 
 
 def _has_numbers(fragments: Sequence[RawTable]) -> bool:

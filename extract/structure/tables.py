@@ -375,7 +375,11 @@ def _header_count(rows: list[_WorkRow]) -> int:
             and all(len(text.split()) <= 6 for text in filled)
             and any(not above for above, text in zip(rows[count - 1].texts(), texts, strict=False) if text)
         )
-        if column_numbers or sub_labels or (merged_above and not looks_like_row_number(texts[0])):
+        # a lower header level fills only the columns under a spanning label; a data row under a
+        # merged cell fills (nearly) all of its own cells
+        own = sum(1 for cell in row.cells if cell.text and not cell.inherited)
+        lower_level = own <= len(row.cells) - 2 and not looks_like_row_number(texts[0])
+        if column_numbers or sub_labels or (merged_above and lower_level):
             count += 1
             continue
         break
