@@ -258,3 +258,16 @@ def test_markdown_task_table_stays_a_table() -> None:
 def test_prose_boxes_in_a_plan_are_not_tables() -> None:
     document = extract_file(_real("KH-3070-UBND-BimSon.pdf"))
     assert document.tables == []
+
+
+def test_borderless_grid_of_paragraphs_is_not_a_table() -> None:
+    left = "Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015 và các văn bản hướng dẫn thi hành"
+    right = "Xét đề nghị của Giám đốc Sở Thông tin và Truyền thông tại Tờ trình số 12/TTr-STTTT ngày 5 tháng 3 năm 2026"
+    grid = RawTable(rows=[_row(left, right), _row(right, left)], borderless=True)
+    items, _ = stitch_tables([grid], source="t.docx")
+    assert not any(isinstance(item, Table) for item in items)
+    assert [item.text for item in items if isinstance(item, Paragraph)][0] == f"{left} {right}"
+    # the same grid with lines and a numbered first column is data
+    numbered = RawTable(rows=[_row("STT", "Nội dung"), _row("1", left), _row("2", right)])
+    items, _ = stitch_tables([numbered], source="t.docx")
+    assert any(isinstance(item, Table) for item in items)

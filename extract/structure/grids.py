@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from extract.blocks import Paragraph, RawCell, RawTable
 from extract.markup import collapse
 from extract.model import Table
+from extract.structure.columns import looks_like_row_number
 from extract.structure.contents import is_contents_title
 from extract.structure.continuation import looks_like_labels
 from extract.structure.numbering import parse_label
@@ -24,6 +25,7 @@ Item = Paragraph | Table
 
 _PROSE_MIN_WORDS = 8  # a row of running text, not a label or a value
 _PROSE_SHARE = 0.6
+_PROSE_CELL_WORDS = 15  # a borderless grid whose cells average this many words holds paragraphs
 
 
 def _distinct(row: Sequence[RawCell]) -> list[str]:
@@ -35,14 +37,21 @@ def is_prose_grid(table: RawTable) -> bool:
 
     A box drawn around a paragraph, or a one-column layout read as a grid, gives rows whose cells
     repeat one line of text; a real table's group rows ("I | LĨNH VỰC ...") are a minority and short.
+    A grid without lines (borderless DOCX, text laid out with spaces) whose cells are paragraphs
+    and whose rows are not numbered is layout as well.
     """
     rows = [row for row in table.rows if any(cell.text.strip() for cell in row)]
     if not rows or looks_like_labels(rows[0]) and len(_distinct(rows[0])) > 1:
         return False
     single = [texts[0] for texts in map(_distinct, rows) if len(texts) == 1]
-    if len(single) < _PROSE_SHARE * len(rows):
+    if len(single) >= _PROSE_SHARE * len(rows):
+        return sum(len(text.split()) for text in single) / len(single) >= _PROSE_MIN_WORDS
+    if table.ruled and not table.borderless:
         return False
-    return sum(len(text.split()) for text in single) / len(single) >= _PROSE_MIN_WORDS
+    # a grid without lines laid out around paragraphs: long text in every cell, nothing numbered
+    numbered = sum(1 for row in rows if looks_like_row_number(row[0].text))
+    cells = [text for row in rows for text in _distinct(row)]
+    return numbered < 2 and sum(len(text.split()) for text in cells) / len(cells) >= _PROSE_CELL_WORDS
 
 
 _PAGE_NUMBER = re.compile(r"^\d{1,3}$")
