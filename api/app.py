@@ -11,9 +11,11 @@ from api.auth import KeyChecker
 from api.catalog_view import CatalogView
 from api.errors import install_error_handlers
 from api.fast_catalog import CatalogFastPath
+from api.guard import BodyGuard
 from api.jobs import JobManager
 from api.reconcile_service import ReconcileService
-from api.routes import catalog, documents, exports, reconcile, reviews
+from api.routes import catalog, documents, exports, keys, reconcile, reviews
+from api.security import SecurityHeaders, install_docs
 from api.settings import Settings
 from api.state import ServiceState
 from api.tables import create_tables
@@ -59,12 +61,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         version="1.0.0",
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served from packaged assets by install_docs, never from a CDN
+        redoc_url=None,
     )
     app.state.service = state
-    app.state.keys = KeyChecker(store.engine, anonymous_reads=settings.anonymous_reads)
+    app.state.keys = KeyChecker(
+        store.engine,
+        anonymous_reads=settings.anonymous_reads,
+        stamp=settings.keys_stamp,
+        rate_per_key=settings.rate_limit,
+    )
     install_error_handlers(app)
     app.add_middleware(CatalogFastPath, service=app)
-    for module in (documents, catalog, reviews, exports, reconcile):
+    app.add_middleware(BodyGuard, service=app)  # keys and sizes before any body is read
+    app.add_middleware(SecurityHeaders)  # added last, so outermost: every answer carries the headers
+    install_docs(app)
+    for module in (documents, catalog, reviews, exports, reconcile, keys):
         app.include_router(module.router)
 
     @app.get("/health", tags=["service"], summary="Tình trạng dịch vụ / health")

@@ -36,6 +36,7 @@ log = logging.getLogger("danhmuc.api")
 class ApiError(DanhmucError):
     code = "api_error"
     status = 400
+    headers: dict[str, str] | None = None
 
 
 class NotAuthenticatedError(ApiError):
@@ -57,6 +58,19 @@ class InvalidKeyError(ApiError):
 
     def __init__(self) -> None:
         super().__init__("Khóa API không đúng hoặc đã bị thu hồi.", "The API key is wrong or has been revoked.")
+
+
+class RateLimitedError(ApiError):
+    code = "rate_limited"
+    status = 429
+
+    def __init__(self, wait_seconds: float) -> None:
+        seconds = max(1, round(wait_seconds + 0.5))
+        super().__init__(
+            f"Quá nhiều yêu cầu với khóa này; hãy thử lại sau {seconds} giây.",
+            f"Too many requests with this key; retry in {seconds} s.",
+        )
+        self.headers = {"Retry-After": str(seconds)}
 
 
 class ForbiddenError(ApiError):
@@ -136,7 +150,10 @@ def error_body(code: str, message_vi: str, message_en: str) -> dict[str, dict[st
 
 
 def error_response(error: DanhmucError) -> JSONResponse:
-    return JSONResponse(error_body(error.code, error.message_vi, error.message_en), status_code=status_for(error))
+    headers = error.headers if isinstance(error, ApiError) else None
+    return JSONResponse(
+        error_body(error.code, error.message_vi, error.message_en), status_code=status_for(error), headers=headers
+    )
 
 
 _HTTP_MESSAGES: dict[int, tuple[str, str, str]] = {

@@ -85,7 +85,8 @@ class CatalogFastPath:
             return None  # another scheme: let the route refuse it in the usual words
         checker: KeyChecker = self.service.state.keys
         try:
-            check_key(checker, presented, Role.READER)
+            client = scope.get("client") or ("",)
+            check_key(checker, presented, Role.READER, client=str(client[0]))
         except ApiError:
             return None
         etag, body = self.service.state.service.catalog.snapshot().page(

@@ -9,9 +9,11 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from pathlib import Path
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
@@ -75,10 +77,43 @@ def verify_key(engine: Engine, presented: str) -> Principal | None:
         return Principal(key_id=row.id, owner=row.owner, role=Role(row.role))
 
 
-def revoke_key(engine: Engine, key_id: str) -> bool:
+@dataclass(frozen=True, slots=True)
+class KeyInfo:
+    """What an administrator may see of a key: never its secret or hash."""
+
+    id: str
+    owner: str
+    role: Role
+    created_at: datetime
+    revoked: bool
+
+
+def list_keys(engine: Engine) -> list[KeyInfo]:
+    create_tables(engine)
+    with Session(engine) as session:
+        rows = session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.created_at, ApiKeyRow.id)).all()
+        return [KeyInfo(r.id, r.owner, Role(r.role), r.created_at, r.revoked) for r in rows]
+
+
+def key_id_of(presented: str) -> str:
+    """The public id of a key as presented (``dm_<id>_<secret>``), or of an id given alone."""
+    parts = presented.strip().split("_", 2)
+    return parts[1] if len(parts) == 3 and parts[0] == "dm" else presented.strip()
+
+
+def revoke_key(engine: Engine, key_id: str, *, stamp: Path | None = None) -> bool:
+    """Mark the key revoked; False when there is no such key. ``stamp`` is touched so that every server
+    process sharing the data directory drops its remembered keys on its next request."""
     with Session(engine) as session, session.begin():
-        row = session.get(ApiKeyRow, key_id)
+        row = session.get(ApiKeyRow, key_id_of(key_id))
         if row is None:
             return False
         row.revoked = True
-        return True
+    if stamp is not None:
+        touch_stamp(stamp)
+    return True
+
+
+def touch_stamp(stamp: Path) -> None:
+    stamp.parent.mkdir(parents=True, exist_ok=True)
+    stamp.write_text(str(time.time_ns()), encoding="ascii")

@@ -29,6 +29,7 @@ def settings_environment(settings: Settings) -> dict[str, str]:
         "DANHMUC_PUBLISHER": settings.publisher,
         "DANHMUC_SYNC_UPLOAD_BYTES": str(settings.sync_upload_bytes),
         "DANHMUC_SYNC_UPLOAD_SECONDS": repr(settings.sync_upload_seconds),
+        "DANHMUC_RATE_LIMIT": repr(settings.rate_limit),
     }
 
 

@@ -1,43 +1,28 @@
-"""Service settings: environment first, command-line flags override; defaults are the safe choice.
+"""Service settings: one validated object, read from the environment, that fails fast.
 
-Safe defaults: listen on loopback only, uploads up to 50 MiB, one document may take at most
-five minutes, and nobody reads without an API key unless an operator opens reads on purpose.
+Command-line flags override the environment; defaults are the safe choice: listen on loopback only,
+uploads up to 50 MiB, one document may take at most five minutes, and nobody reads without an API
+key unless an operator opens reads on purpose. A malformed value (``DANHMUC_PORT=80OO``,
+``DANHMUC_PROCESSING_TIMEOUT=5m``) is an error naming the variable, never silently the default.
 """
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
+
+from pydantic import AliasChoices, Field, ValidationError, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from danhmuc.errors import DanhmucError
 
 MIB = 2**20
+ENV_PREFIX = "DANHMUC_"
 
 
-def _env_int(name: str, default: int, *, minimum: int = 1) -> int:
-    raw = os.environ.get(name, "").strip()
-    try:
-        value = int(raw)
-    except ValueError:
-        return default
-    return value if value >= minimum else default
-
-
-def _env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name, "").strip()
-    try:
-        value = float(raw)
-    except ValueError:
-        return default
-    return value if value > 0 else default
-
-
-def _env_bool(name: str, default: bool) -> bool:
-    raw = os.environ.get(name, "").strip().lower()
-    if raw in ("1", "true", "yes", "on"):
-        return True
-    if raw in ("0", "false", "no", "off"):
-        return False
-    return default
+class SettingsError(DanhmucError):
+    code = "invalid_setting"
 
 
 def default_server_workers() -> int:
@@ -45,52 +30,81 @@ def default_server_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-@dataclass(frozen=True)
-class Settings:
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, frozen=True, extra="ignore", populate_by_name=True, env_ignore_empty=True
+    )
+
     host: str = "127.0.0.1"
-    port: int = 8000
-    database_url: str = "sqlite:///danhmuc.db"
+    port: int = Field(default=8000, ge=1, le=65535)
+    database_url: str = Field(
+        default="sqlite:///danhmuc.db", validation_alias=AliasChoices("DATABASE_URL", "DANHMUC_DATABASE_URL")
+    )
     data_dir: Path = Path("danhmuc-data")  # original uploaded bytes and job spool files
-    max_upload_bytes: int = 50 * MIB
-    processing_timeout_seconds: float = 300.0
-    workers: int = field(default_factory=lambda: default_server_workers())  # HTTP server processes
-    extractors: int = 2  # extraction processes in all, shared out between the server processes; 0 = reads only
+    max_upload_bytes: int = Field(default=50 * MIB, ge=1)
+    processing_timeout_seconds: float = Field(
+        default=300.0, gt=0, validation_alias=AliasChoices("DANHMUC_PROCESSING_TIMEOUT", "processing_timeout_seconds")
+    )
+    workers: int = Field(default_factory=default_server_workers, ge=1)  # HTTP server processes
+    extractors: int = Field(default=2, ge=0)  # extraction processes shared by the server processes; 0 = reads only
     anonymous_reads: bool = False  # writes always need a key, whatever this says
     # An upload of a typed file (text, DOCX, PDF with a text layer) up to this size is answered
     # 201 with the document when it is processed within the time budget; otherwise 202 + job.
-    sync_upload_bytes: int = 2 * MIB
-    sync_upload_seconds: float = 10.0
+    sync_upload_bytes: int = Field(default=2 * MIB, ge=0)
+    sync_upload_seconds: float = Field(default=10.0, gt=0)
     reconcile_after_ingest: bool = True
     public_url: str = ""  # base of the IRIs in DCAT exports; default http://host:port
     publisher: str = "Đơn vị vận hành danh mục dữ liệu"  # dct:publisher of the exported DCAT catalog
+    rate_limit: float = Field(default=200.0, ge=0)  # requests/s per key and server process (burst 2×); 0 = off
+
+    @model_validator(mode="before")
+    @classmethod
+    def _workers_zero_means_no_extraction(cls, data: Any) -> Any:
+        # DANHMUC_WORKERS=0 once meant "no extraction" (workers were extraction processes then): it keeps
+        # meaning that, so an old read-only deployment does not start extracting.
+        if isinstance(data, dict) and str(data.get("workers", "")).strip() == "0":
+            data = {**data, "workers": default_server_workers()}
+            data.setdefault("extractors", 0)
+        return data
 
     @classmethod
     def from_env(cls, **overrides: object) -> Settings:
         """Read DANHMUC_* variables (and DATABASE_URL); explicit keyword overrides win when not None."""
-        base = cls(
-            host=os.environ.get("DANHMUC_HOST", cls.host),
-            port=_env_int("DANHMUC_PORT", cls.port),
-            database_url=os.environ.get("DATABASE_URL") or cls.database_url,
-            data_dir=Path(os.environ.get("DANHMUC_DATA_DIR") or cls.data_dir),
-            max_upload_bytes=_env_int("DANHMUC_MAX_UPLOAD_BYTES", cls.max_upload_bytes),
-            processing_timeout_seconds=_env_float("DANHMUC_PROCESSING_TIMEOUT", cls.processing_timeout_seconds),
-            workers=_env_int("DANHMUC_WORKERS", default_server_workers()),
-            # DANHMUC_WORKERS=0 once meant "no extraction" (workers were extraction processes then):
-            # kept meaning that, so an old read-only deployment does not start extracting.
-            extractors=_env_int(
-                "DANHMUC_EXTRACTORS", 0 if os.environ.get("DANHMUC_WORKERS", "").strip() == "0" else cls.extractors,
-                minimum=0,
-            ),
-            anonymous_reads=_env_bool("DANHMUC_ANONYMOUS_READS", cls.anonymous_reads),
-            sync_upload_bytes=_env_int("DANHMUC_SYNC_UPLOAD_BYTES", cls.sync_upload_bytes, minimum=0),
-            sync_upload_seconds=_env_float("DANHMUC_SYNC_UPLOAD_SECONDS", cls.sync_upload_seconds),
-            reconcile_after_ingest=_env_bool("DANHMUC_RECONCILE_AFTER_INGEST", cls.reconcile_after_ingest),
-            public_url=os.environ.get("DANHMUC_PUBLIC_URL", cls.public_url),
-            publisher=os.environ.get("DANHMUC_PUBLISHER") or cls.publisher,
-        )
         chosen = {name: value for name, value in overrides.items() if value is not None}
-        return replace(base, **chosen)  # type: ignore[arg-type]
+        try:
+            return cls.model_validate(chosen)
+        except ValidationError as error:
+            raise _settings_error(error) from None
+
+    @property
+    def keys_stamp(self) -> Path:
+        """Touched on every revocation; each server process drops its remembered keys when it changes."""
+        return self.data_dir / "keys.version"
 
     @property
     def base_url(self) -> str:
         return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+
+def variable_name(field: str) -> str:
+    """The environment variable that sets ``field``."""
+    info = Settings.model_fields[field]
+    alias = info.validation_alias
+    if isinstance(alias, AliasChoices):
+        return str(alias.choices[0])
+    return ENV_PREFIX + field.upper()
+
+
+def _settings_error(error: ValidationError) -> SettingsError:
+    parts_vi: list[str] = []
+    parts_en: list[str] = []
+    for problem in error.errors():
+        field = str(problem["loc"][0]) if problem["loc"] else ""
+        name = variable_name(field) if field in Settings.model_fields else field
+        given = problem.get("input")
+        parts_vi.append(f"{name}={given!r} không hợp lệ ({problem['msg']})")
+        parts_en.append(f"{name}={given!r} is invalid ({problem['msg']})")
+    return SettingsError(
+        "Cấu hình sai: " + "; ".join(parts_vi) + ". Hãy sửa biến môi trường rồi chạy lại.",
+        "Bad configuration: " + "; ".join(parts_en) + ". Fix the environment variable and run again.",
+    )

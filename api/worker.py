@@ -50,6 +50,9 @@ def _warm_up(process: Callable[..., object]) -> None:
 def _child_main(connection: Connection) -> None:
     from danhmuc.errors import DanhmucError
     from danhmuc.pipeline import process_file
+    from extract.processes import die_with_parent
+
+    die_with_parent()  # a server killed with -9 must not leave its extraction (and OCR) processes behind
 
     _warm_up(process_file)
     connection.send(("ready",))

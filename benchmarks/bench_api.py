@@ -175,7 +175,9 @@ def bench_reads(datasets: int, clients: int, requests: int, server_workers: int,
         started = time.perf_counter()
         with CatalogStore(url) as store:
             seeded = seed_catalog(store, synthetic(datasets))
-            key = create_key(store.engine, "bench", Role.READER)
+            # One key per client, as 50 reviewers would have: the per-key rate limit then applies as in use.
+            client_keys = [create_key(store.engine, f"bench {i}", Role.READER) for i in range(clients)]
+            key = client_keys[0]
         print(f"seeded {seeded} datasets in {time.perf_counter() - started:.1f} s")
         with running_server(url, Path(folder), extractors="0", workers=str(server_workers)) as base:
             for _ in range(server_workers * 2):  # every server process builds its view before the clock starts
@@ -190,7 +192,8 @@ def bench_reads(datasets: int, clients: int, requests: int, server_workers: int,
 
             async def run_all() -> None:
                 stop_at = time.monotonic() + seconds
-                await asyncio.gather(*(_client(base, key, plan, latencies, failures, stop_at) for plan in plans))
+                pairs = zip(client_keys, plans, strict=True)
+                await asyncio.gather(*(_client(base, k, plan, latencies, failures, stop_at) for k, plan in pairs))
 
             pid = _server_pid(base.rsplit(":", 1)[1])
             server_before = _cpu_seconds(pid) if pid else 0.0

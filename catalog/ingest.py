@@ -25,6 +25,7 @@ from typing import TextIO
 from sqlalchemy.exc import DataError, IntegrityError
 
 from catalog.blobs import BlobStore
+from catalog.cells import inert_row
 from catalog.errors import ArchiveNotFoundError
 from catalog.progress import Progress
 from catalog.records import FileOutcome, OutcomeStatus, ReconcileSummary
@@ -32,6 +33,7 @@ from catalog.store import CatalogStore
 from catalog.walk import DEFAULT_MAX_BYTES, Candidate, walk_archive
 from danhmuc.errors import DanhmucError
 from extract.model import Document
+from extract.processes import DEFAULT_TIMEOUT_SECONDS, die_with_parent, time_limit
 
 HASH_CHUNK = 1 << 20
 
@@ -47,14 +49,15 @@ class Extracted:
     seconds: float = 0.0
 
 
-def extract_one(path: str, name: str) -> Extracted:
+def extract_one(path: str, name: str, timeout: float | None = DEFAULT_TIMEOUT_SECONDS) -> Extracted:
     """Runs in a worker process; never raises, so one bad file cannot stop the batch."""
     from danhmuc.pipeline import process_file
     from extract.errors import UnsupportedFormatError
 
     started = time.perf_counter()
     try:
-        document = process_file(path, name=name)
+        with time_limit(timeout, name):
+            document = process_file(path, name=name)
     except UnsupportedFormatError as error:
         return Extracted(OutcomeStatus.SKIPPED, code=error.code, reason=error.describe())
     except DanhmucError as error:
@@ -115,8 +118,10 @@ def ingest_directory(
     progress: TextIO | None = None,
     reconcile: bool = True,
     blobs: BlobStore | None = None,
+    timeout: float | None = DEFAULT_TIMEOUT_SECONDS,
 ) -> IngestReport:
-    """``blobs``: where to keep a copy of each stored file's bytes (what the API serves as the original)."""
+    """``blobs``: where to keep a copy of each stored file's bytes (what the API serves as the original);
+    ``timeout``: seconds one file may take (None: no limit), past which it fails with ``limit_exceeded``."""
     if not root.is_dir():
         raise ArchiveNotFoundError(str(root))
     workers = max(1, workers or os.cpu_count() or 1)
@@ -137,7 +142,7 @@ def ingest_directory(
     bar = Progress(len(walked.candidates), progress) if progress is not None else None
     jobs, waiting = _plan(store, run_id, walked.candidates, report, bar, blobs)
     if jobs:
-        _extract_all(store, run_id, jobs, waiting, workers, report, bar, blobs)
+        _extract_all(store, run_id, jobs, waiting, workers, report, bar, blobs, timeout)
     if bar is not None:
         bar.close()
     report.seconds = time.perf_counter() - started
@@ -200,7 +205,9 @@ def _plan(
 def _pool(workers: int) -> ProcessPoolExecutor:
     # fork shares the already-imported pipeline with the workers; spawn elsewhere.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    return ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context(method), initializer=die_with_parent
+    )
 
 
 def _warm_up() -> None:
@@ -227,6 +234,7 @@ def _extract_all(
     report: IngestReport,
     bar: Progress | None,
     blobs: BlobStore | None,
+    timeout: float | None = DEFAULT_TIMEOUT_SECONDS,
 ) -> None:
     _warm_up()
     queue: Iterator[_Job] = iter(jobs)
@@ -238,7 +246,7 @@ def _extract_all(
         while True:
             while len(in_flight) < window and (job := next(queue, None)) is not None:
                 in_flight[
-                    executor.submit(extract_one, job.candidate.path.as_posix(), job.candidate.relative)
+                    executor.submit(extract_one, job.candidate.path.as_posix(), job.candidate.relative, timeout)
                 ] = job
             if not in_flight:
                 break
@@ -334,4 +342,4 @@ def write_errors_csv(path: Path, outcomes: list[FileOutcome]) -> None:
         writer.writerow(ERROR_COLUMNS)
         for outcome in outcomes:
             if outcome.status in (OutcomeStatus.FAILED, OutcomeStatus.SKIPPED):
-                writer.writerow((outcome.path, outcome.status.value, outcome.code, outcome.reason))
+                writer.writerow(inert_row((outcome.path, outcome.status.value, outcome.code, outcome.reason)))

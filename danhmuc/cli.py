@@ -24,6 +24,8 @@ R = TypeVar("R")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_GOLD = PROJECT_ROOT / "corpus" / "gold"
 DEFAULT_DOCS = PROJECT_ROOT / "corpus" / "docs"
+DEFAULT_REAL_GOLD = PROJECT_ROOT / "realdocs" / "gold"
+DEFAULT_REAL_DOCS = PROJECT_ROOT.parent / "shared" / "realdocs"  # public files, not committed
 
 
 def _echo_err(message: str) -> None:
@@ -53,19 +55,32 @@ def extract(
     files: Annotated[list[Path], typer.Argument(help="Tệp cần trích xuất / files to extract")],
     raw: Annotated[bool, typer.Option("--raw", help="Bỏ qua bước chuẩn hóa / skip normalisation")] = False,
     indent: Annotated[int, typer.Option(help="Thụt lề JSON / JSON indent")] = 2,
+    timeout: Annotated[
+        float | None,
+        typer.Option(help="Giây tối đa cho một tệp (mặc định 300; 0 = không giới hạn) / seconds per file", min=0),
+    ] = None,
 ) -> None:
-    """In mô hình tài liệu của từng tệp dưới dạng JSON / print each file's document model as JSON."""
+    """In mô hình tài liệu của từng tệp dưới dạng JSON / print each file's document model as JSON.
+
+    Cảnh báo khi trích xuất được tóm tắt trên stderr / extraction warnings are summarised on stderr.
+    """
     from danhmuc.pipeline import process_file
+    from danhmuc.warning_summary import summary_lines
+    from extract.processes import DEFAULT_TIMEOUT_SECONDS, time_limit
 
     failed = 0
     for path in files:
         try:
-            document = process_file(path, normalize=not raw)
+            with time_limit(DEFAULT_TIMEOUT_SECONDS if timeout is None else timeout or None, path.name):
+                document = process_file(path, normalize=not raw)
         except DanhmucError as error:
             failed += 1
             _echo_err(f"Lỗi / error [{error.code}]: {error.describe()}")
             continue
         typer.echo(document.model_dump_json(indent=indent or None))
+        # stdout stays the JSON; a person running the command still sees what the extractor was unsure of
+        for line in summary_lines(path.name, document.warnings):
+            _echo_err(line)
     if failed:
         raise typer.Exit(code=2)
 
@@ -73,22 +88,45 @@ def extract(
 @app.command(name="eval")
 @handles_errors
 def eval_command(
-    gold: Annotated[Path, typer.Option(help="Thư mục gold / gold directory")] = DEFAULT_GOLD,
-    docs: Annotated[Path, typer.Option(help="Thư mục tài liệu / documents directory")] = DEFAULT_DOCS,
+    gold: Annotated[Path, typer.Option(help="Thư mục gold của bộ mẫu / corpus gold directory")] = DEFAULT_GOLD,
+    docs: Annotated[Path, typer.Option(help="Thư mục tài liệu của bộ mẫu / corpus documents")] = DEFAULT_DOCS,
+    real_gold: Annotated[
+        Path, typer.Option("--real-gold", help="Gold của tài liệu thật / real-document gold")
+    ] = DEFAULT_REAL_GOLD,
+    real_docs: Annotated[
+        Path, typer.Option("--real-docs", help="Thư mục tài liệu thật / real documents")
+    ] = DEFAULT_REAL_DOCS,
+    which: Annotated[
+        str, typer.Option("--set", help="corpus | real | both")
+    ] = "both",
     json_out: Annotated[
         Path | None, typer.Option("--json", help="Ghi số liệu ra JSON / write figures")
     ] = None,
     rendering: Annotated[
-        list[str] | None, typer.Option(help="Chỉ chấm định dạng này, ví dụ .pdf / only this rendering")
+        list[str] | None,
+        typer.Option(help="Chỉ chấm định dạng này của bộ mẫu, ví dụ .pdf / only this corpus rendering"),
     ] = None,
 ) -> None:
-    """Chấm điểm pipeline theo gold / score the pipeline against gold annotations."""
-    from danhmuc.evaluation import evaluate, render_table, write_json
+    """Chấm điểm pipeline theo gold: bộ mẫu và tài liệu thật / score the corpus and the real set."""
+    from danhmuc.evaluation import EvalSet, evaluate_sets, render_sets, write_sets_json
 
-    result = evaluate(gold, docs, renderings=rendering, progress=lambda name: _echo_err(f"… {name}"))
-    typer.echo(render_table(result))
+    try:
+        chosen = EvalSet(which)
+    except ValueError:
+        raise typer.BadParameter("--set: corpus | real | both") from None
+    result = evaluate_sets(
+        chosen,
+        corpus_gold=gold,
+        corpus_docs=docs,
+        real_gold=real_gold,
+        real_docs=real_docs,
+        renderings=rendering,
+        cache_dir=PROJECT_ROOT / "out" / "eval-cache",
+        progress=lambda name: _echo_err(f"… {name}"),
+    )
+    typer.echo(render_sets(result))
     if json_out:
-        write_json(result, json_out)
+        write_sets_json(result, json_out)
         _echo_err(f"Đã ghi / wrote {json_out}")
 
 
@@ -132,6 +170,8 @@ def _register_api_commands() -> None:
     app.command(name="serve")(handles_errors(commands_api.serve))
     keys_app = typer.Typer(no_args_is_help=True, help="Khóa API / API keys")
     keys_app.command(name="create")(handles_errors(commands_api.keys_create))
+    keys_app.command(name="list")(handles_errors(commands_api.keys_list))
+    keys_app.command(name="revoke")(handles_errors(commands_api.keys_revoke))
     app.add_typer(keys_app, name="keys")
 
 

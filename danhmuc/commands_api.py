@@ -1,4 +1,4 @@
-"""`danhmuc serve` and `danhmuc keys create`: command adapters over the api package.
+"""`danhmuc serve` and `danhmuc keys create|list|revoke`: command adapters over the api package.
 
 Registered by danhmuc/cli.py (wrapped there in ``handles_errors``, so this module never imports
 the CLI module and there is no import cycle):
@@ -7,6 +7,8 @@ the CLI module and there is no import cycle):
     app.command(name="serve")(handles_errors(commands_api.serve))
     keys_app = typer.Typer(no_args_is_help=True, help="Khóa API / API keys")
     keys_app.command(name="create")(handles_errors(commands_api.keys_create))
+    keys_app.command(name="list")(handles_errors(commands_api.keys_list))
+    keys_app.command(name="revoke")(handles_errors(commands_api.keys_revoke))
     app.add_typer(keys_app, name="keys")
 """
 
@@ -71,3 +73,36 @@ def keys_create(
         key = create_key(store.engine, owner.strip() or "unknown", chosen)
     typer.echo(key)
     typer.echo("Lưu khóa này ngay: sẽ không hiển thị lại / store this key now: it is not shown again.", err=True)
+
+
+def keys_list(
+    database_url: Annotated[str | None, typer.Option("--database-url", help="Mặc định: $DATABASE_URL")] = None,
+) -> None:
+    """Liệt kê khóa API (không hiện bí mật) / list API keys (secrets are never shown)."""
+    from api.keys import list_keys
+    from catalog.store import CatalogStore
+
+    with CatalogStore(database_url) as store:
+        keys = list_keys(store.engine)
+    typer.echo(f"{'id':<14} {'vai trò/role':<10} {'trạng thái/state':<18} {'tạo lúc/created':<20} chủ/owner")
+    for info in keys:
+        state = "đã thu hồi/revoked" if info.revoked else "hiệu lực/active"
+        created = info.created_at.strftime("%Y-%m-%d %H:%M")
+        typer.echo(f"{info.id:<14} {info.role.value:<10} {state:<18} {created:<20} {info.owner}")
+
+
+def keys_revoke(
+    key_id: Annotated[str, typer.Argument(help="Mã khóa (phần sau dm_) hoặc cả khóa / key id or the whole key")],
+    database_url: Annotated[str | None, typer.Option("--database-url", help="Mặc định: $DATABASE_URL")] = None,
+) -> None:
+    """Thu hồi khóa API, có hiệu lực ngay / revoke an API key, effective at once."""
+    from api.keys import key_id_of, revoke_key
+    from api.settings import Settings
+    from catalog.store import CatalogStore
+
+    with CatalogStore(database_url) as store:
+        found = revoke_key(store.engine, key_id, stamp=Settings.from_env().keys_stamp)
+    if not found:
+        typer.echo(f"Lỗi / error [not_found]: không có khóa / no such key {key_id_of(key_id)!r}.", err=True)
+        raise typer.Exit(code=2)
+    typer.echo(f"Đã thu hồi / revoked: {key_id_of(key_id)}")

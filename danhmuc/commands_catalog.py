@@ -18,6 +18,7 @@ from catalog.exports import ExportFormat
 from catalog.walk import DEFAULT_MAX_BYTES
 
 if TYPE_CHECKING:  # the store and matching load only when a command runs, not for `danhmuc --help`
+    from catalog.records import FileOutcome
     from catalog.store import CatalogStore
     from matching.model import Decision
 
@@ -53,19 +54,26 @@ def ingest(
     reconcile: Annotated[
         bool, typer.Option(help="Hợp nhất danh mục sau khi nạp / reconcile after ingest")
     ] = True,
+    timeout: Annotated[
+        float | None,
+        typer.Option(help="Giây tối đa cho một tệp (mặc định 300; 0 = không giới hạn) / seconds per file", min=0),
+    ] = None,
     database: DatabaseOption = None,
 ) -> None:
     """Nạp cả thư mục vào kho (chạy lại được sau khi bị dừng) / ingest a folder (resumable)."""
     from catalog.blobs import BlobStore, default_blob_root
     from catalog.ingest import ingest_directory
     from catalog.store import CatalogStore
+    from extract.processes import DEFAULT_TIMEOUT_SECONDS
 
     with CatalogStore(database) as store:
         report = ingest_directory(
             store, folder, workers=workers, max_bytes=max_bytes, errors_csv=errors,
             progress=sys.stderr, reconcile=reconcile,
+            timeout=DEFAULT_TIMEOUT_SECONDS if timeout is None else timeout or None,
             blobs=BlobStore(default_blob_root()),  # originals for the API, in $DANHMUC_DATA_DIR like the server's
         )  # fmt: skip
+        warned = _warnings_by_file(store, report.outcomes)
     counts = report.counts
     typer.echo(
         f"Nạp xong / done: {len(report.outcomes)} tệp / files — "
@@ -86,6 +94,44 @@ def ingest(
         typer.echo(
             f"{problems} tệp lỗi hoặc bị bỏ qua, xem / failed or skipped files, see {report.errors_csv}"
         )
+    for line in _warning_lines(warned, extracted=sum(1 for o in report.outcomes if o.status in _EXTRACTED)):
+        typer.echo(line)
+
+
+# statuses whose file went through extraction in this run (a duplicate reuses another path's document)
+_EXTRACTED = {"ingested", "new_version"}
+WARNED_FILES_LISTED = 20
+
+
+def _warnings_by_file(store: CatalogStore, outcomes: list[FileOutcome]) -> list[tuple[str, int, list[str]]]:
+    """(path, warning count, codes by frequency) of this run's extracted files that carry warnings."""
+    from danhmuc.warning_summary import count_by_code
+
+    counts = {d.sha256: d.warning_count for d in store.list_documents(current_only=False)}
+    warned: list[tuple[str, int, list[str]]] = []
+    for outcome in outcomes:
+        if outcome.status in _EXTRACTED and counts.get(outcome.sha256, 0) > 0:
+            codes: list[str] = []
+            if len(warned) < WARNED_FILES_LISTED:  # the codes need the stored document: only for the lines shown
+                document = store.get(outcome.sha256)
+                codes = [f"{code} ×{n}" for code, n in count_by_code(document.warnings)] if document else []
+            warned.append((outcome.path, counts[outcome.sha256], codes))
+    return warned
+
+
+def _warning_lines(warned: list[tuple[str, int, list[str]]], *, extracted: int) -> list[str]:
+    if not warned:
+        return [f"Cảnh báo khi trích xuất / extraction warnings: 0 ({extracted} tệp / files)"] if extracted else []
+    total = sum(number for _, number, _ in warned)
+    lines = [
+        f"Cảnh báo khi trích xuất / extraction warnings: {total} ở / in {len(warned)}/{extracted} tệp / files "
+        "(chi tiết / details: danhmuc report, GET /v1/documents/{id}/warnings)"
+    ]
+    for path, number, codes in warned[:WARNED_FILES_LISTED]:
+        lines.append(f"  {path}: {number}" + (f" — {', '.join(codes)}" if codes else ""))
+    if len(warned) > WARNED_FILES_LISTED:
+        lines.append(f"  … {len(warned) - WARNED_FILES_LISTED} tệp nữa / more files")
+    return lines
 
 
 def report(
@@ -112,9 +158,13 @@ def report(
 
 
 def export(
-    out: Annotated[Path, typer.Option(help="Tệp kết quả / output file")],
+    out: Annotated[
+        Path,
+        typer.Option(help="Tệp kết quả; với ckan: thư mục (hoặc tệp .zip) / output file; ckan: a folder or a .zip"),
+    ],
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", help="csv | jsonl | xlsx | dcat (DCAT-AP 3 JSON-LD) | ckan")
+        ExportFormat,
+        typer.Option("--format", help="csv | jsonl | xlsx | dcat (JSON-LD) | dcat-ttl | dcat-rdf | ckan"),
     ] = ExportFormat.CSV,
     base_url: Annotated[
         str | None,
@@ -130,10 +180,15 @@ def export(
     ] = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Xuất danh mục hợp nhất như GET /v1/export, mỗi tập dữ liệu một dòng / export the catalog."""
+    """Xuất danh mục hợp nhất như GET /v1/export, mỗi tập dữ liệu một dòng / export the catalog.
+
+    ckan: ghi organizations.jsonl và datasets.jsonl vào thư mục OUT cho `ckanapi load organizations
+    -I organizations.jsonl` rồi `ckanapi load datasets -I datasets.jsonl`; OUT kết thúc bằng .zip thì
+    ghi đúng tệp ZIP mà GET /v1/export?format=ckan trả về.
+    """
     from api.settings import Settings
-    from catalog.exports import render
-    from catalog.exports.view import export_datasets
+    from catalog.exports import DCAT_FORMATS, render
+    from catalog.exports.view import catalog_dates, export_datasets
     from catalog.store import CatalogStore
 
     # The server's settings from the same environment, so both name the catalog's IRIs alike.
@@ -142,11 +197,18 @@ def export(
         if store.last_reconciliation() is None:
             store.reconcile()
         datasets = export_datasets(store)
-        last = store.last_reconciliation()
-    body = render(fmt, datasets, base_url=settings.base_url, publisher=settings.publisher,
-                  modified=last.created_at if last else None)  # fmt: skip
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(body)
+        issued, modified = catalog_dates(store) if fmt in DCAT_FORMATS else (None, None)
+    if fmt is ExportFormat.CKAN and out.suffix.lower() != ".zip":
+        from catalog.exports.ckan import ckan_files
+
+        out.mkdir(parents=True, exist_ok=True)
+        for name, data in ckan_files(datasets, settings.base_url).items():
+            (out / name).write_bytes(data)
+    else:
+        body = render(fmt, datasets, base_url=settings.base_url, publisher=settings.publisher,
+                      modified=modified, issued=issued)  # fmt: skip
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(body)
     typer.echo(f"Đã ghi / wrote {len(datasets)} tập dữ liệu / datasets → {out}")
 
 

@@ -6,6 +6,7 @@ from extract.errors import (
     EmptyFileError,
     EncryptedFileError,
     ExtractError,
+    FileMissingError,
     LimitExceededError,
     UnsupportedFormatError,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "EmptyFileError",
     "EncryptedFileError",
     "ExtractError",
+    "FileMissingError",
     "LimitExceededError",
     "Metadata",
     "Provenance",

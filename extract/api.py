@@ -8,7 +8,7 @@ from pathlib import Path
 
 from extract.blocks import BlockStream
 from extract.detect import detect_format
-from extract.errors import LimitExceededError, UnsupportedFormatError
+from extract.errors import FileMissingError, LimitExceededError, UnsupportedFormatError
 from extract.model import Document, SourceFormat
 from extract.structure import build_document
 
@@ -19,7 +19,15 @@ def extract_file(path: str | Path, *, name: str | None = None) -> Document:
     """Read ``path`` and return its document model; raises an ExtractError subclass on bad input."""
     path = Path(path)
     source = name or path.name
-    size = path.stat().st_size
+    try:
+        size = path.stat().st_size
+    except FileNotFoundError:
+        raise FileMissingError(source) from None
+    except OSError as error:
+        reason = error.strerror or type(error).__name__
+        raise FileMissingError(source, reason, reason) from None
+    if path.is_dir():
+        raise FileMissingError(source, "là một thư mục", "it is a directory")
     if size > MAX_FILE_BYTES:
         raise LimitExceededError(
             source,
@@ -57,11 +65,10 @@ def read_blocks(data: bytes, source: str, fmt: SourceFormat) -> BlockStream:
 
         return read_image(data, source)
     if fmt is SourceFormat.DOC:
-        # Word 97-2003: LibreOffice turns it into DOCX, then it is read like any DOCX.
-        from extract.docx_reader import read_docx
-        from extract.legacy import convert_doc_to_docx
+        # Word 97-2003: LibreOffice's DOCX and antiword's reading, compared (extract.doc_reader).
+        from extract.doc_reader import read_doc
 
-        return read_docx(convert_doc_to_docx(data, source), source)
+        return read_doc(data, source)
     raise UnsupportedFormatError(
         source, f"định dạng {fmt.value} chưa được hỗ trợ / {fmt.value} is not supported yet"
     )

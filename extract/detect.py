@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import io
 import zipfile
 
@@ -16,8 +17,7 @@ def detect_format(data: bytes, path: str) -> SourceFormat:
     if not data:
         raise EmptyFileError(path)
     head = data[:1024]
-    if head.lstrip(b"\r\n\t \xef\xbb\xbf").startswith(b"%PDF-") or b"%PDF-" in head[:1024]:
-        return SourceFormat.PDF
+    # A ZIP is recognised before the PDF marker: an uncompressed ZIP of PDFs shows "%PDF-" in its first KB.
     if head.startswith(b"PK\x03\x04"):
         try:
             names = zipfile.ZipFile(io.BytesIO(data)).namelist()
@@ -25,7 +25,16 @@ def detect_format(data: bytes, path: str) -> SourceFormat:
             return SourceFormat.DOCX  # a truncated DOCX; the reader reports the damage
         if "word/document.xml" in names:
             return SourceFormat.DOCX
-        raise UnsupportedFormatError(path, "tệp ZIP không phải DOCX / a ZIP archive that is not a DOCX")
+        raise UnsupportedFormatError(
+            path,
+            f"tệp ZIP chứa {len(names)} tệp, không phải DOCX; hãy giải nén và tải lên từng văn bản / "
+            f"a ZIP archive of {len(names)} files, not a DOCX; unpack it and upload each document",
+        )
+    if _is_pdf(head, data):
+        return SourceFormat.PDF
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # What Windows Notepad saves as "Unicode": the text reader decodes it (NUL bytes are expected here).
+        return SourceFormat.TEXT
     if head.startswith(_OLE_MAGIC):
         return SourceFormat.DOC
     if any(head.startswith(magic) for magic in _IMAGE_MAGICS):
@@ -33,6 +42,19 @@ def detect_format(data: bytes, path: str) -> SourceFormat:
     if _looks_like_text(data):
         return SourceFormat.TEXT
     raise UnsupportedFormatError(path, "dữ liệu nhị phân không nhận dạng được / unrecognised binary data")
+
+
+def _is_pdf(head: bytes, data: bytes) -> bool:
+    """``%PDF-`` at the start, or later in the first KB (readers accept leading junk) of a file that ends like a PDF.
+
+    The second case needs the trailer keywords near the end, so a text that merely mentions ``%PDF-`` stays text.
+    """
+    if head.lstrip(b"\r\n\t \xef\xbb\xbf").startswith(b"%PDF-"):
+        return True
+    if b"%PDF-" not in head:
+        return False
+    tail = data[-4096:]
+    return b"%%EOF" in tail or b"startxref" in tail or not _looks_like_text(data)
 
 
 def _looks_like_text(data: bytes) -> bool:

@@ -9,6 +9,17 @@ class ExtractError(DanhmucError):
     code = "extract_error"
 
 
+class FileMissingError(ExtractError):
+    code = "file_not_found"
+
+    def __init__(self, path: str, why_vi: str = "không tồn tại", why_en: str = "does not exist") -> None:
+        super().__init__(
+            f"Không mở được tệp ({why_vi}). Hãy kiểm tra đường dẫn.",
+            f"The file cannot be opened ({why_en}). Check the path.",
+            path=path,
+        )
+
+
 class EmptyFileError(ExtractError):
     code = "empty_file"
 

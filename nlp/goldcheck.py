@@ -63,6 +63,7 @@ class GoldScores:
     task_units: Grouping = field(default_factory=Grouping)
     unresolved: list[str] = field(default_factory=list)
     mentions: int = 0
+    sharing_undecided: int = 0  # rows with no sharing value whose open-list status the pipeline could not give
 
     @property
     def all_units(self) -> Grouping:
@@ -94,10 +95,12 @@ def evaluate(gold_dir: Path) -> GoldScores:
         locality = locality_of_issuer(meta.get("issuer", ""))
         year = meta.get("year")
         catalog = gold.get("catalog", [])
-        open_list = _open_list_tables(gold)
-        for entry in catalog:
+        open_rows = _open_list_rows(gold_dir, str(gold.get("name", path.stem)), len(catalog))
+        for index, entry in enumerate(catalog):
             where = f"{gold.get('name', path.stem)}#{entry.get('number', '')}"
-            is_open = open_list.get(entry.get("group", ""), False)
+            is_open = open_rows[index] if open_rows is not None else False
+            if open_rows is None and not entry.get("sharing_raw"):
+                scores.sharing_undecided += 1
             got = parse_sharing(entry.get("sharing_raw", ""), open_list=is_open)
             scores.sharing.add(
                 got == entry.get("sharing", ""), f"{where} {entry.get('sharing_raw')!r} → {got}"
@@ -125,19 +128,24 @@ def evaluate(gold_dir: Path) -> GoldScores:
     return scores
 
 
-def _open_list_tables(gold: dict[str, object]) -> dict[str, bool]:
-    """Per group: is it part of a list declared open data whose rows carry no sharing value?"""
-    meta = gold.get("meta", {})
-    title = str(meta.get("title", "")) if isinstance(meta, dict) else ""
-    catalog = gold.get("catalog", [])
-    entries = [e for e in catalog if isinstance(e, dict)] if isinstance(catalog, list) else []
-    no_sharing = all(not e.get("sharing_raw") for e in entries)
-    result: dict[str, bool] = {}
-    for entry in entries:
-        group = str(entry.get("group", ""))
-        mentions_open = "dữ liệu mở" in (title + " " + group).lower()
-        result[group] = no_sharing and mentions_open
-    return result
+def _open_list_rows(gold_dir: Path, name: str, rows: int) -> list[bool] | None:
+    """Per gold row: did the pipeline declare its table an open-data list (rows with no sharing value)?
+
+    Decided by the pipeline on the document's own text rendering (``<docs>/<name>.txt`` beside the
+    gold folder), never from the gold's group names, so the gold cannot settle its own rows. None when
+    there is no such file or its catalog does not line up row for row with the gold's.
+    """
+    from extract import extract_file
+    from nlp.document import _open_list_tables
+
+    source = gold_dir.parent / "docs" / f"{name}.txt"
+    if not source.is_file():
+        return None
+    document = extract_file(source)
+    if len(document.catalog) != rows:
+        return None
+    open_tables = _open_list_tables(document)
+    return [entry.table in open_tables for entry in document.catalog]
 
 
 def main(argv: list[str]) -> int:

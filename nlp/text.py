@@ -218,11 +218,6 @@ def fold_uncached(text: str) -> str:
     return folded if folded.isascii() else _fold_slow(folded)
 
 
-def strip_accents_keep_case(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
 # ---------------------------------------------------------------- slips
 
 _LEVEL_WORDS = r"(?:tỉnh|Tỉnh|TỈNH|xã|Xã|XÃ|huyện|Huyện|phường|Phường|thành phố|Thành phố|thị xã|thị trấn)"

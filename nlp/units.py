@@ -127,12 +127,6 @@ def _match_signature_uncached(registry: Registry, sig: Signature) -> _Match:
     )
 
 
-@dataclass(frozen=True)
-class _Piece:
-    text: str
-    qualifier: str
-
-
 def _clean_piece(text: str) -> str:
     return text.strip(_EDGE_PUNCT + "()")
 

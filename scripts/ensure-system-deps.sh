@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install the system packages danhmuc needs, only when they are missing (Debian; run as root or with sudo).
 # LibreOffice is always needed: .doc uploads are converted by it (and `make corpus` renders with it).
+# antiword is the second, independent .doc reader compared with LibreOffice (extract/doc_reader.py).
+# (catdoc was considered: it wraps lines across cell boundaries, so its tables cannot be rebuilt.)
 # Usage: scripts/ensure-system-deps.sh
 set -euo pipefail
 
@@ -11,6 +13,7 @@ command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
 if ! command -v soffice >/dev/null 2>&1; then
   need+=(libreoffice-writer-nogui fonts-liberation2)
 fi
+command -v antiword >/dev/null 2>&1 || need+=(antiword)
 [[ ${#need[@]} -eq 0 ]] && exit 0
 
 echo "danhmuc: cài gói hệ thống / installing system packages: ${need[*]}"

@@ -23,6 +23,7 @@ from api.keys import Role, create_key
 from api.testing import running_server, wait_for_job
 from catalog.store import CatalogStore
 from catalog.testing import postgres_schema_url, postgres_unreachable_reason
+from extract.legacy.encodings import encode_tcvn3
 
 DOCS = Path(__file__).resolve().parent.parent / "corpus" / "docs"
 HUNG_YEN = DOCS / "hung_yen_ke_hoach_du_lieu_mo.txt"
@@ -144,6 +145,27 @@ def test_document_endpoints(service: Service) -> None:
         assert original.content == HUNG_YEN.read_bytes()
         missing = client.get(f"/v1/documents/{'0' * 64}")
         assert missing.status_code == 404 and _error(missing)["code"] == "not_found"
+
+
+def test_documents_carry_their_extraction_warnings(service: Service) -> None:
+    # A short plan typed in TCVN3: read, with a "legacy_encoding" warning saying it was converted.
+    plan = "ỦY BAN NHÂN DÂN XÃ AN HÒA\nKẾ HOẠCH\nVề việc rà soát dữ liệu năm 2026\n1. Rà soát hồ sơ hộ tịch.\n"
+    with service.client(Role.UPLOADER) as client:
+        answer = client.post("/v1/documents", files={"file": ("tcvn3.txt", encode_tcvn3(plan))})
+        assert answer.status_code == 201, answer.text
+        created = answer.json()
+    assert [w["code"] for w in created["warnings"]] == ["legacy_encoding"]
+    document_id = created["sha256"]
+    with service.client(Role.READER) as client:
+        warnings = client.get(f"/v1/documents/{document_id}/warnings").json()
+        assert warnings == client.get(f"/v1/documents/{document_id}").json()["warnings"] == created["warnings"]
+        assert set(warnings[0]) == {"code", "message", "provenance"}
+        assert warnings[0]["provenance"]["file"] == "tcvn3.txt" and " / " in warnings[0]["message"]
+        listing = client.get("/v1/documents", params={"limit": 200}).json()["items"]
+        assert {item["sha256"]: item["warning_count"] for item in listing}[document_id] == 1
+        clean = client.get(f"/v1/documents/{service.documents[HUNG_YEN.name]}/warnings")
+        assert clean.status_code == 200 and clean.json() == []
+        assert client.get(f"/v1/documents/{'0' * 64}/warnings").status_code == 404
 
 
 def test_concurrent_uploads_of_one_file_make_one_document(service: Service) -> None:
@@ -286,7 +308,10 @@ def test_exports(service: Service) -> None:
 
         book = load_workbook(io.BytesIO(client.get("/v1/export", params={"format": "xlsx"}).content))
         assert book.active is not None and book.active.max_row == total + 1
-        packages = client.get("/v1/export", params={"format": "ckan"}).json()
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(client.get("/v1/export", params={"format": "ckan"}).content)) as bundle:
+            packages = [json.loads(line) for line in bundle.read("datasets.jsonl").splitlines()]
         assert len(packages) == total
         assert all(CKAN_NAME.match(p["name"]) and CKAN_NAME.match(p["owner_org"]) for p in packages)
         assert len({p["name"] for p in packages}) == total

@@ -123,6 +123,9 @@ def test_bad_queries_are_422_not_500(client: httpx.Client) -> None:
     response = client.post("/reconcile", content=b"queries=%7Bnot%20json", headers=FORM)
     assert response.status_code == 422
     assert response.json()["error"]["code"] == "invalid_parameter"
+    nested = client.post("/reconcile", data={"queries": "[" * 100_000 + "]" * 100_000})  # past the parser's stack
+    assert nested.status_code == 422 and nested.json()["error"]["code"] == "invalid_parameter"
+    assert client.post("/reconcile").status_code == 200  # no body: the service manifest, as a GET
 
 
 def test_preview_and_view(client: httpx.Client) -> None:

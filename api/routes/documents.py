@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from api.auth import Reader, Uploader
 from api.errors import BadUploadError, NotFoundError, PayloadTooLargeError
+from api.guard import MULTIPART_SLACK
 from api.jobs import JobView
 from api.paging import Limit, Offset, Page, page_of
 from api.state import ServiceState, State
@@ -22,13 +23,12 @@ from catalog.blobs import read_if_unchanged
 from catalog.models import FileVersionRow
 from catalog.records import DocumentSummary
 from extract.detect import detect_format
-from extract.model import CatalogEntry, Document, SourceFormat, Table, Task
+from extract.model import CatalogEntry, Document, ExtractionWarning, SourceFormat, Table, Task
 from extract.safety import open_checked_zip
 from matching.model import Flag, entry_key
 
 router = APIRouter(prefix="/v1", tags=["documents"])
 CHUNK = 1024 * 1024
-MULTIPART_SLACK = 64 * 1024  # form boundaries and headers around the file
 SYNC_PDF_PAGES_CHECKED = 3  # a PDF counts as typed when its first pages all have text
 SYNC_PDF_MIN_CHARS = 20
 SYNC_POLL_SECONDS = 0.05
@@ -214,6 +214,22 @@ def get_tables(*, document_id: str, _: Reader, state: State) -> list[Table]:
 @router.get("/documents/{document_id}/tasks", response_model=list[Task], summary="Nhiệm vụ / tasks")
 def get_tasks(*, document_id: str, _: Reader, state: State) -> list[Task]:
     return list(_document(state, document_id).tasks)
+
+
+@router.get(
+    "/documents/{document_id}/warnings",
+    response_model=list[ExtractionWarning],
+    summary="Cảnh báo khi trích xuất / extraction warnings",
+    description=(
+        "Những chỗ bộ trích xuất không chắc chắn (bảng không dựng được, ô nhận dạng kém, mã không khớp cột, "
+        "bộ đọc .doc đã dùng…), mỗi cảnh báo có mã, nội dung song ngữ và vị trí (tệp, trang, bảng, hàng). "
+        "Cũng có trong trường `warnings` của /v1/documents/{id}.\n\n"
+        "Where the extractor was unsure, each warning with its code, bilingual message and provenance; "
+        "the same list as the document's `warnings` field."
+    ),
+)
+def get_document_warnings(*, document_id: str, _: Reader, state: State) -> list[ExtractionWarning]:
+    return list(_document(state, document_id).warnings)
 
 
 @router.get(

@@ -47,7 +47,7 @@ def _parse_queries(raw: str) -> dict[str, ReconcileQuery]:
         if isinstance(parsed, dict):  # a bare string query is allowed by old clients: {"q0": "text"}
             parsed = {k: {"query": v} if isinstance(v, str) else v for k, v in parsed.items()}
         queries = QUERIES.validate_python(parsed)
-    except (ValueError, ValidationError) as error:
+    except (ValueError, RecursionError, ValidationError) as error:  # RecursionError: "[[[[…" nested past the stack
         detail = str(error).splitlines()[0][:200]
         raise InvalidParameterError(f"'queries' phải là đối tượng JSON ({detail})",
                                     f"'queries' must be a JSON object ({detail})") from None  # fmt: skip

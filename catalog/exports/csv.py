@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import io
 
+from catalog.cells import inert_row
 from catalog.exports.view import DatasetDetail
 from catalog.reports.model import where
 
@@ -36,5 +37,5 @@ def to_csv(datasets: list[DatasetDetail]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    writer.writerows(row(d) for d in datasets)
+    writer.writerows(inert_row(row(d)) for d in datasets)
     return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel then reads the accents right

@@ -11,6 +11,7 @@ from collections import defaultdict
 from html import escape
 
 from catalog.reports.model import CatalogReport, DatasetView, MemberView, SourceView, flag_label, where
+from extract.model import ExtractionWarning
 from matching.model import Flag
 
 STYLE = """
@@ -65,6 +66,7 @@ def render_html(report: CatalogReport) -> str:
         _catalog(report, sources),
         _flags(report.flags, sources),
         _sources(report.sources),
+        _extraction_warnings(report.sources),
         _problem_files(report),
         f"</main><script>{SCRIPT}</script></body></html>",
     ]
@@ -95,6 +97,12 @@ def _summary(report: CatalogReport) -> str:
             f"<li>{s.links_near_miss} cặp mục <b>gần giống nhưng chưa ghép</b> (điểm dưới ngưỡng "
             f"{s.threshold if s.threshold is not None else '—'}): "
             "xem mục “Liên kết” của từng tập dữ liệu</li>"
+        )
+    if s.extraction_warnings:
+        attention.append(
+            f'<li><a href="#extraction-warnings">{s.extraction_warnings} cảnh báo khi trích xuất</a> ở '
+            f"{s.documents_with_warnings} văn bản (bảng không dựng được, ô nhận dạng kém…): "
+            "cần đối chiếu với tệp gốc</li>"
         )
     if s.problem_files:
         attention.append(
@@ -224,7 +232,7 @@ def _sources(sources: list[SourceView]) -> str:
         f"<span class=small>{'<br>'.join(_e(p) for p in s.paths) or 'phiên bản cũ / superseded'}</span></td>"
         f"<td>{_e(s.kind)} {_e(s.number)}<br><span class=small>{_e(s.issued)}</span></td>"
         f"<td>{_e(s.title)}</td><td>{_e(s.format)}, {s.pages} tr.</td><td>{s.entries}</td><td>{s.tasks}</td>"
-        f"<td>{s.warnings}</td><td><code class=muted>{s.sha256[:12]}…</code></td></tr>"
+        f"<td>{_warning_count(s)}</td><td><code class=muted>{s.sha256[:12]}…</code></td></tr>"
         for s in sources
     )
     return (
@@ -233,6 +241,44 @@ def _sources(sources: list[SourceView]) -> str:
         "<th>Cảnh báo trích xuất</th>"
         f"<th>SHA-256</th></tr>{rows}</table></section>"
     )
+
+
+def _warning_count(source: SourceView) -> str:
+    if not source.extraction_warnings:
+        return str(source.warnings)
+    return f'<a href="#{source.warnings_anchor}">{source.warnings}</a>'
+
+
+def _extraction_warnings(sources: list[SourceView]) -> str:
+    """Per document, every warning the extractor left: what it was unsure of and where to look."""
+    blocks = []
+    for source in sources:
+        if not source.extraction_warnings:
+            continue
+        rows = "".join(_warning_row(source, w) for w in source.extraction_warnings)
+        blocks.append(
+            f'<h3 id="{source.warnings_anchor}"><a href="#{source.anchor}">{_e(source.name)}</a> '
+            f"({len(source.extraction_warnings)})</h3>"
+            f"<table><tr><th>Mã / code</th><th>Nội dung / message</th><th>Vị trí / where</th></tr>{rows}</table>"
+        )
+    body = "".join(blocks) or "<p>Không có cảnh báo khi trích xuất / no extraction warnings.</p>"
+    return (
+        '<section id="extraction-warnings"><h2>5. Cảnh báo khi trích xuất / extraction warnings</h2>'
+        '<p class="small muted">Những chỗ bộ trích xuất không chắc chắn: cần đối chiếu với tệp gốc trước khi '
+        "dùng số liệu / where the extractor was unsure: check against the original.</p>"
+        f"{body}</section>"
+    )
+
+
+def _warning_row(source: SourceView, warning: ExtractionWarning) -> str:
+    provenance = warning.provenance
+    place = _e(where(provenance)) if provenance else "—"
+    if provenance and provenance.raw:
+        place += f'<br><span class="small muted">{_e(provenance.raw[:200])}</span>'
+    href = source.file_href(provenance.page if provenance else None)
+    if href:
+        place += f' · <a href="{_e(href)}" class="small">mở tệp</a>'
+    return f"<tr><td><code>{_e(warning.code)}</code></td><td>{_e(warning.message)}</td><td>{place}</td></tr>"
 
 
 def _problem_files(report: CatalogReport) -> str:
@@ -244,6 +290,6 @@ def _problem_files(report: CatalogReport) -> str:
         for o in report.problem_files
     )
     return (
-        '<section id="problem-files"><h2>5. Tệp không nạp được (lần nạp gần nhất)</h2>'
+        '<section id="problem-files"><h2>6. Tệp không nạp được (lần nạp gần nhất)</h2>'
         f"<table><tr><th>Tệp</th><th>Kết quả</th><th>Mã</th><th>Lý do</th></tr>{rows}</table></section>"
     )

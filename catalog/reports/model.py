@@ -14,7 +14,7 @@ from pydantic import Field
 from catalog.errors import mask_url
 from catalog.records import FileOutcome, IngestRun, OutcomeStatus
 from catalog.store import CatalogStore
-from extract.model import Provenance, Record
+from extract.model import ExtractionWarning, Provenance, Record
 from matching.model import Decision, Flag, FlagKind, Link
 
 FLAG_LABELS: dict[str, str] = {
@@ -46,6 +46,11 @@ def where(provenance: Provenance) -> str:
     return ", ".join(parts) or "—"
 
 
+def _warnings_of(store: CatalogStore, sha256: str) -> list[ExtractionWarning]:
+    document = store.get(sha256)  # only for documents that have warnings: the count is in the summary row
+    return list(document.warnings) if document is not None else []
+
+
 class SourceView(Record):
     sha256: str
     name: str
@@ -61,10 +66,17 @@ class SourceView(Record):
     tasks: int
     warnings: int
     current: bool
+    # What the extractor was unsure of (a table it could not structure, a low-confidence cell, the
+    # reader it fell back to…), each with the place to check it at.
+    extraction_warnings: list[ExtractionWarning] = Field(default_factory=list)
 
     @property
     def anchor(self) -> str:
         return f"src-{self.sha256[:16]}"
+
+    @property
+    def warnings_anchor(self) -> str:
+        return f"warn-{self.sha256[:16]}"
 
     def file_href(self, page: int | None) -> str:
         """A link that opens the original file (at the page, for PDFs) from the reviewer's machine."""
@@ -123,6 +135,8 @@ class Summary(Record):
     threshold: float | None
     last_ingest: IngestRun | None
     problem_files: int
+    extraction_warnings: int = 0  # over current documents
+    documents_with_warnings: int = 0
 
 
 class CatalogReport(Record):
@@ -151,6 +165,7 @@ def build_report(store: CatalogStore) -> CatalogReport:
             tasks=d.task_count,
             warnings=d.warning_count,
             current=d.current,
+            extraction_warnings=_warnings_of(store, d.sha256) if d.warning_count else [],
         )  # fmt: skip
         for d in store.list_documents()
     ]
@@ -231,6 +246,8 @@ def build_report(store: CatalogStore) -> CatalogReport:
         threshold=reconciliation.threshold if reconciliation else None,
         last_ingest=last_run,
         problem_files=len(problems),
+        extraction_warnings=sum(s.warnings for s in sources if s.current),
+        documents_with_warnings=sum(1 for s in sources if s.current and s.warnings),
     )
     return CatalogReport(
         summary=summary,

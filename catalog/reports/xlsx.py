@@ -1,4 +1,4 @@
-"""The XLSX workbook officials open in Excel: unified catalog, flags, sources.
+"""The XLSX workbook officials open in Excel: unified catalog, flags, sources, extraction warnings.
 
 Every sheet has a frozen, bold header row, an autofilter over the whole table, set column
 widths and wrapped text, because these sheets are read, filtered and printed by people.
@@ -20,6 +20,7 @@ from catalog.reports.model import CatalogReport, flag_label, where
 SHEET_CATALOG = "Danh mục hợp nhất"
 SHEET_FLAGS = "Cảnh báo"
 SHEET_SOURCES = "Nguồn"
+SHEET_WARNINGS = "Cảnh báo trích xuất"
 HEADER_FILL = PatternFill("solid", fgColor="8B1D1D")
 HEADER_FONT = Font(bold=True, color="FFFFFF")
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -162,6 +163,37 @@ def write_xlsx(report: CatalogReport, out: Path) -> Path:
             ("SHA-256", 24),
         ],  # fmt: skip
         source_rows,
+    )
+    warning_rows = [
+        (
+            s.name,
+            w.code,
+            w.message,
+            w.provenance.page if w.provenance else None,
+            w.provenance.table if w.provenance else None,
+            w.provenance.row if w.provenance else None,
+            where(w.provenance) if w.provenance else "—",
+            w.provenance.raw[:500] if w.provenance else "",
+            s.sha256,
+        )
+        for s in report.sources
+        for w in s.extraction_warnings
+    ]
+    _sheet(
+        book,
+        SHEET_WARNINGS,
+        [
+            ("Văn bản", 34),
+            ("Mã cảnh báo", 22),
+            ("Nội dung", 70),
+            ("Trang", 7),
+            ("Bảng", 7),
+            ("Dòng", 7),
+            ("Vị trí", 24),
+            ("Trích đoạn", 40),
+            ("SHA-256", 24),
+        ],  # fmt: skip
+        warning_rows,
     )
     out.parent.mkdir(parents=True, exist_ok=True)
     book.save(out)

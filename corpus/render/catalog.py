@@ -28,10 +28,3 @@ SEEDS: tuple[SeedSpec, ...] = (
     ),
     SeedSpec("hung_yen_ke_hoach_du_lieu_mo", ("ỦY BAN NHÂN DÂN", "TỈNH HƯNG YÊN")),
 )
-
-
-def spec_for(name: str) -> SeedSpec:
-    for spec in SEEDS:
-        if spec.name == name:
-            return spec
-    raise KeyError(f"Không có mô tả cho seed {name} / no spec for seed {name}")

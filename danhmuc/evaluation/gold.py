@@ -25,13 +25,15 @@ class GoldCitation(_Gold):
 
 
 class GoldMeta(_Gold):
-    kind: str = ""
-    number: str = ""
-    date: str = ""
-    issuer: str = ""
-    parent: str = ""
+    # Absent or null: not annotated, not scored; "" means the document has none (a blank số hiệu).
+    kind: str | None = None
+    number: str | None = None
+    date: str | None = None
+    issuer: str | None = None
+    parent: str | None = None
     place: str | None = None
     title: str | None = None
+    signer: str | None = None  # real documents: the person's name; absent = not scored
     cited: list[GoldCitation] | None = None
 
 
@@ -60,11 +62,33 @@ class GoldTask(_Gold):
     lead_key: str = ""
     partner_keys: list[str] = Field(default_factory=list)
     parent_ref: str = ""
+    source: str = ""  # real documents: "table", "labelled" or "prose"
 
 
 class GoldFlag(_Gold):
     kind: str
     evidence: list[str] = Field(default_factory=list)
+
+
+class GoldSampleRow(_Gold):
+    row: int  # 0-based among the table's data rows
+    cells: list[str]
+
+
+class GoldTable(_Gold):
+    """A logical table of a real document (continued over pages = one table)."""
+
+    kind: str = "other"  # "catalog", "tasks", "other"
+    pages: list[int] = Field(default_factory=list)
+    columns: int = 0
+    rows: int = 0
+    header: list[str] = Field(default_factory=list)
+    samples: list[GoldSampleRow] = Field(default_factory=list)
+
+
+class GoldScanPage(_Gold):
+    page: int  # 1-based
+    text: str  # path of the hand-checked transcription, relative to the gold directory's parent
 
 
 class GoldDocument(_Gold):
@@ -74,6 +98,11 @@ class GoldDocument(_Gold):
     catalog: list[GoldEntry] = Field(default_factory=list)
     tasks: list[GoldTask] = Field(default_factory=list)
     flags: list[GoldFlag] = Field(default_factory=list)
+    # Real documents only (realdocs/gold): None = not annotated, so not scored.
+    tables: list[GoldTable] | None = None
+    scan_pages: list[GoldScanPage] = Field(default_factory=list)
+    source: str = ""
+    notes: str = ""
 
     def rendering(self, file_name: str) -> str:
         """The rendering label of one listed file: its name after the document name (".pdf", "_scan.pdf")."""

@@ -6,7 +6,11 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from danhmuc.evaluation.metrics import Ratio
+from danhmuc.evaluation.realset import DocumentScores
 from danhmuc.evaluation.runner import CATALOG_FIELDS, EvalResult, Scores
+from danhmuc.evaluation.scan_text import Cer
+from danhmuc.evaluation.sets import SetsResult
 
 DASH = "—"
 
@@ -98,3 +102,164 @@ def to_json(result: EvalResult) -> dict[str, object]:
 
 def write_json(result: EvalResult, path: Path) -> None:
     path.write_text(json.dumps(to_json(result), ensure_ascii=False, indent=2), encoding="utf-8")
+
+
+# ---------------------------------------------------------------- per document, both sets
+
+DOCUMENT_COLUMNS = (
+    "set", "document", "meta", "tables", "phantom", "samples", "catalog", "cat.fields",
+    "task R", "task P", "lead", "CER", "CER tess", "pages/s",
+)
+LEGEND = (
+    "meta: metadata fields right/annotated · tables: gold tables found · phantom: extracted tables matching "
+    "no gold table · samples: gold sample rows read exactly · catalog: entries extracted/gold · task R: gold "
+    "tasks found · task P: extracted tasks that are gold tasks · lead: lead_raw exact on found tasks · CER: "
+    "danhmuc on the transcribed scan pages · CER tess: plain tesseract -l vie at 300 dpi"
+)
+
+
+def _count(ratio: Ratio | None, summary: bool) -> str:
+    if ratio is None or ratio.total == 0:
+        return DASH
+    text = f"{ratio.hits}/{ratio.total}"
+    return f"{ratio.value:.3f} ({text})" if summary else text
+
+
+def _cer(value: Cer | None) -> str:
+    return DASH if value is None or value.value is None else f"{value.value:.3f}"
+
+
+def _document_row(scores: DocumentScores, *, summary: bool = False) -> list[str]:
+    tasks = scores.tasks
+    return [
+        scores.set_name,
+        scores.file,
+        _count(scores.metadata, summary),
+        # "0/0": the gold says the document has no table; "—": tables not annotated (corpus gold).
+        "0/0" if scores.tables is not None and scores.tables.total == 0 else _count(scores.tables, summary),
+        DASH if scores.phantom_tables is None else str(scores.phantom_tables),
+        _count(scores.samples, summary),
+        f"{scores.catalog_extracted}/{scores.catalog_gold}" if scores.files > scores.errors else DASH,
+        _count(scores.catalog_fields, summary),
+        _count(Ratio(tasks.true_positives, tasks.gold), summary),
+        _count(Ratio(tasks.true_positives, tasks.predicted), summary),
+        _count(scores.task_lead, summary),
+        _cer(scores.cer_danhmuc),
+        _cer(scores.cer_tesseract),
+        _fmt(scores.pages_per_second, 1),
+    ]
+
+
+def render_sets(result: SetsResult) -> str:
+    """The corpus table as before, then every document of both sets in one table."""
+    parts: list[str] = []
+    if result.corpus is not None:
+        parts.append(render_table(result.corpus))
+    rows: list[list[str]] = []
+    if result.corpus_overall is not None:
+        rows += [_document_row(scores) for scores in result.corpus_documents]
+        rows.append(_document_row(result.corpus_overall, summary=True))
+    if result.real is not None:
+        rows += [_document_row(scores) for scores in result.real.documents]
+        rows.append(_document_row(result.real.overall, summary=True))
+    if rows:
+        parts.append("Theo tài liệu / per document:\n" + _grid([list(DOCUMENT_COLUMNS), *rows]) + "\n" + LEGEND)
+        # Corpus failures are already listed under the corpus table.
+        real_failures = [s for s in (result.real.documents if result.real else []) if s.error]
+        if real_failures:
+            parts.append(
+                "Tài liệu thật không xử lý được / real files that could not be processed:\n"
+                + "\n".join(f"  {s.file}: {s.error}" for s in real_failures)
+            )
+        if result.real is not None and result.real.notes:
+            parts.append("\n".join(result.real.notes))
+    parts.extend(result.skipped)
+    return "\n\n".join(parts)
+
+
+def _grid(table: list[list[str]]) -> str:
+    widths = [max(len(row[i]) for row in table) for i in range(len(table[0]))]
+    lines = []
+    for index, row in enumerate(table):
+        lines.append("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
+        if index == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def _ratio_json(ratio: Ratio | None) -> dict[str, float | int | None] | None:
+    return None if ratio is None else {"hits": ratio.hits, "total": ratio.total, "value": ratio.value}
+
+
+def _cer_json(value: Cer | None) -> dict[str, float | int | None] | None:
+    return None if value is None else {"edits": value.edits, "length": value.length, "value": value.value}
+
+
+def document_json(scores: DocumentScores) -> dict[str, object]:
+    tasks = scores.tasks
+    return {
+        "set": scores.set_name,
+        "gold": scores.gold_name,
+        "file": scores.file,
+        "error": scores.error,
+        "files": scores.files,
+        "errors": scores.errors,
+        "pages": scores.pages,
+        "seconds": scores.seconds,
+        "pages/s": scores.pages_per_second,
+        "metadata": {**(_ratio_json(scores.metadata) or {}), "wrong": scores.metadata_wrong},
+        "tables": _ratio_json(scores.tables),
+        "phantom_tables": scores.phantom_tables,
+        "sample_rows_exact": _ratio_json(scores.samples),
+        "table_matches": [
+            {
+                "gold": outcome.gold_index,
+                "pages": outcome.pages,
+                "extracted": outcome.extracted,
+                "similarity": outcome.similarity,
+                "rows_gold": outcome.rows_gold,
+                "rows_extracted": outcome.rows_extracted,
+                "samples": _ratio_json(outcome.samples),
+            }
+            for outcome in scores.table_outcomes
+        ],
+        "catalog": {
+            "extracted": scores.catalog_extracted,
+            "gold": scores.catalog_gold,
+            "field_accuracy": _ratio_json(scores.catalog_fields),
+        },
+        "tasks": {
+            "found": tasks.true_positives,
+            "extracted": tasks.predicted,
+            "gold": tasks.gold,
+            "recall": tasks.recall,
+            "precision": tasks.precision,
+            "missed": scores.missed_tasks,
+            "lead_raw_exact": _ratio_json(scores.task_lead),
+        },
+        "scan_cer": {
+            "danhmuc": _cer_json(scores.cer_danhmuc),
+            "tesseract": _cer_json(scores.cer_tesseract),
+            "pages": [
+                {"page": p.page, "danhmuc": _cer_json(p.danhmuc), "tesseract": _cer_json(p.tesseract), "note": p.note}
+                for p in scores.page_cer
+            ],
+        },
+    }
+
+
+def sets_json(result: SetsResult) -> dict[str, object]:
+    data: dict[str, object] = {"skipped": result.skipped}
+    if result.corpus is not None:
+        data["corpus"] = to_json(result.corpus)
+        data["corpus_documents"] = [document_json(s) for s in result.corpus_documents]
+        data["corpus_overall"] = document_json(result.corpus_overall) if result.corpus_overall else None
+    if result.real is not None:
+        data["real_documents"] = [document_json(s) for s in result.real.documents]
+        data["real_overall"] = document_json(result.real.overall)
+        data["real_notes"] = result.real.notes
+    return data
+
+
+def write_sets_json(result: SetsResult, path: Path) -> None:
+    path.write_text(json.dumps(sets_json(result), ensure_ascii=False, indent=2), encoding="utf-8")

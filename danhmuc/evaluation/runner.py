@@ -105,6 +105,8 @@ class EvalResult:
     by_rendering: dict[str, Scores]
     overall: Scores
     outcomes: list[FileOutcome]
+    # Every file with its extraction (None when it failed), for the per-document view.
+    documents: list[tuple[GoldDocument, FileOutcome, Document | None]] = field(default_factory=list)
 
 
 def evaluate(
@@ -124,6 +126,7 @@ def evaluate(
     by_rendering: dict[str, Scores] = {}
     outcomes: list[FileOutcome] = []
     processed: dict[str, list[tuple[GoldDocument, Document]]] = {}
+    documents: list[tuple[GoldDocument, FileOutcome, Document | None]] = []
     for gold in gold_documents:
         for file_name in gold.files:
             rendering = gold.rendering(file_name)
@@ -135,8 +138,9 @@ def evaluate(
             if progress:
                 progress(file_name)
             already = (already_processed or {}).get(file_name)
-            document = _reuse(already, outcome) if already else _run_one(docs_dir / file_name, outcome)
+            document = _reuse(already, outcome) if already else run_one(docs_dir / file_name, outcome)
             scores.files += 1
+            documents.append((gold, outcome, document))
             if document is None:
                 scores.errors += 1
                 continue
@@ -160,7 +164,7 @@ def evaluate(
     overall = Scores()
     for scores in by_rendering.values():
         overall.merge(scores)
-    return EvalResult(by_rendering=by_rendering, overall=overall, outcomes=outcomes)
+    return EvalResult(by_rendering=by_rendering, overall=overall, outcomes=outcomes, documents=documents)
 
 
 def _first_rendering(
@@ -193,7 +197,7 @@ def _reuse(already: ProcessedFile, outcome: FileOutcome) -> Document | None:
     return already.document
 
 
-def _run_one(path: Path, outcome: FileOutcome) -> Document | None:
+def run_one(path: Path, outcome: FileOutcome) -> Document | None:
     if not path.is_file():
         outcome.error = "không tìm thấy tệp / file not found"
         return None

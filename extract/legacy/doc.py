@@ -29,7 +29,7 @@ _OTHER_OFFICE_STREAMS = {
 _INPUT_FILTER = "MS Word 97"
 
 
-def _check_structure(data: bytes, source: str) -> None:
+def check_structure(data: bytes, source: str) -> None:
     if not data.startswith(OLE_MAGIC):
         raise CorruptFileError(source, "không phải tệp Word 97-2003 / not a Word 97-2003 file")
     if len(data) < 1536:  # header sector plus at least a directory and a data sector
@@ -53,7 +53,7 @@ def convert_doc_to_docx(data: bytes, source: str, *, timeout_s: float = CONVERSI
     Raises CorruptFileError (not a readable .doc, or LibreOffice failed), UnsupportedFormatError
     (another OLE document, or LibreOffice missing) and LimitExceededError (timeout).
     """
-    _check_structure(data, source)
+    check_structure(data, source)
     with tempfile.TemporaryDirectory(prefix="danhmuc_doc_") as workdir:
         # A fixed, harmless name: the upload's own name may hold anything.
         input_path = Path(workdir) / "document.doc"

@@ -5,6 +5,7 @@ parallel with each other and with a desktop LibreOffice, and a timeout that kill
 process group: ``soffice`` is a wrapper script, and killing only it leaves ``soffice.bin``
 running. Failures are a small :class:`SofficeError` that callers translate into their own
 error family (the extractors name the uploaded file; the corpus renderer names the seed).
+:func:`run_bounded` (timeout, process group killed) is shared with the antiword reader.
 """
 
 from __future__ import annotations
@@ -15,6 +16,32 @@ import signal
 import subprocess
 import tempfile
 from pathlib import Path
+
+
+class BoundedRunTimeout(Exception):
+    """The command ran past its time limit; its whole process group has been killed."""
+
+
+def run_bounded(command: list[str], *, timeout_s: float) -> subprocess.CompletedProcess[bytes]:
+    """Run ``command`` in its own session; past ``timeout_s`` kill the whole group and raise BoundedRunTimeout.
+
+    A new session, because a wrapper script (``soffice``) leaves its real worker (``soffice.bin``)
+    running when only the script is killed.
+    """
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        stdin=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    try:
+        stdout, stderr = process.communicate(timeout=timeout_s)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.communicate()
+        raise BoundedRunTimeout(command[0]) from None
+    return subprocess.CompletedProcess(command, process.returncode, stdout, stderr)
 
 
 class SofficeError(Exception):
@@ -57,24 +84,14 @@ def convert_with_soffice(
             str(outdir),
             str(input_path),
         ]
-        process = subprocess.Popen(
-            command,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            stdin=subprocess.DEVNULL,
-            text=True,
-            start_new_session=True,
-        )
         try:
-            stdout, stderr = process.communicate(timeout=timeout_s)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
+            result = run_bounded(command, timeout_s=timeout_s)
+        except BoundedRunTimeout:
             raise SofficeError(
                 f"chuyển đổi quá {timeout_s:g} giây / conversion took longer than {timeout_s:g} s", timed_out=True
             ) from None
         produced = outdir / f"{input_path.stem}.{extension}"
-        if process.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
-            detail = (stderr or stdout).strip().splitlines()
-            raise SofficeError(detail[-1] if detail else f"mã thoát / exit code {process.returncode}")
+        if result.returncode != 0 or not produced.is_file() or produced.stat().st_size == 0:
+            detail = (result.stderr or result.stdout).decode("utf-8", "replace").strip().splitlines()
+            raise SofficeError(detail[-1] if detail else f"mã thoát / exit code {result.returncode}")
         return produced.read_bytes()

@@ -23,6 +23,7 @@ from extract.ocr.pipeline import PageResult, Warning, is_page_number, ocr_page
 from extract.ocr.postcorrect import Correction
 from extract.ocr.preprocess import PageImage, image_pages, pdf_page_count, render_pdf_page
 from extract.pdf.tables import PageTable, continue_merges
+from extract.processes import die_with_parent
 
 __all__ = [
     "WORKERS",
@@ -134,6 +135,7 @@ _TASK: Callable[[int], PageResult] | None = None
 
 def _init_worker(task: Callable[[int], PageResult]) -> None:
     global _TASK
+    die_with_parent()  # a killed or timed-out extraction takes its OCR pages with it
     _TASK = task
 
 
