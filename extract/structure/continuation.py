@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 from enum import StrEnum
 from itertools import combinations
 
@@ -207,6 +208,21 @@ def fill_profile(rows: Sequence[Sequence[RawCell]], table_width: int) -> list[fl
     ]
 
 
+def _respan(row: list[RawCell]) -> list[RawCell]:
+    """Horizontal spans recounted after a column was dropped from under them."""
+    out = list(row)
+    start = 0
+    while start < len(out):
+        end = start + 1
+        if out[start].col_span > 1:
+            while end < len(out) and out[end].col_span > 1 and out[end].text == out[start].text:
+                end += 1
+            for col in range(start, end):
+                out[col] = replace(out[col], col_span=end - start)
+        start = end
+    return out
+
+
 def align(fragment: RawTable, table_width: int, profile: Sequence[float]) -> RawTable | None:
     """``fragment`` with its surplus blank columns dropped, or None when it cannot be lined up."""
     extra = width(fragment) - table_width
@@ -228,7 +244,7 @@ def align(fragment: RawTable, table_width: int, profile: Sequence[float]) -> Raw
         if best is None or score > best[0]:
             best = (score, dropped)
     assert best is not None
-    rows = [[cell for col, cell in enumerate(row) if col not in best[1]] for row in fragment.rows]
+    rows = [_respan([cell for col, cell in enumerate(row) if col not in best[1]]) for row in fragment.rows]
     return RawTable(
         rows=rows,
         page=fragment.page,

@@ -485,6 +485,7 @@ def _classify(
             and previous is not None
             and blank_number
             and not _is_group_row(row, number_col, strict=True)
+            and _runs_on(row, previous)
             and not _sub_row_after_break(row, previous, following, key_col=key_col, title_col=title_col)
         ):
             _append_below(previous, row)
@@ -509,6 +510,27 @@ def _classify(
     return out
 
 
+_FINISHED = re.compile(r"[.;:!?)\]”\"'»]$|\d$")
+
+
+def _runs_on(row: _WorkRow, previous: _WorkRow) -> bool:
+    """The row's text carries on the cells above: a piece starting in lower case or with a
+    continuation mark, or a cell above left unfinished (no closing stop, date or number).
+
+    A row of a ruled table that starts a page under merged cells ("" | "" | "" | "Thông tư số
+    33/2017/…" | "Hiệu lực …") begins every piece afresh below finished cells: a row of its own.
+    """
+    for above, below in zip(previous.cells, row.cells, strict=False):
+        text = below.text.strip()
+        if not text or below.inherited:
+            continue
+        if text[0].islower() or text[0] in ",;.)":
+            return True
+        if not above.text.strip() or not _FINISHED.search(above.text.strip()):
+            return True
+    return False
+
+
 def _sub_row_after_break(
     row: _WorkRow, previous: _WorkRow, following: _WorkRow | None, *, key_col: int, title_col: int | None
 ) -> bool:
@@ -524,12 +546,17 @@ def _sub_row_after_break(
     keys = {key_col} | ({title_col} if title_col is not None else set())
     own = [col for col, cell in enumerate(row.cells) if cell.text and not cell.inherited and col not in keys]
     above = [col for col, cell in enumerate(previous.cells) if cell.text and col not in keys and col < len(row.cells)]
-    if len(own) < 2 or any(col not in own for col in above):
-        return False
     fresh = sum(1 for col in own if _starts_afresh(row.cells[col].text))
     merged = any(row.cells[col].row_span > 1 for col in keys if col < len(row.cells)) or (
         following is not None and any(following.cells[col].inherited for col in keys if col < len(following.cells))
     )
+    # under merged cells on its left (number, name, …) a row of a list of sub-items fills only the
+    # columns right of them, each piece starting afresh: it is the next sub-item, not a tail
+    leading = min(own, default=len(row.cells))
+    if merged and own and leading > key_col + 1 and fresh == len(own):
+        return True
+    if len(own) < 2 or any(col not in own for col in above):
+        return False
     if merged:
         return 2 * fresh >= len(own)
     title_blank = title_col is None or not row.cells[title_col].text
