@@ -295,3 +295,24 @@ def test_row_starting_a_page_under_merged_cells_is_a_row_of_its_own() -> None:
     assert len(data) == 3
     assert data[0].cells[4].text == "Thông tư số 25/2014/TT-BTNMT ngày 19/5/2014 quy định về bản đồ địa chính"
     assert data[1].cells[4].text == "Thông tư số 33/2017/TT-BTNMT ngày 29/9/2017"
+
+
+def test_code_names_cut_across_lines_are_glued_back() -> None:
+    from extract.structure.tables import join_cell_lines
+
+    assert join_cell_lines("TONG_VON_DAU_T\nU_USD") == "TONG_VON_DAU_TU_USD"
+    assert join_cell_lines("NGAY_DIEU_CHINH\n_GCNDKDN") == "NGAY_DIEU_CHINH_GCNDKDN"
+    assert join_cell_lines("Sở Kế hoạch\nvà Đầu tư") == "Sở Kế hoạch và Đầu tư"
+    assert join_cell_lines("MA_SO\nthuế doanh nghiệp") == "MA_SO thuế doanh nghiệp"
+
+
+def test_repeated_header_with_a_glued_tail_is_still_the_header() -> None:
+    header = _row("Trường dữ liệu", "Ký hiệu trường dữ liệu", "Kiểu dữ liệu", "Độ dài", "Mô tả")
+    glued = _row("Trường dữ liệu", "Ký hiệu trường dữ liệu", "Kiểu dữ liệu", "Độ dài", "Mô tả nước thải")
+    blocks: list[Paragraph | RawTable] = [
+        _fragment([header, _row("Mã số thuế", "MA_SO_THUE", "Chuỗi ký tự", "15", "")], 1, after_break=False),
+        _fragment([glued, _row("Địa chỉ", "DIA_CHI", "Chuỗi ký tự", "500", "")], 2),
+    ]
+    tables, _ = _tables(blocks)
+    assert len(tables) == 1
+    assert [row.kind for row in tables[0].rows].count(RowKind.HEADER) == 1

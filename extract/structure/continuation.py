@@ -82,12 +82,28 @@ def row_key(row: Sequence[RawCell]) -> tuple[str, ...]:
     return tuple(keys)
 
 
+def repeats(row: tuple[str, ...], header: tuple[str, ...]) -> bool:
+    """``row`` is ``header`` printed again: cell by cell equal, blank (a label merged down), or one the
+    start of the other (a reader glued the tail of a merged cell running over the break to a label)."""
+    if row == header:
+        return True
+    if not row or len(row) > len(header):
+        return False
+    equal = 0
+    for mine, theirs in zip(row, header, strict=False):
+        if mine == theirs:
+            equal += bool(mine)
+        elif mine and theirs and not (mine.startswith(f"{theirs} ") or theirs.startswith(f"{mine} ")):
+            return False
+    return equal >= 2
+
+
 def continuation(fragments: Sequence[RawTable], fragment: RawTable) -> Evidence | None:
     """How ``fragment`` continues the open table made of ``fragments``, or None when it starts a new one."""
     first = fragments[0]
     table_width, new_width = width(first), width(fragment)
     opening = fragment.rows[0]
-    if new_width == table_width and row_key(opening) == row_key(first.rows[0]):
+    if new_width == table_width and repeats(row_key(opening), row_key(first.rows[0])):
         return Evidence.HEADER
     if not fragment.after_break:
         return None

@@ -29,7 +29,16 @@ from extract.blocks import Block, Paragraph, RawCell, RawTable
 from extract.markup import collapse, fold
 from extract.model import Cell, ExtractionWarning, Provenance, RowKind, Table, TableRow
 from extract.structure.columns import ColumnRole, is_group_number, looks_like_row_number, roles_for_header
-from extract.structure.continuation import WEAK, Evidence, align, continuation, fill_profile, looks_like_labels, width
+from extract.structure.continuation import (
+    WEAK,
+    Evidence,
+    align,
+    continuation,
+    fill_profile,
+    looks_like_labels,
+    repeats,
+    width,
+)
 from extract.structure.grids import is_contents_table, is_prose_grid, prose_paragraphs
 
 Item = Paragraph | Table
@@ -77,15 +86,36 @@ def cell_lines(cell: RawCell) -> list[str]:
 _WRAPPED_AT_DASH = re.compile(r"(?<=\w[-–])\n(?=\w)")
 
 
+# A code name in capitals with underscores ("TONG_VON_DAU_T" / "U_USD") has no space to wrap at:
+# the layout cut it inside the word.
+_IDENTIFIER_END = re.compile(r"[A-Z0-9]*_[A-Z0-9_]*$")
+_IDENTIFIER_START = re.compile(r"[A-Z0-9_]+(?=\s|$)")
+
+
+def _glue_identifiers(text: str) -> str:
+    lines = [line.strip() for line in text.split("\n")]
+    out = [lines[0]]
+    for line in lines[1:]:
+        if _IDENTIFIER_END.search(out[-1]) and _IDENTIFIER_START.match(line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def join_cell_lines(text: str) -> str:
     """The lines of a wrapped cell joined by one space, as printed.
 
     A line broken right after a dash glued to a word ("Phòng VH–" / "XH") was wrapped inside
     that word by the layout, so it is joined without a space; "Sở Lao động -" / "Thương binh"
-    keeps its space.
+    keeps its space. So is a code name with underscores cut across lines ("MA_SO_" / "THUE").
     """
     stripped = text.strip()
-    return collapse(_WRAPPED_AT_DASH.sub("", stripped) if "\n" in stripped else stripped)
+    if "\n" not in stripped:
+        return collapse(stripped)
+    if "_" in stripped:
+        stripped = _glue_identifiers(stripped)
+    return collapse(_WRAPPED_AT_DASH.sub("", stripped))
 
 
 # ---------------------------------------------------------------- working rows
@@ -376,7 +406,7 @@ def _build_table(
             header_keys = [_row_key(row.cells) for row in header_rows]
             work = work[count:]
         else:
-            while work and header_keys and _row_key(work[0].cells) in header_keys:
+            while work and any(repeats(_row_key(work[0].cells), key) for key in header_keys):
                 work.pop(0)  # the header repeated at the top of the next page
         work = [row for row in work if not row.is_empty()]
         if work:
