@@ -13,6 +13,7 @@ def build_document(
     stream: BlockStream, *, source: str, sha256: str, fmt: SourceFormat, size_bytes: int
 ) -> Document:
     from extract.structure.catalog import extract_catalog
+    from extract.structure.contents import split_contents
     from extract.structure.metadata import extract_metadata
     from extract.structure.numbering import logical_lines
     from extract.structure.sections import build_sections
@@ -25,7 +26,16 @@ def build_document(
     ]
     items, table_warnings = stitch_tables(stream.blocks, source=source)
     warnings.extend(table_warnings)
-    lines = logical_lines(items)  # read-only records, shared by metadata and sections
+    lines, contents = split_contents(logical_lines(items))  # read-only records, shared by metadata and sections
+    if contents:
+        warnings.append(
+            ExtractionWarning(
+                code="table_of_contents_skipped",
+                message=f"Mục lục bỏ qua ({len(contents)} dòng, trang {contents[0].page}) / "
+                f"table of contents skipped ({len(contents)} lines, page {contents[0].page})",
+                provenance=Provenance(file=source, page=contents[0].page, line=contents[0].line, raw=contents[0].raw),
+            )
+        )
     metadata = extract_metadata(items, source=source, lines=lines)
     sections = build_sections(items, source=source, lines=lines)
     tasks = extract_tasks(items, sections, source=source, lines=lines, issuer=metadata.issuer)

@@ -2,8 +2,9 @@
 
 A table is a catalog when one column names datasets (Tên tập dữ liệu, Tên dữ liệu, Tên cơ sở
 dữ liệu, ...) and either its other columns or the headings above it say so (unit, sharing,
-frequency or description columns; a "Danh mục" / "Phụ lục" heading). A task table (Nhiệm vụ,
-Thời gian hoàn thành...) is not one.
+frequency or description columns; a "Danh mục" / "Phụ lục" heading) — see :func:`catalog_evidence`;
+a table taken on weak evidence is flagged. A task table (Nhiệm vụ, Thời gian hoàn thành...), a
+workflow table (Bước | Tên | Mô tả) or a list of legal documents is not one.
 
 Columns are mapped by the meaning of their header (:mod:`extract.structure.columns`); where
 the header misleads, the cells decide: a column whose values are mostly sharing-level phrases
@@ -125,16 +126,38 @@ def map_columns(table: Table) -> CatalogColumns | None:
     )
 
 
+_DATASET_WORDS = re.compile(r"du lieu|csdl|co so du lieu")
+
+
+def catalog_evidence(table: Table, columns: CatalogColumns | None, context: Sequence[str] = ()) -> str | None:
+    """How strongly the table reads as a data catalog: "strong", "weak", or None for not a catalog.
+
+    The title column must name datasets: a header speaking of data ("Tên tập dữ liệu", "Tên cơ sở
+    dữ liệu") is strong, a bare "Tên" is weak (workflow tables have "Bước | Tên | Mô tả"). Unit,
+    sharing and frequency columns are strong companions, a description column or a catalog heading
+    above the table weak ones. A strong title with a strong companion is a catalog; a strong title
+    with weak support, or a weak title with two strong companions (or one and weak support), is one
+    on weak evidence; anything less is not.
+    """
+    if columns is None or not any(row.kind is RowKind.DATA for row in table.rows):
+        return None
+    title_label = fold(table.header[columns.title]) if columns.title < len(table.header) else ""
+    strong_title = bool(_DATASET_WORDS.search(title_label))
+    strong = sum(1 for col in (columns.unit, columns.sharing, columns.frequency) if col is not None)
+    strong += bool(columns.sharing_options) and columns.sharing is None
+    weak = columns.description is not None or any(
+        _CATALOG_CONTEXT.search(fold(text)) for text in [table.caption, *context]
+    )
+    if strong_title:
+        return "strong" if strong else ("weak" if weak else None)
+    if strong >= 2 or (strong == 1 and weak):
+        return "weak"
+    return None
+
+
 def is_catalog_table(table: Table, columns: CatalogColumns | None, context: Sequence[str] = ()) -> bool:
-    """A title column plus catalog-like companions or a catalog heading above it."""
-    if columns is None:
-        return False
-    if not any(row.kind is RowKind.DATA for row in table.rows):
-        return False
-    companions = [columns.unit, columns.sharing, columns.frequency, columns.description]
-    if any(col is not None for col in companions):
-        return True
-    return any(_CATALOG_CONTEXT.search(fold(text)) for text in [table.caption, *context])
+    """A title column naming datasets plus catalog-like companions or a catalog heading above it."""
+    return catalog_evidence(table, columns, context) is not None
 
 
 def is_open_data_list(table: Table, context: Sequence[str] = ()) -> bool:
@@ -199,7 +222,18 @@ def extract_catalog(
             continue
         context = [paragraph.text for paragraph in paragraphs[-_CONTEXT_PARAGRAPHS:] if is_heading(paragraph)]
         columns = map_columns(item)
-        if columns is not None and is_catalog_table(item, columns, context):
+        evidence = catalog_evidence(item, columns, context)
+        if columns is not None and evidence is not None:
+            if evidence == "weak":
+                warnings.append(
+                    ExtractionWarning(
+                        code="catalog_weak_evidence",
+                        message=f"Bảng {item.index} được coi là danh mục dữ liệu dù ít dấu hiệu "
+                        f"(cột: {' | '.join(item.header)}) / table {item.index} taken as a data catalog "
+                        "on weak evidence (its columns)",
+                        provenance=Provenance(file=source, page=item.provenance.page, table=item.index),
+                    )
+                )
             entries.extend(_entries(item, columns, _heading_group(paragraphs), source, warnings))
         paragraphs = []
     return entries, warnings

@@ -15,7 +15,8 @@ in a borderless two-column table). This module undoes all of that, format-indepe
 * in tables without ruling (text conversions) a blank cell in the unit-like column inherits
   the value above, the trace of a vertically merged cell; no other column is ever filled;
 * rows are classified as header, group ("I | LĨNH VỰC GIÁO DỤC") or data;
-* layout tables become paragraphs again (left column first), so metadata can read them.
+* layout tables become paragraphs again (left column first), so metadata can read them; so do
+  running text caught in a grid and a table of contents set as a table (:mod:`.grids`).
 """
 
 from __future__ import annotations
@@ -28,6 +29,17 @@ from extract.blocks import Block, Paragraph, RawCell, RawTable
 from extract.markup import collapse, fold
 from extract.model import Cell, ExtractionWarning, Provenance, RowKind, Table, TableRow
 from extract.structure.columns import ColumnRole, is_group_number, looks_like_row_number, roles_for_header
+from extract.structure.continuation import (
+    WEAK,
+    Evidence,
+    align,
+    continuation,
+    fill_profile,
+    looks_like_labels,
+    repeats,
+    width,
+)
+from extract.structure.grids import is_contents_table, is_prose_grid, prose_paragraphs
 
 Item = Paragraph | Table
 
@@ -74,15 +86,36 @@ def cell_lines(cell: RawCell) -> list[str]:
 _WRAPPED_AT_DASH = re.compile(r"(?<=\w[-–])\n(?=\w)")
 
 
+# A code name in capitals with underscores ("TONG_VON_DAU_T" / "U_USD") has no space to wrap at:
+# the layout cut it inside the word.
+_IDENTIFIER_END = re.compile(r"[A-Z0-9]*_[A-Z0-9_]*$")
+_IDENTIFIER_START = re.compile(r"[A-Z0-9_]+(?=\s|$)")
+
+
+def _glue_identifiers(text: str) -> str:
+    lines = [line.strip() for line in text.split("\n")]
+    out = [lines[0]]
+    for line in lines[1:]:
+        if _IDENTIFIER_END.search(out[-1]) and _IDENTIFIER_START.match(line):
+            out[-1] += line
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
 def join_cell_lines(text: str) -> str:
     """The lines of a wrapped cell joined by one space, as printed.
 
     A line broken right after a dash glued to a word ("Phòng VH–" / "XH") was wrapped inside
     that word by the layout, so it is joined without a space; "Sở Lao động -" / "Thương binh"
-    keeps its space.
+    keeps its space. So is a code name with underscores cut across lines ("MA_SO_" / "THUE").
     """
     stripped = text.strip()
-    return collapse(_WRAPPED_AT_DASH.sub("", stripped) if "\n" in stripped else stripped)
+    if "\n" not in stripped:
+        return collapse(stripped)
+    if "_" in stripped:
+        stripped = _glue_identifiers(stripped)
+    return collapse(_WRAPPED_AT_DASH.sub("", stripped))
 
 
 # ---------------------------------------------------------------- working rows
@@ -129,6 +162,8 @@ class _Group:
 
     fragments: list[RawTable] = field(default_factory=list)
     held: list[Paragraph] = field(default_factory=list)
+    weak: list[int | None] = field(default_factory=list)  # pages of fragments joined on weak evidence
+    misaligned: list[int | None] = field(default_factory=list)  # pages whose columns could not be lined up
 
 
 # ---------------------------------------------------------------- public entry
@@ -145,6 +180,7 @@ def stitch_tables(blocks: Sequence[Block], *, source: str) -> tuple[list[Item], 
         if group is None:
             return
         index = 1 + sum(1 for item in items if isinstance(item, Table))
+        _group_warnings(group, index, source, warnings)
         try:
             items.append(
                 _build_table(group.fragments, index=index, caption=_caption(items), source=source, warnings=warnings)
@@ -175,9 +211,13 @@ def stitch_tables(blocks: Sequence[Block], *, source: str) -> tuple[list[Item], 
             flush()
             items.extend(layout_paragraphs(block))
             continue
-        if group is not None and _continues(group.fragments, block):
-            group.fragments.append(block)
-            group.held.clear()  # page numbers between fragments of one table are furniture
+        if is_prose_grid(block) or is_contents_table(block, items):
+            flush()
+            items.extend(prose_paragraphs(block))
+            continue
+        evidence = continuation(group.fragments, block) if group is not None else None
+        if group is not None and evidence is not None:
+            _join(group, block, evidence)
             continue
         flush()
         group = _Group(fragments=[block])
@@ -239,10 +279,6 @@ def split_header_line(line: str) -> list[str]:
 # ---------------------------------------------------------------- stitching
 
 
-def _width(table: RawTable) -> int:
-    return max((len(row) for row in table.rows), default=0)
-
-
 def _row_key(row: Sequence[RawCell] | Sequence[_WorkCell]) -> tuple[str, ...]:
     keys = [fold(collapse(cell.text)) for cell in row]
     while keys and not keys[-1]:
@@ -251,26 +287,46 @@ def _row_key(row: Sequence[RawCell] | Sequence[_WorkCell]) -> tuple[str, ...]:
 
 
 def _looks_like_header(row: Sequence[RawCell]) -> bool:
-    texts = [collapse(cell.text) for cell in row]
-    filled = [text for text in texts if text]
-    if len(filled) < max(2, len(texts) // 2):
-        return False
-    return not looks_like_row_number(texts[0]) and not any(text.isdigit() for text in filled)
+    return looks_like_labels(row)
 
 
-def _continues(fragments: list[RawTable], fragment: RawTable) -> bool:
-    first = fragments[0]
-    width, new_width = _width(first), _width(fragment)
-    if new_width != width and not (fragment.after_break and new_width < width):
-        return False
-    head = _row_key(first.rows[0])
-    opening = _row_key(fragment.rows[0])
-    if opening == head:
-        return True
-    if not fragment.after_break:
-        return False
-    # a different header-looking first row starts a new table even right after a break
-    return not (_looks_like_header(fragment.rows[0]) and _looks_like_header(first.rows[0]))
+def _join(group: _Group, fragment: RawTable, evidence: Evidence) -> None:
+    """Add ``fragment`` to the open table, its columns lined up with the table's."""
+    table_width = width(group.fragments[0])
+    if width(fragment) > table_width:
+        reference = [row for part in group.fragments for row in part.rows]
+        aligned = align(fragment, table_width, fill_profile(reference, table_width))
+        if aligned is None:
+            group.misaligned.append(fragment.page)
+        else:
+            fragment = aligned
+    if evidence in WEAK:
+        group.weak.append(fragment.page)
+    group.fragments.append(fragment)
+    group.held.clear()  # page numbers between fragments of one table are furniture
+
+
+def _group_warnings(group: _Group, index: int, source: str, warnings: list[ExtractionWarning]) -> None:
+    if group.weak:
+        pages = ", ".join(str(page) for page in group.weak)
+        warnings.append(
+            ExtractionWarning(
+                code="table_continuation_uncertain",
+                message=f"Bảng {index}: phần ở trang {pages} được nối vào bảng chỉ vì cùng số cột / "
+                f"table {index}: the part on page {pages} was joined to it only because it has the same columns",
+                provenance=Provenance(file=source, page=group.weak[0], table=index),
+            )
+        )
+    if group.misaligned:
+        pages = ", ".join(str(page) for page in group.misaligned)
+        warnings.append(
+            ExtractionWarning(
+                code="table_columns_misaligned",
+                message=f"Bảng {index}: không khớp được các cột ở trang {pages} với bảng / "
+                f"table {index}: the columns on page {pages} could not be lined up with the table's",
+                provenance=Provenance(file=source, page=group.misaligned[0], table=index),
+            )
+        )
 
 
 def _header_count(rows: list[_WorkRow]) -> int:
@@ -295,7 +351,11 @@ def _header_count(rows: list[_WorkRow]) -> int:
             and all(len(text.split()) <= 6 for text in filled)
             and any(not above for above, text in zip(rows[count - 1].texts(), texts, strict=False) if text)
         )
-        if column_numbers or sub_labels or (merged_above and not looks_like_row_number(texts[0])):
+        # a lower header level fills only the columns under a spanning label; a data row under a
+        # merged cell fills (nearly) all of its own cells
+        own = sum(1 for cell in row.cells if cell.text and not cell.inherited)
+        lower_level = own <= len(row.cells) - 2 and not looks_like_row_number(texts[0])
+        if column_numbers or sub_labels or (merged_above and lower_level):
             count += 1
             continue
         break
@@ -325,7 +385,7 @@ def _header_labels(rows: list[_WorkRow], width: int) -> list[str]:
 def _build_table(
     fragments: list[RawTable], *, index: int, caption: str, source: str, warnings: list[ExtractionWarning]
 ) -> Table:
-    width = max(_width(fragment) for fragment in fragments)
+    columns = max(width(fragment) for fragment in fragments)
     rows: list[_WorkRow] = []
     header_rows: list[_WorkRow] = []
     header_keys: list[tuple[str, ...]] = []
@@ -333,7 +393,7 @@ def _build_table(
         work = [
             _WorkRow(
                 cells=[_WorkCell.of(cell, fragment.page) for cell in row]
-                + [_WorkCell(text="", page=fragment.page) for _ in range(width - len(row))],
+                + [_WorkCell(text="", page=fragment.page) for _ in range(columns - len(row))],
                 page=fragment.page,
             )
             for row in fragment.rows
@@ -346,15 +406,15 @@ def _build_table(
             header_keys = [_row_key(row.cells) for row in header_rows]
             work = work[count:]
         else:
-            while work and header_keys and _row_key(work[0].cells) in header_keys:
+            while work and any(repeats(_row_key(work[0].cells), key) for key in header_keys):
                 work.pop(0)  # the header repeated at the top of the next page
         work = [row for row in work if not row.is_empty()]
         if work:
             work[0].after_break = number > 0 and fragment.after_break
         rows.extend(work)
 
-    labels = _header_labels(header_rows, width)
-    roles = roles_for_header(labels) if header_rows else [ColumnRole.OTHER] * width
+    labels = _header_labels(header_rows, columns)
+    roles = roles_for_header(labels) if header_rows else [ColumnRole.OTHER] * columns
     number_col = _number_column(roles, rows)
     unit_col = roles.index(ColumnRole.UNIT) if ColumnRole.UNIT in roles else None
     unruled = all(not fragment.ruled or fragment.borderless for fragment in fragments)
@@ -455,6 +515,7 @@ def _classify(
             and previous is not None
             and blank_number
             and not _is_group_row(row, number_col, strict=True)
+            and _runs_on(row, previous)
             and not _sub_row_after_break(row, previous, following, key_col=key_col, title_col=title_col)
         ):
             _append_below(previous, row)
@@ -479,6 +540,27 @@ def _classify(
     return out
 
 
+_FINISHED = re.compile(r"[.;:!?)\]”\"'»]$|\d$")
+
+
+def _runs_on(row: _WorkRow, previous: _WorkRow) -> bool:
+    """The row's text carries on the cells above: a piece starting in lower case or with a
+    continuation mark, or a cell above left unfinished (no closing stop, date or number).
+
+    A row of a ruled table that starts a page under merged cells ("" | "" | "" | "Thông tư số
+    33/2017/…" | "Hiệu lực …") begins every piece afresh below finished cells: a row of its own.
+    """
+    for above, below in zip(previous.cells, row.cells, strict=False):
+        text = below.text.strip()
+        if not text or below.inherited:
+            continue
+        if text[0].islower() or text[0] in ",;.)":
+            return True
+        if not above.text.strip() or not _FINISHED.search(above.text.strip()):
+            return True
+    return False
+
+
 def _sub_row_after_break(
     row: _WorkRow, previous: _WorkRow, following: _WorkRow | None, *, key_col: int, title_col: int | None
 ) -> bool:
@@ -494,12 +576,17 @@ def _sub_row_after_break(
     keys = {key_col} | ({title_col} if title_col is not None else set())
     own = [col for col, cell in enumerate(row.cells) if cell.text and not cell.inherited and col not in keys]
     above = [col for col, cell in enumerate(previous.cells) if cell.text and col not in keys and col < len(row.cells)]
-    if len(own) < 2 or any(col not in own for col in above):
-        return False
     fresh = sum(1 for col in own if _starts_afresh(row.cells[col].text))
     merged = any(row.cells[col].row_span > 1 for col in keys if col < len(row.cells)) or (
         following is not None and any(following.cells[col].inherited for col in keys if col < len(following.cells))
     )
+    # under merged cells on its left (number, name, …) a row of a list of sub-items fills only the
+    # columns right of them, each piece starting afresh: it is the next sub-item, not a tail
+    leading = min(own, default=len(row.cells))
+    if merged and own and leading > key_col + 1 and fresh == len(own):
+        return True
+    if len(own) < 2 or any(col not in own for col in above):
+        return False
     if merged:
         return 2 * fresh >= len(own)
     title_blank = title_col is None or not row.cells[title_col].text
