@@ -13,7 +13,7 @@ def build_document(
     stream: BlockStream, *, source: str, sha256: str, fmt: SourceFormat, size_bytes: int
 ) -> Document:
     from extract.structure.catalog import extract_catalog
-    from extract.structure.metadata import extract_metadata
+    from extract.structure.metadata import extract_metadata, metadata_warnings
     from extract.structure.numbering import logical_lines
     from extract.structure.sections import build_sections
     from extract.structure.tables import stitch_tables
@@ -26,7 +26,8 @@ def build_document(
     items, table_warnings = stitch_tables(stream.blocks, source=source)
     warnings.extend(table_warnings)
     lines = logical_lines(items)  # read-only records, shared by metadata and sections
-    metadata = extract_metadata(items, source=source, lines=lines)
+    metadata = extract_metadata(items, source=source, lines=lines, stamps=stream.stamps)
+    warnings.extend(metadata_warnings(metadata, stream.stamps, source=source))
     sections = build_sections(items, source=source, lines=lines)
     tasks = extract_tasks(items, sections, source=source)
     catalog, catalog_warnings = extract_catalog(items, source=source)

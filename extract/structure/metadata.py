@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 
-from extract.blocks import Paragraph
-from extract.model import CitedDocument, Metadata, Provenance, Table
+from extract.blocks import Paragraph, Stamp
+from extract.model import CitedDocument, ExtractionWarning, Metadata, Provenance, Table
 from extract.structure.citations import (
     DATE_PATTERN,
     DATE_TEXT,
@@ -26,6 +26,7 @@ from extract.structure.citations import (
     parse_date,
 )
 from extract.structure.numbering import LabelKind, Line, logical_lines, parse_label
+from extract.structure.signer import find_signer
 from extract.structure.tables import NATIONAL_MOTTO_START, split_header_line
 
 DOCUMENT_KINDS = (
@@ -47,6 +48,7 @@ DOCUMENT_KINDS = (
     "QUY ĐỊNH",
     "PHƯƠNG ÁN",
     "LUẬT",
+    "PHỤ LỤC",
 )
 _KIND_LINE = re.compile(r"^(?P<kind>" + "|".join(DOCUMENT_KINDS) + r")(?=\s|$)\s*(?P<rest>.*)$")
 _NUMBER_LINE = re.compile(
@@ -84,17 +86,8 @@ _AUTHORITY_AFTER_TITLE = re.compile(
     r"(?<=[a-zđà-ỹ0-9)])\s+(?=(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|ỦY\s+BAN|UỶ\s+BAN|HỘI\s+ĐỒNG|"
     r"TRƯỞNG\s+BAN)\s+[A-ZĐÀ-Ỹ]{2,}\b)"
 )
-_SIGNER_TITLE = re.compile(
-    r"^(?:(?:TM|KT|TL|TUQ|Q)\.\s*)?(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|"
-    r"CHÁNH\s+VĂN\s+PHÒNG|TRƯỞNG\s+BAN|TRƯỞNG\s+PHÒNG|BÍ\s+THƯ)\b"
-)
-# "(Đã ký)", "[daky]", a seal mark: between the signer's title and name.
-_SIGN_MARK = re.compile(r"^[(\[].*[)\]]$|^(?:Đã\s+ký|Ký\s+bởi)\b", re.IGNORECASE)
-_OFFICE_WORDS = frozenset(
-    "ỦY UỶ BAN NHÂN DÂN CHỦ TỊCH PHÓ TỈNH XÃ HUYỆN SỞ GIÁM ĐỐC HỘI ĐỒNG TM. KT. TL. NƠI NHẬN".split()
-)
 _APPENDIX_SELF = re.compile(
-    r"Kèm\s+theo\s+(?P<kind>[^\d(]{2,30}?)\s+số\s*"
+    r"Kèm\s+theo\s+(?P<kind>[^\d(]{2,60}?)\s+số\s*:?\s*"
     r"(?P<digits>[\d.…_ ]*?)\s*/\s*(?P<suffix>[0-9A-Za-zĐđ][\w\-/;.&]*)"
     rf"(?:\s*,?\s*{DATE_TEXT})?",
     re.IGNORECASE,
@@ -102,10 +95,31 @@ _APPENDIX_SELF = re.compile(
 
 
 Note = Callable[[str, Line], None]
+# Provenance.raw of a value read from an annotation the e-signature system drew, not from page text.
+STAMP_RAW_PREFIX = "form field: "
+
+# "V/v góp ý dự thảo …": the trích yếu of a letter (Công văn), printed under its số hiệu.
+_ABOUT = re.compile(r"(?:^|\s)V/v\b\.?\s*(?P<rest>.*)$")
+# What closes a letter's trích yếu when the reader ran the header's lines together.
+_ABOUT_STOP = re.compile(
+    r"\s*(?:CỘNG\s+H[OÒ]A|Độc\s+lập|Kính\s+gửi|[A-ZĐÀ-Ỹ][\w ]{0,30},\s+ngày\b).*$"
+)
+# An annex opens with its heading and the line naming the document it is annexed to.
+_ANNEX_HEAD_LINES = 8
+_ANNEX_LABEL = re.compile(r"^PHỤ\s+LỤC\b")
+# A line of running text: the Số line of the header never follows one.
+_SENTENCE_TEXT = re.compile(r"[a-zđà-ỹ]{2,}\s+[a-zđà-ỹ]{2,}\s+[a-zđà-ỹ]{2,}")
 
 
-def extract_metadata(items: list[Paragraph | Table], *, source: str, lines: list[Line] | None = None) -> Metadata:
-    """``lines`` is ``logical_lines(items)`` when the caller already has it (the builder shares it)."""
+def extract_metadata(
+    items: list[Paragraph | Table],
+    *,
+    source: str,
+    lines: list[Line] | None = None,
+    stamps: Sequence[Stamp] = (),
+) -> Metadata:
+    """``lines`` is ``logical_lines(items)`` when the caller already has it (the builder shares it);
+    ``stamps`` are the values an e-signature system drew over the pages (PDF annotations)."""
     lines = logical_lines(items) if lines is None else lines
     preamble_end = _preamble_end(lines)
     preamble = lines[:preamble_end]
@@ -114,17 +128,34 @@ def extract_metadata(items: list[Paragraph | Table], *, source: str, lines: list
     def note(field_name: str, line: Line) -> None:
         sources[field_name] = Provenance(file=source, page=line.page, line=line.line, raw=line.raw)
 
+    def note_stamp(field_name: str, stamp: Stamp) -> None:
+        sources[field_name] = Provenance(file=source, page=stamp.page, raw=f"{STAMP_RAW_PREFIX}{stamp.line}")
+
+    annex = _annex_reference(lines)
     kind, title, kind_index = _kind_and_title(preamble)
-    if kind_index is not None:
+    if annex is not None:
+        # An annex is not the document it is annexed to: its kind is PHỤ LỤC, its title its heading.
+        kind, title, kind_index = "PHỤ LỤC", _annex_title(lines[: annex[2]]), None
+        note("kind", lines[0])
+        if title:
+            note("title", lines[0])
+    elif kind_index is not None:
         note("kind", preamble[kind_index])
         if title:
             note("title", preamble[min(kind_index + 1, len(preamble) - 1)])
+    else:
+        letter = _letter_subject(preamble)
+        if letter is not None:
+            # A Công văn has no kind line: its "V/v …" trích yếu under the số hiệu says what it is.
+            kind, title = "CÔNG VĂN", letter[0]
+            note("kind", letter[1])
+            note("title", letter[1])
 
     number = template = ""
     date = date_raw = place = ""
     year: int | None = None
-    for line in preamble:
-        found = _NUMBER_LINE.search(line.text)
+    for line in preamble if annex is None else []:
+        found = _own_number(line.text)
         if found and not template:
             digits = re.sub(r"[^\d]", "", found.group("digits"))
             suffix = found.group("suffix").rstrip(".,;")
@@ -138,8 +169,13 @@ def extract_metadata(items: list[Paragraph | Table], *, source: str, lines: list
             note("date", line)
             if place:
                 note("place", line)
+    if annex is None and not template:
+        # "Số:" and "/TB-UBND" read as two lines (the blank between them was wide).
+        template, line_found = _split_number_line(preamble)
+        if line_found is not None:
+            note("number", line_found)
 
-    appendix = _appendix_self_reference(lines, kind)
+    appendix = _appendix_self_reference(lines, kind) if annex is None else None
     if appendix is not None:
         match, line = appendix
         if not template:
@@ -153,15 +189,34 @@ def extract_metadata(items: list[Paragraph | Table], *, source: str, lines: list
             date, date_raw, year = parts.iso, parts.raw, parts.year
             note("date", line)
 
+    if annex is None and not number:
+        stamped = _stamped_number(stamps, template)
+        if stamped is not None:
+            number, stamp = stamped
+            template = number
+            note_stamp("number", stamp)
+    if annex is None and not date:
+        stamped_date = _stamped_date(stamps, date_raw)
+        if stamped_date is not None:
+            (stamp_place, parts), stamp = stamped_date
+            date, date_raw, year = parts.iso, parts.raw, parts.year
+            note_stamp("date", stamp)
+            if not place and stamp_place:
+                place = stamp_place
+                note_stamp("place", stamp)
+
     issuer = _issuer(preamble, lines, title, kind_index, note)
     if not place and issuer:
         # No place line (a decision converted without its header): the issuer's locality is the place.
         place = _locality_of(issuer)
         if place and "issuer" in sources:
             sources["place"] = sources["issuer"]
-    signer = _signer(lines, note)
+    signer = find_signer(lines, note)
     cited = find_citations(lines, source=source, preamble_end=preamble_end)
-    parent = _parent(cited, number)
+    if annex is not None:
+        parent: CitedDocument | None = _annexed_to(annex, stamps, source)
+    else:
+        parent = _parent(cited, number)
     if parent is not None:
         sources["parent"] = parent.provenance
     return Metadata(
@@ -179,6 +234,181 @@ def extract_metadata(items: list[Paragraph | Table], *, source: str, lines: list
         parent=parent,
         sources=sources,
     )
+
+
+def metadata_warnings(metadata: Metadata, stamps: Sequence[Stamp], *, source: str) -> list[ExtractionWarning]:
+    """Say when the document's identity is incomplete, and which stamped values found no place."""
+    out: list[ExtractionWarning] = []
+    annex = metadata.kind == "PHỤ LỤC"
+    if not metadata.number and not annex:
+        blank = f" (mẫu / template '{metadata.number_template}')" if metadata.number_template else ""
+        out.append(
+            ExtractionWarning(
+                code="metadata_number_missing",
+                message=f"Không tìm thấy số hiệu của văn bản{blank} / the document's number was not found",
+                provenance=metadata.sources.get("number") or Provenance(file=source),
+            )
+        )
+    if not metadata.date and not annex:
+        raw = f" ('{metadata.date_raw}')" if metadata.date_raw else ""
+        out.append(
+            ExtractionWarning(
+                code="metadata_date_missing",
+                message=f"Không tìm thấy ngày ban hành đầy đủ{raw} / the document's full date was not found",
+                provenance=metadata.sources.get("date") or Provenance(file=source),
+            )
+        )
+    used = {provenance.raw for provenance in metadata.sources.values()}
+    if metadata.parent is not None:
+        used.add(metadata.parent.provenance.raw)
+    for stamp in stamps:
+        if f"{STAMP_RAW_PREFIX}{stamp.line}" in used or not re.search(r"\d", stamp.text) or _signing_caption(stamp):
+            continue
+        out.append(
+            ExtractionWarning(
+                code="form_value_unplaced",
+                message=(
+                    f"Giá trị do chữ ký số ghi trên trang {stamp.page} không gắn được vào trường nào: '{stamp.text}'"
+                    f" / a value stamped on page {stamp.page} could not be placed: '{stamp.text}'"
+                ),
+                provenance=Provenance(file=source, page=stamp.page, raw=f"{STAMP_RAW_PREFIX}{stamp.line}"),
+            )
+        )
+    return out
+
+
+# The signing certificate's caption (time, e-mail, "Ký bởi"): part of the signature, not a field value.
+_SIGNING_CAPTION = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2})?|@|^[+-]\d{2}:?\d{2}$|Thời\s+gian\s+ký|Ký\s+bởi|Người\s+ký|Ngày\s+ký", re.I
+)
+
+
+def _signing_caption(stamp: Stamp) -> bool:
+    return bool(_SIGNING_CAPTION.search(stamp.text)) and stamp.line == stamp.text
+
+
+def _own_number(text: str) -> re.Match[str] | None:
+    """The header's "Số: 41/KH-UBND"; a số hiệu inside a sentence ("… tại Công văn Số 12/…") is cited."""
+    found = _NUMBER_LINE.search(text)
+    if found is None or _SENTENCE_TEXT.search(text[: found.start()]):
+        return None
+    if re.match(r"^\W*(?:Căn\s+cứ|Thực\s+hiện|Theo|Xét|\(?\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo)", text):
+        return None
+    return found
+
+
+def _split_number_line(preamble: list[Line]) -> tuple[str, Line | None]:
+    for index, line in enumerate(preamble[:-1]):
+        if re.fullmatch(r"Số\s*:?", line.text.strip()):
+            after = re.match(r"^\s*/\s*(?P<suffix>[0-9A-Za-zĐđ][\w\-/;.&]*)", preamble[index + 1].text)
+            if after:
+                return f"/{after.group('suffix').rstrip('.,;')}", line
+    return "", None
+
+
+def _letter_subject(preamble: list[Line]) -> tuple[str, Line] | None:
+    """The "V/v …" lines of a letter's header, before its Kính gửi: (trích yếu without "V/v", first line)."""
+    for index, line in enumerate(preamble[:15]):
+        if re.match(r"^\s*Kính\s+gửi\b", line.text):
+            return None
+        found = _ABOUT.search(line.text)
+        if found is None:
+            continue
+        parts = [_ABOUT_STOP.sub("", found.group("rest")).strip()]
+        if len(parts[0]) == len(found.group("rest").strip()):
+            # The subject may go on over the next printed lines of its cell.
+            for follower in preamble[index + 1 : index + 5]:
+                text = follower.text.strip()
+                if not text or _ABOUT_STOP.match(text) or _TITLE_STOP.match(text) or text.isupper():
+                    break
+                if _place_date(text) or parse_label(text) is not None:
+                    break
+                parts.append(text)
+        subject = " ".join(part for part in parts if part).strip()
+        return (subject, line) if subject else None
+    return None
+
+
+def _annex_reference(lines: list[Line]) -> tuple[re.Match[str], Line, int] | None:
+    """A document that opens as an annex: its heading, then "(Ban hành kèm theo Quyết định số …)".
+
+    Only the first lines count and no Số line may come before: a full document naming
+    itself in an appendix at its end is not an annex.
+    """
+    for index, line in enumerate(lines[:_ANNEX_HEAD_LINES]):
+        kind_line = _KIND_LINE.match(line.text)
+        if _own_number(line.text) or (kind_line and kind_line.group("kind") != "PHỤ LỤC"):
+            return None
+        if not re.search(r"[Kk]èm\s+theo", line.text):
+            continue
+        text = " ".join(other.text for other in lines[index : index + 2])
+        match = _APPENDIX_SELF.search(text)
+        return (match, line, index) if match and index > 0 else None
+    return None
+
+
+def _annex_title(heading: list[Line]) -> str:
+    texts = [line.text.strip() for line in heading if re.search(r"\w", line.text)]
+    if len(texts) > 1 and _ANNEX_LABEL.match(texts[0]):
+        texts = texts[1:]  # "PHỤ LỤC II" labels the annex; the heading under it is its title
+    return " ".join(texts)
+
+
+def _annexed_to(annex: tuple[re.Match[str], Line, int], stamps: Sequence[Stamp], source: str) -> CitedDocument:
+    match, line, _ = annex
+    digits = re.sub(r"[^\d]", "", match.group("digits"))
+    suffix = match.group("suffix").rstrip(".,;")
+    number = f"{digits}/{suffix}" if digits else ""
+    provenance = Provenance(file=source, page=line.page, line=line.line, raw=line.raw)
+    if not number:
+        stamped = _stamped_number(stamps, f"/{suffix}")
+        if stamped is not None:
+            number = stamped[0]
+            provenance = Provenance(file=source, page=stamped[1].page, raw=f"{STAMP_RAW_PREFIX}{stamped[1].line}")
+    has_date = bool(match.group("y1") or match.group("y2"))
+    parts = parse_date(match) if has_date else DateParts("", "", None)
+    kind = re.sub(r"\s+", " ", match.group("kind")).strip()
+    return CitedDocument(
+        kind=kind[:1].upper() + kind[1:],
+        number=number,
+        date=parts.iso,
+        date_raw=parts.raw,
+        role="annexed_to",
+        provenance=provenance,
+    )
+
+
+def _stamped_number(stamps: Sequence[Stamp], template: str) -> tuple[str, Stamp] | None:
+    """A stamped "Số: 3070/KH-UBND" whose code is the blank template's (any, when there is none)."""
+    want = template.lstrip("/").upper()
+    for stamp in stamps:
+        found = _NUMBER_LINE.search(stamp.line)
+        if found is None or not re.search(r"\d", found.group("digits")):
+            continue
+        suffix = found.group("suffix").rstrip(".,;")
+        if want and suffix.upper() != want:
+            continue
+        digits = re.sub(r"[^\d]", "", found.group("digits"))
+        return f"{digits}/{suffix}", stamp
+    return None
+
+
+def _stamped_date(stamps: Sequence[Stamp], date_raw: str) -> tuple[tuple[str, DateParts], Stamp] | None:
+    """A stamped line that completes the header's date; the year must agree with the printed one."""
+    printed_year = re.search(r"\d{4}", date_raw)
+    for stamp in stamps:
+        dated = _place_date(stamp.line) or _bare_date(stamp.line)
+        if dated is None or not dated[1].iso:
+            continue
+        if printed_year and str(dated[1].year) != printed_year.group(0):
+            continue
+        return dated, stamp
+    return None
+
+
+def _bare_date(text: str) -> tuple[str, DateParts] | None:
+    match = DATE_PATTERN.search(text)
+    return ("", parse_date(match)) if match else None
 
 
 def _preamble_end(lines: list[Line]) -> int:
@@ -395,31 +625,6 @@ def _issuer(preamble: list[Line], lines: list[Line], title: str, kind_index: int
         note("issuer", line)
         return _format_issuer(match.group("body"), level, name)
     return ""
-
-
-def _signer(lines: list[Line], note: Note) -> str:
-    for index, line in enumerate(lines):
-        if not _SIGNER_TITLE.match(line.text) or len(line.text) > 60:
-            continue
-        for follower in lines[index + 1 : index + 7]:
-            text = follower.text.strip()
-            if _SIGNER_TITLE.match(text) or _SIGN_MARK.match(text):
-                continue
-            if _is_person_name(text):
-                note("signer", follower)
-                return text
-            break
-    return ""
-
-
-def _is_person_name(text: str) -> bool:
-    """Two to five words, each "Nguyễn"-shaped or all capitals, none an office word."""
-    words = text.split()
-    if not 2 <= len(words) <= 5:
-        return False
-    if all(word.isupper() for word in words):
-        return not any(word in _OFFICE_WORDS for word in words)
-    return all(word[0].isupper() and word[1:].islower() and word.isalpha() for word in words)
 
 
 def _parent(cited: list[CitedDocument], own_number: str) -> CitedDocument | None:
