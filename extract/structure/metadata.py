@@ -450,7 +450,9 @@ def _kind_and_title(preamble: list[Line]) -> tuple[str, str, int | None]:
             title_lines.append(text)
             if text.endswith((";", ".")):
                 break
-        return match.group("kind"), " ".join(title_lines), index
+        title = " ".join(title_lines)
+        subject = re.match(r"^V/v\b\.?\s*", title)  # the trích yếu without its "V/v" (về việc) marker
+        return match.group("kind"), title[subject.end() :] if subject else title, index
     return "", "", None
 
 
@@ -480,7 +482,9 @@ def _appendix_self_reference(lines: list[Line], kind: str) -> tuple[re.Match[str
         if index + 1 < len(lines):
             text = f"{text} {lines[index + 1].text}"
         match = _APPENDIX_SELF.search(text)
-        if match and (not kind or match.group("kind").strip().upper() == kind):
+        # "(Kèm theo …)" heads an appendix; "… được công bố kèm theo Thông tư số …" in a sentence cites.
+        opening = match is not None and re.search(r"(?:^|\()\s*(?:Ban\s+hành\s+)?$", text[: match.start()], re.I)
+        if match and opening and (not kind or match.group("kind").strip().upper() == kind):
             return match, line
     return None
 
@@ -633,4 +637,11 @@ def _parent(cited: list[CitedDocument], own_number: str) -> CitedDocument | None
         for doc in cited:
             if doc.role == role and doc.kind in PLAN_KINDS and (not own_number or doc.number != own_number):
                 return doc
+    # No plan: a letter that carries out a directive ("Thực hiện Công điện số 131/CĐ-TTg") implements it.
+    for doc in cited:
+        if doc.role == "implements" and doc.kind in _DIRECTIVE_KINDS and doc.number and doc.number != own_number:
+            return doc
     return None
+
+
+_DIRECTIVE_KINDS = frozenset({"Công điện", "Chỉ thị"})
