@@ -174,14 +174,36 @@ def test_signer_of_real_documents(name: str, signer: str) -> None:
 @pytest.mark.parametrize(
     ("lines", "signer"),
     [
-        (["Nơi nhận:", "- Như trên;", "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "(Đã ký)", "Nguyễn Văn Thanh"], "Nguyễn Văn Thanh"),
+        (["- Như trên;", "KT. BỘ TRƯỞNG", "THỨ TRƯỞNG", "(Đã ký)", "Nguyễn Văn Thanh"], "Nguyễn Văn Thanh"),
         (["KT. THỦ TƯỚNG", "PHÓ THỦ TƯỚNG", "THỨ TRƯỞNG"], ""),
         (["Nơi nhận:", "- Lưu: VT.", "CHỦ TỊCH Đoàn Anh Dũng"], "Đoàn Anh Dũng"),
         (["TM. ỦY BAN NHÂN DÂN", "CHỦ TỊCH", "- Các sở, ngành; Lê Thị Hồng Vân"], "Lê Thị Hồng Vân"),
         (["Ký bởi: Trần Văn Bình", "Cơ quan: UBND tỉnh"], "Trần Văn Bình"),
         (["GIÁM ĐỐC", "NGUYỄN HỮU ĐỒNG"], "NGUYỄN HỮU ĐỒNG"),
         (["GIÁM ĐỐC", "VĂN PHÒNG SỞ"], ""),
+        # a scan whose signature block OCR lost, but for the name closing the Nơi nhận column
+        (
+            ["Nơi nhận:", "- CT, PCT UBND tỉnh;", "- Ban Quản Lý Dự Án;", "Lưu: VT, KT6 Đặng Văn Minh"],
+            "Đặng Văn Minh",
+        ),
+        (["KT. GIAM ĐỌC", "PHO GIAM ĐỌC", "Nguyên Hoài Nam"], "Nguyễn Hoài Nam"),  # OCR lost the tone mark
     ],
 )
 def test_signer_shapes(lines: list[str], signer: str) -> None:
     assert extract_metadata(paragraphs(*lines), source="x.txt").signer == signer
+
+
+def test_the_prime_minister_issues_a_decision() -> None:
+    items = paragraphs(
+        "THỦ TƯỚNG CHÍNH PHỦ CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Số: 09/2025/QĐ-TTg Hà Nội, ngày 14 tháng 4 năm 2025",
+        "QUYẾT ĐỊNH",
+        "Sửa đổi, bổ sung Quyết định số 20/2020/QĐ-TTg",
+    )
+    meta = extract_metadata(items, source="x.txt")
+    assert (meta.issuer, meta.number, meta.date, meta.place) == (
+        "Thủ tướng Chính phủ",
+        "09/2025/QĐ-TTg",
+        "2025-04-14",
+        "Hà Nội",
+    )

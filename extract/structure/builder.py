@@ -9,9 +9,7 @@ from extract.model import Document, ExtractionWarning, Provenance, SourceFormat,
 Item = Paragraph | Table
 
 
-def build_document(
-    stream: BlockStream, *, source: str, sha256: str, fmt: SourceFormat, size_bytes: int
-) -> Document:
+def build_document(stream: BlockStream, *, source: str, sha256: str, fmt: SourceFormat, size_bytes: int) -> Document:
     from extract.structure.catalog import extract_catalog
     from extract.structure.metadata import extract_metadata, metadata_warnings
     from extract.structure.numbering import logical_lines

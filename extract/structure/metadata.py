@@ -69,6 +69,14 @@ _SUBORDINATE_HEADS = r"SỞ|BAN|PHÒNG|VĂN\s+PHÒNG|TRUNG\s+TÂM|CHI\s+CỤC|TH
 _SUBORDINATE = re.compile(rf"^(?:{_SUBORDINATE_HEADS})\s+\S")
 # A ministry or central agency heading the left column on its own.
 _AGENCY = re.compile(r"^(?:BỘ|TỔNG\s+CỤC|CỤC|SỞ|BAN)\s+[A-ZĐÀ-Ỹ]")
+# Central bodies whose names are not a unit type followed by a field ("Thủ tướng Chính phủ").
+_CENTRAL_BODIES = {
+    "THỦ TƯỚNG CHÍNH PHỦ": "Thủ tướng Chính phủ",
+    "CHÍNH PHỦ": "Chính phủ",
+    "VĂN PHÒNG CHÍNH PHỦ": "Văn phòng Chính phủ",
+    "QUỐC HỘI": "Quốc hội",
+    "ỦY BAN THƯỜNG VỤ QUỐC HỘI": "Ủy ban Thường vụ Quốc hội",
+}
 # "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH": a decision issued by the chair of a people's committee.
 _CHAIR = re.compile(rf"^CHỦ\s+TỊCH\s+(?P<body>{_BODY})\s+(?P<level>{_LEVELS})(?:\s+(?P<name>.+))?$", re.I)
 _NAME_STOP = {
@@ -101,9 +109,7 @@ STAMP_RAW_PREFIX = "form field: "
 # "V/v góp ý dự thảo …": the trích yếu of a letter (Công văn), printed under its số hiệu.
 _ABOUT = re.compile(r"(?:^|\s)V/v\b\.?\s*(?P<rest>.*)$")
 # What closes a letter's trích yếu when the reader ran the header's lines together.
-_ABOUT_STOP = re.compile(
-    r"\s*(?:CỘNG\s+H[OÒ]A|Độc\s+lập|Kính\s+gửi|[A-ZĐÀ-Ỹ][\w ]{0,30},\s+ngày\b).*$"
-)
+_ABOUT_STOP = re.compile(r"\s*(?:CỘNG\s+H[OÒ]A|Độc\s+lập|Kính\s+gửi|[A-ZĐÀ-Ỹ][\w ]{0,30},\s+ngày\b).*$")
 # An annex opens with its heading and the line naming the document it is annexed to.
 _ANNEX_HEAD_LINES = 8
 _ANNEX_LABEL = re.compile(r"^PHỤ\s+LỤC\b")
@@ -613,6 +619,10 @@ def _issuer(preamble: list[Line], lines: list[Line], title: str, kind_index: int
         note("issuer", line)
         return issuer
     for line in header:
+        central = _CENTRAL_BODIES.get(re.sub(r"\s+", " ", line.text.strip()))
+        if central:
+            note("issuer", line)
+            return central
         if line.text.isupper() and _AGENCY.match(line.text) and len(line.text) < 80:
             note("issuer", line)
             return _sentence_case(line.text)

@@ -11,6 +11,7 @@ none of them a title word: "THỨ TRƯỞNG" is a title, never a signer.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 
 from extract.structure.numbering import Line
@@ -47,6 +48,26 @@ SURNAMES = frozenset(
 Note = Callable[[str, Line], None]
 
 
+def _fold(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+# OCR drops or swaps tone marks ("Nguyên Hoài Nam"): a first word that is no family name but folds to
+# exactly one is that family name.
+_FOLDED_SURNAMES: dict[str, list[str]] = {}
+for _surname in sorted(SURNAMES):
+    _FOLDED_SURNAMES.setdefault(_fold(_surname), []).append(_surname)
+
+
+def repair_surname(name: str) -> str:
+    words = name.split()
+    if not words or words[0] in SURNAMES or not words[0][1:].islower():
+        return name
+    candidates = _FOLDED_SURNAMES.get(_fold(words[0]), [])
+    return " ".join([candidates[0], *words[1:]]) if len(candidates) == 1 else name
+
+
 def find_signer(lines: list[Line], note: Note) -> str:
     for line in lines:
         signed = _SIGNED_BY.search(line.text)
@@ -70,7 +91,7 @@ def find_signer(lines: list[Line], note: Note) -> str:
                 continue
             if _is_person_name(candidate):
                 note("signer", follower)
-                return candidate
+                return repair_surname(candidate)
             if _RECIPIENTS.match(candidate):
                 # A two-column block read column by column: the name may end a recipients line.
                 tail = _tail_name(candidate)
@@ -80,6 +101,20 @@ def find_signer(lines: list[Line], note: Note) -> str:
                 continue
             if len(candidate) > 80:
                 break  # running text again: this was not a signature block
+    return _name_after_recipients(lines, note)
+
+
+def _name_after_recipients(lines: list[Line], note: Note) -> str:
+    """No authority line was read (a scan's signature lost to OCR): a name closing the Nơi nhận column."""
+    start = next((k for k, line in enumerate(lines) if re.match(r"^\s*Nơi\s+nhận\b", line.text, re.I)), None)
+    if start is None:
+        return ""
+    for line in lines[start + 1 : start + 1 + _BLOCK_LINES]:
+        text = line.text.strip()
+        name = text if _is_person_name(text) else _tail_name(text)
+        if name and name.split()[0] in SURNAMES and _is_person_name(name):
+            note("signer", line)
+            return name
     return ""
 
 
