@@ -207,3 +207,13 @@ def test_the_prime_minister_issues_a_decision() -> None:
         "2025-04-14",
         "Hà Nội",
     )
+
+
+def test_a_smudged_day_keeps_place_and_year_and_says_the_date_is_unknown() -> None:
+    items = paragraphs(
+        "UBND TỈNH QUẢNG NGÃI", "Số: 07/CT-UBND", "Quảng Ngãi, ngày 2# thángØ† năm 2021", "CHỈ THỊ", "Về việc X"
+    )
+    meta = extract_metadata(items, source="x.pdf")
+    assert (meta.place, meta.date, meta.year) == ("Quảng Ngãi", "", 2021)
+    assert meta.date_raw == "ngày 2# thángØ† năm 2021"
+    assert [w.code for w in metadata_warnings(meta, [], source="x.pdf")] == ["metadata_date_missing"]

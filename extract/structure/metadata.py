@@ -462,20 +462,36 @@ def _kind_and_title(preamble: list[Line]) -> tuple[str, str, int | None]:
     return "", "", None
 
 
+# The header's date with a day or month that is neither digits nor a blank: handwritten, or OCR's
+# reading of a handwritten day ("ngày(3 tháng 02 năm 2021", "ngày 2# thángØ† năm 2021").
+_SMUDGED_DATE = re.compile(r"ngày\s*(?P<day>\S{0,4}?)\s*tháng\s*(?P<month>\S{0,4}?)\s*năm\s*(?P<year>\d{4})")
+
+
 def _place_date(text: str) -> tuple[str, DateParts] | None:
     for match in DATE_PATTERN.finditer(text):
-        before = text[: match.start()].rstrip()
-        if not before.endswith(","):
-            continue
-        tokens = before[:-1].split()
-        place_tokens: list[str] = []
-        for token in reversed(tokens):
-            if "/" in token or ":" in token or not token[0].isupper() or len(place_tokens) >= 5:
-                break
-            place_tokens.insert(0, token)
-        if place_tokens:
-            return " ".join(place_tokens), parse_date(match)
+        place = _place_before(text[: match.start()])
+        if place:
+            return place, parse_date(match)
+    for smudged in _SMUDGED_DATE.finditer(text):
+        place = _place_before(text[: smudged.start()])
+        if place:
+            # The year is printed; a day or month that cannot be read leaves the full date unknown.
+            raw = re.sub(r"\s+", " ", smudged.group(0))
+            return place, DateParts("", raw, int(smudged.group("year")))
     return None
+
+
+def _place_before(before: str) -> str:
+    """ "Quảng Ngãi," before the date: the capitalised words ending with the comma."""
+    before = before.rstrip()
+    if not before.endswith(","):
+        return ""
+    place_tokens: list[str] = []
+    for token in reversed(before[:-1].split()):
+        if "/" in token or ":" in token or not token[0].isupper() or len(place_tokens) >= 5:
+            break
+        place_tokens.insert(0, token)
+    return " ".join(place_tokens)
 
 
 def _appendix_self_reference(lines: list[Line], kind: str) -> tuple[re.Match[str], Line] | None:
