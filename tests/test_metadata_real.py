@@ -217,3 +217,13 @@ def test_a_smudged_day_keeps_place_and_year_and_says_the_date_is_unknown() -> No
     assert (meta.place, meta.date, meta.year) == ("Quảng Ngãi", "", 2021)
     assert meta.date_raw == "ngày 2# thángØ† năm 2021"
     assert [w.code for w in metadata_warnings(meta, [], source="x.pdf")] == ["metadata_date_missing"]
+
+
+def test_a_cited_letters_subject_does_not_make_a_cong_van() -> None:
+    items = paragraphs(
+        "UBND TỈNH X",
+        "Số: 12/BC-UBND",
+        "Căn cứ Công văn số 5/UBND-KT V/v báo cáo tình hình",
+        "Thực hiện chỉ đạo của tỉnh, V/v rà soát dữ liệu",
+    )
+    assert extract_metadata(items, source="x.txt").kind == ""

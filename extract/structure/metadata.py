@@ -21,6 +21,7 @@ from extract.structure.citations import (
     PLAN_KINDS,
     DateParts,
     find_citations,
+    line_role,
     parse_date,
 )
 from extract.structure.issuer import find_issuer, locality_of
@@ -287,8 +288,8 @@ def _letter_subject(preamble: list[Line]) -> tuple[str, Line] | None:
         if re.match(r"^\s*Kính\s+gửi\b", line.text):
             return None
         found = _ABOUT.search(line.text)
-        if found is None:
-            continue
+        if found is None or _SENTENCE_TEXT.search(line.text[: found.start()]) or line_role(line.text) != "cited":
+            continue  # "Căn cứ Công văn số 12 … V/v …" cites another letter's subject
         parts = [_ABOUT_STOP.sub("", found.group("rest")).strip()]
         if len(parts[0]) == len(found.group("rest").strip()):
             # The subject may go on over the next printed lines of its cell.
