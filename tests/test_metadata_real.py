@@ -227,3 +227,16 @@ def test_a_cited_letters_subject_does_not_make_a_cong_van() -> None:
         "Thực hiện chỉ đạo của tỉnh, V/v rà soát dữ liệu",
     )
     assert extract_metadata(items, source="x.txt").kind == ""
+
+
+@pytest.mark.parametrize(
+    ("name", "parent"),
+    [
+        ("KH-3070-UBND-BimSon.pdf", "1781-CV/TU"),  # "Thực hiện Công văn số 1781-CV/TU": a party number
+        ("CV-BinhThuan-CD131-TTHC.doc", "131/CĐ-TTg"),
+        ("CT-QuangNgai-hoadondientu-scan.pdf", ""),  # "Thực hiện Nghị định số 123/2020/NĐ-CP": a decree is no parent
+    ],
+)
+def test_parent_named_by_the_thuc_hien_opening(name: str, parent: str) -> None:
+    meta = real_document(name).metadata
+    assert (meta.parent.number if meta.parent else "") == parent

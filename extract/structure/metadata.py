@@ -18,6 +18,7 @@ from extract.model import CitedDocument, ExtractionWarning, Metadata, Provenance
 from extract.structure.citations import (
     DATE_PATTERN,
     DATE_TEXT,
+    LEGAL_KINDS,
     PLAN_KINDS,
     DateParts,
     find_citations,
@@ -487,11 +488,9 @@ def _parent(cited: list[CitedDocument], own_number: str) -> CitedDocument | None
         for doc in cited:
             if doc.role == role and doc.kind in PLAN_KINDS and (not own_number or doc.number != own_number):
                 return doc
-    # No plan: a letter that carries out a directive ("Thực hiện Công điện số 131/CĐ-TTg") implements it.
+    # No plan: the document a "Thực hiện …" opening names ("Thực hiện Công điện số 131/CĐ-TTg", "Thực hiện
+    # Công văn số 1781-CV/TU"), unless it is a legal instrument, which is carried out, not implemented.
     for doc in cited:
-        if doc.role == "implements" and doc.kind in _DIRECTIVE_KINDS and doc.number and doc.number != own_number:
+        if doc.role == "implements" and doc.kind not in LEGAL_KINDS and doc.number and doc.number != own_number:
             return doc
     return None
-
-
-_DIRECTIVE_KINDS = frozenset({"Công điện", "Chỉ thị"})
