@@ -240,3 +240,11 @@ def test_a_cited_letters_subject_does_not_make_a_cong_van() -> None:
 def test_parent_named_by_the_thuc_hien_opening(name: str, parent: str) -> None:
     meta = real_document(name).metadata
     assert (meta.parent.number if meta.parent else "") == parent
+
+
+def test_a_city_place_keeps_thanh_pho() -> None:
+    items = paragraphs(
+        "SỞ Y TẾ", "Số: 12/KH-SYT", "Thành phố Hồ Chí Minh, ngày 09 tháng 02 năm 2021", "KẾ HOẠCH", "Kiểm tra"
+    )
+    meta = extract_metadata(items, source="x.txt")
+    assert (meta.place, meta.date) == ("Thành phố Hồ Chí Minh", "2021-02-09")

@@ -457,9 +457,13 @@ def _place_before(before: str) -> str:
     before = before.rstrip()
     if not before.endswith(","):
         return ""
+    tokens = before[:-1].split()
     place_tokens: list[str] = []
-    for token in reversed(before[:-1].split()):
-        if "/" in token or ":" in token or not token[0].isupper() or len(place_tokens) >= 5:
+    for position in range(len(tokens) - 1, -1, -1):
+        token = tokens[position]
+        # "Thành phố Hồ Chí Minh": the one lowercase word a place name keeps.
+        city = token == "phố" and position > 0 and tokens[position - 1] == "Thành"
+        if "/" in token or ":" in token or not (token[0].isupper() or city) or len(place_tokens) >= 6:
             break
         place_tokens.insert(0, token)
     return " ".join(place_tokens)
