@@ -67,6 +67,24 @@ Block = Paragraph | RawTable
 
 
 @dataclass(frozen=True, slots=True)
+class Stamp:
+    """One line of text an annotation draws over a page, absent from its text layer.
+
+    An e-signature system fills the blank số hiệu and date this way. ``line`` is the column of
+    the page line the value lies on with the value merged in ("Số: 3070/KH-UBND"), so the
+    metadata pass reads it with its header patterns. Coordinates in points, top-down.
+    """
+
+    page: int
+    text: str
+    line: str
+    x0: float = 0.0
+    top: float = 0.0
+    x1: float = 0.0
+    bottom: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
 class BlockStream:
     """A reader's output: blocks in reading order plus what the reader learnt about the file."""
 
@@ -75,3 +93,4 @@ class BlockStream:
     needs_ocr_pages: list[int] = field(default_factory=list)
     encoding: str = ""
     warnings: list[tuple[str, str, int | None]] = field(default_factory=list)  # (code, message, page)
+    stamps: list[Stamp] = field(default_factory=list)  # annotation-drawn values (e-signed PDFs)

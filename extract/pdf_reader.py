@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from extract.aligned_tables import find_aligned_tables
 from extract.blocks import Block, BlockStream, Paragraph, RawCell, RawTable
 from extract.errors import CorruptFileError, EncryptedFileError, ExtractError, LimitExceededError
+from extract.pdf.forms import read_stamped_values
 from extract.pdf.layout import (
     Line,
     TextFrame,
@@ -117,7 +118,13 @@ def read_pdf(data: bytes, source: str) -> BlockStream:
     if state.text_pages == 0 and not state.needs_ocr and state.warnings:
         raise CorruptFileError(source, "không đọc được trang nào / no page could be read")
     blocks = _drop_running_furniture(state)
-    return BlockStream(blocks=blocks, page_count=page_count, needs_ocr_pages=state.needs_ocr, warnings=state.warnings)
+    return BlockStream(
+        blocks=blocks,
+        page_count=page_count,
+        needs_ocr_pages=state.needs_ocr,
+        warnings=state.warnings,
+        stamps=read_stamped_values(data),  # e-signed PDFs: the số hiệu and date drawn by annotations
+    )
 
 
 def _open(data: bytes, source: str) -> PageDocument:

@@ -9,12 +9,10 @@ from extract.model import Document, ExtractionWarning, Provenance, SourceFormat,
 Item = Paragraph | Table
 
 
-def build_document(
-    stream: BlockStream, *, source: str, sha256: str, fmt: SourceFormat, size_bytes: int
-) -> Document:
+def build_document(stream: BlockStream, *, source: str, sha256: str, fmt: SourceFormat, size_bytes: int) -> Document:
     from extract.structure.catalog import extract_catalog
     from extract.structure.contents import split_contents
-    from extract.structure.metadata import extract_metadata
+    from extract.structure.metadata import extract_metadata, metadata_warnings
     from extract.structure.numbering import logical_lines
     from extract.structure.sections import build_sections
     from extract.structure.tables import stitch_tables
@@ -36,7 +34,8 @@ def build_document(
                 provenance=Provenance(file=source, page=contents[0].page, line=contents[0].line, raw=contents[0].raw),
             )
         )
-    metadata = extract_metadata(items, source=source, lines=lines)
+    metadata = extract_metadata(items, source=source, lines=lines, stamps=stream.stamps)
+    warnings.extend(metadata_warnings(metadata, stream.stamps, source=source))
     sections = build_sections(items, source=source, lines=lines)
     tasks = extract_tasks(items, sections, source=source, lines=lines, issuer=metadata.issuer)
     catalog, catalog_warnings = extract_catalog(items, source=source)

@@ -37,10 +37,16 @@ CITED_KINDS = (
 )
 # Documents a plan can implement: a decree is a legal basis, never a parent plan.
 PLAN_KINDS = frozenset({"Kế hoạch", "Chương trình", "Đề án"})
+# Legal instruments: carried out, never implemented as a parent ("Thực hiện Nghị định số …").
+LEGAL_KINDS = frozenset({"Luật", "Bộ luật", "Pháp lệnh", "Nghị định", "Thông tư", "Thông tư liên tịch"})
 
 _KIND = "|".join(sorted((re.escape(kind) for kind in CITED_KINDS), key=len, reverse=True))
 # số hiệu: "41/KH-UBND", "278/2025/NĐ-CP", "47/2020/NĐ;CP", "/KH-UBND" (number left blank).
-_NUMBER = r"\d{0,5}\s?/\s?[0-9A-Za-zĐđƯư][0-9A-Za-zĐđƯư.\-–/;&]*"
+# Party documents number with a dash first: "1781-CV/TU", "57-NQ/TW".
+_NUMBER = (
+    r"(?:\d{1,5}-[A-ZĐ]{1,6}/[0-9A-Za-zĐđ][0-9A-Za-zĐđ.\-–/&]*"
+    r"|\d{0,5}\s?/\s?[0-9A-Za-zĐđƯư][0-9A-Za-zĐđƯư.\-–/;&]*)"
+)
 _DATE_NUMERIC = r"ngày\s*(?P<d1>\d{1,2}|[.…_ ]*)\s*/\s*(?P<m1>\d{1,2}|[.…_ ]*)\s*/\s*(?P<y1>\d{4})"
 _DATE_WORDS = r"ngày\s*(?P<d2>\d{1,2}|[.…_ ]*)\s*tháng\s*(?P<m2>\d{1,2}|[.…_ ]*)\s*năm\s*(?P<y2>\d{4})"
 _DATE = rf"(?:{_DATE_NUMERIC}|{_DATE_WORDS})"
@@ -130,9 +136,7 @@ def _citations_in(line: Line, role: str, source: str) -> list[CitedDocument]:
     return out
 
 
-def _record(
-    line: Line, match: re.Match[str], role: str, source: str, number: str, after: str
-) -> CitedDocument:
+def _record(line: Line, match: re.Match[str], role: str, source: str, number: str, after: str) -> CitedDocument:
     date = parse_date(match) if (match.group("y1") or match.group("y2")) else DateParts("", "", None)
     # The lazy name group can swallow the "số" before the number.
     name = re.sub(r"(?:^|\s+)số\s*:?$", "", (match.group("name") or "").strip())

@@ -11,22 +11,23 @@ issuing sentence ("Ủy ban nhân dân xã ban hành Kế hoạch phát triển 
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Sequence
 
-from extract.blocks import Paragraph
-from extract.model import CitedDocument, Metadata, Provenance, Table
+from extract.blocks import Paragraph, Stamp
+from extract.model import CitedDocument, ExtractionWarning, Metadata, Provenance, Table
 from extract.structure.citations import (
     DATE_PATTERN,
     DATE_TEXT,
+    LEGAL_KINDS,
     PLAN_KINDS,
     DateParts,
     find_citations,
+    line_role,
     parse_date,
 )
+from extract.structure.issuer import find_issuer, locality_of
 from extract.structure.numbering import LabelKind, Line, logical_lines, parse_label
-from extract.structure.tables import NATIONAL_MOTTO_START, split_header_line
+from extract.structure.signer import find_signer
 
 DOCUMENT_KINDS = (
     "KẾ HOẠCH",
@@ -47,32 +48,12 @@ DOCUMENT_KINDS = (
     "QUY ĐỊNH",
     "PHƯƠNG ÁN",
     "LUẬT",
+    "PHỤ LỤC",
 )
 _KIND_LINE = re.compile(r"^(?P<kind>" + "|".join(DOCUMENT_KINDS) + r")(?=\s|$)\s*(?P<rest>.*)$")
 _NUMBER_LINE = re.compile(
     r"(?:^|\s)Số\s*(?::\s*|\s+(?=[\d.…_/]))(?P<digits>[\d.…_ ]*?)\s*/\s*(?P<suffix>[0-9A-Za-zĐđ][\w\-/;.&]*)"
 )
-_LEVELS = r"tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn"
-_BODY = r"Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|UBND|Hội\s+đồng\s+nhân\s+dân|HĐND"
-_HEADER_BODY = re.compile(rf"^(?P<body>{_BODY})(?:\s+(?P<level>{_LEVELS})\s+(?P<name>.+))?$", re.IGNORECASE)
-_HEADER_LOCALITY = re.compile(rf"^(?P<level>{_LEVELS})\s+(?P<name>.+)$", re.IGNORECASE)
-_ISSUING = re.compile(
-    rf"(?P<body>{_BODY})\s+(?P<level>{_LEVELS})(?P<tail>(?:\s+\S+){{0,4}}?)\s+"
-    r"(?:ban\s+hành|xây\s+dựng|triển\s+khai|thông\s+báo|báo\s+cáo|hướng\s+dẫn)\s+(?:Kế\s+hoạch|Quyết\s+định|"
-    r"Chương\s+trình|Đề\s+án|Chỉ\s+thị|Thông\s+báo|Báo\s+cáo|Hướng\s+dẫn|Quy\s+chế|Phương\s+án|văn\s+bản)",
-    re.IGNORECASE,
-)
-# The bodies a committee's department heads its header with ("SỞ Y TẾ" under "UBND TỈNH BẮC NINH").
-_SUBORDINATE_HEADS = r"SỞ|BAN|PHÒNG|VĂN\s+PHÒNG|TRUNG\s+TÂM|CHI\s+CỤC|THANH\s+TRA|CÔNG\s+AN"
-_SUBORDINATE = re.compile(rf"^(?:{_SUBORDINATE_HEADS})\s+\S")
-# A ministry or central agency heading the left column on its own.
-_AGENCY = re.compile(r"^(?:BỘ|TỔNG\s+CỤC|CỤC|SỞ|BAN)\s+[A-ZĐÀ-Ỹ]")
-# "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH": a decision issued by the chair of a people's committee.
-_CHAIR = re.compile(rf"^CHỦ\s+TỊCH\s+(?P<body>{_BODY})\s+(?P<level>{_LEVELS})(?:\s+(?P<name>.+))?$", re.I)
-_NAME_STOP = {
-    "năm", "giai", "đến", "về", "trong", "theo", "và", "tại", "trên", "giai đoạn", "ban", "của", "với",
-    "thời", "kỳ", "nhằm", "thực", "đợt", "lần",
-}  # fmt: skip
 _TITLE_STOP = re.compile(
     r"^(?:Căn\s+cứ|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Nhằm|Để\s|Trên\s+cơ\s+sở|Ủy\s+ban|Uỷ\s+ban|"
     r"UBND|Số\s*:|Kính\s+gửi|CHỦ\s+TỊCH|ỦY\s+BAN|UỶ\s+BAN|HỘI\s+ĐỒNG|BỘ\s+TRƯỞNG|GIÁM\s+ĐỐC|THỦ\s+TƯỚNG|"
@@ -84,17 +65,8 @@ _AUTHORITY_AFTER_TITLE = re.compile(
     r"(?<=[a-zđà-ỹ0-9)])\s+(?=(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|ỦY\s+BAN|UỶ\s+BAN|HỘI\s+ĐỒNG|"
     r"TRƯỞNG\s+BAN)\s+[A-ZĐÀ-Ỹ]{2,}\b)"
 )
-_SIGNER_TITLE = re.compile(
-    r"^(?:(?:TM|KT|TL|TUQ|Q)\.\s*)?(?:PHÓ\s+)?(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|"
-    r"CHÁNH\s+VĂN\s+PHÒNG|TRƯỞNG\s+BAN|TRƯỞNG\s+PHÒNG|BÍ\s+THƯ)\b"
-)
-# "(Đã ký)", "[daky]", a seal mark: between the signer's title and name.
-_SIGN_MARK = re.compile(r"^[(\[].*[)\]]$|^(?:Đã\s+ký|Ký\s+bởi)\b", re.IGNORECASE)
-_OFFICE_WORDS = frozenset(
-    "ỦY UỶ BAN NHÂN DÂN CHỦ TỊCH PHÓ TỈNH XÃ HUYỆN SỞ GIÁM ĐỐC HỘI ĐỒNG TM. KT. TL. NƠI NHẬN".split()
-)
 _APPENDIX_SELF = re.compile(
-    r"Kèm\s+theo\s+(?P<kind>[^\d(]{2,30}?)\s+số\s*"
+    r"Kèm\s+theo\s+(?P<kind>[^\d(]{2,60}?)\s+số\s*:?\s*"
     r"(?P<digits>[\d.…_ ]*?)\s*/\s*(?P<suffix>[0-9A-Za-zĐđ][\w\-/;.&]*)"
     rf"(?:\s*,?\s*{DATE_TEXT})?",
     re.IGNORECASE,
@@ -102,10 +74,29 @@ _APPENDIX_SELF = re.compile(
 
 
 Note = Callable[[str, Line], None]
+# Provenance.raw of a value read from an annotation the e-signature system drew, not from page text.
+STAMP_RAW_PREFIX = "form field: "
+
+# "V/v góp ý dự thảo …": the trích yếu of a letter (Công văn), printed under its số hiệu.
+_ABOUT = re.compile(r"(?:^|\s)V/v\b\.?\s*(?P<rest>.*)$")
+# What closes a letter's trích yếu when the reader ran the header's lines together.
+_ABOUT_STOP = re.compile(r"\s*(?:CỘNG\s+H[OÒ]A|Độc\s+lập|Kính\s+gửi|[A-ZĐÀ-Ỹ][\w ]{0,30},\s+ngày\b).*$")
+# An annex opens with its heading and the line naming the document it is annexed to.
+_ANNEX_HEAD_LINES = 8
+_ANNEX_LABEL = re.compile(r"^PHỤ\s+LỤC\b")
+# A line of running text: the Số line of the header never follows one.
+_SENTENCE_TEXT = re.compile(r"[a-zđà-ỹ]{2,}\s+[a-zđà-ỹ]{2,}\s+[a-zđà-ỹ]{2,}")
 
 
-def extract_metadata(items: list[Paragraph | Table], *, source: str, lines: list[Line] | None = None) -> Metadata:
-    """``lines`` is ``logical_lines(items)`` when the caller already has it (the builder shares it)."""
+def extract_metadata(
+    items: list[Paragraph | Table],
+    *,
+    source: str,
+    lines: list[Line] | None = None,
+    stamps: Sequence[Stamp] = (),
+) -> Metadata:
+    """``lines`` is ``logical_lines(items)`` when the caller already has it (the builder shares it);
+    ``stamps`` are the values an e-signature system drew over the pages (PDF annotations)."""
     lines = logical_lines(items) if lines is None else lines
     preamble_end = _preamble_end(lines)
     preamble = lines[:preamble_end]
@@ -114,17 +105,34 @@ def extract_metadata(items: list[Paragraph | Table], *, source: str, lines: list
     def note(field_name: str, line: Line) -> None:
         sources[field_name] = Provenance(file=source, page=line.page, line=line.line, raw=line.raw)
 
+    def note_stamp(field_name: str, stamp: Stamp) -> None:
+        sources[field_name] = Provenance(file=source, page=stamp.page, raw=f"{STAMP_RAW_PREFIX}{stamp.line}")
+
+    annex = _annex_reference(lines)
     kind, title, kind_index = _kind_and_title(preamble)
-    if kind_index is not None:
+    if annex is not None:
+        # An annex is not the document it is annexed to: its kind is PHỤ LỤC, its title its heading.
+        kind, title, kind_index = "PHỤ LỤC", _annex_title(lines[: annex[2]]), None
+        note("kind", lines[0])
+        if title:
+            note("title", lines[0])
+    elif kind_index is not None:
         note("kind", preamble[kind_index])
         if title:
             note("title", preamble[min(kind_index + 1, len(preamble) - 1)])
+    else:
+        letter = _letter_subject(preamble)
+        if letter is not None:
+            # A Công văn has no kind line: its "V/v …" trích yếu under the số hiệu says what it is.
+            kind, title = "CÔNG VĂN", letter[0]
+            note("kind", letter[1])
+            note("title", letter[1])
 
     number = template = ""
     date = date_raw = place = ""
     year: int | None = None
-    for line in preamble:
-        found = _NUMBER_LINE.search(line.text)
+    for line in preamble if annex is None else []:
+        found = _own_number(line.text)
         if found and not template:
             digits = re.sub(r"[^\d]", "", found.group("digits"))
             suffix = found.group("suffix").rstrip(".,;")
@@ -138,8 +146,13 @@ def extract_metadata(items: list[Paragraph | Table], *, source: str, lines: list
             note("date", line)
             if place:
                 note("place", line)
+    if annex is None and not template:
+        # "Số:" and "/TB-UBND" read as two lines (the blank between them was wide).
+        template, line_found = _split_number_line(preamble)
+        if line_found is not None:
+            note("number", line_found)
 
-    appendix = _appendix_self_reference(lines, kind)
+    appendix = _appendix_self_reference(lines, kind) if annex is None else None
     if appendix is not None:
         match, line = appendix
         if not template:
@@ -153,15 +166,34 @@ def extract_metadata(items: list[Paragraph | Table], *, source: str, lines: list
             date, date_raw, year = parts.iso, parts.raw, parts.year
             note("date", line)
 
-    issuer = _issuer(preamble, lines, title, kind_index, note)
+    if annex is None and not number:
+        stamped = _stamped_number(stamps, template)
+        if stamped is not None:
+            number, stamp = stamped
+            template = number
+            note_stamp("number", stamp)
+    if annex is None and not date:
+        stamped_date = _stamped_date(stamps, date_raw)
+        if stamped_date is not None:
+            (stamp_place, parts), stamp = stamped_date
+            date, date_raw, year = parts.iso, parts.raw, parts.year
+            note_stamp("date", stamp)
+            if not place and stamp_place:
+                place = stamp_place
+                note_stamp("place", stamp)
+
+    issuer = find_issuer(preamble, lines, title, kind_index, note)
     if not place and issuer:
         # No place line (a decision converted without its header): the issuer's locality is the place.
-        place = _locality_of(issuer)
+        place = locality_of(issuer)
         if place and "issuer" in sources:
             sources["place"] = sources["issuer"]
-    signer = _signer(lines, note)
+    signer = find_signer(lines, note)
     cited = find_citations(lines, source=source, preamble_end=preamble_end)
-    parent = _parent(cited, number)
+    if annex is not None:
+        parent: CitedDocument | None = _annexed_to(annex, stamps, source)
+    else:
+        parent = _parent(cited, number)
     if parent is not None:
         sources["parent"] = parent.provenance
     return Metadata(
@@ -179,6 +211,181 @@ def extract_metadata(items: list[Paragraph | Table], *, source: str, lines: list
         parent=parent,
         sources=sources,
     )
+
+
+def metadata_warnings(metadata: Metadata, stamps: Sequence[Stamp], *, source: str) -> list[ExtractionWarning]:
+    """Say when the document's identity is incomplete, and which stamped values found no place."""
+    out: list[ExtractionWarning] = []
+    annex = metadata.kind == "PHỤ LỤC"
+    if not metadata.number and not annex:
+        blank = f" (mẫu / template '{metadata.number_template}')" if metadata.number_template else ""
+        out.append(
+            ExtractionWarning(
+                code="metadata_number_missing",
+                message=f"Không tìm thấy số hiệu của văn bản{blank} / the document's number was not found",
+                provenance=metadata.sources.get("number") or Provenance(file=source),
+            )
+        )
+    if not metadata.date and not annex:
+        raw = f" ('{metadata.date_raw}')" if metadata.date_raw else ""
+        out.append(
+            ExtractionWarning(
+                code="metadata_date_missing",
+                message=f"Không tìm thấy ngày ban hành đầy đủ{raw} / the document's full date was not found",
+                provenance=metadata.sources.get("date") or Provenance(file=source),
+            )
+        )
+    used = {provenance.raw for provenance in metadata.sources.values()}
+    if metadata.parent is not None:
+        used.add(metadata.parent.provenance.raw)
+    for stamp in stamps:
+        if f"{STAMP_RAW_PREFIX}{stamp.line}" in used or not re.search(r"\d", stamp.text) or _signing_caption(stamp):
+            continue
+        out.append(
+            ExtractionWarning(
+                code="form_value_unplaced",
+                message=(
+                    f"Giá trị do chữ ký số ghi trên trang {stamp.page} không gắn được vào trường nào: '{stamp.text}'"
+                    f" / a value stamped on page {stamp.page} could not be placed: '{stamp.text}'"
+                ),
+                provenance=Provenance(file=source, page=stamp.page, raw=f"{STAMP_RAW_PREFIX}{stamp.line}"),
+            )
+        )
+    return out
+
+
+# The signing certificate's caption (time, e-mail, "Ký bởi"): part of the signature, not a field value.
+_SIGNING_CAPTION = re.compile(
+    r"\d{1,2}:\d{2}(?::\d{2})?|@|^[+-]\d{2}:?\d{2}$|Thời\s+gian\s+ký|Ký\s+bởi|Người\s+ký|Ngày\s+ký", re.I
+)
+
+
+def _signing_caption(stamp: Stamp) -> bool:
+    return bool(_SIGNING_CAPTION.search(stamp.text)) and stamp.line == stamp.text
+
+
+def _own_number(text: str) -> re.Match[str] | None:
+    """The header's "Số: 41/KH-UBND"; a số hiệu inside a sentence ("… tại Công văn Số 12/…") is cited."""
+    found = _NUMBER_LINE.search(text)
+    if found is None or _SENTENCE_TEXT.search(text[: found.start()]):
+        return None
+    if re.match(r"^\W*(?:Căn\s+cứ|Thực\s+hiện|Theo|Xét|\(?\s*(?:Ban\s+hành\s+)?[Kk]èm\s+theo)", text):
+        return None
+    return found
+
+
+def _split_number_line(preamble: list[Line]) -> tuple[str, Line | None]:
+    for index, line in enumerate(preamble[:-1]):
+        if re.fullmatch(r"Số\s*:?", line.text.strip()):
+            after = re.match(r"^\s*/\s*(?P<suffix>[0-9A-Za-zĐđ][\w\-/;.&]*)", preamble[index + 1].text)
+            if after:
+                return f"/{after.group('suffix').rstrip('.,;')}", line
+    return "", None
+
+
+def _letter_subject(preamble: list[Line]) -> tuple[str, Line] | None:
+    """The "V/v …" lines of a letter's header, before its Kính gửi: (trích yếu without "V/v", first line)."""
+    for index, line in enumerate(preamble[:15]):
+        if re.match(r"^\s*Kính\s+gửi\b", line.text):
+            return None
+        found = _ABOUT.search(line.text)
+        if found is None or _SENTENCE_TEXT.search(line.text[: found.start()]) or line_role(line.text) != "cited":
+            continue  # "Căn cứ Công văn số 12 … V/v …" cites another letter's subject
+        parts = [_ABOUT_STOP.sub("", found.group("rest")).strip()]
+        if len(parts[0]) == len(found.group("rest").strip()):
+            # The subject may go on over the next printed lines of its cell.
+            for follower in preamble[index + 1 : index + 5]:
+                text = follower.text.strip()
+                if not text or _ABOUT_STOP.match(text) or _TITLE_STOP.match(text) or text.isupper():
+                    break
+                if _place_date(text) or parse_label(text) is not None:
+                    break
+                parts.append(text)
+        subject = " ".join(part for part in parts if part).strip()
+        return (subject, line) if subject else None
+    return None
+
+
+def _annex_reference(lines: list[Line]) -> tuple[re.Match[str], Line, int] | None:
+    """A document that opens as an annex: its heading, then "(Ban hành kèm theo Quyết định số …)".
+
+    Only the first lines count and no Số line may come before: a full document naming
+    itself in an appendix at its end is not an annex.
+    """
+    for index, line in enumerate(lines[:_ANNEX_HEAD_LINES]):
+        kind_line = _KIND_LINE.match(line.text)
+        if _own_number(line.text) or (kind_line and kind_line.group("kind") != "PHỤ LỤC"):
+            return None
+        if not re.search(r"[Kk]èm\s+theo", line.text):
+            continue
+        text = " ".join(other.text for other in lines[index : index + 2])
+        match = _APPENDIX_SELF.search(text)
+        return (match, line, index) if match and index > 0 else None
+    return None
+
+
+def _annex_title(heading: list[Line]) -> str:
+    texts = [line.text.strip() for line in heading if re.search(r"\w", line.text)]
+    if len(texts) > 1 and _ANNEX_LABEL.match(texts[0]):
+        texts = texts[1:]  # "PHỤ LỤC II" labels the annex; the heading under it is its title
+    return " ".join(texts)
+
+
+def _annexed_to(annex: tuple[re.Match[str], Line, int], stamps: Sequence[Stamp], source: str) -> CitedDocument:
+    match, line, _ = annex
+    digits = re.sub(r"[^\d]", "", match.group("digits"))
+    suffix = match.group("suffix").rstrip(".,;")
+    number = f"{digits}/{suffix}" if digits else ""
+    provenance = Provenance(file=source, page=line.page, line=line.line, raw=line.raw)
+    if not number:
+        stamped = _stamped_number(stamps, f"/{suffix}")
+        if stamped is not None:
+            number = stamped[0]
+            provenance = Provenance(file=source, page=stamped[1].page, raw=f"{STAMP_RAW_PREFIX}{stamped[1].line}")
+    has_date = bool(match.group("y1") or match.group("y2"))
+    parts = parse_date(match) if has_date else DateParts("", "", None)
+    kind = re.sub(r"\s+", " ", match.group("kind")).strip()
+    return CitedDocument(
+        kind=kind[:1].upper() + kind[1:],
+        number=number,
+        date=parts.iso,
+        date_raw=parts.raw,
+        role="annexed_to",
+        provenance=provenance,
+    )
+
+
+def _stamped_number(stamps: Sequence[Stamp], template: str) -> tuple[str, Stamp] | None:
+    """A stamped "Số: 3070/KH-UBND" whose code is the blank template's (any, when there is none)."""
+    want = template.lstrip("/").upper()
+    for stamp in stamps:
+        found = _NUMBER_LINE.search(stamp.line)
+        if found is None or not re.search(r"\d", found.group("digits")):
+            continue
+        suffix = found.group("suffix").rstrip(".,;")
+        if want and suffix.upper() != want:
+            continue
+        digits = re.sub(r"[^\d]", "", found.group("digits"))
+        return f"{digits}/{suffix}", stamp
+    return None
+
+
+def _stamped_date(stamps: Sequence[Stamp], date_raw: str) -> tuple[tuple[str, DateParts], Stamp] | None:
+    """A stamped line that completes the header's date; the year must agree with the printed one."""
+    printed_year = re.search(r"\d{4}", date_raw)
+    for stamp in stamps:
+        dated = _place_date(stamp.line) or _bare_date(stamp.line)
+        if dated is None or not dated[1].iso:
+            continue
+        if printed_year and str(dated[1].year) != printed_year.group(0):
+            continue
+        return dated, stamp
+    return None
+
+
+def _bare_date(text: str) -> tuple[str, DateParts] | None:
+    match = DATE_PATTERN.search(text)
+    return ("", parse_date(match)) if match else None
 
 
 def _preamble_end(lines: list[Line]) -> int:
@@ -220,24 +427,46 @@ def _kind_and_title(preamble: list[Line]) -> tuple[str, str, int | None]:
             title_lines.append(text)
             if text.endswith((";", ".")):
                 break
-        return match.group("kind"), " ".join(title_lines), index
+        title = " ".join(title_lines)
+        subject = re.match(r"^V/v\b\.?\s*", title)  # the trích yếu without its "V/v" (về việc) marker
+        return match.group("kind"), title[subject.end() :] if subject else title, index
     return "", "", None
+
+
+# The header's date with a day or month that is neither digits nor a blank: handwritten, or OCR's
+# reading of a handwritten day ("ngày(3 tháng 02 năm 2021", "ngày 2# thángØ† năm 2021").
+_SMUDGED_DATE = re.compile(r"ngày\s*(?P<day>\S{0,4}?)\s*tháng\s*(?P<month>\S{0,4}?)\s*năm\s*(?P<year>\d{4})")
 
 
 def _place_date(text: str) -> tuple[str, DateParts] | None:
     for match in DATE_PATTERN.finditer(text):
-        before = text[: match.start()].rstrip()
-        if not before.endswith(","):
-            continue
-        tokens = before[:-1].split()
-        place_tokens: list[str] = []
-        for token in reversed(tokens):
-            if "/" in token or ":" in token or not token[0].isupper() or len(place_tokens) >= 5:
-                break
-            place_tokens.insert(0, token)
-        if place_tokens:
-            return " ".join(place_tokens), parse_date(match)
+        place = _place_before(text[: match.start()])
+        if place:
+            return place, parse_date(match)
+    for smudged in _SMUDGED_DATE.finditer(text):
+        place = _place_before(text[: smudged.start()])
+        if place:
+            # The year is printed; a day or month that cannot be read leaves the full date unknown.
+            raw = re.sub(r"\s+", " ", smudged.group(0))
+            return place, DateParts("", raw, int(smudged.group("year")))
     return None
+
+
+def _place_before(before: str) -> str:
+    """ "Quảng Ngãi," before the date: the capitalised words ending with the comma."""
+    before = before.rstrip()
+    if not before.endswith(","):
+        return ""
+    tokens = before[:-1].split()
+    place_tokens: list[str] = []
+    for position in range(len(tokens) - 1, -1, -1):
+        token = tokens[position]
+        # "Thành phố Hồ Chí Minh": the one lowercase word a place name keeps.
+        city = token == "phố" and position > 0 and tokens[position - 1] == "Thành"
+        if "/" in token or ":" in token or not (token[0].isupper() or city) or len(place_tokens) >= 6:
+            break
+        place_tokens.insert(0, token)
+    return " ".join(place_tokens)
 
 
 def _appendix_self_reference(lines: list[Line], kind: str) -> tuple[re.Match[str], Line] | None:
@@ -250,176 +479,11 @@ def _appendix_self_reference(lines: list[Line], kind: str) -> tuple[re.Match[str
         if index + 1 < len(lines):
             text = f"{text} {lines[index + 1].text}"
         match = _APPENDIX_SELF.search(text)
-        if match and (not kind or match.group("kind").strip().upper() == kind):
+        # "(Kèm theo …)" heads an appendix; "… được công bố kèm theo Thông tư số …" in a sentence cites.
+        opening = match is not None and re.search(r"(?:^|\()\s*(?:Ban\s+hành\s+)?$", text[: match.start()], re.I)
+        if match and opening and (not kind or match.group("kind").strip().upper() == kind):
             return match, line
     return None
-
-
-def _title_case(words: str) -> str:
-    return " ".join(word if not word.isupper() else word.capitalize() for word in words.split())
-
-
-def _format_issuer(body: str, level: str, name: str) -> str:
-    short = "HĐND" if body.upper().startswith(("HỘI", "HĐND")) else "UBND"
-    level = re.sub(r"\s+", " ", level.lower())
-    return f"{short} {level} {_title_case(name)}".strip() if level else short
-
-
-_ACRONYMS = frozenset({"UBND", "HĐND", "MTTQ", "CNTT", "TTTT", "KHCN", "TP", "TW", "BHXH", "VH", "XH"})
-_LEVEL_WORDS = frozenset({"tỉnh", "huyện", "xã", "phường", "quận", "thị", "thành"})
-
-
-def _sentence_case(text: str) -> str:
-    """A capitalised unit name as normally written: "SỞ KHOA HỌC VÀ CÔNG NGHỆ" → "Sở Khoa học và Công nghệ".
-
-    Each field name after the unit type, "và" or a dash starts with a capital, so do place
-    names after a level word; acronyms (no vowel: "UBND") stay.
-    """
-    words = text.split()
-    type_words = 2 if re.match(r"^(?:VĂN PHÒNG|TRUNG TÂM|CHI CỤC|THANH TRA|CÔNG AN)\b", text) else 1
-    out: list[str] = []
-    capital_next = False
-    in_place = False  # after "tỉnh"/"huyện"...: a place name, every word capitalised
-    for position, word in enumerate(words):
-        lower = word.lower()
-        following = words[position + 1].lower() if position + 1 < len(words) else ""
-        level = lower in _LEVEL_WORDS and not (lower == "xã" and following == "hội")  # "Xã hội"
-        has_vowel = any(unicodedata.normalize("NFD", char)[0] in "AEIOUY" for char in word)
-        if not has_vowel or word in _ACRONYMS:
-            out.append(word)
-        elif position == 0 or in_place or (capital_next and not level):
-            out.append(word.capitalize())
-        else:
-            out.append(lower)
-        in_place = in_place or (position >= type_words and level)
-        capital_next = position == type_words - 1 or lower in {"và", "-", "–", "&"}
-    return " ".join(out)
-
-
-def _locality_of(issuer: str) -> str:
-    match = re.search(rf"\b(?:{_LEVELS})\s+(?P<name>.+)$", issuer)
-    return match.group("name") if match else ""
-
-
-def _locality_name(text: str) -> str:
-    """Capitalised words that start ``text``: the name after a level word ("Hà Tĩnh năm 2022" → "Hà Tĩnh")."""
-    name: list[str] = []
-    for token in text.split():
-        word = token.strip(',.;:()“”"')
-        if not word or not word[0].isupper() or word.lower() in _NAME_STOP or any(c.isdigit() for c in word):
-            break
-        name.append(word)
-        if token != word or len(name) >= 4:
-            break
-    return " ".join(name)
-
-
-def _find_locality(level: str, texts: list[str]) -> str:
-    level_pattern = r"\s+".join(level.split())
-    pattern = re.compile(rf"\b{level_pattern}\s+(?P<rest>.+)", re.IGNORECASE)
-    for text in texts:
-        for match in pattern.finditer(text):
-            name = _locality_name(match.group("rest"))
-            if name:
-                return name
-    return ""
-
-
-# "UBND TỈNH PHÚ THỌ SỞ KHOA HỌC VÀ CÔNG NGHỆ": the committee and its department printed as two lines
-# of one header cell (a soft line break, or a PDF cell) arrive as one line of text.
-_JOINED_SUBORDINATE = re.compile(rf"\s(?=(?:{_SUBORDINATE_HEADS})\s+\S)")
-
-
-_RIGHT_COLUMN = re.compile(NATIONAL_MOTTO_START)
-
-
-def _left_column(line: Line) -> Line | None:
-    """The line's left-column part: a reader may hand both columns over as one line; the right never issues."""
-    left = split_header_line(line.text)[0]
-    return None if _RIGHT_COLUMN.match(left) else replace(line, text=left)
-
-
-def _split_header_line(line: Line) -> list[Line]:
-    match = _HEADER_BODY.match(line.text)
-    if match is None or not match.group("level") or not line.text.isupper():
-        return [line]
-    cut = _JOINED_SUBORDINATE.search(line.text, match.start("name"))
-    if cut is None:
-        return [line]
-    head, tail = line.text[: cut.start()].strip(), line.text[cut.end() :].strip()
-    return [replace(line, text=head), replace(line, text=tail)]
-
-
-def _issuer(preamble: list[Line], lines: list[Line], title: str, kind_index: int | None, note: Note) -> str:
-    # The left column of the national header; rule lines ("-----") between its lines are skipped.
-    header = [
-        part
-        for line in preamble[: kind_index if kind_index is not None else min(len(preamble), 12)]
-        if re.search(r"\w", line.text)
-        if (left := _left_column(line)) is not None
-        for part in _split_header_line(left)
-    ]
-    for index, line in enumerate(header):
-        match = _HEADER_BODY.match(line.text)
-        if match is None or not line.text.isupper():
-            continue
-        issuer = ""
-        below = header[index + 1 :]
-        if match.group("level"):
-            issuer = _format_issuer(match.group("body"), match.group("level"), match.group("name"))
-        elif below and below[0].text.isupper() and (locality := _HEADER_LOCALITY.match(below[0].text)):
-            issuer = _format_issuer(match.group("body"), locality.group("level"), locality.group("name"))
-            below = below[1:]
-        if not issuer:
-            continue
-        # "UBND TỈNH BẮC NINH / SỞ KHOA HỌC VÀ CÔNG NGHỆ": the department under the committee issues.
-        if below and below[0].text.isupper() and _SUBORDINATE.match(below[0].text):
-            note("issuer", below[0])
-            return _sentence_case(below[0].text)
-        note("issuer", line)
-        return issuer
-    for line in header:
-        if line.text.isupper() and _AGENCY.match(line.text) and len(line.text) < 80:
-            note("issuer", line)
-            return _sentence_case(line.text)
-    for line in preamble:
-        chair = _CHAIR.match(line.text)
-        issuing = _ISSUING.search(line.text) if chair is None else None
-        match = chair or issuing
-        if match is None:
-            continue
-        level = match.group("level")
-        direct = _locality_name(match.group("name") or "") if chair else _locality_name(match.group("tail"))
-        after = line.text[match.end() :]
-        name = direct or _find_locality(level, [title, after] + [other.text for other in lines])
-        note("issuer", line)
-        return _format_issuer(match.group("body"), level, name)
-    return ""
-
-
-def _signer(lines: list[Line], note: Note) -> str:
-    for index, line in enumerate(lines):
-        if not _SIGNER_TITLE.match(line.text) or len(line.text) > 60:
-            continue
-        for follower in lines[index + 1 : index + 7]:
-            text = follower.text.strip()
-            if _SIGNER_TITLE.match(text) or _SIGN_MARK.match(text):
-                continue
-            if _is_person_name(text):
-                note("signer", follower)
-                return text
-            break
-    return ""
-
-
-def _is_person_name(text: str) -> bool:
-    """Two to five words, each "Nguyễn"-shaped or all capitals, none an office word."""
-    words = text.split()
-    if not 2 <= len(words) <= 5:
-        return False
-    if all(word.isupper() for word in words):
-        return not any(word in _OFFICE_WORDS for word in words)
-    return all(word[0].isupper() and word[1:].islower() and word.isalpha() for word in words)
 
 
 def _parent(cited: list[CitedDocument], own_number: str) -> CitedDocument | None:
@@ -428,4 +492,9 @@ def _parent(cited: list[CitedDocument], own_number: str) -> CitedDocument | None
         for doc in cited:
             if doc.role == role and doc.kind in PLAN_KINDS and (not own_number or doc.number != own_number):
                 return doc
+    # No plan: the document a "Thực hiện …" opening names ("Thực hiện Công điện số 131/CĐ-TTg", "Thực hiện
+    # Công văn số 1781-CV/TU"), unless it is a legal instrument, which is carried out, not implemented.
+    for doc in cited:
+        if doc.role == "implements" and doc.kind not in LEGAL_KINDS and doc.number and doc.number != own_number:
+            return doc
     return None

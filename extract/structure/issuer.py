@@ -1,0 +1,195 @@
+"""The issuing body, read from the left column of the national header.
+
+"ỦY BAN NHÂN DÂN / TỈNH BẮC NINH" → "UBND tỉnh Bắc Ninh"; a department printed under its
+committee ("UBND TỈNH PHÚ THỌ / SỞ KHOA HỌC VÀ CÔNG NGHỆ") issues in its own name; a ministry or
+central body heads the column on its own ("THỦ TƯỚNG CHÍNH PHỦ"). Without a header, the chair's
+enacting line ("CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH …") or the issuing sentence names the issuer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import replace
+
+from extract.structure.numbering import Line
+from extract.structure.tables import NATIONAL_MOTTO_START, split_header_line
+
+Note = Callable[[str, Line], None]
+
+_LEVELS = r"tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn"
+_BODY = r"Ủy\s+ban\s+nhân\s+dân|Uỷ\s+ban\s+nhân\s+dân|UBND|Hội\s+đồng\s+nhân\s+dân|HĐND"
+_HEADER_BODY = re.compile(rf"^(?P<body>{_BODY})(?:\s+(?P<level>{_LEVELS})\s+(?P<name>.+))?$", re.IGNORECASE)
+_HEADER_LOCALITY = re.compile(rf"^(?P<level>{_LEVELS})\s+(?P<name>.+)$", re.IGNORECASE)
+_ISSUING = re.compile(
+    rf"(?P<body>{_BODY})\s+(?P<level>{_LEVELS})(?P<tail>(?:\s+\S+){{0,4}}?)\s+"
+    r"(?:ban\s+hành|xây\s+dựng|triển\s+khai|thông\s+báo|báo\s+cáo|hướng\s+dẫn)\s+(?:Kế\s+hoạch|Quyết\s+định|"
+    r"Chương\s+trình|Đề\s+án|Chỉ\s+thị|Thông\s+báo|Báo\s+cáo|Hướng\s+dẫn|Quy\s+chế|Phương\s+án|văn\s+bản)",
+    re.IGNORECASE,
+)
+# The bodies a committee's department heads its header with ("SỞ Y TẾ" under "UBND TỈNH BẮC NINH").
+_SUBORDINATE_HEADS = r"SỞ|BAN|PHÒNG|VĂN\s+PHÒNG|TRUNG\s+TÂM|CHI\s+CỤC|THANH\s+TRA|CÔNG\s+AN"
+_SUBORDINATE = re.compile(rf"^(?:{_SUBORDINATE_HEADS})\s+\S")
+# A ministry or central agency heading the left column on its own.
+_AGENCY = re.compile(r"^(?:BỘ|TỔNG\s+CỤC|CỤC|SỞ|BAN)\s+[A-ZĐÀ-Ỹ]")
+# Central bodies whose names are not a unit type followed by a field ("Thủ tướng Chính phủ").
+_CENTRAL_BODIES = {
+    "THỦ TƯỚNG CHÍNH PHỦ": "Thủ tướng Chính phủ",
+    "CHÍNH PHỦ": "Chính phủ",
+    "VĂN PHÒNG CHÍNH PHỦ": "Văn phòng Chính phủ",
+    "QUỐC HỘI": "Quốc hội",
+    "ỦY BAN THƯỜNG VỤ QUỐC HỘI": "Ủy ban Thường vụ Quốc hội",
+}
+# "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH": a decision issued by the chair of a people's committee.
+_CHAIR = re.compile(rf"^CHỦ\s+TỊCH\s+(?P<body>{_BODY})\s+(?P<level>{_LEVELS})(?:\s+(?P<name>.+))?$", re.I)
+_NAME_STOP = {
+    "năm", "giai", "đến", "về", "trong", "theo", "và", "tại", "trên", "giai đoạn", "ban", "của", "với",
+    "thời", "kỳ", "nhằm", "thực", "đợt", "lần",
+}  # fmt: skip
+
+
+def _title_case(words: str) -> str:
+    return " ".join(word if not word.isupper() else word.capitalize() for word in words.split())
+
+
+def _format_issuer(body: str, level: str, name: str) -> str:
+    short = "HĐND" if body.upper().startswith(("HỘI", "HĐND")) else "UBND"
+    level = re.sub(r"\s+", " ", level.lower())
+    return f"{short} {level} {_title_case(name)}".strip() if level else short
+
+
+_ACRONYMS = frozenset({"UBND", "HĐND", "MTTQ", "CNTT", "TTTT", "KHCN", "TP", "TW", "BHXH", "VH", "XH"})
+_LEVEL_WORDS = frozenset({"tỉnh", "huyện", "xã", "phường", "quận", "thị", "thành"})
+
+
+def _sentence_case(text: str) -> str:
+    """A capitalised unit name as normally written: "SỞ KHOA HỌC VÀ CÔNG NGHỆ" → "Sở Khoa học và Công nghệ".
+
+    Each field name after the unit type, "và" or a dash starts with a capital, so do place
+    names after a level word; acronyms (no vowel: "UBND") stay.
+    """
+    words = text.split()
+    type_words = 2 if re.match(r"^(?:VĂN PHÒNG|TRUNG TÂM|CHI CỤC|THANH TRA|CÔNG AN)\b", text) else 1
+    out: list[str] = []
+    capital_next = False
+    in_place = False  # after "tỉnh"/"huyện"...: a place name, every word capitalised
+    for position, word in enumerate(words):
+        lower = word.lower()
+        following = words[position + 1].lower() if position + 1 < len(words) else ""
+        level = lower in _LEVEL_WORDS and not (lower == "xã" and following == "hội")  # "Xã hội"
+        has_vowel = any(unicodedata.normalize("NFD", char)[0] in "AEIOUY" for char in word)
+        if not has_vowel or word in _ACRONYMS:
+            out.append(word)
+        elif position == 0 or in_place or (capital_next and not level):
+            out.append(word.capitalize())
+        else:
+            out.append(lower)
+        in_place = in_place or (position >= type_words and level)
+        capital_next = position == type_words - 1 or lower in {"và", "-", "–", "&"}
+    return " ".join(out)
+
+
+def locality_of(issuer: str) -> str:
+    match = re.search(rf"\b(?:{_LEVELS})\s+(?P<name>.+)$", issuer)
+    return match.group("name") if match else ""
+
+
+def _locality_name(text: str) -> str:
+    """Capitalised words that start ``text``: the name after a level word ("Hà Tĩnh năm 2022" → "Hà Tĩnh")."""
+    name: list[str] = []
+    for token in text.split():
+        word = token.strip(',.;:()“”"')
+        if not word or not word[0].isupper() or word.lower() in _NAME_STOP or any(c.isdigit() for c in word):
+            break
+        name.append(word)
+        if token != word or len(name) >= 4:
+            break
+    return " ".join(name)
+
+
+def _find_locality(level: str, texts: list[str]) -> str:
+    level_pattern = r"\s+".join(level.split())
+    pattern = re.compile(rf"\b{level_pattern}\s+(?P<rest>.+)", re.IGNORECASE)
+    for text in texts:
+        for match in pattern.finditer(text):
+            name = _locality_name(match.group("rest"))
+            if name:
+                return name
+    return ""
+
+
+# "UBND TỈNH PHÚ THỌ SỞ KHOA HỌC VÀ CÔNG NGHỆ": the committee and its department printed as two lines
+# of one header cell (a soft line break, or a PDF cell) arrive as one line of text.
+_JOINED_SUBORDINATE = re.compile(rf"\s(?=(?:{_SUBORDINATE_HEADS})\s+\S)")
+
+
+_RIGHT_COLUMN = re.compile(NATIONAL_MOTTO_START)
+
+
+def _left_column(line: Line) -> Line | None:
+    """The line's left-column part: a reader may hand both columns over as one line; the right never issues."""
+    left = split_header_line(line.text)[0]
+    return None if _RIGHT_COLUMN.match(left) else replace(line, text=left)
+
+
+def _split_header_line(line: Line) -> list[Line]:
+    match = _HEADER_BODY.match(line.text)
+    if match is None or not match.group("level") or not line.text.isupper():
+        return [line]
+    cut = _JOINED_SUBORDINATE.search(line.text, match.start("name"))
+    if cut is None:
+        return [line]
+    head, tail = line.text[: cut.start()].strip(), line.text[cut.end() :].strip()
+    return [replace(line, text=head), replace(line, text=tail)]
+
+
+def find_issuer(preamble: list[Line], lines: list[Line], title: str, kind_index: int | None, note: Note) -> str:
+    # The left column of the national header; rule lines ("-----") between its lines are skipped.
+    header = [
+        part
+        for line in preamble[: kind_index if kind_index is not None else min(len(preamble), 12)]
+        if re.search(r"\w", line.text)
+        if (left := _left_column(line)) is not None
+        for part in _split_header_line(left)
+    ]
+    for index, line in enumerate(header):
+        match = _HEADER_BODY.match(line.text)
+        if match is None or not line.text.isupper():
+            continue
+        issuer = ""
+        below = header[index + 1 :]
+        if match.group("level"):
+            issuer = _format_issuer(match.group("body"), match.group("level"), match.group("name"))
+        elif below and below[0].text.isupper() and (locality := _HEADER_LOCALITY.match(below[0].text)):
+            issuer = _format_issuer(match.group("body"), locality.group("level"), locality.group("name"))
+            below = below[1:]
+        if not issuer:
+            continue
+        # "UBND TỈNH BẮC NINH / SỞ KHOA HỌC VÀ CÔNG NGHỆ": the department under the committee issues.
+        if below and below[0].text.isupper() and _SUBORDINATE.match(below[0].text):
+            note("issuer", below[0])
+            return _sentence_case(below[0].text)
+        note("issuer", line)
+        return issuer
+    for line in header:
+        central = _CENTRAL_BODIES.get(re.sub(r"\s+", " ", line.text.strip()))
+        if central:
+            note("issuer", line)
+            return central
+        if line.text.isupper() and _AGENCY.match(line.text) and len(line.text) < 80:
+            note("issuer", line)
+            return _sentence_case(line.text)
+    for line in preamble:
+        chair = _CHAIR.match(line.text)
+        issuing = _ISSUING.search(line.text) if chair is None else None
+        match = chair or issuing
+        if match is None:
+            continue
+        level = match.group("level")
+        direct = _locality_name(match.group("name") or "") if chair else _locality_name(match.group("tail"))
+        after = line.text[match.end() :]
+        name = direct or _find_locality(level, [title, after] + [other.text for other in lines])
+        note("issuer", line)
+        return _format_issuer(match.group("body"), level, name)
+    return ""
