@@ -11,10 +11,11 @@ review queue shows the same pages again and again.
 from __future__ import annotations
 
 import io
-import re
 import threading
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
+from typing import Any
 
 from api.routes.documents import _from_archive
 from api.state import ServiceState
@@ -44,20 +45,43 @@ def has_page_images(document: Document) -> bool:
     return document.format in (SourceFormat.PDF, SourceFormat.IMAGE) and document.page_count > 0
 
 
-def _needles(entry: CatalogEntry | None) -> list[str]:
+def _following(document: Document, entry: CatalogEntry | None) -> CatalogEntry | None:
     if entry is None:
-        return []
-    words = re.sub(r"\s+", " ", entry.title).strip()
-    found = [words[:60]] if len(words) >= 6 else []
-    if len(words) > 25:
-        found.append(words[:25])
-    return found
+        return None
+    later = [e for e in document.catalog if e.table == entry.table and e.row > entry.row]
+    return min(later, key=lambda e: e.row) if later else None
 
 
-def _region(data: bytes, page_number: int, entry: CatalogEntry | None) -> tuple[float, float, float, float] | None:
-    """The row's box in PDF points (x0, top, x1, bottom), when its title is found in the text layer."""
-    needles = _needles(entry)
-    if not needles:
+def _tokens(text: str) -> list[str]:
+    return [unicodedata.normalize("NFC", word).casefold() for word in text.split()]
+
+
+def _line_top(words: list[dict[str, Any]], entry: CatalogEntry) -> tuple[float, float] | None:
+    """(top, bottom) of the line where the entry's row starts: its number then the first words of its title.
+
+    Table cells wrap, so the whole title is rarely on one line (in a narrow column not even its first
+    three words are): the row's number followed by as many of the title's first words as share its line
+    identifies the row, and tells apart rows whose titles begin alike. Without a printed number, three
+    words of the title on one line must do.
+    """
+    title = _tokens(entry.title)[:3]
+    number = entry.number.strip().casefold()
+    texts = [unicodedata.normalize("NFC", w["text"]).casefold() for w in words]
+    for size in range(len(title), 0 if number else len(title) - 1, -1):
+        wanted = ([number] if number else []) + title[:size]
+        for start in range(len(words) - len(wanted) + 1):
+            if texts[start : start + len(wanted)] != wanted:
+                continue
+            run = words[start : start + len(wanted)]
+            if max(w["top"] for w in run) - min(w["top"] for w in run) <= 3:  # in reading order, and on one line
+                return min(w["top"] for w in run), max(w["bottom"] for w in run)
+    return None
+
+
+def _region(data: bytes, page_number: int, entry: CatalogEntry | None,
+            following: CatalogEntry | None) -> tuple[float, float, float, float] | None:  # fmt: skip
+    """The row's box in PDF points (x0, top, x1, bottom), when the row is found in the text layer."""
+    if entry is None:
         return None
     import pdfplumber
 
@@ -65,15 +89,20 @@ def _region(data: bytes, page_number: int, entry: CatalogEntry | None) -> tuple[
         with pdfplumber.open(io.BytesIO(data), pages=[page_number]) as pdf:
             page = pdf.pages[0]
             if not page.chars:
+                return None  # a scan: no text to find the row by
+            words = page.extract_words()
+            found = _line_top(words, entry)
+            if found is None:
                 return None
-            for needle in needles:
-                hits = page.search(re.escape(needle).replace(r"\ ", r"\s*"), regex=True, case=False)
-                if hits:
-                    hit = hits[0]
-                    return 0.0, float(hit["top"]) - 4, float(page.width), float(hit["bottom"]) + 4
+            top, bottom = found
+            after = _line_top(words, following) if following is not None else None
+            if after is not None and after[0] > bottom:
+                bottom = after[0] - 2
+            else:
+                bottom += 2 * (bottom - top)  # the next row is on another page: about three lines
+            return 0.0, top - 3, float(page.width), min(float(page.height), bottom)
     except Exception:  # noqa: BLE001 - a page we cannot search is shown whole, and said so
         return None
-    return None
 
 
 def render_page(state: ServiceState, document: Document, page_number: int, entry: CatalogEntry | None) -> PageImage:
@@ -99,7 +128,7 @@ def render_page(state: ServiceState, document: Document, page_number: int, entry
             image = pdf[page_number - 1].render(scale=RENDER_SCALE).to_pil().convert("RGB")
         finally:
             pdf.close()
-        box = _region(data, page_number, entry)
+        box = _region(data, page_number, entry, _following(document, entry))
     draw = ImageDraw.Draw(image, "RGBA")
     if box is not None:
         x0, top, x1, bottom = (value * RENDER_SCALE for value in box)

@@ -4,11 +4,13 @@ The review queue puts the most consequential item first: a link decides whether 
 every document that lists them) become one, so its weight is the number of documents on both sides;
 a flag's weight is its kind's (a unit conflict misroutes a dataset, a numbering gap rarely does)
 plus its evidence. Among equals, the link whose score is closest to the threshold comes first: that
-is where the machine was least sure.
+is where the machine was least sure. A link is uncertain when its score lies in the calibration
+plateau around the threshold, or when it was accepted although part of its evidence speaks against it.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
 from api.catalog_view import DatasetView, MemberView
@@ -16,9 +18,15 @@ from api.state import ServiceState
 from catalog.reports.model import flag_label, where
 from extract.model import CatalogEntry, Document, SourceFormat, Table
 from matching.model import Flag, Link
+from matching.reconcile import THRESHOLDS_FILE
 
-UNCERTAIN_BELOW = 0.25  # a rejected link this close under the threshold is worth a look
-UNCERTAIN_ABOVE = 0.10  # an accepted one this close above it too
+# Without a calibrated plateau: a rejected link this close under the threshold, or an accepted one
+# this close above it, is worth a look.
+UNCERTAIN_BELOW = 0.25
+UNCERTAIN_ABOVE = 0.10
+# matching.compare's reasons that speak against a link ("khác loại đơn vị: …", "khác tỉnh: …"): an
+# accepted link carrying one was kept by the other evidence, which is for a reviewer to weigh.
+CONFLICT_PREFIX = "khác "
 FLAG_WEIGHT = {"unit_conflict": 3.0, "duplicate_entry": 2.5, "citation_conflict": 2.0, "period_after_parent": 2.0,
                "missing_metadata": 1.5, "missing_field": 1.0, "numbering_gap": 1.0}  # fmt: skip
 
@@ -70,13 +78,29 @@ def _side(state: ServiceState, key: str, members: dict[str, tuple[MemberView, Da
                 units_by_locality=units_by_locality(state, dataset.id) if dataset else [])  # fmt: skip
 
 
+def uncertain_band(threshold: float) -> tuple[float, float]:
+    """Scores the machine cannot settle: the calibration plateau (every threshold in it scored the same
+    best F1 on the gold set, so the gold cannot tell a link there apart), widened to the threshold's
+    neighbourhood."""
+    low, high = threshold - UNCERTAIN_BELOW, threshold + UNCERTAIN_ABOVE
+    try:
+        plateau = json.loads(THRESHOLDS_FILE.read_text(encoding="utf-8")).get("plateau") or []
+        if len(plateau) == 2:
+            low, high = min(low, float(plateau[0])), max(high, float(plateau[1]) + 1e-9)
+    except (OSError, ValueError, TypeError):
+        pass
+    return low, high
+
+
 def review_queue(state: ServiceState) -> list[QueueItem]:
     last = state.store.last_reconciliation()
     threshold = last.threshold if last else 0.77
+    low, high = uncertain_band(threshold)
     members = _members(state)
     items: list[QueueItem] = []
     for link in state.store.links():
-        if link.decided_by != "auto" or not threshold - UNCERTAIN_BELOW <= link.score < threshold + UNCERTAIN_ABOVE:
+        conflicted = link.accepted and any(reason.startswith(CONFLICT_PREFIX) for reason in link.reasons)
+        if link.decided_by != "auto" or not (low <= link.score <= high or conflicted):
             continue
         left, right = _side(state, link.left, members), _side(state, link.right, members)
         documents = sum(side.dataset.document_count for side in (left, right) if side.dataset)
