@@ -248,9 +248,12 @@ class CatalogView:
         every request for the seconds a 10,000-dataset rebuild takes.
         """
         now = time.monotonic()
-        current = self._snapshot
         mark = self._stamp_mark()
-        if current is not None and now - self._checked_at < RECHECK_SECONDS and mark == self._stamp_seen:
+        fresh_enough = now - self._checked_at < RECHECK_SECONDS and mark == self._stamp_seen
+        # The view is read after the mark is compared: a build sets the view before it records the mark,
+        # so a request that sees the new mark recorded also sees the new view.
+        current = self._snapshot
+        if current is not None and fresh_enough:
             return current
         if current is None or mark != self._stamp_seen:
             # A server process touched the stamp after saving a reconciliation and before its job (or

@@ -207,6 +207,8 @@ def test_reviewer_session_end_to_end(browser: sync_api.Browser, live: Live) -> N
         assert page.locator(f".item:has(input[name=left][value='{left}']):has(input[name=right][value='{right}'])"
                             ).count() == 0
     _shot(page, "10-ra-soat-sau-tai-lai")
+    page.locator("#history").scroll_into_view_if_needed()
+    _shot(page, "10b-lich-su-quyet-dinh")
 
     # a dataset page with its history; the catalog found without diacritics, in Vietnamese order
     _nav(page, "Danh mục")

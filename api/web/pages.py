@@ -187,7 +187,7 @@ def row_source(request: Request, document_id: str, table: int, row: int) -> Resp
 
 
 @router.get("/documents/{document_id}/pages/{page}.png")
-def page_image(request: Request, document_id: str, page: int, row: str = "") -> Response:
+def page_image(request: Request, document_id: str, page: int, row: str = "", crop: bool = False) -> Response:
     need(request, Role.READER)
     state = service(request)
     try:
@@ -197,7 +197,7 @@ def page_image(request: Request, document_id: str, page: int, row: str = "") -> 
         image = sources.render_page(state, document, page, entry)
     except LookupError:
         return Response(status_code=404)
-    return Response(image.png, media_type="image/png",
+    return Response(image.cropped() if crop else image.png, media_type="image/png",
                     headers={"X-Highlight": image.highlight, "Cache-Control": "private, max-age=300"})  # fmt: skip
 
 

@@ -9,6 +9,7 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from api.errors import status_for
 from api.keys import Role, create_key, key_id_of, list_keys, revoke_key
 from api.web import decisions, views
 from api.web.common import PREFIX, BadForm, need, need_post, redirect, render, safe_next, service
@@ -72,8 +73,7 @@ def _fields(form: Any) -> dict[str, Any]:
 
 
 def _refused(request: Request, who: Any, error: DanhmucError, back: str) -> Response:
-    status = getattr(error, "status", 409)
-    return render(request, "error.html", status=status if isinstance(status, int) else 409, who=who,
+    return render(request, "error.html", status=status_for(error), who=who,
                   title="Không ghi được quyết định", message=error.message_vi, back=back)  # fmt: skip
 
 

@@ -30,6 +30,19 @@ HIGHLIGHT = (255, 196, 0)
 class PageImage:
     png: bytes
     highlight: str  # "region" (the row's lines were found) or "page" (only the page is known)
+    box: tuple[int, int, int, int] | None = None  # the region in image pixels (x0, top, x1, bottom)
+
+    def cropped(self, margin: int = 90) -> bytes:
+        """Just the region and a few lines around it: what a side-by-side comparison has room for."""
+        if self.box is None:
+            return self.png
+        from PIL import Image
+
+        image = Image.open(io.BytesIO(self.png))
+        top, bottom = max(0, self.box[1] - margin), min(image.height, self.box[3] + margin)
+        buffer = io.BytesIO()
+        image.crop((0, top, image.width, bottom)).save(buffer, format="PNG")
+        return buffer.getvalue()
 
 
 _cache: OrderedDict[tuple[str, int, str], PageImage] = OrderedDict()
@@ -130,14 +143,16 @@ def render_page(state: ServiceState, document: Document, page_number: int, entry
             pdf.close()
         box = _region(data, page_number, entry, _following(document, entry))
     draw = ImageDraw.Draw(image, "RGBA")
+    pixels = None
     if box is not None:
-        x0, top, x1, bottom = (value * RENDER_SCALE for value in box)
+        x0, top, x1, bottom = (int(value * RENDER_SCALE) for value in box)
+        pixels = (x0, top, x1, bottom)
         draw.rectangle((x0 + 2, top, x1 - 2, bottom), fill=(*HIGHLIGHT, 70), outline=(*HIGHLIGHT, 255), width=4)
     else:
         draw.rectangle((1, 1, image.width - 2, image.height - 2), outline=(*HIGHLIGHT, 255), width=6)
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=False)
-    rendered = PageImage(buffer.getvalue(), "region" if box is not None else "page")
+    rendered = PageImage(buffer.getvalue(), "region" if box is not None else "page", pixels)
     with _lock:
         _cache[key] = rendered
         while len(_cache) > CACHE_ENTRIES:

@@ -114,12 +114,12 @@ function setupQueue() {
   if (!queue) return;
   const items = () => Array.from(queue.querySelectorAll(".item:not(.skipped)"));
   let index = 0;
-  const focus = (next) => {
+  const focus = (next, move = true) => {
     const list = items();
     if (!list.length) return;
     index = Math.max(0, Math.min(next, list.length - 1));
     list.forEach((item, i) => item.classList.toggle("current", i === index));
-    list[index].focus();
+    if (move) list[index].focus();
   };
   queue.addEventListener("focusin", (event) => {
     const item = event.target.closest(".item");
@@ -150,7 +150,7 @@ function setupQueue() {
     if (reason && !reason.value) { reason.focus(); return; }  // a dismissal needs its reason typed first
     button.click();
   });
-  if (items().length) focus(0);
+  if (items().length) focus(0, false);  // marked, not focused: the page opens at its top, notice included
 }
 
 document.addEventListener("DOMContentLoaded", () => {
