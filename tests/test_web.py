@@ -27,11 +27,15 @@ from matching.model import Dataset, MemberRef, Reconciliation
 
 ENTRIES = [
     SyntheticEntry("Dữ liệu hộ nghèo, cận nghèo", "Phòng Văn hóa - Xã hội", sharing="internal", locality="xã Sơn Hải"),
-    SyntheticEntry("Đất đai và quy hoạch", "Phòng Kinh tế", sharing="open", frequency=("ANNUAL",), locality="xã Đông Cứu"),
+    SyntheticEntry("Đất đai và quy hoạch", "Phòng Kinh tế", sharing="open", frequency=("ANNUAL",),
+                   locality="xã Đông Cứu"),
     SyntheticEntry("Dân cư", "Công an xã", sharing="restricted", locality="xã Sơn Hải"),
     SyntheticEntry("Ưu đãi người có công", "Phòng Văn hóa - Xã hội", locality="xã Đông Cứu"),
     SyntheticEntry("An toàn thực phẩm", "Trạm Y tế", sharing="open", locality="xã Sơn Hải"),
 ]
+
+
+Served = tuple[TestClient, dict[str, str]]
 
 
 @pytest.fixture()
@@ -54,7 +58,7 @@ def _sign_in(client: TestClient, key: str) -> str:
     return found.group(1)
 
 
-def test_sign_in_sets_a_strict_http_only_cookie_and_pages_carry_their_csp(app_client) -> None:  # type: ignore[no-untyped-def]
+def test_sign_in_sets_a_strict_http_only_cookie_and_pages_carry_their_csp(app_client: Served) -> None:
     client, keys = app_client
     assert client.get("/ui/catalog", follow_redirects=False).headers["location"].startswith("/ui/login?next=")
     bad = client.post("/ui/login", data={"key": "dm_nothing_here"})
@@ -69,7 +73,7 @@ def test_sign_in_sets_a_strict_http_only_cookie_and_pages_carry_their_csp(app_cl
     assert client.get("/v1/documents").headers["content-security-policy"].startswith("default-src 'none'")
 
 
-def test_roles_and_csrf_are_checked_on_the_server(app_client) -> None:  # type: ignore[no-untyped-def]
+def test_roles_and_csrf_are_checked_on_the_server(app_client: Served) -> None:
     client, keys = app_client
     csrf = _sign_in(client, keys["reader"])
     form = {"kind": "dismiss_flag", "flag_id": "fl-x", "reason": "x", "csrf": csrf}
@@ -85,7 +89,7 @@ def test_roles_and_csrf_are_checked_on_the_server(app_client) -> None:  # type: 
     assert client.get("/ui/keys").status_code == 200
 
 
-def test_a_revoked_key_ends_its_session_and_a_forged_cookie_is_refused(app_client) -> None:  # type: ignore[no-untyped-def]
+def test_a_revoked_key_ends_its_session_and_a_forged_cookie_is_refused(app_client: Served) -> None:
     client, keys = app_client
     _sign_in(client, keys["uploader"])
     assert client.get("/ui/upload").status_code == 200
@@ -103,7 +107,7 @@ def test_a_revoked_key_ends_its_session_and_a_forged_cookie_is_refused(app_clien
     assert client.get("/ui/upload", follow_redirects=False).status_code == 303
 
 
-def test_catalog_search_ignores_diacritics_and_sorts_in_vietnamese_order(app_client) -> None:  # type: ignore[no-untyped-def]
+def test_catalog_search_ignores_diacritics_and_sorts_in_vietnamese_order(app_client: Served) -> None:
     client, keys = app_client
     _sign_in(client, keys["reader"])
     for typed in ("ho ngheo", "hộ nghèo", "HỘ NGHÈO", "hô ngheo"):

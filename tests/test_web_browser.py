@@ -30,9 +30,12 @@ DOCS = ROOT / "corpus" / "docs"
 SHOTS = ROOT / "out" / "screenshots"
 CHROMIUM = Path(os.environ.get("DANHMUC_CHROMIUM", "/usr/bin/chromium"))
 AXE_VERSION = "4.10.2"
-VIEWPORT = {"width": 1366, "height": 768}
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+pytest.importorskip("playwright.sync_api", reason="Playwright is not installed (pip install playwright)")
+from playwright import sync_api  # noqa: E402 - only once the skip above has had its say
+
+VIEWPORT: sync_api.ViewportSize = {"width": 1366, "height": 768}
+
 if not CHROMIUM.is_file():
     pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
 
@@ -202,7 +205,8 @@ def test_reviewer_session_end_to_end(browser: sync_api.Browser, live: Live) -> N
     with live.api("reader") as client:
         kinds = [d["kind"] for d in client.get("/v1/reviews").json()["items"]]
         assert {"confirm_link", "reject_link", "dismiss_flag"} <= set(kinds)
-        assert any(f["dismissed"] for f in client.get("/v1/flags", params={"limit": 200, "include_dismissed": "true"}).json()["items"])
+        flags = client.get("/v1/flags", params={"limit": 200, "include_dismissed": "true"}).json()["items"]
+        assert any(f["dismissed"] for f in flags)
     for left, right in (confirmed, rejected):  # decided: out of the queue
         assert page.locator(f".item:has(input[name=left][value='{left}']):has(input[name=right][value='{right}'])"
                             ).count() == 0
@@ -305,8 +309,10 @@ def test_pages_pass_axe(browser: sync_api.Browser, live: Live) -> None:
     page.get_by_label("Khóa truy cập").fill(live.keys["admin"])
     page.get_by_role("button", name="Đăng nhập").click()
     page.wait_for_url(re.compile(r"/ui/catalog"))
-    documents = [a.get_attribute("href") for a in (page.goto("/ui/documents") and page.locator("tbody a").all())]
-    dataset = page.goto("/ui/catalog") and page.locator("tbody a").first.get_attribute("href")
+    page.goto("/ui/documents")
+    documents = [a.get_attribute("href") for a in page.locator("tbody a").all()]
+    page.goto("/ui/catalog")
+    dataset = page.locator("tbody a").first.get_attribute("href")
     for url in ["/ui/catalog", "/ui/documents", "/ui/upload", "/ui/review", "/ui/keys", dataset, *documents[:1]]:
         check(str(url))
     context.close()

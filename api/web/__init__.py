@@ -30,9 +30,9 @@ def install_web(app: FastAPI) -> None:
     async def _not_allowed(request: Request, error: NotAllowed) -> Response:
         from api.web.common import ROLE_LABELS
 
-        return render(request, "error.html", status=403, title="Không có quyền",
-                      message=f"Việc này cần vai trò {ROLE_LABELS[error.needed.value]}; khóa của bạn có vai trò "
-                              f"{ROLE_LABELS[error.has.value]}. Hãy hỏi quản trị viên nếu bạn cần quyền này.")  # fmt: skip
+        message = (f"Việc này cần vai trò {ROLE_LABELS[error.needed.value]}; khóa của bạn có vai trò "
+                   f"{ROLE_LABELS[error.has.value]}. Hãy hỏi quản trị viên nếu bạn cần quyền này.")  # fmt: skip
+        return render(request, "error.html", status=403, title="Không có quyền", message=message)
 
     @app.exception_handler(BadForm)
     async def _bad_form(request: Request, error: BadForm) -> Response:

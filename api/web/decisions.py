@@ -138,6 +138,6 @@ def touches(item: HistoryItem, keys: set[str], dataset_id: str, flag_ids: set[st
         return d.left in keys or d.right in keys
     if d.kind == "merge_datasets":
         return dataset_id in d.dataset_ids
-    if d.kind in ("split_dataset", "set_canonical"):
+    if d.kind == "split_dataset" or d.kind == "set_canonical":
         return d.dataset_id == dataset_id
-    return d.flag_id in flag_ids
+    return d.kind == "dismiss_flag" and d.flag_id in flag_ids

@@ -15,11 +15,13 @@ from api.routes.documents import _check_content
 from api.state import ServiceState
 from api.web import common, sources, views
 from api.web import session as sessions
-from api.web.common import PREFIX, BadForm, need, need_post, redirect, render, service
+from api.web.common import PREFIX, need, need_post, redirect, render, service
 from api.web.vietnamese import sort_key
-from catalog.exports import FILE_NAMES, MEDIA_TYPES, ExportFormat, render as render_export
+from catalog.exports import FILE_NAMES, MEDIA_TYPES, ExportFormat
+from catalog.exports import render as render_export
 from catalog.exports.view import fold
 from danhmuc.errors import DanhmucError
+from extract.model import Document
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -139,7 +141,7 @@ def documents_page(request: Request) -> Response:
     return render(request, "documents.html", who=who, documents=listed)
 
 
-def _document(state: ServiceState, document_id: str):  # type: ignore[no-untyped-def]
+def _document(state: ServiceState, document_id: str) -> Document:
     document = state.store.get(document_id[:64])
     if document is None:
         raise LookupError(document_id)

@@ -65,8 +65,8 @@ def dataset_page(request: Request, dataset_id: str) -> Response:
 
 
 def _fields(form: Any) -> dict[str, Any]:
-    fields: dict[str, Any] = {name: str(form.get(name, "")).strip() for name in
-                              ("kind", "reason", "left", "right", "dataset_id", "title", "unit", "flag_id")}  # fmt: skip
+    names = ("kind", "reason", "left", "right", "dataset_id", "title", "unit", "flag_id")
+    fields: dict[str, Any] = {name: str(form.get(name, "")).strip() for name in names}
     fields["dataset_ids"] = [str(v).strip() for v in form.getlist("dataset_ids") if str(v).strip()]
     fields["members"] = [str(v) for v in form.getlist("members")]
     return fields

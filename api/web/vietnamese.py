@@ -20,7 +20,8 @@ def _letters(text: str) -> tuple[list[tuple[int, int]], list[int]]:
     primary: list[tuple[int, int]] = []
     tones: list[int] = []
     for char in unicodedata.normalize("NFC", text.lower()):
-        base, *marks = unicodedata.normalize("NFD", char)
+        decomposed = unicodedata.normalize("NFD", char)
+        base, marks = decomposed[0], decomposed[1:]
         letter = base
         tone = 0
         for mark in marks:
