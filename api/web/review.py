@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from api.errors import status_for
 from api.keys import Role, create_key, key_id_of, list_keys, revoke_key
+from api.state import ServiceState
 from api.web import decisions, views
 from api.web.common import PREFIX, BadForm, need, need_post, redirect, render, safe_next, service
 from danhmuc.errors import DanhmucError
@@ -25,7 +26,10 @@ DONE = {"confirm_link": "Đã xác nhận liên kết.", "reject_link": "Đã b�
 
 
 def _notice(request: Request) -> str:
-    return DONE.get(request.query_params.get("done", ""), "")
+    done = DONE.get(request.query_params.get("done", ""), "")
+    if done and request.query_params.get("pending"):
+        done += " Danh mục đang được cập nhật theo quyết định này; tải lại trang sau ít giây để thấy kết quả."
+    return done
 
 
 @router.get("/review")
@@ -35,6 +39,7 @@ def review_page(request: Request) -> Response:
     queue = views.review_queue(state)
     history = decisions.history(state)[:20]
     return render(request, "review.html", who=who, queue=queue[:QUEUE_SHOWN], total=len(queue), history=history,
+                  subjects=_subjects(state, history),
                   undo_kind=decisions.undo_kind(), notice=_notice(request))  # fmt: skip
 
 
@@ -60,8 +65,14 @@ def dataset_page(request: Request, dataset_id: str) -> Response:
     history = [h for h in decisions.history(state)
                if decisions.touches(h, keys, found.id, {f.id for f in flags})]  # fmt: skip
     return render(request, "dataset.html", who=who, ds=found, flags=flags, near=near[:10], history=history,
+                  subjects=_subjects(state, history),
                   units_by_locality=views.units_by_locality(state, found.id), undo_kind=decisions.undo_kind(),
                   notice=_notice(request))  # fmt: skip
+
+
+def _subjects(state: ServiceState, history: list[decisions.HistoryItem]) -> dict[int, str]:
+    describe = views.describer(state)
+    return {item.id: describe(item.decision) for item in history}
 
 
 def _fields(form: Any) -> dict[str, Any]:
@@ -86,11 +97,12 @@ async def decide(request: Request) -> Response:
         return render(request, "error.html", status=422, who=who, title="Cần lý do",
                       message="Hãy ghi lý do bỏ qua cảnh báo (người khác sẽ đọc lý do này).", back=back)  # fmt: skip
     try:
-        await asyncio.to_thread(decisions.record, service(request), who.principal, fields)
+        recorded = await asyncio.to_thread(decisions.record, service(request), who.principal, fields)
     except DanhmucError as error:
         return _refused(request, who, error, back)
     separator = "&" if "?" in back else "?"
-    return redirect(f"{back}{separator}done={quote(fields['kind'])}")
+    pending = "" if recorded.applied else "&pending=1"
+    return redirect(f"{back}{separator}done={quote(fields['kind'])}{pending}")
 
 
 @router.post("/undo")

@@ -11,13 +11,14 @@ plateau around the threshold, or when it was accepted although part of its evide
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from api.catalog_view import DatasetView, MemberView
 from api.state import ServiceState
 from catalog.reports.model import flag_label, where
 from extract.model import CatalogEntry, Document, SourceFormat, Table
-from matching.model import Flag, Link
+from matching.model import Decision, Flag, Link
 from matching.reconcile import THRESHOLDS_FILE
 
 # Without a calibrated plateau: a rejected link this close under the threshold, or an accepted one
@@ -141,3 +142,34 @@ def table_rows_of(document: Document, entry: CatalogEntry) -> tuple[Table | None
 
 def is_paged(document: Document) -> bool:
     return document.format in (SourceFormat.PDF, SourceFormat.IMAGE)
+
+
+def describer(state: ServiceState) -> Callable[[Decision | None], str]:
+    """Says what a decision was about, in the words a reviewer recognises (titles, not keys)."""
+    members = _members(state)
+    by_id = state.catalog.snapshot().by_id
+    flags = {flag.id: flag for flag in state.store.flags()}
+
+    def row(key: str) -> str:
+        found = members.get(key)
+        return f"«{found[0].title}» ({found[0].document})" if found else key
+
+    def dataset(dataset_id: str) -> str:
+        found = by_id.get(dataset_id)
+        return f"«{found.view.title}»" if found else dataset_id
+
+    def describe(decision: Decision | None) -> str:
+        if decision is None:
+            return ""
+        if decision.kind == "confirm_link" or decision.kind == "reject_link":
+            return f"{row(decision.left)} ↔ {row(decision.right)}"
+        if decision.kind == "merge_datasets":
+            return " + ".join(dataset(i) for i in decision.dataset_ids)
+        if decision.kind == "split_dataset":
+            return f"{dataset(decision.dataset_id)}: tách {len(decision.members)} dòng"
+        if decision.kind == "set_canonical":
+            return f"{dataset(decision.dataset_id)} → {' / '.join(v for v in (decision.title, decision.unit) if v)}"
+        flag = flags.get(decision.flag_id)
+        return flag.message.split(" / ")[0] if flag else decision.flag_id
+
+    return describe
