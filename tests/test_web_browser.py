@@ -85,6 +85,7 @@ def browser() -> Iterator[sync_api.Browser]:
 
 def _shot(page: sync_api.Page, name: str) -> None:
     SHOTS.mkdir(parents=True, exist_ok=True)
+    page.wait_for_load_state("networkidle")  # page images included
     page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
