@@ -174,3 +174,22 @@ def test_reads_after_an_acknowledged_change_see_it_in_every_process(tmp_path: Pa
             thread.join()
         assert set(seen) == {writer.snapshot().version} and before not in seen
         assert "ds-extra" in reader.snapshot().by_id
+
+
+def test_an_upload_without_javascript_lists_each_file_with_its_job_or_its_error(app_client: Served) -> None:
+    client, keys = app_client
+    csrf = _sign_in(client, keys["uploader"])
+    plan = "ỦY BAN NHÂN DÂN XÃ A\nKẾ HOẠCH\nPhát triển dữ liệu năm 2026\n".encode()
+    page = client.post("/ui/upload", data={"csrf": csrf}, files=[
+        ("files", ("ke-hoach.txt", plan, "text/plain")),
+        ("files", ("anh.exe", b"MZ\x90\x00" + bytes(200), "application/octet-stream")),
+    ])  # fmt: skip
+    assert page.status_code == 200
+    rows = re.findall(r"<tr[^>]*>(.*?)</tr>", page.text, flags=re.S)[1:]
+    assert "ke-hoach.txt" in rows[0] and "Đang chờ" in rows[0]  # no extractor in this test: it waits
+    assert "anh.exe" in rows[1] and "Lỗi" in rows[1]
+    job = re.search(r'data-job="([0-9a-f]+)"', page.text)
+    assert job is not None
+    listed = client.get("/ui/jobs.json", params={"ids": job.group(1)}).json()
+    assert listed[0]["status"] == "queued" and listed[0]["stage"] == "Đang chờ"
+    assert client.post("/ui/upload", data={"csrf": csrf}).status_code == 400  # nothing chosen, said in Vietnamese

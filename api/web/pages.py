@@ -272,7 +272,8 @@ async def upload(request: Request) -> Response:
         return JSONResponse(results, headers=common.page_headers())
     if not results:
         return render(request, "upload.html", status=400, who=who, error="Chưa chọn tệp nào.")
-    return render(request, "jobs.html", who=who, results=results)
+    ids = ",".join(r["job"] for r in results if r.get("job"))
+    return render(request, "jobs.html", who=who, results=_with_state(state, results), ids=ids)
 
 
 @router.get("/upload")
@@ -301,30 +302,36 @@ def _pages(state: ServiceState, sha256: str, filename: str) -> int:
     return count
 
 
+def _job_state(state: ServiceState, job_id: str) -> dict[str, object] | None:
+    job = state.jobs.get(job_id)
+    if job is None:
+        return None
+    pages = _pages(state, job.document_id, job.filename)
+    done = job.status == "succeeded"
+    return {
+        "id": job.id, "status": job.status, "stage": STAGES.get(job.stage, job.stage),
+        "progress": round(job.progress, 2), "pages": pages, "pages_done": pages if done else 0,
+        "document": f"{PREFIX}/documents/{job.document_id}" if done else "",
+        "error": job.error_message.split(" / ", 1)[0] if job.status == "failed" else "",
+    }  # fmt: skip
+
+
 @router.get("/jobs.json")
 def jobs_json(request: Request, ids: Annotated[str, Query(max_length=40_000)] = "") -> Response:
     need(request, Role.READER)
     state = service(request)
-    answer = []
-    for job_id in [i for i in ids.split(",") if i][:1000]:
-        job = state.jobs.get(job_id)
-        if job is None:
-            continue
-        pages = _pages(state, job.document_id, job.filename)
-        done = job.status == "succeeded"
-        answer.append({
-            "id": job.id, "status": job.status, "stage": STAGES.get(job.stage, job.stage),
-            "progress": round(job.progress, 2), "pages": pages,
-            "pages_done": pages if done else 0,
-            "document": f"{PREFIX}/documents/{job.document_id}" if done else "",
-            "error": job.error_message.split(" / ", 1)[0] if job.status == "failed" else "",
-        })  # fmt: skip
-    return JSONResponse(answer, headers=common.page_headers())
+    found = [_job_state(state, job_id) for job_id in [i for i in ids.split(",") if i][:1000]]
+    return JSONResponse([job for job in found if job is not None], headers=common.page_headers())
 
 
 @router.get("/jobs")
 def jobs_page(request: Request, ids: Annotated[str, Query(max_length=40_000)] = "") -> Response:
+    """The progress of some jobs; without JavaScript, reloading this page is how progress is followed."""
     who = need(request, Role.READER)
     state = service(request)
     results = [{"file": j.filename, "job": j.id} for i in ids.split(",") if i and (j := state.jobs.get(i))]
-    return render(request, "jobs.html", who=who, results=results)
+    return render(request, "jobs.html", who=who, results=_with_state(state, results), ids=ids)
+
+
+def _with_state(state: ServiceState, results: list[dict[str, str]]) -> list[dict[str, object]]:
+    return [{**result, "state": _job_state(state, result["job"]) if result.get("job") else None} for result in results]
