@@ -165,6 +165,15 @@ def test_reviewer_session_end_to_end(browser: sync_api.Browser, live: Live) -> N
     assert "Chỉ xác định được trang" in page.locator("#hl-note").inner_text()
     _shot(page, "07-nguon-dong-anh-quet")
 
+    # a DOCX has no pages to show: its table and the row, marked
+    _nav(page, "Tài liệu")
+    page.get_by_role("link", name=re.compile("Đông Cứu|dong_cuu", re.I)).first.click()
+    page.locator("#catalog").get_by_role("link", name=re.compile("Xem nguồn")).nth(2).click()
+    assert page.locator("img.page").count() == 0
+    marked = page.locator("tr.mark").first.inner_text()
+    assert page.locator("h1").inner_text().split(": ", 1)[1][:12] in marked
+    _shot(page, "07b-nguon-dong-docx")
+
     # the review queue, by keyboard: confirm one link, reject another, dismiss a flag
     _nav(page, "Rà soát")
     _shot(page, "08-hang-doi-ra-soat")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -28,6 +29,9 @@ ROLE_LABELS = {"reader": "Người xem", "uploader": "Người tải lên", "rev
 
 _env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]), trim_blocks=True,
                    lstrip_blocks=True)  # fmt: skip
+# Raw text is kept as read (a DOCX may spell "tử" with combining marks): composed for display, since
+# office fonts draw combining marks apart from their letter.
+_env.filters["nfc"] = lambda text: unicodedata.normalize("NFC", str(text))
 
 
 class SignInNeeded(Exception):
