@@ -193,3 +193,36 @@ def test_an_upload_without_javascript_lists_each_file_with_its_job_or_its_error(
     listed = client.get("/ui/jobs.json", params={"ids": job.group(1)}).json()
     assert listed[0]["status"] == "queued" and listed[0]["stage"] == "Đang chờ"
     assert client.post("/ui/upload", data={"csrf": csrf}).status_code == 400  # nothing chosen, said in Vietnamese
+
+
+def test_a_refused_decision_is_explained_and_undo_lights_up_when_the_api_has_it(
+    app_client: Served, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The workspace goes through ``api.web.decisions`` only: a refusal of the decisions API (such as a
+    decision contradicting an earlier one) reaches the reviewer in its own words, and undo is offered
+    as soon as the API knows an undo kind."""
+    from api.errors import ApiError
+    from api.web import decisions
+
+    client, keys = app_client
+    csrf = _sign_in(client, keys["reviewer"])
+
+    class Contradiction(ApiError):
+        code, status = "contradicts_decision", 409
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise Contradiction("Quyết định này trái với quyết định số 3 (bác bỏ liên kết, 05/12/2026).", "contradiction")
+
+    monkeypatch.setattr(decisions.reviews, "post_review", refuse)
+    answer = client.post("/ui/decide", data={"kind": "confirm_link", "left": "a", "right": "b", "csrf": csrf,
+                                             "next": "/ui/review"})  # fmt: skip
+    assert answer.status_code == 409 and "trái với quyết định số 3" in answer.text
+    assert "<kbd>U</kbd>" not in client.get("/ui/review").text  # no undo kind in the API yet
+    sent: list[tuple[int, str]] = []
+    monkeypatch.setattr(decisions, "undo_kind", lambda: "undo")
+    monkeypatch.setattr(decisions, "undo", lambda _state, _who, decision_id, reason: sent.append((decision_id, reason))
+                        or decisions.Recorded(decision_id + 1, "job", True))  # fmt: skip
+    assert "<kbd>U</kbd>" in client.get("/ui/review").text
+    done = client.post("/ui/undo", data={"decision_id": "7", "reason": "nhầm", "csrf": csrf, "next": "/ui/review"},
+                       follow_redirects=False)  # fmt: skip
+    assert done.status_code == 303 and done.headers["location"] == "/ui/review?done=undo" and sent == [(7, "nhầm")]

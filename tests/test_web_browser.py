@@ -234,6 +234,16 @@ def test_reviewer_session_end_to_end(browser: sync_api.Browser, live: Live) -> N
     page.locator("table.grid tbody a").first.click()
     assert page.locator("h1").inner_text()
     _shot(page, "13-tap-du-lieu")
+    # set the canonical title: the page it returns to, and the API read right after, both show it
+    page.get_by_label("Tên chuẩn").fill("Cơ sở dữ liệu hộ kinh doanh")
+    page.get_by_label("Lý do", exact=True).first.fill("Tên theo Quyết định 1402")
+    page.get_by_role("button", name="Lưu tên và đơn vị chuẩn").click()
+    page.wait_for_url(re.compile(r"done=set_canonical"))
+    assert page.locator("h1").inner_text() == "Cơ sở dữ liệu hộ kinh doanh"
+    with live.api("reader") as client:
+        titles = [d["title"] for d in client.get("/v1/catalog", params={"q": "co so du lieu ho kinh"}).json()["items"]]
+    assert titles == ["Cơ sở dữ liệu hộ kinh doanh"]
+    _shot(page, "13b-tap-du-lieu-ten-chuan")
 
     # a reviewer cannot manage keys
     answer = page.goto("/ui/keys")
