@@ -220,8 +220,12 @@ def test_a_refused_decision_is_explained_and_undo_lights_up_when_the_api_has_it(
     assert "<kbd>U</kbd>" not in client.get("/ui/review").text  # no undo kind in the API yet
     sent: list[tuple[int, str]] = []
     monkeypatch.setattr(decisions, "undo_kind", lambda: "undo")
-    monkeypatch.setattr(decisions, "undo", lambda _state, _who, decision_id, reason: sent.append((decision_id, reason))
-                        or decisions.Recorded(decision_id + 1, "job", True))  # fmt: skip
+
+    def undo(_state: object, _who: object, decision_id: int, reason: str) -> decisions.Recorded:
+        sent.append((decision_id, reason))
+        return decisions.Recorded(decision_id + 1, "job", True)
+
+    monkeypatch.setattr(decisions, "undo", undo)
     assert "<kbd>U</kbd>" in client.get("/ui/review").text
     done = client.post("/ui/undo", data={"decision_id": "7", "reason": "nhầm", "csrf": csrf, "next": "/ui/review"},
                        follow_redirects=False)  # fmt: skip
