@@ -315,6 +315,7 @@ def test_pages_pass_axe(browser: sync_api.Browser, live: Live) -> None:
     page = context.new_page()
     page.goto("/ui/login")
     problems: list[str] = []
+    findings: list[str] = []  # every finding, minor ones included, kept as a test artifact
 
     def check(url: str) -> None:
         page.goto(url)
@@ -323,6 +324,7 @@ def test_pages_pass_axe(browser: sync_api.Browser, live: Live) -> None:
             "async () => (await axe.run(document, {runOnly: ['wcag2a', 'wcag2aa', 'wcag21aa', 'best-practice']}))"
             ".violations.map(v => v.impact + ' ' + v.id + ': ' + v.nodes.slice(0, 3).map(n => n.target).join(' | '))"
         )
+        findings.extend(f"{url} {v}" for v in result)
         problems.extend(f"{url} {v}" for v in result if v.split(" ", 1)[0] in ("serious", "critical"))
 
     check("/ui/login")
@@ -336,4 +338,6 @@ def test_pages_pass_axe(browser: sync_api.Browser, live: Live) -> None:
     for url in ["/ui/catalog", "/ui/documents", "/ui/upload", "/ui/review", "/ui/keys", dataset, *documents[:1]]:
         check(str(url))
     context.close()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    (SHOTS / "axe-findings.txt").write_text("\n".join(findings) + "\n", encoding="utf-8")
     assert not problems, "\n".join(problems)
