@@ -230,3 +230,22 @@ def test_a_refused_decision_is_explained_and_undo_lights_up_when_the_api_has_it(
     done = client.post("/ui/undo", data={"decision_id": "7", "reason": "nhầm", "csrf": csrf, "next": "/ui/review"},
                        follow_redirects=False)  # fmt: skip
     assert done.status_code == 303 and done.headers["location"] == "/ui/review?done=undo" and sent == [(7, "nhầm")]
+
+
+def test_a_dataset_page_shows_the_flags_about_its_own_rows_only() -> None:
+    from api.catalog_view import MemberView
+    from api.web.review import _concerns
+    from extract.model import Provenance
+    from matching.model import Flag, FlagKind
+
+    member = MemberView.model_construct(document_id="d1", number="3", title="Dữ liệu khai tử",
+                                        provenance=Provenance(file="a.docx", table=1, row=4))  # fmt: skip
+
+    def flag(evidence: list[str], *places: tuple[int, int], sha256: str = "d1") -> Flag:
+        return Flag(id="fl", kind=FlagKind.DUPLICATE_ENTRY, message="m", evidence=evidence, document="a.docx",
+                    sha256=sha256, provenance=[Provenance(file="a.docx", table=t, row=r) for t, r in places])  # fmt: skip
+
+    assert _concerns(flag(["3"], (1, 4)), [member])
+    assert not _concerns(flag(["3"], (2, 4)), [member])  # row 3 of another table of the same document
+    assert _concerns(flag(["3"]), [member])  # no place given: by the number it names
+    assert not _concerns(flag(["3"], sha256="d2"), [member])

@@ -9,12 +9,14 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
+from api.catalog_view import MemberView
 from api.errors import status_for
 from api.keys import Role, create_key, key_id_of, list_keys, revoke_key
 from api.state import ServiceState
 from api.web import decisions, views
 from api.web.common import PREFIX, BadForm, need, need_post, redirect, render, safe_next, service
 from danhmuc.errors import DanhmucError
+from matching.model import Flag
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -52,8 +54,7 @@ def dataset_page(request: Request, dataset_id: str) -> Response:
         return render(request, "error.html", status=404, who=who, title="Không tìm thấy tập dữ liệu",
                       message="Tập dữ liệu này không còn (có thể đã được gộp vào tập khác).")  # fmt: skip
     keys = {m.key for m in found.members}
-    numbers = {m.number for m in found.members if m.number} | {m.title for m in found.members}
-    flags = [f for f in state.store.flags() if f.sha256 in found.document_ids and numbers & set(f.evidence)]
+    flags = [f for f in state.store.flags() if f.sha256 in found.document_ids and _concerns(f, found.members)]
     members = views._members(state)
     near = []
     for link in state.store.links():
@@ -68,6 +69,20 @@ def dataset_page(request: Request, dataset_id: str) -> Response:
                   subjects=_subjects(state, history),
                   units_by_locality=views.units_by_locality(state, found.id), undo_kind=decisions.undo_kind(),
                   notice=_notice(request))  # fmt: skip
+
+
+def _concerns(flag: Flag, members: list[MemberView]) -> bool:
+    """Whether a flag of one of the dataset's documents is about one of its rows: by the rows the flag
+    points at (table and row), else by its evidence naming a row's number or title."""
+    mine: dict[str, set[tuple[int | None, int | None]]] = {m.document_id: set() for m in members}
+    for member in members:
+        mine[member.document_id].add((member.provenance.table, member.provenance.row))
+    placed = [(p.table, p.row) for p in flag.provenance if p.table is not None]
+    if placed:
+        return any(place in mine.get(flag.sha256, set()) for place in placed)
+    named = {m.number for m in members if m.number and m.document_id == flag.sha256}
+    named |= {m.title for m in members if m.document_id == flag.sha256}
+    return bool(named & set(flag.evidence))
 
 
 def _subjects(state: ServiceState, history: list[decisions.HistoryItem]) -> dict[int, str]:
