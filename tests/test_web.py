@@ -243,7 +243,7 @@ def test_a_dataset_page_shows_the_flags_about_its_own_rows_only() -> None:
 
     def flag(evidence: list[str], *places: tuple[int, int], sha256: str = "d1") -> Flag:
         return Flag(id="fl", kind=FlagKind.DUPLICATE_ENTRY, message="m", evidence=evidence, document="a.docx",
-                    sha256=sha256, provenance=[Provenance(file="a.docx", table=t, row=r) for t, r in places])  # fmt: skip
+                    sha256=sha256, provenance=[Provenance(file="a.docx", table=t, row=r) for t, r in places])
 
     assert _concerns(flag(["3"], (1, 4)), [member])
     assert not _concerns(flag(["3"], (2, 4)), [member])  # row 3 of another table of the same document
