@@ -238,8 +238,10 @@ def test_a_dataset_page_shows_the_flags_about_its_own_rows_only() -> None:
     from extract.model import Provenance
     from matching.model import Flag, FlagKind
 
-    member = MemberView.model_construct(document_id="d1", number="3", title="Dữ liệu khai tử",
-                                        provenance=Provenance(file="a.docx", table=1, row=4))  # fmt: skip
+    member = MemberView(key="d1:1:4", document_id="d1", document="a.docx", document_title="", document_number="",
+                        number="3", title="Dữ liệu khai tử", description="", unit="", group="", sharing="",
+                        sharing_raw="", frequency=[], frequency_raw="", unit_ids=[],
+                        provenance=Provenance(file="a.docx", table=1, row=4))  # fmt: skip
 
     def flag(evidence: list[str], *places: tuple[int, int], sha256: str = "d1") -> Flag:
         return Flag(id="fl", kind=FlagKind.DUPLICATE_ENTRY, message="m", evidence=evidence, document="a.docx",
