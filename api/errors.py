@@ -29,6 +29,7 @@ from extract.errors import (
     LimitExceededError,
     UnsupportedFormatError,
 )
+from matching.errors import AlreadyUndoneError, ContradictoryDecisionError
 
 log = logging.getLogger("danhmuc.api")
 
@@ -130,6 +131,8 @@ _STATUS_BY_CLASS: list[tuple[type[DanhmucError], int]] = [
     (LimitExceededError, 413),
     (UnknownReferenceError, 404),
     (InvalidDecisionError, 422),
+    (ContradictoryDecisionError, 409),  # the earlier decision is in force: undo it first
+    (AlreadyUndoneError, 409),
     (DatabaseUnreachableError, 503),
     (DatabaseUrlError, 503),
     (MigrationError, 503),

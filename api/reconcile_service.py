@@ -1,24 +1,42 @@
 """OpenRefine reconciliation (W3C Reconciliation Service API 0.2) against the unified catalog.
 
-Titles are compared the way matching compares them: nlp's ``title_key`` removes the genre's
-generic heads ("Cơ sở dữ liệu về …") and expands abbreviations, then rapidfuzz scores the keys.
-Both sides are also folded to plain ASCII, because OpenRefine columns are often typed without
-diacritics ("co so du lieu ho ngheo" must find "Cơ sở dữ liệu hộ nghèo").
+A score means something: 100 for the same title, under 50 for an unrelated one. Both the query and
+the catalog titles are folded to plain ASCII (OpenRefine columns are often typed without
+diacritics: "co so du lieu ho ngheo" must find "Cơ sở dữ liệu hộ nghèo"), the genre's generic
+words ("cơ sở dữ liệu", "dữ liệu", "CSDL", "trên địa bàn tỉnh") and function words are dropped,
+abbreviations expanded (TTHC, CSDL…), and what is left is compared as a weighted Dice overlap of
+words: each word weighs its IDF over the catalog's titles, so sharing "nghèo" counts, sharing "hộ"
+little. A word within a small edit of one opposite (a typo) counts as shared. `match` is decided
+on the whole ranking, never on the truncated answer, so it does not depend on `limit`.
 """
 
 from __future__ import annotations
 
+import math
+import re
 import threading
+from collections import Counter
+from functools import lru_cache
 
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
 from api.catalog_view import CatalogView, DatasetView, fold
 from api.settings import Settings
+from matching.text import ABBREVIATIONS, STOPWORDS
 
 DATASET_TYPE = {"id": "dataset", "name": "Tập dữ liệu / Dataset"}
 UNIT_PROPERTIES = frozenset({"unit", "don_vi", "đơn vị", "don vi", "managing_unit"})
 MAX_LIMIT = 50
+MATCH_SCORE = 95.0  # a candidate this close is the same title
+MATCH_LEAD = (85.0, 10.0)  # or this close and this far ahead of the runner-up
+TYPO_RATIO = 85  # a word of 4+ letters this close to one opposite is the same word mistyped
+_GENERIC = re.compile(
+    r"\b(?:co so du lieu|tap du lieu|nhom du lieu|du lieu|csdl|he thong thong tin)(?: ve)?\b"
+    r"|\btren dia ban(?: (?:tinh|xa|huyen|thanh pho|phuong))?\b"
+)
+_FOLDED_STOPWORDS = frozenset(fold(w) for w in STOPWORDS) - {"co"}  # "có" folds to "co" as "cơ (sở)" does
+_FOLDED_ABBREVIATIONS = {fold(k): fold(v) for k, v in ABBREVIATIONS.items()}
 
 
 class QueryProperty(BaseModel):
@@ -53,14 +71,48 @@ class CandidateList(BaseModel):
     result: list[Candidate]
 
 
-def comparison_key(text: str) -> str:
-    try:
-        from nlp import title_key
+@lru_cache(maxsize=100_000)
+def title_words(text: str) -> tuple[str, ...]:
+    """The identifying words of a title, folded: generic heads, place tail and function words dropped.
 
-        keyed = title_key(text)
-    except Exception:  # noqa: BLE001 - without nlp the folded title still reconciles, less precisely
-        keyed = text
-    return " ".join(fold(keyed).replace("_", " ").split())
+    Function words are dropped before folding when the text has its diacritics: folded, "có" (has)
+    and "cơ" (of "cơ sở", an institution) are both "co".
+    """
+    lowered = re.sub(r"[^\w]+", " ", text.lower())
+    accented = fold(lowered) != lowered
+    if accented:
+        lowered = " ".join(w for w in lowered.split() if w not in STOPWORDS)
+    words = [_FOLDED_ABBREVIATIONS.get(w, w) for w in fold(lowered).split()]
+    content = _GENERIC.sub(" ", " ".join(words))
+    kept = tuple(w for w in content.split() if accented or w not in _FOLDED_STOPWORDS)
+    return kept or tuple(words)
+
+
+def comparison_key(text: str) -> str:
+    return " ".join(title_words(text))
+
+
+def _idf(titles: list[tuple[str, ...]]) -> dict[str, float]:
+    df = Counter(w for words in titles for w in set(words))
+    n = len(titles) + 1
+    return {w: math.log(n / count) + 1.0 for w, count in df.items()}
+
+
+def word_overlap(query: tuple[str, ...], title: tuple[str, ...], idf: dict[str, float]) -> float:
+    """Weighted Dice of two word sets in [0, 1]; unseen words weigh as the rarest."""
+    rare = max(idf.values(), default=1.0)
+    a, b = set(query), set(title)
+    weight = {w: idf.get(w, rare) for w in a | b}
+    shared = 0.0
+    for word in a:
+        if word in b:
+            shared += 2 * weight[word]
+        elif len(word) >= 4:
+            typo = process.extractOne(word, b, scorer=fuzz.ratio, score_cutoff=TYPO_RATIO)
+            if typo is not None:
+                shared += weight[word] + weight[typo[0]]
+    total = sum(weight[w] for w in a) + sum(weight[w] for w in b)
+    return shared / total if total else 0.0
 
 
 def _value_text(value: object) -> str:
@@ -78,8 +130,9 @@ class ReconcileService:
         self._lock = threading.Lock()
         self._built_for: object | None = None
         self._views: list[DatasetView] = []
-        self._keys: list[str] = []
-        self._folded: list[str] = []
+        self._words: list[tuple[str, ...]] = []
+        self._idf: dict[str, float] = {}
+        self._postings: dict[str, list[int]] = {}
 
     def manifest(self) -> dict[str, object]:
         base = self.settings.base_url
@@ -93,30 +146,49 @@ class ReconcileService:
             "preview": {"url": f"{base}/reconcile/preview?id={{{{id}}}}", "width": 430, "height": 200},
         }
 
-    def _index(self) -> tuple[list[DatasetView], list[str], list[str]]:
+    def _index(self) -> tuple[list[DatasetView], list[tuple[str, ...]], dict[str, float]]:
         items = self.catalog.items()
         with self._lock:
             if self._built_for is not items:
                 self._views = [i.view for i in items]
-                self._keys = [comparison_key(v.title) for v in self._views]
-                self._folded = [" ".join(fold(v.title).split()) for v in self._views]
+                self._words = [title_words(v.title) for v in self._views]
+                self._idf = _idf(self._words)
+                postings: dict[str, list[int]] = {}
+                for index, title in enumerate(self._words):
+                    for word in set(title):
+                        postings.setdefault(word, []).append(index)
+                self._postings = postings
                 self._built_for = items
-            return self._views, self._keys, self._folded
+            return self._views, self._words, self._idf
+
+    def _candidates_for(self, wanted: tuple[str, ...]) -> set[int]:
+        """Titles sharing a word with the query, or a word within a typo of one of its words."""
+        found: set[int] = set()
+        vocabulary = list(self._postings)
+        for word in set(wanted):
+            found.update(self._postings.get(word, ()))
+            if len(word) >= 4:
+                for near, _score, _ in process.extract(word, vocabulary, scorer=fuzz.ratio,
+                                                       score_cutoff=TYPO_RATIO, limit=20):  # fmt: skip
+                    found.update(self._postings[near])
+        return found
 
     def reconcile(self, queries: dict[str, ReconcileQuery]) -> dict[str, CandidateList]:
         return {name: CandidateList(result=self.candidates(query)) for name, query in queries.items()}
 
     def candidates(self, query: ReconcileQuery) -> list[Candidate]:
-        views, keys, folded = self._index()
+        views, words, idf = self._index()
         text = query.query.strip()
         if not text or not views:
             return []
         limit = min(query.limit or 3, MAX_LIMIT)
+        wanted = title_words(text)
+        # Only titles sharing a word (or a typo of one) can score: the word index finds them.
         scores: dict[int, float] = {}
-        pool = max(limit * 4, 20)
-        for needle, haystack in ((comparison_key(text), keys), (" ".join(fold(text).split()), folded)):
-            for _choice, score, index in process.extract(needle, haystack, scorer=fuzz.WRatio, limit=pool):
-                scores[index] = max(scores.get(index, 0.0), float(score))
+        for index in self._candidates_for(wanted):
+            overlap = word_overlap(wanted, words[index], idf)
+            if overlap > 0:
+                scores[index] = 100.0 * overlap
         unit_text = " ".join(_value_text(p.v) for p in query.properties if p.pid.strip().lower() in UNIT_PROPERTIES)
         ranked: list[tuple[float, float, float, int]] = []
         for index, title_score in scores.items():
@@ -124,11 +196,11 @@ class ReconcileService:
             total = 0.8 * title_score + 0.2 * unit_score if unit_text else title_score
             ranked.append((round(total, 2), round(title_score, 2), round(unit_score, 2), index))
         ranked.sort(key=lambda item: (-item[0], views[item[3]].title, views[item[3]].id))
-        best = ranked[:limit]
+        runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
         results: list[Candidate] = []
-        for position, (total, title_score, unit_score, index) in enumerate(best):
-            runner_up = best[position + 1][0] if position + 1 < len(best) else 0.0
-            is_match = position == 0 and (total >= 97 or (total >= 88 and total - runner_up >= 10))
+        for position, (total, title_score, unit_score, index) in enumerate(ranked[:limit]):
+            lead_score, lead = MATCH_LEAD
+            is_match = position == 0 and (total >= MATCH_SCORE or (total >= lead_score and total - runner_up >= lead))
             view = views[index]
             results.append(
                 Candidate(

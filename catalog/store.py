@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from catalog import rows
 from catalog.db import IMMEDIATE, database_url, make_engine, session_factory
-from catalog.errors import DatabaseUnreachableError, ReconcileFailedError
+from catalog.errors import DatabaseUnreachableError, ReconcileFailedError, UnknownReferenceError
 from catalog.migrate import upgrade_to_head
 from catalog.models import (
     CatalogEntryRow,
@@ -46,7 +46,8 @@ from catalog.records import (
     ReconcileSummary,
 )
 from extract.model import Document
-from matching.model import Dataset, Decision, Flag, Link, Reconciliation
+from matching.decisions import DecisionRecord, check_decision, decision_records, in_force
+from matching.model import Dataset, Decision, Flag, Link, Reconciliation, UndoDecision
 
 DECISION = TypeAdapter[Decision](Decision)
 BULK_CHUNK = 2_000
@@ -346,7 +347,13 @@ class CatalogStore:
     # ------------------------------------------------------------ reviewer decisions
 
     def add_decision(self, decision: Decision) -> int:
+        """Store a decision; one contradicting a decision in force (confirm after reject of the same
+        pair, or the reverse) or undoing one already undone is refused (matching.decisions)."""
         with self.transaction() as session:
+            records = self._decision_records(session)
+            if isinstance(decision, UndoDecision) and decision.decision_id not in {r.id for r in records}:
+                raise UnknownReferenceError("quyết định", "decision", str(decision.decision_id))
+            check_decision(decision, records)
             row = DecisionRow(
                 kind=decision.kind, who=decision.who, decided_at=decision.when, reason=decision.reason,
                 payload=DECISION.dump_json(decision).decode("utf-8"),
@@ -355,12 +362,22 @@ class CatalogStore:
             session.flush()
             return row.id
 
-    def decisions(self) -> list[Decision]:
+    @staticmethod
+    def _decision_records(session: Session) -> list[DecisionRecord]:
+        found = session.execute(select(DecisionRow.id, DecisionRow.payload)).all()
+        return decision_records([(number, DECISION.validate_json(payload)) for number, payload in found])
+
+    def decision_records(self) -> list[DecisionRecord]:
+        """Every stored decision with its id and, when undone, the id of the undo (oldest first)."""
         with self.snapshot() as session:
-            found = session.scalars(
-                select(DecisionRow.payload).order_by(DecisionRow.decided_at, DecisionRow.id)
-            )
-            return [DECISION.validate_json(payload) for payload in found]
+            return self._decision_records(session)
+
+    def decisions(self) -> list[Decision]:
+        """The decisions in force (undone ones and the undos left out), in time order, as matching applies them."""
+        with self.snapshot() as session:
+            records = {r.id: r for r in self._decision_records(session)}
+            found = session.scalars(select(DecisionRow.id).order_by(DecisionRow.decided_at, DecisionRow.id))
+            return in_force([records[number] for number in found])
 
     def entry_keys(self) -> set[str]:
         with self.snapshot() as session:

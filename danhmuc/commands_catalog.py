@@ -158,9 +158,13 @@ def report(
 
 
 def export(
-    out: Annotated[Path, typer.Option(help="Tệp kết quả / output file")],
+    out: Annotated[
+        Path,
+        typer.Option(help="Tệp kết quả; với ckan: thư mục (hoặc tệp .zip) / output file; ckan: a folder or a .zip"),
+    ],
     fmt: Annotated[
-        ExportFormat, typer.Option("--format", help="csv | jsonl | xlsx | dcat (DCAT-AP 3 JSON-LD) | ckan")
+        ExportFormat,
+        typer.Option("--format", help="csv | jsonl | xlsx | dcat (JSON-LD) | dcat-ttl | dcat-rdf | ckan"),
     ] = ExportFormat.CSV,
     base_url: Annotated[
         str | None,
@@ -176,10 +180,15 @@ def export(
     ] = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Xuất danh mục hợp nhất như GET /v1/export, mỗi tập dữ liệu một dòng / export the catalog."""
+    """Xuất danh mục hợp nhất như GET /v1/export, mỗi tập dữ liệu một dòng / export the catalog.
+
+    ckan: ghi organizations.jsonl và datasets.jsonl vào thư mục OUT cho `ckanapi load organizations
+    -I organizations.jsonl` rồi `ckanapi load datasets -I datasets.jsonl`; OUT kết thúc bằng .zip thì
+    ghi đúng tệp ZIP mà GET /v1/export?format=ckan trả về.
+    """
     from api.settings import Settings
-    from catalog.exports import render
-    from catalog.exports.view import export_datasets
+    from catalog.exports import DCAT_FORMATS, render
+    from catalog.exports.view import catalog_dates, export_datasets
     from catalog.store import CatalogStore
 
     # The server's settings from the same environment, so both name the catalog's IRIs alike.
@@ -188,11 +197,18 @@ def export(
         if store.last_reconciliation() is None:
             store.reconcile()
         datasets = export_datasets(store)
-        last = store.last_reconciliation()
-    body = render(fmt, datasets, base_url=settings.base_url, publisher=settings.publisher,
-                  modified=last.created_at if last else None)  # fmt: skip
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_bytes(body)
+        issued, modified = catalog_dates(store) if fmt in DCAT_FORMATS else (None, None)
+    if fmt is ExportFormat.CKAN and out.suffix.lower() != ".zip":
+        from catalog.exports.ckan import ckan_files
+
+        out.mkdir(parents=True, exist_ok=True)
+        for name, data in ckan_files(datasets, settings.base_url).items():
+            (out / name).write_bytes(data)
+    else:
+        body = render(fmt, datasets, base_url=settings.base_url, publisher=settings.publisher,
+                      modified=modified, issued=issued)  # fmt: skip
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(body)
     typer.echo(f"Đã ghi / wrote {len(datasets)} tập dữ liệu / datasets → {out}")
 
 

@@ -130,8 +130,16 @@ class TaskNorm(Record):
     partners: list[UnitMention] = Field(default_factory=list)
 
 
+class TaskSource(StrEnum):
+    """How a task was read: labelled lines under a numbered item, a task table's row, or prose."""
+
+    LABELLED = "labelled"  # Thời gian / Đơn vị chủ trì / Đơn vị phối hợp lines
+    TABLE = "table"
+    PROSE = "prose"  # "Giao Sở X: a) …", "Sở X có trách nhiệm …", "… giao Sở X chủ trì …"
+
+
 class Task(Record):
-    ref: str  # "3.2.đ"
+    ref: str  # "3.2.đ"; "p<page>.<k>" for the k-th unnumbered assignment on a page
     heading: str  # "đ) Đối với dữ liệu ngành Y tế"
     content: str = ""
     time_raw: str = ""
@@ -139,6 +147,7 @@ class Task(Record):
     partner_raw: str = ""
     section_path: list[str] = Field(default_factory=list)  # headings from the root, for context
     provenance: Provenance
+    source: TaskSource = TaskSource.LABELLED
     norm: TaskNorm | None = None
 
 

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC
 
 from matching.cluster import Constraints
+from matching.errors import AlreadyUndoneError, ContradictoryDecisionError
 from matching.model import (
     ConfirmLink,
     Dataset,
@@ -24,8 +26,60 @@ from matching.model import (
     RejectLink,
     SetCanonical,
     SplitDataset,
+    UndoDecision,
     dataset_id_for,
 )
+
+# ---------------------------------------------------------------- the stored log: undo and contradictions
+
+
+@dataclass(frozen=True, slots=True)
+class DecisionRecord:
+    """A stored decision with its id, and the id of the undo in force against it (None if in force)."""
+
+    id: int
+    decision: Decision
+    undone_by: int | None = None
+
+
+def decision_records(stored: Sequence[tuple[int, Decision]]) -> list[DecisionRecord]:
+    """Which stored decisions are in force: a decision is undone by an undo in force that targets it.
+
+    An undo always targets an earlier id, so walking from the newest down settles every undo
+    before its target is looked at; undoing an undo therefore restores what it had undone.
+    """
+    ordered = sorted(stored, key=lambda item: item[0])
+    undone_by: dict[int, int] = {}
+    for number, decision in reversed(ordered):
+        if isinstance(decision, UndoDecision) and number not in undone_by:
+            undone_by.setdefault(decision.decision_id, number)
+    return [DecisionRecord(n, d, undone_by.get(n)) for n, d in ordered]
+
+
+def in_force(records: Sequence[DecisionRecord]) -> list[Decision]:
+    """The decisions to apply: not undone, and not undos themselves."""
+    return [r.decision for r in records if r.undone_by is None and not isinstance(r.decision, UndoDecision)]
+
+
+def check_decision(decision: Decision, records: Sequence[DecisionRecord]) -> None:
+    """Refuse a decision that contradicts one in force, or an undo of a decision already undone.
+
+    Confirming A–B while a rejection of A–B (either order) is in force, or the reverse, is refused
+    with the earlier decision's id; undo that one first. Repeating the same decision is harmless.
+    """
+    if isinstance(decision, UndoDecision):
+        target = next((r for r in records if r.id == decision.decision_id), None)
+        if target is not None and target.undone_by is not None:
+            raise AlreadyUndoneError(target.id, target.undone_by)
+        return
+    if not isinstance(decision, ConfirmLink | RejectLink):
+        return
+    pair = {decision.left, decision.right}
+    opposite = RejectLink if isinstance(decision, ConfirmLink) else ConfirmLink
+    for record in records:
+        earlier = record.decision
+        if record.undone_by is None and isinstance(earlier, opposite) and {earlier.left, earlier.right} == pair:
+            raise ContradictoryDecisionError(decision.kind, record.id, earlier.kind, decision.left, decision.right)
 
 
 def decision_constraints(

@@ -52,6 +52,7 @@ class Link(Record):
     reasons: list[str] = Field(default_factory=list)
     accepted: bool = False  # above the threshold and kept by clustering / decisions
     decided_by: str = "auto"  # "auto", or the reviewer whose decision forced it
+    level: str = "dataset"  # "dataset" (one publisher's dataset) or "concept" (same kind of data elsewhere)
 
 
 class Dataset(Record):
@@ -144,8 +145,15 @@ class DismissFlag(_Decision):
     flag_id: str
 
 
+class UndoDecision(_Decision):
+    """Takes back an earlier decision (by its stored id); undoing an undo restores the decision."""
+
+    kind: Literal["undo"] = "undo"
+    decision_id: int
+
+
 Decision = Annotated[
-    ConfirmLink | RejectLink | MergeDatasets | SplitDataset | SetCanonical | DismissFlag,
+    ConfirmLink | RejectLink | MergeDatasets | SplitDataset | SetCanonical | DismissFlag | UndoDecision,
     Field(discriminator="kind"),
 ]
 
@@ -161,6 +169,11 @@ class Reconciliation(Record):
     threshold: float
     candidate_pairs: int = 0
     warnings: list[str] = Field(default_factory=list)
+    # Concept level: entry key -> concept id ("cc-…"); datasets of several localities holding the
+    # same kind of data share a concept. `concept_links` join the datasets' representative rows.
+    concepts: dict[str, str] = Field(default_factory=dict)
+    concept_links: list[Link] = Field(default_factory=list)
+    concept_threshold: float = 0.0
 
     def dataset_of(self, key: str) -> Dataset | None:
         wanted = self.assignment.get(key)

@@ -22,6 +22,7 @@ from matching.compare import (
     score_upper_bound,
     title_similarities,
 )
+from matching.concepts import link_concepts
 from matching.decisions import apply_decisions, decision_constraints, dismiss_flags
 from matching.errors import ThresholdsMissingError
 from matching.flags import compute_flags
@@ -36,6 +37,15 @@ def load_threshold(path: Path = THRESHOLDS_FILE) -> float:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return float(data["link_threshold"])
+    except (OSError, ValueError, KeyError) as error:
+        raise ThresholdsMissingError(str(path)) from error
+
+
+def load_concept_threshold(path: Path = THRESHOLDS_FILE) -> float:
+    """The concept-level threshold; the dataset threshold when the file predates concepts."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return float(data.get("concept_threshold", data["link_threshold"]))
     except (OSError, ValueError, KeyError) as error:
         raise ThresholdsMissingError(str(path)) from error
 
@@ -125,6 +135,8 @@ def reconcile(
     threshold: float | None = None,
     workers: int = 1,
     with_flags: bool = True,
+    concept_threshold: float | None = None,
+    with_concepts: bool = True,
 ) -> Reconciliation:
     """Group the catalog entries of all documents into datasets.
 
@@ -176,7 +188,28 @@ def reconcile(
         candidate_pairs=output.stats.candidates,
     )
     result = apply_decisions(result, decisions)
+    if with_concepts:
+        result = _with_concepts(result, features, workers, concept_threshold)
     if with_flags:
         flags = compute_flags(documents, result.assignment)
         result = result.model_copy(update={"flags": dismiss_flags(flags, decisions)})
     return result
+
+
+def _with_concepts(
+    result: Reconciliation, features: Sequence[EntryFeatures], workers: int, threshold: float | None
+) -> Reconciliation:
+    """The concept level over the final datasets (after reviewers' decisions)."""
+    threshold = load_concept_threshold() if threshold is None else threshold
+    dataset_ids = [result.assignment[f.key] for f in features]
+    output = link_concepts(features, dataset_ids, threshold, workers=workers)
+    concepts = {f.key: output.concept_of[f.index] for f in features}
+    links = [
+        Link.model_construct(
+            left=min(features[i].key, features[j].key), right=max(features[i].key, features[j].key),
+            score=score, reasons=reasons, accepted=output.concept_of[i] == output.concept_of[j],
+            decided_by="auto", level="concept",
+        )  # fmt: skip
+        for i, j, score, reasons in sorted(output.links, key=lambda row: -row[2])
+    ]
+    return result.model_copy(update={"concepts": concepts, "concept_links": links, "concept_threshold": threshold})

@@ -14,8 +14,8 @@ from extract.model import Document
 from matching.text import fold
 
 _LEVELS: list[tuple[str, re.Pattern[str]]] = [
-    ("xa", re.compile(r"\b(?:xa|phuong|thi tran)\s+[a-z]")),
-    ("huyen", re.compile(r"\b(?:huyen|quan|thi xa)\s+[a-z]")),
+    ("xa", re.compile(r"\b(?:xa(?! hoi)|phuong|thi tran)\s+[a-z]")),
+    ("huyen", re.compile(r"\b(?:huyen|quan(?! ly)|thi xa)\s+[a-z]")),
     ("tinh", re.compile(r"\b(?:tinh|thanh pho)\s+[a-z]")),
     ("bo", re.compile(r"\b(?:bo|chinh phu|thu tuong)\b")),
 ]

@@ -51,6 +51,15 @@ STOPWORDS = frozenset(
     "các của và về trên tại được cho theo những với trong có đã là từ đến để do bởi một".split()
 )
 NEGATORS = frozenset({"phi", "không", "ngoài", "chưa", "trừ"})
+# Qualifiers: words that say how a dataset is kept or which act produced it, not what it is about.
+# "Dữ liệu (đăng ký) khai sinh", "người có công (với cách mạng)", "văn bản (điện tử)/(đi, đến)",
+# "số hóa hồ sơ (thủ tục hành chính)", "(đánh giá) mức độ hài lòng". They are set aside from the
+# *core* of the title; a pair whose cores agree is compared on its cores, and a qualifier on one side
+# only costs little — but only when the shared core still identifies the dataset (compare.py).
+_QUALIFIERS = re.compile(
+    r"\b(?:đăng ký|đánh giá|điện tử|đi,? đến|đi|với cách mạng|thủ tục hành chính|quản lý|"
+    r"cập nhật|tổng hợp|theo dõi|của tỉnh|của xã|cấp,? đổi|cấp mới|cấp lại)\b"
+)
 # Counting words: "số hộ nghèo", "tỷ lệ nghèo" are figures, "hộ nghèo" is a list of households.
 _COUNT = re.compile(
     r"(?<!biển )\b(?:số lượng|tỷ lệ|tỉ lệ|thống kê|chỉ số|mật độ|số (?!hóa|liệu|điện|ký|hiệu|hộ tịch)\w+)"
@@ -111,6 +120,9 @@ class ComparisonText:
     lists: bool
     printed: str  # the printed title, normalised: duplicates within one document are judged on it
     head: str  # "dữ liệu", "danh mục", "thống kê" or "" from the printed title's first words
+    core: str = ""  # content without qualifiers ("" when nothing would be left)
+    core_tokens: frozenset[str] = frozenset()
+    qualifiers: frozenset[str] = frozenset()  # content words that only qualify (đăng, ký, điện, tử…)
 
 
 @lru_cache(maxsize=200_000)
@@ -128,8 +140,10 @@ def comparison_text(title_key: str, description: str = "", printed: str = "") ->
             out.append(word)
     full = " ".join(out)
     content = _GENERIC_ANYWHERE.sub(" ", _PLACE_TAIL.sub(" ", _GENERIC_HEAD.sub("", full)))
+    core_words = [w for w in _QUALIFIERS.sub(" ", content).split() if w not in STOPWORDS]
     content_words = [w for w in content.split() if w not in STOPWORDS]
     content = " ".join(content_words) or full
+    qualifiers = frozenset(content_words) - frozenset(core_words) if core_words else frozenset()
     desc = normalize(description)
     printed_text = normalize(printed)
     head = next((name for name, pattern in _HEADS if pattern.match(printed_text)), "")
@@ -144,6 +158,9 @@ def comparison_text(title_key: str, description: str = "", printed: str = "") ->
         lists=lists,
         printed=printed_text,
         head=head,
+        core=" ".join(core_words) if core_words else content,
+        core_tokens=frozenset(core_words) if core_words else frozenset(content_words),
+        qualifiers=qualifiers,
     )
 
 

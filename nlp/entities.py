@@ -1,18 +1,22 @@
-"""A spaCy pipeline that finds units, periods and số hiệu in running paragraphs (no labels there).
+"""Units, periods and số hiệu in running paragraphs (no labels there).
 
-The pipeline is ``spacy.blank("vi")`` with ``use_pyvi = False``: spaCy's Vietnamese tokenizer only
-needs pyvi for word segmentation, and pyvi (with its sklearn-crfsuite model) is not a dependency
-we want for rule matching. Our tokenizer splits words and punctuation instead ("Quý III/2026;" →
-Quý, III, /, 2026, ;), so entity boundaries always fall on token boundaries. Word segmentation
-proper (compounds) is done by underthesea in ``nlp.titles``.
-
-One rule-based component, ``danhmuc_entities``, labels:
+Three rule-based span finders label:
 
 - ``DOCNUM``: a số hiệu ("47/2020/NĐ;CP"), normalised with ``normalize_number``;
 - ``UNIT``: a unit name starting at a head word (Phòng, Sở, Công an, UBND, …), the longest stretch
   the registry resolves (``resolve_single``), so "Sở Khoa học và Công nghệ các đơn vị liên quan"
   gives "Sở Khoa học và Công nghệ";
 - ``PERIOD``: a time expression (``PERIOD_SPAN_RE``), normalised with ``parse_period``.
+
+Where spans overlap the longest wins ("47/2020/NĐ-CP" is a số hiệu, not the year 2020).
+
+spaCy is not needed to read them (issue #16, measured on the real documents): its blank
+Vietnamese pipeline has no tagger or parser, only a tokenizer, so it added an import of 0.6-1.0 s
+and made ``find_entities`` about seven times slower (41 ms against 6 ms a document) for the same
+spans. ``find_entities`` therefore runs without it; ``build_pipeline`` still wraps the same finders
+as a spaCy component (``spacy.blank("vi")`` with ``use_pyvi = False`` and a punctuation tokenizer)
+for callers that want a ``Doc``, and imports spaCy only when called. Assignment frames in running
+text (who is given which task) are read in ``nlp.frames``, also without spaCy.
 """
 
 from __future__ import annotations
@@ -20,16 +24,17 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-
-from spacy.language import Language
-from spacy.tokens import Doc, Span
-from spacy.util import filter_spans
-from spacy.vocab import Vocab
+from typing import TYPE_CHECKING, Any
 
 from nlp.citations import normalize_number
 from nlp.periods import PERIOD_SPAN_RE, parse_period
 from nlp.text import fold, normalize_text
 from nlp.units import RESOLVE_THRESHOLD, resolve_single
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
 
 COMPONENT = "danhmuc_entities"
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]")
@@ -52,19 +57,6 @@ class Entity:
     start: int  # character offsets in the normalised text
     end: int
     norm: str  # unit_id, quarters joined by ",", or the số hiệu key
-
-
-class _PunctTokenizer:
-    def __init__(self, vocab: Vocab) -> None:
-        self.vocab = vocab
-
-    def __call__(self, text: str) -> Doc:
-        words: list[str] = []
-        spaces: list[bool] = []
-        for match in _TOKEN_RE.finditer(text):
-            words.append(match.group(0))
-            spaces.append(match.end() < len(text) and text[match.end()].isspace())
-        return Doc(self.vocab, words=words, spaces=spaces)
 
 
 def _unit_spans(text: str, locality: str) -> list[tuple[int, int, str]]:
@@ -107,49 +99,22 @@ def _period_spans(text: str, default_year: int | None) -> list[tuple[int, int, s
     return spans
 
 
-@Language.factory(COMPONENT, default_config={"locality": "", "default_year": 0})
-def _make_component(nlp: Language, name: str, locality: str, default_year: int) -> _EntityComponent:
-    return _EntityComponent(locality, default_year or None)
-
-
-class _EntityComponent:
-    def __init__(self, locality: str, default_year: int | None) -> None:
-        self.locality = locality
-        self.default_year = default_year
-        if not Span.has_extension("norm"):
-            Span.set_extension("norm", default="")
-
-    def __call__(self, doc: Doc) -> Doc:
-        text = doc.text
-        spans: list[Span] = []
-        norms: dict[tuple[int, int, str], str] = {}
-        for label, found in (
+def _spans(text: str, locality: str, default_year: int | None) -> list[tuple[int, int, str, str]]:
+    """(start, end, label, norm) of every entity, the longest kept where they overlap, in text order."""
+    found = [
+        (start, end, label, norm)
+        for label, spans in (
             ("DOCNUM", _docnum_spans(text)),
-            ("UNIT", _unit_spans(text, self.locality)),
-            ("PERIOD", _period_spans(text, self.default_year)),
-        ):
-            for start, end, norm in found:
-                span = doc.char_span(start, end, label=label, alignment_mode="expand")
-                if span is not None:
-                    spans.append(span)
-                    norms[(span.start_char, span.end_char, label)] = norm
-        # Longest span wins an overlap: "47/2020/NĐ-CP" is a số hiệu, not the year 2020.
-        kept = filter_spans(spans)
-        for span in kept:
-            span._.norm = norms.get((span.start_char, span.end_char, span.label_), "")
-        doc.ents = kept
-        return doc
-
-
-@lru_cache(maxsize=16)
-def build_pipeline(locality: str = "", default_year: int | None = None) -> Language:
-    """spacy.blank('vi') without pyvi, our punctuation tokenizer and the rule-based entity component."""
-    import spacy
-
-    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
-    nlp.tokenizer = _PunctTokenizer(nlp.vocab)
-    nlp.add_pipe(COMPONENT, config={"locality": locality, "default_year": default_year or 0})
-    return nlp
+            ("UNIT", _unit_spans(text, locality)),
+            ("PERIOD", _period_spans(text, default_year)),
+        )
+        for start, end, norm in spans
+    ]
+    kept: list[tuple[int, int, str, str]] = []
+    for span in sorted(found, key=lambda s: (s[0] - s[1], s[0])):  # longest first, as spaCy's filter_spans
+        if all(span[1] <= other[0] or span[0] >= other[1] for other in kept):
+            kept.append(span)
+    return sorted(kept)
 
 
 def find_entities(text: str, *, locality: str = "", default_year: int | None = None) -> list[Entity]:
@@ -158,7 +123,53 @@ def find_entities(text: str, *, locality: str = "", default_year: int | None = N
         return []
     normalized = normalize_text(text)
     try:
-        doc = build_pipeline(locality, default_year)(normalized)
+        spans = _spans(normalized, locality, default_year)
     except Exception:  # noqa: BLE001 - lenient by contract
         return []
-    return [Entity(ent.label_, ent.text, ent.start_char, ent.end_char, str(ent._.norm)) for ent in doc.ents]
+    return [Entity(label, normalized[start:end], start, end, norm) for start, end, label, norm in spans]
+
+
+@lru_cache(maxsize=16)
+def build_pipeline(locality: str = "", default_year: int | None = None) -> Language:
+    """spacy.blank('vi') without pyvi, a punctuation tokenizer and the same finders as a component."""
+    import spacy
+    from spacy.language import Language
+    from spacy.tokens import Span
+
+    if not Span.has_extension("norm"):
+        Span.set_extension("norm", default="")
+    if COMPONENT not in Language.factories:
+
+        @Language.factory(COMPONENT, default_config={"locality": "", "default_year": 0})
+        def _make_component(nlp: Language, name: str, locality: str, default_year: int) -> Any:
+            def component(doc: Doc) -> Doc:
+                ents = []
+                for start, end, label, norm in _spans(doc.text, locality, default_year or None):
+                    span = doc.char_span(start, end, label=label, alignment_mode="expand")
+                    if span is not None:
+                        span._.norm = norm
+                        ents.append(span)
+                doc.ents = spacy.util.filter_spans(ents)
+                return doc
+
+            return component
+
+    nlp = spacy.blank("vi", config={"nlp": {"tokenizer": {"use_pyvi": False}}})
+    nlp.tokenizer = _punct_tokenizer(nlp.vocab)
+    nlp.add_pipe(COMPONENT, config={"locality": locality, "default_year": default_year or 0})
+    return nlp
+
+
+def _punct_tokenizer(vocab: Vocab) -> Any:
+    """Words and punctuation ("Quý III/2026;" → Quý, III, /, 2026, ;): entity edges fall on tokens."""
+    from spacy.tokens import Doc
+
+    def tokenize(text: str) -> Doc:
+        words: list[str] = []
+        spaces: list[bool] = []
+        for match in _TOKEN_RE.finditer(text):
+            words.append(match.group(0))
+            spaces.append(match.end() < len(text) and text[match.end()].isspace())
+        return Doc(vocab, words=words, spaces=spaces)
+
+    return tokenize

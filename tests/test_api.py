@@ -308,7 +308,10 @@ def test_exports(service: Service) -> None:
 
         book = load_workbook(io.BytesIO(client.get("/v1/export", params={"format": "xlsx"}).content))
         assert book.active is not None and book.active.max_row == total + 1
-        packages = client.get("/v1/export", params={"format": "ckan"}).json()
+        import zipfile
+
+        with zipfile.ZipFile(io.BytesIO(client.get("/v1/export", params={"format": "ckan"}).content)) as bundle:
+            packages = [json.loads(line) for line in bundle.read("datasets.jsonl").splitlines()]
         assert len(packages) == total
         assert all(CKAN_NAME.match(p["name"]) and CKAN_NAME.match(p["owner_org"]) for p in packages)
         assert len({p["name"] for p in packages}) == total

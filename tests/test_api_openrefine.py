@@ -14,6 +14,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from w3c_schemas import schema_errors
 
 from api.keys import Role, create_key
 from api.testing import SyntheticEntry, running_server, seed_catalog
@@ -56,6 +57,7 @@ def test_manifest(client: httpx.Client) -> None:
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == "*"
     manifest = response.json()
+    assert not schema_errors("manifest.json", manifest)
     assert manifest["versions"] == ["0.2"]
     assert manifest["name"] and manifest["identifierSpace"] and manifest["schemaSpace"]
     assert manifest["defaultTypes"] == [{"id": "dataset", "name": "Tập dữ liệu / Dataset"}]
@@ -84,6 +86,7 @@ def _batch() -> dict[str, dict[str, object]]:
 
 
 def _check_batch(answer: dict[str, dict[str, list[dict[str, object]]]]) -> None:
+    assert not schema_errors("reconciliation-result-batch.json", answer)
     assert set(answer) == {"q0", "q1", "q2"}
     best = {name: answer[name]["result"][0] for name in answer}
     assert best["q0"]["name"] == "Cơ sở dữ liệu hộ nghèo, hộ cận nghèo"

@@ -1,21 +1,56 @@
-"""``GET /v1/export``: the unified catalog as CSV, JSON Lines, Excel, DCAT-AP 3 JSON-LD or CKAN payloads.
+"""``GET /v1/export``: the unified catalog as CSV, JSON Lines, Excel, DCAT-AP 3 (JSON-LD, Turtle,
+RDF/XML) or a CKAN bundle.
 
 The records and serialisers are those of ``catalog.exports``, shared with ``danhmuc export``; the
 records come from this process's in-memory catalog, which reads the store the same way.
+``format=dcat`` negotiates the RDF syntax from ``Accept`` (JSON-LD unless Turtle or RDF/XML is
+preferred); ``format=dcat-ttl`` / ``dcat-rdf`` name it outright. ``page``/``page_size`` page the
+DCAT formats (Hydra ``PartialCollectionView`` links in the answer).
 """
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Header, Query
 from fastapi.responses import Response
 
 from api.auth import Reader
+from api.errors import NotFoundError
 from api.state import State
-from catalog.exports import FILE_NAMES, MEDIA_TYPES, ExportFormat, render
+from catalog.exports import DCAT_FORMATS, FILE_NAMES, MEDIA_TYPES, ExportFormat, render
+from catalog.exports.view import catalog_dates
 
 router = APIRouter(prefix="/v1", tags=["exports"])
 
-DOWNLOADED = {ExportFormat.CSV, ExportFormat.JSONL, ExportFormat.XLSX}  # saved as files, not shown
+DOWNLOADED = {ExportFormat.CSV, ExportFormat.JSONL, ExportFormat.XLSX, ExportFormat.CKAN}  # saved as files
+ACCEPTED_RDF: dict[str, ExportFormat] = {
+    "application/ld+json": ExportFormat.DCAT,
+    "application/json": ExportFormat.DCAT,
+    "text/turtle": ExportFormat.DCAT_TTL,
+    "application/x-turtle": ExportFormat.DCAT_TTL,
+    "application/rdf+xml": ExportFormat.DCAT_RDF,
+}
+MAX_PAGE_SIZE = 5000
+
+
+def negotiate_rdf(accept: str) -> ExportFormat:
+    """The RDF syntax a client prefers by ``Accept`` (highest q, then first listed); JSON-LD by default."""
+    best: tuple[float, int, ExportFormat] | None = None
+    for position, part in enumerate(accept.split(",")):
+        media, *params = (piece.strip() for piece in part.split(";"))
+        fmt = ACCEPTED_RDF.get(media.lower())
+        if fmt is None:
+            continue
+        quality = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if quality > 0 and (best is None or (quality, -position) > (best[0], -best[1])):
+            best = (quality, position, fmt)
+    return best[2] if best else ExportFormat.DCAT
 
 
 @router.get(
@@ -26,14 +61,23 @@ DOWNLOADED = {ExportFormat.CSV, ExportFormat.JSONL, ExportFormat.XLSX}  # saved 
 )
 def export_catalog(
     *,
-    format: ExportFormat = Query(ExportFormat.CSV, description="csv | jsonl | xlsx | dcat | ckan"),  # noqa: A002, B008
+    format: ExportFormat = Query(ExportFormat.CSV, description=" | ".join(ExportFormat)),  # noqa: A002, B008
+    page: int | None = Query(None, ge=1, description="Trang (DCAT) / page of a DCAT export, from 1"),  # noqa: B008
+    page_size: int = Query(1000, ge=1, le=MAX_PAGE_SIZE, description="Số tập dữ liệu mỗi trang / per page"),  # noqa: B008
+    accept: str = Header("", include_in_schema=False),  # noqa: B008
     _: Reader,
     state: State,
 ) -> Response:
-    last = state.store.last_reconciliation() if format is ExportFormat.DCAT else None
+    fmt = negotiate_rdf(accept) if format is ExportFormat.DCAT else format
+    datasets = state.catalog.details()
+    issued, modified = catalog_dates(state.store) if fmt in DCAT_FORMATS else (None, None)
+    if page is not None and fmt in DCAT_FORMATS and (page - 1) * page_size >= max(1, len(datasets)):
+        raise NotFoundError("trang danh mục", "catalog page", str(page))
     body = render(
-        format, state.catalog.details(), base_url=state.settings.base_url, publisher=state.settings.publisher,
-        modified=last.created_at if last else None,
+        fmt, datasets, base_url=state.settings.base_url, publisher=state.settings.publisher, modified=modified,
+        issued=issued, page=page if fmt in DCAT_FORMATS else None, page_size=page_size,
     )  # fmt: skip
-    headers = {"Content-Disposition": f'attachment; filename="{FILE_NAMES[format]}"'} if format in DOWNLOADED else {}
-    return Response(body, media_type=MEDIA_TYPES[format], headers=headers)
+    headers = {"Content-Disposition": f'attachment; filename="{FILE_NAMES[fmt]}"'} if fmt in DOWNLOADED else {}
+    if format is ExportFormat.DCAT:
+        headers["Vary"] = "Accept"
+    return Response(body, media_type=MEDIA_TYPES[fmt], headers=headers)

@@ -1,7 +1,9 @@
-"""Reviewer decisions: confirm or reject a link, merge or split datasets, set canonical, dismiss a flag.
+"""Reviewer decisions: confirm or reject a link, merge or split datasets, set canonical, dismiss a flag, undo.
 
 Decisions are stored as matching's typed records (who = the API key's owner) and applied by
-the next reconciliation, which is queued at once; the answer carries that job's id.
+the next reconciliation, which is queued at once; the answer carries that job's id. A decision
+contradicting one in force (confirm A–B after reject A–B, or the reverse) is refused with 409;
+any decision can be undone (kind "undo", decision_id), and the list shows undone ones as such.
 """
 
 from __future__ import annotations
@@ -24,7 +26,9 @@ from matching.model import Decision
 router = APIRouter(prefix="/v1", tags=["reviews"])
 DECISION = TypeAdapter[Decision](Decision)
 
-ReviewKind = Literal["confirm_link", "reject_link", "merge_datasets", "split_dataset", "set_canonical", "dismiss_flag"]
+ReviewKind = Literal[
+    "confirm_link", "reject_link", "merge_datasets", "split_dataset", "set_canonical", "dismiss_flag", "undo"
+]
 
 
 class ReviewRequest(BaseModel):
@@ -41,6 +45,28 @@ class ReviewRequest(BaseModel):
     title: str = Field(default="", max_length=2000)
     unit: str = Field(default="", max_length=2000)
     flag_id: str = Field(default="", max_length=64)
+    decision_id: int = Field(default=0, ge=0, description="undo: the id of the decision to take back")
+
+
+class ReviewRecord(BaseModel):
+    """A stored decision with its fields, its id, and whether an undo took it back."""
+
+    id: int
+    kind: str
+    who: str
+    when: datetime
+    reason: str = ""
+    left: str | None = None
+    right: str | None = None
+    dataset_id: str | None = None
+    dataset_ids: list[str] | None = None
+    members: list[str] | None = None
+    title: str | None = None
+    unit: str | None = None
+    flag_id: str | None = None
+    decision_id: int | None = None
+    undone: bool = False
+    undone_by: int | None = None
 
 
 class ReviewAccepted(BaseModel):
@@ -59,6 +85,7 @@ def _decision(request: ReviewRequest, who: str) -> Decision:
         "split_dataset": ("dataset_id", "members"),
         "set_canonical": ("dataset_id", "title", "unit"),
         "dismiss_flag": ("flag_id",),
+        "undo": ("decision_id",),
     }[request.kind]
     for name in needed:
         fields[name] = getattr(request, name)
@@ -110,12 +137,16 @@ def post_review(
     return JSONResponse(body.model_dump(mode="json"), status_code=201)
 
 
-@router.get("/reviews", response_model=Page[Decision], summary="Các quyết định đã ghi / decisions")
+@router.get("/reviews", response_model=Page[ReviewRecord], summary="Các quyết định đã ghi / decisions")
 def list_reviews(
     *,
     limit: Limit = 50,
     offset: Offset = 0,
     _: Reader,
     state: State,
-) -> Page[Decision]:
-    return page_of(state.store.decisions(), limit, offset)
+) -> Page[ReviewRecord]:
+    records = [
+        ReviewRecord(id=r.id, undone=r.undone_by is not None, undone_by=r.undone_by, **r.decision.model_dump())
+        for r in state.store.decision_records()
+    ]
+    return page_of(records, limit, offset)

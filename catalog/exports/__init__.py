@@ -19,23 +19,35 @@ class ExportFormat(StrEnum):
     CSV = "csv"
     JSONL = "jsonl"
     XLSX = "xlsx"
-    DCAT = "dcat"
-    CKAN = "ckan"
+    DCAT = "dcat"  # DCAT-AP 3 as JSON-LD
+    DCAT_TTL = "dcat-ttl"  # the same graph as Turtle
+    DCAT_RDF = "dcat-rdf"  # the same graph as RDF/XML
+    CKAN = "ckan"  # a ZIP of organizations.jsonl and datasets.jsonl for `ckanapi load`
 
 
+DCAT_FORMATS = (ExportFormat.DCAT, ExportFormat.DCAT_TTL, ExportFormat.DCAT_RDF)
+RDF_SYNTAX: dict[ExportFormat, str] = {
+    ExportFormat.DCAT: "json-ld",
+    ExportFormat.DCAT_TTL: "turtle",
+    ExportFormat.DCAT_RDF: "xml",
+}
 MEDIA_TYPES: dict[ExportFormat, str] = {
     ExportFormat.CSV: "text/csv; charset=utf-8",
     ExportFormat.JSONL: "application/x-ndjson",
     ExportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ExportFormat.DCAT: "application/ld+json",
-    ExportFormat.CKAN: "application/json",
+    ExportFormat.DCAT_TTL: "text/turtle; charset=utf-8",
+    ExportFormat.DCAT_RDF: "application/rdf+xml",
+    ExportFormat.CKAN: "application/zip",
 }
 FILE_NAMES: dict[ExportFormat, str] = {
     ExportFormat.CSV: "catalog.csv",
     ExportFormat.JSONL: "catalog.jsonl",
     ExportFormat.XLSX: "catalog.xlsx",
     ExportFormat.DCAT: "catalog.jsonld",
-    ExportFormat.CKAN: "catalog-ckan.json",
+    ExportFormat.DCAT_TTL: "catalog.ttl",
+    ExportFormat.DCAT_RDF: "catalog.rdf",
+    ExportFormat.CKAN: "catalog-ckan.zip",
 }
 
 
@@ -46,9 +58,13 @@ def render(
     base_url: str,
     publisher: str,
     modified: datetime | None,
+    issued: datetime | None = None,
+    page: int | None = None,
+    page_size: int | None = None,
 ) -> bytes:
-    """The export file's bytes. ``base_url`` roots the IRIs of DCAT and CKAN; ``publisher`` and
-    ``modified`` (the last reconciliation) describe the DCAT catalog."""
+    """The export file's bytes. ``base_url`` roots the IRIs of DCAT and CKAN; ``publisher``,
+    ``issued`` (the first reconciliation) and ``modified`` (the last) describe the DCAT catalog;
+    ``page``/``page_size`` page the DCAT formats only."""
     if fmt is ExportFormat.CSV:
         from catalog.exports.csv import to_csv
 
@@ -59,10 +75,14 @@ def render(
         from catalog.exports.xlsx import to_xlsx
 
         return to_xlsx(datasets)
-    if fmt is ExportFormat.DCAT:
-        from catalog.exports.dcat import to_jsonld
+    if fmt in DCAT_FORMATS:
+        from catalog.exports.dcat import DEFAULT_PAGE_SIZE, catalog_document, serialise
 
-        return to_jsonld(datasets, base_url=base_url, publisher=publisher, modified=modified)
-    from catalog.exports.ckan import to_json
+        document = catalog_document(
+            datasets, base_url=base_url, publisher=publisher, modified=modified, issued=issued, page=page,
+            page_size=page_size or DEFAULT_PAGE_SIZE,
+        )  # fmt: skip
+        return serialise(document, RDF_SYNTAX[fmt])
+    from catalog.exports.ckan import ckan_files, to_zip
 
-    return to_json(datasets, base_url)
+    return to_zip(ckan_files(datasets, base_url))

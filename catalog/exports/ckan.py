@@ -1,25 +1,47 @@
-"""The unified catalog as CKAN ``package_create`` payloads, one per dataset.
+"""The unified catalog for CKAN: organisations and packages, as ``ckanapi load`` reads them.
 
-CKAN names must be 2–100 characters of lowercase ASCII letters, digits, '-' and '_', so titles
-are folded to ASCII and the dataset id's hash keeps two datasets with the same title apart.
+``ckanapi load organizations -I organizations.jsonl`` then ``ckanapi load datasets -I
+datasets.jsonl``: each line is one JSON object handed to ``organization_create`` /
+``package_create`` (or ``*_update`` when a record of that ``name`` exists, so loading again
+updates rather than duplicates). Hence:
+
+- one organisation per agency (canonical unit + locality, ``agencies.py``), loaded first, so every
+  package's ``owner_org`` exists; the other units of a multi-unit cell go to the ``co_units`` extra;
+- package names derived from the dataset id only (``ds-<hash>`` → ``danhmuc-<hash>``): a reviewer
+  renaming a dataset changes its title, never its URL in the portal;
+- ``private`` for datasets whose sharing level is internal or restricted (CKAN then shows them to
+  the organisation's members only);
+- ``license_id``: ``other-open`` for open data, ``other-closed`` otherwise — CKAN's default
+  licence list has no Vietnamese open-data licence, and Decree 47/2020 names sharing levels, not a
+  licence, so the generic ids state what is known without inventing terms of use;
+- a resource per dataset (its record in the API, JSON) and one per source document (the original
+  file); no ``spatial`` extra, which ckanext-spatial parses as GeoJSON: the place names go to
+  ``spatial_text``.
+
+``to_zip`` packs both files for ``GET /v1/export?format=ckan``; ``danhmuc export --format ckan``
+writes the same two files into a directory (or the same ZIP when ``--out`` ends in ``.zip``).
 """
 
 from __future__ import annotations
 
+import io
 import json
-import re
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
 
 from pydantic import BaseModel
 
+from catalog.exports.agencies import Agency, agencies_of, slug
 from catalog.exports.dcat import ACCESS_BY_SHARING
-from catalog.exports.view import DatasetDetail, fold
+from catalog.exports.view import DatasetDetail
 
-_NOT_SLUG = re.compile(r"[^a-z0-9]+")
-
-
-def slug(text: str, *, max_length: int = 100) -> str:
-    cleaned = _NOT_SLUG.sub("-", fold(text)).strip("-")
-    return cleaned[:max_length].rstrip("-")
+ORGANIZATIONS_FILE = "organizations.jsonl"
+DATASETS_FILE = "datasets.jsonl"
+NO_UNIT = "khong-ro-don-vi"  # the organisation of datasets no member names a unit for
+PRIVATE_SHARING = frozenset({"internal", "restricted"})
+OPEN_LICENSE, CLOSED_LICENSE = "other-open", "other-closed"
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # fixed, so the same catalog gives the same bytes
 
 
 class Extra(BaseModel):
@@ -31,44 +53,139 @@ class Tag(BaseModel):
     name: str
 
 
+class Resource(BaseModel):
+    name: str
+    url: str
+    format: str
+    description: str = ""
+
+
+class CkanOrganization(BaseModel):
+    name: str
+    title: str
+    description: str
+    extras: list[Extra]
+
+
 class CkanPackage(BaseModel):
     name: str
     title: str
     notes: str
     owner_org: str
+    private: bool
+    license_id: str
     tags: list[Tag]
+    resources: list[Resource]
     extras: list[Extra]
 
 
+def package_name(dataset_id: str) -> str:
+    """``ds-94c8b7c3ab6454bf`` → ``danhmuc-94c8b7c3ab6454bf``: from the id, never from the title."""
+    return "danhmuc-" + slug(dataset_id.removeprefix("ds-"))
+
+
+def organization_for(agency: Agency) -> CkanOrganization:
+    extras = {"unit_id": agency.unit_id, "unit_name": agency.unit_name, "locality": agency.locality,
+              "publisher_type": agency.publisher_type, "resolved": "true" if agency.resolved else "false"}  # fmt: skip
+    description = f"{agency.title} — đơn vị quản lý dữ liệu trong danh mục hợp nhất / data-holding agency."
+    return CkanOrganization(name=agency.name, title=agency.title, description=description,
+                            extras=[Extra(key=k, value=v) for k, v in extras.items() if v])  # fmt: skip
+
+
+UNKNOWN_ORGANIZATION = CkanOrganization(
+    name=NO_UNIT, title="Chưa rõ đơn vị quản lý",
+    description="Tập dữ liệu mà văn bản nguồn không ghi đơn vị quản lý / datasets whose source names no unit.",
+    extras=[],
+)  # fmt: skip
+
+
+def is_private(dataset: DatasetDetail) -> bool:
+    return any(level in PRIVATE_SHARING for level in dataset.sharing)
+
+
+def _extension(source: str) -> str:
+    suffix = Path(source).suffix.lstrip(".").upper()
+    return suffix if suffix.isalnum() else ""
+
+
+def resources_for(dataset: DatasetDetail, base_url: str) -> list[Resource]:
+    record = Resource(
+        name="Bản ghi tập dữ liệu (JSON)", url=f"{base_url}/v1/catalog/{dataset.id}", format="JSON",
+        description="Bản ghi của tập dữ liệu trong danh mục hợp nhất, với các văn bản nguồn / the dataset's record.",
+    )  # fmt: skip
+    documents = {member.document_id: member for member in dataset.members}
+    files = [
+        Resource(
+            name=member.document_title or member.document or sha, url=f"{base_url}/v1/documents/{sha}/file",
+            format=_extension(member.document),
+            description=" ".join(part for part in ("Văn bản nguồn", member.document_number, member.document) if part),
+        )
+        for sha, member in documents.items()
+    ]  # fmt: skip
+    return [record, *files]
+
+
 def package_for(dataset: DatasetDetail, base_url: str) -> CkanPackage:
-    suffix = dataset.id.removeprefix("ds-")[:8]
-    name = f"{slug(dataset.title, max_length=90) or 'dataset'}-{suffix}"
+    agencies = agencies_of(dataset)
+    owner = agencies[0].name if agencies else NO_UNIT
     extras = {
         "dataset_id": dataset.id,
         "uri": f"{base_url}/v1/catalog/{dataset.id}",
         "managing_unit": dataset.unit,
+        "co_units": "; ".join(a.title for a in agencies[1:]),
+        "co_unit_orgs": " ".join(a.name for a in agencies[1:]),
         "sharing": ", ".join(dataset.sharing),
         "sharing_label": "; ".join(dataset.sharing_labels),
         "access_rights": ", ".join(dict.fromkeys(ACCESS_BY_SHARING[s] for s in dataset.sharing
                                                  if s in ACCESS_BY_SHARING)),
         "frequency": ", ".join(dataset.frequency),
         "domains": "; ".join(dataset.domains),
-        "spatial": "; ".join(dataset.localities),
+        "spatial_text": "; ".join(dataset.localities),
         "source_documents": " ".join(f"{base_url}/v1/documents/{sha}" for sha in dataset.document_ids),
         "member_count": str(dataset.member_count),
     }  # fmt: skip
-    tags = [Tag(name=t) for t in dict.fromkeys(slug(d, max_length=100) for d in dataset.domains) if len(t) >= 2]
+    tags = [Tag(name=t) for t in dict.fromkeys(slug(d) for d in dataset.domains) if len(t) >= 2]
     return CkanPackage(
-        name=name,
-        title=dataset.title,
-        notes=dataset.description,
-        owner_org=slug(dataset.unit) or "khong-ro-don-vi",
-        tags=tags,
+        name=package_name(dataset.id), title=dataset.title, notes=dataset.description, owner_org=owner,
+        private=is_private(dataset), license_id=CLOSED_LICENSE if is_private(dataset) or "open" not in dataset.sharing
+        else OPEN_LICENSE,
+        tags=tags, resources=resources_for(dataset, base_url),
         extras=[Extra(key=k, value=v) for k, v in extras.items() if v],
-    )
+    )  # fmt: skip
 
 
-def to_json(datasets: list[DatasetDetail], base_url: str) -> bytes:
-    """A JSON array of the payloads, compact, as the API has always sent it."""
-    packages = [package_for(d, base_url).model_dump() for d in datasets]
-    return json.dumps(packages, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8")
+def organizations_for(datasets: Iterable[DatasetDetail]) -> list[CkanOrganization]:
+    """Every agency named by a dataset (owners and co-units), in order of first appearance."""
+    found: dict[str, CkanOrganization] = {}
+    for dataset in datasets:
+        agencies = agencies_of(dataset)
+        if not agencies:
+            found.setdefault(NO_UNIT, UNKNOWN_ORGANIZATION)
+        for agency in agencies:
+            if agency.name not in found:
+                found[agency.name] = organization_for(agency)
+    return list(found.values())
+
+
+def _jsonl(records: Iterable[BaseModel]) -> bytes:
+    lines = (json.dumps(r.model_dump(), ensure_ascii=False, allow_nan=False, separators=(",", ":")) for r in records)
+    return "".join(line + "\n" for line in lines).encode("utf-8")
+
+
+def ckan_files(datasets: list[DatasetDetail], base_url: str) -> dict[str, bytes]:
+    """The two files ``ckanapi load`` reads, by file name, organisations first."""
+    return {
+        ORGANIZATIONS_FILE: _jsonl(organizations_for(datasets)),
+        DATASETS_FILE: _jsonl(package_for(d, base_url) for d in datasets),
+    }
+
+
+def to_zip(files: dict[str, bytes]) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in files.items():
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            archive.writestr(info, data)
+    return out.getvalue()

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterator, Sequence
+from datetime import datetime
 
 from pydantic import BaseModel, Field
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from catalog.models import CatalogEntryRow, DatasetMemberRow, DatasetRow, DocumentRow
+from catalog.models import CatalogEntryRow, DatasetMemberRow, DatasetRow, DocumentRow, ReconcileRunRow
 from catalog.store import CatalogStore
 from extract.model import Provenance
 
@@ -127,3 +128,12 @@ def export_datasets(store: CatalogStore) -> list[DatasetDetail]:
     """The export records of the catalog as stored now, in one read snapshot."""
     with store.snapshot() as session:
         return [detail(view, members) for view, members in read_datasets(session)]
+
+
+def catalog_dates(store: CatalogStore) -> tuple[datetime | None, datetime | None]:
+    """(issued, modified) of the catalog: its first and its last reconciliation, None before any."""
+    with store.snapshot() as session:
+        first, last = session.execute(
+            select(func.min(ReconcileRunRow.created_at), func.max(ReconcileRunRow.created_at))
+        ).one()
+    return first, last

@@ -28,7 +28,7 @@ def build_document(
     lines = logical_lines(items)  # read-only records, shared by metadata and sections
     metadata = extract_metadata(items, source=source, lines=lines)
     sections = build_sections(items, source=source, lines=lines)
-    tasks = extract_tasks(items, sections, source=source)
+    tasks = extract_tasks(items, sections, source=source, lines=lines, issuer=metadata.issuer)
     catalog, catalog_warnings = extract_catalog(items, source=source)
     warnings.extend(catalog_warnings)
     return Document(

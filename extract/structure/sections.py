@@ -32,14 +32,14 @@ _NODE_KINDS = (
 
 
 @dataclass(slots=True)
-class _Node:
+class SectionNode:
     label: Label
     line: Line
     title: str
     ref: str
     level: int
-    body: list[str] = field(default_factory=list)
-    children: list[_Node] = field(default_factory=list)
+    body: list[Line] = field(default_factory=list)
+    children: list[SectionNode] = field(default_factory=list)
 
 
 def build_sections(
@@ -49,10 +49,24 @@ def build_sections(
 
     ``lines`` is ``logical_lines(items)`` when the caller already has it (the builder shares it).
     """
-    roots: list[_Node] = []
-    stack: list[_Node] = []
-    closed = False  # inside the closing block, until an appendix starts
     lines = logical_lines(items) if lines is None else lines
+    return [_freeze(node, source) for node in section_nodes(lines).roots]
+
+
+@dataclass(slots=True)
+class SectionNodes:
+    """The tree before freezing, with each body line's provenance, and the unnumbered opening text."""
+
+    roots: list[SectionNode]
+    preamble: list[Line]  # running text before the first numbered part (a letter's whole body)
+
+
+def section_nodes(lines: list[Line]) -> SectionNodes:
+    """The section tree over logical lines; ``build_sections`` freezes it into Section records."""
+    roots: list[SectionNode] = []
+    preamble: list[Line] = []
+    stack: list[SectionNode] = []
+    closed = False  # inside the closing block, until an appendix starts
     index = 0
     while index < len(lines):
         line = lines[index]
@@ -62,7 +76,7 @@ def build_sections(
             label = Label(LabelKind.APPENDIX, "", (), line.text)
         elif closed and label is not None and label.kind in (LabelKind.ROMAN, LabelKind.CHAPTER):
             # Roman parts after the signature belong to an appendix whose title was lost.
-            implicit = _Node(
+            implicit = SectionNode(
                 label=Label(LabelKind.APPENDIX, "", (), ""), line=line, title="", ref="", level=1
             )
             roots.append(implicit)
@@ -71,7 +85,7 @@ def build_sections(
         if label is not None and label.kind is LabelKind.APPENDIX:
             closed = False
             title, index = _title_below(label, lines, index)
-            node = _Node(label=label, line=line, title=title, ref="", level=1)
+            node = SectionNode(label=label, line=line, title=title, ref="", level=1)
             roots.append(node)
             stack = [node]
             continue
@@ -83,16 +97,18 @@ def build_sections(
             continue
         if label is None or label.kind not in _NODE_KINDS:
             if stack:
-                stack[-1].body.append(line.text)
+                stack[-1].body.append(line)
+            elif not roots:
+                preamble.append(line)
             continue
         while stack and stack[-1].label.rank >= label.rank:
             stack.pop()
         parent = stack[-1] if stack else None
         title, index = _title_below(label, lines, index)
-        node = _Node(label=label, line=line, title=title, ref=_ref(label, parent), level=len(stack) + 1)
+        node = SectionNode(label=label, line=line, title=title, ref=_ref(label, parent), level=len(stack) + 1)
         (parent.children if parent else roots).append(node)
         stack.append(node)
-    return [_freeze(node, source) for node in roots]
+    return SectionNodes(roots, preamble)
 
 
 def _title_below(label: Label, lines: list[Line], index: int) -> tuple[str, int]:
@@ -104,7 +120,7 @@ def _title_below(label: Label, lines: list[Line], index: int) -> tuple[str, int]
     return "", index
 
 
-def _ref(label: Label, parent: _Node | None) -> str:
+def _ref(label: Label, parent: SectionNode | None) -> str:
     """The dotted path without the roman level, as gold refs are written ("3.2.đ")."""
     if label.kind in (LabelKind.ROMAN, LabelKind.ARTICLE, LabelKind.APPENDIX, LabelKind.CHAPTER):
         return ""
@@ -118,13 +134,13 @@ def _ref(label: Label, parent: _Node | None) -> str:
     return f"{parent_ref}.{label.parts[0]}" if parent_ref else label.parts[0]
 
 
-def _freeze(node: _Node, source: str) -> Section:
+def _freeze(node: SectionNode, source: str) -> Section:
     return Section(
         label=node.label.printed,
         level=node.level,
         ref=node.ref,
         title=node.title,
-        text="\n".join(node.body),
+        text="\n".join(line.text for line in node.body),
         children=[_freeze(child, source) for child in node.children],
         provenance=Provenance(file=source, page=node.line.page, line=node.line.line, raw=node.line.raw),
     )

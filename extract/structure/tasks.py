@@ -13,11 +13,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from extract.blocks import Paragraph
-from extract.model import Cell, Provenance, RowKind, Section, Table, TableRow, Task
-from extract.structure.numbering import clean_text
-from extract.structure.sections import heading_text, is_appendix, walk
+from extract.model import Cell, Provenance, RowKind, Section, Table, TableRow, Task, TaskSource
+from extract.structure.numbering import Line, clean_text, logical_lines
+from extract.structure.sections import SectionNode, heading_text, is_appendix, section_nodes, walk
+
+if TYPE_CHECKING:  # nlp is imported when the first document's prose is read, not with extract
+    from nlp.frames import Context
 
 
 class Field(StrEnum):
@@ -118,19 +122,103 @@ class _TaskFields:
             self.content.append(value)
 
 
-def extract_tasks(items: list[Paragraph | Table], sections: list[Section], *, source: str) -> list[Task]:
-    """Tasks of the numbered sections (appendices excluded) followed by those of task tables."""
+def extract_tasks(
+    items: list[Paragraph | Table],
+    sections: list[Section],
+    *,
+    source: str,
+    lines: list[Line] | None = None,
+    issuer: str = "",
+) -> list[Task]:
+    """Labelled tasks of the numbered sections (appendices excluded), then prose tasks, then task tables.
+
+    ``issuer`` (the document's issuing body) places the units that prose tasks name.
+    """
     tasks: list[Task] = []
+    labelled_sections: set[int] = set()
     for section, ancestors in walk(sections):
         if not section.ref or any(is_appendix(node) for node in (*ancestors, section)):
             continue
         task = _section_task(section, ancestors, source)
         if task is not None:
             tasks.append(task)
+            labelled_sections.add(id(section))
+    context = _context(issuer)
+    # A labelled item whose lead is only said in a sentence ("- Thời gian thực hiện: …; giao Văn phòng
+    # HĐND&UBND thị xã chủ trì …", "- Giải pháp thực hiện: Giao … chủ trì"): the sentence names it.
+    tasks = [_lead_from_prose(task, context) if not task.lead_raw else task for task in tasks]
+    if issuer:
+        # Prose assigns work in documents an authority issues; a technical specification or a bare
+        # list with no issuing body ("Đơn vị triển khai cần có …", "Ban Quản lý sẽ …") describes.
+        tasks.extend(_prose(items, sections, source, lines, context, labelled_sections))
     for item in items:
         if isinstance(item, Table):
             tasks.extend(_table_tasks(item, source))
     return tasks
+
+
+def _context(issuer: str) -> Context:
+    from nlp.frames import Context
+    from nlp.localities import locality_of_issuer
+
+    return Context(locality=locality_of_issuer(issuer), issuer=issuer)
+
+
+# An assignment glued to a labelled time value: "Đã khắc phục xong từ tháng 6/2024; giao Văn phòng …".
+_TIME_THEN_ASSIGNMENT = re.compile(r"[;,.]\s+giao\s", re.IGNORECASE)
+
+
+def _lead_from_prose(task: Task, context: Context) -> Task:
+    from nlp.frames import assigned_in, subject_of
+
+    update: dict[str, str] = {}
+    glued = _TIME_THEN_ASSIGNMENT.search(task.time_raw)
+    if glued is not None:
+        # The time value ends where the assignment starts; the assignment may name the lead.
+        update["time_raw"] = task.time_raw[: glued.start()].rstrip()
+        found = assigned_in(task.time_raw[glued.start() + 1 :], context)
+        if found is not None:
+            update["lead_raw"] = found.text
+    if "lead_raw" not in update:
+        for line in task.content.split("\n"):
+            found = assigned_in(line, context)
+            if found is None:
+                subject = subject_of(line.lstrip("-+• "), context)
+                found = subject.units if subject is not None and subject.framed else None
+            if found is not None:
+                update["lead_raw"] = found.text
+                break
+    return task.model_copy(update=update) if update else task
+
+
+def _prose(
+    items: list[Paragraph | Table],
+    sections: list[Section],
+    source: str,
+    lines: list[Line] | None,
+    context: Context,
+    labelled_sections: set[int],
+) -> list[Task]:
+    from extract.structure.prose_tasks import extract_prose_tasks
+
+    tree = section_nodes(logical_lines(items) if lines is None else lines)
+    # The node tree and the frozen sections are the same tree: pair them by walking both.
+    labelled_nodes = {
+        id(node)
+        for (section, _), node in zip(walk(sections), _walk_nodes(tree.roots), strict=True)
+        if id(section) in labelled_sections
+    }
+    return extract_prose_tasks(
+        tree, source=source, context=context, labelled=lambda node: id(node) in labelled_nodes
+    )
+
+
+def _walk_nodes(nodes: list[SectionNode]) -> list[SectionNode]:
+    out: list[SectionNode] = []
+    for node in nodes:
+        out.append(node)
+        out.extend(_walk_nodes(node.children))
+    return out
 
 
 def _section_task(section: Section, ancestors: tuple[Section, ...], source: str) -> Task | None:
@@ -165,6 +253,10 @@ def _section_task(section: Section, ancestors: tuple[Section, ...], source: str)
             current = seg.field
             open_value = current if fields.set(current, seg.text) else None
     if not fields.labelled:
+        return None
+    if not title and not fields.lead and not fields.partner and not fields.content:
+        # "2. Thời gian thực hiện: Từ ngày … đến ngày …" under "ĐỐI TƯỢNG VÀ THỜI GIAN": the plan's own
+        # period, a heading that is a label, not an item that assigns work.
         return None
     lead = fields.lead
     if not lead and fields.time and any(_IMPLEMENTATION.search(node.title) for node in ancestors):
@@ -288,6 +380,7 @@ def _table_tasks(table: Table, source: str) -> list[Task]:
                     line=table.provenance.line,
                     raw=raw,
                 ),
+                source=TaskSource.TABLE,
             )
         )
     return tasks

@@ -1,0 +1,300 @@
+"""Tasks given in prose: numbered items and sentences that assign work to units, without labelled lines.
+
+Letters, conclusions and directives assign work in running text (docs/gold-conventions.md,
+"Real documents"):
+
+- a lead-in names the units and the items below it are their tasks: "1. Giao Sở Tư pháp: a) … b) …",
+  "2. Giao Sở …, Ban … chịu trách nhiệm: a) …", "6. UBND các huyện, thị xã, thành phố chịu trách
+  nhiệm: - … - …" (lettered items keep their ref; bullets are unnumbered, so ``p<page>.<k>``);
+- an item opens with its units: "3. Công an tỉnh: …", "4. Sở Kế hoạch và Đầu tư rà soát …";
+- an item or a sentence hands work over: "Giao Ban Dân tộc tỉnh … chủ động phối hợp với …",
+  "… Chủ tịch UBND tỉnh giao Sở Thông tin và Truyền thông chủ trì, phối hợp với … (trước ngày …)".
+
+Frames (who, with whom, by when) are read by :mod:`nlp.frames`, which asks the unit resolver what
+a unit is. Items already read as labelled tasks are left to :mod:`extract.structure.tasks`.
+Duties given to named persons are not tasks: the resolver does not take a person for a unit.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from extract.model import Provenance, Task, TaskSource
+from extract.structure.numbering import LabelKind, Line, parse_label
+from extract.structure.sections import SectionNode, SectionNodes
+from nlp.frames import Context, Subject, UnitSpan, assigned_in, deadline_in, partners_in, subject_of
+
+_HEADING_WORDS = 12  # the contract's heading: the first words of the item as printed
+_SENTENCE_END = re.compile(r"[.;:!?]\W*$")
+_WRAP_LENGTH = 60  # characters of a printed line that ran to the margin
+# Lines of the opening that only cite or address ("Căn cứ …", "Kính gửi: …") assign nothing themselves.
+_NOT_ASSIGNING = re.compile(r"^(?:Căn\s+cứ|Kính\s+gửi|V/v|Số\s*:|Về\s+việc)", re.IGNORECASE)
+# A short label closed by a colon ("Hiệp hội Doanh nghiệp tỉnh: …"), for items among unit-labelled siblings.
+_UNIT_LABEL = re.compile(r"^(?P<label>[A-ZĐÀ-Ỹ][^:;.]{2,80}?)\s*:\s*\S")
+_LABEL_MAX_WORDS = 9
+
+
+@dataclass(slots=True)
+class _Unit:
+    """A paragraph of running text (a printed line and its continuations) or a bullet."""
+
+    text: str
+    line: Line
+    bullet: bool
+
+
+@dataclass(slots=True)
+class _Lead:
+    text: str
+    from_label: bool = False  # the units were read from an "X: …" label
+    introduces: bool = False  # a sentence hands work over ("Giao X:", "X chịu trách nhiệm:"), not a bare name
+    strong: bool = True  # from the item's own heading; a paragraph introducing the items is weaker
+
+
+@dataclass(slots=True)
+class _Collector:
+    source: str
+    context: Context
+    labelled: Callable[[SectionNode], bool]
+    tasks: list[Task] = field(default_factory=list)
+    per_page: dict[int, int] = field(default_factory=dict)
+
+    def unnumbered_ref(self, line: Line) -> str:
+        page = line.page or 1
+        self.per_page[page] = self.per_page.get(page, 0) + 1
+        return f"p{page}.{self.per_page[page]}"
+
+    def add(
+        self, ref: str, printed: str, text: str, lead: str, line: Line, path: list[str], frame_text: str = ""
+    ) -> None:
+        """One prose task; its partners and deadline are read from ``frame_text`` (default: all of ``text``)."""
+        frame_text = frame_text or text
+        partners = partners_in(frame_text, self.context)
+        self.tasks.append(
+            Task(
+                ref=ref,
+                heading=" ".join(printed.split()[:_HEADING_WORDS]),
+                content=text,
+                time_raw=deadline_in(frame_text),
+                lead_raw=lead,
+                partner_raw=partners.text if partners else "",
+                section_path=path,
+                provenance=Provenance(file=self.source, page=line.page, line=line.line, raw=line.raw),
+                source=TaskSource.PROSE,
+            )
+        )
+
+
+def extract_prose_tasks(
+    tree: SectionNodes, *, source: str, context: Context, labelled: Callable[[SectionNode], bool]
+) -> list[Task]:
+    """Prose tasks of the document in reading order; ``labelled`` says which items are labelled tasks."""
+    collector = _Collector(source=source, context=context, labelled=labelled)
+    for unit in _units(tree.preamble):
+        # "… yêu cầu Thủ trưởng các sở … thực hiện một số nhiệm vụ trọng tâm sau:" introduces the items.
+        if not _NOT_ASSIGNING.match(unit.text) and not unit.text.rstrip().endswith(":"):
+            _unnumbered(collector, unit, None, [])
+    _visit_siblings(collector, tree.roots, None, [])
+    return collector.tasks
+
+
+def _units(lines: list[Line], first: str = "") -> list[_Unit]:
+    """Paragraphs of ``lines``: a printed line continues the previous one when it opens in lower case.
+
+    Readers already join the lines of a paragraph; what is left split is a wrap a reader could not
+    join ("… theo quy định (trước" / "ngày 10/02/2025)./."), which never opens with a capital.
+    A capitalised line after a short line without a full stop is a heading or an address, not a
+    wrap; after a long one ("… tỉnh Hà" / "Tĩnh có trách nhiệm:") it is, even when it opens with a
+    dash ("… lãnh đạo Ban Văn hóa" / "– Xã hội, Ban Dân tộc …").
+    """
+    units: list[_Unit] = []
+    last = first
+    for line in lines:
+        label = parse_label(line.text)
+        bullet = label is not None and label.kind in (LabelKind.DASH, LabelKind.PLUS)
+        previous = units[-1].text if units else first
+        opening = line.text[:1]
+        wrapped = len(last) >= _WRAP_LENGTH and not _SENTENCE_END.search(last)
+        continues = bool(previous) and (
+            wrapped or (not bullet and (opening.islower() or opening.isdigit() or previous.endswith(",")))
+        )
+        last = line.text
+        if continues and units:
+            units[-1].text = f"{units[-1].text} {line.text}"
+        elif continues:
+            first = f"{first} {line.text}"  # the heading wraps onto the next printed line
+        else:
+            units.append(_Unit(line.text, line, bullet))
+    if first:
+        units.insert(0, _Unit(first, Line(first, None, None, ""), False))
+    return units
+
+
+def _strip_bullet(text: str) -> str:
+    label = parse_label(text)
+    return label.rest if label is not None and label.kind in (LabelKind.DASH, LabelKind.PLUS) else text
+
+
+def _own_lead(text: str, context: Context) -> Subject | None:
+    """The units a sentence opens with, when a frame word or an assigning verb confirms them."""
+    subject = subject_of(_strip_bullet(text), context)
+    if subject is not None and (subject.framed or subject.triggered or subject.lead_in):
+        return subject
+    return None
+
+
+def _unnumbered(collector: _Collector, unit: _Unit, lead: str | None, path: list[str]) -> bool:
+    """An unnumbered sentence or bullet as a task: its own units, a "giao X", or the lead-in's units."""
+    own = _own_lead(unit.text, collector.context)
+    found: UnitSpan | None = own.units if own is not None else assigned_in(unit.text, collector.context)
+    text = found.text if found is not None else lead
+    if not text:
+        return False
+    ref = collector.unnumbered_ref(unit.line)
+    collector.add(ref, unit.text, unit.text, text, unit.line, path)
+    return True
+
+
+def _visit_siblings(collector: _Collector, nodes: list[SectionNode], inherited: _Lead | None, path: list[str]) -> None:
+    subjects = [_head_subject(node, collector.context) for node in nodes]
+    # Among items that open with their units ("2. Sở Thông tin và Truyền thông: …"), a sibling whose
+    # label the registry does not know ("8. Hiệp hội Doanh nghiệp tỉnh: …") still names its units.
+    labelled_units = sum(1 for subject in subjects if subject is not None and subject.from_label)
+    for node, subject in zip(nodes, subjects, strict=True):
+        if subject is None and labelled_units >= 2:
+            label = _UNIT_LABEL.match(node.title)
+            if label and len(label.group("label").split()) <= _LABEL_MAX_WORDS:
+                subject = _Lead(label.group("label"), from_label=True)
+        _visit(collector, node, subject, inherited, path)
+
+
+def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
+    if node.label.kind not in (LabelKind.DOTTED, LabelKind.LETTER) or not node.title:
+        return None
+    head = _units(node.body, node.title)[0].text  # the title with its wrapped lines
+    subject = subject_of(head, context)
+    if subject is None:
+        return None
+    after = head[subject.units.end :].lstrip()
+    introduces = subject.framed or subject.triggered
+    if introduces or after.startswith(":") or subject.lead_in:
+        return _Lead(subject.units.text, from_label=after.startswith(":"), introduces=introduces)
+    # "4. Sở Kế hoạch và Đầu tư rà soát …": a numbered item opening with a resolved unit and a verb.
+    if after[:1].islower():
+        return _Lead(subject.units.text)
+    return None
+
+
+def _is_lead_in(node: SectionNode, units: list[_Unit]) -> bool:
+    """The heading ends with a colon after its units: what follows is theirs ("Giao Sở Tư pháp:")."""
+    return bool(node.title) and bool(units) and units[0].text.rstrip().endswith(":")
+
+
+def _introduces(text: str) -> bool:
+    # A paragraph ending with a colon introduces what follows ("… các nhiệm vụ cụ thể:").
+    return text.rstrip().endswith(":")
+
+
+def _found_lead(text: str, context: Context) -> UnitSpan | None:
+    return assigned_in(text, context) or _own_units(text, context)
+
+
+def _visit(
+    collector: _Collector, node: SectionNode, subject: _Lead | None, inherited: _Lead | None, path: list[str]
+) -> None:
+    if node.label.kind is LabelKind.APPENDIX:
+        return  # annexes list and describe; the body of the document assigns
+    printed = f"{node.label.printed} {node.title}".strip()
+    child_path = [*path, printed]
+    units = _units(node.body, node.title)
+    body = units[1:] if node.title else units
+    labelled = collector.labelled(node)
+    lead_in = subject is not None and _is_lead_in(node, units)
+    if node.children:
+        _visit_parent(collector, node, subject, inherited, (printed, path, child_path), units, body, lead_in)
+        return
+    if labelled or not node.ref:
+        if not node.ref and not labelled:  # a roman part or an article: its sentences may assign
+            for unit in body:
+                if not _introduces(unit.text):
+                    _unnumbered(collector, unit, None, child_path)
+        return
+    if subject is not None:
+        # "1. Cục Thuế tỉnh: - … - …", "6. UBND các huyện … chịu trách nhiệm: - …": the bullets are the
+        # item's content, except one that names another unit ("- UBND huyện Trà Bồng … trước 30/11/2024"),
+        # which is a task of its own; a class ("Thủ trưởng các địa phương …") is the item's own addressees.
+        split_off = [
+            unit
+            for unit in body
+            if (own := _own_lead(unit.text, collector.context)) is not None
+            and own.units.text != subject.text
+            and _names_a_unit(own.units)
+        ]
+        collector.add(node.ref, printed, _text(units), subject.text, node.line, path, _frame_text(units, split_off))
+        for unit in split_off:
+            _unnumbered(collector, unit, None, child_path)
+        return
+    if inherited is not None and inherited.strong:
+        collector.add(node.ref, printed, _text(units), inherited.text, node.line, path, _frame_text(units, []))
+        return
+    for unit in units:
+        # "7. Đối với các nội dung …: Giao Ban Dân tộc tỉnh, Sở … chủ động phối hợp với …"; "1. Các nội
+        # dung yêu cầu thực hiện: … yêu cầu các phòng ban, đơn vị … thực hiện nghiêm túc các nội dung sau:".
+        found = _found_lead(unit.text, collector.context)
+        if found is not None:
+            collector.add(node.ref, printed, _text(units), found.text, node.line, path, _frame_text(units, []))
+            return
+    if inherited is not None:
+        collector.add(node.ref, printed, _text(units), inherited.text, node.line, path, _frame_text(units, []))
+
+
+def _visit_parent(
+    collector: _Collector,
+    node: SectionNode,
+    subject: _Lead | None,
+    inherited: _Lead | None,
+    where: tuple[str, list[str], list[str]],
+    units: list[_Unit],
+    body: list[_Unit],
+    lead_in: bool,
+) -> None:
+    printed, path, child_path = where
+    labelled = collector.labelled(node)
+    if subject is not None and not lead_in and node.ref and not labelled:
+        collector.add(node.ref, printed, _text(units), subject.text, node.line, path, _frame_text(units, []))
+    for_children = subject or inherited
+    for unit in body:
+        if labelled:
+            break
+        if not _introduces(unit.text):
+            _unnumbered(collector, unit, None, child_path)
+        elif for_children is None:
+            found = _found_lead(unit.text, collector.context)
+            if found is not None:
+                for_children = _Lead(found.text, strong=False)
+    _visit_siblings(collector, node.children, for_children, child_path)
+
+
+def _frame_text(units: list[_Unit], split_off: list[_Unit]) -> str:
+    """Where an item's partners and deadline are read: its opening and first paragraph.
+
+    Later paragraphs of a long item address other partners and dates of their own; the opening
+    sentence and the paragraph right after a lead-in carry the item's own ("… phối hợp với Cơ quan Thuế").
+    """
+    kept = [unit for unit in units if not any(unit is other for other in split_off)]
+    return "\n".join(unit.text for unit in kept[:2])
+
+
+def _names_a_unit(span: UnitSpan) -> bool:
+    return any(mention.unit_id and not mention.collective for mention in span.mentions)
+
+
+def _own_units(text: str, context: Context) -> UnitSpan | None:
+    own = _own_lead(text, context)
+    return own.units if own is not None else None
+
+
+def _text(units: list[_Unit]) -> str:
+    return "\n".join(unit.text for unit in units)

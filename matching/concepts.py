@@ -1,0 +1,80 @@
+"""Concept level: the same kind of data kept by different publishers (two provinces' "trường tiểu học").
+
+Datasets are found within one province (compare.py gives rows of two provinces no dataset score);
+this stage then links the *datasets* across localities. Each dataset is represented by its most
+common wording; identical wordings are one concept at once, and distinct wordings are blocked and
+scored like rows (`PairScore.concept`: titles, qualifiers, description, kind of list — not who keeps
+them) and clustered with the concept threshold. Working on one row per wording keeps this stage
+small: an archive repeating a provincial template in a hundred communes has a hundred datasets per
+template but only a few wordings.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from matching.blocking import candidate_pairs
+from matching.cluster import cluster_links
+from matching.compare import DESCRIPTION_WEIGHT, EntryFeatures, score_pair, title_similarities
+
+CONCEPT_FLOOR = 0.1  # concept links this far below the threshold are kept as near misses
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptOutput:
+    concept_of: list[str]  # concept id per feature index
+    links: list[tuple[int, int, float, list[str]]]  # feature indices of the representatives
+
+
+def wording_of(feature: EntryFeatures) -> str:
+    text = feature.text
+    return f"{text.head}|{int(text.counts)}|{text.content}"
+
+
+def link_concepts(
+    features: Sequence[EntryFeatures], dataset_ids: Sequence[str], threshold: float, *, workers: int = 1
+) -> ConceptOutput:
+    members: dict[str, list[int]] = defaultdict(list)
+    for index, dataset in enumerate(dataset_ids):
+        members[dataset].append(index)
+    numbered = Counter((f.document, f.table, f.group, f.number) for f in features if f.number)
+
+    def wording(index: int) -> str:
+        feature = features[index]
+        place = (feature.document, feature.table, feature.group, feature.number)
+        if feature.number and numbered[place] > 1:
+            # Sub-rows of one numbered item print one title for several datasets: never one wording.
+            return f"{wording_of(feature)}#{feature.key}"
+        return wording_of(feature)
+    dataset_wording: dict[str, str] = {}
+    representative: dict[str, int] = {}  # wording -> feature index
+    for dataset, indices in members.items():
+        words = {i: wording(i) for i in indices}
+        counts = Counter(words.values())
+        best = max(counts, key=lambda w: (counts[w], -min(i for i in indices if words[i] == w)))
+        dataset_wording[dataset] = best
+        first = min(i for i in indices if words[i] == best)
+        representative.setdefault(best, first)
+    wordings = list(representative)
+    reps = [features[representative[w]] for w in wordings]
+    pairs, _ = candidate_pairs(reps, workers=workers)
+    titles = title_similarities(reps, pairs, workers=workers)
+    floor = threshold - CONCEPT_FLOOR
+    keep = titles + DESCRIPTION_WEIGHT * 0.5 >= floor
+    scored: list[tuple[int, int, float, list[str]]] = []
+    for (i, j), title in zip(pairs[keep].tolist(), titles[keep].tolist(), strict=True):
+        result = score_pair(reps[i], reps[j], title)
+        if result.concept >= floor:
+            scored.append((i, j, result.concept, result.reasons))
+
+    def rescore(i: int, j: int) -> float:
+        return score_pair(reps[i], reps[j]).concept
+
+    keys = [r.key for r in reps]
+    ids = cluster_links(keys, [(i, j, s) for i, j, s, _ in scored], threshold, rescore)
+    concept_by_wording = {w: "cc-" + cid.removeprefix("ds-") for w, cid in zip(wordings, ids, strict=True)}
+    concept_of = [concept_by_wording[dataset_wording[d]] for d in dataset_ids]
+    links = [(reps[i].index, reps[j].index, s, r) for i, j, s, r in scored]
+    return ConceptOutput(concept_of=concept_of, links=links)

@@ -1,0 +1,306 @@
+"""Assignment frames in running text: which unit is given work, with whom, and by when.
+
+Plans, letters and conclusions assign work in prose as well as in labelled lines:
+"Giao Sở Tư pháp chủ trì, phối hợp với các cơ quan liên quan …", "Sở Kế hoạch và Đầu tư rà soát …",
+"Văn phòng Sở có trách nhiệm …", "Yêu cầu Thủ trưởng các cơ quan, đơn vị … theo chức năng …",
+"… Chủ tịch UBND tỉnh giao Sở Thông tin và Truyền thông chủ trì …". This module reads one
+sentence (or an item's opening words) and returns the *subject* (the lead), the partners after
+"phối hợp với" and the deadline ("trước ngày 10/02/2025", "trong tháng 3/2025", "Quý III/2026").
+
+What is a unit is decided by the registry-backed resolver (:func:`nlp.units.resolve_units`), never
+by a list of names here: a span is a unit when the resolver resolves it, or when it is a class of
+units ("UBND các huyện, thị xã, thành phố", "các cơ quan, đơn vị liên quan"). The frame words
+(chủ trì, phối hợp, có trách nhiệm, theo chức năng …) only say where the subject ends.
+
+Plain regular expressions over the printed text: spaCy's blank Vietnamese pipeline gives no
+parse or tagger to lean on, and a token ``Matcher`` would express the same frames at the cost of
+importing spaCy (see docs/nlp.md, "Assignment frames").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from extract.model import UnitMention
+from nlp.registry import get_registry
+from nlp.units import resolve_units
+
+# Words that end a subject: the frame verbs and the adverbs that open the predicate. A verb
+# right after a unit noun ("các Cơ quan chủ trì Dự án", "đơn vị thực hiện") is part of a name.
+_FRAME_WORDS = (
+    r"chủ\s+trì|phối\s+hợp|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|theo\s+chức\s+năng|căn\s+cứ|"
+    r"thực\s+hiện|tham\s+mưu|chủ\s+động|khẩn\s+trương|tiếp\s+tục|kịp\s+thời|là\s+cơ\s+quan|làm\s+đầu\s+mối|"
+    r"phụ\s+trách|tập\s+trung|tăng\s+cường|nghiêm\s+túc|cần|phải|đã|đang|sẽ|cũng"
+)
+_ACTION_WORDS = (
+    r"rà\s+soát|tổ\s+chức|triển\s+khai|xây\s+dựng|hướng\s+dẫn|chỉ\s+đạo|tuyên\s+truyền|kiểm\s+tra|theo\s+dõi|"
+    r"tổng\s+hợp|báo\s+cáo|nghiên\s+cứu|đề\s+xuất|cung\s+cấp|cập\s+nhật|giải\s+quyết|xử\s+lý|tham\s+gia|"
+    r"hoàn\s+thành|đôn\s+đốc|đẩy\s+mạnh|bố\s+trí|thông\s+báo|ban\s+hành|quản\s+lý|để|nhằm|trong|về\s+việc"
+)
+_NOT_AFTER_UNIT_NOUN = r"(?<!cơ quan )(?<!Cơ quan )(?<!đơn vị )(?<!Đơn vị )"
+_FRAME_RE = re.compile(rf"\s{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS})(?![^\W\d_])", re.IGNORECASE)
+_ACTION_RE = re.compile(rf"\s{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS}|{_ACTION_WORDS})(?![^\W\d_])", re.IGNORECASE)
+_HARD_STOP_RE = re.compile(r"[:;.!?]\s|[:;!?]$|\.$")
+_SENTENCE_STOP_RE = re.compile(r"[:.!?]\s|[:!?]$|\.$")
+# What may open an assignment before its subject: the assigning verb, a time adverbial.
+_TRIGGER_RE = re.compile(r"^(?:Giao(?:\s+cho)?|Đề\s+nghị|Yêu\s+cầu|Phân\s+công(?:\s+cho)?)\s+", re.IGNORECASE)
+_ADVERBIAL_RE = re.compile(r"^Trong\s+quá\s+trình(?:\s+triển\s+khai)?\s+thực\s+hiện\s*,?\s*", re.IGNORECASE)
+# The head of a unit stands for the unit ("Thủ trưởng các cơ quan, đơn vị"); a named person does not.
+_HEAD_RE = re.compile(r"^(?:Thủ\s+trưởng|Trưởng|Người\s+đứng\s+đầu|Lãnh\s+đạo)\s+(?=các\s|\S)", re.IGNORECASE)
+# "… giao Sở X chủ trì": the assigning verb inside a sentence (not "được giao", "giao dịch").
+_MID_TRIGGER_RE = re.compile(r"(?<![^\W\d_])(?<!được )(?:giao|đề\s+nghị|yêu\s+cầu)\s+(?=\S)", re.IGNORECASE)
+_PARTNER_RE = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?\s+(?:với|cùng)\s+", re.IGNORECASE)
+# A class of units: a plural or generic unit noun, never persons or documents. The first unit of
+# a subject must be plural ("các cơ quan, đơn vị"): "Tổ chức tuyên truyền …" opens with a verb.
+_PLURAL = r"(?:các|những|tất\s+cả\s+các|toàn\s+bộ\s+các|mọi)\s+"
+_UNIT_CLASS_RE = re.compile(
+    rf"^(?:{_PLURAL})?(?:cơ\s+quan|đơn\s+vị|sở|ban|ngành|phòng|"
+    r"địa\s+phương|ủy\s+ban|uỷ\s+ban|ubnd|chủ\s+đầu\s+tư|tổ\s+chức|hội|đoàn\s+thể|trường|xã|phường|huyện|"
+    r"bộ(?!\s+(?:dữ\s+liệu|hồ\s+sơ|tiêu\s+chí|chỉ\s+số|công\s+cụ|mẫu|tài\s+liệu))|cục|chi\s+cục|trung\s+tâm|"
+    r"doanh\s+nghiệp|ngân\s+hàng|cơ\s+sở)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+# Persons and their posts are not units: "Ông Nguyễn Văn Sang", "Công chức Văn phòng", "Chủ tịch UBND".
+# The head of a unit ("Thủ trưởng", "Trưởng phòng, ban") stands for the unit and is kept.
+_PERSON_RE = re.compile(
+    r"(?<![^\W\d_])(?:ông|bà|đồng\s+chí|đ/c|công\s+chức|cán\s+bộ|chuyên\s+viên|chủ\s+tịch|phó\s+chủ\s+tịch|"
+    r"cá\s+nhân)(?![^\W\d_])",
+    re.IGNORECASE,
+)
+# The execution clause of every decision ("… chịu trách nhiệm thi hành Quyết định này"), the closing
+# formulas ("Trên đây là Kế hoạch …", "Nay thông báo …") and the standing request to report problems
+# ("… kịp thời báo cáo các vướng mắc, khó khăn về Sở") assign no task.
+_EXECUTION_CLAUSE_RE = re.compile(
+    r"thi\s+hành|(?:thực\s+hiện|triển\s+khai)(?:\s+nghiêm\s+túc)?\s+(?:Chỉ\s+thị|Quyết\s+định|Kế\s+hoạch|"
+    r"Công\s+văn|Thông\s+báo|Nghị\s+quyết|văn\s+bản)\s+này|Nay\s+thông\s+báo|(?:^|[.;]\s+)Trên\s+đây\s+là|"
+    r"báo\s+cáo\s+(?:các\s+)?(?:vướng|khó\s+khăn)",
+    re.IGNORECASE,
+)
+_BASED_ON_THIS_RE = re.compile(
+    r"căn\s+cứ\s+(?:Chỉ\s+thị|Quyết\s+định|Kế\s+hoạch|Công\s+văn|Thông\s+báo|Nghị\s+quyết|văn\s+bản)\s+này",
+    re.IGNORECASE,
+)
+_FORMULA_WORDS = 20
+_MAX_SUBJECT_WORDS = 60
+_MAX_PLAIN_WORDS = 14  # a subject found without a frame word is short: a name or two
+
+
+@dataclass(frozen=True, slots=True)
+class UnitSpan:
+    """Units as printed at ``text[start:end]`` with their resolutions."""
+
+    text: str
+    start: int
+    end: int
+    mentions: tuple[UnitMention, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Subject:
+    """The lead of an assignment: the units, and whether the words after them close a lead-in ("X:")."""
+
+    units: UnitSpan
+    triggered: bool  # opened by Giao / Yêu cầu / Đề nghị
+    framed: bool  # followed by a frame word (chủ trì, có trách nhiệm, theo chức năng …)
+    lead_in: bool  # nothing but frame words between the units and a closing colon
+
+
+_PLURAL_RE = re.compile(_PLURAL, re.IGNORECASE)
+_VERB_LIKE_RE = re.compile(r"tổ\s+chức|hội|cơ\s+sở|bộ|ban\s+hành", re.IGNORECASE)  # nouns that open verbs too
+
+
+def _mention_ok(mention: UnitMention, *, first: bool = False) -> bool:
+    if _PERSON_RE.search(mention.raw):
+        return False
+    if mention.collective:
+        plural = bool(_PLURAL_RE.match(mention.raw))
+        return bool(_UNIT_CLASS_RE.match(mention.raw)) and (plural or not first or not _VERB_LIKE_RE.match(mention.raw))
+    return bool(mention.unit_id)
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Where the document stands: its locality and issuer resolve "UBND tỉnh", "Văn phòng Sở"."""
+
+    locality: str = ""
+    issuer: str = ""
+
+
+_NO_CONTEXT = Context()
+
+
+@lru_cache(maxsize=20_000)
+def _resolve(text: str, context: Context) -> tuple[UnitMention, ...]:
+    return tuple(resolve_units(text, locality=context.locality, issuer=context.issuer))
+
+
+def _accepted(text: str, context: Context, *, whole: bool) -> tuple[UnitMention, ...] | None:
+    """Mentions of ``text`` when it names units: all of them (``whole``), else the first and half of them.
+
+    Long lists bounded by a frame word mix classes with things that are not units ("các Chủ đầu tư,
+    các Cơ quan chủ trì Dự án, Tiểu dự án, Nội dung thành phần"); they are printed as one subject.
+    """
+    body = _HEAD_RE.sub("", text)
+    if not body or _PERSON_RE.match(body):
+        return None
+    mentions = _resolve(body, context)
+    if not mentions:
+        return None
+    if whole and not all(_mention_ok(m) for m in mentions):
+        return None
+    if not _mention_ok(mentions[0], first=True) or 2 * sum(_mention_ok(m) for m in mentions) < len(mentions):
+        return None
+    return mentions
+
+
+def _may_open_a_unit(text: str) -> bool:
+    """The text opens with a registry head word (Sở, Phòng, UBND, Công an …) or a plural unit noun."""
+    body = _HEAD_RE.sub("", text.lstrip())
+    if _UNIT_CLASS_RE.match(body):
+        return True
+    return bool(get_registry().signature(" ".join(body.split()[:4])).head)
+
+
+def _words_end(text: str, count: int) -> int:
+    words = list(re.finditer(r"\S+", text))
+    return words[count - 1].end() if 0 < count <= len(words) else 0
+
+
+def units_at(text: str, start: int, context: Context, *, stop: re.Pattern[str] = _FRAME_RE) -> UnitSpan | None:
+    """The units named at ``text[start:]``, up to the first frame word or punctuation.
+
+    When a frame word bounds the span and its first unit resolves, the whole span is the subject
+    (long lists of classes: "Thủ trưởng các cơ quan, đơn vị, địa phương, các Chủ đầu tư …");
+    otherwise the longest prefix whose every piece resolves ("Sở Kế hoạch và Đầu tư rà soát …").
+    """
+    rest = text[start:]
+    listed = _listed_subject(rest, start, context, stop)
+    if listed is not None:
+        return listed
+    hard = _HARD_STOP_RE.search(rest)
+    limit = hard.start() if hard else len(rest)
+    frame = stop.search(rest, 0, limit)
+    if frame is not None:
+        candidate = rest[: frame.start()].rstrip(" ,")
+        if candidate and len(candidate.split()) <= _MAX_SUBJECT_WORDS:
+            mentions = _accepted(candidate, context, whole=False)
+            if mentions is not None:
+                return UnitSpan(candidate, start, start + len(candidate), mentions)
+    elif hard is not None and rest[hard.start()] == ":":
+        # A label closed by its colon ("Hiệp hội Doanh nghiệp tỉnh, Báo Quảng Ngãi:"): the first unit decides.
+        candidate = rest[:limit].rstrip(" ,")
+        if candidate and len(candidate.split()) <= _MAX_PLAIN_WORDS:
+            mentions = _accepted(candidate, context, whole=False)
+            if mentions is not None:
+                return UnitSpan(candidate, start, start + len(candidate), mentions)
+    scope = rest[: frame.start() if frame is not None else limit]
+    count = min(len(scope.split()), _MAX_PLAIN_WORDS)
+    if not _may_open_a_unit(scope):
+        count = min(count, 1)  # no unit kind opens it: not worth a resolution per prefix (long documents)
+    fuzzy: UnitSpan | None = None
+    for words in range(count, 0, -1):
+        candidate = scope[: _words_end(scope, words)].rstrip(" ,")
+        following = scope[len(candidate) :].lstrip(" ,")
+        if candidate.count("(") != candidate.count(")") or following[:1].isupper() or following[:1] in ("-", "&", "/"):
+            continue  # cut inside a name: "Văn phòng" of "Văn phòng Sở", "Sở Văn hóa" of "Sở Văn hóa, Thể thao …"
+        mentions = _accepted(candidate, context, whole=True)
+        if mentions is None:
+            continue
+        span = UnitSpan(candidate, start, start + len(candidate), mentions)
+        # The longest exact name beats a longer fuzzy one that swallowed a verb ("Sở Kế hoạch và Đầu tư rà").
+        if all(m.collective or m.score >= 1.0 for m in mentions):
+            return span
+        fuzzy = fuzzy or span
+    return fuzzy
+
+
+def _listed_subject(rest: str, start: int, context: Context, stop: re.Pattern[str]) -> UnitSpan | None:
+    """A subject whose list goes on past a semicolon ("Trưởng các phòng ban, đơn vị; UBND các phường, xã …")."""
+    hard = _SENTENCE_STOP_RE.search(rest)
+    limit = hard.start() if hard else len(rest)
+    semicolon = rest.find(";", 0, limit)
+    frame = stop.search(rest, 0, limit)
+    if semicolon < 0 or frame is None or frame.start() < semicolon:
+        return None
+    candidate = rest[: frame.start()].rstrip(" ,")
+    if len(candidate.split()) > _MAX_SUBJECT_WORDS:
+        return None
+    if any(_accepted(part.strip(), context, whole=False) is None for part in candidate.split(";")):
+        return None
+    mentions = _accepted(candidate, context, whole=False)
+    return UnitSpan(candidate, start, start + len(candidate), mentions) if mentions is not None else None
+
+
+def _closing_formula(text: str) -> bool:
+    if _EXECUTION_CLAUSE_RE.search(text):
+        return True
+    # "Các cơ quan, đơn vị căn cứ Kế hoạch này triển khai thực hiện." and nothing more: a formula;
+    # a sentence that goes on to name duties ("…; khẩn trương rà soát những hạn chế …") assigns them.
+    return len(text.split()) <= _FORMULA_WORDS and bool(_BASED_ON_THIS_RE.search(text))
+
+
+def subject_of(text: str, context: Context = _NO_CONTEXT) -> Subject | None:
+    """The unit(s) an item or sentence opens with, when it opens with units; None otherwise."""
+    if _closing_formula(text):
+        return None
+    start = 0
+    adverbial = _ADVERBIAL_RE.match(text)
+    if adverbial:
+        start = adverbial.end()
+    trigger = _TRIGGER_RE.match(text, start)
+    if trigger:
+        start = trigger.end()
+    span = units_at(text, start, context)
+    if span is None:
+        return None
+    after = text[span.end :]
+    framed = bool(_FRAME_RE.match(" " + after.lstrip(" ,")))
+    colon = after.find(":")
+    lead_in = colon >= 0 and not after[colon + 1 :].strip() and (framed or not after[:colon].strip())
+    return Subject(span, triggered=bool(trigger), framed=framed, lead_in=lead_in)
+
+
+def assigned_in(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:
+    """The units of the first "… giao X …" / "đề nghị X …" inside a sentence, when X resolves."""
+    if _closing_formula(text):
+        return None
+    for match in _MID_TRIGGER_RE.finditer(text):
+        span = units_at(text, match.end(), context)
+        if span is not None and _FRAME_RE.match(" " + text[span.end :].lstrip(" ,")):
+            return span
+    return None
+
+
+def partners_in(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:
+    """The units after the first "phối hợp với" that names units."""
+    for match in _PARTNER_RE.finditer(text):
+        span = units_at(text, match.end(), context, stop=_ACTION_RE)
+        if span is not None:
+            return span
+    return None
+
+
+# Deadlines: a deadline word followed by a date, a month, a quarter or a year; or a bare quarter.
+_DATE = (
+    r"\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?|\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?|"
+    r"tháng\s+\d{1,2}(?:\s*(?:/|năm)\s*\d{4})?|quý\s+[IVX1-4]+(?:\s*(?:/|năm)\s*\d{4})?|năm\s+\d{4}"
+)
+_DEADLINE_RE = re.compile(
+    rf"(?<![^\W\d_])(?:trước|chậm\s+nhất(?:\s+là)?|hạn\s+chót|trong)\s+(?:ngày\s+)?(?:{_DATE})(?!\d)"
+    rf"(?:\s*(?:,|và)\s*(?:ngày\s+)?(?:{_DATE})(?!\d))*"
+    rf"|(?<![^\W\d_])quý\s+[IV]+\s*(?:/|năm)\s*\d{{4}}",
+    re.IGNORECASE,
+)
+# "trong năm 2024" inside a description of scope ("kế hoạch vốn … trong năm 2024") is no deadline;
+# only a date, a month or a quarter after "trong" is.
+_SCOPE_YEAR_RE = re.compile(r"^trong\s+năm", re.IGNORECASE)
+
+
+def deadline_in(text: str) -> str:
+    """The first deadline of ``text`` as printed ("trước ngày 10/02/2025"), "" when none."""
+    for match in _DEADLINE_RE.finditer(text):
+        if not _SCOPE_YEAR_RE.match(match.group(0)):
+            return " ".join(match.group(0).split())
+    return ""

@@ -1,0 +1,239 @@
+"""Tasks given in prose: assignment frames (nlp.frames) and prose tasks (extract.structure.prose_tasks).
+
+Small text fixtures in the forms real documents use, then the real documents themselves (read from
+``shared/realdocs`` beside the checkout, or ``$DANHMUC_REALDOCS``; skipped visibly when absent).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from extract.api import extract_bytes, extract_file
+from extract.model import Task, TaskSource
+from nlp.frames import Context, assigned_in, deadline_in, partners_in, subject_of
+
+ROOT = Path(__file__).resolve().parents[1]
+REALDOCS = Path(os.environ.get("DANHMUC_REALDOCS", ROOT.parent / "shared" / "realdocs"))
+PROVINCE = Context(locality="tỉnh Quảng Ngãi", issuer="UBND tỉnh Quảng Ngãi")
+
+HEADER = """ỦY BAN NHÂN DÂN
+TỈNH QUẢNG NGÃI
+Số: 12/UBND-KGVX
+Quảng Ngãi, ngày 10 tháng 01 năm 2025
+Kính gửi: Các sở, ban, ngành tỉnh
+"""
+CLOSING = """Nơi nhận:
+- Như trên;
+- Lưu: VT.
+CHỦ TỊCH
+Nguyễn Văn A
+"""
+
+
+def _tasks(body: str) -> list[Task]:
+    return extract_bytes((HEADER + body + CLOSING).encode("utf-8"), "fixture.txt").tasks
+
+
+def _by_ref(tasks: list[Task]) -> dict[str, Task]:
+    return {task.ref: task for task in tasks}
+
+
+# ---------------------------------------------------------------- frames
+
+
+def test_subject_is_what_the_resolver_accepts_up_to_the_frame_word() -> None:
+    subject = subject_of("Sở Kế hoạch - Đầu tư, Sở Tài chính theo chức năng, nhiệm vụ tích cực hướng dẫn", PROVINCE)
+    assert subject is not None and subject.units.text == "Sở Kế hoạch - Đầu tư, Sở Tài chính"
+    assert subject.framed and not subject.lead_in
+    # No frame word: the longest exact name, not a fuzzy one that swallowed the verb.
+    subject = subject_of("Sở Kế hoạch và Đầu tư rà soát các quy định, hướng dẫn", PROVINCE)
+    assert subject is not None and subject.units.text == "Sở Kế hoạch và Đầu tư"
+    lead_in = subject_of("Giao Sở Lao động - Thương binh và Xã hội, Ban Dân tộc tỉnh chịu trách nhiệm:", PROVINCE)
+    assert lead_in is not None and lead_in.triggered and lead_in.lead_in
+    assert lead_in.units.text == "Sở Lao động - Thương binh và Xã hội, Ban Dân tộc tỉnh"
+
+
+def test_classes_of_units_and_heads_of_units_are_subjects() -> None:
+    subject = subject_of("UBND các huyện, thị xã, thành phố chịu trách nhiệm:", PROVINCE)
+    assert subject is not None and subject.units.text == "UBND các huyện, thị xã, thành phố"
+    subject = subject_of("Trong quá trình thực hiện Thủ trưởng các địa phương chủ động phối hợp với Sở Tài chính")
+    assert subject is not None and subject.units.text == "Thủ trưởng các địa phương"
+
+
+def test_persons_documents_and_verbs_are_not_subjects() -> None:
+    assert subject_of("Công chức Văn phòng - Thống kê, Ông Nguyễn Văn Sang.", PROVINCE) is None
+    assert subject_of("Các văn bản quy phạm pháp luật do Hội đồng nhân dân ban hành", PROVINCE) is None
+    assert subject_of("Tổ chức tuyên truyền về Kế hoạch cung cấp dữ liệu", PROVINCE) is None
+    # Execution clauses and closing formulas assign nothing.
+    assert subject_of("Văn phòng UBND tỉnh, các sở chịu trách nhiệm thi hành Quyết định này.", PROVINCE) is None
+    assert subject_of("Yêu cầu Thủ trưởng các Sở khẩn trương triển khai thực hiện Chỉ thị này.", PROVINCE) is None
+
+
+def test_assignment_inside_a_sentence_partners_and_deadline() -> None:
+    text = (
+        "Theo đề nghị của Bộ Thông tin và Truyền thông, Chủ tịch UBND tỉnh giao Sở Thông tin và Truyền thông "
+        "chủ trì, phối hợp với các cơ quan, đơn vị, địa phương liên quan tham gia góp ý dự thảo; tổng hợp, "
+        "báo cáo UBND tỉnh theo quy định (trước ngày 10/02/2025)./."
+    )
+    found = assigned_in(text, PROVINCE)
+    assert found is not None and found.text == "Sở Thông tin và Truyền thông"
+    partners = partners_in(text, PROVINCE)
+    assert partners is not None and partners.text == "các cơ quan, đơn vị, địa phương liên quan"
+    assert deadline_in(text) == "trước ngày 10/02/2025"
+    assert assigned_in("đơn vị được giao kế hoạch vốn cần nỗ lực", PROVINCE) is None  # "được giao" hands nothing
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("kịp thời báo cáo Sở Tài chính trước 30/11/2024 để tổng hợp", "trước 30/11/2024"),
+        ("báo cáo trước ngày 20/5/2021 và 20/11/2021 hoặc khi có yêu cầu", "trước ngày 20/5/2021 và 20/11/2021"),
+        ("hoàn thành trong Quý III/2026.", "trong Quý III/2026"),
+        ("giải ngân kế hoạch vốn trong năm 2024", ""),  # the scope of a plan, not a deadline
+        ("Định kỳ hàng tháng công khai kết quả", ""),  # a recurrence, not a deadline
+    ],
+)
+def test_deadlines(text: str, expected: str) -> None:
+    assert deadline_in(text) == expected
+
+
+# ---------------------------------------------------------------- prose tasks on small documents
+
+
+def test_lettered_items_take_the_lead_of_their_giao_line() -> None:
+    tasks = _tasks(
+        "Chủ tịch UBND tỉnh có ý kiến như sau:\n"
+        "1. Giao Sở Tư pháp:\n"
+        "a) Kiểm soát chặt chẽ việc đánh giá tác động thủ tục hành chính.\n"
+        "b) Chủ trì phối hợp với các cơ quan liên quan thực hiện rà soát, hoàn thành trong tháng 3/2025.\n"
+        "2. Sở Kế hoạch và Đầu tư rà soát các quy định về đầu tư công.\n"
+    )
+    by_ref = _by_ref(tasks)
+    assert set(by_ref) == {"1.a", "1.b", "2"}
+    assert {by_ref[ref].lead_raw for ref in ("1.a", "1.b")} == {"Sở Tư pháp"}
+    assert by_ref["1.b"].partner_raw == "các cơ quan liên quan"
+    assert by_ref["1.b"].time_raw == "trong tháng 3/2025"
+    assert by_ref["2"].lead_raw == "Sở Kế hoạch và Đầu tư"
+    assert all(task.source is TaskSource.PROSE for task in tasks)
+    assert by_ref["1.a"].heading.startswith("a) Kiểm soát")
+    assert by_ref["1.a"].provenance.line is not None
+
+
+def test_unit_labelled_items_and_a_sibling_the_registry_does_not_know() -> None:
+    tasks = _tasks(
+        "1. Cục Thuế tỉnh:\n"
+        "- Chủ trì, phối hợp với các cơ quan, đơn vị có liên quan triển khai hóa đơn điện tử.\n"
+        "- Tổ chức tập huấn cho người nộp thuế.\n"
+        "2. Sở Thông tin và Truyền thông: Phối hợp với Cơ quan Thuế tuyên truyền chính sách.\n"
+        "3. Hiệp hội Doanh nghiệp tỉnh: Tuyên truyền, hướng dẫn các hội viên.\n"
+    )
+    by_ref = _by_ref(tasks)
+    assert set(by_ref) == {"1", "2", "3"}  # the bullets of item 1 are its content
+    assert by_ref["1"].lead_raw == "Cục Thuế tỉnh"
+    assert "Tổ chức tập huấn" in by_ref["1"].content
+    assert (by_ref["2"].lead_raw, by_ref["2"].partner_raw) == ("Sở Thông tin và Truyền thông", "Cơ quan Thuế")
+    assert by_ref["3"].lead_raw == "Hiệp hội Doanh nghiệp tỉnh"
+
+
+def test_a_bullet_naming_another_unit_is_a_task_of_its_own() -> None:
+    tasks = _tasks(
+        "1. UBND các huyện, thị xã, thành phố chịu trách nhiệm:\n"
+        "- Khẩn trương triển khai thực hiện các Chương trình trên địa bàn.\n"
+        "- UBND huyện Trà Bồng tiếp tục chỉ đạo khẩn trương; kịp thời báo cáo Sở Tài chính trước 30/11/2024.\n"
+    )
+    by_ref = _by_ref(tasks)
+    assert set(by_ref) == {"1", "p1.1"}
+    assert by_ref["1"].lead_raw == "UBND các huyện, thị xã, thành phố"
+    assert by_ref["1"].time_raw == ""  # the bullet's deadline is the bullet's
+    assert (by_ref["p1.1"].lead_raw, by_ref["p1.1"].time_raw) == ("UBND huyện Trà Bồng", "trước 30/11/2024")
+
+
+def test_an_unnumbered_assignment_in_a_letter() -> None:
+    tasks = _tasks(
+        "Theo đề nghị của Bộ Tài chính, Chủ tịch UBND tỉnh giao Sở Tài chính chủ trì, phối hợp với "
+        "các cơ quan liên quan tham mưu văn bản trả lời (trước ngày 15/02/2025)./.\n"
+    )
+    assert [(t.ref, t.lead_raw, t.partner_raw, t.time_raw) for t in tasks] == [
+        ("p1.1", "Sở Tài chính", "các cơ quan liên quan", "trước ngày 15/02/2025")
+    ]
+
+
+def test_duties_of_named_persons_are_not_tasks() -> None:
+    tasks = _tasks(
+        "Điều 1: Phân công nhiệm vụ đối với công chức Văn phòng - Thống kê:\n"
+        "1. Công chức Văn phòng - Thống kê, Ông Nguyễn Văn Sang.\n"
+        "a) Tham mưu, giúp Ủy ban nhân dân thị trấn tổ chức thực hiện nhiệm vụ.\n"
+        "b) Thực hiện công tác lưu trữ.\n"
+        "Điều 2: Văn phòng UBND thị trấn và các đồng chí có tên tại Điều 1 căn cứ quyết định thi hành./.\n"
+    )
+    assert tasks == []
+
+
+def test_a_labelled_item_without_a_lead_takes_it_from_its_giao_sentence() -> None:
+    tasks = _tasks(
+        "1. Việc bàn giao tài liệu khi chuyển công tác chưa thực hiện đúng quy trình.\n"
+        "- Nguyên nhân: chưa có hướng dẫn.\n"
+        "- Thời gian thực hiện: Đã khắc phục xong từ tháng 6/2024; giao Văn phòng UBND tỉnh chủ trì theo dõi.\n"
+    )
+    (task,) = tasks
+    assert task.source is TaskSource.LABELLED
+    assert (task.lead_raw, task.time_raw) == ("Văn phòng UBND tỉnh", "Đã khắc phục xong từ tháng 6/2024")
+
+
+# ---------------------------------------------------------------- the corpus and the real documents
+
+
+def test_corpus_prose_tasks_are_marked_and_labelled_tasks_keep_their_source() -> None:
+    document = extract_file(ROOT / "corpus" / "docs" / "ha_tinh_qd_1402_danh_muc_csdl.txt")
+    prose = [task for task in document.tasks if task.source is TaskSource.PROSE]
+    # "1. Sở Thông tin và Truyền thông: a) … b) …", "2. Các đơn vị quản lý … có trách nhiệm: a) … b) …".
+    assert [(t.ref, t.lead_raw) for t in prose][:2] == [
+        ("1.a", "Sở Thông tin và Truyền thông"),
+        ("1.b", "Sở Thông tin và Truyền thông"),
+    ]
+    son_hai = extract_file(ROOT / "corpus" / "docs" / "son_hai_ke_hoach_2026.txt")
+    assert son_hai.tasks and all(task.source is TaskSource.LABELLED for task in son_hai.tasks)
+
+
+def _real(name: str) -> Path:
+    path = REALDOCS / name
+    if not path.exists():
+        pytest.skip(f"real document {name} not found in {REALDOCS} (set DANHMUC_REALDOCS)")
+    return path
+
+
+def test_real_letter_giao_lines_with_lettered_items() -> None:
+    tasks = extract_file(_real("CV-BinhThuan-CD131-TTHC.doc")).tasks
+    assert [(t.ref, t.lead_raw, t.partner_raw) for t in tasks] == [
+        ("1.a", "Sở Tư pháp", ""),
+        ("1.b", "Sở Tư pháp", "các cơ quan liên quan"),
+        ("1.c", "Sở Tư pháp", ""),
+        ("2", "Các cơ quan chuyên môn thuộc UBND tỉnh, Ban Quản lý các khu công nghiệp Bình Thuận", ""),
+        ("3.a", "Văn phòng UBND tỉnh", ""),
+        ("3.b", "Văn phòng UBND tỉnh", ""),
+        ("3.c", "Văn phòng UBND tỉnh", ""),
+        ("3.d", "Văn phòng UBND tỉnh", "các đơn vị liên quan"),
+        ("3.đ", "Văn phòng UBND tỉnh", ""),
+    ]
+
+
+def test_real_letter_one_sentence_assignment() -> None:
+    tasks = extract_file(_real("CV-507-UBND-QuangNgai-2025-gopy-VTCI.pdf")).tasks
+    assert [(t.ref, t.lead_raw, t.partner_raw, t.time_raw) for t in tasks] == [
+        ("p1.1", "Sở Thông tin và Truyền thông", "các cơ quan, đơn vị, địa phương liên quan", "trước ngày 10/02/2025")
+    ]
+    assert tasks[0].heading.startswith("Theo đề nghị của Bộ Thông tin và Truyền thông")
+
+
+def test_real_decision_assigning_duties_to_persons_has_no_tasks() -> None:
+    assert extract_file(_real("QD-142-UBND-NgaiGiao-2024-phancong.pdf")).tasks == []
+
+
+def test_real_plan_labelled_items_take_their_lead_from_giao_sentences() -> None:
+    by_ref = _by_ref(extract_file(_real("KH-3070-UBND-BimSon.pdf")).tasks)
+    assert by_ref["2.6"].lead_raw == "phòng Nội vụ UBND thị xã"
+    assert by_ref["2.5"].lead_raw == "Văn phòng HĐND&UBND thị xã"
+    assert by_ref["2.5"].time_raw == "Thực hiện thường xuyên từ tháng 8/2024."
