@@ -2,9 +2,10 @@
 
 A reviewer signs in, uploads three files (a DOCX, a text-layer PDF and a one-page scan cut from a
 corpus scan), watches them finish, opens a row's source image, confirms a link, rejects another,
-dismisses a flag, tries undo, reloads and finds everything as left; a reader cannot decide, a
-reviewer cannot manage keys, an administrator can. Every page is saved under out/screenshots/
-(1366×768) and checked with axe-core when it is available (``npm pack axe-core``, never a CDN).
+dismisses a flag, is refused a contradicting decision, undoes the dismissal by keyboard, reloads and
+finds everything as left; a reader cannot decide, a reviewer cannot manage keys, an administrator can.
+Every page is saved under out/screenshots/ (1366×768) and checked with axe-core when it is available
+(``npm pack axe-core``, never a CDN).
 """
 
 from __future__ import annotations
@@ -194,29 +195,44 @@ def test_reviewer_session_end_to_end(browser: sync_api.Browser, live: Live) -> N
     page.keyboard.press("r")
     page.wait_for_url(re.compile(r"done=reject_link"))
     flag = page.locator(".item:has(input[name=flag_id])").first
+    dismissed = flag.locator("input[name=flag_id]").get_attribute("value")
     flag.get_by_label("Lý do bỏ qua").fill("Văn bản trích một trang, không có số hiệu là đúng")
     flag.get_by_role("button", name="Bỏ qua cảnh báo").click()
     page.wait_for_url(re.compile(r"done=dismiss_flag"))
+    assert page.locator(f".item input[name=flag_id][value='{dismissed}']").count() == 0
     _shot(page, "09-ra-soat-sau-quyet-dinh")
 
-    # undo: offered when the decisions API has it, otherwise shown disabled with the reason
-    undo = page.locator("#history button", has_text="Hoàn tác").first
-    if undo.is_disabled():
-        assert "chưa hỗ trợ hoàn tác" in page.locator("#undo-note").inner_text()
-    else:
-        undo.click()
-        page.wait_for_url(re.compile(r"done=undo"))
+    # a decision contradicting one in force is refused, with the decision to undo named
+    page.evaluate(
+        """([left, right]) => { const form = document.createElement('form'); form.method = 'post';
+        form.action = '/ui/decide'; const add = (name, value) => { const input = document.createElement('input');
+        input.type = 'hidden'; input.name = name; input.value = value; form.append(input); };
+        add('csrf', document.querySelector('input[name=csrf]').value); add('kind', 'confirm_link');
+        add('left', left); add('right', right); add('next', '/ui/review'); document.body.append(form);
+        form.submit(); }""",
+        list(rejected),
+    )
+    page.wait_for_selector("p.error")
+    assert "Hãy hoàn tác quyết định #" in page.locator("p.error").inner_text()
+    _shot(page, "09b-quyet-dinh-mau-thuan")
+
+    # undo by keyboard: U takes back the latest decision in force (the dismissal)
+    page.goto("/ui/review")
+    page.keyboard.press("u")
+    page.wait_for_url(re.compile(r"done=undo"))
+    assert page.locator(f".item input[name=flag_id][value='{dismissed}']").count() == 1  # open again
 
     # reload: everything as left, for the browser and for the API alike
     page.reload()
     history = page.locator("#history").inner_text()
-    for label in ("Xác nhận cùng một tập dữ liệu", "Bác bỏ liên kết", "Bỏ qua cảnh báo"):
+    for label in ("Xác nhận cùng một tập dữ liệu", "Bác bỏ liên kết", "Bỏ qua cảnh báo", "Hoàn tác", "(đã hoàn tác)"):
         assert label in history
     with live.api("reader") as client:
-        kinds = [d["kind"] for d in client.get("/v1/reviews").json()["items"]]
-        assert {"confirm_link", "reject_link", "dismiss_flag"} <= set(kinds)
+        records = {d["kind"]: d for d in client.get("/v1/reviews").json()["items"]}
+        assert {"confirm_link", "reject_link", "dismiss_flag", "undo"} <= set(records)
+        assert records["dismiss_flag"]["undone"] and not records["reject_link"]["undone"]
         flags = client.get("/v1/flags", params={"limit": 200, "include_dismissed": "true"}).json()["items"]
-        assert any(f["dismissed"] for f in flags)
+        assert [f["dismissed"] for f in flags if f["id"] == dismissed] == [""]
     for left, right in (confirmed, rejected):  # decided: out of the queue
         assert page.locator(f".item:has(input[name=left][value='{left}']):has(input[name=right][value='{right}'])"
                             ).count() == 0

@@ -98,41 +98,27 @@ def wait_applied(state: ServiceState, job_id: str, seconds: float = APPLY_WAIT_S
 
 
 def history(state: ServiceState) -> list[HistoryItem]:
-    """Every decision, newest first, with its stored id (what an undo names)."""
+    """Every decision, newest first, with its stored id (what an undo names) and whether it was undone."""
     with Session(state.store.engine) as session:
         rows = session.execute(
-            select(DecisionRow.id, DecisionRow.kind, DecisionRow.who, DecisionRow.decided_at, DecisionRow.reason,
-                   DecisionRow.payload).order_by(DecisionRow.decided_at.desc(), DecisionRow.id.desc())
-        ).all()  # fmt: skip
-    items: list[HistoryItem] = []
-    undone: set[int] = set()
-    for row in rows:
-        try:
-            decision: Decision | None = reviews.DECISION.validate_json(row.payload)
-        except ValidationError:
-            decision = None  # a kind this version does not know (an undo): listed, not interpreted
-            target = _undo_target(row.payload)
-            if target is not None:
-                undone.add(target)
-        items.append(HistoryItem(row.id, row.kind, KIND_LABELS.get(row.kind, row.kind), row.who, row.decided_at,
-                                 row.reason, decision, False))  # fmt: skip
-    return [HistoryItem(i.id, i.kind, i.label, i.who, i.when, i.reason, i.decision, i.id in undone) for i in items]
-
-
-def _undo_target(payload: str) -> int | None:
-    import json
-
-    try:
-        found = json.loads(payload).get("decision_id")
-    except (ValueError, AttributeError):
-        return None
-    return found if isinstance(found, int) else None
+            select(DecisionRow.id, DecisionRow.kind, DecisionRow.who, DecisionRow.decided_at, DecisionRow.reason)
+        ).all()
+    records = {record.id: record for record in state.store.decision_records()}
+    items = [
+        HistoryItem(row.id, row.kind, KIND_LABELS.get(row.kind, row.kind), row.who, row.decided_at, row.reason,
+                    records[row.id].decision if row.id in records else None,
+                    row.id in records and records[row.id].undone_by is not None)
+        for row in rows
+    ]  # fmt: skip
+    return sorted(items, key=lambda item: (item.when, item.id), reverse=True)
 
 
 def touches(item: HistoryItem, keys: set[str], dataset_id: str, flag_ids: set[str]) -> bool:
     """Whether a decision concerns a dataset (its id, one of its member keys or one of its flags)."""
     d = item.decision
     if d is None:
+        return False
+    if d.kind == "undo":
         return False
     if d.kind in ("confirm_link", "reject_link"):
         return d.left in keys or d.right in keys

@@ -169,6 +169,8 @@ def describer(state: ServiceState) -> Callable[[Decision | None], str]:
             return f"{dataset(decision.dataset_id)}: tách {len(decision.members)} dòng"
         if decision.kind == "set_canonical":
             return f"{dataset(decision.dataset_id)} → {' / '.join(v for v in (decision.title, decision.unit) if v)}"
+        if decision.kind == "undo":
+            return f"quyết định #{decision.decision_id}"
         flag = flags.get(decision.flag_id)
         return flag.message.split(" / ")[0] if flag else decision.flag_id
 
