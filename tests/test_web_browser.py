@@ -213,7 +213,9 @@ def test_reviewer_session_end_to_end(browser: sync_api.Browser, live: Live) -> N
         list(rejected),
     )
     page.wait_for_selector("p.error")
-    assert "Hãy hoàn tác quyết định #" in page.locator("p.error").inner_text()
+    refusal = page.locator("p.error").inner_text()
+    assert "Hãy hoàn tác quyết định #" in refusal and "«" in refusal, refusal  # rows named by title
+    assert not re.search(r"[0-9a-f]{64}", refusal), refusal  # not by their keys
     _shot(page, "09b-quyet-dinh-mau-thuan")
 
     # undo by keyboard: U takes back the latest decision in force (the dismissal)

@@ -98,9 +98,11 @@ def _fields(form: Any) -> dict[str, Any]:
     return fields
 
 
-def _refused(request: Request, who: Any, error: DanhmucError, back: str) -> Response:
-    return render(request, "error.html", status=status_for(error), who=who,
-                  title="Không ghi được quyết định", message=error.message_vi, back=back)  # fmt: skip
+def _refused(request: Request, who: Any, error: DanhmucError, back: str, keys: list[str] | None = None) -> Response:
+    message = views.name_rows(service(request), error.message_vi, keys or [])
+    status = status_for(error)
+    return render(request, "error.html", status=status, who=who, title="Không ghi được quyết định", message=message,
+                  back=back, history=f"{back.split('#')[0]}#history" if status == 409 else "")  # fmt: skip
 
 
 @router.post("/decide")
@@ -114,7 +116,7 @@ async def decide(request: Request) -> Response:
     try:
         recorded = await asyncio.to_thread(decisions.record, service(request), who.principal, fields)
     except DanhmucError as error:
-        return _refused(request, who, error, back)
+        return _refused(request, who, error, back, [fields["left"], fields["right"], *fields["members"]])
     separator = "&" if "?" in back else "?"
     pending = "" if recorded.applied else "&pending=1"
     return redirect(f"{back}{separator}done={quote(fields['kind'])}{pending}")

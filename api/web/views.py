@@ -175,3 +175,13 @@ def describer(state: ServiceState) -> Callable[[Decision | None], str]:
         return flag.message.split(" / ")[0] if flag else decision.flag_id
 
     return describe
+
+
+def name_rows(state: ServiceState, text: str, keys: list[str]) -> str:
+    """``text`` with entry keys (what the API's messages name) replaced by the rows' titles and documents."""
+    members = _members(state)
+    for key in keys:
+        found = members.get(key)
+        if key and found:
+            text = text.replace(key, f"«{found[0].title}» ({found[0].document})")
+    return text
