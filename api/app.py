@@ -19,6 +19,7 @@ from api.security import SecurityHeaders, install_docs
 from api.settings import Settings
 from api.state import ServiceState
 from api.tables import create_tables
+from api.web import install_web
 from catalog.blobs import BlobStore
 from catalog.store import CatalogStore
 
@@ -76,6 +77,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(BodyGuard, service=app)  # keys and sizes before any body is read
     app.add_middleware(SecurityHeaders)  # added last, so outermost: every answer carries the headers
     install_docs(app)
+    install_web(app)  # the reviewer workspace under /ui: same process, store and roles
     for module in (documents, catalog, reviews, exports, reconcile, keys):
         app.include_router(module.router)
 

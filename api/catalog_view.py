@@ -239,19 +239,32 @@ class CatalogView:
         return found.st_ino, found.st_mtime_ns  # replaced, never rewritten: a new inode at each change
 
     def snapshot(self) -> _Snapshot:
-        """The current view; after a change made elsewhere, the previous one until the new one is built.
+        """The current view.
 
-        Only the first build makes a request wait: later ones run in a thread, so a catalog change
-        does not stall every request for the seconds a 10,000-dataset rebuild takes.
+        A change announced by the stamp file (any server process saving a reconciliation) is waited
+        for, so reads after an acknowledged job or decision are consistent. A change found only by
+        asking the database (``danhmuc ingest`` writing outside the service, no acknowledgement to
+        honour) is built in a thread while the previous view goes on answering, so it does not stall
+        every request for the seconds a 10,000-dataset rebuild takes.
         """
         now = time.monotonic()
-        current = self._snapshot
         mark = self._stamp_mark()
-        if current is not None and now - self._checked_at < RECHECK_SECONDS and mark == self._stamp_seen:
+        fresh_enough = now - self._checked_at < RECHECK_SECONDS and mark == self._stamp_seen
+        # The view is read after the mark is compared: a build sets the view before it records the mark,
+        # so a request that sees the new mark recorded also sees the new view.
+        current = self._snapshot
+        if current is not None and fresh_enough:
             return current
-        self._checked_at, self._stamp_seen = now, mark  # first, so simultaneous requests do not all ask
-        if current is None:
-            return self.refresh()
+        if current is None or mark != self._stamp_seen:
+            # A server process touched the stamp after saving a reconciliation and before its job (or
+            # the decision's job) reported success: whoever reads after that acknowledgement must see
+            # it, so this waits for the build (concurrent requests wait on the same one) instead of
+            # answering from the previous version. The mark is recorded only once the build is held,
+            # so a request arriving meanwhile cannot take the old view for the new one.
+            fresh = self.refresh()
+            self._checked_at, self._stamp_seen = now, mark
+            return fresh
+        self._checked_at = now  # first, so simultaneous requests do not all ask
         with Session(self.store.engine) as session:
             version = session.scalar(select(func.max(ReconcileRunRow.id))) or 0
         if version != current.version:

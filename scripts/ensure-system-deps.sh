@@ -3,6 +3,8 @@
 # LibreOffice is always needed: .doc uploads are converted by it (and `make corpus` renders with it).
 # antiword is the second, independent .doc reader compared with LibreOffice (extract/doc_reader.py).
 # (catdoc was considered: it wraps lines across cell boundaries, so its tables cannot be rebuilt.)
+# Chromium runs the workspace's browser tests (tests/test_web_browser.py, driven by Playwright); their
+# accessibility check fetches axe-core with npm when npm is there (never a CDN at run time).
 # Usage: scripts/ensure-system-deps.sh
 set -euo pipefail
 
@@ -14,6 +16,7 @@ if ! command -v soffice >/dev/null 2>&1; then
   need+=(libreoffice-writer-nogui fonts-liberation2)
 fi
 command -v antiword >/dev/null 2>&1 || need+=(antiword)
+[[ -x /usr/bin/chromium ]] || need+=(chromium)
 [[ ${#need[@]} -eq 0 ]] && exit 0
 
 echo "danhmuc: cài gói hệ thống / installing system packages: ${need[*]}"
