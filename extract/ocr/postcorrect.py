@@ -26,6 +26,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
+from extract.ocr.langmodel import choose, mark_distance
 from extract.ocr.syllables import is_valid_syllable, skeleton, tone_key
 
 # ---------------------------------------------------------------- lexicon
@@ -134,6 +135,11 @@ _ACRONYMS = frozenset(
 )
 
 
+# A phrase this long whose other syllables were read exactly is evidence enough on its own
+# ("Số Kế hoạch và Đầu tư"); a shorter one must also win in the language model.
+LONG_PHRASE = 4
+
+
 @dataclass(frozen=True, slots=True)
 class Phrase:
     keys: tuple[str, ...]
@@ -221,6 +227,8 @@ def _phrase_fixes(
             # Most of the phrase must already be right: one wrong syllable in two, two in five.
             if len(wrong) > max(1, (n - 1) // 2) + len(misspelt):
                 continue
+            if not _phrase_is_likelier(matches, keys, text, position, phrase, wrong):
+                continue
             protected.update(range(position, end))
             # Two spellings of one phrase ("hằng năm", "hàng năm"): the one as read stands.
             exact = any(other.keys == tuple(keys[position:end]) for other in bucket if len(other.keys) == n)
@@ -230,6 +238,48 @@ def _phrase_fixes(
             break
         position += max(1, applied)
     return fixes, protected
+
+
+def _context_keys(
+    matches: list[re.Match[str]], keys: list[str], text: str, start: int, end: int
+) -> tuple[tuple[str, str], tuple[str, str]]:
+    """The two keys before token ``start`` and the two from token ``end``, "" where punctuation or
+    the text's edge intervenes."""
+    before: list[str] = []
+    index = start
+    while len(before) < 2 and index > 0 and _adjacent(matches, index - 1, index, text):
+        index -= 1
+        before.insert(0, keys[index])
+    after: list[str] = []
+    index = end
+    while len(after) < 2 and index < len(keys) and _adjacent(matches, index - 1, index, text):
+        after.append(keys[index])
+        index += 1
+    before = ["", ""][: 2 - len(before)] + before
+    after = after + ["", ""][: 2 - len(after)]
+    return (before[0], before[1]), (after[0], after[1])
+
+
+def _phrase_is_likelier(
+    matches: list[re.Match[str]], keys: list[str], text: str, position: int, phrase: Phrase, wrong: list[int]
+) -> bool:
+    """Each valid syllable the phrase would change is less probable, in the phrase, than the phrase's
+    own syllable ("điện tử ngày" is not the phrase "từ ngày", "đình chỉ thi hành" not "chỉ thị")."""
+    if len(phrase.keys) >= LONG_PHRASE:
+        return True  # three or more syllables as read already spell the rest of a name of the genre
+    end = position + len(phrase.keys)
+    for i in wrong:
+        word = unicodedata.normalize("NFC", matches[position + i].group().lower())
+        if not is_valid_syllable(word):
+            continue
+        # The phrase's own syllables around this one, the text's outside the phrase.
+        spliced = keys[:position] + list(phrase.keys) + keys[end:]
+        left, right = _context_keys(matches, spliced, text, position + i, position + i + 1)
+        target = phrase.keys[i]
+        distance = {target: mark_distance(word, phrase.words[i])}
+        if choose(keys[position + i], [target], left, right, distance) is None:
+            return False
+    return True
 
 
 @lru_cache(maxsize=1)
@@ -352,18 +402,7 @@ def correct_text(
         candidates = [c for c in lex.by_skeleton.get(skeleton(word), []) if c != key]
         if not candidates:
             continue
-        previous = keys[index - 1] if index > 0 and _adjacent(matches, index - 1, index, text) else ""
-        following = (
-            keys[index + 1] if index + 1 < len(keys) and _adjacent(matches, index, index + 1, text) else ""
-        )
-
-        def joins(candidate: str, previous: str = previous, following: str = following) -> int:
-            return int((previous, candidate) in lex.bigrams) + int((candidate, following) in lex.bigrams)
-
-        def genre_joins(candidate: str, previous: str = previous, following: str = following) -> int:
-            return int((previous, candidate) in lex.genre_bigrams) + int(
-                (candidate, following) in lex.genre_bigrams
-            )
+        left, right = _context_keys(matches, keys, text, index, index + 1)
 
         valid = is_valid_syllable(word)
         if valid and key in lex.unigrams and word in agreed:
@@ -372,24 +411,20 @@ def correct_text(
             candidates = [c for c in candidates if _adds_marks(word, lex.display[c])]
             if not candidates:
                 continue
-        if valid and key in lex.unigrams:
-            # A real word: changed only when it forms no word with its neighbours while a
-            # candidate does ("nền tang" -> "nền tảng"). Function words ("từ", "tôi") are
-            # changed only into a phrase of the genre ("tôi đa" -> "tối đa"), never "cứu từ" -> "cứu tử";
-            # so are the genre's own words, which a general dictionary ranks low ("thuộc tỉnh" is
-            # not "thuộc tính", "phạm vi tỉnh" not "vi tính").
-            if joins(key) > 0:
-                continue
-            scored = [(genre_joins(c), joins(c), lex.unigrams[c], c) for c in candidates]
-            best = max(scored)
-            rarer = lex.unigrams[best[3]] > lex.unigrams[key]
-            common = word in stopwords() or key in lex.genre_syllables
-            if best[0] > 0 or (best[1] > 0 and rarer and not common):
-                replacements[index] = best[3]
-            continue
-        if valid and not candidates:
-            continue
-        replacements[index] = max(candidates, key=lambda c: (genre_joins(c), joins(c), lex.unigrams[c]))
+        # A valid syllable is changed only when the language model finds a candidate more probable
+        # in its context than the reading, marks misread included; an impossible one always is.
+        choice = choose(
+            key,
+            candidates,
+            left,
+            right,
+            {c: mark_distance(word, lex.display[c]) for c in candidates},
+            read_possible=valid,
+        )
+        if choice is not None:
+            # Left to right: the next word is judged beside this one as corrected ("sữa chữa" ->
+            # "sửa chữa", not "sửa chúa" for the pair "sữa chúa").
+            replacements[index] = keys[index] = choice.key
     acronym_fixes: dict[int, str] = {}
     for index in range(len(matches)):
         if index in replacements or index in in_phrase:
