@@ -211,6 +211,10 @@ def choose(
     ``distance`` gives each candidate's number of differing marks; ``error_odds`` scales the
     channel's error rate (an unsure word is likelier misread)."""
     model = language_model()
+    # A neighbour the model has never seen (a misread "rnắc", an acronym) says nothing about this
+    # word; left in, its back-off would favour whichever candidate has the most varied followers.
+    left = _known(model, left)
+    right = _known(model, right[::-1])[::-1]
     bonus = math.log(error_odds)
     best: tuple[float, str] | None = None
     for candidate in candidates:
@@ -228,6 +232,14 @@ def choose(
     own = model.context_logprob(left, read_key, right)
     margin = best[0] - own
     return Choice(best[1], margin) if margin > 0 else None
+
+
+def _known(model: LanguageModel, pair: tuple[str, str]) -> tuple[str, str]:
+    """(far, near) with the near key dropped when unknown, and the far one with it."""
+    far, near = pair
+    if near not in model.unigrams:
+        return "", ""
+    return (far if far in model.unigrams else ""), near
 
 
 def mark_distance(read: str, candidate: str) -> int:
