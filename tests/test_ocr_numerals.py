@@ -15,6 +15,7 @@ from extract.ocr.cells import CellReading
 from extract.ocr.engine import Symbol, Word
 from extract.ocr.grid import GridCell
 from extract.ocr.layout import relabel_letters
+from extract.ocr.numbering import out_of_sequence
 from extract.ocr.roman import recount_roman
 
 GENRE = Path(__file__).resolve().parent / "data" / "genre"
@@ -96,26 +97,52 @@ def test_a_look_alike_without_a_list_before_it_stays() -> None:
     assert corrections == []
 
 
-def _cell(row: int, col: int, text: str, col_span: int = 1) -> CellReading:
-    words = [Word(part, 0.95, 10 + 40 * i, 5, 30, 25, 1, 1, 1) for i, part in enumerate(text.split())]
+def _cell(row: int, col: int, text: str, col_span: int = 1, confidence: float = 0.95) -> CellReading:
+    words = [Word(part, confidence, 10 + 40 * i, 5, 30, 25, 1, 1, 1) for i, part in enumerate(text.split())]
     grid_cell = GridCell(row, col, 1, col_span, col * 100, row * 40, col * 100 + 100, row * 40 + 40)
-    return CellReading(grid_cell, text, 0.95, words)
+    return CellReading(grid_cell, text, confidence, words)
 
 
-def _table(*rows: tuple[str, str] | tuple[str, str, int]) -> list[CellReading]:
+def _table(*rows: tuple[str, str] | tuple[str, str, int], unsure: frozenset[str] = frozenset()) -> list[CellReading]:
     cells = []
     for row, item in enumerate(rows):
-        cells.append(_cell(row, 0, item[0]))
+        cells.append(_cell(row, 0, item[0], confidence=0.6 if item[0] in unsure else 0.95))
         cells.append(_cell(row, 1, item[1], item[2] if len(item) == 3 else 1))
     return cells
 
 
-def test_a_row_number_breaking_its_sequence_by_one_glyph_is_restored() -> None:
+def test_an_unsure_row_number_breaking_its_sequence_by_one_glyph_is_restored() -> None:
     numbers = ["STT", "51", "52", "53", "34", "55", "56"]
-    readings = _table(*((number, "Dữ liệu") for number in numbers))
+    readings = _table(*((number, "Dữ liệu") for number in numbers), unsure=frozenset({"34"}))
     fixed, corrections = correct_readings(readings, 9)
     assert [reading.text for reading in fixed if reading.cell.col == 0] == ["STT", "51", "52", "53", "54", "55", "56"]
     assert [(c.original, c.corrected, c.reason) for c in corrections] == [("34", "54", "number")]
+
+
+def test_a_confident_row_number_out_of_sequence_is_flagged_not_changed() -> None:
+    numbers = ["STT", "51", "52", "53", "34", "55", "56"]
+    readings = _table(*((number, "Dữ liệu") for number in numbers))
+    fixed, corrections = correct_readings(readings, 9)
+    assert [reading.text for reading in fixed if reading.cell.col == 0] == numbers
+    assert corrections == []
+    assert [fixed[i].text for i in out_of_sequence(fixed)] == ["34"]
+
+
+def test_a_row_number_that_fits_a_neighbour_is_never_overwritten() -> None:
+    # "17" read as "L7": the 18 after it follows its own neighbour 19 and stays 18.
+    numbers = ["15", "16", "L7", "18", "19", "20"]
+    readings = _table(*((number, "Dữ liệu") for number in numbers), unsure=frozenset({"L7", "18"}))
+    fixed, corrections = correct_readings(readings, 9)
+    assert [reading.text for reading in fixed if reading.cell.col == 0] == ["15", "16", "17", "18", "19", "20"]
+    assert [(c.original, c.corrected) for c in corrections] == [("L7", "17")]
+
+
+def test_a_row_number_spelt_with_look_alike_glyphs_is_read_as_digits() -> None:
+    numbers = ["8", "9", "10", "II", "12", "13", "14"]
+    readings = _table(*((number, "Bộ Tư pháp") for number in numbers))
+    fixed, corrections = correct_readings(readings, 1)
+    assert [reading.text for reading in fixed if reading.cell.col == 0] == ["8", "9", "10", "11", "12", "13", "14"]
+    assert [(c.original, c.corrected, c.reason) for c in corrections] == [("II", "11", "number")]
 
 
 def test_a_number_two_glyphs_away_or_a_real_gap_is_kept() -> None:

@@ -32,7 +32,9 @@ from rapidfuzz.distance import Levenshtein
 
 from extract.ocr.capitals import fix_capital_run
 from extract.ocr.cells import CellReading, words_to_lines
+from extract.ocr.columns import repair_codes
 from extract.ocr.engine import Symbol, Word
+from extract.ocr.langmodel import choose, mark_distance
 from extract.ocr.lexicon import (
     PageVocabulary,
     dictionary_words,
@@ -41,7 +43,6 @@ from extract.ocr.lexicon import (
     registry_pairs,
     syllable_keys,
 )
-from extract.ocr.langmodel import choose, mark_distance
 from extract.ocr.numbering import regroup, renumber
 from extract.ocr.postcorrect import Correction, correct_text, is_valid_syllable, lexicon, skeleton, stopwords, tone_key
 
@@ -99,7 +100,8 @@ def correct_readings(readings: Sequence[CellReading], page: int) -> tuple[list[C
         repaired.append(reading if text == reading.text else dataclasses.replace(reading, text=text))
     renumbered, fixed_numbers = renumber(repaired, page)
     regrouped, fixed_groups = regroup(renumbered, page)
-    return regrouped, corrections + fixed_numbers + fixed_groups
+    coded, fixed_codes = repair_codes(regrouped, page)
+    return coded, corrections + fixed_numbers + fixed_groups + fixed_codes
 
 
 def _join(tokens: list[_Token]) -> str:

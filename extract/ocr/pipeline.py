@@ -12,10 +12,12 @@ import numpy as np
 
 from extract.blocks import Block, Paragraph, RawTable
 from extract.ocr.cellfix import correct_readings
-from extract.ocr.cells import LOW_CONFIDENCE, mean_confidence, read_cells, to_raw_table
+from extract.ocr.cells import LOW_CONFIDENCE, CellReading, mean_confidence, read_cells, to_raw_table
+from extract.ocr.columns import off_pattern
 from extract.ocr.engine import PSM_SINGLE_COLUMN, Engine, Word, get_engine
 from extract.ocr.grid import find_tables, line_masks
 from extract.ocr.layout import LaidOutBlock, lay_out, relabel_letters
+from extract.ocr.numbering import out_of_sequence
 from extract.ocr.postcorrect import Correction, correct_text, vietnamese_share
 from extract.ocr.preprocess import PageImage, PreparedPage, ink_share, is_blank, prepare, rotate_quarter
 from extract.ocr.roman import recount_roman
@@ -96,6 +98,7 @@ def _read(engine: Engine, page: PreparedPage) -> PageResult:
         # Repaired while word boxes and confidences are at hand: text alone cannot tell a speck from a mark.
         readings, fixed = correct_readings(read_cells(engine, clean, ink, grid, dpi), number)
         cell_corrections.extend(fixed)
+        warnings.extend(column_warnings(readings, number))
         cell_count += len(readings)
         table = to_raw_table(grid, readings, number, after_break=False)
         laid_out.append((grid.top, table))
@@ -145,6 +148,34 @@ def _read(engine: Engine, page: PreparedPage) -> PageResult:
         confidence=mean_confidence(all_words),
     )
     return PageResult(number, blocks, warnings, corrections, stats)
+
+
+def column_warnings(readings: list[CellReading], number: int) -> list[Warning]:
+    """Row numbers out of their column's sequence and codes off their column's pattern, left as read."""
+    found: list[Warning] = []
+    for index in out_of_sequence(readings):
+        cell = readings[index].cell
+        found.append(
+            (
+                "number_out_of_sequence",
+                f"Số thứ tự «{readings[index].text}» (hàng {cell.row + 1}, cột {cell.col + 1}) không khớp "
+                f"thứ tự của cột — cần kiểm tra / row number {readings[index].text!r} (row {cell.row + 1}, "
+                f"column {cell.col + 1}) breaks its column's sequence; left as read",
+                number,
+            )
+        )
+    for index in off_pattern(readings):
+        cell = readings[index].cell
+        found.append(
+            (
+                "code_out_of_pattern",
+                f"Mã «{readings[index].text}» (hàng {cell.row + 1}, cột {cell.col + 1}) không theo mẫu của cột "
+                f"— cần kiểm tra / code {readings[index].text!r} (row {cell.row + 1}, column {cell.col + 1}) "
+                "does not fit its column's pattern; left as read",
+                number,
+            )
+        )
+    return found
 
 
 def _correct(laid_out: list[tuple[int, Block]], number: int) -> tuple[list[Block], list[Correction]]:

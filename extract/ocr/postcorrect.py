@@ -350,6 +350,8 @@ REASONS = {
     "group_numeral": ("Sửa số La Mã của nhóm theo thứ tự", "group numeral restored from the column's sequence"),
     "grey_reading": ("Lấy dấu từ lần đọc ảnh xám", "marks taken from the cell's grey-image reading"),
     "roman": ("Đếm lại số La Mã theo nét chữ", "roman numeral recounted from its strokes"),
+    "code": ("Sửa mã theo mẫu của cột", "code read to its column's pattern"),
+    "page_guard": ("Giữ nguyên bản đọc OCR của trang", "page's OCR reading kept: corrections undone"),
 }
 
 
