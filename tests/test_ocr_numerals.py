@@ -264,3 +264,45 @@ def test_grey_reading_restores_marks_the_threshold_lost() -> None:
     ]
     assert {"đổi", "biển"} <= agreed
     assert len(engine.asked) == 3  # "hiện" (nặng, confident) is not open to the slip: not re-read
+
+
+def _heading_image(stems: int) -> np.ndarray:
+    """A heading's "II." / "III.": serif I's touching, then a period (ink at the baseline only)."""
+    image = np.full((60, 200), 255, np.uint8)
+    for index in range(stems):
+        left = 10 + index * PITCH
+        image[10 : 10 + CAP, left + 3 : left + 6] = 0
+    right = 10 + stems * PITCH
+    image[10 : 13, 10 : right - 2] = 0
+    image[10 + CAP - 3 : 10 + CAP, 10 : right - 2] = 0
+    image[10 + CAP - 4 : 10 + CAP, right + 2 : right + 6] = 0  # "."
+    return image
+
+
+def _heading(numeral: str, symbols: list[tuple[str, int, int]]) -> list[Word]:
+    first = _word(numeral, symbols)
+    title = Word("ĐỐI", 0.9, 120, 10, 40, CAP, 1, 1, 1)
+    return [first, title]
+
+
+@pytest.mark.parametrize(
+    ("read", "symbols", "stems", "expected"),
+    [
+        ("IH.", [("I", 10, 9), ("H", 22, 12), (".", 36, 4)], 2, "II."),  # two I's read "IH"
+        ("LH.", [("L", 10, 12), ("H", 22, 21), (".", 48, 4)], 3, "III."),
+        ("IL.", [("I", 10, 9), ("L", 22, 12), (".", 36, 4)], 2, "II."),
+    ],
+)
+def test_a_heading_numeral_read_with_h_or_l_is_recounted_from_its_stems(
+    read: str, symbols: list[tuple[str, int, int]], stems: int, expected: str
+) -> None:
+    words, corrections = recount_roman(_heading(read, symbols), _heading_image(stems), 2)
+    assert words[0].text == expected
+    assert [(c.original, c.corrected, c.reason) for c in corrections] == [(read, expected, "roman")]
+
+
+def test_an_h_inside_a_line_or_before_lower_case_is_no_numeral() -> None:
+    words = _heading("IH.", [("I", 10, 9), ("H", 22, 12), (".", 36, 4)])
+    lower = [words[0], Word("đối", 0.9, 120, 10, 40, CAP, 1, 1, 1)]
+    fixed, corrections = recount_roman(lower, _heading_image(2), 2)
+    assert fixed[0].text == "IH." and corrections == []
