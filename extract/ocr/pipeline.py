@@ -138,6 +138,19 @@ def _read(engine: Engine, page: PreparedPage) -> PageResult:
     laid_out.sort(key=lambda item: item[0])
 
     blocks, corrections = _correct(laid_out, number)
+    if _too_many_changes(laid_out, corrections):
+        # The language model's picture of the text does not hold here (names, codes, another
+        # language): Tesseract's own reading of the running text is kept, and the page flagged.
+        blocks, corrections = [block for _, block in laid_out], []
+        warnings.append(
+            (
+                "ocr_corrections_reverted",
+                f"Trang {number}: hậu kiểm OCR muốn sửa quá nhiều từ, giữ nguyên bản đọc của Tesseract — cần "
+                f"kiểm tra / page {number}: post-correction would change too many words; Tesseract's reading "
+                "kept",
+                number,
+            )
+        )
     corrections = cell_corrections + corrections
     blocks = _mark_after_break(blocks, number)
     stats = PageStats(
@@ -148,6 +161,17 @@ def _read(engine: Engine, page: PreparedPage) -> PageResult:
         confidence=mean_confidence(all_words),
     )
     return PageResult(number, blocks, warnings, corrections, stats)
+
+
+# Post-correction changes a few words in a hundred of a real page (4 % at most on the real scans);
+# wanting to change more than this share says the text is not what the model knows.
+MAX_CORRECTED_SHARE = 0.2
+MIN_GUARDED_WORDS = 30
+
+
+def _too_many_changes(laid_out: list[tuple[int, Block]], corrections: list[Correction]) -> bool:
+    words = sum(len(block.text.split()) for _, block in laid_out if isinstance(block, Paragraph))
+    return words >= MIN_GUARDED_WORDS and len(corrections) > MAX_CORRECTED_SHARE * words
 
 
 def column_warnings(readings: list[CellReading], number: int) -> list[Warning]:
