@@ -306,3 +306,28 @@ def test_an_h_inside_a_line_or_before_lower_case_is_no_numeral() -> None:
     lower = [words[0], Word("đối", 0.9, 120, 10, 40, CAP, 1, 1, 1)]
     fixed, corrections = recount_roman(lower, _heading_image(2), 2)
     assert fixed[0].text == "IH." and corrections == []
+
+
+def test_a_code_column_is_repaired_from_its_own_pattern_and_the_rest_flagged() -> None:
+    # Page 2 of QĐ 09/2025/QĐ-TTg as danhmuc read it: agency codes "G" + two digits.
+    codes = ["Mã cấp 1", "G18", "G19", "_ò__G20", "G2I", "G22", "G27", "G28 ò", "G30", "– G35", "GIố6", "K$7"]
+    readings = [_cell(row, 0, str(row)) for row in range(len(codes))]
+    readings += [_cell(row, 1, code) for row, code in enumerate(codes)]
+    fixed, corrections = correct_readings(readings, 2)
+    column = [reading.text for reading in fixed if reading.cell.col == 1]
+    assert column[1:10] == ["G18", "G19", "G20", "G21", "G22", "G27", "G28", "G30", "G35"]
+    assert column[10:] == ["GIố6", "K$7"]  # not a code of the column's shape once look-alikes are read
+    assert ("G2I", "G21", "code") in {(c.original, c.corrected, c.reason) for c in corrections}
+    from extract.ocr.columns import off_pattern
+
+    assert [fixed[i].text for i in off_pattern(fixed)] == ["GIố6", "K$7"]
+
+
+def test_a_column_of_words_is_no_code_column() -> None:
+    names = ["Tên cơ quan", "Bộ Công an", "Bộ Y tế", "G01", "Bộ Tư pháp"]
+    readings = [_cell(row, 0, name) for row, name in enumerate(names)]
+    fixed, corrections = correct_readings(readings, 1)
+    from extract.ocr.columns import off_pattern
+
+    assert [reading.text for reading in fixed] == names
+    assert off_pattern(fixed) == []
