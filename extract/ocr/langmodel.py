@@ -41,6 +41,9 @@ MARK_ERROR = 1 / 30
 FURTHER_MARK_ERROR = 1 / 4  # each further mark: two wrong marks on one syllable are rarer still
 GENRE_WEIGHT = 5  # a genre phrase or registry name counts as this many sentences
 DISCOUNT = 0.75
+# A reading seen fewer times than this in the training text ("đên", "thâm") is no word to defend:
+# its candidates may win on frequency alone.
+RARE = 3
 
 _SYLLABLE = re.compile(r"[^\W\d_]+", re.UNICODE)
 _BOUNDARY = "<s>"
@@ -56,6 +59,14 @@ class LanguageModel:
     pair_followers: dict[tuple[str, str], int]  # distinct right neighbours of a pair
     histories: dict[str, int]  # times a key is followed by anything (its count as a context)
     pair_histories: dict[tuple[str, str], int]
+    continuations: dict[str, int]  # distinct left neighbours of a key (Kneser-Ney)
+    continuation_total: int
+
+    def continuation(self, key: str) -> float:
+        """How readily ``key`` follows a word it was never seen after: by the number of different
+        words it follows, not by its count ("dụng" is frequent but nearly always after "sử", "ứng")."""
+        vocabulary = len(self.unigrams) + 1
+        return (self.continuations.get(key, 0) + 0.1) / (self.continuation_total + 0.1 * vocabulary)
 
     def unigram(self, key: str) -> float:
         vocabulary = len(self.unigrams) + 1
@@ -70,7 +81,7 @@ class LanguageModel:
             return self.unigram(key)
         pair = self.bigrams.get((left, key), 0)
         weight = DISCOUNT * self.followers.get(left, 0) / count
-        return max(pair - DISCOUNT, 0.0) / count + weight * self.unigram(key)
+        return max(pair - DISCOUNT, 0.0) / count + weight * self.continuation(key)
 
     def trigram(self, first: str, second: str, key: str) -> float:
         """P(key | first second), backing off to the bigram when the pair was never seen."""
@@ -149,6 +160,7 @@ def train(sentences: Iterable[tuple[str, int]]) -> LanguageModel:
     pair_histories: Counter[tuple[str, str]] = Counter()
     for (a, b, _), count in trigrams.items():
         pair_histories[(a, b)] += count
+    continuations: Counter[str] = Counter(right for _, right in bigrams)
     return LanguageModel(
         dict(unigrams),
         dict(bigrams),
@@ -158,6 +170,8 @@ def train(sentences: Iterable[tuple[str, int]]) -> LanguageModel:
         dict(pair_followers),
         dict(histories),
         dict(pair_histories),
+        dict(continuations),
+        sum(continuations.values()),
     )
 
 
@@ -229,9 +243,24 @@ def choose(
         return None
     if not read_possible:
         return Choice(best[1], math.inf)
+    if model.unigrams.get(read_key, 0) >= RARE and not _content(left[1]) and not _content(right[0]):
+        # With no known neighbour only frequency speaks, and frequency is no evidence; a function
+        # word beside it ("phường và") follows nearly anything and is hardly more.
+        return None
     own = model.context_logprob(left, read_key, right)
     margin = best[0] - own
     return Choice(best[1], margin) if margin > 0 else None
+
+
+def _content(key: str) -> bool:
+    return bool(key) and key not in _function_keys()
+
+
+@lru_cache(maxsize=1)
+def _function_keys() -> frozenset[str]:
+    from extract.ocr.postcorrect import stopwords
+
+    return frozenset(tone_key(word) for word in stopwords() if " " not in word and is_valid_syllable(word))
 
 
 def _known(model: LanguageModel, pair: tuple[str, str]) -> tuple[str, str]:
