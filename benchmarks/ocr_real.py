@@ -32,6 +32,18 @@ def collapse(text: str) -> str:
     return " ".join(text.split())
 
 
+_CODE = re.compile(r"(?<![\w$])[A-ZĐ]{1,3}\d{2,5}(?!\w)")
+
+
+def codes_found(reference: str, hypothesis: str) -> tuple[int, int]:
+    """Codes of the truth ("G01", "H57") read exactly somewhere on the page, and how many there are."""
+    from collections import Counter
+
+    truth = Counter(_CODE.findall(reference))
+    read = Counter(_CODE.findall(hypothesis))
+    return sum((truth & read).values()), sum(truth.values())
+
+
 def cer(reference: str, hypothesis: str) -> float:
     reference, hypothesis = collapse(reference), collapse(hypothesis)
     return Levenshtein.distance(reference, hypothesis) / max(1, len(reference))
@@ -162,6 +174,7 @@ class PageScore:
     plain: float
     verdicts: Verdicts
     warnings: list[str]
+    codes: tuple[int, int, int]  # truth's codes read exactly by danhmuc, by tesseract, in all
 
 
 def score_document(pdf: Path, gold: Path, cache: Path) -> list[PageScore]:
@@ -185,6 +198,7 @@ def score_document(pdf: Path, gold: Path, cache: Path) -> list[PageScore]:
                 cer(truth, plain),
                 judge(truth, text, result.corrections),
                 [code for code, _, _ in result.warnings if code != "ocr_corrected"],
+                (codes_found(truth, text)[0], *codes_found(truth, plain)),
             )
         )
     return scores
@@ -205,9 +219,11 @@ def run_real(docs: Path, gold: Path, cache: Path, verbose: bool) -> None:
             plain_sum += score.plain
             total.add(score.verdicts)
             warned = ",".join(sorted(set(score.warnings))) or "-"
+            ours, plain, total_codes = score.codes
+            codes = f"  codes danhmuc {ours}/{total_codes} tesseract {plain}/{total_codes}" if total_codes else ""
             print(  # noqa: T201
                 f"{score.name} p{score.page}: CER danhmuc {score.ours:.4f}  tesseract {score.plain:.4f}  "
-                f"{score.verdicts.line()}  warnings {warned}"
+                f"{score.verdicts.line()}  warnings {warned}{codes}"
             )
     if count:
         print(f"MEAN CER: danhmuc {ours_sum / count:.4f}  tesseract {plain_sum / count:.4f}  ({count} pages)")  # noqa: T201
