@@ -217,13 +217,15 @@ def choose(
     *,
     read_possible: bool = True,
     error_odds: float = 1.0,
+    need_content: bool = True,
 ) -> Choice | None:
     """The candidate more probable than the reading in its context, or None to keep the reading.
 
     ``left`` is the two syllables before (nearest last), ``right`` the two after (nearest first).
 
     ``distance`` gives each candidate's number of differing marks; ``error_odds`` scales the
-    channel's error rate (an unsure word is likelier misread)."""
+    channel's error rate (an unsure word is likelier misread). ``need_content``: a known reading
+    with no content word beside it is kept (a genre phrase's own syllables are content enough)."""
     model = language_model()
     # A neighbour the model has never seen (a misread "rnắc", an acronym) says nothing about this
     # word; left in, its back-off would favour whichever candidate has the most varied followers.
@@ -243,7 +245,8 @@ def choose(
         return None
     if not read_possible:
         return Choice(best[1], math.inf)
-    if model.unigrams.get(read_key, 0) >= RARE and not _content(left[1]) and not _content(right[0]):
+    rare = model.unigrams.get(read_key, 0) < RARE
+    if need_content and not rare and not _content(left[1]) and not _content(right[0]):
         # With no known neighbour only frequency speaks, and frequency is no evidence; a function
         # word beside it ("phường và") follows nearly anything and is hardly more.
         return None

@@ -278,7 +278,7 @@ def _phrase_is_likelier(
         left, right = _context_keys(matches, spliced, text, position + i, position + i + 1)
         target = phrase.keys[i]
         distance = {target: mark_distance(word, phrase.words[i])}
-        if choose(keys[position + i], [target], left, right, distance) is None:
+        if choose(keys[position + i], [target], left, right, distance, need_content=False) is None:
             return False
     return True
 
