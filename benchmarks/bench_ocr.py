@@ -2,6 +2,8 @@
 
     .venv/bin/python benchmarks/bench_ocr.py cer   [names...]   # cell text of *_scan.pdf vs <name>.pdf
     .venv/bin/python benchmarks/bench_ocr.py speed [name page]  # one A4 page with a table, side by side
+    .venv/bin/python benchmarks/bench_ocr.py real [-v]          # real scans: page CER vs plain tesseract,
+                                                                # corrections right / wrong (benchmarks/ocr_real.py)
 
 Ground truth: pdfplumber's tables on the twin PDF (same page, same order). Cells are compared
 after whitespace is collapsed; a merged cell is compared once. CER = edit distance / reference
@@ -212,6 +214,14 @@ def _img2table(png: Path, scan: Path, page: int, repeats: int) -> str:
     return f"img2table + tesseract vie: {payload['seconds']:.2f} s; {score.line()}"
 
 
+def _realdocs() -> Path:
+    """shared/realdocs beside the checkout (CI), else the machine's copy."""
+    for candidate in (ROOT.parent / "shared" / "realdocs", Path("/work/shared/realdocs")):
+        if candidate.exists():
+            return candidate
+    return ROOT.parent / "shared" / "realdocs"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     sub = parser.add_subparsers(dest="command", required=True)
@@ -221,8 +231,17 @@ def main() -> None:
     speed.add_argument("name", nargs="?", default="dong_cuu_ke_hoach_2026")
     speed.add_argument("page", nargs="?", type=int, default=8)
     speed.add_argument("--repeats", type=int, default=3)
+    real = sub.add_parser("real")
+    real.add_argument("--docs", type=Path, default=_realdocs())
+    real.add_argument("--gold", type=Path, default=ROOT / "realdocs" / "ocr")
+    real.add_argument("--cache", type=Path, default=Path("/tmp/ocr-cache"))
+    real.add_argument("-v", "--verbose", action="store_true")
     args = parser.parse_args()
-    if args.command == "cer":
+    if args.command == "real":
+        from benchmarks.ocr_real import run_real
+
+        run_real(args.docs, args.gold, args.cache, args.verbose)
+    elif args.command == "cer":
         names = args.names or sorted(p.stem[: -len("_scan")] for p in DOCS.glob("*_scan.pdf"))
         run_cer(names)
     else:

@@ -15,6 +15,7 @@ from extract.ocr.cells import CellReading
 from extract.ocr.engine import Symbol, Word
 from extract.ocr.grid import GridCell
 from extract.ocr.layout import relabel_letters
+from extract.ocr.numbering import out_of_sequence
 from extract.ocr.roman import recount_roman
 
 GENRE = Path(__file__).resolve().parent / "data" / "genre"
@@ -96,26 +97,52 @@ def test_a_look_alike_without_a_list_before_it_stays() -> None:
     assert corrections == []
 
 
-def _cell(row: int, col: int, text: str, col_span: int = 1) -> CellReading:
-    words = [Word(part, 0.95, 10 + 40 * i, 5, 30, 25, 1, 1, 1) for i, part in enumerate(text.split())]
+def _cell(row: int, col: int, text: str, col_span: int = 1, confidence: float = 0.95) -> CellReading:
+    words = [Word(part, confidence, 10 + 40 * i, 5, 30, 25, 1, 1, 1) for i, part in enumerate(text.split())]
     grid_cell = GridCell(row, col, 1, col_span, col * 100, row * 40, col * 100 + 100, row * 40 + 40)
-    return CellReading(grid_cell, text, 0.95, words)
+    return CellReading(grid_cell, text, confidence, words)
 
 
-def _table(*rows: tuple[str, str] | tuple[str, str, int]) -> list[CellReading]:
+def _table(*rows: tuple[str, str] | tuple[str, str, int], unsure: frozenset[str] = frozenset()) -> list[CellReading]:
     cells = []
     for row, item in enumerate(rows):
-        cells.append(_cell(row, 0, item[0]))
+        cells.append(_cell(row, 0, item[0], confidence=0.6 if item[0] in unsure else 0.95))
         cells.append(_cell(row, 1, item[1], item[2] if len(item) == 3 else 1))
     return cells
 
 
-def test_a_row_number_breaking_its_sequence_by_one_glyph_is_restored() -> None:
+def test_an_unsure_row_number_breaking_its_sequence_by_one_glyph_is_restored() -> None:
     numbers = ["STT", "51", "52", "53", "34", "55", "56"]
-    readings = _table(*((number, "Dữ liệu") for number in numbers))
+    readings = _table(*((number, "Dữ liệu") for number in numbers), unsure=frozenset({"34"}))
     fixed, corrections = correct_readings(readings, 9)
     assert [reading.text for reading in fixed if reading.cell.col == 0] == ["STT", "51", "52", "53", "54", "55", "56"]
     assert [(c.original, c.corrected, c.reason) for c in corrections] == [("34", "54", "number")]
+
+
+def test_a_confident_row_number_out_of_sequence_is_flagged_not_changed() -> None:
+    numbers = ["STT", "51", "52", "53", "34", "55", "56"]
+    readings = _table(*((number, "Dữ liệu") for number in numbers))
+    fixed, corrections = correct_readings(readings, 9)
+    assert [reading.text for reading in fixed if reading.cell.col == 0] == numbers
+    assert corrections == []
+    assert [fixed[i].text for i in out_of_sequence(fixed)] == ["34"]
+
+
+def test_a_row_number_that_fits_a_neighbour_is_never_overwritten() -> None:
+    # "17" read as "L7": the 18 after it follows its own neighbour 19 and stays 18.
+    numbers = ["15", "16", "L7", "18", "19", "20"]
+    readings = _table(*((number, "Dữ liệu") for number in numbers), unsure=frozenset({"L7", "18"}))
+    fixed, corrections = correct_readings(readings, 9)
+    assert [reading.text for reading in fixed if reading.cell.col == 0] == ["15", "16", "17", "18", "19", "20"]
+    assert [(c.original, c.corrected) for c in corrections] == [("L7", "17")]
+
+
+def test_a_row_number_spelt_with_look_alike_glyphs_is_read_as_digits() -> None:
+    numbers = ["8", "9", "10", "II", "12", "13", "14"]
+    readings = _table(*((number, "Bộ Tư pháp") for number in numbers))
+    fixed, corrections = correct_readings(readings, 1)
+    assert [reading.text for reading in fixed if reading.cell.col == 0] == ["8", "9", "10", "11", "12", "13", "14"]
+    assert [(c.original, c.corrected, c.reason) for c in corrections] == [("II", "11", "number")]
 
 
 def test_a_number_two_glyphs_away_or_a_real_gap_is_kept() -> None:
@@ -237,3 +264,70 @@ def test_grey_reading_restores_marks_the_threshold_lost() -> None:
     ]
     assert {"đổi", "biển"} <= agreed
     assert len(engine.asked) == 3  # "hiện" (nặng, confident) is not open to the slip: not re-read
+
+
+def _heading_image(stems: int) -> np.ndarray:
+    """A heading's "II." / "III.": serif I's touching, then a period (ink at the baseline only)."""
+    image = np.full((60, 200), 255, np.uint8)
+    for index in range(stems):
+        left = 10 + index * PITCH
+        image[10 : 10 + CAP, left + 3 : left + 6] = 0
+    right = 10 + stems * PITCH
+    image[10 : 13, 10 : right - 2] = 0
+    image[10 + CAP - 3 : 10 + CAP, 10 : right - 2] = 0
+    image[10 + CAP - 4 : 10 + CAP, right + 2 : right + 6] = 0  # "."
+    return image
+
+
+def _heading(numeral: str, symbols: list[tuple[str, int, int]]) -> list[Word]:
+    first = _word(numeral, symbols)
+    title = Word("ĐỐI", 0.9, 120, 10, 40, CAP, 1, 1, 1)
+    return [first, title]
+
+
+@pytest.mark.parametrize(
+    ("read", "symbols", "stems", "expected"),
+    [
+        ("IH.", [("I", 10, 9), ("H", 22, 12), (".", 36, 4)], 2, "II."),  # two I's read "IH"
+        ("LH.", [("L", 10, 12), ("H", 22, 21), (".", 48, 4)], 3, "III."),
+        ("IL.", [("I", 10, 9), ("L", 22, 12), (".", 36, 4)], 2, "II."),
+    ],
+)
+def test_a_heading_numeral_read_with_h_or_l_is_recounted_from_its_stems(
+    read: str, symbols: list[tuple[str, int, int]], stems: int, expected: str
+) -> None:
+    words, corrections = recount_roman(_heading(read, symbols), _heading_image(stems), 2)
+    assert words[0].text == expected
+    assert [(c.original, c.corrected, c.reason) for c in corrections] == [(read, expected, "roman")]
+
+
+def test_an_h_inside_a_line_or_before_lower_case_is_no_numeral() -> None:
+    words = _heading("IH.", [("I", 10, 9), ("H", 22, 12), (".", 36, 4)])
+    lower = [words[0], Word("đối", 0.9, 120, 10, 40, CAP, 1, 1, 1)]
+    fixed, corrections = recount_roman(lower, _heading_image(2), 2)
+    assert fixed[0].text == "IH." and corrections == []
+
+
+def test_a_code_column_is_repaired_from_its_own_pattern_and_the_rest_flagged() -> None:
+    # Page 2 of QĐ 09/2025/QĐ-TTg as danhmuc read it: agency codes "G" + two digits.
+    codes = ["Mã cấp 1", "G18", "G19", "_ò__G20", "G2I", "G22", "G27", "G28 ò", "G30", "– G35", "GIố6", "K$7"]
+    readings = [_cell(row, 0, str(row)) for row in range(len(codes))]
+    readings += [_cell(row, 1, code) for row, code in enumerate(codes)]
+    fixed, corrections = correct_readings(readings, 2)
+    column = [reading.text for reading in fixed if reading.cell.col == 1]
+    assert column[1:10] == ["G18", "G19", "G20", "G21", "G22", "G27", "G28", "G30", "G35"]
+    assert column[10:] == ["GIố6", "K$7"]  # not a code of the column's shape once look-alikes are read
+    assert ("G2I", "G21", "code") in {(c.original, c.corrected, c.reason) for c in corrections}
+    from extract.ocr.columns import off_pattern
+
+    assert [fixed[i].text for i in off_pattern(fixed)] == ["GIố6", "K$7"]
+
+
+def test_a_column_of_words_is_no_code_column() -> None:
+    names = ["Tên cơ quan", "Bộ Công an", "Bộ Y tế", "G01", "Bộ Tư pháp"]
+    readings = [_cell(row, 0, name) for row, name in enumerate(names)]
+    fixed, corrections = correct_readings(readings, 1)
+    from extract.ocr.columns import off_pattern
+
+    assert [reading.text for reading in fixed] == names
+    assert off_pattern(fixed) == []

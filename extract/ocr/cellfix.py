@@ -32,7 +32,9 @@ from rapidfuzz.distance import Levenshtein
 
 from extract.ocr.capitals import fix_capital_run
 from extract.ocr.cells import CellReading, words_to_lines
+from extract.ocr.columns import repair_codes
 from extract.ocr.engine import Symbol, Word
+from extract.ocr.langmodel import choose, mark_distance
 from extract.ocr.lexicon import (
     PageVocabulary,
     dictionary_words,
@@ -48,6 +50,11 @@ from extract.ocr.postcorrect import Correction, correct_text, is_valid_syllable,
 # confidence is a weak signal (wrong words reach 0.93, 3 % of right ones fall below 0.9), so
 # a word is only changed when the lexicon also says it is wrong.
 LOW_WORD_CONFIDENCE = 0.9
+# An unsure word is this many times likelier to carry a misread mark than the recogniser's average.
+UNSURE_ERROR_ODDS = 3.0
+# The recogniser's habitual slip on grey scans, the hỏi hook read as a sắc stroke, is this many
+# times likelier than another wrong mark (greyread.py).
+HOOK_SLIP_ODDS = 3.0
 # A mark no larger than this share of the letter height is dust: a printed hyphen is about
 # 0.4 of it wide, a speck read as "." or ":" 0.1.
 SPECK_SHARE = 0.2
@@ -93,7 +100,8 @@ def correct_readings(readings: Sequence[CellReading], page: int) -> tuple[list[C
         repaired.append(reading if text == reading.text else dataclasses.replace(reading, text=text))
     renumbered, fixed_numbers = renumber(repaired, page)
     regrouped, fixed_groups = regroup(renumbered, page)
-    return regrouped, corrections + fixed_numbers + fixed_groups
+    coded, fixed_codes = repair_codes(regrouped, page)
+    return coded, corrections + fixed_numbers + fixed_groups + fixed_codes
 
 
 def _join(tokens: list[_Token]) -> str:
@@ -393,6 +401,16 @@ def _word_fix(tokens: list[_Token], index: int, vocabulary: PageVocabulary) -> s
             or key in lex.genre_syllables
             or (vocabulary.unigrams[best] <= vocabulary.unigrams[key] and not _hook_read_as_acute(key, best))
         ):
+            return None
+        # A dictionary pair is no evidence on its own: the variant must also be more probable
+        # in context than the reading ("sông Mê Công" is not "sông Mẹ Công").
+        spelt = lex.display.get(best) or vocabulary.display[best]
+        odds = UNSURE_ERROR_ODDS if unsure else 1.0
+        if _hook_read_as_acute(key, best):
+            odds *= HOOK_SLIP_ODDS
+        distance = {best: mark_distance(core, spelt)}
+        left, right = ("", previous), (following, "")
+        if choose(key, [best], left, right, distance, read_possible=True, error_odds=odds) is None:
             return None
     fixed = lex.display.get(best) or vocabulary.display[best]
     if core[:1].isupper():

@@ -18,32 +18,36 @@ _NUMBER = re.compile(r"^(\d{1,4})(\.?)$")
 
 
 def renumber(readings: list[CellReading], page: int) -> tuple[list[CellReading], list[Correction]]:
-    """A row number that breaks an otherwise consecutive column ("53", "34", "55") and is one glyph
-    away from the number its neighbours call for is that number: a lone digit is what a scan
-    misreads most ("5" as "3", "6" as "G", a "1" lost beside the rule)."""
-    by_position = {(reading.cell.row, reading.cell.col): reading for reading in readings}
-    columns: dict[int, list[int]] = {}
-    for index, reading in enumerate(readings):
-        cell = reading.cell
-        # A group row's label ("I", "II") is no row number, whatever the scan made of it.
-        if reading.text and cell.col_span == 1 and not _spanned_right(by_position, cell.row, cell.col):
-            columns.setdefault(cell.col, []).append(index)
+    """A row number that breaks an otherwise consecutive column ("53", "34", "55") is the number its
+    neighbours call for when its glyphs spell it ("II" for 11) or the recogniser was unsure and one
+    glyph is off ("5" as "3", "6" as "G", a "1" lost beside the rule). A value that follows either
+    neighbour is never changed, nor one read with confidence: those are flagged instead
+    (:func:`out_of_sequence`)."""
     corrections: list[Correction] = []
     result = list(readings)
-    for indices in columns.values():
-        indices.sort(key=lambda i: readings[i].cell.row)
+    # A group row's label ("I", "II") is no row number, whatever the scan made of it.
+    for indices in numbered_columns(readings).values():
         values = [_number(readings[i].text) for i in indices]
-        steps = sum(1 for a, b in zip(values, values[1:], strict=False) if a is not None and b == a + 1)
-        if steps < 3 or steps < 0.5 * sum(v is not None for v in values):
-            continue  # not a numbered column
         for position, index in enumerate(indices):
             expected = _expected_number(values, position)
             text = readings[index].text
             if expected is None or values[position] == expected or "\n" in text:
                 continue
+            if _fits_a_neighbour(values, position):
+                continue  # a value that follows one neighbour is kept: the neighbour may be the slip
             core = text.rstrip(".")
-            # A digit must be there: a group's roman numeral ("V") sits in the same column.
-            if not any(char.isdigit() for char in core) or Levenshtein.distance(core, str(expected)) != 1:
+            confidence = readings[index].confidence
+            sure = confidence is not None and confidence >= SURE_NUMBER
+            # Either every glyph is a digit's look-alike spelling the number ("II" for 11, "l8"), or
+            # the recogniser was unsure and one glyph is off. A digit must be there for the second:
+            # a group's roman numeral ("V") sits in the same column.
+            spelt = _as_digits(core) == str(expected)
+            near = (
+                any(char.isdigit() for char in core)
+                and Levenshtein.distance(core, str(expected)) == 1
+                and not sure
+            )
+            if not (spelt or near):
                 continue
             fixed = str(expected) + text[len(core) :]
             values[position] = expected
@@ -51,6 +55,63 @@ def renumber(readings: list[CellReading], page: int) -> tuple[list[CellReading],
             context = " ".join(str(value) for value in values[max(0, position - 2) : position + 3] if value)
             corrections.append(Correction(page, text, fixed, context, "number"))
     return result, corrections
+
+
+# A row number read at least this sure is what the page prints, whatever its neighbours say.
+SURE_NUMBER = 0.9
+# Glyphs a scan makes of digits in a number column.
+_DIGIT_GLYPHS = str.maketrans({"I": "1", "l": "1", "|": "1", "]": "1", "[": "1", "O": "0", "o": "0", "D": "0"})
+
+
+def _as_digits(text: str) -> str:
+    return text.translate(_DIGIT_GLYPHS)
+
+
+def _fits_a_neighbour(values: list[int | None], position: int) -> bool:
+    value = values[position]
+    if value is None:
+        return False
+    before = values[position - 1] if position >= 1 else None
+    after = values[position + 1] if position + 1 < len(values) else None
+    return (before is not None and value == before + 1) or (after is not None and value == after - 1)
+
+
+def numbered_columns(readings: list[CellReading]) -> dict[int, list[int]]:
+    """Columns counting 1, 2, 3 (three steps or more, over half their numbers): column -> reading
+    indices top to bottom, group-row labels left out."""
+    by_position = {(reading.cell.row, reading.cell.col): reading for reading in readings}
+    columns: dict[int, list[int]] = {}
+    for index, reading in enumerate(readings):
+        cell = reading.cell
+        if reading.text and cell.col_span == 1 and not _spanned_right(by_position, cell.row, cell.col):
+            columns.setdefault(cell.col, []).append(index)
+    found = {}
+    for col, indices in columns.items():
+        indices.sort(key=lambda i: readings[i].cell.row)
+        values = [_number(readings[i].text) for i in indices]
+        steps = sum(1 for a, b in zip(values, values[1:], strict=False) if a is not None and b == a + 1)
+        if steps >= 3 and steps >= 0.5 * sum(v is not None for v in values):
+            found[col] = indices
+    return found
+
+
+def out_of_sequence(readings: list[CellReading]) -> list[int]:
+    """Readings of numbered columns that fit neither neighbour (what renumber could not settle)."""
+    flagged = []
+    for indices in numbered_columns(readings).values():
+        values = [_number(readings[i].text) for i in indices]
+        for position, index in enumerate(indices):
+            if len(indices) < 2 or _fits_a_neighbour(values, position):
+                continue
+            before = values[position - 1] if position >= 1 else None
+            after = values[position + 1] if position + 1 < len(values) else None
+            if values[position] is None:
+                # Text where a number belongs ("h" for 5), between numbers or closing the column.
+                if before is not None and (after is not None or position + 1 == len(values)):
+                    flagged.append(index)
+            elif before is not None or after is not None:
+                flagged.append(index)
+    return flagged
 
 
 def _number(text: str) -> int | None:

@@ -12,10 +12,12 @@ import numpy as np
 
 from extract.blocks import Block, Paragraph, RawTable
 from extract.ocr.cellfix import correct_readings
-from extract.ocr.cells import LOW_CONFIDENCE, mean_confidence, read_cells, to_raw_table
+from extract.ocr.cells import LOW_CONFIDENCE, CellReading, mean_confidence, read_cells, to_raw_table
+from extract.ocr.columns import off_pattern
 from extract.ocr.engine import PSM_SINGLE_COLUMN, Engine, Word, get_engine
 from extract.ocr.grid import find_tables, line_masks
 from extract.ocr.layout import LaidOutBlock, lay_out, relabel_letters
+from extract.ocr.numbering import out_of_sequence
 from extract.ocr.postcorrect import Correction, correct_text, vietnamese_share
 from extract.ocr.preprocess import PageImage, PreparedPage, ink_share, is_blank, prepare, rotate_quarter
 from extract.ocr.roman import recount_roman
@@ -96,6 +98,7 @@ def _read(engine: Engine, page: PreparedPage) -> PageResult:
         # Repaired while word boxes and confidences are at hand: text alone cannot tell a speck from a mark.
         readings, fixed = correct_readings(read_cells(engine, clean, ink, grid, dpi), number)
         cell_corrections.extend(fixed)
+        warnings.extend(column_warnings(readings, number))
         cell_count += len(readings)
         table = to_raw_table(grid, readings, number, after_break=False)
         laid_out.append((grid.top, table))
@@ -135,6 +138,19 @@ def _read(engine: Engine, page: PreparedPage) -> PageResult:
     laid_out.sort(key=lambda item: item[0])
 
     blocks, corrections = _correct(laid_out, number)
+    if _too_many_changes(laid_out, corrections):
+        # The language model's picture of the text does not hold here (names, codes, another
+        # language): Tesseract's own reading of the running text is kept, and the page flagged.
+        blocks, corrections = [block for _, block in laid_out], []
+        warnings.append(
+            (
+                "ocr_corrections_reverted",
+                f"Trang {number}: hậu kiểm OCR muốn sửa quá nhiều từ, giữ nguyên bản đọc của Tesseract — cần "
+                f"kiểm tra / page {number}: post-correction would change too many words; Tesseract's reading "
+                "kept",
+                number,
+            )
+        )
     corrections = cell_corrections + corrections
     blocks = _mark_after_break(blocks, number)
     stats = PageStats(
@@ -145,6 +161,45 @@ def _read(engine: Engine, page: PreparedPage) -> PageResult:
         confidence=mean_confidence(all_words),
     )
     return PageResult(number, blocks, warnings, corrections, stats)
+
+
+# Post-correction changes a few words in a hundred of a real page (4 % at most on the real scans);
+# wanting to change more than this share says the text is not what the model knows.
+MAX_CORRECTED_SHARE = 0.2
+MIN_GUARDED_WORDS = 30
+
+
+def _too_many_changes(laid_out: list[tuple[int, Block]], corrections: list[Correction]) -> bool:
+    words = sum(len(block.text.split()) for _, block in laid_out if isinstance(block, Paragraph))
+    return words >= MIN_GUARDED_WORDS and len(corrections) > MAX_CORRECTED_SHARE * words
+
+
+def column_warnings(readings: list[CellReading], number: int) -> list[Warning]:
+    """Row numbers out of their column's sequence and codes off their column's pattern, left as read."""
+    found: list[Warning] = []
+    for index in out_of_sequence(readings):
+        cell = readings[index].cell
+        found.append(
+            (
+                "number_out_of_sequence",
+                f"Số thứ tự «{readings[index].text}» (hàng {cell.row + 1}, cột {cell.col + 1}) không khớp "
+                f"thứ tự của cột — cần kiểm tra / row number {readings[index].text!r} (row {cell.row + 1}, "
+                f"column {cell.col + 1}) breaks its column's sequence; left as read",
+                number,
+            )
+        )
+    for index in off_pattern(readings):
+        cell = readings[index].cell
+        found.append(
+            (
+                "code_out_of_pattern",
+                f"Mã «{readings[index].text}» (hàng {cell.row + 1}, cột {cell.col + 1}) không theo mẫu của cột "
+                f"— cần kiểm tra / code {readings[index].text!r} (row {cell.row + 1}, column {cell.col + 1}) "
+                "does not fit its column's pattern; left as read",
+                number,
+            )
+        )
+    return found
 
 
 def _correct(laid_out: list[tuple[int, Block]], number: int) -> tuple[list[Block], list[Correction]]:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
+from extract.ocr.langmodel import choose, mark_distance
 from extract.ocr.syllables import is_valid_syllable, skeleton, tone_key
 
 # ---------------------------------------------------------------- lexicon
@@ -37,6 +38,7 @@ kế hoạch|quyết định|công văn|tờ trình|thông báo|chỉ thị|ngh�
 cấp xã|cấp huyện|cấp tỉnh|cấp bộ|sở|phòng|ban|ngành|văn phòng|trung tâm|chủ tịch|phó chủ tịch|giám đốc
 đơn vị chủ trì|đơn vị phối hợp|chủ trì|phối hợp|thời gian thực hiện|thời hạn hoàn thành|tổ chức thực hiện
 danh mục|dữ liệu|cơ sở dữ liệu|tập dữ liệu|dữ liệu mở|chia sẻ|nội bộ|theo quy định|khai thác|cập nhật
+dùng chung|dữ liệu dùng chung
 hằng năm|hằng quý|hằng tháng|hàng năm|hàng quý|hàng tháng
 định kỳ|thường xuyên|quý|năm|tháng|ngày|đến|từ|trước|sau|tối đa
 văn hóa xã hội|kinh tế|công an|quân sự|tài chính|kế toán|tư pháp|hộ tịch|địa chính|xây dựng|môi trường
@@ -134,6 +136,11 @@ _ACRONYMS = frozenset(
 )
 
 
+# A phrase this long whose other syllables were read exactly is evidence enough on its own
+# ("Số Kế hoạch và Đầu tư"); a shorter one must also win in the language model.
+LONG_PHRASE = 4
+
+
 @dataclass(frozen=True, slots=True)
 class Phrase:
     keys: tuple[str, ...]
@@ -221,6 +228,8 @@ def _phrase_fixes(
             # Most of the phrase must already be right: one wrong syllable in two, two in five.
             if len(wrong) > max(1, (n - 1) // 2) + len(misspelt):
                 continue
+            if not _phrase_is_likelier(matches, keys, text, position, phrase, wrong):
+                continue
             protected.update(range(position, end))
             # Two spellings of one phrase ("hằng năm", "hàng năm"): the one as read stands.
             exact = any(other.keys == tuple(keys[position:end]) for other in bucket if len(other.keys) == n)
@@ -230,6 +239,48 @@ def _phrase_fixes(
             break
         position += max(1, applied)
     return fixes, protected
+
+
+def _context_keys(
+    matches: list[re.Match[str]], keys: list[str], text: str, start: int, end: int
+) -> tuple[tuple[str, str], tuple[str, str]]:
+    """The two keys before token ``start`` and the two from token ``end``, "" where punctuation or
+    the text's edge intervenes."""
+    before: list[str] = []
+    index = start
+    while len(before) < 2 and index > 0 and _adjacent(matches, index - 1, index, text):
+        index -= 1
+        before.insert(0, keys[index])
+    after: list[str] = []
+    index = end
+    while len(after) < 2 and index < len(keys) and _adjacent(matches, index - 1, index, text):
+        after.append(keys[index])
+        index += 1
+    before = ["", ""][: 2 - len(before)] + before
+    after = after + ["", ""][: 2 - len(after)]
+    return (before[0], before[1]), (after[0], after[1])
+
+
+def _phrase_is_likelier(
+    matches: list[re.Match[str]], keys: list[str], text: str, position: int, phrase: Phrase, wrong: list[int]
+) -> bool:
+    """Each valid syllable the phrase would change is less probable, in the phrase, than the phrase's
+    own syllable ("điện tử ngày" is not the phrase "từ ngày", "đình chỉ thi hành" not "chỉ thị")."""
+    if len(phrase.keys) >= LONG_PHRASE:
+        return True  # three or more syllables as read already spell the rest of a name of the genre
+    end = position + len(phrase.keys)
+    for i in wrong:
+        word = unicodedata.normalize("NFC", matches[position + i].group().lower())
+        if not is_valid_syllable(word):
+            continue
+        # The phrase's own syllables around this one, the text's outside the phrase.
+        spliced = keys[:position] + list(phrase.keys) + keys[end:]
+        left, right = _context_keys(matches, spliced, text, position + i, position + i + 1)
+        target = phrase.keys[i]
+        distance = {target: mark_distance(word, phrase.words[i])}
+        if choose(keys[position + i], [target], left, right, distance, need_content=False) is None:
+            return False
+    return True
 
 
 @lru_cache(maxsize=1)
@@ -300,6 +351,8 @@ REASONS = {
     "group_numeral": ("Sửa số La Mã của nhóm theo thứ tự", "group numeral restored from the column's sequence"),
     "grey_reading": ("Lấy dấu từ lần đọc ảnh xám", "marks taken from the cell's grey-image reading"),
     "roman": ("Đếm lại số La Mã theo nét chữ", "roman numeral recounted from its strokes"),
+    "code": ("Sửa mã theo mẫu của cột", "code read to its column's pattern"),
+    "page_guard": ("Giữ nguyên bản đọc OCR của trang", "page's OCR reading kept: corrections undone"),
 }
 
 
@@ -352,18 +405,7 @@ def correct_text(
         candidates = [c for c in lex.by_skeleton.get(skeleton(word), []) if c != key]
         if not candidates:
             continue
-        previous = keys[index - 1] if index > 0 and _adjacent(matches, index - 1, index, text) else ""
-        following = (
-            keys[index + 1] if index + 1 < len(keys) and _adjacent(matches, index, index + 1, text) else ""
-        )
-
-        def joins(candidate: str, previous: str = previous, following: str = following) -> int:
-            return int((previous, candidate) in lex.bigrams) + int((candidate, following) in lex.bigrams)
-
-        def genre_joins(candidate: str, previous: str = previous, following: str = following) -> int:
-            return int((previous, candidate) in lex.genre_bigrams) + int(
-                (candidate, following) in lex.genre_bigrams
-            )
+        left, right = _context_keys(matches, keys, text, index, index + 1)
 
         valid = is_valid_syllable(word)
         if valid and key in lex.unigrams and word in agreed:
@@ -372,24 +414,23 @@ def correct_text(
             candidates = [c for c in candidates if _adds_marks(word, lex.display[c])]
             if not candidates:
                 continue
-        if valid and key in lex.unigrams:
-            # A real word: changed only when it forms no word with its neighbours while a
-            # candidate does ("nền tang" -> "nền tảng"). Function words ("từ", "tôi") are
-            # changed only into a phrase of the genre ("tôi đa" -> "tối đa"), never "cứu từ" -> "cứu tử";
-            # so are the genre's own words, which a general dictionary ranks low ("thuộc tỉnh" is
-            # not "thuộc tính", "phạm vi tỉnh" not "vi tính").
-            if joins(key) > 0:
-                continue
-            scored = [(genre_joins(c), joins(c), lex.unigrams[c], c) for c in candidates]
-            best = max(scored)
-            rarer = lex.unigrams[best[3]] > lex.unigrams[key]
-            common = word in stopwords() or key in lex.genre_syllables
-            if best[0] > 0 or (best[1] > 0 and rarer and not common):
-                replacements[index] = best[3]
-            continue
-        if valid and not candidates:
-            continue
-        replacements[index] = max(candidates, key=lambda c: (genre_joins(c), joins(c), lex.unigrams[c]))
+        # A valid syllable is changed only when the language model finds a candidate more probable
+        # in its context than the reading, marks misread included; an impossible one always is.
+        choice = choose(
+            key,
+            candidates,
+            left,
+            right,
+            {c: mark_distance(word, lex.display[c]) for c in candidates},
+            read_possible=valid,
+            error_odds=NAME_ERROR_ODDS
+            if _inside_a_name(matches, index, text) or key in lex.genre_syllables
+            else 1.0,
+        )
+        if choice is not None:
+            # Left to right: the next word is judged beside this one as corrected ("sữa chữa" ->
+            # "sửa chữa", not "sửa chúa" for the pair "sữa chúa").
+            replacements[index] = keys[index] = choice.key
     acronym_fixes: dict[int, str] = {}
     for index in range(len(matches)):
         if index in replacements or index in in_phrase:
@@ -425,6 +466,21 @@ def correct_text(
         corrections.append(Correction(page, match.group(), fixed, text[start:end]))
     pieces.append(text[cursor:])
     return "".join(pieces), corrections
+
+
+# A capitalised word inside a sentence is part of a name ("các Ban của Đảng", "sông Mê Công"),
+# which the lower-cased language model knows poorly, and a word of the genre's own vocabulary
+# ("tỉnh", "xã") is what these pages print: either needs ten times the evidence to change
+# ("lãnh thổ tỉnh" is not "thổ tinh", Saturn).
+NAME_ERROR_ODDS = 0.1
+
+
+def _inside_a_name(matches: list[re.Match[str]], index: int, text: str) -> bool:
+    word = matches[index].group()
+    if not word[:1].isupper() or word.isupper() or index == 0:
+        return False
+    before = text[matches[index - 1].end() : matches[index].start()]
+    return not any(mark in before for mark in ".:;!?\n")
 
 
 def _adds_marks(read: str, candidate: str) -> bool:

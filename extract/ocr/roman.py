@@ -36,6 +36,17 @@ def recount_roman(words: list[Word], image: np.ndarray, page: int | None) -> tup
     corrections: list[Correction] = []
     for index, word in enumerate(words):
         match = _ROMAN.match(word.text)
+        if match is None and _opens_heading(words, index):
+            # "IH. ĐỐI TƯỢNG", "LH. NỘI DUNG": a heading's numeral whose stems came back as H or L.
+            count = _stems(word, image, _HEADING_GLYPHS)
+            if count is not None and 1 <= count <= MAX_I_RUN:
+                text = "I" * count + "."
+                if text != word.text:
+                    context = " ".join(w.text for w in words[index : index + 4])[:60]
+                    corrections.append(Correction(page, word.text, text, context, "roman"))
+                    word = dataclasses.replace(word, text=text)
+            fixed.append(word)
+            continue
         count = _stems(word, image) if match is not None else None
         if match is None or count is None or not 1 <= count <= MAX_I_RUN:
             fixed.append(word)
@@ -50,10 +61,34 @@ def recount_roman(words: list[Word], image: np.ndarray, page: int | None) -> tup
     return fixed, corrections
 
 
-def _stems(word: Word, image: np.ndarray) -> int | None:
+# A heading's numeral as the recogniser spells its stems: I, l, 1, |, and H (two stems joined by a
+# serif) or L (a stem and a foot); it must hold an H or L, the I-only ones are handled above.
+_HEADING = re.compile(r"^[I1l|HL]*[HL][I1l|HL]*\.$")
+_HEADING_GLYPHS = _STEM_GLYPHS | {"H", "L"}
+
+
+def _opens_heading(words: list[Word], index: int) -> bool:
+    """The first word of its line, a numeral look-alike with a period, before a word in capitals."""
+    word = words[index]
+    if _HEADING.match(word.text) is None or index + 1 >= len(words):
+        return False
+    previous = words[index - 1] if index > 0 else None
+    if previous is not None and (previous.block, previous.paragraph, previous.line) == (
+        word.block,
+        word.paragraph,
+        word.line,
+    ):
+        return False
+    following = words[index + 1]
+    same_line = (following.block, following.paragraph, following.line) == (word.block, word.paragraph, word.line)
+    letters = [char for char in following.text if char.isalpha()]
+    return same_line and len(letters) >= 2 and all(char.isupper() for char in letters)
+
+
+def _stems(word: Word, image: np.ndarray, glyphs: set[str] = _STEM_GLYPHS) -> int | None:
     """Runs of fully inked columns between the word's left edge and its first digit, or None when
     the word's characters carry no boxes (the CLI fallback) or the crop is empty."""
-    stems = [symbol for symbol in word.symbols if symbol.text in _STEM_GLYPHS]
+    stems = [symbol for symbol in word.symbols if symbol.text in glyphs]
     if not stems:
         return None
     top = max(0, min(symbol.top for symbol in stems))
