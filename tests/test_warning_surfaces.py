@@ -21,10 +21,13 @@ from extract.legacy.encodings import encode_tcvn3
 from extract.model import ExtractionWarning, Provenance
 
 ROOT = Path(__file__).resolve().parents[1]
-CLEAN = ROOT / "corpus" / "docs" / "hung_yen_ke_hoach_du_lieu_mo.txt"
+CLEAN = ROOT / "corpus" / "docs" / "ha_tinh_qd_1402_danh_muc_csdl.txt"  # number and date printed: no warning
 # A short plan typed in TCVN3: read correctly, with a "legacy_encoding" warning saying it was converted.
+# Its number and date are printed, so that is its only warning.
 PLAN = (
     "ỦY BAN NHÂN DÂN XÃ AN HÒA\n"
+    "Số: 12/KH-UBND\n"
+    "An Hòa, ngày 5 tháng 3 năm 2026\n"
     "KẾ HOẠCH\n"
     "Về việc rà soát dữ liệu của xã năm 2026\n"
     "1. Rà soát hồ sơ hộ tịch, chứng thực và đất đai trên địa bàn xã.\n"
@@ -111,7 +114,9 @@ def report(legacy_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Catal
     with CatalogStore(f"sqlite:///{path}") as store:
         store.add_document(legacy)
         store.add_document(hostile)
-        store.add_document(process_file(ROOT / "corpus" / "docs" / "son_hai_ke_hoach_2026.txt"))
+        unicode_plan = path.parent / "ke_hoach_unicode.txt"
+        unicode_plan.write_text(PLAN, encoding="utf-8")
+        store.add_document(process_file(unicode_plan))
         store.reconcile()
         return build_report(store)
 
@@ -120,7 +125,7 @@ def test_report_model_carries_each_documents_warnings(report: CatalogReport) -> 
     by_name = {s.name: s for s in report.sources}
     assert [w.code for w in by_name["ke_hoach_tcvn3.txt"].extraction_warnings] == ["legacy_encoding"]
     assert by_name[CLEAN.name].extraction_warnings[0].provenance is not None
-    assert not by_name["son_hai_ke_hoach_2026.txt"].extraction_warnings
+    assert not by_name["ke_hoach_unicode.txt"].extraction_warnings
     assert (report.summary.extraction_warnings, report.summary.documents_with_warnings) == (2, 2)
 
 
@@ -133,7 +138,7 @@ def test_html_lists_warnings_per_document_escaped(report: CatalogReport) -> None
     assert "<script>alert(1)</script>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; =1+1" in section
     assert "tr. 7, bảng 2" in section
-    assert "son_hai_ke_hoach_2026.txt" not in section
+    assert "ke_hoach_unicode.txt" not in section
     assert 'href="#extraction-warnings"' in html  # the summary points at it
 
 
