@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test check lint typecheck corpus eval bench clean system-deps
+.PHONY: demo test test-fast check lint typecheck corpus eval bench clean system-deps
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,10 @@ demo: system-deps $(STAMP)
 ## make test: install everything and run every test
 test: system-deps $(STAMP)
 	$(BIN)/python -m pytest -q
+
+## make test-fast: the tests not marked slow (a quick loop while working; CI runs every test)
+test-fast: system-deps $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
