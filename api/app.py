@@ -18,7 +18,6 @@ from api.routes import catalog, documents, exports, keys, reconcile, reviews
 from api.security import SecurityHeaders, install_docs
 from api.settings import Settings
 from api.state import ServiceState
-from api.tables import create_tables
 from api.web import install_web
 from catalog.blobs import BlobStore
 from catalog.store import CatalogStore
@@ -37,7 +36,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The application; without arguments it reads DANHMUC_* (how each server process builds its own)."""
     settings = settings or Settings.from_env()
     store = CatalogStore(settings.database_url)
-    create_tables(store.engine)
     blobs = BlobStore(settings.data_dir / "blobs")
     jobs = JobManager(store, settings, blobs)
     view = CatalogView(store, stamp=settings.data_dir / "catalog.version")

@@ -28,10 +28,10 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from api.settings import Settings
-from api.tables import JobRow, create_tables
 from api.worker import ExtractionWorker, WorkFailure
 from catalog.blobs import BlobStore
 from catalog.db import IMMEDIATE
+from catalog.models import JobRow
 from catalog.store import CatalogStore
 from danhmuc.errors import DanhmucError
 
@@ -95,7 +95,6 @@ class JobManager:
         self.store = store
         self.settings = settings
         self.blobs = blobs
-        create_tables(store.engine)
         self.owner_id = f"{socket.gethostname()[:40]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
         self._wake = threading.Event()
         self._stopping = threading.Event()

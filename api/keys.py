@@ -18,7 +18,7 @@ from pathlib import Path
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
-from api.tables import ApiKeyRow, create_tables
+from catalog.models import ApiKeyRow
 
 
 class Role(StrEnum):
@@ -51,7 +51,6 @@ def _digest(salt: str, secret: str) -> str:
 
 def create_key(engine: Engine, owner: str, role: Role) -> str:
     """Store a new key and return it in full; it is shown once and never again."""
-    create_tables(engine)
     key_id = secrets.token_hex(6)
     secret = secrets.token_urlsafe(32)
     salt = secrets.token_hex(16)
@@ -89,7 +88,6 @@ class KeyInfo:
 
 
 def list_keys(engine: Engine) -> list[KeyInfo]:
-    create_tables(engine)
     with Session(engine) as session:
         rows = session.scalars(select(ApiKeyRow).order_by(ApiKeyRow.created_at, ApiKeyRow.id)).all()
         return [KeyInfo(r.id, r.owner, Role(r.role), r.created_at, r.revoked) for r in rows]

@@ -250,3 +250,46 @@ class FileOutcomeRow(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
     seconds: Mapped[float] = mapped_column(Float, default=0.0)
     at: Mapped[datetime] = mapped_column()
+
+
+# The service's own tables (api/): API keys and the persisted job queue. They share the catalog's
+# metadata so that one Alembic history creates and upgrades every table of the database and
+# `revision --autogenerate` sees drift in them too (0002_api_tables); they live here rather than
+# in api/ because the migrations belong to the catalog, which must not import the API package.
+
+
+class ApiKeyRow(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[str] = mapped_column(String(16), primary_key=True)  # public part of the key
+    owner: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(16))
+    salt: Mapped[str] = mapped_column(String(32))
+    secret_hash: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column()
+    revoked: Mapped[bool] = mapped_column(default=False)
+
+
+class JobRow(Base):
+    __tablename__ = "api_jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # ingest, reconcile
+    status: Mapped[str] = mapped_column(String(16), index=True)  # queued, running, succeeded, failed
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    stage: Mapped[str] = mapped_column(String(64), default="")
+    filename: Mapped[str] = mapped_column(Text, default="")
+    path: Mapped[str] = mapped_column(Text, default="")  # the document's path in the store
+    sha256: Mapped[str] = mapped_column(String(64), default="", index=True)
+    size_bytes: Mapped[int] = mapped_column(Integer, default=0)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    outcome: Mapped[str] = mapped_column(String(16), default="")  # the store's outcome status
+    error_code: Mapped[str] = mapped_column(String(64), default="")
+    error_message: Mapped[str] = mapped_column(Text, default="")
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column()
+    updated_at: Mapped[datetime] = mapped_column()
+    # The server process running the job and until when its claim holds; it renews the claim while
+    # it works, so a claim that ran out means the process died and the job may be taken over.
+    lease_owner: Mapped[str] = mapped_column(String(80), default="")
+    lease_expires_at: Mapped[datetime | None] = mapped_column(nullable=True)

@@ -352,8 +352,8 @@ def test_limits_timeout_and_anonymous_reads(tmp_path: Path) -> None:
 def test_jobs_survive_a_restart(tmp_path: Path) -> None:
     from api.jobs import JobManager
     from api.settings import Settings
-    from api.tables import JobRow
     from catalog.blobs import BlobStore
+    from catalog.models import JobRow
 
     url = f"sqlite:///{tmp_path}/restart.db"
     keys = _keys(url)

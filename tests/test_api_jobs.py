@@ -22,11 +22,11 @@ from sqlalchemy.orm import Session
 from api.jobs import MAX_ATTEMPTS, JobManager
 from api.keys import Role, create_key
 from api.settings import Settings
-from api.tables import JobRow
 from api.testing import running_server
 from api.worker import ExtractionWorker
 from catalog.blobs import BlobStore
 from catalog.ingest import ingest_directory
+from catalog.models import JobRow
 from catalog.store import CatalogStore
 from catalog.testing import postgres_schema_url, postgres_unreachable_reason
 

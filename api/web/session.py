@@ -24,7 +24,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from api.keys import Principal, Role
-from api.tables import ApiKeyRow
+from catalog.models import ApiKeyRow
 
 COOKIE = "danhmuc_session"
 MAX_AGE_SECONDS = 8 * 3600  # one working day: a data officer signs in once in the morning

@@ -18,7 +18,7 @@ MIGRATION_LOCK_ID = 7_204_118_331  # any constant: serialises concurrent `upgrad
 
 
 def include_object(obj: object, name: str | None, type_: str, reflected: bool, compare_to: object) -> bool:
-    """Autogenerate ignores tables it does not own (e.g. the API's job tables in the same database)."""
+    """Autogenerate ignores tables it does not own (another application's tables in the same database)."""
     return not (type_ == "table" and reflected and compare_to is None)
 
 
