@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from extract.textforms import fold_uncached
+
 _SUPERSCRIPTS = dict(
     zip(
         "0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
@@ -117,17 +119,12 @@ def split_glued_headings(raw: str) -> list[str]:
     return parts or [raw]
 
 
-_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
-
-
-_COMBINING_MARKS = re.compile(r"[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
-
-
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower-case, accent-free form for matching labels: "Đơn vị quản lý" → "don vi quan ly".
+    """Lower-case, accent-free form for matching labels: "Đơn vị  quản lý" → "don vi quan ly".
 
-    Cached: the same header and cell texts are folded again and again while tables are classified.
+    Whitespace (NBSP included) collapsed; only the Combining Diacritical Marks blocks removed
+    (see :mod:`extract.textforms`). Cached: header and cell texts are folded again and again, and a
+    memo of its own keeps keyword arguments out of the cache key, which would triple a lookup's cost.
     """
-    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
-    return " ".join(_COMBINING_MARKS.sub("", decomposed).lower().split())
+    return fold_uncached(text, collapse_spaces=True, marks="diacritic_blocks")

@@ -9,6 +9,8 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
+from extract.textforms import fold
+
 _TONE_MARKS = {"\u0301": "sac", "\u0300": "huyen", "\u0309": "hoi", "\u0303": "nga", "\u0323": "nang"}
 _ONSETS = (
     "ngh",
@@ -111,8 +113,6 @@ def tone_key(word: str) -> str:
     return f"{base}|{tone}"
 
 
-@lru_cache(maxsize=65536)
 def skeleton(word: str) -> str:
     """Letters with every diacritic gone (đ kept apart from d would defeat the purpose)."""
-    decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return fold(word)

@@ -18,6 +18,7 @@ from enum import StrEnum
 
 from extract.blocks import Paragraph
 from extract.model import Table
+from extract.textforms import roman_value
 
 
 class LabelKind(StrEnum):
@@ -67,7 +68,6 @@ class Line:
 # Vietnamese list letters; f, j, w, z are not in the alphabet but real documents use f) and g).
 VIETNAMESE_LETTERS = "abcdđefghijklmnopqrstuvwxyz"
 
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _ROMAN = re.compile(r"^(?P<num>[IVXLC]{1,7})\s*[.:)]\s*(?=\S)|^(?P<bare>[IVXLC]{1,7})\s*\.?\s*$")
 _APPENDIX = re.compile(r"^PH[ỤU]\s*L[ỤU]C\b(?:\s*(?:số\s*)?(?P<num>[IVXLC]+|\d+)\b)?\.?\s*[:.\-–]?\s*", re.I)
 _CHAPTER = re.compile(r"^(?:Chương|CHƯƠNG|Phần|PHẦN|Mục|MỤC)\s+(?P<num>[IVXLC]+|\d{1,2})\b\s*[.:\-–]?\s*")
@@ -80,29 +80,6 @@ _PLUS = re.compile(r"^\+\s*")
 # Markup a reader may have left: Markdown emphasis and headings, simple HTML tags.
 _MARKUP = re.compile(r"\*+|</?(?:b|i|u|em|strong|sup|sub)>", re.I)
 _HEADING_HASHES = re.compile(r"^\s*#{1,6}\s*")
-
-
-def roman_value(text: str) -> int | None:
-    """The value of a well-formed roman numeral up to C, else None."""
-    total = 0
-    previous = 0
-    for char in reversed(text):
-        value = _ROMAN_VALUES.get(char)
-        if value is None:
-            return None
-        total += -value if value < previous else value
-        previous = max(previous, value)
-    return total if 0 < total < 100 and to_roman(total) == text else None
-
-
-def to_roman(value: int) -> str:
-    out = []
-    steps = ((90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
-    for number, letters in steps:
-        while value >= number:
-            out.append(letters)
-            value -= number
-    return "".join(out)
 
 
 def clean_text(text: str) -> str:
