@@ -36,6 +36,7 @@ _INLINE_TAG = re.compile(
 )
 _HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}\s+")
 _STAR_RUN = re.compile(r"\*{2,}")
+_STAR_BULLET = re.compile(r"^\s*\*[^\S\n]+")
 _SINGLE_STAR_PAIR = re.compile(r"(?<![\w*])\*(?![\s*])(.+?)(?<![\s*])\*(?![\w*])")
 # "__x__" is emphasis; long runs of underscores are fill-in blanks ("Số: ______") and stay.
 _UNDERSCORE_PAIR = re.compile(r"(?<![\w_])__(?=[^\s_])(.+?)(?<=[^\s_])__(?![\w_])")
@@ -60,23 +61,40 @@ def _script(match: re.Match[str]) -> str:
     return inner
 
 
+def strip_markup(text: str, *, star_bullets: bool = False) -> str:
+    """Conversion markup removed, whitespace and normalisation form left as they are.
+
+    The one markup stripper: ``<sup>2</sup>`` becomes "²", ``<br>`` a line break, inline tags,
+    ``**bold**``, ``*italic*`` and ``__x__`` go, entities are unescaped; a lone "*" ("(*)", a
+    footnote mark), fill-in blanks ("Số: ______") and "<5 tuổi" stay as printed. With
+    ``star_bullets`` a line opening with "* " loses it: in DOCX/PDF text that star is the list's
+    bullet glyph, which structure parsing reads like a dash.
+    """
+    text = _HEADING_MARK.sub("", text)
+    if star_bullets:
+        text = _STAR_BULLET.sub("", text)
+    if "<" in text:
+        text = _SCRIPT_TAG.sub(_script, text)
+        text = _BREAK_TAG.sub("\n", text)
+        text = _AUTOLINK.sub(r"\1", text)
+        text = _INLINE_TAG.sub("", text)
+    if "*" in text:
+        text = _STAR_RUN.sub("", text)
+        text = _SINGLE_STAR_PAIR.sub(r"\1", text)
+    if "_" in text:
+        text = _UNDERSCORE_PAIR.sub(r"\1", text)
+    if "&" in text:
+        text = html.unescape(text)
+    return text.replace("\u00a0", " ").replace("\u200b", "")
+
+
 def clean_inline(text: str, *, keep_breaks: bool = False) -> str:
     """Remove conversion markup from one line (or one cell) and collapse whitespace.
 
     With ``keep_breaks`` a ``<br>`` (and any newline already in ``text``) stays a ``"\\n"``;
     otherwise it becomes a space. Leading/trailing whitespace of every line is trimmed.
     """
-    text = unicodedata.normalize("NFC", text)
-    text = _HEADING_MARK.sub("", text)
-    text = _SCRIPT_TAG.sub(_script, text)
-    text = _BREAK_TAG.sub("\n", text)
-    text = _AUTOLINK.sub(r"\1", text)
-    text = _INLINE_TAG.sub("", text)
-    text = _STAR_RUN.sub("", text)
-    text = _SINGLE_STAR_PAIR.sub(r"\1", text)
-    text = _UNDERSCORE_PAIR.sub(r"\1", text)
-    text = html.unescape(text).replace("\u00a0", " ").replace("\u200b", "")
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", strip_markup(unicodedata.normalize("NFC", text)))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     if keep_breaks:
         return "\n".join(line for line in lines if line)

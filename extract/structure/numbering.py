@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from extract.blocks import Paragraph
+from extract.markup import strip_markup
 from extract.model import Table
 from extract.textforms import roman_value
 
@@ -77,19 +78,16 @@ _LETTER = re.compile(r"^(?P<letter>[a-zđ])(?P<end>\)|\.)\s*")
 _DASH = re.compile(r"^[-–—•∙·]\s*(?:[-–]\s*)?")
 _PLUS = re.compile(r"^\+\s*")
 
-# Markup a reader may have left: Markdown emphasis and headings, simple HTML tags.
-_MARKUP = re.compile(r"\*+|</?(?:b|i|u|em|strong|sup|sub)>", re.I)
-_HEADING_HASHES = re.compile(r"^\s*#{1,6}\s*")
+# Characters that may open markup a reader left (see extract.markup.strip_markup).
+_MARKUP_CHARS = frozenset("#*<_&\u00a0\u200b")
 
 
 def clean_text(text: str) -> str:
     """Markup residue removed and whitespace collapsed; everything else as printed."""
-    # Most lines hold no markup: the substitutions run only when their first character is present
+    # Most lines hold no markup: the stripper runs only when one of its characters is present
     # (str.split and re's \s agree on whitespace, so the join equals collapsing \s+ and stripping).
-    if "#" in text:
-        text = _HEADING_HASHES.sub("", text)
-    if "*" in text or "<" in text:
-        text = _MARKUP.sub("", text)
+    if not _MARKUP_CHARS.isdisjoint(text):
+        text = strip_markup(text, star_bullets=True)
     return " ".join(text.split())
 
 
