@@ -35,6 +35,10 @@ _INLINE_TAG = re.compile(
     re.IGNORECASE,
 )
 _HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}\s+")
+# A Markdown heading mark on a later line of a multi-line text (a cell, a normalised value).
+_LATER_HEADING_MARK = re.compile(r"(?<=\n)[^\S\n]{0,3}#{1,6}[^\S\n]+")
+# "~~x~~": Markdown strikethrough; the words were printed (struck through) and stay.
+_TILDE_PAIR = re.compile(r"(?<!~)~~(?=[^\s~])(.+?)(?<=[^\s~])~~(?!~)")
 _STAR_RUN = re.compile(r"\*{2,}")
 _STAR_BULLET = re.compile(r"^\s*\*[^\S\n]+")
 _SINGLE_STAR_PAIR = re.compile(r"(?<![\w*])\*(?![\s*])(.+?)(?<![\s*])\*(?![\w*])")
@@ -61,16 +65,19 @@ def _script(match: re.Match[str]) -> str:
     return inner
 
 
-def strip_markup(text: str, *, star_bullets: bool = False) -> str:
+def strip_markup(text: str, *, star_bullets: bool = False, entities: bool = True) -> str:
     """Conversion markup removed, whitespace and normalisation form left as they are.
 
     The one markup stripper: ``<sup>2</sup>`` becomes "²", ``<br>`` a line break, inline tags,
     ``**bold**``, ``*italic*`` and ``__x__`` go, entities are unescaped; a lone "*" ("(*)", a
     footnote mark), fill-in blanks ("Số: ______") and "<5 tuổi" stay as printed. With
     ``star_bullets`` a line opening with "* " loses it: in DOCX/PDF text that star is the list's
-    bullet glyph, which structure parsing reads like a dash.
+    bullet glyph, which structure parsing reads like a dash. ``entities=False`` leaves "&…;" to
+    the caller (nlp unescapes only beside a ";", so that "Sở GD&ĐT" is never touched).
     """
     text = _HEADING_MARK.sub("", text)
+    if "#" in text and "\n" in text:
+        text = _LATER_HEADING_MARK.sub("", text)
     if star_bullets:
         text = _STAR_BULLET.sub("", text)
     if "<" in text:
@@ -83,7 +90,9 @@ def strip_markup(text: str, *, star_bullets: bool = False) -> str:
         text = _SINGLE_STAR_PAIR.sub(r"\1", text)
     if "_" in text:
         text = _UNDERSCORE_PAIR.sub(r"\1", text)
-    if "&" in text:
+    if "~" in text:
+        text = _TILDE_PAIR.sub(r"\1", text)
+    if entities and "&" in text:
         text = html.unescape(text)
     return text.replace("\u00a0", " ").replace("\u200b", "")
 

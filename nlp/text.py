@@ -19,13 +19,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from extract.markup import strip_markup
 from extract.textforms import fold as shared_fold
 from extract.textforms import fold_uncached as shared_fold_uncached
 from extract.textforms import modern_tone_placement
 
-_MARKUP_TAG_RE = re.compile(r"</?\s*(?:b|i|u|em|strong|span|font|p|div|br|sup|sub|small|mark)\b[^<>]*>", re.I)
-_EMPHASIS_RE = re.compile(r"\*{1,3}|_{2,3}|~~")
-_HEADING_RE = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]*")
 _INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _HSPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _DASH_RE = re.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]")
@@ -46,12 +44,8 @@ def _one_pass(text: str) -> str:
         text = _INVISIBLE_RE.sub("", text)
     if "&" in text and ";" in text:
         text = html.unescape(text)
-    if "<" in text:
-        text = _MARKUP_TAG_RE.sub(" ", text)
-    if "*" in text or "_" in text or "~" in text:
-        text = _EMPHASIS_RE.sub("", text)
-    if "#" in text:
-        text = _HEADING_RE.sub("", text)
+    if "<" in text or "*" in text or "_" in text or "~" in text or "#" in text:
+        text = strip_markup(text, entities=False)
     if not ascii_only:
         text = _DASH_RE.sub("-", text)
     if not ascii_only or "\t" in text or "  " in text:

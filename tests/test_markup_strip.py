@@ -41,3 +41,23 @@ def test_star_bullet_is_the_kept_difference() -> None:
 
 def test_strip_markup_keeps_whitespace_and_lines() -> None:
     assert strip_markup("a  <b>b</b>\n<i>c</i><br>d") == "a  b\nc\nd"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # nlp's own patterns gave "1m 2", "Dữ liệu ()" and "Số:" for these.
+        ("1m<sup>2</sup>", "1m²"),
+        ("Dữ liệu dân cư (*)", "Dữ liệu dân cư (*)"),
+        ("Số: ______", "Số: ______"),
+        ("<5 tuổi", "<5 tuổi"),
+        ("~~Dữ liệu cũ~~", "Dữ liệu cũ"),
+        ("## **II. NHIỆM VỤ**\n## 1. Mục tiêu", "II. NHIỆM VỤ\n1. Mục tiêu"),
+        ("Sở GD&ĐT; R&amp;D", "Sở GD&ĐT; R&D"),
+    ],
+)
+def test_normalised_values_are_stripped_like_the_reader(raw: str, expected: str) -> None:
+    from nlp.text import normalize_text
+
+    assert normalize_text(raw) == expected
+    assert clean_inline(raw, keep_breaks=True) == expected
