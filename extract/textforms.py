@@ -121,6 +121,16 @@ def modern_tone_placement(text: str) -> str:
     return _OLD_TONE_RE.sub(lambda m: _OLD_TO_NEW[m.group(1)], text)
 
 
+# ---------------------------------------------------------------- syllable shape
+
+# What every syllable test agrees on (OCR post-correction's full spelling rules, legacy-encoding
+# evidence, PDF cell-line gluing): the five tone marks, the onsets, longest first, and the codas.
+TONE_MARKS = {"\u0301": "sac", "\u0300": "huyen", "\u0309": "hoi", "\u0303": "nga", "\u0323": "nang"}
+ONSETS = ("ngh", "ng", "nh", "ch", "gh", "gi", "kh", "ph", "qu", "th", "tr", *"bcdđghklmnprstvx")
+ONSET_PATTERN = "|".join(onset for onset in ONSETS if len(onset) > 1) + "|[bcdđghklmnpqrstvx]"
+CODA_PATTERN = "ch|ng|nh|[cmnpt]"
+
+
 # ---------------------------------------------------------------- roman numerals
 
 _ROMAN_STEPS = (

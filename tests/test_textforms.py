@@ -123,3 +123,18 @@ _OCR_ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
 @given(st.text(alphabet="IVXLC", max_size=8))
 def test_roman_under_40_is_the_former_ocr_pattern(text: str) -> None:
     assert (roman_value(text, below=40) is not None) == (bool(text) and _OCR_ROMAN.match(text) is not None)
+
+
+def test_the_three_syllable_tests_share_an_inventory_and_keep_their_strictness() -> None:
+    # OCR post-correction checks spelling (tone against coda, k/c before front vowels);
+    # legacy-encoding evidence checks letters and marks; PDF cell gluing checks the toneless shape.
+    from extract.legacy.syllables import is_vietnamese_syllable
+    from extract.ocr.syllables import is_valid_syllable
+    from extract.pdf.layout import one_syllable
+
+    for word in ("hoạch", "nghiêng", "Quyết", "đường"):
+        assert is_valid_syllable(word) and is_vietnamese_syllable(word) and one_syllable(word)
+    assert not is_valid_syllable("tòp") and is_vietnamese_syllable("tòp") and one_syllable("tòp")
+    assert not is_valid_syllable("kan") and is_vietnamese_syllable("kan") and one_syllable("kan")
+    assert not is_vietnamese_syllable("aoa") and one_syllable("aoa")
+    assert not is_vietnamese_syllable("hóà") and not is_valid_syllable("Tên đơn")

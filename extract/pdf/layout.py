@@ -18,7 +18,7 @@ from typing import Any
 
 from extract.markup import _SUBSCRIPTS, _SUPERSCRIPTS
 from extract.pdf.source import PageSource
-from extract.textforms import fold
+from extract.textforms import CODA_PATTERN, ONSET_PATTERN, fold
 
 # A numbering label, bullet or dash that starts a new item ("I.", "1.", "1.1.", "a)", "đ)", "-", "+", "•").
 _ITEM_START = re.compile(
@@ -322,7 +322,8 @@ def join_lines(lines: Sequence[Line]) -> str:
     return text
 
 
-_SYLLABLE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$")
+# Shape only, on the toneless letters: onset, one to three vowels, coda (see extract.textforms).
+_SYLLABLE = re.compile(rf"^(?:{ONSET_PATTERN})?[aeiouy]{{1,3}}(?:{CODA_PATTERN})?$")
 
 
 def one_syllable(text: str) -> bool:
