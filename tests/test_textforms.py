@@ -73,6 +73,10 @@ def test_the_presets_agree_on_vietnamese(text: str) -> None:
 
 
 def test_the_differences_kept_as_parameters() -> None:
+    from extract.markup import fold as label_fold
+
+    assert label_fold("Đơn vị  quản lý") == "don vi quan ly"
+    assert label_fold("TÊN TẬP DỮ LIỆU") == "ten tap du lieu"
     assert fold("Văn hoá – Xã hội") == "van hoa – xa hoi"
     assert fold("Đơn vị  quản\u00a0lý", collapse_spaces=True, marks="diacritic_blocks") == "don vi quan ly"
     assert fold("Đơn vị  quản\u00a0lý") == "don vi  quan\u00a0ly"  # spacing as printed
