@@ -26,6 +26,8 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from extract.textforms import to_roman
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 W = f"{{{W_NS}}}"
 MAX_LEVELS = 9
@@ -187,10 +189,6 @@ def _render(level: LevelDef, defs: list[LevelDef], values: list[int]) -> str:
     return "".join(out)
 
 
-_ROMAN = [
-    (1000, "M"), (900, "CM"), (500, "D"), (400, "CD"), (100, "C"), (90, "XC"),
-    (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"),
-]  # fmt: skip
 
 
 def format_number(value: int, fmt: str) -> str:
@@ -213,9 +211,4 @@ def format_number(value: int, fmt: str) -> str:
 def _to_roman(value: int) -> str:
     if value <= 0:
         return str(value)
-    out: list[str] = []
-    for amount, symbol in _ROMAN:
-        while value >= amount:
-            out.append(symbol)
-            value -= amount
-    return "".join(out)
+    return to_roman(value)

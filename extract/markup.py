@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from extract.textforms import fold_uncached
+
 _SUPERSCRIPTS = dict(
     zip(
         "0123456789+-=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW",
@@ -33,7 +35,12 @@ _INLINE_TAG = re.compile(
     re.IGNORECASE,
 )
 _HEADING_MARK = re.compile(r"^\s{0,3}#{1,6}\s+")
+# A Markdown heading mark on a later line of a multi-line text (a cell, a normalised value).
+_LATER_HEADING_MARK = re.compile(r"(?<=\n)[^\S\n]{0,3}#{1,6}[^\S\n]+")
+# "~~x~~": Markdown strikethrough; the words were printed (struck through) and stay.
+_TILDE_PAIR = re.compile(r"(?<!~)~~(?=[^\s~])(.+?)(?<=[^\s~])~~(?!~)")
 _STAR_RUN = re.compile(r"\*{2,}")
+_STAR_BULLET = re.compile(r"^\s*\*[^\S\n]+")
 _SINGLE_STAR_PAIR = re.compile(r"(?<![\w*])\*(?![\s*])(.+?)(?<![\s*])\*(?![\w*])")
 # "__x__" is emphasis; long runs of underscores are fill-in blanks ("Số: ______") and stay.
 _UNDERSCORE_PAIR = re.compile(r"(?<![\w_])__(?=[^\s_])(.+?)(?<=[^\s_])__(?![\w_])")
@@ -58,23 +65,45 @@ def _script(match: re.Match[str]) -> str:
     return inner
 
 
+def strip_markup(text: str, *, star_bullets: bool = False, entities: bool = True) -> str:
+    """Conversion markup removed, whitespace and normalisation form left as they are.
+
+    The one markup stripper: ``<sup>2</sup>`` becomes "²", ``<br>`` a line break, inline tags,
+    ``**bold**``, ``*italic*`` and ``__x__`` go, entities are unescaped; a lone "*" ("(*)", a
+    footnote mark), fill-in blanks ("Số: ______") and "<5 tuổi" stay as printed. With
+    ``star_bullets`` a line opening with "* " loses it: in DOCX/PDF text that star is the list's
+    bullet glyph, which structure parsing reads like a dash. ``entities=False`` leaves "&…;" to
+    the caller (nlp unescapes only beside a ";", so that "Sở GD&ĐT" is never touched).
+    """
+    text = _HEADING_MARK.sub("", text)
+    if "#" in text and "\n" in text:
+        text = _LATER_HEADING_MARK.sub("", text)
+    if star_bullets:
+        text = _STAR_BULLET.sub("", text)
+    if "<" in text:
+        text = _SCRIPT_TAG.sub(_script, text)
+        text = _BREAK_TAG.sub("\n", text)
+        text = _AUTOLINK.sub(r"\1", text)
+        text = _INLINE_TAG.sub("", text)
+    if "*" in text:
+        text = _STAR_RUN.sub("", text)
+        text = _SINGLE_STAR_PAIR.sub(r"\1", text)
+    if "_" in text:
+        text = _UNDERSCORE_PAIR.sub(r"\1", text)
+    if "~" in text:
+        text = _TILDE_PAIR.sub(r"\1", text)
+    if entities and "&" in text:
+        text = html.unescape(text)
+    return text.replace("\u00a0", " ").replace("\u200b", "")
+
+
 def clean_inline(text: str, *, keep_breaks: bool = False) -> str:
     """Remove conversion markup from one line (or one cell) and collapse whitespace.
 
     With ``keep_breaks`` a ``<br>`` (and any newline already in ``text``) stays a ``"\\n"``;
     otherwise it becomes a space. Leading/trailing whitespace of every line is trimmed.
     """
-    text = unicodedata.normalize("NFC", text)
-    text = _HEADING_MARK.sub("", text)
-    text = _SCRIPT_TAG.sub(_script, text)
-    text = _BREAK_TAG.sub("\n", text)
-    text = _AUTOLINK.sub(r"\1", text)
-    text = _INLINE_TAG.sub("", text)
-    text = _STAR_RUN.sub("", text)
-    text = _SINGLE_STAR_PAIR.sub(r"\1", text)
-    text = _UNDERSCORE_PAIR.sub(r"\1", text)
-    text = html.unescape(text).replace("\u00a0", " ").replace("\u200b", "")
-    text = unicodedata.normalize("NFC", text)
+    text = unicodedata.normalize("NFC", strip_markup(unicodedata.normalize("NFC", text)))
     lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
     if keep_breaks:
         return "\n".join(line for line in lines if line)
@@ -117,17 +146,12 @@ def split_glued_headings(raw: str) -> list[str]:
     return parts or [raw]
 
 
-_FOLD_EXTRA = str.maketrans({"đ": "d", "Đ": "D"})
-
-
-_COMBINING_MARKS = re.compile(r"[\u0300-\u036f\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
-
-
 @lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Lower-case, accent-free form for matching labels: "Đơn vị quản lý" → "don vi quan ly".
+    """Lower-case, accent-free form for matching labels: "Đơn vị  quản lý" → "don vi quan ly".
 
-    Cached: the same header and cell texts are folded again and again while tables are classified.
+    Whitespace (NBSP included) collapsed; only the Combining Diacritical Marks blocks removed
+    (see :mod:`extract.textforms`). Cached: header and cell texts are folded again and again, and a
+    memo of its own keeps keyword arguments out of the cache key, which would triple a lookup's cost.
     """
-    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_EXTRA))
-    return " ".join(_COMBINING_MARKS.sub("", decomposed).lower().split())
+    return fold_uncached(text, collapse_spaces=True, marks="diacritic_blocks")

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
@@ -25,6 +24,7 @@ from matching.cluster import cluster_links
 from matching.compare import score_pair
 from matching.goldset import GoldDocument, load_gold
 from matching.reconcile import THRESHOLDS_FILE, match_entries
+from nlp.pairwise import pair_counts, precision_recall_f1
 
 
 @dataclass(frozen=True)
@@ -37,19 +37,10 @@ class PairwiseScores:
     correct_pairs: int
 
 
-def _pairs(counts: Counter[object]) -> int:
-    return sum(n * (n - 1) // 2 for n in counts.values())
-
-
 def pairwise_scores(predicted: Mapping[str, str], truth: Mapping[str, str]) -> PairwiseScores:
     """Pairwise precision/recall/F1 of a clustering, by counting pairs (no pair enumeration)."""
-    keys = [k for k in truth if k in predicted]
-    true_pairs = _pairs(Counter(truth[k] for k in keys))
-    predicted_pairs = _pairs(Counter(predicted[k] for k in keys))
-    correct = _pairs(Counter((truth[k], predicted[k]) for k in keys))
-    precision = correct / predicted_pairs if predicted_pairs else 1.0
-    recall = correct / true_pairs if true_pairs else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    correct, predicted_pairs, true_pairs = pair_counts((truth[k], predicted[k]) for k in truth if k in predicted)
+    precision, recall, f1 = precision_recall_f1(correct, predicted_pairs, true_pairs)
     return PairwiseScores(precision, recall, f1, true_pairs, predicted_pairs, correct)
 
 

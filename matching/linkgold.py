@@ -23,6 +23,7 @@ from matching.calibrate import PairwiseScores
 from matching.errors import GoldFormatError
 from matching.goldset import _title_key, _units
 from matching.model import entry_key
+from nlp.pairwise import precision_recall_f1
 
 LINKING_GOLD = Path(__file__).with_name("data") / "linking_gold.json"
 
@@ -105,9 +106,7 @@ def load_linking_gold(path: Path = LINKING_GOLD) -> LinkingGold:
 def _scores(truth: Sequence[bool], predicted: Sequence[bool]) -> PairwiseScores:
     correct = sum(1 for t, p in zip(truth, predicted, strict=True) if t and p)
     n_true, n_pred = sum(truth), sum(predicted)
-    precision = correct / n_pred if n_pred else 1.0
-    recall = correct / n_true if n_true else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    precision, recall, f1 = precision_recall_f1(correct, n_pred, n_true)
     return PairwiseScores(precision, recall, f1, n_true, n_pred, correct)
 
 

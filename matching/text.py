@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
+from extract.textforms import fold_uncached, modern_tone_placement
+
 # Administrative abbreviations expanded before comparing, so "kết quả giải quyết TTHC" and
 # "kết quả giải quyết thủ tục hành chính" compare as equal (reported in the link's reasons).
 ABBREVIATIONS: dict[str, str] = {
@@ -72,40 +74,20 @@ _HEADS = [
 ]
 _LIST = re.compile(r"\b(?:danh sách|danh mục|hồ sơ|thông tin)\b")
 
-# Old-style tone placement (hoá, thuỷ) to the new style (hóa, thủy) used by most documents.
-_TONE_MOVES = {
-    "oá": "óa", "oà": "òa", "oả": "ỏa", "oã": "õa", "oạ": "ọa",
-    "oé": "óe", "oè": "òe", "oẻ": "ỏe", "oẽ": "õe", "oẹ": "ọe",
-    "uý": "úy", "uỳ": "ùy", "uỷ": "ủy", "uỹ": "ũy", "uỵ": "ụy",
-}  # fmt: skip
-_TONE_RE = re.compile(r"(?<![qQ])(" + "|".join(_TONE_MOVES) + r")(?!\w)")
 _NON_WORD = re.compile(r"[^\w&]+")
-
-
-def _fold_table() -> dict[int, str]:
-    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "d"}
-    for code in range(0x00C0, 0x1EFF + 1):
-        char = chr(code)
-        base = "".join(c for c in unicodedata.normalize("NFD", char) if unicodedata.category(c) != "Mn")
-        if base != char and base.isascii():
-            table[code] = base.lower()
-    return table
-
-
-_FOLD = _fold_table()
 
 
 @lru_cache(maxsize=400_000)
 def fold(text: str) -> str:
-    """Lowercase without diacritics (đ → d): for blocking keys only."""
-    return unicodedata.normalize("NFC", text).lower().translate(_FOLD)
+    """Lowercase without diacritics (đ → d): for blocking keys only (precomposed Latin letters)."""
+    return fold_uncached(text, marks="latin")
 
 
 @lru_cache(maxsize=400_000)
 def normalize(text: str) -> str:
     """NFC, lowercase, new-style tone placement, punctuation to spaces, whitespace collapsed."""
     text = unicodedata.normalize("NFC", text).lower()
-    text = _TONE_RE.sub(lambda m: _TONE_MOVES[m.group(1)], text)
+    text = modern_tone_placement(text)
     # nlp's title keys join compound words with "_" (word segmentation); compare syllables.
     return " ".join(_NON_WORD.sub(" ", text).replace("_", " ").split())
 

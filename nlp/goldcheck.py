@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from nlp.frequency import parse_frequency
+from nlp.pairwise import pair_counts, precision_recall_f1
 from nlp.periods import parse_period
 from nlp.sharing import parse_sharing
 from nlp.units import locality_of_issuer, resolve_units
@@ -42,16 +42,7 @@ class Grouping:
     items: list[tuple[str, str]] = field(default_factory=list)  # (gold key, predicted key)
 
     def f1(self) -> tuple[float, float, float]:
-        def pairs(counter: Counter[str] | Counter[tuple[str, str]]) -> int:
-            return sum(n * (n - 1) // 2 for n in counter.values())
-
-        both = pairs(Counter(self.items))
-        gold = pairs(Counter(g for g, _ in self.items))
-        pred = pairs(Counter(p for _, p in self.items))
-        precision = both / pred if pred else 1.0
-        recall = both / gold if gold else 1.0
-        f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-        return precision, recall, f1
+        return precision_recall_f1(*pair_counts(self.items))
 
 
 @dataclass

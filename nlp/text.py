@@ -19,36 +19,11 @@ import re
 import unicodedata
 from functools import lru_cache
 
-# Old-style placement puts the tone on the second vowel of an open "oa", "oe", "uy" syllable;
-# the modern style (and underthesea) puts it on the first. Only open syllables move: "hoàn",
-# "thuyền", "Huỳnh" keep their mark, and "quý" keeps it because "qu" is the consonant.
-_TONED = {
-    "a": "àáảãạ",
-    "e": "èéẻẽẹ",
-    "y": "ỳýỷỹỵ",
-    "o": "òóỏõọ",
-    "u": "ùúủũụ",
-}
-_OLD_TO_NEW: dict[str, str] = {}
-for _first, _second in (("o", "a"), ("o", "e"), ("u", "y")):
-    for _tone_index, _toned_second in enumerate(_TONED[_second]):
-        _toned_first = _TONED[_first][_tone_index]
-        for _cased_first, _cased_toned_first in (
-            (_first, _toned_first),
-            (_first.upper(), _toned_first.upper()),
-        ):
-            for _cased_second, _cased_toned_second in (
-                (_second, _toned_second),
-                (_second.upper(), _toned_second.upper()),
-            ):
-                _OLD_TO_NEW[_cased_first + _cased_toned_second] = _cased_toned_first + _cased_second
-_OLD_TONE_RE = re.compile(
-    r"(?<![qQ])(" + "|".join(sorted(_OLD_TO_NEW, key=len, reverse=True)) + r")(?![^\W\d_])"
-)
+from extract.markup import strip_markup
+from extract.textforms import fold as shared_fold
+from extract.textforms import fold_uncached as shared_fold_uncached
+from extract.textforms import modern_tone_placement
 
-_MARKUP_TAG_RE = re.compile(r"</?\s*(?:b|i|u|em|strong|span|font|p|div|br|sup|sub|small|mark)\b[^<>]*>", re.I)
-_EMPHASIS_RE = re.compile(r"\*{1,3}|_{2,3}|~~")
-_HEADING_RE = re.compile(r"(?m)^[ \t]*#{1,6}[ \t]*")
 _INVISIBLE_RE = re.compile(r"[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _HSPACE_RE = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _DASH_RE = re.compile(r"[\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d]")
@@ -56,10 +31,6 @@ _SPACED_DASH_RE = re.compile(r"(?<=\S) *- +(?=\S)|(?<=\S) +- *(?=\S)")
 _SPACE_BEFORE_PUNCT_RE = re.compile(r" +([,;:.!?)\]])")
 _SPACE_AFTER_OPEN_RE = re.compile(r"([(\[]) +")
 _BLANK_LINES_RE = re.compile(r"\n{3,}")
-
-
-def _normalize_tone_marks(text: str) -> str:
-    return _OLD_TONE_RE.sub(lambda m: _OLD_TO_NEW[m.group(1)], text)
 
 
 def _one_pass(text: str) -> str:
@@ -73,12 +44,8 @@ def _one_pass(text: str) -> str:
         text = _INVISIBLE_RE.sub("", text)
     if "&" in text and ";" in text:
         text = html.unescape(text)
-    if "<" in text:
-        text = _MARKUP_TAG_RE.sub(" ", text)
-    if "*" in text or "_" in text or "~" in text:
-        text = _EMPHASIS_RE.sub("", text)
-    if "#" in text:
-        text = _HEADING_RE.sub("", text)
+    if "<" in text or "*" in text or "_" in text or "~" in text or "#" in text:
+        text = strip_markup(text, entities=False)
     if not ascii_only:
         text = _DASH_RE.sub("-", text)
     if not ascii_only or "\t" in text or "  " in text:
@@ -94,7 +61,7 @@ def _one_pass(text: str) -> str:
         text = _BLANK_LINES_RE.sub("\n\n", text)
     text = text.strip()
     if not ascii_only:
-        text = _normalize_tone_marks(text)
+        text = modern_tone_placement(text)
         text = unicodedata.normalize("NFC", text)
     return text
 
@@ -186,36 +153,14 @@ def normalize_text_uncached(text: str) -> str:
     return text
 
 
-def _build_fold_table() -> dict[int, str]:
-    table: dict[int, str] = {ord("đ"): "d", ord("Đ"): "d"}
-    for code in range(0x00C0, 0x1EFA):
-        char = chr(code)
-        base = "".join(c for c in unicodedata.normalize("NFD", char) if not unicodedata.combining(c)).lower()
-        if len(base) == 1 and base.isascii() and base != char:
-            table[code] = base
-    return table
-
-
-_FOLD_TABLE = _build_fold_table()
-
-
-def _fold_slow(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.translate(_FOLD_TABLE).lower())
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
-
-
-@lru_cache(maxsize=200_000)
 def fold(text: str) -> str:
-    """Lower case without diacritics ("Văn hoá – Xã hội" → "van hoa - xa hoi"), for matching only."""
-    return fold_uncached(text)
+    """Lower case without diacritics ("Văn hoá – Xã hội" → "van hoa – xa hoi"), for matching only."""
+    return shared_fold(text)
 
 
 def fold_uncached(text: str) -> str:
     """``fold`` without its memo (see ``normalize_text_uncached``)."""
-    # One table lookup per character for precomposed Latin letters; the decomposing path only
-    # for what is left (combining marks, other scripts).
-    folded = text.lower().translate(_FOLD_TABLE)
-    return folded if folded.isascii() else _fold_slow(folded)
+    return shared_fold_uncached(text)
 
 
 # ---------------------------------------------------------------- slips

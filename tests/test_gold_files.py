@@ -19,6 +19,8 @@ from typing import Any
 
 import pytest
 
+from extract.textforms import fold
+
 ROOT = Path(__file__).resolve().parents[1]
 GOLD_DIR = ROOT / "corpus" / "gold"
 DOCS_DIR = ROOT / "corpus" / "docs"
@@ -60,8 +62,7 @@ def gold_id(path: Path) -> str:
 
 def fold_ascii(text: str) -> str:
     """'Đông Cứu' -> 'dongcuu': how locality suffixes of unit keys are spelt."""
-    decomposed = unicodedata.normalize("NFD", text.replace("Đ", "D").replace("đ", "d"))
-    return re.sub(r"[^a-z0-9]", "", "".join(c for c in decomposed if not unicodedata.combining(c)).lower())
+    return re.sub(r"[^a-z0-9]", "", fold(text, keep_case=True).lower())
 
 
 def unit_keys(doc: Gold) -> list[str]:

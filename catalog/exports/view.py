@@ -7,7 +7,6 @@ is fetched. Every member keeps its source document and provenance (page, table, 
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 
@@ -18,12 +17,12 @@ from sqlalchemy.orm import Session
 from catalog.models import CatalogEntryRow, DatasetMemberRow, DatasetRow, DocumentRow, ReconcileRunRow
 from catalog.store import CatalogStore
 from extract.model import Provenance
+from extract.textforms import fold_uncached
 
 
 def fold(text: str) -> str:
     """Lowercase without diacritics (đ → d), for searches typed without accents and ASCII names."""
-    decomposed = unicodedata.normalize("NFD", text.lower())
-    return "".join(ch for ch in decomposed if unicodedata.category(ch) != "Mn").replace("đ", "d")
+    return fold_uncached(text, marks="nonspacing")
 
 
 class MemberView(BaseModel):

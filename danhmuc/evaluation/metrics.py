@@ -8,12 +8,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Generic, TypeVar
 
 from rapidfuzz import fuzz
+
+from nlp.pairwise import pair_counts as nlp_pair_counts
+from nlp.pairwise import precision_recall_f1
 
 G = TypeVar("G")
 P = TypeVar("P")
@@ -100,33 +102,26 @@ class PairCounts:
         self.predicted_pairs += other.predicted_pairs
         self.gold_pairs += other.gold_pairs
 
+    def _scores(self) -> tuple[float | None, float | None, float | None]:
+        return precision_recall_f1(self.true_pairs, self.predicted_pairs, self.gold_pairs, no_pairs=None)
+
     @property
     def precision(self) -> float | None:
-        return self.true_pairs / self.predicted_pairs if self.predicted_pairs else None
+        return self._scores()[0]
 
     @property
     def recall(self) -> float | None:
-        return self.true_pairs / self.gold_pairs if self.gold_pairs else None
+        return self._scores()[1]
 
     @property
     def f1(self) -> float | None:
-        precision, recall = self.precision, self.recall
-        if precision is None or recall is None:
-            return None
-        return 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+        return self._scores()[2]
 
 
 def pair_counts(labels: Sequence[tuple[Hashable, Hashable]]) -> PairCounts:
     """``labels`` holds (gold label, predicted label) per mention; counts pairs without enumerating them."""
-
-    def pairs(counter: Counter[Hashable]) -> int:
-        return sum(n * (n - 1) // 2 for n in counter.values())
-
-    return PairCounts(
-        true_pairs=pairs(Counter(labels)),
-        predicted_pairs=pairs(Counter(predicted for _, predicted in labels)),
-        gold_pairs=pairs(Counter(gold for gold, _ in labels)),
-    )
+    correct, predicted, gold = nlp_pair_counts(labels)
+    return PairCounts(true_pairs=correct, predicted_pairs=predicted, gold_pairs=gold)
 
 
 @dataclass

@@ -333,7 +333,3 @@ def _score_matching(pairs: list[tuple[GoldDocument, Document]], outcome: Matchin
         )
     scores.datasets = pair_counts(labels)
     scores.flags = flags
-
-
-def evaluate_paths(gold: str | Path, docs: str | Path, renderings: Iterable[str] | None = None) -> EvalResult:
-    return evaluate(Path(gold), Path(docs), renderings=renderings)

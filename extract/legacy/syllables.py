@@ -13,14 +13,14 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extract.legacy.tables import TONES
+from extract.textforms import CODA_PATTERN, ONSET_PATTERN, TONE_MARKS
 
-_ONSET = "ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdđghklmnpqrstvx]"
+_ONSET = ONSET_PATTERN
 _NUCLEI = (
     "a ă â e ê i o ô ơ u ư y ai ao au ay âu ây eo êu ia iê iu oa oă oe oi ôi ơi ua uâ uê ui uô uơ uy "
     "ưa ưi ưu ươ yê oai oay oao oeo uây uôi uya uyê uyu ươi ươu iêu yêu"
 ).split()
-_CODA = "ch|ng|nh|[cmnpt]"
+_CODA = CODA_PATTERN
 _SYLLABLE = re.compile(
     rf"(?:{_ONSET})?(?:{'|'.join(sorted(_NUCLEI, key=len, reverse=True))})(?:{_CODA})?", re.IGNORECASE
 )
@@ -42,7 +42,7 @@ def is_vietnamese_syllable(word: str) -> bool:
     base: list[str] = []
     tones = 0
     for char in decomposed:
-        if char in TONES:
+        if char in TONE_MARKS:
             tones += 1
             previous = unicodedata.normalize("NFC", base[-1]) if base else ""
             if tones > 1 or previous[-1:] not in _VOWELS:

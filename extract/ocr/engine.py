@@ -21,7 +21,6 @@ import numpy as np
 LANGUAGE = "vie"
 
 # Page segmentation modes (tesseract's PageSegMode enum).
-PSM_OSD_ONLY = 0
 PSM_SINGLE_COLUMN = 4
 PSM_SINGLE_BLOCK = 6
 PSM_SINGLE_LINE = 7
@@ -168,14 +167,6 @@ class _CApiEngine:
         lib.TessBaseAPIGetTsvText.restype = ctypes.c_void_p
         lib.TessDeleteText.argtypes = [ctypes.c_void_p]
         lib.TessBaseAPISetVariable.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
-        lib.TessBaseAPIDetectOrientationScript.argtypes = [
-            ctypes.c_void_p,
-            ctypes.POINTER(ctypes.c_int),
-            ctypes.POINTER(ctypes.c_float),
-            ctypes.POINTER(ctypes.c_char_p),
-            ctypes.POINTER(ctypes.c_float),
-        ]
-        lib.TessBaseAPIDetectOrientationScript.restype = ctypes.c_int
         lib.TessBaseAPIGetIterator.argtypes = [ctypes.c_void_p]
         lib.TessBaseAPIGetIterator.restype = ctypes.c_void_p
         lib.TessResultIteratorGetPageIterator.argtypes = [ctypes.c_void_p]
@@ -296,22 +287,6 @@ class _CApiEngine:
             lib.TessResultIteratorDelete(iterator)
         return [tuple(group) for group in groups]
 
-    def orientation(self) -> tuple[int, float]:
-        """Degrees the page is rotated clockwise (0/90/180/270) and OSD's confidence."""
-        degrees = ctypes.c_int(0)
-        conf = ctypes.c_float(0.0)
-        script = ctypes.c_char_p()
-        script_conf = ctypes.c_float(0.0)
-        self._lib.TessBaseAPISetPageSegMode(self._handle, PSM_OSD_ONLY)
-        ok = self._lib.TessBaseAPIDetectOrientationScript(
-            self._handle,
-            ctypes.byref(degrees),
-            ctypes.byref(conf),
-            ctypes.byref(script),
-            ctypes.byref(script_conf),
-        )
-        return (int(degrees.value), float(conf.value)) if ok else (0, 0.0)
-
 
 class _CliEngine:
     """pytesseract fallback: one process per call, so the caller should prefer whole pages."""
@@ -340,15 +315,6 @@ class _CliEngine:
         tsv = self._tess.image_to_data(image, lang=self._language, config=f"--psm {psm} --dpi {self._dpi}")
         return _parse_tsv(tsv, offset_x, offset_y)
 
-    def orientation(self) -> tuple[int, float]:
-        if self._image is None:
-            return 0, 0.0
-        try:
-            result = self._tess.image_to_osd(self._image, output_type=self._tess.Output.DICT)
-        except self._tess.TesseractError:
-            return 0, 0.0
-        return int(result.get("rotate", 0)), float(result.get("orientation_conf", 0.0))
-
 
 Engine = _CApiEngine | _CliEngine
 _ENGINE: Engine | None = None
@@ -365,7 +331,3 @@ def get_engine() -> Engine:
         except (OSError, AttributeError, OcrEngineError):
             _ENGINE = _CliEngine(LANGUAGE)
     return _ENGINE
-
-
-def engine_kind() -> str:
-    return "capi" if isinstance(get_engine(), _CApiEngine) else "cli"

@@ -13,6 +13,7 @@ from rapidfuzz.distance import Levenshtein
 
 from extract.ocr.cells import CellReading
 from extract.ocr.postcorrect import Correction
+from extract.textforms import roman_value
 
 _NUMBER = re.compile(r"^(\d{1,4})(\.?)$")
 
@@ -136,8 +137,6 @@ def _expected_number(values: list[int | None], position: int) -> int | None:
 # Glyphs a scan makes of roman numerals' strokes: each stands for the numeral letters it covers.
 _ROMAN_GLYPHS = {"I": "I", "1": "I", "l": "I", "|": "I", "!": "I", "[": "I", "]": "I", "T": "I", "H": "II"}
 _ROMAN_GLYPHS |= {"V": "V", "v": "V", "X": "X", "x": "X"}
-_ROMAN = re.compile(r"^(X{0,3})(IX|IV|V?I{0,3})$")
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10}
 
 
 def regroup(readings: list[CellReading], page: int) -> tuple[list[CellReading], list[Correction]]:
@@ -166,9 +165,9 @@ def regroup(readings: list[CellReading], page: int) -> tuple[list[CellReading], 
             text = readings[index].text
             core, mark = text.rstrip("."), text[len(text.rstrip(".")) :]
             numeral = "".join(_ROMAN_GLYPHS.get(char, "?") for char in core)
-            value = _roman_value(numeral)
+            value = roman_value(numeral, below=40)
             if value is None or (previous is not None and value != previous + 1):
-                previous = _roman_value(core)
+                previous = roman_value(core, below=40)
                 continue
             previous = value
             if numeral != core:
@@ -181,14 +180,3 @@ def _spanned_right(by_position: dict[tuple[int, int], CellReading], row: int, co
     """The cell right of (row, col) spans two or more columns: a group row's title."""
     right = by_position.get((row, col + 1))
     return right is not None and right.cell.col_span >= 2 and bool(right.text)
-
-
-def _roman_value(numeral: str) -> int | None:
-    if not numeral or _ROMAN.match(numeral) is None:
-        return None
-    total = 0
-    for index, letter in enumerate(numeral):
-        value = _ROMAN_VALUES[letter]
-        following = _ROMAN_VALUES[numeral[index + 1]] if index + 1 < len(numeral) else 0
-        total += -value if value < following else value
-    return total

@@ -9,37 +9,10 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-_TONE_MARKS = {"\u0301": "sac", "\u0300": "huyen", "\u0309": "hoi", "\u0303": "nga", "\u0323": "nang"}
-_ONSETS = (
-    "ngh",
-    "ng",
-    "nh",
-    "ch",
-    "gh",
-    "gi",
-    "kh",
-    "ph",
-    "qu",
-    "th",
-    "tr",
-    "b",
-    "c",
-    "d",
-    "đ",
-    "g",
-    "h",
-    "k",
-    "l",
-    "m",
-    "n",
-    "p",
-    "r",
-    "s",
-    "t",
-    "v",
-    "x",
-    "",
-)
+from extract.textforms import ONSETS, TONE_MARKS, fold
+
+_TONE_MARKS = TONE_MARKS
+_ONSETS = (*ONSETS, "")
 _RHYMES = frozenset(
     """
     a ai ao au ay ac ach am an ang anh ap at
@@ -111,8 +84,6 @@ def tone_key(word: str) -> str:
     return f"{base}|{tone}"
 
 
-@lru_cache(maxsize=65536)
 def skeleton(word: str) -> str:
     """Letters with every diacritic gone (đ kept apart from d would defeat the purpose)."""
-    decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
+    return fold(word)

@@ -18,6 +18,7 @@ from typing import Any
 
 from extract.markup import _SUBSCRIPTS, _SUPERSCRIPTS
 from extract.pdf.source import PageSource
+from extract.textforms import CODA_PATTERN, ONSET_PATTERN, fold
 
 # A numbering label, bullet or dash that starts a new item ("I.", "1.", "1.1.", "a)", "đ)", "-", "+", "•").
 _ITEM_START = re.compile(
@@ -321,12 +322,8 @@ def join_lines(lines: Sequence[Line]) -> str:
     return text
 
 
-_SYLLABLE = re.compile(r"^(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnpqrstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?$")
-
-
-def _toneless(text: str) -> str:
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d").replace("Đ", "D"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+# Shape only, on the toneless letters: onset, one to three vowels, coda (see extract.textforms).
+_SYLLABLE = re.compile(rf"^(?:{ONSET_PATTERN})?[aeiouy]{{1,3}}(?:{CODA_PATTERN})?$")
 
 
 def one_syllable(text: str) -> bool:
@@ -337,7 +334,7 @@ def one_syllable(text: str) -> bool:
         return False
     if any(ch.isupper() for ch in text[1:]) and not text.isupper():
         return False  # "SởY": a capital inside a word starts a new word
-    base = _toneless(text).lower()
+    base = fold(text, keep_case=True).lower()
     if text.isupper() and len(text) <= 6 and len(re.findall(r"[aeiouy]+", base)) <= 1:
         return True  # an acronym broken in a narrow column ("T" / "T", "U" / "BND")
     return bool(_SYLLABLE.match(base))

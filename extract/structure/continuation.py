@@ -34,7 +34,7 @@ from itertools import combinations
 from extract.blocks import RawCell, RawTable
 from extract.markup import collapse, fold
 from extract.structure.columns import is_group_number, looks_like_row_number
-from extract.structure.numbering import roman_value
+from extract.textforms import roman_value
 
 
 class Evidence(StrEnum):

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from extract.blocks import Paragraph
+from extract.markup import strip_markup
 from extract.model import Table
+from extract.textforms import roman_value
 
 
 class LabelKind(StrEnum):
@@ -67,7 +69,6 @@ class Line:
 # Vietnamese list letters; f, j, w, z are not in the alphabet but real documents use f) and g).
 VIETNAMESE_LETTERS = "abcdđefghijklmnopqrstuvwxyz"
 
-_ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 _ROMAN = re.compile(r"^(?P<num>[IVXLC]{1,7})\s*[.:)]\s*(?=\S)|^(?P<bare>[IVXLC]{1,7})\s*\.?\s*$")
 _APPENDIX = re.compile(r"^PH[ỤU]\s*L[ỤU]C\b(?:\s*(?:số\s*)?(?P<num>[IVXLC]+|\d+)\b)?\.?\s*[:.\-–]?\s*", re.I)
 _CHAPTER = re.compile(r"^(?:Chương|CHƯƠNG|Phần|PHẦN|Mục|MỤC)\s+(?P<num>[IVXLC]+|\d{1,2})\b\s*[.:\-–]?\s*")
@@ -77,42 +78,16 @@ _LETTER = re.compile(r"^(?P<letter>[a-zđ])(?P<end>\)|\.)\s*")
 _DASH = re.compile(r"^[-–—•∙·]\s*(?:[-–]\s*)?")
 _PLUS = re.compile(r"^\+\s*")
 
-# Markup a reader may have left: Markdown emphasis and headings, simple HTML tags.
-_MARKUP = re.compile(r"\*+|</?(?:b|i|u|em|strong|sup|sub)>", re.I)
-_HEADING_HASHES = re.compile(r"^\s*#{1,6}\s*")
-
-
-def roman_value(text: str) -> int | None:
-    """The value of a well-formed roman numeral up to C, else None."""
-    total = 0
-    previous = 0
-    for char in reversed(text):
-        value = _ROMAN_VALUES.get(char)
-        if value is None:
-            return None
-        total += -value if value < previous else value
-        previous = max(previous, value)
-    return total if 0 < total < 100 and to_roman(total) == text else None
-
-
-def to_roman(value: int) -> str:
-    out = []
-    steps = ((90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
-    for number, letters in steps:
-        while value >= number:
-            out.append(letters)
-            value -= number
-    return "".join(out)
+# Characters that may open markup a reader left (see extract.markup.strip_markup).
+_MARKUP_CHARS = frozenset("#*<_&\u00a0\u200b")
 
 
 def clean_text(text: str) -> str:
     """Markup residue removed and whitespace collapsed; everything else as printed."""
-    # Most lines hold no markup: the substitutions run only when their first character is present
+    # Most lines hold no markup: the stripper runs only when one of its characters is present
     # (str.split and re's \s agree on whitespace, so the join equals collapsing \s+ and stripping).
-    if "#" in text:
-        text = _HEADING_HASHES.sub("", text)
-    if "*" in text or "<" in text:
-        text = _MARKUP.sub("", text)
+    if not _MARKUP_CHARS.isdisjoint(text):
+        text = strip_markup(text, star_bullets=True)
     return " ".join(text.split())
 
 

@@ -11,10 +11,10 @@ none of them a title word: "THỨ TRƯỞNG" is a title, never a signer.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable
 
 from extract.structure.numbering import Line
+from extract.textforms import fold
 
 _TITLES = (
     r"CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG|THỨ\s+TRƯỞNG|THỦ\s+TƯỚNG|CHÁNH\s+VĂN\s+PHÒNG|TRƯỞNG\s+BAN|"
@@ -48,23 +48,18 @@ SURNAMES = frozenset(
 Note = Callable[[str, Line], None]
 
 
-def _fold(word: str) -> str:
-    decomposed = unicodedata.normalize("NFD", word.lower().replace("đ", "d"))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 # OCR drops or swaps tone marks ("Nguyên Hoài Nam"): a first word that is no family name but folds to
 # exactly one is that family name.
 _FOLDED_SURNAMES: dict[str, list[str]] = {}
 for _surname in sorted(SURNAMES):
-    _FOLDED_SURNAMES.setdefault(_fold(_surname), []).append(_surname)
+    _FOLDED_SURNAMES.setdefault(fold(_surname), []).append(_surname)
 
 
 def repair_surname(name: str) -> str:
     words = name.split()
     if not words or words[0] in SURNAMES or not words[0][1:].islower():
         return name
-    candidates = _FOLDED_SURNAMES.get(_fold(words[0]), [])
+    candidates = _FOLDED_SURNAMES.get(fold(words[0]), [])
     return " ".join([candidates[0], *words[1:]]) if len(candidates) == 1 else name
 
 
