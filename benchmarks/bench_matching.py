@@ -12,7 +12,7 @@ archives where communes copy the province template, and must not be linked acros
     .venv/bin/python benchmarks/bench_matching.py [--entries 100000] [--workers 2] [--splink]
 
 Prints matching time, peak RSS and pairwise F1 against the known truth; with --splink (and
-splink importable, e.g. PYTHONPATH=/path/to/splink-lib) also runs Splink (DuckDB) on the same
+splink and pandas importable, e.g. PYTHONPATH=/path/to/splink-lib) also runs Splink (DuckDB) on the same
 rows and prints both side by side.
 """
 
