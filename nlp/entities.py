@@ -27,6 +27,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from nlp.citations import normalize_number
+from nlp.errors import OptionalDependencyError
 from nlp.periods import PERIOD_SPAN_RE, parse_period
 from nlp.text import fold, normalize_text
 from nlp.units import RESOLVE_THRESHOLD, resolve_single
@@ -131,8 +132,17 @@ def find_entities(text: str, *, locality: str = "", default_year: int | None = N
 
 @lru_cache(maxsize=16)
 def build_pipeline(locality: str = "", default_year: int | None = None) -> Language:
-    """spacy.blank('vi') without pyvi, a punctuation tokenizer and the same finders as a component."""
-    import spacy
+    """spacy.blank('vi') without pyvi, a punctuation tokenizer and the same finders as a component.
+
+    spaCy is optional (``pip install danhmuc[spacy]``); nothing in the pipeline calls this.
+    """
+    try:
+        import spacy
+    except ImportError as error:
+        raise OptionalDependencyError(
+            "Chưa cài spaCy: cài bằng 'pip install danhmuc[spacy]' để dùng build_pipeline. / "
+            "spaCy is not installed: 'pip install danhmuc[spacy]' to use build_pipeline."
+        ) from error
     from spacy.language import Language
     from spacy.tokens import Span
 

@@ -17,3 +17,7 @@ class RegistryError(NlpError):
 
     The message is Vietnamese first, English after " / ".
     """
+
+
+class OptionalDependencyError(NlpError):
+    """An optional adapter was called without its library installed. Vietnamese first, English after " / "."""
