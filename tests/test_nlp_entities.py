@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from test_nlp_strategies import any_text
 
@@ -52,3 +53,13 @@ def test_find_entities_is_total(text: str) -> None:
     for entity in find_entities(text, locality="xã Đông Cứu", default_year=2026):
         assert entity.label in {"UNIT", "PERIOD", "DOCNUM"}
         assert entity.start < entity.end
+
+
+def test_build_pipeline_without_spacy_says_how_to_install_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    from nlp.errors import OptionalDependencyError
+
+    monkeypatch.setitem(sys.modules, "spacy", None)  # as if it were not installed
+    with pytest.raises(OptionalDependencyError, match=r"danhmuc\[spacy\]"):
+        build_pipeline("xã Không Cài", 1999)
