@@ -123,3 +123,98 @@ def env_int(name: str, default: int) -> int:
     except ValueError:
         return default
     return value if value > 0 else default
+
+
+# ---------------------------------------------------------------- memory bounds of one extraction
+#
+# A small upload can describe a huge amount of work: a 200-byte PDF page 200 inches wide, a PNG header
+# declaring 16,500² pixels, a TIFF of 40 full-size frames, a text table of 200,000 rows. Every bound
+# below is checked from what the file declares, before the memory is spent, so one extraction stays
+# under ~1 GiB for any file under the upload limit. Each can be raised through its environment variable.
+
+DEFAULT_MAX_RENDER_PIXELS = 40_000_000  # A4 at 600 dpi is 35 Mpx; a rendered page is scaled down to fit
+MIN_RENDER_DPI = 100  # below this a page cannot be read: refused rather than OCR'd into garbage
+DEFAULT_MAX_IMAGE_PIXELS = 64_000_000  # an image's declared width × height (A3 at 600 dpi is 70 Mpx)
+DEFAULT_MAX_IMAGE_FRAMES = 2000  # as DANHMUC_MAX_PDF_PAGES: a TIFF frame is a page
+DEFAULT_MAX_TABLE_ROWS = 20_000  # far beyond the longest real catalog; past it rows are cut with a warning
+DEFAULT_MAX_DOCX_XML_BYTES = 64 * MIB  # the main document part; lxml holds ~10 bytes per byte of XML
+DEFAULT_WORKER_MAX_RSS_MIB = 1024  # an extraction worker past this peak is replaced after its document
+
+
+def max_render_pixels() -> int:
+    return env_int("DANHMUC_MAX_RENDER_PIXELS", DEFAULT_MAX_RENDER_PIXELS)
+
+
+def max_image_pixels() -> int:
+    return env_int("DANHMUC_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS)
+
+
+def max_image_frames() -> int:
+    return env_int("DANHMUC_MAX_IMAGE_FRAMES", DEFAULT_MAX_IMAGE_FRAMES)
+
+
+def max_table_rows() -> int:
+    return env_int("DANHMUC_MAX_TABLE_ROWS", DEFAULT_MAX_TABLE_ROWS)
+
+
+def max_docx_xml_bytes() -> int:
+    return env_int("DANHMUC_MAX_DOCX_XML_BYTES", DEFAULT_MAX_DOCX_XML_BYTES)
+
+
+def render_dpi(width_pt: float, height_pt: float, wanted_dpi: int, source: str, number: int) -> int:
+    """The DPI to render a page at so its bitmap stays under DANHMUC_MAX_RENDER_PIXELS.
+
+    Returns ``wanted_dpi`` or less; raises LimitExceededError when even MIN_RENDER_DPI would not fit
+    (the page is larger than any paper a plan is printed on).
+    """
+    cap = max_render_pixels()
+    area_in2 = max(width_pt, 1.0) * max(height_pt, 1.0) / (72.0 * 72.0)
+    fitting = int((cap / area_in2) ** 0.5)
+    if fitting < MIN_RENDER_DPI:
+        width_in, height_in = width_pt / 72.0, height_pt / 72.0
+        raise LimitExceededError(
+            source,
+            f"trang {number} khổ {width_in:.0f}×{height_in:.0f} inch, quá lớn để nhận dạng ở "
+            f"{MIN_RENDER_DPI} dpi trong {cap:,} điểm ảnh (biến môi trường DANHMUC_MAX_RENDER_PIXELS)",
+            f"page {number} is {width_in:.0f}×{height_in:.0f} inches, too large to OCR at {MIN_RENDER_DPI} dpi "
+            f"within {cap:,} pixels (env DANHMUC_MAX_RENDER_PIXELS)",
+        )
+    return min(wanted_dpi, fitting)
+
+
+def check_image_header(width: int, height: int, frames: int, source: str) -> None:
+    """Refuse an image from its declared size and frame count, before any pixel is decoded."""
+    cap = max_image_pixels()
+    if width * height > cap:
+        raise LimitExceededError(
+            source,
+            f"ảnh {width}×{height} điểm ảnh, giới hạn {cap:,} (biến môi trường DANHMUC_MAX_IMAGE_PIXELS)",
+            f"the image is {width}×{height} pixels, the limit is {cap:,} (env DANHMUC_MAX_IMAGE_PIXELS)",
+        )
+    most = max_image_frames()
+    if frames > most:
+        raise LimitExceededError(
+            source,
+            f"ảnh có {frames} trang, giới hạn {most} (biến môi trường DANHMUC_MAX_IMAGE_FRAMES)",
+            f"the image has {frames} frames, the limit is {most} (env DANHMUC_MAX_IMAGE_FRAMES)",
+        )
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident size so far (Linux reports ru_maxrss in KiB)."""
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def release_memory() -> None:
+    """Give freed heap back to the system after a large document (glibc keeps it otherwise)."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass
