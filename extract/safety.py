@@ -12,8 +12,9 @@ from __future__ import annotations
 import io
 import os
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from extract.blocks import Block, BlockStream, RawTable
 from extract.errors import CorruptFileError, LimitExceededError
 
 MIB = 2**20
@@ -136,7 +137,11 @@ DEFAULT_MAX_RENDER_PIXELS = 40_000_000  # A4 at 600 dpi is 35 Mpx; a rendered pa
 MIN_RENDER_DPI = 100  # below this a page cannot be read: refused rather than OCR'd into garbage
 DEFAULT_MAX_IMAGE_PIXELS = 64_000_000  # an image's declared width × height (A3 at 600 dpi is 70 Mpx)
 DEFAULT_MAX_IMAGE_FRAMES = 2000  # as DANHMUC_MAX_PDF_PAGES: a TIFF frame is a page
-DEFAULT_MAX_TABLE_ROWS = 20_000  # far beyond the longest real catalog; past it rows are cut with a warning
+# Every table cell becomes several typed records with provenance (~15 KB a row once built and
+# normalised), so the document's table rows, all tables together, are bounded: 20,000 is about five
+# times the longest real catalog (4,289 rows). Past it the rows are cut with a warning.
+DEFAULT_MAX_TABLE_ROWS = 20_000
+DEFAULT_MAX_TABLE_CELLS = 400_000
 DEFAULT_MAX_DOCX_XML_BYTES = 64 * MIB  # the main document part; lxml holds ~10 bytes per byte of XML
 DEFAULT_WORKER_MAX_RSS_MIB = 1024  # an extraction worker past this peak is replaced after its document
 
@@ -155,6 +160,53 @@ def max_image_frames() -> int:
 
 def max_table_rows() -> int:
     return env_int("DANHMUC_MAX_TABLE_ROWS", DEFAULT_MAX_TABLE_ROWS)
+
+
+def max_table_cells() -> int:
+    return env_int("DANHMUC_MAX_TABLE_CELLS", DEFAULT_MAX_TABLE_CELLS)
+
+
+def bound_tables(stream: BlockStream) -> BlockStream:
+    """Cut the document's tables past DANHMUC_MAX_TABLE_ROWS rows (or _CELLS cells), all tables together.
+
+    The rows kept are the first ones, in reading order; one warning says where the cut fell.
+    """
+    max_rows, max_cells = max_table_rows(), max_table_cells()
+    rows_seen = cells_seen = 0
+    kept: list[Block] = []
+    dropped = 0
+    cut_page: int | None = None
+    for block in stream.blocks:
+        if not isinstance(block, RawTable):
+            kept.append(block)
+            continue
+        take = 0
+        for row in block.rows:
+            if rows_seen + 1 > max_rows or cells_seen + len(row) > max_cells:
+                break
+            rows_seen += 1
+            cells_seen += len(row)
+            take += 1
+        if take < len(block.rows):
+            cut_page = block.page if not dropped else cut_page
+            dropped += len(block.rows) - take
+        if take == len(block.rows):
+            kept.append(block)
+        elif take:
+            kept.append(replace(block, rows=block.rows[:take]))
+    if not dropped:
+        return stream
+    where_vi = f" từ trang {cut_page}" if cut_page else ""
+    where_en = f" from page {cut_page}" if cut_page else ""
+    warning = (
+        "table_rows_cut",
+        f"Bảng quá dài: giữ {rows_seen} dòng đầu, bỏ {dropped} dòng{where_vi} (giới hạn {max_rows} dòng / "
+        f"{max_cells} ô, biến môi trường DANHMUC_MAX_TABLE_ROWS) / Tables too long: the first {rows_seen} rows "
+        f"are kept, {dropped} rows dropped{where_en} (limit {max_rows} rows / {max_cells} cells, "
+        "env DANHMUC_MAX_TABLE_ROWS)",
+        cut_page,
+    )
+    return replace(stream, blocks=kept, warnings=[*stream.warnings, warning])
 
 
 def max_docx_xml_bytes() -> int:
