@@ -142,7 +142,10 @@ DEFAULT_MAX_IMAGE_FRAMES = 2000  # as DANHMUC_MAX_PDF_PAGES: a TIFF frame is a p
 # times the longest real catalog (4,289 rows). Past it the rows are cut with a warning.
 DEFAULT_MAX_TABLE_ROWS = 20_000
 DEFAULT_MAX_TABLE_CELLS = 400_000
-DEFAULT_MAX_DOCX_XML_BYTES = 64 * MIB  # the main document part; lxml holds ~10 bytes per byte of XML
+# An XML part of a DOCX: its lxml tree and the blocks read from it cost ~15 bytes per byte of XML
+# (150 MiB of XML, compressed well under the zip-bomb ratio, peaked at 2.4 GB). The largest real
+# document.xml seen is 5 MiB (a 1,115-row catalog).
+DEFAULT_MAX_DOCX_XML_BYTES = 32 * MIB
 DEFAULT_WORKER_MAX_RSS_MIB = 1024  # an extraction worker past this peak is replaced after its document
 
 
