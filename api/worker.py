@@ -56,7 +56,7 @@ def _child_main(connection: Connection) -> None:
     from danhmuc.errors import DanhmucError
     from danhmuc.pipeline import process_file
     from extract.processes import die_with_parent
-    from extract.safety import peak_rss_mib, release_memory
+    from extract.safety import peak_rss_mib, release_memory, reset_peak_rss
 
     die_with_parent()  # a server killed with -9 must not leave its extraction (and OCR) processes behind
 
@@ -71,6 +71,7 @@ def _child_main(connection: Connection) -> None:
             return
         path, name = request
         reply: tuple[str, ...]
+        reset_peak_rss()  # the peak reported is this document's
         try:
             document = process_file(path, name=name)
         except DanhmucError as error:

@@ -256,10 +256,30 @@ def check_image_header(width: int, height: int, frames: int, source: str) -> Non
 
 
 def peak_rss_mib() -> float:
-    """This process's peak resident size so far (Linux reports ru_maxrss in KiB)."""
+    """This process's peak resident size since the last :func:`reset_peak_rss`, in MiB.
+
+    VmHWM belongs to the process's own memory map; ru_maxrss (the fallback) also carries the peak of
+    the parent it was forked from, and of everything before the last reset.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError, IndexError):
+        pass
     import resource
 
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def reset_peak_rss() -> None:
+    """Start measuring the peak afresh (Linux: "5" into clear_refs resets VmHWM to the current RSS)."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")
+    except OSError:
+        pass
 
 
 def release_memory() -> None:

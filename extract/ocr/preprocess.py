@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -144,7 +145,10 @@ def open_image(data: bytes, source: str) -> Image.Image:
     # PIL itself refuses only past twice this (it merely warns in between); ours is checked below.
     Image.MAX_IMAGE_PIXELS = cap
     try:
-        image = Image.open(io.BytesIO(data))
+        with warnings.catch_warnings():
+            # Between one and two times the cap PIL only warns; check_image_header below refuses.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
     except Image.DecompressionBombError as error:
         raise _too_large(source, error) from error
     except Exception as error:  # noqa: BLE001 - PIL reports damage with whatever its decoder hits

@@ -84,7 +84,7 @@ def many_frame_tiff(path: Path, frames: int = 40, size: tuple[int, int] = (4960,
     draw = ImageDraw.Draw(page)
     draw.text((400, 400), "KE HOACH", fill=0)
     pages = [page.copy() for _ in range(frames)]
-    pages[0].save(path, save_all=True, append_images=pages[1:], compression="group4", dpi=(600, 600))
+    pages[0].save(path, save_all=True, append_images=pages[1:], compression="group4", dpi=(600, 600), format="TIFF")
     return path
 
 
@@ -92,7 +92,7 @@ def huge_png(path: Path, side: int = 16_500) -> Path:
     """A white square of ``side``² pixels in a bilevel PNG: a few hundred kilobytes on disk."""
     from PIL import Image
 
-    Image.new("1", (side, side), 1).save(path, optimize=True)
+    Image.new("1", (side, side), 1).save(path, format="PNG", optimize=True)
     return path
 
 
