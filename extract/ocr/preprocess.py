@@ -209,11 +209,14 @@ def image_frame(data: bytes, source: str, number: int) -> PageImage:
 
 
 def _too_large(source: str, error: Exception) -> LimitExceededError:
+    """PIL's own refusal (past twice its limit) told with our limit, not PIL's doubled one."""
     cap = max_image_pixels()
+    declared = re.search(r"Image size \((\d+) pixels\)", str(error))
+    size = f"{int(declared.group(1)):,} " if declared else ""
     return LimitExceededError(
         source,
-        f"ảnh vượt {cap:,} điểm ảnh (biến môi trường DANHMUC_MAX_IMAGE_PIXELS): {_describe(error)}",
-        f"the image exceeds {cap:,} pixels (env DANHMUC_MAX_IMAGE_PIXELS): {_describe(error)}",
+        f"ảnh {size}điểm ảnh, giới hạn {cap:,} (biến môi trường DANHMUC_MAX_IMAGE_PIXELS)",
+        f"the image has {size}pixels, the limit is {cap:,} (env DANHMUC_MAX_IMAGE_PIXELS)",
     )
 
 
