@@ -14,8 +14,13 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 
 from extract.model import Document
+from extract.safety import DEFAULT_WORKER_MAX_RSS_MIB, env_int
 
 STARTUP_SECONDS = 180.0
+
+
+def worker_max_rss_mib() -> int:
+    return env_int("DANHMUC_WORKER_MAX_RSS_MIB", DEFAULT_WORKER_MAX_RSS_MIB)
 
 
 class WorkFailure(Exception):
@@ -51,6 +56,7 @@ def _child_main(connection: Connection) -> None:
     from danhmuc.errors import DanhmucError
     from danhmuc.pipeline import process_file
     from extract.processes import die_with_parent
+    from extract.safety import peak_rss_mib, release_memory, reset_peak_rss
 
     die_with_parent()  # a server killed with -9 must not leave its extraction (and OCR) processes behind
 
@@ -64,18 +70,22 @@ def _child_main(connection: Connection) -> None:
         if request is None:
             return
         path, name = request
+        reply: tuple[str, ...]
+        reset_peak_rss()  # the peak reported is this document's
         try:
             document = process_file(path, name=name)
         except DanhmucError as error:
-            connection.send(("error", error.code, error.message_vi, error.message_en))
+            reply = ("error", error.code, error.message_vi, error.message_en)
         except Exception as error:  # noqa: BLE001 - reported on the job, the worker lives on
             detail = f"{type(error).__name__}: {error}"[:300]
-            connection.send(
-                ("error", "processing_failed", f"Xử lý tài liệu thất bại ({detail}).",
-                 f"Processing the document failed ({detail}).")
-            )  # fmt: skip
+            reply = ("error", "processing_failed", f"Xử lý tài liệu thất bại ({detail}).",
+                     f"Processing the document failed ({detail}).")  # fmt: skip
         else:
-            connection.send(("ok", document.model_dump_json()))
+            reply = ("ok", document.model_dump_json())
+            del document
+        release_memory()
+        # The peak goes with every reply: the parent replaces a worker whose peak stays high.
+        connection.send((*reply, peak_rss_mib()))
 
 
 class ExtractionWorker:
@@ -132,6 +142,11 @@ class ExtractionWorker:
                 f"Xử lý tài liệu vượt quá thời gian cho phép ({timeout:g} giây) và đã bị dừng.",
                 f"Processing the document exceeded the time limit ({timeout:g} s) and was stopped.",
             )
+        *reply, peak_mib = reply
+        if peak_mib > worker_max_rss_mib():
+            # glibc rarely gives a large peak back to the system: a fresh process costs a start-up,
+            # a kept one would hold gigabytes between documents. The reply is already read.
+            self.stop()
         if reply[0] == "ok":
             return Document.model_validate_json(reply[1])
         raise WorkFailure(reply[1], reply[2], reply[3])

@@ -34,6 +34,7 @@ from catalog.walk import DEFAULT_MAX_BYTES, Candidate, walk_archive
 from danhmuc.errors import DanhmucError
 from extract.model import Document
 from extract.processes import DEFAULT_TIMEOUT_SECONDS, die_with_parent, time_limit
+from extract.safety import release_memory
 
 HASH_CHUNK = 1 << 20
 
@@ -51,10 +52,18 @@ class Extracted:
 
 def extract_one(path: str, name: str, timeout: float | None = DEFAULT_TIMEOUT_SECONDS) -> Extracted:
     """Runs in a worker process; never raises, so one bad file cannot stop the batch."""
+
+    started = time.perf_counter()
+    outcome = _extract(path, name, timeout, started)
+    # A pool worker lives for the whole batch: a large document's memory is given back after it.
+    release_memory()
+    return outcome
+
+
+def _extract(path: str, name: str, timeout: float | None, started: float) -> Extracted:
     from danhmuc.pipeline import process_file
     from extract.errors import UnsupportedFormatError
 
-    started = time.perf_counter()
     try:
         with time_limit(timeout, name):
             document = process_file(path, name=name)

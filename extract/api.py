@@ -10,6 +10,7 @@ from extract.blocks import BlockStream
 from extract.detect import detect_format
 from extract.errors import FileMissingError, LimitExceededError, UnsupportedFormatError
 from extract.model import Document, SourceFormat
+from extract.safety import bound_tables
 from extract.structure import build_document
 
 MAX_FILE_BYTES = 200 * 1024 * 1024
@@ -40,7 +41,8 @@ def extract_file(path: str | Path, *, name: str | None = None) -> Document:
 
 def extract_bytes(data: bytes, source: str) -> Document:
     fmt = detect_format(data, source)
-    stream = read_blocks(data, source, fmt)
+    # Bounded here, for every reader: the typed records built from each table row are the cost.
+    stream = bound_tables(read_blocks(data, source, fmt))
     return build_document(
         stream, source=source, sha256=hashlib.sha256(data).hexdigest(), fmt=fmt, size_bytes=len(data)
     )

@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
 from lxml import etree
 
 from extract.docx_numbering import W
 from extract.errors import CorruptFileError, LimitExceededError
-from extract.safety import DEFAULT_ZIP_LIMITS, MIB, open_checked_zip, read_zip_member
+from extract.safety import DEFAULT_ZIP_LIMITS, MIB, max_docx_xml_bytes, open_checked_zip, read_zip_member
 
 _REL = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
 # Transitional and Strict OOXML spell relationship types differently; the last segment is the same.
@@ -71,7 +71,16 @@ class _PartReader:
         self.warnings: list[tuple[str, str, int | None]] = []
 
     def read(self, name: str) -> bytes:
-        data = read_zip_member(self.archive, name, self.source)
+        xml_limit = max_docx_xml_bytes()
+        declared = self.archive.getinfo(name).file_size if name in self.names else 0
+        if declared > xml_limit:  # refused from the directory, before inflating or parsing anything
+            raise _xml_too_large(self.source, name, xml_limit)
+        # The declared size can lie: what is actually inflated is bounded by the same limit.
+        limits = replace(DEFAULT_ZIP_LIMITS, max_total_uncompressed=xml_limit)
+        try:
+            data = read_zip_member(self.archive, name, self.source, limits)
+        except LimitExceededError:
+            raise _xml_too_large(self.source, name, xml_limit) from None
         self.inflated += len(data)
         limit = DEFAULT_ZIP_LIMITS.max_total_uncompressed
         if self.inflated > limit:
@@ -135,6 +144,14 @@ class _PartReader:
             if name in self.names:
                 return name
         return None
+
+
+def _xml_too_large(source: str, name: str, limit: int) -> LimitExceededError:
+    return LimitExceededError(
+        source,
+        f"phần '{name}' vượt {limit // MIB} MiB XML (biến môi trường DANHMUC_MAX_DOCX_XML_BYTES)",
+        f"part '{name}' holds more than {limit // MIB} MiB of XML (env DANHMUC_MAX_DOCX_XML_BYTES)",
+    )
 
 
 def _page_count(reader: _PartReader) -> int:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import io
 import os
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
+from extract.blocks import Block, BlockStream, RawTable
 from extract.errors import CorruptFileError, LimitExceededError
 
 MIB = 2**20
@@ -123,3 +124,172 @@ def env_int(name: str, default: int) -> int:
     except ValueError:
         return default
     return value if value > 0 else default
+
+
+# ---------------------------------------------------------------- memory bounds of one extraction
+#
+# A small upload can describe a huge amount of work: a 200-byte PDF page 200 inches wide, a PNG header
+# declaring 16,500² pixels, a TIFF of 40 full-size frames, a text table of 200,000 rows. Every bound
+# below is checked from what the file declares, before the memory is spent, so one extraction stays
+# under ~1 GiB for any file under the upload limit. Each can be raised through its environment variable.
+
+DEFAULT_MAX_RENDER_PIXELS = 40_000_000  # A4 at 600 dpi is 35 Mpx; a rendered page is scaled down to fit
+MIN_RENDER_DPI = 100  # below this a page cannot be read: refused rather than OCR'd into garbage
+DEFAULT_MAX_IMAGE_PIXELS = 64_000_000  # an image's declared width × height (A3 at 600 dpi is 70 Mpx)
+DEFAULT_MAX_IMAGE_FRAMES = 2000  # as DANHMUC_MAX_PDF_PAGES: a TIFF frame is a page
+# Every table cell becomes several typed records with provenance (~15 KB a row once built and
+# normalised), so the document's table rows, all tables together, are bounded: 20,000 is about five
+# times the longest real catalog (4,289 rows). Past it the rows are cut with a warning.
+DEFAULT_MAX_TABLE_ROWS = 20_000
+DEFAULT_MAX_TABLE_CELLS = 400_000
+# An XML part of a DOCX: its lxml tree and the blocks read from it cost ~15 bytes per byte of XML
+# (150 MiB of XML, compressed well under the zip-bomb ratio, peaked at 2.4 GB). The largest real
+# document.xml seen is 5 MiB (a 1,115-row catalog).
+DEFAULT_MAX_DOCX_XML_BYTES = 32 * MIB
+DEFAULT_WORKER_MAX_RSS_MIB = 1024  # an extraction worker past this peak is replaced after its document
+
+
+def max_render_pixels() -> int:
+    return env_int("DANHMUC_MAX_RENDER_PIXELS", DEFAULT_MAX_RENDER_PIXELS)
+
+
+def max_image_pixels() -> int:
+    return env_int("DANHMUC_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS)
+
+
+def max_image_frames() -> int:
+    return env_int("DANHMUC_MAX_IMAGE_FRAMES", DEFAULT_MAX_IMAGE_FRAMES)
+
+
+def max_table_rows() -> int:
+    return env_int("DANHMUC_MAX_TABLE_ROWS", DEFAULT_MAX_TABLE_ROWS)
+
+
+def max_table_cells() -> int:
+    return env_int("DANHMUC_MAX_TABLE_CELLS", DEFAULT_MAX_TABLE_CELLS)
+
+
+def bound_tables(stream: BlockStream) -> BlockStream:
+    """Cut the document's tables past DANHMUC_MAX_TABLE_ROWS rows (or _CELLS cells), all tables together.
+
+    The rows kept are the first ones, in reading order; one warning says where the cut fell.
+    """
+    max_rows, max_cells = max_table_rows(), max_table_cells()
+    rows_seen = cells_seen = 0
+    kept: list[Block] = []
+    dropped = 0
+    cut_page: int | None = None
+    for block in stream.blocks:
+        if not isinstance(block, RawTable):
+            kept.append(block)
+            continue
+        take = 0
+        for row in block.rows:
+            if rows_seen + 1 > max_rows or cells_seen + len(row) > max_cells:
+                break
+            rows_seen += 1
+            cells_seen += len(row)
+            take += 1
+        if take < len(block.rows):
+            cut_page = block.page if not dropped else cut_page
+            dropped += len(block.rows) - take
+        if take == len(block.rows):
+            kept.append(block)
+        elif take:
+            kept.append(replace(block, rows=block.rows[:take]))
+    if not dropped:
+        return stream
+    where_vi = f" từ trang {cut_page}" if cut_page else ""
+    where_en = f" from page {cut_page}" if cut_page else ""
+    warning = (
+        "table_rows_cut",
+        f"Bảng quá dài: giữ {rows_seen} dòng đầu, bỏ {dropped} dòng{where_vi} (giới hạn {max_rows} dòng / "
+        f"{max_cells} ô, biến môi trường DANHMUC_MAX_TABLE_ROWS) / Tables too long: the first {rows_seen} rows "
+        f"are kept, {dropped} rows dropped{where_en} (limit {max_rows} rows / {max_cells} cells, "
+        "env DANHMUC_MAX_TABLE_ROWS)",
+        cut_page,
+    )
+    return replace(stream, blocks=kept, warnings=[*stream.warnings, warning])
+
+
+def max_docx_xml_bytes() -> int:
+    return env_int("DANHMUC_MAX_DOCX_XML_BYTES", DEFAULT_MAX_DOCX_XML_BYTES)
+
+
+def render_dpi(width_pt: float, height_pt: float, wanted_dpi: int, source: str, number: int) -> int:
+    """The DPI to render a page at so its bitmap stays under DANHMUC_MAX_RENDER_PIXELS.
+
+    Returns ``wanted_dpi`` or less; raises LimitExceededError when even MIN_RENDER_DPI would not fit
+    (the page is larger than any paper a plan is printed on).
+    """
+    cap = max_render_pixels()
+    area_in2 = max(width_pt, 1.0) * max(height_pt, 1.0) / (72.0 * 72.0)
+    fitting = int((cap / area_in2) ** 0.5)
+    if fitting < MIN_RENDER_DPI:
+        width_in, height_in = width_pt / 72.0, height_pt / 72.0
+        raise LimitExceededError(
+            source,
+            f"trang {number} khổ {width_in:.0f}×{height_in:.0f} inch, quá lớn để nhận dạng ở "
+            f"{MIN_RENDER_DPI} dpi trong {cap:,} điểm ảnh (biến môi trường DANHMUC_MAX_RENDER_PIXELS)",
+            f"page {number} is {width_in:.0f}×{height_in:.0f} inches, too large to OCR at {MIN_RENDER_DPI} dpi "
+            f"within {cap:,} pixels (env DANHMUC_MAX_RENDER_PIXELS)",
+        )
+    return min(wanted_dpi, fitting)
+
+
+def check_image_header(width: int, height: int, frames: int, source: str) -> None:
+    """Refuse an image from its declared size and frame count, before any pixel is decoded."""
+    cap = max_image_pixels()
+    if width * height > cap:
+        raise LimitExceededError(
+            source,
+            f"ảnh {width}×{height} điểm ảnh, giới hạn {cap:,} (biến môi trường DANHMUC_MAX_IMAGE_PIXELS)",
+            f"the image is {width}×{height} pixels, the limit is {cap:,} (env DANHMUC_MAX_IMAGE_PIXELS)",
+        )
+    most = max_image_frames()
+    if frames > most:
+        raise LimitExceededError(
+            source,
+            f"ảnh có {frames} trang, giới hạn {most} (biến môi trường DANHMUC_MAX_IMAGE_FRAMES)",
+            f"the image has {frames} frames, the limit is {most} (env DANHMUC_MAX_IMAGE_FRAMES)",
+        )
+
+
+def peak_rss_mib() -> float:
+    """This process's peak resident size since the last :func:`reset_peak_rss`, in MiB.
+
+    VmHWM belongs to the process's own memory map; ru_maxrss (the fallback) also carries the peak of
+    the parent it was forked from, and of everything before the last reset.
+    """
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024.0
+    except (OSError, ValueError, IndexError):
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def reset_peak_rss() -> None:
+    """Start measuring the peak afresh (Linux: "5" into clear_refs resets VmHWM to the current RSS)."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")
+    except OSError:
+        pass
+
+
+def release_memory() -> None:
+    """Give freed heap back to the system after a large document (glibc keeps it otherwise)."""
+    import ctypes
+    import ctypes.util
+    import gc
+
+    gc.collect()
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass

@@ -30,6 +30,7 @@ from extract.blocks import Block, BlockStream, Paragraph, RawCell, RawTable
 from extract.errors import UnsupportedFormatError
 from extract.legacy import decode_text as decode_legacy_text
 from extract.markup import clean_inline, detect_emphasis, split_glued_headings
+from extract.safety import max_table_rows
 
 
 def decode_text(data: bytes, source: str) -> tuple[str, str]:
@@ -119,6 +120,9 @@ class _LineReader:
         self.lines = lines
         self.blocks: list[Block] = []
         self.warnings: list[tuple[str, str, int | None]] = []
+        # Rows past the document's table budget are cut by extract.safety.bound_tables; cleaning
+        # their cells (most of the reader's time on a 200,000-row table) would be wasted.
+        self.rows_left = max_table_rows()
 
     # line numbers in blocks are 1-based
     def read(self) -> list[Block]:
@@ -201,9 +205,12 @@ class _LineReader:
         if (total_rows < 2 and sum(1 for cell in fragments[0][1][0] if cell.strip()) < 3) or widest < 2:
             return 0  # one stray line with a TAB or two: running text, not a table
         for number, (line_index, fragment_rows) in enumerate(fragments):
+            cells = [[_cell(cell) for cell in row] for row in fragment_rows[: max(self.rows_left, 0)]]
+            cells += [[RawCell(text=cell) for cell in row] for row in fragment_rows[len(cells) :]]
+            self.rows_left -= len(fragment_rows)
             self.blocks.append(
                 RawTable(
-                    rows=_grid([[_cell(cell) for cell in row] for row in fragment_rows]),
+                    rows=_grid(cells),
                     line=line_index + 1,
                     ruled=False,
                     after_break=number > 0,
@@ -256,6 +263,7 @@ class _LineReader:
 
     def _emit_cells(self, rows: list[list[RawCell]], line: int, after_break: bool) -> None:
         if rows:
+            self.rows_left -= len(rows)
             self.blocks.append(RawTable(rows=_grid(rows), line=line, ruled=False, after_break=after_break))
 
     def _skip_blank(self, index: int) -> int:

@@ -21,7 +21,14 @@ from extract.blocks import Block, BlockStream, Paragraph, RawCell, RawTable
 from extract.errors import CorruptFileError
 from extract.ocr.pipeline import PageResult, Warning, is_page_number, ocr_page
 from extract.ocr.postcorrect import Correction
-from extract.ocr.preprocess import PageImage, image_pages, pdf_page_count, render_pdf_page
+from extract.ocr.preprocess import (
+    PageImage,
+    check_page_sizes,
+    decodable_frames,
+    image_frame,
+    pdf_page_count,
+    render_pdf_page,
+)
 from extract.pdf.tables import PageTable, continue_merges
 from extract.processes import die_with_parent
 
@@ -65,26 +72,25 @@ def ocr_pdf_pages_detailed(data: bytes, source: str, pages: list[int] | None = N
     wanted = sorted(
         {page for page in (pages if pages is not None else range(1, count + 1)) if 1 <= page <= count}
     )
+    check_page_sizes(data, source, wanted)  # a page too large to render is refused before any is rendered
     results = _run(wanted, _PdfPageTask(data, source))
     return _assemble(results, page_count=count, needs_ocr=wanted, source_warnings=[])
 
 
 def read_image_detailed(data: bytes, source: str) -> OcrResult:
-    frames = image_pages(data, source)  # raises CorruptFileError when not even one frame decodes
-    decoded: list[PageImage] = []
+    frames = decodable_frames(data, source)  # raises CorruptFileError when not even one frame decodes
     warnings: list[Warning] = []
-    first = next(frames)  # the first frame decodes eagerly so a corrupt file fails here
-    decoded.append(first)
+    next(frames)  # the first frame decodes eagerly so a corrupt file fails here
+    count = 1
     try:
-        for frame in frames:
-            decoded.append(frame)
+        # Every frame is decoded here once to find where a damaged TIFF ends, but only one is held at
+        # a time: the pool's workers decode their own frame again from the file's bytes.
+        for _ in frames:
+            count += 1
     except CorruptFileError as error:
         # A TIFF damaged after some good pages: keep them, say what was lost.
-        warnings.append(("corrupt_page", f"{error.args[0] if error.args else error}", len(decoded) + 1))
-    results = _run(
-        [frame.number for frame in decoded], _ImageFrameTask({frame.number: frame for frame in decoded})
-    )
-    count = len(decoded)
+        warnings.append(("corrupt_page", f"{error.args[0] if error.args else error}", count + 1))
+    results = _run(list(range(1, count + 1)), _ImageFrameTask(data, source))
     return _assemble(results, page_count=count, needs_ocr=list(range(1, count + 1)), source_warnings=warnings)
 
 
@@ -97,15 +103,30 @@ class _PdfPageTask:
     source: str
 
     def __call__(self, number: int) -> PageResult:
-        return _safe(lambda: ocr_page(render_pdf_page(self.data, self.source, number)), number)
+        return _safe(lambda: _with_render_warning(ocr_page, render_pdf_page(self.data, self.source, number)), number)
 
 
 @dataclass(frozen=True)
 class _ImageFrameTask:
-    frames: dict[int, PageImage]
+    data: bytes
+    source: str
 
     def __call__(self, number: int) -> PageResult:
-        return _safe(lambda: ocr_page(self.frames[number]), number)
+        return _safe(lambda: ocr_page(image_frame(self.data, self.source, number)), number)
+
+
+def _with_render_warning(read: Callable[[PageImage], PageResult], image: PageImage) -> PageResult:
+    result = read(image)
+    if image.wanted_dpi:
+        result.warnings.append(
+            (
+                "page_downscaled",
+                f"Trang {image.number} quá lớn, được nhận dạng ở {image.dpi} dpi thay vì {image.wanted_dpi} dpi / "
+                f"page {image.number} is too large and was OCR'd at {image.dpi} dpi instead of {image.wanted_dpi}",
+                image.number,
+            )
+        )
+    return result
 
 
 def _safe(work: Callable[[], PageResult], number: int) -> PageResult:

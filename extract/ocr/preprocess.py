@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import io
 import re
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -17,12 +18,12 @@ import cv2
 import numpy as np
 from PIL import Image, ImageSequence
 
-from extract.errors import CorruptFileError
+from extract.errors import CorruptFileError, LimitExceededError
+from extract.safety import check_image_header, max_image_pixels, render_dpi
 
 MAX_DPI = 300
 DEFAULT_IMAGE_DPI = 200
 MAX_SKEW_DEG = 5.0
-MAX_PIXELS = 12_000 * 12_000  # guards against decompression bombs before PIL allocates them
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +33,7 @@ class PageImage:
     number: int  # 1-based
     pixels: np.ndarray  # HxW (grey) or HxWx3 (RGB), uint8
     dpi: int
+    wanted_dpi: int = 0  # set when the page was rendered below its native DPI to stay under the pixel cap
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,22 @@ def pdf_page_count(data: bytes, source: str) -> int:
         document.close()
 
 
+def check_page_sizes(data: bytes, source: str, numbers: list[int]) -> None:
+    """Refuse the document before any page is rendered when one of ``numbers`` is too large to OCR."""
+    import pypdfium2 as pdfium
+
+    try:
+        document = pdfium.PdfDocument(data)
+    except pdfium.PdfiumError as error:
+        raise CorruptFileError(source, f"PDF: {error}") from error
+    try:
+        for number in numbers:
+            width_pt, height_pt = document.get_page_size(number - 1)
+            render_dpi(width_pt, height_pt, MAX_DPI, source, number)
+    finally:
+        document.close()
+
+
 def render_pdf_page(data: bytes, source: str, number: int) -> PageImage:
     """Render one PDF page at the resolution of its scanned image, capped at MAX_DPI."""
     import pypdfium2 as pdfium
@@ -70,11 +88,16 @@ def render_pdf_page(data: bytes, source: str, number: int) -> PageImage:
     try:
         page = document[number - 1]
         try:
-            width_pt, _ = page.get_size()
-            dpi = _native_dpi(page, width_pt)
+            width_pt, height_pt = page.get_size()
+            native = _native_dpi(page, width_pt)
+            # Checked from the page size before pdfium allocates: a 200-inch page at 300 dpi is 14 GB.
+            dpi = render_dpi(width_pt, height_pt, native, source, number)
             bitmap = page.render(scale=dpi / 72.0, grayscale=False)
             pixels = np.asarray(bitmap.to_pil().convert("RGB"))
-            return PageImage(number=number, pixels=_maybe_grey(pixels), dpi=dpi)
+            del bitmap
+            return PageImage(
+                number=number, pixels=_maybe_grey(pixels), dpi=dpi, wanted_dpi=native if dpi < native else 0
+            )
         finally:
             page.close()
     finally:
@@ -112,30 +135,89 @@ def _maybe_grey(pixels: np.ndarray) -> np.ndarray:
     return pixels
 
 
-def image_pages(data: bytes, source: str) -> Iterator[PageImage]:
-    """Frames of a PNG/JPEG/TIFF (a TIFF may hold many pages), decoded one at a time."""
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+def open_image(data: bytes, source: str) -> Image.Image:
+    """The image with its header read and checked (size of every frame, frame count); no pixel decoded.
+
+    PIL's ``Image.open`` is lazy, so a 16,500² PNG or a TIFF of forty full pages costs nothing
+    until ``load``: the bounds are checked here, from what the file declares.
+    """
+    cap = max_image_pixels()
+    # PIL itself refuses only past twice this (it merely warns in between); ours is checked below.
+    Image.MAX_IMAGE_PIXELS = cap
+    try:
+        with warnings.catch_warnings():
+            # Between one and two times the cap PIL only warns; check_image_header below refuses.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data))
+    except Image.DecompressionBombError as error:
+        raise _too_large(source, error) from error
+    except Exception as error:  # noqa: BLE001 - PIL reports damage with whatever its decoder hits
+        raise CorruptFileError(source, f"ảnh / image: {_describe(error)}") from error
+    try:
+        frames = int(getattr(image, "n_frames", 1) or 1)  # walks a TIFF's frame headers, decodes nothing
+    except Exception:  # noqa: BLE001 - a damaged later frame is found (and warned about) when decoded
+        frames = 1
+    finally:
+        image.seek(0)
+    check_image_header(image.width, image.height, frames, source)
+    return image
+
+
+def decodable_frames(data: bytes, source: str) -> Iterator[int]:
+    """The 1-based numbers of the frames of a PNG/JPEG/TIFF that decode, each decoded then let go.
+
+    Raises CorruptFileError when the first frame does not decode, and after the last good frame of a
+    TIFF damaged further on (the caller keeps the frames before it and warns).
+    """
+    image = open_image(data, source)
     # PIL reports damage with whatever exception its decoder hits (KeyError, TypeError, struct
     # errors, ...), so every failure while decoding counts as a corrupt file, never a crash.
     try:
-        image = Image.open(io.BytesIO(data))
         image.load()
     except Image.DecompressionBombError as error:
-        raise CorruptFileError(source, f"ảnh quá lớn / image too large: {error}") from error
+        raise _too_large(source, error) from error
     except Exception as error:  # noqa: BLE001 - see above
         raise CorruptFileError(source, f"ảnh / image: {_describe(error)}") from error
     number = 0
     try:
         for frame in ImageSequence.Iterator(image):
             number += 1
-            yield _frame(frame, number)
-    except CorruptFileError:
+            check_image_header(frame.width, frame.height, number, source)  # every frame declares its own size
+            frame.load()
+            yield number
+    except (CorruptFileError, LimitExceededError):
         raise
     except Exception as error:  # noqa: BLE001 - see above
         if number <= 1:
             raise CorruptFileError(source, f"ảnh / image: {_describe(error)}") from error
         # A TIFF damaged after its first pages: what was read is kept; the caller warns.
         raise CorruptFileError(source, f"trang {number} / page {number}: {_describe(error)}") from error
+
+
+def image_frame(data: bytes, source: str, number: int) -> PageImage:
+    """Decode frame ``number`` (1-based) alone: an OCR worker holds one page, never the whole TIFF."""
+    image = open_image(data, source)
+    try:
+        image.seek(number - 1)
+        check_image_header(image.width, image.height, number, source)
+        image.load()
+    except LimitExceededError:
+        raise
+    except Exception as error:  # noqa: BLE001 - see image_pages
+        raise CorruptFileError(source, f"trang {number} / page {number}: {_describe(error)}") from error
+    return _frame(image, number)
+
+
+def _too_large(source: str, error: Exception) -> LimitExceededError:
+    """PIL's own refusal (past twice its limit) told with our limit, not PIL's doubled one."""
+    cap = max_image_pixels()
+    declared = re.search(r"Image size \((\d+) pixels\)", str(error))
+    size = f"{int(declared.group(1)):,} " if declared else ""
+    return LimitExceededError(
+        source,
+        f"ảnh {size}điểm ảnh, giới hạn {cap:,} (biến môi trường DANHMUC_MAX_IMAGE_PIXELS)",
+        f"the image has {size}pixels, the limit is {cap:,} (env DANHMUC_MAX_IMAGE_PIXELS)",
+    )
 
 
 def _describe(error: Exception) -> str:
