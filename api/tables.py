@@ -55,10 +55,17 @@ class JobRow(ApiBase):
     # it works, so a claim that ran out means the process died and the job may be taken over.
     lease_owner: Mapped[str] = mapped_column(String(80), default="")
     lease_expires_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # A queued job is not claimed before this time: reconciliations asked for by uploads wait a moment
+    # so that the uploads of a burst join one run instead of each starting another.
+    not_before: Mapped[datetime | None] = mapped_column(nullable=True)
 
 
 # Columns added after the first release: (name, DDL type), added to an existing table on start-up.
-ADDED_JOB_COLUMNS = (("lease_owner", "VARCHAR(80) DEFAULT '' NOT NULL"), ("lease_expires_at", "TIMESTAMP"))
+ADDED_JOB_COLUMNS = (
+    ("lease_owner", "VARCHAR(80) DEFAULT '' NOT NULL"),
+    ("lease_expires_at", "TIMESTAMP"),
+    ("not_before", "TIMESTAMP"),
+)
 
 
 def create_tables(engine: Engine) -> None:
