@@ -41,8 +41,6 @@ LEASE_SECONDS = 30.0  # a dead process's job is taken over this long after its l
 RENEW_SECONDS = 10.0
 POLL_SECONDS = 0.5  # how often an idle worker looks for jobs queued by another process
 MAX_ATTEMPTS = 3
-# Uploads that finish within this long of each other share one reconciliation; a review's does not wait.
-RECONCILE_DEBOUNCE_SECONDS = 2.0
 RECONCILE_TIMEOUT_SECONDS = 3600.0  # matching a large catalog takes minutes, not hours
 
 
@@ -354,7 +352,8 @@ class JobManager:
         if not self._finish(row.id, stored.status):
             return  # another process took the job over (this one stalled past its lease) and reports it
         if self.settings.reconcile_after_ingest:
-            self.submit_reconcile(row.owner, delay=RECONCILE_DEBOUNCE_SECONDS)
+            # Uploads finishing close together share one reconciliation (a review's does not wait).
+            self.submit_reconcile(row.owner, delay=self.settings.reconcile_debounce_seconds)
 
     def _reconcile(self, job_id: str, worker: ExtractionWorker) -> None:
         self._update(job_id, stage="reconciling", progress=0.2)
