@@ -93,12 +93,12 @@ def _typed(data: bytes, fmt: SourceFormat) -> bool:
         pdf.close()
 
 
-def _stored_json(state: ServiceState, document_id: str) -> str | None:
+def _stored_json(state: ServiceState, document_id: str) -> bytes | None:
     """The document's JSON as the worker process stored it (``Document.model_dump_json``), not parsed here:
     validating a large document costs this process seconds of its interpreter for bytes it sends unchanged."""
     with Session(state.store.engine) as session:
         found: str | None = session.scalar(select(DocumentRow.document_json).where(DocumentRow.sha256 == document_id))
-    return found
+    return found.encode() if found is not None else None  # encoded here, off the event loop (26 MB: 0.1 s)
 
 
 async def _finished_within(state: ServiceState, job_id: str, seconds: float) -> JobView | None:
