@@ -19,30 +19,12 @@ import httpx
 import pytest
 
 from api.keys import Role, create_key
-from api.testing import running_server, time_reads, wait_for_job
+from api.testing import catalog_text, running_server, time_reads, wait_for_job
 from catalog.store import CatalogStore
 from catalog.testing import postgres_schema_url, postgres_unreachable_reason
 
-UNITS = ("Sở Y tế", "Sở Tư pháp", "Sở Tài chính", "Sở Nội vụ")
 READ_P99_LIMIT = 0.200  # seconds
 PATHS = ("/health", "/v1/catalog?limit=20")
-
-
-def catalog_text(rows: int, tag: str) -> str:
-    """A decision with its catalog as a text table of ``rows`` rows (tab-led cells, a blank line per row)."""
-    head = (
-        "QUYẾT ĐỊNH\n"
-        f"BAN HÀNH DANH MỤC CƠ SỞ DỮ LIỆU DÙNG CHUNG TỈNH THỬ {tag}\n"
-        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n"
-        "Điều 1. Ban hành kèm theo Quyết định này Danh mục cơ sở dữ liệu dùng chung.\n"
-        "DANH MỤC\nCƠ SỞ DỮ LIỆU DÙNG CHUNG\n"
-        "\tTT\n\tTên cơ sở dữ liệu\n\tTên đơn vị quản lý\n\tHình thức chia sẻ dữ liệu\n\n"
-    )
-    body = "".join(
-        f"\t{i}\n\tCSDL {tag} số {i} về hồ sơ loại {i % 97}\n\t{UNITS[i % 4]}\n\tChia sẻ mặc định\n\n"
-        for i in range(1, rows + 1)
-    )
-    return head + body
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
