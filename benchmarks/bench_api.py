@@ -332,7 +332,8 @@ def main() -> None:
         bench_mixed(arguments.datasets, arguments.clients, arguments.uploaders, arguments.workers,
                     arguments.extractors, arguments.seconds or 60.0)  # fmt: skip
         return
-    bench_reads(arguments.datasets, arguments.clients, arguments.requests, arguments.workers, arguments.seconds or 120.0)
+    seconds = arguments.seconds or 120.0
+    bench_reads(arguments.datasets, arguments.clients, arguments.requests, arguments.workers, seconds)
     if not arguments.skip_upload:
         bench_uploads(arguments.extractors, arguments.include_scans)
 
