@@ -24,6 +24,7 @@ from catalog.store import CatalogStore
 from catalog.testing import postgres_schema_url, postgres_unreachable_reason
 
 READ_P99_LIMIT = 0.200  # seconds
+READ_MAX_LIMIT = 1.0
 PATHS = ("/health", "/v1/catalog?limit=20")
 
 
@@ -92,6 +93,9 @@ def test_reads_stay_fast_while_a_large_document_is_stored_and_reconciled(databas
         assert len(taken) >= 50, f"{path}: only {len(taken)} answers while the work ran"
         assert float("inf") not in taken, f"{path}: a read failed or was refused"
         assert _p99(taken) < READ_P99_LIMIT, f"{path}: p99 {_p99(taken) * 1000:.0f} ms over {len(taken)}"
+        # The stall itself: when the server parsed and stored the document, reads waited 2-4 s (p99 still
+        # passed, the stall being a few seconds of a two-minute run); now the slowest is ~0.3 s.
+        assert max(taken) < READ_MAX_LIMIT, f"{path}: a read waited {max(taken):.1f} s"
 
 
 @pytest.mark.slow
