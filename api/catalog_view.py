@@ -271,6 +271,10 @@ class CatalogView:
             self._refresh_in_background()
         return current
 
+    def current(self) -> bool:
+        """Whether ``snapshot()`` can answer from the view held (no stamped rebuild to wait for): one stat."""
+        return self._snapshot is not None and self._stamp_mark() == self._stamp_seen
+
     def refresh(self) -> _Snapshot:
         """Build the view of the latest version now, unless it is the one held."""
         with self._lock:

@@ -10,6 +10,7 @@ answer (422, 401, 403), so the two can only differ in speed.
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -56,7 +57,12 @@ class CatalogFastPath:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and scope["method"] == "GET" and scope["path"] == PATH:
-            answer = self._answer(scope)
+            if self.service.state.service.catalog.current():
+                answer = self._answer(scope)
+            else:
+                # Another process saved a reconciliation: this request waits for the view's rebuild (seconds
+                # at 10,000 datasets), in a thread, so the event loop goes on answering everything else.
+                answer = await asyncio.to_thread(self._answer, scope)
             if answer is not None:
                 status, headers, body = answer
                 await send({"type": "http.response.start", "status": status, "headers": headers})

@@ -24,7 +24,6 @@ from typing import IO, Literal
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, and_, exists, or_, select, update
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, aliased
 
 from api.settings import Settings
@@ -33,7 +32,6 @@ from catalog.blobs import BlobStore
 from catalog.db import IMMEDIATE
 from catalog.models import JobRow
 from catalog.store import CatalogStore
-from danhmuc.errors import DanhmucError
 
 log = logging.getLogger("danhmuc.api.jobs")
 
@@ -43,6 +41,7 @@ LEASE_SECONDS = 30.0  # a dead process's job is taken over this long after its l
 RENEW_SECONDS = 10.0
 POLL_SECONDS = 0.5  # how often an idle worker looks for jobs queued by another process
 MAX_ATTEMPTS = 3
+RECONCILE_TIMEOUT_SECONDS = 3600.0  # matching a large catalog takes minutes, not hours
 
 
 def _claimable(now: datetime) -> ColumnElement[bool]:
@@ -54,7 +53,10 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
         other.lease_expires_at.is_not(None), other.lease_expires_at >= now,
     )  # fmt: skip
     return and_(
-        or_(JobRow.status == "queued", and_(JobRow.status == "running", lapsed)),
+        or_(
+            and_(JobRow.status == "queued", or_(JobRow.not_before.is_(None), JobRow.not_before <= now)),
+            and_(JobRow.status == "running", lapsed),
+        ),
         # one reconciliation at a time across processes: a later one reads what the earlier saved
         or_(JobRow.kind != "reconcile", ~reconciling),
     )
@@ -116,7 +118,7 @@ class JobManager:
 
     def start(self) -> None:
         for index in range(self._take_slots()):
-            worker = ExtractionWorker()
+            worker = ExtractionWorker(self.store.url)
             thread = threading.Thread(target=self._loop, args=(worker,), name=f"danhmuc-job-{index}", daemon=True)
             self._workers.append(worker)
             self._threads.append(thread)
@@ -186,17 +188,26 @@ class JobManager:
         self._wake.set()
         return view, True
 
-    def submit_reconcile(self, owner: str) -> JobView:
-        """One queued reconciliation at a time: a request while one is queued joins it."""
+    def submit_reconcile(self, owner: str, *, delay: float = 0.0) -> JobView:
+        """One queued reconciliation at a time: a request while one is queued (or waits) joins it.
+
+        ``delay`` (uploads) holds a new job back that long, so the uploads of a burst coalesce into
+        one run after the one already running, if any; a request without delay (a review) lifts
+        the wait of the job it joins.
+        """
+        now = _now()
+        not_before = now + timedelta(seconds=delay) if delay > 0 else None
         with self.write_lock, Session(self._writer) as session, session.begin():
             waiting = session.scalars(
                 select(JobRow).where(JobRow.kind == "reconcile", JobRow.status == "queued")
             ).first()
             if waiting is not None:
+                if not_before is None and waiting.not_before is not None:
+                    waiting.not_before = None
                 return JobView.of(waiting)
             row = JobRow(
                 id=uuid.uuid4().hex, kind="reconcile", status="queued", progress=0.0, stage="queued",
-                owner=owner, attempts=0, created_at=_now(), updated_at=_now(),
+                owner=owner, attempts=0, created_at=now, updated_at=now, not_before=not_before,
             )  # fmt: skip
             session.add(row)
             session.flush()
@@ -314,15 +325,15 @@ class JobManager:
             )  # fmt: skip
             return
         if row.kind == "reconcile":
-            self._reconcile(row.id)
+            self._reconcile(row.id, worker)
         else:
             self._ingest(row, worker)
 
     def _ingest(self, row: JobRow, worker: ExtractionWorker) -> None:
-        if self.store.get(row.sha256) is not None:  # the same bytes are already a document
-            with self.write_lock:
-                result = self.store.add_known_content(row.path, row.sha256)
-            self._finish(row.id, result.status.value if result else "duplicate")
+        with self.write_lock:  # the same bytes already a document: record the path (never parse the document)
+            known = self.store.add_known_content(row.path, row.sha256)
+        if known is not None:
+            self._finish(row.id, known.status.value)
             return
         source = self.blobs.path(row.sha256)
         if not source.is_file():
@@ -331,49 +342,33 @@ class JobManager:
             return
         self._update(row.id, stage="extracting", progress=0.1)
         try:
-            document = worker.extract(str(source), row.filename, self.settings.processing_timeout_seconds)
+            # The worker process extracts and stores the document itself and answers with a summary:
+            # this process never parses a large document (its event loop would stall for seconds).
+            stored = worker.ingest(str(source), row.filename, row.path, self.settings.processing_timeout_seconds)
         except WorkFailure as failure:
             self._fail(row.id, failure.code, failure.message_vi, failure.message_en)
             return
-        if not self._update(row.id, stage="storing", progress=0.8):
-            return  # another process took the job over (this one stalled past its lease)
-        try:
-            with self.write_lock:
-                added = self.store.add_document(document, path=row.path)
-            outcome = added.status.value
-        except IntegrityError:
-            # Another writer (a second server, a CLI ingest) stored the same bytes between our
-            # check and our insert: the unique hash refused the copy; record the path only.
-            with self.write_lock:
-                known = self.store.add_known_content(row.path, row.sha256)
-            outcome = known.status.value if known else "duplicate"
-        except DanhmucError as error:
-            self._fail(row.id, error.code, error.message_vi, error.message_en)
-            return
-        self._finish(row.id, outcome)
+        if not self._finish(row.id, stored.status):
+            return  # another process took the job over (this one stalled past its lease) and reports it
         if self.settings.reconcile_after_ingest:
-            self.submit_reconcile(row.owner)
+            # Uploads finishing close together share one reconciliation (a review's does not wait).
+            self.submit_reconcile(row.owner, delay=self.settings.reconcile_debounce_seconds)
 
-    def _reconcile(self, job_id: str) -> None:
+    def _reconcile(self, job_id: str, worker: ExtractionWorker) -> None:
         self._update(job_id, stage="reconciling", progress=0.2)
-        from matching import reconcile
-
         with self._reconcile_lock:
             try:
-                # Matching runs outside the write lock; only saving the result holds it.
-                documents = self.store.current_documents()
-                decisions = self.store.decisions()
-                result = reconcile(documents, decisions=decisions, previous=self.store.previous_assignment())
-                with self.write_lock:
-                    self.store.save_reconciliation(result, documents=len(documents), decisions=len(decisions))
-                self.on_catalog_change()
-            except DanhmucError as error:
-                self._fail(job_id, error.code, error.message_vi, error.message_en)
+                # Matching and saving run in the worker process; rebuilding this process's view of
+                # the catalog runs here, in this thread, while the previous view goes on answering.
+                done = worker.reconcile(RECONCILE_TIMEOUT_SECONDS)
+            except WorkFailure as failure:
+                self._fail(job_id, failure.code, failure.message_vi, failure.message_en)
                 return
-        self._finish(job_id, f"{len(result.datasets)} datasets")
+            self.on_catalog_change()
+        self._finish(job_id, f"{done.datasets} datasets")
 
-    def _finish(self, job_id: str, outcome: str) -> None:
-        self._update(job_id, status="succeeded", stage="done", progress=1.0, outcome=outcome[:16])
+    def _finish(self, job_id: str, outcome: str) -> bool:
+        return self._update(job_id, status="succeeded", stage="done", progress=1.0, outcome=outcome[:16])
 
     def _fail(self, job_id: str, code: str, message_vi: str, message_en: str) -> None:
         self._update(

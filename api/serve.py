@@ -25,6 +25,7 @@ def settings_environment(settings: Settings) -> dict[str, str]:
         "DANHMUC_EXTRACTORS": str(settings.extractors),
         "DANHMUC_ANONYMOUS_READS": "1" if settings.anonymous_reads else "0",
         "DANHMUC_RECONCILE_AFTER_INGEST": "1" if settings.reconcile_after_ingest else "0",
+        "DANHMUC_RECONCILE_DEBOUNCE_SECONDS": repr(settings.reconcile_debounce_seconds),
         "DANHMUC_PUBLIC_URL": settings.public_url,
         "DANHMUC_PUBLISHER": settings.publisher,
         "DANHMUC_SYNC_UPLOAD_BYTES": str(settings.sync_upload_bytes),

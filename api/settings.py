@@ -53,6 +53,8 @@ class Settings(BaseSettings):
     sync_upload_bytes: int = Field(default=2 * MIB, ge=0)
     sync_upload_seconds: float = Field(default=10.0, gt=0)
     reconcile_after_ingest: bool = True
+    # Uploads finishing within this many seconds of each other share one reconciliation (0 = none).
+    reconcile_debounce_seconds: float = Field(default=2.0, ge=0)
     public_url: str = ""  # base of the IRIs in DCAT exports; default http://host:port
     publisher: str = "Đơn vị vận hành danh mục dữ liệu"  # dct:publisher of the exported DCAT catalog
     rate_limit: float = Field(default=200.0, ge=0)  # requests/s per key and server process (burst 2×); 0 = off

@@ -11,6 +11,8 @@ import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from multiprocessing.queues import Queue
+from multiprocessing.synchronize import Event
 from pathlib import Path
 
 import httpx
@@ -146,3 +148,44 @@ def seed_catalog(store: CatalogStore, entries: Sequence[SyntheticEntry], *, per_
     result = Reconciliation(datasets=datasets, links=[], flags=[], assignment=assignment, threshold=1.0)
     store.save_reconciliation(result, documents=len(documents), decisions=0)
     return len(datasets)
+
+
+def time_reads(base: str, key: str, paths: Sequence[str], stop: Event, results: Queue[dict[str, list[float]]]) -> None:
+    """Read ``paths`` in a closed loop on one keep-alive connection until ``stop``; put each path's latencies.
+
+    Meant to run in a process of its own (``multiprocessing``), so that what the test does meanwhile
+    (parsing a large answer, say) cannot hold up the timing of the reads; errors count as ``inf``.
+    """
+    times: dict[str, list[float]] = {path: [] for path in paths}
+    with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=30) as client:
+        while not stop.is_set():
+            for path in paths:
+                started = time.perf_counter()
+                try:
+                    ok = client.get(path).status_code == 200
+                except httpx.HTTPError:
+                    ok = False
+                times[path].append(time.perf_counter() - started if ok else float("inf"))
+            time.sleep(0.01)
+    results.put(times)
+
+
+def catalog_text(rows: int, tag: str) -> str:
+    """A decision whose catalog is a text table of ``rows`` rows (tab-led cells, a blank line after each row).
+
+    Distinct ``tag``s give distinct files and titles; 20,000 rows make 1.8 MB of text and a 26 MB document.
+    """
+    units = ("Sở Y tế", "Sở Tư pháp", "Sở Tài chính", "Sở Nội vụ")
+    head = (
+        "QUYẾT ĐỊNH\n"
+        f"BAN HÀNH DANH MỤC CƠ SỞ DỮ LIỆU DÙNG CHUNG TỈNH THỬ {tag}\n"
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n"
+        "Điều 1. Ban hành kèm theo Quyết định này Danh mục cơ sở dữ liệu dùng chung.\n"
+        "DANH MỤC\nCƠ SỞ DỮ LIỆU DÙNG CHUNG\n"
+        "\tTT\n\tTên cơ sở dữ liệu\n\tTên đơn vị quản lý\n\tHình thức chia sẻ dữ liệu\n\n"
+    )
+    body = "".join(
+        f"\t{i}\n\tCSDL {tag} số {i} về hồ sơ loại {i % 97}\n\t{units[i % 4]}\n\tChia sẻ mặc định\n\n"
+        for i in range(1, rows + 1)
+    )
+    return head + body

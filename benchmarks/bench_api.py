@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/bench_api.py [--datasets 10000] [--clients 50] [--requests 200]
                                              [--workers 2] [--extractors 2] [--include-scans] [--skip-upload]
+    .venv/bin/python benchmarks/bench_api.py --mixed [--uploaders 10] [--seconds 60]
 
 Reads: the store is seeded directly with synthetic datasets and served by ``--workers`` server
 processes; every client is a closed loop on one keep-alive connection (the next request leaves
@@ -12,6 +13,10 @@ p50/p99 latency, requests/s and the CPU used by this client and by the server ar
 cores with the server: a heavier client would slow the server it measures. Uploads: the corpus
 files are posted to a fresh server with ``--extractors`` extraction processes and the time until
 every job has finished is reported. Everything is bounded (``--seconds``) and on 127.0.0.1 only.
+
+Mixed (``--mixed``): the same readers, first alone and then beside ``--uploaders`` clients that
+each upload generated 20-row decisions in a closed loop (every upload reconciles), on one server:
+read p50/p99 of both phases, uploads stored, and how many reconciliations ran for them.
 """
 
 from __future__ import annotations
@@ -30,7 +35,7 @@ import httpx
 
 from api.catalog_view import fold
 from api.keys import Role, create_key
-from api.testing import SyntheticEntry, running_server, seed_catalog, wait_for_job
+from api.testing import SyntheticEntry, catalog_text, running_server, seed_catalog, wait_for_job
 from catalog.store import CatalogStore
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -217,6 +222,84 @@ def bench_reads(datasets: int, clients: int, requests: int, server_workers: int,
             print(f"  {len(failures)} failed requests, e.g. {failures[:3]}")
 
 
+async def _uploader(base: str, key: str, index: int, stop_at: float, stored: list[str], failures: list[str]) -> None:
+    """Upload distinct 20-row decisions one after another (each answered 201 when stored, else 202)."""
+    async with httpx.AsyncClient(base_url=base, headers={"X-API-Key": key}, timeout=120) as client:
+        number = 0
+        while time.monotonic() < stop_at:
+            number += 1
+            text = catalog_text(20, f"U{index:02d}N{number:04d}").encode()
+            answer = await client.post("/v1/documents", files={"file": (f"u{index}-{number}.txt", text)})
+            if answer.status_code in (201, 202):
+                stored.append(answer.headers.get("x-job-id") or answer.json()["id"])
+            else:
+                failures.append(f"upload {answer.status_code}")
+
+
+def _read_phase(base: str, keys: list[str], seeded: int, seconds: float, upload_key: str, uploaders: int,
+                seed: int) -> tuple[list[float], list[str], list[str]]:  # fmt: skip
+    plans = [[f"/v1/catalog?{urlencode(random_query(rng, seeded))}" for _ in range(2000)] * 10
+             for rng in (random.Random(seed + i) for i in range(len(keys)))]  # fmt: skip
+    latencies: list[float] = []
+    failures: list[str] = []
+    uploads: list[str] = []
+
+    async def run_all() -> None:
+        stop_at = time.monotonic() + seconds
+        readers = [_client(base, k, plan, latencies, failures, stop_at) for k, plan in zip(keys, plans, strict=True)]
+        writers = [_uploader(base, upload_key, i, stop_at, uploads, failures) for i in range(uploaders)]
+        await asyncio.gather(*readers, *writers)
+
+    asyncio.run(run_all())
+    return sorted(latencies), failures, uploads
+
+
+def _reconciliations(client: httpx.Client) -> list[dict[str, str]]:
+    found: list[dict[str, str]] = []
+    for offset in range(0, 100_000, 100):
+        page = client.get("/v1/jobs", params={"limit": 100, "offset": offset}).json()
+        found += [job for job in page if job["kind"] == "reconcile"]
+        if len(page) < 100:
+            return found
+    return found
+
+
+def bench_mixed(datasets: int, clients: int, uploaders: int, server_workers: int, extractors: int,
+                seconds: float) -> None:  # fmt: skip
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{folder}/mixed.db"
+        with CatalogStore(url) as store:
+            seeded = seed_catalog(store, synthetic(datasets))
+            keys = [create_key(store.engine, f"bench {i}", Role.READER) for i in range(clients)]
+            upload_key = create_key(store.engine, "bench uploader", Role.UPLOADER)
+        # No rate limit: a 429 is answered in microseconds and would flatter the latencies.
+        with running_server(url, Path(folder), extractors=str(extractors), workers=str(server_workers),
+                            rate_limit="0") as base:  # fmt: skip
+            for _ in range(server_workers * 2):
+                httpx.get(f"{base}/v1/catalog", headers={"X-API-Key": keys[0]}, timeout=120).raise_for_status()
+            time.sleep(15)  # the worker processes load the pipeline before the clock starts
+            for name, count in (("reads alone", 0), (f"beside {uploaders} uploaders", uploaders)):
+                latencies, failures, uploads = _read_phase(base, keys, seeded, seconds, upload_key, count, 1000)
+                p50 = statistics.median(latencies) * 1000
+                p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
+                print(f"{name}: {len(latencies)} reads in {seconds:.0f} s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
+                      f"max {latencies[-1] * 1000:.0f} ms; {len(uploads)} uploads; {len(failures)} failures "
+                      f"{failures[:3]}")  # fmt: skip
+            with httpx.Client(base_url=base, headers={"X-API-Key": upload_key}, timeout=120) as client:
+                finished = [wait_for_job(client, job, seconds=600) for job in uploads]
+                deadline = time.monotonic() + 600
+                while True:
+                    runs = _reconciliations(client)
+                    if all(job["status"] in ("succeeded", "failed") for job in runs) or time.monotonic() > deadline:
+                        break
+                    time.sleep(0.5)
+                total = client.get("/v1/catalog", params={"limit": 1}, headers={"X-API-Key": keys[0]}).json()["total"]
+            done = sum(job["status"] == "succeeded" for job in finished)
+            print(f"  {done}/{len(finished)} upload jobs succeeded; {len(runs)} reconciliations "
+                  f"({sum(job['status'] == 'succeeded' for job in runs)} succeeded); catalog {total} datasets "
+                  f"(seeded {seeded} + {done} × 20 rows)")  # fmt: skip
+
+
 def bench_uploads(workers: int, include_scans: bool) -> None:
     files = sorted(p for p in (ROOT / "corpus" / "docs").iterdir() if p.is_file())
     if not include_scans:
@@ -248,13 +331,20 @@ def main() -> None:
     parser.add_argument("--datasets", type=int, default=10_000)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--requests", type=int, default=200, help="requests per client")
-    parser.add_argument("--seconds", type=float, default=120.0, help="stop the read run after this long")
+    parser.add_argument("--seconds", type=float, help="stop the read run after this long (120 s; mixed: 60 s a phase)")
     parser.add_argument("--workers", type=int, default=2, help="HTTP server processes")
     parser.add_argument("--extractors", type=int, default=2, help="extraction processes for the upload run")
     parser.add_argument("--include-scans", action="store_true", help="also upload the scanned PDFs (OCR, slow)")
     parser.add_argument("--skip-upload", action="store_true")
+    parser.add_argument("--mixed", action="store_true", help="reads alone, then beside uploaders")
+    parser.add_argument("--uploaders", type=int, default=10, help="uploading clients in the mixed run")
     arguments = parser.parse_args()
-    bench_reads(arguments.datasets, arguments.clients, arguments.requests, arguments.workers, arguments.seconds)
+    if arguments.mixed:
+        bench_mixed(arguments.datasets, arguments.clients, arguments.uploaders, arguments.workers,
+                    arguments.extractors, arguments.seconds or 60.0)  # fmt: skip
+        return
+    seconds = arguments.seconds or 120.0
+    bench_reads(arguments.datasets, arguments.clients, arguments.requests, arguments.workers, seconds)
     if not arguments.skip_upload:
         bench_uploads(arguments.extractors, arguments.include_scans)
 

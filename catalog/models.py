@@ -293,3 +293,6 @@ class JobRow(Base):
     # it works, so a claim that ran out means the process died and the job may be taken over.
     lease_owner: Mapped[str] = mapped_column(String(80), default="")
     lease_expires_at: Mapped[datetime | None] = mapped_column(nullable=True)
+    # A queued job is not claimed before this time: reconciliations asked for by uploads wait a moment
+    # so that the uploads of a burst join one run instead of each starting another (0003_job_not_before).
+    not_before: Mapped[datetime | None] = mapped_column(nullable=True)

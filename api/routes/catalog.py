@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
@@ -55,7 +56,10 @@ async def list_catalog(
 ) -> Response:
     """Pages carry an ETag (it changes with the catalog version): send it back in If-None-Match for a 304."""
     query = CatalogQuery.of(q=q, unit=unit, sharing=sharing, frequency=frequency, domain=domain)
-    etag, body = state.catalog.snapshot().page(query, limit, offset)
+    if state.catalog.current():
+        etag, body = state.catalog.snapshot().page(query, limit, offset)
+    else:  # a stamped rebuild to wait for: seconds, off the event loop
+        etag, body = await asyncio.to_thread(lambda: state.catalog.snapshot().page(query, limit, offset))
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
     if etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
