@@ -176,13 +176,14 @@ def test_worker_replaced_after_a_document_past_its_rss_bound(
 
     sample = tmp_path / "ke_hoach.txt"
     sample.write_text(WARM_UP_TEXT, encoding="utf-8")
-    worker = ExtractionWorker()
+    worker = ExtractionWorker(f"sqlite:///{tmp_path}/store.db")  # the worker stores what it reads
     try:
-        assert worker.extract(str(sample), "ke_hoach.txt", timeout=120).tables == []
+        first = worker.ingest(str(sample), "ke_hoach.txt", "kho/ke_hoach.txt", timeout=120)
+        assert first.status == "ingested" and first.tables == 0
         assert worker._process is not None  # under the default bound the warm process is kept
         monkeypatch.setenv("DANHMUC_WORKER_MAX_RSS_MIB", "1")
-        document = worker.extract(str(sample), "ke_hoach.txt", timeout=120)
-        assert document.source == "ke_hoach.txt"
+        again = worker.ingest(str(sample), "ke_hoach.txt", "kho/ban-sao.txt", timeout=120)
+        assert again.document_id == first.document_id
         assert worker._process is None  # the reply came back, then the process was let go
     finally:
         worker.stop()
