@@ -15,6 +15,10 @@ import sys
 import zipfile
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+# The package parts of a minimal DOCX, as the bad-file generator writes them.
+from make_bad_files import _CONTENT_TYPES, _RELS  # noqa: E402
+
 # The page is 200 inches square (PDF's largest UserUnit-free size) with one line of vector text;
 # without a text layer worth reading, the reader sends it to OCR.
 _HUGE_PAGE_PDF = b"""%PDF-1.4
@@ -95,23 +99,6 @@ def huge_png(path: Path, side: int = 16_500) -> Path:
     Image.new("1", (side, side), 1).save(path, format="PNG", optimize=True)
     return path
 
-
-_CONTENT_TYPES = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
-    '<Default Extension="xml" ContentType="application/xml"/>'
-    '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
-    '<Override PartName="/word/document.xml" '
-    'ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/>'
-    "</Types>"
-)
-_RELS = (
-    '<?xml version="1.0" encoding="UTF-8"?>'
-    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-    '<Relationship Id="rId1" '
-    'Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" '
-    'Target="word/document.xml"/></Relationships>'
-)
 
 MAKERS = {
     "huge_page.pdf": huge_page_pdf,
