@@ -12,9 +12,14 @@ runs everything. Modules whose fixtures start a server, a browser or OCR are slo
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from hypothesis import settings
+
+from catalog.store import CatalogStore
+from catalog.testing import postgres_unreachable_reason, temporary_store
 
 SLOW_MODULES = frozenset({
     "test_api.py",
@@ -62,3 +67,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 settings.register_profile("ci", derandomize=True, print_blob=True)
 if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
     settings.load_profile("ci")
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CatalogStore]:
+    """A fresh store on each backend (PostgreSQL skipped with the reason when no server answers);
+    a module that needs another kind of store defines its own ``store``."""
+    if request.param == "postgres" and (reason := postgres_unreachable_reason()):
+        pytest.skip(reason)
+    with temporary_store(request.param, tmp_path) as opened:
+        yield opened

@@ -14,7 +14,7 @@ from api.keys import Role, create_key
 from api.testing import SyntheticEntry, running_server, seed_catalog
 from catalog import CatalogStore
 from catalog.errors import UnknownReferenceError
-from catalog.testing import postgres_schema_url, postgres_unreachable_reason, temporary_store
+from catalog.testing import postgres_schema_url, postgres_unreachable_reason
 from danhmuc.errors import DanhmucError
 from matching import ConfirmLink, RejectLink, SetCanonical
 from matching.decisions import check_decision, decision_records, in_force
@@ -47,14 +47,6 @@ def test_undo_of_an_undo_restores_the_decision() -> None:
     assert isinstance(caught.value, DanhmucError) and "#1" in caught.value.message_vi
     with pytest.raises(AlreadyUndoneError):
         check_decision(_undo(2), records)
-
-
-@pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CatalogStore]:
-    if request.param == "postgres" and (reason := postgres_unreachable_reason()):
-        pytest.skip(reason)
-    with temporary_store(request.param, tmp_path) as opened:
-        yield opened
 
 
 def test_store_refuses_contradictions_until_undone(store: CatalogStore) -> None:

@@ -11,14 +11,12 @@ import subprocess
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from catalog import CatalogStore, OutcomeStatus, ingest_directory, walk_archive
 from catalog.records import STORED_STATUSES
-from catalog.testing import postgres_unreachable_reason, temporary_store
 from danhmuc.pipeline import process_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,15 +25,6 @@ DOCS = ROOT / "corpus" / "docs"
 SEEDS = sorted(path.stem for path in (ROOT / "corpus" / "gold").glob("*.json"))
 TEXTS = [DOCS / f"{stem}.txt" for stem in SEEDS]
 DOCXS = [DOCS / f"{stem}.docx" for stem in SEEDS if (DOCS / f"{stem}.docx").exists()]
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
-
-
-@pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CatalogStore]:
-    if request.param == "postgres" and (reason := postgres_unreachable_reason()):
-        pytest.skip(reason)
-    with temporary_store(request.param, tmp_path) as opened:
-        yield opened
 
 
 def _small_archive(root: Path) -> Path:

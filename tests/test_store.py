@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -17,7 +16,6 @@ from catalog import (
 )
 from catalog import rows as catalog_rows
 from catalog.migrate import current_revision, head_revision
-from catalog.testing import postgres_unreachable_reason, temporary_store
 from danhmuc.pipeline import process_file
 from extract.model import Document
 from matching import ConfirmLink, DismissFlag, RejectLink, SetCanonical, entry_key
@@ -27,20 +25,11 @@ SEEDS = sorted(path.stem for path in (ROOT / "corpus" / "gold").glob("*.json"))
 DOCS = [ROOT / "corpus" / "docs" / f"{stem}.txt" for stem in SEEDS]  # the seed documents, as text
 WHEN = datetime(2026, 5, 1, tzinfo=UTC)
 
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 
 
 @pytest.fixture(scope="module")
 def documents() -> list[Document]:
     return [process_file(path) for path in DOCS]
-
-
-@pytest.fixture(params=BACKENDS)
-def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CatalogStore]:
-    if request.param == "postgres" and (reason := postgres_unreachable_reason()):
-        pytest.skip(reason)
-    with temporary_store(request.param, tmp_path) as opened:
-        yield opened
 
 
 def _keys(document: Document) -> set[str]:
