@@ -17,7 +17,7 @@ from rapidfuzz import fuzz
 
 from danhmuc.evaluation.gold import GoldDocument, GoldSampleRow, GoldTable, GoldTask
 from danhmuc.evaluation.metrics import PrecisionRecall, Ratio, align, collapse, text_similarity
-from danhmuc.evaluation.runner import CATALOG_FIELDS, entry_similarity
+from danhmuc.evaluation.runner import CATALOG_FIELDS, entry_similarity, meta_values
 from danhmuc.evaluation.scan_text import Cer
 from extract.model import Cell, Document, RowKind, Table, Task
 
@@ -153,17 +153,7 @@ def meta_key(value: str | None) -> str:
 
 
 def _score_metadata(gold: GoldDocument, document: Document, scores: DocumentScores) -> None:
-    predicted = document.metadata
-    values = {
-        "kind": predicted.kind,
-        "number": predicted.number,
-        "issuer": predicted.issuer,
-        "place": predicted.place,
-        "date": predicted.date,
-        "title": predicted.title,
-        "signer": predicted.signer,
-        "parent": predicted.parent.number if predicted.parent else "",
-    }
+    values = meta_values(document)
     for name in REAL_META_FIELDS:
         expected = getattr(gold.meta, name)
         if expected is None:

@@ -224,9 +224,10 @@ def score_document(gold: GoldDocument, document: Document, scores: Scores) -> No
     _score_tasks(gold, document, scores)
 
 
-def _score_metadata(gold: GoldDocument, document: Document, scores: Scores) -> None:
+def meta_values(document: Document) -> dict[str, str]:
+    """The scored metadata fields of a document by their gold names (both sets' evaluators read these)."""
     predicted = document.metadata
-    values = {
+    return {
         "kind": predicted.kind,
         "number": predicted.number,
         "date": predicted.date,
@@ -234,7 +235,12 @@ def _score_metadata(gold: GoldDocument, document: Document, scores: Scores) -> N
         "parent": predicted.parent.number if predicted.parent else "",
         "place": predicted.place,
         "title": predicted.title,
+        "signer": predicted.signer,
     }
+
+
+def _score_metadata(gold: GoldDocument, document: Document, scores: Scores) -> None:
+    values = meta_values(document)
     for name in META_FIELDS:
         expected = getattr(gold.meta, name)
         if expected is None:
