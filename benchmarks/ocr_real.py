@@ -16,12 +16,13 @@ its result cannot be found in the page text any more (a later pass rewrote it).
 from __future__ import annotations
 
 import re
-import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
+from danhmuc.evaluation.scan_text import cer as page_cer
+from danhmuc.evaluation.scan_text import tesseract_page_text
 from extract.blocks import Block, Paragraph, RawTable
 from extract.ocr.postcorrect import Correction
 
@@ -45,8 +46,8 @@ def codes_found(reference: str, hypothesis: str) -> tuple[int, int]:
 
 
 def cer(reference: str, hypothesis: str) -> float:
-    reference, hypothesis = collapse(reference), collapse(hypothesis)
-    return Levenshtein.distance(reference, hypothesis) / max(1, len(reference))
+    """The evaluator's CER (``danhmuc eval`` reports the same measure per document)."""
+    return page_cer(reference, hypothesis).value or 0.0
 
 
 def page_text(blocks: list[Block]) -> str:
@@ -148,22 +149,11 @@ def judge(truth: str, text: str, corrections: list[Correction]) -> Verdicts:
 
 
 def plain_tesseract(pdf: Path, page: int, cache: Path) -> str:
-    """``tesseract -l vie`` on the page rendered at 300 dpi by pdftoppm, cached by file and page."""
-    cache.mkdir(parents=True, exist_ok=True)
-    stem = f"{pdf.stem}-{page}"
-    text = cache / f"{stem}.tess.txt"
-    if text.exists():
-        return text.read_text(encoding="utf-8")
-    png = cache / f"{stem}.png"
-    if not png.exists():
-        subprocess.run(
-            ["pdftoppm", "-r", "300", "-png", "-f", str(page), "-l", str(page), "-singlefile", str(pdf),
-             str(cache / stem)],
-            check=True,
-        )
-    subprocess.run(["tesseract", str(png), str(cache / f"{stem}.tess"), "-l", "vie"], check=True,
-                   capture_output=True)
-    return text.read_text(encoding="utf-8")
+    """``tesseract -l vie`` on the page rendered at 300 dpi, as the evaluator runs it (cached in ``cache``)."""
+    text = tesseract_page_text(pdf, page, cache)
+    if text is None:
+        raise SystemExit("tesseract and pdftoppm are needed for the real-scan benchmark")
+    return text
 
 
 @dataclass
