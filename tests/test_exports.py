@@ -179,8 +179,13 @@ def test_cli_ckan_records(
     result = CliRunner().invoke(app, ["export", "--format", "ckan", "--out", str(tmp_path / "ckan")], env=env)
     assert result.exit_code == 0, result.output
     files = {path.name: path.read_bytes() for path in sorted((tmp_path / "ckan").iterdir())}
-    assert files == _ckan(cli_files[ExportFormat.CKAN])  # the folder holds the ZIP's two files
+    assert files == _ckan(cli_files[ExportFormat.CKAN])  # the folder holds the ZIP's three files
     organizations, packages = check_records(_ckan(cli_files[ExportFormat.CKAN]))
+    # A concept of several datasets is a group its packages name: the two provinces' driving licences.
+    grouped = [p for p in packages if p["groups"]]
+    licences = [p for p in grouped if "giấy phép lái xe" in p["title"].lower()]
+    assert len(licences) >= 2 and len({p["groups"][0]["name"] for p in licences}) == 1
+    assert all(any(e["key"] == "concept_id" for e in p["extras"]) for p in packages)
     assert [p["extras"][0]["value"] for p in packages] == [d.id for d in datasets]  # dataset_id first
     orgs = {o["name"]: {e["key"]: e["value"] for e in o["extras"]} for o in organizations}
     # One organisation per unit and locality: Hà Tĩnh's and Hưng Yên's Sở Y tế are two.
