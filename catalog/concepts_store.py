@@ -159,7 +159,7 @@ def read_concepts(session: Session) -> list[ConceptDetail]:
 def stored_concepts(session: Session) -> dict[str, str]:
     """entry key → concept id as stored: the ``previous_concepts`` of the next reconciliation."""
     found = session.execute(select(ConceptEntryRow.entry_key, ConceptEntryRow.concept_id))
-    return {key: concept for key, concept in found}
+    return {str(key): str(concept) for key, concept in found.all()}
 
 
 def dataset_concepts(session: Session) -> dict[str, tuple[str, str]]:

@@ -89,7 +89,7 @@ def test_previous_ids_win_over_derived_ones() -> None:
     documents = plans()
     fresh = reconcile(documents)
     keys = sorted(fresh.concepts)
-    renamed = reconcile(documents, previous_concepts={key: "cc-from-last-run" for key in keys})
+    renamed = reconcile(documents, previous_concepts=dict.fromkeys(keys, "cc-from-last-run"))
     biggest = max(set(fresh.concepts.values()), key=lambda c: (list(fresh.concepts.values()).count(c), c))
     moved = {k for k, c in fresh.concepts.items() if c == biggest}
     assert {renamed.concepts[k] for k in moved} == {"cc-from-last-run"}

@@ -85,7 +85,8 @@ def _sheet_rows(body: bytes) -> tuple[str, list[tuple[Any, ...]]]:
     assert sheet is not None
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     # For people: the header stays in view and filters, and columns are wide enough to read.
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:{get_column_letter(len(COLUMNS))}{sheet.max_row}"
+    last = get_column_letter(len(COLUMNS))
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:{last}{sheet.max_row}"
     assert sheet.column_dimensions["B"].width >= 40 and all(cell.font.b for cell in sheet[1])
     return sheet.title, [tuple(row) for row in sheet.iter_rows(values_only=True)]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from html import escape
 
+from catalog.reports.concepts_section import html_section
 from catalog.reports.model import CatalogReport, DatasetView, MemberView, SourceView, flag_label, where
 from extract.model import ExtractionWarning
 from matching.model import Flag
@@ -68,6 +69,7 @@ def render_html(report: CatalogReport) -> str:
         _sources(report.sources),
         _extraction_warnings(report.sources),
         _problem_files(report),
+        html_section(report.concepts, 7, _e),
         f"</main><script>{SCRIPT}</script></body></html>",
     ]
     return "\n".join(parts)
@@ -87,6 +89,7 @@ def _summary(report: CatalogReport) -> str:
             _card(s.multi_source_datasets, "tập dữ liệu có ở nhiều văn bản"),
             _card(s.links_accepted, "liên kết đã ghép"),
             _card(s.flags_open, "cảnh báo cần xử lý"),
+            _card(s.concepts_shared, "khái niệm có ở nhiều tập dữ liệu"),
         ]
     )
     attention = []
@@ -103,6 +106,11 @@ def _summary(report: CatalogReport) -> str:
             f'<li><a href="#extraction-warnings">{s.extraction_warnings} cảnh báo khi trích xuất</a> ở '
             f"{s.documents_with_warnings} văn bản (bảng không dựng được, ô nhận dạng kém…): "
             "cần đối chiếu với tệp gốc</li>"
+        )
+    if s.concepts_with_conflicts:
+        attention.append(
+            f'<li><a href="#concepts">{s.concepts_with_conflicts} khái niệm dữ liệu do các loại đơn vị khác nhau '
+            "quản lý</a> ở các địa bàn khác nhau</li>"
         )
     if s.problem_files:
         attention.append(
@@ -173,6 +181,7 @@ def _catalog(report: CatalogReport, sources: dict[str, SourceView]) -> str:
             f"<td>{index}</td><td><b>{_e(dataset.title)}</b><br>"
             f"<code class=muted>{_e(dataset.id)}</code></td>"
             f"<td>{_e(dataset.unit)}</td><td>{dataset.document_count}</td>"
+            f'<td><a href="#{_e(dataset.concept_id)}">{_e(dataset.concept_title)}</a></td>'
             f"<td><ul>{members}</ul>{_links(dataset)}</td></tr>"
         )
     return (
@@ -181,7 +190,7 @@ def _catalog(report: CatalogReport, sources: dict[str, SourceView]) -> str:
         "lại. Viền xanh: có ở nhiều văn bản.</p>"
         '<input id="filter" placeholder="Lọc theo tên, đơn vị, văn bản…">'
         '<table id="catalog"><thead><tr><th>#</th><th>Tên tập dữ liệu</th><th>Đơn vị quản lý</th>'
-        "<th>Số văn bản</th><th>Nguồn (văn bản, trang, bảng, dòng)</th></tr></thead><tbody>"
+        "<th>Số văn bản</th><th>Khái niệm</th><th>Nguồn (văn bản, trang, bảng, dòng)</th></tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table></section>"
     )

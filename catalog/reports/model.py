@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 
 from pydantic import Field
 
+from catalog.concept_facts import ConceptDetail
 from catalog.errors import mask_url
 from catalog.records import FileOutcome, IngestRun, OutcomeStatus
 from catalog.store import CatalogStore
@@ -112,6 +113,8 @@ class DatasetView(Record):
     id: str
     title: str
     unit: str
+    concept_id: str = ""  # the dataset concept (same kind of data elsewhere) and its harmonised title
+    concept_title: str = ""
     member_count: int
     document_count: int
     sources: list[str]  # document names, in member order, without repeats
@@ -137,6 +140,10 @@ class Summary(Record):
     problem_files: int
     extraction_warnings: int = 0  # over current documents
     documents_with_warnings: int = 0
+    concepts: int = 0
+    concepts_shared: int = 0  # held by two or more datasets
+    concepts_with_gaps: int = 0  # some locality of a listing level does not list it
+    concepts_with_conflicts: int = 0  # kept by different kinds of unit in different localities
 
 
 class CatalogReport(Record):
@@ -146,6 +153,7 @@ class CatalogReport(Record):
     sources: list[SourceView]
     problem_files: list[FileOutcome] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
+    concepts: list[ConceptDetail] = Field(default_factory=list)
 
 
 def build_report(store: CatalogStore) -> CatalogReport:
@@ -170,6 +178,10 @@ def build_report(store: CatalogStore) -> CatalogReport:
         for d in store.list_documents()
     ]
     datasets, links = store.datasets(), store.links()
+    from catalog.concepts_store import dataset_concepts, read_concepts  # it imports the store's agencies
+
+    with store.snapshot() as session:
+        concepts, concept_of = read_concepts(session), dataset_concepts(session)
     label = {m.key: f"{m.document} · {m.number or '—'} {m.title}" for d in datasets for m in d.members}
     dataset_of = {m.key: d.id for d in datasets for m in d.members}
     by_dataset: dict[str, list[Link]] = {}
@@ -199,6 +211,8 @@ def build_report(store: CatalogStore) -> CatalogReport:
                 id=dataset.id,
                 title=dataset.title,
                 unit=dataset.unit,
+                concept_id=concept_of.get(dataset.id, ("", ""))[0],
+                concept_title=concept_of.get(dataset.id, ("", ""))[1],
                 member_count=len(members),
                 document_count=len({m.sha256 for m in members}),
                 sources=list(dict.fromkeys(m.document for m in members)),
@@ -248,6 +262,10 @@ def build_report(store: CatalogStore) -> CatalogReport:
         problem_files=len(problems),
         extraction_warnings=sum(s.warnings for s in sources if s.current),
         documents_with_warnings=sum(1 for s in sources if s.current and s.warnings),
+        concepts=len(concepts),
+        concepts_shared=sum(1 for c in concepts if c.dataset_count > 1),
+        concepts_with_gaps=sum(1 for c in concepts if c.not_listed_count),
+        concepts_with_conflicts=sum(1 for c in concepts if c.conflicts),
     )
     return CatalogReport(
         summary=summary,
@@ -256,4 +274,5 @@ def build_report(store: CatalogStore) -> CatalogReport:
         sources=sources,
         problem_files=problems,
         decisions=decisions,
+        concepts=concepts,
     )
