@@ -183,7 +183,7 @@ def _publishers(members: Sequence[MemberFact]) -> list[Publisher]:
     for member in members:
         for uid in member.unit_ids[:1]:  # the lead unit: co-units of a cell do not publish it
             held = agency(uid)
-            publisher = found.setdefault(held.name, Publisher(
+            publisher = found.setdefault(held.name, Publisher.model_construct(
                 name=held.name, title=held.title, unit_id=held.unit_id, locality=held.locality,
                 resolved=held.resolved, dataset_ids=[],
             ))  # fmt: skip
@@ -192,46 +192,54 @@ def _publishers(members: Sequence[MemberFact]) -> list[Publisher]:
     return list(found.values())
 
 
-def _ref(document: DocumentFact) -> DocumentRef:
-    return DocumentRef(id=document.id, source=document.source, title=document.title, number=document.number)
+class Universe:
+    """The catalog's documents grouped once by locality and by (level, province), for every concept."""
+
+    def __init__(self, documents: Sequence[DocumentFact]) -> None:
+        self.plans: dict[str, list[DocumentFact]] = defaultdict(list)
+        self.refs: dict[str, list[DocumentRef]] = defaultdict(list)
+        for document in documents:
+            if document.locality:
+                self.plans[document.locality].append(document)
+                self.refs[document.locality].append(DocumentRef.model_construct(
+                    id=document.id, source=document.source, title=document.title, number=document.number
+                ))  # fmt: skip
+        self.places: dict[tuple[str, str], list[str]] = defaultdict(list)
+        for place in sorted(self.plans):
+            self.places[level_and_province(place)].append(place)
 
 
-def _coverage(members: Sequence[MemberFact], universe: Sequence[DocumentFact]) -> list[Coverage]:
+def _coverage(members: Sequence[MemberFact], universe: Universe) -> list[Coverage]:
     listed: dict[str, list[str]] = defaultdict(list)
     for member in members:
         place = member_locality(member)
         if place and member.dataset_id not in listed[place]:
             listed[place].append(member.dataset_id)
-    plans: dict[str, list[DocumentFact]] = defaultdict(list)
-    for document in universe:
-        if document.locality:
-            plans[document.locality].append(document)
-    groups: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for place in sorted(set(listed) | set(plans)):
-        groups[level_and_province(place)].append(place)
+    groups: dict[tuple[str, str], set[str]] = defaultdict(set)
+    for place in listed:
+        groups[level_and_province(place)].add(place)
     found: list[Coverage] = []
-    for (level, province), places in sorted(groups.items()):
-        if not any(place in listed for place in places):
-            continue
+    for group in sorted(groups):
         yes, no = [], []
-        for place in places:
-            documents = [_ref(d) for d in plans.get(place, [])]
+        for place in sorted(groups[group] | set(universe.places.get(group, ()))):
+            documents = list(universe.refs.get(place, ()))
             if place in listed:
                 count = len(listed[place])
-                yes.append(LocalityListing(
+                yes.append(LocalityListing.model_construct(
                     locality=place, listed=True, dataset_ids=listed[place], documents=documents,
                     reason=f"{place} liệt kê {count} tập dữ liệu thuộc khái niệm này / "
                            f"{place} lists {count} dataset(s) of this concept",
                 ))  # fmt: skip
             else:
-                rows = sum(d.entry_count for d in plans[place])
-                names = ", ".join(d.number or d.source for d in plans[place])
-                no.append(LocalityListing(
+                plans = universe.plans[place]
+                rows = sum(d.entry_count for d in plans)
+                names = ", ".join(d.number or d.source for d in plans)
+                no.append(LocalityListing.model_construct(
                     locality=place, listed=False, dataset_ids=[], documents=documents,
                     reason=f"Văn bản của {place} ({names}) có {rows} dòng danh mục, không dòng nào thuộc khái "
                            f"niệm này / the plans of {place} ({names}) list {rows} rows, none of this concept",
                 ))  # fmt: skip
-        found.append(Coverage(level=level, province=province, listed=yes, not_listed=no))
+        found.append(Coverage.model_construct(level=group[0], province=group[1], listed=yes, not_listed=no))
     return found
 
 
@@ -245,7 +253,8 @@ def _conflicts(members: Sequence[MemberFact]) -> list[UnitConflict]:
         level = level_and_province(place)[0] if place else ""
         unit_type = member.unit_ids[0].partition("@")[0] if lead.resolved else lead.unit_name
         holder = by_level[level].setdefault(
-            unit_type, UnitHolder(unit_type=unit_type, unit_name=lead.unit_name, localities=[], dataset_ids=[])
+            unit_type,
+            UnitHolder.model_construct(unit_type=unit_type, unit_name=lead.unit_name, localities=[], dataset_ids=[]),
         )
         if place and place not in holder.localities:
             holder.localities.append(place)
@@ -258,7 +267,7 @@ def _conflicts(members: Sequence[MemberFact]) -> list[UnitConflict]:
             continue  # one kind of unit, or one locality keeping it in several units: no conflict between places
         shown = "; ".join(f"{h.unit_name} ({', '.join(h.localities) or 'không rõ địa bàn'})" for h in holders.values())
         at = f"cấp {level}" if level else "cùng cấp"
-        conflicts.append(UnitConflict(
+        conflicts.append(UnitConflict.model_construct(
             level=level, holders=list(holders.values()),
             reason=f"Cùng khái niệm, {at}, do các loại đơn vị khác nhau quản lý: {shown} / the same concept is "
                    f"managed by different kinds of unit at {level or 'one'} level in different localities",
@@ -266,12 +275,26 @@ def _conflicts(members: Sequence[MemberFact]) -> list[UnitConflict]:
     return conflicts
 
 
-def concept_detail(concept_id: str, members: Sequence[MemberFact], universe: Sequence[DocumentFact]) -> ConceptDetail:
-    """Every fact of one concept from its member rows and the documents of the catalog."""
+def concept_counts(members: Sequence[MemberFact]) -> tuple[str, int, int, int]:
+    """(harmonised title, datasets, localities, publishers): what the store keeps per concept, cheaply."""
+    title = _title(members)[0]
+    datasets = {m.dataset_id for m in members}
+    places = {place for m in members if (place := member_locality(m))}
+    publishers = {agency(m.unit_ids[0]).name for m in members if m.unit_ids}
+    return title, len(datasets), len(places), len(publishers)
+
+
+def concept_detail(
+    concept_id: str, members: Sequence[MemberFact], universe: Universe | Sequence[DocumentFact]
+) -> ConceptDetail:
+    """Every fact of one concept from its member rows and the documents of the catalog (records built
+    with ``model_construct``: every value here is already of its field's type)."""
+    if not isinstance(universe, Universe):
+        universe = Universe(universe)
     title, reason, titles = _title(members)
     datasets: dict[str, ConceptDataset] = {}
     for member in members:
-        found = datasets.setdefault(member.dataset_id, ConceptDataset(
+        found = datasets.setdefault(member.dataset_id, ConceptDataset.model_construct(
             id=member.dataset_id, title=member.dataset_title, unit=member.dataset_unit, localities=[], member_count=0
         ))  # fmt: skip
         found.member_count += 1
@@ -282,7 +305,7 @@ def concept_detail(concept_id: str, members: Sequence[MemberFact], universe: Seq
     publishers = _publishers(members)
     coverage = _coverage(members, universe)
     conflicts = _conflicts(members)
-    return ConceptDetail(
+    return ConceptDetail.model_construct(
         id=concept_id, title=title, title_reason=reason, titles=titles, dataset_count=len(datasets),
         member_count=len(members), publisher_count=len(publishers), locality_count=len(localities),
         localities=localities, not_listed_count=sum(len(c.not_listed) for c in coverage),
@@ -296,7 +319,8 @@ def concept_details(members: Iterable[MemberFact], universe: Sequence[DocumentFa
     grouped: dict[str, list[MemberFact]] = defaultdict(list)
     for member in members:
         grouped[member.concept_id].append(member)
-    found = [concept_detail(cid, rows, universe) for cid, rows in grouped.items()]
+    shared = Universe(universe)
+    found = [concept_detail(cid, rows, shared) for cid, rows in grouped.items()]
     return sorted(found, key=lambda c: (c.title, c.id))
 
 

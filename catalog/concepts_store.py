@@ -12,14 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterator, Mapping, Sequence
 
-from sqlalchemy import Select, delete, func, insert, select, update
+from sqlalchemy import Select, bindparam, delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from catalog.concept_facts import (
     ConceptDetail,
     DocumentFact,
     MemberFact,
-    concept_detail,
+    concept_counts,
     concept_details,
     document_locality,
 )
@@ -79,19 +79,19 @@ def save_concepts(session: Session, concepts: Mapping[str, str], *, replace: boo
 
 def _recount(session: Session, concept_ids: Collection[str] | None) -> None:
     """Title and counts of the given concepts (all when None) from their rows; empty ones deleted."""
-    members = load_members(session, concept_ids)
-    universe: list[DocumentFact] = []  # coverage is not stored: counts need no universe
     grouped: dict[str, list[MemberFact]] = {}
-    for member in members:
+    for member in load_members(session, concept_ids):
         grouped.setdefault(member.concept_id, []).append(member)
+    heads = []
     for concept_id, rows in grouped.items():
-        detail = concept_detail(concept_id, rows, universe)
-        session.execute(
-            update(ConceptRow).where(ConceptRow.id == concept_id).values(
-                title=detail.title, dataset_count=detail.dataset_count, member_count=detail.member_count,
-                locality_count=detail.locality_count, publisher_count=detail.publisher_count,
-            )
-        )  # fmt: skip
+        title, datasets, localities, publishers = concept_counts(rows)
+        heads.append({"key": concept_id, "title": title, "dataset_count": datasets, "member_count": len(rows),
+                      "locality_count": localities, "publisher_count": publishers})  # fmt: skip
+    table = ConceptRow.__table__
+    # One statement run for many rows (Core executemany), not an ORM update per concept.
+    statement = update(table).where(table.c.id == bindparam("key"))  # type: ignore[arg-type]
+    for start in range(0, len(heads), CHUNK):
+        session.connection().execute(statement, heads[start : start + CHUNK])
     if concept_ids is None:
         empty = set(session.scalars(select(ConceptRow.id))) - set(grouped)
     else:
@@ -101,36 +101,43 @@ def _recount(session: Session, concept_ids: Collection[str] | None) -> None:
         session.execute(delete(ConceptRow).where(ConceptRow.id.in_(chunk)))
 
 
-def _member_query() -> Select[str, str, list[str], str, str, str, str, str, str]:
+def _member_query() -> Select[str, str, list[str], str, str, str, str]:
+    # Documents are not joined: their rows are large, and a few hundred localities are read apart.
     return (
         select(
             ConceptEntryRow.concept_id, CatalogEntryRow.key, CatalogEntryRow.unit_ids,
             CatalogEntryRow.document_sha256, DatasetMemberRow.dataset_id, DatasetRow.title, DatasetRow.unit,
-            DocumentRow.issuer, DocumentRow.title,
         )
         .join(CatalogEntryRow, CatalogEntryRow.key == ConceptEntryRow.entry_key)
         .join(DatasetMemberRow, DatasetMemberRow.entry_key == ConceptEntryRow.entry_key)
         .join(DatasetRow, DatasetRow.id == DatasetMemberRow.dataset_id)
-        .join(DocumentRow, DocumentRow.sha256 == CatalogEntryRow.document_sha256)
         .order_by(ConceptEntryRow.concept_id, DatasetMemberRow.dataset_id, DatasetMemberRow.position)
     )  # fmt: skip
 
 
+def _localities(session: Session) -> dict[str, str]:
+    """sha256 → the document's locality (its issuer's, else its title's)."""
+    found = session.execute(select(DocumentRow.sha256, DocumentRow.issuer, DocumentRow.title))
+    return {sha: document_locality(issuer, title) for sha, issuer, title in found.all()}
+
+
 def load_members(session: Session, concept_ids: Collection[str] | None = None) -> list[MemberFact]:
     """The rows of the given concepts (all when None) that belong to a dataset, in concept order."""
+    localities = _localities(session)
+    connection = session.connection()  # Core rows: the ORM's per-row work costs seconds at 10^5 rows
     if concept_ids is None:
-        batches = [session.execute(_member_query())]
+        batches = [connection.execute(_member_query())]
     else:
         ids = sorted(concept_ids)
-        batches = [session.execute(_member_query().where(ConceptEntryRow.concept_id.in_(c))) for c in _chunks(ids)]
+        batches = [connection.execute(_member_query().where(ConceptEntryRow.concept_id.in_(c))) for c in _chunks(ids)]
     return [
         MemberFact(
             entry_key=key, concept_id=concept_id, dataset_id=dataset_id, dataset_title=dataset_title,
             dataset_unit=dataset_unit, unit_ids=tuple(unit_ids or ()), document_id=sha,
-            locality=document_locality(issuer, document_title),
+            locality=localities.get(sha, ""),
         )  # fmt: skip
         for batch in batches
-        for concept_id, key, unit_ids, sha, dataset_id, dataset_title, dataset_unit, issuer, document_title in batch
+        for concept_id, key, unit_ids, sha, dataset_id, dataset_title, dataset_unit in batch
     ]
 
 
