@@ -108,3 +108,24 @@ def test_openapi_documents_the_routes(client: httpx.Client) -> None:
     assert "404" in spec["paths"]["/v1/concepts/{concept_id}"]["get"]["responses"]
     assert {"ConceptDetail", "Coverage", "UnitConflict"} <= set(spec["components"]["schemas"])
     assert "concept" in {p["name"] for p in spec["paths"]["/v1/catalog"]["get"]["parameters"]}
+
+
+def test_workspace_concept_pages(client: httpx.Client) -> None:
+    concept_id = str(_poverty(client)["id"])
+    key = client.headers["authorization"].removeprefix("Bearer ")
+    with httpx.Client(base_url=str(client.base_url), timeout=60) as browser:
+        signed = browser.post("/ui/login", data={"key": key, "next": "/ui/concepts"}, follow_redirects=False)
+        assert signed.status_code == 303
+        listing = browser.get("/ui/concepts", params={"all": "true", "q": "ho ngheo"})
+        assert listing.status_code == 200 and f'href="/ui/concepts/{concept_id}"' in listing.text
+        assert "Dữ liệu người có công" not in listing.text
+        shared_only = browser.get("/ui/concepts")  # by default only concepts of two or more datasets
+        assert shared_only.status_code == 200 and "0 khái niệm" in shared_only.text
+        page = browser.get(f"/ui/concepts/{concept_id}")
+        assert page.status_code == 200
+        assert "xã Hòa Phú" in page.text and "<strong>Chưa</strong>" in page.text
+        assert "Phòng Kinh tế (xã An Bình)" in page.text
+        dataset_id = page.text.split('href="/ui/datasets/', 1)[1].split('"', 1)[0]
+        dataset = browser.get(f"/ui/datasets/{dataset_id}")
+        assert f'href="/ui/concepts/{concept_id}"' in dataset.text  # the dataset links back to its concept
+        assert browser.get("/ui/concepts/cc-khong-co").status_code == 404
