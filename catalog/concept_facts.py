@@ -170,11 +170,16 @@ def _title(members: Sequence[MemberFact]) -> tuple[str, str, list[str]]:
     rows = Counter(m.dataset_title for m in members)
     ordered = sorted(by_title, key=lambda t: (-by_title[t], -rows[t], len(t), t))
     best = ordered[0] if ordered else ""
+    share = f"{by_title[best]}/{len(datasets)}" if best else "0/0"
+    tied = len(ordered) > 1 and (by_title[ordered[1]], rows[ordered[1]]) == (by_title[best], rows[best])
     if len(by_title) <= 1:
         reason = "Tên chung của mọi tập dữ liệu / the title every dataset carries"
+    elif tied:
+        reason = (f"Tên của {share} tập dữ liệu; các tên phổ biến ngang nhau, chọn tên ngắn nhất / the title of "
+                  f"{share} datasets; equally common titles, the shortest chosen")  # fmt: skip
     else:
-        reason = (f"Tên của {by_title[best]}/{len(datasets)} tập dữ liệu, phổ biến nhất / the title of "
-                  f"{by_title[best]} of {len(datasets)} datasets, the most common")  # fmt: skip
+        reason = (f"Tên của {share} tập dữ liệu, phổ biến nhất / the title of {share} datasets, "
+                  "the most common")  # fmt: skip
     return best, reason, ordered
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 from concept_fixtures import PLANS, plan, plans
 from sqlalchemy import func, select
 
+from catalog.concept_facts import DocumentFact, MemberFact, concept_detail, level_and_province
 from catalog.concepts_store import dataset_concepts, read_concepts, save_concepts, stored_concepts
 from catalog.exports.view import export_datasets
 from catalog.models import ConceptEntryRow, ConceptRow
@@ -138,3 +139,32 @@ def test_deleting_a_document_cascades_to_its_concept_rows(store: CatalogStore) -
     with store.snapshot() as session:
         after = session.scalar(select(func.count()).select_from(ConceptEntryRow))
     assert before - after == len(PLANS["xã Hòa Phú"])
+
+
+def _member(key: str, dataset: str, title: str, locality: str = "", unit: str = "") -> MemberFact:
+    return MemberFact(entry_key=key, concept_id="cc-1", dataset_id=dataset, dataset_title=title, dataset_unit="",
+                      unit_ids=(unit,) if unit else (), document_id=key, locality=locality)  # fmt: skip
+
+
+def test_harmonised_title_is_the_most_common_and_says_why() -> None:
+    most = concept_detail("cc-1", [_member("a", "d1", "Dữ liệu hộ nghèo"), _member("b", "d2", "Dữ liệu hộ nghèo"),
+                                   _member("c", "d3", "CSDL hộ nghèo, cận nghèo")], [])  # fmt: skip
+    assert most.title == "Dữ liệu hộ nghèo" and most.title_reason.startswith("Tên của 2/3 tập dữ liệu, phổ biến nhất")
+    assert most.titles == ["Dữ liệu hộ nghèo", "CSDL hộ nghèo, cận nghèo"]
+    tie = concept_detail("cc-1", [_member("a", "d1", "CSDL về quản lý Giấy phép lái xe"),
+                                  _member("b", "d2", "Dữ liệu về cấp, đổi giấy phép lái xe trên địa bàn tỉnh")], [])
+    assert tie.title == "CSDL về quản lý Giấy phép lái xe" and "ngắn nhất" in tie.title_reason
+
+
+def test_provinces_are_compared_across_the_country_and_levels_do_not_conflict() -> None:
+    assert level_and_province("tỉnh Hà Tĩnh") == ("tỉnh", "")
+    assert level_and_province("xã Đông Cứu, tỉnh Bắc Ninh") == ("xã", "tỉnh Bắc Ninh")
+    universe = [DocumentFact(id=p, source=f"{p}.txt", title="", number="", locality=p, entry_count=5)
+                for p in ("tỉnh Hà Tĩnh", "tỉnh Hưng Yên", "xã Sơn Hải")]  # fmt: skip
+    detail = concept_detail("cc-1", [
+        _member("a", "d1", "Dữ liệu hộ nghèo", "tỉnh Hà Tĩnh", "so_ldtbxh@tỉnh Hà Tĩnh"),
+        _member("b", "d2", "Dữ liệu hộ nghèo", "xã Sơn Hải", "phong_kinh_te@xã Sơn Hải"),
+    ], universe)  # fmt: skip
+    provinces = next(c for c in detail.coverage if c.level == "tỉnh")
+    assert [x.locality for x in provinces.not_listed] == ["tỉnh Hưng Yên"]
+    assert detail.conflicts == []  # a province's Sở and a commune's Phòng are different levels, not a conflict
