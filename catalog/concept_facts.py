@@ -267,10 +267,13 @@ def _conflicts(members: Sequence[MemberFact]) -> list[UnitConflict]:
             holder.dataset_ids.append(member.dataset_id)
     conflicts = []
     for level, holders in sorted(by_level.items()):
-        places = {p for h in holders.values() for p in h.localities}
-        if len(holders) < 2 or len(places) < 2:
-            continue  # one kind of unit, or one locality keeping it in several units: no conflict between places
-        shown = "; ".join(f"{h.unit_name} ({', '.join(h.localities) or 'không rõ địa bàn'})" for h in holders.values())
+        kinds: dict[str, set[str]] = defaultdict(set)  # locality -> the kinds of unit keeping it there
+        for unit_type, holder in holders.items():
+            for place in holder.localities:
+                kinds[place].add(unit_type)
+        if len({frozenset(found) for found in kinds.values()}) < 2:
+            continue  # every locality keeps it in the same kind(s) of unit: nothing differs between places
+        shown = "; ".join(f"{h.unit_name} ({' + '.join(h.localities) or 'không rõ địa bàn'})" for h in holders.values())
         at = f"cấp {level}" if level else "cùng cấp"
         conflicts.append(UnitConflict.model_construct(
             level=level, holders=list(holders.values()),

@@ -10,6 +10,7 @@ title and counts come from its datasets. The facts (coverage, conflicts) are der
 
 from __future__ import annotations
 
+import json
 from collections.abc import Collection, Iterator, Mapping, Sequence
 
 from sqlalchemy import Select, bindparam, delete, func, insert, select, update
@@ -29,6 +30,7 @@ from catalog.models import (
     ConceptRow,
     DatasetMemberRow,
     DatasetRow,
+    DocumentLocalityRow,
     DocumentRow,
 )
 
@@ -73,6 +75,7 @@ def save_concepts(session: Session, concepts: Mapping[str, str], *, replace: boo
     rows = [{"entry_key": key, "concept_id": concepts[key]} for key in kept]
     for start in range(0, len(rows), CHUNK):
         session.execute(insert(ConceptEntryRow), rows[start : start + CHUNK])
+    record_localities(session)
     _recount(session, None if replace else touched | wanted)
     return session.scalar(select(func.count()).select_from(ConceptRow)) or 0
 
@@ -115,10 +118,35 @@ def _member_query() -> Select[str, str, list[str], str, str, str, str]:
     )  # fmt: skip
 
 
+def record_localities(session: Session) -> int:
+    """Store the locality of every document with catalog rows that has none stored yet; how many.
+
+    The province of a commune's plan is only in the plan it cites ("xã Đông Cứu" implementing
+    the plan of UBND tỉnh Bắc Ninh), so the metadata is read from the document's JSON, once.
+    """
+    from extract.model import Document, Metadata
+    from nlp.document import document_locality as locality_of
+
+    missing = select(DocumentRow.sha256, DocumentRow.document_json).where(
+        DocumentRow.entry_count > 0, ~DocumentRow.sha256.in_(select(DocumentLocalityRow.sha256))
+    )
+    rows = []
+    for sha, text in session.execute(missing).all():
+        metadata = Metadata.model_validate(json.loads(text).get("metadata", {}))
+        # Only the metadata is read by document_locality: the rest of a large document stays unparsed.
+        shell = Document.model_construct(metadata=metadata)  # type: ignore[call-arg]
+        rows.append({"sha256": sha, "locality": locality_of(shell)})
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(DocumentLocalityRow), rows[start : start + CHUNK])
+    return len(rows)
+
+
 def _localities(session: Session) -> dict[str, str]:
-    """sha256 → the document's locality (its issuer's, else its title's)."""
+    """sha256 → the document's locality: as recorded, else its issuer's (or its title's)."""
+    stored = session.execute(select(DocumentLocalityRow.sha256, DocumentLocalityRow.locality)).all()
+    recorded = {str(sha): str(place) for sha, place in stored}
     found = session.execute(select(DocumentRow.sha256, DocumentRow.issuer, DocumentRow.title))
-    return {sha: document_locality(issuer, title) for sha, issuer, title in found.all()}
+    return {sha: recorded.get(sha) or document_locality(issuer, title) for sha, issuer, title in found.all()}
 
 
 def load_members(session: Session, concept_ids: Collection[str] | None = None) -> list[MemberFact]:
@@ -143,6 +171,7 @@ def load_members(session: Session, concept_ids: Collection[str] | None = None) -
 
 def load_universe(session: Session) -> list[DocumentFact]:
     """The documents with rows in the last reconciliation, with their locality and row count."""
+    localities = _localities(session)
     query = (
         select(DocumentRow.sha256, DocumentRow.source, DocumentRow.title, DocumentRow.number, DocumentRow.issuer,
                func.count())
@@ -152,9 +181,9 @@ def load_universe(session: Session) -> list[DocumentFact]:
         .order_by(DocumentRow.source, DocumentRow.sha256)
     )  # fmt: skip
     return [
-        DocumentFact(id=sha, source=source, title=title, number=number, locality=document_locality(issuer, title),
+        DocumentFact(id=sha, source=source, title=title, number=number, locality=localities.get(sha, ""),
                      entry_count=count)  # fmt: skip
-        for sha, source, title, number, issuer, count in session.execute(query)
+        for sha, source, title, number, _issuer, count in session.execute(query)
     ]
 
 

@@ -193,6 +193,18 @@ class ConceptEntryRow(Base):
     concept_id: Mapped[str] = mapped_column(ForeignKey("concepts.id", ondelete="CASCADE"), index=True)
 
 
+class DocumentLocalityRow(Base):
+    """Where a document's plan comes from ("xã Đông Cứu, tỉnh Bắc Ninh"): its issuer's locality with the
+    province its parent plan names (nlp.document.document_locality). Read once per document from its
+    JSON, because the province of a commune's plan is only in its citations; concept coverage groups
+    communes by it."""
+
+    __tablename__ = "document_localities"
+
+    sha256: Mapped[str] = mapped_column(ForeignKey("documents.sha256", ondelete="CASCADE"), primary_key=True)
+    locality: Mapped[str] = mapped_column(Text, default="")
+
+
 class LinkRow(Base):
     __tablename__ = "links"
 

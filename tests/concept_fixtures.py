@@ -1,7 +1,8 @@
-"""Three commune plans and one province list, normalised by the real nlp stage, for the concept tests.
+"""Three commune plans of one province, normalised by the real nlp stage, for the concept tests.
 
-An Bình and Tân Lập list "Dữ liệu hộ nghèo", kept by Phòng Kinh tế in one and by Phòng Văn hóa -
-Xã hội in the other (a unit conflict); Hòa Phú's plan does not list it (a coverage gap).
+Each implements the province's plan (UBND tỉnh Bình Lợi, its parent): the issuer names only the
+commune. An Bình and Tân Lập list "Dữ liệu hộ nghèo", kept by Phòng Kinh tế in one and by Phòng
+Văn hóa - Xã hội in the other (a unit conflict); Hòa Phú's plan does not list it (a coverage gap).
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from __future__ import annotations
 import hashlib
 
 from catalog.exports.agencies import slug
-from extract.model import CatalogEntry, Document, Metadata, Provenance, SourceFormat
+from extract.model import CatalogEntry, CitedDocument, Document, Metadata, Provenance, SourceFormat
 from nlp.document import normalize_document
 
 PLANS: dict[str, list[tuple[str, str]]] = {
@@ -29,7 +30,10 @@ PLANS: dict[str, list[tuple[str, str]]] = {
 }
 
 
-def plan(place: str, rows: list[tuple[str, str]], *, tag: str = "") -> Document:
+PROVINCE = "tỉnh Bình Lợi"
+
+
+def plan(place: str, rows: list[tuple[str, str]], *, tag: str = "", province: str = PROVINCE) -> Document:
     source = f"ke-hoach-{slug(place)}{tag}.txt"
     sha = hashlib.sha256(f"{source}|{rows}".encode()).hexdigest()
     catalog = [
@@ -41,8 +45,14 @@ def plan(place: str, rows: list[tuple[str, str]], *, tag: str = "") -> Document:
     ]  # fmt: skip
     document = Document(
         source=source, sha256=sha, format=SourceFormat.TEXT, size_bytes=100, page_count=1,
-        metadata=Metadata(kind="KẾ HOẠCH", number=f"{len(rows)}/KH-UBND", issuer=f"UBND {place}",
-                          title=f"Kế hoạch chuyển đổi số năm 2026 {place}"),
+        metadata=Metadata(
+            kind="KẾ HOẠCH", number=f"{len(rows)}/KH-UBND", issuer=f"UBND {place}",
+            title=f"Kế hoạch chuyển đổi số năm 2026 {place}",
+            parent=CitedDocument(
+                kind="Kế hoạch", number="120/KH-UBND", issuer=f"UBND {province}", role="implements",
+                provenance=Provenance(file=source, line=3, raw=f"Kế hoạch số 120/KH-UBND của UBND {province}"),
+            ),
+        ),
         catalog=catalog,
     )  # fmt: skip
     return normalize_document(document)

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from catalog.concept_facts import DocumentFact, MemberFact, concept_detail, level_and_province
 from catalog.concepts_store import dataset_concepts, read_concepts, save_concepts, stored_concepts
 from catalog.exports.view import export_datasets
-from catalog.models import ConceptEntryRow, ConceptRow
+from catalog.models import ConceptEntryRow, ConceptRow, DocumentLocalityRow
 from catalog.store import CatalogStore
 from matching import reconcile
 from matching.concepts import keep_concept_ids
@@ -52,24 +52,41 @@ def test_coverage_and_unit_conflicts_with_reasons(store: CatalogStore) -> None:
     with store.snapshot() as session:
         concept = next(c for c in read_concepts(session) if c.title == "Dữ liệu hộ nghèo")
     [coverage] = concept.coverage
-    assert coverage.level == "xã"
-    assert [item.locality for item in coverage.listed] == ["xã An Bình", "xã Tân Lập"]
+    # The province comes from the plan each commune implements: its issuer names only the commune.
+    assert (coverage.level, coverage.province) == ("xã", "tỉnh Bình Lợi")
+    assert [item.locality for item in coverage.listed] == ["xã An Bình, tỉnh Bình Lợi", "xã Tân Lập, tỉnh Bình Lợi"]
     [gap] = coverage.not_listed
-    assert gap.locality == "xã Hòa Phú" and not gap.dataset_ids
+    assert gap.locality == "xã Hòa Phú, tỉnh Bình Lợi" and not gap.dataset_ids
     assert [d.source for d in gap.documents] == ["ke-hoach-xa-hoa-phu.txt"]
     assert "xã Hòa Phú" in gap.reason and "2 dòng" in gap.reason and " / " in gap.reason
     assert concept.not_listed_count == 1
     [conflict] = concept.conflicts
     assert conflict.level == "xã"
     assert {(h.unit_type, tuple(h.localities)) for h in conflict.holders} == {
-        ("phong_kinh_te", ("xã An Bình",)), ("phong_vhxh", ("xã Tân Lập",)),
+        ("phong_kinh_te", ("xã An Bình, tỉnh Bình Lợi",)), ("phong_vhxh", ("xã Tân Lập, tỉnh Bình Lợi",)),
     }  # fmt: skip
-    assert "Phòng Kinh tế (xã An Bình)" in conflict.reason
+    assert "Phòng Kinh tế (xã An Bình, tỉnh Bình Lợi)" in conflict.reason
     assert {p.unit_id for p in concept.publishers} == {"phong_kinh_te@xã An Bình", "phong_vhxh@xã Tân Lập"}
     with store.snapshot() as session:
         merit = next(c for c in read_concepts(session) if c.title == "Dữ liệu người có công")
     # Every commune lists it, with one kind of unit: no gap, no conflict.
     assert merit.not_listed_count == 0 and merit.conflicts == [] and merit.locality_count == 3
+
+
+def test_communes_of_another_province_are_not_a_gap(store: CatalogStore) -> None:
+    _filled(store)
+    store.add_document(plan("xã Mỹ Lộc", [("Dữ liệu trường mầm non", "Phòng Văn hóa - Xã hội")],
+                            province="tỉnh Nam Định"))  # fmt: skip
+    store.reconcile()
+    with store.snapshot() as session:
+        concepts = {c.title: c for c in read_concepts(session)}
+        stored = dict(session.execute(select(DocumentLocalityRow.sha256, DocumentLocalityRow.locality)).all())
+    assert sorted(stored.values()) == sorted([f"{p}, tỉnh Bình Lợi" for p in PLANS] + ["xã Mỹ Lộc, tỉnh Nam Định"])
+    poverty = concepts["Dữ liệu hộ nghèo"]
+    assert [x.locality for c in poverty.coverage for x in c.not_listed] == ["xã Hòa Phú, tỉnh Bình Lợi"]
+    kindergartens = concepts["Dữ liệu trường mầm non"]  # listed in one commune of each province
+    assert {(c.province, len(c.not_listed)) for c in kindergartens.coverage} == {("tỉnh Bình Lợi", 2),
+                                                                                 ("tỉnh Nam Định", 0)}
 
 
 def test_concept_ids_stay_when_a_plan_is_added(store: CatalogStore) -> None:

@@ -77,9 +77,9 @@ def test_detail_has_datasets_publishers_coverage_and_conflicts(client: httpx.Cli
     detail = client.get(f"/v1/concepts/{concept_id}").json()
     assert [d["title"] for d in detail["datasets"]] == ["Dữ liệu hộ nghèo"]
     publishers = {p["title"] for p in detail["publishers"]}
-    assert publishers == {"Phòng Kinh tế xã An Bình", "Phòng Văn hóa - Xã hội xã Tân Lập"}
+    assert publishers == {"Phòng Kinh tế xã An Bình", "Phòng Văn hóa - Xã hội xã Tân Lập"}  # unit ids name the commune
     [coverage] = detail["coverage"]
-    assert [x["locality"] for x in coverage["not_listed"]] == ["xã Hòa Phú"]
+    assert [x["locality"] for x in coverage["not_listed"]] == ["xã Hòa Phú, tỉnh Bình Lợi"]
     assert detail["conflicts"][0]["reason"].startswith("Cùng khái niệm, cấp xã")
     # The catalog names each dataset's concept, and filters by it.
     catalog = client.get("/v1/catalog", params={"concept": concept_id}).json()
@@ -124,7 +124,7 @@ def test_workspace_concept_pages(client: httpx.Client) -> None:
         page = browser.get(f"/ui/concepts/{concept_id}")
         assert page.status_code == 200
         assert "xã Hòa Phú" in page.text and "<strong>Chưa</strong>" in page.text
-        assert "Phòng Kinh tế (xã An Bình)" in page.text
+        assert "Phòng Kinh tế (xã An Bình, tỉnh Bình Lợi)" in page.text
         dataset_id = page.text.split('href="/ui/datasets/', 1)[1].split('"', 1)[0]
         dataset = browser.get(f"/ui/datasets/{dataset_id}")
         assert f'href="/ui/concepts/{concept_id}"' in dataset.text  # the dataset links back to its concept

@@ -1,7 +1,9 @@
-"""Dataset concepts: ``concepts`` (harmonised title and counts) and ``concept_entries`` (each row's concept).
+"""Dataset concepts: ``concepts`` (harmonised title and counts), ``concept_entries`` (each row's concept)
+and ``document_localities`` (each plan's locality, province included, for concept coverage).
 
-Both tables are projections of the last reconciliation, rewritten by every run; a store upgraded
-to this revision has none until its next reconciliation.
+The first two are projections of the last reconciliation, rewritten by every run; the third is
+filled for each document the first time a reconciliation sees it. A store upgraded to this
+revision has none of them until its next reconciliation.
 
 Revision ID: 0004_concepts
 Revises: 0003_job_not_before
@@ -46,9 +48,19 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("entry_key", name=op.f("pk_concept_entries")),
     )
     op.create_index(op.f("ix_concept_entries_concept_id"), "concept_entries", ["concept_id"], unique=False)
+    op.create_table(
+        "document_localities",
+        sa.Column("sha256", sa.String(length=64), nullable=False),
+        sa.Column("locality", sa.Text(), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["sha256"], ["documents.sha256"], name=op.f("fk_document_localities_sha256_documents"), ondelete="CASCADE"
+        ),
+        sa.PrimaryKeyConstraint("sha256", name=op.f("pk_document_localities")),
+    )
 
 
 def downgrade() -> None:
+    op.drop_table("document_localities")
     op.drop_index(op.f("ix_concept_entries_concept_id"), table_name="concept_entries")
     op.drop_table("concept_entries")
     op.drop_table("concepts")
