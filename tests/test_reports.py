@@ -115,14 +115,15 @@ def test_xlsx_sheets_are_ready_for_excel(report: CatalogReport, tmp_path: Path) 
 
 
 def test_concepts_in_every_report(report: CatalogReport, tmp_path: Path) -> None:
-    """The seeds' two communes both list "hộ nghèo"; Hà Tĩnh's and Hưng Yên's driving-licence lists are one concept."""
+    """The seeds' two communes of Bắc Ninh (province read from the plan they implement) both list "hộ nghèo";
+    Hà Tĩnh's and Hưng Yên's driving-licence lists are one concept."""
     assert report.summary.concepts == len(report.concepts) and report.summary.concepts_shared >= 1
     by_id = {c.id: c for c in report.concepts}
     assert all(d.concept_id in by_id and d.concept_title == by_id[d.concept_id].title for d in report.datasets)
     licences = [c for c in report.concepts if c.dataset_count >= 2 and "lái xe" in c.title.lower()]
     assert licences and set(licences[0].localities) == {"tỉnh Hà Tĩnh", "tỉnh Hưng Yên"}
     poverty = next(c for c in report.concepts if "hộ nghèo" in c.title.lower() and c.locality_count >= 2)
-    assert {"xã Đông Cứu", "xã Sơn Hải"} <= set(poverty.localities)
+    assert {"xã Đông Cứu, tỉnh Bắc Ninh", "xã Sơn Hải, tỉnh Bắc Ninh"} <= set(poverty.localities)
     html = render_html(report)
     assert "7. Khái niệm dữ liệu" in html and f'id="{licences[0].id}"' in html
     assert f'href="#{report.datasets[0].concept_id}"' in html  # each dataset links to its concept
