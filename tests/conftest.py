@@ -28,6 +28,7 @@ SLOW_MODULES = frozenset({
     "test_api_openrefine.py",
     "test_api_schemathesis.py",
     "test_decisions_undo.py",
+    "test_determinism.py",
     "test_exports.py",
     "test_hostile_inputs.py",
     "test_legacy_doc_readers.py",
