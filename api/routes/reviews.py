@@ -13,7 +13,8 @@ from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, ValidationError
+from pydantic.config import JsonDict
 
 from api.auth import Reader, Reviewer
 from api.errors import InvalidParameterError
@@ -31,14 +32,14 @@ ReviewKind = Literal[
 ]
 
 
-def _needs(kind: str, then: dict[str, object]) -> dict[str, object]:
+def _needs(kind: str, then: JsonDict) -> JsonValue:
     return {"if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]}, "then": then}
 
 
-_TEXT = {"type": "string", "minLength": 1}
+_TEXT: JsonDict = {"type": "string", "minLength": 1}
 # What _decision checks, stated in the schema (JSON Schema if/then, OpenAPI 3.1) so clients and
 # schema-driven tests know which fields each kind needs; FastAPI's validation stays the model's.
-_FIELDS_BY_KIND = [
+_FIELDS_BY_KIND: list[JsonValue] = [
     _needs("confirm_link", {"required": ["left", "right"], "properties": {"left": _TEXT, "right": _TEXT}}),
     _needs("reject_link", {"required": ["left", "right"], "properties": {"left": _TEXT, "right": _TEXT}}),
     _needs("merge_datasets", {"required": ["dataset_ids"],
