@@ -86,9 +86,10 @@ def read_text(data: bytes, source: str) -> BlockStream:
         warnings.append(
             (
                 "text_cut",
-                f"Văn bản quá dài: chỉ đọc {len(text):,} ký tự đầu, đến hết dòng {len(lines):,} (giới hạn {limit:,} "
-                f"ký tự, biến môi trường DANHMUC_MAX_TEXT_CHARS) / Text too long: only the first {len(text):,} "
-                f"characters were read, to the end of line {len(lines):,} (limit {limit:,}, env DANHMUC_MAX_TEXT_CHARS)",
+                f"Văn bản quá dài: chỉ đọc {len(text):,} ký tự đầu, đến hết dòng {len(lines):,} (giới hạn "
+                f"{limit:,} ký tự, biến môi trường DANHMUC_MAX_TEXT_CHARS) / Text too long: only the first "
+                f"{len(text):,} characters were read, to the end of line {len(lines):,} (limit {limit:,}, "
+                "env DANHMUC_MAX_TEXT_CHARS)",
                 None,
             )
         )
