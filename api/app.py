@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from api.auth import KeyChecker
 from api.catalog_view import CatalogView
 from api.concepts_view import ConceptsView
-from api.errors import install_error_handlers
+from api.errors import install_error_documentation, install_error_handlers
 from api.fast_catalog import CatalogFastPath
 from api.guard import BodyGuard
 from api.jobs import JobManager
@@ -72,6 +72,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         rate_per_key=settings.rate_limit,
     )
     install_error_handlers(app)
+    install_error_documentation(app)
     app.add_middleware(CatalogFastPath, service=app)
     app.add_middleware(BodyGuard, service=app)  # keys and sizes before any body is read
     app.add_middleware(SecurityHeaders)  # added last, so outermost: every answer carries the headers
