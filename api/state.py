@@ -11,7 +11,7 @@ from api.catalog_view import CatalogView
 from api.jobs import JobManager
 from api.reconcile_service import ReconcileService
 from api.settings import Settings
-from catalog.blobs import BlobStore
+from catalog.blobs import Blobs
 from catalog.store import CatalogStore
 
 
@@ -19,7 +19,7 @@ from catalog.store import CatalogStore
 class ServiceState:
     settings: Settings
     store: CatalogStore
-    blobs: BlobStore
+    blobs: Blobs
     jobs: JobManager
     catalog: CatalogView
     reconcile: ReconcileService
