@@ -18,10 +18,10 @@ from typing import Any
 
 from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_process_shutdown
 from celery.worker.request import Request
 from sqlalchemy import Engine
-from sqlalchemy.exc import DataError, IntegrityError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 
 from api.cluster import jobrows
 from api.cluster.app import EXTRACT_TASK, RECONCILE_TASK, RECONCILE_TIME_LIMIT_SECONDS, celery_app, settings
@@ -56,6 +56,28 @@ def _warm_process(**_: Any) -> None:
     die_with_parent()  # a worker killed with -9 takes its processes along; its tasks go to another worker
     store()
     _warm_up(process_file)
+    # Kept for every file this process reads: OCR page processes with Tesseract loaded, and
+    # LibreOffice's user profile (one file at a time per process, so one profile is safe).
+    from extract.legacy.soffice import keep_profile
+    from extract.ocr import WORKERS
+    from extract.ocr.warm import keep_warm
+
+    keep_warm(WORKERS)
+    keep_profile(_profile_folder())
+
+
+def _profile_folder() -> Path:
+    return Path(tempfile.gettempdir()) / f"danhmuc-soffice-{os.getpid()}"
+
+
+@worker_process_shutdown.connect
+def _cool_process(**_: Any) -> None:
+    import shutil
+
+    from extract.ocr.warm import stop
+
+    stop()
+    shutil.rmtree(_profile_folder(), ignore_errors=True)
 
 
 def _timeout_message(seconds: float) -> str:
@@ -101,7 +123,12 @@ def _safe_name(filename: str) -> str:
     return re.sub(r"[^\w.\-]", "_", base)[:120] or "upload"
 
 
-@celery_app.task(bind=True, base=JobTask, name=EXTRACT_TASK, max_retries=None)
+# A database that does not answer (restart, failover) is waited for: the task is queued again with
+# growing delays, and the job row is still there when it answers.
+RETRY_ON = {"autoretry_for": (OperationalError,), "retry_backoff": True, "retry_backoff_max": 60, "max_retries": None}
+
+
+@celery_app.task(bind=True, base=JobTask, name=EXTRACT_TASK, **RETRY_ON)
 def extract_job(self: Task, job_id: str, run_id: int | None, reconcile_after: bool) -> str:
     """Extract and store the file of job ``job_id``; ``run_id``: the ``danhmuc ingest`` run it belongs to."""
     engine = store().engine
@@ -119,7 +146,15 @@ def extract_job(self: Task, job_id: str, run_id: int | None, reconcile_after: bo
         _fail(row, owner, run_id, OutcomeStatus.FAILED, "job_abandoned", message)
         return "failed"
     with jobrows.Lease(engine, job_id, owner):
-        stored = _extract_and_store(row, owner, run_id)
+        try:
+            stored = _extract_and_store(row, owner, run_id)
+        except OperationalError:
+            raise  # the database is away: retried (RETRY_ON), the job is claimable again once its lease lapses
+        except Exception as error:  # noqa: BLE001 - the soft limit while storing, a bug: the job must end
+            detail = f"{type(error).__name__}: {error}"[:300]
+            _fail(row, owner, run_id, OutcomeStatus.FAILED, "internal_error",
+                  f"Lỗi nội bộ khi xử lý ({detail}). / Internal error while processing ({detail}).")
+            return "failed"
     if stored and reconcile_after and settings().reconcile_after_ingest:
         queue_reconcile(row.owner, delay=settings().reconcile_debounce_seconds)
     return "stored" if stored else "failed"
@@ -213,7 +248,7 @@ def publish_reconcile(job_id: str, *, delay: float = 0.0) -> None:
                          time_limit=RECONCILE_TIME_LIMIT_SECONDS, soft_time_limit=RECONCILE_TIME_LIMIT_SECONDS - 30)
 
 
-@celery_app.task(bind=True, base=JobTask, name=RECONCILE_TASK, max_retries=None)
+@celery_app.task(bind=True, base=JobTask, name=RECONCILE_TASK, **RETRY_ON)
 def reconcile_job(self: Task, job_id: str) -> str:
     """Reconcile the catalog (the store's public method), one at a time across every worker."""
     engine = store().engine
