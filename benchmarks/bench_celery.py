@@ -6,9 +6,12 @@ The archive is every typed corpus rendering (.txt, .docx, text-layer .pdf; no sc
 copied ``--copies`` times with distinct bytes (text: trailing newlines, DOCX: a ZIP comment, PDF:
 a trailing comment line), so every file is really extracted. Each way ingests the same archive
 into a fresh PostgreSQL database of its own (CREATE DATABASE, dropped afterwards), without
-reconciliation: the figure is extraction and storing. The Celery workers (one process each, as
-``danhmuc worker --concurrency 1``) are started and warm before the clock starts, as they are in
-service; the local pool starts inside the timed call, as ``danhmuc ingest`` does.
+reconciliation: the figure is extraction and storing. The machine is shared, so CPU seconds per
+document are given too (this process and its pool, or this process and the workers' process
+groups; the database server's CPU in neither), with what they mean on two free cores. The Celery
+workers (one process each, as ``danhmuc worker --concurrency 1``) are started and warm before the
+clock starts, as they are in service; the local pool starts inside the timed call, as
+``danhmuc ingest`` does.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import tempfile
 import time
@@ -32,6 +36,7 @@ from api.cluster.ingest import ingest_through_celery
 from api.cluster.local import running_workers
 from api.settings import Settings
 from catalog import CatalogStore, ingest_directory
+from catalog.ingest import IngestReport
 from catalog.testing import postgres_test_url
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,24 +87,50 @@ def fresh_database(label: str) -> Iterator[str]:
         admin.dispose()
 
 
+def _own_cpu() -> float:
+    mine, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return mine.ru_utime + mine.ru_stime + children.ru_utime + children.ru_stime
+
+
+def group_cpu(group: int) -> float:
+    """CPU seconds of every live process of a process group, with the children each has reaped."""
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == group:  # fields after the name: state ppid pgrp …; utime is field 14 overall
+            total += sum(int(value) for value in fields[11:15])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _figures(report: IngestReport, seconds: float, cpu: float) -> dict[str, float]:
+    return {"documents": report.extracted, "seconds": seconds, "per_second": report.extracted / seconds,
+            "failed": report.counts.get("failed", 0), "cpu_seconds": cpu,
+            "cpu_per_document": cpu / max(1, report.extracted)}  # fmt: skip
+
+
 def run_local(archive: Path, workers: int) -> dict[str, float]:
     with fresh_database("local") as url, CatalogStore(url) as store:
-        started = time.perf_counter()
+        cpu, started = _own_cpu(), time.perf_counter()
         report = ingest_directory(store, archive, workers=workers, reconcile=False)
-        seconds = time.perf_counter() - started
-    return {"documents": report.extracted, "seconds": seconds, "per_second": report.extracted / seconds,
-            "failed": report.counts.get("failed", 0)}  # fmt: skip
+        seconds, cpu = time.perf_counter() - started, _own_cpu() - cpu  # the pool is shut down and reaped
+    return _figures(report, seconds, cpu)
 
 
 def run_celery(archive: Path, workers: int, broker: str, scratch: Path) -> dict[str, float]:
     with fresh_database("celery") as url:
-        with running_workers(workers, scratch, database_url=url, broker_url=broker, concurrency=1):
+        with running_workers(workers, scratch, database_url=url, broker_url=broker, concurrency=1) as started:
             settings = Settings.from_env(database_url=url, broker_url=broker)
-            started = time.perf_counter()
+            groups = [worker.process.pid for worker in started]  # each worker leads its own process group
+            cpu, began = _own_cpu() + sum(map(group_cpu, groups)), time.perf_counter()
             report = ingest_through_celery(settings, archive, reconcile=False)
-            seconds = time.perf_counter() - started
-    return {"documents": report.extracted, "seconds": seconds, "per_second": report.extracted / seconds,
-            "failed": report.counts.get("failed", 0)}  # fmt: skip
+            seconds = time.perf_counter() - began
+            cpu = _own_cpu() + sum(map(group_cpu, groups)) - cpu
+    return _figures(report, seconds, cpu)
 
 
 def main() -> None:
@@ -121,11 +152,13 @@ def main() -> None:
         load_after = os.getloadavg()[0]
     print(f"{files} typed files ({len(typed_sources())} renderings × {arguments.copies}), "
           f"load average {load_before:.1f} → {load_after:.1f} on {os.cpu_count()} cores")
-    print(f"{'way':<28} {'documents':>9} {'failed':>6} {'seconds':>8} {'documents/s':>11}")
+    print(f"{'way':<28} {'documents':>9} {'failed':>6} {'seconds':>8} {'documents/s':>11} {'CPU-s/doc':>9} "
+          f"{'docs/s on 2 free cores':>22}")
     for label, figures in ((f"{arguments.workers} local processes", local),
                            (f"{arguments.workers} Celery workers", celery)):  # fmt: skip
         print(f"{label:<28} {figures['documents']:>9.0f} {figures['failed']:>6.0f} {figures['seconds']:>8.1f} "
-              f"{figures['per_second']:>11.2f}")
+              f"{figures['per_second']:>11.2f} {figures['cpu_per_document']:>9.3f} "
+              f"{2 / figures['cpu_per_document']:>22.1f}")
     print(f"Celery / local: ×{celery['per_second'] / local['per_second']:.2f}")
     if arguments.json:
         arguments.json.parent.mkdir(parents=True, exist_ok=True)
