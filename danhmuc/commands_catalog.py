@@ -60,7 +60,11 @@ def ingest(
     ] = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Nạp cả thư mục vào kho (chạy lại được sau khi bị dừng) / ingest a folder (resumable)."""
+    """Nạp cả thư mục vào kho (chạy lại được sau khi bị dừng) / ingest a folder (resumable).
+
+    Khi đặt DANHMUC_BROKER_URL, các tiến trình `danhmuc worker` trích xuất (--workers, --timeout do
+    chúng quyết định) / with DANHMUC_BROKER_URL set, `danhmuc worker` processes extract (docs/deployment.md).
+    """
     from api.settings import Settings
     from catalog.blobs import BlobStore, default_blob_root
     from catalog.ingest import ingest_directory
