@@ -19,6 +19,7 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -337,3 +338,19 @@ class JobRow(Base):
     # A queued job is not claimed before this time: reconciliations asked for by uploads wait a moment
     # so that the uploads of a burst join one run instead of each starting another (0003_job_not_before).
     not_before: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class BlobRow(Base):
+    """Original bytes of an uploaded or ingested file, by content hash (0007_blobs).
+
+    With Celery workers on several hosts the bytes cannot travel as a local path: they go through
+    the database every worker reaches already, written once per hash (the primary key makes a
+    second write of the same content a no-op).
+    """
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column()

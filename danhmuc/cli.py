@@ -168,6 +168,7 @@ def _register_api_commands() -> None:
     from danhmuc import commands_api
 
     app.command(name="serve")(handles_errors(commands_api.serve))
+    app.command(name="worker")(handles_errors(commands_api.worker))
     keys_app = typer.Typer(no_args_is_help=True, help="Khóa API / API keys")
     keys_app.command(name="create")(handles_errors(commands_api.keys_create))
     keys_app.command(name="list")(handles_errors(commands_api.keys_list))

@@ -60,19 +60,34 @@ def ingest(
     ] = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Nạp cả thư mục vào kho (chạy lại được sau khi bị dừng) / ingest a folder (resumable)."""
+    """Nạp cả thư mục vào kho (chạy lại được sau khi bị dừng) / ingest a folder (resumable).
+
+    Khi đặt DANHMUC_BROKER_URL, các tiến trình `danhmuc worker` trích xuất (--workers, --timeout do
+    chúng quyết định) / with DANHMUC_BROKER_URL set, `danhmuc worker` processes extract (docs/deployment.md).
+    """
+    from api.settings import Settings
     from catalog.blobs import BlobStore, default_blob_root
     from catalog.ingest import ingest_directory
     from catalog.store import CatalogStore
     from extract.processes import DEFAULT_TIMEOUT_SECONDS
 
-    with CatalogStore(database) as store:
-        report = ingest_directory(
-            store, folder, workers=workers, max_bytes=max_bytes, errors_csv=errors,
-            progress=sys.stderr, reconcile=reconcile,
-            timeout=DEFAULT_TIMEOUT_SECONDS if timeout is None else timeout or None,
-            blobs=BlobStore(default_blob_root()),  # originals for the API, in $DANHMUC_DATA_DIR like the server's
-        )  # fmt: skip
+    settings = Settings.from_env(database_url=database)
+    with CatalogStore(settings.database_url) as store:
+        if settings.uses_celery:  # extraction and reconciliation by `danhmuc worker`, on any host
+            from api.cluster.ingest import CeleryExtraction
+            from catalog.blob_table import DatabaseBlobStore
+
+            report = ingest_directory(
+                store, folder, max_bytes=max_bytes, errors_csv=errors, progress=sys.stderr, reconcile=reconcile,
+                blobs=DatabaseBlobStore(store.engine), remote=CeleryExtraction(settings, log=_echo_err),
+            )  # fmt: skip
+        else:
+            report = ingest_directory(
+                store, folder, workers=workers, max_bytes=max_bytes, errors_csv=errors,
+                progress=sys.stderr, reconcile=reconcile,
+                timeout=DEFAULT_TIMEOUT_SECONDS if timeout is None else timeout or None,
+                blobs=BlobStore(default_blob_root()),  # originals for the API, in $DANHMUC_DATA_DIR like the server's
+            )  # fmt: skip
         warned = _warnings_by_file(store, report.outcomes)
     counts = report.counts
     typer.echo(

@@ -27,6 +27,7 @@ SLOW_MODULES = frozenset({
     "test_api_jobs.py",
     "test_api_openrefine.py",
     "test_api_schemathesis.py",
+    "test_celery_cluster.py",
     "test_concepts.py",
     "test_concepts_api.py",
     "test_decisions_undo.py",

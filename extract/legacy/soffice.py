@@ -57,6 +57,21 @@ class SofficeError(Exception):
         self.timed_out = timed_out
 
 
+_KEPT_PROFILE: Path | None = None
+
+
+def keep_profile(folder: Path) -> None:
+    """Reuse one user profile for every later conversion of this process (a long-running worker).
+
+    LibreOffice builds a fresh profile on first start, most of its start-up; a worker converting
+    one file at a time keeps the one it built instead. Only for a process that converts one file at
+    a time: two conversions at once on one profile would hand each other their work.
+    """
+    global _KEPT_PROFILE
+    folder.mkdir(parents=True, exist_ok=True)
+    _KEPT_PROFILE = folder
+
+
 def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -76,7 +91,7 @@ def convert_with_soffice(
         outdir.mkdir()
         command = [
             soffice,
-            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            f"-env:UserInstallation={(_KEPT_PROFILE or work / 'profile').as_uri()}",
             "--headless",
             "--norestore",
             "--nolockcheck",
