@@ -48,6 +48,7 @@ from catalog.records import (
 from extract.model import Document
 from matching.decisions import DecisionRecord, check_decision, decision_records, in_force
 from matching.model import Dataset, Decision, Flag, Link, Reconciliation, UndoDecision
+from matching.placement import StoredRow
 
 DECISION = TypeAdapter[Decision](Decision)
 BULK_CHUNK = 2_000
@@ -261,28 +262,107 @@ class CatalogStore:
             found = session.execute(select(DatasetMemberRow.entry_key, DatasetMemberRow.dataset_id))
             return dict(found.all())
 
-    def reconcile(self, *, workers: int = 1) -> Reconciliation:
-        """Run matching over all current documents with the stored decisions, and persist the result."""
-        from matching import MatchingError, reconcile
+    def reconcile(self, *, workers: int = 1, rebuild: bool = False) -> ReconcileSummary:
+        """Bring the stored result up to date with the current documents and the decisions in force.
 
-        documents = self.current_documents()
-        decisions = self.decisions()
+        Only what changed is matched (catalog.incremental): documents not matched yet, documents no
+        longer current, decisions recorded since the last run. Nothing changed: nothing is done and
+        the last run's summary is returned. `rebuild` forgets the result and matches every current
+        document again, in the order they were added (the same result as adding them one by one).
+        `workers` is accepted for the callers' sake: incremental matching is one row at a time.
+        """
+        from catalog import incremental
+        from matching import MatchingError
+        from matching.reconcile import load_concept_threshold, load_threshold
+
         try:
-            result = reconcile(
-                documents, decisions=decisions, previous=self.previous_assignment(), workers=workers
-            )
+            threshold, concept_threshold = load_threshold(), load_concept_threshold()
         except MatchingError as error:
             raise ReconcileFailedError(str(error)) from None
-        self.save_reconciliation(result, documents=len(documents), decisions=len(decisions))
-        return result
+        records = self.decision_records()
+        decisions = self.decisions()
+        newest = max((r.id for r in records), default=0)
+        counts = incremental.RunCounts()
+        cache: dict[str, StoredRow] = {}
+        with self.transaction() as session:
+            incremental.lock(session)
+            applied = incremental.decisions_applied(session)
+            undone = any(isinstance(r.decision, UndoDecision) for r in records if r.id > applied)
+            unindexed = incremental.unindexed_result(session)
+            rebuild = rebuild or undone or unindexed
+            if rebuild:
+                incremental.clear(session)
+                applied = 0
+            stale = incremental.stale_documents(session)
+            matcher = incremental.Matcher(session, threshold=threshold, concept_threshold=concept_threshold,
+                                          decisions=decisions, cache=cache)  # fmt: skip
+            for sha in stale:
+                matcher.remove_document(sha, counts)
+            matcher.refresh(counts.touched)
+            matcher.finish()
+            counts.touched.clear()
+        while True:
+            with self.transaction() as session:
+                incremental.lock(session)
+                pending = incremental.pending_documents(session, incremental.BATCH_DOCUMENTS)
+                if not pending:
+                    break
+                matcher = incremental.Matcher(session, threshold=threshold, concept_threshold=concept_threshold,
+                                              decisions=decisions, cache=cache)  # fmt: skip
+                for sha in pending:
+                    matcher.add_document(Document.model_validate_json(incremental.document_json(session, sha)), counts)
+                matcher.refresh(counts.touched)
+                matcher.finish()
+                counts.touched.clear()
+        fresh = [r.decision for r in records if r.id > applied and r.undone_by is None
+                 and not isinstance(r.decision, UndoDecision)]  # fmt: skip
+        with self.transaction() as session:
+            incremental.lock(session)
+            if counts.documents or counts.removed or fresh or self.last_reconciliation() is None:
+                matcher = incremental.Matcher(session, threshold=threshold, concept_threshold=concept_threshold,
+                                              decisions=decisions, cache=cache)  # fmt: skip
+                matcher.apply(fresh, counts)
+                matcher.refresh(counts.touched)
+                for sha in sorted(counts.moved_documents):
+                    matcher.flags.duplicates(sha)
+                matcher.finish()
+                incremental.set_decisions_applied(session, newest)
+                session.add(incremental.run_row(session, threshold, len(decisions), rebuild=rebuild))
+        summary = self.last_reconciliation()
+        assert summary is not None
+        return summary
+
+    def rebuild(self) -> ReconcileSummary:
+        """Match every current document again from an empty result (the full reconciliation)."""
+        return self.reconcile(rebuild=True)
+
+    def concept_assignment(self, keys: Sequence[str] | None = None) -> dict[str, str]:
+        """entry key -> concept id (the concept level of matching.concepts, kept per dataset)."""
+        query = select(DatasetMemberRow.entry_key, DatasetRow.concept_id).join(
+            DatasetRow, DatasetRow.id == DatasetMemberRow.dataset_id
+        )
+        with self.snapshot() as session:
+            if keys is None:
+                return dict(session.execute(query).tuples().all())
+            found: dict[str, str] = {}
+            wanted = list(keys)
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                found.update(session.execute(query.where(DatasetMemberRow.entry_key.in_(chunk))).tuples().all())
+            return found
 
     def save_reconciliation(self, result: Reconciliation, *, documents: int, decisions: int) -> None:
+        """Replace the stored result with one computed elsewhere (tests and fixtures seed a catalog so).
+
+        The matching index is not filled: the next `reconcile` rebuilds from the documents.
+        """
         heads, members = rows.dataset_rows(result.datasets)
         flags = list({flag.id: flag for flag in reversed(result.flags)}.values())[::-1]
         with self.transaction() as session:
             known = set(session.scalars(select(CatalogEntryRow.key)))
-            for table in (LinkRow, FlagRow, DatasetMemberRow, DatasetRow):
-                session.execute(delete(table))
+            from catalog import incremental
+
+            incremental.clear(session)
             self._bulk(session, DatasetRow, [_columns(r) for r in heads])
             self._bulk(session, DatasetMemberRow, [_columns(r) for r in members if r.entry_key in known])
             links = [rows.link_row(link) for link in result.links if {link.left, link.right} <= known]
@@ -334,7 +414,7 @@ class CatalogStore:
     def flags(self) -> list[Flag]:
         with self.snapshot() as session:
             return [
-                rows.flag_record(row) for row in session.scalars(select(FlagRow).order_by(FlagRow.position))
+                rows.flag_record(row) for row in session.scalars(select(FlagRow).order_by(FlagRow.position, FlagRow.id))
             ]
 
     def last_reconciliation(self) -> ReconcileSummary | None:

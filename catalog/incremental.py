@@ -1,0 +1,681 @@
+"""Incremental reconciliation in the store: only the documents not matched yet, written as a diff.
+
+Each document not matched yet is read once (its Document JSON, one at a time), its facts for
+matching are stored (match_documents, match_entries, match_citations), and each of its rows is
+placed by matching.placement among the exemplars the blocking index (match_postings) finds.
+Datasets, members and links are only ever added to or updated where they change; flags are
+recomputed only for the documents, datasets and số hiệu that changed.
+
+A full rebuild is the same procedure from an empty result over every current document in the
+order they were added, so adding A then B gives what a rebuild over A and B gives.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from catalog import rows
+from catalog.incremental_flags import FlagWriter
+from catalog.models import (
+    CatalogEntryRow,
+    ConceptWordingRow,
+    DatasetMemberRow,
+    DatasetRow,
+    DocumentRow,
+    FileVersionRow,
+    FlagRow,
+    LinkRow,
+    MatchCitationRow,
+    MatchDocumentRow,
+    MatchEntryRow,
+    MatchPostingRow,
+    MatchStateRow,
+    MatchTermRow,
+    ReconcileRunRow,
+)
+from extract.model import Document, Provenance
+from matching.blocking import PREFILTER_CUTOFF
+from matching.compare import _unit_types, score_pair, title_key_of
+from matching.flags import _citation_key, number_key
+from matching.model import (
+    ConfirmLink,
+    Decision,
+    DismissFlag,
+    MergeDatasets,
+    RejectLink,
+    SetCanonical,
+    SplitDataset,
+    dataset_id_for,
+)
+from matching.placement import (
+    LOOKUP_TOKENS,
+    Candidate,
+    Specificity,
+    StoredRow,
+    becomes_exemplar,
+    exemplar_text,
+    features_of,
+    idf_words,
+    place,
+    row_tokens,
+    scope_key,
+    sorted_folded,
+    wording,
+)
+from matching.reconcile import LINK_FLOOR
+from matching.scope import document_scope
+from matching.text import normalize
+
+BATCH_DOCUMENTS = 50  # documents per transaction: readers see whole documents, memory stays small
+MAX_CANDIDATES = 4_000  # exemplars looked at per row, whatever its words
+ROWS, SEQ, DECISIONS = "rows", "seq", "decisions"
+TERMS = MatchTermRow.__table__.c
+POSTINGS = MatchPostingRow.__table__.c
+MEMBERS = DatasetMemberRow.__table__.c
+MENTRIES = MatchEntryRow.__table__.c
+ENTRIES = CatalogEntryRow.__table__.c
+MDOCS = MatchDocumentRow.__table__.c
+HEADS = DatasetRow.__table__.c
+
+# Statements built once: building a statement costs more than running it on an indexed column.
+_KEYS = bindparam("keys", expanding=True)
+DATASETS_OF = select(MEMBERS.entry_key, MEMBERS.dataset_id).where(MEMBERS.entry_key.in_(_KEYS))
+EXEMPLARS_OF = (
+    select(MENTRIES.key, MEMBERS.dataset_id)
+    .join(MEMBERS.entry_key.table, MEMBERS.entry_key == MENTRIES.key)
+    .where(MENTRIES.exemplar, MEMBERS.dataset_id.in_(bindparam("datasets", expanding=True)))
+    .order_by(MENTRIES.key)
+)
+POSTED = select(POSTINGS.entry_key).where(POSTINGS.token.in_(bindparam("tokens", expanding=True)))
+POSTED_IN_SCOPE = POSTED.where(POSTINGS.scope.in_(bindparam("scopes", expanding=True)))
+ADD_MEMBER = insert(DatasetMemberRow.__table__)
+ADD_POSTINGS = insert(MatchPostingRow.__table__)
+ADD_LINKS = insert(LinkRow.__table__)
+MARK_EXEMPLAR = update(MatchEntryRow.__table__).where(MENTRIES.key == bindparam("k")).values(exemplar=True)
+HEAD_EXISTS = select(HEADS.id).where(HEADS.id == bindparam("d"))
+
+
+@dataclass
+class RunCounts:
+    documents: int = 0
+    removed: int = 0
+    entries: int = 0
+    decisions: int = 0
+    touched: set[str] = field(default_factory=set)  # datasets
+    moved_documents: set[str] = field(default_factory=set)  # documents whose rows a decision moved
+
+
+def _state(session: Session, name: str) -> int:
+    return session.scalar(select(MatchStateRow.value).where(MatchStateRow.name == name)) or 0
+
+
+def _set_state(session: Session, name: str, value: int) -> None:
+    if session.get(MatchStateRow, name) is None:
+        session.add(MatchStateRow(name=name, value=value))
+    else:
+        session.execute(update(MatchStateRow).where(MatchStateRow.name == name).values(value=value))
+    session.flush()
+
+
+def _load_terms(session: Session, kind: str, words: Iterable[str]) -> dict[str, int]:
+    wanted = list(set(words))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        found.update(session.connection().execute(
+            select(TERMS.term, TERMS.count).where(TERMS.kind == kind, TERMS.term.in_(wanted[start : start + 500]))
+        ).tuples().all())  # fmt: skip
+    return found
+
+
+class Terms:
+    """Word counts (match_terms) read once per batch and written back at its end."""
+
+    def __init__(self, session: Session, kind: str) -> None:
+        self.session, self.kind = session, kind
+        self.counts: dict[str, int] = {}
+        self.stored: set[str] = set()
+        self.dirty: set[str] = set()
+
+    def get(self, words: Iterable[str]) -> dict[str, int]:
+        words = set(words)
+        missing = [w for w in words if w not in self.counts]
+        if missing:
+            found = _load_terms(self.session, self.kind, missing)
+            self.stored |= set(found)
+            for word in missing:
+                self.counts[word] = found.get(word, 0)
+        return {w: self.counts[w] for w in words}
+
+    def add(self, words: Iterable[str], step: int = 1) -> None:
+        counts = Counter(words)
+        self.get(counts)
+        for word, n in counts.items():
+            self.counts[word] += n * step
+            self.dirty.add(word)
+
+    def flush(self) -> None:
+        db = self.session.connection()
+        fresh = [{"kind": self.kind, "term": w, "count": self.counts[w]} for w in self.dirty if w not in self.stored]
+        known = [{"k": self.kind, "t": w, "c": self.counts[w]} for w in self.dirty if w in self.stored]
+        if fresh:
+            db.execute(insert(MatchTermRow.__table__), fresh)
+        if known:
+            db.execute(
+                update(MatchTermRow.__table__)
+                .where(TERMS.kind == bindparam("k"), TERMS.term == bindparam("t")).values(count=bindparam("c")),
+                known,
+            )  # fmt: skip
+        self.stored |= self.dirty
+        self.dirty.clear()
+
+
+class Matcher:
+    """One reconciliation pass inside a session (the caller owns the transaction and calls `finish`).
+
+    Statements go through SQLAlchemy Core: the ORM's per-statement cost is larger than the work of
+    placing a row. Counters (word counts, positions, sequence numbers) are read once and written
+    back by `finish`.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        threshold: float,
+        concept_threshold: float,
+        decisions: Sequence[Decision],
+        cache: dict[str, StoredRow] | None = None,
+    ) -> None:
+        self.session = session
+        self.db = session.connection()
+        self.threshold = threshold
+        self.floor = threshold - LINK_FLOOR
+        self.concept_threshold = concept_threshold
+        self.decisions = list(decisions)
+        self.must: dict[str, list[tuple[str, str]]] = defaultdict(list)  # key -> [(other, who)]
+        self.cannot: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for decision in decisions:
+            if isinstance(decision, ConfirmLink | RejectLink):
+                target = self.must if isinstance(decision, ConfirmLink) else self.cannot
+                target[decision.left].append((decision.right, decision.who))
+                target[decision.right].append((decision.left, decision.who))
+        self.flags = FlagWriter(session, decisions)
+        self._rows: dict[str, StoredRow] = {} if cache is None else cache
+        self.words = Terms(session, "w")
+        self.postings = Terms(session, "p")
+        self.rows_total = _state(session, ROWS)
+        self.seq = _state(session, SEQ)
+        self._next_position: dict[str, int] = {}
+
+    def finish(self) -> None:
+        self.words.flush()
+        self.postings.flush()
+        _set_state(self.session, ROWS, self.rows_total)
+        _set_state(self.session, SEQ, self.seq)
+
+    # ------------------------------------------------------------ stored rows
+
+    def _stored_rows(self, keys: Sequence[str]) -> dict[str, StoredRow]:
+        missing = [k for k in keys if k not in self._rows]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            found = self.db.execute(
+                select(
+                    ENTRIES.key, ENTRIES.document_sha256, ENTRIES.number, ENTRIES.table_index, ENTRIES.group_name,
+                    ENTRIES.title, ENTRIES.title_key, ENTRIES.description, MENTRIES.unit_types, MENTRIES.unit_label,
+                    MDOCS.scope_level, MDOCS.scope_province, ENTRIES.unit,
+                )
+                .join(MENTRIES.key.table, MENTRIES.key == ENTRIES.key)
+                .join(MDOCS.sha256.table, MDOCS.sha256 == ENTRIES.document_sha256)
+                .where(ENTRIES.key.in_(chunk))
+            )  # fmt: skip
+            for r in found:
+                self._rows[r[0]] = StoredRow(
+                    key=r[0], document=r[1], number=r[2], table=r[3], group=r[4], title=r[5], title_key=r[6],
+                    description=r[7], unit_types=tuple(r[8]), unit_label=r[9], scope_level=r[10],
+                    scope_province=r[11], unit=r[12],
+                )  # fmt: skip
+        if len(self._rows) > 200_000:  # a cache, not the archive: memory follows the work
+            kept = {k: self._rows[k] for k in keys if k in self._rows}
+            self._rows.clear()
+            self._rows.update(kept)
+        return {k: self._rows[k] for k in keys if k in self._rows}
+
+    def _datasets_of(self, keys: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), 500):
+            found.update(self.db.execute(DATASETS_OF, {"keys": list(keys[start : start + 500])}).tuples().all())
+        return found
+
+    def _exemplars_of(self, datasets: Iterable[str]) -> dict[str, list[str]]:
+        wanted = sorted(set(datasets))
+        found: dict[str, list[str]] = defaultdict(list)
+        for start in range(0, len(wanted), 500):
+            for key, dataset in self.db.execute(EXEMPLARS_OF, {"datasets": wanted[start : start + 500]}):
+                found[dataset].append(key)
+        return found
+
+    # ------------------------------------------------------------ documents
+
+    def add_document(self, document: Document, counts: RunCounts) -> None:
+        db = self.db
+        self.seq += 1
+        seq = self.seq
+        meta = document.metadata
+        scope = document_scope(document)
+        parent = meta.parent
+        db.execute(insert(MatchDocumentRow.__table__), [dict(
+            sha256=document.sha256, seq=seq, source=document.source, scope_level=scope.level,
+            scope_province=scope.province, number_key=number_key(meta.number) if meta.number else "",
+            parent_key=_citation_key(parent) if parent is not None else "",
+            parent_title=normalize(parent.title) if parent is not None and parent.title else "",
+            title_norm=normalize(meta.title) if meta.title else "",
+        )])  # fmt: skip
+        citations = _citations(document)
+        if citations:
+            db.execute(insert(MatchCitationRow.__table__), citations)
+        stored: list[StoredRow] = []
+        positions = {r.key for r in rows.entry_rows(document)}
+        for entry in document.catalog:
+            key = f"{document.sha256}:{entry.table}:{entry.row}"
+            if key not in positions:
+                continue
+            positions.discard(key)
+            types, label = _unit_types(entry)
+            stored.append(StoredRow(
+                key=key, document=document.sha256, number=entry.number, table=entry.table, group=entry.group,
+                title=entry.title, title_key=entry.norm.title_key if entry.norm is not None else "",
+                description=entry.description, unit_types=tuple(sorted(types)), unit_label=label,
+                scope_level=scope.level, scope_province=scope.province, unit=entry.unit,
+            ))  # fmt: skip
+        if stored:
+            db.execute(insert(MatchEntryRow.__table__), [
+                {"key": r.key, "document_sha256": r.document, "unit_types": list(r.unit_types),
+                 "unit_label": r.unit_label, "exemplar": False, "concept_rep": False} for r in stored
+            ])  # fmt: skip
+        for r in stored:
+            self._rows[r.key] = r
+        words = [w for r in stored for w in idf_words(r)]
+        self.words.add(words)
+        self.rows_total += len(stored)
+        idf = Specificity(self.words.get(words), self.rows_total)
+        numbered = Counter((r.table, r.group, r.number) for r in stored if r.number)
+        for r in stored:
+            self._place(r, idf, numbered, counts)
+        counts.entries += len(stored)
+        counts.documents += 1
+        self.flags.document(document, seq)
+        self.flags.citations({c["key"] for c in citations})
+        self.flags.parent_of(document.sha256)
+        self.flags.children_of(document.sha256)
+
+    def _candidates(self, row: StoredRow, scope: str) -> list[str]:
+        tokens = row_tokens(row)
+        if not tokens:
+            return []
+        postings = self.postings.get(tokens)
+        ranked = sorted((t for t in tokens if postings.get(t)), key=lambda t: (postings[t], t))[:LOOKUP_TOKENS]
+        if not ranked:
+            return []
+        if scope == "*":
+            keys = sorted(set(self.db.scalars(POSTED, {"tokens": ranked})))
+        else:
+            keys = sorted(set(self.db.scalars(POSTED_IN_SCOPE, {"tokens": ranked, "scopes": [scope, "*"]})))
+        if not keys:
+            return []
+        found = self._stored_rows(keys)
+        keys = [k for k in keys if k in found]
+        # The cheap prefilter of matching.blocking, so a common word does not mean thousands of comparisons.
+        scores = process.cdist(
+            [sorted_folded(row)], [sorted_folded(found[k]) for k in keys], scorer=fuzz.ratio,
+            score_cutoff=PREFILTER_CUTOFF, dtype=np.uint8,
+        )[0]  # fmt: skip
+        order = np.argsort(-scores.astype(np.int16), kind="stable")[:MAX_CANDIDATES]
+        return [keys[i] for i in order if scores[i] > 0]
+
+    def _position(self, dataset: str) -> int:
+        if dataset not in self._next_position:
+            last = self.db.scalar(select(func.max(MEMBERS.position)).where(MEMBERS.dataset_id == dataset))
+            self._next_position[dataset] = 0 if last is None else last + 1
+        position = self._next_position[dataset]
+        self._next_position[dataset] = position + 1
+        return position
+
+    def _place(self, row: StoredRow, idf: Specificity, numbered: Counter[tuple[int, str, str]],
+               counts: RunCounts) -> None:  # fmt: skip
+        db = self.db
+        scope = scope_key(row.scope_level, row.scope_province)
+        found = self._candidates(row, scope)
+        datasets = self._datasets_of(found)
+        must_pairs = list(self.must.get(row.key, []))
+        cannot_pairs = list(self.cannot.get(row.key, []))
+        must_ds = self._datasets_of([o for o, _ in must_pairs]) if must_pairs else {}
+        cannot_ds = self._datasets_of([o for o, _ in cannot_pairs]) if cannot_pairs else {}
+        must = next((must_ds[o] for o, _ in must_pairs if o in must_ds), "")
+        exemplars = self._exemplars_of(set(datasets.values()) | ({must} if must else set()))
+        keys = sorted({k for ks in exemplars.values() for k in ks})
+        stored = self._stored_rows(keys)
+        dataset_of = {k: d for d, ks in exemplars.items() for k in ks}
+        candidates = [
+            Candidate(stored[k], dataset_of[k], 0 if stored[k].document == row.document else 1)
+            for k in keys if k in stored
+        ]  # fmt: skip
+        feature = features_of(row, 0, idf)
+        placed = place(feature, candidates, idf, self.threshold, self.floor,
+                       cannot=set(cannot_ds.values()), must=must)  # fmt: skip
+        dataset = placed.dataset
+        fresh = not dataset
+        if fresh:
+            dataset = dataset_id_for(row.key)
+            if db.scalar(HEAD_EXISTS, {"d": dataset}) is not None:
+                dataset = dataset_id_for(f"{row.key}#split")
+            # Written complete: a dataset of one row needs no refresh unless another row joins it.
+            db.execute(insert(DatasetRow.__table__), [dict(
+                id=dataset, origin=row.key, title=row.title, unit=row.unit, member_count=1, document_count=1,
+                canonical_title="", canonical_unit="", concept_id="")])  # fmt: skip
+            self._next_position[dataset] = 0
+        db.execute(ADD_MEMBER, [{"entry_key": row.key, "dataset_id": dataset, "position": self._position(dataset)}])
+        if not fresh:
+            counts.touched.add(dataset)
+        exemplar = fresh or becomes_exemplar(
+            row, [exemplar_text(stored[k]) for k in exemplars.get(dataset, []) if k in stored]
+        )
+        if exemplar:
+            db.execute(MARK_EXEMPLAR, {"k": row.key})
+            tokens = row_tokens(row)
+            if tokens:
+                db.execute(ADD_POSTINGS, [{"token": t, "scope": scope, "entry_key": row.key} for t in tokens])
+                self.postings.add(tokens)
+        forced = dict(must_pairs + cannot_pairs)
+        links = [
+            {"left_key": min(link.other, row.key), "right_key": max(link.other, row.key), "score": link.score,
+             "reasons": link.reasons, "accepted": link.dataset == dataset,
+             "decided_by": forced.get(link.other, "auto")}
+            for link in placed.links
+        ]  # fmt: skip
+        if links:
+            db.execute(ADD_LINKS, links)
+        if fresh:
+            self._concept(row, dataset, idf, numbered)
+
+    def _concept(self, row: StoredRow, dataset: str, idf: Specificity,
+                 numbered: Counter[tuple[int, str, str]]) -> None:  # fmt: skip
+        db = self.db
+        words = wording(row)
+        if row.number and numbered[(row.table, row.group, row.number)] > 1:
+            words = f"{words}#{row.key}"  # sub-rows of one numbered item: never one wording (concepts.py)
+        table = ConceptWordingRow.__table__
+        concept = db.scalar(select(table.c.concept_id).where(table.c.wording == words))
+        if concept is None:
+            concept = self._similar_concept(row, idf) or "cc-" + dataset.removeprefix("ds-")
+            db.execute(insert(table), [{"wording": words, "concept_id": concept}])
+            db.execute(update(MatchEntryRow.__table__).where(MENTRIES.key == row.key).values(concept_rep=True))
+        db.execute(update(DatasetRow.__table__).where(HEADS.id == dataset).values(concept_id=concept))
+
+    def _similar_concept(self, row: StoredRow, idf: Specificity) -> str:
+        """The concept of the most alike wording elsewhere (any scope), at the concept threshold."""
+        found = [k for k in self._candidates(row, "*") if k != row.key]
+        if not found:
+            return ""
+        reps = set(self.db.scalars(select(MENTRIES.key).where(MENTRIES.key.in_(found), MENTRIES.concept_rep)))
+        best, best_key = 0.0, ""
+        mine = features_of(row, 0, idf)
+        stored = self._stored_rows(sorted(reps))
+        for key in sorted(reps):
+            score = score_pair(features_of(stored[key], 1, idf), mine).concept
+            if score > best:
+                best, best_key = score, key
+        if best < self.concept_threshold:
+            return ""
+        return self.db.scalar(
+            select(HEADS.concept_id).join(MEMBERS.entry_key.table, MEMBERS.dataset_id == HEADS.id)
+            .where(MEMBERS.entry_key == best_key)
+        ) or ""  # fmt: skip
+
+    # ------------------------------------------------------------ removal
+
+    def remove_document(self, sha256: str, counts: RunCounts) -> None:
+        """A document no longer current leaves the result: its members, links, index and flags."""
+        session = self.session
+        keys = list(session.scalars(select(MatchEntryRow.key).where(MatchEntryRow.document_sha256 == sha256)))
+        rows_before = self._stored_rows(keys)
+        touched = set(self._datasets_of(keys).values())
+        cited = set(session.scalars(select(MatchCitationRow.key).where(MatchCitationRow.document_sha256 == sha256)))
+        children = self.flags.children_candidates(sha256)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            tokens = list(session.scalars(select(MatchPostingRow.token).where(MatchPostingRow.entry_key.in_(chunk))))
+            self.postings.add(tokens, step=-1)
+            for table, column in ((LinkRow, LinkRow.left_key), (LinkRow, LinkRow.right_key),
+                                  (MatchPostingRow, MatchPostingRow.entry_key),
+                                  (DatasetMemberRow, DatasetMemberRow.entry_key), (MatchEntryRow, MatchEntryRow.key)):  # fmt: skip
+                session.execute(delete(table).where(column.in_(chunk)))
+        session.execute(delete(FlagRow).where(FlagRow.document_sha256 == sha256))
+        session.execute(delete(MatchCitationRow).where(MatchCitationRow.document_sha256 == sha256))
+        session.execute(delete(MatchDocumentRow).where(MatchDocumentRow.sha256 == sha256))
+        self.rows_total -= len(keys)
+        words = [w for k in keys if k in rows_before for w in idf_words(rows_before[k])]
+        self.words.add(words, step=-1)
+        counts.touched |= touched
+        counts.removed += 1
+        self.flags.citations(cited)
+        for child in children:
+            self.flags.parent_of(child)
+
+    # ------------------------------------------------------------ decisions
+
+    def apply(self, decisions: Sequence[Decision], counts: RunCounts) -> None:
+        """Reviewers' decisions on the stored result, in time order, as matching.decisions applies them."""
+        from matching.decisions import _in_time_order
+
+        session = self.session
+        for decision in _in_time_order(decisions):
+            counts.decisions += 1
+            if isinstance(decision, ConfirmLink | RejectLink):
+                found = self._datasets_of([decision.left, decision.right])
+                if len(found) < 2:
+                    continue
+                self._decided(decision.left, decision.right, decision.who)
+                left, right = found[decision.left], found[decision.right]
+                if isinstance(decision, ConfirmLink) and left != right:
+                    self._move(self._members(right), left, counts)
+                elif isinstance(decision, RejectLink) and left == right:
+                    self._move([decision.right], self._fresh_id(decision.right), counts)
+            elif isinstance(decision, MergeDatasets):
+                present = [d for d in decision.dataset_ids if self._members(d)]
+                for other in present[1:]:
+                    self._move(self._members(other), present[0], counts)
+            elif isinstance(decision, SplitDataset):
+                current = self._members(decision.dataset_id)
+                moved = [k for k in current if k in set(decision.members)]
+                rest = [k for k in current if k not in set(moved)]
+                if moved and rest:
+                    origin = session.scalar(select(DatasetRow.origin).where(DatasetRow.id == decision.dataset_id))
+                    leaving = rest if origin in moved else moved
+                    self._move(leaving, self._fresh_id(leaving[0]), counts)
+            elif isinstance(decision, SetCanonical):
+                session.execute(update(DatasetRow).where(DatasetRow.id == decision.dataset_id).values(
+                    canonical_title=decision.title, canonical_unit=decision.unit))  # fmt: skip
+                counts.touched.add(decision.dataset_id)
+            elif isinstance(decision, DismissFlag):
+                self.flags.dismiss(decision)
+        session.flush()
+
+    def _decided(self, a: str, b: str, who: str) -> None:
+        self.session.execute(
+            update(LinkRow).where(LinkRow.left_key == min(a, b), LinkRow.right_key == max(a, b))
+            .values(decided_by=who)
+        )  # fmt: skip
+
+    def _members(self, dataset: str) -> list[str]:
+        return list(self.session.scalars(
+            select(DatasetMemberRow.entry_key).where(DatasetMemberRow.dataset_id == dataset)
+            .order_by(DatasetMemberRow.position)
+        ))  # fmt: skip
+
+    def _fresh_id(self, key: str) -> str:
+        candidate = dataset_id_for(key)
+        origin = self.session.scalar(select(DatasetRow.origin).where(DatasetRow.id == candidate))
+        if origin is not None and origin != key:
+            candidate = dataset_id_for(f"{key}#split")
+        return candidate
+
+    def _move(self, keys: Sequence[str], target: str, counts: RunCounts) -> None:
+        session = self.session
+        if not keys:
+            return
+        counts.touched |= set(self._datasets_of(keys).values()) | {target}
+        counts.moved_documents |= {key.split(":", 1)[0] for key in keys}
+        if session.get(DatasetRow, target) is None:
+            concept = session.scalar(
+                select(DatasetRow.concept_id).join(DatasetMemberRow, DatasetMemberRow.dataset_id == DatasetRow.id)
+                .where(DatasetMemberRow.entry_key == keys[0])
+            ) or ""  # fmt: skip
+            session.add(DatasetRow(id=target, origin=keys[0], title="", unit="", member_count=0, document_count=0,
+                                   canonical_title="", canonical_unit="", concept_id=concept))  # fmt: skip
+            session.flush()
+        start = session.scalar(select(func.max(DatasetMemberRow.position)).where(DatasetMemberRow.dataset_id == target))
+        start = -1 if start is None else start
+        for offset, key in enumerate(keys):
+            session.execute(update(DatasetMemberRow).where(DatasetMemberRow.entry_key == key)
+                            .values(dataset_id=target, position=start + 1 + offset))  # fmt: skip
+        session.flush()
+        self._relink(keys)
+
+    def _relink(self, keys: Sequence[str]) -> None:
+        """Links of moved rows: accepted exactly when both ends now share a dataset."""
+        session = self.session
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            for column in (LinkRow.left_key, LinkRow.right_key):
+                for link_id, left, right in session.execute(
+                    select(LinkRow.id, LinkRow.left_key, LinkRow.right_key).where(column.in_(chunk))
+                ):
+                    both = self._datasets_of([left, right])
+                    accepted = len(both) == 2 and both[left] == both[right]
+                    session.execute(update(LinkRow).where(LinkRow.id == link_id).values(accepted=accepted))
+
+    # ------------------------------------------------------------ datasets touched
+
+    def refresh(self, datasets: Iterable[str]) -> None:
+        """Title, unit and counts of the datasets that changed; empty ones go; their unit conflicts anew."""
+        db = self.db
+        for dataset in sorted(set(datasets)):
+            head = db.execute(select(HEADS.canonical_title, HEADS.canonical_unit).where(HEADS.id == dataset)).first()
+            if head is None:
+                continue
+            found = db.execute(
+                select(ENTRIES.title, ENTRIES.unit, ENTRIES.document_sha256)
+                .join(MEMBERS.entry_key.table, MEMBERS.entry_key == ENTRIES.key)
+                .where(MEMBERS.dataset_id == dataset).order_by(MEMBERS.position)
+            ).tuples().all()  # fmt: skip
+            if not found:
+                db.execute(delete(DatasetRow.__table__).where(HEADS.id == dataset))
+            else:
+                db.execute(update(DatasetRow.__table__).where(HEADS.id == dataset).values(
+                    title=head[0] or _most_common([t for t, _, _ in found]),
+                    unit=head[1] or _most_common([u for _, u, _ in found]),
+                    member_count=len(found), document_count=len({d for _, _, d in found}),
+                ))  # fmt: skip
+            self.flags.unit_conflicts(dataset)
+
+
+def _most_common(values: list[str]) -> str:
+    counts = Counter(v for v in values if v)
+    if not counts:
+        return ""
+    first = {}
+    for index, value in enumerate(values):
+        first.setdefault(value, index)
+    return max(counts, key=lambda v: (counts[v], -first[v]))
+
+
+def _citations(document: Document) -> list[dict[str, object]]:
+    """The dated số hiệu of matching.flags.citation_conflicts: the document's own, then what it cites."""
+    import json
+
+    found: list[tuple[str, str, Provenance]] = []
+    meta = document.metadata
+    if meta.number and meta.date:
+        found.append((number_key(meta.number), meta.date,
+                      meta.sources.get("number") or Provenance(file=document.source)))  # fmt: skip
+    for cited in meta.cited:
+        if cited.number and cited.date:
+            found.append((_citation_key(cited), cited.date, cited.provenance))
+    return [
+        {"document_sha256": document.sha256, "key": key, "date": date, "position": i,
+         "provenance_json": json.dumps(p.model_dump(mode="json"), ensure_ascii=False)}
+        for i, (key, date, p) in enumerate(found)
+    ]  # fmt: skip
+
+
+# ---------------------------------------------------------------- the run
+
+
+def pending_documents(session: Session, limit: int) -> list[str]:
+    """Current documents not matched yet, in the order they were added."""
+    current = select(FileVersionRow.sha256).where(FileVersionRow.is_current)
+    matched = select(MatchDocumentRow.sha256)
+    return list(session.scalars(
+        select(DocumentRow.sha256).where(DocumentRow.sha256.in_(current), ~DocumentRow.sha256.in_(matched))
+        .order_by(DocumentRow.added_at, DocumentRow.sha256).limit(limit)
+    ))  # fmt: skip
+
+
+def stale_documents(session: Session) -> list[str]:
+    """Matched documents no file version shows any more."""
+    current = select(FileVersionRow.sha256).where(FileVersionRow.is_current)
+    return list(session.scalars(select(MatchDocumentRow.sha256).where(~MatchDocumentRow.sha256.in_(current))))
+
+
+def lock(session: Session) -> None:
+    """One reconciliation at a time (SQLite: the write transaction is taken at BEGIN already)."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(7013)"))
+
+
+def clear(session: Session) -> None:
+    """Forget every result and index (a full rebuild starts from here)."""
+    for table in (LinkRow, FlagRow, DatasetMemberRow, DatasetRow, MatchPostingRow, MatchEntryRow, MatchCitationRow,
+                  MatchDocumentRow, MatchTermRow, ConceptWordingRow, MatchStateRow):  # fmt: skip
+        session.execute(delete(table))
+
+
+def document_json(session: Session, sha256: str) -> str:
+    return session.scalar(select(DocumentRow.document_json).where(DocumentRow.sha256 == sha256)) or ""
+
+
+def decisions_applied(session: Session) -> int:
+    """The newest decision id the stored result has taken into account."""
+    return _state(session, DECISIONS)
+
+
+def set_decisions_applied(session: Session, newest: int) -> None:
+    _set_state(session, DECISIONS, newest)
+
+
+def unindexed_result(session: Session) -> bool:
+    """A result stored without the matching index (before 0006, or seeded by save_reconciliation)."""
+    has_result = session.scalar(select(DatasetRow.id).limit(1)) is not None
+    return has_result and session.scalar(select(MatchDocumentRow.sha256).limit(1)) is None
+
+
+def run_row(session: Session, threshold: float, decisions: int, *, rebuild: bool) -> ReconcileRunRow:
+    def count(table: type) -> int:
+        return session.scalar(select(func.count()).select_from(table)) or 0
+
+    links = count(LinkRow)
+    return ReconcileRunRow(
+        created_at=datetime.now(UTC), threshold=threshold, candidate_pairs=links,
+        document_count=count(MatchDocumentRow), entry_count=count(DatasetMemberRow), dataset_count=count(DatasetRow),
+        link_count=links, flag_count=count(FlagRow), decision_count=decisions,
+        warnings=["rebuilt"] if rebuild else [],
+    )  # fmt: skip
