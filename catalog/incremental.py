@@ -29,6 +29,7 @@ from catalog.models import (
     ConceptWordingRow,
     DatasetMemberRow,
     DatasetRow,
+    DatasetValueRow,
     DocumentRow,
     FileVersionRow,
     FlagRow,
@@ -73,6 +74,7 @@ from matching.placement import (
 from matching.reconcile import LINK_FLOOR
 from matching.scope import document_scope
 from matching.text import normalize
+from nlp.units import unit_types_agree
 
 BATCH_DOCUMENTS = 50  # documents per transaction: readers see whole documents, memory stays small
 MAX_CANDIDATES = 4_000  # exemplars looked at per row, whatever its words
@@ -94,6 +96,13 @@ EXEMPLARS_OF = (
     .where(MENTRIES.exemplar, MEMBERS.dataset_id.in_(bindparam("datasets", expanding=True)))
     .order_by(MENTRIES.key)
 )
+_FOUND, _SAME = DatasetMemberRow.__table__.alias("found"), DatasetMemberRow.__table__.alias("same")
+EXEMPLARS_NEAR = (
+    select(MENTRIES.key, _SAME.c.dataset_id).distinct()
+    .select_from(_FOUND.join(_SAME, _SAME.c.dataset_id == _FOUND.c.dataset_id)
+                 .join(MatchEntryRow.__table__, MENTRIES.key == _SAME.c.entry_key))
+    .where(_FOUND.c.entry_key.in_(_KEYS), MENTRIES.exemplar)
+)  # fmt: skip
 POSTED = select(POSTINGS.entry_key).where(POSTINGS.token.in_(bindparam("tokens", expanding=True)))
 POSTED_IN_SCOPE = POSTED.where(POSTINGS.scope.in_(bindparam("scopes", expanding=True)))
 ADD_MEMBER = insert(DatasetMemberRow.__table__)
@@ -101,6 +110,16 @@ ADD_POSTINGS = insert(MatchPostingRow.__table__)
 ADD_LINKS = insert(LinkRow.__table__)
 MARK_EXEMPLAR = update(MatchEntryRow.__table__).where(MENTRIES.key == bindparam("k")).values(exemplar=True)
 HEAD_EXISTS = select(HEADS.id).where(HEADS.id == bindparam("d"))
+VALUES = DatasetValueRow.__table__.c
+ADD_VALUE = (
+    update(DatasetValueRow.__table__)
+    .where(VALUES.dataset_id == bindparam("d"), VALUES.kind == bindparam("k"), VALUES.value == bindparam("v"))
+    .values(count=VALUES.count + bindparam("n"))
+)
+GROW = (
+    update(DatasetRow.__table__).where(HEADS.id == bindparam("d"))
+    .values(member_count=HEADS.member_count + bindparam("n"), document_count=HEADS.document_count + 1)
+)
 
 
 @dataclass
@@ -177,6 +196,39 @@ class Terms:
         self.dirty.clear()
 
 
+class Values:
+    """Increments of dataset_values (titles, units, unit-type sets per dataset) written by `flush`."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.pending: dict[tuple[str, str, str], list[int]] = {}  # -> [count delta, first position]
+
+    def add(self, dataset: str, kind: str, value: str, position: int = 0) -> None:
+        found = self.pending.setdefault((dataset, kind, value), [0, position])
+        found[0] += 1
+        found[1] = min(found[1], position)
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        db = self.session.connection()
+        datasets = sorted({d for d, _, _ in self.pending})
+        stored: set[tuple[str, str, str]] = set()
+        for start in range(0, len(datasets), 500):
+            stored |= set(db.execute(
+                select(VALUES.dataset_id, VALUES.kind, VALUES.value)
+                .where(VALUES.dataset_id.in_(datasets[start : start + 500]))
+            ).tuples())  # fmt: skip
+        fresh = [{"dataset_id": d, "kind": k, "value": v, "count": n, "first_position": p}
+                 for (d, k, v), (n, p) in self.pending.items() if (d, k, v) not in stored]  # fmt: skip
+        known = [{"d": d, "k": k, "v": v, "n": n} for (d, k, v), (n, _) in self.pending.items() if (d, k, v) in stored]
+        if fresh:
+            db.execute(insert(DatasetValueRow.__table__), fresh)
+        if known:
+            db.execute(ADD_VALUE, known)
+        self.pending.clear()
+
+
 class Matcher:
     """One reconciliation pass inside a session (the caller owns the transaction and calls `finish`).
 
@@ -214,8 +266,10 @@ class Matcher:
         self.rows_total = _state(session, ROWS)
         self.seq = _state(session, SEQ)
         self._next_position: dict[str, int] = {}
+        self.values = Values(session)
 
     def finish(self) -> None:
+        self.values.flush()
         self.words.flush()
         self.postings.flush()
         _set_state(self.session, ROWS, self.rows_total)
@@ -308,13 +362,20 @@ class Matcher:
         self.rows_total += len(stored)
         idf = Specificity(self.words.get(words), self.rows_total)
         numbered = Counter((r.table, r.group, r.number) for r in stored if r.number)
+        joined: dict[str, list[StoredRow]] = defaultdict(list)
         for r in stored:
-            self._place(r, idf, numbered, counts)
+            joined[self._place(r, idf, numbered, counts)].append(r)
+        for dataset, members in joined.items():
+            types = sorted(set().union(*(set(r.unit_types) for r in members)))
+            if types:
+                self.values.add(dataset, "x", ",".join(types))
+        if joined:
+            db.execute(GROW, [{"d": d, "n": len(m)} for d, m in joined.items()])
         counts.entries += len(stored)
         counts.documents += 1
         self.flags.document(document, seq)
         self.flags.citations({c["key"] for c in citations})
-        self.flags.parent_of(document.sha256)
+        self.flags.parent_of(document.sha256, document)
         self.flags.children_of(document.sha256)
 
     def _candidates(self, row: StoredRow, scope: str) -> list[str]:
@@ -350,17 +411,23 @@ class Matcher:
         return position
 
     def _place(self, row: StoredRow, idf: Specificity, numbered: Counter[tuple[int, str, str]],
-               counts: RunCounts) -> None:  # fmt: skip
+               counts: RunCounts) -> str:  # fmt: skip
         db = self.db
         scope = scope_key(row.scope_level, row.scope_province)
         found = self._candidates(row, scope)
-        datasets = self._datasets_of(found)
         must_pairs = list(self.must.get(row.key, []))
         cannot_pairs = list(self.cannot.get(row.key, []))
         must_ds = self._datasets_of([o for o, _ in must_pairs]) if must_pairs else {}
         cannot_ds = self._datasets_of([o for o, _ in cannot_pairs]) if cannot_pairs else {}
         must = next((must_ds[o] for o, _ in must_pairs if o in must_ds), "")
-        exemplars = self._exemplars_of(set(datasets.values()) | ({must} if must else set()))
+        exemplars: dict[str, list[str]] = defaultdict(list)
+        for start in range(0, len(found), 500):
+            for key, near in self.db.execute(EXEMPLARS_NEAR, {"keys": found[start : start + 500]}):
+                exemplars[near].append(key)
+        if must and must not in exemplars:
+            exemplars.update(self._exemplars_of([must]))
+        for keys_ in exemplars.values():
+            keys_.sort()
         keys = sorted({k for ks in exemplars.values() for k in ks})
         stored = self._stored_rows(keys)
         dataset_of = {k: d for d, ks in exemplars.items() for k in ks}
@@ -379,10 +446,13 @@ class Matcher:
                 dataset = dataset_id_for(f"{row.key}#split")
             # Written complete: a dataset of one row needs no refresh unless another row joins it.
             db.execute(insert(DatasetRow.__table__), [dict(
-                id=dataset, origin=row.key, title=row.title, unit=row.unit, member_count=1, document_count=1,
+                id=dataset, origin=row.key, title=row.title, unit=row.unit, member_count=0, document_count=0,
                 canonical_title="", canonical_unit="", concept_id="")])  # fmt: skip
             self._next_position[dataset] = 0
-        db.execute(ADD_MEMBER, [{"entry_key": row.key, "dataset_id": dataset, "position": self._position(dataset)}])
+        position = self._position(dataset)
+        db.execute(ADD_MEMBER, [{"entry_key": row.key, "dataset_id": dataset, "position": position}])
+        self.values.add(dataset, "t", row.title, position)
+        self.values.add(dataset, "u", row.unit, position)
         if not fresh:
             counts.touched.add(dataset)
         exemplar = fresh or becomes_exemplar(
@@ -405,6 +475,7 @@ class Matcher:
             db.execute(ADD_LINKS, links)
         if fresh:
             self._concept(row, dataset, idf, numbered)
+        return dataset
 
     def _concept(self, row: StoredRow, dataset: str, idf: Specificity,
                  numbered: Counter[tuple[int, str, str]]) -> None:  # fmt: skip
@@ -449,7 +520,7 @@ class Matcher:
         rows_before = self._stored_rows(keys)
         touched = set(self._datasets_of(keys).values())
         cited = set(session.scalars(select(MatchCitationRow.key).where(MatchCitationRow.document_sha256 == sha256)))
-        children = self.flags.children_candidates(sha256)
+        children = self.flags.orphans_of(sha256)
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             tokens = list(session.scalars(select(MatchPostingRow.token).where(MatchPostingRow.entry_key.in_(chunk))))
@@ -464,6 +535,7 @@ class Matcher:
         self.rows_total -= len(keys)
         words = [w for k in keys if k in rows_before for w in idf_words(rows_before[k])]
         self.words.add(words, step=-1)
+        self.recount(touched)
         counts.touched |= touched
         counts.removed += 1
         self.flags.citations(cited)
@@ -532,7 +604,8 @@ class Matcher:
         session = self.session
         if not keys:
             return
-        counts.touched |= set(self._datasets_of(keys).values()) | {target}
+        before = self._datasets_of(keys)
+        counts.touched |= set(before.values()) | {target}
         counts.moved_documents |= {key.split(":", 1)[0] for key in keys}
         if session.get(DatasetRow, target) is None:
             concept = session.scalar(
@@ -548,6 +621,7 @@ class Matcher:
             session.execute(update(DatasetMemberRow).where(DatasetMemberRow.entry_key == key)
                             .values(dataset_id=target, position=start + 1 + offset))  # fmt: skip
         session.flush()
+        self.recount(counts.touched & (set(before.values()) | {target}))
         self._relink(keys)
 
     def _relink(self, keys: Sequence[str]) -> None:
@@ -566,26 +640,63 @@ class Matcher:
     # ------------------------------------------------------------ datasets touched
 
     def refresh(self, datasets: Iterable[str]) -> None:
-        """Title, unit and counts of the datasets that changed; empty ones go; their unit conflicts anew."""
+        """Title and unit of the datasets rows joined, from their value counts; their unit conflicts."""
+        self.values.flush()
         db = self.db
         for dataset in sorted(set(datasets)):
-            head = db.execute(select(HEADS.canonical_title, HEADS.canonical_unit).where(HEADS.id == dataset)).first()
+            head = db.execute(
+                select(HEADS.canonical_title, HEADS.canonical_unit, HEADS.member_count).where(HEADS.id == dataset)
+            ).first()  # fmt: skip
             if head is None:
                 continue
+            if head[2] <= 0:
+                db.execute(delete(DatasetRow.__table__).where(HEADS.id == dataset))
+                db.execute(delete(DatasetValueRow.__table__).where(VALUES.dataset_id == dataset))
+                self.flags.unit_conflicts(dataset)
+                continue
+            found: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+            for kind, value, count, first in db.execute(
+                select(VALUES.kind, VALUES.value, VALUES.count, VALUES.first_position).where(VALUES.dataset_id == dataset)
+            ):  # fmt: skip
+                if count > 0:
+                    found[kind].append((value, count, first))
+            db.execute(update(DatasetRow.__table__).where(HEADS.id == dataset).values(
+                title=head[0] or _most_counted(found["t"]), unit=head[1] or _most_counted(found["u"])))  # fmt: skip
+            sets = [frozenset(v.split(",")) for v, _, _ in found["x"]]
+            if any(not unit_types_agree(a, b) for a in sets for b in sets if a != b):
+                self.flags.unit_conflicts(dataset)
+            else:
+                self.flags.no_unit_conflict(dataset)
+
+    def recount(self, datasets: Iterable[str]) -> None:
+        """Value counts and sizes of datasets whose members moved or left, from their members."""
+        self.values.flush()
+        db = self.db
+        for dataset in sorted(set(datasets)):
+            db.execute(delete(DatasetValueRow.__table__).where(VALUES.dataset_id == dataset))
             found = db.execute(
-                select(ENTRIES.title, ENTRIES.unit, ENTRIES.document_sha256)
+                select(ENTRIES.title, ENTRIES.unit, ENTRIES.document_sha256, MEMBERS.position, MENTRIES.unit_types)
                 .join(MEMBERS.entry_key.table, MEMBERS.entry_key == ENTRIES.key)
+                .join(MENTRIES.key.table, MENTRIES.key == ENTRIES.key)
                 .where(MEMBERS.dataset_id == dataset).order_by(MEMBERS.position)
             ).tuples().all()  # fmt: skip
-            if not found:
-                db.execute(delete(DatasetRow.__table__).where(HEADS.id == dataset))
-            else:
-                db.execute(update(DatasetRow.__table__).where(HEADS.id == dataset).values(
-                    title=head[0] or _most_common([t for t, _, _ in found]),
-                    unit=head[1] or _most_common([u for _, u, _ in found]),
-                    member_count=len(found), document_count=len({d for _, _, d in found}),
-                ))  # fmt: skip
-            self.flags.unit_conflicts(dataset)
+            types: dict[str, set[str]] = defaultdict(set)
+            for title, unit, document, position, unit_types in found:
+                self.values.add(dataset, "t", title, position)
+                self.values.add(dataset, "u", unit, position)
+                types[document] |= set(unit_types)
+            for union in types.values():
+                if union:
+                    self.values.add(dataset, "x", ",".join(sorted(union)))
+            db.execute(update(DatasetRow.__table__).where(HEADS.id == dataset).values(
+                member_count=len(found), document_count=len(types)))  # fmt: skip
+        self.values.flush()
+
+
+def _most_counted(values: list[tuple[str, int, int]]) -> str:
+    """matching.decisions._most_common over counts: the most frequent non-empty value, first seen on ties."""
+    filled = [v for v in values if v[0]]
+    return min(filled, key=lambda v: (-v[1], v[2]))[0] if filled else ""
 
 
 def _most_common(values: list[str]) -> str:

@@ -43,6 +43,7 @@ RANK = {
     FlagKind.DUPLICATE_ENTRY: 3, FlagKind.PERIOD_AFTER_PARENT: 4, FlagKind.UNIT_CONFLICT: 5,
     FlagKind.CITATION_CONFLICT: 6,
 }  # fmt: skip
+BY_NUMBER = 101  # parent_score of a parent found by its số hiệu: above any title score
 PER_DOCUMENT = (FlagKind.MISSING_METADATA, FlagKind.NUMBERING_GAP, FlagKind.MISSING_FIELD)
 
 
@@ -50,6 +51,7 @@ class FlagWriter:
     def __init__(self, session: Session, decisions: Sequence[Decision]) -> None:
         self.session = session
         self.dismissals = {d.flag_id: d for d in decisions if isinstance(d, DismissFlag)}
+        self._documents: dict[str, Document] = {}
 
     def _seq(self, sha256: str) -> int:
         return self.session.scalar(select(MatchDocumentRow.seq).where(MatchDocumentRow.sha256 == sha256)) or 0
@@ -111,11 +113,12 @@ class FlagWriter:
 
     # ------------------------------------------------------------ parents
 
-    def _parent(self, sha256: str) -> str | None:
+    def _parent(self, sha256: str) -> tuple[str, int]:
+        """matching.flags.find_parent by the index: (parent sha256 or "", 101 by số hiệu or the title score)."""
         session = self.session
         me = session.get(MatchDocumentRow, sha256)
         if me is None or not (me.parent_key or me.parent_title):
-            return None
+            return "", 0
         if me.parent_key:
             found = session.scalar(
                 select(MatchDocumentRow.sha256)
@@ -123,7 +126,7 @@ class FlagWriter:
                 .order_by(MatchDocumentRow.seq).limit(1)
             )  # fmt: skip
             if found is not None:
-                return found
+                return found, BY_NUMBER
         if me.parent_title:
             titled = session.execute(
                 select(MatchDocumentRow.sha256, MatchDocumentRow.title_norm)
@@ -134,44 +137,63 @@ class FlagWriter:
                 scores = process.cdist([me.parent_title], [t for _, t in titled], scorer=fuzz.token_set_ratio)[0]
                 best = int(scores.argmax())
                 if scores[best] >= PARENT_TITLE:
-                    return titled[best][0]
-        return None
+                    return titled[best][0], int(scores[best])
+        return "", 0
 
-    def parent_of(self, sha256: str) -> None:
+    def parent_of(self, sha256: str, document: Document | None = None) -> None:
         """period_after_parent of one document against its parent (two Documents read, no more)."""
         session = self.session
+        parent, score = self._parent(sha256)
+        session.execute(update(MatchDocumentRow).where(MatchDocumentRow.sha256 == sha256)
+                        .values(parent_sha=parent, parent_score=score))  # fmt: skip
         session.execute(delete(FlagRow).where(FlagRow.document_sha256 == sha256,
                                               FlagRow.kind == FlagKind.PERIOD_AFTER_PARENT.value))  # fmt: skip
-        parent = self._parent(sha256)
-        if parent is None:
+        if not parent:
             return
-        document = _load(session, sha256)
-        self._write(periods_after_parent(document, [document, _load(session, parent)]))
+        document = document or self._load(sha256)
+        self._write(periods_after_parent(document, [document, self._load(parent)]))
 
-    def children_candidates(self, sha256: str) -> list[str]:
-        """Documents whose parent may be `sha256` (by its số hiệu, or by its title)."""
+    def _load(self, sha256: str) -> Document:
+        found = self._documents.get(sha256)
+        if found is None:
+            found = _load(self.session, sha256)
+            if len(self._documents) > 16:  # a few parents recur; the archive is not kept
+                self._documents.clear()
+            self._documents[sha256] = found
+        return found
+
+    def children_of(self, sha256: str) -> None:
+        """Documents whose parent `sha256` (just matched) now is: only those are read again."""
         session = self.session
         me = session.get(MatchDocumentRow, sha256)
         if me is None:
-            return []
-        found: set[str] = set()
+            return
+        changed: list[str] = []
         if me.number_key:
-            found |= set(session.scalars(
-                select(MatchDocumentRow.sha256).where(MatchDocumentRow.parent_key == me.number_key)
+            # A later document with the same số hiệu never takes over: the earliest one is the parent.
+            changed += list(session.scalars(
+                select(MatchDocumentRow.sha256).where(
+                    MatchDocumentRow.parent_key == me.number_key, MatchDocumentRow.parent_score < BY_NUMBER,
+                    MatchDocumentRow.sha256 != sha256,
+                )
             ))  # fmt: skip
         if me.title_norm:
             titled = session.execute(
-                select(MatchDocumentRow.sha256, MatchDocumentRow.parent_title).where(MatchDocumentRow.parent_title != "")
+                select(MatchDocumentRow.sha256, MatchDocumentRow.parent_title, MatchDocumentRow.parent_score)
+                .where(MatchDocumentRow.parent_title != "", MatchDocumentRow.parent_score < BY_NUMBER,
+                       MatchDocumentRow.sha256 != sha256)
             ).tuples().all()  # fmt: skip
             if titled:
-                scores = process.cdist([me.title_norm], [t for _, t in titled], scorer=fuzz.token_set_ratio)[0]
-                found |= {titled[i][0] for i in range(len(titled)) if scores[i] >= PARENT_TITLE}
-        found.discard(sha256)
-        return sorted(found)
-
-    def children_of(self, sha256: str) -> None:
-        for child in self.children_candidates(sha256):
+                scores = process.cdist([me.title_norm], [t for _, t, _ in titled], scorer=fuzz.token_set_ratio)[0]
+                # Ties keep the earlier document (find_parent takes the first best): only a better score moves.
+                changed += [titled[i][0] for i in range(len(titled))
+                            if scores[i] >= PARENT_TITLE and scores[i] > titled[i][2]]  # fmt: skip
+        for child in sorted(set(changed)):
             self.parent_of(child)
+
+    def orphans_of(self, sha256: str) -> list[str]:
+        """Documents whose parent was `sha256` (it is leaving)."""
+        return list(self.session.scalars(select(MatchDocumentRow.sha256).where(MatchDocumentRow.parent_sha == sha256)))
 
     # ------------------------------------------------------------ across documents
 
@@ -211,6 +233,10 @@ class FlagWriter:
                 provenance=[Provenance.model_validate_json(e.provenance_json) for e in entries],
             ))  # fmt: skip
         self._write(flags, dataset)
+
+    def no_unit_conflict(self, dataset: str) -> None:
+        self.session.execute(delete(FlagRow).where(FlagRow.kind == FlagKind.UNIT_CONFLICT.value,
+                                                   FlagRow.scope_key == dataset))  # fmt: skip
 
     def citations(self, keys: Iterable[str]) -> None:
         """matching.flags.citation_conflicts for the số hiệu given."""

@@ -215,6 +215,9 @@ class MatchDocumentRow(Base):
     parent_key: Mapped[str] = mapped_column(String(200), default="", index=True)
     parent_title: Mapped[str] = mapped_column(Text, default="")  # normalised
     title_norm: Mapped[str] = mapped_column(Text, default="")
+    # The parent found (matching.flags.find_parent) and how: 101 by số hiệu, else the title score.
+    parent_sha: Mapped[str] = mapped_column(String(64), default="", index=True)
+    parent_score: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class MatchEntryRow(Base):
@@ -265,6 +268,20 @@ class MatchCitationRow(Base):
     date: Mapped[str] = mapped_column(String(10))
     position: Mapped[int] = mapped_column(Integer)
     provenance_json: Mapped[str] = mapped_column(Text)
+
+
+class DatasetValueRow(Base):
+    """How many members of a dataset print a title ("t") or unit ("u"), and how many of its documents
+    have a set of unit types ("x"): title, unit and unit conflicts follow from these, without reading
+    every member when one joins."""
+
+    __tablename__ = "dataset_values"
+
+    dataset_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(1), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    first_position: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class ConceptWordingRow(Base):

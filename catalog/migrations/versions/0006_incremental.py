@@ -37,6 +37,8 @@ def upgrade() -> None:
         sa.Column("parent_key", sa.String(length=200), nullable=False),
         sa.Column("parent_title", sa.Text(), nullable=False),
         sa.Column("title_norm", sa.Text(), nullable=False),
+        sa.Column("parent_sha", sa.String(length=64), nullable=False),
+        sa.Column("parent_score", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["sha256"], ["documents.sha256"], name=op.f("fk_match_documents_sha256_documents"),
                                 ondelete="CASCADE"),  # fmt: skip
         sa.PrimaryKeyConstraint("sha256", name=op.f("pk_match_documents")),
@@ -44,6 +46,7 @@ def upgrade() -> None:
     )
     op.create_index(op.f("ix_match_documents_number_key"), "match_documents", ["number_key"])
     op.create_index(op.f("ix_match_documents_parent_key"), "match_documents", ["parent_key"])
+    op.create_index(op.f("ix_match_documents_parent_sha"), "match_documents", ["parent_sha"])
     op.create_table(
         "match_entries",
         sa.Column("key", sa.String(length=100), nullable=False),
@@ -91,6 +94,15 @@ def upgrade() -> None:
     op.create_index(op.f("ix_match_citations_document_sha256"), "match_citations", ["document_sha256"])
     op.create_index(op.f("ix_match_citations_key"), "match_citations", ["key"])
     op.create_table(
+        "dataset_values",
+        sa.Column("dataset_id", sa.String(length=32), nullable=False),
+        sa.Column("kind", sa.String(length=1), nullable=False),
+        sa.Column("value", sa.Text(), nullable=False),
+        sa.Column("count", sa.Integer(), nullable=False),
+        sa.Column("first_position", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("dataset_id", "kind", "value", name=op.f("pk_dataset_values")),
+    )
+    op.create_table(
         "concept_wordings",
         sa.Column("wording", sa.Text(), nullable=False),
         sa.Column("concept_id", sa.String(length=32), nullable=False),
@@ -121,6 +133,6 @@ def downgrade() -> None:
         batch.drop_column("concept_id")
         batch.drop_column("canonical_unit")
         batch.drop_column("canonical_title")
-    for table in ("match_state", "concept_wordings", "match_citations", "match_terms", "match_postings",
+    for table in ("match_state", "concept_wordings", "dataset_values", "match_citations", "match_terms", "match_postings",
                   "match_entries", "match_documents"):  # fmt: skip
         op.drop_table(table)
