@@ -44,7 +44,7 @@ from catalog.models import (
 )
 from extract.model import Document, Provenance
 from matching.blocking import PREFILTER_CUTOFF
-from matching.compare import _unit_types, score_pair, title_key_of
+from matching.compare import _unit_types, score_pair
 from matching.flags import _citation_key, number_key
 from matching.model import (
     ConfirmLink,
@@ -326,13 +326,13 @@ class Matcher:
         meta = document.metadata
         scope = document_scope(document)
         parent = meta.parent
-        db.execute(insert(MatchDocumentRow.__table__), [dict(
-            sha256=document.sha256, seq=seq, source=document.source, scope_level=scope.level,
-            scope_province=scope.province, number_key=number_key(meta.number) if meta.number else "",
-            parent_key=_citation_key(parent) if parent is not None else "",
-            parent_title=normalize(parent.title) if parent is not None and parent.title else "",
-            title_norm=normalize(meta.title) if meta.title else "",
-        )])  # fmt: skip
+        db.execute(insert(MatchDocumentRow.__table__), [{
+            "sha256": document.sha256, "seq": seq, "source": document.source, "scope_level": scope.level,
+            "scope_province": scope.province, "number_key": number_key(meta.number) if meta.number else "",
+            "parent_key": _citation_key(parent) if parent is not None else "",
+            "parent_title": normalize(parent.title) if parent is not None and parent.title else "",
+            "title_norm": normalize(meta.title) if meta.title else "", "parent_sha": "", "parent_score": 0,
+        }])  # fmt: skip
         citations = _citations(document)
         if citations:
             db.execute(insert(MatchCitationRow.__table__), citations)
@@ -445,9 +445,9 @@ class Matcher:
             if db.scalar(HEAD_EXISTS, {"d": dataset}) is not None:
                 dataset = dataset_id_for(f"{row.key}#split")
             # Written complete: a dataset of one row needs no refresh unless another row joins it.
-            db.execute(insert(DatasetRow.__table__), [dict(
-                id=dataset, origin=row.key, title=row.title, unit=row.unit, member_count=0, document_count=0,
-                canonical_title="", canonical_unit="", concept_id="")])  # fmt: skip
+            db.execute(insert(DatasetRow.__table__), [{
+                "id": dataset, "origin": row.key, "title": row.title, "unit": row.unit, "member_count": 0,
+                "document_count": 0, "canonical_title": "", "canonical_unit": "", "concept_id": ""}])  # fmt: skip
             self._next_position[dataset] = 0
         position = self._position(dataset)
         db.execute(ADD_MEMBER, [{"entry_key": row.key, "dataset_id": dataset, "position": position}])
@@ -523,12 +523,13 @@ class Matcher:
         children = self.flags.orphans_of(sha256)
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
-            tokens = list(session.scalars(select(MatchPostingRow.token).where(MatchPostingRow.entry_key.in_(chunk))))
+            tokens = list(session.scalars(
+                select(MatchPostingRow.token).where(MatchPostingRow.entry_key.in_(chunk))
+            ))  # fmt: skip
             self.postings.add(tokens, step=-1)
-            for table, column in ((LinkRow, LinkRow.left_key), (LinkRow, LinkRow.right_key),
-                                  (MatchPostingRow, MatchPostingRow.entry_key),
-                                  (DatasetMemberRow, DatasetMemberRow.entry_key), (MatchEntryRow, MatchEntryRow.key)):  # fmt: skip
-                session.execute(delete(table).where(column.in_(chunk)))
+            for column in (LinkRow.left_key, LinkRow.right_key, MatchPostingRow.entry_key,
+                           DatasetMemberRow.entry_key, MatchEntryRow.key):  # fmt: skip
+                session.execute(delete(column.class_).where(column.in_(chunk)))
         session.execute(delete(FlagRow).where(FlagRow.document_sha256 == sha256))
         session.execute(delete(MatchCitationRow).where(MatchCitationRow.document_sha256 == sha256))
         session.execute(delete(MatchDocumentRow).where(MatchDocumentRow.sha256 == sha256))
@@ -656,7 +657,8 @@ class Matcher:
                 continue
             found: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
             for kind, value, count, first in db.execute(
-                select(VALUES.kind, VALUES.value, VALUES.count, VALUES.first_position).where(VALUES.dataset_id == dataset)
+                select(VALUES.kind, VALUES.value, VALUES.count, VALUES.first_position)
+                .where(VALUES.dataset_id == dataset)
             ):  # fmt: skip
                 if count > 0:
                     found[kind].append((value, count, first))

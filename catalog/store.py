@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 
 from pydantic import TypeAdapter
-from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy import Engine, func, insert, select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -411,11 +411,59 @@ class CatalogStore:
             found = session.scalars(select(LinkRow).order_by(LinkRow.score.desc(), LinkRow.id))
             return [rows.link_record(row) for row in found]
 
-    def flags(self) -> list[Flag]:
+    def flags(self, *, document: str | None = None) -> list[Flag]:
+        """Every flag in order, or one document's (an indexed read)."""
+        query = select(FlagRow).order_by(FlagRow.position, FlagRow.id)
+        if document is not None:
+            query = query.where(FlagRow.document_sha256 == document)
         with self.snapshot() as session:
-            return [
-                rows.flag_record(row) for row in session.scalars(select(FlagRow).order_by(FlagRow.position, FlagRow.id))
-            ]
+            return [rows.flag_record(row) for row in session.scalars(query)]
+
+    def flag_page(
+        self, *, kind: str | None = None, document: str = "", include_dismissed: bool = False,
+        limit: int = 50, offset: int = 0,
+    ) -> tuple[int, list[Flag]]:  # fmt: skip
+        """(total, one page) of the flags matching the filters: indexed, never every flag."""
+        conditions = []
+        if kind is not None:
+            conditions.append(FlagRow.kind == kind)
+        if document:
+            conditions.append(FlagRow.document_sha256 == document)
+        if not include_dismissed:
+            conditions.append(FlagRow.dismissed == "")
+        with self.snapshot() as session:
+            total = session.scalar(select(func.count()).select_from(FlagRow).where(*conditions)) or 0
+            found = session.scalars(
+                select(FlagRow).where(*conditions).order_by(FlagRow.position, FlagRow.id).limit(limit).offset(offset)
+            )  # fmt: skip
+            return total, [rows.flag_record(row) for row in found]
+
+    def links_of(self, keys: Sequence[str], *, limit: int = 1_000) -> list[Link]:
+        """The stored links touching these entries, best first, at most `limit` (indexed by either end)."""
+        wanted = list(dict.fromkeys(keys))
+        found: dict[int, LinkRow] = {}
+        with self.snapshot() as session:
+            for start in range(0, len(wanted), 500):
+                chunk = wanted[start : start + 500]
+                for column in (LinkRow.left_key, LinkRow.right_key):
+                    for row in session.scalars(
+                        select(LinkRow).where(column.in_(chunk)).order_by(LinkRow.score.desc()).limit(limit)
+                    ):
+                        found[row.id] = row
+            best = sorted(found.values(), key=lambda row: (-row.score, row.id))[:limit]
+            return [rows.link_record(row) for row in best]
+
+    def assignment_of(self, keys: Sequence[str]) -> dict[str, str]:
+        """entry key -> dataset id for these entries only."""
+        wanted = list(keys)
+        found: dict[str, str] = {}
+        with self.snapshot() as session:
+            for start in range(0, len(wanted), 500):
+                found.update(session.execute(
+                    select(DatasetMemberRow.entry_key, DatasetMemberRow.dataset_id)
+                    .where(DatasetMemberRow.entry_key.in_(wanted[start : start + 500]))
+                ).tuples().all())  # fmt: skip
+        return found
 
     def last_reconciliation(self) -> ReconcileSummary | None:
         with self.snapshot() as session:

@@ -39,8 +39,9 @@ def upgrade() -> None:
         sa.Column("title_norm", sa.Text(), nullable=False),
         sa.Column("parent_sha", sa.String(length=64), nullable=False),
         sa.Column("parent_score", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(["sha256"], ["documents.sha256"], name=op.f("fk_match_documents_sha256_documents"),
-                                ondelete="CASCADE"),  # fmt: skip
+        sa.ForeignKeyConstraint(
+            ["sha256"], ["documents.sha256"], name=op.f("fk_match_documents_sha256_documents"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("sha256", name=op.f("pk_match_documents")),
         sa.UniqueConstraint("seq", name=op.f("uq_match_documents_seq")),
     )
@@ -55,8 +56,9 @@ def upgrade() -> None:
         sa.Column("unit_label", sa.Text(), nullable=False),
         sa.Column("exemplar", sa.Boolean(), nullable=False),
         sa.Column("concept_rep", sa.Boolean(), nullable=False),
-        sa.ForeignKeyConstraint(["key"], ["catalog_entries.key"], name=op.f("fk_match_entries_key_catalog_entries"),
-                                ondelete="CASCADE"),  # fmt: skip
+        sa.ForeignKeyConstraint(
+            ["key"], ["catalog_entries.key"], name=op.f("fk_match_entries_key_catalog_entries"), ondelete="CASCADE"
+        ),
         sa.PrimaryKeyConstraint("key", name=op.f("pk_match_entries")),
     )
     op.create_index(op.f("ix_match_entries_document_sha256"), "match_entries", ["document_sha256"])
@@ -66,8 +68,10 @@ def upgrade() -> None:
         sa.Column("token", sa.String(length=200), nullable=False),
         sa.Column("scope", sa.String(length=200), nullable=False),
         sa.Column("entry_key", sa.String(length=100), nullable=False),
-        sa.ForeignKeyConstraint(["entry_key"], ["catalog_entries.key"],
-                                name=op.f("fk_match_postings_entry_key_catalog_entries"), ondelete="CASCADE"),  # fmt: skip
+        sa.ForeignKeyConstraint(
+            ["entry_key"], ["catalog_entries.key"], name=op.f("fk_match_postings_entry_key_catalog_entries"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_match_postings")),
     )
     op.create_index("ix_match_postings_token_scope", "match_postings", ["token", "scope"])
@@ -87,8 +91,10 @@ def upgrade() -> None:
         sa.Column("date", sa.String(length=10), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
         sa.Column("provenance_json", sa.Text(), nullable=False),
-        sa.ForeignKeyConstraint(["document_sha256"], ["documents.sha256"],
-                                name=op.f("fk_match_citations_document_sha256_documents"), ondelete="CASCADE"),  # fmt: skip
+        sa.ForeignKeyConstraint(
+            ["document_sha256"], ["documents.sha256"], name=op.f("fk_match_citations_document_sha256_documents"),
+            ondelete="CASCADE",
+        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_match_citations")),
     )
     op.create_index(op.f("ix_match_citations_document_sha256"), "match_citations", ["document_sha256"])
@@ -133,6 +139,8 @@ def downgrade() -> None:
         batch.drop_column("concept_id")
         batch.drop_column("canonical_unit")
         batch.drop_column("canonical_title")
-    for table in ("match_state", "concept_wordings", "dataset_values", "match_citations", "match_terms", "match_postings",
-                  "match_entries", "match_documents"):  # fmt: skip
+    for table in (
+        "match_state", "concept_wordings", "dataset_values", "match_citations", "match_terms", "match_postings",
+        "match_entries", "match_documents",
+    ):  # fmt: skip
         op.drop_table(table)
