@@ -16,10 +16,11 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any, cast
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from sqlalchemy import bindparam, delete, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from catalog import rows
@@ -79,16 +80,22 @@ from nlp.units import unit_types_agree
 BATCH_DOCUMENTS = 50  # documents per transaction: readers see whole documents, memory stays small
 MAX_CANDIDATES = 4_000  # exemplars looked at per row, whatever its words
 ROWS, SEQ, DECISIONS = "rows", "seq", "decisions"
-TERMS = MatchTermRow.__table__.c
-POSTINGS = MatchPostingRow.__table__.c
-MEMBERS = DatasetMemberRow.__table__.c
-MENTRIES = MatchEntryRow.__table__.c
-ENTRIES = CatalogEntryRow.__table__.c
-MDOCS = MatchDocumentRow.__table__.c
-HEADS = DatasetRow.__table__.c
+
+
+def _table(model: type) -> Table:
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
+
+
+TERMS = _table(MatchTermRow).c
+POSTINGS = _table(MatchPostingRow).c
+MEMBERS = _table(DatasetMemberRow).c
+MENTRIES = _table(MatchEntryRow).c
+ENTRIES = _table(CatalogEntryRow).c
+MDOCS = _table(MatchDocumentRow).c
+HEADS = _table(DatasetRow).c
 
 # Statements built once: building a statement costs more than running it on an indexed column.
-_KEYS = bindparam("keys", expanding=True)
+_KEYS: Any = bindparam("keys", expanding=True)
 DATASETS_OF = select(MEMBERS.entry_key, MEMBERS.dataset_id).where(MEMBERS.entry_key.in_(_KEYS))
 EXEMPLARS_OF = (
     select(MENTRIES.key, MEMBERS.dataset_id)
@@ -96,28 +103,28 @@ EXEMPLARS_OF = (
     .where(MENTRIES.exemplar, MEMBERS.dataset_id.in_(bindparam("datasets", expanding=True)))
     .order_by(MENTRIES.key)
 )
-_FOUND, _SAME = DatasetMemberRow.__table__.alias("found"), DatasetMemberRow.__table__.alias("same")
+_FOUND, _SAME = _table(DatasetMemberRow).alias("found"), _table(DatasetMemberRow).alias("same")
 EXEMPLARS_NEAR = (
     select(MENTRIES.key, _SAME.c.dataset_id).distinct()
     .select_from(_FOUND.join(_SAME, _SAME.c.dataset_id == _FOUND.c.dataset_id)
-                 .join(MatchEntryRow.__table__, MENTRIES.key == _SAME.c.entry_key))
+                 .join(_table(MatchEntryRow), MENTRIES.key == _SAME.c.entry_key))
     .where(_FOUND.c.entry_key.in_(_KEYS), MENTRIES.exemplar)
 )  # fmt: skip
 POSTED = select(POSTINGS.entry_key).where(POSTINGS.token.in_(bindparam("tokens", expanding=True)))
 POSTED_IN_SCOPE = POSTED.where(POSTINGS.scope.in_(bindparam("scopes", expanding=True)))
-ADD_MEMBER = insert(DatasetMemberRow.__table__)
-ADD_POSTINGS = insert(MatchPostingRow.__table__)
-ADD_LINKS = insert(LinkRow.__table__)
-MARK_EXEMPLAR = update(MatchEntryRow.__table__).where(MENTRIES.key == bindparam("k")).values(exemplar=True)
+ADD_MEMBER = insert(_table(DatasetMemberRow))
+ADD_POSTINGS = insert(_table(MatchPostingRow))
+ADD_LINKS = insert(_table(LinkRow))
+MARK_EXEMPLAR = update(_table(MatchEntryRow)).where(MENTRIES.key == bindparam("k")).values(exemplar=True)
 HEAD_EXISTS = select(HEADS.id).where(HEADS.id == bindparam("d"))
-VALUES = DatasetValueRow.__table__.c
+VALUES = _table(DatasetValueRow).c
 ADD_VALUE = (
-    update(DatasetValueRow.__table__)
+    update(_table(DatasetValueRow))
     .where(VALUES.dataset_id == bindparam("d"), VALUES.kind == bindparam("k"), VALUES.value == bindparam("v"))
     .values(count=VALUES.count + bindparam("n"))
 )
 GROW = (
-    update(DatasetRow.__table__).where(HEADS.id == bindparam("d"))
+    update(_table(DatasetRow)).where(HEADS.id == bindparam("d"))
     .values(member_count=HEADS.member_count + bindparam("n"), document_count=HEADS.document_count + 1)
 )
 
@@ -150,7 +157,7 @@ def _load_terms(session: Session, kind: str, words: Iterable[str]) -> dict[str, 
     for start in range(0, len(wanted), 500):
         found.update(session.connection().execute(
             select(TERMS.term, TERMS.count).where(TERMS.kind == kind, TERMS.term.in_(wanted[start : start + 500]))
-        ).tuples().all())  # fmt: skip
+        ).all())  # fmt: skip
     return found
 
 
@@ -185,10 +192,10 @@ class Terms:
         fresh = [{"kind": self.kind, "term": w, "count": self.counts[w]} for w in self.dirty if w not in self.stored]
         known = [{"k": self.kind, "t": w, "c": self.counts[w]} for w in self.dirty if w in self.stored]
         if fresh:
-            db.execute(insert(MatchTermRow.__table__), fresh)
+            db.execute(insert(_table(MatchTermRow)), fresh)
         if known:
             db.execute(
-                update(MatchTermRow.__table__)
+                update(_table(MatchTermRow))
                 .where(TERMS.kind == bindparam("k"), TERMS.term == bindparam("t")).values(count=bindparam("c")),
                 known,
             )  # fmt: skip
@@ -218,12 +225,12 @@ class Values:
             stored |= set(db.execute(
                 select(VALUES.dataset_id, VALUES.kind, VALUES.value)
                 .where(VALUES.dataset_id.in_(datasets[start : start + 500]))
-            ).tuples())  # fmt: skip
+            ).all())  # fmt: skip
         fresh = [{"dataset_id": d, "kind": k, "value": v, "count": n, "first_position": p}
                  for (d, k, v), (n, p) in self.pending.items() if (d, k, v) not in stored]  # fmt: skip
         known = [{"d": d, "k": k, "v": v, "n": n} for (d, k, v), (n, _) in self.pending.items() if (d, k, v) in stored]
         if fresh:
-            db.execute(insert(DatasetValueRow.__table__), fresh)
+            db.execute(insert(_table(DatasetValueRow)), fresh)
         if known:
             db.execute(ADD_VALUE, known)
         self.pending.clear()
@@ -267,6 +274,7 @@ class Matcher:
         self.seq = _state(session, SEQ)
         self._next_position: dict[str, int] = {}
         self.values = Values(session)
+        self.recounted: set[str] = set()
 
     def finish(self) -> None:
         self.values.flush()
@@ -306,7 +314,7 @@ class Matcher:
     def _datasets_of(self, keys: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         for start in range(0, len(keys), 500):
-            found.update(self.db.execute(DATASETS_OF, {"keys": list(keys[start : start + 500])}).tuples().all())
+            found.update(self.db.execute(DATASETS_OF, {"keys": list(keys[start : start + 500])}).all())
         return found
 
     def _exemplars_of(self, datasets: Iterable[str]) -> dict[str, list[str]]:
@@ -326,7 +334,7 @@ class Matcher:
         meta = document.metadata
         scope = document_scope(document)
         parent = meta.parent
-        db.execute(insert(MatchDocumentRow.__table__), [{
+        db.execute(insert(_table(MatchDocumentRow)), [{
             "sha256": document.sha256, "seq": seq, "source": document.source, "scope_level": scope.level,
             "scope_province": scope.province, "number_key": number_key(meta.number) if meta.number else "",
             "parent_key": _citation_key(parent) if parent is not None else "",
@@ -335,7 +343,7 @@ class Matcher:
         }])  # fmt: skip
         citations = _citations(document)
         if citations:
-            db.execute(insert(MatchCitationRow.__table__), citations)
+            db.execute(insert(_table(MatchCitationRow)), citations)
         stored: list[StoredRow] = []
         positions = {r.key for r in rows.entry_rows(document)}
         for entry in document.catalog:
@@ -351,7 +359,7 @@ class Matcher:
                 scope_level=scope.level, scope_province=scope.province, unit=entry.unit,
             ))  # fmt: skip
         if stored:
-            db.execute(insert(MatchEntryRow.__table__), [
+            db.execute(insert(_table(MatchEntryRow)), [
                 {"key": r.key, "document_sha256": r.document, "unit_types": list(r.unit_types),
                  "unit_label": r.unit_label, "exemplar": False, "concept_rep": False} for r in stored
             ])  # fmt: skip
@@ -366,15 +374,15 @@ class Matcher:
         for r in stored:
             joined[self._place(r, idf, numbered, counts)].append(r)
         for dataset, members in joined.items():
-            types = sorted(set().union(*(set(r.unit_types) for r in members)))
-            if types:
-                self.values.add(dataset, "x", ",".join(types))
+            union = sorted({t for r in members for t in r.unit_types})
+            if union:
+                self.values.add(dataset, "x", ",".join(union))
         if joined:
             db.execute(GROW, [{"d": d, "n": len(m)} for d, m in joined.items()])
         counts.entries += len(stored)
         counts.documents += 1
         self.flags.document(document, seq)
-        self.flags.citations({c["key"] for c in citations})
+        self.flags.citations({str(c["key"]) for c in citations}, newcomer=document.sha256)
         self.flags.parent_of(document.sha256, document)
         self.flags.children_of(document.sha256)
 
@@ -445,7 +453,7 @@ class Matcher:
             if db.scalar(HEAD_EXISTS, {"d": dataset}) is not None:
                 dataset = dataset_id_for(f"{row.key}#split")
             # Written complete: a dataset of one row needs no refresh unless another row joins it.
-            db.execute(insert(DatasetRow.__table__), [{
+            db.execute(insert(_table(DatasetRow)), [{
                 "id": dataset, "origin": row.key, "title": row.title, "unit": row.unit, "member_count": 0,
                 "document_count": 0, "canonical_title": "", "canonical_unit": "", "concept_id": ""}])  # fmt: skip
             self._next_position[dataset] = 0
@@ -483,13 +491,13 @@ class Matcher:
         words = wording(row)
         if row.number and numbered[(row.table, row.group, row.number)] > 1:
             words = f"{words}#{row.key}"  # sub-rows of one numbered item: never one wording (concepts.py)
-        table = ConceptWordingRow.__table__
+        table = _table(ConceptWordingRow)
         concept = db.scalar(select(table.c.concept_id).where(table.c.wording == words))
         if concept is None:
             concept = self._similar_concept(row, idf) or "cc-" + dataset.removeprefix("ds-")
             db.execute(insert(table), [{"wording": words, "concept_id": concept}])
-            db.execute(update(MatchEntryRow.__table__).where(MENTRIES.key == row.key).values(concept_rep=True))
-        db.execute(update(DatasetRow.__table__).where(HEADS.id == dataset).values(concept_id=concept))
+            db.execute(update(_table(MatchEntryRow)).where(MENTRIES.key == row.key).values(concept_rep=True))
+        db.execute(update(_table(DatasetRow)).where(HEADS.id == dataset).values(concept_id=concept))
 
     def _similar_concept(self, row: StoredRow, idf: Specificity) -> str:
         """The concept of the most alike wording elsewhere (any scope), at the concept threshold."""
@@ -651,8 +659,8 @@ class Matcher:
             if head is None:
                 continue
             if head[2] <= 0:
-                db.execute(delete(DatasetRow.__table__).where(HEADS.id == dataset))
-                db.execute(delete(DatasetValueRow.__table__).where(VALUES.dataset_id == dataset))
+                db.execute(delete(_table(DatasetRow)).where(HEADS.id == dataset))
+                db.execute(delete(_table(DatasetValueRow)).where(VALUES.dataset_id == dataset))
                 self.flags.unit_conflicts(dataset)
                 continue
             found: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
@@ -662,26 +670,27 @@ class Matcher:
             ):  # fmt: skip
                 if count > 0:
                     found[kind].append((value, count, first))
-            db.execute(update(DatasetRow.__table__).where(HEADS.id == dataset).values(
+            db.execute(update(_table(DatasetRow)).where(HEADS.id == dataset).values(
                 title=head[0] or _most_counted(found["t"]), unit=head[1] or _most_counted(found["u"])))  # fmt: skip
             sets = [frozenset(v.split(",")) for v, _, _ in found["x"]]
             if any(not unit_types_agree(a, b) for a in sets for b in sets if a != b):
                 self.flags.unit_conflicts(dataset)
-            else:
-                self.flags.no_unit_conflict(dataset)
+            elif len(sets) > 1 or dataset in self.recounted:
+                self.flags.no_unit_conflict(dataset)  # flags of an earlier conflict may have to go
 
     def recount(self, datasets: Iterable[str]) -> None:
         """Value counts and sizes of datasets whose members moved or left, from their members."""
         self.values.flush()
         db = self.db
         for dataset in sorted(set(datasets)):
-            db.execute(delete(DatasetValueRow.__table__).where(VALUES.dataset_id == dataset))
+            self.recounted.add(dataset)
+            db.execute(delete(_table(DatasetValueRow)).where(VALUES.dataset_id == dataset))
             found = db.execute(
                 select(ENTRIES.title, ENTRIES.unit, ENTRIES.document_sha256, MEMBERS.position, MENTRIES.unit_types)
                 .join(MEMBERS.entry_key.table, MEMBERS.entry_key == ENTRIES.key)
                 .join(MENTRIES.key.table, MENTRIES.key == ENTRIES.key)
                 .where(MEMBERS.dataset_id == dataset).order_by(MEMBERS.position)
-            ).tuples().all()  # fmt: skip
+            ).all()  # fmt: skip
             types: dict[str, set[str]] = defaultdict(set)
             for title, unit, document, position, unit_types in found:
                 self.values.add(dataset, "t", title, position)
@@ -690,7 +699,7 @@ class Matcher:
             for union in types.values():
                 if union:
                     self.values.add(dataset, "x", ",".join(sorted(union)))
-            db.execute(update(DatasetRow.__table__).where(HEADS.id == dataset).values(
+            db.execute(update(_table(DatasetRow)).where(HEADS.id == dataset).values(
                 member_count=len(found), document_count=len(types)))  # fmt: skip
         self.values.flush()
 
@@ -705,7 +714,7 @@ def _most_common(values: list[str]) -> str:
     counts = Counter(v for v in values if v)
     if not counts:
         return ""
-    first = {}
+    first: dict[str, int] = {}
     for index, value in enumerate(values):
         first.setdefault(value, index)
     return max(counts, key=lambda v: (counts[v], -first[v]))

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import Session
 
 from catalog import rows
@@ -52,9 +52,18 @@ class FlagWriter:
         self.session = session
         self.dismissals = {d.flag_id: d for d in decisions if isinstance(d, DismissFlag)}
         self._documents: dict[str, Document] = {}
+        self._seqs: dict[str, int] = {}
 
     def _seq(self, sha256: str) -> int:
-        return self.session.scalar(select(MatchDocumentRow.seq).where(MatchDocumentRow.sha256 == sha256)) or 0
+        if sha256 not in self._seqs:
+            with self.session.no_autoflush:
+                self._seqs[sha256] = self.session.scalar(
+                    select(MatchDocumentRow.seq).where(MatchDocumentRow.sha256 == sha256)
+                ) or 0  # fmt: skip
+        return self._seqs[sha256]
+
+    def _delete(self, *conditions: ColumnElement[bool]) -> None:
+        self.session.connection().execute(delete(FlagRow.__table__).where(*conditions))  # type: ignore[arg-type]
 
     def _write(self, flags: Iterable[Flag], scope_key: str = "") -> None:
         unique = {f.id: f for f in reversed(list(flags))}
@@ -86,15 +95,15 @@ class FlagWriter:
     def duplicates(self, sha256: str) -> None:
         """matching.flags.duplicate_entries from the entry rows and the stored assignment."""
         session = self.session
-        session.execute(delete(FlagRow).where(FlagRow.document_sha256 == sha256,
-                                              FlagRow.kind == FlagKind.DUPLICATE_ENTRY.value))  # fmt: skip
+        self._delete(FlagRow.document_sha256 == sha256,
+                                              FlagRow.kind == FlagKind.DUPLICATE_ENTRY.value)
         source = session.scalar(select(MatchDocumentRow.source).where(MatchDocumentRow.sha256 == sha256)) or ""
         by_dataset: dict[str, list[CatalogEntryRow]] = defaultdict(list)
         for entry, dataset in session.execute(
             select(CatalogEntryRow, DatasetMemberRow.dataset_id)
             .join(DatasetMemberRow, DatasetMemberRow.entry_key == CatalogEntryRow.key)
             .where(CatalogEntryRow.document_sha256 == sha256).order_by(CatalogEntryRow.position)
-        ).tuples():  # fmt: skip
+        ):  # fmt: skip
             by_dataset[dataset].append(entry)
         flags = []
         for entries in by_dataset.values():
@@ -132,7 +141,7 @@ class FlagWriter:
                 select(MatchDocumentRow.sha256, MatchDocumentRow.title_norm)
                 .where(MatchDocumentRow.title_norm != "", MatchDocumentRow.sha256 != sha256)
                 .order_by(MatchDocumentRow.seq)
-            ).tuples().all()  # fmt: skip
+            ).all()  # fmt: skip
             if titled:
                 scores = process.cdist([me.parent_title], [t for _, t in titled], scorer=fuzz.token_set_ratio)[0]
                 best = int(scores.argmax())
@@ -146,8 +155,8 @@ class FlagWriter:
         parent, score = self._parent(sha256)
         session.execute(update(MatchDocumentRow).where(MatchDocumentRow.sha256 == sha256)
                         .values(parent_sha=parent, parent_score=score))  # fmt: skip
-        session.execute(delete(FlagRow).where(FlagRow.document_sha256 == sha256,
-                                              FlagRow.kind == FlagKind.PERIOD_AFTER_PARENT.value))  # fmt: skip
+        self._delete(FlagRow.document_sha256 == sha256,
+                                              FlagRow.kind == FlagKind.PERIOD_AFTER_PARENT.value)
         if not parent:
             return
         document = document or self._load(sha256)
@@ -182,7 +191,7 @@ class FlagWriter:
                 select(MatchDocumentRow.sha256, MatchDocumentRow.parent_title, MatchDocumentRow.parent_score)
                 .where(MatchDocumentRow.parent_title != "", MatchDocumentRow.parent_score < BY_NUMBER,
                        MatchDocumentRow.sha256 != sha256)
-            ).tuples().all()  # fmt: skip
+            ).all()  # fmt: skip
             if titled:
                 scores = process.cdist([me.title_norm], [t for _, t, _ in titled], scorer=fuzz.token_set_ratio)[0]
                 # Ties keep the earlier document (find_parent takes the first best): only a better score moves.
@@ -200,24 +209,24 @@ class FlagWriter:
     def unit_conflicts(self, dataset: str) -> None:
         """matching.flags.unit_conflicts for one dataset, from its members' rows."""
         session = self.session
-        session.execute(delete(FlagRow).where(FlagRow.kind == FlagKind.UNIT_CONFLICT.value,
-                                              FlagRow.scope_key == dataset))  # fmt: skip
+        self._delete(FlagRow.kind == FlagKind.UNIT_CONFLICT.value,
+                                              FlagRow.scope_key == dataset)
         per_document: dict[str, list[tuple[CatalogEntryRow, list[str]]]] = defaultdict(list)
         sources: dict[str, str] = {}
-        for entry, types, source in session.execute(
+        for entry, unit_types, source in session.execute(
             select(CatalogEntryRow, MatchEntryRow.unit_types, MatchDocumentRow.source)
             .join(DatasetMemberRow, DatasetMemberRow.entry_key == CatalogEntryRow.key)
             .join(MatchEntryRow, MatchEntryRow.key == CatalogEntryRow.key)
             .join(MatchDocumentRow, MatchDocumentRow.sha256 == CatalogEntryRow.document_sha256)
             .where(DatasetMemberRow.dataset_id == dataset)
             .order_by(MatchDocumentRow.seq, CatalogEntryRow.position)
-        ).tuples():  # fmt: skip
-            per_document[entry.document_sha256].append((entry, types))
+        ):  # fmt: skip
+            per_document[entry.document_sha256].append((entry, unit_types))
             sources[entry.document_sha256] = source
         if len(per_document) < 2:
             return
         order = list(per_document)
-        types = {d: set().union(*(set(t) for _, t in es)) for d, es in per_document.items()}
+        types: dict[str, set[str]] = {d: {u for _, t in es for u in t} for d, es in per_document.items()}
         known = [d for d in order if types[d]]
         involved = [d for d in order if d in known and any(
             d != o and not unit_types_agree(types[d], types[o]) for o in known)]  # fmt: skip
@@ -235,23 +244,31 @@ class FlagWriter:
         self._write(flags, dataset)
 
     def no_unit_conflict(self, dataset: str) -> None:
-        self.session.execute(delete(FlagRow).where(FlagRow.kind == FlagKind.UNIT_CONFLICT.value,
-                                                   FlagRow.scope_key == dataset))  # fmt: skip
+        self._delete(FlagRow.kind == FlagKind.UNIT_CONFLICT.value,
+                                                   FlagRow.scope_key == dataset)
 
-    def citations(self, keys: Iterable[str]) -> None:
-        """matching.flags.citation_conflicts for the số hiệu given."""
+    def citations(self, keys: Iterable[str], newcomer: str = "") -> None:
+        """matching.flags.citation_conflicts for the số hiệu given.
+
+        With `newcomer` (a document just matched): when its dates were all known already, only its own
+        flags are new; every citing document's flag is rewritten only when the list of dates changed.
+        """
         session = self.session
         for key in sorted(set(keys)):
-            session.execute(delete(FlagRow).where(FlagRow.kind == FlagKind.CITATION_CONFLICT.value,
-                                                  FlagRow.scope_key == key))  # fmt: skip
             found = session.execute(
                 select(MatchCitationRow.document_sha256, MatchCitationRow.date, MatchCitationRow.provenance_json,
                        MatchDocumentRow.source)
                 .join(MatchDocumentRow, MatchDocumentRow.sha256 == MatchCitationRow.document_sha256)
                 .where(MatchCitationRow.key == key)
                 .order_by(MatchDocumentRow.seq, MatchCitationRow.position)
-            ).tuples().all()  # fmt: skip
+            ).all()  # fmt: skip
             dates = {date for _, date, _, _ in found}
+            before = {date for sha, date, _, _ in found if sha != newcomer}
+            only_mine = bool(newcomer) and dates == before and len(dates) >= 2
+            if only_mine:
+                found = [f for f in found if f[0] == newcomer]
+            else:
+                self._delete(FlagRow.kind == FlagKind.CITATION_CONFLICT.value, FlagRow.scope_key == key)
             if len(dates) < 2:
                 continue
             listed = ", ".join(sorted(dates))

@@ -343,12 +343,12 @@ class CatalogStore:
         )
         with self.snapshot() as session:
             if keys is None:
-                return dict(session.execute(query).tuples().all())
+                return dict(session.execute(query).all())
             found: dict[str, str] = {}
             wanted = list(keys)
             for start in range(0, len(wanted), 500):
                 chunk = wanted[start : start + 500]
-                found.update(session.execute(query.where(DatasetMemberRow.entry_key.in_(chunk))).tuples().all())
+                found.update(session.execute(query.where(DatasetMemberRow.entry_key.in_(chunk))).all())
             return found
 
     def save_reconciliation(self, result: Reconciliation, *, documents: int, decisions: int) -> None:
@@ -462,7 +462,7 @@ class CatalogStore:
                 found.update(session.execute(
                     select(DatasetMemberRow.entry_key, DatasetMemberRow.dataset_id)
                     .where(DatasetMemberRow.entry_key.in_(wanted[start : start + 500]))
-                ).tuples().all())  # fmt: skip
+                ).all())  # fmt: skip
         return found
 
     def last_reconciliation(self) -> ReconcileSummary | None:

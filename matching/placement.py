@@ -16,7 +16,7 @@ Document: what matching needs of a row is small and kept in columns.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -84,7 +84,7 @@ class Specificity(Mapping[str, float]):
             raise KeyError(word)
         return max(0.0, math.log(self._n / count)) / math.log(self._n)
 
-    def __iter__(self):  # type: ignore[no-untyped-def]
+    def __iter__(self) -> Iterator[str]:
         return iter(set(self._df) | set(self._prior))
 
     def __len__(self) -> int:
