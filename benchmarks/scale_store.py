@@ -3,6 +3,7 @@
     python benchmarks/scale_store.py make --documents 10000 --out /tmp/docs.jsonl
     python benchmarks/scale_store.py load --jsonl /tmp/docs.jsonl --database sqlite:////tmp/s.db [--first N]
     python benchmarks/scale_store.py reconcile --database sqlite:////tmp/s.db [--rebuild]
+    python benchmarks/scale_store.py accuracy --entries 5000 --database sqlite:////tmp/a.db
 
 Each variant is one corpus seed Document (extracted once from corpus/docs) issued by another
 commune of one of twelve provinces, with its own số hiệu and date; a tenth of its rows are left
@@ -33,6 +34,12 @@ PROVINCES = ["Bắc Ninh", "Hà Tĩnh", "Nghệ An", "Thanh Hóa", "Quảng Nam"
 
 def peak_rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def cpu_seconds() -> float:
+    """CPU time of this process: on a machine shared with other jobs, wall time says little."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    return own.ru_utime + own.ru_stime
 
 
 def seeds() -> list[Document]:
@@ -95,12 +102,38 @@ def reconcile(database: str, rebuild: bool) -> None:
     from catalog.store import CatalogStore
 
     with CatalogStore(database) as store:
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), cpu_seconds()
         summary = store.reconcile(rebuild=rebuild) if rebuild else store.reconcile()
-        elapsed = time.perf_counter() - started
-    print(f"reconcile{' (rebuild)' if rebuild else ''}: {elapsed:.1f} s, peak RSS {peak_rss_mib():.0f} MiB; "
+        elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+    print(f"reconcile{' (rebuild)' if rebuild else ''}: {elapsed:.1f} s wall, {cpu:.1f} s CPU, "
+          f"peak RSS {peak_rss_mib():.0f} MiB; "
           f"{summary.document_count} documents, {summary.entry_count} entries, {summary.dataset_count} datasets, "
           f"{summary.link_count} links, {summary.flag_count} flags")  # fmt: skip
+
+
+def accuracy(entries: int, database: str) -> None:
+    """Pairwise F1 of the store's incremental matching and of matching.reconcile on bench_matching's archive."""
+    from benchmarks.bench_matching import build_archive
+    from catalog.store import CatalogStore
+    from matching import pairwise_scores
+    from matching import reconcile as full_reconcile
+
+    archive = build_archive(entries)
+    started = time.perf_counter()
+    full = pairwise_scores(full_reconcile(archive.documents, with_flags=False).assignment, archive.truth)
+    full_seconds = time.perf_counter() - started
+    with CatalogStore(database) as store:
+        for document in archive.documents:
+            store.add_document(document)
+        started, cpu = time.perf_counter(), cpu_seconds()
+        store.reconcile()
+        elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+        stored = pairwise_scores(store.previous_assignment(), archive.truth)
+    print(f"{len(archive.truth)} entries, {len(archive.documents)} documents")
+    print(f"matching.reconcile (full, in memory): P {full.precision:.4f} R {full.recall:.4f} F1 {full.f1:.4f} "
+          f"in {full_seconds:.1f} s")  # fmt: skip
+    print(f"store, incremental: P {stored.precision:.4f} R {stored.recall:.4f} F1 {stored.f1:.4f} "
+          f"in {elapsed:.1f} s wall, {cpu:.1f} s CPU")  # fmt: skip
 
 
 def main() -> None:
@@ -118,11 +151,16 @@ def main() -> None:
     p_rec = sub.add_parser("reconcile")
     p_rec.add_argument("--database", required=True)
     p_rec.add_argument("--rebuild", action="store_true")
+    p_acc = sub.add_parser("accuracy")
+    p_acc.add_argument("--entries", type=int, default=5_000)
+    p_acc.add_argument("--database", required=True)
     args = parser.parse_args()
     if args.command == "make":
         make(args.documents, args.out, args.seed)
     elif args.command == "load":
         load(args.jsonl, args.database, args.first, args.count)
+    elif args.command == "accuracy":
+        accuracy(args.entries, args.database)
     else:
         reconcile(args.database, args.rebuild)
 

@@ -305,7 +305,7 @@ class Matcher:
                     description=r[7], unit_types=tuple(r[8]), unit_label=r[9], scope_level=r[10],
                     scope_province=r[11], unit=r[12],
                 )  # fmt: skip
-        if len(self._rows) > 200_000:  # a cache, not the archive: memory follows the work
+        if len(self._rows) > 100_000:  # a cache, not the archive: memory follows the work
             kept = {k: self._rows[k] for k in keys if k in self._rows}
             self._rows.clear()
             self._rows.update(kept)

@@ -62,7 +62,7 @@ def scope_key(level: str, province: str) -> str:
     return f"{level}|{province}" if level and province else WILDCARD
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=50_000)  # the rows of a batch and their candidates, not the archive
 def _text(title_key: str, description: str, title: str) -> ComparisonText:
     return comparison_text(title_key or title, description, title)
 
