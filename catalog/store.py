@@ -271,7 +271,7 @@ class CatalogStore:
         document again, in the order they were added (the same result as adding them one by one).
         `workers` is accepted for the callers' sake: incremental matching is one row at a time.
         """
-        from catalog import incremental
+        from catalog import incremental, incremental_state
         from matching import MatchingError
         from matching.reconcile import load_concept_threshold, load_threshold
 
@@ -282,18 +282,18 @@ class CatalogStore:
         records = self.decision_records()
         decisions = self.decisions()
         newest = max((r.id for r in records), default=0)
-        counts = incremental.RunCounts()
+        counts = incremental_state.RunCounts()
         cache: dict[str, StoredRow] = {}
         with self.transaction() as session:
-            incremental.lock(session)
-            applied = incremental.decisions_applied(session)
+            incremental_state.lock(session)
+            applied = incremental_state.decisions_applied(session)
             undone = any(isinstance(r.decision, UndoDecision) for r in records if r.id > applied)
-            unindexed = incremental.unindexed_result(session)
+            unindexed = incremental_state.unindexed_result(session)
             rebuild = rebuild or undone or unindexed
             if rebuild:
-                incremental.clear(session)
+                incremental_state.clear(session)
                 applied = 0
-            stale = incremental.stale_documents(session)
+            stale = incremental_state.stale_documents(session)
             matcher = incremental.Matcher(session, threshold=threshold, concept_threshold=concept_threshold,
                                           decisions=decisions, cache=cache)  # fmt: skip
             for sha in stale:
@@ -303,21 +303,21 @@ class CatalogStore:
             counts.touched.clear()
         while True:
             with self.transaction() as session:
-                incremental.lock(session)
-                pending = incremental.pending_documents(session, incremental.BATCH_DOCUMENTS)
+                incremental_state.lock(session)
+                pending = incremental_state.pending_documents(session, incremental.BATCH_DOCUMENTS)
                 if not pending:
                     break
                 matcher = incremental.Matcher(session, threshold=threshold, concept_threshold=concept_threshold,
                                               decisions=decisions, cache=cache)  # fmt: skip
                 for sha in pending:
-                    matcher.add_document(Document.model_validate_json(incremental.document_json(session, sha)), counts)
+                    matcher.add_document(Document.model_validate_json(incremental_state.document_json(session, sha)), counts)
                 matcher.refresh(counts.touched)
                 matcher.finish()
                 counts.touched.clear()
         fresh = [r.decision for r in records if r.id > applied and r.undone_by is None
                  and not isinstance(r.decision, UndoDecision)]  # fmt: skip
         with self.transaction() as session:
-            incremental.lock(session)
+            incremental_state.lock(session)
             if counts.documents or counts.removed or fresh or self.last_reconciliation() is None:
                 matcher = incremental.Matcher(session, threshold=threshold, concept_threshold=concept_threshold,
                                               decisions=decisions, cache=cache)  # fmt: skip
@@ -326,8 +326,8 @@ class CatalogStore:
                 for sha in sorted(counts.moved_documents):
                     matcher.flags.duplicates(sha)
                 matcher.finish()
-                incremental.set_decisions_applied(session, newest)
-                session.add(incremental.run_row(session, threshold, len(decisions), rebuild=rebuild))
+                incremental_state.set_decisions_applied(session, newest)
+                session.add(incremental_state.run_row(session, threshold, len(decisions), rebuild=rebuild))
         summary = self.last_reconciliation()
         assert summary is not None
         return summary
@@ -360,9 +360,9 @@ class CatalogStore:
         flags = list({flag.id: flag for flag in reversed(result.flags)}.values())[::-1]
         with self.transaction() as session:
             known = set(session.scalars(select(CatalogEntryRow.key)))
-            from catalog import incremental
+            from catalog import incremental_state
 
-            incremental.clear(session)
+            incremental_state.clear(session)
             self._bulk(session, DatasetRow, [_columns(r) for r in heads])
             self._bulk(session, DatasetMemberRow, [_columns(r) for r in members if r.entry_key in known])
             links = [rows.link_row(link) for link in result.links if {link.left, link.right} <= known]
