@@ -310,7 +310,8 @@ class CatalogStore:
                 matcher = incremental.Matcher(session, threshold=threshold, concept_threshold=concept_threshold,
                                               decisions=decisions, cache=cache)  # fmt: skip
                 for sha in pending:
-                    matcher.add_document(Document.model_validate_json(incremental_state.document_json(session, sha)), counts)
+                    text = incremental_state.document_json(session, sha)  # one Document at a time
+                    matcher.add_document(Document.model_validate_json(text), counts)
                 matcher.refresh(counts.touched)
                 matcher.finish()
                 counts.touched.clear()
