@@ -162,6 +162,7 @@ def _register_catalog_commands() -> None:
     app.command("report")(handles_errors(commands_catalog.report))
     app.command("export")(handles_errors(commands_catalog.export))
     app.command("decide")(handles_errors(commands_catalog.decide))
+    app.command("reconcile")(handles_errors(commands_catalog.reconcile))
 
 
 def _register_api_commands() -> None:

@@ -271,5 +271,5 @@ def reconcile_job(self: Task, job_id: str) -> str:
         jobrows.fail(engine, job_id, owner, "reconcile_failed",
                      f"Hợp nhất danh mục thất bại ({detail}). / Reconciling the catalog failed ({detail}).")
         return "failed"
-    jobrows.finish(engine, job_id, owner, f"{len(result.datasets)} datasets")
+    jobrows.finish(engine, job_id, owner, f"{result.dataset_count} datasets")
     return "reconciled"

@@ -251,7 +251,7 @@ def get_document_warnings(*, document_id: str, _: Reader, state: State) -> list[
 )
 def get_document_catalog(*, document_id: str, _: Reader, state: State) -> list[CatalogEntryView]:
     document = _document(state, document_id)
-    assignment = state.store.previous_assignment()
+    assignment = state.store.assignment_of([entry_key(document, entry) for entry in document.catalog])
     return [
         CatalogEntryView(key=key, dataset_id=assignment.get(key, ""), entry=entry)
         for entry in document.catalog
@@ -262,7 +262,7 @@ def get_document_catalog(*, document_id: str, _: Reader, state: State) -> list[C
 @router.get("/documents/{document_id}/flags", response_model=list[Flag], summary="Cảnh báo / flags")
 def get_document_flags(*, document_id: str, _: Reader, state: State) -> list[Flag]:
     document = _document(state, document_id)
-    return [flag for flag in state.store.flags() if flag.sha256 == document.sha256]
+    return state.store.flags(document=document.sha256)
 
 
 def _from_archive(state: ServiceState, sha256: str) -> bytes | None:

@@ -158,7 +158,7 @@ def document_page(request: Request, document_id: str) -> Response:
     except LookupError:
         return render(request, "error.html", status=404, who=who, title="Không tìm thấy tài liệu",
                       message="Không có tài liệu này (có thể mã tài liệu sai).")  # fmt: skip
-    flags = [f for f in state.store.flags() if f.sha256 == document.sha256]
+    flags = state.store.flags(document=document.sha256)
     datasets = {m.key: item.view for item in state.catalog.snapshot().items for m in item.members
                 if m.document_id == document.sha256}  # fmt: skip
     return render(request, "document.html", who=who, d=document, flags=flags, datasets=datasets,

@@ -1,6 +1,6 @@
 """A ``blobs`` table: original file bytes by content hash, so workers on other hosts can read uploads.
 
-Revision ID: 0007_blobs
+Revision ID: 0005_blobs
 Revises: 0004_concepts
 Create Date: 2026-12-05 12:50:00
 """
@@ -12,7 +12,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007_blobs"
+revision: str = "0005_blobs"
 down_revision: str | None = "0004_concepts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
