@@ -206,10 +206,18 @@ def _print_pending(todo: list[tuple[Variant, Path]], files: Path) -> None:
 
 
 def archive_folder(
-    out: Path, size: int, *, seed: int = 13, cache: Path = DEFAULT_CACHE, offset: int = 0, **options: int
+    out: Path,
+    size: int,
+    *,
+    seed: int = 13,
+    cache: Path = DEFAULT_CACHE,
+    offset: int = 0,
+    scan_pool_size: int = 6,
+    scan_pages: int = 3,
 ) -> list[Generated]:
     """An archive folder of documents offset..offset+size-1: <province>/<year>/<file>, hard links into the cache."""
-    made = generate(offset + size, seed=seed, cache=cache, **options)[offset:]
+    made = generate(offset + size, seed=seed, cache=cache, scan_pool_size=scan_pool_size, scan_pages=scan_pages)
+    made = made[offset:]
     for item in made:
         variant = item.variant
         folder = out / _slug(variant.province if variant.level != "tỉnh" else variant.place) / str(variant.year)

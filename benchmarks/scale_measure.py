@@ -15,6 +15,7 @@ import signal
 import subprocess
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -88,7 +89,7 @@ def _label(process: psutil.Process) -> str:
 
 
 class TreeSampler(threading.Thread):
-    def __init__(self, root: int, measured: Measured, limit_bytes: int, on_limit: callable) -> None:  # type: ignore[valid-type]
+    def __init__(self, root: int, measured: Measured, limit_bytes: int, on_limit: Callable[[], None]) -> None:
         super().__init__(daemon=True)
         self.root = root
         self.measured = measured

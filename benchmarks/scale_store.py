@@ -21,6 +21,7 @@ import random
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from benchmarks.scale_archive import DEFAULT_CACHE, write_variant_docx, write_variant_text
 from benchmarks.scale_variation import (
@@ -97,10 +98,10 @@ def simulated_json(base: Variant, text: str, index: int, seed: int) -> dict[str,
     return document
 
 
-def _vary_catalog(entries: list[dict], rng: random.Random, variant: Variant) -> list[dict]:  # type: ignore[type-arg]
+def _vary_catalog(entries: list[dict[str, Any]], rng: random.Random, variant: Variant) -> list[dict[str, Any]]:
     from nlp.titles import title_key
 
-    varied: list[dict] = []  # type: ignore[type-arg]
+    varied: list[dict[str, Any]] = []
     next_row = max((entry["row"] for entry in entries), default=0) + 1
     for entry in entries:
         if rng.random() < 0.05:
