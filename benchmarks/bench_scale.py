@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import importlib.util
+import inspect
 import json
 import math
 import os
@@ -83,6 +84,13 @@ def _danhmuc() -> list[str]:
     return [str(script)] if script.exists() else [sys.executable, "-m", "danhmuc.cli"]
 
 
+def _supports(command: str, option: str) -> bool:
+    """Whether ``danhmuc COMMAND`` still takes ``option`` (reports may stop reconciling, issue 13)."""
+    shown = subprocess.run([*_danhmuc(), command, "--help"], capture_output=True, text=True, check=False,
+                           env={**os.environ, **_env(), "COLUMNS": "300"})  # fmt: skip
+    return option in shown.stdout
+
+
 def _env() -> dict[str, str]:
     # The checkout being measured, whatever the installed package points at.
     return {"PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")]))}
@@ -122,10 +130,11 @@ def run_size(options: Options, size: int) -> SizeResult:
         result.documents = len(made)
         result.scans = sum(item.variant.kind == "scan" for item in made)
         counts = list(dict.fromkeys(options.workers)) if "ingest" in steps else [max(options.workers)]
+        no_reconcile = ["--no-reconcile"] if _supports("ingest", "--no-reconcile") else []
         for workers in counts:
             url = f"sqlite:///{work}/ingest-w{workers}.db"
             measured = _step(options, result, f"ingest-w{workers}", [
-                *_danhmuc(), "ingest", str(archive), "--workers", str(workers), "--no-reconcile",
+                *_danhmuc(), "ingest", str(archive), "--workers", str(workers), *no_reconcile,
                 "--database", url, "--errors", str(work / f"errors-w{workers}.csv"),
             ])  # fmt: skip
             if measured.ok:
@@ -264,7 +273,11 @@ def _reconcile_main(argv: list[str]) -> int:
     from catalog.store import CatalogStore
 
     with CatalogStore(args.database) as store:
-        store.reconcile(workers=args.workers)
+        # The incremental reconciliation may not take a worker count.
+        if "workers" in inspect.signature(store.reconcile).parameters:
+            store.reconcile(workers=args.workers)
+        else:
+            store.reconcile()
     return 0
 
 
