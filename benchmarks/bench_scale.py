@@ -339,7 +339,8 @@ def print_tables(options: Options, results: list[SizeResult], load: tuple[float,
             text = describe_seconds(step, options.timeout, options.limit_bytes)
             rate = r.extra.get(column)
             if isinstance(rate, dict) and "documents_per_second" in rate:
-                text += f", {rate['documents_per_second']} doc/s ({rate['documents_per_cpu_second']} per CPU-s)"
+                per_cpu = r.documents / step.cpu_seconds if step is not None and step.cpu_seconds else 0.0
+                text += f", {rate['documents_per_second']} doc/s ({per_cpu:.2f} per CPU-s)"
             cells.append(text)
         for name in ("reconcile", "report", "report-no-reconcile", "reingest", "add10"):
             step = r.steps.get(name)
@@ -381,7 +382,7 @@ def _head(column: str) -> str:
 def parse_options(argv: list[str] | None) -> tuple[Options, Path | None, bool]:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.bench_scale", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
-    parser.add_argument("step", choices=(*STEPS, "all"))
+    parser.add_argument("step", choices=(*STEPS, "all", "table"), help="table: print the tables of --json again")
     parser.add_argument("--mode", choices=("archive", "store"), default="archive")
     parser.add_argument("--sizes", default="250,1000", help="comma-separated archive sizes")
     parser.add_argument("--workers", default="1,2", help="local extraction workers to compare")
@@ -414,13 +415,20 @@ def main(argv: list[str] | None = None) -> int:
     if argv and argv[0] == "_api":
         return _api_main(argv[1:])
     options, json_path, temporary = parse_options(argv)
+    if "table" in argv[:1]:
+        if json_path is None:
+            raise SystemExit("table: --json FILE is needed")
+        shutil.rmtree(options.work, ignore_errors=True)
+        loaded, results, load = read_json(json_path, options)
+        print_tables(loaded, results, load)
+        return 0
     load_start = os.getloadavg()[0]
     results = []
     try:
         for size in options.sizes:
             results.append(run_size(options, size))
             if json_path is not None:  # after every size: a long run killed later keeps what it measured
-                write_json(json_path, options, results)
+                write_json(json_path, options, results, load_start)
     finally:
         if temporary:
             shutil.rmtree(options.work, ignore_errors=True)
@@ -428,10 +436,11 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def write_json(path: Path, options: Options, results: list[SizeResult]) -> None:
+def write_json(path: Path, options: Options, results: list[SizeResult], load_start: float = 0.0) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "mode": options.mode, "seed": options.seed, "cpus": os.cpu_count(), "load_average": os.getloadavg()[0],
+        "load_start": load_start, "workers": options.workers,
         "limit_gib": options.limit_bytes / GIB, "timeout_seconds": options.timeout,
         "sizes": [
             {"documents": r.size, "files": r.documents, "scans": r.scans, "extra": r.extra,
@@ -440,6 +449,45 @@ def write_json(path: Path, options: Options, results: list[SizeResult]) -> None:
         ],
     }  # fmt: skip
     path.write_text(json.dumps(payload, indent=2, ensure_ascii=False), encoding="utf-8")
+
+
+def read_json(path: Path, options: Options) -> tuple[Options, list[SizeResult], tuple[float, float]]:
+    """The results a run wrote with --json, to print their tables again."""
+    from benchmarks.scale_measure import ProcessPeak
+
+    payload = json.loads(path.read_text(encoding="utf-8"))
+    results = []
+    workers: list[int] = payload.get("workers") or []
+    for size in payload["sizes"]:
+        result = SizeResult(size=size["documents"], mode=payload["mode"], documents=size["files"],
+                            scans=size["scans"], extra=size["extra"])  # fmt: skip
+        for name, step in size["steps"].items():
+            if name.startswith("ingest-w") and not payload.get("workers"):
+                workers.append(int(name.removeprefix("ingest-w")))
+            measured = Measured(
+                command=step["command"].split(),
+                seconds=step["seconds"],
+                returncode=step["returncode"],
+                aborted=step["aborted"],
+                tree_peak=int(step["tree_peak_gib"] * GIB),
+                child_cpu=step.get("cpu_seconds", 0.0),
+            )
+            for peak in step["processes"]:
+                measured.processes[peak["pid"]] = ProcessPeak(
+                    peak["pid"], peak["process"], int(peak["peak_rss_mib"] * 2**20)
+                )
+            result.steps[name] = measured  # fmt: skip
+        results.append(result)
+    loaded = Options(
+        **{
+            **options.__dict__,
+            "mode": payload["mode"],
+            "workers": workers or options.workers,
+            "limit_bytes": int(payload["limit_gib"] * GIB),
+            "timeout": payload["timeout_seconds"],
+        }
+    )
+    return loaded, results, (payload.get("load_start", 0.0), payload["load_average"])  # fmt: skip
 
 
 if __name__ == "__main__":
