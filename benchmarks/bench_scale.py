@@ -67,6 +67,8 @@ class Options:
     api_seconds: float
     broker: str
     celery_database: str
+    ingest_timeout: float = 0.0  # 0: --timeout
+    store: str = ""  # an existing store to measure instead of building one (one size)
 
 
 @dataclass
@@ -96,11 +98,12 @@ def _env() -> dict[str, str]:
     return {"PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH", "")]))}
 
 
-def _step(options: Options, result: SizeResult, name: str, command: list[str]) -> Measured:
+def _step(options: Options, result: SizeResult, name: str, command: list[str], timeout: float = 0.0) -> Measured:
     print(f"[{time.strftime('%H:%M:%S')}] {result.mode} {result.size}: {name} …", file=sys.stderr, flush=True)
-    measured = run_step(command, limit_bytes=options.limit_bytes, timeout=options.timeout, env=_env(), cwd=ROOT)
+    timeout = timeout or options.timeout
+    measured = run_step(command, limit_bytes=options.limit_bytes, timeout=timeout, env=_env(), cwd=ROOT)
     result.steps[name] = measured
-    print(f"    {describe_seconds(measured, options.timeout, options.limit_bytes)}, peak {describe_rss(measured)}",
+    print(f"    {describe_seconds(measured, timeout, options.limit_bytes)}, peak {describe_rss(measured)}",
           file=sys.stderr, flush=True)  # fmt: skip
     if not measured.ok and not measured.aborted:
         print(measured.output_tail[-1500:], file=sys.stderr)
@@ -124,7 +127,12 @@ def run_size(options: Options, size: int) -> SizeResult:
     work.mkdir(parents=True, exist_ok=True)
     steps = options.steps
     base_url = ""
-    if options.mode == "archive":
+    if options.mode == "archive" and options.store:
+        base_url = options.store
+        archive = work / "archive"
+        made = archive_folder(archive, size, seed=options.seed, cache=options.cache)
+        result.documents, result.scans = len(made), sum(item.variant.kind == "scan" for item in made)
+    elif options.mode == "archive":
         archive = work / "archive"
         made = archive_folder(archive, size, seed=options.seed, cache=options.cache)
         result.documents = len(made)
@@ -133,17 +141,25 @@ def run_size(options: Options, size: int) -> SizeResult:
         no_reconcile = ["--no-reconcile"] if _supports("ingest", "--no-reconcile") else []
         for workers in counts:
             url = f"sqlite:///{work}/ingest-w{workers}.db"
-            measured = _step(options, result, f"ingest-w{workers}", [
-                *_danhmuc(), "ingest", str(archive), "--workers", str(workers), *no_reconcile,
-                "--database", url, "--errors", str(work / f"errors-w{workers}.csv"),
-            ])  # fmt: skip
-            if measured.ok:
+            command = [*_danhmuc(), "ingest", str(archive), "--workers", str(workers), *no_reconcile,
+                       "--database", url, "--errors", str(work / f"errors-w{workers}.csv")]  # fmt: skip
+            measured = _step(options, result, f"ingest-w{workers}", command, options.ingest_timeout)
+            if measured.ok or measured.aborted == "timeout":
+                # Cut short by the time limit: the documents stored so far still give the rate.
                 stored = _count_documents(url)
                 result.extra[f"ingest-w{workers}"] = {
-                    "stored": stored, "documents_per_second": round(result.documents / measured.seconds, 2),
-                    "documents_per_cpu_second": round(result.documents / max(measured.cpu_seconds, 1e-9), 2),
+                    "stored": stored, "partial": not measured.ok,
+                    "documents_per_second": round(stored / measured.seconds, 3),
+                    "documents_per_cpu_second": round(stored / max(measured.cpu_seconds, 1e-9), 3),
                 }  # fmt: skip
+            if measured.ok:
                 base_url = url
+            elif workers == counts[-1] and measured.aborted == "timeout":  # the base store: finish it (resumable)
+                if _step(options, result, f"ingest-w{workers}-finish", command).ok:
+                    base_url = url
+    elif options.store:
+        base_url = options.store
+        result.documents = _count_documents(base_url)
     else:
         url = f"sqlite:///{work}/simulated.db"
         measured = _step(options, result, "simulate", [
@@ -336,10 +352,13 @@ def print_tables(options: Options, results: list[SizeResult], load: tuple[float,
         cells = [f"{r.size:,}" + (f" ({r.scans} scans)" if r.scans else "")]
         for column in ingest_columns:
             step = r.steps.get(column)
-            text = describe_seconds(step, options.timeout, options.limit_bytes)
+            text = describe_seconds(step, options.ingest_timeout or options.timeout, options.limit_bytes)
             rate = r.extra.get(column)
+            if isinstance(rate, dict) and rate.get("partial"):
+                text = f"stopped at {step.seconds:.0f} s with {rate['stored']} stored" if step else text
             if isinstance(rate, dict) and "documents_per_second" in rate:
-                per_cpu = r.documents / step.cpu_seconds if step is not None and step.cpu_seconds else 0.0
+                stored = rate.get("stored", r.documents)
+                per_cpu = stored / step.cpu_seconds if step is not None and step.cpu_seconds else 0.0
                 text += f", {rate['documents_per_second']} doc/s ({per_cpu:.2f} per CPU-s)"
             cells.append(text)
         for name in ("reconcile", "report", "report-no-reconcile", "reingest", "add10"):
@@ -391,6 +410,13 @@ def parse_options(argv: list[str] | None) -> tuple[Options, Path | None, bool]:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--limit-gib", type=float, default=8.0, help="kill a step whose processes pass this")
     parser.add_argument("--timeout", type=float, default=900.0, help="kill a step running longer (seconds)")
+    parser.add_argument(
+        "--ingest-timeout",
+        type=float,
+        default=0.0,
+        help="stop a measured ingest after this long and rate what it stored (0: --timeout)",
+    )
+    parser.add_argument("--store", default="", help="measure this existing store (database URL; one size)")
     parser.add_argument("--api-requests", type=int, default=100, help="requests per endpoint")
     parser.add_argument("--api-seconds", type=float, default=60.0, help="time budget per endpoint")
     parser.add_argument("--broker", default=os.environ.get("DANHMUC_BROKER_URL", ""), help="Celery broker URL")
@@ -404,6 +430,7 @@ def parse_options(argv: list[str] | None) -> tuple[Options, Path | None, bool]:
         workers=[int(w) for w in args.workers.split(",") if w.strip()], steps=steps, work=work, cache=args.cache,
         seed=args.seed, limit_bytes=int(args.limit_gib * GIB), timeout=args.timeout, api_requests=args.api_requests,
         api_seconds=args.api_seconds, broker=args.broker, celery_database=args.celery_database,
+        ingest_timeout=args.ingest_timeout, store=args.store,
     )  # fmt: skip
     return options, args.json, args.work is None
 
