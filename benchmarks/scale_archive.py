@@ -157,14 +157,15 @@ def generate(
     scan_pool_size: int = 6,
     scan_pages: int = 3,
     log: bool = True,
+    start: int = 0,
 ) -> list[Generated]:
-    """Documents 0..size-1 in the cache (made once), with their variants."""
+    """Documents start..size-1 in the cache (made once), with their variants."""
     files = cache / f"docs-{seed}-s{scan_pool_size}p{scan_pages}"
     files.mkdir(parents=True, exist_ok=True)
     made: list[Generated] = []
     todo_pdf: list[tuple[Variant, Path]] = []
     scans: list[Path] = []
-    for index in range(size):
+    for index in range(start, size):
         variant = draw_variant(seed, index)
         path = files / (_name(variant) + _suffix(variant))
         made.append(Generated(variant, path))
@@ -216,8 +217,8 @@ def archive_folder(
     scan_pages: int = 3,
 ) -> list[Generated]:
     """An archive folder of documents offset..offset+size-1: <province>/<year>/<file>, hard links into the cache."""
-    made = generate(offset + size, seed=seed, cache=cache, scan_pool_size=scan_pool_size, scan_pages=scan_pages)
-    made = made[offset:]
+    made = generate(offset + size, seed=seed, cache=cache, scan_pool_size=scan_pool_size, scan_pages=scan_pages,
+                    start=offset)  # fmt: skip
     for item in made:
         variant = item.variant
         folder = out / _slug(variant.province if variant.level != "tỉnh" else variant.place) / str(variant.year)
