@@ -9,10 +9,12 @@ Dataset ids are drawn at random from the store; flag pages at random offsets.
 
 from __future__ import annotations
 
+import json
 import random
 import statistics
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import httpx
@@ -43,18 +45,27 @@ def _timed(client: httpx.Client, target: str) -> float:
     return elapsed
 
 
-def _loop(client: httpx.Client, targets: list[str], requests: int, seconds: float) -> dict[str, float]:
+def _loop(
+    client: httpx.Client, targets: list[str], requests: int, seconds: float, save: Callable[[dict[str, float]], None]
+) -> dict[str, float]:
+    """Time the requests; ``save`` gets the figures so far after each one (a step killed by its time
+    limit keeps what it measured)."""
     first = _timed(client, targets[0])
     times: list[float] = []
+    figures = {**_percentiles([first]), "first_ms": round(first * 1000, 1), "n": 0}
+    save(figures)
     stop_at = time.monotonic() + seconds
     for target in targets[1 : requests + 1]:
         if len(times) >= MIN_REQUESTS and time.monotonic() > stop_at:
             break
         times.append(_timed(client, target))
-    return {**_percentiles(times or [first]), "first_ms": round(first * 1000, 1)}
+        figures = {**_percentiles(times), "first_ms": round(first * 1000, 1)}
+        save(figures)
+    return figures
 
 
-def measure_api(database: str, requests: int, seconds: float) -> dict[str, dict[str, float]]:
+def measure_api(database: str, requests: int, seconds: float, out: Path) -> dict[str, dict[str, float]]:
+    """Flags first (cheaper), then dataset reads; the figures so far are in ``out`` (JSON) after every request."""
     from api.keys import Role, create_key
     from api.testing import running_server
     from catalog.models import DatasetRow, FlagRow
@@ -74,6 +85,15 @@ def measure_api(database: str, requests: int, seconds: float) -> dict[str, dict[
     with tempfile.TemporaryDirectory(prefix="bench-scale-api-") as folder, \
             running_server(database, Path(folder), extractors="0", startup_seconds=600.0) as base, \
             httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=REQUEST_TIMEOUT) as client:  # fmt: skip
-        catalog = _loop(client, [f"/v1/catalog/{dataset}" for dataset in ids], requests, seconds)
-        flag_pages = _loop(client, pages, requests, seconds)
-    return {"catalog": catalog, "flags": {**flag_pages, "flags_in_store": flags}}
+        found: dict[str, dict[str, float]] = {}
+
+        def saver(name: str) -> Callable[[dict[str, float]], None]:
+            def save(figures: dict[str, float]) -> None:
+                found[name] = {**figures, **({"flags_in_store": flags} if name == "flags" else {})}
+                out.write_text(json.dumps(found, indent=2), encoding="utf-8")
+
+            return save
+
+        _loop(client, pages, requests, seconds, saver("flags"))
+        _loop(client, [f"/v1/catalog/{dataset}" for dataset in ids], requests, seconds, saver("catalog"))
+    return found
