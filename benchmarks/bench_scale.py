@@ -9,7 +9,7 @@
 ``--mode archive`` (default): a generated archive of typed files (``benchmarks/scale_archive.py``:
 variants of the corpus seeds, 45 % DOCX, 30 % TXT, 20 % text PDF, 5 % scans) is really ingested with
 ``danhmuc ingest --workers N --no-reconcile``, once per ``--workers`` value, each into a fresh SQLite
-store. ``--mode store``: the store is filled by the simulator (``benchmarks/scale_store.py``,
+store. ``--mode store``: the store is filled by the simulator (``benchmarks/scale_simulate.py``,
 Documents varied at record level, no extraction) — the figures are then store and matching level
 only, and the table says so. Then, on the store of the largest worker count: one full reconciliation
 (``CatalogStore.reconcile``), ``danhmuc report --no-reconcile`` and ``danhmuc report`` (which
@@ -163,7 +163,7 @@ def run_size(options: Options, size: int) -> SizeResult:
     else:
         url = f"sqlite:///{work}/simulated.db"
         measured = _step(options, result, "simulate", [
-            sys.executable, "-m", "benchmarks.scale_store", "--size", str(size), "--database", url,
+            sys.executable, "-m", "benchmarks.scale_simulate", "--size", str(size), "--database", url,
             "--seed", str(options.seed), "--cache", str(options.cache),
         ])  # fmt: skip
         if measured.ok:

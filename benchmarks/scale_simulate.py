@@ -1,6 +1,6 @@
 """Store-level simulator: fill a catalog store with N Documents without extracting N files.
 
-    .venv/bin/python -m benchmarks.scale_store --size 10000 --database sqlite:///tmp/sim.db [--seed 13]
+    .venv/bin/python -m benchmarks.scale_simulate --size 10000 --database sqlite:///tmp/sim.db [--seed 13]
 
 Extracting 10,000 or 100,000 files takes hours on this machine, so for the store and matching
 measurements the Documents are made from a pool: ``--pool`` typed archive documents (variants of
@@ -147,7 +147,7 @@ def simulate(database: str, size: int, *, seed: int = 13, pool_size: int = 30, s
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m benchmarks.scale_store", description=__doc__,
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.scale_simulate", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
     parser.add_argument("--size", type=int, required=True)
     parser.add_argument("--database", required=True)
