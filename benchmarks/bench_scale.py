@@ -4,6 +4,7 @@
     nice -n 10 .venv/bin/python -m benchmarks.bench_scale all --mode store --sizes 1000,10000,100000
     .venv/bin/python -m benchmarks.bench_scale STEP ...      STEP: ingest | reconcile | report | reingest
                                                               | add10 | api | celery | all
+    .venv/bin/python -m benchmarks.bench_scale table --json out/bench-scale.json   (print a run's tables again)
     .venv/bin/python -m benchmarks.scale_archive --size 1000 --out DIR   (just write the archive)
 
 ``--mode archive`` (default): a generated archive of typed files (``benchmarks/scale_archive.py``:
@@ -11,7 +12,7 @@ variants of the corpus seeds, 45 % DOCX, 30 % TXT, 20 % text PDF, 5 % scans) is 
 ``danhmuc ingest --workers N --no-reconcile``, once per ``--workers`` value, each into a fresh SQLite
 store. ``--mode store``: the store is filled by the simulator (``benchmarks/scale_simulate.py``,
 Documents varied at record level, no extraction) — the figures are then store and matching level
-only, and the table says so. Then, on the store of the largest worker count: one full reconciliation
+only, and the table says so. Then, on the store of the last ``--workers`` value: one full reconciliation
 (``CatalogStore.reconcile``), ``danhmuc report --no-reconcile`` and ``danhmuc report`` (which
 reconciles), ``danhmuc ingest`` of the unchanged archive again (archive mode), ``danhmuc ingest`` of
 10 new generated documents (reconciliation included) and the API reads (``GET /v1/catalog/{id}``
