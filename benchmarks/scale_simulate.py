@@ -49,20 +49,16 @@ def pool(seed: int, size: int, cache: Path = DEFAULT_CACHE) -> list[tuple[Varian
     from danhmuc.pipeline import process_file
 
     variants = [v for v in (draw_variant(seed, i) for i in range(size * 3)) if v.kind in ("docx", "txt")]
-    typed = []
-    scratch = Path(tempfile.mkdtemp(prefix="bench-scale-pool-"))
-    for variant in variants[:size]:
-        path = scratch / f"{variant.index:06d}-{variant.seed}.{variant.kind}"
-        (write_variant_docx if variant.kind == "docx" else write_variant_text)(variant, path)
-        typed.append((variant, path))
     lines = []
     found = []
-    for variant_record, path in typed:
-        document = process_file(str(path), name=path.name)
-        text = document.model_dump_json()
-        found.append((variant_record, text))
-        variant = json.loads(variant_record.to_json())
-        lines.append(json.dumps({"variant": variant, "document": text}, ensure_ascii=False))
+    with tempfile.TemporaryDirectory(prefix="bench-scale-pool-") as scratch_name:
+        for variant_record in variants[:size]:
+            path = Path(scratch_name) / f"{variant_record.index:06d}-{variant_record.seed}.{variant_record.kind}"
+            (write_variant_docx if variant_record.kind == "docx" else write_variant_text)(variant_record, path)
+            text = process_file(str(path), name=path.name).model_dump_json()
+            found.append((variant_record, text))
+            variant = json.loads(variant_record.to_json())
+            lines.append(json.dumps({"variant": variant, "document": text}, ensure_ascii=False))
     target.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return found
 
