@@ -43,6 +43,8 @@ SLOW_MODULES = frozenset({
     "test_web_browser.py",
 })
 SLOW_TESTS = frozenset({
+    "test_bench_scale.py::test_a_generated_text_document_is_read_with_its_new_issuer",
+    "test_bench_scale.py::test_a_step_reports_its_child_processes_peak_rss_and_is_killed_past_the_limit",
     "test_corpus_render.py::test_docx_rendering_is_deterministic",
     "test_corpus_render.py::test_scan_rendering_is_deterministic",
     "test_dcat.py::test_official_shapes",
