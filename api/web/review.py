@@ -9,14 +9,14 @@ from urllib.parse import quote
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.catalog_view import MemberView
+from api.catalog_view import DatasetView, MemberView
 from api.errors import status_for
 from api.keys import Role, create_key, key_id_of, list_keys, revoke_key
 from api.state import ServiceState
 from api.web import decisions, views
 from api.web.common import PREFIX, BadForm, need, need_post, redirect, render, safe_next, service
 from danhmuc.errors import DanhmucError
-from matching.model import Flag
+from matching.model import Flag, Link
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -57,16 +57,17 @@ def dataset_page(request: Request, dataset_id: str) -> Response:
     flags = [f for document in sorted(found.document_ids) for f in state.store.flags(document=document)
              if _concerns(f, found.members)]  # fmt: skip
     members = views._members(state)
-    near = []
+    near: dict[str, tuple[Link, DatasetView]] = {}  # one option per other dataset: its best link (come first)
     for link in state.store.links_of(sorted(keys)):
         if (link.left in keys) == (link.right in keys):
             continue
         other = link.right if link.left in keys else link.left
-        if other in members and members[other][1].id != found.id:
-            near.append((link, members[other][1]))
+        if other in members and (dataset := members[other][1]).id != found.id:
+            near.setdefault(dataset.id, (link, dataset))
     history = [h for h in decisions.history(state)
                if decisions.touches(h, keys, found.id, {f.id for f in flags})]  # fmt: skip
-    return render(request, "dataset.html", who=who, ds=found, flags=flags, near=near[:10], history=history,
+    return render(request, "dataset.html", who=who, ds=found, flags=flags, near=list(near.values())[:10],
+                  history=history,
                   subjects=_subjects(state, history),
                   units_by_locality=views.units_by_locality(state, found.id), undo_kind=decisions.undo_kind(),
                   notice=_notice(request))  # fmt: skip

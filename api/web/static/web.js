@@ -14,9 +14,21 @@ function cell(text, className) {
 }
 
 // ---------------------------------------------------------------- upload: one request per file, live progress
+// the native picker's status text is in the browser's language; say in Vietnamese what was chosen
+function showChosen(input) {
+  const status = document.getElementById(input.id + "-chosen");
+  if (!status) return;
+  const count = input.files.length;
+  const empty = input.webkitdirectory ? "Chưa chọn thư mục nào" : "Chưa chọn tệp nào";
+  status.textContent = count === 0 ? empty : count === 1 ? "Đã chọn: " + input.files[0].name : "Đã chọn " + count + " tệp";
+}
+
 function setupUpload() {
   const form = document.getElementById("upload-form");
   if (!form) return;
+  const pickers = form.querySelectorAll('input[type="file"]');
+  for (const input of pickers) input.addEventListener("change", () => showChosen(input));
+  form.addEventListener("reset", () => setTimeout(() => pickers.forEach(showChosen), 0));
   form.addEventListener("submit", async (event) => {
     const files = [];
     for (const input of form.querySelectorAll('input[type="file"]')) {
