@@ -296,3 +296,26 @@ class JobRow(Base):
     # A queued job is not claimed before this time: reconciliations asked for by uploads wait a moment
     # so that the uploads of a burst join one run instead of each starting another (0003_job_not_before).
     not_before: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class WorkRow(Base):
+    """A document however many files show it (matching.model.Work as JSON), from the last reconciliation."""
+
+    __tablename__ = "works"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer)
+    primary_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    work_json: Mapped[str] = mapped_column(Text)
+
+
+class DecisionAnchorRow(Base):
+    """How each decision in force applied at the last reconciliation: as recorded, re-anchored to a new
+    version's rows, or orphaned (with the reasons); ``effective`` is the decision as applied."""
+
+    __tablename__ = "decision_anchors"
+
+    decision_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    reasons: Mapped[list[str]] = mapped_column(default=list)
+    effective: Mapped[str] = mapped_column(Text, default="")

@@ -262,19 +262,14 @@ class CatalogStore:
             return dict(found.all())
 
     def reconcile(self, *, workers: int = 1) -> Reconciliation:
-        """Run matching over all current documents with the stored decisions, and persist the result."""
-        from matching import MatchingError, reconcile
+        """Run matching over all current documents with the stored decisions, and persist the result.
 
-        documents = self.current_documents()
-        decisions = self.decisions()
-        try:
-            result = reconcile(
-                documents, decisions=decisions, previous=self.previous_assignment(), workers=workers
-            )
-        except MatchingError as error:
-            raise ReconcileFailedError(str(error)) from None
-        self.save_reconciliation(result, documents=len(documents), decisions=len(decisions))
-        return result
+        Decisions naming rows of a superseded file version follow them to the new version, or are
+        recorded as orphaned; the works (documents with several files) are stored too (catalog/identity.py).
+        """
+        from catalog.identity import reconcile_store
+
+        return reconcile_store(self, workers=workers)[0]
 
     def save_reconciliation(self, result: Reconciliation, *, documents: int, decisions: int) -> None:
         heads, members = rows.dataset_rows(result.datasets)

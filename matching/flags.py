@@ -11,6 +11,7 @@ import re
 import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz
 
@@ -18,6 +19,9 @@ from extract.model import CatalogEntry, CitedDocument, Document, Provenance, Tas
 from matching.model import Flag, FlagKind, entry_key, flag_id
 from matching.text import fold, normalize
 from nlp.units import unit_types_agree
+
+if TYPE_CHECKING:
+    from matching.model import Identity, Work
 
 _HEADER_COLUMNS = {
     "unit": re.compile(r"don vi|co quan"),
@@ -282,8 +286,18 @@ def periods_after_parent(document: Document, documents: Sequence[Document]) -> l
     return flags
 
 
-def compute_flags(documents: Sequence[Document], assignment: Mapping[str, str] | None = None) -> list[Flag]:
-    """Every flag of the archive, in document order; dataset flags only when an assignment is given."""
+def compute_flags(
+    documents: Sequence[Document], assignment: Mapping[str, str] | None = None, identity: Identity | None = None
+) -> list[Flag]:
+    """Every flag of the archive, in document order; dataset flags only when an assignment is given.
+
+    With an ``identity``, flags are raised once per work: only each work's primary rendering is read
+    (within one document and across documents), and a flag's id is derived from the work's first
+    file, so a dismissal keeps applying when a better rendering arrives and becomes the primary.
+    """
+    if identity is not None:
+        primaries = identity.primaries()
+        documents = [d for d in documents if d.sha256 in primaries]
     flags: list[Flag] = []
     assignment = assignment or {}
     by_document: dict[str, list[Flag]] = defaultdict(list)
@@ -296,4 +310,17 @@ def compute_flags(documents: Sequence[Document], assignment: Mapping[str, str] |
         flags += duplicate_entries(document, assignment)
         flags += periods_after_parent(document, documents)
         flags += by_document.pop(document.sha256, [])
-    return flags
+    if identity is None:
+        return flags
+    work_of = identity.work_of()
+    return [_of_work(flag, work_of.get(flag.sha256)) for flag in flags]
+
+
+def _of_work(flag: Flag, work: Work | None) -> Flag:
+    if work is None:
+        return flag
+    return flag.model_copy(update={
+        "id": flag_id(flag.kind, work.origin, list(flag.evidence)),
+        "work": work.id,
+        "renderings": [r.document for r in work.renderings if r.sha256 != flag.sha256],
+    })  # fmt: skip

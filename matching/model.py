@@ -74,7 +74,8 @@ class FlagKind(StrEnum):
 
 
 class Flag(Record):
-    """A finding a reviewer must see, attached to one document."""
+    """A finding a reviewer must see, attached to one document (its primary rendering when the document
+    has several files: ``work`` names the document, ``renderings`` its other files)."""
 
     id: str
     kind: FlagKind
@@ -85,6 +86,8 @@ class Flag(Record):
     provenance: list[Provenance] = Field(default_factory=list)
     dismissed: str = ""  # the reviewer's reason when a decision dismissed it
     dismissed_by: str = ""
+    work: str = ""  # the work id ("wk-…") when reconciled with document identity
+    renderings: list[str] = Field(default_factory=list)  # the work's other files, where the finding also is
 
 
 def flag_id(kind: FlagKind, sha256: str, evidence: list[str]) -> str:
@@ -158,6 +161,53 @@ Decision = Annotated[
 ]
 
 
+# ---------------------------------------------------------------- document identity (matching/identity.py)
+
+
+class Rendering(Record):
+    """One file of a work: why it belongs there, and whether it is the one flags are read from."""
+
+    sha256: str
+    document: str  # Document.source
+    primary: bool = False
+    reasons: list[str] = Field(default_factory=list)  # why this file is a rendering of the work
+
+
+class Work(Record):
+    """One document (a plan, a decision) however many files show it."""
+
+    id: str  # "wk-…", derived from the first rendering's content hash: stable as renderings arrive
+    origin: str  # sha256 of the first rendering (input order)
+    primary: str  # sha256 of the rendering whose entries and tasks feed flags
+    primary_reasons: list[str] = Field(default_factory=list)
+    kind: str = ""
+    number: str = ""
+    issuer: str = ""
+    date: str = ""
+    renderings: list[Rendering]
+
+
+class IdentityNearMiss(Record):
+    """Two files close enough to be asked about, kept apart, with the reason."""
+
+    left: str  # sha256
+    right: str
+    similarity: float
+    reasons: list[str]
+
+
+class Identity(Record):
+    works: list[Work]
+    near_misses: list[IdentityNearMiss] = Field(default_factory=list)
+
+    def work_of(self) -> dict[str, Work]:
+        """sha256 -> its work."""
+        return {r.sha256: w for w in self.works for r in w.renderings}
+
+    def primaries(self) -> set[str]:
+        return {w.primary for w in self.works}
+
+
 # ---------------------------------------------------------------- the result
 
 
@@ -174,6 +224,9 @@ class Reconciliation(Record):
     concepts: dict[str, str] = Field(default_factory=dict)
     concept_links: list[Link] = Field(default_factory=list)
     concept_threshold: float = 0.0
+    # Document identity: the works (one per document, several files each); empty for older results.
+    works: list[Work] = Field(default_factory=list)
+    identity_near_misses: list[IdentityNearMiss] = Field(default_factory=list)
 
     def dataset_of(self, key: str) -> Dataset | None:
         wanted = self.assignment.get(key)

@@ -26,6 +26,7 @@ from matching.concepts import link_concepts
 from matching.decisions import apply_decisions, decision_constraints, dismiss_flags
 from matching.errors import ThresholdsMissingError
 from matching.flags import compute_flags
+from matching.identity import identify
 from matching.model import Dataset, Decision, Link, MemberRef, Reconciliation, dataset_id_for
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.json")
@@ -137,12 +138,16 @@ def reconcile(
     with_flags: bool = True,
     concept_threshold: float | None = None,
     with_concepts: bool = True,
+    with_identity: bool = True,
 ) -> Reconciliation:
     """Group the catalog entries of all documents into datasets.
 
     `previous` is the `assignment` of an earlier run: its datasets keep their ids. `decisions` are
-    reviewers' records, applied as clustering constraints and then on the result.
+    reviewers' records, applied as clustering constraints and then on the result. With
+    `with_identity`, files showing one document (renderings, re-uploads) are grouped into works
+    first (matching/identity.py) and flags are raised once per work.
     """
+    identity = identify(documents) if with_identity else None
     threshold = load_threshold() if threshold is None else threshold
     output = match_entries(documents, threshold, decisions=decisions, previous=previous, workers=workers)
     features, ids = output.features, output.dataset_ids
@@ -190,8 +195,10 @@ def reconcile(
     result = apply_decisions(result, decisions)
     if with_concepts:
         result = _with_concepts(result, features, workers, concept_threshold)
+    if identity is not None:
+        result = result.model_copy(update={"works": identity.works, "identity_near_misses": identity.near_misses})
     if with_flags:
-        flags = compute_flags(documents, result.assignment)
+        flags = compute_flags(documents, result.assignment, identity)
         result = result.model_copy(update={"flags": dismiss_flags(flags, decisions)})
     return result
 
