@@ -9,7 +9,7 @@ beside the reconciliation, for the reports and the API.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 from pydantic import TypeAdapter
 from sqlalchemy import delete, select
@@ -24,7 +24,7 @@ from matching.model import ConfirmLink, Decision, Reconciliation, RejectLink, Sp
 _WORK = TypeAdapter(Work)
 
 
-def _named_keys(decisions: list[tuple[int, Decision]]) -> set[str]:
+def _named_keys(decisions: Sequence[tuple[int, Decision]]) -> set[str]:
     keys: set[str] = set()
     for _, decision in decisions:
         if isinstance(decision, ConfirmLink | RejectLink):
@@ -34,9 +34,7 @@ def _named_keys(decisions: list[tuple[int, Decision]]) -> set[str]:
     return keys
 
 
-def version_map(
-    store: CatalogStore, documents: list[Document], shas: set[str]
-) -> tuple[VersionMap, dict[str, str]]:
+def version_map(store: CatalogStore, documents: list[Document], shas: set[str]) -> tuple[VersionMap, dict[str, str]]:
     """Where the rows of the stored, no longer current documents ``shas`` went; and old → new sha256."""
     from matching.anchoring import entry_moves
     from matching.model import entry_key
@@ -55,9 +53,7 @@ def version_map(
         if old is None:
             continue
         # The newest current version of a path that once showed this content replaces it.
-        replaced = [
-            (v, next((w for w in by_path[v.path] if w.current), None)) for v in versions if v.sha256 == sha
-        ]
+        replaced = [(v, next((w for w in by_path[v.path] if w.current), None)) for v in versions if v.sha256 == sha]
         found = [(v, w) for v, w in replaced if w is not None and w.sha256 in current]
         if not found:
             stale[sha] = "tệp không còn trong kho, không có phiên bản mới / file withdrawn without a new version"
@@ -120,7 +116,9 @@ def save_identity(store: CatalogStore, works: list[Work], anchored: list[Anchore
         )
         session.add_all(
             DecisionAnchorRow(
-                decision_id=a.id, status=a.status.value, reasons=list(a.reasons),
+                decision_id=a.id,
+                status=a.status.value,
+                reasons=list(a.reasons),
                 effective=DECISION.dump_json(a.effective).decode("utf-8") if a.effective is not None else "",
             )  # fmt: skip
             for a in anchored

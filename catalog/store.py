@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from catalog import rows
 from catalog.db import IMMEDIATE, database_url, make_engine, session_factory
-from catalog.errors import DatabaseUnreachableError, ReconcileFailedError, UnknownReferenceError
+from catalog.errors import DatabaseUnreachableError, UnknownReferenceError
 from catalog.migrate import upgrade_to_head
 from catalog.models import (
     CatalogEntryRow,

@@ -64,7 +64,7 @@ def _label(entry: CatalogEntry) -> str:
 
 def entry_moves(old: Document, new: Document, *, old_version: int = 0, new_version: int = 0) -> dict[str, EntryMove]:
     """Old entry key -> its row in the new version, one to one, for every row that can be found."""
-    versions = (f" (phiên bản {old_version} → {new_version})" if old_version and new_version else "")
+    versions = f" (phiên bản {old_version} → {new_version})" if old_version and new_version else ""
     titles = {id(e): fold(e.title) for e in [*old.catalog, *new.catalog]}
     candidates = []
     for a in old.catalog:
@@ -120,7 +120,10 @@ def _anchor_one(number: int, decision: Decision, versions: VersionMap) -> Anchor
     effective: Decision | None = decision
     if isinstance(decision, ConfirmLink | RejectLink):
         left, right = _follow(decision.left, versions, reasons), _follow(decision.right, versions, reasons)
-        effective = None if left is None or right is None else decision.model_copy(update={"left": left, "right": right})
+        if left is None or right is None:
+            effective = None
+        else:
+            effective = decision.model_copy(update={"left": left, "right": right})
     elif isinstance(decision, SplitDataset):
         members = [_follow(key, versions, reasons) for key in decision.members]
         kept = [key for key in members if key is not None]

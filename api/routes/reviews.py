@@ -4,14 +4,17 @@ Decisions are stored as matching's typed records (who = the API key's owner) and
 the next reconciliation, which is queued at once; the answer carries that job's id. A decision
 contradicting one in force (confirm A–B after reject A–B, or the reverse) is refused with 409;
 any decision can be undone (kind "undo", decision_id), and the list shows undone ones as such.
+Each decision also says how the last reconciliation applied it (``status``): as recorded, re-anchored
+to the rows of a new version of its file, or orphaned (not applied, with the reasons);
+``GET /v1/decisions?orphaned=true`` lists the orphaned ones.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field, TypeAdapter, ValidationError
 
@@ -21,6 +24,7 @@ from api.jobs import JobView
 from api.paging import Limit, Offset, Page, page_of
 from api.state import ServiceState, State
 from catalog.errors import UnknownReferenceError
+from catalog.identity import anchored_decisions
 from matching.model import Decision
 
 router = APIRouter(prefix="/v1", tags=["reviews"])
@@ -67,6 +71,13 @@ class ReviewRecord(BaseModel):
     decision_id: int | None = None
     undone: bool = False
     undone_by: int | None = None
+    status: Literal["applied", "reanchored", "orphaned", "undone"] = Field(
+        default="applied",
+        description="how the last reconciliation applied it: as recorded, re-anchored to a new version of "
+        "its file, orphaned (no longer applies, not applied), or undone",
+    )
+    status_reasons: list[str] = Field(default_factory=list)
+    applied_as: Decision | None = Field(default=None, description="re-anchored: the decision as applied")
 
 
 class ReviewAccepted(BaseModel):
@@ -137,16 +148,50 @@ def post_review(
     return JSONResponse(body.model_dump(mode="json"), status_code=201)
 
 
+def _records(state: ServiceState, orphaned: bool | None) -> list[ReviewRecord]:
+    anchors = {a.id: a for a in anchored_decisions(state.store)}
+    records = []
+    for r in state.store.decision_records():
+        anchor = anchors.get(r.id)
+        status = "undone" if r.undone_by is not None else (anchor.status.value if anchor else "applied")
+        record = ReviewRecord(
+            id=r.id, undone=r.undone_by is not None, undone_by=r.undone_by, status=status,
+            status_reasons=list(anchor.reasons) if anchor else [],
+            applied_as=anchor.effective if anchor and status == "reanchored" else None,
+            **r.decision.model_dump(),
+        )  # fmt: skip
+        if orphaned is None or (status == "orphaned") == orphaned:
+            records.append(record)
+    return records
+
+
+Orphaned = Annotated[
+    bool | None, Query(description="true: only decisions that no longer apply; false: all the others")
+]
+
+
 @router.get("/reviews", response_model=Page[ReviewRecord], summary="Các quyết định đã ghi / decisions")
 def list_reviews(
     *,
     limit: Limit = 50,
     offset: Offset = 0,
+    orphaned: Orphaned = None,
     _: Reader,
     state: State,
 ) -> Page[ReviewRecord]:
-    records = [
-        ReviewRecord(id=r.id, undone=r.undone_by is not None, undone_by=r.undone_by, **r.decision.model_dump())
-        for r in state.store.decision_records()
-    ]
-    return page_of(records, limit, offset)
+    return page_of(_records(state, orphaned), limit, offset)
+
+
+@router.get(
+    "/decisions", response_model=Page[ReviewRecord],
+    summary="Các quyết định và cách chúng được áp dụng / decisions and how they apply",
+)  # fmt: skip
+def list_decisions(
+    *,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    orphaned: Orphaned = None,
+    _: Reader,
+    state: State,
+) -> Page[ReviewRecord]:
+    return page_of(_records(state, orphaned), limit, offset)

@@ -68,6 +68,7 @@ def render_html(report: CatalogReport) -> str:
         _sources(report.sources),
         _extraction_warnings(report.sources),
         _problem_files(report),
+        _identity(report),
         f"</main><script>{SCRIPT}</script></body></html>",
     ]
     return "\n".join(parts)
@@ -104,6 +105,11 @@ def _summary(report: CatalogReport) -> str:
             f"{s.documents_with_warnings} văn bản (bảng không dựng được, ô nhận dạng kém…): "
             "cần đối chiếu với tệp gốc</li>"
         )
+    if s.decisions_orphaned:
+        attention.append(
+            f'<li><a href="#decisions-identity">{s.decisions_orphaned} quyết định rà soát không còn áp dụng</a> '
+            "(dòng danh mục không còn trong phiên bản mới của tệp): cần xem lại</li>"
+        )
     if s.problem_files:
         attention.append(
             f'<li><a href="#problem-files">{s.problem_files} tệp không nạp được hoặc bị bỏ qua</a></li>'
@@ -128,8 +134,10 @@ def _summary(report: CatalogReport) -> str:
     return (
         '<section id="summary"><h2>1. Tóm tắt</h2>'
         f'<div class="cards">{cards}</div>{block}'
-        f'<p class="small muted">{run_text}. Quyết định của người rà soát đang áp dụng: {s.decisions}. '
-        f"Cảnh báo đã bỏ qua: {s.flags_dismissed}.</p></section>"
+        f'<p class="small muted">{run_text}. Quyết định của người rà soát đang áp dụng: {s.decisions} '
+        f"(trong đó {s.decisions_reanchored} chuyển sang phiên bản mới), không còn áp dụng: "
+        f"{s.decisions_orphaned}. Cảnh báo đã bỏ qua: {s.flags_dismissed}. Văn bản: {s.works}, "
+        f"trong đó {s.files_as_renderings} tệp là bản khác của văn bản đã có.</p></section>"
     )
 
 
@@ -292,4 +300,32 @@ def _problem_files(report: CatalogReport) -> str:
     return (
         '<section id="problem-files"><h2>6. Tệp không nạp được (lần nạp gần nhất)</h2>'
         f"<table><tr><th>Tệp</th><th>Kết quả</th><th>Mã</th><th>Lý do</th></tr>{rows}</table></section>"
+    )
+
+
+def _identity(report: CatalogReport) -> str:
+    """Documents shown by several files, and decisions that moved to a new version or no longer apply."""
+    if not (report.works or report.orphaned_decisions or report.reanchored_decisions):
+        return ""
+    works = "".join(
+        f"<tr><td>{_e(w.kind)} {_e(w.number or '(chưa có số)')}<br><span class=small>{_e(w.issuer)}</span></td>"
+        "<td><ul>" + "".join(
+            f"<li>{'<b>' if r.primary else ''}{_e(r.document)}{' (bản dùng để cảnh báo)</b>' if r.primary else ''}"
+            f"{''.join(f' <span class=tag>{_e(x)}</span>' for x in r.reasons)}</li>"
+            for r in w.renderings
+        ) + f"</ul></td><td>{_e('; '.join(w.primary_reasons))}</td></tr>"
+        for w in report.works
+    )
+    decisions = "".join(
+        f"<tr><td>#{a.id}</td><td>{_e(a.decision.kind)} · {_e(a.decision.who)}</td>"
+        f"<td>{'<span class=warn>không còn áp dụng</span>' if a.status.value == 'orphaned' else 'chuyển phiên bản'}"
+        f"</td><td>{'<br>'.join(_e(r) for r in a.reasons)}</td></tr>"
+        for a in [*report.orphaned_decisions, *report.reanchored_decisions]
+    )
+    return (
+        '<section id="decisions-identity"><h2>7. Văn bản nhiều tệp, quyết định qua các phiên bản</h2>'
+        + (f"<table><tr><th>Văn bản</th><th>Các tệp</th><th>Chọn bản</th></tr>{works}</table>" if works else "")
+        + (f"<table><tr><th>Quyết định</th><th>Loại</th><th>Trạng thái</th><th>Lý do</th></tr>{decisions}</table>"
+           if decisions else "")
+        + "</section>"
     )

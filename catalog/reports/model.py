@@ -12,10 +12,12 @@ from pathlib import PurePosixPath
 from pydantic import Field
 
 from catalog.errors import mask_url
+from catalog.identity import anchored_decisions, works
 from catalog.records import FileOutcome, IngestRun, OutcomeStatus
 from catalog.store import CatalogStore
 from extract.model import ExtractionWarning, Provenance, Record
-from matching.model import Decision, Flag, FlagKind, Link
+from matching.anchoring import AnchoredDecision, AnchorStatus
+from matching.model import Decision, Flag, FlagKind, Link, Work
 
 FLAG_LABELS: dict[str, str] = {
     FlagKind.DUPLICATE_ENTRY: "Mục bị liệt kê trùng / duplicate entries",
@@ -95,6 +97,7 @@ class MemberView(Record):
     unit: str
     provenance: Provenance
     where: str
+    primary: bool = True  # False: the row as another file of the same document shows it (not counted)
 
 
 class LinkView(Record):
@@ -112,8 +115,8 @@ class DatasetView(Record):
     id: str
     title: str
     unit: str
-    member_count: int
-    document_count: int
+    member_count: int  # rows of the documents' primary renderings: other files' copies are not counted
+    document_count: int  # documents (works), not files
     sources: list[str]  # document names, in member order, without repeats
     members: list[MemberView]
     links: list[LinkView]  # accepted links between its members, then near misses touching them
@@ -131,12 +134,16 @@ class Summary(Record):
     flags_open: int
     flags_dismissed: int
     flags_by_kind: dict[str, int]
-    decisions: int
+    decisions: int  # applied at the last reconciliation (as recorded or re-anchored); orphaned ones are not
     threshold: float | None
     last_ingest: IngestRun | None
     problem_files: int
     extraction_warnings: int = 0  # over current documents
     documents_with_warnings: int = 0
+    decisions_reanchored: int = 0  # followed their rows to a new version of the file
+    decisions_orphaned: int = 0  # no longer apply: listed with the reason, not applied
+    works: int = 0  # documents, however many files show them
+    files_as_renderings: int = 0  # current files that are another rendering of a document already counted
 
 
 class CatalogReport(Record):
@@ -145,7 +152,17 @@ class CatalogReport(Record):
     flags: list[Flag]
     sources: list[SourceView]
     problem_files: list[FileOutcome] = Field(default_factory=list)
-    decisions: list[Decision] = Field(default_factory=list)
+    decisions: list[Decision] = Field(default_factory=list)  # the decisions applied
+    orphaned_decisions: list[AnchoredDecision] = Field(default_factory=list)
+    reanchored_decisions: list[AnchoredDecision] = Field(default_factory=list)
+    works: list[Work] = Field(default_factory=list)  # documents shown by several files
+
+
+def _with_work(flag: Flag, work: Work | None) -> Flag:
+    if work is None or len(work.renderings) < 2:
+        return flag
+    others = [r.document for r in work.renderings if r.sha256 != flag.sha256]
+    return flag.model_copy(update={"work": work.id, "renderings": others})
 
 
 def build_report(store: CatalogStore) -> CatalogReport:
@@ -170,6 +187,9 @@ def build_report(store: CatalogStore) -> CatalogReport:
         for d in store.list_documents()
     ]
     datasets, links = store.datasets(), store.links()
+    all_works = works(store)
+    work_of = {r.sha256: w for w in all_works for r in w.renderings}
+    primaries = {w.primary for w in all_works}
     label = {m.key: f"{m.document} · {m.number or '—'} {m.title}" for d in datasets for m in d.members}
     dataset_of = {m.key: d.id for d in datasets for m in d.members}
     by_dataset: dict[str, list[Link]] = {}
@@ -188,9 +208,11 @@ def build_report(store: CatalogStore) -> CatalogReport:
                 unit=m.unit,
                 provenance=m.provenance,
                 where=where(m.provenance),
+                primary=m.sha256 in primaries or m.sha256 not in work_of,
             )  # fmt: skip
             for m in dataset.members
         ]
+        counted = [m for m in members if m.primary] or members
         dataset_links = sorted(
             by_dataset.get(dataset.id, []), key=lambda link: (not link.accepted, -link.score)
         )
@@ -199,8 +221,8 @@ def build_report(store: CatalogStore) -> CatalogReport:
                 id=dataset.id,
                 title=dataset.title,
                 unit=dataset.unit,
-                member_count=len(members),
-                document_count=len({m.sha256 for m in members}),
+                member_count=len(counted),
+                document_count=len({work_of[m.sha256].id if m.sha256 in work_of else m.sha256 for m in counted}),
                 sources=list(dict.fromkeys(m.document for m in members)),
                 members=members,
                 links=[
@@ -219,7 +241,7 @@ def build_report(store: CatalogStore) -> CatalogReport:
             )  # fmt: skip
         )
     views.sort(key=lambda v: (-v.document_count, -v.member_count, v.title.casefold()))
-    flags = store.flags()
+    flags = [_with_work(flag, work_of.get(flag.sha256)) for flag in store.flags()]
     runs = store.runs()
     last_run = runs[-1] if runs else None
     problems = [
@@ -228,7 +250,10 @@ def build_report(store: CatalogStore) -> CatalogReport:
         if outcome.status in (OutcomeStatus.FAILED, OutcomeStatus.SKIPPED)
     ]
     reconciliation = store.last_reconciliation()
-    decisions = store.decisions()
+    anchored = anchored_decisions(store)
+    orphaned = [a for a in anchored if a.status is AnchorStatus.ORPHANED]
+    reanchored = [a for a in anchored if a.status is AnchorStatus.REANCHORED]
+    decisions = [a.effective for a in anchored if a.effective is not None]
     open_flags = [f for f in flags if not f.dismissed]
     summary = Summary(
         generated_at=datetime.now(UTC),
@@ -248,6 +273,10 @@ def build_report(store: CatalogStore) -> CatalogReport:
         problem_files=len(problems),
         extraction_warnings=sum(s.warnings for s in sources if s.current),
         documents_with_warnings=sum(1 for s in sources if s.current and s.warnings),
+        decisions_reanchored=len(reanchored),
+        decisions_orphaned=len(orphaned),
+        works=len(all_works),
+        files_as_renderings=sum(len(w.renderings) - 1 for w in all_works),
     )
     return CatalogReport(
         summary=summary,
@@ -256,4 +285,7 @@ def build_report(store: CatalogStore) -> CatalogReport:
         sources=sources,
         problem_files=problems,
         decisions=decisions,
+        orphaned_decisions=orphaned,
+        reanchored_decisions=reanchored,
+        works=[w for w in all_works if len(w.renderings) > 1],
     )
