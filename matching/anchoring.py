@@ -159,7 +159,10 @@ def settle(
     """
     datasets = {d.id for d in result.datasets}
     flags = {f.id: f for f in result.flags}
-    by_finding = {(f.sha256, f.kind, tuple(sorted(f.evidence))): f for f in result.flags}
+    # A finding is looked for in the document (work) now showing the old file's rows, whichever of
+    # its files is the primary one.
+    work_of = {r.sha256: w.id for w in result.works for r in w.renderings}
+    by_finding = {(work_of.get(f.sha256, f.sha256), f.kind, tuple(sorted(f.evidence))): f for f in result.flags}
     out: list[AnchoredDecision] = []
     dismiss: dict[str, tuple[DismissFlag, str]] = {}
     for item in anchored:
@@ -174,8 +177,10 @@ def settle(
                 })  # fmt: skip
         elif isinstance(decision, DismissFlag) and decision.flag_id not in flags:
             old = old_flags.get(decision.flag_id)
-            new_sha = successors.get(old.sha256, old.sha256) if old is not None else ""
-            found = by_finding.get((new_sha, old.kind, tuple(sorted(old.evidence)))) if old is not None else None
+            found = None
+            if old is not None:
+                new_sha = successors.get(old.sha256, old.sha256)
+                found = by_finding.get((work_of.get(new_sha, new_sha), old.kind, tuple(sorted(old.evidence))))
             if found is None:
                 what = f"{old.kind.value} {old.evidence} ({old.document})" if old else decision.flag_id
                 item = item.model_copy(update={

@@ -127,7 +127,7 @@ def _same_work(a: _Profile, b: _Profile) -> Verdict:
         ])  # fmt: skip
     return Verdict(False, similarity, [
         f"siêu dữ liệu không mâu thuẫn nhưng nội dung chỉ trùng {percent} (cần ≥ {SAME_CONTENT:.0%}) / "
-        f"metadata agree but only {percent} of the content is shared",
+        f"metadata agree but only {percent} of word 3-grams are shared",
     ])  # fmt: skip
 
 

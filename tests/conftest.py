@@ -30,6 +30,7 @@ SLOW_MODULES = frozenset({
     "test_decisions_undo.py",
     "test_exports.py",
     "test_hostile_inputs.py",
+    "test_identity.py",
     "test_legacy_doc_readers.py",
     "test_migrations.py",
     "test_ocr.py",
