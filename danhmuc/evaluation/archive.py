@@ -88,3 +88,18 @@ def render_archive(scores: ArchiveScores) -> str:
     lines += [f"  thiếu / missed: {m}" for m in scores.missed]
     lines += [f"  thừa / spurious: {s}" for s in scores.spurious]
     return "\n".join(lines)
+
+
+def archive_json(scores: ArchiveScores) -> dict[str, object]:
+    return {
+        "files": scores.files,
+        "flags": {"precision": scores.flags.precision, "recall": scores.flags.recall,
+                  "raised": scores.flags.predicted, "gold": scores.flags.gold},
+        "duplicates": scores.duplicates,
+        "works": scores.works,
+        "identity": None if scores.identity is None else {
+            "precision": scores.identity.precision, "recall": scores.identity.recall,
+        },
+        "missed": scores.missed,
+        "spurious": scores.spurious,
+    }  # fmt: skip

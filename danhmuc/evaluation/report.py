@@ -6,6 +6,7 @@ import json
 from collections.abc import Callable
 from pathlib import Path
 
+from danhmuc.evaluation.archive import archive_json, render_archive
 from danhmuc.evaluation.metrics import Ratio
 from danhmuc.evaluation.realset import DocumentScores
 from danhmuc.evaluation.runner import CATALOG_FIELDS, EvalResult, Scores
@@ -155,6 +156,11 @@ def render_sets(result: SetsResult) -> str:
     parts: list[str] = []
     if result.corpus is not None:
         parts.append(render_table(result.corpus))
+        for label, archive in (("không nhận diện văn bản / without document identity",
+                                result.corpus.archive_without_identity),
+                               ("có nhận diện văn bản / with document identity", result.corpus.archive)):
+            if archive is not None:
+                parts.append(f"[{label}]\n{render_archive(archive)}")
     rows: list[list[str]] = []
     if result.corpus_overall is not None:
         rows += [_document_row(scores) for scores in result.corpus_documents]
@@ -254,6 +260,12 @@ def sets_json(result: SetsResult) -> dict[str, object]:
         data["corpus"] = to_json(result.corpus)
         data["corpus_documents"] = [document_json(s) for s in result.corpus_documents]
         data["corpus_overall"] = document_json(result.corpus_overall) if result.corpus_overall else None
+        data["archive"] = {
+            name: archive_json(archive)
+            for name, archive in (("without_identity", result.corpus.archive_without_identity),
+                                  ("with_identity", result.corpus.archive))
+            if archive is not None
+        }  # fmt: skip
     if result.real is not None:
         data["real_documents"] = [document_json(s) for s in result.real.documents]
         data["real_overall"] = document_json(result.real.overall)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from danhmuc.errors import DanhmucError
+from danhmuc.evaluation.archive import ArchiveScores, score_archive
 from danhmuc.evaluation.gold import GoldDocument, GoldEntry, GoldTask, load_gold_dir
 from danhmuc.evaluation.matching_adapter import MatchingOutcome, run_matching
 from danhmuc.evaluation.metrics import (
@@ -107,6 +108,9 @@ class EvalResult:
     outcomes: list[FileOutcome]
     # Every file with its extraction (None when it failed), for the per-document view.
     documents: list[tuple[GoldDocument, FileOutcome, Document | None]] = field(default_factory=list)
+    # Flags over one archive of every rendering, without then with document identity (archive.py).
+    archive_without_identity: ArchiveScores | None = None
+    archive: ArchiveScores | None = None
 
 
 def evaluate(
@@ -164,7 +168,12 @@ def evaluate(
     overall = Scores()
     for scores in by_rendering.values():
         overall.merge(scores)
-    return EvalResult(by_rendering=by_rendering, overall=overall, outcomes=outcomes, documents=documents)
+    everything = [(gold, document) for pairs in processed.values() for gold, document in pairs]
+    return EvalResult(
+        by_rendering=by_rendering, overall=overall, outcomes=outcomes, documents=documents,
+        archive_without_identity=score_archive(everything, with_identity=False) if everything else None,
+        archive=score_archive(everything, with_identity=True) if everything else None,
+    )  # fmt: skip
 
 
 def _first_rendering(
