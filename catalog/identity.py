@@ -19,7 +19,7 @@ from catalog.models import DecisionAnchorRow, WorkRow
 from catalog.store import DECISION, CatalogStore
 from extract.model import Document
 from matching.anchoring import AnchoredDecision, AnchorStatus, EntryMove, VersionMap, anchor_decisions, settle
-from matching.model import ConfirmLink, Decision, Reconciliation, RejectLink, SplitDataset, Work
+from matching.model import ConfirmLink, Decision, Flag, Reconciliation, RejectLink, SplitDataset, Work
 
 _WORK = TypeAdapter(Work)
 
@@ -149,3 +149,24 @@ def anchored_decisions(store: CatalogStore) -> list[AnchoredDecision]:
             effective=DECISION.validate_json(row.effective) if row.effective else None,
         ))  # fmt: skip
     return out
+
+
+def with_works(flags: Sequence[Flag], known: Sequence[Work]) -> list[Flag]:
+    """Flags with their document's other files (the store keeps a flag on the primary file only)."""
+    work_of = {r.sha256: w for w in known for r in w.renderings}
+    out = []
+    for flag in flags:
+        work = work_of.get(flag.sha256)
+        if work is not None and len(work.renderings) > 1:
+            others = [r.document for r in work.renderings if r.sha256 != flag.sha256]
+            flag = flag.model_copy(update={"work": work.id, "renderings": others})
+        out.append(flag)
+    return out
+
+
+def rendering_shas(flag: Flag, known: Sequence[Work]) -> set[str]:
+    """Every file of the flag's document (a flag filtered by any of its files is found)."""
+    for work in known:
+        if any(r.sha256 == flag.sha256 for r in work.renderings):
+            return {r.sha256 for r in work.renderings}
+    return {flag.sha256}

@@ -14,6 +14,7 @@ from api.catalog_view import QUERY_TEXT_LIMITS, CatalogQuery, DatasetDetail, Dat
 from api.errors import NotFoundError
 from api.paging import Limit, Offset, Page, page_of
 from api.state import State
+from catalog.identity import rendering_shas, with_works, works
 from matching.model import Flag, FlagKind, Link
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
@@ -87,11 +88,12 @@ def list_flags(
     _: Reader,
     state: State,
 ) -> Page[Flag]:
-    found = state.store.flags()
+    known = works(state.store)
+    found = with_works(state.store.flags(), known)
     if kind is not None:
         found = [f for f in found if f.kind is kind]
-    if document_id:
-        found = [f for f in found if f.sha256 == document_id]
+    if document_id:  # any file of the document: a flag is kept on its primary file only
+        found = [f for f in found if document_id in rendering_shas(f, known)]
     if not include_dismissed:
         found = [f for f in found if not f.dismissed]
     return page_of(found, limit, offset)

@@ -12,7 +12,7 @@ from pathlib import PurePosixPath
 from pydantic import Field
 
 from catalog.errors import mask_url
-from catalog.identity import anchored_decisions, works
+from catalog.identity import anchored_decisions, with_works, works
 from catalog.records import FileOutcome, IngestRun, OutcomeStatus
 from catalog.store import CatalogStore
 from extract.model import ExtractionWarning, Provenance, Record
@@ -158,13 +158,6 @@ class CatalogReport(Record):
     works: list[Work] = Field(default_factory=list)  # documents shown by several files
 
 
-def _with_work(flag: Flag, work: Work | None) -> Flag:
-    if work is None or len(work.renderings) < 2:
-        return flag
-    others = [r.document for r in work.renderings if r.sha256 != flag.sha256]
-    return flag.model_copy(update={"work": work.id, "renderings": others})
-
-
 def build_report(store: CatalogStore) -> CatalogReport:
     sources = [
         SourceView(
@@ -241,7 +234,7 @@ def build_report(store: CatalogStore) -> CatalogReport:
             )  # fmt: skip
         )
     views.sort(key=lambda v: (-v.document_count, -v.member_count, v.title.casefold()))
-    flags = [_with_work(flag, work_of.get(flag.sha256)) for flag in store.flags()]
+    flags = with_works(store.flags(), all_works)
     runs = store.runs()
     last_run = runs[-1] if runs else None
     problems = [
