@@ -31,6 +31,7 @@ SLOW_MODULES = frozenset({
     "test_exports.py",
     "test_hostile_inputs.py",
     "test_identity.py",
+    "test_identity_api.py",
     "test_legacy_doc_readers.py",
     "test_migrations.py",
     "test_ocr.py",
