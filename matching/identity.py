@@ -17,7 +17,8 @@ richer one) is its *primary*: only its entries and tasks feed flags (matching/fl
 from __future__ import annotations
 
 import hashlib
-from collections import defaultdict
+import zlib
+from collections import Counter, defaultdict
 from collections.abc import Sequence
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
@@ -32,6 +33,8 @@ from matching.text import fold
 SAME_CONTENT = 0.9  # share of word 3-grams found on both sides, averaged over the two sides
 NEAR_MISS = 0.6  # a refused pair at least this alike is reported as a near miss
 SHINGLE = 3
+SKETCH = 8  # rare 3-grams per file used for blocking
+RARE = 32  # a 3-gram in more files than this is boilerplate, not identity
 SAME_ISSUER = 88  # folded issuer similarity at which two issuers are the same body
 
 
@@ -69,8 +72,10 @@ def _section_text(sections: Sequence[Section]) -> list[str]:
 def _words(document: Document) -> list[str]:
     parts = _section_text(document.sections)
     parts += [f"{t.heading} {t.content}" for t in document.tasks]
-    parts += [f"{e.number} {e.title} {e.description} {e.unit}" for e in document.catalog]
-    return fold(" ".join(parts)).split()
+    words = fold(" ".join(parts)).split()
+    for entry in document.catalog:  # number and title: the rest of a row adds cost, not identity
+        words += [entry.number, *fold(entry.title).split()]
+    return words
 
 
 def _profile(document: Document) -> _Profile:
@@ -174,15 +179,30 @@ def _primary(documents: Sequence[Document]) -> tuple[Document, list[str]]:
     return best, reasons
 
 
-def _candidate_pairs(profiles: Sequence[_Profile]) -> list[tuple[int, int]]:
-    """Pairs worth comparing: same number, or same kind and year (a scan may lose the number)."""
-    blocks: dict[tuple[str, ...], list[int]] = defaultdict(list)
+def _sketch_hash(shingle: str) -> int:
+    return zlib.crc32(shingle.encode("utf-8"))
+
+
+def _candidate_pairs(profiles: Sequence[_Profile]) -> tuple[list[tuple[int, int]], list[set[str]]]:
+    """Pairs worth comparing: the same số hiệu, or a shared rare 3-gram among each file's sketch.
+
+    The sketch is the SKETCH rare 3-grams (in at most RARE files) with the smallest hashes: two
+    near-identical texts share most of their 3-grams, hence most of their sketch, while boilerplate
+    that every plan of an archive repeats never makes a block (an archive of 10^3 plans would
+    otherwise compare every pair).
+    """
+    frequency: Counter[str] = Counter(shingle for profile in profiles for shingle in profile.shingles)
+    blocks: dict[tuple[str, str], list[int]] = defaultdict(list)
+    sketches = []
     for index, profile in enumerate(profiles):
         if profile.number:
             blocks[("n", profile.number)].append(index)
-        blocks[("k", profile.kind, str(profile.year or ""))].append(index)
+        rare = [shingle for shingle in profile.shingles if frequency[shingle] <= RARE]
+        sketches.append(set(sorted(rare, key=_sketch_hash)[:SKETCH]))
+        for shingle in sketches[-1]:
+            blocks[("s", shingle)].append(index)
     pairs = {(a, b) for members in blocks.values() for i, a in enumerate(members) for b in members[i + 1 :]}
-    return sorted(pairs)
+    return sorted(pairs), sketches
 
 
 def identify(documents: Sequence[Document]) -> Identity:
@@ -191,7 +211,12 @@ def identify(documents: Sequence[Document]) -> Identity:
     profiles = [_profile(d) for d in unique]
     verdicts = []
     near_misses = []
-    for i, j in _candidate_pairs(profiles):
+    pairs, sketches = _candidate_pairs(profiles)
+    for i, j in pairs:
+        # Metadata already keep these apart: measure the text (for a near miss) only when the sketches
+        # say it may be close, since archives of one template share some rare 3-grams everywhere.
+        if len(sketches[i] & sketches[j]) * 2 < SKETCH and _metadata_conflicts(profiles[i], profiles[j]):
+            continue
         verdict = _same_work(profiles[i], profiles[j])
         if verdict.same:
             verdicts.append((verdict.similarity, i, j, verdict.reasons))
