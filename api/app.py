@@ -9,12 +9,13 @@ from fastapi import FastAPI
 
 from api.auth import KeyChecker
 from api.catalog_view import CatalogView
-from api.errors import install_error_handlers
+from api.concepts_view import ConceptsView
+from api.errors import install_error_documentation, install_error_handlers
 from api.fast_catalog import CatalogFastPath
 from api.guard import BodyGuard
 from api.jobs import JobManager
 from api.reconcile_service import ReconcileService
-from api.routes import catalog, documents, exports, keys, reconcile, reviews
+from api.routes import catalog, concepts, documents, exports, keys, reconcile, reviews
 from api.security import SecurityHeaders, install_docs
 from api.settings import Settings
 from api.state import ServiceState
@@ -28,7 +29,7 @@ Xác thực bằng khóa API (`Authorization: Bearer <khóa>` hoặc `X-API-Key`
 reviewer < admin. Lỗi luôn có dạng `{"error": {"code", "message", "message_en"}}`.
 
 Document intelligence for Vietnamese government plans and decisions: upload, jobs, unified
-catalog, reviews, exports (CSV, JSONL, XLSX, DCAT-AP 3, CKAN) and OpenRefine reconciliation.
+catalog, dataset concepts, reviews, exports (CSV, JSONL, XLSX, DCAT-AP 3, CKAN) and OpenRefine reconciliation.
 """
 
 
@@ -42,7 +43,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     jobs.on_catalog_change = view.invalidate
     state = ServiceState(
         settings=settings, store=store, blobs=blobs, jobs=jobs, catalog=view,
-        reconcile=ReconcileService(view, settings),
+        reconcile=ReconcileService(view, settings), concepts=ConceptsView(view),
     )  # fmt: skip
 
     @asynccontextmanager
@@ -71,12 +72,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         rate_per_key=settings.rate_limit,
     )
     install_error_handlers(app)
+    install_error_documentation(app)
     app.add_middleware(CatalogFastPath, service=app)
     app.add_middleware(BodyGuard, service=app)  # keys and sizes before any body is read
     app.add_middleware(SecurityHeaders)  # added last, so outermost: every answer carries the headers
     install_docs(app)
     install_web(app)  # the reviewer workspace under /ui: same process, store and roles
-    for module in (documents, catalog, reviews, exports, reconcile, keys):
+    for module in (documents, catalog, concepts, reviews, exports, reconcile, keys):
         app.include_router(module.router)
 
     @app.get("/health", tags=["service"], summary="Tình trạng dịch vụ / health")

@@ -60,7 +60,7 @@ class _Indexed:
 
 # Longest accepted value of each text parameter of GET /v1/catalog: declared on the route, and
 # checked by the fast path (api/fast_catalog.py) so both refuse the same requests.
-QUERY_TEXT_LIMITS = {"q": 300, "unit": 300, "sharing": 40, "frequency": 40, "domain": 300}
+QUERY_TEXT_LIMITS = {"q": 300, "unit": 300, "sharing": 40, "frequency": 40, "domain": 300, "concept": 40}
 
 
 @dataclass(frozen=True, slots=True)
@@ -74,16 +74,17 @@ class CatalogQuery:
     frequency: str = ""
     domain: str = ""
     document_id: str = ""
+    concept: str = ""  # a concept id: its datasets
 
     @classmethod
     def of(cls, *, q: str = "", unit: str = "", sharing: str = "", frequency: str = "", domain: str = "",
-           document_id: str = "") -> CatalogQuery:  # fmt: skip
+           document_id: str = "", concept: str = "") -> CatalogQuery:  # fmt: skip
         wanted = q.strip()
         folded = wanted.isascii()
         return cls(
             q=(fold(wanted) if folded else lower_nfc(wanted)) if wanted else "", q_folded=folded,
             unit=fold(unit.strip()), sharing=sharing.strip().lower(), frequency=frequency.strip().upper(),
-            domain=fold(domain.strip()), document_id=document_id.strip(),
+            domain=fold(domain.strip()), document_id=document_id.strip(), concept=concept.strip(),
         )  # fmt: skip
 
 
@@ -97,6 +98,7 @@ class _Snapshot:
         self.by_sharing: dict[str, list[int]] = {}
         self.by_frequency: dict[str, list[int]] = {}
         self.by_document: dict[str, list[int]] = {}
+        self.by_concept: dict[str, list[int]] = {}
         for position, item in enumerate(items):
             for value in item.view.sharing:
                 self.by_sharing.setdefault(value, []).append(position)
@@ -104,6 +106,8 @@ class _Snapshot:
                 self.by_frequency.setdefault(code, []).append(position)
             for document_id in item.view.document_ids:
                 self.by_document.setdefault(document_id, []).append(position)
+            if item.view.concept_id:
+                self.by_concept.setdefault(item.view.concept_id, []).append(position)
         self.titles_folded = _TextIndex([item.text_folded for item in items])
         self.titles_lower = _TextIndex([item.text_lower for item in items])
         self.units_folded = _TextIndex([item.unit_folded for item in items])
@@ -150,7 +154,7 @@ class _Snapshot:
     def _search(self, query: CatalogQuery) -> list[int]:
         found: list[int] | None = None
         exact = ((self.by_sharing, query.sharing), (self.by_frequency, query.frequency),
-                 (self.by_document, query.document_id))  # fmt: skip
+                 (self.by_document, query.document_id), (self.by_concept, query.concept))  # fmt: skip
         for index, value in exact:
             if value:
                 listed = index.get(value, [])

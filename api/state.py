@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import Depends, Request
 
 from api.catalog_view import CatalogView
+from api.concepts_view import ConceptsView
 from api.jobs import JobManager
 from api.reconcile_service import ReconcileService
 from api.settings import Settings
@@ -23,6 +24,7 @@ class ServiceState:
     jobs: JobManager
     catalog: CatalogView
     reconcile: ReconcileService
+    concepts: ConceptsView
 
 
 async def service(request: Request) -> ServiceState:

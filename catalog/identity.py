@@ -96,6 +96,7 @@ def reconcile_store(store: CatalogStore, *, workers: int = 1) -> tuple[Reconcili
             decisions=[a.effective for a in anchored if a.effective is not None],
             previous=_carry_assignment(previous, versions.moves),
             workers=workers,
+            previous_concepts=store.previous_concepts(),
         )
     except MatchingError as error:
         raise ReconcileFailedError(str(error)) from None

@@ -164,6 +164,47 @@ class DatasetMemberRow(Base):
     position: Mapped[int] = mapped_column(Integer)
 
 
+class ConceptRow(Base):
+    """A dataset concept of the last reconciliation: the same kind of data kept by several publishers.
+
+    The counts are kept so a listing needs no join; the facts (coverage, unit conflicts) are derived
+    on reading (catalog/concept_facts.py). Written by catalog/concepts_store.py.
+    """
+
+    __tablename__ = "concepts"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)  # harmonised title: the most common title of its datasets
+    dataset_count: Mapped[int] = mapped_column(Integer)
+    member_count: Mapped[int] = mapped_column(Integer)
+    locality_count: Mapped[int] = mapped_column(Integer)
+    publisher_count: Mapped[int] = mapped_column(Integer)
+
+
+class ConceptEntryRow(Base):
+    """Each catalog row's concept (per entry rather than per dataset: an incremental writer that
+    rewrites some datasets then never leaves a dataset pointing at a concept that lost it)."""
+
+    __tablename__ = "concept_entries"
+
+    entry_key: Mapped[str] = mapped_column(
+        ForeignKey("catalog_entries.key", ondelete="CASCADE"), primary_key=True
+    )
+    concept_id: Mapped[str] = mapped_column(ForeignKey("concepts.id", ondelete="CASCADE"), index=True)
+
+
+class DocumentLocalityRow(Base):
+    """Where a document's plan comes from ("xã Đông Cứu, tỉnh Bắc Ninh"): its issuer's locality with the
+    province its parent plan names (nlp.document.document_locality). Read once per document from its
+    JSON, because the province of a commune's plan is only in its citations; concept coverage groups
+    communes by it."""
+
+    __tablename__ = "document_localities"
+
+    sha256: Mapped[str] = mapped_column(ForeignKey("documents.sha256", ondelete="CASCADE"), primary_key=True)
+    locality: Mapped[str] = mapped_column(Text, default="")
+
+
 class LinkRow(Base):
     __tablename__ = "links"
 

@@ -261,6 +261,12 @@ class CatalogStore:
             found = session.execute(select(DatasetMemberRow.entry_key, DatasetMemberRow.dataset_id))
             return dict(found.all())
 
+    def previous_concepts(self) -> dict[str, str]:
+        from catalog.concepts_store import stored_concepts  # it reads agencies, which import the store
+
+        with self.snapshot() as session:
+            return stored_concepts(session)
+
     def reconcile(self, *, workers: int = 1) -> Reconciliation:
         """Run matching over all current documents with the stored decisions, and persist the result.
 
@@ -272,6 +278,8 @@ class CatalogStore:
         return reconcile_store(self, workers=workers)[0]
 
     def save_reconciliation(self, result: Reconciliation, *, documents: int, decisions: int) -> None:
+        from catalog.concepts_store import save_concepts
+
         heads, members = rows.dataset_rows(result.datasets)
         flags = list({flag.id: flag for flag in reversed(result.flags)}.values())[::-1]
         with self.transaction() as session:
@@ -283,6 +291,7 @@ class CatalogStore:
             links = [rows.link_row(link) for link in result.links if {link.left, link.right} <= known]
             self._bulk(session, LinkRow, [_columns(r) for r in links])
             self._bulk(session, FlagRow, [_columns(rows.flag_row(f, i)) for i, f in enumerate(flags)])
+            save_concepts(session, result.concepts)  # after the datasets: a concept's title is theirs
             session.add(
                 ReconcileRunRow(
                     created_at=_now(), threshold=result.threshold, candidate_pairs=result.candidate_pairs,

@@ -182,9 +182,10 @@ def export(
 ) -> None:
     """Xuất danh mục hợp nhất như GET /v1/export, mỗi tập dữ liệu một dòng / export the catalog.
 
-    ckan: ghi organizations.jsonl và datasets.jsonl vào thư mục OUT cho `ckanapi load organizations
-    -I organizations.jsonl` rồi `ckanapi load datasets -I datasets.jsonl`; OUT kết thúc bằng .zip thì
-    ghi đúng tệp ZIP mà GET /v1/export?format=ckan trả về.
+    ckan: ghi organizations.jsonl, groups.jsonl và datasets.jsonl vào thư mục OUT cho `ckanapi load
+    organizations -I organizations.jsonl`, `ckanapi load groups -I groups.jsonl` rồi `ckanapi load
+    datasets -I datasets.jsonl`; OUT kết thúc bằng .zip thì ghi đúng tệp ZIP mà GET
+    /v1/export?format=ckan trả về.
     """
     from api.settings import Settings
     from catalog.exports import DCAT_FORMATS, render

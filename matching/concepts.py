@@ -12,12 +12,13 @@ template but only a few wordings.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from matching.blocking import candidate_pairs
 from matching.cluster import cluster_links
 from matching.compare import DESCRIPTION_WEIGHT, EntryFeatures, score_pair, title_similarities
+from matching.model import dataset_id_for
 
 CONCEPT_FLOOR = 0.1  # concept links this far below the threshold are kept as near misses
 
@@ -78,3 +79,34 @@ def link_concepts(
     concept_of = [concept_by_wording[dataset_wording[d]] for d in dataset_ids]
     links = [(reps[i].index, reps[j].index, s, r) for i, j, s, r in scored]
     return ConceptOutput(concept_of=concept_of, links=links)
+
+
+def keep_concept_ids(concepts: Mapping[str, str], previous: Mapping[str, str]) -> dict[str, str]:
+    """``concepts`` (entry key → concept id) with each concept renamed to the previous run's id most of
+    its entries had, as dataset ids are kept: adding a commune's plan does not rename "Dữ liệu hộ nghèo".
+
+    Larger concepts choose first; a previous id goes to one concept only (a concept that split keeps
+    its id on the part holding most of its entries); a concept none of whose entries had one keeps its
+    derived id, unless a renamed concept took it.
+    """
+    members: dict[str, list[str]] = defaultdict(list)
+    for key, concept in concepts.items():
+        members[concept].append(key)
+    renamed: dict[str, str] = {}
+    taken: set[str] = set()
+    for concept in sorted(members, key=lambda c: (-len(members[c]), c)):
+        votes = Counter(previous[key] for key in members[concept] if key in previous)
+        old = next((cid for cid, _ in sorted(votes.items(), key=lambda v: (-v[1], v[0])) if cid not in taken), None)
+        if old is not None:
+            renamed[concept] = old
+            taken.add(old)
+    for concept in sorted(members):
+        if concept in renamed:
+            continue
+        fresh, suffix = concept, 0
+        while fresh in taken:
+            suffix += 1
+            fresh = "cc-" + dataset_id_for(f"{concept}#{suffix}").removeprefix("ds-")
+        renamed[concept] = fresh
+        taken.add(fresh)
+    return {key: renamed[concept] for key, concept in concepts.items()}

@@ -292,8 +292,9 @@ def compute_flags(
     """Every flag of the archive, in document order; dataset flags only when an assignment is given.
 
     With an ``identity``, flags are raised once per work: only each work's primary rendering is read
-    (within one document and across documents), and a flag's id is derived from the work's first
-    file, so a dismissal keeps applying when a better rendering arrives and becomes the primary.
+    (within one document and across documents), and a flag's id is derived from the work's origin
+    file, so a dismissal keeps applying when a better rendering arrives and becomes the primary (and
+    one whose id changes is re-anchored by kind and evidence: matching/anchoring.py).
     """
     if identity is not None:
         primaries = identity.primaries()

@@ -157,7 +157,7 @@ def _richness(document: Document) -> int:
 
 
 def _primary(documents: Sequence[Document]) -> tuple[Document, list[str]]:
-    """Typed over scanned, then the richer, then fewer extraction warnings, then the first given."""
+    """Typed over scanned, then the richer, then fewer extraction warnings, then the smallest content hash."""
     ranked = sorted(
         enumerate(documents),
         key=lambda item: (_is_scanned(item[1]), -_richness(item[1]), len(item[1].warnings), item[0]),
@@ -175,7 +175,7 @@ def _primary(documents: Sequence[Document]) -> tuple[Document, list[str]]:
             f"{len(best.catalog)} catalog rows, {len(best.tasks)} tasks"
         )
     if not reasons:
-        reasons.append("các bản tương đương, chọn bản đầu tiên / renderings equivalent, the first one is kept")
+        reasons.append("các bản tương đương, chọn theo mã nội dung / renderings equivalent, one kept by content hash")
     return best, reasons
 
 
@@ -207,7 +207,9 @@ def _candidate_pairs(profiles: Sequence[_Profile]) -> tuple[list[tuple[int, int]
 
 def identify(documents: Sequence[Document]) -> Identity:
     """Group the files into works, best-matching pairs first; a group never holds conflicting metadata."""
-    unique = list({d.sha256: d for d in documents}.values())
+    # By content hash, not input order: the same files ingested in any order give the same works,
+    # primaries, work ids and so flag ids (tests/test_determinism.py).
+    unique = sorted({d.sha256: d for d in documents}.values(), key=lambda d: d.sha256)
     profiles = [_profile(d) for d in unique]
     verdicts = []
     near_misses = []

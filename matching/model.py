@@ -176,8 +176,8 @@ class Rendering(Record):
 class Work(Record):
     """One document (a plan, a decision) however many files show it."""
 
-    id: str  # "wk-…", derived from the first rendering's content hash: stable as renderings arrive
-    origin: str  # sha256 of the first rendering (input order)
+    id: str  # "wk-…", derived from the smallest content hash among its files: independent of ingest order
+    origin: str  # that sha256
     primary: str  # sha256 of the rendering whose entries and tasks feed flags
     primary_reasons: list[str] = Field(default_factory=list)
     kind: str = ""

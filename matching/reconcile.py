@@ -22,7 +22,7 @@ from matching.compare import (
     score_upper_bound,
     title_similarities,
 )
-from matching.concepts import link_concepts
+from matching.concepts import keep_concept_ids, link_concepts
 from matching.decisions import apply_decisions, decision_constraints, dismiss_flags
 from matching.errors import ThresholdsMissingError
 from matching.flags import compute_flags
@@ -139,16 +139,19 @@ def reconcile(
     concept_threshold: float | None = None,
     with_concepts: bool = True,
     with_identity: bool = True,
+    previous_concepts: Mapping[str, str] | None = None,
 ) -> Reconciliation:
     """Group the catalog entries of all documents into datasets.
 
     `previous` is the `assignment` of an earlier run: its datasets keep their ids. `decisions` are
-    reviewers' records, applied as clustering constraints and then on the result. With
-    `with_identity`, files showing one document (renderings, re-uploads) are grouped into works
-    first (matching/identity.py) and flags are raised once per work.
+    reviewers' records, applied as clustering constraints and then on the result. `previous_concepts`
+    (an earlier run's `concepts`) keeps concept ids the same way. With `with_identity`, files showing
+    one document (renderings, re-uploads) are grouped into works first (matching/identity.py) and
+    flags are raised once per work.
     """
     identity = identify(documents) if with_identity else None
     threshold = load_threshold() if threshold is None else threshold
+    documents = sorted(documents, key=lambda d: d.sha256)  # by content, not ingest order: ties, ids, flags
     output = match_entries(documents, threshold, decisions=decisions, previous=previous, workers=workers)
     features, ids = output.features, output.dataset_ids
     assignment = {f.key: ids[f.index] for f in features}
@@ -194,7 +197,7 @@ def reconcile(
     )
     result = apply_decisions(result, decisions)
     if with_concepts:
-        result = _with_concepts(result, features, workers, concept_threshold)
+        result = _with_concepts(result, features, workers, concept_threshold, previous_concepts or {})
     if identity is not None:
         result = result.model_copy(update={"works": identity.works, "identity_near_misses": identity.near_misses})
     if with_flags:
@@ -204,17 +207,18 @@ def reconcile(
 
 
 def _with_concepts(
-    result: Reconciliation, features: Sequence[EntryFeatures], workers: int, threshold: float | None
+    result: Reconciliation, features: Sequence[EntryFeatures], workers: int, threshold: float | None,
+    previous: Mapping[str, str],
 ) -> Reconciliation:
     """The concept level over the final datasets (after reviewers' decisions)."""
     threshold = load_concept_threshold() if threshold is None else threshold
     dataset_ids = [result.assignment[f.key] for f in features]
     output = link_concepts(features, dataset_ids, threshold, workers=workers)
-    concepts = {f.key: output.concept_of[f.index] for f in features}
+    concepts = keep_concept_ids({f.key: output.concept_of[f.index] for f in features}, previous)
     links = [
         Link.model_construct(
             left=min(features[i].key, features[j].key), right=max(features[i].key, features[j].key),
-            score=score, reasons=reasons, accepted=output.concept_of[i] == output.concept_of[j],
+            score=score, reasons=reasons, accepted=concepts[features[i].key] == concepts[features[j].key],
             decided_by="auto", level="concept",
         )  # fmt: skip
         for i, j, score, reasons in sorted(output.links, key=lambda row: -row[2])

@@ -117,10 +117,13 @@ RESIDUAL: dict[tuple[str, str, str], int] = {
 }
 
 
-def residual_only(results: dict[str, Counter[tuple[str, str, str]]], *, datasets: int) -> bool:
-    """No violation, and no warning but the residual ones, each exactly once per node it concerns."""
+def residual_only(results: dict[str, Counter[tuple[str, str, str]]], *, datasets: int, series: int = 0) -> bool:
+    """No violation, and no warning but the residual ones, each exactly once per node it concerns
+    (a dataset series, whose publisher is the catalog's, adds one publisher warning)."""
     counts: Counter[tuple[str, str, str]] = Counter()
     for name, found in results.items():
         for (severity, path, _message), count in found.items():
             counts[(name, severity, path)] += count
-    return dict(counts) == {key: datasets + extra for key, extra in RESIDUAL.items()}
+    expected = {key: datasets + extra for key, extra in RESIDUAL.items()}
+    expected[("mdr-vocabularies.shape.ttl", "Warning", DCT + "publisher")] += series
+    return dict(counts) == expected

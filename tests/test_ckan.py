@@ -22,7 +22,7 @@ import pytest
 
 from api.testing import SyntheticEntry, seed_catalog
 from catalog.exports import ExportFormat, render
-from catalog.exports.ckan import DATASETS_FILE, ORGANIZATIONS_FILE, ckan_files, package_for
+from catalog.exports.ckan import DATASETS_FILE, GROUPS_FILE, ORGANIZATIONS_FILE, ckan_files, package_for
 from catalog.exports.view import export_datasets
 from catalog.store import CatalogStore
 from matching.model import SetCanonical
@@ -41,8 +41,12 @@ ENTRIES = [
 
 
 def check_records(files: dict[str, bytes]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The two files as ``ckanapi load`` reads them, checked against CKAN's rules."""
-    assert list(files) == [ORGANIZATIONS_FILE, DATASETS_FILE]
+    """The three files as ``ckanapi load`` reads them, checked against CKAN's rules."""
+    assert list(files) == [ORGANIZATIONS_FILE, GROUPS_FILE, DATASETS_FILE]
+    groups = [json.loads(line) for line in files[GROUPS_FILE].decode("utf-8").splitlines()]
+    group_names = [g["name"] for g in groups]
+    assert len(group_names) == len(set(group_names)) and all(NAME.match(n) for n in group_names)
+    assert all(g["title"] for g in groups)
     organizations = [json.loads(line) for line in files[ORGANIZATIONS_FILE].decode("utf-8").splitlines()]
     packages = [json.loads(line) for line in files[DATASETS_FILE].decode("utf-8").splitlines()]
     names = [o["name"] for o in organizations]
@@ -56,6 +60,7 @@ def check_records(files: dict[str, bytes]) -> tuple[list[dict[str, Any]], list[d
         keys = [e["key"] for e in package["extras"]]
         assert len(keys) == len(set(keys)) and not set(keys) & CORE_FIELDS and "spatial" not in keys
         assert package["resources"] and all(r["url"].startswith(BASE + "/v1/") for r in package["resources"])
+        assert all(g["name"] in group_names for g in package["groups"])  # loaded before the packages
     return organizations, packages
 
 
@@ -99,6 +104,6 @@ def test_api_bundle_is_the_two_files(store: CatalogStore) -> None:
     datasets = export_datasets(store)
     bundle = render(ExportFormat.CKAN, datasets, base_url=BASE, publisher="", modified=None)
     with zipfile.ZipFile(io.BytesIO(bundle)) as archive:
-        assert archive.namelist() == [ORGANIZATIONS_FILE, DATASETS_FILE]
+        assert archive.namelist() == [ORGANIZATIONS_FILE, GROUPS_FILE, DATASETS_FILE]
         assert {n: archive.read(n) for n in archive.namelist()} == ckan_files(datasets, BASE)
     assert bundle == render(ExportFormat.CKAN, datasets, base_url=BASE, publisher="", modified=None)

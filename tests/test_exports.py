@@ -16,6 +16,7 @@ from typing import Any
 import httpx
 import pytest
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from api.catalog_view import CatalogView
@@ -84,7 +85,8 @@ def _sheet_rows(body: bytes) -> tuple[str, list[tuple[Any, ...]]]:
     assert sheet is not None
     assert all(cell.data_type != "f" for row in sheet.iter_rows() for cell in row)
     # For people: the header stays in view and filters, and columns are wide enough to read.
-    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:N{sheet.max_row}"
+    last = get_column_letter(len(COLUMNS))
+    assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == f"A1:{last}{sheet.max_row}"
     assert sheet.column_dimensions["B"].width >= 40 and all(cell.font.b for cell in sheet[1])
     return sheet.title, [tuple(row) for row in sheet.iter_rows(values_only=True)]
 
@@ -114,6 +116,10 @@ def test_cli_csv_and_xlsx_rows(
     # CSV injection: the hostile title comes out with an apostrophe, and no cell starts as a formula would.
     assert any(r["title"] == "'" + HOSTILE for r in rows)
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for row in table for cell in row)
+    # Each dataset names its concept; two provinces' driving-licence lists are one concept.
+    assert all(r["concept_id"].startswith("cc-") and r["concept_title"] for r in rows)
+    licences = {r["concept_id"] for r in rows if "giấy phép lái xe" in r["title"].lower()}
+    assert len(licences) == 1 and sum(r["concept_id"] in licences for r in rows) >= 2
 
     title, sheet = _sheet_rows(cli_files[ExportFormat.XLSX])
     assert title == SHEET == "Danh mục dữ liệu"
@@ -155,7 +161,9 @@ def test_cli_dcat_conforms(cli_files: dict[ExportFormat, bytes], datasets: list[
     if not STANDARDS.is_dir():
         pytest.skip(f"official DCAT-AP shapes not found at {STANDARDS} (shared/ beside the checkout)")
     results = validate(Graph().parse(data=cli_files[ExportFormat.DCAT_TTL], format="turtle"))
-    assert residual_only(results, datasets=len(datasets)), describe(results)
+    series = {n["dcat:inSeries"]["@id"] for n in nodes if "dcat:inSeries" in n}
+    assert series and all(iri.startswith(f"{BASE}/v1/concepts/cc-") for iri in series)  # corpus concepts
+    assert residual_only(results, datasets=len(datasets), series=len(series)), describe(results)
 
 
 def _ckan(bundle: bytes) -> dict[str, bytes]:
@@ -172,8 +180,13 @@ def test_cli_ckan_records(
     result = CliRunner().invoke(app, ["export", "--format", "ckan", "--out", str(tmp_path / "ckan")], env=env)
     assert result.exit_code == 0, result.output
     files = {path.name: path.read_bytes() for path in sorted((tmp_path / "ckan").iterdir())}
-    assert files == _ckan(cli_files[ExportFormat.CKAN])  # the folder holds the ZIP's two files
+    assert files == _ckan(cli_files[ExportFormat.CKAN])  # the folder holds the ZIP's three files
     organizations, packages = check_records(_ckan(cli_files[ExportFormat.CKAN]))
+    # A concept of several datasets is a group its packages name: the two provinces' driving licences.
+    grouped = [p for p in packages if p["groups"]]
+    licences = [p for p in grouped if "giấy phép lái xe" in p["title"].lower()]
+    assert len(licences) >= 2 and len({p["groups"][0]["name"] for p in licences}) == 1
+    assert all(any(e["key"] == "concept_id" for e in p["extras"]) for p in packages)
     assert [p["extras"][0]["value"] for p in packages] == [d.id for d in datasets]  # dataset_id first
     orgs = {o["name"]: {e["key"]: e["value"] for e in o["extras"]} for o in organizations}
     # One organisation per unit and locality: Hà Tĩnh's and Hưng Yên's Sở Y tế are two.

@@ -218,11 +218,15 @@ def test_an_old_store_upgrades_on_open_and_keeps_every_row(url: str, history: tu
 def test_a_new_store_gets_every_table_from_the_history_alone(url: str) -> None:
     with CatalogStore(url) as store:
         tables = set(inspect(store.engine).get_table_names())
-        assert {"api_keys", "api_jobs", "documents", "alembic_version"} <= tables
+        assert {"api_keys", "api_jobs", "documents", "concepts", "concept_entries", "document_localities",
+                "alembic_version"} <= tables  # fmt: skip
         assert _schema_drift(store.engine) == []
         config = alembic_config()
         with store.engine.connect() as connection:  # and the revision steps down and up again
             config.attributes["connection"] = connection
+            command.downgrade(config, "0003_job_not_before")
+            added = {"concepts", "concept_entries", "document_localities"}
+            assert not added & set(inspect(connection).get_table_names())
             command.downgrade(config, "0001_initial")
             assert not {"api_keys", "api_jobs"} & set(inspect(connection).get_table_names())
             command.upgrade(config, "head")
@@ -252,3 +256,36 @@ def test_serving_creates_or_alters_nothing_itself(url: str, tmp_path: Path) -> N
         event.remove(Engine, "before_cursor_execute", record)
     ddl = [s for s in statements if s.lstrip().split(" ", 1)[0].upper() in {"CREATE", "ALTER", "DROP"}]
     assert statements and ddl == []
+
+
+def test_a_reconciled_store_at_0003_gains_concepts_at_its_next_run(url: str) -> None:
+    """0004 adds the concept tables empty; the catalog made before it is kept and the next run fills them."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from concept_fixtures import plans
+
+    from catalog.concepts_store import read_concepts
+    from catalog.exports.view import export_datasets
+
+    with CatalogStore(url) as store:  # a catalog reconciled, then the store taken back to 0003
+        for document in plans():
+            store.add_document(document)
+        store.reconcile()
+        before = {d.id: d.title for d in export_datasets(store)}
+        config = alembic_config()
+        with store.engine.connect() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0003_job_not_before")
+            connection.commit()
+            assert "concepts" not in inspect(connection).get_table_names()
+    with CatalogStore(url) as store:
+        assert current_revision(store.engine) == "0005_works_anchors"
+        assert _schema_drift(store.engine) == []
+        read = export_datasets(store)
+        assert {d.id: d.title for d in read} == before  # the old catalog reads as it was, without concepts
+        assert all(d.concept_id == "" for d in read)
+        store.reconcile()
+        with store.snapshot() as session:
+            assert any(c.title == "Dữ liệu hộ nghèo" and c.dataset_count == 1 for c in read_concepts(session))
+        assert all(d.concept_id for d in export_datasets(store))

@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from catalog import CatalogStore
 from catalog.reports import CatalogReport, build_report, render_html, render_json, write_xlsx
-from catalog.reports.xlsx import SHEET_CATALOG, SHEET_FLAGS, SHEET_SOURCES, SHEET_WARNINGS
+from catalog.reports.concepts_section import SHEET_CONCEPTS, shown
+from catalog.reports.xlsx import SHEET_CATALOG, SHEET_FLAGS, SHEET_SOURCES, SHEET_WARNINGS, safe_cell
 from danhmuc import commands_catalog
 from danhmuc.pipeline import process_file
 from extract.model import Document
@@ -94,8 +95,9 @@ def test_html_is_self_contained_vietnamese_and_summary_first(report: CatalogRepo
 def test_xlsx_sheets_are_ready_for_excel(report: CatalogReport, tmp_path: Path) -> None:
     path = write_xlsx(report, tmp_path / "bao-cao.xlsx")
     book = load_workbook(path)
-    assert book.sheetnames == [SHEET_CATALOG, SHEET_FLAGS, SHEET_SOURCES, SHEET_WARNINGS]
+    assert book.sheetnames == [SHEET_CATALOG, SHEET_CONCEPTS, SHEET_FLAGS, SHEET_SOURCES, SHEET_WARNINGS]
     expected_rows = {SHEET_CATALOG: len(report.datasets), SHEET_FLAGS: len(report.flags),
+                     SHEET_CONCEPTS: len(shown(report.concepts)),
                      SHEET_SOURCES: len(report.sources),
                      SHEET_WARNINGS: sum(len(s.extraction_warnings) for s in report.sources)}  # fmt: skip
     for sheet in book.worksheets:
@@ -110,6 +112,23 @@ def test_xlsx_sheets_are_ready_for_excel(report: CatalogReport, tmp_path: Path) 
     assert any(str(cell.value).startswith("'=1+1<script>") for cell in cells)
     sources = book[SHEET_CATALOG].cell(2, 6).value
     assert isinstance(sources, str) and report.datasets[0].members[0].document in sources
+
+
+def test_concepts_in_every_report(report: CatalogReport, tmp_path: Path) -> None:
+    """The seeds' two communes of Bắc Ninh (province read from the plan they implement) both list "hộ nghèo";
+    Hà Tĩnh's and Hưng Yên's driving-licence lists are one concept."""
+    assert report.summary.concepts == len(report.concepts) and report.summary.concepts_shared >= 1
+    by_id = {c.id: c for c in report.concepts}
+    assert all(d.concept_id in by_id and d.concept_title == by_id[d.concept_id].title for d in report.datasets)
+    licences = [c for c in report.concepts if c.dataset_count >= 2 and "lái xe" in c.title.lower()]
+    assert licences and set(licences[0].localities) == {"tỉnh Hà Tĩnh", "tỉnh Hưng Yên"}
+    poverty = next(c for c in report.concepts if "hộ nghèo" in c.title.lower() and c.locality_count >= 2)
+    assert {"xã Đông Cứu, tỉnh Bắc Ninh", "xã Sơn Hải, tỉnh Bắc Ninh"} <= set(poverty.localities)
+    html = render_html(report)
+    assert "7. Khái niệm dữ liệu" in html and f'id="{licences[0].id}"' in html
+    assert f'href="#{report.datasets[0].concept_id}"' in html  # each dataset links to its concept
+    sheet = load_workbook(write_xlsx(report, tmp_path / "bao-cao.xlsx"))[SHEET_CONCEPTS]
+    assert [row[0].value for row in sheet.iter_rows(min_row=2)] == [safe_cell(c.title) for c in shown(report.concepts)]
 
 
 def test_json_report_round_trips(report: CatalogReport) -> None:
@@ -147,7 +166,8 @@ def test_decide_records_decisions_that_every_later_report_applies(database: str,
     assert result.exit_code == 0, result.output
     html = (out / "bao-cao.html").read_text(encoding="utf-8")
     assert "đã đối chiếu bản gốc" in html and "CSDL hợp nhất (tên chuẩn)" in html
-    assert load_workbook(out / "bao-cao.xlsx").sheetnames == [SHEET_CATALOG, SHEET_FLAGS, SHEET_SOURCES, SHEET_WARNINGS]
+    assert load_workbook(out / "bao-cao.xlsx").sheetnames == [SHEET_CATALOG, SHEET_CONCEPTS, SHEET_FLAGS,
+                                                             SHEET_SOURCES, SHEET_WARNINGS]  # fmt: skip
     saved = CatalogReport.model_validate_json((out / "bao-cao.json").read_text(encoding="utf-8"))
     assert {f.id: f.dismissed_by for f in saved.flags}[flag.id] == "Trần Chi"
     assert len(saved.decisions) == 2

@@ -50,13 +50,16 @@ async def list_catalog(
     domain: Annotated[
         str, Query(max_length=QUERY_TEXT_LIMITS["domain"], description="Lĩnh vực / nhóm dữ liệu")
     ] = "",
+    concept: Annotated[
+        str, Query(max_length=QUERY_TEXT_LIMITS["concept"], description="Mã khái niệm dữ liệu / concept id (cc-…)")
+    ] = "",
     limit: Limit = 50,
     offset: Offset = 0,
     _: Reader,
     state: State,
 ) -> Response:
     """Pages carry an ETag (it changes with the catalog version): send it back in If-None-Match for a 304."""
-    query = CatalogQuery.of(q=q, unit=unit, sharing=sharing, frequency=frequency, domain=domain)
+    query = CatalogQuery.of(q=q, unit=unit, sharing=sharing, frequency=frequency, domain=domain, concept=concept)
     if state.catalog.current():
         etag, body = state.catalog.snapshot().page(query, limit, offset)
     else:  # a stamped rebuild to wait for: seconds, off the event loop

@@ -16,11 +16,12 @@ from api.web.common import PREFIX, STATIC, BadForm, NotAllowed, SignInNeeded, lo
 
 
 def install_web(app: FastAPI) -> None:
-    from api.web import pages, review
+    from api.web import concepts, pages, review
 
     app.mount(f"{PREFIX}/static", StaticFiles(directory=STATIC), name="web-static")
     app.include_router(pages.router)
     app.include_router(review.router)
+    app.include_router(concepts.router)
 
     @app.exception_handler(SignInNeeded)
     async def _sign_in(_request: Request, error: SignInNeeded) -> Response:

@@ -1,12 +1,18 @@
 """The unified catalog for CKAN: organisations and packages, as ``ckanapi load`` reads them.
 
-``ckanapi load organizations -I organizations.jsonl`` then ``ckanapi load datasets -I
-datasets.jsonl``: each line is one JSON object handed to ``organization_create`` /
-``package_create`` (or ``*_update`` when a record of that ``name`` exists, so loading again
-updates rather than duplicates). Hence:
+``ckanapi load organizations -I organizations.jsonl``, ``ckanapi load groups -I groups.jsonl``, then
+``ckanapi load datasets -I datasets.jsonl``: each line is one JSON object handed to
+``organization_create`` / ``group_create`` / ``package_create`` (or ``*_update`` when a record of
+that ``name`` exists, so loading again updates rather than duplicates). Hence:
 
 - one organisation per agency (canonical unit + locality, ``agencies.py``), loaded first, so every
   package's ``owner_org`` exists; the other units of a multi-unit cell go to the ``co_units`` extra;
+- one CKAN group per dataset concept holding two or more datasets (the same kind of data kept by
+  several publishers, docs/concepts.md), named from the concept id (``cc-<hash>`` →
+  ``khai-niem-<hash>``) and titled with the harmonised title; each member package lists it in
+  ``groups``, and every package carries ``concept_id``/``concept_title`` extras. A group, not an
+  organisation: a concept owns nothing, it gathers packages of many organisations, which is what
+  CKAN groups are for;
 - package names derived from the dataset id only (``ds-<hash>`` → ``danhmuc-<hash>``): a reviewer
   renaming a dataset changes its title, never its URL in the portal;
 - ``private`` for datasets whose sharing level is internal or restricted (CKAN then shows them to
@@ -18,8 +24,8 @@ updates rather than duplicates). Hence:
   file); no ``spatial`` extra, which ckanext-spatial parses as GeoJSON: the place names go to
   ``spatial_text``.
 
-``to_zip`` packs both files for ``GET /v1/export?format=ckan``; ``danhmuc export --format ckan``
-writes the same two files into a directory (or the same ZIP when ``--out`` ends in ``.zip``).
+``to_zip`` packs the three files for ``GET /v1/export?format=ckan``; ``danhmuc export --format ckan``
+writes the same three files into a directory (or the same ZIP when ``--out`` ends in ``.zip``).
 """
 
 from __future__ import annotations
@@ -37,6 +43,7 @@ from catalog.exports.dcat import ACCESS_BY_SHARING
 from catalog.exports.view import DatasetDetail
 
 ORGANIZATIONS_FILE = "organizations.jsonl"
+GROUPS_FILE = "groups.jsonl"
 DATASETS_FILE = "datasets.jsonl"
 NO_UNIT = "khong-ro-don-vi"  # the organisation of datasets no member names a unit for
 PRIVATE_SHARING = frozenset({"internal", "restricted"})
@@ -67,6 +74,17 @@ class CkanOrganization(BaseModel):
     extras: list[Extra]
 
 
+class CkanGroup(BaseModel):
+    name: str
+    title: str
+    description: str
+    extras: list[Extra]
+
+
+class GroupRef(BaseModel):
+    name: str
+
+
 class CkanPackage(BaseModel):
     name: str
     title: str
@@ -77,11 +95,35 @@ class CkanPackage(BaseModel):
     tags: list[Tag]
     resources: list[Resource]
     extras: list[Extra]
+    groups: list[GroupRef] = []
 
 
 def package_name(dataset_id: str) -> str:
     """``ds-94c8b7c3ab6454bf`` → ``danhmuc-94c8b7c3ab6454bf``: from the id, never from the title."""
     return "danhmuc-" + slug(dataset_id.removeprefix("ds-"))
+
+
+def group_name(concept_id: str) -> str:
+    """``cc-94c8b7c3ab6454bf`` → ``khai-niem-94c8b7c3ab6454bf``."""
+    return "khai-niem-" + slug(concept_id.removeprefix("cc-"))
+
+
+def groups_for(datasets: Iterable[DatasetDetail]) -> list[CkanGroup]:
+    """One group per concept of two or more datasets, in order of first appearance."""
+    members: dict[str, list[DatasetDetail]] = {}
+    for dataset in datasets:
+        if dataset.concept_id:
+            members.setdefault(dataset.concept_id, []).append(dataset)
+    return [
+        CkanGroup(
+            name=group_name(concept_id), title=found[0].concept_title,
+            description=f"Khái niệm dữ liệu “{found[0].concept_title}”: {len(found)} tập dữ liệu cùng loại của các "
+                        "đơn vị, địa bàn khác nhau / a dataset concept kept by several publishers.",
+            extras=[Extra(key="concept_id", value=concept_id), Extra(key="dataset_count", value=str(len(found)))],
+        )
+        for concept_id, found in members.items()
+        if len(found) >= 2
+    ]  # fmt: skip
 
 
 def organization_for(agency: Agency) -> CkanOrganization:
@@ -125,7 +167,8 @@ def resources_for(dataset: DatasetDetail, base_url: str) -> list[Resource]:
     return [record, *files]
 
 
-def package_for(dataset: DatasetDetail, base_url: str) -> CkanPackage:
+def package_for(dataset: DatasetDetail, base_url: str, groups: frozenset[str] = frozenset()) -> CkanPackage:
+    """The package of a dataset; ``groups``: the group names exported (its concept's, when a group)."""
     agencies = agencies_of(dataset)
     owner = agencies[0].name if agencies else NO_UNIT
     extras = {
@@ -143,7 +186,10 @@ def package_for(dataset: DatasetDetail, base_url: str) -> CkanPackage:
         "spatial_text": "; ".join(dataset.localities),
         "source_documents": " ".join(f"{base_url}/v1/documents/{sha}" for sha in dataset.document_ids),
         "member_count": str(dataset.member_count),
+        "concept_id": dataset.concept_id,
+        "concept_title": dataset.concept_title,
     }  # fmt: skip
+    group = group_name(dataset.concept_id) if dataset.concept_id else ""
     tags = [Tag(name=t) for t in dict.fromkeys(slug(d) for d in dataset.domains) if len(t) >= 2]
     return CkanPackage(
         name=package_name(dataset.id), title=dataset.title, notes=dataset.description, owner_org=owner,
@@ -151,6 +197,7 @@ def package_for(dataset: DatasetDetail, base_url: str) -> CkanPackage:
         else OPEN_LICENSE,
         tags=tags, resources=resources_for(dataset, base_url),
         extras=[Extra(key=k, value=v) for k, v in extras.items() if v],
+        groups=[GroupRef(name=group)] if group in groups else [],
     )  # fmt: skip
 
 
@@ -173,10 +220,14 @@ def _jsonl(records: Iterable[BaseModel]) -> bytes:
 
 
 def ckan_files(datasets: list[DatasetDetail], base_url: str) -> dict[str, bytes]:
-    """The two files ``ckanapi load`` reads, by file name, organisations first."""
+    """The three files ``ckanapi load`` reads, by file name, in loading order: organisations and
+    groups before the packages that name them."""
+    groups = groups_for(datasets)
+    names = frozenset(g.name for g in groups)
     return {
         ORGANIZATIONS_FILE: _jsonl(organizations_for(datasets)),
-        DATASETS_FILE: _jsonl(package_for(d, base_url) for d in datasets),
+        GROUPS_FILE: _jsonl(groups),
+        DATASETS_FILE: _jsonl(package_for(d, base_url, names) for d in datasets),
     }
 
 

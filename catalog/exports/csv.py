@@ -1,8 +1,9 @@
 """The catalog as CSV, one row per dataset; ``xlsx`` writes the same rows.
 
 Field names are the English machine names API clients already read; lists are joined with "; ".
-The last column, ``members``, gives each member's document and place in it (page, table, row),
-so a row can be traced back to the lines it was read from.
+The column ``members`` gives each member's document and place in it (page, table, row),
+so a row can be traced back to the lines it was read from; ``concept_id``/``concept_title`` (last,
+so existing readers of the columns by position are unaffected) name the dataset concept.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ from catalog.exports.view import DatasetDetail
 from catalog.reports.model import where
 
 COLUMNS = ("id", "title", "unit", "description", "sharing", "sharing_labels", "frequency", "domains",
-           "localities", "member_count", "document_count", "documents", "member_titles", "members")  # fmt: skip
+           "localities", "member_count", "document_count", "documents", "member_titles", "members", "concept_id",
+           "concept_title")  # fmt: skip
 
 
 def _member(document: str, place: str, number: str, title: str) -> str:
@@ -30,6 +32,7 @@ def row(dataset: DatasetDetail) -> list[str]:
         "; ".join(dict.fromkeys(m.document for m in dataset.members)),
         "; ".join(dict.fromkeys(m.title for m in dataset.members)),
         " | ".join(_member(m.document, where(m.provenance), m.number, m.title) for m in dataset.members),
+        dataset.concept_id, dataset.concept_title,
     ]  # fmt: skip
 
 

@@ -15,6 +15,11 @@ in ``tests/test_dcat.py``. What the export states, and why:
   gazetteer and to carry a geometry, which the plans do not give for a commune.
 - Each dataset has one ``dcat:Distribution``: its record in the API (JSON), licensed CC BY 4.0 as
   the catalog's metadata is; the source plans are ``dct:isReferencedBy``.
+- A dataset concept (the same kind of data kept by several publishers, docs/concepts.md) holding two
+  or more datasets is a ``dcat:DatasetSeries`` ``{base}/v1/concepts/{id}`` with the harmonised title;
+  each member dataset points to it with ``dcat:inSeries`` (the series node is embedded in each member,
+  so every page of a paged export is complete). Its publisher and contact are the catalog's: the
+  grouping is the catalog's own, not any member publisher's. A concept of one dataset is no series.
 - Not stated because the plans do not say it: ``dct:temporal``; and the agencies are not in the EU
   corporate-body table (a Vietnamese agency never is), which the shapes report as warnings.
 
@@ -215,6 +220,29 @@ def dataset_node(dataset: DatasetDetail, base_url: str, publisher: Agency) -> di
     return node
 
 
+def series_node(concept_id: str, title: str, size: int, base_url: str, owner: Agency) -> dict[str, Any]:
+    """The concept as a dcat:DatasetSeries (see the module's notes)."""
+    return {
+        "@id": f"{base_url}/v1/concepts/{concept_id}",
+        "@type": "dcat:DatasetSeries",
+        "dct:identifier": concept_id,
+        "dct:title": vi(title),
+        "dct:description": vi(f"Khái niệm dữ liệu “{title}”: {size} tập dữ liệu cùng loại của các đơn vị, địa bàn "
+                              "khác nhau trong danh mục hợp nhất."),
+        "dct:publisher": agent_node(base_url, owner),
+        "dcat:contactPoint": _contact(base_url, owner),
+    }  # fmt: skip
+
+
+def concept_sizes(datasets: list[DatasetDetail]) -> dict[str, int]:
+    """Datasets per concept over the whole catalog (not one page): which concepts are series."""
+    sizes: dict[str, int] = {}
+    for dataset in datasets:
+        if dataset.concept_id:
+            sizes[dataset.concept_id] = sizes.get(dataset.concept_id, 0) + 1
+    return sizes
+
+
 def export_iri(base_url: str, page: int | None = None, page_size: int = DEFAULT_PAGE_SIZE) -> str:
     iri = f"{base_url}/v1/export?format=dcat"
     return iri if page is None else f"{iri}&page={page}&page_size={page_size}"
@@ -265,6 +293,12 @@ def catalog_document(
         "dcat:themeTaxonomy": {"@id": DATA_THEME},
         "dcat:dataset": [dataset_node(d, base_url, owner) for d in shown],
     }
+    sizes = concept_sizes(datasets)
+    for dataset, node in zip(shown, catalog["dcat:dataset"], strict=True):
+        if sizes.get(dataset.concept_id, 0) >= 2:
+            node["dcat:inSeries"] = series_node(
+                dataset.concept_id, dataset.concept_title, sizes[dataset.concept_id], base_url, owner
+            )
     if issued is not None:
         catalog["dct:issued"] = {"@value": issued.isoformat(), "@type": "xsd:dateTime"}
     if modified is not None:

@@ -57,6 +57,8 @@ class DatasetView(BaseModel):
     document_ids: list[str]
     member_count: int
     document_count: int
+    concept_id: str = ""  # the dataset concept (same kind of data elsewhere), "" before any concept run
+    concept_title: str = ""  # its harmonised title
 
 
 class DatasetDetail(DatasetView):
@@ -79,6 +81,8 @@ def read_datasets(session: Session) -> Iterator[tuple[DatasetView, list[MemberVi
     Summary and members come apart so the API's in-memory view can keep the summary's JSON without
     building a second model per dataset.
     """
+    from catalog.concepts_store import dataset_concepts  # it imports agencies, which import this module
+
     documents = {
         sha: (source, title, number)
         for sha, source, title, number in session.execute(
@@ -103,8 +107,10 @@ def read_datasets(session: Session) -> Iterator[tuple[DatasetView, list[MemberVi
                 provenance=Provenance.model_validate_json(entry.provenance_json),
             )
         )  # fmt: skip
+    concepts = dataset_concepts(session)
     for head in session.scalars(select(DatasetRow).order_by(DatasetRow.title, DatasetRow.id)):
         rows = members.get(head.id, [])
+        concept_id, concept_title = concepts.get(head.id, ("", ""))
         view = DatasetView(
             id=head.id, title=head.title, unit=head.unit,
             description=next((m.description for m in rows if m.description), ""),
@@ -115,6 +121,7 @@ def read_datasets(session: Session) -> Iterator[tuple[DatasetView, list[MemberVi
             localities=_unique([_locality(u) for m in rows for u in m.unit_ids]),
             document_ids=_unique([m.document_id for m in rows]),
             member_count=len(rows), document_count=len({m.document_id for m in rows}),
+            concept_id=concept_id, concept_title=concept_title,
         )  # fmt: skip
         yield view, rows
 

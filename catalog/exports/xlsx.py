@@ -38,6 +38,8 @@ HEADERS: dict[str, tuple[str, int]] = {
     "documents": ("Văn bản nguồn", 36),
     "member_titles": ("Tên theo từng văn bản", 45),
     "members": ("Vị trí trong văn bản (trang, bảng, dòng)", 60),
+    "concept_id": ("Mã khái niệm dữ liệu", 20),
+    "concept_title": ("Tên khái niệm (hài hòa)", 40),
 }
 NUMERIC = frozenset({"member_count", "document_count"})
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from html import escape
 
+from catalog.reports.concepts_section import html_section
 from catalog.reports.model import CatalogReport, DatasetView, MemberView, SourceView, flag_label, where
 from extract.model import ExtractionWarning
 from matching.model import Flag
@@ -68,6 +69,7 @@ def render_html(report: CatalogReport) -> str:
         _sources(report.sources),
         _extraction_warnings(report.sources),
         _problem_files(report),
+        html_section(report.concepts, 7, _e),
         _identity(report),
         f"</main><script>{SCRIPT}</script></body></html>",
     ]
@@ -88,6 +90,7 @@ def _summary(report: CatalogReport) -> str:
             _card(s.multi_source_datasets, "tập dữ liệu có ở nhiều văn bản"),
             _card(s.links_accepted, "liên kết đã ghép"),
             _card(s.flags_open, "cảnh báo cần xử lý"),
+            _card(s.concepts_shared, "khái niệm có ở nhiều tập dữ liệu"),
         ]
     )
     attention = []
@@ -109,6 +112,11 @@ def _summary(report: CatalogReport) -> str:
         attention.append(
             f'<li><a href="#decisions-identity">{s.decisions_orphaned} quyết định rà soát không còn áp dụng</a> '
             "(dòng danh mục không còn trong phiên bản mới của tệp): cần xem lại</li>"
+        )
+    if s.concepts_with_conflicts:
+        attention.append(
+            f'<li><a href="#concepts">{s.concepts_with_conflicts} khái niệm dữ liệu do các loại đơn vị khác nhau '
+            "quản lý</a> ở các địa bàn khác nhau</li>"
         )
     if s.problem_files:
         attention.append(
@@ -181,6 +189,7 @@ def _catalog(report: CatalogReport, sources: dict[str, SourceView]) -> str:
             f"<td>{index}</td><td><b>{_e(dataset.title)}</b><br>"
             f"<code class=muted>{_e(dataset.id)}</code></td>"
             f"<td>{_e(dataset.unit)}</td><td>{dataset.document_count}</td>"
+            f'<td><a href="#{_e(dataset.concept_id)}">{_e(dataset.concept_title)}</a></td>'
             f"<td><ul>{members}</ul>{_links(dataset)}</td></tr>"
         )
     return (
@@ -189,7 +198,7 @@ def _catalog(report: CatalogReport, sources: dict[str, SourceView]) -> str:
         "lại. Viền xanh: có ở nhiều văn bản.</p>"
         '<input id="filter" placeholder="Lọc theo tên, đơn vị, văn bản…">'
         '<table id="catalog"><thead><tr><th>#</th><th>Tên tập dữ liệu</th><th>Đơn vị quản lý</th>'
-        "<th>Số văn bản</th><th>Nguồn (văn bản, trang, bảng, dòng)</th></tr></thead><tbody>"
+        "<th>Số văn bản</th><th>Khái niệm</th><th>Nguồn (văn bản, trang, bảng, dòng)</th></tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table></section>"
     )
@@ -323,7 +332,7 @@ def _identity(report: CatalogReport) -> str:
         for a in [*report.orphaned_decisions, *report.reanchored_decisions]
     )
     return (
-        '<section id="decisions-identity"><h2>7. Văn bản nhiều tệp, quyết định qua các phiên bản</h2>'
+        '<section id="decisions-identity"><h2>8. Văn bản nhiều tệp, quyết định qua các phiên bản</h2>'
         + (f"<table><tr><th>Văn bản</th><th>Các tệp</th><th>Chọn bản</th></tr>{works}</table>" if works else "")
         + (f"<table><tr><th>Quyết định</th><th>Loại</th><th>Trạng thái</th><th>Lý do</th></tr>{decisions}</table>"
            if decisions else "")

@@ -11,6 +11,7 @@ from pathlib import PurePosixPath
 
 from pydantic import Field
 
+from catalog.concept_facts import ConceptDetail
 from catalog.errors import mask_url
 from catalog.identity import anchored_decisions, with_works, works
 from catalog.records import FileOutcome, IngestRun, OutcomeStatus
@@ -115,6 +116,8 @@ class DatasetView(Record):
     id: str
     title: str
     unit: str
+    concept_id: str = ""  # the dataset concept (same kind of data elsewhere) and its harmonised title
+    concept_title: str = ""
     member_count: int  # rows of the documents' primary renderings: other files' copies are not counted
     document_count: int  # documents (works), not files
     sources: list[str]  # document names, in member order, without repeats
@@ -144,6 +147,10 @@ class Summary(Record):
     decisions_orphaned: int = 0  # no longer apply: listed with the reason, not applied
     works: int = 0  # documents, however many files show them
     files_as_renderings: int = 0  # current files that are another rendering of a document already counted
+    concepts: int = 0
+    concepts_shared: int = 0  # held by two or more datasets
+    concepts_with_gaps: int = 0  # some locality of a listing level does not list it
+    concepts_with_conflicts: int = 0  # kept by different kinds of unit in different localities
 
 
 class CatalogReport(Record):
@@ -156,6 +163,7 @@ class CatalogReport(Record):
     orphaned_decisions: list[AnchoredDecision] = Field(default_factory=list)
     reanchored_decisions: list[AnchoredDecision] = Field(default_factory=list)
     works: list[Work] = Field(default_factory=list)  # documents shown by several files
+    concepts: list[ConceptDetail] = Field(default_factory=list)
 
 
 def build_report(store: CatalogStore) -> CatalogReport:
@@ -183,6 +191,10 @@ def build_report(store: CatalogStore) -> CatalogReport:
     all_works = works(store)
     work_of = {r.sha256: w for w in all_works for r in w.renderings}
     primaries = {w.primary for w in all_works}
+    from catalog.concepts_store import dataset_concepts, read_concepts  # it imports the store's agencies
+
+    with store.snapshot() as session:
+        concepts, concept_of = read_concepts(session), dataset_concepts(session)
     label = {m.key: f"{m.document} · {m.number or '—'} {m.title}" for d in datasets for m in d.members}
     dataset_of = {m.key: d.id for d in datasets for m in d.members}
     by_dataset: dict[str, list[Link]] = {}
@@ -214,6 +226,8 @@ def build_report(store: CatalogStore) -> CatalogReport:
                 id=dataset.id,
                 title=dataset.title,
                 unit=dataset.unit,
+                concept_id=concept_of.get(dataset.id, ("", ""))[0],
+                concept_title=concept_of.get(dataset.id, ("", ""))[1],
                 member_count=len(counted),
                 document_count=len({work_of[m.sha256].id if m.sha256 in work_of else m.sha256 for m in counted}),
                 sources=list(dict.fromkeys(m.document for m in members)),
@@ -270,6 +284,10 @@ def build_report(store: CatalogStore) -> CatalogReport:
         decisions_orphaned=len(orphaned),
         works=len(all_works),
         files_as_renderings=sum(len(w.renderings) - 1 for w in all_works),
+        concepts=len(concepts),
+        concepts_shared=sum(1 for c in concepts if c.dataset_count > 1),
+        concepts_with_gaps=sum(1 for c in concepts if c.not_listed_count),
+        concepts_with_conflicts=sum(1 for c in concepts if c.conflicts),
     )
     return CatalogReport(
         summary=summary,
@@ -281,4 +299,5 @@ def build_report(store: CatalogStore) -> CatalogReport:
         orphaned_decisions=orphaned,
         reanchored_decisions=reanchored,
         works=[w for w in all_works if len(w.renderings) > 1],
+        concepts=concepts,
     )

@@ -1,4 +1,4 @@
-"""The XLSX workbook officials open in Excel: unified catalog, flags, sources, extraction warnings.
+"""The XLSX workbook officials open in Excel: unified catalog, concepts, flags, sources, extraction warnings.
 
 Every sheet has a frozen, bold header row, an autofilter over the whole table, set column
 widths and wrapped text, because these sheets are read, filtered and printed by people.
@@ -15,6 +15,8 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from catalog.reports.concepts_section import COLUMNS as CONCEPT_COLUMNS
+from catalog.reports.concepts_section import SHEET_CONCEPTS, sheet_rows
 from catalog.reports.model import CatalogReport, flag_label, where
 
 SHEET_CATALOG = "Danh mục hợp nhất"
@@ -81,6 +83,8 @@ def write_xlsx(report: CatalogReport, out: Path) -> Path:
             ),
             "; ".join(sorted({r for link in d.links if link.accepted for r in link.reasons})),
             d.id,
+            d.concept_title,
+            d.concept_id,
         )
         for index, d in enumerate(report.datasets, 1)
     ]
@@ -96,10 +100,13 @@ def write_xlsx(report: CatalogReport, out: Path) -> Path:
             ("Nguồn (văn bản, vị trí, mục)", 70),
             ("Lý do ghép", 40),
             ("Mã tập dữ liệu", 22),
+            ("Khái niệm (tên hài hòa)", 36),
+            ("Mã khái niệm", 22),
         ],  # fmt: skip
         catalog_rows,
         first=True,
     )
+    _sheet(book, SHEET_CONCEPTS, CONCEPT_COLUMNS, sheet_rows(report.concepts))
     flag_rows = [
         (
             flag_label(f.kind.value),

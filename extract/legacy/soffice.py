@@ -17,6 +17,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from extract.processes import guarded_command
+
 
 class BoundedRunTimeout(Exception):
     """The command ran past its time limit; its whole process group has been killed."""
@@ -26,10 +28,11 @@ def run_bounded(command: list[str], *, timeout_s: float) -> subprocess.Completed
     """Run ``command`` in its own session; past ``timeout_s`` kill the whole group and raise BoundedRunTimeout.
 
     A new session, because a wrapper script (``soffice``) leaves its real worker (``soffice.bin``)
-    running when only the script is killed.
+    running when only the script is killed. The group also dies with this process (``guarded_command``):
+    a killed ``danhmuc ingest`` or API worker leaves no LibreOffice or antiword behind.
     """
     process = subprocess.Popen(
-        command,
+        guarded_command(command),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,

@@ -2,7 +2,7 @@
 decision applied (as recorded, re-anchored to a new version, or orphaned).
 
 Revision ID: 0005_works_anchors
-Revises: 0003_job_not_before
+Revises: 0004_concepts
 Create Date: 2026-12-05 13:00:00
 """
 
@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "0005_works_anchors"
-down_revision: str | None = "0003_job_not_before"
+down_revision: str | None = "0004_concepts"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -1,0 +1,217 @@
+"""The concept level in the store: each catalog row's concept, and each concept's title and counts.
+
+``save_concepts`` is called by ``CatalogStore.save_reconciliation`` inside its transaction, and can
+be called on its own by a writer that re-assigns only some entries (``replace=False``): the
+concepts those entries left or joined are recounted, and a concept left without rows is deleted.
+Either way it runs after the datasets and members of the entries are written, since a concept's
+title and counts come from its datasets. The facts (coverage, conflicts) are derived on reading,
+``read_concepts``, from the same rows.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Collection, Iterator, Mapping, Sequence
+from typing import cast
+
+from sqlalchemy import Select, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from catalog.concept_facts import (
+    ConceptDetail,
+    DocumentFact,
+    MemberFact,
+    concept_counts,
+    concept_details,
+    document_locality,
+)
+from catalog.models import (
+    CatalogEntryRow,
+    ConceptEntryRow,
+    ConceptRow,
+    DatasetMemberRow,
+    DatasetRow,
+    DocumentLocalityRow,
+    DocumentRow,
+)
+
+CHUNK = 2_000  # keys per IN (…) list and rows per bulk insert
+CONCEPTS = cast(Table, ConceptRow.__table__)
+CONCEPT_ENTRIES = cast(Table, ConceptEntryRow.__table__)
+
+
+def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
+    for start in range(0, len(values), CHUNK):
+        yield values[start : start + CHUNK]
+
+
+def save_concepts(session: Session, concepts: Mapping[str, str], *, replace: bool = True) -> int:
+    """Store ``concepts`` (entry key → concept id); the number of concepts stored after the write.
+
+    ``replace``: the assignment is the whole catalog's (a full reconciliation) and every earlier
+    one goes; otherwise only the given entries move. Keys of entries not in the store are skipped,
+    as ``save_reconciliation`` skips their members.
+    """
+    keys = sorted(concepts)
+    if replace:
+        known = set(session.scalars(select(CatalogEntryRow.key)))
+        touched: set[str] = set()
+        session.execute(delete(ConceptEntryRow))
+        session.execute(delete(ConceptRow))
+    else:
+        known, touched = set(), set()
+        for chunk in _chunks(keys):
+            known.update(session.scalars(select(CatalogEntryRow.key).where(CatalogEntryRow.key.in_(chunk))))
+            touched.update(session.scalars(
+                select(ConceptEntryRow.concept_id).where(ConceptEntryRow.entry_key.in_(chunk))
+            ))  # fmt: skip
+            session.execute(delete(ConceptEntryRow).where(ConceptEntryRow.entry_key.in_(chunk)))
+    kept = [key for key in keys if key in known]
+    wanted = {concepts[key] for key in kept}
+    present: set[str] = set()
+    for chunk in _chunks(sorted(wanted)):
+        present.update(session.scalars(select(ConceptRow.id).where(ConceptRow.id.in_(chunk))))
+    heads = [{"id": cid, "title": "", "dataset_count": 0, "member_count": 0, "locality_count": 0,
+              "publisher_count": 0} for cid in sorted(wanted - present)]  # fmt: skip
+    connection = session.connection()  # Core executemany: the ORM's bulk path costs more than the rows
+    for start in range(0, len(heads), CHUNK):
+        connection.execute(insert(CONCEPTS), heads[start : start + CHUNK])
+    rows = [{"entry_key": key, "concept_id": concepts[key]} for key in kept]
+    for start in range(0, len(rows), CHUNK):
+        connection.execute(insert(CONCEPT_ENTRIES), rows[start : start + CHUNK])
+    record_localities(session)
+    _recount(session, None if replace else touched | wanted)
+    return session.scalar(select(func.count()).select_from(ConceptRow)) or 0
+
+
+def _recount(session: Session, concept_ids: Collection[str] | None) -> None:
+    """Title and counts of the given concepts (all when None) from their rows; empty ones deleted."""
+    grouped: dict[str, list[MemberFact]] = {}
+    for member in load_members(session, concept_ids):
+        grouped.setdefault(member.concept_id, []).append(member)
+    heads = []
+    for concept_id, rows in grouped.items():
+        title, datasets, localities, publishers = concept_counts(rows)
+        heads.append({"key": concept_id, "title": title, "dataset_count": datasets, "member_count": len(rows),
+                      "locality_count": localities, "publisher_count": publishers})  # fmt: skip
+    # One statement run for many rows (Core executemany), not an ORM update per concept.
+    statement = update(CONCEPTS).where(CONCEPTS.c.id == bindparam("key"))
+    for start in range(0, len(heads), CHUNK):
+        session.connection().execute(statement, heads[start : start + CHUNK])
+    if concept_ids is None:
+        empty = set(session.scalars(select(ConceptRow.id))) - set(grouped)
+    else:
+        empty = set(concept_ids) - set(grouped)
+    for chunk in _chunks(sorted(empty)):
+        session.execute(delete(ConceptEntryRow).where(ConceptEntryRow.concept_id.in_(chunk)))
+        session.execute(delete(ConceptRow).where(ConceptRow.id.in_(chunk)))
+
+
+def _member_query() -> Select[str, str, list[str], str, str, str, str]:
+    # Documents are not joined: their rows are large, and a few hundred localities are read apart.
+    return (
+        select(
+            ConceptEntryRow.concept_id, CatalogEntryRow.key, CatalogEntryRow.unit_ids,
+            CatalogEntryRow.document_sha256, DatasetMemberRow.dataset_id, DatasetRow.title, DatasetRow.unit,
+        )
+        .join(CatalogEntryRow, CatalogEntryRow.key == ConceptEntryRow.entry_key)
+        .join(DatasetMemberRow, DatasetMemberRow.entry_key == ConceptEntryRow.entry_key)
+        .join(DatasetRow, DatasetRow.id == DatasetMemberRow.dataset_id)
+        .order_by(ConceptEntryRow.concept_id, DatasetMemberRow.dataset_id, DatasetMemberRow.position)
+    )  # fmt: skip
+
+
+def record_localities(session: Session) -> int:
+    """Store the locality of every document with catalog rows that has none stored yet; how many.
+
+    The province of a commune's plan is only in the plan it cites ("xã Đông Cứu" implementing
+    the plan of UBND tỉnh Bắc Ninh), so the metadata is read from the document's JSON, once.
+    """
+    from extract.model import Document, Metadata
+    from nlp.document import document_locality as locality_of
+
+    missing = select(DocumentRow.sha256, DocumentRow.document_json).where(
+        DocumentRow.entry_count > 0, ~DocumentRow.sha256.in_(select(DocumentLocalityRow.sha256))
+    )
+    rows = []
+    for sha, text in session.execute(missing).all():
+        metadata = Metadata.model_validate(json.loads(text).get("metadata", {}))
+        # Only the metadata is read by document_locality: the rest of a large document stays unparsed.
+        shell = Document.model_construct(metadata=metadata)  # type: ignore[call-arg]
+        rows.append({"sha256": sha, "locality": locality_of(shell)})
+    for start in range(0, len(rows), CHUNK):
+        session.execute(insert(DocumentLocalityRow), rows[start : start + CHUNK])
+    return len(rows)
+
+
+def _localities(session: Session) -> dict[str, str]:
+    """sha256 → the document's locality: as recorded, else its issuer's (or its title's)."""
+    stored = session.execute(select(DocumentLocalityRow.sha256, DocumentLocalityRow.locality)).all()
+    recorded = {str(sha): str(place) for sha, place in stored}
+    found = session.execute(select(DocumentRow.sha256, DocumentRow.issuer, DocumentRow.title))
+    return {sha: recorded.get(sha) or document_locality(issuer, title) for sha, issuer, title in found.all()}
+
+
+def load_members(session: Session, concept_ids: Collection[str] | None = None) -> list[MemberFact]:
+    """The rows of the given concepts (all when None) that belong to a dataset, in concept order."""
+    localities = _localities(session)
+    connection = session.connection()  # Core rows: the ORM's per-row work costs seconds at 10^5 rows
+    if concept_ids is None:
+        batches = [connection.execute(_member_query())]
+    else:
+        ids = sorted(concept_ids)
+        batches = [connection.execute(_member_query().where(ConceptEntryRow.concept_id.in_(c))) for c in _chunks(ids)]
+    return [
+        MemberFact(
+            entry_key=key, concept_id=concept_id, dataset_id=dataset_id, dataset_title=dataset_title,
+            dataset_unit=dataset_unit, unit_ids=tuple(unit_ids or ()), document_id=sha,
+            locality=localities.get(sha, ""),
+        )  # fmt: skip
+        for batch in batches
+        for concept_id, key, unit_ids, sha, dataset_id, dataset_title, dataset_unit in batch
+    ]
+
+
+def load_universe(session: Session) -> list[DocumentFact]:
+    """The documents with rows in the last reconciliation, with their locality and row count."""
+    localities = _localities(session)
+    query = (
+        select(DocumentRow.sha256, DocumentRow.source, DocumentRow.title, DocumentRow.number, DocumentRow.issuer,
+               func.count())
+        .join(CatalogEntryRow, CatalogEntryRow.document_sha256 == DocumentRow.sha256)
+        .join(DatasetMemberRow, DatasetMemberRow.entry_key == CatalogEntryRow.key)
+        .group_by(DocumentRow.sha256, DocumentRow.source, DocumentRow.title, DocumentRow.number, DocumentRow.issuer)
+        .order_by(DocumentRow.source, DocumentRow.sha256)
+    )  # fmt: skip
+    return [
+        DocumentFact(id=sha, source=source, title=title, number=number, locality=localities.get(sha, ""),
+                     entry_count=count)  # fmt: skip
+        for sha, source, title, number, _issuer, count in session.execute(query)
+    ]
+
+
+def read_concepts(session: Session) -> list[ConceptDetail]:
+    """Every stored concept with its facts, ordered by harmonised title then id."""
+    return concept_details(load_members(session), load_universe(session))
+
+
+def stored_concepts(session: Session) -> dict[str, str]:
+    """entry key → concept id as stored: the ``previous_concepts`` of the next reconciliation."""
+    found = session.execute(select(ConceptEntryRow.entry_key, ConceptEntryRow.concept_id))
+    return {str(key): str(concept) for key, concept in found.all()}
+
+
+def dataset_concepts(session: Session) -> dict[str, tuple[str, str]]:
+    """dataset id → (concept id, harmonised title): the concept most of the dataset's rows belong to."""
+    query = (
+        select(DatasetMemberRow.dataset_id, ConceptRow.id, ConceptRow.title, func.count())
+        .join(ConceptEntryRow, ConceptEntryRow.entry_key == DatasetMemberRow.entry_key)
+        .join(ConceptRow, ConceptRow.id == ConceptEntryRow.concept_id)
+        .group_by(DatasetMemberRow.dataset_id, ConceptRow.id, ConceptRow.title)
+    )
+    best: dict[str, tuple[int, str, str]] = {}
+    for dataset_id, concept_id, title, count in session.execute(query):
+        held = best.get(dataset_id)
+        if held is None or (count, concept_id) > (held[0], held[1]):
+            best[dataset_id] = (count, concept_id, title)
+    return {dataset_id: (concept_id, title) for dataset_id, (_, concept_id, title) in best.items()}
