@@ -177,6 +177,7 @@ def score_document(pdf: Path, gold: Path, cache: Path) -> list[PageScore]:
         number = int(truth_file.stem.rsplit("-p", 1)[1])
         truth = truth_file.read_text(encoding="utf-8")
         result = ocr_page(render_pdf_page(data, pdf.name, number))  # one page at a time, in this process
+        cache.mkdir(parents=True, exist_ok=True)
         text = page_text(result.blocks)
         (cache / f"{pdf.stem}-{number}.danhmuc.txt").write_text(text, encoding="utf-8")  # to diff by hand
         plain = plain_tesseract(pdf, number, cache)
