@@ -108,7 +108,7 @@ def test_a_real_scanned_page_is_only_made_better() -> None:
     pdf = REALDOCS / "CT-QuangNgai-hoadondientu-scan.pdf"
     truth = (ROOT / "realdocs" / "ocr" / "CT-QuangNgai-hoadondientu-scan-p2.txt").read_text(encoding="utf-8")
     result = ocr_page(render_pdf_page(pdf.read_bytes(), pdf.name, 2))
-    text = page_text(result.blocks)
+    text = page_text(result.blocks, 2)
     verdicts = judge(truth, text, result.corrections)
     assert verdicts.wrong == 0, verdicts.wrong_examples
     assert verdicts.right >= 8
