@@ -4,9 +4,11 @@ Tesseract returns visual lines; the structure builder wants what a typed reader 
 paragraph per printed paragraph, so that a task line wrapped over two lines ("Đơn vị chủ trì:
 Phòng Văn hóa -" / "Xã hội") is one string. Lines are joined unless the next one starts a new
 paragraph: a numbering label or bullet, an indent, a gap, or a short (ended) line before it.
-Lines whose words fall into two far-apart groups, with the gap lined up over neighbouring lines
-(the national header, the signature block), become a borderless two-column RawTable, as the DOCX
-reader emits them; one wide gap alone is a justified line or a tab stop, and stays text.
+Side-by-side blocks (the national header, the "Nơi nhận" list beside the signature) are found as a
+page layout analysis finds columns: a white gutter that no line crosses runs down consecutive lines,
+with words on both sides on at least two of them. Such a block becomes a borderless two-column
+RawTable, as the DOCX reader emits them, so it is read column by column, not line across line;
+one wide gap alone is a justified line or a tab stop, and stays text.
 """
 
 from __future__ import annotations
