@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.blocks import Paragraph
+from extract.blocks import Block, Paragraph
 from extract.ocr.langmodel import choose, language_model, mark_distance
 from extract.ocr.pipeline import MAX_CORRECTED_SHARE, _too_many_changes
 from extract.ocr.postcorrect import Correction, correct_text
@@ -82,7 +82,7 @@ def test_an_unknown_neighbour_gives_no_context() -> None:
 
 def test_a_page_whose_text_would_change_wholesale_keeps_tesseract_reading() -> None:
     words = " ".join(["từ"] * 40)
-    laid_out = [(0, Paragraph(text=words, page=1))]
+    laid_out: list[tuple[int, Block]] = [(0, Paragraph(text=words, page=1))]
     few = [Correction(1, "tô", "tổ", "")] * 3
     many = [Correction(1, "tô", "tổ", "")] * int(MAX_CORRECTED_SHARE * 40 + 1)
     assert not _too_many_changes(laid_out, few)
