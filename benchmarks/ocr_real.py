@@ -4,8 +4,9 @@ post-correction moved the text towards the hand-checked transcription.
     .venv/bin/python benchmarks/bench_ocr.py real [--docs DIR] [--gold DIR] [--cache DIR]
 
 Ground truth: ``realdocs/ocr/<stem>-p<N>.txt`` (see realdocs/ocr/README.md). CER = edit distance
-between the whitespace-collapsed texts / reference characters. danhmuc's page text is its blocks in
-order: paragraphs as read, a table row by row with " | " between cells (a spanned cell once).
+between the whitespace-collapsed texts / reference characters. danhmuc's page text is the evaluator's
+(danhmuc/evaluation/scan_text.py page_text): paragraphs as read, a table row by row with " | "
+between cells (a spanned cell once), a two-column layout block column by column.
 
 A correction is *right* when undoing it (putting back what Tesseract read, at the place it was
 made) moves the page text further from the truth, *wrong* when undoing it moves the text closer,
@@ -22,8 +23,7 @@ from pathlib import Path
 from rapidfuzz.distance import Levenshtein
 
 from danhmuc.evaluation.scan_text import cer as page_cer
-from danhmuc.evaluation.scan_text import tesseract_page_text
-from extract.blocks import Block, Paragraph, RawTable
+from danhmuc.evaluation.scan_text import page_text, tesseract_page_text
 from extract.ocr.postcorrect import Correction
 
 SCANS = ("09-2025-QD-TTg", "CT-QuangNgai-hoadondientu-scan", "KH-SYT-HCM-2021-kiemtra-VBQPPL-scan")
@@ -48,34 +48,6 @@ def codes_found(reference: str, hypothesis: str) -> tuple[int, int]:
 def cer(reference: str, hypothesis: str) -> float:
     """The evaluator's CER (``danhmuc eval`` reports the same measure per document)."""
     return page_cer(reference, hypothesis).value or 0.0
-
-
-def page_text(blocks: list[Block]) -> str:
-    """The page as the gold writes it: one line per paragraph, a table row by row with " | "."""
-    lines: list[str] = []
-    for block in blocks:
-        if isinstance(block, Paragraph):
-            lines.append(block.text)
-            continue
-        if not isinstance(block, RawTable):
-            continue
-        if block.borderless:
-            # A two-column layout block (national header, signature): each column top to bottom.
-            columns = max((len(row) for row in block.rows), default=0)
-            for col in range(columns):
-                lines.extend(row[col].text for row in block.rows if col < len(row) and not row[col].inherited)
-            continue
-        for row in block.rows:
-            cells: list[str] = []
-            skip = 0
-            for cell in row:
-                if skip:
-                    skip -= 1
-                    continue
-                skip = cell.col_span - 1
-                cells.append("" if cell.inherited else " ".join(cell.text.split()))
-            lines.append(" | ".join(cells))
-    return "\n".join(line for line in lines if line.strip())
 
 
 @dataclass
@@ -177,7 +149,8 @@ def score_document(pdf: Path, gold: Path, cache: Path) -> list[PageScore]:
         number = int(truth_file.stem.rsplit("-p", 1)[1])
         truth = truth_file.read_text(encoding="utf-8")
         result = ocr_page(render_pdf_page(data, pdf.name, number))  # one page at a time, in this process
-        text = page_text(result.blocks)
+        cache.mkdir(parents=True, exist_ok=True)
+        text = page_text(result.blocks, number)  # the evaluator's page text, one implementation
         (cache / f"{pdf.stem}-{number}.danhmuc.txt").write_text(text, encoding="utf-8")  # to diff by hand
         plain = plain_tesseract(pdf, number, cache)
         scores.append(

@@ -54,6 +54,7 @@ SLOW_TESTS = frozenset({
     "test_matching_learning.py::test_twenty_decisions_on_held_out_documents_do_not_hurt",
     "test_metadata_real.py::test_parent_named_by_the_thuc_hien_opening",
     "test_ocr_langmodel.py::test_a_real_scanned_page_is_only_made_better",
+    "test_ocr_langmodel.py::test_pages_once_read_worse_than_plain_tesseract_are_not",
     "test_ocr_numerals.py::test_so_khcn_scan_reads_like_its_twin",
     "test_pdf_reader.py::test_backends_agree_on_corpus_pages",
     "test_pdf_reader.py::test_backends_agree_on_the_fixture",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from extract.blocks import Paragraph
+from extract.blocks import Block, Paragraph
 from extract.ocr.langmodel import choose, language_model, mark_distance
 from extract.ocr.pipeline import MAX_CORRECTED_SHARE, _too_many_changes
 from extract.ocr.postcorrect import Correction, correct_text
@@ -82,7 +82,7 @@ def test_an_unknown_neighbour_gives_no_context() -> None:
 
 def test_a_page_whose_text_would_change_wholesale_keeps_tesseract_reading() -> None:
     words = " ".join(["từ"] * 40)
-    laid_out = [(0, Paragraph(text=words, page=1))]
+    laid_out: list[tuple[int, Block]] = [(0, Paragraph(text=words, page=1))]
     few = [Correction(1, "tô", "tổ", "")] * 3
     many = [Correction(1, "tô", "tổ", "")] * int(MAX_CORRECTED_SHARE * 40 + 1)
     assert not _too_many_changes(laid_out, few)
@@ -108,8 +108,49 @@ def test_a_real_scanned_page_is_only_made_better() -> None:
     pdf = REALDOCS / "CT-QuangNgai-hoadondientu-scan.pdf"
     truth = (ROOT / "realdocs" / "ocr" / "CT-QuangNgai-hoadondientu-scan-p2.txt").read_text(encoding="utf-8")
     result = ocr_page(render_pdf_page(pdf.read_bytes(), pdf.name, 2))
-    text = page_text(result.blocks)
+    text = page_text(result.blocks, 2)
     verdicts = judge(truth, text, result.corrections)
     assert verdicts.wrong == 0, verdicts.wrong_examples
     assert verdicts.right >= 8
     assert cer(truth, text) < 0.005
+
+
+@pytest.mark.skipif(not (REALDOCS / "KH-SYT-HCM-2021-kiemtra-VBQPPL-scan.pdf").exists(), reason="realdocs absent")
+def test_the_e_signature_box_is_rendered_apart_from_the_scan() -> None:
+    """The Sở Y tế plan's "Người ký / Thời gian ký" box is a signature field's appearance (blue text):
+    it is rendered, kept out of the stamp removal, and laid over the page as ink."""
+    from extract.ocr.preprocess import prepare, render_pdf_page
+
+    pdf = REALDOCS / "KH-SYT-HCM-2021-kiemtra-VBQPPL-scan.pdf"
+    image = render_pdf_page(pdf.read_bytes(), pdf.name, 1)
+    assert image.printed is not None
+    corner = (slice(0, image.printed.shape[0] // 16), slice(image.printed.shape[1] * 2 // 3, None))
+    assert (image.printed[corner] < 128).sum() > 1000  # the box's text, top right
+    assert (prepare(image).gray[corner] < 128).sum() > 1000  # still there after stamp removal
+    twin = ROOT / "corpus" / "docs" / "son_hai_ke_hoach_2026_scan.pdf"
+    assert render_pdf_page(twin.read_bytes(), twin.name, 1).printed is None  # no form, nothing laid over
+
+
+@pytest.mark.skipif(not (REALDOCS / "09-2025-QD-TTg.pdf").exists(), reason="shared/realdocs absent")
+@pytest.mark.parametrize(
+    ("stem", "page", "plain"),
+    # plain: CER of `tesseract -l vie` on the page at 300 dpi (Tesseract 5, `bench_ocr.py real`), a
+    # fixed figure so the test does not run a second OCR.
+    [
+        ("09-2025-QD-TTg", 3, 0.0755),
+        ("CT-QuangNgai-hoadondientu-scan", 3, 0.0137),
+        ("KH-SYT-HCM-2021-kiemtra-VBQPPL-scan", 1, 0.0471),
+    ],
+)
+def test_pages_once_read_worse_than_plain_tesseract_are_not(stem: str, page: int, plain: float) -> None:
+    """The three real pages where danhmuc read worse than plain Tesseract (a "Nơi nhận" list
+    interleaved with the signature, seal and signature strokes read as words, the e-signature box
+    not rendered) now read at least as well."""
+    from danhmuc.evaluation.scan_text import cer, page_text
+    from extract.ocr.pipeline import ocr_page
+    from extract.ocr.preprocess import render_pdf_page
+
+    pdf = REALDOCS / f"{stem}.pdf"
+    truth = (ROOT / "realdocs" / "ocr" / f"{stem}-p{page}.txt").read_text(encoding="utf-8")
+    ours = page_text(ocr_page(render_pdf_page(pdf.read_bytes(), pdf.name, page)).blocks, page)
+    assert (cer(truth, ours).value or 0.0) <= plain

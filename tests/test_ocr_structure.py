@@ -94,6 +94,59 @@ def test_label_lines_with_tab_stops_stay_text() -> None:
     assert _texts(blocks) == ["- Thời gian: Quý III/2026.", "- Đơn vị chủ trì: Phòng Văn hóa - Xã hội."]
 
 
+def test_a_recipient_list_beside_the_signature_is_read_column_by_column() -> None:
+    """The "Nơi nhận" list runs down the left while the signer's title and name sit at its right with
+    blank lines between (the seal was there): one block, the whole list first, then the signature,
+    also for the list's lines below the signer's name."""
+    recipients = ["- Thường trực Tỉnh ủy;", "- CT, PCT UBND tỉnh;", "- Các Sở, ban ngành tỉnh;",
+                  "- Báo Quảng Ngãi;", "- Lưu: VT, KTbngoc602."]
+    words = [*_words("Nơi nhận:", 240, 400), *_words("CHỦ TỊCH", 1100, 400)]
+    for index, text in enumerate(recipients):
+        words += _words(text, 240, 440 + 40 * index)
+    words += _words("Đặng Văn Minh", 1060, 440 + 40 * 3)  # beside the fourth recipient, blank lines above
+    blocks = [item.block for item in lay_out(words, 3, 1650, DPI)]
+    assert len(blocks) == 1
+    table = blocks[0]
+    assert isinstance(table, RawTable) and table.borderless
+    assert table.rows[0][0].text.split("\n") == ["Nơi nhận:", *recipients]
+    assert table.rows[0][1].text.split("\n") == ["CHỦ TỊCH", "Đặng Văn Minh"]
+
+
+def test_a_full_line_below_closes_the_side_by_side_block() -> None:
+    words = [
+        *_words("Nơi nhận:", 240, 400), *_words("CHỦ TỊCH", 1100, 400),
+        *_words("- Như trên;", 240, 440), *_words("Đặng Văn Minh", 1060, 440),
+        *_words("Văn bản này có hiệu lực kể từ ngày ký và thay thế các văn bản trước", 240, 480),
+    ]
+    blocks = [item.block for item in lay_out(words, 3, 1650, DPI)]
+    assert isinstance(blocks[0], RawTable) and blocks[0].borderless
+    assert _texts(blocks)[1:] == ["Văn bản này có hiệu lực kể từ ngày ký và thay thế các văn bản trước"]
+
+
+def _guess(text: str, left: int, top: int) -> Word:
+    return Word(text, 0.0, left, top, 18 * len(text), 26, 1, 1, 1)
+
+
+def test_a_mark_read_at_no_confidence_away_from_text_is_dropped_a_misread_word_is_kept() -> None:
+    body = [word for top in range(100, 400, 46) for word in _words("các cơ quan, đơn vị thuộc UBND xã", 240, top)]
+    misread = _guess("ích:", 240 + 18 * 3 + 12, 500)  # "1. Mục đích:" with its "đ" lost
+    stroke = _guess("ảNgu", 1300, 560)  # a signature stroke, alone at the right
+    words = body + _words("Mục", 240, 500) + [misread, stroke]
+    texts = _texts([item.block for item in lay_out(words, 1, 1650, DPI)])
+    assert "Mục ích:" in texts[-1]
+    assert not any("ảNgu" in text for text in texts)
+
+
+def test_on_a_page_read_badly_throughout_nothing_is_dropped_for_its_confidence() -> None:
+    words = [
+        Word(word.text, 0.3, word.left, word.top, word.width, word.height, 1, 1, 1)
+        for top in range(100, 400, 46)
+        for word in _words("các cơ quan, đơn vị thuộc UBND xã", 240, top)
+    ] + [_guess("ảNgu", 1300, 560)]
+    texts = _texts([item.block for item in lay_out(words, 1, 1650, DPI)])
+    assert any("ảNgu" in text for text in texts)
+
+
 def _table_image(erase: tuple[int, int, int, int] | None, gap: tuple[int, int] | None) -> np.ndarray:
     page = np.full((700, 1400), 255, np.uint8)
     xs, ys = [100, 400, 800, 1300], [100, 200, 300, 400, 500]

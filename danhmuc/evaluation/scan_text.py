@@ -91,14 +91,12 @@ def page_text(blocks: list[Block], page: int) -> str:
 
 def _table_lines(table: RawTable) -> list[str]:
     if table.borderless:
-        # A two-column layout (national header, signature block) is printed line by line across
-        # both columns; the transcription follows the printed lines.
+        # A two-column layout (national header, "Nơi nhận" beside the signature) is transcribed
+        # column by column, the left block top to bottom, then the right (realdocs/ocr/README.md).
         lines: list[str] = []
         for row in table.rows:
-            columns = [cell.text.split("\n") for cell in _distinct(row)]
-            depth = max((len(column) for column in columns), default=0)
-            for index in range(depth):
-                lines.append(" ".join(column[index] for column in columns if index < len(column)))
+            for cell in _distinct(row):
+                lines.extend(cell.text.split("\n"))
         return lines
     return [" | ".join(cell.text.replace("\n", " ") for cell in _distinct(row)) for row in table.rows]
 

@@ -4,9 +4,11 @@ Tesseract returns visual lines; the structure builder wants what a typed reader 
 paragraph per printed paragraph, so that a task line wrapped over two lines ("Đơn vị chủ trì:
 Phòng Văn hóa -" / "Xã hội") is one string. Lines are joined unless the next one starts a new
 paragraph: a numbering label or bullet, an indent, a gap, or a short (ended) line before it.
-Lines whose words fall into two far-apart groups, with the gap lined up over neighbouring lines
-(the national header, the signature block), become a borderless two-column RawTable, as the DOCX
-reader emits them; one wide gap alone is a justified line or a tab stop, and stays text.
+Side-by-side blocks (the national header, the "Nơi nhận" list beside the signature) are found as a
+page layout analysis finds columns: a white gutter that no line crosses runs down consecutive lines,
+with words on both sides on at least two of them. Such a block becomes a borderless two-column
+RawTable, as the DOCX reader emits them, so it is read column by column, not line across line;
+one wide gap alone is a justified line or a tab stop, and stays text.
 """
 
 from __future__ import annotations
@@ -33,6 +35,10 @@ _LETTER_LABEL = re.compile(r"^([a-zđ])([.)])$")
 _LOOKALIKE_LABEL = re.compile(r"^(\S)([.)])$")
 
 FLAT_SPECK = 0.4  # letters are never this flat next to the page's median letter height
+# Tesseract's confidence of a printed word on a clean page is rarely under 0.3; marks that are no
+# text come back under 0.15 (the three real scans: 0.0 to 0.1 for seal rings, signatures and dirt).
+GUESS_CONFIDENCE = 0.15
+WELL_READ_PAGE = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,7 +95,7 @@ def _is_noise(line: TextLine) -> bool:
 
 def lay_out(words: list[Word], page: int, page_width: int, dpi: int) -> list[LaidOutBlock]:
     words = [word for word in words if not is_junk(word)]
-    words = _without_flat_specks(words)
+    words = _without_flat_specks(_without_guesses(words))
     lines = [TextLine(words) for words in words_to_lines(words)]
     lines = [line for line in lines if not _is_noise(line)]
     if not lines:
@@ -117,16 +123,25 @@ def lay_out(words: list[Word], page: int, page_width: int, dpi: int) -> list[Lai
             two_col.clear()
 
     split = [_split_columns(line, column_gap) for line in lines]
-    paired = _paired_lines(split, margin_left, body_width)
+    runs = _two_column_runs(lines, split, margin_left, body_width, x_height)
     previous: TextLine | None = None
+    gutter: Gutter | None = None
     for index, line in enumerate(lines):
-        parts = split[index]
-        if index in paired:
+        if index in runs:
             flush_paragraph()
-            two_col.append((parts[0], parts[1]))
+            if runs[index] != gutter:
+                flush_table()  # another side-by-side block, with its own gutter
+            gutter = runs[index]
+            two_col.append(_divide(line, gutter))
             previous = None
             continue
-        if len(parts) == 1 and two_col and _continues_layout(line, two_col, body_width):
+        fitted = _fit(line, gutter, x_height) if two_col and gutter is not None else None
+        if fitted is not None and _close_below(line, two_col):
+            # The rest of a column below the other's end (a "Nơi nhận" list below the signer's name).
+            gutter = fitted
+            two_col.append(_divide(line, gutter))
+            continue
+        if two_col and _continues_layout(line, two_col, body_width):
             # One-sided line of a two-column block ("Số: /KH-UBND" under the left column).
             left_centre, right_centre = _column_centres(two_col)
             centre = (line.left + line.right) / 2
@@ -136,6 +151,7 @@ def lay_out(words: list[Word], page: int, page_width: int, dpi: int) -> list[Lai
                 two_col.append((TextLine([]), line))
             continue
         flush_table()
+        gutter = None
         if previous is not None and _starts_new(previous, line, margin_left, margin_right, x_height):
             flush_paragraph()
         current.append(line)
@@ -171,6 +187,31 @@ def relabel_letters(words: list[Word], page: int | None) -> tuple[list[Word], li
     return [dataclasses.replace(w, text=replaced[id(w)]) if id(w) in replaced else w for w in words], corrections
 
 
+def _without_guesses(words: list[Word]) -> list[Word]:
+    """Marks read as letters on a page Tesseract otherwise reads well: a signature's strokes, a grey
+    seal's ring, scanner dirt at the edge ("ảN gu ;Tm~z" beside a signer's name) come back at almost
+    no confidence and away from any confidently read word. A printed word misread at no confidence
+    ("ích:" for "đích:") stands in a line of text, right after or before a confident word, and stays;
+    so does everything on a page read badly throughout, where low confidence says nothing."""
+    if (mean_confidence(words) or 0.0) < WELL_READ_PAGE:
+        return words
+    heights = [word.height for word in words if word.text.isalpha()]
+    reach = 2 * (statistics.median(heights) if heights else 0)
+    confident = [word for word in words if word.confidence >= 0.6]
+    return [
+        word
+        for word in words
+        if word.confidence >= GUESS_CONFIDENCE or any(_neighbours(word, other, reach) for other in confident)
+    ]
+
+
+def _neighbours(word: Word, other: Word, reach: float) -> bool:
+    overlap = min(word.bottom, other.bottom) - max(word.top, other.top)
+    if overlap < 0.5 * min(word.height, other.height):
+        return False
+    return max(other.left - word.right, word.left - other.right) <= reach
+
+
 def _without_flat_specks(words: list[Word]) -> list[Word]:
     """A stroke of a signature or stamp read as letters ("Nguyễn Văn Hải xế", the "xế" 6 px tall
     beside 60 px words): a word of letters far flatter than any letter, read with little confidence."""
@@ -189,34 +230,84 @@ def _two_parts(parts: list[TextLine], margin_left: int, body_width: int) -> bool
     return len(parts) == 2 and parts[0].left < margin_left + body_width * 0.35
 
 
-def _paired_lines(split: list[list[TextLine]], margin_left: int, body_width: int) -> set[int]:
-    """Lines that belong to a side-by-side block: a line cut in two by a wide gap whose gutter
-    lines up with another such line nearby (at most one line between, the one-sided "Số:" under
-    the header). One wide gap alone is a justified line or a tab; lines whose left pieces are all
-    labels ("- Thời gian:" ⇥ "Quý III/2026") are label–value lines laid out with tab stops."""
-    candidates = [index for index, parts in enumerate(split) if _two_parts(parts, margin_left, body_width)]
-    paired: set[int] = set()
-    for first, second in zip(candidates, candidates[1:], strict=False):
-        if second - first > 2:
+Gutter = tuple[int, int]  # the x range of the white band between the two columns of a block
+
+
+def _two_column_runs(
+    lines: list[TextLine], split: list[list[TextLine]], margin_left: int, body_width: int, x_height: float
+) -> dict[int, Gutter]:
+    """Lines of side-by-side blocks (national header, "Nơi nhận" beside the signature), each with its
+    block's gutter, found as a page layout analysis finds columns: a white band no word crosses,
+    running down consecutive lines, with words on both sides of it on at least two of them.
+
+    A block starts at a line cut in two by a wide gap near the left margin. Lines below that lie
+    wholly on one side of the gap (the "Nơi nhận" list while the signer's column is blank) keep the
+    block open; a line across the band, or a wide vertical gap, closes it. One wide gap alone is a
+    justified line or a tab stop; lines whose left pieces are all labels ("- Thời gian:" ⇥
+    "Quý III/2026") are label–value lines laid out with tab stops. Both stay text."""
+    runs: dict[int, Gutter] = {}
+    index = 0
+    while index < len(lines):
+        parts = split[index]
+        if not _two_parts(parts, margin_left, body_width):
+            index += 1
             continue
-        a, b = split[first], split[second]
-        gutter_overlaps = max(a[0].right, b[0].right) < min(a[1].left, b[1].left)
-        labels = all(parts[0].text.rstrip().endswith(":") for parts in (a, b))
-        if gutter_overlaps and not labels:
-            paired.update((first, second))
-    return paired
+        gutter: Gutter = (parts[0].right, parts[1].left)
+        both = [index]
+        for following in range(index + 1, len(lines)):
+            line = lines[following]
+            narrowed = _fit(line, gutter, x_height)
+            if line.top - lines[following - 1].bottom > x_height * 3 or narrowed is None:
+                break
+            gutter = narrowed
+            left, right = _divide(line, gutter)
+            if left.words and right.words:
+                both.append(following)
+        labels = all(_divide(lines[i], gutter)[0].text.rstrip().endswith(":") for i in both)
+        if len(both) < 2 or labels:
+            index += 1
+            continue
+        runs.update((i, gutter) for i in range(both[0], both[-1] + 1))
+        index = both[-1] + 1
+    return runs
 
 
-def _continues_layout(line: TextLine, two_col: list[tuple[TextLine, TextLine]], body_width: int) -> bool:
-    """A short line right under a two-column block, centred on one of its columns, belongs to it.
+def _fit(line: TextLine, gutter: Gutter, width: float) -> Gutter | None:
+    """The widest part of ``gutter`` that no word of ``line`` covers, when it is at least ``width``
+    wide (a word may reach into the band, the band narrows); None when the line runs across it."""
+    free: list[Gutter] = []
+    start = gutter[0]
+    for word in sorted(line.words, key=lambda w: w.left):
+        if word.right <= start or word.left >= gutter[1]:
+            continue
+        if word.left > start:
+            free.append((start, word.left))
+        start = max(start, word.right)
+    if start < gutter[1]:
+        free.append((start, gutter[1]))
+    best = max(free, key=lambda span: span[1] - span[0], default=None)
+    return best if best is not None and best[1] - best[0] >= width else None
 
-    A centred title below the header ("KẾ HOẠCH") sits between the column centres and after
-    a wider gap, so it starts the body instead.
-    """
+
+def _divide(line: TextLine, gutter: Gutter) -> tuple[TextLine, TextLine]:
+    middle = (gutter[0] + gutter[1]) / 2
+    left = [word for word in line.words if (word.left + word.right) / 2 < middle]
+    right = [word for word in line.words if (word.left + word.right) / 2 >= middle]
+    return TextLine(left), TextLine(right)
+
+
+def _close_below(line: TextLine, two_col: list[tuple[TextLine, TextLine]]) -> bool:
+    """No wider gap above ``line`` than between the lines of the block: a centred title below the
+    header ("KẾ HOẠCH") sits after a wider gap, so it starts the body instead."""
     last_left, last_right = two_col[-1]
     bottom = max(part.bottom for part in (last_left, last_right) if part.words)
     height = max(part.bottom - part.top for part in (last_left, last_right) if part.words)
-    if line.top - bottom > height * 1.6 or line.right - line.left > body_width * 0.55:
+    return line.top - bottom <= height * 1.6
+
+
+def _continues_layout(line: TextLine, two_col: list[tuple[TextLine, TextLine]], body_width: int) -> bool:
+    """A short line right under a two-column block, centred on one of its columns, belongs to it."""
+    if not _close_below(line, two_col) or line.right - line.left > body_width * 0.55:
         return False
     centre = (line.left + line.right) / 2
     return min(abs(centre - column) for column in _column_centres(two_col)) < body_width * 0.1

@@ -34,6 +34,9 @@ class PageImage:
     pixels: np.ndarray  # HxW (grey) or HxWx3 (RGB), uint8
     dpi: int
     wanted_dpi: int = 0  # set when the page was rendered below its native DPI to stay under the pixel cap
+    # A PDF's form widgets (an e-signature box) in grey on white, laid over the page once stamps are
+    # removed from the scan; None when the page has none.
+    printed: np.ndarray | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,22 +89,62 @@ def render_pdf_page(data: bytes, source: str, number: int) -> PageImage:
     except pdfium.PdfiumError as error:
         raise CorruptFileError(source, f"PDF: {error}") from error
     try:
+        # Form widgets are printed with the page: an e-signature's "Người ký / Thời gian ký" box is
+        # a signature field's appearance, not page content, and pdfium draws it only with forms on.
+        _init_forms(document)
         page = document[number - 1]
         try:
             width_pt, height_pt = page.get_size()
             native = _native_dpi(page, width_pt)
             # Checked from the page size before pdfium allocates: a 200-inch page at 300 dpi is 14 GB.
             dpi = render_dpi(width_pt, height_pt, native, source, number)
-            bitmap = page.render(scale=dpi / 72.0, grayscale=False)
-            pixels = np.asarray(bitmap.to_pil().convert("RGB"))
-            del bitmap
+            pixels = _render(page, dpi, forms=False)
+            printed = None
+            if getattr(document, "formenv", None) is not None:
+                printed = _form_layer(pixels, _render(page, dpi, forms=True))
             return PageImage(
-                number=number, pixels=_maybe_grey(pixels), dpi=dpi, wanted_dpi=native if dpi < native else 0
+                number=number,
+                pixels=_maybe_grey(pixels),
+                dpi=dpi,
+                wanted_dpi=native if dpi < native else 0,
+                printed=printed,
             )
         finally:
             page.close()
     finally:
         document.close()
+
+
+def _render(page: object, dpi: int, forms: bool) -> np.ndarray:
+    bitmap = page.render(scale=dpi / 72.0, grayscale=False, may_draw_forms=forms)  # type: ignore[attr-defined]
+    pixels = np.asarray(bitmap.to_pil().convert("RGB"))
+    del bitmap
+    return pixels
+
+
+def _form_layer(scan: np.ndarray, with_forms: np.ndarray) -> np.ndarray | None:
+    """What the form widgets add to the page, in grey on white; None when they add nothing.
+
+    The widgets are machine text (often blue, the e-signature's colour), not ink on paper, so they
+    are kept apart from the scan: stamp removal, which takes blue ink for a signature, never sees them."""
+    differs = np.abs(scan.astype(np.int16) - with_forms.astype(np.int16)).max(axis=2) > 24
+    if not differs.any():
+        return None
+    # Grown by a pixel so the anti-aliased rim of each glyph comes along.
+    differs = cv2.dilate(differs.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
+    layer = np.full(scan.shape[:2], 255, np.uint8)
+    gray = cv2.cvtColor(np.ascontiguousarray(with_forms), cv2.COLOR_RGB2GRAY)
+    layer[differs] = gray[differs]
+    return layer
+
+
+def _init_forms(document: object) -> None:
+    import pypdfium2 as pdfium
+
+    try:
+        document.init_forms()  # type: ignore[attr-defined]
+    except (pdfium.PdfiumError, RuntimeError):
+        pass  # a broken form layer: the page is rendered without it, as before
 
 
 def _native_dpi(page: object, width_pt: float) -> int:
@@ -252,12 +295,16 @@ def _frame(frame: Image.Image, number: int) -> PageImage:
 
 
 def prepare(page: PageImage) -> PreparedPage:
-    pixels, dpi = page.pixels, page.dpi
+    pixels, dpi, printed = page.pixels, page.dpi, page.printed
     if dpi > MAX_DPI:
         factor = MAX_DPI / dpi
         pixels = cv2.resize(pixels, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
+        if printed is not None:
+            printed = cv2.resize(printed, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
         dpi = MAX_DPI
     gray = suppress_stamps(pixels) if pixels.ndim == 3 else pixels
+    if printed is not None and printed.shape == gray.shape:
+        gray = np.minimum(gray, printed)
     gray = despeckle(gray)
     angle = estimate_skew(gray)
     if abs(angle) >= 0.05:
