@@ -197,12 +197,13 @@ class Values:
 
 
 def pending_documents(session: Session, limit: int) -> list[str]:
-    """Current documents not matched yet, in the order they were added."""
+    """Current documents not matched yet, by content hash: one run over a set of documents gives the same
+    result whatever order they were stored in (a walk order or a worker count must not change the catalog)."""
     current = select(FileVersionRow.sha256).where(FileVersionRow.is_current)
     matched = select(MatchDocumentRow.sha256)
     return list(session.scalars(
         select(DocumentRow.sha256).where(DocumentRow.sha256.in_(current), ~DocumentRow.sha256.in_(matched))
-        .order_by(DocumentRow.added_at, DocumentRow.sha256).limit(limit)
+        .order_by(DocumentRow.sha256).limit(limit)
     ))  # fmt: skip
 
 

@@ -274,7 +274,7 @@ class CatalogStore:
         Only what changed is matched (catalog.incremental): documents not matched yet, documents no
         longer current, decisions recorded since the last run. Nothing changed: nothing is done and
         the last run's summary is returned. `rebuild` forgets the result and matches every current
-        document again, in the order they were added (the same result as adding them one by one).
+        document again, by content hash (the same result as adding them in one run).
         `workers` is accepted for the callers' sake: incremental matching is one row at a time.
         """
         from catalog import incremental, incremental_state

@@ -31,9 +31,9 @@ def _documents() -> tuple[Document, ...]:
 def _catalog(store: CatalogStore, order: list[Document]) -> dict[str, object]:
     for document in order:
         store.add_document(document)
-    result = store.reconcile()
-    datasets = sorted((d.id, d.title, d.unit, tuple(sorted(m.key for m in d.members))) for d in result.datasets)
-    links = sorted((link.left, link.right, round(link.score, 9)) for link in result.links)
+    store.reconcile()
+    datasets = sorted((d.id, d.title, d.unit, tuple(sorted(m.key for m in d.members))) for d in store.datasets())
+    links = sorted((link.left, link.right, round(link.score, 9)) for link in store.links())
     flags = [flag.model_dump(mode="json") for flag in store.flags()]
     details = export_datasets(store)
     exports = {
