@@ -53,6 +53,8 @@ SLOW_TESTS = frozenset({
     "test_legacy.py::test_doc_converts_to_the_same_blocks_as_the_docx",
     "test_matching_learning.py::test_twenty_decisions_on_held_out_documents_do_not_hurt",
     "test_metadata_real.py::test_parent_named_by_the_thuc_hien_opening",
+    "test_metadata_real.py::test_scanned_metadata_of_real_documents",
+    "test_prose_tasks.py::test_real_decision_conditions_are_not_tasks",
     "test_ocr_langmodel.py::test_a_real_scanned_page_is_only_made_better",
     "test_ocr_langmodel.py::test_pages_once_read_worse_than_plain_tesseract_are_not",
     "test_ocr_numerals.py::test_so_khcn_scan_reads_like_its_twin",

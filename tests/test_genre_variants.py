@@ -35,8 +35,9 @@ def test_department_decision_with_task_table_and_open_data_list(name: str) -> No
     doc = document(name)
     meta = doc.metadata
     assert (meta.kind, meta.number, meta.date, meta.place) == ("QUYẾT ĐỊNH", "24/QĐ-SKHCN", "2026-02-07", "Phú Thọ")
-    # the department printed under its committee in the same header cell issues the decision
-    assert meta.issuer == "Sở Khoa học và Công nghệ"
+    # the department printed under its committee in the same header cell issues the decision; it keeps the
+    # committee's locality (docs/gold-conventions.md: every province has its Sở Khoa học và Công nghệ)
+    assert meta.issuer == "Sở Khoa học và Công nghệ tỉnh Phú Thọ"
     assert [(cited.number, cited.date, cited.issuer) for cited in meta.cited] == [
         ("47/2020/NĐ-CP", "2020-04-09", "Chính phủ")
     ]

@@ -208,7 +208,23 @@ def test_department_under_the_committee_issues() -> None:
     meta = extract_metadata(
         paragraphs("UBND TỈNH BẮC NINH", "SỞ Y TẾ", "Số: 24/TTr-SYT", "TỜ TRÌNH"), source="x"
     )
-    assert (meta.issuer, meta.number, meta.kind) == ("Sở Y tế", "24/TTr-SYT", "TỜ TRÌNH")
+    # the department keeps its committee's locality: Bắc Ninh's Sở Y tế is not Hà Tĩnh's
+    assert (meta.issuer, meta.number, meta.kind) == ("Sở Y tế tỉnh Bắc Ninh", "24/TTr-SYT", "TỜ TRÌNH")
+
+
+@pytest.mark.parametrize(
+    ("header", "issuer"),
+    [
+        (("ỦY BAN NHÂN DÂN", "THÀNH PHỐ HỒ CHÍ MINH", "SỞ Y TẾ"), "Sở Y tế thành phố Hồ Chí Minh"),
+        (("UBND TỈNH HÀ TĨNH", "SỞ Y TẾ"), "Sở Y tế tỉnh Hà Tĩnh"),
+        (("UBND TỈNH HƯNG YÊN", "SỞ Y TẾ"), "Sở Y tế tỉnh Hưng Yên"),
+        # a department whose own name says where is not given the locality twice
+        (("UBND TỈNH HÀ TĨNH", "SỞ Y TẾ TỈNH HÀ TĨNH"), "Sở Y tế Tỉnh Hà Tĩnh"),
+    ],
+)
+def test_department_issuer_keeps_the_locality_of_its_committee(header: tuple[str, ...], issuer: str) -> None:
+    meta = extract_metadata(paragraphs(*header, "Số: 24/KH-SYT", "KẾ HOẠCH"), source="x")
+    assert meta.issuer.casefold() == issuer.casefold()
 
 
 def test_header_columns_joined_on_one_line_leave_the_issuer_in_the_left_one() -> None:
@@ -229,8 +245,8 @@ def test_header_columns_joined_on_one_line_leave_the_issuer_in_the_left_one() ->
 @pytest.mark.parametrize(
     ("header", "issuer"),
     [
-        ("UBND TỈNH PHÚ THỌ SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Sở Khoa học và Công nghệ"),
-        ("ỦY BAN NHÂN DÂN HUYỆN GIA BÌNH PHÒNG TÀI CHÍNH - KẾ HOẠCH", "Phòng Tài chính - Kế hoạch"),
+        ("UBND TỈNH PHÚ THỌ SỞ KHOA HỌC VÀ CÔNG NGHỆ", "Sở Khoa học và Công nghệ tỉnh Phú Thọ"),
+        ("ỦY BAN NHÂN DÂN HUYỆN GIA BÌNH PHÒNG TÀI CHÍNH - KẾ HOẠCH", "Phòng Tài chính - Kế hoạch huyện Gia Bình"),
         # a place name holding no department word is left whole
         ("ỦY BAN NHÂN DÂN XÃ BAN CÔNG", "UBND xã Ban Công"),
     ],

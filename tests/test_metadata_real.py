@@ -14,7 +14,7 @@ import pytest
 
 from extract.api import extract_file
 from extract.blocks import Paragraph, Stamp
-from extract.model import Document, Table
+from extract.model import Document, Metadata, Table
 from extract.pdf.forms import read_stamped_values
 from extract.structure.metadata import STAMP_RAW_PREFIX, extract_metadata, metadata_warnings
 
@@ -248,3 +248,90 @@ def test_a_city_place_keeps_thanh_pho() -> None:
     )
     meta = extract_metadata(items, source="x.txt")
     assert (meta.place, meta.date) == ("Thành phố Hồ Chí Minh", "2021-02-09")
+
+
+# ---------------------------------------------------------------- scans: signing day, restated title
+
+
+def test_a_smudged_day_is_completed_from_the_signing_time_when_month_and_year_agree() -> None:
+    header = ("UBND THÀNH PHỐ HỒ CHÍ MINH", "SỞ Y TẾ", "Thành phố Hồ Chí Minh, ngày(3 tháng 02 năm 2021", "KẾ HOẠCH")
+    signed = [Stamp(page=1, text="Thời gian ký: 09.02.2021", line="Thời gian ký: 09.02.2021")]
+    meta = extract_metadata(paragraphs(*header, "Kiểm tra"), source="x.pdf", stamps=signed)
+    assert (meta.date, meta.date_raw) == ("2021-02-09", "ngày(3 tháng 02 năm 2021")
+    assert meta.sources["date"].raw == f"{STAMP_RAW_PREFIX}Thời gian ký: 09.02.2021"
+    # signed in another month: the signing time says nothing about the printed day
+    other = [Stamp(page=1, text="Thời gian ký: 01.03.2021", line="Thời gian ký: 01.03.2021")]
+    assert extract_metadata(paragraphs(*header, "Kiểm tra"), source="x.pdf", stamps=other).date == ""
+
+
+def test_an_unreadable_month_is_not_completed_from_the_signing_time() -> None:
+    """Chỉ thị Quảng Ngãi: written 04/01, signed 05/01; with day and month unreadable the date stays unknown."""
+    items = paragraphs("UBND TỈNH QUẢNG NGÃI", "Số: 07/CT-UBND", "Quảng Ngãi, ngày 2# thángØ† năm 2021", "CHỈ THỊ")
+    signed = [Stamp(page=1, text="Thời gian ký: 05/01/2021", line="Thời gian ký: 05/01/2021")]
+    assert extract_metadata(items, source="x.pdf", stamps=signed).date == ""
+
+
+def _ocr_title(*body: str) -> Metadata:
+    items = paragraphs("THỦ TƯỚNG CHÍNH PHỦ", "Số: 09/2025/QĐ-TTg", "QUYẾT ĐỊNH", *body)
+    return extract_metadata(items, source="x.pdf", ocr_pages=[1])
+
+
+ISSUING = (
+    "Thủ tướng Chính phủ ban hành Quyết định sửa đổi, bổ sung Quyết định số 20/2020/QĐ-TTg ngày 22 tháng 7 năm "
+    "2020 của Thủ tướng Chính phủ về mã định danh điện tử của các cơ quan, tổ chức phục vụ kết nói, chia sẻ dữ liệu."
+)
+
+
+def test_a_scanned_title_takes_lost_and_garbled_words_from_its_restatement() -> None:
+    meta = _ocr_title(
+        "Sửa đổi, bổ sung Quyết định số 20/2020/QĐ-TTg ngày 22 tháng 7 năm 2020",
+        "tướng Chính phủ về mã định danh điện tử của các cơ quan, Ea tộc chút phục vụ kết nối, chia sẻ dữ liệu",
+        "Căn cứ Luật Tổ chức Chính phủ ngày 18 tháng 02 năm 2025;",
+        ISSUING,
+    )
+    # "của Thủ" lost at a line start and "Ea tộc chút" (no Vietnamese syllable "Ea") come from the restatement;
+    # "kết nối" stays as the title reads it: the restatement's "kết nói" is a word too, so no evidence
+    assert meta.title == (
+        "Sửa đổi, bổ sung Quyết định số 20/2020/QĐ-TTg ngày 22 tháng 7 năm 2020 của Thủ tướng Chính phủ về mã định "
+        "danh điện tử của các cơ quan, tổ chức phục vụ kết nối, chia sẻ dữ liệu"
+    )
+
+
+def test_a_title_is_repaired_only_on_ocr_pages_and_only_from_a_restatement() -> None:
+    title = ("Sửa đổi, bổ sung Quyết định số 20/2020/QĐ-TTg ngày 22 tháng 7 năm 2020", "tướng Chính phủ về mã")
+    typed = extract_metadata(
+        paragraphs("THỦ TƯỚNG CHÍNH PHỦ", "Số: 09/2025/QĐ-TTg", "QUYẾT ĐỊNH", *title, "Căn cứ Luật;", ISSUING),
+        source="x.pdf",
+    )
+    assert "của Thủ" not in typed.title  # a text layer is what the page prints
+    unrelated = _ocr_title(*title, "Căn cứ Luật Giao dịch điện tử ngày 22 tháng 6 năm 2023 về dữ liệu số và định danh;")
+    assert unrelated.title == " ".join(title)
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "KH-SYT-HCM-2021-kiemtra-VBQPPL-scan.pdf",
+            {
+                "issuer": "Sở Y tế thành phố Hồ Chí Minh",
+                "date": "2021-02-09",
+                "title": "Công tác kiểm tra, rà soát, xử lý văn bản quy phạm pháp luật trong lĩnh vực y tế trên địa "
+                "bàn Thành phố Hồ Chí Minh năm 2021",
+            },
+        ),
+        (
+            "09-2025-QD-TTg.pdf",
+            {
+                "title": "Sửa đổi, bổ sung Quyết định số 20/2020/QĐ-TTg ngày 22 tháng 7 năm 2020 của Thủ tướng Chính "
+                "phủ về mã định danh điện tử của các cơ quan, tổ chức phục vụ kết nối, chia sẻ dữ liệu với các bộ, "
+                "ngành, địa phương",
+            },
+        ),
+    ],
+)
+def test_scanned_metadata_of_real_documents(name: str, expected: dict[str, str]) -> None:
+    meta = real_document(name).metadata
+    assert {field: getattr(meta, field).casefold() for field in expected} == {
+        field: value.casefold() for field, value in expected.items()
+    }

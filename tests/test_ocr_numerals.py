@@ -323,6 +323,29 @@ def test_a_code_column_is_repaired_from_its_own_pattern_and_the_rest_flagged() -
     assert [fixed[i].text for i in off_pattern(fixed)] == ["GIố6", "K$7"]
 
 
+def _code_cell(row: int, symbols: list[tuple[str, int, int]]) -> CellReading:
+    """A one-word code cell whose characters have the given (text, left, width) boxes."""
+    text = "".join(char for char, _, _ in symbols)
+    boxes = tuple(Symbol(char, 0.95, left, 10, width, 27) for char, left, width in symbols)
+    word = Word(text, 0.5, 10, 10, 70, 30, 1, 1, 1, boxes)
+    return CellReading(GridCell(row, 1, 1, 1, 100, row * 40, 200, row * 40 + 40), text, 0.5, [word])
+
+
+def test_a_code_character_read_twice_over_the_same_ink_is_dropped() -> None:
+    # Page 1 of QĐ 09/2025/QĐ-TTg: "G16" read "GIố6", the "ố" box (53-65) lying half over the "6" (59-75).
+    codes = ["G01", "G02", "G03", "G06", "G08"]
+    readings = [_cell(row, 1, code) for row, code in enumerate(codes)]
+    readings.append(_code_cell(5, [("G", 10, 27), ("I", 43, 8), ("ố", 53, 12), ("6", 59, 16)]))
+    # the same reading with the "ố" in ink of its own: which digit was lost cannot be told, so it stays
+    readings.append(_code_cell(6, [("G", 10, 27), ("I", 43, 8), ("ố", 53, 12), ("6", 70, 16)]))
+    fixed, corrections = correct_readings(readings, 1)
+    assert [reading.text for reading in fixed][5:] == ["G16", "GIố6"]
+    assert ("GIố6", "G16", "code") in {(c.original, c.corrected, c.reason) for c in corrections}
+    from extract.ocr.columns import off_pattern
+
+    assert [fixed[i].text for i in off_pattern(fixed)] == ["GIố6"]
+
+
 def test_a_column_of_words_is_no_code_column() -> None:
     names = ["Tên cơ quan", "Bộ Công an", "Bộ Y tế", "G01", "Bộ Tư pháp"]
     readings = [_cell(row, 0, name) for row, name in enumerate(names)]

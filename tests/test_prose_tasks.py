@@ -237,3 +237,20 @@ def test_real_plan_labelled_items_take_their_lead_from_giao_sentences() -> None:
     assert by_ref["2.6"].lead_raw == "phòng Nội vụ UBND thị xã"
     assert by_ref["2.5"].lead_raw == "Văn phòng HĐND&UBND thị xã"
     assert by_ref["2.5"].time_raw == "Thực hiện thường xuyên từ tháng 8/2024."
+
+
+def test_a_bare_unit_type_word_opening_a_phrase_is_no_lead() -> None:
+    """ "Trường hợp …" (in case …) opens with "Trường", a school to the registry; "Ban hành" with "Ban"."""
+    tasks = _tasks(
+        "2. Sáp nhập các tỉnh, thành phố trực thuộc trung ương thành một tỉnh, thành phố:\n"
+        "a) Trường hợp tên tỉnh mới trùng với tên của một tỉnh trước khi sáp nhập, thì tỉnh mới sử dụng mã cũ.\n"
+        "b) Trường hợp tên tỉnh mới không trùng với tên các tỉnh trước khi sáp nhập, thì dùng mã khác.\n"
+        "3. Ban hành kèm theo Quyết định này danh mục mã.\n"
+        "4. Sở Tư pháp rà soát các văn bản trước ngày 10/02/2025.\n"
+    )
+    assert [(t.ref, t.lead_raw) for t in tasks] == [("4", "Sở Tư pháp")]
+
+
+def test_real_decision_conditions_are_not_tasks() -> None:
+    """QĐ 09/2025/QĐ-TTg (a scan): its "a) Trường hợp …" items are rules, and it assigns no work."""
+    assert extract_file(_real("09-2025-QD-TTg.pdf")).tasks == []

@@ -32,7 +32,7 @@ from rapidfuzz.distance import Levenshtein
 
 from extract.ocr.capitals import fix_capital_run
 from extract.ocr.cells import CellReading, words_to_lines
-from extract.ocr.columns import repair_codes
+from extract.ocr.columns import code_columns, repair_codes
 from extract.ocr.engine import Symbol, Word
 from extract.ocr.langmodel import choose, mark_distance
 from extract.ocr.lexicon import (
@@ -101,7 +101,57 @@ def correct_readings(readings: Sequence[CellReading], page: int) -> tuple[list[C
     renumbered, fixed_numbers = renumber(repaired, page)
     regrouped, fixed_groups = regroup(renumbered, page)
     coded, fixed_codes = repair_codes(regrouped, page)
-    return coded, corrections + fixed_numbers + fixed_groups + fixed_codes
+    coded, extra_glyphs = _drop_extra_glyphs(coded, page)
+    return coded, corrections + fixed_numbers + fixed_groups + fixed_codes + extra_glyphs
+
+
+# Digit look-alikes inside a code, as columns.py reads them; any other letter there is no digit.
+_CODE_DIGIT_GLYPHS = str.maketrans({"I": "1", "l": "1", "|": "1", "!": "1", "O": "0", "o": "0", "$": "5", "S": "5"})
+
+
+def _drop_extra_glyphs(readings: list[CellReading], page: int) -> tuple[list[CellReading], list[Correction]]:
+    """A code one character longer than its column's shape loses the character read twice: a letter no digit
+    looks like, whose box lies over its neighbour's ("GIố6" in a column of G01…G40: "ố" drawn over the "6"),
+    when dropping it and only it gives a code of the shape. Anything else stays as read and is flagged."""
+    result = list(readings)
+    corrections: list[Correction] = []
+    for shape, indices in code_columns(readings).values():
+        for index in indices:
+            text = readings[index].text.strip()
+            if shape.fits(text) or " " in text:
+                continue
+            prefix = next((p for p in sorted(shape.prefixes, key=len, reverse=True) if text.startswith(p)), None)
+            if prefix is None or len(text) != len(prefix) + shape.digits + 1:
+                continue
+            rest = text[len(prefix) :].translate(_CODE_DIGIT_GLYPHS)
+            cuts = [
+                cut
+                for cut, char in enumerate(rest)
+                if char.isalpha() and shape.fits(prefix + rest[:cut] + rest[cut + 1 :])
+            ]
+            if len(cuts) != 1 or not _read_twice(readings[index], text, len(prefix) + cuts[0]):
+                continue
+            fixed = prefix + rest[: cuts[0]] + rest[cuts[0] + 1 :]
+            result[index] = dataclasses.replace(readings[index], text=fixed)
+            corrections.append(Correction(page, readings[index].text, fixed, f"cột mã {text}", "code"))
+    return result, corrections
+
+
+# A glyph whose box lies this much (share of its width) over its neighbour's is a second reading of that ink.
+DOUBLE_READ_OVERLAP = 1 / 3
+
+
+def _read_twice(reading: CellReading, text: str, position: int) -> bool:
+    """The character at ``position`` was read from ink a neighbouring character was read from too."""
+    if len(reading.words) != 1 or reading.words[0].text != text or len(reading.words[0].symbols) != len(text):
+        return False
+    symbols = reading.words[0].symbols
+    mark = symbols[position]
+    for other in symbols[max(0, position - 1) : position] + symbols[position + 1 : position + 2]:
+        overlap = min(mark.left + mark.width, other.left + other.width) - max(mark.left, other.left)
+        if overlap >= DOUBLE_READ_OVERLAP * mark.width:
+            return True
+    return False
 
 
 def _join(tokens: list[_Token]) -> str:
@@ -163,8 +213,6 @@ def _repair_cell(
             original, tokens[index].text = tokens[index].text, text
             note(index, original, "capitals")
     return tokens, corrections
-
-
 
 
 # ---------------------------------------------------------------- marks

@@ -34,7 +34,9 @@ def build_document(stream: BlockStream, *, source: str, sha256: str, fmt: Source
                 provenance=Provenance(file=source, page=contents[0].page, line=contents[0].line, raw=contents[0].raw),
             )
         )
-    metadata = extract_metadata(items, source=source, lines=lines, stamps=stream.stamps)
+    metadata = extract_metadata(
+        items, source=source, lines=lines, stamps=stream.stamps, ocr_pages=stream.needs_ocr_pages
+    )
     warnings.extend(metadata_warnings(metadata, stream.stamps, source=source))
     sections = build_sections(items, source=source, lines=lines)
     tasks = extract_tasks(items, sections, source=source, lines=lines, issuer=metadata.issuer)

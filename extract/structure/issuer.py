@@ -144,6 +144,14 @@ def _split_header_line(line: Line) -> list[Line]:
     return [replace(line, text=head), replace(line, text=tail)]
 
 
+def _with_locality(department: str, committee: str) -> str:
+    """ "Sở Y tế" under "UBND thành phố Hồ Chí Minh" → "Sở Y tế thành phố Hồ Chí Minh"."""
+    if re.search(rf"\b(?:{_LEVELS})\s+[A-ZĐÀ-Ỹ]", department):
+        return department  # the department's own name already says where ("Sở Y tế tỉnh Hà Tĩnh")
+    locality = re.search(rf"\b(?:{_LEVELS})\s+\S.*$", committee)
+    return f"{department} {locality.group(0)}" if locality else department
+
+
 def find_issuer(preamble: list[Line], lines: list[Line], title: str, kind_index: int | None, note: Note) -> str:
     # The left column of the national header; rule lines ("-----") between its lines are skipped.
     header = [
@@ -166,10 +174,11 @@ def find_issuer(preamble: list[Line], lines: list[Line], title: str, kind_index:
             below = below[1:]
         if not issuer:
             continue
-        # "UBND TỈNH BẮC NINH / SỞ KHOA HỌC VÀ CÔNG NGHỆ": the department under the committee issues.
+        # "UBND TỈNH BẮC NINH / SỞ KHOA HỌC VÀ CÔNG NGHỆ": the department under the committee issues, and
+        # keeps the committee's locality: every province has a Sở Y tế, the catalog must tell them apart.
         if below and below[0].text.isupper() and _SUBORDINATE.match(below[0].text):
             note("issuer", below[0])
-            return _sentence_case(below[0].text)
+            return _with_locality(_sentence_case(below[0].text), issuer)
         note("issuer", line)
         return issuer
     for line in header:

@@ -27,6 +27,7 @@ from extract.structure.citations import (
 )
 from extract.structure.issuer import find_issuer, locality_of
 from extract.structure.numbering import LabelKind, Line, logical_lines, parse_label
+from extract.structure.restated import repair_title, restating_lines
 from extract.structure.signer import find_signer
 
 DOCUMENT_KINDS = (
@@ -94,9 +95,11 @@ def extract_metadata(
     source: str,
     lines: list[Line] | None = None,
     stamps: Sequence[Stamp] = (),
+    ocr_pages: Sequence[int] = (),
 ) -> Metadata:
     """``lines`` is ``logical_lines(items)`` when the caller already has it (the builder shares it);
-    ``stamps`` are the values an e-signature system drew over the pages (PDF annotations)."""
+    ``stamps`` are the values an e-signature system drew over the pages (PDF annotations); ``ocr_pages``
+    the pages whose text came from OCR."""
     lines = logical_lines(items) if lines is None else lines
     preamble_end = _preamble_end(lines)
     preamble = lines[:preamble_end]
@@ -127,6 +130,12 @@ def extract_metadata(
             kind, title = "CÔNG VĂN", letter[0]
             note("kind", letter[1])
             note("title", letter[1])
+
+    if title and kind_index is not None and preamble[kind_index].page in ocr_pages:
+        restated = repair_title(title, restating_lines(preamble, kind_index, title))
+        if restated is not None:
+            title = restated[0]
+            note("title", restated[1])
 
     number = template = ""
     date = date_raw = place = ""
@@ -181,6 +190,12 @@ def extract_metadata(
             if not place and stamp_place:
                 place = stamp_place
                 note_stamp("place", stamp)
+
+    if annex is None and not date and date_raw:
+        signed = _signing_day(stamps, date_raw)
+        if signed is not None:
+            date, stamp = signed
+            note_stamp("date", stamp)
 
     issuer = find_issuer(preamble, lines, title, kind_index, note)
     if not place and issuer:
@@ -380,6 +395,32 @@ def _stamped_date(stamps: Sequence[Stamp], date_raw: str) -> tuple[tuple[str, Da
         if printed_year and str(dated[1].year) != printed_year.group(0):
             continue
         return dated, stamp
+    return None
+
+
+# "Thời gian ký: 09.02.2021 12:16:11": the day the e-signature was made.
+_SIGNING_TIME = re.compile(
+    r"(?:Thời\s+gian\s+ký|Ngày\s+ký)\s*:?\s*(?P<day>\d{1,2})[./-](?P<month>\d{1,2})[./-](?P<year>\d{4})", re.I
+)
+
+
+def _signing_day(stamps: Sequence[Stamp], date_raw: str) -> tuple[str, Stamp] | None:
+    """The signing day, for a printed date whose day OCR could not read ("ngày(3 tháng 02 năm 2021").
+
+    The signing time is no date line (a document signed the day after its date is common), so it only
+    completes a printed date whose month and year are read and agree with it; a date whose month is
+    unreadable too stays unknown.
+    """
+    smudged = _SMUDGED_DATE.search(date_raw)
+    if smudged is None or not smudged.group("month").isdigit():
+        return None
+    for stamp in stamps:
+        signed = _SIGNING_TIME.search(stamp.line)
+        if signed is None:
+            continue
+        day, month, year = (int(signed.group(name)) for name in ("day", "month", "year"))
+        if month == int(smudged.group("month")) and year == int(smudged.group("year")) and 1 <= day <= 31:
+            return f"{year:04d}-{month:02d}-{day:02d}", stamp
     return None
 
 

@@ -34,6 +34,8 @@ _NOT_ASSIGNING = re.compile(r"^(?:Căn\s+cứ|Kính\s+gửi|V/v|Số\s*:|Về\s+
 # A short label closed by a colon ("Hiệp hội Doanh nghiệp tỉnh: …"), for items among unit-labelled siblings.
 _UNIT_LABEL = re.compile(r"^(?P<label>[A-ZĐÀ-Ỹ][^:;.]{2,80}?)\s*:\s*\S")
 _LABEL_MAX_WORDS = 9
+# A unit named without a frame word is a type and a name ("Công an tỉnh", "Sở Tư pháp"): two words at least.
+_NAMED_UNIT_WORDS = 2
 
 
 @dataclass(slots=True)
@@ -181,8 +183,9 @@ def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
     introduces = subject.framed or subject.triggered
     if introduces or after.startswith(":") or subject.lead_in:
         return _Lead(subject.units.text, from_label=after.startswith(":"), introduces=introduces)
-    # "4. Sở Kế hoạch và Đầu tư rà soát …": a numbered item opening with a resolved unit and a verb.
-    if after[:1].islower():
+    # "4. Sở Kế hoạch và Đầu tư rà soát …": a numbered item opening with a resolved unit and a verb. A bare
+    # unit-type word run into a lower-case one is a common noun ("Trường hợp …", "Ban hành …"), not a unit.
+    if after[:1].islower() and len(subject.units.text.split()) >= _NAMED_UNIT_WORDS:
         return _Lead(subject.units.text)
     return None
 
