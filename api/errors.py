@@ -21,7 +21,7 @@ from catalog.errors import (
     MigrationError,
     UnknownReferenceError,
 )
-from danhmuc.errors import DanhmucError
+from extract.errors import DanhmucError
 from extract.errors import (
     CorruptFileError,
     EmptyFileError,

@@ -15,7 +15,7 @@ from typing import Any
 from pydantic import AliasChoices, Field, ValidationError, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-from danhmuc.errors import DanhmucError
+from extract.errors import DanhmucError
 
 MIB = 2**20
 ENV_PREFIX = "DANHMUC_"
