@@ -21,9 +21,9 @@ from catalog.errors import (
     MigrationError,
     UnknownReferenceError,
 )
-from extract.errors import DanhmucError
 from extract.errors import (
     CorruptFileError,
+    DanhmucError,
     EmptyFileError,
     EncryptedFileError,
     LimitExceededError,

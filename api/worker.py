@@ -121,9 +121,9 @@ def _reconcile(store: CatalogStore) -> Reconciled:
 
 def _child_main(connection: Connection, database_url: str | None) -> None:
     from extract.errors import DanhmucError
-    from nlp.pipeline import process_file
     from extract.processes import die_with_parent
     from extract.safety import peak_rss_mib, release_memory, reset_peak_rss
+    from nlp.pipeline import process_file
 
     die_with_parent()  # a server killed with -9 must not leave its extraction (and OCR) processes behind
 

@@ -61,8 +61,8 @@ def extract_one(path: str, name: str, timeout: float | None = DEFAULT_TIMEOUT_SE
 
 
 def _extract(path: str, name: str, timeout: float | None, started: float) -> Extracted:
-    from nlp.pipeline import process_file
     from extract.errors import UnsupportedFormatError
+    from nlp.pipeline import process_file
 
     try:
         with time_limit(timeout, name):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+
 class DanhmucError(Exception):
     """The root of every exception danhmuc raises on purpose.
 
@@ -55,8 +56,7 @@ class UnsupportedFormatError(ExtractError):
 
     def __init__(self, path: str, detail: str) -> None:
         super().__init__(
-            f"Định dạng không được hỗ trợ ({detail}). "
-            "Hỗ trợ: văn bản UTF-8, DOCX, DOC, PDF, ảnh PNG/JPEG/TIFF.",
+            f"Định dạng không được hỗ trợ ({detail}). Hỗ trợ: văn bản UTF-8, DOCX, DOC, PDF, ảnh PNG/JPEG/TIFF.",
             f"Unsupported format ({detail}). Supported: UTF-8 text, DOCX, DOC, PDF, PNG/JPEG/TIFF images.",
             path=path,
         )

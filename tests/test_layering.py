@@ -37,13 +37,17 @@ def test_layer_does_not_import_the_cli(layer: str) -> None:
     offenders = {
         str(path.relative_to(ROOT)): found
         for path in modules
-        if (found := cli_imports(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))))
+        # a module whose text never names the CLI cannot import it: only those are parsed (speed)
+        if "danhmuc" in (text := path.read_text(encoding="utf-8"))
+        and (found := cli_imports(ast.parse(text, filename=str(path))))
     }
     assert offenders == {}
 
 
 def test_the_check_sees_lazy_and_aliased_imports() -> None:
-    source = "def f():\n    import danhmuc.pipeline as p\n    from danhmuc.errors import DanhmucError\nimport danhmucx\n"
+    source = (
+        "def f():\n    import danhmuc.pipeline as p\n    from danhmuc.errors import DanhmucError\nimport danhmucx\n"
+    )
     assert cli_imports(ast.parse(source)) == ["2: danhmuc.pipeline", "3: danhmuc.errors"]
 
 
