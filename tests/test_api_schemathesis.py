@@ -14,10 +14,10 @@ import pytest
 schemathesis = pytest.importorskip("schemathesis")
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
+from live_server import SyntheticEntry, running_server, seed_catalog  # noqa: E402
 from schemathesis.checks import not_a_server_error  # noqa: E402
 
 from api.keys import Role, create_key  # noqa: E402
-from api.testing import SyntheticEntry, running_server, seed_catalog  # noqa: E402
 from catalog.store import CatalogStore  # noqa: E402
 
 KEY: dict[str, str] = {}
