@@ -33,10 +33,8 @@ from extract.pdf.layout import (
 )
 from extract.pdf.source import PageDocument, PageSource, open_document
 from extract.pdf.tables import PageTable, aligned_tables, continue_merges, inside, ruled_tables
-from extract.safety import env_int
+from extract.settings import extract_settings
 
-DEFAULT_MAX_PAGES = 2000
-DEFAULT_MAX_SECONDS = 900
 _PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?(?:trang\s+|page\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?$", re.I)
 _NATIONAL_MOTTO = re.compile(r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA", re.IGNORECASE)
 # A column gap of side-by-side blocks (national header, signature) is far wider than a space.
@@ -73,8 +71,8 @@ class _ReaderState:
 
 
 def read_pdf(data: bytes, source: str) -> BlockStream:
-    max_pages = env_int("DANHMUC_MAX_PDF_PAGES", DEFAULT_MAX_PAGES)
-    max_seconds = env_int("DANHMUC_MAX_PDF_SECONDS", DEFAULT_MAX_SECONDS)
+    settings = extract_settings()
+    max_pages, max_seconds = settings.max_pdf_pages, settings.max_pdf_seconds
     pdf = _open(data, source)
     state = _ReaderState(source)
     started = time.monotonic()
