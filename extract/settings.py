@@ -6,12 +6,15 @@ extraction layer's own :class:`ExtractSettings`. nlp (:mod:`nlp.settings`), cata
 listed in docs/configuration.md. A malformed value (``DANHMUC_MAX_PDF_PAGES=2k``) is an error naming
 the variable, never silently the default; an empty one means the default.
 
-The objects are read afresh on each call (microseconds), so a variable changed at run time (tests,
-benchmarks) takes effect at the next document, as the scattered reads it replaces did.
+Validating costs milliseconds, and the limits are read per page and per image, so an object is
+kept per model and per snapshot of the DANHMUC_*/DATABASE_URL variables: a variable changed at run
+time (tests, benchmarks) still takes effect at the next read, as the scattered reads it replaced did.
 """
 
 from __future__ import annotations
 
+import os
+from functools import lru_cache
 from typing import Literal, TypeVar
 
 from pydantic import AliasChoices, Field, ValidationError, field_validator
@@ -29,6 +32,7 @@ from extract.safety import (
 )
 
 ENV_PREFIX = "DANHMUC_"
+WATCHED = (ENV_PREFIX, "DATABASE_URL")  # every variable a layer's settings read starts so
 DEFAULT_MAX_PDF_PAGES = 2000
 DEFAULT_MAX_PDF_SECONDS = 900
 PdfBackend = Literal["pdfium", "pdfplumber"]
@@ -75,10 +79,28 @@ def extract_settings() -> ExtractSettings:
 def load_settings(model: type[S], **overrides: object) -> S:
     """``model`` from the environment; keyword overrides win when not None. Raises SettingsError."""
     chosen = {name: value for name, value in overrides.items() if value is not None}
+    if chosen:
+        return _validate(model, chosen)
+    return _from_environment(model, _environment_key())
+
+
+def _validate(model: type[S], values: dict[str, object]) -> S:
     try:
-        return model.model_validate(chosen)
+        return model.model_validate(values)
     except ValidationError as error:
         raise settings_error(model, error) from None
+
+
+def _environment_key() -> tuple[tuple[str, str], ...]:
+    # Names are matched without regard to case, as pydantic-settings reads them.
+    return tuple(
+        sorted((name, value) for name, value in os.environ.items() if name.upper().startswith(WATCHED))
+    )
+
+
+@lru_cache(maxsize=32)
+def _from_environment(model: type[S], key: tuple[tuple[str, str], ...]) -> S:
+    return _validate(model, {})  # ``key`` only tells the cache when the environment changed
 
 
 def variable_name(model: type[BaseSettings], field: str) -> str:
