@@ -10,7 +10,7 @@ from fastapi import FastAPI
 from api.auth import KeyChecker
 from api.catalog_view import CatalogView
 from api.concepts_view import ConceptsView
-from api.errors import install_error_handlers
+from api.errors import install_error_documentation, install_error_handlers
 from api.fast_catalog import CatalogFastPath
 from api.guard import BodyGuard
 from api.jobs import JobManager
@@ -20,7 +20,8 @@ from api.security import SecurityHeaders, install_docs
 from api.settings import Settings
 from api.state import ServiceState
 from api.web import install_web
-from catalog.blobs import BlobStore
+from catalog.blob_table import DatabaseBlobStore
+from catalog.blobs import Blobs, BlobStore
 from catalog.store import CatalogStore
 
 DESCRIPTION = """Dịch vụ trích xuất và hợp nhất danh mục dữ liệu từ kế hoạch, quyết định.
@@ -37,7 +38,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     """The application; without arguments it reads DANHMUC_* (how each server process builds its own)."""
     settings = settings or Settings.from_env()
     store = CatalogStore(settings.database_url)
-    blobs = BlobStore(settings.data_dir / "blobs")
+    # With Celery workers on other hosts, originals live in the database every host reaches.
+    blobs: Blobs = DatabaseBlobStore(store.engine) if settings.uses_celery else BlobStore(settings.data_dir / "blobs")
     jobs = JobManager(store, settings, blobs)
     view = CatalogView(store, stamp=settings.data_dir / "catalog.version")
     jobs.on_catalog_change = view.invalidate
@@ -72,6 +74,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         rate_per_key=settings.rate_limit,
     )
     install_error_handlers(app)
+    install_error_documentation(app)
     app.add_middleware(CatalogFastPath, service=app)
     app.add_middleware(BodyGuard, service=app)  # keys and sizes before any body is read
     app.add_middleware(SecurityHeaders)  # added last, so outermost: every answer carries the headers

@@ -8,6 +8,8 @@ DanhmucError raised by a lower layer is mapped here by its class; nothing ever l
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -202,3 +204,76 @@ def install_error_handlers(app: FastAPI) -> None:
             "Internal server error; nothing was changed. Retry or contact the administrator.",
         )
         return JSONResponse(body, status_code=500)
+
+
+# ---------------------------------------------------------------- the error answers in the OpenAPI document
+
+_ERROR_SCHEMA = {
+    "type": "object",
+    "required": ["error"],
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message", "message_en"],
+            "properties": {"code": {"type": "string"}, "message": {"type": "string"},
+                           "message_en": {"type": "string"}},
+        }
+    },
+}  # fmt: skip
+_ERROR_DESCRIPTIONS = {
+    "400": "Yêu cầu sai / malformed request",
+    "401": "Thiếu khóa API hoặc khóa sai / no API key, or a wrong one",
+    "403": "Khóa không đủ quyền / the key's role is not enough",
+    "404": "Không tìm thấy / not found",
+    "409": "Mâu thuẫn với quyết định đã có / contradicts a decision in force",
+    "413": "Quá lớn / too large",
+    "415": "Định dạng tệp không được hỗ trợ / unsupported file format",
+    "422": "Tham số hoặc nội dung không hợp lệ / invalid parameter or content",
+    "429": "Quá nhiều yêu cầu; xem Retry-After / too many requests; see Retry-After",
+    "503": "Cơ sở dữ liệu không trả lời / the database does not answer",
+}
+_OPEN_PATHS = frozenset({"/health"})
+
+
+def _statuses_for(path: str, method: str, operation: dict[str, Any]) -> list[str]:
+    """The error statuses an operation can answer, from what it takes (see the handlers above)."""
+    if path in _OPEN_PATHS:
+        return []
+    statuses = ["401", "403", "429", "503"]  # keys and roles (api.auth), rate buckets, the store
+    if operation.get("parameters") or "requestBody" in operation:
+        statuses += ["404", "422"]  # an unknown id or page; a malformed value
+    if "requestBody" in operation:
+        statuses += ["400", "413"]  # a malformed body; a body past its limit (api.guard)
+    if path == "/v1/documents" and method == "post":
+        statuses += ["415"]
+    if path == "/v1/reviews" and method == "post":
+        statuses += ["409"]
+    return statuses
+
+
+def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
+    """Every error status an operation can answer, documented with the one error shape (in place)."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["ErrorAnswer"] = _ERROR_SCHEMA
+    reference = {"$ref": "#/components/schemas/ErrorAnswer"}
+    for path, operations in schema.get("paths", {}).items():
+        for method, operation in operations.items():
+            responses = operation.setdefault("responses", {})
+            for status in _statuses_for(path, method, operation):
+                answer: dict[str, Any] = {
+                    "description": _ERROR_DESCRIPTIONS[status], "content": {"application/json": {"schema": reference}}
+                }
+                if status == "429":
+                    answer["headers"] = {"Retry-After": {"schema": {"type": "string"}}}
+                responses[status] = answer  # FastAPI's own 422 describes a body this service never sends
+    return schema
+
+
+def install_error_documentation(app: FastAPI) -> None:
+    generate: Callable[[], dict[str, Any]] = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = document_errors(generate())
+        return app.openapi_schema
+
+    app.openapi = openapi  # type: ignore[method-assign]

@@ -28,7 +28,7 @@ from sqlalchemy.orm import Session, aliased
 
 from api.settings import Settings
 from api.worker import ExtractionWorker, WorkFailure
-from catalog.blobs import BlobStore
+from catalog.blobs import Blobs, BlobStore
 from catalog.db import IMMEDIATE
 from catalog.models import JobRow
 from catalog.store import CatalogStore
@@ -93,7 +93,7 @@ def _now() -> datetime:
 
 
 class JobManager:
-    def __init__(self, store: CatalogStore, settings: Settings, blobs: BlobStore) -> None:
+    def __init__(self, store: CatalogStore, settings: Settings, blobs: Blobs) -> None:
         self.store = store
         self.settings = settings
         self.blobs = blobs
@@ -113,10 +113,19 @@ class JobManager:
         self.write_lock = threading.RLock()
         self._writer = store.engine.execution_options(**{IMMEDIATE: True})
         self.on_catalog_change: Callable[[], None] = lambda: None
+        # With a broker, Celery workers (`danhmuc worker`, any host) run the jobs: this process only
+        # queues them, keeps the uploaded bytes in the database and never reconciles (api/cluster).
+        self.celery = settings.uses_celery
+        if self.celery:
+            from api.cluster.app import configure
+
+            configure(settings)
 
     # ------------------------------------------------------------ life cycle
 
     def start(self) -> None:
+        if self.celery:
+            return
         for index in range(self._take_slots()):
             worker = ExtractionWorker(self.store.url)
             thread = threading.Thread(target=self._loop, args=(worker,), name=f"danhmuc-job-{index}", daemon=True)
@@ -130,7 +139,7 @@ class JobManager:
 
     @property
     def runs_jobs(self) -> bool:
-        return bool(self._workers)
+        return bool(self._workers) or self.celery
 
     def _take_slots(self) -> int:
         """This process's share of the extraction processes: ``extractors`` slot files locked between processes.
@@ -176,7 +185,13 @@ class JobManager:
             ).first()
             if running is not None:
                 return JobView.of(running), False
-            self.blobs.put(sha256, data)
+            if self.celery:  # the bytes go with the job row, in the same transaction, for a worker on any host
+                from catalog.blob_table import DatabaseBlobStore
+
+                assert isinstance(self.blobs, DatabaseBlobStore)
+                self.blobs.put(sha256, data, session=session)
+            else:
+                self.blobs.put(sha256, data)
             row = JobRow(
                 id=uuid.uuid4().hex, kind="ingest", status="queued", progress=0.0, stage="queued",
                 filename=filename, path=path or f"api/{sha256[:12]}/{filename}", sha256=sha256,
@@ -185,8 +200,34 @@ class JobManager:
             session.add(row)
             session.flush()
             view = JobView.of(row)
+        if self.celery:
+            return self._published(view, lambda: self._publish_extract(view.id)), True
         self._wake.set()
         return view, True
+
+    @staticmethod
+    def _publish_extract(job_id: str) -> None:
+        from api.cluster.tasks import publish_extract
+
+        publish_extract(job_id)
+
+    def _published(self, view: JobView, publish: Callable[[], None]) -> JobView:
+        """Hand the job to the broker; a broker that cannot be reached fails the job now, not never."""
+        try:
+            publish()
+        except Exception as error:  # noqa: BLE001 - kombu raises several families for an unreachable broker
+            log.warning("could not queue job %s: %s", view.id, error)
+            with self.write_lock, Session(self._writer) as session, session.begin():
+                session.execute(
+                    update(JobRow).where(JobRow.id == view.id).values(
+                        status="failed", stage="failed", progress=1.0, error_code="broker_unavailable",
+                        error_message="Không gửi được công việc tới hàng đợi (broker); hãy thử lại sau. / "
+                        "The job could not be queued (broker unreachable); retry later.", updated_at=_now(),
+                    )
+                )  # fmt: skip
+            found = self.get(view.id)
+            return found or view
+        return view
 
     def submit_reconcile(self, owner: str, *, delay: float = 0.0) -> JobView:
         """One queued reconciliation at a time: a request while one is queued (or waits) joins it.
@@ -195,6 +236,14 @@ class JobManager:
         one run after the one already running, if any; a request without delay (a review) lifts
         the wait of the job it joins.
         """
+        if self.celery:  # queued for the workers; this process never reconciles
+            from api.cluster.tasks import queue_reconcile
+
+            with self.write_lock:
+                job_id = queue_reconcile(owner, delay=delay, engine=self.store.engine)
+            found = self.get(job_id)
+            assert found is not None
+            return found
         now = _now()
         not_before = now + timedelta(seconds=delay) if delay > 0 else None
         with self.write_lock, Session(self._writer) as session, session.begin():
@@ -335,6 +384,7 @@ class JobManager:
         if known is not None:
             self._finish(row.id, known.status.value)
             return
+        assert isinstance(self.blobs, BlobStore)  # the local workers read the folder store
         source = self.blobs.path(row.sha256)
         if not source.is_file():
             self._fail(row.id, "upload_missing", "Không còn tệp tải lên để xử lý; hãy tải lên lại.",

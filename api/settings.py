@@ -55,6 +55,13 @@ class Settings(CatalogSettings):  # database_url, data_dir: the catalog layer's
     public_url: str = ""  # base of the IRIs in DCAT exports; default http://host:port
     publisher: str = "Đơn vị vận hành danh mục dữ liệu"  # dct:publisher of the exported DCAT catalog
     rate_limit: float = Field(default=200.0, ge=0)  # requests/s per key and server process (burst 2×); 0 = off
+    # Celery broker (redis://host:6379/0, amqp://…): set, uploads and `danhmuc ingest` are extracted
+    # by `danhmuc worker` processes on any host reaching the broker and the database; empty, this
+    # host extracts as before (docs/deployment.md).
+    broker_url: str = ""
+    # A task whose worker vanished (kill -9, host lost) is handed to another worker this long after it
+    # was taken; it must exceed the longest task (0 = the processing timeout plus two minutes).
+    task_redelivery_seconds: float = Field(default=0.0, ge=0)
 
     @model_validator(mode="before")
     @classmethod
@@ -80,6 +87,14 @@ class Settings(CatalogSettings):  # database_url, data_dir: the catalog layer's
     def keys_stamp(self) -> Path:
         """Touched on every revocation; each server process drops its remembered keys when it changes."""
         return self.data_dir / "keys.version"
+
+    @property
+    def uses_celery(self) -> bool:
+        return bool(self.broker_url.strip())
+
+    @property
+    def redelivery_seconds(self) -> float:
+        return self.task_redelivery_seconds or self.processing_timeout_seconds + 120.0
 
     @property
     def base_url(self) -> str:

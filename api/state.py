@@ -12,7 +12,7 @@ from api.concepts_view import ConceptsView
 from api.jobs import JobManager
 from api.reconcile_service import ReconcileService
 from api.settings import Settings
-from catalog.blobs import BlobStore
+from catalog.blobs import Blobs
 from catalog.store import CatalogStore
 
 
@@ -20,7 +20,7 @@ from catalog.store import CatalogStore
 class ServiceState:
     settings: Settings
     store: CatalogStore
-    blobs: BlobStore
+    blobs: Blobs
     jobs: JobManager
     catalog: CatalogView
     reconcile: ReconcileService

@@ -116,7 +116,7 @@ def _ingest(store: CatalogStore, request: IngestRequest) -> StoredDocument:
 
 def _reconcile(store: CatalogStore) -> Reconciled:
     result = store.reconcile(workers=1)
-    return Reconciled(datasets=len(result.datasets), entries=len(result.assignment))
+    return Reconciled(datasets=result.dataset_count, entries=result.entry_count)
 
 
 def _child_main(connection: Connection, database_url: str | None) -> None:

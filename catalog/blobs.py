@@ -14,7 +14,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO
+from typing import BinaryIO, Protocol
 
 from catalog.settings import catalog_settings
 
@@ -24,6 +24,18 @@ CHUNK = 1 << 20
 def default_blob_root() -> Path:
     """``$DANHMUC_DATA_DIR/blobs`` (default ./danhmuc-data/blobs): the service's data folder, shared with the CLI."""
     return catalog_settings().data_dir / "blobs"
+
+
+class Blobs(Protocol):
+    """Where originals are kept: this folder store, or the database's table (catalog.blob_table) with Celery."""
+
+    def has(self, sha256: str) -> bool: ...
+
+    def put(self, sha256: str, data: bytes) -> object: ...
+
+    def put_file(self, sha256: str, source: Path) -> bool: ...
+
+    def get(self, sha256: str) -> bytes | None: ...
 
 
 def _is_hash(sha256: str) -> bool:

@@ -15,16 +15,16 @@ import multiprocessing
 import os
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import Protocol, TextIO
 
 from sqlalchemy.exc import DataError, IntegrityError
 
-from catalog.blobs import BlobStore
+from catalog.blobs import Blobs
 from catalog.cells import inert_row
 from catalog.errors import ArchiveNotFoundError
 from catalog.progress import Progress
@@ -89,6 +89,24 @@ class _Job:
     sha256: str
 
 
+PlannedFile = _Job
+
+
+class RemoteExtraction(Protocol):
+    """Extraction elsewhere (Celery workers, api/cluster/ingest.py) instead of this host's process pool.
+
+    ``run`` hands every planned file over and calls ``done`` with each file's outcome once the
+    remote side has recorded it in the store under ``run_id``; ``reconcile`` reconciles there too.
+    """
+
+    workers: int
+
+    def run(self, store: CatalogStore, run_id: int, files: list[PlannedFile],
+            done: Callable[[PlannedFile, FileOutcome], None]) -> None: ...  # fmt: skip
+
+    def reconcile(self, store: CatalogStore) -> None: ...
+
+
 @dataclass
 class IngestReport:
     run_id: int
@@ -126,14 +144,16 @@ def ingest_directory(
     errors_csv: Path | None = None,
     progress: TextIO | None = None,
     reconcile: bool = True,
-    blobs: BlobStore | None = None,
+    blobs: Blobs | None = None,
     timeout: float | None = DEFAULT_TIMEOUT_SECONDS,
+    remote: RemoteExtraction | None = None,
 ) -> IngestReport:
     """``blobs``: where to keep a copy of each stored file's bytes (what the API serves as the original);
-    ``timeout``: seconds one file may take (None: no limit), past which it fails with ``limit_exceeded``."""
+    ``timeout``: seconds one file may take (None: no limit), past which it fails with ``limit_exceeded``;
+    ``remote``: extract (and reconcile) there instead of in a process pool here."""
     if not root.is_dir():
         raise ArchiveNotFoundError(str(root))
-    workers = max(1, workers or os.cpu_count() or 1)
+    workers = remote.workers if remote is not None else max(1, workers or os.cpu_count() or 1)
     root = root.resolve()
     walked = walk_archive(root, max_bytes=max_bytes)
     run_id = store.start_run(
@@ -150,7 +170,10 @@ def ingest_directory(
 
     bar = Progress(len(walked.candidates), progress) if progress is not None else None
     jobs, waiting = _plan(store, run_id, walked.candidates, report, bar, blobs)
-    if jobs:
+    if jobs and remote is not None:
+        remote.run(store, run_id, jobs, lambda job, outcome: _settle_remote(store, run_id, job, outcome,
+                                                                            waiting.pop(job.sha256, []), report, bar))
+    elif jobs:
         _extract_all(store, run_id, jobs, waiting, workers, report, bar, blobs, timeout)
     if bar is not None:
         bar.close()
@@ -159,7 +182,10 @@ def ingest_directory(
         write_errors_csv(errors_csv, report.outcomes)
         report.errors_csv = errors_csv
     store.finish_run(run_id)
-    if reconcile:
+    if reconcile and remote is not None:
+        remote.reconcile(store)
+        report.reconciliation = store.last_reconciliation()
+    elif reconcile:
         store.reconcile(workers=workers)
         report.reconciliation = store.last_reconciliation()
     return report
@@ -171,7 +197,7 @@ def _plan(
     candidates: list[Candidate],
     report: IngestReport,
     bar: Progress | None,
-    blobs: BlobStore | None,
+    blobs: Blobs | None,
 ) -> tuple[list[_Job], dict[str, list[_Job]]]:
     """Hash every candidate; settle the ones whose content is known; return what needs extracting."""
     current = store.current_contents()
@@ -242,7 +268,7 @@ def _extract_all(
     workers: int,
     report: IngestReport,
     bar: Progress | None,
-    blobs: BlobStore | None,
+    blobs: Blobs | None,
     timeout: float | None = DEFAULT_TIMEOUT_SECONDS,
 ) -> None:
     _warm_up()
@@ -298,7 +324,7 @@ def _settle(
     same_bytes: list[_Job],
     report: IngestReport,
     bar: Progress | None,
-    blobs: BlobStore | None,
+    blobs: Blobs | None,
 ) -> None:
     """Write one file's result (and of the other paths with the same bytes), one transaction each."""
     report.extracted += 1
@@ -331,6 +357,33 @@ def _settle(
     ]
     store.record_outcomes(run_id, failures)
     _tally(report, bar, failures)
+
+
+STORED = {OutcomeStatus.INGESTED, OutcomeStatus.NEW_VERSION, OutcomeStatus.DUPLICATE, OutcomeStatus.UNCHANGED}
+
+
+def _settle_remote(
+    store: CatalogStore,
+    run_id: int,
+    job: _Job,
+    outcome: FileOutcome,
+    same_bytes: list[_Job],
+    report: IngestReport,
+    bar: Progress | None,
+) -> None:
+    """A file the remote side stored or failed (its outcome is recorded there); the same bytes' other paths here."""
+    report.extracted += 1
+    outcomes = [outcome]
+    if outcome.status in STORED:
+        for other in same_bytes:
+            again = store.add_known_content(other.key, job.sha256, run_id=run_id)
+            if again is not None:
+                outcomes.append(FileOutcome(path=other.key, status=again.status, sha256=job.sha256))
+    elif same_bytes:
+        failures = [outcome.model_copy(update={"path": other.key}) for other in same_bytes]
+        store.record_outcomes(run_id, failures)
+        outcomes += failures
+    _tally(report, bar, outcomes)
 
 
 def _tally(report: IngestReport, bar: Progress | None, outcomes: list[FileOutcome]) -> None:

@@ -18,7 +18,9 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -152,6 +154,10 @@ class DatasetRow(Base):
     unit: Mapped[str] = mapped_column(Text)
     member_count: Mapped[int] = mapped_column(Integer)
     document_count: Mapped[int] = mapped_column(Integer)
+    # A reviewer's SetCanonical: title and unit then stay whatever members join (0006_incremental).
+    canonical_title: Mapped[str] = mapped_column(Text, default="")
+    canonical_unit: Mapped[str] = mapped_column(Text, default="")
+    concept_id: Mapped[str] = mapped_column(String(32), default="", index=True)
 
 
 class DatasetMemberRow(Base):
@@ -232,6 +238,108 @@ class FlagRow(Base):
     provenance_json: Mapped[str] = mapped_column(Text, default="[]")
     dismissed: Mapped[str] = mapped_column(Text, default="")
     dismissed_by: Mapped[str] = mapped_column(String(200), default="")
+    # What a cross-document flag is about (the dataset of a unit_conflict, the số hiệu of a
+    # citation_conflict), so an incremental run replaces exactly the flags it recomputed.
+    scope_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+
+
+class MatchDocumentRow(Base):
+    """A document as incremental matching knows it: its place in matching order, scope and parent."""
+
+    __tablename__ = "match_documents"
+
+    sha256: Mapped[str] = mapped_column(ForeignKey("documents.sha256", ondelete="CASCADE"), primary_key=True)
+    seq: Mapped[int] = mapped_column(Integer, unique=True)
+    source: Mapped[str] = mapped_column(Text, default="")
+    scope_level: Mapped[str] = mapped_column(String(16), default="")
+    scope_province: Mapped[str] = mapped_column(String(200), default="")
+    number_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    parent_key: Mapped[str] = mapped_column(String(200), default="", index=True)
+    parent_title: Mapped[str] = mapped_column(Text, default="")  # normalised
+    title_norm: Mapped[str] = mapped_column(Text, default="")
+    # The parent found (matching.flags.find_parent) and how: 101 by số hiệu, else the title score.
+    parent_sha: Mapped[str] = mapped_column(String(64), default="", index=True)
+    parent_score: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MatchEntryRow(Base):
+    """What comparison needs of a row beyond catalog_entries (read from the Document once)."""
+
+    __tablename__ = "match_entries"
+
+    key: Mapped[str] = mapped_column(ForeignKey("catalog_entries.key", ondelete="CASCADE"), primary_key=True)
+    document_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    unit_types: Mapped[list[str]] = mapped_column(default=list)
+    unit_label: Mapped[str] = mapped_column(Text, default="")
+    exemplar: Mapped[bool] = mapped_column(Boolean, default=False)
+    concept_rep: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class MatchPostingRow(Base):
+    """The blocking index: an exemplar row under each folded title word, per scope."""
+
+    __tablename__ = "match_postings"
+    __table_args__ = (Index("ix_match_postings_token_scope", "token", "scope"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    token: Mapped[str] = mapped_column(String(200))
+    scope: Mapped[str] = mapped_column(String(200))
+    entry_key: Mapped[str] = mapped_column(ForeignKey("catalog_entries.key", ondelete="CASCADE"), index=True)
+
+
+class MatchTermRow(Base):
+    """Counts kept for matching: "w" content words over matched rows (specificity), "p" postings per token."""
+
+    __tablename__ = "match_terms"
+
+    kind: Mapped[str] = mapped_column(String(1), primary_key=True)
+    term: Mapped[str] = mapped_column(String(200), primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class MatchCitationRow(Base):
+    """A dated số hiệu a document carries or cites (citation_conflict reads these, not Documents)."""
+
+    __tablename__ = "match_citations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    document_sha256: Mapped[str] = mapped_column(
+        ForeignKey("documents.sha256", ondelete="CASCADE"), index=True
+    )
+    key: Mapped[str] = mapped_column(String(200), index=True)
+    date: Mapped[str] = mapped_column(String(10))
+    position: Mapped[int] = mapped_column(Integer)
+    provenance_json: Mapped[str] = mapped_column(Text)
+
+
+class DatasetValueRow(Base):
+    """How many members of a dataset print a title ("t") or unit ("u"), and how many of its documents
+    have a set of unit types ("x"): title, unit and unit conflicts follow from these, without reading
+    every member when one joins."""
+
+    __tablename__ = "dataset_values"
+
+    dataset_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(1), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+    first_position: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ConceptWordingRow(Base):
+    __tablename__ = "concept_wordings"
+
+    wording: Mapped[str] = mapped_column(Text, primary_key=True)
+    concept_id: Mapped[str] = mapped_column(String(32))
+
+
+class MatchStateRow(Base):
+    """Counters of incremental matching: rows matched, documents numbered, decisions applied."""
+
+    __tablename__ = "match_state"
+
+    name: Mapped[str] = mapped_column(String(32), primary_key=True)
+    value: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class DecisionRow(Base):
@@ -337,3 +445,19 @@ class JobRow(Base):
     # A queued job is not claimed before this time: reconciliations asked for by uploads wait a moment
     # so that the uploads of a burst join one run instead of each starting another (0003_job_not_before).
     not_before: Mapped[datetime | None] = mapped_column(nullable=True)
+
+
+class BlobRow(Base):
+    """Original bytes of an uploaded or ingested file, by content hash (0005_blobs).
+
+    With Celery workers on several hosts the bytes cannot travel as a local path: they go through
+    the database every worker reaches already, written once per hash (the primary key makes a
+    second write of the same content a no-op).
+    """
+
+    __tablename__ = "blobs"
+
+    sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column()

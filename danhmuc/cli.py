@@ -162,12 +162,14 @@ def _register_catalog_commands() -> None:
     app.command("report")(handles_errors(commands_catalog.report))
     app.command("export")(handles_errors(commands_catalog.export))
     app.command("decide")(handles_errors(commands_catalog.decide))
+    app.command("reconcile")(handles_errors(commands_catalog.reconcile))
 
 
 def _register_api_commands() -> None:
     from danhmuc import commands_api
 
     app.command(name="serve")(handles_errors(commands_api.serve))
+    app.command(name="worker")(handles_errors(commands_api.worker))
     keys_app = typer.Typer(no_args_is_help=True, help="Khóa API / API keys")
     keys_app.command(name="create")(handles_errors(commands_api.keys_create))
     keys_app.command(name="list")(handles_errors(commands_api.keys_list))

@@ -55,6 +55,23 @@ def serve(
     run(settings)
 
 
+def worker(
+    concurrency: Annotated[
+        int | None, typer.Option(help="Số tiến trình trích xuất (mặc định: số lõi) / extraction processes", min=1)
+    ] = None,
+    name: Annotated[str | None, typer.Option(help="Tên tiến trình trong hàng đợi / worker name")] = None,
+    database_url: Annotated[str | None, typer.Option("--database-url", help="Mặc định: $DATABASE_URL")] = None,
+    broker_url: Annotated[str | None, typer.Option("--broker-url", help="Mặc định: $DANHMUC_BROKER_URL")] = None,
+    loglevel: Annotated[str, typer.Option(help="Mức nhật ký / log level")] = "INFO",
+) -> None:
+    """Chạy tiến trình xử lý Celery trên máy này / run a Celery worker on this host (docs/deployment.md)."""
+    from api.cluster.worker import run_worker
+    from api.settings import Settings
+
+    settings = Settings.from_env(database_url=database_url, broker_url=broker_url)
+    run_worker(settings, concurrency=concurrency, name=name, loglevel=loglevel)
+
+
 def keys_create(
     role: Annotated[str, typer.Option(help="reader | uploader | reviewer | admin")],
     owner: Annotated[str, typer.Option(help="Người/đơn vị giữ khóa (ghi vào quyết định rà soát)")],

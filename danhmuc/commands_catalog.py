@@ -60,19 +60,34 @@ def ingest(
     ] = None,
     database: DatabaseOption = None,
 ) -> None:
-    """Nạp cả thư mục vào kho (chạy lại được sau khi bị dừng) / ingest a folder (resumable)."""
+    """Nạp cả thư mục vào kho (chạy lại được sau khi bị dừng) / ingest a folder (resumable).
+
+    Khi đặt DANHMUC_BROKER_URL, các tiến trình `danhmuc worker` trích xuất (--workers, --timeout do
+    chúng quyết định) / with DANHMUC_BROKER_URL set, `danhmuc worker` processes extract (docs/deployment.md).
+    """
+    from api.settings import Settings
     from catalog.blobs import BlobStore, default_blob_root
     from catalog.ingest import ingest_directory
     from catalog.store import CatalogStore
     from extract.processes import DEFAULT_TIMEOUT_SECONDS
 
-    with CatalogStore(database) as store:
-        report = ingest_directory(
-            store, folder, workers=workers, max_bytes=max_bytes, errors_csv=errors,
-            progress=sys.stderr, reconcile=reconcile,
-            timeout=DEFAULT_TIMEOUT_SECONDS if timeout is None else timeout or None,
-            blobs=BlobStore(default_blob_root()),  # originals for the API, in $DANHMUC_DATA_DIR like the server's
-        )  # fmt: skip
+    settings = Settings.from_env(database_url=database)
+    with CatalogStore(settings.database_url) as store:
+        if settings.uses_celery:  # extraction and reconciliation by `danhmuc worker`, on any host
+            from api.cluster.ingest import CeleryExtraction
+            from catalog.blob_table import DatabaseBlobStore
+
+            report = ingest_directory(
+                store, folder, max_bytes=max_bytes, errors_csv=errors, progress=sys.stderr, reconcile=reconcile,
+                blobs=DatabaseBlobStore(store.engine), remote=CeleryExtraction(settings, log=_echo_err),
+            )  # fmt: skip
+        else:
+            report = ingest_directory(
+                store, folder, workers=workers, max_bytes=max_bytes, errors_csv=errors,
+                progress=sys.stderr, reconcile=reconcile,
+                timeout=DEFAULT_TIMEOUT_SECONDS if timeout is None else timeout or None,
+                blobs=BlobStore(default_blob_root()),  # originals for the API, in $DANHMUC_DATA_DIR like the server's
+            )  # fmt: skip
         warned = _warnings_by_file(store, report.outcomes)
     counts = report.counts
     typer.echo(
@@ -138,8 +153,8 @@ def report(
     out: Annotated[Path, typer.Option(help="Thư mục ghi báo cáo / output directory")] = Path("out")
     / "report",
     reconcile: Annotated[
-        bool, typer.Option(help="Hợp nhất lại trước khi lập báo cáo / reconcile first")
-    ] = True,
+        bool, typer.Option(help="Hợp nhất phần thay đổi trước khi lập báo cáo / reconcile what changed first")
+    ] = False,
     database: DatabaseOption = None,
 ) -> None:
     """Lập báo cáo HTML, XLSX và JSON (tiếng Việt) / write the HTML, XLSX and JSON reports."""
@@ -195,8 +210,7 @@ def export(
     # The server's settings from the same environment, so both name the catalog's IRIs alike.
     settings = Settings.from_env(public_url=base_url, publisher=publisher)
     with CatalogStore(database) as store:
-        if store.last_reconciliation() is None:
-            store.reconcile()
+        # The stored result as it is: reconciling is `danhmuc ingest` or `danhmuc reconcile`, never an export's.
         datasets = export_datasets(store)
         issued, modified = catalog_dates(store) if fmt in DCAT_FORMATS else (None, None)
     if fmt is ExportFormat.CKAN and out.suffix.lower() != ".zip":
@@ -255,7 +269,27 @@ def decide(
         number = store.add_decision(decision)
         result = store.reconcile()
     typer.echo(f"Đã ghi quyết định #{number} ({decision.kind}) của {who} / decision recorded and applied.")
-    typer.echo(f"Danh mục hiện có / catalog now has {len(result.datasets)} tập dữ liệu / datasets.")
+    typer.echo(f"Danh mục hiện có / catalog now has {result.dataset_count} tập dữ liệu / datasets.")
+
+
+def reconcile(
+    rebuild: Annotated[
+        bool, typer.Option(help="Hợp nhất lại toàn bộ từ đầu / rebuild the whole result from the documents")
+    ] = False,
+    database: DatabaseOption = None,
+) -> None:
+    """Hợp nhất phần thay đổi (văn bản mới, văn bản bị thay, quyết định mới) / reconcile what changed."""
+    import time
+
+    from catalog.store import CatalogStore
+
+    started = time.perf_counter()
+    with CatalogStore(database) as store:
+        s = store.reconcile(rebuild=rebuild)
+    typer.echo(
+        f"Hợp nhất / reconciled in {time.perf_counter() - started:.1f} s: {s.document_count} văn bản, "
+        f"{s.entry_count} mục → {s.dataset_count} tập dữ liệu, {s.link_count} liên kết, {s.flag_count} cảnh báo"
+    )
 
 
 def _decision(

@@ -58,10 +58,13 @@ def read_blocks(data: bytes, source: str, fmt: SourceFormat) -> BlockStream:
 
         return read_docx(data, source)
     if fmt is SourceFormat.PDF:
+        from extract.pdf.repair import complete_truncated
         from extract.pdf_reader import read_pdf
 
         stream = read_pdf(data, source)
-        return _with_ocr_pages(data, source, stream) if stream.needs_ocr_pages else stream
+        if not stream.needs_ocr_pages:
+            return stream
+        return _with_ocr_pages(complete_truncated(data) or data, source, stream)
     if fmt is SourceFormat.IMAGE:
         from extract.ocr import read_image
 

@@ -31,6 +31,7 @@ from extract.pdf.layout import (
     text_frame,
     wraps_onto,
 )
+from extract.pdf.repair import complete_truncated, is_truncated
 from extract.pdf.source import PageDocument, PageSource, open_document
 from extract.pdf.tables import PageTable, aligned_tables, continue_merges, inside, ruled_tables
 from extract.settings import extract_settings
@@ -71,10 +72,23 @@ class _ReaderState:
 
 
 def read_pdf(data: bytes, source: str) -> BlockStream:
+    """The blocks of a PDF. A file cut short is read as far as it goes, with a ``pdf_truncated`` warning
+    (callers that read the bytes again, as OCR does, pass ``complete_truncated(data)`` themselves)."""
     settings = extract_settings()
     max_pages, max_seconds = settings.max_pdf_pages, settings.max_pdf_seconds
-    pdf = _open(data, source)
+    truncated = is_truncated(data)
+    data = complete_truncated(data) or data
+    pdf = _open(data, source, truncated=truncated)
     state = _ReaderState(source)
+    if truncated:
+        state.warnings.append(
+            (
+                "pdf_truncated",
+                "Tệp PDF bị cắt cụt (thiếu phần cuối); đã đọc những trang còn đọc được / "
+                "The PDF is truncated (its end is missing); the pages that could be read were read",
+                None,
+            )
+        )
     started = time.monotonic()
     try:
         page_count = len(pdf)
@@ -125,10 +139,14 @@ def read_pdf(data: bytes, source: str) -> BlockStream:
     )
 
 
-def _open(data: bytes, source: str) -> PageDocument:
+def _open(data: bytes, source: str, *, truncated: bool = False) -> PageDocument:
     try:
         return open_document(data)
     except Exception as exc:
+        if truncated:
+            raise CorruptFileError(
+                source, "PDF bị cắt cụt, mất cả phần mô tả cấu trúc / truncated PDF, its structure is lost"
+            ) from exc
         raise _classify_open_error(exc, source) from exc
 
 

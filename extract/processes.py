@@ -45,6 +45,45 @@ def die_with_parent() -> bool:
     return True
 
 
+# The guard around an external command (soffice, antiword). PDEATHSIG set in the command itself
+# would not reach its own children (``soffice`` execs ``oosplash``, which forks ``soffice.bin``), and
+# set from ``preexec_fn`` it is unsafe beside threads. So a tiny Python guard, leader of the command's
+# session, takes SIGTERM when its parent ends and then kills its whole process group.
+_GUARD = """
+import os, signal, sys
+def end(*_):
+    os.killpg(0, signal.SIGKILL)
+signal.signal(signal.SIGTERM, end)
+try:
+    import ctypes
+    ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM, 0, 0, 0)
+except (OSError, AttributeError):
+    pass
+if os.getppid() != int(sys.argv[1]):
+    end()
+pid = os.fork()
+if pid == 0:
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        os.execvp(sys.argv[2], sys.argv[2:])
+    finally:
+        os._exit(127)
+code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+sys.exit(code if code >= 0 else 128 - code)
+"""
+
+
+def guarded_command(command: list[str]) -> list[str]:
+    """``command`` run under a guard that kills it, and everything it started, when this process ends.
+
+    Run the result with ``start_new_session=True`` so the guard leads the group it kills. Linux only;
+    elsewhere ``command`` is returned as it is.
+    """
+    if not sys.platform.startswith("linux"):
+        return command
+    return [sys.executable, "-I", "-S", "-c", _GUARD, str(os.getpid()), *command]
+
+
 DEFAULT_TIMEOUT_SECONDS = 300.0  # as the API's DANHMUC_PROCESSING_TIMEOUT
 
 

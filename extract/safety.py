@@ -162,6 +162,11 @@ DEFAULT_MAX_TABLE_CELLS = 400_000
 # (150 MiB of XML, compressed well under the zip-bomb ratio, peaked at 2.4 GB). The largest real
 # document.xml seen is 5 MiB (a 1,115-row catalog).
 DEFAULT_MAX_DOCX_XML_BYTES = 32 * MIB
+# A plain-text file: every line becomes blocks, then sentences and tasks (~15 bytes and ~1.5 s of CPU
+# per 100,000 characters once built; 16 MiB of prose peaked at 248 MiB and 20 s of CPU). The longest
+# real text plan is 41 KB; 4,000,000 characters (~1,600 A4 pages) is a hundred times that. Past it
+# the text is cut at a line end with a warning.
+DEFAULT_MAX_TEXT_CHARS = 4_000_000
 DEFAULT_WORKER_MAX_RSS_MIB = 1024  # an extraction worker past this peak is replaced after its document
 
 
@@ -232,6 +237,10 @@ def bound_tables(stream: BlockStream) -> BlockStream:
         cut_page,
     )
     return replace(stream, blocks=kept, warnings=[*stream.warnings, warning])
+
+
+def max_text_chars() -> int:
+    return env_int("DANHMUC_MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS)
 
 
 def max_docx_xml_bytes() -> int:

@@ -30,7 +30,7 @@ from extract.blocks import Block, BlockStream, Paragraph, RawCell, RawTable
 from extract.errors import UnsupportedFormatError
 from extract.legacy import decode_text as decode_legacy_text
 from extract.markup import clean_inline, detect_emphasis, split_glued_headings
-from extract.safety import max_table_rows
+from extract.safety import max_table_rows, max_text_chars
 
 
 def decode_text(data: bytes, source: str) -> tuple[str, str]:
@@ -47,11 +47,52 @@ def decode_text(data: bytes, source: str) -> tuple[str, str]:
     return decode_legacy_text(data)
 
 
+def _cut_bytes(data: bytes, limit: int) -> bytes:
+    """The first ``limit`` bytes or fewer, ending after a line break (whole characters in UTF-8, UTF-16)."""
+    if len(data) <= limit:
+        return data
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        newline = b"\n\x00" if data.startswith(codecs.BOM_UTF16_LE) else b"\x00\n"
+        end = limit - limit % 2
+        while (end := data.rfind(newline, 2, end)) > 0 and end % 2:
+            pass
+        return data[: end + 2] if end > 0 else data[: limit - limit % 2]
+    end = data.rfind(b"\n", 0, limit)
+    return data[: end + 1] if end > 0 else data[:limit]
+
+
+def _bounded_text(data: bytes, source: str) -> tuple[str, str, bool]:
+    """Decoded text of at most DANHMUC_MAX_TEXT_CHARS characters, cut at a line end; True when cut.
+
+    The bytes are cut before decoding (3 bytes a character covers Vietnamese in UTF-8), so a huge
+    file is never decoded whole.
+    """
+    limit = max_text_chars()
+    text, encoding = decode_text(_cut_bytes(data, 3 * limit + 3), source)
+    cut = len(data) > 3 * limit + 3
+    if len(text) > limit:
+        end = text.rfind("\n", 0, limit)
+        text, cut = text[: end if end > 0 else limit], True
+    return text, encoding, cut
+
+
 def read_text(data: bytes, source: str) -> BlockStream:
-    text, encoding = decode_text(data, source)
+    text, encoding, cut = _bounded_text(data, source)
     lines = text.replace("\r\n", "\n").replace("\r", "\n").replace("\f", "\n").split("\n")
     reader = _LineReader(lines)
     warnings = list(reader.warnings)
+    if cut:
+        limit = max_text_chars()
+        warnings.append(
+            (
+                "text_cut",
+                f"Văn bản quá dài: chỉ đọc {len(text):,} ký tự đầu, đến hết dòng {len(lines):,} (giới hạn "
+                f"{limit:,} ký tự, biến môi trường DANHMUC_MAX_TEXT_CHARS) / Text too long: only the first "
+                f"{len(text):,} characters were read, to the end of line {len(lines):,} (limit {limit:,}, "
+                "env DANHMUC_MAX_TEXT_CHARS)",
+                None,
+            )
+        )
     if encoding not in ("utf-8", "utf-16"):
         warnings.insert(
             0,

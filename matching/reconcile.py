@@ -146,6 +146,7 @@ def reconcile(
     (an earlier run's `concepts`) keeps concept ids the same way.
     """
     threshold = load_threshold() if threshold is None else threshold
+    documents = sorted(documents, key=lambda d: d.sha256)  # by content, not ingest order: ties, ids, flags
     output = match_entries(documents, threshold, decisions=decisions, previous=previous, workers=workers)
     features, ids = output.features, output.dataset_ids
     assignment = {f.key: ids[f.index] for f in features}

@@ -6,6 +6,8 @@ Runs on SQLite, and on PostgreSQL (marked ``postgres``; a throw-away schema of t
 from __future__ import annotations
 
 import csv
+import email.message
+import email.utils
 import io
 import json
 import re
@@ -145,6 +147,31 @@ def test_document_endpoints(service: Service) -> None:
         assert original.content == HUNG_YEN.read_bytes()
         missing = client.get(f"/v1/documents/{'0' * 64}")
         assert missing.status_code == 404 and _error(missing)["code"] == "not_found"
+
+
+def _download_name(header: str) -> tuple[str, str]:
+    """(filename*, filename) as the standard library's RFC 2231/5987 decoder reads them."""
+    message = email.message.Message()
+    message["Content-Disposition"] = header
+    params = [value for key, value in message.get_params(header="content-disposition") or [] if key == "filename"]
+    extended = [email.utils.collapse_rfc2231_value(value) for value in params if isinstance(value, tuple)]
+    plain = [value for value in params if isinstance(value, str)]
+    assert len(extended) == len(plain) == 1, header
+    return extended[0], plain[0]
+
+
+def test_the_original_comes_back_under_its_vietnamese_name(service: Service) -> None:
+    name = "Kế hoạch số 12.pdf"
+    with service.client(Role.UPLOADER) as client:
+        pdf = (DOCS / "bac_ninh_ke_hoach_2026.pdf").read_bytes()
+        answer = client.post("/v1/documents", files={"file": (name, pdf)})
+        assert answer.status_code in (201, 202), answer.text
+        document_id = str(wait_for_job(client, _job_id(answer))["document_id"])
+        original = client.get(f"/v1/documents/{document_id}/file")
+    assert original.status_code == 200 and original.content[:5] == b"%PDF-"
+    header = original.headers["content-disposition"]
+    assert header.isascii() and "K__" not in header
+    assert _download_name(header) == (name, "Ke hoach so 12.pdf")
 
 
 def test_documents_carry_their_extraction_warnings(service: Service) -> None:

@@ -118,3 +118,35 @@ def test_normal_requests_still_pass(server: tuple[str, dict[Role, str]], tmp_pat
         assert anonymous.status_code == 401
         with_query_key = httpx.post(f"{base}/reconcile?api_key={keys[Role.READER]}", data={"queries": "{}"})
         assert with_query_key.status_code == 200
+
+
+def _web_session(base: str, key: str) -> tuple[str, str]:
+    """(Cookie header, CSRF token) of a workspace session signed in with ``key``."""
+    import re
+
+    import httpx
+
+    with httpx.Client(base_url=base) as client:
+        assert client.post("/ui/login", data={"key": key, "next": "/ui/upload"}).status_code == 303
+        found = re.search(r'name="csrf" value="([0-9a-f]+)"', client.get("/ui/upload").text)
+        assert found is not None
+        cookie = "; ".join(f"{name}={value}" for name, value in client.cookies.items())
+    return cookie, found.group(1)
+
+
+@pytest.mark.parametrize("accept", ["application/json", "text/html"])
+def test_workspace_chunked_upload_stops_at_the_per_file_limit(server: tuple[str, dict[Role, str]], accept: str) -> None:
+    """/ui/upload with no declared length: the file is refused when it passes the per-file limit (1 MiB
+    here), while the client is still sending, not after the whole body was spooled to disk."""
+    base, keys = server
+    cookie, csrf = _web_session(base, keys[Role.UPLOADER])
+    head = _head("POST", "/ui/upload", {
+        "Cookie": cookie, "Accept": accept, "Transfer-Encoding": "chunked",
+        "Content-Type": "multipart/form-data; boundary=x"})  # fmt: skip
+    fields = f'--x\r\nContent-Disposition: form-data; name="csrf"\r\n\r\n{csrf}\r\n'.encode()
+    part = '--x\r\nContent-Disposition: form-data; name="files"; filename="Kế hoạch.txt"\r\n\r\n'.encode()
+    pieces = [fields + part, *(b"b" * (MIB // 4) for _ in range(6))]  # 1.5 MiB of the file, no end
+    body = b"".join(f"{len(p):x}\r\n".encode() + p + b"\r\n" for p in pieces)
+    status, headers, elapsed = _exchange(base, head, body)
+    assert status == 413 and elapsed < 5
+    assert headers.get("connection") == "close"

@@ -79,3 +79,29 @@ def test_zip_guards_count_size_and_ratio() -> None:
 
 def test_bad_files_are_small() -> None:
     assert all(path.stat().st_size < 64 * 1024 for path in BAD.iterdir())
+
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "docs"
+
+
+@pytest.mark.parametrize("missing", [30, 100, 300])
+def test_pdf_missing_its_last_bytes_is_read_with_a_warning(missing: int) -> None:
+    """%%EOF, the trailer, the cross-reference table lost: every page is still there (poppler reads it)."""
+    data = (BAD / "three_pages.pdf").read_bytes()
+    whole = read_pdf(data, "nguyen.pdf")
+    cut = read_pdf(data[:-missing], "cat_cut.pdf")
+    assert cut.page_count == whole.page_count == 3
+    assert [block.text for block in cut.blocks if isinstance(block, Paragraph)] == [
+        block.text for block in whole.blocks if isinstance(block, Paragraph)
+    ]
+    assert [code for code, _message, _page in cut.warnings] == [
+        "pdf_truncated", *[code for code, _message, _page in whole.warnings]
+    ]
+
+
+def test_pdf_cut_before_its_catalog_is_a_clear_error_naming_the_file() -> None:
+    data = (CORPUS / "hung_yen_ke_hoach_du_lieu_mo.pdf").read_bytes()
+    catalog = data.rindex(b"/Catalog")
+    with pytest.raises(CorruptFileError) as caught:
+        read_pdf(data[: catalog - 200], "cat_cut.pdf")
+    assert "cat_cut.pdf" in str(caught.value) and "truncated PDF" in str(caught.value)

@@ -13,9 +13,11 @@ from hypothesis import strategies as st
 from lxml import etree
 
 from extract.detect import detect_format
+from extract.doc_reader import read_doc
 from extract.docx_reader import read_docx
 from extract.errors import CorruptFileError, LimitExceededError, UnsupportedFormatError
 from extract.legacy import convert_doc_to_docx, convert_runs, decode_text, legacy_font_encoding, repair_text
+from extract.legacy.doc import check_structure
 from extract.legacy.encodings import (
     decode_tcvn3,
     decode_vni,
@@ -245,9 +247,45 @@ def test_ole_file_without_word_stream_is_rejected_before_libreoffice() -> None:
     with pytest.raises(CorruptFileError) as error:
         convert_doc_to_docx(data, "rong.doc")
     assert "rong.doc" in str(error.value)
-    workbook = data[:512] + "Workbook".encode("utf-16-le") + bytes(4096)
-    with pytest.raises(UnsupportedFormatError):
+    # A whole OLE file whose directory names a workbook and no WordDocument: another Office format.
+    whole = (DOCS / "son_hai_ke_hoach_2026.doc").read_bytes()
+    at = whole.index("WordDocument".encode("utf-16-le"))
+    entry = "Workbook".encode("utf-16-le").ljust(64, b"\0") + (len("Workbook") * 2 + 2).to_bytes(2, "little")
+    workbook = whole[:at] + entry + whole[at + len(entry) :]
+    with pytest.raises(UnsupportedFormatError) as unsupported:
         convert_doc_to_docx(workbook, "bang.doc")
+    assert "Excel 97-2003" in str(unsupported.value)
+
+
+@pytest.mark.parametrize("kept", [0.3, 0.9, 0.999])
+def test_truncated_doc_is_a_truncated_word_file_not_excel(kept: float) -> None:
+    """Word keeps its text in UTF-16LE: the seed's text holds the bytes of "Book" (Excel 5's stream
+    name), so a .doc cut before its directory used to be skipped as a spreadsheet."""
+    data = (DOCS / "son_hai_ke_hoach_2026.doc").read_bytes()
+    assert "Book".encode("utf-16-le") in data[: int(len(data) * kept)]
+    with pytest.raises(CorruptFileError) as error:
+        read_doc(data[: int(len(data) * kept)], "cat_cut.doc")
+    message = str(error.value)
+    assert "cat_cut.doc" in message and "tệp .doc bị cắt cụt" in message and "truncated Word file" in message
+    assert "Excel" not in message
+
+
+SEED_DOC = (DOCS / "son_hai_ke_hoach_2026.doc").read_bytes()
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 4095), st.integers(0, 255)), max_size=12))
+def test_damaged_ole_structure_is_a_clear_error_or_passes(edits: list[tuple[int, int]]) -> None:
+    """Bytes changed in the header, the FAT or the directory: an ExtractError naming the file, nothing else."""
+    data = bytearray(SEED_DOC)
+    directory = data.index("WordDocument".encode("utf-16-le")) // 512 * 512  # its directory sector
+    for offset, value in edits:
+        data[offset if offset < 2048 else directory + (offset - 2048) % (len(data) - directory)] = value
+    data[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+    try:
+        check_structure(bytes(data), "sua.doc")
+    except (CorruptFileError, UnsupportedFormatError) as error:
+        assert "sua.doc" in str(error)
 
 
 def test_missing_soffice_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -> None:

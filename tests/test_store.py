@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from catalog import (
     CatalogStore,
@@ -16,9 +17,10 @@ from catalog import (
 )
 from catalog import rows as catalog_rows
 from catalog.migrate import current_revision, head_revision
+from catalog.models import DatasetRow
 from danhmuc.pipeline import process_file
 from extract.model import Document
-from matching import ConfirmLink, DismissFlag, RejectLink, SetCanonical, entry_key
+from matching import ConfirmLink, DismissFlag, RejectLink, SetCanonical, entry_key, reconcile
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted(path.stem for path in (ROOT / "corpus" / "gold").glob("*.json"))
@@ -113,19 +115,15 @@ def test_reconciliation_is_persisted_and_ids_stay_stable(
 ) -> None:
     for document in documents[:3]:
         store.add_document(document)
-    result = store.reconcile()
+    summary = store.reconcile()
     datasets = store.datasets()
     members = [m.key for d in datasets for m in d.members]
     assert sorted(members) == sorted(set(members))  # each entry in exactly one dataset
     assert set(members) == set().union(*(_keys(d) for d in documents[:3]))
-    assert {d.id for d in datasets} == {d.id for d in result.datasets}
-    assert store.previous_assignment() == {k: v for k, v in result.assignment.items() if k in set(members)}
-    assert {(link.left, link.right) for link in store.links()} == {
-        (link.left, link.right) for link in result.links
-    }
-    assert {f.id for f in store.flags()} == {f.id for f in result.flags}
-    summary = store.last_reconciliation()
-    assert summary is not None and summary.document_count == 3 and summary.dataset_count == len(datasets)
+    assert store.previous_assignment() == {m.key: d.id for d in datasets for m in d.members}
+    assert summary.document_count == 3 and summary.dataset_count == len(datasets)
+    assert summary.link_count == len(store.links()) and summary.flag_count == len(store.flags())
+    assert store.last_reconciliation() == summary
 
     before = store.previous_assignment()
     for document in documents[3:]:
@@ -135,21 +133,74 @@ def test_reconciliation_is_persisted_and_ids_stay_stable(
     assert {key: after[key] for key in before} == before  # incremental ingest keeps the dataset ids
 
 
+def _result(store: CatalogStore) -> tuple[object, ...]:
+    return (
+        sorted((d.id, d.origin, d.title, d.unit, tuple(m.key for m in d.members)) for d in store.datasets()),
+        sorted((x.left, x.right, x.score, x.accepted, x.decided_by) for x in store.links()),
+        [(f.id, f.message, f.dismissed) for f in store.flags()],
+        store.concept_assignment(),
+    )
+
+
+def test_adding_documents_one_run_at_a_time_gives_what_a_rebuild_gives(
+    store: CatalogStore, documents: list[Document]
+) -> None:
+    for document in documents[:2]:
+        store.add_document(document)
+    store.reconcile()
+    for document in documents[2:]:
+        store.add_document(document)
+    store.reconcile()
+    incremental = _result(store)
+    assert incremental[0] and incremental[2], "the corpus gives datasets and flags"
+    rebuilt = store.rebuild()
+    assert _result(store) == incremental
+    assert rebuilt.warnings == ["rebuilt"]
+    # The in-memory full reconciliation (matching.reconcile) groups the corpus rows the same way.
+    full = reconcile(documents)
+    assert store.previous_assignment() == full.assignment
+    assert {f.id for f in store.flags()} == {f.id for f in full.flags}
+
+
+def test_nothing_changed_means_nothing_done_and_a_replaced_version_leaves_the_result(
+    store: CatalogStore, documents: list[Document]
+) -> None:
+    with_catalog = [d for d in documents if d.catalog]
+    first, second = with_catalog[0], with_catalog[1]
+    store.add_document(first, path="a.txt")
+    done = store.reconcile()
+    assert store.reconcile() == done  # no new run: nothing was matched, written or counted
+    store.add_document(second, path="a.txt")  # a.txt's new content replaces the first document
+    store.reconcile()
+    assignment = store.previous_assignment()
+    assert set(assignment) == _keys(second)
+    assert not any(f.sha256 == first.sha256 for f in store.flags())
+    assert all({x.left, x.right} <= _keys(second) for x in store.links())
+    assert sum(d.member_count for d in _heads(store)) == len(_keys(second))
+
+
+def _heads(store: CatalogStore) -> list[DatasetRow]:
+    with store.snapshot() as session:
+        return list(session.scalars(select(DatasetRow)))
+
+
 def test_decisions_are_stored_typed_and_reapplied(store: CatalogStore, documents: list[Document]) -> None:
     for document in documents:
         store.add_document(document)
-    result = store.reconcile()
+    store.reconcile()
+    assignment0 = store.previous_assignment()
+    links0, flags0 = store.links(), store.flags()
     with_catalog = [d for d in documents if d.catalog]
     assert len(with_catalog) >= 2, "the corpus has several documents with a catalog"
     a, b = (sorted(_keys(d))[0] for d in (with_catalog[0], with_catalog[-1]))
-    untouched = {result.assignment[a], result.assignment[b]}
+    untouched = {assignment0[a], assignment0[b]}
     accepted = next(
         (
             x
-            for x in result.links
+            for x in links0
             if x.accepted
-            and result.assignment[x.left] == result.assignment[x.right]
-            and result.assignment[x.left] not in untouched
+            and assignment0[x.left] == assignment0[x.right]
+            and assignment0[x.left] not in untouched
         ),
         None,
     )
@@ -158,10 +209,8 @@ def test_decisions_are_stored_typed_and_reapplied(store: CatalogStore, documents
     ]
     if accepted is not None:
         decisions.append(RejectLink(who="Lê Bình", when=WHEN, left=accepted.left, right=accepted.right))
-    if result.flags:
-        decisions.append(
-            DismissFlag(who="Lê Bình", when=WHEN, reason="đã kiểm tra", flag_id=result.flags[0].id)
-        )
+    if flags0:
+        decisions.append(DismissFlag(who="Lê Bình", when=WHEN, reason="đã kiểm tra", flag_id=flags0[0].id))
     for decision in decisions:
         store.add_decision(decision)
     assert store.decisions() == decisions
@@ -171,8 +220,8 @@ def test_decisions_are_stored_typed_and_reapplied(store: CatalogStore, documents
     assert assignment[a] == assignment[b]
     if accepted is not None:
         assert assignment[accepted.left] != assignment[accepted.right]
-    if result.flags:
-        dismissed = {f.id: f for f in store.flags()}[result.flags[0].id]
+    if flags0:
+        dismissed = {f.id: f for f in store.flags()}[flags0[0].id]
         assert (dismissed.dismissed, dismissed.dismissed_by) == ("đã kiểm tra", "Lê Bình")
 
     dataset_id = assignment[a]

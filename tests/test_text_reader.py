@@ -189,3 +189,52 @@ def test_one_cell_per_line_repeated_header_is_a_break() -> None:
     tables = _tables(read_text(text.encode(), "a.txt"))
     assert [table.after_break for table in tables] == [False, True]
     assert tables[1].rows[0][0].text == "TT"
+
+
+PROSE = "Triển khai rà soát, cập nhật cơ sở dữ liệu hộ tịch và dân cư trên địa bàn xã theo kế hoạch.\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-16"])
+def test_long_text_is_cut_at_a_line_end_with_a_warning(monkeypatch: pytest.MonkeyPatch, encoding: str) -> None:
+    monkeypatch.setenv("DANHMUC_MAX_TEXT_CHARS", "20000")
+    data = ("KẾ HOẠCH\n" + PROSE * 5000).encode(encoding)  # ~470,000 characters, no table
+    stream = read_text(data, "dai.txt")
+    codes = [code for code, _message, _where in stream.warnings]
+    assert codes.count("text_cut") == 1 and "DANHMUC_MAX_TEXT_CHARS" in stream.warnings[codes.index("text_cut")][1]
+    paragraphs = [block.text for block in stream.blocks if isinstance(block, Paragraph)]
+    assert paragraphs[-1] == PROSE.strip()  # whole lines only
+    assert sum(len(text) + 1 for text in paragraphs) <= 20000
+    short = read_text(("KẾ HOẠCH\n" + PROSE * 10).encode(encoding), "ngan.txt")
+    assert "text_cut" not in [code for code, _message, _where in short.warnings]
+
+
+LONG_TEXT_CHILD = """
+import resource, sys, time
+from extract import extract_file
+started = time.process_time()
+document = extract_file(sys.argv[1])
+print(time.process_time() - started, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024,
+      " ".join(warning.code for warning in document.warnings))
+"""
+
+
+@pytest.mark.slow
+def test_a_text_at_the_upload_limit_is_read_within_bounds(tmp_path: Path) -> None:
+    """50 MiB of prose, no table (the API's upload limit): cut with a warning, bounded memory and CPU."""
+    import os
+    import subprocess
+    import sys
+
+    path = tmp_path / "dai.txt"
+    with path.open("w", encoding="utf-8") as out:
+        out.write("KẾ HOẠCH\nVề việc rà soát dữ liệu\n")
+        for _ in range(50 * 2**20 // len(PROSE.encode())):
+            out.write(PROSE)
+    run = subprocess.run(
+        [sys.executable, "-c", LONG_TEXT_CHILD, str(path)], capture_output=True, text=True, timeout=600,
+        cwd=Path(__file__).resolve().parents[1], env={**os.environ, "DANHMUC_MAX_TEXT_CHARS": ""},
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-2000:]
+    cpu_seconds, peak_mib, codes = run.stdout.split(maxsplit=2)
+    assert "text_cut" in codes.split()
+    assert int(peak_mib) < 1024 and float(cpu_seconds) < 120

@@ -12,11 +12,12 @@ from pydantic import BaseModel
 from api.auth import Reader
 from api.catalog_view import QUERY_TEXT_LIMITS, CatalogQuery, DatasetDetail, DatasetView
 from api.errors import NotFoundError
-from api.paging import Limit, Offset, Page, page_of
+from api.paging import Limit, Offset, Page
 from api.state import State
 from matching.model import Flag, FlagKind, Link
 
 router = APIRouter(prefix="/v1", tags=["catalog"])
+DETAIL_LINKS = 500  # links shown with one dataset: its members' best links and near misses, best first
 
 Text = Annotated[str, Query(max_length=300)]
 
@@ -74,8 +75,8 @@ def get_dataset(*, dataset_id: str, _: Reader, state: State) -> DatasetWithLinks
     found = state.catalog.detail(dataset_id)
     if found is None:
         raise NotFoundError("tập dữ liệu", "dataset", dataset_id)
-    keys = {member.key for member in found.members}
-    links = [link for link in state.store.links() if link.left in keys or link.right in keys]
+    # Indexed by either end and capped: a dataset keeps its members' best links and near misses.
+    links = state.store.links_of([member.key for member in found.members], limit=DETAIL_LINKS)
     return DatasetWithLinks(**found.model_dump(), links=links)
 
 
@@ -90,14 +91,11 @@ def list_flags(
     _: Reader,
     state: State,
 ) -> Page[Flag]:
-    found = state.store.flags()
-    if kind is not None:
-        found = [f for f in found if f.kind is kind]
-    if document_id:
-        found = [f for f in found if f.sha256 == document_id]
-    if not include_dismissed:
-        found = [f for f in found if not f.dismissed]
-    return page_of(found, limit, offset)
+    total, found = state.store.flag_page(
+        kind=kind.value if kind is not None else None, document=document_id, include_dismissed=include_dismissed,
+        limit=limit, offset=offset,
+    )  # fmt: skip
+    return Page[Flag](total=total, limit=limit, offset=offset, items=found)
 
 
 class SchemaInfo(BaseModel):

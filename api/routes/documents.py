@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
+import unicodedata
 from pathlib import Path
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, File, Form, Query, Request, UploadFile
 from fastapi.responses import JSONResponse, Response
@@ -25,6 +28,7 @@ from catalog.records import DocumentSummary
 from extract.detect import detect_format
 from extract.model import CatalogEntry, Document, ExtractionWarning, SourceFormat, Table, Task
 from extract.safety import open_checked_zip
+from extract.textforms import fold
 from matching.model import Flag, entry_key
 
 router = APIRouter(prefix="/v1", tags=["documents"])
@@ -247,7 +251,7 @@ def get_document_warnings(*, document_id: str, _: Reader, state: State) -> list[
 )
 def get_document_catalog(*, document_id: str, _: Reader, state: State) -> list[CatalogEntryView]:
     document = _document(state, document_id)
-    assignment = state.store.previous_assignment()
+    assignment = state.store.assignment_of([entry_key(document, entry) for entry in document.catalog])
     return [
         CatalogEntryView(key=key, dataset_id=assignment.get(key, ""), entry=entry)
         for entry in document.catalog
@@ -258,7 +262,7 @@ def get_document_catalog(*, document_id: str, _: Reader, state: State) -> list[C
 @router.get("/documents/{document_id}/flags", response_model=list[Flag], summary="Cảnh báo / flags")
 def get_document_flags(*, document_id: str, _: Reader, state: State) -> list[Flag]:
     document = _document(state, document_id)
-    return [flag for flag in state.store.flags() if flag.sha256 == document.sha256]
+    return state.store.flags(document=document.sha256)
 
 
 def _from_archive(state: ServiceState, sha256: str) -> bytes | None:
@@ -297,5 +301,17 @@ def get_document_file(*, document_id: str, _: Reader, state: State) -> Response:
         SourceFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         SourceFormat.TEXT: "text/plain",
     }.get(document.format, "application/octet-stream")
-    safe_name = "".join(c if c.isascii() and (c.isalnum() or c in "._-") else "_" for c in document.source)
-    return Response(data, media_type=media, headers={"Content-Disposition": f'attachment; filename="{safe_name}"'})
+    return Response(data, media_type=media, headers={"Content-Disposition": content_disposition(document.source)})
+
+
+_NOT_PLAIN = re.compile(r"[^A-Za-z0-9 ._()-]+")
+
+
+def content_disposition(source: str) -> str:
+    """``attachment`` with the file's own name: RFC 6266/5987 ``filename*`` in UTF-8 (NFC, as a
+    macOS upload may arrive decomposed) and a diacritic-free ASCII ``filename`` for old clients:
+    "Kế hoạch số 12.pdf" → ``filename="Ke hoach so 12.pdf"; filename*=UTF-8''K%E1%BA%BF%20…``."""
+    name = unicodedata.normalize("NFC", source.replace("\\", "/").rsplit("/", 1)[-1]).strip() or "document"
+    name = "".join(c for c in name if unicodedata.category(c)[0] != "C")  # no CR/LF or other controls
+    fallback = _NOT_PLAIN.sub("_", fold(name, keep_case=True)).strip() or "document"
+    return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}"

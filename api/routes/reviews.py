@@ -13,7 +13,8 @@ from typing import Literal
 
 from fastapi import APIRouter
 from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field, TypeAdapter, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, TypeAdapter, ValidationError
+from pydantic.config import JsonDict
 
 from api.auth import Reader, Reviewer
 from api.errors import InvalidParameterError
@@ -31,9 +32,33 @@ ReviewKind = Literal[
 ]
 
 
+def _needs(kind: str, then: JsonDict) -> JsonValue:
+    return {"if": {"properties": {"kind": {"const": kind}}, "required": ["kind"]}, "then": then}
+
+
+_TEXT: JsonDict = {"type": "string", "minLength": 1}
+# What _decision checks, stated in the schema (JSON Schema if/then, OpenAPI 3.1) so clients and
+# schema-driven tests know which fields each kind needs; FastAPI's validation stays the model's.
+_FIELDS_BY_KIND: list[JsonValue] = [
+    _needs("confirm_link", {"required": ["left", "right"], "properties": {"left": _TEXT, "right": _TEXT}}),
+    _needs("reject_link", {"required": ["left", "right"], "properties": {"left": _TEXT, "right": _TEXT}}),
+    _needs("merge_datasets", {"required": ["dataset_ids"],
+                              "properties": {"dataset_ids": {"minItems": 2, "uniqueItems": True}}}),
+    _needs("split_dataset", {"required": ["dataset_id", "members"],
+                             "properties": {"dataset_id": _TEXT, "members": {"minItems": 1}}}),
+    _needs("set_canonical", {"required": ["dataset_id"], "properties": {"dataset_id": _TEXT},
+                             "anyOf": [{"required": ["title"], "properties": {"title": _TEXT}},
+                                       {"required": ["unit"], "properties": {"unit": _TEXT}}]}),
+    _needs("dismiss_flag", {"required": ["flag_id"], "properties": {"flag_id": _TEXT}}),
+    _needs("undo", {"required": ["decision_id"], "properties": {"decision_id": {"minimum": 1}}}),
+]  # fmt: skip
+
+
 class ReviewRequest(BaseModel):
     """Fields by kind: links need left+right (entry keys); merge needs dataset_ids; split needs
     dataset_id+members; set_canonical needs dataset_id and title and/or unit; dismiss needs flag_id."""
+
+    model_config = ConfigDict(json_schema_extra={"allOf": _FIELDS_BY_KIND})
 
     kind: ReviewKind
     reason: str = Field(default="", max_length=2000)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import AsyncGenerator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -11,6 +12,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from starlette.datastructures import FormData
+from starlette.formparsers import MultiPartException, MultiPartParser
 
 from api.keys import Role
 from api.state import ServiceState
@@ -81,10 +83,70 @@ def need(request: Request, role: Role) -> sessions.WebSession:
     return found
 
 
-async def need_post(request: Request, role: Role, **limits: int) -> tuple[sessions.WebSession, FormData]:
-    """For a form POST: the session, checked before the body is read, then the form with a valid CSRF token."""
+class UploadTooLarge(Exception):
+    """A file of the form past the per-file limit, or the whole body past its limit: reading stopped there."""
+
+    def __init__(self, filename: str, limit: int) -> None:
+        super().__init__(filename)
+        self.filename, self.limit = filename, limit
+
+
+class _BoundedParser(MultiPartParser):
+    """Starlette's parser, stopping as soon as one file passes ``file_limit`` bytes: a chunked body
+    declares no length, and without this the whole file would be spooled to disk before its size is known.
+    (``_current_part`` is Starlette's own attribute; tests/test_api_guard.py fails if it changes.)"""
+
+    def __init__(self, *args: Any, file_limit: int, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._file_limit, self._file_bytes = file_limit, 0
+
+    def on_part_begin(self) -> None:
+        super().on_part_begin()
+        self._file_bytes = 0
+
+    def on_part_data(self, data: bytes, start: int, end: int) -> None:
+        if (upload := self._current_part.file) is not None:
+            self._file_bytes += end - start
+            if self._file_bytes > self._file_limit:
+                raise UploadTooLarge(upload.filename or "", self._file_limit)
+        super().on_part_data(data, start, end)
+
+
+async def _counted(stream: AsyncGenerator[bytes, None], limit: int) -> AsyncGenerator[bytes, None]:
+    seen = 0
+    async for chunk in stream:
+        seen += len(chunk)
+        if seen > limit:
+            raise UploadTooLarge("", limit)
+        yield chunk
+
+
+async def bounded_form(request: Request, *, file_limit: int, body_limit: int, **limits: int) -> FormData:
+    """The form, read with each file held to ``file_limit`` bytes and the body to ``body_limit``, whether
+    or not the client declared a length; raises UploadTooLarge the moment either is passed."""
+    content_type = request.headers.get("content-type", "")
+    if not content_type.lower().startswith("multipart/form-data"):
+        return await request.form(**limits)
+    stream = _counted(request.stream(), body_limit)
+    try:
+        form = await _BoundedParser(request.headers, stream, file_limit=file_limit, **limits).parse()
+    except MultiPartException as error:
+        raise BadForm(f"Biểu mẫu gửi lên không đúng định dạng ({error.message}).") from None
+    finally:
+        await stream.aclose()
+    return form
+
+
+async def need_post(
+    request: Request, role: Role, *, file_limit: int | None = None, body_limit: int | None = None, **limits: int
+) -> tuple[sessions.WebSession, FormData]:
+    """For a form POST: the session, checked before the body is read, then the form with a valid CSRF token.
+    With ``file_limit``, files and the body are held to their limits as they arrive (``bounded_form``)."""
     found = need(request, role)
-    form = await request.form(**limits)
+    if file_limit is not None:
+        form = await bounded_form(request, file_limit=file_limit, body_limit=body_limit or 20 * file_limit, **limits)
+    else:
+        form = await request.form(**limits)
     presented = str(form.get("csrf", "") or request.headers.get("x-csrf-token", ""))
     if not sessions.csrf_ok(secret(request), found, presented):
         raise BadForm("Biểu mẫu đã cũ hoặc không hợp lệ; hãy tải lại trang rồi làm lại.")

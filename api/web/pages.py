@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from api.guard import MULTIPART_SLACK
 from api.keys import Role, verify_key
 from api.routes.documents import _check_content
 from api.state import ServiceState
@@ -157,7 +158,7 @@ def document_page(request: Request, document_id: str) -> Response:
     except LookupError:
         return render(request, "error.html", status=404, who=who, title="Không tìm thấy tài liệu",
                       message="Không có tài liệu này (có thể mã tài liệu sai).")  # fmt: skip
-    flags = [f for f in state.store.flags() if f.sha256 == document.sha256]
+    flags = state.store.flags(document=document.sha256)
     datasets = {m.key: item.view for item in state.catalog.snapshot().items for m in item.members
                 if m.document_id == document.sha256}  # fmt: skip
     return render(request, "document.html", who=who, d=document, flags=flags, datasets=datasets,
@@ -251,7 +252,11 @@ async def upload(request: Request) -> Response:
     who = need(request, Role.UPLOADER)  # before a byte of the body is read
     if declared.isdigit() and int(declared) > 20 * limit:
         raise common.BadForm(f"Gửi quá nhiều dữ liệu một lần (tối đa {20 * limit // 2**20} MiB).")
-    who, form = await need_post(request, Role.UPLOADER, max_files=1000, max_fields=1100)
+    try:
+        who, form = await need_post(request, Role.UPLOADER, file_limit=limit, body_limit=20 * limit + MULTIPART_SLACK,
+                                    max_files=1000, max_fields=1100)  # fmt: skip
+    except common.UploadTooLarge as error:
+        return _too_large(request, who, error)
     results: list[dict[str, str]] = []
     paths = [str(p) for p in form.getlist("paths")]
     for index, upload_file in enumerate(form.getlist("files")):
@@ -274,6 +279,22 @@ async def upload(request: Request) -> Response:
         return render(request, "upload.html", status=400, who=who, error="Chưa chọn tệp nào.")
     ids = ",".join(r["job"] for r in results if r.get("job"))
     return render(request, "jobs.html", who=who, results=_with_state(state, results), ids=ids)
+
+
+def _too_large(request: Request, who: sessions.WebSession, error: common.UploadTooLarge) -> Response:
+    """413 at the moment a file (or the whole body) passed its limit; the rest is never read, so the
+    connection is closed rather than kept."""
+    if error.filename:
+        message = f"Tệp quá lớn (tối đa {error.limit // 2**20} MiB); phần còn lại không được nhận."
+    else:
+        message = f"Gửi quá nhiều dữ liệu một lần (tối đa {error.limit // 2**20} MiB)."
+    if "application/json" in request.headers.get("accept", ""):
+        answer: Response = JSONResponse([{"file": error.filename, "error": message}], status_code=413,
+                                        headers=common.page_headers())  # fmt: skip
+    else:
+        answer = render(request, "upload.html", status=413, who=who, error=f"{error.filename}: {message}".lstrip(": "))
+    answer.headers["connection"] = "close"
+    return answer
 
 
 @router.get("/upload")

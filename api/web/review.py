@@ -54,10 +54,11 @@ def dataset_page(request: Request, dataset_id: str) -> Response:
         return render(request, "error.html", status=404, who=who, title="Không tìm thấy tập dữ liệu",
                       message="Tập dữ liệu này không còn (có thể đã được gộp vào tập khác).")  # fmt: skip
     keys = {m.key for m in found.members}
-    flags = [f for f in state.store.flags() if f.sha256 in found.document_ids and _concerns(f, found.members)]
+    flags = [f for document in sorted(found.document_ids) for f in state.store.flags(document=document)
+             if _concerns(f, found.members)]  # fmt: skip
     members = views._members(state)
     near = []
-    for link in state.store.links():
+    for link in state.store.links_of(sorted(keys)):
         if (link.left in keys) == (link.right in keys):
             continue
         other = link.right if link.left in keys else link.left

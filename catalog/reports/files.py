@@ -20,8 +20,9 @@ class ReportFiles:
     json: Path
 
 
-def write_report_files(store: CatalogStore, out: Path, *, reconcile: bool = True) -> ReportFiles:
-    """Reconcile (unless told not to), build the report once and write it in the three formats."""
+def write_report_files(store: CatalogStore, out: Path, *, reconcile: bool = False) -> ReportFiles:
+    """Build the report from the stored result (reconciling what changed first only when asked) and write
+    it in the three formats."""
     if reconcile:
         store.reconcile()
     built = build_report(store)

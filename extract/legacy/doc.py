@@ -13,16 +13,17 @@ import zipfile
 from pathlib import Path
 
 from extract.errors import CorruptFileError, LimitExceededError, UnsupportedFormatError
+from extract.legacy.ole import MalformedOleError, TruncatedOleError, stream_names
 from extract.legacy.soffice import SofficeError, convert_with_soffice
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 CONVERSION_TIMEOUT_S = 120
-# Directory entry names are UTF-16LE in an OLE compound file.
-_WORD_STREAM = "WordDocument".encode("utf-16-le")
+# Stream names in the OLE directory (extract.legacy.ole reads them).
+_WORD_STREAM = "WordDocument"
 _OTHER_OFFICE_STREAMS = {
-    "Workbook".encode("utf-16-le"): "Excel 97-2003 (.xls)",
-    "Book".encode("utf-16-le"): "Excel 5 (.xls)",
-    "PowerPoint Document".encode("utf-16-le"): "PowerPoint 97-2003 (.ppt)",
+    "Workbook": "Excel 97-2003 (.xls)",
+    "Book": "Excel 5 (.xls)",
+    "PowerPoint Document": "PowerPoint 97-2003 (.ppt)",
 }
 # Force the Word 97 import filter: without it LibreOffice imports an unreadable file as plain
 # text and "succeeds" with garbage.
@@ -30,18 +31,23 @@ _INPUT_FILTER = "MS Word 97"
 
 
 def check_structure(data: bytes, source: str) -> None:
+    """Refuse, before LibreOffice, what is not a whole Word file: cut short, another Office format, no text stream."""
     if not data.startswith(OLE_MAGIC):
         raise CorruptFileError(source, "không phải tệp Word 97-2003 / not a Word 97-2003 file")
-    if len(data) < 1536:  # header sector plus at least a directory and a data sector
+    try:
+        names = stream_names(data)
+    except TruncatedOleError as error:
         raise CorruptFileError(
-            source, f"tệp .doc bị cắt cụt ({len(data)} byte) / truncated .doc ({len(data)} bytes)"
-        )
-    if _WORD_STREAM not in data:
+            source,
+            f"tệp .doc bị cắt cụt ({error.size} byte, cấu trúc tệp cần ít nhất {error.needed}) / "
+            f"truncated Word file ({error.size} bytes, its structure needs at least {error.needed})",
+        ) from None
+    except MalformedOleError as error:
+        raise CorruptFileError(source, f"cấu trúc OLE hỏng / broken OLE structure ({error})") from None
+    if _WORD_STREAM not in names:
         for stream, kind in _OTHER_OFFICE_STREAMS.items():
-            if stream in data:
-                raise UnsupportedFormatError(
-                    source, f"tệp {kind}, không phải văn bản Word / a {kind} file, not Word"
-                )
+            if stream in names:
+                raise UnsupportedFormatError(source, f"tệp {kind}, không phải văn bản Word / a {kind} file, not Word")
         raise CorruptFileError(
             source, "không có luồng WordDocument trong tệp OLE / no WordDocument stream in the OLE file"
         )

@@ -17,6 +17,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+from extract.processes import guarded_command
+
 
 class BoundedRunTimeout(Exception):
     """The command ran past its time limit; its whole process group has been killed."""
@@ -26,10 +28,11 @@ def run_bounded(command: list[str], *, timeout_s: float) -> subprocess.Completed
     """Run ``command`` in its own session; past ``timeout_s`` kill the whole group and raise BoundedRunTimeout.
 
     A new session, because a wrapper script (``soffice``) leaves its real worker (``soffice.bin``)
-    running when only the script is killed.
+    running when only the script is killed. The group also dies with this process (``guarded_command``):
+    a killed ``danhmuc ingest`` or API worker leaves no LibreOffice or antiword behind.
     """
     process = subprocess.Popen(
-        command,
+        guarded_command(command),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         stdin=subprocess.DEVNULL,
@@ -54,6 +57,21 @@ class SofficeError(Exception):
         self.timed_out = timed_out
 
 
+_KEPT_PROFILE: Path | None = None
+
+
+def keep_profile(folder: Path) -> None:
+    """Reuse one user profile for every later conversion of this process (a long-running worker).
+
+    LibreOffice builds a fresh profile on first start, most of its start-up; a worker converting
+    one file at a time keeps the one it built instead. Only for a process that converts one file at
+    a time: two conversions at once on one profile would hand each other their work.
+    """
+    global _KEPT_PROFILE
+    folder.mkdir(parents=True, exist_ok=True)
+    _KEPT_PROFILE = folder
+
+
 def find_soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
@@ -73,7 +91,7 @@ def convert_with_soffice(
         outdir.mkdir()
         command = [
             soffice,
-            f"-env:UserInstallation={(work / 'profile').as_uri()}",
+            f"-env:UserInstallation={(_KEPT_PROFILE or work / 'profile').as_uri()}",
             "--headless",
             "--norestore",
             "--nolockcheck",

@@ -166,9 +166,14 @@ def _run_in_worker(number: int) -> PageResult:
     return _TASK(number)
 
 
-def _run(numbers: list[int], task: Callable[[int], PageResult]) -> list[PageResult]:
+def _run(numbers: list[int], task: _PdfPageTask | _ImageFrameTask) -> list[PageResult]:
     if len(numbers) <= 1:
         return [task(number) for number in numbers]
+    from extract.ocr.warm import run_warm
+
+    kept = run_warm(numbers, task, WORKERS * 2)  # a long-running worker keeps one pool for every scan
+    if kept is not None:
+        return [result for result in kept if isinstance(result, PageResult)]
     # spawn, not fork: the caller may be a threaded web server; the payload goes once per worker.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(

@@ -1,0 +1,159 @@
+"""The jobs table as Celery tasks use it: claim a job, hold its lease while working, record its end.
+
+Celery delivers a task at least once; the job row decides whether this delivery does the work.
+A claim is one conditional UPDATE (queued, or running under a lapsed lease), the lease is renewed
+by a thread while the task works, and a redelivered task whose job is still held by a live worker
+waits and asks again, so two workers never extract the same job at once.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+import uuid
+from datetime import UTC, datetime, timedelta
+from types import TracebackType
+
+from sqlalchemy import Engine, select, update
+from sqlalchemy.orm import Session
+
+from api.jobs import LEASE_SECONDS, RENEW_SECONDS, _claimable
+from catalog.db import IMMEDIATE
+from catalog.models import JobRow
+
+log = logging.getLogger("danhmuc.cluster")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def worker_owner() -> str:
+    """Who holds a lease: host, worker name and process, as the jobs table shows it."""
+    name = os.environ.get("DANHMUC_WORKER_NAME", "")
+    return f"{(name or socket.gethostname())[:40]}:{os.getpid()}"
+
+
+def _writer(engine: Engine) -> Engine:
+    return engine.execution_options(**{IMMEDIATE: True})
+
+
+def claim(engine: Engine, job_id: str, owner: str) -> JobRow | None:
+    """Take ``job_id`` if it is claimable now; the row as claimed (attempts counted), or None."""
+    now = _now()
+    with Session(_writer(engine)) as session, session.begin():
+        claimed = session.execute(
+            update(JobRow).where(JobRow.id == job_id, _claimable(now)).values(
+                status="running", stage="starting", progress=0.05, lease_owner=owner,
+                lease_expires_at=now + timedelta(seconds=LEASE_SECONDS), attempts=JobRow.attempts + 1,
+                updated_at=now,
+            ).execution_options(synchronize_session=False)
+        )  # fmt: skip
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return None
+        row = session.get(JobRow, job_id, populate_existing=True)
+        assert row is not None
+        session.expunge(row)
+        return row
+
+
+def status(engine: Engine, job_id: str) -> str | None:
+    with Session(engine) as session:
+        found: str | None = session.scalar(select(JobRow.status).where(JobRow.id == job_id))
+        return found
+
+
+def statuses(engine: Engine, job_ids: list[str]) -> dict[str, JobRow]:
+    """The finished jobs among ``job_ids`` (succeeded or failed), detached."""
+    if not job_ids:
+        return {}
+    with Session(engine) as session:
+        rows = session.scalars(
+            select(JobRow).where(JobRow.id.in_(job_ids), JobRow.status.in_(("succeeded", "failed")))
+        ).all()
+        for row in rows:
+            session.expunge(row)
+        return {row.id: row for row in rows}
+
+
+def record(engine: Engine, job_id: str, owner: str | None, **values: object) -> bool:
+    """Progress or the end of a job: only while ``owner`` holds it (None: whoever holds it, e.g. after a kill)."""
+    condition = [JobRow.id == job_id, JobRow.status == "running"]
+    if owner is not None:
+        condition.append(JobRow.lease_owner == owner)
+    with Session(_writer(engine)) as session, session.begin():
+        changed = session.execute(
+            update(JobRow).where(*condition).values(**values, updated_at=_now())
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+    return bool(changed.rowcount)  # type: ignore[attr-defined]
+
+
+def finish(engine: Engine, job_id: str, owner: str | None, outcome: str) -> bool:
+    return record(engine, job_id, owner, status="succeeded", stage="done", progress=1.0, outcome=outcome[:16])
+
+
+def fail(engine: Engine, job_id: str, owner: str | None, code: str, message: str, *, outcome: str = "") -> bool:
+    return record(
+        engine, job_id, owner, status="failed", stage="failed", progress=1.0, error_code=code[:64],
+        error_message=message, outcome=outcome[:16],
+    )  # fmt: skip
+
+
+def new_job(session: Session, *, kind: str, filename: str = "", path: str = "", sha256: str = "",
+            size_bytes: int = 0, owner: str = "") -> JobRow:  # fmt: skip
+    now = _now()
+    row = JobRow(
+        id=uuid.uuid4().hex, kind=kind, status="queued", progress=0.0, stage="queued", filename=filename,
+        path=path, sha256=sha256, size_bytes=size_bytes, owner=owner, attempts=0, created_at=now, updated_at=now,
+    )  # fmt: skip
+    session.add(row)
+    return row
+
+
+def queue_reconcile(session: Session, owner: str, *, delay: float) -> tuple[JobRow, bool]:
+    """One queued reconciliation at a time: (the queued job, whether it is new).
+
+    A request while one is queued joins it; ``delay`` holds a new job back so a burst of uploads
+    shares one run; a request without delay (a review) lifts the wait of the job it joins.
+    """
+    now = _now()
+    waiting = session.scalars(select(JobRow).where(JobRow.kind == "reconcile", JobRow.status == "queued")).first()
+    if waiting is not None:
+        if delay <= 0 and waiting.not_before is not None:
+            waiting.not_before = None
+        return waiting, False
+    row = new_job(session, kind="reconcile", owner=owner)
+    row.not_before = now + timedelta(seconds=delay) if delay > 0 else None
+    session.flush()
+    return row, True
+
+
+class Lease:
+    """Renews the lease on ``job_id`` every few seconds while the block runs (in a thread of the task)."""
+
+    def __init__(self, engine: Engine, job_id: str, owner: str) -> None:
+        self.engine, self.job_id, self.owner = engine, job_id, owner
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._renew, name="danhmuc-lease", daemon=True)
+
+    def __enter__(self) -> Lease:
+        self._thread.start()
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, value: BaseException | None, tb: TracebackType | None) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _renew(self) -> None:
+        while not self._stop.wait(RENEW_SECONDS):
+            try:
+                record(self.engine, self.job_id, self.owner,
+                       lease_expires_at=_now() + timedelta(seconds=LEASE_SECONDS))  # fmt: skip
+            except Exception:  # noqa: BLE001 - retried; the lease outlasts two missed renewals
+                log.exception("could not renew the lease of job %s", self.job_id)
+
+
+IMMEDIATE_OPTION = {IMMEDIATE: True}

@@ -1,0 +1,33 @@
+"""``danhmuc worker``: one Celery worker (a main process and ``concurrency`` extraction processes)."""
+
+from __future__ import annotations
+
+import os
+import socket
+
+from api.cluster.app import QUEUE, configure
+from api.settings import Settings, SettingsError
+
+
+def run_worker(settings: Settings, *, concurrency: int | None = None, name: str | None = None,
+               loglevel: str = "INFO") -> None:  # fmt: skip
+    """Run until stopped (SIGTERM: finish the tasks in hand, then exit; SIGKILL: they go to another worker)."""
+    if not settings.uses_celery:
+        raise SettingsError(
+            "Chưa cấu hình hàng đợi: đặt DANHMUC_BROKER_URL (ví dụ redis://127.0.0.1:6379/0).",
+            "No queue configured: set DANHMUC_BROKER_URL (for example redis://127.0.0.1:6379/0).",
+        )
+    from catalog.store import CatalogStore
+
+    with CatalogStore(settings.database_url):
+        pass  # the schema is brought to head once here, not raced by every worker process
+    app = configure(settings)
+    import api.cluster.tasks  # noqa: F401 - registers the tasks on the application
+
+    worker_name = name or f"danhmuc-{os.getpid()}"
+    os.environ["DANHMUC_WORKER_NAME"] = f"{worker_name}@{socket.gethostname()}"  # leases name the worker
+    app.worker_main([
+        "worker", f"--loglevel={loglevel}", f"--concurrency={concurrency or os.cpu_count() or 1}",
+        f"--hostname={worker_name}@%h", f"--queues={QUEUE}", "--without-gossip", "--without-mingle",
+        "--pool=prefork",
+    ])  # fmt: skip

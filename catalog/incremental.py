@@ -1,0 +1,600 @@
+"""Incremental reconciliation in the store: only the documents not matched yet, written as a diff.
+
+Each document not matched yet is read once (its Document JSON, one at a time), its facts for
+matching are stored (match_documents, match_entries, match_citations), and each of its rows is
+placed by matching.placement among the exemplars the blocking index (match_postings) finds.
+Datasets, members and links are only ever added to or updated where they change; flags are
+recomputed only for the documents, datasets and số hiệu that changed.
+
+A full rebuild is the same procedure from an empty result over every current document in the
+order they were added, so adding A then B gives what a rebuild over A and B gives.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from rapidfuzz import fuzz, process
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.orm import Session
+
+from catalog import rows
+from catalog.incremental_flags import FlagWriter
+from catalog.incremental_state import (
+    ADD_LINKS,
+    ADD_MEMBER,
+    ADD_POSTINGS,
+    DATASETS_OF,
+    ENTRIES,
+    EXEMPLARS_NEAR,
+    EXEMPLARS_OF,
+    GROW,
+    HEAD_EXISTS,
+    HEADS,
+    MARK_EXEMPLAR,
+    MDOCS,
+    MEMBERS,
+    MENTRIES,
+    POSTED,
+    POSTED_IN_SCOPE,
+    ROWS,
+    SEQ,
+    VALUES,
+    RunCounts,
+    Terms,
+    Values,
+    _set_state,
+    _state,
+    _table,
+)
+from catalog.models import (
+    ConceptWordingRow,
+    DatasetMemberRow,
+    DatasetRow,
+    DatasetValueRow,
+    FlagRow,
+    LinkRow,
+    MatchCitationRow,
+    MatchDocumentRow,
+    MatchEntryRow,
+    MatchPostingRow,
+)
+from extract.model import Document, Provenance
+from matching.blocking import PREFILTER_CUTOFF
+from matching.compare import _unit_types, score_pair
+from matching.flags import _citation_key, number_key
+from matching.model import (
+    ConfirmLink,
+    Decision,
+    DismissFlag,
+    MergeDatasets,
+    RejectLink,
+    SetCanonical,
+    SplitDataset,
+    dataset_id_for,
+)
+from matching.placement import (
+    LOOKUP_TOKENS,
+    Candidate,
+    Specificity,
+    StoredRow,
+    becomes_exemplar,
+    exemplar_text,
+    features_of,
+    idf_words,
+    place,
+    row_tokens,
+    scope_key,
+    sorted_folded,
+    wording,
+)
+from matching.reconcile import LINK_FLOOR
+from matching.scope import document_scope
+from matching.text import normalize
+from nlp.units import unit_types_agree
+
+BATCH_DOCUMENTS = 50  # documents per transaction: readers see whole documents, memory stays small
+MAX_CANDIDATES = 4_000  # exemplars looked at per row, whatever its words
+class Matcher:
+    """One reconciliation pass inside a session (the caller owns the transaction and calls `finish`).
+
+    Statements go through SQLAlchemy Core: the ORM's per-statement cost is larger than the work of
+    placing a row. Counters (word counts, positions, sequence numbers) are read once and written
+    back by `finish`.
+    """
+
+    def __init__(
+        self,
+        session: Session,
+        *,
+        threshold: float,
+        concept_threshold: float,
+        decisions: Sequence[Decision],
+        cache: dict[str, StoredRow] | None = None,
+    ) -> None:
+        self.session = session
+        self.db = session.connection()
+        self.threshold = threshold
+        self.floor = threshold - LINK_FLOOR
+        self.concept_threshold = concept_threshold
+        self.decisions = list(decisions)
+        self.must: dict[str, list[tuple[str, str]]] = defaultdict(list)  # key -> [(other, who)]
+        self.cannot: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        for decision in decisions:
+            if isinstance(decision, ConfirmLink | RejectLink):
+                target = self.must if isinstance(decision, ConfirmLink) else self.cannot
+                target[decision.left].append((decision.right, decision.who))
+                target[decision.right].append((decision.left, decision.who))
+        self.flags = FlagWriter(session, decisions)
+        self._rows: dict[str, StoredRow] = {} if cache is None else cache
+        self.words = Terms(session, "w")
+        self.postings = Terms(session, "p")
+        self.rows_total = _state(session, ROWS)
+        self.seq = _state(session, SEQ)
+        self._next_position: dict[str, int] = {}
+        self.values = Values(session)
+        self.recounted: set[str] = set()
+
+    def finish(self) -> None:
+        self.values.flush()
+        self.words.flush()
+        self.postings.flush()
+        _set_state(self.session, ROWS, self.rows_total)
+        _set_state(self.session, SEQ, self.seq)
+
+    # ------------------------------------------------------------ stored rows
+
+    def _stored_rows(self, keys: Sequence[str]) -> dict[str, StoredRow]:
+        missing = [k for k in keys if k not in self._rows]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            found = self.db.execute(
+                select(
+                    ENTRIES.key, ENTRIES.document_sha256, ENTRIES.number, ENTRIES.table_index, ENTRIES.group_name,
+                    ENTRIES.title, ENTRIES.title_key, ENTRIES.description, MENTRIES.unit_types, MENTRIES.unit_label,
+                    MDOCS.scope_level, MDOCS.scope_province, ENTRIES.unit,
+                )
+                .join(MENTRIES.key.table, MENTRIES.key == ENTRIES.key)
+                .join(MDOCS.sha256.table, MDOCS.sha256 == ENTRIES.document_sha256)
+                .where(ENTRIES.key.in_(chunk))
+            )  # fmt: skip
+            for r in found:
+                self._rows[r[0]] = StoredRow(
+                    key=r[0], document=r[1], number=r[2], table=r[3], group=r[4], title=r[5], title_key=r[6],
+                    description=r[7], unit_types=tuple(r[8]), unit_label=r[9], scope_level=r[10],
+                    scope_province=r[11], unit=r[12],
+                )  # fmt: skip
+        if len(self._rows) > 100_000:  # a cache, not the archive: memory follows the work
+            kept = {k: self._rows[k] for k in keys if k in self._rows}
+            self._rows.clear()
+            self._rows.update(kept)
+        return {k: self._rows[k] for k in keys if k in self._rows}
+
+    def _datasets_of(self, keys: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for start in range(0, len(keys), 500):
+            found.update(self.db.execute(DATASETS_OF, {"keys": list(keys[start : start + 500])}).all())
+        return found
+
+    def _exemplars_of(self, datasets: Iterable[str]) -> dict[str, list[str]]:
+        wanted = sorted(set(datasets))
+        found: dict[str, list[str]] = defaultdict(list)
+        for start in range(0, len(wanted), 500):
+            for key, dataset in self.db.execute(EXEMPLARS_OF, {"datasets": wanted[start : start + 500]}):
+                found[dataset].append(key)
+        return found
+
+    # ------------------------------------------------------------ documents
+
+    def add_document(self, document: Document, counts: RunCounts) -> None:
+        db = self.db
+        self.seq += 1
+        seq = self.seq
+        meta = document.metadata
+        scope = document_scope(document)
+        parent = meta.parent
+        db.execute(insert(_table(MatchDocumentRow)), [{
+            "sha256": document.sha256, "seq": seq, "source": document.source, "scope_level": scope.level,
+            "scope_province": scope.province, "number_key": number_key(meta.number) if meta.number else "",
+            "parent_key": _citation_key(parent) if parent is not None else "",
+            "parent_title": normalize(parent.title) if parent is not None and parent.title else "",
+            "title_norm": normalize(meta.title) if meta.title else "", "parent_sha": "", "parent_score": 0,
+        }])  # fmt: skip
+        citations = _citations(document)
+        if citations:
+            db.execute(insert(_table(MatchCitationRow)), citations)
+        stored: list[StoredRow] = []
+        positions = {r.key for r in rows.entry_rows(document)}
+        for entry in document.catalog:
+            key = f"{document.sha256}:{entry.table}:{entry.row}"
+            if key not in positions:
+                continue
+            positions.discard(key)
+            types, label = _unit_types(entry)
+            stored.append(StoredRow(
+                key=key, document=document.sha256, number=entry.number, table=entry.table, group=entry.group,
+                title=entry.title, title_key=entry.norm.title_key if entry.norm is not None else "",
+                description=entry.description, unit_types=tuple(sorted(types)), unit_label=label,
+                scope_level=scope.level, scope_province=scope.province, unit=entry.unit,
+            ))  # fmt: skip
+        if stored:
+            db.execute(insert(_table(MatchEntryRow)), [
+                {"key": r.key, "document_sha256": r.document, "unit_types": list(r.unit_types),
+                 "unit_label": r.unit_label, "exemplar": False, "concept_rep": False} for r in stored
+            ])  # fmt: skip
+        for r in stored:
+            self._rows[r.key] = r
+        words = [w for r in stored for w in idf_words(r)]
+        self.words.add(words)
+        self.rows_total += len(stored)
+        idf = Specificity(self.words.get(words), self.rows_total)
+        numbered = Counter((r.table, r.group, r.number) for r in stored if r.number)
+        joined: dict[str, list[StoredRow]] = defaultdict(list)
+        for r in stored:
+            joined[self._place(r, idf, numbered, counts)].append(r)
+        for dataset, members in joined.items():
+            union = sorted({t for r in members for t in r.unit_types})
+            if union:
+                self.values.add(dataset, "x", ",".join(union))
+        if joined:
+            db.execute(GROW, [{"d": d, "n": len(m)} for d, m in joined.items()])
+        counts.entries += len(stored)
+        counts.documents += 1
+        self.flags.document(document, seq)
+        self.flags.citations({str(c["key"]) for c in citations}, newcomer=document.sha256)
+        self.flags.parent_of(document.sha256, document)
+        self.flags.children_of(document.sha256)
+
+    def _candidates(self, row: StoredRow, scope: str) -> list[str]:
+        tokens = row_tokens(row)
+        if not tokens:
+            return []
+        postings = self.postings.get(tokens)
+        ranked = sorted((t for t in tokens if postings.get(t)), key=lambda t: (postings[t], t))[:LOOKUP_TOKENS]
+        if not ranked:
+            return []
+        if scope == "*":
+            keys = sorted(set(self.db.scalars(POSTED, {"tokens": ranked})))
+        else:
+            keys = sorted(set(self.db.scalars(POSTED_IN_SCOPE, {"tokens": ranked, "scopes": [scope, "*"]})))
+        if not keys:
+            return []
+        found = self._stored_rows(keys)
+        keys = [k for k in keys if k in found]
+        # The cheap prefilter of matching.blocking, so a common word does not mean thousands of comparisons.
+        scores = process.cdist(
+            [sorted_folded(row)], [sorted_folded(found[k]) for k in keys], scorer=fuzz.ratio,
+            score_cutoff=PREFILTER_CUTOFF, dtype=np.uint8,
+        )[0]  # fmt: skip
+        order = np.argsort(-scores.astype(np.int16), kind="stable")[:MAX_CANDIDATES]
+        return [keys[i] for i in order if scores[i] > 0]
+
+    def _position(self, dataset: str) -> int:
+        if dataset not in self._next_position:
+            last = self.db.scalar(select(func.max(MEMBERS.position)).where(MEMBERS.dataset_id == dataset))
+            self._next_position[dataset] = 0 if last is None else last + 1
+        position = self._next_position[dataset]
+        self._next_position[dataset] = position + 1
+        return position
+
+    def _place(self, row: StoredRow, idf: Specificity, numbered: Counter[tuple[int, str, str]],
+               counts: RunCounts) -> str:  # fmt: skip
+        db = self.db
+        scope = scope_key(row.scope_level, row.scope_province)
+        found = self._candidates(row, scope)
+        must_pairs = list(self.must.get(row.key, []))
+        cannot_pairs = list(self.cannot.get(row.key, []))
+        must_ds = self._datasets_of([o for o, _ in must_pairs]) if must_pairs else {}
+        cannot_ds = self._datasets_of([o for o, _ in cannot_pairs]) if cannot_pairs else {}
+        must = next((must_ds[o] for o, _ in must_pairs if o in must_ds), "")
+        exemplars: dict[str, list[str]] = defaultdict(list)
+        for start in range(0, len(found), 500):
+            for key, near in self.db.execute(EXEMPLARS_NEAR, {"keys": found[start : start + 500]}):
+                exemplars[near].append(key)
+        if must and must not in exemplars:
+            exemplars.update(self._exemplars_of([must]))
+        for keys_ in exemplars.values():
+            keys_.sort()
+        keys = sorted({k for ks in exemplars.values() for k in ks})
+        stored = self._stored_rows(keys)
+        dataset_of = {k: d for d, ks in exemplars.items() for k in ks}
+        candidates = [
+            Candidate(stored[k], dataset_of[k], 0 if stored[k].document == row.document else 1)
+            for k in keys if k in stored
+        ]  # fmt: skip
+        feature = features_of(row, 0, idf)
+        placed = place(feature, candidates, idf, self.threshold, self.floor,
+                       cannot=set(cannot_ds.values()), must=must)  # fmt: skip
+        dataset = placed.dataset
+        fresh = not dataset
+        if fresh:
+            dataset = dataset_id_for(row.key)
+            if db.scalar(HEAD_EXISTS, {"d": dataset}) is not None:
+                dataset = dataset_id_for(f"{row.key}#split")
+            # Written complete: a dataset of one row needs no refresh unless another row joins it.
+            db.execute(insert(_table(DatasetRow)), [{
+                "id": dataset, "origin": row.key, "title": row.title, "unit": row.unit, "member_count": 0,
+                "document_count": 0, "canonical_title": "", "canonical_unit": "", "concept_id": ""}])  # fmt: skip
+            self._next_position[dataset] = 0
+        position = self._position(dataset)
+        db.execute(ADD_MEMBER, [{"entry_key": row.key, "dataset_id": dataset, "position": position}])
+        self.values.add(dataset, "t", row.title, position)
+        self.values.add(dataset, "u", row.unit, position)
+        if not fresh:
+            counts.touched.add(dataset)
+        exemplar = fresh or becomes_exemplar(
+            row, [exemplar_text(stored[k]) for k in exemplars.get(dataset, []) if k in stored]
+        )
+        if exemplar:
+            db.execute(MARK_EXEMPLAR, {"k": row.key})
+            tokens = row_tokens(row)
+            if tokens:
+                db.execute(ADD_POSTINGS, [{"token": t, "scope": scope, "entry_key": row.key} for t in tokens])
+                self.postings.add(tokens)
+        forced = dict(must_pairs + cannot_pairs)
+        links = [
+            {"left_key": min(link.other, row.key), "right_key": max(link.other, row.key), "score": link.score,
+             "reasons": link.reasons, "accepted": link.dataset == dataset,
+             "decided_by": forced.get(link.other, "auto")}
+            for link in placed.links
+        ]  # fmt: skip
+        if links:
+            db.execute(ADD_LINKS, links)
+        if fresh:
+            self._concept(row, dataset, idf, numbered)
+        return dataset
+
+    def _concept(self, row: StoredRow, dataset: str, idf: Specificity,
+                 numbered: Counter[tuple[int, str, str]]) -> None:  # fmt: skip
+        db = self.db
+        words = wording(row)
+        if row.number and numbered[(row.table, row.group, row.number)] > 1:
+            words = f"{words}#{row.key}"  # sub-rows of one numbered item: never one wording (concepts.py)
+        table = _table(ConceptWordingRow)
+        concept = db.scalar(select(table.c.concept_id).where(table.c.wording == words))
+        if concept is None:
+            concept = self._similar_concept(row, idf) or "cc-" + dataset.removeprefix("ds-")
+            db.execute(insert(table), [{"wording": words, "concept_id": concept}])
+            db.execute(update(_table(MatchEntryRow)).where(MENTRIES.key == row.key).values(concept_rep=True))
+        db.execute(update(_table(DatasetRow)).where(HEADS.id == dataset).values(concept_id=concept))
+
+    def _similar_concept(self, row: StoredRow, idf: Specificity) -> str:
+        """The concept of the most alike wording elsewhere (any scope), at the concept threshold."""
+        found = [k for k in self._candidates(row, "*") if k != row.key]
+        if not found:
+            return ""
+        reps = set(self.db.scalars(select(MENTRIES.key).where(MENTRIES.key.in_(found), MENTRIES.concept_rep)))
+        best, best_key = 0.0, ""
+        mine = features_of(row, 0, idf)
+        stored = self._stored_rows(sorted(reps))
+        for key in sorted(reps):
+            score = score_pair(features_of(stored[key], 1, idf), mine).concept
+            if score > best:
+                best, best_key = score, key
+        if best < self.concept_threshold:
+            return ""
+        return self.db.scalar(
+            select(HEADS.concept_id).join(MEMBERS.entry_key.table, MEMBERS.dataset_id == HEADS.id)
+            .where(MEMBERS.entry_key == best_key)
+        ) or ""  # fmt: skip
+
+    # ------------------------------------------------------------ removal
+
+    def remove_document(self, sha256: str, counts: RunCounts) -> None:
+        """A document no longer current leaves the result: its members, links, index and flags."""
+        session = self.session
+        keys = list(session.scalars(select(MatchEntryRow.key).where(MatchEntryRow.document_sha256 == sha256)))
+        rows_before = self._stored_rows(keys)
+        touched = set(self._datasets_of(keys).values())
+        cited = set(session.scalars(select(MatchCitationRow.key).where(MatchCitationRow.document_sha256 == sha256)))
+        children = self.flags.orphans_of(sha256)
+        for start in range(0, len(keys), 500):
+            chunk = keys[start : start + 500]
+            tokens = list(session.scalars(
+                select(MatchPostingRow.token).where(MatchPostingRow.entry_key.in_(chunk))
+            ))  # fmt: skip
+            self.postings.add(tokens, step=-1)
+            for column in (LinkRow.left_key, LinkRow.right_key, MatchPostingRow.entry_key,
+                           DatasetMemberRow.entry_key, MatchEntryRow.key):  # fmt: skip
+                session.execute(delete(column.class_).where(column.in_(chunk)))
+        session.execute(delete(FlagRow).where(FlagRow.document_sha256 == sha256))
+        session.execute(delete(MatchCitationRow).where(MatchCitationRow.document_sha256 == sha256))
+        session.execute(delete(MatchDocumentRow).where(MatchDocumentRow.sha256 == sha256))
+        self.rows_total -= len(keys)
+        words = [w for k in keys if k in rows_before for w in idf_words(rows_before[k])]
+        self.words.add(words, step=-1)
+        self.recount(touched)
+        counts.touched |= touched
+        counts.removed += 1
+        self.flags.citations(cited)
+        for child in children:
+            self.flags.parent_of(child)
+
+    # ------------------------------------------------------------ decisions
+
+    def apply(self, decisions: Sequence[Decision], counts: RunCounts) -> None:
+        """Reviewers' decisions on the stored result, in time order, as matching.decisions applies them."""
+        from matching.decisions import _in_time_order
+
+        session = self.session
+        for decision in _in_time_order(decisions):
+            counts.decisions += 1
+            if isinstance(decision, ConfirmLink | RejectLink):
+                found = self._datasets_of([decision.left, decision.right])
+                if len(found) < 2:
+                    continue
+                self._decided(decision.left, decision.right, decision.who)
+                left, right = found[decision.left], found[decision.right]
+                if isinstance(decision, ConfirmLink) and left != right:
+                    self._move(self._members(right), left, counts)
+                elif isinstance(decision, RejectLink) and left == right:
+                    self._move([decision.right], self._fresh_id(decision.right), counts)
+            elif isinstance(decision, MergeDatasets):
+                present = [d for d in decision.dataset_ids if self._members(d)]
+                for other in present[1:]:
+                    self._move(self._members(other), present[0], counts)
+            elif isinstance(decision, SplitDataset):
+                current = self._members(decision.dataset_id)
+                moved = [k for k in current if k in set(decision.members)]
+                rest = [k for k in current if k not in set(moved)]
+                if moved and rest:
+                    origin = session.scalar(select(DatasetRow.origin).where(DatasetRow.id == decision.dataset_id))
+                    leaving = rest if origin in moved else moved
+                    self._move(leaving, self._fresh_id(leaving[0]), counts)
+            elif isinstance(decision, SetCanonical):
+                session.execute(update(DatasetRow).where(DatasetRow.id == decision.dataset_id).values(
+                    canonical_title=decision.title, canonical_unit=decision.unit))  # fmt: skip
+                counts.touched.add(decision.dataset_id)
+            elif isinstance(decision, DismissFlag):
+                self.flags.dismiss(decision)
+        session.flush()
+
+    def _decided(self, a: str, b: str, who: str) -> None:
+        self.session.execute(
+            update(LinkRow).where(LinkRow.left_key == min(a, b), LinkRow.right_key == max(a, b))
+            .values(decided_by=who)
+        )  # fmt: skip
+
+    def _members(self, dataset: str) -> list[str]:
+        return list(self.session.scalars(
+            select(DatasetMemberRow.entry_key).where(DatasetMemberRow.dataset_id == dataset)
+            .order_by(DatasetMemberRow.position)
+        ))  # fmt: skip
+
+    def _fresh_id(self, key: str) -> str:
+        candidate = dataset_id_for(key)
+        origin = self.session.scalar(select(DatasetRow.origin).where(DatasetRow.id == candidate))
+        if origin is not None and origin != key:
+            candidate = dataset_id_for(f"{key}#split")
+        return candidate
+
+    def _move(self, keys: Sequence[str], target: str, counts: RunCounts) -> None:
+        session = self.session
+        if not keys:
+            return
+        before = self._datasets_of(keys)
+        counts.touched |= set(before.values()) | {target}
+        counts.moved_documents |= {key.split(":", 1)[0] for key in keys}
+        if session.get(DatasetRow, target) is None:
+            concept = session.scalar(
+                select(DatasetRow.concept_id).join(DatasetMemberRow, DatasetMemberRow.dataset_id == DatasetRow.id)
+                .where(DatasetMemberRow.entry_key == keys[0])
+            ) or ""  # fmt: skip
+            session.add(DatasetRow(id=target, origin=keys[0], title="", unit="", member_count=0, document_count=0,
+                                   canonical_title="", canonical_unit="", concept_id=concept))  # fmt: skip
+            session.flush()
+        start = session.scalar(select(func.max(DatasetMemberRow.position)).where(DatasetMemberRow.dataset_id == target))
+        start = -1 if start is None else start
+        for offset, key in enumerate(keys):
+            session.execute(update(DatasetMemberRow).where(DatasetMemberRow.entry_key == key)
+                            .values(dataset_id=target, position=start + 1 + offset))  # fmt: skip
+        session.flush()
+        self.recount(counts.touched & (set(before.values()) | {target}))
+        self._relink(keys)
+
+    def _relink(self, keys: Sequence[str]) -> None:
+        """Links of moved rows: accepted exactly when both ends now share a dataset."""
+        session = self.session
+        for start in range(0, len(keys), 500):
+            chunk = list(keys[start : start + 500])
+            for column in (LinkRow.left_key, LinkRow.right_key):
+                for link_id, left, right in session.execute(
+                    select(LinkRow.id, LinkRow.left_key, LinkRow.right_key).where(column.in_(chunk))
+                ):
+                    both = self._datasets_of([left, right])
+                    accepted = len(both) == 2 and both[left] == both[right]
+                    session.execute(update(LinkRow).where(LinkRow.id == link_id).values(accepted=accepted))
+
+    # ------------------------------------------------------------ datasets touched
+
+    def refresh(self, datasets: Iterable[str]) -> None:
+        """Title and unit of the datasets rows joined, from their value counts; their unit conflicts."""
+        self.values.flush()
+        db = self.db
+        for dataset in sorted(set(datasets)):
+            head = db.execute(
+                select(HEADS.canonical_title, HEADS.canonical_unit, HEADS.member_count).where(HEADS.id == dataset)
+            ).first()  # fmt: skip
+            if head is None:
+                continue
+            if head[2] <= 0:
+                db.execute(delete(_table(DatasetRow)).where(HEADS.id == dataset))
+                db.execute(delete(_table(DatasetValueRow)).where(VALUES.dataset_id == dataset))
+                self.flags.unit_conflicts(dataset)
+                continue
+            found: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
+            for kind, value, count, first in db.execute(
+                select(VALUES.kind, VALUES.value, VALUES.count, VALUES.first_position)
+                .where(VALUES.dataset_id == dataset)
+            ):  # fmt: skip
+                if count > 0:
+                    found[kind].append((value, count, first))
+            db.execute(update(_table(DatasetRow)).where(HEADS.id == dataset).values(
+                title=head[0] or _most_counted(found["t"]), unit=head[1] or _most_counted(found["u"])))  # fmt: skip
+            sets = [frozenset(v.split(",")) for v, _, _ in found["x"]]
+            if any(not unit_types_agree(a, b) for a in sets for b in sets if a != b):
+                self.flags.unit_conflicts(dataset)
+            elif len(sets) > 1 or dataset in self.recounted:
+                self.flags.no_unit_conflict(dataset)  # flags of an earlier conflict may have to go
+
+    def recount(self, datasets: Iterable[str]) -> None:
+        """Value counts and sizes of datasets whose members moved or left, from their members."""
+        self.values.flush()
+        db = self.db
+        for dataset in sorted(set(datasets)):
+            self.recounted.add(dataset)
+            db.execute(delete(_table(DatasetValueRow)).where(VALUES.dataset_id == dataset))
+            found = db.execute(
+                select(ENTRIES.title, ENTRIES.unit, ENTRIES.document_sha256, MEMBERS.position, MENTRIES.unit_types)
+                .join(MEMBERS.entry_key.table, MEMBERS.entry_key == ENTRIES.key)
+                .join(MENTRIES.key.table, MENTRIES.key == ENTRIES.key)
+                .where(MEMBERS.dataset_id == dataset).order_by(MEMBERS.position)
+            ).all()  # fmt: skip
+            types: dict[str, set[str]] = defaultdict(set)
+            for title, unit, document, position, unit_types in found:
+                self.values.add(dataset, "t", title, position)
+                self.values.add(dataset, "u", unit, position)
+                types[document] |= set(unit_types)
+            for union in types.values():
+                if union:
+                    self.values.add(dataset, "x", ",".join(sorted(union)))
+            db.execute(update(_table(DatasetRow)).where(HEADS.id == dataset).values(
+                member_count=len(found), document_count=len(types)))  # fmt: skip
+        self.values.flush()
+
+
+def _most_counted(values: list[tuple[str, int, int]]) -> str:
+    """matching.decisions._most_common over counts: the most frequent non-empty value, first seen on ties."""
+    filled = [v for v in values if v[0]]
+    return min(filled, key=lambda v: (-v[1], v[2]))[0] if filled else ""
+
+
+def _most_common(values: list[str]) -> str:
+    counts = Counter(v for v in values if v)
+    if not counts:
+        return ""
+    first: dict[str, int] = {}
+    for index, value in enumerate(values):
+        first.setdefault(value, index)
+    return max(counts, key=lambda v: (counts[v], -first[v]))
+
+
+def _citations(document: Document) -> list[dict[str, object]]:
+    """The dated số hiệu of matching.flags.citation_conflicts: the document's own, then what it cites."""
+    import json
+
+    found: list[tuple[str, str, Provenance]] = []
+    meta = document.metadata
+    if meta.number and meta.date:
+        found.append((number_key(meta.number), meta.date,
+                      meta.sources.get("number") or Provenance(file=document.source)))  # fmt: skip
+    for cited in meta.cited:
+        if cited.number and cited.date:
+            found.append((_citation_key(cited), cited.date, cited.provenance))
+    return [
+        {"document_sha256": document.sha256, "key": key, "date": date, "position": i,
+         "provenance_json": json.dumps(p.model_dump(mode="json"), ensure_ascii=False)}
+        for i, (key, date, p) in enumerate(found)
+    ]  # fmt: skip

@@ -1,0 +1,295 @@
+"""Flags recomputed only where something changed: one document, one dataset, one số hiệu.
+
+The rules are matching.flags'; what they read of other documents comes from store rows (entries,
+match_documents, match_citations), and a document's parent is found by its indexed số hiệu (or
+by title over the titles column), never by reading every Document. Each flag's position is its
+document's matching order and its kind's rank, so an incremental run and a rebuild store the same
+rows in the same order.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy.orm import Session
+
+from catalog import rows
+from catalog.models import (
+    CatalogEntryRow,
+    DatasetMemberRow,
+    DocumentRow,
+    FlagRow,
+    MatchCitationRow,
+    MatchDocumentRow,
+    MatchEntryRow,
+)
+from extract.model import Document, Provenance
+from matching.flags import (
+    PARENT_TITLE,
+    missing_fields,
+    missing_metadata,
+    numbering_gaps,
+    periods_after_parent,
+)
+from matching.model import Decision, DismissFlag, Flag, FlagKind, flag_id
+from nlp.units import unit_types_agree
+
+RANK = {
+    FlagKind.MISSING_METADATA: 0, FlagKind.NUMBERING_GAP: 1, FlagKind.MISSING_FIELD: 2,
+    FlagKind.DUPLICATE_ENTRY: 3, FlagKind.PERIOD_AFTER_PARENT: 4, FlagKind.UNIT_CONFLICT: 5,
+    FlagKind.CITATION_CONFLICT: 6,
+}  # fmt: skip
+BY_NUMBER = 101  # parent_score of a parent found by its số hiệu: above any title score
+PER_DOCUMENT = (FlagKind.MISSING_METADATA, FlagKind.NUMBERING_GAP, FlagKind.MISSING_FIELD)
+
+
+class FlagWriter:
+    def __init__(self, session: Session, decisions: Sequence[Decision]) -> None:
+        self.session = session
+        self.dismissals = {d.flag_id: d for d in decisions if isinstance(d, DismissFlag)}
+        self._documents: dict[str, Document] = {}
+        self._seqs: dict[str, int] = {}
+
+    def _seq(self, sha256: str) -> int:
+        if sha256 not in self._seqs:
+            with self.session.no_autoflush:
+                self._seqs[sha256] = self.session.scalar(
+                    select(MatchDocumentRow.seq).where(MatchDocumentRow.sha256 == sha256)
+                ) or 0  # fmt: skip
+        return self._seqs[sha256]
+
+    def _delete(self, *conditions: ColumnElement[bool]) -> None:
+        self.session.connection().execute(delete(FlagRow.__table__).where(*conditions))  # type: ignore[arg-type]
+
+    def _write(self, flags: Iterable[Flag], scope_key: str = "") -> None:
+        unique = {f.id: f for f in reversed(list(flags))}
+        if not unique:
+            return
+        taken = set(self.session.scalars(select(FlagRow.id).where(FlagRow.id.in_(list(unique)))))
+        for flag in reversed(list(unique.values())):
+            if flag.id in taken:
+                continue
+            dismissal = self.dismissals.get(flag.id)
+            if dismissal is not None:
+                flag = flag.model_copy(update={"dismissed": dismissal.reason or "—", "dismissed_by": dismissal.who})
+            row = rows.flag_row(flag, self._seq(flag.sha256) * 10 + RANK[flag.kind])
+            row.scope_key = scope_key
+            self.session.add(row)
+        self.session.flush()
+
+    def dismiss(self, decision: DismissFlag) -> None:
+        self.dismissals[decision.flag_id] = decision
+        self.session.execute(update(FlagRow).where(FlagRow.id == decision.flag_id).values(
+            dismissed=decision.reason or "—", dismissed_by=decision.who))  # fmt: skip
+
+    # ------------------------------------------------------------ one document
+
+    def document(self, document: Document, seq: int) -> None:
+        self._write(missing_metadata(document) + numbering_gaps(document) + missing_fields(document))
+        self.duplicates(document.sha256)
+
+    def duplicates(self, sha256: str) -> None:
+        """matching.flags.duplicate_entries from the entry rows and the stored assignment."""
+        session = self.session
+        self._delete(FlagRow.document_sha256 == sha256,
+                                              FlagRow.kind == FlagKind.DUPLICATE_ENTRY.value)
+        source = session.scalar(select(MatchDocumentRow.source).where(MatchDocumentRow.sha256 == sha256)) or ""
+        by_dataset: dict[str, list[CatalogEntryRow]] = defaultdict(list)
+        for entry, dataset in session.execute(
+            select(CatalogEntryRow, DatasetMemberRow.dataset_id)
+            .join(DatasetMemberRow, DatasetMemberRow.entry_key == CatalogEntryRow.key)
+            .where(CatalogEntryRow.document_sha256 == sha256).order_by(CatalogEntryRow.position)
+        ):  # fmt: skip
+            by_dataset[dataset].append(entry)
+        flags = []
+        for entries in by_dataset.values():
+            rows_ = {(e.group_name, e.number): e for e in entries}
+            if len(rows_) < 2:
+                continue
+            evidence = sorted({e.number for e in rows_.values()}, key=lambda n: (len(n), n))
+            flags.append(Flag(
+                id=flag_id(FlagKind.DUPLICATE_ENTRY, sha256, evidence), kind=FlagKind.DUPLICATE_ENTRY,
+                message=f"Tập dữ liệu “{entries[0].title}” được liệt kê {len(rows_)} lần / "
+                        f"dataset listed {len(rows_)} times",
+                evidence=evidence, document=source, sha256=sha256,
+                provenance=[Provenance.model_validate_json(e.provenance_json) for e in rows_.values()],
+            ))  # fmt: skip
+        self._write(flags)
+
+    # ------------------------------------------------------------ parents
+
+    def _parent(self, sha256: str) -> tuple[str, int]:
+        """matching.flags.find_parent by the index: (parent sha256 or "", 101 by số hiệu or the title score)."""
+        session = self.session
+        me = session.get(MatchDocumentRow, sha256)
+        if me is None or not (me.parent_key or me.parent_title):
+            return "", 0
+        if me.parent_key:
+            found = session.scalar(
+                select(MatchDocumentRow.sha256)
+                .where(MatchDocumentRow.number_key == me.parent_key, MatchDocumentRow.sha256 != sha256)
+                .order_by(MatchDocumentRow.seq).limit(1)
+            )  # fmt: skip
+            if found is not None:
+                return found, BY_NUMBER
+        if me.parent_title:
+            titled = session.execute(
+                select(MatchDocumentRow.sha256, MatchDocumentRow.title_norm)
+                .where(MatchDocumentRow.title_norm != "", MatchDocumentRow.sha256 != sha256)
+                .order_by(MatchDocumentRow.seq)
+            ).all()  # fmt: skip
+            if titled:
+                scores = process.cdist([me.parent_title], [t for _, t in titled], scorer=fuzz.token_set_ratio)[0]
+                best = int(scores.argmax())
+                if scores[best] >= PARENT_TITLE:
+                    return titled[best][0], int(scores[best])
+        return "", 0
+
+    def parent_of(self, sha256: str, document: Document | None = None) -> None:
+        """period_after_parent of one document against its parent (two Documents read, no more)."""
+        session = self.session
+        parent, score = self._parent(sha256)
+        session.execute(update(MatchDocumentRow).where(MatchDocumentRow.sha256 == sha256)
+                        .values(parent_sha=parent, parent_score=score))  # fmt: skip
+        self._delete(FlagRow.document_sha256 == sha256,
+                                              FlagRow.kind == FlagKind.PERIOD_AFTER_PARENT.value)
+        if not parent:
+            return
+        document = document or self._load(sha256)
+        self._write(periods_after_parent(document, [document, self._load(parent)]))
+
+    def _load(self, sha256: str) -> Document:
+        found = self._documents.get(sha256)
+        if found is None:
+            found = _load(self.session, sha256)
+            if len(self._documents) > 16:  # a few parents recur; the archive is not kept
+                self._documents.clear()
+            self._documents[sha256] = found
+        return found
+
+    def children_of(self, sha256: str) -> None:
+        """Documents whose parent `sha256` (just matched) now is: only those are read again."""
+        session = self.session
+        me = session.get(MatchDocumentRow, sha256)
+        if me is None:
+            return
+        changed: list[str] = []
+        if me.number_key:
+            # A later document with the same số hiệu never takes over: the earliest one is the parent.
+            changed += list(session.scalars(
+                select(MatchDocumentRow.sha256).where(
+                    MatchDocumentRow.parent_key == me.number_key, MatchDocumentRow.parent_score < BY_NUMBER,
+                    MatchDocumentRow.sha256 != sha256,
+                )
+            ))  # fmt: skip
+        if me.title_norm:
+            titled = session.execute(
+                select(MatchDocumentRow.sha256, MatchDocumentRow.parent_title, MatchDocumentRow.parent_score)
+                .where(MatchDocumentRow.parent_title != "", MatchDocumentRow.parent_score < BY_NUMBER,
+                       MatchDocumentRow.sha256 != sha256)
+            ).all()  # fmt: skip
+            if titled:
+                scores = process.cdist([me.title_norm], [t for _, t, _ in titled], scorer=fuzz.token_set_ratio)[0]
+                # Ties keep the earlier document (find_parent takes the first best): only a better score moves.
+                changed += [titled[i][0] for i in range(len(titled))
+                            if scores[i] >= PARENT_TITLE and scores[i] > titled[i][2]]  # fmt: skip
+        for child in sorted(set(changed)):
+            self.parent_of(child)
+
+    def orphans_of(self, sha256: str) -> list[str]:
+        """Documents whose parent was `sha256` (it is leaving)."""
+        return list(self.session.scalars(select(MatchDocumentRow.sha256).where(MatchDocumentRow.parent_sha == sha256)))
+
+    # ------------------------------------------------------------ across documents
+
+    def unit_conflicts(self, dataset: str) -> None:
+        """matching.flags.unit_conflicts for one dataset, from its members' rows."""
+        session = self.session
+        self._delete(FlagRow.kind == FlagKind.UNIT_CONFLICT.value,
+                                              FlagRow.scope_key == dataset)
+        per_document: dict[str, list[tuple[CatalogEntryRow, list[str]]]] = defaultdict(list)
+        sources: dict[str, str] = {}
+        for entry, unit_types, source in session.execute(
+            select(CatalogEntryRow, MatchEntryRow.unit_types, MatchDocumentRow.source)
+            .join(DatasetMemberRow, DatasetMemberRow.entry_key == CatalogEntryRow.key)
+            .join(MatchEntryRow, MatchEntryRow.key == CatalogEntryRow.key)
+            .join(MatchDocumentRow, MatchDocumentRow.sha256 == CatalogEntryRow.document_sha256)
+            .where(DatasetMemberRow.dataset_id == dataset)
+            .order_by(MatchDocumentRow.seq, CatalogEntryRow.position)
+        ):  # fmt: skip
+            per_document[entry.document_sha256].append((entry, unit_types))
+            sources[entry.document_sha256] = source
+        if len(per_document) < 2:
+            return
+        order = list(per_document)
+        types: dict[str, set[str]] = {d: {u for _, t in es for u in t} for d, es in per_document.items()}
+        known = [d for d in order if types[d]]
+        involved = [d for d in order if d in known and any(
+            d != o and not unit_types_agree(types[d], types[o]) for o in known)]  # fmt: skip
+        flags = []
+        for d in involved:
+            entries = [e for e, _ in per_document[d]]
+            others = sorted({e.unit for o in involved if o != d for e, _ in per_document[o]})
+            flags.append(Flag(
+                id=flag_id(FlagKind.UNIT_CONFLICT, d, [entries[0].title]), kind=FlagKind.UNIT_CONFLICT,
+                message=f"“{entries[0].title}” do {entries[0].unit} quản lý ở văn bản này nhưng do "
+                        f"{'; '.join(others)} quản lý ở văn bản khác / managed by different units across documents",
+                evidence=[entries[0].title], document=sources[d], sha256=d,
+                provenance=[Provenance.model_validate_json(e.provenance_json) for e in entries],
+            ))  # fmt: skip
+        self._write(flags, dataset)
+
+    def no_unit_conflict(self, dataset: str) -> None:
+        self._delete(FlagRow.kind == FlagKind.UNIT_CONFLICT.value,
+                                                   FlagRow.scope_key == dataset)
+
+    def citations(self, keys: Iterable[str], newcomer: str = "") -> None:
+        """matching.flags.citation_conflicts for the số hiệu given.
+
+        With `newcomer` (a document just matched): when its dates were all known already, only its own
+        flags are new; every citing document's flag is rewritten only when the list of dates changed.
+        """
+        session = self.session
+        for key in sorted(set(keys)):
+            found = session.execute(
+                select(MatchCitationRow.document_sha256, MatchCitationRow.date, MatchCitationRow.provenance_json,
+                       MatchDocumentRow.source)
+                .join(MatchDocumentRow, MatchDocumentRow.sha256 == MatchCitationRow.document_sha256)
+                .where(MatchCitationRow.key == key)
+                .order_by(MatchDocumentRow.seq, MatchCitationRow.position)
+            ).all()  # fmt: skip
+            dates = {date for _, date, _, _ in found}
+            before = {date for sha, date, _, _ in found if sha != newcomer}
+            only_mine = bool(newcomer) and dates == before and len(dates) >= 2
+            if only_mine:
+                found = [f for f in found if f[0] == newcomer]
+            else:
+                self._delete(FlagRow.kind == FlagKind.CITATION_CONFLICT.value, FlagRow.scope_key == key)
+            if len(dates) < 2:
+                continue
+            listed = ", ".join(sorted(dates))
+            citing: dict[str, list[Provenance]] = defaultdict(list)
+            sources: dict[str, str] = {}
+            for sha, _, provenance, source in found:
+                citing[sha].append(Provenance.model_validate(json.loads(provenance)))
+                sources[sha] = source
+            self._write([
+                Flag(id=flag_id(FlagKind.CITATION_CONFLICT, sha, [key]), kind=FlagKind.CITATION_CONFLICT,
+                     message=f"Văn bản {key} được trích dẫn với các ngày khác nhau: {listed} / cited with "
+                             "different dates",
+                     evidence=[key], document=sources[sha], sha256=sha, provenance=provenance)
+                for sha, provenance in citing.items()
+            ], key)  # fmt: skip
+
+
+def _load(session: Session, sha256: str) -> Document:
+    text = session.scalar(select(DocumentRow.document_json).where(DocumentRow.sha256 == sha256))
+    return Document.model_validate_json(text or "{}")
+
+
+def flag_kinds_of_document() -> tuple[FlagKind, ...]:
+    return PER_DOCUMENT

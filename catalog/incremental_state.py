@@ -1,0 +1,257 @@
+"""What incremental matching keeps between runs, and the steps of a run around the Matcher.
+
+Counters (rows matched, documents numbered, decisions applied), word and posting counts, the
+counts behind each dataset's title, unit and unit-type sets, and the prepared statements the
+Matcher runs once per row. Statements are built once: building one costs more than running it on
+an indexed column.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, cast
+
+from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
+from sqlalchemy.orm import Session
+
+from catalog.models import (
+    CatalogEntryRow,
+    ConceptWordingRow,
+    DatasetMemberRow,
+    DatasetRow,
+    DatasetValueRow,
+    DocumentRow,
+    FileVersionRow,
+    FlagRow,
+    LinkRow,
+    MatchCitationRow,
+    MatchDocumentRow,
+    MatchEntryRow,
+    MatchPostingRow,
+    MatchStateRow,
+    MatchTermRow,
+    ReconcileRunRow,
+)
+
+ROWS, SEQ, DECISIONS = "rows", "seq", "decisions"
+
+
+def _table(model: type) -> Table:
+    return cast(Table, model.__table__)  # type: ignore[attr-defined]
+
+
+TERMS = _table(MatchTermRow).c
+POSTINGS = _table(MatchPostingRow).c
+MEMBERS = _table(DatasetMemberRow).c
+MENTRIES = _table(MatchEntryRow).c
+ENTRIES = _table(CatalogEntryRow).c
+MDOCS = _table(MatchDocumentRow).c
+HEADS = _table(DatasetRow).c
+
+# Statements built once: building a statement costs more than running it on an indexed column.
+_KEYS: Any = bindparam("keys", expanding=True)
+DATASETS_OF = select(MEMBERS.entry_key, MEMBERS.dataset_id).where(MEMBERS.entry_key.in_(_KEYS))
+EXEMPLARS_OF = (
+    select(MENTRIES.key, MEMBERS.dataset_id)
+    .join(MEMBERS.entry_key.table, MEMBERS.entry_key == MENTRIES.key)
+    .where(MENTRIES.exemplar, MEMBERS.dataset_id.in_(bindparam("datasets", expanding=True)))
+    .order_by(MENTRIES.key)
+)
+_FOUND, _SAME = _table(DatasetMemberRow).alias("found"), _table(DatasetMemberRow).alias("same")
+EXEMPLARS_NEAR = (
+    select(MENTRIES.key, _SAME.c.dataset_id).distinct()
+    .select_from(_FOUND.join(_SAME, _SAME.c.dataset_id == _FOUND.c.dataset_id)
+                 .join(_table(MatchEntryRow), MENTRIES.key == _SAME.c.entry_key))
+    .where(_FOUND.c.entry_key.in_(_KEYS), MENTRIES.exemplar)
+)  # fmt: skip
+POSTED = select(POSTINGS.entry_key).where(POSTINGS.token.in_(bindparam("tokens", expanding=True)))
+POSTED_IN_SCOPE = POSTED.where(POSTINGS.scope.in_(bindparam("scopes", expanding=True)))
+ADD_MEMBER = insert(_table(DatasetMemberRow))
+ADD_POSTINGS = insert(_table(MatchPostingRow))
+ADD_LINKS = insert(_table(LinkRow))
+MARK_EXEMPLAR = update(_table(MatchEntryRow)).where(MENTRIES.key == bindparam("k")).values(exemplar=True)
+HEAD_EXISTS = select(HEADS.id).where(HEADS.id == bindparam("d"))
+VALUES = _table(DatasetValueRow).c
+ADD_VALUE = (
+    update(_table(DatasetValueRow))
+    .where(VALUES.dataset_id == bindparam("d"), VALUES.kind == bindparam("k"), VALUES.value == bindparam("v"))
+    .values(count=VALUES.count + bindparam("n"))
+)
+GROW = (
+    update(_table(DatasetRow)).where(HEADS.id == bindparam("d"))
+    .values(member_count=HEADS.member_count + bindparam("n"), document_count=HEADS.document_count + 1)
+)
+
+
+@dataclass
+class RunCounts:
+    documents: int = 0
+    removed: int = 0
+    entries: int = 0
+    decisions: int = 0
+    touched: set[str] = field(default_factory=set)  # datasets
+    moved_documents: set[str] = field(default_factory=set)  # documents whose rows a decision moved
+
+
+def _state(session: Session, name: str) -> int:
+    return session.scalar(select(MatchStateRow.value).where(MatchStateRow.name == name)) or 0
+
+
+def _set_state(session: Session, name: str, value: int) -> None:
+    if session.get(MatchStateRow, name) is None:
+        session.add(MatchStateRow(name=name, value=value))
+    else:
+        session.execute(update(MatchStateRow).where(MatchStateRow.name == name).values(value=value))
+    session.flush()
+
+
+def _load_terms(session: Session, kind: str, words: Iterable[str]) -> dict[str, int]:
+    wanted = list(set(words))
+    found: dict[str, int] = {}
+    for start in range(0, len(wanted), 500):
+        found.update(session.connection().execute(
+            select(TERMS.term, TERMS.count).where(TERMS.kind == kind, TERMS.term.in_(wanted[start : start + 500]))
+        ).all())  # fmt: skip
+    return found
+
+
+class Terms:
+    """Word counts (match_terms) read once per batch and written back at its end."""
+
+    def __init__(self, session: Session, kind: str) -> None:
+        self.session, self.kind = session, kind
+        self.counts: dict[str, int] = {}
+        self.stored: set[str] = set()
+        self.dirty: set[str] = set()
+
+    def get(self, words: Iterable[str]) -> dict[str, int]:
+        words = set(words)
+        missing = [w for w in words if w not in self.counts]
+        if missing:
+            found = _load_terms(self.session, self.kind, missing)
+            self.stored |= set(found)
+            for word in missing:
+                self.counts[word] = found.get(word, 0)
+        return {w: self.counts[w] for w in words}
+
+    def add(self, words: Iterable[str], step: int = 1) -> None:
+        counts = Counter(words)
+        self.get(counts)
+        for word, n in counts.items():
+            self.counts[word] += n * step
+            self.dirty.add(word)
+
+    def flush(self) -> None:
+        db = self.session.connection()
+        fresh = [{"kind": self.kind, "term": w, "count": self.counts[w]} for w in self.dirty if w not in self.stored]
+        known = [{"k": self.kind, "t": w, "c": self.counts[w]} for w in self.dirty if w in self.stored]
+        if fresh:
+            db.execute(insert(_table(MatchTermRow)), fresh)
+        if known:
+            db.execute(
+                update(_table(MatchTermRow))
+                .where(TERMS.kind == bindparam("k"), TERMS.term == bindparam("t")).values(count=bindparam("c")),
+                known,
+            )  # fmt: skip
+        self.stored |= self.dirty
+        self.dirty.clear()
+
+
+class Values:
+    """Increments of dataset_values (titles, units, unit-type sets per dataset) written by `flush`."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.pending: dict[tuple[str, str, str], list[int]] = {}  # -> [count delta, first position]
+
+    def add(self, dataset: str, kind: str, value: str, position: int = 0) -> None:
+        found = self.pending.setdefault((dataset, kind, value), [0, position])
+        found[0] += 1
+        found[1] = min(found[1], position)
+
+    def flush(self) -> None:
+        if not self.pending:
+            return
+        db = self.session.connection()
+        datasets = sorted({d for d, _, _ in self.pending})
+        stored: set[tuple[str, str, str]] = set()
+        for start in range(0, len(datasets), 500):
+            stored |= set(db.execute(
+                select(VALUES.dataset_id, VALUES.kind, VALUES.value)
+                .where(VALUES.dataset_id.in_(datasets[start : start + 500]))
+            ).all())  # fmt: skip
+        fresh = [{"dataset_id": d, "kind": k, "value": v, "count": n, "first_position": p}
+                 for (d, k, v), (n, p) in self.pending.items() if (d, k, v) not in stored]  # fmt: skip
+        known = [{"d": d, "k": k, "v": v, "n": n} for (d, k, v), (n, _) in self.pending.items() if (d, k, v) in stored]
+        if fresh:
+            db.execute(insert(_table(DatasetValueRow)), fresh)
+        if known:
+            db.execute(ADD_VALUE, known)
+        self.pending.clear()
+
+
+# ---------------------------------------------------------------- the run
+
+
+def pending_documents(session: Session, limit: int) -> list[str]:
+    """Current documents not matched yet, in the order they were added."""
+    current = select(FileVersionRow.sha256).where(FileVersionRow.is_current)
+    matched = select(MatchDocumentRow.sha256)
+    return list(session.scalars(
+        select(DocumentRow.sha256).where(DocumentRow.sha256.in_(current), ~DocumentRow.sha256.in_(matched))
+        .order_by(DocumentRow.added_at, DocumentRow.sha256).limit(limit)
+    ))  # fmt: skip
+
+
+def stale_documents(session: Session) -> list[str]:
+    """Matched documents no file version shows any more."""
+    current = select(FileVersionRow.sha256).where(FileVersionRow.is_current)
+    return list(session.scalars(select(MatchDocumentRow.sha256).where(~MatchDocumentRow.sha256.in_(current))))
+
+
+def lock(session: Session) -> None:
+    """One reconciliation at a time (SQLite: the write transaction is taken at BEGIN already)."""
+    if session.bind is not None and session.bind.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(7013)"))
+
+
+def clear(session: Session) -> None:
+    """Forget every result and index (a full rebuild starts from here)."""
+    for table in (LinkRow, FlagRow, DatasetMemberRow, DatasetRow, MatchPostingRow, MatchEntryRow, MatchCitationRow,
+                  MatchDocumentRow, MatchTermRow, ConceptWordingRow, MatchStateRow):  # fmt: skip
+        session.execute(delete(table))
+
+
+def document_json(session: Session, sha256: str) -> str:
+    return session.scalar(select(DocumentRow.document_json).where(DocumentRow.sha256 == sha256)) or ""
+
+
+def decisions_applied(session: Session) -> int:
+    """The newest decision id the stored result has taken into account."""
+    return _state(session, DECISIONS)
+
+
+def set_decisions_applied(session: Session, newest: int) -> None:
+    _set_state(session, DECISIONS, newest)
+
+
+def unindexed_result(session: Session) -> bool:
+    """A result stored without the matching index (before 0006, or seeded by save_reconciliation)."""
+    has_result = session.scalar(select(DatasetRow.id).limit(1)) is not None
+    return has_result and session.scalar(select(MatchDocumentRow.sha256).limit(1)) is None
+
+
+def run_row(session: Session, threshold: float, decisions: int, *, rebuild: bool) -> ReconcileRunRow:
+    def count(table: type) -> int:
+        return session.scalar(select(func.count()).select_from(table)) or 0
+
+    links = count(LinkRow)
+    return ReconcileRunRow(
+        created_at=datetime.now(UTC), threshold=threshold, candidate_pairs=links,
+        document_count=count(MatchDocumentRow), entry_count=count(DatasetMemberRow), dataset_count=count(DatasetRow),
+        link_count=links, flag_count=count(FlagRow), decision_count=decisions,
+        warnings=["rebuilt"] if rebuild else [],
+    )  # fmt: skip
