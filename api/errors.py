@@ -23,9 +23,9 @@ from catalog.errors import (
     MigrationError,
     UnknownReferenceError,
 )
-from danhmuc.errors import DanhmucError
 from extract.errors import (
     CorruptFileError,
+    DanhmucError,
     EmptyFileError,
     EncryptedFileError,
     LimitExceededError,

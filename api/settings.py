@@ -13,16 +13,17 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import AliasChoices, Field, ValidationError, model_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import SettingsConfigDict
 
-from danhmuc.errors import DanhmucError
+from catalog.settings import CatalogSettings
+from extract.settings import SettingsError, extract_settings, settings_error
+from extract.settings import variable_name as layer_variable_name
+from nlp.settings import nlp_settings
 
 MIB = 2**20
 ENV_PREFIX = "DANHMUC_"
 
 
-class SettingsError(DanhmucError):
-    code = "invalid_setting"
 
 
 def default_server_workers() -> int:
@@ -30,17 +31,13 @@ def default_server_workers() -> int:
     return max(1, min(2, os.cpu_count() or 1))
 
 
-class Settings(BaseSettings):
+class Settings(CatalogSettings):  # database_url, data_dir: the catalog layer's
     model_config = SettingsConfigDict(
         env_prefix=ENV_PREFIX, frozen=True, extra="ignore", populate_by_name=True, env_ignore_empty=True
     )
 
     host: str = "127.0.0.1"
     port: int = Field(default=8000, ge=1, le=65535)
-    database_url: str = Field(
-        default="sqlite:///danhmuc.db", validation_alias=AliasChoices("DATABASE_URL", "DANHMUC_DATABASE_URL")
-    )
-    data_dir: Path = Path("danhmuc-data")  # original uploaded bytes and job spool files
     max_upload_bytes: int = Field(default=50 * MIB, ge=1)
     processing_timeout_seconds: float = Field(
         default=300.0, gt=0, validation_alias=AliasChoices("DANHMUC_PROCESSING_TIMEOUT", "processing_timeout_seconds")
@@ -80,6 +77,7 @@ class Settings(BaseSettings):
     def from_env(cls, **overrides: object) -> Settings:
         """Read DANHMUC_* variables (and DATABASE_URL); explicit keyword overrides win when not None."""
         chosen = {name: value for name, value in overrides.items() if value is not None}
+        extract_settings(), nlp_settings()  # a bad lower-layer variable stops the service now, not at an upload
         try:
             return cls.model_validate(chosen)
         except ValidationError as error:
@@ -105,23 +103,8 @@ class Settings(BaseSettings):
 
 def variable_name(field: str) -> str:
     """The environment variable that sets ``field``."""
-    info = Settings.model_fields[field]
-    alias = info.validation_alias
-    if isinstance(alias, AliasChoices):
-        return str(alias.choices[0])
-    return ENV_PREFIX + field.upper()
+    return layer_variable_name(Settings, field)
 
 
 def _settings_error(error: ValidationError) -> SettingsError:
-    parts_vi: list[str] = []
-    parts_en: list[str] = []
-    for problem in error.errors():
-        field = str(problem["loc"][0]) if problem["loc"] else ""
-        name = variable_name(field) if field in Settings.model_fields else field
-        given = problem.get("input")
-        parts_vi.append(f"{name}={given!r} không hợp lệ ({problem['msg']})")
-        parts_en.append(f"{name}={given!r} is invalid ({problem['msg']})")
-    return SettingsError(
-        "Cấu hình sai: " + "; ".join(parts_vi) + ". Hãy sửa biến môi trường rồi chạy lại.",
-        "Bad configuration: " + "; ".join(parts_en) + ". Fix the environment variable and run again.",
-    )
+    return settings_error(Settings, error)

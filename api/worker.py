@@ -98,7 +98,7 @@ def _warm_up(process: Callable[..., object]) -> None:
 def _ingest(store: CatalogStore, request: IngestRequest) -> StoredDocument:
     from sqlalchemy.exc import IntegrityError
 
-    from danhmuc.pipeline import process_file
+    from nlp.pipeline import process_file
 
     document = process_file(request.source, name=request.name)
     try:
@@ -120,10 +120,10 @@ def _reconcile(store: CatalogStore) -> Reconciled:
 
 
 def _child_main(connection: Connection, database_url: str | None) -> None:
-    from danhmuc.errors import DanhmucError
-    from danhmuc.pipeline import process_file
+    from extract.errors import DanhmucError
     from extract.processes import die_with_parent
     from extract.safety import peak_rss_mib, release_memory, reset_peak_rss
+    from nlp.pipeline import process_file
 
     die_with_parent()  # a server killed with -9 must not leave its extraction (and OCR) processes behind
 

@@ -26,6 +26,7 @@ import asyncio
 import os
 import random
 import statistics
+import sys
 import tempfile
 import time
 from pathlib import Path
@@ -35,8 +36,11 @@ import httpx
 
 from api.catalog_view import fold
 from api.keys import Role, create_key
-from api.testing import SyntheticEntry, catalog_text, running_server, seed_catalog, wait_for_job
 from catalog.store import CatalogStore
+
+# The live-server helper is test scaffolding (it needs httpx), so it lives in tests/, not in the package.
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from live_server import SyntheticEntry, catalog_text, running_server, seed_catalog, wait_for_job  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 WORDS = (

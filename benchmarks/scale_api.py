@@ -1,6 +1,6 @@
 """API reads on a reconciled store: ``GET /v1/catalog/{id}`` and ``GET /v1/flags``, p50 and p99.
 
-One server process (``api.testing.running_server``, as ``benchmarks/bench_api.py`` starts it), no
+One server process (``tests/live_server.py::running_server``, as ``benchmarks/bench_api.py`` starts it), no
 extraction workers, one client in a closed loop: what one reviewer waits for, not throughput. The
 first request of each endpoint is timed apart ("first": the server builds its views then); then up
 to ``requests`` requests or ``seconds`` seconds per endpoint, whichever ends first (at least 3).
@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import random
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -66,8 +67,10 @@ def _loop(
 
 def measure_api(database: str, requests: int, seconds: float, out: Path) -> dict[str, dict[str, float]]:
     """Flags first (cheaper), then dataset reads; the figures so far are in ``out`` (JSON) after every request."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))  # test scaffolding (needs httpx)
+    from live_server import running_server
+
     from api.keys import Role, create_key
-    from api.testing import running_server
     from catalog.models import DatasetRow, FlagRow
     from catalog.store import CatalogStore
 

@@ -14,7 +14,7 @@ from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
 _EXPORTS = {
-    "DEFAULT_URL": "catalog.db",
+    "DEFAULT_URL": "catalog.settings",
     "database_url": "catalog.db",
     "make_engine": "catalog.db",
     "ArchiveNotFoundError": "catalog.errors",
@@ -66,7 +66,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from catalog.db import DEFAULT_URL, database_url, make_engine
+    from catalog.db import database_url, make_engine
     from catalog.errors import (
         ArchiveNotFoundError,
         CatalogError,
@@ -87,6 +87,7 @@ if TYPE_CHECKING:
         OutcomeStatus,
         ReconcileSummary,
     )
+    from catalog.settings import DEFAULT_URL
     from catalog.store import CatalogStore
     from catalog.walk import DEFAULT_MAX_BYTES, walk_archive
 

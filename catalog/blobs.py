@@ -16,13 +16,14 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Protocol
 
-DEFAULT_DATA_DIR = Path("danhmuc-data")
+from catalog.settings import catalog_settings
+
 CHUNK = 1 << 20
 
 
 def default_blob_root() -> Path:
     """``$DANHMUC_DATA_DIR/blobs`` (default ./danhmuc-data/blobs): the service's data folder, shared with the CLI."""
-    return Path(os.environ.get("DANHMUC_DATA_DIR") or DEFAULT_DATA_DIR) / "blobs"
+    return catalog_settings().data_dir / "blobs"
 
 
 class Blobs(Protocol):

@@ -8,7 +8,6 @@ would run outside any transaction and a killed migration could leave half a sche
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
@@ -17,14 +16,14 @@ from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
 
 from catalog.errors import DatabaseUrlError
+from catalog.settings import catalog_settings
 
-DEFAULT_URL = "sqlite:///danhmuc.db"
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 IMMEDIATE = "catalog_sqlite_immediate"  # execution option: take SQLite's write lock at BEGIN
 
 
 def database_url(explicit: str | None = None) -> str:
-    return explicit or os.environ.get("DATABASE_URL") or DEFAULT_URL
+    return explicit or catalog_settings().database_url
 
 
 def make_engine(url: str, **options: Any) -> Engine:

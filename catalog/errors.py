@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from danhmuc.errors import DanhmucError
+from extract.errors import DanhmucError
 
 
 def mask_url(url: str) -> str:

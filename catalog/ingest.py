@@ -31,7 +31,7 @@ from catalog.progress import Progress
 from catalog.records import FileOutcome, OutcomeStatus, ReconcileSummary
 from catalog.store import CatalogStore
 from catalog.walk import DEFAULT_MAX_BYTES, Candidate, walk_archive
-from danhmuc.errors import DanhmucError
+from extract.errors import DanhmucError
 from extract.model import Document
 from extract.processes import DEFAULT_TIMEOUT_SECONDS, die_with_parent, time_limit
 from extract.safety import release_memory
@@ -61,8 +61,8 @@ def extract_one(path: str, name: str, timeout: float | None = DEFAULT_TIMEOUT_SE
 
 
 def _extract(path: str, name: str, timeout: float | None, started: float) -> Extracted:
-    from danhmuc.pipeline import process_file
     from extract.errors import UnsupportedFormatError
+    from nlp.pipeline import process_file
 
     try:
         with time_limit(timeout, name):
@@ -250,7 +250,7 @@ def _warm_up() -> None:
 
     Forked workers then share it copy-on-write instead of each paying seconds to load it.
     """
-    import danhmuc.pipeline  # noqa: F401
+    import nlp.pipeline  # noqa: F401
 
     try:
         from nlp.titles import title_key

@@ -1,29 +1,10 @@
-"""The pipeline as one library call: file → extracted → normalised Document.
-
-CLI commands, the API and the evaluator all go through here, so every entry point sees the
-same stages in the same order.
-"""
+"""The pipeline as one library call (it lives in :mod:`nlp.pipeline`; re-exported for the CLI)."""
 
 from __future__ import annotations
 
-from pathlib import Path
+from nlp.pipeline import process_file
 
-from extract import extract_file
-from extract.model import Document
-
-
-def process_file(path: str | Path, *, name: str | None = None, normalize: bool = True) -> Document:
-    """Extract ``path`` and, unless told otherwise, normalise it (units, periods, sharing…)."""
-    document = extract_file(path, name=name)
-    if normalize and stage_available("nlp", "normalize_document"):
-        document = normalize_stage(document)
-    return document
-
-
-def normalize_stage(document: Document) -> Document:
-    from nlp import normalize_document
-
-    return normalize_document(document)
+__all__ = ["process_file", "stage_available"]
 
 
 def stage_available(module: str, attribute: str) -> bool:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from extract.model import ExtractionWarning, Provenance
+from extract.model import BILINGUAL_PLACE, ExtractionWarning, Provenance, place_of
 
 FIRST_MESSAGES = 3
 MESSAGE_CHARS = 240
@@ -17,18 +17,7 @@ MESSAGE_CHARS = 240
 
 def place(provenance: Provenance | None) -> str:
     """'tr./p. 3, bảng/table 2, hàng/row 5', or '' when the warning is about the whole file."""
-    if provenance is None:
-        return ""
-    parts = []
-    if provenance.page is not None:
-        parts.append(f"tr./p. {provenance.page}")
-    if provenance.table is not None:
-        parts.append(f"bảng/table {provenance.table}")
-    if provenance.row is not None:
-        parts.append(f"hàng/row {provenance.row}")
-    elif provenance.line is not None:
-        parts.append(f"dòng/line {provenance.line}")
-    return ", ".join(parts)
+    return place_of(provenance, BILINGUAL_PLACE)
 
 
 def count_by_code(warnings: Sequence[ExtractionWarning]) -> list[tuple[str, int]]:

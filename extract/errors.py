@@ -1,8 +1,28 @@
-"""Errors of the extraction layer: one per way an input file can be unusable."""
+"""Errors of the extraction layer (one per way an input file can be unusable) and the project's root error."""
 
 from __future__ import annotations
 
-from danhmuc.errors import DanhmucError
+
+class DanhmucError(Exception):
+    """The root of every exception danhmuc raises on purpose.
+
+    Each layer (extract, nlp, matching, catalog, api) derives its own small family from it; it lives
+    here, in the lowest layer, so no layer has to import the CLI package to share it. ``code`` is a
+    stable English code for machines; ``message_vi`` (first, because the readers are Vietnamese data
+    officers) and ``message_en`` say what happened and what to do next.
+    """
+
+    code = "danhmuc_error"
+
+    def __init__(self, message_vi: str, message_en: str, *, path: str | None = None) -> None:
+        self.message_vi = message_vi
+        self.message_en = message_en
+        self.path = path
+        super().__init__(self.describe())
+
+    def describe(self) -> str:
+        where = f"{self.path}: " if self.path else ""
+        return f"{where}{self.message_vi} / {self.message_en}"
 
 
 class ExtractError(DanhmucError):
@@ -36,8 +56,7 @@ class UnsupportedFormatError(ExtractError):
 
     def __init__(self, path: str, detail: str) -> None:
         super().__init__(
-            f"Định dạng không được hỗ trợ ({detail}). "
-            "Hỗ trợ: văn bản UTF-8, DOCX, DOC, PDF, ảnh PNG/JPEG/TIFF.",
+            f"Định dạng không được hỗ trợ ({detail}). Hỗ trợ: văn bản UTF-8, DOCX, DOC, PDF, ảnh PNG/JPEG/TIFF.",
             f"Unsupported format ({detail}). Supported: UTF-8 text, DOCX, DOC, PDF, PNG/JPEG/TIFF images.",
             path=path,
         )

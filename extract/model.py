@@ -33,6 +33,41 @@ class Provenance(Record):
     raw: str = ""
 
 
+class PlaceLabels(Record):
+    """The words :func:`place_of` writes before each coordinate of a :class:`Provenance`."""
+
+    page: str
+    table: str
+    row: str
+    line: str
+
+
+# Terminal summaries are read by officers and developers alike: Vietnamese / English.
+BILINGUAL_PLACE = PlaceLabels(page="tr./p.", table="bảng/table", row="hàng/row", line="dòng/line")
+# Reviewer reports (HTML, XLSX, CSV) are Vietnamese only; a table row is a "dòng" there, so a line of
+# running text is told apart as "dòng văn bản".
+VIETNAMESE_PLACE = PlaceLabels(page="tr.", table="bảng", row="dòng", line="dòng văn bản")
+
+
+def place_of(provenance: Provenance | None, labels: PlaceLabels = BILINGUAL_PLACE) -> str:
+    """'tr./p. 3, bảng/table 2, hàng/row 5': where to open the source; '' for the whole file.
+
+    A row makes the line redundant (the line is where the row's text sits), so only one is written.
+    """
+    if provenance is None:
+        return ""
+    parts = []
+    if provenance.page is not None:
+        parts.append(f"{labels.page} {provenance.page}")
+    if provenance.table is not None:
+        parts.append(f"{labels.table} {provenance.table}")
+    if provenance.row is not None:
+        parts.append(f"{labels.row} {provenance.row}")
+    elif provenance.line is not None:
+        parts.append(f"{labels.line} {provenance.line}")
+    return ", ".join(parts)
+
+
 class ExtractionWarning(Record):
     """A problem that did not stop extraction: a bad page, a cell that could not be read, a guess."""
 

@@ -34,10 +34,8 @@ from extract.pdf.layout import (
 from extract.pdf.repair import complete_truncated, is_truncated
 from extract.pdf.source import PageDocument, PageSource, open_document
 from extract.pdf.tables import PageTable, aligned_tables, continue_merges, inside, ruled_tables
-from extract.safety import env_int
+from extract.settings import extract_settings
 
-DEFAULT_MAX_PAGES = 2000
-DEFAULT_MAX_SECONDS = 900
 _PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?(?:trang\s+|page\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?$", re.I)
 _NATIONAL_MOTTO = re.compile(r"CỘNG\s+HÒA\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA", re.IGNORECASE)
 # A column gap of side-by-side blocks (national header, signature) is far wider than a space.
@@ -76,8 +74,8 @@ class _ReaderState:
 def read_pdf(data: bytes, source: str) -> BlockStream:
     """The blocks of a PDF. A file cut short is read as far as it goes, with a ``pdf_truncated`` warning
     (callers that read the bytes again, as OCR does, pass ``complete_truncated(data)`` themselves)."""
-    max_pages = env_int("DANHMUC_MAX_PDF_PAGES", DEFAULT_MAX_PAGES)
-    max_seconds = env_int("DANHMUC_MAX_PDF_SECONDS", DEFAULT_MAX_SECONDS)
+    settings = extract_settings()
+    max_pages, max_seconds = settings.max_pdf_pages, settings.max_pdf_seconds
     truncated = is_truncated(data)
     data = complete_truncated(data) or data
     pdf = _open(data, source, truncated=truncated)

@@ -13,9 +13,13 @@ import io
 import os
 import zipfile
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from extract.blocks import Block, BlockStream, RawTable
 from extract.errors import CorruptFileError, LimitExceededError
+
+if TYPE_CHECKING:
+    from extract.settings import ExtractSettings
 
 MIB = 2**20
 
@@ -117,13 +121,25 @@ def read_zip_member(
 
 
 def env_int(name: str, default: int) -> int:
-    """An integer limit from the environment; a malformed value falls back to the default."""
+    """An integer setting of the extraction layer by its variable name (validated by ExtractSettings).
+
+    A malformed or non-positive value raises SettingsError naming the variable; ``default`` is used
+    only for a variable ExtractSettings does not know, which must then be a positive integer too.
+    """
+    from extract.settings import ENV_PREFIX, ExtractSettings, SettingsError, extract_settings
+
+    field = name.removeprefix(ENV_PREFIX).lower()
+    if name.startswith(ENV_PREFIX) and field in ExtractSettings.model_fields:
+        return int(getattr(extract_settings(), field))
     raw = os.environ.get(name, "").strip()
-    try:
-        value = int(raw)
-    except ValueError:
+    if not raw:
         return default
-    return value if value > 0 else default
+    if not raw.isdigit() or int(raw) <= 0:
+        raise SettingsError(
+            f"Cấu hình sai: {name}={raw!r} không phải số nguyên dương.",
+            f"Bad configuration: {name}={raw!r} is not a positive integer.",
+        )
+    return int(raw)
 
 
 # ---------------------------------------------------------------- memory bounds of one extraction
@@ -154,24 +170,30 @@ DEFAULT_MAX_TEXT_CHARS = 4_000_000
 DEFAULT_WORKER_MAX_RSS_MIB = 1024  # an extraction worker past this peak is replaced after its document
 
 
+def _settings() -> ExtractSettings:
+    from extract.settings import extract_settings  # settings imports the defaults above
+
+    return extract_settings()
+
+
 def max_render_pixels() -> int:
-    return env_int("DANHMUC_MAX_RENDER_PIXELS", DEFAULT_MAX_RENDER_PIXELS)
+    return _settings().max_render_pixels
 
 
 def max_image_pixels() -> int:
-    return env_int("DANHMUC_MAX_IMAGE_PIXELS", DEFAULT_MAX_IMAGE_PIXELS)
+    return _settings().max_image_pixels
 
 
 def max_image_frames() -> int:
-    return env_int("DANHMUC_MAX_IMAGE_FRAMES", DEFAULT_MAX_IMAGE_FRAMES)
+    return _settings().max_image_frames
 
 
 def max_table_rows() -> int:
-    return env_int("DANHMUC_MAX_TABLE_ROWS", DEFAULT_MAX_TABLE_ROWS)
+    return _settings().max_table_rows
 
 
 def max_table_cells() -> int:
-    return env_int("DANHMUC_MAX_TABLE_CELLS", DEFAULT_MAX_TABLE_CELLS)
+    return _settings().max_table_cells
 
 
 def bound_tables(stream: BlockStream) -> BlockStream:
@@ -222,7 +244,7 @@ def max_text_chars() -> int:
 
 
 def max_docx_xml_bytes() -> int:
-    return env_int("DANHMUC_MAX_DOCX_XML_BYTES", DEFAULT_MAX_DOCX_XML_BYTES)
+    return _settings().max_docx_xml_bytes
 
 
 def render_dpi(width_pt: float, height_pt: float, wanted_dpi: int, source: str, number: int) -> int:

@@ -1,8 +1,8 @@
-"""Errors of the matching layer, in the project's one family (:class:`danhmuc.errors.DanhmucError`)."""
+"""Errors of the matching layer, in the project's one family (:class:`extract.errors.DanhmucError`)."""
 
 from __future__ import annotations
 
-from danhmuc.errors import DanhmucError
+from extract.errors import DanhmucError
 
 
 class MatchingError(DanhmucError):

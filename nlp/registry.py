@@ -16,7 +16,6 @@ is left to the fuzzy matcher, which compares acronyms ("vhxxh" against "vhxh").
 from __future__ import annotations
 
 import json
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -25,6 +24,7 @@ from pathlib import Path
 
 from nlp.errors import RegistryError
 from nlp.localities import split_locality_suffix
+from nlp.settings import nlp_settings
 from nlp.text import fold, normalize_text
 
 EXTRA_ENV = "DANHMUC_UNITS_EXTRA"
@@ -308,7 +308,8 @@ def get_registry() -> Registry:
     :func:`reload_registry`.
     """
     if not _current:
-        _current.append(_cached_registry(os.environ.get(EXTRA_ENV, "")))
+        extra = nlp_settings().units_extra
+        _current.append(_cached_registry(str(extra) if extra else ""))
     return _current[0]
 
 

@@ -20,9 +20,9 @@ from pathlib import Path
 import httpx
 import pytest
 import sqlalchemy as sa
+from live_server import running_server, wait_for_job
 
 from api.keys import Role, create_key
-from api.testing import running_server, wait_for_job
 from catalog.store import CatalogStore
 from catalog.testing import postgres_schema_url, postgres_unreachable_reason
 from extract.legacy.encodings import encode_tcvn3

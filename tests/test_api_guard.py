@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from live_server import running_server
 
 from api.keys import Role, create_key
-from api.testing import running_server
 from catalog.store import CatalogStore
 
 MIB = 2**20

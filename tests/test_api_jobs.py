@@ -17,12 +17,12 @@ from pathlib import Path
 
 import httpx
 import pytest
+from live_server import running_server
 from sqlalchemy.orm import Session
 
 from api.jobs import MAX_ATTEMPTS, JobManager
 from api.keys import Role, create_key
 from api.settings import Settings
-from api.testing import running_server
 from api.worker import ExtractionWorker
 from catalog.blobs import BlobStore
 from catalog.ingest import ingest_directory
@@ -256,8 +256,9 @@ def test_only_small_typed_files_wait_for_a_direct_answer() -> None:
 def test_a_reconciliation_saved_by_one_process_reaches_the_others_through_the_stamp(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    from live_server import SyntheticEntry, seed_catalog
+
     import api.catalog_view as catalog_view
-    from api.testing import SyntheticEntry, seed_catalog
 
     monkeypatch.setattr(catalog_view, "RECHECK_SECONDS", 3600.0)  # only the stamp can tell them now
     url = f"sqlite:///{tmp_path}/stamp.db"

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import httpx
 import pytest
+from live_server import SyntheticEntry, running_server, seed_catalog
 from w3c_schemas import schema_errors
 
 from api.keys import Role, create_key
-from api.testing import SyntheticEntry, running_server, seed_catalog
 from catalog.store import CatalogStore
 
 ENTRIES = [

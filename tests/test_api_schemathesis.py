@@ -16,6 +16,7 @@ import pytest
 schemathesis = pytest.importorskip("schemathesis")
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
+from live_server import SyntheticEntry, running_server, seed_catalog  # noqa: E402
 from schemathesis.checks import (  # noqa: E402
     content_type_conformance,
     negative_data_rejection,
@@ -28,7 +29,6 @@ from schemathesis.checks import (  # noqa: E402
 from schemathesis.config import SchemathesisConfig  # noqa: E402
 
 from api.keys import Role, create_key  # noqa: E402
-from api.testing import SyntheticEntry, running_server, seed_catalog  # noqa: E402
 from catalog.store import CatalogStore  # noqa: E402
 
 KEY: dict[str, str] = {}

@@ -17,9 +17,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from live_server import catalog_text, running_server, time_reads, wait_for_job
 
 from api.keys import Role, create_key
-from api.testing import catalog_text, running_server, time_reads, wait_for_job
 from catalog.store import CatalogStore
 from catalog.testing import postgres_schema_url, postgres_unreachable_reason
 

@@ -18,13 +18,13 @@ from pathlib import Path
 
 import httpx
 import pytest
+from live_server import running_server
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from api.cluster.local import PROJECT_ROOT, RunningWorker, running_workers
 from api.keys import Role, create_key
-from api.testing import running_server
 from catalog.models import BlobRow, DocumentRow, FileVersionRow, JobRow
 from catalog.store import CatalogStore
 from catalog.testing import postgres_test_url, postgres_unreachable_reason

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from live_server import SyntheticEntry, seed_catalog
 
-from api.testing import SyntheticEntry, seed_catalog
 from catalog.exports import ExportFormat, render
 from catalog.exports.ckan import DATASETS_FILE, GROUPS_FILE, ORGANIZATIONS_FILE, ckan_files, package_for
 from catalog.exports.view import export_datasets

@@ -12,9 +12,9 @@ from pathlib import Path
 import httpx
 import pytest
 from concept_fixtures import plans
+from live_server import running_server
 
 from api.keys import Role, create_key
-from api.testing import running_server
 from catalog.store import CatalogStore
 from catalog.testing import postgres_schema_url, postgres_unreachable_reason
 

@@ -13,8 +13,8 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from live_server import SyntheticEntry, seed_catalog
 
-from api.testing import SyntheticEntry, seed_catalog
 from catalog.exports import ExportFormat, render
 from catalog.exports.dcat import catalog_document
 from catalog.exports.view import DatasetDetail, catalog_dates, export_datasets

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from live_server import SyntheticEntry, running_server, seed_catalog
 
 from api.keys import Role, create_key
-from api.testing import SyntheticEntry, running_server, seed_catalog
 from catalog import CatalogStore
 from catalog.errors import UnknownReferenceError
 from catalog.testing import postgres_schema_url, postgres_unreachable_reason

@@ -15,12 +15,12 @@ from typing import Any
 
 import httpx
 import pytest
+from live_server import running_server
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from typer.testing import CliRunner
 
 from api.catalog_view import CatalogView
-from api.testing import running_server
 from catalog import CatalogStore
 from catalog.exports import ExportFormat
 from catalog.exports.csv import COLUMNS

@@ -12,12 +12,12 @@ from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
+from live_server import SyntheticEntry, seed_catalog
 
 from api.app import create_app
 from api.catalog_view import CatalogView
 from api.keys import Role, create_key, revoke_key
 from api.settings import Settings
-from api.testing import SyntheticEntry, seed_catalog
 from api.web import session as sessions
 from api.web.common import WEB_CSP
 from api.web.pages import _unpack

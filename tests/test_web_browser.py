@@ -21,9 +21,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from live_server import running_server
 
 from api.keys import Role, create_key
-from api.testing import running_server
 from catalog.store import CatalogStore
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -50,8 +50,8 @@ def store() -> CatalogStore:
 def _warm_process(**_: Any) -> None:
     """Once per worker process: die with the worker, open the store, and load the pipeline and its models."""
     from api.worker import _warm_up
-    from danhmuc.pipeline import process_file
     from extract.processes import die_with_parent
+    from nlp.pipeline import process_file
 
     die_with_parent()  # a worker killed with -9 takes its processes along; its tasks go to another worker
     store()
@@ -169,10 +169,9 @@ def _fail(row: Any, owner: str, run_id: int | None, status: OutcomeStatus, code:
 
 
 def _extract_and_store(row: Any, owner: str, run_id: int | None) -> bool:
-    from danhmuc.errors import DanhmucError
-    from danhmuc.pipeline import process_file
-    from extract.errors import UnsupportedFormatError
+    from extract.errors import DanhmucError, UnsupportedFormatError
     from extract.safety import release_memory
+    from nlp.pipeline import process_file
 
     catalog = store()
     known = catalog.add_known_content(row.path, row.sha256, run_id=run_id)

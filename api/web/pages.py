@@ -21,7 +21,7 @@ from api.web.vietnamese import sort_key
 from catalog.exports import FILE_NAMES, MEDIA_TYPES, ExportFormat
 from catalog.exports import render as render_export
 from catalog.exports.view import fold
-from danhmuc.errors import DanhmucError
+from extract.errors import DanhmucError
 from extract.model import Document
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)

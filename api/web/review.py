@@ -15,7 +15,7 @@ from api.keys import Role, create_key, key_id_of, list_keys, revoke_key
 from api.state import ServiceState
 from api.web import decisions, views
 from api.web.common import PREFIX, BadForm, need, need_post, redirect, render, safe_next, service
-from danhmuc.errors import DanhmucError
+from extract.errors import DanhmucError
 from matching.model import Flag, Link
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)

@@ -15,7 +15,7 @@ from catalog.concept_facts import ConceptDetail
 from catalog.errors import mask_url
 from catalog.records import FileOutcome, IngestRun, OutcomeStatus
 from catalog.store import CatalogStore
-from extract.model import ExtractionWarning, Provenance, Record
+from extract.model import VIETNAMESE_PLACE, ExtractionWarning, Provenance, Record, place_of
 from matching.model import Decision, Flag, FlagKind, Link
 
 FLAG_LABELS: dict[str, str] = {
@@ -34,17 +34,8 @@ def flag_label(kind: str) -> str:
 
 
 def where(provenance: Provenance) -> str:
-    """'tr. 3, bảng 2, dòng 5' — the place a reviewer opens the source at."""
-    parts = []
-    if provenance.page is not None:
-        parts.append(f"tr. {provenance.page}")
-    if provenance.table is not None:
-        parts.append(f"bảng {provenance.table}")
-    if provenance.row is not None:
-        parts.append(f"dòng {provenance.row}")
-    if provenance.line is not None and provenance.row is None:
-        parts.append(f"dòng văn bản {provenance.line}")
-    return ", ".join(parts) or "—"
+    """'tr. 3, bảng 2, dòng 5' — the place a reviewer opens the source at ('—' for the whole file)."""
+    return place_of(provenance, VIETNAMESE_PLACE) or "—"
 
 
 def _warnings_of(store: CatalogStore, sha256: str) -> list[ExtractionWarning]:

@@ -15,12 +15,13 @@ damaged file from an encrypted one.
 from __future__ import annotations
 
 import io
-import os
 from typing import Any, Protocol
+
+from extract.settings import extract_settings
 
 BACKEND_VARIABLE = "DANHMUC_PDF_BACKEND"
 BACKENDS = ("pdfium", "pdfplumber")
-DEFAULT_BACKEND = "pdfium"
+DEFAULT_BACKEND = "pdfium"  # as ExtractSettings.pdf_backend
 
 
 class PageSource(Protocol):
@@ -154,8 +155,7 @@ class PdfiumBackedDocument:
 
 
 def chosen_backend() -> str:
-    value = os.environ.get(BACKEND_VARIABLE, "").strip().lower()
-    return value if value in BACKENDS else DEFAULT_BACKEND
+    return extract_settings().pdf_backend
 
 
 def open_document(data: bytes) -> PageDocument:

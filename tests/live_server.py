@@ -1,4 +1,7 @@
-"""Start the real service (uvicorn in a subprocess on a free loopback port) for tests and benchmarks."""
+"""Start the real service (uvicorn in a subprocess on a free loopback port) for tests and benchmarks.
+
+It lives under tests/, not in the api package: it needs httpx, a test dependency the service does not use.
+"""
 
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from catalog.store import CatalogStore
 from extract.model import CatalogEntry, CatalogNorm, Document, Metadata, Provenance, SourceFormat, UnitMention
 from matching.model import Dataset, MemberRef, Reconciliation, dataset_id_for, entry_key
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parent.parent  # tests/ sits in the project root
 SERVER_CODE = """
 from api.serve import run
 from api.settings import Settings
