@@ -120,6 +120,9 @@ def test_unknown_keys_are_remembered_and_then_limited(
         return real(engine, presented)  # type: ignore[arg-type]
 
     monkeypatch.setattr(api.auth, "verify_key", counting)
+    # Refill slower than any machine answers 30 requests: on a loaded CI host the default refill (a few
+    # per second) could keep pace with the requests and the last answer would still be 401.
+    monkeypatch.setattr(api.auth, "BAD_KEY_RATE", 0.01)
     with TestClient(create_app(_settings(data))) as server:
         answers = [server.get("/v1/flags", headers=_auth("dm_abc_sai")).status_code for _ in range(30)]
     assert calls.count("dm_abc_sai") == 1  # remembered as unknown, not looked up 30 times
