@@ -34,8 +34,9 @@ def main() -> None:
         flags = store.flags()
     seen = Counter((seed(f.document), f.kind, tuple(f.evidence)) for f in flags)
     duplicated = sum(n - 1 for n in seen.values())
-    print(f"files={len(paths)} flags={len(flags)} duplicated_across_renderings={duplicated} "  # noqa: T201
-          f"distinct={len(seen)}")
+    sys.stdout.write(
+        f"files={len(paths)} flags={len(flags)} duplicated_across_renderings={duplicated} distinct={len(seen)}\n"
+    )
 
 
 if __name__ == "__main__":
