@@ -390,6 +390,7 @@ class Matcher:
         touched = set(self._datasets_of(keys).values())
         cited = set(session.scalars(select(MatchCitationRow.key).where(MatchCitationRow.document_sha256 == sha256)))
         children = self.flags.orphans_of(sha256)
+        secondaries = self.flags.secondaries_of(sha256)
         for start in range(0, len(keys), 500):
             chunk = keys[start : start + 500]
             tokens = list(session.scalars(
@@ -411,6 +412,10 @@ class Matcher:
         self.flags.citations(cited)
         for child in children:
             self.flags.parent_of(child)
+        for promoted in self.flags.promoted(secondaries):
+            # Its datasets' unit conflicts are recomputed with it as the document's rendering.
+            entries = list(session.scalars(select(MatchEntryRow.key).where(MatchEntryRow.document_sha256 == promoted)))
+            counts.touched |= set(self._datasets_of(entries).values())
 
     # ------------------------------------------------------------ decisions
 

@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import Session
 
 from catalog import rows
+from catalog.incremental_identity import primary_of, renderings
 from catalog.models import (
     CatalogEntryRow,
     DatasetMemberRow,
@@ -53,6 +54,7 @@ class FlagWriter:
         self.dismissals = {d.flag_id: d for d in decisions if isinstance(d, DismissFlag)}
         self._documents: dict[str, Document] = {}
         self._seqs: dict[str, int] = {}
+        self._primary: dict[str, bool] = {}  # sha256 -> flags are read from it; cleared when files come or go
 
     def _seq(self, sha256: str) -> int:
         if sha256 not in self._seqs:
@@ -65,8 +67,49 @@ class FlagWriter:
     def _delete(self, *conditions: ColumnElement[bool]) -> None:
         self.session.connection().execute(delete(FlagRow.__table__).where(*conditions))  # type: ignore[arg-type]
 
+    def is_primary(self, sha256: str) -> bool:
+        """Whether `sha256` is the rendering its document's flags are raised on (catalog/incremental_identity)."""
+        if sha256 not in self._primary:
+            group = renderings(self.session, sha256, self._load)
+            primary = primary_of(group, self._load)
+            self._primary.update({sha: sha == primary for sha in group})
+        return self._primary[sha256]
+
+    def renderings_changed(self, sha256: str) -> list[str]:
+        """`sha256` came or is leaving: its document's other renderings; flags of those not primary go."""
+        self._primary.clear()
+        group = renderings(self.session, sha256, self._load)
+        others = [sha for sha in group if sha != sha256]
+        demoted = [sha for sha in others if not self.is_primary(sha)]
+        if demoted:
+            self._delete(FlagRow.document_sha256.in_(demoted))
+        return others
+
+    def secondaries_of(self, sha256: str) -> list[str]:
+        """The renderings of `sha256`'s document that raise no flags now (before `sha256` leaves)."""
+        self._primary.clear()
+        group = renderings(self.session, sha256, self._load)
+        return [sha for sha in group if sha != sha256 and not self.is_primary(sha)]
+
+    def promoted(self, candidates: Sequence[str]) -> list[str]:
+        """After a rendering left: those of `candidates` now primary get the per-document flags and
+        citation and parent flags the rendering that left had raised for them."""
+        self._primary.clear()
+        raised = []
+        for sha in candidates:
+            if not self.is_primary(sha):
+                continue
+            document = self._load(sha)
+            self.document(document, self._seq(sha))
+            keys = self.session.scalars(select(MatchCitationRow.key).where(MatchCitationRow.document_sha256 == sha))
+            self.citations(set(keys))
+            self.parent_of(sha, document)
+            raised.append(sha)
+        return raised
+
     def _write(self, flags: Iterable[Flag], scope_key: str = "") -> None:
-        unique = {f.id: f for f in reversed(list(flags))}
+        # Other renderings of a document already flagged on its primary raise nothing (issue #12).
+        unique = {f.id: f for f in reversed(list(flags)) if self.is_primary(f.sha256)}
         if not unique:
             return
         taken = set(self.session.scalars(select(FlagRow.id).where(FlagRow.id.in_(list(unique)))))
@@ -89,6 +132,8 @@ class FlagWriter:
     # ------------------------------------------------------------ one document
 
     def document(self, document: Document, seq: int) -> None:
+        self._documents[document.sha256] = document
+        self.renderings_changed(document.sha256)
         self._write(missing_metadata(document) + numbering_gaps(document) + missing_fields(document))
         self.duplicates(document.sha256)
 

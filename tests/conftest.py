@@ -22,6 +22,7 @@ from catalog.store import CatalogStore
 from catalog.testing import postgres_unreachable_reason, temporary_store
 
 SLOW_MODULES = frozenset({
+    "test_identity_incremental.py",
     "test_api.py",
     "test_api_guard.py",
     "test_api_jobs.py",
