@@ -54,6 +54,12 @@ DECISION = TypeAdapter[Decision](Decision)
 BULK_CHUNK = 2_000
 
 
+# entry key -> concept id of its dataset: what the concept tables are written from and what callers read.
+_MEMBER_CONCEPTS = select(DatasetMemberRow.entry_key, DatasetRow.concept_id).join(
+    DatasetRow, DatasetRow.id == DatasetMemberRow.dataset_id
+)
+
+
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -350,9 +356,7 @@ class CatalogStore:
         """
         from catalog.concepts_store import save_concepts
 
-        query = select(DatasetMemberRow.entry_key, DatasetRow.concept_id).join(
-            DatasetRow, DatasetRow.id == DatasetMemberRow.dataset_id
-        )
+        query = _MEMBER_CONCEPTS
         assignment = {key: concept for key, concept in session.execute(query).all() if concept}
         save_concepts(session, assignment, replace=True)
 
@@ -362,9 +366,7 @@ class CatalogStore:
 
     def concept_assignment(self, keys: Sequence[str] | None = None) -> dict[str, str]:
         """entry key -> concept id (the concept level of matching.concepts, kept per dataset)."""
-        query = select(DatasetMemberRow.entry_key, DatasetRow.concept_id).join(
-            DatasetRow, DatasetRow.id == DatasetMemberRow.dataset_id
-        )
+        query = _MEMBER_CONCEPTS
         with self.snapshot() as session:
             if keys is None:
                 return dict(session.execute(query).all())
