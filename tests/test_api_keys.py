@@ -91,7 +91,7 @@ def test_cli_revocation_reaches_a_running_server(
         assert result.exit_code == 0, result.output
         assert server.get("/v1/flags", headers=reader).status_code == 401
     listed = CliRunner().invoke(cli, ["keys", "list", "--database-url", settings.database_url])
-    assert "đã thu hồi/revoked" in listed.output and keys[Role.READER].split("_")[2] not in listed.output
+    assert "đã thu hồi/revoked" in listed.output and keys[Role.READER].split("_", 2)[2] not in listed.output
     with CatalogStore(settings.database_url) as store:
         assert sum(info.revoked for info in list_keys(store.engine)) == 1
 
