@@ -355,6 +355,25 @@ class DecisionRow(Base):
     payload: Mapped[str] = mapped_column(Text)
 
 
+class DecisionAnchorRow(Base):
+    """How a decision in force applies now (catalog/anchoring.py): the rows, datasets and flag it follows.
+
+    ``anchored`` is the decision with the keys, dataset ids and flag id it was last found on (kept
+    while orphaned, so a file that comes back brings the decision back); ``history`` the reasons it
+    was re-anchored, ``problems`` why it is orphaned now; ``witnesses`` what a named dataset or flag
+    was made of, so it can be found again once its id is gone.
+    """
+
+    __tablename__ = "decision_anchors"
+
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    anchored: Mapped[str] = mapped_column(Text)
+    history: Mapped[list[str]] = mapped_column(default=list)
+    problems: Mapped[list[str]] = mapped_column(default=list)
+    witnesses: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
 class ReconcileRunRow(Base):
     __tablename__ = "reconcile_runs"
 

@@ -247,7 +247,8 @@ def build_report(store: CatalogStore) -> CatalogReport:
         flags_open=len(open_flags),
         flags_dismissed=len(flags) - len(open_flags),
         flags_by_kind=dict(Counter(f.kind.value for f in open_flags).most_common()),
-        decisions=len(decisions),
+        # Orphaned decisions (their rows are gone from the new version) are not applied (catalog/anchoring.py).
+        decisions=sum(1 for a in store.anchored_decisions() if a.effective is not None),
         threshold=reconciliation.threshold if reconciliation else None,
         last_ingest=last_run,
         problem_files=len(problems),
