@@ -121,7 +121,9 @@ def test_decisions_follow_a_new_version_or_are_orphaned(backend: str, tmp_path: 
         assert dataset.title == "Dữ liệu chứng thực (xã)"
         # Orphaned decisions are not counted as applied: the run, the report.
         assert summary.decision_count == 3
-        assert build_report(store).summary.decisions == 3
+        report = build_report(store)
+        assert (report.summary.decisions, report.summary.decisions_orphaned) == (3, 1)
+        assert [a.id for a in report.orphaned_decisions] == [confirm]
 
         # A contradiction with the re-anchored rejection is refused; the orphaned confirm can be undone.
         with pytest.raises(ContradictoryDecisionError):
