@@ -93,12 +93,14 @@ def test_decisions_follow_a_new_version_or_are_orphaned(backend: str, tmp_path: 
             who="An", when=WHEN, left=_row(old, "Dữ liệu vi phạm trật tự đô thị"),
             right=_row(son_hai, "Dữ liệu điều hành, báo cáo"),
         ))  # fmt: skip
+        missing = next(f for f in store.flags() if f.kind.value == "missing_metadata" and f.sha256 == old.sha256)
+        dismissal = store.add_decision(DismissFlag(who="An", when=WHEN, flag_id=missing.id, reason="chưa ban hành"))
         canonical = store.add_decision(
             SetCanonical(who="An", when=WHEN, dataset_id=_dataset_of(store, kept), title="Dữ liệu chứng thực (xã)")
         )
         store.reconcile()
         assert {a.id: a.status for a in store.anchored_decisions()} == dict.fromkeys(
-            (reject, confirm, joined, canonical), AnchorStatus.APPLIED
+            (reject, confirm, joined, dismissal, canonical), AnchorStatus.APPLIED
         )
 
         store.add_document(new, path="xa/dong_cuu.txt")  # version 2 of the same path
@@ -119,10 +121,14 @@ def test_decisions_follow_a_new_version_or_are_orphaned(backend: str, tmp_path: 
         assert status[canonical].status is not AnchorStatus.ORPHANED
         dataset = next(d for d in store.datasets() if new_kept in {m.key for m in d.members})
         assert dataset.title == "Dữ liệu chứng thực (xã)"
+        # The dismissed finding is raised on the new version too (another id): it stays dismissed.
+        [again] = [f for f in store.flags() if f.kind.value == "missing_metadata" and f.sha256 == new.sha256]
+        assert again.id != missing.id and again.dismissed == "chưa ban hành"
+        assert status[dismissal].status is AnchorStatus.REANCHORED
         # Orphaned decisions are not counted as applied: the run, the report.
-        assert summary.decision_count == 3
+        assert summary.decision_count == 4
         report = build_report(store)
-        assert (report.summary.decisions, report.summary.decisions_orphaned) == (3, 1)
+        assert (report.summary.decisions, report.summary.decisions_orphaned) == (4, 1)
         assert [a.id for a in report.orphaned_decisions] == [confirm]
 
         # A contradiction with the re-anchored rejection is refused; the orphaned confirm can be undone.
