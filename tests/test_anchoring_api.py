@@ -4,6 +4,7 @@ the status and, for a re-anchored one, the decision as applied now; SQLite and P
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -80,6 +81,24 @@ def test_orphaned_decisions_are_listed_with_their_reason(api: tuple[str, str, di
         assert listed[facts["kept"]]["status"] == "reanchored"
         assert listed[facts["kept"]]["applied_as"]["left"].startswith(facts["new"])
         assert listed[facts["gone"]]["status"] == "orphaned"
+
+
+def test_the_workspace_history_says_which_decisions_no_longer_apply(api: tuple[str, str, dict]) -> None:
+    base, key, facts = api
+    with httpx.Client(base_url=base, timeout=60) as client:
+        signed = client.post("/ui/login", data={"key": key, "next": "/ui/review"}, follow_redirects=False)
+        assert signed.status_code == 303, signed.text
+        page = client.get("/ui/review")
+        assert page.status_code == 200, page.text
+        rows = {int(m.group(1)): m.group(0) for m in re.finditer(r"<tr[^>]*><td>#(\d+)</td>.*?</tr>", page.text, re.S)}
+        assert "đã chuyển theo phiên bản mới" in rows[facts["kept"]]
+        assert "cùng số thứ tự và tên" in rows[facts["kept"]]
+        assert "(không còn áp dụng)" in rows[facts["gone"]] and "row not found" in rows[facts["gone"]]
+
+
+def test_an_orphaned_decision_can_be_undone(api: tuple[str, str, dict]) -> None:
+    base, key, facts = api
+    with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {key}"}, timeout=60) as client:
         # Undoing the orphaned decision takes it off the list of decisions in force.
         undo = client.post("/v1/reviews", json={"kind": "undo", "decision_id": facts["gone"]})
         assert undo.status_code == 201, undo.text
