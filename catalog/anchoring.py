@@ -135,6 +135,12 @@ class _Versions:
                     found.append((other, " (bản khác của cùng văn bản / another rendering of the document)"))
         return found
 
+    def renderings(self, sha256: str) -> list[str]:
+        """The matched files of `sha256`'s document (itself included)."""
+        if self.session.get(MatchDocumentRow, sha256) is None:
+            return [sha256]
+        return renderings(self.session, sha256, self.load)
+
     def moves(self, sha256: str) -> dict[str, EntryMove]:
         if sha256 not in self._moves:
             moves: dict[str, EntryMove] = {}
@@ -214,8 +220,11 @@ def before_matching(session: Session, records: Sequence[DecisionRecord]) -> Anch
             flag = session.get(FlagRow, anchor.anchored.flag_id)
             if flag is not None:
                 seen = dict(anchor.witnesses.get("flag", {}))
-                shas = sorted({*seen.get("shas", []), flag.document_sha256})
-                anchor.witnesses["flag"] = {"kind": flag.kind, "evidence": list(flag.evidence), "shas": shas}
+                files = {*seen.get("shas", []), flag.document_sha256}
+                if flag.document_sha256 not in versions.current:
+                    # Its file is leaving: the document's other files, one of which raises the finding next.
+                    files |= set(versions.renderings(flag.document_sha256))
+                anchor.witnesses["flag"] = {"kind": flag.kind, "evidence": list(flag.evidence), "shas": sorted(files)}
         anchors.append(anchor)
     return Anchoring(anchors)
 
@@ -305,7 +314,7 @@ def _follow_flag(session: Session, anchor: Anchor, decision: DismissFlag) -> Non
             starts += [s for s, _ in versions.successors(sha)]
             for start in starts:
                 if session.get(MatchDocumentRow, start) is not None:
-                    files |= set(renderings(session, start, versions.load))
+                    files |= set(versions.renderings(start))
         if files:
             found = next((f for f in session.scalars(
                 select(FlagRow).where(FlagRow.kind == seen["kind"], FlagRow.document_sha256.in_(sorted(files)))

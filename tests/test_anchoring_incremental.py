@@ -196,3 +196,25 @@ def test_a_dismissal_stays_when_another_rendering_takes_over(backend: str, tmp_p
         for again in (store.reconcile, store.rebuild):
             again()
             assert [f.dismissed for f in store.flags() if f.kind.value == "missing_metadata"] == ["chưa ban hành"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_dismissal_stays_when_the_primary_rendering_leaves(backend: str, tmp_path: Path) -> None:
+    renderings = [_document(f"dong_cuu_ke_hoach_2026{suffix}") for suffix in (".txt", ".docx")]
+    with temporary_store(backend, tmp_path) as store:
+        for document in renderings:
+            store.add_document(document)
+        store.reconcile()
+        flag = next(f for f in store.flags() if f.kind.value == "missing_metadata")
+        dismissal = store.add_decision(DismissFlag(who="An", when=WHEN, flag_id=flag.id, reason="chưa ban hành"))
+        store.reconcile()
+        leaving = next(d for d in renderings if d.sha256 == flag.sha256)
+        staying = next(d for d in renderings if d.sha256 != flag.sha256)
+        # The primary's path now shows another plan: the findings move to the rendering that stays.
+        store.add_document(_document("hung_yen_ke_hoach_du_lieu_mo.txt"), path=leaving.source)
+        store.reconcile()
+        moved = [f for f in store.flags() if f.kind.value == "missing_metadata" and f.sha256 == staying.sha256]
+        assert [f.evidence for f in moved] == [flag.evidence]
+        assert moved[0].dismissed == "chưa ban hành"
+        [anchored] = [a for a in store.anchored_decisions() if a.id == dismissal]
+        assert anchored.status is AnchorStatus.REANCHORED and "another file of the document" in anchored.reasons[-1]
