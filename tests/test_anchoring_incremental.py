@@ -22,6 +22,7 @@ from matching.errors import ContradictoryDecisionError
 from matching.model import (
     ConfirmLink,
     DismissFlag,
+    MergeDatasets,
     RejectLink,
     SetCanonical,
     SplitDataset,
@@ -218,3 +219,27 @@ def test_a_dismissal_stays_when_the_primary_rendering_leaves(backend: str, tmp_p
         assert moved[0].dismissed == "chưa ban hành"
         [anchored] = [a for a in store.anchored_decisions() if a.id == dismissal]
         assert anchored.status is AnchorStatus.REANCHORED and "another file of the document" in anchored.reasons[-1]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_merge_follows_a_dataset_whose_rows_moved_to_the_new_version(backend: str, tmp_path: Path) -> None:
+    old, son_hai = _document("dong_cuu_ke_hoach_2026.txt"), _document("son_hai_ke_hoach_2026.txt")
+    new = _second_version(str(tmp_path))
+    mine, theirs = _row(old, "Dữ liệu vi phạm trật tự đô thị"), _row(son_hai, "Dữ liệu điều hành, báo cáo")
+    with temporary_store(backend, tmp_path) as store:
+        store.add_document(old, path="xa/dong_cuu.txt")
+        store.add_document(son_hai, path="xa/son_hai.txt")
+        store.reconcile()
+        only_old = _dataset_of(store, mine)  # a dataset of Đông Cứu's row alone: it goes with version 1
+        assert only_old != _dataset_of(store, theirs)
+        merge = store.add_decision(
+            MergeDatasets(who="An", when=WHEN, dataset_ids=[_dataset_of(store, theirs), only_old])
+        )
+        store.reconcile()
+        assert _dataset_of(store, mine) == _dataset_of(store, theirs)
+        store.add_document(new, path="xa/dong_cuu.txt")
+        store.reconcile()
+        new_mine = _row(new, "Dữ liệu vi phạm trật tự đô thị")
+        assert _dataset_of(store, new_mine) == _dataset_of(store, theirs), "the merge still holds"
+        [anchored] = [a for a in store.anchored_decisions() if a.id == merge]
+        assert anchored.status is not AnchorStatus.ORPHANED
