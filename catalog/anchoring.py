@@ -45,6 +45,7 @@ from matching.decisions import DecisionRecord
 from matching.model import Decision, DismissFlag, MergeDatasets, SetCanonical, SplitDataset, UndoDecision
 
 _DECISION = TypeAdapter[Decision](Decision)
+WITNESS_ROWS = 64  # rows kept per named dataset to find it again once its id is gone
 WITHDRAWN = "tệp không còn trong kho, không có phiên bản mới / file withdrawn without a new version"
 
 
@@ -211,7 +212,8 @@ def before_matching(session: Session, records: Sequence[DecisionRecord]) -> Anch
         for dataset in _named_datasets(anchor.anchored):
             members = _members(session, dataset) or datasets.get(dataset, [])
             followed = [versions.follow(m, []) for m in members]
-            datasets[dataset] = [k for k in followed if k is not None]
+            # A few rows find the dataset again (by majority): a national dataset's thousands are not kept.
+            datasets[dataset] = [k for k in followed if k is not None][:WITNESS_ROWS]
             if followed != members:
                 anchor.relocated.add(dataset)
         if datasets:
