@@ -40,9 +40,9 @@ from catalog.models import (
     MatchDocumentRow,
 )
 from extract.model import Document
-from matching.anchoring import AnchoredDecision, AnchorStatus, EntryMove, entry_moves, follow_keys
+from matching.anchoring import AnchoredDecision, AnchorStatus, EntryMove, entry_label, entry_moves, follow_keys
 from matching.decisions import DecisionRecord
-from matching.model import Decision, DismissFlag, MergeDatasets, SetCanonical, SplitDataset, UndoDecision
+from matching.model import Decision, DismissFlag, MergeDatasets, SetCanonical, SplitDataset, UndoDecision, entry_key
 
 _DECISION = TypeAdapter[Decision](Decision)
 WITNESS_ROWS = 64  # rows kept per named dataset to find it again once its id is gone
@@ -107,6 +107,7 @@ class _Versions:
         self.current = set(session.scalars(select(FileVersionRow.sha256).where(FileVersionRow.is_current)))
         self._moves: dict[str, dict[str, EntryMove]] = {}
         self._why: dict[str, str] = {}
+        self._labels: dict[str, str] = {}  # entry key of a file no longer current -> its number and title
         self._documents: dict[str, Document] = {}
 
     def load(self, sha256: str) -> Document:
@@ -151,9 +152,10 @@ class _Versions:
                 for key, move in entry_moves(old, self.load(new_sha), what=what).items():
                     moves.setdefault(key, move)  # the path's new version first
             self._moves[sha256] = moves
+            self._labels.update({entry_key(old, e): entry_label(e) for e in old.catalog})
             if successors:
-                names = ", ".join(self.load(s).source for s, _ in successors)
-                self._why[sha256] = (f"dòng không còn trong {names} / row not found in the version that replaced "
+                names = ", ".join(f"{self.load(s).source}{what}" for s, what in successors)
+                self._why[sha256] = (f"không còn trong {names} / row not found in the version that replaced "
                                      "its file")  # fmt: skip
             else:
                 self._why[sha256] = WITHDRAWN
@@ -168,7 +170,8 @@ class _Versions:
         if move is not None:
             reasons.append(move.reason)
             return move.key
-        reasons.append(f"{key}: {self._why[sha]}")
+        label = self._labels.get(key, "")
+        reasons.append(f"{label} ({key}): {self._why[sha]}" if label else f"{key}: {self._why[sha]}")
         return None
 
 

@@ -48,7 +48,8 @@ class EntryMove:
     reason: str
 
 
-def _label(entry: CatalogEntry) -> str:
+def entry_label(entry: CatalogEntry) -> str:
+    """A row as a reviewer reads it: its number and title."""
     return f"dòng {entry.number or '?'} “{entry.title.strip()[:80]}”"
 
 
@@ -75,7 +76,7 @@ def entry_moves(old: Document, new: Document, *, what: str = "") -> dict[str, En
         taken.add(new_key)
         how = ("cùng tên, số thứ tự đổi / same title, renumbered" if moved
                else "cùng số thứ tự và tên / same number and title")  # fmt: skip
-        moves[old_key] = EntryMove(new_key, f"{_label(a)} → {_label(b)} của {new.source}{what}: {how}")
+        moves[old_key] = EntryMove(new_key, f"{entry_label(a)} → {entry_label(b)} của {new.source}{what}: {how}")
     return moves
 
 
