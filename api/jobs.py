@@ -87,7 +87,8 @@ class JobView(BaseModel):
             id=row.id, kind=row.kind, status=row.status, progress=row.progress, stage=row.stage,
             filename=row.filename, path=row.path, document_id=row.sha256, size_bytes=row.size_bytes,
             outcome=row.outcome, error_code=row.error_code, error_message=row.error_message,
-            pages_done=row.pages_done or 0, pages_total=row.pages_total or 0, created_at=row.created_at, updated_at=row.updated_at,
+            pages_done=row.pages_done or 0, pages_total=row.pages_total or 0, created_at=row.created_at,
+            updated_at=row.updated_at,
         )  # fmt: skip
 
 
