@@ -8,6 +8,7 @@ ends with ``pages_done == pages_total`` on ``GET /v1/jobs/{id}`` and in ``GET /v
 
 from __future__ import annotations
 
+import io
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -82,6 +83,43 @@ def test_a_typed_pdf_counts_up_to_its_pages_and_a_docx_says_nothing() -> None:
     with progress.reporting(lambda done, total: told.append((done, total))):
         extract_file(DOCS / "son_hai_ke_hoach_2026.docx")
     assert told == []
+
+
+class Told:
+    def __init__(self) -> None:
+        self.calls: list[tuple[int, int]] = []
+
+    def __call__(self, done: int, total: int) -> None:
+        self.calls.append((done, total))
+
+
+def _blank_tiff(pages: int) -> bytes:
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    frames = [Image.new("L", (827, 1170), 250) for _ in range(pages)]
+    frames[0].save(buffer, format="TIFF", save_all=True, append_images=frames[1:], compression="tiff_lzw")
+    return buffer.getvalue()
+
+
+def test_ocr_counts_its_pages_in_a_pool_of_its_own_and_in_a_kept_pool() -> None:
+    """A scan's pages are told as the OCR pool hands them back: the API worker's fresh pool, then the
+    pool a Celery worker process keeps (extract.ocr.warm)."""
+    from extract.ocr import WORKERS, read_image
+    from extract.ocr.warm import keep_warm, stop
+
+    data = _blank_tiff(3)
+    for kept in (False, True):
+        told = Told()
+        if kept:
+            keep_warm(WORKERS)
+        try:
+            with progress.reporting(told, min_seconds=0.0):
+                stream = read_image(data, "ba_trang.tif")
+        finally:
+            stop()
+        assert stream.page_count == 3
+        assert told.calls == [(0, 3), (1, 3), (2, 3), (3, 3)], (kept, told.calls)
 
 
 @pytest.fixture(scope="module")
