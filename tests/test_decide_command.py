@@ -20,8 +20,11 @@ WHO = ["--who", "Trần Chi"]
     ("args", "code", "said"),
     [
         (WHO, "invalid_decision", "give exactly one action, got 0 (none)"),
-        ([*WHO, "--merge", "a", "--merge", "b", "--split", "c", "--member", "x"], "invalid_decision",
-         "got 2 (--merge, --split)"),
+        (
+            [*WHO, "--merge", "a", "--merge", "b", "--split", "c", "--member", "x"],
+            "invalid_decision",
+            "got 2 (--merge, --split)",
+        ),
         (["--who", " ", "--merge", "a", "--merge", "b"], "invalid_decision", "--who must not be empty"),
         ([*WHO, "--merge", "a", "--merge", "a"], "invalid_decision", "--merge needs two datasets"),
         ([*WHO, "--split", "d"], "invalid_decision", "--split needs at least one --member"),
