@@ -8,7 +8,7 @@ twice changes nothing, which is what makes re-applying them safe.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
 
@@ -92,25 +92,36 @@ def decision_constraints(
     for key, dataset in previous.items():
         if key in index_of:
             previous_members[dataset].append(key)
-
-    def pair(a: str, b: str) -> tuple[int, int] | None:
-        if a in index_of and b in index_of and a != b:
-            return index_of[a], index_of[b]
-        return None
-
+    pairs = _IndexPairs(index_of)
     for decision in _in_time_order(decisions):
         if isinstance(decision, ConfirmLink | RejectLink):
-            found = pair(decision.left, decision.right)
+            found = pairs.of(decision.left, decision.right)
             if found is not None:
                 (constraints.must if isinstance(decision, ConfirmLink) else constraints.cannot).append(found)
         elif isinstance(decision, MergeDatasets):
             heads = [previous_members[d][0] for d in decision.dataset_ids if previous_members.get(d)]
-            constraints.must += [p for h in heads[1:] if (p := pair(heads[0], h)) is not None]
+            constraints.must += pairs.all_of(heads[:1], heads[1:])
         elif isinstance(decision, SplitDataset):
             moved = set(decision.members)
             rest = [k for k in previous_members.get(decision.dataset_id, []) if k not in moved]
-            constraints.cannot += [p for m in moved for r in rest if (p := pair(m, r)) is not None]
+            constraints.cannot += pairs.all_of(moved, rest)
     return constraints
+
+
+@dataclass(frozen=True)
+class _IndexPairs:
+    """Entry keys as index pairs for clustering; a key not in this run, or a pair of one key, gives none."""
+
+    index_of: Mapping[str, int]
+
+    def of(self, a: str, b: str) -> tuple[int, int] | None:
+        if a in self.index_of and b in self.index_of and a != b:
+            return self.index_of[a], self.index_of[b]
+        return None
+
+    def all_of(self, lefts: Iterable[str], rights: Sequence[str]) -> list[tuple[int, int]]:
+        """Every (left, right) pair that is one, lefts in the outer loop."""
+        return [p for a in lefts for b in rights if (p := self.of(a, b)) is not None]
 
 
 def _in_time_order(decisions: Sequence[Decision]) -> list[Decision]:
