@@ -445,6 +445,10 @@ class JobRow(Base):
     # A queued job is not claimed before this time: reconciliations asked for by uploads wait a moment
     # so that the uploads of a burst join one run instead of each starting another (0003_job_not_before).
     not_before: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Pages of the file read so far and in all, as extraction reports them (0008_job_pages); 0 and 0
+    # for a file without pages and for a job not yet started.
+    pages_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pages_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class BlobRow(Base):
