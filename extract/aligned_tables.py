@@ -267,6 +267,41 @@ def _table_from(
     page_width: float | None,
 ) -> tuple[AlignedTable | None, int]:
     """The table whose header line is ``lines[header]``, and the index of the first line after it."""
+    first_data, end = _table_extent(lines, headers, header)
+    if first_data is None:
+        return None, end
+    region = lines[header:end]
+    left = min(line.x0 for line in region)
+    right = max(line.x1 for line in region)
+    if page_width is not None:
+        right = min(right, page_width)
+    # The header and the first data line set the gutters; every later line may only narrow them.
+    first_row = next((i for i in range(first_data, end) if not _is_group_line(lines[i])), end)
+    opening = [line for line in lines[header : first_row + 1] if not _is_group_line(line)]
+    gutters = _gutters(opening, size, left, right)
+    if len(gutters) < 2:
+        return None, end
+    block, gutters = _narrowed(lines[header : first_row + 1], lines[first_row + 1 : end], gutters, size)
+    stop = header + len(block)
+    if _reads_as_prose(block, size) or _layout_block(block):
+        return None, stop
+    bounds = [left - 1, *[(g0 + g1) / 2 for g0, g1 in gutters], right + 1]
+    header_count = first_data - header
+    block_right = max(line.x1 for line in block)
+    limits = [g0 for g0, _ in gutters] + [block_right]  # how far text has reached in each column
+    rows = _rows(block, header_count, bounds, limits, h_rules, size)
+    if sum(1 for row in rows if not row.group) < 2:
+        return None, stop
+    grid = [[_cell_text(cell) for cell in row.cells] for row in rows]
+    bbox = (left, block[0].top, block_right, block[-1].bottom)
+    return AlignedTable(bbox=bbox, rows=grid, header_rows=1), stop
+
+
+def _table_extent(lines: list[_Line], headers: list[bool], header: int) -> tuple[int | None, int]:
+    """The first data line of the table headed by ``lines[header]`` (None: no data) and the line after it.
+
+    The table ends at a wide vertical gap or at the next header line once data has begun.
+    """
     line_height = median(line.bottom - line.top for line in lines)
     first_data = None
     # A bold header ends at the first line that is not bold: that finds the data of a fragment
@@ -282,24 +317,20 @@ def _table_from(
         if first_data is None and (_ROW_NUMBER.match(line.words[0].text) or (header_bold and not _bold(line))):
             first_data = end
         end += 1
-    if first_data is None:
-        return None, end
-    region = lines[header:end]
-    left = min(line.x0 for line in region)
-    right = max(line.x1 for line in region)
-    if page_width is not None:
-        right = min(right, page_width)
-    # The header and the first data line set the gutters; every later line may only narrow them.
-    # A line of running text that closes two or more runs across the table (a paragraph, a
-    # heading) and ends it, unless it is a group row; any other closed gutter was a false one
-    # (the header and one line can leave a gap inside a column), and the columns merge.
-    first_row = next((i for i in range(first_data, end) if not _is_group_line(lines[i])), end)
-    opening = [line for line in lines[header : first_row + 1] if not _is_group_line(line)]
-    gutters = _gutters(opening, size, left, right)
-    if len(gutters) < 2:
-        return None, end
-    block = lines[header : first_row + 1]
-    for line in lines[first_row + 1 : end]:
+    return first_data, end
+
+
+def _narrowed(
+    block: list[_Line], later: list[_Line], gutters: list[tuple[float, float]], size: float
+) -> tuple[list[_Line], list[tuple[float, float]]]:
+    """``block`` (header to first row) grown by the ``later`` lines that keep the columns, and the gutters left.
+
+    A line of running text that closes two or more gutters (a paragraph, a heading) ends the table,
+    unless it is a group row; any other closed gutter was a false one (the header and one line can
+    leave a gap inside a column), and the columns merge.
+    """
+    block = list(block)
+    for line in later:
         if _is_group_line(line):
             block.append(line)
             continue
@@ -308,19 +339,7 @@ def _table_from(
             break
         gutters = [gap for gap in narrowed if gap is not None]
         block.append(line)
-    stop = header + len(block)
-    if _reads_as_prose(block, size) or _layout_block(block):
-        return None, stop
-    bounds = [left - 1, *[(g0 + g1) / 2 for g0, g1 in gutters], right + 1]
-    header_count = first_data - header
-    block_right = max(line.x1 for line in block)
-    limits = [g0 for g0, _ in gutters] + [block_right]  # how far text has reached in each column
-    rows = _rows(block, header_count, bounds, limits, h_rules, size)
-    if sum(1 for row in rows if not row.group) < 2:
-        return None, stop
-    grid = [[_cell_text(cell) for cell in row.cells] for row in rows]
-    bbox = (left, block[0].top, block_right, block[-1].bottom)
-    return AlignedTable(bbox=bbox, rows=grid, header_rows=1), stop
+    return block, gutters
 
 
 def _reads_as_prose(block: Sequence[_Line], size: float) -> bool:
