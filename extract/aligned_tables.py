@@ -426,15 +426,7 @@ def _rows(
     rows: list[_Row] = [header]
     x0, x1 = bounds[0], bounds[-1]
     for index, line in enumerate(block):
-        by_column: list[list[str]] = [[] for _ in range(width)]
-        first_width: dict[int, float] = {}
-        ends: dict[int, float] = {}
-        for word in line.words:
-            col = _column(word, bounds)
-            by_column[col].append(word.text)
-            first_width.setdefault(col, word.x1 - word.x0)
-            ends[col] = word.x1
-        pieces = {col: " ".join(texts) for col, texts in enumerate(by_column) if texts}
+        pieces, first_width, ends = _line_pieces(line, bounds)
         if index < header_count:
             for col, text in pieces.items():
                 header.cells[col].append(text)
@@ -442,20 +434,14 @@ def _rows(
         current = rows[-1]
         number = pieces.get(0, "")
         if _is_group_line(line):
-            cells: list[list[str]] = [[] for _ in range(width)]
-            cells[0].append(line.words[0].text)
-            cells[min(1, width - 1)].append(" ".join(word.text for word in line.words[1:]))
-            rows.append(_Row(cells=cells, group=True))
+            rows.append(_group_row(line, width))
             continue
         ruled = index > header_count and _rule_between(block[index - 1], line, h_rules, x0, x1)
-        fills = [col for col in pieces if col != 0]
-        running = [col for col in fills if current.cells[col]]
-        restarts = [col for col in running if _restarts(col, current, first_width[col], limits, size)]
         new_row = (
             current is header
             or bool(number and _ROW_NUMBER.match(number))
             or (ruled and not current.group)
-            or (2 * len(restarts) > len(running) and len(fills) >= 2 and not current.group)
+            or (not current.group and _most_restart(pieces, current, first_width, limits, size))
         )
         if current.group and not number and not ruled:
             current.cells[min(1, width - 1)].append(line.text())  # a group label wrapped onto a second line
@@ -467,6 +453,38 @@ def _rows(
             current.cells[col].append(text)
         current.line_ends = ends
     return rows
+
+
+def _line_pieces(line: _Line, bounds: Sequence[float]) -> tuple[dict[int, str], dict[int, float], dict[int, float]]:
+    """A line's text per column, the width of its first word in each column, and where each column's text ends."""
+    by_column: list[list[str]] = [[] for _ in range(len(bounds) - 1)]
+    first_width: dict[int, float] = {}
+    ends: dict[int, float] = {}
+    for word in line.words:
+        col = _column(word, bounds)
+        by_column[col].append(word.text)
+        first_width.setdefault(col, word.x1 - word.x0)
+        ends[col] = word.x1
+    pieces = {col: " ".join(texts) for col, texts in enumerate(by_column) if texts}
+    return pieces, first_width, ends
+
+
+def _group_row(line: _Line, width: int) -> _Row:
+    """A group line as its own row: the group number, then its label."""
+    cells: list[list[str]] = [[] for _ in range(width)]
+    cells[0].append(line.words[0].text)
+    cells[min(1, width - 1)].append(" ".join(word.text for word in line.words[1:]))
+    return _Row(cells=cells, group=True)
+
+
+def _most_restart(
+    pieces: dict[int, str], current: _Row, first_width: dict[int, float], limits: Sequence[float], size: float
+) -> bool:
+    """Most of the columns the row already fills cannot continue on this line, and it fills two or more."""
+    fills = [col for col in pieces if col != 0]
+    running = [col for col in fills if current.cells[col]]
+    restarts = [col for col in running if _restarts(col, current, first_width[col], limits, size)]
+    return 2 * len(restarts) > len(running) and len(fills) >= 2
 
 
 def _restarts(col: int, row: _Row, first_word: float, limits: Sequence[float], size: float) -> bool:
