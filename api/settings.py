@@ -24,8 +24,6 @@ MIB = 2**20
 ENV_PREFIX = "DANHMUC_"
 
 
-
-
 def default_server_workers() -> int:
     """Two processes where there are two cores: one Python process cannot use more than one core."""
     return max(1, min(2, os.cpu_count() or 1))
@@ -62,6 +60,9 @@ class Settings(CatalogSettings):  # database_url, data_dir: the catalog layer's
     # A task whose worker vanished (kill -9, host lost) is handed to another worker this long after it
     # was taken; it must exceed the longest task (0 = the processing timeout plus two minutes).
     task_redelivery_seconds: float = Field(default=0.0, ge=0)
+    # The name a Celery worker's leases carry in the jobs table (`danhmuc worker --name` sets it for its
+    # processes); empty, the host name.
+    worker_name: str = ""
 
     @model_validator(mode="before")
     @classmethod
