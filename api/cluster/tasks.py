@@ -36,7 +36,8 @@ from catalog.store import CatalogStore
 
 log = logging.getLogger("danhmuc.cluster")
 
-RETRY_SECONDS = 5.0  # a job held by a live worker (or a reconciliation not yet due) is asked about again
+RETRY_SECONDS = 5.0  # a job held by a live worker is asked about again
+RECONCILE_RETRY_SECONDS = 1.0  # a reconciliation not yet due, or waiting for the one running
 _STORE: tuple[int, CatalogStore] | None = None
 _MAIN_STORE: CatalogStore | None = None
 _SWEEPER: Sweeper | None = None
@@ -327,7 +328,9 @@ def reconcile_job(self: Task, job_id: str) -> str:
     row = jobrows.claim(engine, job_id, owner)
     if row is None:
         if jobrows.status(engine, job_id) in ("queued", "running"):
-            raise self.retry(countdown=RETRY_SECONDS)  # not due yet, or another reconciliation is running
+            # not due yet, or another reconciliation is running: asked again soon, since an upload waits
+            # on it to show in the catalog (the 10 s), and asking is one indexed UPDATE
+            raise self.retry(countdown=RECONCILE_RETRY_SECONDS)
         return "done"
     if row.attempts > MAX_ATTEMPTS:
         jobrows.fail(
