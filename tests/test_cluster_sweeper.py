@@ -9,11 +9,14 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 
+import pytest
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from api.cluster import jobrows
+from api.cluster.app import hard_limit
 from api.cluster.sweeper import interval, take_lost
+from api.settings import Settings, SettingsError
 from catalog.models import JobRow
 from catalog.store import CatalogStore
 
@@ -48,6 +51,18 @@ def test_only_jobs_left_past_the_period_are_lost(store: CatalogStore) -> None:
     assert {job.id for job in take_lost(store.engine, PERIOD, now=later)} >= {lost, dead, fresh}
 
 
+def test_a_reconciliation_waiting_for_the_one_running_is_not_lost(store: CatalogStore) -> None:
+    now = datetime.now(UTC)
+    waiting = _job(store, age=PERIOD + 5, kind="reconcile")
+    running = _job(store, age=PERIOD + 5, kind="reconcile", status="running",
+                   lease_expires_at=now + timedelta(seconds=20))  # fmt: skip
+    assert take_lost(store.engine, PERIOD) == []
+    with Session(store.engine) as session, session.begin():  # the running one's worker died
+        session.execute(update(JobRow).where(JobRow.id == running)
+                        .values(lease_expires_at=now - timedelta(seconds=PERIOD + 1)))  # fmt: skip
+    assert {job.id for job in take_lost(store.engine, PERIOD)} == {waiting, running}
+
+
 def test_workers_sweeping_at_once_take_each_lost_job_once(store: CatalogStore) -> None:
     lost = {_job(store, age=PERIOD + 5) for _ in range(12)}
     claimed = _job(store, age=PERIOD + 5)
@@ -73,3 +88,13 @@ def test_workers_sweeping_at_once_take_each_lost_job_once(store: CatalogStore) -
 
 def test_a_sweep_runs_often_enough_for_its_period() -> None:
     assert interval(10) == 2 and interval(1) == 1 and interval(420) == 30
+
+
+def test_the_periods_and_the_queue_come_from_the_settings() -> None:
+    settings = Settings.from_env(broker_url="redis://127.0.0.1:6379/0", processing_timeout_seconds=60)
+    assert settings.task_queue == "danhmuc" and settings.resend_seconds == settings.redelivery_seconds == 180
+    assert Settings.from_env(task_resend_seconds=5).resend_seconds == 5
+    with pytest.raises(SettingsError, match="DANHMUC_TASK_QUEUE"):
+        Settings.from_env(task_queue="hàng đợi chung")
+    # the hard limit follows the soft one by 15 s, or by the soft limit itself when that is shorter
+    assert hard_limit(300) == 315 and hard_limit(3) == 6

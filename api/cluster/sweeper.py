@@ -21,8 +21,8 @@ import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import ColumnElement, Engine, and_, or_, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, Engine, and_, exists, or_, select, update
+from sqlalchemy.orm import Session, aliased
 
 from catalog.db import IMMEDIATE
 from catalog.models import JobRow
@@ -41,10 +41,18 @@ class LostJob:
     owner: str
 
 
-def _lost(cutoff: datetime) -> ColumnElement[bool]:
+def _lost(cutoff: datetime, now: datetime) -> ColumnElement[bool]:
+    other = aliased(JobRow)
+    reconciling = exists().where(
+        other.kind == "reconcile", other.status == "running", other.lease_expires_at.is_not(None),
+        other.lease_expires_at >= now,
+    )  # fmt: skip
     queued = and_(
         JobRow.status == "queued", JobRow.updated_at < cutoff,
         or_(JobRow.not_before.is_(None), JobRow.not_before < cutoff),
+        # the next reconciliation waits for the one running (an hour on a large store): sending it
+        # again would only add one more message asking every second whether it may start
+        or_(JobRow.kind != "reconcile", ~reconciling),
     )  # fmt: skip
     lapsed = and_(JobRow.status == "running", JobRow.lease_expires_at.is_not(None), JobRow.lease_expires_at < cutoff)
     return or_(queued, lapsed)
@@ -56,7 +64,7 @@ def take_lost(engine: Engine, older_than: float, *, now: datetime | None = None)
     cutoff = now - timedelta(seconds=older_than)
     with Session(engine) as session:
         found = session.execute(
-            select(JobRow.id, JobRow.kind, JobRow.owner, JobRow.status).where(_lost(cutoff))
+            select(JobRow.id, JobRow.kind, JobRow.owner, JobRow.status).where(_lost(cutoff, now))
             .order_by(JobRow.created_at).limit(BATCH)
         ).all()  # fmt: skip
     taken: list[LostJob] = []
@@ -66,7 +74,7 @@ def take_lost(engine: Engine, older_than: float, *, now: datetime | None = None)
         clock = {"updated_at": now} if status == "queued" else {"lease_expires_at": now}
         with Session(writer) as session, session.begin():
             won = session.execute(
-                update(JobRow).where(JobRow.id == job_id, _lost(cutoff)).values(**clock)
+                update(JobRow).where(JobRow.id == job_id, _lost(cutoff, now)).values(**clock)
                 .execution_options(synchronize_session=False)
             )  # fmt: skip
         if won.rowcount == 1:  # type: ignore[attr-defined]
