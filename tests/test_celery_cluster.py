@@ -255,7 +255,8 @@ def test_a_parser_stuck_in_c_code_is_killed_at_the_hard_time_limit_and_the_worke
     (tmp_path / "server").mkdir()
     with (
         running_worker("w3", tmp_path / "w3", database_url=database_url, broker_url=BROKER, task_queue=queue,
-                       processing_timeout=str(limit), test_stall_in_c="stall-in-c") as worker,
+                       processing_timeout=str(limit), test_stall_in_c="stall-in-c",
+                       test_swallow_limit="swallow-limit") as worker,
         running_server(database_url, tmp_path / "server", broker_url=BROKER, task_queue=queue,
                        sync_upload_bytes="0") as base,
     ):  # fmt: skip
@@ -275,6 +276,16 @@ def test_a_parser_stuck_in_c_code_is_killed_at_the_hard_time_limit_and_the_worke
         assert stopped_after >= limit, stopped_after  # the soft limit could not stop it: the hard one did
         assert "killed at the hard time limit" in worker.log and "Hard time limit" in worker.log
 
+        # a reader that catches the soft limit's exception and goes on: failed all the same, nothing stored
+        swallowing = (CORPUS / "bac_ninh_ke_hoach_2026.txt").read_bytes() + b"\n\nswallow\n"
+        answer = httpx.post(f"{base}/v1/documents", headers=headers, timeout=60,
+                            files={"file": ("bao_cao_swallow-limit.txt", swallowing, "text/plain")})  # fmt: skip
+        swallowed_id = answer.json()["id"]
+        _wait_for("the swallowing job", lambda: _job(database_url, swallowed_id).status in ("succeeded", "failed"), 60)
+        swallowed = _job(database_url, swallowed_id)
+        assert swallowed.status == "failed" and swallowed.error_code == "processing_timeout", swallowed.error_message
+        assert "bao_cao_swallow-limit.txt" in swallowed.error_message
+
         # the worker replaced the killed process and takes the next file (a short one: well within the limit)
         fine = "Kế hoạch số 12/KH-UBND ngày 05/01/2026 về chuyển đổi số, sau khi treo.\n".encode()
         answer = httpx.post(f"{base}/v1/documents", headers=headers, timeout=60,
@@ -284,7 +295,8 @@ def test_a_parser_stuck_in_c_code_is_killed_at_the_hard_time_limit_and_the_worke
         after = _job(database_url, next_id)
         assert after.status == "succeeded" and after.lease_owner.startswith("w3@"), after.error_message
     with Session(create_engine(database_url)) as session:
-        assert not session.scalar(select(func.count()).select_from(DocumentRow).where(DocumentRow.sha256 == job.sha256))
+        stored = select(func.count()).select_from(DocumentRow)
+        assert not session.scalar(stored.where(DocumentRow.sha256.in_([job.sha256, swallowed.sha256])))
 
 
 def _publisher(database_url: str) -> None:

@@ -11,9 +11,12 @@ from __future__ import annotations
 import logging
 import os
 import re
+import signal
 import tempfile
+import threading
 import time
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from celery import Task
@@ -26,7 +29,7 @@ from sqlalchemy.pool import NullPool
 
 from api.cluster import jobrows
 from api.cluster.app import EXTRACT_TASK, RECONCILE_TASK, RECONCILE_TIME_LIMIT_SECONDS, celery_app, settings
-from api.cluster.faults import stall_if_asked
+from api.cluster.faults import stall_if_asked, swallow_if_asked
 from api.cluster.sweeper import Sweeper
 from api.jobs import MAX_ATTEMPTS
 from catalog.blob_table import DatabaseBlobStore
@@ -43,6 +46,7 @@ _MAIN_STORE: CatalogStore | None = None
 _SWEEPER: Sweeper | None = None
 
 TIMEOUT_CODE = "processing_timeout"
+SOFT_LIMIT_SIGNAL = signal.SIGUSR1  # billiard's soft time limit (billiard.pool.SIG_SOFT_TIMEOUT)
 
 
 def store() -> CatalogStore:
@@ -156,6 +160,33 @@ def _record_failure(run_id: int, job_id: str, status: OutcomeStatus, code: str, 
     catalog.record_outcomes(run_id, [FileOutcome(path=path, status=status, sha256=sha256, code=code, reason=reason)])
 
 
+class SoftLimitWatch:
+    """Notes the soft time limit's signal while extracting, whatever the extraction code does with the exception.
+
+    Readers keep going past a failing part (``except Exception`` around a page, a table, an OCR
+    call), and SoftTimeLimitExceeded is an Exception: caught there, the limit would pass unseen and
+    a document cut short would be stored as complete.
+    """
+
+    def __init__(self) -> None:
+        self.fired = False
+        self._previous: Any = None
+
+    def _noted(self, signum: int, frame: FrameType | None) -> None:
+        self.fired = True
+        if callable(self._previous):
+            self._previous(signum, frame)  # billiard's handler: raises SoftTimeLimitExceeded here
+
+    def __enter__(self) -> SoftLimitWatch:
+        if threading.current_thread() is threading.main_thread():  # signal handlers live in the main thread
+            self._previous = signal.signal(SOFT_LIMIT_SIGNAL, self._noted)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._previous is not None:
+            signal.signal(SOFT_LIMIT_SIGNAL, self._previous)
+
+
 class JobTask(Task):
     Request = JobRequest
 
@@ -245,8 +276,12 @@ def _extract_and_store(row: Any, owner: str, run_id: int | None) -> bool:
             source = Path(folder) / _safe_name(row.filename)
             source.write_bytes(data)
             del data
-            stall_if_asked(row.filename)
-            document = process_file(source, name=row.filename)
+            with SoftLimitWatch() as watch:
+                stall_if_asked(row.filename)
+                swallow_if_asked(row.filename, settings().processing_timeout_seconds + 1)
+                document = process_file(source, name=row.filename)
+            if watch.fired:  # a reader caught the soft limit's exception and went on: the result may lack parts
+                raise SoftTimeLimitExceeded()
     except SoftTimeLimitExceeded:
         _fail(row, owner, run_id, OutcomeStatus.FAILED, "limit_exceeded" if run_id is not None else TIMEOUT_CODE,
               _timeout_message(settings().processing_timeout_seconds, row.filename))  # fmt: skip
