@@ -19,6 +19,8 @@ import sys
 import time
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import httpx
@@ -244,6 +246,18 @@ def test_a_worker_killed_mid_document_loses_nothing(
         assert len(versions) == 1 and versions[0].is_current
 
 
+@contextmanager
+def _started_alongside(started: AbstractContextManager[str]) -> Iterator[Future[str]]:
+    """Enter ``started`` in a thread, so that what the test starts next starts at the same time."""
+    with ThreadPoolExecutor(1) as pool:
+        entering = pool.submit(started.__enter__)
+        try:
+            yield entering
+        finally:
+            if entering.exception() is None:
+                started.__exit__(None, None, None)
+
+
 def test_a_parser_stuck_in_c_code_is_killed_at_the_hard_time_limit_and_the_worker_goes_on(
     database_url: str, tmp_path: Path
 ) -> None:
@@ -254,12 +268,13 @@ def test_a_parser_stuck_in_c_code_is_killed_at_the_hard_time_limit_and_the_worke
     headers = {"Authorization": f"Bearer {key}"}
     (tmp_path / "server").mkdir()
     with (
+        _started_alongside(running_server(database_url, tmp_path / "server", broker_url=BROKER, task_queue=queue,
+                                          sync_upload_bytes="0")) as server,
         running_worker("w3", tmp_path / "w3", database_url=database_url, broker_url=BROKER, task_queue=queue,
                        processing_timeout=str(limit), test_stall_in_c="stall-in-c",
                        test_swallow_limit="swallow-limit") as worker,
-        running_server(database_url, tmp_path / "server", broker_url=BROKER, task_queue=queue,
-                       sync_upload_bytes="0") as base,
     ):  # fmt: skip
+        base = server.result()
         stuck = (CORPUS / "bac_ninh_ke_hoach_2026.txt").read_bytes() + b"\n\nstall\n"
         answer = httpx.post(f"{base}/v1/documents", headers=headers, timeout=60,
                             files={"file": ("bien_ban_stall-in-c.txt", stuck, "text/plain")})  # fmt: skip
