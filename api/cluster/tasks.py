@@ -249,6 +249,7 @@ def _fail(row: Any, owner: str, run_id: int | None, status: OutcomeStatus, code:
 
 
 def _extract_and_store(row: Any, owner: str, run_id: int | None) -> bool:
+    from extract import progress
     from extract.errors import DanhmucError, UnsupportedFormatError
     from extract.safety import release_memory
     from nlp.pipeline import process_file
@@ -276,7 +277,7 @@ def _extract_and_store(row: Any, owner: str, run_id: int | None) -> bool:
             source = Path(folder) / _safe_name(row.filename)
             source.write_bytes(data)
             del data
-            with SoftLimitWatch() as watch:
+            with SoftLimitWatch() as watch, progress.reporting(jobrows.page_writer(catalog.engine, row.id, owner)):
                 stall_if_asked(row.filename)
                 swallow_if_asked(row.filename, settings().processing_timeout_seconds + 1)
                 document = process_file(source, name=row.filename)

@@ -16,6 +16,7 @@ from catalog.errors import mask_url
 from catalog.records import FileOutcome, IngestRun, OutcomeStatus
 from catalog.store import CatalogStore
 from extract.model import VIETNAMESE_PLACE, ExtractionWarning, Provenance, Record, place_of
+from matching.anchoring import AnchoredDecision, AnchorStatus
 from matching.model import Decision, Flag, FlagKind, Link
 
 FLAG_LABELS: dict[str, str] = {
@@ -125,7 +126,8 @@ class Summary(Record):
     flags_open: int
     flags_dismissed: int
     flags_by_kind: dict[str, int]
-    decisions: int
+    decisions: int  # in force and applied (as recorded or re-anchored); orphaned ones not counted
+    decisions_orphaned: int = 0
     threshold: float | None
     last_ingest: IngestRun | None
     problem_files: int
@@ -144,6 +146,8 @@ class CatalogReport(Record):
     sources: list[SourceView]
     problem_files: list[FileOutcome] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
+    # Decisions that no longer apply (their rows, dataset or finding are gone), with the reason.
+    orphaned_decisions: list[AnchoredDecision] = Field(default_factory=list)
     concepts: list[ConceptDetail] = Field(default_factory=list)
 
 
@@ -234,6 +238,8 @@ def build_report(store: CatalogStore) -> CatalogReport:
     ]
     reconciliation = store.last_reconciliation()
     decisions = store.decisions()
+    anchored = store.anchored_decisions()
+    orphaned = [a for a in anchored if a.status is AnchorStatus.ORPHANED]
     open_flags = [f for f in flags if not f.dismissed]
     summary = Summary(
         generated_at=datetime.now(UTC),
@@ -247,7 +253,9 @@ def build_report(store: CatalogStore) -> CatalogReport:
         flags_open=len(open_flags),
         flags_dismissed=len(flags) - len(open_flags),
         flags_by_kind=dict(Counter(f.kind.value for f in open_flags).most_common()),
-        decisions=len(decisions),
+        # Orphaned decisions (their rows are gone from the new version) are not applied (catalog/anchoring.py).
+        decisions=len(anchored) - len(orphaned),
+        decisions_orphaned=len(orphaned),
         threshold=reconciliation.threshold if reconciliation else None,
         last_ingest=last_run,
         problem_files=len(problems),
@@ -265,5 +273,6 @@ def build_report(store: CatalogStore) -> CatalogReport:
         sources=sources,
         problem_files=problems,
         decisions=decisions,
+        orphaned_decisions=orphaned,
         concepts=concepts,
     )
