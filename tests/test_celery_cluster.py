@@ -275,7 +275,8 @@ def test_a_parser_stuck_in_c_code_is_killed_at_the_hard_time_limit_and_the_worke
                                           sync_upload_bytes="0")) as server,
         running_worker("w3", tmp_path / "w3", database_url=database_url, broker_url=BROKER, task_queue=queue,
                        processing_timeout=str(limit), test_stall_in_c="stall-in-c",
-                       test_swallow_limit="swallow-limit") as worker,
+                       test_swallow_limit="swallow-limit",
+                       reconcile_after_ingest="0") as worker,  # no reconciliation left queued on this queue
     ):  # fmt: skip
         base = server.result()
         stuck = (CORPUS / "bac_ninh_ke_hoach_2026.txt").read_bytes() + b"\n\nstall\n"
