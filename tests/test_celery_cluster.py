@@ -76,7 +76,8 @@ def database_url() -> Iterator[str]:
         admin.dispose()
         import redis
 
-        redis.Redis.from_url(BROKER).delete(QUEUE, f"{QUEUE}-stall")  # what this run left queued, nothing else
+        queues = (QUEUE, f"{QUEUE}-stall")  # what this run left queued and its bindings, nothing else
+        redis.Redis.from_url(BROKER).delete(*queues, *(f"_kombu.binding.{queue}" for queue in queues))
 
 
 @pytest.fixture(scope="module")
