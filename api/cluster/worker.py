@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import socket
 
-from api.cluster.app import QUEUE, configure
+from api.cluster.app import configure
 from api.settings import Settings, SettingsError, variable_name
 
 
@@ -31,6 +31,6 @@ def run_worker(settings: Settings, *, concurrency: int | None = None, name: str 
 
     app.worker_main([
         "worker", f"--loglevel={loglevel}", f"--concurrency={concurrency or os.cpu_count() or 1}",
-        f"--hostname={worker_name}@%h", f"--queues={QUEUE}", "--without-gossip", "--without-mingle",
+        f"--hostname={worker_name}@%h", f"--queues={settings.task_queue}", "--without-gossip", "--without-mingle",
         "--pool=prefork",
     ])  # fmt: skip
