@@ -70,6 +70,10 @@ class Settings(CatalogSettings):  # database_url, data_dir: the catalog layer's
     # long ago) lost its broker message (broker flushed or restarted without persistence): a worker
     # sends it again, once per period (0 = the redelivery time above).
     task_resend_seconds: float = Field(default=0.0, ge=0)
+    # Test-only faults (api/cluster/faults.py): a file whose name holds the marker stalls in C code, or
+    # swallows the soft time limit's exception. Empty, as in every deployment: nothing happens.
+    test_stall_in_c: str = ""
+    test_swallow_limit: str = ""
 
     @model_validator(mode="before")
     @classmethod

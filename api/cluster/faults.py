@@ -12,20 +12,17 @@ nothing; it is read per file so that no other setting or code path changes.
 from __future__ import annotations
 
 import ctypes
-import os
 import signal
 import time
 
-STALL_VARIABLE = "DANHMUC_TEST_STALL_IN_C"
 STALL_SECONDS = 3600
 # ``DANHMUC_TEST_SWALLOW_LIMIT=<marker>``: a file named so runs Python code that catches every
 # exception (as a reader's ``except Exception`` fallback does) for ``seconds`` — the soft limit's
 # exception is raised and swallowed, and the extraction returns as if nothing happened.
-SWALLOW_VARIABLE = "DANHMUC_TEST_SWALLOW_LIMIT"
 
 
-def stall_if_asked(filename: str) -> None:
-    marker = os.environ.get(STALL_VARIABLE, "")
+def stall_if_asked(filename: str, marker: str) -> None:
+    """``marker``: the ``test_stall_in_c`` setting."""
     if not marker or marker not in filename:
         return
     # Blocked, not ignored: libc's sleep is not interrupted by a blocked signal, as a C loop is not.
@@ -33,8 +30,8 @@ def stall_if_asked(filename: str) -> None:
     ctypes.CDLL(None).sleep(STALL_SECONDS)
 
 
-def swallow_if_asked(filename: str, seconds: float) -> None:
-    marker = os.environ.get(SWALLOW_VARIABLE, "")
+def swallow_if_asked(filename: str, seconds: float, marker: str) -> None:
+    """``marker``: the ``test_swallow_limit`` setting."""
     if not marker or marker not in filename:
         return
     deadline = time.monotonic() + seconds

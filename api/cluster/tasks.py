@@ -278,8 +278,8 @@ def _extract_and_store(row: Any, owner: str, run_id: int | None) -> bool:
             source.write_bytes(data)
             del data
             with SoftLimitWatch() as watch, progress.reporting(jobrows.page_writer(catalog.engine, row.id, owner)):
-                stall_if_asked(row.filename)
-                swallow_if_asked(row.filename, settings().processing_timeout_seconds + 1)
+                stall_if_asked(row.filename, settings().test_stall_in_c)
+                swallow_if_asked(row.filename, settings().processing_timeout_seconds + 1, settings().test_swallow_limit)
                 document = process_file(source, name=row.filename)
             if watch.fired:  # a reader caught the soft limit's exception and went on: the result may lack parts
                 raise SoftTimeLimitExceeded()
