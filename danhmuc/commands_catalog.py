@@ -51,9 +51,7 @@ def ingest(
     errors: Annotated[
         Path, typer.Option("--errors", help="Danh sách tệp lỗi (CSV) / per-file error list (CSV)")
     ] = DEFAULT_ERRORS_CSV,
-    reconcile: Annotated[
-        bool, typer.Option(help="Hợp nhất danh mục sau khi nạp / reconcile after ingest")
-    ] = True,
+    reconcile: Annotated[bool, typer.Option(help="Hợp nhất danh mục sau khi nạp / reconcile after ingest")] = True,
     timeout: Annotated[
         float | None,
         typer.Option(help="Giây tối đa cho một tệp (mặc định 300; 0 = không giới hạn) / seconds per file", min=0),
@@ -106,9 +104,7 @@ def ingest(
         )
     problems = counts.get("failed", 0) + counts.get("skipped", 0)
     if problems:
-        typer.echo(
-            f"{problems} tệp lỗi hoặc bị bỏ qua, xem / failed or skipped files, see {report.errors_csv}"
-        )
+        typer.echo(f"{problems} tệp lỗi hoặc bị bỏ qua, xem / failed or skipped files, see {report.errors_csv}")
     for line in _warning_lines(warned, extracted=sum(1 for o in report.outcomes if o.status in _EXTRACTED)):
         typer.echo(line)
 
@@ -150,26 +146,33 @@ def _warning_lines(warned: list[tuple[str, int, list[str]]], *, extracted: int) 
 
 
 def report(
-    out: Annotated[Path, typer.Option(help="Thư mục ghi báo cáo / output directory")] = Path("out")
-    / "report",
+    out: Annotated[Path, typer.Option(help="Thư mục ghi báo cáo / output directory")] = Path("out") / "report",
     reconcile: Annotated[
         bool, typer.Option(help="Hợp nhất phần thay đổi trước khi lập báo cáo / reconcile what changed first")
     ] = False,
     database: DatabaseOption = None,
 ) -> None:
-    """Lập báo cáo HTML, XLSX và JSON (tiếng Việt) / write the HTML, XLSX and JSON reports."""
+    """Lập báo cáo HTML, XLSX và JSON (tiếng Việt) / write the HTML, XLSX and JSON reports.
+
+    Phần dài được chia trang / long sections are split: bao-cao.html liệt kê các trang bao-cao-*.html;
+    bao-cao.json không chứa các tập dữ liệu, chúng ở bao-cao-tap-du-lieu-*.jsonl (JSON Lines).
+    """
     from catalog.reports import write_report_files
     from catalog.store import CatalogStore
 
     with CatalogStore(database) as store:
         files = write_report_files(store, out, reconcile=reconcile)
-    s = files.report.summary
+    s = files.summary
     typer.echo(
         f"{s.documents} văn bản, {s.datasets} tập dữ liệu ({s.multi_source_datasets} ở nhiều văn bản), "
         f"{s.flags_open} cảnh báo cần xử lý / documents, datasets, open flags"
     )
     for path in (files.html, files.xlsx, files.json):
         typer.echo(f"  {path}")
+    if files.pages or len(files.parts) > 1:
+        typer.echo(
+            f"  + {len(files.pages)} trang HTML, {len(files.parts)} tệp JSON Lines / HTML pages, JSON Lines parts"
+        )
 
 
 def export(
@@ -184,14 +187,19 @@ def export(
     base_url: Annotated[
         str | None,
         typer.Option(
-            "--base-url", envvar="DANHMUC_PUBLIC_URL", show_default=False,
+            "--base-url",
+            envvar="DANHMUC_PUBLIC_URL",
+            show_default=False,
             help="Gốc của các IRI trong DCAT/CKAN, như máy chủ (mặc định http://host:port) / base of the IRIs",
         ),
     ] = None,
     publisher: Annotated[
         str | None,
-        typer.Option(envvar="DANHMUC_PUBLISHER", show_default=False,
-                     help="Đơn vị công bố danh mục (DCAT) / publisher of the DCAT catalog"),
+        typer.Option(
+            envvar="DANHMUC_PUBLISHER",
+            show_default=False,
+            help="Đơn vị công bố danh mục (DCAT) / publisher of the DCAT catalog",
+        ),
     ] = None,
     database: DatabaseOption = None,
 ) -> None:
@@ -244,17 +252,13 @@ def decide(
     split: Annotated[
         str | None, typer.Option(help="Tách khỏi tập dữ liệu này các --member / split members out")
     ] = None,
-    member: Annotated[
-        list[str] | None, typer.Option(help="Khóa mục cần tách / entry key to split out")
-    ] = None,
+    member: Annotated[list[str] | None, typer.Option(help="Khóa mục cần tách / entry key to split out")] = None,
     set_canonical: Annotated[
         str | None, typer.Option(help="Đặt tên/đơn vị chuẩn cho tập dữ liệu / dataset to name")
     ] = None,
     title: Annotated[str, typer.Option(help="Tên chuẩn / canonical title")] = "",
     unit: Annotated[str, typer.Option(help="Đơn vị chuẩn / canonical unit")] = "",
-    dismiss_flag: Annotated[
-        str | None, typer.Option(help="Bỏ qua cảnh báo (cần --reason) / dismiss a flag")
-    ] = None,
+    dismiss_flag: Annotated[str | None, typer.Option(help="Bỏ qua cảnh báo (cần --reason) / dismiss a flag")] = None,
     database: DatabaseOption = None,
 ) -> None:
     """Ghi quyết định của người rà soát; áp dụng lại ở mọi lần chạy / record a reviewer decision."""
@@ -342,9 +346,7 @@ def _decision(
         return MergeDatasets(dataset_ids=list(dict.fromkeys(merge)), **common)
     if split:
         if not members:
-            raise InvalidDecisionError(
-                "--split cần ít nhất một --member", "--split needs at least one --member"
-            )
+            raise InvalidDecisionError("--split cần ít nhất một --member", "--split needs at least one --member")
         _require(store.dataset_ids(), [split], "tập dữ liệu", "dataset")
         _require(store.entry_keys(), members, "mục danh mục", "catalog entry")
         return SplitDataset(dataset_id=split, members=members, **common)

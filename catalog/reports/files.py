@@ -1,34 +1,137 @@
-"""Write the three report files a reviewer receives: HTML, XLSX and JSON, all in Vietnamese."""
+"""Write the report files a reviewer receives: HTML pages, XLSX and JSON, all in Vietnamese.
+
+Everything is streamed from one snapshot of the store (catalog.reports.reader): each dataset, flag
+and document is rendered into the three formats as it is read, so memory stays flat in the size of
+the archive. The output folder holds
+
+- ``bao-cao.html``: summary and every section that fits one page; longer sections are split into
+  ``bao-cao-<section>-NNN.html`` pages listed there (catalog.reports.pages);
+- ``bao-cao.xlsx``: the workbook, one row per dataset, flag, document and warning;
+- ``bao-cao.json``: the CatalogReport without its datasets, which are in ``bao-cao-tap-du-lieu-NNN.jsonl``
+  (one DatasetView with its links per line, as many datasets per file as an HTML page), named in its
+  ``dataset_files``: no file holds every link.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TextIO
 
-from catalog.reports.html import render_html
-from catalog.reports.jsonreport import render_json
-from catalog.reports.model import CatalogReport, build_report
-from catalog.reports.xlsx import write_xlsx
+from catalog.reports.concepts_section import shown
+from catalog.reports.html import HtmlReport
+from catalog.reports.model import CatalogReport, DatasetView, SourceView, Summary
+from catalog.reports.pages import INDEX, PAGE_ROWS, Layout
+from catalog.reports.reader import ReportReader
+from catalog.reports.xlsx import XlsxReport
 from catalog.store import CatalogStore
+
+PART = "bao-cao-tap-du-lieu-{:03d}.jsonl"
 
 
 @dataclass(frozen=True)
 class ReportFiles:
-    report: CatalogReport
+    summary: Summary
     html: Path
     xlsx: Path
     json: Path
+    pages: list[Path] = field(default_factory=list)  # HTML pages besides bao-cao.html
+    parts: list[Path] = field(default_factory=list)  # the datasets, JSON Lines
 
 
-def write_report_files(store: CatalogStore, out: Path, *, reconcile: bool = False) -> ReportFiles:
-    """Build the report from the stored result (reconciling what changed first only when asked) and write
-    it in the three formats."""
+class _DatasetParts:
+    def __init__(self, out: Path, total: int, size: int) -> None:
+        self.out, self.size = out, size
+        self.names = [PART.format(n + 1) for n in range(max(1, -(-total // size)))]
+        self._handle: TextIO | None = None
+        self._count = 0
+
+    def add(self, dataset: DatasetView) -> None:
+        if self._count % self.size == 0:
+            self.close()
+            self._handle = (self.out / self.names[self._count // self.size]).open("w", encoding="utf-8")
+        assert self._handle is not None
+        self._handle.write(dataset.model_dump_json() + "\n")
+        self._count += 1
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+            self._handle = None
+        elif self._count == 0:  # an empty catalog still has its (empty) part
+            (self.out / self.names[0]).write_text("", encoding="utf-8")
+
+
+def _clear(out: Path) -> None:
+    """Pages and parts of an earlier report in the same folder, which may have had more of them."""
+    for stale in [*out.glob("bao-cao-*.html"), *out.glob("bao-cao-tap-du-lieu-*.jsonl")]:
+        stale.unlink()
+
+
+def write_report_files(
+    store: CatalogStore, out: Path, *, reconcile: bool = False, page_rows: int = PAGE_ROWS
+) -> ReportFiles:
+    """Write the report from the stored result (reconciling what changed first only when asked)."""
     if reconcile:
         store.reconcile()
-    built = build_report(store)
     out.mkdir(parents=True, exist_ok=True)
-    files = ReportFiles(built, out / "bao-cao.html", out / "bao-cao.xlsx", out / "bao-cao.json")
-    files.html.write_text(render_html(built), encoding="utf-8")
-    write_xlsx(built, files.xlsx)
-    files.json.write_text(render_json(built), encoding="utf-8")
-    return files
+    _clear(out)
+    with store.snapshot() as session:
+        reader = ReportReader(store, session)
+        summary, concepts, problems = reader.summary(), reader.concepts(), reader.problem_files()
+        layout = Layout(
+            split=True, datasets=len(reader.dataset_order), sources=reader.source_order,
+            flag_kinds=[(k.kind, k.total) for k in reader.flag_kinds], concepts=[c.id for c in shown(concepts)],
+            page_rows=page_rows,
+        )  # fmt: skip
+        html, book = HtmlReport(summary, layout, out, concepts), XlsxReport(concepts)
+        parts = _DatasetParts(out, len(reader.dataset_order), page_rows)
+        for index, dataset in enumerate(reader.datasets(), 1):
+            html.dataset(dataset)
+            book.dataset(index, dataset)
+            parts.add(dataset)
+        parts.close()
+        for kind in reader.flag_kinds:
+            for flag in reader.flags_of_kind(kind.kind):
+                html.flag(flag, kind.total)
+        for flag in reader.flags_by_status():
+            book.flag(flag)
+        rest = CatalogReport(
+            summary=summary, datasets=[], flags=[], sources=[], problem_files=problems,
+            decisions=reader.decisions(), concepts=concepts, dataset_files=parts.names,
+        ).model_dump(mode="json")  # fmt: skip
+        with (out / "bao-cao.json").open("w", encoding="utf-8") as handle:
+            handle.write("{")
+            for number, (key, value) in enumerate(rest.items()):
+                handle.write(f"{',' if number else ''}\n  {json.dumps(key)}: ")
+                if key == "flags":
+                    _array(handle, (flag.model_dump_json() for flag in reader.flags()))
+                elif key == "sources":
+                    _array(handle, (_source(source, html, book) for source in reader.sources()))
+                else:
+                    handle.write(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+            handle.write("\n}\n")
+        (out / INDEX).write_text(html.finish(problems), encoding="utf-8")
+    book.save(out / "bao-cao.xlsx")
+    return ReportFiles(
+        summary, out / INDEX, out / "bao-cao.xlsx", out / "bao-cao.json",
+        pages=sorted(out.glob("bao-cao-*.html")), parts=[out / name for name in parts.names],
+    )  # fmt: skip
+
+
+def _source(source: SourceView, html: HtmlReport, book: XlsxReport) -> str:
+    html.source(source)
+    book.source(source)
+    return source.model_dump_json()
+
+
+def _array(handle: TextIO, items: Iterable[str]) -> None:
+    """A JSON array written item by item (one item per line)."""
+    handle.write("[")
+    first = True
+    for item in items:
+        handle.write(("\n    " if first else ",\n    ") + item)
+        first = False
+    handle.write("\n  ]" if not first else "]")

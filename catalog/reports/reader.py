@@ -37,6 +37,7 @@ from catalog.models import (
 )
 from catalog.records import FileOutcome, IngestRun, OutcomeStatus
 from catalog.reports.model import DatasetView, LinkView, MemberView, SourceView, Summary, where
+from catalog.reports.pages import SourceRef
 from catalog.rows import flag_record, link_record
 from catalog.store import CatalogStore
 from extract.model import ExtractionWarning, Provenance
@@ -57,12 +58,6 @@ class FlagKindCount:
     kind: str
     total: int
     open: int
-
-
-@dataclass(frozen=True, slots=True)
-class SourceKey:
-    sha256: str
-    warnings: int
 
 
 class ReportReader:
@@ -105,11 +100,13 @@ class ReportReader:
             paths.setdefault(sha, []).append(path)
         return paths
 
-    def _source_order(self) -> list[SourceKey]:
+    def _source_order(self) -> list[SourceRef]:
         found = self.session.execute(
-            select(DocumentRow.sha256, DocumentRow.warning_count).order_by(DocumentRow.added_at, DocumentRow.sha256)
+            select(DocumentRow.sha256, DocumentRow.warning_count, DocumentRow.format).order_by(
+                DocumentRow.added_at, DocumentRow.sha256
+            )
         )
-        return [SourceKey(sha, count) for sha, count in found if sha in self.paths]
+        return [SourceRef(sha, count, self.paths[sha][0], fmt) for sha, count, fmt in found if sha in self.paths]
 
     def _flag_kinds(self) -> list[FlagKindCount]:
         """Kinds in the HTML's order: most open flags first, ties in order of first appearance."""
