@@ -101,17 +101,18 @@ def write_report_files(
         rest = CatalogReport(
             summary=summary, datasets=[], flags=[], sources=[], problem_files=problems,
             decisions=reader.decisions(), concepts=concepts, dataset_files=parts.names,
-        ).model_dump(mode="json")  # fmt: skip
+        )  # fmt: skip
         with (out / "bao-cao.json").open("w", encoding="utf-8") as handle:
             handle.write("{")
-            for number, (key, value) in enumerate(rest.items()):
+            for number, key in enumerate(CatalogReport.model_fields):
                 handle.write(f"{',' if number else ''}\n  {json.dumps(key)}: ")
                 if key == "flags":
                     _array(handle, (flag.model_dump_json() for flag in reader.flags()))
                 elif key == "sources":
                     _array(handle, (_source(source, html, book) for source in reader.sources()))
-                else:
-                    handle.write(json.dumps(value, ensure_ascii=False, indent=2).replace("\n", "\n  "))
+                else:  # '{\n  "key": value\n}' → the value
+                    field_json = rest.model_dump_json(include={key}, indent=2)
+                    handle.write(field_json[field_json.index(":") + 2 : -2])
             handle.write("\n}\n")
         (out / INDEX).write_text(html.finish(problems), encoding="utf-8")
     book.save(out / "bao-cao.xlsx")

@@ -38,7 +38,7 @@ from catalog.models import (
 from catalog.records import FileOutcome, IngestRun, OutcomeStatus
 from catalog.reports.model import DatasetView, LinkView, MemberView, SourceView, Summary, where
 from catalog.reports.pages import SourceRef
-from catalog.rows import flag_record, link_record
+from catalog.rows import flag_record
 from catalog.store import CatalogStore
 from extract.model import ExtractionWarning, Provenance
 from matching.model import Decision, Flag, Link
@@ -254,13 +254,18 @@ class ReportReader:
     def _links_touching(self, keys: list[str]) -> list[Link]:
         """The stored links with an end among these keys, in the report's order: accepted first, then
         by score, as the former report sorted every link."""
-        found: dict[int, LinkRow] = {}
+        found: dict[int, Link] = {}
+        columns = (LinkRow.id, LinkRow.left_key, LinkRow.right_key, LinkRow.score, LinkRow.reasons,
+                   LinkRow.accepted, LinkRow.decided_by)  # fmt: skip
         for chunk in _chunks(keys):
             for column in (LinkRow.left_key, LinkRow.right_key):
-                for row in self.session.scalars(select(LinkRow).where(column.in_(chunk))):
-                    found[row.id] = row
-        ordered = sorted(found.values(), key=lambda row: (not row.accepted, -row.score, row.id))
-        return [link_record(row) for row in ordered]
+                for number, left, right, score, reasons, accepted, decided_by in self.session.execute(
+                    select(*columns).where(column.in_(chunk))
+                ):
+                    found[number] = Link(left=left, right=right, score=score, reasons=list(reasons),
+                                         accepted=accepted, decided_by=decided_by)  # fmt: skip
+        ordered = sorted(found.items(), key=lambda item: (not item[1].accepted, -item[1].score, item[0]))
+        return [link for _, link in ordered]
 
     def _concepts_of(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """dataset id → (concept id, harmonised title): the concept most of its rows belong to

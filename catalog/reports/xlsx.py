@@ -9,6 +9,7 @@ memory does not grow with the archive (a normal workbook keeps an object per cel
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -101,12 +102,17 @@ class _Sheet:
             cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
             header.append(cell)
         sheet.append(header)
+        wrapped = WriteOnlyCell(sheet, "")
+        wrapped.alignment = WRAP
+        # Setting a style looks it up in the workbook's style table (hashing the whole style): done
+        # once here, then copied to each cell, it no longer costs most of the workbook's time.
+        self._wrapped = wrapped._style
 
     def append(self, row: Sequence[object]) -> None:
         cells = []
         for value in row:
             cell = WriteOnlyCell(self.sheet, safe_cell(value))
-            cell.alignment = WRAP
+            cell._style = copy(self._wrapped)
             cells.append(cell)
         self.sheet.append(cells)
         self.rows += 1
