@@ -14,7 +14,7 @@ from catalog import CatalogStore
 from catalog.reports import CatalogReport, build_report, write_report_files
 from catalog.reports.concepts_section import shown
 from catalog.reports.model import DatasetView
-from catalog.reports.xlsx import SHEET_CATALOG, SHEET_CONCEPTS, SHEET_FLAGS, SHEET_SOURCES, SHEET_WARNINGS
+from catalog.reports.xlsx import SHEET_CATALOG, SHEET_CONCEPTS, SHEET_FLAGS, SHEET_SOURCES, SHEET_WARNINGS, safe_cell
 from danhmuc.pipeline import process_file
 from extract.model import Document
 
@@ -66,6 +66,8 @@ def test_parts_hold_exactly_the_report(database: str, whole: CatalogReport, tmp_
             SHEET_WARNINGS: sum(len(s.extraction_warnings) for s in whole.sources)}  # fmt: skip
     assert {sheet.title: sheet.max_row - 1 for sheet in book.worksheets} == rows
     assert book[SHEET_CATALOG].cell(2, 2).value == whole.datasets[0].title
+    listed = [row[0].value for row in book[SHEET_CONCEPTS].iter_rows(min_row=2)]
+    assert listed == [safe_cell(c.title) for c in shown(whole.concepts)]  # read in the listing's order
 
 
 def test_pages_split_every_long_section_and_links_resolve(database: str, whole: CatalogReport, tmp_path: Path) -> None:

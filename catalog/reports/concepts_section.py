@@ -38,15 +38,16 @@ def _not_listed(concept: ConceptDetail) -> list[str]:
     return [item.locality for coverage in concept.coverage for item in coverage.not_listed]
 
 
+def sheet_row(c: ConceptDetail) -> tuple[object, ...]:
+    return (
+        c.title, c.dataset_count, c.locality_count, "; ".join(c.localities), "; ".join(_not_listed(c)),
+        "\n".join(conflict.reason for conflict in c.conflicts), "; ".join(p.title for p in c.publishers),
+        "; ".join(c.titles), c.id,
+    )  # fmt: skip
+
+
 def sheet_rows(concepts: Sequence[ConceptDetail]) -> list[tuple[object, ...]]:
-    return [
-        (
-            c.title, c.dataset_count, c.locality_count, "; ".join(c.localities), "; ".join(_not_listed(c)),
-            "\n".join(conflict.reason for conflict in c.conflicts), "; ".join(p.title for p in c.publishers),
-            "; ".join(c.titles), c.id,
-        )
-        for c in shown(concepts)
-    ]  # fmt: skip
+    return [sheet_row(c) for c in shown(concepts)]
 
 
 def _escape(value: object) -> str:

@@ -15,16 +15,16 @@ the archive. The output folder holds
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from catalog.reports.concepts_section import shown
 from catalog.reports.html import HtmlReport
 from catalog.reports.model import CatalogReport, DatasetView, SourceView, Summary
 from catalog.reports.pages import INDEX, PAGE_ROWS, Layout
-from catalog.reports.reader import ReportReader
+from catalog.reports.reader import ConceptStats, ReportReader
 from catalog.reports.xlsx import XlsxReport
 from catalog.store import CatalogStore
 
@@ -80,13 +80,16 @@ def write_report_files(
     _clear(out)
     with store.snapshot() as session:
         reader = ReportReader(store, session)
-        summary, concepts, problems = reader.summary(), reader.concepts(), reader.problem_files()
+        problems, listed = reader.problem_files(), reader.shown_concept_keys()
         layout = Layout(
             split=True, datasets=len(reader.dataset_order), sources=reader.source_order,
-            flag_kinds=[(k.kind, k.total) for k in reader.flag_kinds], concepts=[c.id for c in shown(concepts)],
+            flag_kinds=[(k.kind, k.total) for k in reader.flag_kinds], concepts=[k.id for k in listed],
             page_rows=page_rows,
         )  # fmt: skip
-        html, book = HtmlReport(summary, layout, out, concepts), XlsxReport(concepts)
+        stats = ConceptStats()
+        # The page heads need the time and database only; the counts are filled in once gathered.
+        html = HtmlReport(reader.summary(stats), layout, out, unlisted_concepts=len(reader.concept_keys) - len(listed))
+        book = XlsxReport()
         parts = _DatasetParts(out, len(reader.dataset_order), page_rows)
         for index, dataset in enumerate(reader.datasets(), 1):
             html.dataset(dataset)
@@ -98,26 +101,38 @@ def write_report_files(
                 html.flag(flag, kind.total)
         for flag in reader.flags_by_status():
             book.flag(flag)
+        for concept in reader.concepts(listed):
+            html.concept(concept)
+            book.concept(concept)
         rest = CatalogReport(
-            summary=summary, datasets=[], flags=[], sources=[], problem_files=problems,
-            decisions=reader.decisions(), concepts=concepts, dataset_files=parts.names,
+            summary=html.summary, datasets=[], flags=[], sources=[], problem_files=problems,
+            decisions=reader.decisions(), concepts=[], dataset_files=parts.names,
         )  # fmt: skip
-        with (out / "bao-cao.json").open("w", encoding="utf-8") as handle:
-            handle.write("{")
-            for number, key in enumerate(CatalogReport.model_fields):
-                handle.write(f"{',' if number else ''}\n  {json.dumps(key)}: ")
+        body = out / "bao-cao.json.part"
+        with body.open("w", encoding="utf-8") as handle:
+            for key in list(CatalogReport.model_fields)[1:]:
+                handle.write(f",\n  {json.dumps(key)}: ")
                 if key == "flags":
                     _array(handle, (flag.model_dump_json() for flag in reader.flags()))
                 elif key == "sources":
                     _array(handle, (_source(source, html, book) for source in reader.sources()))
+                elif key == "concepts":
+                    _array(handle, (stats.add(concept).model_dump_json() for concept in reader.concepts()))
                 else:  # '{\n  "key": value\n}' → the value
                     field_json = rest.model_dump_json(include={key}, indent=2)
                     handle.write(field_json[field_json.index(":") + 2 : -2])
             handle.write("\n}\n")
+        # The summary counts the concepts, whose facts are only known once written: it goes first in
+        # the file, so the rest, written above, is appended after it.
+        html.summary = reader.summary(stats)
+        with (out / "bao-cao.json").open("w", encoding="utf-8") as handle, body.open(encoding="utf-8") as rest_of:
+            handle.write('{\n  "summary": ' + html.summary.model_dump_json(indent=2).replace("\n", "\n  "))
+            shutil.copyfileobj(rest_of, handle)
+        body.unlink()
         (out / INDEX).write_text(html.finish(problems), encoding="utf-8")
     book.save(out / "bao-cao.xlsx")
     return ReportFiles(
-        summary, out / INDEX, out / "bao-cao.xlsx", out / "bao-cao.json",
+        html.summary, out / INDEX, out / "bao-cao.xlsx", out / "bao-cao.json",
         pages=sorted(out.glob("bao-cao-*.html")), parts=[out / name for name in parts.names],
     )  # fmt: skip
 

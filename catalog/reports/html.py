@@ -78,11 +78,11 @@ class HtmlReport:
     """bao-cao.html and, for sections longer than a page, its pages in ``out``; rows are given one at a
     time (datasets in report order, flags kind by kind, then sources), the index is written last."""
 
-    def __init__(self, summary: Summary, layout: Layout, out: Path | None, concepts: Sequence[ConceptDetail]) -> None:
+    def __init__(self, summary: Summary, layout: Layout, out: Path | None, *, unlisted_concepts: int) -> None:
+        """``summary``: its time and database head every page; the rest is read by ``finish`` (the caller
+        may replace it by then with the counts gathered while writing)."""
         self.summary, self.layout, self.out = summary, layout, out
         self._index = 0
-        shown = concepts_section.shown(concepts)
-        self._concepts = (shown, len(concepts) - len(shown))
         self.catalog = self._section(SectionText(
             layout.catalog, "catalog-section", "2. Danh mục dữ liệu hợp nhất",
             '<p class="small muted">Mỗi dòng là một tập dữ liệu; các mục giống nhau ở nhiều văn bản được ghép '
@@ -104,7 +104,7 @@ class HtmlReport:
         ))  # fmt: skip
         self.concepts = self._section(SectionText(
             layout.concepts, "concepts", f"7. {concepts_section.HEADING}",
-            concepts_section.html_intro(self._concepts[1]), "khái niệm",
+            concepts_section.html_intro(unlisted_concepts), "khái niệm",
         ))  # fmt: skip
 
     def _section(self, text: SectionText) -> SectionWriter:
@@ -202,11 +202,13 @@ class HtmlReport:
                 _warning_row(ref, warning), group=source.sha256, opener=opener, closer="</table>", new_unit=n == 0
             )
 
+    def concept(self, concept: ConceptDetail) -> None:
+        """The listed concepts (concepts_section.shown), in that order."""
+        self.concepts.add(concepts_section.html_row(concept, _e), opener=lambda _: concepts_section.TABLE_OPEN,
+                          closer=concepts_section.TABLE_CLOSE)  # fmt: skip
+
     def finish(self, problem_files: Sequence[FileOutcome]) -> str:
-        """The concepts section, then bao-cao.html's text (written by the caller, or returned whole)."""
-        for concept in self._concepts[0]:
-            self.concepts.add(concepts_section.html_row(concept, _e), opener=lambda _: concepts_section.TABLE_OPEN,
-                              closer=concepts_section.TABLE_CLOSE)  # fmt: skip
+        """bao-cao.html's text (written by the caller, or returned whole)."""
         sections = [
             self.catalog.finish(CATALOG_OPEN + "</tbody></table>"),
             self.flags.finish("<p>Không có cảnh báo.</p>"),
@@ -224,10 +226,11 @@ def render_html(report: CatalogReport) -> str:
     """The whole report as one file (every section in bao-cao.html), from a report held in memory."""
     sources = [source_ref(s) for s in report.sources]
     kinds = _flag_groups(report.flags)
+    listed = concepts_section.shown(report.concepts)
     layout = Layout(split=False, datasets=len(report.datasets), sources=sources,
                     flag_kinds=[(kind, len(items)) for kind, items in kinds],
-                    concepts=[c.id for c in concepts_section.shown(report.concepts)])  # fmt: skip
-    html = HtmlReport(report.summary, layout, None, report.concepts)
+                    concepts=[c.id for c in listed])  # fmt: skip
+    html = HtmlReport(report.summary, layout, None, unlisted_concepts=len(report.concepts) - len(listed))
     for dataset in report.datasets:
         html.dataset(dataset)
     for _, items in kinds:
@@ -235,6 +238,8 @@ def render_html(report: CatalogReport) -> str:
             html.flag(flag, len(items))
     for source in report.sources:
         html.source(source)
+    for concept in listed:
+        html.concept(concept)
     return html.finish(report.problem_files)
 
 

@@ -145,16 +145,18 @@ class CatalogReport(Record):
 
 def build_report(store: CatalogStore) -> CatalogReport:
     """The whole report in memory (tests, small stores); `write_report_files` streams the same rows."""
-    from catalog.reports.reader import ReportReader
+    from catalog.reports.reader import ConceptStats, ReportReader
 
     with store.snapshot() as session:
         reader = ReportReader(store, session)
+        stats = ConceptStats()
+        concepts = [stats.add(concept) for concept in reader.concepts()]
         return CatalogReport(
-            summary=reader.summary(),
+            summary=reader.summary(stats),
             datasets=list(reader.datasets()),
             flags=list(reader.flags()),
             sources=list(reader.sources()),
             problem_files=reader.problem_files(),
             decisions=reader.decisions(),
-            concepts=reader.concepts(),
+            concepts=concepts,
         )

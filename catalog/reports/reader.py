@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
-from catalog.concept_facts import ConceptDetail
+from catalog.concept_facts import ConceptDetail, MemberFact
 from catalog.errors import mask_url
 from catalog.models import (
     CatalogEntryRow,
@@ -44,6 +44,7 @@ from extract.model import ExtractionWarning, Provenance
 from matching.model import Decision, Flag, Link
 
 CHUNK = 500  # datasets or documents read per query; also the size of the IN lists
+CONCEPT_CHUNK = 50
 WARNINGS = TypeAdapter(list[ExtractionWarning])
 T = TypeVar("T")
 
@@ -51,6 +52,31 @@ T = TypeVar("T")
 def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+@dataclass(frozen=True, slots=True)
+class ConceptKey:
+    id: str
+    title: str
+    datasets: int
+    localities: int
+
+
+@dataclass(slots=True)
+class ConceptStats:
+    """The summary's counts of concepts, gathered while the concepts are written."""
+
+    count: int = 0
+    shared: int = 0
+    with_gaps: int = 0
+    with_conflicts: int = 0
+
+    def add(self, concept: ConceptDetail) -> ConceptDetail:
+        self.count += 1
+        self.shared += concept.dataset_count > 1
+        self.with_gaps += bool(concept.not_listed_count)
+        self.with_conflicts += bool(concept.conflicts)
+        return concept
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +99,7 @@ class ReportReader:
         self.source_order = self._source_order()
         self.flag_kinds = self._flag_kinds()
         self._decisions: list[Decision] | None = None
-        self._concepts: list[ConceptDetail] | None = None
+        self.concept_keys = self._concept_keys()
 
     # ------------------------------------------------------------ light keys and counts
 
@@ -121,13 +147,18 @@ class ReportReader:
         ordered = sorted(totals, key=lambda kind: -opened[kind])
         return [FlagKindCount(kind, totals[kind], opened[kind]) for kind in ordered]
 
-    def summary(self) -> Summary:
+    def _concept_keys(self) -> list[ConceptKey]:
+        found = self.session.execute(
+            select(ConceptRow.id, ConceptRow.title, ConceptRow.dataset_count, ConceptRow.locality_count)
+        )
+        return sorted((ConceptKey(*row) for row in found), key=lambda k: (k.title, k.id))
+
+    def summary(self, concepts: ConceptStats) -> Summary:
         runs = self.store.runs()
         last_run = runs[-1] if runs else None
         reconciliation = self.store.last_reconciliation()
         links = dict(self.session.execute(select(LinkRow.accepted, func.count()).group_by(LinkRow.accepted)).all())
         open_by_kind = self._open_flags_by_kind()
-        concepts = self.concepts()
         current = self.source_order
         return Summary(
             generated_at=datetime.now(UTC),
@@ -147,10 +178,10 @@ class ReportReader:
             problem_files=len(self.problem_files(last_run)),
             extraction_warnings=sum(s.warnings for s in current),
             documents_with_warnings=sum(1 for s in current if s.warnings),
-            concepts=len(concepts),
-            concepts_shared=sum(1 for c in concepts if c.dataset_count > 1),
-            concepts_with_gaps=sum(1 for c in concepts if c.not_listed_count),
-            concepts_with_conflicts=sum(1 for c in concepts if c.conflicts),
+            concepts=concepts.count,
+            concepts_shared=concepts.shared,
+            concepts_with_gaps=concepts.with_gaps,
+            concepts_with_conflicts=concepts.with_conflicts,
         )
 
     def _open_flags_by_kind(self) -> dict[str, int]:
@@ -166,13 +197,26 @@ class ReportReader:
             self._decisions = self.store.decisions()
         return self._decisions
 
-    def concepts(self) -> list[ConceptDetail]:
-        # Facts per concept (coverage, conflicts) are derived over all its members: read once, kept.
-        if self._concepts is None:
-            from catalog.concepts_store import read_concepts  # it imports the store's agencies
+    def concepts(self, keys: Sequence[ConceptKey] | None = None) -> Iterator[ConceptDetail]:
+        """Each concept with its facts (coverage of every locality, unit conflicts), built a chunk of
+        concepts at a time: all of them at once grow with concepts × localities. In order of
+        harmonised title (the JSON report's), or of ``keys``."""
+        from catalog.concept_facts import Universe, concept_detail
+        from catalog.concepts_store import load_members, load_universe  # they import the store's agencies
 
-            self._concepts = read_concepts(self.session)
-        return self._concepts
+        universe = Universe(load_universe(self.session))
+        for chunk in _chunks(self.concept_keys if keys is None else keys, CONCEPT_CHUNK):
+            grouped: dict[str, list[MemberFact]] = {}
+            for member in load_members(self.session, [k.id for k in chunk]):
+                grouped.setdefault(member.concept_id, []).append(member)
+            for key in chunk:
+                yield concept_detail(key.id, grouped.get(key.id, []), universe)
+
+    def shown_concept_keys(self) -> list[ConceptKey]:
+        """The concepts the HTML and the workbook list (catalog.reports.concepts_section.shown), from the
+        stored counts: a unit conflict needs two localities, so the others are never listed."""
+        found = [k for k in self.concept_keys if k.datasets > 1 or k.localities > 1]
+        return sorted(found, key=lambda k: (-k.localities, -k.datasets, k.title.casefold(), k.id))
 
     def problem_files(self, last_run: IngestRun | None = None) -> list[FileOutcome]:
         if last_run is None:

@@ -21,7 +21,7 @@ from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 from catalog.concept_facts import ConceptDetail
 from catalog.reports.concepts_section import COLUMNS as CONCEPT_COLUMNS
-from catalog.reports.concepts_section import SHEET_CONCEPTS, sheet_rows
+from catalog.reports.concepts_section import SHEET_CONCEPTS, sheet_row, shown
 from catalog.reports.model import CatalogReport, DatasetView, SourceView, flag_label, where
 from matching.model import Flag
 
@@ -124,16 +124,14 @@ class _Sheet:
 class XlsxReport:
     """The workbook's five sheets, created in their order and filled as rows arrive (in any order)."""
 
-    def __init__(self, concepts: Sequence[ConceptDetail]) -> None:
+    def __init__(self) -> None:
         self.book = Workbook(write_only=True)
         self.catalog = _Sheet(self.book, SHEET_CATALOG, CATALOG_COLUMNS)
-        concept_sheet = _Sheet(self.book, SHEET_CONCEPTS, CONCEPT_COLUMNS)
-        for row in sheet_rows(concepts):
-            concept_sheet.append(row)
+        self.concepts = _Sheet(self.book, SHEET_CONCEPTS, CONCEPT_COLUMNS)
         self.flags = _Sheet(self.book, SHEET_FLAGS, FLAG_COLUMNS)
         self.sources = _Sheet(self.book, SHEET_SOURCES, SOURCE_COLUMNS)
         self.warnings = _Sheet(self.book, SHEET_WARNINGS, WARNING_COLUMNS)
-        self._sheets = [self.catalog, concept_sheet, self.flags, self.sources, self.warnings]
+        self._sheets = [self.catalog, self.concepts, self.flags, self.sources, self.warnings]
 
     def dataset(self, index: int, d: DatasetView) -> None:
         self.catalog.append((
@@ -145,6 +143,10 @@ class XlsxReport:
             "; ".join(sorted({r for link in d.links if link.accepted for r in link.reasons})),
             d.id, d.concept_title, d.concept_id,
         ))  # fmt: skip
+
+    def concept(self, concept: ConceptDetail) -> None:
+        """The concepts a reviewer has something to harmonise in, most spread first (concepts_section.shown)."""
+        self.concepts.append(sheet_row(concept))
 
     def flag(self, f: Flag) -> None:
         """Open flags first, then by kind (ReportReader.flags_by_status)."""
@@ -179,7 +181,9 @@ class XlsxReport:
 
 
 def write_xlsx(report: CatalogReport, out: Path) -> Path:
-    book = XlsxReport(report.concepts)
+    book = XlsxReport()
+    for concept in shown(report.concepts):
+        book.concept(concept)
     for index, dataset in enumerate(report.datasets, 1):
         book.dataset(index, dataset)
     for flag in _by_status(report.flags):
