@@ -36,11 +36,12 @@ class Run:
     returncode: int
 
 
-def run_report(label: str, checkout: Path, database: str, out: Path) -> Run:
+def run_report(label: str, checkout: Path, database: str, out: Path, timeout: int) -> Run:
     shutil.rmtree(out, ignore_errors=True)
     with tempfile.NamedTemporaryFile("r", suffix=".time") as timing:
-        command = [TIME, "-f", "%e %U %S %M", "-o", timing.name, sys.executable, "-m", "danhmuc.cli", "report",
-                   "--database", database, "--out", str(out)]  # fmt: skip
+        # GNU time waits for `timeout`, which waits for Python: %M is the largest of them (the kernel's max).
+        command = [TIME, "-f", "%e %U %S %M", "-o", timing.name, "timeout", str(timeout), sys.executable, "-m",
+                   "danhmuc.cli", "report", "--database", database, "--out", str(out)]  # fmt: skip
         env = {**os.environ, "PYTHONPATH": str(checkout)}
         done = subprocess.run(command, cwd=checkout, env=env, capture_output=True, text=True, check=False)
         if done.returncode:
@@ -58,11 +59,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--checkout", action="append", required=True, help="LABEL=PATH")
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--repeat", type=int, default=1)
+    parser.add_argument("--timeout", type=int, default=3600, help="seconds per run (exit status 124 when stopped)")
     args = parser.parse_args(argv)
     checkouts = [(label, Path(path).resolve()) for label, path in (c.split("=", 1) for c in args.checkout)]
     load_before = os.getloadavg()
     runs = [
-        run_report(label, checkout, args.database, args.out / label)
+        run_report(label, checkout, args.database, args.out / label, args.timeout)
         for _ in range(args.repeat)
         for label, checkout in checkouts
     ]
@@ -72,7 +74,7 @@ def main(argv: list[str] | None = None) -> int:
     print("| code | wall | CPU | peak RSS | files | total | largest file |")
     print("|---|---|---|---|---|---|---|")
     for run in runs:
-        failed = "" if run.returncode == 0 else f" (failed {run.returncode})"
+        failed = {0: "", 124: " (stopped at the timeout)"}.get(run.returncode, f" (failed {run.returncode})")
         print(f"| {run.label}{failed} | {run.seconds:.1f} s | {run.cpu:.1f} s | {run.peak_mib:.0f} MiB | {run.files} "
               f"| {run.total_mib:.1f} MiB | {run.largest_mib:.1f} MiB |")  # fmt: skip
     return 0 if all(run.returncode == 0 for run in runs) else 1
