@@ -16,7 +16,7 @@ from catalog.reports.concepts_section import shown
 from catalog.reports.model import DatasetView
 from catalog.reports.xlsx import SHEET_CATALOG, SHEET_CONCEPTS, SHEET_FLAGS, SHEET_SOURCES, SHEET_WARNINGS, safe_cell
 from danhmuc.pipeline import process_file
-from extract.model import Document
+from extract.model import Document, ExtractionWarning, Provenance
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = sorted(path.stem for path in (ROOT / "corpus" / "gold").glob("*.json"))
@@ -128,3 +128,22 @@ def test_report_reads_the_stored_result_without_reconciling(
         assert store.last_reconciliation() == before
     assert files.summary.documents == len(SEEDS) + 1  # the new document is listed,
     assert files.summary.entries == whole.summary.entries  # its rows join no dataset until a reconciliation
+
+
+def test_both_backends_cut_the_warnings_out_of_the_stored_json(
+    store: CatalogStore, documents: list[Document], tmp_path: Path
+) -> None:
+    """SQLite's json_extract and PostgreSQL's jsonb path give the warnings a parsed Document has."""
+    warning = ExtractionWarning(code="table_unstructured", message="Bảng “Phụ lục” không dựng được <b>",
+                                provenance=Provenance(file="x.pdf", page=3, table=2, raw="ô lỗi"))  # fmt: skip
+    noted = documents[0].model_copy(update={"warnings": [warning, *documents[0].warnings]})
+    for document in [noted, *documents[1:]]:
+        store.add_document(document, path=f"/archive/{document.source}")
+    store.reconcile()
+    files = write_report_files(store, tmp_path, page_rows=PAGE)
+    saved = CatalogReport.model_validate_json(files.json.read_text(encoding="utf-8"))
+    by_sha = {s.sha256: s.extraction_warnings for s in saved.sources}
+    assert by_sha == {d.sha256: list(d.warnings) for d in [noted, *documents[1:]]}
+    assert saved.summary.extraction_warnings == sum(len(d.warnings) for d in [noted, *documents[1:]])
+    pages = "".join(_html_files(tmp_path).values())
+    assert "Bảng “Phụ lục” không dựng được &lt;b&gt;" in pages and "ô lỗi" in pages
