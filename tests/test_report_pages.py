@@ -147,3 +147,16 @@ def test_both_backends_cut_the_warnings_out_of_the_stored_json(
     assert saved.summary.extraction_warnings == sum(len(d.warnings) for d in [noted, *documents[1:]])
     pages = "".join(_html_files(tmp_path).values())
     assert "Bảng “Phụ lục” không dựng được &lt;b&gt;" in pages and "ô lỗi" in pages
+
+
+def test_catalog_pages_are_bounded_by_members_too() -> None:
+    """A page closes at 500 datasets or 5,000 members; one dataset heavier than that has a page alone."""
+    from catalog.reports.pages import Paging, weighted_starts
+
+    sizes = [6_000, 3_000, 2_500, 1, 1, 1, *([1] * 600)]
+    starts = weighted_starts(sizes, 500, 5_000)
+    assert starts == [0, 1, 2, 502]
+    paging = Paging("danh-muc", len(sizes), 500, True, tuple(starts))
+    assert paging.pages == 4 and [paging.range_of(p) for p in range(4)] == [(1, 1), (2, 2), (3, 502), (503, 606)]
+    assert paging.file(0) == "bao-cao-danh-muc-001.html" and paging.file(501) == "bao-cao-danh-muc-003.html"
+    assert paging.file(502) == "bao-cao-danh-muc-004.html" and paging.is_start(502) and not paging.is_start(503)

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
@@ -42,16 +42,20 @@ class ReportFiles:
 
 
 class _DatasetParts:
-    def __init__(self, out: Path, total: int, size: int) -> None:
-        self.out, self.size = out, size
-        self.names = [PART.format(n + 1) for n in range(max(1, -(-total // size)))]
+    """The datasets as JSON Lines, a part per page of the HTML catalog (``starts``: first positions)."""
+
+    def __init__(self, out: Path, starts: Sequence[int]) -> None:
+        self.out, self.starts = out, set(starts)
+        self.names = [PART.format(n + 1) for n in range(max(1, len(starts)))]
         self._handle: TextIO | None = None
         self._count = 0
+        self._part = 0
 
     def add(self, dataset: DatasetView) -> None:
-        if self._count % self.size == 0:
+        if self._count in self.starts:
             self.close()
-            self._handle = (self.out / self.names[self._count // self.size]).open("w", encoding="utf-8")
+            self._handle = (self.out / self.names[self._part]).open("w", encoding="utf-8")
+            self._part += 1
         assert self._handle is not None
         self._handle.write(dataset.model_dump_json() + "\n")
         self._count += 1
@@ -82,7 +86,7 @@ def write_report_files(
         reader = ReportReader(store, session)
         problems, listed = reader.problem_files(), reader.shown_concept_keys()
         layout = Layout(
-            split=True, datasets=len(reader.dataset_order), sources=reader.source_order,
+            split=True, dataset_members=reader.dataset_members, sources=reader.source_order,
             flag_kinds=[(k.kind, k.total) for k in reader.flag_kinds], concepts=[k.id for k in listed],
             page_rows=page_rows,
         )  # fmt: skip
@@ -90,8 +94,9 @@ def write_report_files(
         # The page heads need the time and database only; the counts are filled in once gathered.
         html = HtmlReport(reader.summary(stats), layout, out, unlisted_concepts=len(reader.concept_keys) - len(listed))
         book = XlsxReport()
-        parts = _DatasetParts(out, len(reader.dataset_order), page_rows)
-        for index, dataset in enumerate(reader.datasets(), 1):
+        starts = layout.catalog.starts
+        parts = _DatasetParts(out, starts)
+        for index, dataset in enumerate(reader.datasets(starts), 1):
             html.dataset(dataset)
             book.dataset(index, dataset)
             parts.add(dataset)

@@ -227,7 +227,7 @@ def render_html(report: CatalogReport) -> str:
     sources = [source_ref(s) for s in report.sources]
     kinds = _flag_groups(report.flags)
     listed = concepts_section.shown(report.concepts)
-    layout = Layout(split=False, datasets=len(report.datasets), sources=sources,
+    layout = Layout(split=False, dataset_members=[d.member_count for d in report.datasets], sources=sources,
                     flag_kinds=[(kind, len(items)) for kind, items in kinds],
                     concepts=[c.id for c in listed])  # fmt: skip
     html = HtmlReport(report.summary, layout, None, unlisted_concepts=len(report.concepts) - len(listed))

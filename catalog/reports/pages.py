@@ -10,6 +10,7 @@ file. Rows are written to their page file as they come: memory holds one row, no
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
@@ -18,6 +19,20 @@ from typing import TextIO
 INDEX = "bao-cao.html"
 PAGE_ROWS = 500  # datasets, flags, documents or concepts per page
 PAGE_DOCUMENTS_WITH_WARNINGS = 100  # the extraction-warnings section pages by document
+PAGE_MEMBERS = 5_000  # a catalog page (and a JSON Lines part) holds at most this many dataset members
+
+
+def weighted_starts(weights: Sequence[int], max_rows: int, max_weight: int) -> list[int]:
+    """First positions of pages of at most ``max_rows`` rows and, unless one row alone is heavier,
+    ``max_weight`` in total: the datasets of a large archive hold thousands of members each, so
+    500 of them would make pages (and chunks read at once) of hundreds of megabytes."""
+    starts, rows, weight = [0], 0, 0
+    for position, size in enumerate(weights):
+        if rows and (rows == max_rows or weight + size > max_weight):
+            starts.append(position)
+            rows, weight = 0, 0
+        rows, weight = rows + 1, weight + size
+    return starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,17 +41,30 @@ class Paging:
     total: int
     size: int
     split: bool
+    starts: tuple[int, ...] = ()  # first position of each page, when pages are not all ``size`` rows
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.size)) if self.split else 1
+        if not self.split:
+            return 1
+        return len(self.starts) if self.starts else max(1, -(-self.total // self.size))
+
+    def page_of(self, position: int) -> int:
+        return bisect_right(self.starts, position) - 1 if self.starts else position // self.size
+
+    def first_of(self, page: int) -> int:
+        return self.starts[page] if self.starts else page * self.size
+
+    def is_start(self, position: int) -> bool:
+        return position == self.first_of(self.page_of(position))
 
     def file(self, position: int) -> str:
-        return f"bao-cao-{self.slug}-{position // self.size + 1:03d}.html" if self.split else INDEX
+        return f"bao-cao-{self.slug}-{self.page_of(position) + 1:03d}.html" if self.split else INDEX
 
     def range_of(self, page: int) -> tuple[int, int]:
         """1-based first and last position on a 0-based page."""
-        return page * self.size + 1, min(self.total, (page + 1) * self.size)
+        last = self.first_of(page + 1) if page + 1 < self.pages else self.total
+        return self.first_of(page) + 1, min(self.total, last)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +94,9 @@ class Layout:
     """Which file holds each row of each section, and the href to it from the file being written."""
 
     def __init__(
-        self, *, split: bool, datasets: int, sources: Sequence[SourceRef], flag_kinds: Sequence[tuple[str, int]],
-        concepts: Sequence[str], page_rows: int = PAGE_ROWS,
-        page_documents: int = PAGE_DOCUMENTS_WITH_WARNINGS,
+        self, *, split: bool, dataset_members: Sequence[int], sources: Sequence[SourceRef],
+        flag_kinds: Sequence[tuple[str, int]], concepts: Sequence[str], page_rows: int = PAGE_ROWS,
+        page_documents: int = PAGE_DOCUMENTS_WITH_WARNINGS, page_members: int = PAGE_MEMBERS,
     ) -> None:  # fmt: skip
         self.sources = {s.sha256: s for s in sources}
         self._source_position = {s.sha256: n for n, s in enumerate(sources)}
@@ -80,7 +108,8 @@ class Layout:
         for kind, total in flag_kinds:
             self._kind_position[kind] = start
             start += total
-        self.catalog = Paging("danh-muc", datasets, page_rows, split and datasets > page_rows)
+        starts = tuple(weighted_starts(dataset_members, page_rows, page_members))
+        self.catalog = Paging("danh-muc", len(dataset_members), page_rows, split and len(starts) > 1, starts)
         self.flags = Paging("canh-bao", start, page_rows, split and start > page_rows)
         self.source_pages = Paging("van-ban-nguon", len(sources), page_rows, split and len(sources) > page_rows)
         self.warnings = Paging(
@@ -154,7 +183,7 @@ class SectionWriter:
         earlier page), ``new_unit`` counts towards the page size (a document's first warning row)."""
         paging = self.text.paging
         if new_unit:
-            if self._page < 0 or (paging.split and self._units and self._units % paging.size == 0):
+            if self._page < 0 or (paging.split and self._units and paging.is_start(self._units)):
                 self._next_page()
             self._units += 1
         if group != self._group or self._closer == "":
@@ -179,7 +208,7 @@ class SectionWriter:
         if not paging.split:
             return
         assert self.out is not None
-        name = paging.file(self._page * paging.size)
+        name = paging.file(paging.first_of(self._page))
         self._handle = (self.out / name).open("w", encoding="utf-8")
         first, last = paging.range_of(self._page)
         title = f"{self.text.heading} — trang {self._page + 1}/{paging.pages} ({self.text.unit} {first}–{last})"
@@ -191,9 +220,9 @@ class SectionWriter:
         paging, page = self.text.paging, self._page
         links = [f'<a href="{INDEX}">← Mục lục / index</a>']
         if page > 0:
-            links.append(f'<a href="{paging.file((page - 1) * paging.size)}">‹ Trang trước / previous</a>')
+            links.append(f'<a href="{paging.file(paging.first_of(page - 1))}">‹ Trang trước / previous</a>')
         if page + 1 < paging.pages:
-            links.append(f'<a href="{paging.file((page + 1) * paging.size)}">Trang sau / next ›</a>')
+            links.append(f'<a href="{paging.file(paging.first_of(page + 1))}">Trang sau / next ›</a>')
         return '<nav class="pages">' + " · ".join(links) + "</nav>"
 
     def _close_page(self) -> None:
@@ -215,9 +244,8 @@ class SectionWriter:
         items = []
         for page in range(paging.pages):
             first, last = paging.range_of(page)
-            items.append(
-                f'<li><a href="{paging.file(page * paging.size)}">Trang {page + 1}</a>: {text.unit} {first}–{last}</li>'
-            )
+            href = paging.file(paging.first_of(page))
+            items.append(f'<li><a href="{href}">Trang {page + 1}</a>: {text.unit} {first}–{last}</li>')
         return (
             f'<section id="{text.section_id}"><h2>{text.heading}</h2>'
             f'<p class="small muted">{paging.total} {text.unit}, chia thành {paging.pages} trang / '

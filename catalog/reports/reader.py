@@ -37,7 +37,7 @@ from catalog.models import (
 )
 from catalog.records import FileOutcome, IngestRun, OutcomeStatus
 from catalog.reports.model import DatasetView, LinkView, MemberView, SourceView, Summary, where
-from catalog.reports.pages import SourceRef
+from catalog.reports.pages import PAGE_MEMBERS, SourceRef, weighted_starts
 from catalog.rows import flag_record
 from catalog.store import CatalogStore
 from extract.model import ExtractionWarning, Provenance
@@ -229,9 +229,18 @@ class ReportReader:
 
     # ------------------------------------------------------------ datasets
 
-    def datasets(self) -> Iterator[DatasetView]:
-        for chunk in _chunks(self.dataset_order):
-            yield from self._dataset_chunk(chunk)
+    @property
+    def dataset_members(self) -> list[int]:
+        return [members for members, _ in self._dataset_sizes]
+
+    def datasets(self, starts: Sequence[int] | None = None) -> Iterator[DatasetView]:
+        """In report order, read a page at a time (``starts``: first positions; by default pages of at
+        most CHUNK datasets and PAGE_MEMBERS members, as the HTML catalog and the JSON parts)."""
+        if starts is None:
+            starts = weighted_starts(self.dataset_members, CHUNK, PAGE_MEMBERS)
+        bounds = [*starts, len(self.dataset_order)]
+        for first, end in zip(bounds, bounds[1:], strict=False):
+            yield from self._dataset_chunk(self.dataset_order[first:end])
 
     def _dataset_chunk(self, ids: Sequence[str]) -> list[DatasetView]:
         session = self.session
