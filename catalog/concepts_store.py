@@ -144,6 +144,10 @@ def record_localities(session: Session) -> int:
     return len(rows)
 
 
+def document_localities(session: Session) -> dict[str, str]:
+    return _localities(session)
+
+
 def _localities(session: Session) -> dict[str, str]:
     """sha256 → the document's locality: as recorded, else its issuer's (or its title's)."""
     stored = session.execute(select(DocumentLocalityRow.sha256, DocumentLocalityRow.locality)).all()
@@ -152,9 +156,12 @@ def _localities(session: Session) -> dict[str, str]:
     return {sha: recorded.get(sha) or document_locality(issuer, title) for sha, issuer, title in found.all()}
 
 
-def load_members(session: Session, concept_ids: Collection[str] | None = None) -> list[MemberFact]:
-    """The rows of the given concepts (all when None) that belong to a dataset, in concept order."""
-    localities = _localities(session)
+def load_members(
+    session: Session, concept_ids: Collection[str] | None = None, *, localities: Mapping[str, str] | None = None
+) -> list[MemberFact]:
+    """The rows of the given concepts (all when None) that belong to a dataset, in concept order.
+    ``localities`` (from ``document_localities``): a reader loading concepts chunk by chunk reads them once."""
+    localities = _localities(session) if localities is None else localities
     connection = session.connection()  # Core rows: the ORM's per-row work costs seconds at 10^5 rows
     if concept_ids is None:
         batches = [connection.execute(_member_query())]
@@ -163,8 +170,13 @@ def load_members(session: Session, concept_ids: Collection[str] | None = None) -
         batches = [connection.execute(_member_query().where(ConceptEntryRow.concept_id.in_(c))) for c in _chunks(ids)]
     return [
         MemberFact(
-            entry_key=key, concept_id=concept_id, dataset_id=dataset_id, dataset_title=dataset_title,
-            dataset_unit=dataset_unit, unit_ids=tuple(unit_ids or ()), document_id=sha,
+            entry_key=key,
+            concept_id=concept_id,
+            dataset_id=dataset_id,
+            dataset_title=dataset_title,
+            dataset_unit=dataset_unit,
+            unit_ids=tuple(unit_ids or ()),
+            document_id=sha,
             locality=localities.get(sha, ""),
         )  # fmt: skip
         for batch in batches
@@ -184,8 +196,9 @@ def load_universe(session: Session) -> list[DocumentFact]:
         .order_by(DocumentRow.source, DocumentRow.sha256)
     )  # fmt: skip
     return [
-        DocumentFact(id=sha, source=source, title=title, number=number, locality=localities.get(sha, ""),
-                     entry_count=count)  # fmt: skip
+        DocumentFact(
+            id=sha, source=source, title=title, number=number, locality=localities.get(sha, ""), entry_count=count
+        )  # fmt: skip
         for sha, source, title, number, _issuer, count in session.execute(query)
     ]
 

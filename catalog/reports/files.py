@@ -16,12 +16,15 @@ from __future__ import annotations
 
 import json
 import shutil
+import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from catalog.reports.html import HtmlReport
+from catalog.concept_facts import ConceptDetail
+from catalog.reports.concepts_section import sheet_row
+from catalog.reports.html import HtmlReport, concept_html
 from catalog.reports.model import CatalogReport, DatasetView, SourceView, Summary
 from catalog.reports.pages import INDEX, PAGE_ROWS, Layout
 from catalog.reports.reader import ConceptStats, ReportReader
@@ -68,6 +71,32 @@ class _DatasetParts:
             (self.out / self.names[0]).write_text("", encoding="utf-8")
 
 
+class _ListedConcepts:
+    """The HTML and workbook rows of the listed concepts, spooled to a temporary file while the JSON
+    writes every concept in title order, then read back in the listing's order: each concept's facts
+    are built once, and memory holds one of them at a time."""
+
+    def __init__(self, listed: set[str]) -> None:
+        self.listed = listed
+        self.spool = tempfile.TemporaryFile()
+        self.offsets: dict[str, int] = {}
+
+    def keep(self, concept: ConceptDetail) -> ConceptDetail:
+        if concept.id in self.listed:
+            self.offsets[concept.id] = self.spool.tell()
+            row = [concept_html(concept), list(sheet_row(concept))]
+            self.spool.write(json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n")
+        return concept
+
+    def rows(self, concept_id: str) -> tuple[str, list[object]]:
+        self.spool.seek(self.offsets[concept_id])
+        html_row, cells = json.loads(self.spool.readline())
+        return html_row, cells
+
+    def close(self) -> None:
+        self.spool.close()
+
+
 def _clear(out: Path) -> None:
     """Pages and parts of an earlier report in the same folder, which may have had more of them."""
     for stale in [*out.glob("bao-cao-*.html"), *out.glob("bao-cao-tap-du-lieu-*.jsonl")]:
@@ -106,9 +135,7 @@ def write_report_files(
                 html.flag(flag, kind.total)
         for flag in reader.flags_by_status():
             book.flag(flag)
-        for concept in reader.concepts(listed):
-            html.concept(concept)
-            book.concept(concept)
+        listing = _ListedConcepts({k.id for k in listed})
         rest = CatalogReport(
             summary=html.summary, datasets=[], flags=[], sources=[], problem_files=problems,
             decisions=reader.decisions(), concepts=[], dataset_files=parts.names,
@@ -122,11 +149,16 @@ def write_report_files(
                 elif key == "sources":
                     _array(handle, (_source(source, html, book) for source in reader.sources()))
                 elif key == "concepts":
-                    _array(handle, (stats.add(concept).model_dump_json() for concept in reader.concepts()))
+                    _array(handle, (listing.keep(stats.add(c)).model_dump_json() for c in reader.concepts()))
                 else:  # '{\n  "key": value\n}' → the value
                     field_json = rest.model_dump_json(include={key}, indent=2)
                     handle.write(field_json[field_json.index(":") + 2 : -2])
             handle.write("\n}\n")
+        for concept_key in listed:
+            html_row, cells = listing.rows(concept_key.id)
+            html.concept_row(html_row)
+            book.concept_row(cells)
+        listing.close()
         # The summary counts the concepts, whose facts are only known once written: it goes first in
         # the file, so the rest, written above, is appended after it.
         html.summary = reader.summary(stats)

@@ -70,6 +70,10 @@ SOURCES_OPEN = (
 )
 
 
+def concept_html(concept: ConceptDetail) -> str:
+    return concepts_section.html_row(concept, _e)
+
+
 def source_ref(source: SourceView) -> SourceRef:
     return SourceRef(source.sha256, source.warnings, source.paths[0] if source.paths else "", source.format)
 
@@ -204,8 +208,10 @@ class HtmlReport:
 
     def concept(self, concept: ConceptDetail) -> None:
         """The listed concepts (concepts_section.shown), in that order."""
-        self.concepts.add(concepts_section.html_row(concept, _e), opener=lambda _: concepts_section.TABLE_OPEN,
-                          closer=concepts_section.TABLE_CLOSE)  # fmt: skip
+        self.concept_row(concept_html(concept))
+
+    def concept_row(self, row: str) -> None:
+        self.concepts.add(row, opener=lambda _: concepts_section.TABLE_OPEN, closer=concepts_section.TABLE_CLOSE)
 
     def finish(self, problem_files: Sequence[FileOutcome]) -> str:
         """bao-cao.html's text (written by the caller, or returned whole)."""

@@ -202,12 +202,13 @@ class ReportReader:
         concepts at a time: all of them at once grow with concepts × localities. In order of
         harmonised title (the JSON report's), or of ``keys``."""
         from catalog.concept_facts import Universe, concept_detail
-        from catalog.concepts_store import load_members, load_universe  # they import the store's agencies
+        from catalog.concepts_store import document_localities, load_members, load_universe  # they import agencies
 
         universe = Universe(load_universe(self.session))
+        localities = document_localities(self.session)
         for chunk in _chunks(self.concept_keys if keys is None else keys, CONCEPT_CHUNK):
             grouped: dict[str, list[MemberFact]] = {}
-            for member in load_members(self.session, [k.id for k in chunk]):
+            for member in load_members(self.session, [k.id for k in chunk], localities=localities):
                 grouped.setdefault(member.concept_id, []).append(member)
             for key in chunk:
                 yield concept_detail(key.id, grouped.get(key.id, []), universe)

@@ -146,7 +146,10 @@ class XlsxReport:
 
     def concept(self, concept: ConceptDetail) -> None:
         """The concepts a reviewer has something to harmonise in, most spread first (concepts_section.shown)."""
-        self.concepts.append(sheet_row(concept))
+        self.concept_row(sheet_row(concept))
+
+    def concept_row(self, row: Sequence[object]) -> None:
+        self.concepts.append(row)
 
     def flag(self, f: Flag) -> None:
         """Open flags first, then by kind (ReportReader.flags_by_status)."""
