@@ -24,6 +24,7 @@ from typing import IO, Literal
 
 from pydantic import BaseModel
 from sqlalchemy import ColumnElement, and_, exists, or_, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, aliased
 
 from api.settings import Settings
@@ -75,6 +76,8 @@ class JobView(BaseModel):
     outcome: str
     error_code: str
     error_message: str
+    pages_done: int  # pages of the file read so far (typed pages, then OCR'd ones); 0 before extraction starts
+    pages_total: int  # pages in the file once extraction knows them; 0 for a file without pages (text, DOCX)
     created_at: datetime
     updated_at: datetime
 
@@ -84,7 +87,8 @@ class JobView(BaseModel):
             id=row.id, kind=row.kind, status=row.status, progress=row.progress, stage=row.stage,
             filename=row.filename, path=row.path, document_id=row.sha256, size_bytes=row.size_bytes,
             outcome=row.outcome, error_code=row.error_code, error_message=row.error_message,
-            created_at=row.created_at, updated_at=row.updated_at,
+            pages_done=row.pages_done or 0, pages_total=row.pages_total or 0, created_at=row.created_at,
+            updated_at=row.updated_at,
         )  # fmt: skip
 
 
@@ -394,7 +398,10 @@ class JobManager:
         try:
             # The worker process extracts and stores the document itself and answers with a summary:
             # this process never parses a large document (its event loop would stall for seconds).
-            stored = worker.ingest(str(source), row.filename, row.path, self.settings.processing_timeout_seconds)
+            stored = worker.ingest(
+                str(source), row.filename, row.path, self.settings.processing_timeout_seconds,
+                on_pages=lambda done, total: self._record_pages(row.id, done, total),
+            )  # fmt: skip
         except WorkFailure as failure:
             self._fail(row.id, failure.code, failure.message_vi, failure.message_en)
             return
@@ -403,6 +410,13 @@ class JobManager:
         if self.settings.reconcile_after_ingest:
             # Uploads finishing close together share one reconciliation (a review's does not wait).
             self.submit_reconcile(row.owner, delay=self.settings.reconcile_debounce_seconds)
+
+    def _record_pages(self, job_id: str, done: int, total: int) -> None:
+        """Pages read so far; the worker process already throttled these (extract.progress), each is written."""
+        try:
+            self._update(job_id, pages_done=done, pages_total=total)
+        except SQLAlchemyError:  # a progress write that fails is superseded by the next one, or by the end
+            log.warning("job %s: could not record pages %d/%d", job_id, done, total, exc_info=True)
 
     def _reconcile(self, job_id: str, worker: ExtractionWorker) -> None:
         self._update(job_id, stage="reconciling", progress=0.2)

@@ -17,6 +17,7 @@ document in one transaction, a killed process leaves either the whole document o
 from __future__ import annotations
 
 import multiprocessing
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -27,6 +28,7 @@ from extract.safety import DEFAULT_WORKER_MAX_RSS_MIB, env_int
 
 if TYPE_CHECKING:
     from catalog.store import CatalogStore
+    from extract.progress import PageListener
 
 STARTUP_SECONDS = 180.0
 
@@ -95,12 +97,14 @@ def _warm_up(process: Callable[..., object]) -> None:
             pass
 
 
-def _ingest(store: CatalogStore, request: IngestRequest) -> StoredDocument:
+def _ingest(store: CatalogStore, request: IngestRequest, on_pages: PageListener) -> StoredDocument:
     from sqlalchemy.exc import IntegrityError
 
+    from extract import progress
     from nlp.pipeline import process_file
 
-    document = process_file(request.source, name=request.name)
+    with progress.reporting(on_pages):  # throttled here, so the pipe carries a few messages per file
+        document = process_file(request.source, name=request.name)
     try:
         status = store.add_document(document, path=request.path).status.value
     except IntegrityError:
@@ -145,7 +149,9 @@ def _child_main(connection: Connection, database_url: str | None) -> None:
 
                 store = CatalogStore(database_url)  # its own engine: connections never cross processes
             reply: StoredDocument | Reconciled = (
-                _ingest(store, request) if isinstance(request, IngestRequest) else _reconcile(store)
+                _ingest(store, request, lambda done, total: connection.send(("pages", done, total)))
+                if isinstance(request, IngestRequest)
+                else _reconcile(store)
             )
         except DanhmucError as error:
             answer = ("error", error.code, error.message_vi, error.message_en)
@@ -203,9 +209,14 @@ class ExtractionWorker:
         except WorkFailure:
             pass  # retried on the first job, which then reports the failure
 
-    def ingest(self, source: str, name: str, path: str, timeout: float) -> StoredDocument:
-        """Extract ``source`` and store it as ``path``, in the worker process; the summary of what was stored."""
-        reply = self._ask(IngestRequest(source=source, name=name, path=path), timeout)
+    def ingest(
+        self, source: str, name: str, path: str, timeout: float, on_pages: PageListener | None = None
+    ) -> StoredDocument:
+        """Extract ``source`` and store it as ``path``, in the worker process; the summary of what was stored.
+
+        ``on_pages(done, total)`` is called in this thread as the worker reads pages (already throttled).
+        """
+        reply = self._ask(IngestRequest(source=source, name=name, path=path), timeout, on_pages)
         assert isinstance(reply, StoredDocument)
         return reply
 
@@ -215,12 +226,20 @@ class ExtractionWorker:
         assert isinstance(reply, Reconciled)
         return reply
 
-    def _ask(self, request: IngestRequest | ReconcileRequest, timeout: float) -> StoredDocument | Reconciled:
+    def _ask(
+        self, request: IngestRequest | ReconcileRequest, timeout: float, on_pages: PageListener | None = None
+    ) -> StoredDocument | Reconciled:
         connection = self._ensure_started()
+        deadline = time.monotonic() + timeout  # page reports do not extend the limit
         try:
             connection.send(request)
-            ready = connection.poll(timeout)
-            reply = connection.recv() if ready else None
+            while True:
+                ready = connection.poll(max(0.0, deadline - time.monotonic()))
+                reply = connection.recv() if ready else None
+                if reply is None or reply[0] != "pages":
+                    break
+                if on_pages is not None:
+                    on_pages(reply[1], reply[2])
         except (EOFError, OSError):
             self.stop()
             raise WorkFailure(

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import delete, distinct, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from catalog import rows
@@ -39,6 +39,7 @@ from catalog.incremental_state import (
     MENTRIES,
     POSTED,
     POSTED_IN_SCOPE,
+    POSTINGS,
     ROWS,
     SEQ,
     VALUES,
@@ -62,8 +63,15 @@ from catalog.models import (
     MatchPostingRow,
 )
 from extract.model import Document, Provenance
-from matching.blocking import PREFILTER_CUTOFF
-from matching.compare import _unit_types, score_pair
+from matching.blocking import PREFILTER_CUTOFF, default_max_df
+from matching.compare import (
+    CONCEPT_MAX_BONUS,
+    _unit_types,
+    concept_upper_bound,
+    score_pair,
+    title_similarity,
+    titles_against,
+)
 from matching.flags import _citation_key, number_key
 from matching.model import (
     ConfirmLink,
@@ -76,6 +84,7 @@ from matching.model import (
     dataset_id_for,
 )
 from matching.placement import (
+    GATE_SLACK,
     LOOKUP_TOKENS,
     Candidate,
     Specificity,
@@ -88,6 +97,7 @@ from matching.placement import (
     row_tokens,
     scope_key,
     sorted_folded,
+    text_of,
     wording,
 )
 from matching.reconcile import LINK_FLOOR
@@ -96,7 +106,7 @@ from matching.text import normalize
 from nlp.units import unit_types_agree
 
 BATCH_DOCUMENTS = 50  # documents per transaction: readers see whole documents, memory stays small
-MAX_CANDIDATES = 4_000  # exemplars looked at per row, whatever its words
+MAX_CANDIDATES = 1_000  # exemplars looked at per row (best prefilter first), whatever its words
 class Matcher:
     """One reconciliation pass inside a session (the caller owns the transaction and calls `finish`).
 
@@ -252,13 +262,21 @@ class Matcher:
         if not tokens:
             return []
         postings = self.postings.get(tokens)
-        ranked = sorted((t for t in tokens if postings.get(t)), key=lambda t: (postings[t], t))[:LOOKUP_TOKENS]
+        ranked = sorted((t for t in tokens if postings.get(t)), key=lambda t: (postings[t], t))
         if not ranked:
             return []
-        if scope == "*":
-            keys = sorted(set(self.db.scalars(POSTED, {"tokens": ranked})))
+        # As matching.blocking keys a row: by its rarest words that are not common; a row whose words
+        # are all common is found by its two rarest together. A common word alone would make every
+        # row a candidate of every other, and the work per row grow with the archive.
+        usable = [t for t in ranked if postings[t] <= default_max_df(self.rows_total)][:LOOKUP_TOKENS]
+        query = POSTED if scope == "*" else POSTED_IN_SCOPE
+        params: dict[str, object] = {} if scope == "*" else {"scopes": [scope, "*"]}
+        if usable or len(ranked) == 1:
+            keys = sorted(set(self.db.scalars(query, {"tokens": usable or ranked, **params})))
         else:
-            keys = sorted(set(self.db.scalars(POSTED_IN_SCOPE, {"tokens": ranked, "scopes": [scope, "*"]})))
+            pair = ranked[:2]
+            both = query.group_by(POSTINGS.entry_key).having(func.count(distinct(POSTINGS.token)) == 2)
+            keys = sorted(set(self.db.scalars(both, {"tokens": pair, **params})))
         if not keys:
             return []
         found = self._stored_rows(keys)
@@ -361,17 +379,35 @@ class Matcher:
         db.execute(update(_table(DatasetRow)).where(HEADS.id == dataset).values(concept_id=concept))
 
     def _similar_concept(self, row: StoredRow, idf: Specificity) -> str:
-        """The concept of the most alike wording elsewhere (any scope), at the concept threshold."""
+        """The concept of the most alike wording elsewhere (any scope), at the concept threshold.
+
+        Representatives are scored best title first and the search stops once no title left can
+        reach the best so far: a concept score is at most its title plus CONCEPT_MAX_BONUS, so the
+        answer is the one an exhaustive search gives, without scoring thousands of alike rows.
+        """
         found = [k for k in self._candidates(row, "*") if k != row.key]
         if not found:
             return ""
-        reps = set(self.db.scalars(select(MENTRIES.key).where(MENTRIES.key.in_(found), MENTRIES.concept_rep)))
+        reps: set[str] = set()
+        for start in range(0, len(found), 500):
+            chunk = found[start : start + 500]
+            reps.update(self.db.scalars(select(MENTRIES.key).where(MENTRIES.key.in_(chunk), MENTRIES.concept_rep)))
+        if not reps:
+            return ""
+        stored = self._stored_rows(sorted(reps))
+        keys = sorted(stored)
+        gate = titles_against(text_of(row), [text_of(stored[k]) for k in keys]).tolist()
         best, best_key = 0.0, ""
         mine = features_of(row, 0, idf)
-        stored = self._stored_rows(sorted(reps))
-        for key in sorted(reps):
-            score = score_pair(features_of(stored[key], 1, idf), mine).concept
-            if score > best:
+        for rough, key in sorted(zip(gate, keys, strict=True), key=lambda pair: (-pair[0], pair[1])):
+            if rough + CONCEPT_MAX_BONUS + GATE_SLACK < max(best, self.concept_threshold):
+                break
+            other = features_of(stored[key], 1, idf)
+            title = title_similarity(other.text, mine.text)
+            if concept_upper_bound(other, mine, title) < max(best, self.concept_threshold):
+                continue
+            score = score_pair(other, mine, title).concept
+            if score > best or (score == best and key < best_key):
                 best, best_key = score, key
         if best < self.concept_threshold:
             return ""

@@ -355,6 +355,25 @@ class DecisionRow(Base):
     payload: Mapped[str] = mapped_column(Text)
 
 
+class DecisionAnchorRow(Base):
+    """How a decision in force applies now (catalog/anchoring.py): the rows, datasets and flag it follows.
+
+    ``anchored`` is the decision with the keys, dataset ids and flag id it was last found on (kept
+    while orphaned, so a file that comes back brings the decision back); ``history`` the reasons it
+    was re-anchored, ``problems`` why it is orphaned now; ``witnesses`` what a named dataset or flag
+    was made of, so it can be found again once its id is gone.
+    """
+
+    __tablename__ = "decision_anchors"
+
+    decision_id: Mapped[int] = mapped_column(ForeignKey("decisions.id", ondelete="CASCADE"), primary_key=True)
+    status: Mapped[str] = mapped_column(String(16), index=True)
+    anchored: Mapped[str] = mapped_column(Text)
+    history: Mapped[list[str]] = mapped_column(default=list)
+    problems: Mapped[list[str]] = mapped_column(default=list)
+    witnesses: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
 class ReconcileRunRow(Base):
     __tablename__ = "reconcile_runs"
 
@@ -445,6 +464,10 @@ class JobRow(Base):
     # A queued job is not claimed before this time: reconciliations asked for by uploads wait a moment
     # so that the uploads of a burst join one run instead of each starting another (0003_job_not_before).
     not_before: Mapped[datetime | None] = mapped_column(nullable=True)
+    # Pages of the file read so far and in all, as extraction reports them (0008_job_pages); 0 and 0
+    # for a file without pages and for a job not yet started.
+    pages_done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    pages_total: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class BlobRow(Base):

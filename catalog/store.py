@@ -26,6 +26,7 @@ from catalog.models import (
     CatalogEntryRow,
     DatasetMemberRow,
     DatasetRow,
+    DecisionAnchorRow,
     DecisionRow,
     DocumentRow,
     FileOutcomeRow,
@@ -46,6 +47,7 @@ from catalog.records import (
     ReconcileSummary,
 )
 from extract.model import Document
+from matching.anchoring import AnchoredDecision
 from matching.decisions import DecisionRecord, check_decision, decision_records, in_force
 from matching.model import Dataset, Decision, Flag, Link, Reconciliation, UndoDecision
 from matching.placement import StoredRow
@@ -283,7 +285,7 @@ class CatalogStore:
         document again, by content hash (the same result as adding them in one run).
         `workers` is accepted for the callers' sake: incremental matching is one row at a time.
         """
-        from catalog import incremental, incremental_state
+        from catalog import anchoring, incremental, incremental_state
         from matching import MatchingError
         from matching.reconcile import load_concept_threshold, load_threshold
 
@@ -292,10 +294,13 @@ class CatalogStore:
         except MatchingError as error:
             raise ReconcileFailedError(str(error)) from None
         records = self.decision_records()
-        decisions = self.decisions()
         newest = max((r.id for r in records), default=0)
         counts = incremental_state.RunCounts()
         cache: dict[str, StoredRow] = {}
+        with self.snapshot() as session:
+            # Read while the result still shows the files being replaced (catalog/anchoring.py).
+            anchors = anchoring.before_matching(session, records)
+        decisions = anchors.effective()
         with self.transaction() as session:
             incremental_state.lock(session)
             applied = incremental_state.decisions_applied(session)
@@ -327,21 +332,26 @@ class CatalogStore:
                 matcher.refresh(counts.touched)
                 matcher.finish()
                 counts.touched.clear()
-        fresh = [r.decision for r in records if r.id > applied and r.undone_by is None
-                 and not isinstance(r.decision, UndoDecision)]  # fmt: skip
         with self.transaction() as session:
             incremental_state.lock(session)
-            if counts.documents or counts.removed or fresh or self.last_reconciliation() is None:
+            anchoring.resolve_datasets(session, anchors)
+            # A decision now on other rows is applied again with all the others, in time order, as a
+            # rebuild would; otherwise only those recorded since the last run.
+            fresh = anchors.effective() if anchors.changed else anchors.effective(after=applied)
+            if (counts.documents or counts.removed or fresh or anchors.changed
+                    or self.last_reconciliation() is None):  # fmt: skip
                 matcher = incremental.Matcher(session, threshold=threshold, concept_threshold=concept_threshold,
-                                              decisions=decisions, cache=cache)  # fmt: skip
+                                              decisions=anchors.effective(), cache=cache)  # fmt: skip
                 matcher.apply(fresh, counts)
                 matcher.refresh(counts.touched)
                 for sha in sorted(counts.moved_documents):
                     matcher.flags.duplicates(sha)
                 matcher.finish()
                 self._store_concepts(session)
+                settled = anchoring.settle(session, anchors)
                 incremental_state.set_decisions_applied(session, newest)
-                session.add(incremental_state.run_row(session, threshold, len(decisions), rebuild=rebuild))
+                in_effect = sum(1 for a in settled if a.effective is not None)
+                session.add(incremental_state.run_row(session, threshold, in_effect, rebuild=rebuild))
         summary = self.last_reconciliation()
         assert summary is not None
         return summary
@@ -511,6 +521,8 @@ class CatalogStore:
             if isinstance(decision, UndoDecision) and decision.decision_id not in {r.id for r in records}:
                 raise UnknownReferenceError("quyết định", "decision", str(decision.decision_id))
             check_decision(decision, records)
+            # A decision that followed its rows to a new version contradicts on the rows it applies to now.
+            check_decision(decision, _as_anchored(session, records))
             row = DecisionRow(
                 kind=decision.kind, who=decision.who, decided_at=decision.when, reason=decision.reason,
                 payload=DECISION.dump_json(decision).decode("utf-8"),
@@ -528,6 +540,14 @@ class CatalogStore:
         """Every stored decision with its id and, when undone, the id of the undo (oldest first)."""
         with self.snapshot() as session:
             return self._decision_records(session)
+
+    def anchored_decisions(self) -> list[AnchoredDecision]:
+        """Every decision in force with how it applied at the last reconciliation: applied as recorded,
+        re-anchored to the rows of a new version, or orphaned, with the reasons (catalog/anchoring.py)."""
+        from catalog.anchoring import anchored_decisions
+
+        with self.snapshot() as session:
+            return anchored_decisions(session, self._decision_records(session))
 
     def decisions(self) -> list[Decision]:
         """The decisions in force (undone ones and the undos left out), in time order, as matching applies them."""
@@ -664,6 +684,14 @@ class CatalogStore:
             if orphans:
                 problems.append(f"{orphans} documents without any file version")
         return problems
+
+
+def _as_anchored(session: Session, records: Sequence[DecisionRecord]) -> list[DecisionRecord]:
+    """The records with each decision in the form it was last applied in (orphaned ones left out)."""
+    found = dict(session.execute(
+        select(DecisionAnchorRow.decision_id, DecisionAnchorRow.anchored).where(DecisionAnchorRow.status != "orphaned")
+    ).all())  # fmt: skip
+    return [DecisionRecord(r.id, DECISION.validate_json(found[r.id]), r.undone_by) for r in records if r.id in found]
 
 
 def _columns(row: object) -> dict[str, object]:

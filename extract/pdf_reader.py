@@ -14,6 +14,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 
+from extract import progress
 from extract.aligned_tables import find_aligned_tables
 from extract.blocks import Block, BlockStream, Paragraph, RawCell, RawTable
 from extract.errors import CorruptFileError, EncryptedFileError, ExtractError, LimitExceededError
@@ -100,6 +101,7 @@ def read_pdf(data: bytes, source: str) -> BlockStream:
                 f"PDF có {page_count} trang, giới hạn {max_pages} trang (biến môi trường DANHMUC_MAX_PDF_PAGES)",
                 f"the PDF has {page_count} pages, the limit is {max_pages} (env DANHMUC_MAX_PDF_PAGES)",
             )
+        progress.set_total(page_count)
         for number in range(1, page_count + 1):
             if time.monotonic() - started > max_seconds:
                 raise LimitExceededError(
@@ -108,6 +110,7 @@ def read_pdf(data: bytes, source: str) -> BlockStream:
                     f"reading the PDF took over {max_seconds} s (stopped at page {number}/{page_count})",
                 )
             page: PageSource | None = None
+            waiting_for_ocr = len(state.needs_ocr)
             try:
                 page = pdf.page(number - 1)
                 _read_page(page, number, state)
@@ -125,6 +128,8 @@ def read_pdf(data: bytes, source: str) -> BlockStream:
             finally:
                 if page is not None:
                     page.close()
+            if len(state.needs_ocr) == waiting_for_ocr:  # a page left for OCR is done when OCR has read it
+                progress.page_done()
     finally:
         pdf.close()
     if state.text_pages == 0 and not state.needs_ocr and state.warnings:

@@ -50,6 +50,7 @@ SAME_DOCUMENT_EXEMPT = 0.97  # title similarity at which a same-document pair is
 
 # The best score a pair from two different known scopes can reach: every bonus, one scope penalty.
 MAX_BONUS = DESCRIPTION_WEIGHT * 0.5 + UNIT_AGREE + GROUP_AGREE  # the most a pair gains beyond its title
+CONCEPT_MAX_BONUS = DESCRIPTION_WEIGHT * 0.5  # the most a pair's concept score gains beyond its title
 MAX_SCORE_ACROSS_SCOPES = 1.0 + DESCRIPTION_WEIGHT * 0.5 + UNIT_AGREE + GROUP_AGREE - min(
     LEVEL_MISMATCH, PROVINCE_MISMATCH
 )
@@ -207,6 +208,12 @@ def _elementwise(left: list[str], right: list[str], scorer: Any, workers: int) -
     return process.cpdist(left, right, scorer=scorer, workers=workers, dtype=np.float32)
 
 
+def _combined(plain: np.ndarray, by_sort: np.ndarray, by_set: np.ndarray, by_core: np.ndarray,
+              same: np.ndarray) -> np.ndarray:  # fmt: skip
+    best = np.maximum(np.maximum(plain, (by_sort + by_set) / 2), by_core)
+    return np.where(same, 1.0, best / 100.0).astype(np.float32)
+
+
 def title_similarities(features: Sequence[EntryFeatures], pairs: np.ndarray, workers: int = 1) -> np.ndarray:
     """`title_similarity` for many pairs at once (rapidfuzz cpdist), as float32 in [0, 1]."""
     if len(pairs) == 0:
@@ -223,8 +230,28 @@ def title_similarities(features: Sequence[EntryFeatures], pairs: np.ndarray, wor
     core_b = [features[j].text.core for j in right]
     by_core = _elementwise(core_a, core_b, fuzz.token_sort_ratio, workers)
     same = np.fromiter((a == b for a, b in zip(full_a, full_b, strict=True)), dtype=bool, count=len(full_a))
-    best = np.maximum(np.maximum(plain, (by_sort + by_set) / 2), by_core)
-    return np.where(same, 1.0, best / 100.0).astype(np.float32)
+    return _combined(plain, by_sort, by_set, by_core, same)
+
+
+def titles_against(text: ComparisonText, others: Sequence[ComparisonText]) -> np.ndarray:
+    """`title_similarity` of one text with each of `others` (rapidfuzz cdist, float32).
+
+    A gate for hopeless pairs, in C instead of one Python call per pair; the score itself is
+    `title_similarity`'s, so a pair scores the same whichever path found it.
+    """
+    if not others:
+        return np.empty(0, dtype=np.float32)
+
+    def one_to_many(mine: str, theirs: list[str], scorer: Any) -> np.ndarray:
+        return process.cdist([mine], theirs, scorer=scorer, dtype=np.float32)[0]
+
+    contents = [o.content for o in others]
+    plain = one_to_many(text.full, [o.full for o in others], fuzz.ratio)
+    by_sort = one_to_many(text.content, contents, fuzz.token_sort_ratio)
+    by_set = one_to_many(text.content, contents, fuzz.token_set_ratio)
+    by_core = one_to_many(text.core, [o.core for o in others], fuzz.token_sort_ratio)
+    same = np.fromiter((o.full == text.full for o in others), dtype=bool, count=len(others))
+    return _combined(plain, by_sort, by_set, by_core, same)
 
 
 def _soft(feature: EntryFeatures, other: EntryFeatures) -> frozenset[str]:
@@ -232,30 +259,40 @@ def _soft(feature: EntryFeatures, other: EntryFeatures) -> frozenset[str]:
     return feature.text.qualifiers | other.text.qualifiers
 
 
-def score_upper_bound(a: EntryFeatures, b: EntryFeatures, title: float) -> float:
-    """A cheap bound no lower than `score_pair(a, b, title).score`, to skip hopeless pairs.
+def _certain_penalty(a: EntryFeatures, b: EntryFeatures) -> float:
+    """The part of the content penalties no typo, qualifier or place name can excuse.
 
-    Exact penalties are applied as they are; of the word penalty only the part no typo can
-    explain counts: words under four letters found on one side only are never typos (qualifiers
-    and place names excepted: they cost less, see score_pair).
+    Words under four letters found on one side only are never typos (qualifiers and place names
+    excepted: they cost less, see score_pair); a different kind of list is always a penalty.
     """
-    bound = title + MAX_BONUS
     soft = _soft(a, b)
     unexplained = sum(
         1 for w in a.text.tokens ^ b.text.tokens
         if len(w) < 4 and w not in soft and fold(w) not in a.locality | b.locality
     )  # fmt: skip
+    penalty = 0.0
     if unexplained:
-        bound -= min(TOKEN_MISMATCH_FIRST + TOKEN_MISMATCH * (unexplained - 1), TOKEN_MISMATCH_CAP)
+        penalty += min(TOKEN_MISMATCH_FIRST + TOKEN_MISMATCH * (unexplained - 1), TOKEN_MISMATCH_CAP)
+    if a.text.head and b.text.head and a.text.head != b.text.head:
+        penalty += HEAD_MISMATCH
+    return penalty
+
+
+def score_upper_bound(a: EntryFeatures, b: EntryFeatures, title: float) -> float:
+    """A cheap bound no lower than `score_pair(a, b, title).score`, to skip hopeless pairs."""
+    bound = title + MAX_BONUS - _certain_penalty(a, b)
     if a.scope.level and b.scope.level and a.scope.level != b.scope.level:
         bound -= LEVEL_MISMATCH
     if a.scope.province and b.scope.province and a.scope.province != b.scope.province:
         bound -= PROVINCE_MISMATCH
-    if a.text.head and b.text.head and a.text.head != b.text.head:
-        bound -= HEAD_MISMATCH
     if a.document == b.document and title < SAME_DOCUMENT_EXEMPT:
         bound -= SAME_DOCUMENT
     return bound
+
+
+def concept_upper_bound(a: EntryFeatures, b: EntryFeatures, title: float) -> float:
+    """A cheap bound no lower than `score_pair(a, b, title).concept` (the concept level has no scope terms)."""
+    return title + CONCEPT_MAX_BONUS - _certain_penalty(a, b)
 
 
 def _identifies(a: EntryFeatures, b: EntryFeatures) -> tuple[bool, float]:

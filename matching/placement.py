@@ -22,6 +22,7 @@ from functools import lru_cache
 
 from matching.cluster import GUARD_SAMPLE
 from matching.compare import (
+    MAX_BONUS,
     EntryFeatures,
     PairScore,
     _group_label,
@@ -29,6 +30,7 @@ from matching.compare import (
     score_pair,
     score_upper_bound,
     title_similarity,
+    titles_against,
 )
 from matching.concepts import wording_of
 from matching.scope import Scope
@@ -37,6 +39,8 @@ from matching.text import ComparisonText, blocking_tokens, comparison_text, fold
 LOOKUP_TOKENS = 3  # the new row's rarest title words used to find its candidates
 NEAR_MISSES = 3  # links kept per row beyond its best one: the best into each other dataset
 WILDCARD = "*"
+GATE_SLACK = 1e-3  # the gate's float32 titles may differ from title_similarity's in the last digits
+_HOPELESS = PairScore(score=0.0, reasons=[])
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +105,10 @@ def features_of(row: StoredRow, document: int, idf: Mapping[str, float]) -> Entr
     )  # fmt: skip
 
 
+def text_of(row: StoredRow) -> ComparisonText:
+    return _text(row.title_key, row.description, row.title)
+
+
 def row_tokens(row: StoredRow) -> list[str]:
     """Folded title words a row is found by (the blocking index's keys)."""
     return blocking_tokens(_text(row.title_key, row.description, row.title))
@@ -115,7 +123,12 @@ def wording(row: StoredRow) -> str:
 
 
 def sorted_folded(row: StoredRow) -> str:
-    return " ".join(sorted(fold(_text(row.title_key, row.description, row.title).content).split()))
+    return _sorted_folded(row.title_key, row.description, row.title)
+
+
+@lru_cache(maxsize=200_000)  # every row's candidates are prefiltered on it: computed once a row
+def _sorted_folded(title_key: str, description: str, title: str) -> str:
+    return " ".join(sorted(fold(_text(title_key, description, title).content).split()))
 
 
 @dataclass(frozen=True, slots=True)
@@ -155,13 +168,15 @@ def place(
     """
     scored: list[ScoredLink] = []
     by_dataset: dict[str, list[float]] = {}
-    for candidate in candidates:
-        other = features_of(candidate.row, candidate.document, idf)
-        title = title_similarity(other.text, row.text)
-        if score_upper_bound(other, row, title) < floor:
-            result = PairScore(score=0.0, reasons=[])
-        else:
-            result = score_pair(other, row, title)
+    gate = titles_against(row.text, [text_of(c.row) for c in candidates])
+    for candidate, rough in zip(candidates, gate.tolist(), strict=True):
+        result = _HOPELESS
+        # The C-level gate spares most pairs the Python work; the bound and score below are exact.
+        if rough + MAX_BONUS + GATE_SLACK >= floor:
+            other = features_of(candidate.row, candidate.document, idf)
+            title = title_similarity(other.text, row.text)
+            if score_upper_bound(other, row, title) >= floor:
+                result = score_pair(other, row, title)
         by_dataset.setdefault(candidate.dataset, []).append(result.score)
         if result.score >= floor:
             scored.append(ScoredLink(candidate.row.key, result.score, result.reasons, candidate.dataset))

@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from live_server import running_server
+from pypdf import PdfReader
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
@@ -228,6 +229,8 @@ def test_a_worker_killed_mid_document_loses_nothing(
     job = _job(database_url, job_id)
     assert job.status == "succeeded", job.error_message
     assert job.lease_owner.startswith(survivor.name + "@") and job.attempts == 2
+    pages = len(PdfReader(tmp_path / "tong_hop.pdf").pages)  # the survivor counted them again from 0
+    assert (job.pages_done, job.pages_total) == (pages, pages)
     with Session(create_engine(database_url)) as session:
         same = select(func.count()).select_from(DocumentRow).where(DocumentRow.sha256 == job.sha256)
         assert session.scalar(same) == 1

@@ -184,7 +184,7 @@ def _schema_drift(engine: Engine) -> list[object]:
 def test_an_old_store_upgrades_on_open_and_keeps_every_row(url: str, history: tuple[bool, ...], tmp_path: Path) -> None:
     _build_old_store(url, history)
     with CatalogStore(url) as store:
-        assert current_revision(store.engine) == head_revision() == "0006_incremental"
+        assert current_revision(store.engine) == head_revision() == "0008_job_pages"
         assert _schema_drift(store.engine) == []
         assert [d.who for d in store.engine.connect().execute(select(DecisionRow.__table__))] == ["Nguyễn An"]
         with Session(store.engine) as session:
@@ -201,6 +201,7 @@ def test_an_old_store_upgrades_on_open_and_keeps_every_row(url: str, history: tu
             )  # fmt: skip
             assert (done.lease_owner, done.lease_expires_at) == ("", None)  # rows from before the leases
             assert done.not_before is None and jobs["waiting"].not_before is None  # 0003: claimable at once
+            assert (done.pages_done, done.pages_total) == (0, 0)  # 0008: pages not known for older jobs
             if history[-1]:
                 assert jobs["orphan"].lease_expires_at == WHEN - timedelta(minutes=5)
         else:

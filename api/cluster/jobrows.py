@@ -13,10 +13,12 @@ import os
 import socket
 import threading
 import uuid
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
 
 from sqlalchemy import Engine, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from api.jobs import LEASE_SECONDS, RENEW_SECONDS, _claimable
@@ -89,6 +91,22 @@ def record(engine: Engine, job_id: str, owner: str | None, **values: object) -> 
             .execution_options(synchronize_session=False)
         )  # fmt: skip
     return bool(changed.rowcount)  # type: ignore[attr-defined]
+
+
+def page_writer(engine: Engine, job_id: str, owner: str) -> Callable[[int, int], None]:
+    """The listener of :func:`extract.progress.reporting` for a job: pages read so far, on the job row.
+
+    Throttled by the reporting itself; a write that fails is logged and left to the next one (the
+    task's own end writes the job's outcome whatever became of its page counts).
+    """
+
+    def write(done: int, total: int) -> None:
+        try:
+            record(engine, job_id, owner, pages_done=done, pages_total=total)
+        except SQLAlchemyError:
+            log.warning("job %s: could not record pages %d/%d", job_id, done, total, exc_info=True)
+
+    return write
 
 
 def finish(engine: Engine, job_id: str, owner: str | None, outcome: str) -> bool:

@@ -169,6 +169,7 @@ def _fail(row: Any, owner: str, run_id: int | None, status: OutcomeStatus, code:
 
 
 def _extract_and_store(row: Any, owner: str, run_id: int | None) -> bool:
+    from extract import progress
     from extract.errors import DanhmucError, UnsupportedFormatError
     from extract.safety import release_memory
     from nlp.pipeline import process_file
@@ -190,7 +191,8 @@ def _extract_and_store(row: Any, owner: str, run_id: int | None) -> bool:
             source = Path(folder) / _safe_name(row.filename)
             source.write_bytes(data)
             del data
-            document = process_file(source, name=row.filename)
+            with progress.reporting(jobrows.page_writer(catalog.engine, row.id, owner)):
+                document = process_file(source, name=row.filename)
     except SoftTimeLimitExceeded:
         _fail(row, owner, run_id, OutcomeStatus.FAILED, "limit_exceeded" if run_id is not None else TIMEOUT_CODE,
               _timeout_message(settings().processing_timeout_seconds))  # fmt: skip

@@ -4,6 +4,9 @@ Decisions are stored as matching's typed records (who = the API key's owner) and
 the next reconciliation, which is queued at once; the answer carries that job's id. A decision
 contradicting one in force (confirm A–B after reject A–B, or the reverse) is refused with 409;
 any decision can be undone (kind "undo", decision_id), and the list shows undone ones as such.
+Each decision in force also says how it applied at the last reconciliation (catalog/anchoring.py):
+`applied`, `reanchored` to the rows of a file's new version (`applied_as` is what is applied), or
+`orphaned` (its rows, dataset or finding are gone: not applied), with `status_reasons`.
 """
 
 from __future__ import annotations
@@ -92,6 +95,13 @@ class ReviewRecord(BaseModel):
     decision_id: int | None = None
     undone: bool = False
     undone_by: int | None = None
+    status: Literal["applied", "reanchored", "orphaned", "undone", "undo"] = Field(
+        default="applied", description="how the decision applied at the last reconciliation"
+    )
+    status_reasons: list[str] = Field(default_factory=list, description="why it was re-anchored or orphaned")
+    applied_as: Decision | None = Field(
+        default=None, description="reanchored: the decision as applied now, on the rows of the new version"
+    )
 
 
 class ReviewAccepted(BaseModel):
@@ -170,8 +180,40 @@ def list_reviews(
     _: Reader,
     state: State,
 ) -> Page[ReviewRecord]:
-    records = [
-        ReviewRecord(id=r.id, undone=r.undone_by is not None, undone_by=r.undone_by, **r.decision.model_dump())
-        for r in state.store.decision_records()
-    ]
+    return page_of(_records(state), limit, offset)
+
+
+def _records(state: ServiceState) -> list[ReviewRecord]:
+    anchored = {a.id: a for a in state.store.anchored_decisions()}
+    records = []
+    for r in state.store.decision_records():
+        record = ReviewRecord(id=r.id, undone=r.undone_by is not None, undone_by=r.undone_by, **r.decision.model_dump())
+        found = anchored.get(r.id)
+        if found is not None:
+            record.status = found.status.value
+            record.status_reasons = list(found.reasons)
+            record.applied_as = found.effective if found.status.value == "reanchored" else None
+        else:
+            record.status = "undo" if r.decision.kind == "undo" else "undone"
+        records.append(record)
+    return records
+
+
+@router.get(
+    "/decisions", response_model=Page[ReviewRecord],
+    summary="Quyết định đang có hiệu lực và cách áp dụng / decisions in force and how they apply",
+)  # fmt: skip
+def list_decisions(
+    *,
+    orphaned: bool | None = None,
+    limit: Limit = 50,
+    offset: Offset = 0,
+    _: Reader,
+    state: State,
+) -> Page[ReviewRecord]:
+    """Decisions in force (not undone, not undos): `orphaned=true` those that no longer apply, with the
+    reason; `orphaned=false` those applied, as recorded or re-anchored to a new version of their file."""
+    records = [r for r in _records(state) if r.status in ("applied", "reanchored", "orphaned")]
+    if orphaned is not None:
+        records = [r for r in records if (r.status == "orphaned") == orphaned]
     return page_of(records, limit, offset)

@@ -11,7 +11,7 @@ it returns to already shows the decision applied.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any, get_args
 
@@ -58,6 +58,9 @@ class HistoryItem:
     reason: str
     decision: Decision | None
     undone: bool
+    status: str = "applied"  # catalog/anchoring.py: applied, reanchored (to a new version) or orphaned
+    status_reasons: tuple[str, ...] = ()
+    applied_as: Decision | None = None  # the decision as applied now (re-anchored to a new version)
 
 
 def undo_kind() -> str:
@@ -104,10 +107,14 @@ def history(state: ServiceState) -> list[HistoryItem]:
             select(DecisionRow.id, DecisionRow.kind, DecisionRow.who, DecisionRow.decided_at, DecisionRow.reason)
         ).all()
     records = {record.id: record for record in state.store.decision_records()}
+    anchored = {a.id: a for a in state.store.anchored_decisions()}
     items = [
         HistoryItem(row.id, row.kind, KIND_LABELS.get(row.kind, row.kind), row.who, row.decided_at, row.reason,
                     records[row.id].decision if row.id in records else None,
-                    row.id in records and records[row.id].undone_by is not None)
+                    row.id in records and records[row.id].undone_by is not None,
+                    anchored[row.id].status.value if row.id in anchored else "applied",
+                    tuple(anchored[row.id].reasons) if row.id in anchored else (),
+                    anchored[row.id].effective if row.id in anchored else None)
         for row in rows
     ]  # fmt: skip
     return sorted(items, key=lambda item: (item.when, item.id), reverse=True)
@@ -115,6 +122,10 @@ def history(state: ServiceState) -> list[HistoryItem]:
 
 def touches(item: HistoryItem, keys: set[str], dataset_id: str, flag_ids: set[str]) -> bool:
     """Whether a decision concerns a dataset (its id, one of its member keys or one of its flags)."""
+    if item.applied_as is not None and item.applied_as != item.decision:
+        # Re-anchored to a new version of its file: it concerns the rows it applies to now, too.
+        if touches(replace(item, decision=item.applied_as, applied_as=None), keys, dataset_id, flag_ids):
+            return True
     d = item.decision
     if d is None:
         return False

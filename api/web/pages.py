@@ -327,11 +327,18 @@ def _job_state(state: ServiceState, job_id: str) -> dict[str, object] | None:
     job = state.jobs.get(job_id)
     if job is None:
         return None
-    pages = _pages(state, job.document_id, job.filename)
     done = job.status == "succeeded"
+    # The reader's own count once extraction started; before that (queued), or for content stored
+    # already (never read again), the PDF's page count read from the upload.
+    pages = job.pages_total or _pages(state, job.document_id, job.filename)
+    pages_done = pages if done else min(job.pages_done, pages)
+    progress = job.progress
+    if job.stage == "extracting" and job.pages_total:  # the bar moves with the pages: 0.1 → 0.8
+        progress = max(progress, 0.1 + 0.7 * job.pages_done / job.pages_total)
     return {
         "id": job.id, "status": job.status, "stage": STAGES.get(job.stage, job.stage),
-        "progress": round(job.progress, 2), "pages": pages, "pages_done": pages if done else 0,
+        "progress": round(progress, 2), "pages": pages, "pages_done": pages_done,
+        "pages_text": f"trang {pages_done}/{pages}" if pages else "",
         "document": f"{PREFIX}/documents/{job.document_id}" if done else "",
         "error": job.error_message.split(" / ", 1)[0] if job.status == "failed" else "",
     }  # fmt: skip

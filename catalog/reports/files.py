@@ -138,7 +138,8 @@ def write_report_files(
         listing = _ListedConcepts({k.id for k in listed})
         rest = CatalogReport(
             summary=html.summary, datasets=[], flags=[], sources=[], problem_files=problems,
-            decisions=reader.decisions(), concepts=[], dataset_files=parts.names,
+            decisions=reader.decisions(), orphaned_decisions=reader.orphaned_decisions(), concepts=[],
+            dataset_files=parts.names,
         )  # fmt: skip
         body = out / "bao-cao.json.part"
         with body.open("w", encoding="utf-8") as handle:

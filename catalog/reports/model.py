@@ -14,6 +14,7 @@ from catalog.concept_facts import ConceptDetail
 from catalog.records import FileOutcome, IngestRun
 from catalog.store import CatalogStore
 from extract.model import VIETNAMESE_PLACE, ExtractionWarning, Provenance, Record, place_of
+from matching.anchoring import AnchoredDecision
 from matching.model import Decision, Flag, FlagKind
 
 FLAG_LABELS: dict[str, str] = {
@@ -118,7 +119,8 @@ class Summary(Record):
     flags_open: int
     flags_dismissed: int
     flags_by_kind: dict[str, int]
-    decisions: int
+    decisions: int  # in force and applied (as recorded or re-anchored); orphaned ones not counted
+    decisions_orphaned: int = 0
     threshold: float | None
     last_ingest: IngestRun | None
     problem_files: int
@@ -137,6 +139,8 @@ class CatalogReport(Record):
     sources: list[SourceView]
     problem_files: list[FileOutcome] = Field(default_factory=list)
     decisions: list[Decision] = Field(default_factory=list)
+    # Decisions that no longer apply (their rows, dataset or finding are gone), with the reason.
+    orphaned_decisions: list[AnchoredDecision] = Field(default_factory=list)
     concepts: list[ConceptDetail] = Field(default_factory=list)
     # Written by write_report_files: the datasets (with their links) as JSON Lines files next to this
     # one, a part per page of datasets, so no file holds every link; `datasets` is then empty.
@@ -158,5 +162,6 @@ def build_report(store: CatalogStore) -> CatalogReport:
             sources=list(reader.sources()),
             problem_files=reader.problem_files(),
             decisions=reader.decisions(),
+            orphaned_decisions=reader.orphaned_decisions(),
             concepts=concepts,
         )

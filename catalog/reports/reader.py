@@ -41,6 +41,7 @@ from catalog.reports.pages import PAGE_MEMBERS, SourceRef, weighted_starts
 from catalog.rows import flag_record
 from catalog.store import CatalogStore
 from extract.model import ExtractionWarning, Provenance
+from matching.anchoring import AnchoredDecision, AnchorStatus
 from matching.model import Decision, Flag, Link
 
 CHUNK = 500  # datasets or documents read per query; also the size of the IN lists
@@ -99,6 +100,7 @@ class ReportReader:
         self.source_order = self._source_order()
         self.flag_kinds = self._flag_kinds()
         self._decisions: list[Decision] | None = None
+        self._anchored_decisions: list[AnchoredDecision] | None = None
         self.concept_keys = self._concept_keys()
 
     # ------------------------------------------------------------ light keys and counts
@@ -172,7 +174,9 @@ class ReportReader:
             flags_open=sum(k.open for k in self.flag_kinds),
             flags_dismissed=sum(k.total - k.open for k in self.flag_kinds),
             flags_by_kind=open_by_kind,
-            decisions=len(self.decisions()),
+            # Orphaned decisions (their rows are gone from the new version) are not applied (catalog/anchoring.py).
+            decisions=len(self._anchored()) - len(self.orphaned_decisions()),
+            decisions_orphaned=len(self.orphaned_decisions()),
             threshold=reconciliation.threshold if reconciliation else None,
             last_ingest=last_run,
             problem_files=len(self.problem_files(last_run)),
@@ -191,6 +195,14 @@ class ReportReader:
         ).yield_per(5_000):
             counts[kind] += 1
         return dict(counts.most_common())
+
+    def _anchored(self) -> list[AnchoredDecision]:
+        if self._anchored_decisions is None:
+            self._anchored_decisions = self.store.anchored_decisions()
+        return self._anchored_decisions
+
+    def orphaned_decisions(self) -> list[AnchoredDecision]:
+        return [a for a in self._anchored() if a.status is AnchorStatus.ORPHANED]
 
     def decisions(self) -> list[Decision]:
         if self._decisions is None:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, replace
 
+from extract import progress
 from extract.blocks import Block, BlockStream, Paragraph, RawCell, RawTable
 from extract.errors import CorruptFileError
 from extract.ocr.pipeline import PageResult, Warning, is_page_number, ocr_page
@@ -73,6 +74,7 @@ def ocr_pdf_pages_detailed(data: bytes, source: str, pages: list[int] | None = N
         {page for page in (pages if pages is not None else range(1, count + 1)) if 1 <= page <= count}
     )
     check_page_sizes(data, source, wanted)  # a page too large to render is refused before any is rendered
+    progress.set_total(count)  # the pages read from the text layer, if any, stay counted as done
     results = _run(wanted, _PdfPageTask(data, source))
     return _assemble(results, page_count=count, needs_ocr=wanted, source_warnings=[])
 
@@ -90,6 +92,7 @@ def read_image_detailed(data: bytes, source: str) -> OcrResult:
     except CorruptFileError as error:
         # A TIFF damaged after some good pages: keep them, say what was lost.
         warnings.append(("corrupt_page", f"{error.args[0] if error.args else error}", count + 1))
+    progress.set_total(count)
     results = _run(list(range(1, count + 1)), _ImageFrameTask(data, source))
     return _assemble(results, page_count=count, needs_ocr=list(range(1, count + 1)), source_warnings=warnings)
 
@@ -168,18 +171,26 @@ def _run_in_worker(number: int) -> PageResult:
 
 def _run(numbers: list[int], task: _PdfPageTask | _ImageFrameTask) -> list[PageResult]:
     if len(numbers) <= 1:
-        return [task(number) for number in numbers]
+        return list(_counted(task(number) for number in numbers))
     from extract.ocr.warm import run_warm
 
+    before = progress.pages_done()
     kept = run_warm(numbers, task, WORKERS * 2)  # a long-running worker keeps one pool for every scan
     if kept is not None:
         return [result for result in kept if isinstance(result, PageResult)]
+    progress.rewind(before)  # a kept pool that broke midway: its pages are read again below
     # spawn, not fork: the caller may be a threaded web server; the payload goes once per worker.
     context = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(
         max_workers=min(WORKERS, len(numbers)), mp_context=context, initializer=_init_worker, initargs=(task,)
     ) as pool:
-        return list(_bounded_map(pool, numbers))
+        return list(_counted(_bounded_map(pool, numbers)))
+
+
+def _counted(results: Iterable[PageResult]) -> Iterator[PageResult]:
+    for result in results:
+        progress.page_done()
+        yield result
 
 
 def _bounded_map(pool: ProcessPoolExecutor, numbers: Iterable[int]) -> Iterator[PageResult]:

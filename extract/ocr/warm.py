@@ -18,6 +18,7 @@ from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Protocol
 
+from extract import progress
 from extract.processes import die_with_parent
 
 _POOL: ProcessPoolExecutor | None = None
@@ -82,7 +83,10 @@ def run_warm(numbers: list[int], task: PageTask, in_flight: int) -> list[object]
             pending.append(pool.submit(_page, type(task), name, task.source, number))
             if len(pending) >= in_flight:
                 results.append(pending.pop(0).result())
-        results.extend(future.result() for future in pending)
+                progress.page_done()
+        for future in pending:
+            results.append(future.result())
+            progress.page_done()
         return results
     except BrokenProcessPool:
         stop()

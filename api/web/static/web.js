@@ -105,9 +105,8 @@ function update(row, job) {
   const result = row.cells[3];
   status.textContent = job.stage;
   if (bar) bar.value = job.progress;
-  // pages done are known when the file is done: extraction does not report page by page yet
-  if (pages && job.pages) pages.textContent = job.status === "succeeded" ? job.pages_done + "/" + job.pages + " trang"
-                                                                          : job.pages + " trang";
+  // "trang X/Y": pages read so far, as the reader reports them (typed pages first, then OCR'd ones)
+  if (pages) pages.textContent = job.pages_text || "";
   if (job.status === "succeeded") {
     row.dataset.finished = "1";
     status.textContent = "Xong";
