@@ -155,7 +155,8 @@ def report(
     """Lập báo cáo HTML, XLSX và JSON (tiếng Việt) / write the HTML, XLSX and JSON reports.
 
     Phần dài được chia trang / long sections are split: bao-cao.html liệt kê các trang bao-cao-*.html;
-    bao-cao.json không chứa các tập dữ liệu, chúng ở bao-cao-tap-du-lieu-*.jsonl (JSON Lines).
+    bao-cao.json không chứa các tập dữ liệu và khái niệm: chúng ở bao-cao-tap-du-lieu-*.jsonl và
+    bao-cao-khai-niem-*.jsonl (JSON Lines).
     """
     from catalog.reports import write_report_files
     from catalog.store import CatalogStore

@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 
 from catalog import CatalogStore
+from catalog.concept_facts import ConceptDetail
 from catalog.reports import CatalogReport, build_report, write_report_files
 from catalog.reports.concepts_section import shown
 from catalog.reports.model import DatasetView
@@ -57,9 +58,12 @@ def test_parts_hold_exactly_the_report(database: str, whole: CatalogReport, tmp_
     assert all(len(part.read_text(encoding="utf-8").splitlines()) <= PAGE for part in files.parts)
     assert [DatasetView.model_validate_json(line) for line in lines] == whole.datasets
     assert saved.summary.model_copy(update={"generated_at": whole.summary.generated_at}) == whole.summary
-    assert (saved.flags, saved.sources, saved.concepts, saved.decisions, saved.problem_files) == (
-        whole.flags, whole.sources, whole.concepts, whole.decisions, whole.problem_files
+    assert (saved.flags, saved.sources, saved.decisions, saved.problem_files) == (
+        whole.flags, whole.sources, whole.decisions, whole.problem_files
     )  # fmt: skip
+    assert saved.concepts == [] and [tmp_path / name for name in saved.concept_files] == files.concept_parts
+    concept_lines = [line for part in files.concept_parts for line in part.read_text(encoding="utf-8").splitlines()]
+    assert [ConceptDetail.model_validate_json(line) for line in concept_lines] == whole.concepts
     book = load_workbook(files.xlsx)
     rows = {SHEET_CATALOG: len(whole.datasets), SHEET_CONCEPTS: len(shown(whole.concepts)),
             SHEET_FLAGS: len(whole.flags), SHEET_SOURCES: len(whole.sources),
@@ -105,7 +109,10 @@ def test_small_report_is_one_file_and_old_pages_are_removed(database: str, tmp_p
     with CatalogStore(database) as store:
         write_report_files(store, tmp_path, page_rows=PAGE)
         files = write_report_files(store, tmp_path)  # every section fits a page of 500 rows
-    assert files.pages == [] and sorted(p.name for p in tmp_path.glob("bao-cao*")) == [
+    names = sorted(p.name for p in tmp_path.glob("bao-cao*"))
+    concept_parts = [name for name in names if name.startswith("bao-cao-khai-niem-")]
+    assert files.pages == [] and concept_parts == [p.name for p in files.concept_parts]
+    assert sorted(set(names) - set(concept_parts)) == [
         "bao-cao-tap-du-lieu-001.jsonl", "bao-cao.html", "bao-cao.json", "bao-cao.xlsx",
     ]  # fmt: skip
     text = files.html.read_text(encoding="utf-8")

@@ -7,9 +7,10 @@ the archive. The output folder holds
 - ``bao-cao.html``: summary and every section that fits one page; longer sections are split into
   ``bao-cao-<section>-NNN.html`` pages listed there (catalog.reports.pages);
 - ``bao-cao.xlsx``: the workbook, one row per dataset, flag, document and warning;
-- ``bao-cao.json``: the CatalogReport without its datasets, which are in ``bao-cao-tap-du-lieu-NNN.jsonl``
-  (one DatasetView with its links per line, as many datasets per file as an HTML page), named in its
-  ``dataset_files``: no file holds every link.
+- ``bao-cao.json``: the CatalogReport without its datasets and concepts, which are in
+  ``bao-cao-tap-du-lieu-NNN.jsonl`` (one DatasetView with its links per line, as many datasets per file as
+  an HTML page) and ``bao-cao-khai-niem-NNN.jsonl`` (one ConceptDetail per line, 50 per file), named in
+  its ``dataset_files`` and ``concept_files``: no file holds every link or every concept's coverage.
 """
 
 from __future__ import annotations
@@ -27,11 +28,12 @@ from catalog.reports.concepts_section import sheet_row
 from catalog.reports.html import HtmlReport, concept_html
 from catalog.reports.model import CatalogReport, DatasetView, SourceView, Summary
 from catalog.reports.pages import INDEX, PAGE_ROWS, Layout
-from catalog.reports.reader import ConceptStats, ReportReader
+from catalog.reports.reader import CONCEPT_CHUNK, ConceptStats, ReportReader
 from catalog.reports.xlsx import XlsxReport
 from catalog.store import CatalogStore
 
 PART = "bao-cao-tap-du-lieu-{:03d}.jsonl"
+CONCEPT_PART = "bao-cao-khai-niem-{:03d}.jsonl"
 
 
 @dataclass(frozen=True)
@@ -42,6 +44,7 @@ class ReportFiles:
     json: Path
     pages: list[Path] = field(default_factory=list)  # HTML pages besides bao-cao.html
     parts: list[Path] = field(default_factory=list)  # the datasets, JSON Lines
+    concept_parts: list[Path] = field(default_factory=list)  # the concepts, JSON Lines
 
 
 class _DatasetParts:
@@ -97,9 +100,29 @@ class _ListedConcepts:
         self.spool.close()
 
 
+def _concept_parts(out: Path, names: Sequence[str], concepts: Iterable[ConceptDetail]) -> None:
+    handle: TextIO | None = None
+    count = 0
+    try:
+        for concept in concepts:
+            if count % CONCEPT_CHUNK == 0:
+                if handle is not None:
+                    handle.close()
+                handle = (out / names[count // CONCEPT_CHUNK]).open("w", encoding="utf-8")
+            assert handle is not None
+            handle.write(concept.model_dump_json() + "\n")
+            count += 1
+    finally:
+        if handle is not None:
+            handle.close()
+    if count == 0:
+        (out / names[0]).write_text("", encoding="utf-8")
+
+
 def _clear(out: Path) -> None:
     """Pages and parts of an earlier report in the same folder, which may have had more of them."""
-    for stale in [*out.glob("bao-cao-*.html"), *out.glob("bao-cao-tap-du-lieu-*.jsonl")]:
+    for stale in [*out.glob("bao-cao-*.html"), *out.glob("bao-cao-tap-du-lieu-*.jsonl"),
+                  *out.glob("bao-cao-khai-niem-*.jsonl")]:  # fmt: skip
         stale.unlink()
 
 
@@ -136,10 +159,13 @@ def write_report_files(
         for flag in reader.flags_by_status():
             book.flag(flag)
         listing = _ListedConcepts({k.id for k in listed})
+        concept_names = [
+            CONCEPT_PART.format(n + 1) for n in range(max(1, -(-len(reader.concept_keys) // CONCEPT_CHUNK)))
+        ]
         rest = CatalogReport(
             summary=html.summary, datasets=[], flags=[], sources=[], problem_files=problems,
             decisions=reader.decisions(), orphaned_decisions=reader.orphaned_decisions(), concepts=[],
-            dataset_files=parts.names,
+            dataset_files=parts.names, concept_files=concept_names,
         )  # fmt: skip
         body = out / "bao-cao.json.part"
         with body.open("w", encoding="utf-8") as handle:
@@ -150,7 +176,8 @@ def write_report_files(
                 elif key == "sources":
                     _array(handle, (_source(source, html, book) for source in reader.sources()))
                 elif key == "concepts":
-                    _array(handle, (listing.keep(stats.add(c)).model_dump_json() for c in reader.concepts()))
+                    handle.write("[]")
+                    _concept_parts(out, concept_names, (listing.keep(stats.add(c)) for c in reader.concepts()))
                 else:  # '{\n  "key": value\n}' → the value
                     field_json = rest.model_dump_json(include={key}, indent=2)
                     handle.write(field_json[field_json.index(":") + 2 : -2])
@@ -172,6 +199,7 @@ def write_report_files(
     return ReportFiles(
         html.summary, out / INDEX, out / "bao-cao.xlsx", out / "bao-cao.json",
         pages=sorted(out.glob("bao-cao-*.html")), parts=[out / name for name in parts.names],
+        concept_parts=[out / name for name in concept_names],
     )  # fmt: skip
 
 

@@ -145,6 +145,9 @@ class CatalogReport(Record):
     # Written by write_report_files: the datasets (with their links) as JSON Lines files next to this
     # one, a part per page of datasets, so no file holds every link; `datasets` is then empty.
     dataset_files: list[str] = Field(default_factory=list)
+    # Likewise the concepts with all their facts (each locality's plans: they grow with concepts ×
+    # documents), in ``bao-cao-khai-niem-NNN.jsonl``; ``concepts`` is then empty.
+    concept_files: list[str] = Field(default_factory=list)
 
 
 def build_report(store: CatalogStore) -> CatalogReport:
