@@ -170,13 +170,8 @@ def load_members(
         batches = [connection.execute(_member_query().where(ConceptEntryRow.concept_id.in_(c))) for c in _chunks(ids)]
     return [
         MemberFact(
-            entry_key=key,
-            concept_id=concept_id,
-            dataset_id=dataset_id,
-            dataset_title=dataset_title,
-            dataset_unit=dataset_unit,
-            unit_ids=tuple(unit_ids or ()),
-            document_id=sha,
+            entry_key=key, concept_id=concept_id, dataset_id=dataset_id, dataset_title=dataset_title,
+            dataset_unit=dataset_unit, unit_ids=tuple(unit_ids or ()), document_id=sha,
             locality=localities.get(sha, ""),
         )  # fmt: skip
         for batch in batches
@@ -196,9 +191,8 @@ def load_universe(session: Session) -> list[DocumentFact]:
         .order_by(DocumentRow.source, DocumentRow.sha256)
     )  # fmt: skip
     return [
-        DocumentFact(
-            id=sha, source=source, title=title, number=number, locality=localities.get(sha, ""), entry_count=count
-        )  # fmt: skip
+        DocumentFact(id=sha, source=source, title=title, number=number, locality=localities.get(sha, ""),
+                     entry_count=count)  # fmt: skip
         for sha, source, title, number, _issuer, count in session.execute(query)
     ]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -312,57 +312,85 @@ def _decision(
     unit: str,
     dismiss_flag: str | None,
 ) -> Decision:
-    from matching.model import ConfirmLink, DismissFlag, MergeDatasets, RejectLink, SetCanonical, SplitDataset
+    _one_action(
+        confirm_link=confirm_link, reject_link=reject_link, merge=merge, split=split,
+        set_canonical=set_canonical, dismiss_flag=dismiss_flag,
+    )  # fmt: skip
+    if not who.strip():
+        raise InvalidDecisionError("--who không được để trống", "--who must not be empty")
+    common: dict[str, Any] = {"who": who.strip(), "when": datetime.now(UTC), "reason": reason}
+    if confirm_link or reject_link:
+        return _link_decision(store, common, confirm_link, reject_link)
+    if merge:
+        return _merge_decision(store, common, merge)
+    if split:
+        return _split_decision(store, common, split, members)
+    if set_canonical:
+        return _canonical_decision(store, common, set_canonical, title, unit)
+    assert dismiss_flag is not None
+    return _dismiss_decision(store, common, dismiss_flag)
 
-    chosen = [
-        name
-        for name, value in (
-            ("--confirm-link", confirm_link),
-            ("--reject-link", reject_link),
-            ("--merge", merge),
-            ("--split", split),
-            ("--set-canonical", set_canonical),
-            ("--dismiss-flag", dismiss_flag),
-        )  # fmt: skip
-        if value
-    ]
+
+def _one_action(**actions: object) -> None:
+    """Exactly one of the action options is given (their names as the command spells them)."""
+    chosen = ["--" + name.replace("_", "-") for name, value in actions.items() if value]
     if len(chosen) != 1:
         raise InvalidDecisionError(
             f"cần đúng một hành động, nhận được {len(chosen)} ({', '.join(chosen) or 'không có'})",
             f"give exactly one action, got {len(chosen)} ({', '.join(chosen) or 'none'})",
         )
-    if not who.strip():
-        raise InvalidDecisionError("--who không được để trống", "--who must not be empty")
-    common = {"who": who.strip(), "when": datetime.now(UTC), "reason": reason}
-    if confirm_link or reject_link:
-        left, right = sorted(confirm_link or reject_link or ("", ""))
-        _require(store.entry_keys(), [left, right], "mục danh mục", "catalog entry")
-        if confirm_link:
-            return ConfirmLink(left=left, right=right, **common)
-        return RejectLink(left=left, right=right, **common)
-    if merge:
-        if len(set(merge)) < 2:
-            raise InvalidDecisionError("--merge cần ít nhất hai tập dữ liệu", "--merge needs two datasets")
-        _require(store.dataset_ids(), merge, "tập dữ liệu", "dataset")
-        return MergeDatasets(dataset_ids=list(dict.fromkeys(merge)), **common)
-    if split:
-        if not members:
-            raise InvalidDecisionError("--split cần ít nhất một --member", "--split needs at least one --member")
-        _require(store.dataset_ids(), [split], "tập dữ liệu", "dataset")
-        _require(store.entry_keys(), members, "mục danh mục", "catalog entry")
-        return SplitDataset(dataset_id=split, members=members, **common)
-    if set_canonical:
-        if not (title or unit):
-            raise InvalidDecisionError(
-                "--set-canonical cần --title hoặc --unit", "--set-canonical needs --title/--unit"
-            )
-        _require(store.dataset_ids(), [set_canonical], "tập dữ liệu", "dataset")
-        return SetCanonical(dataset_id=set_canonical, title=title, unit=unit, **common)
-    assert dismiss_flag is not None
-    if not reason.strip():
+
+
+def _link_decision(
+    store: CatalogStore,
+    common: dict[str, Any],
+    confirm_link: tuple[str, str] | None,
+    reject_link: tuple[str, str] | None,
+) -> Decision:
+    from matching.model import ConfirmLink, RejectLink
+
+    left, right = sorted(confirm_link or reject_link or ("", ""))
+    _require(store.entry_keys(), [left, right], "mục danh mục", "catalog entry")
+    if confirm_link:
+        return ConfirmLink(left=left, right=right, **common)
+    return RejectLink(left=left, right=right, **common)
+
+
+def _merge_decision(store: CatalogStore, common: dict[str, Any], merge: list[str]) -> Decision:
+    from matching.model import MergeDatasets
+
+    if len(set(merge)) < 2:
+        raise InvalidDecisionError("--merge cần ít nhất hai tập dữ liệu", "--merge needs two datasets")
+    _require(store.dataset_ids(), merge, "tập dữ liệu", "dataset")
+    return MergeDatasets(dataset_ids=list(dict.fromkeys(merge)), **common)
+
+
+def _split_decision(store: CatalogStore, common: dict[str, Any], split: str, members: list[str]) -> Decision:
+    from matching.model import SplitDataset
+
+    if not members:
+        raise InvalidDecisionError("--split cần ít nhất một --member", "--split needs at least one --member")
+    _require(store.dataset_ids(), [split], "tập dữ liệu", "dataset")
+    _require(store.entry_keys(), members, "mục danh mục", "catalog entry")
+    return SplitDataset(dataset_id=split, members=members, **common)
+
+
+def _canonical_decision(store: CatalogStore, common: dict[str, Any], dataset: str, title: str, unit: str) -> Decision:
+    from matching.model import SetCanonical
+
+    if not (title or unit):
+        raise InvalidDecisionError("--set-canonical cần --title hoặc --unit", "--set-canonical needs --title/--unit")
+    _require(store.dataset_ids(), [dataset], "tập dữ liệu", "dataset")
+    return SetCanonical(dataset_id=dataset, title=title, unit=unit, **common)
+
+
+def _dismiss_decision(store: CatalogStore, common: dict[str, Any], flag: str) -> Decision:
+    from matching.model import DismissFlag
+
+    if not common["reason"].strip():
         raise InvalidDecisionError("bỏ qua cảnh báo cần --reason", "dismissing a flag needs --reason")
-    _require(store.flag_ids(), [dismiss_flag], "cảnh báo", "flag")
-    return DismissFlag(flag_id=dismiss_flag, **common)
+    _require(store.flag_ids(), [flag], "cảnh báo", "flag")
+    return DismissFlag(flag_id=flag, **common)
 
 
 def _require(known: set[str], values: list[str], what_vi: str, what_en: str) -> None:
