@@ -32,6 +32,7 @@ from extract.errors import (
     UnsupportedFormatError,
 )
 from matching.errors import AlreadyUndoneError, ContradictoryDecisionError
+from nlp.errors import OptionalDependencyError, RegistryError
 
 log = logging.getLogger("danhmuc.api")
 
@@ -138,6 +139,8 @@ _STATUS_BY_CLASS: list[tuple[type[DanhmucError], int]] = [
     (DatabaseUnreachableError, 503),
     (DatabaseUrlError, 503),
     (MigrationError, 503),
+    (RegistryError, 503),  # DANHMUC_UNITS_EXTRA names a broken file: the operator must fix it
+    (OptionalDependencyError, 501),
 ]
 
 
@@ -260,7 +263,8 @@ def document_errors(schema: dict[str, Any]) -> dict[str, Any]:
             responses = operation.setdefault("responses", {})
             for status in _statuses_for(path, method, operation):
                 answer: dict[str, Any] = {
-                    "description": _ERROR_DESCRIPTIONS[status], "content": {"application/json": {"schema": reference}}
+                    "description": _ERROR_DESCRIPTIONS[status],
+                    "content": {"application/json": {"schema": reference}},
                 }
                 if status == "429":
                     answer["headers"] = {"Retry-After": {"schema": {"type": "string"}}}

@@ -24,8 +24,6 @@ MIB = 2**20
 ENV_PREFIX = "DANHMUC_"
 
 
-
-
 def default_server_workers() -> int:
     """Two processes where there are two cores: one Python process cannot use more than one core."""
     return max(1, min(2, os.cpu_count() or 1))
@@ -62,6 +60,16 @@ class Settings(CatalogSettings):  # database_url, data_dir: the catalog layer's
     # A task whose worker vanished (kill -9, host lost) is handed to another worker this long after it
     # was taken; it must exceed the longest task (0 = the processing timeout plus two minutes).
     task_redelivery_seconds: float = Field(default=0.0, ge=0)
+    # The name a Celery worker's leases carry in the jobs table (`danhmuc worker --name` sets it for its
+    # processes); empty, the host name.
+    worker_name: str = ""
+    # The broker queue the workers read. Deployments (or test runs) sharing one Redis keep their tasks
+    # apart with a queue each: a worker of another database would take a job id it cannot find.
+    task_queue: str = Field(default="danhmuc", min_length=1, max_length=100, pattern=r"^[\w.\-]+$")
+    # A job still queued this long after it was queued (or running under a lease that lapsed this
+    # long ago) lost its broker message (broker flushed or restarted without persistence): a worker
+    # sends it again, once per period (0 = the redelivery time above).
+    task_resend_seconds: float = Field(default=0.0, ge=0)
 
     @model_validator(mode="before")
     @classmethod
@@ -95,6 +103,10 @@ class Settings(CatalogSettings):  # database_url, data_dir: the catalog layer's
     @property
     def redelivery_seconds(self) -> float:
         return self.task_redelivery_seconds or self.processing_timeout_seconds + 120.0
+
+    @property
+    def resend_seconds(self) -> float:
+        return self.task_resend_seconds or self.redelivery_seconds
 
     @property
     def base_url(self) -> str:

@@ -122,9 +122,11 @@ def run_local(archive: Path, workers: int) -> dict[str, float]:
 
 
 def run_celery(archive: Path, workers: int, broker: str, scratch: Path) -> dict[str, float]:
+    queue = f"danhmuc-bench-{uuid.uuid4().hex[:8]}"  # the benchmark's own queue: a shared Redis is left alone
     with fresh_database("celery") as url:
-        with running_workers(workers, scratch, database_url=url, broker_url=broker, concurrency=1) as started:
-            settings = Settings.from_env(database_url=url, broker_url=broker)
+        with running_workers(workers, scratch, database_url=url, broker_url=broker, concurrency=1,
+                             task_queue=queue) as started:  # fmt: skip
+            settings = Settings.from_env(database_url=url, broker_url=broker, task_queue=queue)
             groups = [worker.process.pid for worker in started]  # each worker leads its own process group
             cpu, began = _own_cpu() + sum(map(group_cpu, groups)), time.perf_counter()
             report = ingest_through_celery(settings, archive, reconcile=False)
@@ -140,9 +142,6 @@ def main() -> None:
     parser.add_argument("--broker", default=os.environ.get("DANHMUC_BENCH_BROKER_URL", "redis://127.0.0.1:6379/12"))
     parser.add_argument("--json", type=Path, default=None)
     arguments = parser.parse_args()
-    import redis
-
-    redis.Redis.from_url(arguments.broker).flushdb()  # the benchmark's own broker database
     with tempfile.TemporaryDirectory(prefix="danhmuc_bench_celery_") as folder:
         archive = Path(folder) / "archive"
         files = build_archive(archive, arguments.copies)
@@ -150,15 +149,21 @@ def main() -> None:
         local = run_local(archive, arguments.workers)
         celery = run_celery(archive, arguments.workers, arguments.broker, Path(folder) / "workers")
         load_after = os.getloadavg()[0]
-    print(f"{files} typed files ({len(typed_sources())} renderings × {arguments.copies}), "
-          f"load average {load_before:.1f} → {load_after:.1f} on {os.cpu_count()} cores")
-    print(f"{'way':<28} {'documents':>9} {'failed':>6} {'seconds':>8} {'documents/s':>11} {'CPU-s/doc':>9} "
-          f"{'docs/s on 2 free cores':>22}")
+    print(
+        f"{files} typed files ({len(typed_sources())} renderings × {arguments.copies}), "
+        f"load average {load_before:.1f} → {load_after:.1f} on {os.cpu_count()} cores"
+    )
+    print(
+        f"{'way':<28} {'documents':>9} {'failed':>6} {'seconds':>8} {'documents/s':>11} {'CPU-s/doc':>9} "
+        f"{'docs/s on 2 free cores':>22}"
+    )
     for label, figures in ((f"{arguments.workers} local processes", local),
                            (f"{arguments.workers} Celery workers", celery)):  # fmt: skip
-        print(f"{label:<28} {figures['documents']:>9.0f} {figures['failed']:>6.0f} {figures['seconds']:>8.1f} "
-              f"{figures['per_second']:>11.2f} {figures['cpu_per_document']:>9.3f} "
-              f"{2 / figures['cpu_per_document']:>22.1f}")
+        print(
+            f"{label:<28} {figures['documents']:>9.0f} {figures['failed']:>6.0f} {figures['seconds']:>8.1f} "
+            f"{figures['per_second']:>11.2f} {figures['cpu_per_document']:>9.3f} "
+            f"{2 / figures['cpu_per_document']:>22.1f}"
+        )
     print(f"Celery / local: ×{celery['per_second'] / local['per_second']:.2f}")
     if arguments.json:
         arguments.json.parent.mkdir(parents=True, exist_ok=True)

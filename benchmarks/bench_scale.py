@@ -434,7 +434,7 @@ def parse_options(argv: list[str] | None) -> tuple[Options, Path | None, bool]:
     parser.add_argument("--store", default="", help="measure this existing store (database URL; one size)")
     parser.add_argument("--api-requests", type=int, default=100, help="requests per endpoint")
     parser.add_argument("--api-seconds", type=float, default=60.0, help="time budget per endpoint")
-    parser.add_argument("--broker", default=os.environ.get("DANHMUC_BROKER_URL", ""), help="Celery broker URL")
+    parser.add_argument("--broker", default=_broker_from_settings(), help="Celery broker URL")
     parser.add_argument("--celery-database", default="postgresql://postgres@127.0.0.1:5432/bench_scale")
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
@@ -448,6 +448,13 @@ def parse_options(argv: list[str] | None) -> tuple[Options, Path | None, bool]:
         ingest_timeout=args.ingest_timeout, store=args.store,
     )  # fmt: skip
     return options, args.json, args.work is None
+
+
+def _broker_from_settings() -> str:
+    from api.settings import Settings  # DANHMUC_BROKER_URL, validated as the service reads it
+    from extract.settings import load_settings
+
+    return load_settings(Settings).broker_url
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -1,4 +1,4 @@
-"""The catalog layer's settings (validated, read from the environment; listed in docs/configuration.md).
+"""The catalog layer's settings (validated, read from the environment; listed in docs/api.md).
 
 The API's Settings extends this class, so the CLI and the service read the database and the data
 folder from the same variables with the same defaults.

@@ -267,6 +267,41 @@ def _table_from(
     page_width: float | None,
 ) -> tuple[AlignedTable | None, int]:
     """The table whose header line is ``lines[header]``, and the index of the first line after it."""
+    first_data, end = _table_extent(lines, headers, header)
+    if first_data is None:
+        return None, end
+    region = lines[header:end]
+    left = min(line.x0 for line in region)
+    right = max(line.x1 for line in region)
+    if page_width is not None:
+        right = min(right, page_width)
+    # The header and the first data line set the gutters; every later line may only narrow them.
+    first_row = next((i for i in range(first_data, end) if not _is_group_line(lines[i])), end)
+    opening = [line for line in lines[header : first_row + 1] if not _is_group_line(line)]
+    gutters = _gutters(opening, size, left, right)
+    if len(gutters) < 2:
+        return None, end
+    block, gutters = _narrowed(lines[header : first_row + 1], lines[first_row + 1 : end], gutters, size)
+    stop = header + len(block)
+    if _reads_as_prose(block, size) or _layout_block(block):
+        return None, stop
+    bounds = [left - 1, *[(g0 + g1) / 2 for g0, g1 in gutters], right + 1]
+    header_count = first_data - header
+    block_right = max(line.x1 for line in block)
+    limits = [g0 for g0, _ in gutters] + [block_right]  # how far text has reached in each column
+    rows = _rows(block, header_count, bounds, limits, h_rules, size)
+    if sum(1 for row in rows if not row.group) < 2:
+        return None, stop
+    grid = [[_cell_text(cell) for cell in row.cells] for row in rows]
+    bbox = (left, block[0].top, block_right, block[-1].bottom)
+    return AlignedTable(bbox=bbox, rows=grid, header_rows=1), stop
+
+
+def _table_extent(lines: list[_Line], headers: list[bool], header: int) -> tuple[int | None, int]:
+    """The first data line of the table headed by ``lines[header]`` (None: no data) and the line after it.
+
+    The table ends at a wide vertical gap or at the next header line once data has begun.
+    """
     line_height = median(line.bottom - line.top for line in lines)
     first_data = None
     # A bold header ends at the first line that is not bold: that finds the data of a fragment
@@ -282,24 +317,20 @@ def _table_from(
         if first_data is None and (_ROW_NUMBER.match(line.words[0].text) or (header_bold and not _bold(line))):
             first_data = end
         end += 1
-    if first_data is None:
-        return None, end
-    region = lines[header:end]
-    left = min(line.x0 for line in region)
-    right = max(line.x1 for line in region)
-    if page_width is not None:
-        right = min(right, page_width)
-    # The header and the first data line set the gutters; every later line may only narrow them.
-    # A line of running text that closes two or more runs across the table (a paragraph, a
-    # heading) and ends it, unless it is a group row; any other closed gutter was a false one
-    # (the header and one line can leave a gap inside a column), and the columns merge.
-    first_row = next((i for i in range(first_data, end) if not _is_group_line(lines[i])), end)
-    opening = [line for line in lines[header : first_row + 1] if not _is_group_line(line)]
-    gutters = _gutters(opening, size, left, right)
-    if len(gutters) < 2:
-        return None, end
-    block = lines[header : first_row + 1]
-    for line in lines[first_row + 1 : end]:
+    return first_data, end
+
+
+def _narrowed(
+    block: list[_Line], later: list[_Line], gutters: list[tuple[float, float]], size: float
+) -> tuple[list[_Line], list[tuple[float, float]]]:
+    """``block`` (header to first row) grown by the ``later`` lines that keep the columns, and the gutters left.
+
+    A line of running text that closes two or more gutters (a paragraph, a heading) ends the table,
+    unless it is a group row; any other closed gutter was a false one (the header and one line can
+    leave a gap inside a column), and the columns merge.
+    """
+    block = list(block)
+    for line in later:
         if _is_group_line(line):
             block.append(line)
             continue
@@ -308,19 +339,7 @@ def _table_from(
             break
         gutters = [gap for gap in narrowed if gap is not None]
         block.append(line)
-    stop = header + len(block)
-    if _reads_as_prose(block, size) or _layout_block(block):
-        return None, stop
-    bounds = [left - 1, *[(g0 + g1) / 2 for g0, g1 in gutters], right + 1]
-    header_count = first_data - header
-    block_right = max(line.x1 for line in block)
-    limits = [g0 for g0, _ in gutters] + [block_right]  # how far text has reached in each column
-    rows = _rows(block, header_count, bounds, limits, h_rules, size)
-    if sum(1 for row in rows if not row.group) < 2:
-        return None, stop
-    grid = [[_cell_text(cell) for cell in row.cells] for row in rows]
-    bbox = (left, block[0].top, block_right, block[-1].bottom)
-    return AlignedTable(bbox=bbox, rows=grid, header_rows=1), stop
+    return block, gutters
 
 
 def _reads_as_prose(block: Sequence[_Line], size: float) -> bool:
@@ -407,15 +426,7 @@ def _rows(
     rows: list[_Row] = [header]
     x0, x1 = bounds[0], bounds[-1]
     for index, line in enumerate(block):
-        by_column: list[list[str]] = [[] for _ in range(width)]
-        first_width: dict[int, float] = {}
-        ends: dict[int, float] = {}
-        for word in line.words:
-            col = _column(word, bounds)
-            by_column[col].append(word.text)
-            first_width.setdefault(col, word.x1 - word.x0)
-            ends[col] = word.x1
-        pieces = {col: " ".join(texts) for col, texts in enumerate(by_column) if texts}
+        pieces, first_width, ends = _line_pieces(line, bounds)
         if index < header_count:
             for col, text in pieces.items():
                 header.cells[col].append(text)
@@ -423,20 +434,14 @@ def _rows(
         current = rows[-1]
         number = pieces.get(0, "")
         if _is_group_line(line):
-            cells: list[list[str]] = [[] for _ in range(width)]
-            cells[0].append(line.words[0].text)
-            cells[min(1, width - 1)].append(" ".join(word.text for word in line.words[1:]))
-            rows.append(_Row(cells=cells, group=True))
+            rows.append(_group_row(line, width))
             continue
         ruled = index > header_count and _rule_between(block[index - 1], line, h_rules, x0, x1)
-        fills = [col for col in pieces if col != 0]
-        running = [col for col in fills if current.cells[col]]
-        restarts = [col for col in running if _restarts(col, current, first_width[col], limits, size)]
         new_row = (
             current is header
             or bool(number and _ROW_NUMBER.match(number))
             or (ruled and not current.group)
-            or (2 * len(restarts) > len(running) and len(fills) >= 2 and not current.group)
+            or (not current.group and _most_restart(pieces, current, first_width, limits, size))
         )
         if current.group and not number and not ruled:
             current.cells[min(1, width - 1)].append(line.text())  # a group label wrapped onto a second line
@@ -448,6 +453,38 @@ def _rows(
             current.cells[col].append(text)
         current.line_ends = ends
     return rows
+
+
+def _line_pieces(line: _Line, bounds: Sequence[float]) -> tuple[dict[int, str], dict[int, float], dict[int, float]]:
+    """A line's text per column, the width of its first word in each column, and where each column's text ends."""
+    by_column: list[list[str]] = [[] for _ in range(len(bounds) - 1)]
+    first_width: dict[int, float] = {}
+    ends: dict[int, float] = {}
+    for word in line.words:
+        col = _column(word, bounds)
+        by_column[col].append(word.text)
+        first_width.setdefault(col, word.x1 - word.x0)
+        ends[col] = word.x1
+    pieces = {col: " ".join(texts) for col, texts in enumerate(by_column) if texts}
+    return pieces, first_width, ends
+
+
+def _group_row(line: _Line, width: int) -> _Row:
+    """A group line as its own row: the group number, then its label."""
+    cells: list[list[str]] = [[] for _ in range(width)]
+    cells[0].append(line.words[0].text)
+    cells[min(1, width - 1)].append(" ".join(word.text for word in line.words[1:]))
+    return _Row(cells=cells, group=True)
+
+
+def _most_restart(
+    pieces: dict[int, str], current: _Row, first_width: dict[int, float], limits: Sequence[float], size: float
+) -> bool:
+    """Most of the columns the row already fills cannot continue on this line, and it fills two or more."""
+    fills = [col for col in pieces if col != 0]
+    running = [col for col in fills if current.cells[col]]
+    restarts = [col for col in running if _restarts(col, current, first_width[col], limits, size)]
+    return 2 * len(restarts) > len(running) and len(fills) >= 2
 
 
 def _restarts(col: int, row: _Row, first_word: float, limits: Sequence[float], size: float) -> bool:

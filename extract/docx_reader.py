@@ -75,6 +75,111 @@ class _RunText(NamedTuple):  # a tuple: thousands per document, and a frozen dat
     line_break: bool = False  # a w:br / w:cr: the paragraph continues on a new line
 
 
+class _RunLook(NamedTuple):
+    bold: bool
+    italic: bool
+    font: str
+    legacy: bool  # the font is a TCVN3/VNI one: its text is converted to Unicode
+    vert: str | None  # "superscript", "subscript" or None
+
+
+def _run_pieces(r: etree._Element, look: _RunLook) -> list[_RunText]:
+    """The text of a run, one piece per line it spans (w:br and w:cr end a line)."""
+    out: list[_RunText] = []
+    buffer: list[str] = []
+    for child in r.iterchildren():
+        tag = child.tag
+        if tag == _T:
+            text = child.text or ""
+            buffer.append(convert_runs(text, look.font) if look.legacy else text)
+        elif tag == _TAB or tag == _PTAB:
+            buffer.append(" ")
+        elif tag == _BR or tag == _CR:
+            if child.get(_TYPE) in (None, "textWrapping"):
+                if buffer:
+                    out.append(_RunText("".join(buffer), look.bold, look.italic))
+                    buffer.clear()
+                out.append(_RunText("", look.bold, look.italic, line_break=True))
+        elif tag == _NB_HYPHEN:
+            buffer.append("-")
+        elif tag == _SYM and (symbol := _symbol(child.get(_CHAR) or "")) is not None:
+            buffer.append(symbol)
+    if buffer:
+        out.append(_RunText("".join(buffer), look.bold, look.italic))
+    return out
+
+
+def _symbol(code: str) -> str | None:
+    """A w:sym character by its hex code; None for an unreadable code."""
+    try:
+        return chr(int(code, 16))
+    except ValueError:
+        return None
+
+
+def _raised(pieces: list[_RunText], look: _RunLook) -> _RunText | None:
+    """A superscript or subscript run as Unicode script characters (1m² not 1m2), or None if it has none."""
+    text = "".join(run.text for run in pieces if not run.line_break)
+    table, allowed = (_SUPERSCRIPT, _SUP_CHARS) if look.vert == "superscript" else (_SUBSCRIPT, _SUB_CHARS)
+    scripted = _to_script(text, table, allowed)
+    return None if scripted is None else _RunText(scripted, look.bold, look.italic)
+
+
+def _paragraph_properties(ppr: etree._Element | None) -> tuple[str | None, str | None, etree._Element | None]:
+    """A paragraph's style id, justification and numbering element (the first of each, as Word reads them)."""
+    if ppr is None:
+        return None, None, None
+    style_el = jc_el = num_pr = None
+    for child in ppr:
+        tag = child.tag
+        if tag == _PSTYLE:
+            style_el = child if style_el is None else style_el
+        elif tag == _JC:
+            jc_el = child if jc_el is None else jc_el
+        elif tag == _NUMPR and num_pr is None:
+            num_pr = child
+    return w_val(style_el), w_val(jc_el), num_pr
+
+
+def _lines_of(runs: list[_RunText]) -> tuple[list[str], bool, bool]:
+    """The paragraph's lines, and whether all its visible text is bold, italic."""
+    lines: list[str] = [""]
+    for run in runs:
+        if run.line_break:
+            lines.append("")
+        else:
+            lines[-1] += run.text
+    visible = [run for run in runs if run.text.strip()]
+    bold = bool(visible) and all(run.bold for run in visible)
+    italic = bool(visible) and all(run.italic for run in visible)
+    return lines, bold, italic
+
+
+def _cell_span(tcpr: etree._Element | None) -> tuple[int, etree._Element | None]:
+    """A cell's column span (at least 1) and its vMerge element, if any."""
+    if tcpr is None:
+        return 1, None
+    span = vmerge = None
+    for child in tcpr:
+        if child.tag == _GRID_SPAN:
+            span = child if span is None else span
+        elif child.tag == _VMERGE and vmerge is None:
+            vmerge = child
+    return max(1, _int(w_val(span))), vmerge
+
+
+def _squared(grid: list[list[RawCell]], span_rows: dict[tuple[int, int], int]) -> list[list[RawCell]]:
+    """Rows padded to the widest one, each vMerge restart cell given its row span."""
+    width = max((len(row) for row in grid), default=0)
+    return [
+        [
+            _with_row_span(cell, span_rows.get((r, c), 1)) if not cell.inherited else cell
+            for c, cell in enumerate(row + [RawCell("")] * (width - len(row)))
+        ]
+        for r, row in enumerate(grid)
+    ]
+
+
 def read_docx(data: bytes, source: str) -> BlockStream:
     package = open_docx(data, source)
     styles = _StyleTable(package.styles)
@@ -277,38 +382,13 @@ class _BodyReader:
                 blocks.extend(self._paragraph_blocks(inner, index))
         return blocks
 
-    def _paragraph_content(
-        self, p: etree._Element
-    ) -> tuple[list[str], bool, bool, bool, tuple[str, str] | None]:
-        ppr = _first(p, _PPR)
-        style_id = jc = None
-        num_pr: etree._Element | None = None
-        if ppr is not None:
-            style_el = jc_el = None
-            for child in ppr:
-                tag = child.tag
-                if tag == _PSTYLE:
-                    style_el = child if style_el is None else style_el
-                elif tag == _JC:
-                    jc_el = child if jc_el is None else jc_el
-                elif tag == _NUMPR and num_pr is None:
-                    num_pr = child
-            style_id = w_val(style_el)
-            jc = w_val(jc_el)
+    def _paragraph_content(self, p: etree._Element) -> tuple[list[str], bool, bool, bool, tuple[str, str] | None]:
+        style_id, jc, num_pr = _paragraph_properties(_first(p, _PPR))
         centered = jc == "center" if jc is not None else bool(self._style_attr(style_id, "centered"))
         style_bold = bool(self._style_attr(style_id, "bold"))
         style_italic = bool(self._style_attr(style_id, "italic"))
         self._paragraph_font = str(self._style_attr(style_id or "Normal", "font") or self.default_font)
-        runs = self._runs(p, style_bold, style_italic)
-        lines: list[str] = [""]
-        visible = [run for run in runs if run.text.strip()]
-        for run in runs:
-            if run.line_break:
-                lines.append("")
-            else:
-                lines[-1] += run.text
-        bold = bool(visible) and all(run.bold for run in visible)
-        italic = bool(visible) and all(run.italic for run in visible)
+        lines, bold, italic = _lines_of(self._runs(p, style_bold, style_italic))
         # An empty numbered paragraph still advances the list in Word, so the counter always moves.
         label = self._numbering_label(num_pr, style_id)
         if not any(line.strip() for line in lines):
@@ -341,10 +421,19 @@ class _BodyReader:
                     out.extend(self._runs(content, style_bold, style_italic))
         return out
 
-    def _run(
-        self, r: etree._Element, style_bold: bool, style_italic: bool, before: list[_RunText]
-    ) -> list[_RunText]:
-        rpr = _first(r, _RPR)
+    def _run(self, r: etree._Element, style_bold: bool, style_italic: bool, before: list[_RunText]) -> list[_RunText]:
+        look = self._run_look(_first(r, _RPR), style_bold, style_italic)
+        out = _run_pieces(r, look)
+        if look.vert in ("superscript", "subscript") and out:
+            raised = _raised(out, look)
+            if raised is not None:
+                # "1m <sup>2</sup>" prints as "1m²": the space before the raised run is dropped.
+                _strip_trailing_space(before)
+                return [raised]
+        return out
+
+    def _run_look(self, rpr: etree._Element | None, style_bold: bool, style_italic: bool) -> _RunLook:
+        """A run's bold, italic, font and vertical position: direct formatting, then its style, then the paragraph's."""
         char_style = vert = None
         direct_bold = direct_italic = direct_font = None
         if rpr is not None:
@@ -358,45 +447,14 @@ class _BodyReader:
             direct_italic = _on(found.get(_I))
             fonts = found.get(_RFONTS)
             direct_font = (fonts.get(_ASCII) or fonts.get(_HANSI) or None) if fonts is not None else None
-        bold = _pick(direct_bold, self._style_attr(char_style, "bold"), style_bold)
-        italic = _pick(direct_italic, self._style_attr(char_style, "italic"), style_italic)
         font = direct_font or str(self._style_attr(char_style, "font") or "") or self._paragraph_font
-        legacy = bool(font) and legacy_font_encoding(font) is not None
-        out: list[_RunText] = []
-        buffer: list[str] = []
-
-        for child in r.iterchildren():
-            tag = child.tag
-            if tag == _T:
-                text = child.text or ""
-                buffer.append(convert_runs(text, font) if legacy else text)
-            elif tag == _TAB or tag == _PTAB:
-                buffer.append(" ")
-            elif tag == _BR or tag == _CR:
-                if child.get(_TYPE) in (None, "textWrapping"):
-                    if buffer:
-                        out.append(_RunText("".join(buffer), bold, italic))
-                        buffer.clear()
-                    out.append(_RunText("", bold, italic, line_break=True))
-            elif tag == _NB_HYPHEN:
-                buffer.append("-")
-            elif tag == _SYM:
-                code = child.get(_CHAR) or ""
-                try:
-                    buffer.append(chr(int(code, 16)))
-                except ValueError:
-                    pass
-        if buffer:
-            out.append(_RunText("".join(buffer), bold, italic))
-        if vert in ("superscript", "subscript") and out:
-            text = "".join(run.text for run in out if not run.line_break)
-            table, allowed = (_SUPERSCRIPT, _SUP_CHARS) if vert == "superscript" else (_SUBSCRIPT, _SUB_CHARS)
-            scripted = _to_script(text, table, allowed)
-            if scripted is not None:
-                # "1m <sup>2</sup>" prints as "1m²": the space before the raised run is dropped.
-                _strip_trailing_space(before)
-                return [_RunText(scripted, bold, italic)]
-        return out
+        return _RunLook(
+            bold=_pick(direct_bold, self._style_attr(char_style, "bold"), style_bold),
+            italic=_pick(direct_italic, self._style_attr(char_style, "italic"), style_italic),
+            font=font,
+            legacy=bool(font) and legacy_font_encoding(font) is not None,
+            vert=vert,
+        )
 
     # ------------------------------------------------------------ tables
 
@@ -411,17 +469,7 @@ class _BodyReader:
             before = _int(w_val(_first(_first(tr, _TRPR), _GRID_BEFORE)))
             row.extend(RawCell("") for _ in range(before))
             for tc in _row_cells(tr):
-                tcpr = _first(tc, _TCPR)
-                span = vmerge = None
-                if tcpr is not None:
-                    for child in tcpr:
-                        if child.tag == _GRID_SPAN:
-                            span = child if span is None else span
-                        elif child.tag == _VMERGE and vmerge is None:
-                            vmerge = child
-                    span = max(1, _int(w_val(span)))
-                else:
-                    span = 1
+                span, vmerge = _cell_span(_first(tc, _TCPR))
                 col = len(row)
                 if vmerge is not None and vmerge.get(_VAL) != "restart" and col in open_merges:
                     start_row, text = open_merges[col]
@@ -435,14 +483,7 @@ class _BodyReader:
                     open_merges[col] = (row_index, text)
                 row.extend(RawCell(text, col_span=span) for _ in range(span))
             grid.append(row)
-        width = max((len(row) for row in grid), default=0)
-        rows = [
-            [
-                _with_row_span(cell, span_rows.get((r, c), 1)) if not cell.inherited else cell
-                for c, cell in enumerate(row + [RawCell("")] * (width - len(row)))
-            ]
-            for r, row in enumerate(grid)
-        ]
+        rows = _squared(grid, span_rows)
         return RawTable(rows=rows, page=None, line=index, ruled=True, borderless=not self._has_borders(tbl))
 
     def _cell_text(self, tc: etree._Element) -> str:

@@ -10,7 +10,6 @@ is refused from its directory alone. The declared sizes can lie, which is why
 from __future__ import annotations
 
 import io
-import os
 import zipfile
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
@@ -42,9 +41,7 @@ def open_checked_zip(data: bytes, source: str, limits: ZipLimits = DEFAULT_ZIP_L
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError) as exc:
-        raise CorruptFileError(
-            source, f"không phải tệp ZIP/DOCX hợp lệ: {exc} / not a valid ZIP/DOCX archive"
-        ) from exc
+        raise CorruptFileError(source, f"không phải tệp ZIP/DOCX hợp lệ: {exc} / not a valid ZIP/DOCX archive") from exc
     check_zip_entries(archive.infolist(), source, limits)
     return archive
 
@@ -75,8 +72,7 @@ def check_zip_entries(entries: list[zipfile.ZipInfo], source: str, limits: ZipLi
     if total_uncompressed > limits.max_total_uncompressed:
         raise LimitExceededError(
             source,
-            f"dung lượng giải nén {total_uncompressed // MIB} MiB, "
-            f"giới hạn {limits.max_total_uncompressed // MIB} MiB",
+            f"dung lượng giải nén {total_uncompressed // MIB} MiB, giới hạn {limits.max_total_uncompressed // MIB} MiB",
             f"uncompressed size is {total_uncompressed // MIB} MiB, "
             f"the limit is {limits.max_total_uncompressed // MIB} MiB",
         )
@@ -86,8 +82,7 @@ def check_zip_entries(entries: list[zipfile.ZipInfo], source: str, limits: ZipLi
             raise LimitExceededError(
                 source,
                 f"tỉ lệ nén toàn tệp {ratio:.0f}:1 (nghi là bom nén), giới hạn {limits.max_ratio:.0f}:1",
-                f"overall compression ratio {ratio:.0f}:1 (a likely zip bomb), "
-                f"the limit is {limits.max_ratio:.0f}:1",
+                f"overall compression ratio {ratio:.0f}:1 (a likely zip bomb), the limit is {limits.max_ratio:.0f}:1",
             )
 
 
@@ -95,14 +90,10 @@ def _check_entry_path(name: str, source: str) -> None:
     normalised = name.replace("\\", "/")
     parts = normalised.split("/")
     if normalised.startswith("/") or ".." in parts or (len(normalised) > 1 and normalised[1] == ":"):
-        raise CorruptFileError(
-            source, f"mục có đường dẫn không an toàn '{name}' / unsafe entry path '{name}'"
-        )
+        raise CorruptFileError(source, f"mục có đường dẫn không an toàn '{name}' / unsafe entry path '{name}'")
 
 
-def read_zip_member(
-    archive: zipfile.ZipFile, name: str, source: str, limits: ZipLimits = DEFAULT_ZIP_LIMITS
-) -> bytes:
+def read_zip_member(archive: zipfile.ZipFile, name: str, source: str, limits: ZipLimits = DEFAULT_ZIP_LIMITS) -> bytes:
     """Inflate one member, never more than the total limit even if its declared size lies."""
     try:
         with archive.open(name) as member:
@@ -120,26 +111,19 @@ def read_zip_member(
     return data
 
 
-def env_int(name: str, default: int) -> int:
-    """An integer setting of the extraction layer by its variable name (validated by ExtractSettings).
+def env_int(name: str, default: int | None = None) -> int:
+    """An integer setting of the extraction layer by its variable name, read through ExtractSettings.
 
-    A malformed or non-positive value raises SettingsError naming the variable; ``default`` is used
-    only for a variable ExtractSettings does not know, which must then be a positive integer too.
+    A malformed or non-positive value raises SettingsError naming the variable. ``default`` is not
+    used: the default is the field's own, so that it is written once. A name ExtractSettings does not
+    define is a programming error (ValueError): every DANHMUC_* variable is a field of a settings object.
     """
-    from extract.settings import ENV_PREFIX, ExtractSettings, SettingsError, extract_settings
+    from extract.settings import ENV_PREFIX, ExtractSettings, extract_settings
 
     field = name.removeprefix(ENV_PREFIX).lower()
-    if name.startswith(ENV_PREFIX) and field in ExtractSettings.model_fields:
-        return int(getattr(extract_settings(), field))
-    raw = os.environ.get(name, "").strip()
-    if not raw:
-        return default
-    if not raw.isdigit() or int(raw) <= 0:
-        raise SettingsError(
-            f"Cấu hình sai: {name}={raw!r} không phải số nguyên dương.",
-            f"Bad configuration: {name}={raw!r} is not a positive integer.",
-        )
-    return int(raw)
+    if not name.startswith(ENV_PREFIX) or field not in ExtractSettings.model_fields:
+        raise ValueError(f"{name} is not a field of ExtractSettings; add it there (and to docs/api.md)")
+    return int(getattr(extract_settings(), field))
 
 
 # ---------------------------------------------------------------- memory bounds of one extraction
@@ -240,7 +224,7 @@ def bound_tables(stream: BlockStream) -> BlockStream:
 
 
 def max_text_chars() -> int:
-    return env_int("DANHMUC_MAX_TEXT_CHARS", DEFAULT_MAX_TEXT_CHARS)
+    return _settings().max_text_chars
 
 
 def max_docx_xml_bytes() -> int:

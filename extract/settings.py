@@ -3,7 +3,7 @@
 This module holds the shared machinery (:class:`SettingsError`, :func:`load_settings`) and the
 extraction layer's own :class:`ExtractSettings`. nlp (:mod:`nlp.settings`), catalog
 (:mod:`catalog.settings`) and api (:mod:`api.settings`) build theirs the same way. Every variable is
-listed in docs/configuration.md. A malformed value (``DANHMUC_MAX_PDF_PAGES=2k``) is an error naming
+listed in docs/api.md. A malformed value (``DANHMUC_MAX_PDF_PAGES=2k``) is an error naming
 the variable, never silently the default; an empty one means the default.
 
 Validating costs milliseconds, and the limits are read per page and per image, so an object is
@@ -28,6 +28,7 @@ from extract.safety import (
     DEFAULT_MAX_RENDER_PIXELS,
     DEFAULT_MAX_TABLE_CELLS,
     DEFAULT_MAX_TABLE_ROWS,
+    DEFAULT_MAX_TEXT_CHARS,
     DEFAULT_WORKER_MAX_RSS_MIB,
 )
 
@@ -61,6 +62,7 @@ class ExtractSettings(BaseSettings):
     max_table_rows: int = Field(default=DEFAULT_MAX_TABLE_ROWS, gt=0)
     max_table_cells: int = Field(default=DEFAULT_MAX_TABLE_CELLS, gt=0)
     max_docx_xml_bytes: int = Field(default=DEFAULT_MAX_DOCX_XML_BYTES, gt=0)
+    max_text_chars: int = Field(default=DEFAULT_MAX_TEXT_CHARS, gt=0)
     max_pdf_pages: int = Field(default=DEFAULT_MAX_PDF_PAGES, gt=0)
     max_pdf_seconds: int = Field(default=DEFAULT_MAX_PDF_SECONDS, gt=0)
     worker_max_rss_mib: int = Field(default=DEFAULT_WORKER_MAX_RSS_MIB, gt=0)
@@ -93,9 +95,7 @@ def _validate(model: type[S], values: dict[str, object]) -> S:
 
 def _environment_key() -> tuple[tuple[str, str], ...]:
     # Names are matched without regard to case, as pydantic-settings reads them.
-    return tuple(
-        sorted((name, value) for name, value in os.environ.items() if name.upper().startswith(WATCHED))
-    )
+    return tuple(sorted((name, value) for name, value in os.environ.items() if name.upper().startswith(WATCHED)))
 
 
 @lru_cache(maxsize=32)

@@ -206,10 +206,32 @@ class _LineReader:
 
     # ------------------------------------------------------------ one row per line (TABs or pipes)
 
-    def _read_row_table(
-        self, start: int, is_row: Callable[[str], bool], split: Callable[[str], list[str]]
-    ) -> int:
+    def _read_row_table(self, start: int, is_row: Callable[[str], bool], split: Callable[[str], list[str]]) -> int:
         """Read a run of one-line rows (blank lines inside it are page breaks); return lines consumed."""
+        fragments, end = self._row_fragments(start, is_row, split)
+        if not fragments:
+            return 0
+        fragments = _rejoin_row_spaced(fragments)
+        if _stray_line(fragments):
+            return 0  # one stray line with a TAB or two: running text, not a table
+        for number, (line_index, fragment_rows) in enumerate(fragments):
+            cells = [[_cell(cell) for cell in row] for row in fragment_rows[: max(self.rows_left, 0)]]
+            cells += [[RawCell(text=cell) for cell in row] for row in fragment_rows[len(cells) :]]
+            self.rows_left -= len(fragment_rows)
+            self.blocks.append(
+                RawTable(
+                    rows=_grid(cells),
+                    line=line_index + 1,
+                    ruled=False,
+                    after_break=number > 0,
+                )
+            )
+        return end - start
+
+    def _row_fragments(
+        self, start: int, is_row: Callable[[str], bool], split: Callable[[str], list[str]]
+    ) -> tuple[list[tuple[int, list[list[str]]]], int]:
+        """Runs of rows from ``start`` (first line, cells), split at blank lines; and the line after the last row."""
         fragments: list[tuple[int, list[list[str]]]] = []
         rows: list[list[str]] = []
         fragment_start = start
@@ -225,39 +247,16 @@ class _LineReader:
                 index += 1
                 end = index
                 continue
-            if _is_blank(line):
-                ahead = index
-                while ahead < len(self.lines) and _is_blank(self.lines[ahead]):
-                    ahead += 1
-                if ahead < len(self.lines) and is_row(self.lines[ahead]):
-                    if rows:
-                        fragments.append((fragment_start, rows))
-                        rows = []
-                    index = ahead
-                    continue
-            break
+            ahead = _after_blanks(self.lines, index)
+            if ahead == index or ahead >= len(self.lines) or not is_row(self.lines[ahead]):
+                break  # not blank, or the blank lines do not lead to another row
+            if rows:
+                fragments.append((fragment_start, rows))
+                rows = []
+            index = ahead
         if rows:
             fragments.append((fragment_start, rows))
-        if not fragments:
-            return 0
-        fragments = _rejoin_row_spaced(fragments)
-        total_rows = sum(len(fragment_rows) for _, fragment_rows in fragments)
-        widest = max(len(row) for _, fragment_rows in fragments for row in fragment_rows)
-        if (total_rows < 2 and sum(1 for cell in fragments[0][1][0] if cell.strip()) < 3) or widest < 2:
-            return 0  # one stray line with a TAB or two: running text, not a table
-        for number, (line_index, fragment_rows) in enumerate(fragments):
-            cells = [[_cell(cell) for cell in row] for row in fragment_rows[: max(self.rows_left, 0)]]
-            cells += [[RawCell(text=cell) for cell in row] for row in fragment_rows[len(cells) :]]
-            self.rows_left -= len(fragment_rows)
-            self.blocks.append(
-                RawTable(
-                    rows=_grid(cells),
-                    line=line_index + 1,
-                    ruled=False,
-                    after_break=number > 0,
-                )
-            )
-        return end - start
+        return fragments, end
 
     # ------------------------------------------------------------ one cell per line
 
@@ -308,9 +307,7 @@ class _LineReader:
             self.blocks.append(RawTable(rows=_grid(rows), line=line, ruled=False, after_break=after_break))
 
     def _skip_blank(self, index: int) -> int:
-        while (
-            index < len(self.lines) and _is_blank(self.lines[index]) and not _is_cell_line(self.lines[index])
-        ):
+        while index < len(self.lines) and _is_blank(self.lines[index]) and not _is_cell_line(self.lines[index]):
             index += 1
         return index
 
@@ -352,6 +349,20 @@ class _LineReader:
     @staticmethod
     def _cell_text(lines: list[str]) -> str:
         return clean_inline("\n".join(lines), keep_breaks=True)
+
+
+def _after_blanks(lines: list[str], index: int) -> int:
+    """The first line from ``index`` that is not blank."""
+    while index < len(lines) and _is_blank(lines[index]):
+        index += 1
+    return index
+
+
+def _stray_line(fragments: list[tuple[int, list[list[str]]]]) -> bool:
+    """One row of fewer than three filled cells, or rows of one cell: not a table."""
+    total_rows = sum(len(fragment_rows) for _, fragment_rows in fragments)
+    widest = max(len(row) for _, fragment_rows in fragments for row in fragment_rows)
+    return (total_rows < 2 and sum(1 for cell in fragments[0][1][0] if cell.strip()) < 3) or widest < 2
 
 
 def _rejoin_row_spaced(fragments: list[tuple[int, list[list[str]]]]) -> list[tuple[int, list[list[str]]]]:

@@ -52,71 +52,100 @@ def cluster_links(
     constraints: Constraints | None = None,
 ) -> list[str]:
     """Dataset id per entry index."""
-    previous = previous or {}
     constraints = constraints or Constraints()
-    clusters: dict[int, _Cluster] = {}
-    owner: list[int] = list(range(len(keys)))
-    by_previous: dict[str, int] = {}
-    for index, key in enumerate(keys):
-        old = previous.get(key)
-        if old is not None and old in by_previous:
-            head = by_previous[old]
-            clusters[head].members.append(index)
-            owner[index] = head
-            continue
-        clusters[index] = _Cluster(members=[index], fixed_id=old or "", locked=old is not None)
-        if old is not None:
-            by_previous[old] = index
+    state = _Clustering.seeded(keys, previous or {}, constraints.cannot)
+    for a, b in constraints.must:
+        if state.owner[a] != state.owner[b]:
+            state.merge(state.owner[a], state.owner[b])
+    state.merge_best_first(links, threshold, pair_score)
+    return _dataset_ids(keys, state.clusters)
 
-    cannot: dict[int, set[int]] = defaultdict(set)
-    for a, b in constraints.cannot:
-        cannot[a].add(b)
-        cannot[b].add(a)
 
-    def blocked(ca: _Cluster, cb: _Cluster) -> bool:
+@dataclass
+class _Clustering:
+    """The clusters being built, which cluster owns each entry, and the cannot-link pairs."""
+
+    clusters: dict[int, _Cluster]
+    owner: list[int]
+    cannot: dict[int, set[int]]
+
+    @classmethod
+    def seeded(
+        cls, keys: Sequence[str], previous: Mapping[str, str], cannot_pairs: Iterable[tuple[int, int]]
+    ) -> _Clustering:
+        """One cluster per entry, except that the entries of a previous dataset start together (locked)."""
+        clusters: dict[int, _Cluster] = {}
+        owner: list[int] = list(range(len(keys)))
+        by_previous: dict[str, int] = {}
+        for index, key in enumerate(keys):
+            old = previous.get(key)
+            if old is not None and old in by_previous:
+                head = by_previous[old]
+                clusters[head].members.append(index)
+                owner[index] = head
+                continue
+            clusters[index] = _Cluster(members=[index], fixed_id=old or "", locked=old is not None)
+            if old is not None:
+                by_previous[old] = index
+        cannot: dict[int, set[int]] = defaultdict(set)
+        for a, b in cannot_pairs:
+            cannot[a].add(b)
+            cannot[b].add(a)
+        return cls(clusters, owner, cannot)
+
+    def blocked(self, ca: _Cluster, cb: _Cluster) -> bool:
         other = set(cb.members)
-        return any(cannot[x] & other for x in ca.members if x in cannot)
+        return any(self.cannot[x] & other for x in ca.members if x in self.cannot)
 
-    def merge(head_a: int, head_b: int) -> None:
-        ca, cb = clusters[head_a], clusters[head_b]
+    def merge(self, head_a: int, head_b: int) -> None:
+        ca, cb = self.clusters[head_a], self.clusters[head_b]
         # Keep the previous id of the older cluster; the merged one inherits the lock.
         keep, drop = (head_a, head_b) if (ca.locked or not cb.locked) else (head_b, head_a)
-        kept, gone = clusters[keep], clusters.pop(drop)
+        kept, gone = self.clusters[keep], self.clusters.pop(drop)
         for member in gone.members:
-            owner[member] = keep
+            self.owner[member] = keep
         kept.members.extend(gone.members)
         kept.locked = kept.locked or gone.locked
         kept.fixed_id = kept.fixed_id or gone.fixed_id
 
-    for a, b in constraints.must:
-        if owner[a] != owner[b]:
-            merge(owner[a], owner[b])
-
-    cache: dict[tuple[int, int], float] = {}
-    ordered = sorted(links, key=lambda link: -link[2])
-    for a, b, score in ordered:
-        cache[(min(a, b), max(a, b))] = score
-    for a, b, score in ordered:
-        if score < threshold:
-            break
-        head_a, head_b = owner[a], owner[b]
-        if head_a == head_b:
-            continue
-        ca, cb = clusters[head_a], clusters[head_b]
-        if (ca.locked and cb.locked) or blocked(ca, cb):
-            continue
-        if len(ca.members) > 1 or len(cb.members) > 1:
-            scores = []
-            for x in _sample(ca.members):
-                for y in _sample(cb.members):
-                    pair = (min(x, y), max(x, y))
-                    if pair not in cache:
-                        cache[pair] = pair_score(*pair)
-                    scores.append(cache[pair])
-            if sum(scores) / len(scores) < threshold:
+    def merge_best_first(
+        self, links: Iterable[tuple[int, int, float]], threshold: float, pair_score: Callable[[int, int], float]
+    ) -> None:
+        """Merge along links above ``threshold``, best first, where the average-linkage guard allows."""
+        cache: dict[tuple[int, int], float] = {}
+        ordered = sorted(links, key=lambda link: -link[2])
+        for a, b, score in ordered:
+            cache[(min(a, b), max(a, b))] = score
+        for a, b, score in ordered:
+            if score < threshold:
+                break
+            head_a, head_b = self.owner[a], self.owner[b]
+            if head_a == head_b:
                 continue
-        merge(head_a, head_b)
+            ca, cb = self.clusters[head_a], self.clusters[head_b]
+            if (ca.locked and cb.locked) or self.blocked(ca, cb):
+                continue
+            if (len(ca.members) > 1 or len(cb.members) > 1) and _average_link(ca, cb, cache, pair_score) < threshold:
+                continue
+            self.merge(head_a, head_b)
 
+
+def _average_link(
+    ca: _Cluster, cb: _Cluster, cache: dict[tuple[int, int], float], pair_score: Callable[[int, int], float]
+) -> float:
+    """Mean score over sampled member pairs of two clusters (scored on demand, remembered in ``cache``)."""
+    scores = []
+    for x in _sample(ca.members):
+        for y in _sample(cb.members):
+            pair = (min(x, y), max(x, y))
+            if pair not in cache:
+                cache[pair] = pair_score(*pair)
+            scores.append(cache[pair])
+    return sum(scores) / len(scores)
+
+
+def _dataset_ids(keys: Sequence[str], clusters: dict[int, _Cluster]) -> list[str]:
+    """Each entry's dataset id: the previous one, else the first member's own unused id."""
     used = {c.fixed_id for c in clusters.values() if c.fixed_id}
     result = [""] * len(keys)
     for head in sorted(clusters, key=lambda h: min(clusters[h].members)):

@@ -51,8 +51,8 @@ SAME_DOCUMENT_EXEMPT = 0.97  # title similarity at which a same-document pair is
 # The best score a pair from two different known scopes can reach: every bonus, one scope penalty.
 MAX_BONUS = DESCRIPTION_WEIGHT * 0.5 + UNIT_AGREE + GROUP_AGREE  # the most a pair gains beyond its title
 CONCEPT_MAX_BONUS = DESCRIPTION_WEIGHT * 0.5  # the most a pair's concept score gains beyond its title
-MAX_SCORE_ACROSS_SCOPES = 1.0 + DESCRIPTION_WEIGHT * 0.5 + UNIT_AGREE + GROUP_AGREE - min(
-    LEVEL_MISMATCH, PROVINCE_MISMATCH
+MAX_SCORE_ACROSS_SCOPES = (
+    1.0 + DESCRIPTION_WEIGHT * 0.5 + UNIT_AGREE + GROUP_AGREE - min(LEVEL_MISMATCH, PROVINCE_MISMATCH)
 )
 
 
@@ -127,9 +127,7 @@ def _group_label(group: str) -> str:
     return " ".join(words)
 
 
-def _document_features(
-    first: int, doc_index: int, document: Document, idf: Mapping[str, float]
-) -> list[EntryFeatures]:
+def _document_features(first: int, doc_index: int, document: Document, idf: Mapping[str, float]) -> list[EntryFeatures]:
     scope = document_scope(document)
     locality = frozenset(scope.province.split())
     features = []
@@ -317,9 +315,11 @@ def _words_penalty(a: EntryFeatures, b: EntryFeatures) -> tuple[float, list[str]
     identifies, weight = _identifies(a, b)
     if not (hard_a or hard_b) and identifies:
         words = " / ".join(" ".join(sorted(side)) or "∅" for side in (only_a, only_b))
-        return QUALIFIER_MISMATCH, [
-            f"chỉ khác từ bổ nghĩa: {words}; phần lõi chung đủ nhận diện ({weight:.1f}) (-{QUALIFIER_MISMATCH:.2f})"
-        ], one_sided
+        return (
+            QUALIFIER_MISMATCH,
+            [f"chỉ khác từ bổ nghĩa: {words}; phần lõi chung đủ nhận diện ({weight:.1f}) (-{QUALIFIER_MISMATCH:.2f})"],
+            one_sided,
+        )
     if not identifies:
         hard_a, hard_b = only_a, only_b
     # Scaling each word's cost by its IDF was tried (a common word costing half): the same held-out
@@ -343,13 +343,25 @@ def score_pair(a: EntryFeatures, b: EntryFeatures, title: float | None = None) -
     if title is None:
         title = title_similarity(a.text, b.text)
     title = round(title, 4)
-    score = title
+    reasons = [_title_reason(a, b, title)]
+    # Each step adds to the score in the order it always did: the sums, hence the rounding, stay the same.
+    score = _concept_score(a, b, title, reasons)
+    concept = round(max(0.0, min(1.0, score)), 4)
+    score = _dataset_score(a, b, title, score, reasons)
+    return PairScore(score=round(max(0.0, min(1.0, score)), 4), reasons=reasons, concept=concept)
+
+
+def _title_reason(a: EntryFeatures, b: EntryFeatures, title: float) -> str:
     expanded = tuple(dict.fromkeys(a.text.expanded + b.text.expanded))
     reason = f"tiêu đề giống {title:.2f}"
     if expanded:
         reason += " sau khi mở rộng " + ", ".join(expanded)
-    reasons = [reason]
+    return reason
 
+
+def _concept_score(a: EntryFeatures, b: EntryFeatures, title: float, reasons: list[str]) -> float:
+    """The title similarity less what the words, negations, kinds of list and heads say; plus the descriptions."""
+    score = title
     penalty, word_reasons, one_sided = _words_penalty(a, b)
     score -= penalty
     reasons += word_reasons
@@ -360,7 +372,6 @@ def score_pair(a: EntryFeatures, b: EntryFeatures, title: float | None = None) -
     if a.text.counts != b.text.counts and (a.text.lists or b.text.lists or title < 1.0):
         score -= COUNT_VS_LIST
         reasons.append("một bên là số liệu đếm (số/tỷ lệ), bên kia là danh sách")
-
     if a.text.head and b.text.head and a.text.head != b.text.head:
         score -= HEAD_MISMATCH
         reasons.append(f"khác loại tập: {a.text.head} / {b.text.head}")
@@ -368,33 +379,36 @@ def score_pair(a: EntryFeatures, b: EntryFeatures, title: float | None = None) -
         desc = description_similarity(*sorted((a.description, b.description)))
         score += DESCRIPTION_WEIGHT * (desc - 0.5)
         reasons.append(f"mô tả giống {desc:.2f}")
-    concept = round(max(0.0, min(1.0, score)), 4)
+    return score
+
+
+def _dataset_score(a: EntryFeatures, b: EntryFeatures, title: float, score: float, reasons: list[str]) -> float:
+    """The concept score moved by who keeps the data: unit type, group, document level, province, document."""
     if a.unit_types and b.unit_types:
-        if a.unit_types & b.unit_types:
-            score += UNIT_AGREE
-            reasons.append(f"cùng loại đơn vị: {a.unit_label}")
-        elif unit_types_agree(a.unit_types, b.unit_types):
-            score += UNIT_AGREE
-            reasons.append(f"đơn vị và đơn vị trực thuộc: {a.unit_label} / {b.unit_label}")
-        else:
-            score += UNIT_DISAGREE
-            reasons.append(f"khác loại đơn vị: {a.unit_label} / {b.unit_label}")
+        change, reason = _unit_change(a, b)
+        score += change
+        reasons.append(reason)
     if a.group and a.group == b.group:
         score += GROUP_AGREE
         reasons.append(f"cùng nhóm: {a.group}")
-
     if a.scope.level and b.scope.level and a.scope.level != b.scope.level:
         score -= LEVEL_MISMATCH
-        reasons.append(
-            f"khác cấp văn bản: {LEVEL_NAMES.get(a.scope.level)} / {LEVEL_NAMES.get(b.scope.level)}"
-        )
+        reasons.append(f"khác cấp văn bản: {LEVEL_NAMES.get(a.scope.level)} / {LEVEL_NAMES.get(b.scope.level)}")
     if a.scope.province and b.scope.province and a.scope.province != b.scope.province:
         score -= PROVINCE_MISMATCH
         reasons.append(f"khác tỉnh: {a.scope.province} / {b.scope.province} — chỉ so ở mức khái niệm")
     if a.document == b.document and not (
-        title >= SAME_DOCUMENT_EXEMPT
-        and fuzz.ratio(a.text.printed, b.text.printed) / 100.0 >= SAME_DOCUMENT_EXEMPT
+        title >= SAME_DOCUMENT_EXEMPT and fuzz.ratio(a.text.printed, b.text.printed) / 100.0 >= SAME_DOCUMENT_EXEMPT
     ):
         score -= SAME_DOCUMENT
         reasons.append("cùng một văn bản, tiêu đề không trùng")
-    return PairScore(score=round(max(0.0, min(1.0, score)), 4), reasons=reasons, concept=concept)
+    return score
+
+
+def _unit_change(a: EntryFeatures, b: EntryFeatures) -> tuple[float, str]:
+    """What the two rows' unit types add to the score, and why (both rows name a unit type)."""
+    if a.unit_types & b.unit_types:
+        return UNIT_AGREE, f"cùng loại đơn vị: {a.unit_label}"
+    if unit_types_agree(a.unit_types, b.unit_types):
+        return UNIT_AGREE, f"đơn vị và đơn vị trực thuộc: {a.unit_label} / {b.unit_label}"
+    return UNIT_DISAGREE, f"khác loại đơn vị: {a.unit_label} / {b.unit_label}"

@@ -8,8 +8,8 @@ twice changes nothing, which is what makes re-applying them safe.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC
 
 from matching.cluster import Constraints
@@ -20,6 +20,7 @@ from matching.model import (
     Decision,
     DismissFlag,
     Flag,
+    Link,
     MemberRef,
     MergeDatasets,
     Reconciliation,
@@ -91,25 +92,36 @@ def decision_constraints(
     for key, dataset in previous.items():
         if key in index_of:
             previous_members[dataset].append(key)
-
-    def pair(a: str, b: str) -> tuple[int, int] | None:
-        if a in index_of and b in index_of and a != b:
-            return index_of[a], index_of[b]
-        return None
-
+    pairs = _IndexPairs(index_of)
     for decision in _in_time_order(decisions):
         if isinstance(decision, ConfirmLink | RejectLink):
-            found = pair(decision.left, decision.right)
+            found = pairs.of(decision.left, decision.right)
             if found is not None:
                 (constraints.must if isinstance(decision, ConfirmLink) else constraints.cannot).append(found)
         elif isinstance(decision, MergeDatasets):
             heads = [previous_members[d][0] for d in decision.dataset_ids if previous_members.get(d)]
-            constraints.must += [p for h in heads[1:] if (p := pair(heads[0], h)) is not None]
+            constraints.must += pairs.all_of(heads[:1], heads[1:])
         elif isinstance(decision, SplitDataset):
             moved = set(decision.members)
             rest = [k for k in previous_members.get(decision.dataset_id, []) if k not in moved]
-            constraints.cannot += [p for m in moved for r in rest if (p := pair(m, r)) is not None]
+            constraints.cannot += pairs.all_of(moved, rest)
     return constraints
+
+
+@dataclass(frozen=True)
+class _IndexPairs:
+    """Entry keys as index pairs for clustering; a key not in this run, or a pair of one key, gives none."""
+
+    index_of: Mapping[str, int]
+
+    def of(self, a: str, b: str) -> tuple[int, int] | None:
+        if a in self.index_of and b in self.index_of and a != b:
+            return self.index_of[a], self.index_of[b]
+        return None
+
+    def all_of(self, lefts: Iterable[str], rights: Sequence[str]) -> list[tuple[int, int]]:
+        """Every (left, right) pair that is one, lefts in the outer loop."""
+        return [p for a in lefts for b in rights if (p := self.of(a, b)) is not None]
 
 
 def _in_time_order(decisions: Sequence[Decision]) -> list[Decision]:
@@ -128,86 +140,118 @@ def _most_common(values: list[str]) -> str:
 
 def apply_decisions(result: Reconciliation, decisions: Sequence[Decision]) -> Reconciliation:
     """The result with every decision enforced: datasets merged/split, canonical names, flags dismissed."""
-    members: dict[str, MemberRef] = {m.key: m for d in result.datasets for m in d.members}
-    order = {key: position for position, key in enumerate(members)}
-    assignment = dict(result.assignment)
-    origins = {d.id: d.origin for d in result.datasets}
-    canonical: dict[str, SetCanonical] = {}
-    dismissed: dict[str, DismissFlag] = {}
-    forced: dict[tuple[str, str], str] = {}
+    replay = _Replay.of(result)
+    for decision in _in_time_order(decisions):
+        replay.apply(decision)
+    return result.model_copy(
+        update={
+            "datasets": replay.datasets(),
+            "links": _relinked(result.links, replay.assignment, replay.forced),
+            "assignment": replay.assignment,
+            "flags": dismiss_flags(result.flags, decisions),
+        }
+    )
 
-    def move(keys: list[str], target: str) -> None:
+
+@dataclass
+class _Replay:
+    """The automatic result's assignment, rewritten decision by decision."""
+
+    members: dict[str, MemberRef]
+    order: dict[str, int]  # input order of the members: the earliest one names a new dataset
+    assignment: dict[str, str]
+    origins: dict[str, str]  # dataset id -> the member key it was derived from
+    canonical: dict[str, SetCanonical] = field(default_factory=dict)
+    forced: dict[tuple[str, str], str] = field(default_factory=dict)  # pair -> who decided it
+
+    @classmethod
+    def of(cls, result: Reconciliation) -> _Replay:
+        members = {m.key: m for d in result.datasets for m in d.members}
+        return cls(
+            members=members,
+            order={key: position for position, key in enumerate(members)},
+            assignment=dict(result.assignment),
+            origins={d.id: d.origin for d in result.datasets},
+        )
+
+    def apply(self, decision: Decision) -> None:
+        if isinstance(decision, ConfirmLink | RejectLink):
+            if {decision.left, decision.right} <= self.assignment.keys():
+                self._link(decision)
+        elif isinstance(decision, MergeDatasets):
+            present = [d for d in decision.dataset_ids if self.members_of(d)]
+            for other in present[1:]:
+                self.move(self.members_of(other), present[0])
+        elif isinstance(decision, SplitDataset):
+            self._split(decision)
+        elif isinstance(decision, SetCanonical):
+            self.canonical[decision.dataset_id] = decision
+
+    def _link(self, decision: ConfirmLink | RejectLink) -> None:
+        self.forced[_pair(decision.left, decision.right)] = decision.who
+        left, right = self.assignment[decision.left], self.assignment[decision.right]
+        if isinstance(decision, ConfirmLink):
+            if left != right:
+                self.move(self.members_of(right), left)
+        elif left == right:
+            self.move([decision.right], self.fresh_id([decision.right]))
+
+    def _split(self, decision: SplitDataset) -> None:
+        current = self.members_of(decision.dataset_id)
+        moved = [k for k in current if k in set(decision.members)]
+        rest = [k for k in current if k not in set(moved)]
+        if moved and rest:
+            # The part holding the id's origin keeps the id; the other part gets a new one.
+            leaving = rest if self.origins.get(decision.dataset_id) in moved else moved
+            self.move(leaving, self.fresh_id(leaving))
+
+    def move(self, keys: list[str], target: str) -> None:
         for key in keys:
-            assignment[key] = target
+            self.assignment[key] = target
 
-    def fresh_id(keys: list[str]) -> str:
-        earliest = min(keys, key=lambda k: order.get(k, 0))
+    def fresh_id(self, keys: list[str]) -> str:
+        earliest = min(keys, key=lambda k: self.order.get(k, 0))
         candidate = dataset_id_for(earliest)
-        if candidate in origins and origins[candidate] != earliest:
+        if candidate in self.origins and self.origins[candidate] != earliest:
             candidate = dataset_id_for(f"{earliest}#split")
-        origins[candidate] = earliest
+        self.origins[candidate] = earliest
         return candidate
 
-    def members_of(dataset: str) -> list[str]:
-        return [k for k, d in assignment.items() if d == dataset]
+    def members_of(self, dataset: str) -> list[str]:
+        return [k for k, d in self.assignment.items() if d == dataset]
 
-    for decision in _in_time_order(decisions):
-        if isinstance(decision, ConfirmLink) and {decision.left, decision.right} <= assignment.keys():
-            forced[_pair(decision.left, decision.right)] = decision.who
-            left, right = assignment[decision.left], assignment[decision.right]
-            if left != right:
-                move(members_of(right), left)
-        elif isinstance(decision, RejectLink) and {decision.left, decision.right} <= assignment.keys():
-            forced[_pair(decision.left, decision.right)] = decision.who
-            if assignment[decision.left] == assignment[decision.right]:
-                move([decision.right], fresh_id([decision.right]))
-        elif isinstance(decision, MergeDatasets):
-            present = [d for d in decision.dataset_ids if members_of(d)]
-            for other in present[1:]:
-                move(members_of(other), present[0])
-        elif isinstance(decision, SplitDataset):
-            current = members_of(decision.dataset_id)
-            moved = [k for k in current if k in set(decision.members)]
-            rest = [k for k in current if k not in set(moved)]
-            if moved and rest:
-                # The part holding the id's origin keeps the id; the other part gets a new one.
-                leaving = rest if origins.get(decision.dataset_id) in moved else moved
-                move(leaving, fresh_id(leaving))
-        elif isinstance(decision, SetCanonical):
-            canonical[decision.dataset_id] = decision
-        elif isinstance(decision, DismissFlag):
-            dismissed[decision.flag_id] = decision
+    def datasets(self) -> list[Dataset]:
+        """The datasets as assigned now, members in input order, named by a reviewer or by their members."""
+        grouped: dict[str, list[MemberRef]] = defaultdict(list)
+        for key in sorted(self.assignment, key=lambda k: self.order.get(k, 0)):
+            if key in self.members:
+                grouped[self.assignment[key]].append(self.members[key])
+        datasets = []
+        for dataset_id, refs in grouped.items():
+            chosen = self.canonical.get(dataset_id)
+            datasets.append(Dataset(
+                id=dataset_id,
+                origin=self.origins.get(dataset_id, refs[0].key),
+                title=(chosen.title if chosen and chosen.title else _most_common([r.title for r in refs])),
+                unit=(chosen.unit if chosen and chosen.unit else _most_common([r.unit for r in refs])),
+                members=refs,
+            ))  # fmt: skip
+        return datasets
 
-    grouped: dict[str, list[MemberRef]] = defaultdict(list)
-    for key in sorted(assignment, key=lambda k: order.get(k, 0)):
-        if key in members:
-            grouped[assignment[key]].append(members[key])
-    datasets = []
-    for dataset_id, refs in grouped.items():
-        chosen = canonical.get(dataset_id)
-        datasets.append(Dataset(
-            id=dataset_id,
-            origin=origins.get(dataset_id, refs[0].key),
-            title=(chosen.title if chosen and chosen.title else _most_common([r.title for r in refs])),
-            unit=(chosen.unit if chosen and chosen.unit else _most_common([r.unit for r in refs])),
-            members=refs,
-        ))  # fmt: skip
-    links = []
-    for link in result.links:
+
+def _relinked(
+    links: Sequence[Link], assignment: Mapping[str, str], forced: Mapping[tuple[str, str], str]
+) -> list[Link]:
+    """Each link accepted when its two ends share a dataset now, credited to the reviewer who decided it."""
+    out = []
+    for link in links:
         accepted = assignment.get(link.left) == assignment.get(link.right)
         decided_by = forced.get((link.left, link.right), link.decided_by)
         # Copy only what changed: an archive has hundreds of thousands of links.
         if accepted != link.accepted or decided_by != link.decided_by:
             link = link.model_copy(update={"accepted": accepted, "decided_by": decided_by})
-        links.append(link)
-    return result.model_copy(
-        update={
-            "datasets": datasets,
-            "links": links,
-            "assignment": assignment,
-            "flags": dismiss_flags(result.flags, decisions),
-        }
-    )
+        out.append(link)
+    return out
 
 
 def dismiss_flags(flags: Sequence[Flag], decisions: Sequence[Decision]) -> list[Flag]:

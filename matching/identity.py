@@ -211,8 +211,45 @@ def identify(documents: Sequence[Document]) -> Identity:
     # primaries, work ids and so flag ids (tests/test_determinism.py).
     unique = sorted({d.sha256: d for d in documents}.values(), key=lambda d: d.sha256)
     profiles = [_profile(d) for d in unique]
-    verdicts = []
-    near_misses = []
+    verdicts, near_misses = _compare_candidates(unique, profiles)
+    grouping = _Grouping.of(len(unique))
+    for similarity, i, j, reasons in sorted(verdicts, key=lambda v: (-v[0], v[1], v[2])):
+        a, b = grouping.owner[i], grouping.owner[j]
+        if a == b:
+            continue
+        # Transitivity must not join what a direct comparison keeps apart (A~X, X~B, A≠B).
+        clash = next(
+            (
+                c
+                for x in grouping.groups[a]
+                for y in grouping.groups[b]
+                if (c := _metadata_conflicts(profiles[x], profiles[y]))
+            ),
+            None,
+        )
+        if clash:
+            near_misses.append(IdentityNearMiss(
+                left=unique[i].sha256, right=unique[j].sha256, similarity=round(similarity, 4),
+                reasons=["đã ghép với văn bản khác mâu thuẫn / already grouped with a conflicting file", *clash],
+            ))  # fmt: skip
+            continue
+        grouping.join(a, b, i, j, reasons)
+    works = []
+    for head in sorted(grouping.groups):
+        members = sorted(grouping.groups[head])
+        works.append(_work([unique[m] for m in members], members, grouping.joined_by))
+    return Identity(works=works, near_misses=_best_per_pair(near_misses, grouping.owner, unique))
+
+
+_Match = tuple[float, int, int, list[str]]  # similarity, the two files' indexes, reasons
+
+
+def _compare_candidates(
+    unique: Sequence[Document], profiles: list[_Profile]
+) -> tuple[list[_Match], list[IdentityNearMiss]]:
+    """The candidate pairs judged the same work, and those close enough to be shown as near misses."""
+    verdicts: list[_Match] = []
+    near_misses: list[IdentityNearMiss] = []
     pairs, sketches = _candidate_pairs(profiles)
     for i, j in pairs:
         # Metadata already keep these apart: measure the text (for a near miss) only when the sketches
@@ -227,51 +264,49 @@ def identify(documents: Sequence[Document]) -> Identity:
                 left=unique[i].sha256, right=unique[j].sha256, similarity=round(verdict.similarity, 4),
                 reasons=verdict.reasons,
             ))  # fmt: skip
-    owner = list(range(len(unique)))
-    groups: dict[int, list[int]] = {i: [i] for i in range(len(unique))}
-    joined_by: dict[int, list[str]] = {}
-    for similarity, i, j, reasons in sorted(verdicts, key=lambda v: (-v[0], v[1], v[2])):
-        a, b = owner[i], owner[j]
-        if a == b:
-            continue
-        # Transitivity must not join what a direct comparison keeps apart (A~X, X~B, A≠B).
-        clash = next(
-            (c for x in groups[a] for y in groups[b] if (c := _metadata_conflicts(profiles[x], profiles[y]))), None
-        )
-        if clash:
-            near_misses.append(IdentityNearMiss(
-                left=unique[i].sha256, right=unique[j].sha256, similarity=round(similarity, 4),
-                reasons=["đã ghép với văn bản khác mâu thuẫn / already grouped with a conflicting file", *clash],
-            ))  # fmt: skip
-            continue
+    return verdicts, near_misses
+
+
+@dataclass
+class _Grouping:
+    """Which group owns each file, each group's files, and the reasons that first joined each file."""
+
+    owner: list[int]
+    groups: dict[int, list[int]]
+    joined_by: dict[int, list[str]]
+
+    @classmethod
+    def of(cls, count: int) -> _Grouping:
+        return cls(owner=list(range(count)), groups={i: [i] for i in range(count)}, joined_by={})
+
+    def join(self, a: int, b: int, i: int, j: int, reasons: list[str]) -> None:
+        """Merge groups ``a`` and ``b`` (into the lower one) because files ``i`` and ``j`` match."""
         keep, drop = min(a, b), max(a, b)
-        for member in groups.pop(drop):
-            owner[member] = keep
-            groups[keep].append(member)
-        joined_by.setdefault(i, reasons)
-        joined_by.setdefault(j, reasons)
-    works = []
-    for head in sorted(groups):
-        members = sorted(groups[head])
-        files = [unique[m] for m in members]
-        best, why = _primary(files)
-        meta = best.metadata
-        works.append(Work(
-            id=work_id_for(files[0].sha256),
-            origin=files[0].sha256,
-            primary=best.sha256,
-            primary_reasons=why,
-            kind=meta.kind or next((f.metadata.kind for f in files if f.metadata.kind), ""),
-            number=next((f.metadata.number for f in files if f.metadata.number), ""),
-            issuer=meta.issuer or next((f.metadata.issuer for f in files if f.metadata.issuer), ""),
-            date=meta.date or next((f.metadata.date for f in files if f.metadata.date), ""),
-            renderings=[
-                Rendering(sha256=unique[m].sha256, document=unique[m].source, primary=unique[m] is best,
-                          reasons=joined_by.get(m, []))
-                for m in members
-            ],
-        ))  # fmt: skip
-    return Identity(works=works, near_misses=_best_per_pair(near_misses, owner, unique))
+        for member in self.groups.pop(drop):
+            self.owner[member] = keep
+            self.groups[keep].append(member)
+        self.joined_by.setdefault(i, reasons)
+        self.joined_by.setdefault(j, reasons)
+
+
+def _work(files: list[Document], members: list[int], joined_by: dict[int, list[str]]) -> Work:
+    """One work of ``files`` (``members`` their indexes), its metadata from the primary, else any file."""
+    best, why = _primary(files)
+    meta = best.metadata
+    return Work(
+        id=work_id_for(files[0].sha256),
+        origin=files[0].sha256,
+        primary=best.sha256,
+        primary_reasons=why,
+        kind=meta.kind or next((f.metadata.kind for f in files if f.metadata.kind), ""),
+        number=next((f.metadata.number for f in files if f.metadata.number), ""),
+        issuer=meta.issuer or next((f.metadata.issuer for f in files if f.metadata.issuer), ""),
+        date=meta.date or next((f.metadata.date for f in files if f.metadata.date), ""),
+        renderings=[
+            Rendering(sha256=file.sha256, document=file.source, primary=file is best, reasons=joined_by.get(m, []))
+            for m, file in zip(members, files, strict=True)
+        ],
+    )
 
 
 def _best_per_pair(

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from matching.compare import (
     EntryFeatures,
@@ -29,6 +30,10 @@ from matching.compare import (
 )
 from matching.text import NEGATORS, fold
 from nlp.units import unit_types_agree
+
+if TYPE_CHECKING:  # annotations only: simulate imports these where it uses them, as it did
+    from matching.crossval import ScoredPair
+    from matching.linkgold import GoldPair
 
 Vector = tuple[tuple[str, str], ...]  # ((comparison, level), ...)
 PRIOR = 1.0  # Laplace pseudo-count per level and class
@@ -191,7 +196,6 @@ class Simulation:
 def simulate(level: str = "dataset", decisions: int = 20) -> Simulation:
     """Leave one document out: m/u from the other documents' pairs, then `decisions` answers
     (gold labels) to the held-out document's most informative pairs; F1 on the rest, before/after."""
-    from matching.crossval import fit as fit_threshold
     from matching.crossval import score_gold_pairs
     from matching.linkgold import _scores, load_linking_gold
 
@@ -199,44 +203,76 @@ def simulate(level: str = "dataset", decisions: int = 20) -> Simulation:
     by_key = _features(gold.documents)
     concept = level == "concept"
     scored = {(s.pair.left, s.pair.right): s for s in score_gold_pairs(gold)}
-    truth_all: list[bool] = []
-    before: list[bool] = []
-    after: list[bool] = []
-    thresholded: list[bool] = []
+    # The vectors do not depend on the document held out: computed once, not once per document.
+    rows = [(p, comparison_vector(by_key[gold.keys[p.left]], by_key[gold.keys[p.right]], concept=concept),
+             p.same_concept if concept else p.same_dataset) for p in gold.pairs]  # fmt: skip
+    total = _HeldOut()
     for name in gold.names:
-        def touches(left: str, right: str, name: str = name) -> bool:
-            return name in (left.partition(":")[0], right.partition(":")[0])
-
-        rows = [(p, comparison_vector(by_key[gold.keys[p.left]], by_key[gold.keys[p.right]], concept=concept),
-                 p.same_concept if concept else p.same_dataset) for p in gold.pairs]  # fmt: skip
-        train = [(v, t) for p, v, t in rows if not touches(p.left, p.right)]
-        test = [(p, v, t) for p, v, t in rows if touches(p.left, p.right)]
-        if not test or not any(t for _, t in train):
-            continue
-        model = FellegiSunter.fit(train)
-        asked = most_informative([(p.left, p.right, v) for p, v, _ in test], model, decisions)
-        asked_pairs = {(left, right) for left, right, _ in asked}
-        learned = FellegiSunter(dict(model.same), dict(model.different), model.n_same, model.n_different,
-                                {k: set(v) for k, v in model.levels.items()})  # fmt: skip
-        for p, v, t in test:
-            if (p.left, p.right) in asked_pairs:
-                learned.update(v, t, DECISION_WEIGHT)
-        chosen = fit_threshold([scored[(p.left, p.right)] for p, _, _ in rows if not touches(p.left, p.right)],
-                               level)  # fmt: skip
-        for p, v, t in test:
-            if (p.left, p.right) in asked_pairs:
-                continue
-            truth_all.append(t)
-            before.append(model.probability(v) >= 0.5)
-            after.append(learned.probability(v) >= 0.5)
-            s = scored[(p.left, p.right)]
-            thresholded.append((s.concept if concept else s.dataset) >= chosen.threshold)
+        held = _hold_out(name, rows, scored, level, decisions)
+        if held is not None:
+            total.extend(held)
 
     def triple(predicted: list[bool]) -> tuple[float, float, float]:
-        s = _scores(truth_all, predicted)
+        s = _scores(total.truth, predicted)
         return round(s.precision, 4), round(s.recall, 4), round(s.f1, 4)
 
-    return Simulation(level, decisions, triple(before), triple(after), triple(thresholded), len(truth_all))
+    return Simulation(
+        level, decisions, triple(total.before), triple(total.after), triple(total.thresholded), len(total.truth)
+    )
+
+
+@dataclass
+class _HeldOut:
+    """Per held-out pair not asked: the truth and the three predictions (model before, after, threshold)."""
+
+    truth: list[bool] = field(default_factory=list)
+    before: list[bool] = field(default_factory=list)
+    after: list[bool] = field(default_factory=list)
+    thresholded: list[bool] = field(default_factory=list)
+
+    def extend(self, other: _HeldOut) -> None:
+        self.truth += other.truth
+        self.before += other.before
+        self.after += other.after
+        self.thresholded += other.thresholded
+
+
+def _hold_out(
+    name: str,
+    rows: list[tuple[GoldPair, Vector, bool]],
+    scored: dict[tuple[str, str], ScoredPair],
+    level: str,
+    decisions: int,
+) -> _HeldOut | None:
+    """Document ``name`` held out: trained on the others, ``decisions`` of its pairs answered, the rest predicted."""
+    from matching.crossval import fit as fit_threshold
+
+    def touches(left: str, right: str) -> bool:
+        return name in (left.partition(":")[0], right.partition(":")[0])
+
+    train = [(v, t) for p, v, t in rows if not touches(p.left, p.right)]
+    test = [(p, v, t) for p, v, t in rows if touches(p.left, p.right)]
+    if not test or not any(t for _, t in train):
+        return None
+    model = FellegiSunter.fit(train)
+    asked = most_informative([(p.left, p.right, v) for p, v, _ in test], model, decisions)
+    asked_pairs = {(left, right) for left, right, _ in asked}
+    learned = FellegiSunter(dict(model.same), dict(model.different), model.n_same, model.n_different,
+                            {k: set(v) for k, v in model.levels.items()})  # fmt: skip
+    for p, v, t in test:
+        if (p.left, p.right) in asked_pairs:
+            learned.update(v, t, DECISION_WEIGHT)
+    chosen = fit_threshold([scored[(p.left, p.right)] for p, _, _ in rows if not touches(p.left, p.right)], level)
+    held = _HeldOut()
+    for p, v, t in test:
+        if (p.left, p.right) in asked_pairs:
+            continue
+        held.truth.append(t)
+        held.before.append(model.probability(v) >= 0.5)
+        held.after.append(learned.probability(v) >= 0.5)
+        s = scored[(p.left, p.right)]
+        held.thresholded.append((s.concept if level == "concept" else s.dataset) >= chosen.threshold)
+    return held
 
 
 def review_queue(

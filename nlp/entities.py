@@ -139,10 +139,7 @@ def build_pipeline(locality: str = "", default_year: int | None = None) -> Langu
     try:
         import spacy
     except ImportError as error:
-        raise OptionalDependencyError(
-            "Chưa cài spaCy: cài bằng 'pip install danhmuc[spacy]' để dùng build_pipeline. / "
-            "spaCy is not installed: 'pip install danhmuc[spacy]' to use build_pipeline."
-        ) from error
+        raise OptionalDependencyError("spaCy", "spacy", "build_pipeline") from error
     from spacy.language import Language
     from spacy.tokens import Span
 

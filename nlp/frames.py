@@ -182,20 +182,32 @@ def units_at(text: str, start: int, context: Context, *, stop: re.Pattern[str] =
     hard = _HARD_STOP_RE.search(rest)
     limit = hard.start() if hard else len(rest)
     frame = stop.search(rest, 0, limit)
-    if frame is not None:
-        candidate = rest[: frame.start()].rstrip(" ,")
-        if candidate and len(candidate.split()) <= _MAX_SUBJECT_WORDS:
-            mentions = _accepted(candidate, context, whole=False)
-            if mentions is not None:
-                return UnitSpan(candidate, start, start + len(candidate), mentions)
-    elif hard is not None and rest[hard.start()] == ":":
-        # A label closed by its colon ("Hiệp hội Doanh nghiệp tỉnh, Báo Quảng Ngãi:"): the first unit decides.
-        candidate = rest[:limit].rstrip(" ,")
-        if candidate and len(candidate.split()) <= _MAX_PLAIN_WORDS:
-            mentions = _accepted(candidate, context, whole=False)
-            if mentions is not None:
-                return UnitSpan(candidate, start, start + len(candidate), mentions)
+    bounded = _bounded_subject(rest, start, context, frame, limit)
+    if bounded is not None:
+        return bounded
     scope = rest[: frame.start() if frame is not None else limit]
+    return _longest_prefix(scope, start, context)
+
+
+def _bounded_subject(
+    rest: str, start: int, context: Context, frame: re.Match[str] | None, limit: int
+) -> UnitSpan | None:
+    """The span up to a frame word, or a label up to its colon, when its first unit resolves."""
+    if frame is not None:
+        candidate, most = rest[: frame.start()].rstrip(" ,"), _MAX_SUBJECT_WORDS
+    elif limit < len(rest) and rest[limit] == ":":
+        # A label closed by its colon ("Hiệp hội Doanh nghiệp tỉnh, Báo Quảng Ngãi:"): the first unit decides.
+        candidate, most = rest[:limit].rstrip(" ,"), _MAX_PLAIN_WORDS
+    else:
+        return None
+    if not candidate or len(candidate.split()) > most:
+        return None
+    mentions = _accepted(candidate, context, whole=False)
+    return UnitSpan(candidate, start, start + len(candidate), mentions) if mentions is not None else None
+
+
+def _longest_prefix(scope: str, start: int, context: Context) -> UnitSpan | None:
+    """The longest prefix of ``scope`` whose every piece resolves, an exact one before a fuzzy one."""
     count = min(len(scope.split()), _MAX_PLAIN_WORDS)
     if not _may_open_a_unit(scope):
         count = min(count, 1)  # no unit kind opens it: not worth a resolution per prefix (long documents)

@@ -148,11 +148,7 @@ class Registry:
     def _is_abbreviation(self, original: str, folded: str) -> bool:
         if folded in self.known_words:
             return False
-        return (
-            folded in self.abbreviations
-            or not (set(folded) & _VOWELS)
-            or (len(original) > 1 and original.isupper())
-        )
+        return folded in self.abbreviations or not (set(folded) & _VOWELS) or (len(original) > 1 and original.isupper())
 
     def signature(self, name: str) -> Signature:
         cached = self._signature_cache.get(name)
@@ -211,13 +207,9 @@ def _read_json(path: Path | str, source: str) -> dict[str, object]:
         text = path.read_text(encoding="utf-8") if isinstance(path, Path) else path
         data = json.loads(text)
     except (OSError, ValueError) as exc:
-        raise RegistryError(
-            f"Không đọc được danh mục đơn vị {source}: {exc} / cannot read unit registry {source}"
-        ) from exc
+        raise RegistryError(source, f"không đọc được ({exc})", f"it cannot be read ({exc})") from exc
     if not isinstance(data, dict):
-        raise RegistryError(
-            f"Danh mục đơn vị {source} phải là một đối tượng JSON / registry must be an object"
-        )
+        raise RegistryError(source, "phải là một đối tượng JSON", "it must be a JSON object")
     return data
 
 
@@ -225,23 +217,25 @@ def _parse_units(data: dict[str, object], source: str) -> tuple[list[UnitType], 
     raw_units = data.get("units", [])
     raw_abbrev = data.get("abbreviations", {})
     if not isinstance(raw_units, list) or not isinstance(raw_abbrev, dict):
-        raise RegistryError(f"Sai cấu trúc danh mục đơn vị {source} / bad registry shape in {source}")
+        raise RegistryError(
+            source,
+            "'units' phải là danh sách và 'abbreviations' là đối tượng",
+            "'units' must be a list and 'abbreviations' an object",
+        )
     units: list[UnitType] = []
     for item in raw_units:
-        if (
-            not isinstance(item, dict)
-            or not isinstance(item.get("id"), str)
-            or not isinstance(item.get("name"), str)
-        ):
-            raise RegistryError(f"Đơn vị thiếu id/name trong {source}: {item!r} / unit without id or name")
+        if not isinstance(item, dict) or not isinstance(item.get("id"), str) or not isinstance(item.get("name"), str):
+            raise RegistryError(source, f"đơn vị thiếu id/name: {item!r}", f"a unit has no id or name: {item!r}")
         scope = item.get("scope", "local")
         if scope not in SCOPES:
             raise RegistryError(
-                f"Phạm vi '{scope}' không hợp lệ trong {source} / scope must be one of {SCOPES}"
+                source, f"phạm vi {scope!r} không thuộc {SCOPES}", f"scope {scope!r} is not one of {SCOPES}"
             )
         aliases = item.get("aliases", [])
         if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
-            raise RegistryError(f"aliases của {item['id']} phải là danh sách chuỗi / aliases must be strings")
+            raise RegistryError(
+                source, f"aliases của {item['id']} phải là danh sách chuỗi", f"aliases of {item['id']} must be strings"
+            )
         units.append(
             UnitType(
                 id=item["id"],
@@ -252,9 +246,7 @@ def _parse_units(data: dict[str, object], source: str) -> tuple[list[UnitType], 
                 generic=bool(item.get("generic", False)),
             )
         )
-    abbreviations = {
-        fold(str(k)).replace(" ", ""): fold(normalize_text(str(v))) for k, v in raw_abbrev.items()
-    }
+    abbreviations = {fold(str(k)).replace(" ", ""): fold(normalize_text(str(v))) for k, v in raw_abbrev.items()}
     return units, abbreviations
 
 
@@ -290,9 +282,7 @@ def build_registry(sources: list[tuple[str, dict[str, object]]]) -> Registry:
 @lru_cache(maxsize=1)
 def _cached_registry(extra_path: str) -> Registry:
     shipped = resources.files("nlp").joinpath("data/units.json").read_text(encoding="utf-8")
-    sources: list[tuple[str, dict[str, object]]] = [
-        ("nlp/data/units.json", _read_json(shipped, "nlp/data/units.json"))
-    ]
+    sources: list[tuple[str, dict[str, object]]] = [("nlp/data/units.json", _read_json(shipped, "nlp/data/units.json"))]
     if extra_path:
         sources.append((extra_path, _read_json(Path(extra_path), extra_path)))
     return build_registry(sources)

@@ -1,4 +1,4 @@
-"""The nlp layer's settings (validated, read from the environment; listed in docs/configuration.md)."""
+"""The nlp layer's settings (validated, read from the environment; listed in docs/api.md)."""
 
 from __future__ import annotations
 

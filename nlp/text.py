@@ -38,6 +38,15 @@ def _one_pass(text: str) -> str:
     # need one or two of them, and the guards keep a pass at a few microseconds.
     text = unicodedata.normalize("NFC", text)
     ascii_only = text.isascii()
+    text = _tidy_spacing(_plain_characters(text, ascii_only), ascii_only)
+    if not ascii_only:
+        text = modern_tone_placement(text)
+        text = unicodedata.normalize("NFC", text)
+    return text
+
+
+def _plain_characters(text: str, ascii_only: bool) -> str:
+    """Line ends, invisible characters, entities, markup and dashes, each made plain."""
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
     if not ascii_only:
@@ -48,6 +57,11 @@ def _one_pass(text: str) -> str:
         text = strip_markup(text, entities=False)
     if not ascii_only:
         text = _DASH_RE.sub("-", text)
+    return text
+
+
+def _tidy_spacing(text: str, ascii_only: bool) -> str:
+    """One space between words, none inside brackets or before punctuation, at most one blank line."""
     if not ascii_only or "\t" in text or "  " in text:
         text = _HSPACE_RE.sub(" ", text)
     if "-" in text:
@@ -59,11 +73,7 @@ def _one_pass(text: str) -> str:
     if "\n" in text:
         text = "\n".join(line.strip() for line in text.split("\n"))
         text = _BLANK_LINES_RE.sub("\n\n", text)
-    text = text.strip()
-    if not ascii_only:
-        text = modern_tone_placement(text)
-        text = unicodedata.normalize("NFC", text)
-    return text
+    return text.strip()
 
 
 # Anything a pass could change. Most cells are already clean, and one search is far cheaper than
@@ -110,9 +120,7 @@ def _needs_work(text: str) -> bool:
         return True
     if "-" in text and _ONE_SIDED_DASH_RE.search(text):
         return True
-    return not text.isascii() and (
-        not unicodedata.is_normalized("NFC", text) or bool(_OLD_TONE_QUICK_RE.search(text))
-    )
+    return not text.isascii() and (not unicodedata.is_normalized("NFC", text) or bool(_OLD_TONE_QUICK_RE.search(text)))
 
 
 def _normalize_slow(text: str) -> str:

@@ -67,9 +67,7 @@ _COLLECTIVE_START_RE = re.compile(
     re.IGNORECASE,
 )
 _COLLECTIVE_WORDS_RE = re.compile(r"\b(?:liên quan|có liên quan)\b", re.IGNORECASE)
-_LABEL_RE = re.compile(
-    r"^(?:đơn vị|cơ quan)\s+(?:chủ trì|phối hợp|thực hiện|quản lý)[^:]*:\s*", re.IGNORECASE
-)
+_LABEL_RE = re.compile(r"^(?:đơn vị|cơ quan)\s+(?:chủ trì|phối hợp|thực hiện|quản lý)[^:]*:\s*", re.IGNORECASE)
 _EDGE_PUNCT = EDGE_PUNCT
 
 
@@ -122,9 +120,7 @@ def _match_signature_uncached(registry: Registry, sig: Signature) -> _Match:
             candidates,
         )
     reason = "dưới ngưỡng" if top_score < RESOLVE_THRESHOLD else "nhập nhằng giữa các ứng viên"
-    return _Match(
-        "", round(top_score, 3), (f"{reason} ({top_score:.2f}) / below threshold or ambiguous",), candidates
-    )
+    return _Match("", round(top_score, 3), (f"{reason} ({top_score:.2f}) / below threshold or ambiguous",), candidates)
 
 
 def _clean_piece(text: str) -> str:
@@ -281,47 +277,22 @@ def _resolve_one(text: str, qualifier: str, locality: str, level_hint: str, pare
             by_pattern = _by_pattern(text, named, qualifier, context, agency)
             if by_pattern is not None:
                 return by_pattern.model_copy(update={"candidates": list(match.candidates)})
-    bare_kind = _BARE_DIVISIONS.get(sig.text) if agency is not None and unit is not None else None
-    if agency is not None and bare_kind and agency.level != bare_kind:
-        # "Văn phòng", "Thanh tra" alone in a Sở's decision: the Sở's own, as "Văn phòng Sở" would say.
-        child = (
-            f"{bare_kind}_{agency.level}",
-            f"{KIND_NAMES[bare_kind]} {agency.canonical_name.split()[0]}",
-            bare_kind,
-        )
-        mention = _sub_unit(text, qualifier, agency, child, match.score, list(match.reasons))
-        return mention.model_copy(update={"candidates": list(match.candidates)})
-    if unit is not None and unit.scope == "agency":
-        if agency is not None:
-            child = (unit.id, unit.name, unit.level)
-            mention = _sub_unit(text, qualifier, agency, child, match.score, list(match.reasons))
-            return mention.model_copy(update={"candidates": list(match.candidates)})
-        if _needs_parent(unit):
-            return UnitMention(
-                raw=text,
-                qualifier=qualifier,
-                score=match.score,
-                reasons=[
-                    *match.reasons,
-                    f"'{unit.name}' thuộc một cơ quan mà văn bản không nêu / division of an agency not named",
-                ],
-                candidates=[f"{unit.id}:{match.score:.2f}"],
-            )
     if unit is None:
-        if _COLLECTIVE_WORDS_RE.search(text):
-            return UnitMention(
-                raw=text,
-                qualifier=qualifier,
-                collective=True,
-                score=0.9,
-                reasons=["cụm có 'liên quan', không khớp đơn vị / collective by wording"],
-            )
+        return _unmatched(text, qualifier, match)
+    if agency is not None:
+        division = _agency_division(text, qualifier, agency, unit, sig.text, match)
+        if division is not None:
+            return division
+    if unit.scope == "agency" and _needs_parent(unit):
         return UnitMention(
             raw=text,
             qualifier=qualifier,
             score=match.score,
-            reasons=list(match.reasons),
-            candidates=list(match.candidates),
+            reasons=[
+                *match.reasons,
+                f"'{unit.name}' thuộc một cơ quan mà văn bản không nêu / division of an agency not named",
+            ],
+            candidates=[f"{unit.id}:{match.score:.2f}"],
         )
     place, locality_reason = unit_locality(unit.scope, suffix, doc_locality, doc_text)
     return UnitMention(
@@ -334,6 +305,45 @@ def _resolve_one(text: str, qualifier: str, locality: str, level_hint: str, pare
         unit_id=f"{unit.id}@{place}",
         score=match.score,
         reasons=[*match.reasons, locality_reason],
+        candidates=list(match.candidates),
+    )
+
+
+def _agency_division(
+    text: str, qualifier: str, agency: UnitMention, unit: UnitType, signature: str, match: _Match
+) -> UnitMention | None:
+    """A registry unit read as a division of the issuing agency, or None when it is not one."""
+    bare_kind = _BARE_DIVISIONS.get(signature)
+    if bare_kind and agency.level != bare_kind:
+        # "Văn phòng", "Thanh tra" alone in a Sở's decision: the Sở's own, as "Văn phòng Sở" would say.
+        child = (
+            f"{bare_kind}_{agency.level}",
+            f"{KIND_NAMES[bare_kind]} {agency.canonical_name.split()[0]}",
+            bare_kind,
+        )
+    elif unit.scope == "agency":
+        child = (unit.id, unit.name, unit.level)
+    else:
+        return None
+    mention = _sub_unit(text, qualifier, agency, child, match.score, list(match.reasons))
+    return mention.model_copy(update={"candidates": list(match.candidates)})
+
+
+def _unmatched(text: str, qualifier: str, match: _Match) -> UnitMention:
+    """A phrase the registry does not know: a collective by its wording, else unresolved with its candidates."""
+    if _COLLECTIVE_WORDS_RE.search(text):
+        return UnitMention(
+            raw=text,
+            qualifier=qualifier,
+            collective=True,
+            score=0.9,
+            reasons=["cụm có 'liên quan', không khớp đơn vị / collective by wording"],
+        )
+    return UnitMention(
+        raw=text,
+        qualifier=qualifier,
+        score=match.score,
+        reasons=list(match.reasons),
         candidates=list(match.candidates),
     )
 
@@ -369,6 +379,14 @@ def _segment(segment: str, qualifier: str, locality: str, level_hint: str, paren
     separators = _SOFT_SPLIT_RE.findall(segment)
     if len(pieces) > 12:  # a paragraph, not a cell: resolve it whole rather than explode the search
         pieces, separators = [segment], []
+    return _with_qualifier(_best_split(pieces, separators, (locality, level_hint, parent)), qualifier)
+
+
+def _best_split(pieces: list[str], separators: list[str], context: tuple[str, str, str]) -> list[UnitMention]:
+    """The mentions of the best grouping of consecutive pieces (dynamic programming over split points).
+
+    ``context`` is (locality, level hint, parent) as :func:`_resolve_one` takes them.
+    """
     count = len(pieces)
     best: list[tuple[float, list[UnitMention]] | None] = [None] * (count + 1)
     best[0] = (0.0, [])
@@ -377,21 +395,27 @@ def _segment(segment: str, qualifier: str, locality: str, level_hint: str, paren
             prefix = best[start]
             if prefix is None:
                 continue
-            text = pieces[start]
-            for k in range(start + 1, end):
-                text += separators[k - 1] + pieces[k]
-            text = _clean_piece(text)
-            if not text:
-                mention_value, mentions = 0.0, []
-            else:
-                mention = _resolve_one(text, "", locality, level_hint, parent)
-                mention_value, mentions = _piece_value(mention) - 0.1, [mention]
-            total = prefix[0] + mention_value
+            value, mentions = _piece_mentions(pieces, separators, start, end, context)
+            total = prefix[0] + value
             current = best[end]
             if current is None or total > current[0] + 1e-9:
                 best[end] = (total, [*prefix[1], *mentions])
     final = best[count]
-    return _with_qualifier(final[1] if final else [], qualifier)
+    return final[1] if final else []
+
+
+def _piece_mentions(
+    pieces: list[str], separators: list[str], start: int, end: int, context: tuple[str, str, str]
+) -> tuple[float, list[UnitMention]]:
+    """Pieces ``start`` to ``end`` (exclusive) rejoined and resolved as one unit: its value and mention."""
+    text = pieces[start]
+    for k in range(start + 1, end):
+        text += separators[k - 1] + pieces[k]
+    text = _clean_piece(text)
+    if not text:
+        return 0.0, []
+    mention = _resolve_one(text, "", *context)
+    return _piece_value(mention) - 0.1, [mention]
 
 
 def _with_qualifier(mentions: list[UnitMention], qualifier: str) -> list[UnitMention]:

@@ -316,3 +316,50 @@ def test_repeated_header_with_a_glued_tail_is_still_the_header() -> None:
     tables, _ = _tables(blocks)
     assert len(tables) == 1
     assert [row.kind for row in tables[0].rows].count(RowKind.HEADER) == 1
+
+
+# ---------------------------------------------------------------- a two-level header cut by a page break
+
+
+def _field(name: str, symbol: str, page: int) -> list[RawCell]:
+    return _row(name, symbol, "Chuỗi ký tự", "String", "50", "")
+
+
+def test_a_header_cut_by_a_page_break_is_one_header_not_a_phantom_table() -> None:
+    """Đồng Nai p.133-134: the header's labels set high in their two-row cells stay on p.133 (with the
+    spanning "Kiểu dữ liệu" read as one cell), those set low go to p.134 with the sub-labels."""
+    blocks: list[Paragraph | RawTable] = [
+        _fragment([_row("", "Ký hiệu trường dữ liệu", "Kiểu dữ liệu", "", "Mô tả")], 133, after_break=False),
+        Paragraph(text="133", page=133),  # the page number between the halves: furniture
+        _fragment(
+            [_row("Trường dữ liệu", "", "Tiếng việt", "Tiếng anh", "Độ dài", ""),
+             _field("Tên công ty", "MA_CONGTY", 134), _field("Mã số thuế", "MA_SO_THUE", 134)],
+            134,
+        ),
+    ]
+    tables, _ = _tables(blocks)
+    assert len(tables) == 1
+    table = tables[0]
+    assert table.header == ["Trường dữ liệu", "Ký hiệu trường dữ liệu", "Kiểu dữ liệu Tiếng việt",
+                            "Kiểu dữ liệu Tiếng anh", "Độ dài", "Mô tả"]
+    assert table.pages == [133, 134]
+    assert [row.cells[1].text for row in table.rows if row.kind is RowKind.DATA] == ["MA_CONGTY", "MA_SO_THUE"]
+
+
+@pytest.mark.parametrize(
+    "upper",
+    [
+        ["Trường dữ liệu", "Ký hiệu", "Kiểu dữ liệu", "Độ dài", "Mô tả"],  # a complete header: a table of its own
+        ["", "Ký hiệu", "Kiểu dữ liệu", "Ghi chú", "Mô tả"],  # "Ghi chú" over "Tiếng anh": two labels, one column
+    ],
+)
+def test_a_label_row_ending_a_page_is_not_joined_to_the_next_pages_header_without_evidence(upper: list[str]) -> None:
+    blocks: list[Paragraph | RawTable] = [
+        _fragment([_row(*upper)], 133, after_break=False),
+        _fragment(
+            [_row("Trường dữ liệu", "", "Tiếng việt", "Tiếng anh", "Độ dài"), _field("Tên công ty", "MA_CONGTY", 134)],
+            134,
+        ),
+    ]
+    tables, _ = _tables(blocks)
+    assert len(tables) == 2

@@ -6,7 +6,8 @@ leaves its task unacknowledged in Redis, where another worker restores it after
 ``visibility_timeout``. Every task is idempotent (jobs are claimed in the database, documents are
 stored once by hash), so a task run twice changes nothing the second time. A hard time limit kills
 the worker process, the only way to stop a parser stuck in C code; the soft limit before it lets a
-Python parser fail cleanly with the usual error.
+Python parser fail cleanly with the usual error. A message the broker lost outright (Redis flushed,
+restarted without persistence) is sent again by a worker's sweeper (api/cluster/sweeper.py).
 """
 
 from __future__ import annotations
@@ -16,10 +17,9 @@ from celery import Celery
 from api.settings import Settings
 from extract.safety import DEFAULT_WORKER_MAX_RSS_MIB, env_int
 
-QUEUE = "danhmuc"
 EXTRACT_TASK = "danhmuc.extract"
 RECONCILE_TASK = "danhmuc.reconcile"
-HARD_LIMIT_GRACE_SECONDS = 15.0  # after the soft limit, before the process is killed
+HARD_LIMIT_GRACE_SECONDS = 15.0  # after the soft limit, before the process is killed (at most the limit itself)
 RECONCILE_TIME_LIMIT_SECONDS = 3600.0
 RESTORE_INTERVAL_SECONDS = 5  # how often a worker looks for tasks of vanished workers to restore
 
@@ -34,7 +34,7 @@ def configure(settings: Settings) -> Celery:
     limit = settings.processing_timeout_seconds
     celery_app.conf.update(
         broker_url=settings.broker_url,
-        task_default_queue=QUEUE,
+        task_default_queue=settings.task_queue,
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         task_acks_on_failure_or_timeout=True,  # a timed-out or failed job is finished (failed), not retried forever
@@ -43,7 +43,7 @@ def configure(settings: Settings) -> Celery:
         accept_content=["json"],
         worker_prefetch_multiplier=1,  # a worker holds no more tasks than it runs: the others take the rest
         task_soft_time_limit=limit,
-        task_time_limit=limit + HARD_LIMIT_GRACE_SECONDS,
+        task_time_limit=hard_limit(limit),
         broker_transport_options={
             "visibility_timeout": settings.redelivery_seconds,
             "unacked_restore_interval": RESTORE_INTERVAL_SECONDS,
@@ -56,6 +56,11 @@ def configure(settings: Settings) -> Celery:
         worker_hijack_root_logger=False,
     )
     return celery_app
+
+
+def hard_limit(soft_limit: float) -> float:
+    """When a task still running past its soft limit (stuck where Python cannot raise) is killed."""
+    return soft_limit + min(HARD_LIMIT_GRACE_SECONDS, soft_limit)
 
 
 def settings() -> Settings:

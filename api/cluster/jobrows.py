@@ -21,6 +21,7 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from api.cluster.app import settings as cluster_settings
 from api.jobs import LEASE_SECONDS, RENEW_SECONDS, _claimable
 from catalog.db import IMMEDIATE
 from catalog.models import JobRow
@@ -34,8 +35,7 @@ def _now() -> datetime:
 
 def worker_owner() -> str:
     """Who holds a lease: host, worker name and process, as the jobs table shows it."""
-    name = os.environ.get("DANHMUC_WORKER_NAME", "")
-    return f"{(name or socket.gethostname())[:40]}:{os.getpid()}"
+    return f"{(cluster_settings().worker_name or socket.gethostname())[:40]}:{os.getpid()}"
 
 
 def _writer(engine: Engine) -> Engine:

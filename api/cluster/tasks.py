@@ -11,31 +11,42 @@ from __future__ import annotations
 import logging
 import os
 import re
+import signal
 import tempfile
+import threading
 import time
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from celery import Task
 from celery.exceptions import SoftTimeLimitExceeded
-from celery.signals import worker_process_init, worker_process_shutdown
+from celery.signals import worker_process_init, worker_process_shutdown, worker_ready, worker_shutdown
 from celery.worker.request import Request
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.exc import DataError, IntegrityError, OperationalError
+from sqlalchemy.pool import NullPool
 
 from api.cluster import jobrows
 from api.cluster.app import EXTRACT_TASK, RECONCILE_TASK, RECONCILE_TIME_LIMIT_SECONDS, celery_app, settings
+from api.cluster.faults import stall_if_asked, swallow_if_asked
+from api.cluster.sweeper import Sweeper
 from api.jobs import MAX_ATTEMPTS
 from catalog.blob_table import DatabaseBlobStore
+from catalog.db import make_engine
 from catalog.records import FileOutcome, OutcomeStatus
 from catalog.store import CatalogStore
 
 log = logging.getLogger("danhmuc.cluster")
 
-RETRY_SECONDS = 5.0  # a job held by a live worker (or a reconciliation not yet due) is asked about again
+RETRY_SECONDS = 5.0  # a job held by a live worker is asked about again
+RECONCILE_RETRY_SECONDS = 1.0  # a reconciliation not yet due, or waiting for the one running
 _STORE: tuple[int, CatalogStore] | None = None
+_MAIN_STORE: CatalogStore | None = None
+_SWEEPER: Sweeper | None = None
 
 TIMEOUT_CODE = "processing_timeout"
+SOFT_LIMIT_SIGNAL = signal.SIGUSR1  # billiard's soft time limit (billiard.pool.SIG_SOFT_TIMEOUT)
 
 
 def store() -> CatalogStore:
@@ -44,6 +55,33 @@ def store() -> CatalogStore:
     if _STORE is None or _STORE[0] != os.getpid():
         _STORE = (os.getpid(), CatalogStore(settings().database_url))
     return _STORE[1]
+
+
+def main_store() -> CatalogStore:
+    """The store of the worker's main process (time limits, the sweeper), without a connection pool.
+
+    Extraction processes are forked from the main process, also after it opened this (a process
+    replaced after a hard time limit): pooled connections would be inherited, and a child closing
+    one would cut the parent's session. Without a pool nothing is left open between uses.
+    """
+    global _MAIN_STORE
+    if _MAIN_STORE is None:
+        _MAIN_STORE = CatalogStore(engine=make_engine(settings().database_url, poolclass=NullPool))
+    return _MAIN_STORE
+
+
+@worker_ready.connect
+def _start_sweeper(**_: Any) -> None:
+    """In the worker's main process: send again the jobs whose broker message was lost."""
+    global _SWEEPER
+    _SWEEPER = Sweeper(main_store().engine, settings().resend_seconds)
+    _SWEEPER.start()
+
+
+@worker_shutdown.connect
+def _stop_sweeper(**_: Any) -> None:
+    if _SWEEPER is not None:
+        _SWEEPER.stop()
 
 
 @worker_process_init.connect
@@ -80,9 +118,9 @@ def _cool_process(**_: Any) -> None:
     shutil.rmtree(_profile_folder(), ignore_errors=True)
 
 
-def _timeout_message(seconds: float) -> str:
-    return (f"Xử lý tài liệu vượt quá thời gian cho phép ({seconds:g} giây) và đã bị dừng. / "
-            f"Processing the document exceeded the time limit ({seconds:g} s) and was stopped.")  # fmt: skip
+def _timeout_message(seconds: float, filename: str) -> str:
+    return (f"Xử lý tệp «{filename}» vượt quá thời gian cho phép ({seconds:g} giây) và đã bị dừng. / "
+            f"Processing «{filename}» exceeded the time limit ({seconds:g} s) and was stopped.")  # fmt: skip
 
 
 class JobRequest(Request):
@@ -93,11 +131,19 @@ class JobRequest(Request):
         if soft or self.name != EXTRACT_TASK:
             return
         job_id, run_id = self.args[0], self.args[1]
-        engine = store().engine
-        message = _timeout_message(settings().processing_timeout_seconds)
+        engine = main_store().engine
+        from sqlalchemy.orm import Session
+
+        from catalog.models import JobRow
+
+        with Session(engine) as session:
+            filename = session.scalar(select(JobRow.filename).where(JobRow.id == job_id)) or job_id
+        message = _timeout_message(settings().processing_timeout_seconds, filename)
+        log.error("job %s (%s) killed at the hard time limit (%g s)", job_id, filename, timeout)
         if run_id is not None:
             _record_failure(run_id, job_id, OutcomeStatus.FAILED, "limit_exceeded", message)
-        jobrows.fail(engine, job_id, None, TIMEOUT_CODE, message)
+        # the row says failed before the killed process is replaced: a reader never sees it running on
+        jobrows.fail(engine, job_id, None, TIMEOUT_CODE if run_id is None else "limit_exceeded", message)
 
 
 def _record_failure(run_id: int, job_id: str, status: OutcomeStatus, code: str, reason: str) -> None:
@@ -105,12 +151,40 @@ def _record_failure(run_id: int, job_id: str, status: OutcomeStatus, code: str, 
 
     from catalog.models import JobRow
 
-    with Session(store().engine) as session:
+    catalog = main_store()
+    with Session(catalog.engine) as session:
         row = session.get(JobRow, job_id)
         if row is None:
             return
         path, sha256 = row.path, row.sha256
-    store().record_outcomes(run_id, [FileOutcome(path=path, status=status, sha256=sha256, code=code, reason=reason)])
+    catalog.record_outcomes(run_id, [FileOutcome(path=path, status=status, sha256=sha256, code=code, reason=reason)])
+
+
+class SoftLimitWatch:
+    """Notes the soft time limit's signal while extracting, whatever the extraction code does with the exception.
+
+    Readers keep going past a failing part (``except Exception`` around a page, a table, an OCR
+    call), and SoftTimeLimitExceeded is an Exception: caught there, the limit would pass unseen and
+    a document cut short would be stored as complete.
+    """
+
+    def __init__(self) -> None:
+        self.fired = False
+        self._previous: Any = None
+
+    def _noted(self, signum: int, frame: FrameType | None) -> None:
+        self.fired = True
+        if callable(self._previous):
+            self._previous(signum, frame)  # billiard's handler: raises SoftTimeLimitExceeded here
+
+    def __enter__(self) -> SoftLimitWatch:
+        if threading.current_thread() is threading.main_thread():  # signal handlers live in the main thread
+            self._previous = signal.signal(SOFT_LIMIT_SIGNAL, self._noted)
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        if self._previous is not None:
+            signal.signal(SOFT_LIMIT_SIGNAL, self._previous)
 
 
 class JobTask(Task):
@@ -152,8 +226,14 @@ def extract_job(self: Task, job_id: str, run_id: int | None, reconcile_after: bo
             raise  # the database is away: retried (RETRY_ON), the job is claimable again once its lease lapses
         except Exception as error:  # noqa: BLE001 - the soft limit while storing, a bug: the job must end
             detail = f"{type(error).__name__}: {error}"[:300]
-            _fail(row, owner, run_id, OutcomeStatus.FAILED, "internal_error",
-                  f"Lỗi nội bộ khi xử lý ({detail}). / Internal error while processing ({detail}).")
+            _fail(
+                row,
+                owner,
+                run_id,
+                OutcomeStatus.FAILED,
+                "internal_error",
+                f"Lỗi nội bộ khi xử lý ({detail}). / Internal error while processing ({detail}).",
+            )
             return "failed"
     if stored and reconcile_after and settings().reconcile_after_ingest:
         queue_reconcile(row.owner, delay=settings().reconcile_debounce_seconds)
@@ -181,8 +261,14 @@ def _extract_and_store(row: Any, owner: str, run_id: int | None) -> bool:
         return True
     data = DatabaseBlobStore(catalog.engine).get(row.sha256)
     if data is None:
-        _fail(row, owner, run_id, OutcomeStatus.FAILED, "upload_missing",
-              "Không còn tệp tải lên để xử lý; hãy tải lên lại. / The uploaded file is gone; upload it again.")
+        _fail(
+            row,
+            owner,
+            run_id,
+            OutcomeStatus.FAILED,
+            "upload_missing",
+            "Không còn tệp tải lên để xử lý; hãy tải lên lại. / The uploaded file is gone; upload it again.",
+        )
         return False
     jobrows.record(catalog.engine, row.id, owner, stage="extracting", progress=0.1)
     started = time.perf_counter()
@@ -191,11 +277,15 @@ def _extract_and_store(row: Any, owner: str, run_id: int | None) -> bool:
             source = Path(folder) / _safe_name(row.filename)
             source.write_bytes(data)
             del data
-            with progress.reporting(jobrows.page_writer(catalog.engine, row.id, owner)):
+            with SoftLimitWatch() as watch, progress.reporting(jobrows.page_writer(catalog.engine, row.id, owner)):
+                stall_if_asked(row.filename)
+                swallow_if_asked(row.filename, settings().processing_timeout_seconds + 1)
                 document = process_file(source, name=row.filename)
+            if watch.fired:  # a reader caught the soft limit's exception and went on: the result may lack parts
+                raise SoftTimeLimitExceeded()
     except SoftTimeLimitExceeded:
         _fail(row, owner, run_id, OutcomeStatus.FAILED, "limit_exceeded" if run_id is not None else TIMEOUT_CODE,
-              _timeout_message(settings().processing_timeout_seconds))  # fmt: skip
+              _timeout_message(settings().processing_timeout_seconds, row.filename))  # fmt: skip
         return False
     except UnsupportedFormatError as error:
         _fail(row, owner, run_id, OutcomeStatus.SKIPPED, error.code, error.describe())
@@ -206,8 +296,14 @@ def _extract_and_store(row: Any, owner: str, run_id: int | None) -> bool:
     except Exception as error:  # noqa: BLE001 - a reader bug on one file is that file's failure
         detail = f"{type(error).__name__}: {error}"[:300]
         code = "processing_failed" if run_id is None else "internal_error"
-        _fail(row, owner, run_id, OutcomeStatus.FAILED, code,
-              f"Xử lý tài liệu thất bại ({detail}). / Processing the document failed ({detail}).")
+        _fail(
+            row,
+            owner,
+            run_id,
+            OutcomeStatus.FAILED,
+            code,
+            f"Xử lý tài liệu thất bại ({detail}). / Processing the document failed ({detail}).",
+        )
         return False
     seconds = time.perf_counter() - started
     jobrows.record(catalog.engine, row.id, owner, stage="storing", progress=0.8)
@@ -217,8 +313,14 @@ def _extract_and_store(row: Any, owner: str, run_id: int | None) -> bool:
         except IntegrityError:  # another worker stored the same bytes a moment ago: record the path only
             added = catalog.add_document(document, path=row.path, run_id=run_id, seconds=seconds)
     except (IntegrityError, DataError) as error:
-        _fail(row, owner, run_id, OutcomeStatus.FAILED, "store_error",
-              f"không lưu được vào kho / could not be stored: {str(error.orig).strip()[:300]}")
+        _fail(
+            row,
+            owner,
+            run_id,
+            OutcomeStatus.FAILED,
+            "store_error",
+            f"không lưu được vào kho / could not be stored: {str(error.orig).strip()[:300]}",
+        )
         return False
     finally:
         del document
@@ -245,8 +347,13 @@ def publish_extract(job_id: str, *, run_id: int | None = None, reconcile_after: 
 
 
 def publish_reconcile(job_id: str, *, delay: float = 0.0) -> None:
-    celery_app.send_task(RECONCILE_TASK, args=[job_id], countdown=delay or None,
-                         time_limit=RECONCILE_TIME_LIMIT_SECONDS, soft_time_limit=RECONCILE_TIME_LIMIT_SECONDS - 30)
+    celery_app.send_task(
+        RECONCILE_TASK,
+        args=[job_id],
+        countdown=delay or None,
+        time_limit=RECONCILE_TIME_LIMIT_SECONDS,
+        soft_time_limit=RECONCILE_TIME_LIMIT_SECONDS - 30,
+    )
 
 
 @celery_app.task(bind=True, base=JobTask, name=RECONCILE_TASK, **RETRY_ON)
@@ -257,11 +364,18 @@ def reconcile_job(self: Task, job_id: str) -> str:
     row = jobrows.claim(engine, job_id, owner)
     if row is None:
         if jobrows.status(engine, job_id) in ("queued", "running"):
-            raise self.retry(countdown=RETRY_SECONDS)  # not due yet, or another reconciliation is running
+            # not due yet, or another reconciliation is running: asked again soon, since an upload waits
+            # on it to show in the catalog (the issue's 10 s), and asking is one indexed UPDATE
+            raise self.retry(countdown=RECONCILE_RETRY_SECONDS)
         return "done"
     if row.attempts > MAX_ATTEMPTS:
-        jobrows.fail(engine, job_id, owner, "job_abandoned",
-                     f"Hợp nhất bị gián đoạn {MAX_ATTEMPTS} lần. / Reconciliation interrupted {MAX_ATTEMPTS} times.")
+        jobrows.fail(
+            engine,
+            job_id,
+            owner,
+            "job_abandoned",
+            f"Hợp nhất bị gián đoạn {MAX_ATTEMPTS} lần. / Reconciliation interrupted {MAX_ATTEMPTS} times.",
+        )
         return "failed"
     jobrows.record(engine, job_id, owner, stage="reconciling", progress=0.2)
     try:
@@ -269,8 +383,13 @@ def reconcile_job(self: Task, job_id: str) -> str:
             result = store().reconcile(workers=1)
     except Exception as error:  # noqa: BLE001 - reported on the job
         detail = f"{type(error).__name__}: {error}"[:300]
-        jobrows.fail(engine, job_id, owner, "reconcile_failed",
-                     f"Hợp nhất danh mục thất bại ({detail}). / Reconciling the catalog failed ({detail}).")
+        jobrows.fail(
+            engine,
+            job_id,
+            owner,
+            "reconcile_failed",
+            f"Hợp nhất danh mục thất bại ({detail}). / Reconciling the catalog failed ({detail}).",
+        )
         return "failed"
     jobrows.finish(engine, job_id, owner, f"{result.dataset_count} datasets")
     return "reconciled"

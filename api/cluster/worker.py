@@ -5,8 +5,8 @@ from __future__ import annotations
 import os
 import socket
 
-from api.cluster.app import QUEUE, configure
-from api.settings import Settings, SettingsError
+from api.cluster.app import configure
+from api.settings import Settings, SettingsError, variable_name
 
 
 def run_worker(settings: Settings, *, concurrency: int | None = None, name: str | None = None,
@@ -21,13 +21,16 @@ def run_worker(settings: Settings, *, concurrency: int | None = None, name: str 
 
     with CatalogStore(settings.database_url):
         pass  # the schema is brought to head once here, not raced by every worker process
+    worker_name = name or f"danhmuc-{os.getpid()}"
+    # Leases name the worker: the forked processes inherit the configured settings, and the variable
+    # carries the name to a process that reads its settings afresh.
+    settings = settings.model_copy(update={"worker_name": f"{worker_name}@{socket.gethostname()}"})
+    os.environ[variable_name("worker_name")] = settings.worker_name
     app = configure(settings)
     import api.cluster.tasks  # noqa: F401 - registers the tasks on the application
 
-    worker_name = name or f"danhmuc-{os.getpid()}"
-    os.environ["DANHMUC_WORKER_NAME"] = f"{worker_name}@{socket.gethostname()}"  # leases name the worker
     app.worker_main([
         "worker", f"--loglevel={loglevel}", f"--concurrency={concurrency or os.cpu_count() or 1}",
-        f"--hostname={worker_name}@%h", f"--queues={QUEUE}", "--without-gossip", "--without-mingle",
+        f"--hostname={worker_name}@%h", f"--queues={settings.task_queue}", "--without-gossip", "--without-mingle",
         "--pool=prefork",
     ])  # fmt: skip

@@ -106,6 +106,17 @@ class LanguageModel:
         return score
 
 
+def sequence_logprob(model: LanguageModel, text: str) -> float:
+    """log P of ``text``'s syllables, each run (punctuation and numbers end one) scored from its start."""
+    score = 0.0
+    for run in _keys(text):
+        first, second = "", ""
+        for key in run:
+            score += math.log(model.trigram(first, second, key))
+            first, second = second, key
+    return score
+
+
 def _keys(text: str) -> Iterator[list[str]]:
     """Runs of syllable keys; punctuation, digits and non-syllables end a run."""
     run: list[str] = []

@@ -19,7 +19,15 @@ from extract.ocr.grid import find_tables, line_masks
 from extract.ocr.layout import LaidOutBlock, lay_out, relabel_letters
 from extract.ocr.numbering import out_of_sequence
 from extract.ocr.postcorrect import Correction, correct_text, vietnamese_share
-from extract.ocr.preprocess import PageImage, PreparedPage, ink_share, is_blank, prepare, rotate_quarter
+from extract.ocr.preprocess import (
+    PageImage,
+    PreparedPage,
+    Seal,
+    ink_share,
+    is_blank,
+    prepare,
+    rotate_quarter,
+)
 from extract.ocr.roman import recount_roman
 
 Warning = tuple[str, str, int | None]
@@ -50,10 +58,32 @@ class PageResult:
 
 def ocr_page(image: PageImage) -> PageResult:
     prepared = prepare(image)
+    result = _ocr_prepared(image, prepared)
+    if not prepared.seals:
+        return result
+    warnings = list(result.warnings) + [seal_warning(image.number, seal) for seal in prepared.seals]
+    return PageResult(result.number, result.blocks, warnings, result.corrections, result.stats)
+
+
+def seal_warning(number: int, seal: Seal) -> Warning:
+    """Removing a seal keeps its ink out of the text, but printed words under it lose the strokes they
+    share with it: a reviewer must know where to look on the page."""
+    colour = {"red": ("đỏ", "red"), "blue": ("xanh", "blue")}[seal.colour]
+    top, bottom = round(seal.top_share * 100), round(seal.bottom_share * 100)
+    return (
+        "seal_removed",
+        f"Trang {number}: đã xoá con dấu màu {colour[0]} (khoảng {seal.width_mm} × {seal.height_mm} mm, từ "
+        f"{top} % đến {bottom} % chiều cao trang) trước khi nhận dạng; chữ nằm dưới dấu có thể bị mất hoặc "
+        f"đọc sai — cần kiểm tra / page {number}: a {colour[1]} seal or stamp (about {seal.width_mm} × "
+        f"{seal.height_mm} mm, {top}-{bottom} % down the page) was removed before OCR; text under it may be "
+        "lost or misread",
+        number,
+    )
+
+
+def _ocr_prepared(image: PageImage, prepared: PreparedPage) -> PageResult:
     if is_blank(prepared.ink):
-        return PageResult(
-            image.number, [], [_empty_page(image.number)], stats=PageStats(skew_deg=prepared.skew_deg)
-        )
+        return PageResult(image.number, [], [_empty_page(image.number)], stats=PageStats(skew_deg=prepared.skew_deg))
     if ink_share(prepared.ink) > MAX_INK_SHARE:
         # Reading a photo or noise as text takes tesseract half a minute and yields garbage.
         return PageResult(
@@ -72,9 +102,7 @@ def ocr_page(image: PageImage) -> PageResult:
                     retry.blocks,
                     retry.warnings,
                     retry.corrections,
-                    PageStats(
-                        stats.skew_deg, turned[1], stats.tables, stats.cells, stats.words, stats.confidence
-                    ),
+                    PageStats(stats.skew_deg, turned[1], stats.tables, stats.cells, stats.words, stats.confidence),
                 )
     return _with_page_warnings(result)
 
@@ -285,7 +313,10 @@ def _upright(engine: Engine, page: PreparedPage) -> tuple[PreparedPage, int] | N
         return None
     gray = rotate_quarter(page.gray, degrees)
     ink = rotate_quarter(page.ink, degrees)
-    return PreparedPage(number=page.number, gray=gray, ink=ink, dpi=page.dpi, skew_deg=page.skew_deg), degrees
+    turned = PreparedPage(
+        number=page.number, gray=gray, ink=ink, dpi=page.dpi, skew_deg=page.skew_deg, seals=page.seals
+    )
+    return turned, degrees
 
 
 def _osd_rotation(gray: np.ndarray, dpi: int) -> int:
@@ -293,9 +324,7 @@ def _osd_rotation(gray: np.ndarray, dpi: int) -> int:
     import pytesseract
 
     try:
-        osd = pytesseract.image_to_osd(
-            gray, config=f"--psm 0 --dpi {dpi}", output_type=pytesseract.Output.DICT
-        )
+        osd = pytesseract.image_to_osd(gray, config=f"--psm 0 --dpi {dpi}", output_type=pytesseract.Output.DICT)
     except (pytesseract.TesseractError, OSError, ValueError):
         return 0
     if float(osd.get("orientation_conf", 0.0)) < 1.5:
@@ -309,13 +338,7 @@ def _with_page_warnings(result: PageResult) -> PageResult:
     number = result.number
     warnings = list(result.warnings)
     texts = [block.text for block in result.blocks if isinstance(block, Paragraph)]
-    texts += [
-        cell.text
-        for block in result.blocks
-        if isinstance(block, RawTable)
-        for row in block.rows
-        for cell in row
-    ]
+    texts += [cell.text for block in result.blocks if isinstance(block, RawTable) for row in block.rows for cell in row]
     joined = " ".join(text for text in texts if text)
     if not joined.strip():
         warnings.append(_empty_page(number))
@@ -357,7 +380,6 @@ def _not_a_document(number: int) -> Warning:
 def _empty_page(number: int) -> Warning:
     return (
         "empty_page",
-        f"Trang {number} không có chữ (trang trắng hoặc chỉ có hình) / "
-        f"page {number} has no text (blank or image only)",
+        f"Trang {number} không có chữ (trang trắng hoặc chỉ có hình) / page {number} has no text (blank or image only)",
         number,
     )

@@ -40,12 +40,25 @@ class PageImage:
 
 
 @dataclass(frozen=True, slots=True)
+class Seal:
+    """A seal or stamp taken off the page before OCR: its colour, size and where it sits down the page,
+    so a reader can be told where text under it may be missing."""
+
+    colour: str  # "red" | "blue"
+    width_mm: int
+    height_mm: int
+    top_share: float  # of the page's height, 0 at the top
+    bottom_share: float
+
+
+@dataclass(frozen=True, slots=True)
 class PreparedPage:
     number: int
     gray: np.ndarray  # upright, despeckled greyscale, what tesseract reads
     ink: np.ndarray  # binary, ink = 255, what the layout and the table grid are found on
     dpi: int
     skew_deg: float
+    seals: tuple[Seal, ...] = ()
 
 
 # ---------------------------------------------------------------- decoding
@@ -302,23 +315,84 @@ def prepare(page: PageImage) -> PreparedPage:
         if printed is not None:
             printed = cv2.resize(printed, None, fx=factor, fy=factor, interpolation=cv2.INTER_AREA)
         dpi = MAX_DPI
-    gray = suppress_stamps(pixels) if pixels.ndim == 3 else pixels
+    seals: tuple[Seal, ...] = ()
+    if pixels.ndim == 3:
+        gray, red, blue = _suppress(pixels)
+        seals = seal_marks(red, blue, dpi)
+    else:
+        gray = pixels
     if printed is not None and printed.shape == gray.shape:
         gray = np.minimum(gray, printed)
     gray = despeckle(gray)
     angle = estimate_skew(gray)
     if abs(angle) >= 0.05:
         gray = rotate(gray, angle)
-    return PreparedPage(number=page.number, gray=gray, ink=binarise(gray), dpi=dpi, skew_deg=angle)
+    return PreparedPage(number=page.number, gray=gray, ink=binarise(gray), dpi=dpi, skew_deg=angle, seals=seals)
 
 
 def suppress_stamps(rgb: np.ndarray) -> np.ndarray:
     """Red and blue ink (seals, signatures) to paper white; black text survives unchanged."""
+    return _suppress(rgb)[0]
+
+
+# A seal is far larger than anything else a page prints in colour: the genre's round seals are 30-42 mm
+# across and an arrival stamp ("ĐẾN") some 40 x 20 mm, while the e-signature system's emblem is 8 mm
+# and a coloured signature a thin stroke. Its shorter side at least this long says "a seal or stamp".
+SEAL_MIN_MM = 15
+
+
+def seal_marks(red: np.ndarray, blue: np.ndarray, dpi: int) -> tuple[Seal, ...]:
+    """Seal-sized patches of the removed colour ink; a seal's ring, star and lettering are joined first
+    (they are apart by a stroke's width or two)."""
+    reach = max(3, dpi // 25)  # 1 mm
+    smallest = SEAL_MIN_MM * dpi / 25.4
+    found: list[Seal] = []
+    for colour, mask in (("red", red), ("blue", blue)):
+        if not mask.any():
+            continue
+        joined = cv2.dilate(
+            cv2.morphologyEx(mask.astype(np.uint8), cv2.MORPH_CLOSE, np.ones((reach, reach), np.uint8)),
+            np.ones((reach, reach), np.uint8),
+        )
+        count, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+        boxes = [tuple(int(value) for value in stats[index, :4]) for index in range(1, count)]
+        boxes = [box for box in boxes if min(box[2], box[3]) >= smallest]
+        page_height = mask.shape[0]
+        for left, top, width, height in boxes:
+            if any(_inside((left, top, width, height), other) for other in boxes):
+                continue  # a seal's inner ring, apart from its outer one by more than the joining reach
+            found.append(
+                Seal(
+                    colour,
+                    round(width * 25.4 / dpi),
+                    round(height * 25.4 / dpi),
+                    top / page_height,
+                    (top + height) / page_height,
+                )
+            )
+    return tuple(found)
+
+
+def _inside(box: tuple[int, ...], other: tuple[int, ...]) -> bool:
+    left, top, width, height = box
+    o_left, o_top, o_width, o_height = other
+    return (
+        box != other
+        and o_left <= left
+        and o_top <= top
+        and left + width <= o_left + o_width
+        and (top + height <= o_top + o_height)
+    )
+
+
+def _suppress(rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The page in grey with stamp ink whitened, and the red and blue ink that was removed."""
     hsv = cv2.cvtColor(rgb, cv2.COLOR_RGB2HSV)
     hue, saturation, value = hsv[..., 0], hsv[..., 1], hsv[..., 2]
     reddish = (hue <= 12) | (hue >= 160)
     bluish = (hue >= 95) & (hue <= 135)
     stamp = (saturation > 70) & (value > 60) & (reddish | bluish)
+    red, blue = stamp & reddish, stamp & bluish  # the ink itself, before its halo joins it
     gray = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
     if np.count_nonzero(stamp) < 0.1 * stamp.size:  # seals and signatures, not a colour photo
         # JPEG keeps colour at half resolution, so a seal's stroke edges come out grey, not red:
@@ -326,7 +400,7 @@ def suppress_stamps(rgb: np.ndarray) -> np.ndarray:
         near = cv2.dilate(stamp.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
         stamp |= near & (gray > 140)
     gray[stamp] = 255
-    return gray
+    return gray, red, blue
 
 
 def despeckle(gray: np.ndarray) -> np.ndarray:

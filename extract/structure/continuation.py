@@ -270,3 +270,84 @@ def align(fragment: RawTable, table_width: int, profile: Sequence[float]) -> Raw
         borderless=fragment.borderless,
         pages=list(fragment.pages),
     )
+
+
+# ---------------------------------------------------------------- a header cut by a page break
+
+
+def cut_header_joined(fragments: Sequence[RawTable], fragment: RawTable) -> RawTable | None:
+    """The table whose two-level header a page break cut in two, or None.
+
+    A header whose cells are two rows tall, printed at the foot of a page, is cut through: the page
+    above keeps the labels set high in their cells ("Ký hiệu trường dữ liệu", the spanning "Kiểu dữ
+    liệu"), the next page the ones set low ("Trường dữ liệu", the sub-labels "Tiếng việt | Tiếng anh"),
+    each with blanks where the other has text. Read apart they are a one-row phantom table and a
+    table whose header lacks half its labels. They are one header when the open table is that single
+    label row, the next page opens with a label row, both have blanks, and once the upper row is
+    widened to the lower's columns (a spanning label repeated over the columns it spans) every column
+    is labelled by one of the two, and both only under a spanning label (a two-level header)."""
+    if len(fragments) != 1 or len(fragments[0].rows) != 1 or not fragment.after_break or not fragment.rows:
+        return None
+    upper, lower = list(fragments[0].rows[0]), list(fragment.rows[0])
+    if not (looks_like_labels(upper) and looks_like_labels(lower)):
+        return None
+    if all(cell.text.strip() for cell in upper) or all(cell.text.strip() for cell in lower):
+        return None  # a complete label row is a header of its own, not half of one
+    extra = len(lower) - len(upper)
+    if not 0 <= extra <= _MAX_EXTRA_COLUMNS:
+        return None
+    widened = next(
+        (row for row in _widenings(upper, extra) if _halves_of_one_header(row, lower)),
+        None,
+    )
+    if widened is None:
+        return None
+    top: list[RawCell] = []
+    bottom: list[RawCell] = []
+    for high, low in zip(widened, lower, strict=True):
+        if high.text.strip() and low.text.strip():
+            top.append(high)
+            bottom.append(low)
+        else:  # one cell two rows tall, its label on one side of the cut
+            text = high.text if high.text.strip() else low.text
+            top.append(replace(high, text=text, row_span=2, col_span=1))
+            bottom.append(replace(low, text=text, inherited=True))
+    return RawTable(
+        rows=[top, bottom, *fragment.rows[1:]],
+        page=fragments[0].page,
+        line=fragments[0].line,
+        ruled=fragment.ruled,
+        after_break=fragments[0].after_break,
+        borderless=fragment.borderless,
+        pages=sorted({*fragments[0].pages, *fragment.pages}),
+    )
+
+
+def _widenings(row: list[RawCell], extra: int) -> list[list[RawCell]]:
+    """``row`` made ``extra`` columns wider: a label spanned over one more column (a label printed
+    above the columns it heads) first, a blank column inserted last."""
+    if extra == 0:
+        return [row]
+    out: list[list[RawCell]] = []
+    for col in sorted(range(len(row)), key=lambda col: not row[col].text.strip()):
+        cell = row[col]
+        if cell.text.strip():
+            first = col
+            while first > 0 and row[first - 1].col_span > 1 and row[first - 1].text == cell.text:
+                first -= 1  # the columns the label already spans
+            spanned = replace(cell, col_span=col + 2 - first)
+            wider = row[:first] + [spanned] * (col + 2 - first) + row[col + 1 :]
+        else:
+            wider = row[: col + 1] + [RawCell(text="", page=cell.page)] + row[col + 1 :]
+        out.extend(_widenings(wider, extra - 1))
+    return out
+
+
+def _halves_of_one_header(upper: list[RawCell], lower: list[RawCell]) -> bool:
+    for high, low in zip(upper, lower, strict=True):
+        filled_high, filled_low = bool(high.text.strip()), bool(low.text.strip())
+        if not (filled_high or filled_low):
+            return False  # a column no label heads
+        if filled_high and filled_low and high.col_span < 2:
+            return False  # two labels over one column are two rows of labels, not one cut header
+    return True

@@ -66,6 +66,10 @@ _AUTHORITY_AFTER_TITLE = re.compile(
     r"(?<=[a-zđà-ỹ0-9)])\s+(?=(?:CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG|THỦ\s+TƯỚNG|ỦY\s+BAN|UỶ\s+BAN|HỘI\s+ĐỒNG|"
     r"TRƯỞNG\s+BAN)\s+[A-ZĐÀ-Ỹ]{2,}\b)"
 )
+# "… với các bộ, ngành, địa phương Căn cứ Luật Tổ chức Chính phủ …": the first Căn cứ line run into the
+# title's last line (an OCR paragraph that took the indented line as its continuation). Mid-sentence the
+# genre writes "căn cứ" in lower case, so a capital one after a lower-case word opens the next line.
+_PREAMBLE_AFTER_TITLE = re.compile(r"(?<=[a-zđà-ỹ0-9)])\s+(?=(?:Căn\s+cứ|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị)\s)")
 _APPENDIX_SELF = re.compile(
     r"Kèm\s+theo\s+(?P<kind>[^\d(]{2,60}?)\s+số\s*:?\s*"
     r"(?P<digits>[\d.…_ ]*?)\s*/\s*(?P<suffix>[0-9A-Za-zĐđ][\w\-/;.&]*)"
@@ -461,7 +465,7 @@ def _kind_and_title(preamble: list[Line]) -> tuple[str, str, int | None]:
                 break
             if text.endswith(":") or _KIND_LINE.match(text):
                 break
-            authority = _AUTHORITY_AFTER_TITLE.search(text)
+            authority = _AUTHORITY_AFTER_TITLE.search(text) or _PREAMBLE_AFTER_TITLE.search(text)
             if authority is not None:
                 title_lines.append(text[: authority.start()].strip())
                 break

@@ -93,43 +93,78 @@ def clean_text(text: str) -> str:
 
 def parse_label(text: str) -> Label | None:
     """The numbering label opening ``text`` (already cleaned), or None for running text."""
+    for parse in _LABEL_PARSERS:
+        label = parse(text)
+        if label is not None:
+            return label
+    return None
+
+
+def _appendix(text: str) -> Label | None:
     match = _APPENDIX.match(text)
-    if match and text[:7].isupper():
-        num = match.group("num") or ""
-        printed = text[: match.end()].strip(" :.-–") or "PHỤ LỤC"
-        return Label(LabelKind.APPENDIX, printed, (num,) if num else (), text[match.end() :].strip())
+    if not (match and text[:7].isupper()):
+        return None
+    num = match.group("num") or ""
+    printed = text[: match.end()].strip(" :.-–") or "PHỤ LỤC"
+    return Label(LabelKind.APPENDIX, printed, (num,) if num else (), text[match.end() :].strip())
+
+
+def _chapter(text: str) -> Label | None:
     match = _CHAPTER.match(text)
-    if match and (match.group("num").isdigit() or roman_value(match.group("num")) is not None):
-        printed = text[: match.end()].strip(" .:-–")
-        return Label(LabelKind.CHAPTER, printed, (match.group("num"),), text[match.end() :].strip())
+    if not (match and (match.group("num").isdigit() or roman_value(match.group("num")) is not None)):
+        return None
+    printed = text[: match.end()].strip(" .:-–")
+    return Label(LabelKind.CHAPTER, printed, (match.group("num"),), text[match.end() :].strip())
+
+
+def _article(text: str) -> Label | None:
     match = _ARTICLE.match(text)
-    if match:
-        printed = text[: match.end()].strip()
-        return Label(LabelKind.ARTICLE, printed, (match.group("num"),), text[match.end() :].strip())
+    if not match:
+        return None
+    printed = text[: match.end()].strip()
+    return Label(LabelKind.ARTICLE, printed, (match.group("num"),), text[match.end() :].strip())
+
+
+def _roman(text: str) -> Label | None:
     match = _ROMAN.match(text)
-    if match:
-        num = match.group("num") or match.group("bare")
-        if roman_value(num) is not None:
-            return Label(LabelKind.ROMAN, text[: match.end()].strip(), (num,), text[match.end() :].strip())
+    if not match:
+        return None
+    num = match.group("num") or match.group("bare")
+    if roman_value(num) is None:
+        return None
+    return Label(LabelKind.ROMAN, text[: match.end()].strip(), (num,), text[match.end() :].strip())
+
+
+def _dotted(text: str) -> Label | None:
     match = _DOTTED.match(text)
-    if match:
-        parts = tuple(match.group("num").split("."))
-        rest = text[match.end() :].strip()
-        # "1 Nội dung" without a dot is too often a table row or a count; "1.1 Nội dung" is not.
-        # "1.5 triệu đồng" is a quantity: without a closing dot a heading starts with a capital.
-        if (
-            (match.group("end") or len(parts) > 1)
-            and rest
-            and not rest[0].isdigit()
-            and (match.group("end") or not rest[0].islower())
-        ):
-            return Label(LabelKind.DOTTED, text[: match.end()].strip(), parts, rest)
+    if not match:
+        return None
+    parts = tuple(match.group("num").split("."))
+    rest = text[match.end() :].strip()
+    # "1 Nội dung" without a dot is too often a table row or a count; "1.1 Nội dung" is not.
+    # "1.5 triệu đồng" is a quantity: without a closing dot a heading starts with a capital.
+    if (
+        (match.group("end") or len(parts) > 1)
+        and rest
+        and not rest[0].isdigit()
+        and (match.group("end") or not rest[0].islower())
+    ):
+        return Label(LabelKind.DOTTED, text[: match.end()].strip(), parts, rest)
+    return None
+
+
+def _letter(text: str) -> Label | None:
     match = _LETTER.match(text)
-    if match:
-        rest = text[match.end() :].strip()
-        # "a. " opens many sentences' abbreviations; accept it only before a capital.
-        if rest and (match.group("end") == ")" or rest[0].isupper()):
-            return Label(LabelKind.LETTER, text[: match.end()].strip(), (match.group("letter"),), rest)
+    if not match:
+        return None
+    rest = text[match.end() :].strip()
+    # "a. " opens many sentences' abbreviations; accept it only before a capital.
+    if rest and (match.group("end") == ")" or rest[0].isupper()):
+        return Label(LabelKind.LETTER, text[: match.end()].strip(), (match.group("letter"),), rest)
+    return None
+
+
+def _bullet(text: str) -> Label | None:
     match = _DASH.match(text)
     if match and match.end() > 0:
         rest = text[match.end() :]
@@ -141,6 +176,10 @@ def parse_label(text: str) -> Label | None:
     if match:
         return Label(LabelKind.PLUS, "+", (), text[match.end() :].strip())
     return None
+
+
+# Tried in the order parse_label always tried them: the first that reads a label wins.
+_LABEL_PARSERS = (_appendix, _chapter, _article, _roman, _dotted, _letter, _bullet)
 
 
 # A heading glued after the end of a sentence: "... thuộc UBND xã. d) Đối với dữ liệu ...".

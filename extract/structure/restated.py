@@ -6,15 +6,19 @@ kiểm tra …"). On a scan the title block is where arrival stamps and handwrit
 it more than the running text below ("… năm 2020 tướng Chính phủ …, Ea tộc chút phục vụ …", "M tế").
 The two readings are aligned word by word, and the restatement's words are taken only where the
 evidence favours them: words the title lost between two agreeing stretches, or a stretch where the
-title reads something no Vietnamese syllable spells and the restatement does not. Where both read
-real words ("kết nối" / "kết nói") the title stays as read.
+title reads something no Vietnamese syllable spells and the restatement does not, or a stretch where
+both read real words and the language model finds the restatement's far likelier in the title's own
+context ("cơ quan, tộc chút phục vụ" / "cơ quan, tổ chức phục vụ"). Where it does not ("kết nối" /
+"kết nói": the title's reading is the likelier) the title stays as read.
 """
 
 from __future__ import annotations
 
+import math
 import re
 from difflib import SequenceMatcher
 
+from extract.ocr.langmodel import MARK_ERROR, language_model, sequence_logprob
 from extract.ocr.postcorrect import is_valid_syllable
 from extract.structure.numbering import Line
 
@@ -22,6 +26,10 @@ from extract.structure.numbering import Line
 MIN_SHARED = 0.7
 # Words lost from the title at one place: a stamp covers a few words, never a clause.
 MAX_INSERTED = 4
+# Both readings are OCR of the same words; the restatement's wins only by more than the odds against
+# the recogniser misreading one mark, the channel's unit of doubt (langmodel.MARK_ERROR).
+REREAD_MARGIN = -math.log(MARK_ERROR)
+CONTEXT = 2  # words of the title either side that the two readings are scored in
 _EDGE = ".,;:()“”\"'"
 
 
@@ -73,9 +81,22 @@ def _merge(words: list[str], span: list[str], matcher: SequenceMatcher[str]) -> 
             out.extend(theirs if inside and len(theirs) <= MAX_INSERTED and _spells_words(theirs) else [])
         elif tag == "replace" and not _spells_words(mine) and _spells_words(theirs):
             out.extend(theirs)
+        elif tag == "replace" and _likelier(words[max(i1 - CONTEXT, 0) : i1], mine, theirs, words[i2 : i2 + CONTEXT]):
+            out.extend(theirs)
         else:
             out.extend(mine)
     return out
+
+
+def _likelier(left: list[str], mine: list[str], theirs: list[str], right: list[str]) -> bool:
+    """The restatement's words are far more probable than the title's in the title's context; numbers
+    and codes are not the language model's to judge."""
+    if any(char.isdigit() for token in mine + theirs for char in token) or not _spells_words(mine + theirs):
+        return False
+    model = language_model()
+    ours = sequence_logprob(model, " ".join(left + mine + right))
+    other = sequence_logprob(model, " ".join(left + theirs + right))
+    return other - ours > REREAD_MARGIN
 
 
 def restating_lines(preamble: list[Line], kind_index: int | None, title: str) -> list[Line]:

@@ -34,6 +34,7 @@ from extract.structure.continuation import (
     Evidence,
     align,
     continuation,
+    cut_header_joined,
     fill_profile,
     looks_like_labels,
     repeats,
@@ -214,6 +215,11 @@ def stitch_tables(blocks: Sequence[Block], *, source: str) -> tuple[list[Item], 
         if is_prose_grid(block) or is_contents_table(block, items):
             flush()
             items.extend(prose_paragraphs(block))
+            continue
+        joined = cut_header_joined(group.fragments, block) if group is not None else None
+        if group is not None and joined is not None:
+            group.fragments = [joined]
+            group.held.clear()  # page furniture between the two halves of the header
             continue
         evidence = continuation(group.fragments, block) if group is not None else None
         if group is not None and evidence is not None:

@@ -208,9 +208,7 @@ def _prose(
         for (section, _), node in zip(walk(sections), _walk_nodes(tree.roots), strict=True)
         if id(section) in labelled_sections
     }
-    return extract_prose_tasks(
-        tree, source=source, context=context, labelled=lambda node: id(node) in labelled_nodes
-    )
+    return extract_prose_tasks(tree, source=source, context=context, labelled=lambda node: id(node) in labelled_nodes)
 
 
 def _walk_nodes(nodes: list[SectionNode]) -> list[SectionNode]:
@@ -222,36 +220,18 @@ def _walk_nodes(nodes: list[SectionNode]) -> list[SectionNode]:
 
 
 def _section_task(section: Section, ancestors: tuple[Section, ...], source: str) -> Task | None:
-    fields = _TaskFields()
+    reader = _FieldReader()
     heading_segments = split_segments(section.title)
     title = heading_segments[0].text if heading_segments and heading_segments[0].field is None else ""
     heading, rest = _cut_heading(title)
     if rest:
-        fields.content.append(rest)
-    current: Field | None = None
-    open_value: Field | None = None  # the labelled value a wrapped line may continue
+        reader.fields.content.append(rest)
     for seg in heading_segments[1 if title else 0 :]:
-        current = seg.field or Field.CONTENT
-        open_value = current if fields.set(current, seg.text) else None
+        reader.labelled(seg.field or Field.CONTENT, seg.text)
     for line in section.text.split("\n"):
-        if not line.strip():
-            continue
-        segments = split_segments(line)
-        if len(segments) == 1 and segments[0].field is None:
-            text = segments[0].text
-            if open_value is not None and open_value is not Field.CONTENT and text[:1].islower():
-                fields.extend(open_value, text)
-            elif current in (None, Field.CONTENT) or (_BULLET.match(line) and current is not Field.OTHER):
-                # Bullets and wrapped lines belong to the content; notes after the labels do not.
-                fields.content.append(text)
-            continue
-        for seg in segments:
-            if seg.field is None:
-                if current in (None, Field.CONTENT):
-                    fields.content.append(seg.text)
-                continue
-            current = seg.field
-            open_value = current if fields.set(current, seg.text) else None
+        if line.strip():
+            reader.line(line)
+    fields = reader.fields
     if not fields.labelled:
         return None
     if not title and not fields.lead and not fields.partner and not fields.content:
@@ -274,6 +254,37 @@ def _section_task(section: Section, ancestors: tuple[Section, ...], source: str)
             file=source, page=section.provenance.page, line=section.provenance.line, raw=heading_text(section)
         ),
     )
+
+
+@dataclass
+class _FieldReader:
+    """A section's lines read into task fields: labelled values, their wrapped lines, and the content."""
+
+    fields: _TaskFields = field(default_factory=_TaskFields)
+    current: Field | None = None  # the field the last label opened
+    open_value: Field | None = None  # the labelled value a wrapped line may continue
+
+    def labelled(self, fld: Field, text: str) -> None:
+        self.current = fld
+        self.open_value = fld if self.fields.set(fld, text) else None
+
+    def line(self, line: str) -> None:
+        segments = split_segments(line)
+        if len(segments) == 1 and segments[0].field is None:
+            self._unlabelled(line, segments[0].text)
+            return
+        for seg in segments:
+            if seg.field is not None:
+                self.labelled(seg.field, seg.text)
+            elif self.current in (None, Field.CONTENT):
+                self.fields.content.append(seg.text)
+
+    def _unlabelled(self, line: str, text: str) -> None:
+        if self.open_value is not None and self.open_value is not Field.CONTENT and text[:1].islower():
+            self.fields.extend(self.open_value, text)
+        elif self.current in (None, Field.CONTENT) or (_BULLET.match(line) and self.current is not Field.OTHER):
+            # Bullets and wrapped lines belong to the content; notes after the labels do not.
+            self.fields.content.append(text)
 
 
 def _cut_heading(title: str) -> tuple[str, str]:

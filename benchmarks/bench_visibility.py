@@ -1,0 +1,143 @@
+"""How long after its job succeeds an upload shows in the catalog, with Celery workers (issue 13: ≤ 10 s).
+
+    .venv/bin/python benchmarks/bench_visibility.py [--uploads 5] [--burst 5] [--preload 2] [--json out/x.json]
+
+Two ``danhmuc worker --concurrency 1`` processes behind Redis and one ``danhmuc serve`` process, on a
+fresh PostgreSQL database, all with the deployment defaults (reconciliation debounced
+``DANHMUC_RECONCILE_DEBOUNCE_SECONDS`` = 2 s, run by a worker). The store is first filled with the
+typed corpus renderings ``--preload`` times over (distinct bytes) and reconciled. Then uploads of
+distinct variants of a corpus plan (a note appended) go through the API as jobs (202), one at a time and then
+``--burst`` at once; for each, the wait runs from the job's end (its row's ``updated_at``, the
+moment the worker recorded success) to the first moment its entries have datasets and
+``GET /v1/catalog/{id}`` of one of them lists the document (polled every 50 ms). That wait is the
+debounce, the queued reconciliation task reaching a worker, the reconciliation, and the web
+server's recheck of the catalog.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+from pathlib import Path
+
+import httpx
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from api.cluster.ingest import ingest_through_celery
+from api.cluster.local import running_workers
+from api.keys import Role, create_key
+from api.settings import Settings
+from catalog.models import DocumentRow
+from catalog.store import CatalogStore
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+from bench_celery import build_archive, fresh_database  # noqa: E402
+from live_server import running_server  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+# a plan whose text has a catalog table (some corpus plans keep theirs only in the DOCX/PDF renderings)
+PLAN = ROOT / "corpus" / "docs" / "son_hai_ke_hoach_2026.txt"
+POLL = 0.05
+GIVE_UP_SECONDS = 120.0
+
+
+def _variant(index: int) -> tuple[str, bytes]:
+    source = PLAN
+    extra = f"\n\nGhi chú: bản tải lên đo thời gian số {index} ({uuid.uuid4().hex[:8]}).\n"
+    return f"{source.stem}_tai_len_{index}.txt", source.read_bytes() + extra.encode()
+
+
+def _visible(client: httpx.Client, sha256: str) -> bool:
+    entries = client.get(f"/v1/documents/{sha256}/catalog").json()
+    if not entries or not all(entry["dataset_id"] for entry in entries):
+        return False
+    dataset = client.get(f"/v1/catalog/{entries[0]['dataset_id']}")
+    return dataset.status_code == 200 and sha256 in dataset.text
+
+
+def upload_and_wait(client: httpx.Client, index: int) -> dict[str, float]:
+    """One upload: seconds from its job's success to the catalog showing it, and the job's own seconds."""
+    name, data = _variant(index)
+    answer = client.post("/v1/documents", files={"file": (name, data, "text/plain")})
+    answer.raise_for_status()
+    job_id = answer.json()["id"]
+    deadline = time.monotonic() + GIVE_UP_SECONDS
+    while (job := client.get(f"/v1/jobs/{job_id}").json())["status"] in ("queued", "running"):
+        if time.monotonic() > deadline:
+            raise RuntimeError(f"upload {name}: its job did not end in {GIVE_UP_SECONDS} s: {job}")
+        time.sleep(POLL)
+    if job["status"] != "succeeded":
+        raise RuntimeError(f"upload {name} failed: {job['error_message']}")
+    while not _visible(client, job["document_id"]):
+        if time.monotonic() > deadline:
+            entries = client.get(f"/v1/documents/{job['document_id']}/catalog").text[:500]
+            raise RuntimeError(f"upload {name} not in the catalog after {GIVE_UP_SECONDS} s: {entries}")
+        time.sleep(POLL)
+    seen = time.time()
+    succeeded = datetime.fromisoformat(job["updated_at"]).timestamp()
+    created = datetime.fromisoformat(job["created_at"]).timestamp()
+    return {"after_success": seen - succeeded, "job": succeeded - created}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--uploads", type=int, default=5, help="uploads one at a time")
+    parser.add_argument("--burst", type=int, default=5, help="uploads at once, after those")
+    parser.add_argument("--preload", type=int, default=2, help="copies of the typed corpus stored first")
+    parser.add_argument("--broker", default=os.environ.get("DANHMUC_BENCH_BROKER_URL", "redis://127.0.0.1:6379/12"))
+    parser.add_argument("--json", type=Path, default=None)
+    arguments = parser.parse_args()
+    queue = f"danhmuc-bench-{uuid.uuid4().hex[:8]}"  # the benchmark's own queue on a shared Redis
+    load_before = os.getloadavg()[0]
+    with tempfile.TemporaryDirectory(prefix="danhmuc_bench_visibility_") as folder, fresh_database("vis") as url:
+        root = Path(folder)
+        with running_workers(2, root / "workers", database_url=url, broker_url=arguments.broker,
+                             concurrency=1, task_queue=queue):  # fmt: skip
+            files = build_archive(root / "archive", arguments.preload) if arguments.preload else 0
+            if files:
+                settings = Settings.from_env(database_url=url, broker_url=arguments.broker, task_queue=queue)
+                ingest_through_celery(settings, root / "archive", reconcile=True)
+            with CatalogStore(url) as store:
+                key = create_key(store.engine, "Đo thời gian hiển thị", Role.UPLOADER)
+                with Session(store.engine) as session:
+                    documents = session.scalar(select(func.count()).select_from(DocumentRow)) or 0
+            (root / "server").mkdir()
+            with running_server(url, root / "server", broker_url=arguments.broker, task_queue=queue,
+                                sync_upload_bytes="0") as base:  # fmt: skip
+                headers = {"Authorization": f"Bearer {key}"}
+                with httpx.Client(base_url=base, headers=headers, timeout=60) as client:
+                    one_by_one = [upload_and_wait(client, index) for index in range(arguments.uploads)]
+                    with ThreadPoolExecutor(arguments.burst) as pool:
+                        indexes = range(arguments.uploads, arguments.uploads + arguments.burst)
+                        burst = list(pool.map(lambda index: upload_and_wait(client, index), indexes))
+    load_after = os.getloadavg()[0]
+    print(
+        f"store: {documents} documents preloaded; load average {load_before:.1f} → {load_after:.1f} "
+        f"on {os.cpu_count()} cores"
+    )
+    result: dict[str, object] = {"preloaded": documents, "load": [load_before, load_after]}
+    for label, runs in (("one at a time", one_by_one), (f"{arguments.burst} at once", burst)):
+        waits = sorted(run["after_success"] for run in runs)
+        jobs = [run["job"] for run in runs]
+        print(
+            f"{label:<14} uploads {len(runs):>2}  visible after success: median {statistics.median(waits):.2f} s, "
+            f"max {waits[-1]:.2f} s  (job itself: median {statistics.median(jobs):.2f} s)"
+        )
+        result[label] = {"after_success": waits, "job": jobs}
+    if arguments.json:
+        arguments.json.parent.mkdir(parents=True, exist_ok=True)
+        arguments.json.write_text(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()
