@@ -144,6 +144,10 @@ def record_localities(session: Session) -> int:
     return len(rows)
 
 
+def document_localities(session: Session) -> dict[str, str]:
+    return _localities(session)
+
+
 def _localities(session: Session) -> dict[str, str]:
     """sha256 → the document's locality: as recorded, else its issuer's (or its title's)."""
     stored = session.execute(select(DocumentLocalityRow.sha256, DocumentLocalityRow.locality)).all()
@@ -152,9 +156,12 @@ def _localities(session: Session) -> dict[str, str]:
     return {sha: recorded.get(sha) or document_locality(issuer, title) for sha, issuer, title in found.all()}
 
 
-def load_members(session: Session, concept_ids: Collection[str] | None = None) -> list[MemberFact]:
-    """The rows of the given concepts (all when None) that belong to a dataset, in concept order."""
-    localities = _localities(session)
+def load_members(
+    session: Session, concept_ids: Collection[str] | None = None, *, localities: Mapping[str, str] | None = None
+) -> list[MemberFact]:
+    """The rows of the given concepts (all when None) that belong to a dataset, in concept order.
+    ``localities`` (from ``document_localities``): a reader loading concepts chunk by chunk reads them once."""
+    localities = _localities(session) if localities is None else localities
     connection = session.connection()  # Core rows: the ORM's per-row work costs seconds at 10^5 rows
     if concept_ids is None:
         batches = [connection.execute(_member_query())]

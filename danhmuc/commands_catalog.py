@@ -152,19 +152,28 @@ def report(
     ] = False,
     database: DatabaseOption = None,
 ) -> None:
-    """Lập báo cáo HTML, XLSX và JSON (tiếng Việt) / write the HTML, XLSX and JSON reports."""
+    """Lập báo cáo HTML, XLSX và JSON (tiếng Việt) / write the HTML, XLSX and JSON reports.
+
+    Phần dài được chia trang / long sections are split: bao-cao.html liệt kê các trang bao-cao-*.html;
+    bao-cao.json không chứa các tập dữ liệu và khái niệm: chúng ở bao-cao-tap-du-lieu-*.jsonl và
+    bao-cao-khai-niem-*.jsonl (JSON Lines).
+    """
     from catalog.reports import write_report_files
     from catalog.store import CatalogStore
 
     with CatalogStore(database) as store:
         files = write_report_files(store, out, reconcile=reconcile)
-    s = files.report.summary
+    s = files.summary
     typer.echo(
         f"{s.documents} văn bản, {s.datasets} tập dữ liệu ({s.multi_source_datasets} ở nhiều văn bản), "
         f"{s.flags_open} cảnh báo cần xử lý / documents, datasets, open flags"
     )
     for path in (files.html, files.xlsx, files.json):
         typer.echo(f"  {path}")
+    if files.pages or len(files.parts) > 1:
+        typer.echo(
+            f"  + {len(files.pages)} trang HTML, {len(files.parts)} tệp JSON Lines / HTML pages, JSON Lines parts"
+        )
 
 
 def export(

@@ -38,42 +38,46 @@ def _not_listed(concept: ConceptDetail) -> list[str]:
     return [item.locality for coverage in concept.coverage for item in coverage.not_listed]
 
 
+def sheet_row(c: ConceptDetail) -> tuple[object, ...]:
+    return (
+        c.title, c.dataset_count, c.locality_count, "; ".join(c.localities), "; ".join(_not_listed(c)),
+        "\n".join(conflict.reason for conflict in c.conflicts), "; ".join(p.title for p in c.publishers),
+        "; ".join(c.titles), c.id,
+    )  # fmt: skip
+
+
 def sheet_rows(concepts: Sequence[ConceptDetail]) -> list[tuple[object, ...]]:
-    return [
-        (
-            c.title, c.dataset_count, c.locality_count, "; ".join(c.localities), "; ".join(_not_listed(c)),
-            "\n".join(conflict.reason for conflict in c.conflicts), "; ".join(p.title for p in c.publishers),
-            "; ".join(c.titles), c.id,
-        )
-        for c in shown(concepts)
-    ]  # fmt: skip
+    return [sheet_row(c) for c in shown(concepts)]
 
 
 def _escape(value: object) -> str:
     return escape(str(value))
 
 
-def html_section(concepts: Sequence[ConceptDetail], number: int, e: Callable[[object], str] = _escape) -> str:
-    listed = shown(concepts)
-    rows = []
-    for c in listed:
-        gaps = _not_listed(c)
-        conflicts = "".join(f'<div class="warn">{e(conflict.reason)}</div>' for conflict in c.conflicts)
-        names = e("; ".join(c.titles))
-        variants = "" if len(c.titles) < 2 else f'<br><span class="small muted">Tên gọi: {names}</span>'
-        rows.append(
-            f'<tr id="{e(c.id)}"><td><b>{e(c.title)}</b>{variants}<br><code class=muted>{e(c.id)}</code></td>'
-            f"<td>{c.dataset_count}</td><td>{e(', '.join(c.localities)) or '—'}</td>"
-            f"<td>{e(', '.join(gaps)) or '—'}</td><td>{conflicts or '—'}</td></tr>"
-        )
-    singles = len(concepts) - len(listed)
+HEADING = "Khái niệm dữ liệu / dataset concepts"
+TABLE_OPEN = (
+    "<table><thead><tr><th>Khái niệm</th><th>Số tập dữ liệu</th><th>Địa bàn có liệt kê</th>"
+    "<th>Địa bàn cùng cấp chưa liệt kê</th><th>Xung đột đơn vị quản lý</th></tr></thead><tbody>"
+)
+TABLE_CLOSE = "</tbody></table>"
+
+
+def html_intro(singles: int) -> str:
+    """``singles``: the concepts of a single dataset in a single locality, counted not listed."""
     return (
-        f'<section id="concepts"><h2>{number}. Khái niệm dữ liệu / dataset concepts</h2>'
         '<p class="small muted">Một khái niệm gom các tập dữ liệu cùng loại của các đơn vị, địa bàn khác nhau. '
         "“Chưa liệt kê”: địa bàn cùng cấp (cùng tỉnh, khi văn bản ghi rõ) có kế hoạch trong kho nhưng không có "
         f"dòng nào thuộc khái niệm. {singles} khái niệm chỉ có một tập dữ liệu ở một địa bàn không liệt kê ở đây.</p>"
-        "<table><thead><tr><th>Khái niệm</th><th>Số tập dữ liệu</th><th>Địa bàn có liệt kê</th>"
-        "<th>Địa bàn cùng cấp chưa liệt kê</th><th>Xung đột đơn vị quản lý</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table></section>"
+    )
+
+
+def html_row(c: ConceptDetail, e: Callable[[object], str] = _escape) -> str:
+    gaps = _not_listed(c)
+    conflicts = "".join(f'<div class="warn">{e(conflict.reason)}</div>' for conflict in c.conflicts)
+    names = e("; ".join(c.titles))
+    variants = "" if len(c.titles) < 2 else f'<br><span class="small muted">Tên gọi: {names}</span>'
+    return (
+        f'<tr id="{e(c.id)}"><td><b>{e(c.title)}</b>{variants}<br><code class=muted>{e(c.id)}</code></td>'
+        f"<td>{c.dataset_count}</td><td>{e(', '.join(c.localities)) or '—'}</td>"
+        f"<td>{e(', '.join(gaps)) or '—'}</td><td>{conflicts or '—'}</td></tr>"
     )

@@ -1,17 +1,23 @@
 """The self-contained HTML report (Vietnamese): summary and what needs attention first, then the
 unified catalog with sources and link reasons, the flags grouped by kind, and the source documents.
 
-No external assets: styles and the small filter script are inline, so the file can be mailed or
-opened offline. Every value is escaped.
+No external assets: styles and the small filter script are inline, so the files can be mailed or
+opened offline. Every value is escaped. A large archive's sections are split into pages
+(catalog.reports.pages); rows are rendered one at a time, from the report model or from the store.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 from html import escape
+from pathlib import Path
 
-from catalog.reports.concepts_section import html_section
-from catalog.reports.model import CatalogReport, DatasetView, MemberView, SourceView, flag_label, where
+from catalog.concept_facts import ConceptDetail
+from catalog.records import FileOutcome
+from catalog.reports import concepts_section
+from catalog.reports.model import CatalogReport, DatasetView, MemberView, SourceView, Summary, flag_label, where
+from catalog.reports.pages import INDEX, Layout, SectionText, SectionWriter, SourceRef
 from extract.model import ExtractionWarning
 from matching.model import Flag
 
@@ -38,6 +44,7 @@ details summary{cursor:pointer;color:#1a4d8f}
 .ok{color:#2e7d32}.warn{color:#b35c00}.dismissed{opacity:.6}
 input#filter{padding:6px 10px;width:360px;margin:8px 0;border:1px solid #bbb;border-radius:5px}
 code{font-size:12px}
+nav.pages{margin:10px 0}ol.pages{columns:3}
 """
 
 SCRIPT = """
@@ -52,35 +59,210 @@ def _e(value: object) -> str:
     return escape(str(value), quote=True)
 
 
+CATALOG_OPEN = (
+    '<table id="catalog"><thead><tr><th>#</th><th>Tên tập dữ liệu</th><th>Đơn vị quản lý</th>'
+    "<th>Số văn bản</th><th>Khái niệm</th><th>Nguồn (văn bản, trang, bảng, dòng)</th></tr></thead><tbody>"
+)
+SOURCES_OPEN = (
+    "<table><tr><th>Tệp</th><th>Loại, số hiệu, ngày</th>"
+    "<th>Trích yếu</th><th>Định dạng</th><th>Mục danh mục</th><th>Nhiệm vụ</th>"
+    "<th>Cảnh báo trích xuất</th><th>SHA-256</th></tr>"
+)
+
+
+def concept_html(concept: ConceptDetail) -> str:
+    return concepts_section.html_row(concept, _e)
+
+
+def source_ref(source: SourceView) -> SourceRef:
+    return SourceRef(source.sha256, source.warnings, source.paths[0] if source.paths else "", source.format)
+
+
+class HtmlReport:
+    """bao-cao.html and, for sections longer than a page, its pages in ``out``; rows are given one at a
+    time (datasets in report order, flags kind by kind, then sources), the index is written last."""
+
+    def __init__(self, summary: Summary, layout: Layout, out: Path | None, *, unlisted_concepts: int) -> None:
+        """``summary``: its time and database head every page; the rest is read by ``finish`` (the caller
+        may replace it by then with the counts gathered while writing)."""
+        self.summary, self.layout, self.out = summary, layout, out
+        self._index = 0
+        self.catalog = self._section(SectionText(
+            layout.catalog, "catalog-section", "2. Danh mục dữ liệu hợp nhất",
+            '<p class="small muted">Mỗi dòng là một tập dữ liệu; các mục giống nhau ở nhiều văn bản được ghép '
+            "lại. Viền xanh: có ở nhiều văn bản.</p>"
+            '<input id="filter" placeholder="Lọc theo tên, đơn vị, văn bản…">',
+            "tập dữ liệu", f"<script>{SCRIPT}</script>",
+        ))  # fmt: skip
+        self.flags = self._section(SectionText(
+            layout.flags, "flags", "3. Cảnh báo",
+            '<p class="small muted">Bỏ qua một cảnh báo: danhmuc decide --dismiss-flag MÃ --reason "…" --who TÊN</p>',
+            "cảnh báo",
+        ))  # fmt: skip
+        self.sources = self._section(SectionText(layout.source_pages, "sources", "4. Văn bản nguồn", "", "văn bản"))
+        self.warnings = self._section(SectionText(
+            layout.warnings, "extraction-warnings", "5. Cảnh báo khi trích xuất / extraction warnings",
+            '<p class="small muted">Những chỗ bộ trích xuất không chắc chắn: cần đối chiếu với tệp gốc trước khi '
+            "dùng số liệu / where the extractor was unsure: check against the original.</p>",
+            "văn bản có cảnh báo",
+        ))  # fmt: skip
+        self.concepts = self._section(SectionText(
+            layout.concepts, "concepts", f"7. {concepts_section.HEADING}",
+            concepts_section.html_intro(unlisted_concepts), "khái niệm",
+        ))  # fmt: skip
+
+    def _section(self, text: SectionText) -> SectionWriter:
+        return SectionWriter(text, self.layout, self.out, self._page)
+
+    def _page(self, title: str, nav: str) -> tuple[str, str]:
+        head = "\n".join([
+            "<!DOCTYPE html>",
+            '<html lang="vi"><head><meta charset="utf-8">',
+            '<meta name="viewport" content="width=device-width, initial-scale=1">',
+            f"<title>{_e(title) if title else 'Báo cáo danh mục dữ liệu hợp nhất'}</title>",
+            f"<style>{STYLE}</style></head><body>",
+            "<header><h1>Báo cáo danh mục dữ liệu hợp nhất</h1>",
+            f"<p>Lập lúc {_e(self.summary.generated_at.strftime('%H:%M %d/%m/%Y'))} (UTC) · "
+            f"kho dữ liệu {_e(self.summary.database)}</p></header><main>{nav}",
+        ])  # fmt: skip
+        return head + "\n", f"{nav}</main><!--script--></body></html>"
+
+    def dataset(self, dataset: DatasetView) -> None:
+        self._index += 1
+        here = self.catalog.file_of_next()
+        members = "".join(f"<li>{self._member_cell(m, here)}</li>" for m in dataset.members)
+        concept = _e(self.layout.concept_href(dataset.concept_id, here))
+        row = (
+            f'<tr class="ds{" multi" if dataset.document_count > 1 else ""}" id="{_e(dataset.id)}">'
+            f"<td>{self._index}</td><td><b>{_e(dataset.title)}</b><br>"
+            f"<code class=muted>{_e(dataset.id)}</code></td>"
+            f"<td>{_e(dataset.unit)}</td><td>{dataset.document_count}</td>"
+            f'<td><a href="{concept}">{_e(dataset.concept_title)}</a></td>'
+            f"<td><ul>{members}</ul>{_links(dataset)}</td></tr>"
+        )
+        self.catalog.add(row, opener=lambda _: CATALOG_OPEN, closer="</tbody></table>")
+
+    def _member_cell(self, member: MemberView, here: str) -> str:
+        source = self.layout.sources.get(member.sha256)
+        href = source.file_href(member.provenance.page) if source else ""
+        opened = f' · <a href="{_e(href)}" class="small">mở tệp</a>' if href else ""
+        number = f"STT {_e(member.number)} · " if member.number else ""
+        return (
+            f'<a href="{_e(self.layout.source_href(member.sha256, here))}">{_e(member.document)}</a> '
+            f'<span class="small muted">({_e(member.where)})</span>'
+            f"{opened}<br>{number}{_e(member.title)}"
+            + (f' <span class="small muted">— {_e(member.unit)}</span>' if member.unit else "")
+        )
+
+    def flag(self, flag: Flag, kind_total: int) -> None:
+        """Flags come kind by kind, open ones first within a kind."""
+        places = "<br>".join(f"{_e(where(p))}: <span class=small>{_e(p.raw[:200])}</span>" for p in flag.provenance)
+        status = f"Đã bỏ qua bởi {_e(flag.dismissed_by)}: {_e(flag.dismissed)}" if flag.dismissed else "Cần xử lý"
+        source = _e(self.layout.source_href(flag.sha256, self.flags.file_of_next()))
+        row = (
+            f'<tr class="{"dismissed" if flag.dismissed else ""}"><td>{_e(flag.message)}</td>'
+            f"<td>{''.join(f'<span class=tag>{_e(e)}</span>' for e in flag.evidence)}</td>"
+            f'<td><a href="{source}">{_e(flag.document)}</a><br>{places}</td>'
+            f"<td>{status}<br><code class=muted>{_e(flag.id)}</code></td></tr>"
+        )
+        kind = flag.kind.value
+
+        def opener(continued: bool) -> str:
+            anchor = "" if continued else f' id="flag-{_e(kind)}"'
+            more = " (tiếp / continued)" if continued else ""
+            return (
+                f"<h3{anchor}>{_e(flag_label(kind))} ({kind_total}){more}</h3>"
+                "<table><tr><th>Nội dung</th><th>Bằng chứng</th><th>Văn bản, vị trí</th>"
+                "<th>Trạng thái / mã</th></tr>"
+            )
+
+        self.flags.add(row, group=kind, opener=opener, closer="</table>")
+
+    def source(self, source: SourceView) -> None:
+        ref = self.layout.sources.get(source.sha256) or source_ref(source)
+        warnings = _e(self.layout.warnings_href(source.sha256, self.sources.file_of_next()))
+        count = f'<a href="{warnings}">{source.warnings}</a>' if source.extraction_warnings else str(source.warnings)
+        row = (
+            f'<tr id="{source.anchor}" class="{"" if source.current else "dismissed"}"><td><b>{_e(source.name)}</b><br>'
+            f"<span class=small>{'<br>'.join(_e(p) for p in source.paths) or 'phiên bản cũ / superseded'}</span></td>"
+            f"<td>{_e(source.kind)} {_e(source.number)}<br><span class=small>{_e(source.issued)}</span></td>"
+            f"<td>{_e(source.title)}</td><td>{_e(source.format)}, {source.pages} tr.</td><td>{source.entries}</td>"
+            f"<td>{source.tasks}</td><td>{count}</td><td><code class=muted>{source.sha256[:12]}…</code></td></tr>"
+        )
+        self.sources.add(row, opener=lambda _: SOURCES_OPEN, closer="</table>")
+        if not source.extraction_warnings:
+            return
+        back = _e(self.layout.source_href(source.sha256, self.warnings.file_of_next()))
+
+        def opener(continued: bool) -> str:
+            return (
+                f'<h3 id="{source.warnings_anchor}"><a href="{back}">{_e(source.name)}</a> '
+                f"({len(source.extraction_warnings)})</h3>"
+                "<table><tr><th>Mã / code</th><th>Nội dung / message</th><th>Vị trí / where</th></tr>"
+            )
+
+        for n, warning in enumerate(source.extraction_warnings):
+            self.warnings.add(
+                _warning_row(ref, warning), group=source.sha256, opener=opener, closer="</table>", new_unit=n == 0
+            )
+
+    def concept(self, concept: ConceptDetail) -> None:
+        """The listed concepts (concepts_section.shown), in that order."""
+        self.concept_row(concept_html(concept))
+
+    def concept_row(self, row: str) -> None:
+        self.concepts.add(row, opener=lambda _: concepts_section.TABLE_OPEN, closer=concepts_section.TABLE_CLOSE)
+
+    def finish(self, problem_files: Sequence[FileOutcome]) -> str:
+        """bao-cao.html's text (written by the caller, or returned whole)."""
+        sections = [
+            self.catalog.finish(CATALOG_OPEN + "</tbody></table>"),
+            self.flags.finish("<p>Không có cảnh báo.</p>"),
+            self.sources.finish(SOURCES_OPEN + "</table>"),
+            self.warnings.finish("<p>Không có cảnh báo khi trích xuất / no extraction warnings.</p>"),
+            _problem_files(problem_files),
+            self.concepts.finish(concepts_section.TABLE_OPEN + concepts_section.TABLE_CLOSE),
+        ]
+        head, tail = self._page("", "")
+        script = f"<script>{SCRIPT}</script>" if not self.layout.catalog.split else ""
+        return "\n".join([head + _summary(self.summary, self.layout), *sections, tail.replace("<!--script-->", script)])
+
+
 def render_html(report: CatalogReport) -> str:
-    sources = {s.sha256: s for s in report.sources}
-    parts = [
-        "<!DOCTYPE html>",
-        '<html lang="vi"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        "<title>Báo cáo danh mục dữ liệu hợp nhất</title>",
-        f"<style>{STYLE}</style></head><body>",
-        "<header><h1>Báo cáo danh mục dữ liệu hợp nhất</h1>",
-        f"<p>Lập lúc {_e(report.summary.generated_at.strftime('%H:%M %d/%m/%Y'))} (UTC) · "
-        f"kho dữ liệu {_e(report.summary.database)}</p></header><main>",
-        _summary(report),
-        _catalog(report, sources),
-        _flags(report.flags, sources),
-        _sources(report.sources),
-        _extraction_warnings(report.sources),
-        _problem_files(report),
-        html_section(report.concepts, 7, _e),
-        f"</main><script>{SCRIPT}</script></body></html>",
-    ]
-    return "\n".join(parts)
+    """The whole report as one file (every section in bao-cao.html), from a report held in memory."""
+    sources = [source_ref(s) for s in report.sources]
+    kinds = _flag_groups(report.flags)
+    listed = concepts_section.shown(report.concepts)
+    layout = Layout(split=False, dataset_members=[d.member_count for d in report.datasets], sources=sources,
+                    flag_kinds=[(kind, len(items)) for kind, items in kinds],
+                    concepts=[c.id for c in listed])  # fmt: skip
+    html = HtmlReport(report.summary, layout, None, unlisted_concepts=len(report.concepts) - len(listed))
+    for dataset in report.datasets:
+        html.dataset(dataset)
+    for _, items in kinds:
+        for flag in items:
+            html.flag(flag, len(items))
+    for source in report.sources:
+        html.source(source)
+    for concept in listed:
+        html.concept(concept)
+    return html.finish(report.problem_files)
+
+
+def _flag_groups(flags: Sequence[Flag]) -> list[tuple[str, list[Flag]]]:
+    """By kind, most open flags first; within a kind open ones first (the order ReportReader reads)."""
+    grouped: dict[str, list[Flag]] = defaultdict(list)
+    for flag in flags:
+        grouped[flag.kind.value].append(flag)
+    ordered = sorted(grouped.items(), key=lambda kv: -sum(1 for f in kv[1] if not f.dismissed))
+    return [(kind, sorted(items, key=lambda f: bool(f.dismissed))) for kind, items in ordered]
 
 
 def _card(value: object, label: str) -> str:
     return f'<div class="card"><b>{_e(value)}</b><span>{label}</span></div>'
 
 
-def _summary(report: CatalogReport) -> str:
-    s = report.summary
+def _summary(s: Summary, layout: Layout) -> str:
     cards = "".join(
         [
             _card(s.documents, "văn bản nguồn"),
@@ -94,7 +276,8 @@ def _summary(report: CatalogReport) -> str:
     )
     attention = []
     for kind, count in s.flags_by_kind.items():
-        attention.append(f'<li><a href="#flag-{_e(kind)}">{_e(flag_label(kind))}</a>: <b>{count}</b></li>')
+        href = layout.flag_kind_href(kind, INDEX)
+        attention.append(f'<li><a href="{_e(href)}">{_e(flag_label(kind))}</a>: <b>{count}</b></li>')
     if s.links_near_miss:
         attention.append(
             f"<li>{s.links_near_miss} cặp mục <b>gần giống nhưng chưa ghép</b> (điểm dưới ngưỡng "
@@ -113,13 +296,10 @@ def _summary(report: CatalogReport) -> str:
             "quản lý</a> ở các địa bàn khác nhau</li>"
         )
     if s.problem_files:
-        attention.append(
-            f'<li><a href="#problem-files">{s.problem_files} tệp không nạp được hoặc bị bỏ qua</a></li>'
-        )
+        attention.append(f'<li><a href="#problem-files">{s.problem_files} tệp không nạp được hoặc bị bỏ qua</a></li>')
     if s.last_ingest is not None and s.last_ingest.finished_at is None:
         attention.append(
-            "<li>Lần nạp gần nhất <b>chưa hoàn tất</b> (bị dừng giữa chừng) — "
-            "hãy chạy lại danhmuc ingest</li>"
+            "<li>Lần nạp gần nhất <b>chưa hoàn tất</b> (bị dừng giữa chừng) — hãy chạy lại danhmuc ingest</li>"
         )
     block = (
         '<div class="attention"><b>Cần chú ý</b><ul>' + "".join(attention) + "</ul></div>"
@@ -141,19 +321,6 @@ def _summary(report: CatalogReport) -> str:
     )
 
 
-def _member_cell(member: MemberView, sources: dict[str, SourceView]) -> str:
-    source = sources.get(member.sha256)
-    anchor = f"#{source.anchor}" if source else "#sources"
-    href = source.file_href(member.provenance.page) if source else ""
-    opened = f' · <a href="{_e(href)}" class="small">mở tệp</a>' if href else ""
-    number = f"STT {_e(member.number)} · " if member.number else ""
-    return (
-        f'<a href="{anchor}">{_e(member.document)}</a> <span class="small muted">({_e(member.where)})</span>'
-        f"{opened}<br>{number}{_e(member.title)}"
-        + (f' <span class="small muted">— {_e(member.unit)}</span>' if member.unit else "")
-    )
-
-
 def _links(dataset: DatasetView) -> str:
     if not dataset.links:
         return ""
@@ -172,114 +339,7 @@ def _links(dataset: DatasetView) -> str:
     )
 
 
-def _catalog(report: CatalogReport, sources: dict[str, SourceView]) -> str:
-    rows = []
-    for index, dataset in enumerate(report.datasets, 1):
-        members = "".join(f"<li>{_member_cell(m, sources)}</li>" for m in dataset.members)
-        rows.append(
-            f'<tr class="ds{" multi" if dataset.document_count > 1 else ""}" id="{_e(dataset.id)}">'
-            f"<td>{index}</td><td><b>{_e(dataset.title)}</b><br>"
-            f"<code class=muted>{_e(dataset.id)}</code></td>"
-            f"<td>{_e(dataset.unit)}</td><td>{dataset.document_count}</td>"
-            f'<td><a href="#{_e(dataset.concept_id)}">{_e(dataset.concept_title)}</a></td>'
-            f"<td><ul>{members}</ul>{_links(dataset)}</td></tr>"
-        )
-    return (
-        '<section id="catalog-section"><h2>2. Danh mục dữ liệu hợp nhất</h2>'
-        '<p class="small muted">Mỗi dòng là một tập dữ liệu; các mục giống nhau ở nhiều văn bản được ghép '
-        "lại. Viền xanh: có ở nhiều văn bản.</p>"
-        '<input id="filter" placeholder="Lọc theo tên, đơn vị, văn bản…">'
-        '<table id="catalog"><thead><tr><th>#</th><th>Tên tập dữ liệu</th><th>Đơn vị quản lý</th>'
-        "<th>Số văn bản</th><th>Khái niệm</th><th>Nguồn (văn bản, trang, bảng, dòng)</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table></section>"
-    )
-
-
-def _flags(flags: list[Flag], sources: dict[str, SourceView]) -> str:
-    grouped: dict[str, list[Flag]] = defaultdict(list)
-    for flag in flags:
-        grouped[flag.kind.value].append(flag)
-    blocks = []
-    for kind, items in sorted(grouped.items(), key=lambda kv: -sum(1 for f in kv[1] if not f.dismissed)):
-        rows = []
-        for flag in sorted(items, key=lambda f: bool(f.dismissed)):
-            source = sources.get(flag.sha256)
-            anchor = f"#{source.anchor}" if source else "#sources"
-            places = "<br>".join(
-                f"{_e(where(p))}: <span class=small>{_e(p.raw[:200])}</span>" for p in flag.provenance
-            )
-            status = (
-                f"Đã bỏ qua bởi {_e(flag.dismissed_by)}: {_e(flag.dismissed)}"
-                if flag.dismissed
-                else "Cần xử lý"
-            )
-            rows.append(
-                f'<tr class="{"dismissed" if flag.dismissed else ""}"><td>{_e(flag.message)}</td>'
-                f"<td>{''.join(f'<span class=tag>{_e(e)}</span>' for e in flag.evidence)}</td>"
-                f'<td><a href="{anchor}">{_e(flag.document)}</a><br>{places}</td>'
-                f"<td>{status}<br><code class=muted>{_e(flag.id)}</code></td></tr>"
-            )
-        blocks.append(
-            f'<h3 id="flag-{_e(kind)}">{_e(flag_label(kind))} ({len(items)})</h3>'
-            "<table><tr><th>Nội dung</th><th>Bằng chứng</th><th>Văn bản, vị trí</th>"
-            "<th>Trạng thái / mã</th></tr>"
-            + "".join(rows)
-            + "</table>"
-        )
-    body = "".join(blocks) or "<p>Không có cảnh báo.</p>"
-    hint = (
-        '<p class="small muted">Bỏ qua một cảnh báo: '
-        'danhmuc decide --dismiss-flag MÃ --reason "…" --who TÊN</p>'
-    )
-    return f'<section id="flags"><h2>3. Cảnh báo</h2>{hint}{body}</section>'
-
-
-def _sources(sources: list[SourceView]) -> str:
-    rows = "".join(
-        f'<tr id="{s.anchor}" class="{"" if s.current else "dismissed"}"><td><b>{_e(s.name)}</b><br>'
-        f"<span class=small>{'<br>'.join(_e(p) for p in s.paths) or 'phiên bản cũ / superseded'}</span></td>"
-        f"<td>{_e(s.kind)} {_e(s.number)}<br><span class=small>{_e(s.issued)}</span></td>"
-        f"<td>{_e(s.title)}</td><td>{_e(s.format)}, {s.pages} tr.</td><td>{s.entries}</td><td>{s.tasks}</td>"
-        f"<td>{_warning_count(s)}</td><td><code class=muted>{s.sha256[:12]}…</code></td></tr>"
-        for s in sources
-    )
-    return (
-        '<section id="sources"><h2>4. Văn bản nguồn</h2><table><tr><th>Tệp</th><th>Loại, số hiệu, ngày</th>'
-        "<th>Trích yếu</th><th>Định dạng</th><th>Mục danh mục</th><th>Nhiệm vụ</th>"
-        "<th>Cảnh báo trích xuất</th>"
-        f"<th>SHA-256</th></tr>{rows}</table></section>"
-    )
-
-
-def _warning_count(source: SourceView) -> str:
-    if not source.extraction_warnings:
-        return str(source.warnings)
-    return f'<a href="#{source.warnings_anchor}">{source.warnings}</a>'
-
-
-def _extraction_warnings(sources: list[SourceView]) -> str:
-    """Per document, every warning the extractor left: what it was unsure of and where to look."""
-    blocks = []
-    for source in sources:
-        if not source.extraction_warnings:
-            continue
-        rows = "".join(_warning_row(source, w) for w in source.extraction_warnings)
-        blocks.append(
-            f'<h3 id="{source.warnings_anchor}"><a href="#{source.anchor}">{_e(source.name)}</a> '
-            f"({len(source.extraction_warnings)})</h3>"
-            f"<table><tr><th>Mã / code</th><th>Nội dung / message</th><th>Vị trí / where</th></tr>{rows}</table>"
-        )
-    body = "".join(blocks) or "<p>Không có cảnh báo khi trích xuất / no extraction warnings.</p>"
-    return (
-        '<section id="extraction-warnings"><h2>5. Cảnh báo khi trích xuất / extraction warnings</h2>'
-        '<p class="small muted">Những chỗ bộ trích xuất không chắc chắn: cần đối chiếu với tệp gốc trước khi '
-        "dùng số liệu / where the extractor was unsure: check against the original.</p>"
-        f"{body}</section>"
-    )
-
-
-def _warning_row(source: SourceView, warning: ExtractionWarning) -> str:
+def _warning_row(source: SourceRef, warning: ExtractionWarning) -> str:
     provenance = warning.provenance
     place = _e(where(provenance)) if provenance else "—"
     if provenance and provenance.raw:
@@ -290,13 +350,13 @@ def _warning_row(source: SourceView, warning: ExtractionWarning) -> str:
     return f"<tr><td><code>{_e(warning.code)}</code></td><td>{_e(warning.message)}</td><td>{place}</td></tr>"
 
 
-def _problem_files(report: CatalogReport) -> str:
-    if not report.problem_files:
+def _problem_files(problem_files: Sequence[FileOutcome]) -> str:
+    if not problem_files:
         return ""
     rows = "".join(
         f"<tr><td>{_e(o.path)}</td><td>{'lỗi' if o.status.value == 'failed' else 'bỏ qua'}</td>"
         f"<td><code>{_e(o.code)}</code></td><td>{_e(o.reason)}</td></tr>"
-        for o in report.problem_files
+        for o in problem_files
     )
     return (
         '<section id="problem-files"><h2>6. Tệp không nạp được (lần nạp gần nhất)</h2>'

@@ -1,23 +1,21 @@
-"""What every report shows, built once from the store; HTML, XLSX, JSON and exports render it.
+"""What every report shows, read from the store (catalog.reports.reader); HTML, XLSX and JSON render it.
 
 Reports read the store only (never the files), so what they show is exactly what was stored.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import PurePosixPath
 
 from pydantic import Field
 
 from catalog.concept_facts import ConceptDetail
-from catalog.errors import mask_url
-from catalog.records import FileOutcome, IngestRun, OutcomeStatus
+from catalog.records import FileOutcome, IngestRun
 from catalog.store import CatalogStore
 from extract.model import VIETNAMESE_PLACE, ExtractionWarning, Provenance, Record, place_of
-from matching.anchoring import AnchoredDecision, AnchorStatus
-from matching.model import Decision, Flag, FlagKind, Link
+from matching.anchoring import AnchoredDecision
+from matching.model import Decision, Flag, FlagKind
 
 FLAG_LABELS: dict[str, str] = {
     FlagKind.DUPLICATE_ENTRY: "Mục bị liệt kê trùng / duplicate entries",
@@ -37,11 +35,6 @@ def flag_label(kind: str) -> str:
 def where(provenance: Provenance) -> str:
     """'tr. 3, bảng 2, dòng 5' — the place a reviewer opens the source at ('—' for the whole file)."""
     return place_of(provenance, VIETNAMESE_PLACE) or "—"
-
-
-def _warnings_of(store: CatalogStore, sha256: str) -> list[ExtractionWarning]:
-    document = store.get(sha256)  # only for documents that have warnings: the count is in the summary row
-    return list(document.warnings) if document is not None else []
 
 
 class SourceView(Record):
@@ -149,130 +142,29 @@ class CatalogReport(Record):
     # Decisions that no longer apply (their rows, dataset or finding are gone), with the reason.
     orphaned_decisions: list[AnchoredDecision] = Field(default_factory=list)
     concepts: list[ConceptDetail] = Field(default_factory=list)
+    # Written by write_report_files: the datasets (with their links) as JSON Lines files next to this
+    # one, a part per page of datasets, so no file holds every link; `datasets` is then empty.
+    dataset_files: list[str] = Field(default_factory=list)
+    # Likewise the concepts with all their facts (each locality's plans: they grow with concepts ×
+    # documents), in ``bao-cao-khai-niem-NNN.jsonl``; ``concepts`` is then empty.
+    concept_files: list[str] = Field(default_factory=list)
 
 
 def build_report(store: CatalogStore) -> CatalogReport:
-    sources = [
-        SourceView(
-            sha256=d.sha256,
-            name=d.source,
-            paths=d.paths,
-            format=d.format,
-            pages=d.page_count,
-            kind=d.kind,
-            number=d.number,
-            issuer=d.issuer,
-            title=d.title,
-            issued=d.issued,
-            entries=d.entry_count,
-            tasks=d.task_count,
-            warnings=d.warning_count,
-            current=d.current,
-            extraction_warnings=_warnings_of(store, d.sha256) if d.warning_count else [],
-        )  # fmt: skip
-        for d in store.list_documents()
-    ]
-    datasets, links = store.datasets(), store.links()
-    from catalog.concepts_store import dataset_concepts, read_concepts  # it imports the store's agencies
+    """The whole report in memory (tests, small stores); `write_report_files` streams the same rows."""
+    from catalog.reports.reader import ConceptStats, ReportReader
 
     with store.snapshot() as session:
-        concepts, concept_of = read_concepts(session), dataset_concepts(session)
-    label = {m.key: f"{m.document} · {m.number or '—'} {m.title}" for d in datasets for m in d.members}
-    dataset_of = {m.key: d.id for d in datasets for m in d.members}
-    by_dataset: dict[str, list[Link]] = {}
-    for link in links:
-        for dataset_id in {dataset_of.get(link.left), dataset_of.get(link.right)} - {None}:
-            by_dataset.setdefault(str(dataset_id), []).append(link)
-    views = []
-    for dataset in datasets:
-        members = [
-            MemberView(
-                key=m.key,
-                sha256=m.sha256,
-                document=m.document,
-                number=m.number,
-                title=m.title,
-                unit=m.unit,
-                provenance=m.provenance,
-                where=where(m.provenance),
-            )  # fmt: skip
-            for m in dataset.members
-        ]
-        dataset_links = sorted(
-            by_dataset.get(dataset.id, []), key=lambda link: (not link.accepted, -link.score)
+        reader = ReportReader(store, session)
+        stats = ConceptStats()
+        concepts = [stats.add(concept) for concept in reader.concepts()]
+        return CatalogReport(
+            summary=reader.summary(stats),
+            datasets=list(reader.datasets()),
+            flags=list(reader.flags()),
+            sources=list(reader.sources()),
+            problem_files=reader.problem_files(),
+            decisions=reader.decisions(),
+            orphaned_decisions=reader.orphaned_decisions(),
+            concepts=concepts,
         )
-        views.append(
-            DatasetView(
-                id=dataset.id,
-                title=dataset.title,
-                unit=dataset.unit,
-                concept_id=concept_of.get(dataset.id, ("", ""))[0],
-                concept_title=concept_of.get(dataset.id, ("", ""))[1],
-                member_count=len(members),
-                document_count=len({m.sha256 for m in members}),
-                sources=list(dict.fromkeys(m.document for m in members)),
-                members=members,
-                links=[
-                    LinkView(
-                        left=link.left,
-                        right=link.right,
-                        left_label=label.get(link.left, link.left),
-                        right_label=label.get(link.right, link.right),
-                        score=link.score,
-                        reasons=list(link.reasons),
-                        accepted=link.accepted,
-                        decided_by=link.decided_by,
-                    )  # fmt: skip
-                    for link in dataset_links
-                ],
-            )  # fmt: skip
-        )
-    views.sort(key=lambda v: (-v.document_count, -v.member_count, v.title.casefold()))
-    flags = store.flags()
-    runs = store.runs()
-    last_run = runs[-1] if runs else None
-    problems = [
-        outcome
-        for outcome in (store.outcomes(last_run.id) if last_run else [])
-        if outcome.status in (OutcomeStatus.FAILED, OutcomeStatus.SKIPPED)
-    ]
-    reconciliation = store.last_reconciliation()
-    decisions = store.decisions()
-    anchored = store.anchored_decisions()
-    orphaned = [a for a in anchored if a.status is AnchorStatus.ORPHANED]
-    open_flags = [f for f in flags if not f.dismissed]
-    summary = Summary(
-        generated_at=datetime.now(UTC),
-        database=mask_url(store.url),
-        documents=sum(1 for s in sources if s.current),
-        entries=sum(v.member_count for v in views),
-        datasets=len(views),
-        multi_source_datasets=sum(1 for v in views if v.document_count > 1),
-        links_accepted=sum(1 for link in links if link.accepted),
-        links_near_miss=sum(1 for link in links if not link.accepted),
-        flags_open=len(open_flags),
-        flags_dismissed=len(flags) - len(open_flags),
-        flags_by_kind=dict(Counter(f.kind.value for f in open_flags).most_common()),
-        # Orphaned decisions (their rows are gone from the new version) are not applied (catalog/anchoring.py).
-        decisions=len(anchored) - len(orphaned),
-        decisions_orphaned=len(orphaned),
-        threshold=reconciliation.threshold if reconciliation else None,
-        last_ingest=last_run,
-        problem_files=len(problems),
-        extraction_warnings=sum(s.warnings for s in sources if s.current),
-        documents_with_warnings=sum(1 for s in sources if s.current and s.warnings),
-        concepts=len(concepts),
-        concepts_shared=sum(1 for c in concepts if c.dataset_count > 1),
-        concepts_with_gaps=sum(1 for c in concepts if c.not_listed_count),
-        concepts_with_conflicts=sum(1 for c in concepts if c.conflicts),
-    )
-    return CatalogReport(
-        summary=summary,
-        datasets=views,
-        flags=flags,
-        sources=sources,
-        problem_files=problems,
-        decisions=decisions,
-        orphaned_decisions=orphaned,
-        concepts=concepts,
-    )

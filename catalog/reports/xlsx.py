@@ -2,22 +2,28 @@
 
 Every sheet has a frozen, bold header row, an autofilter over the whole table, set column
 widths and wrapped text, because these sheets are read, filtered and printed by people.
+The workbook is written in openpyxl's write-only mode: rows go to disk as they are appended, so
+memory does not grow with the archive (a normal workbook keeps an object per cell).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
+from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from catalog.concept_facts import ConceptDetail
 from catalog.reports.concepts_section import COLUMNS as CONCEPT_COLUMNS
-from catalog.reports.concepts_section import SHEET_CONCEPTS, sheet_rows
-from catalog.reports.model import CatalogReport, flag_label, where
+from catalog.reports.concepts_section import SHEET_CONCEPTS, sheet_row, shown
+from catalog.reports.model import CatalogReport, DatasetView, SourceView, flag_label, where
+from matching.model import Flag
 
 SHEET_CATALOG = "Danh mục hợp nhất"
 SHEET_FLAGS = "Cảnh báo"
@@ -31,30 +37,167 @@ EXCEL_CELL_LIMIT = 32_000  # Excel refuses cells over 32,767 characters
 Column = tuple[str, float]  # header, width
 
 
-def _sheet(
-    book: Workbook,
-    title: str,
-    columns: Sequence[Column],
-    rows: Sequence[Sequence[object]],
-    *,
-    first: bool = False,
-) -> Worksheet:
-    sheet = book.active if first and book.active is not None else book.create_sheet()
-    assert isinstance(sheet, Worksheet)
-    sheet.title = title
-    sheet.append([header for header, _ in columns])
-    for row in rows:
-        sheet.append([safe_cell(value) for value in row])
-    for index, (_, width) in enumerate(columns, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    for cell in sheet[1]:
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
-    for row_cells in sheet.iter_rows(min_row=2):
-        for cell in row_cells:
-            cell.alignment = WRAP
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(1, len(rows) + 1)}"
-    return sheet
+CATALOG_COLUMNS: tuple[Column, ...] = (
+    ("STT", 6),
+    ("Tên tập dữ liệu", 42),
+    ("Đơn vị quản lý", 28),
+    ("Số văn bản", 10),
+    ("Số mục", 8),
+    ("Nguồn (văn bản, vị trí, mục)", 70),
+    ("Lý do ghép", 40),
+    ("Mã tập dữ liệu", 22),
+    ("Khái niệm (tên hài hòa)", 36),
+    ("Mã khái niệm", 22),
+)
+FLAG_COLUMNS: tuple[Column, ...] = (
+    ("Loại cảnh báo", 30),
+    ("Nội dung", 60),
+    ("Bằng chứng", 30),
+    ("Văn bản", 30),
+    ("Vị trí trong văn bản", 50),
+    ("Trạng thái", 22),
+    ("Mã cảnh báo", 22),
+)
+SOURCE_COLUMNS: tuple[Column, ...] = (
+    ("Tệp", 34),
+    ("Loại văn bản", 14),
+    ("Số hiệu", 16),
+    ("Ngày ban hành", 13),
+    ("Trích yếu", 50),
+    ("Định dạng", 10),
+    ("Số trang", 9),
+    ("Mục danh mục", 11),
+    ("Nhiệm vụ", 10),
+    ("Cảnh báo trích xuất", 12),
+    ("Trạng thái", 13),
+    ("Đường dẫn", 50),
+    ("SHA-256", 24),
+)
+WARNING_COLUMNS: tuple[Column, ...] = (
+    ("Văn bản", 34),
+    ("Mã cảnh báo", 22),
+    ("Nội dung", 70),
+    ("Trang", 7),
+    ("Bảng", 7),
+    ("Dòng", 7),
+    ("Vị trí", 24),
+    ("Trích đoạn", 40),
+    ("SHA-256", 24),
+)
+
+
+class _Sheet:
+    """A write-only sheet: header, widths and frozen row first, rows as they come, the filter at the end."""
+
+    def __init__(self, book: Workbook, title: str, columns: Sequence[Column]) -> None:
+        sheet = book.create_sheet(title)
+        assert isinstance(sheet, WriteOnlyWorksheet)
+        self.sheet, self.columns, self.rows = sheet, len(columns), 0
+        for index, (_, width) in enumerate(columns, 1):
+            sheet.column_dimensions[get_column_letter(index)].width = width
+        sheet.freeze_panes = "A2"
+        header = []
+        for name, _ in columns:
+            cell = WriteOnlyCell(sheet, name)
+            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
+            header.append(cell)
+        sheet.append(header)
+        wrapped = WriteOnlyCell(sheet, "")
+        wrapped.alignment = WRAP
+        # Setting a style looks it up in the workbook's style table (hashing the whole style): done
+        # once here, then copied to each cell, it no longer costs most of the workbook's time.
+        self._wrapped = wrapped._style
+
+    def append(self, row: Sequence[object]) -> None:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(self.sheet, safe_cell(value))
+            cell._style = copy(self._wrapped)
+            cells.append(cell)
+        self.sheet.append(cells)
+        self.rows += 1
+
+    def close(self) -> None:
+        self.sheet.auto_filter.ref = f"A1:{get_column_letter(self.columns)}{self.rows + 1}"
+
+
+class XlsxReport:
+    """The workbook's five sheets, created in their order and filled as rows arrive (in any order)."""
+
+    def __init__(self) -> None:
+        self.book = Workbook(write_only=True)
+        self.catalog = _Sheet(self.book, SHEET_CATALOG, CATALOG_COLUMNS)
+        self.concepts = _Sheet(self.book, SHEET_CONCEPTS, CONCEPT_COLUMNS)
+        self.flags = _Sheet(self.book, SHEET_FLAGS, FLAG_COLUMNS)
+        self.sources = _Sheet(self.book, SHEET_SOURCES, SOURCE_COLUMNS)
+        self.warnings = _Sheet(self.book, SHEET_WARNINGS, WARNING_COLUMNS)
+        self._sheets = [self.catalog, self.concepts, self.flags, self.sources, self.warnings]
+
+    def dataset(self, index: int, d: DatasetView) -> None:
+        self.catalog.append((
+            index, d.title, d.unit, d.document_count, d.member_count,
+            "\n".join(
+                f"{m.document} ({m.where}) — {('STT ' + m.number + ': ') if m.number else ''}{m.title}"
+                for m in d.members
+            ),
+            "; ".join(sorted({r for link in d.links if link.accepted for r in link.reasons})),
+            d.id, d.concept_title, d.concept_id,
+        ))  # fmt: skip
+
+    def concept(self, concept: ConceptDetail) -> None:
+        """The concepts a reviewer has something to harmonise in, most spread first (concepts_section.shown)."""
+        self.concept_row(sheet_row(concept))
+
+    def concept_row(self, row: Sequence[object]) -> None:
+        self.concepts.append(row)
+
+    def flag(self, f: Flag) -> None:
+        """Open flags first, then by kind (ReportReader.flags_by_status)."""
+        self.flags.append((
+            flag_label(f.kind.value), f.message, "; ".join(f.evidence), f.document,
+            "\n".join(f"{where(p)}: {p.raw[:200]}" for p in f.provenance),
+            f"Đã bỏ qua ({f.dismissed_by}): {f.dismissed}" if f.dismissed else "Cần xử lý", f.id,
+        ))  # fmt: skip
+
+    def source(self, s: SourceView) -> None:
+        self.sources.append((
+            s.name, s.kind, s.number, s.issued, s.title, s.format, s.pages, s.entries, s.tasks, s.warnings,
+            "Hiện hành" if s.current else "Phiên bản cũ", "\n".join(s.paths), s.sha256,
+        ))  # fmt: skip
+        for w in s.extraction_warnings:
+            self.warnings.append((
+                s.name, w.code, w.message,
+                w.provenance.page if w.provenance else None,
+                w.provenance.table if w.provenance else None,
+                w.provenance.row if w.provenance else None,
+                where(w.provenance) if w.provenance else "—",
+                w.provenance.raw[:500] if w.provenance else "",
+                s.sha256,
+            ))  # fmt: skip
+
+    def save(self, out: Path) -> Path:
+        for sheet in self._sheets:
+            sheet.close()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        self.book.save(out)
+        return out
+
+
+def write_xlsx(report: CatalogReport, out: Path) -> Path:
+    book = XlsxReport()
+    for concept in shown(report.concepts):
+        book.concept(concept)
+    for index, dataset in enumerate(report.datasets, 1):
+        book.dataset(index, dataset)
+    for flag in _by_status(report.flags):
+        book.flag(flag)
+    for source in report.sources:
+        book.source(source)
+    return book.save(out)
+
+
+def _by_status(flags: Iterable[Flag]) -> list[Flag]:
+    return sorted(flags, key=lambda f: (bool(f.dismissed), f.kind.value))
 
 
 def safe_cell(value: object) -> object:
@@ -66,142 +209,3 @@ def safe_cell(value: object) -> object:
         text = "'" + clean if clean.startswith(("=", "+", "@")) else clean
         return text[:EXCEL_CELL_LIMIT]
     return value
-
-
-def write_xlsx(report: CatalogReport, out: Path) -> Path:
-    book = Workbook()
-    catalog_rows = [
-        (
-            index,
-            d.title,
-            d.unit,
-            d.document_count,
-            d.member_count,
-            "\n".join(
-                f"{m.document} ({m.where}) — {('STT ' + m.number + ': ') if m.number else ''}{m.title}"
-                for m in d.members
-            ),
-            "; ".join(sorted({r for link in d.links if link.accepted for r in link.reasons})),
-            d.id,
-            d.concept_title,
-            d.concept_id,
-        )
-        for index, d in enumerate(report.datasets, 1)
-    ]
-    _sheet(
-        book,
-        SHEET_CATALOG,
-        [
-            ("STT", 6),
-            ("Tên tập dữ liệu", 42),
-            ("Đơn vị quản lý", 28),
-            ("Số văn bản", 10),
-            ("Số mục", 8),
-            ("Nguồn (văn bản, vị trí, mục)", 70),
-            ("Lý do ghép", 40),
-            ("Mã tập dữ liệu", 22),
-            ("Khái niệm (tên hài hòa)", 36),
-            ("Mã khái niệm", 22),
-        ],  # fmt: skip
-        catalog_rows,
-        first=True,
-    )
-    _sheet(book, SHEET_CONCEPTS, CONCEPT_COLUMNS, sheet_rows(report.concepts))
-    flag_rows = [
-        (
-            flag_label(f.kind.value),
-            f.message,
-            "; ".join(f.evidence),
-            f.document,
-            "\n".join(f"{where(p)}: {p.raw[:200]}" for p in f.provenance),
-            f"Đã bỏ qua ({f.dismissed_by}): {f.dismissed}" if f.dismissed else "Cần xử lý",
-            f.id,
-        )
-        for f in sorted(report.flags, key=lambda f: (bool(f.dismissed), f.kind.value))
-    ]
-    _sheet(
-        book,
-        SHEET_FLAGS,
-        [
-            ("Loại cảnh báo", 30),
-            ("Nội dung", 60),
-            ("Bằng chứng", 30),
-            ("Văn bản", 30),
-            ("Vị trí trong văn bản", 50),
-            ("Trạng thái", 22),
-            ("Mã cảnh báo", 22),
-        ],  # fmt: skip
-        flag_rows,
-    )
-    source_rows = [
-        (
-            s.name,
-            s.kind,
-            s.number,
-            s.issued,
-            s.title,
-            s.format,
-            s.pages,
-            s.entries,
-            s.tasks,
-            s.warnings,
-            "Hiện hành" if s.current else "Phiên bản cũ",
-            "\n".join(s.paths),
-            s.sha256,
-        )  # fmt: skip
-        for s in report.sources
-    ]
-    _sheet(
-        book,
-        SHEET_SOURCES,
-        [
-            ("Tệp", 34),
-            ("Loại văn bản", 14),
-            ("Số hiệu", 16),
-            ("Ngày ban hành", 13),
-            ("Trích yếu", 50),
-            ("Định dạng", 10),
-            ("Số trang", 9),
-            ("Mục danh mục", 11),
-            ("Nhiệm vụ", 10),
-            ("Cảnh báo trích xuất", 12),
-            ("Trạng thái", 13),
-            ("Đường dẫn", 50),
-            ("SHA-256", 24),
-        ],  # fmt: skip
-        source_rows,
-    )
-    warning_rows = [
-        (
-            s.name,
-            w.code,
-            w.message,
-            w.provenance.page if w.provenance else None,
-            w.provenance.table if w.provenance else None,
-            w.provenance.row if w.provenance else None,
-            where(w.provenance) if w.provenance else "—",
-            w.provenance.raw[:500] if w.provenance else "",
-            s.sha256,
-        )
-        for s in report.sources
-        for w in s.extraction_warnings
-    ]
-    _sheet(
-        book,
-        SHEET_WARNINGS,
-        [
-            ("Văn bản", 34),
-            ("Mã cảnh báo", 22),
-            ("Nội dung", 70),
-            ("Trang", 7),
-            ("Bảng", 7),
-            ("Dòng", 7),
-            ("Vị trí", 24),
-            ("Trích đoạn", 40),
-            ("SHA-256", 24),
-        ],  # fmt: skip
-        warning_rows,
-    )
-    out.parent.mkdir(parents=True, exist_ok=True)
-    book.save(out)
-    return out
