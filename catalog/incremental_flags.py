@@ -48,6 +48,8 @@ BY_NUMBER = 101  # parent_score of a parent found by its số hiệu: above any 
 PER_DOCUMENT = (FlagKind.MISSING_METADATA, FlagKind.NUMBERING_GAP, FlagKind.MISSING_FIELD)
 
 
+DOCUMENTS_KEPT = 16  # parsed Documents kept (least recently used dropped): parents recur across children
+
 class FlagWriter:
     def __init__(self, session: Session, decisions: Sequence[Decision]) -> None:
         self.session = session
@@ -132,7 +134,7 @@ class FlagWriter:
     # ------------------------------------------------------------ one document
 
     def document(self, document: Document, seq: int) -> None:
-        self._documents[document.sha256] = document
+        self._keep(document)
         self.renderings_changed(document.sha256)
         self._write(missing_metadata(document) + numbering_gaps(document) + missing_fields(document))
         self.duplicates(document.sha256)
@@ -209,12 +211,14 @@ class FlagWriter:
 
     def _load(self, sha256: str) -> Document:
         found = self._documents.get(sha256)
-        if found is None:
-            found = _load(self.session, sha256)
-            if len(self._documents) > 16:  # a few parents recur; the archive is not kept
-                self._documents.clear()
-            self._documents[sha256] = found
-        return found
+        return self._keep(found if found is not None else _load(self.session, sha256))
+
+    def _keep(self, document: Document) -> Document:
+        self._documents.pop(document.sha256, None)
+        self._documents[document.sha256] = document  # most recently used last
+        while len(self._documents) > DOCUMENTS_KEPT:  # a few parents recur; the archive is not kept
+            del self._documents[next(iter(self._documents))]
+        return document
 
     def children_of(self, sha256: str) -> None:
         """Documents whose parent `sha256` (just matched) now is: only those are read again."""
