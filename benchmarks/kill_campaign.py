@@ -51,7 +51,9 @@ REALDOCS = Path(os.environ.get("DANHMUC_REALDOCS", ROOT.parent / "shared" / "rea
 # plans again and cost 90-160 s of OCR each on this machine, so the campaign keeps one of them.
 REAL_FILES = ("CV-507-UBND-QuangNgai-2025-gopy-VTCI.pdf", "09-2025-QD-TTg.pdf")
 ORPHAN_GRACE_SECONDS = 10.0
-PHASES = ("extraction", "storing", "reconcile-in-ingest", "reconcile-command")
+# in the order a run goes through them; "ocr" and "libreoffice" wait for those processes to be running
+PHASES = ("extraction", "ocr", "libreoffice", "storing", "reconcile-in-ingest", "reconcile-command")
+WAIT_FOR = {"ocr": "ocr-page", "libreoffice": "soffice"}
 
 
 # ---------------------------------------------------------------- the archive
@@ -159,6 +161,24 @@ def marked_processes(token: str) -> list[tuple[int, str]]:
     return found
 
 
+def processes_of(token: str) -> list[str]:
+    """Short names of a run's live processes: the CLI, pool and OCR workers (Python), soffice, tesseract."""
+    names = []
+    for _, command in marked_processes(token):
+        words = command.split()
+        name = Path(words[0]).name if words else "?"
+        if "spawn_main" in command:
+            name = "ocr-page"  # in a run, only the OCR page pool is spawned (the extraction pool forks)
+        elif "resource_tracker" in command:
+            name = "resource-tracker"
+        elif name.startswith("python") and "-m" in words:
+            name = words[words.index("-m") + 1]
+        elif name.startswith("python") and "-c" in words:
+            name = "guard"  # extract.processes' guard around an external command
+        names.append(name)
+    return sorted(names)
+
+
 def survivors(token: str, grace: float = ORPHAN_GRACE_SECONDS) -> list[str]:
     """Processes of a killed run still alive ``grace`` seconds later (then killed, so the campaign goes on)."""
     deadline = time.monotonic() + grace
@@ -229,20 +249,21 @@ class Kill:
     aimed: str  # the phase the moment was drawn for
     phase: str  # where the run was when killed, read from the store
     seconds: float  # after the start of the killed process
+    running: list[str]  # the run's processes at that moment (processes_of)
     orphans: list[str]
 
 
 def kill_leader(launch: Launch, url: str, aimed: str, database: str) -> Kill | None:
     """SIGKILL to the group leader only; None when it had already exited (a missed moment)."""
     documents, status, reconciled = _state(url)
-    phase = aimed if aimed.startswith("reconcile-command") else (
-        "reconcile-in-ingest" if status == "finished" else aimed)  # fmt: skip
+    phase = aimed if aimed == "reconcile-command" else "reconcile-in-ingest" if status == "finished" else aimed
+    running = processes_of(launch.token)
     if launch.process.poll() is not None:
         return None
     os.kill(launch.process.pid, signal.SIGKILL)
     launch.process.wait(timeout=60)
     seconds = time.monotonic() - launch.started
-    return Kill(database, aimed, phase, round(seconds, 2), survivors(launch.token))
+    return Kill(database, aimed, phase, round(seconds, 2), running, survivors(launch.token))
 
 
 def wait_for(condition: object, launch: Launch, timeout: float) -> bool:
@@ -284,6 +305,11 @@ def run_trial(plan: list[str], archive: Path, url: str, work: Path, timings: Tim
             launch = cli(ingest_args(archive, work), url, work)
             wait_for(lambda: _state(url)[1] == "finished", launch, 1800)
             time.sleep(rng.uniform(0, max(0.5, timings.reconcile - 2)))  # less the command's start-up
+        elif aimed in WAIT_FOR:
+            launch = cli(ingest_args(archive, work), url, work)
+            wanted = WAIT_FOR[aimed]
+            wait_for(lambda w=wanted, t=launch.token: any(n.startswith(w) for n in processes_of(t)), launch, 1800)
+            time.sleep(rng.uniform(0, 1.0))
         elif aimed == "storing":  # just after a document's transaction commits: the writer is mid-stream
             launch = cli(ingest_args(archive, work), url, work)
             before = _state(url)[0]
@@ -342,6 +368,7 @@ class ServerKill:
     database: str
     stage: str  # the upload job's stage when the server was killed
     seconds: float
+    running: list[str]  # the server's processes at that moment
     orphans: list[str]
     final_status: str  # the job's status after the restart
     outcome: str
@@ -350,7 +377,8 @@ class ServerKill:
 
 def serve(url: str, work: Path, port: int) -> Launch:
     return cli(["serve", "--port", str(port), "--workers", "1", "--extractors", "1"], url, work,
-               extra_env={"DANHMUC_RECONCILE_DEBOUNCE_SECONDS": "0.5"})  # fmt: skip
+               # every upload queued (none answered at once), its reconciliation soon after
+               extra_env={"DANHMUC_RECONCILE_DEBOUNCE_SECONDS": "0.5", "DANHMUC_SYNC_UPLOAD_BYTES": "0"})  # fmt: skip
 
 
 def _wait_healthy(client: object, launch: Launch, seconds: float = 90) -> None:
@@ -369,9 +397,29 @@ def _wait_healthy(client: object, launch: Launch, seconds: float = 90) -> None:
     raise RuntimeError("server did not start")
 
 
-def server_kill(url: str, work: Path, upload: Path, rng: random.Random, database: str,
-                window: float) -> ServerKill:  # fmt: skip
-    """Upload ``upload``, kill -9 the server at a random moment of the job, restart, wait for the outcome."""
+def _job_at(client: object, job_id: str, stage: str) -> bool:
+    """The upload job (or, for ``reconciling``, a reconciliation job) has reached ``stage``."""
+    if stage == "reconciling":
+        jobs = client.get("/v1/jobs").json()  # type: ignore[attr-defined]
+        return any(j["kind"] == "reconcile" and j["stage"] == stage for j in jobs)
+    return bool(client.get(f"/v1/jobs/{job_id}").json()["stage"] == stage)  # type: ignore[attr-defined]
+
+
+def _stop(launch: Launch, kill: bool) -> None:
+    if launch.process.poll() is None:
+        launch.process.send_signal(signal.SIGKILL if kill else signal.SIGTERM)
+    try:
+        launch.process.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(launch.process.pid, signal.SIGKILL)
+        launch.process.wait()
+
+
+def server_kill(url: str, work: Path, upload: Path, rng: random.Random, database: str, window: float,
+                stage: str = "", patience: float = 900) -> ServerKill:  # fmt: skip
+    """Upload ``upload``, kill -9 the server at a random moment of the job (once it reaches ``stage``,
+    if given: ``extracting``, or ``reconciling`` for the reconciliation the upload queues), restart
+    it, and wait (at most ``patience`` seconds) for the job and its reconciliation to end."""
     import httpx
 
     from api.keys import Role, create_key
@@ -380,44 +428,56 @@ def server_kill(url: str, work: Path, upload: Path, rng: random.Random, database
     store = CatalogStore(url)
     key = create_key(store.engine, "kill-campaign", Role.UPLOADER)
     port = free_port()
-    launch = serve(url, work, port)
-    with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"X-API-Key": key}, timeout=60) as client:
-        _wait_healthy(client, launch)
-        with upload.open("rb") as handle:
-            answer = client.post("/v1/documents", files={"file": (upload.name, handle)}, data={"path": upload.name})
-        job_id = answer.json()["id"] if answer.status_code == 202 else answer.headers["X-Job-Id"]
-        time.sleep(rng.uniform(0, window))
-        stage = client.get(f"/v1/jobs/{job_id}").json()["stage"]
-    os.kill(launch.process.pid, signal.SIGKILL)
-    launch.process.wait(timeout=60)
-    seconds = time.monotonic() - launch.started
-    orphans = survivors(launch.token)
-    half = store.check_consistency()
+    base = f"http://127.0.0.1:{port}"
     launch = serve(url, work, port)
     try:
-        with httpx.Client(base_url=f"http://127.0.0.1:{port}", headers={"X-API-Key": key}, timeout=60) as client:
+        with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=60) as client:
             _wait_healthy(client, launch)
-            deadline = time.monotonic() + 900
+            with upload.open("rb") as handle:
+                answer = client.post("/v1/documents", files={"file": (upload.name, handle)},
+                                     data={"path": upload.name})  # fmt: skip
+            job_id = answer.json()["id"] if answer.status_code == 202 else answer.headers["X-Job-Id"]
+            deadline = time.monotonic() + patience
+            while stage and not _job_at(client, job_id, stage) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            time.sleep(rng.uniform(0, window))
+            seen = client.get(f"/v1/jobs/{job_id}").json()["stage"]
+            if stage == "reconciling" and _job_at(client, job_id, stage):
+                seen = stage
+            running = processes_of(launch.token)
+    finally:
+        _stop(launch, kill=True)
+    seconds = time.monotonic() - launch.started
+    orphans = survivors(launch.token)
+    problems = store.check_consistency()
+    launch = serve(url, work, port)
+    try:
+        with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=60) as client:
+            _wait_healthy(client, launch)
+            deadline = time.monotonic() + patience
             while (job := client.get(f"/v1/jobs/{job_id}").json())["status"] not in ("succeeded", "failed"):
                 if time.monotonic() > deadline:
+                    problems.append(f"job still {job['status']} after {patience:g} s")
                     break
                 time.sleep(0.5)
             while any(j["status"] in ("queued", "running") for j in client.get("/v1/jobs").json()):
                 if time.monotonic() > deadline:
+                    problems.append(f"jobs still active after {patience:g} s")
                     break
                 time.sleep(0.5)  # the reconciliation the upload queued
     finally:
-        launch.process.send_signal(signal.SIGTERM)
-        launch.process.wait(timeout=60)
+        _stop(launch, kill=False)
         orphans += survivors(launch.token)
-    problems = half + store.check_consistency()
+    problems += store.check_consistency()
     stored = {d.sha256 for d in store.list_documents(current_only=False)}
     if job["status"] == "succeeded" and job["document_id"] not in stored:
         problems.append("job succeeded but its document is not stored")
     if job["status"] == "failed" and job["document_id"] in stored:
         problems.append("job failed but its document is stored")
+    if job["status"] == "succeeded" and store.last_reconciliation() is None:
+        problems.append("the upload's reconciliation never ran")
     store.close()
-    return ServerKill(database, stage, round(seconds, 2), orphans, job["status"],
+    return ServerKill(database, seen, round(seconds, 2), running, orphans, job["status"],
                       job.get("outcome") or job.get("error_code", ""), problems)  # fmt: skip
 
 
@@ -447,13 +507,15 @@ class Campaign:
             "trials_differing_from_clean": len(self.differing_trials),
             "differences": self.differing_trials,
             "kills_leaving_processes": sum(1 for k in self.kills if k.orphans),
+            # how many kills found each kind of process running (what could have been orphaned)
+            "kills_with_running": dict(Counter(name for k in self.kills for name in set(k.running))),
             "orphans": [o for k in self.kills for o in k.orphans],
             "server_kills": [asdict(s) for s in self.server],
         }
 
 
 def campaign(database: str, archive: Path, work: Path, *, kills: int, per_trial: int, server_kills: int,
-             seed: int, server_window: float = 20.0, log: object = print) -> Campaign:  # fmt: skip
+             seed: int, server_window: float = 3.0, log: object = print) -> Campaign:  # fmt: skip
     rng = random.Random(seed)
     result = Campaign(database, 0, {})
     if kills:
@@ -476,8 +538,9 @@ def campaign(database: str, archive: Path, work: Path, *, kills: int, per_trial:
     for index in range(server_kills):
         upload = scan or files[0]
         with fresh_url(database, work / f"server-{index}") as url:
+            stage = ("extracting", "reconciling")[index % 2]  # the upload's extraction, then its reconciliation
             result.server.append(server_kill(url, work / f"server-{index}", upload, rng, database,
-                                             window=server_window))  # fmt: skip
+                                             window=server_window, stage=stage))  # fmt: skip
         log(f"[{database}] server kill {index}: {result.server[-1]}")  # type: ignore[operator]
     return result
 
