@@ -104,6 +104,11 @@ def canonical_dump(store: CatalogStore, blobs: BlobStore | None = None) -> dict[
         # the matching index a later incremental run builds on: a half-written one would show here
         index = {table: session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()  # noqa: S608
                  for table in ("match_documents", "match_entries", "match_postings", "match_terms")}  # fmt: skip
+        concept_entries = sorted(
+            tuple(row) for row in session.execute(text("SELECT entry_key, concept_id FROM concept_entries"))
+        )
+        concept_titles = sorted(tuple(row) for row in session.execute(text("SELECT id, title FROM concepts")))
+    summary = store.last_reconciliation()
     dump: dict[str, object] = {
         "documents": documents,
         "versions": [[p, s, v, bool(c)] for p, s, v, c in versions],
@@ -112,6 +117,18 @@ def canonical_dump(store: CatalogStore, blobs: BlobStore | None = None) -> dict[
         "links": sorted([link.left, link.right, round(link.score, 9)] for link in store.links()),
         "flags": sorted(json.dumps(f.model_dump(mode="json"), sort_keys=True) for f in store.flags()),
         "concepts": sorted(store.concept_assignment().items()),
+        "concept_entries": [list(row) for row in concept_entries],
+        "concept_titles": [list(row) for row in concept_titles],
+        # what `danhmuc report` and the ingest summary print, from the last reconciliation's row
+        "summary": None
+        if summary is None
+        else [
+            summary.document_count,
+            summary.entry_count,
+            summary.dataset_count,
+            summary.link_count,
+            summary.flag_count,
+        ],
         "index": index,
         "problems": store.check_consistency(),
     }
