@@ -153,21 +153,22 @@ with CatalogStore(sys.argv[1]) as store:
 """
 
 
+@pytest.mark.slow
 def test_reconciliation_killed_before_its_last_transaction_is_finished_by_the_next(
     database: str, tmp_path: Path
 ) -> None:
     from extract import extract_file
 
-    paths = sorted(p for p in CORPUS.iterdir() if p.suffix == ".txt" and "_" in p.stem)[:6]
+    paths = sorted(p for p in CORPUS.iterdir() if p.suffix == ".txt")[:4]
     documents = [extract_file(p) for p in paths]
     dumps = []
     for name, kill in (("clean", False), ("killed", True)):
         with fresh_url(database, tmp_path / name) as url:
             with CatalogStore(url) as store:
-                for document in documents[:3]:
+                for document in documents[:2]:
                     store.add_document(document)
                 store.reconcile()
-                for document in documents[3:]:
+                for document in documents[2:]:
                     store.add_document(document)
             if kill:
                 env = {**os.environ, "PYTHONPATH": str(CORPUS.parents[1])}
