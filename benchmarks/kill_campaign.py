@@ -332,9 +332,13 @@ def run_trial(plan: list[str], archive: Path, url: str, work: Path, timings: Tim
             before = _state(url)[0]
             wait_for(lambda before=before: _state(url)[0] > before, launch, 1800)
             time.sleep(rng.uniform(0, 0.05))
-        else:
+        else:  # a random point of the extraction still to do (a time drawn from the clean run would
+            # often fall after the end of a resumed run, whose speed also follows the machine's load)
             launch = cli(ingest_args(archive, work), url, work)
-            time.sleep(rng.uniform(1.0, timings.extraction))
+            before = _state(url)[0]
+            target = before + rng.randint(0, max(0, timings.documents - before - 2))
+            wait_for(lambda target=target: _state(url)[0] >= target, launch, 1800)
+            time.sleep(rng.uniform(0, 1.5))
         killed = kill_leader(launch, url, aimed, database)
         if killed is None:
             trial.missed += 1
