@@ -52,8 +52,9 @@ REALDOCS = Path(os.environ.get("DANHMUC_REALDOCS", ROOT.parent / "shared" / "rea
 REAL_FILES = ("CV-507-UBND-QuangNgai-2025-gopy-VTCI.pdf", "09-2025-QD-TTg.pdf")
 ORPHAN_GRACE_SECONDS = 10.0
 # in the order a run goes through them; "ocr" and "libreoffice" wait for those processes to be running
-PHASES = ("extraction", "ocr", "libreoffice", "storing", "reconcile-in-ingest", "reconcile-command")
-WAIT_FOR = {"ocr": "ocr-page", "libreoffice": "soffice"}
+# (the .doc is walked before the scan, which comes last): a trial's kills are made in this order.
+PHASES = ("libreoffice", "ocr", "extraction", "storing", "reconcile-in-ingest", "reconcile-command")
+WAIT_FOR = {"ocr": "spawned", "libreoffice": "soffice"}
 
 
 # ---------------------------------------------------------------- the archive
@@ -185,7 +186,7 @@ def processes_of(token: str) -> list[str]:
         words = command.split()
         name = Path(words[0]).name if words else "?"
         if "spawn_main" in command:
-            name = "ocr-page"  # in a run, only the OCR page pool is spawned (the extraction pool forks)
+            name = "spawned"  # in `ingest` the OCR page pool (its extraction pool forks); in `serve` also the extractor
         elif "resource_tracker" in command:
             name = "resource-tracker"
         elif name.startswith("python") and "-m" in words:
@@ -316,7 +317,8 @@ def run_trial(plan: list[str], archive: Path, url: str, work: Path, timings: Tim
     for aimed in plan:
         if aimed == "reconcile-command":
             finish(cli(ingest_args(archive, work, reconcile=False), url, work))
-            launch = cli(["reconcile"], url, work)
+            # a store an earlier step of the trial left reconciled has nothing to do: rebuild it then
+            launch = cli(["reconcile", "--rebuild"] if _state(url)[2] else ["reconcile"], url, work)
             time.sleep(rng.uniform(0, timings.reconcile))
         elif aimed == "reconcile-in-ingest":
             launch = cli(ingest_args(archive, work), url, work)
