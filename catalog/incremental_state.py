@@ -36,7 +36,7 @@ from catalog.models import (
     ReconcileRunRow,
 )
 
-ROWS, SEQ, DECISIONS = "rows", "seq", "decisions"
+ROWS, SEQ, DECISIONS, OWED = "rows", "seq", "decisions", "run_owed"
 
 
 def _table(model: type) -> Table:
@@ -237,6 +237,19 @@ def decisions_applied(session: Session) -> int:
 
 def set_decisions_applied(session: Session, newest: int) -> None:
     _set_state(session, DECISIONS, newest)
+
+
+def owe_run(session: Session, owed: bool = True) -> None:
+    """Mark that matching changed the result and the run's last transaction (concepts, run row) is owed.
+
+    A reconciliation commits in several transactions; killed between them, the next one finds
+    nothing pending and would skip its last step, leaving the concepts and the run summary behind.
+    """
+    _set_state(session, OWED, int(owed))
+
+
+def run_owed(session: Session) -> bool:
+    return _state(session, OWED) != 0
 
 
 def unindexed_result(session: Session) -> bool:

@@ -315,6 +315,8 @@ class CatalogStore:
                                           decisions=decisions, cache=cache)  # fmt: skip
             for sha in stale:
                 matcher.remove_document(sha, counts)
+            if stale:
+                incremental_state.owe_run(session)
             matcher.refresh(counts.touched)
             matcher.finish()
             counts.touched.clear()
@@ -326,6 +328,7 @@ class CatalogStore:
                     break
                 matcher = incremental.Matcher(session, threshold=threshold, concept_threshold=concept_threshold,
                                               decisions=decisions, cache=cache)  # fmt: skip
+                incremental_state.owe_run(session)
                 for sha in pending:
                     text = incremental_state.document_json(session, sha)  # one Document at a time
                     matcher.add_document(Document.model_validate_json(text), counts)
@@ -338,7 +341,8 @@ class CatalogStore:
             # A decision now on other rows is applied again with all the others, in time order, as a
             # rebuild would; otherwise only those recorded since the last run.
             fresh = anchors.effective() if anchors.changed else anchors.effective(after=applied)
-            if (counts.documents or counts.removed or fresh or anchors.changed
+            owed = incremental_state.run_owed(session)  # a run killed before this step changed the result
+            if (counts.documents or counts.removed or fresh or anchors.changed or owed
                     or self.last_reconciliation() is None):  # fmt: skip
                 matcher = incremental.Matcher(session, threshold=threshold, concept_threshold=concept_threshold,
                                               decisions=anchors.effective(), cache=cache)  # fmt: skip
@@ -350,6 +354,7 @@ class CatalogStore:
                 self._store_concepts(session)
                 settled = anchoring.settle(session, anchors)
                 incremental_state.set_decisions_applied(session, newest)
+                incremental_state.owe_run(session, False)
                 in_effect = sum(1 for a in settled if a.effective is not None)
                 session.add(incremental_state.run_row(session, threshold, in_effect, rebuild=rebuild))
         summary = self.last_reconciliation()
