@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
 
 from extract.blocks import Paragraph, Stamp
 from extract.model import CitedDocument, ExtractionWarning, Metadata, Provenance, Table
@@ -93,6 +94,36 @@ _ANNEX_LABEL = re.compile(r"^PHỤ\s+LỤC\b")
 _SENTENCE_TEXT = re.compile(r"[a-zđà-ỹ]{2,}\s+[a-zđà-ỹ]{2,}\s+[a-zđà-ỹ]{2,}")
 
 
+@dataclass
+class _Identity:
+    """The số hiệu, date and place as they are found, and the line each came from."""
+
+    source: str
+    sources: dict[str, Provenance] = field(default_factory=dict)
+    number: str = ""
+    template: str = ""
+    date: str = ""
+    date_raw: str = ""
+    place: str = ""
+    year: int | None = None
+
+    def note(self, field_name: str, line: Line) -> None:
+        self.sources[field_name] = Provenance(file=self.source, page=line.page, line=line.line, raw=line.raw)
+
+    def note_stamp(self, field_name: str, stamp: Stamp) -> None:
+        self.sources[field_name] = Provenance(file=self.source, page=stamp.page, raw=f"{STAMP_RAW_PREFIX}{stamp.line}")
+
+    def take_number(self, match: re.Match[str], line: Line) -> None:
+        digits = re.sub(r"[^\d]", "", match.group("digits"))
+        suffix = match.group("suffix").rstrip(".,;")
+        self.number = f"{digits}/{suffix}" if digits else ""
+        self.template = self.number or f"/{suffix}"
+        self.note("number", line)
+
+    def take_date(self, parts: DateParts) -> None:
+        self.date, self.date_raw, self.year = parts.iso, parts.raw, parts.year
+
+
 def extract_metadata(
     items: list[Paragraph | Table],
     *,
@@ -107,15 +138,59 @@ def extract_metadata(
     lines = logical_lines(items) if lines is None else lines
     preamble_end = _preamble_end(lines)
     preamble = lines[:preamble_end]
-    sources: dict[str, Provenance] = {}
-
-    def note(field_name: str, line: Line) -> None:
-        sources[field_name] = Provenance(file=source, page=line.page, line=line.line, raw=line.raw)
-
-    def note_stamp(field_name: str, stamp: Stamp) -> None:
-        sources[field_name] = Provenance(file=source, page=stamp.page, raw=f"{STAMP_RAW_PREFIX}{stamp.line}")
+    found = _Identity(source)
+    sources = found.sources
+    note = found.note
 
     annex = _annex_reference(lines)
+    kind, title, kind_index = _kind_and_title_noted(lines, preamble, annex, ocr_pages, note)
+    if annex is None:
+        _header_identity(preamble, found)
+        appendix = _appendix_self_reference(lines, kind)
+        if appendix is not None:
+            _appendix_identity(appendix, found)
+        _stamped_identity(stamps, found)
+
+    issuer = find_issuer(preamble, lines, title, kind_index, note)
+    place = found.place
+    if not place and issuer:
+        # No place line (a decision converted without its header): the issuer's locality is the place.
+        place = locality_of(issuer)
+        if place and "issuer" in sources:
+            sources["place"] = sources["issuer"]
+    signer = find_signer(lines, note)
+    cited = find_citations(lines, source=source, preamble_end=preamble_end)
+    if annex is not None:
+        parent: CitedDocument | None = _annexed_to(annex, stamps, source)
+    else:
+        parent = _parent(cited, found.number)
+    if parent is not None:
+        sources["parent"] = parent.provenance
+    return Metadata(
+        kind=kind,
+        number=found.number,
+        number_template=found.template,
+        issuer=issuer,
+        place=place,
+        date=found.date,
+        date_raw=found.date_raw,
+        year=found.year,
+        title=title,
+        signer=signer,
+        cited=cited,
+        parent=parent,
+        sources=sources,
+    )
+
+
+def _kind_and_title_noted(
+    lines: list[Line],
+    preamble: list[Line],
+    annex: tuple[re.Match[str], Line, int] | None,
+    ocr_pages: Sequence[int],
+    note: Note,
+) -> tuple[str, str, int | None]:
+    """The kind and title, from the annex heading, the kind line or a letter's trích yếu."""
     kind, title, kind_index = _kind_and_title(preamble)
     if annex is not None:
         # An annex is not the document it is annexed to: its kind is PHỤ LỤC, its title its heading.
@@ -140,96 +215,61 @@ def extract_metadata(
         if restated is not None:
             title = restated[0]
             note("title", restated[1])
+    return kind, title, kind_index
 
-    number = template = ""
-    date = date_raw = place = ""
-    year: int | None = None
-    for line in preamble if annex is None else []:
-        found = _own_number(line.text)
-        if found and not template:
-            digits = re.sub(r"[^\d]", "", found.group("digits"))
-            suffix = found.group("suffix").rstrip(".,;")
-            number = f"{digits}/{suffix}" if digits else ""
-            template = number or f"/{suffix}"
-            note("number", line)
+
+def _header_identity(preamble: list[Line], found: _Identity) -> None:
+    """The Số line and the place-and-date line of the national header."""
+    for line in preamble:
+        number = _own_number(line.text)
+        if number and not found.template:
+            found.take_number(number, line)
         dated = _place_date(line.text)
-        if dated and not date_raw:
-            place, parts = dated
-            date, date_raw, year = parts.iso, parts.raw, parts.year
-            note("date", line)
-            if place:
-                note("place", line)
-    if annex is None and not template:
+        if dated and not found.date_raw:
+            found.place, parts = dated
+            found.take_date(parts)
+            found.note("date", line)
+            if found.place:
+                found.note("place", line)
+    if not found.template:
         # "Số:" and "/TB-UBND" read as two lines (the blank between them was wide).
-        template, line_found = _split_number_line(preamble)
+        found.template, line_found = _split_number_line(preamble)
         if line_found is not None:
-            note("number", line_found)
+            found.note("number", line_found)
 
-    appendix = _appendix_self_reference(lines, kind) if annex is None else None
-    if appendix is not None:
-        match, line = appendix
-        if not template:
-            digits = re.sub(r"[^\d]", "", match.group("digits"))
-            suffix = match.group("suffix").rstrip(".,;")
-            number = f"{digits}/{suffix}" if digits else ""
-            template = number or f"/{suffix}"
-            note("number", line)
-        if not date_raw and (match.group("y1") or match.group("y2")):
-            parts = parse_date(match)
-            date, date_raw, year = parts.iso, parts.raw, parts.year
-            note("date", line)
 
-    if annex is None and not number:
-        stamped = _stamped_number(stamps, template)
+def _appendix_identity(appendix: tuple[re.Match[str], Line], found: _Identity) -> None:
+    """What the header lost, from the appendix naming its document ("Kèm theo Quyết định số …")."""
+    match, line = appendix
+    if not found.template:
+        found.take_number(match, line)
+    if not found.date_raw and (match.group("y1") or match.group("y2")):
+        found.take_date(parse_date(match))
+        found.note("date", line)
+
+
+def _stamped_identity(stamps: Sequence[Stamp], found: _Identity) -> None:
+    """What the page text lacks, from the values an e-signature system drew over the pages."""
+    if not found.number:
+        stamped = _stamped_number(stamps, found.template)
         if stamped is not None:
-            number, stamp = stamped
-            template = number
-            note_stamp("number", stamp)
-    if annex is None and not date:
-        stamped_date = _stamped_date(stamps, date_raw)
+            found.number, stamp = stamped
+            found.template = found.number
+            found.note_stamp("number", stamp)
+    if not found.date:
+        stamped_date = _stamped_date(stamps, found.date_raw)
         if stamped_date is not None:
             (stamp_place, parts), stamp = stamped_date
-            date, date_raw, year = parts.iso, parts.raw, parts.year
-            note_stamp("date", stamp)
-            if not place and stamp_place:
-                place = stamp_place
-                note_stamp("place", stamp)
-
-    if annex is None and not date and date_raw:
-        signed = _signing_day(stamps, date_raw)
+            found.take_date(parts)
+            found.note_stamp("date", stamp)
+            if not found.place and stamp_place:
+                found.place = stamp_place
+                found.note_stamp("place", stamp)
+    if not found.date and found.date_raw:
+        signed = _signing_day(stamps, found.date_raw)
         if signed is not None:
-            date, stamp = signed
-            note_stamp("date", stamp)
-
-    issuer = find_issuer(preamble, lines, title, kind_index, note)
-    if not place and issuer:
-        # No place line (a decision converted without its header): the issuer's locality is the place.
-        place = locality_of(issuer)
-        if place and "issuer" in sources:
-            sources["place"] = sources["issuer"]
-    signer = find_signer(lines, note)
-    cited = find_citations(lines, source=source, preamble_end=preamble_end)
-    if annex is not None:
-        parent: CitedDocument | None = _annexed_to(annex, stamps, source)
-    else:
-        parent = _parent(cited, number)
-    if parent is not None:
-        sources["parent"] = parent.provenance
-    return Metadata(
-        kind=kind,
-        number=number,
-        number_template=template,
-        issuer=issuer,
-        place=place,
-        date=date,
-        date_raw=date_raw,
-        year=year,
-        title=title,
-        signer=signer,
-        cited=cited,
-        parent=parent,
-        sources=sources,
-    )
+            found.date, stamp = signed
+            found.note_stamp("date", stamp)
 
 
 def metadata_warnings(metadata: Metadata, stamps: Sequence[Stamp], *, source: str) -> list[ExtractionWarning]:
