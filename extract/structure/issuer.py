@@ -153,14 +153,29 @@ def _with_locality(department: str, committee: str) -> str:
 
 
 def find_issuer(preamble: list[Line], lines: list[Line], title: str, kind_index: int | None, note: Note) -> str:
+    header = _header_left_column(preamble, kind_index)
+    # In order, each only when the one before found nothing: each notes the line it read.
+    issuer = _issuer_of_header_body(header, note)
+    if issuer is None:
+        issuer = _issuer_of_agency_line(header, note)
+    if issuer is None:
+        issuer = _issuer_of_sentence(preamble, lines, title, note)
+    return issuer or ""
+
+
+def _header_left_column(preamble: list[Line], kind_index: int | None) -> list[Line]:
     # The left column of the national header; rule lines ("-----") between its lines are skipped.
-    header = [
+    return [
         part
         for line in preamble[: kind_index if kind_index is not None else min(len(preamble), 12)]
         if re.search(r"\w", line.text)
         if (left := _left_column(line)) is not None
         for part in _split_header_line(left)
     ]
+
+
+def _issuer_of_header_body(header: list[Line], note: Note) -> str | None:
+    """A body and its locality in capitals ("ỦY BAN NHÂN DÂN / TỈNH BẮC NINH"), or the department under it."""
     for index, line in enumerate(header):
         match = _HEADER_BODY.match(line.text)
         if match is None or not line.text.isupper():
@@ -181,6 +196,11 @@ def find_issuer(preamble: list[Line], lines: list[Line], title: str, kind_index:
             return _with_locality(_sentence_case(below[0].text), issuer)
         note("issuer", line)
         return issuer
+    return None
+
+
+def _issuer_of_agency_line(header: list[Line], note: Note) -> str | None:
+    """A central body (a ministry, the Government) or an agency named on one capital line."""
     for line in header:
         central = _CENTRAL_BODIES.get(re.sub(r"\s+", " ", line.text.strip()))
         if central:
@@ -189,6 +209,11 @@ def find_issuer(preamble: list[Line], lines: list[Line], title: str, kind_index:
         if line.text.isupper() and _AGENCY.match(line.text) and len(line.text) < 80:
             note("issuer", line)
             return _sentence_case(line.text)
+    return None
+
+
+def _issuer_of_sentence(preamble: list[Line], lines: list[Line], title: str, note: Note) -> str | None:
+    """No header: the enacting chair ("CHỦ TỊCH ỦY BAN …") or the issuing sentence names the issuer."""
     for line in preamble:
         chair = _CHAIR.match(line.text)
         issuing = _ISSUING.search(line.text) if chair is None else None
@@ -201,4 +226,4 @@ def find_issuer(preamble: list[Line], lines: list[Line], title: str, kind_index:
         name = direct or _find_locality(level, [title, after] + [other.text for other in lines])
         note("issuer", line)
         return _format_issuer(match.group("body"), level, name)
-    return ""
+    return None
