@@ -340,32 +340,39 @@ def _header_count(rows: list[_WorkRow]) -> int:
     if not rows or not _looks_like_header([RawCell(text=cell.text) for cell in rows[0].cells]):
         return 0
     count = 1
-    while count < len(rows) and count < 4:
-        row = rows[count]
-        texts = row.texts()
-        column_numbers = all(re.fullmatch(r"\(?\d{1,2}\)?", text) for text in texts if text) and sum(
-            1 for text in texts if text
-        ) >= max(2, len(texts) - 1)
-        merged_above = any(cell.inherited for cell in row.cells) or any(
-            cell.row_span > 1 for cell in rows[count - 1].cells
-        )
-        filled = [text for text in texts if text]
-        # a text rendering of a two-level header: sub-labels under a label whose merge was lost
-        sub_labels = (
-            not texts[0]
-            and len(filled) >= 2
-            and all(len(text.split()) <= 6 for text in filled)
-            and any(not above for above, text in zip(rows[count - 1].texts(), texts, strict=False) if text)
-        )
-        # a lower header level fills only the columns under a spanning label; a data row under a
-        # merged cell fills (nearly) all of its own cells
-        own = sum(1 for cell in row.cells if cell.text and not cell.inherited)
-        lower_level = own <= len(row.cells) - 2 and not looks_like_row_number(texts[0])
-        if column_numbers or sub_labels or (merged_above and lower_level):
-            count += 1
-            continue
-        break
+    while count < len(rows) and count < 4 and _continues_header(rows[count], rows[count - 1]):
+        count += 1
     return count
+
+
+def _continues_header(row: _WorkRow, above: _WorkRow) -> bool:
+    """A row bound to the header row above it: column numbers, sub-labels, or a lower header level."""
+    texts = row.texts()
+    # a text rendering of a two-level header: sub-labels under a label whose merge was lost
+    if _column_numbers(texts) or _sub_labels(texts, above.texts()):
+        return True
+    merged_above = any(cell.inherited for cell in row.cells) or any(cell.row_span > 1 for cell in above.cells)
+    # a lower header level fills only the columns under a spanning label; a data row under a
+    # merged cell fills (nearly) all of its own cells
+    own = sum(1 for cell in row.cells if cell.text and not cell.inherited)
+    return merged_above and own <= len(row.cells) - 2 and not looks_like_row_number(texts[0])
+
+
+def _column_numbers(texts: list[str]) -> bool:
+    """The row "(1) | (2) | (3)" numbering the columns."""
+    numbered = all(re.fullmatch(r"\(?\d{1,2}\)?", text) for text in texts if text)
+    return numbered and sum(1 for text in texts if text) >= max(2, len(texts) - 1)
+
+
+def _sub_labels(texts: list[str], above: list[str]) -> bool:
+    """Short labels, the first column blank, at least one under a blank of the row above."""
+    filled = [text for text in texts if text]
+    return (
+        not texts[0]
+        and len(filled) >= 2
+        and all(len(text.split()) <= 6 for text in filled)
+        and any(not over for over, text in zip(above, texts, strict=False) if text)
+    )
 
 
 def _header_labels(rows: list[_WorkRow], width: int) -> list[str]:
