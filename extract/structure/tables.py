@@ -399,33 +399,7 @@ def _build_table(
     fragments: list[RawTable], *, index: int, caption: str, source: str, warnings: list[ExtractionWarning]
 ) -> Table:
     columns = max(width(fragment) for fragment in fragments)
-    rows: list[_WorkRow] = []
-    header_rows: list[_WorkRow] = []
-    header_keys: list[tuple[str, ...]] = []
-    for number, fragment in enumerate(fragments):
-        work = [
-            _WorkRow(
-                cells=[_WorkCell.of(cell, fragment.page) for cell in row]
-                + [_WorkCell(text="", page=fragment.page) for _ in range(columns - len(row))],
-                page=fragment.page,
-            )
-            for row in fragment.rows
-        ]
-        if number == 0:
-            count = _header_count(work)
-            header_rows = work[:count]
-            for row in header_rows:
-                row.kind = RowKind.HEADER
-            header_keys = [_row_key(row.cells) for row in header_rows]
-            work = work[count:]
-        else:
-            while work and any(repeats(_row_key(work[0].cells), key) for key in header_keys):
-                work.pop(0)  # the header repeated at the top of the next page
-        work = [row for row in work if not row.is_empty()]
-        if work:
-            work[0].after_break = number > 0 and fragment.after_break
-        rows.extend(work)
-
+    header_rows, rows = _stitch(fragments, columns)
     labels = _header_labels(header_rows, columns)
     roles = roles_for_header(labels) if header_rows else [ColumnRole.OTHER] * columns
     number_col = _number_column(roles, rows)
@@ -435,22 +409,7 @@ def _build_table(
     body = _classify(rows, number_col=number_col, title_col=title_col, unit_col=unit_col if unruled else None)
 
     pages = sorted({page for fragment in fragments for page in [fragment.page, *fragment.pages] if page is not None})
-    table_rows: list[TableRow] = []
-    for position, row in enumerate([*header_rows, *body]):
-        cells = [
-            Cell(
-                text=cell.text,
-                row=position,
-                col=col,
-                row_span=cell.row_span,
-                col_span=cell.col_span,
-                page=cell.page,
-                inherited=cell.inherited,
-                confidence=cell.confidence,
-            )
-            for col, cell in enumerate(row.cells)
-        ]
-        table_rows.append(TableRow(index=position + 1, kind=row.kind, cells=cells, page=row.page))
+    table_rows = _table_rows([*header_rows, *body])
     if not header_rows:
         warnings.append(
             ExtractionWarning(
@@ -473,6 +432,62 @@ def _build_table(
             raw=" | ".join(labels),
         ),
     )
+
+
+def _stitch(fragments: list[RawTable], columns: int) -> tuple[list[_WorkRow], list[_WorkRow]]:
+    """The header rows of the first fragment, and every fragment's other rows in order, padded to
+    ``columns``, without the header repeated at the top of later pages or empty rows."""
+    rows: list[_WorkRow] = []
+    header_rows: list[_WorkRow] = []
+    header_keys: list[tuple[str, ...]] = []
+    for number, fragment in enumerate(fragments):
+        work = _work_rows(fragment, columns)
+        if number == 0:
+            count = _header_count(work)
+            header_rows = work[:count]
+            for row in header_rows:
+                row.kind = RowKind.HEADER
+            header_keys = [_row_key(row.cells) for row in header_rows]
+            work = work[count:]
+        else:
+            while work and any(repeats(_row_key(work[0].cells), key) for key in header_keys):
+                work.pop(0)  # the header repeated at the top of the next page
+        work = [row for row in work if not row.is_empty()]
+        if work:
+            work[0].after_break = number > 0 and fragment.after_break
+        rows.extend(work)
+    return header_rows, rows
+
+
+def _work_rows(fragment: RawTable, columns: int) -> list[_WorkRow]:
+    return [
+        _WorkRow(
+            cells=[_WorkCell.of(cell, fragment.page) for cell in row]
+            + [_WorkCell(text="", page=fragment.page) for _ in range(columns - len(row))],
+            page=fragment.page,
+        )
+        for row in fragment.rows
+    ]
+
+
+def _table_rows(rows: list[_WorkRow]) -> list[TableRow]:
+    table_rows: list[TableRow] = []
+    for position, row in enumerate(rows):
+        cells = [
+            Cell(
+                text=cell.text,
+                row=position,
+                col=col,
+                row_span=cell.row_span,
+                col_span=cell.col_span,
+                page=cell.page,
+                inherited=cell.inherited,
+                confidence=cell.confidence,
+            )
+            for col, cell in enumerate(row.cells)
+        ]
+        table_rows.append(TableRow(index=position + 1, kind=row.kind, cells=cells, page=row.page))
+    return table_rows
 
 
 def _number_column(roles: list[ColumnRole], rows: list[_WorkRow]) -> int | None:
