@@ -535,16 +535,9 @@ def _classify(
     previous: _WorkRow | None = None  # the last data row, for continuations and inheritance
     key_col = number_col if number_col is not None else 0  # without a number column, the first one
     for position, row in enumerate(rows):
-        key = row.cells[key_col] if row.cells else None
-        blank_number = key is not None and not key.text and not key.inherited
         following = rows[position + 1] if position + 1 < len(rows) else None
-        if (
-            row.after_break
-            and previous is not None
-            and blank_number
-            and not _is_group_row(row, number_col, strict=True)
-            and _runs_on(row, previous)
-            and not _sub_row_after_break(row, previous, following, key_col=key_col, title_col=title_col)
+        if previous is not None and _is_tail(
+            row, previous, following, number_col=number_col, key_col=key_col, title_col=title_col
         ):
             _append_below(previous, row)
             continue
@@ -554,18 +547,48 @@ def _classify(
             previous = None
             continue
         row.kind = RowKind.DATA
-        # an inherited number cell can still be blank: the merged cell's text was on the page before
-        if key is not None and not key.text and previous is not None:
-            _inherit_leading(row, previous, title_col)
-        if unit_col is not None and previous is not None:
-            cell = row.cells[unit_col]
-            above = previous.cells[unit_col]
-            if not cell.text and above.text:
-                cell.text = above.text
-                cell.inherited = True
+        if previous is not None:
+            _inherit_from_above(row, previous, key_col=key_col, title_col=title_col, unit_col=unit_col)
         out.append(row)
         previous = row
     return out
+
+
+def _is_tail(
+    row: _WorkRow,
+    previous: _WorkRow,
+    following: _WorkRow | None,
+    *,
+    number_col: int | None,
+    key_col: int,
+    title_col: int | None,
+) -> bool:
+    """The first row after a page break, with a blank number, that carries on the data row above."""
+    key = row.cells[key_col] if row.cells else None
+    blank_number = key is not None and not key.text and not key.inherited
+    return (
+        row.after_break
+        and blank_number
+        and not _is_group_row(row, number_col, strict=True)
+        and _runs_on(row, previous)
+        and not _sub_row_after_break(row, previous, following, key_col=key_col, title_col=title_col)
+    )
+
+
+def _inherit_from_above(
+    row: _WorkRow, previous: _WorkRow, *, key_col: int, title_col: int | None, unit_col: int | None
+) -> None:
+    """A data row's blank number (and the cells it keys) and blank unit take the values above."""
+    key = row.cells[key_col] if row.cells else None
+    # an inherited number cell can still be blank: the merged cell's text was on the page before
+    if key is not None and not key.text:
+        _inherit_leading(row, previous, title_col)
+    if unit_col is not None:
+        cell = row.cells[unit_col]
+        above = previous.cells[unit_col]
+        if not cell.text and above.text:
+            cell.text = above.text
+            cell.inherited = True
 
 
 _FINISHED = re.compile(r"[.;:!?)\]”\"'»]$|\d$")
