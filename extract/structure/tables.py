@@ -625,12 +625,9 @@ def _sub_row_after_break(
     be blank as well and every value must start afresh.
     """
     keys = {key_col} | ({title_col} if title_col is not None else set())
-    own = [col for col, cell in enumerate(row.cells) if cell.text and not cell.inherited and col not in keys]
-    above = [col for col, cell in enumerate(previous.cells) if cell.text and col not in keys and col < len(row.cells)]
+    own, above = _filled_columns(row, previous, keys)
     fresh = sum(1 for col in own if _starts_afresh(row.cells[col].text))
-    merged = any(row.cells[col].row_span > 1 for col in keys if col < len(row.cells)) or (
-        following is not None and any(following.cells[col].inherited for col in keys if col < len(following.cells))
-    )
+    merged = _key_merged(row, following, keys)
     # under merged cells on its left (number, name, …) a row of a list of sub-items fills only the
     # columns right of them, each piece starting afresh: it is the next sub-item, not a tail
     leading = min(own, default=len(row.cells))
@@ -642,6 +639,22 @@ def _sub_row_after_break(
         return 2 * fresh >= len(own)
     title_blank = title_col is None or not row.cells[title_col].text
     return title_blank and fresh == len(own)
+
+
+def _filled_columns(row: _WorkRow, previous: _WorkRow, keys: set[int]) -> tuple[list[int], list[int]]:
+    """The columns besides the keys that the row fills itself, and those the row above fills."""
+    own = [col for col, cell in enumerate(row.cells) if cell.text and not cell.inherited and col not in keys]
+    above = [col for col, cell in enumerate(previous.cells) if cell.text and col not in keys and col < len(row.cells)]
+    return own, above
+
+
+def _key_merged(row: _WorkRow, following: _WorkRow | None, keys: set[int]) -> bool:
+    """A key cell merged over the rows below: spanning down, or inherited in the row that follows."""
+    if any(row.cells[col].row_span > 1 for col in keys if col < len(row.cells)):
+        return True
+    return following is not None and any(
+        following.cells[col].inherited for col in keys if col < len(following.cells)
+    )
 
 
 def _starts_afresh(text: str) -> bool:
