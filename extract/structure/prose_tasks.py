@@ -225,32 +225,44 @@ def _visit(
                     _unnumbered(collector, unit, None, child_path)
         return
     if subject is not None:
-        # "1. Cục Thuế tỉnh: - … - …", "6. UBND các huyện … chịu trách nhiệm: - …": the bullets are the
-        # item's content, except one that names another unit ("- UBND huyện Trà Bồng … trước 30/11/2024"),
-        # which is a task of its own; a class ("Thủ trưởng các địa phương …") is the item's own addressees.
-        split_off = [
-            unit
-            for unit in body
-            if (own := _own_lead(unit.text, collector.context)) is not None
-            and own.units.text != subject.text
-            and _names_a_unit(own.units)
-        ]
+        split_off = _split_off(body, subject, collector.context)
         collector.add(node.ref, printed, _text(units), subject.text, node.line, path, _frame_text(units, split_off))
         for unit in split_off:
             _unnumbered(collector, unit, None, child_path)
         return
+    lead = _leaf_lead(units, inherited, collector.context)
+    if lead is not None:
+        collector.add(node.ref, printed, _text(units), lead, node.line, path, _frame_text(units, []))
+
+
+def _split_off(body: list[_Unit], subject: _Lead, context: Context) -> list[_Unit]:
+    """The bullets of an item that names its units and that are tasks of their own.
+
+    "1. Cục Thuế tỉnh: - … - …", "6. UBND các huyện … chịu trách nhiệm: - …": the bullets are the
+    item's content, except one that names another unit ("- UBND huyện Trà Bồng … trước 30/11/2024"),
+    which is a task of its own; a class ("Thủ trưởng các địa phương …") is the item's own addressees.
+    """
+    return [
+        unit
+        for unit in body
+        if (own := _own_lead(unit.text, context)) is not None
+        and own.units.text != subject.text
+        and _names_a_unit(own.units)
+    ]
+
+
+def _leaf_lead(units: list[_Unit], inherited: _Lead | None, context: Context) -> str | None:
+    """The units a numbered item without a subject of its own assigns: a strong lead above it, one its
+    sentences name, or a weaker lead above it."""
     if inherited is not None and inherited.strong:
-        collector.add(node.ref, printed, _text(units), inherited.text, node.line, path, _frame_text(units, []))
-        return
+        return inherited.text
     for unit in units:
         # "7. Đối với các nội dung …: Giao Ban Dân tộc tỉnh, Sở … chủ động phối hợp với …"; "1. Các nội
         # dung yêu cầu thực hiện: … yêu cầu các phòng ban, đơn vị … thực hiện nghiêm túc các nội dung sau:".
-        found = _found_lead(unit.text, collector.context)
+        found = _found_lead(unit.text, context)
         if found is not None:
-            collector.add(node.ref, printed, _text(units), found.text, node.line, path, _frame_text(units, []))
-            return
-    if inherited is not None:
-        collector.add(node.ref, printed, _text(units), inherited.text, node.line, path, _frame_text(units, []))
+            return found.text
+    return inherited.text if inherited is not None else None
 
 
 def _visit_parent(
