@@ -251,6 +251,15 @@ def _vni_letter(char: str) -> str | None:
     base, marks = decomposed[0], decomposed[1:]
     tone = "".join(mark for mark in marks if mark in TONES)
     shape = "".join(mark for mark in marks if mark not in TONES)
+    spelled = _vni_spelling(lower, base, tone, shape)
+    if spelled is None:
+        return None
+    return spelled.upper() if char.isupper() else spelled
+
+
+def _vni_spelling(lower: str, base: str, tone: str, shape: str) -> str | None:
+    """A lowercase letter's VNI spelling from its base letter, tone mark and shape mark (horn,
+    circumflex, breve)."""
     if lower == "đ":
         spelled = "ñ"
     elif base == "i" and not shape:
@@ -267,7 +276,7 @@ def _vni_letter(char: str) -> str | None:
         spelled = base + _VNI_ENCODE_TONE[tone]
     else:
         return None
-    return spelled.upper() if char.isupper() else spelled
+    return spelled
 
 
 def encode_vni(text: str) -> bytes:
