@@ -10,6 +10,7 @@ Only the structure is read (no stream contents), so the work is bounded by the f
 from __future__ import annotations
 
 import struct
+from collections.abc import Callable
 
 HEADER_SIZE = 512
 _FREE, _END_OF_CHAIN, _FAT_SECTOR, _DIFAT_SECTOR = 0xFFFFFFFF, 0xFFFFFFFE, 0xFFFFFFFD, 0xFFFFFFFC
@@ -47,6 +48,18 @@ def stream_names(data: bytes) -> set[str]:
         return data[start : start + size]
 
     fat_count, directory_start = struct.unpack_from("<II", data, 0x2C)
+    fat_ids = _fat_sector_ids(data, size, sector)
+    if len(fat_ids) < fat_count:
+        raise MalformedOleError(f"{len(fat_ids)} of {fat_count} FAT sectors listed")
+    fat = [entry for index in fat_ids[:fat_count] for entry in struct.unpack(f"<{size // 4}I", sector(index))]
+    used = [index for index, entry in enumerate(fat) if entry != _FREE]
+    if used:  # the file must hold every sector its FAT allocates
+        sector(used[-1])
+    return _directory_names(fat, directory_start, size, sector)
+
+
+def _fat_sector_ids(data: bytes, size: int, sector: Callable[[int], bytes]) -> list[int]:
+    """The sectors holding the FAT: those the header lists, then those the DIFAT chain lists."""
     difat_start, difat_count = struct.unpack_from("<II", data, 0x44)
     fat_ids = [i for i in struct.unpack_from(f"<{_HEADER_DIFAT_ENTRIES}I", data, 0x4C) if i < _DIFAT_SECTOR]
     next_difat, seen = difat_start, 0
@@ -56,12 +69,11 @@ def stream_names(data: bytes) -> set[str]:
         entries = struct.unpack(f"<{size // 4}I", sector(next_difat))
         fat_ids += [i for i in entries[:-1] if i < _DIFAT_SECTOR]
         next_difat, seen = entries[-1], seen + 1
-    if len(fat_ids) < fat_count:
-        raise MalformedOleError(f"{len(fat_ids)} of {fat_count} FAT sectors listed")
-    fat = [entry for index in fat_ids[:fat_count] for entry in struct.unpack(f"<{size // 4}I", sector(index))]
-    used = [index for index, entry in enumerate(fat) if entry != _FREE]
-    if used:  # the file must hold every sector its FAT allocates
-        sector(used[-1])
+    return fat_ids
+
+
+def _directory_names(fat: list[int], directory_start: int, size: int, sector: Callable[[int], bytes]) -> set[str]:
+    """The names of the storages and streams in the directory chain that starts at ``directory_start``."""
     names: set[str] = set()
     current, visited = directory_start, set()
     while current != _END_OF_CHAIN:
