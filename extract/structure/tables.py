@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from extract.blocks import Block, Paragraph, RawCell, RawTable
 from extract.markup import collapse, fold
 from extract.model import Cell, ExtractionWarning, Provenance, RowKind, Table, TableRow
-from extract.structure.columns import ColumnRole, is_group_number, looks_like_row_number, roles_for_header
+from extract.structure.columns import ColumnRole, looks_like_row_number, roles_for_header
 from extract.structure.continuation import (
     WEAK,
     Evidence,
@@ -41,6 +41,8 @@ from extract.structure.continuation import (
     width,
 )
 from extract.structure.grids import is_contents_table, is_prose_grid, prose_paragraphs
+from extract.structure.table_rows import WorkCell, WorkRow, classify_rows
+from extract.structure.table_rows import join_cell_lines as join_cell_lines  # re-exported: tests import it from here
 
 Item = Paragraph | Table
 
@@ -52,7 +54,6 @@ _NATIONAL_MOTTO = (
 )
 _SIGNATURE = re.compile(r"^(noi nhan|(tm|kt|tl|q|tuq)\. |chu tich|pho chu tich|giam doc|nguoi ky)")
 _HEADING_LABEL = re.compile(r"^([IVXLC]{1,6}|\d{1,2}(\.\d{1,2}){0,3}|[a-zđ]|[A-Z])[.)]\s+\S")
-_GROUP_WORDS = re.compile(r"^(linh vuc|nhom|nganh|khoi|phan|chuong|muc)\b")
 
 
 # ---------------------------------------------------------------- paragraph helpers
@@ -82,79 +83,6 @@ def is_numbered_heading(paragraph: Paragraph) -> bool:
 
 def cell_lines(cell: RawCell) -> list[str]:
     return [line.strip() for line in cell.text.split("\n") if line.strip()]
-
-
-_WRAPPED_AT_DASH = re.compile(r"(?<=\w[-–])\n(?=\w)")
-
-
-# A code name in capitals with underscores ("TONG_VON_DAU_T" / "U_USD") has no space to wrap at:
-# the layout cut it inside the word.
-_IDENTIFIER_END = re.compile(r"[A-Z0-9]*_[A-Z0-9_]*$")
-_IDENTIFIER_START = re.compile(r"[A-Z0-9_]+(?=\s|$)")
-
-
-def _glue_identifiers(text: str) -> str:
-    lines = [line.strip() for line in text.split("\n")]
-    out = [lines[0]]
-    for line in lines[1:]:
-        if _IDENTIFIER_END.search(out[-1]) and _IDENTIFIER_START.match(line):
-            out[-1] += line
-        else:
-            out.append(line)
-    return "\n".join(out)
-
-
-def join_cell_lines(text: str) -> str:
-    """The lines of a wrapped cell joined by one space, as printed.
-
-    A line broken right after a dash glued to a word ("Phòng VH–" / "XH") was wrapped inside
-    that word by the layout, so it is joined without a space; "Sở Lao động -" / "Thương binh"
-    keeps its space. So is a code name with underscores cut across lines ("MA_SO_" / "THUE").
-    """
-    stripped = text.strip()
-    if "\n" not in stripped:
-        return collapse(stripped)
-    if "_" in stripped:
-        stripped = _glue_identifiers(stripped)
-    return collapse(_WRAPPED_AT_DASH.sub("", stripped))
-
-
-# ---------------------------------------------------------------- working rows
-
-
-@dataclass
-class _WorkCell:
-    text: str
-    row_span: int = 1
-    col_span: int = 1
-    page: int | None = None
-    inherited: bool = False
-    confidence: float | None = None
-
-    @classmethod
-    def of(cls, raw: RawCell, page: int | None) -> _WorkCell:
-        return cls(
-            text=join_cell_lines(raw.text),
-            row_span=raw.row_span,
-            col_span=raw.col_span,
-            page=raw.page if raw.page is not None else page,
-            inherited=raw.inherited,
-            confidence=raw.confidence,
-        )
-
-
-@dataclass
-class _WorkRow:
-    cells: list[_WorkCell]
-    page: int | None
-    kind: RowKind = RowKind.DATA
-    after_break: bool = False  # first row of a fragment that follows a page break
-
-    def texts(self) -> list[str]:
-        return [cell.text for cell in self.cells]
-
-    def is_empty(self) -> bool:
-        return not any(cell.text for cell in self.cells)
 
 
 @dataclass
@@ -285,7 +213,7 @@ def split_header_line(line: str) -> list[str]:
 # ---------------------------------------------------------------- stitching
 
 
-def _row_key(row: Sequence[RawCell] | Sequence[_WorkCell]) -> tuple[str, ...]:
+def _row_key(row: Sequence[RawCell] | Sequence[WorkCell]) -> tuple[str, ...]:
     keys = [fold(collapse(cell.text)) for cell in row]
     while keys and not keys[-1]:
         keys.pop()
@@ -335,7 +263,7 @@ def _group_warnings(group: _Group, index: int, source: str, warnings: list[Extra
         )
 
 
-def _header_count(rows: list[_WorkRow]) -> int:
+def _header_count(rows: list[WorkRow]) -> int:
     """Leading header rows: a header-looking first row, plus rows bound to it by merges or numbering."""
     if not rows or not _looks_like_header([RawCell(text=cell.text) for cell in rows[0].cells]):
         return 0
@@ -345,7 +273,7 @@ def _header_count(rows: list[_WorkRow]) -> int:
     return count
 
 
-def _continues_header(row: _WorkRow, above: _WorkRow) -> bool:
+def _continues_header(row: WorkRow, above: WorkRow) -> bool:
     """A row bound to the header row above it: column numbers, sub-labels, or a lower header level."""
     texts = row.texts()
     # a text rendering of a two-level header: sub-labels under a label whose merge was lost
@@ -375,7 +303,7 @@ def _sub_labels(texts: list[str], above: list[str]) -> bool:
     )
 
 
-def _header_labels(rows: list[_WorkRow], width: int) -> list[str]:
+def _header_labels(rows: list[WorkRow], width: int) -> list[str]:
     """One label per column, the header rows' texts joined top-down ("Chia sẻ Mức độ")."""
     grid = [[row.cells[col].text if col < len(row.cells) else "" for col in range(width)] for row in rows]
     for level, texts in enumerate(grid[:-1]):
@@ -406,7 +334,7 @@ def _build_table(
     unit_col = roles.index(ColumnRole.UNIT) if ColumnRole.UNIT in roles else None
     unruled = all(not fragment.ruled or fragment.borderless for fragment in fragments)
     title_col = roles.index(ColumnRole.TITLE) if ColumnRole.TITLE in roles else None
-    body = _classify(rows, number_col=number_col, title_col=title_col, unit_col=unit_col if unruled else None)
+    body = classify_rows(rows, number_col=number_col, title_col=title_col, unit_col=unit_col if unruled else None)
 
     pages = sorted({page for fragment in fragments for page in [fragment.page, *fragment.pages] if page is not None})
     table_rows = _table_rows([*header_rows, *body])
@@ -434,11 +362,11 @@ def _build_table(
     )
 
 
-def _stitch(fragments: list[RawTable], columns: int) -> tuple[list[_WorkRow], list[_WorkRow]]:
+def _stitch(fragments: list[RawTable], columns: int) -> tuple[list[WorkRow], list[WorkRow]]:
     """The header rows of the first fragment, and every fragment's other rows in order, padded to
     ``columns``, without the header repeated at the top of later pages or empty rows."""
-    rows: list[_WorkRow] = []
-    header_rows: list[_WorkRow] = []
+    rows: list[WorkRow] = []
+    header_rows: list[WorkRow] = []
     header_keys: list[tuple[str, ...]] = []
     for number, fragment in enumerate(fragments):
         work = _work_rows(fragment, columns)
@@ -459,18 +387,18 @@ def _stitch(fragments: list[RawTable], columns: int) -> tuple[list[_WorkRow], li
     return header_rows, rows
 
 
-def _work_rows(fragment: RawTable, columns: int) -> list[_WorkRow]:
+def _work_rows(fragment: RawTable, columns: int) -> list[WorkRow]:
     return [
-        _WorkRow(
-            cells=[_WorkCell.of(cell, fragment.page) for cell in row]
-            + [_WorkCell(text="", page=fragment.page) for _ in range(columns - len(row))],
+        WorkRow(
+            cells=[WorkCell.of(cell, fragment.page) for cell in row]
+            + [WorkCell(text="", page=fragment.page) for _ in range(columns - len(row))],
             page=fragment.page,
         )
         for row in fragment.rows
     ]
 
 
-def _table_rows(rows: list[_WorkRow]) -> list[TableRow]:
+def _table_rows(rows: list[WorkRow]) -> list[TableRow]:
     table_rows: list[TableRow] = []
     for position, row in enumerate(rows):
         cells = [
@@ -490,197 +418,13 @@ def _table_rows(rows: list[_WorkRow]) -> list[TableRow]:
     return table_rows
 
 
-def _number_column(roles: list[ColumnRole], rows: list[_WorkRow]) -> int | None:
+def _number_column(roles: list[ColumnRole], rows: list[WorkRow]) -> int | None:
     if ColumnRole.NUMBER in roles:
         return roles.index(ColumnRole.NUMBER)
     firsts = [row.cells[0].text for row in rows if row.cells and row.cells[0].text]
     if firsts and sum(1 for text in firsts if looks_like_row_number(text)) >= 0.6 * len(firsts):
         return 0
     return None
-
-
-def _capitals(text: str) -> bool:
-    """A multi-word line in capitals ("LĨNH VỰC Y TẾ"); a lone acronym ("TTHC") is not a heading."""
-    letters = [char for char in text if char.isalpha()]
-    return len(text.split()) >= 2 and len(letters) >= 4 and all(char.isupper() for char in letters)
-
-
-def _is_group_row(row: _WorkRow, number_col: int | None, *, strict: bool = False) -> bool:
-    """One piece of content besides the number, and a number that numbers groups (or none).
-
-    ``strict`` (used right after a page break, where a lone piece of text is far more often
-    the tail of the row above) accepts only a merged cell or a heading in capitals.
-    """
-    others = [cell for col, cell in enumerate(row.cells) if col != number_col and cell.text and not cell.inherited]
-    distinct = {cell.text for cell in others}
-    if len(distinct) != 1:
-        return False
-    text = next(iter(distinct))
-    spans = len(others) > 1 or any(cell.col_span > 1 for cell in others)
-    capitals = _capitals(text)
-    number = row.cells[number_col].text if number_col is not None else ""
-    if number and (is_group_number(number) or number == text):
-        return True  # "I | LĨNH VỰC ...", or the whole row one merged cell
-    if not number:
-        return spans or capitals or (not strict and bool(_GROUP_WORDS.match(fold(text))))
-    # "1. | Nhóm dữ liệu dân cư" heads a group; "5 | Dữ liệu A" with the other cells blank is a data row
-    return bool(_GROUP_WORDS.match(fold(text))) or (capitals and not number.isdigit())
-
-
-def _classify(
-    rows: list[_WorkRow], *, number_col: int | None, title_col: int | None, unit_col: int | None
-) -> list[_WorkRow]:
-    """Group rows, continuations after a break (merged away), sub-rows and data rows."""
-    out: list[_WorkRow] = []
-    previous: _WorkRow | None = None  # the last data row, for continuations and inheritance
-    key_col = number_col if number_col is not None else 0  # without a number column, the first one
-    for position, row in enumerate(rows):
-        following = rows[position + 1] if position + 1 < len(rows) else None
-        if previous is not None and _is_tail(
-            row, previous, following, number_col=number_col, key_col=key_col, title_col=title_col
-        ):
-            _append_below(previous, row)
-            continue
-        if _is_group_row(row, number_col):
-            row.kind = RowKind.GROUP
-            out.append(row)
-            previous = None
-            continue
-        row.kind = RowKind.DATA
-        if previous is not None:
-            _inherit_from_above(row, previous, key_col=key_col, title_col=title_col, unit_col=unit_col)
-        out.append(row)
-        previous = row
-    return out
-
-
-def _is_tail(
-    row: _WorkRow,
-    previous: _WorkRow,
-    following: _WorkRow | None,
-    *,
-    number_col: int | None,
-    key_col: int,
-    title_col: int | None,
-) -> bool:
-    """The first row after a page break, with a blank number, that carries on the data row above."""
-    key = row.cells[key_col] if row.cells else None
-    blank_number = key is not None and not key.text and not key.inherited
-    return (
-        row.after_break
-        and blank_number
-        and not _is_group_row(row, number_col, strict=True)
-        and _runs_on(row, previous)
-        and not _sub_row_after_break(row, previous, following, key_col=key_col, title_col=title_col)
-    )
-
-
-def _inherit_from_above(
-    row: _WorkRow, previous: _WorkRow, *, key_col: int, title_col: int | None, unit_col: int | None
-) -> None:
-    """A data row's blank number (and the cells it keys) and blank unit take the values above."""
-    key = row.cells[key_col] if row.cells else None
-    # an inherited number cell can still be blank: the merged cell's text was on the page before
-    if key is not None and not key.text:
-        _inherit_leading(row, previous, title_col)
-    if unit_col is not None:
-        cell = row.cells[unit_col]
-        above = previous.cells[unit_col]
-        if not cell.text and above.text:
-            cell.text = above.text
-            cell.inherited = True
-
-
-_FINISHED = re.compile(r"[.;:!?)\]”\"'»]$|\d$")
-
-
-def _runs_on(row: _WorkRow, previous: _WorkRow) -> bool:
-    """The row's text carries on the cells above: a piece starting in lower case or with a
-    continuation mark, or a cell above left unfinished (no closing stop, date or number).
-
-    A row of a ruled table that starts a page under merged cells ("" | "" | "" | "Thông tư số
-    33/2017/…" | "Hiệu lực …") begins every piece afresh below finished cells: a row of its own.
-    """
-    for above, below in zip(previous.cells, row.cells, strict=False):
-        text = below.text.strip()
-        if not text or below.inherited:
-            continue
-        if text[0].islower() or text[0] in ",;.)":
-            return True
-        if not above.text.strip() or not _FINISHED.search(above.text.strip()):
-            return True
-    return False
-
-
-def _sub_row_after_break(
-    row: _WorkRow, previous: _WorkRow, following: _WorkRow | None, *, key_col: int, title_col: int | None
-) -> bool:
-    """A first row after a break with a blank number that is a sub-row of its own, not a tail.
-
-    A row cut by the break continues only the cells that were still running, and a wrapped tail
-    mostly starts in lower case; a sub-row under a merged number has its own value in every
-    column the row above filled (description, unit, frequency), each starting afresh. A number
-    cell merged over the rows below (``row_span`` > 1, or ``inherited`` cells under it) says the
-    number covers several rows, which makes a sub-row likely; without that sign the title must
-    be blank as well and every value must start afresh.
-    """
-    keys = {key_col} | ({title_col} if title_col is not None else set())
-    own, above = _filled_columns(row, previous, keys)
-    fresh = sum(1 for col in own if _starts_afresh(row.cells[col].text))
-    merged = _key_merged(row, following, keys)
-    # under merged cells on its left (number, name, …) a row of a list of sub-items fills only the
-    # columns right of them, each piece starting afresh: it is the next sub-item, not a tail
-    leading = min(own, default=len(row.cells))
-    if merged and own and leading > key_col + 1 and fresh == len(own):
-        return True
-    if len(own) < 2 or any(col not in own for col in above):
-        return False
-    if merged:
-        return 2 * fresh >= len(own)
-    title_blank = title_col is None or not row.cells[title_col].text
-    return title_blank and fresh == len(own)
-
-
-def _filled_columns(row: _WorkRow, previous: _WorkRow, keys: set[int]) -> tuple[list[int], list[int]]:
-    """The columns besides the keys that the row fills itself, and those the row above fills."""
-    own = [col for col, cell in enumerate(row.cells) if cell.text and not cell.inherited and col not in keys]
-    above = [col for col, cell in enumerate(previous.cells) if cell.text and col not in keys and col < len(row.cells)]
-    return own, above
-
-
-def _key_merged(row: _WorkRow, following: _WorkRow | None, keys: set[int]) -> bool:
-    """A key cell merged over the rows below: spanning down, or inherited in the row that follows."""
-    if any(row.cells[col].row_span > 1 for col in keys if col < len(row.cells)):
-        return True
-    return following is not None and any(
-        following.cells[col].inherited for col in keys if col < len(following.cells)
-    )
-
-
-def _starts_afresh(text: str) -> bool:
-    """A value's first character: a capital, a digit or a list dash, not a wrapped lower-case tail."""
-    first = text.lstrip()[:1]
-    return bool(first) and (first.isupper() or first.isdigit() or first in "-–+•(")
-
-
-def _append_below(previous: _WorkRow, row: _WorkRow) -> None:
-    """A row cut by a page break: each non-empty piece goes on to the end of the cell above."""
-    for above, below in zip(previous.cells, row.cells, strict=False):
-        if below.text:
-            above.text = join_cell_lines(f"{above.text}\n{below.text}")
-            above.inherited = False
-
-
-def _inherit_leading(row: _WorkRow, previous: _WorkRow, title_col: int | None) -> None:
-    """A sub-row under a merged number: the blank key cells (those left of its content, and the
-    title) take the values above."""
-    leading = next((col for col, cell in enumerate(row.cells) if cell.text), len(row.cells))
-    keys = set(range(leading)) | ({title_col} if title_col is not None else set())
-    for col in sorted(keys):
-        cell, above = row.cells[col], previous.cells[col]
-        if not cell.text and above.text:
-            cell.text = above.text
-            cell.inherited = True
 
 
 def _caption(items: Sequence[Item]) -> str:
