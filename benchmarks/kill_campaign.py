@@ -15,6 +15,7 @@ clean run's.
 
     python benchmarks/kill_campaign.py --database sqlite --kills 20
     python benchmarks/kill_campaign.py --database postgres --kills 20 --server-kills 3
+    python benchmarks/kill_campaign.py --database sqlite --kills 0 --server-kills 0 --server-reconcile-kills 3
 
 The fast version is tests/test_kill_campaign.py.
 """
@@ -520,16 +521,17 @@ def reconcile_archive(work: Path, rows: int) -> tuple[Path, Path]:
     return archive, upload
 
 
-def clean_reconcile_run(archive: Path, upload: Path, database: str, work: Path) -> dict[str, object]:
+def clean_reconcile_run(archive: Path, upload: Path, database: str, work: Path) -> tuple[dict[str, object], float]:
     """What the store holds when the archive and the upload are ingested and reconciled without a kill.
 
     The upload is ingested from its own folder, so its document has the name the server gives it (the
     file name). Its path is the one thing told apart: the CLI records the absolute path, the API the
-    path it is given without its leading "/" (api/routes/documents.py); the dump shows the API's."""
+    path it is given without its leading "/" (api/routes/documents.py); the dump shows the API's.
+    Also how long `danhmuc reconcile` took, start-up included."""
     with fresh_url(database, work) as url:
         finish(cli(ingest_args(archive, work, reconcile=False), url, work))
         finish(cli(ingest_args(upload.parent, work, reconcile=False), url, work))
-        finish(cli(["reconcile"], url, work))
+        seconds = finish(cli(["reconcile"], url, work))
         store = CatalogStore(url)
         try:
             dump = canonical_dump(store, BlobStore(work / "data" / "blobs"))
@@ -538,7 +540,7 @@ def clean_reconcile_run(archive: Path, upload: Path, database: str, work: Path) 
     absolute = upload.resolve().as_posix()
     dump["versions"] = sorted([p.lstrip("/") if p == absolute else p, *rest]
                               for p, *rest in dump["versions"])  # type: ignore[attr-defined]  # fmt: skip
-    return dump
+    return dump, seconds
 
 
 @dataclass
@@ -603,7 +605,7 @@ def server_reconcile_kill(url: str, work: Path, archive: Path, upload: Path, exp
     landed = job is not None and store.last_reconciliation() is None
     orphans = survivors(launch.token)
     problems += store.check_consistency()
-    final = {"status": "missing", "outcome": ""}
+    final: dict[str, object] = {"status": "missing", "outcome": ""}
     launch = serve(url, work, port)
     try:
         with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=60) as client:
@@ -646,6 +648,7 @@ class Campaign:
     trials: int = 0
     differing_trials: list[list[str]] = field(default_factory=list)
     server: list[ServerKill] = field(default_factory=list)
+    server_reconcile: list[ServerReconcileKill] = field(default_factory=list)
 
     def summary(self) -> dict[str, object]:
         return {
@@ -663,11 +666,13 @@ class Campaign:
             "kills_with_running": dict(Counter(name for k in self.kills for name in set(k.running))),
             "orphans": [o for k in self.kills for o in k.orphans],
             "server_kills": [asdict(s) for s in self.server],
+            "server_reconcile_kills": [asdict(s) for s in self.server_reconcile],
         }
 
 
 def campaign(database: str, archive: Path, work: Path, *, kills: int, per_trial: int, server_kills: int,
-             seed: int, server_window: float = 3.0, log: object = print) -> Campaign:  # fmt: skip
+             seed: int, server_window: float = 3.0, server_reconcile_kills: int = 0, reconcile_rows: int = 2000,
+             log: object = print) -> Campaign:  # fmt: skip
     rng = random.Random(seed)
     result = Campaign(database, 0, {})
     if kills:
@@ -694,6 +699,18 @@ def campaign(database: str, archive: Path, work: Path, *, kills: int, per_trial:
             result.server.append(server_kill(url, work / f"server-{index}", upload, rng, database,
                                              window=server_window, stage=stage))  # fmt: skip
         log(f"[{database}] server kill {index}: {result.server[-1]}")  # type: ignore[operator]
+    if server_reconcile_kills:
+        base = work / "server-reconcile"
+        archive, upload = reconcile_archive(base, reconcile_rows)
+        expected, seconds = clean_reconcile_run(archive, upload, database, base / "clean")
+        log(f"[{database}] clean reconciliation of {reconcile_rows} rows: {seconds:.1f} s")  # type: ignore[operator]
+        # a random point of the matching, less the command's start-up the server's warm worker does not pay
+        window = (0.3, max(1.0, 0.8 * (seconds - 2)))
+    for index in range(server_reconcile_kills):
+        with fresh_url(database, base / f"kill-{index}") as url:
+            result.server_reconcile.append(server_reconcile_kill(url, base / f"kill-{index}", archive, upload,
+                                                                 expected, rng, database, window=window))  # fmt: skip
+        log(f"[{database}] server kill while reconciling {index}: {result.server_reconcile[-1]}")  # type: ignore[operator]
     return result
 
 
@@ -703,6 +720,10 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--per-trial", type=int, default=4, help="kills in one trial before it runs to completion")
     parser.add_argument("--server-kills", type=int, default=2)
+    parser.add_argument("--server-reconcile-kills", type=int, default=1,
+                        help="kills of the server while its worker reconciles")  # fmt: skip
+    parser.add_argument("--reconcile-rows", type=int, default=2000,
+                        help="alike rows of the catalog the server reconciles (~15 ms each)")  # fmt: skip
     parser.add_argument("--scans", type=int, default=1, help="how many of the corpus's scans to include")
     parser.add_argument("--typed-only", action="store_true", help="text and DOCX only (no OCR, no LibreOffice)")
     parser.add_argument("--seed", type=int, default=15)
@@ -718,6 +739,8 @@ def main() -> None:
         kills=args.kills,
         per_trial=args.per_trial,
         server_kills=args.server_kills,
+        server_reconcile_kills=args.server_reconcile_kills,
+        reconcile_rows=args.reconcile_rows,
         seed=args.seed,
         log=lambda line: print(line, flush=True),
     )  # noqa: T201

@@ -136,7 +136,7 @@ def test_server_killed_while_reconciling_reruns_it_and_ends_as_a_clean_run(tmp_p
     from benchmarks.kill_campaign import clean_reconcile_run, reconcile_archive, server_reconcile_kill
 
     archive, upload = reconcile_archive(tmp_path, rows=500)
-    expected = clean_reconcile_run(archive, upload, "sqlite", tmp_path / "clean")
+    expected, _ = clean_reconcile_run(archive, upload, "sqlite", tmp_path / "clean")
     assert expected["problems"] == [] and len(expected["documents"]) == 2  # type: ignore[arg-type]
     with fresh_url("sqlite", tmp_path / "killed") as url:
         killed = server_reconcile_kill(url, tmp_path / "killed", archive, upload, expected, random.Random(15),
