@@ -8,10 +8,14 @@ completion. Only the process group leader is killed, as the kernel's OOM killer 
 kill, /proc is scanned for any process carrying the run's marker in its environment (every child
 inherits it). Each trial's final store is compared with a clean run's through ``canonical_dump``.
 The API server (``danhmuc serve``) is killed the same way while an upload job runs; once restarted,
-the job must be re-run or failed, with nothing half-stored.
+the job must be re-run or failed, with nothing half-stored. It is also killed while its worker process
+runs a reconciliation (a generated catalog of thousands of alike rows makes it last seconds): once
+restarted the job is re-run or failed, a later reconciliation completes, and the store must equal a
+clean run's.
 
     python benchmarks/kill_campaign.py --database sqlite --kills 20
     python benchmarks/kill_campaign.py --database postgres --kills 20 --server-kills 3
+    python benchmarks/kill_campaign.py --database sqlite --kills 0 --server-kills 0 --server-reconcile-kills 3
 
 The fast version is tests/test_kill_campaign.py.
 """
@@ -504,6 +508,133 @@ def server_kill(url: str, work: Path, upload: Path, rng: random.Random, database
                       job.get("outcome") or job.get("error_code", ""), problems)  # fmt: skip
 
 
+def reconcile_archive(work: Path, rows: int) -> tuple[Path, Path]:
+    """A catalog of ``rows`` alike rows (tests/live_server.catalog_text: ~90 ms a row to reconcile) in
+    ``work/archive``, and a small plan in ``work/upload`` whose upload queues the server's reconciliation."""
+    from tests.live_server import catalog_text
+
+    archive, uploads = work / "archive", work / "upload"
+    archive.mkdir(parents=True, exist_ok=True)
+    uploads.mkdir(parents=True, exist_ok=True)
+    (archive / f"danh-muc-{rows}.txt").write_text(catalog_text(rows, "K"), encoding="utf-8")
+    upload = Path(shutil.copy(CORPUS / "bac_ninh_ke_hoach_2026.txt", uploads / "ke-hoach.txt"))
+    return archive, upload
+
+
+def clean_reconcile_run(archive: Path, upload: Path, database: str, work: Path) -> tuple[dict[str, object], float]:
+    """What the store holds when the archive and the upload are ingested and reconciled without a kill.
+
+    The upload is ingested from its own folder, so its document has the name the server gives it (the
+    file name). Its path is the one thing told apart: the CLI records the absolute path, the API the
+    path it is given without its leading "/" (api/routes/documents.py); the dump shows the API's.
+    Also how long `danhmuc reconcile` took, start-up included."""
+    with fresh_url(database, work) as url:
+        finish(cli(ingest_args(archive, work, reconcile=False), url, work))
+        finish(cli(ingest_args(upload.parent, work, reconcile=False), url, work))
+        seconds = finish(cli(["reconcile"], url, work))
+        store = CatalogStore(url)
+        try:
+            dump = canonical_dump(store, BlobStore(work / "data" / "blobs"))
+        finally:
+            store.close()
+    absolute = upload.resolve().as_posix()
+    dump["versions"] = sorted([p.lstrip("/") if p == absolute else p, *rest]
+                              for p, *rest in dump["versions"])  # type: ignore[attr-defined]  # fmt: skip
+    return dump, seconds
+
+
+@dataclass
+class ServerReconcileKill:
+    database: str
+    seconds: float  # after the reconciliation job was seen running
+    running: list[str]  # the server's processes at that moment
+    landed: bool  # no reconciliation had completed when the server died: the kill hit the running one
+    orphans: list[str]
+    final_status: str  # the killed reconciliation job's status after the restart
+    outcome: str
+    later_reconciliation: str  # what completed the store: the re-run job, or `danhmuc reconcile` after a failure
+    problems: list[str]
+    differences: list[str]  # from the clean run's canonical_dump
+
+
+def _reconcile_running(client: object) -> dict[str, object] | None:
+    jobs = client.get("/v1/jobs").json()  # type: ignore[attr-defined]
+    return next((j for j in jobs if j["kind"] == "reconcile" and j["status"] == "running"
+                 and j["stage"] == "reconciling"), None)  # fmt: skip
+
+
+def server_reconcile_kill(url: str, work: Path, archive: Path, upload: Path, expected: dict[str, object],
+                          rng: random.Random, database: str, window: tuple[float, float] = (0.3, 3.0),
+                          patience: float = 900) -> ServerReconcileKill:  # fmt: skip
+    """``danhmuc serve`` killed (SIGKILL to its leader) while its worker process reconciles the store.
+
+    The archive is ingested without reconciliation, the upload of one more document queues the
+    server's reconciliation; once GET /v1/jobs shows it running, the server dies ``window`` seconds
+    later. Restarted, the job must be re-run (its lease lapses 30 s after the last renewal) or failed;
+    a failed one is followed by `danhmuc reconcile`. The final store is compared with ``expected``."""
+    import httpx
+
+    from api.keys import Role, create_key
+    from tests.live_server import free_port, wait_for_job
+
+    finish(cli(ingest_args(archive, work, reconcile=False), url, work))
+    store = CatalogStore(url)
+    key = create_key(store.engine, "kill-campaign", Role.UPLOADER)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    problems: list[str] = []
+    launch = serve(url, work, port)
+    job: dict[str, object] | None = None
+    try:
+        with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=60) as client:
+            _wait_healthy(client, launch)
+            answer = client.post("/v1/documents", files={"file": (upload.name, upload.read_bytes())},
+                                 data={"path": upload.resolve().as_posix()})  # fmt: skip
+            upload_id = answer.json()["id"] if answer.status_code == 202 else answer.headers["X-Job-Id"]
+            if (uploaded := wait_for_job(client, upload_id, seconds=patience))["status"] != "succeeded":
+                problems.append(f"upload job {uploaded}")
+            deadline = time.monotonic() + patience
+            while (job := _reconcile_running(client)) is None and time.monotonic() < deadline:
+                time.sleep(0.02)
+            seen = time.monotonic()
+            time.sleep(rng.uniform(*window))
+            running = processes_of(launch.token)
+    finally:
+        _stop(launch, kill=True)
+    seconds = time.monotonic() - seen
+    landed = job is not None and store.last_reconciliation() is None
+    orphans = survivors(launch.token)
+    problems += store.check_consistency()
+    final: dict[str, object] = {"status": "missing", "outcome": ""}
+    launch = serve(url, work, port)
+    try:
+        with httpx.Client(base_url=base, headers={"X-API-Key": key}, timeout=60) as client:
+            _wait_healthy(client, launch)
+            if job is not None:
+                final = wait_for_job(client, str(job["id"]), seconds=patience)
+                if final["status"] not in ("succeeded", "failed"):
+                    problems.append(f"reconciliation job still {final['status']} after {patience:g} s")
+            deadline = time.monotonic() + patience
+            while any(j["status"] in ("queued", "running") for j in client.get("/v1/jobs").json()):
+                if time.monotonic() > deadline:
+                    problems.append(f"jobs still active after {patience:g} s")
+                    break
+                time.sleep(0.5)
+    finally:
+        _stop(launch, kill=False)
+        orphans += survivors(launch.token)
+    later = "re-run job"
+    if final["status"] != "succeeded":  # a failed job leaves the store to the next reconciliation
+        finish(cli(["reconcile"], url, work))
+        later = "danhmuc reconcile"
+    problems += store.check_consistency()
+    found = differences(expected, canonical_dump(store, BlobStore(work / "data" / "blobs")))
+    store.close()
+    return ServerReconcileKill(database, round(seconds, 2), running, landed, orphans, str(final["status"]),
+                               str(final.get("outcome") or final.get("error_code", "")), later, problems,
+                               found)  # fmt: skip
+
+
 # ---------------------------------------------------------------- the campaign
 
 
@@ -517,6 +648,7 @@ class Campaign:
     trials: int = 0
     differing_trials: list[list[str]] = field(default_factory=list)
     server: list[ServerKill] = field(default_factory=list)
+    server_reconcile: list[ServerReconcileKill] = field(default_factory=list)
 
     def summary(self) -> dict[str, object]:
         return {
@@ -534,11 +666,13 @@ class Campaign:
             "kills_with_running": dict(Counter(name for k in self.kills for name in set(k.running))),
             "orphans": [o for k in self.kills for o in k.orphans],
             "server_kills": [asdict(s) for s in self.server],
+            "server_reconcile_kills": [asdict(s) for s in self.server_reconcile],
         }
 
 
 def campaign(database: str, archive: Path, work: Path, *, kills: int, per_trial: int, server_kills: int,
-             seed: int, server_window: float = 3.0, log: object = print) -> Campaign:  # fmt: skip
+             seed: int, server_window: float = 3.0, server_reconcile_kills: int = 0, reconcile_rows: int = 2000,
+             log: object = print) -> Campaign:  # fmt: skip
     rng = random.Random(seed)
     result = Campaign(database, 0, {})
     if kills:
@@ -565,6 +699,18 @@ def campaign(database: str, archive: Path, work: Path, *, kills: int, per_trial:
             result.server.append(server_kill(url, work / f"server-{index}", upload, rng, database,
                                              window=server_window, stage=stage))  # fmt: skip
         log(f"[{database}] server kill {index}: {result.server[-1]}")  # type: ignore[operator]
+    if server_reconcile_kills:
+        base = work / "server-reconcile"
+        archive, upload = reconcile_archive(base, reconcile_rows)
+        expected, seconds = clean_reconcile_run(archive, upload, database, base / "clean")
+        log(f"[{database}] clean reconciliation of {reconcile_rows} rows: {seconds:.1f} s")  # type: ignore[operator]
+        # a random point of the matching, less the command's start-up the server's warm worker does not pay
+        window = (0.3, max(1.0, 0.8 * (seconds - 2)))
+    for index in range(server_reconcile_kills):
+        with fresh_url(database, base / f"kill-{index}") as url:
+            result.server_reconcile.append(server_reconcile_kill(url, base / f"kill-{index}", archive, upload,
+                                                                 expected, rng, database, window=window))  # fmt: skip
+        log(f"[{database}] server kill while reconciling {index}: {result.server_reconcile[-1]}")  # type: ignore[operator]
     return result
 
 
@@ -574,6 +720,10 @@ def main() -> None:
     parser.add_argument("--kills", type=int, default=20)
     parser.add_argument("--per-trial", type=int, default=4, help="kills in one trial before it runs to completion")
     parser.add_argument("--server-kills", type=int, default=2)
+    parser.add_argument("--server-reconcile-kills", type=int, default=1,
+                        help="kills of the server while its worker reconciles")  # fmt: skip
+    parser.add_argument("--reconcile-rows", type=int, default=2000,
+                        help="alike rows of the catalog the server reconciles (~15 ms each)")  # fmt: skip
     parser.add_argument("--scans", type=int, default=1, help="how many of the corpus's scans to include")
     parser.add_argument("--typed-only", action="store_true", help="text and DOCX only (no OCR, no LibreOffice)")
     parser.add_argument("--seed", type=int, default=15)
@@ -589,6 +739,8 @@ def main() -> None:
         kills=args.kills,
         per_trial=args.per_trial,
         server_kills=args.server_kills,
+        server_reconcile_kills=args.server_reconcile_kills,
+        reconcile_rows=args.reconcile_rows,
         seed=args.seed,
         log=lambda line: print(line, flush=True),
     )  # noqa: T201

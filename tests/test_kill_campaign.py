@@ -127,6 +127,27 @@ def test_killed_server_job_is_rerun_with_nothing_half_stored(tmp_path: Path) -> 
     assert (killed.final_status, killed.outcome) == ("succeeded", "ingested"), killed
 
 
+@pytest.mark.slow
+def test_server_killed_while_reconciling_reruns_it_and_ends_as_a_clean_run(tmp_path: Path) -> None:
+    """``danhmuc serve`` killed while its worker process reconciles 500 alike rows (seconds of matching):
+    restarted, the job is re-run once its lease lapses (or failed, and `danhmuc reconcile` finishes),
+    the store equals a clean run's and nothing of the killed server lives on. SQLite only: the
+    campaign does this on PostgreSQL too."""
+    from benchmarks.kill_campaign import clean_reconcile_run, reconcile_archive, server_reconcile_kill
+
+    archive, upload = reconcile_archive(tmp_path, rows=500)
+    expected, _ = clean_reconcile_run(archive, upload, "sqlite", tmp_path / "clean")
+    assert expected["problems"] == [] and len(expected["documents"]) == 2  # type: ignore[arg-type]
+    with fresh_url("sqlite", tmp_path / "killed") as url:
+        killed = server_reconcile_kill(url, tmp_path / "killed", archive, upload, expected, random.Random(15),
+                                       "sqlite", window=(0.3, 1.0), patience=120)  # fmt: skip
+    assert killed.landed, killed  # the kill hit the running reconciliation, not a finished one
+    assert "spawned" in killed.running, killed  # the worker process that was reconciling
+    assert killed.orphans == [] and killed.problems == [], killed
+    assert killed.final_status in ("succeeded", "failed"), killed
+    assert killed.differences == [], killed
+
+
 def test_survivors_are_found_by_their_marker(tmp_path: Path) -> None:
     """The orphan check itself: a process that escapes its group (setsid) is seen, and then ended."""
     launch: Launch = cli(["--help"], "sqlite://", tmp_path)
