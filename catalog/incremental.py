@@ -408,7 +408,7 @@ class Matcher:
                 break
             other = features_of(stored[key], 1, idf)
             title = title_similarity(other.text, mine.text)
-            if concept_upper_bound(other, mine, title) < max(best, self.concept_threshold):
+            if concept_upper_bound(other, mine, title) + GATE_SLACK < max(best, self.concept_threshold):
                 continue
             score = score_pair(other, mine, title).concept
             if score > best or (score == best and key < best_key):
