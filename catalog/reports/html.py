@@ -75,7 +75,7 @@ def concept_html(concept: ConceptDetail) -> str:
 
 
 def source_ref(source: SourceView) -> SourceRef:
-    return SourceRef(source.sha256, source.warnings, source.paths[0] if source.paths else "", source.format)
+    return source.ref
 
 
 class HtmlReport:

@@ -6,12 +6,12 @@ Reports read the store only (never the files), so what they show is exactly what
 from __future__ import annotations
 
 from datetime import datetime
-from pathlib import PurePosixPath
 
 from pydantic import Field
 
 from catalog.concept_facts import ConceptDetail
 from catalog.records import FileOutcome, IngestRun
+from catalog.reports.pages import SourceRef
 from catalog.store import CatalogStore
 from extract.model import VIETNAMESE_PLACE, ExtractionWarning, Provenance, Record, place_of
 from matching.anchoring import AnchoredDecision
@@ -57,19 +57,21 @@ class SourceView(Record):
     extraction_warnings: list[ExtractionWarning] = Field(default_factory=list)
 
     @property
+    def ref(self) -> SourceRef:
+        """What a link to this source needs: its anchors and original file are SourceRef's."""
+        return SourceRef(self.sha256, self.warnings, self.paths[0] if self.paths else "", self.format)
+
+    @property
     def anchor(self) -> str:
-        return f"src-{self.sha256[:16]}"
+        return self.ref.anchor
 
     @property
     def warnings_anchor(self) -> str:
-        return f"warn-{self.sha256[:16]}"
+        return self.ref.warnings_anchor
 
     def file_href(self, page: int | None) -> str:
         """A link that opens the original file (at the page, for PDFs) from the reviewer's machine."""
-        if not self.paths or not PurePosixPath(self.paths[0]).is_absolute():
-            return ""
-        href = "file://" + self.paths[0]
-        return f"{href}#page={page}" if page and self.format == "pdf" else href
+        return self.ref.file_href(page)
 
 
 class MemberView(Record):
