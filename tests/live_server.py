@@ -173,13 +173,9 @@ def time_reads(base: str, key: str, paths: Sequence[str], stop: Event, results: 
     results.put(times)
 
 
-def catalog_text(rows: int, tag: str) -> str:
-    """A decision whose catalog is a text table of ``rows`` rows (tab-led cells, a blank line after each row).
-
-    Distinct ``tag``s give distinct files and titles; 20,000 rows make 1.8 MB of text and a 26 MB document.
-    """
-    units = ("Sở Y tế", "Sở Tư pháp", "Sở Tài chính", "Sở Nội vụ")
-    head = (
+def catalog_head(tag: str) -> str:
+    """The decision's opening and its catalog table's header row, up to the first data row."""
+    return (
         "QUYẾT ĐỊNH\n"
         f"BAN HÀNH DANH MỤC CƠ SỞ DỮ LIỆU DÙNG CHUNG TỈNH THỬ {tag}\n"
         "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n"
@@ -187,6 +183,15 @@ def catalog_text(rows: int, tag: str) -> str:
         "DANH MỤC\nCƠ SỞ DỮ LIỆU DÙNG CHUNG\n"
         "\tTT\n\tTên cơ sở dữ liệu\n\tTên đơn vị quản lý\n\tHình thức chia sẻ dữ liệu\n\n"
     )
+
+
+def catalog_text(rows: int, tag: str) -> str:
+    """A decision whose catalog is a text table of ``rows`` rows (tab-led cells, a blank line after each row).
+
+    Distinct ``tag``s give distinct files and titles; 20,000 rows make 1.8 MB of text and a 26 MB document.
+    """
+    units = ("Sở Y tế", "Sở Tư pháp", "Sở Tài chính", "Sở Nội vụ")
+    head = catalog_head(tag)
     body = "".join(
         f"\t{i}\n\tCSDL {tag} số {i} về hồ sơ loại {i % 97}\n\t{units[i % 4]}\n\tChia sẻ mặc định\n\n"
         for i in range(1, rows + 1)

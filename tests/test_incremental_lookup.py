@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from live_server import catalog_head
 
 import catalog.incremental as incremental
 from catalog.store import CatalogStore
@@ -23,12 +24,7 @@ NAMES = (
 
 def _plan(path: Path) -> Path:
     """A decision whose catalog lists each of 15 datasets twice (rows 1-15, then 16-30 again)."""
-    head = (
-        "QUYẾT ĐỊNH\nBAN HÀNH DANH MỤC CƠ SỞ DỮ LIỆU DÙNG CHUNG TỈNH THỬ\nCHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH\n"
-        "Điều 1. Ban hành kèm theo Quyết định này Danh mục cơ sở dữ liệu dùng chung.\n"
-        "DANH MỤC\nCƠ SỞ DỮ LIỆU DÙNG CHUNG\n"
-        "\tTT\n\tTên cơ sở dữ liệu\n\tTên đơn vị quản lý\n\tHình thức chia sẻ dữ liệu\n\n"
-    )
+    head = catalog_head("")
     body = "".join(
         f"\t{i}\n\tCơ sở dữ liệu về {NAMES[(i - 1) % len(NAMES)]}\n\tSở Nội vụ\n\tChia sẻ mặc định\n\n"
         for i in range(1, 2 * len(NAMES) + 1)
