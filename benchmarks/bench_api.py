@@ -226,14 +226,21 @@ def bench_reads(datasets: int, clients: int, requests: int, server_workers: int,
             print(f"  {len(failures)} failed requests, e.g. {failures[:3]}")
 
 
-async def _uploader(base: str, key: str, index: int, stop_at: float, stored: list[str], failures: list[str]) -> None:
+async def _uploader(base: str, key: str, index: int, stop_at: float, stored: list[str], failures: list[str],
+                    waits: list[float]) -> None:  # fmt: skip
     """Upload distinct 20-row decisions one after another (each answered 201 when stored, else 202)."""
     async with httpx.AsyncClient(base_url=base, headers={"X-API-Key": key}, timeout=120) as client:
         number = 0
         while time.monotonic() < stop_at:
             number += 1
             text = catalog_text(20, f"U{index:02d}N{number:04d}").encode()
-            answer = await client.post("/v1/documents", files={"file": (f"u{index}-{number}.txt", text)})
+            started = time.monotonic()
+            try:
+                answer = await client.post("/v1/documents", files={"file": (f"u{index}-{number}.txt", text)})
+            except httpx.HTTPError as error:  # a stalled server is a figure, not a crash of the benchmark
+                failures.append(f"upload {type(error).__name__}")
+                continue
+            waits.append(time.monotonic() - started)
             if answer.status_code in (201, 202):
                 stored.append(answer.headers.get("x-job-id") or answer.json()["id"])
             else:
@@ -241,21 +248,22 @@ async def _uploader(base: str, key: str, index: int, stop_at: float, stored: lis
 
 
 def _read_phase(base: str, keys: list[str], seeded: int, seconds: float, upload_key: str, uploaders: int,
-                seed: int) -> tuple[list[float], list[str], list[str]]:  # fmt: skip
+                seed: int) -> tuple[list[float], list[str], list[str], list[float]]:  # fmt: skip
     plans = [[f"/v1/catalog?{urlencode(random_query(rng, seeded))}" for _ in range(2000)] * 10
              for rng in (random.Random(seed + i) for i in range(len(keys)))]  # fmt: skip
     latencies: list[float] = []
     failures: list[str] = []
     uploads: list[str] = []
+    waits: list[float] = []
 
     async def run_all() -> None:
         stop_at = time.monotonic() + seconds
         readers = [_client(base, k, plan, latencies, failures, stop_at) for k, plan in zip(keys, plans, strict=True)]
-        writers = [_uploader(base, upload_key, i, stop_at, uploads, failures) for i in range(uploaders)]
+        writers = [_uploader(base, upload_key, i, stop_at, uploads, failures, waits) for i in range(uploaders)]
         await asyncio.gather(*readers, *writers)
 
     asyncio.run(run_all())
-    return sorted(latencies), failures, uploads
+    return sorted(latencies), failures, uploads, sorted(waits)
 
 
 def _reconciliations(client: httpx.Client) -> list[dict[str, str]]:
@@ -283,12 +291,17 @@ def bench_mixed(datasets: int, clients: int, uploaders: int, server_workers: int
                 httpx.get(f"{base}/v1/catalog", headers={"X-API-Key": keys[0]}, timeout=120).raise_for_status()
             time.sleep(15)  # the worker processes load the pipeline before the clock starts
             for name, count in (("reads alone", 0), (f"beside {uploaders} uploaders", uploaders)):
-                latencies, failures, uploads = _read_phase(base, keys, seeded, seconds, upload_key, count, 1000)
+                latencies, failures, uploads, waits = _read_phase(base, keys, seeded, seconds, upload_key, count,
+                                                                  1000)  # fmt: skip
                 p50 = statistics.median(latencies) * 1000
                 p99 = latencies[min(len(latencies) - 1, int(len(latencies) * 0.99))] * 1000
                 print(f"{name}: {len(latencies)} reads in {seconds:.0f} s, p50 {p50:.1f} ms, p99 {p99:.1f} ms, "
                       f"max {latencies[-1] * 1000:.0f} ms; {len(uploads)} uploads; {len(failures)} failures "
                       f"{failures[:3]}")  # fmt: skip
+                if waits:
+                    print(f"  upload answered in p50 {statistics.median(waits) * 1000:.0f} ms, "
+                          f"p99 {waits[min(len(waits) - 1, int(len(waits) * 0.99))] * 1000:.0f} ms, "
+                          f"max {waits[-1] * 1000:.0f} ms")  # fmt: skip
             with httpx.Client(base_url=base, headers={"X-API-Key": upload_key}, timeout=120) as client:
                 finished = [wait_for_job(client, job, seconds=600) for job in uploads]
                 deadline = time.monotonic() + 600

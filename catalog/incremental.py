@@ -12,6 +12,7 @@ order they were added, so adding A then B gives what a rebuild over A and B give
 
 from __future__ import annotations
 
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -27,6 +28,7 @@ from catalog.incremental_state import (
     ADD_MEMBER,
     ADD_POSTINGS,
     DATASETS_OF,
+    DOCUMENT_DATASETS,
     ENTRIES,
     EXEMPLARS_NEAR,
     EXEMPLARS_OF,
@@ -37,12 +39,14 @@ from catalog.incremental_state import (
     MDOCS,
     MEMBERS,
     MENTRIES,
+    ONE_MORE_DOCUMENT,
     POSTED,
     POSTED_IN_SCOPE,
     POSTINGS,
     ROWS,
     SEQ,
     VALUES,
+    Placing,
     RunCounts,
     Terms,
     Values,
@@ -105,7 +109,7 @@ from matching.scope import document_scope
 from matching.text import normalize
 from nlp.units import unit_types_agree
 
-BATCH_DOCUMENTS = 50  # documents per transaction: readers see whole documents, memory stays small
+BATCH_DOCUMENTS = 50  # documents read per transaction at most: memory stays small
 # A lookup word found in more exemplars than this (or matching.blocking's cut-off, if larger) is common:
 # not used alone. matching.blocking's own floor (100) cost 0.3 points of recall on bench_matching's archive.
 LOOKUP_MAX_DF = 1_000
@@ -201,15 +205,15 @@ class Matcher:
 
     # ------------------------------------------------------------ documents
 
-    def add_document(self, document: Document, counts: RunCounts) -> None:
+    def start_document(self, document: Document) -> Placing:
+        """Store a document's facts for matching and its rows in the index; its rows are placed next."""
         db = self.db
         self.seq += 1
-        seq = self.seq
         meta = document.metadata
         scope = document_scope(document)
         parent = meta.parent
         db.execute(insert(_table(MatchDocumentRow)), [{
-            "sha256": document.sha256, "seq": seq, "source": document.source, "scope_level": scope.level,
+            "sha256": document.sha256, "seq": self.seq, "source": document.source, "scope_level": scope.level,
             "scope_province": scope.province, "number_key": number_key(meta.number) if meta.number else "",
             "parent_key": _citation_key(parent) if parent is not None else "",
             "parent_title": normalize(parent.title) if parent is not None and parent.title else "",
@@ -218,45 +222,57 @@ class Matcher:
         citations = _citations(document)
         if citations:
             db.execute(insert(_table(MatchCitationRow)), citations)
-        stored: list[StoredRow] = []
-        positions = {r.key for r in rows.entry_rows(document)}
-        for entry in document.catalog:
-            key = f"{document.sha256}:{entry.table}:{entry.row}"
-            if key not in positions:
-                continue
-            positions.discard(key)
-            types, label = _unit_types(entry)
-            stored.append(StoredRow(
-                key=key, document=document.sha256, number=entry.number, table=entry.table, group=entry.group,
-                title=entry.title, title_key=entry.norm.title_key if entry.norm is not None else "",
-                description=entry.description, unit_types=tuple(sorted(types)), unit_label=label,
-                scope_level=scope.level, scope_province=scope.province, unit=entry.unit,
-            ))  # fmt: skip
+        stored = _document_rows(document)
         if stored:
             db.execute(insert(_table(MatchEntryRow)), [
                 {"key": r.key, "document_sha256": r.document, "unit_types": list(r.unit_types),
                  "unit_label": r.unit_label, "exemplar": False, "concept_rep": False} for r in stored
             ])  # fmt: skip
-        for r in stored:
-            self._rows[r.key] = r
         words = [w for r in stored for w in idf_words(r)]
         self.words.add(words)
         self.rows_total += len(stored)
-        idf = Specificity(self.words.get(words), self.rows_total)
-        numbered = Counter((r.table, r.group, r.number) for r in stored if r.number)
-        joined: dict[str, list[StoredRow]] = defaultdict(list)
+        return self.resume_document(document, self.seq, 0)
+
+    def resume_document(self, document: Document, seq: int, placed: int) -> Placing:
+        """A document whose facts are stored, `placed` of its rows placed (by an earlier transaction)."""
+        stored = _document_rows(document)
         for r in stored:
-            joined[self._place(r, idf, numbered, counts)].append(r)
-        for dataset, members in joined.items():
-            union = sorted({t for r in members for t in r.unit_types})
-            if union:
-                self.values.add(dataset, "x", ",".join(union))
+            self._rows[r.key] = r
+        # The same specificities whichever transaction places a row: the document's words were
+        # counted in when it started, and only a reconciliation (one at a time) changes the counts.
+        idf = Specificity(self.words.get([w for r in stored for w in idf_words(r)]), self.rows_total)
+        numbered = Counter((r.table, r.group, r.number) for r in stored if r.number)
+        return Placing(document, seq, stored, idf, numbered, placed)
+
+    def place_rows(self, placing: Placing, counts: RunCounts, until: float) -> None:
+        """Place the document's next rows, at least one, until `until` (time.monotonic) or its last row."""
+        joined: Counter[str] = Counter()
+        first = placing.placed
+        for index in range(first, len(placing.rows)):
+            if index > first and time.monotonic() >= until:
+                break
+            joined[self._place(placing.rows[index], placing.idf, placing.numbered, counts)] += 1
+            placing.placed = index + 1
         if joined:
-            db.execute(GROW, [{"d": d, "n": len(m)} for d, m in joined.items()])
-        counts.entries += len(stored)
+            self.db.execute(GROW, [{"d": d, "n": n} for d, n in joined.items()])
+
+    def end_document(self, placing: Placing, counts: RunCounts) -> None:
+        """After its last row: the unit types each dataset took from the document, and its flags."""
+        document = placing.document
+        types: dict[str, set[str]] = defaultdict(set)
+        for dataset, unit_types, size in self.db.execute(DOCUMENT_DATASETS, {"sha": document.sha256}):
+            types[dataset] |= set(unit_types)
+            if size > 1:  # a dataset this document's rows joined; refreshed once its unit types are in
+                counts.touched.add(dataset)
+        for dataset in sorted(types):
+            if types[dataset]:
+                self.values.add(dataset, "x", ",".join(sorted(types[dataset])))
+        if types:
+            self.db.execute(ONE_MORE_DOCUMENT, [{"d": d} for d in sorted(types)])
+        counts.entries += len(placing.rows)
         counts.documents += 1
-        self.flags.document(document, seq)
-        self.flags.citations({str(c["key"]) for c in citations}, newcomer=document.sha256)
+        self.flags.document(document, placing.seq)
+        self.flags.citations({str(c["key"]) for c in _citations(document)}, newcomer=document.sha256)
         self.flags.parent_of(document.sha256, document)
         self.flags.children_of(document.sha256)
 
@@ -624,6 +640,26 @@ def _most_common(values: list[str]) -> str:
     for index, value in enumerate(values):
         first.setdefault(value, index)
     return max(counts, key=lambda v: (counts[v], -first[v]))
+
+
+def _document_rows(document: Document) -> list[StoredRow]:
+    """The document's catalog rows to match, in document order, once per position."""
+    scope = document_scope(document)
+    stored: list[StoredRow] = []
+    positions = {r.key for r in rows.entry_rows(document)}
+    for entry in document.catalog:
+        key = f"{document.sha256}:{entry.table}:{entry.row}"
+        if key not in positions:
+            continue
+        positions.discard(key)
+        types, label = _unit_types(entry)
+        stored.append(StoredRow(
+            key=key, document=document.sha256, number=entry.number, table=entry.table, group=entry.group,
+            title=entry.title, title_key=entry.norm.title_key if entry.norm is not None else "",
+            description=entry.description, unit_types=tuple(sorted(types)), unit_label=label,
+            scope_level=scope.level, scope_province=scope.province, unit=entry.unit,
+        ))  # fmt: skip
+    return stored
 
 
 def _citations(document: Document) -> list[dict[str, object]]:

@@ -35,8 +35,11 @@ from catalog.models import (
     MatchTermRow,
     ReconcileRunRow,
 )
+from extract.model import Document
+from matching.placement import Specificity, StoredRow
 
 ROWS, SEQ, DECISIONS, OWED = "rows", "seq", "decisions", "run_owed"
+PLACING_SEQ, PLACING_ROWS = "placing_seq", "placing_rows"  # a document placed in part, and how far
 
 
 def _table(model: type) -> Table:
@@ -80,10 +83,41 @@ ADD_VALUE = (
     .where(VALUES.dataset_id == bindparam("d"), VALUES.kind == bindparam("k"), VALUES.value == bindparam("v"))
     .values(count=VALUES.count + bindparam("n"))
 )
-GROW = (
-    update(_table(DatasetRow)).where(HEADS.id == bindparam("d"))
-    .values(member_count=HEADS.member_count + bindparam("n"), document_count=HEADS.document_count + 1)
+# A document's rows may be placed over several transactions (catalog.placing): members are counted
+# as they join, the document once, when its last row is placed.
+GROW = update(_table(DatasetRow)).where(HEADS.id == bindparam("d")).values(
+    member_count=HEADS.member_count + bindparam("n")
 )
+ONE_MORE_DOCUMENT = (
+    update(_table(DatasetRow)).where(HEADS.id == bindparam("d")).values(document_count=HEADS.document_count + 1)
+)
+DOCUMENT_DATASETS = (  # the datasets a document's rows are in, with the rows' unit types
+    select(MEMBERS.dataset_id, MENTRIES.unit_types, HEADS.member_count)
+    .join(MEMBERS.entry_key.table, MEMBERS.entry_key == MENTRIES.key)
+    .join(HEADS.id.table, HEADS.id == MEMBERS.dataset_id)
+    .where(MENTRIES.document_sha256 == bindparam("sha"))
+    .order_by(MEMBERS.dataset_id, MENTRIES.key)
+)
+
+
+@dataclass
+class Placing:
+    """A document whose rows are being placed, in order; the first `placed` are in their datasets.
+
+    A large document may be placed over several transactions, so a reconciliation never holds
+    SQLite's one write lock for long; `placed` is stored between them (catalog.placing).
+    """
+
+    document: Document
+    seq: int
+    rows: list[StoredRow]
+    idf: Specificity
+    numbered: Counter[tuple[int, str, str]]
+    placed: int = 0
+
+    @property
+    def done(self) -> bool:
+        return self.placed >= len(self.rows)
 
 
 @dataclass

@@ -7,6 +7,7 @@ and flags at once. Opening a store brings its schema to the newest revision firs
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -285,7 +286,7 @@ class CatalogStore:
         document again, by content hash (the same result as adding them in one run).
         `workers` is accepted for the callers' sake: incremental matching is one row at a time.
         """
-        from catalog import anchoring, incremental, incremental_state
+        from catalog import anchoring, incremental, incremental_state, placing
         from matching import MatchingError
         from matching.reconcile import load_concept_threshold, load_threshold
 
@@ -320,21 +321,18 @@ class CatalogStore:
             matcher.refresh(counts.touched)
             matcher.finish()
             counts.touched.clear()
-        while True:
+        while True:  # transactions of about a second each (catalog/placing.py): uploads are not kept waiting
             with self.transaction() as session:
                 incremental_state.lock(session)
-                pending = incremental_state.pending_documents(session, incremental.BATCH_DOCUMENTS)
-                if not pending:
-                    break
                 matcher = incremental.Matcher(session, threshold=threshold, concept_threshold=concept_threshold,
                                               decisions=decisions, cache=cache)  # fmt: skip
-                incremental_state.owe_run(session)
-                for sha in pending:
-                    text = incremental_state.document_json(session, sha)  # one Document at a time
-                    matcher.add_document(Document.model_validate_json(text), counts)
+                if not placing.place_pending(matcher, session, counts, batch=incremental.BATCH_DOCUMENTS):
+                    break
                 matcher.refresh(counts.touched)
                 matcher.finish()
                 counts.touched.clear()
+            if self.engine.dialect.name == "sqlite":
+                time.sleep(placing.YIELD_SECONDS)  # a writer waiting for the lock gets it before the next one
         with self.transaction() as session:
             incremental_state.lock(session)
             anchoring.resolve_datasets(session, anchors)

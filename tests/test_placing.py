@@ -1,0 +1,127 @@
+"""Reconciliation in short write transactions (catalog/placing.py).
+
+A large document is placed over several transactions so SQLite's one write lock is never held for
+long. Where the transactions end must not change the result, and a run killed between two of them
+must be finished by the next one, row for row as a run that was never cut.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+import catalog.placing as placing
+from benchmarks.kill_campaign import canonical_dump
+from catalog.incremental import Matcher
+from catalog.models import MatchStateRow
+from catalog.store import CatalogStore
+from catalog.testing import postgres_unreachable_reason, temporary_store
+from extract.model import Document
+from nlp.pipeline import process_file
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "docs"
+NAMES = ("bac_ninh_ke_hoach_2026.txt", "dong_cuu_ke_hoach_2026.txt", "ha_tinh_qd_1402_danh_muc_csdl.txt",
+         "hung_yen_ke_hoach_du_lieu_mo.docx", "son_hai_ke_hoach_2026.txt")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def documents() -> list[Document]:
+    return [process_file(CORPUS / name) for name in NAMES]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    if request.param == "postgres" and (reason := postgres_unreachable_reason()):
+        pytest.skip(reason)
+    return str(request.param)
+
+
+@pytest.fixture
+def store(backend: str, tmp_path: Path) -> Iterator[CatalogStore]:
+    (tmp_path / "cut").mkdir()
+    with temporary_store(backend, tmp_path / "cut") as found:
+        yield found
+
+
+@pytest.fixture
+def whole(backend: str, tmp_path: Path, documents: list[Document],
+          monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:  # fmt: skip
+    """The result of one run placing everything in one transaction."""
+    (tmp_path / "whole").mkdir()
+    with monkeypatch.context() as patch, temporary_store(backend, tmp_path / "whole") as one:
+        patch.setattr(placing, "TRANSACTION_SECONDS", 3600.0)
+        transactions = _count_transactions(patch)
+        for document in documents:
+            one.add_document(document)
+        one.reconcile()
+        assert transactions == [True], "the reference run was meant to be one placing transaction"
+        return canonical_dump(one)
+
+
+def _count_transactions(patch: pytest.MonkeyPatch) -> list[bool]:
+    calls: list[bool] = []
+    real = placing.place_pending
+
+    def counted(*args: object, **kwargs: object) -> bool:
+        found = real(*args, **kwargs)  # type: ignore[arg-type]
+        if found:
+            calls.append(found)
+        return found
+
+    patch.setattr(placing, "place_pending", counted)
+    return calls
+
+
+def _placing_state(store: CatalogStore) -> dict[str, int]:
+    with store.snapshot() as session:
+        found = session.execute(select(MatchStateRow.name, MatchStateRow.value)
+                                .where(MatchStateRow.name.in_([placing.PLACING_SEQ, placing.PLACING_ROWS])))
+        return {name: value for name, value in found}
+
+
+def test_a_run_cut_after_every_row_equals_one_transaction(
+    store: CatalogStore, documents: list[Document], whole: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(placing, "TRANSACTION_SECONDS", 0.0)  # each transaction places one row
+    monkeypatch.setattr(placing, "YIELD_SECONDS", 0.0)
+    transactions = _count_transactions(monkeypatch)
+    for document in documents:
+        store.add_document(document)
+    summary = store.reconcile()
+    rows = sum(len(d.catalog) for d in documents)
+    assert summary.entry_count > 0
+    assert len(transactions) >= summary.entry_count, (len(transactions), rows)
+    assert canonical_dump(store) == whole
+    assert set(_placing_state(store).values()) <= {0}
+
+
+def test_a_run_killed_inside_a_document_is_finished_row_for_row_by_the_next(
+    store: CatalogStore, documents: list[Document], whole: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for document in documents:
+        store.add_document(document)
+    real = Matcher.place_rows
+    calls: list[int] = []
+
+    def dies_on_the_fortieth(self: Matcher, work: placing.Placing, *args: object, **kwargs: object) -> None:
+        calls.append(1)
+        if len(calls) >= 40 and work.placed > 0:
+            raise KeyboardInterrupt("killed")  # what a kill leaves: the open transaction rolled back
+        real(self, work, *args, **kwargs)  # type: ignore[arg-type]
+
+    with monkeypatch.context() as patch:
+        patch.setattr(placing, "TRANSACTION_SECONDS", 0.0)
+        patch.setattr(placing, "YIELD_SECONDS", 0.0)
+        patch.setattr(Matcher, "place_rows", dies_on_the_fortieth)
+        with pytest.raises(KeyboardInterrupt):
+            store.reconcile()
+    cut = _placing_state(store)
+    assert cut.get(placing.PLACING_SEQ, 0) > 0 and cut.get(placing.PLACING_ROWS, 0) > 0, (
+        "the kill was meant to land inside a document"
+    )
+    store.reconcile()
+    assert canonical_dump(store) == whole
+    assert set(_placing_state(store).values()) <= {0}
