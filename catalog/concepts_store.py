@@ -45,7 +45,24 @@ def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
         yield values[start : start + CHUNK]
 
 
-def save_concepts(session: Session, concepts: Mapping[str, str], *, replace: bool = True) -> int:
+def save_concept_changes(session: Session, assignment: Mapping[str, str], *, recount: Collection[str] = ()) -> int:
+    """Bring the stored concepts to ``assignment`` (every row's concept) by writing only what differs.
+
+    Rows whose concept changed move, rows no longer in a dataset leave; the concepts they leave or
+    join and those in ``recount`` (whose datasets changed title or unit) are counted again. The same
+    tables as ``save_concepts(assignment, replace=True)``, without rewriting every row.
+    """
+    stored = dict(session.connection().execute(select(ConceptEntryRow.entry_key, ConceptEntryRow.concept_id)).all())
+    moved = {key: concept for key, concept in assignment.items() if stored.get(key) != concept}
+    gone = sorted(key for key in stored if key not in assignment)
+    touched = set(recount) | {stored[key] for key in gone}
+    for chunk in _chunks(gone):
+        session.execute(delete(ConceptEntryRow).where(ConceptEntryRow.entry_key.in_(chunk)))
+    return save_concepts(session, moved, replace=False, recount=touched)
+
+
+def save_concepts(session: Session, concepts: Mapping[str, str], *, replace: bool = True,
+                  recount: Collection[str] = ()) -> int:  # fmt: skip
     """Store ``concepts`` (entry key → concept id); the number of concepts stored after the write.
 
     ``replace``: the assignment is the whole catalog's (a full reconciliation) and every earlier
@@ -80,7 +97,7 @@ def save_concepts(session: Session, concepts: Mapping[str, str], *, replace: boo
     for start in range(0, len(rows), CHUNK):
         connection.execute(insert(CONCEPT_ENTRIES), rows[start : start + CHUNK])
     record_localities(session)
-    _recount(session, None if replace else touched | wanted)
+    _recount(session, None if replace else touched | wanted | set(recount))
     return session.scalar(select(func.count()).select_from(ConceptRow)) or 0
 
 

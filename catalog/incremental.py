@@ -570,6 +570,13 @@ class Matcher:
 
     # ------------------------------------------------------------ datasets touched
 
+    def settle(self, counts: RunCounts) -> None:
+        """End of a transaction: the datasets rows joined or left are refreshed, the counters written."""
+        self.refresh(counts.touched)
+        self.finish()
+        counts.settled |= counts.touched
+        counts.touched.clear()
+
     def refresh(self, datasets: Iterable[str]) -> None:
         """Title and unit of the datasets rows joined, from their value counts; their unit conflicts."""
         self.values.flush()

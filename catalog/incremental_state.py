@@ -126,7 +126,8 @@ class RunCounts:
     removed: int = 0
     entries: int = 0
     decisions: int = 0
-    touched: set[str] = field(default_factory=set)  # datasets
+    touched: set[str] = field(default_factory=set)  # datasets to refresh at the end of the transaction
+    settled: set[str] = field(default_factory=set)  # datasets refreshed by the run so far
     moved_documents: set[str] = field(default_factory=set)  # documents whose rows a decision moved
 
 

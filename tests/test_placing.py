@@ -1,25 +1,29 @@
-"""Reconciliation in short write transactions (catalog/placing.py).
+"""Reconciliation in short write transactions (catalog/placing.py), and its last step written as a diff.
 
 A large document is placed over several transactions so SQLite's one write lock is never held for
 long. Where the transactions end must not change the result, and a run killed between two of them
-must be finished by the next one, row for row as a run that was never cut.
+must be finished by the next one, row for row as a run that was never cut. The concept tables are
+rewritten only where a run changed them, and must end as a whole rewrite would leave them.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 import catalog.placing as placing
 from benchmarks.kill_campaign import canonical_dump
 from catalog.incremental import Matcher
-from catalog.models import MatchStateRow
+from catalog.models import ConceptEntryRow, ConceptRow, DatasetRow, MatchStateRow
 from catalog.store import CatalogStore
 from catalog.testing import postgres_unreachable_reason, temporary_store
 from extract.model import Document
+from matching.model import MergeDatasets, SetCanonical
 from nlp.pipeline import process_file
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "docs"
@@ -32,7 +36,7 @@ def documents() -> list[Document]:
     return [process_file(CORPUS / name) for name in NAMES]
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def backend(request: pytest.FixtureRequest) -> str:
     if request.param == "postgres" and (reason := postgres_unreachable_reason()):
         pytest.skip(reason)
@@ -46,12 +50,11 @@ def store(backend: str, tmp_path: Path) -> Iterator[CatalogStore]:
         yield found
 
 
-@pytest.fixture
-def whole(backend: str, tmp_path: Path, documents: list[Document],
-          monkeypatch: pytest.MonkeyPatch) -> dict[str, object]:  # fmt: skip
+@pytest.fixture(scope="module")
+def whole(backend: str, tmp_path_factory: pytest.TempPathFactory, documents: list[Document]) -> dict[str, object]:
     """The result of one run placing everything in one transaction."""
-    (tmp_path / "whole").mkdir()
-    with monkeypatch.context() as patch, temporary_store(backend, tmp_path / "whole") as one:
+    folder = tmp_path_factory.mktemp("whole")
+    with pytest.MonkeyPatch.context() as patch, temporary_store(backend, folder) as one:
         patch.setattr(placing, "TRANSACTION_SECONDS", 3600.0)
         transactions = _count_transactions(patch)
         for document in documents:
@@ -79,7 +82,7 @@ def _placing_state(store: CatalogStore) -> dict[str, int]:
     with store.snapshot() as session:
         found = session.execute(select(MatchStateRow.name, MatchStateRow.value)
                                 .where(MatchStateRow.name.in_([placing.PLACING_SEQ, placing.PLACING_ROWS])))
-        return {name: value for name, value in found}
+        return dict(found.tuples().all())
 
 
 def test_a_run_cut_after_every_row_equals_one_transaction(
@@ -125,3 +128,45 @@ def test_a_run_killed_inside_a_document_is_finished_row_for_row_by_the_next(
     store.reconcile()
     assert canonical_dump(store) == whole
     assert set(_placing_state(store).values()) <= {0}
+
+
+def _concept_tables(session: Session) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+    heads = session.execute(select(ConceptRow.id, ConceptRow.title, ConceptRow.dataset_count, ConceptRow.member_count,
+                                   ConceptRow.locality_count, ConceptRow.publisher_count).order_by(ConceptRow.id))
+    rows = session.execute(
+        select(ConceptEntryRow.entry_key, ConceptEntryRow.concept_id).order_by(ConceptEntryRow.entry_key)
+    )
+    return [tuple(r) for r in heads], [tuple(r) for r in rows]
+
+
+def _as_if_rewritten_whole(store: CatalogStore) -> None:
+    """The concept tables after a run equal what rewriting them from every row gives."""
+    with store.transaction() as session:
+        written = _concept_tables(session)
+        CatalogStore._store_concepts(session, None)
+        assert _concept_tables(session) == written
+        session.rollback()
+
+
+def test_a_run_rewrites_only_the_concepts_it_changed_and_ends_as_a_whole_rewrite(
+    store: CatalogStore, documents: list[Document]
+) -> None:
+    when = datetime(2026, 12, 5, tzinfo=UTC)
+    store.add_document(documents[0], path="a")
+    store.reconcile()
+    for document, path in ((documents[1], "b"), (documents[2], "c")):
+        store.add_document(document, path=path)
+    store.reconcile()
+    _as_if_rewritten_whole(store)
+    store.add_document(documents[3], path="a")  # a new version of "a": the first document leaves
+    store.reconcile()
+    _as_if_rewritten_whole(store)
+    with store.snapshot() as session:
+        largest = list(session.scalars(select(DatasetRow.id).order_by(DatasetRow.member_count.desc(),
+                                                                      DatasetRow.id).limit(2)))  # fmt: skip
+    store.add_decision(SetCanonical(who="test", when=when, dataset_id=largest[1], title="Dữ liệu đổi tên"))
+    store.reconcile()
+    _as_if_rewritten_whole(store)
+    store.add_decision(MergeDatasets(who="test", when=when, dataset_ids=largest))
+    store.reconcile()
+    _as_if_rewritten_whole(store)
