@@ -169,7 +169,7 @@ def test_survivors_are_found_by_their_marker(tmp_path: Path) -> None:
 KILL_BEFORE_LAST_STEP = """
 import os, signal, sys
 from catalog.store import CatalogStore
-def killed(_session):
+def killed(*_args):
     os.kill(os.getpid(), signal.SIGKILL)
 CatalogStore._store_concepts = staticmethod(killed)
 with CatalogStore(sys.argv[1]) as store:
