@@ -363,12 +363,65 @@ def _split_run_together(text: str) -> str | None:
     return None
 
 
+@dataclasses.dataclass(frozen=True)
+class _Site:
+    """A syllable _word_fix weighs, with the keys of the neighbours it could form a word with."""
+
+    lead: str
+    core: str
+    trail: str
+    key: str
+    previous: str
+    following: str
+    unsure: bool
+    vocabulary: PageVocabulary
+
+    def pairs(self, candidate: str) -> list[tuple[str, str]]:
+        return [(self.previous, candidate), (candidate, self.following)]
+
+    def joins(self, candidate: str) -> int:
+        return int(known_pair((self.previous, candidate), self.vocabulary)) + int(
+            known_pair((candidate, self.following), self.vocabulary)
+        )
+
+    def genre_joins(self, candidate: str) -> int:
+        lex = lexicon()
+        return sum(pair in lex.genre_bigrams or pair in registry_pairs() for pair in self.pairs(candidate))
+
+    def on_page(self, candidate: str) -> int:
+        return sum(self.vocabulary.pairs[pair] for pair in self.pairs(candidate))
+
+    def spelt(self, candidate: str) -> str:
+        return lexicon().display.get(candidate) or self.vocabulary.display[candidate]
+
+
 def _word_fix(tokens: list[_Token], index: int, vocabulary: PageVocabulary) -> str | None:
     """The token with its syllable replaced by a diacritic variant that forms a known word with a
     neighbour, when Tesseract was unsure and the syllable as read forms none (or one only the
     dictionary knows while the variant's is printed elsewhere on this page)."""
+    site = _site(tokens, index, vocabulary)
+    if site is None:
+        return None
+    candidates = _variants(site)
+    if not candidates or site.genre_joins(site.key):
+        return None
+    # The reading's own pairs count only when a dictionary knows them: the page may repeat the
+    # same misreading confidently ("vật thế" on every row), which is no evidence for it.
+    if known_pair((site.previous, site.key)) or known_pair((site.key, site.following)):
+        best = _printed_variant(site, candidates)
+    else:
+        best = _joining_variant(site, candidates)
+    if best is None:
+        return None
+    fixed = site.spelt(best)
+    if site.core[:1].isupper():
+        fixed = fixed[:1].upper() + fixed[1:]
+    return f"{site.lead}{fixed}{site.trail}"
+
+
+def _site(tokens: list[_Token], index: int, vocabulary: PageVocabulary) -> _Site | None:
+    """The token's syllable and its neighbours' keys; None for no syllable, an acronym, or no neighbour."""
     token = tokens[index]
-    unsure = token.confidence < LOW_WORD_CONFIDENCE
     match = _CORE.match(token.text)
     if match is None:
         return None
@@ -380,90 +433,87 @@ def _word_fix(tokens: list[_Token], index: int, vocabulary: PageVocabulary) -> s
     following = _neighbour_key(tokens, index, 1) if not trail else ""
     if not previous and not following:
         return None
-    lex = lexicon()
-    candidates = [c for c in lex.by_skeleton.get(skeleton(core), []) if c != key]
-    if unsure:
-        # A letter misread too ("cơ sử dữ liệu" -> "cơ sở"): a syllable with one other letter that
-        # this page prints confidently beside the same neighbour, twice or more.
-        read = skeleton(core)
+    unsure = token.confidence < LOW_WORD_CONFIDENCE
+    return _Site(lead, core, trail, key, previous, following, unsure, vocabulary)
+
+
+def _variants(site: _Site) -> list[str]:
+    """Keys the syllable could have been: its diacritic variants, and for an unsure reading also a
+    syllable one letter away that this page prints confidently beside the same neighbour, twice or
+    more ("cơ sử dữ liệu" -> "cơ sở")."""
+    candidates = [c for c in lexicon().by_skeleton.get(skeleton(site.core), []) if c != site.key]
+    if site.unsure:
+        read = skeleton(site.core)
+        vocabulary = site.vocabulary
         candidates += [
             c
-            for c in vocabulary.neighbours(previous, following, least=2)
-            if c != key
+            for c in vocabulary.neighbours(site.previous, site.following, least=2)
+            if c != site.key
             and c not in candidates
             and len(other := skeleton(vocabulary.display[c])) == len(read)
             and Levenshtein.distance(read, other) == 1
         ]
-    if not candidates:
+    return candidates
+
+
+def _printed_variant(site: _Site, candidates: list[str]) -> str | None:
+    """For a reading that is a word of the dictionary: a variant printed confidently beside the same
+    neighbour elsewhere on this page (twice: the LSTM misreads some words confidently), while the
+    reading itself is never printed so."""
+    if not site.unsure or site.on_page(site.key):
         return None
+    best = max(candidates, key=site.on_page)
+    return best if site.on_page(best) >= 2 else None
 
-    def joins(candidate: str) -> int:
-        return int(known_pair((previous, candidate), vocabulary)) + int(known_pair((candidate, following), vocabulary))
 
-    def genre_joins(candidate: str) -> int:
-        return sum(pair in lex.genre_bigrams or pair in registry_pairs() for pair in _pairs(candidate))
-
-    def on_page(candidate: str) -> int:
-        return sum(vocabulary.pairs[pair] for pair in _pairs(candidate))
-
-    def _pairs(candidate: str) -> list[tuple[str, str]]:
-        return [(previous, candidate), (candidate, following)]
-
-    if genre_joins(key):
+def _joining_variant(site: _Site, candidates: list[str]) -> str | None:
+    """For a reading that forms no word: the variant that does, when the evidence is enough."""
+    lex = lexicon()
+    vocabulary = site.vocabulary
+    # Ties go to the variant nearest the reading ("cố" -> "cổ", not "cơ"), then to the more common.
+    scored = [
+        (
+            site.joins(c),
+            -_diacritic_distance(site.core, lex.display.get(c) or vocabulary.display[c]),
+            site.genre_joins(c),
+            site.on_page(c),
+            vocabulary.unigrams[c],
+            lex.unigrams.get(c, 0),
+            c,
+        )
+        for c in candidates
+    ]
+    top = max(scored)
+    if top[0] == 0:
+        return None  # no variant forms a word either
+    best = top[-1]
+    if not site.unsure and _confident_reading_stands(site, best):
         return None
-    # The reading's own pairs count only when a dictionary knows them: the page may repeat the
-    # same misreading confidently ("vật thế" on every row), which is no evidence for it.
-    if known_pair((previous, key)) or known_pair((key, following)):
-        # A word of the dictionary: changed only for a variant printed confidently beside the
-        # same neighbour elsewhere on this page (twice: the LSTM misreads some words confidently),
-        # while the reading itself is never printed so.
-        if not unsure or on_page(key):
-            return None
-        best = max(candidates, key=on_page)
-        if on_page(best) < 2:
-            return None
-    else:
-        # Ties go to the variant nearest the reading ("cố" -> "cổ", not "cơ"), then to the more common.
-        scored = [
-            (
-                joins(c),
-                -_diacritic_distance(core, lex.display.get(c) or vocabulary.display[c]),
-                genre_joins(c),
-                on_page(c),
-                vocabulary.unigrams[c],
-                lex.unigrams.get(c, 0),
-                c,
-            )
-            for c in candidates
-        ]
-        top = max(scored)
-        if top[0] == 0:
-            return None  # no variant forms a word either
-        best = top[-1]
-        # A word read with confidence needs more: not a function word ("cứu từ" is not "cứu tử")
-        # nor one of the genre's own ("được cấp" is not "được cập"), and either the variant is the
-        # commoner one on this page or the change undoes the recogniser's habitual slip on grey
-        # scans, the hỏi hook read as a sắc stroke ("giải thế", "vật thế", "tống hợp").
-        if not unsure and (
-            core.lower() in stopwords()
-            or key in lex.genre_syllables
-            or (vocabulary.unigrams[best] <= vocabulary.unigrams[key] and not _hook_read_as_acute(key, best))
-        ):
-            return None
-        # A dictionary pair is no evidence on its own: the variant must also be more probable
-        # in context than the reading ("sông Mê Công" is not "sông Mẹ Công").
-        spelt = lex.display.get(best) or vocabulary.display[best]
-        odds = UNSURE_ERROR_ODDS if unsure else 1.0
-        if _hook_read_as_acute(key, best):
-            odds *= HOOK_SLIP_ODDS
-        distance = {best: mark_distance(core, spelt)}
-        left, right = ("", previous), (following, "")
-        if choose(key, [best], left, right, distance, read_possible=True, error_odds=odds) is None:
-            return None
-    fixed = lex.display.get(best) or vocabulary.display[best]
-    if core[:1].isupper():
-        fixed = fixed[:1].upper() + fixed[1:]
-    return f"{lead}{fixed}{trail}"
+    return best if _likelier_in_context(site, best) else None
+
+
+def _confident_reading_stands(site: _Site, best: str) -> bool:
+    """A word read with confidence needs more: not a function word ("cứu từ" is not "cứu tử") nor
+    one of the genre's own ("được cấp" is not "được cập"), and either the variant is the commoner
+    one on this page or the change undoes the recogniser's habitual slip on grey scans, the hỏi hook
+    read as a sắc stroke ("giải thế", "vật thế", "tống hợp")."""
+    unigrams = site.vocabulary.unigrams
+    return (
+        site.core.lower() in stopwords()
+        or site.key in lexicon().genre_syllables
+        or (unigrams[best] <= unigrams[site.key] and not _hook_read_as_acute(site.key, best))
+    )
+
+
+def _likelier_in_context(site: _Site, best: str) -> bool:
+    """A dictionary pair is no evidence on its own: the variant must also be more probable in
+    context than the reading ("sông Mê Công" is not "sông Mẹ Công")."""
+    odds = UNSURE_ERROR_ODDS if site.unsure else 1.0
+    if _hook_read_as_acute(site.key, best):
+        odds *= HOOK_SLIP_ODDS
+    distance = {best: mark_distance(site.core, site.spelt(best))}
+    left, right = ("", site.previous), (site.following, "")
+    return choose(site.key, [best], left, right, distance, read_possible=True, error_odds=odds) is not None
 
 
 def _hook_read_as_acute(read: str, candidate: str) -> bool:
