@@ -165,6 +165,30 @@ def _join(tokens: list[_Token]) -> str:
 def _repair_cell(
     lines: list[list[Word]], page: int, vocabulary: PageVocabulary
 ) -> tuple[list[_Token], list[Correction]]:
+    tokens, corrections = _cell_tokens(lines, page)
+
+    def note(index: int, original: str, reason: str) -> None:
+        if tokens[index].text != original:
+            corrections.append(Correction(page, original, tokens[index].text, _around(tokens, index), reason))
+
+    # Each pass sees the text the one before left; the corrections come out in the passes' order.
+    _each_token(
+        tokens,
+        note,
+        "stray_mark",
+        lambda i: _strip_stray_marks(tokens[i].text, first_in_line=_first_in_line(tokens, i)),
+    )
+    _each_token(tokens, note, "mark", lambda i: _page_mark(tokens[i].text, vocabulary))
+    _balance_brackets(tokens, note)
+    _restore_dashes(tokens, vocabulary, note)
+    _split_tokens(tokens, note)
+    _fix_words(tokens, vocabulary, note)
+    _fix_capitals(tokens, note)
+    return tokens, corrections
+
+
+def _cell_tokens(lines: list[list[Word]], page: int) -> tuple[list[_Token], list[Correction]]:
+    """The cell's words as tokens, specks of dust dropped (alone) or cut off (glued to a word)."""
     corrections: list[Correction] = []
     heights = [word.height for line in lines for word in line if any(c.isalpha() for c in word.text)]
     letter_height = statistics.median(heights) if heights else max(w.height for line in lines for w in line)
@@ -178,27 +202,26 @@ def _repair_cell(
             if text != word.text:
                 corrections.append(Correction(page, word.text, text, _context(line, word), "speck"))
             tokens.append(_Token(text, word.confidence, number))
+    return tokens, corrections
 
-    def note(index: int, original: str, reason: str) -> None:
-        if tokens[index].text != original:
-            corrections.append(Correction(page, original, tokens[index].text, _around(tokens, index), reason))
 
+def _each_token(tokens: list[_Token], note: _Note, reason: str, repaired: Callable[[int], str]) -> None:
     for index, token in enumerate(tokens):
         original = token.text
-        token.text = _strip_stray_marks(token.text, first_in_line=_first_in_line(tokens, index))
-        note(index, original, "stray_mark")
-    for index, token in enumerate(tokens):
-        original = token.text
-        token.text = _page_mark(token.text, vocabulary)
-        note(index, original, "mark")
-    _balance_brackets(tokens, note)
-    _restore_dashes(tokens, vocabulary, note)
+        token.text = repaired(index)
+        note(index, original, reason)
+
+
+def _split_tokens(tokens: list[_Token], note: _Note) -> None:
     for index, token in enumerate(tokens):
         original = token.text
         split = _split_run_together(token.text)
         if split is not None:
             token.text = split
             note(index, original, "split")
+
+
+def _fix_words(tokens: list[_Token], vocabulary: PageVocabulary, note: _Note) -> None:
     # Least sure first: a wrong neighbour fixed first no longer pulls a right word its way
     # ("phạm vị" -> "phạm vi", not "phẩm vị").
     for index in sorted(range(len(tokens)), key=lambda i: tokens[i].confidence):
@@ -207,12 +230,14 @@ def _repair_cell(
         if replacement is not None:
             tokens[index].text = replacement
             note(index, original, "word")
+
+
+def _fix_capitals(tokens: list[_Token], note: _Note) -> None:
     for number in sorted({token.line for token in tokens}):
         indices = [index for index, token in enumerate(tokens) if token.line == number and token.text]
         for index, text in zip(indices, fix_capital_run([tokens[i].text for i in indices]), strict=True):
             original, tokens[index].text = tokens[index].text, text
             note(index, original, "capitals")
-    return tokens, corrections
 
 
 # ---------------------------------------------------------------- marks
