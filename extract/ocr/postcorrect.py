@@ -202,34 +202,14 @@ def _phrase_fixes(
     index = phrases()
     position = 0
     while position < len(matches):
-        first = skeleton(matches[position].group())
         applied = 0
-        bucket = index.get(first, [])
+        bucket = index.get(skeleton(matches[position].group()), [])
         for phrase in bucket:
+            wrong = _phrase_here(matches, keys, text, position, phrase)
+            if wrong is None:
+                continue
             n = len(phrase.keys)
             end = position + n
-            if end > len(matches):
-                continue
-            if any(not _adjacent(matches, i, i + 1, text) for i in range(position, end - 1)):
-                continue
-            found = tuple(skeleton(m.group()) for m in matches[position:end])
-            misspelt = [i for i in range(n) if found[i] != phrase.skeletons[i]]
-            # In a phrase of three or more, one syllable may also have one wrong letter
-            # ("UỶ BAN NHNN DÂN"): the rest of the phrase is evidence enough.
-            if misspelt and (
-                n < 3
-                or len(misspelt) > 1
-                or len(phrase.skeletons[misspelt[0]]) < 4
-                or is_valid_syllable(matches[position + misspelt[0]].group())
-                or Levenshtein.distance(found[misspelt[0]], phrase.skeletons[misspelt[0]]) > 1
-            ):
-                continue  # only a non-word of four letters or more may be a misspelt phrase word
-            wrong = [i for i in range(n) if keys[position + i] != phrase.keys[i]]
-            # Most of the phrase must already be right: one wrong syllable in two, two in five.
-            if len(wrong) > max(1, (n - 1) // 2) + len(misspelt):
-                continue
-            if not _phrase_is_likelier(matches, keys, text, position, phrase, wrong):
-                continue
             protected.update(range(position, end))
             # Two spellings of one phrase ("hằng năm", "hàng năm"): the one as read stands.
             exact = any(other.keys == tuple(keys[position:end]) for other in bucket if len(other.keys) == n)
@@ -239,6 +219,46 @@ def _phrase_fixes(
             break
         position += max(1, applied)
     return fixes, protected
+
+
+def _phrase_here(
+    matches: list[re.Match[str]], keys: list[str], text: str, position: int, phrase: Phrase
+) -> list[int] | None:
+    """The phrase's syllables (by index in it) the tokens from ``position`` read wrong, when those
+    tokens are the phrase; None when they are not."""
+    n = len(phrase.keys)
+    end = position + n
+    if end > len(matches):
+        return None
+    if any(not _adjacent(matches, i, i + 1, text) for i in range(position, end - 1)):
+        return None
+    found = tuple(skeleton(m.group()) for m in matches[position:end])
+    misspelt = [i for i in range(n) if found[i] != phrase.skeletons[i]]
+    if misspelt and not _misspelling_allowed(matches, found, phrase, position, misspelt):
+        return None
+    wrong = [i for i in range(n) if keys[position + i] != phrase.keys[i]]
+    # Most of the phrase must already be right: one wrong syllable in two, two in five.
+    if len(wrong) > max(1, (n - 1) // 2) + len(misspelt):
+        return None
+    if not _phrase_is_likelier(matches, keys, text, position, phrase, wrong):
+        return None
+    return wrong
+
+
+def _misspelling_allowed(
+    matches: list[re.Match[str]], found: tuple[str, ...], phrase: Phrase, position: int, misspelt: list[int]
+) -> bool:
+    """In a phrase of three or more, one syllable may also have one wrong letter ("UỶ BAN NHNN DÂN"):
+    the rest of the phrase is evidence enough. Only a non-word of four letters or more may be a
+    misspelt phrase word."""
+    first = misspelt[0]
+    return not (
+        len(phrase.keys) < 3
+        or len(misspelt) > 1
+        or len(phrase.skeletons[first]) < 4
+        or is_valid_syllable(matches[position + first].group())
+        or Levenshtein.distance(found[first], phrase.skeletons[first]) > 1
+    )
 
 
 def _context_keys(
