@@ -26,6 +26,7 @@ from pathlib import Path
 
 from rapidfuzz.distance import Levenshtein
 
+from extract.ocr.acronyms import acronym_fix, fix_symbols
 from extract.ocr.langmodel import choose, mark_distance
 from extract.ocr.syllables import is_valid_syllable, skeleton, tone_key
 
@@ -128,13 +129,6 @@ công an tỉnh|công an huyện|công an xã|ubnd tỉnh|ubnd huyện|ubnd xã|
 ủy ban nhân dân tỉnh|ủy ban nhân dân huyện|ủy ban nhân dân xã|cấp tỉnh|cấp huyện|cấp xã
 trực thuộc tỉnh|thị xã thuộc tỉnh|thành phố thuộc tỉnh|nhà nước thuộc tỉnh|đơn vị thuộc tỉnh
 """
-
-# Acronyms of the genre: a capital word one letter away from exactly one of them is that one
-# ("TFHC" -> "TTHC"). Registry abbreviations are added at load time.
-_ACRONYMS = frozenset(
-    "TTHC CSDL UBND HĐND TTPVHCC CNTT QĐ KH NĐ CP TT BTTTT VHXH MTTQ BHXH CCVC CBCC GDĐT THCS THPT".split()
-)
-
 
 # A phrase this long whose other syllables were read exactly is evidence enough on its own
 # ("Số Kế hoạch và Đầu tư"); a shorter one must also win in the language model.
@@ -303,55 +297,6 @@ def _phrase_is_likelier(
     return True
 
 
-@lru_cache(maxsize=1)
-def acronyms() -> frozenset[str]:
-    found = set(_ACRONYMS)
-    spec = importlib.util.find_spec("nlp")
-    if spec is not None and spec.submodule_search_locations:
-        path = Path(next(iter(spec.submodule_search_locations))) / "data" / "units.json"
-        if path.exists():
-            import json
-
-            try:
-                registry = json.loads(path.read_text(encoding="utf-8"))
-            except (OSError, ValueError):
-                registry = {}
-            found.update(key.upper() for key in registry.get("abbreviations", {}) if 3 <= len(key) <= 8)
-    return frozenset(found)
-
-
-# Capital letters the LSTM swaps for each other (known letter, letter read); "CCHC" is not a
-# misread "CCVC", but "TFHC" is a misread "TTHC".
-_CONFUSABLE = frozenset(
-    {("T", "F"), ("F", "T"), ("T", "I"), ("I", "T"), ("O", "Q"), ("O", "D"), ("D", "O"), ("E", "F")}
-)
-
-
-def _acronym_fix(word: str) -> str | None:
-    """The known acronym one substitution away from ``word``, when there is exactly one."""
-    if not (3 <= len(word) <= 8 and word.isupper() and word.isalpha()) or word in acronyms():
-        return None
-    if is_valid_syllable(word):
-        return None  # "NHÂN" is a word, not a misread "NHNN"
-    close = [
-        known
-        for known in acronyms()
-        if len(known) == len(word)
-        and [(a, b) for a, b in zip(known, word, strict=True) if a != b] in ([pair] for pair in _CONFUSABLE)
-    ]
-    return close[0] if len(close) == 1 else None
-
-
-_ROMAN_WITH_DIGIT = re.compile(r"\b([IVX]+)[1l|]([IVX]*)(?=/|\b)")
-_DOUBLED_SLASH = re.compile(r"(?<=[IVX\d])[/⁄]{2,}|(?<=[IVX\d])⁄")
-
-
-def fix_symbols(text: str) -> str:
-    """OCR slips in dates and quarters: "Quý II1/2026" -> "Quý III/2026", "II/⁄2026" -> "II/2026"."""
-    text = _ROMAN_WITH_DIGIT.sub(lambda m: f"{m.group(1)}I{m.group(2)}", text)
-    return _DOUBLED_SLASH.sub("/", text)
-
-
 # ---------------------------------------------------------------- correction
 
 
@@ -412,78 +357,101 @@ def correct_text(
     lex = lexicon()
     matches = list(_TOKEN.finditer(text))
     keys = [tone_key(unicodedata.normalize("NFC", match.group().lower())) for match in matches]
-    replacements: dict[int, str] = {}
+    replacements: dict[int, str] = {}  # token index -> its key as corrected
     phrase_words, in_phrase = _phrase_fixes(matches, keys, text)
     original_keys = list(keys)
     for index, word in phrase_words.items():
         replacements[index] = keys[index] = tone_key(word)
-    for index, match in enumerate(matches):
-        word = unicodedata.normalize("NFC", match.group().lower())
-        key = keys[index]
-        if index in replacements or index in in_phrase or not word.isalpha() or len(word) > 7:
+    for index in range(len(matches)):
+        if index in replacements or index in in_phrase:
             continue
-        candidates = [c for c in lex.by_skeleton.get(skeleton(word), []) if c != key]
-        if not candidates:
-            continue
-        left, right = _context_keys(matches, keys, text, index, index + 1)
-
-        valid = is_valid_syllable(word)
-        if valid and key in lex.unigrams and word in agreed:
-            # Two readings agreeing is evidence against swapping one mark for another ("giá vé" is
-            # not "giá vẽ"), not against a mark both lost (a dot below: "mật đô" -> "mật độ").
-            candidates = [c for c in candidates if _adds_marks(word, lex.display[c])]
-            if not candidates:
-                continue
-        # A valid syllable is changed only when the language model finds a candidate more probable
-        # in its context than the reading, marks misread included; an impossible one always is.
-        choice = choose(
-            key,
-            candidates,
-            left,
-            right,
-            {c: mark_distance(word, lex.display[c]) for c in candidates},
-            read_possible=valid,
-            error_odds=NAME_ERROR_ODDS
-            if _inside_a_name(matches, index, text) or key in lex.genre_syllables
-            else 1.0,
-        )
+        choice = _syllable_choice(matches, keys, text, index, agreed)
         if choice is not None:
             # Left to right: the next word is judged beside this one as corrected ("sữa chữa" ->
             # "sửa chữa", not "sửa chúa" for the pair "sữa chúa").
-            replacements[index] = keys[index] = choice.key
+            replacements[index] = keys[index] = choice
+    acronym_fixes = _shouts_and_acronyms(matches, keys, replacements, in_phrase)
+    if not replacements:
+        if text != original_text:
+            return text, [Correction(page, original_text, text, original_text[:60])]
+        return text, []
+    fixed: dict[int, str] = {}
+    for index, key in replacements.items():
+        if index in acronym_fixes:
+            fixed[index] = acronym_fixes[index]
+        elif key == original_keys[index]:
+            fixed[index] = matches[index].group().lower()
+        else:
+            fixed[index] = _apply_case(matches[index].group(), phrase_words.get(index) or lex.display[key])
+    return _spliced(text, matches, fixed, page)
+
+
+def _syllable_choice(
+    matches: list[re.Match[str]], keys: list[str], text: str, index: int, agreed: frozenset[str]
+) -> str | None:
+    """The key the token at ``index`` should have, or None to keep it as read."""
+    lex = lexicon()
+    word = unicodedata.normalize("NFC", matches[index].group().lower())
+    key = keys[index]
+    if not word.isalpha() or len(word) > 7:
+        return None
+    candidates = [c for c in lex.by_skeleton.get(skeleton(word), []) if c != key]
+    if not candidates:
+        return None
+    left, right = _context_keys(matches, keys, text, index, index + 1)
+    valid = is_valid_syllable(word)
+    if valid and key in lex.unigrams and word in agreed:
+        # Two readings agreeing is evidence against swapping one mark for another ("giá vé" is
+        # not "giá vẽ"), not against a mark both lost (a dot below: "mật đô" -> "mật độ").
+        candidates = [c for c in candidates if _adds_marks(word, lex.display[c])]
+        if not candidates:
+            return None
+    # A valid syllable is changed only when the language model finds a candidate more probable
+    # in its context than the reading, marks misread included; an impossible one always is.
+    choice = choose(
+        key,
+        candidates,
+        left,
+        right,
+        {c: mark_distance(word, lex.display[c]) for c in candidates},
+        read_possible=valid,
+        error_odds=NAME_ERROR_ODDS if _inside_a_name(matches, index, text) or key in lex.genre_syllables else 1.0,
+    )
+    return None if choice is None else choice.key
+
+
+def _shouts_and_acronyms(
+    matches: list[re.Match[str]], keys: list[str], replacements: dict[int, str], in_phrase: set[int]
+) -> dict[int, str]:
+    """Tokens left alone so far that are a syllable shouted by mistake ("hồ SƠ", added to
+    ``replacements`` with their key) or a misread acronym (returned, and added as written)."""
     acronym_fixes: dict[int, str] = {}
     for index in range(len(matches)):
         if index in replacements or index in in_phrase:
             continue
         if _shouted_by_mistake(matches, index):
             replacements[index] = keys[index]
-        elif (known := _acronym_fix(matches[index].group())) is not None:
+        elif (known := acronym_fix(matches[index].group())) is not None:
             acronym_fixes[index] = known
             replacements[index] = known
-    if not replacements:
-        if text != original_text:
-            return text, [Correction(page, original_text, text, original_text[:60])]
-        return text, []
+    return acronym_fixes
+
+
+def _spliced(
+    text: str, matches: list[re.Match[str]], fixed: dict[int, str], page: int | None
+) -> tuple[str, list[Correction]]:
+    """``text`` with each token in ``fixed`` written so, and a correction for each that changed."""
     pieces: list[str] = []
     corrections: list[Correction] = []
     cursor = 0
     for index, match in enumerate(matches):
-        if index not in replacements:
-            continue
-        key = replacements[index]
-        if index in acronym_fixes:
-            fixed = acronym_fixes[index]
-        elif key == original_keys[index]:
-            fixed = match.group().lower()
-        else:
-            fixed = _apply_case(match.group(), phrase_words.get(index) or lex.display[key])
-        if fixed == match.group():
+        if index not in fixed or fixed[index] == match.group():
             continue
         pieces.append(text[cursor : match.start()])
-        pieces.append(fixed)
+        pieces.append(fixed[index])
         cursor = match.end()
         start, end = max(0, match.start() - 20), min(len(text), match.end() + 20)
-        corrections.append(Correction(page, match.group(), fixed, text[start:end]))
+        corrections.append(Correction(page, match.group(), fixed[index], text[start:end]))
     pieces.append(text[cursor:])
     return "".join(pieces), corrections
 
