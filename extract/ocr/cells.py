@@ -52,21 +52,15 @@ def words_to_lines(words: list[Word]) -> list[list[Word]]:
     tall = [word for word in words if word.height > median * TALL_WORD]
     lines: list[list[Word]] = []
     for word in sorted((w for w in words if w.height <= median * TALL_WORD), key=_middle):
-        middle = _middle(word)
-        for line in lines:
-            if min(w.top for w in line) <= middle <= max(w.bottom for w in line):
-                line.append(word)
-                break
+        home = _line_around(lines, _middle(word))
+        if home is not None:
+            home.append(word)
         else:
             lines.append([word])
     for word in sorted(tall, key=_middle):
-        middle = _middle(word)
-        home = next((line for line in lines if min(w.top for w in line) <= middle <= max(w.bottom for w in line)), None)
+        home = _line_around(lines, _middle(word))
         if home is None:
-            # Mostly inside one line: that line (a tail hangs below it). A line of tall words of its
-            # own (a signer's name in a bigger font) only grazes the line above.
-            best = max(lines, key=lambda line: _overlap(word, line), default=None)
-            home = best if best is not None and _overlap(word, best) >= word.height * 0.3 else None
+            home = _line_grazed(lines, word)
         if home is not None:
             home.append(word)
         else:
@@ -75,6 +69,18 @@ def words_to_lines(words: list[Word]) -> list[list[Word]]:
         line.sort(key=lambda word: word.left)
     lines.sort(key=lambda line: min(w.top for w in line))
     return lines
+
+
+def _line_around(lines: list[list[Word]], middle: float) -> list[Word] | None:
+    """The first line whose height spans ``middle``."""
+    return next((line for line in lines if min(w.top for w in line) <= middle <= max(w.bottom for w in line)), None)
+
+
+def _line_grazed(lines: list[list[Word]], word: Word) -> list[Word] | None:
+    """The line a tall word lies mostly inside (a tail hangs below it). A line of tall words of its
+    own (a signer's name in a bigger font) only grazes the line above, and gets none."""
+    best = max(lines, key=lambda line: _overlap(word, line), default=None)
+    return best if best is not None and _overlap(word, best) >= word.height * 0.3 else None
 
 
 def _middle(word: Word) -> float:
