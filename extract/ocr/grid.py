@@ -119,8 +119,34 @@ def _grid_in_region(
 ) -> TableGrid | None:
     horizontal = masks.horizontal[top:bottom, left:right] > 0
     vertical = masks.vertical[top:bottom, left:right] > 0
-    min_run = max(20, int(dpi * 0.3))
     min_gap = max(8, dpi // 16)  # two boundaries closer than this are one thick or doubled line
+    boundaries = _boundaries(horizontal, vertical, dpi, min_gap)
+    if boundaries is None:
+        return None
+    rows, cols, open_top = boundaries
+    cells = [
+        _grid_cell(positions, rows, cols, left, top)
+        for positions in _joined_cells(horizontal, vertical, rows, cols, dpi).values()
+    ]
+    cells.sort(key=lambda cell: (cell.row, cell.col))
+    return TableGrid(
+        left=left,
+        top=top,
+        right=right,
+        bottom=bottom,
+        row_lines=[top + y for y in rows],
+        col_lines=[left + x for x in cols],
+        cells=cells,
+        open_top=open_top,
+    )
+
+
+def _boundaries(
+    horizontal: np.ndarray, vertical: np.ndarray, dpi: int, min_gap: int
+) -> tuple[list[int], list[int], bool] | None:
+    """The region's row and column boundaries (region coordinates) and whether its top is open;
+    None when the lines make no table."""
+    min_run = max(20, int(dpi * 0.3))
     rows = _merge_close(_positions(horizontal.sum(axis=1), min_run), min_gap)
     cols = _merge_close(_positions(vertical.sum(axis=0), min_run), min_gap)
     height, width = horizontal.shape
@@ -138,25 +164,32 @@ def _grid_in_region(
         cols.insert(0, 0)
     if width - 1 - cols[-1] > min_gap * 2:
         cols.append(width - 1)
+    return rows, cols, open_top
 
+
+def _has_line(strip: np.ndarray, start: int, end: int, band: int, axis: int) -> bool:
+    """The stretch [start, end) of a ruling line is drawn, its ends (crossings) left out."""
+    inner0, inner1 = start + band * 2, end - band * 2
+    if inner1 <= inner0:
+        return True
+    along = strip[inner0:inner1] if axis == 1 else strip[:, inner0:inner1]
+    return float(along.any(axis=axis).mean()) >= MIN_LINE_COVERAGE
+
+
+def _joined_cells(
+    horizontal: np.ndarray, vertical: np.ndarray, rows: list[int], cols: list[int], dpi: int
+) -> dict[int, list[tuple[int, int]]]:
+    """Grid positions (row, col) grouped into cells: a missing side joins two neighbours into one."""
     n_rows, n_cols = len(rows) - 1, len(cols) - 1
     band = max(2, dpi // 60)
 
     def has_vertical(x: int, y0: int, y1: int) -> bool:
-        inner0, inner1 = y0 + band * 2, y1 - band * 2
-        if inner1 <= inner0:
-            return True
-        strip = vertical[inner0:inner1, max(0, x - band) : x + band + 1].any(axis=1)
-        return float(strip.mean()) >= MIN_LINE_COVERAGE
+        return _has_line(vertical[:, max(0, x - band) : x + band + 1], y0, y1, band, axis=1)
 
     def has_horizontal(y: int, x0: int, x1: int) -> bool:
-        inner0, inner1 = x0 + band * 2, x1 - band * 2
-        if inner1 <= inner0:
-            return True
-        strip = horizontal[max(0, y - band) : y + band + 1, inner0:inner1].any(axis=0)
-        return float(strip.mean()) >= MIN_LINE_COVERAGE
+        return _has_line(horizontal[max(0, y - band) : y + band + 1], x0, x1, band, axis=0)
 
-    # Union-find over grid positions: a missing side joins two neighbours into one cell.
+    # Union-find over grid positions.
     parent = list(range(n_rows * n_cols))
 
     def find(index: int) -> int:
@@ -172,37 +205,25 @@ def _grid_in_region(
                 parent[find(here + 1)] = find(here)
             if r + 1 < n_rows and not has_horizontal(rows[r + 1], cols[c], cols[c + 1]):
                 parent[find(here + n_cols)] = find(here)
-
     members: dict[int, list[tuple[int, int]]] = {}
     for r in range(n_rows):
         for c in range(n_cols):
             members.setdefault(find(r * n_cols + c), []).append((r, c))
-    cells: list[GridCell] = []
-    for positions in members.values():
-        r0 = min(r for r, _ in positions)
-        r1 = max(r for r, _ in positions)
-        c0 = min(c for _, c in positions)
-        c1 = max(c for _, c in positions)
-        cells.append(
-            GridCell(
-                row=r0,
-                col=c0,
-                row_span=r1 - r0 + 1,
-                col_span=c1 - c0 + 1,
-                left=left + cols[c0],
-                top=top + rows[r0],
-                right=left + cols[c1 + 1],
-                bottom=top + rows[r1 + 1],
-            )
-        )
-    cells.sort(key=lambda cell: (cell.row, cell.col))
-    return TableGrid(
-        left=left,
-        top=top,
-        right=right,
-        bottom=bottom,
-        row_lines=[top + y for y in rows],
-        col_lines=[left + x for x in cols],
-        cells=cells,
-        open_top=open_top,
+    return members
+
+
+def _grid_cell(positions: list[tuple[int, int]], rows: list[int], cols: list[int], left: int, top: int) -> GridCell:
+    r0 = min(r for r, _ in positions)
+    r1 = max(r for r, _ in positions)
+    c0 = min(c for _, c in positions)
+    c1 = max(c for _, c in positions)
+    return GridCell(
+        row=r0,
+        col=c0,
+        row_span=r1 - r0 + 1,
+        col_span=c1 - c0 + 1,
+        left=left + cols[c0],
+        top=top + rows[r0],
+        right=left + cols[c1 + 1],
+        bottom=top + rows[r1 + 1],
     )
