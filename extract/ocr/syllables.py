@@ -51,30 +51,32 @@ def is_valid_syllable(word: str) -> bool:
     base, tone = _split_tone(word)
     if not base or not base.isalpha():
         return False
-    for onset in _ONSETS:
-        if not base.startswith(onset):
-            continue
-        rhyme = base[len(onset) :]
-        if onset == "gi" and (not rhyme or rhyme[0] not in _VOWELS or rhyme.startswith("i")):
-            # "gì", "gìn": g + i...; "gia": gi + a
-            rhyme = base[1:]
-            onset = "g"
-        if onset == "qu" and rhyme.startswith("u"):
-            continue
-        if rhyme not in _RHYMES:
-            continue
-        if onset in ("k", "gh", "ngh") and not rhyme.startswith(_FRONT):
-            continue
-        if onset in ("c", "ng") and rhyme.startswith(("i", "e", "ê")):
-            continue
-        if onset == "g" and rhyme.startswith(("e", "ê")):
-            continue
-        if onset == "qu" and rhyme.startswith(("o", "u")):
-            continue
-        if rhyme.endswith(_STOP_CODAS) and tone not in ("sac", "nang"):
-            continue
-        return True
-    return False
+    return any(base.startswith(onset) and _spelt_with(onset, base, tone) for onset in _ONSETS)
+
+
+def _spelt_with(onset: str, base: str, tone: str) -> bool:
+    """``base`` (with ``tone``) is a syllable read as ``onset`` + rhyme."""
+    rhyme = base[len(onset) :]
+    if onset == "gi" and (not rhyme or rhyme[0] not in _VOWELS or rhyme.startswith("i")):
+        # "gì", "gìn": g + i...; "gia": gi + a
+        rhyme = base[1:]
+        onset = "g"
+    if onset == "qu" and rhyme.startswith("u"):
+        return False
+    if rhyme not in _RHYMES or not _onset_fits(onset, rhyme):
+        return False
+    return not (rhyme.endswith(_STOP_CODAS) and tone not in ("sac", "nang"))
+
+
+def _onset_fits(onset: str, rhyme: str) -> bool:
+    """Spelling rules of the onset before the rhyme: k/gh/ngh only before i/e/ê/y, c/ng never, ..."""
+    if onset in ("k", "gh", "ngh") and not rhyme.startswith(_FRONT):
+        return False
+    if onset in ("c", "ng") and rhyme.startswith(("i", "e", "ê")):
+        return False
+    if onset == "g" and rhyme.startswith(("e", "ê")):
+        return False
+    return not (onset == "qu" and rhyme.startswith(("o", "u")))
 
 
 @lru_cache(maxsize=65536)
