@@ -107,58 +107,84 @@ def lay_out(words: list[Word], page: int, page_width: int, dpi: int) -> list[Lai
     margin_left = _mode_edge([line.left for line in lines], dpi)
     margin_right = max(line.right for line in lines)
     body_width = max(1, margin_right - margin_left)
-
-    blocks: list[LaidOutBlock] = []
-    two_col: list[tuple[TextLine, TextLine]] = []
-    current: list[TextLine] = []
-
-    def flush_paragraph() -> None:
-        if current:
-            blocks.append(_paragraph(current, page, margin_left, margin_right))
-            current.clear()
-
-    def flush_table() -> None:
-        if two_col:
-            blocks.append(_layout_table(two_col, page))
-            two_col.clear()
+    layout = _PageLayout(page, x_height, margin_left, margin_right, body_width)
 
     split = [_split_columns(line, column_gap) for line in lines]
     runs = _two_column_runs(lines, split, margin_left, body_width, x_height)
-    previous: TextLine | None = None
-    gutter: Gutter | None = None
     for index, line in enumerate(lines):
         if index in runs:
-            flush_paragraph()
-            if runs[index] != gutter:
-                flush_table()  # another side-by-side block, with its own gutter
-            gutter = runs[index]
-            two_col.append(_divide(line, gutter))
-            previous = None
-            continue
-        fitted = _fit(line, gutter, x_height) if two_col and gutter is not None else None
-        if fitted is not None and _close_below(line, two_col):
+            layout.side_by_side(line, runs[index])
+        elif not layout.joins_columns(line):
+            layout.running_text(line)
+    layout.flush_paragraph()
+    layout.flush_table()
+    return layout.blocks
+
+
+@dataclass
+class _PageLayout:
+    """A page's blocks as its lines come top to bottom: the paragraph being joined, or the
+    side-by-side block being filled and its gutter."""
+
+    page: int
+    x_height: float
+    margin_left: int
+    margin_right: int
+    body_width: int
+    blocks: list[LaidOutBlock] = dataclasses.field(default_factory=list)
+    two_col: list[tuple[TextLine, TextLine]] = dataclasses.field(default_factory=list)
+    current: list[TextLine] = dataclasses.field(default_factory=list)
+    previous: TextLine | None = None  # the paragraph's last line
+    gutter: Gutter | None = None
+
+    def flush_paragraph(self) -> None:
+        if self.current:
+            self.blocks.append(_paragraph(self.current, self.page, self.margin_left, self.margin_right))
+            self.current.clear()
+
+    def flush_table(self) -> None:
+        if self.two_col:
+            self.blocks.append(_layout_table(self.two_col, self.page))
+            self.two_col.clear()
+
+    def side_by_side(self, line: TextLine, gutter: Gutter) -> None:
+        """A line of a run the gutter divides."""
+        self.flush_paragraph()
+        if gutter != self.gutter:
+            self.flush_table()  # another side-by-side block, with its own gutter
+        self.gutter = gutter
+        self.two_col.append(_divide(line, gutter))
+        self.previous = None
+
+    def joins_columns(self, line: TextLine) -> bool:
+        """Whether the line, outside the runs, still belongs to the side-by-side block (added if so)."""
+        fitted = _fit(line, self.gutter, self.x_height) if self.two_col and self.gutter is not None else None
+        if fitted is not None and _close_below(line, self.two_col):
             # The rest of a column below the other's end (a "Nơi nhận" list below the signer's name).
-            gutter = fitted
-            two_col.append(_divide(line, gutter))
-            continue
-        if two_col and _continues_layout(line, two_col, body_width):
+            self.gutter = fitted
+            self.two_col.append(_divide(line, fitted))
+            return True
+        if self.two_col and _continues_layout(line, self.two_col, self.body_width):
             # One-sided line of a two-column block ("Số: /KH-UBND" under the left column).
-            left_centre, right_centre = _column_centres(two_col)
+            left_centre, right_centre = _column_centres(self.two_col)
             centre = (line.left + line.right) / 2
             if abs(centre - left_centre) <= abs(centre - right_centre):
-                two_col.append((line, TextLine([])))
+                self.two_col.append((line, TextLine([])))
             else:
-                two_col.append((TextLine([]), line))
-            continue
-        flush_table()
-        gutter = None
-        if previous is not None and _starts_new(previous, line, margin_left, margin_right, x_height):
-            flush_paragraph()
-        current.append(line)
-        previous = line
-    flush_paragraph()
-    flush_table()
-    return blocks
+                self.two_col.append((TextLine([]), line))
+            return True
+        return False
+
+    def running_text(self, line: TextLine) -> None:
+        """A line of running text: it ends the side-by-side block and joins the paragraph or starts one."""
+        self.flush_table()
+        self.gutter = None
+        if self.previous is not None and _starts_new(
+            self.previous, line, self.margin_left, self.margin_right, self.x_height
+        ):
+            self.flush_paragraph()
+        self.current.append(line)
+        self.previous = line
 
 
 def relabel_letters(words: list[Word], page: int | None) -> tuple[list[Word], list[Correction]]:
