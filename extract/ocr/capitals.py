@@ -26,35 +26,42 @@ def fix_capital_run(words: list[str]) -> list[str]:
     fixed = [match.group(2) if match else "" for match in parts]
     index = 0
     while index + 1 < len(fixed):
-        left, right = fixed[index], fixed[index + 1]
-        this, after = parts[index], parts[index + 1]
-        # A mark between the two ("HÓA -", "TẾ, XÃ") means they are not one word.
-        joined = this is not None and after is not None and not this.group(3) and not after.group(1)
-        if not (joined and _capital_syllable(left) and _capital_syllable(right)):
-            index += 1
-            continue
-        read = (_key(left), _key(right))
-        if known_pair(read) and not _genre(read):
-            # A word as read keeps both syllables unless the genre has the pair another way; either
-            # way the pair is spent, so its second syllable is not re-paired with the next word.
-            pair = _better_pair(left, right)
-            fixed[index], fixed[index + 1] = pair or (left, right)
-            index += 2
-            continue
-        if _genre(read) or left.lower() in stopwords() or right.lower() in stopwords():
-            # A function word ("CỦA", "VÀ") is short and read well; it only breaks the pairing.
-            index += 2 if _genre(read) else 1
-            continue
-        pair = _better_pair(left, right)
-        if pair is None:
-            index += 1
-            continue
-        fixed[index], fixed[index + 1] = pair
-        index += 2
+        index += _settle_pair(fixed, parts, index)
     return [
         word if match is None else match.group(1) + core + match.group(3)
         for word, match, core in zip(words, parts, fixed, strict=True)
     ]
+
+
+def _settle_pair(fixed: list[str], parts: list[re.Match[str] | None], index: int) -> int:
+    """Chooses the marks of the pair of cores at ``index`` (in ``fixed``, in place); returns how far
+    on the next pair starts: 2 when this pair is spent, 1 when its second word may pair onwards."""
+    left, right = fixed[index], fixed[index + 1]
+    if not _joined_capitals(parts[index], parts[index + 1], left, right):
+        return 1
+    read = (_key(left), _key(right))
+    if known_pair(read) and not _genre(read):
+        # A word as read keeps both syllables unless the genre has the pair another way; either
+        # way the pair is spent, so its second syllable is not re-paired with the next word.
+        pair = _better_pair(left, right)
+        fixed[index], fixed[index + 1] = pair or (left, right)
+        return 2
+    if _genre(read) or left.lower() in stopwords() or right.lower() in stopwords():
+        # A function word ("CỦA", "VÀ") is short and read well; it only breaks the pairing.
+        return 2 if _genre(read) else 1
+    pair = _better_pair(left, right)
+    if pair is None:
+        return 1
+    fixed[index], fixed[index + 1] = pair
+    return 2
+
+
+def _joined_capitals(this: re.Match[str] | None, after: re.Match[str] | None, left: str, right: str) -> bool:
+    """Two capital syllables with nothing but space between them."""
+    # A mark between the two ("HÓA -", "TẾ, XÃ") means they are not one word.
+    joined = this is not None and after is not None and not this.group(3) and not after.group(1)
+    return joined and _capital_syllable(left) and _capital_syllable(right)
+
 
 _SPLIT = re.compile(r"^(\W*)(\w+)(\W*)$", re.UNICODE)
 
