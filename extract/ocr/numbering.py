@@ -160,20 +160,28 @@ def regroup(readings: list[CellReading], page: int) -> tuple[list[CellReading], 
         steps = sum(1 for a, b in zip(rows, rows[1:], strict=False) if a is not None and b == a + 1)
         if steps < 2 or not groups:
             continue
-        previous: int | None = None
-        for index in groups:
-            text = readings[index].text
-            core, mark = text.rstrip("."), text[len(text.rstrip(".")) :]
-            numeral = "".join(_ROMAN_GLYPHS.get(char, "?") for char in core)
-            value = roman_value(numeral, below=40)
-            if value is None or (previous is not None and value != previous + 1):
-                previous = roman_value(core, below=40)
-                continue
-            previous = value
-            if numeral != core:
-                result[index] = dataclasses.replace(readings[index], text=numeral + mark)
-                corrections.append(Correction(page, text, numeral + mark, f"nhóm {numeral}", "group_numeral"))
+        _renumber_groups(readings, groups, page, result, corrections)
     return result, corrections
+
+
+def _renumber_groups(
+    readings: list[CellReading], groups: list[int], page: int, result: list[CellReading], corrections: list[Correction]
+) -> None:
+    """The group labels of one column (indices in reading order) read as the roman numerals their
+    glyphs spell, each following the one before; ``result`` and ``corrections`` get the changes."""
+    previous: int | None = None
+    for index in groups:
+        text = readings[index].text
+        core, mark = text.rstrip("."), text[len(text.rstrip(".")) :]
+        numeral = "".join(_ROMAN_GLYPHS.get(char, "?") for char in core)
+        value = roman_value(numeral, below=40)
+        if value is None or (previous is not None and value != previous + 1):
+            previous = roman_value(core, below=40)
+            continue
+        previous = value
+        if numeral != core:
+            result[index] = dataclasses.replace(readings[index], text=numeral + mark)
+            corrections.append(Correction(page, text, numeral + mark, f"nhóm {numeral}", "group_numeral"))
 
 
 def _spanned_right(by_position: dict[tuple[int, int], CellReading], row: int, col: int) -> bool:
