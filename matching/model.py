@@ -158,53 +158,6 @@ Decision = Annotated[
 ]
 
 
-# ---------------------------------------------------------------- document identity (matching/identity.py)
-
-
-class Rendering(Record):
-    """One file of a work: why it belongs there, and whether it is the one flags are read from."""
-
-    sha256: str
-    document: str  # Document.source
-    primary: bool = False
-    reasons: list[str] = Field(default_factory=list)  # why this file is a rendering of the work
-
-
-class Work(Record):
-    """One document (a plan, a decision) however many files show it."""
-
-    id: str  # "wk-…", derived from the smallest content hash among its files: independent of ingest order
-    origin: str  # that sha256
-    primary: str  # sha256 of the rendering whose entries and tasks feed flags
-    primary_reasons: list[str] = Field(default_factory=list)
-    kind: str = ""
-    number: str = ""
-    issuer: str = ""
-    date: str = ""
-    renderings: list[Rendering]
-
-
-class IdentityNearMiss(Record):
-    """Two files close enough to be asked about, kept apart, with the reason."""
-
-    left: str  # sha256
-    right: str
-    similarity: float
-    reasons: list[str]
-
-
-class Identity(Record):
-    works: list[Work]
-    near_misses: list[IdentityNearMiss] = Field(default_factory=list)
-
-    def work_of(self) -> dict[str, Work]:
-        """sha256 -> its work."""
-        return {r.sha256: w for w in self.works for r in w.renderings}
-
-    def primaries(self) -> set[str]:
-        return {w.primary for w in self.works}
-
-
 # ---------------------------------------------------------------- the result
 
 
