@@ -483,27 +483,13 @@ class Matcher:
         for decision in _in_time_order(decisions):
             counts.decisions += 1
             if isinstance(decision, ConfirmLink | RejectLink):
-                found = self._datasets_of([decision.left, decision.right])
-                if len(found) < 2:
-                    continue
-                self._decided(decision.left, decision.right, decision.who)
-                left, right = found[decision.left], found[decision.right]
-                if isinstance(decision, ConfirmLink) and left != right:
-                    self._move(self._members(right), left, counts)
-                elif isinstance(decision, RejectLink) and left == right:
-                    self._move([decision.right], self._fresh_id(decision.right), counts)
+                self._apply_link(decision, counts)
             elif isinstance(decision, MergeDatasets):
                 present = [d for d in decision.dataset_ids if self._members(d)]
                 for other in present[1:]:
                     self._move(self._members(other), present[0], counts)
             elif isinstance(decision, SplitDataset):
-                current = self._members(decision.dataset_id)
-                moved = [k for k in current if k in set(decision.members)]
-                rest = [k for k in current if k not in set(moved)]
-                if moved and rest:
-                    origin = session.scalar(select(DatasetRow.origin).where(DatasetRow.id == decision.dataset_id))
-                    leaving = rest if origin in moved else moved
-                    self._move(leaving, self._fresh_id(leaving[0]), counts)
+                self._apply_split(decision, counts)
             elif isinstance(decision, SetCanonical):
                 session.execute(update(DatasetRow).where(DatasetRow.id == decision.dataset_id).values(
                     canonical_title=decision.title, canonical_unit=decision.unit))  # fmt: skip
@@ -511,6 +497,29 @@ class Matcher:
             elif isinstance(decision, DismissFlag):
                 self.flags.dismiss(decision)
         session.flush()
+
+    def _apply_link(self, decision: ConfirmLink | RejectLink, counts: RunCounts) -> None:
+        """A confirmed link brings the right row's dataset into the left's; a rejected one within one
+        dataset moves the right row out to a dataset of its own."""
+        found = self._datasets_of([decision.left, decision.right])
+        if len(found) < 2:
+            return
+        self._decided(decision.left, decision.right, decision.who)
+        left, right = found[decision.left], found[decision.right]
+        if isinstance(decision, ConfirmLink) and left != right:
+            self._move(self._members(right), left, counts)
+        elif isinstance(decision, RejectLink) and left == right:
+            self._move([decision.right], self._fresh_id(decision.right), counts)
+
+    def _apply_split(self, decision: SplitDataset, counts: RunCounts) -> None:
+        """The named members leave the dataset, unless the origin is among them: then the rest leave."""
+        current = self._members(decision.dataset_id)
+        moved = [k for k in current if k in set(decision.members)]
+        rest = [k for k in current if k not in set(moved)]
+        if moved and rest:
+            origin = self.session.scalar(select(DatasetRow.origin).where(DatasetRow.id == decision.dataset_id))
+            leaving = rest if origin in moved else moved
+            self._move(leaving, self._fresh_id(leaving[0]), counts)
 
     def _decided(self, a: str, b: str, who: str) -> None:
         self.session.execute(
