@@ -91,6 +91,7 @@ from matching.placement import (
     GATE_SLACK,
     LOOKUP_TOKENS,
     Candidate,
+    ScoredLink,
     Specificity,
     StoredRow,
     becomes_exemplar,
@@ -319,22 +320,10 @@ class Matcher:
 
     def _place(self, row: StoredRow, idf: Specificity, numbered: Counter[tuple[int, str, str]],
                counts: RunCounts) -> str:  # fmt: skip
-        db = self.db
         scope = scope_key(row.scope_level, row.scope_province)
         found = self._candidates(row, scope)
-        must_pairs = list(self.must.get(row.key, []))
-        cannot_pairs = list(self.cannot.get(row.key, []))
-        must_ds = self._datasets_of([o for o, _ in must_pairs]) if must_pairs else {}
-        cannot_ds = self._datasets_of([o for o, _ in cannot_pairs]) if cannot_pairs else {}
-        must = next((must_ds[o] for o, _ in must_pairs if o in must_ds), "")
-        exemplars: dict[str, list[str]] = defaultdict(list)
-        for start in range(0, len(found), 500):
-            for key, near in self.db.execute(EXEMPLARS_NEAR, {"keys": found[start : start + 500]}):
-                exemplars[near].append(key)
-        if must and must not in exemplars:
-            exemplars.update(self._exemplars_of([must]))
-        for keys_ in exemplars.values():
-            keys_.sort()
+        reviewed, must, cannot = self._reviewed(row)
+        exemplars = self._exemplars_near(found, must)
         keys = sorted({k for ks in exemplars.values() for k in ks})
         stored = self._stored_rows(keys)
         dataset_of = {k: d for d, ks in exemplars.items() for k in ks}
@@ -344,20 +333,11 @@ class Matcher:
         ]  # fmt: skip
         feature = features_of(row, 0, idf)
         placed = place(feature, candidates, idf, self.threshold, self.floor,
-                       cannot=set(cannot_ds.values()), must=must)  # fmt: skip
-        dataset = placed.dataset
-        fresh = not dataset
-        if fresh:
-            dataset = dataset_id_for(row.key)
-            if db.scalar(HEAD_EXISTS, {"d": dataset}) is not None:
-                dataset = dataset_id_for(f"{row.key}#split")
-            # Written complete: a dataset of one row needs no refresh unless another row joins it.
-            db.execute(insert(_table(DatasetRow)), [{
-                "id": dataset, "origin": row.key, "title": row.title, "unit": row.unit, "member_count": 0,
-                "document_count": 0, "canonical_title": "", "canonical_unit": "", "concept_id": ""}])  # fmt: skip
-            self._next_position[dataset] = 0
+                       cannot=cannot, must=must)  # fmt: skip
+        fresh = not placed.dataset
+        dataset = self._new_dataset(row) if fresh else placed.dataset
         position = self._position(dataset)
-        db.execute(ADD_MEMBER, [{"entry_key": row.key, "dataset_id": dataset, "position": position}])
+        self.db.execute(ADD_MEMBER, [{"entry_key": row.key, "dataset_id": dataset, "position": position}])
         self.values.add(dataset, "t", row.title, position)
         self.values.add(dataset, "u", row.unit, position)
         if not fresh:
@@ -366,23 +346,67 @@ class Matcher:
             row, [exemplar_text(stored[k]) for k in exemplars.get(dataset, []) if k in stored]
         )
         if exemplar:
-            db.execute(MARK_EXEMPLAR, {"k": row.key})
-            tokens = row_tokens(row)
-            if tokens:
-                db.execute(ADD_POSTINGS, [{"token": t, "scope": scope, "entry_key": row.key} for t in tokens])
-                self.postings.add(tokens)
-        forced = dict(must_pairs + cannot_pairs)
-        links = [
-            {"left_key": min(link.other, row.key), "right_key": max(link.other, row.key), "score": link.score,
-             "reasons": link.reasons, "accepted": link.dataset == dataset,
-             "decided_by": forced.get(link.other, "auto")}
-            for link in placed.links
-        ]  # fmt: skip
-        if links:
-            db.execute(ADD_LINKS, links)
+            self._make_exemplar(row, scope)
+        self._add_links(row, dataset, placed.links, reviewed)
         if fresh:
             self._concept(row, dataset, idf, numbered)
         return dataset
+
+    def _reviewed(self, row: StoredRow) -> tuple[dict[str, str], str, set[str]]:
+        """Reviewers' links of the row: other row -> who decided, the dataset a confirmed link puts
+        it in ("" for none), and the datasets rejected links keep it out of."""
+        must_pairs = list(self.must.get(row.key, []))
+        cannot_pairs = list(self.cannot.get(row.key, []))
+        must_ds = self._datasets_of([o for o, _ in must_pairs]) if must_pairs else {}
+        cannot_ds = self._datasets_of([o for o, _ in cannot_pairs]) if cannot_pairs else {}
+        must = next((must_ds[o] for o, _ in must_pairs if o in must_ds), "")
+        return dict(must_pairs + cannot_pairs), must, set(cannot_ds.values())
+
+    def _exemplars_near(self, found: list[str], must: str) -> dict[str, list[str]]:
+        """Dataset -> its exemplars among the candidate rows ``found`` (and those of the dataset a
+        reviewer's link says the row must join), each list sorted."""
+        exemplars: dict[str, list[str]] = defaultdict(list)
+        for start in range(0, len(found), 500):
+            for key, near in self.db.execute(EXEMPLARS_NEAR, {"keys": found[start : start + 500]}):
+                exemplars[near].append(key)
+        if must and must not in exemplars:
+            exemplars.update(self._exemplars_of([must]))
+        for keys_ in exemplars.values():
+            keys_.sort()
+        return exemplars
+
+    def _new_dataset(self, row: StoredRow) -> str:
+        """A dataset of the row alone, its id from the row's key (another if a dataset has that id)."""
+        db = self.db
+        dataset = dataset_id_for(row.key)
+        if db.scalar(HEAD_EXISTS, {"d": dataset}) is not None:
+            dataset = dataset_id_for(f"{row.key}#split")
+        # Written complete: a dataset of one row needs no refresh unless another row joins it.
+        db.execute(insert(_table(DatasetRow)), [{
+            "id": dataset, "origin": row.key, "title": row.title, "unit": row.unit, "member_count": 0,
+            "document_count": 0, "canonical_title": "", "canonical_unit": "", "concept_id": ""}])  # fmt: skip
+        self._next_position[dataset] = 0
+        return dataset
+
+    def _make_exemplar(self, row: StoredRow, scope: str) -> None:
+        """The row stands for its dataset: it is marked so and its words are posted for lookup."""
+        self.db.execute(MARK_EXEMPLAR, {"k": row.key})
+        tokens = row_tokens(row)
+        if tokens:
+            self.db.execute(ADD_POSTINGS, [{"token": t, "scope": scope, "entry_key": row.key} for t in tokens])
+            self.postings.add(tokens)
+
+    def _add_links(self, row: StoredRow, dataset: str, links: Sequence[ScoredLink], forced: dict[str, str]) -> None:
+        """The row's links as placement kept them, accepted where they point into its dataset; a
+        reviewer's (``forced``: other row -> who) are marked with who decided."""
+        records = [
+            {"left_key": min(link.other, row.key), "right_key": max(link.other, row.key), "score": link.score,
+             "reasons": link.reasons, "accepted": link.dataset == dataset,
+             "decided_by": forced.get(link.other, "auto")}
+            for link in links
+        ]  # fmt: skip
+        if records:
+            self.db.execute(ADD_LINKS, records)
 
     def _concept(self, row: StoredRow, dataset: str, idf: Specificity,
                  numbered: Counter[tuple[int, str, str]]) -> None:  # fmt: skip
