@@ -21,7 +21,8 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import delete, distinct, func, insert, select, update
 from sqlalchemy.orm import Session
 
-from catalog import rows
+from catalog import incremental_rows
+from catalog.incremental_datasets import DatasetUpkeep
 from catalog.incremental_flags import FlagWriter
 from catalog.incremental_state import (
     ADD_LINKS,
@@ -45,7 +46,6 @@ from catalog.incremental_state import (
     POSTINGS,
     ROWS,
     SEQ,
-    VALUES,
     Placing,
     RunCounts,
     Terms,
@@ -58,7 +58,6 @@ from catalog.models import (
     ConceptWordingRow,
     DatasetMemberRow,
     DatasetRow,
-    DatasetValueRow,
     FlagRow,
     LinkRow,
     MatchCitationRow,
@@ -66,17 +65,15 @@ from catalog.models import (
     MatchEntryRow,
     MatchPostingRow,
 )
-from extract.model import Document, Provenance
+from extract.model import Document
 from matching.blocking import PREFILTER_CUTOFF, default_max_df
 from matching.compare import (
     CONCEPT_MAX_BONUS,
-    _unit_types,
     concept_upper_bound,
     score_pair,
     title_similarity,
     titles_against,
 )
-from matching.flags import _citation_key, number_key
 from matching.model import (
     ConfirmLink,
     Decision,
@@ -107,15 +104,13 @@ from matching.placement import (
 )
 from matching.reconcile import LINK_FLOOR
 from matching.scope import document_scope
-from matching.text import normalize
-from nlp.units import unit_types_agree
 
 BATCH_DOCUMENTS = 50  # documents read per transaction at most: memory stays small
 # A lookup word found in more exemplars than this (or matching.blocking's cut-off, if larger) is common:
 # not used alone. matching.blocking's own floor (100) cost 0.3 points of recall on bench_matching's archive.
 LOOKUP_MAX_DF = 1_000
 MAX_CANDIDATES = 1_000  # exemplars looked at per row (best prefilter first), whatever its words
-class Matcher:
+class Matcher(DatasetUpkeep):
     """One reconciliation pass inside a session (the caller owns the transaction and calls `finish`).
 
     Statements go through SQLAlchemy Core: the ORM's per-statement cost is larger than the work of
@@ -210,33 +205,24 @@ class Matcher:
         """Store a document's facts for matching and its rows in the index; its rows are placed next."""
         db = self.db
         self.seq += 1
-        meta = document.metadata
         scope = document_scope(document)
-        parent = meta.parent
-        db.execute(insert(_table(MatchDocumentRow)), [{
-            "sha256": document.sha256, "seq": self.seq, "source": document.source, "scope_level": scope.level,
-            "scope_province": scope.province, "number_key": number_key(meta.number) if meta.number else "",
-            "parent_key": _citation_key(parent) if parent is not None else "",
-            "parent_title": normalize(parent.title) if parent is not None and parent.title else "",
-            "title_norm": normalize(meta.title) if meta.title else "", "parent_sha": "", "parent_score": 0,
-        }])  # fmt: skip
-        citations = _citations(document)
-        if citations:
-            db.execute(insert(_table(MatchCitationRow)), citations)
-        stored = _document_rows(document)
+        db.execute(insert(_table(MatchDocumentRow)), [incremental_rows.document_row(document, self.seq, scope)])
+        dated = incremental_rows.citations(document)
+        if dated:
+            db.execute(insert(_table(MatchCitationRow)), dated)
+        stored = incremental_rows.stored_rows(document, scope)
         if stored:
             db.execute(insert(_table(MatchEntryRow)), [
                 {"key": r.key, "document_sha256": r.document, "unit_types": list(r.unit_types),
                  "unit_label": r.unit_label, "exemplar": False, "concept_rep": False} for r in stored
             ])  # fmt: skip
-        words = [w for r in stored for w in idf_words(r)]
-        self.words.add(words)
+        self.words.add([w for r in stored for w in idf_words(r)])
         self.rows_total += len(stored)
         return self.resume_document(document, self.seq, 0)
 
     def resume_document(self, document: Document, seq: int, placed: int) -> Placing:
         """A document whose facts are stored, `placed` of its rows placed (by an earlier transaction)."""
-        stored = _document_rows(document)
+        stored = incremental_rows.stored_rows(document, document_scope(document))
         for r in stored:
             self._rows[r.key] = r
         # The same specificities whichever transaction places a row: the document's words were
@@ -273,7 +259,7 @@ class Matcher:
         counts.entries += len(placing.rows)
         counts.documents += 1
         self.flags.document(document, placing.seq)
-        self.flags.citations({str(c["key"]) for c in _citations(document)}, newcomer=document.sha256)
+        self.flags.citations({str(c["key"]) for c in incremental_rows.citations(document)}, newcomer=document.sha256)
         self.flags.parent_of(document.sha256, document)
         self.flags.children_of(document.sha256)
 
@@ -600,122 +586,3 @@ class Matcher:
                     both = self._datasets_of([left, right])
                     accepted = len(both) == 2 and both[left] == both[right]
                     session.execute(update(LinkRow).where(LinkRow.id == link_id).values(accepted=accepted))
-
-    # ------------------------------------------------------------ datasets touched
-
-    def settle(self, counts: RunCounts) -> None:
-        """End of a transaction: the datasets rows joined or left are refreshed, the counters written."""
-        self.refresh(counts.touched)
-        self.finish()
-        counts.settled |= counts.touched
-        counts.touched.clear()
-
-    def refresh(self, datasets: Iterable[str]) -> None:
-        """Title and unit of the datasets rows joined, from their value counts; their unit conflicts."""
-        self.values.flush()
-        db = self.db
-        for dataset in sorted(set(datasets)):
-            head = db.execute(
-                select(HEADS.canonical_title, HEADS.canonical_unit, HEADS.member_count).where(HEADS.id == dataset)
-            ).first()  # fmt: skip
-            if head is None:
-                continue
-            if head[2] <= 0:
-                db.execute(delete(_table(DatasetRow)).where(HEADS.id == dataset))
-                db.execute(delete(_table(DatasetValueRow)).where(VALUES.dataset_id == dataset))
-                self.flags.unit_conflicts(dataset)
-                continue
-            found: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
-            for kind, value, count, first in db.execute(
-                select(VALUES.kind, VALUES.value, VALUES.count, VALUES.first_position)
-                .where(VALUES.dataset_id == dataset)
-            ):  # fmt: skip
-                if count > 0:
-                    found[kind].append((value, count, first))
-            db.execute(update(_table(DatasetRow)).where(HEADS.id == dataset).values(
-                title=head[0] or _most_counted(found["t"]), unit=head[1] or _most_counted(found["u"])))  # fmt: skip
-            sets = [frozenset(v.split(",")) for v, _, _ in found["x"]]
-            if any(not unit_types_agree(a, b) for a in sets for b in sets if a != b):
-                self.flags.unit_conflicts(dataset)
-            elif len(sets) > 1 or dataset in self.recounted:
-                self.flags.no_unit_conflict(dataset)  # flags of an earlier conflict may have to go
-
-    def recount(self, datasets: Iterable[str]) -> None:
-        """Value counts and sizes of datasets whose members moved or left, from their members."""
-        self.values.flush()
-        db = self.db
-        for dataset in sorted(set(datasets)):
-            self.recounted.add(dataset)
-            db.execute(delete(_table(DatasetValueRow)).where(VALUES.dataset_id == dataset))
-            found = db.execute(
-                select(ENTRIES.title, ENTRIES.unit, ENTRIES.document_sha256, MEMBERS.position, MENTRIES.unit_types)
-                .join(MEMBERS.entry_key.table, MEMBERS.entry_key == ENTRIES.key)
-                .join(MENTRIES.key.table, MENTRIES.key == ENTRIES.key)
-                .where(MEMBERS.dataset_id == dataset).order_by(MEMBERS.position)
-            ).all()  # fmt: skip
-            types: dict[str, set[str]] = defaultdict(set)
-            for title, unit, document, position, unit_types in found:
-                self.values.add(dataset, "t", title, position)
-                self.values.add(dataset, "u", unit, position)
-                types[document] |= set(unit_types)
-            for union in types.values():
-                if union:
-                    self.values.add(dataset, "x", ",".join(sorted(union)))
-            db.execute(update(_table(DatasetRow)).where(HEADS.id == dataset).values(
-                member_count=len(found), document_count=len(types)))  # fmt: skip
-        self.values.flush()
-
-
-def _most_counted(values: list[tuple[str, int, int]]) -> str:
-    """matching.decisions._most_common over counts: the most frequent non-empty value, first seen on ties."""
-    filled = [v for v in values if v[0]]
-    return min(filled, key=lambda v: (-v[1], v[2]))[0] if filled else ""
-
-
-def _most_common(values: list[str]) -> str:
-    counts = Counter(v for v in values if v)
-    if not counts:
-        return ""
-    first: dict[str, int] = {}
-    for index, value in enumerate(values):
-        first.setdefault(value, index)
-    return max(counts, key=lambda v: (counts[v], -first[v]))
-
-
-def _document_rows(document: Document) -> list[StoredRow]:
-    """The document's catalog rows to match, in document order, once per position."""
-    scope = document_scope(document)
-    stored: list[StoredRow] = []
-    positions = {r.key for r in rows.entry_rows(document)}
-    for entry in document.catalog:
-        key = f"{document.sha256}:{entry.table}:{entry.row}"
-        if key not in positions:
-            continue
-        positions.discard(key)
-        types, label = _unit_types(entry)
-        stored.append(StoredRow(
-            key=key, document=document.sha256, number=entry.number, table=entry.table, group=entry.group,
-            title=entry.title, title_key=entry.norm.title_key if entry.norm is not None else "",
-            description=entry.description, unit_types=tuple(sorted(types)), unit_label=label,
-            scope_level=scope.level, scope_province=scope.province, unit=entry.unit,
-        ))  # fmt: skip
-    return stored
-
-
-def _citations(document: Document) -> list[dict[str, object]]:
-    """The dated số hiệu of matching.flags.citation_conflicts: the document's own, then what it cites."""
-    import json
-
-    found: list[tuple[str, str, Provenance]] = []
-    meta = document.metadata
-    if meta.number and meta.date:
-        found.append((number_key(meta.number), meta.date,
-                      meta.sources.get("number") or Provenance(file=document.source)))  # fmt: skip
-    for cited in meta.cited:
-        if cited.number and cited.date:
-            found.append((_citation_key(cited), cited.date, cited.provenance))
-    return [
-        {"document_sha256": document.sha256, "key": key, "date": date, "position": i,
-         "provenance_json": json.dumps(p.model_dump(mode="json"), ensure_ascii=False)}
-        for i, (key, date, p) in enumerate(found)
-    ]  # fmt: skip

@@ -7,7 +7,6 @@ and flags at once. Opening a store brings its schema to the newest revision firs
 
 from __future__ import annotations
 
-import time
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -21,7 +20,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from catalog import rows
 from catalog.db import IMMEDIATE, database_url, make_engine, session_factory
-from catalog.errors import DatabaseUnreachableError, ReconcileFailedError, UnknownReferenceError
+from catalog.errors import DatabaseUnreachableError, UnknownReferenceError
 from catalog.migrate import upgrade_to_head
 from catalog.models import (
     CatalogEntryRow,
@@ -51,7 +50,6 @@ from extract.model import Document
 from matching.anchoring import AnchoredDecision
 from matching.decisions import DecisionRecord, check_decision, decision_records, in_force
 from matching.model import Dataset, Decision, Flag, Link, Reconciliation, UndoDecision
-from matching.placement import StoredRow
 
 DECISION = TypeAdapter[Decision](Decision)
 BULK_CHUNK = 2_000
@@ -286,73 +284,9 @@ class CatalogStore:
         document again, by content hash (the same result as adding them in one run).
         `workers` is accepted for the callers' sake: incremental matching is one row at a time.
         """
-        from catalog import anchoring, incremental, incremental_state, placing
-        from matching import MatchingError
-        from matching.reconcile import load_concept_threshold, load_threshold
+        from catalog.reconcile_run import reconcile  # it imports the matcher, which imports much
 
-        try:
-            threshold, concept_threshold = load_threshold(), load_concept_threshold()
-        except MatchingError as error:
-            raise ReconcileFailedError(str(error)) from None
-        records = self.decision_records()
-        newest = max((r.id for r in records), default=0)
-        counts = incremental_state.RunCounts()
-        cache: dict[str, StoredRow] = {}
-        with self.snapshot() as session:
-            # Read while the result still shows the files being replaced (catalog/anchoring.py).
-            anchors = anchoring.before_matching(session, records)
-        decisions = anchors.effective()
-        with self.transaction() as session:
-            incremental_state.lock(session)
-            # A run killed before its last step changed datasets this run does not know of.
-            whole_concepts = incremental_state.run_owed(session) or rebuild
-            applied = incremental_state.decisions_applied(session)
-            undone = any(isinstance(r.decision, UndoDecision) for r in records if r.id > applied)
-            unindexed = incremental_state.unindexed_result(session)
-            rebuild = rebuild or undone or unindexed
-            if rebuild:
-                incremental_state.clear(session)
-                applied, whole_concepts = 0, True
-            stale = incremental_state.stale_documents(session)
-            matcher = incremental.Matcher(session, threshold=threshold, concept_threshold=concept_threshold,
-                                          decisions=decisions, cache=cache)  # fmt: skip
-            for sha in stale:
-                matcher.remove_document(sha, counts)
-            if stale:
-                incremental_state.owe_run(session)
-            matcher.settle(counts)
-        while True:  # transactions of about a second each (catalog/placing.py): uploads are not kept waiting
-            with self.transaction() as session:
-                incremental_state.lock(session)
-                matcher = incremental.Matcher(session, threshold=threshold, concept_threshold=concept_threshold,
-                                              decisions=decisions, cache=cache)  # fmt: skip
-                if not placing.place_pending(matcher, session, counts, batch=incremental.BATCH_DOCUMENTS):
-                    break
-                matcher.settle(counts)
-            if self.engine.dialect.name == "sqlite":
-                time.sleep(placing.YIELD_SECONDS)  # a writer waiting for the lock gets it before the next one
-        with self.transaction() as session:
-            incremental_state.lock(session)
-            anchoring.resolve_datasets(session, anchors)
-            # A decision now on other rows is applied again with all the others, in time order, as a
-            # rebuild would; otherwise only those recorded since the last run.
-            fresh = anchors.effective() if anchors.changed else anchors.effective(after=applied)
-            owed = incremental_state.run_owed(session)  # a run killed before this step changed the result
-            if (counts.documents or counts.removed or fresh or anchors.changed or owed
-                    or self.last_reconciliation() is None):  # fmt: skip
-                matcher = incremental.Matcher(session, threshold=threshold, concept_threshold=concept_threshold,
-                                              decisions=anchors.effective(), cache=cache)  # fmt: skip
-                matcher.apply(fresh, counts)
-                for sha in sorted(counts.moved_documents):
-                    matcher.flags.duplicates(sha)
-                matcher.settle(counts)
-                first = self.last_reconciliation() is None
-                self._store_concepts(session, None if whole_concepts or first else counts.settled)
-                settled = anchoring.settle(session, anchors)
-                incremental_state.set_decisions_applied(session, newest)
-                incremental_state.owe_run(session, False)
-                in_effect = sum(1 for a in settled if a.effective is not None)
-                session.add(incremental_state.run_row(session, threshold, in_effect, rebuild=rebuild))
+        reconcile(self, rebuild=rebuild)
         summary = self.last_reconciliation()
         assert summary is not None
         return summary
