@@ -391,56 +391,36 @@ def _column_of(x0: float, starts: Sequence[float], tolerance: float) -> int:
     return col
 
 
+@dataclass(slots=True)
+class _AlignedRead:
+    """A space-aligned table while its lines are read: header cells, then numbered rows."""
+
+    starts: list[float]  # the columns' left edges
+    size: float  # the header line's font size
+    tolerance: float
+    header_cells: list[list[str]]
+    rows: list[list[list[str]]] = field(default_factory=list)
+    in_header: bool = True
+
+
 def _read_aligned(
     lines: Sequence[Line], header_index: int, starts: list[float], page_number: int
 ) -> tuple[PageTable | None, list[int]]:
     header = lines[header_index]
-    size = header.size
-    tolerance = 0.8 * size
-    n = len(starts)
-    rows: list[list[list[str]]] = []
+    read = _AlignedRead(starts, header.size, 0.8 * header.size, [[] for _ in starts])
     consumed = [header_index]
-    header_cells: list[list[str]] = [[] for _ in range(n)]
-    _add_line(header_cells, header, starts, tolerance)
-    in_header = True
+    _add_line(read.header_cells, header, starts, read.tolerance)
     prev_bottom = header.bottom
     for index in range(header_index + 1, len(lines)):
         line = lines[index]
-        if line.top - prev_bottom > 2.5 * size:
+        if line.top - prev_bottom > 2.5 * read.size or not _take_line(read, line):
             break
-        cells = _split_into_columns(line, starts, tolerance)
-        if cells is None:
-            cells = _group_row(line, n)
-            if cells is None or in_header and not rows and not cells[0]:
-                break
-        first_col_text = " ".join(cells[0])
-        numbered = bool(_NUMBER_LIKE.match(first_col_text))
-        if in_header and not numbered:
-            for col, parts in enumerate(cells):
-                header_cells[col].extend(parts)
-        elif numbered and _starts_cells(line, starts, size):
-            in_header = False
-            rows.append([list(parts) for parts in cells])
-        elif rows and not first_col_text and _starts_cells(line, starts, size):
-            for col, parts in enumerate(cells):
-                rows[-1][col].extend(parts)
-        else:
-            break  # text in the number column that is not a number, or words not on the columns
         consumed.append(index)
         prev_bottom = line.bottom
-    if not rows:
+    if not read.rows:
         return None, consumed
-    raw_rows = [[RawCell(" ".join(parts), page=page_number) for parts in header_cells]]
-    for row in rows:
-        texts = [" ".join(parts) for parts in row]
-        if _GROUP_LABEL.match(texts[0]) and sum(1 for t in texts[1:] if t) == 1 and not any(texts[2:]):
-            # A group row ("I  LĨNH VỰC GIÁO DỤC") spans the data columns.
-            raw_rows.append(
-                [RawCell(texts[0], page=page_number)]
-                + [RawCell(texts[1], col_span=n - 1, page=page_number) for _ in range(n - 1)]
-            )
-        else:
-            raw_rows.append([RawCell(text, page=page_number) for text in texts])
+    raw_rows = [[RawCell(" ".join(parts), page=page_number) for parts in read.header_cells]]
+    raw_rows.extend(_aligned_row(row, len(starts), page_number) for row in read.rows)
     used_lines = [lines[i] for i in consumed]
     bbox = (
         min(line.x0 for line in used_lines),
@@ -449,6 +429,39 @@ def _read_aligned(
         max(line.bottom for line in used_lines),
     )
     return PageTable(rows=raw_rows, bbox=bbox, ruled=False), consumed
+
+
+def _take_line(read: _AlignedRead, line: Line) -> bool:
+    """Add the line to the header, as a new row or to the last row; False when it ends the table."""
+    cells = _split_into_columns(line, read.starts, read.tolerance)
+    if cells is None:
+        cells = _group_row(line, len(read.starts))
+        if cells is None or read.in_header and not read.rows and not cells[0]:
+            return False
+    first_col_text = " ".join(cells[0])
+    numbered = bool(_NUMBER_LIKE.match(first_col_text))
+    if read.in_header and not numbered:
+        for col, parts in enumerate(cells):
+            read.header_cells[col].extend(parts)
+    elif numbered and _starts_cells(line, read.starts, read.size):
+        read.in_header = False
+        read.rows.append([list(parts) for parts in cells])
+    elif read.rows and not first_col_text and _starts_cells(line, read.starts, read.size):
+        for col, parts in enumerate(cells):
+            read.rows[-1][col].extend(parts)
+    else:
+        return False  # text in the number column that is not a number, or words not on the columns
+    return True
+
+
+def _aligned_row(row: list[list[str]], n: int, page_number: int) -> list[RawCell]:
+    texts = [" ".join(parts) for parts in row]
+    if _GROUP_LABEL.match(texts[0]) and sum(1 for t in texts[1:] if t) == 1 and not any(texts[2:]):
+        # A group row ("I  LĨNH VỰC GIÁO DỤC") spans the data columns.
+        return [RawCell(texts[0], page=page_number)] + [
+            RawCell(texts[1], col_span=n - 1, page=page_number) for _ in range(n - 1)
+        ]
+    return [RawCell(text, page=page_number) for text in texts]
 
 
 def _starts_cells(line: Line, starts: Sequence[float], size: float) -> bool:
