@@ -325,22 +325,14 @@ def continue_merges(table: PageTable, previous: PageTable | None, header_texts: 
     continuation = not rows[first][0].text
     for col in range(min(len(rows[first]), len(above))):
         cell = rows[first][col]
-        span = max(1, cell.row_span)
-        head = above[col].text
-        if continuation:
-            if span < 2 or not head or col == 0:
-                continue
-            whole = f"{head} {cell.text}".strip() if cell.text and not above[col].inherited else head
-            targets = range(first + 1, min(first + span, len(rows)))
-        else:
-            merged_before = col in previous.open_columns or col in previous.merged_columns
-            if cell.text or not head or (span < 2 and not merged_before):
-                continue
-            whole = head
-            targets = range(first, min(first + span, len(rows)))
-        for r in targets:
+        carried = _carried_text(cell, above[col], col, continuation, previous)
+        if carried is None:
+            continue
+        # A continued row keeps its own tail: the rows below it inherit the whole text.
+        start = first + 1 if continuation else first
+        for r in range(start, min(first + max(1, cell.row_span), len(rows))):
             old = rows[r][col]
-            rows[r][col] = RawCell(whole, col_span=old.col_span, page=old.page, inherited=True)
+            rows[r][col] = RawCell(carried, col_span=old.col_span, page=old.page, inherited=True)
     return PageTable(
         rows=rows,
         bbox=table.bbox,
@@ -348,6 +340,24 @@ def continue_merges(table: PageTable, previous: PageTable | None, header_texts: 
         open_columns=table.open_columns,
         merged_columns=table.merged_columns | previous.merged_columns,
     )
+
+
+def _carried_text(cell: RawCell, above: RawCell, col: int, continuation: bool, previous: PageTable) -> str | None:
+    """The text a merged cell carries over the page break into column ``col``; None when it carries none.
+
+    ``cell`` is the fragment's first data cell in that column, ``above`` the previous page's last
+    one; ``continuation`` says the first row continues the previous page's last row.
+    """
+    span = max(1, cell.row_span)
+    head = above.text
+    if continuation:
+        if span < 2 or not head or col == 0:
+            return None
+        return f"{head} {cell.text}".strip() if cell.text and not above.inherited else head
+    merged_before = col in previous.open_columns or col in previous.merged_columns
+    if cell.text or not head or (span < 2 and not merged_before):
+        return None
+    return head
 
 
 # ---------------------------------------------------------------- tables without vertical rules
