@@ -174,19 +174,46 @@ def _classify_open_error(exc: Exception, source: str) -> ExtractError:
 
 def _read_page(page: PageSource, number: int, state: _ReaderState) -> None:
     if not any(str(ch.get("text", "")).strip() for ch in page.chars):
-        state.needs_ocr.append(number)
-        state.previous_table = None
-        state.warnings.append(
-            (
-                "needs_ocr",
-                f"Trang {number} không có lớp văn bản (ảnh quét), cần nhận dạng OCR / "
-                f"Page {number} has no text layer (a scan); it needs OCR",
-                number,
-            )
-        )
+        _leave_for_ocr(number, state)
         return
     state.text_pages += 1
     height = float(page.height)
+    tables, lines = _page_tables(page, number, state)
+    lines = _drop_page_numbers(lines, height)
+    if len(lines) >= 8 or state.frame is None:
+        state.frame = text_frame(lines) if lines else state.frame
+    frame = state.frame or TextFrame(0.0, float(page.width))
+
+    items = _paragraph_items(lines, frame, number, height, float(page.width))
+    tables.sort(key=lambda table: table.bbox[1])
+    content = _content_items(items, state)
+    _place_tables(tables, items, content, number, state)
+    content_ids = {id(item) for item in content} | {id(item) for item in items if isinstance(item.block, RawTable)}
+    items.sort(key=lambda item: item.top)
+    _continue_from_previous_page(items, content_ids, state, frame)
+    for item in items:
+        if item.margin_text:
+            state.margin_items.append((len(state.blocks), item.margin_text))
+        if id(item) not in content_ids:
+            state.furniture_positions.add(len(state.blocks))
+        state.blocks.append(item.block)
+
+
+def _leave_for_ocr(number: int, state: _ReaderState) -> None:
+    state.needs_ocr.append(number)
+    state.previous_table = None
+    state.warnings.append(
+        (
+            "needs_ocr",
+            f"Trang {number} không có lớp văn bản (ảnh quét), cần nhận dạng OCR / "
+            f"Page {number} has no text layer (a scan); it needs OCR",
+            number,
+        )
+    )
+
+
+def _page_tables(page: PageSource, number: int, state: _ReaderState) -> tuple[list[PageTable], list[Line]]:
+    """The page's tables (ruled, gutter-aligned, header-aligned) and the lines of text outside them."""
     repairs = TextRepairs()
     words = page_words(page, repairs)
     _warn_repairs(repairs, number, state)
@@ -207,21 +234,28 @@ def _read_page(page: PageSource, number: int, state: _ReaderState) -> None:
     lines = [line for line in lines if not any(inside(line.words[0], table.bbox) for table in found)]
     aligned, used = aligned_tables(lines, number)
     tables.extend(aligned)
-    lines = [line for index, line in enumerate(lines) if index not in used]
-    lines = _drop_page_numbers(lines, height)
-    if len(lines) >= 8 or state.frame is None:
-        state.frame = text_frame(lines) if lines else state.frame
-    frame = state.frame or TextFrame(0.0, float(page.width))
+    return tables, [line for index, line in enumerate(lines) if index not in used]
 
-    items = _paragraph_items(lines, frame, number, height, float(page.width))
-    tables.sort(key=lambda table: table.bbox[1])
-    # Text already seen in the same margin on an earlier page is a running header or footer: it
-    # does not count as content before or after a table when deciding where a table breaks.
+
+def _content_items(items: list[_Item], state: _ReaderState) -> list[_Item]:
+    """The page's items less running headers and footers, whose margin text is then remembered.
+
+    Text already seen in the same margin on an earlier page is a running header or footer: it
+    does not count as content before or after a table when deciding where a table breaks.
+    """
     furniture = [bool(item.margin_text) and item.margin_text in state.margin_seen for item in items]
     content = [item for item, is_furniture in zip(items, furniture, strict=True) if not is_furniture]
+    state.margin_seen.update(item.margin_text for item in items if item.margin_text)
+    return content
+
+
+def _place_tables(
+    tables: list[PageTable], items: list[_Item], content: list[_Item], number: int, state: _ReaderState
+) -> None:
+    """Add the page's tables (sorted top-down) to ``items`` as fragments, joining one that continues
+    the previous page's table; remember the last one when it ends the page."""
     first_top = min((item.top for item in content), default=float("inf"))
     last_bottom = max((item.bottom for item in content), default=-1.0)
-    state.margin_seen.update(item.margin_text for item in items if item.margin_text)
     for position, table in enumerate(tables):
         starts_page = table.bbox[1] <= first_top
         after_break = starts_page and state.previous_table is not None
@@ -243,16 +277,6 @@ def _read_page(page: PageSource, number: int, state: _ReaderState) -> None:
     last_table = tables[-1] if tables else None
     # The page ends inside a table when nothing but furniture follows the last table.
     state.previous_table = last_table if last_table is not None and last_table.bbox[3] >= last_bottom else None
-
-    content_ids = {id(item) for item in content} | {id(item) for item in items if isinstance(item.block, RawTable)}
-    items.sort(key=lambda item: item.top)
-    _continue_from_previous_page(items, content_ids, state, frame)
-    for item in items:
-        if item.margin_text:
-            state.margin_items.append((len(state.blocks), item.margin_text))
-        if id(item) not in content_ids:
-            state.furniture_positions.add(len(state.blocks))
-        state.blocks.append(item.block)
 
 
 def _warn_repairs(repairs: TextRepairs, number: int, state: _ReaderState) -> None:

@@ -70,40 +70,11 @@ def read_stamped_values(data: bytes, *, first_pages: int = _MAX_PAGES_READ) -> l
 
 
 def _page_values(document: pypdfium2.PdfDocument, index: int) -> list[Stamp]:
-    page = document[index]
-    try:
-        height = float(page.get_mediabox()[3])
-        rects = _value_rects(page, height)
-        if not rects:
-            return []
-        before = _chars(page, height)
-        if pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
-            return []
-    finally:
-        page.close()
-    # Flattening rewrites the page's content; the text page must be rebuilt from a fresh handle.
-    page = document[index]
-    try:
-        after = _chars(page, height)
-    finally:
-        page.close()
-    remaining = Counter(char.key() for char in before)
-    stamped: list[_Char] = []
-    for char in after:
-        if remaining[char.key()] > 0:
-            remaining[char.key()] -= 1
-        elif char.text.strip():
-            stamped.append(char)
-    # One annotation's characters together: the number's widget and the date's lie on one line.
-    groups: list[list[_Char]] = [[] for _ in rects]
-    for char in stamped:
-        middle_x, middle_y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
-        owner = next(
-            (k for k, (x0, top, x1, bottom) in enumerate(rects) if x0 <= middle_x <= x1 and top <= middle_y <= bottom),
-            None,
-        )
-        if owner is not None:
-            groups[owner].append(char)
+    flattened = _flattened(document, index)
+    if flattened is None:
+        return []
+    rects, before, after = flattened
+    groups = _by_annotation(_stamped_chars(before, after), rects)
     page_chars = [char for char in after if char.text.strip()]
     return [
         Stamp(
@@ -118,6 +89,57 @@ def _page_values(document: pypdfium2.PdfDocument, index: int) -> list[Stamp]:
         for group in groups
         for line in _lines(group)
     ]
+
+
+def _flattened(
+    document: pypdfium2.PdfDocument, index: int
+) -> tuple[list[tuple[float, float, float, float]], list[_Char], list[_Char]] | None:
+    """The page's value annotations' rects and its characters before and after flattening; None when
+    it has no such annotation or cannot be flattened."""
+    page = document[index]
+    try:
+        height = float(page.get_mediabox()[3])
+        rects = _value_rects(page, height)
+        if not rects:
+            return None
+        before = _chars(page, height)
+        if pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY) != pdfium_c.FLATTEN_SUCCESS:
+            return None
+    finally:
+        page.close()
+    # Flattening rewrites the page's content; the text page must be rebuilt from a fresh handle.
+    page = document[index]
+    try:
+        after = _chars(page, height)
+    finally:
+        page.close()
+    return rects, before, after
+
+
+def _stamped_chars(before: list[_Char], after: list[_Char]) -> list[_Char]:
+    """The visible characters that appear only after flattening: the annotations drew them."""
+    remaining = Counter(char.key() for char in before)
+    stamped: list[_Char] = []
+    for char in after:
+        if remaining[char.key()] > 0:
+            remaining[char.key()] -= 1
+        elif char.text.strip():
+            stamped.append(char)
+    return stamped
+
+
+def _by_annotation(stamped: list[_Char], rects: list[tuple[float, float, float, float]]) -> list[list[_Char]]:
+    """One annotation's characters together: the number's widget and the date's lie on one line."""
+    groups: list[list[_Char]] = [[] for _ in rects]
+    for char in stamped:
+        middle_x, middle_y = (char.x0 + char.x1) / 2, (char.top + char.bottom) / 2
+        owner = next(
+            (k for k, (x0, top, x1, bottom) in enumerate(rects) if x0 <= middle_x <= x1 and top <= middle_y <= bottom),
+            None,
+        )
+        if owner is not None:
+            groups[owner].append(char)
+    return groups
 
 
 def _value_rects(page: pypdfium2.PdfPage, height: float) -> list[tuple[float, float, float, float]]:

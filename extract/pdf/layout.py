@@ -119,34 +119,43 @@ def page_words(page: PageSource, repairs: TextRepairs | None = None) -> list[Wor
     drop_rotated = upright_chars * 2 > sum(len(item["chars"]) for item in raw)
     words: list[Word] = []
     for item, item_upright in zip(raw, upright, strict=True):
-        chars = [ch for ch in item["chars"] if ch["text"].strip()]
-        if _CONTROL.search(item["text"]):
-            chars = _repair_controls(chars, repairs.controls if repairs else None)
+        chars = _word_chars(item, repairs)
         if not chars:
             continue
         if drop_rotated and not item_upright:
             if repairs is not None:
                 repairs.rotated_words.append("".join(ch["text"] for ch in chars))
             continue
-        size = max(float(ch["size"]) for ch in chars)
-        baseline = max(float(ch["bottom"]) for ch in chars if float(ch["size"]) >= 0.8 * size)
-        text = _script_text(chars, size, baseline)
-        letters = [ch for ch in chars if ch["text"].isalnum()] or chars
-        bold = sum("bold" in str(ch["fontname"]).lower() for ch in letters) * 2 > len(letters)
-        italic = sum(_is_italic(str(ch["fontname"])) for ch in letters) * 2 > len(letters)
-        words.append(
-            Word(
-                text=text,
-                x0=float(item["x0"]),
-                x1=float(item["x1"]),
-                top=float(item["top"]),
-                bottom=float(item["bottom"]),
-                size=size,
-                bold=bold,
-                italic=italic,
-            )
-        )
+        words.append(_word(item, chars))
     return words
+
+
+def _word_chars(item: dict[str, Any], repairs: TextRepairs | None) -> list[dict[str, Any]]:
+    """The word's visible characters, control characters repaired or dropped (noted in ``repairs``)."""
+    chars = [ch for ch in item["chars"] if ch["text"].strip()]
+    if _CONTROL.search(item["text"]):
+        chars = _repair_controls(chars, repairs.controls if repairs else None)
+    return chars
+
+
+def _word(item: dict[str, Any], chars: list[dict[str, Any]]) -> Word:
+    """A word from its characters: size, super/subscripts, and emphasis by most of its letters."""
+    size = max(float(ch["size"]) for ch in chars)
+    baseline = max(float(ch["bottom"]) for ch in chars if float(ch["size"]) >= 0.8 * size)
+    text = _script_text(chars, size, baseline)
+    letters = [ch for ch in chars if ch["text"].isalnum()] or chars
+    bold = sum("bold" in str(ch["fontname"]).lower() for ch in letters) * 2 > len(letters)
+    italic = sum(_is_italic(str(ch["fontname"])) for ch in letters) * 2 > len(letters)
+    return Word(
+        text=text,
+        x0=float(item["x0"]),
+        x1=float(item["x1"]),
+        top=float(item["top"]),
+        bottom=float(item["bottom"]),
+        size=size,
+        bold=bold,
+        italic=italic,
+    )
 
 
 def _upright(char: dict[str, Any]) -> bool:

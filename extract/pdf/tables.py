@@ -130,71 +130,115 @@ def _within(inner: Sequence[float], outer: Sequence[float], slack: float = 1.0) 
     )
 
 
+# A drawn cell: its row, the indices of its left and right borders, and its box.
+_Origin = tuple[int, int, int, tuple[float, float, float, float]]
+
+
+@dataclass(slots=True)
+class _GridFill:
+    """A ruled table's grid while its positions are filled: first from the drawn cells, then the gaps."""
+
+    borders: list[float]  # drawn column borders, left to right
+    logical: list[int]  # the logical column border of each drawn one
+    row_ranges: list[tuple[float, float]]  # (top, bottom) of each row
+    padding: float
+    page_number: int
+    cells: list[list[RawCell | None]]
+    open_columns: dict[int, str] = field(default_factory=dict)
+    merged_columns: set[int] = field(default_factory=set)
+
+    def cell_text(self, words: Sequence[Word], right: float) -> str:
+        """A cell's words as its lines of text (``right``: the cell's right edge)."""
+        lines = [Line(tuple(lift_superscript_words(list(line.words)))) for line in group_lines(words)]
+        return join_cell_lines(lines, right - self.padding) if words else ""
+
+
 def _grid(table: Any, words: Sequence[Word], page_number: int) -> PageTable:
     borders = _borders(float(x) for cell in table.cells for x in (cell[0], cell[2]))
-    row_ranges = [(row.bbox[1], row.bbox[3]) for row in table.rows]
-    origins: list[tuple[int, int, int, tuple[float, float, float, float]]] = []  # row, first, last border, box
-    for r, row in enumerate(table.rows):
-        for bbox in row.cells:
-            if bbox is not None:
-                origins.append((r, _nearest(borders, bbox[0]), _nearest(borders, bbox[2]), bbox))
+    origins = _cell_origins(table, borders)
     logical = _logical_borders(len(borders), [(r, b0, b1) for r, b0, b1, _ in origins])
     locate = _WordLocator(words)
     cell_words_of = {(r, b0): locate.inside(bbox) for r, b0, _, bbox in origins}
-    padding = _cell_padding([(bbox, cell_words_of[r, b0]) for r, b0, _, bbox in origins])
-    n_rows, n_cols = len(row_ranges), logical[-1]
-    grid: list[list[RawCell | None]] = [[None] * n_cols for _ in range(n_rows)]
-    open_columns: dict[int, str] = {}
-    merged_columns: set[int] = set()
+    row_ranges = [(row.bbox[1], row.bbox[3]) for row in table.rows]
+    fill = _GridFill(
+        borders=borders,
+        logical=logical,
+        row_ranges=row_ranges,
+        padding=_cell_padding([(bbox, cell_words_of[r, b0]) for r, b0, _, bbox in origins]),
+        page_number=page_number,
+        cells=[[None] * logical[-1] for _ in range(len(row_ranges))],
+    )
     for r, b0, b1, bbox in origins:
-        cell_words = cell_words_of[r, b0]
-        cell_lines = [Line(tuple(lift_superscript_words(list(line.words)))) for line in group_lines(cell_words)]
-        text = join_cell_lines(cell_lines, bbox[2] - padding) if cell_words else ""
-        c = logical[b0]
-        col_span = max(1, logical[b1] - c)
-        row_span = sum(1 for y0, y1 in row_ranges[r:] if bbox[1] - 1 <= (y0 + y1) / 2 <= bbox[3] + 1) or 1
-        for dr in range(row_span):
-            for dc in range(col_span):
-                rr, cc = r + dr, c + dc
-                if rr >= n_rows or cc >= n_cols or grid[rr][cc] is not None:
-                    continue
-                grid[rr][cc] = RawCell(
-                    text,
-                    row_span=row_span if dr == 0 else 1,
-                    col_span=col_span,
-                    page=page_number,
-                    inherited=dr > 0,
-                )
-        if row_span > 1:
-            merged_columns.add(c)
-            if r + row_span >= n_rows:
-                open_columns[c] = text
+        _fill_drawn_cell(fill, r, b0, b1, bbox, cell_words_of[r, b0])
     placed = {id(word) for cell_words in cell_words_of.values() for word in cell_words}
-    # A position no drawn cell covers is a cell whose closing rule is missing (Excel leaves the
-    # rule off under a cell whose text overflows): its words would otherwise be lost.
-    for r, row in enumerate(grid):
-        for c, cell in enumerate(row):
-            if cell is not None:
-                continue
-            x0 = min(x for x, index in zip(borders, logical, strict=True) if index == c)
-            x1 = max(x for x, index in zip(borders, logical, strict=True) if index == c + 1)
-            box = (x0, row_ranges[r][0], x1, row_ranges[r][1])
-            loose = [word for word in locate.inside(box) if id(word) not in placed]
-            placed.update(id(word) for word in loose)
-            lines = [Line(tuple(lift_superscript_words(list(line.words)))) for line in group_lines(loose)]
-            row[c] = RawCell(join_cell_lines(lines, x1 - padding) if loose else "", page=page_number)
+    _fill_undrawn_cells(fill, locate, placed)
     unplaced = sum(1 for word in words if id(word) not in placed)
-    rows = [[cell if cell is not None else RawCell("", page=page_number) for cell in row] for row in grid]
+    rows = [[cell if cell is not None else RawCell("", page=page_number) for cell in row] for row in fill.cells]
     rows = [row for row in rows if any(cell.text for cell in row)]
     bbox = (float(table.bbox[0]), float(table.bbox[1]), float(table.bbox[2]), float(table.bbox[3]))
     return PageTable(
         rows=rows,
         bbox=bbox,
         ruled=True,
-        open_columns=open_columns,
-        merged_columns=merged_columns,
+        open_columns=fill.open_columns,
+        merged_columns=fill.merged_columns,
         unplaced_words=unplaced,
     )
+
+
+def _cell_origins(table: Any, borders: Sequence[float]) -> list[_Origin]:
+    """The drawn cells of the finder's grid (``None`` marks a position a merged cell covers)."""
+    origins: list[_Origin] = []
+    for r, row in enumerate(table.rows):
+        for bbox in row.cells:
+            if bbox is not None:
+                origins.append((r, _nearest(borders, bbox[0]), _nearest(borders, bbox[2]), bbox))
+    return origins
+
+
+def _fill_drawn_cell(
+    fill: _GridFill, r: int, b0: int, b1: int, bbox: tuple[float, float, float, float], cell_words: Sequence[Word]
+) -> None:
+    """Put a drawn cell's text on every position it covers; the rows below its first inherit it."""
+    text = fill.cell_text(cell_words, bbox[2])
+    c = fill.logical[b0]
+    col_span = max(1, fill.logical[b1] - c)
+    row_span = sum(1 for y0, y1 in fill.row_ranges[r:] if bbox[1] - 1 <= (y0 + y1) / 2 <= bbox[3] + 1) or 1
+    n_rows, n_cols = len(fill.cells), len(fill.cells[0]) if fill.cells else 0
+    for dr in range(row_span):
+        for dc in range(col_span):
+            rr, cc = r + dr, c + dc
+            if rr >= n_rows or cc >= n_cols or fill.cells[rr][cc] is not None:
+                continue
+            fill.cells[rr][cc] = RawCell(
+                text,
+                row_span=row_span if dr == 0 else 1,
+                col_span=col_span,
+                page=fill.page_number,
+                inherited=dr > 0,
+            )
+    if row_span > 1:
+        fill.merged_columns.add(c)
+        if r + row_span >= n_rows:
+            fill.open_columns[c] = text
+
+
+def _fill_undrawn_cells(fill: _GridFill, locate: _WordLocator, placed: set[int]) -> None:
+    """Fill each position no drawn cell covers with the words not yet placed inside it.
+
+    Such a position is a cell whose closing rule is missing (Excel leaves the rule off under a
+    cell whose text overflows): its words would otherwise be lost.
+    """
+    for r, row in enumerate(fill.cells):
+        for c, cell in enumerate(row):
+            if cell is not None:
+                continue
+            x0 = min(x for x, index in zip(fill.borders, fill.logical, strict=True) if index == c)
+            x1 = max(x for x, index in zip(fill.borders, fill.logical, strict=True) if index == c + 1)
+            box = (x0, fill.row_ranges[r][0], x1, fill.row_ranges[r][1])
+            loose = [word for word in locate.inside(box) if id(word) not in placed]
+            placed.update(id(word) for word in loose)
+            row[c] = RawCell(fill.cell_text(loose, x1), page=fill.page_number)
 
 
 def _borders(xs: Iterable[float]) -> list[float]:
@@ -281,22 +325,14 @@ def continue_merges(table: PageTable, previous: PageTable | None, header_texts: 
     continuation = not rows[first][0].text
     for col in range(min(len(rows[first]), len(above))):
         cell = rows[first][col]
-        span = max(1, cell.row_span)
-        head = above[col].text
-        if continuation:
-            if span < 2 or not head or col == 0:
-                continue
-            whole = f"{head} {cell.text}".strip() if cell.text and not above[col].inherited else head
-            targets = range(first + 1, min(first + span, len(rows)))
-        else:
-            merged_before = col in previous.open_columns or col in previous.merged_columns
-            if cell.text or not head or (span < 2 and not merged_before):
-                continue
-            whole = head
-            targets = range(first, min(first + span, len(rows)))
-        for r in targets:
+        carried = _carried_text(cell, above[col], col, continuation, previous)
+        if carried is None:
+            continue
+        # A continued row keeps its own tail: the rows below it inherit the whole text.
+        start = first + 1 if continuation else first
+        for r in range(start, min(first + max(1, cell.row_span), len(rows))):
             old = rows[r][col]
-            rows[r][col] = RawCell(whole, col_span=old.col_span, page=old.page, inherited=True)
+            rows[r][col] = RawCell(carried, col_span=old.col_span, page=old.page, inherited=True)
     return PageTable(
         rows=rows,
         bbox=table.bbox,
@@ -304,6 +340,24 @@ def continue_merges(table: PageTable, previous: PageTable | None, header_texts: 
         open_columns=table.open_columns,
         merged_columns=table.merged_columns | previous.merged_columns,
     )
+
+
+def _carried_text(cell: RawCell, above: RawCell, col: int, continuation: bool, previous: PageTable) -> str | None:
+    """The text a merged cell carries over the page break into column ``col``; None when it carries none.
+
+    ``cell`` is the fragment's first data cell in that column, ``above`` the previous page's last
+    one; ``continuation`` says the first row continues the previous page's last row.
+    """
+    span = max(1, cell.row_span)
+    head = above.text
+    if continuation:
+        if span < 2 or not head or col == 0:
+            return None
+        return f"{head} {cell.text}".strip() if cell.text and not above.inherited else head
+    merged_before = col in previous.open_columns or col in previous.merged_columns
+    if cell.text or not head or (span < 2 and not merged_before):
+        return None
+    return head
 
 
 # ---------------------------------------------------------------- tables without vertical rules
@@ -347,56 +401,36 @@ def _column_of(x0: float, starts: Sequence[float], tolerance: float) -> int:
     return col
 
 
+@dataclass(slots=True)
+class _AlignedRead:
+    """A space-aligned table while its lines are read: header cells, then numbered rows."""
+
+    starts: list[float]  # the columns' left edges
+    size: float  # the header line's font size
+    tolerance: float
+    header_cells: list[list[str]]
+    rows: list[list[list[str]]] = field(default_factory=list)
+    in_header: bool = True
+
+
 def _read_aligned(
     lines: Sequence[Line], header_index: int, starts: list[float], page_number: int
 ) -> tuple[PageTable | None, list[int]]:
     header = lines[header_index]
-    size = header.size
-    tolerance = 0.8 * size
-    n = len(starts)
-    rows: list[list[list[str]]] = []
+    read = _AlignedRead(starts, header.size, 0.8 * header.size, [[] for _ in starts])
     consumed = [header_index]
-    header_cells: list[list[str]] = [[] for _ in range(n)]
-    _add_line(header_cells, header, starts, tolerance)
-    in_header = True
+    _add_line(read.header_cells, header, starts, read.tolerance)
     prev_bottom = header.bottom
     for index in range(header_index + 1, len(lines)):
         line = lines[index]
-        if line.top - prev_bottom > 2.5 * size:
+        if line.top - prev_bottom > 2.5 * read.size or not _take_line(read, line):
             break
-        cells = _split_into_columns(line, starts, tolerance)
-        if cells is None:
-            cells = _group_row(line, n)
-            if cells is None or in_header and not rows and not cells[0]:
-                break
-        first_col_text = " ".join(cells[0])
-        numbered = bool(_NUMBER_LIKE.match(first_col_text))
-        if in_header and not numbered:
-            for col, parts in enumerate(cells):
-                header_cells[col].extend(parts)
-        elif numbered and _starts_cells(line, starts, size):
-            in_header = False
-            rows.append([list(parts) for parts in cells])
-        elif rows and not first_col_text and _starts_cells(line, starts, size):
-            for col, parts in enumerate(cells):
-                rows[-1][col].extend(parts)
-        else:
-            break  # text in the number column that is not a number, or words not on the columns
         consumed.append(index)
         prev_bottom = line.bottom
-    if not rows:
+    if not read.rows:
         return None, consumed
-    raw_rows = [[RawCell(" ".join(parts), page=page_number) for parts in header_cells]]
-    for row in rows:
-        texts = [" ".join(parts) for parts in row]
-        if _GROUP_LABEL.match(texts[0]) and sum(1 for t in texts[1:] if t) == 1 and not any(texts[2:]):
-            # A group row ("I  LĨNH VỰC GIÁO DỤC") spans the data columns.
-            raw_rows.append(
-                [RawCell(texts[0], page=page_number)]
-                + [RawCell(texts[1], col_span=n - 1, page=page_number) for _ in range(n - 1)]
-            )
-        else:
-            raw_rows.append([RawCell(text, page=page_number) for text in texts])
+    raw_rows = [[RawCell(" ".join(parts), page=page_number) for parts in read.header_cells]]
+    raw_rows.extend(_aligned_row(row, len(starts), page_number) for row in read.rows)
     used_lines = [lines[i] for i in consumed]
     bbox = (
         min(line.x0 for line in used_lines),
@@ -405,6 +439,39 @@ def _read_aligned(
         max(line.bottom for line in used_lines),
     )
     return PageTable(rows=raw_rows, bbox=bbox, ruled=False), consumed
+
+
+def _take_line(read: _AlignedRead, line: Line) -> bool:
+    """Add the line to the header, as a new row or to the last row; False when it ends the table."""
+    cells = _split_into_columns(line, read.starts, read.tolerance)
+    if cells is None:
+        cells = _group_row(line, len(read.starts))
+        if cells is None or read.in_header and not read.rows and not cells[0]:
+            return False
+    first_col_text = " ".join(cells[0])
+    numbered = bool(_NUMBER_LIKE.match(first_col_text))
+    if read.in_header and not numbered:
+        for col, parts in enumerate(cells):
+            read.header_cells[col].extend(parts)
+    elif numbered and _starts_cells(line, read.starts, read.size):
+        read.in_header = False
+        read.rows.append([list(parts) for parts in cells])
+    elif read.rows and not first_col_text and _starts_cells(line, read.starts, read.size):
+        for col, parts in enumerate(cells):
+            read.rows[-1][col].extend(parts)
+    else:
+        return False  # text in the number column that is not a number, or words not on the columns
+    return True
+
+
+def _aligned_row(row: list[list[str]], n: int, page_number: int) -> list[RawCell]:
+    texts = [" ".join(parts) for parts in row]
+    if _GROUP_LABEL.match(texts[0]) and sum(1 for t in texts[1:] if t) == 1 and not any(texts[2:]):
+        # A group row ("I  LĨNH VỰC GIÁO DỤC") spans the data columns.
+        return [RawCell(texts[0], page=page_number)] + [
+            RawCell(texts[1], col_span=n - 1, page=page_number) for _ in range(n - 1)
+        ]
+    return [RawCell(text, page=page_number) for text in texts]
 
 
 def _starts_cells(line: Line, starts: Sequence[float], size: float) -> bool:
