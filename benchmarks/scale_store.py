@@ -123,7 +123,7 @@ def add(jsonl: Path, database: str, first: int, count: int, profile: Path | None
         before = store.last_reconciliation()
         if before is None or store.reconcile() != before:
             raise SystemExit(f"{database}: not a reconciled store (reconcile() changed it); add needs one")
-        profiler = cProfile.Profile() if profile else None
+        profiler = cProfile.Profile(time.process_time) if profile else None  # CPU: the machine is shared
         if profiler:
             profiler.enable()
         started, cpu = time.perf_counter(), cpu_seconds()
