@@ -4,7 +4,7 @@
         --target /tmp/report-store/s3000x.db --times 3
 
 Reconciling 10,000 store-level documents takes most of a CPU-hour on a loaded 2-core machine; a
-report only reads the result, and adding a few documents (benchmarks/add_documents.py) only needs
+report only reads the result, and adding a few documents (`scale_store.py add`) only needs
 a result with its index. Each copy ``k`` adds every document under a new sha256 (the first 60
 characters of the original's then ``r00k``), source ``r<k>/…``, its số hiệu suffixed ``-R<k>`` and
 its title `` (bản sao k)`` — so the copies are distinct plans, not renderings of one
