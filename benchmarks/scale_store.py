@@ -3,6 +3,8 @@
     python benchmarks/scale_store.py make --documents 10000 --out /tmp/docs.jsonl
     python benchmarks/scale_store.py load --jsonl /tmp/docs.jsonl --database sqlite:////tmp/s.db [--first N]
     python benchmarks/scale_store.py reconcile --database sqlite:////tmp/s.db [--rebuild]
+    python benchmarks/scale_store.py add --jsonl /tmp/docs.jsonl --database sqlite:////tmp/s.db --first 1000 \\
+        --count 10 [--profile /tmp/add.pstats]
     python benchmarks/scale_store.py accuracy --entries 5000 --database sqlite:////tmp/a.db
 
 Each variant is one corpus seed Document (extracted once from corpus/docs) issued by another
@@ -111,6 +113,33 @@ def reconcile(database: str, rebuild: bool) -> None:
           f"{summary.link_count} links, {summary.flag_count} flags")  # fmt: skip
 
 
+def add(jsonl: Path, database: str, first: int, count: int, profile: Path | None) -> None:
+    """Add `count` documents to a reconciled store and reconcile: what an upload of a few files costs."""
+    import cProfile
+
+    from catalog.store import CatalogStore
+
+    with CatalogStore(database) as store:
+        before = store.last_reconciliation()
+        if before is None or store.reconcile() != before:
+            raise SystemExit(f"{database}: not a reconciled store (reconcile() changed it); add needs one")
+        profiler = cProfile.Profile(time.process_time) if profile else None  # CPU: the machine is shared
+        if profiler:
+            profiler.enable()
+        started, cpu = time.perf_counter(), cpu_seconds()
+        load(jsonl, database, first, count)
+        loaded, loaded_cpu = time.perf_counter() - started, cpu_seconds() - cpu
+        summary = store.reconcile()
+        elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(str(profile))
+    print(f"add {count}: {elapsed:.1f} s wall, {cpu:.1f} s CPU (storing {loaded:.1f} s wall, {loaded_cpu:.1f} s CPU), "
+          f"peak RSS {peak_rss_mib():.0f} MiB; {before.document_count} → {summary.document_count} documents, "
+          f"{summary.dataset_count} datasets, {summary.link_count} links, {summary.flag_count} flags, "
+          f"rebuilt: {'rebuilt' in summary.warnings}")  # fmt: skip
+
+
 def accuracy(entries: int, database: str) -> None:
     """Pairwise F1 of the store's incremental matching and of matching.reconcile on bench_matching's archive."""
     from benchmarks.bench_matching import build_archive
@@ -151,6 +180,12 @@ def main() -> None:
     p_rec = sub.add_parser("reconcile")
     p_rec.add_argument("--database", required=True)
     p_rec.add_argument("--rebuild", action="store_true")
+    p_add = sub.add_parser("add")
+    p_add.add_argument("--jsonl", type=Path, required=True)
+    p_add.add_argument("--database", required=True)
+    p_add.add_argument("--first", type=int, required=True)
+    p_add.add_argument("--count", type=int, default=10)
+    p_add.add_argument("--profile", type=Path, default=None)
     p_acc = sub.add_parser("accuracy")
     p_acc.add_argument("--entries", type=int, default=5_000)
     p_acc.add_argument("--database", required=True)
@@ -159,6 +194,8 @@ def main() -> None:
         make(args.documents, args.out, args.seed)
     elif args.command == "load":
         load(args.jsonl, args.database, args.first, args.count)
+    elif args.command == "add":
+        add(args.jsonl, args.database, args.first, args.count, args.profile)
     elif args.command == "accuracy":
         accuracy(args.entries, args.database)
     else:
