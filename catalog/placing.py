@@ -17,6 +17,7 @@ while it is placed, as they see some documents of a run placed and others not ye
 from __future__ import annotations
 
 import time
+from dataclasses import dataclass
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -31,16 +32,24 @@ TRANSACTION_SECONDS = 1.0  # placing time per transaction before it ends between
 YIELD_SECONDS = 0.15  # SQLite: the lock left free between transactions, longer than a waiter's busy-wait step
 
 
+@dataclass
+class Carried:
+    """The document a run's last transaction left placed in part, so the next need not read it again."""
+
+    placing: Placing | None = None
+
+
 def place_pending(matcher: Matcher, session: Session, counts: RunCounts, *, batch: int,
-                  seconds: float | None = None) -> bool:  # fmt: skip
+                  seconds: float | None = None, carried: Carried | None = None) -> bool:  # fmt: skip
     """Place pending rows for about `seconds` inside the caller's transaction.
 
     False when nothing was pending (nothing written). The caller refreshes the touched datasets,
-    calls `matcher.finish()` and commits, then calls again until False.
+    calls `matcher.finish()` and commits, then calls again until False, with the same `carried`.
     """
     budget = TRANSACTION_SECONDS if seconds is None else seconds
     started = time.monotonic()
-    placing = _resumed(matcher, session)
+    carried = carried or Carried()
+    placing = _resumed(matcher, session, carried.placing)
     pending = [] if placing is not None else incremental_state.pending_documents(session, batch)
     if placing is None and not pending:
         return False
@@ -61,14 +70,17 @@ def place_pending(matcher: Matcher, session: Session, counts: RunCounts, *, batc
         if time.monotonic() - started >= budget:
             break
     _remember(session, placing)
+    carried.placing = placing
     return True
 
 
-def _resumed(matcher: Matcher, session: Session) -> Placing | None:
+def _resumed(matcher: Matcher, session: Session, carried: Placing | None) -> Placing | None:
     """The document an earlier transaction placed in part, ready for its next row."""
     seq = _state(session, PLACING_SEQ)
     if not seq:
         return None
+    if carried is not None and carried.seq == seq and carried.placed == _state(session, PLACING_ROWS):
+        return carried  # this run's previous transaction: its rows and specificities are the stored ones
     sha = session.scalar(select(MatchDocumentRow.sha256).where(MatchDocumentRow.seq == seq))
     if sha is None:  # removed since (no longer current): its placed rows left with it
         _remember(session, None)

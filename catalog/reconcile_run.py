@@ -88,11 +88,13 @@ def _remove_stale(store: CatalogStore, run: _Run, decisions: list[Decision], rec
 
 def _match_pending(store: CatalogStore, run: _Run, decisions: list[Decision]) -> None:
     """Step 2, in transactions of about a second: uploads are not kept waiting for SQLite's lock."""
+    carried = placing.Carried()
     while True:
         with store.transaction() as session:
             incremental_state.lock(session)
             matcher = run.matcher(session, decisions)
-            if not placing.place_pending(matcher, session, run.counts, batch=incremental.BATCH_DOCUMENTS):
+            if not placing.place_pending(matcher, session, run.counts, batch=incremental.BATCH_DOCUMENTS,
+                                         carried=carried):  # fmt: skip
                 break
             matcher.settle(run.counts)
         if store.engine.dialect.name == "sqlite":
