@@ -313,6 +313,7 @@ class CatalogStore:
             stale = incremental_state.stale_documents(session)
             matcher = incremental.Matcher(session, threshold=threshold, concept_threshold=concept_threshold,
                                           decisions=decisions, cache=cache)  # fmt: skip
+            matcher.flags.backfill_identities()  # once, for files matched before 0010_flagids
             for sha in stale:
                 matcher.remove_document(sha, counts)
             if stale:
