@@ -16,8 +16,10 @@ from functools import cache
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select, update
 
 from api.catalog_view import CatalogQuery, CatalogView
+from catalog.models import DocumentRow, FlagRow
 from catalog.reports.model import build_report
 from catalog.store import CatalogStore
 from catalog.testing import temporary_store
@@ -159,3 +161,30 @@ def test_the_catalog_counts_documents_not_files(backend: str, tmp_path: Path) ->
         counts = {d.id: d.document_count for d in report.datasets}
         assert counts == {i["id"]: i["document_count"] for i in items}, "the report counts as the API does"
         assert report.summary.multi_source_datasets == len([i for i in items if i["document_count"] > 1])
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_a_store_from_before_identity_keys_is_keyed_and_its_dismissals_follow(backend: str, tmp_path: Path) -> None:
+    """As left by 0010_flagids: files matched with no key, flags and a dismissal under the file-hash ids."""
+    renderings = _renderings("son_hai_ke_hoach_2026")
+    with temporary_store(backend, tmp_path) as store:
+        for document in renderings:
+            store.add_document(document)
+        store.reconcile()
+        ids = _ids(store)
+        flag = store.flags()[0]
+        old_id = flag_id(flag.kind, flag.sha256 + "-as-before", flag.evidence)  # any id but the new one
+        with store.transaction() as session:
+            session.execute(update(DocumentRow).values(identity_key=""))
+            session.execute(update(FlagRow).where(FlagRow.id == flag.id).values(id=old_id))
+        dismissal = store.add_decision(DismissFlag(who="An", when=WHEN, flag_id=old_id, reason="đã đối chiếu"))
+        store.reconcile()
+        with store.snapshot() as session:
+            keys = set(session.scalars(select(DocumentRow.identity_key)))
+        assert keys == {min(d.sha256 for d in renderings)}, "the files are keyed again, all with the first's key"
+        store.rebuild()  # every flag is raised again under the document's ids
+        assert _ids(store) == ids
+        assert next(f for f in store.flags() if f.id == flag.id).dismissed == "đã đối chiếu"
+        [anchored] = [a for a in store.anchored_decisions() if a.id == dismissal]
+        assert anchored.status is AnchorStatus.REANCHORED, anchored.reasons
+        assert isinstance(anchored.effective, DismissFlag) and anchored.effective.flag_id == flag.id

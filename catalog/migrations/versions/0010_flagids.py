@@ -25,12 +25,11 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("documents") as batch_op:
-        batch_op.add_column(sa.Column("identity_key", sa.String(length=64), server_default="", nullable=False))
-        batch_op.create_index(batch_op.f("ix_documents_identity_key"), ["identity_key"], unique=False)
+    # Not a batch: on SQLite that copies the table, and rows of other tables refer to documents.
+    op.add_column("documents", sa.Column("identity_key", sa.String(length=64), server_default="", nullable=False))
+    op.create_index(op.f("ix_documents_identity_key"), "documents", ["identity_key"], unique=False)
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("documents") as batch_op:
-        batch_op.drop_index(batch_op.f("ix_documents_identity_key"))
-        batch_op.drop_column("identity_key")
+    op.drop_index(op.f("ix_documents_identity_key"), table_name="documents")
+    op.drop_column("documents", "identity_key")  # SQLite ≥ 3.35 drops a column in place
