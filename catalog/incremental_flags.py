@@ -18,7 +18,7 @@ from sqlalchemy import ColumnElement, delete, select, update
 from sqlalchemy.orm import Session
 
 from catalog import rows
-from catalog.incremental_identity import primary_of, renderings
+from catalog.incremental_identity import backfill, identity_key, primary_of, renderings
 from catalog.models import (
     CatalogEntryRow,
     DatasetMemberRow,
@@ -57,6 +57,7 @@ class FlagWriter:
         self._documents: dict[str, Document] = {}
         self._seqs: dict[str, int] = {}
         self._primary: dict[str, bool] = {}  # sha256 -> flags are read from it; cleared when files come or go
+        self._identities: dict[str, str] = {}  # sha256 -> its document's identity key (never changes)
 
     def _seq(self, sha256: str) -> int:
         if sha256 not in self._seqs:
@@ -68,6 +69,16 @@ class FlagWriter:
 
     def _delete(self, *conditions: ColumnElement[bool]) -> None:
         self.session.connection().execute(delete(FlagRow.__table__).where(*conditions))  # type: ignore[arg-type]
+
+    def identity(self, sha256: str, group: list[str] | None = None) -> str:
+        """The identity key of `sha256`'s document, which flag ids derive from (recorded on first use)."""
+        if sha256 not in self._identities:
+            self._identities[sha256] = identity_key(self.session, sha256, self._load, group)
+        return self._identities[sha256]
+
+    def backfill_identities(self) -> int:
+        """Key the matched files of a store from before 0010_flagids (catalog/incremental_identity.backfill)."""
+        return backfill(self.session, self._load)
 
     def is_primary(self, sha256: str) -> bool:
         """Whether `sha256` is the rendering its document's flags are raised on (catalog/incremental_identity)."""
@@ -81,6 +92,7 @@ class FlagWriter:
         """`sha256` came or is leaving: its document's other renderings; flags of those not primary go."""
         self._primary.clear()
         group = renderings(self.session, sha256, self._load)
+        self.identity(sha256, group)  # a file is keyed when first matched, before a better rendering comes
         others = [sha for sha in group if sha != sha256]
         demoted = [sha for sha in others if not self.is_primary(sha)]
         if demoted:
@@ -110,8 +122,14 @@ class FlagWriter:
         return raised
 
     def _write(self, flags: Iterable[Flag], scope_key: str = "") -> None:
-        # Other renderings of a document already flagged on its primary raise nothing (issue #12).
-        unique = {f.id: f for f in reversed(list(flags)) if self.is_primary(f.sha256)}
+        # Other renderings of a document already flagged on its primary raise nothing (issue #12), and
+        # the id is the document's, not the file's: the same finding keeps it whichever rendering is primary.
+        unique = {
+            f.id: f for f in (
+                f.model_copy(update={"id": flag_id(f.kind, self.identity(f.sha256), f.evidence)})
+                for f in reversed(list(flags)) if self.is_primary(f.sha256)
+            )
+        }  # fmt: skip
         if not unique:
             return
         taken = set(self.session.scalars(select(FlagRow.id).where(FlagRow.id.in_(list(unique)))))

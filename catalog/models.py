@@ -79,6 +79,10 @@ class DocumentRow(Base):
     task_count: Mapped[int] = mapped_column(Integer, default=0)
     document_json: Mapped[str] = mapped_column(Text)
     added_at: Mapped[datetime] = mapped_column()
+    # The document (plan, decision) this file shows, however many files show it: recorded when the
+    # file is first matched and kept through rebuilds, so flag ids and catalog counts follow the
+    # document, not the file (catalog/incremental_identity.py). "" until matched.
+    identity_key: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
 
 
 class FileVersionRow(Base):

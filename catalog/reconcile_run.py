@@ -78,6 +78,7 @@ def _remove_stale(store: CatalogStore, run: _Run, decisions: list[Decision], rec
             applied, run.whole_concepts = 0, True
         stale = incremental_state.stale_documents(session)
         matcher = run.matcher(session, decisions)
+        matcher.flags.backfill_identities()  # once, for files matched before 0010_flagids
         for sha in stale:
             matcher.remove_document(sha, run.counts)
         if stale:

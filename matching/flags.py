@@ -7,6 +7,7 @@ title, the normalised số hiệu, or the names of blank metadata fields. Flags 
 
 from __future__ import annotations
 
+import hashlib
 import re
 import unicodedata
 from collections import defaultdict
@@ -36,7 +37,7 @@ PARENT_TITLE = 85
 def _flag(kind: FlagKind, message: str, evidence: list[str], document: Document,
           provenance: list[Provenance]) -> Flag:  # fmt: skip
     return Flag(
-        id=flag_id(kind, document.sha256, evidence),
+        id=flag_id(kind, identity_key(document), evidence),
         kind=kind,
         message=message,
         evidence=evidence,
@@ -50,6 +51,28 @@ def number_key(number: str) -> str:
     """Normalised số hiệu: "47/2020/NĐ;CP" → "47/2020/NĐ-CP" (nlp fills CitedDocument.number_key)."""
     text = re.sub(r"\s+", "", unicodedata.normalize("NFC", number))
     return re.sub(r"[;:_–—.]", "-", text).strip("-")
+
+
+def metadata_key(document: Document) -> str:
+    """The document's identity from its metadata: số hiệu, issuer and date, "" unless all three are known.
+
+    Every rendering of one plan (TXT, DOCX, PDF, a scan that read them) carries the same three, so
+    the key does not depend on which file is read; hashed to the width of a content hash.
+    """
+    meta = document.metadata
+    if not (meta.number and meta.issuer and meta.date):
+        return ""
+    raw = "|".join(["so-hieu", number_key(meta.number), " ".join(fold(meta.issuer).split()), meta.date])
+    return hashlib.sha256(raw.encode("utf-8")).hexdigest()
+
+
+def identity_key(document: Document) -> str:
+    """The key flag ids are derived from: the metadata identity, else the file's content hash.
+
+    The store records one per document when it is first matched (catalog/incremental_identity.py),
+    the first rendering's, so a later rendering without the metadata does not change it.
+    """
+    return metadata_key(document) or document.sha256
 
 
 def _citation_key(cited: CitedDocument) -> str:

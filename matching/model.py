@@ -87,9 +87,15 @@ class Flag(Record):
     dismissed_by: str = ""
 
 
-def flag_id(kind: FlagKind, sha256: str, evidence: list[str]) -> str:
-    """Stable across runs so that a dismissal keeps applying to the same finding."""
-    raw = "|".join([kind.value, sha256, *sorted(evidence)])
+def flag_id(kind: FlagKind, identity: str, evidence: list[str]) -> str:
+    """Stable across runs so that a dismissal keeps applying to the same finding.
+
+    `identity` is the document's identity key (matching.flags.identity_key; in the store, the key
+    recorded when the document was first matched), not the file's hash: every rendering of one plan
+    gives a finding the same id, so the id survives another rendering taking over and a rebuild.
+    The evidence (numbers as printed, task refs, số hiệu) places the finding within the document.
+    """
+    raw = "|".join([kind.value, identity, *sorted(evidence)])
     return "fl-" + hashlib.sha256(raw.encode("utf-8")).hexdigest()[:16]
 
 

@@ -122,10 +122,11 @@ def test_decisions_follow_a_new_version_or_are_orphaned(backend: str, tmp_path: 
         assert status[canonical].status is not AnchorStatus.ORPHANED
         dataset = next(d for d in store.datasets() if new_kept in {m.key for m in d.members})
         assert dataset.title == "Dữ liệu chứng thực (xã)"
-        # The dismissed finding is raised on the new version too (another id): it stays dismissed.
+        # The dismissed finding is raised on the new version too: a version of the same document keeps
+        # its identity key, so the finding keeps its id and the dismissal applies as recorded.
         [again] = [f for f in store.flags() if f.kind.value == "missing_metadata" and f.sha256 == new.sha256]
-        assert again.id != missing.id and again.dismissed == "chưa ban hành"
-        assert status[dismissal].status is AnchorStatus.REANCHORED
+        assert again.id == missing.id and again.dismissed == "chưa ban hành"
+        assert status[dismissal].status is AnchorStatus.APPLIED
         # Orphaned decisions are not counted as applied: the run, the report.
         assert summary.decision_count == 4
         report = build_report(store)
@@ -190,8 +191,10 @@ def test_a_dismissal_stays_when_another_rendering_takes_over(backend: str, tmp_p
         moved = [f for f in store.flags() if f.kind.value == "missing_metadata"]
         assert [(f.sha256, f.evidence) for f in moved] == [(primary.sha256, flag.evidence)]
         assert moved[0].dismissed == "chưa ban hành" and moved[0].dismissed_by == "An"
+        # The id is the document's (the first file's key, kept): the dismissal applies as recorded.
+        assert moved[0].id == flag.id
         [anchored] = [a for a in store.anchored_decisions() if a.id == dismissal]
-        assert anchored.status is AnchorStatus.REANCHORED
+        assert anchored.status is AnchorStatus.APPLIED
         assert isinstance(anchored.effective, DismissFlag) and anchored.effective.flag_id == moved[0].id
         assert build_report(store).summary.flags_dismissed == 1
         for again in (store.reconcile, store.rebuild):
@@ -215,10 +218,10 @@ def test_a_dismissal_stays_when_the_primary_rendering_leaves(backend: str, tmp_p
         store.add_document(_document("hung_yen_ke_hoach_du_lieu_mo.txt"), path=leaving.source)
         store.reconcile()
         moved = [f for f in store.flags() if f.kind.value == "missing_metadata" and f.sha256 == staying.sha256]
-        assert [f.evidence for f in moved] == [flag.evidence]
+        assert [(f.evidence, f.id) for f in moved] == [(flag.evidence, flag.id)], "the finding keeps its id"
         assert moved[0].dismissed == "chưa ban hành"
         [anchored] = [a for a in store.anchored_decisions() if a.id == dismissal]
-        assert anchored.status is AnchorStatus.REANCHORED and "another file of the document" in anchored.reasons[-1]
+        assert anchored.status is AnchorStatus.APPLIED, anchored.reasons
 
 
 @pytest.mark.parametrize("backend", BACKENDS)

@@ -54,9 +54,9 @@ class DatasetView(BaseModel):
     frequency: list[str]  # EU frequency codes
     domains: list[str]  # group headings the rows were listed under
     localities: list[str]
-    document_ids: list[str]
+    document_ids: list[str]  # the files (content hashes) the members come from
     member_count: int
-    document_count: int
+    document_count: int  # documents by identity: the renderings of one plan count once
     concept_id: str = ""  # the dataset concept (same kind of data elsewhere), "" before any concept run
     concept_title: str = ""  # its harmonised title
 
@@ -83,12 +83,13 @@ def read_datasets(session: Session) -> Iterator[tuple[DatasetView, list[MemberVi
     """
     from catalog.concepts_store import dataset_concepts  # it imports agencies, which import this module
 
-    documents = {
-        sha: (source, title, number)
-        for sha, source, title, number in session.execute(
-            select(DocumentRow.sha256, DocumentRow.source, DocumentRow.title, DocumentRow.number)
-        )
-    }
+    documents = {}
+    identity: dict[str, str] = {}  # sha256 -> the document it shows (its renderings share it)
+    for sha, source, title, number, key in session.execute(
+        select(DocumentRow.sha256, DocumentRow.source, DocumentRow.title, DocumentRow.number, DocumentRow.identity_key)
+    ):
+        documents[sha] = (source, title, number)
+        identity[sha] = key or sha  # not matched yet (or a store not reconciled since 0010_flagids): the file
     members: dict[str, list[MemberView]] = {}
     query = (
         select(DatasetMemberRow.dataset_id, CatalogEntryRow)
@@ -120,7 +121,8 @@ def read_datasets(session: Session) -> Iterator[tuple[DatasetView, list[MemberVi
             domains=_unique([m.group for m in rows]),
             localities=_unique([_locality(u) for m in rows for u in m.unit_ids]),
             document_ids=_unique([m.document_id for m in rows]),
-            member_count=len(rows), document_count=len({m.document_id for m in rows}),
+            # Documents, not files: a plan stored as TXT, PDF and DOCX counts once (issue #12).
+            member_count=len(rows), document_count=len({identity.get(m.document_id, m.document_id) for m in rows}),
             concept_id=concept_id, concept_title=concept_title,
         )  # fmt: skip
         yield view, rows

@@ -48,6 +48,9 @@ CHUNK = 500  # datasets or documents read per query; also the size of the IN lis
 CONCEPT_CHUNK = 50
 WARNINGS = TypeAdapter(list[ExtractionWarning])
 T = TypeVar("T")
+# The document a member's file shows: renderings of one plan count as one document (issue #12); a
+# file not keyed yet (a store not reconciled since 0010_flagids) counts as itself.
+_IDENTITY = func.coalesce(func.nullif(DocumentRow.identity_key, ""), CatalogEntryRow.document_sha256)
 
 
 def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
@@ -96,6 +99,8 @@ class ReportReader:
         # Light keys in report order (one small tuple per dataset or document): what pages and
         # cross-references are laid out from before any row is rendered.
         self.dataset_order, self._dataset_sizes = self._dataset_order()
+        self._document_counts = {d: documents for d, (_, documents) in zip(self.dataset_order, self._dataset_sizes,
+                                                                            strict=True)}  # fmt: skip
         self.paths = self._current_paths()
         self.source_order = self._source_order()
         self.flag_kinds = self._flag_kinds()
@@ -107,11 +112,11 @@ class ReportReader:
 
     def _dataset_order(self) -> tuple[list[str], list[tuple[int, int]]]:
         found = self.session.execute(
-            select(DatasetRow.id, DatasetRow.title, func.count(CatalogEntryRow.key),
-                   func.count(distinct(CatalogEntryRow.document_sha256)))
+            select(DatasetRow.id, DatasetRow.title, func.count(CatalogEntryRow.key), func.count(distinct(_IDENTITY)))
             .select_from(DatasetRow)
             .outerjoin(DatasetMemberRow, DatasetMemberRow.dataset_id == DatasetRow.id)
             .outerjoin(CatalogEntryRow, CatalogEntryRow.key == DatasetMemberRow.entry_key)
+            .outerjoin(DocumentRow, DocumentRow.sha256 == CatalogEntryRow.document_sha256)
             .group_by(DatasetRow.id, DatasetRow.title)
             .order_by(DatasetRow.title, DatasetRow.id)
         ).all()  # fmt: skip
@@ -296,7 +301,7 @@ class ReportReader:
                     concept_id=concept_id,
                     concept_title=concept_title,
                     member_count=len(own),
-                    document_count=len({m.sha256 for m in own}),
+                    document_count=self._document_counts.get(dataset_id, 0),
                     sources=list(dict.fromkeys(m.document for m in own)),
                     members=own,
                     links=by_dataset.get(dataset_id, []),
