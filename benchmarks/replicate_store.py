@@ -128,7 +128,8 @@ def _copy(db: sqlite3.Connection, k: int, seq: int) -> None:
             warning_count, entry_count, task_count,
             json_set(document_json, '$.sha256', {sha("d.sha256")}, '$.source', 'r{k}/' || source,
                      '$.metadata.number', copy_number(o.number, {k}), '$.metadata.title', copy_title(o.title, {k})),
-            added_at FROM documents d JOIN temp.own_numbers o ON o.sha256 = d.sha256 WHERE d.sha256 {mine};
+            added_at, {sha("d.sha256")} FROM documents d JOIN temp.own_numbers o ON o.sha256 = d.sha256
+            WHERE d.sha256 {mine};
         INSERT INTO file_versions (path, sha256, version, supersedes_id, is_current, run_id, added_at)
             SELECT 'r{k}/' || path, {sha("sha256")}, version, NULL, is_current, run_id, added_at
             FROM file_versions WHERE sha256 {mine};
@@ -143,7 +144,7 @@ def _copy(db: sqlite3.Connection, k: int, seq: int) -> None:
             canonical_title, canonical_unit, concept_id FROM datasets JOIN temp.dataset_ids m ON m.old = id;
         INSERT INTO dataset_values SELECT m.new, kind, value, count, first_position FROM dataset_values
             JOIN temp.dataset_ids m ON m.old = dataset_id;
-        INSERT INTO dataset_members SELECT {key("entry_key")}, m.new, position FROM dataset_members
+        INSERT INTO dataset_members SELECT {key("entry_key")}, m.new, position, exemplar FROM dataset_members
             JOIN temp.dataset_ids m ON m.old = dataset_id;
         INSERT INTO concept_entries SELECT {key("entry_key")}, concept_id FROM concept_entries
             WHERE substr(entry_key, 1, 64) {mine};
@@ -226,6 +227,8 @@ def index_problems(path: Path) -> list[str]:
                                   "(SELECT entry_key FROM dataset_members)",
         "indexed row of another document": "SELECT count(*) FROM match_entries WHERE substr(key, 1, 64) "
                                            "!= document_sha256",
+        "member marked unlike its entry": "SELECT count(*) FROM dataset_members m JOIN match_entries e "
+                                          "ON e.key = m.entry_key WHERE m.exemplar != e.exemplar",
         "posting of a non-exemplar": "SELECT count(*) FROM match_postings WHERE entry_key NOT IN "
                                      "(SELECT key FROM match_entries WHERE exemplar)",
         "posting count != postings": "SELECT count(*) FROM (SELECT token, count(*) n FROM match_postings "

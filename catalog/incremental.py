@@ -37,6 +37,7 @@ from catalog.incremental_state import (
     HEAD_EXISTS,
     HEADS,
     MARK_EXEMPLAR,
+    MARK_MEMBER_EXEMPLAR,
     MDOCS,
     MEMBERS,
     MENTRIES,
@@ -377,6 +378,7 @@ class Matcher(DatasetUpkeep):
     def _make_exemplar(self, row: StoredRow, scope: str) -> None:
         """The row stands for its dataset: it is marked so and its words are posted for lookup."""
         self.db.execute(MARK_EXEMPLAR, {"k": row.key})
+        self.db.execute(MARK_MEMBER_EXEMPLAR, {"k": row.key})
         tokens = row_tokens(row)
         if tokens:
             self.db.execute(ADD_POSTINGS, [{"token": t, "scope": scope, "entry_key": row.key} for t in tokens])

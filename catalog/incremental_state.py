@@ -57,18 +57,18 @@ HEADS = _table(DatasetRow).c
 # Statements built once: building a statement costs more than running it on an indexed column.
 _KEYS: Any = bindparam("keys", expanding=True)
 DATASETS_OF = select(MEMBERS.entry_key, MEMBERS.dataset_id).where(MEMBERS.entry_key.in_(_KEYS))
+# Exemplars are read from the member rows' mark (0011_member_exemplars): an index of exemplars only,
+# not every member of each dataset.
 EXEMPLARS_OF = (
-    select(MENTRIES.key, MEMBERS.dataset_id)
-    .join(MEMBERS.entry_key.table, MEMBERS.entry_key == MENTRIES.key)
-    .where(MENTRIES.exemplar, MEMBERS.dataset_id.in_(bindparam("datasets", expanding=True)))
-    .order_by(MENTRIES.key)
+    select(MEMBERS.entry_key, MEMBERS.dataset_id)
+    .where(MEMBERS.exemplar, MEMBERS.dataset_id.in_(bindparam("datasets", expanding=True)))
+    .order_by(MEMBERS.entry_key)
 )
 _FOUND, _SAME = _table(DatasetMemberRow).alias("found"), _table(DatasetMemberRow).alias("same")
 EXEMPLARS_NEAR = (
-    select(MENTRIES.key, _SAME.c.dataset_id).distinct()
-    .select_from(_FOUND.join(_SAME, _SAME.c.dataset_id == _FOUND.c.dataset_id)
-                 .join(_table(MatchEntryRow), MENTRIES.key == _SAME.c.entry_key))
-    .where(_FOUND.c.entry_key.in_(_KEYS), MENTRIES.exemplar)
+    select(_SAME.c.entry_key, _SAME.c.dataset_id).distinct()
+    .select_from(_FOUND.join(_SAME, _SAME.c.dataset_id == _FOUND.c.dataset_id))
+    .where(_FOUND.c.entry_key.in_(_KEYS), _SAME.c.exemplar)
 )  # fmt: skip
 POSTED = select(POSTINGS.entry_key).where(POSTINGS.token.in_(bindparam("tokens", expanding=True)))
 POSTED_IN_SCOPE = POSTED.where(POSTINGS.scope.in_(bindparam("scopes", expanding=True)))
@@ -76,6 +76,7 @@ ADD_MEMBER = insert(_table(DatasetMemberRow))
 ADD_POSTINGS = insert(_table(MatchPostingRow))
 ADD_LINKS = insert(_table(LinkRow))
 MARK_EXEMPLAR = update(_table(MatchEntryRow)).where(MENTRIES.key == bindparam("k")).values(exemplar=True)
+MARK_MEMBER_EXEMPLAR = update(_table(DatasetMemberRow)).where(MEMBERS.entry_key == bindparam("k")).values(exemplar=True)
 HEAD_EXISTS = select(HEADS.id).where(HEADS.id == bindparam("d"))
 VALUES = _table(DatasetValueRow).c
 ADD_VALUE = (

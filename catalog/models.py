@@ -25,6 +25,8 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
+    text,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -172,6 +174,13 @@ class DatasetMemberRow(Base):
     )
     dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)
     position: Mapped[int] = mapped_column(Integer)
+    # The row is an exemplar of its dataset (match_entries.exemplar, kept here too: 0011_member_exemplars).
+    exemplar: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+    __table_args__ = (
+        Index("ix_dataset_members_exemplars", "dataset_id", "entry_key",
+              sqlite_where=text("exemplar = 1"), postgresql_where=text("exemplar")),  # fmt: skip
+    )
 
 
 class ConceptRow(Base):
