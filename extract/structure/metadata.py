@@ -29,7 +29,7 @@ from extract.structure.citations import (
 from extract.structure.issuer import find_issuer, locality_of
 from extract.structure.numbering import LabelKind, Line, logical_lines, parse_label
 from extract.structure.restated import repair_title, restating_lines
-from extract.structure.signer import find_signer
+from extract.structure.signer import find_signer, lacks_family_name
 
 DOCUMENT_KINDS = (
     "KẾ HOẠCH",
@@ -292,6 +292,16 @@ def metadata_warnings(metadata: Metadata, stamps: Sequence[Stamp], *, source: st
                 code="metadata_date_missing",
                 message=f"Không tìm thấy ngày ban hành đầy đủ{raw} / the document's full date was not found",
                 provenance=metadata.sources.get("date") or Provenance(file=source),
+            )
+        )
+    if metadata.signer and lacks_family_name(metadata.signer):
+        out.append(
+            ExtractionWarning(
+                code="signer_uncertain",
+                message=f"Người ký đọc được «{metadata.signer}» không mở đầu bằng họ: có thể thiếu chữ (bị con dấu "
+                f"hoặc nét ký che) — cần kiểm tra / the signer read, '{metadata.signer}', does not start with a "
+                "family name: part of it may be lost under a seal or the signature",
+                provenance=metadata.sources.get("signer") or Provenance(file=source),
             )
         )
     used = {provenance.raw for provenance in metadata.sources.values()}
