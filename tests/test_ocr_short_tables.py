@@ -123,3 +123,27 @@ def test_the_signer_half_under_a_seal_on_a_real_scan_is_flagged() -> None:
     else:
         assert document.metadata.signer.endswith("Chí Dũng") and len(flagged) == 1
         assert flagged[0].provenance is not None and flagged[0].provenance.page == 3
+
+
+def test_a_handwritten_number_misread_gives_the_template_and_the_line_never_a_number() -> None:
+    """The Chỉ thị of Quảng Ngãi: "Số: 01 /CT-UBND" with "01" written by hand, read "Ø7"."""
+    header = ["ỦY BAN NHÂN DÂN", "TỈNH QUẢNG NGÃI", "Số: Ø7 /CT-UBND", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"]
+    meta = extract_metadata(paragraphs(*header, "Quảng Ngãi, ngày 2# thángØ† năm 2021", "CHỈ THỊ"), source="x.txt")
+    assert (meta.number, meta.number_template, meta.date) == ("", "/CT-UBND", "")
+    warnings = {warning.code: warning for warning in metadata_warnings(meta, [], source="x.txt")}
+    assert set(warnings) == {"metadata_number_missing", "metadata_date_missing"}
+    assert "'/CT-UBND'" in warnings["metadata_number_missing"].message
+    assert "'Số: Ø7 /CT-UBND'" in warnings["metadata_number_missing"].message
+    # a number in a sentence is cited, whatever its digits look like
+    cited = extract_metadata(paragraphs("CHỈ THỊ", "thực hiện theo văn bản Số: Ø7 /CT-UBND của tỉnh"), source="x.txt")
+    assert cited.number_template == ""
+
+
+def test_the_handwritten_number_and_date_of_a_real_scan_are_missing_and_said() -> None:
+    from extract.api import extract_file
+
+    document = extract_file(real("CT-QuangNgai-hoadondientu-scan.pdf"))
+    assert (document.metadata.number, document.metadata.date) == ("", "")
+    assert document.metadata.number_template == "/CT-UBND"
+    codes = [warning.code for warning in document.warnings]
+    assert "metadata_number_missing" in codes and "metadata_date_missing" in codes

@@ -56,6 +56,8 @@ _KIND_LINE = re.compile(r"^(?P<kind>" + "|".join(DOCUMENT_KINDS) + r")(?=\s|$)\s
 _NUMBER_LINE = re.compile(
     r"(?:^|\s)Số\s*(?::\s*|\s+(?=[\d.…_/]))(?P<digits>[\d.…_ ]*?)\s*/\s*(?P<suffix>[0-9A-Za-zĐđ][\w\-/;.&]*)"
 )
+# The Số line with something other than digits in the number's place (a handwritten number misread).
+_SMUDGED_NUMBER = re.compile(r"(?:^|\s)Số\s*:\s*[^\s/]{1,4}\s*/\s*(?P<suffix>[A-ZĐ][\w\-/;.&]*)")
 _TITLE_STOP = re.compile(
     r"^(?:Căn\s+cứ|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Nhằm|Để\s|Trên\s+cơ\s+sở|Ủy\s+ban|Uỷ\s+ban|"
     r"UBND|Số\s*:|Kính\s+gửi|CHỦ\s+TỊCH|ỦY\s+BAN|UỶ\s+BAN|HỘI\s+ĐỒNG|BỘ\s+TRƯỞNG|GIÁM\s+ĐỐC|THỦ\s+TƯỚNG|"
@@ -236,6 +238,15 @@ def _header_identity(preamble: list[Line], found: _Identity) -> None:
         found.template, line_found = _split_number_line(preamble)
         if line_found is not None:
             found.note("number", line_found)
+    if not found.template:
+        # "Số: Ø7 /CT-UBND": a handwritten number the scan could not read. No number is guessed; the
+        # template and the line (in the warning's provenance) tell a reviewer where to look.
+        for line in preamble:
+            smudged = _SMUDGED_NUMBER.search(line.text)
+            if smudged and not _SENTENCE_TEXT.search(line.text[: smudged.start()]):
+                found.template = f"/{smudged.group('suffix').rstrip('.,;')}"
+                found.note("number", line)
+                break
 
 
 def _appendix_identity(appendix: tuple[re.Match[str], Line], found: _Identity) -> None:
@@ -278,6 +289,9 @@ def metadata_warnings(metadata: Metadata, stamps: Sequence[Stamp], *, source: st
     annex = metadata.kind == "PHỤ LỤC"
     if not metadata.number and not annex:
         blank = f" (mẫu / template '{metadata.number_template}')" if metadata.number_template else ""
+        read = metadata.sources.get("number")
+        if read is not None and read.raw and not read.raw.startswith(STAMP_RAW_PREFIX):
+            blank += f", dòng đọc được / line read '{read.raw[:80]}'"
         out.append(
             ExtractionWarning(
                 code="metadata_number_missing",
