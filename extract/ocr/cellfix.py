@@ -26,7 +26,7 @@ import dataclasses
 import re
 import statistics
 import unicodedata
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from rapidfuzz.distance import Levenshtein
 
@@ -78,8 +78,11 @@ class _Token:
 _Note = Callable[[int, str, str], None]
 
 
-def correct_readings(readings: Sequence[CellReading], page: int) -> tuple[list[CellReading], list[Correction]]:
-    """Each reading with its text repaired, and the corrections made."""
+def correct_readings(
+    readings: Sequence[CellReading], page: int, siblings: Mapping[int, int] | None = None
+) -> tuple[list[CellReading], list[Correction]]:
+    """Each reading with its text repaired, and the corrections made; ``siblings`` are the code columns
+    of the page's other tables of this width (:func:`extract.ocr.columns.siblings_of`)."""
     lined = [words_to_lines(reading.words) for reading in readings]
     vocabulary = PageVocabulary.learn(
         [(word.text, word.confidence) for word in line] for lines in lined for line in lines
@@ -100,8 +103,8 @@ def correct_readings(readings: Sequence[CellReading], page: int) -> tuple[list[C
         repaired.append(reading if text == reading.text else dataclasses.replace(reading, text=text))
     renumbered, fixed_numbers = renumber(repaired, page)
     regrouped, fixed_groups = regroup(renumbered, page)
-    coded, fixed_codes = repair_codes(regrouped, page)
-    coded, extra_glyphs = _drop_extra_glyphs(coded, page)
+    coded, fixed_codes = repair_codes(regrouped, page, siblings)
+    coded, extra_glyphs = _drop_extra_glyphs(coded, page, siblings)
     return coded, corrections + fixed_numbers + fixed_groups + fixed_codes + extra_glyphs
 
 
@@ -109,13 +112,15 @@ def correct_readings(readings: Sequence[CellReading], page: int) -> tuple[list[C
 _CODE_DIGIT_GLYPHS = str.maketrans({"I": "1", "l": "1", "|": "1", "!": "1", "O": "0", "o": "0", "$": "5", "S": "5"})
 
 
-def _drop_extra_glyphs(readings: list[CellReading], page: int) -> tuple[list[CellReading], list[Correction]]:
+def _drop_extra_glyphs(
+    readings: list[CellReading], page: int, siblings: Mapping[int, int] | None = None
+) -> tuple[list[CellReading], list[Correction]]:
     """A code one character longer than its column's shape loses the character read twice: a letter no digit
     looks like, whose box lies over its neighbour's ("GIố6" in a column of G01…G40: "ố" drawn over the "6"),
     when dropping it and only it gives a code of the shape. Anything else stays as read and is flagged."""
     result = list(readings)
     corrections: list[Correction] = []
-    for shape, indices in code_columns(readings).values():
+    for shape, indices in code_columns(readings, siblings).values():
         for index in indices:
             text = readings[index].text.strip()
             if shape.fits(text) or " " in text:

@@ -19,6 +19,7 @@ from extract.ocr.greyread import prefer_grey_marks
 from extract.ocr.grid import GridCell, TableGrid
 from extract.ocr.postcorrect import Correction
 from extract.ocr.roman import recount_roman
+from extract.ocr.shortread import is_short, reread_short
 
 LOW_CONFIDENCE = 0.60  # below this a cell is flagged for review
 CELL_SCALE = 1.0  # cells are enlarged by this before recognition
@@ -150,6 +151,10 @@ def read_cells(
         if not words and psm == PSM_SINGLE_LINE:
             words = engine.words(PSM_SINGLE_BLOCK)
         words, recounted = recount_roman([word for word in words if not is_junk(word)], canvas, None)
+        first = mean_confidence(words)
+        if psm == PSM_SINGLE_LINE and first is not None and is_short(" ".join(word.text for word in words)):
+            words, reread = reread_short(engine, grey, round(dpi * CELL_SCALE), words, first)
+            recounted += [reread] if reread is not None else []
         lines = words_to_lines(words)
         agreed: frozenset[str] = frozenset()
         if psm == PSM_SINGLE_BLOCK and words:

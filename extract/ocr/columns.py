@@ -5,6 +5,11 @@ fixed number of digits. No dictionary knows the codes, but the column does: a ce
 back as their look-alikes ("G2I", "GI6") spells a code of the column's shape once those glyphs are
 read as digits, and a speck read beside the code ("_ò__G20", "– G35") is not part of it. Anything
 else that breaks the pattern is left as read and flagged for a reviewer, never guessed.
+
+A table too short to show a pattern of its own (a one-row replacement table, "57 | HĐND thành phố
+Huế | K57") takes the digit count of the code column at the same place in a table of the same
+width on its page, with whatever letter prefix its own cell prints: its look-alikes are repaired
+and what still breaks the shape is flagged the same way.
 """
 
 from __future__ import annotations
@@ -12,6 +17,7 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter
+from collections.abc import Mapping, Sequence
 
 from extract.ocr.cells import CellReading
 from extract.ocr.postcorrect import Correction
@@ -24,22 +30,40 @@ MIN_SHARE = 0.4  # of the column's non-empty cells (a badly read column has many
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class CodeShape:
-    prefixes: frozenset[str]
+    prefixes: frozenset[str]  # empty: any prefix of capitals (a shape taken from a sibling table)
     digits: int
 
     def fits(self, text: str) -> bool:
         match = _CODE.match(text)
-        return match is not None and match.group(1) in self.prefixes and len(match.group(2)) == self.digits
+        return (
+            match is not None
+            and (not self.prefixes or match.group(1) in self.prefixes)
+            and len(match.group(2)) == self.digits
+        )
 
 
-def code_columns(readings: list[CellReading]) -> dict[int, tuple[CodeShape, list[int]]]:
-    """Columns most of whose cells are one code shape: column -> (shape, reading indices)."""
+# The key of a page's code columns: (number of columns of the table, column).
+PageCodes = Mapping[tuple[int, int], int]
+
+
+def code_columns(
+    readings: Sequence[CellReading], siblings: Mapping[int, int] | None = None
+) -> dict[int, tuple[CodeShape, list[int]]]:
+    """Columns most of whose cells are one code shape: column -> (shape, reading indices).
+
+    ``siblings`` (column -> digit count) are the code columns of the page's other tables of this
+    width: a column too short to show a pattern takes that shape when every cell of it is code-like."""
     columns: dict[int, list[int]] = {}
     for index, reading in enumerate(readings):
         if reading.text.strip() and reading.cell.col_span == 1:
             columns.setdefault(reading.cell.col, []).append(index)
     found = {}
     for col, indices in columns.items():
+        inherited = (siblings or {}).get(col)
+        if inherited is not None and len(indices) < MIN_CODES:
+            if all(_code_like(readings[index].text, inherited) for index in indices):
+                found[col] = (CodeShape(frozenset(), inherited), indices)
+            continue
         shapes: Counter[tuple[str, int]] = Counter()
         for index in indices:
             match = _CODE.match(readings[index].text.strip())
@@ -58,10 +82,45 @@ def code_columns(readings: list[CellReading]) -> dict[int, tuple[CodeShape, list
     return found
 
 
-def repair_codes(readings: list[CellReading], page: int) -> tuple[list[CellReading], list[Correction]]:
+def page_codes(tables: Sequence[Sequence[CellReading]]) -> dict[tuple[int, int], int]:
+    """The code columns of a page's tables as (table width, column) -> digit count; a width whose
+    tables disagree on a column's digit count gives that column no shape."""
+    found: dict[tuple[int, int], set[int]] = {}
+    for readings in tables:
+        width = max((reading.cell.col + reading.cell.col_span for reading in readings), default=0)
+        for col, (shape, _) in code_columns(readings).items():
+            found.setdefault((width, col), set()).add(shape.digits)
+    return {key: next(iter(digits)) for key, digits in found.items() if len(digits) == 1}
+
+
+def siblings_of(readings: Sequence[CellReading], codes: PageCodes | None) -> dict[int, int]:
+    """The page's code columns for a table of this one's width: column -> digit count."""
+    if not codes:
+        return {}
+    width = max((reading.cell.col + reading.cell.col_span for reading in readings), default=0)
+    return {col: digits for (cols, col), digits in codes.items() if cols == width}
+
+
+def _code_like(text: str, digits: int) -> bool:
+    """One token, capitals then about ``digits`` digits or their look-alikes ("K$7", "H57"), nothing
+    a word: a short table's cell in a sibling's code column that may be taken for a code."""
+    kept = [token for token in re.split(r"[\s_]+", text.strip()) if token and not _speck(token)]
+    if len(kept) != 1:
+        return False
+    token = kept[0].strip(".,;:-–—'`\"")
+    match = re.match(r"^[A-ZĐ]{1,3}", token)
+    if match is None:
+        return False
+    rest = token[match.end() :]
+    return 0 < len(rest) <= digits + 1 and any(char.isdigit() for char in rest)
+
+
+def repair_codes(
+    readings: list[CellReading], page: int, siblings: Mapping[int, int] | None = None
+) -> tuple[list[CellReading], list[Correction]]:
     result = list(readings)
     corrections: list[Correction] = []
-    for shape, indices in code_columns(readings).values():
+    for shape, indices in code_columns(readings, siblings).values():
         for index in indices:
             text = readings[index].text.strip()
             if shape.fits(text):
@@ -83,6 +142,12 @@ def _as_code(text: str, shape: CodeShape) -> str | None:
     if len(kept) != 1:
         return None
     token = kept[0].strip(".,;:-–—'`\"")
+    if not shape.prefixes:
+        # A sibling's shape: the prefix is this cell's own capitals, read with each length that leaves
+        # a code of the shape ("KS7": "K" + "57", never "KS" + "7"); two readings are a guess.
+        spelt_all = {token[:n] + token[n:].translate(_DIGIT_GLYPHS) for n in range(1, 4) if token[:n].isupper()}
+        fitting = [spelt for spelt in spelt_all if shape.fits(spelt)]
+        return fitting[0] if len(fitting) == 1 else None
     for prefix in sorted(shape.prefixes, key=len, reverse=True):
         if token.startswith(prefix):
             spelt = prefix + token[len(prefix) :].translate(_DIGIT_GLYPHS)
@@ -95,11 +160,11 @@ def _speck(token: str) -> bool:
     return len(token) <= 2 and not any(char.isdigit() or ("A" <= char <= "Z") for char in token)
 
 
-def off_pattern(readings: list[CellReading]) -> list[int]:
+def off_pattern(readings: list[CellReading], siblings: Mapping[int, int] | None = None) -> list[int]:
     """Readings of code columns that still do not fit their column's shape (a header, words in
     lower case, is no code)."""
     flagged = []
-    for shape, indices in code_columns(readings).values():
+    for shape, indices in code_columns(readings, siblings).values():
         for index in indices:
             text = readings[index].text.strip()
             if not shape.fits(text) and _HEADER.search(text) is None:

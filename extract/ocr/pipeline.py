@@ -13,7 +13,7 @@ import numpy as np
 from extract.blocks import Block, Paragraph, RawTable
 from extract.ocr.cellfix import correct_readings
 from extract.ocr.cells import LOW_CONFIDENCE, CellReading, mean_confidence, read_cells, to_raw_table
-from extract.ocr.columns import off_pattern
+from extract.ocr.columns import PageCodes, off_pattern, page_codes, siblings_of
 from extract.ocr.engine import PSM_SINGLE_COLUMN, Engine, Word, get_engine
 from extract.ocr.grid import find_tables, line_masks
 from extract.ocr.layout import LaidOutBlock, lay_out, relabel_letters
@@ -122,11 +122,16 @@ def _read(engine: Engine, page: PreparedPage) -> PageResult:
     all_words: list[Word] = []
     cell_count = 0
     cell_corrections: list[Correction] = []
-    for grid in grids:
+    read = [read_cells(engine, clean, ink, grid, dpi) for grid in grids]
+    # A one-row table ("57 | HĐND thành phố Huế | K57") shows no pattern of its own: the page's other
+    # tables of its width lend theirs.
+    codes = page_codes(read)
+    for grid, raw_readings in zip(grids, read, strict=True):
+        siblings = siblings_of(raw_readings, codes)
         # Repaired while word boxes and confidences are at hand: text alone cannot tell a speck from a mark.
-        readings, fixed = correct_readings(read_cells(engine, clean, ink, grid, dpi), number)
+        readings, fixed = correct_readings(raw_readings, number, siblings)
         cell_corrections.extend(fixed)
-        warnings.extend(column_warnings(readings, number))
+        warnings.extend(column_warnings(readings, number, codes))
         cell_count += len(readings)
         table = to_raw_table(grid, readings, number, after_break=False)
         laid_out.append((grid.top, table))
@@ -202,7 +207,7 @@ def _too_many_changes(laid_out: list[tuple[int, Block]], corrections: list[Corre
     return words >= MIN_GUARDED_WORDS and len(corrections) > MAX_CORRECTED_SHARE * words
 
 
-def column_warnings(readings: list[CellReading], number: int) -> list[Warning]:
+def column_warnings(readings: list[CellReading], number: int, codes: PageCodes | None = None) -> list[Warning]:
     """Row numbers out of their column's sequence and codes off their column's pattern, left as read."""
     found: list[Warning] = []
     for index in out_of_sequence(readings):
@@ -216,7 +221,7 @@ def column_warnings(readings: list[CellReading], number: int) -> list[Warning]:
                 number,
             )
         )
-    for index in off_pattern(readings):
+    for index in off_pattern(readings, siblings_of(readings, codes)):
         cell = readings[index].cell
         found.append(
             (

@@ -317,6 +317,7 @@ REASONS = {
     "grey_reading": ("Lấy dấu từ lần đọc ảnh xám", "marks taken from the cell's grey-image reading"),
     "roman": ("Đếm lại số La Mã theo nét chữ", "roman numeral recounted from its strokes"),
     "code": ("Sửa mã theo mẫu của cột", "code read to its column's pattern"),
+    "reread": ("Đọc lại ô số/mã ở tỉ lệ gấp đôi", "short number or code read again at twice the scale"),
     "page_guard": ("Giữ nguyên bản đọc OCR của trang", "page's OCR reading kept: corrections undone"),
 }
 

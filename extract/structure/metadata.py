@@ -29,7 +29,7 @@ from extract.structure.citations import (
 from extract.structure.issuer import find_issuer, locality_of
 from extract.structure.numbering import LabelKind, Line, logical_lines, parse_label
 from extract.structure.restated import repair_title, restating_lines
-from extract.structure.signer import find_signer
+from extract.structure.signer import find_signer, lacks_family_name
 
 DOCUMENT_KINDS = (
     "KẾ HOẠCH",
@@ -56,6 +56,8 @@ _KIND_LINE = re.compile(r"^(?P<kind>" + "|".join(DOCUMENT_KINDS) + r")(?=\s|$)\s
 _NUMBER_LINE = re.compile(
     r"(?:^|\s)Số\s*(?::\s*|\s+(?=[\d.…_/]))(?P<digits>[\d.…_ ]*?)\s*/\s*(?P<suffix>[0-9A-Za-zĐđ][\w\-/;.&]*)"
 )
+# The Số line with something other than digits in the number's place (a handwritten number misread).
+_SMUDGED_NUMBER = re.compile(r"(?:^|\s)Số\s*:\s*[^\s/]{1,4}\s*/\s*(?P<suffix>[A-ZĐ][\w\-/;.&]*)")
 _TITLE_STOP = re.compile(
     r"^(?:Căn\s+cứ|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Nhằm|Để\s|Trên\s+cơ\s+sở|Ủy\s+ban|Uỷ\s+ban|"
     r"UBND|Số\s*:|Kính\s+gửi|CHỦ\s+TỊCH|ỦY\s+BAN|UỶ\s+BAN|HỘI\s+ĐỒNG|BỘ\s+TRƯỞNG|GIÁM\s+ĐỐC|THỦ\s+TƯỚNG|"
@@ -236,6 +238,15 @@ def _header_identity(preamble: list[Line], found: _Identity) -> None:
         found.template, line_found = _split_number_line(preamble)
         if line_found is not None:
             found.note("number", line_found)
+    if not found.template:
+        # "Số: Ø7 /CT-UBND": a handwritten number the scan could not read. No number is guessed; the
+        # template and the line (in the warning's provenance) tell a reviewer where to look.
+        for line in preamble:
+            smudged = _SMUDGED_NUMBER.search(line.text)
+            if smudged and not _SENTENCE_TEXT.search(line.text[: smudged.start()]):
+                found.template = f"/{smudged.group('suffix').rstrip('.,;')}"
+                found.note("number", line)
+                break
 
 
 def _appendix_identity(appendix: tuple[re.Match[str], Line], found: _Identity) -> None:
@@ -278,6 +289,9 @@ def metadata_warnings(metadata: Metadata, stamps: Sequence[Stamp], *, source: st
     annex = metadata.kind == "PHỤ LỤC"
     if not metadata.number and not annex:
         blank = f" (mẫu / template '{metadata.number_template}')" if metadata.number_template else ""
+        read = metadata.sources.get("number")
+        if read is not None and read.raw and not read.raw.startswith(STAMP_RAW_PREFIX):
+            blank += f", dòng đọc được / line read '{read.raw[:80]}'"
         out.append(
             ExtractionWarning(
                 code="metadata_number_missing",
@@ -292,6 +306,16 @@ def metadata_warnings(metadata: Metadata, stamps: Sequence[Stamp], *, source: st
                 code="metadata_date_missing",
                 message=f"Không tìm thấy ngày ban hành đầy đủ{raw} / the document's full date was not found",
                 provenance=metadata.sources.get("date") or Provenance(file=source),
+            )
+        )
+    if metadata.signer and lacks_family_name(metadata.signer):
+        out.append(
+            ExtractionWarning(
+                code="signer_uncertain",
+                message=f"Người ký đọc được «{metadata.signer}» không mở đầu bằng họ: có thể thiếu chữ (bị con dấu "
+                f"hoặc nét ký che) — cần kiểm tra / the signer read, '{metadata.signer}', does not start with a "
+                "family name: part of it may be lost under a seal or the signature",
+                provenance=metadata.sources.get("signer") or Provenance(file=source),
             )
         )
     used = {provenance.raw for provenance in metadata.sources.values()}

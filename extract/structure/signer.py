@@ -63,6 +63,13 @@ def repair_surname(name: str) -> str:
     return " ".join([candidates[0], *words[1:]]) if len(candidates) == 1 else name
 
 
+def lacks_family_name(name: str) -> bool:
+    """A signer read without a family name first ("Chí Dũng" for "Nguyễn Chí Dũng", the surname lost
+    under a seal's ring or the signature's stroke): what was read is kept, but it is likely incomplete."""
+    words = name.split()
+    return bool(words) and words[0] not in SURNAMES and words[0].capitalize() not in SURNAMES
+
+
 def find_signer(lines: list[Line], note: Note) -> str:
     for line in lines:
         signed = _SIGNED_BY.search(line.text)
