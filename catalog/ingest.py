@@ -17,7 +17,7 @@ import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,10 +30,10 @@ from catalog.cells import inert_row
 from catalog.errors import ArchiveNotFoundError
 from catalog.progress import Progress
 from catalog.records import FileOutcome, OutcomeStatus, ReconcileSummary
+from catalog.rows import PreparedDocument, prepare
 from catalog.store import CatalogStore
 from catalog.walk import DEFAULT_MAX_BYTES, Candidate, walk_archive
 from extract.errors import DanhmucError
-from extract.model import Document
 from extract.processes import DEFAULT_TIMEOUT_SECONDS, die_with_parent, time_limit
 from extract.safety import MemoryRelease
 
@@ -42,10 +42,10 @@ HASH_CHUNK = 1 << 20
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
-    """What a worker sends back: the document as JSON, or why there is none."""
+    """What a worker sends back: the document as the rows that store it, or why there is none."""
 
     status: OutcomeStatus
-    document_json: str = ""
+    prepared: PreparedDocument | None = None
     code: str = ""
     reason: str = ""
     seconds: float = 0.0
@@ -81,11 +81,8 @@ def _extract(path: str, name: str, timeout: float | None, started: float) -> Ext
         return Extracted(
             OutcomeStatus.FAILED, code="internal_error", reason=f"{type(error).__name__}: {error}"
         )
-    return Extracted(
-        OutcomeStatus.INGESTED,
-        document_json=document.model_dump_json(),
-        seconds=time.perf_counter() - started,
-    )
+    # The rows are built here, in parallel, not by the one writer (which then only inserts them).
+    return Extracted(OutcomeStatus.INGESTED, prepared=prepare(document), seconds=time.perf_counter() - started)
 
 
 @dataclass(frozen=True, slots=True)
@@ -308,6 +305,7 @@ def _extract_all(
     window = workers * 2  # bounded, so a crash or Ctrl-C loses at most this many in-progress files
     store.engine.dispose()  # no open database connection may be inherited by a forked worker
     executor = _pool(workers)
+    originals = _Originals(blobs) if blobs is not None else None
     try:
         while True:
             while len(in_flight) < window and (job := next(queue, None)) is not None:
@@ -324,18 +322,56 @@ def _extract_all(
                     extracted = future.result()
                 except BrokenProcessPool:
                     broken, extracted = True, _crashed()
-                _settle(store, run_id, job, extracted, waiting.pop(job.sha256, []), report, bar, blobs)
+                _settle(store, run_id, job, extracted, waiting.pop(job.sha256, []), report, bar, originals)
             if broken:  # the pool is gone: what was still running never finished; start a new pool
                 for job in in_flight.values():
                     _settle(store, run_id, job, _crashed(), waiting.pop(job.sha256, []), report, bar, None)
                 in_flight.clear()
                 executor.shutdown(wait=False, cancel_futures=True)
+                if originals is not None:
+                    originals.drain()  # the copying thread idle, holding nothing, when the new pool forks
                 store.engine.dispose()
                 executor = _pool(workers)
     except BaseException:
         executor.shutdown(wait=False, cancel_futures=True)
+        if originals is not None:
+            originals.close(wait=False)  # copies not made yet are added by the re-run (_plan)
         raise
     executor.shutdown(wait=True)
+    if originals is not None:
+        originals.close()
+
+
+class _Originals:
+    """The stored files' copies (``Blobs.put_file``), written by one thread beside the writer.
+
+    Each copy is fsync'ed: done in the writer's loop it held up the next document's commit, while
+    the workers waited for their results to be taken. The order is unchanged: a copy is queued after
+    its document's commit, and a kill before it is made leaves a document whose copy a re-run adds.
+    """
+
+    def __init__(self, blobs: Blobs) -> None:
+        self.blobs = blobs
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="danhmuc-originals")
+        self._pending: list[Future[bool]] = []
+
+    def put_file(self, sha256: str, source: Path) -> bool:
+        self._pending.append(self._thread.submit(self.blobs.put_file, sha256, source))
+        if len(self._pending) > 64:  # keep only the copies not made yet
+            for future in [f for f in self._pending if f.done()]:
+                future.result()  # a copy that raised: its error here, as it was in the writer's loop
+                self._pending.remove(future)
+        return True
+
+    def drain(self) -> None:
+        for future in self._pending:
+            future.result()
+        self._pending.clear()
+
+    def close(self, *, wait: bool = True) -> None:
+        self._thread.shutdown(wait=wait, cancel_futures=not wait)
+        if wait:
+            self.drain()
 
 
 def _crashed() -> Extracted:
@@ -355,12 +391,12 @@ def _settle(
     same_bytes: list[_Job],
     report: IngestReport,
     bar: Progress | None,
-    blobs: Blobs | None,
+    blobs: Blobs | _Originals | None,
 ) -> None:
     """Write one file's result (and of the other paths with the same bytes), one transaction each."""
     report.extracted += 1
-    if extracted.status is OutcomeStatus.INGESTED:
-        document = Document.model_validate_json(extracted.document_json)
+    if extracted.status is OutcomeStatus.INGESTED and extracted.prepared is not None:
+        document = extracted.prepared
         try:
             try:
                 added = store.add_document(document, path=job.key, run_id=run_id, seconds=extracted.seconds)

@@ -19,6 +19,8 @@ from extract.blocks import Block, BlockStream, RawTable
 from extract.errors import CorruptFileError, LimitExceededError
 
 if TYPE_CHECKING:
+    import ctypes
+
     from extract.settings import ExtractSettings
 
 MIB = 2**20
@@ -315,7 +317,7 @@ def _page_size() -> int:
 
 
 @functools.cache
-def _libc() -> object | None:
+def _libc() -> ctypes.CDLL | None:
     # Looked up once: ctypes.util.find_library runs `ldconfig -p` in a child process on every call,
     # a fork of the whole worker — once per document it cost more than extracting a text file.
     import ctypes
@@ -333,7 +335,7 @@ def release_memory() -> None:
 
     gc.collect()
     try:
-        _libc().malloc_trim(0)  # type: ignore[union-attr]
+        _libc().malloc_trim(0)  # type: ignore[union-attr]  # None: AttributeError, as before
     except (OSError, AttributeError):
         pass
 
