@@ -1,7 +1,8 @@
 """Batch ingest of an archive folder: extraction on every core, one writer, resumable after a kill.
 
-Workers only extract; the parent process alone writes, one transaction per document (the
-document, its rows, its file version and its outcome together). A file whose path already shows
+Workers only extract (and turn the document into the column values of its rows); the parent
+process alone writes, one transaction per document (the document, its rows, its file version and
+its outcome together). A file whose path already shows
 the same content is skipped before extraction, which is what makes a re-run after ``kill -9``
 finish the remaining files with nothing lost or duplicated. Content already stored under another
 path is recorded for the new path without extracting it again.
