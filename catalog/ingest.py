@@ -251,6 +251,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 def _worker_started() -> None:
     die_with_parent()
+    _MEMORY.start()
     # Everything inherited from the parent (the pipeline, its models and tables) lives for the whole
     # batch: out of the collector's sight, so its collections walk only what a document allocates
     # and never write to (and so copy) the pages shared with the parent.

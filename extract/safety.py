@@ -352,6 +352,10 @@ class MemoryRelease:
         self.growth = growth
         self.baseline = 0
 
+    def start(self) -> None:
+        """Measure growth from now (a worker's start), so even its first document's is given back."""
+        self.baseline = current_rss_bytes()
+
     def after_document(self) -> bool:
         rss = current_rss_bytes()
         if not self.baseline or not rss:
