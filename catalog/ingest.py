@@ -1,7 +1,8 @@
 """Batch ingest of an archive folder: extraction on every core, one writer, resumable after a kill.
 
-Workers only extract; the parent process alone writes, one transaction per document (the
-document, its rows, its file version and its outcome together). A file whose path already shows
+Workers only extract (and turn the document into the column values of its rows); the parent
+process alone writes, one transaction per document (the document, its rows, its file version and
+its outcome together). A file whose path already shows
 the same content is skipped before extraction, which is what makes a re-run after ``kill -9``
 finish the remaining files with nothing lost or duplicated. Content already stored under another
 path is recorded for the new path without extracting it again.
@@ -10,13 +11,14 @@ path is recorded for the new path without extracting it again.
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import multiprocessing
 import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,25 +31,29 @@ from catalog.cells import inert_row
 from catalog.errors import ArchiveNotFoundError
 from catalog.progress import Progress
 from catalog.records import FileOutcome, OutcomeStatus, ReconcileSummary
+from catalog.rows import PreparedDocument, prepare
 from catalog.store import CatalogStore
 from catalog.walk import DEFAULT_MAX_BYTES, Candidate, walk_archive
 from extract.errors import DanhmucError
-from extract.model import Document
 from extract.processes import DEFAULT_TIMEOUT_SECONDS, die_with_parent, time_limit
-from extract.safety import release_memory
+from extract.safety import MemoryRelease
 
 HASH_CHUNK = 1 << 20
 
 
 @dataclass(frozen=True, slots=True)
 class Extracted:
-    """What a worker sends back: the document as JSON, or why there is none."""
+    """What a worker sends back: the document as the rows that store it, or why there is none."""
 
     status: OutcomeStatus
-    document_json: str = ""
+    prepared: PreparedDocument | None = None
     code: str = ""
     reason: str = ""
     seconds: float = 0.0
+
+
+# One per worker process (forked from the parent, so each starts from the parent's state).
+_MEMORY = MemoryRelease()
 
 
 def extract_one(path: str, name: str, timeout: float | None = DEFAULT_TIMEOUT_SECONDS) -> Extracted:
@@ -55,8 +61,9 @@ def extract_one(path: str, name: str, timeout: float | None = DEFAULT_TIMEOUT_SE
 
     started = time.perf_counter()
     outcome = _extract(path, name, timeout, started)
-    # A pool worker lives for the whole batch: a large document's memory is given back after it.
-    release_memory()
+    # A pool worker lives for the whole batch: a large document's memory is given back after it
+    # (only then: a full collection after every small document cost as much as extracting it).
+    _MEMORY.after_document()
     return outcome
 
 
@@ -75,11 +82,8 @@ def _extract(path: str, name: str, timeout: float | None, started: float) -> Ext
         return Extracted(
             OutcomeStatus.FAILED, code="internal_error", reason=f"{type(error).__name__}: {error}"
         )
-    return Extracted(
-        OutcomeStatus.INGESTED,
-        document_json=document.model_dump_json(),
-        seconds=time.perf_counter() - started,
-    )
+    # The rows are built here, in parallel, not by the one writer (which then only inserts them).
+    return Extracted(OutcomeStatus.INGESTED, prepared=prepare(document), seconds=time.perf_counter() - started)
 
 
 @dataclass(frozen=True, slots=True)
@@ -241,21 +245,47 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     # fork shares the already-imported pipeline with the workers; spawn elsewhere.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     return ProcessPoolExecutor(
-        max_workers=workers, mp_context=multiprocessing.get_context(method), initializer=die_with_parent
+        max_workers=workers, mp_context=multiprocessing.get_context(method), initializer=_worker_started
     )
 
 
-def _warm_up() -> None:
-    """Load the pipeline (and its lazily loaded word-segmentation model) in the parent, once.
+def _worker_started() -> None:
+    die_with_parent()
+    _MEMORY.start()
+    # Everything inherited from the parent (the pipeline, its models and tables) lives for the whole
+    # batch: out of the collector's sight, so its collections walk only what a document allocates
+    # and never write to (and so copy) the pages shared with the parent.
+    gc.freeze()
 
-    Forked workers then share it copy-on-write instead of each paying seconds to load it.
+
+# A tiny typed document run through the whole pipeline once in the parent: it imports and fills
+# what the pipeline loads on first use (the structure modules, the word-segmentation model).
+_WARM_TEXT = (
+    "ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\nSố: 1/QĐ-UBND\n\nQUYẾT ĐỊNH\nVề việc ban hành danh mục cơ sở dữ liệu\n\n"
+    "Điều 1. Ban hành danh mục.\n\n| STT | Tên cơ sở dữ liệu | Đơn vị |\n|---|---|---|\n"
+    "| 1 | Cơ sở dữ liệu dân cư | Sở Tư pháp |\n"
+)
+
+
+def _warm_up() -> None:
+    """Load the pipeline, its readers and what they load lazily in the parent, once.
+
+    Forked workers then share them copy-on-write instead of each paying to import and load them on
+    its first file of each format (~0.3 CPU-s for DOCX, ~0.5 for PDF, in every worker).
     """
+    import extract.docx_reader  # noqa: F401
+    import extract.pdf.pdfium_source  # noqa: F401
+    import extract.pdf.repair  # noqa: F401
+    import extract.pdf.rules  # noqa: F401 - pdfplumber and pdfminer
+    import extract.pdf_reader  # noqa: F401
+    import extract.text_reader  # noqa: F401
     import nlp.pipeline  # noqa: F401
 
     try:
-        from nlp.titles import title_key
+        from extract.api import extract_bytes
+        from nlp.document import normalize_document
 
-        title_key("Cơ sở dữ liệu dân cư")
+        normalize_document(extract_bytes(_WARM_TEXT.encode(), "warm-up.txt"))
     except Exception:  # noqa: BLE001 - warming up is an optimisation; workers load it themselves
         pass
 
@@ -277,6 +307,7 @@ def _extract_all(
     window = workers * 2  # bounded, so a crash or Ctrl-C loses at most this many in-progress files
     store.engine.dispose()  # no open database connection may be inherited by a forked worker
     executor = _pool(workers)
+    originals = _Originals(blobs) if blobs is not None else None
     try:
         while True:
             while len(in_flight) < window and (job := next(queue, None)) is not None:
@@ -293,18 +324,56 @@ def _extract_all(
                     extracted = future.result()
                 except BrokenProcessPool:
                     broken, extracted = True, _crashed()
-                _settle(store, run_id, job, extracted, waiting.pop(job.sha256, []), report, bar, blobs)
+                _settle(store, run_id, job, extracted, waiting.pop(job.sha256, []), report, bar, originals)
             if broken:  # the pool is gone: what was still running never finished; start a new pool
                 for job in in_flight.values():
                     _settle(store, run_id, job, _crashed(), waiting.pop(job.sha256, []), report, bar, None)
                 in_flight.clear()
                 executor.shutdown(wait=False, cancel_futures=True)
+                if originals is not None:
+                    originals.drain()  # the copying thread idle, holding nothing, when the new pool forks
                 store.engine.dispose()
                 executor = _pool(workers)
     except BaseException:
         executor.shutdown(wait=False, cancel_futures=True)
+        if originals is not None:
+            originals.close(wait=False)  # copies not made yet are added by the re-run (_plan)
         raise
     executor.shutdown(wait=True)
+    if originals is not None:
+        originals.close()
+
+
+class _Originals:
+    """The stored files' copies (``Blobs.put_file``), written by one thread beside the writer.
+
+    Each copy is fsync'ed: done in the writer's loop it held up the next document's commit, while
+    the workers waited for their results to be taken. The order is unchanged: a copy is queued after
+    its document's commit, and a kill before it is made leaves a document whose copy a re-run adds.
+    """
+
+    def __init__(self, blobs: Blobs) -> None:
+        self.blobs = blobs
+        self._thread = ThreadPoolExecutor(max_workers=1, thread_name_prefix="danhmuc-originals")
+        self._pending: list[Future[bool]] = []
+
+    def put_file(self, sha256: str, source: Path) -> bool:
+        self._pending.append(self._thread.submit(self.blobs.put_file, sha256, source))
+        if len(self._pending) > 64:  # keep only the copies not made yet
+            for future in [f for f in self._pending if f.done()]:
+                future.result()  # a copy that raised: its error here, as it was in the writer's loop
+                self._pending.remove(future)
+        return True
+
+    def drain(self) -> None:
+        for future in self._pending:
+            future.result()
+        self._pending.clear()
+
+    def close(self, *, wait: bool = True) -> None:
+        self._thread.shutdown(wait=wait, cancel_futures=not wait)
+        if wait:
+            self.drain()
 
 
 def _crashed() -> Extracted:
@@ -324,12 +393,12 @@ def _settle(
     same_bytes: list[_Job],
     report: IngestReport,
     bar: Progress | None,
-    blobs: Blobs | None,
+    blobs: Blobs | _Originals | None,
 ) -> None:
     """Write one file's result (and of the other paths with the same bytes), one transaction each."""
     report.extracted += 1
-    if extracted.status is OutcomeStatus.INGESTED:
-        document = Document.model_validate_json(extracted.document_json)
+    if extracted.status is OutcomeStatus.INGESTED and extracted.prepared is not None:
+        document = extracted.prepared
         try:
             try:
                 added = store.add_document(document, path=job.key, run_id=run_id, seconds=extracted.seconds)

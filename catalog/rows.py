@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from pydantic import TypeAdapter
 
@@ -22,7 +23,53 @@ from matching.model import Dataset, Flag, FlagKind, Link, MemberRef, entry_key
 _PROVENANCES = TypeAdapter(list[Provenance])
 
 
-def document_row(document: Document, now: datetime) -> DocumentRow:
+@dataclass(frozen=True, slots=True)
+class PreparedDocument:
+    """A Document as the column values of the rows that store it (``CatalogStore.add_document``).
+
+    Built where the document was extracted (a pool worker), so the one writer process neither
+    validates the Document's JSON again nor builds a mapped object per catalog row: it only inserts.
+    ``document["added_at"]`` is replaced by the time of storing.
+    """
+
+    sha256: str
+    source: str
+    document: dict[str, object]
+    entries: list[dict[str, object]]
+    tasks: list[dict[str, object]]
+
+
+def prepare(document: Document, document_json: str | None = None) -> PreparedDocument:
+    """``document_json``: ``document.model_dump_json()`` when the caller already has it."""
+    head = column_values(document_row(document, datetime.now(UTC), document_json))
+    return PreparedDocument(
+        sha256=document.sha256,
+        source=document.source,
+        document=head,
+        entries=[column_values(r) for r in entry_rows(document)],
+        tasks=[column_values(r) for r in task_rows(document)],
+    )
+
+
+def column_values(row: object) -> dict[str, object]:
+    """Every column of an unsaved row, for a Core bulk insert (autoincrement ids left to the database).
+
+    Every dict carries the same keys: executemany takes its parameter names from the first row.
+    """
+    table = row.__table__  # type: ignore[attr-defined]
+    values = {c.key: _storable(getattr(row, c.key)) for c in table.columns}
+    return {k: v for k, v in values.items() if not (v is None and table.columns[k].autoincrement is True)}
+
+
+def _storable(value: object) -> object:
+    # PostgreSQL text cannot hold NUL characters (PDF text layers sometimes carry them). Only the
+    # queryable projections lose them: the Document JSON escapes them and keeps the exact text.
+    if isinstance(value, str) and "\x00" in value:
+        return value.replace("\x00", "")
+    return value
+
+
+def document_row(document: Document, now: datetime, document_json: str | None = None) -> DocumentRow:
     meta = document.metadata
     return DocumentRow(
         sha256=document.sha256,
@@ -39,7 +86,7 @@ def document_row(document: Document, now: datetime) -> DocumentRow:
         warning_count=len(document.warnings),
         entry_count=len(document.catalog),
         task_count=len(document.tasks),
-        document_json=document.model_dump_json(),
+        document_json=document.model_dump_json() if document_json is None else document_json,
         added_at=now,
     )
 

@@ -46,6 +46,8 @@ from catalog.records import (
     OutcomeStatus,
     ReconcileSummary,
 )
+from catalog.rows import PreparedDocument
+from catalog.rows import column_values as _columns
 from extract.model import Document
 from matching.anchoring import AnchoredDecision
 from matching.decisions import DecisionRecord, check_decision, decision_records, in_force
@@ -111,10 +113,12 @@ class CatalogStore:
     # ------------------------------------------------------------ documents and versions
 
     def add_document(
-        self, document: Document, *, path: str | None = None, run_id: int | None = None, seconds: float = 0.0
+        self, document: Document | PreparedDocument, *, path: str | None = None, run_id: int | None = None,
+        seconds: float = 0.0,
     ) -> AddResult:
         """Store ``document`` as the content of ``path`` (default: its source name), in one transaction.
 
+        ``document`` may come as its rows already (``rows.prepare``, built by the worker that extracted it).
         Same path, same content: a no-op. Same path, new content: a new version superseding the
         last one. Content already stored under another path: only the path is recorded.
         """
@@ -143,11 +147,12 @@ class CatalogStore:
                 )
             return result
 
-    def _insert_document(self, session: Session, document: Document) -> None:
-        self._bulk(session, DocumentRow, [_columns(rows.document_row(document, _now()))])
+    def _insert_document(self, session: Session, document: Document | PreparedDocument) -> None:
+        prepared = document if isinstance(document, PreparedDocument) else rows.prepare(document)
+        self._bulk(session, DocumentRow, [{**prepared.document, "added_at": _now()}])
         # Core bulk inserts: the ORM unit of work costs more than extraction for a large catalog.
-        self._bulk(session, CatalogEntryRow, [_columns(r) for r in rows.entry_rows(document)])
-        self._bulk(session, TaskRow, [_columns(r) for r in rows.task_rows(document)])
+        self._bulk(session, CatalogEntryRow, prepared.entries)
+        self._bulk(session, TaskRow, prepared.tasks)
 
     def _record_version(
         self, session: Session, path: str, sha256: str, run_id: int | None, *, fresh: bool
@@ -635,21 +640,3 @@ def _as_anchored(session: Session, records: Sequence[DecisionRecord]) -> list[De
         select(DecisionAnchorRow.decision_id, DecisionAnchorRow.anchored).where(DecisionAnchorRow.status != "orphaned")
     ).all())  # fmt: skip
     return [DecisionRecord(r.id, DECISION.validate_json(found[r.id]), r.undone_by) for r in records if r.id in found]
-
-
-def _columns(row: object) -> dict[str, object]:
-    """Every column of an unsaved row, for a Core bulk insert (autoincrement ids left to the database).
-
-    Every dict carries the same keys: executemany takes its parameter names from the first row.
-    """
-    table = row.__table__  # type: ignore[attr-defined]
-    values = {c.key: _storable(getattr(row, c.key)) for c in table.columns}
-    return {k: v for k, v in values.items() if not (v is None and table.columns[k].autoincrement is True)}
-
-
-def _storable(value: object) -> object:
-    # PostgreSQL text cannot hold NUL characters (PDF text layers sometimes carry them). Only the
-    # queryable projections lose them: the Document JSON escapes them and keeps the exact text.
-    if isinstance(value, str) and "\x00" in value:
-        return value.replace("\x00", "")
-    return value

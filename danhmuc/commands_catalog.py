@@ -114,11 +114,29 @@ _EXTRACTED = {"ingested", "new_version"}
 WARNED_FILES_LISTED = 20
 
 
+def _warning_counts(store: CatalogStore, sha256s: list[str]) -> dict[str, int]:
+    """sha256 -> warnings of this run's documents, from their rows' counts: ``list_documents`` reads
+    every stored document's whole JSON, which at the end of an ingest was the whole store's."""
+    from sqlalchemy import select
+
+    from catalog.models import DocumentRow
+
+    wanted = list(dict.fromkeys(sha256s))
+    found: dict[str, int] = {}
+    with store.snapshot() as session:
+        for start in range(0, len(wanted), 500):  # under SQLite's bound on query parameters
+            chosen = select(DocumentRow.sha256, DocumentRow.warning_count).where(
+                DocumentRow.sha256.in_(wanted[start : start + 500])
+            )
+            found.update((sha, int(count)) for sha, count in session.execute(chosen))
+    return found
+
+
 def _warnings_by_file(store: CatalogStore, outcomes: list[FileOutcome]) -> list[tuple[str, int, list[str]]]:
     """(path, warning count, codes by frequency) of this run's extracted files that carry warnings."""
     from danhmuc.warning_summary import count_by_code
 
-    counts = {d.sha256: d.warning_count for d in store.list_documents(current_only=False)}
+    counts = _warning_counts(store, [o.sha256 for o in outcomes if o.status in _EXTRACTED and o.sha256])
     warned: list[tuple[str, int, list[str]]] = []
     for outcome in outcomes:
         if outcome.status in _EXTRACTED and counts.get(outcome.sha256, 0) > 0:

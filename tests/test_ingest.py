@@ -201,3 +201,30 @@ def test_kill_minus_nine_then_rerun_finishes_with_nothing_lost_or_duplicated(tmp
         assert runs[1].counts.get(OutcomeStatus.UNCHANGED.value, 0) >= killed_at
         members = [m.key for d in store.datasets() for m in d.members]
         assert len(members) == len(set(members)) == len(store.entry_keys())
+
+
+def test_every_stored_document_keeps_its_original_bytes(store: CatalogStore, tmp_path: Path) -> None:
+    # The copies are written by a thread beside the writer: all of them are made before ingest returns.
+    from catalog.blobs import BlobStore
+
+    archive = _small_archive(tmp_path / "archive")
+    blobs = BlobStore(tmp_path / "blobs")
+    report = ingest_directory(store, archive, workers=2, reconcile=False, blobs=blobs)
+    stored = [o for o in report.outcomes if o.status in STORED_STATUSES]
+    assert len(stored) >= 4
+    for outcome in stored:
+        assert blobs.get(outcome.sha256) == Path(outcome.path).read_bytes()
+
+
+def test_worker_memory_is_released_only_after_the_heap_grew() -> None:
+    from extract.safety import MemoryRelease, current_rss_bytes
+
+    if not current_rss_bytes():
+        pytest.skip("no /proc/self/statm here")
+    release = MemoryRelease(growth=32 * 2**20)
+    release.start()  # a worker's start
+    assert release.after_document() is False  # nothing grew: no full collection after a small document
+    held = [bytes(1000) + bytes([i % 256]) for i in range(60_000)]  # ~64 MiB of small objects, kept
+    assert release.after_document() is True
+    assert release.after_document() is False  # the baseline moved to where the process now is
+    del held

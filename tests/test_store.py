@@ -54,6 +54,34 @@ def test_what_goes_in_comes_back_out_unchanged(store: CatalogStore, documents: l
     assert store.check_consistency() == []
 
 
+def test_a_document_sent_as_its_rows_is_stored_as_the_document_itself(
+    store: CatalogStore, documents: list[Document], tmp_path: Path
+) -> None:
+    # An ingest worker sends rows.prepare(document) through a pipe; the writer stores those rows.
+    import pickle
+
+    from catalog.models import CatalogEntryRow, DocumentRow, TaskRow
+
+    def stored(into: CatalogStore) -> dict[str, list[str]]:
+        with into.snapshot() as session:
+            return {
+                table.__tablename__: sorted(
+                    repr({k: v for k, v in catalog_rows.column_values(row).items() if k not in ("id", "added_at")})
+                    for row in session.scalars(select(table))
+                )
+                for table in (DocumentRow, CatalogEntryRow, TaskRow)
+            }
+
+    with CatalogStore(f"sqlite:///{tmp_path / 'whole.db'}") as whole:
+        for document in documents:
+            whole.add_document(document)
+            sent = pickle.loads(pickle.dumps(catalog_rows.prepare(document)))
+            assert store.add_document(sent, path=document.source).status is OutcomeStatus.INGESTED
+        assert stored(store) == stored(whole)
+        assert all(stored(store).values())
+    assert [store.get(d.sha256) for d in documents] == documents
+
+
 def test_same_bytes_are_a_no_op_and_a_new_path_is_recorded(
     store: CatalogStore, documents: list[Document]
 ) -> None:
