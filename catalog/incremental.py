@@ -72,6 +72,7 @@ from matching.compare import (
     title_similarity,
     titles_against,
 )
+from matching.coverage import COVERED_TITLE, covering
 from matching.flags import _citation_key, number_key
 from matching.model import (
     ConfirmLink,
@@ -403,6 +404,13 @@ class Matcher:
         gate = titles_against(text_of(row), [text_of(stored[k]) for k in keys]).tolist()
         best, best_key = 0.0, ""
         mine = features_of(row, 0, idf)
+        # A title listing the other's items scores COVERED_TITLE at the concept level whatever its word
+        # overlap (matching/coverage.py): its gate is that, so the early stop below stays exact.
+        gate = [
+            max(rough, COVERED_TITLE) if rough < COVERED_TITLE and covering(mine, features_of(stored[k], 1, idf))
+            else rough
+            for rough, k in zip(gate, keys, strict=True)
+        ]  # fmt: skip
         for rough, key in sorted(zip(gate, keys, strict=True), key=lambda pair: (-pair[0], pair[1])):
             if rough + CONCEPT_MAX_BONUS + GATE_SLACK < max(best, self.concept_threshold):
                 break
