@@ -72,7 +72,7 @@ from matching.compare import (
     title_similarity,
     titles_against,
 )
-from matching.coverage import COVERED_TITLE, covering
+from matching.coverage import COVERED_TITLE, COVERING_BLOCK, covering, title_items
 from matching.flags import _citation_key, number_key
 from matching.model import (
     ConfirmLink,
@@ -103,7 +103,7 @@ from matching.placement import (
 )
 from matching.reconcile import LINK_FLOOR
 from matching.scope import document_scope
-from matching.text import normalize
+from matching.text import fold, normalize
 from nlp.units import unit_types_agree
 
 BATCH_DOCUMENTS = 50  # documents per transaction: readers see whole documents, memory stays small
@@ -294,6 +294,25 @@ class Matcher:
         order = np.argsort(-scores.astype(np.int16), kind="stable")[:MAX_CANDIDATES]
         return [keys[i] for i in order if scores[i] > 0]
 
+    def _covering_candidates(self, row: StoredRow) -> list[str]:
+        """Stored rows whose title may list every item of this one's, or whose items this one lists.
+
+        The word-ratio prefilter of `_candidates` drops a short title against a long list
+        (matching/coverage.py). When one title covers the other, each item of the covered title is an
+        item of both, so looking each item up by its rarest word finds the pair whichever arrived first.
+        Items whose rarest word is posted more than COVERING_BLOCK times are not looked up.
+        """
+        items = [[fold(w) for w in item if len(w) > 1] for item in title_items(row.title).items]
+        postings = self.postings.get(w for item in items for w in item)
+        lookup = set()
+        for item in items:
+            ranked = sorted((w for w in item if postings.get(w)), key=lambda w: (postings[w], w))
+            if ranked and postings[ranked[0]] <= COVERING_BLOCK:
+                lookup.add(ranked[0])
+        if not lookup:
+            return []
+        return sorted(set(self.db.scalars(POSTED, {"tokens": sorted(lookup)})))
+
     def _position(self, dataset: str) -> int:
         if dataset not in self._next_position:
             last = self.db.scalar(select(func.max(MEMBERS.position)).where(MEMBERS.dataset_id == dataset))
@@ -391,6 +410,7 @@ class Matcher:
         answer is the one an exhaustive search gives, without scoring thousands of alike rows.
         """
         found = [k for k in self._candidates(row, "*") if k != row.key]
+        found += [k for k in self._covering_candidates(row) if k != row.key and k not in set(found)]
         if not found:
             return ""
         reps: set[str] = set()
