@@ -101,18 +101,25 @@ def _without_places(words: frozenset[str], places: frozenset[str]) -> frozenset[
     return kept - LEVEL_WORDS if kept != words else kept
 
 
+@lru_cache(maxsize=200_000)
+def _placeless(title: str, places: frozenset[str]) -> tuple[frozenset[frozenset[str]], frozenset[str]]:
+    """A title's items and tail without the own place's words (cached: a title meets many others)."""
+    parsed = title_items(title)
+    items = frozenset(_without_places(i, places) for i in parsed.items) - {frozenset()}
+    return items, _without_places(parsed.tail, places)
+
+
 def _covers(big: EntryFeatures, small: EntryFeatures, places: frozenset[str]) -> Covering | None:
     # Cheap first (this runs on every pair scored): the covered title's words must all stand opposite.
     if any(w not in LEVEL_WORDS and fold(w) not in places for w in small.text.tokens - big.text.tokens):
         return None
+    inner, big_tail = _placeless(big.title, places)
+    mine, small_tail = _placeless(small.title, places)
+    if not mine or not mine <= inner or big_tail != small_tail:
+        return None
     big_items, small_items = title_items(big.title), title_items(small.title)
-    inner = {_without_places(i, places) for i in big_items.items} - {frozenset()}
-    mine = {_without_places(i, places) for i in small_items.items} - {frozenset()}
-    if not mine or not mine <= inner:
-        return None
-    if _without_places(big_items.tail, places) != _without_places(small_items.tail, places):
-        return None
-    def label(items: TitleItems, wanted: set[frozenset[str]]) -> tuple[str, ...]:
+
+    def label(items: TitleItems, wanted: frozenset[frozenset[str]]) -> tuple[str, ...]:
         named = (t for i, t in zip(items.items, items.labels, strict=True) if _without_places(i, places) in wanted)
         return tuple(dict.fromkeys(named))
 
