@@ -42,7 +42,10 @@ if TYPE_CHECKING:
 # "(bao gồm A và B)", ", gồm A, B" and " bao gồm …" to the end: the parts of what the title names.
 _PARTS = re.compile(r"\((?:bao gồm|gồm)[^)]*\)?|[,;(]\s*(?:bao gồm|gồm)\b.*$|\s(?:bao gồm|gồm)\s.*$")
 # The first preposition ends the head phrase; what follows says whose, where or for what.
-_PREPOSITION = re.compile(r"\b(?:của|trong|tại|ở|về|cho|phục vụ|thuộc|theo|đối với|do|được|trên|bằng)\b")
+# ("theo dõi", "cho vay" are verbs, not prepositions.)
+_PREPOSITION = re.compile(
+    r"\b(?:của|trong|tại|ở|về|cho(?! vay)|phục vụ|thuộc|theo(?! dõi)|đối với|do|được|trên|bằng)\b"
+)
 _ITEM_BREAK = re.compile(r"[,;/()+]|\s(?:và|hoặc)\s|\s-\s")
 # An item's own "list of …", "records of …": "danh sách doanh nghiệp đăng ký mới" lists doanh nghiệp.
 _ITEM_LEAD = re.compile(r"^(?:(?:danh sách|danh mục|thông tin|hồ sơ|cơ sở dữ liệu|dữ liệu|tập dữ liệu)\s+)+")
