@@ -75,6 +75,7 @@ from matching.compare import (
     title_similarity,
     titles_against,
 )
+from matching.coverage import COVERED_TITLE, COVERING_BLOCK, covering, title_items
 from matching.model import (
     ConfirmLink,
     Decision,
@@ -105,6 +106,7 @@ from matching.placement import (
 )
 from matching.reconcile import LINK_FLOOR
 from matching.scope import document_scope
+from matching.text import fold
 
 BATCH_DOCUMENTS = 50  # documents read per transaction at most: memory stays small
 # A lookup word found in more exemplars than this (or matching.blocking's cut-off, if larger) is common:
@@ -297,6 +299,25 @@ class Matcher(DatasetUpkeep):
         order = np.argsort(-scores.astype(np.int16), kind="stable")[:MAX_CANDIDATES]
         return [keys[i] for i in order if scores[i] > 0]
 
+    def _covering_candidates(self, row: StoredRow) -> list[str]:
+        """Stored rows whose title may list every item of this one's, or whose items this one lists.
+
+        The word-ratio prefilter of `_candidates` drops a short title against a long list
+        (matching/coverage.py). When one title covers the other, each item of the covered title is an
+        item of both, so looking each item up by its rarest word finds the pair whichever arrived first.
+        Items whose rarest word is posted more than COVERING_BLOCK times are not looked up.
+        """
+        items = [[fold(w) for w in item if len(w) > 1] for item in title_items(row.title).items]
+        postings = self.postings.get(w for item in items for w in item)
+        lookup = set()
+        for item in items:
+            ranked = sorted((w for w in item if postings.get(w)), key=lambda w: (postings[w], w))
+            if ranked and postings[ranked[0]] <= COVERING_BLOCK:
+                lookup.add(ranked[0])
+        if not lookup:
+            return []
+        return sorted(set(self.db.scalars(POSTED, {"tokens": sorted(lookup)})))
+
     def _position(self, dataset: str) -> int:
         if dataset not in self._next_position:
             last = self.db.scalar(select(func.max(MEMBERS.position)).where(MEMBERS.dataset_id == dataset))
@@ -418,6 +439,7 @@ class Matcher(DatasetUpkeep):
         answer is the one an exhaustive search gives, without scoring thousands of alike rows.
         """
         found = [k for k in self._candidates(row, "*") if k != row.key]
+        found += [k for k in self._covering_candidates(row) if k != row.key and k not in set(found)]
         if not found:
             return ""
         reps: set[str] = set()
@@ -431,6 +453,13 @@ class Matcher(DatasetUpkeep):
         gate = titles_against(text_of(row), [text_of(stored[k]) for k in keys]).tolist()
         best, best_key = 0.0, ""
         mine = features_of(row, 0, idf)
+        # A title listing the other's items scores COVERED_TITLE at the concept level whatever its word
+        # overlap (matching/coverage.py): its gate is that, so the early stop below stays exact.
+        gate = [
+            max(rough, COVERED_TITLE) if rough < COVERED_TITLE and covering(mine, features_of(stored[k], 1, idf))
+            else rough
+            for rough, k in zip(gate, keys, strict=True)
+        ]  # fmt: skip
         for rough, key in sorted(zip(gate, keys, strict=True), key=lambda pair: (-pair[0], pair[1])):
             if rough + CONCEPT_MAX_BONUS + GATE_SLACK < max(best, self.concept_threshold):
                 break

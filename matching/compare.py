@@ -21,6 +21,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from extract.model import CatalogEntry, Document
+from matching.coverage import COVERED_TITLE, covering
 from matching.model import entry_key
 from matching.scope import LEVEL_NAMES, Scope, document_scope
 from matching.text import NEGATORS, ComparisonText, comparison_text, fold, normalize
@@ -290,7 +291,10 @@ def score_upper_bound(a: EntryFeatures, b: EntryFeatures, title: float) -> float
 
 def concept_upper_bound(a: EntryFeatures, b: EntryFeatures, title: float) -> float:
     """A cheap bound no lower than `score_pair(a, b, title).concept` (the concept level has no scope terms)."""
-    return title + CONCEPT_MAX_BONUS - _certain_penalty(a, b)
+    bound = title + CONCEPT_MAX_BONUS - _certain_penalty(a, b)
+    if bound < COVERED_TITLE + CONCEPT_MAX_BONUS and covering(a, b) is not None:
+        return max(bound, COVERED_TITLE + CONCEPT_MAX_BONUS)
+    return bound
 
 
 def _identifies(a: EntryFeatures, b: EntryFeatures) -> tuple[bool, float]:
@@ -348,7 +352,34 @@ def score_pair(a: EntryFeatures, b: EntryFeatures, title: float | None = None) -
     score = _concept_score(a, b, title, reasons)
     concept = round(max(0.0, min(1.0, score)), 4)
     score = _dataset_score(a, b, title, score, reasons)
+    covered = _covered_concept(a, b, reasons) if concept < COVERED_TITLE + CONCEPT_MAX_BONUS else None
+    if covered is not None and covered > concept:
+        concept = round(max(0.0, min(1.0, covered)), 4)
     return PairScore(score=round(max(0.0, min(1.0, score)), 4), reasons=reasons, concept=concept)
+
+
+def _covered_concept(a: EntryFeatures, b: EntryFeatures, reasons: list[str]) -> float | None:
+    """The concept score when one title lists every item of the other (matching/coverage.py), else None.
+
+    Concept level only: the dataset score above is left as it was. The one-sided words' penalty is
+    replaced by the covering; the kinds of list, figures, heads and descriptions still count.
+    """
+    found = covering(a, b)
+    if found is None:
+        return None
+    score = COVERED_TITLE
+    if a.text.counts != b.text.counts:
+        score -= COUNT_VS_LIST
+    if a.text.head and b.text.head and a.text.head != b.text.head:
+        score -= HEAD_MISMATCH
+    if a.description and b.description:
+        score += DESCRIPTION_WEIGHT * (description_similarity(*sorted((a.description, b.description))) - 0.5)
+    extra = "; ".join(found.extra) or "∅"
+    reasons.append(
+        f"mức khái niệm: mọi mục của một bên có trong bên kia ({'; '.join(found.shared)}), liệt kê thêm: {extra}"
+        f" ({score:.2f}) / concept level: one title lists every item of the other"
+    )
+    return score
 
 
 def _title_reason(a: EntryFeatures, b: EntryFeatures, title: float) -> str:

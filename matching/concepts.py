@@ -15,9 +15,12 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
 from matching.blocking import candidate_pairs
 from matching.cluster import cluster_links
 from matching.compare import DESCRIPTION_WEIGHT, EntryFeatures, score_pair, title_similarities
+from matching.coverage import covering_pairs
 from matching.model import dataset_id_for
 
 CONCEPT_FLOOR = 0.1  # concept links this far below the threshold are kept as near misses
@@ -61,9 +64,17 @@ def link_concepts(
     wordings = list(representative)
     reps = [features[representative[w]] for w in wordings]
     pairs, _ = candidate_pairs(reps, workers=workers)
+    # A short title against a long list naming it (coverage.py) has little word overlap: such pairs
+    # are found by their items and pass the title gate whatever their title similarity.
+    covered = covering_pairs(reps)
+    if covered:
+        extra = np.array(sorted(covered), dtype=np.int64)
+        pairs = np.unique(np.concatenate([pairs.reshape(-1, 2), extra]), axis=0)
     titles = title_similarities(reps, pairs, workers=workers)
     floor = threshold - CONCEPT_FLOOR
     keep = titles + DESCRIPTION_WEIGHT * 0.5 >= floor
+    if covered:
+        keep |= np.fromiter(((i, j) in covered for i, j in pairs.tolist()), dtype=bool, count=len(pairs))
     scored: list[tuple[int, int, float, list[str]]] = []
     for (i, j), title in zip(pairs[keep].tolist(), titles[keep].tolist(), strict=True):
         result = score_pair(reps[i], reps[j], title)

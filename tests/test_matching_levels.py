@@ -66,10 +66,12 @@ def test_both_levels_on_the_whole_linking_gold(gold: LinkingGold) -> None:
     dataset = score_pairs(gold, same_by(result.assignment))
     concept = score_pairs(gold, same_by(result.concepts), level="concept")
     assert dataset.precision >= 0.95 and dataset.f1 >= 0.95, dataset
-    assert concept.precision >= 0.9 and concept.f1 >= 0.85, concept
+    # 0.907 before the covering (matching/coverage.py), 0.971 with it.
+    assert concept.precision >= 0.95 and concept.f1 >= 0.95, concept
 
 
 def test_held_out_f1_leave_one_document_out(gold: LinkingGold) -> None:
     held = {h.level: h.scores for h in leave_one_document_out(gold, score_gold_pairs(gold))}
     assert held["dataset"].f1 >= 0.9, held["dataset"]
-    assert held["concept"].f1 >= 0.8, held["concept"]
+    # Issue #12's target on catalogs not used for fitting: 0.894 before the covering, 0.966 with it.
+    assert held["concept"].f1 >= 0.95, held["concept"]

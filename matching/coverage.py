@@ -1,0 +1,168 @@
+"""Concept level: a title that lists another's items ("quy hoạch xây dựng, quy hoạch đô thị" ⊇ "quy hoạch đô thị").
+
+A sector database and a list titled with many more words are often the same kind of data: Hà Tĩnh's
+"CSDL về đăng ký doanh nghiệp" and Hưng Yên's "Dữ liệu thông tin doanh nghiệp, danh sách doanh
+nghiệp đăng ký mới, thay đổi, tạm ngừng, …". Word-overlap ratios punish the longer title for every
+word the shorter lacks, so this module compares the *structure* of the titles instead: a title's
+head phrase (before its first preposition: của, trong, tại, về …) is split into the items it
+enumerates (commas, "và", "/", parentheses); a title **covers** another when every item of the other
+is one of its items, both say the same after the preposition, and every content word of the other
+is among its words. The test is structural, not a word list fitted on the gold, so it applies to
+unseen catalogs; what keeps it from linking a sector to its sub-lists:
+
+* an item is compared whole: "cơ sở giáo dục" is not the item "cơ sở giáo dục nghề nghiệp" (a
+  sub-type), "di sản văn hóa" not "di sản văn hóa phi vật thể quốc gia";
+* only the head phrase enumerates: in "dự án đầu tư của doanh nghiệp, hợp tác xã …" the co-operatives
+  are whose projects, not a listed item; "doanh nghiệp … tại cụm công nghiệp" is not "cụm công nghiệp";
+* every word of the covered title must stand in the covering one, qualifiers included: "văn bản điện
+  tử" is not covered by "quản lý văn bản và điều hành tác nghiệp";
+* kinds of list, figures and heads are still checked by the concept score (compare.py).
+
+Parts a title spells out in "(bao gồm …)" or "gồm …" are dropped: they enumerate the parts of what it
+names ("di sản văn hóa (bao gồm di sản văn hóa vật thể và phi vật thể)" is "di sản văn hóa").
+Used at the concept level only: two datasets of one publisher are not one because one lists more.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from extract.textforms import modern_tone_placement
+from matching.text import _GENERIC_HEAD, _PLACE_TAIL, _QUALIFIERS, ABBREVIATIONS, STOPWORDS, fold
+
+if TYPE_CHECKING:
+    from matching.compare import EntryFeatures
+
+# "(bao gồm A và B)", ", gồm A, B" and " bao gồm …" to the end: the parts of what the title names.
+_PARTS = re.compile(r"\((?:bao gồm|gồm)[^)]*\)?|[,;(]\s*(?:bao gồm|gồm)\b.*$|\s(?:bao gồm|gồm)\s.*$")
+# The first preposition ends the head phrase; what follows says whose, where or for what.
+# ("theo dõi", "cho vay" are verbs, not prepositions.)
+_PREPOSITION = re.compile(
+    r"\b(?:của|trong|tại|ở|về|cho(?! vay)|phục vụ|thuộc|theo(?! dõi)|đối với|do|được|trên|bằng)\b"
+)
+_ITEM_BREAK = re.compile(r"[,;/()+]|\s(?:và|hoặc)\s|\s-\s")
+# An item's own "list of …", "records of …": "danh sách doanh nghiệp đăng ký mới" lists doanh nghiệp.
+_ITEM_LEAD = re.compile(r"^(?:(?:danh sách|danh mục|thông tin|hồ sơ|cơ sở dữ liệu|dữ liệu|tập dữ liệu)\s+)+")
+# A bare level word closing the title is the own place ("cán bộ, công chức xã"); not "hợp tác xã", "cấp xã".
+_LEVEL_TAIL = re.compile(r"(?<!hợp tác)(?<!cấp)\s(?:xã|tỉnh|huyện|phường)$")
+LEVEL_WORDS = frozenset({"xã", "tỉnh", "huyện", "phường"})
+_NON_WORD = re.compile(r"[^\w&,;/()+\-]+")
+_PUNCTUATION = re.compile(r"\s*([,;/()+])\s*")
+
+COVERING_BLOCK = 200  # an item listed by more titles than this is not a blocking key (covering_pairs)
+# What a covered pair's titles count for: less than a qualifier on one side (1 - 0.04), more than one
+# unexplained word (1 - 0.15). Fixed by meaning like compare.py's weights; only thresholds are fitted.
+COVERED_TITLE = 0.90
+
+
+@dataclass(frozen=True, slots=True)
+class TitleItems:
+    items: tuple[frozenset[str], ...]  # the head phrase's items, each as its content words
+    tail: frozenset[str]  # content words after the first preposition
+    labels: tuple[str, ...] = ()  # the items as printed words, in order (for reasons)
+
+
+@dataclass(frozen=True, slots=True)
+class Covering:
+    shared: tuple[str, ...]  # the covered title's items, as words
+    extra: tuple[str, ...]  # the items only the covering title lists
+
+
+def _words(part: str) -> frozenset[str]:
+    return frozenset(w for w in part.split() if w not in STOPWORDS and w not in ",;/()+-")
+
+
+@lru_cache(maxsize=200_000)
+def title_items(printed: str) -> TitleItems:
+    """The items and the tail of a printed title (punctuation matters here, so not nlp's title key)."""
+    text = modern_tone_placement(unicodedata.normalize("NFC", printed).lower()).replace("_", " ")
+    words: list[str] = []
+    for word in _NON_WORD.sub(" ", _PUNCTUATION.sub(r" \1 ", text)).split():
+        words.extend(ABBREVIATIONS.get(word, word).split())
+    text = _PARTS.sub(" ", _PLACE_TAIL.sub(" ", _GENERIC_HEAD.sub("", " ".join(words))))
+    found = _PREPOSITION.search(text)
+    head, tail = (text[: found.start()], text[found.end() :]) if found else (text, "")
+    items, labels = [], []
+    for part in _ITEM_BREAK.split(head):
+        part = _LEVEL_TAIL.sub("", " " + _ITEM_LEAD.sub("", " ".join(_QUALIFIERS.sub(" ", part).split()))).strip()
+        item = _words(part)
+        if item:
+            items.append(item)
+            labels.append(" ".join(w for w in part.split() if w in item))
+    return TitleItems(items=tuple(items), tail=_words(_QUALIFIERS.sub(" ", tail)), labels=tuple(labels))
+
+
+def _without_places(words: frozenset[str], places: frozenset[str]) -> frozenset[str]:
+    kept = frozenset(w for w in words if fold(w) not in places)
+    # "… tỉnh Hà Tĩnh": the level word goes with the own place's name.
+    return kept - LEVEL_WORDS if kept != words else kept
+
+
+@lru_cache(maxsize=200_000)
+def _placeless(title: str, places: frozenset[str]) -> tuple[frozenset[frozenset[str]], frozenset[str]]:
+    """A title's items and tail without the own place's words (cached: a title meets many others)."""
+    parsed = title_items(title)
+    items = frozenset(_without_places(i, places) for i in parsed.items) - {frozenset()}
+    return items, _without_places(parsed.tail, places)
+
+
+def _covers(big: EntryFeatures, small: EntryFeatures, places: frozenset[str]) -> Covering | None:
+    # Cheap first (this runs on every pair scored): the covered title's words must all stand opposite.
+    if any(w not in LEVEL_WORDS and fold(w) not in places for w in small.text.tokens - big.text.tokens):
+        return None
+    inner, big_tail = _placeless(big.title, places)
+    mine, small_tail = _placeless(small.title, places)
+    if not mine or not mine <= inner or big_tail != small_tail:
+        return None
+    big_items, small_items = title_items(big.title), title_items(small.title)
+
+    def label(items: TitleItems, wanted: frozenset[frozenset[str]]) -> tuple[str, ...]:
+        named = (t for i, t in zip(items.items, items.labels, strict=True) if _without_places(i, places) in wanted)
+        return tuple(dict.fromkeys(named))
+
+    return Covering(shared=label(small_items, mine), extra=label(big_items, inner - mine))
+
+
+def covering(a: EntryFeatures, b: EntryFeatures) -> Covering | None:
+    """How one title lists every item of the other, or None (see the module's rules)."""
+    places = a.locality | b.locality
+    if len(a.text.tokens) >= len(b.text.tokens):
+        return _covers(a, b, places) or _covers(b, a, places)
+    return _covers(b, a, places) or _covers(a, b, places)
+
+
+def covering_pairs(features: Sequence[EntryFeatures], largest: int = COVERING_BLOCK) -> set[tuple[int, int]]:
+    """Pairs (i, j), i < j, of features one of which covers the other: the concept stage's extra blocking.
+
+    Word-ratio blocking misses them (a short title against a long list). A title listing several
+    items is indexed by each item; a title is paired with the titles listing all of its items and
+    more, and with the titles listing exactly its items. Items shared by more than `largest` titles
+    are not keys (they would pair a large part of the archive; such titles still meet through the
+    ordinary blocking).
+    """
+    listed: dict[frozenset[str], list[int]] = defaultdict(list)  # item -> titles of several items listing it
+    alike: dict[tuple[frozenset[frozenset[str]], frozenset[str]], list[int]] = defaultdict(list)
+    for index, feature in enumerate(features):
+        parsed = title_items(feature.title)
+        items = frozenset(parsed.items)
+        if not items:
+            continue
+        alike[(items, parsed.tail)].append(index)
+        if len(items) > 1:
+            for item in items:
+                listed[item].append(index)
+    candidates: set[tuple[int, int]] = set()
+    for (items, _), members in alike.items():
+        postings = sorted((listed.get(item, []) for item in items), key=len)
+        if postings[0] and len(postings[0]) <= largest:
+            wider = set(postings[0]).intersection(*postings[1:])
+            candidates.update((min(i, j), max(i, j)) for i in members for j in wider if i != j)
+        if 1 < len(members) <= largest:
+            candidates.update((i, j) for i in members for j in members if i < j)
+    return {(i, j) for i, j in candidates if covering(features[i], features[j]) is not None}
