@@ -158,7 +158,7 @@ def read_cells(
         lines = words_to_lines(words)
         agreed: frozenset[str] = frozenset()
         if psm == PSM_SINGLE_BLOCK and words:
-            lines, regreyed, agreed = prefer_grey_marks(engine, grey, round(dpi * CELL_SCALE), lines)
+            lines, regreyed, agreed = prefer_grey_marks(engine, grey, round(dpi * CELL_SCALE), lines, canvas)
             words = [word for line in lines for word in line]
             recounted += regreyed
         text = "\n".join(" ".join(word.text for word in line) for line in lines)
