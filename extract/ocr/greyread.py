@@ -67,8 +67,10 @@ def prefer_grey_marks(
     for number, line in enumerate(lines):
         fixed: list[Word] = []
         for position, word in enumerate(line):
-            slip = _open_to_slip(word)
-            lost = number > 0 and binary is not None and _ink_above(binary, word)
+            slip = _open_to_slip(word.text)
+            # A word open to the slip is read on its own box as before: raised, the box takes in the
+            # line above's feet and the hook comes back a stroke again ("K tống số" in Hưng Yên p. 12).
+            lost = not slip and number > 0 and binary is not None and _ink_above(binary, word)
             stop = _stop_before_lower_case(lines, number, position)
             if not (slip or lost or stop):
                 fixed.append(word)
@@ -86,8 +88,9 @@ def prefer_grey_marks(
             if other is None or taken is None:
                 fixed.append(word)
                 continue
-            if _marks(taken) != _marks(word.text):
+            if _marks(taken) != _marks(word.text) and (slip or not _open_to_slip(taken)):
                 # Chosen on the image's evidence: the dictionary pass must not turn it back ("biển số").
+                # A stroke read from a raised box may be the hook again: the dictionary may still judge it.
                 agreed.update(_SYLLABLE.findall(unicodedata.normalize("NFC", taken.lower())))
             corrections.append(Correction(None, word.text, taken, word.text, "grey_reading"))
             symbols = other.symbols if taken == other.text else word.symbols
@@ -163,9 +166,9 @@ def _stop_before_lower_case(lines: list[list[Word]], number: int, position: int)
     return following[:1].isalpha() and following[:1].islower()
 
 
-def _open_to_slip(word: Word) -> bool:
+def _open_to_slip(text: str) -> bool:
     lex = lexicon()
-    for syllable in _SYLLABLE.findall(unicodedata.normalize("NFC", word.text.lower())):
+    for syllable in _SYLLABLE.findall(unicodedata.normalize("NFC", text.lower())):
         base, _, tone = tone_key(syllable).partition("|")
         twin = _TWINS.get(tone)
         if twin is not None and f"{base}|{twin}" in lex.unigrams:
