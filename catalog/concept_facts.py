@@ -23,7 +23,7 @@ The records are computed from ``MemberFact`` rows, the same way for the store's 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -156,9 +156,12 @@ def level_and_province(locality: str) -> tuple[str, str]:
 
 
 def member_locality(fact: MemberFact) -> str:
-    if fact.locality:
-        return fact.locality
-    return next((uid.partition("@")[2] for uid in fact.unit_ids if "@" in uid), "")
+    return fact.locality or units_locality(fact.unit_ids)
+
+
+def units_locality(unit_ids: Sequence[str]) -> str:
+    """The locality a row's units name ("so-y-te@tỉnh Bắc Ninh"), for a plan whose locality is unknown."""
+    return next((uid.partition("@")[2] for uid in unit_ids if "@" in uid), "")
 
 
 # ---------------------------------------------------------------- the facts
@@ -168,7 +171,7 @@ def _title(members: Sequence[MemberFact]) -> tuple[str, str, list[str]]:
     datasets = {m.dataset_id: m.dataset_title for m in members}
     by_title = Counter(datasets.values())
     rows = Counter(m.dataset_title for m in members)
-    ordered = sorted(by_title, key=lambda t: (-by_title[t], -rows[t], len(t), t))
+    ordered = _titles_in_order(by_title, rows)
     best = ordered[0] if ordered else ""
     share = f"{by_title[best]}/{len(datasets)}" if best else "0/0"
     tied = len(ordered) > 1 and (by_title[ordered[1]], rows[ordered[1]]) == (by_title[best], rows[best])
@@ -181,6 +184,17 @@ def _title(members: Sequence[MemberFact]) -> tuple[str, str, list[str]]:
         reason = (f"Tên của {share} tập dữ liệu, phổ biến nhất / the title of {share} datasets, "
                   "the most common")  # fmt: skip
     return best, reason, ordered
+
+
+def _titles_in_order(by_title: Counter[str], rows: Counter[str]) -> list[str]:
+    """Most datasets first, then most rows, then the shortest, then alphabetical."""
+    return sorted(by_title, key=lambda t: (-by_title[t], -rows[t], len(t), t))
+
+
+def title_choice(titles: Mapping[str, str], rows: Counter[str]) -> str:
+    """The harmonised title from each dataset's title (id -> title) and the rows under each title."""
+    ordered = _titles_in_order(Counter(titles.values()), rows)
+    return ordered[0] if ordered else ""
 
 
 def _publishers(members: Sequence[MemberFact]) -> list[Publisher]:

@@ -21,7 +21,6 @@ from catalog.concept_facts import (
     ConceptDetail,
     DocumentFact,
     MemberFact,
-    concept_counts,
     concept_details,
     document_locality,
 )
@@ -103,14 +102,10 @@ def save_concepts(session: Session, concepts: Mapping[str, str], *, replace: boo
 
 def _recount(session: Session, concept_ids: Collection[str] | None) -> None:
     """Title and counts of the given concepts (all when None) from their rows; empty ones deleted."""
-    grouped: dict[str, list[MemberFact]] = {}
-    for member in load_members(session, concept_ids):
-        grouped.setdefault(member.concept_id, []).append(member)
-    heads = []
-    for concept_id, rows in grouped.items():
-        title, datasets, localities, publishers = concept_counts(rows)
-        heads.append({"key": concept_id, "title": title, "dataset_count": datasets, "member_count": len(rows),
-                      "locality_count": localities, "publisher_count": publishers})  # fmt: skip
+    from catalog.concepts_recount import concept_counts_of
+
+    grouped = concept_counts_of(session, concept_ids, _localities(session))
+    heads = [counts.head(concept_id) for concept_id, counts in sorted(grouped.items())]
     # One statement run for many rows (Core executemany), not an ORM update per concept.
     statement = update(CONCEPTS).where(CONCEPTS.c.id == bindparam("key"))
     for start in range(0, len(heads), CHUNK):

@@ -18,6 +18,8 @@ from sqlalchemy.orm import Session
 
 import catalog.placing as placing
 from benchmarks.kill_campaign import canonical_dump
+from catalog.concept_facts import MemberFact, concept_counts
+from catalog.concepts_store import load_members
 from catalog.incremental import Matcher
 from catalog.models import ConceptEntryRow, ConceptRow, DatasetRow, MatchStateRow
 from catalog.store import CatalogStore
@@ -140,12 +142,20 @@ def _concept_tables(session: Session) -> tuple[list[tuple[object, ...]], list[tu
 
 
 def _as_if_rewritten_whole(store: CatalogStore) -> None:
-    """The concept tables after a run equal what rewriting them from every row gives."""
+    """The concept tables after a run equal what rewriting them from every row gives, and each concept's
+    title and counts are concept_facts.concept_counts of its member rows (the grouped recount's reference)."""
     with store.transaction() as session:
         written = _concept_tables(session)
         CatalogStore._store_concepts(session, None)
         assert _concept_tables(session) == written
         session.rollback()
+    with store.snapshot() as session:
+        members: dict[str, list[MemberFact]] = {}
+        for member in load_members(session):
+            members.setdefault(member.concept_id, []).append(member)
+        expected = sorted((cid, *concept_counts(rows)[:1], len({m.dataset_id for m in rows}), len(rows),
+                           *concept_counts(rows)[2:]) for cid, rows in members.items())  # fmt: skip
+        assert expected and written[0] == expected
 
 
 def test_a_run_rewrites_only_the_concepts_it_changed_and_ends_as_a_whole_rewrite(
