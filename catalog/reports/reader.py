@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import TypeAdapter
 from sqlalchemy import String, case, cast, distinct, func, select
@@ -42,7 +42,7 @@ from catalog.rows import flag_record
 from catalog.store import CatalogStore
 from extract.model import ExtractionWarning, Provenance
 from matching.anchoring import AnchoredDecision, AnchorStatus
-from matching.model import Decision, Flag, Link
+from matching.model import Decision, Flag
 
 CHUNK = 500  # datasets or documents read per query; also the size of the IN lists
 CONCEPT_CHUNK = 50
@@ -78,6 +78,19 @@ class ConceptStats:
         self.with_gaps += bool(concept.not_listed_count)
         self.with_conflicts += bool(concept.conflicts)
         return concept
+
+
+class StoredLink(NamedTuple):
+    """A stored link as the report orders and shows it (``number``: its row id, the last tie-break).
+    A named tuple: built for every link of the archive, at a third of a frozen dataclass's cost."""
+
+    number: int
+    left: str
+    right: str
+    score: float
+    reasons: tuple[str, ...]
+    accepted: bool
+    decided_by: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,10 +269,10 @@ class ReportReader:
             yield from self._dataset_chunk(self.dataset_order[first:end])
 
     def _dataset_chunk(self, ids: Sequence[str]) -> list[DatasetView]:
-        # Records built with model_construct: every value comes typed from the store's columns, and
-        # validating a quarter of a million of them was a tenth of the report's time.
-        session = self.session
-        heads = {row.id: row for row in session.execute(
+        # Core rows and dataclass views: every value comes typed from the store's columns, and the
+        # ORM's per-row work and pydantic's model_construct were most of the report's time.
+        connection = self.session.connection()
+        heads = {row[0]: row for row in connection.execute(
             select(DatasetRow.id, DatasetRow.title, DatasetRow.unit).where(DatasetRow.id.in_(ids))
         )}  # fmt: skip
         members: dict[str, list[MemberView]] = {}
@@ -268,31 +281,32 @@ class ReportReader:
         for dataset_id, member in self._members(DatasetMemberRow.dataset_id.in_(ids)):
             members.setdefault(dataset_id, []).append(member)
             dataset_of[member.key] = dataset_id
-            label[member.key] = _label(member)
+            label[member.key] = _label(member.document, member.number, member.title)
         links = self._links_touching(list(dataset_of))
         others = sorted({end for link in links for end in (link.left, link.right)} - label.keys())
         for chunk in _chunks(others):
-            for _, member in self._members(DatasetMemberRow.entry_key.in_(chunk)):
-                label[member.key] = _label(member)
+            label.update(self._labels(chunk))
         by_dataset: dict[str, list[LinkView]] = {}
         for link in links:
-            view = LinkView.model_construct(
+            view = LinkView(
                 left=link.left, right=link.right, left_label=label.get(link.left, link.left),
-                right_label=label.get(link.right, link.right), score=link.score, reasons=list(link.reasons),
+                right_label=label.get(link.right, link.right), score=link.score, reasons=link.reasons,
                 accepted=link.accepted, decided_by=link.decided_by,
             )  # fmt: skip
-            for owner in {dataset_of.get(link.left), dataset_of.get(link.right)} - {None}:
-                by_dataset.setdefault(str(owner), []).append(view)
+            owners = dataset_of.get(link.left), dataset_of.get(link.right)
+            for owner in {owner for owner in owners if owner is not None}:
+                by_dataset.setdefault(owner, []).append(view)
         concept_of = self._concepts_of(ids)
         views = []
         for dataset_id in ids:
-            head, own = heads[dataset_id], members.get(dataset_id, [])
+            _, title, unit = heads[dataset_id]
+            own = members.get(dataset_id, [])
             concept_id, concept_title = concept_of.get(dataset_id, ("", ""))
             views.append(
-                DatasetView.model_construct(
-                    id=head.id,
-                    title=head.title,
-                    unit=head.unit,
+                DatasetView(
+                    id=dataset_id,
+                    title=title,
+                    unit=unit,
                     concept_id=concept_id,
                     concept_title=concept_title,
                     member_count=len(own),
@@ -304,38 +318,58 @@ class ReportReader:
             )
         return views
 
-    def _members(self, condition: object) -> Iterator[tuple[str, MemberView]]:
-        found = self.session.execute(
+    def _members(self, condition: ColumnElement[bool]) -> Iterator[tuple[str, MemberView]]:
+        found = self.session.connection().execute(
             select(DatasetMemberRow.dataset_id, CatalogEntryRow.key, CatalogEntryRow.document_sha256,
                    CatalogEntryRow.number, CatalogEntryRow.title, CatalogEntryRow.unit,
                    CatalogEntryRow.provenance_json, DocumentRow.source)
             .join(CatalogEntryRow, CatalogEntryRow.key == DatasetMemberRow.entry_key)
             .join(DocumentRow, DocumentRow.sha256 == CatalogEntryRow.document_sha256)
-            .where(condition)  # type: ignore[arg-type]
+            .where(condition)
             .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
         )  # fmt: skip
+        parse = Provenance.model_validate_json
         for dataset_id, key, sha, number, title, unit, provenance_json, source in found:
-            provenance = Provenance.model_validate_json(provenance_json)
-            yield dataset_id, MemberView.model_construct(
+            provenance = parse(provenance_json)
+            yield dataset_id, MemberView(
                 key=key, sha256=sha, document=source, number=number, title=title, unit=unit, provenance=provenance,
                 where=where(provenance),
             )  # fmt: skip
 
-    def _links_touching(self, keys: list[str]) -> list[Link]:
+    def _labels(self, keys: Sequence[str]) -> dict[str, str]:
+        """The labels of link ends in other chunks' datasets (no provenance to parse for them)."""
+        found = self.session.connection().execute(
+            select(CatalogEntryRow.key, DocumentRow.source, CatalogEntryRow.number, CatalogEntryRow.title)
+            .select_from(DatasetMemberRow)
+            .join(CatalogEntryRow, CatalogEntryRow.key == DatasetMemberRow.entry_key)
+            .join(DocumentRow, DocumentRow.sha256 == CatalogEntryRow.document_sha256)
+            .where(DatasetMemberRow.entry_key.in_(keys))
+            .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
+        )  # fmt: skip
+        return {key: _label(source, number, title) for key, source, number, title in found}
+
+    def _links_touching(self, keys: list[str]) -> list[StoredLink]:
         """The stored links with an end among these keys, in the report's order: accepted first, then
         by score, as the former report sorted every link."""
-        found: dict[int, Link] = {}
-        columns = (LinkRow.id, LinkRow.left_key, LinkRow.right_key, LinkRow.score, LinkRow.reasons,
+        found: dict[int, StoredLink] = {}
+        # Reasons as the stored JSON text, parsed once per distinct text (a few thousand for ten
+        # times as many links); a link with both ends here is read twice and built once.
+        reasons_of: dict[str, tuple[str, ...]] = {}
+        columns = (LinkRow.id, LinkRow.left_key, LinkRow.right_key, LinkRow.score, cast(LinkRow.reasons, String),
                    LinkRow.accepted, LinkRow.decided_by)  # fmt: skip
+        connection = self.session.connection()
         for chunk in _chunks(keys):
             for column in (LinkRow.left_key, LinkRow.right_key):
-                for number, left, right, score, reasons, accepted, decided_by in self.session.execute(
+                for number, left, right, score, reasons, accepted, decided_by in connection.execute(
                     select(*columns).where(column.in_(chunk))
                 ):
-                    found[number] = Link.model_construct(left=left, right=right, score=score, reasons=list(reasons),
-                                         accepted=accepted, decided_by=decided_by)  # fmt: skip
-        ordered = sorted(found.items(), key=lambda item: (not item[1].accepted, -item[1].score, item[0]))
-        return [link for _, link in ordered]
+                    if number in found:
+                        continue
+                    parsed = reasons_of.get(reasons)
+                    if parsed is None:
+                        parsed = reasons_of[reasons] = tuple(json.loads(reasons))
+                    found[number] = StoredLink(number, left, right, score, parsed, accepted, decided_by)
+        return sorted(found.values(), key=lambda link: (not link.accepted, -link.score, link.number))
 
     def _concepts_of(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """dataset id → (concept id, harmonised title): the concept most of its rows belong to
@@ -426,5 +460,5 @@ def _dismissed_last() -> ColumnElement[int]:
     return case((FlagRow.dismissed == "", 0), else_=1)
 
 
-def _label(member: MemberView) -> str:
-    return f"{member.document} · {member.number or '—'} {member.title}"
+def _label(document: str, number: str, title: str) -> str:
+    return f"{document} · {number or '—'} {title}"
