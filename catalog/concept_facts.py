@@ -188,10 +188,12 @@ def _publishers(members: Sequence[MemberFact]) -> list[Publisher]:
     for member in members:
         for uid in member.unit_ids[:1]:  # the lead unit: co-units of a cell do not publish it
             held = agency(uid)
-            publisher = found.setdefault(held.name, Publisher.model_construct(
-                name=held.name, title=held.title, unit_id=held.unit_id, locality=held.locality,
-                resolved=held.resolved, dataset_ids=[],
-            ))  # fmt: skip
+            publisher = found.get(held.name)
+            if publisher is None:  # built once per publisher, not once per member
+                publisher = found[held.name] = Publisher.model_construct(
+                    name=held.name, title=held.title, unit_id=held.unit_id, locality=held.locality,
+                    resolved=held.resolved, dataset_ids=[],
+                )  # fmt: skip
             if member.dataset_id not in publisher.dataset_ids:
                 publisher.dataset_ids.append(member.dataset_id)
     return list(found.values())
@@ -257,10 +259,12 @@ def _conflicts(members: Sequence[MemberFact]) -> list[UnitConflict]:
         place = member_locality(member) or lead.locality
         level = level_and_province(place)[0] if place else ""
         unit_type = member.unit_ids[0].partition("@")[0] if lead.resolved else lead.unit_name
-        holder = by_level[level].setdefault(
-            unit_type,
-            UnitHolder.model_construct(unit_type=unit_type, unit_name=lead.unit_name, localities=[], dataset_ids=[]),
-        )
+        holders = by_level[level]
+        holder = holders.get(unit_type)
+        if holder is None:
+            holder = holders[unit_type] = UnitHolder.model_construct(
+                unit_type=unit_type, unit_name=lead.unit_name, localities=[], dataset_ids=[]
+            )
         if place and place not in holder.localities:
             holder.localities.append(place)
         if member.dataset_id not in holder.dataset_ids:
@@ -302,9 +306,12 @@ def concept_detail(
     title, reason, titles = _title(members)
     datasets: dict[str, ConceptDataset] = {}
     for member in members:
-        found = datasets.setdefault(member.dataset_id, ConceptDataset.model_construct(
-            id=member.dataset_id, title=member.dataset_title, unit=member.dataset_unit, localities=[], member_count=0
-        ))  # fmt: skip
+        found = datasets.get(member.dataset_id)
+        if found is None:
+            found = datasets[member.dataset_id] = ConceptDataset.model_construct(
+                id=member.dataset_id, title=member.dataset_title, unit=member.dataset_unit, localities=[],
+                member_count=0,
+            )  # fmt: skip
         found.member_count += 1
         place = member_locality(member)
         if place and place not in found.localities:

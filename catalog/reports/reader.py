@@ -319,6 +319,7 @@ class ReportReader:
         return views
 
     def _members(self, condition: ColumnElement[bool]) -> Iterator[tuple[str, MemberView]]:
+        # A chunk's rows fetched at once (.all()): iterating a Core result costs a driver call per row.
         found = self.session.connection().execute(
             select(DatasetMemberRow.dataset_id, CatalogEntryRow.key, CatalogEntryRow.document_sha256,
                    CatalogEntryRow.number, CatalogEntryRow.title, CatalogEntryRow.unit,
@@ -327,7 +328,7 @@ class ReportReader:
             .join(DocumentRow, DocumentRow.sha256 == CatalogEntryRow.document_sha256)
             .where(condition)
             .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
-        )  # fmt: skip
+        ).all()  # fmt: skip
         parse = Provenance.model_validate_json
         for dataset_id, key, sha, number, title, unit, provenance_json, source in found:
             provenance = parse(provenance_json)
@@ -345,7 +346,7 @@ class ReportReader:
             .join(DocumentRow, DocumentRow.sha256 == CatalogEntryRow.document_sha256)
             .where(DatasetMemberRow.entry_key.in_(keys))
             .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
-        )  # fmt: skip
+        ).all()  # fmt: skip
         return {key: _label(source, number, title) for key, source, number, title in found}
 
     def _links_touching(self, keys: list[str]) -> list[StoredLink]:
@@ -362,7 +363,7 @@ class ReportReader:
             for column in (LinkRow.left_key, LinkRow.right_key):
                 for number, left, right, score, reasons, accepted, decided_by in connection.execute(
                     select(*columns).where(column.in_(chunk))
-                ):
+                ).all():
                     if number in found:
                         continue
                     parsed = reasons_of.get(reasons)
