@@ -214,6 +214,22 @@ class Universe:
         self.places: dict[tuple[str, str], list[str]] = defaultdict(list)
         for place in sorted(self.plans):
             self.places[level_and_province(place)].append(place)
+        self._not_listing: dict[str, LocalityListing] = {}
+
+    def not_listing(self, place: str) -> LocalityListing:
+        """A locality whose plans do not list the concept: the same for every concept, so built once
+        and shared (each concept lists most of its level's localities as not listing it)."""
+        found = self._not_listing.get(place)
+        if found is None:
+            plans = self.plans[place]
+            rows = sum(d.entry_count for d in plans)
+            names = ", ".join(d.number or d.source for d in plans)
+            found = self._not_listing[place] = LocalityListing.model_construct(
+                locality=place, listed=False, dataset_ids=[], documents=list(self.refs.get(place, ())),
+                reason=f"Văn bản của {place} ({names}) có {rows} dòng danh mục, không dòng nào thuộc khái "
+                       f"niệm này / the plans of {place} ({names}) list {rows} rows, none of this concept",
+            )  # fmt: skip
+        return found
 
 
 def _coverage(members: Sequence[MemberFact], universe: Universe) -> list[Coverage]:
@@ -229,23 +245,16 @@ def _coverage(members: Sequence[MemberFact], universe: Universe) -> list[Coverag
     for group in sorted(groups):
         yes, no = [], []
         for place in sorted(groups[group] | set(universe.places.get(group, ()))):
-            documents = list(universe.refs.get(place, ()))
             if place in listed:
                 count = len(listed[place])
+                documents = list(universe.refs.get(place, ()))
                 yes.append(LocalityListing.model_construct(
                     locality=place, listed=True, dataset_ids=listed[place], documents=documents,
                     reason=f"{place} liệt kê {count} tập dữ liệu thuộc khái niệm này / "
                            f"{place} lists {count} dataset(s) of this concept",
                 ))  # fmt: skip
             else:
-                plans = universe.plans[place]
-                rows = sum(d.entry_count for d in plans)
-                names = ", ".join(d.number or d.source for d in plans)
-                no.append(LocalityListing.model_construct(
-                    locality=place, listed=False, dataset_ids=[], documents=documents,
-                    reason=f"Văn bản của {place} ({names}) có {rows} dòng danh mục, không dòng nào thuộc khái "
-                           f"niệm này / the plans of {place} ({names}) list {rows} rows, none of this concept",
-                ))  # fmt: skip
+                no.append(universe.not_listing(place))
         found.append(Coverage.model_construct(level=group[0], province=group[1], listed=yes, not_listed=no))
     return found
 

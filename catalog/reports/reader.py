@@ -38,15 +38,15 @@ from catalog.models import (
 from catalog.records import FileOutcome, IngestRun, OutcomeStatus
 from catalog.reports.model import DatasetView, LinkView, MemberView, SourceView, Summary, where
 from catalog.reports.pages import PAGE_MEMBERS, SourceRef, weighted_starts
-from catalog.rows import flag_record
 from catalog.store import CatalogStore
 from extract.model import ExtractionWarning, Provenance
 from matching.anchoring import AnchoredDecision, AnchorStatus
-from matching.model import Decision, Flag
+from matching.model import Decision, Flag, FlagKind
 
 CHUNK = 500  # datasets or documents read per query; also the size of the IN lists
 CONCEPT_CHUNK = 50
 WARNINGS = TypeAdapter(list[ExtractionWarning])
+PROVENANCES = TypeAdapter(list[Provenance])
 T = TypeVar("T")
 
 
@@ -393,22 +393,33 @@ class ReportReader:
 
     def flags(self) -> Iterator[Flag]:
         """In stored order (the JSON report)."""
-        yield from self._flags(select(FlagRow).order_by(FlagRow.position, FlagRow.id))
+        yield from self._flags(None, FlagRow.position, FlagRow.id)
 
     def flags_of_kind(self, kind: str) -> Iterator[Flag]:
         """One kind's flags, open ones first (the HTML report)."""
-        yield from self._flags(
-            select(FlagRow).where(FlagRow.kind == kind).order_by(_dismissed_last(), FlagRow.position, FlagRow.id)
-        )
+        yield from self._flags(FlagRow.kind == kind, _dismissed_last(), FlagRow.position, FlagRow.id)
 
     def flags_by_status(self) -> Iterator[Flag]:
         """Open flags first, then by kind (the workbook)."""
-        yield from self._flags(select(FlagRow).order_by(_dismissed_last(), FlagRow.kind, FlagRow.position, FlagRow.id))
+        yield from self._flags(None, _dismissed_last(), FlagRow.kind, FlagRow.position, FlagRow.id)
 
-    def _flags(self, query: object) -> Iterator[Flag]:
+    def _flags(self, condition: ColumnElement[bool] | None, *order: ColumnElement[Any]) -> Iterator[Flag]:
+        # Core rows (as catalog.rows.flag_record reads a FlagRow): loading ORM entities cost more than
+        # the flags themselves, read three times over (one order per format).
+        query = select(FlagRow.id, FlagRow.kind, FlagRow.message, FlagRow.evidence, FlagRow.document,
+                       FlagRow.document_sha256, FlagRow.provenance_json, FlagRow.dismissed,
+                       FlagRow.dismissed_by).order_by(*order)  # fmt: skip
+        if condition is not None:
+            query = query.where(condition)
         # yield_per: a server-side cursor on PostgreSQL, a lazily stepped statement on SQLite.
-        for row in self.session.scalars(query, execution_options={"yield_per": CHUNK}):  # type: ignore[call-overload]
-            yield flag_record(row)
+        found = self.session.connection().execution_options(yield_per=CHUNK).execute(query)
+        for rows in found.partitions():
+            for id_, kind, message, evidence, document, sha, provenance_json, dismissed, dismissed_by in rows:
+                yield Flag(
+                    id=id_, kind=FlagKind(kind), message=message, evidence=evidence, document=document, sha256=sha,
+                    provenance=PROVENANCES.validate_json(provenance_json), dismissed=dismissed,
+                    dismissed_by=dismissed_by,
+                )  # fmt: skip
 
     # ------------------------------------------------------------ documents
 
