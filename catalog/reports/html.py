@@ -92,9 +92,6 @@ class HtmlReport:
         may replace it by then with the counts gathered while writing)."""
         self.summary, self.layout, self.out = summary, layout, out
         self._index = 0
-        self._cells_page = ""
-        self._document_cells: dict[tuple[str, str, int | None], tuple[str, str]] = {}
-        self._place_cells: dict[str, str] = {}
         self.catalog = self._section(SectionText(
             layout.catalog, "catalog-section", "2. Danh mục dữ liệu hợp nhất",
             '<p class="small muted">Mỗi dòng là một tập dữ liệu; các mục giống nhau ở nhiều văn bản được ghép '
@@ -151,24 +148,14 @@ class HtmlReport:
         self.catalog.add(row, opener=lambda _: CATALOG_OPEN, closer="</tbody></table>")
 
     def _member_cell(self, member: MemberView, here: str) -> str:
-        # A document's link and a place are the same for many members: written once per page.
-        if here != self._cells_page:
-            self._cells_page, self._document_cells, self._place_cells = here, {}, {}
-        page = member.provenance.page
-        document = self._document_cells.get((member.sha256, member.document, page))
-        if document is None:
-            source = self.layout.sources.get(member.sha256)
-            href = source.file_href(page) if source else ""
-            opened = f' · <a href="{_e(href)}" class="small">mở tệp</a>' if href else ""
-            document = self._document_cells[(member.sha256, member.document, page)] = (
-                f'<a href="{_e(self.layout.source_href(member.sha256, here))}">{_e(member.document)}</a> ', opened
-            )
-        place = self._place_cells.get(member.where)
-        if place is None:
-            place = self._place_cells[member.where] = f'<span class="small muted">({_e(member.where)})</span>'
+        source = self.layout.sources.get(member.sha256)
+        href = source.file_href(member.provenance.page) if source else ""
+        opened = f' · <a href="{_e(href)}" class="small">mở tệp</a>' if href else ""
         number = f"STT {_e(member.number)} · " if member.number else ""
         return (
-            f"{document[0]}{place}{document[1]}<br>{number}{_e(member.title)}"
+            f'<a href="{_e(self.layout.source_href(member.sha256, here))}">{_e(member.document)}</a> '
+            f'<span class="small muted">({_e(member.where)})</span>'
+            f"{opened}<br>{number}{_e(member.title)}"
             + (f' <span class="small muted">— {_e(member.unit)}</span>' if member.unit else "")
         )
 
