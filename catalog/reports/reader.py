@@ -19,7 +19,7 @@ from typing import Any, NamedTuple, TypeVar
 from pydantic import TypeAdapter
 from sqlalchemy import String, case, cast, distinct, func, select
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from catalog.concept_facts import ConceptDetail, MemberFact
@@ -403,7 +403,9 @@ class ReportReader:
         """Open flags first, then by kind (the workbook)."""
         yield from self._flags(None, _dismissed_last(), FlagRow.kind, FlagRow.position, FlagRow.id)
 
-    def _flags(self, condition: ColumnElement[bool] | None, *order: ColumnElement[Any]) -> Iterator[Flag]:
+    def _flags(
+        self, condition: ColumnElement[bool] | None, *order: ColumnElement[Any] | InstrumentedAttribute[Any]
+    ) -> Iterator[Flag]:
         # Core rows (as catalog.rows.flag_record reads a FlagRow): loading ORM entities cost more than
         # the flags themselves, read three times over (one order per format).
         query = select(FlagRow.id, FlagRow.kind, FlagRow.message, FlagRow.evidence, FlagRow.document,
