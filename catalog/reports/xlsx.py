@@ -9,7 +9,6 @@ memory does not grow with the archive (a normal workbook keeps an object per cel
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from copy import copy
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -102,18 +101,19 @@ class _Sheet:
             cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
             header.append(cell)
         sheet.append(header)
-        wrapped = WriteOnlyCell(sheet, "")
-        wrapped.alignment = WRAP
-        # Setting a style looks it up in the workbook's style table (hashing the whole style): done
-        # once here, then copied to each cell, it no longer costs most of the workbook's time.
-        self._wrapped = wrapped._style
+        # One wrapped cell per column, given each row's values in turn: a write-only sheet serialises an
+        # appended row at once, so the cells can be reused, and creating and styling a cell per value
+        # (a style is looked up in the workbook's table by hashing it) cost most of the workbook's time.
+        self._cells = []
+        for _ in columns:
+            cell = WriteOnlyCell(sheet, "")
+            cell.alignment = WRAP
+            self._cells.append(cell)
 
     def append(self, row: Sequence[object]) -> None:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(self.sheet, safe_cell(value))
-            cell._style = copy(self._wrapped)
-            cells.append(cell)
+        cells = self._cells
+        for cell, value in zip(cells, row, strict=True):
+            cell.value = safe_cell(value)
         self.sheet.append(cells)
         self.rows += 1
 
