@@ -70,6 +70,7 @@ from extract.model import Document
 from matching.blocking import PREFILTER_CUTOFF, default_max_df
 from matching.compare import (
     CONCEPT_MAX_BONUS,
+    EntryFeatures,
     concept_upper_bound,
     score_pair,
     title_similarity,
@@ -432,34 +433,40 @@ class Matcher(DatasetUpkeep):
         db.execute(update(_table(DatasetRow)).where(HEADS.id == dataset).values(concept_id=concept))
 
     def _similar_concept(self, row: StoredRow, idf: Specificity) -> str:
-        """The concept of the most alike wording elsewhere (any scope), at the concept threshold.
+        """The concept of the most alike wording elsewhere (any scope), at the concept threshold."""
+        reps = self._concept_reps(row)
+        if not reps:
+            return ""
+        best, best_key = self._most_alike(row, idf, self._stored_rows(sorted(reps)))
+        if best < self.concept_threshold:
+            return ""
+        return self.db.scalar(
+            select(HEADS.concept_id).join(MEMBERS.entry_key.table, MEMBERS.dataset_id == HEADS.id)
+            .where(MEMBERS.entry_key == best_key)
+        ) or ""  # fmt: skip
+
+    def _concept_reps(self, row: StoredRow) -> set[str]:
+        """The concept representatives among the row's candidates in any scope and the rows its title
+        covers or is covered by (the row itself aside)."""
+        found = [k for k in self._candidates(row, "*") if k != row.key]
+        found += [k for k in self._covering_candidates(row) if k != row.key and k not in set(found)]
+        reps: set[str] = set()
+        for start in range(0, len(found), 500):
+            chunk = found[start : start + 500]
+            reps.update(self.db.scalars(select(MENTRIES.key).where(MENTRIES.key.in_(chunk), MENTRIES.concept_rep)))
+        return reps
+
+    def _most_alike(self, row: StoredRow, idf: Specificity, stored: dict[str, StoredRow]) -> tuple[float, str]:
+        """The best concept score among the ``stored`` representatives and its key (the least on ties).
 
         Representatives are scored best title first and the search stops once no title left can
         reach the best so far: a concept score is at most its title plus CONCEPT_MAX_BONUS, so the
         answer is the one an exhaustive search gives, without scoring thousands of alike rows.
         """
-        found = [k for k in self._candidates(row, "*") if k != row.key]
-        found += [k for k in self._covering_candidates(row) if k != row.key and k not in set(found)]
-        if not found:
-            return ""
-        reps: set[str] = set()
-        for start in range(0, len(found), 500):
-            chunk = found[start : start + 500]
-            reps.update(self.db.scalars(select(MENTRIES.key).where(MENTRIES.key.in_(chunk), MENTRIES.concept_rep)))
-        if not reps:
-            return ""
-        stored = self._stored_rows(sorted(reps))
         keys = sorted(stored)
-        gate = titles_against(text_of(row), [text_of(stored[k]) for k in keys]).tolist()
-        best, best_key = 0.0, ""
         mine = features_of(row, 0, idf)
-        # A title listing the other's items scores COVERED_TITLE at the concept level whatever its word
-        # overlap (matching/coverage.py): its gate is that, so the early stop below stays exact.
-        gate = [
-            max(rough, COVERED_TITLE) if rough < COVERED_TITLE and covering(mine, features_of(stored[k], 1, idf))
-            else rough
-            for rough, k in zip(gate, keys, strict=True)
-        ]  # fmt: skip
+        gate = _concept_gates(row, mine, [stored[k] for k in keys], idf)
+        best, best_key = 0.0, ""
         for rough, key in sorted(zip(gate, keys, strict=True), key=lambda pair: (-pair[0], pair[1])):
             if rough + CONCEPT_MAX_BONUS + GATE_SLACK < max(best, self.concept_threshold):
                 break
@@ -470,12 +477,7 @@ class Matcher(DatasetUpkeep):
             score = score_pair(other, mine, title).concept
             if score > best or (score == best and key < best_key):
                 best, best_key = score, key
-        if best < self.concept_threshold:
-            return ""
-        return self.db.scalar(
-            select(HEADS.concept_id).join(MEMBERS.entry_key.table, MEMBERS.dataset_id == HEADS.id)
-            .where(MEMBERS.entry_key == best_key)
-        ) or ""  # fmt: skip
+        return best, best_key
 
     # ------------------------------------------------------------ removal
 
@@ -617,3 +619,17 @@ class Matcher(DatasetUpkeep):
                     both = self._datasets_of([left, right])
                     accepted = len(both) == 2 and both[left] == both[right]
                     session.execute(update(LinkRow).where(LinkRow.id == link_id).values(accepted=accepted))
+
+
+def _concept_gates(row: StoredRow, mine: EntryFeatures, others: Sequence[StoredRow], idf: Specificity) -> list[float]:
+    """Each other row's rough title similarity to ``row``: the most its concept score can owe its title.
+
+    A title listing the other's items scores COVERED_TITLE at the concept level whatever its word
+    overlap (matching/coverage.py): its gate is that, so the early stop of `_most_alike` stays exact.
+    """
+    gate = titles_against(text_of(row), [text_of(other) for other in others]).tolist()
+    return [
+        max(rough, COVERED_TITLE) if rough < COVERED_TITLE and covering(mine, features_of(other, 1, idf))
+        else rough
+        for rough, other in zip(gate, others, strict=True)
+    ]  # fmt: skip
