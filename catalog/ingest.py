@@ -197,6 +197,11 @@ def ingest_directory(
         write_errors_csv(errors_csv, report.outcomes)
         report.errors_csv = errors_csv
     store.finish_run(run_id)
+    if reconcile and progress is not None:
+        progress.write("Hợp nhất nốt danh mục (bắt đầu trong khi nạp) / finishing the reconciliation begun "
+                       "during the ingest…\n" if reconciler is not None else
+                       "Hợp nhất danh mục / reconciling the catalog…\n")  # fmt: skip
+        progress.flush()
     if reconciler is not None:
         reconciler.finish()  # its current run places what is still pending; the run below finds the rest
     if reconcile and remote is not None:
