@@ -102,6 +102,13 @@ class Reconciler:
 
 def _run(store: CatalogStore, wake: Event, stop: Event) -> None:
     die_with_parent()
+    try:
+        _reconcile_while_woken(store, wake, stop)
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole group: the parent says it stopped
+        pass
+
+
+def _reconcile_while_woken(store: CatalogStore, wake: Event, stop: Event) -> None:
     store.engine.dispose(close=False)  # the parent's pool (already emptied) is not this process's
     while True:
         wake.wait()
