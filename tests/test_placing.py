@@ -87,7 +87,7 @@ def _placing_state(store: CatalogStore) -> dict[str, int]:
     with store.snapshot() as session:
         found = session.execute(select(MatchStateRow.name, MatchStateRow.value)
                                 .where(MatchStateRow.name.in_([placing.PLACING_SEQ, placing.PLACING_ROWS])))
-        return dict(found.tuples().all())
+        return {str(name): int(value) for name, value in found}
 
 
 def test_a_run_cut_after_every_row_equals_one_transaction(
