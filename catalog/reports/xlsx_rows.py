@@ -30,7 +30,6 @@ from openpyxl.xml.functions import xmlfile
 
 # Characters lxml refuses in text (the control characters are gone already: safe_cell strips them).
 _NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
-_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "\r": "&#13;"})
 
 
 class RowWriter:
@@ -59,7 +58,8 @@ class RowWriter:
                     add(f'<c r="{letter}{r}" s="{s}" t="inlineStr"></c>')
                 else:
                     space = "" if text == text.strip() else ' xml:space="preserve"'
-                    escaped = text.translate(_ESCAPES)
+                    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+                    escaped = escaped.replace("\r", "&#13;")
                     add(f'<c r="{letter}{r}" s="{s}" t="inlineStr"><is><t{space}>{escaped}</t></is></c>')
             elif kind is int or (kind is float and isfinite(value)):  # type: ignore[arg-type]
                 add(f'<c r="{letter}{r}" s="{s}" t="n"><v>{format(value, ".16g")}</v></c>')
