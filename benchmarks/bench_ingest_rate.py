@@ -14,6 +14,9 @@ is documents / max(parent + workers CPU over 2 cores, the busiest process's CPU)
 would take with nothing else running. ``--against`` measures another checkout in the same run
 (alternating, so both see the same load), and the canonical dump of every store
 (``benchmarks/kill_campaign.canonical_dump``) is compared: the stored result must be identical.
+With ``--reconcile`` the pool's figure also holds the reconciling process that runs beside the writer
+(``catalog/ingest_reconciler.py``; the largest of the per-process figures), and "on two free cores"
+assumes the work overlaps perfectly: docs/benchmarks.md estimates it with the reconciliation's pauses.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ The records are computed from ``MemberFact`` rows, the same way for the store's 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -156,9 +156,12 @@ def level_and_province(locality: str) -> tuple[str, str]:
 
 
 def member_locality(fact: MemberFact) -> str:
-    if fact.locality:
-        return fact.locality
-    return next((uid.partition("@")[2] for uid in fact.unit_ids if "@" in uid), "")
+    return fact.locality or units_locality(fact.unit_ids)
+
+
+def units_locality(unit_ids: Sequence[str]) -> str:
+    """The locality a row's units name ("so-y-te@tỉnh Bắc Ninh"), for a plan whose locality is unknown."""
+    return next((uid.partition("@")[2] for uid in unit_ids if "@" in uid), "")
 
 
 # ---------------------------------------------------------------- the facts
@@ -168,7 +171,7 @@ def _title(members: Sequence[MemberFact]) -> tuple[str, str, list[str]]:
     datasets = {m.dataset_id: m.dataset_title for m in members}
     by_title = Counter(datasets.values())
     rows = Counter(m.dataset_title for m in members)
-    ordered = sorted(by_title, key=lambda t: (-by_title[t], -rows[t], len(t), t))
+    ordered = _titles_in_order(by_title, rows)
     best = ordered[0] if ordered else ""
     share = f"{by_title[best]}/{len(datasets)}" if best else "0/0"
     tied = len(ordered) > 1 and (by_title[ordered[1]], rows[ordered[1]]) == (by_title[best], rows[best])
@@ -183,15 +186,28 @@ def _title(members: Sequence[MemberFact]) -> tuple[str, str, list[str]]:
     return best, reason, ordered
 
 
+def _titles_in_order(by_title: Counter[str], rows: Counter[str]) -> list[str]:
+    """Most datasets first, then most rows, then the shortest, then alphabetical."""
+    return sorted(by_title, key=lambda t: (-by_title[t], -rows[t], len(t), t))
+
+
+def title_choice(titles: Mapping[str, str], rows: Counter[str]) -> str:
+    """The harmonised title from each dataset's title (id -> title) and the rows under each title."""
+    ordered = _titles_in_order(Counter(titles.values()), rows)
+    return ordered[0] if ordered else ""
+
+
 def _publishers(members: Sequence[MemberFact]) -> list[Publisher]:
     found: dict[str, Publisher] = {}
     for member in members:
         for uid in member.unit_ids[:1]:  # the lead unit: co-units of a cell do not publish it
             held = agency(uid)
-            publisher = found.setdefault(held.name, Publisher.model_construct(
-                name=held.name, title=held.title, unit_id=held.unit_id, locality=held.locality,
-                resolved=held.resolved, dataset_ids=[],
-            ))  # fmt: skip
+            publisher = found.get(held.name)
+            if publisher is None:  # built once per publisher, not once per member
+                publisher = found[held.name] = Publisher.model_construct(
+                    name=held.name, title=held.title, unit_id=held.unit_id, locality=held.locality,
+                    resolved=held.resolved, dataset_ids=[],
+                )  # fmt: skip
             if member.dataset_id not in publisher.dataset_ids:
                 publisher.dataset_ids.append(member.dataset_id)
     return list(found.values())
@@ -212,6 +228,22 @@ class Universe:
         self.places: dict[tuple[str, str], list[str]] = defaultdict(list)
         for place in sorted(self.plans):
             self.places[level_and_province(place)].append(place)
+        self._not_listing: dict[str, LocalityListing] = {}
+
+    def not_listing(self, place: str) -> LocalityListing:
+        """A locality whose plans do not list the concept: the same for every concept, so built once
+        and shared (each concept lists most of its level's localities as not listing it)."""
+        found = self._not_listing.get(place)
+        if found is None:
+            plans = self.plans[place]
+            rows = sum(d.entry_count for d in plans)
+            names = ", ".join(d.number or d.source for d in plans)
+            found = self._not_listing[place] = LocalityListing.model_construct(
+                locality=place, listed=False, dataset_ids=[], documents=list(self.refs.get(place, ())),
+                reason=f"Văn bản của {place} ({names}) có {rows} dòng danh mục, không dòng nào thuộc khái "
+                       f"niệm này / the plans of {place} ({names}) list {rows} rows, none of this concept",
+            )  # fmt: skip
+        return found
 
 
 def _coverage(members: Sequence[MemberFact], universe: Universe) -> list[Coverage]:
@@ -227,23 +259,16 @@ def _coverage(members: Sequence[MemberFact], universe: Universe) -> list[Coverag
     for group in sorted(groups):
         yes, no = [], []
         for place in sorted(groups[group] | set(universe.places.get(group, ()))):
-            documents = list(universe.refs.get(place, ()))
             if place in listed:
                 count = len(listed[place])
+                documents = list(universe.refs.get(place, ()))
                 yes.append(LocalityListing.model_construct(
                     locality=place, listed=True, dataset_ids=listed[place], documents=documents,
                     reason=f"{place} liệt kê {count} tập dữ liệu thuộc khái niệm này / "
                            f"{place} lists {count} dataset(s) of this concept",
                 ))  # fmt: skip
             else:
-                plans = universe.plans[place]
-                rows = sum(d.entry_count for d in plans)
-                names = ", ".join(d.number or d.source for d in plans)
-                no.append(LocalityListing.model_construct(
-                    locality=place, listed=False, dataset_ids=[], documents=documents,
-                    reason=f"Văn bản của {place} ({names}) có {rows} dòng danh mục, không dòng nào thuộc khái "
-                           f"niệm này / the plans of {place} ({names}) list {rows} rows, none of this concept",
-                ))  # fmt: skip
+                no.append(universe.not_listing(place))
         found.append(Coverage.model_construct(level=group[0], province=group[1], listed=yes, not_listed=no))
     return found
 
@@ -257,10 +282,12 @@ def _conflicts(members: Sequence[MemberFact]) -> list[UnitConflict]:
         place = member_locality(member) or lead.locality
         level = level_and_province(place)[0] if place else ""
         unit_type = member.unit_ids[0].partition("@")[0] if lead.resolved else lead.unit_name
-        holder = by_level[level].setdefault(
-            unit_type,
-            UnitHolder.model_construct(unit_type=unit_type, unit_name=lead.unit_name, localities=[], dataset_ids=[]),
-        )
+        holders = by_level[level]
+        holder = holders.get(unit_type)
+        if holder is None:
+            holder = holders[unit_type] = UnitHolder.model_construct(
+                unit_type=unit_type, unit_name=lead.unit_name, localities=[], dataset_ids=[]
+            )
         if place and place not in holder.localities:
             holder.localities.append(place)
         if member.dataset_id not in holder.dataset_ids:
@@ -302,9 +329,12 @@ def concept_detail(
     title, reason, titles = _title(members)
     datasets: dict[str, ConceptDataset] = {}
     for member in members:
-        found = datasets.setdefault(member.dataset_id, ConceptDataset.model_construct(
-            id=member.dataset_id, title=member.dataset_title, unit=member.dataset_unit, localities=[], member_count=0
-        ))  # fmt: skip
+        found = datasets.get(member.dataset_id)
+        if found is None:
+            found = datasets[member.dataset_id] = ConceptDataset.model_construct(
+                id=member.dataset_id, title=member.dataset_title, unit=member.dataset_unit, localities=[],
+                member_count=0,
+            )  # fmt: skip
         found.member_count += 1
         place = member_locality(member)
         if place and place not in found.localities:

@@ -22,6 +22,7 @@ from sqlalchemy import delete, distinct, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from catalog import incremental_rows
+from catalog.incremental_concepts import ConceptSearch
 from catalog.incremental_datasets import DatasetUpkeep
 from catalog.incremental_flags import FlagWriter
 from catalog.incremental_state import (
@@ -35,7 +36,6 @@ from catalog.incremental_state import (
     EXEMPLARS_OF,
     GROW,
     HEAD_EXISTS,
-    HEADS,
     MARK_EXEMPLAR,
     MARK_MEMBER_EXEMPLAR,
     MDOCS,
@@ -56,7 +56,6 @@ from catalog.incremental_state import (
     _table,
 )
 from catalog.models import (
-    ConceptWordingRow,
     DatasetMemberRow,
     DatasetRow,
     FlagRow,
@@ -68,14 +67,6 @@ from catalog.models import (
 )
 from extract.model import Document
 from matching.blocking import PREFILTER_CUTOFF, default_max_df
-from matching.compare import (
-    CONCEPT_MAX_BONUS,
-    concept_upper_bound,
-    score_pair,
-    title_similarity,
-    titles_against,
-)
-from matching.coverage import COVERED_TITLE, COVERING_BLOCK, covering, title_items
 from matching.model import (
     ConfirmLink,
     Decision,
@@ -87,7 +78,6 @@ from matching.model import (
     dataset_id_for,
 )
 from matching.placement import (
-    GATE_SLACK,
     LOOKUP_TOKENS,
     Candidate,
     ScoredLink,
@@ -101,19 +91,16 @@ from matching.placement import (
     row_tokens,
     scope_key,
     sorted_folded,
-    text_of,
-    wording,
 )
 from matching.reconcile import LINK_FLOOR
 from matching.scope import document_scope
-from matching.text import fold
 
 BATCH_DOCUMENTS = 50  # documents read per transaction at most: memory stays small
 # A lookup word found in more exemplars than this (or matching.blocking's cut-off, if larger) is common:
 # not used alone. matching.blocking's own floor (100) cost 0.3 points of recall on bench_matching's archive.
 LOOKUP_MAX_DF = 1_000
 MAX_CANDIDATES = 1_000  # exemplars looked at per row (best prefilter first), whatever its words
-class Matcher(DatasetUpkeep):
+class Matcher(DatasetUpkeep, ConceptSearch):
     """One reconciliation pass inside a session (the caller owns the transaction and calls `finish`).
 
     Statements go through SQLAlchemy Core: the ORM's per-statement cost is larger than the work of
@@ -299,25 +286,6 @@ class Matcher(DatasetUpkeep):
         order = np.argsort(-scores.astype(np.int16), kind="stable")[:MAX_CANDIDATES]
         return [keys[i] for i in order if scores[i] > 0]
 
-    def _covering_candidates(self, row: StoredRow) -> list[str]:
-        """Stored rows whose title may list every item of this one's, or whose items this one lists.
-
-        The word-ratio prefilter of `_candidates` drops a short title against a long list
-        (matching/coverage.py). When one title covers the other, each item of the covered title is an
-        item of both, so looking each item up by its rarest word finds the pair whichever arrived first.
-        Items whose rarest word is posted more than COVERING_BLOCK times are not looked up.
-        """
-        items = [[fold(w) for w in item if len(w) > 1] for item in title_items(row.title).items]
-        postings = self.postings.get(w for item in items for w in item)
-        lookup = set()
-        for item in items:
-            ranked = sorted((w for w in item if postings.get(w)), key=lambda w: (postings[w], w))
-            if ranked and postings[ranked[0]] <= COVERING_BLOCK:
-                lookup.add(ranked[0])
-        if not lookup:
-            return []
-        return sorted(set(self.db.scalars(POSTED, {"tokens": sorted(lookup)})))
-
     def _position(self, dataset: str) -> int:
         if dataset not in self._next_position:
             last = self.db.scalar(select(func.max(MEMBERS.position)).where(MEMBERS.dataset_id == dataset))
@@ -416,66 +384,6 @@ class Matcher(DatasetUpkeep):
         ]  # fmt: skip
         if records:
             self.db.execute(ADD_LINKS, records)
-
-    def _concept(self, row: StoredRow, dataset: str, idf: Specificity,
-                 numbered: Counter[tuple[int, str, str]]) -> None:  # fmt: skip
-        db = self.db
-        words = wording(row)
-        if row.number and numbered[(row.table, row.group, row.number)] > 1:
-            words = f"{words}#{row.key}"  # sub-rows of one numbered item: never one wording (concepts.py)
-        table = _table(ConceptWordingRow)
-        concept = db.scalar(select(table.c.concept_id).where(table.c.wording == words))
-        if concept is None:
-            concept = self._similar_concept(row, idf) or "cc-" + dataset.removeprefix("ds-")
-            db.execute(insert(table), [{"wording": words, "concept_id": concept}])
-            db.execute(update(_table(MatchEntryRow)).where(MENTRIES.key == row.key).values(concept_rep=True))
-        db.execute(update(_table(DatasetRow)).where(HEADS.id == dataset).values(concept_id=concept))
-
-    def _similar_concept(self, row: StoredRow, idf: Specificity) -> str:
-        """The concept of the most alike wording elsewhere (any scope), at the concept threshold.
-
-        Representatives are scored best title first and the search stops once no title left can
-        reach the best so far: a concept score is at most its title plus CONCEPT_MAX_BONUS, so the
-        answer is the one an exhaustive search gives, without scoring thousands of alike rows.
-        """
-        found = [k for k in self._candidates(row, "*") if k != row.key]
-        found += [k for k in self._covering_candidates(row) if k != row.key and k not in set(found)]
-        if not found:
-            return ""
-        reps: set[str] = set()
-        for start in range(0, len(found), 500):
-            chunk = found[start : start + 500]
-            reps.update(self.db.scalars(select(MENTRIES.key).where(MENTRIES.key.in_(chunk), MENTRIES.concept_rep)))
-        if not reps:
-            return ""
-        stored = self._stored_rows(sorted(reps))
-        keys = sorted(stored)
-        gate = titles_against(text_of(row), [text_of(stored[k]) for k in keys]).tolist()
-        best, best_key = 0.0, ""
-        mine = features_of(row, 0, idf)
-        # A title listing the other's items scores COVERED_TITLE at the concept level whatever its word
-        # overlap (matching/coverage.py): its gate is that, so the early stop below stays exact.
-        gate = [
-            max(rough, COVERED_TITLE) if rough < COVERED_TITLE and covering(mine, features_of(stored[k], 1, idf))
-            else rough
-            for rough, k in zip(gate, keys, strict=True)
-        ]  # fmt: skip
-        for rough, key in sorted(zip(gate, keys, strict=True), key=lambda pair: (-pair[0], pair[1])):
-            if rough + CONCEPT_MAX_BONUS + GATE_SLACK < max(best, self.concept_threshold):
-                break
-            other = features_of(stored[key], 1, idf)
-            title = title_similarity(other.text, mine.text)
-            if concept_upper_bound(other, mine, title) + GATE_SLACK < max(best, self.concept_threshold):
-                continue
-            score = score_pair(other, mine, title).concept
-            if score > best or (score == best and key < best_key):
-                best, best_key = score, key
-        if best < self.concept_threshold:
-            return ""
-        return self.db.scalar(
-            select(HEADS.concept_id).join(MEMBERS.entry_key.table, MEMBERS.dataset_id == HEADS.id)
-            .where(MEMBERS.entry_key == best_key)
-        ) or ""  # fmt: skip
 
     # ------------------------------------------------------------ removal
 

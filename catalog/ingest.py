@@ -29,6 +29,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from catalog.blobs import Blobs
 from catalog.cells import inert_row
 from catalog.errors import ArchiveNotFoundError
+from catalog.ingest_reconciler import Reconciler, concurrent_reconcile_safe
 from catalog.progress import Progress
 from catalog.records import FileOutcome, OutcomeStatus, ReconcileSummary
 from catalog.rows import PreparedDocument, prepare
@@ -173,12 +174,22 @@ def ingest_directory(
     report.outcomes += rejected
 
     bar = Progress(len(walked.candidates), progress) if progress is not None else None
-    jobs, waiting = _plan(store, run_id, walked.candidates, report, bar, blobs)
-    if jobs and remote is not None:
-        remote.run(store, run_id, jobs, lambda job, outcome: _settle_remote(store, run_id, job, outcome,
-                                                                            waiting.pop(job.sha256, []), report, bar))
-    elif jobs:
-        _extract_all(store, run_id, jobs, waiting, workers, report, bar, blobs, timeout)
+    jobs, waiting, replaces = _plan(store, run_id, walked.candidates, report, bar, blobs)
+    # Reconciling during the extraction, when that cannot change the result (catalog/ingest_reconciler.py).
+    reconciler = None
+    if jobs and reconcile and remote is None and concurrent_reconcile_safe(store, (j.sha256 for j in jobs), replaces):
+        jobs.sort(key=lambda job: job.sha256)  # stored in this order: the order one run at the end places them
+        reconciler = Reconciler(store)
+    try:
+        if jobs and remote is not None:
+            remote.run(store, run_id, jobs, lambda job, outcome: _settle_remote(
+                store, run_id, job, outcome, waiting.pop(job.sha256, []), report, bar))  # fmt: skip
+        elif jobs:
+            _extract_all(store, run_id, jobs, waiting, workers, report, bar, blobs, timeout, reconciler)
+    except BaseException:
+        if reconciler is not None:
+            reconciler.kill()
+        raise
     if bar is not None:
         bar.close()
     report.seconds = time.perf_counter() - started
@@ -186,6 +197,13 @@ def ingest_directory(
         write_errors_csv(errors_csv, report.outcomes)
         report.errors_csv = errors_csv
     store.finish_run(run_id)
+    if reconcile and progress is not None:
+        progress.write("Hợp nhất nốt danh mục (bắt đầu trong khi nạp) / finishing the reconciliation begun "
+                       "during the ingest…\n" if reconciler is not None else
+                       "Hợp nhất danh mục / reconciling the catalog…\n")  # fmt: skip
+        progress.flush()
+    if reconciler is not None:
+        reconciler.finish()  # its current run places what is still pending; the run below finds the rest
     if reconcile and remote is not None:
         remote.reconcile(store)
         report.reconciliation = store.last_reconciliation()
@@ -202,13 +220,15 @@ def _plan(
     report: IngestReport,
     bar: Progress | None,
     blobs: Blobs | None,
-) -> tuple[list[_Job], dict[str, list[_Job]]]:
-    """Hash every candidate; settle the ones whose content is known; return what needs extracting."""
+) -> tuple[list[_Job], dict[str, list[_Job]], bool]:
+    """Hash every candidate; settle the ones whose content is known; return what needs extracting,
+    the other paths waiting for the same bytes, and whether one of them replaces a current version."""
     current = store.current_contents()
     known = store.known_sha256()
     jobs: list[_Job] = []
     waiting: dict[str, list[_Job]] = {}  # sha256 being extracted -> other paths with the same bytes
     settled: list[FileOutcome] = []
+    replaces = False
     for candidate in candidates:
         key = candidate.path.as_posix()
         try:
@@ -229,16 +249,18 @@ def _plan(
                 report.outcomes.append(FileOutcome(path=key, status=added.status, sha256=sha))
         elif sha in waiting:
             waiting[sha].append(_Job(key, candidate, sha))
+            replaces = replaces or key in current
             continue
         else:
             jobs.append(_Job(key, candidate, sha))
             waiting[sha] = []
+            replaces = replaces or key in current
             continue
         if bar is not None:
             bar.advance()
     store.record_outcomes(run_id, settled)
     report.outcomes += settled
-    return jobs, waiting
+    return jobs, waiting, replaces
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
@@ -300,34 +322,57 @@ def _extract_all(
     bar: Progress | None,
     blobs: Blobs | None,
     timeout: float | None = DEFAULT_TIMEOUT_SECONDS,
+    reconciler: Reconciler | None = None,
 ) -> None:
+    """With a ``reconciler``, results are stored in the order of ``jobs`` (held until the ones
+    before them are stored) and it is told of each: its runs then place them in that order."""
     _warm_up()
-    queue: Iterator[_Job] = iter(jobs)
-    in_flight: dict[Future[Extracted], _Job] = {}
-    window = workers * 2  # bounded, so a crash or Ctrl-C loses at most this many in-progress files
+    queue: Iterator[tuple[int, _Job]] = enumerate(jobs)
+    in_flight: dict[Future[Extracted], tuple[int, _Job]] = {}
+    # Bounded, so a crash or Ctrl-C loses at most this many in-progress files. Beside a reconciler,
+    # wider: the writer waits for the write lock while it places (~1 s a transaction), and the
+    # workers go on extracting meanwhile; results are held (``ahead``) until those before them are stored.
+    window = workers * (8 if reconciler is not None else 2)
+    ahead = workers * 16 if reconciler is not None else 0
+    held: dict[int, tuple[_Job, Extracted]] = {}
+    next_index = 0
     store.engine.dispose()  # no open database connection may be inherited by a forked worker
     executor = _pool(workers)
     originals = _Originals(blobs) if blobs is not None else None
+
+    def finished(index: int, job: _Job, extracted: Extracted) -> None:
+        nonlocal next_index
+        if reconciler is None:
+            _settle(store, run_id, job, extracted, waiting.pop(job.sha256, []), report, bar, originals)
+            return
+        held[index] = (job, extracted)
+        while next_index in held:
+            job, extracted = held.pop(next_index)
+            next_index += 1
+            _settle(store, run_id, job, extracted, waiting.pop(job.sha256, []), report, bar, originals)
+            reconciler.stored()
+
     try:
         while True:
-            while len(in_flight) < window and (job := next(queue, None)) is not None:
+            while len(in_flight) < window and len(held) <= ahead and (item := next(queue, None)) is not None:
+                index, job = item
                 in_flight[
                     executor.submit(extract_one, job.candidate.path.as_posix(), job.candidate.relative, timeout)
-                ] = job
+                ] = (index, job)
             if not in_flight:
                 break
             done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
             broken = False
             for future in done:
-                job = in_flight.pop(future)
+                index, job = in_flight.pop(future)
                 try:
                     extracted = future.result()
                 except BrokenProcessPool:
                     broken, extracted = True, _crashed()
-                _settle(store, run_id, job, extracted, waiting.pop(job.sha256, []), report, bar, originals)
+                finished(index, job, extracted)
             if broken:  # the pool is gone: what was still running never finished; start a new pool
-                for job in in_flight.values():
-                    _settle(store, run_id, job, _crashed(), waiting.pop(job.sha256, []), report, bar, None)
+                for index, job in sorted(in_flight.values(), key=lambda item: item[0]):
+                    finished(index, job, _crashed())
                 in_flight.clear()
                 executor.shutdown(wait=False, cancel_futures=True)
                 if originals is not None:

@@ -40,6 +40,27 @@ def wording_of(feature: EntryFeatures) -> str:
 def link_concepts(
     features: Sequence[EntryFeatures], dataset_ids: Sequence[str], threshold: float, *, workers: int = 1
 ) -> ConceptOutput:
+    dataset_wording, representative = _dataset_wordings(features, dataset_ids)
+    wordings = list(representative)
+    reps = [features[representative[w]] for w in wordings]
+    scored = _scored_pairs(reps, threshold, workers)
+
+    def rescore(i: int, j: int) -> float:
+        return score_pair(reps[i], reps[j]).concept
+
+    keys = [r.key for r in reps]
+    ids = cluster_links(keys, [(i, j, s) for i, j, s, _ in scored], threshold, rescore)
+    concept_by_wording = {w: "cc-" + cid.removeprefix("ds-") for w, cid in zip(wordings, ids, strict=True)}
+    concept_of = [concept_by_wording[dataset_wording[d]] for d in dataset_ids]
+    links = [(reps[i].index, reps[j].index, s, r) for i, j, s, r in scored]
+    return ConceptOutput(concept_of=concept_of, links=links)
+
+
+def _dataset_wordings(
+    features: Sequence[EntryFeatures], dataset_ids: Sequence[str]
+) -> tuple[dict[str, str], dict[str, int]]:
+    """Each dataset's most common wording (first seen on ties), and each wording's first row among
+    the datasets it represents (feature index), wordings in the order datasets first appear."""
     members: dict[str, list[int]] = defaultdict(list)
     for index, dataset in enumerate(dataset_ids):
         members[dataset].append(index)
@@ -52,6 +73,7 @@ def link_concepts(
             # Sub-rows of one numbered item print one title for several datasets: never one wording.
             return f"{wording_of(feature)}#{feature.key}"
         return wording_of(feature)
+
     dataset_wording: dict[str, str] = {}
     representative: dict[str, int] = {}  # wording -> feature index
     for dataset, indices in members.items():
@@ -61,8 +83,14 @@ def link_concepts(
         dataset_wording[dataset] = best
         first = min(i for i in indices if words[i] == best)
         representative.setdefault(best, first)
-    wordings = list(representative)
-    reps = [features[representative[w]] for w in wordings]
+    return dataset_wording, representative
+
+
+def _scored_pairs(
+    reps: Sequence[EntryFeatures], threshold: float, workers: int
+) -> list[tuple[int, int, float, list[str]]]:
+    """Pairs of representatives (indices into ``reps``) blocked or covering, whose concept score
+    reaches CONCEPT_FLOOR below the threshold: (i, j, score, reasons)."""
     pairs, _ = candidate_pairs(reps, workers=workers)
     # A short title against a long list naming it (coverage.py) has little word overlap: such pairs
     # are found by their items and pass the title gate whatever their title similarity.
@@ -80,16 +108,7 @@ def link_concepts(
         result = score_pair(reps[i], reps[j], title)
         if result.concept >= floor:
             scored.append((i, j, result.concept, result.reasons))
-
-    def rescore(i: int, j: int) -> float:
-        return score_pair(reps[i], reps[j]).concept
-
-    keys = [r.key for r in reps]
-    ids = cluster_links(keys, [(i, j, s) for i, j, s, _ in scored], threshold, rescore)
-    concept_by_wording = {w: "cc-" + cid.removeprefix("ds-") for w, cid in zip(wordings, ids, strict=True)}
-    concept_of = [concept_by_wording[dataset_wording[d]] for d in dataset_ids]
-    links = [(reps[i].index, reps[j].index, s, r) for i, j, s, r in scored]
-    return ConceptOutput(concept_of=concept_of, links=links)
+    return scored
 
 
 def keep_concept_ids(concepts: Mapping[str, str], previous: Mapping[str, str]) -> dict[str, str]:

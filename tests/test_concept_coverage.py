@@ -120,7 +120,7 @@ def test_reconcile_finds_covered_pairs_through_their_items(gold: LinkingGold) ->
 def test_the_store_places_a_covered_wording_in_its_concept(
     store: CatalogStore, gold: LinkingGold, order: tuple[str, str]
 ) -> None:
-    """The store's incremental concept search (catalog/incremental.py) finds and gates on the covering
+    """The store's incremental concept search (catalog/incremental_concepts.py) finds and gates on the covering
     too, whether the list or the title it covers arrives first."""
     for name in order:
         store.add_document(gold.documents[gold.names.index(name)])

@@ -8,7 +8,6 @@ on small hand-made inputs, so the mechanisms stay covered without the files.
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 
 import pytest
 
@@ -17,17 +16,7 @@ from extract.blocks import Paragraph, Stamp
 from extract.model import Document, Metadata, Table
 from extract.pdf.forms import read_stamped_values
 from extract.structure.metadata import STAMP_RAW_PREFIX, extract_metadata, metadata_warnings
-
-# Beside the checkout (CI, /work/main); a worktree under /work/wt/<name> is one level deeper.
-_CANDIDATES = [Path(__file__).parents[level].parent / "shared" / "realdocs" for level in (1, 2)]
-REALDOCS = next((path for path in _CANDIDATES if path.is_dir()), _CANDIDATES[0])
-
-
-def real(name: str) -> Path:
-    path = REALDOCS / name
-    if not path.exists():
-        pytest.skip(f"real document {name} is not available in {REALDOCS}")
-    return path
+from realdocs import real
 
 
 @cache

@@ -8,16 +8,13 @@ the "." of "ban."), and the comma after "2030" as a period.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from extract.ocr.engine import Word
 from extract.ocr.greyread import prefer_grey_marks
+from realdocs import real
 
-_CANDIDATES = [Path(__file__).parents[level].parent / "shared" / "realdocs" for level in (1, 2)]
-REALDOCS = next((path for path in _CANDIDATES if path.is_dir()), _CANDIDATES[0])
 PAD = 5  # greyread's margin at 200 dpi
 
 
@@ -94,9 +91,7 @@ def test_row_26_of_a_real_scan_reads_as_printed() -> None:
     from extract.ocr.pipeline import ocr_page
     from extract.ocr.preprocess import render_pdf_page
 
-    path = REALDOCS / "09-2025-QD-TTg.pdf"
-    if not path.exists():
-        pytest.skip(f"real document {path.name} is not available in {REALDOCS}")
+    path = real("09-2025-QD-TTg.pdf")
     result = ocr_page(render_pdf_page(path.read_bytes(), path.name, 2))
     rows = [[cell.text for cell in row] for block in result.blocks if isinstance(block, RawTable) for row in block.rows]
     row = next(row for row in rows if row[0] == "26")

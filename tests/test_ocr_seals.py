@@ -7,8 +7,6 @@ knows to look there.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import cv2
 import numpy as np
 import pytest
@@ -16,17 +14,9 @@ import pytest
 from extract.api import extract_file
 from extract.ocr import ocr_pdf_pages
 from extract.ocr.preprocess import PageImage, prepare, render_pdf_page
+from realdocs import real
 
-_CANDIDATES = [Path(__file__).parents[level].parent / "shared" / "realdocs" for level in (1, 2)]
-REALDOCS = next((path for path in _CANDIDATES if path.is_dir()), _CANDIDATES[0])
 DPI = 200
-
-
-def real(name: str) -> Path:
-    path = REALDOCS / name
-    if not path.exists():
-        pytest.skip(f"real document {name} is not available in {REALDOCS}")
-    return path
 
 
 def mm(value: float) -> int:

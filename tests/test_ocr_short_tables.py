@@ -9,8 +9,6 @@ ring) is kept as read and flagged.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from extract.blocks import Paragraph
@@ -21,16 +19,7 @@ from extract.ocr.columns import off_pattern, page_codes, siblings_of
 from extract.ocr.engine import Word
 from extract.ocr.grid import GridCell
 from extract.structure.metadata import extract_metadata, metadata_warnings
-
-_CANDIDATES = [Path(__file__).parents[level].parent / "shared" / "realdocs" for level in (1, 2)]
-REALDOCS = next((path for path in _CANDIDATES if path.is_dir()), _CANDIDATES[0])
-
-
-def real(name: str) -> Path:
-    path = REALDOCS / name
-    if not path.exists():
-        pytest.skip(f"real document {name} is not available in {REALDOCS}")
-    return path
+from realdocs import real
 
 
 def paragraphs(*texts: str) -> list[Paragraph | Table]:

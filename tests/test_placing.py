@@ -8,6 +8,9 @@ rewritten only where a run changed them, and must end as a whole rewrite would l
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +21,8 @@ from sqlalchemy.orm import Session
 
 import catalog.placing as placing
 from benchmarks.kill_campaign import canonical_dump
+from catalog.concept_facts import MemberFact, concept_counts
+from catalog.concepts_store import load_members
 from catalog.incremental import Matcher
 from catalog.models import ConceptEntryRow, ConceptRow, DatasetRow, MatchStateRow
 from catalog.store import CatalogStore
@@ -82,7 +87,7 @@ def _placing_state(store: CatalogStore) -> dict[str, int]:
     with store.snapshot() as session:
         found = session.execute(select(MatchStateRow.name, MatchStateRow.value)
                                 .where(MatchStateRow.name.in_([placing.PLACING_SEQ, placing.PLACING_ROWS])))
-        return dict(found.tuples().all())
+        return {str(name): int(value) for name, value in found}
 
 
 def test_a_run_cut_after_every_row_equals_one_transaction(
@@ -140,12 +145,20 @@ def _concept_tables(session: Session) -> tuple[list[tuple[object, ...]], list[tu
 
 
 def _as_if_rewritten_whole(store: CatalogStore) -> None:
-    """The concept tables after a run equal what rewriting them from every row gives."""
+    """The concept tables after a run equal what rewriting them from every row gives, and each concept's
+    title and counts are concept_facts.concept_counts of its member rows (the grouped recount's reference)."""
     with store.transaction() as session:
         written = _concept_tables(session)
         CatalogStore._store_concepts(session, None)
         assert _concept_tables(session) == written
         session.rollback()
+    with store.snapshot() as session:
+        members: dict[str, list[MemberFact]] = {}
+        for member in load_members(session):
+            members.setdefault(member.concept_id, []).append(member)
+        expected = sorted((cid, *concept_counts(rows)[:1], len({m.dataset_id for m in rows}), len(rows),
+                           *concept_counts(rows)[2:]) for cid, rows in members.items())  # fmt: skip
+        assert expected and written[0] == expected
 
 
 def test_a_run_rewrites_only_the_concepts_it_changed_and_ends_as_a_whole_rewrite(
@@ -170,3 +183,40 @@ def test_a_run_rewrites_only_the_concepts_it_changed_and_ends_as_a_whole_rewrite
     store.add_decision(MergeDatasets(who="test", when=when, dataset_ids=largest))
     store.reconcile()
     _as_if_rewritten_whole(store)
+
+
+KILLED_INSIDE_A_DOCUMENT = """
+import os, signal, sys
+import catalog.placing as placing
+from catalog.incremental import Matcher
+from catalog.store import CatalogStore
+placing.TRANSACTION_SECONDS, placing.YIELD_SECONDS = 0.0, 0.0
+real, calls = Matcher.place_rows, []
+def place_rows(self, work, *args, **kwargs):
+    calls.append(1)
+    if len(calls) >= 40 and work.placed > 0:
+        os.kill(os.getpid(), signal.SIGKILL)
+    real(self, work, *args, **kwargs)
+Matcher.place_rows = place_rows
+with CatalogStore(sys.argv[1]) as store:
+    store.reconcile()
+"""
+
+
+@pytest.mark.parametrize("backend", ["sqlite"], indirect=True)  # a kill is a kill; test_kill_campaign kills both
+def test_a_run_killed_by_sigkill_inside_a_document_is_finished_by_the_next(
+    backend: str, tmp_path: Path, documents: list[Document], whole: dict[str, object]
+) -> None:
+    url = f"sqlite:///{tmp_path / 'killed.db'}"
+    with CatalogStore(url) as store:
+        for document in documents:
+            store.add_document(document)
+    env = {**os.environ, "PYTHONPATH": str(CORPUS.parents[1])}
+    run = subprocess.run([sys.executable, "-c", KILLED_INSIDE_A_DOCUMENT, url], env=env, timeout=600,
+                         capture_output=True, text=True, check=False)  # fmt: skip
+    assert run.returncode == -9, run.stderr
+    with CatalogStore(url) as store:
+        cut = _placing_state(store)
+        assert cut.get(placing.PLACING_SEQ, 0) > 0 and cut.get(placing.PLACING_ROWS, 0) > 0
+        store.reconcile()
+        assert canonical_dump(store) == whole

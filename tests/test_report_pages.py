@@ -14,7 +14,7 @@ from catalog import CatalogStore
 from catalog.concept_facts import ConceptDetail
 from catalog.reports import CatalogReport, build_report, write_report_files
 from catalog.reports.concepts_section import shown
-from catalog.reports.model import DatasetView
+from catalog.reports.model import DATASET_JSON
 from catalog.reports.xlsx import SHEET_CATALOG, SHEET_CONCEPTS, SHEET_FLAGS, SHEET_SOURCES, SHEET_WARNINGS, safe_cell
 from danhmuc.pipeline import process_file
 from extract.model import Document, ExtractionWarning, Provenance
@@ -56,7 +56,7 @@ def test_parts_hold_exactly_the_report(database: str, whole: CatalogReport, tmp_
     assert saved.datasets == [] and len(saved.dataset_files) == len(files.parts) == -(-len(whole.datasets) // PAGE)
     lines = [line for part in files.parts for line in part.read_text(encoding="utf-8").splitlines()]
     assert all(len(part.read_text(encoding="utf-8").splitlines()) <= PAGE for part in files.parts)
-    assert [DatasetView.model_validate_json(line) for line in lines] == whole.datasets
+    assert [DATASET_JSON.validate_json(line) for line in lines] == whole.datasets
     assert saved.summary.model_copy(update={"generated_at": whole.summary.generated_at}) == whole.summary
     assert (saved.flags, saved.sources, saved.decisions, saved.problem_files) == (
         whole.flags, whole.sources, whole.decisions, whole.problem_files

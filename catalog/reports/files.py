@@ -21,12 +21,12 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TextIO
+from typing import BinaryIO, TextIO
 
 from catalog.concept_facts import ConceptDetail
 from catalog.reports.concepts_section import sheet_row
 from catalog.reports.html import HtmlReport, concept_html
-from catalog.reports.model import CatalogReport, DatasetView, SourceView, Summary
+from catalog.reports.model import DATASET_JSON, CatalogReport, DatasetView, SourceView, Summary
 from catalog.reports.pages import INDEX, PAGE_ROWS, Layout
 from catalog.reports.reader import CONCEPT_CHUNK, ConceptStats, ReportReader
 from catalog.reports.xlsx import XlsxReport
@@ -53,17 +53,17 @@ class _DatasetParts:
     def __init__(self, out: Path, starts: Sequence[int]) -> None:
         self.out, self.starts = out, set(starts)
         self.names = [PART.format(n + 1) for n in range(max(1, len(starts)))]
-        self._handle: TextIO | None = None
+        self._handle: BinaryIO | None = None
         self._count = 0
         self._part = 0
 
     def add(self, dataset: DatasetView) -> None:
         if self._count in self.starts:
             self.close()
-            self._handle = (self.out / self.names[self._part]).open("w", encoding="utf-8")
+            self._handle = (self.out / self.names[self._part]).open("wb")
             self._part += 1
         assert self._handle is not None
-        self._handle.write(dataset.model_dump_json() + "\n")
+        self._handle.write(DATASET_JSON.dump_json(dataset) + b"\n")  # UTF-8, as pydantic writes it
         self._count += 1
 
     def close(self) -> None:

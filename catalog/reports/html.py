@@ -56,7 +56,12 @@ document.getElementById('filter').addEventListener('input',function(){
 
 
 def _e(value: object) -> str:
-    return escape(str(value), quote=True)
+    text = str(value)
+    # Most text has nothing to escape: five scans are a third of html.escape's five replacements on
+    # Vietnamese (non-ASCII) text, run for every value of half a million rows.
+    if "&" in text or "<" in text or ">" in text or '"' in text or "'" in text:
+        return escape(text, quote=True)
+    return text
 
 
 CATALOG_OPEN = (

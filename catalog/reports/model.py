@@ -5,9 +5,11 @@ Reports read the store only (never the files), so what they show is exactly what
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
-from pydantic import Field
+from pydantic import ConfigDict, Field, TypeAdapter
 
 from catalog.concept_facts import ConceptDetail
 from catalog.records import FileOutcome, IngestRun
@@ -34,7 +36,14 @@ def flag_label(kind: str) -> str:
 
 def where(provenance: Provenance) -> str:
     """'tr. 3, bảng 2, dòng 5' — the place a reviewer opens the source at ('—' for the whole file)."""
-    return place_of(provenance, VIETNAMESE_PLACE) or "—"
+    return _place(provenance.page, provenance.table, provenance.row, provenance.line)
+
+
+@lru_cache(maxsize=8192)
+def _place(page: int | None, table: int | None, row: int | None, line: int | None) -> str:
+    # Written for every member, flag and warning (half a million at 10,000 documents) from a few
+    # thousand distinct places: formatted once each.
+    return place_of(Provenance(file="", page=page, table=table, row=row, line=line), VIETNAMESE_PLACE) or "—"
 
 
 class SourceView(Record):
@@ -74,7 +83,16 @@ class SourceView(Record):
         return self.ref.file_href(page)
 
 
-class MemberView(Record):
+# The catalog's rows (a million members and links at 10,000 documents) are plain dataclasses: built
+# from typed store columns they need no validation, and pydantic's model_construct cost about eight
+# times a dataclass's __init__ (the largest part of reading the catalog). Not frozen: a frozen
+# dataclass sets each field through object.__setattr__, three times the cost; nothing changes them.
+# Pydantic serialises and validates them as fields of CatalogReport (and by DATASET_JSON) with the
+# same JSON as when they were models.
+@dataclass(slots=True, kw_only=True)
+class MemberView:
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
     key: str
     sha256: str
     document: str
@@ -85,18 +103,24 @@ class MemberView(Record):
     where: str
 
 
-class LinkView(Record):
+@dataclass(slots=True, kw_only=True)
+class LinkView:
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
     left: str
     right: str
     left_label: str
     right_label: str
     score: float
-    reasons: list[str]
+    reasons: tuple[str, ...]  # shared between links with the same reasons: a tuple, never changed
     accepted: bool
     decided_by: str
 
 
-class DatasetView(Record):
+@dataclass(slots=True, kw_only=True)
+class DatasetView:
+    __pydantic_config__ = ConfigDict(extra="forbid")
+
     id: str
     title: str
     unit: str
@@ -107,6 +131,10 @@ class DatasetView(Record):
     sources: list[str]  # document names, in member order, without repeats
     members: list[MemberView]
     links: list[LinkView]  # accepted links between its members, then near misses touching them
+
+
+# A dataset as one line of a JSON Lines part (and read back from one).
+DATASET_JSON: TypeAdapter[DatasetView] = TypeAdapter(DatasetView)
 
 
 class Summary(Record):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import TextIO
 
 INDEX = "bao-cao.html"
@@ -84,7 +84,7 @@ class SourceRef:
 
     def file_href(self, page: int | None) -> str:
         """A link that opens the original file (at the page, for PDFs) from the reviewer's machine."""
-        if not self.path or not PurePosixPath(self.path).is_absolute():
+        if not self.path.startswith("/"):  # PurePosixPath(path).is_absolute(), at a tenth of the cost
             return ""
         href = "file://" + self.path
         return f"{href}#page={page}" if page and self.format == "pdf" else href

@@ -14,12 +14,12 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any, NamedTuple, TypeVar
 
 from pydantic import TypeAdapter
 from sqlalchemy import String, case, cast, distinct, func, select
 from sqlalchemy.dialects.postgresql import JSONB
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from catalog.concept_facts import ConceptDetail, MemberFact
@@ -38,15 +38,15 @@ from catalog.models import (
 from catalog.records import FileOutcome, IngestRun, OutcomeStatus
 from catalog.reports.model import DatasetView, LinkView, MemberView, SourceView, Summary, where
 from catalog.reports.pages import PAGE_MEMBERS, SourceRef, weighted_starts
-from catalog.rows import flag_record
 from catalog.store import CatalogStore
 from extract.model import ExtractionWarning, Provenance
 from matching.anchoring import AnchoredDecision, AnchorStatus
-from matching.model import Decision, Flag, Link
+from matching.model import Decision, Flag, FlagKind
 
 CHUNK = 500  # datasets or documents read per query; also the size of the IN lists
 CONCEPT_CHUNK = 50
 WARNINGS = TypeAdapter(list[ExtractionWarning])
+PROVENANCES = TypeAdapter(list[Provenance])
 T = TypeVar("T")
 # The document a member's file shows: renderings of one plan count as one document (issue #12); a
 # file not keyed yet (a store not reconciled since 0010_flagids) counts as itself.
@@ -81,6 +81,19 @@ class ConceptStats:
         self.with_gaps += bool(concept.not_listed_count)
         self.with_conflicts += bool(concept.conflicts)
         return concept
+
+
+class StoredLink(NamedTuple):
+    """A stored link as the report orders and shows it (``number``: its row id, the last tie-break).
+    A named tuple: built for every link of the archive, at a third of a frozen dataclass's cost."""
+
+    number: int
+    left: str
+    right: str
+    score: float
+    reasons: tuple[str, ...]
+    accepted: bool
+    decided_by: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -261,10 +274,10 @@ class ReportReader:
             yield from self._dataset_chunk(self.dataset_order[first:end])
 
     def _dataset_chunk(self, ids: Sequence[str]) -> list[DatasetView]:
-        # Records built with model_construct: every value comes typed from the store's columns, and
-        # validating a quarter of a million of them was a tenth of the report's time.
-        session = self.session
-        heads = {row.id: row for row in session.execute(
+        # Core rows and dataclass views: every value comes typed from the store's columns, and the
+        # ORM's per-row work and pydantic's model_construct were most of the report's time.
+        connection = self.session.connection()
+        heads = {row[0]: row for row in connection.execute(
             select(DatasetRow.id, DatasetRow.title, DatasetRow.unit).where(DatasetRow.id.in_(ids))
         )}  # fmt: skip
         members: dict[str, list[MemberView]] = {}
@@ -273,31 +286,32 @@ class ReportReader:
         for dataset_id, member in self._members(DatasetMemberRow.dataset_id.in_(ids)):
             members.setdefault(dataset_id, []).append(member)
             dataset_of[member.key] = dataset_id
-            label[member.key] = _label(member)
+            label[member.key] = _label(member.document, member.number, member.title)
         links = self._links_touching(list(dataset_of))
         others = sorted({end for link in links for end in (link.left, link.right)} - label.keys())
         for chunk in _chunks(others):
-            for _, member in self._members(DatasetMemberRow.entry_key.in_(chunk)):
-                label[member.key] = _label(member)
+            label.update(self._labels(chunk))
         by_dataset: dict[str, list[LinkView]] = {}
         for link in links:
-            view = LinkView.model_construct(
+            view = LinkView(
                 left=link.left, right=link.right, left_label=label.get(link.left, link.left),
-                right_label=label.get(link.right, link.right), score=link.score, reasons=list(link.reasons),
+                right_label=label.get(link.right, link.right), score=link.score, reasons=link.reasons,
                 accepted=link.accepted, decided_by=link.decided_by,
             )  # fmt: skip
-            for owner in {dataset_of.get(link.left), dataset_of.get(link.right)} - {None}:
-                by_dataset.setdefault(str(owner), []).append(view)
+            owners = dataset_of.get(link.left), dataset_of.get(link.right)
+            for owner in {owner for owner in owners if owner is not None}:
+                by_dataset.setdefault(owner, []).append(view)
         concept_of = self._concepts_of(ids)
         views = []
         for dataset_id in ids:
-            head, own = heads[dataset_id], members.get(dataset_id, [])
+            _, title, unit = heads[dataset_id]
+            own = members.get(dataset_id, [])
             concept_id, concept_title = concept_of.get(dataset_id, ("", ""))
             views.append(
-                DatasetView.model_construct(
-                    id=head.id,
-                    title=head.title,
-                    unit=head.unit,
+                DatasetView(
+                    id=dataset_id,
+                    title=title,
+                    unit=unit,
                     concept_id=concept_id,
                     concept_title=concept_title,
                     member_count=len(own),
@@ -309,38 +323,59 @@ class ReportReader:
             )
         return views
 
-    def _members(self, condition: object) -> Iterator[tuple[str, MemberView]]:
-        found = self.session.execute(
+    def _members(self, condition: ColumnElement[bool]) -> Iterator[tuple[str, MemberView]]:
+        # A chunk's rows fetched at once (.all()): iterating a Core result costs a driver call per row.
+        found = self.session.connection().execute(
             select(DatasetMemberRow.dataset_id, CatalogEntryRow.key, CatalogEntryRow.document_sha256,
                    CatalogEntryRow.number, CatalogEntryRow.title, CatalogEntryRow.unit,
                    CatalogEntryRow.provenance_json, DocumentRow.source)
             .join(CatalogEntryRow, CatalogEntryRow.key == DatasetMemberRow.entry_key)
             .join(DocumentRow, DocumentRow.sha256 == CatalogEntryRow.document_sha256)
-            .where(condition)  # type: ignore[arg-type]
+            .where(condition)
             .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
-        )  # fmt: skip
+        ).all()  # fmt: skip
+        parse = Provenance.model_validate_json
         for dataset_id, key, sha, number, title, unit, provenance_json, source in found:
-            provenance = Provenance.model_validate_json(provenance_json)
-            yield dataset_id, MemberView.model_construct(
+            provenance = parse(provenance_json)
+            yield dataset_id, MemberView(
                 key=key, sha256=sha, document=source, number=number, title=title, unit=unit, provenance=provenance,
                 where=where(provenance),
             )  # fmt: skip
 
-    def _links_touching(self, keys: list[str]) -> list[Link]:
+    def _labels(self, keys: Sequence[str]) -> dict[str, str]:
+        """The labels of link ends in other chunks' datasets (no provenance to parse for them)."""
+        found = self.session.connection().execute(
+            select(CatalogEntryRow.key, DocumentRow.source, CatalogEntryRow.number, CatalogEntryRow.title)
+            .select_from(DatasetMemberRow)
+            .join(CatalogEntryRow, CatalogEntryRow.key == DatasetMemberRow.entry_key)
+            .join(DocumentRow, DocumentRow.sha256 == CatalogEntryRow.document_sha256)
+            .where(DatasetMemberRow.entry_key.in_(keys))
+            .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
+        ).all()  # fmt: skip
+        return {key: _label(source, number, title) for key, source, number, title in found}
+
+    def _links_touching(self, keys: list[str]) -> list[StoredLink]:
         """The stored links with an end among these keys, in the report's order: accepted first, then
         by score, as the former report sorted every link."""
-        found: dict[int, Link] = {}
-        columns = (LinkRow.id, LinkRow.left_key, LinkRow.right_key, LinkRow.score, LinkRow.reasons,
+        found: dict[int, StoredLink] = {}
+        # Reasons as the stored JSON text, parsed once per distinct text (a few thousand for ten
+        # times as many links); a link with both ends here is read twice and built once.
+        reasons_of: dict[str, tuple[str, ...]] = {}
+        columns = (LinkRow.id, LinkRow.left_key, LinkRow.right_key, LinkRow.score, cast(LinkRow.reasons, String),
                    LinkRow.accepted, LinkRow.decided_by)  # fmt: skip
+        connection = self.session.connection()
         for chunk in _chunks(keys):
             for column in (LinkRow.left_key, LinkRow.right_key):
-                for number, left, right, score, reasons, accepted, decided_by in self.session.execute(
+                for number, left, right, score, reasons, accepted, decided_by in connection.execute(
                     select(*columns).where(column.in_(chunk))
-                ):
-                    found[number] = Link.model_construct(left=left, right=right, score=score, reasons=list(reasons),
-                                         accepted=accepted, decided_by=decided_by)  # fmt: skip
-        ordered = sorted(found.items(), key=lambda item: (not item[1].accepted, -item[1].score, item[0]))
-        return [link for _, link in ordered]
+                ).all():
+                    if number in found:
+                        continue
+                    parsed = reasons_of.get(reasons)
+                    if parsed is None:
+                        parsed = reasons_of[reasons] = tuple(json.loads(reasons))
+                    found[number] = StoredLink(number, left, right, score, parsed, accepted, decided_by)
+        return sorted(found.values(), key=lambda link: (not link.accepted, -link.score, link.number))
 
     def _concepts_of(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
         """dataset id → (concept id, harmonised title): the concept most of its rows belong to
@@ -363,22 +398,35 @@ class ReportReader:
 
     def flags(self) -> Iterator[Flag]:
         """In stored order (the JSON report)."""
-        yield from self._flags(select(FlagRow).order_by(FlagRow.position, FlagRow.id))
+        yield from self._flags(None, FlagRow.position, FlagRow.id)
 
     def flags_of_kind(self, kind: str) -> Iterator[Flag]:
         """One kind's flags, open ones first (the HTML report)."""
-        yield from self._flags(
-            select(FlagRow).where(FlagRow.kind == kind).order_by(_dismissed_last(), FlagRow.position, FlagRow.id)
-        )
+        yield from self._flags(FlagRow.kind == kind, _dismissed_last(), FlagRow.position, FlagRow.id)
 
     def flags_by_status(self) -> Iterator[Flag]:
         """Open flags first, then by kind (the workbook)."""
-        yield from self._flags(select(FlagRow).order_by(_dismissed_last(), FlagRow.kind, FlagRow.position, FlagRow.id))
+        yield from self._flags(None, _dismissed_last(), FlagRow.kind, FlagRow.position, FlagRow.id)
 
-    def _flags(self, query: object) -> Iterator[Flag]:
+    def _flags(
+        self, condition: ColumnElement[bool] | None, *order: ColumnElement[Any] | InstrumentedAttribute[Any]
+    ) -> Iterator[Flag]:
+        # Core rows (as catalog.rows.flag_record reads a FlagRow): loading ORM entities cost more than
+        # the flags themselves, read three times over (one order per format).
+        query = select(FlagRow.id, FlagRow.kind, FlagRow.message, FlagRow.evidence, FlagRow.document,
+                       FlagRow.document_sha256, FlagRow.provenance_json, FlagRow.dismissed,
+                       FlagRow.dismissed_by).order_by(*order)  # fmt: skip
+        if condition is not None:
+            query = query.where(condition)
         # yield_per: a server-side cursor on PostgreSQL, a lazily stepped statement on SQLite.
-        for row in self.session.scalars(query, execution_options={"yield_per": CHUNK}):  # type: ignore[call-overload]
-            yield flag_record(row)
+        found = self.session.connection().execution_options(yield_per=CHUNK).execute(query)
+        for rows in found.partitions():
+            for id_, kind, message, evidence, document, sha, provenance_json, dismissed, dismissed_by in rows:
+                yield Flag(
+                    id=id_, kind=FlagKind(kind), message=message, evidence=evidence, document=document, sha256=sha,
+                    provenance=PROVENANCES.validate_json(provenance_json), dismissed=dismissed,
+                    dismissed_by=dismissed_by,
+                )  # fmt: skip
 
     # ------------------------------------------------------------ documents
 
@@ -431,5 +479,5 @@ def _dismissed_last() -> ColumnElement[int]:
     return case((FlagRow.dismissed == "", 0), else_=1)
 
 
-def _label(member: MemberView) -> str:
-    return f"{member.document} · {member.number or '—'} {member.title}"
+def _label(document: str, number: str, title: str) -> str:
+    return f"{document} · {number or '—'} {title}"

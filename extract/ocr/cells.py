@@ -112,6 +112,17 @@ def mean_confidence(words: list[Word]) -> float | None:
     return sum(word.confidence * len(word.text) for word in words) / weight
 
 
+@dataclass(frozen=True, slots=True)
+class _CellSizes:
+    """What read_cells derives once per table: sizes in pixels from the page's dpi, and its paper shade."""
+
+    dpi: int
+    inset: int  # kept clear of the ruling lines' remains inside a cell
+    pad: int  # paper margin around the cut-out ink
+    line_height: float  # one line of 12-14 pt body text with its leading
+    paper: int
+
+
 def read_cells(
     engine: Engine, gray: np.ndarray, ink: np.ndarray, grid: TableGrid, dpi: int
 ) -> list[CellReading]:
@@ -121,49 +132,66 @@ def read_cells(
     rectangle of the whole page instead lets the page-wide thresholding and neighbouring
     strokes spoil short cells (a lone "1" in the STT column came back as "1Ì" or "AE").
     """
-    readings: list[CellReading] = []
-    inset = max(3, dpi // 50)
-    pad = max(8, dpi // 20)
-    line_height = dpi * 0.28  # one line of 12-14 pt body text with its leading
-    paper = int(np.percentile(gray, 95))
-    for cell in grid.cells:
-        x0, y0 = cell.left + inset, cell.top + inset
-        x1, y1 = cell.right - inset, cell.bottom - inset
-        if x1 - x0 < 4 or y1 - y0 < 4:
-            readings.append(CellReading(cell, "", None, []))
-            continue
-        box = _ink_box(ink[y0:y1, x0:x1], dpi)
-        if box is None:
-            readings.append(CellReading(cell, "", None, []))
-            continue
-        bx0, by0, bx1, by1 = box
-        crop = gray[y0 + by0 : y0 + by1, x0 + bx0 : x0 + bx1]
-        canvas = cv2.copyMakeBorder(crop, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=paper)
-        if CELL_SCALE != 1.0:
-            canvas = cv2.resize(canvas, None, fx=CELL_SCALE, fy=CELL_SCALE, interpolation=cv2.INTER_CUBIC)
-        # Otsu on the cell alone: a threshold fitted to this cell's ink, not the page's. On the
-        # corpus scans it turned lone STT digits from ~1 in 6 wrong to almost always right.
-        grey = canvas
-        _, canvas = cv2.threshold(canvas, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
-        engine.set_image(canvas, round(dpi * CELL_SCALE))
-        psm = PSM_SINGLE_LINE if (by1 - by0) < line_height else PSM_SINGLE_BLOCK
-        words = engine.words(psm)
-        if not words and psm == PSM_SINGLE_LINE:
-            words = engine.words(PSM_SINGLE_BLOCK)
-        words, recounted = recount_roman([word for word in words if not is_junk(word)], canvas, None)
-        first = mean_confidence(words)
-        if psm == PSM_SINGLE_LINE and first is not None and is_short(" ".join(word.text for word in words)):
-            words, reread = reread_short(engine, grey, round(dpi * CELL_SCALE), words, first)
-            recounted += [reread] if reread is not None else []
-        lines = words_to_lines(words)
-        agreed: frozenset[str] = frozenset()
-        if psm == PSM_SINGLE_BLOCK and words:
-            lines, regreyed, agreed = prefer_grey_marks(engine, grey, round(dpi * CELL_SCALE), lines, canvas)
-            words = [word for line in lines for word in line]
-            recounted += regreyed
-        text = "\n".join(" ".join(word.text for word in line) for line in lines)
-        readings.append(CellReading(cell, text, mean_confidence(words), words, tuple(recounted), agreed))
-    return readings
+    sizes = _CellSizes(
+        dpi=dpi,
+        inset=max(3, dpi // 50),
+        pad=max(8, dpi // 20),
+        line_height=dpi * 0.28,
+        paper=int(np.percentile(gray, 95)),
+    )
+    return [_read_cell(engine, gray, ink, cell, sizes) for cell in grid.cells]
+
+
+def _read_cell(engine: Engine, gray: np.ndarray, ink: np.ndarray, cell: GridCell, sizes: _CellSizes) -> CellReading:
+    """One cell: its ink cut out and recognised in the mode its height suggests (empty when no ink)."""
+    x0, y0 = cell.left + sizes.inset, cell.top + sizes.inset
+    x1, y1 = cell.right - sizes.inset, cell.bottom - sizes.inset
+    box = None if x1 - x0 < 4 or y1 - y0 < 4 else _ink_box(ink[y0:y1, x0:x1], sizes.dpi)
+    if box is None:
+        return CellReading(cell, "", None, [])
+    bx0, by0, bx1, by1 = box
+    grey, canvas = _cell_canvas(gray[y0 + by0 : y0 + by1, x0 + bx0 : x0 + bx1], sizes)
+    dpi = round(sizes.dpi * CELL_SCALE)
+    engine.set_image(canvas, dpi)
+    psm = PSM_SINGLE_LINE if (by1 - by0) < sizes.line_height else PSM_SINGLE_BLOCK
+    words, recounted = _cell_words(engine, canvas, grey, dpi, psm)
+    lines = words_to_lines(words)
+    agreed: frozenset[str] = frozenset()
+    if psm == PSM_SINGLE_BLOCK and words:
+        lines, regreyed, agreed = prefer_grey_marks(engine, grey, dpi, lines, canvas)
+        words = [word for line in lines for word in line]
+        recounted += regreyed
+    text = "\n".join(" ".join(word.text for word in line) for line in lines)
+    return CellReading(cell, text, mean_confidence(words), words, tuple(recounted), agreed)
+
+
+def _cell_canvas(crop: np.ndarray, sizes: _CellSizes) -> tuple[np.ndarray, np.ndarray]:
+    """The cell's ink on paper with a margin: (grey image, its binarised canvas)."""
+    canvas = cv2.copyMakeBorder(
+        crop, sizes.pad, sizes.pad, sizes.pad, sizes.pad, cv2.BORDER_CONSTANT, value=sizes.paper
+    )
+    if CELL_SCALE != 1.0:
+        canvas = cv2.resize(canvas, None, fx=CELL_SCALE, fy=CELL_SCALE, interpolation=cv2.INTER_CUBIC)
+    # Otsu on the cell alone: a threshold fitted to this cell's ink, not the page's. On the
+    # corpus scans it turned lone STT digits from ~1 in 6 wrong to almost always right.
+    _, binary = cv2.threshold(canvas, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    return canvas, binary
+
+
+def _cell_words(
+    engine: Engine, canvas: np.ndarray, grey: np.ndarray, dpi: int, psm: int
+) -> tuple[list[Word], list[Correction]]:
+    """The words of the canvas set in ``engine``, specks dropped, roman numerals recounted, and a short
+    one-line reading read again from the grey image (corrections made on the way)."""
+    words = engine.words(psm)
+    if not words and psm == PSM_SINGLE_LINE:
+        words = engine.words(PSM_SINGLE_BLOCK)
+    words, recounted = recount_roman([word for word in words if not is_junk(word)], canvas, None)
+    first = mean_confidence(words)
+    if psm == PSM_SINGLE_LINE and first is not None and is_short(" ".join(word.text for word in words)):
+        words, reread = reread_short(engine, grey, dpi, words, first)
+        recounted += [reread] if reread is not None else []
+    return words, recounted
 
 
 def _ink_box(region: np.ndarray, dpi: int) -> tuple[int, int, int, int] | None:

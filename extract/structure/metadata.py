@@ -286,8 +286,25 @@ def _stamped_identity(stamps: Sequence[Stamp], found: _Identity) -> None:
 def metadata_warnings(metadata: Metadata, stamps: Sequence[Stamp], *, source: str) -> list[ExtractionWarning]:
     """Say when the document's identity is incomplete, and which stamped values found no place."""
     out: list[ExtractionWarning] = []
-    annex = metadata.kind == "PHỤ LỤC"
-    if not metadata.number and not annex:
+    if metadata.kind != "PHỤ LỤC":  # an annex is numbered and dated by the document it belongs to
+        out += _identity_warnings(metadata, source)
+    if metadata.signer and lacks_family_name(metadata.signer):
+        out.append(
+            ExtractionWarning(
+                code="signer_uncertain",
+                message=f"Người ký đọc được «{metadata.signer}» không mở đầu bằng họ: có thể thiếu chữ (bị con dấu "
+                f"hoặc nét ký che) — cần kiểm tra / the signer read, '{metadata.signer}', does not start with a "
+                "family name: part of it may be lost under a seal or the signature",
+                provenance=metadata.sources.get("signer") or Provenance(file=source),
+            )
+        )
+    return out + _unplaced_stamps(metadata, stamps, source)
+
+
+def _identity_warnings(metadata: Metadata, source: str) -> list[ExtractionWarning]:
+    """A document (not an annex) without its số hiệu or full date."""
+    out: list[ExtractionWarning] = []
+    if not metadata.number:
         blank = f" (mẫu / template '{metadata.number_template}')" if metadata.number_template else ""
         read = metadata.sources.get("number")
         if read is not None and read.raw and not read.raw.startswith(STAMP_RAW_PREFIX):
@@ -299,7 +316,7 @@ def metadata_warnings(metadata: Metadata, stamps: Sequence[Stamp], *, source: st
                 provenance=metadata.sources.get("number") or Provenance(file=source),
             )
         )
-    if not metadata.date and not annex:
+    if not metadata.date:
         raw = f" ('{metadata.date_raw}')" if metadata.date_raw else ""
         out.append(
             ExtractionWarning(
@@ -308,19 +325,15 @@ def metadata_warnings(metadata: Metadata, stamps: Sequence[Stamp], *, source: st
                 provenance=metadata.sources.get("date") or Provenance(file=source),
             )
         )
-    if metadata.signer and lacks_family_name(metadata.signer):
-        out.append(
-            ExtractionWarning(
-                code="signer_uncertain",
-                message=f"Người ký đọc được «{metadata.signer}» không mở đầu bằng họ: có thể thiếu chữ (bị con dấu "
-                f"hoặc nét ký che) — cần kiểm tra / the signer read, '{metadata.signer}', does not start with a "
-                "family name: part of it may be lost under a seal or the signature",
-                provenance=metadata.sources.get("signer") or Provenance(file=source),
-            )
-        )
+    return out
+
+
+def _unplaced_stamps(metadata: Metadata, stamps: Sequence[Stamp], source: str) -> list[ExtractionWarning]:
+    """Stamped values with a digit that no field took (the signing certificate's caption aside)."""
     used = {provenance.raw for provenance in metadata.sources.values()}
     if metadata.parent is not None:
         used.add(metadata.parent.provenance.raw)
+    out: list[ExtractionWarning] = []
     for stamp in stamps:
         if f"{STAMP_RAW_PREFIX}{stamp.line}" in used or not re.search(r"\d", stamp.text) or _signing_caption(stamp):
             continue

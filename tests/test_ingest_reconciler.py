@@ -1,0 +1,69 @@
+"""`danhmuc ingest` reconciling while it extracts (catalog/ingest_reconciler.py): the same result as one run
+at the end, and only when that holds."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from benchmarks.kill_campaign import canonical_dump, differences
+from catalog import CatalogStore, ingest_directory
+from catalog import ingest_reconciler as alongside
+from catalog.incremental_state import pending_documents
+
+ROOT = Path(__file__).resolve().parents[1]
+TYPED = sorted(p for p in (ROOT / "corpus" / "docs").iterdir() if p.suffix in (".txt", ".docx"))
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("typed")
+    for path in TYPED:
+        shutil.copy(path, root / path.name)
+    return root
+
+
+def test_reconciling_alongside_gives_the_result_of_one_run_at_the_end(
+    archive: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # One run after the whole extraction: what `danhmuc ingest` gave before.
+    with CatalogStore(f"sqlite:///{tmp_path / 'end.db'}") as store:
+        ingest_directory(store, archive, workers=2, reconcile=False)
+        store.reconcile()
+        expected = canonical_dump(store)
+    assert expected["problems"] == [] and len(expected["documents"]) == len(TYPED)  # type: ignore[arg-type]
+
+    left_for_the_end: list[int] = []
+    finish = alongside.Reconciler.finish
+
+    def finish_and_look(self: alongside.Reconciler) -> None:
+        finish(self)
+        with store.snapshot() as session:
+            left_for_the_end.append(len(pending_documents(session, 1000)))
+
+    monkeypatch.setattr(alongside.Reconciler, "finish", finish_and_look)
+    with CatalogStore(f"sqlite:///{tmp_path / 'alongside.db'}") as store:
+        report = ingest_directory(store, archive, workers=2)
+        assert differences(expected, canonical_dump(store)) == []
+    # the reconciler ran and placed documents before the ingest's own run at the end
+    assert len(left_for_the_end) == 1 and left_for_the_end[0] < len(TYPED)
+    assert report.reconciliation is not None and report.reconciliation.document_count == len(TYPED)
+
+
+def test_reconciles_alongside_only_when_the_order_is_one_run_s(archive: Path, tmp_path: Path) -> None:
+    with CatalogStore(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        ingest_directory(store, archive, workers=1, reconcile=False)
+        with store.snapshot() as session:
+            pending = pending_documents(session, 1000)
+        assert len(pending) == len(TYPED)
+        last = pending[-1]
+        # a document pending from before with a later hash than a new one would be placed out of turn
+        assert not alongside.concurrent_reconcile_safe(store, ["0" * 64, "f" * 64], False)
+        assert alongside.concurrent_reconcile_safe(store, [last + "0", "f" * 64], False)
+        # a new version replaces a document (a run at the end removes it before placing anything)
+        assert not alongside.concurrent_reconcile_safe(store, [last + "0"], True)
+        assert not alongside.concurrent_reconcile_safe(store, [], False)
+    with CatalogStore("sqlite://") as memory:
+        assert not alongside.concurrent_reconcile_safe(memory, ["a" * 64], False)
