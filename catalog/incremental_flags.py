@@ -214,10 +214,13 @@ class FlagWriter:
                     return titled[best][0], int(scores[best])
         return "", 0
 
-    def parent_of(self, sha256: str, document: Document | None = None) -> None:
-        """period_after_parent of one document against its parent (two Documents read, no more)."""
+    def parent_of(self, sha256: str, document: Document | None = None, found: tuple[str, int] | None = None) -> None:
+        """period_after_parent of one document against its parent (two Documents read, no more).
+
+        ``found``: the parent and its score when the caller already knows them (children_of).
+        """
         session = self.session
-        parent, score = self._parent(sha256)
+        parent, score = found if found is not None else self._parent(sha256)
         session.execute(update(MatchDocumentRow).where(MatchDocumentRow.sha256 == sha256)
                         .values(parent_sha=parent, parent_score=score))  # fmt: skip
         self._delete(FlagRow.document_sha256 == sha256,
@@ -239,33 +242,56 @@ class FlagWriter:
         return document
 
     def children_of(self, sha256: str) -> None:
-        """Documents whose parent `sha256` (just matched) now is: only those are read again."""
+        """Documents whose parent `sha256` (just matched) now is: only those are read again.
+
+        A document whose parent was found by title takes this one as parent when this one's title
+        scores strictly above its current parent's, scored as ``_parent`` scores them (the stored score
+        is a whole number, so it cannot tell); else nothing changes for it. Before, every document
+        within a point of its best title was searched against every titled document again and its
+        flags rewritten unchanged: at 2,000 documents each new plan did that for ~70 others, most of a
+        reconciliation (docs/benchmarks.md, "Session 6 (lead)"). None of them matched its parent's số
+        hiệu (a match by number is kept), except through this document, which is searched in full.
+        """
         session = self.session
         me = session.get(MatchDocumentRow, sha256)
         if me is None:
             return
-        changed: list[str] = []
+        by_number: set[str] = set()
         if me.number_key:
             # A later document with the same số hiệu never takes over: the earliest one is the parent.
-            changed += list(session.scalars(
+            by_number = set(session.scalars(
                 select(MatchDocumentRow.sha256).where(
                     MatchDocumentRow.parent_key == me.number_key, MatchDocumentRow.parent_score < BY_NUMBER,
                     MatchDocumentRow.sha256 != sha256,
                 )
             ))  # fmt: skip
+        by_title: dict[str, int] = {}
         if me.title_norm:
             titled = session.execute(
-                select(MatchDocumentRow.sha256, MatchDocumentRow.parent_title, MatchDocumentRow.parent_score)
+                select(MatchDocumentRow.sha256, MatchDocumentRow.parent_title, MatchDocumentRow.parent_score,
+                       MatchDocumentRow.parent_sha)
                 .where(MatchDocumentRow.parent_title != "", MatchDocumentRow.parent_score < BY_NUMBER,
                        MatchDocumentRow.sha256 != sha256)
             ).all()  # fmt: skip
             if titled:
-                scores = process.cdist([me.title_norm], [t for _, t, _ in titled], scorer=fuzz.token_set_ratio)[0]
-                # Ties keep the earlier document (find_parent takes the first best): only a better score moves.
-                changed += [titled[i][0] for i in range(len(titled))
-                            if scores[i] >= PARENT_TITLE and scores[i] > titled[i][2]]  # fmt: skip
-        for child in sorted(set(changed)):
-            self.parent_of(child)
+                scores = process.cdist([me.title_norm], [t for _, t, _, _ in titled], scorer=fuzz.token_set_ratio)[0]
+                for i in range(len(titled)):
+                    if scores[i] >= PARENT_TITLE and scores[i] > titled[i][2]:
+                        child, wanted, _, current = titled[i]
+                        mine = _title_score(wanted, me.title_norm)
+                        # Ties keep the earlier document (find_parent takes the first best).
+                        if mine >= PARENT_TITLE and mine > self._current_score(wanted, current):
+                            by_title[child] = int(mine)
+        for child in sorted(by_number | set(by_title)):
+            found = None if child in by_number else (sha256, by_title[child])
+            self.parent_of(child, found=found)
+
+    def _current_score(self, wanted: str, parent: str) -> float:
+        """The title score of a document's current parent, as _parent computed it (-1: none)."""
+        if not parent:
+            return -1.0
+        title = self.session.scalar(select(MatchDocumentRow.title_norm).where(MatchDocumentRow.sha256 == parent))
+        return _title_score(wanted, title) if title else -1.0
 
     def orphans_of(self, sha256: str) -> list[str]:
         """Documents whose parent was `sha256` (it is leaving)."""
@@ -360,3 +386,9 @@ def _load(session: Session, sha256: str) -> Document:
 
 def flag_kinds_of_document() -> tuple[FlagKind, ...]:
     return PER_DOCUMENT
+
+
+def _title_score(wanted: str, title: str) -> float:
+    """A parent title against a document's title, as ``FlagWriter._parent`` scores it (same call, same type)."""
+    return float(process.cdist([wanted], [title], scorer=fuzz.token_set_ratio)[0][0])
+
