@@ -90,3 +90,12 @@ def test_danhmuc_extract_with_a_broken_registry_says_so_in_one_line(tmp_path: Pa
     assert "Traceback" not in done.stderr
     assert "[unit_registry_invalid]" in done.stderr and str(extra) in done.stderr
     assert done.stdout == ""
+
+
+def test_python_dash_m_danhmuc_is_the_same_command_line() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "danhmuc", "extract", "/nonexistent.pdf"], capture_output=True, text=True,
+        timeout=300, cwd=ROOT, env={"PATH": "/usr/bin:/bin", "PYTHONPATH": str(ROOT)},
+    )  # fmt: skip
+    assert done.returncode == 2, done.stderr
+    assert "Traceback" not in done.stderr and "[file_not_found]" in done.stderr
