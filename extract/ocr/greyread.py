@@ -58,45 +58,65 @@ def prefer_grey_marks(
     ink lost to the line above is looked for; None: not looked for). Also the syllables
     both readings agree on or taken from the grey one: evidence from the image that a dictionary
     lacking a compound ("giá vé", "biển số") must not overrule."""
+    engine.set_image(grey, dpi)
+    canvas = _Canvas(engine, binary, max(4, dpi // 40), *grey.shape[:2])
     fixed_lines: list[list[Word]] = []
     corrections: list[Correction] = []
     agreed: set[str] = set()
-    pad = max(4, dpi // 40)
-    engine.set_image(grey, dpi)
-    height, width = grey.shape[:2]
     for number, line in enumerate(lines):
         fixed: list[Word] = []
         for position, word in enumerate(line):
-            slip = _open_to_slip(word.text)
-            # A word open to the slip is read on its own box as before: raised, the box takes in the
-            # line above's feet and the hook comes back a stroke again ("K tống số" in Hưng Yên p. 12).
-            lost = not slip and number > 0 and binary is not None and _ink_above(binary, word)
-            stop = _stop_before_lower_case(lines, number, position)
-            if not (slip or lost or stop):
-                fixed.append(word)
-                continue
-            # Raised, the box reaches the lost mark; the usual margin on top of that takes in the
-            # line above's feet, read as a mark ("tằm" for "tầm").
-            above = round(MARK_REACH * word.height) if lost else pad
-            top, left = max(0, word.top - above), max(0, word.left - pad)
-            bottom, right = min(height, word.bottom + pad), min(width, word.right + pad)
-            others = engine.words(PSM_SINGLE_WORD, (left, top, right - left, bottom - top))
-            other = others[0] if len(others) == 1 else None
-            if slip and other is not None and other.text == word.text:
-                agreed.update(_SYLLABLE.findall(unicodedata.normalize("NFC", word.text.lower())))
-            taken = None if other is None else _taken(word.text, other.text, slip=slip, lost=lost, stop=stop)
-            if other is None or taken is None:
-                fixed.append(word)
-                continue
-            if _marks(taken) != _marks(word.text) and (slip or not _open_to_slip(taken)):
-                # Chosen on the image's evidence: the dictionary pass must not turn it back ("biển số").
-                # A stroke read from a raised box may be the hook again: the dictionary may still judge it.
-                agreed.update(_SYLLABLE.findall(unicodedata.normalize("NFC", taken.lower())))
-            corrections.append(Correction(None, word.text, taken, word.text, "grey_reading"))
-            symbols = other.symbols if taken == other.text else word.symbols
-            fixed.append(dataclasses.replace(word, text=taken, symbols=symbols))
+            kept, correction = canvas.reread(lines, number, position, word, agreed)
+            fixed.append(kept)
+            if correction is not None:
+                corrections.append(correction)
         fixed_lines.append(fixed)
     return fixed_lines, corrections, frozenset(agreed)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Canvas:
+    """The grey canvas set on the engine, for reading one word again on its own box."""
+
+    engine: Engine
+    binary: np.ndarray | None
+    pad: int
+    height: int
+    width: int
+
+    def reread(self, lines: list[list[Word]], number: int, position: int, word: Word,
+               agreed: set[str]) -> tuple[Word, Correction | None]:  # fmt: skip
+        """The word as the grey reading corrects it (with the correction), or as it was (None)."""
+        slip = _open_to_slip(word.text)
+        # A word open to the slip is read on its own box as before: raised, the box takes in the
+        # line above's feet and the hook comes back a stroke again ("K tống số" in Hưng Yên p. 12).
+        lost = not slip and number > 0 and self.binary is not None and _ink_above(self.binary, word)
+        stop = _stop_before_lower_case(lines, number, position)
+        if not (slip or lost or stop):
+            return word, None
+        other = self._read_alone(word, lost)
+        if slip and other is not None and other.text == word.text:
+            agreed.update(_SYLLABLE.findall(unicodedata.normalize("NFC", word.text.lower())))
+        taken = None if other is None else _taken(word.text, other.text, slip=slip, lost=lost, stop=stop)
+        if other is None or taken is None:
+            return word, None
+        if _marks(taken) != _marks(word.text) and (slip or not _open_to_slip(taken)):
+            # Chosen on the image's evidence: the dictionary pass must not turn it back ("biển số").
+            # A stroke read from a raised box may be the hook again: the dictionary may still judge it.
+            agreed.update(_SYLLABLE.findall(unicodedata.normalize("NFC", taken.lower())))
+        symbols = other.symbols if taken == other.text else word.symbols
+        correction = Correction(None, word.text, taken, word.text, "grey_reading")
+        return dataclasses.replace(word, text=taken, symbols=symbols), correction
+
+    def _read_alone(self, word: Word, lost: bool) -> Word | None:
+        # Raised, the box reaches the lost mark; the usual margin on top of that takes in the
+        # line above's feet, read as a mark ("tằm" for "tầm").
+        pad = self.pad
+        above = round(MARK_REACH * word.height) if lost else pad
+        top, left = max(0, word.top - above), max(0, word.left - pad)
+        bottom, right = min(self.height, word.bottom + pad), min(self.width, word.right + pad)
+        others = self.engine.words(PSM_SINGLE_WORD, (left, top, right - left, bottom - top))
+        return others[0] if len(others) == 1 else None
 
 
 def _taken(read: str, other: str, *, slip: bool, lost: bool, stop: bool) -> str | None:
