@@ -180,16 +180,7 @@ def ingest_directory(
     if jobs and reconcile and remote is None and concurrent_reconcile_safe(store, (j.sha256 for j in jobs), replaces):
         jobs.sort(key=lambda job: job.sha256)  # stored in this order: the order one run at the end places them
         reconciler = Reconciler(store)
-    try:
-        if jobs and remote is not None:
-            remote.run(store, run_id, jobs, lambda job, outcome: _settle_remote(
-                store, run_id, job, outcome, waiting.pop(job.sha256, []), report, bar))  # fmt: skip
-        elif jobs:
-            _extract_all(store, run_id, jobs, waiting, workers, report, bar, blobs, timeout, reconciler)
-    except BaseException:
-        if reconciler is not None:
-            reconciler.kill()
-        raise
+    _run_jobs(store, run_id, jobs, waiting, report, bar, _Extraction(workers, blobs, timeout, remote, reconciler))
     if bar is not None:
         bar.close()
     report.seconds = time.perf_counter() - started
@@ -197,20 +188,52 @@ def ingest_directory(
         write_errors_csv(errors_csv, report.outcomes)
         report.errors_csv = errors_csv
     store.finish_run(run_id)
-    if reconcile and progress is not None:
+    if reconcile:
+        _reconcile_after(store, report, progress, workers, remote, reconciler)
+    return report
+
+
+@dataclass(frozen=True)
+class _Extraction:
+    """How an ingest's files are extracted: here in `workers` processes, or `remote`ly."""
+
+    workers: int
+    blobs: Blobs | None
+    timeout: float | None
+    remote: RemoteExtraction | None
+    reconciler: Reconciler | None
+
+
+def _run_jobs(store: CatalogStore, run_id: int, jobs: list[_Job], waiting: dict[str, list[_Job]],
+              report: IngestReport, bar: Progress | None, how: _Extraction) -> None:  # fmt: skip
+    remote = how.remote
+    try:
+        if jobs and remote is not None:
+            remote.run(store, run_id, jobs, lambda job, outcome: _settle_remote(
+                store, run_id, job, outcome, waiting.pop(job.sha256, []), report, bar))  # fmt: skip
+        elif jobs:
+            _extract_all(store, run_id, jobs, waiting, how.workers, report, bar, how.blobs, how.timeout,
+                         how.reconciler)  # fmt: skip
+    except BaseException:
+        if how.reconciler is not None:
+            how.reconciler.kill()
+        raise
+
+
+def _reconcile_after(store: CatalogStore, report: IngestReport, progress: TextIO | None, workers: int,
+                     remote: RemoteExtraction | None, reconciler: Reconciler | None) -> None:  # fmt: skip
+    if progress is not None:
         progress.write("Hợp nhất nốt danh mục (bắt đầu trong khi nạp) / finishing the reconciliation begun "
                        "during the ingest…\n" if reconciler is not None else
                        "Hợp nhất danh mục / reconciling the catalog…\n")  # fmt: skip
         progress.flush()
     if reconciler is not None:
         reconciler.finish()  # its current run places what is still pending; the run below finds the rest
-    if reconcile and remote is not None:
+    if remote is not None:
         remote.reconcile(store)
-        report.reconciliation = store.last_reconciliation()
-    elif reconcile:
+    else:
         store.reconcile(workers=workers)
-        report.reconciliation = store.last_reconciliation()
-    return report
+    report.reconciliation = store.last_reconciliation()
 
 
 def _plan(
