@@ -8,10 +8,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
-from catalog.reports.xlsx import HEADER_FILL, HEADER_FONT, WRAP, _Sheet, safe_cell
+from catalog.reports.xlsx import WRAP, _Sheet, safe_cell, start_sheet
 
 COLUMNS = (("Văn bản", 30), ("Giá trị", 20), ("Ghi chú", 12))
 # What documents and the report put into cells, and what they might: text with markup characters,
@@ -40,19 +38,10 @@ def _members(path: Path) -> dict[str, bytes]:
 
 
 def _openpyxl_workbook(path: Path, rows: list[list[object]]) -> None:
-    """The sheet as catalog.reports.xlsx wrote it before: openpyxl appends one wrapped cell per value."""
+    """The sheet as catalog.reports.xlsx wrote it before: openpyxl appends one wrapped cell per value
+    (the header, widths and frozen row are the same in both: start_sheet)."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet("Bảng")
-    assert isinstance(sheet, WriteOnlyWorksheet)
-    for index, (_, width) in enumerate(COLUMNS, 1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    sheet.freeze_panes = "A2"
-    header = []
-    for name, _ in COLUMNS:
-        cell = WriteOnlyCell(sheet, name)
-        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
-        header.append(cell)
-    sheet.append(header)
+    sheet = start_sheet(book, "Bảng", COLUMNS)
     for row in rows:
         cells = []
         for value in row:

@@ -88,22 +88,28 @@ WARNING_COLUMNS: tuple[Column, ...] = (
 )
 
 
+def start_sheet(book: Workbook, title: str, columns: Sequence[Column]) -> WriteOnlyWorksheet:
+    """A write-only sheet with its column widths, frozen first row and bold wrapped header."""
+    sheet = book.create_sheet(title)
+    assert isinstance(sheet, WriteOnlyWorksheet)
+    for index, (_, width) in enumerate(columns, 1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    header = []
+    for name, _ in columns:
+        cell = WriteOnlyCell(sheet, name)
+        cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
+        header.append(cell)
+    sheet.append(header)
+    return sheet
+
+
 class _Sheet:
     """A write-only sheet: header, widths and frozen row first, rows as they come, the filter at the end."""
 
     def __init__(self, book: Workbook, title: str, columns: Sequence[Column]) -> None:
-        sheet = book.create_sheet(title)
-        assert isinstance(sheet, WriteOnlyWorksheet)
+        sheet = start_sheet(book, title, columns)
         self.sheet, self.columns, self.rows = sheet, len(columns), 0
-        for index, (_, width) in enumerate(columns, 1):
-            sheet.column_dimensions[get_column_letter(index)].width = width
-        sheet.freeze_panes = "A2"
-        header = []
-        for name, _ in columns:
-            cell = WriteOnlyCell(sheet, name)
-            cell.font, cell.fill, cell.alignment = HEADER_FONT, HEADER_FILL, WRAP
-            header.append(cell)
-        sheet.append(header)
         # The rows after the header are serialised here (xlsx_rows: openpyxl's own cell writing was a
         # quarter of the report's time) to a temporary file, and put into openpyxl's sheet file on close.
         self._file = TemporaryFile()
