@@ -31,7 +31,7 @@ from catalog.models import (
 
 @dataclass
 class ConceptCounts:
-    """What the store keeps of one concept (catalog.models.ConceptRow), gathered from grouped rows."""
+    """What the store keeps of one concept (catalog.models.ConceptRow), counted from its streamed rows."""
 
     titles: dict[str, str] = field(default_factory=dict)  # dataset id -> its title
     rows: Counter[str] = field(default_factory=Counter)  # dataset title -> member rows
