@@ -14,10 +14,11 @@ from danhmuc.evaluation.realset import score_file
 from danhmuc.evaluation.scan_text import cer, page_text
 from extract.blocks import Block, Paragraph, RawCell, RawTable
 from extract.model import Cell, Document, Metadata, Provenance, RowKind, SourceFormat, Table, TableRow, Task
+from realdocs import REALDOCS
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL_GOLD = ROOT / "realdocs" / "gold"
-REAL_DOCS = ROOT.parent / "shared" / "realdocs"
+REAL_DOCS = REALDOCS
 
 
 def _table(index: int, page: int, rows: list[list[str]], header: list[str]) -> Table:

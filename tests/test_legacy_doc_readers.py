@@ -17,10 +17,10 @@ from extract.blocks import BlockStream, Paragraph, RawTable
 from extract.doc_reader import DocReader, ReaderEvidence, choose_reader, evidence_of, read_doc
 from extract.errors import CorruptFileError
 from extract.legacy.antiword import AntiwordError, antiword_docbook, read_doc_with_antiword, read_docbook
+from realdocs import REALDOCS
 
 DOCS = Path(__file__).resolve().parent.parent / "corpus" / "docs"
-# CI has shared/ beside the checkout; a worktree elsewhere names it with DANHMUC_REALDOCS.
-REAL = Path(os.environ.get("DANHMUC_REALDOCS") or Path(__file__).resolve().parents[1].parent / "shared" / "realdocs")
+REAL = REALDOCS
 SON_HAI = DOCS / "son_hai_ke_hoach_2026.doc"
 BINH_THUAN = REAL / "CV-BinhThuan-CD131-TTHC.doc"
 

@@ -13,11 +13,9 @@ from extract.ocr.langmodel import choose, language_model, mark_distance
 from extract.ocr.pipeline import MAX_CORRECTED_SHARE, _too_many_changes
 from extract.ocr.postcorrect import Correction, correct_text
 from extract.ocr.syllables import tone_key
+from realdocs import REALDOCS
 
 ROOT = Path(__file__).resolve().parents[1]
-REALDOCS = ROOT.parent / "shared" / "realdocs"
-if not REALDOCS.exists():
-    REALDOCS = Path("/work/shared/realdocs")
 
 
 @pytest.mark.parametrize(

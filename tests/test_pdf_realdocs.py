@@ -9,11 +9,9 @@ Gia Lai annex is one 9-column grid of 86 rows with its header repeated on each o
 from __future__ import annotations
 
 import io
-import os
 import re
 import unicodedata
 from functools import cache
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader, PdfWriter
@@ -24,11 +22,8 @@ from extract.pdf import source as pdf_source
 from extract.pdf.layout import one_syllable
 from extract.pdf_reader import read_pdf
 from extract.structure.tables import join_cell_lines
+from realdocs import REALDOCS
 
-# beside the checkout in CI; DANHMUC_REALDOCS points elsewhere (a worktree's checkout is deeper)
-REALDOCS = Path(
-    os.environ.get("DANHMUC_REALDOCS") or Path(__file__).resolve().parents[1].parent / "shared" / "realdocs"
-)
 pytestmark = pytest.mark.skipif(not REALDOCS.is_dir(), reason=f"real documents not found at {REALDOCS}")
 CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 

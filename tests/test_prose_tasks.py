@@ -6,7 +6,6 @@ Small text fixtures in the forms real documents use, then the real documents the
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,9 +13,9 @@ import pytest
 from extract.api import extract_bytes, extract_file
 from extract.model import Task, TaskSource
 from nlp.frames import Context, assigned_in, deadline_in, partners_in, subject_of
+from realdocs import REALDOCS
 
 ROOT = Path(__file__).resolve().parents[1]
-REALDOCS = Path(os.environ.get("DANHMUC_REALDOCS", ROOT.parent / "shared" / "realdocs"))
 PROVINCE = Context(locality="tỉnh Quảng Ngãi", issuer="UBND tỉnh Quảng Ngãi")
 
 HEADER = """ỦY BAN NHÂN DÂN

@@ -17,14 +17,8 @@ from extract.structure.builder import build_document
 from extract.structure.catalog import extract_catalog
 from extract.structure.continuation import number_follows
 from extract.structure.tables import stitch_tables
+from realdocs import REALDOCS
 
-# ``shared/`` sits beside the checkout (CI), or beside the folder of worktrees (development).
-_CHECKOUT = Path(__file__).resolve().parents[1]
-REALDOCS = next(
-    (path for path in (_CHECKOUT.parent / "shared" / "realdocs", _CHECKOUT.parent.parent / "shared" / "realdocs")
-     if path.is_dir()),
-    _CHECKOUT.parent / "shared" / "realdocs",
-)
 HEADER = ["STT", "Tên văn bản", "Nội dung liên quan", "Nội dung giao quy định", "Văn bản quy định chi tiết",
           "Tình trạng", "Ghi chú"]
 
