@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -19,6 +20,9 @@ from typing import BinaryIO, Protocol
 from catalog.settings import catalog_settings
 
 CHUNK = 1 << 20
+TEMPORARY_PREFIX = ".upload-"
+# A write of one original takes seconds; a temporary file this old was left by a process killed mid-write.
+STALE_TEMPORARY_SECONDS = 3600.0
 
 
 def default_blob_root() -> Path:
@@ -46,6 +50,23 @@ class BlobStore:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.root.mkdir(parents=True, exist_ok=True)
+        self.sweep_stale()
+
+    def sweep_stale(self, older_than: float = STALE_TEMPORARY_SECONDS) -> int:
+        """Remove temporary files left by a writer killed mid-write (``kill -9``); returns how many.
+
+        Only files past ``older_than`` seconds: a younger one may be another process's write in progress.
+        """
+        cutoff = time.time() - older_than
+        removed = 0
+        for temporary in self.root.glob(f"*/{TEMPORARY_PREFIX}*"):
+            try:
+                if temporary.stat().st_mtime < cutoff:
+                    temporary.unlink()
+                    removed += 1
+            except OSError:
+                continue  # renamed into place or removed by its writer meanwhile
+        return removed
 
     def path(self, sha256: str) -> Path:
         return self.root / sha256[:2] / sha256
@@ -57,7 +78,7 @@ class BlobStore:
     def _writing(self, sha256: str) -> Iterator[BinaryIO]:
         target = self.path(sha256)
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+        handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=TEMPORARY_PREFIX)
         try:
             with os.fdopen(handle, "wb") as out:
                 yield out
