@@ -15,6 +15,7 @@ import ctypes.util
 import multiprocessing.util
 import os
 from dataclasses import dataclass
+from functools import cache
 
 import numpy as np
 
@@ -143,10 +144,26 @@ def _take_symbols(pending: list[tuple[Symbol, ...]], raw: str) -> tuple[Symbol, 
     return ()
 
 
+# Leptonica's L_SEVERITY_NONE: its messages ("Error in boxClipToRectangle: box outside rectangle") are
+# about boxes Tesseract clips on its own, printed to the user's terminal on every scan; a page that really
+# fails reaches us as Tesseract's return code and becomes a warning on the result.
+_LEPTONICA_SILENT = 6
+
+
+@cache
+def _quiet_leptonica() -> None:
+    name = ctypes.util.find_library("lept") or "liblept.so.5"
+    try:
+        ctypes.CDLL(name).setMsgSeverity(ctypes.c_int(_LEPTONICA_SILENT))
+    except (OSError, AttributeError):
+        pass  # another Leptonica build: its messages stay, nothing else changes
+
+
 class _CApiEngine:
     def __init__(self, language: str) -> None:
         name = ctypes.util.find_library("tesseract") or "libtesseract.so.5"
         lib = ctypes.CDLL(name)
+        _quiet_leptonica()
         lib.TessBaseAPICreate.restype = ctypes.c_void_p
         lib.TessBaseAPIInit3.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p]
         lib.TessBaseAPIInit3.restype = ctypes.c_int
