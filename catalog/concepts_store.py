@@ -25,7 +25,7 @@ from catalog.concept_facts import (
     concept_details,
     document_locality,
 )
-from catalog.concepts_diff import Placed, delete_concepts, move_rows
+from catalog.concepts_diff import Placed, changed_rows, delete_concepts, move_rows
 from catalog.incremental_state import SEQ, _set_state, _state
 from catalog.models import (
     CatalogEntryRow,
@@ -52,13 +52,6 @@ def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
 
 
 # entry key -> its dataset and that dataset's concept: where the concept tables count each row.
-_PLACES = (
-    select(DatasetMemberRow.entry_key, DatasetMemberRow.dataset_id, DatasetRow.concept_id)
-    .join(DatasetRow, DatasetRow.id == DatasetMemberRow.dataset_id).where(DatasetRow.concept_id != "")
-)  # fmt: skip
-_STORED = select(ConceptEntryRow.entry_key, ConceptEntryRow.concept_id, ConceptEntryRow.dataset_id)
-
-
 def save_concept_changes(session: Session, datasets: Collection[str] | None, *, recount: Collection[str] = ()) -> int:
     """Bring the stored concepts to the datasets' concepts by writing only what differs.
 
@@ -69,30 +62,17 @@ def save_concept_changes(session: Session, datasets: Collection[str] | None, *, 
     in ``recount`` (whose datasets changed title or unit) are titled again. The same tables as a
     whole rewrite (``save_concepts(..., replace=True)``) without reading every row of the archive.
     """
-    connection = session.connection()  # Core rows: half a million of them when ``datasets`` is None
+    connection = session.connection()
     if datasets is None:
-        now = {key: (concept, dataset) for key, dataset, concept in connection.execute(_PLACES)}
-        stored = {key: (concept, dataset) for key, concept, dataset in connection.execute(_STORED)}
+        before, after = changed_rows(connection, None)
     else:
         # The rows of documents matched since the tables were written: a row that makes a dataset of
         # its own is not among the refreshed datasets (it is written complete).
         fresh = connection.scalars(select(MatchDocumentRow.sha256).where(MatchDocumentRow.seq > _state(session, SEEN)))
-        keys: set[str] = set()
+        keys: list[str] = []
         for chunk in _chunks(sorted(fresh)):
-            keys.update(connection.scalars(select(CatalogEntryRow.key).where(CatalogEntryRow.document_sha256.in_(chunk))))
-        for chunk in _chunks(sorted(datasets)):  # the rows in these datasets now, and those counted in them
-            keys.update(connection.scalars(select(DatasetMemberRow.entry_key)
-                                           .where(DatasetMemberRow.dataset_id.in_(chunk))))  # fmt: skip
-            keys.update(connection.scalars(select(ConceptEntryRow.entry_key)
-                                           .where(ConceptEntryRow.dataset_id.in_(chunk))))  # fmt: skip
-        now, stored = {}, {}
-        for chunk in _chunks(sorted(keys)):
-            now.update((key, (concept, dataset)) for key, dataset, concept
-                       in connection.execute(_PLACES.where(DatasetMemberRow.entry_key.in_(chunk))))  # fmt: skip
-            stored.update((key, (concept, dataset)) for key, concept, dataset
-                          in connection.execute(_STORED.where(ConceptEntryRow.entry_key.in_(chunk))))  # fmt: skip
-    before = {key: placed for key, placed in stored.items() if now.get(key) != placed}
-    after = {key: placed for key, placed in now.items() if stored.get(key) != placed}
+            keys += connection.scalars(select(CatalogEntryRow.key).where(CatalogEntryRow.document_sha256.in_(chunk)))
+        before, after = changed_rows(connection, datasets, keys)
     count = _move(session, before, after, recount)
     _set_state(session, SEEN, _state(session, SEQ))
     if datasets is not None and not _in_step(connection):
