@@ -307,11 +307,10 @@ class CatalogStore:
         one) took ~1.5 s per 20,000 rows inside SQLite's one write lock, which at
         10,000 documents is longer than an upload may wait. Readers never see a half-moved concept.
         """
-        from catalog.concepts_store import save_concept_changes, save_concepts
+        from catalog.concepts_store import rewrite_concepts, save_concept_changes
 
         if settled is None:
-            assignment = {key: concept for key, concept in session.execute(_MEMBER_CONCEPTS).all() if concept}
-            save_concepts(session, assignment, replace=True)
+            rewrite_concepts(session)
             return
         ids, recount = sorted(settled), set[str]()
         for start in range(0, len(ids), 500):
