@@ -1,11 +1,14 @@
 """The concept level in the store: each catalog row's concept, and each concept's title and counts.
 
 ``save_concepts`` is called by ``CatalogStore.save_reconciliation`` inside its transaction, and can
-be called on its own by a writer that re-assigns only some entries (``replace=False``): the
-concepts those entries left or joined are recounted, and a concept left without rows is deleted.
-Either way it runs after the datasets and members of the entries are written, since a concept's
-title and counts come from its datasets. The facts (coverage, conflicts) are derived on reading,
-``read_concepts``, from the same rows.
+be called on its own by a writer that re-assigns only some entries (``replace=False``): the counts
+of the concepts those entries left or joined move by them, and a concept left without rows is
+deleted. A reconciliation run writes the tables as a diff (``save_concept_changes``) or, after a
+rebuild, a first run or a killed one, whole (``rewrite_concepts``). Each concept keeps how many of
+its rows are in each dataset, locality and publisher (``concept_values``), so a diff counts only the
+rows that moved (catalog/concepts_diff.py). Every write runs after the datasets and members of the
+entries are written, since a concept's title and counts come from its datasets. The facts
+(coverage, conflicts) are derived on reading, ``read_concepts``, from the same rows.
 """
 
 from __future__ import annotations
@@ -51,7 +54,6 @@ def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
         yield values[start : start + CHUNK]
 
 
-# entry key -> its dataset and that dataset's concept: where the concept tables count each row.
 def save_concept_changes(session: Session, datasets: Collection[str] | None, *, recount: Collection[str] = ()) -> int:
     """Bring the stored concepts to the datasets' concepts by writing only what differs.
 
