@@ -146,8 +146,10 @@ def _copy(db: sqlite3.Connection, k: int, seq: int) -> None:
             JOIN temp.dataset_ids m ON m.old = dataset_id;
         INSERT INTO dataset_members SELECT {key("entry_key")}, m.new, position, exemplar FROM dataset_members
             JOIN temp.dataset_ids m ON m.old = dataset_id;
-        INSERT INTO concept_entries SELECT {key("entry_key")}, concept_id FROM concept_entries
-            WHERE substr(entry_key, 1, 64) {mine};
+        INSERT INTO concept_entries SELECT {key("entry_key")}, concept_id, coalesce(m.new, '') FROM concept_entries
+            LEFT JOIN temp.dataset_ids m ON m.old = dataset_id WHERE substr(entry_key, 1, 64) {mine};
+        INSERT INTO concept_values SELECT concept_id, kind, m.new, count FROM concept_values
+            JOIN temp.dataset_ids m ON m.old = value WHERE kind = 'd';
         INSERT INTO links (left_key, right_key, score, reasons, accepted, decided_by)
             SELECT {key("left_key")}, {key("right_key")}, score, reasons, accepted, decided_by FROM links
             WHERE substr(left_key, 1, 64) {mine};
@@ -191,6 +193,9 @@ def _recount(db: sqlite3.Connection, times: int, seq: int) -> None:
         -- "p": postings under the token, counted again from the index.
         UPDATE match_terms SET count = (SELECT count(*) FROM match_postings WHERE token = term) WHERE kind = 'p';
         UPDATE concepts SET dataset_count = dataset_count * {times}, member_count = member_count * {times};
+        -- A copy's rows are in the original's localities, published by the same agencies.
+        UPDATE concept_values SET count = count * {times} WHERE kind != 'd';
+        UPDATE match_state SET value = {seq * times} WHERE name = 'concepts_seq';
         -- The last run's summary shows the result as it is now.
         UPDATE reconcile_runs SET document_count = (SELECT count(*) FROM match_documents),
             entry_count = (SELECT count(*) FROM dataset_members), dataset_count = (SELECT count(*) FROM datasets),
@@ -242,6 +247,9 @@ def index_problems(path: Path) -> list[str]:
             "FROM dataset_members m JOIN catalog_entries e ON e.key = m.entry_key GROUP BY 1, 2) c "
             "LEFT JOIN dataset_values v ON v.dataset_id = c.dataset_id AND v.kind = 't' AND v.value = c.title "
             "WHERE v.count IS NULL OR v.count != c.n",
+        "concept dataset counts != rows": "SELECT count(*) FROM (SELECT concept_id, dataset_id, count(*) n "
+            "FROM concept_entries GROUP BY 1, 2) c LEFT JOIN concept_values v ON v.concept_id = c.concept_id "
+            "AND v.kind = 'd' AND v.value = c.dataset_id WHERE v.count IS NULL OR v.count != c.n",
         "member of no dataset": "SELECT count(*) FROM dataset_members "
                                 "WHERE dataset_id NOT IN (SELECT id FROM datasets)",
         "dataset of no concept wording": "SELECT count(*) FROM datasets WHERE concept_id NOT IN "

@@ -28,21 +28,40 @@ from catalog.models import (
     DatasetRow,
 )
 
+DATASET, PLACE, PUBLISHER = "d", "l", "p"  # the kinds of concept_values
+
+
+def row_place(document: str, units: str, localities: Mapping[str, str]) -> str:
+    """A row's locality as concept_facts.member_locality gives it: its plan's, else its units'."""
+    return localities.get(document, "") or _unit_place(units)
+
+
+def row_publisher(units: str) -> str:
+    """The agency of a row's lead unit ("" when it names none), from the unit ids' stored JSON text."""
+    return _publisher(units)
+
 
 @dataclass
 class ConceptCounts:
-    """What the store keeps of one concept (catalog.models.ConceptRow), counted from its streamed rows."""
+    """What the store keeps of one concept (catalog.models.ConceptRow and its concept_values), counted
+    from its streamed rows."""
 
     titles: dict[str, str] = field(default_factory=dict)  # dataset id -> its title
     rows: Counter[str] = field(default_factory=Counter)  # dataset title -> member rows
-    members: int = 0
-    places: set[str] = field(default_factory=set)
-    publishers: set[str] = field(default_factory=set)
+    datasets: Counter[str] = field(default_factory=Counter)  # dataset id -> member rows
+    places: Counter[str] = field(default_factory=Counter)  # locality -> member rows
+    publishers: Counter[str] = field(default_factory=Counter)  # agency name -> member rows
 
     def head(self, concept_id: str) -> dict[str, object]:
         return {"key": concept_id, "title": title_choice(self.titles, self.rows), "dataset_count": len(self.titles),
-                "member_count": self.members, "locality_count": len(self.places),
+                "member_count": self.datasets.total(), "locality_count": len(self.places),
                 "publisher_count": len(self.publishers)}  # fmt: skip
+
+    def values(self, concept_id: str) -> Iterator[dict[str, object]]:
+        """Its concept_values rows: what an incremental run updates by the rows that join or leave."""
+        for kind, counted in ((DATASET, self.datasets), (PLACE, self.places), (PUBLISHER, self.publishers)):
+            for value, count in counted.items():
+                yield {"concept_id": concept_id, "kind": kind, "value": value, "count": count}
 
 
 def concept_counts_of(session: Session, concept_ids: Collection[str] | None,
@@ -60,13 +79,13 @@ def concept_counts_of(session: Session, concept_ids: Collection[str] | None,
             counts = found[concept]
             title = counts.titles.setdefault(dataset, titles[dataset])
             counts.rows[title] += 1
-            counts.members += 1
+            counts.datasets[dataset] += 1
             place = localities.get(document, "") or _unit_place(units or "")
             if place:
-                counts.places.add(place)
+                counts.places[place] += 1
             publisher = _publisher(units or "")
             if publisher:
-                counts.publishers.add(publisher)
+                counts.publishers[publisher] += 1
     return dict(found)
 
 

@@ -1,11 +1,14 @@
 """The concept level in the store: each catalog row's concept, and each concept's title and counts.
 
 ``save_concepts`` is called by ``CatalogStore.save_reconciliation`` inside its transaction, and can
-be called on its own by a writer that re-assigns only some entries (``replace=False``): the
-concepts those entries left or joined are recounted, and a concept left without rows is deleted.
-Either way it runs after the datasets and members of the entries are written, since a concept's
-title and counts come from its datasets. The facts (coverage, conflicts) are derived on reading,
-``read_concepts``, from the same rows.
+be called on its own by a writer that re-assigns only some entries (``replace=False``): the counts
+of the concepts those entries left or joined move by them, and a concept left without rows is
+deleted. A reconciliation run writes the tables as a diff (``save_concept_changes``) or, after a
+rebuild, a first run or a killed one, whole (``rewrite_concepts``). Each concept keeps how many of
+its rows are in each dataset, locality and publisher (``concept_values``), so a diff counts only the
+rows that moved (catalog/concepts_diff.py). Every write runs after the datasets and members of the
+entries are written, since a concept's title and counts come from its datasets. The facts
+(coverage, conflicts) are derived on reading, ``read_concepts``, from the same rows.
 """
 
 from __future__ import annotations
@@ -14,7 +17,7 @@ import json
 from collections.abc import Collection, Iterator, Mapping, Sequence
 from typing import cast
 
-from sqlalchemy import Select, String, Table, bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, Select, String, Table, bindparam, delete, func, insert, literal, select, update
 from sqlalchemy import cast as cast_
 from sqlalchemy.orm import Session
 
@@ -25,19 +28,25 @@ from catalog.concept_facts import (
     concept_details,
     document_locality,
 )
+from catalog.concepts_diff import Placed, changed_rows, delete_concepts, move_rows
+from catalog.incremental_state import SEQ, _set_state, _state
 from catalog.models import (
     CatalogEntryRow,
     ConceptEntryRow,
     ConceptRow,
+    ConceptValueRow,
     DatasetMemberRow,
     DatasetRow,
     DocumentLocalityRow,
     DocumentRow,
+    MatchDocumentRow,
 )
 
 CHUNK = 2_000  # keys per IN (…) list and rows per bulk insert
+SEEN = "concepts_seq"  # match_state: the last matched document (match_documents.seq) the concept tables count
 CONCEPTS = cast(Table, ConceptRow.__table__)
 CONCEPT_ENTRIES = cast(Table, ConceptEntryRow.__table__)
+VALUES = cast(Table, ConceptValueRow.__table__)
 
 
 def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
@@ -45,20 +54,44 @@ def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
         yield values[start : start + CHUNK]
 
 
-def save_concept_changes(session: Session, assignment: Mapping[str, str], *, recount: Collection[str] = ()) -> int:
-    """Bring the stored concepts to ``assignment`` (every row's concept) by writing only what differs.
+def save_concept_changes(session: Session, datasets: Collection[str] | None, *, recount: Collection[str] = ()) -> int:
+    """Bring the stored concepts to the datasets' concepts by writing only what differs.
 
-    Rows whose concept changed move, rows no longer in a dataset leave; the concepts they leave or
-    join and those in ``recount`` (whose datasets changed title or unit) are counted again. The same
-    tables as ``save_concepts(assignment, replace=True)``, without rewriting every row.
+    ``datasets``: those whose rows or concept may have changed since the tables were written (the
+    datasets a run refreshed: it refreshes every dataset a row joins or leaves), None for any. Rows
+    whose concept or dataset changed move, rows no longer in a dataset leave; the counts of the
+    concepts they leave or join move by those rows alone (catalog/concepts_diff.py), and the concepts
+    in ``recount`` (whose datasets changed title or unit) are titled again. The same tables as a
+    whole rewrite (``save_concepts(..., replace=True)``) without reading every row of the archive.
     """
-    stored = dict(session.connection().execute(select(ConceptEntryRow.entry_key, ConceptEntryRow.concept_id)).all())
-    moved = {key: concept for key, concept in assignment.items() if stored.get(key) != concept}
-    gone = sorted(key for key in stored if key not in assignment)
-    touched = set(recount) | {stored[key] for key in gone}
-    for chunk in _chunks(gone):
-        session.execute(delete(ConceptEntryRow).where(ConceptEntryRow.entry_key.in_(chunk)))
-    return save_concepts(session, moved, replace=False, recount=touched)
+    connection = session.connection()
+    if datasets is None:
+        before, after = changed_rows(connection, None)
+    else:
+        # The rows of documents matched since the tables were written: a row that makes a dataset of
+        # its own is not among the refreshed datasets (it is written complete).
+        fresh = connection.scalars(select(MatchDocumentRow.sha256).where(MatchDocumentRow.seq > _state(session, SEEN)))
+        keys: list[str] = []
+        for chunk in _chunks(sorted(fresh)):
+            keys += connection.scalars(select(CatalogEntryRow.key).where(CatalogEntryRow.document_sha256.in_(chunk)))
+        before, after = changed_rows(connection, datasets, keys)
+    count = _move(session, before, after, recount)
+    _set_state(session, SEEN, _state(session, SEQ))
+    if datasets is not None and not _in_step(connection):
+        # A row moved without its datasets being refreshed (a writer outside the run): compare every row.
+        return save_concept_changes(session, None, recount=recount)
+    return count
+
+
+def _in_step(connection: Connection) -> bool:
+    """Whether the concept tables hold as many rows as the datasets of a concept, and the concepts
+    count them all: counts of indexes and of a few hundred concepts (a missed row shows here)."""
+    members = connection.scalar(select(func.count()).select_from(DatasetMemberRow)) or 0
+    conceptless = connection.scalar(select(func.count()).select_from(DatasetMemberRow).where(
+        DatasetMemberRow.dataset_id.in_(select(DatasetRow.id).where(DatasetRow.concept_id == ""))))  # fmt: skip
+    rows = connection.scalar(select(func.count()).select_from(ConceptEntryRow)) or 0
+    counted = connection.scalar(select(func.coalesce(func.sum(ConceptRow.member_count), 0))) or 0
+    return members - (conceptless or 0) == rows == counted
 
 
 def save_concepts(session: Session, concepts: Mapping[str, str], *, replace: bool = True,
@@ -66,58 +99,106 @@ def save_concepts(session: Session, concepts: Mapping[str, str], *, replace: boo
     """Store ``concepts`` (entry key → concept id); the number of concepts stored after the write.
 
     ``replace``: the assignment is the whole catalog's (a full reconciliation) and every earlier
-    one goes; otherwise only the given entries move. Keys of entries not in the store are skipped,
-    as ``save_reconciliation`` skips their members.
+    one goes, every concept counted from all its rows; otherwise only the given entries move, and
+    the concepts they leave or join are counted by those entries (``save_concept_changes``). Keys of
+    entries not in the store are skipped, as ``save_reconciliation`` skips their members.
     """
     keys = sorted(concepts)
-    if replace:
-        known = set(session.scalars(select(CatalogEntryRow.key)))
-        touched: set[str] = set()
-        session.execute(delete(ConceptEntryRow))
-        session.execute(delete(ConceptRow))
-    else:
-        known, touched = set(), set()
-        for chunk in _chunks(keys):
-            known.update(session.scalars(select(CatalogEntryRow.key).where(CatalogEntryRow.key.in_(chunk))))
-            touched.update(session.scalars(
-                select(ConceptEntryRow.concept_id).where(ConceptEntryRow.entry_key.in_(chunk))
-            ))  # fmt: skip
-            session.execute(delete(ConceptEntryRow).where(ConceptEntryRow.entry_key.in_(chunk)))
-    kept = [key for key in keys if key in known]
-    wanted = {concepts[key] for key in kept}
-    present: set[str] = set()
-    for chunk in _chunks(sorted(wanted)):
-        present.update(session.scalars(select(ConceptRow.id).where(ConceptRow.id.in_(chunk))))
-    heads = [{"id": cid, "title": "", "dataset_count": 0, "member_count": 0, "locality_count": 0,
-              "publisher_count": 0} for cid in sorted(wanted - present)]  # fmt: skip
+    if not replace:
+        return _save_some(session, concepts, keys, recount)
     connection = session.connection()  # Core executemany: the ORM's bulk path costs more than the rows
-    for start in range(0, len(heads), CHUNK):
-        connection.execute(insert(CONCEPTS), heads[start : start + CHUNK])
-    rows = [{"entry_key": key, "concept_id": concepts[key]} for key in kept]
-    for start in range(0, len(rows), CHUNK):
-        connection.execute(insert(CONCEPT_ENTRIES), rows[start : start + CHUNK])
+    known = set(connection.scalars(select(CatalogEntryRow.key)))
+    datasets = dict(connection.execute(select(DatasetMemberRow.entry_key, DatasetMemberRow.dataset_id)).all())
+    for table in (CONCEPT_ENTRIES, VALUES, CONCEPTS):
+        connection.execute(delete(table))
+    kept = [key for key in keys if key in known]
+    heads = [_head(cid) for cid in sorted({concepts[key] for key in kept})]
+    rows = [{"entry_key": key, "concept_id": concepts[key], "dataset_id": datasets.get(key, "")} for key in kept]
+    for table, written in ((CONCEPTS, heads), (CONCEPT_ENTRIES, rows)):
+        for start in range(0, len(written), CHUNK):
+            connection.execute(insert(table), written[start : start + CHUNK])
+    return _count_whole(session)
+
+
+def rewrite_concepts(session: Session) -> int:
+    """The concept tables rewritten whole from the datasets' concepts (a rebuild, a first run, a run
+    after a killed one): ``save_concepts(every member's concept, replace=True)``, the half million
+    rows at 10,000 documents copied by the database rather than through Python."""
+    connection = session.connection()
+    for table in (CONCEPT_ENTRIES, VALUES, CONCEPTS):
+        connection.execute(delete(table))
+    placed = (
+        select(DatasetMemberRow.entry_key, DatasetRow.concept_id, DatasetMemberRow.dataset_id)
+        .join(DatasetRow, DatasetRow.id == DatasetMemberRow.dataset_id).where(DatasetRow.concept_id != "")
+    )  # fmt: skip
+    blank = [literal(value) for name, value in _head("").items() if name != "id"]
+    in_use = (select(DatasetRow.concept_id, *blank).distinct()
+              .where(DatasetRow.concept_id != "", DatasetRow.id.in_(select(DatasetMemberRow.dataset_id))))  # fmt: skip
+    connection.execute(insert(CONCEPTS).from_select(list(_head("")), in_use))
+    connection.execute(insert(CONCEPT_ENTRIES).from_select(["entry_key", "concept_id", "dataset_id"], placed))
+    return _count_whole(session)
+
+
+def _head(concept_id: str) -> dict[str, object]:
+    """A concept's row before it is counted."""
+    return {"id": concept_id, "title": "", "dataset_count": 0, "member_count": 0, "locality_count": 0,
+            "publisher_count": 0}  # fmt: skip
+
+
+def _count_whole(session: Session) -> int:
     record_localities(session)
-    _recount(session, None if replace else touched | wanted | set(recount))
+    _recount(session, None)
+    _set_state(session, SEEN, _state(session, SEQ))
+    return session.scalar(select(func.count()).select_from(ConceptRow)) or 0
+
+
+def _save_some(session: Session, concepts: Mapping[str, str], keys: Sequence[str], recount: Collection[str]) -> int:
+    """``save_concepts`` of some entries: each moves to its concept, in the dataset it is a member of."""
+    connection = session.connection()
+    before: dict[str, Placed] = {}
+    after: dict[str, Placed] = {}
+    for chunk in _chunks(keys):
+        known = set(connection.scalars(select(CatalogEntryRow.key).where(CatalogEntryRow.key.in_(chunk))))
+        datasets = dict(connection.execute(select(DatasetMemberRow.entry_key, DatasetMemberRow.dataset_id)
+                                           .where(DatasetMemberRow.entry_key.in_(chunk))).all())  # fmt: skip
+        stored = connection.execute(select(ConceptEntryRow.entry_key, ConceptEntryRow.concept_id,
+                                           ConceptEntryRow.dataset_id).where(ConceptEntryRow.entry_key.in_(chunk)))
+        before.update((key, (concept, dataset)) for key, concept, dataset in stored)
+        after.update((key, (concepts[key], datasets.get(key, ""))) for key in chunk if key in known)
+    return _move(session, before, after, recount)
+
+
+def _move(session: Session, before: Mapping[str, Placed], after: Mapping[str, Placed], recount: Collection[str]) -> int:
+    record_localities(session)  # before the new rows are counted: their locality is their plan's
+    broken = move_rows(session, before, after, lambda shas: _localities(session, shas), retitle=recount)
+    if broken:  # counts kept by another writer: these concepts are counted from all their rows
+        _recount(session, broken)
     return session.scalar(select(func.count()).select_from(ConceptRow)) or 0
 
 
 def _recount(session: Session, concept_ids: Collection[str] | None) -> None:
-    """Title and counts of the given concepts (all when None) from their rows; empty ones deleted."""
+    """Title, counts and kept values of the given concepts (all when None) from all their rows; empty
+    ones deleted."""
     from catalog.concepts_recount import concept_counts_of
 
+    connection = session.connection()
     grouped = concept_counts_of(session, concept_ids, _localities(session))
     heads = [counts.head(concept_id) for concept_id, counts in sorted(grouped.items())]
     # One statement run for many rows (Core executemany), not an ORM update per concept.
     statement = update(CONCEPTS).where(CONCEPTS.c.id == bindparam("key"))
     for start in range(0, len(heads), CHUNK):
-        session.connection().execute(statement, heads[start : start + CHUNK])
+        connection.execute(statement, heads[start : start + CHUNK])
     if concept_ids is None:
-        empty = set(session.scalars(select(ConceptRow.id))) - set(grouped)
+        connection.execute(delete(VALUES))
+        empty = set(connection.scalars(select(ConceptRow.id))) - set(grouped)
     else:
+        for chunk in _chunks(sorted(concept_ids)):
+            connection.execute(delete(VALUES).where(VALUES.c.concept_id.in_(chunk)))
         empty = set(concept_ids) - set(grouped)
-    for chunk in _chunks(sorted(empty)):
-        session.execute(delete(ConceptEntryRow).where(ConceptEntryRow.concept_id.in_(chunk)))
-        session.execute(delete(ConceptRow).where(ConceptRow.id.in_(chunk)))
+    values = [row for concept_id, counts in sorted(grouped.items()) for row in counts.values(concept_id)]
+    for start in range(0, len(values), CHUNK):
+        connection.execute(insert(VALUES), values[start : start + CHUNK])
+    delete_concepts(connection, sorted(empty))
 
 
 def _member_query() -> Select[str, str, str, str, str, str, str]:
@@ -161,12 +242,22 @@ def document_localities(session: Session) -> dict[str, str]:
     return _localities(session)
 
 
-def _localities(session: Session) -> dict[str, str]:
-    """sha256 → the document's locality: as recorded, else its issuer's (or its title's)."""
-    stored = session.execute(select(DocumentLocalityRow.sha256, DocumentLocalityRow.locality)).all()
-    recorded = {str(sha): str(place) for sha, place in stored}
-    found = session.execute(select(DocumentRow.sha256, DocumentRow.issuer, DocumentRow.title))
-    return {sha: recorded.get(sha) or document_locality(issuer, title) for sha, issuer, title in found.all()}
+def _localities(session: Session, shas: Collection[str] | None = None) -> dict[str, str]:
+    """sha256 → the document's locality: as recorded, else its issuer's (or its title's). Of the
+    given documents only, when ``shas`` is given."""
+    stored = select(DocumentLocalityRow.sha256, DocumentLocalityRow.locality)
+    found = select(DocumentRow.sha256, DocumentRow.issuer, DocumentRow.title)
+    if shas is None:
+        queries = [(stored, found)]
+    else:
+        queries = [(stored.where(DocumentLocalityRow.sha256.in_(chunk)), found.where(DocumentRow.sha256.in_(chunk)))
+                   for chunk in _chunks(sorted(shas))]  # fmt: skip
+    localities: dict[str, str] = {}
+    for recorded_query, document_query in queries:
+        recorded = {str(sha): str(place) for sha, place in session.execute(recorded_query).all()}
+        localities.update((sha, recorded.get(sha) or document_locality(issuer, title))
+                          for sha, issuer, title in session.execute(document_query).all())  # fmt: skip
+    return localities
 
 
 def load_members(

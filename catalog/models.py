@@ -210,6 +210,22 @@ class ConceptEntryRow(Base):
         ForeignKey("catalog_entries.key", ondelete="CASCADE"), primary_key=True
     )
     concept_id: Mapped[str] = mapped_column(ForeignKey("concepts.id", ondelete="CASCADE"), index=True)
+    # The dataset the row was counted in (concept_values): a row that moves to another dataset of the
+    # same concept is taken out of the old one's count (0012_concept_aggregates).
+    dataset_id: Mapped[str] = mapped_column(String(32), default="", server_default="", index=True)
+
+
+class ConceptValueRow(Base):
+    """How many rows of a concept are in a dataset ("d"), come from a locality ("l"), or are
+    published by an agency ("p"): a concept's title and counts follow from these, so a run that
+    adds a few rows to a concept of 100,000 counts only those (0012_concept_aggregates)."""
+
+    __tablename__ = "concept_values"
+
+    concept_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(1), primary_key=True)
+    value: Mapped[str] = mapped_column(Text, primary_key=True)
+    count: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class DocumentLocalityRow(Base):

@@ -29,6 +29,7 @@ from sqlalchemy import (
     Table,
     Text,
     event,
+    func,
     insert,
     inspect,
     select,
@@ -184,7 +185,7 @@ def _schema_drift(engine: Engine) -> list[object]:
 def test_an_old_store_upgrades_on_open_and_keeps_every_row(url: str, history: tuple[bool, ...], tmp_path: Path) -> None:
     _build_old_store(url, history)
     with CatalogStore(url) as store:
-        assert current_revision(store.engine) == head_revision() == "0011_member_exemplars"
+        assert current_revision(store.engine) == head_revision() == "0012_concept_aggregates"
         assert _schema_drift(store.engine) == []
         assert [d.who for d in store.engine.connect().execute(select(DecisionRow.__table__))] == ["Nguyễn An"]
         with Session(store.engine) as session:
@@ -290,3 +291,46 @@ def test_a_reconciled_store_at_0003_gains_concepts_at_its_next_run(url: str) -> 
         with store.snapshot() as session:
             assert any(c.title == "Dữ liệu hộ nghèo" and c.dataset_count == 1 for c in read_concepts(session))
         assert all(d.concept_id for d in export_datasets(store))
+
+
+def test_a_reconciled_store_at_0011_counts_its_concepts_again_at_its_next_run(url: str) -> None:
+    """0012 adds the kept concept counts empty and owes the next run, which rewrites the concept tables
+    whole: each row then knows the dataset it is counted in, and later runs move the counts."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from concept_fixtures import plans
+
+    from catalog import incremental_state
+    from catalog.models import ConceptEntryRow, ConceptRow, ConceptValueRow, DatasetMemberRow
+
+    def concepts(store: CatalogStore) -> list[tuple[object, ...]]:
+        with store.snapshot() as session:
+            return [tuple(row) for row in session.execute(select(ConceptRow.__table__).order_by(ConceptRow.id))]
+
+    with CatalogStore(url) as store:
+        for document in plans():
+            store.add_document(document)
+        store.reconcile()
+        before = concepts(store)
+        config = alembic_config()
+        with store.engine.connect() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0011_member_exemplars")
+            connection.commit()
+            assert "concept_values" not in inspect(connection).get_table_names()
+    with CatalogStore(url) as store:
+        assert current_revision(store.engine) == head_revision()
+        assert _schema_drift(store.engine) == []
+        with store.snapshot() as session:
+            assert incremental_state.run_owed(session)
+            assert session.scalars(select(ConceptValueRow)).first() is None
+        store.reconcile()
+        assert concepts(store) == before
+        with store.snapshot() as session:
+            assert not incremental_state.run_owed(session)
+            counted = dict(session.execute(select(ConceptEntryRow.entry_key, ConceptEntryRow.dataset_id)).all())
+            members_of = session.execute(select(DatasetMemberRow.entry_key, DatasetMemberRow.dataset_id))
+            assert counted == dict(members_of.all())
+            members = session.scalar(select(func.sum(ConceptValueRow.count)).where(ConceptValueRow.kind == "d"))
+            assert members == len(counted) > 0

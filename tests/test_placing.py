@@ -9,22 +9,25 @@ rewritten only where a run changed them, and must end as a whole rewrite would l
 from __future__ import annotations
 
 import os
+import random
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Connection, delete, select, update
 from sqlalchemy.orm import Session
 
+import catalog.concepts_store as concepts_store
 import catalog.placing as placing
 from benchmarks.kill_campaign import canonical_dump
-from catalog.concept_facts import MemberFact, concept_counts
+from catalog.concept_facts import MemberFact, agency, concept_counts, member_locality
 from catalog.concepts_store import load_members
 from catalog.incremental import Matcher
-from catalog.models import ConceptEntryRow, ConceptRow, DatasetRow, MatchStateRow
+from catalog.models import ConceptEntryRow, ConceptRow, ConceptValueRow, DatasetMemberRow, DatasetRow, MatchStateRow
 from catalog.store import CatalogStore
 from catalog.testing import postgres_unreachable_reason, temporary_store
 from extract.model import Document
@@ -135,21 +138,27 @@ def test_a_run_killed_inside_a_document_is_finished_row_for_row_by_the_next(
     assert set(_placing_state(store).values()) <= {0}
 
 
-def _concept_tables(session: Session) -> tuple[list[tuple[object, ...]], list[tuple[object, ...]]]:
+def _concept_tables(session: Session) -> tuple[list[tuple[object, ...]], ...]:
+    """The concepts, each row's concept and the dataset it is counted in, and the kept counts."""
     heads = session.execute(select(ConceptRow.id, ConceptRow.title, ConceptRow.dataset_count, ConceptRow.member_count,
                                    ConceptRow.locality_count, ConceptRow.publisher_count).order_by(ConceptRow.id))
-    rows = session.execute(
-        select(ConceptEntryRow.entry_key, ConceptEntryRow.concept_id).order_by(ConceptEntryRow.entry_key)
-    )
-    return [tuple(r) for r in heads], [tuple(r) for r in rows]
+    rows = session.execute(select(ConceptEntryRow.entry_key, ConceptEntryRow.concept_id, ConceptEntryRow.dataset_id)
+                           .order_by(ConceptEntryRow.entry_key))  # fmt: skip
+    values = session.execute(select(ConceptValueRow.concept_id, ConceptValueRow.kind, ConceptValueRow.value,
+                                    ConceptValueRow.count).order_by(ConceptValueRow.concept_id, ConceptValueRow.kind,
+                                                                    ConceptValueRow.value))  # fmt: skip
+    return [tuple(r) for r in heads], [tuple(r) for r in rows], [tuple(r) for r in values]
 
 
 def _as_if_rewritten_whole(store: CatalogStore) -> None:
     """The concept tables after a run equal what rewriting them from every row gives, and each concept's
     title and counts are concept_facts.concept_counts of its member rows (the grouped recount's reference)."""
+    assignment = {key: concept for key, concept in store.concept_assignment().items() if concept}
     with store.transaction() as session:
         written = _concept_tables(session)
-        CatalogStore._store_concepts(session, None)
+        CatalogStore._store_concepts(session, None)  # rows copied by the database (rewrite_concepts)
+        assert _concept_tables(session) == written
+        concepts_store.save_concepts(session, assignment, replace=True)  # rows written from Python
         assert _concept_tables(session) == written
         session.rollback()
     with store.snapshot() as session:
@@ -159,12 +168,37 @@ def _as_if_rewritten_whole(store: CatalogStore) -> None:
         expected = sorted((cid, *concept_counts(rows)[:1], len({m.dataset_id for m in rows}), len(rows),
                            *concept_counts(rows)[2:]) for cid, rows in members.items())  # fmt: skip
         assert expected and written[0] == expected
+        # The kept counts are each concept's rows per dataset, locality and publisher.
+        counted = Counter[tuple[str, str, str]]()
+        for cid, rows in members.items():
+            for member in rows:
+                place, units = member_locality(member), member.unit_ids
+                counted.update([(cid, "d", member.dataset_id)] + [(cid, "l", place)] * bool(place)
+                               + [(cid, "p", agency(units[0]).name)] * bool(units))  # fmt: skip
+        assert written[2] == sorted((*key, count) for key, count in counted.items())
+        in_datasets = {(m.entry_key, m.concept_id, m.dataset_id) for rows in members.values() for m in rows}
+        assert in_datasets == set(written[1])
+
+
+def _diffs_found_every_row(monkeypatch: pytest.MonkeyPatch) -> list[bool]:
+    """Records whether each diff of a run found every row that moved (concepts_store._in_step): if not,
+    the store compares all rows again, which gives the same tables but is not what a run should need."""
+    found: list[bool] = []
+    real = concepts_store._in_step
+
+    def recorded(connection: Connection) -> bool:
+        found.append(real(connection))
+        return found[-1]
+
+    monkeypatch.setattr(concepts_store, "_in_step", recorded)
+    return found
 
 
 def test_a_run_rewrites_only_the_concepts_it_changed_and_ends_as_a_whole_rewrite(
-    store: CatalogStore, documents: list[Document]
+    store: CatalogStore, documents: list[Document], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     when = datetime(2026, 12, 5, tzinfo=UTC)
+    found = _diffs_found_every_row(monkeypatch)
     store.add_document(documents[0], path="a")
     store.reconcile()
     for document, path in ((documents[1], "b"), (documents[2], "c")):
@@ -183,10 +217,12 @@ def test_a_run_rewrites_only_the_concepts_it_changed_and_ends_as_a_whole_rewrite
     store.add_decision(MergeDatasets(who="test", when=when, dataset_ids=largest))
     store.reconcile()
     _as_if_rewritten_whole(store)
+    assert found == [True] * 4
 
 
 KILLED_INSIDE_A_DOCUMENT = """
 import os, signal, sys
+import catalog.concepts_store as concepts_store
 import catalog.placing as placing
 from catalog.incremental import Matcher
 from catalog.store import CatalogStore
@@ -220,3 +256,78 @@ def test_a_run_killed_by_sigkill_inside_a_document_is_finished_by_the_next(
         assert cut.get(placing.PLACING_SEQ, 0) > 0 and cut.get(placing.PLACING_ROWS, 0) > 0
         store.reconcile()
         assert canonical_dump(store) == whole
+
+
+def _shuffle_step(session: Session, rng: random.Random, step: int) -> set[str]:
+    """One random change of what the concept tables count (rows moving between datasets, datasets
+    changing concept or title, rows leaving and coming back); the datasets it touched."""
+    members = sorted(tuple(row) for row in session.execute(select(DatasetMemberRow.entry_key,
+                                                                  DatasetMemberRow.dataset_id)))  # fmt: skip
+    heads = sorted(tuple(row) for row in session.execute(select(DatasetRow.id, DatasetRow.concept_id,
+                                                                DatasetRow.title)))  # fmt: skip
+    concepts = sorted({concept for _, concept, _ in heads} | {f"cc-moi-{step}"})
+    touched: set[str] = set()
+    for key, dataset in rng.sample(members, k=min(len(members), rng.randint(1, 12))):
+        kind, target = rng.choice(["move", "move", "leave"]), rng.choice(heads)[0]
+        if kind == "move":
+            session.execute(update(DatasetMemberRow).where(DatasetMemberRow.entry_key == key).values(dataset_id=target))
+            touched |= {dataset, target}
+        else:
+            session.execute(delete(DatasetMemberRow).where(DatasetMemberRow.entry_key == key))
+            touched.add(dataset)
+    for dataset, _, title in rng.sample(heads, k=min(len(heads), 3)):
+        if rng.random() < 0.5:
+            session.execute(update(DatasetRow).where(DatasetRow.id == dataset).values(concept_id=rng.choice(concepts)))
+        else:  # another dataset's title, or one of its own: the harmonised title may change
+            retitled = rng.choice([rng.choice(heads)[2], f"{title} ({step})"])
+            session.execute(update(DatasetRow).where(DatasetRow.id == dataset).values(title=retitled))
+        touched.add(dataset)
+    return touched
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_concept_counts_follow_a_random_sequence_of_changes_as_a_whole_rewrite(
+    store: CatalogStore, documents: list[Document], seed: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The kept counts (concept_values) moved by each change's rows alone stay equal to counting every row."""
+    for document in documents[:3]:
+        store.add_document(document)
+    store.reconcile()
+    rng = random.Random(seed)
+    found = _diffs_found_every_row(monkeypatch)
+    for step in range(8):
+        with store.transaction() as session:
+            CatalogStore._store_concepts(session, _shuffle_step(session, rng, step))
+        _as_if_rewritten_whole(store)
+    assert found == [True] * 8
+
+
+def test_counts_kept_by_another_writer_are_counted_again_from_the_rows(
+    store: CatalogStore, documents: list[Document]
+) -> None:
+    """A kept count that would fall below zero was not the rows' count: its concept is recounted whole."""
+    store.add_document(documents[1])
+    store.reconcile()
+    with store.transaction() as session:
+        key, dataset = session.execute(select(DatasetMemberRow.entry_key, DatasetMemberRow.dataset_id)
+                                       .order_by(DatasetMemberRow.entry_key).limit(1)).one()  # fmt: skip
+        session.execute(delete(ConceptValueRow).where(ConceptValueRow.kind == "d", ConceptValueRow.value == dataset))
+        session.execute(delete(DatasetMemberRow).where(DatasetMemberRow.entry_key == key))
+        CatalogStore._store_concepts(session, {dataset})
+    _as_if_rewritten_whole(store)
+
+
+def test_a_row_that_left_a_dataset_no_one_refreshed_is_found_by_comparing_every_row(
+    store: CatalogStore, documents: list[Document], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The datasets a run refreshed are where its diff looks; a row that left another one (a writer
+    outside the run) shows in the counts, and every row is compared."""
+    store.add_document(documents[1])
+    store.reconcile()
+    found = _diffs_found_every_row(monkeypatch)
+    with store.transaction() as session:
+        key = session.scalars(select(DatasetMemberRow.entry_key).order_by(DatasetMemberRow.entry_key)).first()
+        session.execute(delete(DatasetMemberRow).where(DatasetMemberRow.entry_key == key))
+        CatalogStore._store_concepts(session, set())
+    assert found == [False]
+    _as_if_rewritten_whole(store)

@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from benchmarks.kill_campaign import canonical_dump
 from benchmarks.replicate_store import index_problems, replicate
@@ -103,3 +105,14 @@ def test_a_document_added_to_the_copy_is_placed(variants: list[Document], triple
     assert len(joined) > len(keys) // 2
     assert summary.dataset_count == len(datasets) + len(keys) - len(joined)
     assert index_problems(tripled) == []
+    with CatalogStore(f"sqlite:///{tripled}") as store, store.transaction() as session:
+        # The copied concept counts, moved by the added rows, are what counting every row gives.
+        kept = _concept_tables(session)
+        CatalogStore._store_concepts(session, None)
+        assert _concept_tables(session) == kept
+        session.rollback()
+
+
+def _concept_tables(session: Session) -> list[list[tuple[object, ...]]]:
+    return [[tuple(row) for row in session.execute(text(f"SELECT * FROM {table} ORDER BY 1, 2, 3"))]  # noqa: S608
+            for table in ("concepts", "concept_entries", "concept_values")]  # fmt: skip
