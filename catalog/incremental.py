@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from sqlalchemy import delete, distinct, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from catalog import incremental_rows
@@ -32,8 +32,6 @@ from catalog.incremental_state import (
     DATASETS_OF,
     DOCUMENT_DATASETS,
     ENTRIES,
-    EXEMPLARS_NEAR,
-    EXEMPLARS_OF,
     GROW,
     HEAD_EXISTS,
     MARK_EXEMPLAR,
@@ -42,9 +40,6 @@ from catalog.incremental_state import (
     MEMBERS,
     MENTRIES,
     ONE_MORE_DOCUMENT,
-    POSTED,
-    POSTED_IN_SCOPE,
-    POSTINGS,
     ROWS,
     SEQ,
     Placing,
@@ -65,6 +60,7 @@ from catalog.models import (
     MatchEntryRow,
     MatchPostingRow,
 )
+from catalog.placing_index import PlacingIndex
 from extract.model import Document
 from matching.blocking import PREFILTER_CUTOFF, default_max_df
 from matching.model import (
@@ -136,9 +132,14 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         self.postings = Terms(session, "p")
         self.rows_total = _state(session, ROWS)
         self.seq = _state(session, SEQ)
-        self._next_position: dict[str, int] = {}
+        self.index = PlacingIndex()  # what placing read; placing.place_pending gives a run's own
         self.values = Values(session)
         self.recounted: set[str] = set()
+
+    def use_index(self, index: PlacingIndex) -> None:
+        """Read through `index` (kept by the run between transactions; see catalog.placing_index)."""
+        self.index = index
+        self.postings.counts, self.postings.stored = index.posting_counts, index.posting_counts_stored
 
     def finish(self) -> None:
         self.values.flush()
@@ -179,14 +180,6 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         found: dict[str, str] = {}
         for start in range(0, len(keys), 500):
             found.update(self.db.execute(DATASETS_OF, {"keys": list(keys[start : start + 500])}).all())
-        return found
-
-    def _exemplars_of(self, datasets: Iterable[str]) -> dict[str, list[str]]:
-        wanted = sorted(set(datasets))
-        found: dict[str, list[str]] = defaultdict(list)
-        for start in range(0, len(wanted), 500):
-            for key, dataset in self.db.execute(EXEMPLARS_OF, {"datasets": wanted[start : start + 500]}):
-                found[dataset].append(key)
         return found
 
     # ------------------------------------------------------------ documents
@@ -266,14 +259,11 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         # row a candidate of every other, and the work per row grow with the archive.
         common = max(default_max_df(self.rows_total), LOOKUP_MAX_DF)
         usable = [t for t in ranked if postings[t] <= common][:LOOKUP_TOKENS]
-        query = POSTED if scope == "*" else POSTED_IN_SCOPE
-        params: dict[str, object] = {} if scope == "*" else {"scopes": [scope, "*"]}
+        scopes = None if scope == "*" else [scope, "*"]
         if usable or len(ranked) == 1:
-            keys = sorted(set(self.db.scalars(query, {"tokens": usable or ranked, **params})))
+            keys = self.index.posted(self.db, usable or ranked, scopes)
         else:
-            pair = ranked[:2]
-            both = query.group_by(POSTINGS.entry_key).having(func.count(distinct(POSTINGS.token)) == 2)
-            keys = sorted(set(self.db.scalars(both, {"tokens": pair, **params})))
+            keys = self.index.posted_under_both(self.db, ranked[:2], scopes)
         if not keys:
             return []
         found = self._stored_rows(keys)
@@ -287,12 +277,8 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         return [keys[i] for i in order if scores[i] > 0]
 
     def _position(self, dataset: str) -> int:
-        if dataset not in self._next_position:
-            last = self.db.scalar(select(func.max(MEMBERS.position)).where(MEMBERS.dataset_id == dataset))
-            self._next_position[dataset] = 0 if last is None else last + 1
-        position = self._next_position[dataset]
-        self._next_position[dataset] = position + 1
-        return position
+        last = select(func.max(MEMBERS.position)).where(MEMBERS.dataset_id == dataset)
+        return self.index.position(dataset, lambda: self.db.scalar(last))
 
     def _place(self, row: StoredRow, idf: Specificity, numbered: Counter[tuple[int, str, str]],
                counts: RunCounts) -> str:  # fmt: skip
@@ -321,6 +307,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         exemplar = fresh or becomes_exemplar(
             row, [exemplar_text(stored[k]) for k in exemplars.get(dataset, []) if k in stored]
         )
+        self.index.joined(row.key, dataset, exemplar)
         if exemplar:
             self._make_exemplar(row, scope)
         self._add_links(row, dataset, placed.links, reviewed)
@@ -341,15 +328,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
     def _exemplars_near(self, found: list[str], must: str) -> dict[str, list[str]]:
         """Dataset -> its exemplars among the candidate rows ``found`` (and those of the dataset a
         reviewer's link says the row must join), each list sorted."""
-        exemplars: dict[str, list[str]] = defaultdict(list)
-        for start in range(0, len(found), 500):
-            for key, near in self.db.execute(EXEMPLARS_NEAR, {"keys": found[start : start + 500]}):
-                exemplars[near].append(key)
-        if must and must not in exemplars:
-            exemplars.update(self._exemplars_of([must]))
-        for keys_ in exemplars.values():
-            keys_.sort()
-        return exemplars
+        return self.index.exemplars_near(self.db, found, must)
 
     def _new_dataset(self, row: StoredRow) -> str:
         """A dataset of the row alone, its id from the row's key (another if a dataset has that id)."""
@@ -361,7 +340,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         db.execute(insert(_table(DatasetRow)), [{
             "id": dataset, "origin": row.key, "title": row.title, "unit": row.unit, "member_count": 0,
             "document_count": 0, "canonical_title": "", "canonical_unit": "", "concept_id": ""}])  # fmt: skip
-        self._next_position[dataset] = 0
+        self.index.next_position[dataset] = 0
         return dataset
 
     def _make_exemplar(self, row: StoredRow, scope: str) -> None:
@@ -372,6 +351,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         if tokens:
             self.db.execute(ADD_POSTINGS, [{"token": t, "scope": scope, "entry_key": row.key} for t in tokens])
             self.postings.add(tokens)
+            self.index.add_postings(tokens, scope, row.key)
 
     def _add_links(self, row: StoredRow, dataset: str, links: Sequence[ScoredLink], forced: dict[str, str]) -> None:
         """The row's links as placement kept them, accepted where they point into its dataset; a

@@ -64,14 +64,7 @@ EXEMPLARS_OF = (
     .where(MEMBERS.exemplar, MEMBERS.dataset_id.in_(bindparam("datasets", expanding=True)))
     .order_by(MEMBERS.entry_key)
 )
-_FOUND, _SAME = _table(DatasetMemberRow).alias("found"), _table(DatasetMemberRow).alias("same")
-EXEMPLARS_NEAR = (
-    select(_SAME.c.entry_key, _SAME.c.dataset_id).distinct()
-    .select_from(_FOUND.join(_SAME, _SAME.c.dataset_id == _FOUND.c.dataset_id))
-    .where(_FOUND.c.entry_key.in_(_KEYS), _SAME.c.exemplar)
-)  # fmt: skip
 POSTED = select(POSTINGS.entry_key).where(POSTINGS.token.in_(bindparam("tokens", expanding=True)))
-POSTED_IN_SCOPE = POSTED.where(POSTINGS.scope.in_(bindparam("scopes", expanding=True)))
 ADD_MEMBER = insert(_table(DatasetMemberRow))
 ADD_POSTINGS = insert(_table(MatchPostingRow))
 ADD_LINKS = insert(_table(LinkRow))
