@@ -31,17 +31,15 @@ from catalog.incremental_state import (
     ADD_POSTINGS,
     DATASETS_OF,
     DOCUMENT_DATASETS,
-    ENTRIES,
     GROW,
     HEAD_EXISTS,
+    LAST_POSITION,
     MARK_EXEMPLAR,
     MARK_MEMBER_EXEMPLAR,
-    MDOCS,
-    MEMBERS,
-    MENTRIES,
     ONE_MORE_DOCUMENT,
     ROWS,
     SEQ,
+    STORED_ROWS,
     Placing,
     RunCounts,
     Terms,
@@ -154,16 +152,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         missing = [k for k in keys if k not in self._rows]
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
-            found = self.db.execute(
-                select(
-                    ENTRIES.key, ENTRIES.document_sha256, ENTRIES.number, ENTRIES.table_index, ENTRIES.group_name,
-                    ENTRIES.title, ENTRIES.title_key, ENTRIES.description, MENTRIES.unit_types, MENTRIES.unit_label,
-                    MDOCS.scope_level, MDOCS.scope_province, ENTRIES.unit,
-                )
-                .join(MENTRIES.key.table, MENTRIES.key == ENTRIES.key)
-                .join(MDOCS.sha256.table, MDOCS.sha256 == ENTRIES.document_sha256)
-                .where(ENTRIES.key.in_(chunk))
-            )  # fmt: skip
+            found = self.db.execute(STORED_ROWS, {"keys": chunk})
             for r in found:
                 self._rows[r[0]] = StoredRow(
                     key=r[0], document=r[1], number=r[2], table=r[3], group=r[4], title=r[5], title_key=r[6],
@@ -201,11 +190,13 @@ class Matcher(DatasetUpkeep, ConceptSearch):
             ])  # fmt: skip
         self.words.add([w for r in stored for w in idf_words(r)])
         self.rows_total += len(stored)
-        return self.resume_document(document, self.seq, 0)
+        return self.resume_document(document, self.seq, 0, stored)
 
-    def resume_document(self, document: Document, seq: int, placed: int) -> Placing:
+    def resume_document(self, document: Document, seq: int, placed: int,
+                        stored: list[StoredRow] | None = None) -> Placing:  # fmt: skip
         """A document whose facts are stored, `placed` of its rows placed (by an earlier transaction)."""
-        stored = incremental_rows.stored_rows(document, document_scope(document))
+        if stored is None:
+            stored = incremental_rows.stored_rows(document, document_scope(document))
         for r in stored:
             self._rows[r.key] = r
         # The same specificities whichever transaction places a row: the document's words were
@@ -217,12 +208,15 @@ class Matcher(DatasetUpkeep, ConceptSearch):
     def place_rows(self, placing: Placing, counts: RunCounts, until: float) -> None:
         """Place the document's next rows, at least one, until `until` (time.monotonic) or its last row."""
         joined: Counter[str] = Counter()
+        links: list[dict[str, object]] = []  # written together: nothing reads links while rows are placed
         first = placing.placed
         for index in range(first, len(placing.rows)):
             if index > first and time.monotonic() >= until:
                 break
-            joined[self._place(placing.rows[index], placing.idf, placing.numbered, counts)] += 1
+            joined[self._place(placing.rows[index], placing.idf, placing.numbered, counts, links)] += 1
             placing.placed = index + 1
+        if links:
+            self.db.execute(ADD_LINKS, links)
         if joined:
             self.db.execute(GROW, [{"d": d, "n": n} for d, n in joined.items()])
 
@@ -277,11 +271,10 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         return [keys[i] for i in order if scores[i] > 0]
 
     def _position(self, dataset: str) -> int:
-        last = select(func.max(MEMBERS.position)).where(MEMBERS.dataset_id == dataset)
-        return self.index.position(dataset, lambda: self.db.scalar(last))
+        return self.index.position(dataset, lambda: self.db.scalar(LAST_POSITION, {"d": dataset}))
 
     def _place(self, row: StoredRow, idf: Specificity, numbered: Counter[tuple[int, str, str]],
-               counts: RunCounts) -> str:  # fmt: skip
+               counts: RunCounts, links: list[dict[str, object]]) -> str:  # fmt: skip
         scope = scope_key(row.scope_level, row.scope_province)
         found = self._candidates(row, scope)
         reviewed, must, cannot = self._reviewed(row)
@@ -310,7 +303,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         self.index.joined(row.key, dataset, exemplar)
         if exemplar:
             self._make_exemplar(row, scope)
-        self._add_links(row, dataset, placed.links, reviewed)
+        links += self._links(row, dataset, placed.links, reviewed)
         if fresh:
             self._concept(row, dataset, idf, numbered)
         return dataset
@@ -353,17 +346,16 @@ class Matcher(DatasetUpkeep, ConceptSearch):
             self.postings.add(tokens)
             self.index.add_postings(tokens, scope, row.key)
 
-    def _add_links(self, row: StoredRow, dataset: str, links: Sequence[ScoredLink], forced: dict[str, str]) -> None:
+    def _links(self, row: StoredRow, dataset: str, links: Sequence[ScoredLink],
+               forced: dict[str, str]) -> list[dict[str, object]]:  # fmt: skip
         """The row's links as placement kept them, accepted where they point into its dataset; a
         reviewer's (``forced``: other row -> who) are marked with who decided."""
-        records = [
+        return [
             {"left_key": min(link.other, row.key), "right_key": max(link.other, row.key), "score": link.score,
              "reasons": link.reasons, "accepted": link.dataset == dataset,
              "decided_by": forced.get(link.other, "auto")}
             for link in links
         ]  # fmt: skip
-        if records:
-            self.db.execute(ADD_LINKS, records)
 
     # ------------------------------------------------------------ removal
 

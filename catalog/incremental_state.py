@@ -71,6 +71,20 @@ ADD_LINKS = insert(_table(LinkRow))
 MARK_EXEMPLAR = update(_table(MatchEntryRow)).where(MENTRIES.key == bindparam("k")).values(exemplar=True)
 MARK_MEMBER_EXEMPLAR = update(_table(DatasetMemberRow)).where(MEMBERS.entry_key == bindparam("k")).values(exemplar=True)
 HEAD_EXISTS = select(HEADS.id).where(HEADS.id == bindparam("d"))
+STORED_ROWS = (  # what matching needs of stored rows (matching.placement.StoredRow), by key
+    select(
+        ENTRIES.key, ENTRIES.document_sha256, ENTRIES.number, ENTRIES.table_index, ENTRIES.group_name,
+        ENTRIES.title, ENTRIES.title_key, ENTRIES.description, MENTRIES.unit_types, MENTRIES.unit_label,
+        MDOCS.scope_level, MDOCS.scope_province, ENTRIES.unit,
+    )
+    .join(MENTRIES.key.table, MENTRIES.key == ENTRIES.key)
+    .join(MDOCS.sha256.table, MDOCS.sha256 == ENTRIES.document_sha256)
+    .where(ENTRIES.key.in_(_KEYS))
+)  # fmt: skip
+LAST_POSITION = select(func.max(MEMBERS.position)).where(MEMBERS.dataset_id == bindparam("d"))
+TERM_COUNTS = select(TERMS.term, TERMS.count).where(
+    TERMS.kind == bindparam("kind"), TERMS.term.in_(bindparam("terms", expanding=True))
+)
 VALUES = _table(DatasetValueRow).c
 ADD_VALUE = (
     update(_table(DatasetValueRow))
@@ -141,9 +155,8 @@ def _load_terms(session: Session, kind: str, words: Iterable[str]) -> dict[str, 
     wanted = list(set(words))
     found: dict[str, int] = {}
     for start in range(0, len(wanted), 500):
-        found.update(session.connection().execute(
-            select(TERMS.term, TERMS.count).where(TERMS.kind == kind, TERMS.term.in_(wanted[start : start + 500]))
-        ).all())  # fmt: skip
+        chunk = wanted[start : start + 500]
+        found.update(session.connection().execute(TERM_COUNTS, {"kind": kind, "terms": chunk}).all())
     return found
 
 
