@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from sqlalchemy import delete, distinct, func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from catalog import incremental_rows
@@ -31,22 +31,15 @@ from catalog.incremental_state import (
     ADD_POSTINGS,
     DATASETS_OF,
     DOCUMENT_DATASETS,
-    ENTRIES,
-    EXEMPLARS_NEAR,
-    EXEMPLARS_OF,
     GROW,
     HEAD_EXISTS,
+    LAST_POSITION,
     MARK_EXEMPLAR,
     MARK_MEMBER_EXEMPLAR,
-    MDOCS,
-    MEMBERS,
-    MENTRIES,
     ONE_MORE_DOCUMENT,
-    POSTED,
-    POSTED_IN_SCOPE,
-    POSTINGS,
     ROWS,
     SEQ,
+    STORED_ROWS,
     Placing,
     RunCounts,
     Terms,
@@ -65,6 +58,7 @@ from catalog.models import (
     MatchEntryRow,
     MatchPostingRow,
 )
+from catalog.placing_index import PlacingIndex
 from extract.model import Document
 from matching.blocking import PREFILTER_CUTOFF, default_max_df
 from matching.model import (
@@ -136,9 +130,14 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         self.postings = Terms(session, "p")
         self.rows_total = _state(session, ROWS)
         self.seq = _state(session, SEQ)
-        self._next_position: dict[str, int] = {}
+        self.index = PlacingIndex()  # what placing read; placing.place_pending gives a run's own
         self.values = Values(session)
         self.recounted: set[str] = set()
+
+    def use_index(self, index: PlacingIndex) -> None:
+        """Read through `index` (kept by the run between transactions; see catalog.placing_index)."""
+        self.index = index
+        self.postings.counts, self.postings.stored = index.posting_counts, index.posting_counts_stored
 
     def finish(self) -> None:
         self.values.flush()
@@ -153,16 +152,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         missing = [k for k in keys if k not in self._rows]
         for start in range(0, len(missing), 500):
             chunk = missing[start : start + 500]
-            found = self.db.execute(
-                select(
-                    ENTRIES.key, ENTRIES.document_sha256, ENTRIES.number, ENTRIES.table_index, ENTRIES.group_name,
-                    ENTRIES.title, ENTRIES.title_key, ENTRIES.description, MENTRIES.unit_types, MENTRIES.unit_label,
-                    MDOCS.scope_level, MDOCS.scope_province, ENTRIES.unit,
-                )
-                .join(MENTRIES.key.table, MENTRIES.key == ENTRIES.key)
-                .join(MDOCS.sha256.table, MDOCS.sha256 == ENTRIES.document_sha256)
-                .where(ENTRIES.key.in_(chunk))
-            )  # fmt: skip
+            found = self.db.execute(STORED_ROWS, {"keys": chunk})
             for r in found:
                 self._rows[r[0]] = StoredRow(
                     key=r[0], document=r[1], number=r[2], table=r[3], group=r[4], title=r[5], title_key=r[6],
@@ -179,14 +169,6 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         found: dict[str, str] = {}
         for start in range(0, len(keys), 500):
             found.update(self.db.execute(DATASETS_OF, {"keys": list(keys[start : start + 500])}).all())
-        return found
-
-    def _exemplars_of(self, datasets: Iterable[str]) -> dict[str, list[str]]:
-        wanted = sorted(set(datasets))
-        found: dict[str, list[str]] = defaultdict(list)
-        for start in range(0, len(wanted), 500):
-            for key, dataset in self.db.execute(EXEMPLARS_OF, {"datasets": wanted[start : start + 500]}):
-                found[dataset].append(key)
         return found
 
     # ------------------------------------------------------------ documents
@@ -208,11 +190,13 @@ class Matcher(DatasetUpkeep, ConceptSearch):
             ])  # fmt: skip
         self.words.add([w for r in stored for w in idf_words(r)])
         self.rows_total += len(stored)
-        return self.resume_document(document, self.seq, 0)
+        return self.resume_document(document, self.seq, 0, stored)
 
-    def resume_document(self, document: Document, seq: int, placed: int) -> Placing:
+    def resume_document(self, document: Document, seq: int, placed: int,
+                        stored: list[StoredRow] | None = None) -> Placing:  # fmt: skip
         """A document whose facts are stored, `placed` of its rows placed (by an earlier transaction)."""
-        stored = incremental_rows.stored_rows(document, document_scope(document))
+        if stored is None:
+            stored = incremental_rows.stored_rows(document, document_scope(document))
         for r in stored:
             self._rows[r.key] = r
         # The same specificities whichever transaction places a row: the document's words were
@@ -224,12 +208,15 @@ class Matcher(DatasetUpkeep, ConceptSearch):
     def place_rows(self, placing: Placing, counts: RunCounts, until: float) -> None:
         """Place the document's next rows, at least one, until `until` (time.monotonic) or its last row."""
         joined: Counter[str] = Counter()
+        links: list[dict[str, object]] = []  # written together: nothing reads links while rows are placed
         first = placing.placed
         for index in range(first, len(placing.rows)):
             if index > first and time.monotonic() >= until:
                 break
-            joined[self._place(placing.rows[index], placing.idf, placing.numbered, counts)] += 1
+            joined[self._place(placing.rows[index], placing.idf, placing.numbered, counts, links)] += 1
             placing.placed = index + 1
+        if links:
+            self.db.execute(ADD_LINKS, links)
         if joined:
             self.db.execute(GROW, [{"d": d, "n": n} for d, n in joined.items()])
 
@@ -266,14 +253,11 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         # row a candidate of every other, and the work per row grow with the archive.
         common = max(default_max_df(self.rows_total), LOOKUP_MAX_DF)
         usable = [t for t in ranked if postings[t] <= common][:LOOKUP_TOKENS]
-        query = POSTED if scope == "*" else POSTED_IN_SCOPE
-        params: dict[str, object] = {} if scope == "*" else {"scopes": [scope, "*"]}
+        scopes = None if scope == "*" else [scope, "*"]
         if usable or len(ranked) == 1:
-            keys = sorted(set(self.db.scalars(query, {"tokens": usable or ranked, **params})))
+            keys = self.index.posted(self.db, usable or ranked, scopes)
         else:
-            pair = ranked[:2]
-            both = query.group_by(POSTINGS.entry_key).having(func.count(distinct(POSTINGS.token)) == 2)
-            keys = sorted(set(self.db.scalars(both, {"tokens": pair, **params})))
+            keys = self.index.posted_under_both(self.db, ranked[:2], scopes)
         if not keys:
             return []
         found = self._stored_rows(keys)
@@ -287,15 +271,10 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         return [keys[i] for i in order if scores[i] > 0]
 
     def _position(self, dataset: str) -> int:
-        if dataset not in self._next_position:
-            last = self.db.scalar(select(func.max(MEMBERS.position)).where(MEMBERS.dataset_id == dataset))
-            self._next_position[dataset] = 0 if last is None else last + 1
-        position = self._next_position[dataset]
-        self._next_position[dataset] = position + 1
-        return position
+        return self.index.position(dataset, lambda: self.db.scalar(LAST_POSITION, {"d": dataset}))
 
     def _place(self, row: StoredRow, idf: Specificity, numbered: Counter[tuple[int, str, str]],
-               counts: RunCounts) -> str:  # fmt: skip
+               counts: RunCounts, links: list[dict[str, object]]) -> str:  # fmt: skip
         scope = scope_key(row.scope_level, row.scope_province)
         found = self._candidates(row, scope)
         reviewed, must, cannot = self._reviewed(row)
@@ -321,9 +300,10 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         exemplar = fresh or becomes_exemplar(
             row, [exemplar_text(stored[k]) for k in exemplars.get(dataset, []) if k in stored]
         )
+        self.index.joined(row.key, dataset, exemplar)
         if exemplar:
             self._make_exemplar(row, scope)
-        self._add_links(row, dataset, placed.links, reviewed)
+        links += self._links(row, dataset, placed.links, reviewed)
         if fresh:
             self._concept(row, dataset, idf, numbered)
         return dataset
@@ -341,15 +321,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
     def _exemplars_near(self, found: list[str], must: str) -> dict[str, list[str]]:
         """Dataset -> its exemplars among the candidate rows ``found`` (and those of the dataset a
         reviewer's link says the row must join), each list sorted."""
-        exemplars: dict[str, list[str]] = defaultdict(list)
-        for start in range(0, len(found), 500):
-            for key, near in self.db.execute(EXEMPLARS_NEAR, {"keys": found[start : start + 500]}):
-                exemplars[near].append(key)
-        if must and must not in exemplars:
-            exemplars.update(self._exemplars_of([must]))
-        for keys_ in exemplars.values():
-            keys_.sort()
-        return exemplars
+        return self.index.exemplars_near(self.db, found, must)
 
     def _new_dataset(self, row: StoredRow) -> str:
         """A dataset of the row alone, its id from the row's key (another if a dataset has that id)."""
@@ -361,7 +333,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         db.execute(insert(_table(DatasetRow)), [{
             "id": dataset, "origin": row.key, "title": row.title, "unit": row.unit, "member_count": 0,
             "document_count": 0, "canonical_title": "", "canonical_unit": "", "concept_id": ""}])  # fmt: skip
-        self._next_position[dataset] = 0
+        self.index.next_position[dataset] = 0
         return dataset
 
     def _make_exemplar(self, row: StoredRow, scope: str) -> None:
@@ -372,18 +344,18 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         if tokens:
             self.db.execute(ADD_POSTINGS, [{"token": t, "scope": scope, "entry_key": row.key} for t in tokens])
             self.postings.add(tokens)
+            self.index.add_postings(tokens, scope, row.key)
 
-    def _add_links(self, row: StoredRow, dataset: str, links: Sequence[ScoredLink], forced: dict[str, str]) -> None:
+    def _links(self, row: StoredRow, dataset: str, links: Sequence[ScoredLink],
+               forced: dict[str, str]) -> list[dict[str, object]]:  # fmt: skip
         """The row's links as placement kept them, accepted where they point into its dataset; a
         reviewer's (``forced``: other row -> who) are marked with who decided."""
-        records = [
+        return [
             {"left_key": min(link.other, row.key), "right_key": max(link.other, row.key), "score": link.score,
              "reasons": link.reasons, "accepted": link.dataset == dataset,
              "decided_by": forced.get(link.other, "auto")}
             for link in links
         ]  # fmt: skip
-        if records:
-            self.db.execute(ADD_LINKS, records)
 
     # ------------------------------------------------------------ removal
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import json
 
-from catalog import rows
 from extract.model import Document, Provenance
 from matching.compare import _unit_types
 from matching.flags import _citation_key, number_key
+from matching.model import entry_key
 from matching.placement import StoredRow
 from matching.scope import Scope
 from matching.text import normalize
@@ -27,14 +27,15 @@ def document_row(document: Document, seq: int, scope: Scope) -> dict[str, object
 
 
 def stored_rows(document: Document, scope: Scope) -> list[StoredRow]:
-    """The document's catalog rows the store keeps (catalog.rows.entry_rows), each once, in order."""
+    """The document's catalog rows the store keeps (catalog.rows.entry_rows), each once, in order:
+    the first of two entries claiming one table row, as entry_rows keeps it."""
     stored: list[StoredRow] = []
-    positions = {r.key for r in rows.entry_rows(document)}
+    seen: set[str] = set()
     for entry in document.catalog:
-        key = f"{document.sha256}:{entry.table}:{entry.row}"
-        if key not in positions:
+        key = entry_key(document, entry)
+        if key in seen:
             continue
-        positions.discard(key)
+        seen.add(key)
         types, label = _unit_types(entry)
         stored.append(StoredRow(
             key=key, document=document.sha256, number=entry.number, table=entry.table, group=entry.group,

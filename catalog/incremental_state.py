@@ -64,20 +64,27 @@ EXEMPLARS_OF = (
     .where(MEMBERS.exemplar, MEMBERS.dataset_id.in_(bindparam("datasets", expanding=True)))
     .order_by(MEMBERS.entry_key)
 )
-_FOUND, _SAME = _table(DatasetMemberRow).alias("found"), _table(DatasetMemberRow).alias("same")
-EXEMPLARS_NEAR = (
-    select(_SAME.c.entry_key, _SAME.c.dataset_id).distinct()
-    .select_from(_FOUND.join(_SAME, _SAME.c.dataset_id == _FOUND.c.dataset_id))
-    .where(_FOUND.c.entry_key.in_(_KEYS), _SAME.c.exemplar)
-)  # fmt: skip
 POSTED = select(POSTINGS.entry_key).where(POSTINGS.token.in_(bindparam("tokens", expanding=True)))
-POSTED_IN_SCOPE = POSTED.where(POSTINGS.scope.in_(bindparam("scopes", expanding=True)))
 ADD_MEMBER = insert(_table(DatasetMemberRow))
 ADD_POSTINGS = insert(_table(MatchPostingRow))
 ADD_LINKS = insert(_table(LinkRow))
 MARK_EXEMPLAR = update(_table(MatchEntryRow)).where(MENTRIES.key == bindparam("k")).values(exemplar=True)
 MARK_MEMBER_EXEMPLAR = update(_table(DatasetMemberRow)).where(MEMBERS.entry_key == bindparam("k")).values(exemplar=True)
 HEAD_EXISTS = select(HEADS.id).where(HEADS.id == bindparam("d"))
+STORED_ROWS = (  # what matching needs of stored rows (matching.placement.StoredRow), by key
+    select(
+        ENTRIES.key, ENTRIES.document_sha256, ENTRIES.number, ENTRIES.table_index, ENTRIES.group_name,
+        ENTRIES.title, ENTRIES.title_key, ENTRIES.description, MENTRIES.unit_types, MENTRIES.unit_label,
+        MDOCS.scope_level, MDOCS.scope_province, ENTRIES.unit,
+    )
+    .join(MENTRIES.key.table, MENTRIES.key == ENTRIES.key)
+    .join(MDOCS.sha256.table, MDOCS.sha256 == ENTRIES.document_sha256)
+    .where(ENTRIES.key.in_(_KEYS))
+)  # fmt: skip
+LAST_POSITION = select(func.max(MEMBERS.position)).where(MEMBERS.dataset_id == bindparam("d"))
+TERM_COUNTS = select(TERMS.term, TERMS.count).where(
+    TERMS.kind == bindparam("kind"), TERMS.term.in_(bindparam("terms", expanding=True))
+)
 VALUES = _table(DatasetValueRow).c
 ADD_VALUE = (
     update(_table(DatasetValueRow))
@@ -148,9 +155,8 @@ def _load_terms(session: Session, kind: str, words: Iterable[str]) -> dict[str, 
     wanted = list(set(words))
     found: dict[str, int] = {}
     for start in range(0, len(wanted), 500):
-        found.update(session.connection().execute(
-            select(TERMS.term, TERMS.count).where(TERMS.kind == kind, TERMS.term.in_(wanted[start : start + 500]))
-        ).all())  # fmt: skip
+        chunk = wanted[start : start + 500]
+        found.update(session.connection().execute(TERM_COUNTS, {"kind": kind, "terms": chunk}).all())
     return found
 
 

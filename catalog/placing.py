@@ -17,12 +17,12 @@ while it is placed, as they see some documents of a run placed and others not ye
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from catalog import incremental_state
+from catalog import incremental_state, placing_index
 from catalog.incremental import Matcher
 from catalog.incremental_state import PLACING_ROWS, PLACING_SEQ, Placing, RunCounts, _set_state, _state
 from catalog.models import MatchDocumentRow
@@ -34,9 +34,11 @@ YIELD_SECONDS = 0.15  # SQLite: the lock left free between transactions, longer 
 
 @dataclass
 class Carried:
-    """The document a run's last transaction left placed in part, so the next need not read it again."""
+    """What a run's last transaction leaves for the next: the document it placed in part (not read
+    again) and what placing read of the result (catalog/placing_index.py)."""
 
     placing: Placing | None = None
+    index: placing_index.PlacingIndex = field(default_factory=placing_index.PlacingIndex)
 
 
 def place_pending(matcher: Matcher, session: Session, counts: RunCounts, *, batch: int,
@@ -49,6 +51,9 @@ def place_pending(matcher: Matcher, session: Session, counts: RunCounts, *, batc
     budget = TRANSACTION_SECONDS if seconds is None else seconds
     started = time.monotonic()
     carried = carried or Carried()
+    before = placing_index.fingerprint(session)
+    carried.index.check(before)
+    matcher.use_index(carried.index)
     placing = _resumed(matcher, session, carried.placing)
     pending = [] if placing is not None else incremental_state.pending_documents(session, batch)
     if placing is None and not pending:
@@ -71,6 +76,9 @@ def place_pending(matcher: Matcher, session: Session, counts: RunCounts, *, batc
             break
     _remember(session, placing)
     carried.placing = placing
+    # As the caller's matcher.finish() leaves the counters: the next transaction checks them.
+    state = (0, 0) if placing is None else (placing.seq, placing.placed)
+    carried.index.fingerprint = (matcher.seq, matcher.rows_total, *state, *before[4:])
     return True
 
 

@@ -27,11 +27,14 @@ from benchmarks.kill_campaign import canonical_dump
 from catalog.concept_facts import MemberFact, agency, concept_counts, member_locality
 from catalog.concepts_store import load_members
 from catalog.incremental import Matcher
+from catalog.incremental_state import RunCounts
 from catalog.models import ConceptEntryRow, ConceptRow, ConceptValueRow, DatasetMemberRow, DatasetRow, MatchStateRow
+from catalog.placing_index import PlacingIndex
 from catalog.store import CatalogStore
 from catalog.testing import postgres_unreachable_reason, temporary_store
 from extract.model import Document
 from matching.model import MergeDatasets, SetCanonical
+from matching.reconcile import load_concept_threshold, load_threshold
 from nlp.pipeline import process_file
 
 CORPUS = Path(__file__).resolve().parent.parent / "corpus" / "docs"
@@ -331,3 +334,38 @@ def test_a_row_that_left_a_dataset_no_one_refreshed_is_found_by_comparing_every_
         CatalogStore._store_concepts(session, set())
     assert found == [False]
     _as_if_rewritten_whole(store)
+
+
+def test_two_runs_taking_turns_read_what_the_other_wrote(
+    store: CatalogStore, documents: list[Document], whole: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On PostgreSQL the lock is a transaction's: between two of one run's, another run may place rows.
+    Each run keeps what placing read (catalog/placing_index.py); it must drop it when the other wrote."""
+    monkeypatch.setattr(placing, "TRANSACTION_SECONDS", 0.0)  # each transaction places one row
+    for document in documents:
+        store.add_document(document)
+    mine, other = placing.Carried(), placing.Carried()
+    dropped: list[bool] = []  # whether an index was dropped with something in it
+    real_clear = PlacingIndex.clear
+
+    def clear(self: PlacingIndex) -> None:
+        dropped.append(bool(self.dataset_of))
+        real_clear(self)
+
+    monkeypatch.setattr(PlacingIndex, "clear", clear)
+
+    def one_transaction(carried: placing.Carried) -> bool:
+        with store.transaction() as session:
+            matcher = Matcher(session, threshold=load_threshold(), concept_threshold=load_concept_threshold(),
+                              decisions=[])  # fmt: skip
+            counts = RunCounts()
+            found = placing.place_pending(matcher, session, counts, batch=50, carried=carried)
+            matcher.settle(counts)
+        return found
+
+    turns = 0
+    while one_transaction(mine if turns % 3 else other):  # two of mine, then one of the other's
+        turns += 1
+    assert turns > 20 and any(dropped)
+    store.reconcile()  # the last step, owed by the transactions above
+    assert canonical_dump(store) == whole
