@@ -39,6 +39,9 @@ from catalog.models import ReconcileRunRow
 
 WILDCARD = "*"
 MAX_POSTINGS = 2_000_000  # postings kept at most (a cache, not the index): then it starts again
+# Members' datasets kept at most: a run placing a whole archive records every row it places, and at
+# 100,000 documents (5 million rows) that alone would pass the 1 GiB a process may hold (issue 13).
+MAX_MEMBERS = 1_000_000
 POSTINGS_OF = select(POSTINGS.token, POSTINGS.scope, POSTINGS.entry_key).where(
     POSTINGS.token.in_(bindparam("tokens", expanding=True))
 )
@@ -63,8 +66,8 @@ class PlacingIndex:
     posting_counts_stored: set[str] = field(default_factory=set)
 
     def check(self, now: tuple[int, ...]) -> None:
-        """Drop everything unless the store is as this run's last transaction left it."""
-        if now != self.fingerprint:
+        """Drop everything unless the store is as this run's last transaction left it and the index is small."""
+        if now != self.fingerprint or len(self.dataset_of) > MAX_MEMBERS:
             self.clear()
             self.fingerprint = now
 

@@ -112,6 +112,31 @@ def test_a_run_cut_after_every_row_equals_one_transaction(
     assert set(_placing_state(store).values()) <= {0}
 
 
+def test_a_run_whose_index_passes_its_bound_starts_it_again_with_the_same_result(
+    store: CatalogStore, documents: list[Document], whole: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The run-long index is a cache held to a bound (memory at 100,000 documents): dropping it
+    # between two transactions must not change where any row goes.
+    import catalog.placing_index as placing_index
+
+    monkeypatch.setattr(placing, "TRANSACTION_SECONDS", 0.0)
+    monkeypatch.setattr(placing, "YIELD_SECONDS", 0.0)
+    monkeypatch.setattr(placing_index, "MAX_MEMBERS", 3)
+    dropped: list[int] = []
+    real_clear = PlacingIndex.clear
+
+    def clear(self: PlacingIndex) -> None:
+        dropped.append(len(self.dataset_of))
+        real_clear(self)
+
+    monkeypatch.setattr(PlacingIndex, "clear", clear)
+    for document in documents:
+        store.add_document(document)
+    store.reconcile()
+    assert any(size > 3 for size in dropped)
+    assert canonical_dump(store) == whole
+
+
 def test_a_run_killed_inside_a_document_is_finished_row_for_row_by_the_next(
     store: CatalogStore, documents: list[Document], whole: dict[str, object], monkeypatch: pytest.MonkeyPatch
 ) -> None:
