@@ -1,4 +1,4 @@
-"""CatalogStore: documents keyed by content, their versions, the reconciled catalog, decisions, runs.
+"""CatalogStore: documents keyed by content, their versions, the reconciled catalog, decisions (runs: catalog/store_runs.py).
 
 Every write method is one transaction: a document is stored with its entries, tasks, file
 version and ingest outcome, or not at all; a reconciliation replaces datasets, members, links
@@ -7,7 +7,6 @@ and flags at once. Opening a store brings its schema to the newest revision firs
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -29,10 +28,8 @@ from catalog.models import (
     DecisionAnchorRow,
     DecisionRow,
     DocumentRow,
-    FileOutcomeRow,
     FileVersionRow,
     FlagRow,
-    IngestRunRow,
     LinkRow,
     ReconcileRunRow,
     TaskRow,
@@ -42,12 +39,12 @@ from catalog.records import (
     DocumentSummary,
     FileOutcome,
     FileVersion,
-    IngestRun,
     OutcomeStatus,
     ReconcileSummary,
 )
 from catalog.rows import PreparedDocument
 from catalog.rows import column_values as _columns
+from catalog.store_runs import IngestRuns
 from extract.model import Document
 from matching.anchoring import AnchoredDecision
 from matching.decisions import DecisionRecord, check_decision, decision_records, in_force
@@ -67,7 +64,7 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-class CatalogStore:
+class CatalogStore(IngestRuns):
     def __init__(self, url: str | None = None, *, engine: Engine | None = None) -> None:
         self.url = database_url(url) if engine is None else engine.url.render_as_string(hide_password=False)
         self.engine = engine or make_engine(self.url)
@@ -516,78 +513,6 @@ class CatalogStore:
     def flag_ids(self) -> set[str]:
         with self.snapshot() as session:
             return set(session.scalars(select(FlagRow.id)))
-
-    # ------------------------------------------------------------ ingest runs
-
-    def start_run(self, root: str, *, workers: int, total_files: int) -> int:
-        with self.transaction() as session:
-            row = IngestRunRow(root=root, started_at=_now(), workers=workers, total_files=total_files,
-                               status="running")  # fmt: skip
-            session.add(row)
-            session.flush()
-            return row.id
-
-    def finish_run(self, run_id: int) -> None:
-        with self.transaction() as session:
-            row = session.get(IngestRunRow, run_id)
-            if row is not None:
-                row.finished_at, row.status = _now(), "finished"
-
-    def record_outcomes(self, run_id: int | None, outcomes: Sequence[FileOutcome]) -> None:
-        """Outcomes that store nothing (skipped, failed, unchanged), in one transaction."""
-        with self.transaction() as session:
-            for outcome in outcomes:
-                self._insert_outcome(session, run_id, outcome)
-
-    @staticmethod
-    def _insert_outcome(session: Session, run_id: int | None, outcome: FileOutcome) -> None:
-        session.add(
-            FileOutcomeRow(
-                run_id=run_id, path=outcome.path, status=outcome.status.value, sha256=outcome.sha256,
-                code=outcome.code, reason=outcome.reason, seconds=outcome.seconds, at=_now(),
-            )
-        )  # fmt: skip
-
-    def outcomes(self, run_id: int | None = None) -> list[FileOutcome]:
-        with self.snapshot() as session:
-            query = select(FileOutcomeRow).order_by(FileOutcomeRow.id)
-            if run_id is not None:
-                query = query.where(FileOutcomeRow.run_id == run_id)
-            return [
-                FileOutcome(
-                    path=r.path,
-                    status=OutcomeStatus(r.status),
-                    sha256=r.sha256,
-                    code=r.code,
-                    reason=r.reason,
-                    seconds=r.seconds,
-                )  # fmt: skip
-                for r in session.scalars(query)
-            ]
-
-    def runs(self) -> list[IngestRun]:
-        with self.snapshot() as session:
-            counts: dict[int, Counter[str]] = {}
-            for run_id, status, number in session.execute(
-                select(FileOutcomeRow.run_id, FileOutcomeRow.status, func.count()).group_by(
-                    FileOutcomeRow.run_id, FileOutcomeRow.status
-                )
-            ):
-                if run_id is not None:
-                    counts.setdefault(run_id, Counter())[status] = number
-            return [
-                IngestRun(
-                    id=r.id,
-                    root=r.root,
-                    started_at=r.started_at,
-                    finished_at=r.finished_at,
-                    workers=r.workers,
-                    total_files=r.total_files,
-                    status=r.status,
-                    counts=dict(counts.get(r.id, {})),
-                )  # fmt: skip
-                for r in session.scalars(select(IngestRunRow).order_by(IngestRunRow.id))
-            ]
 
     # ------------------------------------------------------------ checks
 
