@@ -264,15 +264,24 @@ def _certain_penalty(a: EntryFeatures, b: EntryFeatures) -> float:
     Words under four letters found on one side only are never typos (qualifiers and place names
     excepted: they cost less, see score_pair); a different kind of list is always a penalty.
     """
-    soft = _soft(a, b)
-    unexplained = sum(
-        1 for w in a.text.tokens ^ b.text.tokens
-        if len(w) < 4 and w not in soft and fold(w) not in a.locality | b.locality
-    )  # fmt: skip
+    ta, tb = a.text, b.text
+    return _certain_penalty_of(
+        ta.tokens, tb.tokens, ta.qualifiers, tb.qualifiers, a.locality, b.locality, ta.head, tb.head
+    )
+
+
+@lru_cache(maxsize=200_000)
+def _certain_penalty_of(
+    mine: frozenset[str], theirs: frozenset[str], my_soft: frozenset[str], their_soft: frozenset[str],
+    my_place: frozenset[str], their_place: frozenset[str], my_head: str, their_head: str,
+) -> float:  # fmt: skip
+    # Cached: templates repeat, so a run meets the same pairs of word sets again and again.
+    soft, places = my_soft | their_soft, my_place | their_place
+    unexplained = sum(1 for w in mine ^ theirs if len(w) < 4 and w not in soft and fold(w) not in places)
     penalty = 0.0
     if unexplained:
         penalty += min(TOKEN_MISMATCH_FIRST + TOKEN_MISMATCH * (unexplained - 1), TOKEN_MISMATCH_CAP)
-    if a.text.head and b.text.head and a.text.head != b.text.head:
+    if my_head and their_head and my_head != their_head:
         penalty += HEAD_MISMATCH
     return penalty
 
@@ -303,17 +312,52 @@ def _identifies(a: EntryFeatures, b: EntryFeatures) -> tuple[bool, float]:
     return weight >= IDENTIFIES, weight
 
 
-def _words_penalty(a: EntryFeatures, b: EntryFeatures) -> tuple[float, list[str], set[str]]:
+class _PairMemo:
+    """Results of pure functions of two rows' words, kept for the run whose specificities (idf) they used.
+
+    A 100,000-row archive has ~450,000 candidate pairs but ~47,000 distinct pairs of word sets: the
+    templates repeat. Keyed by the frozensets the function reads (their hashes are cached by Python).
+    """
+
+    LIMIT = 400_000  # entries per table before it is dropped (memory)
+
+    def __init__(self) -> None:
+        self._tables: dict[int, tuple[Mapping[str, float], dict[Any, Any]]] = {}
+
+    def table(self, idf: Mapping[str, float]) -> dict[Any, Any]:
+        found = self._tables.get(id(idf))
+        if found is None or found[0] is not idf or len(found[1]) > self.LIMIT:
+            if len(self._tables) >= 4:
+                self._tables.clear()
+            found = (idf, {})
+            self._tables[id(idf)] = found
+        return found[1]
+
+
+_WORDS_MEMO = _PairMemo()
+
+
+def _words_penalty(a: EntryFeatures, b: EntryFeatures) -> tuple[float, tuple[str, ...], frozenset[str]]:
     """The one-sided words' penalty, its reasons, and the one-sided words (for the negation level)."""
+    ta, tb = a.text, b.text
+    key = (ta.tokens, tb.tokens, ta.qualifiers, tb.qualifiers, ta.core_tokens, tb.core_tokens, a.locality, b.locality)
+    table = _WORDS_MEMO.table(a.idf)
+    found = table.get(key)
+    if found is None:
+        found = table[key] = _words_penalty_uncached(a, b)
+    return found
+
+
+def _words_penalty_uncached(a: EntryFeatures, b: EntryFeatures) -> tuple[float, tuple[str, ...], frozenset[str]]:
     only_a = _unmatched(a.text.tokens, b.text.tokens)
     only_b = _unmatched(b.text.tokens, a.text.tokens)
     places = a.locality | b.locality
     # A title naming its own province ("… tỉnh Hà Tĩnh") says where, not what.
     only_a = {w for w in only_a if fold(w) not in places}
     only_b = {w for w in only_b if fold(w) not in places}
-    one_sided = only_a | only_b
+    one_sided = frozenset(only_a | only_b)
     if not one_sided:
-        return 0.0, [], one_sided
+        return 0.0, (), one_sided
     soft = _soft(a, b)
     hard_a, hard_b = only_a - soft, only_b - soft
     identifies, weight = _identifies(a, b)
@@ -321,7 +365,7 @@ def _words_penalty(a: EntryFeatures, b: EntryFeatures) -> tuple[float, list[str]
         words = " / ".join(" ".join(sorted(side)) or "∅" for side in (only_a, only_b))
         return (
             QUALIFIER_MISMATCH,
-            [f"chỉ khác từ bổ nghĩa: {words}; phần lõi chung đủ nhận diện ({weight:.1f}) (-{QUALIFIER_MISMATCH:.2f})"],
+            (f"chỉ khác từ bổ nghĩa: {words}; phần lõi chung đủ nhận diện ({weight:.1f}) (-{QUALIFIER_MISMATCH:.2f})",),
             one_sided,
         )
     if not identifies:
@@ -331,7 +375,7 @@ def _words_penalty(a: EntryFeatures, b: EntryFeatures) -> tuple[float, list[str]
     extra = len(hard_a) + len(hard_b) - 1
     penalty = min(TOKEN_MISMATCH_FIRST + TOKEN_MISMATCH * extra, TOKEN_MISMATCH_CAP)
     words = " / ".join(" ".join(sorted(side)) or "∅" for side in (hard_a, hard_b))
-    return penalty, [f"từ chỉ có ở một bên: {words} (-{penalty:.2f})"], one_sided
+    return penalty, (f"từ chỉ có ở một bên: {words} (-{penalty:.2f})",), one_sided
 
 
 def score_pair(a: EntryFeatures, b: EntryFeatures, title: float | None = None) -> PairScore:
@@ -341,13 +385,26 @@ def score_pair(a: EntryFeatures, b: EntryFeatures, title: float | None = None) -
     who keeps the data (unit type, group, document level, same document). Rows of two provinces get
     no dataset score at all: the same title in two provinces is one concept, two datasets.
     """
+    return _scored(a, b, title, [])
+
+
+def pair_scores(a: EntryFeatures, b: EntryFeatures, title: float | None = None) -> tuple[float, float]:
+    """`score_pair`'s (score, concept) without writing its reasons: the same steps, in the same order,
+    so the same floats. For pairs that are mostly dropped (reasons are written for kept links only)."""
+    scored = _scored(a, b, title, None)
+    return scored.score, scored.concept
+
+
+def _scored(a: EntryFeatures, b: EntryFeatures, title: float | None, reasons: list[str] | None) -> PairScore:
+    """score_pair; its reasons are written into `reasons` unless it is None."""
     if a.number and (a.document, a.table, a.group, a.number) == (b.document, b.table, b.group, b.number):
         # Sub-rows under one number (an item split by unit or period) are parts, not duplicates.
         return PairScore(score=0.0, reasons=[f"dòng con của cùng mục {a.number or '?'}"])
     if title is None:
         title = title_similarity(a.text, b.text)
     title = round(title, 4)
-    reasons = [_title_reason(a, b, title)]
+    if reasons is not None:
+        reasons.append(_title_reason(a, b, title))
     # Each step adds to the score in the order it always did: the sums, hence the rounding, stay the same.
     score = _concept_score(a, b, title, reasons)
     concept = round(max(0.0, min(1.0, score)), 4)
@@ -355,10 +412,10 @@ def score_pair(a: EntryFeatures, b: EntryFeatures, title: float | None = None) -
     covered = _covered_concept(a, b, reasons) if concept < COVERED_TITLE + CONCEPT_MAX_BONUS else None
     if covered is not None and covered > concept:
         concept = round(max(0.0, min(1.0, covered)), 4)
-    return PairScore(score=round(max(0.0, min(1.0, score)), 4), reasons=reasons, concept=concept)
+    return PairScore(score=round(max(0.0, min(1.0, score)), 4), reasons=reasons or [], concept=concept)
 
 
-def _covered_concept(a: EntryFeatures, b: EntryFeatures, reasons: list[str]) -> float | None:
+def _covered_concept(a: EntryFeatures, b: EntryFeatures, reasons: list[str] | None) -> float | None:
     """The concept score when one title lists every item of the other (matching/coverage.py), else None.
 
     Concept level only: the dataset score above is left as it was. The one-sided words' penalty is
@@ -374,72 +431,87 @@ def _covered_concept(a: EntryFeatures, b: EntryFeatures, reasons: list[str]) -> 
         score -= HEAD_MISMATCH
     if a.description and b.description:
         score += DESCRIPTION_WEIGHT * (description_similarity(*sorted((a.description, b.description))) - 0.5)
-    extra = "; ".join(found.extra) or "∅"
-    reasons.append(
-        f"mức khái niệm: mọi mục của một bên có trong bên kia ({'; '.join(found.shared)}), liệt kê thêm: {extra}"
-        f" ({score:.2f}) / concept level: one title lists every item of the other"
-    )
+    if reasons is not None:
+        extra = "; ".join(found.extra) or "∅"
+        reasons.append(
+            f"mức khái niệm: mọi mục của một bên có trong bên kia ({'; '.join(found.shared)}), liệt kê thêm: {extra}"
+            f" ({score:.2f}) / concept level: one title lists every item of the other"
+        )
     return score
 
 
+@lru_cache(maxsize=10_000)
+def _expanded_suffix(left: tuple[str, ...], right: tuple[str, ...]) -> str:
+    expanded = tuple(dict.fromkeys(left + right))
+    return " sau khi mở rộng " + ", ".join(expanded) if expanded else ""
+
+
 def _title_reason(a: EntryFeatures, b: EntryFeatures, title: float) -> str:
-    expanded = tuple(dict.fromkeys(a.text.expanded + b.text.expanded))
-    reason = f"tiêu đề giống {title:.2f}"
-    if expanded:
-        reason += " sau khi mở rộng " + ", ".join(expanded)
-    return reason
+    return f"tiêu đề giống {title:.2f}" + _expanded_suffix(a.text.expanded, b.text.expanded)
 
 
-def _concept_score(a: EntryFeatures, b: EntryFeatures, title: float, reasons: list[str]) -> float:
+def _concept_score(a: EntryFeatures, b: EntryFeatures, title: float, reasons: list[str] | None) -> float:
     """The title similarity less what the words, negations, kinds of list and heads say; plus the descriptions."""
     score = title
     penalty, word_reasons, one_sided = _words_penalty(a, b)
     score -= penalty
-    reasons += word_reasons
+    if reasons is not None:
+        reasons += word_reasons
     negations = one_sided & NEGATORS
     if negations:
         score -= NEGATION_MISMATCH
-        reasons.append(f"phủ định chỉ ở một bên: {', '.join(sorted(negations))}")
+        if reasons is not None:
+            reasons.append(f"phủ định chỉ ở một bên: {', '.join(sorted(negations))}")
     if a.text.counts != b.text.counts and (a.text.lists or b.text.lists or title < 1.0):
         score -= COUNT_VS_LIST
-        reasons.append("một bên là số liệu đếm (số/tỷ lệ), bên kia là danh sách")
+        if reasons is not None:
+            reasons.append("một bên là số liệu đếm (số/tỷ lệ), bên kia là danh sách")
     if a.text.head and b.text.head and a.text.head != b.text.head:
         score -= HEAD_MISMATCH
-        reasons.append(f"khác loại tập: {a.text.head} / {b.text.head}")
+        if reasons is not None:
+            reasons.append(f"khác loại tập: {a.text.head} / {b.text.head}")
     if a.description and b.description:
         desc = description_similarity(*sorted((a.description, b.description)))
         score += DESCRIPTION_WEIGHT * (desc - 0.5)
-        reasons.append(f"mô tả giống {desc:.2f}")
+        if reasons is not None:
+            reasons.append(f"mô tả giống {desc:.2f}")
     return score
 
 
-def _dataset_score(a: EntryFeatures, b: EntryFeatures, title: float, score: float, reasons: list[str]) -> float:
+def _dataset_score(
+    a: EntryFeatures, b: EntryFeatures, title: float, score: float, reasons: list[str] | None
+) -> float:
     """The concept score moved by who keeps the data: unit type, group, document level, province, document."""
+    notes: list[str] = [] if reasons is None else reasons
     if a.unit_types and b.unit_types:
-        change, reason = _unit_change(a, b)
+        change, reason = _unit_change(a.unit_types, b.unit_types, a.unit_label, b.unit_label)
         score += change
-        reasons.append(reason)
+        notes.append(reason)
     if a.group and a.group == b.group:
         score += GROUP_AGREE
-        reasons.append(f"cùng nhóm: {a.group}")
+        if reasons is not None:
+            notes.append(f"cùng nhóm: {a.group}")
     if a.scope.level and b.scope.level and a.scope.level != b.scope.level:
         score -= LEVEL_MISMATCH
-        reasons.append(f"khác cấp văn bản: {LEVEL_NAMES.get(a.scope.level)} / {LEVEL_NAMES.get(b.scope.level)}")
+        if reasons is not None:
+            notes.append(f"khác cấp văn bản: {LEVEL_NAMES.get(a.scope.level)} / {LEVEL_NAMES.get(b.scope.level)}")
     if a.scope.province and b.scope.province and a.scope.province != b.scope.province:
         score -= PROVINCE_MISMATCH
-        reasons.append(f"khác tỉnh: {a.scope.province} / {b.scope.province} — chỉ so ở mức khái niệm")
+        if reasons is not None:
+            notes.append(f"khác tỉnh: {a.scope.province} / {b.scope.province} — chỉ so ở mức khái niệm")
     if a.document == b.document and not (
         title >= SAME_DOCUMENT_EXEMPT and fuzz.ratio(a.text.printed, b.text.printed) / 100.0 >= SAME_DOCUMENT_EXEMPT
     ):
         score -= SAME_DOCUMENT
-        reasons.append("cùng một văn bản, tiêu đề không trùng")
+        notes.append("cùng một văn bản, tiêu đề không trùng")
     return score
 
 
-def _unit_change(a: EntryFeatures, b: EntryFeatures) -> tuple[float, str]:
+@lru_cache(maxsize=20_000)
+def _unit_change(mine: frozenset[str], theirs: frozenset[str], my_label: str, their_label: str) -> tuple[float, str]:
     """What the two rows' unit types add to the score, and why (both rows name a unit type)."""
-    if a.unit_types & b.unit_types:
-        return UNIT_AGREE, f"cùng loại đơn vị: {a.unit_label}"
-    if unit_types_agree(a.unit_types, b.unit_types):
-        return UNIT_AGREE, f"đơn vị và đơn vị trực thuộc: {a.unit_label} / {b.unit_label}"
-    return UNIT_DISAGREE, f"khác loại đơn vị: {a.unit_label} / {b.unit_label}"
+    if mine & theirs:
+        return UNIT_AGREE, f"cùng loại đơn vị: {my_label}"
+    if unit_types_agree(mine, theirs):
+        return UNIT_AGREE, f"đơn vị và đơn vị trực thuộc: {my_label} / {their_label}"
+    return UNIT_DISAGREE, f"khác loại đơn vị: {my_label} / {their_label}"

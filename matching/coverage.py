@@ -129,8 +129,17 @@ def _covers(big: EntryFeatures, small: EntryFeatures, places: frozenset[str]) ->
     return Covering(shared=label(small_items, mine), extra=label(big_items, inner - mine))
 
 
+@lru_cache(maxsize=200_000)
+def _words_stand_in(big: frozenset[str], small: frozenset[str], places: frozenset[str], more: frozenset[str]) -> bool:
+    """_covers's first test on words alone, cached: templates repeat, so word sets meet again and again."""
+    return not any(w not in LEVEL_WORDS and fold(w) not in places and fold(w) not in more for w in small - big)
+
+
 def covering(a: EntryFeatures, b: EntryFeatures) -> Covering | None:
     """How one title lists every item of the other, or None (see the module's rules)."""
+    mine, theirs, here, there = a.text.tokens, b.text.tokens, a.locality, b.locality
+    if not (_words_stand_in(mine, theirs, here, there) or _words_stand_in(theirs, mine, here, there)):
+        return None  # neither title's words all stand in the other: neither _covers can pass
     places = a.locality | b.locality
     if len(a.text.tokens) >= len(b.text.tokens):
         return _covers(a, b, places) or _covers(b, a, places)

@@ -1,0 +1,94 @@
+"""The shortcuts of the fast matching path (issue 13) give what the plain path gives."""
+
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+import pytest
+
+from matching import Link, reconcile
+from matching.blocking import candidate_pairs
+from matching.compare import (
+    EntryFeatures,
+    _words_penalty,
+    _words_penalty_uncached,
+    build_features,
+    concept_upper_bound,
+    pair_scores,
+    score_pair,
+)
+from matching.coverage import _covers, covering
+from matching.goldset import GoldDocument, load_gold
+from matching.reconcile import trusted_link
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="module")
+def gold() -> list[GoldDocument]:
+    return load_gold(ROOT / "corpus" / "gold", ROOT / "corpus" / "docs")
+
+
+def _pairs(features: list[EntryFeatures], minimum: int = 200) -> list[tuple[EntryFeatures, EntryFeatures]]:
+    pairs, _ = candidate_pairs(features)
+    assert len(pairs) > minimum
+    return [(features[i], features[j]) for i, j in pairs.tolist()]
+
+
+def test_trusted_link_is_model_construct() -> None:
+    for level in (None, "concept"):
+        extra = {} if level is None else {"level": level}
+        plain = Link.model_construct(
+            left="a", right="b", score=0.8, reasons=["x"], accepted=True, decided_by="auto", **extra
+        )
+        fast = trusted_link("a", "b", 0.8, ["x"], accepted=True, level=level)
+        assert fast == plain
+        assert fast.model_fields_set == plain.model_fields_set
+        assert fast.model_dump() == plain.model_dump()
+        assert fast.model_dump_json() == plain.model_dump_json()
+        assert fast.__pydantic_extra__ == plain.__pydantic_extra__
+        assert fast.__pydantic_private__ == plain.__pydantic_private__
+
+
+def test_scores_without_reasons_are_score_pairs(gold: list[GoldDocument]) -> None:
+    features = build_features([g.document for g in gold])
+    for a, b in _pairs(features):
+        for left, right in ((a, b), (b, a)):
+            full = score_pair(left, right)
+            assert pair_scores(left, right) == (full.score, full.concept)
+            assert concept_upper_bound(left, right, 1.0) >= full.concept - 1e-9 or full.concept == 0.0
+
+
+def test_cached_words_penalty_follows_the_run(gold: list[GoldDocument]) -> None:
+    # Two runs with different specificities, interleaved: each pair gets its own run's answer.
+    runs = [build_features([g.document for g in gold]), build_features([g.document for g in gold[:3]])]
+    assert runs[0][0].idf is not runs[1][0].idf
+    pairs = [_pairs(run, 20) for run in runs]
+    for k in range(max(map(len, pairs))):
+        for run in pairs:
+            if k < len(run):
+                a, b = run[k]
+                assert _words_penalty(a, b) == _words_penalty_uncached(a, b)
+
+
+def test_covering_shortcut_matches_both_directions(gold: list[GoldDocument]) -> None:
+    features = build_features([g.document for g in gold])
+    found = 0
+    for a, b in _pairs(features):
+        places = a.locality | b.locality
+        plain = _covers(a, b, places) or _covers(b, a, places)
+        assert (covering(a, b) is None) == (plain is None)
+        found += plain is not None
+    assert found > 0
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_reconcile_restores_the_collector(gold: list[GoldDocument], enabled: bool) -> None:
+    was = gc.isenabled()
+    try:
+        (gc.enable if enabled else gc.disable)()
+        reconcile([g.document for g in gold[:2]], with_flags=False)
+        assert gc.isenabled() is enabled
+    finally:
+        (gc.enable if was else gc.disable)()
