@@ -1,4 +1,4 @@
-"""CatalogStore: documents keyed by content, their versions, the reconciled catalog, decisions (runs: catalog/store_runs.py).
+"""CatalogStore: documents keyed by content, their versions, the reconciled catalog, decisions; runs in store_runs.
 
 Every write method is one transaction: a document is stored with its entries, tasks, file
 version and ingest outcome, or not at all; a reconciliation replaces datasets, members, links
