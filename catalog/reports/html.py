@@ -92,6 +92,7 @@ class HtmlReport:
         may replace it by then with the counts gathered while writing)."""
         self.summary, self.layout, self.out = summary, layout, out
         self._index = 0
+        self.finished: dict[str, str] = {}  # section → its text in bao-cao.html, once closed
         self.catalog = self._section(SectionText(
             layout.catalog, "catalog-section", "2. Danh mục dữ liệu hợp nhất",
             '<p class="small muted">Mỗi dòng là một tập dữ liệu; các mục giống nhau ở nhiều văn bản được ghép '
@@ -218,15 +219,26 @@ class HtmlReport:
     def concept_row(self, row: str) -> None:
         self.concepts.add(row, opener=lambda _: concepts_section.TABLE_OPEN, closer=concepts_section.TABLE_CLOSE)
 
+    def finish_flags(self) -> str:
+        """The flags section closed, as bao-cao.html shows it (kept for ``finish``)."""
+        self.finished["flags"] = self.flags.finish("<p>Không có cảnh báo.</p>")
+        return self.finished["flags"]
+
+    def finish_concepts(self) -> str:
+        self.finished["concepts"] = self.concepts.finish(concepts_section.TABLE_OPEN + concepts_section.TABLE_CLOSE)
+        return self.finished["concepts"]
+
     def finish(self, problem_files: Sequence[FileOutcome]) -> str:
-        """bao-cao.html's text (written by the caller, or returned whole)."""
+        """bao-cao.html's text (written by the caller, or returned whole). The flags and concepts
+        sections may have been closed already, by this object or by a copy in another process
+        (catalog.reports.files), which gave their text to ``finished``."""
         sections = [
             self.catalog.finish(CATALOG_OPEN + "</tbody></table>"),
-            self.flags.finish("<p>Không có cảnh báo.</p>"),
+            self.finished["flags"] if "flags" in self.finished else self.finish_flags(),
             self.sources.finish(SOURCES_OPEN + "</table>"),
             self.warnings.finish("<p>Không có cảnh báo khi trích xuất / no extraction warnings.</p>"),
             _problem_files(problem_files),
-            self.concepts.finish(concepts_section.TABLE_OPEN + concepts_section.TABLE_CLOSE),
+            self.finished["concepts"] if "concepts" in self.finished else self.finish_concepts(),
         ]
         head, tail = self._page("", "")
         script = f"<script>{SCRIPT}</script>" if not self.layout.catalog.split else ""

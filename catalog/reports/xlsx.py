@@ -119,6 +119,17 @@ class _Sheet:
         self.rows += 1
         self._writer.write(self.rows + 1, [safe_cell(value) for value in row])
 
+    def flush(self) -> None:
+        """The rows written so far on disk: another process's copy of this sheet may have written them."""
+        self._file.flush()
+
+    def adopt(self, rows: int) -> None:
+        """``rows`` rows written to this sheet's file by a forked copy of it (catalog.reports.files):
+        counted here, and their style registered in this process's workbook as that copy did."""
+        self.rows = rows
+        if rows and not self._writer.style:
+            self._writer.register_style()
+
     def close(self) -> None:
         self.sheet.auto_filter.ref = f"A1:{get_column_letter(self.columns)}{self.rows + 1}"
         self.sheet.close()  # openpyxl writes the sheet around the rows: views, columns, header, filter
