@@ -268,13 +268,14 @@ class ReportReader:
     def dataset_members(self) -> list[int]:
         return [members for members, _ in self._dataset_sizes]
 
-    def datasets(self, starts: Sequence[int] | None = None) -> Iterator[DatasetView]:
+    def datasets(self, starts: Sequence[int] | None = None, pages: slice = slice(None)) -> Iterator[DatasetView]:
         """In report order, read a page at a time (``starts``: first positions; by default pages of at
-        most CHUNK datasets and PAGE_MEMBERS members, as the HTML catalog and the JSON parts)."""
+        most CHUNK datasets and PAGE_MEMBERS members, as the HTML catalog and the JSON parts; ``pages``:
+        only these pages)."""
         if starts is None:
             starts = weighted_starts(self.dataset_members, CHUNK, PAGE_MEMBERS)
         bounds = [*starts, len(self.dataset_order)]
-        for first, end in zip(bounds, bounds[1:], strict=False):
+        for first, end in list(zip(bounds, bounds[1:], strict=False))[pages]:
             yield from self._dataset_chunk(self.dataset_order[first:end])
 
     def _dataset_chunk(self, ids: Sequence[str]) -> list[DatasetView]:
@@ -363,15 +364,18 @@ class ReportReader:
         by score, as the former report sorted every link."""
         found: dict[int, StoredLink] = {}
         # Reasons as the stored JSON text, parsed once per distinct text (a few thousand for ten
-        # times as many links); a link with both ends here is read twice and built once.
+        # times as many links); a link with ends in two chunks of these keys is read twice, built once.
         reasons_of: dict[str, tuple[str, ...]] = {}
         columns = (LinkRow.id, LinkRow.left_key, LinkRow.right_key, LinkRow.score, cast(LinkRow.reasons, String),
                    LinkRow.accepted, LinkRow.decided_by)  # fmt: skip
         connection = self.session.connection()
         for chunk in _chunks(keys):
-            for column in (LinkRow.left_key, LinkRow.right_key):
+            # A link with both ends in the chunk comes from the first query only: the second does not
+            # send it again (most links join rows of one dataset).
+            by_right = LinkRow.right_key.in_(chunk) & LinkRow.left_key.not_in(chunk)
+            for condition in (LinkRow.left_key.in_(chunk), by_right):
                 for number, left, right, score, reasons, accepted, decided_by in connection.execute(
-                    select(*columns).where(column.in_(chunk))
+                    select(*columns).where(condition)
                 ).all():
                     if number in found:
                         continue

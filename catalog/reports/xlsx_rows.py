@@ -89,15 +89,17 @@ class RowWriter:
         return buffer.getvalue().decode("ascii")
 
 
-def splice_rows(sheet_file: str, rows: IO[bytes]) -> None:
-    """Put the rows written to ``rows`` at the end of the sheet data openpyxl wrote to ``sheet_file``."""
+def splice_rows(sheet_file: str, *rows_files: IO[bytes]) -> None:
+    """Put the rows written to ``rows_files`` (in that order) at the end of the sheet data openpyxl
+    wrote to ``sheet_file``."""
     with open(sheet_file, "rb") as src:
         written = src.read()  # the sheet without its rows: a few kilobytes
     head, end, tail = written.partition(b"</sheetData>")
     if not end or end in tail:
         raise ValueError(f"{sheet_file}: expected one </sheetData>")
-    rows.seek(0)
     with open(sheet_file, "wb") as out:
         out.write(head)
-        shutil.copyfileobj(rows, out, 1 << 20)
+        for rows in rows_files:
+            rows.seek(0)
+            shutil.copyfileobj(rows, out, 1 << 20)
         out.write(end + tail)
