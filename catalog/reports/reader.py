@@ -116,6 +116,8 @@ class ReportReader:
         self.flag_kinds = self._flag_kinds()
         self._decisions: list[Decision] | None = None
         self._anchored_decisions: list[AnchoredDecision] | None = None
+        self._link_counts: dict[bool, int] | None = None
+        self._open_by_kind: dict[str, int] = {}
         self.concept_keys = self._concept_keys()
 
     # ------------------------------------------------------------ light keys and counts
@@ -181,8 +183,13 @@ class ReportReader:
         runs = self.store.runs()
         last_run = runs[-1] if runs else None
         reconciliation = self.store.last_reconciliation()
-        links = dict(self.session.execute(select(LinkRow.accepted, func.count()).group_by(LinkRow.accepted)).all())
-        open_by_kind = self._open_flags_by_kind()
+        # Counted once: the summary is built twice (the pages' heads first, the counts at the end).
+        if self._link_counts is None:
+            self._link_counts = dict(
+                self.session.execute(select(LinkRow.accepted, func.count()).group_by(LinkRow.accepted)).all()
+            )
+            self._open_by_kind = self._open_flags_by_kind()
+        links, open_by_kind = self._link_counts, dict(self._open_by_kind)
         current = self.source_order
         return Summary(
             generated_at=datetime.now(UTC),
