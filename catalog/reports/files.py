@@ -180,10 +180,11 @@ def _child_part(report: _Report) -> _ChildResult:
     """The first datasets, the flags, the documents and the concepts, in every format (the JSON's flags
     and documents arrays into FLAGS_PART and SOURCES_PART): what the forked child writes."""
     reader, html, book, out = report.reader, report.html, report.book, report.out
-    with book.catalog.earlier():
-        report.datasets(slice(0, report.cut))
-    html.catalog.end_page()
-    report.parts.close()
+    if report.cut:
+        with book.catalog.earlier():
+            report.datasets(slice(0, report.cut))
+        html.catalog.end_page()
+        report.parts.close()  # not without datasets: it would write the (empty) first part the parent writes
     for kind in reader.flag_kinds:
         for flag in reader.flags_of_kind(kind.kind):
             html.flag(flag, kind.total)
