@@ -16,6 +16,7 @@ the archive. The output folder holds
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -25,15 +26,21 @@ from typing import BinaryIO, TextIO
 
 from catalog.concept_facts import ConceptDetail
 from catalog.reports.concepts_section import sheet_row
+from catalog.reports.forked import in_child, in_parent
 from catalog.reports.html import HtmlReport, concept_html
 from catalog.reports.model import DATASET_JSON, CatalogReport, DatasetView, SourceView, Summary
 from catalog.reports.pages import INDEX, PAGE_ROWS, Layout
-from catalog.reports.reader import CONCEPT_CHUNK, ConceptStats, ReportReader
+from catalog.reports.reader import CONCEPT_CHUNK, ConceptKey, ConceptStats, ReportReader
 from catalog.reports.xlsx import XlsxReport
 from catalog.store import CatalogStore
 
 PART = "bao-cao-tap-du-lieu-{:03d}.jsonl"
 CONCEPT_PART = "bao-cao-khai-niem-{:03d}.jsonl"
+FLAGS_PART = "bao-cao.json.flags"  # the JSON's flags and documents arrays, written by the other part
+SOURCES_PART = "bao-cao.json.sources"
+# The share of the catalog's members whose datasets the forked child writes, besides the flags, the
+# documents and the concepts: about as much work in each process (measured at 10,000 documents).
+CHILD_MEMBERS = 0.27
 
 
 @dataclass(frozen=True)
@@ -65,6 +72,11 @@ class _DatasetParts:
         assert self._handle is not None
         self._handle.write(DATASET_JSON.dump_json(dataset) + b"\n")  # UTF-8, as pydantic writes it
         self._count += 1
+
+    def start_at(self, position: int) -> None:
+        """The next dataset is at ``position``, the first of a part: the parts before are written here
+        already, or by another process."""
+        self._count, self._part = position, sorted(self.starts).index(position) if position else 0
 
     def close(self) -> None:
         if self._handle is not None:
@@ -126,10 +138,101 @@ def _clear(out: Path) -> None:
         stale.unlink()
 
 
+@dataclass(frozen=True)
+class _Report:
+    """What both parts write into: the store's snapshot, the layout, the HTML, workbook and JSON parts."""
+
+    reader: ReportReader
+    html: HtmlReport
+    book: XlsxReport
+    parts: _DatasetParts
+    out: Path
+    listed: Sequence[ConceptKey]
+    concept_names: Sequence[str]
+    cut: int  # the first page of datasets the parent writes
+
+    def datasets(self, pages: slice) -> None:
+        starts = self.html.layout.catalog.starts
+        first = starts[pages.start] if pages.start else 0
+        self.html.datasets_from(first)
+        self.parts.start_at(first)
+        self.book.catalog.rows = first
+        for index, dataset in enumerate(self.reader.datasets(starts, pages), first + 1):
+            self.html.dataset(dataset)
+            self.book.dataset(index, dataset)
+            self.parts.add(dataset)
+
+
+@dataclass(frozen=True)
+class _ChildResult:
+    """What the child's part hands back (picklable, small): its HTML sections as bao-cao.html shows
+    them, the rows it wrote in each sheet, the concepts' counts."""
+
+    stats: ConceptStats
+    sections: dict[str, str]
+    rows: dict[str, int]
+
+
+CHILD_SECTIONS = ("flags", "sources", "warnings", "concepts")
+
+
+def _child_part(report: _Report) -> _ChildResult:
+    """The first datasets, the flags, the documents and the concepts, in every format (the JSON's flags
+    and documents arrays into FLAGS_PART and SOURCES_PART): what the forked child writes."""
+    reader, html, book, out = report.reader, report.html, report.book, report.out
+    if report.cut:
+        with book.catalog.earlier():
+            report.datasets(slice(0, report.cut))
+        html.catalog.end_page()
+        report.parts.close()  # not without datasets: it would write the (empty) first part the parent writes
+    for kind in reader.flag_kinds:
+        for flag in reader.flags_of_kind(kind.kind):
+            html.flag(flag, kind.total)
+    for flag in reader.flags_by_status():
+        book.flag(flag)
+    with (out / FLAGS_PART).open("w", encoding="utf-8") as handle:
+        _array(handle, (flag.model_dump_json() for flag in reader.flags()))
+    with (out / SOURCES_PART).open("w", encoding="utf-8") as handle:
+        _array(handle, (_source(source, html, book) for source in reader.sources()))
+    stats = ConceptStats()
+    listing = _ListedConcepts({k.id for k in report.listed})
+    _concept_parts(out, report.concept_names, (listing.keep(stats.add(c)) for c in reader.concepts()))
+    for concept_key in report.listed:
+        html_row, cells = listing.rows(concept_key.id)
+        html.concept_row(html_row)
+        book.concept_row(cells)
+    listing.close()
+    sheets = {"flags": book.flags, "sources": book.sources, "warnings": book.warnings, "concepts": book.concepts}
+    for sheet in sheets.values():
+        sheet.flush()
+    return _ChildResult(
+        stats, {name: html.finish_section(name) for name in CHILD_SECTIONS},
+        {name: sheet.rows for name, sheet in sheets.items()},
+    )  # fmt: skip
+
+
+def _cut(layout: Layout, members: Sequence[int]) -> int:
+    """The first catalog page the parent writes: the pages before hold about CHILD_MEMBERS of the
+    members (none when the catalog is one page, shown in bao-cao.html itself)."""
+    paging = layout.catalog
+    if not paging.split or len(paging.starts) < 2:
+        return 0
+    total, seen = sum(members), 0
+    for page, (start, end) in enumerate(zip(paging.starts, [*paging.starts[1:], len(members)], strict=True)):
+        seen += sum(members[start:end])
+        if seen > CHILD_MEMBERS * total:
+            return min(page, len(paging.starts) - 1)
+    return len(paging.starts) - 1
+
+
 def write_report_files(
-    store: CatalogStore, out: Path, *, reconcile: bool = False, page_rows: int = PAGE_ROWS
+    store: CatalogStore, out: Path, *, reconcile: bool = False, page_rows: int = PAGE_ROWS, fork: bool = True
 ) -> ReportFiles:
-    """Write the report from the stored result (reconciling what changed first only when asked)."""
+    """Write the report from the stored result (reconciling what changed first only when asked).
+
+    ``fork``: on SQLite, a forked child writes the first datasets, the flags, the documents and the
+    concepts while this process writes the other datasets (catalog.reports.forked): both CPUs. The
+    files are the same either way."""
     if reconcile:
         store.reconcile()
     out.mkdir(parents=True, exist_ok=True)
@@ -142,65 +245,65 @@ def write_report_files(
             flag_kinds=[(k.kind, k.total) for k in reader.flag_kinds], concepts=[k.id for k in listed],
             page_rows=page_rows,
         )  # fmt: skip
-        stats = ConceptStats()
         # The page heads need the time and database only; the counts are filled in once gathered.
-        html = HtmlReport(reader.summary(stats), layout, out, unlisted_concepts=len(reader.concept_keys) - len(listed))
+        html = HtmlReport(
+            reader.summary(ConceptStats()), layout, out, unlisted_concepts=len(reader.concept_keys) - len(listed)
+        )
         book = XlsxReport()
-        starts = layout.catalog.starts
-        parts = _DatasetParts(out, starts)
-        for index, dataset in enumerate(reader.datasets(starts), 1):
-            html.dataset(dataset)
-            book.dataset(index, dataset)
-            parts.add(dataset)
-        parts.close()
-        for kind in reader.flag_kinds:
-            for flag in reader.flags_of_kind(kind.kind):
-                html.flag(flag, kind.total)
-        for flag in reader.flags_by_status():
-            book.flag(flag)
-        listing = _ListedConcepts({k.id for k in listed})
+        book.catalog.prepare_earlier()
         concept_names = [
             CONCEPT_PART.format(n + 1) for n in range(max(1, -(-len(reader.concept_keys) // CONCEPT_CHUNK)))
         ]
+        report = _Report(reader, html, book, _DatasetParts(out, layout.catalog.starts), out, listed, concept_names,
+                         _cut(layout, reader.dataset_members))  # fmt: skip
+        forked = fork and hasattr(os, "fork") and session.get_bind().dialect.name == "sqlite"
+        child = (in_child if forked else in_parent)(lambda: _child_part(report))
+        try:
+            report.datasets(slice(report.cut, None))
+            report.parts.close()
+            done = child.result()
+        finally:
+            child.cancel()  # only when this process failed before the child's result was read
+        if forked:  # the child's copies of the pages and sheets wrote these; this process counts them
+            html.finished.update(done.sections)
+            for name, rows in done.rows.items():
+                getattr(book, name).adopt(rows)
+        # The summary counts the concepts, whose facts are only known once written: it goes first in
+        # the file.
+        html.summary = reader.summary(done.stats)
         rest = CatalogReport(
             summary=html.summary, datasets=[], flags=[], sources=[], problem_files=problems,
             decisions=reader.decisions(), orphaned_decisions=reader.orphaned_decisions(), concepts=[],
-            dataset_files=parts.names, concept_files=concept_names,
+            dataset_files=report.parts.names, concept_files=concept_names,
         )  # fmt: skip
-        body = out / "bao-cao.json.part"
-        with body.open("w", encoding="utf-8") as handle:
-            for key in list(CatalogReport.model_fields)[1:]:
-                handle.write(f",\n  {json.dumps(key)}: ")
-                if key == "flags":
-                    _array(handle, (flag.model_dump_json() for flag in reader.flags()))
-                elif key == "sources":
-                    _array(handle, (_source(source, html, book) for source in reader.sources()))
-                elif key == "concepts":
-                    handle.write("[]")
-                    _concept_parts(out, concept_names, (listing.keep(stats.add(c)) for c in reader.concepts()))
-                else:  # '{\n  "key": value\n}' → the value
-                    field_json = rest.model_dump_json(include={key}, indent=2)
-                    handle.write(field_json[field_json.index(":") + 2 : -2])
-            handle.write("\n}\n")
-        for concept_key in listed:
-            html_row, cells = listing.rows(concept_key.id)
-            html.concept_row(html_row)
-            book.concept_row(cells)
-        listing.close()
-        # The summary counts the concepts, whose facts are only known once written: it goes first in
-        # the file, so the rest, written above, is appended after it.
-        html.summary = reader.summary(stats)
-        with (out / "bao-cao.json").open("w", encoding="utf-8") as handle, body.open(encoding="utf-8") as rest_of:
-            handle.write('{\n  "summary": ' + html.summary.model_dump_json(indent=2).replace("\n", "\n  "))
-            shutil.copyfileobj(rest_of, handle)
-        body.unlink()
+        _write_json(out, rest)
         (out / INDEX).write_text(html.finish(problems), encoding="utf-8")
     book.save(out / "bao-cao.xlsx")
     return ReportFiles(
         html.summary, out / INDEX, out / "bao-cao.xlsx", out / "bao-cao.json",
-        pages=sorted(out.glob("bao-cao-*.html")), parts=[out / name for name in parts.names],
+        pages=sorted(out.glob("bao-cao-*.html")), parts=[out / name for name in report.parts.names],
         concept_parts=[out / name for name in concept_names],
     )  # fmt: skip
+
+
+def _write_json(out: Path, rest: CatalogReport) -> None:
+    """bao-cao.json: ``rest`` (its summary, files and decisions) with the flags' and documents' arrays
+    written by the child's part."""
+    with (out / "bao-cao.json").open("w", encoding="utf-8") as handle:
+        handle.write('{\n  "summary": ' + rest.summary.model_dump_json(indent=2).replace("\n", "\n  "))
+        for key in list(CatalogReport.model_fields)[1:]:
+            handle.write(f",\n  {json.dumps(key)}: ")
+            if key in ("flags", "sources"):
+                part = out / (FLAGS_PART if key == "flags" else SOURCES_PART)
+                with part.open(encoding="utf-8") as written:
+                    shutil.copyfileobj(written, handle)
+                part.unlink()
+            elif key == "concepts":
+                handle.write("[]")
+            else:  # '{\n  "key": value\n}' → the value
+                field_json = rest.model_dump_json(include={key}, indent=2)
+                handle.write(field_json[field_json.index(":") + 2 : -2])
+        handle.write("\n}\n")
 
 
 def _source(source: SourceView, html: HtmlReport, book: XlsxReport) -> str:

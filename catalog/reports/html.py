@@ -92,6 +92,10 @@ class HtmlReport:
         may replace it by then with the counts gathered while writing)."""
         self.summary, self.layout, self.out = summary, layout, out
         self._index = 0
+        self.finished: dict[str, str] = {}  # section → its text in bao-cao.html, once closed
+        self._cells_page = ""  # the catalog page whose members' links are kept below
+        self._document_links: dict[str, str] = {}
+        self._file_links: dict[tuple[str, int | None], str] = {}
         self.catalog = self._section(SectionText(
             layout.catalog, "catalog-section", "2. Danh mục dữ liệu hợp nhất",
             '<p class="small muted">Mỗi dòng là một tập dữ liệu; các mục giống nhau ở nhiều văn bản được ghép '
@@ -148,13 +152,25 @@ class HtmlReport:
         self.catalog.add(row, opener=lambda _: CATALOG_OPEN, closer="</tbody></table>")
 
     def _member_cell(self, member: MemberView, here: str) -> str:
-        source = self.layout.sources.get(member.sha256)
-        href = source.file_href(member.provenance.page) if source else ""
-        opened = f' · <a href="{_e(href)}" class="small">mở tệp</a>' if href else ""
+        # A document's link and its original file's (at a page) are the same for each of its rows on
+        # a page: built once per page (half a million rows, ten thousand documents).
+        if here != self._cells_page:
+            self._cells_page, self._document_links, self._file_links = here, {}, {}
+        sha = member.sha256
+        link = self._document_links.get(sha)
+        if link is None:
+            link = f'<a href="{_e(self.layout.source_href(sha, here))}">{_e(member.document)}</a> '
+            self._document_links[sha] = link
+        page = member.provenance.page
+        opened = self._file_links.get((sha, page))
+        if opened is None:
+            source = self.layout.sources.get(sha)
+            href = source.file_href(page) if source else ""
+            opened = f' · <a href="{_e(href)}" class="small">mở tệp</a>' if href else ""
+            self._file_links[(sha, page)] = opened
         number = f"STT {_e(member.number)} · " if member.number else ""
         return (
-            f'<a href="{_e(self.layout.source_href(member.sha256, here))}">{_e(member.document)}</a> '
-            f'<span class="small muted">({_e(member.where)})</span>'
+            f'{link}<span class="small muted">({_e(member.where)})</span>'
             f"{opened}<br>{number}{_e(member.title)}"
             + (f' <span class="small muted">— {_e(member.unit)}</span>' if member.unit else "")
         )
@@ -218,16 +234,35 @@ class HtmlReport:
     def concept_row(self, row: str) -> None:
         self.concepts.add(row, opener=lambda _: concepts_section.TABLE_OPEN, closer=concepts_section.TABLE_CLOSE)
 
+    def finish_section(self, name: str) -> str:
+        """One of the sections closed (``name``: catalog, flags, sources, warnings, concepts), as
+        bao-cao.html shows it; kept for ``finish``, which may get it from a copy of this object in
+        another process instead (catalog.reports.files)."""
+        section, empty = {
+            "catalog": (self.catalog, CATALOG_OPEN + "</tbody></table>"),
+            "flags": (self.flags, "<p>Không có cảnh báo.</p>"),
+            "sources": (self.sources, SOURCES_OPEN + "</table>"),
+            "warnings": (self.warnings, "<p>Không có cảnh báo khi trích xuất / no extraction warnings.</p>"),
+            "concepts": (self.concepts, concepts_section.TABLE_OPEN + concepts_section.TABLE_CLOSE),
+        }[name]
+        self.finished[name] = section.finish(empty)
+        return self.finished[name]
+
+    def datasets_from(self, position: int) -> None:
+        """The next dataset is the one at ``position`` in report order, the first of a catalog page:
+        the ones before it are written by another copy of this object."""
+        self._index = position
+        self.catalog.skip_to(position)
+
     def finish(self, problem_files: Sequence[FileOutcome]) -> str:
         """bao-cao.html's text (written by the caller, or returned whole)."""
+        done = self.finished
         sections = [
-            self.catalog.finish(CATALOG_OPEN + "</tbody></table>"),
-            self.flags.finish("<p>Không có cảnh báo.</p>"),
-            self.sources.finish(SOURCES_OPEN + "</table>"),
-            self.warnings.finish("<p>Không có cảnh báo khi trích xuất / no extraction warnings.</p>"),
+            *(done[name] if name in done else self.finish_section(name) for name in ("catalog", "flags", "sources",
+                                                                                      "warnings")),
             _problem_files(problem_files),
-            self.concepts.finish(concepts_section.TABLE_OPEN + concepts_section.TABLE_CLOSE),
-        ]
+            done["concepts"] if "concepts" in done else self.finish_section("concepts"),
+        ]  # fmt: skip
         head, tail = self._page("", "")
         script = f"<script>{SCRIPT}</script>" if not self.layout.catalog.split else ""
         return "\n".join([head + _summary(self.summary, self.layout), *sections, tail.replace("<!--script-->", script)])

@@ -176,6 +176,19 @@ class SectionWriter:
         """The file the next row goes to: what links in that row are relative to."""
         return self.text.paging.file(self._units if new_unit else max(0, self._units - 1))
 
+    def skip_to(self, position: int) -> None:
+        """The next row is at ``position``, the first of a page: the rows before it were written here,
+        or by a copy of this writer in another process (then none were written here)."""
+        if self._units == position:
+            return
+        paging = self.text.paging
+        assert paging.split and paging.is_start(position) and self._units == 0, (position, self._units)
+        self._units, self._page = position, paging.page_of(position) - 1
+
+    def end_page(self) -> None:
+        """The page at hand closed now (the next row opens one anyway)."""
+        self._close_page()
+
     def add(
         self, row: str, *, group: str = "", opener: Callable[[bool], str], closer: str, new_unit: bool = True
     ) -> None:

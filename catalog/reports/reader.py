@@ -48,9 +48,6 @@ CONCEPT_CHUNK = 50
 WARNINGS = TypeAdapter(list[ExtractionWarning])
 PROVENANCES = TypeAdapter(list[Provenance])
 T = TypeVar("T")
-# The document a member's file shows: renderings of one plan count as one document (issue #12); a
-# file not keyed yet (a store not reconciled since 0010_flagids) counts as itself.
-_IDENTITY = func.coalesce(func.nullif(DocumentRow.identity_key, ""), CatalogEntryRow.document_sha256)
 
 
 def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
@@ -119,17 +116,27 @@ class ReportReader:
         self.flag_kinds = self._flag_kinds()
         self._decisions: list[Decision] | None = None
         self._anchored_decisions: list[AnchoredDecision] | None = None
+        self._link_counts: dict[bool, int] | None = None
+        self._names: dict[str, str] | None = None
+        self._open_by_kind: dict[str, int] = {}
         self.concept_keys = self._concept_keys()
 
     # ------------------------------------------------------------ light keys and counts
 
     def _dataset_order(self) -> tuple[list[str], list[tuple[int, int]]]:
+        # The documents' identities read once, apart (MATERIALIZED): on SQLite identity_key is stored
+        # after the document's JSON, so joining the table walked that JSON's overflow pages once per
+        # member (a tenth of the report's time, most of it system time).
+        identities = select(DocumentRow.sha256, DocumentRow.identity_key).cte("identities").prefix_with("MATERIALIZED")
+        # The document a member's file shows: renderings of one plan count as one document (issue #12);
+        # a file not keyed yet (a store not reconciled since 0010_flagids) counts as itself.
+        identity = func.coalesce(func.nullif(identities.c.identity_key, ""), CatalogEntryRow.document_sha256)
         found = self.session.execute(
-            select(DatasetRow.id, DatasetRow.title, func.count(CatalogEntryRow.key), func.count(distinct(_IDENTITY)))
+            select(DatasetRow.id, DatasetRow.title, func.count(CatalogEntryRow.key), func.count(distinct(identity)))
             .select_from(DatasetRow)
             .outerjoin(DatasetMemberRow, DatasetMemberRow.dataset_id == DatasetRow.id)
             .outerjoin(CatalogEntryRow, CatalogEntryRow.key == DatasetMemberRow.entry_key)
-            .outerjoin(DocumentRow, DocumentRow.sha256 == CatalogEntryRow.document_sha256)
+            .outerjoin(identities, identities.c.sha256 == CatalogEntryRow.document_sha256)
             .group_by(DatasetRow.id, DatasetRow.title)
             .order_by(DatasetRow.title, DatasetRow.id)
         ).all()  # fmt: skip
@@ -177,8 +184,13 @@ class ReportReader:
         runs = self.store.runs()
         last_run = runs[-1] if runs else None
         reconciliation = self.store.last_reconciliation()
-        links = dict(self.session.execute(select(LinkRow.accepted, func.count()).group_by(LinkRow.accepted)).all())
-        open_by_kind = self._open_flags_by_kind()
+        # Counted once: the summary is built twice (the pages' heads first, the counts at the end).
+        if self._link_counts is None:
+            self._link_counts = dict(
+                self.session.execute(select(LinkRow.accepted, func.count()).group_by(LinkRow.accepted)).all()
+            )
+            self._open_by_kind = self._open_flags_by_kind()
+        links, open_by_kind = self._link_counts, dict(self._open_by_kind)
         current = self.source_order
         return Summary(
             generated_at=datetime.now(UTC),
@@ -264,13 +276,14 @@ class ReportReader:
     def dataset_members(self) -> list[int]:
         return [members for members, _ in self._dataset_sizes]
 
-    def datasets(self, starts: Sequence[int] | None = None) -> Iterator[DatasetView]:
+    def datasets(self, starts: Sequence[int] | None = None, pages: slice = slice(None)) -> Iterator[DatasetView]:
         """In report order, read a page at a time (``starts``: first positions; by default pages of at
-        most CHUNK datasets and PAGE_MEMBERS members, as the HTML catalog and the JSON parts)."""
+        most CHUNK datasets and PAGE_MEMBERS members, as the HTML catalog and the JSON parts; ``pages``:
+        only these pages)."""
         if starts is None:
             starts = weighted_starts(self.dataset_members, CHUNK, PAGE_MEMBERS)
         bounds = [*starts, len(self.dataset_order)]
-        for first, end in zip(bounds, bounds[1:], strict=False):
+        for first, end in list(zip(bounds, bounds[1:], strict=False))[pages]:
             yield from self._dataset_chunk(self.dataset_order[first:end])
 
     def _dataset_chunk(self, ids: Sequence[str]) -> list[DatasetView]:
@@ -328,46 +341,56 @@ class ReportReader:
         found = self.session.connection().execute(
             select(DatasetMemberRow.dataset_id, CatalogEntryRow.key, CatalogEntryRow.document_sha256,
                    CatalogEntryRow.number, CatalogEntryRow.title, CatalogEntryRow.unit,
-                   CatalogEntryRow.provenance_json, DocumentRow.source)
+                   CatalogEntryRow.provenance_json)
             .join(CatalogEntryRow, CatalogEntryRow.key == DatasetMemberRow.entry_key)
-            .join(DocumentRow, DocumentRow.sha256 == CatalogEntryRow.document_sha256)
             .where(condition)
             .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
         ).all()  # fmt: skip
         parse = Provenance.model_validate_json
-        for dataset_id, key, sha, number, title, unit, provenance_json, source in found:
+        names = self._document_names()
+        for dataset_id, key, sha, number, title, unit, provenance_json in found:
             provenance = parse(provenance_json)
             yield dataset_id, MemberView(
-                key=key, sha256=sha, document=source, number=number, title=title, unit=unit, provenance=provenance,
+                key=key, sha256=sha, document=names[sha], number=number, title=title, unit=unit, provenance=provenance,
                 where=where(provenance),
             )  # fmt: skip
 
     def _labels(self, keys: Sequence[str]) -> dict[str, str]:
         """The labels of link ends in other chunks' datasets (no provenance to parse for them)."""
         found = self.session.connection().execute(
-            select(CatalogEntryRow.key, DocumentRow.source, CatalogEntryRow.number, CatalogEntryRow.title)
+            select(CatalogEntryRow.key, CatalogEntryRow.document_sha256, CatalogEntryRow.number, CatalogEntryRow.title)
             .select_from(DatasetMemberRow)
             .join(CatalogEntryRow, CatalogEntryRow.key == DatasetMemberRow.entry_key)
-            .join(DocumentRow, DocumentRow.sha256 == CatalogEntryRow.document_sha256)
             .where(DatasetMemberRow.entry_key.in_(keys))
             .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
         ).all()  # fmt: skip
-        return {key: _label(source, number, title) for key, source, number, title in found}
+        names = self._document_names()
+        return {key: _label(names[sha], number, title) for key, sha, number, title in found}
+
+    def _document_names(self) -> dict[str, str]:
+        """sha256 → the document's name, read once: joining the documents for every member row cost
+        a lookup in their table each (a third of the members' query on SQLite)."""
+        if self._names is None:
+            self._names = dict(self.session.connection().execute(select(DocumentRow.sha256, DocumentRow.source)).all())
+        return self._names
 
     def _links_touching(self, keys: list[str]) -> list[StoredLink]:
         """The stored links with an end among these keys, in the report's order: accepted first, then
         by score, as the former report sorted every link."""
         found: dict[int, StoredLink] = {}
         # Reasons as the stored JSON text, parsed once per distinct text (a few thousand for ten
-        # times as many links); a link with both ends here is read twice and built once.
+        # times as many links); a link with ends in two chunks of these keys is read twice, built once.
         reasons_of: dict[str, tuple[str, ...]] = {}
         columns = (LinkRow.id, LinkRow.left_key, LinkRow.right_key, LinkRow.score, cast(LinkRow.reasons, String),
                    LinkRow.accepted, LinkRow.decided_by)  # fmt: skip
         connection = self.session.connection()
         for chunk in _chunks(keys):
-            for column in (LinkRow.left_key, LinkRow.right_key):
+            # A link with both ends in the chunk comes from the first query only: the second does not
+            # send it again (most links join rows of one dataset).
+            by_right = LinkRow.right_key.in_(chunk) & LinkRow.left_key.not_in(chunk)
+            for condition in (LinkRow.left_key.in_(chunk), by_right):
                 for number, left, right, score, reasons, accepted, decided_by in connection.execute(
-                    select(*columns).where(column.in_(chunk))
+                    select(*columns).where(condition)
                 ).all():
                     if number in found:
                         continue

@@ -9,9 +9,11 @@ object per cell).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from tempfile import TemporaryFile
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -114,16 +116,46 @@ class _Sheet:
         # quarter of the report's time) to a temporary file, and put into openpyxl's sheet file on close.
         self._file = TemporaryFile()
         self._writer = RowWriter(sheet, self.columns, WRAP, self._file)
+        # The first rows, when another process writes them (``earlier``): put before ``_file``'s.
+        self._earlier: IO[bytes] | None = None
 
     def append(self, row: Sequence[object]) -> None:
         self.rows += 1
         self._writer.write(self.rows + 1, [safe_cell(value) for value in row])
 
+    def flush(self) -> None:
+        """The rows written so far on disk: another process's copy of this sheet may have written them."""
+        self._file.flush()
+
+    def adopt(self, rows: int) -> None:
+        """``rows`` rows written to this sheet's file by a forked copy of it (catalog.reports.files):
+        counted here, and their style registered in this process's workbook as that copy did."""
+        self.rows = rows
+        if rows and not self._writer.style:
+            self._writer.register_style()
+
+    def prepare_earlier(self) -> None:
+        """A file for the first rows, made before a fork so both processes hold it."""
+        self._earlier = TemporaryFile()
+
+    @contextmanager
+    def earlier(self) -> Iterator[None]:
+        """The rows appended inside go to the earlier rows' file, numbered from the first row."""
+        assert self._earlier is not None and self.rows == 0
+        self._writer.out = self._earlier
+        try:
+            yield
+        finally:
+            self._earlier.flush()
+            self._writer.out = self._file
+
     def close(self) -> None:
         self.sheet.auto_filter.ref = f"A1:{get_column_letter(self.columns)}{self.rows + 1}"
         self.sheet.close()  # openpyxl writes the sheet around the rows: views, columns, header, filter
         with self._file:
-            splice_rows(self.sheet._writer.out, self._file)
+            splice_rows(self.sheet._writer.out, *([self._earlier] if self._earlier else []), self._file)
+        if self._earlier is not None:
+            self._earlier.close()
 
 
 class XlsxReport:

@@ -37,12 +37,12 @@ class RowWriter:
 
     def __init__(self, sheet: WriteOnlyWorksheet, columns: int, alignment: Alignment, out: IO[bytes]) -> None:
         self.sheet, self.alignment, self.out = sheet, alignment, out
-        self.style = ""  # known at the first row (_register_style)
+        self.style = ""  # known at the first row (register_style)
         self.letters = [get_column_letter(index) for index in range(1, columns + 1)]
 
     def write(self, row_index: int, values: Sequence[object]) -> None:
         """``values`` already passed through safe_cell, one per column."""
-        r, s = row_index, self.style or self._register_style()
+        r, s = row_index, self.style or self.register_style()
         parts = [f'<row r="{r}">']
         add = parts.append
         for letter, value in zip(self.letters, values, strict=True):
@@ -70,7 +70,7 @@ class RowWriter:
         add("</row>")
         self.out.write("".join(parts).encode("ascii", "xmlcharrefreplace"))
 
-    def _register_style(self) -> str:
+    def register_style(self) -> str:
         """The style's number in the workbook, added to it when a first cell uses it, as openpyxl does:
         the styles part then lists the same styles in the same order (none for a sheet left empty)."""
         probe = WriteOnlyCell(self.sheet, "")
@@ -89,15 +89,17 @@ class RowWriter:
         return buffer.getvalue().decode("ascii")
 
 
-def splice_rows(sheet_file: str, rows: IO[bytes]) -> None:
-    """Put the rows written to ``rows`` at the end of the sheet data openpyxl wrote to ``sheet_file``."""
+def splice_rows(sheet_file: str, *rows_files: IO[bytes]) -> None:
+    """Put the rows written to ``rows_files`` (in that order) at the end of the sheet data openpyxl
+    wrote to ``sheet_file``."""
     with open(sheet_file, "rb") as src:
         written = src.read()  # the sheet without its rows: a few kilobytes
     head, end, tail = written.partition(b"</sheetData>")
     if not end or end in tail:
         raise ValueError(f"{sheet_file}: expected one </sheetData>")
-    rows.seek(0)
     with open(sheet_file, "wb") as out:
         out.write(head)
-        shutil.copyfileobj(rows, out, 1 << 20)
+        for rows in rows_files:
+            rows.seek(0)
+            shutil.copyfileobj(rows, out, 1 << 20)
         out.write(end + tail)
