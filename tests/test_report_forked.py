@@ -34,6 +34,24 @@ def database(tmp_path_factory: pytest.TempPathFactory) -> str:
     return url
 
 
+@pytest.fixture(autouse=True)
+def forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """The report forks here even if earlier tests left threads in this process (its guard,
+    ``can_fork``, is for processes that may have a thread inside SQLite); each fork is counted."""
+    import catalog.reports.files as files
+
+    started: list[int] = []
+    real_in_child = files.in_child
+
+    def counted(work):  # type: ignore[no-untyped-def]
+        started.append(1)
+        return real_in_child(work)
+
+    monkeypatch.setattr(files, "can_fork", lambda: True)
+    monkeypatch.setattr(files, "in_child", counted)
+    return started
+
+
 def _contents(out: Path) -> dict[str, object]:
     """Every file, but for the time it was written."""
     found: dict[str, object] = {}
@@ -53,10 +71,14 @@ def _contents(out: Path) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("page_rows", [3, 500])  # sections over many pages, and each on bao-cao.html
-def test_forked_report_is_the_one_process_report(database: str, tmp_path: Path, page_rows: int) -> None:
+def test_forked_report_is_the_one_process_report(
+    database: str, tmp_path: Path, page_rows: int, forks: list[int]
+) -> None:
     with CatalogStore(database) as store:
         alone = write_report_files(store, tmp_path / "alone", page_rows=page_rows, fork=False)
+        assert not forks
         forked = write_report_files(store, tmp_path / "forked", page_rows=page_rows)
+        assert forks == [1]
     assert alone.summary.flags_open and alone.summary.concepts  # both parts have rows to write
     assert forked.summary.model_copy(update={"generated_at": alone.summary.generated_at}) == alone.summary
     assert _contents(tmp_path / "forked") == _contents(tmp_path / "alone")
@@ -72,3 +94,18 @@ def test_a_failure_in_the_child_fails_the_report(
     monkeypatch.setattr(ReportReader, "concepts", broken)
     with CatalogStore(database) as store, pytest.raises(ChildFailed, match="khái niệm hỏng"):
         write_report_files(store, tmp_path)
+
+
+def test_a_process_with_other_threads_does_not_fork() -> None:
+    import threading
+
+    from catalog.reports.forked import can_fork
+
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    other.start()
+    try:
+        assert not can_fork()
+    finally:
+        stop.set()
+        other.join()

@@ -16,7 +16,6 @@ the archive. The output folder holds
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -26,7 +25,7 @@ from typing import BinaryIO, TextIO
 
 from catalog.concept_facts import ConceptDetail
 from catalog.reports.concepts_section import sheet_row
-from catalog.reports.forked import in_child, in_parent
+from catalog.reports.forked import can_fork, in_child, in_parent
 from catalog.reports.html import HtmlReport, concept_html
 from catalog.reports.model import DATASET_JSON, CatalogReport, DatasetView, SourceView, Summary
 from catalog.reports.pages import INDEX, PAGE_ROWS, Layout
@@ -256,7 +255,7 @@ def write_report_files(
         ]
         report = _Report(reader, html, book, _DatasetParts(out, layout.catalog.starts), out, listed, concept_names,
                          _cut(layout, reader.dataset_members))  # fmt: skip
-        forked = fork and hasattr(os, "fork") and session.get_bind().dialect.name == "sqlite"
+        forked = fork and can_fork() and session.get_bind().dialect.name == "sqlite"
         child = (in_child if forked else in_parent)(lambda: _child_part(report))
         try:
             report.datasets(slice(report.cut, None))

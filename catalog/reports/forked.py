@@ -18,6 +18,7 @@ from __future__ import annotations
 import os
 import pickle
 import signal
+import threading
 import traceback
 from collections.abc import Callable
 from typing import Generic, TypeVar
@@ -56,6 +57,13 @@ class Part(Generic[T]):
             os.waitpid(self._pid, 0)
             os.close(self._pipe)
             self._pid = 0
+
+
+def can_fork() -> bool:
+    """Only a process of one thread forks: another thread may hold a lock of SQLite or another C
+    library at that instant, and the child, which has only the forking thread, would wait on it forever
+    (``danhmuc report`` and the demo are one thread; a server or a test process may not be)."""
+    return hasattr(os, "fork") and threading.active_count() == 1
 
 
 def in_parent(work: Callable[[], T]) -> Part[T]:
