@@ -5,12 +5,25 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import Connection, bindparam, delete, select, update
 
 from catalog.incremental_flags import FlagWriter
 from catalog.incremental_state import ENTRIES, HEADS, MEMBERS, MENTRIES, VALUES, RunCounts, Values, _table
 from catalog.models import DatasetRow, DatasetValueRow
 from nlp.units import unit_types_agree
+
+_IDS = bindparam("ids", expanding=True)
+_HEADS_OF = select(HEADS.id, HEADS.canonical_title, HEADS.canonical_unit, HEADS.member_count).where(HEADS.id.in_(_IDS))
+# In the order of the primary key, as one dataset's values were read before: _most_counted keeps the
+# first of values counted alike.
+_VALUES_OF = (
+    select(VALUES.dataset_id, VALUES.kind, VALUES.value, VALUES.count, VALUES.first_position)
+    .where(VALUES.dataset_id.in_(_IDS), VALUES.count > 0)
+    .order_by(VALUES.dataset_id, VALUES.kind, VALUES.value)
+)  # fmt: skip
+_NAME = update(_table(DatasetRow)).where(HEADS.id == bindparam("id_")).values(
+    title=bindparam("title_"), unit=bindparam("unit_")
+)
 
 
 class DatasetUpkeep:
@@ -32,30 +45,38 @@ class DatasetUpkeep:
         counts.touched.clear()
 
     def refresh(self, datasets: Iterable[str]) -> None:
-        """Title and unit of the datasets rows joined, from their value counts; their unit conflicts."""
+        """Title and unit of the datasets rows joined, from their value counts; their unit conflicts.
+
+        Read and written a few hundred datasets a statement: a document touches ~50 datasets, and
+        three statements built for each cost more than the work (docs/benchmarks.md, "Session 7").
+        """
         self.values.flush()
         db = self.db
-        for dataset in sorted(set(datasets)):
-            head = db.execute(
-                select(HEADS.canonical_title, HEADS.canonical_unit, HEADS.member_count).where(HEADS.id == dataset)
-            ).first()  # fmt: skip
-            if head is None:
+        wanted = sorted(set(datasets))
+        heads: dict[str, tuple[str, str, int]] = {}
+        found: dict[str, dict[str, list[tuple[str, int, int]]]] = defaultdict(lambda: defaultdict(list))
+        for start in range(0, len(wanted), 500):
+            chunk = {"ids": wanted[start : start + 500]}
+            heads.update((d, (title, unit, size)) for d, title, unit, size in db.execute(_HEADS_OF, chunk))
+            for dataset, kind, value, count, first in db.execute(_VALUES_OF, chunk):
+                found[dataset][kind].append((value, count, first))
+        gone = [d for d in wanted if d in heads and heads[d][2] <= 0]
+        removed = set(gone)
+        named = [{"id_": d, "title_": heads[d][0] or _most_counted(found[d]["t"]),
+                  "unit_": heads[d][1] or _most_counted(found[d]["u"])}
+                 for d in wanted if d in heads and heads[d][2] > 0]  # fmt: skip
+        if gone:
+            db.execute(delete(_table(DatasetRow)).where(HEADS.id.in_(gone)))
+            db.execute(delete(_table(DatasetValueRow)).where(VALUES.dataset_id.in_(gone)))
+        if named:
+            db.execute(_NAME, named)
+        for dataset in wanted:
+            if dataset not in heads:
                 continue
-            if head[2] <= 0:
-                db.execute(delete(_table(DatasetRow)).where(HEADS.id == dataset))
-                db.execute(delete(_table(DatasetValueRow)).where(VALUES.dataset_id == dataset))
+            if dataset in removed:
                 self.flags.unit_conflicts(dataset)
                 continue
-            found: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
-            for kind, value, count, first in db.execute(
-                select(VALUES.kind, VALUES.value, VALUES.count, VALUES.first_position)
-                .where(VALUES.dataset_id == dataset)
-            ):  # fmt: skip
-                if count > 0:
-                    found[kind].append((value, count, first))
-            db.execute(update(_table(DatasetRow)).where(HEADS.id == dataset).values(
-                title=head[0] or _most_counted(found["t"]), unit=head[1] or _most_counted(found["u"])))  # fmt: skip
-            sets = [frozenset(v.split(",")) for v, _, _ in found["x"]]
+            sets = [frozenset(v.split(",")) for v, _, _ in found[dataset]["x"]]
             if any(not unit_types_agree(a, b) for a in sets for b in sets if a != b):
                 self.flags.unit_conflicts(dataset)
             elif len(sets) > 1 or dataset in self.recounted:
