@@ -5,14 +5,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, bindparam, delete, select, update
+from sqlalchemy import BindParameter, Connection, bindparam, delete, select, update
 
 from catalog.incremental_flags import FlagWriter
 from catalog.incremental_state import ENTRIES, HEADS, MEMBERS, MENTRIES, VALUES, RunCounts, Values, _table
 from catalog.models import DatasetRow, DatasetValueRow
 from nlp.units import unit_types_agree
 
-_IDS = bindparam("ids", expanding=True)
+_IDS: BindParameter[list[str]] = bindparam("ids", expanding=True)
 _HEADS_OF = select(HEADS.id, HEADS.canonical_title, HEADS.canonical_unit, HEADS.member_count).where(HEADS.id.in_(_IDS))
 # In the order of the primary key, as one dataset's values were read before: _most_counted keeps the
 # first of values counted alike.
