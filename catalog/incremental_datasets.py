@@ -5,12 +5,31 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, delete, select, update
+from sqlalchemy import BindParameter, Connection, bindparam, delete, func, select, update
 
 from catalog.incremental_flags import FlagWriter
 from catalog.incremental_state import ENTRIES, HEADS, MEMBERS, MENTRIES, VALUES, RunCounts, Values, _table
 from catalog.models import DatasetRow, DatasetValueRow
 from nlp.units import unit_types_agree
+
+_IDS: BindParameter[list[str]] = bindparam("ids", expanding=True)
+_HEADS_OF = select(HEADS.id, HEADS.canonical_title, HEADS.canonical_unit, HEADS.member_count).where(HEADS.id.in_(_IDS))
+# The title and unit most members print (matching.decisions._most_common over the counts): the first
+# value on ties, as in primary-key order. Chosen in SQL: a dataset of 2,000 members has hundreds of titles.
+_RANKED = (
+    select(VALUES.dataset_id, VALUES.kind, VALUES.value, func.row_number().over(
+        partition_by=(VALUES.dataset_id, VALUES.kind),
+        order_by=(VALUES.count.desc(), VALUES.first_position, VALUES.value)).label("rank"))
+    .where(VALUES.dataset_id.in_(_IDS), VALUES.kind.in_(("t", "u")), VALUES.count > 0, VALUES.value != "")
+    .subquery()
+)  # fmt: skip
+_MOST_COUNTED = select(_RANKED.c.dataset_id, _RANKED.c.kind, _RANKED.c.value).where(_RANKED.c.rank == 1)
+_UNIT_TYPE_SETS = select(VALUES.dataset_id, VALUES.value).where(
+    VALUES.dataset_id.in_(_IDS), VALUES.kind == "x", VALUES.count > 0
+)
+_NAME = update(_table(DatasetRow)).where(HEADS.id == bindparam("id_")).values(
+    title=bindparam("title_"), unit=bindparam("unit_")
+)
 
 
 class DatasetUpkeep:
@@ -32,33 +51,43 @@ class DatasetUpkeep:
         counts.touched.clear()
 
     def refresh(self, datasets: Iterable[str]) -> None:
-        """Title and unit of the datasets rows joined, from their value counts; their unit conflicts."""
+        """Title and unit of the datasets rows joined, from their value counts; their unit conflicts.
+
+        Read and written a few hundred datasets a statement: a document touches ~50 datasets, and
+        three statements built for each cost more than the work (docs/benchmarks.md, "Session 7").
+        """
         self.values.flush()
         db = self.db
-        for dataset in sorted(set(datasets)):
-            head = db.execute(
-                select(HEADS.canonical_title, HEADS.canonical_unit, HEADS.member_count).where(HEADS.id == dataset)
-            ).first()  # fmt: skip
-            if head is None:
+        wanted = sorted(set(datasets))
+        heads: dict[str, tuple[str, str, int]] = {}
+        most: dict[tuple[str, str], str] = {}
+        sets: dict[str, list[frozenset[str]]] = defaultdict(list)
+        for start in range(0, len(wanted), 500):
+            chunk = {"ids": wanted[start : start + 500]}
+            heads.update((d, (title, unit, size)) for d, title, unit, size in db.execute(_HEADS_OF, chunk))
+            most.update(((d, kind), value) for d, kind, value in db.execute(_MOST_COUNTED, chunk))
+            for dataset, value in db.execute(_UNIT_TYPE_SETS, chunk):
+                sets[dataset].append(frozenset(value.split(",")))
+        gone = [d for d in wanted if d in heads and heads[d][2] <= 0]
+        removed = set(gone)
+        named = [{"id_": d, "title_": heads[d][0] or most.get((d, "t"), ""),
+                  "unit_": heads[d][1] or most.get((d, "u"), "")}
+                 for d in wanted if d in heads and heads[d][2] > 0]  # fmt: skip
+        if gone:
+            db.execute(delete(_table(DatasetRow)).where(HEADS.id.in_(gone)))
+            db.execute(delete(_table(DatasetValueRow)).where(VALUES.dataset_id.in_(gone)))
+        if named:
+            db.execute(_NAME, named)
+        for dataset in wanted:
+            if dataset not in heads:
                 continue
-            if head[2] <= 0:
-                db.execute(delete(_table(DatasetRow)).where(HEADS.id == dataset))
-                db.execute(delete(_table(DatasetValueRow)).where(VALUES.dataset_id == dataset))
+            if dataset in removed:
                 self.flags.unit_conflicts(dataset)
                 continue
-            found: dict[str, list[tuple[str, int, int]]] = defaultdict(list)
-            for kind, value, count, first in db.execute(
-                select(VALUES.kind, VALUES.value, VALUES.count, VALUES.first_position)
-                .where(VALUES.dataset_id == dataset)
-            ):  # fmt: skip
-                if count > 0:
-                    found[kind].append((value, count, first))
-            db.execute(update(_table(DatasetRow)).where(HEADS.id == dataset).values(
-                title=head[0] or _most_counted(found["t"]), unit=head[1] or _most_counted(found["u"])))  # fmt: skip
-            sets = [frozenset(v.split(",")) for v, _, _ in found["x"]]
-            if any(not unit_types_agree(a, b) for a in sets for b in sets if a != b):
+            found = sets[dataset]
+            if any(not unit_types_agree(a, b) for a in found for b in found if a != b):
                 self.flags.unit_conflicts(dataset)
-            elif len(sets) > 1 or dataset in self.recounted:
+            elif len(found) > 1 or dataset in self.recounted:
                 self.flags.no_unit_conflict(dataset)  # flags of an earlier conflict may have to go
 
     def recount(self, datasets: Iterable[str]) -> None:
@@ -85,9 +114,3 @@ class DatasetUpkeep:
             db.execute(update(_table(DatasetRow)).where(HEADS.id == dataset).values(
                 member_count=len(found), document_count=len(types)))  # fmt: skip
         self.values.flush()
-
-
-def _most_counted(values: list[tuple[str, int, int]]) -> str:
-    """matching.decisions._most_common over counts: the most frequent non-empty value, first seen on ties."""
-    filled = [v for v in values if v[0]]
-    return min(filled, key=lambda v: (-v[1], v[2]))[0] if filled else ""

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, text, tuple_, update
 from sqlalchemy.orm import Session
 
 from catalog.models import (
@@ -218,12 +218,13 @@ class Values:
         if not self.pending:
             return
         db = self.session.connection()
-        datasets = sorted({d for d, _, _ in self.pending})
+        # Only the values pending are looked up: a large dataset has hundreds of titles.
+        pending = sorted(self.pending)
         stored: set[tuple[str, str, str]] = set()
-        for start in range(0, len(datasets), 500):
+        for start in range(0, len(pending), 300):
             stored |= set(db.execute(
                 select(VALUES.dataset_id, VALUES.kind, VALUES.value)
-                .where(VALUES.dataset_id.in_(datasets[start : start + 500]))
+                .where(tuple_(VALUES.dataset_id, VALUES.kind, VALUES.value).in_(pending[start : start + 300]))
             ).all())  # fmt: skip
         fresh = [{"dataset_id": d, "kind": k, "value": v, "count": n, "first_position": p}
                  for (d, k, v), (n, p) in self.pending.items() if (d, k, v) not in stored]  # fmt: skip
