@@ -57,30 +57,37 @@ class DatasetUpkeep:
         three statements built for each cost more than the work (docs/benchmarks.md, "Session 7").
         """
         self.values.flush()
-        db = self.db
         wanted = sorted(set(datasets))
+        heads, most, sets = self._read_heads(wanted)
+        gone = [d for d in wanted if d in heads and heads[d][2] <= 0]
+        named = [{"id_": d, "title_": heads[d][0] or most.get((d, "t"), ""),
+                  "unit_": heads[d][1] or most.get((d, "u"), "")}
+                 for d in wanted if d in heads and heads[d][2] > 0]  # fmt: skip
+        if gone:
+            self.db.execute(delete(_table(DatasetRow)).where(HEADS.id.in_(gone)))
+            self.db.execute(delete(_table(DatasetValueRow)).where(VALUES.dataset_id.in_(gone)))
+        if named:
+            self.db.execute(_NAME, named)
+        self._unit_flags([d for d in wanted if d in heads], set(gone), sets)
+
+    def _read_heads(
+        self, wanted: list[str]
+    ) -> tuple[dict[str, tuple[str, str, int]], dict[tuple[str, str], str], dict[str, list[frozenset[str]]]]:
+        """Each dataset's stored title, unit and size; its most counted title and unit; its unit-type sets."""
         heads: dict[str, tuple[str, str, int]] = {}
         most: dict[tuple[str, str], str] = {}
         sets: dict[str, list[frozenset[str]]] = defaultdict(list)
         for start in range(0, len(wanted), 500):
             chunk = {"ids": wanted[start : start + 500]}
-            heads.update((d, (title, unit, size)) for d, title, unit, size in db.execute(_HEADS_OF, chunk))
-            most.update(((d, kind), value) for d, kind, value in db.execute(_MOST_COUNTED, chunk))
-            for dataset, value in db.execute(_UNIT_TYPE_SETS, chunk):
+            heads.update((d, (title, unit, size)) for d, title, unit, size in self.db.execute(_HEADS_OF, chunk))
+            most.update(((d, kind), value) for d, kind, value in self.db.execute(_MOST_COUNTED, chunk))
+            for dataset, value in self.db.execute(_UNIT_TYPE_SETS, chunk):
                 sets[dataset].append(frozenset(value.split(",")))
-        gone = [d for d in wanted if d in heads and heads[d][2] <= 0]
-        removed = set(gone)
-        named = [{"id_": d, "title_": heads[d][0] or most.get((d, "t"), ""),
-                  "unit_": heads[d][1] or most.get((d, "u"), "")}
-                 for d in wanted if d in heads and heads[d][2] > 0]  # fmt: skip
-        if gone:
-            db.execute(delete(_table(DatasetRow)).where(HEADS.id.in_(gone)))
-            db.execute(delete(_table(DatasetValueRow)).where(VALUES.dataset_id.in_(gone)))
-        if named:
-            db.execute(_NAME, named)
-        for dataset in wanted:
-            if dataset not in heads:
-                continue
+        return heads, most, sets
+
+    def _unit_flags(self, datasets: list[str], removed: set[str], sets: dict[str, list[frozenset[str]]]) -> None:
+        """The unit-conflict flags of the refreshed datasets (those of a removed one withdrawn)."""
+        for dataset in datasets:
             if dataset in removed:
                 self.flags.unit_conflicts(dataset)
                 continue
