@@ -217,6 +217,19 @@ def title_similarities(features: Sequence[EntryFeatures], pairs: np.ndarray, wor
     """`title_similarity` for many pairs at once (rapidfuzz cpdist), as float32 in [0, 1]."""
     if len(pairs) == 0:
         return np.empty(0, dtype=np.float32)
+    # Many rows share a wording (a template repeated by communes): each distinct pair of texts is
+    # compared once (~260,000 of 450,000 pairs at 100,000 rows) and its similarity copied to the others.
+    texts: dict[tuple[str, str, str], int] = {}
+    text_of = np.fromiter(
+        (texts.setdefault((f.text.full, f.text.content, f.text.core), len(texts)) for f in features),
+        dtype=np.int64, count=len(features),
+    )  # fmt: skip
+    codes = text_of[pairs[:, 0]] * len(texts) + text_of[pairs[:, 1]]
+    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
+    return _similarities(features, pairs[first], workers)[inverse.reshape(-1)]
+
+
+def _similarities(features: Sequence[EntryFeatures], pairs: np.ndarray, workers: int) -> np.ndarray:
     left, right = pairs[:, 0].tolist(), pairs[:, 1].tolist()
     full_a = [features[i].text.full for i in left]
     full_b = [features[j].text.full for j in right]

@@ -112,15 +112,18 @@ def _placeless(title: str, places: frozenset[str]) -> tuple[frozenset[frozenset[
     return items, _without_places(parsed.tail, places)
 
 
-def _covers(big: EntryFeatures, small: EntryFeatures, places: frozenset[str]) -> Covering | None:
+def _covers(
+    big: tuple[str, frozenset[str]], small: tuple[str, frozenset[str]], places: frozenset[str]
+) -> Covering | None:
+    """Whether the title `big` (printed title, content words) lists every item of `small`."""
     # Cheap first (this runs on every pair scored): the covered title's words must all stand opposite.
-    if any(w not in LEVEL_WORDS and fold(w) not in places for w in small.text.tokens - big.text.tokens):
+    if any(w not in LEVEL_WORDS and fold(w) not in places for w in small[1] - big[1]):
         return None
-    inner, big_tail = _placeless(big.title, places)
-    mine, small_tail = _placeless(small.title, places)
+    inner, big_tail = _placeless(big[0], places)
+    mine, small_tail = _placeless(small[0], places)
     if not mine or not mine <= inner or big_tail != small_tail:
         return None
-    big_items, small_items = title_items(big.title), title_items(small.title)
+    big_items, small_items = title_items(big[0]), title_items(small[0])
 
     def label(items: TitleItems, wanted: frozenset[frozenset[str]]) -> tuple[str, ...]:
         named = (t for i, t in zip(items.items, items.labels, strict=True) if _without_places(i, places) in wanted)
@@ -140,8 +143,17 @@ def covering(a: EntryFeatures, b: EntryFeatures) -> Covering | None:
     mine, theirs, here, there = a.text.tokens, b.text.tokens, a.locality, b.locality
     if not (_words_stand_in(mine, theirs, here, there) or _words_stand_in(theirs, mine, here, there)):
         return None  # neither title's words all stand in the other: neither _covers can pass
-    places = a.locality | b.locality
-    if len(a.text.tokens) >= len(b.text.tokens):
+    return _covering_of((a.title, mine), (b.title, theirs), here, there)
+
+
+@lru_cache(maxsize=200_000)
+def _covering_of(
+    a: tuple[str, frozenset[str]], b: tuple[str, frozenset[str]], here: frozenset[str], there: frozenset[str]
+) -> Covering | None:
+    # Cached: everything covering reads of a row is its printed title, its words and its place, and
+    # templates repeat (~560,000 calls at 100,000 rows). Covering is frozen, so sharing it is safe.
+    places = here | there
+    if len(a[1]) >= len(b[1]):
         return _covers(a, b, places) or _covers(b, a, places)
     return _covers(b, a, places) or _covers(a, b, places)
 

@@ -229,7 +229,8 @@ class _Replay:
         datasets = []
         for dataset_id, refs in grouped.items():
             chosen = self.canonical.get(dataset_id)
-            datasets.append(Dataset(
+            # Built from the members' validated records and a validated decision: not checked again.
+            datasets.append(Dataset.model_construct(
                 id=dataset_id,
                 origin=self.origins.get(dataset_id, refs[0].key),
                 title=(chosen.title if chosen and chosen.title else _most_common([r.title for r in refs])),

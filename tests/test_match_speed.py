@@ -5,18 +5,21 @@ from __future__ import annotations
 import gc
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from matching import Link, reconcile
 from matching.blocking import candidate_pairs
 from matching.compare import (
     EntryFeatures,
+    _similarities,
     _words_penalty,
     _words_penalty_uncached,
     build_features,
     concept_upper_bound,
     pair_scores,
     score_pair,
+    title_similarities,
 )
 from matching.coverage import _covers, covering
 from matching.goldset import GoldDocument, load_gold
@@ -77,7 +80,8 @@ def test_covering_shortcut_matches_both_directions(gold: list[GoldDocument]) -> 
     found = 0
     for a, b in _pairs(features):
         places = a.locality | b.locality
-        plain = _covers(a, b, places) or _covers(b, a, places)
+        left, right = (a.title, a.text.tokens), (b.title, b.text.tokens)
+        plain = _covers(left, right, places) or _covers(right, left, places)
         assert (covering(a, b) is None) == (plain is None)
         found += plain is not None
     assert found > 0
@@ -90,5 +94,20 @@ def test_reconcile_restores_the_collector(gold: list[GoldDocument], enabled: boo
         (gc.enable if enabled else gc.disable)()
         reconcile([g.document for g in gold[:2]], with_flags=False)
         assert gc.isenabled() is enabled
+        assert gc.get_freeze_count() == 0  # the run's objects went back to the collector's care
     finally:
         (gc.enable if was else gc.disable)()
+
+
+def test_title_similarities_once_per_pair_of_texts(gold: list[GoldDocument]) -> None:
+    # Each distinct pair of texts is compared once and copied: the same floats as comparing every pair.
+    features = build_features([g.document for g in gold])
+    pairs, _ = candidate_pairs(features)
+    texts = [(f.text.full, f.text.content, f.text.core) for f in features]
+    twins = [(i, j) for i in range(len(features)) for j in range(i + 1, len(features)) if texts[i] == texts[j]]
+    assert twins  # rows of the same wording: their pairs share texts
+    first = {t: i for i, t in reversed(list(enumerate(texts)))}
+    extra = [(first[texts[i]], j) for i, j in pairs.tolist() if first[texts[i]] != i and first[texts[i]] < j]
+    assert extra
+    everything = np.concatenate([pairs, np.array(extra + twins, dtype=np.int64), pairs[::-1]])
+    assert np.array_equal(title_similarities(features, everything), _similarities(features, everything, 1))
