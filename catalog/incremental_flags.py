@@ -352,6 +352,7 @@ class FlagWriter:
                 .where(FlagRow.kind == kind.value, FlagRow.scope_key == scope_key)
             )
         }  # fmt: skip
+        self._prefetch([f.sha256 for f in flags])
         ids = [flag_id(f.kind, self.identity(f.sha256), f.evidence) for f in flags]
         kept = set()
         if len(set(ids)) == len(ids):
@@ -361,6 +362,20 @@ class FlagWriter:
         if stale:
             self._delete(FlagRow.id.in_(stale))
         self._write([f for id_, f in zip(ids, flags, strict=True) if id_ not in kept], scope_key)
+
+    def _prefetch(self, shas: list[str]) -> None:
+        """Sequence numbers and recorded identity keys of these files, one statement each, not one a file
+        (what _seq and identity would read; a file not keyed yet is keyed by identity as before)."""
+        wanted = [sha for sha in dict.fromkeys(shas) if sha not in self._seqs or sha not in self._identities]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            with self.session.no_autoflush:
+                seqs = self.session.execute(
+                    select(MatchDocumentRow.sha256, MatchDocumentRow.seq).where(MatchDocumentRow.sha256.in_(chunk)))
+                self._seqs.update((sha, seq or 0) for sha, seq in seqs)
+                keys = self.session.execute(select(DocumentRow.sha256, DocumentRow.identity_key)
+                                            .where(DocumentRow.sha256.in_(chunk), DocumentRow.identity_key != ""))
+                self._identities.update((sha, key) for sha, key in keys if sha not in self._identities)
 
     def _row_values(self, flag: Flag, id_: str) -> tuple[object, ...]:
         """What _write stores for `flag` (keyed `id_`), in _replace's column order after the id."""
