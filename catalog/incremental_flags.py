@@ -300,41 +300,90 @@ class FlagWriter:
     # ------------------------------------------------------------ across documents
 
     def unit_conflicts(self, dataset: str) -> None:
-        """matching.flags.unit_conflicts for one dataset, from its members' rows."""
-        session = self.session
-        self._delete(FlagRow.kind == FlagKind.UNIT_CONFLICT.value,
-                                              FlagRow.scope_key == dataset)
-        per_document: dict[str, list[tuple[CatalogEntryRow, list[str]]]] = defaultdict(list)
+        """matching.flags.unit_conflicts for one dataset, from its members' rows.
+
+        Only the flags that differ from the dataset's stored ones are written (the newcomer's, and the
+        others' when the units among the documents involved changed): rewriting every involved
+        document's flag each time one more document joined a disputed dataset grew with the archive
+        (docs/benchmarks.md, "Session 7: a real reconciliation of 10,000 documents").
+        """
+        per_document: dict[str, list[tuple[str, str, str]]] = defaultdict(list)  # sha -> (title, unit, provenance)
+        types: dict[str, set[str]] = defaultdict(set)
         sources: dict[str, str] = {}
-        for entry, unit_types, source in session.execute(
-            select(CatalogEntryRow, MatchEntryRow.unit_types, MatchDocumentRow.source)
+        for sha, title, unit, provenance, unit_types, source in self.session.execute(
+            select(CatalogEntryRow.document_sha256, CatalogEntryRow.title, CatalogEntryRow.unit,
+                   CatalogEntryRow.provenance_json, MatchEntryRow.unit_types, MatchDocumentRow.source)
             .join(DatasetMemberRow, DatasetMemberRow.entry_key == CatalogEntryRow.key)
             .join(MatchEntryRow, MatchEntryRow.key == CatalogEntryRow.key)
             .join(MatchDocumentRow, MatchDocumentRow.sha256 == CatalogEntryRow.document_sha256)
             .where(DatasetMemberRow.dataset_id == dataset)
             .order_by(MatchDocumentRow.seq, CatalogEntryRow.position)
         ):  # fmt: skip
-            per_document[entry.document_sha256].append((entry, unit_types))
-            sources[entry.document_sha256] = source
-        if len(per_document) < 2:
-            return
-        order = list(per_document)
-        types: dict[str, set[str]] = {d: {u for _, t in es for u in t} for d, es in per_document.items()}
-        known = [d for d in order if types[d]]
-        involved = [d for d in order if d in known and any(
-            d != o and not unit_types_agree(types[d], types[o]) for o in known)]  # fmt: skip
+            per_document[sha].append((title, unit, provenance))
+            types[sha].update(unit_types)
+            sources[sha] = source
+        involved = _involved(types) if len(per_document) >= 2 else []
+        units = {d: {unit for _, unit, _ in per_document[d]} for d in involved}
         flags = []
         for d in involved:
-            entries = [e for e, _ in per_document[d]]
-            others = sorted({e.unit for o in involved if o != d for e, _ in per_document[o]})
+            title, unit, _ = per_document[d][0]
+            others = sorted({u for o in involved if o != d for u in units[o]})
             flags.append(Flag(
-                id=flag_id(FlagKind.UNIT_CONFLICT, d, [entries[0].title]), kind=FlagKind.UNIT_CONFLICT,
-                message=f"“{entries[0].title}” do {entries[0].unit} quản lý ở văn bản này nhưng do "
+                id=flag_id(FlagKind.UNIT_CONFLICT, d, [title]), kind=FlagKind.UNIT_CONFLICT,
+                message=f"“{title}” do {unit} quản lý ở văn bản này nhưng do "
                         f"{'; '.join(others)} quản lý ở văn bản khác / managed by different units across documents",
-                evidence=[entries[0].title], document=sources[d], sha256=d,
-                provenance=[Provenance.model_validate_json(e.provenance_json) for e in entries],
+                evidence=[title], document=sources[d], sha256=d,
+                provenance=[Provenance.model_validate_json(p) for _, _, p in per_document[d]],
             ))  # fmt: skip
-        self._write(flags, dataset)
+        self._replace(FlagKind.UNIT_CONFLICT, flags, dataset)
+
+    def _replace(self, kind: FlagKind, flags: list[Flag], scope_key: str) -> None:
+        """The flags of `kind` about `scope_key` become `flags`; a stored row equal to the one _write would
+        write for a flag stays, the others go and the rest are written.
+
+        The same rows as deleting all and writing all: a kept row is one of a primary rendering (a
+        demoted one's flags are deleted by renderings_changed) and holds its id, so no other scope
+        could have taken it. When two flags share an id (_write keeps the first), all are rewritten.
+        """
+        stored = {
+            row.id: row for row in self.session.execute(
+                select(FlagRow.id, FlagRow.document_sha256, FlagRow.position, FlagRow.message, FlagRow.evidence,
+                       FlagRow.document, FlagRow.provenance_json, FlagRow.dismissed, FlagRow.dismissed_by)
+                .where(FlagRow.kind == kind.value, FlagRow.scope_key == scope_key)
+            )
+        }  # fmt: skip
+        self._prefetch([f.sha256 for f in flags])
+        ids = [flag_id(f.kind, self.identity(f.sha256), f.evidence) for f in flags]
+        kept = set()
+        if len(set(ids)) == len(ids):
+            kept = {id_ for id_, flag in zip(ids, flags, strict=True)
+                    if id_ in stored and tuple(stored[id_])[1:] == self._row_values(flag, id_)}  # fmt: skip
+        stale = [id_ for id_ in stored if id_ not in kept]
+        if stale:
+            self._delete(FlagRow.id.in_(stale))
+        self._write([f for id_, f in zip(ids, flags, strict=True) if id_ not in kept], scope_key)
+
+    def _prefetch(self, shas: list[str]) -> None:
+        """Sequence numbers and recorded identity keys of these files, one statement each, not one a file
+        (what _seq and identity would read; a file not keyed yet is keyed by identity as before)."""
+        wanted = [sha for sha in dict.fromkeys(shas) if sha not in self._seqs or sha not in self._identities]
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            with self.session.no_autoflush:
+                seqs = self.session.execute(
+                    select(MatchDocumentRow.sha256, MatchDocumentRow.seq).where(MatchDocumentRow.sha256.in_(chunk)))
+                self._seqs.update((sha, seq or 0) for sha, seq in seqs)
+                keys = self.session.execute(select(DocumentRow.sha256, DocumentRow.identity_key)
+                                            .where(DocumentRow.sha256.in_(chunk), DocumentRow.identity_key != ""))
+                self._identities.update((sha, key) for sha, key in keys if sha not in self._identities)
+
+    def _row_values(self, flag: Flag, id_: str) -> tuple[object, ...]:
+        """What _write stores for `flag` (keyed `id_`), in _replace's column order after the id."""
+        dismissal = self.dismissals.get(id_)
+        dismissed, who = (dismissal.reason or "—", dismissal.who) if dismissal is not None else ("", "")
+        provenance = json.dumps([p.model_dump(mode="json") for p in flag.provenance], ensure_ascii=False)
+        return (flag.sha256, self._seq(flag.sha256) * 10 + RANK[flag.kind], flag.message, list(flag.evidence),
+                flag.document, provenance, dismissed, who)  # fmt: skip
 
     def no_unit_conflict(self, dataset: str) -> None:
         self._delete(FlagRow.kind == FlagKind.UNIT_CONFLICT.value,
@@ -392,3 +441,19 @@ def _title_score(wanted: str, title: str) -> float:
     """A parent title against a document's title, as ``FlagWriter._parent`` scores it (same call, same type)."""
     return float(process.cdist([wanted], [title], scorer=fuzz.token_set_ratio)[0][0])
 
+
+def _involved(types: dict[str, set[str]]) -> list[str]:
+    """The documents (in `types`' order) whose unit types disagree with another document's.
+
+    Compared by distinct sets of types, not document by document: a disputed dataset of a few hundred
+    documents has a handful of distinct sets.
+    """
+    known = [d for d in types if types[d]]
+    counts: dict[frozenset[str], int] = defaultdict(int)
+    for d in known:
+        counts[frozenset(types[d])] += 1
+    disputed = {
+        s for s in counts
+        if any(t != s and not unit_types_agree(s, t) for t in counts) or (counts[s] > 1 and not unit_types_agree(s, s))
+    }  # fmt: skip
+    return [d for d in known if frozenset(types[d]) in disputed]
