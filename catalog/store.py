@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 
 from pydantic import TypeAdapter
-from sqlalchemy import Engine, func, insert, select
+from sqlalchemy import Engine, func, insert, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -92,9 +92,16 @@ class CatalogStore(IngestRuns):
             yield session
 
     @contextmanager
-    def snapshot(self) -> Iterator[Session]:
-        """A read-only transaction: a consistent view that never blocks writers (WAL)."""
+    def snapshot(self, *, consistent: bool = False) -> Iterator[Session]:
+        """A read-only transaction: a consistent view that never blocks writers (WAL).
+
+        On PostgreSQL a transaction sees each statement's own snapshot (READ COMMITTED) unless
+        ``consistent``: then one snapshot for all its statements (REPEATABLE READ, READ ONLY), as a
+        report of many queries needs; on SQLite a read transaction is one snapshot already.
+        """
         with self._transaction(self._sessions) as session:
+            if consistent and self.engine.dialect.name == "postgresql":
+                session.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
             yield session
 
     @contextmanager

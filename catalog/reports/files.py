@@ -236,7 +236,7 @@ def write_report_files(
         store.reconcile()
     out.mkdir(parents=True, exist_ok=True)
     _clear(out)
-    with store.snapshot() as session:
+    with store.snapshot(consistent=True) as session:
         reader = ReportReader(store, session)
         problems, listed = reader.problem_files(), reader.shown_concept_keys()
         layout = Layout(

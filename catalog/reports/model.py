@@ -184,7 +184,7 @@ def build_report(store: CatalogStore) -> CatalogReport:
     """The whole report in memory (tests, small stores); `write_report_files` streams the same rows."""
     from catalog.reports.reader import ConceptStats, ReportReader
 
-    with store.snapshot() as session:
+    with store.snapshot(consistent=True) as session:
         reader = ReportReader(store, session)
         stats = ConceptStats()
         concepts = [stats.add(concept) for concept in reader.concepts()]
