@@ -11,7 +11,6 @@ template but only a few wordings.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -30,6 +29,7 @@ from matching.compare import (
 )
 from matching.coverage import covering_pairs
 from matching.model import dataset_id_for
+from matching.parallel import score_in_chunks
 
 CONCEPT_FLOOR = 0.1  # concept links this far below the threshold are kept as near misses
 
@@ -115,7 +115,6 @@ def _scored_pairs(
 
 
 _WORKER_REPS: Sequence[EntryFeatures] = ()
-PARALLEL_MIN_PAIRS = 50_000
 
 
 def _score_chunk(job: tuple[np.ndarray, np.ndarray, float]) -> list[tuple[int, int, float, list[str]]]:
@@ -138,13 +137,7 @@ def _score_kept(
     global _WORKER_REPS
     _WORKER_REPS = reps
     try:
-        if workers <= 1 or len(pairs) < PARALLEL_MIN_PAIRS:
-            return _score_chunk((pairs, titles, floor))
-        parts = workers * 8
-        chunks = zip(np.array_split(pairs, parts), np.array_split(titles, parts), strict=True)
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            done = pool.map(_score_chunk, [(chunk, chunk_titles, floor) for chunk, chunk_titles in chunks])
-        return [row for part in done for row in part]
+        return score_in_chunks(_score_chunk, pairs, titles, floor, workers)
     finally:
         _WORKER_REPS = ()
 

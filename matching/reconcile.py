@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 import json
-import multiprocessing
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -29,10 +28,10 @@ from matching.decisions import apply_decisions, decision_constraints, dismiss_fl
 from matching.errors import ThresholdsMissingError
 from matching.flags import compute_flags
 from matching.model import Dataset, Decision, Link, MemberRef, Reconciliation, dataset_id_for
+from matching.parallel import score_in_chunks
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.json")
 LINK_FLOOR = 0.1  # links this far below the threshold are kept as near misses for reviewers
-PARALLEL_MIN_PAIRS = 50_000
 
 
 def load_threshold(path: Path = THRESHOLDS_FILE) -> float:
@@ -83,13 +82,7 @@ def score_candidates(
     pairs, titles = pairs[keep], titles[keep]
     _WORKER_FEATURES = features
     try:
-        if workers <= 1 or len(pairs) < PARALLEL_MIN_PAIRS:
-            return _score_chunk((pairs, titles, floor))
-        parts = workers * 8
-        chunks = zip(np.array_split(pairs, parts), np.array_split(titles, parts), strict=True)
-        jobs = [(chunk, chunk_titles, floor) for chunk, chunk_titles in chunks]
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return [row for part in pool.map(_score_chunk, jobs) for row in part]
+        return score_in_chunks(_score_chunk, pairs, titles, floor, workers)
     finally:
         _WORKER_FEATURES = ()
 
