@@ -264,9 +264,40 @@ def lock(session: Session) -> None:
 
 def clear(session: Session) -> None:
     """Forget every result and index (a full rebuild starts from here)."""
-    for table in (LinkRow, FlagRow, DatasetMemberRow, DatasetRow, MatchPostingRow, MatchEntryRow, MatchCitationRow,
-                  MatchDocumentRow, MatchTermRow, ConceptWordingRow, MatchStateRow):  # fmt: skip
+    # dataset_values too: the rebuilt datasets take the same ids, and counts left over would be added to
+    # (a rebuild doubled every title and unit count, and the first positions of the old run decided ties).
+    for table in (LinkRow, FlagRow, DatasetMemberRow, DatasetValueRow, DatasetRow, MatchPostingRow, MatchEntryRow,
+                  MatchCitationRow, MatchDocumentRow, MatchTermRow, ConceptWordingRow, MatchStateRow):  # fmt: skip
         session.execute(delete(table))
+
+
+def value_problems(session: Session) -> list[str]:
+    """Datasets whose value counts (dataset_values) do not add up to their members: each member counts
+    its title once and its unit once; a dataset that is gone keeps no counts. Empty for a result stored
+    without the index (its counts are made by the next run's rebuild)."""
+    if unindexed_result(session):
+        return []
+    problems = []
+    orphans = session.scalar(
+        select(func.count()).select_from(_table(DatasetValueRow)).where(~VALUES.dataset_id.in_(select(HEADS.id)))
+    )
+    if orphans:
+        problems.append(f"{orphans} dataset_values rows of datasets that do not exist")
+    members = select(func.count()).where(MEMBERS.dataset_id == HEADS.id).scalar_subquery()
+    counted = {
+        kind: select(func.coalesce(func.sum(VALUES.count), 0))
+        .where(VALUES.dataset_id == HEADS.id, VALUES.kind == kind)
+        .scalar_subquery()
+        for kind in "tu"
+    }
+    for dataset, stored, real, titles, units in session.execute(
+        select(HEADS.id, HEADS.member_count, members, counted["t"], counted["u"])
+        .where((HEADS.member_count != members) | (counted["t"] != members) | (counted["u"] != members))
+        .order_by(HEADS.id).limit(20)
+    ):  # fmt: skip
+        problems.append(f"dataset {dataset}: {real} members, member_count {stored}, titles counted {titles}, "
+                        f"units counted {units}")  # fmt: skip
+    return problems
 
 
 def document_json(session: Session, sha256: str) -> str:

@@ -564,6 +564,9 @@ class CatalogStore(IngestRuns):
             )
             if orphans:
                 problems.append(f"{orphans} documents without any file version")
+            from catalog import incremental_state
+
+            problems += incremental_state.value_problems(session)
         return problems
 
 

@@ -185,7 +185,7 @@ def _schema_drift(engine: Engine) -> list[object]:
 def test_an_old_store_upgrades_on_open_and_keeps_every_row(url: str, history: tuple[bool, ...], tmp_path: Path) -> None:
     _build_old_store(url, history)
     with CatalogStore(url) as store:
-        assert current_revision(store.engine) == head_revision() == "0012_concept_aggregates"
+        assert current_revision(store.engine) == head_revision() == "0013_dataset_values_recount"
         assert _schema_drift(store.engine) == []
         assert [d.who for d in store.engine.connect().execute(select(DecisionRow.__table__))] == ["Nguyễn An"]
         with Session(store.engine) as session:
@@ -334,3 +334,51 @@ def test_a_reconciled_store_at_0011_counts_its_concepts_again_at_its_next_run(ur
             assert counted == dict(members_of.all())
             members = session.scalar(select(func.sum(ConceptValueRow.count)).where(ConceptValueRow.kind == "d"))
             assert members == len(counted) > 0
+
+
+def test_a_store_with_counts_doubled_by_a_rebuild_is_rebuilt_at_its_next_run(url: str) -> None:
+    """Before 0013 a rebuild kept the old dataset_values and added the new counts to them. 0013 makes
+    such a store (and only such a store) forget its matching index; its next run rebuilds it whole."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).parent))
+    from concept_fixtures import plans
+
+    from catalog import incremental_state
+    from catalog.models import DatasetValueRow, MatchDocumentRow
+
+    def datasets(store: CatalogStore) -> list[tuple[str, str, str, int]]:
+        return sorted((d.id, d.title, d.unit, len(d.members)) for d in store.datasets())
+
+    def values(store: CatalogStore) -> list[tuple[object, ...]]:
+        with store.snapshot() as session:
+            return sorted(tuple(row) for row in session.execute(select(DatasetValueRow.__table__)))
+
+    config = alembic_config()
+    with CatalogStore(url) as store:
+        for document in plans():
+            store.add_document(document)
+        store.reconcile()
+        before, counted = datasets(store), values(store)
+        assert store.check_consistency() == []
+        with store.engine.connect() as connection:  # consistent: 0013 leaves the index alone
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0012_concept_aggregates")
+            connection.commit()
+    with CatalogStore(url) as store:
+        with store.snapshot() as session:
+            assert session.scalars(select(MatchDocumentRow.sha256)).first() is not None
+        with store.engine.begin() as connection:  # what a rebuild did before 0013
+            connection.execute(text("UPDATE dataset_values SET count = 2 * count"))
+        assert any("titles counted" in p for p in store.check_consistency())
+        with store.engine.connect() as connection:
+            config.attributes["connection"] = connection
+            command.downgrade(config, "0012_concept_aggregates")
+            connection.commit()
+    with CatalogStore(url) as store:
+        assert current_revision(store.engine) == head_revision()
+        with store.snapshot() as session:
+            assert incremental_state.unindexed_result(session)
+        store.reconcile()
+        assert datasets(store) == before and values(store) == counted
+        assert store.check_consistency() == []

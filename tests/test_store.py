@@ -181,8 +181,10 @@ def test_adding_documents_one_run_at_a_time_gives_what_a_rebuild_gives(
     store.reconcile()
     incremental = _result(store)
     assert incremental[0] and incremental[2], "the corpus gives datasets and flags"
+    assert store.check_consistency() == []
     rebuilt = store.rebuild()
     assert _result(store) == incremental
+    assert store.check_consistency() == []  # a rebuild once added its value counts to the old ones
     assert rebuilt.warnings == ["rebuilt"]
     # The in-memory full reconciliation (matching.reconcile) groups the corpus rows the same way.
     full = reconcile(documents)
