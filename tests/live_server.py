@@ -77,6 +77,7 @@ def running_server(
             time.sleep(0.1)
         yield base
     finally:
+        died = process.poll()  # before the tests were done with it
         process.terminate()
         try:
             process.wait(timeout=15)
@@ -84,6 +85,9 @@ def running_server(
             process.kill()
             process.wait()
         log.close()
+    if died is not None:  # the tests failed with refused connections: this says why, at teardown
+        tail = (data_dir / f"server-{port}.log").read_text(errors="replace")[-4000:]
+        raise RuntimeError(f"the server exited ({died}) while the tests used it: {tail}")
 
 
 def wait_for_job(client: httpx.Client, job_id: str, *, seconds: float = 120.0) -> dict[str, object]:
