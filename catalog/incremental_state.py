@@ -39,6 +39,7 @@ from extract.model import Document
 from matching.placement import Specificity, StoredRow
 
 ROWS, SEQ, DECISIONS, OWED = "rows", "seq", "decisions", "run_owed"
+VALUES_OWED = "values_owed"  # every dataset's value counts are to be counted again (0013)
 PLACING_SEQ, PLACING_ROWS = "placing_seq", "placing_rows"  # a document placed in part, and how far
 
 
@@ -324,6 +325,20 @@ def owe_run(session: Session, owed: bool = True) -> None:
 
 def run_owed(session: Session) -> bool:
     return _state(session, OWED) != 0
+
+
+def values_owed(session: Session) -> bool:
+    """Whether the next run counts every dataset's titles, units and unit types again from its members
+    (set by the migration 0013 in a store whose counts a rebuild had doubled)."""
+    return _state(session, VALUES_OWED) != 0
+
+
+def counted_again(session: Session) -> None:
+    _set_state(session, VALUES_OWED, 0)
+
+
+def all_datasets(session: Session) -> list[str]:
+    return list(session.scalars(select(HEADS.id).order_by(HEADS.id)))
 
 
 def unindexed_result(session: Session) -> bool:

@@ -79,6 +79,11 @@ def _remove_stale(store: CatalogStore, run: _Run, decisions: list[Decision], rec
         stale = incremental_state.stale_documents(session)
         matcher = run.matcher(session, decisions)
         matcher.flags.backfill_identities()  # once, for files matched before 0010_flagids
+        if incremental_state.values_owed(session):  # once, after 0013: counts a rebuild had doubled
+            everything = incremental_state.all_datasets(session)
+            matcher.recount(everything)
+            run.counts.touched |= set(everything)  # titles, units and unit conflicts follow the counts
+            incremental_state.counted_again(session)
         for sha in stale:
             matcher.remove_document(sha, run.counts)
         if stale:

@@ -338,14 +338,14 @@ def test_a_reconciled_store_at_0011_counts_its_concepts_again_at_its_next_run(ur
 
 def test_a_store_with_counts_doubled_by_a_rebuild_is_rebuilt_at_its_next_run(url: str) -> None:
     """Before 0013 a rebuild kept the old dataset_values and added the new counts to them. 0013 makes
-    such a store (and only such a store) forget its matching index; its next run rebuilds it whole."""
+    such a store (and only such a store) owe its next run a count of every dataset from its members."""
     import sys
 
     sys.path.insert(0, str(Path(__file__).parent))
     from concept_fixtures import plans
 
     from catalog import incremental_state
-    from catalog.models import DatasetValueRow, MatchDocumentRow
+    from catalog.models import DatasetValueRow
 
     def datasets(store: CatalogStore) -> list[tuple[str, str, str, int]]:
         return sorted((d.id, d.title, d.unit, len(d.members)) for d in store.datasets())
@@ -367,9 +367,10 @@ def test_a_store_with_counts_doubled_by_a_rebuild_is_rebuilt_at_its_next_run(url
             connection.commit()
     with CatalogStore(url) as store:
         with store.snapshot() as session:
-            assert session.scalars(select(MatchDocumentRow.sha256)).first() is not None
+            assert not incremental_state.values_owed(session)
         with store.engine.begin() as connection:  # what a rebuild did before 0013
-            connection.execute(text("UPDATE dataset_values SET count = 2 * count"))
+            connection.execute(text("UPDATE dataset_values SET count = 2 * count, first_position = 0"))
+            connection.execute(text("INSERT INTO dataset_values VALUES ('ds-gone', 'u', 'UBND xã', 3, 0)"))
         assert any("titles counted" in p for p in store.check_consistency())
         with store.engine.connect() as connection:
             config.attributes["connection"] = connection
@@ -378,7 +379,9 @@ def test_a_store_with_counts_doubled_by_a_rebuild_is_rebuilt_at_its_next_run(url
     with CatalogStore(url) as store:
         assert current_revision(store.engine) == head_revision()
         with store.snapshot() as session:
-            assert incremental_state.unindexed_result(session)
+            assert incremental_state.values_owed(session) and incremental_state.run_owed(session)
         store.reconcile()
         assert datasets(store) == before and values(store) == counted
         assert store.check_consistency() == []
+        with store.snapshot() as session:
+            assert not incremental_state.values_owed(session) and not incremental_state.run_owed(session)
