@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy import ColumnElement, Float, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from catalog import rows
@@ -48,6 +48,25 @@ BY_NUMBER = 101  # parent_score of a parent found by its số hiệu: above any 
 PER_DOCUMENT = (FlagKind.MISSING_METADATA, FlagKind.NUMBERING_GAP, FlagKind.MISSING_FIELD)
 
 
+# Statements of the end of each document, built once and run on the connection (an ORM query's own
+# cost was most of these few-row lookups).
+_CITE = MatchCitationRow
+NEXT_DATE = select(func.min(_CITE.date)).where(_CITE.key == bindparam("key"), _CITE.date > bindparam("after"))
+CITED_BY_ANOTHER = select(_CITE.key).where(
+    _CITE.key == bindparam("key"), _CITE.date == bindparam("date"), _CITE.document_sha256 != bindparam("sha")
+).limit(1)
+OWN_CITATIONS = select(_CITE.key, _CITE.date, _CITE.provenance_json).where(
+    _CITE.document_sha256 == bindparam("sha")).order_by(_CITE.position)  # fmt: skip
+_DOC = MatchDocumentRow
+WANTED_TITLES = select(_DOC.parent_title).distinct().where(_DOC.parent_title != "", _DOC.parent_score < BY_NUMBER)
+PARENT_GROUPS = select(_DOC.parent_sha, _DOC.parent_score).distinct().where(
+    _DOC.parent_title == bindparam("wanted"), _DOC.parent_score < bindparam("score", type_=Float()),  # a title score
+    _DOC.sha256 != bindparam("sha"))  # fmt: skip
+GROUP_MEMBERS = select(_DOC.sha256).where(
+    _DOC.parent_title == bindparam("wanted"), _DOC.parent_score == bindparam("score"),
+    _DOC.parent_sha == bindparam("parent"), _DOC.sha256 != bindparam("sha"))  # fmt: skip
+TITLE_OF = select(_DOC.title_norm).where(_DOC.sha256 == bindparam("sha"))
+
 DOCUMENTS_KEPT = 16  # parsed Documents kept (least recently used dropped): parents recur across children
 
 class FlagWriter:
@@ -58,6 +77,7 @@ class FlagWriter:
         self._seqs: dict[str, int] = {}
         self._primary: dict[str, bool] = {}  # sha256 -> flags are read from it; cleared when files come or go
         self._identities: dict[str, str] = {}  # sha256 -> its document's identity key (never changes)
+        self._scores: dict[tuple[str, str], float] = {}  # (parent title wanted, document) -> its title score
 
     def _seq(self, sha256: str) -> int:
         if sha256 not in self._seqs:
@@ -267,31 +287,50 @@ class FlagWriter:
             ))  # fmt: skip
         by_title: dict[str, int] = {}
         if me.title_norm:
-            titled = session.execute(
-                select(MatchDocumentRow.sha256, MatchDocumentRow.parent_title, MatchDocumentRow.parent_score,
-                       MatchDocumentRow.parent_sha)
-                .where(MatchDocumentRow.parent_title != "", MatchDocumentRow.parent_score < BY_NUMBER,
-                       MatchDocumentRow.sha256 != sha256)
-            ).all()  # fmt: skip
-            if titled:
-                scores = process.cdist([me.title_norm], [t for _, t, _, _ in titled], scorer=fuzz.token_set_ratio)[0]
-                for i in range(len(titled)):
-                    if scores[i] >= PARENT_TITLE and scores[i] > titled[i][2]:
-                        child, wanted, _, current = titled[i]
-                        mine = _title_score(wanted, me.title_norm)
-                        # Ties keep the earlier document (find_parent takes the first best).
-                        if mine >= PARENT_TITLE and mine > self._current_score(wanted, current):
-                            by_title[child] = int(mine)
+            by_title = self._better_parent_of(sha256, me.title_norm)
         for child in sorted(by_number | set(by_title)):
             found = None if child in by_number else (sha256, by_title[child])
             self.parent_of(child, found=found)
 
+    def _better_parent_of(self, sha256: str, title: str) -> dict[str, int]:
+        """The documents found by title whose parent `sha256` (titled `title`) now is, with its score.
+
+        Whether a document takes this one depends only on the title it wants, its current parent
+        and its stored score, so those are read as groups (ix_match_documents_parent_title) and
+        scored once a group; only a group that changes has its documents read. Before, every
+        document found by title was read and the current parent's title queried for each (at 3,000
+        documents ~1,000 queries a new document: "Session 8: end of document growth").
+        """
+        db = self.session.connection()
+        wanted = list(db.scalars(WANTED_TITLES))
+        if not wanted:
+            return {}
+        scores = process.cdist([title], wanted, scorer=fuzz.token_set_ratio)[0]
+        by_title: dict[str, int] = {}
+        for i in range(len(wanted)):
+            if scores[i] < PARENT_TITLE:
+                continue
+            groups = db.execute(PARENT_GROUPS, {"wanted": wanted[i], "score": float(scores[i]), "sha": sha256}).all()
+            mine = _title_score(wanted[i], title)
+            for current, score in groups:
+                # Ties keep the earlier document (find_parent takes the first best).
+                if mine >= PARENT_TITLE and mine > self._current_score(wanted[i], current):
+                    children = db.scalars(GROUP_MEMBERS, {"wanted": wanted[i], "score": score, "parent": current,
+                                                          "sha": sha256})  # fmt: skip
+                    by_title.update((child, int(mine)) for child in children)
+        return by_title
+
     def _current_score(self, wanted: str, parent: str) -> float:
-        """The title score of a document's current parent, as _parent computed it (-1: none)."""
+        """The title score of a document's current parent, as _parent computed it (-1: none).
+
+        Kept for the transaction: a document's title never changes, and many documents share a parent.
+        """
         if not parent:
             return -1.0
-        title = self.session.scalar(select(MatchDocumentRow.title_norm).where(MatchDocumentRow.sha256 == parent))
-        return _title_score(wanted, title) if title else -1.0
+        if (wanted, parent) not in self._scores:
+            title = self.session.connection().scalar(TITLE_OF, {"sha": parent})
+            self._scores[(wanted, parent)] = _title_score(wanted, title) if title else -1.0
+        return self._scores[(wanted, parent)]
 
     def orphans_of(self, sha256: str) -> list[str]:
         """Documents whose parent was `sha256` (it is leaving)."""
@@ -394,9 +433,25 @@ class FlagWriter:
 
         With `newcomer` (a document just matched): when its dates were all known already, only its own
         flags are new; every citing document's flag is rewritten only when the list of dates changed.
+        Whether they were known is asked of ix_match_citations_key_date (the distinct dates, and
+        whether another document cites each of the newcomer's), not by reading every citer: a số
+        hiệu cited by most of the archive made each new document read all of them.
         """
         session = self.session
+        own: dict[str, list[tuple[str, str, str, str]]] = defaultdict(list)
+        if newcomer:
+            source = session.scalar(select(MatchDocumentRow.source).where(MatchDocumentRow.sha256 == newcomer)) or ""
+            for key, date, provenance in session.connection().execute(OWN_CITATIONS, {"sha": newcomer}):
+                own[key].append((newcomer, date, provenance, source))
         for key in sorted(set(keys)):
+            if newcomer:
+                dates = self._dates(key)
+                if len(dates) >= 2 and all(self._cited_by_another(key, d, newcomer) for _, d, _, _ in own[key]):
+                    self._citation_flags(key, dates, own[key])  # only the newcomer's flags are new
+                    continue
+                if len(dates) < 2:
+                    self._delete(FlagRow.kind == FlagKind.CITATION_CONFLICT.value, FlagRow.scope_key == key)
+                    continue
             found = session.execute(
                 select(MatchCitationRow.document_sha256, MatchCitationRow.date, MatchCitationRow.provenance_json,
                        MatchDocumentRow.source)
@@ -404,28 +459,40 @@ class FlagWriter:
                 .where(MatchCitationRow.key == key)
                 .order_by(MatchDocumentRow.seq, MatchCitationRow.position)
             ).all()  # fmt: skip
+            self._delete(FlagRow.kind == FlagKind.CITATION_CONFLICT.value, FlagRow.scope_key == key)
             dates = {date for _, date, _, _ in found}
-            before = {date for sha, date, _, _ in found if sha != newcomer}
-            only_mine = bool(newcomer) and dates == before and len(dates) >= 2
-            if only_mine:
-                found = [f for f in found if f[0] == newcomer]
-            else:
-                self._delete(FlagRow.kind == FlagKind.CITATION_CONFLICT.value, FlagRow.scope_key == key)
-            if len(dates) < 2:
-                continue
-            listed = ", ".join(sorted(dates))
-            citing: dict[str, list[Provenance]] = defaultdict(list)
-            sources: dict[str, str] = {}
-            for sha, _, provenance, source in found:
-                citing[sha].append(Provenance.model_validate(json.loads(provenance)))
-                sources[sha] = source
-            self._write([
-                Flag(id=flag_id(FlagKind.CITATION_CONFLICT, sha, [key]), kind=FlagKind.CITATION_CONFLICT,
-                     message=f"Văn bản {key} được trích dẫn với các ngày khác nhau: {listed} / cited with "
-                             "different dates",
-                     evidence=[key], document=sources[sha], sha256=sha, provenance=provenance)
-                for sha, provenance in citing.items()
-            ], key)  # fmt: skip
+            if len(dates) >= 2:
+                self._citation_flags(key, dates, [tuple(f) for f in found])  # type: ignore[misc]
+
+    def _citation_flags(self, key: str, dates: set[str], found: Sequence[tuple[str, str, str, str]]) -> None:
+        """The citation_conflict flags of `key` (cited with `dates`) for the citing rows `found`."""
+        listed = ", ".join(sorted(dates))
+        citing: dict[str, list[Provenance]] = defaultdict(list)
+        sources: dict[str, str] = {}
+        for sha, _, provenance, source in found:
+            citing[sha].append(Provenance.model_validate(json.loads(provenance)))
+            sources[sha] = source
+        self._write([
+            Flag(id=flag_id(FlagKind.CITATION_CONFLICT, sha, [key]), kind=FlagKind.CITATION_CONFLICT,
+                 message=f"Văn bản {key} được trích dẫn với các ngày khác nhau: {listed} / cited with "
+                         "different dates",
+                 evidence=[key], document=sources[sha], sha256=sha, provenance=provenance)
+            for sha, provenance in citing.items()
+        ], key)  # fmt: skip
+
+    def _dates(self, key: str) -> set[str]:
+        """The distinct dates `key` is cited with: one seek a date (ix_match_citations_key_date)."""
+        db = self.session.connection()
+        dates: set[str] = set()
+        after = ""  # a date is stored only when known: never empty
+        while (found := db.scalar(NEXT_DATE, {"key": key, "after": after})) is not None:
+            dates.add(found)
+            after = found
+        return dates
+
+    def _cited_by_another(self, key: str, date: str, sha256: str) -> bool:
+        """Whether a document other than `sha256` cites `key` with `date` (a seek, the index covers it)."""
+        return self.session.connection().scalar(CITED_BY_ANOTHER, {"key": key, "date": date, "sha": sha256}) is not None
 
 
 def _load(session: Session, sha256: str) -> Document:

@@ -276,6 +276,10 @@ class FlagRow(Base):
     __table_args__ = (
         Index("ix_flags_open_order", "dismissed", "position", "id"),
         Index("ix_flags_kind_open_order", "kind", "dismissed", "position", "id"),
+        # An incremental run replaces a document's or a scope's flags of one kind. With only the
+        # single-column indexes SQLite chose `kind`'s and went through every flag of the kind.
+        Index("ix_flags_document_kind", "document_sha256", "kind"),
+        Index("ix_flags_scope_kind", "scope_key", "kind"),
     )
 
 
@@ -296,6 +300,10 @@ class MatchDocumentRow(Base):
     # The parent found (matching.flags.find_parent) and how: 101 by số hiệu, else the title score.
     parent_sha: Mapped[str] = mapped_column(String(64), default="", index=True)
     parent_score: Mapped[int] = mapped_column(Integer, default=0)
+
+    # The documents that might take a new document as parent are found by the parent title they
+    # want, grouped by their current parent and score (catalog.incremental_flags.children_of).
+    __table_args__ = (Index("ix_match_documents_parent_title", "parent_title", "parent_score", "parent_sha"),)
 
 
 class MatchEntryRow(Base):
@@ -346,6 +354,10 @@ class MatchCitationRow(Base):
     date: Mapped[str] = mapped_column(String(10))
     position: Mapped[int] = mapped_column(Integer)
     provenance_json: Mapped[str] = mapped_column(Text)
+
+    # A số hiệu's distinct dates, and whether another document cites it with a date, are seeks in
+    # this index, not a read of every citer (catalog.incremental_flags.citations).
+    __table_args__ = (Index("ix_match_citations_key_date", "key", "date", "document_sha256"),)
 
 
 class DatasetValueRow(Base):
