@@ -248,6 +248,17 @@ def _heading_words(heading: str) -> str:
     return " ".join(_HEADING_NOISE.sub(" ", normalize(_LABEL.sub("", heading))).split())
 
 
+# A cited plan's title is compared by its first PARENT_TITLE_CHARS characters: a reference that ran on
+# into its paragraph matches no better by its tail, and the store indexes it (PostgreSQL refuses a
+# btree entry past ~2.7 KB, a Vietnamese character takes up to 3 bytes): a longer one failed the run.
+PARENT_TITLE_CHARS = 600
+
+
+def parent_title_text(title: str) -> str:
+    """The normalised title a document cites its parent by, as compared and stored."""
+    return normalize(title)[:PARENT_TITLE_CHARS]
+
+
 def find_parent(document: Document, documents: Sequence[Document]) -> Document | None:
     """The plan this document implements: by its số hiệu, else by its title (its own number may be blank)."""
     parent = document.metadata.parent
@@ -260,7 +271,7 @@ def find_parent(document: Document, documents: Sequence[Document]) -> Document |
             if other.metadata.number and number_key(other.metadata.number) == wanted:
                 return other
     if parent.title:
-        scored = [(fuzz.token_set_ratio(normalize(parent.title), normalize(o.metadata.title)), o)
+        scored = [(fuzz.token_set_ratio(parent_title_text(parent.title), normalize(o.metadata.title)), o)
                   for o in others if o.metadata.title]  # fmt: skip
         best = max(scored, key=lambda pair: pair[0], default=None)
         if best is not None and best[0] >= PARENT_TITLE:

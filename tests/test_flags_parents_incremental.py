@@ -117,3 +117,36 @@ def test_the_end_of_a_document_reads_as_much_whatever_the_archive(archive: list[
                 writer.citations(keys, newcomer=sha)
                 counts.append((children, len([s for s in statements if s.lstrip().upper().startswith("SELECT")])))
     assert counts[1][0] > counts[0][0] and counts[1][1] <= counts[0][1], counts
+
+
+@pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def test_a_parent_title_that_ran_on_for_pages_is_stored_and_matched_by_its_start(
+    archive: list[Document], backend: str, tmp_path: Path
+) -> None:
+    """The cited plan's title is indexed: PostgreSQL refuses a btree entry past ~2.7 KB, and a run over
+    a document whose reference ran on into its paragraphs failed. It is compared by its first
+    PARENT_TITLE_CHARS characters, by the incremental run and the in-memory one alike."""
+    from catalog.testing import postgres_unreachable_reason, temporary_store
+    from matching.flags import PARENT_TITLE_CHARS, find_parent
+
+    if backend == "postgres" and (reason := postgres_unreachable_reason()):
+        pytest.skip(reason)
+    plan = next(d for d in archive if d.metadata.title)
+    words = "căn cứ kế hoạch của ủy ban nhân dân tỉnh về việc triển khai số hóa dữ liệu ngành xã huyện".split()
+    draw = random.Random(7)  # not a repeated phrase: PostgreSQL compresses an index entry before its limit
+    tail = " ".join(f"{draw.choice(words)}{draw.randrange(10**6)}" for _ in range(1000))
+    long_title = f"{plan.metadata.title} {tail}"
+    assert len(long_title.encode()) > 4 * 2704
+    cites = next(d for d in archive if d.metadata.parent is not None and d.metadata.parent.title)
+    child = variant(cites, 960, random.Random(4))
+    assert child.metadata.parent is not None
+    parent = child.metadata.parent.model_copy(update={"number": "", "title": long_title})
+    child = child.model_copy(update={"metadata": child.metadata.model_copy(update={"number": "", "parent": parent})})
+    with temporary_store(backend, tmp_path) as store:
+        for document in (plan, child):
+            store.add_document(document, path=document.source)
+        store.reconcile()
+        with store.snapshot() as session:
+            row = session.get(MatchDocumentRow, child.sha256)
+            assert row is not None and len(row.parent_title) == PARENT_TITLE_CHARS
+            assert row.parent_sha == getattr(find_parent(child, [plan, child]), "sha256", "")
