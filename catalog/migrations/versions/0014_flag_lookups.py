@@ -25,6 +25,10 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    # Titles are compared and kept by their first 600 characters now (matching.flags.parent_title_text):
+    # PostgreSQL would refuse to index a longer one, and fail this revision.
+    op.execute("UPDATE match_documents SET parent_title = substr(parent_title, 1, 600) "
+               "WHERE length(parent_title) > 600")
     op.create_index("ix_match_documents_parent_title", "match_documents",
                     ["parent_title", "parent_score", "parent_sha"])  # fmt: skip
     op.create_index("ix_match_citations_key_date", "match_citations", ["key", "date", "document_sha256"])
