@@ -18,6 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching.blocking import candidate_pairs
+from matching.bounds import concept_bounds_before_covering
 from matching.cluster import cluster_links
 from matching.compare import (
     DESCRIPTION_WEIGHT,
@@ -111,19 +112,25 @@ def _scored_pairs(
     keep = titles + DESCRIPTION_WEIGHT * 0.5 >= floor
     if covered:
         keep |= np.fromiter(((i, j) in covered for i, j in pairs.tolist()), dtype=bool, count=len(pairs))
-    return _score_kept(reps, pairs[keep], titles[keep], floor, workers)
+    pairs, titles = pairs[keep], titles[keep]
+    # Each pair's title and its bound before the covering test, side by side: one array for the chunks.
+    gated = np.column_stack([titles.astype(np.float64), concept_bounds_before_covering(reps, pairs, titles)])
+    return _score_kept(reps, pairs, gated, floor, workers)
 
 
 _WORKER_REPS: Sequence[EntryFeatures] = ()
 
 
 def _score_chunk(job: tuple[np.ndarray, np.ndarray, float]) -> list[tuple[int, int, float, list[str]]]:
-    pairs, titles, floor = job
+    pairs, gated, floor = job
     scored: list[tuple[int, int, float, list[str]]] = []
-    for (i, j), title in zip(pairs.tolist(), titles.tolist(), strict=True):
+    for (i, j), (title, bound) in zip(pairs.tolist(), gated.tolist(), strict=True):
         # Most pairs fall under the floor (~3 % are kept at 100,000 rows): reasons only for the kept.
+        # The covering test can only raise the bound: not needed when it already reaches the floor.
         a, b = _WORKER_REPS[i], _WORKER_REPS[j]
-        if concept_upper_bound(a, b, title) >= floor and pair_scores(a, b, title)[1] >= floor:
+        if bound < floor and concept_upper_bound(a, b, title, bound) < floor:
+            continue
+        if pair_scores(a, b, title)[1] >= floor:
             result = score_pair(a, b, title)
             scored.append((i, j, result.concept, result.reasons))
     return scored
