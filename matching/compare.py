@@ -325,17 +325,18 @@ def score_upper_bound(a: EntryFeatures, b: EntryFeatures, title: float) -> float
     return bound
 
 
-def concept_upper_bound(
-    a: EntryFeatures, b: EntryFeatures, title: float, before_covering: float | None = None
-) -> float:
-    """A cheap bound no lower than `score_pair(a, b, title).concept` (the concept level has no scope terms).
-
-    `before_covering`: the bound's first part when already known (matching/bounds.py, for many pairs).
-    """
-    bound = title + CONCEPT_MAX_BONUS - _certain_penalty(a, b) if before_covering is None else before_covering
+def concept_upper_bound(a: EntryFeatures, b: EntryFeatures, title: float) -> float:
+    """A cheap bound no lower than `score_pair(a, b, title).concept` (the concept level has no scope terms)."""
+    bound = concept_bound_before_covering(a, b, title)
     if bound < COVERED_TITLE + CONCEPT_MAX_BONUS and covering(a, b) is not None:
         return max(bound, COVERED_TITLE + CONCEPT_MAX_BONUS)
     return bound
+
+
+def concept_bound_before_covering(a: EntryFeatures, b: EntryFeatures, title: float) -> float:
+    """`concept_upper_bound` without its covering test, which can only raise it: when this reaches a
+    floor, so does the bound, and the covering test (the costlier part) is not needed."""
+    return title + CONCEPT_MAX_BONUS - _certain_penalty(a, b)
 
 
 def _identifies(a: EntryFeatures, b: EntryFeatures) -> tuple[bool, float]:

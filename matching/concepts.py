@@ -18,11 +18,11 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching.blocking import candidate_pairs
-from matching.bounds import concept_bounds_before_covering
 from matching.cluster import cluster_links
 from matching.compare import (
     DESCRIPTION_WEIGHT,
     EntryFeatures,
+    concept_bound_before_covering,
     concept_upper_bound,
     pair_scores,
     score_pair,
@@ -112,23 +112,21 @@ def _scored_pairs(
     keep = titles + DESCRIPTION_WEIGHT * 0.5 >= floor
     if covered:
         keep |= np.fromiter(((i, j) in covered for i, j in pairs.tolist()), dtype=bool, count=len(pairs))
-    pairs, titles = pairs[keep], titles[keep]
-    # Each pair's title and its bound before the covering test, side by side: one array for the chunks.
-    gated = np.column_stack([titles.astype(np.float64), concept_bounds_before_covering(reps, pairs, titles)])
-    return _score_kept(reps, pairs, gated, floor, workers)
+    return _score_kept(reps, pairs[keep], titles[keep], floor, workers)
 
 
 _WORKER_REPS: Sequence[EntryFeatures] = ()
 
 
 def _score_chunk(job: tuple[np.ndarray, np.ndarray, float]) -> list[tuple[int, int, float, list[str]]]:
-    pairs, gated, floor = job
+    pairs, titles, floor = job
     scored: list[tuple[int, int, float, list[str]]] = []
-    for (i, j), (title, bound) in zip(pairs.tolist(), gated.tolist(), strict=True):
+    for (i, j), title in zip(pairs.tolist(), titles.tolist(), strict=True):
         # Most pairs fall under the floor (~3 % are kept at 100,000 rows): reasons only for the kept.
-        # The covering test can only raise the bound: not needed when it already reaches the floor.
+        # (Unlike the dataset stage's, these bounds are not computed for all pairs at once in the parent:
+        # representatives differ in their words, so nothing repeats, and here the workers share them.)
         a, b = _WORKER_REPS[i], _WORKER_REPS[j]
-        if bound < floor and concept_upper_bound(a, b, title, bound) < floor:
+        if concept_bound_before_covering(a, b, title) < floor and concept_upper_bound(a, b, title) < floor:
             continue
         if pair_scores(a, b, title)[1] >= floor:
             result = score_pair(a, b, title)
