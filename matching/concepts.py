@@ -126,7 +126,10 @@ def _score_chunk(job: tuple[np.ndarray, np.ndarray, float]) -> list[tuple[int, i
         # (Unlike the dataset stage's, these bounds are not computed for all pairs at once in the parent:
         # representatives differ in their words, so nothing repeats, and here the workers share them.)
         a, b = _WORKER_REPS[i], _WORKER_REPS[j]
-        if concept_bound_before_covering(a, b, title) < floor and concept_upper_bound(a, b, title) < floor:
+        if (
+            concept_bound_before_covering(a, b, title, own_description=True) < floor
+            and concept_upper_bound(a, b, title, own_description=True) < floor
+        ):
             continue
         if pair_scores(a, b, title)[1] >= floor:
             result = score_pair(a, b, title)

@@ -169,3 +169,20 @@ def test_score_reaching_is_score_pair_or_none(gold: list[GoldDocument]) -> None:
             assert fast == (full if full.score >= floor else None)
             kept, dropped = kept + (fast is not None), dropped + (fast is None)
     assert kept and dropped
+
+
+def test_concept_bound_with_the_pairs_own_description(gold: list[GoldDocument]) -> None:
+    # The concept stage's tighter bound is still a bound: never under the concept score it gates,
+    # with the stage's float32 titles, and tighter than the general one for some pairs.
+    features = build_features([g.document for g in gold])
+    pairs, _ = candidate_pairs(features)
+    pairs = np.concatenate([pairs, pairs[:, ::-1]])
+    tighter = 0
+    for (i, j), title in zip(pairs.tolist(), title_similarities(features, pairs).tolist(), strict=True):
+        a, b = features[i], features[j]
+        bound = concept_upper_bound(a, b, title, own_description=True)
+        concept = score_pair(a, b, title).concept
+        assert bound >= concept or concept == 0.0  # a score is clipped at 0; floors are above it
+        assert concept_bound_before_covering(a, b, title, own_description=True) <= bound
+        tighter += bound < concept_upper_bound(a, b, title) - 0.01
+    assert tighter > 0
