@@ -186,3 +186,18 @@ def test_concept_bound_with_the_pairs_own_description(gold: list[GoldDocument]) 
         assert concept_bound_before_covering(a, b, title, own_description=True) <= bound
         tighter += bound < concept_upper_bound(a, b, title) - 0.01
     assert tighter > 0
+
+
+def test_comparison_text_title_part_is_shared_across_descriptions() -> None:
+    # The title's part is computed once; the description still decides figure/list when the title does not.
+    from matching.text import comparison_text
+
+    plain = comparison_text("hộ nghèo", "", "Dữ liệu hộ nghèo")
+    figure = comparison_text("hộ nghèo", "Số lượng hộ nghèo theo năm", "Dữ liệu hộ nghèo")
+    listed = comparison_text("hộ nghèo", "Danh sách hộ nghèo", "Dữ liệu hộ nghèo")
+    assert (plain.counts, plain.lists, figure.counts, figure.lists, listed.counts, listed.lists) == (
+        False, False, True, False, False, True,
+    )  # fmt: skip
+    assert figure.tokens is plain.tokens and listed.core == plain.core and listed.head == plain.head == "dữ liệu"
+    titled = comparison_text("danh sách hộ nghèo", "Số lượng hộ", "Danh sách hộ nghèo")
+    assert (titled.counts, titled.lists) == (False, True)  # the title says a list: the description is not asked
