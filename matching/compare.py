@@ -347,10 +347,28 @@ def concept_bound_before_covering(
     floor, so does the bound, and the covering test (the costlier part) is not needed."""
     if not own_description:
         return title + CONCEPT_MAX_BONUS - _certain_penalty(a, b)
+    return _concept_bound_before_penalty(a, b, title) - _certain_penalty(a, b)
+
+
+def _concept_bound_before_penalty(a: EntryFeatures, b: EntryFeatures, title: float) -> float:
     bonus = 0.0
     if a.description and b.description:
         bonus = DESCRIPTION_WEIGHT * (description_similarity(*sorted((a.description, b.description))) - 0.5)
-    return title + bonus + ROUNDING_SLACK - _certain_penalty(a, b)
+    return title + bonus + ROUNDING_SLACK
+
+
+def concept_may_reach(a: EntryFeatures, b: EntryFeatures, title: float, floor: float) -> bool:
+    """`concept_upper_bound(a, b, title, own_description=True) >= floor`, cheapest steps first: under the
+    floor before its certain penalty, a pair can only reach it by the covering test (~40 % of the concept
+    stage's pairs skip the penalty)."""
+    bound = _concept_bound_before_penalty(a, b, title)
+    if bound >= floor:
+        bound -= _certain_penalty(a, b)
+        if bound >= floor:
+            return True
+    # Under the floor, the covering test is all that can raise the bound, to COVERED_TITLE + CONCEPT_MAX_BONUS.
+    lifted = COVERED_TITLE + CONCEPT_MAX_BONUS
+    return lifted >= floor and bound < lifted and covering(a, b) is not None
 
 
 def _identifies(a: EntryFeatures, b: EntryFeatures) -> tuple[bool, float]:

@@ -22,8 +22,7 @@ from matching.cluster import cluster_links
 from matching.compare import (
     DESCRIPTION_WEIGHT,
     EntryFeatures,
-    concept_bound_before_covering,
-    concept_upper_bound,
+    concept_may_reach,
     pair_scores,
     score_pair,
     title_similarities,
@@ -126,10 +125,7 @@ def _score_chunk(job: tuple[np.ndarray, np.ndarray, float]) -> list[tuple[int, i
         # (Unlike the dataset stage's, these bounds are not computed for all pairs at once in the parent:
         # representatives differ in their words, so nothing repeats, and here the workers share them.)
         a, b = _WORKER_REPS[i], _WORKER_REPS[j]
-        if (
-            concept_bound_before_covering(a, b, title, own_description=True) < floor
-            and concept_upper_bound(a, b, title, own_description=True) < floor
-        ):
+        if not concept_may_reach(a, b, title, floor):
             continue
         if pair_scores(a, b, title)[1] >= floor:
             result = score_pair(a, b, title)

@@ -20,6 +20,7 @@ from matching.compare import (
     _words_penalty_uncached,
     build_features,
     concept_bound_before_covering,
+    concept_may_reach,
     concept_upper_bound,
     pair_scores,
     score_pair,
@@ -185,6 +186,8 @@ def test_concept_bound_with_the_pairs_own_description(gold: list[GoldDocument]) 
         assert bound >= concept or concept == 0.0  # a score is clipped at 0; floors are above it
         assert concept_bound_before_covering(a, b, title, own_description=True) <= bound
         tighter += bound < concept_upper_bound(a, b, title) - 0.01
+        for floor in (0.5, 0.73, 0.9, 0.96):
+            assert concept_may_reach(a, b, title, floor) == (bound >= floor)
     assert tighter > 0
 
 
