@@ -39,7 +39,7 @@ from extract.model import (
     SourceFormat,
     UnitMention,
 )
-from matching import entry_key, pairwise_scores, reconcile
+from matching import Reconciliation, entry_key, pairwise_scores, reconcile
 from matching.compare import build_features
 from matching.text import ABBREVIATIONS, STOPWORDS, blocking_tokens
 
@@ -192,6 +192,22 @@ def build_archive(entries: int, seed: int = 20260501) -> Synthetic:
     return Synthetic(documents, truth)
 
 
+def output_digest(result: Reconciliation) -> str:
+    """sha256 over the assignment, every link (score, reasons, accepted, level), the concepts, the concept
+    links and the datasets: a speedup must leave it as it was."""
+    digest = hashlib.sha256(json.dumps(sorted(result.assignment.items())).encode())
+    for link in result.links:
+        digest.update(json.dumps([link.left, link.right, link.score, link.reasons, link.accepted, link.level,
+                                  link.decided_by]).encode())  # fmt: skip
+    digest.update(json.dumps(sorted((result.concepts or {}).items())).encode())
+    for link in result.concept_links:
+        digest.update(json.dumps([link.left, link.right, link.score, link.reasons, link.accepted, link.level]).encode())
+    for dataset in result.datasets:
+        members = [m.key for m in dataset.members]
+        digest.update(json.dumps([dataset.id, dataset.origin, dataset.title, dataset.unit, members]).encode())
+    return digest.hexdigest()
+
+
 def cpu_seconds() -> float:
     """User + system CPU time of this process and its finished workers: unlike wall time, it does
     not grow when other jobs share the machine."""
@@ -276,6 +292,7 @@ def main() -> None:
     print(f"candidate pairs: {result.candidate_pairs}, links kept: {len(result.links)}, "
           f"datasets: {len(result.datasets)}, threshold: {result.threshold}")
     print(f"danhmuc matching: {ours}  peak RSS {peak_rss_mib():.0f} MiB")
+    print(f"output digest: {output_digest(result)[:16]} (assignment, links, concepts, concept links, datasets)")
     if args.splink:
         try:
             theirs = run_splink(archive)

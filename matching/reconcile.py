@@ -13,6 +13,7 @@ import numpy as np
 
 from extract.model import Document
 from matching.blocking import BlockingStats, candidate_pairs
+from matching.bounds import score_upper_bounds
 from matching.cluster import cluster_links
 from matching.compare import (
     MAX_BONUS,
@@ -20,7 +21,7 @@ from matching.compare import (
     EntryFeatures,
     build_features,
     score_pair,
-    score_upper_bound,
+    score_reaching,
     title_similarities,
 )
 from matching.concepts import keep_concept_ids, link_concepts
@@ -58,11 +59,8 @@ def _score_chunk(job: tuple[np.ndarray, np.ndarray, float]) -> list[tuple[int, i
     pairs, titles, floor = job
     out = []
     for (i, j), title in zip(pairs.tolist(), titles.tolist(), strict=True):
-        a, b = _WORKER_FEATURES[i], _WORKER_FEATURES[j]
-        if score_upper_bound(a, b, title) < floor:
-            continue
-        scored = score_pair(a, b, title)
-        if scored.score >= floor:
+        scored = score_reaching(_WORKER_FEATURES[i], _WORKER_FEATURES[j], title, floor)
+        if scored is not None:
             out.append((i, j, scored.score, scored.reasons))
     return out
 
@@ -73,12 +71,15 @@ def score_candidates(
     """Full comparison of the candidate pairs; only pairs scoring at least `floor` are returned.
 
     Title similarity is computed for all pairs at once; a pair whose title plus every possible
-    bonus stays under `floor` cannot become a link and is not compared further. Forked workers
-    share the features copy-on-write.
+    bonus stays under `floor` cannot become a link and is not compared further, nor is one whose
+    `score_upper_bound` (all pairs at once too) is under it. Forked workers share the features
+    copy-on-write.
     """
     global _WORKER_FEATURES
     titles = title_similarities(features, pairs, workers=workers)
     keep = titles + MAX_BONUS >= floor
+    pairs, titles = pairs[keep], titles[keep]
+    keep = score_upper_bounds(features, pairs, titles) >= floor
     pairs, titles = pairs[keep], titles[keep]
     _WORKER_FEATURES = features
     try:

@@ -7,19 +7,27 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from rapidfuzz import fuzz, process
 
 from matching import Link, reconcile
 from matching.blocking import candidate_pairs
+from matching.bounds import score_upper_bounds
 from matching.compare import (
     EntryFeatures,
-    _similarities,
+    _combined,
+    _unmatched,
     _words_penalty,
     _words_penalty_uncached,
     build_features,
+    concept_bound_before_covering,
+    concept_may_reach,
     concept_upper_bound,
     pair_scores,
     score_pair,
+    score_reaching,
+    score_upper_bound,
     title_similarities,
+    title_similarity,
 )
 from matching.coverage import _covers, covering
 from matching.goldset import GoldDocument, load_gold
@@ -110,4 +118,89 @@ def test_title_similarities_once_per_pair_of_texts(gold: list[GoldDocument]) -> 
     extra = [(first[texts[i]], j) for i, j in pairs.tolist() if first[texts[i]] != i and first[texts[i]] < j]
     assert extra
     everything = np.concatenate([pairs, np.array(extra + twins, dtype=np.int64), pairs[::-1]])
-    assert np.array_equal(title_similarities(features, everything), _similarities(features, everything, 1))
+    assert np.array_equal(title_similarities(features, everything), _every_pair(features, everything))
+
+
+def _every_pair(features: list[EntryFeatures], pairs: np.ndarray) -> np.ndarray:
+    """title_similarities' plain path: the four rapidfuzz scorers on every pair, token_sort_ratio itself."""
+    left, right = pairs[:, 0].tolist(), pairs[:, 1].tolist()
+
+    def scored(field: str, scorer: object) -> np.ndarray:
+        mine = [getattr(features[i].text, field) for i in left]
+        return process.cpdist(mine, [getattr(features[j].text, field) for j in right], scorer=scorer, dtype=np.float32)
+
+    same = np.array([features[i].text.full == features[j].text.full for i, j in zip(left, right, strict=True)])
+    return _combined(
+        scored("full", fuzz.ratio), scored("content", fuzz.token_sort_ratio),
+        scored("content", fuzz.token_set_ratio), scored("core", fuzz.token_sort_ratio), same,
+    )  # fmt: skip
+
+
+def test_bounds_of_many_pairs_are_the_scalar_bounds(gold: list[GoldDocument]) -> None:
+    # Over several scopes and documents (level, province and same-document terms), both directions.
+    features = build_features([g.document for g in gold])
+    pairs, _ = candidate_pairs(features)
+    pairs = np.concatenate([pairs, pairs[:, ::-1]])
+    titles = title_similarities(features, pairs)
+    bounds = score_upper_bounds(features, pairs, titles)
+    terms = set()
+    for (i, j), title, bound in zip(pairs.tolist(), titles.tolist(), bounds.tolist(), strict=True):
+        a, b = features[i], features[j]
+        assert bound == score_upper_bound(a, b, title)
+        assert concept_bound_before_covering(a, b, title) <= concept_upper_bound(a, b, title)
+        terms.add((a.scope.province != b.scope.province, a.scope.level != b.scope.level, a.document == b.document))
+    assert len(terms) >= 3
+
+
+def test_short_words_are_never_typos() -> None:
+    assert _unmatched(frozenset({"xe", "ôtô"}), frozenset({"xa", "ôtô"})) == {"xe"}
+    assert _unmatched(frozenset({"nghiệp", "dục"}), frozenset({"nghiêp", "dục"})) == set()
+
+
+def test_score_reaching_is_score_pair_or_none(gold: list[GoldDocument]) -> None:
+    # The covering test is skipped for pairs under the floor only: the kept ones get the same score,
+    # concept and reasons as score_pair; a sub-row pair (score 0) is kept at floor 0.
+    features = build_features([g.document for g in gold])
+    kept = dropped = 0
+    for a, b in _pairs(features):
+        title = title_similarity(a.text, b.text)
+        full = score_pair(a, b, title)
+        for floor in (0.0, 0.5, 0.67, 0.9):
+            fast = score_reaching(a, b, title, floor)
+            assert fast == (full if full.score >= floor else None)
+            kept, dropped = kept + (fast is not None), dropped + (fast is None)
+    assert kept and dropped
+
+
+def test_concept_bound_with_the_pairs_own_description(gold: list[GoldDocument]) -> None:
+    # The concept stage's tighter bound is still a bound: never under the concept score it gates,
+    # with the stage's float32 titles, and tighter than the general one for some pairs.
+    features = build_features([g.document for g in gold])
+    pairs, _ = candidate_pairs(features)
+    pairs = np.concatenate([pairs, pairs[:, ::-1]])
+    tighter = 0
+    for (i, j), title in zip(pairs.tolist(), title_similarities(features, pairs).tolist(), strict=True):
+        a, b = features[i], features[j]
+        bound = concept_upper_bound(a, b, title, own_description=True)
+        concept = score_pair(a, b, title).concept
+        assert bound >= concept or concept == 0.0  # a score is clipped at 0; floors are above it
+        assert concept_bound_before_covering(a, b, title, own_description=True) <= bound
+        tighter += bound < concept_upper_bound(a, b, title) - 0.01
+        for floor in (0.5, 0.73, 0.9, 0.96):
+            assert concept_may_reach(a, b, title, floor) == (bound >= floor)
+    assert tighter > 0
+
+
+def test_comparison_text_title_part_is_shared_across_descriptions() -> None:
+    # The title's part is computed once; the description still decides figure/list when the title does not.
+    from matching.text import comparison_text
+
+    plain = comparison_text("hộ nghèo", "", "Dữ liệu hộ nghèo")
+    figure = comparison_text("hộ nghèo", "Số lượng hộ nghèo theo năm", "Dữ liệu hộ nghèo")
+    listed = comparison_text("hộ nghèo", "Danh sách hộ nghèo", "Dữ liệu hộ nghèo")
+    assert (plain.counts, plain.lists, figure.counts, figure.lists, listed.counts, listed.lists) == (
+        False, False, True, False, False, True,
+    )  # fmt: skip
+    assert figure.tokens is plain.tokens and listed.core == plain.core and listed.head == plain.head == "dữ liệu"
+    titled = comparison_text("danh sách hộ nghèo", "Số lượng hộ", "Danh sách hộ nghèo")
+    assert (titled.counts, titled.lists) == (False, True)  # the title says a list: the description is not asked

@@ -142,3 +142,13 @@ def test_the_three_syllable_tests_share_an_inventory_and_keep_their_strictness()
     assert not is_valid_syllable("kan") and is_vietnamese_syllable("kan") and one_syllable("kan")
     assert not is_vietnamese_syllable("aoa") and one_syllable("aoa")
     assert not is_vietnamese_syllable("hóà") and not is_valid_syllable("Tên đơn")
+
+
+def test_tone_placement_shortcut_is_the_full_pattern() -> None:
+    # The one-class scan only skips texts the full pattern leaves as they are.
+    from extract.textforms import _OLD_TO_NEW, _OLD_TONE_RE
+
+    texts = ["Văn hoá", "THUỶ LỢI", "quý", "hoàn thành", "khoẻ_mạnh", "Hoà2", "toà án", "xoá đói", "dữ liệu", ""]
+    texts += [pair + tail for pair in _OLD_TO_NEW for tail in ("", " x", "n", "_a")]
+    for text in texts:
+        assert modern_tone_placement(text) == _OLD_TONE_RE.sub(lambda m: _OLD_TO_NEW[m.group(1)], text)
