@@ -26,6 +26,7 @@ from catalog.incremental_concepts import ConceptSearch
 from catalog.incremental_datasets import DatasetUpkeep
 from catalog.incremental_flags import FlagWriter
 from catalog.incremental_state import (
+    ADD_DATASET,
     ADD_LINKS,
     ADD_MEMBER,
     ADD_POSTINGS,
@@ -218,7 +219,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         if links:
             self.db.execute(ADD_LINKS, links)
         if joined:
-            self.db.execute(GROW, [{"d": d, "n": n} for d, n in joined.items()])
+            GROW.run(self.db, [{"d": d, "n": n} for d, n in joined.items()])
 
     def end_document(self, placing: Placing, counts: RunCounts) -> None:
         """After its last row: the unit types each dataset took from the document, and its flags."""
@@ -232,7 +233,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
             if types[dataset]:
                 self.values.add(dataset, "x", ",".join(sorted(types[dataset])))
         if types:
-            self.db.execute(ONE_MORE_DOCUMENT, [{"d": d} for d in sorted(types)])
+            ONE_MORE_DOCUMENT.run(self.db, [{"d": d} for d in sorted(types)])
         counts.entries += len(placing.rows)
         counts.documents += 1
         self.flags.document(document, placing.seq)
@@ -271,7 +272,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         return [keys[i] for i in order if scores[i] > 0]
 
     def _position(self, dataset: str) -> int:
-        return self.index.position(dataset, lambda: self.db.scalar(LAST_POSITION, {"d": dataset}))
+        return self.index.position(dataset, lambda: LAST_POSITION.scalar(self.db, {"d": dataset}))
 
     def _place(self, row: StoredRow, idf: Specificity, numbered: Counter[tuple[int, str, str]],
                counts: RunCounts, links: list[dict[str, object]]) -> str:  # fmt: skip
@@ -292,7 +293,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         fresh = not placed.dataset
         dataset = self._new_dataset(row) if fresh else placed.dataset
         position = self._position(dataset)
-        self.db.execute(ADD_MEMBER, [{"entry_key": row.key, "dataset_id": dataset, "position": position}])
+        ADD_MEMBER.run(self.db, {"entry_key": row.key, "dataset_id": dataset, "position": position})
         self.values.add(dataset, "t", row.title, position)
         self.values.add(dataset, "u", row.unit, position)
         if not fresh:
@@ -327,22 +328,22 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         """A dataset of the row alone, its id from the row's key (another if a dataset has that id)."""
         db = self.db
         dataset = dataset_id_for(row.key)
-        if db.scalar(HEAD_EXISTS, {"d": dataset}) is not None:
+        if HEAD_EXISTS.scalar(db, {"d": dataset}) is not None:
             dataset = dataset_id_for(f"{row.key}#split")
         # Written complete: a dataset of one row needs no refresh unless another row joins it.
-        db.execute(insert(_table(DatasetRow)), [{
+        ADD_DATASET.run(db, {
             "id": dataset, "origin": row.key, "title": row.title, "unit": row.unit, "member_count": 0,
-            "document_count": 0, "canonical_title": "", "canonical_unit": "", "concept_id": ""}])  # fmt: skip
+            "document_count": 0, "canonical_title": "", "canonical_unit": "", "concept_id": ""})  # fmt: skip
         self.index.next_position[dataset] = 0
         return dataset
 
     def _make_exemplar(self, row: StoredRow, scope: str) -> None:
         """The row stands for its dataset: it is marked so and its words are posted for lookup."""
-        self.db.execute(MARK_EXEMPLAR, {"k": row.key})
-        self.db.execute(MARK_MEMBER_EXEMPLAR, {"k": row.key})
+        MARK_EXEMPLAR.run(self.db, {"k": row.key})
+        MARK_MEMBER_EXEMPLAR.run(self.db, {"k": row.key})
         tokens = row_tokens(row)
         if tokens:
-            self.db.execute(ADD_POSTINGS, [{"token": t, "scope": scope, "entry_key": row.key} for t in tokens])
+            ADD_POSTINGS.run(self.db, [{"token": t, "scope": scope, "entry_key": row.key} for t in tokens])
             self.postings.add(tokens)
             self.index.add_postings(tokens, scope, row.key)
 

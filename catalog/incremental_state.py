@@ -17,6 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, func, insert, select, text, tuple_, update
 from sqlalchemy.orm import Session
 
+from catalog.fast_sql import Prepared
 from catalog.models import (
     CatalogEntryRow,
     ConceptWordingRow,
@@ -54,7 +55,8 @@ ENTRIES = _table(CatalogEntryRow).c
 MDOCS = _table(MatchDocumentRow).c
 HEADS = _table(DatasetRow).c
 
-# Statements built once: building a statement costs more than running it on an indexed column.
+# Statements built once: building a statement costs more than running it on an indexed column. Those
+# run once per row and taking plain values are Prepared (catalog/fast_sql.py): run on the cursor.
 _KEYS: Any = bindparam("keys", expanding=True)
 DATASETS_OF = select(MEMBERS.entry_key, MEMBERS.dataset_id).where(MEMBERS.entry_key.in_(_KEYS))
 # Exemplars are read from the member rows' mark (0011_member_exemplars): an index of exemplars only,
@@ -65,12 +67,28 @@ EXEMPLARS_OF = (
     .order_by(MEMBERS.entry_key)
 )
 POSTED = select(POSTINGS.entry_key).where(POSTINGS.token.in_(bindparam("tokens", expanding=True)))
-ADD_MEMBER = insert(_table(DatasetMemberRow))
-ADD_POSTINGS = insert(_table(MatchPostingRow))
+ADD_MEMBER = Prepared(insert(_table(DatasetMemberRow)))
+ADD_POSTINGS = Prepared(insert(_table(MatchPostingRow)))
 ADD_LINKS = insert(_table(LinkRow))
-MARK_EXEMPLAR = update(_table(MatchEntryRow)).where(MENTRIES.key == bindparam("k")).values(exemplar=True)
-MARK_MEMBER_EXEMPLAR = update(_table(DatasetMemberRow)).where(MEMBERS.entry_key == bindparam("k")).values(exemplar=True)
-HEAD_EXISTS = select(HEADS.id).where(HEADS.id == bindparam("d"))
+MARK_EXEMPLAR = Prepared(update(_table(MatchEntryRow)).where(MENTRIES.key == bindparam("k")).values(exemplar=True))
+MARK_MEMBER_EXEMPLAR = Prepared(
+    update(_table(DatasetMemberRow)).where(MEMBERS.entry_key == bindparam("k")).values(exemplar=True)
+)
+HEAD_EXISTS = Prepared(select(HEADS.id).where(HEADS.id == bindparam("d")))
+ADD_DATASET = Prepared(insert(_table(DatasetRow)))
+# A new dataset's concept (catalog.incremental_concepts): the concept of its wording, else a new one.
+WORDING = _table(ConceptWordingRow).c
+CONCEPT_OF_WORDING = Prepared(select(WORDING.concept_id).where(WORDING.wording == bindparam("w")))
+ADD_WORDING = Prepared(insert(_table(ConceptWordingRow)))
+MARK_CONCEPT_REP = Prepared(
+    update(_table(MatchEntryRow)).where(MENTRIES.key == bindparam("k")).values(concept_rep=True)
+)
+CONCEPT_OF_MEMBER = Prepared(
+    select(HEADS.concept_id).join(MEMBERS.entry_key.table, MEMBERS.dataset_id == HEADS.id)
+    .where(MEMBERS.entry_key == bindparam("k"))
+)  # fmt: skip
+CONCEPT_REPS = select(MENTRIES.key).where(MENTRIES.key.in_(_KEYS), MENTRIES.concept_rep)
+SET_CONCEPT = Prepared(update(_table(DatasetRow)).where(HEADS.id == bindparam("d")).values(concept_id=bindparam("c")))
 STORED_ROWS = (  # what matching needs of stored rows (matching.placement.StoredRow), by key
     select(
         ENTRIES.key, ENTRIES.document_sha256, ENTRIES.number, ENTRIES.table_index, ENTRIES.group_name,
@@ -81,7 +99,7 @@ STORED_ROWS = (  # what matching needs of stored rows (matching.placement.Stored
     .join(MDOCS.sha256.table, MDOCS.sha256 == ENTRIES.document_sha256)
     .where(ENTRIES.key.in_(_KEYS))
 )  # fmt: skip
-LAST_POSITION = select(func.max(MEMBERS.position)).where(MEMBERS.dataset_id == bindparam("d"))
+LAST_POSITION = Prepared(select(func.max(MEMBERS.position)).where(MEMBERS.dataset_id == bindparam("d")))
 TERM_COUNTS = select(TERMS.term, TERMS.count).where(
     TERMS.kind == bindparam("kind"), TERMS.term.in_(bindparam("terms", expanding=True))
 )
@@ -93,10 +111,10 @@ ADD_VALUE = (
 )
 # A document's rows may be placed over several transactions (catalog.placing): members are counted
 # as they join, the document once, when its last row is placed.
-GROW = update(_table(DatasetRow)).where(HEADS.id == bindparam("d")).values(
+GROW = Prepared(update(_table(DatasetRow)).where(HEADS.id == bindparam("d")).values(
     member_count=HEADS.member_count + bindparam("n")
-)
-ONE_MORE_DOCUMENT = (
+))
+ONE_MORE_DOCUMENT = Prepared(
     update(_table(DatasetRow)).where(HEADS.id == bindparam("d")).values(document_count=HEADS.document_count + 1)
 )
 DOCUMENT_DATASETS = (  # the datasets a document's rows are in, with the rows' unit types
