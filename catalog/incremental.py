@@ -36,7 +36,6 @@ from catalog.incremental_state import (
     HEAD_EXISTS,
     LAST_POSITION,
     MARK_EXEMPLAR,
-    MARK_MEMBER_EXEMPLAR,
     ONE_MORE_DOCUMENT,
     ROWS,
     SEQ,
@@ -111,6 +110,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         concept_threshold: float,
         decisions: Sequence[Decision],
         cache: dict[str, StoredRow] | None = None,
+        documents: dict[str, Document] | None = None,
     ) -> None:
         self.session = session
         self.db = session.connection()
@@ -125,7 +125,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
                 target = self.must if isinstance(decision, ConfirmLink) else self.cannot
                 target[decision.left].append((decision.right, decision.who))
                 target[decision.right].append((decision.left, decision.who))
-        self.flags = FlagWriter(session, decisions)
+        self.flags = FlagWriter(session, decisions, documents)
         self._rows: dict[str, StoredRow] = {} if cache is None else cache
         self.words = Terms(session, "w")
         self.postings = Terms(session, "p")
@@ -293,14 +293,16 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         fresh = not placed.dataset
         dataset = self._new_dataset(row) if fresh else placed.dataset
         position = self._position(dataset)
-        ADD_MEMBER.run(self.db, {"entry_key": row.key, "dataset_id": dataset, "position": position})
+        exemplar = fresh or becomes_exemplar(
+            row, [exemplar_text(stored[k]) for k in exemplars.get(dataset, []) if k in stored]
+        )
+        # The member row is written marked (0011_member_exemplars) instead of marked by an update after.
+        ADD_MEMBER.run(self.db, {"entry_key": row.key, "dataset_id": dataset, "position": position,
+                                 "exemplar": exemplar})  # fmt: skip
         self.values.add(dataset, "t", row.title, position)
         self.values.add(dataset, "u", row.unit, position)
         if not fresh:
             counts.touched.add(dataset)
-        exemplar = fresh or becomes_exemplar(
-            row, [exemplar_text(stored[k]) for k in exemplars.get(dataset, []) if k in stored]
-        )
         self.index.joined(row.key, dataset, exemplar)
         if exemplar:
             self._make_exemplar(row, scope)
@@ -338,9 +340,9 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         return dataset
 
     def _make_exemplar(self, row: StoredRow, scope: str) -> None:
-        """The row stands for its dataset: it is marked so and its words are posted for lookup."""
+        """The row stands for its dataset (its member row is written marked): it is marked so and its
+        words are posted for lookup."""
         MARK_EXEMPLAR.run(self.db, {"k": row.key})
-        MARK_MEMBER_EXEMPLAR.run(self.db, {"k": row.key})
         tokens = row_tokens(row)
         if tokens:
             ADD_POSTINGS.run(self.db, [{"token": t, "scope": scope, "entry_key": row.key} for t in tokens])

@@ -17,12 +17,11 @@ from catalog.incremental_state import (
     ADD_WORDING,
     CONCEPT_OF_MEMBER,
     CONCEPT_OF_WORDING,
-    CONCEPT_REPS,
     MARK_CONCEPT_REP,
-    POSTED,
     SET_CONCEPT,
     Terms,
 )
+from catalog.placing_index import PlacingIndex
 from matching.compare import (
     CONCEPT_MAX_BONUS,
     EntryFeatures,
@@ -41,6 +40,7 @@ class ConceptSearch:
 
     db: Connection
     postings: Terms
+    index: PlacingIndex
     concept_threshold: float
 
     def _candidates(self, row: StoredRow, scope: str) -> list[str]:
@@ -60,6 +60,7 @@ class ConceptSearch:
             concept = self._similar_concept(row, idf) or "cc-" + dataset.removeprefix("ds-")
             ADD_WORDING.run(db, {"wording": words, "concept_id": concept})
             MARK_CONCEPT_REP.run(db, {"k": row.key})
+            self.index.made_concept_rep(row.key)
         SET_CONCEPT.run(db, {"d": dataset, "c": concept})
 
     def _similar_concept(self, row: StoredRow, idf: Specificity) -> str:
@@ -76,12 +77,9 @@ class ConceptSearch:
         """The concept representatives among the row's candidates in any scope and the rows its title
         covers or is covered by (the row itself aside)."""
         found = [k for k in self._candidates(row, "*") if k != row.key]
-        found += [k for k in self._covering_candidates(row) if k != row.key and k not in set(found)]
-        reps: set[str] = set()
-        for start in range(0, len(found), 500):
-            chunk = found[start : start + 500]
-            reps.update(self.db.scalars(CONCEPT_REPS, {"keys": chunk}))
-        return reps
+        seen = set(found)
+        found += [k for k in self._covering_candidates(row) if k != row.key and k not in seen]
+        return self.index.concept_reps_among(self.db, found)
 
     def _most_alike(self, row: StoredRow, idf: Specificity, stored: dict[str, StoredRow]) -> tuple[float, str]:
         """The best concept score among the ``stored`` representatives and its key (the least on ties).
@@ -123,7 +121,7 @@ class ConceptSearch:
                 lookup.add(ranked[0])
         if not lookup:
             return []
-        return sorted(set(self.db.scalars(POSTED, {"tokens": sorted(lookup)})))
+        return self.index.posted(self.db, sorted(lookup), None)  # POSTED, as placing reads it
 
 
 

@@ -48,13 +48,16 @@ BY_NUMBER = 101  # parent_score of a parent found by its số hiệu: above any 
 PER_DOCUMENT = (FlagKind.MISSING_METADATA, FlagKind.NUMBERING_GAP, FlagKind.MISSING_FIELD)
 
 
-DOCUMENTS_KEPT = 16  # parsed Documents kept (least recently used dropped): parents recur across children
+DOCUMENTS_KEPT = 32  # parsed Documents kept (least recently used dropped): parents recur across children
 
 class FlagWriter:
-    def __init__(self, session: Session, decisions: Sequence[Decision]) -> None:
+    def __init__(self, session: Session, decisions: Sequence[Decision],
+                 documents: dict[str, Document] | None = None) -> None:  # fmt: skip
         self.session = session
         self.dismissals = {d.flag_id: d for d in decisions if isinstance(d, DismissFlag)}
-        self._documents: dict[str, Document] = {}
+        # Kept by the run across its transactions (a Document never changes: it is its content hash's):
+        # a new FlagWriter each ~1 s transaction parsed the same parents and renderings again.
+        self._documents: dict[str, Document] = {} if documents is None else documents
         self._seqs: dict[str, int] = {}
         self._primary: dict[str, bool] = {}  # sha256 -> flags are read from it; cleared when files come or go
         self._identities: dict[str, str] = {}  # sha256 -> its document's identity key (never changes)

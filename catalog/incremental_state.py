@@ -66,14 +66,10 @@ EXEMPLARS_OF = (
     .where(MEMBERS.exemplar, MEMBERS.dataset_id.in_(bindparam("datasets", expanding=True)))
     .order_by(MEMBERS.entry_key)
 )
-POSTED = select(POSTINGS.entry_key).where(POSTINGS.token.in_(bindparam("tokens", expanding=True)))
 ADD_MEMBER = Prepared(insert(_table(DatasetMemberRow)))
 ADD_POSTINGS = Prepared(insert(_table(MatchPostingRow)))
 ADD_LINKS = insert(_table(LinkRow))
 MARK_EXEMPLAR = Prepared(update(_table(MatchEntryRow)).where(MENTRIES.key == bindparam("k")).values(exemplar=True))
-MARK_MEMBER_EXEMPLAR = Prepared(
-    update(_table(DatasetMemberRow)).where(MEMBERS.entry_key == bindparam("k")).values(exemplar=True)
-)
 HEAD_EXISTS = Prepared(select(HEADS.id).where(HEADS.id == bindparam("d")))
 ADD_DATASET = Prepared(insert(_table(DatasetRow)))
 # A new dataset's concept (catalog.incremental_concepts): the concept of its wording, else a new one.
@@ -104,11 +100,20 @@ TERM_COUNTS = select(TERMS.term, TERMS.count).where(
     TERMS.kind == bindparam("kind"), TERMS.term.in_(bindparam("terms", expanding=True))
 )
 VALUES = _table(DatasetValueRow).c
-ADD_VALUE = (
+ADD_VALUE = Prepared(
     update(_table(DatasetValueRow))
     .where(VALUES.dataset_id == bindparam("d"), VALUES.kind == bindparam("k"), VALUES.value == bindparam("v"))
     .values(count=VALUES.count + bindparam("n"))
 )
+NEW_VALUE = Prepared(insert(_table(DatasetValueRow)))
+VALUES_STORED = select(VALUES.dataset_id, VALUES.kind, VALUES.value).where(
+    tuple_(VALUES.dataset_id, VALUES.kind, VALUES.value).in_(bindparam("values", expanding=True))
+)
+NEW_TERM = Prepared(insert(_table(MatchTermRow)))
+SET_TERM = Prepared(
+    update(_table(MatchTermRow)).where(TERMS.kind == bindparam("k"), TERMS.term == bindparam("t"))
+    .values(count=bindparam("c"))
+)  # fmt: skip
 # A document's rows may be placed over several transactions (catalog.placing): members are counted
 # as they join, the document once, when its last row is placed.
 GROW = Prepared(update(_table(DatasetRow)).where(HEADS.id == bindparam("d")).values(
@@ -208,14 +213,8 @@ class Terms:
         db = self.session.connection()
         fresh = [{"kind": self.kind, "term": w, "count": self.counts[w]} for w in self.dirty if w not in self.stored]
         known = [{"k": self.kind, "t": w, "c": self.counts[w]} for w in self.dirty if w in self.stored]
-        if fresh:
-            db.execute(insert(_table(MatchTermRow)), fresh)
-        if known:
-            db.execute(
-                update(_table(MatchTermRow))
-                .where(TERMS.kind == bindparam("k"), TERMS.term == bindparam("t")).values(count=bindparam("c")),
-                known,
-            )  # fmt: skip
+        NEW_TERM.run(db, fresh)
+        SET_TERM.run(db, known)
         self.stored |= self.dirty
         self.dirty.clear()
 
@@ -240,17 +239,12 @@ class Values:
         pending = sorted(self.pending)
         stored: set[tuple[str, str, str]] = set()
         for start in range(0, len(pending), 300):
-            stored |= set(db.execute(
-                select(VALUES.dataset_id, VALUES.kind, VALUES.value)
-                .where(tuple_(VALUES.dataset_id, VALUES.kind, VALUES.value).in_(pending[start : start + 300]))
-            ).all())  # fmt: skip
+            stored |= set(db.execute(VALUES_STORED, {"values": pending[start : start + 300]}).all())
         fresh = [{"dataset_id": d, "kind": k, "value": v, "count": n, "first_position": p}
                  for (d, k, v), (n, p) in self.pending.items() if (d, k, v) not in stored]  # fmt: skip
         known = [{"d": d, "k": k, "v": v, "n": n} for (d, k, v), (n, _) in self.pending.items() if (d, k, v) in stored]
-        if fresh:
-            db.execute(insert(_table(DatasetValueRow)), fresh)
-        if known:
-            db.execute(ADD_VALUE, known)
+        NEW_VALUE.run(db, fresh)
+        ADD_VALUE.run(db, known)
         self.pending.clear()
 
 
