@@ -38,8 +38,8 @@ def test_literal_values_and_booleans_are_sent_as_sqlalchemy_sends_them(store: Ca
     mark = Prepared(update(_table(DatasetRow)).where(HEADS.id == bindparam("d")).values(concept_id="cc-x"))
     with store.transaction() as session:
         db = session.connection()
-        Prepared(insert(_table(DatasetRow))).run(db, {
-            "id": "ds-1", "origin": "k", "title": "t", "unit": "u", "member_count": 1, "document_count": 1})  # fmt: skip
+        head = {"id": "ds-1", "origin": "k", "title": "t", "unit": "u", "member_count": 1, "document_count": 1}
+        Prepared(insert(_table(DatasetRow))).run(db, head)
         mark.run(db, {"d": "ds-1"})
         row = db.execute(select(DatasetRow.concept_id, DatasetRow.canonical_title)).one()
         assert tuple(row) == ("cc-x", "")
