@@ -180,6 +180,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         self.seq += 1
         scope = document_scope(document)
         db.execute(insert(_table(MatchDocumentRow)), [incremental_rows.document_row(document, self.seq, scope)])
+        self.flags.files_changed()
         dated = incremental_rows.citations(document)
         if dated:
             db.execute(insert(_table(MatchCitationRow)), dated)
@@ -383,6 +384,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         session.execute(delete(FlagRow).where(FlagRow.document_sha256 == sha256))
         session.execute(delete(MatchCitationRow).where(MatchCitationRow.document_sha256 == sha256))
         session.execute(delete(MatchDocumentRow).where(MatchDocumentRow.sha256 == sha256))
+        self.flags.files_changed()
         self.rows_total -= len(keys)
         words = [w for k in keys if k in rows_before for w in idf_words(rows_before[k])]
         self.words.add(words, step=-1)
