@@ -26,6 +26,7 @@ from catalog.incremental_concepts import ConceptSearch
 from catalog.incremental_datasets import DatasetUpkeep
 from catalog.incremental_flags import FlagWriter
 from catalog.incremental_state import (
+    ADD_DATASET,
     ADD_LINKS,
     ADD_MEMBER,
     ADD_POSTINGS,
@@ -35,7 +36,6 @@ from catalog.incremental_state import (
     HEAD_EXISTS,
     LAST_POSITION,
     MARK_EXEMPLAR,
-    MARK_MEMBER_EXEMPLAR,
     ONE_MORE_DOCUMENT,
     ROWS,
     SEQ,
@@ -110,6 +110,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         concept_threshold: float,
         decisions: Sequence[Decision],
         cache: dict[str, StoredRow] | None = None,
+        documents: dict[str, Document] | None = None,
     ) -> None:
         self.session = session
         self.db = session.connection()
@@ -124,7 +125,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
                 target = self.must if isinstance(decision, ConfirmLink) else self.cannot
                 target[decision.left].append((decision.right, decision.who))
                 target[decision.right].append((decision.left, decision.who))
-        self.flags = FlagWriter(session, decisions)
+        self.flags = FlagWriter(session, decisions, documents)
         self._rows: dict[str, StoredRow] = {} if cache is None else cache
         self.words = Terms(session, "w")
         self.postings = Terms(session, "p")
@@ -179,6 +180,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         self.seq += 1
         scope = document_scope(document)
         db.execute(insert(_table(MatchDocumentRow)), [incremental_rows.document_row(document, self.seq, scope)])
+        self.flags.files_changed()
         dated = incremental_rows.citations(document)
         if dated:
             db.execute(insert(_table(MatchCitationRow)), dated)
@@ -218,7 +220,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         if links:
             self.db.execute(ADD_LINKS, links)
         if joined:
-            self.db.execute(GROW, [{"d": d, "n": n} for d, n in joined.items()])
+            GROW.run(self.db, [{"d": d, "n": n} for d, n in joined.items()])
 
     def end_document(self, placing: Placing, counts: RunCounts) -> None:
         """After its last row: the unit types each dataset took from the document, and its flags."""
@@ -232,7 +234,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
             if types[dataset]:
                 self.values.add(dataset, "x", ",".join(sorted(types[dataset])))
         if types:
-            self.db.execute(ONE_MORE_DOCUMENT, [{"d": d} for d in sorted(types)])
+            ONE_MORE_DOCUMENT.run(self.db, [{"d": d} for d in sorted(types)])
         counts.entries += len(placing.rows)
         counts.documents += 1
         self.flags.document(document, placing.seq)
@@ -271,7 +273,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         return [keys[i] for i in order if scores[i] > 0]
 
     def _position(self, dataset: str) -> int:
-        return self.index.position(dataset, lambda: self.db.scalar(LAST_POSITION, {"d": dataset}))
+        return self.index.position(dataset, lambda: LAST_POSITION.scalar(self.db, {"d": dataset}))
 
     def _place(self, row: StoredRow, idf: Specificity, numbered: Counter[tuple[int, str, str]],
                counts: RunCounts, links: list[dict[str, object]]) -> str:  # fmt: skip
@@ -292,14 +294,16 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         fresh = not placed.dataset
         dataset = self._new_dataset(row) if fresh else placed.dataset
         position = self._position(dataset)
-        self.db.execute(ADD_MEMBER, [{"entry_key": row.key, "dataset_id": dataset, "position": position}])
+        exemplar = fresh or becomes_exemplar(
+            row, [exemplar_text(stored[k]) for k in exemplars.get(dataset, []) if k in stored]
+        )
+        # The member row is written marked (0011_member_exemplars) instead of marked by an update after.
+        ADD_MEMBER.run(self.db, {"entry_key": row.key, "dataset_id": dataset, "position": position,
+                                 "exemplar": exemplar})  # fmt: skip
         self.values.add(dataset, "t", row.title, position)
         self.values.add(dataset, "u", row.unit, position)
         if not fresh:
             counts.touched.add(dataset)
-        exemplar = fresh or becomes_exemplar(
-            row, [exemplar_text(stored[k]) for k in exemplars.get(dataset, []) if k in stored]
-        )
         self.index.joined(row.key, dataset, exemplar)
         if exemplar:
             self._make_exemplar(row, scope)
@@ -327,22 +331,22 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         """A dataset of the row alone, its id from the row's key (another if a dataset has that id)."""
         db = self.db
         dataset = dataset_id_for(row.key)
-        if db.scalar(HEAD_EXISTS, {"d": dataset}) is not None:
+        if HEAD_EXISTS.scalar(db, {"d": dataset}) is not None:
             dataset = dataset_id_for(f"{row.key}#split")
         # Written complete: a dataset of one row needs no refresh unless another row joins it.
-        db.execute(insert(_table(DatasetRow)), [{
+        ADD_DATASET.run(db, {
             "id": dataset, "origin": row.key, "title": row.title, "unit": row.unit, "member_count": 0,
-            "document_count": 0, "canonical_title": "", "canonical_unit": "", "concept_id": ""}])  # fmt: skip
+            "document_count": 0, "canonical_title": "", "canonical_unit": "", "concept_id": ""})  # fmt: skip
         self.index.next_position[dataset] = 0
         return dataset
 
     def _make_exemplar(self, row: StoredRow, scope: str) -> None:
-        """The row stands for its dataset: it is marked so and its words are posted for lookup."""
-        self.db.execute(MARK_EXEMPLAR, {"k": row.key})
-        self.db.execute(MARK_MEMBER_EXEMPLAR, {"k": row.key})
+        """The row stands for its dataset (its member row is written marked): it is marked so and its
+        words are posted for lookup."""
+        MARK_EXEMPLAR.run(self.db, {"k": row.key})
         tokens = row_tokens(row)
         if tokens:
-            self.db.execute(ADD_POSTINGS, [{"token": t, "scope": scope, "entry_key": row.key} for t in tokens])
+            ADD_POSTINGS.run(self.db, [{"token": t, "scope": scope, "entry_key": row.key} for t in tokens])
             self.postings.add(tokens)
             self.index.add_postings(tokens, scope, row.key)
 
@@ -380,6 +384,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         session.execute(delete(FlagRow).where(FlagRow.document_sha256 == sha256))
         session.execute(delete(MatchCitationRow).where(MatchCitationRow.document_sha256 == sha256))
         session.execute(delete(MatchDocumentRow).where(MatchDocumentRow.sha256 == sha256))
+        self.flags.files_changed()
         self.rows_total -= len(keys)
         words = [w for k in keys if k in rows_before for w in idf_words(rows_before[k])]
         self.words.add(words, step=-1)

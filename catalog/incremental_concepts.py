@@ -11,10 +11,17 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection
 
-from catalog.incremental_state import HEADS, MEMBERS, MENTRIES, POSTED, Terms, _table
-from catalog.models import ConceptWordingRow, DatasetRow, MatchEntryRow
+from catalog.incremental_state import (
+    ADD_WORDING,
+    CONCEPT_OF_MEMBER,
+    CONCEPT_OF_WORDING,
+    MARK_CONCEPT_REP,
+    SET_CONCEPT,
+    Terms,
+)
+from catalog.placing_index import PlacingIndex
 from matching.compare import (
     CONCEPT_MAX_BONUS,
     EntryFeatures,
@@ -33,6 +40,7 @@ class ConceptSearch:
 
     db: Connection
     postings: Terms
+    index: PlacingIndex
     concept_threshold: float
 
     def _candidates(self, row: StoredRow, scope: str) -> list[str]:
@@ -47,13 +55,13 @@ class ConceptSearch:
         words = wording(row)
         if row.number and numbered[(row.table, row.group, row.number)] > 1:
             words = f"{words}#{row.key}"  # sub-rows of one numbered item: never one wording (concepts.py)
-        table = _table(ConceptWordingRow)
-        concept = db.scalar(select(table.c.concept_id).where(table.c.wording == words))
+        concept = CONCEPT_OF_WORDING.scalar(db, {"w": words})
         if concept is None:
             concept = self._similar_concept(row, idf) or "cc-" + dataset.removeprefix("ds-")
-            db.execute(insert(table), [{"wording": words, "concept_id": concept}])
-            db.execute(update(_table(MatchEntryRow)).where(MENTRIES.key == row.key).values(concept_rep=True))
-        db.execute(update(_table(DatasetRow)).where(HEADS.id == dataset).values(concept_id=concept))
+            ADD_WORDING.run(db, {"wording": words, "concept_id": concept})
+            MARK_CONCEPT_REP.run(db, {"k": row.key})
+            self.index.made_concept_rep(row.key)
+        SET_CONCEPT.run(db, {"d": dataset, "c": concept})
 
     def _similar_concept(self, row: StoredRow, idf: Specificity) -> str:
         """The concept of the most alike wording elsewhere (any scope), at the concept threshold."""
@@ -63,21 +71,15 @@ class ConceptSearch:
         best, best_key = self._most_alike(row, idf, self._stored_rows(sorted(reps)))
         if best < self.concept_threshold:
             return ""
-        return self.db.scalar(
-            select(HEADS.concept_id).join(MEMBERS.entry_key.table, MEMBERS.dataset_id == HEADS.id)
-            .where(MEMBERS.entry_key == best_key)
-        ) or ""  # fmt: skip
+        return CONCEPT_OF_MEMBER.scalar(self.db, {"k": best_key}) or ""
 
     def _concept_reps(self, row: StoredRow) -> set[str]:
         """The concept representatives among the row's candidates in any scope and the rows its title
         covers or is covered by (the row itself aside)."""
         found = [k for k in self._candidates(row, "*") if k != row.key]
-        found += [k for k in self._covering_candidates(row) if k != row.key and k not in set(found)]
-        reps: set[str] = set()
-        for start in range(0, len(found), 500):
-            chunk = found[start : start + 500]
-            reps.update(self.db.scalars(select(MENTRIES.key).where(MENTRIES.key.in_(chunk), MENTRIES.concept_rep)))
-        return reps
+        seen = set(found)
+        found += [k for k in self._covering_candidates(row) if k != row.key and k not in seen]
+        return self.index.concept_reps_among(self.db, found)
 
     def _most_alike(self, row: StoredRow, idf: Specificity, stored: dict[str, StoredRow]) -> tuple[float, str]:
         """The best concept score among the ``stored`` representatives and its key (the least on ties).
@@ -119,7 +121,7 @@ class ConceptSearch:
                 lookup.add(ranked[0])
         if not lookup:
             return []
-        return sorted(set(self.db.scalars(POSTED, {"tokens": sorted(lookup)})))
+        return self.index.posted(self.db, sorted(lookup), None)  # POSTED, as placing reads it
 
 
 

@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from rapidfuzz import fuzz, process
-from sqlalchemy import ColumnElement, Float, bindparam, delete, func, select, update
+from sqlalchemy import ColumnElement, Float, Row, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session
 
 from catalog import rows
@@ -67,15 +67,29 @@ GROUP_MEMBERS = select(_DOC.sha256).where(
     _DOC.parent_sha == bindparam("parent"), _DOC.sha256 != bindparam("sha"))  # fmt: skip
 TITLE_OF = select(_DOC.title_norm).where(_DOC.sha256 == bindparam("sha"))
 
-DOCUMENTS_KEPT = 16  # parsed Documents kept (least recently used dropped): parents recur across children
+# A document's rows with their datasets (duplicates): the four columns read, not whole mapped rows.
+_ENTRIES_IN_DATASETS = (
+    select(CatalogEntryRow.group_name, CatalogEntryRow.number, CatalogEntryRow.title, CatalogEntryRow.provenance_json,
+           DatasetMemberRow.dataset_id)
+    .join(DatasetMemberRow, DatasetMemberRow.entry_key == CatalogEntryRow.key)
+    .where(CatalogEntryRow.document_sha256 == bindparam("sha")).order_by(CatalogEntryRow.position)
+)  # fmt: skip
+DOCUMENTS_KEPT = 32  # parsed Documents kept (least recently used dropped): parents recur across children
 
 class FlagWriter:
-    def __init__(self, session: Session, decisions: Sequence[Decision]) -> None:
+    def __init__(self, session: Session, decisions: Sequence[Decision],
+                 documents: dict[str, Document] | None = None) -> None:  # fmt: skip
         self.session = session
         self.dismissals = {d.flag_id: d for d in decisions if isinstance(d, DismissFlag)}
-        self._documents: dict[str, Document] = {}
+        # Kept by the run across its transactions (a Document never changes: it is its content hash's):
+        # a new FlagWriter each ~1 s transaction parsed the same parents and renderings again.
+        self._documents: dict[str, Document] = {} if documents is None else documents
         self._seqs: dict[str, int] = {}
         self._primary: dict[str, bool] = {}  # sha256 -> flags are read from it; cleared when files come or go
+        # sha256 -> its renderings (incremental_identity.renderings), dropped with `_primary` and whenever a
+        # match_documents row comes or goes (`files_changed`): the columns it reads change no other way.
+        # A new file's group was read twice, by renderings_changed and by the _write of its own flags.
+        self._groups: dict[str, list[str]] = {}
         self._identities: dict[str, str] = {}  # sha256 -> its document's identity key (never changes)
         self._scores: dict[tuple[str, str], float] = {}  # (parent title wanted, document) -> its title score
 
@@ -103,15 +117,15 @@ class FlagWriter:
     def is_primary(self, sha256: str) -> bool:
         """Whether `sha256` is the rendering its document's flags are raised on (catalog/incremental_identity)."""
         if sha256 not in self._primary:
-            group = renderings(self.session, sha256, self._load)
+            group = self._renderings(sha256)
             primary = primary_of(group, self._load)
             self._primary.update({sha: sha == primary for sha in group})
         return self._primary[sha256]
 
     def renderings_changed(self, sha256: str) -> list[str]:
         """`sha256` came or is leaving: its document's other renderings; flags of those not primary go."""
-        self._primary.clear()
-        group = renderings(self.session, sha256, self._load)
+        self._forget()
+        group = self._renderings(sha256)
         self.identity(sha256, group)  # a file is keyed when first matched, before a better rendering comes
         others = [sha for sha in group if sha != sha256]
         demoted = [sha for sha in others if not self.is_primary(sha)]
@@ -119,16 +133,29 @@ class FlagWriter:
             self._delete(FlagRow.document_sha256.in_(demoted))
         return others
 
+    def files_changed(self) -> None:
+        """A match_documents row was written or deleted: renderings are read again (`_primary` is kept)."""
+        self._groups.clear()
+
+    def _forget(self) -> None:
+        self._primary.clear()
+        self._groups.clear()
+
+    def _renderings(self, sha256: str) -> list[str]:
+        if sha256 not in self._groups:
+            self._groups[sha256] = renderings(self.session, sha256, self._load)
+        return self._groups[sha256]
+
     def secondaries_of(self, sha256: str) -> list[str]:
         """The renderings of `sha256`'s document that raise no flags now (before `sha256` leaves)."""
-        self._primary.clear()
-        group = renderings(self.session, sha256, self._load)
+        self._forget()
+        group = self._renderings(sha256)
         return [sha for sha in group if sha != sha256 and not self.is_primary(sha)]
 
     def promoted(self, candidates: Sequence[str]) -> list[str]:
         """After a rendering left: those of `candidates` now primary get the per-document flags and
         citation and parent flags the rendering that left had raised for them."""
-        self._primary.clear()
+        self._forget()
         raised = []
         for sha in candidates:
             if not self.is_primary(sha):
@@ -183,13 +210,9 @@ class FlagWriter:
         self._delete(FlagRow.document_sha256 == sha256,
                                               FlagRow.kind == FlagKind.DUPLICATE_ENTRY.value)
         source = session.scalar(select(MatchDocumentRow.source).where(MatchDocumentRow.sha256 == sha256)) or ""
-        by_dataset: dict[str, list[CatalogEntryRow]] = defaultdict(list)
-        for entry, dataset in session.execute(
-            select(CatalogEntryRow, DatasetMemberRow.dataset_id)
-            .join(DatasetMemberRow, DatasetMemberRow.entry_key == CatalogEntryRow.key)
-            .where(CatalogEntryRow.document_sha256 == sha256).order_by(CatalogEntryRow.position)
-        ):  # fmt: skip
-            by_dataset[dataset].append(entry)
+        by_dataset: dict[str, list[Row[str, str, str, str, str]]] = defaultdict(list)
+        for entry in session.execute(_ENTRIES_IN_DATASETS, {"sha": sha256}):
+            by_dataset[entry.dataset_id].append(entry)
         flags = []
         for entries in by_dataset.values():
             rows_ = {(e.group_name, e.number): e for e in entries}

@@ -17,6 +17,7 @@ from typing import Any, cast
 from sqlalchemy import Table, bindparam, delete, func, insert, select, text, tuple_, update
 from sqlalchemy.orm import Session
 
+from catalog.fast_sql import Prepared
 from catalog.models import (
     CatalogEntryRow,
     ConceptWordingRow,
@@ -55,7 +56,8 @@ ENTRIES = _table(CatalogEntryRow).c
 MDOCS = _table(MatchDocumentRow).c
 HEADS = _table(DatasetRow).c
 
-# Statements built once: building a statement costs more than running it on an indexed column.
+# Statements built once: building a statement costs more than running it on an indexed column. Those
+# run once per row and taking plain values are Prepared (catalog/fast_sql.py): run on the cursor.
 _KEYS: Any = bindparam("keys", expanding=True)
 DATASETS_OF = select(MEMBERS.entry_key, MEMBERS.dataset_id).where(MEMBERS.entry_key.in_(_KEYS))
 # Exemplars are read from the member rows' mark (0011_member_exemplars): an index of exemplars only,
@@ -65,13 +67,25 @@ EXEMPLARS_OF = (
     .where(MEMBERS.exemplar, MEMBERS.dataset_id.in_(bindparam("datasets", expanding=True)))
     .order_by(MEMBERS.entry_key)
 )
-POSTED = select(POSTINGS.entry_key).where(POSTINGS.token.in_(bindparam("tokens", expanding=True)))
-ADD_MEMBER = insert(_table(DatasetMemberRow))
-ADD_POSTINGS = insert(_table(MatchPostingRow))
+ADD_MEMBER = Prepared(insert(_table(DatasetMemberRow)))
+ADD_POSTINGS = Prepared(insert(_table(MatchPostingRow)))
 ADD_LINKS = insert(_table(LinkRow))
-MARK_EXEMPLAR = update(_table(MatchEntryRow)).where(MENTRIES.key == bindparam("k")).values(exemplar=True)
-MARK_MEMBER_EXEMPLAR = update(_table(DatasetMemberRow)).where(MEMBERS.entry_key == bindparam("k")).values(exemplar=True)
-HEAD_EXISTS = select(HEADS.id).where(HEADS.id == bindparam("d"))
+MARK_EXEMPLAR = Prepared(update(_table(MatchEntryRow)).where(MENTRIES.key == bindparam("k")).values(exemplar=True))
+HEAD_EXISTS = Prepared(select(HEADS.id).where(HEADS.id == bindparam("d")))
+ADD_DATASET = Prepared(insert(_table(DatasetRow)))
+# A new dataset's concept (catalog.incremental_concepts): the concept of its wording, else a new one.
+WORDING = _table(ConceptWordingRow).c
+CONCEPT_OF_WORDING = Prepared(select(WORDING.concept_id).where(WORDING.wording == bindparam("w")))
+ADD_WORDING = Prepared(insert(_table(ConceptWordingRow)))
+MARK_CONCEPT_REP = Prepared(
+    update(_table(MatchEntryRow)).where(MENTRIES.key == bindparam("k")).values(concept_rep=True)
+)
+CONCEPT_OF_MEMBER = Prepared(
+    select(HEADS.concept_id).join(MEMBERS.entry_key.table, MEMBERS.dataset_id == HEADS.id)
+    .where(MEMBERS.entry_key == bindparam("k"))
+)  # fmt: skip
+CONCEPT_REPS = select(MENTRIES.key).where(MENTRIES.key.in_(_KEYS), MENTRIES.concept_rep)
+SET_CONCEPT = Prepared(update(_table(DatasetRow)).where(HEADS.id == bindparam("d")).values(concept_id=bindparam("c")))
 STORED_ROWS = (  # what matching needs of stored rows (matching.placement.StoredRow), by key
     select(
         ENTRIES.key, ENTRIES.document_sha256, ENTRIES.number, ENTRIES.table_index, ENTRIES.group_name,
@@ -82,22 +96,31 @@ STORED_ROWS = (  # what matching needs of stored rows (matching.placement.Stored
     .join(MDOCS.sha256.table, MDOCS.sha256 == ENTRIES.document_sha256)
     .where(ENTRIES.key.in_(_KEYS))
 )  # fmt: skip
-LAST_POSITION = select(func.max(MEMBERS.position)).where(MEMBERS.dataset_id == bindparam("d"))
+LAST_POSITION = Prepared(select(func.max(MEMBERS.position)).where(MEMBERS.dataset_id == bindparam("d")))
 TERM_COUNTS = select(TERMS.term, TERMS.count).where(
     TERMS.kind == bindparam("kind"), TERMS.term.in_(bindparam("terms", expanding=True))
 )
 VALUES = _table(DatasetValueRow).c
-ADD_VALUE = (
+ADD_VALUE = Prepared(
     update(_table(DatasetValueRow))
     .where(VALUES.dataset_id == bindparam("d"), VALUES.kind == bindparam("k"), VALUES.value == bindparam("v"))
     .values(count=VALUES.count + bindparam("n"))
 )
+NEW_VALUE = Prepared(insert(_table(DatasetValueRow)))
+VALUES_STORED = select(VALUES.dataset_id, VALUES.kind, VALUES.value).where(
+    tuple_(VALUES.dataset_id, VALUES.kind, VALUES.value).in_(bindparam("values", expanding=True))
+)
+NEW_TERM = Prepared(insert(_table(MatchTermRow)))
+SET_TERM = Prepared(
+    update(_table(MatchTermRow)).where(TERMS.kind == bindparam("k"), TERMS.term == bindparam("t"))
+    .values(count=bindparam("c"))
+)  # fmt: skip
 # A document's rows may be placed over several transactions (catalog.placing): members are counted
 # as they join, the document once, when its last row is placed.
-GROW = update(_table(DatasetRow)).where(HEADS.id == bindparam("d")).values(
+GROW = Prepared(update(_table(DatasetRow)).where(HEADS.id == bindparam("d")).values(
     member_count=HEADS.member_count + bindparam("n")
-)
-ONE_MORE_DOCUMENT = (
+))
+ONE_MORE_DOCUMENT = Prepared(
     update(_table(DatasetRow)).where(HEADS.id == bindparam("d")).values(document_count=HEADS.document_count + 1)
 )
 DOCUMENT_DATASETS = (  # the datasets a document's rows are in, with the rows' unit types
@@ -191,14 +214,8 @@ class Terms:
         db = self.session.connection()
         fresh = [{"kind": self.kind, "term": w, "count": self.counts[w]} for w in self.dirty if w not in self.stored]
         known = [{"k": self.kind, "t": w, "c": self.counts[w]} for w in self.dirty if w in self.stored]
-        if fresh:
-            db.execute(insert(_table(MatchTermRow)), fresh)
-        if known:
-            db.execute(
-                update(_table(MatchTermRow))
-                .where(TERMS.kind == bindparam("k"), TERMS.term == bindparam("t")).values(count=bindparam("c")),
-                known,
-            )  # fmt: skip
+        NEW_TERM.run(db, fresh)
+        SET_TERM.run(db, known)
         self.stored |= self.dirty
         self.dirty.clear()
 
@@ -223,17 +240,12 @@ class Values:
         pending = sorted(self.pending)
         stored: set[tuple[str, str, str]] = set()
         for start in range(0, len(pending), 300):
-            stored |= set(db.execute(
-                select(VALUES.dataset_id, VALUES.kind, VALUES.value)
-                .where(tuple_(VALUES.dataset_id, VALUES.kind, VALUES.value).in_(pending[start : start + 300]))
-            ).all())  # fmt: skip
+            stored |= set(db.execute(VALUES_STORED, {"values": pending[start : start + 300]}).all())
         fresh = [{"dataset_id": d, "kind": k, "value": v, "count": n, "first_position": p}
                  for (d, k, v), (n, p) in self.pending.items() if (d, k, v) not in stored]  # fmt: skip
         known = [{"d": d, "k": k, "v": v, "n": n} for (d, k, v), (n, _) in self.pending.items() if (d, k, v) in stored]
-        if fresh:
-            db.execute(insert(_table(DatasetValueRow)), fresh)
-        if known:
-            db.execute(ADD_VALUE, known)
+        NEW_VALUE.run(db, fresh)
+        ADD_VALUE.run(db, known)
         self.pending.clear()
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import Session
 
 from catalog.incremental_state import (
+    CONCEPT_REPS,
     DATASETS_OF,
     DECISIONS,
     EXEMPLARS_OF,
@@ -64,10 +65,11 @@ class PlacingIndex:
     next_position: dict[str, int] = field(default_factory=dict)  # dataset -> its next member's position
     posting_counts: dict[str, int] = field(default_factory=dict)  # Terms("p") of the run's matchers
     posting_counts_stored: set[str] = field(default_factory=set)
+    concept_reps: dict[str, bool] = field(default_factory=dict)  # key -> a concept representative or not
 
     def check(self, now: tuple[int, ...]) -> None:
         """Drop everything unless the store is as this run's last transaction left it and the index is small."""
-        if now != self.fingerprint or len(self.dataset_of) > MAX_MEMBERS:
+        if now != self.fingerprint or max(len(self.dataset_of), len(self.concept_reps)) > MAX_MEMBERS:
             self.clear()
             self.fingerprint = now
 
@@ -79,6 +81,7 @@ class PlacingIndex:
         self.next_position.clear()
         self.posting_counts.clear()
         self.posting_counts_stored.clear()
+        self.concept_reps.clear()
 
     # ------------------------------------------------------------ postings
 
@@ -114,6 +117,25 @@ class PlacingIndex:
                 self.postings[token].setdefault(scope, []).append(key)
                 self.posting_rows += 1
         return {t: self.postings[t] for t in tokens}
+
+    # ------------------------------------------------------------ concept representatives
+
+    def concept_reps_among(self, db: Connection, keys: Sequence[str]) -> set[str]:
+        """The concept representatives among `keys` (match_entries.concept_rep): CONCEPT_REPS.
+
+        Only the Matcher's concept search marks a row so while rows are placed (`made_concept_rep`);
+        a new dataset's search read ~1,000 keys in any scope, mostly the same ones again.
+        """
+        missing = [k for k in keys if k not in self.concept_reps]
+        for start in range(0, len(missing), 500):
+            chunk = missing[start : start + 500]
+            found = set(db.scalars(CONCEPT_REPS, {"keys": chunk}))
+            self.concept_reps.update((k, k in found) for k in chunk)
+        return {k for k in keys if self.concept_reps[k]}
+
+    def made_concept_rep(self, key: str) -> None:
+        """The Matcher marked `key` as its concept's representative (already written)."""
+        self.concept_reps[key] = True
 
     # ------------------------------------------------------------ members and exemplars
 

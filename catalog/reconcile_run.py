@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 from catalog import anchoring, incremental, incremental_state, placing
 from catalog.anchoring import Anchoring
 from catalog.errors import ReconcileFailedError
+from extract.model import Document
 from matching import MatchingError
 from matching.decisions import DecisionRecord
 from matching.model import Decision, UndoDecision
@@ -39,12 +40,13 @@ class _Run:
     concept_threshold: float
     counts: incremental_state.RunCounts = field(default_factory=incremental_state.RunCounts)
     cache: dict[str, StoredRow] = field(default_factory=dict)
+    documents: dict[str, Document] = field(default_factory=dict)  # parsed Documents the flags keep (a few)
     rebuild: bool = False
     whole_concepts: bool = False  # the concept tables are rewritten whole, not as a diff
 
     def matcher(self, session: Session, decisions: list[Decision]) -> incremental.Matcher:
         return incremental.Matcher(session, threshold=self.threshold, concept_threshold=self.concept_threshold,
-                                   decisions=decisions, cache=self.cache)  # fmt: skip
+                                   decisions=decisions, cache=self.cache, documents=self.documents)  # fmt: skip
 
 
 def reconcile(store: CatalogStore, *, rebuild: bool) -> None:
