@@ -106,6 +106,7 @@ class ReportReader:
     def __init__(self, store: CatalogStore, session: Session) -> None:
         self.store = store
         self.session = session
+        self._sqlite = session.get_bind().dialect.name == "sqlite"
         # Light keys in report order (one small tuple per dataset or document): what pages and
         # cross-references are laid out from before any row is rendered.
         self.dataset_order, self._dataset_sizes = self._dataset_order()
@@ -120,6 +121,14 @@ class ReportReader:
         self._names: dict[str, str] | None = None
         self._open_by_kind: dict[str, int] = {}
         self.concept_keys = self._concept_keys()
+
+    def _one_of(self, column: InstrumentedAttribute[str], values: Sequence[str]) -> ColumnElement[bool]:
+        """``column IN values``. On SQLite the values go as one JSON text (``IN (SELECT value FROM
+        json_each(?))``, the same index search): SQLAlchemy checks and binds each value of an ``IN`` list
+        apart, a tenth of the report's CPU for its million keys at 10,000 documents."""
+        if self._sqlite:
+            return column.in_(select(func.json_each(json.dumps(list(values))).table_valued("value").c.value))
+        return column.in_(values)
 
     # ------------------------------------------------------------ light keys and counts
 
@@ -291,12 +300,12 @@ class ReportReader:
         # ORM's per-row work and pydantic's model_construct were most of the report's time.
         connection = self.session.connection()
         heads = {row[0]: row for row in connection.execute(
-            select(DatasetRow.id, DatasetRow.title, DatasetRow.unit).where(DatasetRow.id.in_(ids))
+            select(DatasetRow.id, DatasetRow.title, DatasetRow.unit).where(self._one_of(DatasetRow.id, ids))
         )}  # fmt: skip
         members: dict[str, list[MemberView]] = {}
         dataset_of: dict[str, str] = {}
         label: dict[str, str] = {}
-        for dataset_id, member in self._members(DatasetMemberRow.dataset_id.in_(ids)):
+        for dataset_id, member in self._members(self._one_of(DatasetMemberRow.dataset_id, ids)):
             members.setdefault(dataset_id, []).append(member)
             dataset_of[member.key] = dataset_id
             label[member.key] = _label(member.document, member.number, member.title)
@@ -361,7 +370,7 @@ class ReportReader:
             select(CatalogEntryRow.key, CatalogEntryRow.document_sha256, CatalogEntryRow.number, CatalogEntryRow.title)
             .select_from(DatasetMemberRow)
             .join(CatalogEntryRow, CatalogEntryRow.key == DatasetMemberRow.entry_key)
-            .where(DatasetMemberRow.entry_key.in_(keys))
+            .where(self._one_of(DatasetMemberRow.entry_key, keys))
             .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
         ).all()  # fmt: skip
         names = self._document_names()
@@ -387,8 +396,9 @@ class ReportReader:
         for chunk in _chunks(keys):
             # A link with both ends in the chunk comes from the first query only: the second does not
             # send it again (most links join rows of one dataset).
-            by_right = LinkRow.right_key.in_(chunk) & LinkRow.left_key.not_in(chunk)
-            for condition in (LinkRow.left_key.in_(chunk), by_right):
+            by_left = self._one_of(LinkRow.left_key, chunk)
+            by_right = self._one_of(LinkRow.right_key, chunk) & ~by_left
+            for condition in (by_left, by_right):
                 for number, left, right, score, reasons, accepted, decided_by in connection.execute(
                     select(*columns).where(condition)
                 ).all():
@@ -407,7 +417,7 @@ class ReportReader:
             select(DatasetMemberRow.dataset_id, ConceptRow.id, ConceptRow.title, func.count())
             .join(ConceptEntryRow, ConceptEntryRow.entry_key == DatasetMemberRow.entry_key)
             .join(ConceptRow, ConceptRow.id == ConceptEntryRow.concept_id)
-            .where(DatasetMemberRow.dataset_id.in_(ids))
+            .where(self._one_of(DatasetMemberRow.dataset_id, ids))
             .group_by(DatasetMemberRow.dataset_id, ConceptRow.id, ConceptRow.title)
         )
         best: dict[str, tuple[int, str, str]] = {}
@@ -461,7 +471,7 @@ class ReportReader:
                        DocumentRow.kind, DocumentRow.number, DocumentRow.issuer, DocumentRow.title,
                        DocumentRow.issued, DocumentRow.entry_count, DocumentRow.task_count,
                        DocumentRow.warning_count)
-                .where(DocumentRow.sha256.in_(shas))
+                .where(self._one_of(DocumentRow.sha256, shas))
             )}  # fmt: skip
             warnings = self._warnings([s.sha256 for s in chunk if s.warnings])
             for sha in shas:
@@ -488,7 +498,8 @@ class ReportReader:
         else:
             column = DocumentRow.document_json.expression
         found: dict[str, list[ExtractionWarning]] = {}
-        for sha, text in self.session.execute(select(DocumentRow.sha256, column).where(DocumentRow.sha256.in_(wanted))):
+        query = select(DocumentRow.sha256, column).where(self._one_of(DocumentRow.sha256, wanted))
+        for sha, text in self.session.execute(query):
             if text is None:
                 found[sha] = []
             elif dialect not in ("sqlite", "postgresql"):
