@@ -140,15 +140,19 @@ class ReportReader:
         # The document a member's file shows: renderings of one plan count as one document (issue #12);
         # a file not keyed yet (a store not reconciled since 0010_flagids) counts as itself.
         identity = func.coalesce(func.nullif(identities.c.identity_key, ""), CatalogEntryRow.document_sha256)
-        found = self.session.execute(
-            select(DatasetRow.id, DatasetRow.title, func.count(CatalogEntryRow.key), func.count(distinct(identity)))
-            .select_from(DatasetRow)
-            .outerjoin(DatasetMemberRow, DatasetMemberRow.dataset_id == DatasetRow.id)
-            .outerjoin(CatalogEntryRow, CatalogEntryRow.key == DatasetMemberRow.entry_key)
+        # The members counted by scanning the catalog rows in their stored order, each row's member found
+        # by its key (``|| ''``: no index search of the rows by key, so SQLite cannot walk the members by
+        # dataset and look each row up at random instead: 3 times the CPU, a third of it system time).
+        counts = {dataset_id: (members, documents) for dataset_id, members, documents in self.session.execute(
+            select(DatasetMemberRow.dataset_id, func.count(CatalogEntryRow.key), func.count(distinct(identity)))
+            .select_from(CatalogEntryRow)
+            .join(DatasetMemberRow, DatasetMemberRow.entry_key == CatalogEntryRow.key.concat(""))
             .outerjoin(identities, identities.c.sha256 == CatalogEntryRow.document_sha256)
-            .group_by(DatasetRow.id, DatasetRow.title)
-            .order_by(DatasetRow.title, DatasetRow.id)
-        ).all()  # fmt: skip
+            .group_by(DatasetMemberRow.dataset_id)
+        )}  # fmt: skip
+        found = [(dataset_id, title, *counts.get(dataset_id, (0, 0))) for dataset_id, title in self.session.execute(
+            select(DatasetRow.id, DatasetRow.title).order_by(DatasetRow.title, DatasetRow.id)
+        )]  # fmt: skip
         ordered = sorted(found, key=lambda r: (-r[3], -r[2], r[1].casefold()))
         return [r[0] for r in ordered], [(r[2], r[3]) for r in ordered]
 
