@@ -324,9 +324,11 @@ class ReportReader:
                 right_label=label.get(link.right, link.right), score=link.score, reasons=link.reasons,
                 accepted=link.accepted, decided_by=link.decided_by,
             )  # fmt: skip
-            owners = dataset_of.get(link.left), dataset_of.get(link.right)
-            for owner in {owner for owner in owners if owner is not None}:
-                by_dataset.setdefault(owner, []).append(view)
+            left, right = dataset_of.get(link.left), dataset_of.get(link.right)
+            if left is not None:
+                by_dataset.setdefault(left, []).append(view)
+            if right is not None and right != left:
+                by_dataset.setdefault(right, []).append(view)
         concept_of = self._concepts_of(ids)
         views = []
         for dataset_id in ids:
@@ -393,11 +395,13 @@ class ReportReader:
         found: dict[int, StoredLink] = {}
         # Reasons as the stored JSON text, parsed once per distinct text (a few thousand for ten
         # times as many links); a link with ends in two chunks of these keys is read twice, built once.
+        # On SQLite the keys go as one JSON text however many (_one_of): one chunk, so a link between
+        # rows of a large dataset is read once, not once from each end's chunk.
         reasons_of: dict[str, tuple[str, ...]] = {}
         columns = (LinkRow.id, LinkRow.left_key, LinkRow.right_key, LinkRow.score, cast(LinkRow.reasons, String),
                    LinkRow.accepted, LinkRow.decided_by)  # fmt: skip
         connection = self.session.connection()
-        for chunk in _chunks(keys):
+        for chunk in _chunks(keys, max(1, len(keys)) if self._sqlite else CHUNK):
             # A link with both ends in the chunk comes from the first query only: the second does not
             # send it again (most links join rows of one dataset).
             by_left = self._one_of(LinkRow.left_key, chunk)
