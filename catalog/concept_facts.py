@@ -199,6 +199,7 @@ def title_choice(titles: Mapping[str, str], rows: Counter[str]) -> str:
 
 def _publishers(members: Sequence[MemberFact]) -> list[Publisher]:
     found: dict[str, Publisher] = {}
+    seen: set[tuple[str, str]] = set()  # (publisher, dataset): a list's `in` grew with the datasets
     for member in members:
         for uid in member.unit_ids[:1]:  # the lead unit: co-units of a cell do not publish it
             held = agency(uid)
@@ -208,7 +209,8 @@ def _publishers(members: Sequence[MemberFact]) -> list[Publisher]:
                     name=held.name, title=held.title, unit_id=held.unit_id, locality=held.locality,
                     resolved=held.resolved, dataset_ids=[],
                 )  # fmt: skip
-            if member.dataset_id not in publisher.dataset_ids:
+            if (held.name, member.dataset_id) not in seen:
+                seen.add((held.name, member.dataset_id))
                 publisher.dataset_ids.append(member.dataset_id)
     return list(found.values())
 
@@ -248,9 +250,11 @@ class Universe:
 
 def _coverage(members: Sequence[MemberFact], universe: Universe) -> list[Coverage]:
     listed: dict[str, list[str]] = defaultdict(list)
+    seen: set[tuple[str, str]] = set()  # (place, dataset)
     for member in members:
         place = member_locality(member)
-        if place and member.dataset_id not in listed[place]:
+        if place and (place, member.dataset_id) not in seen:
+            seen.add((place, member.dataset_id))
             listed[place].append(member.dataset_id)
     groups: dict[tuple[str, str], set[str]] = defaultdict(set)
     for place in listed:
@@ -275,6 +279,9 @@ def _coverage(members: Sequence[MemberFact], universe: Universe) -> list[Coverag
 
 def _conflicts(members: Sequence[MemberFact]) -> list[UnitConflict]:
     by_level: dict[str, dict[str, UnitHolder]] = defaultdict(dict)
+    # (level, unit type, place) and (level, unit type, dataset) already listed: a list's `in` grew with them
+    seen_places: set[tuple[str, str, str]] = set()
+    seen_datasets: set[tuple[str, str, str]] = set()
     for member in members:
         if not member.unit_ids:
             continue
@@ -288,9 +295,11 @@ def _conflicts(members: Sequence[MemberFact]) -> list[UnitConflict]:
             holder = holders[unit_type] = UnitHolder.model_construct(
                 unit_type=unit_type, unit_name=lead.unit_name, localities=[], dataset_ids=[]
             )
-        if place and place not in holder.localities:
+        if place and (level, unit_type, place) not in seen_places:
+            seen_places.add((level, unit_type, place))
             holder.localities.append(place)
-        if member.dataset_id not in holder.dataset_ids:
+        if (level, unit_type, member.dataset_id) not in seen_datasets:
+            seen_datasets.add((level, unit_type, member.dataset_id))
             holder.dataset_ids.append(member.dataset_id)
     conflicts = []
     for level, holders in sorted(by_level.items()):
@@ -327,18 +336,26 @@ def concept_detail(
     if not isinstance(universe, Universe):
         universe = Universe(universe)
     title, reason, titles = _title(members)
-    datasets: dict[str, ConceptDataset] = {}
+    # Counted in plain dicts, the records built once per dataset: a pydantic attribute set per member
+    # and a list's `in` per member were most of a large concept's time.
+    firsts: dict[str, MemberFact] = {}
+    counts: Counter[str] = Counter()
+    places: dict[str, dict[str, None]] = {}  # dataset → its localities, in order of first row
     for member in members:
-        found = datasets.get(member.dataset_id)
-        if found is None:
-            found = datasets[member.dataset_id] = ConceptDataset.model_construct(
-                id=member.dataset_id, title=member.dataset_title, unit=member.dataset_unit, localities=[],
-                member_count=0,
-            )  # fmt: skip
-        found.member_count += 1
+        dataset_id = member.dataset_id
+        if dataset_id not in firsts:
+            firsts[dataset_id], places[dataset_id] = member, {}
+        counts[dataset_id] += 1
         place = member_locality(member)
-        if place and place not in found.localities:
-            found.localities.append(place)
+        if place:
+            places[dataset_id][place] = None
+    datasets = {
+        dataset_id: ConceptDataset.model_construct(
+            id=dataset_id, title=first.dataset_title, unit=first.dataset_unit, localities=list(places[dataset_id]),
+            member_count=counts[dataset_id],
+        )  # fmt: skip
+        for dataset_id, first in firsts.items()
+    }
     localities = list(dict.fromkeys(p for d in datasets.values() for p in d.localities))
     publishers = _publishers(members)
     coverage = _coverage(members, universe)
