@@ -40,7 +40,7 @@ class Prepared:
         self._compiled: dict[tuple[str, frozenset[str]], _Compiled] = {}
 
     def run(self, db: Connection, params: Params | Sequence[Params]) -> Any:
-        """Execute with one set of parameters (returns the cursor, for reading) or many (executemany)."""
+        """Execute with one set of parameters (returns the cursor, for reading) or many (executemany, None)."""
         many = not isinstance(params, Mapping)
         batch: Sequence[Params] = params if many else [params]  # type: ignore[assignment, list-item]
         if not batch:
@@ -50,8 +50,9 @@ class Prepared:
         values = [_values(compiled, p) for p in batch]
         if many:
             cursor.executemany(compiled.sql, values)
-        else:
-            cursor.execute(compiled.sql, values[0])
+            cursor.close()  # nothing to read; the server-side resources go now, not at garbage collection
+            return None
+        cursor.execute(compiled.sql, values[0])
         return cursor
 
     def scalar(self, db: Connection, params: Params) -> Any:
