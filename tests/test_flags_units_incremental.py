@@ -39,6 +39,19 @@ def _rows(store: CatalogStore) -> list[tuple[object, ...]]:
         ))  # fmt: skip
 
 
+def _unit_conflicts_written(store: CatalogStore, scopes: list[str]) -> list[str]:
+    """The unit conflicts of ``scopes`` written again: the documents of the flags each rewrite wrote."""
+    written: list[str] = []
+    with store.transaction() as session:
+        writer = FlagWriter(session, [])
+        original = writer._write
+        writer._write = lambda flags, scope_key="": (  # type: ignore[method-assign]
+            written.extend(f.sha256 for f in flags), original(flags, scope_key))
+        for scope in scopes:
+            writer.unit_conflicts(scope)
+    return written
+
+
 def test_an_unchanged_dataset_writes_no_flag_and_a_changed_one_the_same_rows(tmp_path: Path) -> None:
     with CatalogStore(f"sqlite:///{tmp_path / 'store.db'}") as store:
         for gold in load_gold(ROOT / "corpus" / "gold", ROOT / "corpus" / "docs"):
@@ -47,23 +60,8 @@ def test_an_unchanged_dataset_writes_no_flag_and_a_changed_one_the_same_rows(tmp
         before = _rows(store)
         assert before, "the gold raises unit conflicts"
         scopes = sorted({str(row[-1]) for row in before})
-        written: list[str] = []
-        with store.transaction() as session:
-            writer = FlagWriter(session, [])
-            original = writer._write
-            writer._write = lambda flags, scope_key="": (  # type: ignore[method-assign]
-                written.extend(f.sha256 for f in flags), original(flags, scope_key))
-            for scope in scopes:
-                writer.unit_conflicts(scope)
-        assert written == [] and _rows(store) == before
+        assert _unit_conflicts_written(store, scopes) == [] and _rows(store) == before
         # A stored row that differs (as after a change of units) is rewritten, the others kept.
         with store.transaction() as session:
             session.execute(FlagRow.__table__.update().where(FlagRow.id == before[0][0]).values(message="cũ"))
-        with store.transaction() as session:
-            writer = FlagWriter(session, [])
-            original = writer._write
-            writer._write = lambda flags, scope_key="": (  # type: ignore[method-assign]
-                written.extend(f.sha256 for f in flags), original(flags, scope_key))
-            for scope in scopes:
-                writer.unit_conflicts(scope)
-        assert written == [before[0][3]] and _rows(store) == before
+        assert _unit_conflicts_written(store, scopes) == [before[0][3]] and _rows(store) == before
