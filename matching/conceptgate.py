@@ -27,7 +27,7 @@ from matching.compare import (
     EntryFeatures,
     description_similarity,
 )
-from matching.coverage import COVERED_TITLE, LEVEL_WORDS, covering
+from matching.coverage import COVERED_TITLE, covering, may_cover
 from matching.text import fold
 
 SHORT = 4  # words under this many letters are never typos (compare._certain_penalty_of)
@@ -57,7 +57,8 @@ def certain_penalties_many(features: Sequence[EntryFeatures], pairs: np.ndarray)
     words = _bit_sets([frozenset(w for w in f.text.tokens if len(w) < SHORT) for f in features], numbers, width)
     soft = _bit_sets([frozenset(w for w in f.text.qualifiers if w in numbers) for f in features], numbers, width)
     # A short word whose folded form names either row's place is excused (whatever side it stands on).
-    places = _bit_sets([frozenset(w for w in short if fold(w) in f.locality) for f in features], numbers, width)
+    named = {p: frozenset(w for w in short if fold(w) in p) for p in {f.locality for f in features}}
+    places = _bit_sets([named[f.locality] for f in features], numbers, width)
     left, right = pairs[:, 0], pairs[:, 1]
     excused = soft[left] | soft[right] | places[left] | places[right]
     unexplained = _popcount((words[left] ^ words[right]) & ~excused)
@@ -65,26 +66,6 @@ def certain_penalties_many(features: Sequence[EntryFeatures], pairs: np.ndarray)
     penalty = np.where(unexplained > 0, 0.0 + steps, 0.0)
     heads = _differ(_codes([f.text.head for f in features]), pairs)
     return np.where(heads, penalty + HEAD_MISMATCH, penalty)
-
-
-def _signature(words: set[str]) -> int:
-    bits = 0
-    for word in words:
-        bits |= 1 << (hash(word) & 63)
-    return bits
-
-
-def _may_cover(features: Sequence[EntryFeatures], pairs: np.ndarray) -> np.ndarray:
-    """False for pairs neither of whose titles' words can all stand in the other (coverage._words_stand_in):
-    a word of the smaller title must be one of the bigger's, or name a place, or be a level word."""
-    needed = np.zeros(len(features), dtype=np.uint64)
-    present = np.zeros(len(features), dtype=np.uint64)
-    for row, f in enumerate(features):
-        folded = {w: fold(w) for w in f.text.tokens}
-        needed[row] = _signature({v for w, v in folded.items() if w not in LEVEL_WORDS and v not in f.locality})
-        present[row] = _signature(set(folded.values()) | set(f.locality))
-    left, right = pairs[:, 0], pairs[:, 1]
-    return ((needed[right] & ~present[left]) == 0) | ((needed[left] & ~present[right]) == 0)
 
 
 def concept_may_reach_many(
@@ -114,7 +95,7 @@ def concept_may_reach_many(
     lifted = COVERED_TITLE + CONCEPT_MAX_BONUS
     if lifted >= floor:
         tested = ~reach & (bound < lifted)
-        tested[tested] = _may_cover(features, pairs[tested])
+        tested[tested] = may_cover(features, pairs[tested])
         for k in np.flatnonzero(tested).tolist():
             reach[k] = covering(features[int(left[k])], features[int(right[k])]) is not None
     return reach
