@@ -141,7 +141,11 @@ def score_many(features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np.
         same_document[k] = not fuzz.ratio(*printed) / 100.0 >= SAME_DOCUMENT_EXEMPT
     score = np.where(same_document, score - SAME_DOCUMENT, score)
 
-    final = np.asarray([round(max(0.0, min(1.0, s)), 4) for s in score.tolist()], dtype=np.float64)
+    # Rounded (in Python: numpy rounds otherwise) where it may reach the floor: rounding to 4 decimals
+    # moves a score by at most 0.00005, so one 0.001 under a positive floor stays under it.
+    final = np.full(len(pairs), -np.inf)
+    near = np.flatnonzero(score >= floor - 0.001) if floor > 0.001 else np.arange(len(pairs))
+    final[near] = [round(max(0.0, min(1.0, s)), 4) for s in score[near].tolist()]
     kept = (final >= floor) & ~sub_row
     out: Scored = []
     rows = np.flatnonzero(kept | (sub_row & (0.0 >= floor))).tolist()

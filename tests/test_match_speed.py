@@ -214,3 +214,14 @@ def test_unique_pair_codes_are_numpys() -> None:
         expected = np.unique(codes)
         assert _unique(codes).dtype == expected.dtype
         assert np.array_equal(_unique(codes), expected)
+
+
+def test_document_frequencies_are_counted_word_by_word(gold: list[GoldDocument]) -> None:
+    from collections import Counter
+
+    from matching.text import document_frequencies
+
+    texts = [f.text for f in build_features([g.document for g in gold])] * 2
+    plain = Counter(w for t in texts for w in t.tokens)
+    fast = document_frequencies(texts)
+    assert fast == plain and list(fast) == list(plain)  # the same counts, in the same order
