@@ -25,6 +25,8 @@ from matching.compare import (
     TOKEN_MISMATCH_CAP,
     TOKEN_MISMATCH_FIRST,
     EntryFeatures,
+    _concept_score,
+    _covered_concept,
     description_similarity,
 )
 from matching.coverage import COVERED_TITLE, covering, may_cover
@@ -99,3 +101,26 @@ def concept_may_reach_many(
         for k in np.flatnonzero(tested).tolist():
             reach[k] = covering(features[int(left[k])], features[int(right[k])]) is not None
     return reach
+
+
+def concept_scores_many(features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np.ndarray) -> list[float]:
+    """`pair_scores(features[i], features[j], title)[1]` (the concept score) of each pair: its steps without
+    the dataset score's, and the covering test only where the word signature allows it."""
+    if len(pairs) == 0:
+        return []
+    coverable = may_cover(features, pairs).tolist()
+    lifted = COVERED_TITLE + CONCEPT_MAX_BONUS
+    out = []
+    for (i, j), title, cover in zip(pairs.tolist(), titles.tolist(), coverable, strict=True):
+        a, b = features[i], features[j]
+        if a.number and (a.document, a.table, a.group, a.number) == (b.document, b.table, b.group, b.number):
+            out.append(0.0)  # sub-rows of one numbered item (compare._scored_reaching)
+            continue
+        title = round(title, 4)
+        concept = round(max(0.0, min(1.0, _concept_score(a, b, title, None))), 4)
+        if cover and concept < lifted:
+            covered = _covered_concept(a, b, None)
+            if covered is not None and covered > concept:
+                concept = round(max(0.0, min(1.0, covered)), 4)
+        out.append(concept)
+    return out

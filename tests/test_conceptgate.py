@@ -14,9 +14,11 @@ from matching.compare import (
     build_features,
     concept_bound_before_covering,
     concept_may_reach,
+    pair_scores,
+    score_pair,
     title_similarities,
 )
-from matching.conceptgate import certain_penalties_many, concept_may_reach_many
+from matching.conceptgate import certain_penalties_many, concept_may_reach_many, concept_scores_many
 from matching.coverage import covering_pairs
 from matching.goldset import load_gold
 
@@ -58,3 +60,23 @@ def test_gate_of_many_pairs_is_the_scalar_gate(source) -> None:
         assert 0 < sum(slow) < len(slow)
     assert by_covering
     assert not concept_may_reach_many(features, pairs[:0], titles[:0], 0.7).size
+
+
+@pytest.mark.parametrize("source", [_gold_features, _synthetic_features])
+def test_concept_scores_of_many_pairs_are_the_scalar_ones(source) -> None:
+    features = source()
+    pairs, _ = candidate_pairs(features)
+    covered = np.array(sorted(covering_pairs(features)), dtype=np.int64).reshape(-1, 2)
+    n = len(features)
+    neighbours = np.stack([np.arange(n - 1), np.arange(1, n)], axis=1)  # sub-rows of one number among them
+    pairs = np.concatenate([pairs, covered, neighbours])
+    pairs = np.concatenate([pairs, pairs[:, ::-1]])
+    titles = title_similarities(features, pairs)
+    fast = concept_scores_many(features, pairs, titles)
+    rows = zip(pairs.tolist(), titles.tolist(), strict=True)
+    slow = [pair_scores(features[i], features[j], title)[1] for (i, j), title in rows]
+    assert fast == slow
+    # Pairs the covering test names are among them.
+    named = [score_pair(features[i], features[j]).reasons[-1] for i, j in covered.tolist()]
+    assert any(reason.startswith("mức khái niệm") for reason in named)
+    assert concept_scores_many(features, pairs[:0], titles[:0]) == []
