@@ -1,6 +1,6 @@
 """`score_reaching` for many pairs at once, for the dataset stage (numpy, in one process).
 
-At 100,000 rows that stage scores ~350,000 pairs, one Python call each, in forked workers: each worker
+At 100,000 rows that stage scored ~350,000 pairs, one Python call each, in forked workers: each worker
 computed again what the other had (the one-sided words of ~47,000 distinct pairs of word sets, unit
 and description pairs), and the forks copied ~230,000 pages. Yet a pair's score only combines a few
 terms, each a function of one of a few codes per row (word sets, description, units, group, scope,
