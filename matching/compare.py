@@ -24,7 +24,7 @@ from extract.model import CatalogEntry, Document
 from matching.coverage import COVERED_TITLE, covering
 from matching.model import entry_key
 from matching.scope import LEVEL_NAMES, Scope, document_scope
-from matching.text import NEGATORS, ComparisonText, comparison_text, fold, normalize
+from matching.text import NEGATORS, ComparisonText, comparison_text, document_frequencies, fold, normalize
 from nlp.units import unit_types_agree
 
 # Weights of the comparison levels (score points on a 0..1 scale).
@@ -81,7 +81,7 @@ def specificities(texts: Sequence[ComparisonText]) -> dict[str, float]:
     1.0 for a word of one title, 0.0 for a word of every title. The linking gold's vocabulary is
     added as a prior so that a run over two small documents still knows "khai sinh" from "dữ liệu".
     """
-    df: Counter[str] = Counter(w for t in texts for w in t.tokens)
+    df = document_frequencies(texts)
     prior, prior_n = _prior_df()
     n = len(texts) + prior_n
     if n < 3:

@@ -33,6 +33,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from extract.textforms import modern_tone_placement
 from matching.text import _GENERIC_HEAD, _PLACE_TAIL, _QUALIFIERS, ABBREVIATIONS, STOPWORDS, fold
 
@@ -158,6 +160,33 @@ def _covering_of(
     return _covers(b, a, places) or _covers(a, b, places)
 
 
+def _signature(words: set[str]) -> int:
+    bits = 0
+    for word in words:
+        bits |= 1 << (hash(word) & 63)
+    return bits
+
+
+def may_cover(features: Sequence[EntryFeatures], pairs: np.ndarray) -> np.ndarray:
+    """False for pairs neither of whose titles' words can all stand in the other (coverage._words_stand_in):
+    a word of the smaller title must be one of the bigger's, or name a place, or be a level word."""
+    known: dict[tuple[int, int], tuple[int, int]] = {}  # rows share their words and places: once each
+    rows = []
+    for f in features:
+        key = (id(f.text.tokens), id(f.locality))
+        found = known.get(key)
+        if found is None:
+            folded = {w: fold(w) for w in f.text.tokens}
+            found = known[key] = (
+                _signature({v for w, v in folded.items() if w not in LEVEL_WORDS and v not in f.locality}),
+                _signature(set(folded.values()) | set(f.locality)),
+            )
+        rows.append(found)
+    needed, present = np.array(rows, dtype=np.uint64).reshape(-1, 2).T
+    left, right = pairs[:, 0], pairs[:, 1]
+    return ((needed[right] & ~present[left]) == 0) | ((needed[left] & ~present[right]) == 0)
+
+
 def covering_pairs(features: Sequence[EntryFeatures], largest: int = COVERING_BLOCK) -> set[tuple[int, int]]:
     """Pairs (i, j), i < j, of features one of which covers the other: the concept stage's extra blocking.
 
@@ -186,4 +215,9 @@ def covering_pairs(features: Sequence[EntryFeatures], largest: int = COVERING_BL
             candidates.update((min(i, j), max(i, j)) for i in members for j in wider if i != j)
         if 1 < len(members) <= largest:
             candidates.update((i, j) for i in members for j in members if i < j)
-    return {(i, j) for i, j in candidates if covering(features[i], features[j]) is not None}
+    if not candidates:
+        return set()
+    pairs = np.array(sorted(candidates), dtype=np.int64)
+    # A word signature first: most candidates fail the covering test on their words alone.
+    found = pairs[may_cover(features, pairs)].tolist()
+    return {(i, j) for i, j in found if covering(features[i], features[j]) is not None}

@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from extract.model import Document
+from matching.batchscore import score_many
 from matching.blocking import BlockingStats, candidate_pairs
 from matching.bounds import score_upper_bounds
 from matching.cluster import cluster_links
@@ -21,7 +22,6 @@ from matching.compare import (
     EntryFeatures,
     build_features,
     score_pair,
-    score_reaching,
     title_similarities,
 )
 from matching.concepts import keep_concept_ids, link_concepts
@@ -29,7 +29,6 @@ from matching.decisions import apply_decisions, decision_constraints, dismiss_fl
 from matching.errors import ThresholdsMissingError
 from matching.flags import compute_flags
 from matching.model import Dataset, Decision, Link, MemberRef, Reconciliation, dataset_id_for
-from matching.parallel import score_in_chunks
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.json")
 LINK_FLOOR = 0.1  # links this far below the threshold are kept as near misses for reviewers
@@ -52,19 +51,6 @@ def load_concept_threshold(path: Path = THRESHOLDS_FILE) -> float:
         raise ThresholdsMissingError(str(path)) from error
 
 
-_WORKER_FEATURES: Sequence[EntryFeatures] = ()
-
-
-def _score_chunk(job: tuple[np.ndarray, np.ndarray, float]) -> list[tuple[int, int, float, list[str]]]:
-    pairs, titles, floor = job
-    out = []
-    for (i, j), title in zip(pairs.tolist(), titles.tolist(), strict=True):
-        scored = score_reaching(_WORKER_FEATURES[i], _WORKER_FEATURES[j], title, floor)
-        if scored is not None:
-            out.append((i, j, scored.score, scored.reasons))
-    return out
-
-
 def score_candidates(
     features: Sequence[EntryFeatures], pairs: np.ndarray, *, floor: float = 0.0, workers: int = 1
 ) -> list[tuple[int, int, float, list[str]]]:
@@ -72,23 +58,20 @@ def score_candidates(
 
     Title similarity is computed for all pairs at once; a pair whose title plus every possible
     bonus stays under `floor` cannot become a link and is not compared further, nor is one whose
-    `score_upper_bound` (all pairs at once too) is under it. Forked workers share the features
-    copy-on-write.
+    `score_upper_bound` (all pairs at once too) is under it. The rest are scored all at once too
+    (matching/batchscore.py), in this process: `workers` threads compare the titles.
     """
-    global _WORKER_FEATURES
     titles = title_similarities(features, pairs, workers=workers)
     keep = titles + MAX_BONUS >= floor
     pairs, titles = pairs[keep], titles[keep]
     keep = score_upper_bounds(features, pairs, titles) >= floor
-    pairs, titles = pairs[keep], titles[keep]
-    _WORKER_FEATURES = features
-    try:
-        return score_in_chunks(_score_chunk, pairs, titles, floor, workers)
-    finally:
-        _WORKER_FEATURES = ()
+    return score_many(features, pairs[keep], titles[keep], floor)
 
 
 _AUTO_FIELDS = frozenset({"left", "right", "score", "reasons", "accepted", "decided_by"})
+_LEVEL_FIELDS = _AUTO_FIELDS | {"level"}
+_set = object.__setattr__
+_new_link = Link.__new__
 
 
 def trusted_link(
@@ -97,13 +80,13 @@ def trusted_link(
     """`Link.model_construct(left=…, right=…, score=…, reasons=…, accepted=…, decided_by="auto"[, level=…])`,
     built directly: the same fields, defaults and fields-set (tests/test_match_speed.py compares them),
     at a tenth of the cost, which counts for 250,000 links of values built and checked here."""
-    link = Link.__new__(Link)
+    link = _new_link(Link)
     values = {"left": left, "right": right, "score": score, "reasons": reasons, "accepted": accepted,
               "decided_by": "auto", "level": "dataset" if level is None else level}  # fmt: skip
-    object.__setattr__(link, "__dict__", values)
-    object.__setattr__(link, "__pydantic_fields_set__", set(_AUTO_FIELDS) | ({"level"} if level is not None else set()))
-    object.__setattr__(link, "__pydantic_extra__", None)
-    object.__setattr__(link, "__pydantic_private__", None)
+    _set(link, "__dict__", values)
+    _set(link, "__pydantic_fields_set__", set(_AUTO_FIELDS if level is None else _LEVEL_FIELDS))
+    _set(link, "__pydantic_extra__", None)
+    _set(link, "__pydantic_private__", None)
     return link
 
 

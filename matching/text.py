@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -124,6 +126,17 @@ def comparison_text(title_key: str, description: str = "", printed: str = "") ->
     )  # fmt: skip
 
 
+_INTERNED: dict[frozenset[str], frozenset[str]] = {}
+
+
+def _interned(words: frozenset[str]) -> frozenset[str]:
+    """One object per distinct word set (100,000 rows: 59,000 titles, 19,000 distinct sets of words): the
+    memos keyed by word sets (compare.py, coverage.py) then match on identity, not by comparing sets."""
+    if len(_INTERNED) > 400_000:
+        _INTERNED.clear()
+    return _INTERNED.setdefault(words, words)
+
+
 @lru_cache(maxsize=200_000)
 def _title_text(title_key: str, printed: str) -> ComparisonText:
     """comparison_text without a description (`counts`: the title names a figure; `lists`: a list), once
@@ -143,22 +156,31 @@ def _title_text(title_key: str, printed: str) -> ComparisonText:
     core_words = [w for w in _QUALIFIERS.sub(" ", content).split() if w not in STOPWORDS]
     content_words = [w for w in content.split() if w not in STOPWORDS]
     content = " ".join(content_words) or full
-    qualifiers = frozenset(content_words) - frozenset(core_words) if core_words else frozenset()
+    qualifiers = _interned(frozenset(content_words) - frozenset(core_words) if core_words else frozenset())
     printed_text = normalize(printed)
     head = next((name for name, pattern in _HEADS if pattern.match(printed_text)), "")
     return ComparisonText(
         full=full,
         content=content,
-        tokens=frozenset(content_words),
+        tokens=_interned(frozenset(content_words)),
         expanded=tuple(dict.fromkeys(expanded)),
         counts=bool(_COUNT.search(content)),
         lists=bool(_LIST.search(full)),
         printed=printed_text,
         head=head,
         core=" ".join(core_words) if core_words else content,
-        core_tokens=frozenset(core_words) if core_words else frozenset(content_words),
+        core_tokens=_interned(frozenset(core_words) if core_words else frozenset(content_words)),
         qualifiers=qualifiers,
     )
+
+
+def document_frequencies(texts: Sequence[ComparisonText]) -> Counter[str]:
+    """How many of the texts have each content word, counted once per distinct set of words (100,000 rows
+    have 19,000): the counts and their order are those of counting word by word, text by text."""
+    df: Counter[str] = Counter()
+    for words, count in Counter(t.tokens for t in texts).items():
+        df.update(dict.fromkeys(words, count))
+    return df
 
 
 def blocking_tokens(text: ComparisonText) -> list[str]:

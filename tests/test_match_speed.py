@@ -204,3 +204,24 @@ def test_comparison_text_title_part_is_shared_across_descriptions() -> None:
     assert figure.tokens is plain.tokens and listed.core == plain.core and listed.head == plain.head == "dữ liệu"
     titled = comparison_text("danh sách hộ nghèo", "Số lượng hộ", "Danh sách hộ nghèo")
     assert (titled.counts, titled.lists) == (False, True)  # the title says a list: the description is not asked
+
+
+def test_unique_pair_codes_are_numpys() -> None:
+    from matching.blocking import _unique
+
+    rng = np.random.default_rng(5)
+    for codes in (rng.integers(0, 10**10, 50_000), rng.integers(0, 9, 100), np.array([7]), np.empty(0, np.int64)):
+        expected = np.unique(codes)
+        assert _unique(codes).dtype == expected.dtype
+        assert np.array_equal(_unique(codes), expected)
+
+
+def test_document_frequencies_are_counted_word_by_word(gold: list[GoldDocument]) -> None:
+    from collections import Counter
+
+    from matching.text import document_frequencies
+
+    texts = [f.text for f in build_features([g.document for g in gold])] * 2
+    plain = Counter(w for t in texts for w in t.tokens)
+    fast = document_frequencies(texts)
+    assert fast == plain and list(fast) == list(plain)  # the same counts, in the same order

@@ -1,0 +1,187 @@
+"""`score_reaching` for many pairs at once, for the dataset stage (numpy, in one process).
+
+At 100,000 rows that stage scored ~350,000 pairs, one Python call each, in forked workers: each worker
+computed again what the other had (the one-sided words of ~47,000 distinct pairs of word sets, unit
+and description pairs), and the forks copied ~230,000 pages. Yet a pair's score only combines a few
+terms, each a function of one of a few codes per row (word sets, description, units, group, scope,
+document): here each term is computed once per distinct pair of codes and the sums are array steps,
+each the scalar step in its order and in float64, so the scores are the same floats. Reasons are
+written for the kept pairs only (compare.py's texts and helpers), in the scalar order; pairs under the
+floor skip the covering test as `score_reaching` does. tests/test_batchscore.py compares the two.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from rapidfuzz import fuzz
+
+from matching.bounds import _codes, _differ
+from matching.compare import (
+    CONCEPT_MAX_BONUS,
+    COUNT_VS_LIST,
+    DESCRIPTION_WEIGHT,
+    GROUP_AGREE,
+    HEAD_MISMATCH,
+    LEVEL_MISMATCH,
+    NEGATION_MISMATCH,
+    PROVINCE_MISMATCH,
+    SAME_DOCUMENT,
+    SAME_DOCUMENT_EXEMPT,
+    EntryFeatures,
+    _covered_concept,
+    _title_reason,
+    _unit_change,
+    _words_penalty,
+    description_similarity,
+)
+from matching.coverage import COVERED_TITLE
+from matching.scope import LEVEL_NAMES
+from matching.text import NEGATORS
+
+Scored = list[tuple[int, int, float, list[str]]]
+
+
+def _per_distinct(codes: np.ndarray, pairs: np.ndarray) -> tuple[list[tuple[int, int]], np.ndarray]:
+    """The distinct (left code, right code) of the pairs, and each pair's number among them."""
+    n = int(codes.max()) + 1 if len(codes) else 1
+    distinct, inverse = np.unique(codes[pairs[:, 0]] * n + codes[pairs[:, 1]], return_inverse=True)
+    return [(c // n, c % n) for c in distinct.tolist()], inverse.reshape(-1)
+
+
+def _first_rows(codes: np.ndarray) -> dict[int, int]:
+    first: dict[int, int] = {}
+    for index, code in enumerate(codes.tolist()):
+        first.setdefault(code, index)
+    return first
+
+
+def score_many(features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np.ndarray, floor: float) -> Scored:
+    """`score_reaching(features[i], features[j], title, floor)` of each pair (i, j) with its title, as
+    (i, j, score, reasons) for the pairs reaching `floor`, in the order of the pairs."""
+    if len(pairs) == 0:
+        return []
+    left, right = pairs[:, 0], pairs[:, 1]
+    # Sub-rows under one number (compare.py: parts, not duplicates) score 0 with one reason.
+    place = _codes([(f.document, f.table, f.group, f.number) if f.number else "" for f in features])
+    sub_row = (place[left] > 0) & (place[left] == place[right])
+
+    # The title, rounded as the scalar path rounds it: once per distinct float32 value.
+    values, which = np.unique(titles, return_inverse=True)
+    title = np.asarray([round(v, 4) for v in values.tolist()], dtype=np.float64)[which.reshape(-1)]
+
+    # One-sided words: penalty, reasons and negations once per distinct pair of what they read.
+    words = _codes([(id(f.idf), f.text.tokens, f.text.qualifiers, f.text.core_tokens, f.locality) for f in features])
+    first = _first_rows(words)
+    distinct, word_of = _per_distinct(words, pairs)
+    penalties, word_reasons, negation_reasons = [], [], []
+    for x, y in distinct:
+        penalty, said, one_sided = _words_penalty(features[first[x]], features[first[y]])
+        negations = one_sided & NEGATORS
+        penalties.append(penalty)
+        word_reasons.append(said)
+        negation_reasons.append(f"phủ định chỉ ở một bên: {', '.join(sorted(negations))}" if negations else "")
+    negated = np.asarray([bool(r) for r in negation_reasons], dtype=bool)[word_of]
+
+    counts = np.fromiter((f.text.counts for f in features), dtype=bool, count=len(features))
+    lists = np.fromiter((f.text.lists for f in features), dtype=bool, count=len(features))
+    counted = (counts[left] != counts[right]) & (lists[left] | lists[right] | (title < 1.0))
+    heads = _differ(_codes([f.text.head for f in features]), pairs)
+
+    descriptions = _codes([f.description for f in features])
+    described = (descriptions[left] > 0) & (descriptions[right] > 0)
+    desc = np.zeros(len(pairs), dtype=np.float64)
+    if described.any():
+        first_desc = _first_rows(descriptions)
+        distinct, desc_of = _per_distinct(descriptions, pairs[described])
+        found = [
+            description_similarity(*sorted((features[first_desc[x]].description, features[first_desc[y]].description)))
+            for x, y in distinct
+        ]  # fmt: skip
+        desc[described] = np.asarray(found, dtype=np.float64)[desc_of]
+
+    # _concept_score's steps, in its order.
+    score = title - np.asarray(penalties, dtype=np.float64)[word_of]
+    score = np.where(negated, score - NEGATION_MISMATCH, score)
+    score = np.where(counted, score - COUNT_VS_LIST, score)
+    score = np.where(heads, score - HEAD_MISMATCH, score)
+    score = np.where(described, score + DESCRIPTION_WEIGHT * (desc - 0.5), score)
+    concept = score
+
+    # _dataset_score's steps, in its order.
+    units = _codes([(f.unit_types, f.unit_label) if f.unit_types else "" for f in features])
+    united = (units[left] > 0) & (units[right] > 0)
+    unit_change = np.zeros(len(pairs), dtype=np.float64)
+    unit_reason_of = np.zeros(len(pairs), dtype=np.int64)
+    unit_reasons: list[str] = []
+    if united.any():
+        first_unit = _first_rows(units)
+        distinct, unit_of = _per_distinct(units, pairs[united])
+        changes = []
+        for x, y in distinct:
+            fa, fb = features[first_unit[x]], features[first_unit[y]]
+            change, reason = _unit_change(fa.unit_types, fb.unit_types, fa.unit_label, fb.unit_label)
+            changes.append(change)
+            unit_reasons.append(reason)
+        unit_change[united] = np.asarray(changes, dtype=np.float64)[unit_of]
+        unit_reason_of[united] = unit_of
+    score = np.where(united, score + unit_change, score)
+    groups = _codes([f.group for f in features])
+    grouped = (groups[left] > 0) & (groups[left] == groups[right])
+    score = np.where(grouped, score + GROUP_AGREE, score)
+    levels = _differ(_codes([f.scope.level for f in features]), pairs)
+    score = np.where(levels, score - LEVEL_MISMATCH, score)
+    provinces = _differ(_codes([f.scope.province for f in features]), pairs)
+    score = np.where(provinces, score - PROVINCE_MISMATCH, score)
+    documents = np.fromiter((f.document for f in features), dtype=np.int64, count=len(features))
+    same_document = documents[left] == documents[right]
+    for k in np.flatnonzero(same_document & (title >= SAME_DOCUMENT_EXEMPT)).tolist():
+        printed = features[int(left[k])].text.printed, features[int(right[k])].text.printed
+        same_document[k] = not fuzz.ratio(*printed) / 100.0 >= SAME_DOCUMENT_EXEMPT
+    score = np.where(same_document, score - SAME_DOCUMENT, score)
+
+    # Rounded (in Python: numpy rounds otherwise) where it may reach the floor: rounding to 4 decimals
+    # moves a score by at most 0.00005, so one 0.001 under a positive floor stays under it.
+    final = np.full(len(pairs), -np.inf)
+    near = np.flatnonzero(score >= floor - 0.001) if floor > 0.001 else np.arange(len(pairs))
+    final[near] = [round(max(0.0, min(1.0, s)), 4) for s in score[near].tolist()]
+    kept = (final >= floor) & ~sub_row
+    out: Scored = []
+    rows = np.flatnonzero(kept | (sub_row & (0.0 >= floor))).tolist()
+    columns = (
+        left[rows].tolist(), right[rows].tolist(), title[rows].tolist(), final[rows].tolist(),
+        concept[rows].tolist(), word_of[rows].tolist(), counted[rows].tolist(), heads[rows].tolist(),
+        described[rows].tolist(), desc[rows].tolist(), united[rows].tolist(), unit_reason_of[rows].tolist(),
+        grouped[rows].tolist(), levels[rows].tolist(), provinces[rows].tolist(), same_document[rows].tolist(),
+        sub_row[rows].tolist(),
+    )  # fmt: skip
+    for row in zip(*columns, strict=True):
+        i, j, t, s, c, w, count, head, described_, d, unit, u, group, level, province, same, sub = row
+        a, b = features[i], features[j]
+        if sub:
+            out.append((i, j, 0.0, [f"dòng con của cùng mục {a.number or '?'}"]))
+            continue
+        reasons = [_title_reason(a, b, t), *word_reasons[w]]
+        if negation_reasons[w]:
+            reasons.append(negation_reasons[w])
+        if count:
+            reasons.append("một bên là số liệu đếm (số/tỷ lệ), bên kia là danh sách")
+        if head:
+            reasons.append(f"khác loại tập: {a.text.head} / {b.text.head}")
+        if described_:
+            reasons.append(f"mô tả giống {d:.2f}")
+        if unit:
+            reasons.append(unit_reasons[u])
+        if group:
+            reasons.append(f"cùng nhóm: {a.group}")
+        if level:
+            reasons.append(f"khác cấp văn bản: {LEVEL_NAMES.get(a.scope.level)} / {LEVEL_NAMES.get(b.scope.level)}")
+        if province:
+            reasons.append(f"khác tỉnh: {a.scope.province} / {b.scope.province} — chỉ so ở mức khái niệm")
+        if same:
+            reasons.append("cùng một văn bản, tiêu đề không trùng")
+        if round(max(0.0, min(1.0, c)), 4) < COVERED_TITLE + CONCEPT_MAX_BONUS:
+            _covered_concept(a, b, reasons)  # only its reason counts here: the stage keeps the dataset score
+        out.append((i, j, s, reasons))
+    return out

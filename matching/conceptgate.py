@@ -1,0 +1,126 @@
+"""`concept_may_reach` for many pairs at once (numpy), for the concept stage.
+
+At 100,000 rows the concept stage gates ~290,000 pairs of representatives, one Python call each:
+~260,000 needed the certain penalty and ~240,000 the covering test, which passed for ~550. Here the
+description bonus and the certain penalty are array steps (the penalty counts the short words found
+on one side only: bit sets over the few short words the titles have, each step the scalar one's, in
+float64), and the covering test runs only for the pairs whose folded words could stand in one another
+(a 64-bit signature of each title's words, a necessary condition: a pair failing it fails the test).
+tests/test_conceptgate.py compares the gate with the scalar one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from matching.bounds import _codes, _differ
+from matching.compare import (
+    CONCEPT_MAX_BONUS,
+    DESCRIPTION_WEIGHT,
+    HEAD_MISMATCH,
+    ROUNDING_SLACK,
+    TOKEN_MISMATCH,
+    TOKEN_MISMATCH_CAP,
+    TOKEN_MISMATCH_FIRST,
+    EntryFeatures,
+    _concept_score,
+    _covered_concept,
+    description_similarity,
+)
+from matching.coverage import COVERED_TITLE, covering, may_cover
+from matching.text import fold
+
+SHORT = 4  # words under this many letters are never typos (compare._certain_penalty_of)
+
+
+def _popcount(bits: np.ndarray) -> np.ndarray:
+    """Set bits per row of an (n, k) uint64 array."""
+    if hasattr(np, "bitwise_count"):
+        return np.bitwise_count(bits).sum(axis=1, dtype=np.int64)
+    return np.unpackbits(bits.view(np.uint8), axis=1).sum(axis=1, dtype=np.int64)
+
+
+def _bit_sets(sets: list[frozenset[str]], numbers: dict[str, int], width: int) -> np.ndarray:
+    out = np.zeros((len(sets), width), dtype=np.uint64)
+    for row, words in enumerate(sets):
+        for word in words:
+            number = numbers[word]
+            out[row, number // 64] |= np.uint64(1 << (number % 64))
+    return out
+
+
+def certain_penalties_many(features: Sequence[EntryFeatures], pairs: np.ndarray) -> np.ndarray:
+    """`_certain_penalty(features[i], features[j])` of each pair, as float64."""
+    short = sorted({w for f in features for w in f.text.tokens if len(w) < SHORT})
+    numbers = {w: k for k, w in enumerate(short)}
+    width = max(1, (len(short) + 63) // 64)
+    words = _bit_sets([frozenset(w for w in f.text.tokens if len(w) < SHORT) for f in features], numbers, width)
+    soft = _bit_sets([frozenset(w for w in f.text.qualifiers if w in numbers) for f in features], numbers, width)
+    # A short word whose folded form names either row's place is excused (whatever side it stands on).
+    named = {p: frozenset(w for w in short if fold(w) in p) for p in {f.locality for f in features}}
+    places = _bit_sets([named[f.locality] for f in features], numbers, width)
+    left, right = pairs[:, 0], pairs[:, 1]
+    excused = soft[left] | soft[right] | places[left] | places[right]
+    unexplained = _popcount((words[left] ^ words[right]) & ~excused)
+    steps = np.minimum(TOKEN_MISMATCH_FIRST + TOKEN_MISMATCH * (unexplained - 1).astype(np.float64), TOKEN_MISMATCH_CAP)
+    penalty = np.where(unexplained > 0, 0.0 + steps, 0.0)
+    heads = _differ(_codes([f.text.head for f in features]), pairs)
+    return np.where(heads, penalty + HEAD_MISMATCH, penalty)
+
+
+def concept_may_reach_many(
+    features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np.ndarray, floor: float
+) -> np.ndarray:
+    """`concept_may_reach(features[i], features[j], title, floor)` of each pair, as a boolean array."""
+    if len(pairs) == 0:
+        return np.zeros(0, dtype=bool)
+    left, right = pairs[:, 0], pairs[:, 1]
+    descriptions = _codes([f.description for f in features])
+    described = (descriptions[left] > 0) & (descriptions[right] > 0)
+    bonus = np.zeros(len(pairs), dtype=np.float64)
+    if described.any():
+        first: dict[int, int] = {}
+        for index, code in enumerate(descriptions.tolist()):
+            first.setdefault(code, index)
+        n = int(descriptions.max()) + 1
+        distinct, inverse = np.unique(descriptions[left[described]] * n + descriptions[right[described]],
+                                      return_inverse=True)  # fmt: skip
+        texts = [(features[first[c // n]].description, features[first[c % n]].description) for c in distinct.tolist()]
+        values = [DESCRIPTION_WEIGHT * (description_similarity(*sorted(pair)) - 0.5) for pair in texts]
+        bonus[described] = np.asarray(values, dtype=np.float64)[inverse.reshape(-1)]
+    bound = titles.astype(np.float64) + bonus + ROUNDING_SLACK
+    passed = bound >= floor
+    bound = np.where(passed, bound - certain_penalties_many(features, pairs), bound)
+    reach = passed & (bound >= floor)
+    lifted = COVERED_TITLE + CONCEPT_MAX_BONUS
+    if lifted >= floor:
+        tested = ~reach & (bound < lifted)
+        tested[tested] = may_cover(features, pairs[tested])
+        for k in np.flatnonzero(tested).tolist():
+            reach[k] = covering(features[int(left[k])], features[int(right[k])]) is not None
+    return reach
+
+
+def concept_scores_many(features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np.ndarray) -> list[float]:
+    """`pair_scores(features[i], features[j], title)[1]` (the concept score) of each pair: its steps without
+    the dataset score's, and the covering test only where the word signature allows it."""
+    if len(pairs) == 0:
+        return []
+    coverable = may_cover(features, pairs).tolist()
+    lifted = COVERED_TITLE + CONCEPT_MAX_BONUS
+    out = []
+    for (i, j), title, cover in zip(pairs.tolist(), titles.tolist(), coverable, strict=True):
+        a, b = features[i], features[j]
+        if a.number and (a.document, a.table, a.group, a.number) == (b.document, b.table, b.group, b.number):
+            out.append(0.0)  # sub-rows of one numbered item (compare._scored_reaching)
+            continue
+        title = round(title, 4)
+        concept = round(max(0.0, min(1.0, _concept_score(a, b, title, None))), 4)
+        if cover and concept < lifted:
+            covered = _covered_concept(a, b, None)
+            if covered is not None and covered > concept:
+                concept = round(max(0.0, min(1.0, covered)), 4)
+        out.append(concept)
+    return out

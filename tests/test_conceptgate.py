@@ -1,0 +1,82 @@
+"""The concept stage's gate for many pairs (matching/conceptgate.py) is `concept_may_reach`, pair by pair."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from matching.blocking import candidate_pairs
+from matching.compare import (
+    EntryFeatures,
+    _certain_penalty,
+    build_features,
+    concept_bound_before_covering,
+    concept_may_reach,
+    pair_scores,
+    score_pair,
+    title_similarities,
+)
+from matching.conceptgate import certain_penalties_many, concept_may_reach_many, concept_scores_many
+from matching.coverage import covering_pairs
+from matching.goldset import load_gold
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _gold_features() -> list[EntryFeatures]:
+    return build_features([g.document for g in load_gold(ROOT / "corpus" / "gold", ROOT / "corpus" / "docs")])
+
+
+def _synthetic_features() -> list[EntryFeatures]:
+    from benchmarks.bench_matching import build_archive
+
+    return build_features(sorted(build_archive(3_000, seed=11).documents, key=lambda d: d.sha256))
+
+
+@pytest.mark.parametrize("source", [_gold_features, _synthetic_features])
+def test_gate_of_many_pairs_is_the_scalar_gate(source) -> None:
+    features = source()
+    pairs, _ = candidate_pairs(features)
+    covered = np.array(sorted(covering_pairs(features)), dtype=np.int64).reshape(-1, 2)
+    pairs = np.concatenate([pairs, covered])
+    pairs = np.concatenate([pairs, pairs[:, ::-1]])
+    titles = title_similarities(features, pairs)
+    penalties = certain_penalties_many(features, pairs)
+    for (i, j), penalty in zip(pairs.tolist(), penalties.tolist(), strict=True):
+        assert penalty == _certain_penalty(features[i], features[j])
+    assert (penalties > 0).any()
+    by_covering = 0
+    for floor in (0.5, 0.73, 0.9, 0.96):
+        fast = concept_may_reach_many(features, pairs, titles, floor)
+        slow = []
+        for (i, j), title in zip(pairs.tolist(), titles.tolist(), strict=True):
+            slow.append(concept_may_reach(features[i], features[j], title, floor))
+            # Pairs that only the covering test lets through (the signature must not drop them).
+            bound = concept_bound_before_covering(features[i], features[j], title, own_description=True)
+            by_covering += slow[-1] and bound < floor
+        assert fast.tolist() == slow
+        assert 0 < sum(slow) < len(slow)
+    assert by_covering
+    assert not concept_may_reach_many(features, pairs[:0], titles[:0], 0.7).size
+
+
+@pytest.mark.parametrize("source", [_gold_features, _synthetic_features])
+def test_concept_scores_of_many_pairs_are_the_scalar_ones(source) -> None:
+    features = source()
+    pairs, _ = candidate_pairs(features)
+    covered = np.array(sorted(covering_pairs(features)), dtype=np.int64).reshape(-1, 2)
+    n = len(features)
+    neighbours = np.stack([np.arange(n - 1), np.arange(1, n)], axis=1)  # sub-rows of one number among them
+    pairs = np.concatenate([pairs, covered, neighbours])
+    pairs = np.concatenate([pairs, pairs[:, ::-1]])
+    titles = title_similarities(features, pairs)
+    fast = concept_scores_many(features, pairs, titles)
+    rows = zip(pairs.tolist(), titles.tolist(), strict=True)
+    slow = [pair_scores(features[i], features[j], title)[1] for (i, j), title in rows]
+    assert fast == slow
+    # Pairs the covering test names are among them.
+    named = [score_pair(features[i], features[j]).reasons[-1] for i, j in covered.tolist()]
+    assert any(reason.startswith("mức khái niệm") for reason in named)
+    assert concept_scores_many(features, pairs[:0], titles[:0]) == []
