@@ -253,15 +253,30 @@ class ReportReader:
         return self._decisions
 
     def concepts(self, keys: Sequence[ConceptKey] | None = None) -> Iterator[ConceptDetail]:
-        """Each concept with its facts (coverage of every locality, unit conflicts), built a chunk of
-        concepts at a time: all of them at once grow with concepts × localities. In order of
-        harmonised title (the JSON report's), or of ``keys``."""
+        """Each concept with its facts (coverage of every locality, unit conflicts), built one concept at
+        a time: all of them at once grow with concepts × localities. In order of harmonised title (the
+        JSON report's), or of ``keys``."""
         from catalog.concept_facts import Universe, concept_detail
-        from catalog.concepts_store import document_localities, load_members, load_universe  # they import agencies
+        from catalog.concepts_store import (  # they import agencies
+            document_localities,
+            load_members,
+            load_universe,
+            members_by_title,
+        )
 
         universe = Universe(load_universe(self.session))
         localities = document_localities(self.session)
-        for chunk in _chunks(self.concept_keys if keys is None else keys, CONCEPT_CHUNK):
+        if keys is None:  # every concept: their rows streamed in the same order, in one query
+            stream = members_by_title(self.session, localities=localities)
+            pending = next(stream, None)
+            for key in self.concept_keys:
+                own: list[MemberFact] = []
+                while pending is not None and pending.concept_id == key.id:
+                    own.append(pending)
+                    pending = next(stream, None)
+                yield concept_detail(key.id, own, universe)
+            return
+        for chunk in _chunks(keys, CONCEPT_CHUNK):
             grouped: dict[str, list[MemberFact]] = {}
             for member in load_members(self.session, [k.id for k in chunk], localities=localities):
                 grouped.setdefault(member.concept_id, []).append(member)
