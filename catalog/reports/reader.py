@@ -486,8 +486,19 @@ class ReportReader:
     def _flags(
         self, condition: ColumnElement[bool] | None, *order: ColumnElement[Any] | InstrumentedAttribute[Any]
     ) -> Iterator[Flag]:
+        for row in self._flag_rows(condition, *order):
+            yield flag_of(row)
+
+    def flag_rows(self) -> Iterator[FlagFields]:
+        """Each flag's stored fields in stored order (``flag_of`` makes the Flag): a writer that needs
+        the flags in several orders reads them once and keeps these (catalog.reports.files)."""
+        yield from self._flag_rows(None, FlagRow.position, FlagRow.id)
+
+    def _flag_rows(
+        self, condition: ColumnElement[bool] | None, *order: ColumnElement[Any] | InstrumentedAttribute[Any]
+    ) -> Iterator[FlagFields]:
         # Core rows (as catalog.rows.flag_record reads a FlagRow): loading ORM entities cost more than
-        # the flags themselves, read three times over (one order per format).
+        # the flags themselves.
         query = select(FlagRow.id, FlagRow.kind, FlagRow.message, FlagRow.evidence, FlagRow.document,
                        FlagRow.document_sha256, FlagRow.provenance_json, FlagRow.dismissed,
                        FlagRow.dismissed_by).order_by(*order)  # fmt: skip
@@ -496,12 +507,8 @@ class ReportReader:
         # yield_per: a server-side cursor on PostgreSQL, a lazily stepped statement on SQLite.
         found = self.session.connection().execution_options(yield_per=CHUNK).execute(query)
         for rows in found.partitions():
-            for id_, kind, message, evidence, document, sha, provenance_json, dismissed, dismissed_by in rows:
-                yield Flag(
-                    id=id_, kind=FlagKind(kind), message=message, evidence=evidence, document=document, sha256=sha,
-                    provenance=PROVENANCES.validate_json(provenance_json), dismissed=dismissed,
-                    dismissed_by=dismissed_by,
-                )  # fmt: skip
+            for row in rows:
+                yield tuple(row)  # type: ignore[misc]
 
     # ------------------------------------------------------------ documents
 
@@ -549,6 +556,18 @@ class ReportReader:
             else:
                 found[sha] = WARNINGS.validate_json(text)
         return found
+
+
+# A flag's stored fields: id, kind, message, evidence, document, sha256, provenance JSON, dismissed, by whom.
+FlagFields = tuple[str, str, str, list[str], str, str, str, str, str]
+
+
+def flag_of(fields: FlagFields) -> Flag:
+    id_, kind, message, evidence, document, sha, provenance_json, dismissed, dismissed_by = fields
+    return Flag(
+        id=id_, kind=FlagKind(kind), message=message, evidence=evidence, document=document, sha256=sha,
+        provenance=PROVENANCES.validate_json(provenance_json), dismissed=dismissed, dismissed_by=dismissed_by,
+    )  # fmt: skip
 
 
 def _dismissed_last() -> ColumnElement[int]:
