@@ -16,12 +16,14 @@ the archive. The output folder holds
 from __future__ import annotations
 
 import json
+import marshal
 import shutil
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO, TextIO
+from tempfile import TemporaryFile
+from typing import IO, Any, BinaryIO, TextIO, TypeVar
 
 from catalog.concept_facts import ConceptDetail
 from catalog.reports.concepts_section import sheet_row
@@ -29,8 +31,8 @@ from catalog.reports.forked import can_fork, in_child, in_parent
 from catalog.reports.html import HtmlReport, concept_html
 from catalog.reports.model import DATASET_JSON, CatalogReport, DatasetView, SourceView, Summary
 from catalog.reports.pages import INDEX, PAGE_ROWS, Layout
-from catalog.reports.reader import CONCEPT_CHUNK, ConceptKey, ConceptStats, ReportReader
-from catalog.reports.xlsx import XlsxReport
+from catalog.reports.reader import CONCEPT_CHUNK, ConceptKey, ConceptStats, ReportReader, flag_of
+from catalog.reports.xlsx import XlsxReport, flag_cells
 from catalog.store import CatalogStore
 
 PART = "bao-cao-tap-du-lieu-{:03d}.jsonl"
@@ -39,7 +41,8 @@ FLAGS_PART = "bao-cao.json.flags"  # the JSON's flags and documents arrays, writ
 SOURCES_PART = "bao-cao.json.sources"
 # The share of the catalog's members whose datasets the forked child writes, besides the flags, the
 # documents and the concepts: about as much work in each process (measured at 10,000 documents).
-CHILD_MEMBERS = 0.18
+CHILD_MEMBERS = 0.24
+K = TypeVar("K")
 
 
 @dataclass(frozen=True)
@@ -184,13 +187,7 @@ def _child_part(report: _Report) -> _ChildResult:
             report.datasets(slice(0, report.cut))
         html.catalog.end_page()
         report.parts.close()  # not without datasets: it would write the (empty) first part the parent writes
-    for kind in reader.flag_kinds:
-        for flag in reader.flags_of_kind(kind.kind):
-            html.flag(flag, kind.total)
-    for flag in reader.flags_by_status():
-        book.flag(flag)
-    with (out / FLAGS_PART).open("w", encoding="utf-8") as handle:
-        _array(handle, (flag.model_dump_json() for flag in reader.flags()))
+    _flags(reader, html, book, out)
     with (out / SOURCES_PART).open("w", encoding="utf-8") as handle:
         _array(handle, (_source(source, html, book) for source in reader.sources()))
     stats = ConceptStats()
@@ -208,6 +205,57 @@ def _child_part(report: _Report) -> _ChildResult:
         stats, {name: html.finish_section(name) for name in CHILD_SECTIONS},
         {name: sheet.rows for name, sheet in sheets.items()},
     )  # fmt: skip
+
+
+def _flags(reader: ReportReader, html: HtmlReport, book: XlsxReport, out: Path) -> None:
+    """The flags read once, in stored order (the JSON's), and kept on disk for the other two orders:
+    the HTML's, kind by kind (``flag_kinds``), open ones first; the workbook's, open ones first, then
+    by kind. Each is the stored order within a kind and status, so a file per kind and status keeps
+    it: the stored fields for the HTML (a row's links depend on the page it falls on), the finished
+    cells for the workbook. Reading them three times, sorted three ways, cost a pass each."""
+    for_html: dict[tuple[str, bool], IO[bytes]] = {}
+    for_book: dict[tuple[bool, str], IO[bytes]] = {}
+
+    def as_json() -> Iterator[str]:
+        for fields in reader.flag_rows():
+            flag = flag_of(fields)
+            kind, dismissed = flag.kind.value, bool(flag.dismissed)
+            marshal.dump(fields, _spool(for_html, (kind, dismissed)))
+            marshal.dump(flag_cells(flag), _spool(for_book, (dismissed, kind)))
+            yield flag.model_dump_json()
+
+    try:
+        with (out / FLAGS_PART).open("w", encoding="utf-8") as handle:
+            _array(handle, as_json())
+        for kind in reader.flag_kinds:
+            for dismissed in (False, True):
+                for fields in _kept(for_html.get((kind.kind, dismissed))):
+                    html.flag(flag_of(fields), kind.total)
+        for key in sorted(for_book):  # open (False) first, then by kind as the database sorts text
+            for cells in _kept(for_book[key]):
+                book.flags.append(cells)
+    finally:
+        for kept in [*for_html.values(), *for_book.values()]:
+            kept.close()
+
+
+def _spool(spools: dict[K, IO[bytes]], key: K) -> IO[bytes]:
+    spool = spools.get(key)
+    if spool is None:
+        spool = spools[key] = TemporaryFile()
+    return spool
+
+
+def _kept(spool: IO[bytes] | None) -> Iterator[Any]:
+    """What ``marshal.dump`` wrote to ``spool``, in order."""
+    if spool is None:
+        return
+    spool.seek(0)
+    while True:
+        try:
+            yield marshal.load(spool)
+        except EOFError:
+            return
 
 
 def _cut(layout: Layout, members: Sequence[int]) -> int:

@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, NamedTuple, TypeVar
 
 from pydantic import TypeAdapter
-from sqlalchemy import String, case, cast, distinct, func, select
+from sqlalchemy import String, case, cast, distinct, func, literal_column, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -36,6 +36,7 @@ from catalog.models import (
     LinkRow,
 )
 from catalog.records import FileOutcome, IngestRun, OutcomeStatus
+from catalog.reports.member_spool import MemberSpool, member_columns
 from catalog.reports.model import DatasetView, LinkView, MemberView, SourceView, Summary, where
 from catalog.reports.pages import PAGE_MEMBERS, SourceRef, weighted_starts
 from catalog.store import CatalogStore
@@ -119,6 +120,8 @@ class ReportReader:
         self._anchored_decisions: list[AnchoredDecision] | None = None
         self._link_counts: dict[bool, int] | None = None
         self._names: dict[str, str] | None = None
+        self._concept_titles: dict[str, str] | None = None
+        self._spool: MemberSpool | None = None
         self._open_by_kind: dict[str, int] = {}
         self.concept_keys = self._concept_keys()
 
@@ -137,6 +140,16 @@ class ReportReader:
         # after the document's JSON, so joining the table walked that JSON's overflow pages once per
         # member (a tenth of the report's time, most of it system time).
         identities = select(DocumentRow.sha256, DocumentRow.identity_key).cte("identities").prefix_with("MATERIALIZED")
+        if self._sqlite:
+            # Still after the JSON in the table: each column read from its own index (SQLite scans an
+            # index that holds the column, and the row id, without the table), the two joined by row id.
+            rowid: ColumnElement[int] = literal_column("rowid")
+            shas = select(rowid.label("r"), DocumentRow.sha256).cte("document_shas").prefix_with("MATERIALIZED")
+            keys = select(rowid.label("r"), DocumentRow.identity_key).cte("document_keys").prefix_with("MATERIALIZED")
+            identities = (
+                select(shas.c.sha256, keys.c.identity_key).join_from(shas, keys, keys.c.r == shas.c.r)
+                .cte("identities").prefix_with("MATERIALIZED")
+            )  # fmt: skip
         # The document a member's file shows: renderings of one plan count as one document (issue #12);
         # a file not keyed yet (a store not reconciled since 0010_flagids) counts as itself.
         identity = func.coalesce(func.nullif(identities.c.identity_key, ""), CatalogEntryRow.document_sha256)
@@ -253,15 +266,30 @@ class ReportReader:
         return self._decisions
 
     def concepts(self, keys: Sequence[ConceptKey] | None = None) -> Iterator[ConceptDetail]:
-        """Each concept with its facts (coverage of every locality, unit conflicts), built a chunk of
-        concepts at a time: all of them at once grow with concepts × localities. In order of
-        harmonised title (the JSON report's), or of ``keys``."""
+        """Each concept with its facts (coverage of every locality, unit conflicts), built one concept at
+        a time: all of them at once grow with concepts × localities. In order of harmonised title (the
+        JSON report's), or of ``keys``."""
         from catalog.concept_facts import Universe, concept_detail
-        from catalog.concepts_store import document_localities, load_members, load_universe  # they import agencies
+        from catalog.concepts_store import (  # they import agencies
+            document_localities,
+            load_members,
+            load_universe,
+            members_by_title,
+        )
 
         universe = Universe(load_universe(self.session))
         localities = document_localities(self.session)
-        for chunk in _chunks(self.concept_keys if keys is None else keys, CONCEPT_CHUNK):
+        if keys is None:  # every concept: their rows streamed in the same order, in one query
+            stream = members_by_title(self.session, localities=localities)
+            pending = next(stream, None)
+            for key in self.concept_keys:
+                own: list[MemberFact] = []
+                while pending is not None and pending.concept_id == key.id:
+                    own.append(pending)
+                    pending = next(stream, None)
+                yield concept_detail(key.id, own, universe)
+            return
+        for chunk in _chunks(keys, CONCEPT_CHUNK):
             grouped: dict[str, list[MemberFact]] = {}
             for member in load_members(self.session, [k.id for k in chunk], localities=localities):
                 grouped.setdefault(member.concept_id, []).append(member)
@@ -296,8 +324,16 @@ class ReportReader:
         if starts is None:
             starts = weighted_starts(self.dataset_members, CHUNK, PAGE_MEMBERS)
         bounds = [*starts, len(self.dataset_order)]
-        for first, end in list(zip(bounds, bounds[1:], strict=False))[pages]:
-            yield from self._dataset_chunk(self.dataset_order[first:end])
+        chosen = list(zip(bounds, bounds[1:], strict=False))[pages]
+        if self._sqlite and chosen:  # every member of these pages read in one pass (member_spool)
+            self._spool = MemberSpool(self.session.connection(), self.dataset_order[chosen[0][0] : chosen[-1][1]])
+        try:
+            for first, end in chosen:
+                yield from self._dataset_chunk(self.dataset_order[first:end])
+        finally:
+            if self._spool is not None:
+                self._spool.close()
+                self._spool = None
 
     def _dataset_chunk(self, ids: Sequence[str]) -> list[DatasetView]:
         # Core rows and dataclass views: every value comes typed from the store's columns, and the
@@ -309,10 +345,18 @@ class ReportReader:
         members: dict[str, list[MemberView]] = {}
         dataset_of: dict[str, str] = {}
         label: dict[str, str] = {}
-        for dataset_id, member in self._members(self._one_of(DatasetMemberRow.dataset_id, ids)):
+        # The concept of each dataset counted from its members' concepts, read with them: a query of its
+        # own joined the members again (a tenth of reading the datasets).
+        concept_counts: dict[str, Counter[str]] = {}
+        for dataset_id, concept_id, member in self._members(ids):
             members.setdefault(dataset_id, []).append(member)
             dataset_of[member.key] = dataset_id
             label[member.key] = _label(member.document, member.number, member.title)
+            if concept_id is not None:
+                counts = concept_counts.get(dataset_id)
+                if counts is None:
+                    counts = concept_counts[dataset_id] = Counter()
+                counts[concept_id] += 1
         links = self._links_touching(list(dataset_of))
         others = sorted({end for link in links for end in (link.left, link.right)} - label.keys())
         for chunk in _chunks(others):
@@ -329,7 +373,7 @@ class ReportReader:
                 by_dataset.setdefault(left, []).append(view)
             if right is not None and right != left:
                 by_dataset.setdefault(right, []).append(view)
-        concept_of = self._concepts_of(ids)
+        concept_of = self._concepts_of(concept_counts)
         views = []
         for dataset_id in ids:
             _, title, unit = heads[dataset_id]
@@ -351,21 +395,24 @@ class ReportReader:
             )
         return views
 
-    def _members(self, condition: ColumnElement[bool]) -> Iterator[tuple[str, MemberView]]:
-        # A chunk's rows fetched at once (.all()): iterating a Core result costs a driver call per row.
-        found = self.session.connection().execute(
-            select(DatasetMemberRow.dataset_id, CatalogEntryRow.key, CatalogEntryRow.document_sha256,
-                   CatalogEntryRow.number, CatalogEntryRow.title, CatalogEntryRow.unit,
-                   CatalogEntryRow.provenance_json)
-            .join(CatalogEntryRow, CatalogEntryRow.key == DatasetMemberRow.entry_key)
-            .where(condition)
-            .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
-        ).all()  # fmt: skip
+    def _members(self, ids: Sequence[str]) -> Iterator[tuple[str, str | None, MemberView]]:
+        """(dataset id, the row's concept id or None, the member), by dataset and position."""
+        found: Iterable[Sequence[Any]]
+        if self._spool is not None:
+            found = [(dataset_id, *row) for dataset_id in ids for row in self._spool.rows(dataset_id)]
+        else:  # a chunk's rows fetched at once (.all()): iterating a Core result costs a driver call per row
+            found = self.session.connection().execute(
+                select(*member_columns())
+                .join(CatalogEntryRow, CatalogEntryRow.key == DatasetMemberRow.entry_key)
+                .outerjoin(ConceptEntryRow, ConceptEntryRow.entry_key == DatasetMemberRow.entry_key)
+                .where(self._one_of(DatasetMemberRow.dataset_id, ids))
+                .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
+            ).all()  # fmt: skip
         parse = Provenance.model_validate_json
         names = self._document_names()
-        for dataset_id, key, sha, number, title, unit, provenance_json in found:
+        for dataset_id, key, sha, number, title, unit, provenance_json, concept_id in found:
             provenance = parse(provenance_json)
-            yield dataset_id, MemberView(
+            yield dataset_id, concept_id, MemberView(
                 key=key, sha256=sha, document=names[sha], number=number, title=title, unit=unit, provenance=provenance,
                 where=where(provenance),
             )  # fmt: skip
@@ -418,22 +465,19 @@ class ReportReader:
                     found[number] = StoredLink(number, left, right, score, parsed, accepted, decided_by)
         return sorted(found.values(), key=lambda link: (not link.accepted, -link.score, link.number))
 
-    def _concepts_of(self, ids: Sequence[str]) -> dict[str, tuple[str, str]]:
-        """dataset id → (concept id, harmonised title): the concept most of its rows belong to
-        (catalog.concepts_store.dataset_concepts, for these datasets only)."""
-        query = (
-            select(DatasetMemberRow.dataset_id, ConceptRow.id, ConceptRow.title, func.count())
-            .join(ConceptEntryRow, ConceptEntryRow.entry_key == DatasetMemberRow.entry_key)
-            .join(ConceptRow, ConceptRow.id == ConceptEntryRow.concept_id)
-            .where(self._one_of(DatasetMemberRow.dataset_id, ids))
-            .group_by(DatasetMemberRow.dataset_id, ConceptRow.id, ConceptRow.title)
-        )
-        best: dict[str, tuple[int, str, str]] = {}
-        for dataset_id, concept_id, title, count in self.session.execute(query):
-            held = best.get(dataset_id)
-            if held is None or (count, concept_id) > (held[0], held[1]):
-                best[dataset_id] = (count, concept_id, title)
-        return {dataset_id: (concept_id, title) for dataset_id, (_, concept_id, title) in best.items()}
+    def _concepts_of(self, counts: dict[str, Counter[str]]) -> dict[str, tuple[str, str]]:
+        """dataset id → (concept id, harmonised title): the concept most of its rows belong to, the
+        greatest id among equals (catalog.concepts_store.dataset_concepts), from its rows' concepts."""
+        if self._concept_titles is None:
+            self._concept_titles = {key.id: key.title for key in self.concept_keys}
+        titles = self._concept_titles
+        found: dict[str, tuple[str, str]] = {}
+        for dataset_id, of_dataset in counts.items():
+            known = [(count, concept_id) for concept_id, count in of_dataset.items() if concept_id in titles]
+            if known:
+                concept_id = max(known)[1]
+                found[dataset_id] = (concept_id, titles[concept_id])
+        return found
 
     # ------------------------------------------------------------ flags
 
@@ -452,8 +496,19 @@ class ReportReader:
     def _flags(
         self, condition: ColumnElement[bool] | None, *order: ColumnElement[Any] | InstrumentedAttribute[Any]
     ) -> Iterator[Flag]:
+        for row in self._flag_rows(condition, *order):
+            yield flag_of(row)
+
+    def flag_rows(self) -> Iterator[FlagFields]:
+        """Each flag's stored fields in stored order (``flag_of`` makes the Flag): a writer that needs
+        the flags in several orders reads them once and keeps these (catalog.reports.files)."""
+        yield from self._flag_rows(None, FlagRow.position, FlagRow.id)
+
+    def _flag_rows(
+        self, condition: ColumnElement[bool] | None, *order: ColumnElement[Any] | InstrumentedAttribute[Any]
+    ) -> Iterator[FlagFields]:
         # Core rows (as catalog.rows.flag_record reads a FlagRow): loading ORM entities cost more than
-        # the flags themselves, read three times over (one order per format).
+        # the flags themselves.
         query = select(FlagRow.id, FlagRow.kind, FlagRow.message, FlagRow.evidence, FlagRow.document,
                        FlagRow.document_sha256, FlagRow.provenance_json, FlagRow.dismissed,
                        FlagRow.dismissed_by).order_by(*order)  # fmt: skip
@@ -462,12 +517,8 @@ class ReportReader:
         # yield_per: a server-side cursor on PostgreSQL, a lazily stepped statement on SQLite.
         found = self.session.connection().execution_options(yield_per=CHUNK).execute(query)
         for rows in found.partitions():
-            for id_, kind, message, evidence, document, sha, provenance_json, dismissed, dismissed_by in rows:
-                yield Flag(
-                    id=id_, kind=FlagKind(kind), message=message, evidence=evidence, document=document, sha256=sha,
-                    provenance=PROVENANCES.validate_json(provenance_json), dismissed=dismissed,
-                    dismissed_by=dismissed_by,
-                )  # fmt: skip
+            for row in rows:
+                yield tuple(row)  # type: ignore[misc]
 
     # ------------------------------------------------------------ documents
 
@@ -515,6 +566,18 @@ class ReportReader:
             else:
                 found[sha] = WARNINGS.validate_json(text)
         return found
+
+
+# A flag's stored fields: id, kind, message, evidence, document, sha256, provenance JSON, dismissed, by whom.
+FlagFields = tuple[str, str, str, list[str], str, str, str, str, str]
+
+
+def flag_of(fields: FlagFields) -> Flag:
+    id_, kind, message, evidence, document, sha, provenance_json, dismissed, dismissed_by = fields
+    return Flag(
+        id=id_, kind=FlagKind(kind), message=message, evidence=evidence, document=document, sha256=sha,
+        provenance=PROVENANCES.validate_json(provenance_json), dismissed=dismissed, dismissed_by=dismissed_by,
+    )  # fmt: skip
 
 
 def _dismissed_last() -> ColumnElement[int]:

@@ -190,11 +190,7 @@ class XlsxReport:
 
     def flag(self, f: Flag) -> None:
         """Open flags first, then by kind (ReportReader.flags_by_status)."""
-        self.flags.append((
-            flag_label(f.kind.value), f.message, "; ".join(f.evidence), f.document,
-            "\n".join(f"{where(p)}: {p.raw[:200]}" for p in f.provenance),
-            f"Đã bỏ qua ({f.dismissed_by}): {f.dismissed}" if f.dismissed else "Cần xử lý", f.id,
-        ))  # fmt: skip
+        self.flags.append(flag_cells(f))
 
     def source(self, s: SourceView) -> None:
         self.sources.append((
@@ -218,6 +214,15 @@ class XlsxReport:
         out.parent.mkdir(parents=True, exist_ok=True)
         self.book.save(out)
         return out
+
+
+def flag_cells(f: Flag) -> tuple[str, ...]:
+    """A flag's row of the flags sheet (the same wherever it falls in the sheet)."""
+    return (
+        flag_label(f.kind.value), f.message, "; ".join(f.evidence), f.document,
+        "\n".join(f"{where(p)}: {p.raw[:200]}" for p in f.provenance),
+        f"Đã bỏ qua ({f.dismissed_by}): {f.dismissed}" if f.dismissed else "Cần xử lý", f.id,
+    )  # fmt: skip
 
 
 def write_xlsx(report: CatalogReport, out: Path) -> Path:
