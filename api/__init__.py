@@ -17,7 +17,7 @@ __all__ = ["Settings", "create_app"]
 
 def __getattr__(name: str) -> Any:
     # Loaded on first use: `danhmuc ingest` and the workers import api.settings (and so this package)
-    # but not the web application, whose import (FastAPI, the routes, matching) cost ~1 CPU-s of the
+    # but not the web application, whose import (FastAPI, the routes, auth) cost 0.3-0.9 CPU-s of the
     # ingest's start, before any extraction could begin.
     if name == "create_app":
         from api.app import create_app
