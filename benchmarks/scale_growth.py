@@ -4,18 +4,26 @@
         --copies 500,1000,2000,3000
     python benchmarks/scale_growth.py slice --source /tmp/real10k/at2000.db --count 100 --profile /tmp/p2000.pstats
     python benchmarks/scale_growth.py fit --log /tmp/real10k/growth.tsv [--window 250]
+    python benchmarks/scale_growth.py place --source /tmp/real10k/at3000.db --work /tmp/w.db --count 100 \\
+        [--out /tmp/dump3000.json]
 
 `run` reconciles a store loaded by scale_store.py (`make`, `load`) and writes, at each transaction,
 the documents placed so far, CPU seconds and wall seconds; as it passes each size in `--copies` it
 copies the committed store to at<N>.db beside it (SQLite's backup, the run going on). `slice`
 places `--count` more documents on a copy of such a store under cProfile (CPU time); `fit` gives
-the CPU seconds a document per window of documents and the exponent of their growth.
+the CPU seconds a document per window of documents and the exponent of their growth. `place`
+places the next `--count` documents on a copy, one a transaction (so any two codes place the same
+ones in the same transactions), prints CPU seconds a document by phase, and the digest of what the
+copy then holds (benchmarks/kill_campaign.canonical_dump plus every parent, flag and citation row, and
+the matching index's rows), so two codes can be shown to give the same result.
 """
 
 from __future__ import annotations
 
 import argparse
 import cProfile
+import hashlib
+import json
 import math
 import sqlite3
 import sys
@@ -90,6 +98,91 @@ def slice_(source: Path, count: int, profile: Path) -> None:
           f"{cpu / placed:.3f} CPU-s a document")  # fmt: skip
 
 
+PHASES = ("start_document", "place_rows", "end_document", "refresh", "finish")
+
+
+def place(source: Path, work: Path, count: int, out: Path | None, profile: Path | None = None) -> None:
+    from catalog import incremental
+    from matching.reconcile import load_concept_threshold, load_threshold
+
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{work}{suffix}").unlink(missing_ok=True)
+    _copy(str(source), str(work))
+    original = placing.place_pending
+
+    def place_pending(matcher: object, session: object, counts: RunCounts, **kw: object) -> bool:
+        # One document a transaction, never cut: the same transactions whatever the machine's load.
+        kw.update(batch=1, seconds=1e9)
+        return counts.documents < count and original(matcher, session, counts, **kw)  # type: ignore[arg-type]
+
+    spent = dict.fromkeys(PHASES, 0.0)
+
+    def timed(name: str) -> None:
+        method = getattr(incremental.Matcher, name)
+
+        def wrapper(*args: object, **kw: object) -> object:
+            start = time.process_time()
+            try:
+                return method(*args, **kw)
+            finally:
+                spent[name] += time.process_time() - start
+
+        setattr(incremental.Matcher, name, wrapper)
+
+    for name in PHASES:
+        timed(name)  # refresh runs inside settle, finish after it: no phase holds another
+    placing.place_pending = place_pending
+    placing.YIELD_SECONDS = 0
+    with CatalogStore(f"sqlite:///{work}") as store:
+        state = reconcile_run._Run(load_threshold(), load_concept_threshold())
+        profiler = cProfile.Profile(time.process_time) if profile else None
+        if profiler:
+            profiler.enable()
+        cpu = cpu_seconds()
+        reconcile_run._match_pending(store, state, [])  # placing only: no decisions in these stores
+        cpu = cpu_seconds() - cpu
+        if profiler:
+            profiler.disable()
+            profiler.dump_stats(str(profile))
+        dump = result_dump(store)
+    placed = max(state.counts.documents, 1)
+    phases = ", ".join(f"{name} {spent[name] / placed:.4f}" for name in PHASES)
+    rest = (cpu - sum(spent.values())) / placed
+    digest = hashlib.sha256(json.dumps(dump, sort_keys=True, default=str).encode()).hexdigest()
+    print(f"{source.name}: {state.counts.documents} documents, {cpu / placed:.4f} CPU-s a document "
+          f"({phases}, rest {rest:.4f}); digest {digest[:16]}")  # fmt: skip
+    if out is not None:
+        out.write_text(json.dumps(dump, sort_keys=True, default=str, ensure_ascii=False), encoding="utf-8")
+
+
+def result_dump(store: CatalogStore) -> dict[str, object]:
+    """canonical_dump, and the rows it does not show: parents and scores, flag rows (position, scope),
+    citations, and the matching index (members' positions and marks, postings, word and value counts)."""
+    from sqlalchemy import text
+
+    from benchmarks.kill_campaign import canonical_dump
+
+    dump = canonical_dump(store)
+    queries = {
+        "parents": "SELECT sha256, seq, parent_sha, parent_score FROM match_documents",
+        "flag_rows": "SELECT id, document_sha256, kind, position, scope_key, message, provenance_json FROM flags",
+        "link_rows": "SELECT left_key, right_key, score, reasons, accepted, decided_by FROM links",
+        "citations": "SELECT document_sha256, key, date, position FROM match_citations",
+        "members": "SELECT entry_key, dataset_id, position, exemplar FROM dataset_members",
+        "heads": "SELECT id, title, unit, member_count, document_count, concept_id FROM datasets",
+        "entries_index": "SELECT key, exemplar, concept_rep FROM match_entries",
+        "postings": "SELECT token, scope, entry_key FROM match_postings",
+        "terms": "SELECT kind, term, count FROM match_terms",
+        "values": "SELECT dataset_id, kind, value, count, first_position FROM dataset_values",
+        "wordings": "SELECT wording, concept_id FROM concept_wordings",
+        "state": "SELECT name, value FROM match_state",
+    }
+    with store.snapshot() as session:
+        for name, query in queries.items():
+            dump[name] = sorted(json.dumps(list(row), default=str) for row in session.execute(text(query)))
+    return dump
+
+
 def fit(log: Path, window: int) -> None:
     rows = sorted({tuple(float(v) for v in line.split("\t")) for line in log.open() if not line.startswith("#")})
     points: list[tuple[float, float]] = []
@@ -125,6 +218,12 @@ def main() -> None:
     p_slice.add_argument("--source", type=Path, required=True)
     p_slice.add_argument("--count", type=int, default=100)
     p_slice.add_argument("--profile", type=Path, required=True)
+    p_place = sub.add_parser("place")
+    p_place.add_argument("--source", type=Path, required=True)
+    p_place.add_argument("--work", type=Path, required=True)
+    p_place.add_argument("--count", type=int, default=100)
+    p_place.add_argument("--out", type=Path, default=None)
+    p_place.add_argument("--profile", type=Path, default=None)
     p_fit = sub.add_parser("fit")
     p_fit.add_argument("--log", type=Path, required=True)
     p_fit.add_argument("--window", type=int, default=250)
@@ -133,6 +232,8 @@ def main() -> None:
         run(args.database, args.log, [int(n) for n in args.copies.split(",") if n])
     elif args.command == "slice":
         slice_(args.source, args.count, args.profile)
+    elif args.command == "place":
+        place(args.source, args.work, args.count, args.out, args.profile)
     else:
         fit(args.log, args.window)
 

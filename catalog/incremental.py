@@ -134,6 +134,10 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         self.index = PlacingIndex()  # what placing read; placing.place_pending gives a run's own
         self.values = Values(session)
         self.recounted: set[str] = set()
+        self.joined_sets: dict[str, Counter[frozenset[str]]] = defaultdict(Counter)
+        self.only_placed = True  # see DatasetUpkeep._conflicts_unchanged
+        self._started: set[int] = set()  # documents started by this transaction (their seq)
+        self.open_documents: set[int] = set()  # rows placed, not ended yet
 
     def use_index(self, index: PlacingIndex) -> None:
         """Read through `index` (kept by the run between transactions; see catalog.placing_index)."""
@@ -192,6 +196,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
             ])  # fmt: skip
         self.words.add([w for r in stored for w in idf_words(r)])
         self.rows_total += len(stored)
+        self._started.add(self.seq)
         return self.resume_document(document, self.seq, 0, stored)
 
     def resume_document(self, document: Document, seq: int, placed: int,
@@ -211,6 +216,9 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         """Place the document's next rows, at least one, until `until` (time.monotonic) or its last row."""
         joined: Counter[str] = Counter()
         links: list[dict[str, object]] = []  # written together: nothing reads links while rows are placed
+        if placing.seq not in self._started:
+            self.only_placed = False  # rows an earlier transaction placed: flags stored then saw them
+        self.open_documents.add(placing.seq)
         first = placing.placed
         for index in range(first, len(placing.rows)):
             if index > first and time.monotonic() >= until:
@@ -233,11 +241,15 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         for dataset in sorted(types):
             if types[dataset]:
                 self.values.add(dataset, "x", ",".join(sorted(types[dataset])))
+                self.joined_sets[dataset][frozenset(types[dataset])] += 1
         if types:
             ONE_MORE_DOCUMENT.run(self.db, [{"d": d} for d in sorted(types)])
         counts.entries += len(placing.rows)
         counts.documents += 1
         self.flags.document(document, placing.seq)
+        self.open_documents.discard(placing.seq)
+        if not self.flags.alone(document.sha256):
+            self.only_placed = False  # another rendering's flags may have gone or come
         self.flags.citations({str(c["key"]) for c in incremental_rows.citations(document)}, newcomer=document.sha256)
         self.flags.parent_of(document.sha256, document)
         self.flags.children_of(document.sha256)
@@ -366,6 +378,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
     def remove_document(self, sha256: str, counts: RunCounts) -> None:
         """A document no longer current leaves the result: its members, links, index and flags."""
         session = self.session
+        self.only_placed = False
         keys = list(session.scalars(select(MatchEntryRow.key).where(MatchEntryRow.document_sha256 == sha256)))
         rows_before = self._stored_rows(keys)
         touched = set(self._datasets_of(keys).values())
@@ -406,6 +419,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         from matching.decisions import _in_time_order
 
         session = self.session
+        self.only_placed = False
         for decision in _in_time_order(decisions):
             counts.decisions += 1
             if isinstance(decision, ConfirmLink | RejectLink):

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import ColumnElement, Float, Row, bindparam, delete, func, select, update
@@ -66,6 +66,8 @@ GROUP_MEMBERS = select(_DOC.sha256).where(
     _DOC.parent_title == bindparam("wanted"), _DOC.parent_score == bindparam("score"),
     _DOC.parent_sha == bindparam("parent"), _DOC.sha256 != bindparam("sha"))  # fmt: skip
 TITLE_OF = select(_DOC.title_norm).where(_DOC.sha256 == bindparam("sha"))
+UNIT_CONFLICTS_OF = select(func.count()).select_from(FlagRow).where(
+    FlagRow.scope_key == bindparam("scope"), FlagRow.kind == FlagKind.UNIT_CONFLICT.value)
 
 # A document's rows with their datasets (duplicates): the four columns read, not whole mapped rows.
 _ENTRIES_IN_DATASETS = (
@@ -447,6 +449,14 @@ class FlagWriter:
         return (flag.sha256, self._seq(flag.sha256) * 10 + RANK[flag.kind], flag.message, list(flag.evidence),
                 flag.document, provenance, dismissed, who)  # fmt: skip
 
+    def unit_conflict_count(self, dataset: str) -> int:
+        """How many unit-conflict flags about `dataset` are stored (ix_flags_scope_kind)."""
+        return self.session.connection().scalar(UNIT_CONFLICTS_OF, {"scope": dataset}) or 0
+
+    def alone(self, sha256: str) -> bool:
+        """Whether `sha256` is the only matched rendering of its document (read by document())."""
+        return len(self._renderings(sha256)) == 1
+
     def no_unit_conflict(self, dataset: str) -> None:
         self._delete(FlagRow.kind == FlagKind.UNIT_CONFLICT.value,
                                                    FlagRow.scope_key == dataset)
@@ -542,8 +552,14 @@ def _involved(types: dict[str, set[str]]) -> list[str]:
     counts: dict[frozenset[str], int] = defaultdict(int)
     for d in known:
         counts[frozenset(types[d])] += 1
-    disputed = {
+    disputed = disputed_sets(counts)
+    return [d for d in known if frozenset(types[d]) in disputed]
+
+
+def disputed_sets(counts: Mapping[frozenset[str], int]) -> set[frozenset[str]]:
+    """The unit-type sets (of documents, with how many documents hold each) that disagree with another
+    document's: those of the documents _involved finds."""
+    return {
         s for s in counts
         if any(t != s and not unit_types_agree(s, t) for t in counts) or (counts[s] > 1 and not unit_types_agree(s, s))
     }  # fmt: skip
-    return [d for d in known if frozenset(types[d]) in disputed]

@@ -67,6 +67,13 @@ EXEMPLARS_OF = (
     .where(MEMBERS.exemplar, MEMBERS.dataset_id.in_(bindparam("datasets", expanding=True)))
     .order_by(MEMBERS.entry_key)
 )
+# SQLite chose the index on dataset_id (every member of each dataset, the exemplars picked after: a
+# disputed dataset holds a share of the archive) over the partial index of exemplars, without ANALYZE's
+# counts to tell them apart; told which, a large dataset's exemplars are read ~50x faster.
+EXEMPLARS_OF_SQLITE = text(
+    "SELECT entry_key, dataset_id FROM dataset_members INDEXED BY ix_dataset_members_exemplars "
+    "WHERE exemplar = 1 AND dataset_id IN :datasets ORDER BY entry_key"
+).bindparams(bindparam("datasets", expanding=True))
 ADD_MEMBER = Prepared(insert(_table(DatasetMemberRow)))
 ADD_POSTINGS = Prepared(insert(_table(MatchPostingRow)))
 ADD_LINKS = insert(_table(LinkRow))

@@ -303,7 +303,11 @@ class MatchDocumentRow(Base):
 
     # The documents that might take a new document as parent are found by the parent title they
     # want, grouped by their current parent and score (catalog.incremental_flags.children_of).
-    __table_args__ = (Index("ix_match_documents_parent_title", "parent_title", "parent_score", "parent_sha"),)
+    __table_args__ = (
+        Index("ix_match_documents_parent_title", "parent_title", "parent_score", "parent_sha"),
+        # A file's other renderings by title (0015_title_norm_index); hash: a title may be long.
+        Index("ix_match_documents_title_norm", "title_norm", postgresql_using="hash"),
+    )
 
 
 class MatchEntryRow(Base):

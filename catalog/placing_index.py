@@ -29,6 +29,7 @@ from catalog.incremental_state import (
     DATASETS_OF,
     DECISIONS,
     EXEMPLARS_OF,
+    EXEMPLARS_OF_SQLITE,
     PLACING_ROWS,
     PLACING_SEQ,
     POSTINGS,
@@ -172,7 +173,8 @@ class PlacingIndex:
             chunk = wanted[start : start + 500]
             for dataset in chunk:
                 self.exemplars[dataset] = []
-            for key, dataset in db.execute(EXEMPLARS_OF, {"datasets": chunk}):
+            statement = EXEMPLARS_OF_SQLITE if db.dialect.name == "sqlite" else EXEMPLARS_OF
+            for key, dataset in db.execute(statement, {"datasets": chunk}):
                 self.exemplars[dataset].append(key)  # ordered by key
 
 
