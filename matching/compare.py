@@ -205,7 +205,7 @@ def title_similarity(a: ComparisonText, b: ComparisonText) -> float:
     return max(fuzz.ratio(a.full, b.full), (sort_ratio + set_ratio) / 2, core) / 100.0
 
 
-def _elementwise(left: list[str], right: list[str], scorer: Any, workers: int) -> np.ndarray:
+def _elementwise(left: np.ndarray, right: np.ndarray, scorer: Any, workers: int) -> np.ndarray:
     return process.cpdist(left, right, scorer=scorer, workers=workers, dtype=np.float32)
 
 
@@ -228,34 +228,54 @@ def title_similarities(features: Sequence[EntryFeatures], pairs: np.ndarray, wor
     )  # fmt: skip
     codes = text_of[pairs[:, 0]] * len(texts) + text_of[pairs[:, 1]]
     _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
-    distinct = [_SortedText(full, text, _sorted_words(text), _sorted_words(core)) for full, text, core in texts]
-    left, right = text_of[pairs[first, 0]].tolist(), text_of[pairs[first, 1]].tolist()
-    return _similarities([distinct[i] for i in left], [distinct[j] for j in right], workers)[inverse.reshape(-1)]
+    left, right = text_of[pairs[first, 0]], text_of[pairs[first, 1]]
+    return _similarities(_Texts.of(texts), left, right, workers)[inverse.reshape(-1)]
 
 
 @dataclass(frozen=True, slots=True)
-class _SortedText:
-    full: str
-    content: str
-    content_sorted: str  # content's words sorted, one space apart
-    core_sorted: str
+class _Texts:
+    """The distinct texts' strings as object arrays: a pair's strings are then picked by numpy's indexing
+    (rapidfuzz's cpdist takes the arrays as they are), not by a Python loop per pair and string."""
+
+    full: np.ndarray
+    full_id: np.ndarray  # the same number for the same `full`: which pairs are equal titles
+    content: np.ndarray
+    content_sorted: np.ndarray  # content's words sorted, one space apart
+    core_sorted: np.ndarray
+
+    @classmethod
+    def of(cls, texts: Mapping[tuple[str, str, str], int]) -> _Texts:
+        fulls: dict[str, int] = {}
+        return cls(
+            full=_objects([full for full, _, _ in texts]),
+            full_id=np.fromiter((fulls.setdefault(full, len(fulls)) for full, _, _ in texts), np.int64, len(texts)),
+            content=_objects([text for _, text, _ in texts]),
+            content_sorted=_objects([_sorted_words(text) for _, text, _ in texts]),
+            core_sorted=_objects([_sorted_words(core) for _, _, core in texts]),
+        )
 
 
+def _objects(values: list[str]) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+@lru_cache(maxsize=200_000)
 def _sorted_words(text: str) -> str:
     """What rapidfuzz's token_sort_ratio compares with ratio: the words sorted, one space apart. Sorted
-    once per distinct text instead of once per pair (both split on whitespace and sort by code point)."""
+    once per distinct text instead of once per pair (both split on whitespace and sort by code point);
+    cached: the concept stage compares the dataset stage's texts again."""
     return " ".join(sorted(text.split()))
 
 
-def _similarities(left: list[_SortedText], right: list[_SortedText], workers: int) -> np.ndarray:
-    full_a, full_b = [t.full for t in left], [t.full for t in right]
-    content_a, content_b = [t.content for t in left], [t.content for t in right]
-    plain = _elementwise(full_a, full_b, fuzz.ratio, workers)
+def _similarities(texts: _Texts, left: np.ndarray, right: np.ndarray, workers: int) -> np.ndarray:
+    plain = _elementwise(texts.full[left], texts.full[right], fuzz.ratio, workers)
     # token_sort_ratio(x, y) is ratio(sorted words of x, sorted words of y): the same floats.
-    by_sort = _elementwise([t.content_sorted for t in left], [t.content_sorted for t in right], fuzz.ratio, workers)
-    by_set = _elementwise(content_a, content_b, fuzz.token_set_ratio, workers)
-    by_core = _elementwise([t.core_sorted for t in left], [t.core_sorted for t in right], fuzz.ratio, workers)
-    same = np.fromiter((a == b for a, b in zip(full_a, full_b, strict=True)), dtype=bool, count=len(full_a))
+    by_sort = _elementwise(texts.content_sorted[left], texts.content_sorted[right], fuzz.ratio, workers)
+    by_set = _elementwise(texts.content[left], texts.content[right], fuzz.token_set_ratio, workers)
+    by_core = _elementwise(texts.core_sorted[left], texts.core_sorted[right], fuzz.ratio, workers)
+    same = texts.full_id[left] == texts.full_id[right]
     return _combined(plain, by_sort, by_set, by_core, same)
 
 
