@@ -157,13 +157,14 @@ def _named(dataset: Dataset) -> Dataset:
     return Dataset.model_construct(
         id=dataset.id,
         origin=dataset.origin,
-        title=_most_common([r.title for r in refs]),
-        unit=_most_common([r.unit for r in refs]),
+        title=most_common([r.title for r in refs]),
+        unit=most_common([r.unit for r in refs]),
         members=list(refs),
     )
 
 
-def _most_common(values: list[str]) -> str:
+def most_common(values: list[str]) -> str:
+    """The most common non-empty value, the earliest among equals ("" when all are empty)."""
     if len(values) == 1 or len(set(values)) == 1:
         return values[0]  # one value: the most common, or "" as below when it is empty
     counts = Counter(v for v in values if v)
@@ -268,8 +269,8 @@ class _Replay:
             datasets.append(Dataset.model_construct(
                 id=dataset_id,
                 origin=self.origins.get(dataset_id, refs[0].key),
-                title=(chosen.title if chosen and chosen.title else _most_common([r.title for r in refs])),
-                unit=(chosen.unit if chosen and chosen.unit else _most_common([r.unit for r in refs])),
+                title=(chosen.title if chosen and chosen.title else most_common([r.title for r in refs])),
+                unit=(chosen.unit if chosen and chosen.unit else most_common([r.unit for r in refs])),
                 members=refs,
             ))  # fmt: skip
         return datasets

@@ -226,9 +226,11 @@ def test_merge_split_and_canonical_decisions(gold: dict[str, GoldDocument]) -> N
 def test_no_decisions_names_datasets_as_the_replay_does(gold: dict[str, GoldDocument]) -> None:
     # With no decision the replay is skipped: the result must be the replay's, whatever the datasets'
     # names were before (a decision on no dataset makes apply_decisions replay).
-    base = reconcile([g.document for g in gold.values()], with_flags=False)
-    renamed = base.model_copy(update={"datasets": [d.model_copy(update={"title": "x"}) for d in base.datasets]})
+    documents = [g.document for g in gold.values()]
+    base = reconcile(documents, with_flags=False)
     ghost = SetCanonical(who="minh", when=WHEN, dataset_id="ds-none", title="y")
+    assert base == reconcile(documents, decisions=[ghost], with_flags=False)  # reconcile skips the replay too
+    renamed = base.model_copy(update={"datasets": [d.model_copy(update={"title": "x"}) for d in base.datasets]})
     for result in (base, renamed):
         assert apply_decisions(result, []) == apply_decisions(result, [ghost])
     assert apply_decisions(renamed, []) == base
