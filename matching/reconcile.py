@@ -22,13 +22,13 @@ from matching.compare import (
     EntryFeatures,
     build_features,
     score_pair,
-    title_similarities,
 )
 from matching.concepts import keep_concept_ids, link_concepts
 from matching.decisions import apply_decisions, decision_constraints, dismiss_flags, most_common
 from matching.errors import ThresholdsMissingError
 from matching.flags import compute_flags
 from matching.model import Dataset, Decision, Link, MemberRef, Reconciliation, dataset_id_for
+from matching.titlesim import title_similarities
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.json")
 LINK_FLOOR = 0.1  # links this far below the threshold are kept as near misses for reviewers
