@@ -28,11 +28,11 @@ from matching.compare import (
     concept_upper_bound,
     score_pair,
     title_similarity,
-    titles_against,
 )
 from matching.coverage import COVERED_TITLE, COVERING_BLOCK, covering, title_items
 from matching.placement import GATE_SLACK, Specificity, StoredRow, features_of, text_of, wording
 from matching.text import fold
+from matching.titlesim import titles_against
 
 
 class ConceptSearch:

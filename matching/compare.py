@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-import numpy as np
 from rapidfuzz import fuzz, process
 
 from extract.model import CatalogEntry, Document
@@ -178,8 +177,25 @@ class PairScore:
     concept: float = 0.0  # concept level: the same kind of data, whatever the locality
 
 
-def _unmatched(left: frozenset[str], right: frozenset[str]) -> set[str]:
-    """Words of `left` with no equal or near-equal (typo) word in `right`; accents count."""
+_UNMATCHED: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
+
+
+def _unmatched(left: frozenset[str], right: frozenset[str]) -> frozenset[str]:
+    """Words of `left` with no equal or near-equal (typo) word in `right`; accents count.
+
+    Memoised by the two word sets (one object per distinct set, text._interned): the words penalty's
+    own memo also keys on qualifiers and places, so 100,000 rows ask this of the same two sets again
+    (186,000 calls, 114,000 distinct)."""
+    key = (left, right)
+    found = _UNMATCHED.get(key)
+    if found is None:
+        if len(_UNMATCHED) > 400_000:
+            _UNMATCHED.clear()
+        found = _UNMATCHED[key] = _unmatched_uncached(left, right)
+    return found
+
+
+def _unmatched_uncached(left: frozenset[str], right: frozenset[str]) -> frozenset[str]:
     missing = set()
     for word in left - right:
         # Short words are never typos: their search is skipped (the same set, ~half the searches).
@@ -188,7 +204,7 @@ def _unmatched(left: frozenset[str], right: frozenset[str]) -> set[str]:
         ):
             continue
         missing.add(word)
-    return missing
+    return frozenset(missing)
 
 
 @lru_cache(maxsize=200_000)
@@ -203,81 +219,6 @@ def title_similarity(a: ComparisonText, b: ComparisonText) -> float:
     set_ratio = fuzz.token_set_ratio(a.content, b.content)
     core = fuzz.token_sort_ratio(a.core, b.core)
     return max(fuzz.ratio(a.full, b.full), (sort_ratio + set_ratio) / 2, core) / 100.0
-
-
-def _elementwise(left: list[str], right: list[str], scorer: Any, workers: int) -> np.ndarray:
-    return process.cpdist(left, right, scorer=scorer, workers=workers, dtype=np.float32)
-
-
-def _combined(plain: np.ndarray, by_sort: np.ndarray, by_set: np.ndarray, by_core: np.ndarray,
-              same: np.ndarray) -> np.ndarray:  # fmt: skip
-    best = np.maximum(np.maximum(plain, (by_sort + by_set) / 2), by_core)
-    return np.where(same, 1.0, best / 100.0).astype(np.float32)
-
-
-def title_similarities(features: Sequence[EntryFeatures], pairs: np.ndarray, workers: int = 1) -> np.ndarray:
-    """`title_similarity` for many pairs at once (rapidfuzz cpdist), as float32 in [0, 1]."""
-    if len(pairs) == 0:
-        return np.empty(0, dtype=np.float32)
-    # Many rows share a wording (a template repeated by communes): each distinct pair of texts is
-    # compared once (~260,000 of 450,000 pairs at 100,000 rows) and its similarity copied to the others.
-    texts: dict[tuple[str, str, str], int] = {}
-    text_of = np.fromiter(
-        (texts.setdefault((f.text.full, f.text.content, f.text.core), len(texts)) for f in features),
-        dtype=np.int64, count=len(features),
-    )  # fmt: skip
-    codes = text_of[pairs[:, 0]] * len(texts) + text_of[pairs[:, 1]]
-    _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
-    distinct = [_SortedText(full, text, _sorted_words(text), _sorted_words(core)) for full, text, core in texts]
-    left, right = text_of[pairs[first, 0]].tolist(), text_of[pairs[first, 1]].tolist()
-    return _similarities([distinct[i] for i in left], [distinct[j] for j in right], workers)[inverse.reshape(-1)]
-
-
-@dataclass(frozen=True, slots=True)
-class _SortedText:
-    full: str
-    content: str
-    content_sorted: str  # content's words sorted, one space apart
-    core_sorted: str
-
-
-def _sorted_words(text: str) -> str:
-    """What rapidfuzz's token_sort_ratio compares with ratio: the words sorted, one space apart. Sorted
-    once per distinct text instead of once per pair (both split on whitespace and sort by code point)."""
-    return " ".join(sorted(text.split()))
-
-
-def _similarities(left: list[_SortedText], right: list[_SortedText], workers: int) -> np.ndarray:
-    full_a, full_b = [t.full for t in left], [t.full for t in right]
-    content_a, content_b = [t.content for t in left], [t.content for t in right]
-    plain = _elementwise(full_a, full_b, fuzz.ratio, workers)
-    # token_sort_ratio(x, y) is ratio(sorted words of x, sorted words of y): the same floats.
-    by_sort = _elementwise([t.content_sorted for t in left], [t.content_sorted for t in right], fuzz.ratio, workers)
-    by_set = _elementwise(content_a, content_b, fuzz.token_set_ratio, workers)
-    by_core = _elementwise([t.core_sorted for t in left], [t.core_sorted for t in right], fuzz.ratio, workers)
-    same = np.fromiter((a == b for a, b in zip(full_a, full_b, strict=True)), dtype=bool, count=len(full_a))
-    return _combined(plain, by_sort, by_set, by_core, same)
-
-
-def titles_against(text: ComparisonText, others: Sequence[ComparisonText]) -> np.ndarray:
-    """`title_similarity` of one text with each of `others` (rapidfuzz cdist, float32).
-
-    A gate for hopeless pairs, in C instead of one Python call per pair; the score itself is
-    `title_similarity`'s, so a pair scores the same whichever path found it.
-    """
-    if not others:
-        return np.empty(0, dtype=np.float32)
-
-    def one_to_many(mine: str, theirs: list[str], scorer: Any) -> np.ndarray:
-        return process.cdist([mine], theirs, scorer=scorer, dtype=np.float32)[0]
-
-    contents = [o.content for o in others]
-    plain = one_to_many(text.full, [o.full for o in others], fuzz.ratio)
-    by_sort = one_to_many(text.content, contents, fuzz.token_sort_ratio)
-    by_set = one_to_many(text.content, contents, fuzz.token_set_ratio)
-    by_core = one_to_many(text.core, [o.core for o in others], fuzz.token_sort_ratio)
-    same = np.fromiter((o.full == text.full for o in others), dtype=bool, count=len(others))
-    return _combined(plain, by_sort, by_set, by_core, same)
 
 
 def _soft(feature: EntryFeatures, other: EntryFeatures) -> frozenset[str]:
@@ -414,12 +355,10 @@ def _words_penalty(a: EntryFeatures, b: EntryFeatures) -> tuple[float, tuple[str
 
 
 def _words_penalty_uncached(a: EntryFeatures, b: EntryFeatures) -> tuple[float, tuple[str, ...], frozenset[str]]:
-    only_a = _unmatched(a.text.tokens, b.text.tokens)
-    only_b = _unmatched(b.text.tokens, a.text.tokens)
     places = a.locality | b.locality
     # A title naming its own province ("… tỉnh Hà Tĩnh") says where, not what.
-    only_a = {w for w in only_a if fold(w) not in places}
-    only_b = {w for w in only_b if fold(w) not in places}
+    only_a = {w for w in _unmatched(a.text.tokens, b.text.tokens) if fold(w) not in places}
+    only_b = {w for w in _unmatched(b.text.tokens, a.text.tokens) if fold(w) not in places}
     one_sided = frozenset(only_a | only_b)
     if not one_sided:
         return 0.0, (), one_sided

@@ -23,11 +23,11 @@ from matching.compare import (
     DESCRIPTION_WEIGHT,
     EntryFeatures,
     score_pair,
-    title_similarities,
 )
 from matching.conceptgate import concept_may_reach_many, concept_scores_many
 from matching.coverage import covering_pairs
 from matching.model import dataset_id_for
+from matching.titlesim import title_similarities
 
 CONCEPT_FLOOR = 0.1  # concept links this far below the threshold are kept as near misses
 

@@ -30,11 +30,11 @@ from matching.compare import (
     score_pair,
     score_upper_bound,
     title_similarity,
-    titles_against,
 )
 from matching.concepts import wording_of
 from matching.scope import Scope
 from matching.text import ComparisonText, blocking_tokens, comparison_text, fold, normalize
+from matching.titlesim import titles_against
 
 LOOKUP_TOKENS = 3  # the new row's rarest title words used to find its candidates
 NEAR_MISSES = 3  # links kept per row beyond its best one: the best into each other dataset

@@ -22,13 +22,13 @@ from matching.compare import (
     EntryFeatures,
     build_features,
     score_pair,
-    title_similarities,
 )
 from matching.concepts import keep_concept_ids, link_concepts
-from matching.decisions import apply_decisions, decision_constraints, dismiss_flags
+from matching.decisions import apply_decisions, decision_constraints, dismiss_flags, most_common
 from matching.errors import ThresholdsMissingError
 from matching.flags import compute_flags
 from matching.model import Dataset, Decision, Link, MemberRef, Reconciliation, dataset_id_for
+from matching.titlesim import title_similarities
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.json")
 LINK_FLOOR = 0.1  # links this far below the threshold are kept as near misses for reviewers
@@ -215,8 +215,9 @@ def _reconcile(
         Dataset.model_construct(
             id=d,
             origin=next((r.key for r in m if dataset_id_for(r.key) == d), m[0].key),
-            title=m[0].title,
-            unit=m[0].unit,
+            # Named as apply_decisions names a dataset no reviewer named, so that it can be skipped below.
+            title=most_common([r.title for r in m]),
+            unit=most_common([r.unit for r in m]),
             members=m,
         )
         for d, m in refs.items()
@@ -234,7 +235,10 @@ def _reconcile(
         threshold=threshold,
         candidate_pairs=output.stats.candidates,
     )
-    result = apply_decisions(result, decisions)
+    # With no decision and one row per key (no document given twice), the result is already what
+    # replaying nothing gives: every member in its own dataset, links accepted within a dataset.
+    if decisions or len(assignment) != len(features):
+        result = apply_decisions(result, decisions)
     if with_concepts:
         result = _with_concepts(result, features, workers, concept_threshold, previous_concepts or {})
     if with_flags:

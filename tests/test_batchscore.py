@@ -9,8 +9,9 @@ import pytest
 
 from matching.batchscore import score_many
 from matching.blocking import candidate_pairs
-from matching.compare import EntryFeatures, build_features, score_reaching, title_similarities
+from matching.compare import EntryFeatures, build_features, score_reaching
 from matching.goldset import load_gold
+from matching.titlesim import title_similarities
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -16,11 +16,11 @@ from matching.compare import (
     concept_may_reach,
     pair_scores,
     score_pair,
-    title_similarities,
 )
 from matching.conceptgate import certain_penalties_many, concept_may_reach_many, concept_scores_many
 from matching.coverage import covering_pairs
 from matching.goldset import load_gold
+from matching.titlesim import title_similarities
 
 ROOT = Path(__file__).resolve().parents[1]
 

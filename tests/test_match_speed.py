@@ -14,7 +14,6 @@ from matching.blocking import candidate_pairs
 from matching.bounds import score_upper_bounds
 from matching.compare import (
     EntryFeatures,
-    _combined,
     _unmatched,
     _words_penalty,
     _words_penalty_uncached,
@@ -26,12 +25,12 @@ from matching.compare import (
     score_pair,
     score_reaching,
     score_upper_bound,
-    title_similarities,
     title_similarity,
 )
 from matching.coverage import _covers, covering
 from matching.goldset import GoldDocument, load_gold
 from matching.reconcile import trusted_link
+from matching.titlesim import _combined, title_similarities
 
 ROOT = Path(__file__).resolve().parents[1]
 

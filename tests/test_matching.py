@@ -17,6 +17,7 @@ from matching import (
     RejectLink,
     SetCanonical,
     SplitDataset,
+    apply_decisions,
     dataset_id_for,
     entry_key,
     pairwise_scores,
@@ -220,6 +221,23 @@ def test_merge_split_and_canonical_decisions(gold: dict[str, GoldDocument]) -> N
     assert result.assignment[report] == dataset
     merged = result.dataset_of(works_a)
     assert merged is not None and merged.title == "Công trình trên địa bàn xã"
+
+
+def test_no_decisions_names_datasets_as_the_replay_does(gold: dict[str, GoldDocument]) -> None:
+    # With no decision the replay is skipped: the result must be the replay's, whatever the datasets'
+    # names were before (a decision on no dataset makes apply_decisions replay).
+    documents = [g.document for g in gold.values()]
+    base = reconcile(documents, with_flags=False)
+    ghost = SetCanonical(who="minh", when=WHEN, dataset_id="ds-none", title="y")
+    assert base == reconcile(documents, decisions=[ghost], with_flags=False)  # reconcile skips the replay too
+    renamed = base.model_copy(update={"datasets": [d.model_copy(update={"title": "x"}) for d in base.datasets]})
+    for result in (base, renamed):
+        assert apply_decisions(result, []) == apply_decisions(result, [ghost])
+    assert apply_decisions(renamed, []) == base
+    # A link accepted across datasets is not "settled": the replay corrects it.
+    link = next(x for x in base.links if not x.accepted)
+    wrong = base.model_copy(update={"links": [link.model_copy(update={"accepted": True})]})
+    assert apply_decisions(wrong, []).links == apply_decisions(wrong, [ghost]).links == [link]
 
 
 def test_decisions_are_typed_records_that_round_trip() -> None:
