@@ -88,12 +88,8 @@ class WriteTurns:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """The reconciler's side (catalog.reconcile_run.Turns): after the writer when it waits.
-
-        A writer that has not taken the turn within YIELD_SECONDS (on a loaded machine it may wait
-        that long for a core) goes after this transaction, as it did after the old pause: the
-        reconciler, the longest chain of work, never waits longer for a writer not yet writing."""
-        self._idle.wait(placing.YIELD_SECONDS)
+        """The reconciler's side (catalog.reconcile_run.Turns): after the writer when it waits."""
+        self._idle.wait(TURN_WAIT_SECONDS)
         taken = self._turn.acquire(timeout=TURN_WAIT_SECONDS)
         try:
             yield
