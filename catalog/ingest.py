@@ -187,11 +187,7 @@ def ingest_directory(
     if errors_csv is not None:
         write_errors_csv(errors_csv, report.outcomes)
         report.errors_csv = errors_csv
-    if reconciler is not None:
-        with reconciler.turns.writing():  # between two of its transactions, not after SQLite's busy-wait
-            store.finish_run(run_id)
-    else:
-        store.finish_run(run_id)
+    store.finish_run(run_id)
     if reconcile:
         _reconcile_after(store, report, progress, workers, remote, reconciler)
     return report
@@ -373,14 +369,11 @@ def _extract_all(
             _settle(store, run_id, job, extracted, waiting.pop(job.sha256, []), report, bar, originals)
             return
         held[index] = (job, extracted)
-        if next_index not in held:
-            return
-        with reconciler.turns.writing():  # what is ready is stored between two of its transactions
-            while next_index in held:
-                job, extracted = held.pop(next_index)
-                next_index += 1
-                _settle(store, run_id, job, extracted, waiting.pop(job.sha256, []), report, bar, originals)
-                reconciler.stored()
+        while next_index in held:
+            job, extracted = held.pop(next_index)
+            next_index += 1
+            _settle(store, run_id, job, extracted, waiting.pop(job.sha256, []), report, bar, originals)
+            reconciler.stored()
 
     try:
         while True:

@@ -21,24 +21,18 @@ order one run at the end would place them. That holds when (`concurrent_reconcil
 Otherwise the ingest reconciles at the end only, as before. One reconciliation at a time is the
 store's (its lock, catalog/incremental_state.lock); a kill leaves what catalog/reconcile_run.py
 leaves after a kill, and the process dies with its parent (PR_SET_PDEATHSIG), like the pool's workers.
-
-The writer and the reconciler take turns at SQLite's write lock (``WriteTurns``) instead of each
-transaction of the reconciler being followed by ``placing.YIELD_SECONDS`` with the lock free.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import sys
-import time
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from multiprocessing.context import BaseContext
+from collections.abc import Iterable
 from multiprocessing.synchronize import Event
 
 from sqlalchemy import select
 
-from catalog import incremental_state, placing
+from catalog import incremental_state
 from catalog.models import DecisionRow, DocumentRow, FileVersionRow, MatchDocumentRow
 from catalog.store import CatalogStore
 from extract.processes import die_with_parent
@@ -46,61 +40,6 @@ from extract.processes import die_with_parent
 # Between two runs: each run has a fixed cost (reading the decisions, the concept tables, its row),
 # so documents stored meanwhile are gathered into the next run instead of one run each.
 PAUSE_SECONDS = 1.0
-# The lock is still left free for YIELD_SECONDS this often, for writers outside the ingest (an upload
-# through the API waits at most this long and a transaction, far below SQLite's busy timeout).
-OTHER_WRITERS_EVERY_SECONDS = 3.0
-# Bound on waiting for a turn: past it each side goes on and SQLite's busy timeout decides, as before.
-TURN_WAIT_SECONDS = 30.0
-
-
-class WriteTurns:
-    """The ingest's writer and its reconciler taking turns at SQLite's one write lock.
-
-    The reconciler's placing transactions (~1 s each) were each followed by YIELD_SECONDS (0.15 s) with
-    the lock free, so that a writer busy-waiting in SQLite (it retries after sleeps of up to 100 ms)
-    would get it. While the ingest runs that writer is nearly always its own, and the reconciler, the
-    ingest's longest chain of work, spent ~13 % of its time asleep. Now the writer says it wants the
-    lock (``writing``): the reconciler lets it in after its current transaction and starts the next as
-    soon as the writer has stored what it held; when the writer wants nothing, the next transaction
-    starts at once. The order of the stored documents and of the placed rows is unchanged: only when
-    the lock changes hands is.
-    """
-
-    def __init__(self, context: BaseContext) -> None:
-        self._turn = context.Lock()
-        self._idle = context.Event()  # set: the writer neither holds nor waits for the turn
-        self._idle.set()
-        self._last_free = time.monotonic()
-        self._given_up = False  # the writer's view: a turn never came (the reconciler died holding it)
-
-    @contextmanager
-    def writing(self) -> Iterator[None]:
-        """The writer's side: its transactions inside, the reconciler's between them."""
-        self._idle.clear()
-        taken = not self._given_up and self._turn.acquire(timeout=TURN_WAIT_SECONDS)
-        self._given_up = not taken
-        try:
-            yield
-        finally:
-            if taken:
-                self._turn.release()
-            self._idle.set()
-
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        """The reconciler's side (catalog.reconcile_run.Turns): after the writer when it waits."""
-        self._idle.wait(TURN_WAIT_SECONDS)
-        taken = self._turn.acquire(timeout=TURN_WAIT_SECONDS)
-        try:
-            yield
-        finally:
-            if taken:
-                self._turn.release()
-
-    def between(self) -> None:
-        if time.monotonic() - self._last_free >= OTHER_WRITERS_EVERY_SECONDS:
-            time.sleep(placing.YIELD_SECONDS)
-            self._last_free = time.monotonic()
 
 
 def concurrent_reconcile_safe(store: CatalogStore, new_hashes: Iterable[str], replaces_current: bool) -> bool:
@@ -138,10 +77,9 @@ class Reconciler:
         context = multiprocessing.get_context("fork")
         self._wake = context.Event()
         self._stop = context.Event()
-        self.turns = WriteTurns(context)
         store.engine.dispose()  # no open connection may be inherited
         self._process = context.Process(
-            target=_run, args=(store, self._wake, self._stop, self.turns), name="danhmuc-reconcile", daemon=True
+            target=_run, args=(store, self._wake, self._stop), name="danhmuc-reconcile", daemon=True
         )
         self._process.start()
 
@@ -162,15 +100,15 @@ class Reconciler:
         self._process.join()
 
 
-def _run(store: CatalogStore, wake: Event, stop: Event, turns: WriteTurns) -> None:
+def _run(store: CatalogStore, wake: Event, stop: Event) -> None:
     die_with_parent()
     try:
-        _reconcile_while_woken(store, wake, stop, turns)
+        _reconcile_while_woken(store, wake, stop)
     except KeyboardInterrupt:  # Ctrl-C reaches the whole group: the parent says it stopped
         pass
 
 
-def _reconcile_while_woken(store: CatalogStore, wake: Event, stop: Event, turns: WriteTurns | None = None) -> None:
+def _reconcile_while_woken(store: CatalogStore, wake: Event, stop: Event) -> None:
     store.engine.dispose(close=False)  # the parent's pool (already emptied) is not this process's
     while True:
         wake.wait()
@@ -178,7 +116,7 @@ def _reconcile_while_woken(store: CatalogStore, wake: Event, stop: Event, turns:
             return  # the parent's own run at the end does the rest (and reports its errors)
         wake.clear()
         try:
-            store.reconcile(turns=turns)
+            store.reconcile()
         except Exception as error:  # noqa: BLE001 - the parent's run at the end meets it again and reports it
             sys.stderr.write(f"hợp nhất trong khi nạp thất bại / reconciling during ingest failed: {error}\n")
             return

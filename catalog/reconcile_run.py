@@ -13,10 +13,8 @@ Each transaction takes the store's lock; a run killed between them leaves the ru
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
@@ -51,28 +49,7 @@ class _Run:
                                    decisions=decisions, cache=self.cache, documents=self.documents)  # fmt: skip
 
 
-class Turns(Protocol):
-    """How step 2's transactions share SQLite's one write lock with the other writers.
-
-    By default (``SleepTurns``) each transaction is followed by ``placing.YIELD_SECONDS`` with the
-    lock free, long enough for any waiting writer's busy-wait to get it. The ingest's reconciler
-    takes turns with the ingest's own writer instead (catalog/ingest_reconciler.py)."""
-
-    def transaction(self) -> AbstractContextManager[None]: ...
-
-    def between(self) -> None: ...
-
-
-class SleepTurns:
-    @contextmanager
-    def transaction(self) -> Iterator[None]:
-        yield
-
-    def between(self) -> None:
-        time.sleep(placing.YIELD_SECONDS)  # a writer waiting for the lock gets it before the next one
-
-
-def reconcile(store: CatalogStore, *, rebuild: bool, turns: Turns | None = None) -> None:
+def reconcile(store: CatalogStore, *, rebuild: bool) -> None:
     try:
         threshold, concept_threshold = load_threshold(), load_concept_threshold()
     except MatchingError as error:
@@ -85,7 +62,7 @@ def reconcile(store: CatalogStore, *, rebuild: bool, turns: Turns | None = None)
         anchors = anchoring.before_matching(session, records)
     decisions = anchors.effective()
     applied = _remove_stale(store, run, decisions, records)
-    _match_pending(store, run, decisions, turns or SleepTurns())
+    _match_pending(store, run, decisions)
     _apply_decisions(store, run, anchors, applied, newest)
 
 
@@ -117,12 +94,11 @@ def _remove_stale(store: CatalogStore, run: _Run, decisions: list[Decision], rec
     return applied
 
 
-def _match_pending(store: CatalogStore, run: _Run, decisions: list[Decision], turns: Turns | None = None) -> None:
+def _match_pending(store: CatalogStore, run: _Run, decisions: list[Decision]) -> None:
     """Step 2, in transactions of about a second: uploads are not kept waiting for SQLite's lock."""
     carried = placing.Carried()
-    turns = turns or SleepTurns()
     while True:
-        with turns.transaction(), store.transaction() as session:
+        with store.transaction() as session:
             incremental_state.lock(session)
             matcher = run.matcher(session, decisions)
             if not placing.place_pending(matcher, session, run.counts, batch=incremental.BATCH_DOCUMENTS,
@@ -130,7 +106,7 @@ def _match_pending(store: CatalogStore, run: _Run, decisions: list[Decision], tu
                 break
             matcher.settle(run.counts)
         if store.engine.dialect.name == "sqlite":
-            turns.between()
+            time.sleep(placing.YIELD_SECONDS)  # a writer waiting for the lock gets it before the next one
 
 
 def _apply_decisions(store: CatalogStore, run: _Run, anchors: Anchoring, applied: int, newest: int) -> None:

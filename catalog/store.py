@@ -11,7 +11,6 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import TracebackType
-from typing import TYPE_CHECKING
 
 from pydantic import TypeAdapter
 from sqlalchemy import Engine, func, insert, select, text
@@ -50,9 +49,6 @@ from extract.model import Document
 from matching.anchoring import AnchoredDecision
 from matching.decisions import DecisionRecord, check_decision, decision_records, in_force
 from matching.model import Dataset, Decision, Flag, Link, Reconciliation, UndoDecision
-
-if TYPE_CHECKING:
-    from catalog.reconcile_run import Turns
 
 DECISION = TypeAdapter[Decision](Decision)
 BULK_CHUNK = 2_000
@@ -288,7 +284,7 @@ class CatalogStore(IngestRuns):
         with self.snapshot() as session:
             return stored_concepts(session)
 
-    def reconcile(self, *, workers: int = 1, rebuild: bool = False, turns: Turns | None = None) -> ReconcileSummary:
+    def reconcile(self, *, workers: int = 1, rebuild: bool = False) -> ReconcileSummary:
         """Bring the stored result up to date with the current documents and the decisions in force.
 
         Only what changed is matched (catalog.incremental): documents not matched yet, documents no
@@ -296,11 +292,10 @@ class CatalogStore(IngestRuns):
         the last run's summary is returned. `rebuild` forgets the result and matches every current
         document again, by content hash (the same result as adding them in one run).
         `workers` is accepted for the callers' sake: incremental matching is one row at a time.
-        `turns`: how its transactions leave SQLite's lock to other writers (catalog.reconcile_run.Turns).
         """
         from catalog.reconcile_run import reconcile  # it imports the matcher, which imports much
 
-        reconcile(self, rebuild=rebuild, turns=turns)
+        reconcile(self, rebuild=rebuild)
         summary = self.last_reconciliation()
         assert summary is not None
         return summary
