@@ -27,6 +27,7 @@ from catalog.models import DocumentRow, FileVersionRow
 from catalog.records import DocumentSummary
 from extract.detect import detect_format
 from extract.model import CatalogEntry, Document, ExtractionWarning, SourceFormat, Table, Task
+from extract.pdf.native import PDFIUM_LOCK
 from extract.safety import open_checked_zip
 from extract.textforms import fold
 from matching.model import Flag, entry_key
@@ -76,6 +77,11 @@ def _typed(data: bytes, fmt: SourceFormat) -> bool:
         return True
     if fmt is not SourceFormat.PDF:
         return False
+    with PDFIUM_LOCK:  # request threads: PDFium is not thread-safe
+        return _text_layer(data)
+
+
+def _text_layer(data: bytes) -> bool:
     import pypdfium2
 
     try:

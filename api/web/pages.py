@@ -23,6 +23,7 @@ from catalog.exports import render as render_export
 from catalog.exports.view import fold
 from extract.errors import DanhmucError
 from extract.model import Document
+from extract.pdf.native import PDFIUM_LOCK
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -314,9 +315,10 @@ def _pages(state: ServiceState, sha256: str, filename: str) -> int:
             import pypdfium2
 
             try:
-                pdf = pypdfium2.PdfDocument(data)
-                count = len(pdf)
-                pdf.close()
+                with PDFIUM_LOCK:
+                    pdf = pypdfium2.PdfDocument(data)
+                    count = len(pdf)
+                    pdf.close()
             except Exception:  # noqa: BLE001 - a PDF the extractor will refuse: it says why
                 count = 0
     _page_counts[sha256] = count

@@ -20,6 +20,7 @@ from typing import Any
 from api.routes.documents import _from_archive
 from api.state import ServiceState
 from extract.model import CatalogEntry, Document, SourceFormat
+from extract.pdf.native import PDFIUM_LOCK
 
 RENDER_SCALE = 1.5  # 108 dpi: a table row stays legible on a 1366×768 screen without zooming
 CACHE_ENTRIES = 64
@@ -136,11 +137,12 @@ def render_page(state: ServiceState, document: Document, page_number: int, entry
         image = Image.open(io.BytesIO(data)).convert("RGB")
         box = None
     else:
-        pdf = pypdfium2.PdfDocument(data)
-        try:
-            image = pdf[page_number - 1].render(scale=RENDER_SCALE).to_pil().convert("RGB")
-        finally:
-            pdf.close()
+        with PDFIUM_LOCK:
+            pdf = pypdfium2.PdfDocument(data)
+            try:
+                image = pdf[page_number - 1].render(scale=RENDER_SCALE).to_pil().convert("RGB")
+            finally:
+                pdf.close()
         box = _region(data, page_number, entry, _following(document, entry))
     draw = ImageDraw.Draw(image, "RGBA")
     pixels = None
