@@ -162,7 +162,8 @@ async def upload_document(
         raise BadUploadError("đường dẫn không được chứa '..'", "the path must not contain '..'")
     job, _new = await asyncio.to_thread(state.jobs.submit_upload, data, filename, clean_path, who.owner)
     settings = state.settings
-    if state.jobs.runs_jobs and len(data) <= settings.sync_upload_bytes and _typed(data, fmt):
+    # PDFium runs off the event loop: a slow text-layer check under the lock must not stall other requests
+    if state.jobs.runs_jobs and len(data) <= settings.sync_upload_bytes and await asyncio.to_thread(_typed, data, fmt):
         done = await _finished_within(state, job.id, settings.sync_upload_seconds)
         if done is not None and done.status == "succeeded":
             stored = await asyncio.to_thread(_stored_json, state, done.document_id)
