@@ -12,6 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from extract.model import Document
+from matching import forked
 from matching.batchscore import score_many
 from matching.blocking import BlockingStats, candidate_pairs
 from matching.bounds import score_upper_bounds
@@ -23,7 +24,7 @@ from matching.compare import (
     build_features,
     score_pair,
 )
-from matching.concepts import keep_concept_ids, link_concepts
+from matching.concepts import ConceptOutput, keep_concept_ids, link_concepts
 from matching.decisions import apply_decisions, decision_constraints, dismiss_flags, most_common
 from matching.errors import ThresholdsMissingError
 from matching.flags import compute_flags
@@ -32,6 +33,9 @@ from matching.titlesim import title_similarities
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.json")
 LINK_FLOOR = 0.1  # links this far below the threshold are kept as near misses for reviewers
+# Rows from which `reconcile(workers > 1)` forks the concept stage (matching/forked.py): below, a fork
+# (page tables of the whole heap, copied pages, the pickled result) costs more than the overlap gains.
+FORK_CONCEPTS_FROM = 20_000
 
 
 def load_threshold(path: Path = THRESHOLDS_FILE) -> float:
@@ -107,7 +111,7 @@ def match_entries(
     workers: int = 1,
 ) -> MatchOutput:
     """Blocking, comparison and clustering, without building result records (used by calibration)."""
-    features = build_features(documents)
+    features = build_features(documents, workers=workers)
     # Blocking may skip pairs across scopes only when no such pair could clear the threshold.
     split_scopes = threshold > MAX_SCORE_ACROSS_SCOPES
     pairs, stats = candidate_pairs(features, workers=workers, split_scopes=split_scopes)
@@ -195,6 +199,17 @@ def _reconcile(
     output = match_entries(documents, threshold, decisions=decisions, previous=previous, workers=workers)
     features, ids = output.features, output.dataset_ids
     assignment = {f.key: ids[f.index] for f in features}
+    # With no decision and one row per key (no document given twice), the result is already what
+    # replaying nothing gives: every member in its own dataset, links accepted within a dataset.
+    replay = bool(decisions) or len(assignment) != len(features)
+    concept_floor = 0.0
+    if with_concepts:
+        concept_floor = load_concept_threshold() if concept_threshold is None else concept_threshold
+    concept_stage: forked.Forked[ConceptOutput] | None = None
+    if with_concepts and not replay and workers > 1 and len(features) >= FORK_CONCEPTS_FROM:
+        # The datasets are final already: the concept stage runs in a child while this process builds
+        # the records below (~2.5 of ~17 CPU-s at 100,000 rows).
+        concept_stage = forked.start(lambda: link_concepts(features, ids, concept_floor, workers=workers))
 
     # Every value below comes from validated Documents (str fields, a Provenance): no need to check
     # 100,000 member records and their datasets again (model_construct sets the same fields).
@@ -235,26 +250,27 @@ def _reconcile(
         threshold=threshold,
         candidate_pairs=output.stats.candidates,
     )
-    # With no decision and one row per key (no document given twice), the result is already what
-    # replaying nothing gives: every member in its own dataset, links accepted within a dataset.
-    if decisions or len(assignment) != len(features):
+    if replay:
         result = apply_decisions(result, decisions)
-    if with_concepts:
-        result = _with_concepts(result, features, workers, concept_threshold, previous_concepts or {})
-    if with_flags:
+    if with_flags:  # before the concepts: flags read only the datasets, so they overlap a forked stage too
         flags = compute_flags(documents, result.assignment)
         result = result.model_copy(update={"flags": dismiss_flags(flags, decisions)})
+    if with_concepts:
+        if concept_stage is None:
+            # The concept level over the final datasets (after reviewers' decisions).
+            dataset_ids = [result.assignment[f.key] for f in features]
+            concepts = link_concepts(features, dataset_ids, concept_floor, workers=workers)
+        else:
+            concepts = concept_stage.result()
+        result = _with_concepts(result, features, concepts, concept_floor, previous_concepts or {})
     return result
 
 
 def _with_concepts(
-    result: Reconciliation, features: Sequence[EntryFeatures], workers: int, threshold: float | None,
+    result: Reconciliation, features: Sequence[EntryFeatures], output: ConceptOutput, threshold: float,
     previous: Mapping[str, str],
 ) -> Reconciliation:
-    """The concept level over the final datasets (after reviewers' decisions)."""
-    threshold = load_concept_threshold() if threshold is None else threshold
-    dataset_ids = [result.assignment[f.key] for f in features]
-    output = link_concepts(features, dataset_ids, threshold, workers=workers)
+    """The result with the concept stage's output as records."""
     concepts = keep_concept_ids({f.key: output.concept_of[f.index] for f in features}, previous)
     links = [
         trusted_link(
