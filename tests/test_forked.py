@@ -41,7 +41,7 @@ def test_reconcile_with_forked_stages_gives_the_same_result(monkeypatch: pytest.
     starts: list[object] = []
     start = forked.start
 
-    def counted(compute):  # type: ignore[no-untyped-def]
+    def counted(compute):
         starts.append(compute)
         return start(compute)
 
