@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from matching.blocking import candidate_pairs
+from matching.blocking import _unique, candidate_pairs
 from matching.cluster import cluster_links
 from matching.compare import (
     DESCRIPTION_WEIGHT,
@@ -102,13 +102,18 @@ def _scored_pairs(
     # are found by their items and pass the title gate whatever their title similarity.
     covered = covering_pairs(reps)
     if covered:
+        # The union in (i, j) order, as codes i·n + j (i < j < n): the order of np.unique(axis=0), which
+        # took ~0.3 CPU-s at 100,000 rows to sort rows.
+        n = len(reps)
         extra = np.array(sorted(covered), dtype=np.int64)
-        pairs = np.unique(np.concatenate([pairs.reshape(-1, 2), extra]), axis=0)
+        extra_codes = extra[:, 0] * n + extra[:, 1]
+        codes = _unique(np.concatenate([pairs[:, 0] * n + pairs[:, 1], extra_codes]))
+        pairs = np.stack([codes // n, codes % n], axis=1)
     titles = title_similarities(reps, pairs, workers=workers)
     floor = threshold - CONCEPT_FLOOR
     keep = titles + DESCRIPTION_WEIGHT * 0.5 >= floor
     if covered:
-        keep |= np.fromiter(((i, j) in covered for i, j in pairs.tolist()), dtype=bool, count=len(pairs))
+        keep |= np.isin(codes, extra_codes)
     return _score_kept(reps, pairs[keep], titles[keep], floor)
 
 
