@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from matching import forked
 from matching.blocking import _unique, candidate_pairs
 from matching.cluster import cluster_links
 from matching.compare import (
@@ -30,6 +31,7 @@ from matching.model import dataset_id_for
 from matching.titlesim import title_similarities
 
 CONCEPT_FLOOR = 0.1  # concept links this far below the threshold are kept as near misses
+SPLIT_FROM = 50_000  # pairs past the title gate from which link_concepts(split=True) scores them in two
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,12 +46,15 @@ def wording_of(feature: EntryFeatures) -> str:
 
 
 def link_concepts(
-    features: Sequence[EntryFeatures], dataset_ids: Sequence[str], threshold: float, *, workers: int = 1
+    features: Sequence[EntryFeatures], dataset_ids: Sequence[str], threshold: float, *, workers: int = 1,
+    split: bool = False,
 ) -> ConceptOutput:
+    """`split`: score the second half of the pairs past the title gate in a forked child (matching/forked.py),
+    for a caller that runs this stage in a child of its own and is idle by then (matching/reconcile.py)."""
     dataset_wording, representative = _dataset_wordings(features, dataset_ids)
     wordings = list(representative)
     reps = [features[representative[w]] for w in wordings]
-    scored = _scored_pairs(reps, threshold, workers)
+    scored = _scored_pairs(reps, threshold, workers, split)
 
     def rescore(i: int, j: int) -> float:
         return score_pair(reps[i], reps[j]).concept
@@ -93,7 +98,7 @@ def _dataset_wordings(
 
 
 def _scored_pairs(
-    reps: Sequence[EntryFeatures], threshold: float, workers: int
+    reps: Sequence[EntryFeatures], threshold: float, workers: int, split: bool = False
 ) -> list[tuple[int, int, float, list[str]]]:
     """Pairs of representatives (indices into ``reps``) blocked or covering, whose concept score
     reaches CONCEPT_FLOOR below the threshold: (i, j, score, reasons)."""
@@ -114,7 +119,14 @@ def _scored_pairs(
     keep = titles + DESCRIPTION_WEIGHT * 0.5 >= floor
     if covered:
         keep |= np.isin(codes, extra_codes)
-    return _score_kept(reps, pairs[keep], titles[keep], floor)
+    pairs, titles = pairs[keep], titles[keep]
+    if split and len(pairs) >= SPLIT_FROM:
+        # Each pair's score is its own (memos only save work), so two halves give the whole in order; the
+        # child inherits every memo filled so far, so little is computed twice.
+        half = len(pairs) // 2
+        theirs = forked.start(lambda: _score_kept(reps, pairs[half:], titles[half:], floor))
+        return _score_kept(reps, pairs[:half], titles[:half], floor) + theirs.result()
+    return _score_kept(reps, pairs, titles, floor)
 
 
 def _score_kept(

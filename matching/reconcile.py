@@ -215,7 +215,9 @@ def _reconcile(
     if with_concepts and not replay and workers > 1 and len(features) >= FORK_CONCEPTS_FROM:
         # The datasets are final already: the concept stage runs in a child while this process writes the
         # links' reasons and builds the records below (~4 of ~17 CPU-s at 100,000 rows).
-        concept_stage = forked.start(lambda: link_concepts(features, ids, concept_floor, workers=workers))
+        concept_stage = forked.start(
+            lambda: link_concepts(features, ids, concept_floor, workers=workers, split=True)
+        )
 
     # Every value below comes from validated Documents (str fields, a Provenance): no need to check
     # 100,000 member records and their datasets again (model_construct sets the same fields).
