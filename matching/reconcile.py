@@ -152,7 +152,9 @@ def reconcile(
 
     `previous` is the `assignment` of an earlier run: its datasets keep their ids. `decisions` are
     reviewers' records, applied as clustering constraints and then on the result. `previous_concepts`
-    (an earlier run's `concepts`) keeps concept ids the same way.
+    (an earlier run's `concepts`) keeps concept ids the same way. `workers` threads compare titles; with
+    `workers` > 1 and 20,000 rows or more, forked children (matching/forked.py) also compute most title
+    texts and, when there is no decision to replay, the concept stage, so that a run uses two cores.
     """
     with _without_cyclic_gc():
         return _reconcile(
