@@ -5,9 +5,10 @@ which doubled the CPU): the child gets one self-contained computation whose inpu
 inherits copy-on-write, and sends back only its result, pickled through a pipe. The parent meanwhile
 does work the child's result does not depend on, so the two use the machine's two cores.
 
-Opt-in by the caller (`reconcile(workers > 1)` on many rows: the benchmark, calibration, the CLI). The
-catalog store's incremental matching never forks. Whatever goes wrong in the child (an exception, a
-kill), `result()` computes the stage again here, so it raises or returns as the serial code would.
+Opt-in by the caller: `reconcile(workers > 1)` on many rows (today only benchmarks/bench_matching.py asks
+for more than one worker). The catalog store's incremental matching never forks. Whatever goes wrong in
+the child (an exception, a kill), `result()` computes the stage again here, so it raises or returns as the
+serial code would.
 """
 
 from __future__ import annotations
