@@ -20,10 +20,20 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from extract.model import CatalogEntry, Document
+from matching import forked
 from matching.coverage import COVERED_TITLE, covering
 from matching.model import entry_key
 from matching.scope import LEVEL_NAMES, Scope, document_scope
-from matching.text import NEGATORS, ComparisonText, comparison_text, document_frequencies, fold, normalize
+from matching.text import (
+    NEGATORS,
+    ComparisonText,
+    comparison_text,
+    document_frequencies,
+    fold,
+    normalize,
+    remember_title_texts,
+    title_text_fields,
+)
 from nlp.units import unit_types_agree
 
 # Weights of the comparison levels (score points on a 0..1 scale).
@@ -46,6 +56,7 @@ QUALIFIER_MISMATCH = 0.04  # "đăng ký khai sinh" vs "khai sinh": a qualifier 
 IDENTIFIES = 1.0  # summed specificity (IDF / log N) of the shared core words that still identify a dataset
 SAME_DOCUMENT = 0.25  # a plan rarely lists one dataset twice: only near-identical rows are duplicates
 SAME_DOCUMENT_EXEMPT = 0.97  # title similarity at which a same-document pair is a likely duplicate
+FORK_TITLES_FROM = 20_000  # rows from which build_features(workers > 1) forks (matching/forked.py)
 
 
 # The best score a pair from two different known scopes can reach: every bonus, one scope penalty.
@@ -127,12 +138,16 @@ def _group_label(group: str) -> str:
     return " ".join(words)
 
 
-def _document_features(first: int, doc_index: int, document: Document, idf: Mapping[str, float]) -> list[EntryFeatures]:
+def _document_features(
+    first: int, doc_index: int, document: Document, idf: Mapping[str, float],
+    units: Sequence[tuple[frozenset[str], str]] | None = None,
+) -> list[EntryFeatures]:
+    """`units`: the entries' `_unit_types` when already computed."""
     scope = document_scope(document)
     locality = frozenset(scope.province.split())
     features = []
     for offset, entry in enumerate(document.catalog):
-        unit_types, unit_label = _unit_types(entry)
+        unit_types, unit_label = _unit_types(entry) if units is None else units[offset]
         features.append(
             EntryFeatures(
                 index=first + offset,
@@ -154,19 +169,33 @@ def _document_features(first: int, doc_index: int, document: Document, idf: Mapp
     return features
 
 
-def build_features(documents: Sequence[Document]) -> list[EntryFeatures]:
+def build_features(documents: Sequence[Document], *, workers: int = 1) -> list[EntryFeatures]:
     """Comparison features of every entry, in document order.
 
-    Single process on purpose: measured on 50,000 entries, shipping the features back from
-    forked workers (pickling) cost more than computing them.
+    With `workers` > 1 and many rows, a forked child computes the texts of most distinct titles
+    (`_title_text`: ~2 of ~3 CPU-s at 100,000 rows) while this process does the others and the units,
+    and sends them back as field tuples; shipping whole features back from workers had cost
+    more than computing them (measured on 50,000 entries).
     """
+    units: list[list[tuple[frozenset[str], str]]] | None = None
+    rows = sum(len(d.catalog) for d in documents)
+    if workers > 1 and rows >= FORK_TITLES_FROM:
+        titles = list(dict.fromkeys((title_key_of(e), e.title) for d in documents for e in d.catalog))
+        # This side has more to do besides (the units, unpickling, the memo): ~2 of 5 titles balance it.
+        mine, theirs = titles[: len(titles) * 2 // 5], titles[len(titles) * 2 // 5 :]
+        child = forked.start(lambda: title_text_fields(theirs))
+        title_text_fields(mine)
+        units = [[_unit_types(e) for e in d.catalog] for d in documents]
+        remember_title_texts(theirs, child.result())
     texts = [
         comparison_text(title_key_of(e), e.description, e.title) for document in documents for e in document.catalog
     ]
     idf = specificities(texts)
     features: list[EntryFeatures] = []
     for doc_index, document in enumerate(documents):
-        features += _document_features(len(features), doc_index, document, idf)
+        features += _document_features(
+            len(features), doc_index, document, idf, None if units is None else units[doc_index]
+        )
     return features
 
 

@@ -167,17 +167,23 @@ def _signature(words: set[str]) -> int:
     return bits
 
 
+# The two signatures of a row's words and places, by (words, places): rows share them, and the concept
+# stage asks for its representatives' three times (covering_pairs, the gate, the scores).
+_SIGNATURES: dict[tuple[frozenset[str], frozenset[str]], tuple[int, int]] = {}
+
+
 def may_cover(features: Sequence[EntryFeatures], pairs: np.ndarray) -> np.ndarray:
     """False for pairs neither of whose titles' words can all stand in the other (coverage._words_stand_in):
     a word of the smaller title must be one of the bigger's, or name a place, or be a level word."""
-    known: dict[tuple[int, int], tuple[int, int]] = {}  # rows share their words and places: once each
     rows = []
     for f in features:
-        key = (id(f.text.tokens), id(f.locality))
-        found = known.get(key)
+        key = (f.text.tokens, f.locality)
+        found = _SIGNATURES.get(key)
         if found is None:
+            if len(_SIGNATURES) > 400_000:
+                _SIGNATURES.clear()
             folded = {w: fold(w) for w in f.text.tokens}
-            found = known[key] = (
+            found = _SIGNATURES[key] = (
                 _signature({v for w, v in folded.items() if w not in LEVEL_WORDS and v not in f.locality}),
                 _signature(set(folded.values()) | set(f.locality)),
             )

@@ -12,7 +12,8 @@ from pathlib import Path
 import numpy as np
 
 from extract.model import Document
-from matching.batchscore import score_many
+from matching import forked
+from matching.batchscore import KeptScores, kept_scores
 from matching.blocking import BlockingStats, candidate_pairs
 from matching.bounds import score_upper_bounds
 from matching.cluster import cluster_links
@@ -23,7 +24,7 @@ from matching.compare import (
     build_features,
     score_pair,
 )
-from matching.concepts import keep_concept_ids, link_concepts
+from matching.concepts import ConceptOutput, keep_concept_ids, link_concepts
 from matching.decisions import apply_decisions, decision_constraints, dismiss_flags, most_common
 from matching.errors import ThresholdsMissingError
 from matching.flags import compute_flags
@@ -32,6 +33,9 @@ from matching.titlesim import title_similarities
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.json")
 LINK_FLOOR = 0.1  # links this far below the threshold are kept as near misses for reviewers
+# Rows from which `reconcile(workers > 1)` forks the concept stage (matching/forked.py): below, a fork
+# (page tables of the whole heap, copied pages, the pickled result) costs more than the overlap gains.
+FORK_CONCEPTS_FROM = 20_000
 
 
 def load_threshold(path: Path = THRESHOLDS_FILE) -> float:
@@ -53,8 +57,9 @@ def load_concept_threshold(path: Path = THRESHOLDS_FILE) -> float:
 
 def score_candidates(
     features: Sequence[EntryFeatures], pairs: np.ndarray, *, floor: float = 0.0, workers: int = 1
-) -> list[tuple[int, int, float, list[str]]]:
-    """Full comparison of the candidate pairs; only pairs scoring at least `floor` are returned.
+) -> KeptScores:
+    """Full comparison of the candidate pairs; only pairs scoring at least `floor` are kept (their reasons
+    are written by `.with_reasons()`).
 
     Title similarity is computed for all pairs at once; a pair whose title plus every possible
     bonus stays under `floor` cannot become a link and is not compared further, nor is one whose
@@ -65,7 +70,7 @@ def score_candidates(
     keep = titles + MAX_BONUS >= floor
     pairs, titles = pairs[keep], titles[keep]
     keep = score_upper_bounds(features, pairs, titles) >= floor
-    return score_many(features, pairs[keep], titles[keep], floor)
+    return kept_scores(features, pairs[keep], titles[keep], floor)
 
 
 _AUTO_FIELDS = frozenset({"left", "right", "score", "reasons", "accepted", "decided_by"})
@@ -107,22 +112,28 @@ def match_entries(
     workers: int = 1,
 ) -> MatchOutput:
     """Blocking, comparison and clustering, without building result records (used by calibration)."""
-    features = build_features(documents)
+    features, kept, ids, stats = _matched(documents, threshold, decisions, previous, workers)
+    return MatchOutput(features=features, scored=kept.with_reasons(), dataset_ids=ids, stats=stats)
+
+
+def _matched(
+    documents: Sequence[Document], threshold: float, decisions: Sequence[Decision],
+    previous: Mapping[str, str] | None, workers: int,
+) -> tuple[list[EntryFeatures], KeptScores, list[str], BlockingStats]:
+    """match_entries with the links' reasons not written yet."""
+    features = build_features(documents, workers=workers)
     # Blocking may skip pairs across scopes only when no such pair could clear the threshold.
     split_scopes = threshold > MAX_SCORE_ACROSS_SCOPES
     pairs, stats = candidate_pairs(features, workers=workers, split_scopes=split_scopes)
-    scored = score_candidates(features, pairs, floor=threshold - LINK_FLOOR, workers=workers)
+    kept = score_candidates(features, pairs, floor=threshold - LINK_FLOOR, workers=workers)
     keys = [f.key for f in features]
     constraints = decision_constraints(decisions, {k: i for i, k in enumerate(keys)}, previous or {})
 
     def rescore(i: int, j: int) -> float:
         return score_pair(features[i], features[j]).score
 
-    ids = cluster_links(
-        keys, [(i, j, s) for i, j, s, _ in scored], threshold, rescore,
-        previous=previous, constraints=constraints,
-    )  # fmt: skip
-    return MatchOutput(features=features, scored=scored, dataset_ids=ids, stats=stats)
+    ids = cluster_links(keys, kept.scores(), threshold, rescore, previous=previous, constraints=constraints)
+    return features, kept, ids, stats
 
 
 def reconcile(
@@ -141,7 +152,9 @@ def reconcile(
 
     `previous` is the `assignment` of an earlier run: its datasets keep their ids. `decisions` are
     reviewers' records, applied as clustering constraints and then on the result. `previous_concepts`
-    (an earlier run's `concepts`) keeps concept ids the same way.
+    (an earlier run's `concepts`) keeps concept ids the same way. `workers` threads compare titles; with
+    `workers` > 1 and 20,000 rows or more, forked children (matching/forked.py) also compute most title
+    texts and, when there is no decision to replay, the concept stage, so that a run uses two cores.
     """
     with _without_cyclic_gc():
         return _reconcile(
@@ -192,9 +205,21 @@ def _reconcile(
 ) -> Reconciliation:
     threshold = load_threshold() if threshold is None else threshold
     documents = sorted(documents, key=lambda d: d.sha256)  # by content, not ingest order: ties, ids, flags
-    output = match_entries(documents, threshold, decisions=decisions, previous=previous, workers=workers)
-    features, ids = output.features, output.dataset_ids
+    features, kept, ids, stats = _matched(documents, threshold, decisions, previous, workers)
     assignment = {f.key: ids[f.index] for f in features}
+    # With no decision and one row per key (no document given twice), the result is already what
+    # replaying nothing gives: every member in its own dataset, links accepted within a dataset.
+    replay = bool(decisions) or len(assignment) != len(features)
+    concept_floor = 0.0
+    if with_concepts:
+        concept_floor = load_concept_threshold() if concept_threshold is None else concept_threshold
+    concept_stage: forked.Forked[ConceptOutput] | None = None
+    if with_concepts and not replay and workers > 1 and len(features) >= FORK_CONCEPTS_FROM:
+        # The datasets are final already: the concept stage runs in a child while this process writes the
+        # links' reasons and builds the records below (~4 of ~17 CPU-s at 100,000 rows).
+        concept_stage = forked.start(
+            lambda: link_concepts(features, ids, concept_floor, workers=workers, split=True)
+        )
 
     # Every value below comes from validated Documents (str fields, a Provenance): no need to check
     # 100,000 member records and their datasets again (model_construct sets the same fields).
@@ -225,7 +250,7 @@ def _reconcile(
     # Scores and reasons were built here and are already valid: skip re-validating 10^5 links.
     links = [
         trusted_link(features[i].key, features[j].key, score, reasons, accepted=ids[i] == ids[j])
-        for i, j, score, reasons in sorted(output.scored, key=lambda row: -row[2])
+        for i, j, score, reasons in sorted(kept.with_reasons(), key=lambda row: -row[2])
     ]
     result = Reconciliation(
         datasets=datasets,
@@ -233,28 +258,29 @@ def _reconcile(
         flags=[],
         assignment=assignment,
         threshold=threshold,
-        candidate_pairs=output.stats.candidates,
+        candidate_pairs=stats.candidates,
     )
-    # With no decision and one row per key (no document given twice), the result is already what
-    # replaying nothing gives: every member in its own dataset, links accepted within a dataset.
-    if decisions or len(assignment) != len(features):
+    if replay:
         result = apply_decisions(result, decisions)
-    if with_concepts:
-        result = _with_concepts(result, features, workers, concept_threshold, previous_concepts or {})
-    if with_flags:
+    if with_flags:  # before the concepts: flags read only the datasets, so they overlap a forked stage too
         flags = compute_flags(documents, result.assignment)
         result = result.model_copy(update={"flags": dismiss_flags(flags, decisions)})
+    if with_concepts:
+        if concept_stage is None:
+            # The concept level over the final datasets (after reviewers' decisions).
+            dataset_ids = [result.assignment[f.key] for f in features]
+            concepts = link_concepts(features, dataset_ids, concept_floor, workers=workers)
+        else:
+            concepts = concept_stage.result()
+        result = _with_concepts(result, features, concepts, concept_floor, previous_concepts or {})
     return result
 
 
 def _with_concepts(
-    result: Reconciliation, features: Sequence[EntryFeatures], workers: int, threshold: float | None,
+    result: Reconciliation, features: Sequence[EntryFeatures], output: ConceptOutput, threshold: float,
     previous: Mapping[str, str],
 ) -> Reconciliation:
-    """The concept level over the final datasets (after reviewers' decisions)."""
-    threshold = load_concept_threshold() if threshold is None else threshold
-    dataset_ids = [result.assignment[f.key] for f in features]
-    output = link_concepts(features, dataset_ids, threshold, workers=workers)
+    """The result with the concept stage's output as records."""
     concepts = keep_concept_ids({f.key: output.concept_of[f.index] for f in features}, previous)
     links = [
         trusted_link(

@@ -137,10 +137,53 @@ def _interned(words: frozenset[str]) -> frozenset[str]:
     return _INTERNED.setdefault(words, words)
 
 
-@lru_cache(maxsize=200_000)
+_TITLE_TEXTS: dict[tuple[str, str], ComparisonText] = {}
+
+
 def _title_text(title_key: str, printed: str) -> ComparisonText:
     """comparison_text without a description (`counts`: the title names a figure; `lists`: a list), once
-    per title: 100,000 rows have ~80,000 distinct (title, description) but ~59,000 distinct titles."""
+    per title: 100,000 rows have ~80,000 distinct (title, description) but ~59,000 distinct titles.
+    A plain memo rather than lru_cache, so that texts computed by a forked child can be put in it."""
+    key = (title_key, printed)
+    found = _TITLE_TEXTS.get(key)
+    if found is None:
+        if len(_TITLE_TEXTS) > 200_000:
+            _TITLE_TEXTS.clear()
+        found = _TITLE_TEXTS[key] = _title_text_uncached(title_key, printed)
+    return found
+
+
+# ComparisonText's fields as a plain tuple: pickling 30,000 slotted records one Python call each
+# took ~0.3 s a side, their fields as tuples a fraction of that.
+TitleFields = tuple[
+    str, str, frozenset[str], tuple[str, ...], bool, bool, str, str, str, frozenset[str], frozenset[str]
+]
+
+
+def title_text_fields(titles: Sequence[tuple[str, str]]) -> list[TitleFields]:
+    """The title texts of (title key, printed title) pairs as field tuples (for `remember_title_texts`)."""
+    return [
+        (t.full, t.content, t.tokens, t.expanded, t.counts, t.lists, t.printed, t.head, t.core, t.core_tokens,
+         t.qualifiers)
+        for t in (_title_text(key, printed) for key, printed in titles)
+    ]  # fmt: skip
+
+
+def remember_title_texts(titles: Sequence[tuple[str, str]], fields: Sequence[TitleFields]) -> None:
+    """Put title texts computed elsewhere (`title_text_fields` in a forked child) in the memo, their word
+    sets interned as if computed here."""
+    for key, (full, content, tokens, expanded, counts, lists, printed, head, core, core_tokens, qualifiers) in zip(
+        titles, fields, strict=True
+    ):
+        if key not in _TITLE_TEXTS:
+            _TITLE_TEXTS[key] = ComparisonText(
+                full=full, content=content, tokens=_interned(tokens), expanded=expanded, counts=counts,
+                lists=lists, printed=printed, head=head, core=core, core_tokens=_interned(core_tokens),
+                qualifiers=_interned(qualifiers),
+            )  # fmt: skip
+
+
+def _title_text_uncached(title_key: str, printed: str) -> ComparisonText:
     words = normalize(title_key).split()
     expanded = [w.upper() for w in normalize(printed).split() if w in ABBREVIATIONS]
     out: list[str] = []

@@ -1,0 +1,82 @@
+"""A stage computed in a forked child (matching/forked.py) gives what computing it here gives."""
+
+from __future__ import annotations
+
+import importlib
+import os
+
+import pytest
+
+from matching import forked, text
+
+reconcile_module = importlib.import_module("matching.reconcile")
+compare_module = importlib.import_module("matching.compare")
+concepts_module = importlib.import_module("matching.concepts")
+
+
+def test_the_child_computes_and_sends_its_result_back() -> None:
+    parent = os.getpid()
+    pid, payload = forked.start(lambda: (os.getpid(), {"words": frozenset({"a", "b"})})).result()
+    assert pid != parent
+    assert payload == {"words": frozenset({"a", "b"})}
+
+
+def test_a_failed_child_is_computed_again_here() -> None:
+    parent = os.getpid()
+
+    def only_here() -> int:
+        if os.getpid() != parent:
+            raise RuntimeError("the child fails")
+        return 7
+
+    assert forked.start(only_here).result() == 7
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
+def test_reconcile_with_forked_stages_gives_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks.bench_matching import build_archive, output_digest
+
+    documents = build_archive(2_000, seed=11).documents
+    serial = output_digest(reconcile_module.reconcile(documents, workers=1, with_flags=False))
+
+    starts: list[object] = []
+    start = forked.start
+
+    def counted(compute):
+        starts.append(compute)
+        return start(compute)
+
+    monkeypatch.setattr(forked, "start", counted)
+    monkeypatch.setattr(reconcile_module, "FORK_CONCEPTS_FROM", 0)
+    monkeypatch.setattr(compare_module, "FORK_TITLES_FROM", 0)
+    monkeypatch.setattr(concepts_module, "SPLIT_FROM", 0)
+    # Cold memos, so that the child's title texts are the ones used here.
+    text._TITLE_TEXTS.clear()
+    text.comparison_text.cache_clear()
+    result = reconcile_module.reconcile(documents, workers=2, with_flags=False)
+    # The title texts and the concept stage here; the concept stage's second half of its pairs was forked
+    # by the concept stage's own child, so it is not counted here.
+    assert len(starts) == 2
+    assert output_digest(result) == serial
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
+def test_concept_pairs_scored_in_two_halves_are_the_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks.bench_matching import build_archive
+
+    documents = sorted(build_archive(2_000, seed=11).documents, key=lambda d: d.sha256)
+    output = reconcile_module.match_entries(documents, reconcile_module.load_threshold())
+    features, ids = output.features, output.dataset_ids
+    whole = concepts_module.link_concepts(features, ids, 0.6)
+    starts: list[object] = []
+    start = forked.start
+
+    def counted(compute):
+        starts.append(compute)
+        return start(compute)
+
+    monkeypatch.setattr(forked, "start", counted)
+    monkeypatch.setattr(concepts_module, "SPLIT_FROM", 0)
+    halves = concepts_module.link_concepts(features, ids, 0.6, split=True)
+    assert len(starts) == 1
+    assert halves.links and halves == whole
