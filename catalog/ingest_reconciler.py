@@ -21,12 +21,18 @@ order one run at the end would place them. That holds when (`concurrent_reconcil
 Otherwise the ingest reconciles at the end only, as before. One reconciliation at a time is the
 store's (its lock, catalog/incremental_state.lock); a kill leaves what catalog/reconcile_run.py
 leaves after a kill, and the process dies with its parent (PR_SET_PDEATHSIG), like the pool's workers.
+
+Between its placing transactions a run leaves SQLite's lock free for `placing.YIELD_SECONDS`, so the
+writer (and any other) gets it. Once the writer has stored everything (`finish`), the ingest waits for
+this process alone, with one core idle: the lock is then left free only every `OUTSIDE_SECONDS`, for
+writers outside the ingest (an upload waits at most that and a transaction, far below the busy timeout).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import sys
+import time
 from collections.abc import Iterable
 from multiprocessing.synchronize import Event
 
@@ -40,6 +46,8 @@ from extract.processes import die_with_parent
 # Between two runs: each run has a fixed cost (reading the decisions, the concept tables, its row),
 # so documents stored meanwhile are gathered into the next run instead of one run each.
 PAUSE_SECONDS = 1.0
+# Once the ingest's writer is done: how often the lock is still left free, for writers outside the ingest.
+OUTSIDE_SECONDS = 3.0
 
 
 def concurrent_reconcile_safe(store: CatalogStore, new_hashes: Iterable[str], replaces_current: bool) -> bool:
@@ -116,8 +124,27 @@ def _reconcile_while_woken(store: CatalogStore, wake: Event, stop: Event) -> Non
             return  # the parent's own run at the end does the rest (and reports its errors)
         wake.clear()
         try:
-            store.reconcile()
+            store.reconcile(between=_Between(stop))
         except Exception as error:  # noqa: BLE001 - the parent's run at the end meets it again and reports it
             sys.stderr.write(f"hợp nhất trong khi nạp thất bại / reconciling during ingest failed: {error}\n")
             return
         stop.wait(PAUSE_SECONDS)
+
+
+class _Between:
+    """Between placing transactions: the lock left free after each while the writer may want it, then
+    (`stop`: it stored everything) only every OUTSIDE_SECONDS, for writers outside the ingest."""
+
+    def __init__(self, stop: Event) -> None:
+        from catalog.reconcile_run import yield_lock  # imported by the parent before the fork
+
+        self._stop = stop
+        self._yield = yield_lock
+        self._freed = time.monotonic()
+
+    def __call__(self) -> None:
+        now = time.monotonic()
+        if self._stop.is_set() and now - self._freed < OUTSIDE_SECONDS:
+            return
+        self._yield()
+        self._freed = time.monotonic()

@@ -13,6 +13,7 @@ Each transaction takes the store's lock; a run killed between them leaves the ru
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -49,7 +50,14 @@ class _Run:
                                    decisions=decisions, cache=self.cache, documents=self.documents)  # fmt: skip
 
 
-def reconcile(store: CatalogStore, *, rebuild: bool) -> None:
+def yield_lock() -> None:
+    """Between step 2's transactions on SQLite: the lock left free, so a waiting writer gets it first."""
+    time.sleep(placing.YIELD_SECONDS)
+
+
+def reconcile(store: CatalogStore, *, rebuild: bool, between: Callable[[], None] = yield_lock) -> None:
+    """``between``: what is done between step 2's transactions on SQLite (``yield_lock`` but for the
+    ingest's reconciler once its writer is done, catalog/ingest_reconciler.py)."""
     try:
         threshold, concept_threshold = load_threshold(), load_concept_threshold()
     except MatchingError as error:
@@ -62,7 +70,7 @@ def reconcile(store: CatalogStore, *, rebuild: bool) -> None:
         anchors = anchoring.before_matching(session, records)
     decisions = anchors.effective()
     applied = _remove_stale(store, run, decisions, records)
-    _match_pending(store, run, decisions)
+    _match_pending(store, run, decisions, between)
     _apply_decisions(store, run, anchors, applied, newest)
 
 
@@ -94,7 +102,7 @@ def _remove_stale(store: CatalogStore, run: _Run, decisions: list[Decision], rec
     return applied
 
 
-def _match_pending(store: CatalogStore, run: _Run, decisions: list[Decision]) -> None:
+def _match_pending(store: CatalogStore, run: _Run, decisions: list[Decision], between: Callable[[], None]) -> None:
     """Step 2, in transactions of about a second: uploads are not kept waiting for SQLite's lock."""
     carried = placing.Carried()
     while True:
@@ -106,7 +114,7 @@ def _match_pending(store: CatalogStore, run: _Run, decisions: list[Decision]) ->
                 break
             matcher.settle(run.counts)
         if store.engine.dialect.name == "sqlite":
-            time.sleep(placing.YIELD_SECONDS)  # a writer waiting for the lock gets it before the next one
+            between()
 
 
 def _apply_decisions(store: CatalogStore, run: _Run, anchors: Anchoring, applied: int, newest: int) -> None:

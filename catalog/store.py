@@ -7,7 +7,7 @@ and flags at once. Opening a store brings its schema to the newest revision firs
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import TracebackType
@@ -284,7 +284,8 @@ class CatalogStore(IngestRuns):
         with self.snapshot() as session:
             return stored_concepts(session)
 
-    def reconcile(self, *, workers: int = 1, rebuild: bool = False) -> ReconcileSummary:
+    def reconcile(self, *, workers: int = 1, rebuild: bool = False,
+                  between: Callable[[], None] | None = None) -> ReconcileSummary:  # fmt: skip
         """Bring the stored result up to date with the current documents and the decisions in force.
 
         Only what changed is matched (catalog.incremental): documents not matched yet, documents no
@@ -292,10 +293,12 @@ class CatalogStore(IngestRuns):
         the last run's summary is returned. `rebuild` forgets the result and matches every current
         document again, by content hash (the same result as adding them in one run).
         `workers` is accepted for the callers' sake: incremental matching is one row at a time.
+        `between`: done between the placing transactions on SQLite instead of leaving the lock free
+        for `placing.YIELD_SECONDS` (catalog/reconcile_run.py).
         """
-        from catalog.reconcile_run import reconcile  # it imports the matcher, which imports much
+        from catalog.reconcile_run import reconcile, yield_lock  # it imports the matcher, which imports much
 
-        reconcile(self, rebuild=rebuild)
+        reconcile(self, rebuild=rebuild, between=between or yield_lock)
         summary = self.last_reconciliation()
         assert summary is not None
         return summary

@@ -67,3 +67,28 @@ def test_reconciles_alongside_only_when_the_order_is_one_run_s(archive: Path, tm
         assert not alongside.concurrent_reconcile_safe(store, [], False)
     with CatalogStore("sqlite://") as memory:
         assert not alongside.concurrent_reconcile_safe(memory, ["a" * 64], False)
+
+
+def test_the_lock_is_left_free_after_each_transaction_until_the_writer_is_done(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    from catalog import reconcile_run
+
+    freed: list[float] = []
+    monkeypatch.setattr(reconcile_run, "yield_lock", lambda: freed.append(0.0))
+    clock = [100.0]
+    monkeypatch.setattr(alongside.time, "monotonic", lambda: clock[0])
+    stop = multiprocessing.get_context("fork").Event()
+    between = alongside._Between(stop)
+    between()
+    between()
+    assert len(freed) == 2  # the writer may want the lock: it is left free after every transaction
+    stop.set()  # the writer stored everything: only writers outside the ingest may want it now
+    between()
+    clock[0] += alongside.OUTSIDE_SECONDS - 0.1
+    between()
+    assert len(freed) == 2
+    clock[0] += 0.2
+    between()
+    between()
+    assert len(freed) == 3

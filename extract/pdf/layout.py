@@ -9,6 +9,7 @@ not start with a numbering label, bullet or "Label:" and keeps the same emphasis
 
 from __future__ import annotations
 
+import functools
 import re
 import statistics
 import unicodedata
@@ -140,12 +141,16 @@ def _word_chars(item: dict[str, Any], repairs: TextRepairs | None) -> list[dict[
 
 def _word(item: dict[str, Any], chars: list[dict[str, Any]]) -> Word:
     """A word from its characters: size, super/subscripts, and emphasis by most of its letters."""
-    size = max(float(ch["size"]) for ch in chars)
-    baseline = max(float(ch["bottom"]) for ch in chars if float(ch["size"]) >= 0.8 * size)
-    text = _script_text(chars, size, baseline)
+    sizes = [float(ch["size"]) for ch in chars]
+    size = max(sizes)
+    floor = 0.8 * size  # smaller: a super- or subscript character (_script_text)
+    baseline = max(float(ch["bottom"]) for ch, char_size in zip(chars, sizes, strict=True) if char_size >= floor)
+    # Most words have no small character: their text is their characters' (_script_text's, read faster).
+    text = _script_text(chars, size, baseline) if min(sizes) < floor else "".join(ch["text"] for ch in chars)
     letters = [ch for ch in chars if ch["text"].isalnum()] or chars
-    bold = sum("bold" in str(ch["fontname"]).lower() for ch in letters) * 2 > len(letters)
-    italic = sum(_is_italic(str(ch["fontname"])) for ch in letters) * 2 > len(letters)
+    styles = [_font_style(str(ch["fontname"])) for ch in letters]
+    bold = sum(is_bold for is_bold, _ in styles) * 2 > len(letters)
+    italic = sum(is_italic for _, is_italic in styles) * 2 > len(letters)
     return Word(
         text=text,
         x0=float(item["x0"]),
@@ -190,9 +195,11 @@ def _repair_controls(chars: list[dict[str, Any]], dropped: list[str] | None) -> 
     return out
 
 
-def _is_italic(fontname: str) -> bool:
+@functools.lru_cache(maxsize=1024)
+def _font_style(fontname: str) -> tuple[bool, bool]:
+    """(bold, italic) by the font's name: a page has a handful of fonts and thousands of characters."""
     lowered = fontname.lower()
-    return "italic" in lowered or "oblique" in lowered
+    return "bold" in lowered, "italic" in lowered or "oblique" in lowered
 
 
 def _script_text(chars: Sequence[dict[str, Any]], size: float, baseline: float) -> str:

@@ -82,7 +82,8 @@ def ruled_tables(
             continue
         if len(table.rows) < 1 or len(table.columns) < 2:
             continue  # a frame or a box around a paragraph, not a table
-        table_words = [word for word in words if inside(word, table.bbox)]
+        box = table.bbox  # pdfplumber merges every cell's box again at each read
+        table_words = [word for word in words if inside(word, box)]
         if not table_words:
             continue
         grid = _grid(table, table_words, page_number)
