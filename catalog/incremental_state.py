@@ -258,6 +258,17 @@ _PENDING = (
 )  # fmt: skip
 
 
+# SQLite, without ANALYZE's counts, looked current versions up by the index on is_current (every current
+# version, for each document walked: ~0.5 s a query at 3,200 documents); told which, it seeks by hash.
+_PENDING_SQLITE = text(
+    "SELECT sha256 FROM documents WHERE sha256 > :after"
+    " AND EXISTS (SELECT 1 FROM file_versions INDEXED BY ix_file_versions_sha256"
+    " WHERE file_versions.sha256 = documents.sha256 AND file_versions.is_current = 1)"
+    " AND NOT EXISTS (SELECT 1 FROM match_documents WHERE match_documents.sha256 = documents.sha256)"
+    " ORDER BY sha256 LIMIT :limit"
+)
+
+
 def pending_documents(session: Session, limit: int, after: str = "") -> list[str]:
     """Current documents not matched yet, by content hash: one run over a set of documents gives the same
     result whatever order they were stored in (a walk order or a worker count must not change the catalog).
@@ -266,7 +277,8 @@ def pending_documents(session: Session, limit: int, after: str = "") -> list[str
     documents are walked in hash order; a run goes on from the last document it took, so its query no
     longer walks every document matched before (~4 ms a transaction at 3,200 documents, and growing).
     """
-    return list(session.scalars(_PENDING, {"after": after, "limit": limit}))
+    sqlite = session.bind is not None and session.bind.dialect.name == "sqlite"
+    return list(session.scalars(_PENDING_SQLITE if sqlite else _PENDING, {"after": after, "limit": limit}))
 
 
 def stale_documents(session: Session) -> list[str]:
