@@ -58,7 +58,7 @@ from catalog.models import (
     MatchEntryRow,
     MatchPostingRow,
 )
-from catalog.placing_index import MAX_PREFILTER_TEXTS, PlacingIndex
+from catalog.placing_index import PlacingIndex
 from extract.model import Document
 from matching.blocking import PREFILTER_CUTOFF, default_max_df
 from matching.model import (
@@ -170,19 +170,6 @@ class Matcher(DatasetUpkeep, ConceptSearch):
             self._rows.update(kept)
         return {k: self._rows[k] for k in keys if k in self._rows}
 
-    def _folded(self, keys: Sequence[str]) -> dict[str, str]:
-        """The prefilter's text of each stored row of `keys` (matching.placement.sorted_folded).
-
-        A row's posted candidates are the exemplars under its rarest words, more as the archive grows
-        (~32 a row at 500 documents, ~44 at 3,000): their texts are kept by key, a lookup each."""
-        texts = self.index.prefilter_texts
-        missing = [k for k in keys if k not in texts]
-        if missing:
-            if len(texts) > MAX_PREFILTER_TEXTS:
-                texts.clear()
-            texts.update((k, sorted_folded(r)) for k, r in self._stored_rows(missing).items())
-        return {k: texts[k] for k in keys if k in texts}
-
     def _datasets_of(self, keys: Sequence[str]) -> dict[str, str]:
         found: dict[str, str] = {}
         for start in range(0, len(keys), 500):
@@ -287,11 +274,11 @@ class Matcher(DatasetUpkeep, ConceptSearch):
             keys = self.index.posted_under_both(self.db, ranked[:2], scopes)
         if not keys:
             return []
-        folded = self._folded(keys)
-        keys = [k for k in keys if k in folded]
+        found = self._stored_rows(keys)
+        keys = [k for k in keys if k in found]
         # The cheap prefilter of matching.blocking, so a common word does not mean thousands of comparisons.
         scores = process.cdist(
-            [sorted_folded(row)], [folded[k] for k in keys], scorer=fuzz.ratio,
+            [sorted_folded(row)], [sorted_folded(found[k]) for k in keys], scorer=fuzz.ratio,
             score_cutoff=PREFILTER_CUTOFF, dtype=np.uint8,
         )[0]  # fmt: skip
         order = np.argsort(-scores.astype(np.int16), kind="stable")[:MAX_CANDIDATES]

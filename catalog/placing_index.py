@@ -44,7 +44,6 @@ MAX_POSTINGS = 2_000_000  # postings kept at most (a cache, not the index): then
 # Members' datasets kept at most: a run placing a whole archive records every row it places, and at
 # 100,000 documents (5 million rows) that alone would pass the 1 GiB a process may hold (issue 13).
 MAX_MEMBERS = 1_000_000
-MAX_PREFILTER_TEXTS = 200_000  # rows' prefilter texts kept at most (~100 bytes each)
 POSTINGS_OF = select(POSTINGS.token, POSTINGS.scope, POSTINGS.entry_key).where(
     POSTINGS.token.in_(bindparam("tokens", expanding=True))
 )
@@ -68,7 +67,6 @@ class PlacingIndex:
     posting_counts: dict[str, int] = field(default_factory=dict)  # Terms("p") of the run's matchers
     posting_counts_stored: set[str] = field(default_factory=set)
     concept_reps: dict[str, bool] = field(default_factory=dict)  # key -> a concept representative or not
-    prefilter_texts: dict[str, str] = field(default_factory=dict)  # key -> its row's sorted_folded (Matcher._folded)
 
     def check(self, now: tuple[int, ...]) -> None:
         """Drop everything unless the store is as this run's last transaction left it and the index is small."""
@@ -85,7 +83,6 @@ class PlacingIndex:
         self.posting_counts.clear()
         self.posting_counts_stored.clear()
         self.concept_reps.clear()
-        self.prefilter_texts.clear()
 
     # ------------------------------------------------------------ postings
 

@@ -354,23 +354,12 @@ def _words_penalty(a: EntryFeatures, b: EntryFeatures) -> tuple[float, tuple[str
     return found
 
 
-@lru_cache(maxsize=200_000)
-def _one_sided(
-    mine: frozenset[str], theirs: frozenset[str], places: frozenset[str]
-) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
-    """Each side's words with no (near-)equal on the other, place names aside, and both together.
-
-    Without the specificities: cached for every document placed, where `_words_penalty`'s memo is one
-    document's (the pairs of word sets recur from document to document, templates repeat)."""
-    # A title naming its own province ("… tỉnh Hà Tĩnh") says where, not what.
-    only_a = frozenset(w for w in _unmatched(mine, theirs) if fold(w) not in places)
-    only_b = frozenset(w for w in _unmatched(theirs, mine) if fold(w) not in places)
-    return only_a, only_b, only_a | only_b
-
-
 def _words_penalty_uncached(a: EntryFeatures, b: EntryFeatures) -> tuple[float, tuple[str, ...], frozenset[str]]:
-    ta, tb = a.text, b.text
-    only_a, only_b, one_sided = _one_sided(ta.tokens, tb.tokens, a.locality | b.locality)
+    places = a.locality | b.locality
+    # A title naming its own province ("… tỉnh Hà Tĩnh") says where, not what.
+    only_a = {w for w in _unmatched(a.text.tokens, b.text.tokens) if fold(w) not in places}
+    only_b = {w for w in _unmatched(b.text.tokens, a.text.tokens) if fold(w) not in places}
+    one_sided = frozenset(only_a | only_b)
     if not one_sided:
         return 0.0, (), one_sided
     soft = _soft(a, b)
@@ -420,21 +409,10 @@ def pair_scores(a: EntryFeatures, b: EntryFeatures, title: float | None = None) 
     return scored.score, scored.concept
 
 
-def dataset_score(a: EntryFeatures, b: EntryFeatures, title: float) -> float:
-    """`score_pair(a, b, title).score` alone: the same steps without the reasons or the covering test,
-    which only moves the concept score. Placing a row needs the score of each candidate and the reasons
-    of the few links it keeps (the covering test was ~20 % of its scoring at 3,000 documents)."""
-    scored = _scored_reaching(a, b, title, None, -math.inf, concept=False)
-    assert scored is not None
-    return scored.score
-
-
 def _scored_reaching(
-    a: EntryFeatures, b: EntryFeatures, title: float | None, reasons: list[str] | None, floor: float,
-    *, concept: bool = True,
-) -> PairScore | None:  # fmt: skip
-    """score_pair, or None when its score is under `floor`; reasons are written into `reasons` unless it is None.
-    `concept` False: the concept score is left without the covering test (the dataset score is the same)."""
+    a: EntryFeatures, b: EntryFeatures, title: float | None, reasons: list[str] | None, floor: float
+) -> PairScore | None:
+    """score_pair, or None when its score is under `floor`; reasons are written into `reasons` unless it is None."""
     if a.number and (a.document, a.table, a.group, a.number) == (b.document, b.table, b.group, b.number):
         # Sub-rows under one number (an item split by unit or period) are parts, not duplicates.
         if 0.0 < floor:
@@ -447,16 +425,14 @@ def _scored_reaching(
         reasons.append(_title_reason(a, b, title))
     # Each step adds to the score in the order it always did: the sums, hence the rounding, stay the same.
     score = _concept_score(a, b, title, reasons)
-    concept_score = round(max(0.0, min(1.0, score)), 4)
+    concept = round(max(0.0, min(1.0, score)), 4)
     score = round(max(0.0, min(1.0, _dataset_score(a, b, title, score, reasons))), 4)
     if score < floor:
         return None
-    if not concept:
-        return PairScore(score=score, reasons=[], concept=concept_score)
-    covered = _covered_concept(a, b, reasons) if concept_score < COVERED_TITLE + CONCEPT_MAX_BONUS else None
-    if covered is not None and covered > concept_score:
-        concept_score = round(max(0.0, min(1.0, covered)), 4)
-    return PairScore(score=score, reasons=reasons or [], concept=concept_score)
+    covered = _covered_concept(a, b, reasons) if concept < COVERED_TITLE + CONCEPT_MAX_BONUS else None
+    if covered is not None and covered > concept:
+        concept = round(max(0.0, min(1.0, covered)), 4)
+    return PairScore(score=score, reasons=reasons or [], concept=concept)
 
 
 def _covered_concept(a: EntryFeatures, b: EntryFeatures, reasons: list[str] | None) -> float | None:

@@ -19,18 +19,17 @@ import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
 
 from matching.cluster import GUARD_SAMPLE
 from matching.compare import (
     MAX_BONUS,
     EntryFeatures,
+    PairScore,
     _group_label,
-    _PairMemo,
     _prior_df,
-    dataset_score,
     score_pair,
     score_upper_bound,
+    title_similarity,
 )
 from matching.concepts import wording_of
 from matching.scope import Scope
@@ -40,7 +39,8 @@ from matching.titlesim import titles_against
 LOOKUP_TOKENS = 3  # the new row's rarest title words used to find its candidates
 NEAR_MISSES = 3  # links kept per row beyond its best one: the best into each other dataset
 WILDCARD = "*"
-GATE_SLACK = 1e-3  # a margin under the concept search's gates (their titles are title_similarity's own)
+GATE_SLACK = 1e-3  # the gate's float32 titles may differ from title_similarity's in the last digits
+_HOPELESS = PairScore(score=0.0, reasons=[])
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,29 +79,13 @@ class Specificity(Mapping[str, float]):
         prior, prior_n = _prior_df()
         self._prior = prior
         self._n = rows + prior_n
-        # Each word's value once: a document's rows ask for the same words again (compare._identifies
-        # sums them pair by pair), and Mapping.get pays an exception for each word it lacks.
-        self._values: dict[str, float | None] = {}
 
     def __getitem__(self, word: str) -> float:
-        value = self.get(word)
-        if value is None:
-            raise KeyError(word)
-        return value
-
-    def get(self, word: str, default: Any = None) -> Any:
-        try:
-            value = self._values[word]
-        except KeyError:
-            value = self._values[word] = self._value(word)
-        return default if value is None else value
-
-    def _value(self, word: str) -> float | None:
         if self._n < 3:
-            return None
+            raise KeyError(word)
         count = self._df.get(word, 0) + self._prior.get(word, 0)
         if count == 0:
-            return None
+            raise KeyError(word)
         return max(0.0, math.log(self._n / count)) / math.log(self._n)
 
     def __iter__(self) -> Iterator[str]:
@@ -182,63 +166,44 @@ def place(
 
     `cannot`: datasets a reviewer's rejected link forbids; `must`: the dataset a confirmed link forces.
     """
-    scored: list[tuple[float, str, int]] = []  # (score, key, candidate) of the links reaching the floor
+    scored: list[ScoredLink] = []
     by_dataset: dict[str, list[float]] = {}
-    others: dict[int, EntryFeatures] = {}
-    # Each candidate's title_similarity, in C: most pairs are hopeless on their title alone.
-    titles = titles_against(row.text, [text_of(c.row) for c in candidates]).tolist()
-    memo = _FEATURES.table(idf)
-    for index, (candidate, title) in enumerate(zip(candidates, titles, strict=True)):
-        score = 0.0
-        # The bound is at most title + MAX_BONUS; a pair under the bound keeps the score 0, as it always did.
-        if title + MAX_BONUS >= floor:
-            other = _candidate_features(memo, candidate, idf)
+    gate = titles_against(row.text, [text_of(c.row) for c in candidates])
+    for candidate, rough in zip(candidates, gate.tolist(), strict=True):
+        result = _HOPELESS
+        # The C-level gate spares most pairs the Python work; the bound and score below are exact.
+        if rough + MAX_BONUS + GATE_SLACK >= floor:
+            other = features_of(candidate.row, candidate.document, idf)
+            title = title_similarity(other.text, row.text)
             if score_upper_bound(other, row, title) >= floor:
-                score = dataset_score(other, row, title)
-                others[index] = other
-        by_dataset.setdefault(candidate.dataset, []).append(score)
-        if score >= floor:
-            scored.append((score, candidate.row.key, index))
-    scored.sort(key=lambda link: (-link[0], link[1]))
+                result = score_pair(other, row, title)
+        by_dataset.setdefault(candidate.dataset, []).append(result.score)
+        if result.score >= floor:
+            scored.append(ScoredLink(candidate.row.key, result.score, result.reasons, candidate.dataset))
+    scored.sort(key=lambda link: (-link.score, link.other))
     forbidden = set(cannot)
     chosen = must
     if not chosen:
-        for score, _, index in scored:
-            if score < threshold:
+        for link in scored:
+            if link.score < threshold:
                 break
-            dataset = candidates[index].dataset
-            if dataset in forbidden:
+            if link.dataset in forbidden:
                 continue
             # Average linkage over the dataset's exemplars, as matching.cluster guards a merge.
-            scores = by_dataset[dataset]
+            scores = by_dataset[link.dataset]
             if sum(scores) / len(scores) >= threshold:
-                chosen = dataset
+                chosen = link.dataset
                 break
     kept: list[ScoredLink] = []
     seen: set[str] = set()
-    for score, key, index in scored:
-        dataset = candidates[index].dataset
-        if dataset in seen:
+    for link in scored:
+        if link.dataset in seen:
             continue
-        seen.add(dataset)
-        # The reasons of the links kept only: score_pair's steps are dataset_score's, so is its score.
-        reasons = score_pair(others[index], row, titles[index]).reasons
-        kept.append(ScoredLink(key, score, reasons, dataset))
+        seen.add(link.dataset)
+        kept.append(link)
         if len(kept) > NEAR_MISSES:
             break
     return Placement(dataset=chosen, links=kept)
-
-
-_FEATURES = _PairMemo()  # a candidate's features for the specificities of the document being placed
-
-
-def _candidate_features(memo: dict[Any, Any], candidate: Candidate, idf: Mapping[str, float]) -> EntryFeatures:
-    """features_of a candidate, once per document placed: its rows share most of their candidates."""
-    key = (candidate.row.key, candidate.document)
-    found = memo.get(key)
-    if found is None:  # a key names one row's content (matching.model.entry_key)
-        found = memo[key] = features_of(candidate.row, candidate.document, idf)
-    return found
 
 
 def becomes_exemplar(row: StoredRow, exemplar_wordings: Sequence[str]) -> bool:

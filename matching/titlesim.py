@@ -92,17 +92,16 @@ def _similarities(texts: _Texts, left: np.ndarray, right: np.ndarray, workers: i
 
 
 def titles_against(text: ComparisonText, others: Sequence[ComparisonText]) -> np.ndarray:
-    """`title_similarity(other, text)` of each of `others` (rapidfuzz cdist), the same float64s.
+    """`title_similarity` of one text with each of `others` (rapidfuzz cdist, float32).
 
-    In C instead of one Python call per pair: the scorers are title_similarity's, their float64 scores
-    are combined by the same steps (max, mean, division by 100), so a pair scores the same whichever path
-    found it and placing need not compute its candidates' titles again (tests/test_match_speed.py).
+    A gate for hopeless pairs, in C instead of one Python call per pair; the score itself is
+    `title_similarity`'s, so a pair scores the same whichever path found it.
     """
     if not others:
-        return np.empty(0, dtype=np.float64)
+        return np.empty(0, dtype=np.float32)
 
     def one_to_many(mine: str, theirs: list[str], scorer: Any) -> np.ndarray:
-        return process.cdist([mine], theirs, scorer=scorer, dtype=np.float64)[0]
+        return process.cdist([mine], theirs, scorer=scorer, dtype=np.float32)[0]
 
     contents = [o.content for o in others]
     plain = one_to_many(text.full, [o.full for o in others], fuzz.ratio)
@@ -110,5 +109,4 @@ def titles_against(text: ComparisonText, others: Sequence[ComparisonText]) -> np
     by_set = one_to_many(text.content, contents, fuzz.token_set_ratio)
     by_core = one_to_many(text.core, [o.core for o in others], fuzz.token_sort_ratio)
     same = np.fromiter((o.full == text.full for o in others), dtype=bool, count=len(others))
-    best = np.maximum(np.maximum(plain, (by_sort + by_set) / 2), by_core)
-    return np.where(same, 1.0, best / 100.0)
+    return _combined(plain, by_sort, by_set, by_core, same)

@@ -21,7 +21,6 @@ from matching.compare import (
     concept_bound_before_covering,
     concept_may_reach,
     concept_upper_bound,
-    dataset_score,
     pair_scores,
     score_pair,
     score_reaching,
@@ -31,7 +30,7 @@ from matching.compare import (
 from matching.coverage import _covers, covering
 from matching.goldset import GoldDocument, load_gold
 from matching.reconcile import trusted_link
-from matching.titlesim import _combined, title_similarities, titles_against
+from matching.titlesim import _combined, title_similarities
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -225,28 +224,3 @@ def test_document_frequencies_are_counted_word_by_word(gold: list[GoldDocument])
     plain = Counter(w for t in texts for w in t.tokens)
     fast = document_frequencies(texts)
     assert fast == plain and list(fast) == list(plain)  # the same counts, in the same order
-
-
-def test_titles_against_are_title_similarities(gold: list[GoldDocument]) -> None:
-    # Placing takes its candidates' titles from the gate (matching/placement.py): they must be the
-    # very floats title_similarity gives, equal titles and sub-row pairs included.
-    features = build_features([g.document for g in gold])
-    texts = [f.text for f in features]
-    differ = 0
-    for mine in texts[::7]:
-        exact = [title_similarity(other, mine) for other in texts]
-        assert titles_against(mine, texts).tolist() == exact
-        differ += sum(0.0 < t < 1.0 for t in exact)
-    assert differ > 1000
-
-
-def test_dataset_score_is_score_pairs_score(gold: list[GoldDocument]) -> None:
-    features = build_features([g.document for g in gold])
-    covered = 0
-    for a, b in _pairs(features):
-        for left, right in ((a, b), (b, a)):
-            title = title_similarity(left.text, right.text)
-            full = score_pair(left, right, title)
-            assert dataset_score(left, right, title) == full.score
-            covered += any("mức khái niệm" in reason for reason in full.reasons)
-    assert covered  # pairs whose covering test moved the concept score: the dataset score is still the same
