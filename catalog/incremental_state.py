@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Table, bindparam, delete, func, insert, select, text, tuple_, update
+from sqlalchemy import Table, bindparam, delete, func, insert, select, text, update
 from sqlalchemy.orm import Session
 
 from catalog.fast_sql import Prepared
@@ -108,15 +108,11 @@ TERM_COUNTS = select(TERMS.term, TERMS.count).where(
     TERMS.kind == bindparam("kind"), TERMS.term.in_(bindparam("terms", expanding=True))
 )
 VALUES = _table(DatasetValueRow).c
-ADD_VALUE = Prepared(
-    update(_table(DatasetValueRow))
-    .where(VALUES.dataset_id == bindparam("d"), VALUES.kind == bindparam("k"), VALUES.value == bindparam("v"))
-    .values(count=VALUES.count + bindparam("n"))
-)
-NEW_VALUE = Prepared(insert(_table(DatasetValueRow)))
-VALUES_STORED = select(VALUES.dataset_id, VALUES.kind, VALUES.value).where(
-    tuple_(VALUES.dataset_id, VALUES.kind, VALUES.value).in_(bindparam("values", expanding=True))
-)
+# SQLite (3.24+) and PostgreSQL spell the upsert alike.
+ADD_OR_NEW_VALUE = Prepared(text(
+    "INSERT INTO dataset_values (dataset_id, kind, value, count, first_position) VALUES (:d, :k, :v, :n, :p) "
+    "ON CONFLICT (dataset_id, kind, value) DO UPDATE SET count = dataset_values.count + excluded.count"
+))  # fmt: skip
 NEW_TERM = Prepared(insert(_table(MatchTermRow)))
 SET_TERM = Prepared(
     update(_table(MatchTermRow)).where(TERMS.kind == bindparam("k"), TERMS.term == bindparam("t"))
@@ -242,32 +238,47 @@ class Values:
     def flush(self) -> None:
         if not self.pending:
             return
-        db = self.session.connection()
-        # Only the values pending are looked up: a large dataset has hundreds of titles.
-        pending = sorted(self.pending)
-        stored: set[tuple[str, str, str]] = set()
-        for start in range(0, len(pending), 300):
-            stored |= set(db.execute(VALUES_STORED, {"values": pending[start : start + 300]}).all())
-        fresh = [{"dataset_id": d, "kind": k, "value": v, "count": n, "first_position": p}
-                 for (d, k, v), (n, p) in self.pending.items() if (d, k, v) not in stored]  # fmt: skip
-        known = [{"d": d, "k": k, "v": v, "n": n} for (d, k, v), (n, _) in self.pending.items() if (d, k, v) in stored]
-        NEW_VALUE.run(db, fresh)
-        ADD_VALUE.run(db, known)
+        # One upsert a value: a stored one keeps its first position. The stored values were looked up
+        # first by a row-value IN, which SQLite ran as a scan of every dataset's values.
+        ADD_OR_NEW_VALUE.run(self.session.connection(), [
+            {"d": d, "k": k, "v": v, "n": n, "p": p} for (d, k, v), (n, p) in sorted(self.pending.items())
+        ])  # fmt: skip
         self.pending.clear()
 
 
 # ---------------------------------------------------------------- the run
 
 
-def pending_documents(session: Session, limit: int) -> list[str]:
+_CURRENT = select(FileVersionRow.sha256).where(FileVersionRow.sha256 == DocumentRow.sha256, FileVersionRow.is_current)
+_MATCHED = select(MatchDocumentRow.sha256).where(MatchDocumentRow.sha256 == DocumentRow.sha256)
+_PENDING = (
+    select(DocumentRow.sha256)
+    .where(DocumentRow.sha256 > bindparam("after"), _CURRENT.exists(), ~_MATCHED.exists())
+    .order_by(DocumentRow.sha256).limit(bindparam("limit"))
+)  # fmt: skip
+
+
+# SQLite, without ANALYZE's counts, looked current versions up by the index on is_current (every current
+# version, for each document walked: ~0.5 s a query at 3,200 documents); told which, it seeks by hash.
+_PENDING_SQLITE = text(
+    "SELECT sha256 FROM documents WHERE sha256 > :after"
+    " AND EXISTS (SELECT 1 FROM file_versions INDEXED BY ix_file_versions_sha256"
+    " WHERE file_versions.sha256 = documents.sha256 AND file_versions.is_current = 1)"
+    " AND NOT EXISTS (SELECT 1 FROM match_documents WHERE match_documents.sha256 = documents.sha256)"
+    " ORDER BY sha256 LIMIT :limit"
+)
+
+
+def pending_documents(session: Session, limit: int, after: str = "") -> list[str]:
     """Current documents not matched yet, by content hash: one run over a set of documents gives the same
-    result whatever order they were stored in (a walk order or a worker count must not change the catalog)."""
-    current = select(FileVersionRow.sha256).where(FileVersionRow.is_current)
-    matched = select(MatchDocumentRow.sha256)
-    return list(session.scalars(
-        select(DocumentRow.sha256).where(DocumentRow.sha256.in_(current), ~DocumentRow.sha256.in_(matched))
-        .order_by(DocumentRow.sha256).limit(limit)
-    ))  # fmt: skip
+    result whatever order they were stored in (a walk order or a worker count must not change the catalog).
+
+    `after`: only those whose hash is greater. Each document is checked by two index seeks as the
+    documents are walked in hash order; a run goes on from the last document it took, so its query no
+    longer walks every document matched before (~4 ms a transaction at 3,200 documents, and growing).
+    """
+    sqlite = session.bind is not None and session.bind.dialect.name == "sqlite"
+    return list(session.scalars(_PENDING_SQLITE if sqlite else _PENDING, {"after": after, "limit": limit}))
 
 
 def stale_documents(session: Session) -> list[str]:

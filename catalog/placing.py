@@ -39,6 +39,7 @@ class Carried:
 
     placing: Placing | None = None
     index: placing_index.PlacingIndex = field(default_factory=placing_index.PlacingIndex)
+    after: str = ""  # the hash of the last document the run started: the pending ones are looked for after it
 
 
 def place_pending(matcher: Matcher, session: Session, counts: RunCounts, *, batch: int,
@@ -55,7 +56,7 @@ def place_pending(matcher: Matcher, session: Session, counts: RunCounts, *, batc
     carried.index.check(before)
     matcher.use_index(carried.index)
     placing = _resumed(matcher, session, carried.placing)
-    pending = [] if placing is not None else incremental_state.pending_documents(session, batch)
+    pending = [] if placing is not None else _pending(session, batch, carried)
     if placing is None and not pending:
         return False
     incremental_state.owe_run(session)
@@ -65,6 +66,7 @@ def place_pending(matcher: Matcher, session: Session, counts: RunCounts, *, batc
             sha = next(queue, None)
             if sha is None:
                 break
+            carried.after = sha
             text = incremental_state.document_json(session, sha)  # one Document at a time
             placing = matcher.start_document(Document.model_validate_json(text))
         matcher.place_rows(placing, counts, until=started + 2 * budget)
@@ -80,6 +82,16 @@ def place_pending(matcher: Matcher, session: Session, counts: RunCounts, *, batc
     state = (0, 0) if placing is None else (placing.seq, placing.placed)
     carried.index.fingerprint = (matcher.seq, matcher.rows_total, *state, *before[4:])
     return True
+
+
+def _pending(session: Session, batch: int, carried: Carried) -> list[str]:
+    """The next documents to place, in hash order. Those before the run's last are looked for again once
+    none is left after it: a document stored (or made current) during the run may sort before it."""
+    found = incremental_state.pending_documents(session, batch, after=carried.after)
+    if not found and carried.after:
+        carried.after = ""
+        found = incremental_state.pending_documents(session, batch)
+    return found
 
 
 def _resumed(matcher: Matcher, session: Session, carried: Placing | None) -> Placing | None:

@@ -27,7 +27,7 @@ from benchmarks.kill_campaign import canonical_dump
 from catalog.concept_facts import MemberFact, agency, concept_counts, member_locality
 from catalog.concepts_store import load_members
 from catalog.incremental import Matcher
-from catalog.incremental_state import RunCounts
+from catalog.incremental_state import RunCounts, pending_documents
 from catalog.models import ConceptEntryRow, ConceptRow, ConceptValueRow, DatasetMemberRow, DatasetRow, MatchStateRow
 from catalog.placing_index import PlacingIndex
 from catalog.store import CatalogStore
@@ -135,6 +135,24 @@ def test_a_run_whose_index_passes_its_bound_starts_it_again_with_the_same_result
     store.reconcile()
     assert any(size > 3 for size in dropped)
     assert canonical_dump(store) == whole
+
+
+def test_pending_documents_go_on_after_the_runs_last_and_then_look_again_from_the_start(
+    store: CatalogStore, documents: list[Document]
+) -> None:
+    # A run looks for the next documents after the last it took (no walk over those matched before);
+    # once none is left after it, one stored during the run with a smaller hash is still found.
+    for document in documents[:3]:
+        store.add_document(document)
+    shas = sorted(d.sha256 for d in documents[:3])
+    with store.transaction() as session:
+        assert pending_documents(session, 10) == shas
+        assert pending_documents(session, 1, after=shas[0]) == shas[1:2]
+        carried = placing.Carried(after=shas[1])
+        assert placing._pending(session, 10, carried) == shas[2:]
+        carried.after = shas[2]
+        assert placing._pending(session, 10, carried) == shas
+        assert carried.after == ""
 
 
 def test_a_run_killed_inside_a_document_is_finished_row_for_row_by_the_next(
