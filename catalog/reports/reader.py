@@ -10,6 +10,7 @@ is unchanged.
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -36,6 +37,7 @@ from catalog.models import (
     LinkRow,
 )
 from catalog.records import FileOutcome, IngestRun, OutcomeStatus
+from catalog.reports.json_prefix import leading_field
 from catalog.reports.member_spool import MemberSpool, member_columns
 from catalog.reports.model import DatasetView, LinkView, MemberView, SourceView, Summary, where
 from catalog.reports.pages import PAGE_MEMBERS, SourceRef, weighted_starts
@@ -546,9 +548,12 @@ class ReportReader:
         """Each document's warnings, cut out of its stored JSON by the database: parsing whole Documents
         (a megabyte each in memory) only to read their warnings was most of the former report's time."""
         wanted = list(shas)
-        if not wanted:
-            return {}
         dialect = self.session.get_bind().dialect.name
+        found: dict[str, list[ExtractionWarning]] = {}
+        if dialect == "sqlite" and wanted:  # read from the start of each JSON (json_prefix), else as below
+            found, wanted = self._leading_warnings(wanted)
+        if not wanted:
+            return found
         column: ColumnElement[Any]
         if dialect == "sqlite":
             column = func.json_extract(DocumentRow.document_json, "$.warnings")
@@ -556,7 +561,6 @@ class ReportReader:
             column = cast(cast(DocumentRow.document_json, JSONB)["warnings"], String)
         else:
             column = DocumentRow.document_json.expression
-        found: dict[str, list[ExtractionWarning]] = {}
         query = select(DocumentRow.sha256, column).where(self._one_of(DocumentRow.sha256, wanted))
         for sha, text in self.session.execute(query):
             if text is None:
@@ -566,6 +570,26 @@ class ReportReader:
             else:
                 found[sha] = WARNINGS.validate_json(text)
         return found
+
+    def _leading_warnings(self, shas: list[str]) -> tuple[dict[str, list[ExtractionWarning]], list[str]]:
+        """The warnings read from the first kilobytes of each stored JSON (SQLite, UTF-8); the documents
+        whose warnings were not found there, for ``json_extract``."""
+        raw = self.session.connection().connection.dbapi_connection
+        assert isinstance(raw, sqlite3.Connection)
+        if raw.execute("PRAGMA encoding").fetchone()[0] != "UTF-8":
+            return {}, shas
+        found: dict[str, list[ExtractionWarning]] = {}
+        rest: list[str] = []
+        rowid: ColumnElement[int] = literal_column("rowid")
+        for sha, row in self.session.execute(
+            select(DocumentRow.sha256, rowid).where(self._one_of(DocumentRow.sha256, shas))
+        ):
+            text = leading_field(raw, DocumentRow.__tablename__, "document_json", row, "warnings")
+            if text is None:
+                rest.append(sha)
+            else:  # json_extract gives SQL NULL for a JSON null
+                found[sha] = [] if text == "null" else WARNINGS.validate_json(text)
+        return found, rest
 
 
 # A flag's stored fields: id, kind, message, evidence, document, sha256, provenance JSON, dismissed, by whom.
