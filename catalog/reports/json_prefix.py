@@ -12,6 +12,12 @@ from __future__ import annotations
 import json
 import sqlite3
 
+from sqlalchemy import literal_column, select
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from catalog.models import DocumentRow
+
 FIRST = 16_384  # bytes read first; doubled while the field is cut off
 MOST = 1 << 20  # past this the caller reads the field its usual way
 _DECODER = json.JSONDecoder()
@@ -20,6 +26,21 @@ _SPACE = " \t\n\r"
 
 class _Short(Exception):
     """The prefix ends before the field does."""
+
+
+def leading_fields(session: Session, documents: ColumnElement[bool], key: str) -> dict[str, str]:
+    """sha256 → the JSON text of ``key``'s value in each stored document matching ``documents`` (SQLite),
+    read from the start of its JSON; the documents where it was not found there are left out."""
+    raw = session.connection().connection.dbapi_connection
+    if not isinstance(raw, sqlite3.Connection) or raw.execute("PRAGMA encoding").fetchone()[0] != "UTF-8":
+        return {}
+    found: dict[str, str] = {}
+    rowid: ColumnElement[int] = literal_column("rowid")
+    for sha, row in session.execute(select(DocumentRow.sha256, rowid).where(documents)):
+        text = leading_field(raw, DocumentRow.__tablename__, "document_json", row, key)
+        if text is not None:
+            found[sha] = text
+    return found
 
 
 def leading_field(connection: sqlite3.Connection, table: str, column: str, rowid: int, key: str) -> str | None:

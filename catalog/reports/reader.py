@@ -10,7 +10,6 @@ is unchanged.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -37,7 +36,7 @@ from catalog.models import (
     LinkRow,
 )
 from catalog.records import FileOutcome, IngestRun, OutcomeStatus
-from catalog.reports.json_prefix import leading_field
+from catalog.reports.json_prefix import leading_fields
 from catalog.reports.member_spool import MemberSpool, member_columns
 from catalog.reports.model import DatasetView, LinkView, MemberView, SourceView, Summary, where
 from catalog.reports.pages import PAGE_MEMBERS, SourceRef, weighted_starts
@@ -551,7 +550,9 @@ class ReportReader:
         dialect = self.session.get_bind().dialect.name
         found: dict[str, list[ExtractionWarning]] = {}
         if dialect == "sqlite" and wanted:  # read from the start of each JSON (json_prefix), else as below
-            found, wanted = self._leading_warnings(wanted)
+            for sha, text in leading_fields(self.session, self._one_of(DocumentRow.sha256, wanted), "warnings").items():
+                found[sha] = [] if text == "null" else WARNINGS.validate_json(text)  # json_extract: SQL NULL
+            wanted = [sha for sha in wanted if sha not in found]
         if not wanted:
             return found
         column: ColumnElement[Any]
@@ -570,26 +571,6 @@ class ReportReader:
             else:
                 found[sha] = WARNINGS.validate_json(text)
         return found
-
-    def _leading_warnings(self, shas: list[str]) -> tuple[dict[str, list[ExtractionWarning]], list[str]]:
-        """The warnings read from the first kilobytes of each stored JSON (SQLite, UTF-8); the documents
-        whose warnings were not found there, for ``json_extract``."""
-        raw = self.session.connection().connection.dbapi_connection
-        assert isinstance(raw, sqlite3.Connection)
-        if raw.execute("PRAGMA encoding").fetchone()[0] != "UTF-8":
-            return {}, shas
-        found: dict[str, list[ExtractionWarning]] = {}
-        rest: list[str] = []
-        rowid: ColumnElement[int] = literal_column("rowid")
-        for sha, row in self.session.execute(
-            select(DocumentRow.sha256, rowid).where(self._one_of(DocumentRow.sha256, shas))
-        ):
-            text = leading_field(raw, DocumentRow.__tablename__, "document_json", row, "warnings")
-            if text is None:
-                rest.append(sha)
-            else:  # json_extract gives SQL NULL for a JSON null
-                found[sha] = [] if text == "null" else WARNINGS.validate_json(text)
-        return found, rest
 
 
 # A flag's stored fields: id, kind, message, evidence, document, sha256, provenance JSON, dismissed, by whom.
