@@ -328,18 +328,22 @@ def _facts(partitions: MemberRows, localities: Mapping[str, str]) -> Iterator[Me
 def load_universe(session: Session) -> list[DocumentFact]:
     """The documents with rows in the last reconciliation, with their locality and row count."""
     localities = _localities(session)
-    query = (
-        select(DocumentRow.sha256, DocumentRow.source, DocumentRow.title, DocumentRow.number, DocumentRow.issuer,
-               func.count())
-        .join(CatalogEntryRow, CatalogEntryRow.document_sha256 == DocumentRow.sha256)
+    # The rows counted by document apart, then the documents read once: joining the documents to every
+    # row looked one up at random per row (half a million at 10,000 documents: 1.4 CPU-s, a third of
+    # it system time, against 0.45 for the two queries).
+    counts: dict[str, int] = dict(session.execute(
+        select(CatalogEntryRow.document_sha256, func.count())
         .join(DatasetMemberRow, DatasetMemberRow.entry_key == CatalogEntryRow.key)
-        .group_by(DocumentRow.sha256, DocumentRow.source, DocumentRow.title, DocumentRow.number, DocumentRow.issuer)
-        .order_by(DocumentRow.source, DocumentRow.sha256)
-    )  # fmt: skip
+        .group_by(CatalogEntryRow.document_sha256)
+    ).all())  # fmt: skip
+    query = select(DocumentRow.sha256, DocumentRow.source, DocumentRow.title, DocumentRow.number).order_by(
+        DocumentRow.source, DocumentRow.sha256
+    )
     return [
         DocumentFact(id=sha, source=source, title=title, number=number, locality=localities.get(sha, ""),
-                     entry_count=count)  # fmt: skip
-        for sha, source, title, number, _issuer, count in session.execute(query)
+                     entry_count=counts[sha])  # fmt: skip
+        for sha, source, title, number in session.execute(query)
+        if sha in counts
     ]
 
 

@@ -86,6 +86,11 @@ class DocumentRow(Base):
     # document, not the file (catalog/incremental_identity.py). "" until matched.
     identity_key: Mapped[str] = mapped_column(String(64), default="", server_default="", index=True)
 
+    # The report's documents in the order they were added, with what it reads of them: on SQLite
+    # added_at is stored after the JSON, and ordering by it walked every document's overflow pages
+    # (0016_documents_added_order).
+    __table_args__ = (Index("ix_documents_added_order", "added_at", "sha256", "warning_count", "format"),)
+
 
 class FileVersionRow(Base):
     """A path's history: each changed content is a new version that supersedes the previous one."""

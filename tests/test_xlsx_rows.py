@@ -9,7 +9,7 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from openpyxl.cell import WriteOnlyCell
 
-from catalog.reports.xlsx import WRAP, _Sheet, safe_cell, start_sheet
+from catalog.reports.xlsx import WRAP, _Sheet, safe_cell, save_sheets, start_sheet
 
 COLUMNS = (("Văn bản", 30), ("Giá trị", 20), ("Ghi chú", 12))
 # What documents and the report put into cells, and what they might: text with markup characters,
@@ -58,8 +58,7 @@ def _fast_workbook(path: Path, rows: list[list[object]]) -> None:
     sheet = _Sheet(book, "Bảng", COLUMNS)
     for row in rows:
         sheet.append(row)
-    sheet.close()
-    book.save(path)
+    save_sheets(book, [sheet], path)
 
 
 def test_rows_are_the_bytes_openpyxl_writes(tmp_path: Path) -> None:
@@ -88,3 +87,4 @@ def test_text_lxml_refuses_is_refused_as_before(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match="XML compatible"):
         sheet.append(["a\ufffeb", 1, 2])
     sheet.close()
+    sheet.discard()

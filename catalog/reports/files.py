@@ -41,7 +41,7 @@ FLAGS_PART = "bao-cao.json.flags"  # the JSON's flags and documents arrays, writ
 SOURCES_PART = "bao-cao.json.sources"
 # The share of the catalog's members whose datasets the forked child writes, besides the flags, the
 # documents and the concepts: about as much work in each process (measured at 10,000 documents).
-CHILD_MEMBERS = 0.24
+CHILD_MEMBERS = 0.26
 K = TypeVar("K")
 
 
@@ -173,6 +173,8 @@ class _ChildResult:
     stats: ConceptStats
     sections: dict[str, str]
     rows: dict[str, int]
+    written: dict[str, tuple[int, int]]  # each sheet's rows, compressed: CRC-32 and size (xlsx_zip)
+    catalog_written: tuple[int, int] | None  # the catalog's first rows, when it wrote them
 
 
 CHILD_SECTIONS = ("flags", "sources", "warnings", "concepts")
@@ -199,11 +201,10 @@ def _child_part(report: _Report) -> _ChildResult:
         book.concept_row(cells)
     listing.close()
     sheets = {"flags": book.flags, "sources": book.sources, "warnings": book.warnings, "concepts": book.concepts}
-    for sheet in sheets.values():
-        sheet.flush()
     return _ChildResult(
         stats, {name: html.finish_section(name) for name in CHILD_SECTIONS},
-        {name: sheet.rows for name, sheet in sheets.items()},
+        {name: sheet.rows for name, sheet in sheets.items()}, {name: sheet.finish() for name, sheet in sheets.items()},
+        book.catalog.earlier_written() if report.cut else None,
     )  # fmt: skip
 
 
@@ -314,7 +315,9 @@ def write_report_files(
         if forked:  # the child's copies of the pages and sheets wrote these; this process counts them
             html.finished.update(done.sections)
             for name, rows in done.rows.items():
-                getattr(book, name).adopt(rows)
+                getattr(book, name).adopt(rows, done.written[name])
+            if done.catalog_written is not None:
+                book.catalog.adopt_earlier(done.catalog_written)
         # The summary counts the concepts, whose facts are only known once written: it goes first in
         # the file.
         html.summary = reader.summary(done.stats)

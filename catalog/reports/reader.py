@@ -36,6 +36,7 @@ from catalog.models import (
     LinkRow,
 )
 from catalog.records import FileOutcome, IngestRun, OutcomeStatus
+from catalog.reports.json_prefix import leading_fields
 from catalog.reports.member_spool import MemberSpool, member_columns
 from catalog.reports.model import DatasetView, LinkView, MemberView, SourceView, Summary, where
 from catalog.reports.pages import PAGE_MEMBERS, SourceRef, weighted_starts
@@ -546,9 +547,14 @@ class ReportReader:
         """Each document's warnings, cut out of its stored JSON by the database: parsing whole Documents
         (a megabyte each in memory) only to read their warnings was most of the former report's time."""
         wanted = list(shas)
-        if not wanted:
-            return {}
         dialect = self.session.get_bind().dialect.name
+        found: dict[str, list[ExtractionWarning]] = {}
+        if dialect == "sqlite" and wanted:  # read from the start of each JSON (json_prefix), else as below
+            for sha, text in leading_fields(self.session, self._one_of(DocumentRow.sha256, wanted), "warnings").items():
+                found[sha] = [] if text == "null" else WARNINGS.validate_json(text)  # json_extract: SQL NULL
+            wanted = [sha for sha in wanted if sha not in found]
+        if not wanted:
+            return found
         column: ColumnElement[Any]
         if dialect == "sqlite":
             column = func.json_extract(DocumentRow.document_json, "$.warnings")
@@ -556,7 +562,6 @@ class ReportReader:
             column = cast(cast(DocumentRow.document_json, JSONB)["warnings"], String)
         else:
             column = DocumentRow.document_json.expression
-        found: dict[str, list[ExtractionWarning]] = {}
         query = select(DocumentRow.sha256, column).where(self._one_of(DocumentRow.sha256, wanted))
         for sha, text in self.session.execute(query):
             if text is None:

@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from tempfile import TemporaryFile
-from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -26,7 +25,9 @@ from catalog.concept_facts import ConceptDetail
 from catalog.reports.concepts_section import COLUMNS as CONCEPT_COLUMNS
 from catalog.reports.concepts_section import SHEET_CONCEPTS, sheet_row, shown
 from catalog.reports.model import CatalogReport, DatasetView, SourceView, flag_label, where
-from catalog.reports.xlsx_rows import RowWriter, splice_rows
+from catalog.reports.xlsx_rows import RowWriter
+from catalog.reports.xlsx_zip import DeflatedRows
+from catalog.reports.xlsx_zip import save as save_package
 from matching.model import Flag
 
 SHEET_CATALOG = "Danh mục hợp nhất"
@@ -113,49 +114,81 @@ class _Sheet:
         sheet = start_sheet(book, title, columns)
         self.sheet, self.columns, self.rows = sheet, len(columns), 0
         # The rows after the header are serialised here (xlsx_rows: openpyxl's own cell writing was a
-        # quarter of the report's time) to a temporary file, and put into openpyxl's sheet file on close.
-        self._file = TemporaryFile()
-        self._writer = RowWriter(sheet, self.columns, WRAP, self._file)
-        # The first rows, when another process writes them (``earlier``): put before ``_file``'s.
-        self._earlier: IO[bytes] | None = None
+        # quarter of the report's time), deflated as written to a temporary file (xlsx_zip: in the
+        # process that writes them), and put into the sheet's part of the package by ``save_sheets``.
+        self._rows = DeflatedRows(TemporaryFile())
+        self._writer = RowWriter(sheet, self.columns, WRAP, self._rows)
+        # The first rows, when another process writes them (``earlier``): put before ``_rows``.
+        self._earlier: DeflatedRows | None = None
 
     def append(self, row: Sequence[object]) -> None:
         self.rows += 1
         self._writer.write(self.rows + 1, [safe_cell(value) for value in row])
 
-    def flush(self) -> None:
-        """The rows written so far on disk: another process's copy of this sheet may have written them."""
-        self._file.flush()
+    def finish(self) -> tuple[int, int]:
+        """The rows written so far compressed on disk (another process's copy of this sheet may have
+        written them): their CRC-32 and size, for ``adopt``."""
+        return self._rows.finish()
 
-    def adopt(self, rows: int) -> None:
-        """``rows`` rows written to this sheet's file by a forked copy of it (catalog.reports.files):
-        counted here, and their style registered in this process's workbook as that copy did."""
+    def adopt(self, rows: int, written: tuple[int, int]) -> None:
+        """``rows`` rows written to this sheet's file by a forked copy of it (catalog.reports.files),
+        which finished them (``written``): counted here, and their style registered in this process's
+        workbook as that copy did."""
         self.rows = rows
+        self._rows.adopt(*written)
         if rows and not self._writer.style:
             self._writer.register_style()
 
     def prepare_earlier(self) -> None:
         """A file for the first rows, made before a fork so both processes hold it."""
-        self._earlier = TemporaryFile()
+        self._earlier = DeflatedRows(TemporaryFile())
 
     @contextmanager
     def earlier(self) -> Iterator[None]:
-        """The rows appended inside go to the earlier rows' file, numbered from the first row."""
+        """The rows appended inside go to the earlier rows' file, numbered from the first row, finished
+        on leaving (``earlier_written``)."""
         assert self._earlier is not None and self.rows == 0
         self._writer.out = self._earlier
         try:
             yield
         finally:
-            self._earlier.flush()
-            self._writer.out = self._file
+            self._earlier.finish()
+            self._writer.out = self._rows
 
-    def close(self) -> None:
+    def earlier_written(self) -> tuple[int, int]:
+        """The earlier rows' CRC-32 and size, for ``adopt_earlier``."""
+        assert self._earlier is not None
+        return self._earlier.finish()
+
+    def adopt_earlier(self, written: tuple[int, int]) -> None:
+        """The earlier rows, finished by a forked copy of this sheet."""
+        assert self._earlier is not None
+        self._earlier.adopt(*written)
+
+    def close(self) -> list[DeflatedRows]:
+        """The sheet written around its rows; its rows' parts, in order, for ``save_sheets``."""
         self.sheet.auto_filter.ref = f"A1:{get_column_letter(self.columns)}{self.rows + 1}"
         self.sheet.close()  # openpyxl writes the sheet around the rows: views, columns, header, filter
-        with self._file:
-            splice_rows(self.sheet._writer.out, *([self._earlier] if self._earlier else []), self._file)
-        if self._earlier is not None:
-            self._earlier.close()
+        parts = [*([self._earlier] if self._earlier else []), self._rows]
+        for part in parts:  # no-op for those finished here or adopted
+            part.finish()
+        return parts
+
+    def discard(self) -> None:
+        for part in [*([self._earlier] if self._earlier else []), self._rows]:
+            part.out.close()
+
+
+def save_sheets(book: Workbook, sheets: Sequence[_Sheet], out: Path) -> Path:
+    """``book`` written to ``out`` with ``sheets``' rows (xlsx_zip)."""
+    try:
+        parts = {sheet.sheet: sheet.close() for sheet in sheets}
+        out.parent.mkdir(parents=True, exist_ok=True)
+        save_package(book, parts, out)
+    finally:
+        for sheet in sheets:
+            sheet.discard()
+    return out
 
 
 class XlsxReport:
@@ -209,11 +242,7 @@ class XlsxReport:
             ))  # fmt: skip
 
     def save(self, out: Path) -> Path:
-        for sheet in self._sheets:
-            sheet.close()
-        out.parent.mkdir(parents=True, exist_ok=True)
-        self.book.save(out)
-        return out
+        return save_sheets(self.book, self._sheets, out)
 
 
 def flag_cells(f: Flag) -> tuple[str, ...]:

@@ -7,18 +7,17 @@ the reports write (text, integers, finite floats, empty) are formatted as openpy
 (``<c r= s= t="inlineStr"><is><t>…</t></is></c>``, numbers ``"%.16g"``, the document ASCII with
 character references, as lxml's default encoding); any other value goes through openpyxl's own
 cell writer, so the file is the same whatever a document holds. openpyxl still writes everything
-around the rows (sheet views, columns, header row, autofilter, styles, the package):
-``splice_rows`` puts these rows into its sheet file before ``</sheetData>``.
+around the rows (sheet views, columns, header row, autofilter, styles, the package): xlsx_zip puts
+these rows into its sheet part before ``</sheetData>``.
 """
 
 from __future__ import annotations
 
 import re
-import shutil
 from collections.abc import Sequence
 from io import BytesIO
 from math import isfinite
-from typing import IO, Any
+from typing import Any, Protocol
 
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.cell._writer import write_cell
@@ -32,11 +31,18 @@ from openpyxl.xml.functions import xmlfile
 _NOT_XML = re.compile("[\ufffe\uffff\ud800-\udfff]")
 
 
+class Sink(Protocol):
+    """Where rows go: a file, or xlsx_zip.DeflatedRows."""
+
+    def write(self, data: bytes, /) -> object: ...
+
+
 class RowWriter:
     """One sheet's rows after the header, every cell with one style, to a temporary file."""
 
-    def __init__(self, sheet: WriteOnlyWorksheet, columns: int, alignment: Alignment, out: IO[bytes]) -> None:
-        self.sheet, self.alignment, self.out = sheet, alignment, out
+    def __init__(self, sheet: WriteOnlyWorksheet, columns: int, alignment: Alignment, out: Sink) -> None:
+        self.sheet, self.alignment = sheet, alignment
+        self.out: Sink = out
         self.style = ""  # known at the first row (register_style)
         self.letters = [get_column_letter(index) for index in range(1, columns + 1)]
 
@@ -87,19 +93,3 @@ class RowWriter:
         with xmlfile(buffer) as xf:
             write_cell(xf, self.sheet, cell, cell.has_style)
         return buffer.getvalue().decode("ascii")
-
-
-def splice_rows(sheet_file: str, *rows_files: IO[bytes]) -> None:
-    """Put the rows written to ``rows_files`` (in that order) at the end of the sheet data openpyxl
-    wrote to ``sheet_file``."""
-    with open(sheet_file, "rb") as src:
-        written = src.read()  # the sheet without its rows: a few kilobytes
-    head, end, tail = written.partition(b"</sheetData>")
-    if not end or end in tail:
-        raise ValueError(f"{sheet_file}: expected one </sheetData>")
-    with open(sheet_file, "wb") as out:
-        out.write(head)
-        for rows in rows_files:
-            rows.seek(0)
-            shutil.copyfileobj(rows, out, 1 << 20)
-        out.write(end + tail)
