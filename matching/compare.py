@@ -22,6 +22,7 @@ from rapidfuzz import fuzz, process
 from extract.model import CatalogEntry, Document
 from matching import forked
 from matching.coverage import COVERED_TITLE, covering
+from matching.memo import BoundedMemo
 from matching.model import entry_key
 from matching.scope import LEVEL_NAMES, Scope, document_scope
 from matching.text import (
@@ -206,7 +207,7 @@ class PairScore:
     concept: float = 0.0  # concept level: the same kind of data, whatever the locality
 
 
-_UNMATCHED: dict[tuple[frozenset[str], frozenset[str]], frozenset[str]] = {}
+_UNMATCHED: BoundedMemo[tuple[frozenset[str], frozenset[str]], frozenset[str]] = BoundedMemo(400_000)
 
 
 def _unmatched(left: frozenset[str], right: frozenset[str]) -> frozenset[str]:
@@ -218,9 +219,7 @@ def _unmatched(left: frozenset[str], right: frozenset[str]) -> frozenset[str]:
     key = (left, right)
     found = _UNMATCHED.get(key)
     if found is None:
-        if len(_UNMATCHED) > 400_000:
-            _UNMATCHED.clear()
-        found = _UNMATCHED[key] = _unmatched_uncached(left, right)
+        found = _UNMATCHED.put(key, _unmatched_uncached(left, right))
     return found
 
 

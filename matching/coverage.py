@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from extract.textforms import modern_tone_placement
+from matching.memo import BoundedMemo
 from matching.text import _GENERIC_HEAD, _PLACE_TAIL, _QUALIFIERS, ABBREVIATIONS, STOPWORDS, fold
 
 if TYPE_CHECKING:
@@ -169,7 +170,7 @@ def _signature(words: set[str]) -> int:
 
 # The two signatures of a row's words and places, by (words, places): rows share them, and the concept
 # stage asks for its representatives' three times (covering_pairs, the gate, the scores).
-_SIGNATURES: dict[tuple[frozenset[str], frozenset[str]], tuple[int, int]] = {}
+_SIGNATURES: BoundedMemo[tuple[frozenset[str], frozenset[str]], tuple[int, int]] = BoundedMemo(400_000)
 
 
 def may_cover(features: Sequence[EntryFeatures], pairs: np.ndarray) -> np.ndarray:
@@ -180,13 +181,11 @@ def may_cover(features: Sequence[EntryFeatures], pairs: np.ndarray) -> np.ndarra
         key = (f.text.tokens, f.locality)
         found = _SIGNATURES.get(key)
         if found is None:
-            if len(_SIGNATURES) > 400_000:
-                _SIGNATURES.clear()
             folded = {w: fold(w) for w in f.text.tokens}
-            found = _SIGNATURES[key] = (
+            found = _SIGNATURES.put(key, (
                 _signature({v for w, v in folded.items() if w not in LEVEL_WORDS and v not in f.locality}),
                 _signature(set(folded.values()) | set(f.locality)),
-            )
+            ))  # fmt: skip
         rows.append(found)
     needed, present = np.array(rows, dtype=np.uint64).reshape(-1, 2).T
     left, right = pairs[:, 0], pairs[:, 1]

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extract.textforms import fold_uncached, modern_tone_placement
+from matching.memo import BoundedMemo
 
 # Administrative abbreviations expanded before comparing, so "kết quả giải quyết TTHC" and
 # "kết quả giải quyết thủ tục hành chính" compare as equal (reported in the link's reasons).
@@ -137,7 +138,7 @@ def _interned(words: frozenset[str]) -> frozenset[str]:
     return _INTERNED.setdefault(words, words)
 
 
-_TITLE_TEXTS: dict[tuple[str, str], ComparisonText] = {}
+_TITLE_TEXTS: BoundedMemo[tuple[str, str], ComparisonText] = BoundedMemo(200_000)
 
 
 def _title_text(title_key: str, printed: str) -> ComparisonText:
@@ -147,9 +148,7 @@ def _title_text(title_key: str, printed: str) -> ComparisonText:
     key = (title_key, printed)
     found = _TITLE_TEXTS.get(key)
     if found is None:
-        if len(_TITLE_TEXTS) > 200_000:
-            _TITLE_TEXTS.clear()
-        found = _TITLE_TEXTS[key] = _title_text_uncached(title_key, printed)
+        found = _TITLE_TEXTS.put(key, _title_text_uncached(title_key, printed))
     return found
 
 
