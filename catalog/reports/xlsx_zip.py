@@ -76,23 +76,16 @@ def crc32_combine(crc1: int, crc2: int, size2: int) -> int:
     def square(matrix: list[int]) -> list[int]:
         return [times(matrix, matrix[n]) for n in range(32)]
 
-    odd = [0xEDB88320] + [1 << n for n in range(31)]  # one zero bit
-    even = square(odd)  # two
-    odd = square(even)  # four
-    while True:
-        even = square(odd)
+    operator = [0xEDB88320] + [1 << n for n in range(31)]  # one zero bit
+    for _ in range(3):
+        operator = square(operator)  # then two, four, eight: one zero byte
+    while True:  # one bit of size2 a turn, the operator squared for the next (1, 2, 4… bytes)
         if size2 & 1:
-            crc1 = times(even, crc1)
+            crc1 = times(operator, crc1)
         size2 >>= 1
         if not size2:
-            break
-        odd = square(even)
-        if size2 & 1:
-            crc1 = times(odd, crc1)
-        size2 >>= 1
-        if not size2:
-            break
-    return crc1 ^ crc2
+            return crc1 ^ crc2
+        operator = square(operator)
 
 
 def save(book: Workbook, sheets: Mapping[object, Sequence[DeflatedRows]], out: Path) -> None:
