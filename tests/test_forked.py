@@ -14,6 +14,20 @@ compare_module = importlib.import_module("matching.compare")
 concepts_module = importlib.import_module("matching.concepts")
 
 
+@pytest.fixture
+def starts(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The computations handed to `forked.start` from here on (forked as before)."""
+    started: list[object] = []
+    start = forked.start
+
+    def counted(compute):
+        started.append(compute)
+        return start(compute)
+
+    monkeypatch.setattr(forked, "start", counted)
+    return started
+
+
 def test_the_child_computes_and_sends_its_result_back() -> None:
     parent = os.getpid()
     pid, payload = forked.start(lambda: (os.getpid(), {"words": frozenset({"a", "b"})})).result()
@@ -33,20 +47,14 @@ def test_a_failed_child_is_computed_again_here() -> None:
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
-def test_reconcile_with_forked_stages_gives_the_same_result(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_reconcile_with_forked_stages_gives_the_same_result(
+    monkeypatch: pytest.MonkeyPatch, starts: list[object]
+) -> None:
     from benchmarks.bench_matching import build_archive, output_digest
 
     documents = build_archive(2_000, seed=11).documents
     serial = output_digest(reconcile_module.reconcile(documents, workers=1, with_flags=False))
 
-    starts: list[object] = []
-    start = forked.start
-
-    def counted(compute):
-        starts.append(compute)
-        return start(compute)
-
-    monkeypatch.setattr(forked, "start", counted)
     monkeypatch.setattr(reconcile_module, "FORK_CONCEPTS_FROM", 0)
     monkeypatch.setattr(compare_module, "FORK_TITLES_FROM", 0)
     monkeypatch.setattr(concepts_module, "SPLIT_FROM", 0)
@@ -61,21 +69,15 @@ def test_reconcile_with_forked_stages_gives_the_same_result(monkeypatch: pytest.
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
-def test_concept_pairs_scored_in_two_halves_are_the_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_concept_pairs_scored_in_two_halves_are_the_whole(
+    monkeypatch: pytest.MonkeyPatch, starts: list[object]
+) -> None:
     from benchmarks.bench_matching import build_archive
 
     documents = sorted(build_archive(2_000, seed=11).documents, key=lambda d: d.sha256)
     output = reconcile_module.match_entries(documents, reconcile_module.load_threshold())
     features, ids = output.features, output.dataset_ids
     whole = concepts_module.link_concepts(features, ids, 0.6)
-    starts: list[object] = []
-    start = forked.start
-
-    def counted(compute):
-        starts.append(compute)
-        return start(compute)
-
-    monkeypatch.setattr(forked, "start", counted)
     monkeypatch.setattr(concepts_module, "SPLIT_FROM", 0)
     halves = concepts_module.link_concepts(features, ids, 0.6, split=True)
     assert len(starts) == 1
