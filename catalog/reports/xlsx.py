@@ -169,14 +169,19 @@ class _Sheet:
         """The sheet written around its rows; its rows' parts, in order, for ``save_sheets``."""
         self.sheet.auto_filter.ref = f"A1:{get_column_letter(self.columns)}{self.rows + 1}"
         self.sheet.close()  # openpyxl writes the sheet around the rows: views, columns, header, filter
-        parts = [*([self._earlier] if self._earlier else []), self._rows]
+        parts = self._parts()
         for part in parts:  # no-op for those finished here or adopted
             part.finish()
         return parts
 
     def discard(self) -> None:
-        for part in [*([self._earlier] if self._earlier else []), self._rows]:
+        for part in self._parts():
             part.out.close()
+
+    def _parts(self) -> list[DeflatedRows]:
+        """The rows' compressed parts in the sheet's order: the earlier rows (if another process wrote
+        them) first."""
+        return [*([self._earlier] if self._earlier else []), self._rows]
 
 
 def save_sheets(book: Workbook, sheets: Sequence[_Sheet], out: Path) -> Path:
