@@ -11,9 +11,10 @@ archives where communes copy the province template, and must not be linked acros
 
     .venv/bin/python benchmarks/bench_matching.py [--entries 100000] [--workers 2] [--splink]
 
-Prints matching time, peak RSS and pairwise F1 against the known truth; with --splink (and
-splink and pandas importable, e.g. PYTHONPATH=/path/to/splink-lib) also runs Splink (DuckDB) on the same
-rows and prints both side by side.
+Prints matching time, peak RSS and pairwise F1 against the known truth, and, labelled apart, the time
+of the same run's part that does what Splink does (features, blocking, pairwise scores, clustering into
+datasets: no link reasons, records or concept level); with --splink (and splink and pandas importable,
+e.g. PYTHONPATH=/path/to/splink-lib) also runs Splink (DuckDB) on the same rows and prints them side by side.
 """
 
 from __future__ import annotations
@@ -280,18 +281,28 @@ def main() -> None:
     archive = build_archive(args.entries, args.seed)
     built = time.perf_counter() - started
     count = sum(len(d.catalog) for d in archive.documents)
+    marks: list[tuple[float, float]] = []  # (wall, CPU-s) when the rows are clustered into datasets
     started, cpu_started = time.perf_counter(), cpu_seconds()
-    result = reconcile(archive.documents, workers=args.workers, with_flags=False)
+    result = reconcile(archive.documents, workers=args.workers, with_flags=False,
+                       clustered=lambda: marks.append((time.perf_counter(), cpu_seconds())))  # fmt: skip
     elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu_started
     scores = pairwise_scores(result.assignment, archive.truth)
-    ours = {"seconds": round(elapsed, 1), "cpu_seconds": round(cpu, 1), "precision": round(scores.precision, 4),
-            "recall": round(scores.recall, 4), "f1": round(scores.f1, 4)}  # fmt: skip
+    quality = {"precision": round(scores.precision, 4), "recall": round(scores.recall, 4), "f1": round(scores.f1, 4)}
+    ours = {"seconds": round(elapsed, 1), "cpu_seconds": round(cpu, 1), **quality}
+    # The part of the same run that does Splink's task: features, blocking, pairwise scores, clustering into
+    # datasets (the assignment scored above is final there); not the links' reasons, the records, the concept
+    # level. The headline figure above stays the whole reconciliation.
+    (clustered_at, clustered_cpu), = marks
+    same_task = {"seconds": round(clustered_at - started, 1), "cpu_seconds": round(clustered_cpu - cpu_started, 1),
+                 **quality}  # fmt: skip
     print(f"archive: {count} entries in {len(archive.documents)} documents, "
           f"{len(set(archive.truth.values()))} true datasets, {scores.true_pairs} true pairs "
           f"(built in {built:.1f} s)")
     print(f"candidate pairs: {result.candidate_pairs}, links kept: {len(result.links)}, "
           f"datasets: {len(result.datasets)}, threshold: {result.threshold}")
     print(f"danhmuc matching: {ours}  peak RSS {peak_rss_mib():.0f} MiB")
+    print(f"  of which the part Splink also does (features, blocking, scoring, clustering into datasets; "
+          f"without reasons, records, concept level): {same_task['seconds']} s, {same_task['cpu_seconds']} CPU-s")
     print(f"output digest: {output_digest(result)[:16]} (assignment, links, concepts, concept links, datasets)")
     if args.splink:
         try:
@@ -300,9 +311,9 @@ def main() -> None:
             print(f"splink: not importable here ({error})")
         else:
             print(f"splink (DuckDB):  {theirs}  peak RSS {peak_rss_mib():.0f} MiB (whole process)")
-            print(f"{'':18}{'seconds':>10}{'cpu s':>8}{'precision':>11}{'recall':>9}{'F1':>8}")
-            for name, row in (("danhmuc", ours), ("splink", theirs)):
-                print(f"{name:18}{row['seconds']:>10}{row['cpu_seconds']:>8}{row['precision']:>11}"
+            print(f"{'':20}{'seconds':>10}{'cpu s':>8}{'precision':>11}{'recall':>9}{'F1':>8}")
+            for name, row in (("danhmuc", ours), ("danhmuc, as Splink", same_task), ("splink", theirs)):
+                print(f"{name:20}{row['seconds']:>10}{row['cpu_seconds']:>8}{row['precision']:>11}"
                       f"{row['recall']:>9}{row['f1']:>8}")
     print(f"load average at the end: {os.getloadavg()[0]:.1f} (2 cores; other jobs inflate wall time)")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -147,6 +147,7 @@ def reconcile(
     concept_threshold: float | None = None,
     with_concepts: bool = True,
     previous_concepts: Mapping[str, str] | None = None,
+    clustered: Callable[[], None] | None = None,
 ) -> Reconciliation:
     """Group the catalog entries of all documents into datasets.
 
@@ -155,12 +156,14 @@ def reconcile(
     (an earlier run's `concepts`) keeps concept ids the same way. `workers` threads compare titles; with
     `workers` > 1 and 20,000 rows or more, forked children (matching/forked.py) also compute most title
     texts and, when there is no decision to replay, the concept stage, so that a run uses two cores.
+    `clustered` is called once the rows are clustered into datasets, before the links' reasons, the
+    records and the concept stage (benchmarks/bench_matching.py times the part Splink also does by it).
     """
     with _without_cyclic_gc():
         return _reconcile(
             documents, decisions=decisions, previous=previous, threshold=threshold, workers=workers,
             with_flags=with_flags, concept_threshold=concept_threshold, with_concepts=with_concepts,
-            previous_concepts=previous_concepts,
+            previous_concepts=previous_concepts, clustered=clustered,
         )  # fmt: skip
 
 
@@ -202,10 +205,13 @@ def _reconcile(
     concept_threshold: float | None,
     with_concepts: bool,
     previous_concepts: Mapping[str, str] | None,
+    clustered: Callable[[], None] | None,
 ) -> Reconciliation:
     threshold = load_threshold() if threshold is None else threshold
     documents = sorted(documents, key=lambda d: d.sha256)  # by content, not ingest order: ties, ids, flags
     features, kept, ids, stats = _matched(documents, threshold, decisions, previous, workers)
+    if clustered is not None:
+        clustered()
     assignment = {f.key: ids[f.index] for f in features}
     # With no decision and one row per key (no document given twice), the result is already what
     # replaying nothing gives: every member in its own dataset, links accepted within a dataset.
