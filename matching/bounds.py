@@ -25,9 +25,15 @@ from matching.compare import (
 
 
 def _codes(values: Sequence[object]) -> np.ndarray:
-    """Each value's number in order of first appearance; "" (unknown) is 0, every other value > 0."""
+    """Each value's number in order of first appearance; "" (unknown) is 0, every other value > 0.
+
+    The distinct values by `dict.fromkeys` and each row's number by a `map`, both in C: a generator of
+    `setdefault` calls (the same numbers) took ~0.3 CPU-s over the ~20 columns of 100,000 rows."""
+    distinct = dict.fromkeys(values)
+    distinct.pop("", None)
     numbers: dict[object, int] = {"": 0}
-    return np.fromiter((numbers.setdefault(v, len(numbers)) for v in values), dtype=np.int64, count=len(values))
+    numbers.update(zip(distinct, range(1, len(distinct) + 1), strict=True))
+    return np.fromiter(map(numbers.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 def certain_penalties(features: Sequence[EntryFeatures], pairs: np.ndarray) -> np.ndarray:

@@ -16,13 +16,14 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 from matching.model import dataset_id_for
 
 GUARD_SAMPLE = 6  # members per side used by the average-linkage guard
 
 
-@dataclass
+@dataclass(slots=True)
 class _Cluster:
     members: list[int]
     fixed_id: str = ""  # the previous run's dataset id, when the cluster is one
@@ -112,10 +113,9 @@ class _Clustering:
         self, links: Iterable[tuple[int, int, float]], threshold: float, pair_score: Callable[[int, int], float]
     ) -> None:
         """Merge along links above ``threshold``, best first, where the average-linkage guard allows."""
-        cache: dict[tuple[int, int], float] = {}
-        ordered = sorted(links, key=lambda link: -link[2])
-        for a, b, score in ordered:
-            cache[(min(a, b), max(a, b))] = score
+        # Best first, ties in the links' order (a stable sort, reversed as the sort reverses: stable too).
+        ordered = sorted(links, key=itemgetter(2), reverse=True)
+        cache = {((a, b) if a < b else (b, a)): score for a, b, score in ordered}
         for a, b, score in ordered:
             if score < threshold:
                 break
@@ -135,12 +135,14 @@ def _average_link(
 ) -> float:
     """Mean score over sampled member pairs of two clusters (scored on demand, remembered in ``cache``)."""
     scores = []
+    others = _sample(cb.members)
     for x in _sample(ca.members):
-        for y in _sample(cb.members):
-            pair = (min(x, y), max(x, y))
-            if pair not in cache:
-                cache[pair] = pair_score(*pair)
-            scores.append(cache[pair])
+        for y in others:
+            pair = (x, y) if x < y else (y, x)
+            score = cache.get(pair)
+            if score is None:
+                score = cache[pair] = pair_score(*pair)
+            scores.append(score)
     return sum(scores) / len(scores)
 
 

@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from rapidfuzz import fuzz, process
 
+from extract.model import Provenance, Record
 from matching import Link, reconcile
 from matching.blocking import candidate_pairs
 from matching.bounds import score_upper_bounds
@@ -29,7 +30,8 @@ from matching.compare import (
 )
 from matching.coverage import _covers, covering
 from matching.goldset import GoldDocument, load_gold
-from matching.reconcile import trusted_link
+from matching.model import Dataset, MemberRef
+from matching.reconcile import trusted_dataset, trusted_link, trusted_member
 from matching.titlesim import _combined, title_similarities
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -53,6 +55,26 @@ def test_trusted_link_is_model_construct() -> None:
             left="a", right="b", score=0.8, reasons=["x"], accepted=True, decided_by="auto", **extra
         )
         fast = trusted_link("a", "b", 0.8, ["x"], accepted=True, level=level)
+        assert fast == plain
+        assert fast.model_fields_set == plain.model_fields_set
+        assert fast.model_dump() == plain.model_dump()
+        assert fast.model_dump_json() == plain.model_dump_json()
+        assert fast.__pydantic_extra__ == plain.__pydantic_extra__
+        assert fast.__pydantic_private__ == plain.__pydantic_private__
+
+
+def test_trusted_records_are_model_construct() -> None:
+    provenance = Provenance(file="a.txt", table=1, row=2, raw="x")
+    member = MemberRef.model_construct(
+        key="k:1:2", document="a.txt", sha256="k", number="2", title="Dữ liệu", unit="Sở", provenance=provenance
+    )
+    dataset = Dataset.model_construct(id="ds-1", origin="k:1:2", title="Dữ liệu", unit="Sở", members=[member])
+    pairs: list[tuple[Record, Record]] = [
+        (trusted_member("k:1:2", "a.txt", "k", "2", "Dữ liệu", "Sở", provenance), member),
+        (trusted_dataset("ds-1", "k:1:2", "Dữ liệu", "Sở", [member]), dataset),
+    ]
+    for fast, plain in pairs:
+        assert type(fast) is type(plain)
         assert fast == plain
         assert fast.model_fields_set == plain.model_fields_set
         assert fast.model_dump() == plain.model_dump()
