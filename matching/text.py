@@ -227,4 +227,9 @@ def document_frequencies(texts: Sequence[ComparisonText]) -> Counter[str]:
 
 def blocking_tokens(text: ComparisonText) -> list[str]:
     """Folded content tokens of two letters or more (single letters block everything together)."""
-    return sorted({fold(t) for t in text.tokens if len(t) > 1})
+    return blocking_tokens_of(text.tokens)
+
+
+def blocking_tokens_of(tokens: frozenset[str]) -> list[str]:
+    """`blocking_tokens` of a text with these content tokens."""
+    return sorted({fold(t) for t in tokens if len(t) > 1})
