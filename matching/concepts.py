@@ -32,6 +32,7 @@ from matching.titlesim import title_similarities
 
 CONCEPT_FLOOR = 0.1  # concept links this far below the threshold are kept as near misses
 SPLIT_FROM = 50_000  # pairs past the title gate from which link_concepts(split=True) scores them in two
+COVERING_FORK_FROM = 5_000  # representatives from which link_concepts(split=True) finds covering pairs in a child
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +90,12 @@ def _dataset_wordings(
     representative: dict[str, int] = {}  # wording -> feature index
     for dataset, indices in members.items():
         words = {i: wording(i) for i in indices}
+        if len(set(words.values())) == 1:
+            # One wording (most datasets): it is the best, and `indices` ascend, so its first row is theirs.
+            best = words[indices[0]]
+            dataset_wording[dataset] = best
+            representative.setdefault(best, indices[0])
+            continue
         counts = Counter(words.values())
         best = max(counts, key=lambda w: (counts[w], -min(i for i in indices if words[i] == w)))
         dataset_wording[dataset] = best
@@ -102,23 +109,11 @@ def _scored_pairs(
 ) -> list[tuple[int, int, float, list[str]]]:
     """Pairs of representatives (indices into ``reps``) blocked or covering, whose concept score
     reaches CONCEPT_FLOOR below the threshold: (i, j, score, reasons)."""
-    pairs, _ = candidate_pairs(reps, workers=workers)
+    pairs, titles, covers = blocked_or_covering(reps, workers, split)
+    floor = threshold - CONCEPT_FLOOR
     # A short title against a long list naming it (coverage.py) has little word overlap: such pairs
     # are found by their items and pass the title gate whatever their title similarity.
-    covered = covering_pairs(reps)
-    if covered:
-        # The union in (i, j) order, as codes i·n + j (i < j < n): the order of np.unique(axis=0), which
-        # took ~0.3 CPU-s at 100,000 rows to sort rows.
-        n = len(reps)
-        extra = np.array(sorted(covered), dtype=np.int64)
-        extra_codes = extra[:, 0] * n + extra[:, 1]
-        codes = _unique(np.concatenate([pairs[:, 0] * n + pairs[:, 1], extra_codes]))
-        pairs = np.stack([codes // n, codes % n], axis=1)
-    titles = title_similarities(reps, pairs, workers=workers)
-    floor = threshold - CONCEPT_FLOOR
-    keep = titles + DESCRIPTION_WEIGHT * 0.5 >= floor
-    if covered:
-        keep |= np.isin(codes, extra_codes)
+    keep = (titles + DESCRIPTION_WEIGHT * 0.5 >= floor) | covers
     pairs, titles = pairs[keep], titles[keep]
     if split and len(pairs) >= SPLIT_FROM:
         # Each pair's score is its own (memos only save work), so two halves give the whole in order; the
@@ -127,6 +122,39 @@ def _scored_pairs(
         theirs = forked.start(lambda: _score_kept(reps, pairs[half:], titles[half:], floor))
         return _score_kept(reps, pairs[:half], titles[:half], floor) + theirs.result()
     return _score_kept(reps, pairs, titles, floor)
+
+
+def blocked_or_covering(
+    reps: Sequence[EntryFeatures], workers: int, split: bool = False
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pairs (i, j), i < j, blocked (candidate_pairs) or covering (covering_pairs), in (i, j) order, with
+    their title similarities and whether each is a covering pair.
+
+    `split`: the covering pairs are found in a forked child while this process blocks and compares the
+    blocked pairs' titles (~1.2 of the stage's ~4.5 CPU-s before the scores, at 100,000 rows); a pair's
+    title similarity is its own, so the covering pairs not blocked are compared apart, after."""
+    covering: forked.Forked[set[tuple[int, int]]] | None = None
+    if split and len(reps) >= COVERING_FORK_FROM:
+        covering = forked.start(lambda: covering_pairs(reps))
+    pairs, _ = candidate_pairs(reps, workers=workers)
+    titles = title_similarities(reps, pairs, workers=workers)
+    covered = covering_pairs(reps) if covering is None else covering.result()
+    if not covered:
+        return pairs, titles, np.zeros(len(pairs), dtype=bool)
+    # The union in (i, j) order as codes i·n + j (i < j < n), the order candidate_pairs gives too (np.unique
+    # (axis=0) gave it as well, but took ~0.3 CPU-s at 100,000 rows to sort rows).
+    n = len(reps)
+    blocked = pairs[:, 0] * n + pairs[:, 1]
+    extra = np.array(sorted(covered), dtype=np.int64)
+    extra = extra[:, 0] * n + extra[:, 1]
+    codes = _unique(np.concatenate([blocked, extra]))
+    fresh = extra[~np.isin(extra, blocked)]
+    merged = np.empty(len(codes), dtype=titles.dtype)
+    merged[np.searchsorted(codes, blocked)] = titles
+    merged[np.searchsorted(codes, fresh)] = title_similarities(
+        reps, np.stack([fresh // n, fresh % n], axis=1), workers=workers
+    )
+    return np.stack([codes // n, codes % n], axis=1), merged, np.isin(codes, extra)
 
 
 def _score_kept(

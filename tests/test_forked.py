@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 
+import numpy as np
 import pytest
 
 from matching import forked, text
@@ -79,6 +80,27 @@ def test_concept_pairs_scored_in_two_halves_are_the_whole(
     features, ids = output.features, output.dataset_ids
     whole = concepts_module.link_concepts(features, ids, 0.6)
     monkeypatch.setattr(concepts_module, "SPLIT_FROM", 0)
+    monkeypatch.setattr(concepts_module, "COVERING_FORK_FROM", 0)
     halves = concepts_module.link_concepts(features, ids, 0.6, split=True)
-    assert len(starts) == 1
+    assert len(starts) == 2  # the covering pairs, the second half of the scores
     assert halves.links and halves == whole
+
+
+def test_blocked_and_covering_pairs_compared_apart_are_their_union_compared() -> None:
+    """The covering pairs not blocked get their title similarities after the blocked ones: the same
+    pairs, order and floats as comparing the union at once."""
+    from benchmarks.bench_matching import build_archive
+    from matching.blocking import candidate_pairs
+    from matching.coverage import covering_pairs
+    from matching.titlesim import title_similarities
+
+    documents = sorted(build_archive(2_000, seed=11).documents, key=lambda d: d.sha256)
+    features = reconcile_module.match_entries(documents, reconcile_module.load_threshold()).features
+    blocked, _ = candidate_pairs(features)
+    covered = covering_pairs(features)
+    union = np.unique(np.concatenate([blocked, np.array(sorted(covered), dtype=np.int64)]), axis=0)
+    assert len(covered) and len(union) > len(blocked)  # some covering pairs are not blocked
+    pairs, titles, covers = concepts_module.blocked_or_covering(features, workers=1)
+    assert np.array_equal(pairs, union)
+    assert np.array_equal(titles, title_similarities(features, union))
+    assert covers.tolist() == [(i, j) in covered for i, j in union.tolist()]
