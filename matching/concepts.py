@@ -32,7 +32,7 @@ from matching.titlesim import title_similarities
 
 CONCEPT_FLOOR = 0.1  # concept links this far below the threshold are kept as near misses
 SPLIT_FROM = 50_000  # pairs past the title gate from which link_concepts(split=True) scores them in two
-COVERING_FORK_FROM = 5_000  # representatives from which link_concepts(split=True) finds covering pairs in a child
+COVERING_FORK_FROM = 5_000  # representatives from which link_concepts(split=True) blocks them in a child
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,15 +130,17 @@ def blocked_or_covering(
     """The pairs (i, j), i < j, blocked (candidate_pairs) or covering (covering_pairs), in (i, j) order, with
     their title similarities and whether each is a covering pair.
 
-    `split`: the covering pairs are found in a forked child while this process blocks and compares the
-    blocked pairs' titles (~1.2 of the stage's ~4.5 CPU-s before the scores, at 100,000 rows); a pair's
-    title similarity is its own, so the covering pairs not blocked are compared apart, after."""
-    covering: forked.Forked[set[tuple[int, int]]] | None = None
+    `split`: the blocked pairs and their titles are found in a forked child (numpy arrays back) while this
+    process finds the covering pairs (~1.2 of the stage's ~4.5 CPU-s before the scores, at 100,000 rows),
+    whose parsed titles stay in its memos for the scores; a pair's title similarity is its own, so the
+    covering pairs not blocked are compared apart, after."""
     if split and len(reps) >= COVERING_FORK_FROM:
-        covering = forked.start(lambda: covering_pairs(reps))
-    pairs, _ = candidate_pairs(reps, workers=workers)
-    titles = title_similarities(reps, pairs, workers=workers)
-    covered = covering_pairs(reps) if covering is None else covering.result()
+        blocking = forked.start(lambda: _blocked(reps, workers))
+        covered = covering_pairs(reps)
+        pairs, titles = blocking.result()
+    else:
+        pairs, titles = _blocked(reps, workers)
+        covered = covering_pairs(reps)
     if not covered:
         return pairs, titles, np.zeros(len(pairs), dtype=bool)
     # The union in (i, j) order as codes i·n + j (i < j < n), the order candidate_pairs gives too (np.unique
@@ -148,13 +150,24 @@ def blocked_or_covering(
     extra = np.array(sorted(covered), dtype=np.int64)
     extra = extra[:, 0] * n + extra[:, 1]
     codes = _unique(np.concatenate([blocked, extra]))
-    fresh = extra[~np.isin(extra, blocked)]
+    # Both code arrays are sorted and distinct: membership by searchsorted (np.isin took ~0.2 CPU-s a call).
+    fresh = extra
+    if len(blocked):
+        at = np.minimum(np.searchsorted(blocked, extra), len(blocked) - 1)
+        fresh = extra[blocked[at] != extra]
     merged = np.empty(len(codes), dtype=titles.dtype)
     merged[np.searchsorted(codes, blocked)] = titles
     merged[np.searchsorted(codes, fresh)] = title_similarities(
         reps, np.stack([fresh // n, fresh % n], axis=1), workers=workers
     )
-    return np.stack([codes // n, codes % n], axis=1), merged, np.isin(codes, extra)
+    covers = np.zeros(len(codes), dtype=bool)
+    covers[np.searchsorted(codes, extra)] = True
+    return np.stack([codes // n, codes % n], axis=1), merged, covers
+
+
+def _blocked(reps: Sequence[EntryFeatures], workers: int) -> tuple[np.ndarray, np.ndarray]:
+    pairs, _ = candidate_pairs(reps, workers=workers)
+    return pairs, title_similarities(reps, pairs, workers=workers)
 
 
 def _score_kept(

@@ -82,7 +82,7 @@ def test_concept_pairs_scored_in_two_halves_are_the_whole(
     monkeypatch.setattr(concepts_module, "SPLIT_FROM", 0)
     monkeypatch.setattr(concepts_module, "COVERING_FORK_FROM", 0)
     halves = concepts_module.link_concepts(features, ids, 0.6, split=True)
-    assert len(starts) == 2  # the covering pairs, the second half of the scores
+    assert len(starts) == 2  # the blocked pairs, the second half of the scores
     assert halves.links and halves == whole
 
 
