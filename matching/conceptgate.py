@@ -15,7 +15,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from matching.bounds import _codes, _differ
+from matching.bounds import _codes, _differ, first_rows
 from matching.compare import (
     CONCEPT_MAX_BONUS,
     DESCRIPTION_WEIGHT,
@@ -81,9 +81,7 @@ def concept_may_reach_many(
     described = (descriptions[left] > 0) & (descriptions[right] > 0)
     bonus = np.zeros(len(pairs), dtype=np.float64)
     if described.any():
-        first: dict[int, int] = {}
-        for index, code in enumerate(descriptions.tolist()):
-            first.setdefault(code, index)
+        first = first_rows(descriptions)
         n = int(descriptions.max()) + 1
         distinct, inverse = np.unique(descriptions[left[described]] * n + descriptions[right[described]],
                                       return_inverse=True)  # fmt: skip
