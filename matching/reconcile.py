@@ -7,6 +7,7 @@ import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
+from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
@@ -282,7 +283,7 @@ def _reconcile(
     # Scores and reasons were built here and are already valid: skip re-validating 10^5 links.
     links = [
         trusted_link(features[i].key, features[j].key, score, reasons, accepted=ids[i] == ids[j])
-        for i, j, score, reasons in sorted(kept.with_reasons(), key=lambda row: -row[2])
+        for i, j, score, reasons in sorted(kept.with_reasons(), key=itemgetter(2), reverse=True)
     ]
     result = Reconciliation(
         datasets=datasets,
@@ -319,6 +320,6 @@ def _with_concepts(
             min(features[i].key, features[j].key), max(features[i].key, features[j].key), score, reasons,
             accepted=concepts[features[i].key] == concepts[features[j].key], level="concept",
         )  # fmt: skip
-        for i, j, score, reasons in sorted(output.links, key=lambda row: -row[2])
+        for i, j, score, reasons in sorted(output.links, key=itemgetter(2), reverse=True)
     ]
     return result.model_copy(update={"concepts": concepts, "concept_links": links, "concept_threshold": threshold})
