@@ -95,6 +95,8 @@ class _Clustering:
         return cls(clusters, owner, cannot)
 
     def blocked(self, ca: _Cluster, cb: _Cluster) -> bool:
+        if not self.cannot:  # no reviewer's cannot-link (every batch run without decisions): nothing to test
+            return False
         other = set(cb.members)
         return any(self.cannot[x] & other for x in ca.members if x in self.cannot)
 

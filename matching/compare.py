@@ -140,10 +140,10 @@ def _group_label(group: str) -> str:
 
 
 def _document_features(
-    first: int, doc_index: int, document: Document, idf: Mapping[str, float],
+    first: int, doc_index: int, document: Document, idf: Mapping[str, float], texts: Sequence[ComparisonText],
     units: Sequence[tuple[frozenset[str], str]] | None = None,
 ) -> list[EntryFeatures]:
-    """`units`: the entries' `_unit_types` when already computed."""
+    """`texts`: the entries' `comparison_text`; `units`: their `_unit_types` when already computed."""
     scope = document_scope(document)
     locality = frozenset(scope.province.split())
     features = []
@@ -157,7 +157,7 @@ def _document_features(
                 number=entry.number,
                 table=entry.table,
                 title=entry.title,
-                text=comparison_text(title_key_of(entry), entry.description, entry.title),
+                text=texts[offset],
                 description=normalize(entry.description),
                 unit_types=unit_types,
                 unit_label=unit_label,
@@ -194,9 +194,11 @@ def build_features(documents: Sequence[Document], *, workers: int = 1) -> list[E
     idf = specificities(texts)
     features: list[EntryFeatures] = []
     for doc_index, document in enumerate(documents):
+        first = len(features)
         features += _document_features(
-            len(features), doc_index, document, idf, None if units is None else units[doc_index]
-        )
+            first, doc_index, document, idf, texts[first : first + len(document.catalog)],
+            None if units is None else units[doc_index],
+        )  # fmt: skip
     return features
 
 
