@@ -92,6 +92,13 @@ StoredLink = tuple[int, str, str, float, tuple[str, ...], bool, str]
 _LINK_COLUMNS = (LinkRow.id, LinkRow.left_key, LinkRow.right_key, LinkRow.score, cast(LinkRow.reasons, String),
                  LinkRow.accepted, LinkRow.decided_by)  # fmt: skip
 _KEYS = select(func.json_each(bindparam("keys", type_=String)).table_valued("value").c.value)
+# A row's label (document, number, title) by its key; each key is one dataset's member at most.
+_LABELS = (
+    select(CatalogEntryRow.key, CatalogEntryRow.document_sha256, CatalogEntryRow.number, CatalogEntryRow.title)
+    .select_from(DatasetMemberRow)
+    .join(CatalogEntryRow, CatalogEntryRow.key == DatasetMemberRow.entry_key)
+)  # fmt: skip
+_LABELS_OF_KEYS = Prepared(_LABELS.where(DatasetMemberRow.entry_key.in_(_KEYS)))
 # SQLite: the links with an end among the keys (a JSON list), in the report's order (_links_touching).
 _LINKS_OF_KEYS = Prepared(
     select(*_LINK_COLUMNS).where(LinkRow.left_key.in_(_KEYS) | LinkRow.right_key.in_(_KEYS))
@@ -363,9 +370,7 @@ class ReportReader:
                     counts = concept_counts[dataset_id] = Counter()
                 counts[concept_id] += 1
         links = self._links_touching(list(dataset_of))
-        others = sorted({end for link in links for end in (link[1], link[2])} - label.keys())
-        for chunk in _chunks(others):
-            label.update(self._labels(chunk))
+        label.update(self._labels(sorted({end for link in links for end in (link[1], link[2])} - label.keys())))
         by_dataset: dict[str, list[LinkView]] = {}
         for _, left_key, right_key, score, reasons, accepted, decided_by in links:
             view = LinkView(
@@ -424,15 +429,18 @@ class ReportReader:
 
     def _labels(self, keys: Sequence[str]) -> dict[str, str]:
         """The labels of link ends in other chunks' datasets (no provenance to parse for them)."""
-        found = self.session.connection().execute(
-            select(CatalogEntryRow.key, CatalogEntryRow.document_sha256, CatalogEntryRow.number, CatalogEntryRow.title)
-            .select_from(DatasetMemberRow)
-            .join(CatalogEntryRow, CatalogEntryRow.key == DatasetMemberRow.entry_key)
-            .where(self._one_of(DatasetMemberRow.entry_key, keys))
-            .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
-        ).all()  # fmt: skip
         names = self._document_names()
-        return {key: _label(names[sha], number, title) for key, sha, number, title in found}
+        connection = self.session.connection()
+        if self._sqlite:  # one query, the keys as one JSON text, on the driver's cursor (fast_sql)
+            found = _LABELS_OF_KEYS.run(connection, {"keys": json.dumps(keys)})
+            return {key: _label(names[sha], number, title) for key, sha, number, title in found}
+        labels: dict[str, str] = {}
+        for chunk in _chunks(keys):
+            for key, sha, number, title in connection.execute(
+                _LABELS.where(DatasetMemberRow.entry_key.in_(chunk))
+            ).all():
+                labels[key] = _label(names[sha], number, title)
+        return labels
 
     def _document_names(self) -> dict[str, str]:
         """sha256 → the document's name, read once: joining the documents for every member row cost
