@@ -41,7 +41,7 @@ FLAGS_PART = "bao-cao.json.flags"  # the JSON's flags and documents arrays, writ
 SOURCES_PART = "bao-cao.json.sources"
 # The share of the catalog's members whose datasets the forked child writes, besides the flags, the
 # documents and the concepts: about as much work in each process (measured at 10,000 documents).
-CHILD_MEMBERS = 0.26
+CHILD_MEMBERS = 0.24
 K = TypeVar("K")
 
 
