@@ -17,14 +17,13 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
-from sqlalchemy import String, bindparam, case, cast, distinct, func, literal_column, select
+from sqlalchemy import String, case, cast, distinct, func, literal_column, select
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from catalog.concept_facts import ConceptDetail, MemberFact
 from catalog.errors import mask_url
-from catalog.fast_sql import Prepared
 from catalog.models import (
     CatalogEntryRow,
     ConceptEntryRow,
@@ -38,6 +37,7 @@ from catalog.models import (
 )
 from catalog.records import FileOutcome, IngestRun, OutcomeStatus
 from catalog.reports.json_prefix import leading_fields
+from catalog.reports.link_rows import LABELS, LABELS_OF_KEYS, LINK_COLUMNS, LINKS_OF_KEYS, StoredLink
 from catalog.reports.member_spool import MemberSpool, member_columns
 from catalog.reports.model import DatasetView, LinkView, MemberView, SourceView, Summary, where
 from catalog.reports.pages import PAGE_MEMBERS, SourceRef, weighted_starts
@@ -81,29 +81,6 @@ class ConceptStats:
         self.with_gaps += bool(concept.not_listed_count)
         self.with_conflicts += bool(concept.conflicts)
         return concept
-
-
-# A stored link as the report orders and shows it: its row id (the last tie-break), left key, right key,
-# score, reasons, accepted, decided by. A plain tuple: built for every link of the archive (half a
-# million at 10,000 documents), where a named tuple's constructor is a Python call each.
-StoredLink = tuple[int, str, str, float, tuple[str, ...], bool, str]
-
-
-_LINK_COLUMNS = (LinkRow.id, LinkRow.left_key, LinkRow.right_key, LinkRow.score, cast(LinkRow.reasons, String),
-                 LinkRow.accepted, LinkRow.decided_by)  # fmt: skip
-_KEYS = select(func.json_each(bindparam("keys", type_=String)).table_valued("value").c.value)
-# A row's label (document, number, title) by its key; each key is one dataset's member at most.
-_LABELS = (
-    select(CatalogEntryRow.key, CatalogEntryRow.document_sha256, CatalogEntryRow.number, CatalogEntryRow.title)
-    .select_from(DatasetMemberRow)
-    .join(CatalogEntryRow, CatalogEntryRow.key == DatasetMemberRow.entry_key)
-)  # fmt: skip
-_LABELS_OF_KEYS = Prepared(_LABELS.where(DatasetMemberRow.entry_key.in_(_KEYS)))
-# SQLite: the links with an end among the keys (a JSON list), in the report's order (_links_touching).
-_LINKS_OF_KEYS = Prepared(
-    select(*_LINK_COLUMNS).where(LinkRow.left_key.in_(_KEYS) | LinkRow.right_key.in_(_KEYS))
-    .order_by(LinkRow.accepted.desc(), LinkRow.score.desc(), LinkRow.id)
-)  # fmt: skip
 
 
 @dataclass(frozen=True, slots=True)
@@ -432,12 +409,12 @@ class ReportReader:
         names = self._document_names()
         connection = self.session.connection()
         if self._sqlite:  # one query, the keys as one JSON text, on the driver's cursor (fast_sql)
-            found = _LABELS_OF_KEYS.run(connection, {"keys": json.dumps(keys)})
+            found = LABELS_OF_KEYS.run(connection, {"keys": json.dumps(keys)})
             return {key: _label(names[sha], number, title) for key, sha, number, title in found}
         labels: dict[str, str] = {}
         for chunk in _chunks(keys):
             for key, sha, number, title in connection.execute(
-                _LABELS.where(DatasetMemberRow.entry_key.in_(chunk))
+                LABELS.where(DatasetMemberRow.entry_key.in_(chunk))
             ).all():
                 labels[key] = _label(names[sha], number, title)
         return labels
@@ -463,7 +440,7 @@ class ReportReader:
             # links at 10,000 documents (500,000 links). ``accepted`` is stored as 0 or 1.
             found: list[StoredLink] = []
             add = found.append
-            for number, left, right, score, reasons, accepted, decided_by in _LINKS_OF_KEYS.run(
+            for number, left, right, score, reasons, accepted, decided_by in LINKS_OF_KEYS.run(
                 connection, {"keys": json.dumps(keys)}
             ):
                 parsed = reasons_of.get(reasons)
@@ -480,7 +457,7 @@ class ReportReader:
             by_right = LinkRow.right_key.in_(chunk) & ~by_left
             for condition in (by_left, by_right):
                 for number, left, right, score, reasons, accepted, decided_by in connection.execute(
-                    select(*_LINK_COLUMNS).where(condition)
+                    select(*LINK_COLUMNS).where(condition)
                 ).all():
                     if number in by_number:
                         continue
