@@ -30,6 +30,7 @@ from catalog.concept_facts import (
     document_locality,
 )
 from catalog.concepts_diff import Placed, changed_rows, delete_concepts, move_rows
+from catalog.fast_sql import Prepared
 from catalog.incremental_state import SEQ, _set_state, _state
 from catalog.models import (
     CatalogEntryRow,
@@ -302,7 +303,11 @@ def members_by_title(session: Session, *, localities: Mapping[str, str]) -> Iter
         .join(ConceptRow, ConceptRow.id == ConceptEntryRow.concept_id)
         .order_by(ConceptRow.title, ConceptRow.id, DatasetMemberRow.dataset_id, DatasetMemberRow.position)
     )  # fmt: skip
-    # yield_per: a server-side cursor on PostgreSQL, a lazily stepped statement on SQLite.
+    if sqlite:  # stepped on the driver's cursor (fast_sql): the columns are text as stored, and
+        # SQLAlchemy's rows cost a third of the query's time (half a million rows at 10,000 documents).
+        yield from _facts((Prepared(query).run(session.connection(), {}),), localities)
+        return
+    # yield_per: a server-side cursor on PostgreSQL.
     found = session.connection().execution_options(yield_per=5_000).execute(query)
     yield from _facts(found.partitions(), localities)
 

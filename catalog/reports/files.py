@@ -28,7 +28,7 @@ from typing import IO, Any, BinaryIO, TextIO, TypeVar
 from catalog.concept_facts import ConceptDetail
 from catalog.reports.concepts_section import sheet_row
 from catalog.reports.forked import can_fork, in_child, in_parent
-from catalog.reports.html import HtmlReport, concept_html
+from catalog.reports.html import HtmlReport, concept_html, flag_html
 from catalog.reports.model import DATASET_JSON, CatalogReport, DatasetView, SourceView, Summary
 from catalog.reports.pages import INDEX, PAGE_ROWS, Layout
 from catalog.reports.reader import CONCEPT_CHUNK, ConceptKey, ConceptStats, ReportReader, flag_of
@@ -41,7 +41,7 @@ FLAGS_PART = "bao-cao.json.flags"  # the JSON's flags and documents arrays, writ
 SOURCES_PART = "bao-cao.json.sources"
 # The share of the catalog's members whose datasets the forked child writes, besides the flags, the
 # documents and the concepts: about as much work in each process (measured at 10,000 documents).
-CHILD_MEMBERS = 0.26
+CHILD_MEMBERS = 0.24
 K = TypeVar("K")
 
 
@@ -212,8 +212,9 @@ def _flags(reader: ReportReader, html: HtmlReport, book: XlsxReport, out: Path) 
     """The flags read once, in stored order (the JSON's), and kept on disk for the other two orders:
     the HTML's, kind by kind (``flag_kinds``), open ones first; the workbook's, open ones first, then
     by kind. Each is the stored order within a kind and status, so a file per kind and status keeps
-    it: the stored fields for the HTML (a row's links depend on the page it falls on), the finished
-    cells for the workbook. Reading them three times, sorted three ways, cost a pass each."""
+    it: the HTML rows but their link to the document (it depends on the page a row falls on), the
+    finished cells for the workbook. Reading them three times, sorted three ways, cost a pass each;
+    keeping the stored fields for the HTML, a second parse of every flag."""
     for_html: dict[tuple[str, bool], IO[bytes]] = {}
     for_book: dict[tuple[bool, str], IO[bytes]] = {}
 
@@ -221,7 +222,7 @@ def _flags(reader: ReportReader, html: HtmlReport, book: XlsxReport, out: Path) 
         for fields in reader.flag_rows():
             flag = flag_of(fields)
             kind, dismissed = flag.kind.value, bool(flag.dismissed)
-            marshal.dump(fields, _spool(for_html, (kind, dismissed)))
+            marshal.dump((flag.sha256, flag_html(flag)), _spool(for_html, (kind, dismissed)))
             marshal.dump(flag_cells(flag), _spool(for_book, (dismissed, kind)))
             yield flag.model_dump_json()
 
@@ -230,8 +231,8 @@ def _flags(reader: ReportReader, html: HtmlReport, book: XlsxReport, out: Path) 
             _array(handle, as_json())
         for kind in reader.flag_kinds:
             for dismissed in (False, True):
-                for fields in _kept(for_html.get((kind.kind, dismissed))):
-                    html.flag(flag_of(fields), kind.total)
+                for sha256, row in _kept(for_html.get((kind.kind, dismissed))):
+                    html.flag_row(kind.kind, kind.total, sha256, row)
         for key in sorted(for_book):  # open (False) first, then by kind as the database sorts text
             for cells in _kept(for_book[key]):
                 book.flags.append(cells)

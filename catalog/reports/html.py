@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from functools import lru_cache
 from html import escape
 from pathlib import Path
 
@@ -77,6 +78,20 @@ SOURCES_OPEN = (
 
 def concept_html(concept: ConceptDetail) -> str:
     return concepts_section.html_row(concept, _e)
+
+
+def flag_html(flag: Flag) -> tuple[str, str]:
+    """A flag's HTML row but the href to its document (it depends on the page the row falls on): the
+    text before and after it, the same wherever the row falls (catalog.reports.files keeps it)."""
+    places = "<br>".join(f"{_e(where(p))}: <span class=small>{_e(p.raw[:200])}</span>" for p in flag.provenance)
+    status = f"Đã bỏ qua bởi {_e(flag.dismissed_by)}: {_e(flag.dismissed)}" if flag.dismissed else "Cần xử lý"
+    return (
+        f'<tr class="{"dismissed" if flag.dismissed else ""}"><td>{_e(flag.message)}</td>'
+        f"<td>{''.join(f'<span class=tag>{_e(e)}</span>' for e in flag.evidence)}</td>"
+        '<td><a href="',
+        f'">{_e(flag.document)}</a><br>{places}</td>'
+        f"<td>{status}<br><code class=muted>{_e(flag.id)}</code></td></tr>",
+    )
 
 
 def source_ref(source: SourceView) -> SourceRef:
@@ -177,16 +192,11 @@ class HtmlReport:
 
     def flag(self, flag: Flag, kind_total: int) -> None:
         """Flags come kind by kind, open ones first within a kind."""
-        places = "<br>".join(f"{_e(where(p))}: <span class=small>{_e(p.raw[:200])}</span>" for p in flag.provenance)
-        status = f"Đã bỏ qua bởi {_e(flag.dismissed_by)}: {_e(flag.dismissed)}" if flag.dismissed else "Cần xử lý"
-        source = _e(self.layout.source_href(flag.sha256, self.flags.file_of_next()))
-        row = (
-            f'<tr class="{"dismissed" if flag.dismissed else ""}"><td>{_e(flag.message)}</td>'
-            f"<td>{''.join(f'<span class=tag>{_e(e)}</span>' for e in flag.evidence)}</td>"
-            f'<td><a href="{source}">{_e(flag.document)}</a><br>{places}</td>'
-            f"<td>{status}<br><code class=muted>{_e(flag.id)}</code></td></tr>"
-        )
-        kind = flag.kind.value
+        self.flag_row(flag.kind.value, kind_total, flag.sha256, flag_html(flag))
+
+    def flag_row(self, kind: str, kind_total: int, sha256: str, row: tuple[str, str]) -> None:
+        """A flag's row from ``flag_html``: the link to its document put in, relative to the page at hand."""
+        source = _e(self.layout.source_href(sha256, self.flags.file_of_next()))
 
         def opener(continued: bool) -> str:
             anchor = "" if continued else f' id="flag-{_e(kind)}"'
@@ -197,7 +207,7 @@ class HtmlReport:
                 "<th>Trạng thái / mã</th></tr>"
             )
 
-        self.flags.add(row, group=kind, opener=opener, closer="</table>")
+        self.flags.add(row[0] + source + row[1], group=kind, opener=opener, closer="</table>")
 
     def source(self, source: SourceView) -> None:
         ref = self.layout.sources.get(source.sha256) or source_ref(source)
@@ -369,7 +379,7 @@ def _links(dataset: DatasetView) -> str:
         f"<td>{'<span class=ok>đã ghép</span>' if link.accepted else '<span class=warn>chưa ghép</span>'}"
         f"{'' if link.decided_by == 'auto' else ' (quyết định của ' + _e(link.decided_by) + ')'}</td>"
         f"<td>{_e(link.left_label)}<br>{_e(link.right_label)}</td>"
-        f"<td>{''.join(f'<span class=tag>{_e(r)}</span>' for r in link.reasons)}</td></tr>"
+        f"<td>{_reason_tags(tuple(link.reasons))}</td></tr>"
         for link in dataset.links[:50]
     )
     return (
@@ -377,6 +387,12 @@ def _links(dataset: DatasetView) -> str:
         "<table><tr><th>Điểm</th><th>Trạng thái</th><th>Cặp mục</th><th>Lý do</th></tr>"
         f"{rows}</table></details>"
     )
+
+
+@lru_cache(maxsize=8192)
+def _reason_tags(reasons: tuple[str, ...]) -> str:
+    # A few thousand distinct lists of reasons for the catalog's 300,000 shown links: rendered once each.
+    return "".join(f"<span class=tag>{_e(r)}</span>" for r in reasons)
 
 
 def _warning_row(source: SourceRef, warning: ExtractionWarning) -> str:

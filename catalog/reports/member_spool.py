@@ -17,9 +17,10 @@ import marshal
 import tempfile
 from collections.abc import Sequence
 
-from sqlalchemy import func, select
+from sqlalchemy import String, bindparam, func, select
 from sqlalchemy.engine import Connection
 
+from catalog.fast_sql import Prepared
 from catalog.models import CatalogEntryRow, ConceptEntryRow, DatasetMemberRow
 
 # One member: key, document sha256, number, title, unit, provenance JSON, concept id (or None).
@@ -31,31 +32,34 @@ def member_columns() -> tuple:
             CatalogEntryRow.title, CatalogEntryRow.unit, CatalogEntryRow.provenance_json, ConceptEntryRow.concept_id)
 
 
+_KEY = CatalogEntryRow.key.concat("")
+_MEMBERS_OF = Prepared(
+    select(*member_columns())
+    .select_from(CatalogEntryRow)
+    .join(DatasetMemberRow, DatasetMemberRow.entry_key == _KEY)
+    .outerjoin(ConceptEntryRow, ConceptEntryRow.entry_key == _KEY)
+    # ``|| ''``: a test of each row found, not an index search of the members by dataset.
+    .where(DatasetMemberRow.dataset_id.concat("").in_(
+        select(func.json_each(bindparam("ids", type_=String)).table_valued("value").c.value)))
+    .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
+)  # fmt: skip
+
+
 class MemberSpool:
     """The members of ``ids``' datasets (SQLite), each dataset's in position order."""
 
     def __init__(self, connection: Connection, ids: Sequence[str]) -> None:
-        key = CatalogEntryRow.key.concat("")
-        query = (
-            select(*member_columns())
-            .select_from(CatalogEntryRow)
-            .join(DatasetMemberRow, DatasetMemberRow.entry_key == key)
-            .outerjoin(ConceptEntryRow, ConceptEntryRow.entry_key == key)
-            # ``|| ''``: a test of each row found, not an index search of the members by dataset.
-            .where(DatasetMemberRow.dataset_id.concat("").in_(
-                select(func.json_each(json.dumps(list(ids))).table_valued("value").c.value)))
-            .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
-        )  # fmt: skip
         self._file = tempfile.TemporaryFile()
         self._at: dict[str, tuple[int, int]] = {}
         current: str | None = None
         rows: list[MemberRow] = []
-        for part in connection.execution_options(yield_per=5_000).execute(query).partitions():
-            for dataset_id, *member in part:
-                if dataset_id != current:
-                    self._keep(current, rows)
-                    current, rows = dataset_id, []
-                rows.append(tuple(member))
+        # On the driver's cursor (fast_sql): every column is text as stored, and SQLAlchemy's rows cost
+        # a quarter of the pass (the parent's 370,000 rows at 10,000 documents: 4.5 → 3.4 CPU-s).
+        for row in _MEMBERS_OF.run(connection, {"ids": json.dumps(list(ids))}):
+            if row[0] != current:
+                self._keep(current, rows)
+                current, rows = row[0], []
+            rows.append(row[1:])
         self._keep(current, rows)
 
     def _keep(self, dataset_id: str | None, rows: list[MemberRow]) -> None:

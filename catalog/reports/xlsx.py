@@ -215,7 +215,9 @@ class XlsxReport:
                 f"{m.document} ({m.where}) — {('STT ' + m.number + ': ') if m.number else ''}{m.title}"
                 for m in d.members
             ),
-            "; ".join(sorted({r for link in d.links if link.accepted for r in link.reasons})),
+            # Each distinct list of reasons once (links share them: catalog.reports.reader), then its reasons.
+            "; ".join(sorted({r for reasons in {tuple(link.reasons) for link in d.links if link.accepted}
+                              for r in reasons})),  # fmt: skip
             d.id, d.concept_title, d.concept_id,
         ))  # fmt: skip
 
