@@ -177,12 +177,14 @@ class DatasetMemberRow(Base):
     entry_key: Mapped[str] = mapped_column(
         ForeignKey("catalog_entries.key", ondelete="CASCADE"), primary_key=True
     )
-    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"), index=True)
+    dataset_id: Mapped[str] = mapped_column(ForeignKey("datasets.id", ondelete="CASCADE"))
     position: Mapped[int] = mapped_column(Integer)
     # The row is an exemplar of its dataset (match_entries.exemplar, kept here too: 0011_member_exemplars).
     exemplar: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     __table_args__ = (
+        # A dataset's members by dataset_id, and its last position a seek (0017_member_positions).
+        Index("ix_dataset_members_dataset_position", "dataset_id", "position"),
         Index("ix_dataset_members_exemplars", "dataset_id", "entry_key",
               sqlite_where=text("exemplar = 1"), postgresql_where=text("exemplar")),  # fmt: skip
     )
