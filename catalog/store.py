@@ -297,7 +297,8 @@ class CatalogStore(IngestRuns):
         for `placing.YIELD_SECONDS`; `more`: when nothing is left to place, whether it waited for more
         documents, which the run then places (catalog/reconcile_run.py).
         """
-        from catalog.reconcile_run import never_more, reconcile, yield_lock  # it imports the matcher, which imports much
+        # It imports the matcher, which imports much.
+        from catalog.reconcile_run import never_more, reconcile, yield_lock
 
         reconcile(self, rebuild=rebuild, between=between or yield_lock, more=more or never_more)
         summary = self.last_reconciliation()
