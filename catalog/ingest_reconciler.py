@@ -131,7 +131,8 @@ def _reconcile_while_woken(store: CatalogStore, wake: Event, stop: Event) -> Non
         except Exception as error:  # noqa: BLE001 - the parent's run at the end meets it again and reports it
             sys.stderr.write(f"hợp nhất trong khi nạp thất bại / reconciling during ingest failed: {error}\n")
             return
-        stop.wait(PAUSE_SECONDS)
+        if stop.wait(PAUSE_SECONDS):
+            return  # the run saw the writer done (its wake may have been taken by the run's last wait)
 
 
 class _Between:
