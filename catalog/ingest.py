@@ -290,9 +290,10 @@ def _plan(
 # process doing ~0.06 CPU-s a document, serial; at the same priority it got about its fair share of
 # two cores shared with both workers (~half a core) and ended seconds after the last file with one core
 # idle. Given priority it keeps up, waiting between the writer's documents (catalog/ingest_reconciler.py),
-# and the workers take whatever it leaves: the same work, finished together. Five steps of nice give it
-# about three times a worker's weight, its whole core while two workers run.
-WORKER_NICE_BESIDE_RECONCILER = 5
+# and the workers take whatever it leaves: the same work, finished together. Four steps of nice give it
+# ~2.4 times a worker's weight (CFS: 1024 against 423), its whole core while two workers run; more would
+# only slow the workers further where other programs load the machine.
+WORKER_NICE_BESIDE_RECONCILER = 4
 
 
 def _pool(workers: int, nice: int = 0) -> ProcessPoolExecutor:
