@@ -26,6 +26,11 @@ Between its placing transactions a run leaves SQLite's lock free for `placing.YI
 writer (and any other) gets it. Once the writer has stored everything (`finish`), the ingest waits for
 this process alone, with one core idle: the lock is then left free only every `OUTSIDE_SECONDS`, for
 writers outside the ingest (an upload waits at most that and a transaction, far below the busy timeout).
+
+The pool's workers run niced beside this process (catalog/ingest.py, WORKER_NICE_BESIDE_RECONCILER), so
+it keeps up with the writer instead of ending seconds after the last file with one core idle; when it
+has placed everything stored, its run waits for the writer's next documents (`_Between.more`) rather
+than ending (each run's last step rewrites the concept tables and records the run).
 """
 
 from __future__ import annotations
