@@ -24,6 +24,7 @@ from catalog.models import (
     DatasetMemberRow,
     DatasetRow,
     DatasetValueRow,
+    DocumentLocalityRow,
     DocumentRow,
     FileVersionRow,
     FlagRow,
@@ -80,6 +81,10 @@ ADD_LINKS = insert(_table(LinkRow))
 MARK_EXEMPLAR = Prepared(update(_table(MatchEntryRow)).where(MENTRIES.key == bindparam("k")).values(exemplar=True))
 HEAD_EXISTS = Prepared(select(HEADS.id).where(HEADS.id == bindparam("d")))
 ADD_DATASET = Prepared(insert(_table(DatasetRow)))
+# A placed document's locality (concepts_store.record_localities), recorded while its Document is parsed.
+LOCALITIES = _table(DocumentLocalityRow).c
+LOCALITY_KNOWN = Prepared(select(LOCALITIES.sha256).where(LOCALITIES.sha256 == bindparam("s")))
+ADD_LOCALITY = Prepared(insert(_table(DocumentLocalityRow)))
 # A new dataset's concept (catalog.incremental_concepts): the concept of its wording, else a new one.
 WORDING = _table(ConceptWordingRow).c
 CONCEPT_OF_WORDING = Prepared(select(WORDING.concept_id).where(WORDING.wording == bindparam("w")))

@@ -26,6 +26,11 @@ Between its placing transactions a run leaves SQLite's lock free for `placing.YI
 writer (and any other) gets it. Once the writer has stored everything (`finish`), the ingest waits for
 this process alone, with one core idle: the lock is then left free only every `OUTSIDE_SECONDS`, for
 writers outside the ingest (an upload waits at most that and a transaction, far below the busy timeout).
+
+The pool's workers run niced beside this process (catalog/ingest.py, WORKER_NICE_BESIDE_RECONCILER), so
+it keeps up with the writer instead of ending seconds after the last file with one core idle; when it
+has placed everything stored, its run waits for the writer's next documents (`_Between.more`) rather
+than ending (each run's last step rewrites the concept tables and records the run).
 """
 
 from __future__ import annotations
@@ -48,6 +53,8 @@ from extract.processes import die_with_parent
 PAUSE_SECONDS = 1.0
 # Once the ingest's writer is done: how often the lock is still left free, for writers outside the ingest.
 OUTSIDE_SECONDS = 3.0
+# A run that placed everything stored waits for the writer's next documents, then this long for more.
+GATHER_SECONDS = 0.3
 
 
 def concurrent_reconcile_safe(store: CatalogStore, new_hashes: Iterable[str], replaces_current: bool) -> bool:
@@ -124,23 +131,38 @@ def _reconcile_while_woken(store: CatalogStore, wake: Event, stop: Event) -> Non
             return  # the parent's own run at the end does the rest (and reports its errors)
         wake.clear()
         try:
-            store.reconcile(between=_Between(stop))
+            between = _Between(wake, stop)
+            store.reconcile(between=between, more=between.more)
         except Exception as error:  # noqa: BLE001 - the parent's run at the end meets it again and reports it
             sys.stderr.write(f"hợp nhất trong khi nạp thất bại / reconciling during ingest failed: {error}\n")
             return
-        stop.wait(PAUSE_SECONDS)
+        if stop.wait(PAUSE_SECONDS):
+            return  # the run saw the writer done (its wake may have been taken by the run's last wait)
 
 
 class _Between:
     """Between placing transactions: the lock left free after each while the writer may want it, then
-    (`stop`: it stored everything) only every OUTSIDE_SECONDS, for writers outside the ingest."""
+    (`stop`: it stored everything) only every OUTSIDE_SECONDS, for writers outside the ingest. And
+    when everything stored is placed (`more`): the run waits for the writer's next documents."""
 
-    def __init__(self, stop: Event) -> None:
+    def __init__(self, wake: Event, stop: Event) -> None:
         from catalog.reconcile_run import yield_lock  # imported by the parent before the fork
 
+        self._wake = wake
         self._stop = stop
         self._yield = yield_lock
         self._freed = time.monotonic()
+
+    def more(self) -> bool:
+        """Nothing left to place: while the writer stores, wait for its next documents (gathered for
+        GATHER_SECONDS: a transaction has a fixed cost) and go on in the same run. A run ended there
+        did its last step (the concept tables, its record) each time, and the next one read its state again."""
+        if self._stop.is_set():
+            return False  # the writer is done and everything it stored is placed
+        self._wake.wait()
+        self._stop.wait(GATHER_SECONDS)
+        self._wake.clear()
+        return True
 
     def __call__(self) -> None:
         now = time.monotonic()

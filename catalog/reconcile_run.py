@@ -55,9 +55,16 @@ def yield_lock() -> None:
     time.sleep(placing.YIELD_SECONDS)
 
 
-def reconcile(store: CatalogStore, *, rebuild: bool, between: Callable[[], None] = yield_lock) -> None:
+def never_more() -> bool:
+    return False
+
+
+def reconcile(store: CatalogStore, *, rebuild: bool, between: Callable[[], None] = yield_lock,
+              more: Callable[[], bool] = never_more) -> None:  # fmt: skip
     """``between``: what is done between step 2's transactions on SQLite (``yield_lock`` but for the
-    ingest's reconciler once its writer is done, catalog/ingest_reconciler.py)."""
+    ingest's reconciler once its writer is done, catalog/ingest_reconciler.py). ``more``: called when
+    nothing is left to place; True when it waited for more documents, which the run then places too
+    (the ingest's reconciler while its writer stores: one run, not one per batch, each with its last step)."""
     try:
         threshold, concept_threshold = load_threshold(), load_concept_threshold()
     except MatchingError as error:
@@ -70,7 +77,7 @@ def reconcile(store: CatalogStore, *, rebuild: bool, between: Callable[[], None]
         anchors = anchoring.before_matching(session, records)
     decisions = anchors.effective()
     applied = _remove_stale(store, run, decisions, records)
-    _match_pending(store, run, decisions, between)
+    _match_pending(store, run, decisions, between, more)
     _apply_decisions(store, run, anchors, applied, newest)
 
 
@@ -102,17 +109,22 @@ def _remove_stale(store: CatalogStore, run: _Run, decisions: list[Decision], rec
     return applied
 
 
-def _match_pending(store: CatalogStore, run: _Run, decisions: list[Decision], between: Callable[[], None]) -> None:
+def _match_pending(store: CatalogStore, run: _Run, decisions: list[Decision], between: Callable[[], None],
+                   more: Callable[[], bool]) -> None:  # fmt: skip
     """Step 2, in transactions of about a second: uploads are not kept waiting for SQLite's lock."""
     carried = placing.Carried()
     while True:
         with store.transaction() as session:
             incremental_state.lock(session)
             matcher = run.matcher(session, decisions)
-            if not placing.place_pending(matcher, session, run.counts, batch=incremental.BATCH_DOCUMENTS,
-                                         carried=carried):  # fmt: skip
-                break
-            matcher.settle(run.counts)
+            placed = placing.place_pending(matcher, session, run.counts, batch=incremental.BATCH_DOCUMENTS,
+                                           carried=carried)  # fmt: skip
+            if placed:
+                matcher.settle(run.counts)
+        if not placed:
+            if more():
+                continue
+            break
         if store.engine.dialect.name == "sqlite":
             between()
 

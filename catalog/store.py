@@ -284,8 +284,8 @@ class CatalogStore(IngestRuns):
         with self.snapshot() as session:
             return stored_concepts(session)
 
-    def reconcile(self, *, workers: int = 1, rebuild: bool = False,
-                  between: Callable[[], None] | None = None) -> ReconcileSummary:  # fmt: skip
+    def reconcile(self, *, workers: int = 1, rebuild: bool = False, between: Callable[[], None] | None = None,
+                  more: Callable[[], bool] | None = None) -> ReconcileSummary:  # fmt: skip
         """Bring the stored result up to date with the current documents and the decisions in force.
 
         Only what changed is matched (catalog.incremental): documents not matched yet, documents no
@@ -294,11 +294,13 @@ class CatalogStore(IngestRuns):
         document again, by content hash (the same result as adding them in one run).
         `workers` is accepted for the callers' sake: incremental matching is one row at a time.
         `between`: done between the placing transactions on SQLite instead of leaving the lock free
-        for `placing.YIELD_SECONDS` (catalog/reconcile_run.py).
+        for `placing.YIELD_SECONDS`; `more`: when nothing is left to place, whether it waited for more
+        documents, which the run then places (catalog/reconcile_run.py).
         """
-        from catalog.reconcile_run import reconcile, yield_lock  # it imports the matcher, which imports much
+        # It imports the matcher, which imports much.
+        from catalog.reconcile_run import never_more, reconcile, yield_lock
 
-        reconcile(self, rebuild=rebuild, between=between or yield_lock)
+        reconcile(self, rebuild=rebuild, between=between or yield_lock, more=more or never_more)
         summary = self.last_reconciliation()
         assert summary is not None
         return summary

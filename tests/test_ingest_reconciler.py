@@ -78,8 +78,9 @@ def test_the_lock_is_left_free_after_each_transaction_until_the_writer_is_done(m
     monkeypatch.setattr(reconcile_run, "yield_lock", lambda: freed.append(0.0))
     clock = [100.0]
     monkeypatch.setattr(alongside.time, "monotonic", lambda: clock[0])
-    stop = multiprocessing.get_context("fork").Event()
-    between = alongside._Between(stop)
+    context = multiprocessing.get_context("fork")
+    stop = context.Event()
+    between = alongside._Between(context.Event(), stop)
     between()
     between()
     assert len(freed) == 2  # the writer may want the lock: it is left free after every transaction
@@ -92,3 +93,48 @@ def test_the_lock_is_left_free_after_each_transaction_until_the_writer_is_done(m
     between()
     between()
     assert len(freed) == 3
+
+
+def test_a_run_that_placed_everything_waits_for_the_writer_s_next_documents(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+
+    monkeypatch.setattr(alongside, "GATHER_SECONDS", 0.0)
+    context = multiprocessing.get_context("fork")
+    wake, stop = context.Event(), context.Event()
+    between = alongside._Between(wake, stop)
+    wake.set()  # the writer stored a document: the run goes on and places it
+    assert between.more() and not wake.is_set()
+    stop.set()  # the writer stored everything, and all of it is placed: the run ends
+    assert not between.more()
+
+
+def test_documents_stored_while_the_run_waits_are_placed_by_that_run(archive: Path, tmp_path: Path) -> None:
+    from catalog.ingest import sha256_of
+
+    with CatalogStore(f"sqlite:///{tmp_path / 'end.db'}") as store:
+        ingest_directory(store, archive, workers=1, reconcile=False)
+        store.reconcile()
+        expected = canonical_dump(store)
+    by_hash = sorted(archive.iterdir(), key=sha256_of)  # the writer stores in hash order beside a reconciler
+    first, rest = tmp_path / "first", tmp_path / "rest"
+    for folder, paths in ((first, by_hash[:3]), (rest, by_hash[3:])):
+        folder.mkdir()
+        for path in paths:
+            shutil.copy(path, folder / path.name)
+    asked: list[int] = []
+    with CatalogStore(f"sqlite:///{tmp_path / 'store.db'}") as store:
+        ingest_directory(store, first, workers=1, reconcile=False)
+
+        def more() -> bool:  # the run placed the first three: the writer stores the others meanwhile
+            asked.append(len(asked))
+            if len(asked) == 1:
+                ingest_directory(store, rest, workers=1, reconcile=False)
+            return len(asked) == 1
+
+        summary = store.reconcile(more=more)
+        dump = canonical_dump(store)
+    assert asked == [0, 1]
+    assert summary.document_count == len(TYPED)  # one run placed them all
+    # the same datasets, links and flags as one run at the end (the ingest runs and paths differ)
+    for part in ("entries", "datasets", "links", "flags", "concepts", "concept_entries", "concept_titles", "index"):
+        assert dump[part] == expected[part], part
