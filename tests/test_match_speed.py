@@ -48,6 +48,17 @@ def _pairs(features: list[EntryFeatures], minimum: int = 200) -> list[tuple[Entr
     return [(features[i], features[j]) for i, j in pairs.tolist()]
 
 
+def _assert_same_record(fast: Record, plain: Record) -> None:
+    """A record built by a trusted constructor is indistinguishable from model_construct's."""
+    assert type(fast) is type(plain)
+    assert fast == plain
+    assert fast.model_fields_set == plain.model_fields_set
+    assert fast.model_dump() == plain.model_dump()
+    assert fast.model_dump_json() == plain.model_dump_json()
+    assert fast.__pydantic_extra__ == plain.__pydantic_extra__
+    assert fast.__pydantic_private__ == plain.__pydantic_private__
+
+
 def test_trusted_link_is_model_construct() -> None:
     for level in (None, "concept"):
         extra = {} if level is None else {"level": level}
@@ -55,12 +66,7 @@ def test_trusted_link_is_model_construct() -> None:
             left="a", right="b", score=0.8, reasons=["x"], accepted=True, decided_by="auto", **extra
         )
         fast = trusted_link("a", "b", 0.8, ["x"], accepted=True, level=level)
-        assert fast == plain
-        assert fast.model_fields_set == plain.model_fields_set
-        assert fast.model_dump() == plain.model_dump()
-        assert fast.model_dump_json() == plain.model_dump_json()
-        assert fast.__pydantic_extra__ == plain.__pydantic_extra__
-        assert fast.__pydantic_private__ == plain.__pydantic_private__
+        _assert_same_record(fast, plain)
 
 
 def test_trusted_records_are_model_construct() -> None:
@@ -74,13 +80,7 @@ def test_trusted_records_are_model_construct() -> None:
         (trusted_dataset("ds-1", "k:1:2", "Dữ liệu", "Sở", [member]), dataset),
     ]
     for fast, plain in pairs:
-        assert type(fast) is type(plain)
-        assert fast == plain
-        assert fast.model_fields_set == plain.model_fields_set
-        assert fast.model_dump() == plain.model_dump()
-        assert fast.model_dump_json() == plain.model_dump_json()
-        assert fast.__pydantic_extra__ == plain.__pydantic_extra__
-        assert fast.__pydantic_private__ == plain.__pydantic_private__
+        _assert_same_record(fast, plain)
 
 
 def test_scores_without_reasons_are_score_pairs(gold: list[GoldDocument]) -> None:
