@@ -89,7 +89,7 @@ def slice_(source: Path, count: int, profile: Path) -> None:
         profiler = cProfile.Profile(time.process_time)  # CPU: the machine is shared
         started, cpu = time.perf_counter(), cpu_seconds()
         profiler.enable()
-        reconcile_run._match_pending(store, state, [], reconcile_run.yield_lock, lambda: False)  # placing only
+        reconcile_run._match_pending(store, state, [], reconcile_run.yield_lock, reconcile_run.never_more)  # placing
         profiler.disable()
         elapsed, cpu = time.perf_counter() - started, cpu_seconds() - cpu
         profiler.dump_stats(str(profile))
@@ -139,7 +139,7 @@ def place(source: Path, work: Path, count: int, out: Path | None, profile: Path 
         if profiler:
             profiler.enable()
         cpu = cpu_seconds()
-        reconcile_run._match_pending(store, state, [], reconcile_run.yield_lock, lambda: False)  # placing only
+        reconcile_run._match_pending(store, state, [], reconcile_run.yield_lock, reconcile_run.never_more)  # placing
         cpu = cpu_seconds() - cpu
         if profiler:
             profiler.disable()
