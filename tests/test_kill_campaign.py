@@ -156,6 +156,11 @@ def test_survivors_are_found_by_their_marker(tmp_path: Path) -> None:
     env = {**os.environ, "DANHMUC_KILL_CAMPAIGN": "escapee-" + launch.token}
     escapee = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"], env=env, start_new_session=True)
     try:
+        # Popen returns when the child's close-on-exec pipe closes, which the kernel does before it lays out
+        # the new environment: /proc/PID/environ can read empty for a moment (a CI run failed on it).
+        deadline = time.monotonic() + 10
+        while not marked_processes("escapee-" + launch.token) and time.monotonic() < deadline:
+            time.sleep(0.05)
         found = survivors("escapee-" + launch.token, grace=0.5)
         assert [line.split()[0] for line in found] == [str(escapee.pid)]
         assert escapee.wait(timeout=10) != 0  # killed by the check
