@@ -33,6 +33,7 @@ from catalog.ingest_reconciler import Reconciler, concurrent_reconcile_safe
 from catalog.progress import Progress
 from catalog.records import FileOutcome, OutcomeStatus, ReconcileSummary
 from catalog.rows import PreparedDocument, prepare
+from catalog.settings import catalog_settings
 from catalog.store import CatalogStore
 from catalog.walk import DEFAULT_MAX_BYTES, Candidate, walk_archive
 from extract.errors import DanhmucError
@@ -292,8 +293,8 @@ def _plan(
 # idle. Given priority it keeps up, waiting between the writer's documents (catalog/ingest_reconciler.py),
 # and the workers take whatever it leaves: the same work, finished together. Four steps of nice give it
 # ~2.4 times a worker's weight (CFS: 1024 against 423), its whole core while two workers run; more would
-# only slow the workers further where other programs load the machine.
-WORKER_NICE_BESIDE_RECONCILER = 4
+# only slow the workers further where other programs load the machine. The steps are the setting
+# DANHMUC_INGEST_WORKER_NICE (catalog/settings.py; 0 on a host shared with other programs).
 
 
 def _pool(workers: int, nice: int = 0) -> ProcessPoolExecutor:
@@ -373,7 +374,7 @@ def _extract_all(
     held: dict[int, tuple[_Job, Extracted]] = {}
     next_index = 0
     store.engine.dispose()  # no open database connection may be inherited by a forked worker
-    nice = WORKER_NICE_BESIDE_RECONCILER if reconciler is not None else 0
+    nice = catalog_settings().ingest_worker_nice if reconciler is not None else 0
     executor = _pool(workers, nice)
     originals = _Originals(blobs) if blobs is not None else None
 

@@ -27,7 +27,7 @@ writer (and any other) gets it. Once the writer has stored everything (`finish`)
 this process alone, with one core idle: the lock is then left free only every `OUTSIDE_SECONDS`, for
 writers outside the ingest (an upload waits at most that and a transaction, far below the busy timeout).
 
-The pool's workers run niced beside this process (catalog/ingest.py, WORKER_NICE_BESIDE_RECONCILER), so
+The pool's workers run niced beside this process (catalog/ingest.py, setting DANHMUC_INGEST_WORKER_NICE), so
 it keeps up with the writer instead of ending seconds after the last file with one core idle; when it
 has placed everything stored, its run waits for the writer's next documents (`_Between.more`) rather
 than ending (each run's last step rewrites the concept tables and records the run).

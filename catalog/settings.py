@@ -24,6 +24,9 @@ class CatalogSettings(BaseSettings):
         default=DEFAULT_URL, validation_alias=AliasChoices("DATABASE_URL", "DANHMUC_DATABASE_URL")
     )
     data_dir: Path = DEFAULT_DATA_DIR  # original uploaded bytes (blobs/) and job spool files
+    # Nice steps of `danhmuc ingest`'s extraction workers beside its reconciler (catalog/ingest.py):
+    # 0 on a host shared with other programs, where niced workers only lose their share to them.
+    ingest_worker_nice: int = Field(default=4, ge=0, le=19)
 
 
 def catalog_settings() -> CatalogSettings:
