@@ -295,8 +295,6 @@ def _plan(
 # ~2.4 times a worker's weight (CFS: 1024 against 423), its whole core while two workers run; more would
 # only slow the workers further where other programs load the machine. The steps are the setting
 # DANHMUC_INGEST_WORKER_NICE (catalog/settings.py; 0 on a host shared with other programs).
-
-
 def _pool(workers: int, nice: int = 0) -> ProcessPoolExecutor:
     # fork shares the already-imported pipeline with the workers; spawn elsewhere.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
