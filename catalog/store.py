@@ -7,7 +7,7 @@ and flags at once. Opening a store brings its schema to the newest revision firs
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from types import TracebackType
@@ -45,7 +45,7 @@ from catalog.records import (
 from catalog.rows import PreparedDocument
 from catalog.rows import column_values as _columns
 from catalog.store_runs import IngestRuns
-from extract.model import Document
+from extract.model import Document, ExtractionWarning
 from matching.anchoring import AnchoredDecision
 from matching.decisions import DecisionRecord, check_decision, decision_records, in_force
 from matching.model import Dataset, Decision, Flag, Link, Reconciliation, UndoDecision
@@ -206,6 +206,14 @@ class CatalogStore(IngestRuns):
         with self.snapshot() as session:
             found = session.scalar(select(DocumentRow.document_json).where(DocumentRow.sha256 == sha256))
         return Document.model_validate_json(found) if found is not None else None
+
+    def stored_warnings(self, shas: Iterable[str]) -> dict[str, list[ExtractionWarning]]:
+        """The extraction warnings of the stored documents among ``shas`` (the others left out), read
+        without parsing whole Documents (catalog/reports/stored_warnings.py)."""
+        from catalog.reports.stored_warnings import stored_warnings
+
+        with self.snapshot() as session:
+            return stored_warnings(session, shas)
 
     def current_documents(self) -> list[Document]:
         """Documents shown by at least one current file version, in the order they were added."""

@@ -17,8 +17,7 @@ from datetime import UTC, datetime
 from typing import Any, TypeVar
 
 from pydantic import TypeAdapter
-from sqlalchemy import String, case, cast, distinct, func, literal_column, select
-from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy import case, distinct, func, literal_column, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -36,11 +35,11 @@ from catalog.models import (
     LinkRow,
 )
 from catalog.records import FileOutcome, IngestRun, OutcomeStatus
-from catalog.reports.json_prefix import leading_fields
 from catalog.reports.link_rows import LABELS, LABELS_OF_KEYS, LINK_COLUMNS, LINKS_OF_KEYS, StoredLink
 from catalog.reports.member_spool import MemberSpool, member_columns
 from catalog.reports.model import DatasetView, LinkView, MemberView, SourceView, Summary, where
 from catalog.reports.pages import PAGE_MEMBERS, SourceRef, weighted_starts
+from catalog.reports.stored_warnings import one_of, stored_warnings
 from catalog.store import CatalogStore
 from extract.model import ExtractionWarning, Provenance
 from matching.anchoring import AnchoredDecision, AnchorStatus
@@ -48,7 +47,6 @@ from matching.model import Decision, Flag, FlagKind
 
 CHUNK = 500  # datasets or documents read per query; also the size of the IN lists
 CONCEPT_CHUNK = 50
-WARNINGS = TypeAdapter(list[ExtractionWarning])
 PROVENANCES = TypeAdapter(list[Provenance])
 T = TypeVar("T")
 
@@ -115,12 +113,7 @@ class ReportReader:
         self.concept_keys = self._concept_keys()
 
     def _one_of(self, column: InstrumentedAttribute[str], values: Sequence[str]) -> ColumnElement[bool]:
-        """``column IN values``. On SQLite the values go as one JSON text (``IN (SELECT value FROM
-        json_each(?))``, the same index search): SQLAlchemy checks and binds each value of an ``IN`` list
-        apart, a tenth of the report's CPU for its million keys at 10,000 documents."""
-        if self._sqlite:
-            return column.in_(select(func.json_each(json.dumps(list(values))).table_valued("value").c.value))
-        return column.in_(values)
+        return one_of(column, values, self._sqlite)
 
     # ------------------------------------------------------------ light keys and counts
 
@@ -545,33 +538,7 @@ class ReportReader:
                 )  # fmt: skip
 
     def _warnings(self, shas: Iterable[str]) -> dict[str, list[ExtractionWarning]]:
-        """Each document's warnings, cut out of its stored JSON by the database: parsing whole Documents
-        (a megabyte each in memory) only to read their warnings was most of the former report's time."""
-        wanted = list(shas)
-        dialect = self.session.get_bind().dialect.name
-        found: dict[str, list[ExtractionWarning]] = {}
-        if dialect == "sqlite" and wanted:  # read from the start of each JSON (json_prefix), else as below
-            for sha, text in leading_fields(self.session, self._one_of(DocumentRow.sha256, wanted), "warnings").items():
-                found[sha] = [] if text == "null" else WARNINGS.validate_json(text)  # json_extract: SQL NULL
-            wanted = [sha for sha in wanted if sha not in found]
-        if not wanted:
-            return found
-        column: ColumnElement[Any]
-        if dialect == "sqlite":
-            column = func.json_extract(DocumentRow.document_json, "$.warnings")
-        elif dialect == "postgresql":
-            column = cast(cast(DocumentRow.document_json, JSONB)["warnings"], String)
-        else:
-            column = DocumentRow.document_json.expression
-        query = select(DocumentRow.sha256, column).where(self._one_of(DocumentRow.sha256, wanted))
-        for sha, text in self.session.execute(query):
-            if text is None:
-                found[sha] = []
-            elif dialect not in ("sqlite", "postgresql"):
-                found[sha] = WARNINGS.validate_python(json.loads(text).get("warnings", []))
-            else:
-                found[sha] = WARNINGS.validate_json(text)
-        return found
+        return stored_warnings(self.session, shas)
 
 
 # A flag's stored fields: id, kind, message, evidence, document, sha256, provenance JSON, dismissed, by whom.
