@@ -11,7 +11,7 @@ from pydantic_settings import BaseSettings
 from api.settings import Settings
 from catalog.blobs import default_blob_root
 from catalog.db import database_url
-from catalog.settings import CatalogSettings
+from catalog.settings import CatalogSettings, catalog_settings
 from extract.pdf.source import chosen_backend
 from extract.safety import env_int, max_table_rows
 from extract.settings import ExtractSettings, SettingsError, extract_settings, variable_name
@@ -30,6 +30,7 @@ LAYERS: list[type[BaseSettings]] = [ExtractSettings, NlpSettings, CatalogSetting
         ("DANHMUC_PDF_BACKEND", "mupdf", chosen_backend),
         ("DANHMUC_WORKER_MAX_RSS_MIB", "1G", lambda: env_int("DANHMUC_WORKER_MAX_RSS_MIB", 1024)),
         ("DANHMUC_MAX_IMAGE_FRAMES", "many", Settings.from_env),  # the service checks the lower layers at start
+        ("DANHMUC_INGEST_WORKER_NICE", "40", catalog_settings),  # past nice's 19
     ],
 )
 def test_a_bad_value_is_an_error_naming_the_variable(
