@@ -70,10 +70,10 @@ def main(argv: list[str] | None = None) -> int:
             marks["child"] = waited.ru_utime + waited.ru_stime
             return value
 
-        part.result = timed_result
+        part.result = timed_result  # type: ignore[method-assign]
         return part
 
-    files.in_child = in_child  # type: ignore[assignment]
+    files.in_child = in_child
     started = time.perf_counter()
     with CatalogStore(args.database) as store:
         if parent is not None:
