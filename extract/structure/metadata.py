@@ -325,6 +325,16 @@ def _identity_warnings(metadata: Metadata, source: str) -> list[ExtractionWarnin
                 provenance=metadata.sources.get("date") or Provenance(file=source),
             )
         )
+    if not metadata.issuer:
+        # A header the issuer rules do not read ("BAN CHỈ ĐẠO … / TỔ GIÚP VIỆC") leaves the field blank:
+        # say so, as for the number and the date, rather than let a blank pass for a reading.
+        out.append(
+            ExtractionWarning(
+                code="metadata_issuer_missing",
+                message="Không xác định được cơ quan ban hành / the issuing body was not found",
+                provenance=Provenance(file=source),
+            )
+        )
     return out
 
 
