@@ -17,7 +17,8 @@ from extract.api import extract_bytes, extract_file
 from extract.blocks import Paragraph, Stamp
 from extract.model import Document, Metadata, Table
 from extract.pdf.forms import read_stamped_values
-from extract.structure.metadata import STAMP_RAW_PREFIX, extract_metadata, metadata_warnings
+from extract.structure.metadata import STAMP_RAW_PREFIX, extract_metadata
+from extract.structure.metadata_warnings import metadata_warnings
 from realdocs import real
 
 
