@@ -34,14 +34,23 @@ _FRAME_WORDS = (
     r"thực\s+hiện|tham\s+mưu|chủ\s+động|khẩn\s+trương|tiếp\s+tục|kịp\s+thời|là\s+cơ\s+quan|làm\s+đầu\s+mối|"
     r"phụ\s+trách|tập\s+trung|tăng\s+cường|nghiêm\s+túc|cần|phải|đã|đang|sẽ|cũng"
 )
-_ACTION_WORDS = (
+_ACTION_VERBS = (
     r"rà\s+soát|tổ\s+chức|triển\s+khai|xây\s+dựng|hướng\s+dẫn|chỉ\s+đạo|tuyên\s+truyền|kiểm\s+tra|theo\s+dõi|"
     r"tổng\s+hợp|báo\s+cáo|nghiên\s+cứu|đề\s+xuất|cung\s+cấp|cập\s+nhật|giải\s+quyết|xử\s+lý|tham\s+gia|"
-    r"hoàn\s+thành|đôn\s+đốc|đẩy\s+mạnh|bố\s+trí|thông\s+báo|ban\s+hành|quản\s+lý|để|nhằm|trong|về\s+việc"
+    r"hoàn\s+thành|đôn\s+đốc|đẩy\s+mạnh|bố\s+trí|thông\s+báo|ban\s+hành|quản\s+lý"
 )
+_ACTION_WORDS = rf"{_ACTION_VERBS}|để|nhằm|trong|về\s+việc"
 _NOT_AFTER_UNIT_NOUN = r"(?<!cơ quan )(?<!Cơ quan )(?<!đơn vị )(?<!Đơn vị )"
-_FRAME_RE = re.compile(rf"\s{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS})(?![^\W\d_])", re.IGNORECASE)
-_ACTION_RE = re.compile(rf"\s{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS}|{_ACTION_WORDS})(?![^\W\d_])", re.IGNORECASE)
+# After "giao X", an action verb ends the units as surely as a frame word ("giao Công an tỉnh nghiên cứu,
+# triển khai …"); a preposition ("để", "trong") does not say that work is handed over.
+_ASSIGNED_WORK_RE = re.compile(rf"\s(?:{_FRAME_WORDS}|{_ACTION_VERBS})(?![^\W\d_])", re.IGNORECASE)
+# Adverbs no unit name holds, even after a unit noun: "phối hợp với các đơn vị đồng thời rà soát …",
+# "yêu cầu các đơn vị khẩn trương triển khai …" (unlike "đơn vị thực hiện", "cơ quan chủ trì").
+_ALWAYS_ENDS = r"đồng\s+thời|khẩn\s+trương|kịp\s+thời|nghiêm\s+túc"
+_FRAME_RE = re.compile(rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE)
+_ACTION_RE = re.compile(
+    rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS}|{_ACTION_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE
+)
 _HARD_STOP_RE = re.compile(r"[:;.!?]\s|[:;!?]$|\.$")
 _SENTENCE_STOP_RE = re.compile(r"[:.!?]\s|[:!?]$|\.$")
 # What may open an assignment before its subject: the assigning verb, a time adverbial.
@@ -274,13 +283,27 @@ def subject_of(text: str, context: Context = _NO_CONTEXT) -> Subject | None:
     return Subject(span, triggered=bool(trigger), framed=framed, lead_in=lead_in)
 
 
+def units_only(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:
+    """``text`` when it names units and nothing else, every piece resolved: a heading addressed to them
+    ("6. Các sở, ban, ngành, đơn vị thuộc tỉnh; UBND các xã, phường, đặc khu" over their duties)."""
+    body = text.rstrip(" .:;")
+    if not body or len(body.split()) > _MAX_SUBJECT_WORDS or _ACTION_RE.search(body) or _closing_formula(body):
+        return None
+    mentions = _accepted(body, context, whole=True)
+    return UnitSpan(body, 0, len(body), mentions) if mentions is not None else None
+
+
 def assigned_in(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:
     """The units of the first "… giao X …" / "đề nghị X …" inside a sentence, when X resolves."""
     if _closing_formula(text):
         return None
     for match in _MID_TRIGGER_RE.finditer(text):
         span = units_at(text, match.end(), context)
-        if span is not None and _FRAME_RE.match(" " + text[span.end :].lstrip(" ,")):
+        if span is None:
+            continue
+        after = text[span.end :].lstrip(" ,")
+        # "… giao X chủ trì", "… giao X nghiên cứu, rà soát …", or a lead-in "… Giao X:" over the items below.
+        if _ASSIGNED_WORK_RE.match(" " + after) or after.startswith(":"):
             return span
     return None
 

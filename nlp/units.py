@@ -462,10 +462,11 @@ def _resolve_units_cached(raw: str, locality: str, level_hint: str, parent: str)
     return _resolve_normalized(normalize_text(raw).strip(_EDGE_PUNCT), locality, level_hint, parent)
 
 
-# "UBND các huyện, thành phố, thị xã" is the class "UBND cấp huyện", not a list of three units.
+# "UBND các huyện, thành phố, thị xã" is the class "UBND cấp huyện", not a list of three units; the
+# special zones (đặc khu, since 2025) sit at the level of communes ("UBND các xã, phường, đặc khu").
 _CLASS_LIST_RE = re.compile(
     r"\b(UBND|Ủy ban nhân dân|ủy ban nhân dân)\s+các\s+(huyện|quận|xã|phường)"
-    r"(?:\s*,\s*(?:thành phố|thị xã|thị trấn|phường|quận|xã|huyện))*"
+    r"(?:\s*,\s*(?:thành phố|thị xã|thị trấn|phường|quận|xã|huyện|đặc khu))*"
 )
 
 

@@ -7,15 +7,18 @@ on small hand-made inputs, so the mechanisms stay covered without the files.
 
 from __future__ import annotations
 
+import io
 from functools import cache
 
 import pytest
+from docx import Document as new_docx
 
-from extract.api import extract_file
+from extract.api import extract_bytes, extract_file
 from extract.blocks import Paragraph, Stamp
 from extract.model import Document, Metadata, Table
 from extract.pdf.forms import read_stamped_values
-from extract.structure.metadata import STAMP_RAW_PREFIX, extract_metadata, metadata_warnings
+from extract.structure.metadata import STAMP_RAW_PREFIX, extract_metadata
+from extract.structure.metadata_warnings import metadata_warnings
 from realdocs import real
 
 
@@ -196,6 +199,25 @@ def test_the_prime_minister_issues_a_decision() -> None:
         "2025-04-14",
         "Hà Nội",
     )
+
+
+def test_a_header_the_issuer_rules_do_not_read_is_reported() -> None:
+    # A working group under a steering committee, its header a Word table (session-12 trial, Lâm Đồng).
+    document = new_docx()
+    header = document.add_table(rows=2, cols=2)
+    header.cell(0, 0).text = "BAN CHỈ ĐẠO"
+    for line in ("VỀ PHÁT TRIỂN KHCN, ĐMST, CĐS VÀ ĐỀ ÁN 06", "TỔ GIÚP VIỆC VỀ", "CẢI CÁCH HÀNH CHÍNH"):
+        header.cell(0, 0).add_paragraph(line)
+    header.cell(0, 1).text = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    header.cell(1, 0).text = "Số: 15/QĐ-TGV"
+    header.cell(1, 1).text = "Lâm Đồng, ngày 21 tháng 8 năm 2025"
+    for text in ("QUYẾT ĐỊNH", "Về việc phê duyệt thành viên Tổ giúp việc", "Điều 1. Phê duyệt thành viên."):
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    extracted = extract_bytes(buffer.getvalue(), "x.docx")
+    assert (extracted.metadata.number, extracted.metadata.issuer) == ("15/QĐ-TGV", "")
+    assert "metadata_issuer_missing" in [w.code for w in extracted.warnings]
 
 
 def test_a_smudged_day_keeps_place_and_year_and_says_the_date_is_unknown() -> None:

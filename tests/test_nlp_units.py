@@ -104,6 +104,18 @@ def test_abbreviations_of_the_issue(raw: str, unit_type: str) -> None:
         assert mentions[0].unit_id == "" and mentions[0].candidates
 
 
+def test_departments_only_some_cities_have_and_the_special_zones() -> None:
+    # Hà Nội's and Hồ Chí Minh City's planning department (session-12 trial, QĐ 2858/QĐ-UBND Hà Nội).
+    (mention,) = resolve_units("Sở Quy hoạch - Kiến trúc", locality="thành phố Hà Nội")
+    assert (mention.unit_id, mention.score) == ("so_qhkt@thành phố Hà Nội", 1.0)
+    # Every border or coastal province has its border guard command (session-12 trial, CT 16/CT-UBND Quảng Ngãi).
+    (mention,) = resolve_units("Bộ Chỉ huy Bộ đội Biên phòng tỉnh", locality="tỉnh Quảng Ngãi")
+    assert (mention.unit_id, mention.score) == ("bch_bdbp@tỉnh Quảng Ngãi", 1.0)
+    # Since 2025 the special zones are communes: "UBND các xã, phường, đặc khu" is the class of communes.
+    (mention,) = resolve_units("UBND các xã, phường, đặc khu", locality="tỉnh Lâm Đồng")
+    assert mention.unit_id == "ubnd@cấp xã thuộc tỉnh Lâm Đồng"
+
+
 def test_sở_and_bộ_with_the_same_name_never_merge() -> None:
     so = resolve_units("Sở Giáo dục và Đào tạo", locality=HUNG_YEN)[0]
     bo = resolve_units("Bộ Giáo dục và Đào tạo", locality=HUNG_YEN)[0]

@@ -18,7 +18,8 @@ from extract.ocr.cells import CellReading
 from extract.ocr.columns import off_pattern, page_codes, siblings_of
 from extract.ocr.engine import Word
 from extract.ocr.grid import GridCell
-from extract.structure.metadata import extract_metadata, metadata_warnings
+from extract.structure.metadata import extract_metadata
+from extract.structure.metadata_warnings import metadata_warnings
 from realdocs import real
 
 

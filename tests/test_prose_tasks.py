@@ -6,9 +6,11 @@ Small text fixtures in the forms real documents use, then the real documents the
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pytest
+from docx import Document as new_docx
 
 from extract.api import extract_bytes, extract_file
 from extract.model import Task, TaskSource
@@ -194,7 +196,11 @@ def test_corpus_prose_tasks_are_marked_and_labelled_tasks_keep_their_source() ->
         ("1.b", "Sở Thông tin và Truyền thông"),
     ]
     son_hai = extract_file(ROOT / "corpus" / "docs" / "son_hai_ke_hoach_2026.txt")
-    assert son_hai.tasks and all(task.source is TaskSource.LABELLED for task in son_hai.tasks)
+    # The plan's labelled tasks keep their source; only "IV. TỔ CHỨC THỰC HIỆN" items headed by their units are prose.
+    prose_refs = {task.ref for task in son_hai.tasks if task.source is TaskSource.PROSE}
+    assert prose_refs == {"1", "2", "3", "4"}
+    labelled = [task for task in son_hai.tasks if task.section_path[:1] != ["IV. TỔ CHỨC THỰC HIỆN"]]
+    assert labelled and all(task.source is TaskSource.LABELLED for task in labelled)
 
 
 def _real(name: str) -> Path:
@@ -253,3 +259,86 @@ def test_a_bare_unit_type_word_opening_a_phrase_is_no_lead() -> None:
 def test_real_decision_conditions_are_not_tasks() -> None:
     """QĐ 09/2025/QĐ-TTg (a scan): its "a) Trường hợp …" items are rules, and it assigns no work."""
     assert extract_file(_real("09-2025-QD-TTg.pdf")).tasks == []
+
+
+# ---------------------------------------------------------------- the session-12 trial (docs/realdocs-trial.md)
+
+LAM_DONG = Context(locality="tỉnh Lâm Đồng", issuer="UBND tỉnh Lâm Đồng")
+
+
+def _docx_tasks(*paragraphs: str) -> list[Task]:
+    """A Word conclusion notice: each string one paragraph, so no line is a wrap of the one before."""
+    document = new_docx()
+    opening = ("ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG", "Số: 12/TB-UBND", "Lâm Đồng, ngày 10 tháng 4 năm 2026")
+    closing = ("Nơi nhận:", "- Như trên;", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn A")
+    for text in (*opening, "THÔNG BÁO", "Kết luận của Phó Chủ tịch UBND tỉnh", *paragraphs, *closing):
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return extract_bytes(buffer.getvalue(), "fixture.docx").tasks
+
+
+def test_an_assignment_inside_a_sentence_ends_at_an_action_verb_or_a_lead_in_colon() -> None:
+    text = "Chủ tịch Ủy ban nhân dân tỉnh giao Công an tỉnh nghiên cứu, triển khai rà soát, đề xuất theo yêu cầu."
+    found = assigned_in(text, LAM_DONG)
+    assert found is not None and found.text == "Công an tỉnh"
+    found = assigned_in("Thống nhất tổ chức Hội nghị. Giao Sở Tài chính:", LAM_DONG)
+    assert found is not None and found.text == "Sở Tài chính"
+    # A preposition after the units hands nothing over.
+    assert assigned_in("Đề nghị Sở Tài chính trong năm 2026 có ý kiến.", LAM_DONG) is None
+
+
+def test_a_partner_list_ends_at_an_adverb_even_after_a_unit_noun() -> None:
+    text = "Giao Sở Khoa học và Công nghệ chủ trì, phối hợp với các đơn vị đồng thời rà soát, đánh giá lại nội dung"
+    partners = partners_in(text, LAM_DONG)
+    assert partners is not None and partners.text == "các đơn vị"
+    found = assigned_in("Chủ tịch UBND Thành phố yêu cầu các đơn vị khẩn trương triển khai các nội dung sau:", LAM_DONG)
+    assert found is not None and found.text == "các đơn vị"
+
+
+def test_a_letter_assigning_in_one_sentence_with_an_action_verb() -> None:
+    tasks = _tasks(
+        "Ủy ban nhân dân tỉnh nhận được Công văn số 5689/BCA-C04 ngày 16/12/2025 của Bộ Công an.\n"
+        "Chủ tịch Ủy ban nhân dân tỉnh giao Công an tỉnh nghiên cứu, triển khai rà soát, đề xuất theo yêu cầu "
+        "tại Công văn số 5689/BCA-C04 và gửi trực tiếp văn bản cho Bộ Công an theo thời gian quy định./.\n"
+    )
+    assert [(t.ref, t.lead_raw) for t in tasks] == [("p1.1", "Công an tỉnh")]
+
+
+def test_word_paragraphs_are_not_wraps_and_a_heading_of_units_addresses_its_duties() -> None:
+    tasks = _docx_tasks(
+        "1. Thống nhất tổ chức Hội nghị gặp mặt doanh nghiệp. Giao Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch:",
+        "- Nghiên cứu nội dung, thành phần để tổ chức thực hiện trong tháng 5/2026.",
+        "2. Về chính sách hỗ trợ theo Nghị định số 179/2025/NĐ-CP của Chính phủ",
+        "Sở Khoa học và Công nghệ chủ trì, phối hợp với Sở Nội vụ, Sở Tài chính và các đơn vị liên quan, "
+        "khẩn trương thẩm định hồ sơ; trình UBND tỉnh trước ngày 10/5/2026.",
+        "3. Các sở, ban, ngành, đơn vị thuộc tỉnh; UBND các xã, phường, đặc khu",
+        "Chủ động phối hợp với Sở Khoa học và Công nghệ triển khai xây dựng hệ thống phần mềm chuyên ngành.",
+    )
+    by_ref = _by_ref(tasks)
+    assert by_ref["1"].lead_raw == "Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch"
+    assert by_ref["1"].time_raw == "trong tháng 5/2026"
+    # The long heading of item 2 does not swallow the sentence that names its lead.
+    assert (by_ref["2"].lead_raw, by_ref["2"].partner_raw, by_ref["2"].time_raw) == (
+        "Sở Khoa học và Công nghệ",
+        "Sở Nội vụ, Sở Tài chính và các đơn vị liên quan",
+        "trước ngày 10/5/2026",
+    )
+    assert by_ref["3"].lead_raw == "Các sở, ban, ngành, đơn vị thuộc tỉnh; UBND các xã, phường, đặc khu"
+    assert by_ref["3"].partner_raw == "Sở Khoa học và Công nghệ"
+
+
+def test_a_heading_naming_only_its_units_introduces_their_duties() -> None:
+    tasks = _tasks(
+        "13. Bộ Chỉ huy Quân sự tỉnh\n"
+        "Chủ động nắm chắc tình hình an ninh quốc phòng, kịp thời phát hiện, có biện pháp ngăn chặn vi phạm.\n"
+        "14. Các doanh nghiệp\n"
+        "a) Công ty Cổ phần Môi trường đô thị Quảng Ngãi tăng cường lực lượng, phương tiện dọn vệ sinh.\n"
+        "b) Bưu điện Quảng Ngãi bảo đảm thông tin liên lạc.\n"
+    )
+    # The heading over lettered items is their lead, not a task of its own.
+    assert [(t.ref, t.lead_raw) for t in tasks] == [
+        ("13", "Bộ Chỉ huy Quân sự tỉnh"),
+        ("14.a", "Các doanh nghiệp"),
+        ("14.b", "Các doanh nghiệp"),
+    ]

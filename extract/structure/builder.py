@@ -12,7 +12,8 @@ Item = Paragraph | Table
 def build_document(stream: BlockStream, *, source: str, sha256: str, fmt: SourceFormat, size_bytes: int) -> Document:
     from extract.structure.catalog import extract_catalog
     from extract.structure.contents import split_contents
-    from extract.structure.metadata import extract_metadata, metadata_warnings
+    from extract.structure.metadata import extract_metadata
+    from extract.structure.metadata_warnings import metadata_warnings
     from extract.structure.numbering import logical_lines
     from extract.structure.sections import build_sections
     from extract.structure.tables import stitch_tables

@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from extract.blocks import Paragraph, Stamp
-from extract.model import CitedDocument, ExtractionWarning, Metadata, Provenance, Table
+from extract.model import CitedDocument, Metadata, Provenance, Table
 from extract.structure.citations import (
     DATE_PATTERN,
     DATE_TEXT,
@@ -29,7 +29,7 @@ from extract.structure.citations import (
 from extract.structure.issuer import find_issuer, locality_of
 from extract.structure.numbering import LabelKind, Line, logical_lines, parse_label
 from extract.structure.restated import repair_title, restating_lines
-from extract.structure.signer import find_signer, lacks_family_name
+from extract.structure.signer import find_signer
 
 DOCUMENT_KINDS = (
     "KẾ HOẠCH",
@@ -281,83 +281,6 @@ def _stamped_identity(stamps: Sequence[Stamp], found: _Identity) -> None:
         if signed is not None:
             found.date, stamp = signed
             found.note_stamp("date", stamp)
-
-
-def metadata_warnings(metadata: Metadata, stamps: Sequence[Stamp], *, source: str) -> list[ExtractionWarning]:
-    """Say when the document's identity is incomplete, and which stamped values found no place."""
-    out: list[ExtractionWarning] = []
-    if metadata.kind != "PHỤ LỤC":  # an annex is numbered and dated by the document it belongs to
-        out += _identity_warnings(metadata, source)
-    if metadata.signer and lacks_family_name(metadata.signer):
-        out.append(
-            ExtractionWarning(
-                code="signer_uncertain",
-                message=f"Người ký đọc được «{metadata.signer}» không mở đầu bằng họ: có thể thiếu chữ (bị con dấu "
-                f"hoặc nét ký che) — cần kiểm tra / the signer read, '{metadata.signer}', does not start with a "
-                "family name: part of it may be lost under a seal or the signature",
-                provenance=metadata.sources.get("signer") or Provenance(file=source),
-            )
-        )
-    return out + _unplaced_stamps(metadata, stamps, source)
-
-
-def _identity_warnings(metadata: Metadata, source: str) -> list[ExtractionWarning]:
-    """A document (not an annex) without its số hiệu or full date."""
-    out: list[ExtractionWarning] = []
-    if not metadata.number:
-        blank = f" (mẫu / template '{metadata.number_template}')" if metadata.number_template else ""
-        read = metadata.sources.get("number")
-        if read is not None and read.raw and not read.raw.startswith(STAMP_RAW_PREFIX):
-            blank += f", dòng đọc được / line read '{read.raw[:80]}'"
-        out.append(
-            ExtractionWarning(
-                code="metadata_number_missing",
-                message=f"Không tìm thấy số hiệu của văn bản{blank} / the document's number was not found",
-                provenance=metadata.sources.get("number") or Provenance(file=source),
-            )
-        )
-    if not metadata.date:
-        raw = f" ('{metadata.date_raw}')" if metadata.date_raw else ""
-        out.append(
-            ExtractionWarning(
-                code="metadata_date_missing",
-                message=f"Không tìm thấy ngày ban hành đầy đủ{raw} / the document's full date was not found",
-                provenance=metadata.sources.get("date") or Provenance(file=source),
-            )
-        )
-    return out
-
-
-def _unplaced_stamps(metadata: Metadata, stamps: Sequence[Stamp], source: str) -> list[ExtractionWarning]:
-    """Stamped values with a digit that no field took (the signing certificate's caption aside)."""
-    used = {provenance.raw for provenance in metadata.sources.values()}
-    if metadata.parent is not None:
-        used.add(metadata.parent.provenance.raw)
-    out: list[ExtractionWarning] = []
-    for stamp in stamps:
-        if f"{STAMP_RAW_PREFIX}{stamp.line}" in used or not re.search(r"\d", stamp.text) or _signing_caption(stamp):
-            continue
-        out.append(
-            ExtractionWarning(
-                code="form_value_unplaced",
-                message=(
-                    f"Giá trị do chữ ký số ghi trên trang {stamp.page} không gắn được vào trường nào: '{stamp.text}'"
-                    f" / a value stamped on page {stamp.page} could not be placed: '{stamp.text}'"
-                ),
-                provenance=Provenance(file=source, page=stamp.page, raw=f"{STAMP_RAW_PREFIX}{stamp.line}"),
-            )
-        )
-    return out
-
-
-# The signing certificate's caption (time, e-mail, "Ký bởi"): part of the signature, not a field value.
-_SIGNING_CAPTION = re.compile(
-    r"\d{1,2}:\d{2}(?::\d{2})?|@|^[+-]\d{2}:?\d{2}$|Thời\s+gian\s+ký|Ký\s+bởi|Người\s+ký|Ngày\s+ký", re.I
-)
-
-
-def _signing_caption(stamp: Stamp) -> bool:
-    return bool(_SIGNING_CAPTION.search(stamp.text)) and stamp.line == stamp.text
 
 
 def _own_number(text: str) -> re.Match[str] | None:

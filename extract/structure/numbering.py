@@ -186,6 +186,9 @@ _LABEL_PARSERS = (_appendix, _chapter, _article, _roman, _dotted, _letter, _bull
 # The group "first" is the first letter of the glued heading's title: it must be a capital.
 _GLUED_LETTER = re.compile(r"(?<=[.;:])\s+(?=[a-zđ]\)\s+(?P<first>\w))")
 _GLUED_DOTTED = re.compile(r"(?<=[.;:])\s+(?=\d{1,2}(?:\.\d{1,2}){1,3}\.?\s+(?P<first>\w))")
+# An article run into the previous one when OCR reads a page's lines as one block: "… kể từ ngày
+# 01/7/2025. Điều 3. Chánh Văn phòng …". A citation ("tại Điều 3 Luật …") has no stop after the number.
+_GLUED_ARTICLE = re.compile(r"(?<=[.;:])\s+(?=Điều\s+\d{1,3}\s*[.:]\s+(?P<first>\w))")
 # A labelled task line glued after a bullet: "+ Tổng hợp ... điều hành. - Thời gian: Quý IV/2026."
 _TASK_LABEL_WORDS = (
     r"(?:Nội dung|Thời gian|Thời hạn|Tiến độ|Đơn vị chủ trì|Cơ quan chủ trì|Chủ trì|"
@@ -197,7 +200,7 @@ _GLUED_LABEL = re.compile(r"\s+(?=[-–]\s+" + _TASK_LABEL_WORDS + r"[^:]{0,25}:
 def split_glued(text: str) -> list[str]:
     """Cut a printed line where a second heading or labelled line was glued onto it."""
     pieces = [text]
-    for pattern in (_GLUED_LABEL, _GLUED_LETTER, _GLUED_DOTTED):
+    for pattern in (_GLUED_LABEL, _GLUED_ARTICLE, _GLUED_LETTER, _GLUED_DOTTED):
         cut: list[str] = []
         for piece in pieces:
             cut.extend(_split_at(piece, pattern))

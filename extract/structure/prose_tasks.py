@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from extract.model import Provenance, Task, TaskSource
 from extract.structure.numbering import LabelKind, Line, parse_label
 from extract.structure.sections import SectionNode, SectionNodes
-from nlp.frames import Context, Subject, UnitSpan, assigned_in, deadline_in, partners_in, subject_of
+from nlp.frames import Context, Subject, UnitSpan, assigned_in, deadline_in, partners_in, subject_of, units_only
 
 _HEADING_WORDS = 12  # the contract's heading: the first words of the item as printed
 _SENTENCE_END = re.compile(r"[.;:!?]\W*$")
@@ -53,6 +53,7 @@ class _Lead:
     from_label: bool = False  # the units were read from an "X: …" label
     introduces: bool = False  # a sentence hands work over ("Giao X:", "X chịu trách nhiệm:"), not a bare name
     strong: bool = True  # from the item's own heading; a paragraph introducing the items is weaker
+    bare: bool = False  # the heading is the units alone: it introduces the items below like "X:"
 
 
 @dataclass(slots=True)
@@ -102,27 +103,29 @@ def extract_prose_tasks(
     return collector.tasks
 
 
-def _units(lines: list[Line], first: str = "") -> list[_Unit]:
+def _units(lines: list[Line], first: str = "", first_line: Line | None = None) -> list[_Unit]:
     """Paragraphs of ``lines``: a printed line continues the previous one when it opens in lower case.
 
     Readers already join the lines of a paragraph; what is left split is a wrap a reader could not
     join ("… theo quy định (trước" / "ngày 10/02/2025)./."), which never opens with a capital.
     A capitalised line after a short line without a full stop is a heading or an address, not a
     wrap; after a long one ("… tỉnh Hà" / "Tĩnh có trách nhiệm:") it is, even when it opens with a
-    dash ("… lãnh đạo Ban Văn hóa" / "– Xã hội, Ban Dân tộc …").
+    dash ("… lãnh đạo Ban Văn hóa" / "– Xã hội, Ban Dân tộc …"). Only a printed page wraps by length:
+    a Word or text file keeps its author's paragraphs (``_may_wrap``).
     """
     units: list[_Unit] = []
     last = first
+    last_line = first_line
     for line in lines:
         label = parse_label(line.text)
         bullet = label is not None and label.kind in (LabelKind.DASH, LabelKind.PLUS)
         previous = units[-1].text if units else first
         opening = line.text[:1]
-        wrapped = len(last) >= _WRAP_LENGTH and not _SENTENCE_END.search(last)
+        wrapped = len(last) >= _WRAP_LENGTH and not _SENTENCE_END.search(last) and _may_wrap(last_line, line)
         continues = bool(previous) and (
             wrapped or (not bullet and (opening.islower() or opening.isdigit() or previous.endswith(",")))
         )
-        last = line.text
+        last, last_line = line.text, line
         if continues and units:
             units[-1].text = f"{units[-1].text} {line.text}"
         elif continues:
@@ -132,6 +135,17 @@ def _units(lines: list[Line], first: str = "") -> list[_Unit]:
     if first:
         units.insert(0, _Unit(first, Line(first, None, None, ""), False))
     return units
+
+
+def _may_wrap(previous: Line | None, line: Line) -> bool:
+    """Whether ``line`` may be the rest of ``previous`` cut at the margin.
+
+    Lines without a page come from a Word or text file, where a new paragraph (a new paragraph
+    index) is the author's own break: "5. Về chính sách … của Chính phủ" followed by "Sở Khoa học
+    và Công nghệ chủ trì …" is a heading and its first sentence, however long the heading. Lines of
+    one paragraph (a soft line break) and printed lines of a page may be wraps.
+    """
+    return line.page is not None or previous is None or previous.line is None or previous.line == line.line
 
 
 def _strip_bullet(text: str) -> str:
@@ -175,8 +189,16 @@ def _visit_siblings(collector: _Collector, nodes: list[SectionNode], inherited: 
 def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
     if node.label.kind not in (LabelKind.DOTTED, LabelKind.LETTER) or not node.title:
         return None
-    head = _units(node.body, node.title)[0].text  # the title with its wrapped lines
+    head = _units(node.body, node.title, node.line)[0].text  # the title with its wrapped lines
     subject = subject_of(head, context)
+    if node.body or node.children:
+        # A heading that only names units ("13. Bộ Chỉ huy Quân sự tỉnh", "6. Các sở, ban, ngành; UBND các
+        # xã, phường") addresses the duties below it, like a label without its colon.
+        if subject is not None and not head[subject.units.end :].strip(" .:;"):
+            return _Lead(subject.units.text, from_label=True, bare=True)
+        named = units_only(head, context) if subject is None or head[subject.units.end :].lstrip()[:1] == ";" else None
+        if named is not None:
+            return _Lead(named.text, from_label=True, bare=True)
     if subject is None:
         return None
     after = head[subject.units.end :].lstrip()
@@ -211,10 +233,10 @@ def _visit(
         return  # annexes list and describe; the body of the document assigns
     printed = f"{node.label.printed} {node.title}".strip()
     child_path = [*path, printed]
-    units = _units(node.body, node.title)
+    units = _units(node.body, node.title, node.line)
     body = units[1:] if node.title else units
     labelled = collector.labelled(node)
-    lead_in = subject is not None and _is_lead_in(node, units)
+    lead_in = subject is not None and (subject.bare or _is_lead_in(node, units))
     if node.children:
         _visit_parent(collector, node, subject, inherited, (printed, path, child_path), units, body, lead_in)
         return
@@ -246,7 +268,7 @@ def _split_off(body: list[_Unit], subject: _Lead, context: Context) -> list[_Uni
         unit
         for unit in body
         if (own := _own_lead(unit.text, context)) is not None
-        and own.units.text != subject.text
+        and own.units.text not in subject.text  # "3. Sở KH&ĐT, Sở Tài chính": "Sở Tài chính tham mưu …" is theirs
         and _names_a_unit(own.units)
     ]
 
