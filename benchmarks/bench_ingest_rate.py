@@ -8,7 +8,7 @@ seeds with realistic variation, DOCX / TXT / text PDF) without its scans: the is
 documents. Each measurement is the real command (``danhmuc ingest DIR --workers N --no-reconcile``)
 in a child process with a fresh SQLite store and data folder. The child reports its own CPU seconds
 (``RUSAGE_SELF``: the parent, which hashes, plans and writes) and its pool's (``RUSAGE_CHILDREN``:
-the workers and the fork server they come from, joined before the figures are read), so the figures hold on a shared machine where wall
+the workers, joined before the command returns), so the figures hold on a shared machine where wall
 time follows the load of the moment; each worker's share is sampled with psutil. "On two free cores"
 is documents / max(parent + workers CPU over 2 cores, the busiest process's CPU): what the same work
 would take with nothing else running. ``--against`` measures another checkout in the same run
@@ -42,11 +42,6 @@ try:
     app(sys.argv[2:], prog_name="danhmuc")
 except SystemExit as stop:
     code = stop.code or 0
-# The pool's workers are forked from multiprocessing's fork server (catalog/ingest_pool.py), which reaps
-# them: their CPU reaches RUSAGE_CHILDREN once the server itself is stopped and reaped (a private
-# method, kept since Python 3.4; absent or not started, nothing to do).
-from multiprocessing import forkserver
-getattr(forkserver._forkserver, "_stop", lambda: None)()
 me, pool = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
 with open(sys.argv[1], "w") as out:
     json.dump({"code": code, "parent_cpu": me.ru_utime + me.ru_stime,

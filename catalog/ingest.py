@@ -11,12 +11,14 @@ path is recorded for the new path without extracting it again.
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
+import multiprocessing
 import os
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +29,6 @@ from sqlalchemy.exc import DataError, IntegrityError
 from catalog.blobs import Blobs
 from catalog.cells import inert_row
 from catalog.errors import ArchiveNotFoundError
-from catalog.ingest_pool import MEMORY, pool, start_warm_server
 from catalog.ingest_reconciler import Reconciler, concurrent_reconcile_safe
 from catalog.progress import Progress
 from catalog.records import FileOutcome, OutcomeStatus, ReconcileSummary
@@ -36,7 +37,8 @@ from catalog.settings import catalog_settings
 from catalog.store import CatalogStore
 from catalog.walk import DEFAULT_MAX_BYTES, Candidate, walk_archive
 from extract.errors import DanhmucError
-from extract.processes import DEFAULT_TIMEOUT_SECONDS, time_limit
+from extract.processes import DEFAULT_TIMEOUT_SECONDS, die_with_parent, time_limit
+from extract.safety import MemoryRelease
 
 HASH_CHUNK = 1 << 20
 
@@ -52,6 +54,10 @@ class Extracted:
     seconds: float = 0.0
 
 
+# One per worker process (forked from the parent, so each starts from the parent's state).
+_MEMORY = MemoryRelease()
+
+
 def extract_one(path: str, name: str, timeout: float | None = DEFAULT_TIMEOUT_SECONDS) -> Extracted:
     """Runs in a worker process; never raises, so one bad file cannot stop the batch."""
 
@@ -59,7 +65,7 @@ def extract_one(path: str, name: str, timeout: float | None = DEFAULT_TIMEOUT_SE
     outcome = _extract(path, name, timeout, started)
     # A pool worker lives for the whole batch: a large document's memory is given back after it
     # (only then: a full collection after every small document cost as much as extracting it).
-    MEMORY.after_document()
+    _MEMORY.after_document()
     return outcome
 
 
@@ -153,8 +159,6 @@ def ingest_directory(
     ``remote``: extract (and reconcile) there instead of in a process pool here."""
     if not root.is_dir():
         raise ArchiveNotFoundError(str(root))
-    if remote is None:
-        start_warm_server()  # warms the workers' pipeline while this process plans (catalog/ingest_pool.py)
     workers = remote.workers if remote is not None else max(1, workers or os.cpu_count() or 1)
     root = root.resolve()
     walked = walk_archive(root, max_bytes=max_bytes)
@@ -283,6 +287,66 @@ def _plan(
     return jobs, waiting, replaces
 
 
+# Beside a reconciler, the workers yield the CPU to it (and to the writer, which feeds it). It is one
+# process doing ~0.06 CPU-s a document, serial; at the same priority it got about its fair share of
+# two cores shared with both workers (~half a core) and ended seconds after the last file with one core
+# idle. Given priority it keeps up, waiting between the writer's documents (catalog/ingest_reconciler.py),
+# and the workers take whatever it leaves: the same work, finished together. Four steps of nice give it
+# ~2.4 times a worker's weight (CFS: 1024 against 423), its whole core while two workers run; more would
+# only slow the workers further where other programs load the machine. The steps are the setting
+# DANHMUC_INGEST_WORKER_NICE (catalog/settings.py; 0 on a host shared with other programs).
+def _pool(workers: int, nice: int = 0) -> ProcessPoolExecutor:
+    # fork shares the already-imported pipeline with the workers; spawn elsewhere.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+    return ProcessPoolExecutor(
+        max_workers=workers, mp_context=multiprocessing.get_context(method), initializer=_worker_started,
+        initargs=(nice,),
+    )  # fmt: skip
+
+
+def _worker_started(nice: int = 0) -> None:
+    die_with_parent()
+    if nice:
+        os.nice(nice)
+    _MEMORY.start()
+    # Everything inherited from the parent (the pipeline, its models and tables) lives for the whole
+    # batch: out of the collector's sight, so its collections walk only what a document allocates
+    # and never write to (and so copy) the pages shared with the parent.
+    gc.freeze()
+
+
+# A tiny typed document run through the whole pipeline once in the parent: it imports and fills
+# what the pipeline loads on first use (the structure modules, the word-segmentation model).
+_WARM_TEXT = (
+    "ỦY BAN NHÂN DÂN\nTỈNH BẮC NINH\nSố: 1/QĐ-UBND\n\nQUYẾT ĐỊNH\nVề việc ban hành danh mục cơ sở dữ liệu\n\n"
+    "Điều 1. Ban hành danh mục.\n\n| STT | Tên cơ sở dữ liệu | Đơn vị |\n|---|---|---|\n"
+    "| 1 | Cơ sở dữ liệu dân cư | Sở Tư pháp |\n"
+)
+
+
+def _warm_up() -> None:
+    """Load the pipeline, its readers and what they load lazily in the parent, once.
+
+    Forked workers then share them copy-on-write instead of each paying to import and load them on
+    its first file of each format (~0.3 CPU-s for DOCX, ~0.5 for PDF, in every worker).
+    """
+    import extract.docx_reader  # noqa: F401
+    import extract.pdf.pdfium_source  # noqa: F401
+    import extract.pdf.repair  # noqa: F401
+    import extract.pdf.rules  # noqa: F401 - pdfplumber and pdfminer
+    import extract.pdf_reader  # noqa: F401
+    import extract.text_reader  # noqa: F401
+    import nlp.pipeline  # noqa: F401
+
+    try:
+        from extract.api import extract_bytes
+        from nlp.document import normalize_document
+
+        normalize_document(extract_bytes(_WARM_TEXT.encode(), "warm-up.txt"))
+    except Exception:  # noqa: BLE001 - warming up is an optimisation; workers load it themselves
+        pass
+
+
 def _extract_all(
     store: CatalogStore,
     run_id: int,
@@ -297,6 +361,7 @@ def _extract_all(
 ) -> None:
     """With a ``reconciler``, results are stored in the order of ``jobs`` (held until the ones
     before them are stored) and it is told of each: its runs then place them in that order."""
+    _warm_up()
     queue: Iterator[tuple[int, _Job]] = enumerate(jobs)
     in_flight: dict[Future[Extracted], tuple[int, _Job]] = {}
     # Bounded, so a crash or Ctrl-C loses at most this many in-progress files. Beside a reconciler,
@@ -308,7 +373,7 @@ def _extract_all(
     next_index = 0
     store.engine.dispose()  # no open database connection may be inherited by a forked worker
     nice = catalog_settings().ingest_worker_nice if reconciler is not None else 0
-    executor = pool(workers, nice)
+    executor = _pool(workers, nice)
     originals = _Originals(blobs) if blobs is not None else None
 
     def finished(index: int, job: _Job, extracted: Extracted) -> None:
@@ -349,7 +414,7 @@ def _extract_all(
                 if originals is not None:
                     originals.drain()  # the copying thread idle, holding nothing, when the new pool forks
                 store.engine.dispose()
-                executor = pool(workers, nice)
+                executor = _pool(workers, nice)
     except BaseException:
         executor.shutdown(wait=False, cancel_futures=True)
         if originals is not None:

@@ -64,17 +64,12 @@ def ingest(
     chúng quyết định) / with DANHMUC_BROKER_URL set, `danhmuc worker` processes extract (docs/deployment.md).
     """
     from api.settings import Settings
-
-    settings = Settings.from_env(database_url=database)
-    if not settings.uses_celery:  # the workers' pipeline warms while the rest loads and the store plans
-        from catalog.ingest_pool import start_warm_server
-
-        start_warm_server()
     from catalog.blobs import BlobStore, default_blob_root
     from catalog.ingest import ingest_directory
     from catalog.store import CatalogStore
     from extract.processes import DEFAULT_TIMEOUT_SECONDS
 
+    settings = Settings.from_env(database_url=database)
     with CatalogStore(settings.database_url) as store:
         if settings.uses_celery:  # extraction and reconciliation by `danhmuc worker`, on any host
             from api.cluster.ingest import CeleryExtraction
