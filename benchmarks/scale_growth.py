@@ -28,6 +28,8 @@ import math
 import sqlite3
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +39,19 @@ from benchmarks.scale_store import cpu_seconds  # noqa: E402
 from catalog import placing, reconcile_run  # noqa: E402
 from catalog.incremental_state import RunCounts  # noqa: E402
 from catalog.store import CatalogStore  # noqa: E402
+
+
+@contextmanager
+def _patched(target: object, **values: object) -> Iterator[None]:
+    """Replace attributes for the with-block only: the smoke test runs these commands in its own process."""
+    saved = {name: getattr(target, name) for name in values}
+    for name, value in values.items():
+        setattr(target, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(target, name, value)
 
 
 def _copy(source: str, target: str) -> None:
@@ -64,8 +79,7 @@ def run(database: str, log: Path, copies: list[int]) -> None:
                 out.write(f"# copy at{size}.db at {counts.documents} documents\n")
             return original(matcher, session, counts, **kw)  # type: ignore[arg-type]
 
-        placing.place_pending = place_pending
-        with CatalogStore(database) as store:
+        with _patched(placing, place_pending=place_pending), CatalogStore(database) as store:
             summary = store.reconcile()
         out.write(f"# done: {summary.document_count} documents, {cpu_seconds() - cpu:.1f} CPU-s\n")
 
@@ -82,9 +96,7 @@ def slice_(source: Path, count: int, profile: Path) -> None:
     def place_pending(matcher: object, session: object, counts: RunCounts, **kw: object) -> bool:
         return counts.documents < count and original(matcher, session, counts, **kw)  # type: ignore[arg-type]
 
-    placing.place_pending = place_pending
-    placing.YIELD_SECONDS = 0
-    with CatalogStore(f"sqlite:///{work}") as store:
+    with _patched(placing, place_pending=place_pending, YIELD_SECONDS=0), CatalogStore(f"sqlite:///{work}") as store:
         state = reconcile_run._Run(load_threshold(), load_concept_threshold())
         profiler = cProfile.Profile(time.process_time)  # CPU: the machine is shared
         started, cpu = time.perf_counter(), cpu_seconds()
@@ -117,7 +129,7 @@ def place(source: Path, work: Path, count: int, out: Path | None, profile: Path 
 
     spent = dict.fromkeys(PHASES, 0.0)
 
-    def timed(name: str) -> None:
+    def timed(name: str) -> object:
         method = getattr(incremental.Matcher, name)
 
         def wrapper(*args: object, **kw: object) -> object:
@@ -127,13 +139,14 @@ def place(source: Path, work: Path, count: int, out: Path | None, profile: Path 
             finally:
                 spent[name] += time.process_time() - start
 
-        setattr(incremental.Matcher, name, wrapper)
+        return wrapper
 
-    for name in PHASES:
-        timed(name)  # refresh runs inside settle, finish after it: no phase holds another
-    placing.place_pending = place_pending
-    placing.YIELD_SECONDS = 0
-    with CatalogStore(f"sqlite:///{work}") as store:
+    # refresh runs inside settle, finish after it: no phase holds another
+    with (
+        _patched(incremental.Matcher, **{name: timed(name) for name in PHASES}),
+        _patched(placing, place_pending=place_pending, YIELD_SECONDS=0),
+        CatalogStore(f"sqlite:///{work}") as store,
+    ):
         state = reconcile_run._Run(load_threshold(), load_concept_threshold())
         profiler = cProfile.Profile(time.process_time) if profile else None
         if profiler:
