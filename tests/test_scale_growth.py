@@ -26,6 +26,11 @@ def _documents_in(path: Path) -> int:
         return int(db.execute("SELECT count(*) FROM match_documents").fetchone()[0])
 
 
+def _rows_in(path: Path) -> int:
+    with sqlite3.connect(path) as db:
+        return int(db.execute("SELECT count(*) FROM match_entries").fetchone()[0])
+
+
 @pytest.fixture(scope="module")
 def grown(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A store of DOCUMENTS variants of two corpus plans, reconciled by `run` with copies at 3 and 6."""
@@ -73,8 +78,16 @@ def test_place_places_the_next_documents_one_a_transaction_and_dumps_the_same_re
         dumps.append(out.read_bytes())
         assert _documents_in(grown / f"w{run}.db") == start + 2
     printed = capsys.readouterr().out.splitlines()
-    assert len(printed) == 2 and all(line.startswith("at3.db: 2 documents, ") for line in printed)
-    assert printed[0].rsplit("digest ", 1)[1] == printed[1].rsplit("digest ", 1)[1]
+    assert len(printed) == 4 and all(line.startswith("at3.db: 2 documents, ") for line in printed[::2])
+    assert printed[0].rsplit("digest ", 1)[1] == printed[2].rsplit("digest ", 1)[1]
+    rows = int(printed[1].split()[0])
+    assert rows == len(json.loads(dumps[0])["entries_index"]) - _rows_in(grown / "at3.db")
+    # each document is charged to its template: the two seeds' names, two documents in all
+    by_template = printed[1].split("by template: ", 1)[1]
+    assert by_template.count("(") == by_template.count(")") and set(SEEDS) >= {
+        part.split(" (")[0] for part in by_template.split("; ")[0].split(", ")
+    }
+    assert sum(int(part.split("(")[1].split(")")[0]) for part in by_template.split("; ")[0].split(", ")) == 2
     assert all(f"{phase} " in printed[0] for phase in scale_growth.PHASES)
     assert dumps[0] == dumps[1]
     dump = json.loads(dumps[0])
@@ -96,7 +109,9 @@ def test_slice_profiles_the_next_documents(grown: Path, capsys: pytest.CaptureFi
     import pstats
 
     scale_growth.slice_(grown / "at3.db", 2, grown / "slice.pstats")
-    assert "2 documents in " in capsys.readouterr().out
+    printed = capsys.readouterr().out
+    # slice stops after the transaction that passes the count; a transaction places up to 50 documents
+    assert 2 <= int(printed.split(": ", 1)[1].split(" documents in ")[0]) <= DOCUMENTS - 3
     names = {name for _, _, name in pstats.Stats(str(grown / "slice.pstats")).stats}  # type: ignore[attr-defined]
     assert "place_rows" in names
     assert placing.place_pending.__module__ == "catalog.placing"
