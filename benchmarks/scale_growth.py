@@ -15,7 +15,9 @@ the CPU seconds a document per window of documents and the exponent of their gro
 places the next `--count` documents on a copy, one a transaction (so any two codes place the same
 ones in the same transactions), prints CPU seconds a document by phase, and the digest of what the
 copy then holds (benchmarks/kill_campaign.canonical_dump plus every parent, flag and citation row, and
-the matching index's rows), so two codes can be shown to give the same result.
+the matching index's rows), so two codes can be shown to give the same result; then the rows placed, CPU-ms
+a row, and CPU-s a document by generated template (the next documents by hash mix the templates differently
+at each size).
 """
 
 from __future__ import annotations
@@ -28,6 +30,10 @@ import math
 import sqlite3
 import sys
 import time
+from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,6 +43,19 @@ from benchmarks.scale_store import cpu_seconds  # noqa: E402
 from catalog import placing, reconcile_run  # noqa: E402
 from catalog.incremental_state import RunCounts  # noqa: E402
 from catalog.store import CatalogStore  # noqa: E402
+
+
+@contextmanager
+def _patched(target: object, **values: object) -> Iterator[None]:
+    """Replace attributes for the with-block only: the smoke test runs these commands in its own process."""
+    saved = {name: getattr(target, name) for name in values}
+    for name, value in values.items():
+        setattr(target, name, value)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(target, name, value)
 
 
 def _copy(source: str, target: str) -> None:
@@ -64,8 +83,7 @@ def run(database: str, log: Path, copies: list[int]) -> None:
                 out.write(f"# copy at{size}.db at {counts.documents} documents\n")
             return original(matcher, session, counts, **kw)  # type: ignore[arg-type]
 
-        placing.place_pending = place_pending
-        with CatalogStore(database) as store:
+        with _patched(placing, place_pending=place_pending), CatalogStore(database) as store:
             summary = store.reconcile()
         out.write(f"# done: {summary.document_count} documents, {cpu_seconds() - cpu:.1f} CPU-s\n")
 
@@ -82,9 +100,7 @@ def slice_(source: Path, count: int, profile: Path) -> None:
     def place_pending(matcher: object, session: object, counts: RunCounts, **kw: object) -> bool:
         return counts.documents < count and original(matcher, session, counts, **kw)  # type: ignore[arg-type]
 
-    placing.place_pending = place_pending
-    placing.YIELD_SECONDS = 0
-    with CatalogStore(f"sqlite:///{work}") as store:
+    with _patched(placing, place_pending=place_pending, YIELD_SECONDS=0), CatalogStore(f"sqlite:///{work}") as store:
         state = reconcile_run._Run(load_threshold(), load_concept_threshold())
         profiler = cProfile.Profile(time.process_time)  # CPU: the machine is shared
         started, cpu = time.perf_counter(), cpu_seconds()
@@ -101,6 +117,19 @@ def slice_(source: Path, count: int, profile: Path) -> None:
 PHASES = ("start_document", "place_rows", "end_document", "refresh", "finish")
 
 
+@dataclass
+class Transaction:
+    started: float  # process CPU when it began
+    template: str = ""  # of the document it started
+
+
+def template_of(source: str) -> str:
+    """scale_store.py's `scale/000123_seed.txt` -> `seed`; any other source as it is."""
+    name = source.rsplit("/", 1)[-1]
+    head, _, seed = name.partition("_")
+    return seed.rsplit(".", 1)[0] if head.isdigit() and seed else name
+
+
 def place(source: Path, work: Path, count: int, out: Path | None, profile: Path | None = None) -> None:
     from catalog import incremental
     from matching.reconcile import load_concept_threshold, load_threshold
@@ -110,30 +139,42 @@ def place(source: Path, work: Path, count: int, out: Path | None, profile: Path 
     _copy(str(source), str(work))
     original = placing.place_pending
 
+    # The documents placed are the next ones by hash, so the mix of generated templates (24 to 133 rows
+    # a document) differs from one store to the next: the CPU of each transaction is kept by template.
+    by_template: dict[str, list[float]] = defaultdict(list)
+    last = Transaction(time.process_time())
+
     def place_pending(matcher: object, session: object, counts: RunCounts, **kw: object) -> bool:
+        now = time.process_time()
+        if last.template:
+            by_template[last.template].append(now - last.started)
+        last.started, last.template = now, ""
         # One document a transaction, never cut: the same transactions whatever the machine's load.
         kw.update(batch=1, seconds=1e9)
         return counts.documents < count and original(matcher, session, counts, **kw)  # type: ignore[arg-type]
 
     spent = dict.fromkeys(PHASES, 0.0)
 
-    def timed(name: str) -> None:
+    def timed(name: str) -> object:
         method = getattr(incremental.Matcher, name)
 
         def wrapper(*args: object, **kw: object) -> object:
+            if name == "start_document":
+                last.template = template_of(str(getattr(args[1], "source", "")))
             start = time.process_time()
             try:
                 return method(*args, **kw)
             finally:
                 spent[name] += time.process_time() - start
 
-        setattr(incremental.Matcher, name, wrapper)
+        return wrapper
 
-    for name in PHASES:
-        timed(name)  # refresh runs inside settle, finish after it: no phase holds another
-    placing.place_pending = place_pending
-    placing.YIELD_SECONDS = 0
-    with CatalogStore(f"sqlite:///{work}") as store:
+    # refresh runs inside settle, finish after it: no phase holds another
+    with (
+        _patched(incremental.Matcher, **{name: timed(name) for name in PHASES}),
+        _patched(placing, place_pending=place_pending, YIELD_SECONDS=0),
+        CatalogStore(f"sqlite:///{work}") as store,
+    ):
         state = reconcile_run._Run(load_threshold(), load_concept_threshold())
         profiler = cProfile.Profile(time.process_time) if profile else None
         if profiler:
@@ -151,6 +192,12 @@ def place(source: Path, work: Path, count: int, out: Path | None, profile: Path 
     digest = hashlib.sha256(json.dumps(dump, sort_keys=True, default=str).encode()).hexdigest()
     print(f"{source.name}: {state.counts.documents} documents, {cpu / placed:.4f} CPU-s a document "
           f"({phases}, rest {rest:.4f}); digest {digest[:16]}")  # fmt: skip
+    rows = max(state.counts.entries, 1)
+    templates = {name: sum(spent_) / len(spent_) for name, spent_ in sorted(by_template.items())}
+    mean = sum(templates.values()) / max(len(templates), 1)
+    print(f"  {state.counts.entries} rows, {cpu / rows * 1000:.3f} CPU-ms a row; CPU-s a document by template: "
+          + ", ".join(f"{name} ({len(by_template[name])}) {each:.4f}" for name, each in templates.items())
+          + f"; templates weighed equally {mean:.4f}")  # fmt: skip
     if out is not None:
         out.write_text(json.dumps(dump, sort_keys=True, default=str, ensure_ascii=False), encoding="utf-8")
 

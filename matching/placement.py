@@ -19,17 +19,20 @@ import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
+
+import numpy as np
 
 from matching.cluster import GUARD_SAMPLE
 from matching.compare import (
     MAX_BONUS,
     EntryFeatures,
-    PairScore,
     _group_label,
+    _PairMemo,
     _prior_df,
+    dataset_score,
     score_pair,
     score_upper_bound,
-    title_similarity,
 )
 from matching.concepts import wording_of
 from matching.scope import Scope
@@ -39,8 +42,7 @@ from matching.titlesim import titles_against
 LOOKUP_TOKENS = 3  # the new row's rarest title words used to find its candidates
 NEAR_MISSES = 3  # links kept per row beyond its best one: the best into each other dataset
 WILDCARD = "*"
-GATE_SLACK = 1e-3  # the gate's float32 titles may differ from title_similarity's in the last digits
-_HOPELESS = PairScore(score=0.0, reasons=[])
+GATE_SLACK = 1e-3  # float32 titles (catalog.incremental_concepts' gate) may differ from title_similarity's
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,44 +168,64 @@ def place(
 
     `cannot`: datasets a reviewer's rejected link forbids; `must`: the dataset a confirmed link forces.
     """
-    scored: list[ScoredLink] = []
+    scored: list[tuple[float, str, int]] = []  # (score, key, candidate) of the links reaching the floor
     by_dataset: dict[str, list[float]] = {}
-    gate = titles_against(row.text, [text_of(c.row) for c in candidates])
-    for candidate, rough in zip(candidates, gate.tolist(), strict=True):
-        result = _HOPELESS
-        # The C-level gate spares most pairs the Python work; the bound and score below are exact.
-        if rough + MAX_BONUS + GATE_SLACK >= floor:
-            other = features_of(candidate.row, candidate.document, idf)
-            title = title_similarity(other.text, row.text)
+    others: dict[int, EntryFeatures] = {}
+    # Each candidate's title_similarity, in C and in doubles (its very floats): most pairs are
+    # hopeless on their title alone and never reach Python.
+    titles = titles_against(row.text, [text_of(c.row) for c in candidates], np.float64).tolist()
+    memo = _FEATURES.table(idf)
+    for index, (candidate, title) in enumerate(zip(candidates, titles, strict=True)):
+        score = 0.0
+        # score_upper_bound is at most title + MAX_BONUS: under it a pair keeps the score 0, as it always did.
+        if title + MAX_BONUS >= floor:
+            other = _candidate_features(memo, candidate, idf)
             if score_upper_bound(other, row, title) >= floor:
-                result = score_pair(other, row, title)
-        by_dataset.setdefault(candidate.dataset, []).append(result.score)
-        if result.score >= floor:
-            scored.append(ScoredLink(candidate.row.key, result.score, result.reasons, candidate.dataset))
-    scored.sort(key=lambda link: (-link.score, link.other))
+                score = dataset_score(other, row, title)
+                others[index] = other
+        by_dataset.setdefault(candidate.dataset, []).append(score)
+        if score >= floor:
+            scored.append((score, candidate.row.key, index))
+    scored.sort(key=lambda link: (-link[0], link[1]))
     forbidden = set(cannot)
     chosen = must
     if not chosen:
-        for link in scored:
-            if link.score < threshold:
+        for score, _, index in scored:
+            if score < threshold:
                 break
-            if link.dataset in forbidden:
+            dataset = candidates[index].dataset
+            if dataset in forbidden:
                 continue
             # Average linkage over the dataset's exemplars, as matching.cluster guards a merge.
-            scores = by_dataset[link.dataset]
+            scores = by_dataset[dataset]
             if sum(scores) / len(scores) >= threshold:
-                chosen = link.dataset
+                chosen = dataset
                 break
     kept: list[ScoredLink] = []
     seen: set[str] = set()
-    for link in scored:
-        if link.dataset in seen:
+    for score, key, index in scored:
+        dataset = candidates[index].dataset
+        if dataset in seen:
             continue
-        seen.add(link.dataset)
-        kept.append(link)
+        seen.add(dataset)
+        # Reasons for the links kept only: score_pair takes dataset_score's steps, so gives its score.
+        reasons = score_pair(others[index], row, titles[index]).reasons
+        kept.append(ScoredLink(key, score, reasons, dataset))
         if len(kept) > NEAR_MISSES:
             break
     return Placement(dataset=chosen, links=kept)
+
+
+_FEATURES = _PairMemo()  # candidates' features under the specificities of the document being placed
+
+
+def _candidate_features(memo: dict[Any, Any], candidate: Candidate, idf: Mapping[str, float]) -> EntryFeatures:
+    """features_of a candidate, once a document: its rows share about half their candidates."""
+    key = (candidate.row.key, candidate.document)  # a key names one stored row's content
+    found = memo.get(key)
+    if found is None:
+        found = memo[key] = features_of(candidate.row, candidate.document, idf)
+    return found
 
 
 def becomes_exemplar(row: StoredRow, exemplar_wordings: Sequence[str]) -> bool:

@@ -23,8 +23,9 @@ def _elementwise(left: np.ndarray, right: np.ndarray, scorer: Any, workers: int)
 
 def _combined(plain: np.ndarray, by_sort: np.ndarray, by_set: np.ndarray, by_core: np.ndarray,
               same: np.ndarray) -> np.ndarray:  # fmt: skip
+    """`title_similarity`'s max and mean, in the inputs' float type (float64 inputs: its very floats)."""
     best = np.maximum(np.maximum(plain, (by_sort + by_set) / 2), by_core)
-    return np.where(same, 1.0, best / 100.0).astype(np.float32)
+    return np.where(same, 1.0, best / 100.0).astype(plain.dtype)
 
 
 def title_similarities(features: Sequence[EntryFeatures], pairs: np.ndarray, workers: int = 1) -> np.ndarray:
@@ -91,17 +92,19 @@ def _similarities(texts: _Texts, left: np.ndarray, right: np.ndarray, workers: i
     return _combined(plain, by_sort, by_set, by_core, same)
 
 
-def titles_against(text: ComparisonText, others: Sequence[ComparisonText]) -> np.ndarray:
+def titles_against(text: ComparisonText, others: Sequence[ComparisonText], dtype: type = np.float32) -> np.ndarray:
     """`title_similarity` of one text with each of `others` (rapidfuzz cdist, float32).
 
     A gate for hopeless pairs, in C instead of one Python call per pair; the score itself is
-    `title_similarity`'s, so a pair scores the same whichever path found it.
+    `title_similarity`'s, so a pair scores the same whichever path found it. With `dtype` np.float64
+    the values are `title_similarity`'s own floats (the same scorers, sums and division in doubles;
+    each scorer is symmetric), so they may stand for it.
     """
     if not others:
-        return np.empty(0, dtype=np.float32)
+        return np.empty(0, dtype=dtype)
 
     def one_to_many(mine: str, theirs: list[str], scorer: Any) -> np.ndarray:
-        return process.cdist([mine], theirs, scorer=scorer, dtype=np.float32)[0]
+        return process.cdist([mine], theirs, scorer=scorer, dtype=dtype)[0]
 
     contents = [o.content for o in others]
     plain = one_to_many(text.full, [o.full for o in others], fuzz.ratio)
