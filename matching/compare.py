@@ -182,9 +182,8 @@ def build_features(documents: Sequence[Document], *, workers: int = 1) -> list[E
     rows = sum(len(d.catalog) for d in documents)
     if workers > 1 and rows >= FORK_TITLES_FROM:
         titles = list(dict.fromkeys((title_key_of(e), e.title) for d in documents for e in d.catalog))
-        # This side has ~2 CPU-s to do besides at 100,000 rows (the units, the entries' texts, unpickling, the
-        # memo): 1 title of 5 balances the two (2 of 5: parent 2.8 CPU-s, child 1.7).
-        mine, theirs = titles[: len(titles) // 5], titles[len(titles) // 5 :]
+        # This side has more to do besides (the units, unpickling, the memo): ~2 of 5 titles balance it.
+        mine, theirs = titles[: len(titles) * 2 // 5], titles[len(titles) * 2 // 5 :]
         child = forked.start(lambda: title_text_fields(theirs))
         title_text_fields(mine)
         units = [[_unit_types(e) for e in d.catalog] for d in documents]
