@@ -142,6 +142,19 @@ def test_title_similarities_once_per_pair_of_texts(gold: list[GoldDocument]) -> 
     assert np.array_equal(title_similarities(features, everything), _every_pair(features, everything))
 
 
+def test_title_similarities_once_per_pair_of_strings() -> None:
+    # Synthetic rows under four heads: distinct full titles whose contents and cores repeat, each distinct
+    # pair of those strings compared once (titlesim._Strings): the same floats as comparing every pair.
+    from benchmarks.bench_matching import build_archive
+
+    features = build_features(build_archive(1_500).documents)
+    pairs, _ = candidate_pairs(features)
+    texts = {(f.text.full, f.text.content, f.text.core) for f in features}
+    assert len({content for _, content, _ in texts}) * 10 <= len(texts) * 9  # the path that pairs strings
+    everything = np.concatenate([pairs, pairs[::-1]])
+    assert np.array_equal(title_similarities(features, everything), _every_pair(features, everything))
+
+
 def _every_pair(features: list[EntryFeatures], pairs: np.ndarray) -> np.ndarray:
     """title_similarities' plain path: the four rapidfuzz scorers on every pair, token_sort_ratio itself."""
     left, right = pairs[:, 0].tolist(), pairs[:, 1].tolist()
