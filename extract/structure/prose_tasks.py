@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from extract.model import Provenance, Task, TaskSource
 from extract.structure.numbering import LabelKind, Line, parse_label
 from extract.structure.sections import SectionNode, SectionNodes
-from nlp.frames import Context, Subject, UnitSpan, assigned_in, deadline_in, partners_in, subject_of, units_only
+from nlp.frames import Context, Subject, UnitSpan, assigned_in, deadline_in, partners_in, subject_of
 
 _HEADING_WORDS = 12  # the contract's heading: the first words of the item as printed
 _SENTENCE_END = re.compile(r"[.;:!?]\W*$")
@@ -53,7 +53,6 @@ class _Lead:
     from_label: bool = False  # the units were read from an "X: …" label
     introduces: bool = False  # a sentence hands work over ("Giao X:", "X chịu trách nhiệm:"), not a bare name
     strong: bool = True  # from the item's own heading; a paragraph introducing the items is weaker
-    bare: bool = False  # the heading is the units alone: it introduces the items below like "X:"
 
 
 @dataclass(slots=True)
@@ -191,14 +190,10 @@ def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
         return None
     head = _units(node.body, node.title, node.line)[0].text  # the title with its wrapped lines
     subject = subject_of(head, context)
-    if node.body or node.children:
-        # A heading that only names units ("13. Bộ Chỉ huy Quân sự tỉnh", "6. Các sở, ban, ngành; UBND các
-        # xã, phường") addresses the duties below it, like a label without its colon.
-        if subject is not None and not head[subject.units.end :].strip(" .:;"):
-            return _Lead(subject.units.text, from_label=True, bare=True)
-        named = units_only(head, context) if subject is None or head[subject.units.end :].lstrip()[:1] == ";" else None
-        if named is not None:
-            return _Lead(named.text, from_label=True, bare=True)
+    # A heading that only names units ("1. Sở Thông tin và Truyền thông", "1. Phòng Văn hóa - Xã hội") over
+    # duties is the plan's "Tổ chức thực hiện": standing responsibilities, not tasks. The corpus gold lists
+    # none of them (Hưng Yên's 1.a-h but 1.b, which is labelled; the commune plans' IV.1-4). Tried as leads
+    # in session 12 and reverted (docs/realdocs-trial.md).
     if subject is None:
         return None
     after = head[subject.units.end :].lstrip()
@@ -236,7 +231,7 @@ def _visit(
     units = _units(node.body, node.title, node.line)
     body = units[1:] if node.title else units
     labelled = collector.labelled(node)
-    lead_in = subject is not None and (subject.bare or _is_lead_in(node, units))
+    lead_in = subject is not None and _is_lead_in(node, units)
     if node.children:
         _visit_parent(collector, node, subject, inherited, (printed, path, child_path), units, body, lead_in)
         return
@@ -268,7 +263,7 @@ def _split_off(body: list[_Unit], subject: _Lead, context: Context) -> list[_Uni
         unit
         for unit in body
         if (own := _own_lead(unit.text, context)) is not None
-        and own.units.text not in subject.text  # "3. Sở KH&ĐT, Sở Tài chính": "Sở Tài chính tham mưu …" is theirs
+        and own.units.text != subject.text
         and _names_a_unit(own.units)
     ]
 
