@@ -191,9 +191,9 @@ def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
     head = _units(node.body, node.title, node.line)[0].text  # the title with its wrapped lines
     subject = subject_of(head, context)
     # A heading that only names units ("1. Sở Thông tin và Truyền thông", "1. Phòng Văn hóa - Xã hội") over
-    # duties is the plan's "Tổ chức thực hiện": standing responsibilities, not tasks. The corpus gold lists
-    # none of them (Hưng Yên's 1.a-h but 1.b, which is labelled; the commune plans' IV.1-4). Tried as leads
-    # in session 12 and reverted (docs/realdocs-trial.md).
+    # duties is no lead: in plans it is the "Tổ chức thực hiện" of standing responsibilities. Making it one
+    # added ~40 % tasks to the generated plans (session 12, reverted) with no gold to say they are tasks:
+    # the seed gold lists labelled tasks only, the real set has no such heading (docs/realdocs-trial.md).
     if subject is None:
         return None
     after = head[subject.units.end :].lstrip()
