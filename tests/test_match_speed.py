@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -61,7 +62,7 @@ def _assert_same_record(fast: Record, plain: Record) -> None:
 
 def test_trusted_link_is_model_construct() -> None:
     for level in (None, "concept"):
-        extra = {} if level is None else {"level": level}
+        extra: dict[str, Any] = {} if level is None else {"level": level}
         plain = Link.model_construct(
             left="a", right="b", score=0.8, reasons=["x"], accepted=True, decided_by="auto", **extra
         )
@@ -159,7 +160,7 @@ def _every_pair(features: list[EntryFeatures], pairs: np.ndarray) -> np.ndarray:
     """title_similarities' plain path: the four rapidfuzz scorers on every pair, token_sort_ratio itself."""
     left, right = pairs[:, 0].tolist(), pairs[:, 1].tolist()
 
-    def scored(field: str, scorer: object) -> np.ndarray:
+    def scored(field: str, scorer: Any) -> np.ndarray:
         mine = [getattr(features[i].text, field) for i in left]
         return process.cpdist(mine, [getattr(features[j].text, field) for j in right], scorer=scorer, dtype=np.float32)
 
