@@ -42,7 +42,6 @@ from matching.titlesim import titles_against
 LOOKUP_TOKENS = 3  # the new row's rarest title words used to find its candidates
 NEAR_MISSES = 3  # links kept per row beyond its best one: the best into each other dataset
 WILDCARD = "*"
-GATE_SLACK = 1e-3  # float32 titles (catalog.incremental_concepts' gate) may differ from title_similarity's
 
 
 @dataclass(frozen=True, slots=True)
