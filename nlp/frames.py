@@ -40,13 +40,19 @@ _ACTION_VERBS = (
     r"hoàn\s+thành|đôn\s+đốc|đẩy\s+mạnh|bố\s+trí|thông\s+báo|ban\s+hành|quản\s+lý"
 )
 _ACTION_WORDS = rf"{_ACTION_VERBS}|để|nhằm|trong|về\s+việc"
+# A sentence opening with its units and then one of the verbs that hand out work ("Sở X kiểm tra, …").
+OPENS_WITH_ACTION_RE = re.compile(rf"(?:{_ACTION_VERBS})(?![^\W\d_])", re.IGNORECASE)
 _NOT_AFTER_UNIT_NOUN = r"(?<!cơ quan )(?<!Cơ quan )(?<!đơn vị )(?<!Đơn vị )"
 # After "giao X", an action verb ends the units as surely as a frame word ("giao Công an tỉnh nghiên cứu,
 # triển khai …"); a preposition ("để", "trong") does not say that work is handed over.
 _ASSIGNED_WORK_RE = re.compile(rf"\s(?:{_FRAME_WORDS}|{_ACTION_VERBS})(?![^\W\d_])", re.IGNORECASE)
 # Adverbs no unit name holds, even after a unit noun: "phối hợp với các đơn vị đồng thời rà soát …",
 # "yêu cầu các đơn vị khẩn trương triển khai …" (unlike "đơn vị thực hiện", "cơ quan chủ trì").
-_ALWAYS_ENDS = r"đồng\s+thời|khẩn\s+trương|kịp\s+thời|nghiêm\s+túc"
+# "tổ chức" before another verb is the verb "organise", never part of a name: "Các cơ quan, đơn vị, địa
+# phương tổ chức quán triệt …" (KH CCHC Lâm Đồng 2026), "các đơn vị tổ chức triển khai …"; as a noun it
+# is followed by a name or a list ("các cơ quan, tổ chức chính trị - xã hội", "tổ chức, cá nhân").
+_ORGANISE = rf"tổ\s+chức(?=\s+(?:{_ACTION_VERBS}|{_FRAME_WORDS}|quán\s+triệt|thi\s+hành)(?![^\W\d_]))"
+_ALWAYS_ENDS = rf"đồng\s+thời|khẩn\s+trương|kịp\s+thời|nghiêm\s+túc|{_ORGANISE}"
 _FRAME_RE = re.compile(rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE)
 _ACTION_RE = re.compile(
     rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS}|{_ACTION_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE
@@ -185,6 +191,9 @@ def units_at(text: str, start: int, context: Context, *, stop: re.Pattern[str] =
     otherwise the longest prefix whose every piece resolves ("Sở Kế hoạch và Đầu tư rà soát …").
     """
     rest = text[start:]
+    named = _named_class_list(rest, start, context, stop)
+    if named is not None:
+        return named
     listed = _listed_subject(rest, start, context, stop)
     if listed is not None:
         return listed
@@ -224,8 +233,12 @@ def _longest_prefix(scope: str, start: int, context: Context) -> UnitSpan | None
     for words in range(count, 0, -1):
         candidate = scope[: _words_end(scope, words)].rstrip(" ,")
         following = scope[len(candidate) :].lstrip(" ,")
-        if candidate.count("(") != candidate.count(")") or following[:1].isupper() or following[:1] in ("-", "&", "/"):
+        # A capital after the cut continues a name, unless a person's post opens there ("…, Chủ tịch UBND …").
+        capital = following[:1].isupper() and not _PERSON_RE.match(following)
+        if candidate.count("(") != candidate.count(")") or capital or following[:1] in ("-", "&", "/"):
             continue  # cut inside a name: "Văn phòng" of "Văn phòng Sở", "Sở Văn hóa" of "Sở Văn hóa, Thể thao …"
+        if _cuts_a_post(candidate, following):
+            continue  # "…, Chủ" of "…, Chủ tịch UBND cấp huyện": half a person's post is no unit
         mentions = _accepted(candidate, context, whole=True)
         if mentions is None:
             continue
@@ -235,6 +248,68 @@ def _longest_prefix(scope: str, start: int, context: Context) -> UnitSpan | None
             return span
         fuzzy = fuzzy or span
     return fuzzy
+
+
+# "các Sở: Tài chính, Nông nghiệp và Môi trường, Xây dựng": a plural unit noun whose names follow a colon.
+_NAMED_CLASS_RE = re.compile(r"(?:các|những)\s+(?P<noun>Sở|Bộ|Ban|Phòng|Cục|Chi\s+cục)\s*:\s*", re.IGNORECASE)
+_AND_RE = re.compile(r"\s+và\s+")
+
+
+def _named_class_list(rest: str, start: int, context: Context, stop: re.Pattern[str]) -> UnitSpan | None:
+    """The units of "các Sở: A, B, C" as the named units "Sở A", "Sở B", "Sở C" (printed text kept).
+
+    Read up to the first frame word or stop; each comma piece is a name after the noun. A piece
+    that does not resolve whole may end the list with "và" and a class ("Xây dựng và các cơ quan
+    liên quan"); the list stops at the first piece that names nothing, and at least one must resolve.
+    """
+    opening = _NAMED_CLASS_RE.match(rest)
+    if opening is None:
+        return None
+    noun = opening.group("noun")
+    hard = _HARD_STOP_RE.search(rest, opening.end())
+    limit = hard.start() if hard else len(rest)
+    frame = stop.search(rest, opening.end(), limit)
+    scope_end = frame.start() if frame is not None else limit
+    mentions: list[UnitMention] = []
+    end = 0
+    position = opening.end()
+    for piece in rest[opening.end() : scope_end].split(","):
+        name = piece.strip()
+        found = _named(f"{noun} {name}", context) if name else None
+        if found is None and name:
+            found = _named_then_class(noun, name, context)
+        if not found:
+            break
+        mentions += found
+        end = position + len(piece.rstrip())
+        position += len(piece) + 1
+    if not mentions:
+        return None
+    return UnitSpan(rest[:end], start, start + end, tuple(mentions))
+
+
+def _named(text: str, context: Context) -> list[UnitMention] | None:
+    mentions = _resolve(text, context)
+    if len(mentions) == 1 and mentions[0].unit_id and mentions[0].score >= 1.0:
+        return list(mentions)
+    return None
+
+
+def _named_then_class(noun: str, name: str, context: Context) -> list[UnitMention] | None:
+    """ "Xây dựng và các cơ quan liên quan": a name, then "và" and a class of units."""
+    for joint in _AND_RE.finditer(name):
+        first = _named(f"{noun} {name[: joint.start()]}", context)
+        rest = _accepted(name[joint.end() :], context, whole=True)
+        if first is not None and rest is not None and all(m.collective for m in rest):
+            return first + list(rest)
+    return None
+
+
+def _cuts_a_post(candidate: str, following: str) -> bool:
+    """Whether the cut after ``candidate`` splits a person's post ("Chủ" | "tịch UBND …", "Cán" | "bộ …")."""
+    last = candidate.split()[-1] if candidate.split() else ""
+    post = _PERSON_RE.match(f"{last} {following}")
+    return post is not None and post.end() > len(last)
 
 
 def _listed_subject(rest: str, start: int, context: Context, stop: re.Pattern[str]) -> UnitSpan | None:

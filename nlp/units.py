@@ -63,7 +63,9 @@ _SOFT_HINT_RE = re.compile(r",|/| - | và | cùng | với ")
 _DASH_ONLY_RE = re.compile(r"(?:\s+-\s+ ?)+")
 _COLLECTIVE_START_RE = re.compile(
     r"^(?:các|những|mọi|toàn bộ|tất cả)\b|^(?:cơ quan|đơn vị|tổ chức|địa phương|ngành)\b.*(?:liên quan|thuộc|"
-    r"trực thuộc|khác)?",
+    r"trực thuộc|khác)?"
+    # A national body's addressees "UBND các tỉnh, thành phố trực thuộc Trung ương": every province, no one unit.
+    r"|^(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+các\s+tỉnh\b",
     re.IGNORECASE,
 )
 _COLLECTIVE_WORDS_RE = re.compile(r"\b(?:liên quan|có liên quan)\b", re.IGNORECASE)
@@ -470,10 +472,23 @@ _CLASS_LIST_RE = re.compile(
 )
 
 
+# "các Sở: Tài chính, Xây dựng" names the units "Sở Tài chính, Sở Xây dựng" (unlike the class above):
+# the noun is repeated before every comma piece of the list, up to a semicolon or the end.
+_NAMED_LIST_RE = re.compile(r"(?:các|những)\s+(Sở|Bộ|Ban|Phòng|Cục|Chi cục)\s*:\s*([^;:\n]+)", re.IGNORECASE)
+
+
+def _named_list(match: re.Match[str]) -> str:
+    noun = match.group(1)
+    pieces = [piece.strip() for piece in match.group(2).split(",")]
+    return ", ".join(piece if piece[:1].islower() else f"{noun} {piece}" for piece in pieces if piece)
+
+
 @lru_cache(maxsize=100_000)
 def _resolve_normalized(text: str, locality: str, level_hint: str, parent: str) -> tuple[UnitMention, ...]:
     if " các " in text:
         text = _CLASS_LIST_RE.sub(lambda m: f"{m.group(1)} cấp {m.group(2)}", text)
+    if ":" in text:
+        text = _NAMED_LIST_RE.sub(_named_list, text)
     if ":" in text:
         text = _LABEL_RE.sub("", text)
     mentions: list[UnitMention] = []

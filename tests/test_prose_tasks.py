@@ -15,6 +15,7 @@ from docx import Document as new_docx
 from extract.api import extract_bytes, extract_file
 from extract.model import Task, TaskSource
 from nlp.frames import Context, assigned_in, deadline_in, partners_in, subject_of
+from nlp.units import resolve_units
 from realdocs import REALDOCS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -323,3 +324,56 @@ def test_word_paragraphs_are_not_wraps() -> None:
     )
     # A heading naming its units alone over their duties is no lead (as the plans' "Tổ chức thực hiện" items).
     assert "3" not in by_ref
+
+
+# ---------------------------------------------------------------- the session-13 trial (docs/realdocs-trial.md)
+
+HA_NOI = Context(locality="thành phố Hà Nội", issuer="UBND thành phố Hà Nội")
+
+
+def test_a_list_of_units_is_not_cut_inside_a_persons_post() -> None:
+    # CT 04/CT-UBND Quảng Ngãi (2024), item 1: the lead ended "…, Chủ" (half of "Chủ tịch").
+    heading = (
+        "Thủ trưởng các sở, ban ngành tỉnh, Chủ tịch UBND cấp huyện, các đơn vị sự nghiệp, doanh nghiệp "
+        "Nhà nước thuộc UBND tỉnh"
+    )
+    subject = subject_of(heading, PROVINCE)
+    assert subject is not None and subject.units.text == "Thủ trưởng các sở, ban ngành tỉnh"
+
+
+def test_a_plural_unit_noun_over_a_colon_names_each_unit() -> None:
+    # QĐ 2858/QĐ-UBND Hà Nội (2025), Điều 2: "các Sở: A, B, C" gave the lead "các Sở", the list lost.
+    text = (
+        "- Giao các Sở: Tài chính, Nông nghiệp và Môi trường, Xây dựng và các cơ quan liên quan của Thành phố "
+        "theo lĩnh vực quản lý chuyên ngành có trách nhiệm kiểm tra các nội dung liên quan"
+    )
+    subject = subject_of(text[2:], HA_NOI)
+    assert subject is not None and subject.triggered and subject.framed
+    assert subject.units.text.startswith("các Sở: Tài chính, Nông nghiệp và Môi trường, Xây dựng")
+    named = [m.canonical_name for m in resolve_units(subject.units.text, locality="thành phố Hà Nội") if m.unit_id]
+    assert named == ["Sở Tài chính", "Sở Nông nghiệp và Môi trường", "Sở Xây dựng"]
+    # Without a list the class stays a class.
+    bare = subject_of("Các sở, ban, ngành theo chức năng, nhiệm vụ có trách nhiệm hướng dẫn.", HA_NOI)
+    assert bare is not None and bare.units.text == "Các sở, ban, ngành"
+
+
+def test_a_dash_bullet_opening_with_a_named_unit_and_a_verb_is_a_task() -> None:
+    # QĐ 2858/QĐ-UBND Hà Nội, Điều 2: "- Sở Quy hoạch - Kiến trúc kiểm tra, xác nhận …" was no task.
+    tasks = _tasks(
+        "Điều 2. Tổ chức thực hiện:\n"
+        "- Sở Quy hoạch - Kiến trúc kiểm tra, xác nhận hồ sơ bản vẽ điều chỉnh cục bộ quy hoạch chi tiết.\n"
+        "- Các đơn vị tổ chức công bố công khai nội dung điều chỉnh.\n"
+        "- Công bố công khai nội dung điều chỉnh cục bộ quy hoạch.\n"
+    )
+    assert [t.lead_raw for t in tasks] == ["Sở Quy hoạch - Kiến trúc"]
+
+
+def test_organise_before_a_verb_ends_a_class_of_units() -> None:
+    # KH cải cách hành chính 2026-2030 (Lâm Đồng), II.7.a: the lead swallowed "tổ chức quán triệt đến đội ngũ".
+    lam_dong = Context(locality="tỉnh Lâm Đồng", issuer="UBND tỉnh Lâm Đồng")
+    text = "Các cơ quan, đơn vị, địa phương tổ chức quán triệt đến đội ngũ cán bộ, công chức, viên chức thuộc quyền"
+    subject = subject_of(text, lam_dong)
+    assert subject is not None and subject.units.text == "Các cơ quan, đơn vị, địa phương" and subject.framed
+    # "tổ chức" as a noun in a list stays a unit noun.
+    noun = subject_of("Các cơ quan, tổ chức chính trị - xã hội có trách nhiệm phối hợp thực hiện.", lam_dong)
+    assert noun is not None and noun.units.text == "Các cơ quan, tổ chức chính trị - xã hội"

@@ -357,3 +357,28 @@ def test_a_label_row_ending_a_page_is_not_joined_to_the_next_pages_header_withou
     ]
     tables, _ = _tables(blocks)
     assert len(tables) == 2
+
+
+# ---------------------------------------------------------------- the session-13 trial (docs/realdocs-trial.md)
+
+
+def test_a_received_box_stamp_is_not_a_table() -> None:
+    # The "received" stamps of two real scans, as OCR read them (CT 07/CT-UBND Quảng Ngãi 2018; QĐ 1380/QĐ-TTg).
+    stamps = [
+        RawTable(rows=[[RawCell("ITTUISTO TETN VUVƯISUO ĐPSV GŒ", col_span=2)] * 2,
+                       [RawCell("CV ĐẾN"), RawCell("Ngày:42.L..A....„A.........\nCh uyên Van010000080160000001100")]],
+                 page=1),
+        RawTable(rows=[[RawCell("CỔNG THÔNG TTR ĐIỆN TỬ CHÍNH PHỦ,")], [RawCell("ĐẾN Nzà..c1.Lb|.202 5...")]], page=1),
+    ]
+    for stamp in stamps:
+        items, warnings = stitch_tables([stamp], source="t.pdf")
+        assert not [item for item in items if isinstance(item, Table)]
+        assert [warning.code for warning in warnings] == ["received_stamp_skipped"]
+    # A small table of the text that reads "đến" is a table; so is a title box "ĐẾN NĂM 2030".
+    kept = [
+        RawTable(rows=[[RawCell("Thời gian"), RawCell("Từ ngày 01/3 đến ngày 05/3/2025")]], page=1),
+        RawTable(rows=[[RawCell("TẦM NHÌN")], [RawCell("ĐẾN NĂM 2030")]], page=1),
+    ]
+    for table in kept:
+        items, _ = stitch_tables([table], source="t.pdf")
+        assert [item for item in items if isinstance(item, Table)]

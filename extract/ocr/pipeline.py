@@ -16,6 +16,7 @@ from extract.ocr.cells import LOW_CONFIDENCE, CellReading, mean_confidence, read
 from extract.ocr.columns import PageCodes, off_pattern, page_codes, siblings_of
 from extract.ocr.engine import PSM_SINGLE_COLUMN, Engine, Word, get_engine
 from extract.ocr.grid import find_tables, line_masks
+from extract.ocr.header_number import uncertain_number
 from extract.ocr.layout import LaidOutBlock, lay_out, relabel_letters
 from extract.ocr.numbering import out_of_sequence
 from extract.ocr.postcorrect import Correction, correct_text, vietnamese_share
@@ -167,6 +168,8 @@ def _read(engine: Engine, page: PreparedPage) -> PageResult:
         cell_corrections.extend(recounted + relabelled)
         all_words.extend(words)
         text_blocks = lay_out(words, number, text_image.shape[1], dpi)
+        if number == 1:
+            warnings.extend(_number_warning(words))
     laid_out.extend((block.top, block.block) for block in text_blocks)
     laid_out.sort(key=lambda item: item[0])
 
@@ -194,6 +197,23 @@ def _read(engine: Engine, page: PreparedPage) -> PageResult:
         confidence=mean_confidence(all_words),
     )
     return PageResult(number, blocks, warnings, corrections, stats)
+
+
+def _number_warning(words: list[Word]) -> list[Warning]:
+    """The first page's "Số: …" read with low confidence: likely handwritten, to be checked by eye."""
+    found = uncertain_number(words)
+    if found is None:
+        return []
+    text, confidence = found
+    return [
+        (
+            "metadata_number_uncertain",
+            f"Số hiệu «{text}» đọc với độ tin cậy thấp ({confidence:.2f}), có thể viết tay — cần kiểm tra / "
+            f"the document number '{text}' was read with low OCR confidence ({confidence:.2f}), perhaps "
+            "handwritten: check it",
+            1,
+        )
+    ]
 
 
 # Post-correction changes a few words in a hundred of a real page (4 % at most on the real scans);

@@ -24,7 +24,16 @@ from dataclasses import dataclass, field
 from extract.model import Provenance, Task, TaskSource
 from extract.structure.numbering import LabelKind, Line, parse_label
 from extract.structure.sections import SectionNode, SectionNodes
-from nlp.frames import Context, Subject, UnitSpan, assigned_in, deadline_in, partners_in, subject_of
+from nlp.frames import (
+    OPENS_WITH_ACTION_RE,
+    Context,
+    Subject,
+    UnitSpan,
+    assigned_in,
+    deadline_in,
+    partners_in,
+    subject_of,
+)
 
 _HEADING_WORDS = 12  # the contract's heading: the first words of the item as printed
 _SENTENCE_END = re.compile(r"[.;:!?]\W*$")
@@ -34,6 +43,8 @@ _NOT_ASSIGNING = re.compile(r"^(?:Căn\s+cứ|Kính\s+gửi|V/v|Số\s*:|Về\s+
 # A short label closed by a colon ("Hiệp hội Doanh nghiệp tỉnh: …"), for items among unit-labelled siblings.
 _UNIT_LABEL = re.compile(r"^(?P<label>[A-ZĐÀ-Ỹ][^:;.]{2,80}?)\s*:\s*\S")
 _LABEL_MAX_WORDS = 9
+# A unit that opens an item by handing work to another ("Bộ Công an giao Cục …", "… đề nghị Sở …").
+_HANDS_OVER = re.compile(r"(?:giao|đề\s+nghị|yêu\s+cầu)\s", re.IGNORECASE)
 # A unit named without a frame word is a type and a name ("Công an tỉnh", "Sở Tư pháp"): two words at least.
 _NAMED_UNIT_WORDS = 2
 
@@ -160,9 +171,25 @@ def _own_lead(text: str, context: Context) -> Subject | None:
     return None
 
 
+def _bullet_lead(text: str, context: Context) -> Subject | None:
+    """A bullet that opens with named units and a verb: "- Sở Quy hoạch - Kiến trúc kiểm tra, xác nhận …".
+
+    Stricter than a numbered item ("4. Sở Kế hoạch và Đầu tư rà soát …"): the units resolve to named
+    units (a class such as "các đơn vị" may open any sentence of duties) and an action verb follows
+    them, for bullets also list addressees ("Kính gửi: - Ủy ban nhân dân các tỉnh, thành phố …").
+    """
+    subject = subject_of(_strip_bullet(text), context)
+    if subject is None or len(subject.units.text.split()) < _NAMED_UNIT_WORDS or not _names_a_unit(subject.units):
+        return None
+    after = _strip_bullet(text)[subject.units.end :].lstrip()
+    return subject if OPENS_WITH_ACTION_RE.match(after) else None
+
+
 def _unnumbered(collector: _Collector, unit: _Unit, lead: str | None, path: list[str]) -> bool:
     """An unnumbered sentence or bullet as a task: its own units, a "giao X", or the lead-in's units."""
     own = _own_lead(unit.text, collector.context)
+    if own is None and unit.bullet:
+        own = _bullet_lead(unit.text, collector.context)
     found: UnitSpan | None = own.units if own is not None else assigned_in(unit.text, collector.context)
     text = found.text if found is not None else lead
     if not text:
@@ -197,6 +224,11 @@ def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
     if subject is None:
         return None
     after = head[subject.units.end :].lstrip()
+    if _HANDS_OVER.match(after):
+        # "10. Bộ Công an giao Cục Cảnh sát điều tra tội phạm về ma túy là cơ quan thường trực …": the
+        # unit named after "giao" is given the work, not the one that gives it.
+        handed = assigned_in(head, context)
+        return _Lead(handed.text, introduces=True) if handed is not None else None
     introduces = subject.framed or subject.triggered
     if introduces or after.startswith(":") or subject.lead_in:
         return _Lead(subject.units.text, from_label=after.startswith(":"), introduces=introduces)

@@ -140,6 +140,10 @@ def stitch_tables(blocks: Sequence[Block], *, source: str) -> tuple[list[Item], 
             flush()
             items.extend(layout_paragraphs(block))
             continue
+        if is_received_stamp(block):
+            flush()
+            warnings.append(_received_stamp_warning(block, source))
+            continue
         if is_prose_grid(block) or is_contents_table(block, items):
             flush()
             items.extend(prose_paragraphs(block))
@@ -176,6 +180,36 @@ def is_layout_table(table: RawTable) -> bool:
         numbered = sum(1 for row in table.rows if row and looks_like_row_number(row[0].text))
         return numbered < 2 and any(_SIGNATURE.match(line) for line in lines)
     return False
+
+
+# The registry's "received" box stamped on an incoming copy ("CÔNG VĂN ĐẾN / Số: … Ngày: … Chuyển: …",
+# "CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ / ĐẾN …"): the recipient's mark, not the document's.
+_RECEIVED_FIELDS = re.compile(r"(?<![^\W\d_])(?:ngay|so|gio|chuyen|luu ho so)(?![^\W\d_])")
+_STAMP_ROWS = 4
+_STAMP_LINE = re.compile(r"^\s*(?:(?:CV|CÔNG\s+VĂN)\s+)?[ĐD][ẾÉEỀ]N(?![^\W\d_])(?!\s+NĂM)")
+
+
+def is_received_stamp(table: RawTable) -> bool:
+    """A small box on the first page reading "ĐẾN" with its fields (Số, Ngày, Giờ, Chuyển)."""
+    width = max((len(row) for row in table.rows), default=0)
+    if width > 3 or len(table.rows) > _STAMP_ROWS or (table.page or 1) != 1:
+        return False
+    raw = " ".join(cell.text for row in table.rows for cell in row)
+    # A line opening with "ĐẾN" in capitals ("CV ĐẾN", "CÔNG VĂN ĐẾN"), as stamped; "từ ngày … đến ngày …"
+    # in a small table of the text is lower case, and "ĐẾN NĂM 2030" ends a title.
+    opens = any(_STAMP_LINE.match(line) for row in table.rows for cell in row for line in cell.text.splitlines())
+    # Its fields are handwritten and often read as noise ("ĐẾN Nzà..c1.Lb|.202 5"): a field word or a digit.
+    return opens and (bool(_RECEIVED_FIELDS.search(fold(raw))) or any(char.isdigit() for char in raw))
+
+
+def _received_stamp_warning(table: RawTable, source: str) -> ExtractionWarning:
+    text = " / ".join(dict.fromkeys(" ".join(cell.text.split()) for row in table.rows for cell in row if cell.text))
+    return ExtractionWarning(
+        code="received_stamp_skipped",
+        message=f"Bỏ qua dấu «đến» của nơi nhận (không phải bảng của văn bản): «{text[:80]}» / skipped a "
+        "'received' box stamp, not a table of the document",
+        provenance=Provenance(file=source, page=table.page, line=table.line),
+    )
 
 
 def layout_paragraphs(table: RawTable) -> list[Paragraph]:
