@@ -35,6 +35,7 @@ from extract.pdf.layout import (
 from extract.pdf.repair import complete_truncated, is_truncated
 from extract.pdf.source import PageDocument, PageSource, open_document
 from extract.pdf.tables import PageTable, aligned_tables, continue_merges, inside, ruled_tables
+from extract.pdf.textlayer import unreadable_layer
 from extract.settings import extract_settings
 
 _PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?(?:trang\s+|page\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?$", re.I)
@@ -176,6 +177,10 @@ def _read_page(page: PageSource, number: int, state: _ReaderState) -> None:
     if not any(str(ch.get("text", "")).strip() for ch in page.chars):
         _leave_for_ocr(number, state)
         return
+    if unreadable_layer("".join(str(ch.get("text", "")) for ch in page.chars)):
+        # A scanner's Latin-only OCR under the image ("C6c sd, ban, ngdnh"): read the image instead.
+        _leave_for_ocr(number, state, unreadable=True)
+        return
     state.text_pages += 1
     height = float(page.height)
     tables, lines = _page_tables(page, number, state)
@@ -199,9 +204,19 @@ def _read_page(page: PageSource, number: int, state: _ReaderState) -> None:
         state.blocks.append(item.block)
 
 
-def _leave_for_ocr(number: int, state: _ReaderState) -> None:
+def _leave_for_ocr(number: int, state: _ReaderState, *, unreadable: bool = False) -> None:
     state.needs_ocr.append(number)
     state.previous_table = None
+    if unreadable:
+        state.warnings.append(
+            (
+                "text_layer_unreadable",
+                f"Trang {number}: lớp văn bản không phải tiếng Việt (OCR của máy quét, ví dụ «C6c» cho «Các»), "
+                f"bỏ qua và nhận dạng lại bằng OCR / page {number}: the text layer is not Vietnamese (a scanner's "
+                "Latin-only OCR); ignored, the page is read by OCR",
+                number,
+            )
+        )
     state.warnings.append(
         (
             "needs_ocr",

@@ -52,7 +52,7 @@ _ASSIGNED_WORK_RE = re.compile(rf"\s(?:{_FRAME_WORDS}|{_ACTION_VERBS})(?![^\W\d_
 # phương tổ chức quán triệt …" (KH CCHC Lâm Đồng 2026), "các đơn vị tổ chức triển khai …"; as a noun it
 # is followed by a name or a list ("các cơ quan, tổ chức chính trị - xã hội", "tổ chức, cá nhân").
 _ORGANISE = rf"tổ\s+chức(?=\s+(?:{_ACTION_VERBS}|{_FRAME_WORDS}|quán\s+triệt|thi\s+hành)(?![^\W\d_]))"
-_ALWAYS_ENDS = rf"đồng\s+thời|khẩn\s+trương|kịp\s+thời|nghiêm\s+túc|{_ORGANISE}"
+_ALWAYS_ENDS = rf"đồng\s+thời|khẩn\s+trương|kịp\s+thời|nghiêm\s+túc|thường\s+xuyên|{_ORGANISE}"
 _FRAME_RE = re.compile(rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE)
 _ACTION_RE = re.compile(
     rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS}|{_ACTION_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE
@@ -66,7 +66,9 @@ _ADVERBIAL_RE = re.compile(r"^Trong\s+quá\s+trình(?:\s+triển\s+khai)?\s+th�
 _HEAD_RE = re.compile(r"^(?:Thủ\s+trưởng|Trưởng|Người\s+đứng\s+đầu|Lãnh\s+đạo)\s+(?=các\s|\S)", re.IGNORECASE)
 # "… giao Sở X chủ trì": the assigning verb inside a sentence (not "được giao", "giao dịch").
 _MID_TRIGGER_RE = re.compile(r"(?<![^\W\d_])(?<!được )(?:giao|đề\s+nghị|yêu\s+cầu)\s+(?=\S)", re.IGNORECASE)
-_PARTNER_RE = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?\s+(?:với|cùng)\s+", re.IGNORECASE)
+# "với" is often left out ("chủ trì, phối hợp Sở Nội vụ, Văn phòng …"): what follows is a partner only if it
+# resolves ("phối hợp thực hiện", "phối hợp tổ chức" name no unit).
+_PARTNER_RE = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?\s+(?:(?:với|cùng)\s+)?", re.IGNORECASE)
 # A class of units: a plural or generic unit noun, never persons or documents. The first unit of
 # a subject must be plural ("các cơ quan, đơn vị"): "Tổ chức tuyên truyền …" opens with a verb.
 _PLURAL = r"(?:các|những|tất\s+cả\s+các|toàn\s+bộ\s+các|mọi)\s+"

@@ -377,3 +377,33 @@ def test_organise_before_a_verb_ends_a_class_of_units() -> None:
     # "tổ chức" as a noun in a list stays a unit noun.
     noun = subject_of("Các cơ quan, tổ chức chính trị - xã hội có trách nhiệm phối hợp thực hiện.", lam_dong)
     assert noun is not None and noun.units.text == "Các cơ quan, tổ chức chính trị - xã hội"
+
+
+def test_partners_without_with_and_an_adverb_after_a_class() -> None:
+    # Công văn cải thiện các chỉ số CCHC 2025 (Lâm Đồng), II.2.g and II.2.đ.
+    lam_dong = Context(locality="tỉnh Lâm Đồng", issuer="UBND tỉnh Lâm Đồng")
+    text = "Giao Thanh tra tỉnh chủ trì, phối hợp Sở Nội vụ, Văn phòng Ủy ban nhân dân tỉnh tổ chức thanh tra, kiểm tra"
+    partners = partners_in(text, lam_dong)
+    assert partners is not None and partners.text == "Sở Nội vụ, Văn phòng Ủy ban nhân dân tỉnh"
+    text = "Giao Sở Tư pháp chủ trì, phối hợp với các cơ quan, đơn vị thường xuyên tổ chức rà soát các văn bản"
+    partners = partners_in(text, lam_dong)
+    assert partners is not None and partners.text == "các cơ quan, đơn vị"
+    # "phối hợp thực hiện" names no partner.
+    assert partners_in("Các đơn vị chủ trì, phối hợp thực hiện các nội dung trên.", lam_dong) is None
+
+
+def test_a_national_bodys_items_to_the_provinces_and_to_its_own_department() -> None:
+    # Công văn 4214/BCA-C04 (Bộ Công an, 2025): "7. UBND các tỉnh, thành phố trực thuộc Trung ương:" over
+    # a)–đ) had no task; "10. Bộ Công an giao Cục … là cơ quan thường trực" took "Bộ Công an" as its lead.
+    ministry = Context(locality="", issuer="Bộ Công an")
+    subject = subject_of("UBND các tỉnh, thành phố trực thuộc Trung ương:", ministry)
+    assert subject is not None and subject.lead_in
+    tasks = _tasks(
+        "1. UBND các tỉnh, thành phố trực thuộc Trung ương:\n"
+        "a) Thực hiện đầy đủ trách nhiệm được quy định tại Điều 40 Nghị định số 27/2022/NĐ-CP.\n"
+        "b) Xây dựng và trình HĐND cấp tỉnh phương án phân bổ hợp lý các nguồn kinh phí.\n"
+        "2. Sở Tư pháp giao Phòng Văn bản là cơ quan thường trực, giúp Giám đốc Sở theo dõi.\n"
+    )
+    by_ref = _by_ref(tasks)
+    assert by_ref["1.a"].lead_raw == by_ref["1.b"].lead_raw == "UBND các tỉnh, thành phố trực thuộc Trung ương"
+    assert "2" not in by_ref or by_ref["2"].lead_raw != "Sở Tư pháp"

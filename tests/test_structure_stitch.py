@@ -382,3 +382,23 @@ def test_a_received_box_stamp_is_not_a_table() -> None:
     for table in kept:
         items, _ = stitch_tables([table], source="t.pdf")
         assert [item for item in items if isinstance(item, Table)]
+
+
+def test_a_four_column_header_grid_is_layout() -> None:
+    # Công văn giao 3653/VPCP (Lâm Đồng, 2026): the header table, a spacer column and a subject line spanning three.
+    motto = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc"
+    date = "Lâm Đồng, ngày tháng 4 năm 2026"
+    subject = "V/v triển khai thực hiện Công văn số 3653/VPCP-CĐS"
+    header = RawTable(
+        rows=[
+            [RawCell("ỦY BAN NHÂN DÂN\nTỈNH LÂM ĐỒNG"), RawCell(motto, col_span=2), RawCell(motto, col_span=2),
+             RawCell("")],
+            [RawCell("Số: /UBND-NC"), RawCell(date, col_span=2), RawCell(date, col_span=2), RawCell("")],
+            [RawCell(subject, col_span=3), RawCell(subject, col_span=3), RawCell(subject, col_span=3), RawCell("")],
+        ],
+        ruled=False,
+        borderless=True,
+    )
+    items, _ = stitch_tables([header], source="t.docx")
+    assert not [item for item in items if isinstance(item, Table)]
+    assert any(isinstance(item, Paragraph) and item.text == "Số: /UBND-NC" for item in items)

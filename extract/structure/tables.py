@@ -166,14 +166,23 @@ def stitch_tables(blocks: Sequence[Block], *, source: str) -> tuple[list[Item], 
 # ---------------------------------------------------------------- layout tables
 
 
+_HEADER_GRID_WIDTH = 4
+_HEADER_GRID_ROWS = 4
+
+
 def is_layout_table(table: RawTable) -> bool:
     """The national header or the signature block set as a table: layout, not data."""
     width = max((len(row) for row in table.rows), default=0)
-    if width > 3:  # both layouts are two or three columns wide; a catalog is not folded whole
-        return False
     text = fold(" ".join(cell.text for row in table.rows for cell in row))
     text = re.sub(r"\s*[-–—]\s*", " - ", text)
-    if any(motto in text for motto in _NATIONAL_MOTTO):
+    motto = any(motto in text for motto in _NATIONAL_MOTTO)
+    # A header grid of a few rows may be four columns wide (a spacer column, a subject line spanning three:
+    # CV giao 3653/VPCP, Lâm Đồng 2026); a catalog is many rows and is not folded whole.
+    if motto and width == _HEADER_GRID_WIDTH and len(table.rows) <= _HEADER_GRID_ROWS:
+        return True
+    if width > 3:  # both layouts are two or three columns wide; a catalog is not folded whole
+        return False
+    if motto:
         return True
     if (table.borderless or not table.ruled) and len(table.rows) <= 12:
         lines = [fold(line) for row in table.rows for cell in row for line in cell_lines(cell)]
