@@ -136,6 +136,8 @@ def _read(engine: Engine, page: PreparedPage) -> PageResult:
         cell_count += len(readings)
         table = to_raw_table(grid, readings, number, after_break=False)
         laid_out.append((grid.top, table))
+        if number == 1:  # the national header set in a ruled grid: "Số: …" is in one of its cells
+            warnings.extend(_number_warning([reading.words for reading in readings]))
         for reading in readings:
             all_words.extend(reading.words)
             if reading.confidence is not None and reading.confidence < LOW_CONFIDENCE:
@@ -169,7 +171,7 @@ def _read(engine: Engine, page: PreparedPage) -> PageResult:
         all_words.extend(words)
         text_blocks = lay_out(words, number, text_image.shape[1], dpi)
         if number == 1:
-            warnings.extend(_number_warning(words))
+            warnings.extend(_number_warning([words]))
     laid_out.extend((block.top, block.block) for block in text_blocks)
     laid_out.sort(key=lambda item: item[0])
 
@@ -199,9 +201,13 @@ def _read(engine: Engine, page: PreparedPage) -> PageResult:
     return PageResult(number, blocks, warnings, corrections, stats)
 
 
-def _number_warning(words: list[Word]) -> list[Warning]:
-    """The first page's "Số: …" read with low confidence: likely handwritten, to be checked by eye."""
-    found = uncertain_number(words)
+def _number_warning(groups: list[list[Word]]) -> list[Warning]:
+    """The first page's "Số: …" read with low confidence: likely handwritten, to be checked by eye.
+
+    ``groups`` are words recognised together (the page's running text, or one table cell each): line
+    numbers are only comparable within one recognition.
+    """
+    found = next((hit for hit in map(uncertain_number, groups) if hit is not None), None)
     if found is None:
         return []
     text, confidence = found
