@@ -19,6 +19,8 @@ def test_a_handwritten_number_read_as_print_is_flagged() -> None:
     assert found is not None and found[0].startswith("Số:280") and found[1] == 0.48
     # The number in the next word: "Số:" "4@" (TB 46/TB-UBND Quảng Ngãi).
     assert uncertain_number(_line(("Số:", 0.93), ("4@", 0.62), ("/TB-UBND", 0.91))) is not None
+    # The label itself misread: "Só:492" (TB 493/TB-UBND Lâm Đồng, 2025).
+    assert uncertain_number(_line(("Só:492", 0.12), ("/TB-UBND", 0.92))) is not None
 
 
 def test_a_typed_number_and_a_number_without_digits_are_not_flagged() -> None:

@@ -20,7 +20,8 @@ from extract.ocr.engine import Word
 
 # Below this the digits are as likely handwritten as printed; a printed number reads 0.85 and more.
 NUMBER_CONFIDENCE = 0.7
-_NUMBER_LABEL = re.compile(r"^S[ốỐoO]\s*:", re.IGNORECASE)
+# "Số:" as read, any mark on the o ("Só:492" in TB 493/TB-UBND Lâm Đồng): only the label's place matters.
+_NUMBER_LABEL = re.compile(r"^S[oóòỏõọôốồổỗộơớờởỡợ]\s*:", re.IGNORECASE)
 _WORDS_AFTER_LABEL = 2  # "Số:" "1380" "/QĐ-TTg": the digits are in the label's word or the next two
 
 
