@@ -407,3 +407,17 @@ def test_a_national_bodys_items_to_the_provinces_and_to_its_own_department() -> 
     by_ref = _by_ref(tasks)
     assert by_ref["1.a"].lead_raw == by_ref["1.b"].lead_raw == "UBND các tỉnh, thành phố trực thuộc Trung ương"
     assert "2" not in by_ref or by_ref["2"].lead_raw != "Sở Tư pháp"
+
+
+def test_an_article_whose_title_assigns_is_a_task() -> None:
+    # QĐ 1360/QĐ-TTg (2025): Điều 2 is one sentence, printed on the article's line; it had no task.
+    tasks = _tasks(
+        "QUYẾT ĐỊNH:\n"
+        "Điều 1. Công nhận tỉnh Đồng Tháp hoàn thành nhiệm vụ xây dựng nông thôn mới năm 2024.\n"
+        "Điều 2. Giao Ủy ban nhân dân tỉnh Đồng Tháp có trách nhiệm công bố và khen thưởng theo quy định; "
+        "tiếp tục duy trì và nâng cao chất lượng các tiêu chí.\n"
+        "Điều 3. Quyết định này có hiệu lực kể từ ngày ký ban hành.\n"
+        "Chủ tịch Ủy ban nhân dân tỉnh Đồng Tháp và các tổ chức, cá nhân có liên quan chịu trách nhiệm thi hành "
+        "Quyết định này./.\n"
+    )
+    assert [t.lead_raw for t in tasks] == ["Ủy ban nhân dân tỉnh Đồng Tháp"]

@@ -269,7 +269,10 @@ def _visit(
         return
     if labelled or not node.ref:
         if not node.ref and not labelled:  # a roman part or an article: its sentences may assign
-            for unit in body:
+            # An article's title is its first sentence ("Điều 2. Giao Ủy ban nhân dân tỉnh Đồng Tháp có
+            # trách nhiệm công bố …", QĐ 1360/QĐ-TTg); a roman part's title is a heading.
+            sentences = units if node.label.kind is LabelKind.ARTICLE else body
+            for unit in sentences:
                 if not _introduces(unit.text):
                     _unnumbered(collector, unit, None, child_path)
         return
