@@ -52,7 +52,10 @@ _ASSIGNED_WORK_RE = re.compile(rf"\s(?:{_FRAME_WORDS}|{_ACTION_VERBS})(?![^\W\d_
 # phương tổ chức quán triệt …" (KH CCHC Lâm Đồng 2026), "các đơn vị tổ chức triển khai …"; as a noun it
 # is followed by a name or a list ("các cơ quan, tổ chức chính trị - xã hội", "tổ chức, cá nhân").
 _ORGANISE = rf"tổ\s+chức(?=\s+(?:{_ACTION_VERBS}|{_FRAME_WORDS}|quán\s+triệt|thi\s+hành)(?![^\W\d_]))"
-_ALWAYS_ENDS = rf"đồng\s+thời|khẩn\s+trương|kịp\s+thời|nghiêm\s+túc|thường\s+xuyên|{_ORGANISE}"
+# Modal verbs end a subject even after a unit noun: "Người đứng đầu cơ quan, tổ chức, đơn vị phải …" (CT 04/CT-UBND
+# Quảng Ngãi 2024); no unit's name holds one, unlike "đơn vị thực hiện".
+_MODALS = r"phải|cần|đã|đang|sẽ"
+_ALWAYS_ENDS = rf"đồng\s+thời|khẩn\s+trương|kịp\s+thời|nghiêm\s+túc|thường\s+xuyên|{_ORGANISE}|{_MODALS}"
 _FRAME_RE = re.compile(rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE)
 _ACTION_RE = re.compile(
     rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS}|{_ACTION_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE
@@ -92,7 +95,9 @@ _PERSON_RE = re.compile(
 _EXECUTION_CLAUSE_RE = re.compile(
     r"thi\s+hành|(?:thực\s+hiện|triển\s+khai)(?:\s+nghiêm\s+túc)?\s+(?:Chỉ\s+thị|Quyết\s+định|Kế\s+hoạch|"
     r"Công\s+văn|Thông\s+báo|Nghị\s+quyết|văn\s+bản)\s+này|Nay\s+thông\s+báo|(?:^|[.;]\s+)Trên\s+đây\s+là|"
-    r"báo\s+cáo\s+(?:các\s+)?(?:vướng|khó\s+khăn)",
+    r"báo\s+cáo\s+(?:các\s+)?(?:vướng|khó\s+khăn)|"
+    # "Yêu cầu các sở, ngành … tổ chức thực hiện tốt các nội dung trên" closes a letter (CV 298, Lâm Đồng 2025).
+    r"thực\s+hiện(?:\s+tốt|\s+nghiêm(?:\s+túc)?)?\s+(?:các\s+)?nội\s+dung\s+(?:trên|nêu\s+trên)",
     re.IGNORECASE,
 )
 _BASED_ON_THIS_RE = re.compile(

@@ -421,3 +421,25 @@ def test_an_article_whose_title_assigns_is_a_task() -> None:
         "Quyết định này./.\n"
     )
     assert [t.lead_raw for t in tasks] == ["Ủy ban nhân dân tỉnh Đồng Tháp"]
+
+
+def test_a_modal_verb_ends_a_class_and_a_closing_request_is_no_task() -> None:
+    # CT 04/CT-UBND Quảng Ngãi (2024), 1.c: the lead read "Người đứng đầu cơ quan, tổ chức, đơn vị phải".
+    subject = subject_of("Người đứng đầu cơ quan, tổ chức, đơn vị phải chịu trách nhiệm trước pháp luật", PROVINCE)
+    assert subject is not None and subject.units.text == "Người đứng đầu cơ quan, tổ chức, đơn vị"
+    # Công văn 298 (Lâm Đồng, 2025), closing paragraph: a request to carry out "the contents above".
+    closing = (
+        "Yêu cầu các sở, ngành và Ủy ban nhân dân các xã, phường, đặc khu tổ chức thực hiện tốt các nội dung "
+        "trên, thường xuyên trao đổi, phối hợp lực lượng Công an hoàn thành tốt các nhiệm vụ được giao."
+    )
+    assert subject_of(closing, PROVINCE) is None
+
+
+def test_an_item_handing_work_over_reads_only_its_own_clause() -> None:
+    # Công văn 4214/BCA-C04, item 10: the lead became "các bộ, ngành, địa phương cử lãnh đạo, cán bộ đầu mối"
+    # from a later "…; đề nghị các bộ, ngành, địa phương cử …".
+    tasks = _tasks(
+        "1. Sở Tư pháp giao Phòng Văn bản là cơ quan thường trực, giúp Giám đốc Sở theo dõi; đề nghị các sở, "
+        "ngành, địa phương cử cán bộ đầu mối phối hợp thực hiện.\n"
+    )
+    assert all(not t.lead_raw.startswith("các sở, ngành, địa phương cử") for t in tasks)

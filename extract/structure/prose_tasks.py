@@ -45,6 +45,7 @@ _UNIT_LABEL = re.compile(r"^(?P<label>[A-ZĐÀ-Ỹ][^:;.]{2,80}?)\s*:\s*\S")
 _LABEL_MAX_WORDS = 9
 # A unit that opens an item by handing work to another ("Bộ Công an giao Cục …", "… đề nghị Sở …").
 _HANDS_OVER = re.compile(r"(?:giao|đề\s+nghị|yêu\s+cầu)\s", re.IGNORECASE)
+_CLAUSE_END = re.compile(r"[.;]\s")
 # A unit named without a frame word is a type and a name ("Công an tỉnh", "Sở Tư pháp"): two words at least.
 _NAMED_UNIT_WORDS = 2
 
@@ -226,8 +227,9 @@ def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
     after = head[subject.units.end :].lstrip()
     if _HANDS_OVER.match(after):
         # "10. Bộ Công an giao Cục Cảnh sát điều tra tội phạm về ma túy là cơ quan thường trực …": the
-        # unit named after "giao" is given the work, not the one that gives it.
-        handed = assigned_in(head, context)
+        # unit named after "giao" is given the work, not the one that gives it; only in the same clause
+        # (a later "…; đề nghị các bộ, ngành …" is another assignment).
+        handed = assigned_in(_CLAUSE_END.split(after, maxsplit=1)[0], context)
         return _Lead(handed.text, introduces=True) if handed is not None else None
     introduces = subject.framed or subject.triggered
     if introduces or after.startswith(":") or subject.lead_in:
