@@ -55,7 +55,7 @@ _ORGANISE = rf"tổ\s+chức(?=\s+(?:{_ACTION_VERBS}|{_FRAME_WORDS}|quán\s+tri�
 # Modal verbs end a subject even after a unit noun: "Người đứng đầu cơ quan, tổ chức, đơn vị phải …" (CT 04/CT-UBND
 # Quảng Ngãi 2024); no unit's name holds one, unlike "đơn vị thực hiện".
 _MODALS = r"phải|cần|đã|đang|sẽ"
-_ALWAYS_ENDS = rf"đồng\s+thời|khẩn\s+trương|kịp\s+thời|nghiêm\s+túc|thường\s+xuyên|{_ORGANISE}|{_MODALS}"
+_ALWAYS_ENDS = rf"đồng\s+thời|khẩn\s+trương|kịp\s+thời|nghiêm\s+túc|thường\s+xuyên|trực\s+tiếp|{_ORGANISE}|{_MODALS}"
 _FRAME_RE = re.compile(rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE)
 _ACTION_RE = re.compile(
     rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS}|{_ACTION_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE

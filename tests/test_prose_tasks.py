@@ -374,6 +374,13 @@ def test_organise_before_a_verb_ends_a_class_of_units() -> None:
     text = "Các cơ quan, đơn vị, địa phương tổ chức quán triệt đến đội ngũ cán bộ, công chức, viên chức thuộc quyền"
     subject = subject_of(text, lam_dong)
     assert subject is not None and subject.units.text == "Các cơ quan, đơn vị, địa phương" and subject.framed
+    # II.7.c: "trực tiếp lãnh đạo, chỉ đạo" was part of the lead.
+    text = (
+        "Thủ trưởng các sở, ban, ngành và Chủ tịch Ủy ban nhân dân các xã, phường, đặc khu trực tiếp lãnh đạo, "
+        "chỉ đạo tổ chức triển khai thực hiện"
+    )
+    subject = subject_of(text, lam_dong)
+    assert subject is not None and subject.units.text.endswith("các xã, phường, đặc khu")
     # "tổ chức" as a noun in a list stays a unit noun.
     noun = subject_of("Các cơ quan, tổ chức chính trị - xã hội có trách nhiệm phối hợp thực hiện.", lam_dong)
     assert noun is not None and noun.units.text == "Các cơ quan, tổ chức chính trị - xã hội"
