@@ -450,3 +450,5 @@ def test_an_item_handing_work_over_reads_only_its_own_clause() -> None:
         "ngành, địa phương cử cán bộ đầu mối phối hợp thực hiện.\n"
     )
     assert all(not t.lead_raw.startswith("các sở, ngành, địa phương cử") for t in tasks)
+    # … and the unit that hands the work over is not its lead either.
+    assert all(t.lead_raw != "Sở Tư pháp" for t in tasks)
