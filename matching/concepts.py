@@ -21,11 +21,10 @@ from matching import forked
 from matching.blocking import _unique, candidate_pairs
 from matching.cluster import cluster_links
 from matching.compare import (
-    DESCRIPTION_WEIGHT,
     EntryFeatures,
     score_pair,
 )
-from matching.conceptgate import concept_may_reach_many, concept_scores_many
+from matching.conceptgate import concept_may_reach_many, concept_scores_many, gated_titles, title_gate
 from matching.coverage import covering_pairs
 from matching.model import dataset_id_for
 from matching.titlesim import title_similarities
@@ -109,11 +108,11 @@ def _scored_pairs(
 ) -> list[tuple[int, int, float, list[str]]]:
     """Pairs of representatives (indices into ``reps``) blocked or covering, whose concept score
     reaches CONCEPT_FLOOR below the threshold: (i, j, score, reasons)."""
-    pairs, titles, covers = blocked_or_covering(reps, workers, split)
     floor = threshold - CONCEPT_FLOOR
+    pairs, titles, covers = blocked_or_covering(reps, workers, split, floor)
     # A short title against a long list naming it (coverage.py) has little word overlap: such pairs
     # are found by their items and pass the title gate whatever their title similarity.
-    keep = (titles + DESCRIPTION_WEIGHT * 0.5 >= floor) | covers
+    keep = title_gate(titles, floor) | covers
     pairs, titles = pairs[keep], titles[keep]
     if split and len(pairs) >= SPLIT_FROM:
         # Each pair's score is its own (memos only save work), so two halves give the whole in order; the
@@ -125,21 +124,22 @@ def _scored_pairs(
 
 
 def blocked_or_covering(
-    reps: Sequence[EntryFeatures], workers: int, split: bool = False
+    reps: Sequence[EntryFeatures], workers: int, split: bool = False, floor: float | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pairs (i, j), i < j, blocked (candidate_pairs) or covering (covering_pairs), in (i, j) order, with
-    their title similarities and whether each is a covering pair.
+    their title similarities and whether each is a covering pair. With a `floor`, the blocked pairs that
+    cannot pass `_score_kept`'s gates whatever their title are left out (conceptgate.gated_titles).
 
     `split`: the blocked pairs and their titles are found in a forked child (numpy arrays back) while this
     process finds the covering pairs (~1.2 of the stage's ~4.5 CPU-s before the scores, at 100,000 rows),
     whose parsed titles stay in its memos for the scores; a pair's title similarity is its own, so the
     covering pairs not blocked are compared apart, after."""
     if split and len(reps) >= COVERING_FORK_FROM:
-        blocking = forked.start(lambda: _blocked(reps, workers))
+        blocking = forked.start(lambda: _blocked(reps, workers, floor))
         covered = covering_pairs(reps)
         pairs, titles = blocking.result()
     else:
-        pairs, titles = _blocked(reps, workers)
+        pairs, titles = _blocked(reps, workers, floor)
         covered = covering_pairs(reps)
     if not covered:
         return pairs, titles, np.zeros(len(pairs), dtype=bool)
@@ -165,9 +165,12 @@ def blocked_or_covering(
     return np.stack([codes // n, codes % n], axis=1), merged, covers
 
 
-def _blocked(reps: Sequence[EntryFeatures], workers: int) -> tuple[np.ndarray, np.ndarray]:
+def _blocked(reps: Sequence[EntryFeatures], workers: int, floor: float | None) -> tuple[np.ndarray, np.ndarray]:
     pairs, _ = candidate_pairs(reps, workers=workers)
-    return pairs, title_similarities(reps, pairs, workers=workers)
+    if floor is None:
+        return pairs, title_similarities(reps, pairs, workers=workers)
+    wanted, titles = gated_titles(reps, pairs, floor, workers)
+    return pairs[wanted], titles
 
 
 def _score_kept(

@@ -17,7 +17,13 @@ from matching.compare import (
     pair_scores,
     score_pair,
 )
-from matching.conceptgate import certain_penalties_many, concept_may_reach_many, concept_scores_many
+from matching.conceptgate import (
+    certain_penalties_many,
+    concept_may_reach_many,
+    concept_scores_many,
+    gated_titles,
+    title_gate,
+)
 from matching.coverage import covering_pairs
 from matching.goldset import load_gold
 from matching.titlesim import title_similarities
@@ -80,3 +86,21 @@ def test_concept_scores_of_many_pairs_are_the_scalar_ones(source) -> None:
     named = [score_pair(features[i], features[j]).reasons[-1] for i, j in covered.tolist()]
     assert any(reason.startswith("mức khái niệm") for reason in named)
     assert concept_scores_many(features, pairs[:0], titles[:0]) == []
+
+
+@pytest.mark.parametrize("source", [_gold_features, _synthetic_features])
+def test_gated_titles_leave_out_only_pairs_both_gates_drop(source) -> None:
+    """gated_titles compares only the pairs that may pass the title gate and concept_may_reach_many, with
+    title_similarities' floats; every pair it leaves out fails them with its true title."""
+    features = source()
+    pairs, _ = candidate_pairs(features)
+    pairs = np.concatenate([pairs, pairs[:, ::-1]])
+    titles = title_similarities(features, pairs)
+    covered = covering_pairs(features)
+    covers = np.array([(min(i, j), max(i, j)) in covered for i, j in pairs.tolist()], dtype=bool)
+    for floor in (0.5, 0.73, 0.9):
+        wanted, found = gated_titles(features, pairs, floor)
+        assert np.array_equal(found, titles[wanted])
+        passing = (title_gate(titles, floor) | covers) & concept_may_reach_many(features, pairs, titles, floor)
+        assert not (passing & ~wanted).any()
+        assert passing.any() and 0 < wanted.sum() < len(pairs)
