@@ -75,27 +75,29 @@ def _dataset_wordings(
     members: dict[str, list[int]] = defaultdict(list)
     for index, dataset in enumerate(dataset_ids):
         members[dataset].append(index)
-    numbered = Counter((f.document, f.table, f.group, f.number) for f in features if f.number)
-
-    def wording(index: int) -> str:
-        feature = features[index]
-        place = (feature.document, feature.table, feature.group, feature.number)
-        if feature.number and numbered[place] > 1:
+    places = [(f.document, f.table, f.group, f.number) if f.number else None for f in features]
+    numbered = Counter(place for place in places if place is not None)
+    of_text: dict[int, str] = {}  # wording_of by text object: rows of one title share theirs
+    words: list[str] = []
+    for feature, place in zip(features, places, strict=True):
+        found = of_text.get(id(feature.text))
+        if found is None:
+            found = of_text[id(feature.text)] = wording_of(feature)
+        if place is not None and numbered[place] > 1:
             # Sub-rows of one numbered item print one title for several datasets: never one wording.
-            return f"{wording_of(feature)}#{feature.key}"
-        return wording_of(feature)
+            found = f"{found}#{feature.key}"
+        words.append(found)
 
     dataset_wording: dict[str, str] = {}
     representative: dict[str, int] = {}  # wording -> feature index
     for dataset, indices in members.items():
-        words = {i: wording(i) for i in indices}
-        if len(set(words.values())) == 1:
+        best = words[indices[0]]
+        if all(words[i] == best for i in indices):
             # One wording (most datasets): it is the best, and `indices` ascend, so its first row is theirs.
-            best = words[indices[0]]
             dataset_wording[dataset] = best
             representative.setdefault(best, indices[0])
             continue
-        counts = Counter(words.values())
+        counts = Counter(words[i] for i in indices)
         best = max(counts, key=lambda w: (counts[w], -min(i for i in indices if words[i] == w)))
         dataset_wording[dataset] = best
         first = min(i for i in indices if words[i] == best)
