@@ -24,7 +24,13 @@ from matching.compare import (
     EntryFeatures,
     score_pair,
 )
-from matching.conceptgate import concept_may_reach_many, concept_scores_many, gated_titles, title_gate
+from matching.conceptgate import (
+    concept_may_reach_by_words,
+    concept_may_reach_many,
+    concept_scores_many,
+    gated_titles,
+    title_gate,
+)
 from matching.coverage import covering_pairs
 from matching.model import dataset_id_for
 from matching.titlesim import title_similarities
@@ -183,6 +189,8 @@ def _score_kept(
     once, ~5 in 6 at 100,000 rows, and the rest are scored without their reasons (matching/conceptgate.py);
     reasons are written for the kept ones only (~3 % of them)."""
     reach = concept_may_reach_many(reps, pairs, titles, floor)
+    pairs, titles = pairs[reach], titles[reach]
+    reach = concept_may_reach_by_words(reps, pairs, titles, floor)
     pairs, titles = pairs[reach], titles[reach]
     scored: list[tuple[int, int, float, list[str]]] = []
     concepts = concept_scores_many(reps, pairs, titles)
