@@ -36,7 +36,6 @@ from matching.model import dataset_id_for
 from matching.titlesim import title_similarities
 
 CONCEPT_FLOOR = 0.1  # concept links this far below the threshold are kept as near misses
-SPLIT_FROM = 50_000  # pairs past the title gate from which link_concepts(split=True) scores them in two
 COVERING_FORK_FROM = 5_000  # representatives from which link_concepts(split=True) blocks them in a child
 
 
@@ -55,8 +54,9 @@ def link_concepts(
     features: Sequence[EntryFeatures], dataset_ids: Sequence[str], threshold: float, *, workers: int = 1,
     split: bool = False,
 ) -> ConceptOutput:
-    """`split`: score the second half of the pairs past the title gate in a forked child (matching/forked.py),
-    for a caller that runs this stage in a child of its own and is idle by then (matching/reconcile.py)."""
+    """`split`: block the representatives and compare their titles in a forked child (matching/forked.py) while
+    this process finds the covering pairs, for a caller that runs this stage in a child of its own
+    (matching/reconcile.py)."""
     dataset_wording, representative = _dataset_wordings(features, dataset_ids)
     wordings = list(representative)
     reps = [features[representative[w]] for w in wordings]
@@ -122,12 +122,9 @@ def _scored_pairs(
     # are found by their items and pass the title gate whatever their title similarity.
     keep = title_gate(titles, floor) | covers
     pairs, titles = pairs[keep], titles[keep]
-    if split and len(pairs) >= SPLIT_FROM:
-        # Each pair's score is its own (memos only save work), so two halves give the whole in order; the
-        # child inherits every memo filled so far, so little is computed twice.
-        half = len(pairs) // 2
-        theirs = forked.start(lambda: _score_kept(reps, pairs[half:], titles[half:], floor))
-        return _score_kept(reps, pairs[:half], titles[:half], floor) + theirs.result()
+    # Not scored in two halves in two processes any more (session 10 forked the second half): past the two
+    # gates few pairs are left to score (~8,000 at 100,000 rows, ~1.2 CPU-s with the gates), and a second
+    # child cost more CPU (~0.5-1 CPU-s: its copied pages, the gates' per-row set-up again) than it spared.
     return _score_kept(reps, pairs, titles, floor)
 
 
