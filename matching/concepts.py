@@ -31,7 +31,7 @@ from matching.conceptgate import (
     gated_titles,
     title_gate,
 )
-from matching.coverage import covering_pairs
+from matching.coverage import covering_pairs, row_signatures
 from matching.model import dataset_id_for
 from matching.titlesim import title_similarities
 
@@ -140,6 +140,7 @@ def blocked_or_covering(
     whose parsed titles stay in its memos for the scores; a pair's title similarity is its own, so the
     covering pairs not blocked are compared apart, after."""
     if split and len(reps) >= COVERING_FORK_FROM:
+        row_signatures(reps)  # both processes test them (may_cover): computed once, before the fork
         blocking = forked.start(lambda: _blocked(reps, workers, floor))
         covered = covering_pairs(reps)
         pairs, titles = blocking.result()

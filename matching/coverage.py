@@ -187,6 +187,14 @@ _SIGNATURES: BoundedMemo[tuple[frozenset[str], frozenset[str]], tuple[int, int]]
 def may_cover(features: Sequence[EntryFeatures], pairs: np.ndarray) -> np.ndarray:
     """False for pairs neither of whose titles' words can all stand in the other (coverage._words_stand_in):
     a word of the smaller title must be one of the bigger's, or name a place, or be a level word."""
+    needed, present = row_signatures(features)
+    left, right = pairs[:, 0], pairs[:, 1]
+    return ((needed[right] & ~present[left]) == 0) | ((needed[left] & ~present[right]) == 0)
+
+
+def row_signatures(features: Sequence[EntryFeatures]) -> np.ndarray:
+    """Each row's two signatures (what its words need, what they offer), memoised by (words, places): a caller
+    about to fork computes them first, so that both processes find them (concepts.blocked_or_covering)."""
     rows = []
     for f in features:
         key = (f.text.tokens, f.locality)
@@ -198,9 +206,7 @@ def may_cover(features: Sequence[EntryFeatures], pairs: np.ndarray) -> np.ndarra
                 _signature(set(folded.values()) | set(f.locality)),
             ))  # fmt: skip
         rows.append(found)
-    needed, present = np.array(rows, dtype=np.uint64).reshape(-1, 2).T
-    left, right = pairs[:, 0], pairs[:, 1]
-    return ((needed[right] & ~present[left]) == 0) | ((needed[left] & ~present[right]) == 0)
+    return np.array(rows, dtype=np.uint64).reshape(-1, 2).T
 
 
 def covering_pairs(features: Sequence[EntryFeatures], largest: int = COVERING_BLOCK) -> set[tuple[int, int]]:
