@@ -138,10 +138,11 @@ def words_penalties_at_least(features: Sequence[EntryFeatures], pairs: np.ndarra
     width = max(1, (len(vocabulary) + 63) // 64)
     long_words = [w for w in vocabulary if len(w) >= SHORT]  # shorter words are never typos
     near: dict[str, int] = {}  # a word -> the long words typo-near it
-    if long_words:
-        close = process.cdist(vocabulary, long_words, scorer=fuzz.ratio, score_cutoff=TYPO_SIMILARITY - 1)
+    for start in range(0, len(vocabulary) if long_words else 0, 1024):  # a bounded matrix at a time
+        close = process.cdist(vocabulary[start : start + 1024], long_words, scorer=fuzz.ratio,
+                              score_cutoff=TYPO_SIMILARITY - 1)  # fmt: skip
         rows, columns = np.nonzero(close)
-        for row, column in zip(rows.tolist(), columns.tolist(), strict=True):
+        for row, column in zip((rows + start).tolist(), columns.tolist(), strict=True):
             near[vocabulary[row]] = near.get(vocabulary[row], 0) | 1 << numbers[long_words[column]]
     own, typos = [], []
     for tokens in sets:
