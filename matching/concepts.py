@@ -21,17 +21,21 @@ from matching import forked
 from matching.blocking import _unique, candidate_pairs
 from matching.cluster import cluster_links
 from matching.compare import (
-    DESCRIPTION_WEIGHT,
     EntryFeatures,
     score_pair,
 )
-from matching.conceptgate import concept_may_reach_many, concept_scores_many
-from matching.coverage import covering_pairs
+from matching.conceptgate import (
+    concept_may_reach_by_words,
+    concept_may_reach_many,
+    concept_scores_many,
+    gated_titles,
+    title_gate,
+)
+from matching.coverage import covering_pairs, row_signatures
 from matching.model import dataset_id_for
 from matching.titlesim import title_similarities
 
 CONCEPT_FLOOR = 0.1  # concept links this far below the threshold are kept as near misses
-SPLIT_FROM = 50_000  # pairs past the title gate from which link_concepts(split=True) scores them in two
 COVERING_FORK_FROM = 5_000  # representatives from which link_concepts(split=True) blocks them in a child
 
 
@@ -50,8 +54,9 @@ def link_concepts(
     features: Sequence[EntryFeatures], dataset_ids: Sequence[str], threshold: float, *, workers: int = 1,
     split: bool = False,
 ) -> ConceptOutput:
-    """`split`: score the second half of the pairs past the title gate in a forked child (matching/forked.py),
-    for a caller that runs this stage in a child of its own and is idle by then (matching/reconcile.py)."""
+    """`split`: block the representatives and compare their titles in a forked child (matching/forked.py) while
+    this process finds the covering pairs, for a caller that runs this stage in a child of its own
+    (matching/reconcile.py)."""
     dataset_wording, representative = _dataset_wordings(features, dataset_ids)
     wordings = list(representative)
     reps = [features[representative[w]] for w in wordings]
@@ -76,27 +81,29 @@ def _dataset_wordings(
     members: dict[str, list[int]] = defaultdict(list)
     for index, dataset in enumerate(dataset_ids):
         members[dataset].append(index)
-    numbered = Counter((f.document, f.table, f.group, f.number) for f in features if f.number)
-
-    def wording(index: int) -> str:
-        feature = features[index]
-        place = (feature.document, feature.table, feature.group, feature.number)
-        if feature.number and numbered[place] > 1:
+    places = [(f.document, f.table, f.group, f.number) if f.number else None for f in features]
+    numbered = Counter(place for place in places if place is not None)
+    of_text: dict[int, str] = {}  # wording_of by text object: rows of one title share theirs
+    words: list[str] = []
+    for feature, place in zip(features, places, strict=True):
+        found = of_text.get(id(feature.text))
+        if found is None:
+            found = of_text[id(feature.text)] = wording_of(feature)
+        if place is not None and numbered[place] > 1:
             # Sub-rows of one numbered item print one title for several datasets: never one wording.
-            return f"{wording_of(feature)}#{feature.key}"
-        return wording_of(feature)
+            found = f"{found}#{feature.key}"
+        words.append(found)
 
     dataset_wording: dict[str, str] = {}
     representative: dict[str, int] = {}  # wording -> feature index
     for dataset, indices in members.items():
-        words = {i: wording(i) for i in indices}
-        if len(set(words.values())) == 1:
+        best = words[indices[0]]
+        if all(words[i] == best for i in indices):
             # One wording (most datasets): it is the best, and `indices` ascend, so its first row is theirs.
-            best = words[indices[0]]
             dataset_wording[dataset] = best
             representative.setdefault(best, indices[0])
             continue
-        counts = Counter(words.values())
+        counts = Counter(words[i] for i in indices)
         best = max(counts, key=lambda w: (counts[w], -min(i for i in indices if words[i] == w)))
         dataset_wording[dataset] = best
         first = min(i for i in indices if words[i] == best)
@@ -109,37 +116,36 @@ def _scored_pairs(
 ) -> list[tuple[int, int, float, list[str]]]:
     """Pairs of representatives (indices into ``reps``) blocked or covering, whose concept score
     reaches CONCEPT_FLOOR below the threshold: (i, j, score, reasons)."""
-    pairs, titles, covers = blocked_or_covering(reps, workers, split)
     floor = threshold - CONCEPT_FLOOR
+    pairs, titles, covers = blocked_or_covering(reps, workers, split, floor)
     # A short title against a long list naming it (coverage.py) has little word overlap: such pairs
     # are found by their items and pass the title gate whatever their title similarity.
-    keep = (titles + DESCRIPTION_WEIGHT * 0.5 >= floor) | covers
+    keep = title_gate(titles, floor) | covers
     pairs, titles = pairs[keep], titles[keep]
-    if split and len(pairs) >= SPLIT_FROM:
-        # Each pair's score is its own (memos only save work), so two halves give the whole in order; the
-        # child inherits every memo filled so far, so little is computed twice.
-        half = len(pairs) // 2
-        theirs = forked.start(lambda: _score_kept(reps, pairs[half:], titles[half:], floor))
-        return _score_kept(reps, pairs[:half], titles[:half], floor) + theirs.result()
+    # Not scored in two halves in two processes any more (session 10 forked the second half): past the two
+    # gates few pairs are left to score (~8,000 at 100,000 rows, ~1.2 CPU-s with the gates), and a second
+    # child cost more CPU (~0.5-1 CPU-s: its copied pages, the gates' per-row set-up again) than it spared.
     return _score_kept(reps, pairs, titles, floor)
 
 
 def blocked_or_covering(
-    reps: Sequence[EntryFeatures], workers: int, split: bool = False
+    reps: Sequence[EntryFeatures], workers: int, split: bool = False, floor: float | None = None
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The pairs (i, j), i < j, blocked (candidate_pairs) or covering (covering_pairs), in (i, j) order, with
-    their title similarities and whether each is a covering pair.
+    their title similarities and whether each is a covering pair. With a `floor`, the blocked pairs that
+    cannot pass `_score_kept`'s gates whatever their title are left out (conceptgate.gated_titles).
 
     `split`: the blocked pairs and their titles are found in a forked child (numpy arrays back) while this
     process finds the covering pairs (~1.2 of the stage's ~4.5 CPU-s before the scores, at 100,000 rows),
     whose parsed titles stay in its memos for the scores; a pair's title similarity is its own, so the
     covering pairs not blocked are compared apart, after."""
     if split and len(reps) >= COVERING_FORK_FROM:
-        blocking = forked.start(lambda: _blocked(reps, workers))
+        row_signatures(reps)  # both processes test them (may_cover): computed once, before the fork
+        blocking = forked.start(lambda: _blocked(reps, workers, floor))
         covered = covering_pairs(reps)
         pairs, titles = blocking.result()
     else:
-        pairs, titles = _blocked(reps, workers)
+        pairs, titles = _blocked(reps, workers, floor)
         covered = covering_pairs(reps)
     if not covered:
         return pairs, titles, np.zeros(len(pairs), dtype=bool)
@@ -165,9 +171,12 @@ def blocked_or_covering(
     return np.stack([codes // n, codes % n], axis=1), merged, covers
 
 
-def _blocked(reps: Sequence[EntryFeatures], workers: int) -> tuple[np.ndarray, np.ndarray]:
+def _blocked(reps: Sequence[EntryFeatures], workers: int, floor: float | None) -> tuple[np.ndarray, np.ndarray]:
     pairs, _ = candidate_pairs(reps, workers=workers)
-    return pairs, title_similarities(reps, pairs, workers=workers)
+    if floor is None:
+        return pairs, title_similarities(reps, pairs, workers=workers)
+    wanted, titles = gated_titles(reps, pairs, floor, workers)
+    return pairs[wanted], titles
 
 
 def _score_kept(
@@ -178,6 +187,8 @@ def _score_kept(
     once, ~5 in 6 at 100,000 rows, and the rest are scored without their reasons (matching/conceptgate.py);
     reasons are written for the kept ones only (~3 % of them)."""
     reach = concept_may_reach_many(reps, pairs, titles, floor)
+    pairs, titles = pairs[reach], titles[reach]
+    reach = concept_may_reach_by_words(reps, pairs, titles, floor)
     pairs, titles = pairs[reach], titles[reach]
     scored: list[tuple[int, int, float, list[str]]] = []
     concepts = concept_scores_many(reps, pairs, titles)

@@ -128,3 +128,14 @@ def test_the_store_places_a_covered_wording_in_its_concept(
     concepts = store.concept_assignment()
     for left, right in COVERED[:3]:
         assert concepts[_key(gold, *left)] == concepts[_key(gold, *right)], (left, right)
+
+
+def test_title_items_spacing_and_abbreviations() -> None:
+    """title_items joins an abbreviation's expansion as it is (its words one space apart) and spaces marks
+    by str.replace: the same items as with the marks and words spaced by hand."""
+    from matching.text import ABBREVIATIONS
+
+    assert all(value == " ".join(value.split()) for value in ABBREVIATIONS.values())
+    plain = title_items("Cơ sở dữ liệu về đất đai , quy hoạch / kế hoạch ( bao gồm bản đồ ) của tỉnh")
+    assert title_items("CSDL về đất đai,quy hoạch/kế hoạch(bao gồm bản đồ) của tỉnh") == plain
+    assert title_items("Danh sách hộ nghèo, hộ cận nghèo xã") == title_items("hộ nghèo , hộ cận nghèo")

@@ -11,13 +11,22 @@ from matching.blocking import candidate_pairs
 from matching.compare import (
     EntryFeatures,
     _certain_penalty,
+    _words_penalty,
     build_features,
     concept_bound_before_covering,
     concept_may_reach,
     pair_scores,
     score_pair,
 )
-from matching.conceptgate import certain_penalties_many, concept_may_reach_many, concept_scores_many
+from matching.conceptgate import (
+    certain_penalties_many,
+    concept_may_reach_by_words,
+    concept_may_reach_many,
+    concept_scores_many,
+    gated_titles,
+    title_gate,
+    words_penalties_at_least,
+)
 from matching.coverage import covering_pairs
 from matching.goldset import load_gold
 from matching.titlesim import title_similarities
@@ -80,3 +89,43 @@ def test_concept_scores_of_many_pairs_are_the_scalar_ones(source) -> None:
     named = [score_pair(features[i], features[j]).reasons[-1] for i, j in covered.tolist()]
     assert any(reason.startswith("mức khái niệm") for reason in named)
     assert concept_scores_many(features, pairs[:0], titles[:0]) == []
+
+
+@pytest.mark.parametrize("source", [_gold_features, _synthetic_features])
+def test_gated_titles_leave_out_only_pairs_both_gates_drop(source) -> None:
+    """gated_titles compares only the pairs that may pass the title gate and concept_may_reach_many, with
+    title_similarities' floats; every pair it leaves out fails them with its true title."""
+    features = source()
+    pairs, _ = candidate_pairs(features)
+    pairs = np.concatenate([pairs, pairs[:, ::-1]])
+    titles = title_similarities(features, pairs)
+    covered = covering_pairs(features)
+    covers = np.array([(min(i, j), max(i, j)) in covered for i, j in pairs.tolist()], dtype=bool)
+    for floor in (0.5, 0.73, 0.9):
+        wanted, found = gated_titles(features, pairs, floor)
+        assert np.array_equal(found, titles[wanted])
+        passing = (title_gate(titles, floor) | covers) & concept_may_reach_many(features, pairs, titles, floor)
+        assert not (passing & ~wanted).any()
+        assert passing.any() and 0 < wanted.sum() < len(pairs)
+
+
+@pytest.mark.parametrize("source", [_gold_features, _synthetic_features])
+def test_words_penalty_bound_and_second_gate(source) -> None:
+    """words_penalties_at_least is never over `_words_penalty` (and equals it for most pairs); the second gate
+    drops only pairs whose concept score is under the floor."""
+    features = source()
+    pairs, _ = candidate_pairs(features)
+    covered = np.array(sorted(covering_pairs(features)), dtype=np.int64).reshape(-1, 2)
+    pairs = np.concatenate([pairs, covered])
+    pairs = np.concatenate([pairs, pairs[:, ::-1]])
+    bounds = words_penalties_at_least(features, pairs).tolist()
+    exact = [_words_penalty(features[i], features[j])[0] for i, j in pairs.tolist()]
+    assert all(b <= e for b, e in zip(bounds, exact, strict=True))
+    assert sum(b == e for b, e in zip(bounds, exact, strict=True)) > len(exact) // 2 and max(bounds) > 0
+    titles = title_similarities(features, pairs)
+    rows = zip(pairs.tolist(), titles.tolist(), strict=True)
+    concepts = np.array([pair_scores(features[i], features[j], title)[1] for (i, j), title in rows])
+    for floor in (0.5, 0.73, 0.9, 0.96):
+        reach = concept_may_reach_by_words(features, pairs, titles, floor)
+        assert not ((concepts >= floor) & ~reach).any()
+        assert (~reach).any()

@@ -58,19 +58,18 @@ def test_reconcile_with_forked_stages_gives_the_same_result(
 
     monkeypatch.setattr(reconcile_module, "FORK_CONCEPTS_FROM", 0)
     monkeypatch.setattr(compare_module, "FORK_TITLES_FROM", 0)
-    monkeypatch.setattr(concepts_module, "SPLIT_FROM", 0)
     # Cold memos, so that the child's title texts are the ones used here.
     text._TITLE_TEXTS.clear()
     text.comparison_text.cache_clear()
     result = reconcile_module.reconcile(documents, workers=2, with_flags=False)
-    # The title texts and the concept stage here; the concept stage's second half of its pairs was forked
-    # by the concept stage's own child, so it is not counted here.
+    # The title texts and the concept stage here; the concept stage's own child (its blocking, from
+    # COVERING_FORK_FROM representatives) is not counted here.
     assert len(starts) == 2
     assert output_digest(result) == serial
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
-def test_concept_pairs_scored_in_two_halves_are_the_whole(
+def test_concept_stage_with_its_blocking_forked_is_the_whole(
     monkeypatch: pytest.MonkeyPatch, starts: list[object]
 ) -> None:
     from benchmarks.bench_matching import build_archive
@@ -79,11 +78,10 @@ def test_concept_pairs_scored_in_two_halves_are_the_whole(
     output = reconcile_module.match_entries(documents, reconcile_module.load_threshold())
     features, ids = output.features, output.dataset_ids
     whole = concepts_module.link_concepts(features, ids, 0.6)
-    monkeypatch.setattr(concepts_module, "SPLIT_FROM", 0)
     monkeypatch.setattr(concepts_module, "COVERING_FORK_FROM", 0)
-    halves = concepts_module.link_concepts(features, ids, 0.6, split=True)
-    assert len(starts) == 2  # the blocked pairs, the second half of the scores
-    assert halves.links and halves == whole
+    forked_blocking = concepts_module.link_concepts(features, ids, 0.6, split=True)
+    assert len(starts) == 1  # the blocked pairs and their titles
+    assert forked_blocking.links and forked_blocking == whole
 
 
 def test_blocked_and_covering_pairs_compared_apart_are_their_union_compared() -> None:
