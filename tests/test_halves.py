@@ -4,6 +4,7 @@ one in a forked child (matching/halves.py): the same partitions of the rows, the
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -70,7 +71,12 @@ def test_scores_in_two_halves_are_the_scores_at_once(monkeypatch: pytest.MonkeyP
     titles = title_similarities(features, pairs)
     started = []
     start = forked.start
-    monkeypatch.setattr(halves.forked, "start", lambda compute: started.append(1) or start(compute))
+
+    def counted(compute: Any) -> Any:
+        started.append(compute)
+        return start(compute)
+
+    monkeypatch.setattr(halves.forked, "start", counted)
     codes = RowCodes.of(features)
     for floor in (0.0, 0.5, 0.67):
         keep = score_upper_bounds(features, pairs, titles) >= floor
