@@ -15,13 +15,15 @@ import numpy as np
 from extract.model import Document, Provenance
 from matching import forked
 from matching.batchscore import KeptScores
-from matching.blocking import BlockingStats, candidate_pairs
+from matching.blocking import BlockingStats, BlockRow, candidate_pairs
 from matching.cluster import cluster_links
 from matching.compare import (
     MAX_BONUS,
     MAX_SCORE_ACROSS_SCOPES,
     EntryFeatures,
     build_features,
+    comparison_texts,
+    features_of,
     score_pair,
 )
 from matching.concepts import ConceptOutput, keep_concept_ids, link_concepts
@@ -31,6 +33,7 @@ from matching.flags import compute_flags
 from matching.halves import bounded_kept_scores
 from matching.model import Dataset, Decision, Link, MemberRef, Reconciliation, dataset_id_for
 from matching.rowcodes import RowCodes
+from matching.scope import document_scope
 from matching.titlesim import title_similarities
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.json")
@@ -59,7 +62,7 @@ def load_concept_threshold(path: Path = THRESHOLDS_FILE) -> float:
 
 def score_candidates(
     features: Sequence[EntryFeatures], pairs: np.ndarray, *, floor: float = 0.0, workers: int = 1,
-    codes: Callable[[], RowCodes] | None = None,
+    codes: RowCodes | None = None,
 ) -> KeptScores:
     """Full comparison of the candidate pairs; only pairs scoring at least `floor` are kept (their reasons
     are written by `.with_reasons()`).
@@ -68,14 +71,14 @@ def score_candidates(
     bonus stays under `floor` cannot become a link and is not compared further, nor is one whose
     `score_upper_bound` (all pairs at once too) is under it. The rest are scored all at once too
     (matching/batchscore.py): `workers` threads compare the titles, and with `workers` > 1 and 20,000 rows
-    or more a forked child bounds and scores half of the pairs (matching/halves.py). `codes` gives the rows'
-    `RowCodes` (a forked child's result), else they are computed here.
+    or more a forked child bounds and scores half of the pairs (matching/halves.py). `codes`: the rows'
+    `RowCodes`, when already computed.
     """
     titles = title_similarities(features, pairs, workers=workers)
     keep = titles + MAX_BONUS >= floor
     pairs, titles = pairs[keep], titles[keep]
     fork = workers > 1 and len(features) >= FORK_CONCEPTS_FROM
-    row_codes = RowCodes.of(features) if codes is None else codes()
+    row_codes = RowCodes.of(features) if codes is None else codes
     return bounded_kept_scores(features, pairs, titles, floor, row_codes, fork=fork)
 
 
@@ -159,15 +162,28 @@ def _matched(
     previous: Mapping[str, str] | None, workers: int,
 ) -> tuple[list[EntryFeatures], KeptScores, list[str], BlockingStats]:
     """match_entries with the links' reasons not written yet."""
-    features = build_features(documents, workers=workers)
-    codes = None
-    if workers > 1 and len(features) >= FORK_CONCEPTS_FROM:
-        # The rows' codes for the bounds and scores (~0.3 CPU-s at 100,000 rows) in a child, while this
-        # process does the blocking (~0.9, in Python mostly): the second core was idle there.
-        codes = forked.start(lambda: RowCodes.of(features)).result
     # Blocking may skip pairs across scopes only when no such pair could clear the threshold.
     split_scopes = threshold > MAX_SCORE_ACROSS_SCOPES
-    pairs, stats = candidate_pairs(features, workers=workers, split_scopes=split_scopes)
+    codes: RowCodes | None = None
+    if workers > 1 and sum(len(d.catalog) for d in documents) >= FORK_CONCEPTS_FROM:
+        # Blocking reads only the rows' texts and scopes: a child blocks (~0.9 CPU-s at 100,000 rows, Python
+        # mostly) while this process builds the features and the rows' codes (~0.7), on a second core that
+        # was idle there. Its pairs come back as one array.
+        texts, units = comparison_texts(documents, workers=workers)
+        scopes = [document_scope(d) for d in documents]
+        row_scopes = [scope for d, scope in zip(documents, scopes, strict=True) for _ in d.catalog]
+        blocked = forked.start(
+            lambda: candidate_pairs(
+                [BlockRow(t, s) for t, s in zip(texts, row_scopes, strict=True)], workers=workers,
+                split_scopes=split_scopes,
+            )  # fmt: skip
+        )
+        features = features_of(documents, texts, units, scopes)
+        codes = RowCodes.of(features)
+        pairs, stats = blocked.result()
+    else:
+        features = build_features(documents, workers=workers)
+        pairs, stats = candidate_pairs(features, workers=workers, split_scopes=split_scopes)
     kept = score_candidates(features, pairs, floor=threshold - LINK_FLOOR, workers=workers, codes=codes)
     keys = [f.key for f in features]
     constraints = decision_constraints(decisions, {k: i for i, k in enumerate(keys)}, previous or {})
