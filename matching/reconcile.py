@@ -34,7 +34,7 @@ from matching.halves import bounded_kept_scores
 from matching.model import Dataset, Decision, Link, MemberRef, Reconciliation, dataset_id_for
 from matching.rowcodes import RowCodes
 from matching.scope import document_scope
-from matching.titlesim import title_similarities
+from matching.titlesim import RowTexts, title_similarities
 
 THRESHOLDS_FILE = Path(__file__).with_name("thresholds.json")
 LINK_FLOOR = 0.1  # links this far below the threshold are kept as near misses for reviewers
@@ -62,7 +62,7 @@ def load_concept_threshold(path: Path = THRESHOLDS_FILE) -> float:
 
 def score_candidates(
     features: Sequence[EntryFeatures], pairs: np.ndarray, *, floor: float = 0.0, workers: int = 1,
-    codes: RowCodes | None = None,
+    codes: RowCodes | None = None, texts: RowTexts | None = None,
 ) -> KeptScores:
     """Full comparison of the candidate pairs; only pairs scoring at least `floor` are kept (their reasons
     are written by `.with_reasons()`).
@@ -71,10 +71,10 @@ def score_candidates(
     bonus stays under `floor` cannot become a link and is not compared further, nor is one whose
     `score_upper_bound` (all pairs at once too) is under it. The rest are scored all at once too
     (matching/batchscore.py): `workers` threads compare the titles, and with `workers` > 1 and 20,000 rows
-    or more a forked child bounds and scores half of the pairs (matching/halves.py). `codes`: the rows'
-    `RowCodes`, when already computed.
+    or more a forked child bounds and scores half of the pairs (matching/halves.py). `codes` and `texts`: the
+    rows' `RowCodes` and `RowTexts`, when already computed.
     """
-    titles = title_similarities(features, pairs, workers=workers)
+    titles = title_similarities(features, pairs, workers=workers, rows=texts)
     keep = titles + MAX_BONUS >= floor
     pairs, titles = pairs[keep], titles[keep]
     fork = workers > 1 and len(features) >= FORK_CONCEPTS_FROM
@@ -165,10 +165,11 @@ def _matched(
     # Blocking may skip pairs across scopes only when no such pair could clear the threshold.
     split_scopes = threshold > MAX_SCORE_ACROSS_SCOPES
     codes: RowCodes | None = None
+    row_texts: RowTexts | None = None
     if workers > 1 and sum(len(d.catalog) for d in documents) >= FORK_CONCEPTS_FROM:
         # Blocking reads only the rows' texts and scopes: a child blocks (~0.9 CPU-s at 100,000 rows, Python
-        # mostly) while this process builds the features and the rows' codes (~0.7), on a second core that
-        # was idle there. Its pairs come back as one array.
+        # mostly) while this process builds the features, the rows' codes and their title texts (~0.8), on a
+        # second core that was idle there. Its pairs come back as one array.
         texts, units = comparison_texts(documents, workers=workers)
         scopes = [document_scope(d) for d in documents]
         row_scopes = [scope for d, scope in zip(documents, scopes, strict=True) for _ in d.catalog]
@@ -179,12 +180,14 @@ def _matched(
             )  # fmt: skip
         )
         features = features_of(documents, texts, units, scopes)
-        codes = RowCodes.of(features)
+        codes, row_texts = RowCodes.of(features), RowTexts.of(features)
         pairs, stats = blocked.result()
     else:
         features = build_features(documents, workers=workers)
         pairs, stats = candidate_pairs(features, workers=workers, split_scopes=split_scopes)
-    kept = score_candidates(features, pairs, floor=threshold - LINK_FLOOR, workers=workers, codes=codes)
+    kept = score_candidates(
+        features, pairs, floor=threshold - LINK_FLOOR, workers=workers, codes=codes, texts=row_texts
+    )
     keys = [f.key for f in features]
     constraints = decision_constraints(decisions, {k: i for i, k in enumerate(keys)}, previous or {})
 
