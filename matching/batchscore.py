@@ -86,17 +86,8 @@ def kept_scores(
 ) -> KeptScores:  # fmt: skip
     """score_many without the reasons yet (KeptScores.with_reasons writes them). `codes`: the rows'
     `RowCodes`, when the caller has them (`score_upper_bounds` reads them too)."""
-    return kept_arrays(features, pairs, titles, floor, codes).scores_of(features)
-
-
-def kept_arrays(
-    features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np.ndarray, floor: float,
-    codes: RowCodes | None = None,
-) -> KeptArrays:  # fmt: skip
-    """kept_scores as arrays."""
     if len(pairs) == 0:
-        empty = np.empty(0, dtype=np.int64)
-        return KeptArrays(empty, tuple(empty for _ in range(17)), [], [], [])
+        return KeptScores(features, tuple([] for _ in range(17)), [], [], [])
     codes = RowCodes.of(features) if codes is None else codes
     left, right = pairs[:, 0], pairs[:, 1]
     # Sub-rows under one number (compare.py: parts, not duplicates) score 0 with one reason.
@@ -190,54 +181,13 @@ def kept_arrays(
     # A sub-row scores 0 whatever `final` says (compare.py: parts, not duplicates).
     final[sub_row] = 0.0
     columns = (
-        left[rows], right[rows], title[rows], final[rows], concept[rows], word_of[rows], counted[rows], heads[rows],
-        described[rows], desc[rows], united[rows], unit_reason_of[rows], grouped[rows], levels[rows],
-        provinces[rows], same_document[rows], sub_row[rows],
+        left[rows].tolist(), right[rows].tolist(), title[rows].tolist(), final[rows].tolist(),
+        concept[rows].tolist(), word_of[rows].tolist(), counted[rows].tolist(), heads[rows].tolist(),
+        described[rows].tolist(), desc[rows].tolist(), united[rows].tolist(), unit_reason_of[rows].tolist(),
+        grouped[rows].tolist(), levels[rows].tolist(), provinces[rows].tolist(), same_document[rows].tolist(),
+        sub_row[rows].tolist(),
     )  # fmt: skip
-    return KeptArrays(rows, columns, word_reasons, negation_reasons, unit_reasons)
-
-
-@dataclass(frozen=True, slots=True)
-class KeptArrays:
-    """`kept_arrays`' pairs reaching the floor: KeptScores' columns as arrays (a forked child sends them back
-    at a fraction of the lists' cost) and `rows`, each one's number among the pairs given."""
-
-    rows: np.ndarray
-    columns: tuple[np.ndarray, ...]  # KeptScores.columns' order and values
-    word_reasons: list[tuple[str, ...]]
-    negation_reasons: list[str]
-    unit_reasons: list[str]
-
-    def scores_of(self, features: Sequence[EntryFeatures]) -> KeptScores:
-        columns = tuple(column.tolist() for column in self.columns)
-        return KeptScores(features, columns, self.word_reasons, self.negation_reasons, self.unit_reasons)
-
-    def renumbered(self, rows: np.ndarray) -> KeptArrays:
-        """The same, the pairs given having been `rows` of a longer list of pairs."""
-        return KeptArrays(rows[self.rows], self.columns, self.word_reasons, self.negation_reasons, self.unit_reasons)
-
-
-_WORD, _UNIT_REASON = 5, 11  # the columns numbering `word_reasons` and `unit_reasons`
-
-
-def merged(parts: Sequence[KeptArrays]) -> KeptArrays:
-    """Parts of one list of pairs scored apart (`renumbered` to it), as if scored at once: in the pairs' order,
-    their reasons' lists put one after the other."""
-    shifted = []
-    words = units = 0
-    for part in parts:
-        own = list(part.columns)
-        own[_WORD] = own[_WORD] + words
-        own[_UNIT_REASON] = own[_UNIT_REASON] + units
-        shifted.append(own)
-        words, units = words + len(part.word_reasons), units + len(part.unit_reasons)
-    rows = np.concatenate([part.rows for part in parts])
-    order = np.argsort(rows, kind="stable")
-    columns = tuple(np.concatenate(column)[order] for column in zip(*shifted, strict=True))
-    return KeptArrays(
-        rows[order], columns, [r for part in parts for r in part.word_reasons],
-        [r for part in parts for r in part.negation_reasons], [r for part in parts for r in part.unit_reasons],
-    )  # fmt: skip
+    return KeptScores(features, columns, word_reasons, negation_reasons, unit_reasons)
 
 
 def _with_reasons(kept: KeptScores) -> Scored:

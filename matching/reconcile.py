@@ -14,8 +14,9 @@ import numpy as np
 
 from extract.model import Document, Provenance
 from matching import forked
-from matching.batchscore import KeptScores
+from matching.batchscore import KeptScores, kept_scores
 from matching.blocking import BlockingStats, BlockRow, candidate_pairs
+from matching.bounds import score_upper_bounds
 from matching.cluster import cluster_links
 from matching.compare import (
     MAX_BONUS,
@@ -30,7 +31,6 @@ from matching.concepts import ConceptOutput, keep_concept_ids, link_concepts
 from matching.decisions import apply_decisions, decision_constraints, dismiss_flags, most_common
 from matching.errors import ThresholdsMissingError
 from matching.flags import compute_flags
-from matching.halves import bounded_kept_scores
 from matching.model import Dataset, Decision, Link, MemberRef, Reconciliation, dataset_id_for
 from matching.rowcodes import RowCodes
 from matching.scope import document_scope
@@ -70,16 +70,15 @@ def score_candidates(
     Title similarity is computed for all pairs at once; a pair whose title plus every possible
     bonus stays under `floor` cannot become a link and is not compared further, nor is one whose
     `score_upper_bound` (all pairs at once too) is under it. The rest are scored all at once too
-    (matching/batchscore.py): `workers` threads compare the titles, and with `workers` > 1 and 20,000 rows
-    or more a forked child bounds and scores half of the pairs (matching/halves.py). `codes` and `texts`: the
-    rows' `RowCodes` and `RowTexts`, when already computed.
+    (matching/batchscore.py), in this process: `workers` threads compare the titles. `codes` and `texts`:
+    the rows' `RowCodes` (read by both the bounds and the scores) and `RowTexts`, when already computed.
     """
     titles = title_similarities(features, pairs, workers=workers, rows=texts)
     keep = titles + MAX_BONUS >= floor
     pairs, titles = pairs[keep], titles[keep]
-    fork = workers > 1 and len(features) >= FORK_CONCEPTS_FROM
-    row_codes = RowCodes.of(features) if codes is None else codes
-    return bounded_kept_scores(features, pairs, titles, floor, row_codes, fork=fork)
+    codes = RowCodes.of(features) if codes is None else codes
+    keep = score_upper_bounds(features, pairs, titles, codes) >= floor
+    return kept_scores(features, pairs[keep], titles[keep], floor, codes)
 
 
 _AUTO_FIELDS = frozenset({"left", "right", "score", "reasons", "accepted", "decided_by"})

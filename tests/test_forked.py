@@ -63,9 +63,9 @@ def test_reconcile_with_forked_stages_gives_the_same_result(
     text._TITLE_TEXTS.clear()
     text.comparison_text.cache_clear()
     result = reconcile_module.reconcile(documents, workers=2, with_flags=False)
-    # The title texts, the blocking, half of the dataset scores and the concept stage here; the concept
-    # stage's second half of its pairs was forked by the concept stage's own child, so it is not counted here.
-    assert len(starts) == 4
+    # The title texts, the blocking and the concept stage here; the concept stage's second half of its pairs
+    # was forked by the concept stage's own child, so it is not counted here.
+    assert len(starts) == 3
     assert output_digest(result) == serial
 
 

@@ -1,22 +1,17 @@
-"""The dataset stage's rows' codes computed once (matching/rowcodes.py) and its bounds and scores in two halves,
-one in a forked child (matching/halves.py): the same partitions of the rows, the same kept scores and reasons."""
+"""The dataset stage's rows' codes computed once (matching/rowcodes.py): the same partitions of the rows as the
+tuples bounds.py and batchscore.py built per row (whole runs: tests/test_forked.py, tests/test_batchscore.py)."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
 
-from matching import forked, halves
-from matching.batchscore import kept_scores
-from matching.blocking import candidate_pairs
-from matching.bounds import _codes, score_upper_bounds
+from matching.bounds import _codes
 from matching.compare import EntryFeatures, build_features
 from matching.goldset import load_gold
 from matching.rowcodes import RowCodes
-from matching.titlesim import title_similarities
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -61,28 +56,3 @@ def test_row_codes_partition_the_rows_as_their_tuples(source) -> None:
     assert codes.document.tolist() == [f.document for f in features]
     assert codes.counts.tolist() == [f.text.counts for f in features]
     assert codes.lists.tolist() == [f.text.lists for f in features]
-
-
-def test_scores_in_two_halves_are_the_scores_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    features = _synthetic_features()
-    pairs, _ = candidate_pairs(features)
-    n = len(features)  # and neighbours in input order: same-document pairs and sub-rows of one number
-    pairs = np.concatenate([pairs, np.stack([np.arange(n - 1), np.arange(1, n)], axis=1)])
-    titles = title_similarities(features, pairs)
-    started = []
-    start = forked.start
-
-    def counted(compute: Any) -> Any:
-        started.append(compute)
-        return start(compute)
-
-    monkeypatch.setattr(halves.forked, "start", counted)
-    codes = RowCodes.of(features)
-    for floor in (0.0, 0.5, 0.67):
-        keep = score_upper_bounds(features, pairs, titles) >= floor
-        at_once = kept_scores(features, pairs[keep], titles[keep], floor)
-        split = halves.bounded_kept_scores(features, pairs, titles, floor, codes, fork=True)
-        assert split.scores() == at_once.scores()
-        assert split.with_reasons() == at_once.with_reasons()
-        assert halves.bounded_kept_scores(features, pairs, titles, floor, codes).columns == at_once.columns
-    assert len(started) == 3  # the child did score its half
