@@ -41,6 +41,9 @@ LINK_FLOOR = 0.1  # links this far below the threshold are kept as near misses f
 # Rows from which `reconcile(workers > 1)` forks the concept stage (matching/forked.py): below, a fork
 # (page tables of the whole heap, copied pages, the pickled result) costs more than the overlap gains.
 FORK_CONCEPTS_FROM = 20_000
+# Rows from which `reconcile(workers > 1)` blocks in a forked child while it builds the features (`_matched`):
+# ~0.6 CPU-s off the path to the concept fork at 100,000 rows, for ~0.35 more CPU (the fork, copy-on-write).
+FORK_BLOCKING_FROM = 20_000
 
 
 def load_threshold(path: Path = THRESHOLDS_FILE) -> float:
@@ -165,7 +168,7 @@ def _matched(
     split_scopes = threshold > MAX_SCORE_ACROSS_SCOPES
     codes: RowCodes | None = None
     row_texts: RowTexts | None = None
-    if workers > 1 and sum(len(d.catalog) for d in documents) >= FORK_CONCEPTS_FROM:
+    if workers > 1 and sum(len(d.catalog) for d in documents) >= FORK_BLOCKING_FROM:
         # Blocking reads only the rows' texts and scopes: a child blocks (~0.9 CPU-s at 100,000 rows, Python
         # mostly) while this process builds the features, the rows' codes and their title texts (~0.8), on a
         # second core that was idle there. Its pairs come back as one array.

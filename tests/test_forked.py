@@ -57,6 +57,7 @@ def test_reconcile_with_forked_stages_gives_the_same_result(
     serial = output_digest(reconcile_module.reconcile(documents, workers=1, with_flags=False))
 
     monkeypatch.setattr(reconcile_module, "FORK_CONCEPTS_FROM", 0)
+    monkeypatch.setattr(reconcile_module, "FORK_BLOCKING_FROM", 0)
     monkeypatch.setattr(compare_module, "FORK_TITLES_FROM", 0)
     monkeypatch.setattr(concepts_module, "SPLIT_FROM", 0)
     # Cold memos, so that the child's title texts are the ones used here.
