@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 from rapidfuzz import fuzz
 
-from matching.bounds import _codes, _differ, first_rows
+from matching.bounds import _differ, first_rows
 from matching.compare import (
     CONCEPT_MAX_BONUS,
     COUNT_VS_LIST,
@@ -39,6 +39,7 @@ from matching.compare import (
     description_similarity,
 )
 from matching.coverage import COVERED_TITLE
+from matching.rowcodes import RowCodes
 from matching.scope import LEVEL_NAMES
 from matching.text import NEGATORS
 
@@ -79,13 +80,18 @@ class KeptScores:
         return _with_reasons(self)
 
 
-def kept_scores(features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np.ndarray, floor: float) -> KeptScores:
-    """score_many without the reasons yet (KeptScores.with_reasons writes them)."""
+def kept_scores(
+    features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np.ndarray, floor: float,
+    codes: RowCodes | None = None,
+) -> KeptScores:  # fmt: skip
+    """score_many without the reasons yet (KeptScores.with_reasons writes them). `codes`: the rows'
+    `RowCodes`, when the caller has them (`score_upper_bounds` reads them too)."""
     if len(pairs) == 0:
         return KeptScores(features, tuple([] for _ in range(17)), [], [], [])
+    codes = RowCodes.of(features) if codes is None else codes
     left, right = pairs[:, 0], pairs[:, 1]
     # Sub-rows under one number (compare.py: parts, not duplicates) score 0 with one reason.
-    place = _codes([(f.document, f.table, f.group, f.number) if f.number else "" for f in features])
+    place = codes.place
     sub_row = (place[left] > 0) & (place[left] == place[right])
 
     # The title, rounded as the scalar path rounds it: once per distinct float32 value.
@@ -93,7 +99,7 @@ def kept_scores(features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np
     title = np.asarray([round(v, 4) for v in values.tolist()], dtype=np.float64)[which.reshape(-1)]
 
     # One-sided words: penalty, reasons and negations once per distinct pair of what they read.
-    words = _codes([(id(f.idf), f.text.tokens, f.text.qualifiers, f.text.core_tokens, f.locality) for f in features])
+    words = codes.words
     first = first_rows(words)
     distinct, word_of = _per_distinct(words, pairs)
     penalties, word_reasons, negation_reasons = [], [], []
@@ -105,12 +111,11 @@ def kept_scores(features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np
         negation_reasons.append(f"phủ định chỉ ở một bên: {', '.join(sorted(negations))}" if negations else "")
     negated = np.asarray([bool(r) for r in negation_reasons], dtype=bool)[word_of]
 
-    counts = np.fromiter((f.text.counts for f in features), dtype=bool, count=len(features))
-    lists = np.fromiter((f.text.lists for f in features), dtype=bool, count=len(features))
+    counts, lists = codes.counts, codes.lists
     counted = (counts[left] != counts[right]) & (lists[left] | lists[right] | (title < 1.0))
-    heads = _differ(_codes([f.text.head for f in features]), pairs)
+    heads = _differ(codes.head, pairs)
 
-    descriptions = _codes([f.description for f in features])
+    descriptions = codes.description
     described = (descriptions[left] > 0) & (descriptions[right] > 0)
     desc = np.zeros(len(pairs), dtype=np.float64)
     if described.any():
@@ -131,7 +136,7 @@ def kept_scores(features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np
     concept = score
 
     # _dataset_score's steps, in its order.
-    units = _codes([(f.unit_types, f.unit_label) if f.unit_types else "" for f in features])
+    units = codes.unit
     united = (units[left] > 0) & (units[right] > 0)
     unit_change = np.zeros(len(pairs), dtype=np.float64)
     unit_reason_of = np.zeros(len(pairs), dtype=np.int64)
@@ -148,14 +153,14 @@ def kept_scores(features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np
         unit_change[united] = np.asarray(changes, dtype=np.float64)[unit_of]
         unit_reason_of[united] = unit_of
     score = np.where(united, score + unit_change, score)
-    groups = _codes([f.group for f in features])
+    groups = codes.group
     grouped = (groups[left] > 0) & (groups[left] == groups[right])
     score = np.where(grouped, score + GROUP_AGREE, score)
-    levels = _differ(_codes([f.scope.level for f in features]), pairs)
+    levels = _differ(codes.level, pairs)
     score = np.where(levels, score - LEVEL_MISMATCH, score)
-    provinces = _differ(_codes([f.scope.province for f in features]), pairs)
+    provinces = _differ(codes.province, pairs)
     score = np.where(provinces, score - PROVINCE_MISMATCH, score)
-    documents = np.fromiter((f.document for f in features), dtype=np.int64, count=len(features))
+    documents = codes.document
     same_document = documents[left] == documents[right]
     for k in np.flatnonzero(same_document & (title >= SAME_DOCUMENT_EXEMPT)).tolist():
         printed = features[int(left[k])].text.printed, features[int(right[k])].text.printed
@@ -172,7 +177,7 @@ def kept_scores(features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np
         which.reshape(-1)
     ]
     kept = (final >= floor) & ~sub_row
-    rows = np.flatnonzero(kept | (sub_row & (0.0 >= floor))).tolist()
+    rows = np.flatnonzero(kept | (sub_row & (0.0 >= floor)))
     # A sub-row scores 0 whatever `final` says (compare.py: parts, not duplicates).
     final[sub_row] = 0.0
     columns = (

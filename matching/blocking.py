@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from matching.compare import EntryFeatures
-from matching.text import blocking_tokens_of, fold
+from matching.scope import Scope
+from matching.text import ComparisonText, blocking_tokens_of, fold
 
 KEYS_PER_ENTRY = 3
 WILDCARD = "*"  # entries whose scope is unknown are compared with every scope
@@ -26,6 +27,25 @@ PREFILTER_CUTOFF = 55  # on 0..100; far below any calibrated threshold, so recal
 # few pairs); a bigger block's own cdist call compares its ~k²/2 pairs faster than listing them (the concept
 # stage's blocks reach ~250 rows).
 BULK_BLOCK = 24
+
+
+class Blockable(Protocol):
+    """What blocking reads of a row: its text and its document's scope (an `EntryFeatures`, or a `BlockRow`)."""
+
+    @property
+    def text(self) -> ComparisonText: ...
+
+    @property
+    def scope(self) -> Scope: ...
+
+
+@dataclass(frozen=True, slots=True)
+class BlockRow:
+    """A row for blocking before its features are built (matching/reconcile.py blocks in a forked child while
+    this process builds them)."""
+
+    text: ComparisonText
+    scope: Scope
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,13 +62,13 @@ def default_max_df(n: int) -> int:
     return max(100, min(2000, n // 50))
 
 
-def _scope_key(feature: EntryFeatures) -> str:
+def _scope_key(feature: Blockable) -> str:
     scope = feature.scope
     return f"{scope.level}|{scope.province}" if scope.level and scope.province else WILDCARD
 
 
 def block_keys(
-    features: Sequence[EntryFeatures], max_df: int, *, split_scopes: bool = False
+    features: Sequence[Blockable], max_df: int, *, split_scopes: bool = False
 ) -> tuple[dict[tuple[str, str], list[int]], int]:
     """Block key (scope, token) → members. Without `split_scopes` every scope is the wildcard."""
     # Once per distinct set of words (100,000 rows have ~19,000), weighted by the rows that have it.
@@ -153,7 +173,7 @@ def _unique(codes: np.ndarray) -> np.ndarray:
 
 
 def candidate_pairs(
-    features: Sequence[EntryFeatures],
+    features: Sequence[Blockable],
     *,
     max_df: int | None = None,
     workers: int = 1,

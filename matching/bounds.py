@@ -10,6 +10,7 @@ same floats (tests/test_match_speed.py compares them).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -22,6 +23,9 @@ from matching.compare import (
     EntryFeatures,
     _certain_penalty,
 )
+
+if TYPE_CHECKING:
+    from matching.rowcodes import RowCodes
 
 
 def _codes(values: Sequence[object]) -> np.ndarray:
@@ -42,11 +46,15 @@ def first_rows(codes: np.ndarray) -> dict[int, int]:
     return dict(zip(distinct.tolist(), first.tolist(), strict=True))
 
 
-def certain_penalties(features: Sequence[EntryFeatures], pairs: np.ndarray) -> np.ndarray:
-    """`_certain_penalty` of each pair (float64), computed once per distinct pair of what it reads."""
+def certain_penalties(
+    features: Sequence[EntryFeatures], pairs: np.ndarray, words: np.ndarray | None = None
+) -> np.ndarray:
+    """`_certain_penalty` of each pair (float64), computed once per distinct pair of what it reads (`words`:
+    `RowCodes.bound_words`, when the caller has them)."""
     if len(pairs) == 0:
         return np.empty(0, dtype=np.float64)
-    words = _codes([(f.text.tokens, f.text.qualifiers, f.locality, f.text.head) for f in features])
+    if words is None:
+        words = _codes([(f.text.tokens, f.text.qualifiers, f.locality, f.text.head) for f in features])
     first = first_rows(words)  # word code -> a row with it
     n = int(words.max()) + 1
     distinct, inverse = np.unique(words[pairs[:, 0]] * n + words[pairs[:, 1]], return_inverse=True)
@@ -60,13 +68,19 @@ def _differ(codes: np.ndarray, pairs: np.ndarray) -> np.ndarray:
     return (left > 0) & (right > 0) & (left != right)
 
 
-def score_upper_bounds(features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np.ndarray) -> np.ndarray:
-    """`score_upper_bound(features[i], features[j], title)` for each pair, as float64."""
+def score_upper_bounds(
+    features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np.ndarray, codes: RowCodes | None = None
+) -> np.ndarray:
+    """`score_upper_bound(features[i], features[j], title)` for each pair, as float64. `codes`: the rows'
+    `RowCodes`, when the caller has them (`kept_scores` reads them too)."""
+    if codes is None:
+        from matching.rowcodes import RowCodes  # it builds on this module's `_codes`
+
+        codes = RowCodes.of(features)
     title = titles.astype(np.float64)  # the scalar path sees each float32 title as a Python float
-    bound = title + MAX_BONUS - certain_penalties(features, pairs)
-    bound = np.where(_differ(_codes([f.scope.level for f in features]), pairs), bound - LEVEL_MISMATCH, bound)
-    provinces = _codes([f.scope.province for f in features])
-    bound = np.where(_differ(provinces, pairs), bound - PROVINCE_MISMATCH, bound)
-    documents = np.fromiter((f.document for f in features), dtype=np.int64, count=len(features))
+    bound = title + MAX_BONUS - certain_penalties(features, pairs, codes.bound_words)
+    bound = np.where(_differ(codes.level, pairs), bound - LEVEL_MISMATCH, bound)
+    bound = np.where(_differ(codes.province, pairs), bound - PROVINCE_MISMATCH, bound)
+    documents = codes.document
     same = (documents[pairs[:, 0]] == documents[pairs[:, 1]]) & (title < SAME_DOCUMENT_EXEMPT)
     return np.where(same, bound - SAME_DOCUMENT, bound)

@@ -141,10 +141,11 @@ def _group_label(group: str) -> str:
 
 def _document_features(
     first: int, doc_index: int, document: Document, idf: Mapping[str, float], texts: Sequence[ComparisonText],
-    units: Sequence[tuple[frozenset[str], str]] | None = None,
+    units: Sequence[tuple[frozenset[str], str]] | None = None, scope: Scope | None = None,
 ) -> list[EntryFeatures]:
-    """`texts`: the entries' `comparison_text`; `units`: their `_unit_types` when already computed."""
-    scope = document_scope(document)
+    """`texts`: the entries' `comparison_text`; `units`: their `_unit_types`, `scope`: the document's
+    `document_scope`, when already computed."""
+    scope = document_scope(document) if scope is None else scope
     locality = frozenset(scope.province.split())
     features = []
     for offset, entry in enumerate(document.catalog):
@@ -170,15 +171,23 @@ def _document_features(
     return features
 
 
+Units = list[list[tuple[frozenset[str], str]]]  # `_unit_types` of each document's entries
+
+
 def build_features(documents: Sequence[Document], *, workers: int = 1) -> list[EntryFeatures]:
-    """Comparison features of every entry, in document order.
+    """Comparison features of every entry, in document order (`comparison_texts`, then `features_of`)."""
+    return features_of(documents, *comparison_texts(documents, workers=workers))
+
+
+def comparison_texts(documents: Sequence[Document], *, workers: int = 1) -> tuple[list[ComparisonText], Units | None]:
+    """The entries' `comparison_text` in document order, and their units when computed on the way.
 
     With `workers` > 1 and many rows, a forked child computes the texts of most distinct titles
     (`_title_text`: ~2 of ~3 CPU-s at 100,000 rows) while this process does the others and the units,
     and sends them back as field tuples; shipping whole features back from workers had cost
     more than computing them (measured on 50,000 entries).
     """
-    units: list[list[tuple[frozenset[str], str]]] | None = None
+    units: Units | None = None
     rows = sum(len(d.catalog) for d in documents)
     if workers > 1 and rows >= FORK_TITLES_FROM:
         titles = list(dict.fromkeys((title_key_of(e), e.title) for d in documents for e in d.catalog))
@@ -191,13 +200,21 @@ def build_features(documents: Sequence[Document], *, workers: int = 1) -> list[E
     texts = [
         comparison_text(title_key_of(e), e.description, e.title) for document in documents for e in document.catalog
     ]
+    return texts, units
+
+
+def features_of(
+    documents: Sequence[Document], texts: Sequence[ComparisonText], units: Units | None = None,
+    scopes: Sequence[Scope] | None = None,
+) -> list[EntryFeatures]:  # fmt: skip
+    """The entries' features from their `comparison_texts` (and each document's scope, when computed)."""
     idf = specificities(texts)
     features: list[EntryFeatures] = []
     for doc_index, document in enumerate(documents):
         first = len(features)
         features += _document_features(
             first, doc_index, document, idf, texts[first : first + len(document.catalog)],
-            None if units is None else units[doc_index],
+            None if units is None else units[doc_index], None if scopes is None else scopes[doc_index],
         )  # fmt: skip
     return features
 

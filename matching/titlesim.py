@@ -28,21 +28,40 @@ def _combined(plain: np.ndarray, by_sort: np.ndarray, by_set: np.ndarray, by_cor
     return np.where(same, 1.0, best / 100.0).astype(plain.dtype)
 
 
-def title_similarities(features: Sequence[EntryFeatures], pairs: np.ndarray, workers: int = 1) -> np.ndarray:
-    """`title_similarity` for many pairs at once (rapidfuzz cpdist), as float32 in [0, 1]."""
+def title_similarities(
+    features: Sequence[EntryFeatures], pairs: np.ndarray, workers: int = 1, rows: RowTexts | None = None
+) -> np.ndarray:
+    """`title_similarity` for many pairs at once (rapidfuzz cpdist), as float32 in [0, 1]. `rows`: the
+    features' `RowTexts`, when already computed."""
     if len(pairs) == 0:
         return np.empty(0, dtype=np.float32)
-    # Many rows share a wording (a template repeated by communes): each distinct pair of texts is
-    # compared once (~260,000 of 450,000 pairs at 100,000 rows) and its similarity copied to the others.
-    texts: dict[tuple[str, str, str], int] = {}
-    text_of = np.fromiter(
-        (texts.setdefault((f.text.full, f.text.content, f.text.core), len(texts)) for f in features),
-        dtype=np.int64, count=len(features),
-    )  # fmt: skip
-    codes = text_of[pairs[:, 0]] * len(texts) + text_of[pairs[:, 1]]
+    rows = RowTexts.of(features) if rows is None else rows
+    text_of = rows.text_of
+    codes = text_of[pairs[:, 0]] * rows.count + text_of[pairs[:, 1]]
     _, first, inverse = np.unique(codes, return_index=True, return_inverse=True)
     left, right = text_of[pairs[first, 0]], text_of[pairs[first, 1]]
-    return _similarities(_Texts.of(texts), left, right, workers)[inverse.reshape(-1)]
+    return _similarities(rows.texts, left, right, workers)[inverse.reshape(-1)]
+
+
+@dataclass(frozen=True, slots=True)
+class RowTexts:
+    """Each row's number among the distinct (full, content, core) texts of the rows, and those texts' strings:
+    many rows share a wording (a template repeated by communes), so each distinct pair of texts is compared
+    once (~260,000 of 450,000 pairs at 100,000 rows) and its similarity copied to the others. Read from the
+    rows alone, before their pairs are known (matching/reconcile.py: while a child blocks)."""
+
+    text_of: np.ndarray
+    texts: _Texts
+    count: int  # distinct texts
+
+    @classmethod
+    def of(cls, features: Sequence[EntryFeatures]) -> RowTexts:
+        texts: dict[tuple[str, str, str], int] = {}
+        text_of = np.fromiter(
+            (texts.setdefault((f.text.full, f.text.content, f.text.core), len(texts)) for f in features),
+            dtype=np.int64, count=len(features),
+        )  # fmt: skip
+        return cls(text_of, _Texts.of(texts), len(texts))
 
 
 # A test of titles, per pair (numbered by `rows`) and monotone: true for a title, true for any higher one.

@@ -57,14 +57,15 @@ def test_reconcile_with_forked_stages_gives_the_same_result(
     serial = output_digest(reconcile_module.reconcile(documents, workers=1, with_flags=False))
 
     monkeypatch.setattr(reconcile_module, "FORK_CONCEPTS_FROM", 0)
+    monkeypatch.setattr(reconcile_module, "FORK_BLOCKING_FROM", 0)
     monkeypatch.setattr(compare_module, "FORK_TITLES_FROM", 0)
     # Cold memos, so that the child's title texts are the ones used here.
     text._TITLE_TEXTS.clear()
     text.comparison_text.cache_clear()
     result = reconcile_module.reconcile(documents, workers=2, with_flags=False)
-    # The title texts and the concept stage here; the concept stage's own child (its blocking, from
-    # COVERING_FORK_FROM representatives) is not counted here.
-    assert len(starts) == 2
+    # The title texts, the blocking and the concept stage here; the concept stage's own child (its blocking,
+    # from COVERING_FORK_FROM representatives) is not counted here.
+    assert len(starts) == 3
     assert output_digest(result) == serial
 
 
