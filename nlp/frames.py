@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from extract.model import UnitMention
 from nlp.registry import get_registry
-from nlp.units import resolve_units
+from nlp.units import OFFICIAL_HEAD_RE, resolve_units
 
 # Words that end a subject: the frame verbs and the adverbs that open the predicate. A verb
 # right after a unit noun ("các Cơ quan chủ trì Dự án", "đơn vị thực hiện") is part of a name.
@@ -65,8 +65,9 @@ _SENTENCE_STOP_RE = re.compile(r"[:.!?]\s|[:!?]$|\.$")
 # What may open an assignment before its subject: the assigning verb, a time adverbial.
 _TRIGGER_RE = re.compile(r"^(?:Giao(?:\s+cho)?|Đề\s+nghị|Yêu\s+cầu|Phân\s+công(?:\s+cho)?)\s+", re.IGNORECASE)
 _ADVERBIAL_RE = re.compile(r"^Trong\s+quá\s+trình(?:\s+triển\s+khai)?\s+thực\s+hiện\s*,?\s*", re.IGNORECASE)
-# The head of a unit stands for the unit ("Thủ trưởng các cơ quan, đơn vị"); a named person does not.
-_HEAD_RE = re.compile(r"^(?:Thủ\s+trưởng|Trưởng|Người\s+đứng\s+đầu|Lãnh\s+đạo)\s+(?=các\s|\S)", re.IGNORECASE)
+# The head of a unit stands for the unit ("Thủ trưởng các cơ quan, đơn vị", "Giám đốc Công an tỉnh", "Chủ tịch
+# UBND cấp xã"); a named person does not. The titles are the resolver's (nlp.units.OFFICIAL_HEAD_RE).
+_HEAD_RE = OFFICIAL_HEAD_RE
 # "… giao Sở X chủ trì": the assigning verb inside a sentence (not "được giao", "giao dịch").
 _MID_TRIGGER_RE = re.compile(r"(?<![^\W\d_])(?<!được )(?:giao|đề\s+nghị|yêu\s+cầu)\s+(?=\S)", re.IGNORECASE)
 # "với" is often left out ("chủ trì, phối hợp Sở Nội vụ, Văn phòng …"): what follows is a partner only if it
@@ -93,7 +94,10 @@ _PERSON_RE = re.compile(
 # formulas ("Trên đây là Kế hoạch …", "Nay thông báo …") and the standing request to report problems
 # ("… kịp thời báo cáo các vướng mắc, khó khăn về Sở") assign no task.
 _EXECUTION_CLAUSE_RE = re.compile(
-    r"thi\s+hành|(?:thực\s+hiện|triển\s+khai)(?:\s+nghiêm\s+túc)?\s+(?:Chỉ\s+thị|Quyết\s+định|Kế\s+hoạch|"
+    # "theo dõi, đôn đốc, kiểm tra việc thực hiện Chỉ thị này" is the task of monitoring it (CT 04/CT-UBND
+    # Quảng Ngãi 2024, "Giao Chánh Thanh tra tỉnh chủ trì …"), not the clause that closes it; "Cục Thi hành
+    # án dân sự" is a unit, not "thi hành".
+    r"thi\s+hành(?!\s+án)|(?<!việc\s)(?:thực\s+hiện|triển\s+khai)(?:\s+nghiêm\s+túc)?\s+(?:Chỉ\s+thị|Quyết\s+định|Kế\s+hoạch|"
     r"Công\s+văn|Thông\s+báo|Nghị\s+quyết|văn\s+bản)\s+này|Nay\s+thông\s+báo|(?:^|[.;]\s+)Trên\s+đây\s+là|"
     r"báo\s+cáo\s+(?:các\s+)?(?:vướng|khó\s+khăn)|"
     # "Yêu cầu các sở, ngành … tổ chức thực hiện tốt các nội dung trên" closes a letter (CV 298, Lâm Đồng 2025).
@@ -134,7 +138,7 @@ _VERB_LIKE_RE = re.compile(r"tổ\s+chức|hội|cơ\s+sở|bộ|ban\s+hành", r
 
 
 def _mention_ok(mention: UnitMention, *, first: bool = False) -> bool:
-    if _PERSON_RE.search(mention.raw):
+    if _PERSON_RE.search(_HEAD_RE.sub("", mention.raw)):
         return False
     if mention.collective:
         plural = bool(_PLURAL_RE.match(mention.raw))

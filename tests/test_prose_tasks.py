@@ -338,7 +338,8 @@ def test_a_list_of_units_is_not_cut_inside_a_persons_post() -> None:
         "Nhà nước thuộc UBND tỉnh"
     )
     subject = subject_of(heading, PROVINCE)
-    assert subject is not None and subject.units.text == "Thủ trưởng các sở, ban ngành tỉnh"
+    # Since the head of a unit stands for it (branch realdocs13b), the chairman's post is one of the units.
+    assert subject is not None and subject.units.text == "Thủ trưởng các sở, ban ngành tỉnh, Chủ tịch UBND cấp huyện"
 
 
 def test_a_plural_unit_noun_over_a_colon_names_each_unit() -> None:
@@ -452,3 +453,32 @@ def test_an_item_handing_work_over_reads_only_its_own_clause() -> None:
     assert all(not t.lead_raw.startswith("các sở, ngành, địa phương cử") for t in tasks)
     # … and the unit that hands the work over is not its lead either.
     assert all(t.lead_raw != "Sở Tư pháp" for t in tasks)
+
+
+# ---------------------------------------------------------------- branch realdocs13b: heads, classes, resolver gaps
+
+
+def test_the_head_of_a_unit_stands_for_the_unit() -> None:
+    # CT 04/CT-UBND Quảng Ngãi (2024), items 2 and 3: "Chánh Thanh tra tỉnh", "Giám đốc Công an tỉnh, Viện trưởng
+    # …" gave no task (a post was a person; "kiểm tra việc thực hiện Chỉ thị này" read as the closing clause).
+    tasks = _tasks(
+        "2. Đề nghị Giám đốc Công an tỉnh, Viện trưởng Viện kiểm sát nhân dân tỉnh, Chánh án Tòa án nhân dân "
+        "tỉnh, Cục trưởng Cục Thi hành án dân sự tỉnh tổ chức thực hiện tốt các nhiệm vụ phòng, chống tham nhũng.\n"
+        "3. Giao Chánh Thanh tra tỉnh chủ trì, phối hợp với các cơ quan liên quan theo dõi, đôn đốc, kiểm tra "
+        "việc thực hiện Chỉ thị này, báo cáo UBND tỉnh, Chủ tịch UBND tỉnh theo định kỳ.\n"
+    )
+    by_ref = _by_ref(tasks)
+    assert by_ref["2"].lead_raw.startswith("Giám đốc Công an tỉnh, Viện trưởng")
+    assert by_ref["3"].lead_raw == "Chánh Thanh tra tỉnh"
+    assert by_ref["3"].partner_raw == "các cơ quan liên quan"
+    lead = resolve_units("Chánh Thanh tra tỉnh", locality="tỉnh Quảng Ngãi")
+    assert [m.unit_id for m in lead] == ["thanh_tra@tỉnh Quảng Ngãi"]
+    police = [m.unit_id for m in resolve_units(by_ref["2"].lead_raw, locality="tỉnh Quảng Ngãi")]
+    assert police[0] == "cong_an@tỉnh Quảng Ngãi" and all(police)
+    # A commune's chairman stands for its committee; a deputy is a person; the closing request stays none.
+    subject = subject_of("Chủ tịch UBND cấp xã chịu trách nhiệm trước Chủ tịch UBND tỉnh về kết quả", PROVINCE)
+    assert subject is not None and [m.unit_id for m in subject.units.mentions] == ["ubnd@cấp xã thuộc tỉnh Quảng Ngãi"]
+    subject = subject_of("Thủ trưởng/Giám đốc các Sở chủ động rà soát thủ tục hành chính", PROVINCE)
+    assert subject is not None and subject.units.text == "Thủ trưởng/Giám đốc các Sở"
+    assert subject_of("Phó Chủ tịch UBND tỉnh chủ trì, phối hợp với Sở Tư pháp", PROVINCE) is None
+    assert subject_of("Yêu cầu Giám đốc các Sở khẩn trương triển khai thực hiện Chỉ thị này.", PROVINCE) is None
