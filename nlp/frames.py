@@ -34,8 +34,11 @@ _FRAME_WORDS = (
     r"thực\s+hiện|tham\s+mưu|chủ\s+động|khẩn\s+trương|tiếp\s+tục|kịp\s+thời|là\s+cơ\s+quan|làm\s+đầu\s+mối|"
     r"phụ\s+trách|tập\s+trung|tăng\s+cường|nghiêm\s+túc|cần|phải|đã|đang|sẽ|cũng"
 )
+# "Ban QLDA Đầu tư xây dựng …", "Ban Quản lý dự án đầu tư xây dựng …": "xây dựng" is part of the project board's
+# name (QĐ 2858/QĐ-UBND Hà Nội 2025, whose partner was cut there), not the verb of "Sở Kế hoạch và Đầu tư xây dựng …".
 _ACTION_VERBS = (
-    r"rà\s+soát|tổ\s+chức|triển\s+khai|xây\s+dựng|hướng\s+dẫn|chỉ\s+đạo|tuyên\s+truyền|kiểm\s+tra|theo\s+dõi|"
+    r"rà\s+soát|tổ\s+chức|triển\s+khai|(?<!qlda đầu tư )(?<!dự án đầu tư )xây\s+dựng|"
+    r"hướng\s+dẫn|chỉ\s+đạo|tuyên\s+truyền|kiểm\s+tra|theo\s+dõi|"
     r"tổng\s+hợp|báo\s+cáo|nghiên\s+cứu|đề\s+xuất|cung\s+cấp|cập\s+nhật|giải\s+quyết|xử\s+lý|tham\s+gia|"
     r"hoàn\s+thành|đôn\s+đốc|đẩy\s+mạnh|bố\s+trí|thông\s+báo|ban\s+hành|quản\s+lý"
 )
@@ -218,12 +221,38 @@ def units_at(text: str, start: int, context: Context, *, stop: re.Pattern[str] =
     return _longest_prefix(scope, start, context)
 
 
+# A list of bare class nouns ("các bộ, ngành, địa phương") is no name: a verb right after it ends the class
+# ("… cử lãnh đạo, cán bộ đầu mối", CV 4214/BCA-C04 2025), where a frame word would come too late.
+_CLASS_NOUN = r"(?:bộ|sở|ban|ngành|cơ\s+quan|đơn\s+vị|địa\s+phương|tổ\s+chức|hội|đoàn\s+thể|doanh\s+nghiệp)"
+_CLASS_LIST_RE = re.compile(
+    rf"^(?:Thủ\s+trưởng\s+)?{_PLURAL}{_CLASS_NOUN}(?:\s*,\s*{_CLASS_NOUN})+(?=\s+[^\W\d_])", re.IGNORECASE
+)
+# Verbs that qualify a class rather than act: "các sở, ngành liên quan / thuộc tỉnh / được giao / có liên quan".
+_QUALIFYING_VERBS = frozenset({"liên quan", "có", "thuộc", "trực thuộc", "được", "là"})
+
+
+def class_list_end(text: str) -> int | None:
+    """Where a list of bare class nouns ends when a verb follows it ("các bộ, ngành, địa phương | cử …")."""
+    listed = _CLASS_LIST_RE.match(text)
+    if listed is None or not text[listed.end() :].lstrip()[:1].islower():
+        return None
+    from underthesea import pos_tag  # the tagger's model loads on first use: only for such lists
+
+    words = pos_tag(text[listed.end() :].lstrip())
+    if words and words[0][1] == "V" and words[0][0].lower() not in _QUALIFYING_VERBS:
+        return listed.end()
+    return None
+
+
 def _bounded_subject(
     rest: str, start: int, context: Context, frame: re.Match[str] | None, limit: int
 ) -> UnitSpan | None:
     """The span up to a frame word, or a label up to its colon, when its first unit resolves."""
     if frame is not None:
         candidate, most = rest[: frame.start()].rstrip(" ,"), _MAX_SUBJECT_WORDS
+        verb = class_list_end(candidate)
+        if verb is not None:
+            candidate = candidate[:verb]
     elif limit < len(rest) and rest[limit] == ":":
         # A label closed by its colon ("Hiệp hội Doanh nghiệp tỉnh, Báo Quảng Ngãi:"): the first unit decides.
         candidate, most = rest[:limit].rstrip(" ,"), _MAX_PLAIN_WORDS
@@ -378,8 +407,10 @@ def assigned_in(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:
         if span is None:
             continue
         after = text[span.end :].lstrip(" ,")
-        # "… giao X chủ trì", "… giao X nghiên cứu, rà soát …", or a lead-in "… Giao X:" over the items below.
-        if _ASSIGNED_WORK_RE.match(" " + after) or after.startswith(":"):
+        # "… giao X chủ trì", "… giao X nghiên cứu, rà soát …", or a lead-in "… Giao X:" over the items below;
+        # or a class ended by a verb ("đề nghị các bộ, ngành, địa phương cử …").
+        ended_by_verb = class_list_end(text[match.end() :]) == span.end - match.end()
+        if _ASSIGNED_WORK_RE.match(" " + after) or after.startswith(":") or ended_by_verb:
             return span
     return None
 

@@ -482,3 +482,57 @@ def test_the_head_of_a_unit_stands_for_the_unit() -> None:
     assert subject is not None and subject.units.text == "Thủ trưởng/Giám đốc các Sở"
     assert subject_of("Phó Chủ tịch UBND tỉnh chủ trì, phối hợp với Sở Tư pháp", PROVINCE) is None
     assert subject_of("Yêu cầu Giám đốc các Sở khẩn trương triển khai thực hiện Chỉ thị này.", PROVINCE) is None
+
+
+def test_a_verb_after_a_list_of_class_nouns_ends_the_class() -> None:
+    # Công văn 4214/BCA-C04 (Bộ Công an, 2025), item 10: the class swallowed "cử lãnh đạo, cán bộ đầu mối".
+    ministry = Context(locality="", issuer="Bộ Công an")
+    text = (
+        "Để tăng cường phối hợp triển khai thực hiện Chương trình, đề nghị các bộ, ngành, địa phương cử lãnh đạo, "
+        "cán bộ đầu mối thực hiện Chương trình và gửi về Bộ Công an."
+    )
+    span = assigned_in(text, ministry)
+    assert span is not None and span.text == "các bộ, ngành, địa phương"
+    # Qualifiers and nouns after the list stay in it; a list going on past a comma is not cut.
+    for kept in (
+        "Các sở, ngành liên quan",
+        "Các sở, ngành có liên quan",
+        "Các sở, ban, ngành tỉnh",
+        "các cơ quan, đơn vị sự nghiệp công lập",
+        "Thủ trưởng các cơ quan, đơn vị, địa phương, các Chủ đầu tư",
+    ):
+        subject = subject_of(f"{kept} chủ động rà soát các thủ tục", ministry)
+        assert subject is not None and subject.units.text == kept
+
+
+def test_no_registered_unit_name_is_cut_by_the_class_list_rule() -> None:
+    from nlp.frames import class_list_end
+    from nlp.registry import get_registry
+
+    registry = get_registry()
+    names = [name for unit in registry.units.values() for name in (unit.name, *unit.aliases)]
+    assert names and all(class_list_end(f"{name} cử cán bộ") is None for name in names)
+    assert all(class_list_end(f"các {name} cử cán bộ") in (None, len(f"các {name}")) for name in names)
+
+
+def test_a_project_boards_name_is_not_cut_at_build() -> None:
+    # QĐ 2858/QĐ-UBND Hà Nội (2025), Điều 2: the partner was cut at "xây dựng" ("… và Ban QLDA Đầu tư").
+    text = (
+        "UBND quận Bắc Từ Liêm chủ trì, phối hợp với Sở Quy hoạch - Kiến trúc và Ban QLDA Đầu tư xây dựng chuyên "
+        "ngành - Học viện Chính trị quốc gia Hồ Chí Minh tổ chức công bố công khai nội dung điều chỉnh"
+    )
+    partners = partners_in(text, HA_NOI)
+    assert partners is not None
+    assert partners.text.endswith("Ban QLDA Đầu tư xây dựng chuyên ngành - Học viện Chính trị quốc gia Hồ Chí Minh")
+    # The verb after a Sở's name is still a verb.
+    subject = subject_of("Sở Kế hoạch và Đầu tư xây dựng kế hoạch vốn năm 2026", HA_NOI)
+    assert subject is not None and subject.units.text == "Sở Kế hoạch và Đầu tư"
+
+
+def test_a_lower_case_trade_promotion_centre_resolves() -> None:
+    # Công văn cải thiện các chỉ số CCHC 2025 (Lâm Đồng), 2.h; TB 493 (Lâm Đồng), item 6: no lead.
+    lam_dong = Context(locality="tỉnh Lâm Đồng", issuer="UBND tỉnh Lâm Đồng")
+    subject = subject_of("Giao Trung tâm xúc tiến Đầu tư, Thương mại và Du lịch tỉnh:", lam_dong)
+    assert subject is not None and subject.lead_in
+    assert subject.units.text == "Trung tâm xúc tiến Đầu tư, Thương mại và Du lịch tỉnh"
+    assert [m.unit_type for m in subject.units.mentions] == ["trung_tam_xt"]
