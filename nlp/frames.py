@@ -358,9 +358,12 @@ def _listed_subject(rest: str, start: int, context: Context, stop: re.Pattern[st
     limit = hard.start() if hard else len(rest)
     semicolon = rest.find(";", 0, limit)
     frame = stop.search(rest, 0, limit)
-    if semicolon < 0 or frame is None or frame.start() < semicolon:
+    # … or a label closed by its colon: "3.c Đề nghị Tòa án nhân dân tỉnh; Viện kiểm sát nhân dân tỉnh:" (CT 07/CT-UBND
+    # Quảng Ngãi 2018), its lettered items below.
+    end = frame.start() if frame is not None else limit if rest[limit : limit + 1] == ":" else -1
+    if semicolon < 0 or end < semicolon:
         return None
-    candidate = rest[: frame.start()].rstrip(" ,")
+    candidate = rest[:end].rstrip(" ,")
     if len(candidate.split()) > _MAX_SUBJECT_WORDS:
         return None
     if any(_accepted(part.strip(), context, whole=False) is None for part in candidate.split(";")):

@@ -79,6 +79,7 @@ _OFFICIAL_TITLE = (
     r"(?:Thủ\s+trưởng|Người\s+đứng\s+đầu|Lãnh\s+đạo|Giám\s+đốc|Viện\s+trưởng|Chi\s+cục\s+trưởng|Cục\s+trưởng|"
     r"Vụ\s+trưởng|Bộ\s+trưởng|Hiệu\s+trưởng|Chủ\s+tịch|Chánh\s+án|Chánh(?=\s+(?:Văn\s+phòng|Thanh\s+tra))|Trưởng)"
 )
+_OWN_PLACE_TAIL_RE = re.compile(r"\s+(?:trong|trên\s+địa\s+bàn)\s+tỉnh$", re.IGNORECASE)
 OFFICIAL_HEAD_RE = re.compile(rf"^{_OFFICIAL_TITLE}(?:\s*/\s*{_OFFICIAL_TITLE})*\s+(?=\S)", re.IGNORECASE)
 
 
@@ -262,6 +263,12 @@ def _by_pattern(
 
 @lru_cache(maxsize=100_000)
 def _resolve_one(text: str, qualifier: str, locality: str, level_hint: str, parent: str) -> UnitMention:
+    own_place = _OWN_PLACE_TAIL_RE.search(text)
+    if own_place is not None and own_place.start() > 0:
+        # "Ủy ban nhân dân cấp huyện trong tỉnh": the document's own province adds nothing to the unit.
+        inner = _resolve_one(text[: own_place.start()], qualifier, locality, level_hint, parent)
+        if inner.unit_id or inner.collective:
+            return inner.model_copy(update={"raw": text})
     official = OFFICIAL_HEAD_RE.match(text)
     if official is not None:
         headed = _resolve_one(text[official.end() :], qualifier, locality, level_hint, parent)

@@ -536,3 +536,21 @@ def test_a_lower_case_trade_promotion_centre_resolves() -> None:
     assert subject is not None and subject.lead_in
     assert subject.units.text == "Trung tâm xúc tiến Đầu tư, Thương mại và Du lịch tỉnh"
     assert [m.unit_type for m in subject.units.mentions] == ["trung_tam_xt"]
+
+
+def test_heads_in_a_list_past_a_semicolon_and_a_label_of_two_units() -> None:
+    # CT 07/CT-UBND Quảng Ngãi (2018), item 1 over a)–e) and item 3.c over its text: neither had a lead.
+    tasks = _tasks(
+        "1. Thủ trưởng các Sở, ban, ngành của tỉnh; Chủ tịch Ủy ban nhân dân các huyện, thành phố trong tỉnh có "
+        "trách nhiệm:\n"
+        "a) Thi hành nghiêm chỉnh, đúng, đầy đủ nghĩa vụ của người phải thi hành án trong các bản án.\n"
+        "2. Đề nghị Tòa án nhân dân tỉnh; Viện kiểm sát nhân dân tỉnh:\n"
+        "a) Phối hợp với cơ quan Thi hành án dân sự trong việc chuyển giao bản án.\n"
+    )
+    by_ref = _by_ref(tasks)
+    assert by_ref["1.a"].lead_raw == (
+        "Thủ trưởng các Sở, ban, ngành của tỉnh; Chủ tịch Ủy ban nhân dân các huyện, thành phố trong tỉnh"
+    )
+    assert by_ref["2.a"].lead_raw == "Tòa án nhân dân tỉnh; Viện kiểm sát nhân dân tỉnh"
+    units = resolve_units("Ủy ban nhân dân các huyện, thành phố trong tỉnh", locality="tỉnh Quảng Ngãi")
+    assert [m.unit_id for m in units] == ["ubnd@cấp huyện thuộc tỉnh Quảng Ngãi"]
