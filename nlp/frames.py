@@ -25,7 +25,7 @@ from functools import lru_cache
 
 from extract.model import UnitMention
 from nlp.registry import get_registry
-from nlp.units import resolve_units
+from nlp.units import OFFICIAL_HEAD_RE, resolve_units
 
 # Words that end a subject: the frame verbs and the adverbs that open the predicate. A verb
 # right after a unit noun ("các Cơ quan chủ trì Dự án", "đơn vị thực hiện") is part of a name.
@@ -34,8 +34,11 @@ _FRAME_WORDS = (
     r"thực\s+hiện|tham\s+mưu|chủ\s+động|khẩn\s+trương|tiếp\s+tục|kịp\s+thời|là\s+cơ\s+quan|làm\s+đầu\s+mối|"
     r"phụ\s+trách|tập\s+trung|tăng\s+cường|nghiêm\s+túc|cần|phải|đã|đang|sẽ|cũng"
 )
+# "Ban QLDA Đầu tư xây dựng …", "Ban Quản lý dự án đầu tư xây dựng …": "xây dựng" is part of the project board's
+# name (QĐ 2858/QĐ-UBND Hà Nội 2025, whose partner was cut there), not the verb of "Sở Kế hoạch và Đầu tư xây dựng …".
 _ACTION_VERBS = (
-    r"rà\s+soát|tổ\s+chức|triển\s+khai|xây\s+dựng|hướng\s+dẫn|chỉ\s+đạo|tuyên\s+truyền|kiểm\s+tra|theo\s+dõi|"
+    r"rà\s+soát|tổ\s+chức|triển\s+khai|(?<!qlda đầu tư )(?<!dự án đầu tư )xây\s+dựng|"
+    r"hướng\s+dẫn|chỉ\s+đạo|tuyên\s+truyền|kiểm\s+tra|theo\s+dõi|"
     r"tổng\s+hợp|báo\s+cáo|nghiên\s+cứu|đề\s+xuất|cung\s+cấp|cập\s+nhật|giải\s+quyết|xử\s+lý|tham\s+gia|"
     r"hoàn\s+thành|đôn\s+đốc|đẩy\s+mạnh|bố\s+trí|thông\s+báo|ban\s+hành|quản\s+lý"
 )
@@ -65,8 +68,9 @@ _SENTENCE_STOP_RE = re.compile(r"[:.!?]\s|[:!?]$|\.$")
 # What may open an assignment before its subject: the assigning verb, a time adverbial.
 _TRIGGER_RE = re.compile(r"^(?:Giao(?:\s+cho)?|Đề\s+nghị|Yêu\s+cầu|Phân\s+công(?:\s+cho)?)\s+", re.IGNORECASE)
 _ADVERBIAL_RE = re.compile(r"^Trong\s+quá\s+trình(?:\s+triển\s+khai)?\s+thực\s+hiện\s*,?\s*", re.IGNORECASE)
-# The head of a unit stands for the unit ("Thủ trưởng các cơ quan, đơn vị"); a named person does not.
-_HEAD_RE = re.compile(r"^(?:Thủ\s+trưởng|Trưởng|Người\s+đứng\s+đầu|Lãnh\s+đạo)\s+(?=các\s|\S)", re.IGNORECASE)
+# The head of a unit stands for the unit ("Thủ trưởng các cơ quan, đơn vị", "Giám đốc Công an tỉnh", "Chủ tịch
+# UBND cấp xã"); a named person does not. The titles are the resolver's (nlp.units.OFFICIAL_HEAD_RE).
+_HEAD_RE = OFFICIAL_HEAD_RE
 # "… giao Sở X chủ trì": the assigning verb inside a sentence (not "được giao", "giao dịch").
 _MID_TRIGGER_RE = re.compile(r"(?<![^\W\d_])(?<!được )(?:giao|đề\s+nghị|yêu\s+cầu)\s+(?=\S)", re.IGNORECASE)
 # "với" is often left out ("chủ trì, phối hợp Sở Nội vụ, Văn phòng …"): what follows is a partner only if it
@@ -93,7 +97,10 @@ _PERSON_RE = re.compile(
 # formulas ("Trên đây là Kế hoạch …", "Nay thông báo …") and the standing request to report problems
 # ("… kịp thời báo cáo các vướng mắc, khó khăn về Sở") assign no task.
 _EXECUTION_CLAUSE_RE = re.compile(
-    r"thi\s+hành|(?:thực\s+hiện|triển\s+khai)(?:\s+nghiêm\s+túc)?\s+(?:Chỉ\s+thị|Quyết\s+định|Kế\s+hoạch|"
+    # "theo dõi, đôn đốc, kiểm tra việc thực hiện Chỉ thị này" is the task of monitoring it (CT 04/CT-UBND
+    # Quảng Ngãi 2024, "Giao Chánh Thanh tra tỉnh chủ trì …"), not the clause that closes it; "Cục Thi hành
+    # án dân sự" is a unit, not "thi hành".
+    r"thi\s+hành(?!\s+án)|(?<!việc\s)(?:thực\s+hiện|triển\s+khai)(?:\s+nghiêm\s+túc)?\s+(?:Chỉ\s+thị|Quyết\s+định|Kế\s+hoạch|"
     r"Công\s+văn|Thông\s+báo|Nghị\s+quyết|văn\s+bản)\s+này|Nay\s+thông\s+báo|(?:^|[.;]\s+)Trên\s+đây\s+là|"
     r"báo\s+cáo\s+(?:các\s+)?(?:vướng|khó\s+khăn)|"
     # "Yêu cầu các sở, ngành … tổ chức thực hiện tốt các nội dung trên" closes a letter (CV 298, Lâm Đồng 2025).
@@ -134,7 +141,7 @@ _VERB_LIKE_RE = re.compile(r"tổ\s+chức|hội|cơ\s+sở|bộ|ban\s+hành", r
 
 
 def _mention_ok(mention: UnitMention, *, first: bool = False) -> bool:
-    if _PERSON_RE.search(mention.raw):
+    if _PERSON_RE.search(_HEAD_RE.sub("", mention.raw)):
         return False
     if mention.collective:
         plural = bool(_PLURAL_RE.match(mention.raw))
@@ -214,12 +221,38 @@ def units_at(text: str, start: int, context: Context, *, stop: re.Pattern[str] =
     return _longest_prefix(scope, start, context)
 
 
+# A list of bare class nouns ("các bộ, ngành, địa phương") is no name: a verb right after it ends the class
+# ("… cử lãnh đạo, cán bộ đầu mối", CV 4214/BCA-C04 2025), where a frame word would come too late.
+_CLASS_NOUN = r"(?:bộ|sở|ban|ngành|cơ\s+quan|đơn\s+vị|địa\s+phương|tổ\s+chức|hội|đoàn\s+thể|doanh\s+nghiệp)"
+_CLASS_LIST_RE = re.compile(
+    rf"^(?:Thủ\s+trưởng\s+)?{_PLURAL}{_CLASS_NOUN}(?:\s*,\s*{_CLASS_NOUN})+(?=\s+[^\W\d_])", re.IGNORECASE
+)
+# Verbs that qualify a class rather than act: "các sở, ngành liên quan / thuộc tỉnh / được giao / có liên quan".
+_QUALIFYING_VERBS = frozenset({"liên quan", "có", "thuộc", "trực thuộc", "được", "là"})
+
+
+def class_list_end(text: str) -> int | None:
+    """Where a list of bare class nouns ends when a verb follows it ("các bộ, ngành, địa phương | cử …")."""
+    listed = _CLASS_LIST_RE.match(text)
+    if listed is None or not text[listed.end() :].lstrip()[:1].islower():
+        return None
+    from underthesea import pos_tag  # the tagger's model loads on first use: only for such lists
+
+    words = pos_tag(text[listed.end() :].lstrip())
+    if words and words[0][1] == "V" and words[0][0].lower() not in _QUALIFYING_VERBS:
+        return listed.end()
+    return None
+
+
 def _bounded_subject(
     rest: str, start: int, context: Context, frame: re.Match[str] | None, limit: int
 ) -> UnitSpan | None:
     """The span up to a frame word, or a label up to its colon, when its first unit resolves."""
     if frame is not None:
         candidate, most = rest[: frame.start()].rstrip(" ,"), _MAX_SUBJECT_WORDS
+        verb = class_list_end(candidate)
+        if verb is not None:
+            candidate = candidate[:verb]
     elif limit < len(rest) and rest[limit] == ":":
         # A label closed by its colon ("Hiệp hội Doanh nghiệp tỉnh, Báo Quảng Ngãi:"): the first unit decides.
         candidate, most = rest[:limit].rstrip(" ,"), _MAX_PLAIN_WORDS
@@ -325,9 +358,12 @@ def _listed_subject(rest: str, start: int, context: Context, stop: re.Pattern[st
     limit = hard.start() if hard else len(rest)
     semicolon = rest.find(";", 0, limit)
     frame = stop.search(rest, 0, limit)
-    if semicolon < 0 or frame is None or frame.start() < semicolon:
+    # … or a label closed by its colon: "3.c Đề nghị Tòa án nhân dân tỉnh; Viện kiểm sát nhân dân tỉnh:" (CT 07/CT-UBND
+    # Quảng Ngãi 2018), its lettered items below.
+    end = frame.start() if frame is not None else limit if rest[limit : limit + 1] == ":" else -1
+    if semicolon < 0 or end < semicolon:
         return None
-    candidate = rest[: frame.start()].rstrip(" ,")
+    candidate = rest[:end].rstrip(" ,")
     if len(candidate.split()) > _MAX_SUBJECT_WORDS:
         return None
     if any(_accepted(part.strip(), context, whole=False) is None for part in candidate.split(";")):
@@ -374,8 +410,10 @@ def assigned_in(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:
         if span is None:
             continue
         after = text[span.end :].lstrip(" ,")
-        # "… giao X chủ trì", "… giao X nghiên cứu, rà soát …", or a lead-in "… Giao X:" over the items below.
-        if _ASSIGNED_WORK_RE.match(" " + after) or after.startswith(":"):
+        # "… giao X chủ trì", "… giao X nghiên cứu, rà soát …", or a lead-in "… Giao X:" over the items below;
+        # or a class ended by a verb ("đề nghị các bộ, ngành, địa phương cử …").
+        ended_by_verb = class_list_end(text[match.end() :]) == span.end - match.end()
+        if _ASSIGNED_WORK_RE.match(" " + after) or after.startswith(":") or ended_by_verb:
             return span
     return None
 

@@ -71,6 +71,16 @@ _COLLECTIVE_START_RE = re.compile(
 _COLLECTIVE_WORDS_RE = re.compile(r"\b(?:liên quan|có liên quan)\b", re.IGNORECASE)
 _LABEL_RE = re.compile(r"^(?:đơn vị|cơ quan)\s+(?:chủ trì|phối hợp|thực hiện|quản lý)[^:]*:\s*", re.IGNORECASE)
 _EDGE_PUNCT = EDGE_PUNCT
+# The head of a unit stands for the unit it heads ("Giám đốc Công an tỉnh" → Công an tỉnh, "Chủ tịch UBND cấp
+# xã" → UBND cấp xã, "Thủ trưởng/Giám đốc các Sở" → the class), as "Thủ trưởng các cơ quan …" always did
+# (docs/gold-conventions.md: lead_raw as printed, the key the unit's). "Chánh" only before its units
+# (Chánh Thanh tra, Chánh Văn phòng, Chánh án); a deputy ("Phó Giám đốc", "Phó Chủ tịch") is a person.
+_OFFICIAL_TITLE = (
+    r"(?:Thủ\s+trưởng|Người\s+đứng\s+đầu|Lãnh\s+đạo|Giám\s+đốc|Viện\s+trưởng|Chi\s+cục\s+trưởng|Cục\s+trưởng|"
+    r"Vụ\s+trưởng|Bộ\s+trưởng|Hiệu\s+trưởng|Chủ\s+tịch|Chánh\s+án|Chánh(?=\s+(?:Văn\s+phòng|Thanh\s+tra))|Trưởng)"
+)
+_OWN_PLACE_TAIL_RE = re.compile(r"\s+(?:trong|trên\s+địa\s+bàn)\s+tỉnh$", re.IGNORECASE)
+OFFICIAL_HEAD_RE = re.compile(rf"^{_OFFICIAL_TITLE}(?:\s*/\s*{_OFFICIAL_TITLE})*\s+(?=\S)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -253,6 +263,18 @@ def _by_pattern(
 
 @lru_cache(maxsize=100_000)
 def _resolve_one(text: str, qualifier: str, locality: str, level_hint: str, parent: str) -> UnitMention:
+    own_place = _OWN_PLACE_TAIL_RE.search(text)
+    if own_place is not None and own_place.start() > 0:
+        # "Ủy ban nhân dân cấp huyện trong tỉnh": the document's own province adds nothing to the unit.
+        inner = _resolve_one(text[: own_place.start()], qualifier, locality, level_hint, parent)
+        if inner.unit_id or inner.collective:
+            return inner.model_copy(update={"raw": text})
+    official = OFFICIAL_HEAD_RE.match(text)
+    if official is not None:
+        headed = _resolve_one(text[official.end() :], qualifier, locality, level_hint, parent)
+        if headed.unit_id or headed.collective:
+            reason = "chức danh người đứng đầu: đơn vị người đó đứng đầu / the head stands for the unit"
+            return headed.model_copy(update={"raw": text, "reasons": [*headed.reasons, reason]})
     registry = get_registry()
     doc_locality = parse_locality(locality)
     doc_text = doc_locality.text or normalize_text(locality)

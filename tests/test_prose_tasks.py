@@ -338,7 +338,8 @@ def test_a_list_of_units_is_not_cut_inside_a_persons_post() -> None:
         "Nhà nước thuộc UBND tỉnh"
     )
     subject = subject_of(heading, PROVINCE)
-    assert subject is not None and subject.units.text == "Thủ trưởng các sở, ban ngành tỉnh"
+    # Since the head of a unit stands for it (branch realdocs13b), the chairman's post is one of the units.
+    assert subject is not None and subject.units.text == "Thủ trưởng các sở, ban ngành tỉnh, Chủ tịch UBND cấp huyện"
 
 
 def test_a_plural_unit_noun_over_a_colon_names_each_unit() -> None:
@@ -452,3 +453,104 @@ def test_an_item_handing_work_over_reads_only_its_own_clause() -> None:
     assert all(not t.lead_raw.startswith("các sở, ngành, địa phương cử") for t in tasks)
     # … and the unit that hands the work over is not its lead either.
     assert all(t.lead_raw != "Sở Tư pháp" for t in tasks)
+
+
+# ---------------------------------------------------------------- branch realdocs13b: heads, classes, resolver gaps
+
+
+def test_the_head_of_a_unit_stands_for_the_unit() -> None:
+    # CT 04/CT-UBND Quảng Ngãi (2024), items 2 and 3: "Chánh Thanh tra tỉnh", "Giám đốc Công an tỉnh, Viện trưởng
+    # …" gave no task (a post was a person; "kiểm tra việc thực hiện Chỉ thị này" read as the closing clause).
+    tasks = _tasks(
+        "2. Đề nghị Giám đốc Công an tỉnh, Viện trưởng Viện kiểm sát nhân dân tỉnh, Chánh án Tòa án nhân dân "
+        "tỉnh, Cục trưởng Cục Thi hành án dân sự tỉnh tổ chức thực hiện tốt các nhiệm vụ phòng, chống tham nhũng.\n"
+        "3. Giao Chánh Thanh tra tỉnh chủ trì, phối hợp với các cơ quan liên quan theo dõi, đôn đốc, kiểm tra "
+        "việc thực hiện Chỉ thị này, báo cáo UBND tỉnh, Chủ tịch UBND tỉnh theo định kỳ.\n"
+    )
+    by_ref = _by_ref(tasks)
+    assert by_ref["2"].lead_raw.startswith("Giám đốc Công an tỉnh, Viện trưởng")
+    assert by_ref["3"].lead_raw == "Chánh Thanh tra tỉnh"
+    assert by_ref["3"].partner_raw == "các cơ quan liên quan"
+    lead = resolve_units("Chánh Thanh tra tỉnh", locality="tỉnh Quảng Ngãi")
+    assert [m.unit_id for m in lead] == ["thanh_tra@tỉnh Quảng Ngãi"]
+    police = [m.unit_id for m in resolve_units(by_ref["2"].lead_raw, locality="tỉnh Quảng Ngãi")]
+    assert police[0] == "cong_an@tỉnh Quảng Ngãi" and all(police)
+    # A commune's chairman stands for its committee; a deputy is a person; the closing request stays none.
+    subject = subject_of("Chủ tịch UBND cấp xã chịu trách nhiệm trước Chủ tịch UBND tỉnh về kết quả", PROVINCE)
+    assert subject is not None and [m.unit_id for m in subject.units.mentions] == ["ubnd@cấp xã thuộc tỉnh Quảng Ngãi"]
+    subject = subject_of("Thủ trưởng/Giám đốc các Sở chủ động rà soát thủ tục hành chính", PROVINCE)
+    assert subject is not None and subject.units.text == "Thủ trưởng/Giám đốc các Sở"
+    assert subject_of("Phó Chủ tịch UBND tỉnh chủ trì, phối hợp với Sở Tư pháp", PROVINCE) is None
+    assert subject_of("Yêu cầu Giám đốc các Sở khẩn trương triển khai thực hiện Chỉ thị này.", PROVINCE) is None
+
+
+def test_a_verb_after_a_list_of_class_nouns_ends_the_class() -> None:
+    # Công văn 4214/BCA-C04 (Bộ Công an, 2025), item 10: the class swallowed "cử lãnh đạo, cán bộ đầu mối".
+    ministry = Context(locality="", issuer="Bộ Công an")
+    text = (
+        "Để tăng cường phối hợp triển khai thực hiện Chương trình, đề nghị các bộ, ngành, địa phương cử lãnh đạo, "
+        "cán bộ đầu mối thực hiện Chương trình và gửi về Bộ Công an."
+    )
+    span = assigned_in(text, ministry)
+    assert span is not None and span.text == "các bộ, ngành, địa phương"
+    # Qualifiers and nouns after the list stay in it; a list going on past a comma is not cut.
+    for kept in (
+        "Các sở, ngành liên quan",
+        "Các sở, ngành có liên quan",
+        "Các sở, ban, ngành tỉnh",
+        "các cơ quan, đơn vị sự nghiệp công lập",
+        "Thủ trưởng các cơ quan, đơn vị, địa phương, các Chủ đầu tư",
+    ):
+        subject = subject_of(f"{kept} chủ động rà soát các thủ tục", ministry)
+        assert subject is not None and subject.units.text == kept
+
+
+def test_no_registered_unit_name_is_cut_by_the_class_list_rule() -> None:
+    from nlp.frames import class_list_end
+    from nlp.registry import get_registry
+
+    registry = get_registry()
+    names = [name for unit in registry.units.values() for name in (unit.name, *unit.aliases)]
+    assert names and all(class_list_end(f"{name} cử cán bộ") is None for name in names)
+    assert all(class_list_end(f"các {name} cử cán bộ") in (None, len(f"các {name}")) for name in names)
+
+
+def test_a_project_boards_name_is_not_cut_at_build() -> None:
+    # QĐ 2858/QĐ-UBND Hà Nội (2025), Điều 2: the partner was cut at "xây dựng" ("… và Ban QLDA Đầu tư").
+    text = (
+        "UBND quận Bắc Từ Liêm chủ trì, phối hợp với Sở Quy hoạch - Kiến trúc và Ban QLDA Đầu tư xây dựng chuyên "
+        "ngành - Học viện Chính trị quốc gia Hồ Chí Minh tổ chức công bố công khai nội dung điều chỉnh"
+    )
+    partners = partners_in(text, HA_NOI)
+    assert partners is not None
+    assert partners.text.endswith("Ban QLDA Đầu tư xây dựng chuyên ngành - Học viện Chính trị quốc gia Hồ Chí Minh")
+    # The verb after a Sở's name is still a verb.
+    subject = subject_of("Sở Kế hoạch và Đầu tư xây dựng kế hoạch vốn năm 2026", HA_NOI)
+    assert subject is not None and subject.units.text == "Sở Kế hoạch và Đầu tư"
+
+
+def test_a_lower_case_trade_promotion_centre_resolves() -> None:
+    # Công văn cải thiện các chỉ số CCHC 2025 (Lâm Đồng), 2.h; TB 493 (Lâm Đồng), item 6: no lead.
+    lam_dong = Context(locality="tỉnh Lâm Đồng", issuer="UBND tỉnh Lâm Đồng")
+    subject = subject_of("Giao Trung tâm xúc tiến Đầu tư, Thương mại và Du lịch tỉnh:", lam_dong)
+    assert subject is not None and subject.lead_in
+    assert subject.units.text == "Trung tâm xúc tiến Đầu tư, Thương mại và Du lịch tỉnh"
+    assert [m.unit_type for m in subject.units.mentions] == ["trung_tam_xt"]
+
+
+def test_heads_in_a_list_past_a_semicolon_and_a_label_of_two_units() -> None:
+    # CT 07/CT-UBND Quảng Ngãi (2018), item 1 over a)–e) and item 3.c over its text: neither had a lead.
+    tasks = _tasks(
+        "1. Thủ trưởng các Sở, ban, ngành của tỉnh; Chủ tịch Ủy ban nhân dân các huyện, thành phố trong tỉnh có "
+        "trách nhiệm:\n"
+        "a) Thi hành nghiêm chỉnh, đúng, đầy đủ nghĩa vụ của người phải thi hành án trong các bản án.\n"
+        "2. Đề nghị Tòa án nhân dân tỉnh; Viện kiểm sát nhân dân tỉnh:\n"
+        "a) Phối hợp với cơ quan Thi hành án dân sự trong việc chuyển giao bản án.\n"
+    )
+    by_ref = _by_ref(tasks)
+    assert by_ref["1.a"].lead_raw == (
+        "Thủ trưởng các Sở, ban, ngành của tỉnh; Chủ tịch Ủy ban nhân dân các huyện, thành phố trong tỉnh"
+    )
+    assert by_ref["2.a"].lead_raw == "Tòa án nhân dân tỉnh; Viện kiểm sát nhân dân tỉnh"
+    units = resolve_units("Ủy ban nhân dân các huyện, thành phố trong tỉnh", locality="tỉnh Quảng Ngãi")
+    assert [m.unit_id for m in units] == ["ubnd@cấp huyện thuộc tỉnh Quảng Ngãi"]
