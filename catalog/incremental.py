@@ -287,11 +287,11 @@ class Matcher(DatasetUpkeep, ConceptSearch):
             keys = self.index.posted_under_both(self.db, ranked[:2], scopes)
         if not keys:
             return []
-        found = self._stored_rows(keys)
-        keys = [k for k in keys if k in found]
+        folded = self.index.prefilter_texts(keys, self._stored_rows)
+        keys = [k for k in keys if k in folded]
         # The cheap prefilter of matching.blocking, so a common word does not mean thousands of comparisons.
         scores = process.cdist(
-            [sorted_folded(row)], [sorted_folded(found[k]) for k in keys], scorer=fuzz.ratio,
+            [sorted_folded(row)], [folded[k] for k in keys], scorer=fuzz.ratio,
             score_cutoff=PREFILTER_CUTOFF, dtype=np.uint8,
         )[0]  # fmt: skip
         order = np.argsort(-scores.astype(np.int16), kind="stable")[:MAX_CANDIDATES]
