@@ -58,6 +58,11 @@ CITED_BY_ANOTHER = select(_CITE.key).where(
 OWN_CITATIONS = select(_CITE.key, _CITE.date, _CITE.provenance_json).where(
     _CITE.document_sha256 == bindparam("sha")).order_by(_CITE.position)  # fmt: skip
 _DOC = MatchDocumentRow
+# Every titled document but one, in matching order: read through Core (the ORM's row loading was most of
+# the search, and the search reads the whole archive's titles; "Session 13: linear growth").
+TITLED = select(_DOC.sha256, _DOC.title_norm).where(_DOC.title_norm != "", _DOC.sha256 != bindparam("sha")).order_by(
+    _DOC.seq
+)
 WANTED_TITLES = select(_DOC.parent_title).distinct().where(_DOC.parent_title != "", _DOC.parent_score < BY_NUMBER)
 PARENT_GROUPS = select(_DOC.parent_sha, _DOC.parent_score).distinct().where(
     _DOC.parent_title == bindparam("wanted"), _DOC.parent_score < bindparam("score", type_=Float()),  # a title score
@@ -247,13 +252,11 @@ class FlagWriter:
             if found is not None:
                 return found, BY_NUMBER
         if me.parent_title:
-            titled = session.execute(
-                select(MatchDocumentRow.sha256, MatchDocumentRow.title_norm)
-                .where(MatchDocumentRow.title_norm != "", MatchDocumentRow.sha256 != sha256)
-                .order_by(MatchDocumentRow.seq)
-            ).all()  # fmt: skip
+            titled = session.connection().execute(TITLED, {"sha": sha256}).all()
             if titled:
-                scores = process.cdist([me.parent_title], [t for _, t in titled], scorer=fuzz.token_set_ratio)[0]
+                # Under PARENT_TITLE a score comes back 0 (rapidfuzz stops early): the first best above it is the same.
+                scores = process.cdist([me.parent_title], [t for _, t in titled], scorer=fuzz.token_set_ratio,
+                                       score_cutoff=PARENT_TITLE)[0]  # fmt: skip
                 best = int(scores.argmax())
                 if scores[best] >= PARENT_TITLE:
                     return titled[best][0], int(scores[best])
