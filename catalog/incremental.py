@@ -144,6 +144,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
     def use_index(self, index: PlacingIndex) -> None:
         """Read through `index` (kept by the run between transactions; see catalog.placing_index)."""
         self.index = index
+        self.flags.titles = index.titles
         self.postings.counts, self.postings.stored = index.posting_counts, index.posting_counts_stored
 
     def finish(self) -> None:
@@ -392,6 +393,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         """A document no longer current leaves the result: its members, links, index and flags."""
         session = self.session
         self.only_placed = False
+        self.flags.titles.clear()  # documents join the parent search's order only at its end: not so now
         keys = list(session.scalars(select(MatchEntryRow.key).where(MatchEntryRow.document_sha256 == sha256)))
         rows_before = self._stored_rows(keys)
         touched = set(self._datasets_of(keys).values())

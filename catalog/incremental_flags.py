@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from catalog import rows
 from catalog.incremental_identity import backfill, identity_key, primary_of, renderings
+from catalog.incremental_parents import TitleSearch
 from catalog.models import (
     CatalogEntryRow,
     DatasetMemberRow,
@@ -58,11 +59,6 @@ CITED_BY_ANOTHER = select(_CITE.key).where(
 OWN_CITATIONS = select(_CITE.key, _CITE.date, _CITE.provenance_json).where(
     _CITE.document_sha256 == bindparam("sha")).order_by(_CITE.position)  # fmt: skip
 _DOC = MatchDocumentRow
-# Every titled document but one, in matching order: read through Core (the ORM's row loading was most of
-# the search, and the search reads the whole archive's titles; "Session 13: linear growth").
-TITLED = select(_DOC.sha256, _DOC.title_norm).where(_DOC.title_norm != "", _DOC.sha256 != bindparam("sha")).order_by(
-    _DOC.seq
-)
 WANTED_TITLES = select(_DOC.parent_title).distinct().where(_DOC.parent_title != "", _DOC.parent_score < BY_NUMBER)
 PARENT_GROUPS = select(_DOC.parent_sha, _DOC.parent_score).distinct().where(
     _DOC.parent_title == bindparam("wanted"), _DOC.parent_score < bindparam("score", type_=Float()),  # a title score
@@ -99,6 +95,7 @@ class FlagWriter:
         self._groups: dict[str, list[str]] = {}
         self._identities: dict[str, str] = {}  # sha256 -> its document's identity key (never changes)
         self._scores: dict[tuple[str, str], float] = {}  # (parent title wanted, document) -> its title score
+        self.titles = TitleSearch()  # the parent search by title; a run's Matcher gives its PlacingIndex's
 
     def _seq(self, sha256: str) -> int:
         if sha256 not in self._seqs:
@@ -252,14 +249,7 @@ class FlagWriter:
             if found is not None:
                 return found, BY_NUMBER
         if me.parent_title:
-            titled = session.connection().execute(TITLED, {"sha": sha256}).all()
-            if titled:
-                # Under PARENT_TITLE a score comes back 0 (rapidfuzz stops early): the first best above it is the same.
-                scores = process.cdist([me.parent_title], [t for _, t in titled], scorer=fuzz.token_set_ratio,
-                                       score_cutoff=PARENT_TITLE)[0]  # fmt: skip
-                best = int(scores.argmax())
-                if scores[best] >= PARENT_TITLE:
-                    return titled[best][0], int(scores[best])
+            return self.titles.parent(session.connection(), me.parent_title, sha256)
         return "", 0
 
     def parent_of(self, sha256: str, document: Document | None = None, found: tuple[str, int] | None = None) -> None:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from catalog.incremental_parents import TitleSearch
 from catalog.incremental_state import (
     CONCEPT_REPS,
     DATASETS_OF,
@@ -72,6 +73,7 @@ class PlacingIndex:
     # key -> placement.sorted_folded of its stored row, the prefilter's text: a row's candidates are 30-60
     # posted keys, more as the archive grows, and most recur from row to row (a key's row never changes).
     folded: dict[str, str] = field(default_factory=dict)
+    titles: TitleSearch = field(default_factory=TitleSearch)  # parents by title (catalog.incremental_parents)
 
     def check(self, now: tuple[int, ...]) -> None:
         """Drop everything unless the store is as this run's last transaction left it and the index is small."""
@@ -89,6 +91,7 @@ class PlacingIndex:
         self.posting_counts_stored.clear()
         self.concept_reps.clear()
         self.folded.clear()
+        self.titles.clear()
 
     # ------------------------------------------------------------ postings
 
