@@ -35,7 +35,7 @@ def test_the_kept_search_equals_scoring_every_titled_document() -> None:
         for seq in range(1, 400):
             title = "" if rng.random() < 0.1 else " ".join(rng.sample(WORDS, rng.randint(1, 5)))
             sha = f"{rng.getrandbits(64):016x}"
-            db.execute(insert(MatchDocumentRow.__table__), [{  # type: ignore[attr-defined]
+            db.execute(insert(MatchDocumentRow), [{
                 "sha256": sha, "seq": seq, "source": "", "scope_level": "", "scope_province": "", "number_key": "",
                 "parent_key": "", "parent_title": "", "title_norm": title, "parent_sha": "", "parent_score": 0}])
             titled.append((seq, sha, title))
