@@ -144,6 +144,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
     def use_index(self, index: PlacingIndex) -> None:
         """Read through `index` (kept by the run between transactions; see catalog.placing_index)."""
         self.index = index
+        self.flags.titles = index.titles
         self.postings.counts, self.postings.stored = index.posting_counts, index.posting_counts_stored
 
     def finish(self) -> None:
@@ -287,11 +288,11 @@ class Matcher(DatasetUpkeep, ConceptSearch):
             keys = self.index.posted_under_both(self.db, ranked[:2], scopes)
         if not keys:
             return []
-        found = self._stored_rows(keys)
-        keys = [k for k in keys if k in found]
+        folded = self.index.prefilter_texts(keys, self._stored_rows)
+        keys = [k for k in keys if k in folded]
         # The cheap prefilter of matching.blocking, so a common word does not mean thousands of comparisons.
         scores = process.cdist(
-            [sorted_folded(row)], [sorted_folded(found[k]) for k in keys], scorer=fuzz.ratio,
+            [sorted_folded(row)], [folded[k] for k in keys], scorer=fuzz.ratio,
             score_cutoff=PREFILTER_CUTOFF, dtype=np.uint8,
         )[0]  # fmt: skip
         order = np.argsort(-scores.astype(np.int16), kind="stable")[:MAX_CANDIDATES]
@@ -392,6 +393,7 @@ class Matcher(DatasetUpkeep, ConceptSearch):
         """A document no longer current leaves the result: its members, links, index and flags."""
         session = self.session
         self.only_placed = False
+        self.flags.titles.clear()  # documents join the parent search's order only at its end: not so now
         keys = list(session.scalars(select(MatchEntryRow.key).where(MatchEntryRow.document_sha256 == sha256)))
         rows_before = self._stored_rows(keys)
         touched = set(self._datasets_of(keys).values())

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from catalog import rows
 from catalog.incremental_identity import backfill, identity_key, primary_of, renderings
+from catalog.incremental_parents import TitleSearch
 from catalog.models import (
     CatalogEntryRow,
     DatasetMemberRow,
@@ -94,6 +95,7 @@ class FlagWriter:
         self._groups: dict[str, list[str]] = {}
         self._identities: dict[str, str] = {}  # sha256 -> its document's identity key (never changes)
         self._scores: dict[tuple[str, str], float] = {}  # (parent title wanted, document) -> its title score
+        self.titles = TitleSearch()  # the parent search by title; a run's Matcher gives its PlacingIndex's
 
     def _seq(self, sha256: str) -> int:
         if sha256 not in self._seqs:
@@ -247,16 +249,7 @@ class FlagWriter:
             if found is not None:
                 return found, BY_NUMBER
         if me.parent_title:
-            titled = session.execute(
-                select(MatchDocumentRow.sha256, MatchDocumentRow.title_norm)
-                .where(MatchDocumentRow.title_norm != "", MatchDocumentRow.sha256 != sha256)
-                .order_by(MatchDocumentRow.seq)
-            ).all()  # fmt: skip
-            if titled:
-                scores = process.cdist([me.parent_title], [t for _, t in titled], scorer=fuzz.token_set_ratio)[0]
-                best = int(scores.argmax())
-                if scores[best] >= PARENT_TITLE:
-                    return titled[best][0], int(scores[best])
+            return self.titles.parent(session.connection(), me.parent_title, sha256)
         return "", 0
 
     def parent_of(self, sha256: str, document: Document | None = None, found: tuple[str, int] | None = None) -> None:

@@ -18,12 +18,13 @@ dataset is kept, never that a key has none: a row not placed yet may join one la
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, bindparam, func, select
 from sqlalchemy.orm import Session
 
+from catalog.incremental_parents import TitleSearch
 from catalog.incremental_state import (
     CONCEPT_REPS,
     DATASETS_OF,
@@ -38,12 +39,14 @@ from catalog.incremental_state import (
     _state,
 )
 from catalog.models import ReconcileRunRow
+from matching.placement import StoredRow, sorted_folded
 
 WILDCARD = "*"
 MAX_POSTINGS = 2_000_000  # postings kept at most (a cache, not the index): then it starts again
 # Members' datasets kept at most: a run placing a whole archive records every row it places, and at
 # 100,000 documents (5 million rows) that alone would pass the 1 GiB a process may hold (issue 13).
 MAX_MEMBERS = 1_000_000
+MAX_FOLDED = 200_000  # prefilter texts kept at most (matching.placement's own cache is that size)
 POSTINGS_OF = select(POSTINGS.token, POSTINGS.scope, POSTINGS.entry_key).where(
     POSTINGS.token.in_(bindparam("tokens", expanding=True))
 )
@@ -67,6 +70,10 @@ class PlacingIndex:
     posting_counts: dict[str, int] = field(default_factory=dict)  # Terms("p") of the run's matchers
     posting_counts_stored: set[str] = field(default_factory=set)
     concept_reps: dict[str, bool] = field(default_factory=dict)  # key -> a concept representative or not
+    # key -> placement.sorted_folded of its stored row, the prefilter's text: a row's candidates are 30-60
+    # posted keys, more as the archive grows, and most recur from row to row (a key's row never changes).
+    folded: dict[str, str] = field(default_factory=dict)
+    titles: TitleSearch = field(default_factory=TitleSearch)  # parents by title (catalog.incremental_parents)
 
     def check(self, now: tuple[int, ...]) -> None:
         """Drop everything unless the store is as this run's last transaction left it and the index is small."""
@@ -83,6 +90,8 @@ class PlacingIndex:
         self.posting_counts.clear()
         self.posting_counts_stored.clear()
         self.concept_reps.clear()
+        self.folded.clear()
+        self.titles.clear()
 
     # ------------------------------------------------------------ postings
 
@@ -118,6 +127,20 @@ class PlacingIndex:
                 self.postings[token].setdefault(scope, []).append(key)
                 self.posting_rows += 1
         return {t: self.postings[t] for t in tokens}
+
+    def prefilter_texts(
+        self, keys: Sequence[str], rows: Callable[[list[str]], Mapping[str, StoredRow]]
+    ) -> dict[str, str]:
+        """Key -> its prefilter text, for `keys` whose rows are stored (others absent); `rows` reads rows."""
+        folded = self.folded
+        missing = [k for k in keys if k not in folded]
+        if missing:
+            if len(folded) > MAX_FOLDED:
+                folded.clear()
+                missing = list(keys)
+            for key, row in rows(missing).items():
+                folded[key] = sorted_folded(row)
+        return folded
 
     # ------------------------------------------------------------ concept representatives
 

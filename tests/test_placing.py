@@ -16,6 +16,7 @@ from collections import Counter
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Connection, delete, select, update
@@ -134,6 +135,29 @@ def test_a_run_whose_index_passes_its_bound_starts_it_again_with_the_same_result
         store.add_document(document)
     store.reconcile()
     assert any(size > 3 for size in dropped)
+    assert canonical_dump(store) == whole
+
+
+def test_prefilter_texts_dropped_at_their_bound_give_the_same_result(
+    store: CatalogStore, documents: list[Document], whole: dict[str, object], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The candidates' prefilter texts are kept by key for the run (catalog.placing_index): a cache, so
+    # dropping it at every row must not change which candidates a row has.
+    import catalog.placing_index as placing_index
+
+    monkeypatch.setattr(placing_index, "MAX_FOLDED", 3)
+    sizes: list[int] = []
+    real = PlacingIndex.prefilter_texts
+
+    def prefilter_texts(self: PlacingIndex, *args: Any, **kwargs: Any) -> dict[str, str]:
+        sizes.append(len(self.folded))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(PlacingIndex, "prefilter_texts", prefilter_texts)
+    for document in documents:
+        store.add_document(document)
+    store.reconcile()
+    assert any(size > 3 for size in sizes)
     assert canonical_dump(store) == whole
 
 

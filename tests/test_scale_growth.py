@@ -96,6 +96,13 @@ def test_place_places_the_next_documents_one_a_transaction_and_dumps_the_same_re
     # the timing wrappers are taken off again: other tests in this process see the real methods
     assert phases == [getattr(incremental.Matcher, name) for name in scale_growth.PHASES]
     assert placing.place_pending.__module__ == "catalog.placing"
+    # --light: the result's rows only (no canonical_dump), the same digest twice
+    for run in (3, 4):
+        scale_growth.place(grown / "at3.db", grown / f"w{run}.db", 2, grown / f"dump{run}.json", light=True)
+    light = capsys.readouterr().out.splitlines()
+    assert light[0].rsplit("digest ", 1)[1] == light[2].rsplit("digest ", 1)[1] != printed[0].rsplit("digest ", 1)[1]
+    dump = json.loads((grown / "dump3.json").read_bytes())
+    assert "documents" not in dump and dump["members"] and "concept_rows" in dump
 
 
 def test_fit_reads_the_log_of_run(grown: Path, capsys: pytest.CaptureFixture[str]) -> None:
