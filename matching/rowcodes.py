@@ -80,6 +80,7 @@ def _compact(*columns: np.ndarray) -> np.ndarray:
     """One code > 0 per distinct combination of the columns' codes (each code < the rows: no overflow)."""
     combined = columns[0]
     for column in columns[1:]:
-        _, combined = np.unique(combined * (int(column.max()) + 1) + column, return_inverse=True)
+        # initial=0: no rows (a catalog without entries) is no error, and no codes
+        _, combined = np.unique(combined * (int(column.max(initial=0)) + 1) + column, return_inverse=True)
         combined = combined.reshape(-1)
     return combined + 1

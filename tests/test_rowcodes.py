@@ -56,3 +56,14 @@ def test_row_codes_partition_the_rows_as_their_tuples(source) -> None:
     assert codes.document.tolist() == [f.document for f in features]
     assert codes.counts.tolist() == [f.text.counts for f in features]
     assert codes.lists.tolist() == [f.text.lists for f in features]
+
+
+def test_no_rows_no_codes_and_reconcile_of_no_entries() -> None:
+    """An archive whose documents hold no catalog entry (a mini corpus, plans without tables) reconciles to
+    nothing; the codes' combining once failed on the empty columns (`max` of nothing)."""
+    from matching.reconcile import reconcile
+
+    codes = RowCodes.of([])
+    assert codes.words.shape == (0,) and codes.place.shape == (0,)
+    result = reconcile([])
+    assert result.datasets == [] and result.links == []
