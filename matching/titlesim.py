@@ -80,12 +80,8 @@ def title_similarities_where(
     that fails even at title 1.0 is not compared at all."""
     everything = np.arange(len(pairs))
     rows = np.flatnonzero(wanted(np.ones(len(pairs), dtype=np.float32), everything))
-    texts: dict[tuple[str, str, str], int] = {}
-    text_of = np.fromiter(
-        (texts.setdefault((f.text.full, f.text.content, f.text.core), len(texts)) for f in features),
-        dtype=np.int64, count=len(features),
-    )  # fmt: skip
-    strings = _Texts.of(texts)
+    numbered = RowTexts.of(features)
+    strings, text_of = numbered.texts, numbered.text_of
     left, right = text_of[pairs[rows, 0]], text_of[pairs[rows, 1]]
     plain = strings.full.compared(left, right, fuzz.ratio, workers)
     by_sort = strings.content_sorted.compared(left, right, fuzz.ratio, workers)
