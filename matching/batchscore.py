@@ -77,7 +77,13 @@ class KeptScores:
 
     def with_reasons(self) -> Scored:
         """(i, j, score, reasons) of each kept pair, in the order of the pairs."""
-        return _with_reasons(self)
+        return list(zip(self.columns[0], self.columns[1], self.columns[3], self.reasons(), strict=True))
+
+    def reasons(self) -> list[list[str]]:
+        """The reasons of each kept pair, in the order of the pairs. Equal texts are one shared str (~6,000
+        distinct of ~1,000,000 at 100,000 rows), so that the lists pickle small (matching/reconcile.py
+        writes them in a forked child)."""
+        return _reasons(self)
 
 
 def kept_scores(
@@ -190,33 +196,43 @@ def kept_scores(
     return KeptScores(features, columns, word_reasons, negation_reasons, unit_reasons)
 
 
-def _with_reasons(kept: KeptScores) -> Scored:
+def _reasons(kept: KeptScores) -> list[list[str]]:
     features, word_reasons, negation_reasons, unit_reasons = (
         kept.features, kept.word_reasons, kept.negation_reasons, kept.unit_reasons
     )
-    # The texts of a value, written once: ~257,000 pairs at 100,000 rows have ~10,000 title values.
-    said: dict[float, str] = {}
+    # The texts of a value (or pair of values), written once: ~257,000 pairs at 100,000 rows have ~10,000
+    # title values and few heads, levels and provinces.
+    said: dict[tuple[float, tuple[str, ...], tuple[str, ...]], str] = {}
     described: dict[float, str] = {}
     grouped: dict[str, str] = {}
-    out: Scored = []
-    for row, lifted in zip(zip(*kept.columns, strict=True), _under_lifted(kept.columns[4]), strict=True):
-        i, j, t, s, c, w, count, head, described_, d, unit, u, group, level, province, same, sub = row
+    pairs: dict[tuple[str, str, str], str] = {}
+    sub_rows: dict[str, str] = {}
+    out: list[list[str]] = []
+    append = out.append
+    columns = kept.columns[2:]  # i and j are read through the features' rows below
+    rows = zip(kept.columns[0], kept.columns[1], zip(*columns, strict=True), strict=True)
+    for (i, j, row), lifted in zip(rows, _under_lifted(kept.columns[4]), strict=True):
+        t, _, _, w, count, head, described_, d, unit, u, group, level, province, same, sub = row
         a, b = features[i], features[j]
         if sub:
-            out.append((i, j, 0.0, [f"dòng con của cùng mục {a.number or '?'}"]))
+            number = a.number or "?"
+            text = sub_rows.get(number)
+            if text is None:
+                text = sub_rows[number] = f"dòng con của cùng mục {number}"
+            append([text])
             continue
-        title = said.get(t)
+        # compare._title_reason's text, its suffix "" for neither side expanded
+        ea, eb = a.text.expanded, b.text.expanded
+        title = said.get((t, ea, eb))
         if title is None:
-            title = said[t] = f"tiêu đề giống {t:.2f}"
-        if a.text.expanded or b.text.expanded:  # compare._title_reason's text, its suffix "" for neither
-            title += _expanded_suffix(a.text.expanded, b.text.expanded)
+            title = said[t, ea, eb] = f"tiêu đề giống {t:.2f}" + (_expanded_suffix(ea, eb) if ea or eb else "")
         reasons = [title, *word_reasons[w]]
         if negation_reasons[w]:
             reasons.append(negation_reasons[w])
         if count:
-            reasons.append("một bên là số liệu đếm (số/tỷ lệ), bên kia là danh sách")
+            reasons.append(COUNTED)
         if head:
-            reasons.append(f"khác loại tập: {a.text.head} / {b.text.head}")
+            reasons.append(_pair_text(pairs, "head", a.text.head, b.text.head))
         if described_:
             text = described.get(d)
             if text is None:
@@ -230,15 +246,33 @@ def _with_reasons(kept: KeptScores) -> Scored:
                 text = grouped[a.group] = f"cùng nhóm: {a.group}"
             reasons.append(text)
         if level:
-            reasons.append(f"khác cấp văn bản: {LEVEL_NAMES.get(a.scope.level)} / {LEVEL_NAMES.get(b.scope.level)}")
+            reasons.append(_pair_text(pairs, "level", a.scope.level, b.scope.level))
         if province:
-            reasons.append(f"khác tỉnh: {a.scope.province} / {b.scope.province} — chỉ so ở mức khái niệm")
+            reasons.append(_pair_text(pairs, "province", a.scope.province, b.scope.province))
         if same:
-            reasons.append("cùng một văn bản, tiêu đề không trùng")
+            reasons.append(SAME_DOCUMENT_REASON)
         if lifted:
             _covered_concept(a, b, reasons)  # only its reason counts here: the stage keeps the dataset score
-        out.append((i, j, s, reasons))
+        append(reasons)
     return out
+
+
+COUNTED = "một bên là số liệu đếm (số/tỷ lệ), bên kia là danh sách"
+SAME_DOCUMENT_REASON = "cùng một văn bản, tiêu đề không trùng"
+
+
+def _pair_text(written: dict[tuple[str, str, str], str], kind: str, left: str, right: str) -> str:
+    """The reason `kind` says of two differing values (compare.py's texts), written once per pair of values."""
+    text = written.get((kind, left, right))
+    if text is None:
+        if kind == "head":
+            text = f"khác loại tập: {left} / {right}"
+        elif kind == "level":
+            text = f"khác cấp văn bản: {LEVEL_NAMES.get(left)} / {LEVEL_NAMES.get(right)}"
+        else:
+            text = f"khác tỉnh: {left} / {right} — chỉ so ở mức khái niệm"
+        written[kind, left, right] = text
+    return text
 
 
 def _under_lifted(concepts: list[float]) -> list[bool]:

@@ -41,11 +41,16 @@ class Forked(Generic[T]):
         return value
 
 
+def here(compute: Callable[[], T]) -> Forked[T]:
+    """Not forked: `.result()` computes the stage in this process, when asked (the serial path)."""
+    return Forked(compute, 0, -1)
+
+
 def start(compute: Callable[[], T]) -> Forked[T]:
     """Run `compute` in a forked child; `.result()` collects it. The child leaves by `os._exit`: no
     atexit handlers, no flushing of buffers it inherited, no collection of its copied heap."""
     if not hasattr(os, "fork"):
-        return Forked(compute, 0, -1)
+        return here(compute)
     read, write = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child
