@@ -58,14 +58,15 @@ def test_reconcile_with_forked_stages_gives_the_same_result(
 
     monkeypatch.setattr(reconcile_module, "FORK_CONCEPTS_FROM", 0)
     monkeypatch.setattr(reconcile_module, "FORK_BLOCKING_FROM", 0)
+    monkeypatch.setattr(reconcile_module, "FORK_REASONS_FROM", 0)
     monkeypatch.setattr(compare_module, "FORK_TITLES_FROM", 0)
     # Cold memos, so that the child's title texts are the ones used here.
     text._TITLE_TEXTS.clear()
     text.comparison_text.cache_clear()
     result = reconcile_module.reconcile(documents, workers=2, with_flags=False)
-    # The title texts, the blocking and the concept stage here; the concept stage's own child (its blocking,
-    # from COVERING_FORK_FROM representatives) is not counted here.
-    assert len(starts) == 3
+    # The title texts, the blocking, the links' reasons and the concept stage here; the concept stage's own
+    # child (its blocking, from COVERING_FORK_FROM representatives) is not counted here.
+    assert len(starts) == 4
     assert output_digest(result) == serial
 
 

@@ -32,7 +32,7 @@ from matching.compare import (
 from matching.coverage import _covers, covering
 from matching.goldset import GoldDocument, load_gold
 from matching.model import Dataset, MemberRef
-from matching.reconcile import trusted_dataset, trusted_link, trusted_member
+from matching.reconcile import match_entries, trusted_dataset, trusted_link, trusted_member
 from matching.titlesim import _combined, title_similarities
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -82,6 +82,30 @@ def test_trusted_records_are_model_construct() -> None:
     ]
     for fast, plain in pairs:
         _assert_same_record(fast, plain)
+
+
+def test_reconciled_links_are_model_construct() -> None:
+    """The dataset links, built in one loop (reconcile._links_by_score), are trusted_link's records: by
+    score, highest first, their order among equal scores the pairs' (a stable sort). On the synthetic
+    archive: the gold corpus has a few dozen links, few ties."""
+    from benchmarks.bench_matching import build_archive
+
+    documents = build_archive(2_000, seed=11).documents
+    result = reconcile(documents, with_flags=False, with_concepts=False)
+    assert len(result.links) > 1_000 and any(link.accepted for link in result.links)
+    matched = match_entries(sorted(documents, key=lambda d: d.sha256), result.threshold)
+    keys = [f.key for f in matched.features]
+    scored = sorted(matched.scored, key=lambda s: s[2], reverse=True)
+    assert [(link.left, link.right, link.score, link.reasons) for link in result.links] == [
+        (keys[i], keys[j], score, reasons) for i, j, score, reasons in scored
+    ]
+    for link in result.links:
+        plain = Link.model_construct(
+            left=link.left, right=link.right, score=link.score, reasons=list(link.reasons), accepted=link.accepted,
+            decided_by="auto",
+        )  # fmt: skip
+        _assert_same_record(link, plain)
+    assert len({link.score for link in result.links}) < len(result.links)  # ties were met
 
 
 def test_scores_without_reasons_are_score_pairs(gold: list[GoldDocument]) -> None:
