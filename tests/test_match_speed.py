@@ -284,3 +284,22 @@ def test_document_frequencies_are_counted_word_by_word(gold: list[GoldDocument])
     plain = Counter(w for t in texts for w in t.tokens)
     fast = document_frequencies(texts)
     assert fast == plain and list(fast) == list(plain)  # the same counts, in the same order
+
+
+def test_most_common_is_the_counted_earliest() -> None:
+    """decisions.most_common counts in a loop: the same value as a Counter and each value's first index."""
+    import random
+    from collections import Counter
+
+    from matching.decisions import most_common
+
+    def reference(values: list[str]) -> str:
+        if len(set(values)) == 1:
+            return values[0]
+        counts = Counter(v for v in values if v)
+        return max(counts, key=lambda v: (counts[v], -values.index(v))) if counts else ""
+
+    rng = random.Random(5)
+    for _ in range(2_000):
+        values = [rng.choice(["", "Sở A", "Sở B", "UBND"]) for _ in range(rng.randint(1, 7))]
+        assert most_common(values) == reference(values), values
