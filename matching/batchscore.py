@@ -79,24 +79,11 @@ class KeptScores:
         """(i, j, score, reasons) of each kept pair, in the order of the pairs."""
         return list(zip(self.columns[0], self.columns[1], self.columns[3], self.reasons(), strict=True))
 
-    def reasons(self, *, covering: bool = True) -> list[list[str]]:
+    def reasons(self) -> list[list[str]]:
         """The reasons of each kept pair, in the order of the pairs. Equal texts are one shared str (~6,000
         distinct of ~1,000,000 at 100,000 rows), so that the lists pickle small (matching/reconcile.py
-        writes them in a forked child). Without `covering`, the concept level's covering reason, always the
-        last, is left for `add_covering_reasons`: the clustering's rescoring caches most coverings, so a
-        child forked before it would compute them again (~0.6 CPU-s at 100,000 rows)."""
-        out = _reasons(self)
-        if covering:
-            self.add_covering_reasons(out)
-        return out
-
-    def add_covering_reasons(self, reasons: list[list[str]]) -> None:
-        """Append the covering reason to the `reasons(covering=False)` of the pairs it concerns."""
-        features, lefts, rights, sub_rows = self.features, self.columns[0], self.columns[1], self.columns[16]
-        for k, lifted in enumerate(_under_lifted(self.columns[4])):
-            if lifted and not sub_rows[k]:
-                # Only its reason counts here: the concept stage keeps the dataset score.
-                _covered_concept(features[lefts[k]], features[rights[k]], reasons[k])
+        writes them in a forked child)."""
+        return _reasons(self)
 
 
 def kept_scores(
@@ -223,7 +210,8 @@ def _reasons(kept: KeptScores) -> list[list[str]]:
     out: list[list[str]] = []
     append = out.append
     columns = kept.columns[2:]  # i and j are read through the features' rows below
-    for i, j, row in zip(kept.columns[0], kept.columns[1], zip(*columns, strict=True), strict=True):
+    rows = zip(kept.columns[0], kept.columns[1], zip(*columns, strict=True), strict=True)
+    for (i, j, row), lifted in zip(rows, _under_lifted(kept.columns[4]), strict=True):
         t, _, _, w, count, head, described_, d, unit, u, group, level, province, same, sub = row
         a, b = features[i], features[j]
         if sub:
@@ -263,6 +251,8 @@ def _reasons(kept: KeptScores) -> list[list[str]]:
             reasons.append(_pair_text(pairs, "province", a.scope.province, b.scope.province))
         if same:
             reasons.append(SAME_DOCUMENT_REASON)
+        if lifted:
+            _covered_concept(a, b, reasons)  # only its reason counts here: the stage keeps the dataset score
         append(reasons)
     return out
 

@@ -170,13 +170,7 @@ class _Matched:
     kept: KeptScores
     ids: list[str]  # dataset id per row
     stats: BlockingStats
-    reasons: forked.Forked[list[list[str]]]  # `kept.reasons(covering=False)`, maybe written in a forked child
-
-    def dataset_reasons(self) -> list[list[str]]:
-        """`kept.reasons()`, the coverings' reasons appended here (their coverings mostly cached by now)."""
-        reasons = self.reasons.result()
-        self.kept.add_covering_reasons(reasons)
-        return reasons
+    reasons: forked.Forked[list[list[str]]]  # `kept.reasons()`, maybe being written in a forked child
 
 
 def _matched(
@@ -211,10 +205,9 @@ def _matched(
     kept = score_candidates(
         features, pairs, floor=threshold - LINK_FLOOR, workers=workers, codes=codes, texts=row_texts
     )
-    # The reasons need the scored pairs only: a child writes them while this process clusters (but for the
-    # coverings', which the clustering computes here: `_Matched.dataset_reasons`).
+    # The reasons need the scored pairs only: a child writes them while this process clusters.
     fork = fork_reasons and workers > 1 and len(features) >= FORK_REASONS_FROM
-    reasons = (forked.start if fork else forked.here)(lambda: kept.reasons(covering=False))
+    reasons = (forked.start if fork else forked.here)(kept.reasons)
     keys = [f.key for f in features]
     constraints = decision_constraints(decisions, {k: i for i, k in enumerate(keys)}, previous or {})
 
@@ -342,7 +335,7 @@ def _reconcile(
         )
         for d, m in refs.items()
     ]
-    links = _links_by_score(features, matched.kept, matched.dataset_reasons(), ids)
+    links = _links_by_score(features, matched.kept, matched.reasons.result(), ids)
     result = Reconciliation(
         datasets=datasets,
         links=links,
