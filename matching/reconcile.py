@@ -237,9 +237,10 @@ def reconcile(
     reviewers' records, applied as clustering constraints and then on the result. `previous_concepts`
     (an earlier run's `concepts`) keeps concept ids the same way. `workers` threads compare titles; with
     `workers` > 1 and 20,000 rows or more, forked children (matching/forked.py) also compute most title
-    texts and, when there is no decision to replay, the concept stage, so that a run uses two cores.
-    `clustered` is called once the rows are clustered into datasets, before the links' reasons, the
-    records and the concept stage (benchmarks/bench_matching.py times the part Splink also does by it).
+    texts, the blocking, the links' reasons and, when there is no decision to replay, the concept stage,
+    so that a run uses two cores. `clustered` is called once the rows are clustered into datasets, before
+    the records and the concept stage (benchmarks/bench_matching.py times the part Splink also does by it;
+    a forked child may be writing the links' reasons meanwhile).
     """
     with _without_cyclic_gc():
         return _reconcile(
