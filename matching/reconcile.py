@@ -45,7 +45,9 @@ FORK_CONCEPTS_FROM = 20_000
 # ~0.6 CPU-s off the path to the concept fork at 100,000 rows, for ~0.35 more CPU (the fork, copy-on-write).
 FORK_BLOCKING_FROM = 20_000
 # Rows from which `reconcile(workers > 1)` writes the links' reasons in a forked child started once the pairs
-# are scored: it overlaps the clustering (one core idle) and takes ~1 CPU-s off the tail after it.
+# are scored: it overlaps the clustering (one core idle on a quiet machine) and takes ~1 CPU-s off the parent's
+# tail at 100,000 rows, for ~0.3 CPU-s more in all (fork, copy-on-write, pickling). Under load it does not pay
+# (docs/benchmarks.md, session 14, match14a).
 FORK_REASONS_FROM = 20_000
 
 
@@ -366,7 +368,7 @@ def _links_by_score(
 ) -> list[Link]:
     """The dataset links, by score (highest first, ties in the pairs' order, as a stable sort keeps them).
     Scores and reasons were built here and are already valid: `trusted_link`'s records, without re-validating
-    ~257,000 links at 100,000 rows, built in one loop rather than one call each (~0.2 CPU-s less)."""
+    ~257,000 links at 100,000 rows, built in one loop rather than one call each (~0.1 CPU-s less)."""
     lefts, rights, scores = kept.columns[0], kept.columns[1], kept.columns[3]
     keys = [f.key for f in features]
     fields = _AUTO_FIELDS
