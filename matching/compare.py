@@ -125,9 +125,19 @@ def title_key_of(entry: CatalogEntry) -> str:
 def _unit_types(entry: CatalogEntry) -> tuple[frozenset[str], str]:
     if entry.norm is None:
         return frozenset(), entry.unit
+    if len(entry.norm.units) == 1:  # most rows name one unit: its type's set is shared by the rows
+        mention = entry.norm.units[0]
+        if mention.unit_type and not mention.collective:
+            return _one_type(mention.unit_type), mention.canonical_name or mention.raw or entry.unit
+        return frozenset(), entry.unit
     mentions = [m for m in entry.norm.units if m.unit_type and not m.collective]
     label = ", ".join(dict.fromkeys(m.canonical_name or m.raw for m in mentions)) or entry.unit
     return frozenset(m.unit_type for m in mentions), label
+
+
+@lru_cache(maxsize=10_000)
+def _one_type(unit_type: str) -> frozenset[str]:
+    return frozenset((unit_type,))
 
 
 @lru_cache(maxsize=10_000)
