@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -16,9 +15,6 @@ from matching.text import ComparisonText
 
 if TYPE_CHECKING:
     from matching.compare import EntryFeatures
-
-
-_TEXT = attrgetter("text")
 
 
 def _elementwise(left: np.ndarray, right: np.ndarray, scorer: Any, workers: int) -> np.ndarray:
@@ -60,13 +56,11 @@ class RowTexts:
 
     @classmethod
     def of(cls, features: Sequence[EntryFeatures]) -> RowTexts:
-        # Rows share their text objects (compare.comparison_text's memo): each object's triple is read once,
-        # in order of first appearance, so the triples are numbered as row by row.
-        row_texts = list(map(_TEXT, features))
-        objects = {id(text): text for text in row_texts}
         texts: dict[tuple[str, str, str], int] = {}
-        number = {key: texts.setdefault((t.full, t.content, t.core), len(texts)) for key, t in objects.items()}
-        text_of = np.fromiter(map(number.__getitem__, map(id, row_texts)), dtype=np.int64, count=len(row_texts))
+        text_of = np.fromiter(
+            (texts.setdefault((f.text.full, f.text.content, f.text.core), len(texts)) for f in features),
+            dtype=np.int64, count=len(features),
+        )  # fmt: skip
         return cls(text_of, _Texts.of(texts), len(texts))
 
 
