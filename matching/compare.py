@@ -125,9 +125,19 @@ def title_key_of(entry: CatalogEntry) -> str:
 def _unit_types(entry: CatalogEntry) -> tuple[frozenset[str], str]:
     if entry.norm is None:
         return frozenset(), entry.unit
+    if len(entry.norm.units) == 1:  # most rows name one unit: its type's set is shared by the rows
+        mention = entry.norm.units[0]
+        if mention.unit_type and not mention.collective:
+            return _one_type(mention.unit_type), mention.canonical_name or mention.raw or entry.unit
+        return frozenset(), entry.unit
     mentions = [m for m in entry.norm.units if m.unit_type and not m.collective]
     label = ", ".join(dict.fromkeys(m.canonical_name or m.raw for m in mentions)) or entry.unit
     return frozenset(m.unit_type for m in mentions), label
+
+
+@lru_cache(maxsize=10_000)
+def _one_type(unit_type: str) -> frozenset[str]:
+    return frozenset((unit_type,))
 
 
 @lru_cache(maxsize=10_000)
@@ -183,7 +193,7 @@ def comparison_texts(documents: Sequence[Document], *, workers: int = 1) -> tupl
     """The entries' `comparison_text` in document order, and their units when computed on the way.
 
     With `workers` > 1 and many rows, a forked child computes the texts of most distinct titles
-    (`_title_text`: ~2 of ~3 CPU-s at 100,000 rows) while this process does the others and the units,
+    (`_title_text`: ~0.7 of ~1.3 CPU-s at 100,000 rows) while this process does the others and the units,
     and sends them back as field tuples; shipping whole features back from workers had cost
     more than computing them (measured on 50,000 entries).
     """
@@ -191,8 +201,12 @@ def comparison_texts(documents: Sequence[Document], *, workers: int = 1) -> tupl
     rows = sum(len(d.catalog) for d in documents)
     if workers > 1 and rows >= FORK_TITLES_FROM:
         titles = list(dict.fromkeys((title_key_of(e), e.title) for d in documents for e in d.catalog))
-        # This side has more to do besides (the units, unpickling, the memo): ~2 of 5 titles balance it.
-        mine, theirs = titles[: len(titles) * 2 // 5], titles[len(titles) * 2 // 5 :]
+        # This side also reads the units before it waits; the child pickles its texts. Measured at 100,000 rows
+        # (CPU-s, session 14): 9 of 20 titles here take as long as the child's 11 with their pickling (2 of 5
+        # had this side wait ~0.1 s). The rows come in random order (sorted by document hash), so a count of
+        # titles is a fair measure of their cost.
+        cut = len(titles) * 9 // 20
+        mine, theirs = titles[:cut], titles[cut:]
         child = forked.start(lambda: title_text_fields(theirs))
         title_text_fields(mine)
         units = [[_unit_types(e) for e in d.catalog] for d in documents]
