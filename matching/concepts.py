@@ -35,6 +35,7 @@ from matching.conceptgate import (
 )
 from matching.coverage import covering_pairs, row_signatures
 from matching.model import dataset_id_for
+from matching.text import ComparisonText
 from matching.titlesim import title_similarities
 
 CONCEPT_FLOOR = 0.1  # concept links this far below the threshold are kept as near misses
@@ -48,7 +49,10 @@ class ConceptOutput:
 
 
 def wording_of(feature: EntryFeatures) -> str:
-    text = feature.text
+    return wording_of_text(feature.text)
+
+
+def wording_of_text(text: ComparisonText) -> str:
     return f"{text.head}|{int(text.counts)}|{text.content}"
 
 
@@ -86,7 +90,7 @@ def _dataset_wordings(
     # wording_of once per text object (rows of one title share theirs), by comprehensions rather than a
     # loop of memo look-ups over the rows (~0.2 of ~0.4 CPU-s at 100,000 rows).
     texts = [f.text for f in features]
-    of_text = {id(t): f"{t.head}|{int(t.counts)}|{t.content}" for t in {id(t): t for t in texts}.values()}
+    of_text = {id(t): wording_of_text(t) for t in {id(t): t for t in texts}.values()}
     words = [of_text[id(t)] for t in texts]
     numbered = Counter((f.document, f.table, f.group, f.number) for f in features if f.number)
     shared = {place for place, count in numbered.items() if count > 1}
@@ -106,10 +110,12 @@ def _dataset_wordings(
             representative.setdefault(best, indices[0])
             continue
         counts = Counter(words[i] for i in indices)
-        best = max(counts, key=lambda w: (counts[w], -min(i for i in indices if words[i] == w)))
+        first: dict[str, int] = {}  # each wording's first row (`indices` ascend)
+        for i in indices:
+            first.setdefault(words[i], i)
+        best = max(counts, key=lambda w: (counts[w], -first[w]))
         dataset_wording[dataset] = best
-        first = min(i for i in indices if words[i] == best)
-        representative.setdefault(best, first)
+        representative.setdefault(best, first[best])
     return dataset_wording, representative
 
 
