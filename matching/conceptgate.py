@@ -12,6 +12,7 @@ tests/test_conceptgate.py compares the gate with the scalar one.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -55,38 +56,62 @@ def _bit_sets(sets: list[frozenset[str]], numbers: dict[str, int], width: int) -
     return out
 
 
+@dataclass(frozen=True, slots=True)
+class GateRows:
+    """What the gates read of each row, computed once per concept stage (~0.1 CPU-s at 100,000 rows, which
+    both `gated_titles` and `concept_may_reach_many` paid): its short words and the short words it excuses
+    (qualifiers, its place's names) as bit sets, and its head's code."""
+
+    short: np.ndarray  # (n, width) uint64: the row's words under SHORT letters
+    excuses: np.ndarray  # (n, width) uint64: its short qualifiers and the short words naming its place
+    heads: np.ndarray  # head code per row (bounds._codes: 0 for none)
+
+    @classmethod
+    def of(cls, features: Sequence[EntryFeatures]) -> GateRows:
+        of_tokens: dict[frozenset[str], frozenset[str]] = {}  # a row's short words, once per word set
+        for f in features:
+            if f.text.tokens not in of_tokens:
+                of_tokens[f.text.tokens] = frozenset(w for w in f.text.tokens if len(w) < SHORT)
+        short = sorted(frozenset().union(*of_tokens.values()))
+        numbers = {w: k for k, w in enumerate(short)}
+        width = max(1, (len(short) + 63) // 64)
+        words = _bit_sets([of_tokens[f.text.tokens] for f in features], numbers, width)
+        soft = _bit_sets([frozenset(w for w in f.text.qualifiers if w in numbers) for f in features], numbers, width)
+        # A short word whose folded form names either row's place is excused (whatever side it stands on).
+        named = {p: frozenset(w for w in short if fold(w) in p) for p in {f.locality for f in features}}
+        places = _bit_sets([named[f.locality] for f in features], numbers, width)
+        return cls(short=words, excuses=soft | places, heads=_codes([f.text.head for f in features]))
+
+    def certain_penalties(self, pairs: np.ndarray) -> np.ndarray:
+        """`_certain_penalty(features[i], features[j])` of each pair, as float64."""
+        left, right = pairs[:, 0], pairs[:, 1]
+        words, excuses = self.short, self.excuses
+        unexplained = _popcount((words[left] ^ words[right]) & ~(excuses[left] | excuses[right]))
+        steps = np.minimum(
+            TOKEN_MISMATCH_FIRST + TOKEN_MISMATCH * (unexplained - 1).astype(np.float64), TOKEN_MISMATCH_CAP
+        )
+        penalty = np.where(unexplained > 0, 0.0 + steps, 0.0)
+        return np.where(_differ(self.heads, pairs), penalty + HEAD_MISMATCH, penalty)
+
+
 def certain_penalties_many(features: Sequence[EntryFeatures], pairs: np.ndarray) -> np.ndarray:
     """`_certain_penalty(features[i], features[j])` of each pair, as float64."""
-    of_tokens: dict[frozenset[str], frozenset[str]] = {}  # a row's short words, once per word set
-    for f in features:
-        if f.text.tokens not in of_tokens:
-            of_tokens[f.text.tokens] = frozenset(w for w in f.text.tokens if len(w) < SHORT)
-    short = sorted(frozenset().union(*of_tokens.values()))
-    numbers = {w: k for k, w in enumerate(short)}
-    width = max(1, (len(short) + 63) // 64)
-    words = _bit_sets([of_tokens[f.text.tokens] for f in features], numbers, width)
-    soft = _bit_sets([frozenset(w for w in f.text.qualifiers if w in numbers) for f in features], numbers, width)
-    # A short word whose folded form names either row's place is excused (whatever side it stands on).
-    named = {p: frozenset(w for w in short if fold(w) in p) for p in {f.locality for f in features}}
-    places = _bit_sets([named[f.locality] for f in features], numbers, width)
-    left, right = pairs[:, 0], pairs[:, 1]
-    excuses = soft | places  # per row first: two gathers per pair instead of four
-    unexplained = _popcount((words[left] ^ words[right]) & ~(excuses[left] | excuses[right]))
-    steps = np.minimum(TOKEN_MISMATCH_FIRST + TOKEN_MISMATCH * (unexplained - 1).astype(np.float64), TOKEN_MISMATCH_CAP)
-    penalty = np.where(unexplained > 0, 0.0 + steps, 0.0)
-    heads = _differ(_codes([f.text.head for f in features]), pairs)
-    return np.where(heads, penalty + HEAD_MISMATCH, penalty)
+    return GateRows.of(features).certain_penalties(pairs)
 
 
 def concept_may_reach_many(
-    features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np.ndarray, floor: float
-) -> np.ndarray:
-    """`concept_may_reach(features[i], features[j], title, floor)` of each pair, as a boolean array."""
+    features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np.ndarray, floor: float,
+    rows: GateRows | None = None, bonus: np.ndarray | None = None,
+) -> np.ndarray:  # fmt: skip
+    """`concept_may_reach(features[i], features[j], title, floor)` of each pair, as a boolean array. `rows`
+    (GateRows.of(features)) and `bonus` (description_bonuses of the pairs) when the caller has them."""
     if len(pairs) == 0:
         return np.zeros(0, dtype=bool)
-    bound = titles.astype(np.float64) + _description_bonus(features, pairs) + ROUNDING_SLACK
+    rows = GateRows.of(features) if rows is None else rows
+    bonus = description_bonuses(features, pairs) if bonus is None else bonus
+    bound = titles.astype(np.float64) + bonus + ROUNDING_SLACK
     passed = bound >= floor
-    bound = np.where(passed, bound - certain_penalties_many(features, pairs), bound)
+    bound = np.where(passed, bound - rows.certain_penalties(pairs), bound)
     reach = passed & (bound >= floor)  # gated_titles: the same steps with the largest bonus
     lifted = COVERED_TITLE + CONCEPT_MAX_BONUS
     if lifted >= floor:
@@ -102,7 +127,7 @@ def _covering_may_reach(features: Sequence[EntryFeatures], pairs: np.ndarray, re
         reach[k] = covering(features[int(pairs[k, 0])], features[int(pairs[k, 1])]) is not None
 
 
-def _description_bonus(features: Sequence[EntryFeatures], pairs: np.ndarray) -> np.ndarray:
+def description_bonuses(features: Sequence[EntryFeatures], pairs: np.ndarray) -> np.ndarray:
     """`_concept_score`'s description term of each pair (0 where either row has none), as float64."""
     left, right = pairs[:, 0], pairs[:, 1]
     descriptions = _codes([f.description for f in features])
@@ -171,17 +196,19 @@ def words_penalties_at_least(features: Sequence[EntryFeatures], pairs: np.ndarra
 
 
 def concept_may_reach_by_words(
-    features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np.ndarray, floor: float
-) -> np.ndarray:
+    features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np.ndarray, floor: float,
+    rows: GateRows | None = None, bonus: np.ndarray | None = None,
+) -> np.ndarray:  # fmt: skip
     """False for pairs (past `concept_may_reach_many`) whose concept score stays under `floor` (> 0): its bound
     with `words_penalties_at_least` for the certain penalty, unless the titles cover one another. At 100,000
     rows ~26,000 of the ~49,000 pairs past the first gate, which `concept_scores_many` then need not score
-    (the one-sided words' typo searches, ~1 CPU-s)."""
+    (the one-sided words' typo searches, ~1 CPU-s). `rows` and `bonus` as for `concept_may_reach_many`."""
     reach = np.ones(len(pairs), dtype=bool)
     if len(pairs) == 0 or floor <= 0.0:  # the score is clipped at 0, which reaches a floor under 0
         return reach
-    heads = _differ(_codes([f.text.head for f in features]), pairs)
-    bound = titles.astype(np.float64) + _description_bonus(features, pairs) + ROUNDING_SLACK
+    heads = _differ(_codes([f.text.head for f in features]) if rows is None else rows.heads, pairs)
+    bonus = description_bonuses(features, pairs) if bonus is None else bonus
+    bound = titles.astype(np.float64) + bonus + ROUNDING_SLACK
     bound -= words_penalties_at_least(features, pairs) + np.where(heads, HEAD_MISMATCH, 0.0)
     reach = bound >= floor
     if COVERED_TITLE + CONCEPT_MAX_BONUS >= floor:
@@ -196,8 +223,9 @@ def title_gate(titles: np.ndarray, floor: float) -> np.ndarray:
 
 
 def gated_titles(
-    features: Sequence[EntryFeatures], pairs: np.ndarray, floor: float, workers: int = 1
-) -> tuple[np.ndarray, np.ndarray]:
+    features: Sequence[EntryFeatures], pairs: np.ndarray, floor: float, workers: int = 1,
+    rows: GateRows | None = None,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """The pairs that may pass both `title_gate` and `concept_may_reach_many` (a mask) and their
     `title_similarities`: every other pair fails one of them whatever its title (~3 in 4 of the concept
     stage's 457,000 blocked pairs at 100,000 rows, 4 in 10 even at title 1.0), so it is left out, its
@@ -206,7 +234,7 @@ def gated_titles(
     Exact: a pair outside fails the title gate, or `concept_may_reach_many`'s bound with the largest
     description bonus (the bound only grows with the title and the bonus, each step rounding alike), and
     its words cannot pass the covering signature (`may_cover`), which the covering test needs."""
-    penalties = certain_penalties_many(features, pairs)
+    penalties = (GateRows.of(features) if rows is None else rows).certain_penalties(pairs)
     coverable = may_cover(features, pairs)
 
     def wanted(titles: np.ndarray, rows: np.ndarray) -> np.ndarray:

@@ -25,14 +25,17 @@ from matching.compare import (
     score_pair,
 )
 from matching.conceptgate import (
+    GateRows,
     concept_may_reach_by_words,
     concept_may_reach_many,
     concept_scores_many,
+    description_bonuses,
     gated_titles,
     title_gate,
 )
 from matching.coverage import covering_pairs, row_signatures
 from matching.model import dataset_id_for
+from matching.text import ComparisonText
 from matching.titlesim import title_similarities
 
 CONCEPT_FLOOR = 0.1  # concept links this far below the threshold are kept as near misses
@@ -46,7 +49,10 @@ class ConceptOutput:
 
 
 def wording_of(feature: EntryFeatures) -> str:
-    text = feature.text
+    return wording_of_text(feature.text)
+
+
+def wording_of_text(text: ComparisonText) -> str:
     return f"{text.head}|{int(text.counts)}|{text.content}"
 
 
@@ -81,18 +87,18 @@ def _dataset_wordings(
     members: dict[str, list[int]] = defaultdict(list)
     for index, dataset in enumerate(dataset_ids):
         members[dataset].append(index)
-    places = [(f.document, f.table, f.group, f.number) if f.number else None for f in features]
-    numbered = Counter(place for place in places if place is not None)
-    of_text: dict[int, str] = {}  # wording_of by text object: rows of one title share theirs
-    words: list[str] = []
-    for feature, place in zip(features, places, strict=True):
-        found = of_text.get(id(feature.text))
-        if found is None:
-            found = of_text[id(feature.text)] = wording_of(feature)
-        if place is not None and numbered[place] > 1:
-            # Sub-rows of one numbered item print one title for several datasets: never one wording.
-            found = f"{found}#{feature.key}"
-        words.append(found)
+    # wording_of once per text object (rows of one title share theirs), by comprehensions rather than a
+    # loop of memo look-ups over the rows (~0.2 of ~0.4 CPU-s at 100,000 rows).
+    texts = [f.text for f in features]
+    of_text = {id(t): wording_of_text(t) for t in {id(t): t for t in texts}.values()}
+    words = [of_text[id(t)] for t in texts]
+    numbered = Counter((f.document, f.table, f.group, f.number) for f in features if f.number)
+    shared = {place for place, count in numbered.items() if count > 1}
+    if shared:
+        for index, feature in enumerate(features):
+            if feature.number and (feature.document, feature.table, feature.group, feature.number) in shared:
+                # Sub-rows of one numbered item print one title for several datasets: never one wording.
+                words[index] = f"{words[index]}#{feature.key}"
 
     dataset_wording: dict[str, str] = {}
     representative: dict[str, int] = {}  # wording -> feature index
@@ -104,10 +110,12 @@ def _dataset_wordings(
             representative.setdefault(best, indices[0])
             continue
         counts = Counter(words[i] for i in indices)
-        best = max(counts, key=lambda w: (counts[w], -min(i for i in indices if words[i] == w)))
+        first: dict[str, int] = {}  # each wording's first row (`indices` ascend)
+        for i in indices:
+            first.setdefault(words[i], i)
+        best = max(counts, key=lambda w: (counts[w], -first[w]))
         dataset_wording[dataset] = best
-        first = min(i for i in indices if words[i] == best)
-        representative.setdefault(best, first)
+        representative.setdefault(best, first[best])
     return dataset_wording, representative
 
 
@@ -117,7 +125,8 @@ def _scored_pairs(
     """Pairs of representatives (indices into ``reps``) blocked or covering, whose concept score
     reaches CONCEPT_FLOOR below the threshold: (i, j, score, reasons)."""
     floor = threshold - CONCEPT_FLOOR
-    pairs, titles, covers = blocked_or_covering(reps, workers, split, floor)
+    rows = GateRows.of(reps)  # before blocked_or_covering may fork: both processes' gates read them
+    pairs, titles, covers = blocked_or_covering(reps, workers, split, floor, rows)
     # A short title against a long list naming it (coverage.py) has little word overlap: such pairs
     # are found by their items and pass the title gate whatever their title similarity.
     keep = title_gate(titles, floor) | covers
@@ -125,12 +134,13 @@ def _scored_pairs(
     # Not scored in two halves in two processes any more (session 10 forked the second half): past the two
     # gates few pairs are left to score (~8,000 at 100,000 rows, ~1.2 CPU-s with the gates), and a second
     # child cost more CPU (~0.5-1 CPU-s: its copied pages, the gates' per-row set-up again) than it spared.
-    return _score_kept(reps, pairs, titles, floor)
+    return _score_kept(reps, pairs, titles, floor, rows)
 
 
 def blocked_or_covering(
-    reps: Sequence[EntryFeatures], workers: int, split: bool = False, floor: float | None = None
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    reps: Sequence[EntryFeatures], workers: int, split: bool = False, floor: float | None = None,
+    rows: GateRows | None = None,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """The pairs (i, j), i < j, blocked (candidate_pairs) or covering (covering_pairs), in (i, j) order, with
     their title similarities and whether each is a covering pair. With a `floor`, the blocked pairs that
     cannot pass `_score_kept`'s gates whatever their title are left out (conceptgate.gated_titles).
@@ -141,11 +151,11 @@ def blocked_or_covering(
     covering pairs not blocked are compared apart, after."""
     if split and len(reps) >= COVERING_FORK_FROM:
         row_signatures(reps)  # both processes test them (may_cover): computed once, before the fork
-        blocking = forked.start(lambda: _blocked(reps, workers, floor))
+        blocking = forked.start(lambda: _blocked(reps, workers, floor, rows))
         covered = covering_pairs(reps)
         pairs, titles = blocking.result()
     else:
-        pairs, titles = _blocked(reps, workers, floor)
+        pairs, titles = _blocked(reps, workers, floor, rows)
         covered = covering_pairs(reps)
     if not covered:
         return pairs, titles, np.zeros(len(pairs), dtype=bool)
@@ -171,24 +181,27 @@ def blocked_or_covering(
     return np.stack([codes // n, codes % n], axis=1), merged, covers
 
 
-def _blocked(reps: Sequence[EntryFeatures], workers: int, floor: float | None) -> tuple[np.ndarray, np.ndarray]:
+def _blocked(
+    reps: Sequence[EntryFeatures], workers: int, floor: float | None, rows: GateRows | None
+) -> tuple[np.ndarray, np.ndarray]:
     pairs, _ = candidate_pairs(reps, workers=workers)
     if floor is None:
         return pairs, title_similarities(reps, pairs, workers=workers)
-    wanted, titles = gated_titles(reps, pairs, floor, workers)
+    wanted, titles = gated_titles(reps, pairs, floor, workers, rows)
     return pairs[wanted], titles
 
 
 def _score_kept(
-    reps: Sequence[EntryFeatures], pairs: np.ndarray, titles: np.ndarray, floor: float
+    reps: Sequence[EntryFeatures], pairs: np.ndarray, titles: np.ndarray, floor: float, rows: GateRows
 ) -> list[tuple[int, int, float, list[str]]]:
     """The concept scores of the pairs past the title gate that reach the floor, with their reasons, in
     the pairs' order. The pairs whose bound (`concept_may_reach`) is under the floor are set aside all at
     once, ~5 in 6 at 100,000 rows, and the rest are scored without their reasons (matching/conceptgate.py);
     reasons are written for the kept ones only (~3 % of them)."""
-    reach = concept_may_reach_many(reps, pairs, titles, floor)
-    pairs, titles = pairs[reach], titles[reach]
-    reach = concept_may_reach_by_words(reps, pairs, titles, floor)
+    bonus = description_bonuses(reps, pairs)  # both gates add it: computed once
+    reach = concept_may_reach_many(reps, pairs, titles, floor, rows, bonus)
+    pairs, titles, bonus = pairs[reach], titles[reach], bonus[reach]
+    reach = concept_may_reach_by_words(reps, pairs, titles, floor, rows, bonus)
     pairs, titles = pairs[reach], titles[reach]
     scored: list[tuple[int, int, float, list[str]]] = []
     concepts = concept_scores_many(reps, pairs, titles)

@@ -29,7 +29,7 @@ from matching.compare import (
     score_upper_bound,
     title_similarity,
 )
-from matching.coverage import _covers, covering
+from matching.coverage import _covers, _placeless, _without_places, covering, may_cover, title_items
 from matching.goldset import GoldDocument, load_gold
 from matching.model import Dataset, MemberRef
 from matching.reconcile import match_entries, trusted_dataset, trusted_link, trusted_member
@@ -139,6 +139,29 @@ def test_covering_shortcut_matches_both_directions(gold: list[GoldDocument]) -> 
         assert (covering(a, b) is None) == (plain is None)
         found += plain is not None
     assert found > 0
+
+
+def test_placeless_keyed_by_the_named_places_matches_the_pairs_places(gold: list[GoldDocument]) -> None:
+    # _placeless is memoised by the places a title names, not the pair's: the same items and tail either way.
+    features = build_features([g.document for g in gold])
+    named = 0
+    for a, b in _pairs(features):
+        places = a.locality | b.locality
+        for title in (a.title, b.title):
+            parsed = title_items(title)
+            items = frozenset(_without_places(i, places) for i in parsed.items) - {frozenset()}
+            assert _placeless(title, places) == (items, _without_places(parsed.tail, places))
+            named += items != frozenset(parsed.items) - {frozenset()}
+    assert named > 0  # some titles do name a place of their pair
+
+
+def test_the_word_signature_never_drops_a_covering_pair(gold: list[GoldDocument]) -> None:
+    features = build_features([g.document for g in gold])
+    pairs = np.array([(a.index, b.index) for a, b in _pairs(features)], dtype=np.int64)
+    coverable = may_cover(features, pairs)
+    found = [covering(features[i], features[j]) is not None for i, j in pairs.tolist()]
+    assert any(found) and not any(f and not c for f, c in zip(found, coverable.tolist(), strict=True))
+    assert not coverable.all()  # and it does set pairs aside
 
 
 @pytest.mark.parametrize("enabled", [True, False])
