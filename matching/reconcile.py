@@ -368,22 +368,13 @@ def _links_by_score(
 ) -> list[Link]:
     """The dataset links, by score (highest first, ties in the pairs' order, as a stable sort keeps them).
     Scores and reasons were built here and are already valid: `trusted_link`'s records, without re-validating
-    ~257,000 links at 100,000 rows, built in one loop rather than one call each (~0.1 CPU-s less)."""
+    ~257,000 links at 100,000 rows."""
     lefts, rights, scores = kept.columns[0], kept.columns[1], kept.columns[3]
     keys = [f.key for f in features]
-    fields = _AUTO_FIELDS
     links: list[Link] = []
-    append = links.append
     for k in np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable").tolist():
         i, j = lefts[k], rights[k]
-        link = _new_link(Link)
-        values = {"left": keys[i], "right": keys[j], "score": scores[k], "reasons": reasons[k],
-                  "accepted": ids[i] == ids[j], "decided_by": "auto", "level": "dataset"}  # fmt: skip
-        _set(link, "__dict__", values)
-        _set(link, "__pydantic_fields_set__", set(fields))
-        _set(link, "__pydantic_extra__", None)
-        _set(link, "__pydantic_private__", None)
-        append(link)
+        links.append(trusted_link(keys[i], keys[j], scores[k], reasons[k], accepted=ids[i] == ids[j]))
     return links
 
 
