@@ -58,13 +58,28 @@ _ORGANISE = rf"tổ\s+chức(?=\s+(?:{_ACTION_VERBS}|{_FRAME_WORDS}|quán\s+tri�
 # Modal verbs end a subject even after a unit noun: "Người đứng đầu cơ quan, tổ chức, đơn vị phải …" (CT 04/CT-UBND
 # Quảng Ngãi 2024); no unit's name holds one, unlike "đơn vị thực hiện".
 _MODALS = r"phải|cần|đã|đang|sẽ"
-_ALWAYS_ENDS = rf"đồng\s+thời|khẩn\s+trương|kịp\s+thời|nghiêm\s+túc|thường\s+xuyên|trực\s+tiếp|{_ORGANISE}|{_MODALS}"
+# "liên quan" closes a class ("các cơ quan, đơn vị liên quan"): a lower-case word after it opens the predicate
+# ("… phối hợp với các cơ quan, đơn vị liên quan duy trì, cập nhật …", KH tuyên truyền CCHC Lâm Đồng 2026; "… các
+# sở, ngành liên quan giải đáp, tháo gỡ …", CV chỉ số CCHC Lâm Đồng 2025), unless it goes on with the class's own
+# words: another unit ("và UBND …"), an owner or a place ("của tỉnh", "thuộc tỉnh", "trên địa bàn", "cấp xã").
+_LOWER_WORD = r"(?-i:[a-zàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ])\S*"
+_AFTER_RELATED = (
+    r"(?<=liên\squan\s)(?!(?:và|hoặc|của|thuộc|trực|trên|tại|ở|trong|có|cấp|khác|tỉnh|thành|huyện|xã|phường)"
+    rf"(?![^\W\d_])){_LOWER_WORD}"
+)
+_ALWAYS_ENDS = (
+    rf"đồng\s+thời|khẩn\s+trương|kịp\s+thời|nghiêm\s+túc|thường\s+xuyên|trực\s+tiếp|{_ORGANISE}|{_MODALS}|"
+    rf"{_AFTER_RELATED}"
+)
 _FRAME_RE = re.compile(rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE)
 _ACTION_RE = re.compile(
     rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS}|{_ACTION_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE
 )
-_HARD_STOP_RE = re.compile(r"[:;.!?]\s|[:;!?]$|\.$")
-_SENTENCE_STOP_RE = re.compile(r"[:.!?]\s|[:!?]$|\.$")
+# A line opening with a bullet starts a new item even inside one paragraph: "7.1. Sở Tài chính chủ trì, phối hợp
+# các sở, ban, ngành↵- Ưu tiên nguồn lực …" (a Word 97 plan, Lâm Đồng 2026, whose line breaks keep one paragraph).
+_NEW_BULLET = r"\n\s*[-+•–](?=\s)"
+_HARD_STOP_RE = re.compile(rf"[:;.!?]\s|[:;!?]$|\.$|{_NEW_BULLET}")
+_SENTENCE_STOP_RE = re.compile(rf"[:.!?]\s|[:!?]$|\.$|{_NEW_BULLET}")
 # What may open an assignment before its subject: the assigning verb, a time adverbial.
 _TRIGGER_RE = re.compile(r"^(?:Giao(?:\s+cho)?|Đề\s+nghị|Yêu\s+cầu|Phân\s+công(?:\s+cho)?)\s+", re.IGNORECASE)
 _ADVERBIAL_RE = re.compile(r"^Trong\s+quá\s+trình(?:\s+triển\s+khai)?\s+thực\s+hiện\s*,?\s*", re.IGNORECASE)
@@ -189,7 +204,13 @@ def _may_open_a_unit(text: str) -> bool:
     body = _HEAD_RE.sub("", text.lstrip())
     if _UNIT_CLASS_RE.match(body):
         return True
-    return bool(get_registry().signature(" ".join(body.split()[:4])).head)
+    registry = get_registry()
+    words = body.split()
+    if registry.signature(" ".join(words[:4])).head:
+        return True
+    # A name without a head word that is a registry name as printed: "Viện Kiểm sát nhân dân tỉnh, Tòa án nhân dân
+    # tỉnh" (KH phòng, chống ma túy, Lâm Đồng 2026: "4.5. Đề nghị Viện Kiểm sát …" over its duties).
+    return any(registry.signature(" ".join(words[:count])).text in registry.by_signature for count in range(2, 6))
 
 
 def _words_end(text: str, count: int) -> int:
@@ -264,6 +285,10 @@ def _bounded_subject(
     return UnitSpan(candidate, start, start + len(candidate), mentions) if mentions is not None else None
 
 
+# The supreme courts and procuracy are no local unit: the registry's "Viện kiểm sát nhân dân" is the province's.
+_CENTRAL_TAIL_RE = re.compile(r"tối\s+cao(?![^\W\d_])", re.IGNORECASE)
+
+
 def _longest_prefix(scope: str, start: int, context: Context) -> UnitSpan | None:
     """The longest prefix of ``scope`` whose every piece resolves, an exact one before a fuzzy one."""
     count = min(len(scope.split()), _MAX_PLAIN_WORDS)
@@ -277,6 +302,8 @@ def _longest_prefix(scope: str, start: int, context: Context) -> UnitSpan | None
         capital = following[:1].isupper() and not _PERSON_RE.match(following)
         if candidate.count("(") != candidate.count(")") or capital or following[:1] in ("-", "&", "/"):
             continue  # cut inside a name: "Văn phòng" of "Văn phòng Sở", "Sở Văn hóa" of "Sở Văn hóa, Thể thao …"
+        if _CENTRAL_TAIL_RE.match(following):
+            return None  # "Viện Kiểm sát nhân dân | tối cao": a central body, not the province's namesake
         if _cuts_a_post(candidate, following):
             continue  # "…, Chủ" of "…, Chủ tịch UBND cấp huyện": half a person's post is no unit
         mentions = _accepted(candidate, context, whole=True)
