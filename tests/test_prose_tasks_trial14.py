@@ -118,3 +118,17 @@ def test_a_joint_lead_and_partner_column_gives_the_first_unit_the_lead() -> None
     assert (tasks["1"].lead_raw, tasks["1"].partner_raw) == ("Phòng Đào tạo", "Trung tâm QLCL")
     assert (tasks["2"].lead_raw, tasks["2"].partner_raw) == ("Trung tâm QLCL", "")
     assert tasks["1"].time_raw == "Trước ngày 21/6/2026"
+
+
+def test_a_rule_of_underscores_under_the_title_is_not_part_of_it() -> None:
+    # CĐ 2003/CĐ-VPCP (2025), a typed PDF: "CÔNG ĐIỆN / mời dự Hội nghị … / ______ / VĂN PHÒNG CHÍNH PHỦ điện:".
+    text = (
+        "VĂN PHÒNG CHÍNH PHỦ\nSố: 2003/CĐ-VPCP\nHà Nội, ngày 07 tháng 10 năm 2025\nCÔNG ĐIỆN\n"
+        "mời dự Hội nghị triển khai Chương trình mục tiêu quốc gia\nphòng, chống ma túy đến năm 2030\n"
+        "__________________\nVĂN PHÒNG CHÍNH PHỦ điện:\n- Các Bộ: Công an, Quốc phòng;\n"
+        "1. Bộ Công an chuẩn bị tài liệu.\nKT. BỘ TRƯỞNG, CHỦ NHIỆM\nPHÓ CHỦ NHIỆM\nĐỗ Ngọc Huỳnh\n"
+    )
+    metadata = extract_bytes(text.encode("utf-8"), "fixture.txt").metadata
+    assert metadata.title == (
+        "mời dự Hội nghị triển khai Chương trình mục tiêu quốc gia phòng, chống ma túy đến năm 2030"
+    )
