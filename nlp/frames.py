@@ -114,8 +114,10 @@ _PERSON_RE = re.compile(
 _EXECUTION_CLAUSE_RE = re.compile(
     # "theo dõi, đôn đốc, kiểm tra việc thực hiện Chỉ thị này" is the task of monitoring it (CT 04/CT-UBND
     # Quảng Ngãi 2024, "Giao Chánh Thanh tra tỉnh chủ trì …"), not the clause that closes it; "Cục Thi hành
-    # án dân sự" is a unit, not "thi hành".
-    r"thi\s+hành(?!\s+án)|(?<!việc\s)(?:thực\s+hiện|triển\s+khai)(?:\s+nghiêm\s+túc)?\s+(?:Chỉ\s+thị|Quyết\s+định|Kế\s+hoạch|"
+    # án dân sự" is a unit, not "thi hành". Guiding or monitoring the implementation of other texts is work:
+    # "Các bộ, cơ quan ngang bộ khẩn trương triển khai, hướng dẫn thi hành các Nghị quyết …" (CV 464/TTg-CĐS 2026).
+    r"(?<!hướng dẫn )(?<!theo dõi )(?<!tình hình )thi\s+hành(?!\s+án)|"
+    r"(?<!việc\s)(?:thực\s+hiện|triển\s+khai)(?:\s+nghiêm\s+túc)?\s+(?:Chỉ\s+thị|Quyết\s+định|Kế\s+hoạch|"
     r"Công\s+văn|Thông\s+báo|Nghị\s+quyết|văn\s+bản)\s+này|Nay\s+thông\s+báo|(?:^|[.;]\s+)Trên\s+đây\s+là|"
     r"báo\s+cáo\s+(?:các\s+)?(?:vướng|khó\s+khăn)|"
     # "Yêu cầu các sở, ngành … tổ chức thực hiện tốt các nội dung trên" closes a letter (CV 298, Lâm Đồng 2025).
@@ -281,8 +283,30 @@ def _bounded_subject(
         return None
     if not candidate or len(candidate.split()) > most:
         return None
+    if frame is not None:
+        named = _named_before_a_verb(candidate, start, context)
+        if named is not None:
+            return named
     mentions = _accepted(candidate, context, whole=False)
     return UnitSpan(candidate, start, start + len(candidate), mentions) if mentions is not None else None
+
+
+# A lower-case action verb after exactly named units opens the predicate, however far the frame word is: "Văn
+# phòng Chính phủ theo dõi, đôn đốc việc thực hiện …" (CV 464/TTg-CĐS 2026) was read as one unit up to "thực
+# hiện", a name the office pattern made of the verbs. Names holding such words in lower case ("Ban quản lý các
+# khu công nghiệp") have no exact prefix before them, and keep the span to the frame word.
+_LOWER_ACTION_RE = re.compile(rf"\s(?-i:{_ACTION_VERBS})(?![^\W\d_])")
+
+
+def _named_before_a_verb(candidate: str, start: int, context: Context) -> UnitSpan | None:
+    verb = _LOWER_ACTION_RE.search(candidate)
+    if verb is None:
+        return None
+    prefix = candidate[: verb.start()].rstrip(" ,")
+    mentions = _accepted(prefix, context, whole=True) if prefix else None
+    if mentions is None or not all(m.collective or m.score >= 1.0 for m in mentions):
+        return None
+    return UnitSpan(prefix, start, start + len(prefix), mentions)
 
 
 # The supreme courts and procuracy are no local unit: the registry's "Viện kiểm sát nhân dân" is the province's.

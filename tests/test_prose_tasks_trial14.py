@@ -132,3 +132,41 @@ def test_a_rule_of_underscores_under_the_title_is_not_part_of_it() -> None:
     assert metadata.title == (
         "mời dự Hội nghị triển khai Chương trình mục tiêu quốc gia phòng, chống ma túy đến năm 2030"
     )
+
+
+# CV 464/TTg-CĐS (30/4/2026), a scan signed by the Government portal: its OCR reads the signature caption into the
+# header's first line, and its items hand work to classes of ministries and to the Government Office.
+CV_464 = """Người ký: CỔNG THÔNG TIN ĐIỆN TỬ CHÍNH PHỦ
+Cơ quan: VĂN PHÒNG CHÍNH PHỦ
+Thời gian ký: 04.05.2026 09:44:21 +07:00 THỦ TƯỚNG CHÍNH PHỦ CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM
+Độc lập - Tự do - Hạnh phúc
+Số: 464/TTg-CĐS
+Hà Nội, ngày 30 tháng 4 năm 2026
+V/v triển khai các Nghị quyết cắt giảm, đơn giản hóa TTHC, ĐKKD
+Kính gửi: - Bộ trưởng, Thủ trưởng cơ quan ngang Bộ;
+- Chủ tịch Ủy ban nhân dân các tỉnh, thành phố.
+Để triển khai kịp thời các Nghị quyết, Thủ tướng Chính phủ có ý kiến như sau:
+1. Về triển khai 8 Nghị quyết của Chính phủ về cắt giảm thủ tục hành chính, điều kiện kinh doanh
+a) Các bộ, cơ quan ngang bộ khẩn trương triển khai, hướng dẫn thi hành các Nghị quyết đã được Chính phủ ban hành.
+b) Ủy ban nhân dân các tỉnh, thành phố khẩn trương tiếp nhận và tổ chức triển khai các thủ tục hành chính.
+2. Văn phòng Chính phủ theo dõi, đôn đốc việc thực hiện các nhiệm vụ nêu trên của các bộ, cơ quan, địa phương.
+Nơi nhận:
+- Như trên;
+- Lưu: VT.
+KT. THỦ TƯỚNG
+PHÓ THỦ TƯỚNG
+Nguyễn Hòa Bình
+"""
+
+
+def test_a_central_body_after_the_signature_caption_issues_and_its_items_are_tasks() -> None:
+    document = extract_bytes(CV_464.encode("utf-8"), "fixture.txt")
+    assert document.metadata.issuer == "Thủ tướng Chính phủ"
+    leads = {task.ref: task.lead_raw for task in document.tasks}
+    # "hướng dẫn thi hành các Nghị quyết" is work, not the execution clause "thi hành Quyết định này"; the office's
+    # name ends before its verbs ("Văn phòng Chính phủ theo dõi, đôn đốc việc" was one unit up to "thực hiện").
+    assert leads == {
+        "1.a": "Các bộ, cơ quan ngang bộ",
+        "1.b": "Ủy ban nhân dân các tỉnh, thành phố",
+        "2": "Văn phòng Chính phủ",
+    }

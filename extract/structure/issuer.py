@@ -202,7 +202,7 @@ def _issuer_of_header_body(header: list[Line], note: Note) -> str | None:
 def _issuer_of_agency_line(header: list[Line], note: Note) -> str | None:
     """A central body (a ministry, the Government) or an agency named on one capital line."""
     for line in header:
-        central = _CENTRAL_BODIES.get(re.sub(r"\s+", " ", line.text.strip()))
+        central = _central_body(re.sub(r"\s+", " ", line.text.strip()))
         if central:
             note("issuer", line)
             return central
@@ -210,6 +210,23 @@ def _issuer_of_agency_line(header: list[Line], note: Note) -> str | None:
             note("issuer", line)
             return _sentence_case(line.text)
     return None
+
+
+# Longest first: "VĂN PHÒNG CHÍNH PHỦ" and "THỦ TƯỚNG CHÍNH PHỦ" end with "CHÍNH PHỦ".
+_CENTRAL_BY_LENGTH = sorted(_CENTRAL_BODIES, key=len, reverse=True)
+# An e-signature caption read into the header's first line ("Thời gian ký: 04.05.2026 09:44:21 +07:00 THỦ TƯỚNG
+# CHÍNH PHỦ CỘNG HOÀ …", CV 464/TTg-CĐS 2026, a VGP-signed scan): what precedes the body is the caption's time.
+_CAPTION_TAIL = re.compile(r"(?:ký|\+\d{2}:\d{2}|\d{2}:\d{2}(?::\d{2})?)\S*(?:\s+\S{1,6})?\s*$", re.IGNORECASE)
+
+
+def _central_body(text: str) -> str:
+    """The central body a header line names, on its own or after the signature caption it was read with."""
+    if text in _CENTRAL_BODIES:
+        return _CENTRAL_BODIES[text]
+    for name in _CENTRAL_BY_LENGTH:
+        if text.endswith(f" {name}") and _CAPTION_TAIL.search(text[: -len(name)].rstrip()):
+            return _CENTRAL_BODIES[name]
+    return ""
 
 
 def _issuer_of_sentence(preamble: list[Line], lines: list[Line], title: str, note: Note) -> str | None:
