@@ -170,3 +170,15 @@ def test_a_central_body_after_the_signature_caption_issues_and_its_items_are_tas
         "1.b": "Ủy ban nhân dân các tỉnh, thành phố",
         "2": "Văn phòng Chính phủ",
     }
+
+
+def test_a_responsibility_column_names_the_lead() -> None:
+    # KH tuyên truyền CCHC Lâm Đồng 2026: "TT / Nội dung / Trách nhiệm thực hiện / Thời gian (Năm 2026)".
+    header = ["TT", "Nội dung", "Trách nhiệm thực hiện", "Thời gian (Năm 2026)"]
+    rows = [
+        ["1", "Giải đáp những vướng mắc, kiến nghị về CCHC", "Lãnh đạo Sở Công Thương", "Ngày 23 tháng 1"],
+        ["2", "Giải đáp những vướng mắc, kiến nghị về CCHC", "Lãnh đạo Sở Giáo dục và Đào tạo", "Ngày 13 tháng 3"],
+    ]
+    tasks = _by_ref(_plan("1. Xây dựng, phát sóng các chương trình", table=[header, *rows]))
+    assert [tasks[ref].lead_raw for ref in ("1", "2")] == ["Lãnh đạo Sở Công Thương", "Lãnh đạo Sở Giáo dục và Đào tạo"]
+    assert tasks["2"].time_raw == "Ngày 13 tháng 3"

@@ -339,7 +339,7 @@ def task_columns(header: list[str]) -> _TaskColumns | None:
             time = index
         elif partner is None and "phối hợp" in label:
             partner = index
-        elif lead is None and ("chủ trì" in label or re.search(r"(?:đơn vị|cơ quan)\s+thực hiện", label)):
+        elif lead is None and ("chủ trì" in label or _LEAD_HEADER.search(label)):
             lead = index
         elif task is None and (
             "nhiệm vụ" in label or re.match(r"(?:nội\s+dung|công\s+việc|hoạt\s+động|tên\s+nhiệm)", label)
@@ -353,6 +353,9 @@ def task_columns(header: list[str]) -> _TaskColumns | None:
     return _TaskColumns(number=number, task=task, lead=lead, partner=partner, time=time, joint=joint)
 
 
+# "Đơn vị thực hiện", and the responsibility ("Trách nhiệm thực hiện", "Đơn vị chịu trách nhiệm": KH tuyên truyền
+# CCHC Lâm Đồng 2026, whose 21 broadcast rows name "Lãnh đạo Sở Công Thương" … there and had no lead).
+_LEAD_HEADER = re.compile(r"(?:đơn vị|cơ quan)\s+thực hiện|trách\s+nhiệm")
 # "Đơn vị chủ trì/phối hợp", "Chủ trì, phối hợp": one column names the lead first, then its partners ("Phòng Đào
 # tạo; Trung tâm QLCL", KH 753 khảo sát sự hài lòng 2026, a scan); read as the lead alone it would swallow them.
 _JOINT_UNITS = re.compile(r"chủ\s+trì\s*(?:/|,|-|–|và)\s*phối\s+hợp")
