@@ -182,3 +182,23 @@ def test_a_responsibility_column_names_the_lead() -> None:
     tasks = _by_ref(_plan("1. Xây dựng, phát sóng các chương trình", table=[header, *rows]))
     assert [tasks[ref].lead_raw for ref in ("1", "2")] == ["Lãnh đạo Sở Công Thương", "Lãnh đạo Sở Giáo dục và Đào tạo"]
     assert tasks["2"].time_raw == "Ngày 13 tháng 3"
+
+
+def test_the_body_a_ministry_heads_its_header_with_issues() -> None:
+    # CV 2191/CT-CS (Cục Thuế, 2026), KH 753/KH-DCT (a university, 2026), KH 996/KH-TCTLNTW-C04 (2026): scans whose
+    # issuer was read as the ministry above the issuing body (and as "Bộ Lai chính" where the OCR slipped).
+    cases = {
+        "BỘ TÀI CHÍNH\nCỤC THUẾ": "Cục Thuế",
+        "BỘ CÔNG THƯƠNG\nTRƯỜNG ĐẠI HỌC CÔNG THƯƠNG\nTHÀNH PHỐ HỒ CHÍ MINH": (
+            "Trường Đại học Công Thương thành phố Hồ Chí Minh"
+        ),
+        "BỘ CÔNG AN\nTỔ CÔNG TÁC LIÊN NGÀNH TW": "Tổ Công tác liên ngành TW",
+        "BỘ TƯ PHÁP": "Bộ Tư pháp",  # a ministry heading its column alone issues
+    }
+    for header, issuer in cases.items():
+        text = (
+            f"{header}\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\nĐộc lập - Tự do - Hạnh phúc\nSố: 12/KH-DCT\n"
+            "Hà Nội, ngày 10 tháng 4 năm 2026\nKẾ HOẠCH\nKhảo sát sự hài lòng của người dân\n"
+            "1. Phòng Đào tạo chủ trì, phối hợp với các khoa.\nHIỆU TRƯỞNG\nNguyễn Văn A\n"
+        )
+        assert extract_bytes(text.encode("utf-8"), "fixture.txt").metadata.issuer == issuer, header
