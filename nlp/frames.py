@@ -307,7 +307,8 @@ def _named_before_a_verb(candidate: str, start: int, context: Context) -> UnitSp
     if _PASSIVE_RE.search(prefix):
         return None  # the verb may be the class's own: "Cơ quan, đơn vị được giao nhiệm vụ theo dõi …" (KH CCHC 2026)
     mentions = _accepted(prefix, context, whole=True) if prefix else None
-    if mentions is None or not all(m.collective or m.score >= 1.0 for m in mentions):
+    # Named units only: after a class noun the same words are often nouns ("Các cơ quan, tổ chức chính trị - xã hội").
+    if mentions is None or not all(m.unit_id and not m.collective and m.score >= 1.0 for m in mentions):
         return None
     return UnitSpan(prefix, start, start + len(prefix), mentions)
 
