@@ -13,7 +13,7 @@ from docx import Document as new_docx
 
 from extract.api import extract_bytes
 from extract.model import Task
-from nlp.frames import Context, partners_in, subject_of
+from nlp.frames import Context, assigned_in, partners_in, subject_of
 from nlp.units import resolve_units
 
 LAM_DONG = Context(locality="tỉnh Lâm Đồng", issuer="UBND tỉnh Lâm Đồng")
@@ -202,3 +202,16 @@ def test_the_body_a_ministry_heads_its_header_with_issues() -> None:
             "1. Phòng Đào tạo chủ trì, phối hợp với các khoa.\nHIỆU TRƯỞNG\nNguyễn Văn A\n"
         )
         assert extract_bytes(text.encode("utf-8"), "fixture.txt").metadata.issuer == issuer, header
+
+
+def test_the_ministry_of_public_securitys_drug_and_administrative_police_departments_resolve() -> None:
+    # CV 4214/BCA-C04 (session 13), item 10: "Bộ Công an giao Cục Cảnh sát điều tra tội phạm về ma túy là cơ quan
+    # thường trực" had no task because C04 was not in the registry; KH 996/KH-TCTLNTW-C04 (2026) is its plan.
+    for text, unit in (
+        ("Cục Cảnh sát điều tra tội phạm về ma túy", "cuc_csdt_ma_tuy"),
+        ("Cục Cảnh sát QLHC về TTXH", "cuc_csqlhc_ttxh"),
+    ):
+        (mention,) = resolve_units(text, locality="")
+        assert mention.unit_id == f"{unit}@Việt Nam" and mention.score == 1.0
+    found = assigned_in("Bộ Công an giao Cục Cảnh sát điều tra tội phạm về ma túy là cơ quan thường trực", Context())
+    assert found is not None and found.text == "Cục Cảnh sát điều tra tội phạm về ma túy"
