@@ -295,6 +295,7 @@ def _bounded_subject(
 # phòng Chính phủ theo dõi, đôn đốc việc thực hiện …" (CV 464/TTg-CĐS 2026) was read as one unit up to "thực
 # hiện", a name the office pattern made of the verbs. Names holding such words in lower case ("Ban quản lý các
 # khu công nghiệp") have no exact prefix before them, and keep the span to the frame word.
+_NOUN_VERB_RE = re.compile(r"tổ\s+chức|quản\s+lý|xây\s+dựng")
 _PASSIVE_RE = re.compile(r"(?<![^\W\d_])được(?![^\W\d_])")
 _LOWER_ACTION_RE = re.compile(rf"\s(?-i:{_ACTION_VERBS})(?![^\W\d_])")
 
@@ -307,8 +308,10 @@ def _named_before_a_verb(candidate: str, start: int, context: Context) -> UnitSp
     if _PASSIVE_RE.search(prefix):
         return None  # the verb may be the class's own: "Cơ quan, đơn vị được giao nhiệm vụ theo dõi …" (KH CCHC 2026)
     mentions = _accepted(prefix, context, whole=True) if prefix else None
-    # Named units only: after a class noun the same words are often nouns ("Các cơ quan, tổ chức chính trị - xã hội").
-    if mentions is None or not all(m.unit_id and not m.collective and m.score >= 1.0 for m in mentions):
+    if mentions is None or not all(m.collective or (m.unit_id and m.score >= 1.0) for m in mentions):
+        return None
+    # After a class noun the verbs that are also nouns name more units ("Các cơ quan, tổ chức chính trị - xã hội").
+    if any(m.collective for m in mentions) and _NOUN_VERB_RE.match(verb.group(0).strip()):
         return None
     return UnitSpan(prefix, start, start + len(prefix), mentions)
 

@@ -149,6 +149,7 @@ Kính gửi: - Bộ trưởng, Thủ trưởng cơ quan ngang Bộ;
 1. Về triển khai 8 Nghị quyết của Chính phủ về cắt giảm thủ tục hành chính, điều kiện kinh doanh
 a) Các bộ, cơ quan ngang bộ khẩn trương triển khai, hướng dẫn thi hành các Nghị quyết đã được Chính phủ ban hành.
 b) Ủy ban nhân dân các tỉnh, thành phố khẩn trương tiếp nhận và tổ chức triển khai các thủ tục hành chính.
+c) Các Bộ, cơ quan ngang Bộ nghiên cứu, tiếp thu các nội dung báo cáo, đề xuất của Bộ Tài chính, khẩn trương rà soát.
 2. Văn phòng Chính phủ theo dõi, đôn đốc việc thực hiện các nhiệm vụ nêu trên của các bộ, cơ quan, địa phương.
 Nơi nhận:
 - Như trên;
@@ -168,6 +169,7 @@ def test_a_central_body_after_the_signature_caption_issues_and_its_items_are_tas
     assert leads == {
         "1.a": "Các bộ, cơ quan ngang bộ",
         "1.b": "Ủy ban nhân dân các tỉnh, thành phố",
+        "1.c": "Các Bộ, cơ quan ngang Bộ",  # not "… nghiên cứu, tiếp thu … của Bộ Tài chính" up to "khẩn trương"
         "2": "Văn phòng Chính phủ",
     }
 
