@@ -217,3 +217,12 @@ def test_the_ministry_of_public_securitys_drug_and_administrative_police_departm
         assert mention.unit_id == f"{unit}@Việt Nam" and mention.score == 1.0
     found = assigned_in("Bộ Công an giao Cục Cảnh sát điều tra tội phạm về ma túy là cơ quan thường trực", Context())
     assert found is not None and found.text == "Cục Cảnh sát điều tra tội phạm về ma túy"
+
+
+def test_a_ward_named_with_a_dash_is_one_place() -> None:
+    # KH tuyên truyền CCHC Lâm Đồng 2026: "Lãnh đạo UBND phường Xuân Hương - Đà Lạt" was split at the dash ("Đà Lạt"
+    # unresolved); a dash between two halves of a name still is one ("Phòng Văn hóa - Xã hội").
+    (ward,) = resolve_units("Lãnh đạo UBND phường Xuân Hương - Đà Lạt", locality="tỉnh Lâm Đồng")
+    assert ward.unit_id == "ubnd@phường Xuân Hương - Đà Lạt" and ward.score == 1.0
+    (office,) = resolve_units("Phòng Văn hóa - Xã hội", locality="tỉnh Lâm Đồng")
+    assert office.unit_id.startswith("phong_vhxh@")
