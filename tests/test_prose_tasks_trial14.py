@@ -195,6 +195,10 @@ def test_the_body_a_ministry_heads_its_header_with_issues() -> None:
             "Trường Đại học Công Thương thành phố Hồ Chí Minh"
         ),
         "BỘ CÔNG AN\nTỔ CÔNG TÁC LIÊN NGÀNH TW": "Tổ Công tác liên ngành TW",
+        # KH 753's OCR: the motto's second line, stained by the seal, between the ministry and the school.
+        "BỘ CÔNG THƯƠNG\nĐộc Tiện lập - Tự do - anh Hạnh phúc phú\nTRƯỜNG ĐẠI HỌC CÔNG THƯƠNG": (
+            "Trường Đại học Công Thương"
+        ),
         "BỘ TƯ PHÁP": "Bộ Tư pháp",  # a ministry heading its column alone issues
     }
     for header, issuer in cases.items():

@@ -227,6 +227,8 @@ _UNDER_MINISTRY = re.compile(
 def _body_under_ministry(ministry: Line, below: list[Line]) -> list[Line] | None:
     if not ministry.text.startswith("BỘ ") or not below:
         return None
+    if not below[0].text.isupper() and len(below) > 1:
+        below = below[1:]  # the motto's second line read on its own line between them ("Độc lập - … phúc", KH 753)
     first = below[0]
     if not first.text.isupper() or not _UNDER_MINISTRY.match(first.text) or len(first.text) >= 80:
         return None
