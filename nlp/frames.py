@@ -58,13 +58,28 @@ _ORGANISE = rf"tổ\s+chức(?=\s+(?:{_ACTION_VERBS}|{_FRAME_WORDS}|quán\s+tri�
 # Modal verbs end a subject even after a unit noun: "Người đứng đầu cơ quan, tổ chức, đơn vị phải …" (CT 04/CT-UBND
 # Quảng Ngãi 2024); no unit's name holds one, unlike "đơn vị thực hiện".
 _MODALS = r"phải|cần|đã|đang|sẽ"
-_ALWAYS_ENDS = rf"đồng\s+thời|khẩn\s+trương|kịp\s+thời|nghiêm\s+túc|thường\s+xuyên|trực\s+tiếp|{_ORGANISE}|{_MODALS}"
+# "liên quan" closes a class ("các cơ quan, đơn vị liên quan"): a lower-case word after it opens the predicate
+# ("… phối hợp với các cơ quan, đơn vị liên quan duy trì, cập nhật …", KH tuyên truyền CCHC Lâm Đồng 2026; "… các
+# sở, ngành liên quan giải đáp, tháo gỡ …", CV chỉ số CCHC Lâm Đồng 2025), unless it goes on with the class's own
+# words: another unit ("và UBND …"), an owner or a place ("của tỉnh", "thuộc tỉnh", "trên địa bàn", "cấp xã").
+_LOWER_WORD = r"(?-i:[a-zàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ])\S*"
+_AFTER_RELATED = (
+    r"(?<=liên\squan\s)(?!(?:và|hoặc|của|thuộc|trực|trên|tại|ở|trong|có|cấp|khác|tỉnh|thành|huyện|xã|phường)"
+    rf"(?![^\W\d_])){_LOWER_WORD}"
+)
+_ALWAYS_ENDS = (
+    rf"đồng\s+thời|khẩn\s+trương|kịp\s+thời|nghiêm\s+túc|thường\s+xuyên|trực\s+tiếp|{_ORGANISE}|{_MODALS}|"
+    rf"{_AFTER_RELATED}"
+)
 _FRAME_RE = re.compile(rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE)
 _ACTION_RE = re.compile(
     rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS}|{_ACTION_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE
 )
-_HARD_STOP_RE = re.compile(r"[:;.!?]\s|[:;!?]$|\.$")
-_SENTENCE_STOP_RE = re.compile(r"[:.!?]\s|[:!?]$|\.$")
+# A line opening with a bullet starts a new item even inside one paragraph: "7.1. Sở Tài chính chủ trì, phối hợp
+# các sở, ban, ngành↵- Ưu tiên nguồn lực …" (a Word 97 plan, Lâm Đồng 2026, whose line breaks keep one paragraph).
+_NEW_BULLET = r"\n\s*[-+•–](?=\s)"
+_HARD_STOP_RE = re.compile(rf"[:;.!?]\s|[:;!?]$|\.$|{_NEW_BULLET}")
+_SENTENCE_STOP_RE = re.compile(rf"[:.!?]\s|[:!?]$|\.$|{_NEW_BULLET}")
 # What may open an assignment before its subject: the assigning verb, a time adverbial.
 _TRIGGER_RE = re.compile(r"^(?:Giao(?:\s+cho)?|Đề\s+nghị|Yêu\s+cầu|Phân\s+công(?:\s+cho)?)\s+", re.IGNORECASE)
 _ADVERBIAL_RE = re.compile(r"^Trong\s+quá\s+trình(?:\s+triển\s+khai)?\s+thực\s+hiện\s*,?\s*", re.IGNORECASE)
@@ -99,8 +114,10 @@ _PERSON_RE = re.compile(
 _EXECUTION_CLAUSE_RE = re.compile(
     # "theo dõi, đôn đốc, kiểm tra việc thực hiện Chỉ thị này" is the task of monitoring it (CT 04/CT-UBND
     # Quảng Ngãi 2024, "Giao Chánh Thanh tra tỉnh chủ trì …"), not the clause that closes it; "Cục Thi hành
-    # án dân sự" is a unit, not "thi hành".
-    r"thi\s+hành(?!\s+án)|(?<!việc\s)(?:thực\s+hiện|triển\s+khai)(?:\s+nghiêm\s+túc)?\s+(?:Chỉ\s+thị|Quyết\s+định|Kế\s+hoạch|"
+    # án dân sự" is a unit, not "thi hành". Guiding or monitoring the implementation of other texts is work:
+    # "Các bộ, cơ quan ngang bộ khẩn trương triển khai, hướng dẫn thi hành các Nghị quyết …" (CV 464/TTg-CĐS 2026).
+    r"(?<!hướng dẫn )(?<!theo dõi )(?<!tình hình )thi\s+hành(?!\s+án)|"
+    r"(?<!việc\s)(?:thực\s+hiện|triển\s+khai)(?:\s+nghiêm\s+túc)?\s+(?:Chỉ\s+thị|Quyết\s+định|Kế\s+hoạch|"
     r"Công\s+văn|Thông\s+báo|Nghị\s+quyết|văn\s+bản)\s+này|Nay\s+thông\s+báo|(?:^|[.;]\s+)Trên\s+đây\s+là|"
     r"báo\s+cáo\s+(?:các\s+)?(?:vướng|khó\s+khăn)|"
     # "Yêu cầu các sở, ngành … tổ chức thực hiện tốt các nội dung trên" closes a letter (CV 298, Lâm Đồng 2025).
@@ -189,7 +206,13 @@ def _may_open_a_unit(text: str) -> bool:
     body = _HEAD_RE.sub("", text.lstrip())
     if _UNIT_CLASS_RE.match(body):
         return True
-    return bool(get_registry().signature(" ".join(body.split()[:4])).head)
+    registry = get_registry()
+    words = body.split()
+    if registry.signature(" ".join(words[:4])).head:
+        return True
+    # A name without a head word that is a registry name as printed: "Viện Kiểm sát nhân dân tỉnh, Tòa án nhân dân
+    # tỉnh" (KH phòng, chống ma túy, Lâm Đồng 2026: "4.5. Đề nghị Viện Kiểm sát …" over its duties).
+    return any(registry.signature(" ".join(words[:count])).text in registry.by_signature for count in range(2, 6))
 
 
 def _words_end(text: str, count: int) -> int:
@@ -260,8 +283,41 @@ def _bounded_subject(
         return None
     if not candidate or len(candidate.split()) > most:
         return None
+    if frame is not None:
+        named = _named_before_a_verb(candidate, start, context)
+        if named is not None:
+            return named
     mentions = _accepted(candidate, context, whole=False)
     return UnitSpan(candidate, start, start + len(candidate), mentions) if mentions is not None else None
+
+
+# A lower-case action verb after exactly named units opens the predicate, however far the frame word is: "Văn
+# phòng Chính phủ theo dõi, đôn đốc việc thực hiện …" (CV 464/TTg-CĐS 2026) was read as one unit up to "thực
+# hiện", a name the office pattern made of the verbs. Names holding such words in lower case ("Ban quản lý các
+# khu công nghiệp") have no exact prefix before them, and keep the span to the frame word.
+_NOUN_VERB_RE = re.compile(r"tổ\s+chức|quản\s+lý|xây\s+dựng")
+_PASSIVE_RE = re.compile(r"(?<![^\W\d_])được(?![^\W\d_])")
+_LOWER_ACTION_RE = re.compile(rf"\s(?-i:{_ACTION_VERBS})(?![^\W\d_])")
+
+
+def _named_before_a_verb(candidate: str, start: int, context: Context) -> UnitSpan | None:
+    verb = _LOWER_ACTION_RE.search(candidate)
+    if verb is None:
+        return None
+    prefix = candidate[: verb.start()].rstrip(" ,")
+    if _PASSIVE_RE.search(prefix):
+        return None  # the verb may be the class's own: "Cơ quan, đơn vị được giao nhiệm vụ theo dõi …" (KH CCHC 2026)
+    mentions = _accepted(prefix, context, whole=True) if prefix else None
+    if mentions is None or not all(m.collective or (m.unit_id and m.score >= 1.0) for m in mentions):
+        return None
+    # After a class noun the verbs that are also nouns name more units ("Các cơ quan, tổ chức chính trị - xã hội").
+    if any(m.collective for m in mentions) and _NOUN_VERB_RE.match(verb.group(0).strip()):
+        return None
+    return UnitSpan(prefix, start, start + len(prefix), mentions)
+
+
+# The supreme courts and procuracy are no local unit: the registry's "Viện kiểm sát nhân dân" is the province's.
+_CENTRAL_TAIL_RE = re.compile(r"tối\s+cao(?![^\W\d_])", re.IGNORECASE)
 
 
 def _longest_prefix(scope: str, start: int, context: Context) -> UnitSpan | None:
@@ -277,6 +333,8 @@ def _longest_prefix(scope: str, start: int, context: Context) -> UnitSpan | None
         capital = following[:1].isupper() and not _PERSON_RE.match(following)
         if candidate.count("(") != candidate.count(")") or capital or following[:1] in ("-", "&", "/"):
             continue  # cut inside a name: "Văn phòng" of "Văn phòng Sở", "Sở Văn hóa" of "Sở Văn hóa, Thể thao …"
+        if _CENTRAL_TAIL_RE.match(following):
+            return None  # "Viện Kiểm sát nhân dân | tối cao": a central body, not the province's namesake
         if _cuts_a_post(candidate, following):
             continue  # "…, Chủ" of "…, Chủ tịch UBND cấp huyện": half a person's post is no unit
         mentions = _accepted(candidate, context, whole=True)

@@ -94,7 +94,8 @@ _LEVEL_LAST_SYLLABLES = _ONE_WORD_LEVELS | {last for _, last in _TWO_WORD_LEVELS
 
 
 def _is_place_word(word: str) -> bool:
-    return bool(word) and (word[0].isupper() or word[0].isdigit())
+    # A dash joins the two halves of the wards named in 2025 after their old city: "phường Xuân Hương - Đà Lạt".
+    return bool(word) and (word[0].isupper() or word[0].isdigit() or word in ("-", "–"))
 
 
 @lru_cache(maxsize=20_000)

@@ -80,6 +80,10 @@ _OFFICIAL_TITLE = (
     r"Vụ\s+trưởng|Bộ\s+trưởng|Hiệu\s+trưởng|Chủ\s+tịch|Chánh\s+án|Chánh(?=\s+(?:Văn\s+phòng|Thanh\s+tra))|Trưởng)"
 )
 _OWN_PLACE_TAIL_RE = re.compile(r"\s+(?:trong|trên\s+địa\s+bàn)\s+tỉnh$", re.IGNORECASE)
+# Since 2025 the central agencies' local offices are regional and numbered: "Chi cục Hải quan khu vực XIII", "Ngân
+# hàng Nhà nước Chi nhánh Khu vực 10", "Kho bạc Nhà nước khu vực XV" (KH phòng, chống ma túy, Lâm Đồng 2026). The region
+# is the office's place, as a province is: the unit is the agency's, the region kept as printed and as its qualifier.
+_REGION_TAIL_RE = re.compile(r"\s+khu\s+vực\s+(?:[IVXL]+|\d{1,2})$", re.IGNORECASE)
 OFFICIAL_HEAD_RE = re.compile(rf"^{_OFFICIAL_TITLE}(?:\s*/\s*{_OFFICIAL_TITLE})*\s+(?=\S)", re.IGNORECASE)
 
 
@@ -269,6 +273,13 @@ def _resolve_one(text: str, qualifier: str, locality: str, level_hint: str, pare
         inner = _resolve_one(text[: own_place.start()], qualifier, locality, level_hint, parent)
         if inner.unit_id or inner.collective:
             return inner.model_copy(update={"raw": text})
+    region = _REGION_TAIL_RE.search(text)
+    if region is not None and region.start() > 0:
+        inner = _resolve_one(text[: region.start()], qualifier, locality, level_hint, parent)
+        if inner.unit_id:
+            place = " ".join(text[region.start() :].split())
+            joined = place if not inner.qualifier else f"{inner.qualifier}; {place}"
+            return inner.model_copy(update={"raw": text, "qualifier": joined})
     official = OFFICIAL_HEAD_RE.match(text)
     if official is not None:
         headed = _resolve_one(text[official.end() :], qualifier, locality, level_hint, parent)

@@ -201,15 +201,72 @@ def _issuer_of_header_body(header: list[Line], note: Note) -> str | None:
 
 def _issuer_of_agency_line(header: list[Line], note: Note) -> str | None:
     """A central body (a ministry, the Government) or an agency named on one capital line."""
-    for line in header:
-        central = _CENTRAL_BODIES.get(re.sub(r"\s+", " ", line.text.strip()))
+    for index, line in enumerate(header):
+        central = _central_body(re.sub(r"\s+", " ", line.text.strip()))
         if central:
             note("issuer", line)
             return central
         if line.text.isupper() and _AGENCY.match(line.text) and len(line.text) < 80:
+            below = _body_under_ministry(line, header[index + 1 :])
+            if below is not None:
+                note("issuer", below[0])
+                return _body_name(below)
             note("issuer", line)
             return _sentence_case(line.text)
     return None
+
+
+# The body a ministry heads its header with issues in its own name, as a department under its committee does:
+# "BỘ TÀI CHÍNH / CỤC THUẾ" (CV 2191/CT-CS 2026), "BỘ CÔNG THƯƠNG / TRƯỜNG ĐẠI HỌC CÔNG THƯƠNG / THÀNH PHỐ HỒ CHÍ
+# MINH" (KH 753/KH-DCT 2026), "BỘ CÔNG AN / TỔ CÔNG TÁC LIÊN NGÀNH TW" (KH 996/KH-TCTLNTW-C04 2026).
+_UNDER_MINISTRY = re.compile(
+    r"^(?:TỔNG\s+CỤC|CỤC|VỤ|VIỆN|HỌC\s+VIỆN|TRƯỜNG|BỆNH\s+VIỆN|TỔ|BAN|TRUNG\s+TÂM|THANH\s+TRA|VĂN\s+PHÒNG)\s+\S"
+)
+
+
+def _body_under_ministry(ministry: Line, below: list[Line]) -> list[Line] | None:
+    if not ministry.text.startswith("BỘ ") or not below:
+        return None
+    if not below[0].text.isupper() and len(below) > 1:
+        below = below[1:]  # the motto's second line read on its own line between them ("Độc lập - … phúc", KH 753)
+    first = below[0]
+    if not first.text.isupper() or not _UNDER_MINISTRY.match(first.text) or len(first.text) >= 80:
+        return None
+    # A name printed over two lines goes on with its place ("THÀNH PHỐ HỒ CHÍ MINH").
+    if len(below) > 1 and below[1].text.isupper() and _HEADER_LOCALITY.match(below[1].text):
+        return [first, below[1]]
+    return [first]
+
+
+# A school's name after its kind is a proper name, every word capitalised ("Trường Đại học Công Thương").
+_SCHOOL = re.compile(r"^(TRƯỜNG\s+(?:ĐẠI\s+HỌC|CAO\s+ĐẲNG|TRUNG\s+CẤP))\s+(.+)$")
+
+
+def _body_name(lines: list[Line]) -> str:
+    school = _SCHOOL.match(lines[0].text)
+    first = lines[0].text
+    name = f"{_sentence_case(school.group(1))} {_title_case(school.group(2))}" if school else _sentence_case(first)
+    place = _HEADER_LOCALITY.match(lines[1].text) if len(lines) > 1 else None
+    if place is not None:
+        name = f"{name} {' '.join(place.group('level').lower().split())} {_title_case(place.group('name'))}"
+    return name
+
+
+# Longest first: "VĂN PHÒNG CHÍNH PHỦ" and "THỦ TƯỚNG CHÍNH PHỦ" end with "CHÍNH PHỦ".
+_CENTRAL_BY_LENGTH = sorted(_CENTRAL_BODIES, key=len, reverse=True)
+# An e-signature caption read into the header's first line ("Thời gian ký: 04.05.2026 09:44:21 +07:00 THỦ TƯỚNG
+# CHÍNH PHỦ CỘNG HOÀ …", CV 464/TTg-CĐS 2026, a VGP-signed scan): what precedes the body is the caption's time.
+_CAPTION_TAIL = re.compile(r"(?:ký|\+\d{2}:\d{2}|\d{2}:\d{2}(?::\d{2})?)\S*(?:\s+\S{1,6})?\s*$", re.IGNORECASE)
+
+
+def _central_body(text: str) -> str:
+    """The central body a header line names, on its own or after the signature caption it was read with."""
+    if text in _CENTRAL_BODIES:
+        return _CENTRAL_BODIES[text]
+    for name in _CENTRAL_BY_LENGTH:
+        if text.endswith(f" {name}") and _CAPTION_TAIL.search(text[: -len(name)].rstrip()):
+            return _CENTRAL_BODIES[name]
+    return ""
 
 
 def _issuer_of_sentence(preamble: list[Line], lines: list[Line], title: str, note: Note) -> str | None:

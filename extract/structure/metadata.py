@@ -459,8 +459,8 @@ def _kind_and_title(preamble: list[Line]) -> tuple[str, str, int | None]:
         title_lines = [rest] if rest else []
         for follower in preamble[index + 1 : index + 6]:
             text = follower.text.strip()
-            if not re.search(r"\w", text):
-                continue  # a rule line under the title
+            if not re.search(r"[^\W_]", text):
+                continue  # a rule line under the title, of dashes or of underscores ("______", CĐ 2003/CĐ-VPCP 2025)
             if _TITLE_STOP.match(text) or parse_label(text) is not None or len(text) > 250:
                 break
             if text.endswith(":") or _KIND_LINE.match(text):

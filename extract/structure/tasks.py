@@ -319,14 +319,19 @@ class _TaskColumns:
     lead: int | None
     partner: int | None
     time: int | None
+    joint: bool = False  # one column for both: "Đơn vị chủ trì/phối hợp"
 
 
 def task_columns(header: list[str]) -> _TaskColumns | None:
     """Map a header to task columns; None when the table is not a task table."""
     number = task = lead = partner = time = None
+    joint = False
     for index, raw in enumerate(header):
         label = clean_text(raw).lower()
-        if number is None and re.fullmatch(r"(?:số\s*)?(?:stt|tt|thứ tự|số thứ tự)\.?", label):
+        if lead is None and partner is None and _JOINT_UNITS.search(label):
+            lead = partner = index
+            joint = True
+        elif number is None and re.fullmatch(r"(?:số\s*)?(?:stt|tt|thứ tự|số thứ tự)\.?", label):
             number = index
         elif time is None and re.match(
             r"(?:thời\s+gian|thời\s+hạn|tiến\s+độ|hoàn\s+thành|năm\s+thực|lộ\s+trình)", label
@@ -334,7 +339,7 @@ def task_columns(header: list[str]) -> _TaskColumns | None:
             time = index
         elif partner is None and "phối hợp" in label:
             partner = index
-        elif lead is None and ("chủ trì" in label or re.search(r"(?:đơn vị|cơ quan)\s+thực hiện", label)):
+        elif lead is None and ("chủ trì" in label or _LEAD_HEADER.search(label)):
             lead = index
         elif task is None and (
             "nhiệm vụ" in label or re.match(r"(?:nội\s+dung|công\s+việc|hoạt\s+động|tên\s+nhiệm)", label)
@@ -345,7 +350,28 @@ def task_columns(header: list[str]) -> _TaskColumns | None:
     # A catalog names datasets and how they are shared, even when a column says "chủ trì".
     if any(_CATALOG_HEADER.search(clean_text(raw).lower()) for raw in header):
         return None
-    return _TaskColumns(number=number, task=task, lead=lead, partner=partner, time=time)
+    return _TaskColumns(number=number, task=task, lead=lead, partner=partner, time=time, joint=joint)
+
+
+# "Đơn vị thực hiện", and the responsibility ("Trách nhiệm thực hiện", "Đơn vị chịu trách nhiệm": KH tuyên truyền
+# CCHC Lâm Đồng 2026, whose 21 broadcast rows name "Lãnh đạo Sở Công Thương" … there and had no lead).
+_LEAD_HEADER = re.compile(r"(?:đơn vị|cơ quan)\s+thực hiện|trách\s+nhiệm")
+# "Đơn vị chủ trì/phối hợp", "Chủ trì, phối hợp": one column names the lead first, then its partners ("Phòng Đào
+# tạo; Trung tâm QLCL", KH 753 khảo sát sự hài lòng 2026, a scan); read as the lead alone it would swallow them.
+_JOINT_UNITS = re.compile(r"chủ\s+trì\s*(?:/|,|-|–|và)\s*phối\s+hợp")
+_UNIT_LIST_SEPARATOR = re.compile(r"\s*[;\n]\s*")
+
+
+def _joint_units(row: TableRow, col: int | None) -> tuple[str, str]:
+    """The lead (the first unit listed) and the partners (the rest) of a joint "chủ trì/phối hợp" cell.
+
+    Units are listed one a line or after semicolons; a comma may sit inside a name ("Sở Văn hóa, Thể thao
+    và Du lịch"), so a cell without either stays whole, as the lead.
+    """
+    raw = next((cell.text for cell in row.cells if cell.col == col), "")
+    parts = [clean_text(part) for part in _UNIT_LIST_SEPARATOR.split(raw.strip())]
+    parts = [part.strip(" ,;") for part in parts if part.strip(" ,;")]
+    return (parts[0], "; ".join(parts[1:])) if parts else ("", "")
 
 
 def _cell(row: TableRow, col: int | None) -> str:
@@ -374,14 +400,17 @@ def _table_tasks(table: Table, source: str) -> list[Task]:
             continue
         number = _cell(row, columns.number) or str(row.index)
         raw = " | ".join(clean_text(cell.text) for cell in _distinct_cells(row))
+        lead, partner = _cell(row, columns.lead), _cell(row, columns.partner)
+        if columns.joint:
+            lead, partner = _joint_units(row, columns.lead)
         tasks.append(
             Task(
                 ref=number.rstrip("."),
                 heading=text,
                 content=text,
                 time_raw=_cell(row, columns.time),
-                lead_raw=_cell(row, columns.lead),
-                partner_raw=_cell(row, columns.partner),
+                lead_raw=lead,
+                partner_raw=partner,
                 section_path=[part for part in (table.caption, group) if part],
                 provenance=Provenance(
                     file=source,
