@@ -368,19 +368,20 @@ def _joint_units(row: TableRow, col: int | None) -> tuple[str, str]:
     Units are listed one a line or after semicolons; a comma may sit inside a name ("Sở Văn hóa, Thể thao
     và Du lịch"), so a cell without either stays whole, as the lead.
     """
-    raw = next((cell.text for cell in row.cells if cell.col == col), "")
-    parts = [clean_text(part) for part in _UNIT_LIST_SEPARATOR.split(raw.strip())]
+    parts = [clean_text(part) for part in _UNIT_LIST_SEPARATOR.split(_raw_cell(row, col).strip())]
     parts = [part.strip(" ,;") for part in parts if part.strip(" ,;")]
     return (parts[0], "; ".join(parts[1:])) if parts else ("", "")
 
 
-def _cell(row: TableRow, col: int | None) -> str:
+def _raw_cell(row: TableRow, col: int | None) -> str:
+    """The text of the row's cell in column `col` as read, line breaks kept ("" when there is none)."""
     if col is None:
         return ""
-    for cell in row.cells:
-        if cell.col == col:
-            return clean_text(cell.text)
-    return ""
+    return next((cell.text for cell in row.cells if cell.col == col), "")
+
+
+def _cell(row: TableRow, col: int | None) -> str:
+    return clean_text(_raw_cell(row, col))
 
 
 def _table_tasks(table: Table, source: str) -> list[Task]:
