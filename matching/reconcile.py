@@ -296,6 +296,7 @@ def _reconcile(
     documents = sorted(documents, key=lambda d: d.sha256)  # by content, not ingest order: ties, ids, flags
     matched = _matched(documents, threshold, decisions, previous, workers, fork_reasons=True)
     features, ids = matched.features, matched.ids
+    keys = [f.key for f in features]  # the rows' `entry_key`, in the documents' order
     if clustered is not None:
         clustered()
     assignment = {f.key: ids[f.index] for f in features}
@@ -316,11 +317,11 @@ def _reconcile(
     # Every value below comes from validated Documents (str fields, a Provenance): no need to check
     # 100,000 member records and their datasets again (model_construct sets the same fields).
     refs: dict[str, list[MemberRef]] = {}
-    keys = iter([f.key for f in features])  # the rows' `entry_key`, in the documents' order
+    row_keys = iter(keys)
     for document in documents:
         source, sha256 = document.source, document.sha256
         for entry in document.catalog:
-            key = next(keys)
+            key = next(row_keys)
             ref = trusted_member(key, source, sha256, entry.number, entry.title, entry.unit, entry.provenance)
             members = refs.get(assignment[key])
             if members is None:
@@ -338,7 +339,7 @@ def _reconcile(
         )
         for d, m in refs.items()
     ]
-    links = _links_by_score(features, matched.kept, matched.reasons.result(), ids)
+    links = _links_by_score(keys, matched.kept, matched.reasons.result(), ids)
     result = Reconciliation(
         datasets=datasets,
         links=links,
@@ -363,14 +364,11 @@ def _reconcile(
     return result
 
 
-def _links_by_score(
-    features: Sequence[EntryFeatures], kept: KeptScores, reasons: list[list[str]], ids: list[str]
-) -> list[Link]:
+def _links_by_score(keys: list[str], kept: KeptScores, reasons: list[list[str]], ids: list[str]) -> list[Link]:
     """The dataset links, by score (highest first, ties in the pairs' order, as a stable sort keeps them).
     Scores and reasons were built here and are already valid: `trusted_link`'s records, without re-validating
     ~257,000 links at 100,000 rows."""
     lefts, rights, scores = kept.columns[0], kept.columns[1], kept.columns[3]
-    keys = [f.key for f in features]
     links: list[Link] = []
     for k in np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable").tolist():
         i, j = lefts[k], rights[k]
