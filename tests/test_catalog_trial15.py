@@ -13,7 +13,7 @@ import io
 from docx import Document as new_docx
 
 from extract.api import extract_bytes
-from extract.model import Document
+from extract.model import Document, RowKind
 from nlp.document import normalize_document
 from nlp.pipeline import process_file
 from nlp.units import resolve_units
@@ -71,3 +71,41 @@ def test_dong_nai_catalog_has_no_unresolved_unit() -> None:
     doc = process_file(real("DongNai-CSDL-yeu-cau-ky-thuat.docx"))
     assert len(doc.catalog) == 6
     assert not [w for w in doc.warnings if w.code == "unit_unresolved"]
+
+
+# Bộ Nội vụ's statistics annex (PL-BNV, "Phụ lục 1"), its first table as printed.
+PERIOD_TABLE = [
+    ["STT", "Chỉ tiêu", "Năm 2025 (tính từ 01/7/2025 đến 31/7/2025)"],
+    ["1", "Số lượng văn bản chỉ đạo CCHC đã ban hành", ""],
+    ["-", "Nghị quyết, Quyết định, Chỉ thị, Thông báo của Đảng ủy", ""],
+    ["2", "Kiểm tra CCHC", ""],
+]
+
+
+def test_a_header_naming_its_reporting_period_is_a_header() -> None:
+    # The dates made "no data in any cell" fail, so the table had no header (`table_without_header`) and
+    # its labels were read as a data row.
+    caption = "Thống kê các chỉ tiêu tại lĩnh vực chỉ đạo, điều hành cải cách hành chính"
+    content = _docx(("Phụ lục 1", caption), PERIOD_TABLE)
+    doc = extract_bytes(content, "fixture.docx")
+    (table,) = doc.tables
+    assert table.header == PERIOD_TABLE[0]
+    assert [row.kind for row in table.rows][:2] == [RowKind.HEADER, RowKind.DATA]
+    assert not [w for w in doc.warnings if w.code == "table_without_header"]
+    assert doc.catalog == []  # statistics to fill in, not a data catalog
+
+
+def test_a_data_row_with_a_period_is_still_data() -> None:
+    # Without "STT" opening the row, a date range stays a sign of data: a task row of a schedule.
+    content = _docx(
+        ("KẾ HOẠCH",),
+        [
+            ["Nội dung", "Đơn vị thực hiện", "Thời gian"],
+            ["Tổ chức kiểm tra", "Sở Nội vụ", "Từ 01/7/2025 đến 31/7/2025"],
+        ],
+    )
+    (table,) = extract_bytes(content, "fixture.docx").tables
+    assert [row.kind for row in table.rows] == [RowKind.HEADER, RowKind.DATA]
+    headless = _docx(("KẾ HOẠCH",), [["Tổ chức kiểm tra", "Sở Nội vụ", "Từ 01/7/2025 đến 31/7/2025"]])
+    (table,) = extract_bytes(headless, "fixture.docx").tables
+    assert [row.kind for row in table.rows] == [RowKind.DATA]

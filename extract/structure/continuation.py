@@ -51,6 +51,10 @@ WEAK = frozenset({Evidence.WIDTH})
 # Signs that a cell holds data, not a column label: a date or a document number ("24/2014/TT-BTNMT"),
 # or a sentence's end.
 _DATA_SIGNS = re.compile(r"\d{1,4}\s*/\s*\d{2,4}|\d{1,2}[.-]\d{1,2}[.-]\d{2,4}|[.;]$")
+# A header may name the period its figures cover ("Năm 2025 (tính từ 01/7/2025 đến 31/7/2025)", a
+# statistics annex of Bộ Nội vụ): in a row opened by "STT", a date bounding a period is part of a label.
+_NUMBER_LABEL = re.compile(r"(stt|tt|so tt|so thu tu)")
+_PERIOD = re.compile(r"\b(tu|den|tinh den|tinh tu)\b")
 _LABEL_WORDS_MAX = 20
 _LABEL_WORDS_MEAN = 10.0
 _MAX_EXTRA_COLUMNS = 2
@@ -72,7 +76,11 @@ def looks_like_labels(row: Sequence[RawCell]) -> bool:
     words = [len(text.split()) for text in distinct]
     if max(words) > _LABEL_WORDS_MAX or sum(words) / len(words) > _LABEL_WORDS_MEAN:
         return False
-    return not any(_DATA_SIGNS.search(text) for text in distinct)
+    numbered = bool(_NUMBER_LABEL.fullmatch(fold(texts[0]).strip(" .")))
+    return not any(
+        _DATA_SIGNS.search(text) and not (numbered and _PERIOD.search(fold(text)) and not text.endswith((".", ";")))
+        for text in distinct
+    )
 
 
 def row_key(row: Sequence[RawCell]) -> tuple[str, ...]:
