@@ -459,6 +459,16 @@ def subject_of(text: str, context: Context = _NO_CONTEXT) -> Subject | None:
     return Subject(span, triggered=bool(trigger), framed=framed, lead_in=lead_in)
 
 
+def units_only(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:
+    """``text`` when it names units and nothing else, every piece resolved: a heading addressed to them
+    ("6. Các sở, ban, ngành, đơn vị thuộc tỉnh; UBND các xã, phường, đặc khu" over their duties)."""
+    body = text.rstrip(" .:;")
+    if not body or len(body.split()) > _MAX_SUBJECT_WORDS or _ACTION_RE.search(body) or _closing_formula(body):
+        return None
+    mentions = _accepted(body, context, whole=True)
+    return UnitSpan(body, 0, len(body), mentions) if mentions is not None else None
+
+
 def assigned_in(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:
     """The units of the first "… giao X …" / "đề nghị X …" inside a sentence, when X resolves."""
     if _closing_formula(text):

@@ -1,0 +1,58 @@
+"""Tasks of the session-15 trial on real documents (docs/realdocs-trial.md, "Session 15").
+
+Each test rebuilds the failing pattern from a real snippet (the documents themselves are not committed): the Word 97
+plan of Lâm Đồng on drugs (2026, "3.5. Sở Giáo dục và Đào tạo" over its duties) and the Prime Minister's letter
+464/TTg-CĐS (2026).
+"""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document as new_docx
+
+from extract.api import extract_bytes
+from extract.model import Task
+from nlp.frames import Context
+
+LAM_DONG = Context(locality="tỉnh Lâm Đồng", issuer="UBND tỉnh Lâm Đồng")
+
+
+def _plan(*paragraphs: str) -> list[Task]:
+    """A Word plan of the province: each string one paragraph."""
+    document = new_docx()
+    opening = ("ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG", "Số: 12/KH-UBND", "Lâm Đồng, ngày 10 tháng 3 năm 2026")
+    closing = ("Nơi nhận:", "- Như trên;", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn A")
+    for text in (*opening, "KẾ HOẠCH", "Tăng cường công tác phòng, chống ma túy năm 2026", *paragraphs):
+        document.add_paragraph(text)
+    for text in closing:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return extract_bytes(buffer.getvalue(), "fixture.docx").tasks
+
+
+def _by_ref(tasks: list[Task]) -> dict[str, Task]:
+    return {task.ref: task for task in tasks}
+
+
+def test_a_heading_of_units_alone_leads_the_duties_below_it() -> None:
+    # KH-KMT Lâm Đồng 2026, part III: numbered headings that only name units, each over dash bullets of duties.
+    tasks = _plan(
+        "III. GIẢI PHÁP THỰC HIỆN VÀ PHÂN CÔNG NHIỆM VỤ",
+        "3. Tăng cường công tác tuyên truyền, giáo dục, phòng ngừa tội phạm và tệ nạn ma túy",
+        "3.4. Sở Văn hoá, Thể thao và Du lịch",
+        "- Chỉ đạo các cơ quan báo chí tăng cường thời lượng, tin bài tuyên truyền về phòng, chống ma túy.",
+        "3.5. Sở Giáo dục và Đào tạo",
+        "- Chủ trì, phối hợp với Công an tỉnh tổ chức tuyên truyền phòng, chống ma túy trong trường học.",
+        "- Đưa nội dung phòng, chống ma túy vào hoạt động ngoại khóa của học sinh.",
+        "3.6. Sở Nông nghiệp và Môi trường, Sở Dân tộc và Tôn giáo",
+        "Phối hợp với các địa phương tuyên truyền, vận động đồng bào không trồng cây có chứa chất ma túy.",
+    )
+    assert [(t.ref, t.lead_raw, t.partner_raw) for t in tasks] == [
+        ("3.4", "Sở Văn hoá, Thể thao và Du lịch", ""),
+        # One task per item (the real set's convention for "N. Đơn vị: - … - …"): its bullets are its content.
+        ("3.5", "Sở Giáo dục và Đào tạo", "Công an tỉnh"),
+        ("3.6", "Sở Nông nghiệp và Môi trường, Sở Dân tộc và Tôn giáo", "các địa phương"),
+    ]
+    assert "ngoại khóa" in _by_ref(tasks)["3.5"].content
