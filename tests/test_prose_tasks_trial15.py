@@ -14,6 +14,7 @@ from docx import Document as new_docx
 from extract.api import extract_bytes
 from extract.model import Task
 from nlp.frames import Context
+from nlp.units import resolve_units
 
 LAM_DONG = Context(locality="tỉnh Lâm Đồng", issuer="UBND tỉnh Lâm Đồng")
 
@@ -56,3 +57,22 @@ def test_a_heading_of_units_alone_leads_the_duties_below_it() -> None:
         ("3.6", "Sở Nông nghiệp và Môi trường, Sở Dân tộc và Tôn giáo", "các địa phương"),
     ]
     assert "ngoại khóa" in _by_ref(tasks)["3.5"].content
+
+
+def test_the_supreme_procuracy_and_court_are_national_bodies() -> None:
+    # KH-KMT Lâm Đồng 2026, 5.3: the central bodies, not the province's namesakes (session 14 left them without a lead).
+    tasks = _plan(
+        "5. Triển khai quyết liệt, đồng bộ công tác đấu tranh phòng, chống tội phạm về ma túy",
+        "5.3. Đề nghị Viện Kiểm sát nhân dân tối cao, Tòa án nhân dân tối cao",
+        "Phối hợp chặt chẽ với các cơ quan chức năng thuộc Chính phủ chỉ đạo bảo đảm tiến độ, chất lượng.",
+        "5.4. Đề nghị Viện Kiểm sát nhân dân tỉnh, Tòa án nhân dân tỉnh",
+        "Phối hợp với Công an tỉnh đẩy nhanh tiến độ điều tra, truy tố, xét xử các vụ án về ma túy.",
+    )
+    assert [(t.ref, t.lead_raw) for t in tasks] == [
+        ("5.3", "Viện Kiểm sát nhân dân tối cao, Tòa án nhân dân tối cao"),
+        ("5.4", "Viện Kiểm sát nhân dân tỉnh, Tòa án nhân dân tỉnh"),
+    ]
+    national = resolve_units("Viện Kiểm sát nhân dân tối cao, Tòa án nhân dân tối cao", locality="tỉnh Lâm Đồng")
+    provincial = resolve_units("Viện Kiểm sát nhân dân tỉnh", locality="tỉnh Lâm Đồng")
+    assert [m.unit_id for m in national] == ["vks_toi_cao@Việt Nam", "toa_an_toi_cao@Việt Nam"]
+    assert [m.unit_id for m in provincial] == ["vks@tỉnh Lâm Đồng"]
