@@ -76,3 +76,15 @@ def test_the_supreme_procuracy_and_court_are_national_bodies() -> None:
     provincial = resolve_units("Viện Kiểm sát nhân dân tỉnh", locality="tỉnh Lâm Đồng")
     assert [m.unit_id for m in national] == ["vks_toi_cao@Việt Nam", "toa_an_toi_cao@Việt Nam"]
     assert [m.unit_id for m in provincial] == ["vks@tỉnh Lâm Đồng"]
+
+
+def test_the_chair_of_the_committees_of_the_communes_keeps_the_class() -> None:
+    # KH-KMT Lâm Đồng 2026, 3.9: "địa bàn cấp xã" is the class of communes, not words after a name.
+    tasks = _plan(
+        "3. Tăng cường công tác tuyên truyền, giáo dục, phòng ngừa tội phạm và tệ nạn ma túy",
+        "3.9. Chủ tịch Ủy ban nhân dân địa bàn cấp xã chỉ đạo",
+        "- Đẩy mạnh hoạt động tuyên truyền tại các địa bàn dân cư, khu vực, địa bàn trọng điểm, phức tạp về ma túy.",
+    )
+    assert [(t.ref, t.lead_raw) for t in tasks] == [("3.9", "Chủ tịch Ủy ban nhân dân địa bàn cấp xã")]
+    mentions = resolve_units("Ủy ban nhân dân địa bàn cấp xã", locality="tỉnh Lâm Đồng")
+    assert [m.unit_id for m in mentions] == ["ubnd@cấp xã thuộc tỉnh Lâm Đồng"]
