@@ -13,7 +13,7 @@ from docx import Document as new_docx
 
 from extract.api import extract_bytes
 from extract.model import Task
-from nlp.frames import Context
+from nlp.frames import Context, partners_in, subject_of
 from nlp.units import resolve_units
 
 LAM_DONG = Context(locality="tỉnh Lâm Đồng", issuer="UBND tỉnh Lâm Đồng")
@@ -88,3 +88,31 @@ def test_the_chair_of_the_committees_of_the_communes_keeps_the_class() -> None:
     assert [(t.ref, t.lead_raw) for t in tasks] == [("3.9", "Chủ tịch Ủy ban nhân dân địa bàn cấp xã")]
     mentions = resolve_units("Ủy ban nhân dân địa bàn cấp xã", locality="tỉnh Lâm Đồng")
     assert [m.unit_id for m in mentions] == ["ubnd@cấp xã thuộc tỉnh Lâm Đồng"]
+
+
+def test_a_named_list_of_ministries_without_a_frame_word_leads_its_item() -> None:
+    # CV 464/TTg-CĐS (2026) 2.a: "Các Bộ: A, B, …" names each ministry after the noun; one name holds commas, the
+    # last one runs into the verb ("Y tế nghiên cứu …") with no frame word to end the list.
+    tasks = _plan(
+        "2. Về 02 Nghị quyết cắt giảm thủ tục hành chính, điều kiện kinh doanh",
+        "a) Các Bộ: Công Thương, Khoa học và Công nghệ, Nội vụ, Công an, Tài chính, Văn hóa, Thể thao và Du lịch, "
+        "Xây dựng, Y tế nghiên cứu nội dung báo cáo, đề xuất của Bộ Tư pháp, khẩn trương hoàn thành nội dung quy "
+        "định cắt giảm, có văn bản gửi Bộ Tư pháp trong ngày 30 tháng 4 năm 2026.",
+    )
+    lead = "Các Bộ: Công Thương, Khoa học và Công nghệ, Nội vụ, Công an, Tài chính, Văn hóa, Thể thao và Du lịch, "
+    assert [(t.ref, t.lead_raw) for t in tasks] == [("2.a", lead + "Xây dựng, Y tế")]
+    subject = subject_of(tasks[0].content, Context())
+    assert subject is not None
+    assert [m.unit_id.split("@")[0] for m in subject.units.mentions] == [
+        "bo_congthuong", "bo_khcn", "bo_noivu", "bo_cong_an", "bo_taichinh", "bo_vhttdl", "bo_xaydung", "bo_yte"
+    ]
+
+
+def test_a_named_list_of_departments_ends_before_a_blank_piece_and_a_connector() -> None:
+    # Session 12's "các Sở: …" partner lists (QĐ 2858): guards the comma-joined names above (passes on main too: a
+    # run of pieces ending in a blank one, cut at the verb, once kept its trailing comma).
+    context = Context(locality="tỉnh Quảng Ngãi", issuer="UBND tỉnh Quảng Ngãi")
+    found = partners_in("phối hợp với các Sở: Tài chính, Y tế và các cơ quan liên quan thực hiện.", context)
+    assert found is not None and found.text == "các Sở: Tài chính, Y tế và các cơ quan liên quan"
+    found = partners_in("phối hợp với các Sở: Tư pháp, Nội vụ, Tài chính để thẩm định hồ sơ.", context)
+    assert found is not None and found.text == "các Sở: Tư pháp, Nội vụ, Tài chính"
