@@ -1,8 +1,8 @@
 """Tasks of the session-15 trial on real documents (docs/realdocs-trial.md, "Session 15").
 
 Each test rebuilds the failing pattern from a real snippet (the documents themselves are not committed): the Word 97
-plan of Lâm Đồng on drugs (2026, "3.5. Sở Giáo dục và Đào tạo" over its duties) and the Prime Minister's letter
-464/TTg-CĐS (2026).
+plan of Lâm Đồng on drugs (2026, "3.5. Sở Giáo dục và Đào tạo" over its duties), the Prime Minister's letter
+464/TTg-CĐS (2026) and the scanned plan 996/KH-TCTLNTW-C04 of the Ministry of Public Security's team (2026).
 """
 
 from __future__ import annotations
@@ -12,7 +12,10 @@ import io
 from docx import Document as new_docx
 
 from extract.api import extract_bytes
-from extract.model import Task
+from extract.blocks import Paragraph
+from extract.model import Metadata, Table, Task
+from extract.structure.metadata import extract_metadata
+from extract.structure.metadata_warnings import metadata_warnings
 from nlp.frames import Context, partners_in, subject_of
 from nlp.units import resolve_units
 
@@ -116,3 +119,31 @@ def test_a_named_list_of_departments_ends_before_a_blank_piece_and_a_connector()
     assert found is not None and found.text == "các Sở: Tài chính, Y tế và các cơ quan liên quan"
     found = partners_in("phối hợp với các Sở: Tư pháp, Nội vụ, Tài chính để thẩm định hồ sơ.", context)
     assert found is not None and found.text == "các Sở: Tư pháp, Nội vụ, Tài chính"
+
+
+def _scanned_header(kind_line: str, *, ocr: bool = True) -> tuple[Metadata, list[str]]:
+    # KH 996/KH-TCTLNTW-C04 (2026), page 1 as OCR reads it: a received stamp beside the kind line garbles it.
+    lines = (
+        "BỘ CÔNG AN",
+        "TỔ CÔNG TÁC LIÊN NGÀNH TRUNG ƯƠNG",
+        "Số: 996/KH-TCTLNTW-C04",
+        "Hà Nội, ngày 12 tháng 02 năm 2026",
+        kind_line,
+        "Làm việc với Ủy ban nhân dân các cấp về công tác phòng, chống ma túy",
+        "I. MỤC ĐÍCH, YÊU CẦU",
+    )
+    items: list[Paragraph | Table] = [Paragraph(text=text, page=1, line=index + 1) for index, text in enumerate(lines)]
+    meta = extract_metadata(items, source="x.pdf", ocr_pages=[1] if ocr else [])
+    return meta, [w.code for w in metadata_warnings(meta, [], source="x.pdf")]
+
+
+def test_a_kind_line_misread_by_two_letters_is_taken_with_a_warning() -> None:
+    meta, codes = _scanned_header("KÉẺ HOẠCH")
+    assert meta.kind == "KẾ HOẠCH"
+    assert meta.title == "Làm việc với Ủy ban nhân dân các cấp về công tác phòng, chống ma túy"
+    assert meta.sources["kind"].raw == "KÉẺ HOẠCH"
+    assert "metadata_kind_uncertain" in codes
+    # A kind printed as it is warns nothing; a typed page is not mended, nor a line three letters off.
+    assert "metadata_kind_uncertain" not in _scanned_header("KẾ HOẠCH")[1]
+    assert _scanned_header("KÉẺ HOẠCH", ocr=False)[0].kind == ""
+    assert _scanned_header("KÉẺ HOAC", ocr=True)[0].kind == ""
