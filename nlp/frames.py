@@ -351,6 +351,8 @@ def _longest_prefix(scope: str, start: int, context: Context) -> UnitSpan | None
 # "các Sở: Tài chính, Nông nghiệp và Môi trường, Xây dựng": a plural unit noun whose names follow a colon.
 _NAMED_CLASS_RE = re.compile(r"(?:các|những)\s+(?P<noun>Sở|Bộ|Ban|Phòng|Cục|Chi\s+cục)\s*:\s*", re.IGNORECASE)
 _AND_RE = re.compile(r"\s+và\s+")
+_NAME_CONNECTORS = frozenset({"và", "hoặc", "của", "với"})  # a name does not end with them ("Xây dựng và")
+_NAME_PIECES = 3  # comma pieces one name may span ("Bộ Văn hóa, Thể thao và Du lịch")
 
 
 def _named_class_list(rest: str, start: int, context: Context, stop: re.Pattern[str]) -> UnitSpan | None:
@@ -370,20 +372,49 @@ def _named_class_list(rest: str, start: int, context: Context, stop: re.Pattern[
     scope_end = frame.start() if frame is not None else limit
     mentions: list[UnitMention] = []
     end = 0
+    pieces = rest[opening.end() : scope_end].split(",")
     position = opening.end()
-    for piece in rest[opening.end() : scope_end].split(","):
-        name = piece.strip()
-        found = _named(f"{noun} {name}", context) if name else None
-        if found is None and name:
-            found = _named_then_class(noun, name, context)
+    index = 0
+    while index < len(pieces):
+        # A name may hold commas ("Văn hóa, Thể thao và Du lịch"): the longest run of pieces that resolves.
+        for count in range(min(_NAME_PIECES, len(pieces) - index), 0, -1):
+            if count > 1 and not pieces[index + count - 1].strip():
+                continue  # a blank last piece ("…, Môi trường, | Xây dựng" cut at the verb) would only add a comma
+            joined = ",".join(pieces[index : index + count])
+            name = joined.strip()
+            found = _named(f"{noun} {name}", context) if name else None
+            if found is None and name and count == 1:
+                found = _named_then_class(noun, name, context)
+            if found:
+                break
         if not found:
+            # The last name runs into the verb when no frame word bounds the list ("…, Xây dựng, Y tế nghiên cứu
+            # nội dung …", CV 464/TTg-CĐS 2026): its longest opening words that resolve, before a lower-case word.
+            last = _named_before_verb(noun, pieces[index], context)
+            if last is not None:
+                mentions += last[1]
+                end = position + last[0]
             break
         mentions += found
-        end = position + len(piece.rstrip())
-        position += len(piece) + 1
+        end = position + len(joined.rstrip())
+        position += len(joined) + 1
+        index += count
     if not mentions:
         return None
     return UnitSpan(rest[:end], start, start + end, tuple(mentions))
+
+
+def _named_before_verb(noun: str, piece: str, context: Context) -> tuple[int, list[UnitMention]] | None:
+    """(where the name ends in ``piece``, its mention) for "Y tế nghiên cứu …": the name, then lower-case words."""
+    words = list(re.finditer(r"\S+", piece))
+    for count in range(min(len(words) - 1, _MAX_PLAIN_WORDS), 0, -1):
+        following = words[count].group(0)
+        if not following[:1].islower() or words[count - 1].group(0).lower() in _NAME_CONNECTORS:
+            continue
+        found = _named(f"{noun} {piece[: words[count - 1].end()].strip()}", context)
+        if found is not None:
+            return words[count - 1].end(), found
+    return None
 
 
 def _named(text: str, context: Context) -> list[UnitMention] | None:
@@ -457,6 +488,16 @@ def subject_of(text: str, context: Context = _NO_CONTEXT) -> Subject | None:
     colon = after.find(":")
     lead_in = colon >= 0 and not after[colon + 1 :].strip() and (framed or not after[:colon].strip())
     return Subject(span, triggered=bool(trigger), framed=framed, lead_in=lead_in)
+
+
+def units_only(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:
+    """``text`` when it names units and nothing else, every piece resolved: a heading addressed to them
+    ("6. Các sở, ban, ngành, đơn vị thuộc tỉnh; UBND các xã, phường, đặc khu" over their duties)."""
+    body = text.rstrip(" .:;")
+    if not body or len(body.split()) > _MAX_SUBJECT_WORDS or _ACTION_RE.search(body) or _closing_formula(body):
+        return None
+    mentions = _accepted(body, context, whole=True)
+    return UnitSpan(body, 0, len(body), mentions) if mentions is not None else None
 
 
 def assigned_in(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:

@@ -127,6 +127,9 @@ def split_locality_suffix(name: str) -> tuple[str, tuple[bool, str, str]]:
         is_class = bool(base_tokens) and base_tokens[-1].lower() == "cấp"
         if is_class:
             base_tokens = base_tokens[:-1]
+            if [token.lower() for token in base_tokens[-2:]] == ["địa", "bàn"]:
+                # "Ủy ban nhân dân địa bàn cấp xã" (KH-KMT Lâm Đồng 3.9): the committees of the communes, the class
+                base_tokens = base_tokens[:-2]
         base = " ".join(base_tokens).strip(EDGE_PUNCT)
         if not base or base_tokens[-1] in _CONNECTOR_ENDINGS:
             return name, (False, "", "")

@@ -197,8 +197,11 @@ def test_corpus_prose_tasks_are_marked_and_labelled_tasks_keep_their_source() ->
         ("1.b", "Sở Thông tin và Truyền thông"),
     ]
     son_hai = extract_file(ROOT / "corpus" / "docs" / "son_hai_ke_hoach_2026.txt")
-    # "IV. TỔ CHỨC THỰC HIỆN" items headed by their units alone are responsibilities, not tasks (the gold's reading).
-    assert son_hai.tasks and all(task.source is TaskSource.LABELLED for task in son_hai.tasks)
+    # The plan's labelled tasks keep their source; only "IV. TỔ CHỨC THỰC HIỆN" items headed by their units are prose.
+    prose_refs = {task.ref for task in son_hai.tasks if task.source is TaskSource.PROSE}
+    assert prose_refs == {"1", "2", "3", "4"}
+    labelled = [task for task in son_hai.tasks if task.section_path[:1] != ["IV. TỔ CHỨC THỰC HIỆN"]]
+    assert labelled and all(task.source is TaskSource.LABELLED for task in labelled)
 
 
 def _real(name: str) -> Path:
@@ -303,7 +306,7 @@ def test_a_letter_assigning_in_one_sentence_with_an_action_verb() -> None:
     assert [(t.ref, t.lead_raw) for t in tasks] == [("p1.1", "Công an tỉnh")]
 
 
-def test_word_paragraphs_are_not_wraps() -> None:
+def test_word_paragraphs_are_not_wraps_and_a_heading_of_units_addresses_its_duties() -> None:
     tasks = _docx_tasks(
         "1. Thống nhất tổ chức Hội nghị gặp mặt doanh nghiệp. Giao Trung tâm Xúc tiến Đầu tư, Thương mại và Du lịch:",
         "- Nghiên cứu nội dung, thành phần để tổ chức thực hiện trong tháng 5/2026.",
@@ -322,8 +325,24 @@ def test_word_paragraphs_are_not_wraps() -> None:
         "Sở Nội vụ, Sở Tài chính và các đơn vị liên quan",
         "trước ngày 10/5/2026",
     )
-    # A heading naming its units alone over their duties is no lead (as the plans' "Tổ chức thực hiện" items).
-    assert "3" not in by_ref
+    assert by_ref["3"].lead_raw == "Các sở, ban, ngành, đơn vị thuộc tỉnh; UBND các xã, phường, đặc khu"
+    assert by_ref["3"].partner_raw == "Sở Khoa học và Công nghệ"
+
+
+def test_a_heading_naming_only_its_units_introduces_their_duties() -> None:
+    tasks = _tasks(
+        "13. Bộ Chỉ huy Quân sự tỉnh\n"
+        "Chủ động nắm chắc tình hình an ninh quốc phòng, kịp thời phát hiện, có biện pháp ngăn chặn vi phạm.\n"
+        "14. Các doanh nghiệp\n"
+        "a) Công ty Cổ phần Môi trường đô thị Quảng Ngãi tăng cường lực lượng, phương tiện dọn vệ sinh.\n"
+        "b) Bưu điện Quảng Ngãi bảo đảm thông tin liên lạc.\n"
+    )
+    # The heading over lettered items is their lead, not a task of its own.
+    assert [(t.ref, t.lead_raw) for t in tasks] == [
+        ("13", "Bộ Chỉ huy Quân sự tỉnh"),
+        ("14.a", "Các doanh nghiệp"),
+        ("14.b", "Các doanh nghiệp"),
+    ]
 
 
 # ---------------------------------------------------------------- the session-13 trial (docs/realdocs-trial.md)

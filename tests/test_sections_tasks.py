@@ -66,13 +66,16 @@ def test_tasks_match_gold(name: str) -> None:
         assert {field: getattr(task, field) for field in RAW_FIELDS} == {
             field: item.get(field, "") for field in RAW_FIELDS
         }, item["ref"]
-    # Nothing beyond the gold: IV. TỔ CHỨC THỰC HIỆN items and appendix lists are not tasks.
+    # Nothing beyond the gold: IV. TỔ CHỨC THỰC HIỆN items (prose tasks) and appendix lists are not labelled tasks.
     assert sorted(found) == sorted(item["ref"] for item in gold)
 
 
 # Prose assignments the seed gold (labelled tasks only) does not list: QĐ 1402 Điều 2 "1. Sở Thông tin
 # và Truyền thông: a) … b) …", "2. Các đơn vị quản lý … có trách nhiệm: a) … b) …"; the Hưng Yên plan's
-# "3. Sở Kế hoạch và Đầu tư, Sở Tài chính" whose paragraph opens "Sở Kế hoạch và Đầu tư tham mưu …".
+# "1. Sở Thông tin và Truyền thông" over its lettered duties (1.b is labelled) and "3. Sở Kế hoạch và Đầu tư,
+# Sở Tài chính" over the paragraph that divides the work between them; the plans' "IV. TỔ CHỨC THỰC HIỆN"
+# items headed by their units alone ("1. Phòng Văn hóa - Xã hội" over its bullets): one task per item.
+_COMMUNE_UNITS = [("1", "Phòng Văn hóa - Xã hội"), ("2", "Công an xã"), ("3", "Phòng Kinh tế")]
 SEED_PROSE = {
     "ha_tinh_qd_1402_danh_muc_csdl": [
         ("1.a", "Sở Thông tin và Truyền thông"),
@@ -80,7 +83,18 @@ SEED_PROSE = {
         ("2.a", "Các đơn vị quản lý cơ sở dữ liệu thuộc Danh mục cơ sở dữ liệu dùng chung tỉnh Hà Tĩnh"),
         ("2.b", "Các đơn vị quản lý cơ sở dữ liệu thuộc Danh mục cơ sở dữ liệu dùng chung tỉnh Hà Tĩnh"),
     ],
-    "hung_yen_ke_hoach_du_lieu_mo": [("3", "Sở Kế hoạch và Đầu tư")],
+    "hung_yen_ke_hoach_du_lieu_mo": [
+        *((f"1.{letter}", "Sở Thông tin và Truyền thông") for letter in ("a", "c", "d", "đ", "e", "g", "h")),
+        ("3", "Sở Kế hoạch và Đầu tư, Sở Tài chính"),
+    ],
+    "dong_cuu_ke_hoach_2026": [*_COMMUNE_UNITS, ("4", "Các cơ quan, đơn vị khác thuộc UBND xã")],
+    "son_hai_ke_hoach_2026": [*_COMMUNE_UNITS, ("4", "Các cơ quan, đơn vị thuộc UBND xã")],
+    "bac_ninh_ke_hoach_2026": [
+        ("1", "Sở Khoa học và Công nghệ"),
+        ("2", "Công an tỉnh"),
+        ("3", "Sở Tài chính"),
+        ("4", "Các sở, ban, ngành và UBND các xã, phường"),
+    ],
 }
 
 

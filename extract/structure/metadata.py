@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+
+from rapidfuzz.distance import Levenshtein
 
 from extract.blocks import Paragraph, Stamp
 from extract.model import CitedDocument, Metadata, Provenance, Table
@@ -194,6 +196,15 @@ def _kind_and_title_noted(
 ) -> tuple[str, str, int | None]:
     """The kind and title, from the annex heading, the kind line or a letter's trích yếu."""
     kind, title, kind_index = _kind_and_title(preamble)
+    if kind_index is None and annex is None:
+        near = _near_kind_line(preamble, ocr_pages)
+        if near is not None:
+            # Read with the kind as it should be printed; the provenance keeps the line as read, which is how
+            # metadata_warnings tells a reader the kind was taken from a near reading (metadata_kind_uncertain).
+            index, near_kind, rest = near
+            mended = [*preamble]
+            mended[index] = replace(preamble[index], text=f"{near_kind} {rest}".strip())
+            kind, title, kind_index = _kind_and_title(mended)
     if annex is not None:
         # An annex is not the document it is annexed to: its kind is PHỤ LỤC, its title its heading.
         kind, title, kind_index = "PHỤ LỤC", _annex_title(lines[: annex[2]]), None
@@ -446,6 +457,37 @@ def _preamble_end(lines: list[Line]) -> int:
         ):
             return index
     return len(lines)
+
+
+# A kind line an OCR misread by a letter or two ("KÉẺ HOẠCH", KH 996/KH-TCTLNTW-C04 2026, a received stamp beside
+# it): in capitals, on an OCR page, alone or before its title. Kinds of 8 letters or more may be two edits off,
+# of 6–7 one; shorter ones (LUẬT) and the kinds not read from a kind line (CÔNG VĂN, PHỤ LỤC) never.
+_NEAR_KIND_EDITS = ((8, 2), (6, 1))
+_NOT_NEAR_KINDS = frozenset({"CÔNG VĂN", "PHỤ LỤC"})
+
+
+def _near_kind_line(preamble: list[Line], ocr_pages: Sequence[int]) -> tuple[int, str, str] | None:
+    """(index, kind, the rest of the line) of the one OCR line whose opening words are a kind misread."""
+    found: list[tuple[int, int, str, str]] = []
+    for index, line in enumerate(preamble):
+        if line.page not in ocr_pages or line.text != line.text.upper():
+            continue
+        words = line.text.split()
+        for kind in DOCUMENT_KINDS:
+            size = len(kind.split())
+            allowed = next((edits for length, edits in _NEAR_KIND_EDITS if len(kind) >= length), 0)
+            if kind in _NOT_NEAR_KINDS or not allowed or len(words) < size:
+                continue
+            distance = Levenshtein.distance(" ".join(words[:size]), kind)
+            if 0 < distance <= allowed:
+                found.append((distance, index, kind, " ".join(words[size:])))
+    if not found:
+        return None
+    found.sort()
+    best = found[0]
+    if len(found) > 1 and found[1][0] == best[0] and found[1][2] != best[2]:
+        return None  # two kinds as near: no reading
+    return best[1], best[2], best[3]
 
 
 def _kind_and_title(preamble: list[Line]) -> tuple[str, str, int | None]:

@@ -6,6 +6,7 @@ which reads the identity; these say where that reading is incomplete or unsure.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Sequence
 
 from extract.blocks import Stamp
@@ -19,6 +20,17 @@ def metadata_warnings(metadata: Metadata, stamps: Sequence[Stamp], *, source: st
     out: list[ExtractionWarning] = []
     if metadata.kind != "PHỤ LỤC":  # an annex is numbered and dated by the document it belongs to
         out += _identity_warnings(metadata, source)
+    kind_line = metadata.sources.get("kind")
+    if metadata.kind and kind_line is not None and kind_line.raw and not _prints_its_kind(metadata.kind, kind_line.raw):
+        out.append(
+            ExtractionWarning(
+                code="metadata_kind_uncertain",
+                message=f"Loại văn bản «{metadata.kind}» lấy từ dòng đọc gần đúng «{kind_line.raw[:40]}» (OCR) — "
+                f"cần kiểm tra / the kind '{metadata.kind}' was taken from a near reading, '{kind_line.raw[:40]}': "
+                "check it",
+                provenance=kind_line,
+            )
+        )
     if metadata.signer and lacks_family_name(metadata.signer):
         out.append(
             ExtractionWarning(
@@ -99,3 +111,10 @@ _SIGNING_CAPTION = re.compile(
 
 def _signing_caption(stamp: Stamp) -> bool:
     return bool(_SIGNING_CAPTION.search(stamp.text)) and stamp.line == stamp.text
+
+
+def _prints_its_kind(kind: str, raw: str) -> bool:
+    """Whether the line the kind was read from prints it (a letter's "V/v" line and an annex's heading say it too)."""
+    if kind in ("CÔNG VĂN", "PHỤ LỤC"):
+        return True
+    return unicodedata.normalize("NFC", kind) in unicodedata.normalize("NFC", raw).upper()
