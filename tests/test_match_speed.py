@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from matching.compare import (
 )
 from matching.coverage import _covers, _placeless, _without_places, covering, may_cover, title_items
 from matching.goldset import GoldDocument, load_gold
-from matching.model import Dataset, MemberRef
+from matching.model import Dataset, MemberRef, entry_key
 from matching.reconcile import match_entries, trusted_dataset, trusted_link, trusted_member
 from matching.titlesim import _combined, title_similarities
 
@@ -326,3 +327,24 @@ def test_most_common_is_the_counted_earliest() -> None:
     for _ in range(2_000):
         values = [rng.choice(["", "Sở A", "Sở B", "UBND"]) for _ in range(rng.randint(1, 7))]
         assert most_common(values) == reference(values), values
+
+
+def test_features_set_by_slots_are_the_constructors(gold: list[GoldDocument]) -> None:
+    """`_document_features` sets the slots directly: the same records as `EntryFeatures(...)` of the same
+    values, every field set (an unset slot would raise AttributeError when read by ==)."""
+    documents = [g.document for g in gold]
+    features = build_features(documents)
+    assert len(features) > 200
+    rows = [(d, e) for d in documents for e in d.catalog]
+    for feature, (document, entry) in zip(features, rows, strict=True):
+        plain = EntryFeatures(
+            index=feature.index, key=entry_key(document, entry), document=feature.document, number=entry.number,
+            table=entry.table, title=entry.title, text=feature.text, description=feature.description,
+            unit_types=feature.unit_types, unit_label=feature.unit_label, group=feature.group, scope=feature.scope,
+            idf=feature.idf, locality=frozenset(feature.scope.province.split()),
+        )  # fmt: skip
+        assert feature == plain
+        assert [getattr(feature, f.name) for f in fields(EntryFeatures)] == [
+            getattr(plain, f.name) for f in fields(EntryFeatures)
+        ]
+    assert [f.index for f in features] == list(range(len(features)))
