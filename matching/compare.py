@@ -28,6 +28,7 @@ from matching.scope import LEVEL_NAMES, Scope, document_scope
 from matching.text import (
     NEGATORS,
     ComparisonText,
+    _title_text,
     comparison_text,
     document_frequencies,
     fold,
@@ -199,31 +200,50 @@ def build_features(documents: Sequence[Document], *, workers: int = 1) -> list[E
 
 
 def comparison_texts(documents: Sequence[Document], *, workers: int = 1) -> tuple[list[ComparisonText], Units | None]:
-    """The entries' `comparison_text` in document order, and their units when computed on the way.
+    """The entries' `comparison_text` in document order, and their units when computed on the way
+    (`title_texts`, then `row_texts`)."""
+    units = title_texts(documents, workers=workers)
+    return row_texts(documents), units
+
+
+def title_texts(documents: Sequence[Document], *, workers: int = 1) -> Units | None:
+    """Every distinct title's text computed and remembered (the title part of `comparison_text`), and the
+    entries' units when computed on the way; nothing is done with one worker or few rows (`row_texts`
+    computes the texts as it needs them).
 
     With `workers` > 1 and many rows, a forked child computes the texts of most distinct titles
     (`_title_text`: ~0.7 of ~1.3 CPU-s at 100,000 rows) while this process does the others and the units,
     and sends them back as field tuples; shipping whole features back from workers had cost
     more than computing them (measured on 50,000 entries).
     """
-    units: Units | None = None
     rows = sum(len(d.catalog) for d in documents)
-    if workers > 1 and rows >= FORK_TITLES_FROM:
-        titles = list(dict.fromkeys((title_key_of(e), e.title) for d in documents for e in d.catalog))
-        # This side also reads the units before it waits; the child pickles its texts. Measured at 100,000 rows
-        # (CPU-s, session 14): 9 of 20 titles here take as long as the child's 11 with their pickling (2 of 5
-        # had this side wait ~0.1 s). The rows come in random order (sorted by document hash), so a count of
-        # titles is a fair measure of their cost.
-        cut = len(titles) * 9 // 20
-        mine, theirs = titles[:cut], titles[cut:]
-        child = forked.start(lambda: title_text_fields(theirs))
-        title_text_fields(mine)
-        units = [[_unit_types(e) for e in d.catalog] for d in documents]
-        remember_title_texts(theirs, child.result())
-    texts = [
+    if workers <= 1 or rows < FORK_TITLES_FROM:
+        return None
+    titles = list(dict.fromkeys((title_key_of(e), e.title) for d in documents for e in d.catalog))
+    # This side also reads the units before it waits; the child pickles its texts. Measured at 100,000 rows
+    # (CPU-s, session 14): 9 of 20 titles here take as long as the child's 11 with their pickling (2 of 5
+    # had this side wait ~0.1 s). The rows come in random order (sorted by document hash), so a count of
+    # titles is a fair measure of their cost.
+    cut = len(titles) * 9 // 20
+    mine, theirs = titles[:cut], titles[cut:]
+    child = forked.start(lambda: title_text_fields(theirs))
+    title_text_fields(mine)
+    units = [[_unit_types(e) for e in d.catalog] for d in documents]
+    remember_title_texts(theirs, child.result())
+    return units
+
+
+def row_texts(documents: Sequence[Document]) -> list[ComparisonText]:
+    """The entries' `comparison_text` in document order (their titles' texts from `title_texts`' memo)."""
+    return [
         comparison_text(title_key_of(e), e.description, e.title) for document in documents for e in document.catalog
     ]
-    return texts, units
+
+
+def row_title_texts(documents: Sequence[Document]) -> list[ComparisonText]:
+    """The title part of each entry's `comparison_text` (its words and wordings, without what the description
+    says of figures and lists): what blocking reads (matching/blocking.py's `Blockable.text`)."""
+    return [_title_text(title_key_of(e), e.title) for document in documents for e in document.catalog]
 
 
 def features_of(
