@@ -158,7 +158,7 @@ def _document_features(
     `document_scope`, when already computed."""
     scope = document_scope(document) if scope is None else scope
     locality = frozenset(scope.province.split())
-    features = []
+    features: list[EntryFeatures] = []
     append = features.append
     # EntryFeatures(index=…, …, locality=…), its slots set directly: the frozen __init__ sets each of the 14
     # fields by an object.__setattr__ call, ~40 % of this loop at 100,000 rows (tests/test_match_speed.py
