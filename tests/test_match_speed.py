@@ -13,7 +13,7 @@ from rapidfuzz import fuzz, process
 
 from extract.model import Provenance, Record
 from matching import Link, reconcile
-from matching.blocking import candidate_pairs
+from matching.blocking import BlockRow, candidate_pairs
 from matching.bounds import score_upper_bounds
 from matching.compare import (
     EntryFeatures,
@@ -25,6 +25,8 @@ from matching.compare import (
     concept_may_reach,
     concept_upper_bound,
     pair_scores,
+    row_texts,
+    row_title_texts,
     score_pair,
     score_reaching,
     score_upper_bound,
@@ -34,6 +36,7 @@ from matching.coverage import _covers, _placeless, _without_places, covering, ma
 from matching.goldset import GoldDocument, load_gold
 from matching.model import Dataset, MemberRef, entry_key
 from matching.reconcile import match_entries, trusted_dataset, trusted_link, trusted_member
+from matching.scope import document_scope
 from matching.titlesim import _combined, title_similarities
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -348,3 +351,16 @@ def test_features_set_by_slots_are_the_constructors(gold: list[GoldDocument]) ->
             getattr(plain, f.name) for f in fields(EntryFeatures)
         ]
     assert [f.index for f in features] == list(range(len(features)))
+
+
+def test_blocking_reads_the_same_words_from_the_title_texts() -> None:
+    """reconcile's blocking child blocks the rows' title texts (`row_title_texts`), not their comparison texts:
+    what blocking reads (words, wording) is the same, though a description may change `counts` / `lists`."""
+    from benchmarks.bench_matching import build_archive
+
+    documents = build_archive(2_000, seed=11).documents
+    titles, texts = row_title_texts(documents), row_texts(documents)
+    assert any(t.counts != c.counts or t.lists != c.lists for t, c in zip(titles, texts, strict=True))
+    assert [(t.tokens, t.content) for t in titles] == [(c.tokens, c.content) for c in texts]
+    rows = [BlockRow(t, document_scope(d)) for d in documents for t in row_title_texts([d])]
+    assert np.array_equal(candidate_pairs(rows)[0], candidate_pairs(build_features(documents))[0])
