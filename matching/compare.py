@@ -13,7 +13,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from functools import lru_cache
 from typing import Any
 
@@ -28,6 +28,7 @@ from matching.scope import LEVEL_NAMES, Scope, document_scope
 from matching.text import (
     NEGATORS,
     ComparisonText,
+    _title_text,
     comparison_text,
     document_frequencies,
     fold,
@@ -157,28 +158,37 @@ def _document_features(
     `document_scope`, when already computed."""
     scope = document_scope(document) if scope is None else scope
     locality = frozenset(scope.province.split())
-    features = []
+    features: list[EntryFeatures] = []
+    append = features.append
+    # EntryFeatures(index=…, …, locality=…), its slots set directly: the frozen __init__ sets each of the 14
+    # fields by an object.__setattr__ call, ~40 % of this loop at 100,000 rows (tests/test_match_speed.py
+    # compares the records with the constructor's).
+    (s_index, s_key, s_document, s_number, s_table, s_title, s_text, s_description, s_unit_types, s_unit_label,
+     s_group, s_scope, s_idf, s_locality) = _FEATURE_SLOTS  # fmt: skip
     for offset, entry in enumerate(document.catalog):
         unit_types, unit_label = _unit_types(entry) if units is None else units[offset]
-        features.append(
-            EntryFeatures(
-                index=first + offset,
-                key=entry_key(document, entry),
-                document=doc_index,
-                number=entry.number,
-                table=entry.table,
-                title=entry.title,
-                text=texts[offset],
-                description=normalize(entry.description),
-                unit_types=unit_types,
-                unit_label=unit_label,
-                group=_group_label(entry.group),
-                scope=scope,
-                idf=idf,
-                locality=locality,
-            )
-        )
+        feature = _new_features(EntryFeatures)
+        s_index(feature, first + offset)
+        s_key(feature, entry_key(document, entry))
+        s_document(feature, doc_index)
+        s_number(feature, entry.number)
+        s_table(feature, entry.table)
+        s_title(feature, entry.title)
+        s_text(feature, texts[offset])
+        s_description(feature, normalize(entry.description))
+        s_unit_types(feature, unit_types)
+        s_unit_label(feature, unit_label)
+        s_group(feature, _group_label(entry.group))
+        s_scope(feature, scope)
+        s_idf(feature, idf)
+        s_locality(feature, locality)
+        append(feature)
     return features
+
+
+_new_features = EntryFeatures.__new__
+# The slots' setters in the fields' order (`_document_features` sets all of them, as __init__ would).
+_FEATURE_SLOTS = tuple(getattr(EntryFeatures, f.name).__set__ for f in fields(EntryFeatures))
 
 
 Units = list[list[tuple[frozenset[str], str]]]  # `_unit_types` of each document's entries
@@ -190,31 +200,50 @@ def build_features(documents: Sequence[Document], *, workers: int = 1) -> list[E
 
 
 def comparison_texts(documents: Sequence[Document], *, workers: int = 1) -> tuple[list[ComparisonText], Units | None]:
-    """The entries' `comparison_text` in document order, and their units when computed on the way.
+    """The entries' `comparison_text` in document order, and their units when computed on the way
+    (`title_texts`, then `row_texts`)."""
+    units = title_texts(documents, workers=workers)
+    return row_texts(documents), units
+
+
+def title_texts(documents: Sequence[Document], *, workers: int = 1) -> Units | None:
+    """Every distinct title's text computed and remembered (the title part of `comparison_text`), and the
+    entries' units when computed on the way; nothing is done with one worker or few rows (`row_texts`
+    computes the texts as it needs them).
 
     With `workers` > 1 and many rows, a forked child computes the texts of most distinct titles
     (`_title_text`: ~0.7 of ~1.3 CPU-s at 100,000 rows) while this process does the others and the units,
     and sends them back as field tuples; shipping whole features back from workers had cost
     more than computing them (measured on 50,000 entries).
     """
-    units: Units | None = None
     rows = sum(len(d.catalog) for d in documents)
-    if workers > 1 and rows >= FORK_TITLES_FROM:
-        titles = list(dict.fromkeys((title_key_of(e), e.title) for d in documents for e in d.catalog))
-        # This side also reads the units before it waits; the child pickles its texts. Measured at 100,000 rows
-        # (CPU-s, session 14): 9 of 20 titles here take as long as the child's 11 with their pickling (2 of 5
-        # had this side wait ~0.1 s). The rows come in random order (sorted by document hash), so a count of
-        # titles is a fair measure of their cost.
-        cut = len(titles) * 9 // 20
-        mine, theirs = titles[:cut], titles[cut:]
-        child = forked.start(lambda: title_text_fields(theirs))
-        title_text_fields(mine)
-        units = [[_unit_types(e) for e in d.catalog] for d in documents]
-        remember_title_texts(theirs, child.result())
-    texts = [
+    if workers <= 1 or rows < FORK_TITLES_FROM:
+        return None
+    titles = list(dict.fromkeys((title_key_of(e), e.title) for d in documents for e in d.catalog))
+    # This side also reads the units before it waits; the child pickles its texts. Measured at 100,000 rows
+    # (CPU-s, session 14): 9 of 20 titles here take as long as the child's 11 with their pickling (2 of 5
+    # had this side wait ~0.1 s). The rows come in random order (sorted by document hash), so a count of
+    # titles is a fair measure of their cost.
+    cut = len(titles) * 9 // 20
+    mine, theirs = titles[:cut], titles[cut:]
+    child = forked.start(lambda: title_text_fields(theirs))
+    title_text_fields(mine)
+    units = [[_unit_types(e) for e in d.catalog] for d in documents]
+    remember_title_texts(theirs, child.result())
+    return units
+
+
+def row_texts(documents: Sequence[Document]) -> list[ComparisonText]:
+    """The entries' `comparison_text` in document order (their titles' texts from `title_texts`' memo)."""
+    return [
         comparison_text(title_key_of(e), e.description, e.title) for document in documents for e in document.catalog
     ]
-    return texts, units
+
+
+def row_title_texts(documents: Sequence[Document]) -> list[ComparisonText]:
+    """The title part of each entry's `comparison_text` (its words and wordings, without what the description
+    says of figures and lists): what blocking reads (matching/blocking.py's `Blockable.text`)."""
+    return [_title_text(title_key_of(e), e.title) for document in documents for e in document.catalog]
 
 
 def features_of(

@@ -23,9 +23,11 @@ from matching.compare import (
     MAX_SCORE_ACROSS_SCOPES,
     EntryFeatures,
     build_features,
-    comparison_texts,
     features_of,
+    row_texts,
+    row_title_texts,
     score_pair,
+    title_texts,
 )
 from matching.concepts import ConceptOutput, keep_concept_ids, link_concepts
 from matching.decisions import apply_decisions, decision_constraints, dismiss_flags, most_common
@@ -184,28 +186,35 @@ def _matched(
     # Blocking may skip pairs across scopes only when no such pair could clear the threshold.
     split_scopes = threshold > MAX_SCORE_ACROSS_SCOPES
     codes: RowCodes | None = None
-    row_texts: RowTexts | None = None
+    texts: RowTexts | None = None
     if workers > 1 and sum(len(d.catalog) for d in documents) >= FORK_BLOCKING_FROM:
-        # Blocking reads only the rows' texts and scopes: a child blocks (~0.9 CPU-s at 100,000 rows, Python
-        # mostly) while this process builds the features, the rows' codes and their title texts (~0.8), on a
-        # second core that was idle there. Its pairs come back as one array.
-        texts, units = comparison_texts(documents, workers=workers)
+        # Blocking reads only the rows' title texts and scopes: a child blocks (~0.9 CPU-s at 100,000 rows,
+        # Python mostly) while this process builds the rows' texts, the features, the rows' codes and their
+        # title texts (~1.0), on a second core that was idle there. It starts as soon as every title's text is
+        # known: the rows' own texts (a title with its description, ~0.25 CPU-s) are not needed for blocking.
+        # Its pairs come back as one array.
+        units = title_texts(documents, workers=workers)
         scopes = [document_scope(d) for d in documents]
-        row_scopes = [scope for d, scope in zip(documents, scopes, strict=True) for _ in d.catalog]
         blocked = forked.start(
             lambda: candidate_pairs(
-                [BlockRow(t, s) for t, s in zip(texts, row_scopes, strict=True)], workers=workers,
-                split_scopes=split_scopes,
+                [
+                    BlockRow(t, s) for t, s in zip(
+                        row_title_texts(documents),
+                        [scope for d, scope in zip(documents, scopes, strict=True) for _ in d.catalog],
+                        strict=True,
+                    )
+                ],
+                workers=workers, split_scopes=split_scopes,
             )  # fmt: skip
         )
-        features = features_of(documents, texts, units, scopes)
-        codes, row_texts = RowCodes.of(features), RowTexts.of(features)
+        features = features_of(documents, row_texts(documents), units, scopes)
+        codes, texts = RowCodes.of(features), RowTexts.of(features)
         pairs, stats = blocked.result()
     else:
         features = build_features(documents, workers=workers)
         pairs, stats = candidate_pairs(features, workers=workers, split_scopes=split_scopes)
     kept = score_candidates(
-        features, pairs, floor=threshold - LINK_FLOOR, workers=workers, codes=codes, texts=row_texts
+        features, pairs, floor=threshold - LINK_FLOOR, workers=workers, codes=codes, texts=texts
     )
     # The reasons need the scored pairs only: a child writes them while this process clusters.
     fork = fork_reasons and workers > 1 and len(features) >= FORK_REASONS_FROM

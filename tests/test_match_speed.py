@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from dataclasses import fields
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from rapidfuzz import fuzz, process
 
 from extract.model import Provenance, Record
 from matching import Link, reconcile
-from matching.blocking import candidate_pairs
+from matching.blocking import BlockRow, candidate_pairs
 from matching.bounds import score_upper_bounds
 from matching.compare import (
     EntryFeatures,
@@ -24,6 +25,8 @@ from matching.compare import (
     concept_may_reach,
     concept_upper_bound,
     pair_scores,
+    row_texts,
+    row_title_texts,
     score_pair,
     score_reaching,
     score_upper_bound,
@@ -31,8 +34,9 @@ from matching.compare import (
 )
 from matching.coverage import _covers, _placeless, _without_places, covering, may_cover, title_items
 from matching.goldset import GoldDocument, load_gold
-from matching.model import Dataset, MemberRef
+from matching.model import Dataset, MemberRef, entry_key
 from matching.reconcile import match_entries, trusted_dataset, trusted_link, trusted_member
+from matching.scope import document_scope
 from matching.titlesim import _combined, title_similarities
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -326,3 +330,37 @@ def test_most_common_is_the_counted_earliest() -> None:
     for _ in range(2_000):
         values = [rng.choice(["", "Sở A", "Sở B", "UBND"]) for _ in range(rng.randint(1, 7))]
         assert most_common(values) == reference(values), values
+
+
+def test_features_set_by_slots_are_the_constructors(gold: list[GoldDocument]) -> None:
+    """`_document_features` sets the slots directly: the same records as `EntryFeatures(...)` of the same
+    values, every field set (an unset slot would raise AttributeError when read by ==)."""
+    documents = [g.document for g in gold]
+    features = build_features(documents)
+    assert len(features) > 200
+    rows = [(d, e) for d in documents for e in d.catalog]
+    for feature, (document, entry) in zip(features, rows, strict=True):
+        plain = EntryFeatures(
+            index=feature.index, key=entry_key(document, entry), document=feature.document, number=entry.number,
+            table=entry.table, title=entry.title, text=feature.text, description=feature.description,
+            unit_types=feature.unit_types, unit_label=feature.unit_label, group=feature.group, scope=feature.scope,
+            idf=feature.idf, locality=frozenset(feature.scope.province.split()),
+        )  # fmt: skip
+        assert feature == plain
+        assert [getattr(feature, f.name) for f in fields(EntryFeatures)] == [
+            getattr(plain, f.name) for f in fields(EntryFeatures)
+        ]
+    assert [f.index for f in features] == list(range(len(features)))
+
+
+def test_blocking_reads_the_same_words_from_the_title_texts() -> None:
+    """reconcile's blocking child blocks the rows' title texts (`row_title_texts`), not their comparison texts:
+    what blocking reads (words, wording) is the same, though a description may change `counts` / `lists`."""
+    from benchmarks.bench_matching import build_archive
+
+    documents = build_archive(2_000, seed=11).documents
+    titles, texts = row_title_texts(documents), row_texts(documents)
+    assert any(t.counts != c.counts or t.lists != c.lists for t, c in zip(titles, texts, strict=True))
+    assert [(t.tokens, t.content) for t in titles] == [(c.tokens, c.content) for c in texts]
+    rows = [BlockRow(t, document_scope(d)) for d in documents for t in row_title_texts([d])]
+    assert np.array_equal(candidate_pairs(rows)[0], candidate_pairs(build_features(documents))[0])

@@ -19,10 +19,14 @@ from matching.text import (
     _LIST,
     _PLACE_TAIL,
     _QUALIFIERS,
+    _TITLE_TEXTS,
     ABBREVIATIONS,
     STOPWORDS,
+    ComparisonText,
     comparison_text,
     normalize,
+    remember_title_texts,
+    title_text_fields,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -89,8 +93,21 @@ def test_title_texts_are_every_pattern_applied() -> None:
         found = (t.full, t.content, t.tokens, t.expanded, t.counts, t.lists, t.printed, t.head, t.core,
                  t.core_tokens, t.qualifiers)  # fmt: skip
         assert found == _reference(key, printed), (key, printed)
+        assert t == ComparisonText(*found)  # every slot set (text._trusted_text), as the constructor sets them
 
 
 @pytest.mark.parametrize("text", ["Dữ liệu: đất_đai & nhà ở (2024)", "a_b&c--d", "  TTHC  ", "_", "&", "Hoà–bình"])
 def test_normalize_finds_the_same_words(text: str) -> None:
     assert normalize(text) == _normalize(text)
+
+
+def test_remembered_title_texts_are_the_computed_ones() -> None:
+    """A forked child's texts (`title_text_fields`), put in the memo by `remember_title_texts`: equal records."""
+    pairs = [(t, t) for t in _titles()]
+    computed = [comparison_text(key, "", printed) for key, printed in pairs]
+    fields = title_text_fields(pairs)
+    _TITLE_TEXTS.clear()
+    comparison_text.cache_clear()
+    remember_title_texts(pairs, fields)
+    remembered = [_TITLE_TEXTS[pair] for pair in pairs]
+    assert remembered == computed
