@@ -28,12 +28,12 @@ from matching.scope import LEVEL_NAMES, Scope, document_scope
 from matching.text import (
     NEGATORS,
     ComparisonText,
-    _title_text,
     comparison_text,
     document_frequencies,
     fold,
     normalize,
     remember_title_texts,
+    title_text,
     title_text_fields,
 )
 from nlp.units import unit_types_agree
@@ -212,7 +212,7 @@ def title_texts(documents: Sequence[Document], *, workers: int = 1) -> Units | N
     computes the texts as it needs them).
 
     With `workers` > 1 and many rows, a forked child computes the texts of most distinct titles
-    (`_title_text`: ~0.7 of ~1.3 CPU-s at 100,000 rows) while this process does the others and the units,
+    (`title_text`: ~0.7 of ~1.3 CPU-s at 100,000 rows) while this process does the others and the units,
     and sends them back as field tuples; shipping whole features back from workers had cost
     more than computing them (measured on 50,000 entries).
     """
@@ -243,7 +243,7 @@ def row_texts(documents: Sequence[Document]) -> list[ComparisonText]:
 def row_title_texts(documents: Sequence[Document]) -> list[ComparisonText]:
     """The title part of each entry's `comparison_text` (its words and wordings, without what the description
     says of figures and lists): what blocking reads (matching/blocking.py's `Blockable.text`)."""
-    return [_title_text(title_key_of(e), e.title) for document in documents for e in document.catalog]
+    return [title_text(title_key_of(e), e.title) for document in documents for e in document.catalog]
 
 
 def features_of(

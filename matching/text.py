@@ -145,7 +145,7 @@ def _trusted_text(
 @lru_cache(maxsize=200_000)
 def comparison_text(title_key: str, description: str = "", printed: str = "") -> ComparisonText:
     """`printed` is the title as printed: nlp's key may already have expanded an abbreviation."""
-    title = _title_text(title_key, printed)
+    title = title_text(title_key, printed)
     # The description only tells a figure from a list when the title does not say.
     names_count, names_list = _description_kind(description)
     counts = title.counts or (not title.lists and names_count)
@@ -181,7 +181,7 @@ def _interned(words: frozenset[str]) -> frozenset[str]:
 _TITLE_TEXTS: BoundedMemo[tuple[str, str], ComparisonText] = BoundedMemo(200_000)
 
 
-def _title_text(title_key: str, printed: str) -> ComparisonText:
+def title_text(title_key: str, printed: str) -> ComparisonText:
     """comparison_text without a description (`counts`: the title names a figure; `lists`: a list), once
     per title: 100,000 rows have ~80,000 distinct (title, description) but ~59,000 distinct titles.
     A plain memo rather than lru_cache, so that texts computed by a forked child can be put in it."""
@@ -204,7 +204,7 @@ def title_text_fields(titles: Sequence[tuple[str, str]]) -> list[TitleFields]:
     return [
         (t.full, t.content, t.tokens, t.expanded, t.counts, t.lists, t.printed, t.head, t.core, t.core_tokens,
          t.qualifiers)
-        for t in (_title_text(key, printed) for key, printed in titles)
+        for t in (title_text(key, printed) for key, printed in titles)
     ]  # fmt: skip
 
 
