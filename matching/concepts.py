@@ -40,7 +40,6 @@ from matching.titlesim import title_similarities
 
 CONCEPT_FLOOR = 0.1  # concept links this far below the threshold are kept as near misses
 COVERING_FORK_FROM = 5_000  # representatives from which link_concepts(split=True) forks (_scored_pairs_forked)
-SCORED_HERE = 0.55  # share of the blocked pairs _scored_pairs_forked scores itself (its memos are the warmer)
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,53 +141,28 @@ def _scored_pairs(
 def _scored_pairs_forked(
     reps: Sequence[EntryFeatures], floor: float, workers: int, rows: GateRows
 ) -> list[tuple[int, int, float, list[str]]]:
-    """`_scored_pairs` on two cores, for a caller that runs this stage in a child of its own while it
-    finishes its records (matching/reconcile.py), then waits for it with its core idle. A forked child
-    blocks the representatives and compares their titles (the longest part, ~1.8 CPU-s at 100,000 rows)
-    while this process finds the covering pairs (~1.0) and scores them (~0.3: they pass the title gate
-    whatever their titles, so they need nothing from the blocking). The child sends its pairs as soon as it
-    has them and scores the second share of them while this process scores the first (~1.3 in all): no core
-    waits for the other's blocking or scores (forked.start_staged; a second child forked for the scores
-    cost ~0.5-1 CPU-s more, its copied pages). A pair's gates and score are its own, so the parts, put back
-    in (i, j) order, are what one `_score_kept` over the union gives (tests/test_forked.py)."""
+    """`_scored_pairs` with its blocking in a forked child, for a caller that runs this stage in a child of
+    its own (matching/reconcile.py). The child blocks the representatives and compares their titles (~1.8
+    CPU-s at 100,000 rows) while this process finds the covering pairs (~1.0) and, instead of waiting for
+    the child, scores them (~0.3: they pass the title gate whatever their titles, so they need nothing from
+    the blocking); then the blocked pairs not covering are scored here. A pair's gates and score are its own,
+    so the parts, put back in (i, j) order, are what one `_score_kept` over the union gives
+    (tests/test_forked.py). Not scored in shares in two processes: each share cost about what the whole did
+    (a live child makes every page this process writes a copy; docs/benchmarks.md, session 15)."""
     row_signatures(reps)  # both processes test them (may_cover): computed once, before the fork
-
-    def child_share(blocked: tuple[np.ndarray, np.ndarray]) -> list[tuple[int, int, float, list[str]]]:
-        pairs, titles = _past_title_gate(blocked, floor)
-        cut = round(len(pairs) * SCORED_HERE)
-        return _score_kept(reps, pairs[cut:], titles[cut:], floor, rows)
-
-    blocking = forked.start_staged(lambda: _blocked(reps, workers, floor, rows), child_share)
+    blocking = forked.start(lambda: _blocked(reps, workers, floor, rows))
     covering = np.array(sorted(covering_pairs(reps)), dtype=np.int64).reshape(-1, 2)
     scored = _score_kept(reps, covering, title_similarities(reps, covering, workers=workers), floor, rows)
-    pairs, titles = _past_title_gate(blocking.first(), floor)
-    cut = round(len(pairs) * SCORED_HERE)
-    n = len(reps)
-    covered = covering[:, 0] * n + covering[:, 1]
-
-    def not_covering(pairs: np.ndarray) -> np.ndarray:
-        # Both code arrays sorted and distinct: the pairs scored already as covering, by searchsorted.
-        if not len(covered) or not len(pairs):
-            return np.ones(len(pairs), dtype=bool)
-        codes = pairs[:, 0] * n + pairs[:, 1]
-        return covered[np.minimum(np.searchsorted(covered, codes), len(covered) - 1)] != codes
-
-    mine, my_titles = pairs[:cut], titles[:cut]
-    fresh = not_covering(mine)
-    scored += _score_kept(reps, mine[fresh], my_titles[fresh], floor, rows)
-    # The child's share was scored with its covering pairs (it does not know them): kept once, from above.
-    theirs = blocking.result()
-    if theirs:
-        fresh = not_covering(np.array([(i, j) for i, j, _, _ in theirs], dtype=np.int64)).tolist()
-        scored += [s for s, keep in zip(theirs, fresh, strict=True) if keep]
+    pairs, titles = blocking.result()
+    rest = title_gate(titles, floor)
+    if len(covering) and len(pairs):
+        # Both code arrays sorted and distinct: the blocked pairs scored already as covering, by searchsorted.
+        n = len(reps)
+        codes, covered = pairs[:, 0] * n + pairs[:, 1], covering[:, 0] * n + covering[:, 1]
+        rest &= covered[np.minimum(np.searchsorted(covered, codes), len(covered) - 1)] != codes
+    scored += _score_kept(reps, pairs[rest], titles[rest], floor, rows)
     scored.sort(key=lambda s: (s[0], s[1]))  # (i, j) order, as `_score_kept` over the union gives
     return scored
-
-
-def _past_title_gate(blocked: tuple[np.ndarray, np.ndarray], floor: float) -> tuple[np.ndarray, np.ndarray]:
-    pairs, titles = blocked
-    keep = title_gate(titles, floor)
-    return pairs[keep], titles[keep]
 
 
 def blocked_or_covering(

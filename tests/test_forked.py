@@ -17,20 +17,15 @@ concepts_module = importlib.import_module("matching.concepts")
 
 @pytest.fixture
 def starts(monkeypatch: pytest.MonkeyPatch) -> list[object]:
-    """The computations handed to `forked.start` or `forked.start_staged` from here on (forked as before)."""
+    """The computations handed to `forked.start` from here on (forked as before)."""
     started: list[object] = []
-    start, start_staged = forked.start, forked.start_staged
+    start = forked.start
 
     def counted(compute):
         started.append(compute)
         return start(compute)
 
-    def counted_staged(first, second):
-        started.append((first, second))
-        return start_staged(first, second)
-
     monkeypatch.setattr(forked, "start", counted)
-    monkeypatch.setattr(forked, "start_staged", counted_staged)
     return started
 
 
@@ -50,43 +45,6 @@ def test_a_failed_child_is_computed_again_here() -> None:
         return 7
 
     assert forked.start(only_here).result() == 7
-
-
-def test_a_staged_child_sends_its_first_result_before_computing_the_second() -> None:
-    read, write = os.pipe()
-
-    def second(first: int) -> tuple[int, int]:
-        os.read(read, 1)  # blocks until the parent has the first result
-        return first + 1, os.getpid()
-
-    staged = forked.start_staged(lambda: 41, second)
-    assert staged.first() == 41
-    os.write(write, b"x")
-    value, pid = staged.result()
-    assert value == 42 and (pid != os.getpid() or not hasattr(os, "fork"))
-
-
-def test_a_failed_staged_child_is_computed_again_here() -> None:
-    parent = os.getpid()
-
-    def first() -> int:
-        return 7
-
-    def second(value: int) -> int:
-        if os.getpid() != parent:
-            raise RuntimeError("the child fails after its first result")
-        return value * 2
-
-    staged = forked.start_staged(first, second)
-    assert (staged.first(), staged.result()) == (7, 14)
-
-    def failing_first() -> int:
-        if os.getpid() != parent:
-            os._exit(3)
-        return 5
-
-    staged = forked.start_staged(failing_first, second)
-    assert (staged.first(), staged.result()) == (5, 10)
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
@@ -113,12 +71,11 @@ def test_reconcile_with_forked_stages_gives_the_same_result(
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
-@pytest.mark.parametrize("scored_here", [0.0, 0.5, 1.0])
 def test_concept_stage_with_its_blocking_forked_is_the_whole(
-    monkeypatch: pytest.MonkeyPatch, starts: list[object], scored_here: float
+    monkeypatch: pytest.MonkeyPatch, starts: list[object]
 ) -> None:
-    """The covering pairs scored apart (while a child blocks) and the blocked pairs left scored in two
-    shares, here and in a second child, put back together: the serial stage's pairs, order and floats."""
+    """The covering pairs scored apart (while a child blocks) and the blocked pairs left scored after, put
+    back together: the serial stage's pairs, order and floats."""
     from benchmarks.bench_matching import build_archive
     from matching.blocking import candidate_pairs
     from matching.coverage import covering_pairs
@@ -128,9 +85,8 @@ def test_concept_stage_with_its_blocking_forked_is_the_whole(
     features, ids = output.features, output.dataset_ids
     whole = concepts_module.link_concepts(features, ids, 0.6)
     monkeypatch.setattr(concepts_module, "COVERING_FORK_FROM", 0)
-    monkeypatch.setattr(concepts_module, "SCORED_HERE", scored_here)
     forked_blocking = concepts_module.link_concepts(features, ids, 0.6, split=True)
-    assert len(starts) == 1  # the blocked pairs and their titles, then the second share of their scores
+    assert len(starts) == 1  # the blocked pairs and their titles
     assert forked_blocking.links and forked_blocking == whole
     # Some covering pairs are blocked too (scored once, as covering) and some are linked.
     _, representative = concepts_module._dataset_wordings(features, ids)
