@@ -39,7 +39,7 @@ from matching.text import ComparisonText
 from matching.titlesim import title_similarities
 
 CONCEPT_FLOOR = 0.1  # concept links this far below the threshold are kept as near misses
-COVERING_FORK_FROM = 5_000  # representatives from which link_concepts(split=True) forks (_scored_pairs_forked)
+COVERING_FORK_FROM = 5_000  # representatives from which link_concepts(split=True) blocks them in a child
 
 
 @dataclass(frozen=True, slots=True)
@@ -123,57 +123,40 @@ def _scored_pairs(
     reps: Sequence[EntryFeatures], threshold: float, workers: int, split: bool = False
 ) -> list[tuple[int, int, float, list[str]]]:
     """Pairs of representatives (indices into ``reps``) blocked or covering, whose concept score
-    reaches CONCEPT_FLOOR below the threshold: (i, j, score, reasons), in (i, j) order."""
+    reaches CONCEPT_FLOOR below the threshold: (i, j, score, reasons)."""
     floor = threshold - CONCEPT_FLOOR
-    rows = GateRows.of(reps)  # before any fork: every process's gates read them
-    if split and len(reps) >= COVERING_FORK_FROM:
-        return _scored_pairs_forked(reps, floor, workers, rows)
-    pairs, titles, covers = blocked_or_covering(reps, workers, floor, rows)
+    rows = GateRows.of(reps)  # before blocked_or_covering may fork: both processes' gates read them
+    pairs, titles, covers = blocked_or_covering(reps, workers, split, floor, rows)
     # A short title against a long list naming it (coverage.py) has little word overlap: such pairs
     # are found by their items and pass the title gate whatever their title similarity.
     keep = title_gate(titles, floor) | covers
-    # Not scored in two halves in two processes here (session 10 forked the second half): past the two
+    pairs, titles = pairs[keep], titles[keep]
+    # Not scored in two halves in two processes any more (session 10 forked the second half): past the two
     # gates few pairs are left to score (~8,000 at 100,000 rows, ~1.2 CPU-s with the gates), and a second
-    # child costs CPU (its copied pages) that only pays where a core would idle (_scored_pairs_forked).
-    return _score_kept(reps, pairs[keep], titles[keep], floor, rows)
-
-
-def _scored_pairs_forked(
-    reps: Sequence[EntryFeatures], floor: float, workers: int, rows: GateRows
-) -> list[tuple[int, int, float, list[str]]]:
-    """`_scored_pairs` with its blocking in a forked child, for a caller that runs this stage in a child of
-    its own (matching/reconcile.py). The child blocks the representatives and compares their titles (~1.8
-    CPU-s at 100,000 rows) while this process finds the covering pairs (~1.0) and, instead of waiting for
-    the child, scores them (~0.3: they pass the title gate whatever their titles, so they need nothing from
-    the blocking); then the blocked pairs not covering are scored here. A pair's gates and score are its own,
-    so the parts, put back in (i, j) order, are what one `_score_kept` over the union gives
-    (tests/test_forked.py). Not scored in shares in two processes: each share cost about what the whole did
-    (a live child makes every page this process writes a copy; docs/benchmarks.md, session 15)."""
-    row_signatures(reps)  # both processes test them (may_cover): computed once, before the fork
-    blocking = forked.start(lambda: _blocked(reps, workers, floor, rows))
-    covering = np.array(sorted(covering_pairs(reps)), dtype=np.int64).reshape(-1, 2)
-    scored = _score_kept(reps, covering, title_similarities(reps, covering, workers=workers), floor, rows)
-    pairs, titles = blocking.result()
-    rest = title_gate(titles, floor)
-    if len(covering) and len(pairs):
-        # Both code arrays sorted and distinct: the blocked pairs scored already as covering, by searchsorted.
-        n = len(reps)
-        codes, covered = pairs[:, 0] * n + pairs[:, 1], covering[:, 0] * n + covering[:, 1]
-        rest &= covered[np.minimum(np.searchsorted(covered, codes), len(covered) - 1)] != codes
-    scored += _score_kept(reps, pairs[rest], titles[rest], floor, rows)
-    scored.sort(key=lambda s: (s[0], s[1]))  # (i, j) order, as `_score_kept` over the union gives
-    return scored
+    # child cost more CPU (~0.5-1 CPU-s: its copied pages, the gates' per-row set-up again) than it spared.
+    return _score_kept(reps, pairs, titles, floor, rows)
 
 
 def blocked_or_covering(
-    reps: Sequence[EntryFeatures], workers: int, floor: float | None = None, rows: GateRows | None = None,
+    reps: Sequence[EntryFeatures], workers: int, split: bool = False, floor: float | None = None,
+    rows: GateRows | None = None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
     """The pairs (i, j), i < j, blocked (candidate_pairs) or covering (covering_pairs), in (i, j) order, with
     their title similarities and whether each is a covering pair. With a `floor`, the blocked pairs that
-    cannot pass `_score_kept`'s gates whatever their title are left out (conceptgate.gated_titles). A
-    pair's title similarity is its own, so the covering pairs not blocked are compared apart, after."""
-    pairs, titles = _blocked(reps, workers, floor, rows)
-    covered = covering_pairs(reps)
+    cannot pass `_score_kept`'s gates whatever their title are left out (conceptgate.gated_titles).
+
+    `split`: the blocked pairs and their titles are found in a forked child (numpy arrays back) while this
+    process finds the covering pairs (~1.2 of the stage's ~4.5 CPU-s before the scores, at 100,000 rows),
+    whose parsed titles stay in its memos for the scores; a pair's title similarity is its own, so the
+    covering pairs not blocked are compared apart, after."""
+    if split and len(reps) >= COVERING_FORK_FROM:
+        row_signatures(reps)  # both processes test them (may_cover): computed once, before the fork
+        blocking = forked.start(lambda: _blocked(reps, workers, floor, rows))
+        covered = covering_pairs(reps)
+        pairs, titles = blocking.result()
+    else:
+        pairs, titles = _blocked(reps, workers, floor, rows)
+        covered = covering_pairs(reps)
     if not covered:
         return pairs, titles, np.zeros(len(pairs), dtype=bool)
     # The union in (i, j) order as codes i·n + j (i < j < n), the order candidate_pairs gives too (np.unique

@@ -74,8 +74,8 @@ def test_reconcile_with_forked_stages_gives_the_same_result(
 def test_concept_stage_with_its_blocking_forked_is_the_whole(
     monkeypatch: pytest.MonkeyPatch, starts: list[object]
 ) -> None:
-    """The covering pairs scored apart (while a child blocks) and the blocked pairs left scored after, put
-    back together: the serial stage's pairs, order and floats."""
+    """The blocked pairs found in a child, the covering pairs here, merged: the serial stage's pairs, order
+    and floats, on an archive where both kinds overlap and a covering pair is linked."""
     from benchmarks.bench_matching import build_archive
     from matching.blocking import candidate_pairs
     from matching.coverage import covering_pairs
@@ -88,7 +88,7 @@ def test_concept_stage_with_its_blocking_forked_is_the_whole(
     forked_blocking = concepts_module.link_concepts(features, ids, 0.6, split=True)
     assert len(starts) == 1  # the blocked pairs and their titles
     assert forked_blocking.links and forked_blocking == whole
-    # Some covering pairs are blocked too (scored once, as covering) and some are linked.
+    # Some covering pairs are blocked too, some are not, and some are linked.
     _, representative = concepts_module._dataset_wordings(features, ids)
     reps = [features[i] for i in representative.values()]
     covered = covering_pairs(reps)
