@@ -74,7 +74,11 @@ def test_reconcile_with_forked_stages_gives_the_same_result(
 def test_concept_stage_with_its_blocking_forked_is_the_whole(
     monkeypatch: pytest.MonkeyPatch, starts: list[object]
 ) -> None:
+    """The blocked pairs found in a child, the covering pairs here, merged: the serial stage's pairs, order
+    and floats, on an archive where both kinds overlap and a covering pair is linked."""
     from benchmarks.bench_matching import build_archive
+    from matching.blocking import candidate_pairs
+    from matching.coverage import covering_pairs
 
     documents = sorted(build_archive(2_000, seed=11).documents, key=lambda d: d.sha256)
     output = reconcile_module.match_entries(documents, reconcile_module.load_threshold())
@@ -84,6 +88,14 @@ def test_concept_stage_with_its_blocking_forked_is_the_whole(
     forked_blocking = concepts_module.link_concepts(features, ids, 0.6, split=True)
     assert len(starts) == 1  # the blocked pairs and their titles
     assert forked_blocking.links and forked_blocking == whole
+    # Some covering pairs are blocked too, some are not, and some are linked.
+    _, representative = concepts_module._dataset_wordings(features, ids)
+    reps = [features[i] for i in representative.values()]
+    covered = covering_pairs(reps)
+    blocked = {tuple(p) for p in candidate_pairs(reps)[0].tolist()}
+    assert covered & blocked and covered - blocked
+    rep_index = {r.index: k for k, r in enumerate(reps)}
+    assert any((rep_index[i], rep_index[j]) in covered for i, j, *_ in whole.links)
 
 
 def test_blocked_and_covering_pairs_compared_apart_are_their_union_compared() -> None:
