@@ -463,7 +463,8 @@ def _preamble_end(lines: list[Line]) -> int:
 # it): in capitals, on an OCR page, alone or before its title. Kinds of 8 letters or more may be two edits off,
 # of 6–7 one; shorter ones (LUẬT) and the kinds not read from a kind line (CÔNG VĂN, PHỤ LỤC) never.
 _NEAR_KIND_EDITS = ((8, 2), (6, 1))
-_NOT_NEAR_KINDS = frozenset({"CÔNG VĂN", "PHỤ LỤC"})
+# Kinds read from elsewhere than a kind line (a letter's "V/v" line, an annex heading that may print "DANH MỤC").
+KINDS_NOT_ON_A_KIND_LINE = frozenset({"CÔNG VĂN", "PHỤ LỤC"})
 
 
 def _near_kind_line(preamble: list[Line], ocr_pages: Sequence[int]) -> tuple[int, str, str] | None:
@@ -476,7 +477,7 @@ def _near_kind_line(preamble: list[Line], ocr_pages: Sequence[int]) -> tuple[int
         for kind in DOCUMENT_KINDS:
             size = len(kind.split())
             allowed = next((edits for length, edits in _NEAR_KIND_EDITS if len(kind) >= length), 0)
-            if kind in _NOT_NEAR_KINDS or not allowed or len(words) < size:
+            if kind in KINDS_NOT_ON_A_KIND_LINE or not allowed or len(words) < size:
                 continue
             distance = Levenshtein.distance(" ".join(words[:size]), kind)
             if 0 < distance <= allowed:

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from extract.blocks import Stamp
 from extract.model import ExtractionWarning, Metadata, Provenance
-from extract.structure.metadata import STAMP_RAW_PREFIX
+from extract.structure.metadata import KINDS_NOT_ON_A_KIND_LINE, STAMP_RAW_PREFIX
 from extract.structure.signer import lacks_family_name
 
 
@@ -115,6 +115,6 @@ def _signing_caption(stamp: Stamp) -> bool:
 
 def _prints_its_kind(kind: str, raw: str) -> bool:
     """Whether the line the kind was read from prints it (a letter's "V/v" line and an annex's heading say it too)."""
-    if kind in ("CÔNG VĂN", "PHỤ LỤC"):
+    if kind in KINDS_NOT_ON_A_KIND_LINE:
         return True
     return unicodedata.normalize("NFC", kind) in unicodedata.normalize("NFC", raw).upper()
