@@ -7,39 +7,10 @@ scanned university plan with a "Đơn vị chủ trì/phối hợp" column (Hồ
 
 from __future__ import annotations
 
-import io
-
-from docx import Document as new_docx
-
 from extract.api import extract_bytes
-from extract.model import Task
 from nlp.frames import Context, assigned_in, partners_in, subject_of
 from nlp.units import resolve_units
-
-LAM_DONG = Context(locality="tỉnh Lâm Đồng", issuer="UBND tỉnh Lâm Đồng")
-
-
-def _plan(*paragraphs: str, table: list[list[str]] | None = None) -> list[Task]:
-    """A Word plan of the province: each string one paragraph, an optional table after them."""
-    document = new_docx()
-    opening = ("ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG", "Số: 12/KH-UBND", "Lâm Đồng, ngày 10 tháng 3 năm 2026")
-    closing = ("Nơi nhận:", "- Như trên;", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn A")
-    for text in (*opening, "KẾ HOẠCH", "Tăng cường công tác phòng, chống ma túy năm 2026", *paragraphs):
-        document.add_paragraph(text)
-    if table is not None:
-        grid = document.add_table(rows=len(table), cols=len(table[0]))
-        for row, values in zip(grid.rows, table, strict=True):
-            for cell, value in zip(row.cells, values, strict=True):
-                cell.text = value
-    for text in closing:
-        document.add_paragraph(text)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return extract_bytes(buffer.getvalue(), "fixture.docx").tasks
-
-
-def _by_ref(tasks: list[Task]) -> dict[str, Task]:
-    return {task.ref: task for task in tasks}
+from tests.lam_dong_plans import LAM_DONG, by_ref, plan_tasks
 
 
 def test_a_class_closed_by_lien_quan_ends_before_the_verb_after_it() -> None:
@@ -81,8 +52,8 @@ def test_a_numbered_regional_office_is_its_agency() -> None:
 def test_a_heading_asking_named_bodies_without_a_head_word_leads_its_duties() -> None:
     # KH phòng, chống ma túy Lâm Đồng 2026, 4.5: "Viện" and "Tòa án" are no registry head words, so the heading was
     # never tried past its first word; 4.7 ("Đề nghị Ngân hàng …") beside it was read.
-    tasks = _by_ref(
-        _plan(
+    tasks = by_ref(
+        plan_tasks(
             "III. GIẢI PHÁP THỰC HIỆN VÀ PHÂN CÔNG NHIỆM VỤ",
             "4. Nâng cao hiệu quả công tác quản lý người nghiện",
             "4.5. Đề nghị Viện Kiểm sát nhân dân tỉnh, Tòa án nhân dân tỉnh",
@@ -117,7 +88,7 @@ def test_a_joint_lead_and_partner_column_gives_the_first_unit_the_lead() -> None
         ["1", "Ban hành kế hoạch; rà soát danh sách", "Trước ngày 21/6/2026", "Phòng Đào tạo; Trung tâm QLCL"],
         ["2", "Trình lãnh đạo Trường xem xét và gửi báo cáo", "Trước ngày 15/7/2026", "Trung tâm QLCL"],
     ]
-    tasks = _by_ref(_plan("6. Tiến độ thực hiện", table=[header, *rows]))
+    tasks = by_ref(plan_tasks("6. Tiến độ thực hiện", table=[header, *rows]))
     assert (tasks["1"].lead_raw, tasks["1"].partner_raw) == ("Phòng Đào tạo", "Trung tâm QLCL")
     assert (tasks["2"].lead_raw, tasks["2"].partner_raw) == ("Trung tâm QLCL", "")
     assert tasks["1"].time_raw == "Trước ngày 21/6/2026"
@@ -184,7 +155,7 @@ def test_a_responsibility_column_names_the_lead() -> None:
         ["1", "Giải đáp những vướng mắc, kiến nghị về CCHC", "Lãnh đạo Sở Công Thương", "Ngày 23 tháng 1"],
         ["2", "Giải đáp những vướng mắc, kiến nghị về CCHC", "Lãnh đạo Sở Giáo dục và Đào tạo", "Ngày 13 tháng 3"],
     ]
-    tasks = _by_ref(_plan("1. Xây dựng, phát sóng các chương trình", table=[header, *rows]))
+    tasks = by_ref(plan_tasks("1. Xây dựng, phát sóng các chương trình", table=[header, *rows]))
     assert [tasks[ref].lead_raw for ref in ("1", "2")] == ["Lãnh đạo Sở Công Thương", "Lãnh đạo Sở Giáo dục và Đào tạo"]
     assert tasks["2"].time_raw == "Ngày 13 tháng 3"
 

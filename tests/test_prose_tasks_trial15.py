@@ -7,42 +7,18 @@ plan of Lâm Đồng on drugs (2026, "3.5. Sở Giáo dục và Đào tạo" ove
 
 from __future__ import annotations
 
-import io
-
-from docx import Document as new_docx
-
-from extract.api import extract_bytes
 from extract.blocks import Paragraph
-from extract.model import Metadata, Table, Task
+from extract.model import Metadata, Table
 from extract.structure.metadata import extract_metadata
 from extract.structure.metadata_warnings import metadata_warnings
 from nlp.frames import Context, partners_in, subject_of
 from nlp.units import resolve_units
-
-LAM_DONG = Context(locality="tỉnh Lâm Đồng", issuer="UBND tỉnh Lâm Đồng")
-
-
-def _plan(*paragraphs: str) -> list[Task]:
-    """A Word plan of the province: each string one paragraph."""
-    document = new_docx()
-    opening = ("ỦY BAN NHÂN DÂN", "TỈNH LÂM ĐỒNG", "Số: 12/KH-UBND", "Lâm Đồng, ngày 10 tháng 3 năm 2026")
-    closing = ("Nơi nhận:", "- Như trên;", "KT. CHỦ TỊCH", "PHÓ CHỦ TỊCH", "Nguyễn Văn A")
-    for text in (*opening, "KẾ HOẠCH", "Tăng cường công tác phòng, chống ma túy năm 2026", *paragraphs):
-        document.add_paragraph(text)
-    for text in closing:
-        document.add_paragraph(text)
-    buffer = io.BytesIO()
-    document.save(buffer)
-    return extract_bytes(buffer.getvalue(), "fixture.docx").tasks
-
-
-def _by_ref(tasks: list[Task]) -> dict[str, Task]:
-    return {task.ref: task for task in tasks}
+from tests.lam_dong_plans import by_ref, plan_tasks
 
 
 def test_a_heading_of_units_alone_leads_the_duties_below_it() -> None:
     # KH-KMT Lâm Đồng 2026, part III: numbered headings that only name units, each over dash bullets of duties.
-    tasks = _plan(
+    tasks = plan_tasks(
         "III. GIẢI PHÁP THỰC HIỆN VÀ PHÂN CÔNG NHIỆM VỤ",
         "3. Tăng cường công tác tuyên truyền, giáo dục, phòng ngừa tội phạm và tệ nạn ma túy",
         "3.4. Sở Văn hoá, Thể thao và Du lịch",
@@ -59,12 +35,12 @@ def test_a_heading_of_units_alone_leads_the_duties_below_it() -> None:
         ("3.5", "Sở Giáo dục và Đào tạo", "Công an tỉnh"),
         ("3.6", "Sở Nông nghiệp và Môi trường, Sở Dân tộc và Tôn giáo", "các địa phương"),
     ]
-    assert "ngoại khóa" in _by_ref(tasks)["3.5"].content
+    assert "ngoại khóa" in by_ref(tasks)["3.5"].content
 
 
 def test_the_supreme_procuracy_and_court_are_national_bodies() -> None:
     # KH-KMT Lâm Đồng 2026, 5.3: the central bodies, not the province's namesakes (session 14 left them without a lead).
-    tasks = _plan(
+    tasks = plan_tasks(
         "5. Triển khai quyết liệt, đồng bộ công tác đấu tranh phòng, chống tội phạm về ma túy",
         "5.3. Đề nghị Viện Kiểm sát nhân dân tối cao, Tòa án nhân dân tối cao",
         "Phối hợp chặt chẽ với các cơ quan chức năng thuộc Chính phủ chỉ đạo bảo đảm tiến độ, chất lượng.",
@@ -83,7 +59,7 @@ def test_the_supreme_procuracy_and_court_are_national_bodies() -> None:
 
 def test_the_chair_of_the_committees_of_the_communes_keeps_the_class() -> None:
     # KH-KMT Lâm Đồng 2026, 3.9: "địa bàn cấp xã" is the class of communes, not words after a name.
-    tasks = _plan(
+    tasks = plan_tasks(
         "3. Tăng cường công tác tuyên truyền, giáo dục, phòng ngừa tội phạm và tệ nạn ma túy",
         "3.9. Chủ tịch Ủy ban nhân dân địa bàn cấp xã chỉ đạo",
         "- Đẩy mạnh hoạt động tuyên truyền tại các địa bàn dân cư, khu vực, địa bàn trọng điểm, phức tạp về ma túy.",
@@ -96,7 +72,7 @@ def test_the_chair_of_the_committees_of_the_communes_keeps_the_class() -> None:
 def test_a_named_list_of_ministries_without_a_frame_word_leads_its_item() -> None:
     # CV 464/TTg-CĐS (2026) 2.a: "Các Bộ: A, B, …" names each ministry after the noun; one name holds commas, the
     # last one runs into the verb ("Y tế nghiên cứu …") with no frame word to end the list.
-    tasks = _plan(
+    tasks = plan_tasks(
         "2. Về 02 Nghị quyết cắt giảm thủ tục hành chính, điều kiện kinh doanh",
         "a) Các Bộ: Công Thương, Khoa học và Công nghệ, Nội vụ, Công an, Tài chính, Văn hóa, Thể thao và Du lịch, "
         "Xây dựng, Y tế nghiên cứu nội dung báo cáo, đề xuất của Bộ Tư pháp, khẩn trương hoàn thành nội dung quy "
