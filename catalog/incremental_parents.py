@@ -17,11 +17,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, bindparam, select
 
 from catalog.models import MatchDocumentRow
-from matching.flags import PARENT_TITLE
+from matching.flags import PARENT_TITLE, parent_title_scores
 
 _DOC = MatchDocumentRow
 TITLED_AFTER = select(_DOC.seq, _DOC.sha256, _DOC.title_norm).where(
@@ -43,9 +42,7 @@ class TitleSearch:
         after, top = self.best.get(wanted, (0, []))
         rows = db.execute(TITLED_AFTER, {"after": after}).all()
         if rows:
-            # Under PARENT_TITLE a score comes back 0 (rapidfuzz stops early); the scores at or above it are exact.
-            scores = process.cdist([wanted], [title for _, _, title in rows], scorer=fuzz.token_set_ratio,
-                                   score_cutoff=PARENT_TITLE)[0].tolist()  # fmt: skip
+            scores = parent_title_scores(wanted, [title for _, _, title in rows])
             found = [(-score, seq, sha) for (seq, sha, _), score in zip(rows, scores, strict=True)
                      if score >= PARENT_TITLE]  # fmt: skip
             top = sorted(top + found)[:2]

@@ -7,7 +7,7 @@ import json
 
 from extract.model import Document, Provenance
 from matching.compare import _unit_types
-from matching.flags import _citation_key, number_key, parent_title_text
+from matching.flags import citation_key, number_key, parent_title_text
 from matching.model import entry_key
 from matching.placement import StoredRow
 from matching.scope import Scope
@@ -20,7 +20,7 @@ def document_row(document: Document, seq: int, scope: Scope) -> dict[str, object
     return {
         "sha256": document.sha256, "seq": seq, "source": document.source, "scope_level": scope.level,
         "scope_province": scope.province, "number_key": number_key(meta.number) if meta.number else "",
-        "parent_key": _citation_key(parent) if parent is not None else "",
+        "parent_key": citation_key(parent) if parent is not None else "",
         "parent_title": parent_title_text(parent.title) if parent is not None and parent.title else "",
         "title_norm": normalize(meta.title) if meta.title else "", "parent_sha": "", "parent_score": 0,
     }  # fmt: skip
@@ -55,7 +55,7 @@ def citations(document: Document) -> list[dict[str, object]]:
                       meta.sources.get("number") or Provenance(file=document.source)))  # fmt: skip
     for cited in meta.cited:
         if cited.number and cited.date:
-            found.append((_citation_key(cited), cited.date, cited.provenance))
+            found.append((citation_key(cited), cited.date, cited.provenance))
     return [
         {"document_sha256": document.sha256, "key": key, "date": date, "position": i,
          "provenance_json": json.dumps(p.model_dump(mode="json"), ensure_ascii=False)}

@@ -13,7 +13,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from extract.model import CatalogEntry, CitedDocument, Document, Provenance, Task
 from matching.model import Flag, FlagKind, entry_key, flag_id
@@ -75,7 +75,8 @@ def identity_key(document: Document) -> str:
     return metadata_key(document) or document.sha256
 
 
-def _citation_key(cited: CitedDocument) -> str:
+def citation_key(cited: CitedDocument) -> str:
+    """The key a cited document is looked up by: its số hiệu's key (the store keeps it per citation)."""
     return cited.number_key or number_key(cited.number)
 
 
@@ -227,7 +228,7 @@ def citation_conflicts(documents: Sequence[Document]) -> list[Flag]:
             citing[key][index].append(meta.sources.get("number") or Provenance(file=document.source))
         for cited in meta.cited:
             if cited.number and cited.date:
-                key = _citation_key(cited)
+                key = citation_key(cited)
                 dates[key].add(cited.date)
                 citing[key][index].append(cited.provenance)
     flags = []
@@ -259,21 +260,32 @@ def parent_title_text(title: str) -> str:
     return normalize(title)[:PARENT_TITLE_CHARS]
 
 
+def parent_title_scores(wanted: str, titles: Sequence[str]) -> list[float]:
+    """How well each normalised title matches the parent title a document wants (`parent_title_text`): a
+    token_set_ratio, 0 under PARENT_TITLE (rapidfuzz stops early there). One rule for `find_parent` and the
+    store's incremental search (catalog/incremental_parents.py)."""
+    if not titles:
+        return []
+    scores: list[float] = process.cdist([wanted], list(titles), scorer=fuzz.token_set_ratio,
+                                        score_cutoff=PARENT_TITLE)[0].tolist()  # fmt: skip
+    return scores
+
+
 def find_parent(document: Document, documents: Sequence[Document]) -> Document | None:
     """The plan this document implements: by its số hiệu, else by its title (its own number may be blank)."""
     parent = document.metadata.parent
     if parent is None:
         return None
     others = [d for d in documents if d is not document]
-    wanted = _citation_key(parent)
+    wanted = citation_key(parent)
     if wanted:
         for other in others:
             if other.metadata.number and number_key(other.metadata.number) == wanted:
                 return other
     if parent.title:
-        scored = [(fuzz.token_set_ratio(parent_title_text(parent.title), normalize(o.metadata.title)), o)
-                  for o in others if o.metadata.title]  # fmt: skip
-        best = max(scored, key=lambda pair: pair[0], default=None)
+        titled = [o for o in others if o.metadata.title]
+        scores = parent_title_scores(parent_title_text(parent.title), [normalize(o.metadata.title) for o in titled])
+        best = max(zip(scores, titled, strict=True), key=lambda pair: pair[0], default=None)
         if best is not None and best[0] >= PARENT_TITLE:
             return best[1]
     return None
