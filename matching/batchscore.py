@@ -110,7 +110,9 @@ def kept_scores(
     words = codes.words
     first = first_rows(words)
     distinct, word_of = _per_distinct(words, pairs)
-    penalties, word_reasons, negation_reasons = [], [], []
+    penalties: list[float] = []
+    word_reasons: list[tuple[str, ...]] = []
+    negation_reasons: list[str] = []
     for x, y in distinct:
         a, b = features[first[x]], features[first[y]]
         if a.text.tokens is b.text.tokens:
