@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -66,18 +65,21 @@ class KeptScores:
     be written later, while a forked stage runs (matching/reconcile.py)."""
 
     features: Sequence[EntryFeatures]
-    columns: tuple[list[Any], ...]  # per kept pair: i, j, title, score, then what with_reasons reads
+    columns: tuple[list[int], list[int], list[float]]  # per kept pair: i, j, score
+    # Per kept pair, what only the reasons read: title, concept score, then the terms' flags and numbers. Kept
+    # as arrays: their ~3.6 million list items are made where the reasons are written (a forked child).
+    reading: tuple[np.ndarray, ...]
     word_reasons: list[tuple[str, ...]]
     negation_reasons: list[str]
     unit_reasons: list[str]
 
     def scores(self) -> list[tuple[int, int, float]]:
         """(i, j, score) of each kept pair, in the order of the pairs."""
-        return list(zip(self.columns[0], self.columns[1], self.columns[3], strict=True))
+        return list(zip(*self.columns, strict=True))
 
     def with_reasons(self) -> Scored:
         """(i, j, score, reasons) of each kept pair, in the order of the pairs."""
-        return list(zip(self.columns[0], self.columns[1], self.columns[3], self.reasons(), strict=True))
+        return list(zip(*self.columns, self.reasons(), strict=True))
 
     def reasons(self) -> list[list[str]]:
         """The reasons of each kept pair, in the order of the pairs. Equal texts are one shared str (~6,000
@@ -93,7 +95,7 @@ def kept_scores(
     """score_many without the reasons yet (KeptScores.with_reasons writes them). `codes`: the rows'
     `RowCodes`, when the caller has them (`score_upper_bounds` reads them too)."""
     if len(pairs) == 0:
-        return KeptScores(features, tuple([] for _ in range(17)), [], [], [])
+        return KeptScores(features, ([], [], []), tuple(np.empty(0) for _ in range(14)), [], [], [])
     codes = RowCodes.of(features) if codes is None else codes
     left, right = pairs[:, 0], pairs[:, 1]
     # Sub-rows under one number (compare.py: parts, not duplicates) score 0 with one reason.
@@ -108,9 +110,20 @@ def kept_scores(
     words = codes.words
     first = first_rows(words)
     distinct, word_of = _per_distinct(words, pairs)
-    penalties, word_reasons, negation_reasons = [], [], []
+    penalties: list[float] = []
+    word_reasons: list[tuple[str, ...]] = []
+    negation_reasons: list[str] = []
     for x, y in distinct:
-        penalty, said, one_sided = _words_penalty(features[first[x]], features[first[y]])
+        a, b = features[first[x]], features[first[y]]
+        if a.text.tokens is b.text.tokens:
+            # The same words (one interned set): none on one side only, so no penalty, reason or negation, as
+            # `_words_penalty` finds after its memo and two `_unmatched` look-ups (~20,000 of ~44,000 at
+            # 100,000 rows: the rows differ by their qualifiers or place only).
+            penalties.append(0.0)
+            word_reasons.append(())
+            negation_reasons.append("")
+            continue
+        penalty, said, one_sided = _words_penalty(a, b)
         negations = one_sided & NEGATORS
         penalties.append(penalty)
         word_reasons.append(said)
@@ -186,14 +199,14 @@ def kept_scores(
     rows = np.flatnonzero(kept | (sub_row & (0.0 >= floor)))
     # A sub-row scores 0 whatever `final` says (compare.py: parts, not duplicates).
     final[sub_row] = 0.0
-    columns = (
-        left[rows].tolist(), right[rows].tolist(), title[rows].tolist(), final[rows].tolist(),
-        concept[rows].tolist(), word_of[rows].tolist(), counted[rows].tolist(), heads[rows].tolist(),
-        described[rows].tolist(), desc[rows].tolist(), united[rows].tolist(), unit_reason_of[rows].tolist(),
-        grouped[rows].tolist(), levels[rows].tolist(), provinces[rows].tolist(), same_document[rows].tolist(),
-        sub_row[rows].tolist(),
+    columns = (left[rows].tolist(), right[rows].tolist(), final[rows].tolist())
+    reading = tuple(
+        column[rows] for column in (
+            title, concept, word_of, counted, heads, described, desc, united, unit_reason_of, grouped, levels,
+            provinces, same_document, sub_row,
+        )
     )  # fmt: skip
-    return KeptScores(features, columns, word_reasons, negation_reasons, unit_reasons)
+    return KeptScores(features, columns, reading, word_reasons, negation_reasons, unit_reasons)
 
 
 def _reasons(kept: KeptScores) -> list[list[str]]:
@@ -209,10 +222,10 @@ def _reasons(kept: KeptScores) -> list[list[str]]:
     sub_rows: dict[str, str] = {}
     out: list[list[str]] = []
     append = out.append
-    columns = kept.columns[2:]  # i and j are read through the features' rows below
-    rows = zip(kept.columns[0], kept.columns[1], zip(*columns, strict=True), strict=True)
-    for (i, j, row), lifted in zip(rows, _under_lifted(kept.columns[4]), strict=True):
-        t, _, _, w, count, head, described_, d, unit, u, group, level, province, same, sub = row
+    reading = [column.tolist() for column in kept.reading]
+    rows = zip(kept.columns[0], kept.columns[1], zip(*reading, strict=True), strict=True)
+    for (i, j, row), lifted in zip(rows, _under_lifted(reading[1]), strict=True):
+        t, _, w, count, head, described_, d, unit, u, group, level, province, same, sub = row
         a, b = features[i], features[j]
         if sub:
             number = a.number or "?"

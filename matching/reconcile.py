@@ -377,7 +377,7 @@ def _links_by_score(keys: list[str], kept: KeptScores, reasons: list[list[str]],
     """The dataset links, by score (highest first, ties in the pairs' order, as a stable sort keeps them).
     Scores and reasons were built here and are already valid: `trusted_link`'s records, without re-validating
     ~257,000 links at 100,000 rows."""
-    lefts, rights, scores = kept.columns[0], kept.columns[1], kept.columns[3]
+    lefts, rights, scores = kept.columns
     links: list[Link] = []
     for k in np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable").tolist():
         i, j = lefts[k], rights[k]
