@@ -37,7 +37,15 @@ import numpy as np
 
 from extract.textforms import modern_tone_placement
 from matching.memo import BoundedMemo
-from matching.text import _GENERIC_HEAD, _PLACE_TAIL, _QUALIFIERS, ABBREVIATIONS, STOPWORDS, fold
+from matching.text import (
+    _GENERIC_HEAD,
+    _GENERIC_HEAD_WORDS,
+    _PLACE_TAIL,
+    _QUALIFIERS,
+    ABBREVIATIONS,
+    STOPWORDS,
+    fold,
+)
 
 if TYPE_CHECKING:
     from matching.compare import EntryFeatures
@@ -58,6 +66,9 @@ LEVEL_WORDS = frozenset({"xã", "tỉnh", "huyện", "phường"})
 _LEVEL_TAIL = re.compile(rf"(?<!hợp tác)(?<!cấp)\s(?:{'|'.join(sorted(LEVEL_WORDS))})$")
 _LEVEL_ENDS = tuple(LEVEL_WORDS)
 _NON_WORD = re.compile(r"[^\w&,;/()+\-]+")
+# A character neither of a word, nor a space, nor a mark: most titles have none, and one search finds that
+# (~3× cheaper than substituting each run of spaces).
+_ODD = re.compile(r"[^\w\s&,;/()+\-]")
 _MARKS = ",;/()+"  # spaced apart: each is a word of its own
 _ABBREVIATED = ABBREVIATIONS.get
 
@@ -80,8 +91,12 @@ class Covering:
     extra: tuple[str, ...]  # the items only the covering title lists
 
 
+# Not content words: the function words and the marks standing as words of their own (title_items spaces them).
+_NOT_CONTENT = STOPWORDS | frozenset(",;/()+-")
+
+
 def _words(part: str) -> frozenset[str]:
-    return frozenset(w for w in part.split() if w not in STOPWORDS and w not in ",;/()+-")
+    return frozenset(part.split()) - _NOT_CONTENT
 
 
 @lru_cache(maxsize=200_000)
@@ -94,8 +109,15 @@ def title_items(printed: str) -> TitleItems:
     for mark in _MARKS:
         if mark in text:
             text = text.replace(mark, f" {mark} ")
-    words = _NON_WORD.sub(" ", text).split()
-    text = _PARTS.sub(" ", _PLACE_TAIL.sub(" ", _GENERIC_HEAD.sub("", " ".join([_ABBREVIATED(w, w) for w in words]))))
+    words = (_NON_WORD.sub(" ", text) if _ODD.search(text) else text).split()
+    text = " ".join([_ABBREVIATED(w, w) for w in words])
+    # Each substitution only where its literal words stand (most titles have none): ~1-3 µs a regex call.
+    if text.startswith(_GENERIC_HEAD_WORDS):
+        text = _GENERIC_HEAD.sub("", text)
+    if "trên địa bàn" in text:
+        text = _PLACE_TAIL.sub(" ", text)
+    if "gồm" in text:
+        text = _PARTS.sub(" ", text)
     found = _PREPOSITION.search(text)
     head, tail = (text[: found.start()], text[found.end() :]) if found else (text, "")
     items, labels = [], []
@@ -113,6 +135,8 @@ def title_items(printed: str) -> TitleItems:
 
 
 def _without_places(words: frozenset[str], places: frozenset[str]) -> frozenset[str]:
+    if not places:  # most titles name no place of their pair (_placeless): nothing to fold and test
+        return words
     kept = frozenset(w for w in words if fold(w) not in places)
     # "… tỉnh Hà Tĩnh": the level word goes with the own place's name.
     return kept - LEVEL_WORDS if kept != words else kept
