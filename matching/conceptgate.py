@@ -33,7 +33,7 @@ from matching.compare import (
     _covered_concept,
     description_similarity,
 )
-from matching.coverage import COVERED_TITLE, covering, may_cover
+from matching.coverage import COVERED_TITLE, covering, may_cover, may_cover_by_items
 from matching.text import fold
 from matching.titlesim import title_similarities_where
 
@@ -133,8 +133,9 @@ def concept_may_reach_many(
 
 def _covering_may_reach(features: Sequence[EntryFeatures], pairs: np.ndarray, reach: np.ndarray,
                         tested: np.ndarray) -> None:  # fmt: skip
-    """`reach` set where a tested pair's titles cover one another (the word signature first)."""
-    tested[tested] = may_cover(features, pairs[tested])
+    """`reach` set where a tested pair's titles cover one another (the word and item signatures first: the
+    representatives' titles are parsed by then, covering_pairs)."""
+    tested[tested] = may_cover_by_items(features, pairs[tested])
     for k in np.flatnonzero(tested).tolist():
         reach[k] = covering(features[int(pairs[k, 0])], features[int(pairs[k, 1])]) is not None
 
