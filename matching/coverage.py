@@ -274,25 +274,35 @@ def may_cover_by_items(features: Sequence[EntryFeatures], pairs: np.ndarray) -> 
     """`may_cover`, and False for pairs whose titles cannot list one another's items: where neither title names
     a place of the pair (a word of its folded items or tail among their places), `_covers` compares the parsed
     titles as they are, so one's items must all be the other's and their tails equal; by a hash of each tail and
-    64-bit signatures of the items, necessary conditions. Parses every row's title (title_items): for a caller
-    that has (covering_pairs); at 100,000 rows it leaves ~9,000 of the concept gates' ~22,000 covering tests."""
-    if len(pairs) == 0:
-        return np.zeros(0, dtype=bool)
-    rows = []
-    for f in features:
-        key = (f.title, f.locality)
-        found = _ITEM_ROWS.get(key)
-        if found is None:
-            parsed = title_items(f.title)
-            found = _ITEM_ROWS.put(key, (
-                hash(parsed.tail) & _MASK, _bits(parsed.items), _bits(_folded_words(f.title)), _bits(f.locality),
-            ))  # fmt: skip
-        rows.append(found)
-    tails, items, words, places = np.array(rows, dtype=np.uint64).T
-    left, right = pairs[:, 0], pairs[:, 1]
+    64-bit signatures of the items, necessary conditions. Parses the titles of the rows of the pairs `may_cover`
+    passes (title_items): for a caller that has (covering_pairs); at 100,000 rows it leaves ~9,000 of the concept
+    gates' ~22,000 covering tests."""
+    found = may_cover(features, pairs) if len(pairs) else np.zeros(0, dtype=bool)
+    open_ = np.flatnonzero(found)
+    if not len(open_):
+        return found
+    tested = pairs[open_]
+    needed = np.unique(tested)  # a few thousand of the rows (covering_pairs: ~2,000 of 15,000)
+    data = np.zeros((len(features), 4), dtype=np.uint64)
+    data[needed] = np.array([_item_row(features[k]) for k in needed.tolist()], dtype=np.uint64)
+    tails, items, words, places = data.T
+    left, right = tested[:, 0], tested[:, 1]
     named = ((words[left] | words[right]) & (places[left] | places[right])) != 0  # maybe: then not tested here
     within = ((items[left] & ~items[right]) == 0) | ((items[right] & ~items[left]) == 0)
-    return may_cover(features, pairs) & (named | ((tails[left] == tails[right]) & within))
+    found[open_] = named | ((tails[left] == tails[right]) & within)
+    return found
+
+
+def _item_row(feature: EntryFeatures) -> tuple[int, int, int, int]:
+    key = (feature.title, feature.locality)
+    found = _ITEM_ROWS.get(key)
+    if found is None:
+        parsed = title_items(feature.title)
+        found = _ITEM_ROWS.put(key, (
+            hash(parsed.tail) & _MASK, _bits(parsed.items), _bits(_folded_words(feature.title)),
+            _bits(feature.locality),
+        ))  # fmt: skip
+    return found
 
 
 def covering_pairs(features: Sequence[EntryFeatures], largest: int = COVERING_BLOCK) -> set[tuple[int, int]]:
