@@ -11,6 +11,7 @@ tests/test_conceptgate.py compares the gate with the scalar one.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -32,11 +33,15 @@ from matching.compare import (
     _covered_concept,
     description_similarity,
 )
-from matching.coverage import COVERED_TITLE, covering, may_cover
+from matching.coverage import COVERED_TITLE, covering, may_cover, may_cover_by_items
 from matching.text import fold
 from matching.titlesim import title_similarities_where
 
 SHORT = 4  # words under this many letters are never typos (compare._certain_penalty_of)
+# The most common words (64 a column) whose one-sided count bounds the blocked pairs' words' penalty before their
+# titles are compared (gated_titles): 8 leave ~27,000 of ~240,000 pairs at 100,000 rows (all 25: ~25,000) in
+# ~0.1 CPU-s (all 25: ~0.5).
+WORDS_GATE_COLUMNS = 8
 
 
 def _popcount(bits: np.ndarray) -> np.ndarray:
@@ -65,6 +70,7 @@ class GateRows:
     short: np.ndarray  # (n, width) uint64: the row's words under SHORT letters
     excuses: np.ndarray  # (n, width) uint64: its short qualifiers and the short words naming its place
     heads: np.ndarray  # head code per row (bounds._codes: 0 for none)
+    words: WordRows  # for `words_penalties_at_least`, in `gated_titles` and in the second gate
 
     @classmethod
     def of(cls, features: Sequence[EntryFeatures]) -> GateRows:
@@ -80,7 +86,8 @@ class GateRows:
         # A short word whose folded form names either row's place is excused (whatever side it stands on).
         named = {p: frozenset(w for w in short if fold(w) in p) for p in {f.locality for f in features}}
         places = _bit_sets([named[f.locality] for f in features], numbers, width)
-        return cls(short=words, excuses=soft | places, heads=_codes([f.text.head for f in features]))
+        return cls(short=words, excuses=soft | places, heads=_codes([f.text.head for f in features]),
+                   words=WordRows.of(features))  # fmt: skip
 
     def certain_penalties(self, pairs: np.ndarray) -> np.ndarray:
         """`_certain_penalty(features[i], features[j])` of each pair, as float64."""
@@ -92,6 +99,11 @@ class GateRows:
         )
         penalty = np.where(unexplained > 0, 0.0 + steps, 0.0)
         return np.where(_differ(self.heads, pairs), penalty + HEAD_MISMATCH, penalty)
+
+    def words_bounds(self, pairs: np.ndarray, columns: int | None = None) -> np.ndarray:
+        """What `concept_may_reach_by_words` takes off a pair's bound: its words' penalty at least, and the heads'
+        (`columns`: WordRows.penalties_at_least's, a lower bound of it)."""
+        return self.words.penalties_at_least(pairs, columns) + np.where(_differ(self.heads, pairs), HEAD_MISMATCH, 0.0)
 
 
 def certain_penalties_many(features: Sequence[EntryFeatures], pairs: np.ndarray) -> np.ndarray:
@@ -121,8 +133,9 @@ def concept_may_reach_many(
 
 def _covering_may_reach(features: Sequence[EntryFeatures], pairs: np.ndarray, reach: np.ndarray,
                         tested: np.ndarray) -> None:  # fmt: skip
-    """`reach` set where a tested pair's titles cover one another (the word signature first)."""
-    tested[tested] = may_cover(features, pairs[tested])
+    """`reach` set where a tested pair's titles cover one another (the word and item signatures first: the
+    representatives' titles are parsed by then, covering_pairs)."""
+    tested[tested] = may_cover_by_items(features, pairs[tested])
     for k in np.flatnonzero(tested).tolist():
         reach[k] = covering(features[int(pairs[k, 0])], features[int(pairs[k, 1])]) is not None
 
@@ -150,6 +163,64 @@ def _rows_of_bits(values: list[int], width: int) -> np.ndarray:
     return np.frombuffer(data, dtype="<u8").reshape(len(values), width).astype(np.uint64)
 
 
+@dataclass(frozen=True, slots=True)
+class WordRows:
+    """Each row's words, the long words typo-near them and the words it excuses (its qualifiers, the words naming
+    its place, folded as compare does), as bit sets over the rows' words, numbered most common first: the first
+    columns then hold the words most pairs share or lack (`penalties_at_least(columns=…)`). Built once per concept
+    stage (~0.25 CPU-s at 100,000 rows: one `cdist` of the words against the long ones, one int per word set)."""
+
+    words: np.ndarray  # (n, width) uint64
+    nearby: np.ndarray  # (n, width) uint64: the long words typo-near one of the row's
+    excused: np.ndarray  # (n, width) uint64
+
+    @classmethod
+    def of(cls, features: Sequence[EntryFeatures]) -> WordRows:
+        sets = list(dict.fromkeys(f.text.tokens for f in features))
+        frequency = Counter(w for tokens in sets for w in tokens)
+        vocabulary = sorted(frequency, key=lambda w: (-frequency[w], w))
+        numbers = {w: k for k, w in enumerate(vocabulary)}
+        width = max(1, (len(vocabulary) + 63) // 64)
+        long_words = [w for w in vocabulary if len(w) >= SHORT]  # shorter words are never typos
+        near: dict[str, int] = {}  # a word -> the long words typo-near it
+        for start in range(0, len(vocabulary) if long_words else 0, 1024):  # a bounded matrix at a time
+            close = process.cdist(vocabulary[start : start + 1024], long_words, scorer=fuzz.ratio,
+                                  score_cutoff=TYPO_SIMILARITY - 1)  # fmt: skip
+            rows, columns = np.nonzero(close)
+            for row, column in zip((rows + start).tolist(), columns.tolist(), strict=True):
+                near[vocabulary[row]] = near.get(vocabulary[row], 0) | 1 << numbers[long_words[column]]
+        own, typos = [], []
+        for tokens in sets:
+            bits = reached = 0
+            for word in tokens:
+                bits |= 1 << numbers[word]
+                reached |= near.get(word, 0)
+            own.append(bits)
+            typos.append(reached)
+        set_of = {tokens: k for k, tokens in enumerate(sets)}
+        row_set = np.fromiter((set_of[f.text.tokens] for f in features), dtype=np.int64, count=len(features))
+        folded = [fold(w) for w in vocabulary]
+        named = {p: sum(1 << k for k, w in enumerate(folded) if w in p) for p in {f.locality for f in features}}
+        excused = _rows_of_bits(
+            [sum(1 << numbers[w] for w in f.text.qualifiers if w in numbers) | named[f.locality] for f in features],
+            width,
+        )
+        return cls(_rows_of_bits(own, width)[row_set], _rows_of_bits(typos, width)[row_set], excused)
+
+    def penalties_at_least(self, pairs: np.ndarray, columns: int | None = None) -> np.ndarray:
+        """`words_penalties_at_least` of each pair; with `columns`, counting only the words of the first `columns`
+        64-bit words (the most common words): fewer one-sided words, so a lower bound still, ~5× cheaper."""
+        words, nearby, excused = (a[:, :columns] for a in (self.words, self.nearby, self.excused))
+        left, right = pairs[:, 0], pairs[:, 1]
+        kept = ~(excused[left] | excused[right])
+        one_sided = _popcount(words[left] & ~words[right] & ~nearby[right] & kept)
+        one_sided += _popcount(words[right] & ~words[left] & ~nearby[left] & kept)
+        steps = np.minimum(
+            TOKEN_MISMATCH_FIRST + TOKEN_MISMATCH * (one_sided - 1).astype(np.float64), TOKEN_MISMATCH_CAP
+        )
+        return np.where(one_sided > 0, steps, 0.0)
+
+
 def words_penalties_at_least(features: Sequence[EntryFeatures], pairs: np.ndarray) -> np.ndarray:
     """A lower bound of `_words_penalty(features[i], features[j])[0]` of each pair, by bit sets over the rows'
     words, without a typo search per word: the penalty of the words found on one side only (no equal or
@@ -157,42 +228,7 @@ def words_penalties_at_least(features: Sequence[EntryFeatures], pairs: np.ndarra
     identifies the pair that is its penalty; otherwise the qualifiers count too (or 0.04 stands for none), so
     more. Typo neighbours (fuzz.ratio, one table over the words of all rows) are taken a little wide, from 79
     instead of 80: a word counted here is one-sided there too."""
-    sets = list(dict.fromkeys(f.text.tokens for f in features))
-    vocabulary = sorted(frozenset().union(*sets))
-    numbers = {w: k for k, w in enumerate(vocabulary)}
-    width = max(1, (len(vocabulary) + 63) // 64)
-    long_words = [w for w in vocabulary if len(w) >= SHORT]  # shorter words are never typos
-    near: dict[str, int] = {}  # a word -> the long words typo-near it
-    for start in range(0, len(vocabulary) if long_words else 0, 1024):  # a bounded matrix at a time
-        close = process.cdist(vocabulary[start : start + 1024], long_words, scorer=fuzz.ratio,
-                              score_cutoff=TYPO_SIMILARITY - 1)  # fmt: skip
-        rows, columns = np.nonzero(close)
-        for row, column in zip((rows + start).tolist(), columns.tolist(), strict=True):
-            near[vocabulary[row]] = near.get(vocabulary[row], 0) | 1 << numbers[long_words[column]]
-    own, typos = [], []
-    for tokens in sets:
-        bits = reached = 0
-        for word in tokens:
-            bits |= 1 << numbers[word]
-            reached |= near.get(word, 0)
-        own.append(bits)
-        typos.append(reached)
-    set_of = {tokens: k for k, tokens in enumerate(sets)}
-    row_set = np.fromiter((set_of[f.text.tokens] for f in features), dtype=np.int64, count=len(features))
-    # Excused per row: its qualifiers, and the words naming its own place (folded, as compare does).
-    folded = [fold(w) for w in vocabulary]
-    named = {p: sum(1 << k for k, w in enumerate(folded) if w in p) for p in {f.locality for f in features}}
-    excused = _rows_of_bits(
-        [sum(1 << numbers[w] for w in f.text.qualifiers if w in numbers) | named[f.locality] for f in features],
-        width,
-    )
-    words, nearby = _rows_of_bits(own, width)[row_set], _rows_of_bits(typos, width)[row_set]
-    left, right = pairs[:, 0], pairs[:, 1]
-    kept = ~(excused[left] | excused[right])
-    one_sided = _popcount(words[left] & ~words[right] & ~nearby[right] & kept)
-    one_sided += _popcount(words[right] & ~words[left] & ~nearby[left] & kept)
-    steps = np.minimum(TOKEN_MISMATCH_FIRST + TOKEN_MISMATCH * (one_sided - 1).astype(np.float64), TOKEN_MISMATCH_CAP)
-    return np.where(one_sided > 0, steps, 0.0)
+    return WordRows.of(features).penalties_at_least(pairs)
 
 
 def concept_may_reach_by_words(
@@ -206,10 +242,10 @@ def concept_may_reach_by_words(
     reach = np.ones(len(pairs), dtype=bool)
     if len(pairs) == 0 or floor <= 0.0:  # the score is clipped at 0, which reaches a floor under 0
         return reach
-    heads = _differ(_codes([f.text.head for f in features]) if rows is None else rows.heads, pairs)
+    rows = GateRows.of(features) if rows is None else rows
     bonus = description_bonuses(features, pairs) if bonus is None else bonus
     bound = titles.astype(np.float64) + bonus + ROUNDING_SLACK
-    bound -= words_penalties_at_least(features, pairs) + np.where(heads, HEAD_MISMATCH, 0.0)
+    bound -= rows.words_bounds(pairs)
     reach = bound >= floor
     if COVERED_TITLE + CONCEPT_MAX_BONUS >= floor:
         _covering_may_reach(features, pairs, reach, ~reach)
@@ -226,16 +262,24 @@ def gated_titles(
     features: Sequence[EntryFeatures], pairs: np.ndarray, floor: float, workers: int = 1,
     rows: GateRows | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-    """The pairs that may pass both `title_gate` and `concept_may_reach_many` (a mask) and their
-    `title_similarities`: every other pair fails one of them whatever its title (~3 in 4 of the concept
-    stage's 457,000 blocked pairs at 100,000 rows, 4 in 10 even at title 1.0), so it is left out, its
-    title not compared in full (titlesim.title_similarities_where).
+    """The pairs that may pass `title_gate`, `concept_may_reach_many` and `concept_may_reach_by_words` (a mask) and
+    their `title_similarities`: every other pair fails one of them whatever its title (at 100,000 rows ~7 in 8 of
+    the concept stage's 457,000 blocked pairs even at title 1.0), so it is left out, its title not compared in
+    full (titlesim.title_similarities_where).
 
-    Exact: a pair outside fails the title gate, or `concept_may_reach_many`'s bound with the largest
-    description bonus (the bound only grows with the title and the bonus, each step rounding alike), and
-    its words cannot pass the covering signature (`may_cover`), which the covering test needs."""
-    penalties = (GateRows.of(features) if rows is None else rows).certain_penalties(pairs)
+    Exact: a pair outside fails the title gate, or `concept_may_reach_many`'s bound or
+    `concept_may_reach_by_words`' with the largest description bonus (each bound only grows with the title and
+    the bonus, each step rounding alike; the words' penalty counted over the most common words only,
+    WORDS_GATE_COLUMNS, is no more than the second gate's), and its words cannot pass the covering signature
+    (`may_cover`), which the covering test needs."""
+    rows = GateRows.of(features) if rows is None else rows
+    penalties = rows.certain_penalties(pairs)
     coverable = may_cover(features, pairs)
+    if floor > 0.0:  # concept_may_reach_by_words lets every pair through below
+        # The second gate's penalty where the first's leaves a pair a chance (~240,000 pairs, ~27,000 left).
+        most = 1.0 + CONCEPT_MAX_BONUS + ROUNDING_SLACK
+        open_ = np.flatnonzero(~coverable & (most - penalties >= floor))
+        penalties[open_] = np.maximum(penalties[open_], rows.words_bounds(pairs[open_], WORDS_GATE_COLUMNS))
 
     def wanted(titles: np.ndarray, rows: np.ndarray) -> np.ndarray:
         bound = titles.astype(np.float64) + CONCEPT_MAX_BONUS + ROUNDING_SLACK

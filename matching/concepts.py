@@ -150,37 +150,41 @@ def blocked_or_covering(
     `split`: the blocked pairs and their titles are found in a forked child (numpy arrays back) while this
     process finds the covering pairs (~1.2 of the stage's ~4.5 CPU-s before the scores, at 100,000 rows),
     whose parsed titles stay in its memos for the scores; a pair's title similarity is its own, so the
-    covering pairs not blocked are compared apart, after."""
+    covering pairs are compared apart, here (all of them, before the blocked pairs are known: `split` then
+    compares them while the child blocks, ~0.1 CPU-s at 100,000 rows, and keeps the titles of those not blocked)."""
     if split and len(reps) >= COVERING_FORK_FROM:
         row_signatures(reps)  # both processes test them (may_cover): computed once, before the fork
         blocking = forked.start(lambda: _blocked(reps, workers, floor, rows))
-        covered = covering_pairs(reps)
+        covering, covering_titles = _covering(reps, workers)
         pairs, titles = blocking.result()
     else:
         pairs, titles = _blocked(reps, workers, floor, rows)
-        covered = covering_pairs(reps)
-    if not covered:
+        covering, covering_titles = _covering(reps, workers)
+    if not len(covering):
         return pairs, titles, np.zeros(len(pairs), dtype=bool)
     # The union in (i, j) order as codes i·n + j (i < j < n), the order candidate_pairs gives too (np.unique
     # (axis=0) gave it as well, but took ~0.3 CPU-s at 100,000 rows to sort rows).
     n = len(reps)
     blocked = pairs[:, 0] * n + pairs[:, 1]
-    extra = np.array(sorted(covered), dtype=np.int64)
-    extra = extra[:, 0] * n + extra[:, 1]
+    extra = covering[:, 0] * n + covering[:, 1]
     codes = _unique(np.concatenate([blocked, extra]))
     # Both code arrays are sorted and distinct: membership by searchsorted (np.isin took ~0.2 CPU-s a call).
-    fresh = extra
+    fresh = np.ones(len(extra), dtype=bool)
     if len(blocked):
         at = np.minimum(np.searchsorted(blocked, extra), len(blocked) - 1)
-        fresh = extra[blocked[at] != extra]
+        fresh = blocked[at] != extra
     merged = np.empty(len(codes), dtype=titles.dtype)
     merged[np.searchsorted(codes, blocked)] = titles
-    merged[np.searchsorted(codes, fresh)] = title_similarities(
-        reps, np.stack([fresh // n, fresh % n], axis=1), workers=workers
-    )
+    merged[np.searchsorted(codes, extra[fresh])] = covering_titles[fresh]
     covers = np.zeros(len(codes), dtype=bool)
     covers[np.searchsorted(codes, extra)] = True
     return np.stack([codes // n, codes % n], axis=1), merged, covers
+
+
+def _covering(reps: Sequence[EntryFeatures], workers: int) -> tuple[np.ndarray, np.ndarray]:
+    """The covering pairs (covering_pairs, as an (n, 2) array in (i, j) order) and their title similarities."""
+    covering = np.array(sorted(covering_pairs(reps)), dtype=np.int64).reshape(-1, 2)
+    return covering, title_similarities(reps, covering, workers=workers)
 
 
 def _blocked(

@@ -93,20 +93,27 @@ def test_concept_scores_of_many_pairs_are_the_scalar_ones(source) -> None:
 
 @pytest.mark.parametrize("source", [_gold_features, _synthetic_features])
 def test_gated_titles_leave_out_only_pairs_both_gates_drop(source) -> None:
-    """gated_titles compares only the pairs that may pass the title gate and concept_may_reach_many, with
-    title_similarities' floats; every pair it leaves out fails them with its true title."""
+    """gated_titles compares only the pairs that may pass the title gate, concept_may_reach_many and
+    concept_may_reach_by_words, with title_similarities' floats; every pair it leaves out fails one of them with its
+    true title."""
     features = source()
     pairs, _ = candidate_pairs(features)
     pairs = np.concatenate([pairs, pairs[:, ::-1]])
     titles = title_similarities(features, pairs)
     covered = covering_pairs(features)
     covers = np.array([(min(i, j), max(i, j)) in covered for i, j in pairs.tolist()], dtype=bool)
+    by_words = 0
     for floor in (0.5, 0.73, 0.9):
         wanted, found = gated_titles(features, pairs, floor)
         assert np.array_equal(found, titles[wanted])
         passing = (title_gate(titles, floor) | covers) & concept_may_reach_many(features, pairs, titles, floor)
+        passing &= concept_may_reach_by_words(features, pairs, titles, floor)
         assert not (passing & ~wanted).any()
         assert passing.any() and 0 < wanted.sum() < len(pairs)
+        # The words' bound over the most common words alone leaves out pairs the first gate's would keep.
+        first = (title_gate(titles, floor) | covers) & concept_may_reach_many(features, pairs, titles, floor)
+        by_words += int((first & ~wanted).sum())
+    assert by_words
 
 
 @pytest.mark.parametrize("source", [_gold_features, _synthetic_features])
