@@ -43,6 +43,7 @@ from extract.structure.continuation import (
 from extract.structure.grids import is_contents_table, is_prose_grid, prose_paragraphs
 from extract.structure.table_rows import WorkCell, WorkRow, classify_rows
 from extract.structure.table_rows import join_cell_lines as join_cell_lines  # re-exported: tests import it from here
+from extract.structure.unique_codes import duplicate_code_warnings
 
 Item = Paragraph | Table
 
@@ -389,7 +390,7 @@ def _build_table(
                 provenance=Provenance(file=source, page=pages[0] if pages else None, table=index),
             )
         )
-    return Table(
+    table = Table(
         index=index,
         pages=pages,
         caption=caption,
@@ -403,6 +404,9 @@ def _build_table(
             raw=" | ".join(labels),
         ),
     )
+    # Checked on the stitched table: a code's twin may be on another page.
+    warnings.extend(duplicate_code_warnings(table, source))
+    return table
 
 
 def _stitch(fragments: list[RawTable], columns: int) -> tuple[list[WorkRow], list[WorkRow]]:
