@@ -200,13 +200,24 @@ def _issuer_of_header_body(header: list[Line], note: Note) -> str | None:
     return None
 
 
+# A Party committee heads a Party document's header: "TỈNH UỶ ĐỒNG THÁP" (Nghị quyết, 2026), "HUYỆN ỦY …".
+_PARTY_COMMITTEE = re.compile(
+    r"^(?P<level>TỈNH|THÀNH|HUYỆN|QUẬN|THỊ|ĐẢNG)\s+(?:ỦY|UỶ)\s+(?P<name>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ\s\-]*)$"
+)
+
+
 def _issuer_of_agency_line(header: list[Line], note: Note) -> str | None:
-    """A central body (a ministry, the Government) or an agency named on one capital line."""
+    """A central body (a ministry, the Government), a Party committee or an agency named on one capital line."""
     for index, line in enumerate(header):
-        central = _central_body(re.sub(r"\s+", " ", line.text.strip()))
+        text = re.sub(r"\s+", " ", line.text.strip())
+        central = _central_body(text)
         if central:
             note("issuer", line)
             return central
+        party = _PARTY_COMMITTEE.match(text)
+        if party:
+            note("issuer", line)
+            return f"{party.group('level').capitalize()} ủy {_title_case(party.group('name'))}"
         if line.text.isupper() and _AGENCY.match(line.text) and len(line.text) < 80:
             below = _body_under_ministry(line, header[index + 1 :])
             if below is not None:
