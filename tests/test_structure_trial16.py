@@ -185,3 +185,26 @@ def test_a_data_table_naming_the_party_is_still_a_table() -> None:
     buffer = io.BytesIO()
     document.save(buffer)
     assert len(extract_bytes(buffer.getvalue(), "kh.docx").tables) == 1
+
+
+# ---------------------------------------------------------------- 3b. TTr 519's signer
+
+
+def test_a_police_signers_rank_is_not_part_of_the_name_and_an_enacting_line_is_no_signer() -> None:
+    # TTr 519: the signer "Đại tá Nguyễn Tường Vũ" (read "Đại tả") was missed for its rank, and the enacting line of
+    # the draft decision annexed to it gave "LÂM ĐÒNG" (the province's name, "Lâm" being a family name).
+    lines = [
+        "BỘ CÔNG AN",
+        "CÔNG AN TỈNH LÂM ĐỒNG",
+        "Số: 519/TTr-CAT-PC06",
+        "TỜ TRÌNH",
+        "Đề nghị ban hành Quyết định thành lập Ban Chỉ đạo về dữ liệu tỉnh Lâm Đồng",
+        "Công an tỉnh kính báo cáo đồng chí Chủ tịch UBND tỉnh.",
+        "KT. GIÁM ĐỐC",
+        "PHÓ GIÁM ĐỐC",
+        "Đại tả Nguyễn Tường Vũ",
+    ]
+    annex = ["QUYẾT ĐỊNH", "Thành lập Ban Chỉ đạo về dữ liệu tỉnh Lâm Đồng", "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LÂM ĐÒNG"]
+    for texts, signer in ((lines, "Nguyễn Tường Vũ"), (lines[:6] + annex, "")):
+        items: list[Paragraph | Table] = [Paragraph(text=text, line=index + 1) for index, text in enumerate(texts)]
+        assert extract_metadata(items, source="x").signer == signer
