@@ -35,7 +35,7 @@ from extract.pdf.layout import (
 from extract.pdf.repair import complete_truncated, is_truncated
 from extract.pdf.source import PageDocument, PageSource, open_document
 from extract.pdf.tables import PageTable, aligned_tables, continue_merges, inside, ruled_tables
-from extract.pdf.textlayer import unreadable_layer
+from extract.pdf.textlayer import signature_caption_only, unreadable_layer
 from extract.settings import extract_settings
 
 _PAGE_NUMBER = re.compile(r"^(?:[-–—]\s*)?(?:trang\s+|page\s+)?\d{1,4}(?:\s*/\s*\d{1,4})?(?:\s*[-–—])?$", re.I)
@@ -177,9 +177,14 @@ def _read_page(page: PageSource, number: int, state: _ReaderState) -> None:
     if not any(str(ch.get("text", "")).strip() for ch in page.chars):
         _leave_for_ocr(number, state)
         return
-    if unreadable_layer("".join(str(ch.get("text", "")) for ch in page.chars)):
+    layer = "".join(str(ch.get("text", "")) for ch in page.chars)
+    if unreadable_layer(layer):
         # A scanner's Latin-only OCR under the image ("C6c sd, ban, ngdnh"): read the image instead.
         _leave_for_ocr(number, state, unreadable=True)
+        return
+    if signature_caption_only(layer):
+        # A certified or signed scan whose signing tool wrote only its caption as text: read the image.
+        _leave_for_ocr(number, state)
         return
     state.text_pages += 1
     height = float(page.height)

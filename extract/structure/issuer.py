@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import replace
 
+from extract.markup import fold
 from extract.structure.numbering import Line
 from extract.structure.tables import NATIONAL_MOTTO_START, split_header_line
 
@@ -199,13 +200,24 @@ def _issuer_of_header_body(header: list[Line], note: Note) -> str | None:
     return None
 
 
+# A Party committee heads a Party document's header: "TỈNH UỶ ĐỒNG THÁP" (Nghị quyết, 2026), "HUYỆN ỦY …".
+_PARTY_COMMITTEE = re.compile(
+    r"^(?P<level>TỈNH|THÀNH|HUYỆN|QUẬN|THỊ|ĐẢNG)\s+(?:ỦY|UỶ)\s+(?P<name>[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ\s\-]*)$"
+)
+
+
 def _issuer_of_agency_line(header: list[Line], note: Note) -> str | None:
-    """A central body (a ministry, the Government) or an agency named on one capital line."""
+    """A central body (a ministry, the Government), a Party committee or an agency named on one capital line."""
     for index, line in enumerate(header):
-        central = _central_body(re.sub(r"\s+", " ", line.text.strip()))
+        text = re.sub(r"\s+", " ", line.text.strip())
+        central = _central_body(text)
         if central:
             note("issuer", line)
             return central
+        party = _PARTY_COMMITTEE.match(text)
+        if party:
+            note("issuer", line)
+            return f"{party.group('level').capitalize()} ủy {_title_case(party.group('name'))}"
         if line.text.isupper() and _AGENCY.match(line.text) and len(line.text) < 80:
             below = _body_under_ministry(line, header[index + 1 :])
             if below is not None:
@@ -218,9 +230,27 @@ def _issuer_of_agency_line(header: list[Line], note: Note) -> str | None:
 
 # The body a ministry heads its header with issues in its own name, as a department under its committee does:
 # "BỘ TÀI CHÍNH / CỤC THUẾ" (CV 2191/CT-CS 2026), "BỘ CÔNG THƯƠNG / TRƯỜNG ĐẠI HỌC CÔNG THƯƠNG / THÀNH PHỐ HỒ CHÍ
-# MINH" (KH 753/KH-DCT 2026), "BỘ CÔNG AN / TỔ CÔNG TÁC LIÊN NGÀNH TW" (KH 996/KH-TCTLNTW-C04 2026).
+# MINH" (KH 753/KH-DCT 2026), "BỘ CÔNG AN / TỔ CÔNG TÁC LIÊN NGÀNH TW" (KH 996/KH-TCTLNTW-C04 2026), "BỘ CÔNG AN /
+# CÔNG AN TỈNH LÂM ĐỒNG" (TTr 519/TTr-CAT-PC06 2025). The kind of body is matched without its marks: a scan reads
+# "TỎ" for "TỔ" (KH 996), and the body's kind is then printed as it is spelt.
+_UNDER_MINISTRY_KINDS = {
+    "tong cuc": "TỔNG CỤC",
+    "cuc": "CỤC",
+    "vu": "VỤ",
+    "vien": "VIỆN",
+    "hoc vien": "HỌC VIỆN",
+    "truong": "TRƯỜNG",
+    "benh vien": "BỆNH VIỆN",
+    "to": "TỔ",
+    "ban": "BAN",
+    "trung tam": "TRUNG TÂM",
+    "thanh tra": "THANH TRA",
+    "van phong": "VĂN PHÒNG",
+    "cong an": "CÔNG AN",
+}
+# Folded, "TỜ TRÌNH" (a kind line) reads as "to trinh": not a team.
 _UNDER_MINISTRY = re.compile(
-    r"^(?:TỔNG\s+CỤC|CỤC|VỤ|VIỆN|HỌC\s+VIỆN|TRƯỜNG|BỆNH\s+VIỆN|TỔ|BAN|TRUNG\s+TÂM|THANH\s+TRA|VĂN\s+PHÒNG)\s+\S"
+    r"^(?P<kind>" + "|".join(sorted(_UNDER_MINISTRY_KINDS, key=len, reverse=True)) + r")\s+(?!trinh\b)\S"
 )
 
 
@@ -230,8 +260,12 @@ def _body_under_ministry(ministry: Line, below: list[Line]) -> list[Line] | None
     if not below[0].text.isupper() and len(below) > 1:
         below = below[1:]  # the motto's second line read on its own line between them ("Độc lập - … phúc", KH 753)
     first = below[0]
-    if not first.text.isupper() or not _UNDER_MINISTRY.match(first.text) or len(first.text) >= 80:
+    kind = _UNDER_MINISTRY.match(fold(first.text))
+    if not first.text.isupper() or kind is None or len(first.text) >= 80:
         return None
+    spelt = _UNDER_MINISTRY_KINDS[kind.group("kind")]
+    head = len(kind.group("kind").split())
+    first = replace(first, text=" ".join([spelt, *first.text.split()[head:]]))
     # A name printed over two lines goes on with its place ("THÀNH PHỐ HỒ CHÍ MINH").
     if len(below) > 1 and below[1].text.isupper() and _HEADER_LOCALITY.match(below[1].text):
         return [first, below[1]]

@@ -82,13 +82,13 @@ def find_signer(lines: list[Line], note: Note) -> str:
         if head is not None:
             # "CHỦ TỊCH Đoàn Anh Dũng": one cell holding the title and the name.
             name = _tail_name(text[head:])
-            if name and _is_person_name(name):
+            if name and _is_person_name(name) and not _after_level_word(text[head:], name):
                 note("signer", line)
                 return name
         if _AUTHORITY.search(text) is None or len(text) > 120:
             continue
         for follower in lines[index + 1 : index + 1 + _BLOCK_LINES]:
-            candidate = follower.text.strip()
+            candidate = _without_rank(follower.text.strip())
             if _SIGN_MARK.match(candidate) or _AUTHORITY.fullmatch(candidate) or _AUTHORITY.search(candidate):
                 continue
             if _is_person_name(candidate):
@@ -136,6 +136,25 @@ def _tail_name(text: str) -> str:
     while tail and tail[0] not in SURNAMES and len(tail) > 2:
         tail = tail[1:]
     return " ".join(tail) if len(tail) >= 2 else ""
+
+
+# A police or army signer's rank before the name ("Đại tá Nguyễn Tường Vũ", TTr 519/TTr-CAT-PC06), matched folded:
+# the scan reads "Đại tả".
+_RANK = re.compile(r"^(?:dai|thuong|trung|thieu)\s+(?:ta|uy|tuong)\s+\S")
+
+
+def _without_rank(text: str) -> str:
+    return " ".join(text.split()[2:]) if _RANK.match(fold(text)) else text
+
+
+# "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH LÂM ĐỒNG", a decision's enacting line: after a level word the capitals are a
+# place whose first word may be a family name ("Lâm", "Hà", "Cao"), never the signer (TTr 519's annexed draft).
+_LEVEL_WORDS = frozenset({"tinh", "pho", "huyen", "xa", "phuong", "quan", "tran"})
+
+
+def _after_level_word(text: str, name: str) -> bool:
+    before = text[: text.rfind(name)].split()
+    return bool(before) and fold(before[-1]) in _LEVEL_WORDS
 
 
 def _name_in(text: str) -> str:

@@ -43,6 +43,7 @@ from extract.structure.continuation import (
 from extract.structure.grids import is_contents_table, is_prose_grid, prose_paragraphs
 from extract.structure.table_rows import WorkCell, WorkRow, classify_rows
 from extract.structure.table_rows import join_cell_lines as join_cell_lines  # re-exported: tests import it from here
+from extract.structure.unique_codes import duplicate_code_warnings
 
 Item = Paragraph | Table
 
@@ -168,6 +169,7 @@ def stitch_tables(blocks: Sequence[Block], *, source: str) -> tuple[list[Item], 
 
 _HEADER_GRID_WIDTH = 4
 _HEADER_GRID_ROWS = 4
+_PARTY_MOTTO = re.compile(r"ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM")
 
 
 def is_layout_table(table: RawTable) -> bool:
@@ -176,6 +178,10 @@ def is_layout_table(table: RawTable) -> bool:
     text = fold(" ".join(cell.text for row in table.rows for cell in row))
     text = re.sub(r"\s*[-–—]\s*", " - ", text)
     motto = any(motto in text for motto in _NATIONAL_MOTTO)
+    # A Party document's header prints "ĐẢNG CỘNG SẢN VIỆT NAM" where the State's prints its motto (Nghị quyết
+    # of Tỉnh ủy Đồng Tháp, 2026, a borderless Word table): in capitals, in a grid of a few rows.
+    if _PARTY_MOTTO.search(" ".join(cell.text for row in table.rows for cell in row)):
+        motto = motto or len(table.rows) <= _HEADER_GRID_ROWS
     # A header grid of a few rows may be four columns wide (a spacer column, a subject line spanning three:
     # CV giao 3653/VPCP, Lâm Đồng 2026); a catalog is many rows and is not folded whole.
     if motto and width == _HEADER_GRID_WIDTH and len(table.rows) <= _HEADER_GRID_ROWS:
@@ -240,11 +246,16 @@ def layout_paragraphs(table: RawTable) -> list[Paragraph]:
 
 # The right column's lines: "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc".
 # "XÃ HỘI" is part of it: "Cộng Hòa" alone is also the name of communes ("UBND XÃ CỘNG HÒA").
-NATIONAL_MOTTO_START = r"CỘNG\s+H(?:ÒA|OÀ|OA)\s+XÃ\s+HỘI|Độc\s+lập\s*[-–]|ĐỘC\s+LẬP\s*[-–]"
+# A Party document's right column opens with "ĐẢNG CỘNG SẢN VIỆT NAM".
+NATIONAL_MOTTO_START = (
+    r"CỘNG\s+H(?:ÒA|OÀ|OA)\s+XÃ\s+HỘI|Độc\s+lập\s*[-–]|ĐỘC\s+LẬP\s*[-–]|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM"
+)
 # Where the lines of a national-header cell begin, for readers that hand the cell over as one line
-# (a cell read whole, a tab in Word, both columns on one PDF line).
+# (a cell read whole, a tab in Word, both columns on one PDF line). A Party header's left column
+# sets a star between the committee and its number ("TỈNH UỶ ĐỒNG THÁP / * / Số 15-NQ/TU").
 _HEADER_LINE_STARTS = re.compile(
     rf"\s+(?=Số\s*:|Số\s+\d|{NATIONAL_MOTTO_START})|(?<=Hạnh phúc)\s+|(?<=HẠNH PHÚC)\s+"
+    r"|(?<=SẢN VIỆT NAM)\s+|\s+\*\s+"
 )
 
 
@@ -389,7 +400,7 @@ def _build_table(
                 provenance=Provenance(file=source, page=pages[0] if pages else None, table=index),
             )
         )
-    return Table(
+    table = Table(
         index=index,
         pages=pages,
         caption=caption,
@@ -403,6 +414,9 @@ def _build_table(
             raw=" | ".join(labels),
         ),
     )
+    # Checked on the stitched table: a code's twin may be on another page.
+    warnings.extend(duplicate_code_warnings(table, source))
+    return table
 
 
 def _stitch(fragments: list[RawTable], columns: int) -> tuple[list[WorkRow], list[WorkRow]]:
