@@ -24,6 +24,7 @@ from extract.textforms import roman_value
 
 class LabelKind(StrEnum):
     APPENDIX = "appendix"  # PHỤ LỤC [I|1]
+    ATTACHED = "attached"  # KẾ HOẠCH after a decision's signature: the document it issues (sections.py)
     CHAPTER = "chapter"  # Chương I / Phần I / Mục 1
     ARTICLE = "article"  # Điều 1.
     ROMAN = "roman"  # I.
@@ -43,7 +44,7 @@ class Label:
     @property
     def rank(self) -> int:
         """Depth class: a smaller rank encloses a larger one."""
-        if self.kind is LabelKind.APPENDIX:
+        if self.kind in (LabelKind.APPENDIX, LabelKind.ATTACHED):
             return 0
         if self.kind is LabelKind.CHAPTER:
             return 1

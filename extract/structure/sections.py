@@ -20,6 +20,12 @@ from extract.structure.numbering import Label, LabelKind, Line, logical_lines, p
 _CLOSING = re.compile(r"^(?:Nơi nhận|NƠI NHẬN|(?:TM|KT|TL|TUQ|Q)\.\s*[A-ZĐÀ-Ỹ]{2})")
 # Without a PHỤ LỤC line, a capitalised DANH MỤC after the signature opens the appendix.
 _APPENDIX_TITLE = re.compile(r"^(?:DANH MỤC|BIỂU|BẢNG)\b|^\(\s*(?:Ban hành )?[Kk]èm theo\b")
+# A kind line alone after the signature: the plan (programme, scheme, rules) that a decision issues or a
+# submission carries, "(Ban hành kèm theo Quyết định số …)" below its title. Its parts assign the work, so it
+# is a document of its own in the tree, not an annex (annexes list and describe; their tasks are not read).
+_ATTACHED_KIND = re.compile(
+    r"^(?:DỰ THẢO\s+)?(?:KẾ HOẠCH|CHƯƠNG TRÌNH|ĐỀ ÁN|QUY CHẾ|QUY ĐỊNH|HƯỚNG DẪN)(?:\s*\(DỰ THẢO\))?$"
+)
 
 _NODE_KINDS = (
     LabelKind.APPENDIX,
@@ -72,7 +78,9 @@ def section_nodes(lines: list[Line]) -> SectionNodes:
         line = lines[index]
         index += 1
         label = parse_label(line.text)
-        if closed and label is None and _APPENDIX_TITLE.match(line.text):
+        if closed and label is None and _ATTACHED_KIND.match(line.text.strip()):
+            label = Label(LabelKind.ATTACHED, line.text.strip(), (), "")
+        elif closed and label is None and _APPENDIX_TITLE.match(line.text):
             label = Label(LabelKind.APPENDIX, "", (), line.text)
         elif closed and label is not None and label.kind in (LabelKind.ROMAN, LabelKind.CHAPTER):
             # Roman parts after the signature belong to an appendix whose title was lost.
@@ -82,7 +90,7 @@ def section_nodes(lines: list[Line]) -> SectionNodes:
             roots.append(implicit)
             stack = [implicit]
             closed = False
-        if label is not None and label.kind is LabelKind.APPENDIX:
+        if label is not None and label.kind in (LabelKind.APPENDIX, LabelKind.ATTACHED):
             closed = False
             title, index = _title_below(label, lines, index)
             node = SectionNode(label=label, line=line, title=title, ref="", level=1)
@@ -113,7 +121,7 @@ def section_nodes(lines: list[Line]) -> SectionNodes:
 
 def _title_below(label: Label, lines: list[Line], index: int) -> tuple[str, int]:
     """A part label alone on its line ("PHỤ LỤC", "Chương I") takes the next unnumbered line as title."""
-    if label.rest or label.kind not in (LabelKind.APPENDIX, LabelKind.CHAPTER, LabelKind.ROMAN):
+    if label.rest or label.kind not in (LabelKind.APPENDIX, LabelKind.ATTACHED, LabelKind.CHAPTER, LabelKind.ROMAN):
         return label.rest, index
     if index < len(lines) and parse_label(lines[index].text) is None and len(lines[index].text) < 200:
         return lines[index].text, index + 1
@@ -122,7 +130,7 @@ def _title_below(label: Label, lines: list[Line], index: int) -> tuple[str, int]
 
 def _ref(label: Label, parent: SectionNode | None) -> str:
     """The dotted path without the roman level, as gold refs are written ("3.2.đ")."""
-    if label.kind in (LabelKind.ROMAN, LabelKind.ARTICLE, LabelKind.APPENDIX, LabelKind.CHAPTER):
+    if label.kind in (LabelKind.ROMAN, LabelKind.ARTICLE, LabelKind.APPENDIX, LabelKind.ATTACHED, LabelKind.CHAPTER):
         return ""
     parent_ref = parent.ref if parent else ""
     if label.kind is LabelKind.DOTTED:
