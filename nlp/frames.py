@@ -72,8 +72,13 @@ _ALWAYS_ENDS = (
     rf"{_AFTER_RELATED}"
 )
 _FRAME_RE = re.compile(rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE)
+# Partners are read mid-sentence, where a verb is printed in lower case: a capitalised "Xây dựng" there is a name
+# ("phối hợp với Sở Xây dựng, Sở Nông nghiệp và Môi trường …", "… các Sở: Tài chính, Xây dựng và …", TB kết luận
+# cao tốc, Lâm Đồng 2026), which the action verb cut to "Sở" or ended the list before.
+_LOWER_START = r"(?=(?-i:[a-zàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]))"
 _ACTION_RE = re.compile(
-    rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS}|{_ACTION_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE
+    rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS}|{_LOWER_START}(?:{_ACTION_WORDS}))|{_ALWAYS_ENDS})(?![^\W\d_])",
+    re.IGNORECASE,
 )
 # A line opening with a bullet starts a new item even inside one paragraph: "7.1. Sở Tài chính chủ trì, phối hợp
 # các sở, ban, ngành↵- Ưu tiên nguồn lực …" (a Word 97 plan, Lâm Đồng 2026, whose line breaks keep one paragraph).
@@ -407,11 +412,14 @@ def _named_class_list(rest: str, start: int, context: Context, stop: re.Pattern[
 def _named_before_verb(noun: str, piece: str, context: Context) -> tuple[int, list[UnitMention]] | None:
     """(where the name ends in ``piece``, its mention) for "Y tế nghiên cứu …": the name, then lower-case words."""
     words = list(re.finditer(r"\S+", piece))
-    for count in range(min(len(words) - 1, _MAX_PLAIN_WORDS), 0, -1):
+    # Two names joined by "và" may run past one name's length ("Nông nghiệp và Phát triển nông thôn và Văn phòng
+    # Ủy ban nhân dân tỉnh"); only the cuts before a lower-case word are resolved.
+    for count in range(min(len(words) - 1, 2 * _MAX_PLAIN_WORDS), 0, -1):
         following = words[count].group(0)
         if not following[:1].islower() or words[count - 1].group(0).lower() in _NAME_CONNECTORS:
             continue
-        found = _named(f"{noun} {piece[: words[count - 1].end()].strip()}", context)
+        name = piece[: words[count - 1].end()].strip()
+        found = _named(f"{noun} {name}", context) or _named_then_class(noun, name, context)
         if found is not None:
             return words[count - 1].end(), found
     return None
@@ -425,11 +433,14 @@ def _named(text: str, context: Context) -> list[UnitMention] | None:
 
 
 def _named_then_class(noun: str, name: str, context: Context) -> list[UnitMention] | None:
-    """ "Xây dựng và các cơ quan liên quan": a name, then "và" and a class of units."""
+    """ "Xây dựng và các cơ quan liên quan": a name, then "và" and a class of units or other named units
+    ("Nông nghiệp và Phát triển nông thôn và Văn phòng Ủy ban nhân dân tỉnh", TB giải thể hội, Bình Thuận 2024)."""
     for joint in _AND_RE.finditer(name):
         first = _named(f"{noun} {name[: joint.start()]}", context)
         rest = _accepted(name[joint.end() :], context, whole=True)
-        if first is not None and rest is not None and all(m.collective for m in rest):
+        if first is None or rest is None:
+            continue
+        if all(m.collective or (m.unit_id and m.score >= 1.0) for m in rest):
             return first + list(rest)
     return None
 
