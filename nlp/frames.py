@@ -25,7 +25,8 @@ from functools import lru_cache
 
 from extract.model import UnitMention
 from nlp.registry import get_registry
-from nlp.units import OFFICIAL_HEAD_RE, resolve_units
+from nlp.units import BARE_MINISTER_RE, OFFICIAL_HEAD_RE, resolve_units
+from nlp.units import NON_STATE_RE as NON_STATE_RE  # investors, contractors: leads of prose items, no state unit
 
 # Words that end a subject: the frame verbs and the adverbs that open the predicate. A verb
 # right after a unit noun ("các Cơ quan chủ trì Dự án", "đơn vị thực hiện") is part of a name.
@@ -163,11 +164,15 @@ _VERB_LIKE_RE = re.compile(r"tổ\s+chức|hội|cơ\s+sở|bộ|ban\s+hành", r
 
 
 def _mention_ok(mention: UnitMention, *, first: bool = False) -> bool:
-    if _PERSON_RE.search(_HEAD_RE.sub("", mention.raw)):
+    # The head of a class stands for it ("Thủ trưởng cơ quan ngang bộ", "Chủ tịch UBND các tỉnh, thành phố").
+    body = _HEAD_RE.sub("", mention.raw)
+    if _PERSON_RE.search(body):
         return False
     if mention.collective:
-        plural = bool(_PLURAL_RE.match(mention.raw))
-        return bool(_UNIT_CLASS_RE.match(mention.raw)) and (plural or not first or not _VERB_LIKE_RE.match(mention.raw))
+        if BARE_MINISTER_RE.match(mention.raw):
+            return True  # "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, …": the ministers stand for their ministries
+        plural = bool(_PLURAL_RE.match(body))
+        return bool(_UNIT_CLASS_RE.match(body)) and (plural or not first or not _VERB_LIKE_RE.match(body))
     return bool(mention.unit_id)
 
 

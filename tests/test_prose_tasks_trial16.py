@@ -8,9 +8,11 @@ Thong bao ve viec giai the 06 hoi vi pham (1).doc), CV 464/TTg-CĐS 2026 (hwolp/
 from __future__ import annotations
 
 from nlp.frames import Context, partners_in, subject_of
-from tests.lam_dong_plans import LAM_DONG
+from nlp.units import resolve_units
+from tests.lam_dong_plans import LAM_DONG, by_ref, plan_tasks
 
 BINH_THUAN = Context(locality="tỉnh Bình Thuận", issuer="UBND tỉnh Bình Thuận")
+GOVERNMENT = Context(locality="", issuer="Thủ tướng Chính phủ")
 
 
 def test_a_partner_named_construction_is_a_name_not_the_verb() -> None:
@@ -63,3 +65,51 @@ def test_a_named_list_ending_with_and_a_named_unit() -> None:
     assert subject is not None and subject.triggered
     assert subject.units.text.endswith("Nông nghiệp và Phát triển nông thôn và Văn phòng Ủy ban nhân dân tỉnh")
     assert [m.unit_id for m in subject.units.mentions][-1] == "van_phong_ubnd@tỉnh Bình Thuận"
+
+
+def test_investors_over_lettered_items_lead_them() -> None:
+    # TB kết luận cao tốc II.1: the items took the opening's "các sở, ban, ngành, địa phương và Nhà đầu tư".
+    tasks = by_ref(
+        plan_tasks(
+            "II. Nhiệm vụ, giải pháp trong thời gian tới",
+            "Để đẩy nhanh tiến độ thực hiện 02 dự án cao tốc, UBND tỉnh yêu cầu các sở, ban, ngành, địa phương và "
+            "Nhà đầu tư cần nâng cao trách nhiệm, trong đó tập trung triển khai các nhiệm vụ cụ thể như sau:",
+            "1. Nhà đầu tư của 02 dự án đường bộ cao tốc Tân Phú – Bảo Lộc và Bảo Lộc – Liên Khương:",
+            "a) Khẩn trương tập kết máy móc, trang thiết bị thi công và tổ chức thi công đối với các mũi thi công đã "
+            "cam kết để triển khai đồng bộ.",
+            "b) Xây dựng tiến độ, kế hoạch triển khai thi công cụ thể gửi các đơn vị, địa phương.",
+            "2. Đối với công tác giải phóng mặt bằng",
+            "a) Trung tâm Phát triển quỹ đất tỉnh",
+            "- Đẩy nhanh việc chi trả tiền bồi thường cho người dân.",
+        )
+    )
+    investors = "Nhà đầu tư của 02 dự án đường bộ cao tốc Tân Phú – Bảo Lộc và Bảo Lộc – Liên Khương"
+    assert tasks["1.a"].lead_raw == investors and tasks["1.b"].lead_raw == investors
+    assert tasks["2.a"].lead_raw == "Trung tâm Phát triển quỹ đất tỉnh"
+
+
+def test_investors_are_kept_as_printed_without_a_unit_or_a_warning() -> None:
+    mentions = resolve_units(
+        "Nhà đầu tư của 02 dự án đường bộ cao tốc Tân Phú – Bảo Lộc và Bảo Lộc – Liên Khương", locality="tỉnh Lâm Đồng"
+    )
+    # One mention, no unit: a collective is not warned as an unknown unit (nlp.document._unresolved_warnings).
+    assert len(mentions) == 1 and mentions[0].collective and not mentions[0].unit_id
+    # "Nhà đầu tư" beside state units does not hide them.
+    beside = resolve_units("Sở Xây dựng, Nhà đầu tư và địa phương có liên quan", locality="tỉnh Lâm Đồng")
+    assert [m.unit_id for m in beside][0] == "so_xaydung@tỉnh Lâm Đồng"
+
+
+def test_the_ministers_and_chairmen_lead_their_item() -> None:
+    # CV 464/TTg-CĐS (2026), item 3: no task, the bare "Bộ trưởng" resolved to nothing and sank the list.
+    text = (
+        "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Chủ tịch Ủy ban nhân dân các tỉnh, thành phố trực tiếp chỉ đạo việc "
+        "thực hiện các nhiệm vụ nêu trên; chịu trách nhiệm trước Thủ tướng Chính phủ về kết quả rà soát"
+    )
+    subject = subject_of(text, GOVERNMENT)
+    assert subject is not None and subject.framed
+    assert subject.units.text == "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Chủ tịch Ủy ban nhân dân các tỉnh, thành phố"
+    # Classes, no one unit and nothing unresolved: the ministries, the ministry-level bodies, the provinces.
+    assert all(m.collective and not m.unit_id for m in subject.units.mentions)
+    # A named minister still names the ministry.
+    named = subject_of("Bộ trưởng Bộ Tài chính chỉ đạo rà soát các nội dung trên", GOVERNMENT)
+    assert named is not None and [m.unit_type for m in named.units.mentions] == ["bo_taichinh"]
