@@ -113,3 +113,16 @@ def test_the_ministers_and_chairmen_lead_their_item() -> None:
     # A named minister still names the ministry.
     named = subject_of("Bộ trưởng Bộ Tài chính chỉ đạo rà soát các nội dung trên", GOVERNMENT)
     assert named is not None and [m.unit_type for m in named.units.mentions] == ["bo_taichinh"]
+
+
+def test_organise_run_on_from_a_level_class_is_the_verb() -> None:
+    # KH PCMT đến 2030, Lâm Đồng (2025), item 1: the lead ran on to "… cấp xã tổ chức tổng kết" (session 14).
+    text = (
+        "Các sở, ban, ngành, đoàn thể và Ủy ban nhân dân cấp xã tổ chức tổng kết thực hiện Chiến lược và Chương trình "
+        "theo chức năng, nhiệm vụ, lĩnh vực phụ trách bảo đảm tiến độ, chất lượng, hiệu quả theo kế hoạch đề ra"
+    )
+    subject = subject_of(text, LAM_DONG)
+    assert subject is not None and subject.units.text == "Các sở, ban, ngành, đoàn thể và Ủy ban nhân dân cấp xã"
+    # After a comma "tổ chức" opens another class (session 13's case), unchanged.
+    noun = subject_of("Các cơ quan, tổ chức chính trị - xã hội có trách nhiệm tuyên truyền", LAM_DONG)
+    assert noun is not None and noun.units.text == "Các cơ quan, tổ chức chính trị - xã hội"
