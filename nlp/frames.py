@@ -517,8 +517,12 @@ def units_only(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:
     body = text.rstrip(" .:;")
     if not body or len(body.split()) > _MAX_SUBJECT_WORDS or _ACTION_RE.search(body) or _closing_formula(body):
         return None
-    mentions = _accepted(body, context, whole=True)
-    return UnitSpan(body, 0, len(body), mentions) if mentions is not None else None
+    # "3.8. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Liên đoàn Lao động tỉnh, …, Tỉnh đoàn Thanh niên" (KH phòng,
+    # chống ma túy, Lâm Đồng 2026): the request is addressed to the units that follow it.
+    trigger = _TRIGGER_RE.match(body)
+    start = trigger.end() if trigger else 0
+    mentions = _accepted(body[start:], context, whole=True)
+    return UnitSpan(body[start:], start, len(body), mentions) if mentions is not None else None
 
 
 def assigned_in(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:

@@ -126,3 +126,24 @@ def test_organise_run_on_from_a_level_class_is_the_verb() -> None:
     # After a comma "tổ chức" opens another class (session 13's case), unchanged.
     noun = subject_of("Các cơ quan, tổ chức chính trị - xã hội có trách nhiệm tuyên truyền", LAM_DONG)
     assert noun is not None and noun.units.text == "Các cơ quan, tổ chức chính trị - xã hội"
+
+
+def test_a_request_to_the_mass_organisations_names_them_all() -> None:
+    # KH phòng, chống ma túy, Lâm Đồng 2026, item 3.8 over its duties: the lead was "Ủy ban Mặt trận Tổ quốc Việt Nam",
+    # "tỉnh" and the five organisations after it lost (the registry knew none of them).
+    tasks = by_ref(
+        plan_tasks(
+            "III. GIẢI PHÁP THỰC HIỆN VÀ PHÂN CÔNG NHIỆM VỤ",
+            "3. Tăng cường công tác tuyên truyền, giáo dục, phòng ngừa tội phạm và tệ nạn ma túy",
+            "3.8. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Liên đoàn Lao động tỉnh, Hội Liên hiệp Phụ nữ tỉnh, "
+            "Hội Nông dân tỉnh, Hội Cựu chiến binh tỉnh, Tỉnh đoàn Thanh niên",
+            "Chỉ đạo thực hiện có hiệu quả các kế hoạch liên tịch, chương trình phối hợp hành động với Bộ Công an.",
+        )
+    )
+    lead = tasks["3.8"].lead_raw
+    assert lead.startswith("Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Liên đoàn Lao động tỉnh")
+    assert lead.endswith("Tỉnh đoàn Thanh niên")
+    ids = [m.unit_type for m in resolve_units(lead, locality="tỉnh Lâm Đồng")]
+    assert ids == ["ubmttq", "lien_doan_lao_dong", "hoi_lhpn", "hoi_nong_dan", "hoi_ccb", "doan_thanh_nien"]
+    # "Hội đồng nhân dân" is not taken for one of the new "Hội" names.
+    assert [m.unit_type for m in resolve_units("Hội đồng nhân dân tỉnh", locality="tỉnh Lâm Đồng")] == ["hdnd"]

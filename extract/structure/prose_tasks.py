@@ -230,7 +230,12 @@ def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
         # silent on them (session 12's revert; session 15 re-read both golds, docs/realdocs-trial.md).
         if subject is not None and not head[subject.units.end :].strip(" .:;"):
             return _Lead(subject.units.text, from_label=True, bare=True)
-        named = units_only(head, context) if subject is None or head[subject.units.end :].lstrip()[:1] == ";" else None
+        # A subject that stopped inside a list ("…; UBND các xã", or past a plain subject's length: "Đề nghị Ủy ban
+        # Mặt trận Tổ quốc Việt Nam tỉnh, Liên đoàn Lao động tỉnh, …, Tỉnh đoàn Thanh niên") may still be part of a
+        # heading that names units and nothing else (every piece resolved, no verb). A parenthesis after the subject
+        # qualifies it ("Giao Văn phòng Ủy ban nhân dân tỉnh (Trung tâm Phục vụ hành chính công tỉnh):") and stays out.
+        qualified = subject is not None and head[subject.units.end :].lstrip()[:1] == "("
+        named = None if qualified else units_only(head, context)
         if named is not None:
             return _Lead(named.text, from_label=True, bare=True)
     if subject is None:
