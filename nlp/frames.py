@@ -306,8 +306,7 @@ def _bounded_subject(
 # hiện", a name the office pattern made of the verbs. Names holding such words in lower case ("Ban quản lý các
 # khu công nghiệp") have no exact prefix before them, and keep the span to the frame word.
 _NOUN_VERB_RE = re.compile(r"tổ\s+chức|quản\s+lý|xây\s+dựng")
-# What a unit noun may follow in a list: a comma, "và/hoặc/các", or a class noun it goes on ("các đơn vị xây dựng").
-_OPENS_A_PIECE_RE = re.compile(rf"(?:[,;]|\s(?:và|hoặc|các|những)|{_CLASS_NOUN})\s*$", re.IGNORECASE)
+_ENDS_AT_A_LEVEL_RE = re.compile(r"(?<![^\W\d_])cấp\s+(?:xã|huyện|tỉnh)$", re.IGNORECASE)
 _PASSIVE_RE = re.compile(r"(?<![^\W\d_])được(?![^\W\d_])")
 _LOWER_ACTION_RE = re.compile(rf"\s(?-i:{_ACTION_VERBS})(?![^\W\d_])")
 
@@ -322,11 +321,11 @@ def _named_before_a_verb(candidate: str, start: int, context: Context) -> UnitSp
     mentions = _accepted(prefix, context, whole=True) if prefix else None
     if mentions is None or not all(m.collective or (m.unit_id and m.score >= 1.0) for m in mentions):
         return None
-    # After a class noun the verbs that are also nouns name more units ("Các cơ quan, tổ chức chính trị - xã hội");
-    # run on from a level or a name they are the verb ("… và Ủy ban nhân dân cấp xã tổ chức tổng kết …", KH PCMT
-    # đến 2030, Lâm Đồng 2025), as a noun would open a new piece after a comma or "và".
+    # After a class noun the verbs that are also nouns name more units ("Các cơ quan, tổ chức chính trị - xã hội") or
+    # go on with its name ("các cơ quan chủ trì quản lý 02 Chương trình MTQG", TB 565 Quảng Ngãi); run on from a
+    # level they are the verb ("… và Ủy ban nhân dân cấp xã tổ chức tổng kết …", KH PCMT đến 2030, Lâm Đồng 2025).
     noun_verb = _NOUN_VERB_RE.match(verb.group(0).strip())
-    if any(m.collective for m in mentions) and noun_verb and _OPENS_A_PIECE_RE.search(candidate[: verb.start()]):
+    if any(m.collective for m in mentions) and noun_verb and not _ENDS_AT_A_LEVEL_RE.search(prefix):
         return None
     return UnitSpan(prefix, start, start + len(prefix), mentions)
 

@@ -126,6 +126,14 @@ def test_organise_run_on_from_a_level_class_is_the_verb() -> None:
     # After a comma "tổ chức" opens another class (session 13's case), unchanged.
     noun = subject_of("Các cơ quan, tổ chức chính trị - xã hội có trách nhiệm tuyên truyền", LAM_DONG)
     assert noun is not None and noun.units.text == "Các cơ quan, tổ chức chính trị - xã hội"
+    # After a class noun "quản lý" goes on with its name (TB 565/TB-UBND Quảng Ngãi 2024, in the real set's gold).
+    named = subject_of(
+        "Yêu cầu Thủ trưởng các cơ quan, đơn vị, địa phương, các Chủ đầu tư, các đơn vị đầu mối giao kế hoạch, các Cơ "
+        "quan chủ trì Dự án, Tiểu dự án, Nội dung thành phần, các cơ quan chủ trì quản lý 02 Chương trình MTQG theo "
+        "chức năng, nhiệm vụ được giao",
+        LAM_DONG,
+    )
+    assert named is not None and named.units.text.endswith("các cơ quan chủ trì quản lý 02 Chương trình MTQG")
 
 
 def test_a_request_to_the_mass_organisations_names_them_all() -> None:
