@@ -291,8 +291,17 @@ def _bounded_subject(
         candidate, most = rest[:limit].rstrip(" ,"), _MAX_PLAIN_WORDS
     else:
         return None
-    if not candidate or len(candidate.split()) > most:
+    if not candidate:
         return None
+    if len(candidate.split()) > most:
+        # A long label is a list of units when every piece is one, exactly: "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam
+        # tỉnh, Liên đoàn Lao động, Hội Liên hiệp Phụ nữ, Hội Nông dân, Hội Cựu chiến binh, Tỉnh đoàn: Chỉ đạo …"
+        # (KH PCMT đến 2030, Lâm Đồng 2025).
+        long_label = frame is None and len(candidate.split()) <= _MAX_SUBJECT_WORDS
+        listed = _accepted(candidate, context, whole=True) if long_label else None
+        if listed is None or not all(m.collective or m.score >= 1.0 for m in listed):
+            return None
+        return UnitSpan(candidate, start, start + len(candidate), listed)
     if frame is not None:
         named = _named_before_a_verb(candidate, start, context)
         if named is not None:

@@ -155,3 +155,20 @@ def test_a_request_to_the_mass_organisations_names_them_all() -> None:
     assert ids == ["ubmttq", "lien_doan_lao_dong", "hoi_lhpn", "hoi_nong_dan", "hoi_ccb", "doan_thanh_nien"]
     # "Hội đồng nhân dân" is not taken for one of the new "Hội" names.
     assert [m.unit_type for m in resolve_units("Hội đồng nhân dân tỉnh", locality="tỉnh Lâm Đồng")] == ["hdnd"]
+
+
+def test_a_long_label_of_units_before_a_colon_is_read_whole() -> None:
+    # KH PCMT đến 2030 (the `.doc`, Tờ trình 238), 3.g: a 22-word label, past a plain label's 14 words.
+    text = (
+        "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Liên đoàn Lao động, Hội Liên hiệp Phụ nữ, Hội Nông dân, "
+        "Hội Cựu chiến binh, Tỉnh đoàn: Chỉ đạo thực hiện có hiệu quả các kế hoạch liên tịch"
+    )
+    subject = subject_of(text, LAM_DONG)
+    assert subject is not None and subject.units.text.endswith("Hội Cựu chiến binh, Tỉnh đoàn")
+    # A long label naming units among other things is not taken whole: its units as before.
+    label = (
+        "Sở Tư pháp, Sở Giáo dục và Đào tạo về công tác tuyên truyền, phổ biến, giáo dục pháp luật về phòng, chống ma "
+        "túy trong nhà trường: Tổ chức các buổi nói chuyện"
+    )
+    other = subject_of(label, LAM_DONG)
+    assert other is not None and other.units.text == "Sở Tư pháp, Sở Giáo dục và Đào tạo"
