@@ -297,7 +297,9 @@ def _bounded_subject(
         # A long label is a list of units when every piece is one, exactly: "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam
         # tỉnh, Liên đoàn Lao động, Hội Liên hiệp Phụ nữ, Hội Nông dân, Hội Cựu chiến binh, Tỉnh đoàn: Chỉ đạo …"
         # (KH PCMT đến 2030, Lâm Đồng 2025).
-        long_label = frame is None and len(candidate.split()) <= _MAX_SUBJECT_WORDS
+        # A parenthesis qualifies a unit ("Văn phòng Ủy ban nhân dân tỉnh (Trung tâm Phục vụ hành chính công tỉnh):",
+        # CV chỉ số CCHC Lâm Đồng 2025): read by the plain prefix, without it, as before.
+        long_label = frame is None and "(" not in candidate and len(candidate.split()) <= _MAX_SUBJECT_WORDS
         listed = _accepted(candidate, context, whole=True) if long_label else None
         if listed is None or not all(m.collective or m.score >= 1.0 for m in listed):
             return None

@@ -172,3 +172,7 @@ def test_a_long_label_of_units_before_a_colon_is_read_whole() -> None:
     )
     other = subject_of(label, LAM_DONG)
     assert other is not None and other.units.text == "Sở Tư pháp, Sở Giáo dục và Đào tạo"
+    # A parenthesis qualifies the unit and stays out of the lead (CV chỉ số CCHC Lâm Đồng 2025, 2.c), as on main.
+    qualified = "Giao Văn phòng Ủy ban nhân dân tỉnh (Trung tâm Phục vụ hành chính công tỉnh): Chủ trì"
+    office = subject_of(qualified, LAM_DONG)
+    assert office is not None and office.units.text == "Văn phòng Ủy ban nhân dân tỉnh"
