@@ -25,7 +25,8 @@ from functools import lru_cache
 
 from extract.model import UnitMention
 from nlp.registry import get_registry
-from nlp.units import OFFICIAL_HEAD_RE, resolve_units
+from nlp.units import BARE_MINISTER_RE, OFFICIAL_HEAD_RE, resolve_units
+from nlp.units import NON_STATE_RE as NON_STATE_RE  # investors, contractors: leads of prose items, no state unit
 
 # Words that end a subject: the frame verbs and the adverbs that open the predicate. A verb
 # right after a unit noun ("các Cơ quan chủ trì Dự án", "đơn vị thực hiện") is part of a name.
@@ -72,8 +73,13 @@ _ALWAYS_ENDS = (
     rf"{_AFTER_RELATED}"
 )
 _FRAME_RE = re.compile(rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE)
+# Partners are read mid-sentence, where a verb is printed in lower case: a capitalised "Xây dựng" there is a name
+# ("phối hợp với Sở Xây dựng, Sở Nông nghiệp và Môi trường …", "… các Sở: Tài chính, Xây dựng và …", TB kết luận
+# cao tốc, Lâm Đồng 2026), which the action verb cut to "Sở" or ended the list before.
+_LOWER_START = r"(?=(?-i:[a-zàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]))"
 _ACTION_RE = re.compile(
-    rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS}|{_ACTION_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE
+    rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS}|{_LOWER_START}(?:{_ACTION_WORDS}))|{_ALWAYS_ENDS})(?![^\W\d_])",
+    re.IGNORECASE,
 )
 # A line opening with a bullet starts a new item even inside one paragraph: "7.1. Sở Tài chính chủ trì, phối hợp
 # các sở, ban, ngành↵- Ưu tiên nguồn lực …" (a Word 97 plan, Lâm Đồng 2026, whose line breaks keep one paragraph).
@@ -158,11 +164,15 @@ _VERB_LIKE_RE = re.compile(r"tổ\s+chức|hội|cơ\s+sở|bộ|ban\s+hành", r
 
 
 def _mention_ok(mention: UnitMention, *, first: bool = False) -> bool:
-    if _PERSON_RE.search(_HEAD_RE.sub("", mention.raw)):
+    # The head of a class stands for it ("Thủ trưởng cơ quan ngang bộ", "Chủ tịch UBND các tỉnh, thành phố").
+    body = _HEAD_RE.sub("", mention.raw)
+    if _PERSON_RE.search(body):
         return False
     if mention.collective:
-        plural = bool(_PLURAL_RE.match(mention.raw))
-        return bool(_UNIT_CLASS_RE.match(mention.raw)) and (plural or not first or not _VERB_LIKE_RE.match(mention.raw))
+        if BARE_MINISTER_RE.match(mention.raw):
+            return True  # "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, …": the ministers stand for their ministries
+        plural = bool(_PLURAL_RE.match(body))
+        return bool(_UNIT_CLASS_RE.match(body)) and (plural or not first or not _VERB_LIKE_RE.match(body))
     return bool(mention.unit_id)
 
 
@@ -281,8 +291,19 @@ def _bounded_subject(
         candidate, most = rest[:limit].rstrip(" ,"), _MAX_PLAIN_WORDS
     else:
         return None
-    if not candidate or len(candidate.split()) > most:
+    if not candidate:
         return None
+    if len(candidate.split()) > most:
+        # A long label is a list of units when every piece is one, exactly: "Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam
+        # tỉnh, Liên đoàn Lao động, Hội Liên hiệp Phụ nữ, Hội Nông dân, Hội Cựu chiến binh, Tỉnh đoàn: Chỉ đạo …"
+        # (KH PCMT đến 2030, Lâm Đồng 2025).
+        # A parenthesis qualifies a unit ("Văn phòng Ủy ban nhân dân tỉnh (Trung tâm Phục vụ hành chính công tỉnh):",
+        # CV chỉ số CCHC Lâm Đồng 2025): read by the plain prefix, without it, as before.
+        long_label = frame is None and "(" not in candidate and len(candidate.split()) <= _MAX_SUBJECT_WORDS
+        listed = _accepted(candidate, context, whole=True) if long_label else None
+        if listed is None or not all(m.collective or m.score >= 1.0 for m in listed):
+            return None
+        return UnitSpan(candidate, start, start + len(candidate), listed)
     if frame is not None:
         named = _named_before_a_verb(candidate, start, context)
         if named is not None:
@@ -296,6 +317,7 @@ def _bounded_subject(
 # hiện", a name the office pattern made of the verbs. Names holding such words in lower case ("Ban quản lý các
 # khu công nghiệp") have no exact prefix before them, and keep the span to the frame word.
 _NOUN_VERB_RE = re.compile(r"tổ\s+chức|quản\s+lý|xây\s+dựng")
+_ENDS_AT_A_LEVEL_RE = re.compile(r"(?<![^\W\d_])cấp\s+(?:xã|huyện|tỉnh)$", re.IGNORECASE)
 _PASSIVE_RE = re.compile(r"(?<![^\W\d_])được(?![^\W\d_])")
 _LOWER_ACTION_RE = re.compile(rf"\s(?-i:{_ACTION_VERBS})(?![^\W\d_])")
 
@@ -310,8 +332,11 @@ def _named_before_a_verb(candidate: str, start: int, context: Context) -> UnitSp
     mentions = _accepted(prefix, context, whole=True) if prefix else None
     if mentions is None or not all(m.collective or (m.unit_id and m.score >= 1.0) for m in mentions):
         return None
-    # After a class noun the verbs that are also nouns name more units ("Các cơ quan, tổ chức chính trị - xã hội").
-    if any(m.collective for m in mentions) and _NOUN_VERB_RE.match(verb.group(0).strip()):
+    # After a class noun the verbs that are also nouns name more units ("Các cơ quan, tổ chức chính trị - xã hội") or
+    # go on with its name ("các cơ quan chủ trì quản lý 02 Chương trình MTQG", TB 565 Quảng Ngãi); run on from a
+    # level they are the verb ("… và Ủy ban nhân dân cấp xã tổ chức tổng kết …", KH PCMT đến 2030, Lâm Đồng 2025).
+    noun_verb = _NOUN_VERB_RE.match(verb.group(0).strip())
+    if any(m.collective for m in mentions) and noun_verb and not _ENDS_AT_A_LEVEL_RE.search(prefix):
         return None
     return UnitSpan(prefix, start, start + len(prefix), mentions)
 
@@ -407,11 +432,14 @@ def _named_class_list(rest: str, start: int, context: Context, stop: re.Pattern[
 def _named_before_verb(noun: str, piece: str, context: Context) -> tuple[int, list[UnitMention]] | None:
     """(where the name ends in ``piece``, its mention) for "Y tế nghiên cứu …": the name, then lower-case words."""
     words = list(re.finditer(r"\S+", piece))
-    for count in range(min(len(words) - 1, _MAX_PLAIN_WORDS), 0, -1):
+    # Two names joined by "và" may run past one name's length ("Nông nghiệp và Phát triển nông thôn và Văn phòng
+    # Ủy ban nhân dân tỉnh"); only the cuts before a lower-case word are resolved.
+    for count in range(min(len(words) - 1, 2 * _MAX_PLAIN_WORDS), 0, -1):
         following = words[count].group(0)
         if not following[:1].islower() or words[count - 1].group(0).lower() in _NAME_CONNECTORS:
             continue
-        found = _named(f"{noun} {piece[: words[count - 1].end()].strip()}", context)
+        name = piece[: words[count - 1].end()].strip()
+        found = _named(f"{noun} {name}", context) or _named_then_class(noun, name, context)
         if found is not None:
             return words[count - 1].end(), found
     return None
@@ -425,11 +453,14 @@ def _named(text: str, context: Context) -> list[UnitMention] | None:
 
 
 def _named_then_class(noun: str, name: str, context: Context) -> list[UnitMention] | None:
-    """ "Xây dựng và các cơ quan liên quan": a name, then "và" and a class of units."""
+    """ "Xây dựng và các cơ quan liên quan": a name, then "và" and a class of units or other named units
+    ("Nông nghiệp và Phát triển nông thôn và Văn phòng Ủy ban nhân dân tỉnh", TB giải thể hội, Bình Thuận 2024)."""
     for joint in _AND_RE.finditer(name):
         first = _named(f"{noun} {name[: joint.start()]}", context)
         rest = _accepted(name[joint.end() :], context, whole=True)
-        if first is not None and rest is not None and all(m.collective for m in rest):
+        if first is None or rest is None:
+            continue
+        if all(m.collective or (m.unit_id and m.score >= 1.0) for m in rest):
             return first + list(rest)
     return None
 
@@ -496,8 +527,12 @@ def units_only(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:
     body = text.rstrip(" .:;")
     if not body or len(body.split()) > _MAX_SUBJECT_WORDS or _ACTION_RE.search(body) or _closing_formula(body):
         return None
-    mentions = _accepted(body, context, whole=True)
-    return UnitSpan(body, 0, len(body), mentions) if mentions is not None else None
+    # "3.8. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Liên đoàn Lao động tỉnh, …, Tỉnh đoàn Thanh niên" (KH phòng,
+    # chống ma túy, Lâm Đồng 2026): the request is addressed to the units that follow it.
+    trigger = _TRIGGER_RE.match(body)
+    start = trigger.end() if trigger else 0
+    mentions = _accepted(body[start:], context, whole=True)
+    return UnitSpan(body[start:], start, len(body), mentions) if mentions is not None else None
 
 
 def assigned_in(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:

@@ -85,6 +85,12 @@ _OWN_PLACE_TAIL_RE = re.compile(r"\s+(?:trong|trên\s+địa\s+bàn)\s+tỉnh$",
 # is the office's place, as a province is: the unit is the agency's, the region kept as printed and as its qualifier.
 _REGION_TAIL_RE = re.compile(r"\s+khu\s+vực\s+(?:[IVXL]+|\d{1,2})$", re.IGNORECASE)
 OFFICIAL_HEAD_RE = re.compile(rf"^{_OFFICIAL_TITLE}(?:\s*/\s*{_OFFICIAL_TITLE})*\s+(?=\S)", re.IGNORECASE)
+# "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Chủ tịch UBND các tỉnh … trực tiếp chỉ đạo" (CV 464/TTg-CĐS 2026): the
+# ministers, printed without their ministries, stand for the ministries as a class; no one ministry is named.
+BARE_MINISTER_RE = re.compile(r"^Bộ\s+trưởng$", re.IGNORECASE)
+# Investors and contractors are given work too ("1. Nhà đầu tư của 02 dự án đường bộ cao tốc …:", TB kết luận cao
+# tốc, Lâm Đồng 2026), but they are no state unit: kept as printed, with no unit and no warning of an unknown unit.
+NON_STATE_RE = re.compile(r"^(?:các\s+)?(?:nhà\s+đầu\s+tư|nhà\s+thầu)(?![^\W\d_])", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -286,6 +292,22 @@ def _resolve_one(text: str, qualifier: str, locality: str, level_hint: str, pare
         if headed.unit_id or headed.collective:
             reason = "chức danh người đứng đầu: đơn vị người đó đứng đầu / the head stands for the unit"
             return headed.model_copy(update={"raw": text, "reasons": [*headed.reasons, reason]})
+    if BARE_MINISTER_RE.match(text):
+        return UnitMention(
+            raw=text,
+            qualifier=qualifier,
+            collective=True,
+            score=1.0,
+            reasons=["chức danh không kèm tên bộ: các bộ / the ministers: the ministries as a class"],
+        )
+    if NON_STATE_RE.match(text):
+        return UnitMention(
+            raw=text,
+            qualifier=qualifier,
+            collective=True,
+            score=1.0,
+            reasons=["chủ thể ngoài bộ máy nhà nước (nhà đầu tư, nhà thầu) / not a state unit, kept as printed"],
+        )
     registry = get_registry()
     doc_locality = parse_locality(locality)
     doc_text = doc_locality.text or normalize_text(locality)

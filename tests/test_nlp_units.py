@@ -243,7 +243,8 @@ def test_locality_of_issuer(issuer: str, locality: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "raw", ["Hội Nông dân", "phòng chuyên môn", "Sở Du hành vũ trụ", "Ông Nguyễn Văn A", "Văn phòng Sở", "Thanh tra Bộ"]
+    "raw",
+    ["Hội Người cao tuổi", "phòng chuyên môn", "Sở Du hành vũ trụ", "Ông Nguyễn Văn A", "Văn phòng Sở", "Thanh tra Bộ"],
 )
 def test_unknown_units_stay_unresolved_with_candidates(raw: str) -> None:
     for mention in resolve_units(raw, locality=DONG_CUU):
@@ -261,14 +262,14 @@ def test_users_extend_the_registry_without_code(tmp_path: Path, monkeypatch: pyt
     extra.write_text(
         json.dumps(
             {
-                "abbreviations": {"HND": "hội nông dân"},
+                "abbreviations": {"HNCT": "hội người cao tuổi"},
                 "units": [
                     {
-                        "id": "hoi_nong_dan",
-                        "name": "Hội Nông dân",
+                        "id": "hoi_nguoi_cao_tuoi",
+                        "name": "Hội Người cao tuổi",
                         "level": "doan_the",
                         "scope": "local",
-                        "aliases": ["HND"],
+                        "aliases": ["HNCT"],
                     }
                 ],
             },
@@ -279,13 +280,13 @@ def test_users_extend_the_registry_without_code(tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv(EXTRA_ENV, str(extra))
     try:
         registry = reload_registry()
-        assert "hoi_nong_dan" in registry.units and "phong_vhxh" in registry.units
-        assert resolve_units("Hội Nông dân xã", locality=DONG_CUU)[0].unit_id == "hoi_nong_dan@xã Đông Cứu"
-        assert resolve_units("HND", locality=DONG_CUU)[0].unit_type == "hoi_nong_dan"
+        assert "hoi_nguoi_cao_tuoi" in registry.units and "phong_vhxh" in registry.units
+        assert resolve_units("Hội Người cao tuổi xã", locality=DONG_CUU)[0].unit_id == "hoi_nguoi_cao_tuoi@xã Đông Cứu"
+        assert resolve_units("HNCT", locality=DONG_CUU)[0].unit_type == "hoi_nguoi_cao_tuoi"
     finally:
         monkeypatch.delenv(EXTRA_ENV)
         reload_registry()
-    assert "hoi_nong_dan" not in get_registry().units
+    assert "hoi_nguoi_cao_tuoi" not in get_registry().units
 
 
 def test_broken_extension_file_is_a_clear_error(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -25,6 +25,7 @@ from extract.model import Provenance, Task, TaskSource
 from extract.structure.numbering import LabelKind, Line, parse_label
 from extract.structure.sections import SectionNode, SectionNodes
 from nlp.frames import (
+    NON_STATE_RE,
     OPENS_WITH_ACTION_RE,
     Context,
     Subject,
@@ -49,6 +50,7 @@ _HANDS_OVER = re.compile(r"(?:giao|đề\s+nghị|yêu\s+cầu)\s", re.IGNORECAS
 _CLAUSE_END = re.compile(r"[.;]\s")
 # A unit named without a frame word is a type and a name ("Công an tỉnh", "Sở Tư pháp"): two words at least.
 _NAMED_UNIT_WORDS = 2
+_LEAD_IN_WORDS = 30  # "Nhà đầu tư của 02 dự án đường bộ cao tốc Tân Phú – Bảo Lộc và Bảo Lộc – Liên Khương"
 
 
 @dataclass(slots=True)
@@ -228,11 +230,16 @@ def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
         # silent on them (session 12's revert; session 15 re-read both golds, docs/realdocs-trial.md).
         if subject is not None and not head[subject.units.end :].strip(" .:;"):
             return _Lead(subject.units.text, from_label=True, bare=True)
-        named = units_only(head, context) if subject is None or head[subject.units.end :].lstrip()[:1] == ";" else None
+        # A subject that stopped inside a list ("…; UBND các xã", or past a plain subject's length: "Đề nghị Ủy ban
+        # Mặt trận Tổ quốc Việt Nam tỉnh, Liên đoàn Lao động tỉnh, …, Tỉnh đoàn Thanh niên") may still be part of a
+        # heading that names units and nothing else (every piece resolved, no verb). A parenthesis after the subject
+        # qualifies it ("Giao Văn phòng Ủy ban nhân dân tỉnh (Trung tâm Phục vụ hành chính công tỉnh):") and stays out.
+        qualified = subject is not None and head[subject.units.end :].lstrip()[:1] == "("
+        named = None if qualified else units_only(head, context)
         if named is not None:
             return _Lead(named.text, from_label=True, bare=True)
     if subject is None:
-        return None
+        return _non_state_lead_in(head) if node.children else None
     after = head[subject.units.end :].lstrip()
     if _HANDS_OVER.match(after):
         # "10. Bộ Công an giao Cục Cảnh sát điều tra tội phạm về ma túy là cơ quan thường trực …": the
@@ -248,6 +255,17 @@ def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
     if after[:1].islower() and len(subject.units.text.split()) >= _NAMED_UNIT_WORDS:
         return _Lead(subject.units.text)
     return None
+
+
+def _non_state_lead_in(head: str) -> _Lead | None:
+    """ "1. Nhà đầu tư của 02 dự án đường bộ cao tốc …:" over lettered items: the investors are their lead (TB kết
+    luận cao tốc, Lâm Đồng 2026, whose items took the opening's "các sở, ban, ngành, địa phương và Nhà đầu tư").
+    Only as a lead-in: the resolver keeps them as printed, no state unit (``nlp.frames.NON_STATE_RE``)."""
+    name, colon, rest = head.partition(":")
+    name = name.strip()
+    if not colon or rest.strip() or not NON_STATE_RE.match(name) or len(name.split()) > _LEAD_IN_WORDS:
+        return None
+    return _Lead(name, from_label=True, introduces=True)
 
 
 def _is_lead_in(node: SectionNode, units: list[_Unit]) -> bool:
