@@ -72,3 +72,14 @@ def test_a_kind_word_inside_a_sentence_after_the_signature_opens_nothing() -> No
     """Only a kind line alone opens the attached document: "Kế hoạch này …" in running text is not one."""
     document = _extract(HEADER + DECISION + "Kế hoạch chuyển đổi số được gửi kèm.\n" + PLAN_BODY)
     assert all(section.label != "KẾ HOẠCH" for section in document.sections)
+
+
+def test_a_kind_line_misread_by_ocr_still_opens_the_plan() -> None:
+    """The draft plan of a certified copy (91/TTr-CAT-PC04, Lâm Đồng 2026, OCR): "KÉẺ HOẠCH", two edits off."""
+    plan_head = "ỦY BAN NHÂN DÂN\nTỈNH HÀ NAM\nKÉẺ HOẠCH\nChuyển đổi số năm 2026\n"
+    document = _extract(HEADER + DECISION + plan_head + PLAN_BODY)
+    assert document.sections[-1].label == "KÉẺ HOẠCH"
+    assert [t.lead_raw for t in document.tasks] == ["Sở Nông nghiệp và Môi trường", "Sở Khoa học và Công nghệ"]
+    # Not a kind: a capitals line that is no kind's misreading, or one as near to two kinds, opens nothing.
+    for line in ("KẾT LUẬN", "DANH SÁCH"):
+        assert _extract(HEADER + DECISION + line + "\n" + PLAN_BODY).tasks == [], line

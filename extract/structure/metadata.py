@@ -467,21 +467,30 @@ _NEAR_KIND_EDITS = ((8, 2), (6, 1))
 KINDS_NOT_ON_A_KIND_LINE = frozenset({"CÔNG VĂN", "PHỤ LỤC"})
 
 
+def near_kinds(text: str) -> list[tuple[int, str, str]]:
+    """(edits, kind, the rest of the line) for each kind that a line in capitals opens with, misread by an OCR slip
+    of at most the edits `_NEAR_KIND_EDITS` allows for the kind's length; none for an exact kind or lower case."""
+    if text != text.upper():
+        return []
+    words = text.split()
+    found: list[tuple[int, str, str]] = []
+    for kind in DOCUMENT_KINDS:
+        size = len(kind.split())
+        allowed = next((edits for length, edits in _NEAR_KIND_EDITS if len(kind) >= length), 0)
+        if kind in KINDS_NOT_ON_A_KIND_LINE or not allowed or len(words) < size:
+            continue
+        distance = Levenshtein.distance(" ".join(words[:size]), kind)
+        if 0 < distance <= allowed:
+            found.append((distance, kind, " ".join(words[size:])))
+    return found
+
+
 def _near_kind_line(preamble: list[Line], ocr_pages: Sequence[int]) -> tuple[int, str, str] | None:
     """(index, kind, the rest of the line) of the one OCR line whose opening words are a kind misread."""
     found: list[tuple[int, int, str, str]] = []
     for index, line in enumerate(preamble):
-        if line.page not in ocr_pages or line.text != line.text.upper():
-            continue
-        words = line.text.split()
-        for kind in DOCUMENT_KINDS:
-            size = len(kind.split())
-            allowed = next((edits for length, edits in _NEAR_KIND_EDITS if len(kind) >= length), 0)
-            if kind in KINDS_NOT_ON_A_KIND_LINE or not allowed or len(words) < size:
-                continue
-            distance = Levenshtein.distance(" ".join(words[:size]), kind)
-            if 0 < distance <= allowed:
-                found.append((distance, index, kind, " ".join(words[size:])))
+        if line.page in ocr_pages:
+            found.extend((distance, index, kind, rest) for distance, kind, rest in near_kinds(line.text))
     if not found:
         return None
     found.sort()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from extract.blocks import Paragraph
 from extract.model import Provenance, Section, Table
+from extract.structure.metadata import near_kinds
 from extract.structure.numbering import Label, LabelKind, Line, logical_lines, parse_label
 
 # Lines that end the body: the recipients list and the signature block.
@@ -23,9 +24,8 @@ _APPENDIX_TITLE = re.compile(r"^(?:DANH MỤC|BIỂU|BẢNG)\b|^\(\s*(?:Ban hàn
 # A kind line alone after the signature: the plan (programme, scheme, rules) that a decision issues or a
 # submission carries, "(Ban hành kèm theo Quyết định số …)" below its title. Its parts assign the work, so it
 # is a document of its own in the tree, not an annex (annexes list and describe; their tasks are not read).
-_ATTACHED_KIND = re.compile(
-    r"^(?:DỰ THẢO\s+)?(?:KẾ HOẠCH|CHƯƠNG TRÌNH|ĐỀ ÁN|QUY CHẾ|QUY ĐỊNH|HƯỚNG DẪN)(?:\s*\(DỰ THẢO\))?$"
-)
+ATTACHED_KINDS = ("KẾ HOẠCH", "CHƯƠNG TRÌNH", "ĐỀ ÁN", "PHƯƠNG ÁN", "QUY CHẾ", "QUY ĐỊNH", "HƯỚNG DẪN")
+_ATTACHED_KIND = re.compile(rf"^(?:DỰ THẢO\s+)?(?:{'|'.join(ATTACHED_KINDS)})(?:\s*\(DỰ THẢO\))?$")
 
 _NODE_KINDS = (
     LabelKind.APPENDIX,
@@ -78,7 +78,7 @@ def section_nodes(lines: list[Line]) -> SectionNodes:
         line = lines[index]
         index += 1
         label = parse_label(line.text)
-        if closed and label is None and _ATTACHED_KIND.match(line.text.strip()):
+        if closed and label is None and _is_attached_kind(line.text.strip()):
             label = Label(LabelKind.ATTACHED, line.text.strip(), (), "")
         elif closed and label is None and _APPENDIX_TITLE.match(line.text):
             label = Label(LabelKind.APPENDIX, "", (), line.text)
@@ -117,6 +117,17 @@ def section_nodes(lines: list[Line]) -> SectionNodes:
         (parent.children if parent else roots).append(node)
         stack.append(node)
     return SectionNodes(roots, preamble)
+
+
+def _is_attached_kind(text: str) -> bool:
+    """A kind line alone that opens an attached document, as printed or through an OCR slip ("KÉẺ HOẠCH", the draft
+    plan of a certified Tờ trình copy, 91/TTr-CAT-PC04 Lâm Đồng 2026): the one nearest kind, nothing after it."""
+    if _ATTACHED_KIND.match(text):
+        return True
+    near = sorted((edits, kind) for edits, kind, rest in near_kinds(text) if not rest)
+    if not near or (len(near) > 1 and near[1][0] == near[0][0]):
+        return False
+    return near[0][1] in ATTACHED_KINDS
 
 
 def _title_below(label: Label, lines: list[Line], index: int) -> tuple[str, int]:
