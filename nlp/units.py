@@ -91,6 +91,11 @@ BARE_MINISTER_RE = re.compile(r"^Bộ\s+trưởng$", re.IGNORECASE)
 # Investors and contractors are given work too ("1. Nhà đầu tư của 02 dự án đường bộ cao tốc …:", TB kết luận cao
 # tốc, Lâm Đồng 2026), but they are no state unit: kept as printed, with no unit and no warning of an unknown unit.
 NON_STATE_RE = re.compile(r"^(?:các\s+)?(?:nhà\s+đầu\s+tư|nhà\s+thầu)(?![^\W\d_])", re.IGNORECASE)
+# Mentions that are a class as printed, with no registry unit: each pattern with the reason shown to reviewers.
+_CLASSES_AS_PRINTED = (
+    (BARE_MINISTER_RE, "chức danh không kèm tên bộ: các bộ / the ministers: the ministries as a class"),
+    (NON_STATE_RE, "chủ thể ngoài bộ máy nhà nước (nhà đầu tư, nhà thầu) / not a state unit, kept as printed"),
+)
 
 
 @dataclass(frozen=True)
@@ -292,22 +297,9 @@ def _resolve_one(text: str, qualifier: str, locality: str, level_hint: str, pare
         if headed.unit_id or headed.collective:
             reason = "chức danh người đứng đầu: đơn vị người đó đứng đầu / the head stands for the unit"
             return headed.model_copy(update={"raw": text, "reasons": [*headed.reasons, reason]})
-    if BARE_MINISTER_RE.match(text):
-        return UnitMention(
-            raw=text,
-            qualifier=qualifier,
-            collective=True,
-            score=1.0,
-            reasons=["chức danh không kèm tên bộ: các bộ / the ministers: the ministries as a class"],
-        )
-    if NON_STATE_RE.match(text):
-        return UnitMention(
-            raw=text,
-            qualifier=qualifier,
-            collective=True,
-            score=1.0,
-            reasons=["chủ thể ngoài bộ máy nhà nước (nhà đầu tư, nhà thầu) / not a state unit, kept as printed"],
-        )
+    for pattern, reason in _CLASSES_AS_PRINTED:
+        if pattern.match(text):
+            return UnitMention(raw=text, qualifier=qualifier, collective=True, score=1.0, reasons=[reason])
     registry = get_registry()
     doc_locality = parse_locality(locality)
     doc_text = doc_locality.text or normalize_text(locality)
