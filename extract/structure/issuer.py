@@ -164,15 +164,26 @@ def find_issuer(preamble: list[Line], lines: list[Line], title: str, kind_index:
     return issuer or ""
 
 
+# The rule printed under the body's name, read onto its line when the cell breaks the line inside one paragraph
+# ("THỦ TƯỚNG CHÍNH PHỦ<br>--------", CT 07/CT-TTg 2012 as published in Word; "ỦY BAN NHÂN DÂN<br>TỈNH X<br>-------").
+_TRAILING_RULE = re.compile(r"\s+[-–—_=.*~]{3,}$")
+
+
 def _header_left_column(preamble: list[Line], kind_index: int | None) -> list[Line]:
-    # The left column of the national header; rule lines ("-----") between its lines are skipped.
+    # The left column of the national header; rule lines ("-----") between its lines are skipped, and a rule
+    # read at the end of a line is cut off it.
     return [
         part
         for line in preamble[: kind_index if kind_index is not None else min(len(preamble), 12)]
         if re.search(r"\w", line.text)
         if (left := _left_column(line)) is not None
-        for part in _split_header_line(left)
+        for part in _split_header_line(_without_rule(left))
     ]
+
+
+def _without_rule(line: Line) -> Line:
+    cut = _TRAILING_RULE.search(line.text)
+    return line if cut is None else replace(line, text=line.text[: cut.start()])
 
 
 def _issuer_of_header_body(header: list[Line], note: Note) -> str | None:
