@@ -197,6 +197,13 @@ def _kind_and_title_noted(
     """The kind and title, from the annex heading, the kind line or a letter's trích yếu."""
     kind, title, kind_index = _kind_and_title(preamble)
     if kind_index is None and annex is None:
+        glued = _glued_kind_line(preamble)
+        if glued is not None:
+            # The kind line read onto the end of the place-date line: read from where the kind starts.
+            mended = [*preamble]
+            mended[glued[0]] = replace(preamble[glued[0]], text=glued[1])
+            kind, title, kind_index = _kind_and_title(mended)
+    if kind_index is None and annex is None:
         near = _near_kind_line(preamble, ocr_pages)
         if near is not None:
             # Read with the kind as it should be printed; the provenance keeps the line as read, which is how
@@ -498,6 +505,22 @@ def _near_kind_line(preamble: list[Line], ocr_pages: Sequence[int]) -> tuple[int
     if len(found) > 1 and found[1][0] == best[0] and found[1][2] != best[2]:
         return None  # two kinds as near: no reading
     return best[1], best[2], best[3]
+
+
+# The kind line read at the end of the place-date line, when an e-signed PDF's text layer puts the two on one
+# line ("Quảng Ngãi, ngày tháng 01 năm 2025 THÔNG BÁO", TB 11/TB-UBND Quảng Ngãi 2025, its day stamped): the year
+# of the date, then a kind in capitals ending the line.
+_GLUED_KIND = re.compile(r"\bnăm\s+\d{4}\s+(?P<kind>(?:" + "|".join(DOCUMENT_KINDS) + r"))\s*$")
+
+
+def _glued_kind_line(preamble: list[Line]) -> tuple[int, str] | None:
+    """(index, the kind) of the place-date line that ends with the kind line; None unless exactly one does."""
+    found = [
+        (index, match.group("kind"))
+        for index, line in enumerate(preamble)
+        if (match := _GLUED_KIND.search(line.text)) is not None and _place_date(line.text[: match.start("kind")])
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _kind_and_title(preamble: list[Line]) -> tuple[str, str, int | None]:
