@@ -17,6 +17,7 @@ from dataclasses import dataclass, field, replace
 from rapidfuzz.distance import Levenshtein
 
 from extract.blocks import Paragraph, Stamp
+from extract.markup import fold
 from extract.model import CitedDocument, Metadata, Provenance, Table
 from extract.structure.citations import (
     DATE_PATTERN,
@@ -157,6 +158,7 @@ def extract_metadata(
 
     issuer = find_issuer(preamble, lines, title, kind_index, note)
     place = found.place
+    issuer = _issuer_spelt_as_place(issuer, place)
     if not place and issuer:
         # No place line (a decision converted without its header): the issuer's locality is the place.
         place = locality_of(issuer)
@@ -444,6 +446,19 @@ def _signing_day(stamps: Sequence[Stamp], date_raw: str) -> tuple[str, Stamp] | 
         if month == int(smudged.group("month")) and year == int(smudged.group("year")) and 1 <= day <= 31:
             return f"{year:04d}-{month:02d}-{day:02d}", stamp
     return None
+
+
+def _issuer_spelt_as_place(issuer: str, place: str) -> str:
+    """The issuer's place as the place-date line spells it, when the two differ only in their marks.
+
+    An OCR drops the marks of the header's capitals more often than of the date line's ("ỦY BAN NHÂN DÂN / TỈNH
+    QUANG NGAI" over "Quảng Ngãi, ngày 4 tháng 01 năm 2025", TB 46/TB-UBND, 53/TB-UBND, TTr 22/TTr-UBND Quảng Ngãi
+    2025, scans): both name one place, and the marked spelling is the place's name.
+    """
+    where = locality_of(issuer)
+    if not where or not place or where == place or fold(where) != fold(place) or not issuer.endswith(where):
+        return issuer
+    return issuer[: -len(where)] + place
 
 
 def _bare_date(text: str) -> tuple[str, DateParts] | None:
