@@ -1,11 +1,11 @@
 """Session 17's trial (docs/realdocs-trial.md, "Session 17"): real snippets of documents nobody had seen.
 
-Sources (not committed): CT 07/CT-TTg 2012 as published in Word and CV 7432/UBND-XD Lào Cai 2026
-(Trangsct/skill-sct@3821ed3…:kccn-sct-vn/skills/kccn-sct-vn/van-ban-goc/CT-07-2012-TTg-chan-chinh-KKT-KCN-CCN.docx,
-…:pccc-sct-vn/van-ban-goc/CV-7432-UBND-XD-21-7-2026-trien-khai-QD-1074.pdf); Quảng Ngãi's e-signed PDFs and scans
-(QuangDuyxyz/OCR_LOCAL_VBHC@401685e…:backup/…: TB 11, CT 08/2018, TB 46); KH 58/KH-THPTCL2, KH 362/KH-SGDĐT and a
-school's civic-week plan, Đồng Tháp 2026 (nmtric3docbinhkieu/windsurf-vanban-bot@a392f54…:van-ban-den/…,
-…@b4fa20f…:van-ban-di/KH_TUAN_LE_HOC_TAP_CONG_DAN_DAU_NAM_2026_2027.docx).
+Sources (not committed; full paths in the docs section):
+- CT 07/CT-TTg 2012 in Word: Trangsct/skill-sct@d8cf433…:kccn-sct-vn/…/CT-07-2012-TTg-chan-chinh-KKT-KCN-CCN.docx
+- CV 7432/UBND-XD Lào Cai 2026: Trangsct/skill-sct@7528699…:pccc-sct-vn/van-ban-goc/CV-7432-UBND-XD-21-7-2026-….pdf
+- Quảng Ngãi's e-signed PDFs and scans (TB 11, CT 08/2018, TB 46): QuangDuyxyz/OCR_LOCAL_VBHC@401685e…:backup/…
+- KH 58/KH-THPTCL2, KH 362/KH-SGDĐT (Đồng Tháp 2026): nmtric3docbinhkieu/windsurf-vanban-bot@a392f54…:van-ban-den/…
+- a school's civic-week plan 2026: the same repository @b4fa20f…:van-ban-di/KH_TUAN_LE_HOC_TAP_CONG_DAN_….docx
 """
 
 from __future__ import annotations
