@@ -164,15 +164,28 @@ def find_issuer(preamble: list[Line], lines: list[Line], title: str, kind_index:
     return issuer or ""
 
 
+# The rule printed under the body's name, read onto its line when the cell breaks the line inside one paragraph
+# ("THỦ TƯỚNG CHÍNH PHỦ<br>--------", CT 07/CT-TTg 2012 as published in Word; "ỦY BAN NHÂN DÂN<br>TỈNH X<br>-------").
+_TRAILING_RULE = re.compile(r"\s+[-–—_=.*~]{3,}$")
+# A speck an OCR reads before the body's name ('" ỦY BAN NHÂN DÂN', CT 08/CT-UBND Quảng Ngãi 2018, a scan).
+_LEADING_SPECK = re.compile(r"^[\"'“”‘’`.,:;|~^°]+\s*(?=[A-ZĐÀ-Ỹ])")
+
+
 def _header_left_column(preamble: list[Line], kind_index: int | None) -> list[Line]:
-    # The left column of the national header; rule lines ("-----") between its lines are skipped.
+    # The left column of the national header; rule lines ("-----") between its lines are skipped, and a rule
+    # read at the end of a line or a speck before it is cut off it.
     return [
         part
         for line in preamble[: kind_index if kind_index is not None else min(len(preamble), 12)]
         if re.search(r"\w", line.text)
         if (left := _left_column(line)) is not None
-        for part in _split_header_line(left)
+        for part in _split_header_line(_without_rule(left))
     ]
+
+
+def _without_rule(line: Line) -> Line:
+    text = _LEADING_SPECK.sub("", _TRAILING_RULE.sub("", line.text))
+    return line if text == line.text else replace(line, text=text)
 
 
 def _issuer_of_header_body(header: list[Line], note: Note) -> str | None:
@@ -219,13 +232,43 @@ def _issuer_of_agency_line(header: list[Line], note: Note) -> str | None:
             note("issuer", line)
             return f"{party.group('level').capitalize()} ủy {_title_case(party.group('name'))}"
         if line.text.isupper() and _AGENCY.match(line.text) and len(line.text) < 80:
-            below = _body_under_ministry(line, header[index + 1 :])
+            parts = _split_department_line(line)
+            line, rest = parts[0], [*parts[1:], *header[index + 1 :]]
+            below = _body_under_ministry(line, rest) or _school_under_department(line, rest)
             if below is not None:
                 note("issuer", below[0])
-                return _body_name(below)
+                name = _body_name(below)
+                # A school or centre under a department keeps the department's place, as a department keeps its
+                # committee's: every province has a "Trường THPT Chuyên" or a "Trung tâm Y tế".
+                return _with_locality(name, _sentence_case(line.text)) if line.text.startswith("SỞ ") else name
             note("issuer", line)
             return _sentence_case(line.text)
     return None
+
+
+# A school or centre under the department that runs it: "SỞ GDĐT TỈNH ĐỒNG THÁP / TRƯỜNG THPT CAO LÃNH 2" (KH
+# 58/KH-THPTCL2 2026), the two read as one line when the cell breaks inside a paragraph ("SỞ GDĐT TỈNH ĐỒNG THÁP
+# TRƯỜNG THPT ĐỐC BINH KIỀU", a school's Word plan 2026).
+_UNDER_DEPARTMENT = r"TRƯỜNG|TRUNG\s+TÂM|BỆNH\s+VIỆN"
+_JOINED_UNDER_DEPARTMENT = re.compile(rf"\s(?=(?:{_UNDER_DEPARTMENT})\s+\S)")
+
+
+def _split_department_line(line: Line) -> list[Line]:
+    if not line.text.startswith("SỞ "):
+        return [line]
+    cut = _JOINED_UNDER_DEPARTMENT.search(line.text)
+    if cut is None:
+        return [line]
+    return [replace(line, text=line.text[: cut.start()].strip()), replace(line, text=line.text[cut.end() :].strip())]
+
+
+def _school_under_department(department: Line, below: list[Line]) -> list[Line] | None:
+    if not department.text.startswith("SỞ ") or not below:
+        return None
+    first = below[0]
+    if not first.text.isupper() or len(first.text) >= 80 or not re.match(rf"^(?:{_UNDER_DEPARTMENT})\s+\S", first.text):
+        return None
+    return [first]
 
 
 # The body a ministry heads its header with issues in its own name, as a department under its committee does:
@@ -273,7 +316,10 @@ def _body_under_ministry(ministry: Line, below: list[Line]) -> list[Line] | None
 
 
 # A school's name after its kind is a proper name, every word capitalised ("Trường Đại học Công Thương").
-_SCHOOL = re.compile(r"^(TRƯỜNG\s+(?:ĐẠI\s+HỌC|CAO\s+ĐẲNG|TRUNG\s+CẤP))\s+(.+)$")
+_SCHOOL = re.compile(
+    r"^(TRƯỜNG\s+(?:ĐẠI\s+HỌC|CAO\s+ĐẲNG|TRUNG\s+CẤP|THPT|THCS|TH|PTDTNT|PTDTBT|TIỂU\s+HỌC|MẦM\s+NON|"
+    r"TRUNG\s+HỌC\s+PHỔ\s+THÔNG|TRUNG\s+HỌC\s+CƠ\s+SỞ|PHỔ\s+THÔNG(?:\s+DÂN\s+TỘC\s+NỘI\s+TRÚ)?))\s+(.+)$"
+)
 
 
 def _body_name(lines: list[Line]) -> str:

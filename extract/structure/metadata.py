@@ -14,9 +14,8 @@ import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 
-from rapidfuzz.distance import Levenshtein
-
 from extract.blocks import Paragraph, Stamp
+from extract.markup import fold
 from extract.model import CitedDocument, Metadata, Provenance, Table
 from extract.structure.citations import (
     DATE_PATTERN,
@@ -29,31 +28,11 @@ from extract.structure.citations import (
     parse_date,
 )
 from extract.structure.issuer import find_issuer, locality_of
+from extract.structure.kinds import DOCUMENT_KINDS, near_kind_line
 from extract.structure.numbering import LabelKind, Line, logical_lines, parse_label
 from extract.structure.restated import repair_title, restating_lines
 from extract.structure.signer import find_signer
 
-DOCUMENT_KINDS = (
-    "KẾ HOẠCH",
-    "QUYẾT ĐỊNH",
-    "NGHỊ QUYẾT",
-    "NGHỊ ĐỊNH",
-    "CHỈ THỊ",
-    "THÔNG BÁO",
-    "THÔNG TƯ",
-    "BÁO CÁO",
-    "TỜ TRÌNH",
-    "CÔNG VĂN",
-    "CÔNG ĐIỆN",
-    "CHƯƠNG TRÌNH",
-    "ĐỀ ÁN",
-    "HƯỚNG DẪN",
-    "QUY CHẾ",
-    "QUY ĐỊNH",
-    "PHƯƠNG ÁN",
-    "LUẬT",
-    "PHỤ LỤC",
-)
 _KIND_LINE = re.compile(r"^(?P<kind>" + "|".join(DOCUMENT_KINDS) + r")(?=\s|$)\s*(?P<rest>.*)$")
 _NUMBER_LINE = re.compile(
     r"(?:^|\s)Số\s*(?::\s*|\s+(?=[\d.…_/]))(?P<digits>[\d.…_ ]*?)\s*/\s*(?P<suffix>[0-9A-Za-zĐđ][\w\-/;.&]*)"
@@ -157,6 +136,7 @@ def extract_metadata(
 
     issuer = find_issuer(preamble, lines, title, kind_index, note)
     place = found.place
+    issuer = _issuer_spelt_as_place(issuer, place)
     if not place and issuer:
         # No place line (a decision converted without its header): the issuer's locality is the place.
         place = locality_of(issuer)
@@ -197,7 +177,14 @@ def _kind_and_title_noted(
     """The kind and title, from the annex heading, the kind line or a letter's trích yếu."""
     kind, title, kind_index = _kind_and_title(preamble)
     if kind_index is None and annex is None:
-        near = _near_kind_line(preamble, ocr_pages)
+        glued = _glued_kind_line(preamble)
+        if glued is not None:
+            # The kind line read onto the end of the place-date line: read from where the kind starts.
+            mended = [*preamble]
+            mended[glued[0]] = replace(preamble[glued[0]], text=glued[1])
+            kind, title, kind_index = _kind_and_title(mended)
+    if kind_index is None and annex is None:
+        near = near_kind_line(preamble, ocr_pages)
         if near is not None:
             # Read with the kind as it should be printed; the provenance keeps the line as read, which is how
             # metadata_warnings tells a reader the kind was taken from a near reading (metadata_kind_uncertain).
@@ -439,6 +426,19 @@ def _signing_day(stamps: Sequence[Stamp], date_raw: str) -> tuple[str, Stamp] | 
     return None
 
 
+def _issuer_spelt_as_place(issuer: str, place: str) -> str:
+    """The issuer's place as the place-date line spells it, when the two differ only in their marks.
+
+    An OCR drops the marks of the header's capitals more often than of the date line's ("ỦY BAN NHÂN DÂN / TỈNH
+    QUANG NGAI" over "Quảng Ngãi, ngày 4 tháng 01 năm 2025", TB 46/TB-UBND, 53/TB-UBND, TTr 22/TTr-UBND Quảng Ngãi
+    2025, scans): both name one place, and the marked spelling is the place's name.
+    """
+    where = locality_of(issuer)
+    if not where or not place or where == place or fold(where) != fold(place) or not issuer.endswith(where):
+        return issuer
+    return issuer[: -len(where)] + place
+
+
 def _bare_date(text: str) -> tuple[str, DateParts] | None:
     match = DATE_PATTERN.search(text)
     return ("", parse_date(match)) if match else None
@@ -459,45 +459,20 @@ def _preamble_end(lines: list[Line]) -> int:
     return len(lines)
 
 
-# A kind line an OCR misread by a letter or two ("KÉẺ HOẠCH", KH 996/KH-TCTLNTW-C04 2026, a received stamp beside
-# it): in capitals, on an OCR page, alone or before its title. Kinds of 8 letters or more may be two edits off,
-# of 6–7 one; shorter ones (LUẬT) and the kinds not read from a kind line (CÔNG VĂN, PHỤ LỤC) never.
-_NEAR_KIND_EDITS = ((8, 2), (6, 1))
-# Kinds read from elsewhere than a kind line (a letter's "V/v" line, an annex heading that may print "DANH MỤC").
-KINDS_NOT_ON_A_KIND_LINE = frozenset({"CÔNG VĂN", "PHỤ LỤC"})
+# The kind line read at the end of the place-date line, when an e-signed PDF's text layer puts the two on one
+# line ("Quảng Ngãi, ngày tháng 01 năm 2025 THÔNG BÁO", TB 11/TB-UBND Quảng Ngãi 2025, its day stamped): the year
+# of the date, then a kind in capitals ending the line.
+_GLUED_KIND = re.compile(r"\bnăm\s+\d{4}\s+(?P<kind>(?:" + "|".join(DOCUMENT_KINDS) + r"))\s*$")
 
 
-def near_kinds(text: str) -> list[tuple[int, str, str]]:
-    """(edits, kind, the rest of the line) for each kind that a line in capitals opens with, misread by an OCR slip
-    of at most the edits `_NEAR_KIND_EDITS` allows for the kind's length; none for an exact kind or lower case."""
-    if text != text.upper():
-        return []
-    words = text.split()
-    found: list[tuple[int, str, str]] = []
-    for kind in DOCUMENT_KINDS:
-        size = len(kind.split())
-        allowed = next((edits for length, edits in _NEAR_KIND_EDITS if len(kind) >= length), 0)
-        if kind in KINDS_NOT_ON_A_KIND_LINE or not allowed or len(words) < size:
-            continue
-        distance = Levenshtein.distance(" ".join(words[:size]), kind)
-        if 0 < distance <= allowed:
-            found.append((distance, kind, " ".join(words[size:])))
-    return found
-
-
-def _near_kind_line(preamble: list[Line], ocr_pages: Sequence[int]) -> tuple[int, str, str] | None:
-    """(index, kind, the rest of the line) of the one OCR line whose opening words are a kind misread."""
-    found: list[tuple[int, int, str, str]] = []
-    for index, line in enumerate(preamble):
-        if line.page in ocr_pages:
-            found.extend((distance, index, kind, rest) for distance, kind, rest in near_kinds(line.text))
-    if not found:
-        return None
-    found.sort()
-    best = found[0]
-    if len(found) > 1 and found[1][0] == best[0] and found[1][2] != best[2]:
-        return None  # two kinds as near: no reading
-    return best[1], best[2], best[3]
+def _glued_kind_line(preamble: list[Line]) -> tuple[int, str] | None:
+    """(index, the kind) of the place-date line that ends with the kind line; None unless exactly one does."""
+    found = [
+        (index, match.group("kind"))
+        for index, line in enumerate(preamble)
+        if (match := _GLUED_KIND.search(line.text)) is not None and _place_date(line.text[: match.start("kind")])
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _kind_and_title(preamble: list[Line]) -> tuple[str, str, int | None]:

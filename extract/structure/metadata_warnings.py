@@ -11,7 +11,8 @@ from collections.abc import Sequence
 
 from extract.blocks import Stamp
 from extract.model import ExtractionWarning, Metadata, Provenance
-from extract.structure.metadata import KINDS_NOT_ON_A_KIND_LINE, STAMP_RAW_PREFIX
+from extract.structure.kinds import KINDS_NOT_ON_A_KIND_LINE
+from extract.structure.metadata import STAMP_RAW_PREFIX
 from extract.structure.signer import lacks_family_name
 
 

@@ -204,8 +204,15 @@ def _unnumbered(collector: _Collector, unit: _Unit, lead: str | None, path: list
     return True
 
 
+# A part listing who attends ("II. THÀNH PHẦN THAM GIA / 1. Đoàn kiểm tra của Bộ GDĐT / 2. Sở GDĐT tỉnh Đồng Tháp /
+# Đại diện lãnh đạo Sở GDĐT.", KH 362/KH-SGDĐT Đồng Tháp 2026): a unit heading an item there is a participant.
+_PARTICIPANTS = re.compile(r"^\S+\s+(?:thành\s+phần|đại\s+biểu)(?:\s+(?:tham\s+(?:gia|dự)|mời|dự))?\s*:?$", re.I)
+
+
 def _visit_siblings(collector: _Collector, nodes: list[SectionNode], inherited: _Lead | None, path: list[str]) -> None:
     subjects = [_head_subject(node, collector.context) for node in nodes]
+    if path and _PARTICIPANTS.match(path[-1]):
+        subjects = [None if subject is not None and subject.bare else subject for subject in subjects]
     # Among items that open with their units ("2. Sở Thông tin và Truyền thông: …"), a sibling whose
     # label the registry does not know ("8. Hiệp hội Doanh nghiệp tỉnh: …") still names its units.
     labelled_units = sum(1 for subject in subjects if subject is not None and subject.from_label)
@@ -236,6 +243,12 @@ def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
         # qualifies it ("Giao Văn phòng Ủy ban nhân dân tỉnh (Trung tâm Phục vụ hành chính công tỉnh):") and stays out.
         qualified = subject is not None and head[subject.units.end :].lstrip()[:1] == "("
         named = None if qualified else units_only(head, context)
+        # A long heading read as wrapping onto the item's first sentence ("1. Công an tỉnh, các sở, ban, ngành, đoàn
+        # thể tỉnh và Ủy ban nhân dân các xã, phường" over "Theo chức năng, nhiệm vụ, … tổ chức tuyên truyền …", CV
+        # 7432/UBND-XD Lào Cai 2026): the reader joined the heading's own wrap, so its length says nothing of the
+        # margin; a title that names units and nothing else is still the heading.
+        if named is None and not qualified and head != node.title:
+            named = units_only(node.title, context)
         if named is not None:
             return _Lead(named.text, from_label=True, bare=True)
     if subject is None:

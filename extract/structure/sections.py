@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from extract.blocks import Paragraph
 from extract.model import Provenance, Section, Table
-from extract.structure.metadata import near_kinds
+from extract.structure.kinds import near_kinds
 from extract.structure.numbering import Label, LabelKind, Line, logical_lines, parse_label
 
 # Lines that end the body: the recipients list and the signature block.

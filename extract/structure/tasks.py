@@ -384,9 +384,24 @@ def _cell(row: TableRow, col: int | None) -> str:
     return clean_text(_raw_cell(row, col))
 
 
+# A clock time opening a time cell: "8h30 - 8h35", "7h00", "14 giờ", "09:00".
+_CLOCK_TIME = re.compile(r"^\s*(?:từ\s+)?\d{1,2}\s*(?:h|giờ|:)\s*\d{0,2}\b", re.IGNORECASE)
+
+
+def _is_programme(table: Table, time_col: int | None) -> bool:
+    """A day's programme (the agenda of a meeting or an event): its time column holds clock times, not deadlines.
+
+    "THỜI GIAN | NỘI DUNG / 8h30 - 8h35 | Tuyên bố lí do …" (the working programme annexed to KH 362/KH-SGDĐT Đồng
+    Tháp 2026), "7h00 - 7h15 | Ổn định tổ chức" (a school's civic week plan 2026): its rows are the steps of one
+    sitting, not work assigned with a deadline.
+    """
+    times = [_cell(row, time_col) for row in table.rows if row.kind is RowKind.DATA and _cell(row, time_col)]
+    return len(times) >= 2 and sum(1 for text in times if _CLOCK_TIME.match(text)) * 3 >= len(times) * 2
+
+
 def _table_tasks(table: Table, source: str) -> list[Task]:
     columns = task_columns(table.header)
-    if columns is None:
+    if columns is None or _is_programme(table, columns.time):
         return []
     tasks: list[Task] = []
     group = ""
