@@ -174,10 +174,11 @@ def _classify_open_error(exc: Exception, source: str) -> ExtractError:
 
 
 def _read_page(page: PageSource, number: int, state: _ReaderState) -> None:
-    if not any(str(ch.get("text", "")).strip() for ch in page.chars):
+    # One pass over the characters: the joined layer is blank exactly when every character is.
+    layer = "".join([str(ch.get("text", "")) for ch in page.chars])
+    if not layer.strip():
         _leave_for_ocr(number, state)
         return
-    layer = "".join(str(ch.get("text", "")) for ch in page.chars)
     if unreadable_layer(layer):
         # A scanner's Latin-only OCR under the image ("C6c sd, ban, ngdnh"): read the image instead.
         _leave_for_ocr(number, state, unreadable=True)

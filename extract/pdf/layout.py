@@ -262,7 +262,12 @@ def lift_superscript_words(words: list[Word]) -> list[Word]:
     """Mark words printed small and raised or lowered on their line ("2+" after "Ca", "2" after "SO")."""
     if not words:
         return words
-    body_size = statistics.median(word.size for word in words)
+    sizes = [word.size for word in words]
+    if min(sizes) >= 0.8 * max(sizes):
+        # No word is printed small (the median lies between both): nothing to mark, and the two
+        # medians below are saved for nearly every line and cell of a page.
+        return list(words)
+    body_size = statistics.median(sizes)
     baseline = statistics.median(word.bottom for word in words)
     out: list[Word] = []
     for word in words:
@@ -283,17 +288,23 @@ def lift_superscript_words(words: list[Word]) -> list[Word]:
 def group_lines(words: Sequence[Word]) -> list[Line]:
     """Cluster words into visual lines by vertical overlap, left to right within a line."""
     lines: list[list[Word]] = []
+    # Each line's largest word (the first of the largest, as max() would pick it), kept as words join
+    # instead of searched again for every word that follows.
+    refs: list[Word] = []
     for word in sorted(words, key=lambda w: (w.bottom, w.x0)):
         placed = False
-        for line in reversed(lines[-3:]):
-            ref = max(line, key=lambda w: w.size)
+        for index in range(len(lines) - 1, max(len(lines) - 3, 0) - 1, -1):
+            ref = refs[index]
             overlap = min(ref.bottom, word.bottom) - max(ref.top, word.top)
             if overlap >= 0.5 * min(ref.bottom - ref.top, word.bottom - word.top):
-                line.append(word)
+                lines[index].append(word)
+                if word.size > ref.size:
+                    refs[index] = word
                 placed = True
                 break
         if not placed:
             lines.append([word])
+            refs.append(word)
     result = [Line(tuple(sorted(line, key=lambda w: w.x0))) for line in lines]
     return sorted(result, key=lambda ln: (ln.top, ln.x0))
 
