@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
@@ -16,7 +17,7 @@ from extract.model import Document, Provenance
 from matching import forked
 from matching.batchscore import KeptScores, kept_scores
 from matching.blocking import BlockingStats, BlockRow, candidate_pairs
-from matching.bounds import score_upper_bounds
+from matching.bounds import certain_penalties, score_upper_bounds
 from matching.cluster import cluster_links
 from matching.compare import (
     MAX_BONUS,
@@ -70,6 +71,11 @@ def load_concept_threshold(path: Path = THRESHOLDS_FILE) -> float:
         raise ThresholdsMissingError(str(path)) from error
 
 
+# Candidate pairs from which `score_candidates(workers > 1)` finds the bounds' penalties in this thread while
+# another compares the titles: below, a thread's start costs more than the overlap gains.
+OVERLAP_TITLES_FROM = 50_000
+
+
 def score_candidates(
     features: Sequence[EntryFeatures], pairs: np.ndarray, *, floor: float = 0.0, workers: int = 1,
     codes: RowCodes | None = None, texts: RowTexts | None = None,
@@ -83,11 +89,22 @@ def score_candidates(
     (matching/batchscore.py), in this process: `workers` threads compare the titles. `codes` and `texts`:
     the rows' `RowCodes` (read by both the bounds and the scores) and `RowTexts`, when already computed.
     """
-    titles = title_similarities(features, pairs, workers=workers, rows=texts)
+    codes = RowCodes.of(features) if codes is None else codes
+    penalties = None
+    if workers > 1 and len(pairs) >= OVERLAP_TITLES_FROM:
+        # rapidfuzz compares the titles without the GIL (its threads, and numpy's sorts): meanwhile this thread
+        # finds the bounds' certain penalties (Python, ~0.2 CPU-s at 100,000 rows) of every pair, the few the
+        # title filter drops included, where a core sat idle (docs/benchmarks.md, session 17).
+        with ThreadPoolExecutor(1) as pool:
+            compared = pool.submit(title_similarities, features, pairs, workers=workers, rows=texts)
+            penalties = certain_penalties(features, pairs, codes.bound_words)
+            titles = compared.result()
+    else:
+        titles = title_similarities(features, pairs, workers=workers, rows=texts)
     keep = titles + MAX_BONUS >= floor
     pairs, titles = pairs[keep], titles[keep]
-    codes = RowCodes.of(features) if codes is None else codes
-    keep = score_upper_bounds(features, pairs, titles, codes) >= floor
+    penalties = None if penalties is None else penalties[keep]
+    keep = score_upper_bounds(features, pairs, titles, codes, penalties) >= floor
     return kept_scores(features, pairs[keep], titles[keep], floor, codes)
 
 
