@@ -89,18 +89,20 @@ def score_candidates(
     (matching/batchscore.py), in this process: `workers` threads compare the titles. `codes` and `texts`:
     the rows' `RowCodes` (read by both the bounds and the scores) and `RowTexts`, when already computed.
     """
-    codes = RowCodes.of(features) if codes is None else codes
     penalties = None
     if workers > 1 and len(pairs) >= OVERLAP_TITLES_FROM:
         # rapidfuzz compares the titles without the GIL (its threads, and numpy's sorts): meanwhile this thread
-        # finds the bounds' certain penalties (Python, ~0.2 CPU-s at 100,000 rows) of every pair, the few the
-        # title filter drops included, where a core sat idle (docs/benchmarks.md, session 17).
+        # builds the rows' codes when not given and finds the bounds' certain penalties of every pair, the few
+        # the title filter drops included (Python, ~0.3 + ~0.2 CPU-s at 100,000 rows), where a core sat idle
+        # (docs/benchmarks.md, session 17).
         with ThreadPoolExecutor(1) as pool:
             compared = pool.submit(title_similarities, features, pairs, workers=workers, rows=texts)
+            codes = RowCodes.of(features) if codes is None else codes
             penalties = certain_penalties(features, pairs, codes.bound_words)
             titles = compared.result()
     else:
         titles = title_similarities(features, pairs, workers=workers, rows=texts)
+        codes = RowCodes.of(features) if codes is None else codes
     keep = titles + MAX_BONUS >= floor
     pairs, titles = pairs[keep], titles[keep]
     penalties = None if penalties is None else penalties[keep]
@@ -202,14 +204,13 @@ def _matched(
     written in a forked child)."""
     # Blocking may skip pairs across scopes only when no such pair could clear the threshold.
     split_scopes = threshold > MAX_SCORE_ACROSS_SCOPES
-    codes: RowCodes | None = None
     texts: RowTexts | None = None
     if workers > 1 and sum(len(d.catalog) for d in documents) >= FORK_BLOCKING_FROM:
         # Blocking reads only the rows' title texts and scopes: a child blocks (~0.9 CPU-s at 100,000 rows,
-        # Python mostly) while this process builds the rows' texts, the features, the rows' codes and their
-        # title texts (~1.0), on a second core that was idle there. It starts as soon as every title's text is
-        # known: the rows' own texts (a title with its description, ~0.25 CPU-s) are not needed for blocking.
-        # Its pairs come back as one array.
+        # Python mostly) while this process builds the rows' texts, the features and their title texts (~1.0),
+        # on a second core that was idle there. It starts as soon as every title's text is known: the rows' own
+        # texts (a title with its description, ~0.25 CPU-s) are not needed for blocking. Its pairs come back as
+        # one array. The rows' codes are built after, while another thread compares the titles (`score_candidates`).
         units = title_texts(documents, workers=workers)
         scopes = [document_scope(d) for d in documents]
         blocked = forked.start(
@@ -225,13 +226,13 @@ def _matched(
             )  # fmt: skip
         )
         features = features_of(documents, row_texts(documents), units, scopes)
-        codes, texts = RowCodes.of(features), RowTexts.of(features)
+        texts = RowTexts.of(features)
         pairs, stats = blocked.result()
     else:
         features = build_features(documents, workers=workers)
         pairs, stats = candidate_pairs(features, workers=workers, split_scopes=split_scopes)
     kept = score_candidates(
-        features, pairs, floor=threshold - LINK_FLOOR, workers=workers, codes=codes, texts=texts
+        features, pairs, floor=threshold - LINK_FLOOR, workers=workers, texts=texts
     )
     # The reasons need the scored pairs only: a child writes them while this process clusters.
     fork = fork_reasons and workers > 1 and len(features) >= FORK_REASONS_FROM

@@ -60,6 +60,7 @@ def test_reconcile_with_forked_stages_gives_the_same_result(
     monkeypatch.setattr(reconcile_module, "FORK_BLOCKING_FROM", 0)
     monkeypatch.setattr(reconcile_module, "FORK_REASONS_FROM", 0)
     monkeypatch.setattr(compare_module, "FORK_TITLES_FROM", 0)
+    monkeypatch.setattr(reconcile_module, "OVERLAP_TITLES_FROM", 0)  # a thread, not a fork: not counted below
     # Cold memos, so that the child's title texts are the ones used here.
     text._TITLE_TEXTS.clear()
     text.comparison_text.cache_clear()
@@ -116,3 +117,32 @@ def test_blocked_and_covering_pairs_compared_apart_are_their_union_compared() ->
     assert np.array_equal(pairs, union)
     assert np.array_equal(titles, title_similarities(features, union))
     assert covers.tolist() == [(i, j) in covered for i, j in union.tolist()]
+
+
+def test_titles_compared_beside_the_bounds_give_the_serial_scores(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`score_candidates(workers > 1)` compares the titles in another thread while this one builds the rows'
+    codes and the bounds' penalties: the kept pairs, scores and what their reasons read are the serial ones."""
+    from benchmarks.bench_matching import build_archive
+    from matching import bounds
+    from matching.blocking import candidate_pairs
+    from matching.compare import build_features
+
+    documents = sorted(build_archive(2_000, seed=11).documents, key=lambda d: d.sha256)
+    features = build_features(documents)
+    pairs, _ = candidate_pairs(features)
+    floor = reconcile_module.load_threshold() - reconcile_module.LINK_FLOOR
+    serial = reconcile_module.score_candidates(features, pairs, floor=floor, workers=1)
+    found = []
+    penalties = bounds.certain_penalties
+
+    def counted(*args: object) -> np.ndarray:
+        found.append(len(args[1]))  # type: ignore[arg-type]
+        return penalties(*args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(reconcile_module, "certain_penalties", counted)
+    monkeypatch.setattr(reconcile_module, "OVERLAP_TITLES_FROM", 0)
+    overlapped = reconcile_module.score_candidates(features, pairs, floor=floor, workers=2)
+    assert found == [len(pairs)]  # every pair's penalty, beside the titles
+    assert serial.columns == overlapped.columns and serial.columns[0]
+    assert all(np.array_equal(a, b) for a, b in zip(serial.reading, overlapped.reading, strict=True))
+    assert serial.reasons() == overlapped.reasons()
