@@ -284,3 +284,27 @@ def _children() -> set[int]:
             except OSError:
                 continue
     return found
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
+def test_concept_stage_started_before_the_datasets_is_the_stage() -> None:
+    """`conceptprep.start_concepts` (the wordings, parsed titles and signatures before the datasets are known, the
+    datasets sent as numbers) gives `link_concepts`' output, in the child and computed here."""
+    from benchmarks.bench_matching import build_archive
+
+    documents = sorted(build_archive(2_000, seed=11).documents, key=lambda d: d.sha256)
+    output = reconcile_module.match_entries(documents, reconcile_module.load_threshold())
+    features, ids = output.features, output.dataset_ids
+    whole = concepts_module.link_concepts(features, ids, 0.6)
+    assert whole.links
+    labels = concepts_prep.dataset_labels(ids)
+    # One number per dataset, numbered as they first appear.
+    assert labels.tolist() == [list(dict.fromkeys(ids)).index(d) for d in ids]
+    assert concepts_prep.start_concepts(features, 0.6, workers=2).send(labels).result() == whole
+    prep = concepts_prep.prepare(features)
+    assert prep.words == concepts_module.row_wordings(features)
+    assert concepts_module.link_concepts(features, labels.tolist(), 0.6, words=prep.words) == whole
+    # A child that fails after its input: the stage computed here is the same.
+    late = concepts_prep.start_concepts(features, 0.6, workers=2)
+    os.kill(late.pid, 9)
+    assert late.send(labels).result() == whole
