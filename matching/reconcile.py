@@ -30,6 +30,7 @@ from matching.compare import (
     score_pair,
     title_texts,
 )
+from matching.conceptprep import dataset_labels, start_concepts
 from matching.concepts import ConceptOutput, keep_concept_ids, link_concepts
 from matching.decisions import apply_decisions, decision_constraints, dismiss_flags, most_common
 from matching.errors import ThresholdsMissingError
@@ -194,14 +195,17 @@ class _Matched:
     ids: list[str]  # dataset id per row
     stats: BlockingStats
     reasons: forked.Forked[list[list[str]]]  # `kept.reasons()`, maybe being written in a forked child
+    concepts: forked.Late[ConceptOutput] | None = None  # the concept stage forked early, waiting for the datasets
 
 
 def _matched(
     documents: Sequence[Document], threshold: float, decisions: Sequence[Decision],
     previous: Mapping[str, str] | None, workers: int, *, fork_reasons: bool = False,
+    early_concepts: float | None = None,
 ) -> _Matched:
     """match_entries with the links' reasons not written yet (with `fork_reasons` and many rows, being
-    written in a forked child)."""
+    written in a forked child). `early_concepts`: the concept floor, when the caller runs the concept stage in a
+    child with no decision to replay: with many rows it is forked before the scores (`_Matched.concepts`)."""
     # Blocking may skip pairs across scopes only when no such pair could clear the threshold.
     split_scopes = threshold > MAX_SCORE_ACROSS_SCOPES
     texts: RowTexts | None = None
@@ -231,6 +235,7 @@ def _matched(
     else:
         features = build_features(documents, workers=workers)
         pairs, stats = candidate_pairs(features, workers=workers, split_scopes=split_scopes)
+    concepts = _early_concepts(features, early_concepts, workers)  # before the scores: a core is idle there
     kept = score_candidates(
         features, pairs, floor=threshold - LINK_FLOOR, workers=workers, texts=texts
     )
@@ -244,7 +249,20 @@ def _matched(
         return score_pair(features[i], features[j]).score
 
     ids = cluster_links(keys, kept.scores(), threshold, rescore, previous=previous, constraints=constraints)
-    return _Matched(features, kept, ids, stats, reasons)
+    return _Matched(features, kept, ids, stats, reasons, concepts)
+
+
+def _early_concepts(
+    features: list[EntryFeatures], floor: float | None, workers: int
+) -> forked.Late[ConceptOutput] | None:
+    """The concept stage forked before the scores (matching/conceptprep.py), when `_reconcile` will fork it anyway:
+    `floor` given (concepts wanted, no decision to replay), two workers, many rows, and one row per key (a document
+    given twice makes `_reconcile` replay the datasets)."""
+    if floor is None or workers < 2 or len(features) < FORK_CONCEPTS_FROM:
+        return None
+    if len({f.key for f in features}) != len(features):
+        return None
+    return start_concepts(features, floor, workers)
 
 
 def reconcile(
@@ -321,7 +339,11 @@ def _reconcile(
 ) -> Reconciliation:
     threshold = load_threshold() if threshold is None else threshold
     documents = sorted(documents, key=lambda d: d.sha256)  # by content, not ingest order: ties, ids, flags
-    matched = _matched(documents, threshold, decisions, previous, workers, fork_reasons=True)
+    concept_floor = 0.0
+    if with_concepts:
+        concept_floor = load_concept_threshold() if concept_threshold is None else concept_threshold
+    early = concept_floor if with_concepts and not decisions else None
+    matched = _matched(documents, threshold, decisions, previous, workers, fork_reasons=True, early_concepts=early)
     features, ids = matched.features, matched.ids
     keys = [f.key for f in features]  # the rows' `entry_key`, in the documents' order
     if clustered is not None:
@@ -330,16 +352,19 @@ def _reconcile(
     # With no decision and one row per key (no document given twice), the result is already what
     # replaying nothing gives: every member in its own dataset, links accepted within a dataset.
     replay = bool(decisions) or len(assignment) != len(features)
-    concept_floor = 0.0
-    if with_concepts:
-        concept_floor = load_concept_threshold() if concept_threshold is None else concept_threshold
     concept_stage: forked.Forked[ConceptOutput] | None = None
     if with_concepts and not replay and workers > 1 and len(features) >= FORK_CONCEPTS_FROM:
         # The datasets are final already: the concept stage runs in a child while this process writes the
-        # links' reasons and builds the records below (~4 of ~17 CPU-s at 100,000 rows).
-        concept_stage = forked.start(
-            lambda: link_concepts(features, ids, concept_floor, workers=workers, split=True)
-        )
+        # links' reasons and builds the records below (~4 of ~17 CPU-s at 100,000 rows). Forked before the
+        # scores as a rule (`_early_concepts`): it has its wordings by now and gets the datasets.
+        if matched.concepts is not None:
+            concept_stage = matched.concepts.send(dataset_labels(ids))
+        else:
+            concept_stage = forked.start(
+                lambda: link_concepts(features, ids, concept_floor, workers=workers, split=True)
+            )
+    elif matched.concepts is not None:  # the datasets are replayed after all: the early child's ids would not do
+        matched.concepts.discard()
 
     # Every value below comes from validated Documents (str fields, a Provenance): no need to check
     # 100,000 member records and their datasets again (model_construct sets the same fields).
