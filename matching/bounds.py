@@ -69,16 +69,20 @@ def _differ(codes: np.ndarray, pairs: np.ndarray) -> np.ndarray:
 
 
 def score_upper_bounds(
-    features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np.ndarray, codes: RowCodes | None = None
+    features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np.ndarray, codes: RowCodes | None = None,
+    penalties: np.ndarray | None = None,
 ) -> np.ndarray:
     """`score_upper_bound(features[i], features[j], title)` for each pair, as float64. `codes`: the rows'
-    `RowCodes`, when the caller has them (`kept_scores` reads them too)."""
+    `RowCodes`, when the caller has them (`kept_scores` reads them too); `penalties`: the pairs'
+    `certain_penalties`, when already found."""
     if codes is None:
         from matching.rowcodes import RowCodes  # it builds on this module's `_codes`
 
         codes = RowCodes.of(features)
+    if penalties is None:
+        penalties = certain_penalties(features, pairs, codes.bound_words)
     title = titles.astype(np.float64)  # the scalar path sees each float32 title as a Python float
-    bound = title + MAX_BONUS - certain_penalties(features, pairs, codes.bound_words)
+    bound = title + MAX_BONUS - penalties
     bound = np.where(_differ(codes.level, pairs), bound - LEVEL_MISMATCH, bound)
     bound = np.where(_differ(codes.province, pairs), bound - PROVINCE_MISMATCH, bound)
     documents = codes.document

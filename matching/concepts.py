@@ -12,7 +12,7 @@ template but only a few wordings.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,13 +57,14 @@ def wording_of_text(text: ComparisonText) -> str:
 
 
 def link_concepts(
-    features: Sequence[EntryFeatures], dataset_ids: Sequence[str], threshold: float, *, workers: int = 1,
-    split: bool = False,
+    features: Sequence[EntryFeatures], dataset_ids: Sequence[Hashable], threshold: float, *, workers: int = 1,
+    split: bool = False, words: Sequence[str] | None = None,
 ) -> ConceptOutput:
     """`split`: block the representatives and compare their titles in a forked child (matching/forked.py) while
     this process finds the covering pairs, for a caller that runs this stage in a child of its own
-    (matching/reconcile.py)."""
-    dataset_wording, representative = _dataset_wordings(features, dataset_ids)
+    (matching/reconcile.py). `dataset_ids`: any labels of the rows' datasets (only which rows share one counts);
+    `words`: `row_wordings(features)` when the caller has them (matching/conceptprep.py computes them early)."""
+    dataset_wording, representative = _dataset_wordings(features, dataset_ids, words)
     wordings = list(representative)
     reps = [features[representative[w]] for w in wordings]
     scored = _scored_pairs(reps, threshold, workers, split)
@@ -79,14 +80,9 @@ def link_concepts(
     return ConceptOutput(concept_of=concept_of, links=links)
 
 
-def _dataset_wordings(
-    features: Sequence[EntryFeatures], dataset_ids: Sequence[str]
-) -> tuple[dict[str, str], dict[str, int]]:
-    """Each dataset's most common wording (first seen on ties), and each wording's first row among
-    the datasets it represents (feature index), wordings in the order datasets first appear."""
-    members: dict[str, list[int]] = defaultdict(list)
-    for index, dataset in enumerate(dataset_ids):
-        members[dataset].append(index)
+def row_wordings(features: Sequence[EntryFeatures]) -> list[str]:
+    """Each row's wording (`wording_of`), with its key for the sub-rows of one numbered item. Needs no dataset
+    ids: a stage started before the clustering computes them early (matching/conceptprep.py)."""
     # wording_of once per text object (rows of one title share theirs), by comprehensions rather than a
     # loop of memo look-ups over the rows (~0.2 of ~0.4 CPU-s at 100,000 rows).
     texts = [f.text for f in features]
@@ -100,8 +96,21 @@ def _dataset_wordings(
             if place in shared:
                 # Sub-rows of one numbered item print one title for several datasets: never one wording.
                 words[index] = f"{words[index]}#{features[index].key}"
+    return words
 
-    dataset_wording: dict[str, str] = {}
+
+def _dataset_wordings(
+    features: Sequence[EntryFeatures], dataset_ids: Sequence[Hashable], words: Sequence[str] | None = None
+) -> tuple[dict[Hashable, str], dict[str, int]]:
+    """Each dataset's most common wording (first seen on ties), and each wording's first row among
+    the datasets it represents (feature index), wordings in the order datasets first appear."""
+    members: dict[Hashable, list[int]] = defaultdict(list)
+    for index, dataset in enumerate(dataset_ids):
+        members[dataset].append(index)
+    if words is None:
+        words = row_wordings(features)
+
+    dataset_wording: dict[Hashable, str] = {}
     representative: dict[str, int] = {}  # wording -> feature index
     wording = words.__getitem__
     for dataset, indices in members.items():

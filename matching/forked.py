@@ -5,6 +5,11 @@ which doubled the CPU): the child gets one self-contained computation whose inpu
 inherits copy-on-write, and sends back only its result, pickled through a pipe. The parent meanwhile
 does work the child's result does not depend on, so the two use the machine's two cores.
 
+A stage may also start before one of its inputs exists (`start_late`): the child first computes what needs
+no late input (e.g. the concept stage's wordings, on a core that is idle while this process scores), then
+waits for the input, an array of integers of a size known at the fork, which this process puts in memory shared
+with the child (`Late.send`, never blocking, whatever state the child is in) before waking it by one byte.
+
 Opt-in by the caller: `reconcile(workers > 1)` on many rows (today only benchmarks/bench_matching.py asks
 for more than one worker). The catalog store's incremental matching never forks. Whatever goes wrong in
 the child (an exception, a kill), `result()` computes the stage again here, so it raises or returns as the
@@ -13,13 +18,19 @@ serial code would.
 
 from __future__ import annotations
 
+import mmap
 import os
 import pickle
+import signal
+import socket
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
+import numpy as np
+
 T = TypeVar("T")
+P = TypeVar("P")
 
 
 @dataclass(slots=True)
@@ -65,3 +76,104 @@ def start(compute: Callable[[], T]) -> Forked[T]:
             os._exit(code)
     os.close(write)
     return Forked(compute, pid, read)
+
+
+# No SIGPIPE when the child is gone before its wake-up byte: the send fails with EPIPE, which `send` ignores (Python
+# ignores SIGPIPE itself, but a host embedding it may not).
+_NO_SIGNAL = getattr(socket, "MSG_NOSIGNAL", 0)
+
+
+@dataclass(slots=True)
+class Late(Generic[T]):
+    """A stage forked before its late input exists (`start_late`): `send` gives it the input and returns the stage
+    as `Forked`, `discard` ends the child when the input will never come (the caller computes otherwise)."""
+
+    compute: Callable[[np.ndarray], T]  # the whole stage from the late input, here (no fork, or the child failed)
+    pid: int  # 0: not forked
+    pipe: int  # the result's read end
+    wake: socket.socket | None  # this process's end: one byte when the input is in `shared`, EOF when discarded
+    shared: mmap.mmap | None  # `size` int64, shared with the child
+    size: int
+    owner: int = 0  # the process that forked the child (a forked sibling holding a copy of this never ends it)
+
+    def send(self, values: np.ndarray) -> Forked[T]:
+        """The stage with `values` (`size` integers) as its input, being finished in the child. Never blocks: the
+        values go to shared memory and the wake-up byte to an empty socket buffer; a child gone already leaves
+        `result()` to compute the stage here."""
+        values = np.ascontiguousarray(values, dtype=np.int64)
+        if values.shape != (self.size,):
+            raise ValueError(f"late input of shape {values.shape}, expected ({self.size},)")
+        compute = self.compute
+        if not self.pid or self.wake is None or self.shared is None:
+            return here(lambda: compute(values))
+        np.frombuffer(self.shared, dtype=np.int64, count=self.size)[:] = values
+        try:
+            self.wake.send(b"1", _NO_SIGNAL)
+        except OSError:  # EPIPE, ECONNRESET: the child is gone; result() sees no data and computes here
+            pass
+        self._close()
+        pid, self.pid = self.pid, 0  # the Forked now owns the child
+        return Forked(lambda: compute(values), pid, self.pipe)
+
+    def discard(self) -> None:
+        """End the child without its input (its work is not wanted, e.g. the input changed after decisions)."""
+        if not self.pid or self.owner != os.getpid():
+            return
+        try:
+            os.kill(self.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        os.close(self.pipe)
+        os.waitpid(self.pid, 0)
+        self._close()
+        self.pid = 0
+
+    def __del__(self) -> None:
+        # Neither sent nor discarded (the caller raised between the fork and `send`): no child left waiting.
+        if self.pid and self.owner == os.getpid():
+            self.discard()
+
+    def _close(self) -> None:
+        if self.wake is not None:
+            self.wake.close()
+            self.wake = None
+        if self.shared is not None:
+            self.shared.close()
+            self.shared = None
+
+
+def late_here(compute: Callable[[np.ndarray], T], size: int) -> Late[T]:
+    """Not forked: `send(values).result()` computes the stage in this process (the serial path)."""
+    return Late(compute, 0, -1, None, None, size)
+
+
+def start_late(
+    prepare: Callable[[], P], finish: Callable[[P, np.ndarray], T], compute: Callable[[np.ndarray], T], size: int
+) -> Late[T]:
+    """Fork a child that runs `prepare()` at once, then waits for the late input (`Late.send`: `size` integers)
+    and sends back `finish(prepared, values)`. `compute(values)`, which must give what `finish` gives, is the
+    stage computed here when the child fails. A child whose input never comes (discarded, or this process gone)
+    leaves by `os._exit` without a result."""
+    if not hasattr(os, "fork"):
+        return late_here(compute, size)
+    shared = mmap.mmap(-1, max(1, size) * 8)  # anonymous and MAP_SHARED: written here, read by the child
+    mine, theirs = socket.socketpair()
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 1
+        try:
+            os.close(read)
+            mine.close()
+            prepared = prepare()
+            if theirs.recv(1):  # b"": this process closed its end without sending (discarded, or gone)
+                values = np.frombuffer(shared, dtype=np.int64, count=size).copy()
+                payload = pickle.dumps(finish(prepared, values), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(write, "wb") as pipe:
+                    pipe.write(payload)
+                code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    theirs.close()
+    return Late(compute, pid, read, mine, shared, size, os.getpid())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 import json
 from collections.abc import Callable, Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import itemgetter
@@ -16,7 +17,7 @@ from extract.model import Document, Provenance
 from matching import forked
 from matching.batchscore import KeptScores, kept_scores
 from matching.blocking import BlockingStats, BlockRow, candidate_pairs
-from matching.bounds import score_upper_bounds
+from matching.bounds import certain_penalties, score_upper_bounds
 from matching.cluster import cluster_links
 from matching.compare import (
     MAX_BONUS,
@@ -29,6 +30,7 @@ from matching.compare import (
     score_pair,
     title_texts,
 )
+from matching.conceptprep import dataset_labels, start_concepts
 from matching.concepts import ConceptOutput, keep_concept_ids, link_concepts
 from matching.decisions import apply_decisions, decision_constraints, dismiss_flags, most_common
 from matching.errors import ThresholdsMissingError
@@ -70,6 +72,11 @@ def load_concept_threshold(path: Path = THRESHOLDS_FILE) -> float:
         raise ThresholdsMissingError(str(path)) from error
 
 
+# Candidate pairs from which `score_candidates(workers > 1)` finds the bounds' penalties in this thread while
+# another compares the titles: below, a thread's start costs more than the overlap gains.
+OVERLAP_TITLES_FROM = 50_000
+
+
 def score_candidates(
     features: Sequence[EntryFeatures], pairs: np.ndarray, *, floor: float = 0.0, workers: int = 1,
     codes: RowCodes | None = None, texts: RowTexts | None = None,
@@ -83,11 +90,24 @@ def score_candidates(
     (matching/batchscore.py), in this process: `workers` threads compare the titles. `codes` and `texts`:
     the rows' `RowCodes` (read by both the bounds and the scores) and `RowTexts`, when already computed.
     """
-    titles = title_similarities(features, pairs, workers=workers, rows=texts)
+    penalties = None
+    if workers > 1 and len(pairs) >= OVERLAP_TITLES_FROM:
+        # rapidfuzz compares the titles without the GIL (its threads, and numpy's sorts): meanwhile this thread
+        # builds the rows' codes when not given and finds the bounds' certain penalties of every pair, the few
+        # the title filter drops included (Python, ~0.3 + ~0.2 CPU-s at 100,000 rows), where a core sat idle
+        # (docs/benchmarks.md, session 17).
+        with ThreadPoolExecutor(1) as pool:
+            compared = pool.submit(title_similarities, features, pairs, workers=workers, rows=texts)
+            codes = RowCodes.of(features) if codes is None else codes
+            penalties = certain_penalties(features, pairs, codes.bound_words)
+            titles = compared.result()
+    else:
+        titles = title_similarities(features, pairs, workers=workers, rows=texts)
+        codes = RowCodes.of(features) if codes is None else codes
     keep = titles + MAX_BONUS >= floor
     pairs, titles = pairs[keep], titles[keep]
-    codes = RowCodes.of(features) if codes is None else codes
-    keep = score_upper_bounds(features, pairs, titles, codes) >= floor
+    penalties = None if penalties is None else penalties[keep]
+    keep = score_upper_bounds(features, pairs, titles, codes, penalties) >= floor
     return kept_scores(features, pairs[keep], titles[keep], floor, codes)
 
 
@@ -175,24 +195,26 @@ class _Matched:
     ids: list[str]  # dataset id per row
     stats: BlockingStats
     reasons: forked.Forked[list[list[str]]]  # `kept.reasons()`, maybe being written in a forked child
+    concepts: forked.Late[ConceptOutput] | None = None  # the concept stage forked early, waiting for the datasets
 
 
 def _matched(
     documents: Sequence[Document], threshold: float, decisions: Sequence[Decision],
     previous: Mapping[str, str] | None, workers: int, *, fork_reasons: bool = False,
+    early_concepts: float | None = None,
 ) -> _Matched:
     """match_entries with the links' reasons not written yet (with `fork_reasons` and many rows, being
-    written in a forked child)."""
+    written in a forked child). `early_concepts`: the concept floor, when the caller runs the concept stage in a
+    child with no decision to replay: with many rows it is forked before the scores (`_Matched.concepts`)."""
     # Blocking may skip pairs across scopes only when no such pair could clear the threshold.
     split_scopes = threshold > MAX_SCORE_ACROSS_SCOPES
-    codes: RowCodes | None = None
     texts: RowTexts | None = None
     if workers > 1 and sum(len(d.catalog) for d in documents) >= FORK_BLOCKING_FROM:
         # Blocking reads only the rows' title texts and scopes: a child blocks (~0.9 CPU-s at 100,000 rows,
-        # Python mostly) while this process builds the rows' texts, the features, the rows' codes and their
-        # title texts (~1.0), on a second core that was idle there. It starts as soon as every title's text is
-        # known: the rows' own texts (a title with its description, ~0.25 CPU-s) are not needed for blocking.
-        # Its pairs come back as one array.
+        # Python mostly) while this process builds the rows' texts, the features and their title texts (~1.0),
+        # on a second core that was idle there. It starts as soon as every title's text is known: the rows' own
+        # texts (a title with its description, ~0.25 CPU-s) are not needed for blocking. Its pairs come back as
+        # one array. The rows' codes are built after, while another thread compares the titles (`score_candidates`).
         units = title_texts(documents, workers=workers)
         scopes = [document_scope(d) for d in documents]
         blocked = forked.start(
@@ -208,13 +230,14 @@ def _matched(
             )  # fmt: skip
         )
         features = features_of(documents, row_texts(documents), units, scopes)
-        codes, texts = RowCodes.of(features), RowTexts.of(features)
+        texts = RowTexts.of(features)
         pairs, stats = blocked.result()
     else:
         features = build_features(documents, workers=workers)
         pairs, stats = candidate_pairs(features, workers=workers, split_scopes=split_scopes)
+    concepts = _early_concepts(features, early_concepts, workers)  # before the scores: a core is idle there
     kept = score_candidates(
-        features, pairs, floor=threshold - LINK_FLOOR, workers=workers, codes=codes, texts=texts
+        features, pairs, floor=threshold - LINK_FLOOR, workers=workers, texts=texts
     )
     # The reasons need the scored pairs only: a child writes them while this process clusters.
     fork = fork_reasons and workers > 1 and len(features) >= FORK_REASONS_FROM
@@ -226,7 +249,20 @@ def _matched(
         return score_pair(features[i], features[j]).score
 
     ids = cluster_links(keys, kept.scores(), threshold, rescore, previous=previous, constraints=constraints)
-    return _Matched(features, kept, ids, stats, reasons)
+    return _Matched(features, kept, ids, stats, reasons, concepts)
+
+
+def _early_concepts(
+    features: list[EntryFeatures], floor: float | None, workers: int
+) -> forked.Late[ConceptOutput] | None:
+    """The concept stage forked before the scores (matching/conceptprep.py), when `_reconcile` will fork it anyway:
+    `floor` given (concepts wanted, no decision to replay), two workers, many rows, and one row per key (a document
+    given twice makes `_reconcile` replay the datasets)."""
+    if floor is None or workers < 2 or len(features) < FORK_CONCEPTS_FROM:
+        return None
+    if len({f.key for f in features}) != len(features):
+        return None
+    return start_concepts(features, floor, workers)
 
 
 def reconcile(
@@ -303,7 +339,11 @@ def _reconcile(
 ) -> Reconciliation:
     threshold = load_threshold() if threshold is None else threshold
     documents = sorted(documents, key=lambda d: d.sha256)  # by content, not ingest order: ties, ids, flags
-    matched = _matched(documents, threshold, decisions, previous, workers, fork_reasons=True)
+    concept_floor = 0.0
+    if with_concepts:
+        concept_floor = load_concept_threshold() if concept_threshold is None else concept_threshold
+    early = concept_floor if with_concepts and not decisions else None
+    matched = _matched(documents, threshold, decisions, previous, workers, fork_reasons=True, early_concepts=early)
     features, ids = matched.features, matched.ids
     keys = [f.key for f in features]  # the rows' `entry_key`, in the documents' order
     if clustered is not None:
@@ -312,16 +352,19 @@ def _reconcile(
     # With no decision and one row per key (no document given twice), the result is already what
     # replaying nothing gives: every member in its own dataset, links accepted within a dataset.
     replay = bool(decisions) or len(assignment) != len(features)
-    concept_floor = 0.0
-    if with_concepts:
-        concept_floor = load_concept_threshold() if concept_threshold is None else concept_threshold
     concept_stage: forked.Forked[ConceptOutput] | None = None
     if with_concepts and not replay and workers > 1 and len(features) >= FORK_CONCEPTS_FROM:
         # The datasets are final already: the concept stage runs in a child while this process writes the
-        # links' reasons and builds the records below (~4 of ~17 CPU-s at 100,000 rows).
-        concept_stage = forked.start(
-            lambda: link_concepts(features, ids, concept_floor, workers=workers, split=True)
-        )
+        # links' reasons and builds the records below (~4 of ~17 CPU-s at 100,000 rows). Forked before the
+        # scores as a rule (`_early_concepts`): it has its wordings by now and gets the datasets.
+        if matched.concepts is not None:
+            concept_stage = matched.concepts.send(dataset_labels(ids))
+        else:
+            concept_stage = forked.start(
+                lambda: link_concepts(features, ids, concept_floor, workers=workers, split=True)
+            )
+    elif matched.concepts is not None:  # the datasets are replayed after all: the early child's ids would not do
+        matched.concepts.discard()
 
     # Every value below comes from validated Documents (str fields, a Provenance): no need to check
     # 100,000 member records and their datasets again (model_construct sets the same fields).
