@@ -286,3 +286,25 @@ def test_the_issuers_place_is_spelt_as_the_place_line_spells_it() -> None:
     # another place on the date line is another place: the header stands
     other = [*header[:3], "Hà Nội, ngày 4 tháng 01 năm 2025", *header[4:]]
     assert _metadata(*other)[2] == "UBND tỉnh Quang Ngai"
+
+
+QD1402_WRAPPED = [
+    "Điều 2. Trách nhiệm của các cơ quan, đơn vị",
+    "1. Sở Thông tin và Truyền thông",
+    "Chủ trì, phối hợp với các cơ quan, đơn vị liên quan hướng dẫn, đôn đốc triển khai Quyết định này.",
+    "2. Các đơn vị quản lý cơ sở dữ liệu thuộc Danh mục cơ sở dữ liệu dùng chung tỉnh",
+    "Thừa Thiên Huế có trách nhiệm:",
+    "a) Xây dựng, cập nhật, quản lý, khai thác hiệu quả các cơ sở dữ liệu được ban hành thuộc Danh mục cơ sở dữ liệu "
+    "dùng chung tỉnh Thừa Thiên Huế; thực hiện kết nối và chia sẻ dữ liệu theo quy định hiện hành.",
+    "b) Chủ trì rà soát các cơ sở dữ liệu; đề xuất nội dung cập nhật, điều chỉnh, bổ sung Danh mục cơ sở dữ liệu dùng "
+    "chung tỉnh Thừa Thiên Huế và gửi Sở Thông tin và Truyền thông tổng hợp.",
+]
+
+
+def test_a_heading_wrapped_inside_its_unit_name_keeps_the_whole_name() -> None:
+    # Guard for the rule above, found by the lead on the ingest benchmark's archive (benchmarks/scale_archive.py,
+    # seed 13: QĐ 1402's text-PDF variants): the heading wraps inside the name ("… dùng chung tỉnh" / "Thừa Thiên Huế
+    # có trách nhiệm:"); the title alone names units too, but cut: the subject read on through the wrap is the lead.
+    leads = {lead for _, lead in _prose_tasks(QD1402_WRAPPED, "UBND tỉnh Thừa Thiên Huế")}
+    assert "Các đơn vị quản lý cơ sở dữ liệu thuộc Danh mục cơ sở dữ liệu dùng chung tỉnh" not in leads
+    assert "Các đơn vị quản lý cơ sở dữ liệu thuộc Danh mục cơ sở dữ liệu dùng chung tỉnh Thừa Thiên Huế" in leads

@@ -246,8 +246,12 @@ def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
         # A long heading read as wrapping onto the item's first sentence ("1. Công an tỉnh, các sở, ban, ngành, đoàn
         # thể tỉnh và Ủy ban nhân dân các xã, phường" over "Theo chức năng, nhiệm vụ, … tổ chức tuyên truyền …", CV
         # 7432/UBND-XD Lào Cai 2026): the reader joined the heading's own wrap, so its length says nothing of the
-        # margin; a title that names units and nothing else is still the heading.
-        if named is None and not qualified and head != node.title:
+        # margin; a title that names units and nothing else is still the heading. Not when the subject read on
+        # runs past the title into the wrap: that is the heading's own wrap ("2. Các đơn vị quản lý cơ sở dữ liệu
+        # thuộc Danh mục cơ sở dữ liệu dùng chung tỉnh" over "Thừa Thiên Huế:", a text PDF of QĐ 1402's variants),
+        # and the title alone would cut the name.
+        within_title = subject is None or subject.units.end <= len(node.title)
+        if named is None and not qualified and head != node.title and within_title:
             named = units_only(node.title, context)
         if named is not None:
             return _Lead(named.text, from_label=True, bare=True)
