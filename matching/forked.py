@@ -57,6 +57,14 @@ def here(compute: Callable[[], T]) -> Forked[T]:
     return Forked(compute, 0, -1)
 
 
+def _write_result(write: int, value: object) -> None:
+    """In the child: `value` pickled whole first (a failure leaves the pipe empty: the parent computes the stage),
+    then written to the pipe, which it closes."""
+    payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+    with os.fdopen(write, "wb") as pipe:
+        pipe.write(payload)
+
+
 def start(compute: Callable[[], T]) -> Forked[T]:
     """Run `compute` in a forked child; `.result()` collects it. The child leaves by `os._exit`: no
     atexit handlers, no flushing of buffers it inherited, no collection of its copied heap."""
@@ -68,9 +76,7 @@ def start(compute: Callable[[], T]) -> Forked[T]:
         code = 1
         try:
             os.close(read)
-            payload = pickle.dumps(compute(), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write, "wb") as pipe:
-                pipe.write(payload)
+            _write_result(write, compute())
             code = 0
         finally:
             os._exit(code)
@@ -168,9 +174,7 @@ def start_late(
             prepared = prepare()
             if theirs.recv(1):  # b"": this process closed its end without sending (discarded, or gone)
                 values = np.frombuffer(shared, dtype=np.int64, count=size).copy()
-                payload = pickle.dumps(finish(prepared, values), protocol=pickle.HIGHEST_PROTOCOL)
-                with os.fdopen(write, "wb") as pipe:
-                    pipe.write(payload)
+                _write_result(write, finish(prepared, values))
                 code = 0
         finally:
             os._exit(code)
