@@ -57,6 +57,23 @@ def here(compute: Callable[[], T]) -> Forked[T]:
     return Forked(compute, 0, -1)
 
 
+def _fork(child: Callable[[int], bool]) -> tuple[int, int]:
+    """Fork; the child runs `child(write end of a pipe)` and leaves by `os._exit`, status 0 when it returned True
+    (it wrote its result), 1 otherwise or when it raised. Returns the child's pid and the pipe's read end."""
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child
+        code = 1
+        try:
+            os.close(read)
+            if child(write):
+                code = 0
+        finally:
+            os._exit(code)
+    os.close(write)
+    return pid, read
+
+
 def _write_result(write: int, value: object) -> None:
     """In the child: `value` pickled whole first (a failure leaves the pipe empty: the parent computes the stage),
     then written to the pipe, which it closes."""
@@ -70,17 +87,12 @@ def start(compute: Callable[[], T]) -> Forked[T]:
     atexit handlers, no flushing of buffers it inherited, no collection of its copied heap."""
     if not hasattr(os, "fork"):
         return here(compute)
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child
-        code = 1
-        try:
-            os.close(read)
-            _write_result(write, compute())
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
+
+    def child(write: int) -> bool:
+        _write_result(write, compute())
+        return True
+
+    pid, read = _fork(child)
     return Forked(compute, pid, read)
 
 
@@ -164,20 +176,16 @@ def start_late(
         return late_here(compute, size)
     shared = mmap.mmap(-1, max(1, size) * 8)  # anonymous and MAP_SHARED: written here, read by the child
     mine, theirs = socket.socketpair()
-    read, write = os.pipe()
-    pid = os.fork()
-    if pid == 0:  # the child
-        code = 1
-        try:
-            os.close(read)
-            mine.close()
-            prepared = prepare()
-            if theirs.recv(1):  # b"": this process closed its end without sending (discarded, or gone)
-                values = np.frombuffer(shared, dtype=np.int64, count=size).copy()
-                _write_result(write, finish(prepared, values))
-                code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
+
+    def child(write: int) -> bool:
+        mine.close()
+        prepared = prepare()
+        if not theirs.recv(1):  # b"": this process closed its end without sending (discarded, or gone)
+            return False
+        values = np.frombuffer(shared, dtype=np.int64, count=size).copy()
+        _write_result(write, finish(prepared, values))
+        return True
+
+    pid, read = _fork(child)
     theirs.close()
     return Late(compute, pid, read, mine, shared, size, os.getpid())
