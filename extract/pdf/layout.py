@@ -258,12 +258,15 @@ def _script_text(chars: Sequence[dict[str, Any]], size: float, baseline: float) 
     return "".join(out)
 
 
+_SMALL = 0.8  # a word under this share of its line's median size is printed small
+
+
 def lift_superscript_words(words: list[Word]) -> list[Word]:
     """Mark words printed small and raised or lowered on their line ("2+" after "Ca", "2" after "SO")."""
     if not words:
         return words
     sizes = [word.size for word in words]
-    if min(sizes) >= 0.8 * max(sizes):
+    if min(sizes) >= _SMALL * max(sizes):
         # No word is printed small (the median lies between both): nothing to mark, and the two
         # medians below are saved for nearly every line and cell of a page.
         return list(words)
@@ -271,7 +274,7 @@ def lift_superscript_words(words: list[Word]) -> list[Word]:
     baseline = statistics.median(word.bottom for word in words)
     out: list[Word] = []
     for word in words:
-        small = word.size < 0.8 * body_size
+        small = word.size < _SMALL * body_size
         table = (
             _SUPERSCRIPTS if word.bottom < baseline - 0.15 * body_size
             else _SUBSCRIPTS if word.bottom > baseline + 0.5
