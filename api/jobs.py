@@ -63,6 +63,27 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def queue_reconcile(session: Session, owner: str, *, delay: float) -> tuple[JobRow, bool]:
+    """One queued reconciliation at a time, in ``session``: (the queued job, whether it is new).
+
+    A request while one is queued joins it; ``delay`` holds a new job back so a burst of uploads
+    shares one run; a request without delay (a review) lifts the wait of the job it joins.
+    """
+    now = _now()
+    waiting = session.scalars(select(JobRow).where(JobRow.kind == "reconcile", JobRow.status == "queued")).first()
+    if waiting is not None:
+        if delay <= 0 and waiting.not_before is not None:
+            waiting.not_before = None
+        return waiting, False
+    row = JobRow(
+        id=uuid.uuid4().hex, kind="reconcile", status="queued", progress=0.0, stage="queued", owner=owner,
+        attempts=0, created_at=now, updated_at=now, not_before=now + timedelta(seconds=delay) if delay > 0 else None,
+    )  # fmt: skip
+    session.add(row)
+    session.flush()
+    return row, True
+
+
 class JobView(BaseModel):
     id: str
     kind: str
@@ -241,29 +262,15 @@ class JobManager:
         the wait of the job it joins.
         """
         if self.celery:  # queued for the workers; this process never reconciles
-            from api.cluster.tasks import queue_reconcile
+            from api.cluster.tasks import queue_reconcile as queue_for_workers
 
             with self.write_lock:
-                job_id = queue_reconcile(owner, delay=delay, engine=self.store.engine)
+                job_id = queue_for_workers(owner, delay=delay, engine=self.store.engine)
             found = self.get(job_id)
             assert found is not None
             return found
-        now = _now()
-        not_before = now + timedelta(seconds=delay) if delay > 0 else None
         with self.write_lock, Session(self._writer) as session, session.begin():
-            waiting = session.scalars(
-                select(JobRow).where(JobRow.kind == "reconcile", JobRow.status == "queued")
-            ).first()
-            if waiting is not None:
-                if not_before is None and waiting.not_before is not None:
-                    waiting.not_before = None
-                return JobView.of(waiting)
-            row = JobRow(
-                id=uuid.uuid4().hex, kind="reconcile", status="queued", progress=0.0, stage="queued",
-                owner=owner, attempts=0, created_at=now, updated_at=now, not_before=not_before,
-            )  # fmt: skip
-            session.add(row)
-            session.flush()
+            row, _ = queue_reconcile(session, owner, delay=delay)
             view = JobView.of(row)
         self._wake.set()
         return view
@@ -405,11 +412,9 @@ class JobManager:
         except WorkFailure as failure:
             self._fail(row.id, failure.code, failure.message_vi, failure.message_en)
             return
-        if not self._finish(row.id, stored.status):
-            return  # another process took the job over (this one stalled past its lease) and reports it
-        if self.settings.reconcile_after_ingest:
-            # Uploads finishing close together share one reconciliation (a review's does not wait).
-            self.submit_reconcile(row.owner, delay=self.settings.reconcile_debounce_seconds)
+        # Uploads finishing close together share one reconciliation (a review's does not wait). If
+        # another process took the job over (this one stalled past its lease), that one reports it.
+        self._finish(row.id, stored.status, reconcile_for=row.owner if self.settings.reconcile_after_ingest else None)
 
     def _record_pages(self, job_id: str, done: int, total: int) -> None:
         """Pages read so far; the worker process already throttled these (extract.progress), each is written."""
@@ -431,8 +436,24 @@ class JobManager:
             self.on_catalog_change()
         self._finish(job_id, f"{done.datasets} datasets")
 
-    def _finish(self, job_id: str, outcome: str) -> bool:
-        return self._update(job_id, status="succeeded", stage="done", progress=1.0, outcome=outcome[:16])
+    def _finish(self, job_id: str, outcome: str, *, reconcile_for: str | None = None) -> bool:
+        """The job succeeded; with ``reconcile_for`` (an owner) its reconciliation is queued in the same
+        transaction, so no one ever sees (and no kill ever leaves) a stored upload with none to come."""
+        values = {"status": "succeeded", "stage": "done", "progress": 1.0, "outcome": outcome[:16]}
+        if reconcile_for is None:
+            return self._update(job_id, **values)
+        with self.write_lock, Session(self._writer) as session, session.begin():
+            changed = session.execute(
+                update(JobRow).where(JobRow.id == job_id, JobRow.lease_owner == self.owner_id)
+                .values(**values, updated_at=_now()).execution_options(synchronize_session=False)
+            )  # fmt: skip
+            if changed.rowcount == 0:  # type: ignore[attr-defined]
+                session.rollback()
+                log.warning("job %s: lease lost to another process, its result is left to that process", job_id)
+                return False
+            queue_reconcile(session, reconcile_for, delay=self.settings.reconcile_debounce_seconds)
+        self._wake.set()
+        return True
 
     def _fail(self, job_id: str, code: str, message_vi: str, message_en: str) -> None:
         self._update(

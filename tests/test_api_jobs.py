@@ -136,6 +136,41 @@ def test_a_process_that_lost_its_lease_cannot_record_a_result(tmp_path: Path) ->
             store.close()
 
 
+def test_an_upload_ends_with_its_reconciliation_queued_in_the_same_transaction(
+    fresh_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Finishing an upload and queuing its reconciliation are one commit: no reader sees the upload done
+    with no reconciliation to come, and a kill between the two cannot leave one stored and never
+    reconciled (CI caught the kill campaign's check falling between them). A holder that lost its
+    lease records neither; when queuing fails, the job is not marked done either."""
+    import api.jobs
+
+    stores, (slow, holder) = _managers(fresh_url, tmp_path)
+    try:
+        job_id = slow.submit_upload(b"KE HOACH so 1", "a.txt", "", "uploader")[0].id
+        assert (claimed := slow.claim()) is not None and claimed.id == job_id
+        _set(fresh_url, job_id, lease_expires_at=datetime.now(UTC) - timedelta(seconds=1))
+        assert (claimed := holder.claim()) is not None and claimed.id == job_id
+        assert not slow._finish(job_id, "ingested", reconcile_for="uploader")
+        assert [j.kind for j in holder.list()] == ["ingest"]  # the one that lost its lease queued nothing
+
+        def broken(*_: object, **__: object) -> None:
+            raise RuntimeError("the queue insert failed")
+
+        monkeypatch.setattr(api.jobs, "queue_reconcile", broken)
+        with pytest.raises(RuntimeError):
+            holder._finish(job_id, "ingested", reconcile_for="uploader")
+        view = holder.get(job_id)
+        assert view is not None and view.status == "running"  # rolled back with the failed insert
+        monkeypatch.undo()
+        assert holder._finish(job_id, "ingested", reconcile_for="uploader")
+        jobs = {j.kind: j for j in holder.list()}
+        assert jobs["ingest"].status == "succeeded" and jobs["reconcile"].status == "queued"
+    finally:
+        for store in stores:
+            store.close()
+
+
 def test_a_job_that_keeps_killing_its_process_is_given_up(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path}/abandon.db"
     stores, (manager,) = _managers(url, tmp_path, count=1)

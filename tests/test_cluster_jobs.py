@@ -78,6 +78,27 @@ def test_uploads_share_one_queued_reconciliation_and_a_review_lifts_its_wait(sto
     assert jobrows.claim(store.engine, later_id, "w2@host:2") is None  # one reconciliation at a time
 
 
+def test_a_worker_finishes_an_upload_and_queues_its_reconciliation_in_one_commit(store: CatalogStore) -> None:
+    """What a Celery worker sends after the commit: a new reconciliation after its delay, none for one
+    already queued and waiting, the joined one at once when nothing holds it back."""
+    first, second = _job(store), _job(store)
+    assert jobrows.claim(store.engine, first, "w1@host:1") is not None
+    assert jobrows.finish_and_queue_reconcile(store.engine, first, "w9@host:9", "ingested",
+                                              reconcile_for="uploader", delay=2.0) == (False, None, 0.0)  # fmt: skip
+    with Session(store.engine) as session:  # not its lease: nothing recorded, nothing queued
+        assert session.scalar(select(func.count()).select_from(JobRow).where(JobRow.kind == "reconcile")) == 0
+    done, send, countdown = jobrows.finish_and_queue_reconcile(store.engine, first, "w1@host:1", "ingested",
+                                                               reconcile_for="uploader", delay=2.0)  # fmt: skip
+    assert done and send is not None and countdown == 2.0 and jobrows.status(store.engine, first) == "succeeded"
+    assert jobrows.status(store.engine, send) == "queued"
+    assert jobrows.claim(store.engine, second, "w2@host:2") is not None
+    assert jobrows.finish_and_queue_reconcile(store.engine, second, "w2@host:2", "ingested",
+                                              reconcile_for="uploader", delay=2.0) == (True, None, 0.0)  # fmt: skip
+    with Session(store.engine) as session, session.begin():
+        joined, created = jobrows.queue_reconcile(session, "reviewer", delay=0.0)
+        assert not created and jobrows.to_send(joined, created, 0.0) == (send, 0.0)
+
+
 def test_without_a_broker_nothing_changes() -> None:
     settings = Settings.from_env(broker_url="")
     assert not settings.uses_celery

@@ -22,7 +22,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from api.cluster.app import settings as cluster_settings
-from api.jobs import LEASE_SECONDS, RENEW_SECONDS, _claimable
+from api.jobs import LEASE_SECONDS, RENEW_SECONDS, _claimable, queue_reconcile
 from catalog.db import IMMEDIATE
 from catalog.models import JobRow
 
@@ -113,6 +113,33 @@ def finish(engine: Engine, job_id: str, owner: str | None, outcome: str) -> bool
     return record(engine, job_id, owner, status="succeeded", stage="done", progress=1.0, outcome=outcome[:16])
 
 
+def finish_and_queue_reconcile(engine: Engine, job_id: str, owner: str, outcome: str, *,
+                               reconcile_for: str, delay: float) -> tuple[bool, str | None, float]:  # fmt: skip
+    """:func:`finish`, and queue (or join) a reconciliation in the same transaction: a worker killed
+    between the two can no longer leave a stored upload that nothing will reconcile (a redelivered
+    task finds its job done). Answers (finished, the reconciliation job to send, its countdown); the
+    job is None when the queued one already has its message. The caller sends it after the commit;
+    if the caller dies first, the sweeper (api/cluster/sweeper.py) does."""
+    with Session(_writer(engine)) as session, session.begin():
+        changed = session.execute(
+            update(JobRow).where(JobRow.id == job_id, JobRow.status == "running", JobRow.lease_owner == owner)
+            .values(status="succeeded", stage="done", progress=1.0, outcome=outcome[:16], updated_at=_now())
+            .execution_options(synchronize_session=False)
+        )  # fmt: skip
+        if not changed.rowcount:  # type: ignore[attr-defined]
+            return False, None, 0.0
+        return (True, *to_send(*queue_reconcile(session, reconcile_for, delay=delay), delay))
+
+
+def to_send(row: JobRow, created: bool, delay: float) -> tuple[str | None, float]:
+    """The reconciliation job whose message must go out now, and its countdown: a new job after its
+    delay, a joined one at once if it waits for nothing (a review may just have lifted its wait), else none
+    (its message is out)."""
+    if created:
+        return row.id, delay
+    return (row.id, 0.0) if row.not_before is None else (None, 0.0)
+
+
 def fail(engine: Engine, job_id: str, owner: str | None, code: str, message: str, *, outcome: str = "") -> bool:
     return record(
         engine, job_id, owner, status="failed", stage="failed", progress=1.0, error_code=code[:64],
@@ -129,24 +156,6 @@ def new_job(session: Session, *, kind: str, filename: str = "", path: str = "", 
     )  # fmt: skip
     session.add(row)
     return row
-
-
-def queue_reconcile(session: Session, owner: str, *, delay: float) -> tuple[JobRow, bool]:
-    """One queued reconciliation at a time: (the queued job, whether it is new).
-
-    A request while one is queued joins it; ``delay`` holds a new job back so a burst of uploads
-    shares one run; a request without delay (a review) lifts the wait of the job it joins.
-    """
-    now = _now()
-    waiting = session.scalars(select(JobRow).where(JobRow.kind == "reconcile", JobRow.status == "queued")).first()
-    if waiting is not None:
-        if delay <= 0 and waiting.not_before is not None:
-            waiting.not_before = None
-        return waiting, False
-    row = new_job(session, kind="reconcile", owner=owner)
-    row.not_before = now + timedelta(seconds=delay) if delay > 0 else None
-    session.flush()
-    return row, True
 
 
 class Lease:

@@ -221,7 +221,7 @@ def extract_job(self: Task, job_id: str, run_id: int | None, reconcile_after: bo
         return "failed"
     with jobrows.Lease(engine, job_id, owner):
         try:
-            stored = _extract_and_store(row, owner, run_id)
+            stored = _extract_and_store(row, owner, run_id, reconcile_after and settings().reconcile_after_ingest)
         except OperationalError:
             raise  # the database is away: retried (RETRY_ON), the job is claimable again once its lease lapses
         except Exception as error:  # noqa: BLE001 - the soft limit while storing, a bug: the job must end
@@ -235,8 +235,6 @@ def extract_job(self: Task, job_id: str, run_id: int | None, reconcile_after: bo
                 f"Lỗi nội bộ khi xử lý ({detail}). / Internal error while processing ({detail}).",
             )
             return "failed"
-    if stored and reconcile_after and settings().reconcile_after_ingest:
-        queue_reconcile(row.owner, delay=settings().reconcile_debounce_seconds)
     return "stored" if stored else "failed"
 
 
@@ -248,7 +246,7 @@ def _fail(row: Any, owner: str, run_id: int | None, status: OutcomeStatus, code:
     jobrows.fail(store().engine, row.id, owner, code, message, outcome=status.value)
 
 
-def _extract_and_store(row: Any, owner: str, run_id: int | None) -> bool:
+def _extract_and_store(row: Any, owner: str, run_id: int | None, reconcile: bool) -> bool:
     from extract import progress
     from extract.errors import DanhmucError, UnsupportedFormatError
     from extract.safety import release_memory
@@ -257,7 +255,7 @@ def _extract_and_store(row: Any, owner: str, run_id: int | None) -> bool:
     catalog = store()
     known = catalog.add_known_content(row.path, row.sha256, run_id=run_id)
     if known is not None:  # stored already: by another path, or by this job before its worker was killed
-        jobrows.finish(catalog.engine, row.id, owner, known.status.value)
+        _finish(row, owner, known.status.value, reconcile)
         return True
     data = DatabaseBlobStore(catalog.engine).get(row.sha256)
     if data is None:
@@ -325,7 +323,7 @@ def _extract_and_store(row: Any, owner: str, run_id: int | None) -> bool:
     finally:
         del document
         release_memory()
-    jobrows.finish(catalog.engine, row.id, owner, added.status.value)
+    _finish(row, owner, added.status.value, reconcile)
     return True
 
 
@@ -336,10 +334,24 @@ def queue_reconcile(owner: str, *, delay: float, engine: Engine | None = None) -
     engine = engine or store().engine
     with Session(engine.execution_options(**jobrows.IMMEDIATE_OPTION)) as session, session.begin():
         row, created = jobrows.queue_reconcile(session, owner, delay=delay)
-        job_id, lifted = row.id, not created and row.not_before is None
-    if created or lifted:
-        publish_reconcile(job_id, delay=delay if created else 0.0)
+        job_id = row.id
+        send, countdown = jobrows.to_send(row, created, delay)
+    if send is not None:
+        publish_reconcile(send, delay=countdown)
     return job_id
+
+
+def _finish(row: Any, owner: str, outcome: str, reconcile: bool) -> None:
+    """The job succeeded; with ``reconcile`` its reconciliation is queued in the same transaction."""
+    engine = store().engine
+    if not reconcile:
+        jobrows.finish(engine, row.id, owner, outcome)
+        return
+    _, send, countdown = jobrows.finish_and_queue_reconcile(
+        engine, row.id, owner, outcome, reconcile_for=row.owner, delay=settings().reconcile_debounce_seconds
+    )
+    if send is not None:
+        publish_reconcile(send, delay=countdown)
 
 
 def publish_extract(job_id: str, *, run_id: int | None = None, reconcile_after: bool = True) -> None:
