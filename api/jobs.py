@@ -343,13 +343,16 @@ class JobManager:
 
     # ------------------------------------------------------------ running
 
-    def _update(self, job_id: str, **values: object) -> bool:
-        """Record progress or the end of a job this process holds; False when the lease was lost."""
+    def _update(self, job_id: str, then: Callable[[Session], object] | None = None, **values: object) -> bool:
+        """Record progress or the end of a job this process holds; False when the lease was lost.
+        ``then`` writes more in the same transaction, only if the job's row was written."""
         with self.write_lock, Session(self._writer) as session, session.begin():
             changed = session.execute(
                 update(JobRow).where(JobRow.id == job_id, JobRow.lease_owner == self.owner_id)
                 .values(**values, updated_at=_now()).execution_options(synchronize_session=False)
             )  # fmt: skip
+            if changed.rowcount and then is not None:  # type: ignore[attr-defined]
+                then(session)
         if changed.rowcount == 0:  # type: ignore[attr-defined]
             log.warning("job %s: lease lost to another process, its result is left to that process", job_id)
             return False
@@ -439,20 +442,12 @@ class JobManager:
     def _finish(self, job_id: str, outcome: str, *, reconcile_for: str | None = None) -> bool:
         """The job succeeded; with ``reconcile_for`` (an owner) its reconciliation is queued in the same
         transaction, so no one ever sees (and no kill ever leaves) a stored upload with none to come."""
-        values = {"status": "succeeded", "stage": "done", "progress": 1.0, "outcome": outcome[:16]}
-        if reconcile_for is None:
-            return self._update(job_id, **values)
-        with self.write_lock, Session(self._writer) as session, session.begin():
-            changed = session.execute(
-                update(JobRow).where(JobRow.id == job_id, JobRow.lease_owner == self.owner_id)
-                .values(**values, updated_at=_now()).execution_options(synchronize_session=False)
-            )  # fmt: skip
-            if changed.rowcount == 0:  # type: ignore[attr-defined]
-                session.rollback()
-                log.warning("job %s: lease lost to another process, its result is left to that process", job_id)
-                return False
-            queue_reconcile(session, reconcile_for, delay=self.settings.reconcile_debounce_seconds)
-        self._wake.set()
+        delay = self.settings.reconcile_debounce_seconds
+        queue = None if reconcile_for is None else (lambda s: queue_reconcile(s, reconcile_for, delay=delay))
+        if not self._update(job_id, queue, status="succeeded", stage="done", progress=1.0, outcome=outcome[:16]):
+            return False
+        if queue is not None:
+            self._wake.set()
         return True
 
     def _fail(self, job_id: str, code: str, message_vi: str, message_en: str) -> None:
