@@ -34,7 +34,7 @@ from nlp.units import NON_STATE_RE as NON_STATE_RE  # investors, contractors: le
 _FRAME_WORDS = (
     r"chủ\s+trì|phối\s+hợp|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|theo\s+chức\s+năng|căn\s+cứ|"
     r"thực\s+hiện|tham\s+mưu|chủ\s+động|khẩn\s+trương|tiếp\s+tục|kịp\s+thời|là\s+cơ\s+quan|làm\s+đầu\s+mối|"
-    r"phụ\s+trách|tập\s+trung|tăng\s+cường|nghiêm\s+túc|cần|phải|đã|đang|sẽ|cũng"
+    r"phụ\s+trách|tập\s+trung|tăng\s+cường|nghiêm\s+túc|(?-i:cần|phải|đã|đang|sẽ|cũng)"
 )
 # "Ban QLDA Đầu tư xây dựng …", "Ban Quản lý dự án đầu tư xây dựng …": "xây dựng" is part of the project board's
 # name (QĐ 2858/QĐ-UBND Hà Nội 2025, whose partner was cut there), not the verb of "Sở Kế hoạch và Đầu tư xây dựng …".
@@ -59,7 +59,9 @@ _ASSIGNED_WORK_RE = re.compile(rf"\s(?:{_FRAME_WORDS}|{_ACTION_VERBS})(?![^\W\d_
 _ORGANISE = rf"tổ\s+chức(?=\s+(?:{_ACTION_VERBS}|{_FRAME_WORDS}|quán\s+triệt|thi\s+hành)(?![^\W\d_]))"
 # Modal verbs end a subject even after a unit noun: "Người đứng đầu cơ quan, tổ chức, đơn vị phải …" (CT 04/CT-UBND
 # Quảng Ngãi 2024); no unit's name holds one, unlike "đơn vị thực hiện".
-_MODALS = r"phải|cần|đã|đang|sẽ"
+# In lower case only: "Cần Thơ" is a city ("Sở Khoa học và Công nghệ thành phố Cần Thơ chịu trách nhiệm …" was cut to
+# "… thành phố", and the enacting line "ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ" of QĐ 09/2010/QĐ-UBND read as a task).
+_MODALS = r"(?-i:phải|cần|đã|đang|sẽ)"
 # "liên quan" closes a class ("các cơ quan, đơn vị liên quan"): a lower-case word after it opens the predicate
 # ("… phối hợp với các cơ quan, đơn vị liên quan duy trì, cập nhật …", KH tuyên truyền CCHC Lâm Đồng 2026; "… các
 # sở, ngành liên quan giải đáp, tháo gỡ …", CV chỉ số CCHC Lâm Đồng 2025), unless it goes on with the class's own
@@ -69,9 +71,17 @@ _AFTER_RELATED = (
     r"(?<=liên\squan\s)(?!(?:và|hoặc|của|thuộc|trực|trên|tại|ở|trong|có|cấp|khác|tỉnh|thành|huyện|xã|phường)"
     rf"(?![^\W\d_])){_LOWER_WORD}"
 )
+# Verbs no unit's name holds, whatever precedes them: a class list is read by the resolver as one collective up to
+# the frame word, so "Các Sở, ban, ngành và UBND cấp xã, phường nêu cao trách nhiệm …" (KH Chỉ thị 11, Lào Cai
+# 2026) and "… UBND các huyện tiến hành rà soát …" (CT 08/CT-UBND Quảng Ngãi 2018) led with their predicate; "trong
+# phạm vi chức năng, nhiệm vụ" qualifies the work as "theo chức năng" does (CT 07/CT-TTg 2012, item 7).
+_NEVER_IN_A_NAME = (
+    r"nêu\s+cao|tiến\s+hành|phát\s+huy|quán\s+triệt|"
+    r"trong\s+phạm\s+vi\s+(?:chức\s+năng|nhiệm\s+vụ|quyền\s+hạn|trách\s+nhiệm|quản\s+lý)"
+)
 _ALWAYS_ENDS = (
-    rf"đồng\s+thời|khẩn\s+trương|kịp\s+thời|nghiêm\s+túc|thường\s+xuyên|trực\s+tiếp|{_ORGANISE}|{_MODALS}|"
-    rf"{_AFTER_RELATED}"
+    rf"đồng\s+thời|khẩn\s+trương|kịp\s+thời|nghiêm\s+túc|thường\s+xuyên|trực\s+tiếp|{_NEVER_IN_A_NAME}|{_ORGANISE}|"
+    rf"{_MODALS}|{_AFTER_RELATED}"
 )
 _FRAME_RE = re.compile(rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE)
 # Partners are read mid-sentence, where a verb is printed in lower case: a capitalised "Xây dựng" there is a name

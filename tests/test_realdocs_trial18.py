@@ -1,0 +1,102 @@
+"""Session 18's trial (docs/realdocs-trial.md, "Session 18"): real snippets of documents nobody had seen.
+
+Sources (not committed; full paths and commits in the docs section):
+- Trường Đại học Tây Đô's scans (KH 1134, KH 1146, CV 1135, TB 534/561/731/1144/1145, QĐ 539 …, 2024-2025):
+  TonBao2k/sohoavb@cfe06e2…:public/uploads/…
+- a district archive's attachments (Sở TT&TT Phú Thọ 2011 letters and plans, CT 09/2009/CT-UBND Bình Dương,
+  QĐ 09/2010/QĐ-UBND Cần Thơ, QĐ 15/2010/QĐ-UBND Hà Nội, a Party cell's TCVN3 review …):
+  hpbaotho/04-quanly-vanban-quanhuyen@50021bc…:Ma nguon/Code/qlvb_v1/public/attach-file/…
+- session 17's open items, re-read from their sources: KH Chỉ thị 11 (Lào Cai 2026) and CT 07/CT-TTg 2012,
+  Trangsct/skill-sct (commits in session 17's table)
+"""
+
+from __future__ import annotations
+
+from extract.blocks import Paragraph
+from extract.model import Table
+from extract.structure.sections import build_sections
+from extract.structure.tasks import extract_tasks
+
+
+def _paragraphs(lines: list[str], page: int | None) -> list[Paragraph | Table]:
+    # "**" marks a line printed in bold, as a Word heading is ("4. Tăng cường trách nhiệm …"); Word has no pages.
+    return [
+        Paragraph(text=text.removeprefix("**"), line=index + 1, page=page, bold=text.startswith("**"))
+        for index, text in enumerate(lines)
+    ]
+
+
+def _prose_tasks(lines: list[str], issuer: str, *, page: int | None = 1) -> list[tuple[str, str]]:
+    items = _paragraphs(lines, page)
+    sections = build_sections(items, source="x.pdf")
+    return [(task.ref, task.lead_raw) for task in extract_tasks(items, sections, source="x.pdf", issuer=issuer)]
+
+
+# ---------------------------------------------------------------- 1. a class list read on into its predicate
+
+
+LC_KH_II4 = [
+    "**II. NHIỆM VỤ, GIẢI PHÁP",
+    "**4. Tăng cường trách nhiệm lãnh đạo, chỉ đạo công tác quản lý nhà nước về khoáng sản",
+    "- Các Sở, ban, ngành và UBND cấp xã, phường nêu cao trách nhiệm người đứng đầu trong trong việc chủ động, "
+    "thường xuyên lãnh đạo, chỉ đạo và tổ chức quản lý toàn diện hoạt động khoáng sản trên địa bàn; bảo đảm tài "
+    "nguyên khoáng sản được quản lý chặt chẽ, khai thác, sử dụng hiệu quả, đúng quy định của pháp luật.",
+]
+CT07_ITEM7 = [
+    "Để khắc phục những hạn chế nêu trên, Thủ tướng Chính phủ chỉ thị:",
+    "7. Các Bộ, ngành liên quan khác trong phạm vi chức năng, nhiệm vụ, tăng cường công tác quản lý Nhà nước đối "
+    "với KKT, KCN, CCN và hướng dẫn cụ thể Ủy ban nhân dân, Ban quản lý KKT, KCN các tỉnh, thành phố trực thuộc Trung "
+    "ương thực hiện đầy đủ các quyền hạn, trách nhiệm quản lý KKT, KCN, CCN trên địa bàn theo quy định của pháp luật.",
+]
+
+
+def test_a_class_list_ends_before_a_verb_no_name_holds() -> None:
+    # KH Chỉ thị 11 (Lào Cai 2026) II.4: the lead was "Các Sở, ban, ngành và UBND cấp xã, phường nêu cao trách nhiệm
+    # người" (the resolver reads a class list as one collective, so only a frame word ended it).
+    assert _prose_tasks(LC_KH_II4, "UBND tỉnh Lào Cai", page=None) == [
+        ("4", "Các Sở, ban, ngành và UBND cấp xã, phường")
+    ]
+
+
+def test_within_its_remit_qualifies_the_work_not_the_units() -> None:
+    # CT 07/CT-TTg 2012 item 7: "Các Bộ, ngành liên quan khác trong phạm vi chức năng, nhiệm vụ" was the lead.
+    assert _prose_tasks(CT07_ITEM7, "Thủ tướng Chính phủ") == [("7", "Các Bộ, ngành liên quan khác")]
+
+
+def test_a_unit_before_the_verb_is_unchanged() -> None:
+    # guard: a named unit before "tiến hành" was already cut there, and still is
+    lines = ["III. TỔ CHỨC THỰC HIỆN", "1. Sở Tài nguyên và Môi trường tiến hành rà soát các điểm mỏ trên địa bàn."]
+    assert _prose_tasks(lines, "UBND tỉnh Quảng Ngãi") == [("1", "Sở Tài nguyên và Môi trường")]
+
+
+# ---------------------------------------------------------------- 2. "Cần Thơ" is no modal verb
+
+
+QD09_CANTHO = [
+    "QUYẾT ĐỊNH",
+    "Ban hành Quy định tuyển chọn, xét chọn tổ chức, cá nhân chủ trì thực hiện nhiệm vụ khoa học và công nghệ cấp "
+    "thành phố",
+    "ỦY BAN NHÂN DÂN THÀNH PHỐ CẦN THƠ",
+    "Căn cứ Luật Tổ chức Hội đồng nhân dân và Ủy ban nhân dân ngày 26 tháng 11 năm 2003;",
+    "Theo đề nghị của Giám đốc Sở Khoa học và Công nghệ,",
+    "QUYẾT ĐỊNH:",
+]
+QD09_CANTHO_ANNEX = [
+    "Điều 9. Mở Hồ sơ",
+    "1. Sở Khoa học và Công nghệ thành phố Cần Thơ chịu trách nhiệm mở hồ sơ tuyển chọn, xét chọn. Đại diện Hội đồng "
+    "Khoa học và Công nghệ tư vấn tuyển chọn, xét chọn, đại diện các tổ chức, cá nhân đăng ký chủ trì được mời "
+    "tham dự.",
+]
+
+
+def test_the_enacting_bodys_line_of_can_tho_is_no_task() -> None:
+    # QĐ 09/2010/QĐ-UBND Cần Thơ (Word 97): "CẦN" read as the modal "cần" after the committee's name, so the line
+    # naming the enacting body was a task led by "ỦY BAN NHÂN DÂN THÀNH PHỐ" (twice: the decision and its annex).
+    assert _prose_tasks(QD09_CANTHO, "UBND thành phố Cần Thơ", page=None) == []
+
+
+def test_a_unit_of_can_tho_keeps_its_citys_name() -> None:
+    # the annexed Quy định, Điều 9: the lead was cut to "Sở Khoa học và Công nghệ thành phố"
+    assert _prose_tasks(QD09_CANTHO_ANNEX, "UBND thành phố Cần Thơ", page=None) == [
+        ("1", "Sở Khoa học và Công nghệ thành phố Cần Thơ")
+    ]
