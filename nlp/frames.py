@@ -33,7 +33,7 @@ from nlp.units import NON_STATE_RE as NON_STATE_RE  # investors, contractors: le
 # right after a unit noun ("các Cơ quan chủ trì Dự án", "đơn vị thực hiện") is part of a name.
 _FRAME_WORDS = (
     r"chủ\s+trì|phối\s+hợp|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|theo\s+chức\s+năng|căn\s+cứ|"
-    r"thực\s+hiện|tham\s+mưu|chủ\s+động|khẩn\s+trương|tiếp\s+tục|kịp\s+thời|là\s+cơ\s+quan|làm\s+đầu\s+mối|"
+    r"thực\s+hiện|tham\s+mưu|chủ\s+động|khẩn\s+trương|tiếp\s+tục|kịp\s+thời|là\s+cơ\s+quan|(?:làm|là)\s+đầu\s+mối|"
     r"phụ\s+trách|tập\s+trung|tăng\s+cường|nghiêm\s+túc|(?-i:cần|phải|đã|đang|sẽ|cũng)"
 )
 # "Ban QLDA Đầu tư xây dựng …", "Ban Quản lý dự án đầu tư xây dựng …": "xây dựng" is part of the project board's
@@ -267,6 +267,13 @@ def units_at(text: str, start: int, context: Context, *, stop: re.Pattern[str] =
     if bounded is not None:
         return bounded
     scope = rest[: frame.start() if frame is not None else limit]
+    if frame is None:
+        # Without a frame word the resolver's collective would run on into the predicate ("Các sở, ban, ngành,
+        # huyện, thị xã xây dựng kế hoạch hoạt động khoa", CT 09/2009/CT-UBND Bình Dương 1.b): a lower-case action
+        # verb after exactly named units or a class ends them, as it does before a frame word.
+        named = _named_before_a_verb(scope, start, context, class_at_a_level=True)
+        if named is not None:
+            return named
     return _longest_prefix(scope, start, context)
 
 
@@ -333,12 +340,19 @@ def _bounded_subject(
 # hiện", a name the office pattern made of the verbs. Names holding such words in lower case ("Ban quản lý các
 # khu công nghiệp") have no exact prefix before them, and keep the span to the frame word.
 _NOUN_VERB_RE = re.compile(r"tổ\s+chức|quản\s+lý|xây\s+dựng")
-_ENDS_AT_A_LEVEL_RE = re.compile(r"(?<![^\W\d_])cấp\s+(?:xã|huyện|tỉnh)$", re.IGNORECASE)
+# A class run on from a level, or from a list of local governments: "… các huyện, thị xã xây dựng kế hoạch …" (CT
+# 09/2009/CT-UBND Bình Dương), "… UBND các huyện, thành, thị xây dựng Kế hoạch rà soát …" (a Phú Thọ letter, 2011).
+_ENDS_AT_A_LEVEL_RE = re.compile(
+    r"(?:(?<![^\W\d_])cấp\s+(?:xã|huyện|tỉnh)|,\s*(?:thị\s+xã|thị\s+trấn|thành\s+phố|thành|thị|huyện|quận|xã|phường))$",
+    re.IGNORECASE,
+)
 _PASSIVE_RE = re.compile(r"(?<![^\W\d_])được(?![^\W\d_])")
 _LOWER_ACTION_RE = re.compile(rf"\s(?-i:{_ACTION_VERBS})(?![^\W\d_])")
 
 
-def _named_before_a_verb(candidate: str, start: int, context: Context) -> UnitSpan | None:
+def _named_before_a_verb(
+    candidate: str, start: int, context: Context, *, class_at_a_level: bool = False
+) -> UnitSpan | None:
     verb = _LOWER_ACTION_RE.search(candidate)
     if verb is None:
         return None
@@ -351,7 +365,7 @@ def _named_before_a_verb(candidate: str, start: int, context: Context) -> UnitSp
     # After a class noun the verbs that are also nouns name more units ("Các cơ quan, tổ chức chính trị - xã hội") or
     # go on with its name ("các cơ quan chủ trì quản lý 02 Chương trình MTQG", TB 565 Quảng Ngãi); run on from a
     # level they are the verb ("… và Ủy ban nhân dân cấp xã tổ chức tổng kết …", KH PCMT đến 2030, Lâm Đồng 2025).
-    noun_verb = _NOUN_VERB_RE.match(verb.group(0).strip())
+    noun_verb = _NOUN_VERB_RE.match(verb.group(0).strip()) or class_at_a_level
     if any(m.collective for m in mentions) and noun_verb and not _ENDS_AT_A_LEVEL_RE.search(prefix):
         return None
     return UnitSpan(prefix, start, start + len(prefix), mentions)
@@ -517,6 +531,28 @@ def _closing_formula(text: str) -> bool:
     return len(text.split()) <= _FORMULA_WORDS and bool(_BASED_ON_THIS_RE.search(text))
 
 
+# A field named before a colon, its sentence opening with its own subject: "a) Tiêu chuẩn - đo lường - chất lượng: Ủy
+# ban nhân dân huyện, thị xã chủ động và phối hợp với Sở Khoa học và Công nghệ …", "b) Thanh tra khoa học và công
+# nghệ: Ủy ban nhân dân các huyện, thị xã làm đầu mối …" (CT 09/2009/CT-UBND Bình Dương): the field's words resolved
+# to "Chi cục Tiêu chuẩn Đo lường Chất lượng" and "Thanh tra", confidently wrong leads.
+_TOPIC_RE = re.compile(r"[^:;.!?\n]{3,120}?:\s+(?=\S)")
+
+
+def _topic_subject(text: str, start: int, context: Context) -> Subject | None:
+    topic = _TOPIC_RE.match(text, start)
+    if topic is None:
+        return None
+    span = units_at(text, topic.end(), context)
+    if span is None:
+        return None
+    after = text[span.end :]
+    framed = bool(_FRAME_RE.match(" " + after.lstrip(" ,")))
+    # Only a subject that acts: a unit after a label and nothing more is the label's value ("Đơn vị thực hiện: Sở X").
+    if not framed and not OPENS_WITH_ACTION_RE.match(after.lstrip(" ,")):
+        return None
+    return Subject(span, triggered=False, framed=framed, lead_in=False)
+
+
 def subject_of(text: str, context: Context = _NO_CONTEXT) -> Subject | None:
     """The unit(s) an item or sentence opens with, when it opens with units; None otherwise."""
     if _closing_formula(text):
@@ -528,6 +564,10 @@ def subject_of(text: str, context: Context = _NO_CONTEXT) -> Subject | None:
     trigger = _TRIGGER_RE.match(text, start)
     if trigger:
         start = trigger.end()
+    else:
+        topic = _topic_subject(text, start, context)
+        if topic is not None:
+            return topic
     span = units_at(text, start, context)
     if span is None:
         return None

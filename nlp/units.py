@@ -64,6 +64,9 @@ _DASH_ONLY_RE = re.compile(r"(?:\s+-\s+ ?)+")
 _COLLECTIVE_START_RE = re.compile(
     r"^(?:các|những|mọi|toàn bộ|tất cả)\b|^(?:cơ quan|đơn vị|tổ chức|địa phương|ngành)\b.*(?:liên quan|thuộc|"
     r"trực thuộc|khác)?"
+    # "Sở, ban, ngành, Ủy ban nhân dân huyện, thị xã là đầu mối …" (CT 09/2009/CT-UBND Bình Dương), "Bộ, ngành liên
+    # quan": the kinds listed without "các" are the class all the same; "Sở" alone heads one named unit.
+    r"|^(?:sở|bộ)\s*,\s*(?:ban|ngành)\b"
     # A national body's addressees "UBND các tỉnh, thành phố trực thuộc Trung ương": every province, no one unit.
     r"|^(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+các\s+tỉnh\b",
     re.IGNORECASE,

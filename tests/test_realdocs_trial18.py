@@ -100,3 +100,57 @@ def test_a_unit_of_can_tho_keeps_its_citys_name() -> None:
     assert _prose_tasks(QD09_CANTHO_ANNEX, "UBND thành phố Cần Thơ", page=None) == [
         ("1", "Sở Khoa học và Công nghệ thành phố Cần Thơ")
     ]
+
+
+# ---------------------------------------------------------------- 3. Chỉ thị 09/2009/CT-UBND Bình Dương (Word 97)
+
+
+CT09_ITEM1 = [
+    "1. Tổ chức triển khai ứng dụng, nhân rộng các tiến bộ khoa học và công nghệ vào quản lý, sản xuất và đời sống:",
+    "b) Các sở, ban, ngành, huyện, thị xã xây dựng kế hoạch hoạt động khoa học và công nghệ hàng năm phục vụ kế hoạch "
+    "phát triển kinh tế - xã hội, phù hợp với điều kiện thực tế của đơn vị mình và hướng dẫn chuyên môn của Sở Khoa "
+    "học và Công nghệ.",
+    "c) Sở, ban, ngành, Ủy ban nhân dân huyện, thị xã là đầu mối theo dõi, giám sát và phối hợp với các tổ chức "
+    "nghiên cứu và phát triển triển khai đề tài, dự án cấp sở, ban, ngành, huyện, thị xã.",
+]
+CT09_ITEM2 = [
+    "2. Phân cấp quản lý nhà nước về hoạt động khoa học và công nghệ ở huyện, thị xã gắn với các chức năng thanh tra, "
+    "kiểm tra, giám sát, xử phạt hành chính trong các lĩnh vực:",
+    "a) Tiêu chuẩn - đo lường - chất lượng: Ủy ban nhân dân huyện, thị xã chủ động và phối hợp với Sở Khoa học và "
+    "Công nghệ trong công tác tuyên truyền, phổ biến và tổ chức thực hiện pháp luật về tiêu chuẩn, đo lường, chất "
+    "lượng.",
+    "b) Thanh tra khoa học và công nghệ: Ủy ban nhân dân các huyện, thị xã làm đầu mối phát hiện, đề xuất với Thanh "
+    "tra Sở Khoa học và Công nghệ, phối hợp với Thanh tra, Công an và Quản lý thị trường tại các huyện, thị xã.",
+]
+BINH_DUONG = "UBND tỉnh Bình Dương"
+
+
+def test_a_class_of_local_governments_ends_before_its_verb() -> None:
+    # 1.b led "Các sở, ban, ngành, huyện, thị xã xây dựng kế hoạch hoạt động khoa" (no frame word: the collective
+    # ran on); 1.c gave no task ("Sở, ban, ngành" without "các" was no class, "là đầu mối" no frame).
+    assert _prose_tasks(CT09_ITEM1, BINH_DUONG, page=None) == [
+        ("1.b", "Các sở, ban, ngành, huyện, thị xã"),
+        ("1.c", "Sở, ban, ngành, Ủy ban nhân dân huyện, thị xã"),
+    ]
+
+
+def test_a_field_before_a_colon_is_not_the_lead_of_the_sentence_after_it() -> None:
+    # 2.a was led by "Tiêu chuẩn - đo lường - chất lượng" (resolved to the Chi cục TĐC), 2.b by "Thanh tra".
+    assert _prose_tasks(CT09_ITEM2, BINH_DUONG, page=None) == [
+        ("2.a", "Ủy ban nhân dân huyện, thị xã"),
+        ("2.b", "Ủy ban nhân dân các huyện, thị xã"),
+    ]
+
+
+def test_a_unit_label_over_a_verb_keeps_its_lead() -> None:
+    # guards: "X: <verb> …" keeps X; a class qualified by a verb keeps its whole name (KH Sở TT&TT Phú Thọ 2011, IV.5)
+    lines = ["IV. PHÂN CÔNG THỰC HIỆN", "2. Phòng Tổ chức - Hành chính: Phát hành kế hoạch và các văn bản liên quan."]
+    assert _prose_tasks(lines, "Trường Đại học Tây Đô") == [("2", "Phòng Tổ chức - Hành chính")]
+    phu_tho = [
+        "**III. TỔ CHỨC THỰC HIỆN",
+        "**5. Các phòng ban tham gia đào tạo",
+        "- Bố trí cán bộ, sắp xếp công việc và tham dự đầy đủ các lớp tập huấn theo kế hoạch đề ra.",
+    ]
+    assert _prose_tasks(phu_tho, "Sở Thông tin và Truyền thông tỉnh Phú Thọ", page=None) == [
+        ("5", "Các phòng ban tham gia đào tạo")
+    ]
