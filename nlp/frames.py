@@ -553,9 +553,17 @@ def _topic_subject(text: str, start: int, context: Context) -> Subject | None:
     return Subject(span, triggered=False, framed=framed, lead_in=False)
 
 
+# A label naming the partners, its units after the colon: "3. Đơn vị phối hợp triển khai tuyên truyền: Các phòng
+# chức năng thuộc Công an thành phố Cần Thơ." (KH 1146/KH-ĐHTĐ 2025) was a task led by the label itself; partners
+# lead nothing.
+_PARTNER_LABEL_RE = re.compile(r"(?:đơn\s+vị|cơ\s+quan)\s+(?:phối\s+hợp|tham\s+gia)[^:;.!?]{0,80}:\s*\S", re.IGNORECASE)
+
+
 def subject_of(text: str, context: Context = _NO_CONTEXT) -> Subject | None:
     """The unit(s) an item or sentence opens with, when it opens with units; None otherwise."""
     if _closing_formula(text):
+        return None
+    if _PARTNER_LABEL_RE.match(text):
         return None
     start = 0
     adverbial = _ADVERBIAL_RE.match(text)

@@ -13,7 +13,7 @@ Sources (not committed; full paths and commits in the docs section):
 from __future__ import annotations
 
 from extract.blocks import Paragraph
-from extract.model import Table
+from extract.model import Table, Task
 from extract.structure.sections import build_sections
 from extract.structure.tasks import extract_tasks
 
@@ -154,3 +154,44 @@ def test_a_unit_label_over_a_verb_keeps_its_lead() -> None:
     assert _prose_tasks(phu_tho, "Sở Thông tin và Truyền thông tỉnh Phú Thọ", page=None) == [
         ("5", "Các phòng ban tham gia đào tạo")
     ]
+
+
+# ---------------------------------------------------------------- 4. KH 1146/KH-ĐHTĐ 2025 (a scan): partners, closing
+
+
+KH1146 = [
+    "III. THỜI GIAN, ĐỊA ĐIỂM, ĐƠN VỊ PHỐI HỢP TUYÊN TRUYỀN",
+    "1. Thời gian dự kiến: trong tháng 11 năm 2025.",
+    "2. Địa điểm: Hội trường A, Trường Đại học Tây Đô.",
+    "3. Đơn vị phối hợp triển khai tuyên tuyền: Các phòng chức năng thuộc Công an thành phố Cần Thơ.",
+    "IV. PHÂN CÔNG THỰC HIỆN",
+    "5. Phòng Tài chính – Kế hoạch: Dự trù kinh phí thực hiện kế hoạch (có bảng dự trù kinh phí riêng).",
+    "6. Phòng Tuyển sinh và Truyền thông: Thực hiện quay phim, chụp ảnh, viết bài đăng trên trang thông tin của "
+    "Trường.",
+    "7. Các Khoa và Bộ môn trực thuộc: Triển khai kế hoạch đến toàn thể sinh viên và điều động sinh viên tham dự.",
+    "8. Đoàn Thanh niên: cử đại diện cán bộ Đoàn tham dự.",
+    "Trên đây là Kế hoạch tổ chức Chương trình tuyên truyền giáo dục về an toàn giao thông, an ninh mạng và trật tự xã "
+    "hội cho sinh viên, Ban Giám hiệu đề nghị các đơn vị trực thuộc triển khai thực hiện nghiêm túc và có hiệu quả Kế "
+    "hoạch này./.",
+]
+
+
+def _tasks(lines: list[str], issuer: str) -> list[Task]:
+    items = _paragraphs(lines, 3)
+    return extract_tasks(items, build_sections(items, source="x.pdf"), source="x.pdf", issuer=issuer)
+
+
+def test_a_label_naming_the_partners_leads_nothing() -> None:
+    # III.3 was a task led by its label "Đơn vị phối hợp triển khai tuyên tuyền" (a collective by its first words).
+    assert [(task.ref, task.lead_raw) for task in _tasks(KH1146, "Trường Đại học Tây Đô")] == [
+        ("5", "Phòng Tài chính – Kế hoạch"),
+        ("6", "Phòng Tuyển sinh và Truyền thông"),
+        ("7", "Các Khoa và Bộ môn trực thuộc"),
+        ("8", "Đoàn Thanh niên"),
+    ]
+
+
+def test_the_closing_paragraph_is_not_the_last_items_content() -> None:
+    # item 8's content ran on into "Trên đây là Kế hoạch …, … đề nghị các đơn vị trực thuộc triển khai …".
+    last = _tasks(KH1146, "Trường Đại học Tây Đô")[-1]
+    assert last.content == "Đoàn Thanh niên: cử đại diện cán bộ Đoàn tham dự."

@@ -41,6 +41,7 @@ _HEADING_WORDS = 12  # the contract's heading: the first words of the item as pr
 _SENTENCE_END = re.compile(r"[.;:!?]\W*$")
 _WRAP_LENGTH = 60  # characters of a printed line that ran to the margin
 # Lines of the opening that only cite or address ("Căn cứ …", "Kính gửi: …") assign nothing themselves.
+_CLOSING_PARAGRAPH = re.compile(r"^Trên\s+đây\s+là\s", re.IGNORECASE)
 _NOT_ASSIGNING = re.compile(r"^(?:Căn\s+cứ|Kính\s+gửi|V/v|Số\s*:|Về\s+việc)", re.IGNORECASE)
 # A short label closed by a colon ("Hiệp hội Doanh nghiệp tỉnh: …"), for items among unit-labelled siblings.
 _UNIT_LABEL = re.compile(r"^(?P<label>[A-ZĐÀ-Ỹ][^:;.]{2,80}?)\s*:\s*\S")
@@ -149,7 +150,9 @@ def _units(lines: list[Line], first: str = "", first_line: Line | None = None) -
             units.append(_Unit(line.text, line, bullet))
     if first:
         units.insert(0, _Unit(first, Line(first, None, None, ""), False))
-    return units
+    # "Trên đây là Kế hoạch …, đề nghị các đơn vị … triển khai thực hiện" closes the document, printed right after its
+    # last item (KH 1146/KH-ĐHTĐ 2025, item 8): it is no part of that item's content, partners or deadline.
+    return [unit for unit in units if not _CLOSING_PARAGRAPH.match(unit.text)]
 
 
 def _may_wrap(previous: Line | None, line: Line) -> bool:
