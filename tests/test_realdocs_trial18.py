@@ -13,7 +13,8 @@ Sources (not committed; full paths and commits in the docs section):
 from __future__ import annotations
 
 from extract.blocks import Paragraph
-from extract.model import Table, Task
+from extract.model import Metadata, Table, Task
+from extract.structure.metadata import extract_metadata
 from extract.structure.sections import build_sections
 from extract.structure.tasks import extract_tasks
 
@@ -195,3 +196,34 @@ def test_the_closing_paragraph_is_not_the_last_items_content() -> None:
     # item 8's content ran on into "Trên đây là Kế hoạch …, … đề nghị các đơn vị trực thuộc triển khai …".
     last = _tasks(KH1146, "Trường Đại học Tây Đô")[-1]
     assert last.content == "Đoàn Thanh niên: cử đại diện cán bộ Đoàn tham dự."
+
+
+# ---------------------------------------------------------------- 5. the place on the date line of a scan
+
+
+def _metadata(lines: list[str]) -> Metadata:
+    items: list[Paragraph | Table] = [Paragraph(text=text, line=index + 1, page=1) for index, text in enumerate(lines)]
+    return extract_metadata(items, source="x.pdf")
+
+
+def test_a_province_read_with_wrong_marks_is_spelt_as_the_province() -> None:
+    # KH 1134/KH-ĐHTĐ and CV 1135/ĐHTĐ 2025 (scans): "Cần Thơ" read "Cân Thơ" on the date line.
+    found = _metadata(
+        ["BỘ GIÁO DỤC VÀ ĐÀO TẠO", "TRƯỜNG ĐẠI HỌC TÂY ĐÔ", "Số:4131/KH-ĐHTĐ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+         "Độc lập – Tự do - Hạnh phúc", "Cân Thơ, ngàyc)l tháng!O năm 2025", "KẾ HOẠCH",
+         "Về việc xây dựng quyển giới thiệu về Trường Đại học Tây Đô bằng tiếng Anh"]
+    )  # fmt: skip
+    assert found.place == "Cần Thơ"
+    # a district's name is no province's: as printed (CT 09/2009/CT-UBND Bình Dương)
+    assert _metadata(["Số: 09/2009/CT-UBND Thủ Dầu Một, ngày 15 tháng 4 năm 2009", "CHỈ THỊ"]).place == "Thủ Dầu Một"
+
+
+def test_the_letters_of_the_number_are_not_the_place() -> None:
+    # a Phú Thọ letter of 2011 (a scan): its header read as one line, the place was "KSTTHC Phú Thọ".
+    header = [
+        "/ - ỦY BAN PHÚ NHÂN DÂN CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM TỈNH THỌ Độc lập - Tự do - Hạnh phúc Số: /2/UBND- "
+        "KSTTHC Phú Thọ, ngày @7 tháng 12 năm 2011 Về việc xây dựng kế hoạch rà",
+        "soát quy định, thủ tục hành chính.",
+        "Kính gửi:",
+    ]
+    assert _metadata(header).place == "Phú Thọ"
