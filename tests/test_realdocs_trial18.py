@@ -12,10 +12,13 @@ Sources (not committed; full paths and commits in the docs section):
 
 from __future__ import annotations
 
-from extract.blocks import Paragraph
+from extract.blocks import Paragraph, RawCell, RawTable
 from extract.model import Metadata, Table, Task
 from extract.structure.metadata import extract_metadata
+from extract.structure.numbering import Line
+from extract.structure.restated import repair_title
 from extract.structure.sections import build_sections
+from extract.structure.tables import is_layout_table
 from extract.structure.tasks import extract_tasks
 
 
@@ -227,3 +230,32 @@ def test_the_letters_of_the_number_are_not_the_place() -> None:
         "Kính gửi:",
     ]
     assert _metadata(header).place == "Phú Thọ"
+
+
+# ---------------------------------------------------------------- 6. TB 1144/TB-ĐHTĐ 2025 (a scan): header and title
+
+
+def test_a_motto_read_with_a_doubled_dash_still_marks_the_header() -> None:
+    # The OCR read "Độc lập – Tự do – Hạnh phúc" as "Độc lập –- Tự do - Hạnh phúc": the header grid stayed a data
+    # table, so the kind, the title and the issuer (read as "Bộ Giáo dục và Đào tạo") were lost.
+    header = RawTable(
+        rows=[
+            [
+                RawCell("TRƯỜNG ĐẠI HỌC TÂY ĐÔ\nSố:441)/TB-ĐHTĐ"),
+                RawCell("Độc lập –- Tự do - Hạnh phúc\nCân Thơ, ngà)c)Štháng|Ùnăm 2025\nTHÔNG BÁO"),
+            ]
+        ],
+        page=1,
+    )
+    assert is_layout_table(header)
+
+
+def test_a_basis_clause_does_not_rewrite_the_title() -> None:
+    # "Căn cứ Công văn số 5085/BGDĐT-TCCB … về việc triển khai xét tặng …" names another document's subject: its
+    # "triển khai" was inserted into the title as if a stamp had covered it.
+    title = "Về việc xét tặng danh hiệu NGND, NGÚT lần thứ 17 – năm 2026"
+    basis = (
+        "Căn cứ Công văn số 5085/BGDĐT-TCCB ngày 27 tháng 8 năm 2025 của Bộ Giáo dục và Đào tạo về việc triển khai "
+        "xét tặng danh hiệu NGND, NGÚT lần thứ 17 - năm 2026;"
+    )
+    assert repair_title(title, [Line(basis, 1, 3, basis)]) is None
