@@ -57,7 +57,7 @@ _AFTER_RELATED = (
 # 2026) and "… UBND các huyện tiến hành rà soát …" (CT 08/CT-UBND Quảng Ngãi 2018) led with their predicate; "trong
 # phạm vi chức năng, nhiệm vụ" qualifies the work as "theo chức năng" does (CT 07/CT-TTg 2012, item 7).
 _NEVER_IN_A_NAME = (
-    r"nêu\s+cao|tiến\s+hành|phát\s+huy|quán\s+triệt|"
+    r"nêu\s+cao|tiến\s+hành|phát\s+huy|quán\s+triệt|(?:có|được)\s+quyền|"
     r"trong\s+phạm\s+vi\s+(?:chức\s+năng|nhiệm\s+vụ|quyền\s+hạn|trách\s+nhiệm|quản\s+lý)"
 )
 _ALWAYS_ENDS = (
@@ -129,3 +129,6 @@ _BASED_ON_THIS_RE = re.compile(
 _FORMULA_WORDS = 20
 _MAX_SUBJECT_WORDS = 60
 _MAX_PLAIN_WORDS = 14  # a subject found without a frame word is short: a name or two
+# A right is no duty: "Các tổ chức có tư cách pháp nhân, … có quyền tham gia tuyển chọn …" (the Quy định annexed to QĐ
+# 09/2010/QĐ-UBND Cần Thơ) and "Tổ chức, cá nhân có quyền khiếu nại …" assign nothing.
+RIGHT_RE = re.compile(r"(?:có|được)\s+quyền(?![^\W\d_])", re.IGNORECASE)

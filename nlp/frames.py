@@ -45,6 +45,7 @@ from nlp.frame_words import (  # the vocabulary, split from this module
     _SENTENCE_STOP_RE,
     _TRIGGER_RE,
     _UNIT_CLASS_RE,
+    RIGHT_RE,
 )
 from nlp.frame_words import OPENS_WITH_ACTION_RE as OPENS_WITH_ACTION_RE  # read by the prose tasks too
 from nlp.registry import get_registry
@@ -482,6 +483,8 @@ def subject_of(text: str, context: Context = _NO_CONTEXT) -> Subject | None:
     if span is None:
         return None
     after = text[span.end :]
+    if RIGHT_RE.match(after.lstrip(" ,")):
+        return None
     framed = bool(_FRAME_RE.match(" " + after.lstrip(" ,")))
     colon = after.find(":")
     lead_in = colon >= 0 and not after[colon + 1 :].strip() and (framed or not after[:colon].strip())

@@ -259,3 +259,20 @@ def test_a_basis_clause_does_not_rewrite_the_title() -> None:
         "xét tặng danh hiệu NGND, NGÚT lần thứ 17 - năm 2026;"
     )
     assert repair_title(title, [Line(basis, 1, 3, basis)]) is None
+
+
+# ---------------------------------------------------------------- 7. a right is no duty
+
+
+def test_a_right_assigns_no_task() -> None:
+    # the Quy định annexed to QĐ 09/2010/QĐ-UBND Cần Thơ, Điều 5.1: a task led by "Các tổ chức có tư cách pháp nhân, …
+    # của nhiệm vụ KHCN có quyền tham gia tuyển chọn" (the frame word "chủ trì" came after the right).
+    lines = [
+        "Điều 5. Điều kiện tham gia tuyển chọn, xét chọn",
+        "1. Các tổ chức có tư cách pháp nhân, có chức năng hoạt động phù hợp với lĩnh vực chuyên môn của nhiệm vụ KHCN "
+        "có quyền tham gia tuyển chọn chủ trì nhiệm vụ KHCN.",
+        "4. Sở Khoa học và Công nghệ thành phố Cần Thơ chủ trì và tổ chức các phiên họp Hội đồng tư vấn tuyển chọn.",
+    ]
+    assert _prose_tasks(lines, "UBND thành phố Cần Thơ", page=None) == [
+        ("4", "Sở Khoa học và Công nghệ thành phố Cần Thơ")
+    ]
