@@ -537,7 +537,7 @@ _DATE = (
     r"tháng\s+\d{1,2}(?:\s*(?:/|năm)\s*\d{4})?|quý\s+[IVX1-4]+(?:\s*(?:/|năm)\s*\d{4})?|năm\s+\d{4}"
 )
 _DEADLINE_RE = re.compile(
-    rf"(?<![^\W\d_])(?:trước|chậm\s+nhất(?:\s+là)?|hạn\s+chót|trong)\s+(?:ngày\s+)?(?:{_DATE})(?!\d)"
+    rf"(?<![^\W\d_])(?:trước|chậm\s+nhất(?:\s+(?:là|đến))?|hạn\s+chót|trong)\s+(?:ngày\s+)?(?:{_DATE})(?!\d)"
     rf"(?:\s*(?:,|và)\s*(?:ngày\s+)?(?:{_DATE})(?!\d))*"
     rf"|(?<![^\W\d_])quý\s+[IV]+\s*(?:/|năm)\s*\d{{4}}",
     re.IGNORECASE,
@@ -553,3 +553,17 @@ def deadline_in(text: str) -> str:
         if not _SCOPE_YEAR_RE.match(match.group(0)):
             return " ".join(match.group(0).split())
     return ""
+
+
+def sole_deadline_in(text: str) -> str:
+    """The deadline of ``text`` when it names one date only, however often ("… trước ngày 01 tháng 7 năm 2028" in an
+    item's last paragraph, CV 7432/UBND-XD Lào Cai 2026); "" when it names none or several."""
+    dates = {
+        " ".join(_DATE_ONLY_RE.search(match.group(0)).group(0).split())  # type: ignore[union-attr]
+        for match in _DEADLINE_RE.finditer(text)
+        if not _SCOPE_YEAR_RE.match(match.group(0))
+    }
+    return deadline_in(text) if len(dates) == 1 else ""
+
+
+_DATE_ONLY_RE = re.compile(_DATE, re.IGNORECASE)

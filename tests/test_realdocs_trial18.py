@@ -20,6 +20,7 @@ from extract.structure.restated import repair_title
 from extract.structure.sections import build_sections
 from extract.structure.tables import is_layout_table
 from extract.structure.tasks import extract_tasks
+from nlp.frames import deadline_in
 
 
 def _paragraphs(lines: list[str], page: int | None) -> list[Paragraph | Table]:
@@ -276,3 +277,34 @@ def test_a_right_assigns_no_task() -> None:
     assert _prose_tasks(lines, "UBND thành phố Cần Thơ", page=None) == [
         ("4", "Sở Khoa học và Công nghệ thành phố Cần Thơ")
     ]
+
+
+# ---------------------------------------------------------------- 8. session 17's open item: a deadline further down
+
+
+CV7432_ITEM2 = [
+    "2. Giao Sở Xây dựng",
+    "Chủ trì, phối hợp với Công an tỉnh và các sở, ngành, địa phương có liên quan tổ chức hướng dẫn triển khai thực "
+    "hiện Quyết định số 1074/QĐ-BXD; kịp thời giải đáp hoặc tổng hợp các khó khăn, vướng mắc phát sinh trong quá trình "
+    "thực hiện để báo cáo cấp có thẩm quyền xem xét, giải quyết theo quy định.",
+    "Đồng thời, chủ trì phối hợp với Công an tỉnh tăng cường công tác kiểm tra, đôn đốc việc triển khai thực hiện trên "
+    "địa bàn tỉnh; tổng hợp tình hình, kết quả thực hiện, tham mưu Ủy ban nhân dân tỉnh chỉ đạo xử lý các nội dung "
+    "phát sinh, bảo đảm việc triển khai đồng bộ, thống nhất và hoàn thành đúng thời hạn trước ngày 01 tháng 7 năm 2028 "
+    "theo quy định của Bộ Xây dựng.",
+]
+
+
+def test_an_items_only_deadline_is_its_deadline_wherever_printed() -> None:
+    # CV 7432/UBND-XD Lào Cai 2026 (session 17's trial): the item's one date is in its second paragraph, which the
+    # frame (opening and first paragraph) does not read; item 1's "chậm nhất đến ngày …" was no deadline at all.
+    tasks = _tasks(CV7432_ITEM2, "UBND tỉnh Lào Cai")
+    assert [(task.ref, task.time_raw) for task in tasks] == [("2", "trước ngày 01 tháng 7 năm 2028")]
+    assert deadline_in("… hoàn thành chậm nhất đến ngày 01 tháng 7 năm 2028 theo yêu cầu") == (
+        "chậm nhất đến ngày 01 tháng 7 năm 2028"
+    )
+
+
+def test_an_item_naming_two_dates_further_down_keeps_none() -> None:
+    # guard: two dates in later paragraphs belong to their own sentences, not to the item as a whole
+    two = [*CV7432_ITEM2[:2], "Báo cáo sơ kết trước ngày 15/12/2026; báo cáo tổng kết trước ngày 30/6/2028."]
+    assert [(task.ref, task.time_raw) for task in _tasks(two, "UBND tỉnh Lào Cai")] == [("2", "")]

@@ -33,6 +33,7 @@ from nlp.frames import (
     assigned_in,
     deadline_in,
     partners_in,
+    sole_deadline_in,
     subject_of,
     units_only,
 )
@@ -86,9 +87,18 @@ class _Collector:
         return f"p{page}.{self.per_page[page]}"
 
     def add(
-        self, ref: str, printed: str, text: str, lead: str, line: Line, path: list[str], frame_text: str = ""
+        self,
+        ref: str,
+        printed: str,
+        text: str,
+        lead: str,
+        line: Line,
+        path: list[str],
+        frame_text: str = "",
+        own_text: str = "",
     ) -> None:
-        """One prose task; its partners and deadline are read from ``frame_text`` (default: all of ``text``)."""
+        """One prose task; its partners and deadline are read from ``frame_text`` (default: all of ``text``), or its
+        deadline from ``own_text`` (its paragraphs but those that are tasks of their own) when that names one date."""
         frame_text = frame_text or text
         partners = partners_in(frame_text, self.context)
         self.tasks.append(
@@ -96,7 +106,8 @@ class _Collector:
                 ref=ref,
                 heading=" ".join(printed.split()[:_HEADING_WORDS]),
                 content=text,
-                time_raw=deadline_in(frame_text),
+                # A deadline printed only in a later paragraph is the item's when it is the item's only date.
+                time_raw=deadline_in(frame_text) or sole_deadline_in(own_text or text),
                 lead_raw=lead,
                 partner_raw=partners.text if partners else "",
                 section_path=path,
@@ -327,7 +338,10 @@ def _visit(
         return
     if subject is not None:
         split_off = _split_off(body, subject, collector.context)
-        collector.add(node.ref, printed, _text(units), subject.text, node.line, path, _frame_text(units, split_off))
+        own = _text([unit for unit in units if not any(unit is other for other in split_off)])
+        collector.add(
+            node.ref, printed, _text(units), subject.text, node.line, path, _frame_text(units, split_off), own
+        )
         for unit in split_off:
             _unnumbered(collector, unit, None, child_path)
         return
