@@ -308,3 +308,21 @@ def test_an_item_naming_two_dates_further_down_keeps_none() -> None:
     # guard: two dates in later paragraphs belong to their own sentences, not to the item as a whole
     two = [*CV7432_ITEM2[:2], "Báo cáo sơ kết trước ngày 15/12/2026; báo cáo tổng kết trước ngày 30/6/2028."]
     assert [(task.ref, task.time_raw) for task in _tasks(two, "UBND tỉnh Lào Cai")] == [("2", "")]
+
+
+def test_a_bullets_date_is_that_dutys_not_the_items() -> None:
+    # guard, KH Chỉ thị 11 (Lào Cai 2026) III.10: the one date is inside the second of three bullets.
+    lines = [
+        "**III. TỔ CHỨC THỰC HIỆN",
+        "**10. Công an tỉnh",
+        "- Chỉ đạo thực hiện tốt công tác nắm tình hình, công tác nghiệp vụ để khoanh vùng, phòng ngừa, đấu tranh với "
+        "các điểm vi phạm về khai thác khoáng sản và bảo vệ môi trường.",
+        "- Tăng cường tuần tra, kiểm soát hoạt động khai thác khoáng sản trên các tuyến sông, suối; kịp thời phát "
+        "hiện, xử lý nghiêm và xử lý dứt điểm các hành vi khai thác khoáng sản bằng tàu cuốc trên sông, suối, hồ xong "
+        "trong quý II năm 2026.",
+        "- Tăng cường chỉ đạo các phòng chuyên môn, lực lượng Công an xã, phường chủ động tham mưu cho cấp ủy, chính "
+        "quyền các giải pháp phòng ngừa vi phạm.",
+    ]
+    items = _paragraphs(lines, None)
+    tasks = extract_tasks(items, build_sections(items, source="x.docx"), source="x.docx", issuer="UBND tỉnh Lào Cai")
+    assert [(task.ref, task.lead_raw, task.time_raw) for task in tasks] == [("10", "Công an tỉnh", "")]

@@ -98,7 +98,8 @@ class _Collector:
         own_text: str = "",
     ) -> None:
         """One prose task; its partners and deadline are read from ``frame_text`` (default: all of ``text``), or its
-        deadline from ``own_text`` (its paragraphs but those that are tasks of their own) when that names one date."""
+        deadline from ``own_text`` (its prose paragraphs but those that are tasks of their own) when that names one
+        date."""
         frame_text = frame_text or text
         partners = partners_in(frame_text, self.context)
         self.tasks.append(
@@ -338,7 +339,9 @@ def _visit(
         return
     if subject is not None:
         split_off = _split_off(body, subject, collector.context)
-        own = _text([unit for unit in units if not any(unit is other for other in split_off)])
+        # A bullet's date is that duty's ("- … xử lý dứt điểm … xong trong quý II năm 2026", KH Chỉ thị 11 Lào Cai, item
+        # 10), not the item's; a paragraph of the item's own prose may close it with the item's date (CV 7432/UBND-XD).
+        own = _text([unit for unit in units if not unit.bullet and not any(unit is other for other in split_off)])
         collector.add(
             node.ref, printed, _text(units), subject.text, node.line, path, _frame_text(units, split_off), own
         )
