@@ -57,7 +57,7 @@ _AFTER_RELATED = (
 # 2026) and "… UBND các huyện tiến hành rà soát …" (CT 08/CT-UBND Quảng Ngãi 2018) led with their predicate; "trong
 # phạm vi chức năng, nhiệm vụ" qualifies the work as "theo chức năng" does (CT 07/CT-TTg 2012, item 7).
 _NEVER_IN_A_NAME = (
-    r"nêu\s+cao|tiến\s+hành|phát\s+huy|quán\s+triệt|(?:có|được)\s+quyền|"
+    r"nêu\s+cao|tiến\s+hành|phát\s+huy|quán\s+triệt|quan\s+tâm|(?:có|được)\s+quyền|"
     r"trong\s+phạm\s+vi\s+(?:chức\s+năng|nhiệm\s+vụ|quyền\s+hạn|trách\s+nhiệm|quản\s+lý)"
 )
 _ALWAYS_ENDS = (
@@ -119,7 +119,9 @@ _EXECUTION_CLAUSE_RE = re.compile(
     r"Công\s+văn|Thông\s+báo|Nghị\s+quyết|văn\s+bản)\s+này|Nay\s+thông\s+báo|(?:^|[.;]\s+)Trên\s+đây\s+là|"
     r"báo\s+cáo\s+(?:các\s+)?(?:vướng|khó\s+khăn)|"
     # "Yêu cầu các sở, ngành … tổ chức thực hiện tốt các nội dung trên" closes a letter (CV 298, Lâm Đồng 2025).
-    r"thực\s+hiện(?:\s+tốt|\s+nghiêm(?:\s+túc)?)?\s+(?:các\s+)?nội\s+dung\s+(?:trên|nêu\s+trên)",
+    # "Đề nghị Lãnh đạo các đơn vị thuộc Trường quan tâm thực hiện đúng nội dung văn bản này./." (TB 1145/TB-ĐHTĐ 2025).
+    r"thực\s+hiện(?:\s+tốt|\s+đúng|\s+nghiêm(?:\s+túc)?)?\s+(?:các\s+)?nội\s+dung\s+(?:trên|nêu\s+trên|"
+    r"(?:của\s+)?(?:văn\s+bản|Thông\s+báo|Công\s+văn|Kế\s+hoạch|Chỉ\s+thị|Quyết\s+định)\s+này)",
     re.IGNORECASE,
 )
 _BASED_ON_THIS_RE = re.compile(

@@ -49,7 +49,7 @@ from nlp.frame_words import (  # the vocabulary, split from this module
 )
 from nlp.frame_words import OPENS_WITH_ACTION_RE as OPENS_WITH_ACTION_RE  # read by the prose tasks too
 from nlp.registry import get_registry
-from nlp.units import BARE_MINISTER_RE, resolve_units
+from nlp.units import BARE_MINISTER_RE, OFFICIAL_TITLE, resolve_units
 from nlp.units import NON_STATE_RE as NON_STATE_RE  # investors, contractors: leads of prose items, no state unit
 
 
@@ -77,7 +77,14 @@ _PLURAL_RE = re.compile(_PLURAL, re.IGNORECASE)
 _VERB_LIKE_RE = re.compile(r"tổ\s+chức|hội|cơ\s+sở|bộ|ban\s+hành", re.IGNORECASE)  # nouns that open verbs too
 
 
+# A post without its unit is a person's: "Trưởng/Phó Bộ môn quản lý học phần có trách nhiệm duyệt đề thi" (TB
+# 731/TB-ĐHTĐ 2025) read "Trưởng" as the registry's "Trường" (a school: the names are compared without their marks).
+_POST_ONLY_RE = re.compile(rf"{OFFICIAL_TITLE}|Phó", re.IGNORECASE)
+
+
 def _mention_ok(mention: UnitMention, *, first: bool = False) -> bool:
+    if not mention.collective and _POST_ONLY_RE.fullmatch(mention.raw.strip(" ,/")):
+        return False  # a class of heads stands for its units ("Bộ trưởng, Thủ trưởng cơ quan ngang bộ, …")
     # The head of a class stands for it ("Thủ trưởng cơ quan ngang bộ", "Chủ tịch UBND các tỉnh, thành phố").
     body = _HEAD_RE.sub("", mention.raw)
     if _PERSON_RE.search(body):

@@ -87,6 +87,7 @@ _OWN_PLACE_TAIL_RE = re.compile(r"\s+(?:trong|trên\s+địa\s+bàn)\s+tỉnh$",
 # hàng Nhà nước Chi nhánh Khu vực 10", "Kho bạc Nhà nước khu vực XV" (KH phòng, chống ma túy, Lâm Đồng 2026). The region
 # is the office's place, as a province is: the unit is the agency's, the region kept as printed and as its qualifier.
 _REGION_TAIL_RE = re.compile(r"\s+khu\s+vực\s+(?:[IVXL]+|\d{1,2})$", re.IGNORECASE)
+OFFICIAL_TITLE = _OFFICIAL_TITLE  # a head's title alone, read by the frames (nlp.frames)
 OFFICIAL_HEAD_RE = re.compile(rf"^{_OFFICIAL_TITLE}(?:\s*/\s*{_OFFICIAL_TITLE})*\s+(?=\S)", re.IGNORECASE)
 # "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Chủ tịch UBND các tỉnh … trực tiếp chỉ đạo" (CV 464/TTg-CĐS 2026): the
 # ministers, printed without their ministries, stand for the ministries as a class; no one ministry is named.

@@ -326,3 +326,22 @@ def test_a_bullets_date_is_that_dutys_not_the_items() -> None:
     items = _paragraphs(lines, None)
     tasks = extract_tasks(items, build_sections(items, source="x.docx"), source="x.docx", issuer="UBND tỉnh Lào Cai")
     assert [(task.ref, task.lead_raw, task.time_raw) for task in tasks] == [("10", "Công an tỉnh", "")]
+
+
+# ---------------------------------------------------------------- 9. a post is no unit; the closing request
+
+
+def test_a_post_without_its_unit_is_no_school() -> None:
+    # TB 731/TB-ĐHTĐ 2025 (a scan), item 2: led by "Trưởng/Phó Bộ môn quản lý học phần", resolved to a school.
+    lines = [
+        "**1. Lãnh đạo Khoa/Bộ môn trực thuộc",
+        "**2. Trưởng/Phó Bộ môn quản lý học phần có trách nhiệm duyệt đề thi. (Cán bộ duyệt đề kiểm tra kỹ nội dung, "
+        "định dạng, số trang trên đề thi).",
+    ]
+    assert ("2", "Trưởng/Phó Bộ môn quản lý học phần") not in _prose_tasks(lines, "Trường Đại học Tây Đô", page=None)
+
+
+def test_the_request_to_follow_this_notice_is_a_formula() -> None:
+    # TB 1145/TB-ĐHTĐ 2025: its closing sentence was a task led by "Lãnh đạo các đơn vị thuộc Trường quan tâm".
+    closing = ["Đề nghị Lãnh đạo các đơn vị thuộc Trường quan tâm thực hiện đúng nội dung văn bản này./."]
+    assert _prose_tasks(closing, "Trường Đại học Tây Đô") == []
