@@ -25,119 +25,32 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from extract.model import UnitMention
+from nlp.frame_words import (  # the vocabulary, split from this module
+    _ACTION_RE,
+    _ACTION_VERBS,
+    _ADVERBIAL_RE,
+    _ASSIGNED_WORK_RE,
+    _BASED_ON_THIS_RE,
+    _EXECUTION_CLAUSE_RE,
+    _FORMULA_WORDS,
+    _FRAME_RE,
+    _HARD_STOP_RE,
+    _HEAD_RE,
+    _MAX_PLAIN_WORDS,
+    _MAX_SUBJECT_WORDS,
+    _MID_TRIGGER_RE,
+    _PARTNER_RE,
+    _PERSON_RE,
+    _PLURAL,
+    _SENTENCE_STOP_RE,
+    _TRIGGER_RE,
+    _UNIT_CLASS_RE,
+    RIGHT_RE,
+)
+from nlp.frame_words import OPENS_WITH_ACTION_RE as OPENS_WITH_ACTION_RE  # read by the prose tasks too
 from nlp.registry import get_registry
-from nlp.units import BARE_MINISTER_RE, OFFICIAL_HEAD_RE, resolve_units
+from nlp.units import BARE_MINISTER_RE, OFFICIAL_TITLE, resolve_units
 from nlp.units import NON_STATE_RE as NON_STATE_RE  # investors, contractors: leads of prose items, no state unit
-
-# Words that end a subject: the frame verbs and the adverbs that open the predicate. A verb
-# right after a unit noun ("các Cơ quan chủ trì Dự án", "đơn vị thực hiện") is part of a name.
-_FRAME_WORDS = (
-    r"chủ\s+trì|phối\s+hợp|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|theo\s+chức\s+năng|căn\s+cứ|"
-    r"thực\s+hiện|tham\s+mưu|chủ\s+động|khẩn\s+trương|tiếp\s+tục|kịp\s+thời|là\s+cơ\s+quan|làm\s+đầu\s+mối|"
-    r"phụ\s+trách|tập\s+trung|tăng\s+cường|nghiêm\s+túc|cần|phải|đã|đang|sẽ|cũng"
-)
-# "Ban QLDA Đầu tư xây dựng …", "Ban Quản lý dự án đầu tư xây dựng …": "xây dựng" is part of the project board's
-# name (QĐ 2858/QĐ-UBND Hà Nội 2025, whose partner was cut there), not the verb of "Sở Kế hoạch và Đầu tư xây dựng …".
-_ACTION_VERBS = (
-    r"rà\s+soát|tổ\s+chức|triển\s+khai|(?<!qlda đầu tư )(?<!dự án đầu tư )xây\s+dựng|"
-    r"hướng\s+dẫn|chỉ\s+đạo|tuyên\s+truyền|kiểm\s+tra|theo\s+dõi|"
-    r"tổng\s+hợp|báo\s+cáo|nghiên\s+cứu|đề\s+xuất|cung\s+cấp|cập\s+nhật|giải\s+quyết|xử\s+lý|tham\s+gia|"
-    r"hoàn\s+thành|đôn\s+đốc|đẩy\s+mạnh|bố\s+trí|thông\s+báo|ban\s+hành|quản\s+lý"
-)
-_ACTION_WORDS = rf"{_ACTION_VERBS}|để|nhằm|trong|về\s+việc"
-# A sentence opening with its units and then one of the verbs that hand out work ("Sở X kiểm tra, …").
-OPENS_WITH_ACTION_RE = re.compile(rf"(?:{_ACTION_VERBS})(?![^\W\d_])", re.IGNORECASE)
-_NOT_AFTER_UNIT_NOUN = r"(?<!cơ quan )(?<!Cơ quan )(?<!đơn vị )(?<!Đơn vị )"
-# After "giao X", an action verb ends the units as surely as a frame word ("giao Công an tỉnh nghiên cứu,
-# triển khai …"); a preposition ("để", "trong") does not say that work is handed over.
-_ASSIGNED_WORK_RE = re.compile(rf"\s(?:{_FRAME_WORDS}|{_ACTION_VERBS})(?![^\W\d_])", re.IGNORECASE)
-# Adverbs no unit name holds, even after a unit noun: "phối hợp với các đơn vị đồng thời rà soát …",
-# "yêu cầu các đơn vị khẩn trương triển khai …" (unlike "đơn vị thực hiện", "cơ quan chủ trì").
-# "tổ chức" before another verb is the verb "organise", never part of a name: "Các cơ quan, đơn vị, địa
-# phương tổ chức quán triệt …" (KH CCHC Lâm Đồng 2026), "các đơn vị tổ chức triển khai …"; as a noun it
-# is followed by a name or a list ("các cơ quan, tổ chức chính trị - xã hội", "tổ chức, cá nhân").
-_ORGANISE = rf"tổ\s+chức(?=\s+(?:{_ACTION_VERBS}|{_FRAME_WORDS}|quán\s+triệt|thi\s+hành)(?![^\W\d_]))"
-# Modal verbs end a subject even after a unit noun: "Người đứng đầu cơ quan, tổ chức, đơn vị phải …" (CT 04/CT-UBND
-# Quảng Ngãi 2024); no unit's name holds one, unlike "đơn vị thực hiện".
-_MODALS = r"phải|cần|đã|đang|sẽ"
-# "liên quan" closes a class ("các cơ quan, đơn vị liên quan"): a lower-case word after it opens the predicate
-# ("… phối hợp với các cơ quan, đơn vị liên quan duy trì, cập nhật …", KH tuyên truyền CCHC Lâm Đồng 2026; "… các
-# sở, ngành liên quan giải đáp, tháo gỡ …", CV chỉ số CCHC Lâm Đồng 2025), unless it goes on with the class's own
-# words: another unit ("và UBND …"), an owner or a place ("của tỉnh", "thuộc tỉnh", "trên địa bàn", "cấp xã").
-_LOWER_WORD = r"(?-i:[a-zàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ])\S*"
-_AFTER_RELATED = (
-    r"(?<=liên\squan\s)(?!(?:và|hoặc|của|thuộc|trực|trên|tại|ở|trong|có|cấp|khác|tỉnh|thành|huyện|xã|phường)"
-    rf"(?![^\W\d_])){_LOWER_WORD}"
-)
-_ALWAYS_ENDS = (
-    rf"đồng\s+thời|khẩn\s+trương|kịp\s+thời|nghiêm\s+túc|thường\s+xuyên|trực\s+tiếp|{_ORGANISE}|{_MODALS}|"
-    rf"{_AFTER_RELATED}"
-)
-_FRAME_RE = re.compile(rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS})|{_ALWAYS_ENDS})(?![^\W\d_])", re.IGNORECASE)
-# Partners are read mid-sentence, where a verb is printed in lower case: a capitalised "Xây dựng" there is a name
-# ("phối hợp với Sở Xây dựng, Sở Nông nghiệp và Môi trường …", "… các Sở: Tài chính, Xây dựng và …", TB kết luận
-# cao tốc, Lâm Đồng 2026), which the action verb cut to "Sở" or ended the list before.
-_LOWER_START = r"(?=(?-i:[a-zàáạảãâầấậẩẫăằắặẳẵèéẹẻẽêềếệểễìíịỉĩòóọỏõôồốộổỗơờớợởỡùúụủũưừứựửữỳýỵỷỹđ]))"
-_ACTION_RE = re.compile(
-    rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS}|{_LOWER_START}(?:{_ACTION_WORDS}))|{_ALWAYS_ENDS})(?![^\W\d_])",
-    re.IGNORECASE,
-)
-# A line opening with a bullet starts a new item even inside one paragraph: "7.1. Sở Tài chính chủ trì, phối hợp
-# các sở, ban, ngành↵- Ưu tiên nguồn lực …" (a Word 97 plan, Lâm Đồng 2026, whose line breaks keep one paragraph).
-_NEW_BULLET = r"\n\s*[-+•–](?=\s)"
-_HARD_STOP_RE = re.compile(rf"[:;.!?]\s|[:;!?]$|\.$|{_NEW_BULLET}")
-_SENTENCE_STOP_RE = re.compile(rf"[:.!?]\s|[:!?]$|\.$|{_NEW_BULLET}")
-# What may open an assignment before its subject: the assigning verb, a time adverbial.
-_TRIGGER_RE = re.compile(r"^(?:Giao(?:\s+cho)?|Đề\s+nghị|Yêu\s+cầu|Phân\s+công(?:\s+cho)?)\s+", re.IGNORECASE)
-_ADVERBIAL_RE = re.compile(r"^Trong\s+quá\s+trình(?:\s+triển\s+khai)?\s+thực\s+hiện\s*,?\s*", re.IGNORECASE)
-# The head of a unit stands for the unit ("Thủ trưởng các cơ quan, đơn vị", "Giám đốc Công an tỉnh", "Chủ tịch
-# UBND cấp xã"); a named person does not. The titles are the resolver's (nlp.units.OFFICIAL_HEAD_RE).
-_HEAD_RE = OFFICIAL_HEAD_RE
-# "… giao Sở X chủ trì": the assigning verb inside a sentence (not "được giao", "giao dịch").
-_MID_TRIGGER_RE = re.compile(r"(?<![^\W\d_])(?<!được )(?:giao|đề\s+nghị|yêu\s+cầu)\s+(?=\S)", re.IGNORECASE)
-# "với" is often left out ("chủ trì, phối hợp Sở Nội vụ, Văn phòng …"): what follows is a partner only if it
-# resolves ("phối hợp thực hiện", "phối hợp tổ chức" name no unit).
-_PARTNER_RE = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?\s+(?:(?:với|cùng)\s+)?", re.IGNORECASE)
-# A class of units: a plural or generic unit noun, never persons or documents. The first unit of
-# a subject must be plural ("các cơ quan, đơn vị"): "Tổ chức tuyên truyền …" opens with a verb.
-_PLURAL = r"(?:các|những|tất\s+cả\s+các|toàn\s+bộ\s+các|mọi)\s+"
-_UNIT_CLASS_RE = re.compile(
-    rf"^(?:{_PLURAL})?(?:cơ\s+quan|đơn\s+vị|sở|ban|ngành|phòng|"
-    r"địa\s+phương|ủy\s+ban|uỷ\s+ban|ubnd|chủ\s+đầu\s+tư|tổ\s+chức|hội|đoàn\s+thể|trường|xã|phường|huyện|"
-    r"bộ(?!\s+(?:dữ\s+liệu|hồ\s+sơ|tiêu\s+chí|chỉ\s+số|công\s+cụ|mẫu|tài\s+liệu))|cục|chi\s+cục|trung\s+tâm|"
-    r"doanh\s+nghiệp|ngân\s+hàng|cơ\s+sở)(?![^\W\d_])",
-    re.IGNORECASE,
-)
-# Persons and their posts are not units: "Ông Nguyễn Văn Sang", "Công chức Văn phòng", "Chủ tịch UBND".
-# The head of a unit ("Thủ trưởng", "Trưởng phòng, ban") stands for the unit and is kept.
-_PERSON_RE = re.compile(
-    r"(?<![^\W\d_])(?:ông|bà|đồng\s+chí|đ/c|công\s+chức|cán\s+bộ|chuyên\s+viên|chủ\s+tịch|phó\s+chủ\s+tịch|"
-    r"cá\s+nhân)(?![^\W\d_])",
-    re.IGNORECASE,
-)
-# The execution clause of every decision ("… chịu trách nhiệm thi hành Quyết định này"), the closing
-# formulas ("Trên đây là Kế hoạch …", "Nay thông báo …") and the standing request to report problems
-# ("… kịp thời báo cáo các vướng mắc, khó khăn về Sở") assign no task.
-_EXECUTION_CLAUSE_RE = re.compile(
-    # "theo dõi, đôn đốc, kiểm tra việc thực hiện Chỉ thị này" is the task of monitoring it (CT 04/CT-UBND
-    # Quảng Ngãi 2024, "Giao Chánh Thanh tra tỉnh chủ trì …"), not the clause that closes it; "Cục Thi hành
-    # án dân sự" is a unit, not "thi hành". Guiding or monitoring the implementation of other texts is work:
-    # "Các bộ, cơ quan ngang bộ khẩn trương triển khai, hướng dẫn thi hành các Nghị quyết …" (CV 464/TTg-CĐS 2026).
-    r"(?<!hướng dẫn )(?<!theo dõi )(?<!tình hình )thi\s+hành(?!\s+án)|"
-    r"(?<!việc\s)(?:thực\s+hiện|triển\s+khai)(?:\s+nghiêm\s+túc)?\s+(?:Chỉ\s+thị|Quyết\s+định|Kế\s+hoạch|"
-    r"Công\s+văn|Thông\s+báo|Nghị\s+quyết|văn\s+bản)\s+này|Nay\s+thông\s+báo|(?:^|[.;]\s+)Trên\s+đây\s+là|"
-    r"báo\s+cáo\s+(?:các\s+)?(?:vướng|khó\s+khăn)|"
-    # "Yêu cầu các sở, ngành … tổ chức thực hiện tốt các nội dung trên" closes a letter (CV 298, Lâm Đồng 2025).
-    r"thực\s+hiện(?:\s+tốt|\s+nghiêm(?:\s+túc)?)?\s+(?:các\s+)?nội\s+dung\s+(?:trên|nêu\s+trên)",
-    re.IGNORECASE,
-)
-_BASED_ON_THIS_RE = re.compile(
-    r"căn\s+cứ\s+(?:Chỉ\s+thị|Quyết\s+định|Kế\s+hoạch|Công\s+văn|Thông\s+báo|Nghị\s+quyết|văn\s+bản)\s+này",
-    re.IGNORECASE,
-)
-_FORMULA_WORDS = 20
-_MAX_SUBJECT_WORDS = 60
-_MAX_PLAIN_WORDS = 14  # a subject found without a frame word is short: a name or two
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,7 +77,14 @@ _PLURAL_RE = re.compile(_PLURAL, re.IGNORECASE)
 _VERB_LIKE_RE = re.compile(r"tổ\s+chức|hội|cơ\s+sở|bộ|ban\s+hành", re.IGNORECASE)  # nouns that open verbs too
 
 
+# A post without its unit is a person's: "Trưởng/Phó Bộ môn quản lý học phần có trách nhiệm duyệt đề thi" (TB
+# 731/TB-ĐHTĐ 2025) read "Trưởng" as the registry's "Trường" (a school: the names are compared without their marks).
+_POST_ONLY_RE = re.compile(rf"{OFFICIAL_TITLE}|Phó", re.IGNORECASE)
+
+
 def _mention_ok(mention: UnitMention, *, first: bool = False) -> bool:
+    if not mention.collective and _POST_ONLY_RE.fullmatch(mention.raw.strip(" ,/")):
+        return False  # a class of heads stands for its units ("Bộ trưởng, Thủ trưởng cơ quan ngang bộ, …")
     # The head of a class stands for it ("Thủ trưởng cơ quan ngang bộ", "Chủ tịch UBND các tỉnh, thành phố").
     body = _HEAD_RE.sub("", mention.raw)
     if _PERSON_RE.search(body):
@@ -257,6 +177,13 @@ def units_at(text: str, start: int, context: Context, *, stop: re.Pattern[str] =
     if bounded is not None:
         return bounded
     scope = rest[: frame.start() if frame is not None else limit]
+    if frame is None:
+        # Without a frame word the resolver's collective would run on into the predicate ("Các sở, ban, ngành,
+        # huyện, thị xã xây dựng kế hoạch hoạt động khoa", CT 09/2009/CT-UBND Bình Dương 1.b): a lower-case action
+        # verb after exactly named units or a class ends them, as it does before a frame word.
+        named = _named_before_a_verb(scope, start, context, class_at_a_level=True)
+        if named is not None:
+            return named
     return _longest_prefix(scope, start, context)
 
 
@@ -323,12 +250,19 @@ def _bounded_subject(
 # hiện", a name the office pattern made of the verbs. Names holding such words in lower case ("Ban quản lý các
 # khu công nghiệp") have no exact prefix before them, and keep the span to the frame word.
 _NOUN_VERB_RE = re.compile(r"tổ\s+chức|quản\s+lý|xây\s+dựng")
-_ENDS_AT_A_LEVEL_RE = re.compile(r"(?<![^\W\d_])cấp\s+(?:xã|huyện|tỉnh)$", re.IGNORECASE)
+# A class run on from a level, or from a list of local governments: "… các huyện, thị xã xây dựng kế hoạch …" (CT
+# 09/2009/CT-UBND Bình Dương), "… UBND các huyện, thành, thị xây dựng Kế hoạch rà soát …" (a Phú Thọ letter, 2011).
+_ENDS_AT_A_LEVEL_RE = re.compile(
+    r"(?:(?<![^\W\d_])cấp\s+(?:xã|huyện|tỉnh)|,\s*(?:thị\s+xã|thị\s+trấn|thành\s+phố|thành|thị|huyện|quận|xã|phường))$",
+    re.IGNORECASE,
+)
 _PASSIVE_RE = re.compile(r"(?<![^\W\d_])được(?![^\W\d_])")
 _LOWER_ACTION_RE = re.compile(rf"\s(?-i:{_ACTION_VERBS})(?![^\W\d_])")
 
 
-def _named_before_a_verb(candidate: str, start: int, context: Context) -> UnitSpan | None:
+def _named_before_a_verb(
+    candidate: str, start: int, context: Context, *, class_at_a_level: bool = False
+) -> UnitSpan | None:
     verb = _LOWER_ACTION_RE.search(candidate)
     if verb is None:
         return None
@@ -341,7 +275,7 @@ def _named_before_a_verb(candidate: str, start: int, context: Context) -> UnitSp
     # After a class noun the verbs that are also nouns name more units ("Các cơ quan, tổ chức chính trị - xã hội") or
     # go on with its name ("các cơ quan chủ trì quản lý 02 Chương trình MTQG", TB 565 Quảng Ngãi); run on from a
     # level they are the verb ("… và Ủy ban nhân dân cấp xã tổ chức tổng kết …", KH PCMT đến 2030, Lâm Đồng 2025).
-    noun_verb = _NOUN_VERB_RE.match(verb.group(0).strip())
+    noun_verb = _NOUN_VERB_RE.match(verb.group(0).strip()) or class_at_a_level
     if any(m.collective for m in mentions) and noun_verb and not _ENDS_AT_A_LEVEL_RE.search(prefix):
         return None
     return UnitSpan(prefix, start, start + len(prefix), mentions)
@@ -507,9 +441,39 @@ def _closing_formula(text: str) -> bool:
     return len(text.split()) <= _FORMULA_WORDS and bool(_BASED_ON_THIS_RE.search(text))
 
 
+# A field named before a colon, its sentence opening with its own subject: "a) Tiêu chuẩn - đo lường - chất lượng: Ủy
+# ban nhân dân huyện, thị xã chủ động và phối hợp với Sở Khoa học và Công nghệ …", "b) Thanh tra khoa học và công
+# nghệ: Ủy ban nhân dân các huyện, thị xã làm đầu mối …" (CT 09/2009/CT-UBND Bình Dương): the field's words resolved
+# to "Chi cục Tiêu chuẩn Đo lường Chất lượng" and "Thanh tra", confidently wrong leads.
+_TOPIC_RE = re.compile(r"[^:;.!?\n]{3,120}?:\s+(?=\S)")
+
+
+def _topic_subject(text: str, start: int, context: Context) -> Subject | None:
+    topic = _TOPIC_RE.match(text, start)
+    if topic is None:
+        return None
+    span = units_at(text, topic.end(), context)
+    if span is None:
+        return None
+    after = text[span.end :]
+    framed = bool(_FRAME_RE.match(" " + after.lstrip(" ,")))
+    # Only a subject that acts: a unit after a label and nothing more is the label's value ("Đơn vị thực hiện: Sở X").
+    if not framed and not OPENS_WITH_ACTION_RE.match(after.lstrip(" ,")):
+        return None
+    return Subject(span, triggered=False, framed=framed, lead_in=False)
+
+
+# A label naming the partners, its units after the colon: "3. Đơn vị phối hợp triển khai tuyên truyền: Các phòng
+# chức năng thuộc Công an thành phố Cần Thơ." (KH 1146/KH-ĐHTĐ 2025) was a task led by the label itself; partners
+# lead nothing.
+_PARTNER_LABEL_RE = re.compile(r"(?:đơn\s+vị|cơ\s+quan)\s+(?:phối\s+hợp|tham\s+gia)[^:;.!?]{0,80}:\s*\S", re.IGNORECASE)
+
+
 def subject_of(text: str, context: Context = _NO_CONTEXT) -> Subject | None:
     """The unit(s) an item or sentence opens with, when it opens with units; None otherwise."""
     if _closing_formula(text):
+        return None
+    if _PARTNER_LABEL_RE.match(text):
         return None
     start = 0
     adverbial = _ADVERBIAL_RE.match(text)
@@ -518,10 +482,16 @@ def subject_of(text: str, context: Context = _NO_CONTEXT) -> Subject | None:
     trigger = _TRIGGER_RE.match(text, start)
     if trigger:
         start = trigger.end()
+    else:
+        topic = _topic_subject(text, start, context)
+        if topic is not None:
+            return topic
     span = units_at(text, start, context)
     if span is None:
         return None
     after = text[span.end :]
+    if RIGHT_RE.match(after.lstrip(" ,")):
+        return None
     framed = bool(_FRAME_RE.match(" " + after.lstrip(" ,")))
     colon = after.find(":")
     lead_in = colon >= 0 and not after[colon + 1 :].strip() and (framed or not after[:colon].strip())
@@ -574,7 +544,7 @@ _DATE = (
     r"tháng\s+\d{1,2}(?:\s*(?:/|năm)\s*\d{4})?|quý\s+[IVX1-4]+(?:\s*(?:/|năm)\s*\d{4})?|năm\s+\d{4}"
 )
 _DEADLINE_RE = re.compile(
-    rf"(?<![^\W\d_])(?:trước|chậm\s+nhất(?:\s+là)?|hạn\s+chót|trong)\s+(?:ngày\s+)?(?:{_DATE})(?!\d)"
+    rf"(?<![^\W\d_])(?:trước|chậm\s+nhất(?:\s+(?:là|đến))?|hạn\s+chót|trong)\s+(?:ngày\s+)?(?:{_DATE})(?!\d)"
     rf"(?:\s*(?:,|và)\s*(?:ngày\s+)?(?:{_DATE})(?!\d))*"
     rf"|(?<![^\W\d_])quý\s+[IV]+\s*(?:/|năm)\s*\d{{4}}",
     re.IGNORECASE,
@@ -590,3 +560,17 @@ def deadline_in(text: str) -> str:
         if not _SCOPE_YEAR_RE.match(match.group(0)):
             return " ".join(match.group(0).split())
     return ""
+
+
+def sole_deadline_in(text: str) -> str:
+    """The deadline of ``text`` when it names one date only, however often ("… trước ngày 01 tháng 7 năm 2028" in an
+    item's last paragraph, CV 7432/UBND-XD Lào Cai 2026); "" when it names none or several."""
+    dates = {
+        " ".join(_DATE_ONLY_RE.search(match.group(0)).group(0).split())  # type: ignore[union-attr]
+        for match in _DEADLINE_RE.finditer(text)
+        if not _SCOPE_YEAR_RE.match(match.group(0))
+    }
+    return deadline_in(text) if len(dates) == 1 else ""
+
+
+_DATE_ONLY_RE = re.compile(_DATE, re.IGNORECASE)

@@ -7,11 +7,13 @@ and place a mention ends with ("Công an xã", "UBND cấp huyện", "Chi nhánh
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
+from importlib import resources
 
-from nlp.text import normalize_text
+from nlp.text import fold, normalize_text
 
 NATIONAL = "Việt Nam"
 EDGE_PUNCT = " \t.,;:-+*•/"
@@ -169,3 +171,18 @@ def unit_locality(
         level, name = doc_locality.parts[0]
         return f"{level} {name}", "địa bàn của cơ quan ban hành / issuer's locality"
     return doc_text, "địa bàn của cơ quan ban hành / issuer's locality"
+
+
+@lru_cache(maxsize=1)
+def _provinces_by_fold() -> dict[str, str]:
+    names = json.loads(resources.files("nlp").joinpath("data/provinces.json").read_text(encoding="utf-8"))["names"]
+    return {fold(name): name for name in names}
+
+
+def known_place_spelling(place: str) -> str:
+    """``place`` as a province is spelt, when it is that province's name with other marks (an OCR's "Cân Thơ" for "Cần
+    Thơ", KH 1146/KH-ĐHTĐ 2025); any other place as printed. The tone's place ("Thanh Hoá") is no other mark."""
+    known = _provinces_by_fold().get(fold(place))
+    if known is None or normalize_text(known) == normalize_text(place):
+        return place
+    return known

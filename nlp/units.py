@@ -64,6 +64,9 @@ _DASH_ONLY_RE = re.compile(r"(?:\s+-\s+ ?)+")
 _COLLECTIVE_START_RE = re.compile(
     r"^(?:các|những|mọi|toàn bộ|tất cả)\b|^(?:cơ quan|đơn vị|tổ chức|địa phương|ngành)\b.*(?:liên quan|thuộc|"
     r"trực thuộc|khác)?"
+    # "Sở, ban, ngành, Ủy ban nhân dân huyện, thị xã là đầu mối …" (CT 09/2009/CT-UBND Bình Dương), "Bộ, ngành liên
+    # quan": the kinds listed without "các" are the class all the same; "Sở" alone heads one named unit.
+    r"|^(?:sở|bộ)\s*,\s*(?:ban|ngành)\b"
     # A national body's addressees "UBND các tỉnh, thành phố trực thuộc Trung ương": every province, no one unit.
     r"|^(?:UBND|Ủy ban nhân dân|Uỷ ban nhân dân)\s+các\s+tỉnh\b",
     re.IGNORECASE,
@@ -84,6 +87,7 @@ _OWN_PLACE_TAIL_RE = re.compile(r"\s+(?:trong|trên\s+địa\s+bàn)\s+tỉnh$",
 # hàng Nhà nước Chi nhánh Khu vực 10", "Kho bạc Nhà nước khu vực XV" (KH phòng, chống ma túy, Lâm Đồng 2026). The region
 # is the office's place, as a province is: the unit is the agency's, the region kept as printed and as its qualifier.
 _REGION_TAIL_RE = re.compile(r"\s+khu\s+vực\s+(?:[IVXL]+|\d{1,2})$", re.IGNORECASE)
+OFFICIAL_TITLE = _OFFICIAL_TITLE  # a head's title alone, read by the frames (nlp.frames)
 OFFICIAL_HEAD_RE = re.compile(rf"^{_OFFICIAL_TITLE}(?:\s*/\s*{_OFFICIAL_TITLE})*\s+(?=\S)", re.IGNORECASE)
 # "Bộ trưởng, Thủ trưởng cơ quan ngang bộ, Chủ tịch UBND các tỉnh … trực tiếp chỉ đạo" (CV 464/TTg-CĐS 2026): the
 # ministers, printed without their ministries, stand for the ministries as a class; no one ministry is named.

@@ -32,6 +32,7 @@ from extract.structure.kinds import DOCUMENT_KINDS, near_kind_line
 from extract.structure.numbering import LabelKind, Line, logical_lines, parse_label
 from extract.structure.restated import repair_title, restating_lines
 from extract.structure.signer import find_signer
+from nlp.localities import known_place_spelling
 
 _KIND_LINE = re.compile(r"^(?P<kind>" + "|".join(DOCUMENT_KINDS) + r")(?=\s|$)\s*(?P<rest>.*)$")
 _NUMBER_LINE = re.compile(
@@ -135,8 +136,8 @@ def extract_metadata(
         _stamped_identity(stamps, found)
 
     issuer = find_issuer(preamble, lines, title, kind_index, note)
-    place = found.place
-    issuer = _issuer_spelt_as_place(issuer, place)
+    place = known_place_spelling(found.place)
+    issuer = _issuer_spelt_as_place(issuer, place or known_place_spelling(locality_of(issuer)))
     if not place and issuer:
         # No place line (a decision converted without its header): the issuer's locality is the place.
         place = locality_of(issuer)
@@ -524,6 +525,9 @@ def _place_date(text: str) -> tuple[str, DateParts] | None:
     return None
 
 
+_ACRONYM = re.compile(r"[A-ZĐ]{3,}")
+
+
 def _place_before(before: str) -> str:
     """ "Quảng Ngãi," before the date: the capitalised words ending with the comma."""
     before = before.rstrip()
@@ -536,6 +540,9 @@ def _place_before(before: str) -> str:
         # "Thành phố Hồ Chí Minh": the one lowercase word a place name keeps.
         city = token == "phố" and position > 0 and tokens[position - 1] == "Thành"
         if "/" in token or ":" in token or not (token[0].isupper() or city) or len(place_tokens) >= 6:
+            break
+        # "…/UBND- KSTTHC Phú Thọ, ngày …" (a scan's header read in one line): a number's letters, not the place.
+        if place_tokens and _ACRONYM.fullmatch(token) and not _ACRONYM.fullmatch(place_tokens[0]):
             break
         place_tokens.insert(0, token)
     return " ".join(place_tokens)

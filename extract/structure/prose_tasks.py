@@ -33,6 +33,7 @@ from nlp.frames import (
     assigned_in,
     deadline_in,
     partners_in,
+    sole_deadline_in,
     subject_of,
     units_only,
 )
@@ -41,6 +42,7 @@ _HEADING_WORDS = 12  # the contract's heading: the first words of the item as pr
 _SENTENCE_END = re.compile(r"[.;:!?]\W*$")
 _WRAP_LENGTH = 60  # characters of a printed line that ran to the margin
 # Lines of the opening that only cite or address ("Căn cứ …", "Kính gửi: …") assign nothing themselves.
+_CLOSING_PARAGRAPH = re.compile(r"^Trên\s+đây\s+là\s", re.IGNORECASE)
 _NOT_ASSIGNING = re.compile(r"^(?:Căn\s+cứ|Kính\s+gửi|V/v|Số\s*:|Về\s+việc)", re.IGNORECASE)
 # A short label closed by a colon ("Hiệp hội Doanh nghiệp tỉnh: …"), for items among unit-labelled siblings.
 _UNIT_LABEL = re.compile(r"^(?P<label>[A-ZĐÀ-Ỹ][^:;.]{2,80}?)\s*:\s*\S")
@@ -85,9 +87,19 @@ class _Collector:
         return f"p{page}.{self.per_page[page]}"
 
     def add(
-        self, ref: str, printed: str, text: str, lead: str, line: Line, path: list[str], frame_text: str = ""
+        self,
+        ref: str,
+        printed: str,
+        text: str,
+        lead: str,
+        line: Line,
+        path: list[str],
+        frame_text: str = "",
+        own_text: str = "",
     ) -> None:
-        """One prose task; its partners and deadline are read from ``frame_text`` (default: all of ``text``)."""
+        """One prose task; its partners and deadline are read from ``frame_text`` (default: all of ``text``), or its
+        deadline from ``own_text`` (its prose paragraphs but those that are tasks of their own) when that names one
+        date."""
         frame_text = frame_text or text
         partners = partners_in(frame_text, self.context)
         self.tasks.append(
@@ -95,7 +107,8 @@ class _Collector:
                 ref=ref,
                 heading=" ".join(printed.split()[:_HEADING_WORDS]),
                 content=text,
-                time_raw=deadline_in(frame_text),
+                # A deadline printed only in a later paragraph is the item's when it is the item's only date.
+                time_raw=deadline_in(frame_text) or sole_deadline_in(own_text or text),
                 lead_raw=lead,
                 partner_raw=partners.text if partners else "",
                 section_path=path,
@@ -149,7 +162,9 @@ def _units(lines: list[Line], first: str = "", first_line: Line | None = None) -
             units.append(_Unit(line.text, line, bullet))
     if first:
         units.insert(0, _Unit(first, Line(first, None, None, ""), False))
-    return units
+    # "Trên đây là Kế hoạch …, đề nghị các đơn vị … triển khai thực hiện" closes the document, printed right after its
+    # last item (KH 1146/KH-ĐHTĐ 2025, item 8): it is no part of that item's content, partners or deadline.
+    return [unit for unit in units if not _CLOSING_PARAGRAPH.match(unit.text)]
 
 
 def _may_wrap(previous: Line | None, line: Line) -> bool:
@@ -324,7 +339,12 @@ def _visit(
         return
     if subject is not None:
         split_off = _split_off(body, subject, collector.context)
-        collector.add(node.ref, printed, _text(units), subject.text, node.line, path, _frame_text(units, split_off))
+        # A bullet's date is that duty's ("- … xử lý dứt điểm … xong trong quý II năm 2026", KH Chỉ thị 11 Lào Cai, item
+        # 10), not the item's; a paragraph of the item's own prose may close it with the item's date (CV 7432/UBND-XD).
+        own = _text([unit for unit in units if not unit.bullet and not any(unit is other for other in split_off)])
+        collector.add(
+            node.ref, printed, _text(units), subject.text, node.line, path, _frame_text(units, split_off), own
+        )
         for unit in split_off:
             _unnumbered(collector, unit, None, child_path)
         return

@@ -46,6 +46,12 @@ def _spells_words(tokens: list[str]) -> bool:
     return True
 
 
+# A basis clause names another document and that document's trích yếu: "Căn cứ Công văn số 5085/BGDĐT-TCCB … về việc
+# triển khai xét tặng danh hiệu NGND, NGƯT lần thứ 17 - năm 2026;" gave TB 1144/TB-ĐHTĐ (a scan) the words "triển khai"
+# its own title does not have ("Về việc xét tặng danh hiệu NGND, NGƯT lần thứ 17 – năm 2026").
+_CITES_ANOTHER = re.compile(r"^\s*Căn\s+cứ\s", re.IGNORECASE)
+
+
 def repair_title(title: str, lines: list[Line]) -> tuple[str, Line] | None:
     """The title with OCR damage undone from its restatement in ``lines``, and that line; None when no line
     restates it or nothing is changed."""
@@ -54,6 +60,8 @@ def repair_title(title: str, lines: list[Line]) -> tuple[str, Line] | None:
         return None
     keys = [_key(word) for word in words]
     for line in lines:
+        if _CITES_ANOTHER.match(line.text):
+            continue
         other = line.text.split()
         other_keys = [_key(word) for word in other]
         matcher = SequenceMatcher(None, keys, other_keys, autojunk=False)

@@ -176,7 +176,8 @@ def is_layout_table(table: RawTable) -> bool:
     """The national header or the signature block set as a table: layout, not data."""
     width = max((len(row) for row in table.rows), default=0)
     text = fold(" ".join(cell.text for row in table.rows for cell in row))
-    text = re.sub(r"\s*[-–—]\s*", " - ", text)
+    # An OCR may read one dash of the motto as two ("Độc lập –- Tự do - Hạnh phúc", TB 1144/TB-ĐHTĐ 2025, a scan).
+    text = re.sub(r"(?:\s*[-–—])+\s*", " - ", text)
     motto = any(motto in text for motto in _NATIONAL_MOTTO)
     # A Party document's header prints "ĐẢNG CỘNG SẢN VIỆT NAM" where the State's prints its motto (Nghị quyết
     # of Tỉnh ủy Đồng Tháp, 2026, a borderless Word table): in capitals, in a grid of a few rows.
