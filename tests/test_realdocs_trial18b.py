@@ -70,6 +70,15 @@ def test_an_english_page_is_not_sent_to_ocr() -> None:
     assert not unreadable_layer(noisy * 2)
 
 
+def test_vietnamese_typed_without_marks_stays_text() -> None:
+    # No marks and all syllables, but nothing garbled: a text typed without its marks, not a scanner's OCR.
+    unmarked = (
+        "Ke hoach trien khai thuc hien chuyen doi so nam 2025 cua UBND tinh; cac so, ban, nganh va UBND cac huyen "
+        "to chuc thuc hien, bao cao ket qua ve So KH&DT truoc ngay 15/12/2025 de tong hop, bao cao UBND tinh."
+    )
+    assert not unreadable_layer(unmarked * 2)
+
+
 # ---------------------------------------------------------------- a Word HTML page saved as .doc
 
 # The shape of "Ke_hoach_tap_huan.doc" (hpbaotho/04-quanly-vanban-quanhuyen): Word 12's "Save as Web Page" with its
