@@ -53,6 +53,10 @@ def read_blocks(data: bytes, source: str, fmt: SourceFormat) -> BlockStream:
         from extract.text_reader import read_text
 
         return read_text(data, source)
+    if fmt is SourceFormat.HTML:
+        from extract.html_reader import read_html
+
+        return read_html(data, source)
     if fmt is SourceFormat.DOCX:
         from extract.docx_reader import read_docx
 

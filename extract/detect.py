@@ -7,6 +7,7 @@ import io
 import zipfile
 
 from extract.errors import EmptyFileError, UnsupportedFormatError
+from extract.html_reader import looks_like_html
 from extract.model import SourceFormat
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -32,6 +33,9 @@ def detect_format(data: bytes, path: str) -> SourceFormat:
         )
     if _is_pdf(head, data):
         return SourceFormat.PDF
+    if looks_like_html(data):
+        # Word's "Save as Web Page" is often kept under a .doc name; read as text, its CSS became sections.
+        return SourceFormat.HTML
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # What Windows Notepad saves as "Unicode": the text reader decodes it (NUL bytes are expected here).
         return SourceFormat.TEXT

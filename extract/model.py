@@ -82,6 +82,7 @@ class SourceFormat(StrEnum):
     DOC = "doc"
     PDF = "pdf"
     IMAGE = "image"
+    HTML = "html"  # a web page, Word's "Save as Web Page" among them (often named .doc)
 
 
 # ---------------------------------------------------------------- metadata

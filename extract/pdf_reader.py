@@ -179,7 +179,7 @@ def _read_page(page: PageSource, number: int, state: _ReaderState) -> None:
     if not layer.strip():
         _leave_for_ocr(number, state)
         return
-    if unreadable_layer(layer):
+    if unreadable_layer(layer, lambda: [str(word["text"]) for word in page.extract_words()]):
         # A scanner's Latin-only OCR under the image ("C6c sd, ban, ngdnh"): read the image instead.
         _leave_for_ocr(number, state, unreadable=True)
         return
