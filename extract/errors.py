@@ -56,8 +56,10 @@ class UnsupportedFormatError(ExtractError):
 
     def __init__(self, path: str, detail: str) -> None:
         super().__init__(
-            f"Định dạng không được hỗ trợ ({detail}). Hỗ trợ: văn bản UTF-8, DOCX, DOC, PDF, ảnh PNG/JPEG/TIFF.",
-            f"Unsupported format ({detail}). Supported: UTF-8 text, DOCX, DOC, PDF, PNG/JPEG/TIFF images.",
+            f"Định dạng không được hỗ trợ ({detail}). "
+            "Hỗ trợ: văn bản (UTF-8, TCVN3, VNI), HTML, DOCX, DOC, PDF, ảnh PNG/JPEG/TIFF.",
+            f"Unsupported format ({detail}). "
+            "Supported: text (UTF-8, TCVN3, VNI), HTML, DOCX, DOC, PDF, PNG/JPEG/TIFF images.",
             path=path,
         )
 

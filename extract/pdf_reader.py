@@ -217,7 +217,7 @@ def _leave_for_ocr(number: int, state: _ReaderState, *, unreadable: bool = False
         state.warnings.append(
             (
                 "text_layer_unreadable",
-                f"Trang {number}: lớp văn bản không phải tiếng Việt (OCR của máy quét, ví dụ «C6c» cho «Các»), "
+                f"Trang {number}: lớp văn bản không phải tiếng Việt (OCR của máy quét, ví dụ «C6c» hay «c§u»), "
                 f"bỏ qua và nhận dạng lại bằng OCR / page {number}: the text layer is not Vietnamese (a scanner's "
                 "Latin-only OCR); ignored, the page is read by OCR",
                 number,

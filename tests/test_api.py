@@ -174,6 +174,25 @@ def test_the_original_comes_back_under_its_vietnamese_name(service: Service) -> 
     assert _download_name(header) == (name, "Ke hoach so 12.pdf")
 
 
+def test_a_web_page_saved_as_doc_is_answered_at_once_and_served_back_as_html(service: Service) -> None:
+    """Word's "Save as Web page" named .doc (realdocs18b): typed, so the upload is read in the request, and its
+    original comes back as text/html, not as an unknown binary."""
+    page = (
+        '<html><head><meta charset="utf-8"><style>p.MsoNormal {margin:0}</style></head><body>'
+        "<p>ỦY BAN NHÂN DÂN XÃ AN HÒA</p><p>Số: 15/KH-UBND</p><p>An Hòa, ngày 6 tháng 3 năm 2026</p>"
+        "<p>KẾ HOẠCH</p><p>Tập huấn quản lý văn bản năm 2026</p><p>1. Tổ chức lớp tập huấn trong quý II năm 2026.</p>"
+        "</body></html>"
+    ).encode()
+    with service.client(Role.UPLOADER) as client:
+        answer = client.post("/v1/documents", files={"file": ("ke-hoach-tap-huan.doc", page)})
+        assert answer.status_code == 201, answer.text
+        created = answer.json()
+        original = client.get(f"/v1/documents/{created['sha256']}/file")
+    assert created["format"] == "html" and created["metadata"]["number"] == "15/KH-UBND", created
+    assert original.status_code == 200 and original.headers["content-type"].startswith("text/html")
+    assert original.content == page
+
+
 def test_documents_carry_their_extraction_warnings(service: Service) -> None:
     # A short plan typed in TCVN3: read, with a "legacy_encoding" warning saying it was converted.
     plan = (

@@ -72,8 +72,8 @@ def _check_content(data: bytes, filename: str) -> SourceFormat:
 
 
 def _typed(data: bytes, fmt: SourceFormat) -> bool:
-    """Text, DOCX, or a PDF whose first pages carry a text layer: read in seconds, no OCR, no LibreOffice."""
-    if fmt in (SourceFormat.TEXT, SourceFormat.DOCX):
+    """Text, HTML, DOCX, or a PDF whose first pages carry a text layer: read in seconds, no OCR, no LibreOffice."""
+    if fmt in (SourceFormat.TEXT, SourceFormat.HTML, SourceFormat.DOCX):
         return True
     if fmt is not SourceFormat.PDF:
         return False
@@ -307,6 +307,7 @@ def get_document_file(*, document_id: str, _: Reader, state: State) -> Response:
         SourceFormat.PDF: "application/pdf",
         SourceFormat.DOCX: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         SourceFormat.TEXT: "text/plain",
+        SourceFormat.HTML: "text/html",
     }.get(document.format, "application/octet-stream")
     return Response(data, media_type=media, headers={"Content-Disposition": content_disposition(document.source)})
 
