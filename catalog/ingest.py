@@ -420,6 +420,8 @@ def _extract_all(
         if originals is not None:
             originals.close(wait=False)  # copies not made yet are added by the re-run (_plan)
         raise
+    if reconciler is not None:
+        reconciler.writer_done()  # every document is stored: its last placing and step overlap what follows
     executor.shutdown(wait=True)
     if originals is not None:
         originals.close()

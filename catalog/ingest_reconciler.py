@@ -102,10 +102,15 @@ class Reconciler:
         """Documents were committed: the next run (after the current one) places them."""
         self._wake.set()
 
-    def finish(self) -> None:
-        """Let the current run end (it places what is pending) and wait for the process."""
+    def writer_done(self) -> None:
+        """The writer stored its last document: the current run places what is pending and ends,
+        while the writer still shuts its pool down and closes its run (~0.3-0.5 s it waited before)."""
         self._stop.set()
         self._wake.set()
+
+    def finish(self) -> None:
+        """Let the current run end (it places what is pending) and wait for the process."""
+        self.writer_done()
         self._process.join()
 
     def kill(self) -> None:
