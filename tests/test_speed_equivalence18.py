@@ -4,16 +4,20 @@
   own ``extract_words``) and words (``layout._word``) on every page of the corpus' and the real set's PDFs,
   and on random characters (rotated ones, ligatures, blanks, sizes and fonts mixed in a word);
 - DOCX: styles and numbering parts parsed once for the documents that carry the same bytes: every corpus
-  and real DOCX read with the caches cold and warm, alone and after other documents, gives the same blocks.
+  and real DOCX read with the caches cold and warm, alone and after other documents, gives the same blocks;
+- the ingest's processes collect garbage less often (``batch_gc``): a worker so set extracts the same Documents
+  (the reconciler's side: tests/test_ingest_reconciler.py compares it with one run at the end in the parent).
 """
 
 from __future__ import annotations
 
 import ctypes
 import math
+import multiprocessing
 import random
 import threading
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +25,7 @@ import pypdfium2.raw as pdfium_c
 import pytest
 from pdfplumber.utils import extract_words as plumber_extract_words
 
+from catalog.ingest_reconciler import BATCH_GC_THRESHOLD, batch_gc
 from extract import docx_package, docx_reader
 from extract.docx_reader import read_docx
 from extract.pdf import layout, pdfium_source
@@ -242,3 +247,30 @@ def test_kept_parts_are_not_shared_between_threads() -> None:
     thread.start()
     thread.join()
     assert theirs[0] is not None and theirs[0] is not mine
+
+
+# ---------------------------------------------------------------- collections in the ingest's processes
+
+
+def _document_json(path: str) -> str:
+    import gc
+
+    from nlp.pipeline import process_file
+
+    assert gc.get_threshold()[0] == BATCH_GC_THRESHOLD and gc.get_freeze_count() > 0  # batch_gc ran here
+    return process_file(Path(path), name=Path(path).name).model_dump_json()
+
+
+def test_documents_with_the_ingest_collections_as_default() -> None:
+    """A worker with ``batch_gc`` (rarer collections, inherited objects frozen) extracts what the default gives."""
+    paths = [p for suffix in (".txt", ".docx", ".pdf") for p in _files(suffix) if "_scan" not in p.name][:24]
+    expected = [_document_json_default(path) for path in paths]
+    context = multiprocessing.get_context("fork")
+    with ProcessPoolExecutor(1, mp_context=context, initializer=batch_gc) as pool:
+        assert list(pool.map(_document_json, [str(p) for p in paths])) == expected
+
+
+def _document_json_default(path: Path) -> str:
+    from nlp.pipeline import process_file
+
+    return process_file(path, name=path.name).model_dump_json()
