@@ -11,7 +11,6 @@ path is recorded for the new path without extracting it again.
 from __future__ import annotations
 
 import csv
-import gc
 import hashlib
 import multiprocessing
 import os
@@ -29,7 +28,7 @@ from sqlalchemy.exc import DataError, IntegrityError
 from catalog.blobs import Blobs
 from catalog.cells import inert_row
 from catalog.errors import ArchiveNotFoundError
-from catalog.ingest_reconciler import Reconciler, concurrent_reconcile_safe
+from catalog.ingest_reconciler import Reconciler, batch_gc, concurrent_reconcile_safe
 from catalog.progress import Progress
 from catalog.records import FileOutcome, OutcomeStatus, ReconcileSummary
 from catalog.rows import PreparedDocument, prepare
@@ -311,8 +310,8 @@ def _worker_started(nice: int = 0) -> None:
     _MEMORY.start()
     # Everything inherited from the parent (the pipeline, its models and tables) lives for the whole
     # batch: out of the collector's sight, so its collections walk only what a document allocates
-    # and never write to (and so copy) the pages shared with the parent.
-    gc.freeze()
+    # and never write to (and so copy) the pages shared with the parent; and they come less often.
+    batch_gc()
 
 
 # A tiny typed document run through the whole pipeline once in the parent: it imports and fills
@@ -420,6 +419,8 @@ def _extract_all(
         if originals is not None:
             originals.close(wait=False)  # copies not made yet are added by the re-run (_plan)
         raise
+    if reconciler is not None:
+        reconciler.writer_done()  # every document is stored: its last placing and step overlap what follows
     executor.shutdown(wait=True)
     if originals is not None:
         originals.close()

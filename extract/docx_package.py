@@ -12,8 +12,11 @@ so a central directory that lies about sizes cannot slip past the guards either.
 
 from __future__ import annotations
 
+import hashlib
 import posixpath
+import threading
 import zipfile
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from urllib.parse import unquote
 
@@ -31,6 +34,12 @@ _NUMBERING = "/numbering"
 _DEFAULT_DOCUMENT = "word/document.xml"
 # The same options python-docx parses with: no entity expansion, whitespace-only text dropped.
 _PARSER = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
+# styles.xml and numbering.xml repeat from document to document (an office writes from a few templates:
+# the scale archive's 96 DOCX share one 350 KB styles.xml, ~2.5 ms to parse, a fifth of reading a DOCX).
+# A parsed part is kept for the next documents, keyed by its bytes' digest (the parse depends on nothing
+# else), per thread: no lxml tree is ever read by two threads. The readers never modify these trees.
+_PARTS_KEPT = 4
+_kept = threading.local()
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,7 +113,7 @@ class _PartReader:
         if name is None or name not in self.names:
             return None
         try:
-            return etree.fromstring(self.read(name), _PARSER)
+            return _parse_shared(self.read(name))
         except (CorruptFileError, etree.XMLSyntaxError) as exc:
             detail = exc.args[0] if isinstance(exc, etree.XMLSyntaxError) else exc.__cause__ or exc
             self.warnings.append(
@@ -144,6 +153,25 @@ class _PartReader:
             if name in self.names:
                 return name
         return None
+
+
+def _parse_shared(data: bytes) -> etree._Element:
+    """The part's tree, parsed once for all the documents (of this thread) that carry the same bytes.
+
+    Read only: the same tree is handed to each of those documents. A part that fails to parse is not kept.
+    """
+    trees: OrderedDict[bytes, etree._Element] | None = getattr(_kept, "trees", None)
+    if trees is None:
+        trees = _kept.trees = OrderedDict()
+    key = hashlib.blake2b(data, digest_size=20).digest()
+    root = trees.get(key)
+    if root is None:
+        root = trees[key] = etree.fromstring(data, _PARSER)
+        if len(trees) > _PARTS_KEPT:
+            trees.popitem(last=False)
+    else:
+        trees.move_to_end(key)
+    return root
 
 
 def _xml_too_large(source: str, name: str, limit: int) -> LimitExceededError:

@@ -15,6 +15,7 @@ DOCX has no pages (Word lays them out at print time), so blocks carry ``page=Non
 
 from __future__ import annotations
 
+import threading
 import unicodedata
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -182,7 +183,7 @@ def _squared(grid: list[list[RawCell]], span_rows: dict[tuple[int, int], int]) -
 
 def read_docx(data: bytes, source: str) -> BlockStream:
     package = open_docx(data, source)
-    styles = _StyleTable(package.styles)
+    styles = _style_table(package.styles)
     reader = _BodyReader(styles, NumberingTracker(package.numbering, styles.num_ids()), styles.default_font())
     reader.warnings.extend(package.warnings)
     reader.read_body(package.body)
@@ -212,6 +213,21 @@ def _font_of(rpr: etree._Element | None) -> str | None:
     return fonts.get(_ASCII) or fonts.get(_HANSI) or None
 
 
+# The last style table of this thread, for the next document with the same styles part: the package
+# hands over the same (read-only) tree for the same bytes (extract/docx_package.py), and what the table
+# derives from it (the styles parsed so far, the numbered styles, the default font) depends on it alone.
+_last_table = threading.local()
+
+
+def _style_table(root: etree._Element | None) -> _StyleTable:
+    if root is None:
+        return _StyleTable(None)
+    table: _StyleTable | None = getattr(_last_table, "table", None)
+    if table is None or table.root is not root:
+        table = _last_table.table = _StyleTable(root)
+    return table
+
+
 class _StyleTable:
     """styles.xml, parsed one style at a time: a document uses a handful of its hundreds of styles."""
 
@@ -219,6 +235,8 @@ class _StyleTable:
         self.root = root
         self._elements: dict[str, etree._Element] = {}
         self._parsed: dict[str, _Style | None] = {}
+        self._num_ids: dict[str, str] | None = None
+        self._default_font: str | None = None
         if root is not None:
             for style in root.iterchildren(f"{W}style"):
                 style_id = style.get(f"{W}styleId")
@@ -235,6 +253,11 @@ class _StyleTable:
 
     def num_ids(self) -> dict[str, str]:
         """Style id -> numId of the styles that number their paragraphs (list styles included)."""
+        if self._num_ids is None:
+            self._num_ids = self._numbered_styles()
+        return dict(self._num_ids)  # the caller's own copy: the table serves the next documents too
+
+    def _numbered_styles(self) -> dict[str, str]:
         if self.root is None:
             return {}
         out: dict[str, str] = {}
@@ -250,7 +273,9 @@ class _StyleTable:
         """The font of docDefaults: real legacy documents often set .VnTime only there or in Normal."""
         if self.root is None:
             return ""
-        return _font_of(self.root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")) or ""
+        if self._default_font is None:
+            self._default_font = _font_of(self.root.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr")) or ""
+        return self._default_font
 
 
 def _parse_style(style: etree._Element) -> _Style:

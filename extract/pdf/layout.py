@@ -166,6 +166,22 @@ def _word_chars(item: dict[str, Any], repairs: TextRepairs | None) -> list[dict[
 
 def _word(item: dict[str, Any], chars: list[dict[str, Any]]) -> Word:
     """A word from its characters: size, super/subscripts, and emphasis by most of its letters."""
+    first = chars[0]
+    size, font = first["size"], first["fontname"]
+    if all(ch["size"] == size and ch["fontname"] == font for ch in chars) and float(size) >= 0:
+        # Nearly every word is one font at one size: no character is small (none is under 0.8 of
+        # the size), and most of its letters are in that font; the general path below gives the same.
+        bold, italic = _font_style(str(font))
+        return Word(
+            text="".join([ch["text"] for ch in chars]),
+            x0=float(item["x0"]),
+            x1=float(item["x1"]),
+            top=float(item["top"]),
+            bottom=float(item["bottom"]),
+            size=float(size),
+            bold=bold,
+            italic=italic,
+        )
     sizes = [float(ch["size"]) for ch in chars]
     size = max(sizes)
     floor = 0.8 * size  # smaller: a super- or subscript character (_script_text)

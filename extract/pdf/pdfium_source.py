@@ -22,9 +22,9 @@ from typing import Any
 import pypdfium2
 import pypdfium2.raw as pdfium_c
 from pdfplumber.table import Table, TableFinder, TableSettings
-from pdfplumber.utils import extract_words
 
 from extract.pdf.rules import closing_rules, filled_rule, near_white
+from extract.pdf.words import extract_words
 
 # Horizontal or vertical within this many points: a table rule, not a diagonal stroke.
 _AXIS_TOLERANCE = 0.5
@@ -125,6 +125,7 @@ def _chars(text_page: pypdfium2.PdfTextPage, left: float, top: float) -> list[di
     box = pdfium_c.FS_RECTF()  # left, top, right, bottom
     box_address = ctypes.addressof(box)
     chars: list[dict[str, Any]] = []
+    append, combining, text_object = chars.append, unicodedata.combining, _text_object_address
     for index in range(pdfium_c.FPDFText_CountChars(handle)):
         code = get_unicode(address, index)
         if code in _GENERATED_CODES and is_generated(address, index):
@@ -132,27 +133,31 @@ def _chars(text_page: pypdfium2.PdfTextPage, left: float, top: float) -> list[di
         if code == 0 or 0xD800 <= code <= 0xDFFF or code == 0xFFFE:
             continue
         text = chr(code)
-        key = _text_object_address(address, index) or 0
+        key = text_object(address, index) or 0
         style = styles.get(key)
         if style is None:
             style = styles[key] = _style(handle, index)
         fontname, size, upright = style
         get_origin(address, index, x_address, y_address)
         get_box(address, index, box_address)
+        right, box_left = box.right, box.left
         x0 = origin_x.value - left
-        x1 = max(box.right, box.left) - left
+        x1 = (box_left if box_left > right else right) - left  # max(right, left) to the bit, without the call
         if upright:
             char_bottom = top - origin_y.value  # the baseline, as pdfminer puts it
             char_top = char_bottom - size
         else:
-            x0, x1 = min(box.left, box.right) - left, x1
-            char_top, char_bottom = top - max(box.top, box.bottom), top - min(box.top, box.bottom)
-        if chars and unicodedata.combining(text) and _overlaps(chars[-1], x0, x1):
+            x0 = (right if right < box_left else box_left) - left  # min(left, right)
+            box_top, box_bottom = box.top, box.bottom
+            char_top = top - (box_bottom if box_bottom > box_top else box_top)  # max(top, bottom)
+            char_bottom = top - (box_bottom if box_bottom < box_top else box_top)  # min(top, bottom)
+        # No character below U+0300 combines: the lookup is skipped for ASCII and Latin-1 text.
+        if code >= 0x300 and chars and combining(text) and _overlaps(chars[-1], x0, x1):
             # A combining mark stored as its own glyph: compose it onto its letter ("e" + "̂").
             previous = chars[-1]
             previous["text"] = unicodedata.normalize("NFC", previous["text"] + text)
             continue
-        chars.append(
+        append(
             {
                 "text": text,
                 "x0": x0,
