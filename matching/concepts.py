@@ -235,6 +235,8 @@ def keep_concept_ids(concepts: Mapping[str, str], previous: Mapping[str, str]) -
     its id on the part holding most of its entries); a concept none of whose entries had one keeps its
     derived id, unless a renamed concept took it.
     """
+    if not previous:  # a first run: every concept keeps its derived id (the steps below give the same, tested)
+        return dict(concepts)
     members: dict[str, list[str]] = defaultdict(list)
     for key, concept in concepts.items():
         members[concept].append(key)

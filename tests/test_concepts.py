@@ -7,6 +7,8 @@ Real stores on both backends (the ``store`` fixture), real matching and nlp over
 from __future__ import annotations
 
 from concept_fixtures import PLANS, plan, plans
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from catalog.concept_facts import DocumentFact, MemberFact, concept_detail, level_and_province
@@ -122,6 +124,16 @@ def test_keep_concept_ids_never_gives_one_id_twice() -> None:
     assert kept["a"] == kept["b"] == "cc-old"  # the larger part keeps the split concept's id
     assert kept["d"] == "cc-1"  # its previous id, although another concept was derived as cc-1
     assert kept["c"] not in {"cc-old", "cc-1"} and len({kept["a"], kept["c"], kept["d"]}) == 3
+
+
+@given(st.dictionaries(st.text(alphabet="abcdef", min_size=1, max_size=4),
+                       st.sampled_from([f"cc-{n}" for n in range(6)]), max_size=40))  # fmt: skip
+def test_a_first_run_keeps_every_derived_concept_id(current: dict[str, str]) -> None:
+    """With no previous run the shortcut returns the derived ids, as the general steps do (a previous run none of
+    whose keys is here takes that path), keys in the same order (match18's tail shortcut)."""
+    general = keep_concept_ids(current, {"a key of no row here": "cc-old"})
+    assert keep_concept_ids(current, {}) == general == current
+    assert list(keep_concept_ids(current, {})) == list(general)
 
 
 def test_incremental_write_moves_only_the_given_rows(store: CatalogStore) -> None:
