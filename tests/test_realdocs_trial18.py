@@ -310,6 +310,26 @@ def test_an_item_naming_two_dates_further_down_keeps_none() -> None:
     assert [(task.ref, task.time_raw) for task in _tasks(two, "UBND tỉnh Lào Cai")] == [("2", "")]
 
 
+def test_a_closing_duty_of_every_unit_dates_no_item() -> None:
+    # The lead's merge check (corpus KH dữ liệu mở Hưng Yên, every variant in the scale archive): the plan's closing
+    # paragraph, addressed to every unit and printed under the last item, gave that item (funding, Sở KH&ĐT and Sở
+    # Tài chính) the deadline "trong tháng 12" of a yearly report that is not its duty. Reported, not fitted: the
+    # rule was found on the 190 archive files' before/after comparison.
+    lines = [
+        "**3. Sở Kế hoạch và Đầu tư, Sở Tài chính",
+        "Sở Kế hoạch và Đầu tư tham mưu bố trí nguồn vốn đầu tư công; Sở Tài chính tham mưu bố trí kinh phí chi thường "
+        "xuyên để thực hiện Kế hoạch đảm bảo theo đúng quy định hiện hành và tình hình thực tế của tỉnh.",
+        "Định kỳ các cơ quan, đơn vị có trách nhiệm báo cáo tình hình triển khai cung cấp, duy trì dữ liệu mở gửi Sở "
+        "Thông tin và Truyền thông tổng hợp, báo cáo UBND tỉnh trong tháng 12 hằng năm./.",
+    ]
+    assert [(task.ref, task.time_raw) for task in _tasks(lines, "UBND tỉnh Hưng Yên")] == [("3", "")]
+    # the same paragraph with another named subject is that unit's duty too; the item's own closing date still counts
+    other = [*lines[:2], "Sở Nội vụ tổng hợp, báo cáo UBND tỉnh trước ngày 15/12/2026."]
+    assert [(task.ref, task.time_raw) for task in _tasks(other, "UBND tỉnh Hưng Yên")] == [("3", "")]
+    own = [*lines[:2], "Việc bố trí kinh phí hoàn thành trước ngày 15/12/2026."]
+    assert [(task.ref, task.time_raw) for task in _tasks(own, "UBND tỉnh Hưng Yên")] == [("3", "trước ngày 15/12/2026")]
+
+
 def test_a_bullets_date_is_that_dutys_not_the_items() -> None:
     # guard, KH Chỉ thị 11 (Lào Cai 2026) III.10: the one date is inside the second of three bullets.
     lines = [

@@ -43,6 +43,13 @@ _SENTENCE_END = re.compile(r"[.;:!?]\W*$")
 _WRAP_LENGTH = 60  # characters of a printed line that ran to the margin
 # Lines of the opening that only cite or address ("Căn cứ …", "Kính gửi: …") assign nothing themselves.
 _CLOSING_PARAGRAPH = re.compile(r"^Trên\s+đây\s+là\s", re.IGNORECASE)
+# A paragraph addressed to every unit ("Định kỳ các cơ quan, đơn vị có trách nhiệm báo cáo … trong tháng 12 hằng
+# năm./.", the closing duty of a plan's last item, KH dữ liệu mở Hưng Yên): its date is that duty's, not the item's.
+_ADDRESSED_TO_ALL = re.compile(
+    r"^(?:(?:định\s+kỳ|hằng\s+(?:năm|quý|tháng)|hàng\s+(?:năm|quý|tháng)|đồng\s+thời)\s*,?\s+)?"
+    r"(?:các|những|mọi|toàn\s+bộ|tất\s+cả)\s+(?:cơ\s+quan|đơn\s+vị|sở|ban|ngành|địa\s+phương|tổ\s+chức|phòng|xã)",
+    re.IGNORECASE,
+)
 _NOT_ASSIGNING = re.compile(r"^(?:Căn\s+cứ|Kính\s+gửi|V/v|Số\s*:|Về\s+việc)", re.IGNORECASE)
 # A short label closed by a colon ("Hiệp hội Doanh nghiệp tỉnh: …"), for items among unit-labelled siblings.
 _UNIT_LABEL = re.compile(r"^(?P<label>[A-ZĐÀ-Ỹ][^:;.]{2,80}?)\s*:\s*\S")
@@ -314,6 +321,14 @@ def _found_lead(text: str, context: Context) -> UnitSpan | None:
     return assigned_in(text, context) or _own_units(text, context)
 
 
+def _dates_its_own_duty(text: str, subject: _Lead, context: Context) -> bool:
+    """Whether a later paragraph of an item opens with another subject than the item's, or with every unit."""
+    if _ADDRESSED_TO_ALL.match(text):
+        return True
+    own = subject_of(text, context)
+    return own is not None and own.units.text != subject.text
+
+
 def _visit(
     collector: _Collector, node: SectionNode, subject: _Lead | None, inherited: _Lead | None, path: list[str]
 ) -> None:
@@ -341,7 +356,16 @@ def _visit(
         split_off = _split_off(body, subject, collector.context)
         # A bullet's date is that duty's ("- … xử lý dứt điểm … xong trong quý II năm 2026", KH Chỉ thị 11 Lào Cai, item
         # 10), not the item's; a paragraph of the item's own prose may close it with the item's date (CV 7432/UBND-XD).
-        own = _text([unit for unit in units if not unit.bullet and not any(unit is other for other in split_off)])
+        # A paragraph with a subject of its own, or addressed to every unit, dates its own duty.
+        own = _text(
+            [
+                unit
+                for index, unit in enumerate(units)
+                if not unit.bullet
+                and not any(unit is other for other in split_off)
+                and (index == 0 or not _dates_its_own_duty(unit.text, subject, collector.context))
+            ]
+        )
         collector.add(
             node.ref, printed, _text(units), subject.text, node.line, path, _frame_text(units, split_off), own
         )
