@@ -541,11 +541,16 @@ def partners_in(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:
 # Deadlines: a deadline word followed by a date, a month, a quarter or a year; or a bare quarter.
 _DATE = (
     r"\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?|\d{1,2}\s+tháng\s+\d{1,2}(?:\s+năm\s+\d{4})?|"
-    r"tháng\s+\d{1,2}(?:\s*(?:/|năm)\s*\d{4})?|quý\s+[IVX1-4]+(?:\s*(?:/|năm)\s*\d{4})?|năm\s+\d{4}"
+    r"tháng\s+\d{1,2}(?:\s*(?:/|năm)\s*\d{4})?|quý\s+[IVX1-4]+(?:\s*(?:/|năm)\s*\d{4})?|năm\s+\d{4}|"
+    # a day of every month: "trước ngày 20 hằng tháng"
+    r"\d{1,2}(?=\s+(?:hằng|hàng|mỗi)\s+tháng)"
 )
+# "… trong tháng 12 hằng năm", "trước ngày 15/12 hằng năm": a yearly (monthly …) deadline, which nlp.periods reads
+# as recurring; cut before it, the date was read as one deadline in the document's year.
+_RECURRENCE = r"(?:\s+(?:hằng|hàng|mỗi)\s+(?:năm|quý|tháng|tuần))?"
 _DEADLINE_RE = re.compile(
     rf"(?<![^\W\d_])(?:trước|chậm\s+nhất(?:\s+(?:là|đến))?|hạn\s+chót|trong)\s+(?:ngày\s+)?(?:{_DATE})(?!\d)"
-    rf"(?:\s*(?:,|và)\s*(?:ngày\s+)?(?:{_DATE})(?!\d))*"
+    rf"(?:\s*(?:,|và)\s*(?:ngày\s+)?(?:{_DATE})(?!\d))*{_RECURRENCE}"
     rf"|(?<![^\W\d_])quý\s+[IV]+\s*(?:/|năm)\s*\d{{4}}",
     re.IGNORECASE,
 )

@@ -96,10 +96,23 @@ def test_assignment_inside_a_sentence_partners_and_deadline() -> None:
         ("hoàn thành trong Quý III/2026.", "trong Quý III/2026"),
         ("giải ngân kế hoạch vốn trong năm 2024", ""),  # the scope of a plan, not a deadline
         ("Định kỳ hàng tháng công khai kết quả", ""),  # a recurrence, not a deadline
+        # a yearly or monthly deadline keeps its recurrence (it was cut to a one-off date in the document's year)
+        ("báo cáo UBND tỉnh trong tháng 12 hằng năm./.", "trong tháng 12 hằng năm"),
+        ("gửi về Phòng Văn hoá - Xã hội trước ngày 20 hằng tháng để tổng hợp", "trước ngày 20 hằng tháng"),
+        ("báo cáo kết quả trước ngày 15/12 hàng năm", "trước ngày 15/12 hàng năm"),
+        ("hoàn thành trong 20 ngày", ""),  # a duration, not a date
     ],
 )
 def test_deadlines(text: str, expected: str) -> None:
     assert deadline_in(text) == expected
+
+
+def test_a_recurring_deadline_is_read_as_recurring() -> None:
+    """What the prose deadline hands on: nlp.periods reads the kept recurrence, not a date in the document's year."""
+    from nlp.periods import parse_period
+
+    assert parse_period(deadline_in("báo cáo UBND tỉnh trong tháng 12 hằng năm")).recurring == "annual:12"
+    assert parse_period(deadline_in("gửi về Sở trước ngày 20 hằng tháng")).recurring == "monthly:20"
 
 
 # ---------------------------------------------------------------- prose tasks on small documents
