@@ -8,6 +8,7 @@ import zipfile
 
 from extract.errors import EmptyFileError, UnsupportedFormatError
 from extract.html_reader import looks_like_html
+from extract.mht import looks_like_mht
 from extract.model import SourceFormat
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -33,8 +34,9 @@ def detect_format(data: bytes, path: str) -> SourceFormat:
         )
     if _is_pdf(head, data):
         return SourceFormat.PDF
-    if looks_like_html(data):
-        # Word's "Save as Web Page" is often kept under a .doc name; read as text, its CSS became sections.
+    if looks_like_html(data) or looks_like_mht(data):
+        # Word's "Save as Web Page" is often kept under a .doc name; read as text, its CSS became sections. Its
+        # "Single File Web Page" (.mht) is the same page in a MIME archive (extract.mht).
         return SourceFormat.HTML
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # What Windows Notepad saves as "Unicode": the text reader decodes it (NUL bytes are expected here).

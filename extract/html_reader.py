@@ -29,6 +29,7 @@ from extract.blocks import Block, BlockStream, Paragraph, RawCell, RawTable
 from extract.errors import CorruptFileError
 from extract.legacy import decode_text as decode_legacy_text
 from extract.legacy.encodings import decode_cp1258
+from extract.mht import html_of_mht, looks_like_mht
 from extract.safety import max_text_chars
 
 # The opening of an HTML page: an XML declaration, comments and a doctype may come before <html>.
@@ -217,7 +218,10 @@ class _Reader:
 
 
 def read_html(data: bytes, source: str) -> BlockStream:
-    """Read an HTML page; raises :class:`CorruptFileError` naming ``source`` when it has no visible text."""
+    """Read an HTML page (or a one-file web page, .mht); raises :class:`CorruptFileError` naming ``source`` when it
+    has no visible text."""
+    if looks_like_mht(data):
+        data = html_of_mht(data, source)
     text, encoding = decode_html(data)
     text = text.lstrip("\ufeff")
     try:

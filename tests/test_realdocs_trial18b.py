@@ -253,3 +253,39 @@ def test_an_html_page_without_text_is_a_clear_error(page: bytes) -> None:
     message = str(caught.value)
     assert message.startswith("trang-trong.doc: ")
     assert "trang HTML không có nội dung hiển thị" in message and "no visible text" in message
+
+
+def _mht(page: bytes, charset: str, encoding: str) -> bytes:
+    """A one-file web page as Word writes it: headers, a preamble, the page part, an image part."""
+    import base64
+    import quopri
+
+    body = quopri.encodestring(page) if encoding == "quoted-printable" else base64.encodebytes(page)
+    boundary = b"----=_NextPart_01D7A1B2.3C4D5E60"
+    return (
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="' + boundary + b'"\r\n\r\n'
+        b"This document is a Single File Web Page, also known as a Web Archive file.\r\n\r\n"
+        b"--" + boundary + b"\r\nContent-Location: file:///C:/Ke_hoach_tap_huan.htm\r\n"
+        b"Content-Transfer-Encoding: " + encoding.encode() + b"\r\n"
+        b'Content-Type: text/html; charset="' + charset.encode() + b'"\r\n\r\n' + body + b"\r\n"
+        b"--" + boundary + b"\r\nContent-Location: file:///C:/Ke_hoach_tap_huan_files/image001.png\r\n"
+        b"Content-Transfer-Encoding: base64\r\nContent-Type: image/png\r\n\r\niVBORw0KGgo=\r\n"
+        b"--" + boundary + b"--\r\n"
+    )
+
+
+@pytest.mark.parametrize(("charset", "encoding"), [("windows-1258", "quoted-printable"), ("utf-8", "base64")])
+def test_a_single_file_web_page_reads_as_its_page(charset: str, encoding: str) -> None:
+    """Word's "Single File Web Page" (.mht, often kept as .doc too) was read as text: its MIME headers and encoded
+    lines became the document. Its page part is read like the page itself, in the part's charset."""
+    page = _word_html(charset).lstrip(b"\xef\xbb\xbf")
+    archive = _mht(page, charset, encoding)
+    assert detect_format(archive, "Ke_hoach_tap_huan.mht") is SourceFormat.HTML
+    assert read_html(archive, "a.mht").blocks == read_html(page, "a.mht").blocks
+    document = extract_bytes(archive, "Ke_hoach_tap_huan.mht")
+    assert document.metadata.number == "45/KH-STTTT" and "NextPart" not in document.model_dump_json()
+    # a message that is no web archive stays text; an archive without a page is a clear error naming the file
+    assert detect_format(b"From: a@b.vn\r\nSubject: Ke hoach\r\n\r\nNoi dung thu.\r\n", "thu.eml") is SourceFormat.TEXT
+    empty = archive.replace(b"Content-Type: text/html", b"Content-Type: text/plain")
+    with pytest.raises(CorruptFileError, match="a.mht"):
+        read_html(empty, "a.mht")
