@@ -5,6 +5,7 @@ Runs on SQLite, and on PostgreSQL (marked ``postgres``; a throw-away schema of t
 
 from __future__ import annotations
 
+import base64
 import csv
 import email.message
 import email.utils
@@ -191,6 +192,18 @@ def test_a_web_page_saved_as_doc_is_answered_at_once_and_served_back_as_html(ser
     assert created["format"] == "html" and created["metadata"]["number"] == "15/KH-UBND", created
     assert original.status_code == 200 and original.headers["content-type"].startswith("text/html")
     assert original.content == page
+    # the same page as Word's one-file web page (.mht): read alike, served back as the MIME archive it is
+    archive = (
+        b'MIME-Version: 1.0\r\nContent-Type: multipart/related; boundary="b0"\r\n\r\n--b0\r\n'
+        b"Content-Transfer-Encoding: base64\r\nContent-Type: text/html; charset=\"utf-8\"\r\n\r\n"
+        + base64.encodebytes(page) + b"\r\n--b0--\r\n"
+    )
+    with service.client(Role.UPLOADER) as client:
+        answer = client.post("/v1/documents", files={"file": ("ke-hoach-tap-huan.mht", archive)})
+        assert answer.status_code == 201, answer.text
+        original = client.get(f"/v1/documents/{answer.json()['sha256']}/file")
+    assert answer.json()["metadata"]["number"] == "15/KH-UBND"
+    assert original.headers["content-type"].startswith("multipart/related") and original.content == archive
 
 
 def test_documents_carry_their_extraction_warnings(service: Service) -> None:

@@ -26,6 +26,7 @@ from catalog.blobs import read_if_unchanged
 from catalog.models import DocumentRow, FileVersionRow
 from catalog.records import DocumentSummary
 from extract.detect import detect_format
+from extract.mht import looks_like_mht
 from extract.model import CatalogEntry, Document, ExtractionWarning, SourceFormat, Table, Task
 from extract.pdf.native import PDFIUM_LOCK
 from extract.safety import open_checked_zip
@@ -309,6 +310,8 @@ def get_document_file(*, document_id: str, _: Reader, state: State) -> Response:
         SourceFormat.TEXT: "text/plain",
         SourceFormat.HTML: "text/html",
     }.get(document.format, "application/octet-stream")
+    if document.format is SourceFormat.HTML and looks_like_mht(data):
+        media = "multipart/related"  # a one-file web page (.mht) is a MIME archive, not a page
     return Response(data, media_type=media, headers={"Content-Disposition": content_disposition(document.source)})
 
 
