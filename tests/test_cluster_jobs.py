@@ -9,6 +9,7 @@ import hashlib
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
@@ -97,6 +98,29 @@ def test_a_worker_finishes_an_upload_and_queues_its_reconciliation_in_one_commit
     with Session(store.engine) as session, session.begin():
         joined, created = jobrows.queue_reconcile(session, "reviewer", delay=0.0)
         assert not created and jobrows.to_send(joined, created, 0.0) == (send, 0.0)
+
+
+def test_a_reconciliation_message_that_cannot_be_sent_leaves_the_job_done(
+    store: CatalogStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The broker refuses the reconciliation's message after the commit: the upload stays succeeded (no failure is
+    recorded for a stored document) and its reconciliation stays queued for the sweeper to send."""
+    from api.cluster import tasks
+
+    def refused(*_: object, **__: object) -> None:
+        raise ConnectionError("broker unreachable")
+
+    monkeypatch.setattr(tasks, "store", lambda: store)
+    monkeypatch.setattr(tasks, "settings", lambda: Settings.from_env(reconcile_debounce_seconds=2.0))
+    monkeypatch.setattr(tasks, "publish_reconcile", refused)
+    job_id = _job(store)
+    row = jobrows.claim(store.engine, job_id, "w1@host:1")
+    assert row is not None
+    tasks._finish(row, "w1@host:1", "ingested", reconcile=True)
+    assert jobrows.status(store.engine, job_id) == "succeeded"
+    with Session(store.engine) as session:
+        queued = session.scalars(select(JobRow).where(JobRow.kind == "reconcile")).all()
+    assert [job.status for job in queued] == ["queued"]
 
 
 def test_without_a_broker_nothing_changes() -> None:

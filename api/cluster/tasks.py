@@ -350,8 +350,13 @@ def _finish(row: Any, owner: str, outcome: str, reconcile: bool) -> None:
     _, send, countdown = jobrows.finish_and_queue_reconcile(
         engine, row.id, owner, outcome, reconcile_for=row.owner, delay=settings().reconcile_debounce_seconds
     )
-    if send is not None:
+    if send is None:
+        return
+    try:
         publish_reconcile(send, delay=countdown)
+    except Exception:  # noqa: BLE001 - the job is done and its reconciliation queued: the sweeper sends it
+        log.warning("job %s: reconciliation %s queued, its message not sent; the sweeper sends it", row.id, send,
+                    exc_info=True)  # fmt: skip
 
 
 def publish_extract(job_id: str, *, run_id: int | None = None, reconcile_after: bool = True) -> None:
