@@ -328,6 +328,14 @@ def test_a_closing_duty_of_every_unit_dates_no_item() -> None:
     assert [(task.ref, task.time_raw) for task in _tasks(other, "UBND tỉnh Hưng Yên")] == [("3", "")]
     own = [*lines[:2], "Việc bố trí kinh phí hoàn thành trước ngày 15/12/2026."]
     assert [(task.ref, task.time_raw) for task in _tasks(own, "UBND tỉnh Hưng Yên")] == [("3", "trước ngày 15/12/2026")]
+    # an item led by every unit: the same addressees' closing date is the item's own
+    every = [
+        "**4. Các cơ quan, đơn vị thuộc UBND tỉnh",
+        "Rà soát, cập nhật danh mục dữ liệu mở của cơ quan, đơn vị mình.",
+        "Các cơ quan, đơn vị báo cáo kết quả thực hiện trước ngày 15/12/2026.",
+    ]
+    tasks = _tasks(every, "UBND tỉnh Hưng Yên")
+    assert [(task.ref, task.time_raw) for task in tasks] == [("4", "trước ngày 15/12/2026")]
 
 
 def test_a_bullets_date_is_that_dutys_not_the_items() -> None:

@@ -322,9 +322,10 @@ def _found_lead(text: str, context: Context) -> UnitSpan | None:
 
 
 def _dates_its_own_duty(text: str, subject: _Lead, context: Context) -> bool:
-    """Whether a later paragraph of an item opens with another subject than the item's, or with every unit."""
+    """Whether a later paragraph of an item opens with another subject than the item's, or with every unit (unless
+    the item's own lead is every unit: "Các cơ quan, đơn vị thuộc UBND xã" … "Các cơ quan, đơn vị báo cáo …")."""
     if _ADDRESSED_TO_ALL.match(text):
-        return True
+        return not _ADDRESSED_TO_ALL.match(subject.text)
     own = subject_of(text, context)
     return own is not None and own.units.text != subject.text
 
