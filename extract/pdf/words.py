@@ -46,11 +46,11 @@ def extract_words(chars: list[Char], **settings: Any) -> list[Char]:
         if run[0]["upright"]:
             for line in _lines(run, "top", _Y_TOLERANCE):
                 line.sort(key=itemgetter("x0"))  # pdfplumber's key (x0, x0): the same stable order
-                _words_across(line, words)
+                _words(line, words, "ltr")
         else:
             for line in _lines(run, "x0", _ROTATED_LINE_TOLERANCE):
                 line.sort(key=_top_bottom)
-                _words_down(line, words)
+                _words(line, words, "ttb")
     return words
 
 
@@ -82,69 +82,42 @@ def _lines(run: list[Char], key: str, tolerance: float) -> list[list[Char]]:
     return lines
 
 
-def _words_across(line: list[Char], out: list[Char]) -> None:
-    """Upright text, left to right: a word ends at a blank, a step back, a gap over 0.2 of the
-    previous character's size, or a ``top`` more than 3 pt away."""
+def _words(line: list[Char], out: list[Char], direction: str) -> None:
+    """pdfplumber's word breaks along a line: a word ends at a blank, a step back, or a character too far
+    from the previous one along the line or across it. Upright text ("ltr") reads along x (a gap over 0.2
+    of the previous character's size) with ``top`` within 3 pt; rotated text ("ttb") along ``top`` (a
+    gap over 3 pt) with ``x0`` within 0.2 of the size: pdfplumber's tolerances, swapped."""
+    across = direction == "ltr"
+    along, end, side = ("x0", "x1", "top") if across else ("top", "bottom", "x0")
     current: list[Char] = []
     for ch in line:
         text = ch["text"]
         if text.isspace():
             if current:
-                out.append(_word(current, "ltr"))
+                out.append(_word(current, direction))
             current = []
         elif text == "":  # pdfplumber's split_at_punctuation="" holds the empty string: a word of its own
             if current:
-                out.append(_word(current, "ltr"))
-            out.append(_word([ch], "ltr"))
+                out.append(_word(current, direction))
+            out.append(_word([ch], direction))
             current = []
         elif current:
             last = current[-1]
-            x0 = ch["x0"]
+            at = ch[along]
+            by_size = _RATIO * last["size"]
             if (
-                x0 < last["x0"]
-                or x0 > last["x1"] + _RATIO * last["size"]
-                or abs(ch["top"] - last["top"]) > _Y_TOLERANCE
+                at < last[along]
+                or at > last[end] + (by_size if across else _Y_TOLERANCE)
+                or abs(ch[side] - last[side]) > (_Y_TOLERANCE if across else by_size)
             ):
-                out.append(_word(current, "ltr"))
+                out.append(_word(current, direction))
                 current = [ch]
             else:
                 current.append(ch)
         else:
             current = [ch]
     if current:
-        out.append(_word(current, "ltr"))
-
-
-def _words_down(line: list[Char], out: list[Char]) -> None:
-    """Rotated text, top to bottom (pdfplumber's "ttb" with the tolerances swapped)."""
-    current: list[Char] = []
-    for ch in line:
-        text = ch["text"]
-        if text.isspace():
-            if current:
-                out.append(_word(current, "ttb"))
-            current = []
-        elif text == "":
-            if current:
-                out.append(_word(current, "ttb"))
-            out.append(_word([ch], "ttb"))
-            current = []
-        elif current:
-            last = current[-1]
-            top = ch["top"]
-            if (
-                top < last["top"]
-                or top > last["bottom"] + _Y_TOLERANCE
-                or abs(ch["x0"] - last["x0"]) > _RATIO * last["size"]
-            ):
-                out.append(_word(current, "ttb"))
-                current = [ch]
-            else:
-                current.append(ch)
-        else:
-            current = [ch]
-    if current:
-        out.append(_word(current, "ttb"))
+        out.append(_word(current, direction))
 
 
 def _word(chars: list[Char], direction: str) -> Char:
