@@ -63,23 +63,31 @@ def _claimable(now: datetime) -> ColumnElement[bool]:
     )
 
 
+def new_job(session: Session, *, kind: str, filename: str = "", path: str = "", sha256: str = "",
+            size_bytes: int = 0, owner: str = "") -> JobRow:  # fmt: skip
+    """A queued job row, added to ``session``."""
+    now = _now()
+    row = JobRow(
+        id=uuid.uuid4().hex, kind=kind, status="queued", progress=0.0, stage="queued", filename=filename,
+        path=path, sha256=sha256, size_bytes=size_bytes, owner=owner, attempts=0, created_at=now, updated_at=now,
+    )  # fmt: skip
+    session.add(row)
+    return row
+
+
 def queue_reconcile(session: Session, owner: str, *, delay: float) -> tuple[JobRow, bool]:
     """One queued reconciliation at a time, in ``session``: (the queued job, whether it is new).
 
     A request while one is queued joins it; ``delay`` holds a new job back so a burst of uploads
     shares one run; a request without delay (a review) lifts the wait of the job it joins.
     """
-    now = _now()
     waiting = session.scalars(select(JobRow).where(JobRow.kind == "reconcile", JobRow.status == "queued")).first()
     if waiting is not None:
         if delay <= 0 and waiting.not_before is not None:
             waiting.not_before = None
         return waiting, False
-    row = JobRow(
-        id=uuid.uuid4().hex, kind="reconcile", status="queued", progress=0.0, stage="queued", owner=owner,
-        attempts=0, created_at=now, updated_at=now, not_before=now + timedelta(seconds=delay) if delay > 0 else None,
-    )  # fmt: skip
-    session.add(row)
+    row = new_job(session, kind="reconcile", owner=owner)
+    row.not_before = row.created_at + timedelta(seconds=delay) if delay > 0 else None
     session.flush()
     return row, True
 
@@ -217,12 +225,8 @@ class JobManager:
                 self.blobs.put(sha256, data, session=session)
             else:
                 self.blobs.put(sha256, data)
-            row = JobRow(
-                id=uuid.uuid4().hex, kind="ingest", status="queued", progress=0.0, stage="queued",
-                filename=filename, path=path or f"api/{sha256[:12]}/{filename}", sha256=sha256,
-                size_bytes=len(data), owner=owner, attempts=0, created_at=_now(), updated_at=_now(),
-            )  # fmt: skip
-            session.add(row)
+            row = new_job(session, kind="ingest", filename=filename, path=path or f"api/{sha256[:12]}/{filename}",
+                          sha256=sha256, size_bytes=len(data), owner=owner)  # fmt: skip
             session.flush()
             view = JobView.of(row)
         if self.celery:

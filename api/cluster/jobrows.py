@@ -12,7 +12,6 @@ import logging
 import os
 import socket
 import threading
-import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from types import TracebackType
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from api.cluster.app import settings as cluster_settings
 from api.jobs import LEASE_SECONDS, RENEW_SECONDS, _claimable, queue_reconcile
+from api.jobs import new_job as new_job  # the one job-row constructor, as the tasks and tests have called it
 from catalog.db import IMMEDIATE
 from catalog.models import JobRow
 
@@ -80,8 +80,10 @@ def statuses(engine: Engine, job_ids: list[str]) -> dict[str, JobRow]:
         return {row.id: row for row in rows}
 
 
-def record(engine: Engine, job_id: str, owner: str | None, **values: object) -> bool:
-    """Progress or the end of a job: only while ``owner`` holds it (None: whoever holds it, e.g. after a kill)."""
+def record(engine: Engine, job_id: str, owner: str | None, then: Callable[[Session], object] | None = None,
+           **values: object) -> bool:  # fmt: skip
+    """Progress or the end of a job: only while ``owner`` holds it (None: whoever holds it, e.g. after a kill).
+    ``then`` writes more in the same transaction, only if the job's row was written."""
     condition = [JobRow.id == job_id, JobRow.status == "running"]
     if owner is not None:
         condition.append(JobRow.lease_owner == owner)
@@ -90,6 +92,8 @@ def record(engine: Engine, job_id: str, owner: str | None, **values: object) -> 
             update(JobRow).where(*condition).values(**values, updated_at=_now())
             .execution_options(synchronize_session=False)
         )  # fmt: skip
+        if changed.rowcount and then is not None:  # type: ignore[attr-defined]
+            then(session)
     return bool(changed.rowcount)  # type: ignore[attr-defined]
 
 
@@ -109,8 +113,9 @@ def page_writer(engine: Engine, job_id: str, owner: str) -> Callable[[int, int],
     return write
 
 
-def finish(engine: Engine, job_id: str, owner: str | None, outcome: str) -> bool:
-    return record(engine, job_id, owner, status="succeeded", stage="done", progress=1.0, outcome=outcome[:16])
+def finish(engine: Engine, job_id: str, owner: str | None, outcome: str,
+           then: Callable[[Session], object] | None = None) -> bool:  # fmt: skip
+    return record(engine, job_id, owner, then, status="succeeded", stage="done", progress=1.0, outcome=outcome[:16])
 
 
 def finish_and_queue_reconcile(engine: Engine, job_id: str, owner: str, outcome: str, *,
@@ -120,15 +125,13 @@ def finish_and_queue_reconcile(engine: Engine, job_id: str, owner: str, outcome:
     task finds its job done). Answers (finished, the reconciliation job to send, its countdown); the
     job is None when the queued one already has its message. The caller sends it after the commit;
     if the caller dies first, the sweeper (api/cluster/sweeper.py) does."""
-    with Session(_writer(engine)) as session, session.begin():
-        changed = session.execute(
-            update(JobRow).where(JobRow.id == job_id, JobRow.status == "running", JobRow.lease_owner == owner)
-            .values(status="succeeded", stage="done", progress=1.0, outcome=outcome[:16], updated_at=_now())
-            .execution_options(synchronize_session=False)
-        )  # fmt: skip
-        if not changed.rowcount:  # type: ignore[attr-defined]
-            return False, None, 0.0
-        return (True, *to_send(*queue_reconcile(session, reconcile_for, delay=delay), delay))
+    send: tuple[str | None, float] = (None, 0.0)
+
+    def queue(session: Session) -> None:
+        nonlocal send
+        send = to_send(*queue_reconcile(session, reconcile_for, delay=delay), delay)
+
+    return (finish(engine, job_id, owner, outcome, queue), *send)
 
 
 def to_send(row: JobRow, created: bool, delay: float) -> tuple[str | None, float]:
@@ -145,17 +148,6 @@ def fail(engine: Engine, job_id: str, owner: str | None, code: str, message: str
         engine, job_id, owner, status="failed", stage="failed", progress=1.0, error_code=code[:64],
         error_message=message, outcome=outcome[:16],
     )  # fmt: skip
-
-
-def new_job(session: Session, *, kind: str, filename: str = "", path: str = "", sha256: str = "",
-            size_bytes: int = 0, owner: str = "") -> JobRow:  # fmt: skip
-    now = _now()
-    row = JobRow(
-        id=uuid.uuid4().hex, kind=kind, status="queued", progress=0.0, stage="queued", filename=filename,
-        path=path, sha256=sha256, size_bytes=size_bytes, owner=owner, attempts=0, created_at=now, updated_at=now,
-    )  # fmt: skip
-    session.add(row)
-    return row
 
 
 class Lease:
