@@ -66,21 +66,22 @@ def looks_like_html(data: bytes) -> bool:
     return bool(_HTML_START.match(head))
 
 
-def decode_html(data: bytes) -> tuple[str, str]:
-    """The page's text and the encoding it was read with: its mark, its declared charset, else the evidence."""
+def decode_html(data: bytes, charset: str = "") -> tuple[str, str]:
+    """The page's text and the encoding it was read with: its mark, ``charset`` (a MIME part's, extract.mht), its
+    declared charset, else the evidence."""
     if data.startswith(codecs.BOM_UTF8):
         return data[len(codecs.BOM_UTF8) :].decode("utf-8", errors="replace"), "utf-8"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return data.decode("utf-16", errors="replace"), "utf-16"
     declared = _META_CHARSET.search(data[:8192])
-    if declared is not None:
-        name = declared.group(1).decode("ascii").lower()
+    for name in (charset, declared.group(1).decode("ascii") if declared is not None else ""):
+        name = name.lower()
         if name in ("windows-1258", "cp1258", "x-cp1258"):
             return decode_cp1258(data), "cp1258"
         try:
-            codec = codecs.lookup(name).name
+            codec = codecs.lookup(name).name if name else ""
         except LookupError:
-            codec = ""  # an unknown name: the evidence decides
+            codec = ""  # an unknown name: the next rule decides
         if codec:
             return data.decode(codec, errors="replace"), codec
     return decode_legacy_text(data)
@@ -220,9 +221,10 @@ class _Reader:
 def read_html(data: bytes, source: str) -> BlockStream:
     """Read an HTML page (or a one-file web page, .mht); raises :class:`CorruptFileError` naming ``source`` when it
     has no visible text."""
+    charset = ""
     if looks_like_mht(data):
-        data = html_of_mht(data, source)
-    text, encoding = decode_html(data)
+        data, charset = html_of_mht(data, source)
+    text, encoding = decode_html(data, charset)
     text = text.lstrip("\ufeff")
     try:
         root = lxml_html.document_fromstring(text) if text.strip() else None

@@ -4,28 +4,24 @@ Old office archives keep Word documents saved as one-file web pages: a MIME mess
 "Content-Type: multipart/related") whose first text/html part is the page, quoted-printable or base64, in the
 charset its part header names, followed by its images. Read as text, it gave the page's markup and encoded lines
 as sections. The message is parsed by the standard library's ``email`` package (RFC 2045–2557 decoding, not a
-rewrite of it), and the page handed on as UTF-8 with a byte-order mark, which the HTML reader's charset rules
-honour before any ``<meta charset>`` the page itself carries (that one names the part's original encoding).
+rewrite of it), and the page handed to the HTML reader with its part's charset, which that reader's charset rules
+(extract.html_reader.decode_html) put before any ``<meta charset>`` the page itself carries.
 """
 
 from __future__ import annotations
 
-import codecs
 import re
-import unicodedata
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
 
 from extract.errors import CorruptFileError
-from extract.legacy.encodings import decode_cp1258
 
 # Header lines first ("From: <Saved by Windows Internet Explorer 8>", "Subject:", "Date:" …), one of them
 # MIME-Version, and a multipart/related body: the shape of every MHT Word or a browser writes.
 _HEADERS = re.compile(rb"\A(?:\xef\xbb\xbf)?(?:[!-9;-~]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*){1,40}", re.DOTALL)
 _MIME_VERSION = re.compile(rb"^MIME-Version:\s*1\.0", re.IGNORECASE | re.MULTILINE)
 _RELATED = re.compile(rb"^Content-Type:\s*multipart/related", re.IGNORECASE | re.MULTILINE)
-_CP1258 = frozenset({"windows-1258", "cp1258", "x-cp1258"})
 
 
 def looks_like_mht(data: bytes) -> bool:
@@ -37,9 +33,9 @@ def looks_like_mht(data: bytes) -> bool:
     return bool(_MIME_VERSION.search(block) and _RELATED.search(block))
 
 
-def html_of_mht(data: bytes, source: str) -> bytes:
-    """The archive's page as UTF-8 with a byte-order mark; :class:`CorruptFileError` naming ``source`` when the
-    archive holds no HTML part."""
+def html_of_mht(data: bytes, source: str) -> tuple[bytes, str]:
+    """The archive's page and the charset its part header names ("" when none: the page's own rules decide);
+    :class:`CorruptFileError` naming ``source`` when the archive holds no HTML part."""
     message = BytesParser(policy=policy.default).parsebytes(data)
     page = next((part for part in message.walk() if part.get_content_type() == "text/html"), None)
     payload = page.get_payload(decode=True) if isinstance(page, EmailMessage) else None
@@ -48,14 +44,4 @@ def html_of_mht(data: bytes, source: str) -> bytes:
             source, "tệp MHT không chứa trang HTML nào / an MHT archive with no HTML page in it"
         )  # fmt: skip
     assert isinstance(page, EmailMessage)
-    charset = (page.get_content_charset() or "").lower()
-    if charset in _CP1258:
-        text = decode_cp1258(payload)
-    elif charset:
-        try:
-            text = payload.decode(codecs.lookup(charset).name, errors="replace")
-        except LookupError:  # a name Python does not know: the page's own rules decide
-            return payload
-    else:
-        return payload  # no charset on the part: the page's own <meta> or the evidence decides
-    return codecs.BOM_UTF8 + unicodedata.normalize("NFC", text).encode("utf-8")
+    return payload, page.get_content_charset() or ""
