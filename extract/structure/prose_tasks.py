@@ -41,7 +41,8 @@ from nlp.frames import (
 _HEADING_WORDS = 12  # the contract's heading: the first words of the item as printed
 _SENTENCE_END = re.compile(r"[.;:!?]\W*$")
 _WRAP_LENGTH = 60  # characters of a printed line that ran to the margin
-# Lines of the opening that only cite or address ("Căn cứ …", "Kính gửi: …") assign nothing themselves.
+# "Trên đây là Kế hoạch …" closes the whole document (nlp.frames reads it, anywhere in a sentence, as a formula that
+# assigns nothing; here it opens a paragraph that is no part of the last item).
 _CLOSING_PARAGRAPH = re.compile(r"^Trên\s+đây\s+là\s", re.IGNORECASE)
 # A paragraph addressed to every unit ("Định kỳ các cơ quan, đơn vị có trách nhiệm báo cáo … trong tháng 12 hằng
 # năm./.", the closing duty of a plan's last item, KH dữ liệu mở Hưng Yên): its date is that duty's, not the item's.
@@ -50,6 +51,7 @@ _ADDRESSED_TO_ALL = re.compile(
     r"(?:các|những|mọi|toàn\s+bộ|tất\s+cả)\s+(?:cơ\s+quan|đơn\s+vị|sở|ban|ngành|địa\s+phương|tổ\s+chức|phòng|xã)",
     re.IGNORECASE,
 )
+# Lines of the opening that only cite or address ("Căn cứ …", "Kính gửi: …") assign nothing themselves.
 _NOT_ASSIGNING = re.compile(r"^(?:Căn\s+cứ|Kính\s+gửi|V/v|Số\s*:|Về\s+việc)", re.IGNORECASE)
 # A short label closed by a colon ("Hiệp hội Doanh nghiệp tỉnh: …"), for items among unit-labelled siblings.
 _UNIT_LABEL = re.compile(r"^(?P<label>[A-ZĐÀ-Ỹ][^:;.]{2,80}?)\s*:\s*\S")
