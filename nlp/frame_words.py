@@ -17,13 +17,22 @@ _FRAME_WORDS = (
     r"thực\s+hiện|tham\s+mưu|chủ\s+động|khẩn\s+trương|tiếp\s+tục|kịp\s+thời|là\s+cơ\s+quan|(?:làm|là)\s+đầu\s+mối|"
     r"phụ\s+trách|tập\s+trung|tăng\s+cường|nghiêm\s+túc|(?-i:cần|phải|đã|đang|sẽ|cũng)"
 )
+# "trình" submits ("Ban Chủ nhiệm trình bài thuyết minh …", the Quy định of QĐ 09/2010/QĐ-UBND Cần Thơ, whose lead
+# was an invented "Ban Chủ nhiệm trình bài thuyết minh đề tài"), but it closes many nouns: "chương trình", "quy
+# trình", "công trình", "tờ trình", "lộ trình", "tiến trình", "giáo trình", "hành trình", "lập trình", "phương
+# trình", "quá trình"; "trình độ" is a level.
+_PRESENTS = (
+    r"(?i:(?<!chương )(?<!quy )(?<!công )(?<!tờ )(?<!lộ )(?<!tiến )(?<!giáo )(?<!hành )(?<!lập )(?<!phương )"
+    r"(?<!quá )trình(?!\s+độ))"
+)
 # "Ban QLDA Đầu tư xây dựng …", "Ban Quản lý dự án đầu tư xây dựng …": "xây dựng" is part of the project board's
 # name (QĐ 2858/QĐ-UBND Hà Nội 2025, whose partner was cut there), not the verb of "Sở Kế hoạch và Đầu tư xây dựng …".
 _ACTION_VERBS = (
     r"rà\s+soát|tổ\s+chức|triển\s+khai|(?<!qlda đầu tư )(?<!dự án đầu tư )xây\s+dựng|"
     r"hướng\s+dẫn|chỉ\s+đạo|tuyên\s+truyền|kiểm\s+tra|theo\s+dõi|"
     r"tổng\s+hợp|báo\s+cáo|nghiên\s+cứu|đề\s+xuất|cung\s+cấp|cập\s+nhật|giải\s+quyết|xử\s+lý|tham\s+gia|"
-    r"hoàn\s+thành|đôn\s+đốc|đẩy\s+mạnh|bố\s+trí|thông\s+báo|ban\s+hành|quản\s+lý"
+    r"hoàn\s+thành|đôn\s+đốc|đẩy\s+mạnh|bố\s+trí|thông\s+báo|ban\s+hành|quản\s+lý|"
+    rf"{_PRESENTS}"
 )
 _ACTION_WORDS = rf"{_ACTION_VERBS}|để|nhằm|trong|về\s+việc"
 # A sentence opening with its units and then one of the verbs that hand out work ("Sở X kiểm tra, …").

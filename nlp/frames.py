@@ -49,6 +49,7 @@ from nlp.frame_words import (  # the vocabulary, split from this module
 )
 from nlp.frame_words import OPENS_WITH_ACTION_RE as OPENS_WITH_ACTION_RE  # read by the prose tasks too
 from nlp.registry import get_registry
+from nlp.unit_patterns import PATTERN_SCORE
 from nlp.units import BARE_MINISTER_RE, OFFICIAL_TITLE, resolve_units
 from nlp.units import NON_STATE_RE as NON_STATE_RE  # investors, contractors: leads of prose items, no state unit
 
@@ -270,8 +271,16 @@ def _named_before_a_verb(
     if _PASSIVE_RE.search(prefix):
         return None  # the verb may be the class's own: "Cơ quan, đơn vị được giao nhiệm vụ theo dõi …" (KH CCHC 2026)
     mentions = _accepted(prefix, context, whole=True) if prefix else None
-    if mentions is None or not all(m.collective or (m.unit_id and m.score >= 1.0) for m in mentions):
+    if mentions is None:
         return None
+    if not all(m.collective or (m.unit_id and m.score >= 1.0) for m in mentions):
+        # A division named by its shape ("phòng Quản lý Công nghiệp") is ended by a verb as an exact name is: "Giao
+        # phòng Quản lý Công nghiệp triển khai, thực hiện …" (KH 2242 of Sở Công Thương Lào Cai, 2026) invented a
+        # "Phòng Quản lý Công nghiệp triển khai". Not by "quản lý" or "xây dựng", which such names hold in lower case
+        # ("Trung tâm Giám định chất lượng xây dựng").
+        shaped = all(m.collective or (m.unit_id and m.score >= PATTERN_SCORE) for m in mentions)
+        if not shaped or re.match(r"quản\s+lý|xây\s+dựng", verb.group(0).strip()):
+            return None
     # After a class noun the verbs that are also nouns name more units ("Các cơ quan, tổ chức chính trị - xã hội") or
     # go on with its name ("các cơ quan chủ trì quản lý 02 Chương trình MTQG", TB 565 Quảng Ngãi); run on from a
     # level they are the verb ("… và Ủy ban nhân dân cấp xã tổ chức tổng kết …", KH PCMT đến 2030, Lâm Đồng 2025).
