@@ -28,6 +28,89 @@ def _prose_tasks(lines: list[str], issuer: str, *, page: int | None = None) -> l
     return [(task.ref, task.lead_raw) for task in extract_tasks(items, sections, source="x.doc", issuer=issuer)]
 
 
+# ---------------------------------------------------------------- 1. a regulation: only its duties assign
+
+
+QD16_QUY_CHE = [
+    "Chương I",
+    "QUY ĐỊNH CHUNG",
+    "Điều 1. Phạm vi điều chỉnh và đối tượng áp dụng",
+    "Quy chế này quy định về quản lý, phát triển cụm công nghiệp trên địa bàn tỉnh Lào Cai.",
+    "Chương II",
+    "NỘI DUNG QUẢN LÝ CỤM CÔNG NGHIỆP",
+    "Điều 4. Xây dựng phương án phát triển cụm công nghiệp",
+    "1. Phương án phát triển cụm công nghiệp được xây dựng theo quy định tại Điều 6, Điều 7 Nghị định số "
+    "32/2024/NĐ-CP.",
+    "2. Trách nhiệm của các cơ quan, đơn vị:",
+    "a) Sở Công Thương chủ trì, phối hợp với các sở, ngành, Ủy ban nhân dân cấp xã, đơn vị liên quan xây dựng, hoàn "
+    "thành phương án phát triển cụm công nghiệp trên địa bàn theo quy định tại khoản 1 Điều này;",
+    "b) Sở Tài chính chủ trì, phối hợp với các sở, ngành, Ủy ban nhân dân cấp xã, đơn vị liên quan lập quy hoạch tỉnh, "
+    "xử lý, tích hợp phương án phát triển cụm công nghiệp vào quy hoạch tỉnh.",
+    "Chương III",
+    "TỔ CHỨC THỰC HIỆN",
+    "Điều 16. Trách nhiệm Sở Công Thương",
+    "1. Chủ trì giúp Ủy ban nhân dân tỉnh quản lý nhà nước về cụm công nghiệp trên địa bàn theo quy định tại Điều 32 "
+    "Nghị định số 32/2024/NĐ-CP ngày 15/3/2024 của Chính phủ.",
+    "2. Xây dựng, trình và tổ chức thực hiện phương án phát triển cụm công nghiệp, Quy chế quản lý cụm công nghiệp, "
+    "chính sách hỗ trợ đầu tư, phát triển cụm công nghiệp trên địa bàn.",
+    "Điều 17. Trách nhiệm Sở Tài chính",
+    "1. Tổng hợp phương án ngân sách địa phương hỗ trợ đầu tư xây dựng hạ tầng kỹ thuật cụm công nghiệp 05 năm và "
+    "hàng năm trên cơ sở đề nghị của Sở Công Thương.",
+    "Điều 25. Trách nhiệm Thanh tra tỉnh",
+    "Rà soát xây dựng Kế hoạch thanh tra hằng năm về các lĩnh vực liên quan đến cụm công nghiệp.",
+]
+
+
+def test_a_regulation_assigns_in_its_duties_not_in_its_procedures() -> None:
+    # QĐ 16/2026/QĐ-UBND Lào Cai: the procedure steps of Điều 4 were tasks (and 55 more of Chương II), while the duties
+    # of Chương III "Tổ chức thực hiện" (Điều 16-29, "Trách nhiệm Sở …") gave none: their clauses name no unit.
+    assert _prose_tasks(QD16_QUY_CHE, "UBND tỉnh Lào Cai") == [
+        ("1", "Sở Công Thương"),
+        ("2", "Sở Công Thương"),
+        ("1", "Sở Tài chính"),
+        ("p1.1", "Thanh tra tỉnh"),
+    ]
+
+
+QD93_QUY_CHE = [
+    "Chương I",
+    "NHỮNG QUY ĐỊNH CHUNG",
+    "Điều 3. Cơ quan áp dụng cơ chế một cửa, cơ chế một cửa liên thông",
+    "1. Cơ chế một cửa được áp dụng đối với các cơ quan sau:",
+    "d) Các cơ quan được tổ chức và quản lý theo hệ thống dọc đặt tại địa phương của các Bộ, cơ quan ngang Bộ, cơ "
+    "quan thuộc Chính phủ.",
+    "Chương II",
+    "TRÁCH NHIỆM TRIỂN KHAI CƠ CHẾ MỘT CỬA, CƠ CHẾ MỘT CỬA LIÊN THÔNG",
+    "Điều 7. Trách nhiệm của các Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ",
+    "1. Ban hành các quy định phân cấp thẩm quyền, trách nhiệm cho Ủy ban nhân dân các cấp giải quyết các công việc "
+    "liên quan trực tiếp tới tổ chức, cá nhân.",
+    "Chương III",
+    "VỊ TRÍ, CÁN BỘ, CÔNG CHỨC VÀ HOẠT ĐỘNG CỦA BỘ PHẬN TIẾP NHẬN VÀ TRẢ KẾT QUẢ",
+    "Điều 8. Vị trí của bộ phận tiếp nhận và trả kết quả",
+    "1. Đối với cơ chế một cửa:",
+    "c) Bộ phận tiếp nhận và trả kết quả ở Ủy ban nhân dân cấp xã đặt tại trụ sở Ủy ban nhân dân, do Chủ tịch Ủy ban "
+    "nhân dân cấp xã phụ trách.",
+]
+
+
+def test_a_regulations_descriptions_assign_nothing() -> None:
+    # QĐ 93/2007/QĐ-TTg's Quy chế (checked on, not fitted on): "Các cơ quan được tổ chức … theo hệ thống dọc" (where it
+    # applies) and "Bộ phận tiếp nhận … đặt tại …" (where the office sits) were tasks; Điều 5-7's duties were not.
+    assert _prose_tasks(QD93_QUY_CHE, "Thủ tướng Chính phủ") == [
+        ("1", "các Bộ, cơ quan ngang Bộ, cơ quan thuộc Chính phủ")
+    ]
+
+
+def test_a_plans_parts_are_read_as_before() -> None:
+    # guard: without "Chương I. QUY ĐỊNH CHUNG" nothing is a regulation; a plan's item is its task as before
+    lines = [
+        "Chương I",
+        "MỤC ĐÍCH, YÊU CẦU",
+        "1. Sở Tài chính chủ trì, phối hợp với các sở, ngành liên quan tham mưu bố trí kinh phí thực hiện.",
+    ]
+    assert _prose_tasks(lines, "UBND tỉnh Lào Cai") == [("1", "Sở Tài chính")]
+
+
 # ---------------------------------------------------------------- 2. a verb after a division named by its shape
 
 
@@ -66,3 +149,78 @@ def test_a_name_holding_a_noun_verb_is_kept() -> None:
 
     span = assigned_in("Giao Trung tâm Giám định chất lượng xây dựng thực hiện kiểm định.", Context("tỉnh Lào Cai"))
     assert span is not None and span.text == "Trung tâm Giám định chất lượng xây dựng"
+
+
+# ---------------------------------------------------------------- 3. the head of the item's own units
+
+
+def test_the_head_of_the_items_units_is_no_task_of_its_own() -> None:
+    # CV 5973/UBND-KT Lào Cai 2026, item 9: the bullet "- Chủ tịch UBND các xã, phường chịu trách nhiệm …" was split off
+    # as a second task, the item's own duty again.
+    lines = [
+        "Chủ tịch Ủy ban nhân dân tỉnh yêu cầu:",
+        "9. Ủy ban nhân dân các xã, phường",
+        "- Chủ tịch UBND các xã, phường chịu trách nhiệm toàn diện trước pháp luật và trước Chủ tịch UBND tỉnh về công "
+        "tác quản lý nhà nước đối với tài nguyên khoáng sản trên địa bàn.",
+        "- Chủ động rà soát, kiểm tra các khu vực có khoáng sản chưa khai thác.",
+    ]
+    assert _prose_tasks(lines, "UBND tỉnh Lào Cai") == [("9", "Ủy ban nhân dân các xã, phường")]
+
+
+def test_another_units_bullet_is_still_its_own_task() -> None:
+    # guard (session 16's rule): a bullet naming another unit is a task of its own
+    lines = [
+        "Chủ tịch Ủy ban nhân dân tỉnh yêu cầu:",
+        "9. Ủy ban nhân dân các xã, phường",
+        "- Chủ động rà soát, kiểm tra các khu vực có khoáng sản chưa khai thác.",
+        "- Sở Nông nghiệp và Môi trường có trách nhiệm hướng dẫn Ủy ban nhân dân các xã, phường.",
+    ]
+    assert _prose_tasks(lines, "UBND tỉnh Lào Cai") == [
+        ("9", "Ủy ban nhân dân các xã, phường"),
+        ("p1.1", "Sở Nông nghiệp và Môi trường"),
+    ]
+
+
+# ---------------------------------------------------------------- 4. the situation, before the directive
+
+
+CT09_OPENING = [
+    "Trong thời gian qua, hoạt động khoa học và công nghệ cấp sở, ban, ngành, huyện, thị xã được tỉnh quan tâm, chỉ "
+    "đạo.",
+    "Các sở, ban, ngành, huyện, thị xã có sự phối kết hợp với Sở Khoa học và Công nghệ trong công tác quản lý, kiểm "
+    "tra, giám sát thực hiện các quy định về đo lường - chất lượng.",
+    "Tuy nhiên, hoạt động khoa học và công nghệ tại một số sở, ban, ngành, huyện, thị xã chưa được quan tâm đúng mức.",
+    "Để đẩy mạnh hoạt động khoa học và công nghệ cấp cơ sở, Chủ tịch Ủy ban nhân dân tỉnh chỉ thị:",
+    "1. Các sở, ban, ngành, huyện, thị xã xây dựng kế hoạch hoạt động khoa học và công nghệ hàng năm.",
+]
+
+
+def test_the_situation_before_the_directive_assigns_nothing() -> None:
+    # CT 09/2009/CT-UBND Bình Dương: the opening's account of how the units have worked was task p1.1
+    assert _prose_tasks(CT09_OPENING, "UBND tỉnh Bình Dương") == [("1", "Các sở, ban, ngành, huyện, thị xã")]
+
+
+def test_a_hand_over_in_the_opening_still_assigns() -> None:
+    # guard: "giao X" before the formula is a hand-over, wherever it is printed
+    lines = [
+        "Ủy ban nhân dân tỉnh giao Sở Công Thương chủ trì, phối hợp với Sở Tư pháp tham mưu trước ngày 15/9/2025.",
+        "Đồng thời, Chủ tịch Ủy ban nhân dân tỉnh yêu cầu:",
+        "1. Sở Tư pháp thẩm định dự thảo Quyết định.",
+    ]
+    assert _prose_tasks(lines, "UBND tỉnh Lào Cai") == [("p1.1", "Sở Công Thương"), ("1", "Sở Tư pháp")]
+
+
+CV3686 = [
+    "1. Khó khăn, vướng mắc",
+    "Thứ hai, Cục Cảnh sát Quản lý hành chính về trật tự xã hội - Bộ Công an đã có Văn bản số 787/C06-P3 ngày "
+    "29/01/2026 đề nghị Cục Đăng kiểm Việt Nam ban hành văn bản hướng dẫn trước ngày 05/02/2026.",
+    "2. Kiến nghị",
+    "Ủy ban nhân dân tỉnh Lào Cai kính đề nghị Bộ Xây dựng chỉ đạo Cục Đăng kiểm Việt Nam sớm ban hành văn bản "
+    "hướng dẫn.",
+]
+
+
+def test_a_part_reporting_difficulties_assigns_nothing() -> None:
+    # CV 3686/UBND-XD Lào Cai 2026: "Thứ hai, Cục Cảnh sát …" led a task (with the other body's deadline) in the part
+    # that reports what went wrong
+    assert _prose_tasks(CV3686, "UBND tỉnh Lào Cai") == [("2", "Bộ Xây dựng")]

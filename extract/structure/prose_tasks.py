@@ -51,6 +51,21 @@ _ADDRESSED_TO_ALL = re.compile(
     r"(?:các|những|mọi|toàn\s+bộ|tất\s+cả)\s+(?:cơ\s+quan|đơn\s+vị|sở|ban|ngành|địa\s+phương|tổ\s+chức|phòng|xã)",
     re.IGNORECASE,
 )
+# The formula that opens a directive's or a conclusion's duties: "… Ủy ban nhân dân tỉnh chỉ thị:", "… Chủ tịch
+# UBND tỉnh kết luận như sau:", "… yêu cầu các sở, ngành thực hiện tốt các nội dung sau:". What the opening says
+# before it is the situation: "Các sở, ban, ngành, huyện, thị xã có sự phối kết hợp với Sở Khoa học và Công nghệ …"
+# (CT 09/2009/CT-UBND Bình Dương) tells how the units worked; only an explicit hand-over there ("giao X …") assigns.
+_DIRECTIVE = re.compile(
+    r"(?:chỉ\s+thị|yêu\s+cầu|đề\s+nghị|giao|kết\s+luận|chỉ\s+đạo|như\s+sau|sau\s+đây|các\s+nội\s+dung\s+sau)[^:]{0,160}:\s*$",
+    re.IGNORECASE,
+)
+# A part that reports the situation ("2. Khó khăn, vướng mắc / Thứ nhất, Cục Đăng kiểm Việt Nam đã có Văn bản …", CV
+# 3686/UBND-XD Lào Cai 2026, whose units were read as a lead) assigns nothing: its units are what it reports on.
+_ACCOUNT_PART = re.compile(
+    r"^(?:(?:những\s+)?(?:khó\s+khăn|vướng\s+mắc|tồn\s+tại|hạn\s+chế)|thực\s+trạng|tình\s+hình(?:\s+(?:thực\s+hiện|"
+    r"triển\s+khai))?|kết\s+quả\s+(?:đạt\s+được|thực\s+hiện))(?:\s*[,:;.]|\s+(?:và|,)|$)",
+    re.IGNORECASE,
+)
 # Lines of the opening that only cite or address ("Căn cứ …", "Kính gửi: …") assign nothing themselves.
 _NOT_ASSIGNING = re.compile(r"^(?:Căn\s+cứ|Kính\s+gửi|V/v|Số\s*:|Về\s+việc)", re.IGNORECASE)
 # A short label closed by a colon ("Hiệp hội Doanh nghiệp tỉnh: …"), for items among unit-labelled siblings.
@@ -132,10 +147,12 @@ def extract_prose_tasks(
 ) -> list[Task]:
     """Prose tasks of the document in reading order; ``labelled`` says which items are labelled tasks."""
     collector = _Collector(source=source, context=context, labelled=labelled)
-    for unit in _units(tree.preamble):
+    opening = _units(tree.preamble)
+    directive = max((index for index, unit in enumerate(opening) if _DIRECTIVE.search(unit.text)), default=-1)
+    for index, unit in enumerate(opening):
         # "… yêu cầu Thủ trưởng các sở … thực hiện một số nhiệm vụ trọng tâm sau:" introduces the items.
         if not _NOT_ASSIGNING.match(unit.text) and not unit.text.rstrip().endswith(":"):
-            _unnumbered(collector, unit, None, [])
+            _unnumbered(collector, unit, None, [], handed_over_only=index < directive)
     _visit_siblings(collector, tree.roots, None, [])
     return collector.tasks
 
@@ -214,9 +231,14 @@ def _bullet_lead(text: str, context: Context) -> Subject | None:
     return subject if OPENS_WITH_ACTION_RE.match(after) else None
 
 
-def _unnumbered(collector: _Collector, unit: _Unit, lead: str | None, path: list[str]) -> bool:
-    """An unnumbered sentence or bullet as a task: its own units, a "giao X", or the lead-in's units."""
+def _unnumbered(
+    collector: _Collector, unit: _Unit, lead: str | None, path: list[str], *, handed_over_only: bool = False
+) -> bool:
+    """An unnumbered sentence or bullet as a task: its own units, a "giao X", or the lead-in's units; only a hand-over
+    ("Giao X …", "… đề nghị X …") when ``handed_over_only`` (the situation an opening tells before its directive)."""
     own = _own_lead(unit.text, collector.context)
+    if handed_over_only and own is not None and not own.triggered:
+        own = None
     if own is None and unit.bullet:
         own = _bullet_lead(unit.text, collector.context)
     found: UnitSpan | None = own.units if own is not None else assigned_in(unit.text, collector.context)
@@ -233,7 +255,45 @@ def _unnumbered(collector: _Collector, unit: _Unit, lead: str | None, path: list
 _PARTICIPANTS = re.compile(r"^\S+\s+(?:thành\s+phần|đại\s+biểu)(?:\s+(?:tham\s+(?:gia|dự)|mời|dự))?\s*:?$", re.I)
 
 
+# A regulation (Quy chế, Quy định, and a decree's or circular's body) opens with "Chương I. (NHỮNG) QUY ĐỊNH CHUNG". Its
+# articles describe and prescribe ("Bộ phận tiếp nhận và trả kết quả … đặt tại …", QĐ 93/2007/QĐ-TTg; "Sở Công Thương
+# chủ trì, phối hợp … xây dựng phương án …" as a procedure step, QĐ 16/2026/QĐ-UBND Lào Cai); only its part on
+# carrying it out, or an article on a unit's duties, assigns work.
+_REGULATION_OPENING = re.compile(r"^(?:NHỮNG\s+)?QUY\s+ĐỊNH\s+CHUNG\b", re.IGNORECASE)
+_ASSIGNING_PART = re.compile(
+    r"^(?:TỔ\s+CHỨC\s+(?:THỰC\s+HIỆN|TRIỂN\s+KHAI)|ĐIỀU\s+KHOẢN\s+THI\s+HÀNH|TRÁCH\s+NHIỆM|NHIỆM\s+VỤ|"
+    r"(?:HIỆU\s+LỰC\s+)?THI\s+HÀNH)",
+    re.IGNORECASE,
+)
+# "Điều 16. Trách nhiệm Sở Công Thương", "Điều 5. Trách nhiệm của Chủ tịch Ủy ban nhân dân cấp tỉnh", "Điều 6. Nhiệm vụ,
+# quyền hạn của …": the article's clauses are the duties of the units its title names.
+_DUTIES_OF = re.compile(
+    r"^(?:Trách\s+nhiệm|Nhiệm\s+vụ)(?:\s*(?:,|và)\s*(?:quyền\s+hạn|trách\s+nhiệm|nhiệm\s+vụ))?\s+(?:của\s+)?(?=\S)",
+    re.IGNORECASE,
+)
+
+
+def _regulation_parts(nodes: list[SectionNode]) -> list[SectionNode]:
+    """The nodes of a regulation's chapters that may assign: its parts on carrying it out whole, and elsewhere only
+    its articles on duties ("Trách nhiệm …", "Tổ chức thực hiện"); ``nodes`` as they are when no regulation opens."""
+    chapters = [node for node in nodes if node.label.kind is LabelKind.CHAPTER]
+    if not chapters or not _REGULATION_OPENING.match(chapters[0].title):
+        return nodes
+    kept: list[SectionNode] = []
+    for node in nodes:
+        if node.label.kind is not LabelKind.CHAPTER or _ASSIGNING_PART.match(node.title):
+            kept.append(node)
+            continue
+        for article in node.children:
+            if article.label.kind is LabelKind.ARTICLE and (
+                _DUTIES_OF.match(article.title) or _ASSIGNING_PART.match(article.title)
+            ):
+                kept.append(article)
+    return kept
+
+
 def _visit_siblings(collector: _Collector, nodes: list[SectionNode], inherited: _Lead | None, path: list[str]) -> None:
+    nodes = _regulation_parts(nodes)
     subjects = [_head_subject(node, collector.context) for node in nodes]
     if path and _PARTICIPANTS.match(path[-1]):
         subjects = [None if subject is not None and subject.bare else subject for subject in subjects]
@@ -249,6 +309,10 @@ def _visit_siblings(collector: _Collector, nodes: list[SectionNode], inherited: 
 
 
 def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
+    if node.label.kind is LabelKind.ARTICLE and (node.body or node.children):
+        duties = _DUTIES_OF.match(node.title)
+        named = units_only(node.title[duties.end() :], context) if duties else None
+        return _Lead(named.text, from_label=True, bare=True) if named is not None else None
     if node.label.kind not in (LabelKind.DOTTED, LabelKind.LETTER) or not node.title:
         return None
     head = _units(node.body, node.title, node.line)[0].text  # the title with its wrapped lines
@@ -337,6 +401,8 @@ def _visit(
 ) -> None:
     if node.label.kind is LabelKind.APPENDIX:
         return  # annexes list and describe; the body of the document assigns
+    if node.label.kind in (LabelKind.ROMAN, LabelKind.DOTTED) and _ACCOUNT_PART.match(node.title):
+        return
     printed = f"{node.label.printed} {node.title}".strip()
     child_path = [*path, printed]
     units = _units(node.body, node.title, node.line)
@@ -349,11 +415,13 @@ def _visit(
     if labelled or not node.ref:
         if not node.ref and not labelled:  # a roman part or an article: its sentences may assign
             # An article's title is its first sentence ("Điều 2. Giao Ủy ban nhân dân tỉnh Đồng Tháp có
-            # trách nhiệm công bố …", QĐ 1360/QĐ-TTg); a roman part's title is a heading.
-            sentences = units if node.label.kind is LabelKind.ARTICLE else body
+            # trách nhiệm công bố …", QĐ 1360/QĐ-TTg); a roman part's title is a heading, and so is an article's
+            # on a unit's duties, whose paragraphs are those duties.
+            duties = subject is not None and subject.bare and node.label.kind is LabelKind.ARTICLE
+            sentences = units if node.label.kind is LabelKind.ARTICLE and not duties else body
             for unit in sentences:
                 if not _introduces(unit.text):
-                    _unnumbered(collector, unit, None, child_path)
+                    _unnumbered(collector, unit, subject.text if duties and subject else None, child_path)
         return
     if subject is not None:
         split_off = _split_off(body, subject, collector.context)
@@ -393,7 +461,16 @@ def _split_off(body: list[_Unit], subject: _Lead, context: Context) -> list[_Uni
         if (own := _own_lead(unit.text, context)) is not None
         and own.units.text not in subject.text  # "3. Sở KH&ĐT, Sở Tài chính": "Sở KH&ĐT tham mưu …" is theirs
         and _names_a_unit(own.units)
+        and not _same_units(own.units, subject.text, context)
     ]
+
+
+def _same_units(span: UnitSpan, lead: str, context: Context) -> bool:
+    """Whether a bullet's units are the item's own, named otherwise: "9. Ủy ban nhân dân các xã, phường" over "- Chủ
+    tịch UBND các xã, phường chịu trách nhiệm toàn diện …" (CV 5973/UBND-KT Lào Cai 2026): the head stands for them."""
+    ids = {mention.unit_id for mention in span.mentions}
+    named = units_only(lead, context)
+    return "" not in ids and named is not None and ids == {mention.unit_id for mention in named.mentions}
 
 
 def _leaf_lead(units: list[_Unit], inherited: _Lead | None, context: Context) -> str | None:
