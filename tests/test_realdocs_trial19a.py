@@ -224,3 +224,23 @@ def test_a_part_reporting_difficulties_assigns_nothing() -> None:
     # CV 3686/UBND-XD Lào Cai 2026: "Thứ hai, Cục Cảnh sát …" led a task (with the other body's deadline) in the part
     # that reports what went wrong
     assert _prose_tasks(CV3686, "UBND tỉnh Lào Cai") == [("2", "Bộ Xây dựng")]
+
+
+ND32_DUTIES = [
+    "Chương I",
+    "QUY ĐỊNH CHUNG",
+    "Điều 3. Ngành, nghề, cơ sở sản xuất kinh doanh được khuyến khích đầu tư, di dời vào cụm công nghiệp",
+    "1. Ngành, nghề, cơ sở sản xuất kinh doanh được khuyến khích đầu tư, di dời vào cụm công nghiệp gồm:",
+    "c) Các ngành, nghề công nghiệp, tiểu thủ công nghiệp tại địa phương sử dụng nhiều lao động.",
+    "Chương VI",
+    "QUẢN LÝ NHÀ NƯỚC ĐỐI VỚI CỤM CÔNG NGHIỆP",
+    "Điều 30. Quyền hạn, trách nhiệm của Bộ Công Thương",
+    "1. Xây dựng, trình cơ quan có thẩm quyền ban hành hoặc ban hành theo thẩm quyền văn bản quy phạm pháp luật, cơ "
+    "chế, chính sách về cụm công nghiệp.",
+]
+
+
+def test_powers_and_duties_of_a_ministry_are_its_duties() -> None:
+    # Nghị định 32/2024/NĐ-CP (the first version of this rule read only "Trách nhiệm …"/"Nhiệm vụ …" titles and dropped
+    # Điều 30-34, found on this decree; fitted on it): "Quyền hạn, trách nhiệm của Bộ Công Thương" names the lead.
+    assert _prose_tasks(ND32_DUTIES, "Chính phủ") == [("1", "Bộ Công Thương")]

@@ -265,12 +265,10 @@ _ASSIGNING_PART = re.compile(
     r"(?:HIỆU\s+LỰC\s+)?THI\s+HÀNH)",
     re.IGNORECASE,
 )
-# "Điều 16. Trách nhiệm Sở Công Thương", "Điều 5. Trách nhiệm của Chủ tịch Ủy ban nhân dân cấp tỉnh", "Điều 6. Nhiệm vụ,
-# quyền hạn của …": the article's clauses are the duties of the units its title names.
-_DUTIES_OF = re.compile(
-    r"^(?:Trách\s+nhiệm|Nhiệm\s+vụ)(?:\s*(?:,|và)\s*(?:quyền\s+hạn|trách\s+nhiệm|nhiệm\s+vụ))?\s+(?:của\s+)?(?=\S)",
-    re.IGNORECASE,
-)
+# "Điều 16. Trách nhiệm Sở Công Thương", "Điều 5. Trách nhiệm của Chủ tịch Ủy ban nhân dân cấp tỉnh", "Điều 30. Quyền
+# hạn, trách nhiệm của Bộ Công Thương" (Nghị định 32/2024/NĐ-CP): the article's clauses are the duties of its units.
+_DUTY = r"(?:trách\s+nhiệm|nhiệm\s+vụ|quyền\s+hạn|chức\s+năng)"
+_DUTIES_OF = re.compile(rf"^{_DUTY}(?:\s*(?:,|và)\s*{_DUTY})*\s+(?:của\s+)?(?=\S)", re.IGNORECASE)
 
 
 def _regulation_parts(nodes: list[SectionNode]) -> list[SectionNode]:
