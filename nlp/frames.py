@@ -442,7 +442,8 @@ def _listed_subject(rest: str, start: int, context: Context, stop: re.Pattern[st
     return UnitSpan(candidate, start, start + len(candidate), mentions) if mentions is not None else None
 
 
-def _closing_formula(text: str) -> bool:
+def closing_formula(text: str) -> bool:
+    """Whether ``text`` is a formula that assigns nothing (the execution clause, "Trên đây là …", "Nay thông báo …")."""
     if _EXECUTION_CLAUSE_RE.search(text):
         return True
     # "Các cơ quan, đơn vị căn cứ Kế hoạch này triển khai thực hiện." and nothing more: a formula;
@@ -480,7 +481,7 @@ _PARTNER_LABEL_RE = re.compile(r"(?:đơn\s+vị|cơ\s+quan)\s+(?:phối\s+hợp
 
 def subject_of(text: str, context: Context = _NO_CONTEXT) -> Subject | None:
     """The unit(s) an item or sentence opens with, when it opens with units; None otherwise."""
-    if _closing_formula(text):
+    if closing_formula(text):
         return None
     if _PARTNER_LABEL_RE.match(text):
         return None
@@ -511,7 +512,7 @@ def units_only(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:
     """``text`` when it names units and nothing else, every piece resolved: a heading addressed to them
     ("6. Các sở, ban, ngành, đơn vị thuộc tỉnh; UBND các xã, phường, đặc khu" over their duties)."""
     body = text.rstrip(" .:;")
-    if not body or len(body.split()) > _MAX_SUBJECT_WORDS or _ACTION_RE.search(body) or _closing_formula(body):
+    if not body or len(body.split()) > _MAX_SUBJECT_WORDS or _ACTION_RE.search(body) or closing_formula(body):
         return None
     # "3.8. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Liên đoàn Lao động tỉnh, …, Tỉnh đoàn Thanh niên" (KH phòng,
     # chống ma túy, Lâm Đồng 2026): the request is addressed to the units that follow it.
@@ -523,7 +524,7 @@ def units_only(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:
 
 def assigned_in(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:
     """The units of the first "… giao X …" / "đề nghị X …" inside a sentence, when X resolves."""
-    if _closing_formula(text):
+    if closing_formula(text):
         return None
     for match in _MID_TRIGGER_RE.finditer(text):
         span = units_at(text, match.end(), context)

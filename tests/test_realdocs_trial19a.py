@@ -244,3 +244,38 @@ def test_powers_and_duties_of_a_ministry_are_its_duties() -> None:
     # Nghị định 32/2024/NĐ-CP (the first version of this rule read only "Trách nhiệm …"/"Nhiệm vụ …" titles and dropped
     # Điều 30-34, found on this decree; fitted on it): "Quyền hạn, trách nhiệm của Bộ Công Thương" names the lead.
     assert _prose_tasks(ND32_DUTIES, "Chính phủ") == [("1", "Bộ Công Thương")]
+
+
+# ---------------------------------------------------------------- 5. a letter's date, after its hand-over
+
+
+CV4532_BODY = [
+    "Kính gửi:",
+    "- Các sở, ban, ngành;",
+    "- UBND các huyện, thành, thị.",
+    "Giao các sở, ban, ngành, UBND các huyện, thành, thị xây dựng Kế hoạch rà soát quy định, thủ tục hành chính thuộc "
+    "ngành, lĩnh vực và địa phương quản lý.",
+    "Kế hoạch rà soát quy định, thủ tục hành chính của các cơ quan, đơn vị gửi về UBND tỉnh (qua Văn phòng UBND tỉnh) "
+    "trước ngày 05/01/2012 để tổng hợp, báo cáo Văn phòng Chính phủ theo quy định.",
+    "Vậy, thông báo để các sở, ban, ngành, UBND các huyện, thành, thị biết và thực hiện./.",
+]
+
+
+def _times(lines: list[str], issuer: str) -> list[tuple[str, str]]:
+    items = _paragraphs(lines, 1)
+    sections = build_sections(items, source="x.pdf")
+    return [(task.ref, task.time_raw) for task in extract_tasks(items, sections, source="x.pdf", issuer=issuer)]
+
+
+def test_a_hand_over_takes_the_date_of_the_paragraph_after_it() -> None:
+    # CV 4532/UBND-KSTTHC Phú Thọ 2011 (a scan): the deadline of the one assignment is printed in the next paragraph
+    assert _times(CV4532_BODY, "UBND tỉnh Phú Thọ") == [("p1.1", "trước ngày 05/01/2012")]
+
+
+def test_a_paragraph_with_its_own_subject_keeps_its_date() -> None:
+    # guard: the next paragraph assigns to another unit: its date is its own task's
+    lines = [
+        "Giao Sở Tư pháp rà soát quy định, thủ tục hành chính thuộc lĩnh vực quản lý.",
+        "Sở Nội vụ có trách nhiệm tổng hợp, báo cáo Ủy ban nhân dân tỉnh trước ngày 05/01/2012.",
+    ]
+    assert _times(lines, "UBND tỉnh Phú Thọ") == [("p1.1", ""), ("p1.2", "trước ngày 05/01/2012")]

@@ -31,6 +31,7 @@ from nlp.frames import (
     Subject,
     UnitSpan,
     assigned_in,
+    closing_formula,
     deadline_in,
     partners_in,
     sole_deadline_in,
@@ -149,12 +150,30 @@ def extract_prose_tasks(
     collector = _Collector(source=source, context=context, labelled=labelled)
     opening = _units(tree.preamble)
     directive = max((index for index, unit in enumerate(opening) if _DIRECTIVE.search(unit.text)), default=-1)
+    just_assigned = False
     for index, unit in enumerate(opening):
         # "… yêu cầu Thủ trưởng các sở … thực hiện một số nhiệm vụ trọng tâm sau:" introduces the items.
-        if not _NOT_ASSIGNING.match(unit.text) and not unit.text.rstrip().endswith(":"):
-            _unnumbered(collector, unit, None, [], handed_over_only=index < directive)
+        if _NOT_ASSIGNING.match(unit.text) or unit.text.rstrip().endswith(":"):
+            just_assigned = False
+            continue
+        assigned = _unnumbered(collector, unit, None, [], handed_over_only=index < directive)
+        if not assigned and just_assigned:
+            _date_from_next_paragraph(collector, unit.text)
+        just_assigned = assigned
     _visit_siblings(collector, tree.roots, None, [])
     return collector.tasks
+
+
+def _date_from_next_paragraph(collector: _Collector, text: str) -> None:
+    """A letter's hand-over without a date takes the one date of the paragraph right after it, when that paragraph
+    assigns nothing itself: "Giao các sở, ban, ngành, UBND các huyện, thành, thị xây dựng Kế hoạch rà soát …" / "Kế
+    hoạch rà soát … của các cơ quan, đơn vị gửi về UBND tỉnh … trước ngày 05/01/2012 …" (CV 4532/UBND-KSTTHC Phú Thọ
+    2011). A closing formula ("Vậy, thông báo …", "Trên đây là …") is no such paragraph."""
+    task = collector.tasks[-1]
+    date = sole_deadline_in(text)
+    if task.time_raw or not date or closing_formula(text) or _CLOSING_PARAGRAPH.match(text):
+        return
+    collector.tasks[-1] = task.model_copy(update={"time_raw": date})
 
 
 def _units(lines: list[Line], first: str = "", first_line: Line | None = None) -> list[_Unit]:
