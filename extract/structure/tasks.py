@@ -399,9 +399,21 @@ def _is_programme(table: Table, time_col: int | None) -> bool:
     return len(times) >= 2 and sum(1 for text in times if _CLOCK_TIME.match(text)) * 3 >= len(times) * 2
 
 
+# A step of a procedure opening its row: "Bước 1", "Bước 2" … (an internal procedure for an administrative formality,
+# "Thứ tự các bước | Nội dung công việc | Đơn vị/cá nhân thực hiện | Thời gian thực hiện", Lào Cai 2026).
+_STEP = re.compile(r"^\s*Bước\s*\d{1,2}\b", re.IGNORECASE)
+
+
+def _is_procedure(table: Table) -> bool:
+    """The steps of a procedure, each with who does it and in how many hours: the way a formality is handled every
+    time, not work assigned once with a deadline ("0,5 giờ", "01 giờ", "03 ngày" of a quy trình nội bộ)."""
+    firsts = [cells[0].text for row in table.rows if row.kind is RowKind.DATA and (cells := _distinct_cells(row))]
+    return len(firsts) >= 2 and sum(1 for text in firsts if _STEP.match(text)) * 3 >= len(firsts) * 2
+
+
 def _table_tasks(table: Table, source: str) -> list[Task]:
     columns = task_columns(table.header)
-    if columns is None or _is_programme(table, columns.time):
+    if columns is None or _is_programme(table, columns.time) or _is_procedure(table):
         return []
     tasks: list[Task] = []
     group = ""
