@@ -442,10 +442,23 @@ def _listed_subject(rest: str, start: int, context: Context, stop: re.Pattern[st
     return UnitSpan(candidate, start, start + len(candidate), mentions) if mentions is not None else None
 
 
+# Overseeing others' implementation is a duty: "Giao Phòng Khoáng sản thuộc Sở chịu trách nhiệm tham mưu …; đôn đốc các
+# doanh nghiệp thực hiện nghiêm các nội dung trên; …" (CV 5141/SNNMT-KS Lào Cai 2025, item 3) was read as a letter's
+# closing request and assigned nothing, its lead then taken from the item's last paragraph.
+# Only over someone ("đôn đốc các doanh nghiệp …"): "Đề nghị các đơn vị kiểm tra, thực hiện nghiêm các nội dung
+# trên" still closes.
+_OVERSEES_RE = re.compile(
+    r"(?<![^\W\d_])(?:đôn\s+đốc|theo\s+dõi|giám\s+sát|kiểm\s+tra)\s+(?:các|những|mọi)\s", re.IGNORECASE
+)
+
+
 def closing_formula(text: str) -> bool:
     """Whether ``text`` is a formula that assigns nothing (the execution clause, "Trên đây là …", "Nay thông báo …")."""
-    if _EXECUTION_CLAUSE_RE.search(text):
-        return True
+    found = _EXECUTION_CLAUSE_RE.search(text)
+    if found:
+        clause = text[text.rfind(";", 0, found.start()) + 1 : found.start()]
+        if "nội dung" not in found.group(0) or not _OVERSEES_RE.search(clause):
+            return True
     # "Các cơ quan, đơn vị căn cứ Kế hoạch này triển khai thực hiện." and nothing more: a formula;
     # a sentence that goes on to name duties ("…; khẩn trương rà soát những hạn chế …") assigns them.
     return len(text.split()) <= _FORMULA_WORDS and bool(_BASED_ON_THIS_RE.search(text))

@@ -323,3 +323,29 @@ def test_numbered_rows_of_work_are_still_tasks() -> None:
     ]
     header = ["TT", "Nội dung công việc", "Đơn vị thực hiện", "Thời gian thực hiện"]
     assert [time for _, time in _table_tasks_of(header, rows)] == ["Quý II/2026", "Quý III/2026"]
+
+
+# ---------------------------------------------------------------- 7. overseeing others' implementation is a duty
+
+
+def test_overseeing_others_is_no_closing_request() -> None:
+    # CV 5141/SNNMT-KS Lào Cai 2025, item 3: "… đôn đốc các doanh nghiệp thực hiện nghiêm các nội dung trên" made the
+    # whole item a closing formula; its lead became the class of the letter's last request
+    lines = [
+        "Sở Nông nghiệp và Môi trường đề nghị:",
+        "3. Giao Phòng Khoáng sản thuộc Sở chịu trách nhiệm tham mưu, đề xuất giúp Sở Nông nghiệp và Môi trường trong "
+        "công tác quản lý nhà nước về khoáng sản trên địa bàn tỉnh; đôn đốc các doanh nghiệp thực hiện nghiêm các nội "
+        "dung trên.",
+        "Sở Nông nghiệp và Môi trường yêu cầu các đơn vị khai thác khoáng sản nghiêm túc thực hiện./.",
+    ]
+    assert _prose_tasks(lines, "Sở Nông nghiệp và Môi trường tỉnh Lào Cai") == [("3", "Phòng Khoáng sản")]
+
+
+def test_a_closing_request_still_closes() -> None:
+    # guard: the letter's own closing request, even with "kiểm tra" in it, assigns nothing
+    lines = [
+        "Sở Công Thương đề nghị:",
+        "1. Sở Tài chính chủ trì, phối hợp với các đơn vị liên quan bố trí kinh phí thực hiện.",
+        "Đề nghị các đơn vị kiểm tra, thực hiện nghiêm các nội dung trên./.",
+    ]
+    assert _prose_tasks(lines, "Sở Công thương tỉnh Lào Cai") == [("1", "Sở Tài chính")]
