@@ -143,3 +143,11 @@ _MAX_PLAIN_WORDS = 14  # a subject found without a frame word is short: a name o
 # A right is no duty: "Các tổ chức có tư cách pháp nhân, … có quyền tham gia tuyển chọn …" (the Quy định annexed to QĐ
 # 09/2010/QĐ-UBND Cần Thơ) and "Tổ chức, cá nhân có quyền khiếu nại …" assign nothing.
 RIGHT_RE = re.compile(r"(?:có|được)\s+quyền(?![^\W\d_])", re.IGNORECASE)
+# Overseeing others' implementation is a duty: "Giao Phòng Khoáng sản thuộc Sở chịu trách nhiệm tham mưu …; đôn đốc các
+# doanh nghiệp thực hiện nghiêm các nội dung trên; …" (CV 5141/SNNMT-KS Lào Cai 2025, item 3) was read as a letter's
+# closing request and assigned nothing, its lead then taken from the item's last paragraph.
+# Only over someone ("đôn đốc các doanh nghiệp …"): "Đề nghị các đơn vị kiểm tra, thực hiện nghiêm các nội dung
+# trên" still closes.
+_OVERSEES_RE = re.compile(
+    r"(?<![^\W\d_])(?:đôn\s+đốc|theo\s+dõi|giám\s+sát|kiểm\s+tra)\s+(?:các|những|mọi)\s", re.IGNORECASE
+)

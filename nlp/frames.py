@@ -39,6 +39,7 @@ from nlp.frame_words import (  # the vocabulary, split from this module
     _MAX_PLAIN_WORDS,
     _MAX_SUBJECT_WORDS,
     _MID_TRIGGER_RE,
+    _OVERSEES_RE,
     _PARTNER_RE,
     _PERSON_RE,
     _PLURAL,
@@ -440,16 +441,6 @@ def _listed_subject(rest: str, start: int, context: Context, stop: re.Pattern[st
         return None
     mentions = _accepted(candidate, context, whole=False)
     return UnitSpan(candidate, start, start + len(candidate), mentions) if mentions is not None else None
-
-
-# Overseeing others' implementation is a duty: "Giao Phòng Khoáng sản thuộc Sở chịu trách nhiệm tham mưu …; đôn đốc các
-# doanh nghiệp thực hiện nghiêm các nội dung trên; …" (CV 5141/SNNMT-KS Lào Cai 2025, item 3) was read as a letter's
-# closing request and assigned nothing, its lead then taken from the item's last paragraph.
-# Only over someone ("đôn đốc các doanh nghiệp …"): "Đề nghị các đơn vị kiểm tra, thực hiện nghiêm các nội dung
-# trên" still closes.
-_OVERSEES_RE = re.compile(
-    r"(?<![^\W\d_])(?:đôn\s+đốc|theo\s+dõi|giám\s+sát|kiểm\s+tra)\s+(?:các|những|mọi)\s", re.IGNORECASE
-)
 
 
 def closing_formula(text: str) -> bool:
