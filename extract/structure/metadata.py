@@ -27,6 +27,7 @@ from extract.structure.citations import (
     line_role,
     parse_date,
 )
+from extract.structure.gazette import GazetteHeading, read_gazette_heading
 from extract.structure.issuer import find_issuer, locality_of
 from extract.structure.kinds import DOCUMENT_KINDS, near_kind_line
 from extract.structure.numbering import LabelKind, Line, logical_lines, parse_label
@@ -43,7 +44,7 @@ _SMUDGED_NUMBER = re.compile(r"(?:^|\s)Số\s*:\s*[^\s/]{1,4}\s*/\s*(?P<suffix>[
 _TITLE_STOP = re.compile(
     r"^(?:Căn\s+cứ|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Nhằm|Để\s|Trên\s+cơ\s+sở|Ủy\s+ban|Uỷ\s+ban|"
     r"UBND|Số\s*:|Kính\s+gửi|CHỦ\s+TỊCH|ỦY\s+BAN|UỶ\s+BAN|HỘI\s+ĐỒNG|BỘ\s+TRƯỞNG|GIÁM\s+ĐỐC|THỦ\s+TƯỚNG|"
-    r"BAN\s+CHẤP\s+HÀNH|BAN\s+THƯỜNG\s+VỤ|CỘNG\s+HÒA|CỘNG\s+HOÀ|Độc\s+lập)",
+    r"BAN\s+CHẤP\s+HÀNH|BAN\s+THƯỜNG\s+VỤ|CỘNG\s+HÒA|CỘNG\s+HOÀ|Độc\s+lập|CHÍNH\s+PHỦ\s*$)",
 )
 # "… năm 2026 GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ": the enacting authority under a decision's title, run
 # into the title's last line when a reader (OCR, a PDF line) joins the two.
@@ -136,6 +137,8 @@ def extract_metadata(
         _stamped_identity(stamps, found)
 
     issuer = find_issuer(preamble, lines, title, kind_index, note)
+    if kind_index is not None and (heading := read_gazette_heading(title)) is not None:
+        title, issuer = _gazette_identity(heading, preamble[min(kind_index + 1, len(preamble) - 1)], found, issuer)
     place = known_place_spelling(found.place)
     issuer = _issuer_spelt_as_place(issuer, place or known_place_spelling(locality_of(issuer)))
     if not place and issuer:
@@ -246,6 +249,19 @@ def _header_identity(preamble: list[Line], found: _Identity) -> None:
                 found.template = f"/{smudged.group('suffix').rstrip('.,;')}"
                 found.note("number", line)
                 break
+
+
+def _gazette_identity(heading: GazetteHeading, line: Line, found: _Identity, issuer: str) -> tuple[str, str]:
+    """The title without the issuer, number and date the gazette's heading names; what the header lacked from it."""
+    if not found.number:
+        found.number = found.template = heading.number
+        found.note("number", line)
+    if not found.date:
+        found.take_date(heading.date)
+        found.note("date", line)
+    if not issuer and heading.issuer:
+        issuer = find_issuer([replace(line, text=heading.issuer)], [], heading.title, None, found.note)
+    return heading.title, issuer
 
 
 def _appendix_identity(appendix: tuple[re.Match[str], Line], found: _Identity) -> None:
