@@ -83,3 +83,41 @@ def test_a_header_number_and_a_cited_number_in_the_title_stay_as_they_were() -> 
     assert amending.title == "Sửa đổi Quyết định số 5/2020/QĐ-UBND ngày 5 tháng 3 năm 2020"
     cited = _metadata(["QUYẾT ĐỊNH", "Số 5/2020/QĐ-UBND ngày 5 tháng 3 năm 2020 của UBND tỉnh", "Căn cứ Luật;"])
     assert cited.title == "Số 5/2020/QĐ-UBND ngày 5 tháng 3 năm 2020 của UBND tỉnh"
+
+
+# ---------------------------------------------------------------- 2. bodies outside committees and ministries
+
+
+def test_an_office_of_a_university_issues_with_its_university() -> None:
+    # TB 03/TB-ĐTĐH 2014: "TRƯỜNG ĐH CÔNG NGHỆ THÔNG TIN / PHÒNG ĐÀO TẠO ĐẠI HỌC" in one Word cell. Before: no issuer.
+    found = _headed(
+        "TRƯỜNG ĐH CÔNG NGHỆ THÔNG TIN PHÒNG ĐÀO TẠO ĐẠI HỌC Số: 03/TB-ĐTĐH",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập – Tự do – Hạnh phúc Tp.HCM, ngày 10 tháng 3 năm 2014",
+        ["THÔNG BÁO", "V/v xét tốt nghiệp đợt 1 năm 2014",
+         "Căn cứ vào kế hoạch đào tạo đại học hệ chính quy năm học 2013 – 2014, Phòng Đào tạo Đại học (P.ĐTĐH) thông "
+         "báo đến các Khoa và sinh viên kế hoạch xét tốt nghiệp đợt 1 hệ chính qui năm 2014 cụ thể như sau:"],
+    )  # fmt: skip
+    assert (found.kind, found.number) == ("THÔNG BÁO", "03/TB-ĐTĐH")
+    assert found.issuer == "Phòng Đào tạo đại học Trường ĐH Công Nghệ Thông Tin"
+
+
+def test_a_union_under_its_federation_issues_in_its_own_name() -> None:
+    # CV 172/CĐN-TGNC 2013: "TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM / CÔNG ĐOÀN GIÁO DỤC VIỆT NAM". Before: no issuer.
+    found = _headed(
+        "TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM CÔNG ĐOÀN GIÁO DỤC VIỆT NAM Số: 172/CĐN-TGNC V/v tuyên truyền kết quả Đại "
+        "hội Công đoàn Việt Nam lần thứ XI",
+        "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Hà Nội, ngày 9 tháng 8 năm 2013",
+        ["Đại hội XI Công đoàn Việt Nam, nhiệm kỳ 2013-2018 được long trọng tổ chức từ ngày 27/7 đến ngày 30/7/2013 …"],
+    )
+    assert (found.kind, found.number, found.date) == ("CÔNG VĂN", "172/CĐN-TGNC", "2013-08-09")
+    assert found.issuer == "Công đoàn Giáo dục Việt Nam"
+
+
+def test_a_committee_header_is_read_as_before() -> None:
+    # guard: the committee rules come first; a Sở under its committee keeps the committee's place.
+    found = _headed(
+        "UBND TỈNH PHÚ THỌ SỞ THÔNG TIN VÀ TRUYỀN THÔNG Số: 275/STTTT-CNTT",
+        "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM Độc lập - Tự do - Hạnh phúc Phú Thọ, ngày 12 tháng 12 năm 2011",
+        ["V/v đăng ký tham gia lớp đào tạo", "Kính gửi: Các đơn vị"],
+    )
+    assert found.issuer == "Sở Thông tin và Truyền thông tỉnh Phú Thọ"

@@ -71,7 +71,8 @@ def _sentence_case(text: str) -> str:
     names after a level word; acronyms (no vowel: "UBND") stay.
     """
     words = text.split()
-    type_words = 2 if re.match(r"^(?:VĂN PHÒNG|TRUNG TÂM|CHI CỤC|THANH TRA|CÔNG AN)\b", text) else 1
+    two_word_type = r"^(?:VĂN PHÒNG|TRUNG TÂM|CHI CỤC|THANH TRA|CÔNG AN|CÔNG ĐOÀN|BỆNH VIỆN|HỌC VIỆN)\b"
+    type_words = 2 if re.match(two_word_type, text) else 1
     out: list[str] = []
     capital_next = False
     in_place = False  # after "tỉnh"/"huyện"...: a place name, every word capitalised
@@ -82,6 +83,8 @@ def _sentence_case(text: str) -> str:
         has_vowel = any(unicodedata.normalize("NFD", char)[0] in "AEIOUY" for char in word)
         if not has_vowel or word in _ACRONYMS:
             out.append(word)
+        elif (lower, following) == ("việt", "nam") or (position and words[position - 1].lower() + lower == "việtnam"):
+            out.append(word.capitalize())  # the country's name inside a body's ("Công đoàn Giáo dục Việt Nam")
         elif position == 0 or in_place or (capital_next and not level):
             out.append(word.capitalize())
         else:
@@ -161,6 +164,8 @@ def find_issuer(preamble: list[Line], lines: list[Line], title: str, kind_index:
         issuer = _issuer_of_agency_line(header, note)
     if issuer is None:
         issuer = _issuer_of_sentence(preamble, lines, title, note)
+    if issuer is None:
+        issuer = _issuer_of_organisation(header, note)
     return issuer or ""
 
 
@@ -317,7 +322,7 @@ def _body_under_ministry(ministry: Line, below: list[Line]) -> list[Line] | None
 
 # A school's name after its kind is a proper name, every word capitalised ("Trường Đại học Công Thương").
 _SCHOOL = re.compile(
-    r"^(TRƯỜNG\s+(?:ĐẠI\s+HỌC|CAO\s+ĐẲNG|TRUNG\s+CẤP|THPT|THCS|TH|PTDTNT|PTDTBT|TIỂU\s+HỌC|MẦM\s+NON|"
+    r"^(TRƯỜNG\s+(?:ĐẠI\s+HỌC|ĐH|CĐ|CAO\s+ĐẲNG|TRUNG\s+CẤP|THPT|THCS|TH|PTDTNT|PTDTBT|TIỂU\s+HỌC|MẦM\s+NON|"
     r"TRUNG\s+HỌC\s+PHỔ\s+THÔNG|TRUNG\s+HỌC\s+CƠ\s+SỞ|PHỔ\s+THÔNG(?:\s+DÂN\s+TỘC\s+NỘI\s+TRÚ)?))\s+(.+)$"
 )
 
@@ -364,3 +369,44 @@ def _issuer_of_sentence(preamble: list[Line], lines: list[Line], title: str, not
         note("issuer", line)
         return _format_issuer(match.group("body"), level, name)
     return None
+
+
+# A body outside the committees and ministries heading the left column: a school and its office ("TRƯỜNG ĐH CÔNG
+# NGHỆ THÔNG TIN / PHÒNG ĐÀO TẠO ĐẠI HỌC", TB 03/TB-ĐTĐH 2014), a union ("TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM / CÔNG
+# ĐOÀN GIÁO DỤC VIỆT NAM", CV 172/CĐN-TGNC 2013), a hospital, an institute. The lowest such line issues: a body
+# prints its parents above itself.
+_ORGANISATION = re.compile(
+    r"^(?:TRƯỜNG|PHÒNG|KHOA|BỘ\s+MÔN|VIỆN|HỌC\s+VIỆN|ĐẠI\s+HỌC|BỆNH\s+VIỆN|TRUNG\s+TÂM|CÔNG\s+ĐOÀN|"
+    r"(?:TỔNG\s+)?LIÊN\s+ĐOÀN|LIÊN\s+HIỆP|HỘI|ĐOÀN|CHI\s+CỤC|CỤC|VĂN\s+PHÒNG|THANH\s+TRA|CÔNG\s+AN|"
+    r"BẢO\s+HIỂM\s+XÃ\s+HỘI|KHO\s+BẠC|BAN\s+QUẢN\s+LÝ|BỘ\s+CHỈ\s+HUY|ĐÀI)\s+\S"
+)
+# An office of a body is named with the body it belongs to: every university has its "Phòng Đào tạo".
+_OFFICE_OF_BODY = re.compile(r"^(?:PHÒNG|KHOA|BỘ\s+MÔN|VĂN\s+PHÒNG)\s")
+
+
+# Where a Word cell's lines were joined into one: before a body's kind that does not also end a name ("MÔI
+# TRƯỜNG", "VĂN PHÒNG", "KHOA HỌC", "PHÒNG CHÁY" hold one).
+_JOINED_ORGANISATION = re.compile(
+    r"\s(?=(?:(?<!MÔI\s)(?<!THỊ\s)TRƯỜNG|(?<!VĂN\s)PHÒNG(?!\s+(?:CHÁY|CHỐNG|NGỪA))|KHOA(?!\s+HỌC)|BỘ\s+MÔN|"
+    r"CÔNG\s+ĐOÀN|TRUNG\s+TÂM|BỆNH\s+VIỆN|VĂN\s+PHÒNG)\s)"
+)
+# What follows the body's name in its cell: the số hiệu and a letter's trích yếu.
+_AFTER_NAME = re.compile(r"\s+(?:Số\b|V/v\b).*$")
+
+
+def _issuer_of_organisation(header: list[Line], note: Note) -> str | None:
+    capitals: list[Line] = []
+    for line in header:
+        text = re.sub(r"\s+", " ", _AFTER_NAME.sub("", line.text.strip()))
+        if not text.isupper() or ":" in text or re.search(r"\d", text):
+            break  # the header's capitals end at the Số line, the date or the first line in running case
+        capitals.extend(replace(line, text=part) for part in _JOINED_ORGANISATION.split(text) if len(part) < 80)
+    bodies = [index for index, line in enumerate(capitals) if _ORGANISATION.match(line.text)]
+    if not bodies:
+        return None
+    index = bodies[-1]
+    issuer = _body_name([capitals[index]])
+    if _OFFICE_OF_BODY.match(capitals[index].text) and index > 0:
+        issuer = f"{issuer} {_body_name([capitals[index - 1]])}"
+    note("issuer", capitals[index])
+    return issuer
