@@ -121,3 +121,50 @@ def test_a_committee_header_is_read_as_before() -> None:
         ["V/v đăng ký tham gia lớp đào tạo", "Kính gửi: Các đơn vị"],
     )
     assert found.issuer == "Sở Thông tin và Truyền thông tỉnh Phú Thọ"
+
+
+# ---------------------------------------------------------------- 3. a web page in a TCVN3 font
+
+
+# The header of a Party member's review (Lệ Thủy 2011) as its Word 97 file stores it, in TCVN3 bytes ("§¶ng bé …",
+# hpbaotho/04-quanly-vanban-quanhuyen@50021bc5f7066d9f17af69c5dc7be49cb53bfb86:Ma nguon/Code/qlvb_v1/public/
+# attach-file/article/file-upload/2011/12/01/…!~!KDIEM DANG VIEN 2011 PHU TTRA.doc), saved as Word saves a web page
+# of it: charset windows-1252, the text drawn in ".VnTimeH" (capitals) and ".VnTime", by tag or by style.
+TCVN3_PAGE = (
+    '<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1252"></head><body>'
+    '<table><tr><td><font face=".VnTimeH">§¶ng bé c¬ quan UBND<br>huyÖn lÖ thuû</font>'
+    '<p><font face=".VnTime">Chi bé Thanh tra</font></p></td>'
+    '<td><font face=".VnTimeH">§¶ng céng s¶n viÖt nam</font><p><i><span style=\'font-family:".VnTime";'
+    "font-size:14pt'>LÖ Thuû, ngµy 29 th¸ng 11 n¨m 2011</span></i></p></td></tr></table>"
+    '<p align=center><b><font face=".VnTimeH">b¶n tù kiÓm ®iÓm</font></b></p>'
+    "<p><font face=\".VnTime\">hä vµ tªn:</font> Ch©u minh Phó</p></body></html>"
+)
+
+
+def test_a_web_page_in_a_tcvn3_font_reads_as_unicode() -> None:
+    # Before: the page was decoded as it declares (windows-1252) and the TCVN3 bytes stayed "§¶ng bé c¬ quan".
+    from extract.html_reader import read_html
+
+    blocks = read_html(TCVN3_PAGE.encode("cp1252"), "x.htm").blocks
+    header = blocks[0]
+    assert isinstance(header, RawTable)
+    assert [cell.text for cell in header.rows[0]] == [
+        "ĐẢNG BỘ CƠ QUAN UBND\nHUYỆN LỆ THUỶ\nChi bộ Thanh tra",
+        "ĐẢNG CỘNG SẢN VIỆT NAM\nLệ Thuỷ, ngày 29 tháng 11 năm 2011",
+    ]
+    # a run outside a legacy font is left as it is: only the font says the bytes are TCVN3
+    assert [block.text for block in blocks[1:] if isinstance(block, Paragraph)] == [
+        "BẢN TỰ KIỂM ĐIỂM",
+        "họ và tên: Ch©u minh Phó",
+    ]
+
+
+def test_a_page_the_legacy_decoder_read_is_not_converted_twice() -> None:
+    # guard: without a declared charset the page's bytes are decoded as TCVN3 by the legacy decoder; the fonts are then
+    # no reason to convert them again (a second pass would turn "à" into another letter).
+    from extract.html_reader import read_html
+
+    undeclared = TCVN3_PAGE.replace('<meta http-equiv="Content-Type" content="text/html; charset=windows-1252">', "")
+    blocks = read_html(undeclared.encode("cp1252"), "x.htm").blocks
+    assert isinstance(blocks[0], RawTable)
+    assert blocks[0].rows[0][1].text.endswith("Lệ Thuỷ, ngày 29 tháng 11 năm 2011")
