@@ -12,8 +12,12 @@ Sources (not committed; full paths in the docs section):
 
 from __future__ import annotations
 
+import cv2
+import numpy as np
+
 from extract.blocks import BlockStream, Paragraph, RawCell, RawTable
 from extract.model import Metadata, SourceFormat, Table
+from extract.ocr.grid import find_tables
 from extract.structure import build_document
 from extract.structure.metadata import extract_metadata
 
@@ -137,7 +141,7 @@ TCVN3_PAGE = (
     '<td><font face=".VnTimeH">§¶ng céng s¶n viÖt nam</font><p><i><span style=\'font-family:".VnTime";'
     "font-size:14pt'>LÖ Thuû, ngµy 29 th¸ng 11 n¨m 2011</span></i></p></td></tr></table>"
     '<p align=center><b><font face=".VnTimeH">b¶n tù kiÓm ®iÓm</font></b></p>'
-    "<p><font face=\".VnTime\">hä vµ tªn:</font> Ch©u minh Phó</p></body></html>"
+    '<p><font face=".VnTime">hä vµ tªn:</font> Ch©u minh Phó</p></body></html>'
 )
 
 
@@ -168,3 +172,30 @@ def test_a_page_the_legacy_decoder_read_is_not_converted_twice() -> None:
     blocks = read_html(undeclared.encode("cp1252"), "x.htm").blocks
     assert isinstance(blocks[0], RawTable)
     assert blocks[0].rows[0][1].text.endswith("Lệ Thuỷ, ngày 29 tháng 11 năm 2011")
+
+
+# ---------------------------------------------------------------- 4. a border round the page is no table
+
+
+def _framed_page(inner_rows: tuple[int, ...] = ()) -> np.ndarray:
+    """Ink of a page at 150 dpi with a border round the text, and the short rules a letter has inside it: the rule
+    under the body's name, the motto's underline, a signature's strokes (none long enough to divide the box)."""
+    page = np.full((1755, 1245), 255, np.uint8)
+    cv2.rectangle(page, (60, 80), (1180, 1650), 0, 3)
+    for y in inner_rows:
+        cv2.line(page, (60, y), (1180, y), 0, 3)
+    for x0, x1, y in ((150, 280, 230), (760, 900, 260), (800, 920, 1400)):
+        cv2.line(page, (x0, y), (x1, y), 0, 2)
+    for x, y0, y1 in ((900, 1300, 1420), (400, 600, 700)):
+        cv2.line(page, (x, y0), (x, y1), 0, 2)
+    return cv2.threshold(page, 128, 255, cv2.THRESH_BINARY_INV)[1]
+
+
+def test_a_border_round_the_page_is_not_a_one_cell_table() -> None:
+    # CV 1139/BĐH Bắc Giang 2012 (a scan, vuhung/03-quanly-vanban-dieuhanh-songanh): a border drawn round the letter
+    # was read as a 4 × 3 grid of one merged cell holding the whole page, so no kind, title or number was read. The
+    # fixture gives the same grid before the fix.
+    assert find_tables(_framed_page(), 150) == []
+    # guard: a box divided by a ruled row is a table
+    (table,) = find_tables(_framed_page(inner_rows=(800,)), 150)
+    assert len(table.cells) == 2
