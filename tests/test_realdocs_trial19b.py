@@ -199,3 +199,33 @@ def test_a_border_round_the_page_is_not_a_one_cell_table() -> None:
     # guard: a box divided by a ruled row is a table
     (table,) = find_tables(_framed_page(inner_rows=(800,)), 150)
     assert len(table.cells) == 2
+
+
+# ---------------------------------------------------------------- 5. a scan's header: glued words, interleaved columns
+
+
+def test_a_glued_committee_and_an_interleaved_header_line_give_the_department() -> None:
+    # CV 275/STTTT-CNTT Phú Thọ 2011 (an EPSON scan, hpbaotho/04-quanly-vanban-quanhuyen@50021bc…:Ma nguon/Code/
+    # qlvb_v1/public/attach-file/2011/12/28/…!~!275.pdf) as the OCR reads its header: the committee's words glued, a
+    # rule of dots on them, and the left column's second line between the motto's two. Before: no issuer.
+    found = _metadata(
+        [
+            "UBNDTỈNHPHÚ THỌ.......... CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM SỞ THÔNG TIN VÀ TRUYỀN THÔNG Độc lập - Tự "
+            "do - Hạnh phúc",
+            "Phú Thọ, ngày – tháng 12 năm 2011 V/v đăng ký danh sách tham gia Hội thì kỹ",
+            "năng sử dụng máy tính.",
+            "Kính gửi:",
+        ]
+    )
+    assert found.issuer == "Sở Thông tin và Truyền thông tỉnh Phú Thọ"
+    assert found.place == "Phú Thọ"
+
+
+def test_a_committee_header_read_on_one_line_is_unchanged() -> None:
+    # guards: both columns on one line, the committee alone; a commune named Cộng Hòa is no motto.
+    one_line = ["UBND TỈNH BẮC GIANG CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                "Số: 12/UBND-VX", "Bắc Giang, ngày 9 tháng 4 năm 2012"]  # fmt: skip
+    assert _metadata(one_line).issuer == "UBND tỉnh Bắc Giang"
+    assert _metadata(["ỦY BAN NHÂN DÂN", "XÃ CỘNG HÒA", "Số: 5/KH-UBND", "KẾ HOẠCH", "Về việc x"]).issuer == (
+        "UBND xã Cộng Hòa"
+    )

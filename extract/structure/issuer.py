@@ -131,10 +131,20 @@ _JOINED_SUBORDINATE = re.compile(rf"\s(?=(?:{_SUBORDINATE_HEADS})\s+\S)")
 _RIGHT_COLUMN = re.compile(NATIONAL_MOTTO_START)
 
 
-def _left_column(line: Line) -> Line | None:
-    """The line's left-column part: a reader may hand both columns over as one line; the right never issues."""
-    left = split_header_line(line.text)[0]
-    return None if _RIGHT_COLUMN.match(left) else replace(line, text=left)
+def _left_columns(line: Line) -> list[Line]:
+    """The line's left-column parts: a reader may hand both columns over as one line, even interleaved ("UBND TỈNH
+    PHÚ THỌ CỘNG HOÀ … VIỆT NAM SỞ THÔNG TIN VÀ TRUYỀN THÔNG Độc lập …", CV 275/STTTT-CNTT 2011 read by OCR);
+    the right column never issues."""
+    parts = split_header_line(line.text)
+    left = [] if _RIGHT_COLUMN.match(parts[0]) else [parts[0]]
+    # after the motto's first line, a capital part before its second is the left column's next line
+    for before, part in zip(parts, parts[1:], strict=False):
+        if _MOTTO_FIRST_LINE.match(before) and part.isupper() and not _RIGHT_COLUMN.match(part):
+            left.append(part)
+    return [replace(line, text=text) for text in left]
+
+
+_MOTTO_FIRST_LINE = re.compile(r"^CỘNG\s+H(?:ÒA|OÀ|OA)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM$")
 
 
 def _split_header_line(line: Line) -> list[Line]:
@@ -171,7 +181,7 @@ def find_issuer(preamble: list[Line], lines: list[Line], title: str, kind_index:
 
 # The rule printed under the body's name, read onto its line when the cell breaks the line inside one paragraph
 # ("THỦ TƯỚNG CHÍNH PHỦ<br>--------", CT 07/CT-TTg 2012 as published in Word; "ỦY BAN NHÂN DÂN<br>TỈNH X<br>-------").
-_TRAILING_RULE = re.compile(r"\s+[-–—_=.*~]{3,}$")
+_TRAILING_RULE = re.compile(r"\s+[-–—_=.*~]{3,}$|(?<=[A-ZĐÀ-Ỹ])[-–—_=.*~]{4,}$")
 # A speck an OCR reads before the body's name ('" ỦY BAN NHÂN DÂN', CT 08/CT-UBND Quảng Ngãi 2018, a scan).
 _LEADING_SPECK = re.compile(r"^[\"'“”‘’`.,:;|~^°]+\s*(?=[A-ZĐÀ-Ỹ])")
 
@@ -183,13 +193,22 @@ def _header_left_column(preamble: list[Line], kind_index: int | None) -> list[Li
         part
         for line in preamble[: kind_index if kind_index is not None else min(len(preamble), 12)]
         if re.search(r"\w", line.text)
-        if (left := _left_column(line)) is not None
+        for left in _left_columns(line)
         for part in _split_header_line(_without_rule(left))
     ]
 
 
+# "UBNDTỈNHPHÚ THỌ" (CV 275/STTTT-CNTT Phú Thọ 2011, "UBNDTỈNHBÃC GIANG", a Bắc Giang list of 2012: scans): the OCR
+# dropped the spaces between the committee, its level and the place's first word.
+_GLUED_COMMITTEE = re.compile(
+    r"^(?P<body>UBND|ỦY\s+BAN\s+NHÂN\s+DÂN|UỶ\s+BAN\s+NHÂN\s+DÂN)\s*"
+    r"(?P<level>TỈNH|HUYỆN|QUẬN|THÀNH\s+PHỐ|THỊ\s+XÃ|THỊ\s+TRẤN|XÃ|PHƯỜNG)\s*(?=[A-ZĐÀ-Ỹ])"
+)
+
+
 def _without_rule(line: Line) -> Line:
     text = _LEADING_SPECK.sub("", _TRAILING_RULE.sub("", line.text))
+    text = _GLUED_COMMITTEE.sub(r"\g<body> \g<level> ", text)
     return line if text == line.text else replace(line, text=text)
 
 
