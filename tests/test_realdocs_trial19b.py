@@ -229,3 +229,53 @@ def test_a_committee_header_read_on_one_line_is_unchanged() -> None:
     assert _metadata(["ỦY BAN NHÂN DÂN", "XÃ CỘNG HÒA", "Số: 5/KH-UBND", "KẾ HOẠCH", "Về việc x"]).issuer == (
         "UBND xã Cộng Hòa"
     )
+
+
+# ---------------------------------------------------------------- 6. a PDF text layer in a TCVN3 font
+
+
+def _vn_pdf(lines: list[tuple[str, str]]) -> bytes:
+    """lines: (font resource name, latin-1 text bytes as str) one per line; F1 .VnTime, F2 .VnTimeH, F3 Helvetica."""
+    objects = [b"<< /Type /Catalog /Pages 2 0 R >>", b"<< /Type /Pages /Kids [7 0 R] /Count 1 >>"]
+    for name in (b"/.VnTime", b"/.VnTimeH", b"/Helvetica"):
+        objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont %s /Encoding /WinAnsiEncoding >>" % name)
+    content = "".join(
+        f"BT /{font} 12 Tf 72 {760 - 20 * index} Td ({text}) Tj ET\n" for index, (font, text) in enumerate(lines)
+    ).encode("latin-1")
+    objects.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+    objects.append(b"")
+    objects.append(
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 6 0 R "
+        b"/Resources << /Font << /F1 3 0 R /F2 4 0 R /F3 5 0 R >> >> >>"
+    )
+    objects = [body for body in objects if body]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets: list[int] = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def test_a_pdf_text_layer_in_a_tcvn3_font_reads_as_unicode() -> None:
+    # A .VnTime Word file printed to PDF (PrimoPDF; tuanhud/quanlycongvan2013@397aca8…: "… uploads/Cap nhat danh
+    # sach.pdf", a physics handout, not of the genre): the text layer holds TCVN3 codes ("HÖ thèng kiÕn thøc trong
+    # ch−¬ng", "Dßng ®iÖn"), read as Latin-1 garbage with no warning before. Here the same words in a PDF whose fonts
+    # are named as Word names them; a Helvetica line is left alone.
+    from extract.pdf.pdfium_source import PdfiumDocument
+
+    data = _vn_pdf([("F2", "HÖ thèng kiÕn thøc"), ("F1", "Dßng ®iÖn trong c¸c m«i"), ("F3", "Caf\xe9 r\xe9sum\xe9")])
+    page = PdfiumDocument(data).page(0)
+    assert "".join(char["text"] for char in page.chars) == "HỆ THỐNG KIẾN THỨCDòng điện trong các môiCafé résumé"
+
+
+def test_a_pdf_maker_s_minus_for_tcvn3_u_horn() -> None:
+    # the same file's ToUnicode map gives TCVN3's "ư" (0xAD) as U+2212: "Ch−¬ng" is "Chương", "tr−êng" "trường"
+    from extract.legacy.fonts import convert_char
+
+    assert "".join(convert_char(char, "tcvn3") for char in "Ch\u2212\xacng tr\u2212\xeang") == "Chương trường"
+    assert convert_char("\u2212", "vni") == "\u2212"  # VNI: a lone character is not read
