@@ -279,3 +279,13 @@ def test_a_pdf_maker_s_minus_for_tcvn3_u_horn() -> None:
 
     assert "".join(convert_char(char, "tcvn3") for char in "Ch\u2212\xacng tr\u2212\xeang") == "Chương trường"
     assert convert_char("\u2212", "vni") == "\u2212"  # VNI: a lone character is not read
+
+
+# ---------------------------------------------------------------- 7. a speck before a scan's signer
+
+
+def test_a_speck_before_the_signer_s_name_is_not_part_of_it() -> None:
+    # QĐ 1462/QĐ-UBND Bắc Giang 2012 (a scan, vuhung/03-quanly-vanban-dieuhanh-songanh): the signature's stroke read
+    # as a quote mark before the name, and a speck before the title. Before: no signer.
+    found = _metadata(["Nơi nhận: t}”", "- Như Điều 2;", "KT. CHỦ TỊCH", "ng PHÓ CHỦ TỊCH", "“Lại Thanh Sơn"])
+    assert found.signer == "Lại Thanh Sơn"

@@ -88,7 +88,7 @@ def find_signer(lines: list[Line], note: Note) -> str:
         if _AUTHORITY.search(text) is None or len(text) > 120:
             continue
         for follower in lines[index + 1 : index + 1 + _BLOCK_LINES]:
-            candidate = _without_rank(follower.text.strip())
+            candidate = _without_rank(_SPECKS.sub("", follower.text.strip()))
             if _SIGN_MARK.match(candidate) or _AUTHORITY.fullmatch(candidate) or _AUTHORITY.search(candidate):
                 continue
             if _is_person_name(candidate):
@@ -141,6 +141,11 @@ def _tail_name(text: str) -> str:
 # A police or army signer's rank before the name ("Đại tá Nguyễn Tường Vũ", TTr 519/TTr-CAT-PC06), matched folded:
 # the scan reads "Đại tả".
 _RANK = re.compile(r"^(?:dai|thuong|trung|thieu)\s+(?:ta|uy|tuong)\s+\S")
+
+
+# A scan's specks read as punctuation round the name ("“Lại Thanh Sơn", QĐ 1462/QĐ-UBND Bắc Giang 2012: a quote mark
+# from the signature's stroke): no name begins or ends with them.
+_SPECKS = re.compile(r"^[\"'“”‘’`.,:;|~^°*_]+\s*|\s*[\"'“”‘’`,:;|~^°*_]+$")
 
 
 def _without_rank(text: str) -> str:
