@@ -6,7 +6,7 @@ Sources (not committed; full paths in the docs section):
   vuhung/03-quanly-vanban-dieuhanh-songanh@64d17ff1ab2576fef3973a55899de315203b42b0:3_Manguon_sanpham/demo.qlvb.dev/
   sites/default/files/…
 - a university's letters (TB 03/TB-ĐTĐH 2014 of Trường ĐH CNTT's Phòng Đào tạo Đại học; CV 172/CĐN-TGNC 2013 of
-  Công đoàn Giáo dục Việt Nam): tuanhud/quanlycongvan2013@397aca8e79ec3514c19dc29867d57d1f7e87d8df:
+  Công đoàn Giáo dục Việt Nam): tuanhud/quanlycongvan2013@ea193b27931c34455b401247ec68d9dc5b567b9c:
   " quanlycongvan2013 --username thuanrain@gmail.com/uploads/…"
 """
 
@@ -262,7 +262,7 @@ def _vn_pdf(lines: list[tuple[str, str]]) -> bytes:
 
 
 def test_a_pdf_text_layer_in_a_tcvn3_font_reads_as_unicode() -> None:
-    # A .VnTime Word file printed to PDF (PrimoPDF; tuanhud/quanlycongvan2013@397aca8…: "… uploads/Cap nhat danh
+    # A .VnTime Word file printed to PDF (PrimoPDF; tuanhud/quanlycongvan2013@ea193b2…: "… uploads/Cap nhat danh
     # sach.pdf", a physics handout, not of the genre): the text layer holds TCVN3 codes ("HÖ thèng kiÕn thøc trong
     # ch−¬ng", "Dßng ®iÖn"), read as Latin-1 garbage with no warning before. Here the same words in a PDF whose fonts
     # are named as Word names them; a Helvetica line is left alone.
