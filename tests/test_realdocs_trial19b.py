@@ -289,3 +289,18 @@ def test_a_speck_before_the_signer_s_name_is_not_part_of_it() -> None:
     # as a quote mark before the name, and a speck before the title. Before: no signer.
     found = _metadata(["Nơi nhận: t}”", "- Như Điều 2;", "KT. CHỦ TỊCH", "ng PHÓ CHỦ TỊCH", "“Lại Thanh Sơn"])
     assert found.signer == "Lại Thanh Sơn"
+
+
+# ---------------------------------------------------------------- 8. the committee's office, and "Số" read as "Sở"
+
+
+def test_the_committee_s_office_and_a_number_line_read_with_a_hook() -> None:
+    # CV 390/VP-TH Bắc Giang 2012 (a scan, vuhung/03-quanly-vanban-dieuhanh-songanh): "UBND TỈNH BẮC GIANG / VĂN
+    # PHÒNG / Sở: 330/VP-TH" (the OCR put a hook on "Số"; the handwritten 390 read 330 is warned uncertain by the OCR).
+    # Before: issuer the committee, no number.
+    found = _metadata(["UBND TỈNH BẮC GIANG", "VĂN PHÒNG", "Sở: 330/VP-TH", "V/v Thông báo kết quả nhận chương",
+                       "trình, báo cáo tháng", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Độc lập - Tự do - Hạnh phúc",
+                       "Bắc Giang, ngày 06 tháng 11 năm 2012"])  # fmt: skip
+    assert (found.issuer, found.number, found.date) == ("Văn phòng UBND tỉnh Bắc Giang", "330/VP-TH", "2012-11-06")
+    # guard: a department in running text is no number line
+    assert _metadata(["Sở Tư pháp đề nghị các đơn vị báo cáo", "Sở: Tư pháp 12/2012"]).number == ""

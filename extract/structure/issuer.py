@@ -232,6 +232,10 @@ def _issuer_of_header_body(header: list[Line], note: Note) -> str | None:
         if below and below[0].text.isupper() and _SUBORDINATE.match(below[0].text):
             note("issuer", below[0])
             return _with_locality(_sentence_case(below[0].text), issuer)
+        if below and re.fullmatch(r"VĂN\s+PHÒNG", below[0].text.strip()):
+            # "UBND TỈNH BẮC GIANG / VĂN PHÒNG" (CV 390/VP-TH 2012): the committee's office, named with it.
+            note("issuer", below[0])
+            return f"Văn phòng {issuer}"
         note("issuer", line)
         return issuer
     return None

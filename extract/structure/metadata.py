@@ -36,8 +36,10 @@ from extract.structure.signer import find_signer
 from nlp.localities import known_place_spelling
 
 _KIND_LINE = re.compile(r"^(?P<kind>" + "|".join(DOCUMENT_KINDS) + r")(?=\s|$)\s*(?P<rest>.*)$")
+# "Sở: 330/VP-TH": a scan's "Số" read with a hook (CV 390/VP-TH Bắc Giang 2012); a department is never "Sở:" a number.
 _NUMBER_LINE = re.compile(
-    r"(?:^|\s)Số\s*(?::\s*|\s+(?=[\d.…_/]))(?P<digits>[\d.…_ ]*?)\s*/\s*(?P<suffix>[0-9A-Za-zĐđ][\w\-/;.&]*)"
+    r"(?:^|\s)(?:Số\s*(?::\s*|\s+(?=[\d.…_/]))|Sở\s*:\s*(?=\d))(?P<digits>[\d.…_ ]*?)\s*/\s*"
+    r"(?P<suffix>[0-9A-Za-zĐđ][\w\-/;.&]*)"
 )
 # The Số line with something other than digits in the number's place (a handwritten number misread).
 _SMUDGED_NUMBER = re.compile(r"(?:^|\s)Số\s*:\s*[^\s/]{1,4}\s*/\s*(?P<suffix>[A-ZĐ][\w\-/;.&]*)")
