@@ -304,3 +304,24 @@ def test_the_committee_s_office_and_a_number_line_read_with_a_hook() -> None:
     assert (found.issuer, found.number, found.date) == ("Văn phòng UBND tỉnh Bắc Giang", "330/VP-TH", "2012-11-06")
     # guard: a department in running text is no number line
     assert _metadata(["Sở Tư pháp đề nghị các đơn vị báo cáo", "Sở: Tư pháp 12/2012"]).number == ""
+
+
+# ---------------------------------------------------------------- 9. a signing block without a name says so
+
+
+def _warnings(lines: list[str]) -> list[str]:
+    stream = BlockStream(blocks=[Paragraph(text=text, line=index + 1, page=1) for index, text in enumerate(lines)],
+                         page_count=1)  # fmt: skip
+    document = build_document(stream, source="x.pdf", sha256="0" * 64, fmt=SourceFormat.PDF, size_bytes=1)
+    return [warning.code for warning in document.warnings]
+
+
+def test_a_signing_block_whose_name_was_not_read_is_warned() -> None:
+    # TB 107/TB-KCN Bắc Giang 2012 (a scan): the name under "PHÓ TRƯỞNG BAN" went with the seal's ink ("NG"). Before:
+    # the signer was blank with no word about it, as on the Tây Đô scans (red stamped names).
+    tb107 = ["UBND TỈNH BẮC GIANG", "BAN QUẢN LÝ KCN", "Số: 107/TB-KCN", "THÔNG BÁO", "Về việc đăng ký Quy chế",
+             "2. Đề nghị Công ty thông báo Quy chế trả lương, thưởng đến từng người lao động.", "Nơi nhận",
+             "- Như trên", "- Lưu: VT, LĐ.", "KT.TRƯỞNG BAN", "PHÓ TRƯỞNG BAN", "NG"]  # fmt: skip
+    assert "signer_missing" in _warnings(tb107)
+    # guard: a name read under the block is no cause for it
+    assert "signer_missing" not in _warnings([*tb107[:-1], "Nguyễn Văn Hùng"])

@@ -103,7 +103,25 @@ def find_signer(lines: list[Line], note: Note) -> str:
                 continue
             if len(candidate) > 80:
                 break  # running text again: this was not a signature block
-    return _name_after_recipients(lines, note)
+    name = _name_after_recipients(lines, note)
+    if not name and (block := _signing_block(lines)) is not None:
+        # A signing title with no name under it: the name is under a seal, handwritten, or not yet printed (a draft).
+        # Noted so the warnings can say where to look; the signer stays blank.
+        note(SIGNING_BLOCK, block)
+    return name
+
+
+# The key of the signing title's line in Metadata.sources when no name was read under it.
+SIGNING_BLOCK = "signing_block"
+
+
+def _signing_block(lines: list[Line]) -> Line | None:
+    """The last line that is a signing title on its own ("KT. CHỦ TỊCH", "PHÓ TRƯỞNG BAN"), after the body's text."""
+    for line in reversed(lines[len(lines) // 2 :]):
+        text = line.text.strip()
+        if len(text) <= 60 and _AUTHORITY.fullmatch(text):
+            return line
+    return None
 
 
 def _name_after_recipients(lines: list[Line], note: Note) -> str:
