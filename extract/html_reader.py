@@ -27,6 +27,7 @@ from lxml import html as lxml_html
 
 from extract.blocks import Block, BlockStream, Paragraph, RawCell, RawTable
 from extract.errors import CorruptFileError
+from extract.legacy import convert_runs
 from extract.legacy import decode_text as decode_legacy_text
 from extract.legacy.encodings import decode_cp1258
 from extract.mht import html_of_mht, looks_like_mht
@@ -52,6 +53,8 @@ _HIDDEN = re.compile(r"display\s*:\s*none|mso-hide\s*:\s*all", re.IGNORECASE)
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.IGNORECASE)
 _ITALIC_STYLE = re.compile(r"font-style\s*:\s*italic", re.IGNORECASE)
 _CENTERED_STYLE = re.compile(r"text-align\s*:\s*center", re.IGNORECASE)
+# The font a run is drawn in: "<font face='.VnTime'>", "style='font-family:\".VnTimeH\";…'" (the first family named).
+_FONT_FAMILY = re.compile(r"font-family\s*:\s*[\"'&quot;]*\s*([^;,\"']+)", re.IGNORECASE)
 # A drawn border: "border:1.0pt solid windowtext", "border-top: solid black .5pt" (not "border:none", not mso-*).
 _BORDER_STYLE = re.compile(
     r"(?<![\w-])border(?:-(?:top|bottom|left|right))?\s*:\s*[^;]*\b(?:solid|double|dotted|dashed)"
@@ -64,6 +67,20 @@ def looks_like_html(data: bytes) -> bool:
     if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         head = head.decode("utf-16", errors="replace").encode("utf-8")
     return bool(_HTML_START.match(head))
+
+
+def _charset_declared(data: bytes, charset: str) -> bool:
+    """Whether decode_html read the page by a mark or a known declared charset (not by the legacy decoder)."""
+    if data.startswith((codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    declared = _META_CHARSET.search(data[:8192])
+    for name in (charset, declared.group(1).decode("ascii") if declared is not None else ""):
+        try:
+            if name and codecs.lookup(name.lower()):
+                return True
+        except LookupError:
+            continue
+    return False
 
 
 def decode_html(data: bytes, charset: str = "") -> tuple[str, str]:
@@ -94,6 +111,13 @@ class _Piece:
     italic: bool
 
 
+def _font_of(element: etree._Element, inherited: str) -> str:
+    """The font the element draws its text in: its own ``face`` or CSS ``font-family``, else its parent's."""
+    face = (element.get("face") or "").split(",")[0].strip() if _tag(element) == "font" else ""
+    family = _FONT_FAMILY.search(element.get("style", ""))
+    return face or (family.group(1).strip() if family else "") or inherited
+
+
 @dataclass
 class _Reader:
     blocks: list[Block] = field(default_factory=list)
@@ -102,6 +126,9 @@ class _Reader:
     chars: int = 0
     limit: int = 0
     cut: bool = False
+    # A page decoded by its declared charset may still hold TCVN3 or VNI text drawn in a legacy font (".VnTime",
+    # "VNI-Times": an office page of the 2000s); one decoded by the legacy text decoder is Unicode already.
+    legacy_fonts: bool = False
 
     # ------------------------------------------------------------ paragraphs
 
@@ -124,7 +151,7 @@ class _Reader:
                 return
             self.blocks.append(Paragraph(text=line, line=index, bold=bold, italic=italic, centered=self.centered))
 
-    def walk(self, element: etree._Element, bold: bool, italic: bool, centered: bool) -> None:
+    def walk(self, element: etree._Element, bold: bool, italic: bool, centered: bool, font: str = "") -> None:
         """Text of ``element`` and its children in document order; a block element ends the paragraph.
 
         ``bold``, ``italic`` and ``centered`` are the parent's: the element's own look adds to them for its
@@ -132,14 +159,15 @@ class _Reader:
         """
         tag = _tag(element)
         if tag is None or tag in _SKIPPED or _HIDDEN.search(element.get("style", "")):
-            self.text(element.tail, bold, italic)
+            self.text(element.tail, bold, italic, font)
             return
+        own_font = _font_of(element, font) if self.legacy_fonts else ""
         if tag == "table":
             self.flush()
-            table = self.table(element)
+            table = self.table(element, own_font)
             if table is not None and not self.cut:
                 self.blocks.append(table)
-            self.text(element.tail, bold, italic)
+            self.text(element.tail, bold, italic, font)
             return
         style = element.get("style", "")
         own_bold = bold or tag in ("b", "strong", "th") or _HEADING.fullmatch(tag) is not None
@@ -158,21 +186,21 @@ class _Reader:
             self.centered = own_centered
         if tag == "br":
             self.text(_BREAK, own_bold, own_italic)
-        self.text(element.text, own_bold, own_italic)
+        self.text(element.text, own_bold, own_italic, own_font)
         for child in element:
-            self.walk(child, own_bold, own_italic, own_centered)
+            self.walk(child, own_bold, own_italic, own_centered, own_font)
         if block:
             self.flush()
             self.centered = centered
-        self.text(element.tail, bold, italic)
+        self.text(element.tail, bold, italic, font)
 
-    def text(self, text: str | None, bold: bool, italic: bool) -> None:
+    def text(self, text: str | None, bold: bool, italic: bool, font: str = "") -> None:
         if text:
-            self.pieces.append(_Piece(text, bold, italic))
+            self.pieces.append(_Piece(convert_runs(text, font) if font else text, bold, italic))
 
     # ------------------------------------------------------------ tables
 
-    def table(self, element: etree._Element) -> RawTable | None:
+    def table(self, element: etree._Element, font: str = "") -> RawTable | None:
         grid: list[list[RawCell]] = []
         covered: dict[tuple[int, int], str] = {}  # (row, col) -> text of the rowspan cell above
         for row_index, tr in enumerate(_rows(element)):
@@ -182,7 +210,7 @@ class _Reader:
                     continue
                 while (row_index, len(row)) in covered:
                     row.append(RawCell(covered.pop((row_index, len(row))), inherited=True))
-                text = self.cell_text(cell)
+                text = self.cell_text(cell, _font_of(cell, _font_of(tr, font)) if self.legacy_fonts else "")
                 col_span, row_span = _span(cell.get("colspan")), _span(cell.get("rowspan"))
                 for offset in range(col_span):
                     for below in range(1, row_span):
@@ -197,23 +225,23 @@ class _Reader:
         rows = [row + [RawCell("")] * (width - len(row)) for row in grid if row]
         return RawTable(rows=rows, page=None, line=len(self.blocks) + 1, ruled=True, borderless=not _bordered(element))
 
-    def cell_text(self, cell: etree._Element) -> str:
+    def cell_text(self, cell: etree._Element, font: str = "") -> str:
         """The cell's paragraphs and lines joined by "\\n" (the readers' cell contract); a nested table flattened."""
-        inner = _Reader(limit=self.limit)
-        inner.text(cell.text, False, False)
+        inner = _Reader(limit=self.limit, legacy_fonts=self.legacy_fonts)
+        inner.text(cell.text, False, False, font)
         for child in cell:
             if _tag(child) == "table":
                 inner.flush()
-                nested = inner.table(child)
+                nested = inner.table(child, font)
                 for row in nested.rows if nested is not None else []:
                     seen: list[str] = []
                     for raw in row:
                         if raw.text and (not seen or seen[-1] != raw.text):
                             seen.append(raw.text)
                     inner.blocks.append(Paragraph(" ".join(seen).replace("\n", " ")))
-                inner.text(child.tail, False, False)
+                inner.text(child.tail, False, False, font)
             else:
-                inner.walk(child, False, False, False)
+                inner.walk(child, False, False, False, font)
         inner.flush()
         return "\n".join(block.text for block in inner.blocks if isinstance(block, Paragraph))
 
@@ -230,7 +258,7 @@ def read_html(data: bytes, source: str) -> BlockStream:
         root = lxml_html.document_fromstring(text) if text.strip() else None
     except (etree.ParserError, ValueError):
         root = None
-    reader = _Reader(limit=max_text_chars())
+    reader = _Reader(limit=max_text_chars(), legacy_fonts=_charset_declared(data, charset))
     if root is not None:
         body = root.find("body")
         reader.walk(body if body is not None else root, False, False, False)

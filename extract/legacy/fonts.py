@@ -1,4 +1,5 @@
-"""Per-run conversion for DOCX and PDF, where the font name says which legacy encoding a run uses.
+"""Per-run conversion for DOCX and HTML, per character for a PDF's text layer, where the font name says which
+legacy encoding a run uses.
 
 A run in ``.VnTime`` holds TCVN3 codes stored as cp1252 characters ("KÕ ho¹ch"); one in
 ``.VnTimeH`` uses the same codes but the font draws every letter as a capital; ``VNI-Times``
@@ -54,4 +55,18 @@ def convert_runs(text: str, font_name: str) -> str:
     if encoding == "vni":
         return vni_to_unicode(text)
     converted = unicodedata.normalize("NFC", text.translate(_TCVN3_RUN_TABLE))
+    return converted.upper() if encoding == "tcvn3_caps" else converted
+
+
+# A PDF maker's ToUnicode map gives TCVN3's "ư" (byte 0xAD, the soft hyphen's place) as the minus sign: "Ch−¬ng"
+# for "Chương" (a .VnTime Word file printed through PrimoPDF).
+_PDF_TCVN3_ALIASES = {0x2212: chr(TCVN3_HIGH[0xAD - 0x80])}
+
+
+def convert_char(char: str, encoding: FontEncoding) -> str:
+    """One character of a PDF's text layer drawn in a TCVN3 font, as Unicode; VNI (a letter and its mark are two
+    characters) and a character a single-byte font cannot hold are left as they are."""
+    if encoding == "vni" or _already_unicode(char) and ord(char) not in _PDF_TCVN3_ALIASES:
+        return char
+    converted = _PDF_TCVN3_ALIASES.get(ord(char)) or char.translate(_TCVN3_RUN_TABLE)
     return converted.upper() if encoding == "tcvn3_caps" else converted

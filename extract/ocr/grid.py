@@ -82,10 +82,20 @@ def find_tables(ink: np.ndarray, dpi: int) -> list[TableGrid]:
         if w < dpi or h < min_side:
             continue
         grid = _grid_in_region(masks, x, y, x + w, y + h, dpi)
-        if grid is not None:
+        if grid is not None and not _is_frame(grid, dpi):
             grids.append(grid)
     grids.sort(key=lambda grid: grid.top)
     return grids
+
+
+# A ruled box taller than this with nothing ruled inside it frames the page's text: a border drawn (or scanned)
+# round the whole letter (CV 1139/BĐH Bắc Giang 2012). Read as a one-cell table, the header, the kind and the body
+# were one cell's text and the document had no kind, title or number. A stamp's or a note's box is a few lines high.
+FRAME_MIN_HEIGHT_INCHES = 3.0
+
+
+def _is_frame(grid: TableGrid, dpi: int) -> bool:
+    return len(grid.cells) == 1 and grid.bottom - grid.top >= FRAME_MIN_HEIGHT_INCHES * dpi
 
 
 def _positions(profile: np.ndarray, threshold: float) -> list[int]:

@@ -23,6 +23,7 @@ import pypdfium2
 import pypdfium2.raw as pdfium_c
 from pdfplumber.table import Table, TableFinder, TableSettings
 
+from extract.legacy.fonts import FontEncoding, convert_char, legacy_font_encoding
 from extract.pdf.rules import closing_rules, filled_rule, near_white
 from extract.pdf.words import extract_words
 
@@ -120,6 +121,7 @@ def _chars(text_page: pypdfium2.PdfTextPage, left: float, top: float) -> list[di
     is_generated, get_unicode, get_origin, get_box = _is_generated, _get_unicode, _get_origin, _get_loose_box
     # One text object has one font, size and matrix: its characters share name, size and angle.
     styles: dict[int, tuple[str, float, bool]] = {}
+    legacies: dict[int, FontEncoding | None] = {}  # the legacy encoding each text object's font implies
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     x_address, y_address = ctypes.addressof(origin_x), ctypes.addressof(origin_y)
     box = pdfium_c.FS_RECTF()  # left, top, right, bottom
@@ -138,6 +140,9 @@ def _chars(text_page: pypdfium2.PdfTextPage, left: float, top: float) -> list[di
         if style is None:
             style = styles[key] = _style(handle, index)
         fontname, size, upright = style
+        legacy = legacies[key] if key in legacies else legacies.setdefault(key, legacy_font_encoding(fontname))
+        if legacy is not None and (code >= 0x80 or legacy == "tcvn3_caps"):
+            text = convert_char(text, legacy)  # a .VnTime text layer holds TCVN3 codes, not Unicode
         get_origin(address, index, x_address, y_address)
         get_box(address, index, box_address)
         right, box_left = box.right, box.left

@@ -71,7 +71,8 @@ def _sentence_case(text: str) -> str:
     names after a level word; acronyms (no vowel: "UBND") stay.
     """
     words = text.split()
-    type_words = 2 if re.match(r"^(?:VĂN PHÒNG|TRUNG TÂM|CHI CỤC|THANH TRA|CÔNG AN)\b", text) else 1
+    two_word_type = r"^(?:VĂN PHÒNG|TRUNG TÂM|CHI CỤC|THANH TRA|CÔNG AN|CÔNG ĐOÀN|BỆNH VIỆN|HỌC VIỆN)\b"
+    type_words = 2 if re.match(two_word_type, text) else 1
     out: list[str] = []
     capital_next = False
     in_place = False  # after "tỉnh"/"huyện"...: a place name, every word capitalised
@@ -82,6 +83,8 @@ def _sentence_case(text: str) -> str:
         has_vowel = any(unicodedata.normalize("NFD", char)[0] in "AEIOUY" for char in word)
         if not has_vowel or word in _ACRONYMS:
             out.append(word)
+        elif (lower, following) == ("việt", "nam") or (position and words[position - 1].lower() + lower == "việtnam"):
+            out.append(word.capitalize())  # the country's name inside a body's ("Công đoàn Giáo dục Việt Nam")
         elif position == 0 or in_place or (capital_next and not level):
             out.append(word.capitalize())
         else:
@@ -128,10 +131,20 @@ _JOINED_SUBORDINATE = re.compile(rf"\s(?=(?:{_SUBORDINATE_HEADS})\s+\S)")
 _RIGHT_COLUMN = re.compile(NATIONAL_MOTTO_START)
 
 
-def _left_column(line: Line) -> Line | None:
-    """The line's left-column part: a reader may hand both columns over as one line; the right never issues."""
-    left = split_header_line(line.text)[0]
-    return None if _RIGHT_COLUMN.match(left) else replace(line, text=left)
+def _left_columns(line: Line) -> list[Line]:
+    """The line's left-column parts: a reader may hand both columns over as one line, even interleaved ("UBND TỈNH
+    PHÚ THỌ CỘNG HOÀ … VIỆT NAM SỞ THÔNG TIN VÀ TRUYỀN THÔNG Độc lập …", CV 275/STTTT-CNTT 2011 read by OCR);
+    the right column never issues."""
+    parts = split_header_line(line.text)
+    left = [] if _RIGHT_COLUMN.match(parts[0]) else [parts[0]]
+    # after the motto's first line, a capital part before its second is the left column's next line
+    for before, part in zip(parts, parts[1:], strict=False):
+        if _MOTTO_FIRST_LINE.match(before) and part.isupper() and not _RIGHT_COLUMN.match(part):
+            left.append(part)
+    return [replace(line, text=text) for text in left]
+
+
+_MOTTO_FIRST_LINE = re.compile(r"^CỘNG\s+H(?:ÒA|OÀ|OA)\s+XÃ\s+HỘI\s+CHỦ\s+NGHĨA\s+VIỆT\s+NAM$")
 
 
 def _split_header_line(line: Line) -> list[Line]:
@@ -161,12 +174,14 @@ def find_issuer(preamble: list[Line], lines: list[Line], title: str, kind_index:
         issuer = _issuer_of_agency_line(header, note)
     if issuer is None:
         issuer = _issuer_of_sentence(preamble, lines, title, note)
+    if issuer is None:
+        issuer = _issuer_of_organisation(header, note)
     return issuer or ""
 
 
 # The rule printed under the body's name, read onto its line when the cell breaks the line inside one paragraph
 # ("THỦ TƯỚNG CHÍNH PHỦ<br>--------", CT 07/CT-TTg 2012 as published in Word; "ỦY BAN NHÂN DÂN<br>TỈNH X<br>-------").
-_TRAILING_RULE = re.compile(r"\s+[-–—_=.*~]{3,}$")
+_TRAILING_RULE = re.compile(r"\s+[-–—_=.*~]{3,}$|(?<=[A-ZĐÀ-Ỹ])[-–—_=.*~]{4,}$")
 # A speck an OCR reads before the body's name ('" ỦY BAN NHÂN DÂN', CT 08/CT-UBND Quảng Ngãi 2018, a scan).
 _LEADING_SPECK = re.compile(r"^[\"'“”‘’`.,:;|~^°]+\s*(?=[A-ZĐÀ-Ỹ])")
 
@@ -178,13 +193,22 @@ def _header_left_column(preamble: list[Line], kind_index: int | None) -> list[Li
         part
         for line in preamble[: kind_index if kind_index is not None else min(len(preamble), 12)]
         if re.search(r"\w", line.text)
-        if (left := _left_column(line)) is not None
+        for left in _left_columns(line)
         for part in _split_header_line(_without_rule(left))
     ]
 
 
+# "UBNDTỈNHPHÚ THỌ" (CV 275/STTTT-CNTT Phú Thọ 2011, "UBNDTỈNHBÃC GIANG", a Bắc Giang list of 2012: scans): the OCR
+# dropped the spaces between the committee, its level and the place's first word.
+_GLUED_COMMITTEE = re.compile(
+    r"^(?P<body>UBND|ỦY\s+BAN\s+NHÂN\s+DÂN|UỶ\s+BAN\s+NHÂN\s+DÂN)\s*"
+    r"(?P<level>TỈNH|HUYỆN|QUẬN|THÀNH\s+PHỐ|THỊ\s+XÃ|THỊ\s+TRẤN|XÃ|PHƯỜNG)\s*(?=[A-ZĐÀ-Ỹ])"
+)
+
+
 def _without_rule(line: Line) -> Line:
     text = _LEADING_SPECK.sub("", _TRAILING_RULE.sub("", line.text))
+    text = _GLUED_COMMITTEE.sub(r"\g<body> \g<level> ", text)
     return line if text == line.text else replace(line, text=text)
 
 
@@ -208,6 +232,10 @@ def _issuer_of_header_body(header: list[Line], note: Note) -> str | None:
         if below and below[0].text.isupper() and _SUBORDINATE.match(below[0].text):
             note("issuer", below[0])
             return _with_locality(_sentence_case(below[0].text), issuer)
+        if below and re.fullmatch(r"VĂN\s+PHÒNG", below[0].text.strip()):
+            # "UBND TỈNH BẮC GIANG / VĂN PHÒNG" (CV 390/VP-TH 2012): the committee's office, named with it.
+            note("issuer", below[0])
+            return f"Văn phòng {issuer}"
         note("issuer", line)
         return issuer
     return None
@@ -317,7 +345,7 @@ def _body_under_ministry(ministry: Line, below: list[Line]) -> list[Line] | None
 
 # A school's name after its kind is a proper name, every word capitalised ("Trường Đại học Công Thương").
 _SCHOOL = re.compile(
-    r"^(TRƯỜNG\s+(?:ĐẠI\s+HỌC|CAO\s+ĐẲNG|TRUNG\s+CẤP|THPT|THCS|TH|PTDTNT|PTDTBT|TIỂU\s+HỌC|MẦM\s+NON|"
+    r"^(TRƯỜNG\s+(?:ĐẠI\s+HỌC|ĐH|CĐ|CAO\s+ĐẲNG|TRUNG\s+CẤP|THPT|THCS|TH|PTDTNT|PTDTBT|TIỂU\s+HỌC|MẦM\s+NON|"
     r"TRUNG\s+HỌC\s+PHỔ\s+THÔNG|TRUNG\s+HỌC\s+CƠ\s+SỞ|PHỔ\s+THÔNG(?:\s+DÂN\s+TỘC\s+NỘI\s+TRÚ)?))\s+(.+)$"
 )
 
@@ -364,3 +392,44 @@ def _issuer_of_sentence(preamble: list[Line], lines: list[Line], title: str, not
         note("issuer", line)
         return _format_issuer(match.group("body"), level, name)
     return None
+
+
+# A body outside the committees and ministries heading the left column: a school and its office ("TRƯỜNG ĐH CÔNG
+# NGHỆ THÔNG TIN / PHÒNG ĐÀO TẠO ĐẠI HỌC", TB 03/TB-ĐTĐH 2014), a union ("TỔNG LIÊN ĐOÀN LAO ĐỘNG VIỆT NAM / CÔNG
+# ĐOÀN GIÁO DỤC VIỆT NAM", CV 172/CĐN-TGNC 2013), a hospital, an institute. The lowest such line issues: a body
+# prints its parents above itself.
+_ORGANISATION = re.compile(
+    r"^(?:TRƯỜNG|PHÒNG|KHOA|BỘ\s+MÔN|VIỆN|HỌC\s+VIỆN|ĐẠI\s+HỌC|BỆNH\s+VIỆN|TRUNG\s+TÂM|CÔNG\s+ĐOÀN|"
+    r"(?:TỔNG\s+)?LIÊN\s+ĐOÀN|LIÊN\s+HIỆP|HỘI|ĐOÀN|CHI\s+CỤC|CỤC|VĂN\s+PHÒNG|THANH\s+TRA|CÔNG\s+AN|"
+    r"BẢO\s+HIỂM\s+XÃ\s+HỘI|KHO\s+BẠC|BAN\s+QUẢN\s+LÝ|BỘ\s+CHỈ\s+HUY|ĐÀI)\s+\S"
+)
+# An office of a body is named with the body it belongs to: every university has its "Phòng Đào tạo".
+_OFFICE_OF_BODY = re.compile(r"^(?:PHÒNG|KHOA|BỘ\s+MÔN|VĂN\s+PHÒNG)\s")
+
+
+# Where a Word cell's lines were joined into one: before a body's kind that does not also end a name ("MÔI
+# TRƯỜNG", "VĂN PHÒNG", "KHOA HỌC", "PHÒNG CHÁY" hold one).
+_JOINED_ORGANISATION = re.compile(
+    r"\s(?=(?:(?<!MÔI\s)(?<!THỊ\s)TRƯỜNG|(?<!VĂN\s)PHÒNG(?!\s+(?:CHÁY|CHỐNG|NGỪA))|KHOA(?!\s+HỌC)|BỘ\s+MÔN|"
+    r"CÔNG\s+ĐOÀN|TRUNG\s+TÂM|BỆNH\s+VIỆN|VĂN\s+PHÒNG)\s)"
+)
+# What follows the body's name in its cell: the số hiệu and a letter's trích yếu.
+_AFTER_NAME = re.compile(r"\s+(?:Số\b|V/v\b).*$")
+
+
+def _issuer_of_organisation(header: list[Line], note: Note) -> str | None:
+    capitals: list[Line] = []
+    for line in header:
+        text = re.sub(r"\s+", " ", _AFTER_NAME.sub("", line.text.strip()))
+        if not text.isupper() or ":" in text or re.search(r"\d", text):
+            break  # the header's capitals end at the Số line, the date or the first line in running case
+        capitals.extend(replace(line, text=part) for part in _JOINED_ORGANISATION.split(text) if len(part) < 80)
+    bodies = [index for index, line in enumerate(capitals) if _ORGANISATION.match(line.text)]
+    if not bodies:
+        return None
+    index = bodies[-1]
+    issuer = _body_name([capitals[index]])
+    if _OFFICE_OF_BODY.match(capitals[index].text) and index > 0:
+        issuer = f"{issuer} {_body_name([capitals[index - 1]])}"
+    note("issuer", capitals[index])
+    return issuer

@@ -27,6 +27,7 @@ from extract.structure.citations import (
     line_role,
     parse_date,
 )
+from extract.structure.gazette import GazetteHeading, read_gazette_heading
 from extract.structure.issuer import find_issuer, locality_of
 from extract.structure.kinds import DOCUMENT_KINDS, near_kind_line
 from extract.structure.numbering import LabelKind, Line, logical_lines, parse_label
@@ -35,15 +36,17 @@ from extract.structure.signer import find_signer
 from nlp.localities import known_place_spelling
 
 _KIND_LINE = re.compile(r"^(?P<kind>" + "|".join(DOCUMENT_KINDS) + r")(?=\s|$)\s*(?P<rest>.*)$")
+# "Sở: 330/VP-TH": a scan's "Số" read with a hook (CV 390/VP-TH Bắc Giang 2012); a department is never "Sở:" a number.
 _NUMBER_LINE = re.compile(
-    r"(?:^|\s)Số\s*(?::\s*|\s+(?=[\d.…_/]))(?P<digits>[\d.…_ ]*?)\s*/\s*(?P<suffix>[0-9A-Za-zĐđ][\w\-/;.&]*)"
+    r"(?:^|\s)(?:Số\s*(?::\s*|\s+(?=[\d.…_/]))|Sở\s*:\s*(?=\d))(?P<digits>[\d.…_ ]*?)\s*/\s*"
+    r"(?P<suffix>[0-9A-Za-zĐđ][\w\-/;.&]*)"
 )
 # The Số line with something other than digits in the number's place (a handwritten number misread).
 _SMUDGED_NUMBER = re.compile(r"(?:^|\s)Số\s*:\s*[^\s/]{1,4}\s*/\s*(?P<suffix>[A-ZĐ][\w\-/;.&]*)")
 _TITLE_STOP = re.compile(
     r"^(?:Căn\s+cứ|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Nhằm|Để\s|Trên\s+cơ\s+sở|Ủy\s+ban|Uỷ\s+ban|"
     r"UBND|Số\s*:|Kính\s+gửi|CHỦ\s+TỊCH|ỦY\s+BAN|UỶ\s+BAN|HỘI\s+ĐỒNG|BỘ\s+TRƯỞNG|GIÁM\s+ĐỐC|THỦ\s+TƯỚNG|"
-    r"BAN\s+CHẤP\s+HÀNH|BAN\s+THƯỜNG\s+VỤ|CỘNG\s+HÒA|CỘNG\s+HOÀ|Độc\s+lập)",
+    r"BAN\s+CHẤP\s+HÀNH|BAN\s+THƯỜNG\s+VỤ|CỘNG\s+HÒA|CỘNG\s+HOÀ|Độc\s+lập|CHÍNH\s+PHỦ\s*$)",
 )
 # "… năm 2026 GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ": the enacting authority under a decision's title, run
 # into the title's last line when a reader (OCR, a PDF line) joins the two.
@@ -136,6 +139,8 @@ def extract_metadata(
         _stamped_identity(stamps, found)
 
     issuer = find_issuer(preamble, lines, title, kind_index, note)
+    if kind_index is not None and (heading := read_gazette_heading(title)) is not None:
+        title, issuer = _gazette_identity(heading, preamble[min(kind_index + 1, len(preamble) - 1)], found, issuer)
     place = known_place_spelling(found.place)
     issuer = _issuer_spelt_as_place(issuer, place or known_place_spelling(locality_of(issuer)))
     if not place and issuer:
@@ -246,6 +251,19 @@ def _header_identity(preamble: list[Line], found: _Identity) -> None:
                 found.template = f"/{smudged.group('suffix').rstrip('.,;')}"
                 found.note("number", line)
                 break
+
+
+def _gazette_identity(heading: GazetteHeading, line: Line, found: _Identity, issuer: str) -> tuple[str, str]:
+    """The title without the issuer, number and date the gazette's heading names; what the header lacked from it."""
+    if not found.number:
+        found.number = found.template = heading.number
+        found.note("number", line)
+    if not found.date:
+        found.take_date(heading.date)
+        found.note("date", line)
+    if not issuer and heading.issuer:
+        issuer = find_issuer([replace(line, text=heading.issuer)], [], heading.title, None, found.note)
+    return heading.title, issuer
 
 
 def _appendix_identity(appendix: tuple[re.Match[str], Line], found: _Identity) -> None:

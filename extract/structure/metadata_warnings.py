@@ -13,7 +13,7 @@ from extract.blocks import Stamp
 from extract.model import ExtractionWarning, Metadata, Provenance
 from extract.structure.kinds import KINDS_NOT_ON_A_KIND_LINE
 from extract.structure.metadata import STAMP_RAW_PREFIX
-from extract.structure.signer import lacks_family_name
+from extract.structure.signer import SIGNING_BLOCK, lacks_family_name
 
 
 def metadata_warnings(metadata: Metadata, stamps: Sequence[Stamp], *, source: str) -> list[ExtractionWarning]:
@@ -40,6 +40,17 @@ def metadata_warnings(metadata: Metadata, stamps: Sequence[Stamp], *, source: st
                 f"hoặc nét ký che) — cần kiểm tra / the signer read, '{metadata.signer}', does not start with a "
                 "family name: part of it may be lost under a seal or the signature",
                 provenance=metadata.sources.get("signer") or Provenance(file=source),
+            )
+        )
+    block = metadata.sources.get(SIGNING_BLOCK)
+    if not metadata.signer and block is not None:
+        out.append(
+            ExtractionWarning(
+                code="signer_missing",
+                message=f"Có khối chữ ký «{block.raw[:40]}» nhưng không đọc được tên người ký (bị con dấu che, viết "
+                f"tay hoặc bản dự thảo) — cần kiểm tra / a signing block ('{block.raw[:40]}') but no signer's name "
+                "under it (covered by a seal, handwritten, or a draft): check it",
+                provenance=block,
             )
         )
     return out + _unplaced_stamps(metadata, stamps, source)

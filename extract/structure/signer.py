@@ -88,7 +88,7 @@ def find_signer(lines: list[Line], note: Note) -> str:
         if _AUTHORITY.search(text) is None or len(text) > 120:
             continue
         for follower in lines[index + 1 : index + 1 + _BLOCK_LINES]:
-            candidate = _without_rank(follower.text.strip())
+            candidate = _without_rank(_SPECKS.sub("", follower.text.strip()))
             if _SIGN_MARK.match(candidate) or _AUTHORITY.fullmatch(candidate) or _AUTHORITY.search(candidate):
                 continue
             if _is_person_name(candidate):
@@ -103,7 +103,25 @@ def find_signer(lines: list[Line], note: Note) -> str:
                 continue
             if len(candidate) > 80:
                 break  # running text again: this was not a signature block
-    return _name_after_recipients(lines, note)
+    name = _name_after_recipients(lines, note)
+    if not name and (block := _signing_block(lines)) is not None:
+        # A signing title with no name under it: the name is under a seal, handwritten, or not yet printed (a draft).
+        # Noted so the warnings can say where to look; the signer stays blank.
+        note(SIGNING_BLOCK, block)
+    return name
+
+
+# The key of the signing title's line in Metadata.sources when no name was read under it.
+SIGNING_BLOCK = "signing_block"
+
+
+def _signing_block(lines: list[Line]) -> Line | None:
+    """The last line that is a signing title on its own ("KT. CHỦ TỊCH", "PHÓ TRƯỞNG BAN"), after the body's text."""
+    for line in reversed(lines[len(lines) // 2 :]):
+        text = line.text.strip()
+        if len(text) <= 60 and _AUTHORITY.fullmatch(text):
+            return line
+    return None
 
 
 def _name_after_recipients(lines: list[Line], note: Note) -> str:
@@ -141,6 +159,11 @@ def _tail_name(text: str) -> str:
 # A police or army signer's rank before the name ("Đại tá Nguyễn Tường Vũ", TTr 519/TTr-CAT-PC06), matched folded:
 # the scan reads "Đại tả".
 _RANK = re.compile(r"^(?:dai|thuong|trung|thieu)\s+(?:ta|uy|tuong)\s+\S")
+
+
+# A scan's specks read as punctuation round the name ("“Lại Thanh Sơn", QĐ 1462/QĐ-UBND Bắc Giang 2012: a quote mark
+# from the signature's stroke): no name begins or ends with them.
+_SPECKS = re.compile(r"^[\"'“”‘’`.,:;|~^°*_]+\s*|\s*[\"'“”‘’`,:;|~^°*_]+$")
 
 
 def _without_rank(text: str) -> str:

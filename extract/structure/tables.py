@@ -252,11 +252,12 @@ NATIONAL_MOTTO_START = (
     r"CỘNG\s+H(?:ÒA|OÀ|OA)\s+XÃ\s+HỘI|Độc\s+lập\s*[-–]|ĐỘC\s+LẬP\s*[-–]|ĐẢNG\s+CỘNG\s+SẢN\s+VIỆT\s+NAM"
 )
 # Where the lines of a national-header cell begin, for readers that hand the cell over as one line
-# (a cell read whole, a tab in Word, both columns on one PDF line). A Party header's left column
-# sets a star between the committee and its number ("TỈNH UỶ ĐỒNG THÁP / * / Số 15-NQ/TU").
+# (a cell read whole, a tab in Word, both columns on one PDF line; an OCR line that runs on from the motto's first
+# line into the left column's second, "… CHỦ NGHĨA VIỆT NAM SỞ THÔNG TIN VÀ TRUYỀN THÔNG Độc lập …"). A Party
+# header's left column sets a star between the committee and its number ("TỈNH UỶ ĐỒNG THÁP / * / Số 15-NQ/TU").
 _HEADER_LINE_STARTS = re.compile(
     rf"\s+(?=Số\s*:|Số\s+\d|{NATIONAL_MOTTO_START})|(?<=Hạnh phúc)\s+|(?<=HẠNH PHÚC)\s+"
-    r"|(?<=SẢN VIỆT NAM)\s+|\s+\*\s+"
+    r"|(?<=SẢN VIỆT NAM)\s+|(?<=NGHĨA VIỆT NAM)\s+|\s+\*\s+"
 )
 
 
