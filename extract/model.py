@@ -115,7 +115,8 @@ class Metadata(Record):
     signer: str = ""
     cited: list[CitedDocument] = Field(default_factory=list)
     parent: CitedDocument | None = None  # the plan this document implements
-    sources: dict[str, Provenance] = Field(default_factory=dict)  # field name -> where it was read
+    # field name -> where it was read; "signing_block": a signing title with no name read under it
+    sources: dict[str, Provenance] = Field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- sections and tasks
