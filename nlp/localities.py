@@ -34,6 +34,19 @@ _ISSUER_LOCALITY_RE = re.compile(
     rf"\b({_LEVEL_WORD_RE})\s+((?:[A-ZĐ0-9][^\s,;.()]*)(?:\s+[A-ZĐ0-9][^\s,;.()]*)*)"
 )
 
+# Capitalised words that start a body's name or the national motto, never a place's: an issuer read with the next
+# header line glued on ("UBND tỉnh Lào Cai Văn Phòng", "Sở Công thương tỉnh Lào Cai Cộng Hõa Xã Hội …", session 19)
+# must not make "Lào Cai Văn Phòng" a province. "Phòng" alone stays: "Hải Phòng".
+_PLACE_ENDS = re.compile(
+    r"\s+(?=(?:Văn\s+Phòng|Cộng\s+H[oòõ]a|Cộng\s+Hoà|Độc\s+Lập|[ỦU][yỷ]\s+Ban|UBND|HĐND|Hội\s+Đồng|Sở|Trung\s+Tâm|"
+    r"Chi\s+Cục)(?![^\W\d_]))",
+    re.IGNORECASE,
+)
+
+
+_MOTTO = re.compile(r"\bcộng\s+h(?:òa|oà|õa)\s+xã\s+hội\b", re.IGNORECASE)
+
+
 @dataclass(frozen=True)
 class Locality:
     """A hierarchical place: parts from the most specific, e.g. (("xã", "Đông Cứu"), ("tỉnh", "Bắc Ninh"))."""
@@ -55,6 +68,11 @@ class Locality:
         return None
 
 
+def level_rank(level: str) -> int:
+    """'tỉnh' → 1, 'huyện' → 2, 'xã' → 3; 9 for no level (a place not read)."""
+    return _LEVEL_RANK.get(level, 9)
+
+
 def _canonical_level(word: str) -> str:
     lowered = word.lower().rstrip(".")
     return "thành phố" if lowered == "tp" else lowered
@@ -64,9 +82,11 @@ def _canonical_level(word: str) -> str:
 def parse_locality(text: str) -> Locality:
     """'xã Đông Cứu, tỉnh Bắc Ninh' → Locality((('xã','Đông Cứu'),('tỉnh','Bắc Ninh')))."""
     parts: list[tuple[str, str]] = []
-    for match in _ISSUER_LOCALITY_RE.finditer(normalize_text(text)):
+    # The motto holds a level word of its own: "CỘNG HÒA XÃ HỘI …" would give a commune "Hội Chủ Nghĩa Việt Nam".
+    text = _MOTTO.split(normalize_text(text), maxsplit=1)[0]
+    for match in _ISSUER_LOCALITY_RE.finditer(text):
         level = _canonical_level(match.group(1))
-        name = match.group(2).strip()
+        name = _PLACE_ENDS.split(match.group(2), maxsplit=1)[0].strip()
         if name and all(existing != level for existing, _ in parts):
             parts.append((level, name))
     parts.sort(key=lambda part: -_LEVEL_RANK.get(part[0], 9))

@@ -1,0 +1,64 @@
+"""Session 19, helper rd19d (docs/realdocs-trial.md, "Session 19, helper rd19d"): task tables, deadlines and units
+on real documents nobody had seen.
+
+Sources (not committed; full paths in the docs section):
+- Trangsct/skill-sct@3821ed3bb6381b6340da81feaa135a329b025137: Lào Cai 2026, the Sở Công Thương's and UBND tỉnh's
+  letters, conclusions and plans (vbhc-vn/skills/vbhc-vn/examples/…, qlks-sct-vn/…/van-ban-goc/…)
+"""
+
+from __future__ import annotations
+
+from nlp.localities import locality_of_issuer
+from nlp.units import resolve_units
+
+# ---------------------------------------------------------------- 1. an issuer with the next header line glued on
+
+
+def test_a_glued_header_line_is_no_part_of_the_place() -> None:
+    # TB kết luận UBND tỉnh Lào Cai 2026 (vbhc-vn/…/examples/ubnd/thong-bao-ket-luan-ubnd.docx): the issuer was read
+    # "UBND tỉnh Lào Cai Văn Phòng" (the office's line under the committee's), and every lead of its 9 tasks was put
+    # in a province "Lào Cai Văn Phòng": so_congthuong@tỉnh Lào Cai Văn Phòng, a unit that does not exist.
+    assert locality_of_issuer("UBND tỉnh Lào Cai Văn Phòng") == "tỉnh Lào Cai"
+    (lead,) = resolve_units("Sở Công Thương", locality=locality_of_issuer("UBND tỉnh Lào Cai Văn Phòng"))
+    assert lead.unit_id == "so_congthuong@tỉnh Lào Cai"
+
+
+def test_the_motto_glued_to_an_issuer_is_no_part_of_the_place() -> None:
+    # TB 1894 (Sở Công Thương Lào Cai, rd19a's trial): issuer "Sở Công thương tỉnh Lào Cai Cộng Hõa Xã Hội Chủ Nghĩa
+    # Việt Nam", the motto read on from the header's other column (an OCR slip "Hõa" included).
+    assert locality_of_issuer("Sở Công thương tỉnh Lào Cai Cộng Hõa Xã Hội Chủ Nghĩa Việt Nam") == "tỉnh Lào Cai"
+    assert locality_of_issuer("SỞ CÔNG THƯƠNG TỈNH LÀO CAI CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM") == "tỉnh Lào Cai"
+
+
+def test_places_that_hold_such_words_keep_them() -> None:
+    # Guards: "Phòng" alone ends "Hải Phòng", "Văn" opens "Văn Giang"; neither is a body's first word.
+    assert locality_of_issuer("UBND thành phố Hải Phòng") == "thành phố Hải Phòng"
+    assert locality_of_issuer("UBND huyện Văn Giang") == "huyện Văn Giang"
+    assert locality_of_issuer("ỦY BAN NHÂN DÂN TỈNH HÀ TĨNH") == "tỉnh Hà Tĩnh"
+
+
+# ---------------------------------------------------------------- 2. Party bodies at their own level
+
+
+def test_a_district_party_body_is_not_put_in_the_province() -> None:
+    # "Ban Thường vụ Huyện ủy" in a provincial document (rd19a's trial; the brief's case): read by the name pattern
+    # "Ban + name" at the issuer's province, ban:thuong_vu_huyen_uy@tỉnh Lào Cai — a confident wrong unit. Which
+    # district's committee it is the text does not say there: unresolved (warned unit_unresolved), not invented.
+    (body,) = resolve_units("Ban Thường vụ Huyện ủy", locality="tỉnh Lào Cai")
+    assert body.unit_id == ""
+    (office,) = resolve_units("Văn phòng Huyện ủy", locality="tỉnh Lào Cai")
+    assert office.unit_id == ""
+
+
+def test_a_party_body_of_the_documents_own_level_keeps_its_place() -> None:
+    # Guards: in a district's document its Huyện ủy is that district's; a province's Tỉnh ủy is the province's.
+    (body,) = resolve_units("Ban Thường vụ Huyện ủy", locality="huyện Lệ Thủy, tỉnh Quảng Bình")
+    assert body.unit_id == "ban:thuong_vu_huyen_uy@huyện Lệ Thủy"
+    (board,) = resolve_units("Ban Tuyên giáo Tỉnh ủy", locality="tỉnh Lào Cai")
+    assert board.unit_id == "ban:tuyen_giao_tinh_uy@tỉnh Lào Cai"
+
+
+def test_a_city_party_committee_is_not_a_provinces() -> None:
+    # A Thành ủy in a province's document is one of its cities' (district level), not the province.
+    (body,) = resolve_units("Ban Thường vụ Thành ủy", locality="tỉnh Lào Cai")
+    assert body.unit_id == ""
