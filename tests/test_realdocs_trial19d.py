@@ -8,6 +8,7 @@ Sources (not committed; full paths in the docs section):
 
 from __future__ import annotations
 
+from extract.structure.tasks import task_columns
 from nlp.localities import locality_of_issuer
 from nlp.units import resolve_units
 
@@ -62,3 +63,21 @@ def test_a_city_party_committee_is_not_a_provinces() -> None:
     # A Thành ủy in a province's document is one of its cities' (district level), not the province.
     (body,) = resolve_units("Ban Thường vụ Thành ủy", locality="tỉnh Lào Cai")
     assert body.unit_id == ""
+
+
+# ---------------------------------------------------------------- 3. a task table's header with its spaces dropped
+
+
+def test_a_task_header_read_without_its_spaces() -> None:
+    # KH nâng cao chất lượng mạng viễn thông di động Đắk Nông đến 2025 (Sở TT&TT, 2024), its task annex as a PDF's
+    # text layer gave it (thetrungpham/ExtractToMarkdown@3a095d8:output_test/Public_341/Public_341.md): "Đơn
+    # vịphốihợp" and "Thờigian thựchiện" matched no column, so every row lost its partners and its time.
+    header = ["TT", "Nhiệm vụ thựchiện", "Đơn vịchủ trì", "Đơn vịphốihợp", "Thờigian thựchiện", "Quymô", "Ghichú"]
+    columns = task_columns(header)
+    assert columns is not None
+    assert (columns.number, columns.task, columns.lead, columns.partner, columns.time) == (0, 1, 2, 3, 4)
+
+
+def test_a_spaceless_catalog_header_is_still_no_task_table() -> None:
+    # A catalog's header says "chủ trì" too; without spaces it was read as a task table (fails on main as well).
+    assert task_columns(["STT", "Têndữ liệu", "Đơn vịchủ trì", "Tầnsuất cập nhật", "Nội dung"]) is None

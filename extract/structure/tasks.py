@@ -309,7 +309,10 @@ def _unit_of_heading(ancestors: tuple[Section, ...]) -> str:
 # ---------------------------------------------------------------- task tables
 
 
-_CATALOG_HEADER = re.compile(r"tần\s+suất|chia\s+sẻ|tên\s+(?:tập\s+|cơ\s+sở\s+)?dữ\s+liệu|tập\s+dữ\s+liệu")
+# Headers are matched with their spaces removed: a PDF's text layer often drops them inside a cell ("Đơn vịphốihợp",
+# "Thờigian thựchiện": the task annex of KH nâng cao chất lượng mạng di động Đắk Nông 2024, whose partners and times
+# were lost with their columns).
+_CATALOG_HEADER = re.compile(r"tầnsuất|chiasẻ|tên(?:tập|cơsở)?dữliệu|tậpdữliệu")
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,43 +325,43 @@ class _TaskColumns:
     joint: bool = False  # one column for both: "Đơn vị chủ trì/phối hợp"
 
 
+def _spaceless(label: str) -> str:
+    return re.sub(r"\s+", "", clean_text(label).lower())
+
+
 def task_columns(header: list[str]) -> _TaskColumns | None:
     """Map a header to task columns; None when the table is not a task table."""
     number = task = lead = partner = time = None
     joint = False
     for index, raw in enumerate(header):
-        label = clean_text(raw).lower()
+        label = _spaceless(raw)
         if lead is None and partner is None and _JOINT_UNITS.search(label):
             lead = partner = index
             joint = True
-        elif number is None and re.fullmatch(r"(?:số\s*)?(?:stt|tt|thứ tự|số thứ tự)\.?", label):
+        elif number is None and re.fullmatch(r"(?:số)?(?:stt|tt|thứtự|sốthứtự)\.?", label):
             number = index
-        elif time is None and re.match(
-            r"(?:thời\s+gian|thời\s+hạn|tiến\s+độ|hoàn\s+thành|năm\s+thực|lộ\s+trình)", label
-        ):
+        elif time is None and re.match(r"(?:thờigian|thờihạn|tiếnđộ|hoànthành|nămthực|lộtrình)", label):
             time = index
-        elif partner is None and "phối hợp" in label:
+        elif partner is None and "phốihợp" in label:
             partner = index
-        elif lead is None and ("chủ trì" in label or _LEAD_HEADER.search(label)):
+        elif lead is None and ("chủtrì" in label or _LEAD_HEADER.search(label)):
             lead = index
-        elif task is None and (
-            "nhiệm vụ" in label or re.match(r"(?:nội\s+dung|công\s+việc|hoạt\s+động|tên\s+nhiệm)", label)
-        ):
+        elif task is None and ("nhiệmvụ" in label or re.match(r"(?:nộidung|côngviệc|hoạtđộng|tênnhiệm)", label)):
             task = index
     if task is None or (lead is None and time is None):
         return None
     # A catalog names datasets and how they are shared, even when a column says "chủ trì".
-    if any(_CATALOG_HEADER.search(clean_text(raw).lower()) for raw in header):
+    if any(_CATALOG_HEADER.search(_spaceless(raw)) for raw in header):
         return None
     return _TaskColumns(number=number, task=task, lead=lead, partner=partner, time=time, joint=joint)
 
 
 # "Đơn vị thực hiện", and the responsibility ("Trách nhiệm thực hiện", "Đơn vị chịu trách nhiệm": KH tuyên truyền
 # CCHC Lâm Đồng 2026, whose 21 broadcast rows name "Lãnh đạo Sở Công Thương" … there and had no lead).
-_LEAD_HEADER = re.compile(r"(?:đơn vị|cơ quan)\s+thực hiện|trách\s+nhiệm")
+_LEAD_HEADER = re.compile(r"(?:đơnvị|cơquan)thựchiện|tráchnhiệm")
 # "Đơn vị chủ trì/phối hợp", "Chủ trì, phối hợp": one column names the lead first, then its partners ("Phòng Đào
 # tạo; Trung tâm QLCL", KH 753 khảo sát sự hài lòng 2026, a scan); read as the lead alone it would swallow them.
-_JOINT_UNITS = re.compile(r"chủ\s+trì\s*(?:/|,|-|–|và)\s*phối\s+hợp")
+_JOINT_UNITS = re.compile(r"chủtrì(?:/|,|-|–|và)phốihợp")
 _UNIT_LIST_SEPARATOR = re.compile(r"\s*[;\n]\s*")
 
 
