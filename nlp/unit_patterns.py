@@ -75,9 +75,11 @@ _SCHOOL_LEVEL_RE = re.compile(
 )
 _SCHOOL_LEVELS = {"th": "tiểu học", "mn": "mầm non", "pt": "phổ thông"}
 # Words that make a phrase a description or a group rather than a name.
+# "có" is a verb in a sentence run into the name ("Văn phòng Trung ương Đảng có văn bản số 15000-CV/VPTW …", CV
+# 402-CV/VPĐU 2025), never a word of a unit's name; nor is a document's number ("số 15000-CV"; "số 1" may be).
 _NOT_A_NAME_RE = re.compile(
-    r"(?<![^\W\d_])(?:các|những|thuộc|trực thuộc|liên quan|chuyên môn|chức năng|khác|được|có trách nhiệm)"
-    r"(?![^\W\d_])",
+    r"(?<![^\W\d_])(?:các|những|thuộc|trực thuộc|liên quan|chuyên môn|chức năng|khác|được|có)"
+    r"(?![^\W\d_])|\bsố\s+\d+\s*[-/]",
     re.IGNORECASE,
 )
 # A second unit after a separator makes the text a list ("Bộ phận Một cửa/Công an"), not one name.

@@ -81,3 +81,20 @@ def test_a_task_header_read_without_its_spaces() -> None:
 def test_a_spaceless_catalog_header_is_still_no_task_table() -> None:
     # A catalog's header says "chủ trì" too; without spaces it was read as a task table (fails on main as well).
     assert task_columns(["STT", "Têndữ liệu", "Đơn vịchủ trì", "Tầnsuất cập nhật", "Nội dung"]) is None
+
+
+# ---------------------------------------------------------------- 4. a sentence read on into a division's name
+
+
+def test_a_sentence_run_into_a_name_is_no_unit() -> None:
+    # CV 402-CV/VPĐU (Văn phòng Đảng ủy Chính phủ, 25/5/2025; thetrungdtt/VNMasterplan@d969b03:CPbaocaot5.md): its
+    # told situation gave the lead "Văn phòng Trung ương Đảng có văn bản số 15000-CV/VPTW …", read by the name
+    # pattern as a unit van_phong:trung_uong_dang_co_van_ban_so_15000cv — invented. "có" is no word of a name.
+    (mention,) = resolve_units("Văn phòng Trung ương Đảng có văn bản số 15000-CV")
+    assert mention.unit_id == ""
+
+
+def test_a_number_that_is_part_of_a_name_stays() -> None:
+    # Guard: "Ban Quản lý dự án đầu tư xây dựng số 1" (BC tình hình CCN Lào Cai 2026) is a name with its number.
+    (mention,) = resolve_units("Ban Quản lý dự án đầu tư xây dựng số 1", locality="tỉnh Lào Cai")
+    assert mention.unit_id == "ban:quan_ly_du_an_dau_tu_xay_dung_so_1@tỉnh Lào Cai"
