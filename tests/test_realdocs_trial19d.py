@@ -8,7 +8,10 @@ Sources (not committed; full paths in the docs section):
 
 from __future__ import annotations
 
-from extract.structure.tasks import task_columns
+from extract.blocks import Paragraph
+from extract.model import Table
+from extract.structure.sections import build_sections
+from extract.structure.tasks import extract_tasks, task_columns
 from nlp.localities import locality_of_issuer
 from nlp.units import resolve_units
 
@@ -98,3 +101,41 @@ def test_a_number_that_is_part_of_a_name_stays() -> None:
     # Guard: "Ban Quản lý dự án đầu tư xây dựng số 1" (BC tình hình CCN Lào Cai 2026) is a name with its number.
     (mention,) = resolve_units("Ban Quản lý dự án đầu tư xây dựng số 1", locality="tỉnh Lào Cai")
     assert mention.unit_id == "ban:quan_ly_du_an_dau_tu_xay_dung_so_1@tỉnh Lào Cai"
+
+
+# ---------------------------------------------------------------- 5. a sibling bullet's deadline
+
+
+QN_TB542_ITEM4 = [
+    "**4. Phân công nhiệm vụ:",
+    "- Các cơ quan, đơn vị gửi danh sách đại biểu tham dự Hội nghị nêu trên (thông qua Ban Dân tộc tỉnh) để đăng ký "
+    "với Ban tổ chức Hội nghị trước ngày 07/11/2024.",
+    "- Giao Ban Dân tộc tỉnh tổng hợp, đăng ký danh sách đại biểu của tỉnh tham dự Hội nghị nêu trên và chuẩn bị nội "
+    "dung phát biểu của lãnh đạo tỉnh và các nội dung có liên quan để phục vụ lãnh đạo tỉnh tham dự Hội nghị đạt kết "
+    "quả.",
+]
+
+
+def _prose_times(lines: list[str], issuer: str) -> list[tuple[str, str, str]]:
+    items: list[Paragraph | Table] = [
+        Paragraph(text=text.removeprefix("**"), line=index + 1, page=1, bold=text.startswith("**"))
+        for index, text in enumerate(lines)
+    ]
+    sections = build_sections(items, source="x.pdf")
+    tasks = extract_tasks(items, sections, source="x.pdf", issuer=issuer)
+    return [(task.ref, task.lead_raw, task.time_raw) for task in tasks]
+
+
+def test_a_sibling_bullets_deadline_is_not_the_leads() -> None:
+    # TB 542/TB-UBND Quảng Ngãi 2024 (QuangDuyxyz/OCR_LOCAL_VBHC@61aa118:backup/vht507.signed_20250510_124909.pdf),
+    # item 4 (session 17's open item): the date of the units' bullet was given to Ban Dân tộc tỉnh's duty.
+    assert _prose_times(QN_TB542_ITEM4, "UBND tỉnh Quảng Ngãi") == [("4", "Ban Dân tộc tỉnh", "")]
+
+
+def test_an_items_own_sentence_still_dates_the_handed_over_duty() -> None:
+    # Guard: a date in the item's own sentence (no subject of its own) stays the lead's.
+    lines = [
+        "**3. Tổ chức Hội nghị tổng kết công tác dân tộc năm 2024, hoàn thành trước ngày 30/11/2024.",
+        "- Giao Ban Dân tộc tỉnh chủ trì, chuẩn bị nội dung.",
+    ]
+    assert _prose_times(lines, "UBND tỉnh Quảng Ngãi") == [("3", "Ban Dân tộc tỉnh", "trước ngày 30/11/2024")]

@@ -462,7 +462,16 @@ def _visit(
         return
     lead = _leaf_lead(units, inherited, collector.context)
     if lead is not None:
-        collector.add(node.ref, printed, _text(units), lead, node.line, path, _frame_text(units, []))
+        # A bullet with a subject of its own dates that subject's duty, not the lead's: "4. Phân công nhiệm vụ: - Các
+        # cơ quan, đơn vị gửi danh sách … trước ngày 07/11/2024. - Giao Ban Dân tộc tỉnh tổng hợp …" (TB 542/TB-UBND
+        # Quảng Ngãi 2024): the date is the units', Ban Dân tộc's duty has none.
+        theirs = _Lead(lead)
+        kept = [
+            unit
+            for index, unit in enumerate(units)
+            if index == 0 or not _dates_its_own_duty(_strip_bullet(unit.text), theirs, collector.context)
+        ]
+        collector.add(node.ref, printed, _text(units), lead, node.line, path, _frame_text(kept, []), _text(kept))
 
 
 def _split_off(body: list[_Unit], subject: _Lead, context: Context) -> list[_Unit]:
