@@ -206,3 +206,25 @@ def known_place_spelling(place: str) -> str:
     if known is None or normalize_text(known) == normalize_text(place):
         return place
     return known
+
+
+# The Party committee a body belongs to says its level: "Ban Thường vụ Huyện ủy" is a district's, whatever the
+# document's place. rd19a's registry entries read it at the issuer's province (session 19): a wrong unit.
+_PARTY_LEVEL = (
+    (re.compile(r"\btỉnh\s+ủy\b", re.IGNORECASE), {"tỉnh"}),
+    # A Thành ủy is a centrally-run city's (rank of a province) or a provincial city's: only "thành phố" fits it.
+    (re.compile(r"\bthành\s+ủy\b", re.IGNORECASE), {"thành phố"}),
+    (re.compile(r"\bhuyện\s+ủy\b", re.IGNORECASE), {"huyện"}),
+    (re.compile(r"\bquận\s+ủy\b", re.IGNORECASE), {"quận"}),
+    (re.compile(r"\bthị\s+ủy\b", re.IGNORECASE), {"thị xã"}),
+    (re.compile(r"\bđảng\s+ủy\s+(?:xã|phường|thị\s+trấn)\b", re.IGNORECASE), {"xã", "phường", "thị trấn"}),
+)
+
+
+def party_level_fits(name: str, place: str) -> bool:
+    """False when the name holds a Party committee of another level than the place the unit would be put at."""
+    text = normalize_text(name).replace("uỷ", "ủy").replace("Uỷ", "Ủy")
+    for pattern, levels in _PARTY_LEVEL:
+        if pattern.search(text):
+            return parse_locality(place).level in levels
+    return True

@@ -37,6 +37,7 @@ from nlp.localities import (
     Locality,
     locality_of_issuer,
     parse_locality,
+    party_level_fits,
     split_locality_suffix,
     unit_locality,
 )
@@ -267,7 +268,7 @@ def _by_pattern(
         place, locality_reason = agency.locality, f"địa bàn của {agency.canonical_name} / the agency's locality"
     else:
         place, locality_reason = unit_locality("local", suffix, doc_locality, doc_text)
-    if not _party_level_fits(named.name, place):
+    if not party_level_fits(named.name, place):
         return None
     return UnitMention(
         raw=text,
@@ -280,28 +281,6 @@ def _by_pattern(
         score=PATTERN_SCORE,
         reasons=[*reasons, locality_reason],
     )
-
-
-# The Party committee a body belongs to says its level: "Ban Thường vụ Huyện ủy" is a district's, whatever the
-# document's place. rd19a's registry entries read it at the issuer's province (session 19): a wrong unit.
-_PARTY_LEVEL = (
-    (re.compile(r"\btỉnh\s+ủy\b", re.IGNORECASE), {"tỉnh"}),
-    # A Thành ủy is a centrally-run city's (rank of a province) or a provincial city's: only "thành phố" fits it.
-    (re.compile(r"\bthành\s+ủy\b", re.IGNORECASE), {"thành phố"}),
-    (re.compile(r"\bhuyện\s+ủy\b", re.IGNORECASE), {"huyện"}),
-    (re.compile(r"\bquận\s+ủy\b", re.IGNORECASE), {"quận"}),
-    (re.compile(r"\bthị\s+ủy\b", re.IGNORECASE), {"thị xã"}),
-    (re.compile(r"\bđảng\s+ủy\s+(?:xã|phường|thị\s+trấn)\b", re.IGNORECASE), {"xã", "phường", "thị trấn"}),
-)
-
-
-def _party_level_fits(name: str, place: str) -> bool:
-    """False when the name holds a Party committee of another level than the place the unit would be put at."""
-    text = normalize_text(name).replace("uỷ", "ủy").replace("Uỷ", "Ủy")
-    for pattern, levels in _PARTY_LEVEL:
-        if pattern.search(text):
-            return parse_locality(place).level in levels
-    return True
 
 
 @lru_cache(maxsize=100_000)
