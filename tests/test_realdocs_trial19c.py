@@ -1,0 +1,62 @@
+"""Session 19, helper rd19c (docs/realdocs-trial.md, "Session 19, helper rd19c"): tables of real documents.
+
+Each test is a short snippet of a real document, its cells as the reader hands them over, pinning a
+rule that failed on it. Sources are named with repository@commit:path.
+"""
+
+from __future__ import annotations
+
+from extract.blocks import Paragraph, RawCell, RawTable
+from extract.model import RowKind, Table
+from extract.structure.tables import stitch_tables
+
+
+def _row(*texts: str) -> list[RawCell]:
+    return [RawCell(text) for text in texts]
+
+
+def _table(rows: list[list[RawCell]], page: int = 1) -> Table:
+    blocks: list[Paragraph | RawTable] = [RawTable(rows=rows, page=page, after_break=False, pages=[page])]
+    items, _ = stitch_tables(blocks, source="t.pdf")
+    tables = [item for item in items if isinstance(item, Table)]
+    assert len(tables) == 1
+    return tables[0]
+
+
+# KH 2668/KH-UBND Bắc Giang (2010), "Kế hoạch ứng dụng CNTT", page 4, a scan:
+# vuhung/03-quanly-vanban-dieuhanh-songanh@64d17ff1ab2576fef3973a55899de315203b42b0:
+# 3_Manguon_sanpham/demo.qlvb.dev/sites/default/files/2012/006_xulycv/2012/04/KH2668_CNTT_UB.pdf
+# A cost table prints each group's subtotal on the group's own row.
+
+
+def test_a_group_row_carrying_its_subtotal_is_a_group() -> None:
+    table = _table([
+        _row("STT", "Nội dung thực hiện", "Thời gian", "Đơn vị chủ trì", "Kinh phí"),
+        _row("I", "Cơ sở hạ tầng", "", "", "5997"),
+        _row("1", "Đề án xây dựng mạng tin học diện rộng", "2008-2010", "Sở TT&TT và UBND các huyện", "1412"),
+        _row("2", "Nâng cấp Trung tâm tích hợp dữ liệu của tỉnh", "2008", "Văn phòng UBND tỉnh", "955"),
+        _row("II", "Đầu tư ứng dụng", "", "", "10150"),
+        _row("1", "Xây dựng Một cửa điện tử", "2009-2010", "UBND các huyện", "4500"),
+    ])
+    kinds = [row.kind for row in table.rows]
+    assert kinds == [RowKind.HEADER, RowKind.GROUP, RowKind.DATA, RowKind.DATA, RowKind.GROUP, RowKind.DATA]
+
+
+def test_a_group_heading_numbered_in_its_text_sheds_its_subtotals() -> None:
+    # the same plan's annex (page 15): no number column of its own, the heading merged over three columns
+    table = _table([
+        _row("STT", "Danh mục công trình", "Năm 2011", "Năm 2012", "Năm 2013", "Tổng kinh phí", "Đơn vị chủ trì"),
+        _row("I. Ứng dụng CNTT", "I. Ứng dụng CNTT", "2,700", "2,000", "4,700", "24.500", ""),
+        _row("1", "Mua sắm, triển khai phần mềm quản lý văn bản", "1,200", "2,000", "1,700", "3,000", "Sở TT&TT"),
+    ])
+    assert [row.kind for row in table.rows] == [RowKind.HEADER, RowKind.GROUP, RowKind.DATA]
+
+
+def test_a_data_row_keeps_its_figure() -> None:
+    # a numbered data row with only a figure beside its title is still data: only group numbers shed amounts
+    table = _table([
+        _row("STT", "Nội dung thực hiện", "Thời gian", "Đơn vị chủ trì", "Kinh phí"),
+        _row("1", "Xây dựng website", "", "", "4150"),
+        _row("2", "Đào tạo cán bộ", "", "", "300"),
+    ])
+    assert [row.kind for row in table.rows] == [RowKind.HEADER, RowKind.DATA, RowKind.DATA]
