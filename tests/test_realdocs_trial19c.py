@@ -6,8 +6,9 @@ rule that failed on it. Sources are named with repository@commit:path.
 
 from __future__ import annotations
 
-from extract.blocks import Paragraph, RawCell, RawTable
-from extract.model import RowKind, Table
+from extract.blocks import BlockStream, Paragraph, RawCell, RawTable
+from extract.model import RowKind, SourceFormat, Table
+from extract.structure.builder import build_document
 from extract.structure.tables import stitch_tables
 
 
@@ -60,3 +61,44 @@ def test_a_data_row_keeps_its_figure() -> None:
         _row("2", "Đào tạo cán bộ", "", "", "300"),
     ])
     assert [row.kind for row in table.rows] == [RowKind.HEADER, RowKind.DATA, RowKind.DATA]
+
+
+# The same plan's annex table (page 15): the OCR grid caught the annex's subtitle ("Kèm theo Kế hoạch số …
+# ngày … tháng 11 năm 2010 của UBND tỉnh Bắc Giang", read as garbage) as the table's first row, above
+# the real header. The cells below are the OCR's, as printed.
+
+
+def test_a_title_row_above_the_header_does_not_hide_the_header() -> None:
+    garbled = (
+        "#086/1S11-UD51NL? IgãY,¿p tang 11 nam ⁄2U1U Của 1N) tình Bác QJIanE) H Lạ -.-!1 À Đơn vị tính: Triệu đồng."
+    )
+    table = _table([
+        _row("(BE€I 1", "4 ciỦy trayy xo DW", garbled, garbled, garbled, garbled),
+        _row("STT", "Danh mục công trình", "Kinh phí và phân kỳ thực hiện", "Kinh phí và phân kỳ thực hiện",
+             "Tổng kinh phí", "Đơn vị chủ trì và phối hợp thực hiện"),
+        _row("1", "Mua sắm, triển khai phần mềm quản lý văn bản", "1,200", "2,000", "3,000", "Sở TT&TT"),
+        _row("2", "Nâng cấp hệ thống thư điện tử của tỉnh", "1,500", "0", "1,500", "Sở TT&TT"),
+    ])
+    assert [row.kind for row in table.rows] == [RowKind.HEADER, RowKind.HEADER, RowKind.DATA, RowKind.DATA]
+    assert table.header[0] == "STT" and table.header[-1] == "Đơn vị chủ trì và phối hợp thực hiện"
+
+
+def test_a_catalog_titled_inside_its_frame_keeps_its_entries() -> None:
+    # The form annexes of data catalogs take (crafted on that form; no public real one was found): the
+    # title merged over every column as the table's first row. Before, the title was every column's
+    # label, the header a data row, and no entry was read.
+    title = "DANH MỤC CƠ SỞ DỮ LIỆU DÙNG CHUNG CỦA TỈNH"
+    rows = [
+        [RawCell(title, col_span=4), RawCell(title), RawCell(title), RawCell(title)],
+        _row("STT", "Tên cơ sở dữ liệu", "Cơ quan chủ trì", "Tần suất cập nhật"),
+        _row("1", "Cơ sở dữ liệu đất đai", "Sở Nông nghiệp và Môi trường", "Hằng năm"),
+        _row("2", "Cơ sở dữ liệu đăng ký doanh nghiệp", "Sở Tài chính", "Hằng tháng"),
+    ]
+    stream = BlockStream(blocks=[RawTable(rows=rows, page=1, after_break=False, pages=[1])], page_count=1)
+    document = build_document(stream, source="t.docx", sha256="0", fmt=SourceFormat.DOCX, size_bytes=1)
+    assert document.tables[0].header == ["STT", "Tên cơ sở dữ liệu", "Cơ quan chủ trì", "Tần suất cập nhật"]
+    entries = [(entry.number, entry.title, entry.unit, entry.frequency_raw) for entry in document.catalog]
+    assert entries == [
+        ("1", "Cơ sở dữ liệu đất đai", "Sở Nông nghiệp và Môi trường", "Hằng năm"),
+        ("2", "Cơ sở dữ liệu đăng ký doanh nghiệp", "Sở Tài chính", "Hằng tháng"),
+    ]

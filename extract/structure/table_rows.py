@@ -84,6 +84,7 @@ class WorkRow:
     page: int | None
     kind: RowKind = RowKind.DATA
     after_break: bool = False  # first row of a fragment that follows a page break
+    banner: bool = False  # a title printed inside the table above its header: kept, but labels nothing
 
     def texts(self) -> list[str]:
         return [cell.text for cell in self.cells]
