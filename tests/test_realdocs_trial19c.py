@@ -6,7 +6,14 @@ rule that failed on it. Sources are named with repository@commit:path.
 
 from __future__ import annotations
 
+import io
+
+from docx import Document as new_docx
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls, qn
+
 from extract.blocks import BlockStream, Paragraph, RawCell, RawTable
+from extract.docx_reader import read_docx
 from extract.model import RowKind, SourceFormat, Table
 from extract.structure.builder import build_document
 from extract.structure.tables import stitch_tables
@@ -102,3 +109,43 @@ def test_a_catalog_titled_inside_its_frame_keeps_its_entries() -> None:
         ("1", "Cơ sở dữ liệu đất đai", "Sở Nông nghiệp và Môi trường", "Hằng năm"),
         ("2", "Cơ sở dữ liệu đăng ký doanh nghiệp", "Sở Tài chính", "Hằng tháng"),
     ]
+
+
+# KH 2242/KH-SCT Lào Cai (23/4/2026), the task table of its inspection team:
+# Trangsct/skill-sct@3821ed3bb6381b6340da81feaa135a329b025137:
+# hl-vlncn-sct-vn/skills/hl-vlncn-sct-vn/vi-du-thuc-te/KH-2242_23.4.2026_Kiem-tra-cap-GCN-28-don-vi.docx
+# Each row's TT cell is an empty paragraph numbered by Word ("1.", "2.", …): the number is all it shows.
+
+
+def _numbered_cell_docx() -> bytes:
+    document = new_docx()
+    numbering = document.part.numbering_part.element
+    abstract = parse_xml(
+        f'<w:abstractNum {nsdecls("w")} w:abstractNumId="70"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+        '<w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'
+    )
+    first_num = numbering.find(qn("w:num"))  # abstract definitions come before the instances
+    if first_num is not None:
+        first_num.addprevious(abstract)
+    else:
+        numbering.append(abstract)
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="7"><w:abstractNumId w:val="70"/></w:num>'))
+    table = document.add_table(rows=3, cols=3)
+    for col, text in enumerate(["TT", "Nhiệm vụ thực hiện", "Người thực hiện"]):
+        table.cell(0, col).text = text
+    for row, (task, person) in enumerate([("Xây dựng bài kiểm tra, đáp án", "Vũ Việt Linh"),
+                                          ("Tổ chức chấm bài", "Nguyễn Thị Loan")], start=1):
+        table.cell(row, 0).paragraphs[0]._p.get_or_add_pPr().append(
+            parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="0"/><w:numId w:val="7"/></w:numPr>')
+        )
+        table.cell(row, 1).text = task
+        table.cell(row, 2).text = person
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_number_cell_numbered_by_word_keeps_its_number() -> None:
+    stream = read_docx(_numbered_cell_docx(), "kh2242.docx")
+    tables = [block for block in stream.blocks if isinstance(block, RawTable)]
+    assert [row[0].text for row in tables[0].rows] == ["TT", "1.", "2."]
