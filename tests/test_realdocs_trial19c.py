@@ -70,6 +70,22 @@ def test_a_data_row_keeps_its_figure() -> None:
     assert [row.kind for row in table.rows] == [RowKind.HEADER, RowKind.DATA, RowKind.DATA]
 
 
+
+def test_a_row_cut_in_two_by_the_grid_is_read_once() -> None:
+    # page 4's last row is four lines tall; the scan's grid cut it in two, every cell spanning both
+    # halves, so the lower half is only the merged cells' repeats: before, "Xây dựng website" was two rows
+    spanned = ["3", "Xây dựng website", "2009-2010", "UBND các huyện, các cơ quan tỉnh, các tổ chức chính trị - xã hội",
+               "4150"]
+    table = _table([
+        _row("STT", "Nội dung thực hiện", "Thời gian", "Đơn vị chủ trì", "Kinh phí"),
+        _row("2", "Dự án Xây dựng cơ sở dữ liệu dân cư tại thành phố Bắc Giang", "6/2010", "Thành phố Bắc Giang",
+             "1500"),
+        [RawCell(text, row_span=2) for text in spanned],
+        [RawCell(text, inherited=True) for text in spanned],
+    ])
+    assert [row.cells[1].text for row in table.rows[1:]] == [
+        "Dự án Xây dựng cơ sở dữ liệu dân cư tại thành phố Bắc Giang", "Xây dựng website"]
+
 # The same plan's annex table (page 15): the OCR grid caught the annex's subtitle ("Kèm theo Kế hoạch số …
 # ngày … tháng 11 năm 2010 của UBND tỉnh Bắc Giang", read as garbage) as the table's first row, above
 # the real header. The cells below are the OCR's, as printed.

@@ -92,6 +92,12 @@ class WorkRow:
     def is_empty(self) -> bool:
         return not any(cell.text for cell in self.cells)
 
+    def is_copy(self) -> bool:
+        """Every filled cell is a merged cell's repeat from above: a grid line cut through the row
+        above (a scan's tall row read as two), so the row prints nothing of its own."""
+        filled = [cell for cell in self.cells if cell.text]
+        return bool(filled) and all(cell.inherited for cell in filled)
+
 
 def _capitals(text: str) -> bool:
     """A multi-word line in capitals ("LĨNH VỰC Y TẾ"); a lone acronym ("TTHC") is not a heading."""

@@ -456,7 +456,7 @@ def _stitch(fragments: list[RawTable], columns: int) -> tuple[list[WorkRow], lis
         else:
             while work and any(repeats(_row_key(work[0].cells), key) for key in header_keys):
                 work.pop(0)  # the header repeated at the top of the next page
-        work = [row for row in work if not row.is_empty()]
+        work = [row for row in work if not row.is_empty() and not row.is_copy()]
         if work:
             work[0].after_break = number > 0 and fragment.after_break
         rows.extend(work)
