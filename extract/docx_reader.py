@@ -371,8 +371,8 @@ class _BodyReader:
                 if content is not None:
                     self.read_body(content)
 
-    def _paragraph_blocks(self, p: etree._Element, index: int) -> list[Paragraph]:
-        lines, bold, italic, centered, label = self._paragraph_content(p)
+    def _paragraph_blocks(self, p: etree._Element, index: int, *, in_cell: bool = False) -> list[Paragraph]:
+        lines, bold, italic, centered, label = self._paragraph_content(p, keep_empty_label=in_cell)
         blocks: list[Paragraph] = []
         for number, line in enumerate(lines):
             text = clean_text(line)
@@ -407,7 +407,9 @@ class _BodyReader:
                 blocks.extend(self._paragraph_blocks(inner, index))
         return blocks
 
-    def _paragraph_content(self, p: etree._Element) -> tuple[list[str], bool, bool, bool, tuple[str, str] | None]:
+    def _paragraph_content(
+        self, p: etree._Element, *, keep_empty_label: bool = False
+    ) -> tuple[list[str], bool, bool, bool, tuple[str, str] | None]:
         style_id, jc, num_pr = _paragraph_properties(_first(p, _PPR))
         centered = jc == "center" if jc is not None else bool(self._style_attr(style_id, "centered"))
         style_bold = bool(self._style_attr(style_id, "bold"))
@@ -417,7 +419,11 @@ class _BodyReader:
         # An empty numbered paragraph still advances the list in Word, so the counter always moves.
         label = self._numbering_label(num_pr, style_id)
         if not any(line.strip() for line in lines):
-            label = None
+            if not keep_empty_label or label is None:
+                return lines, bold, italic, centered, None
+            # A table's STT column is often an empty numbered paragraph per row: the number is all
+            # the cell shows, so it is the cell's text (KH 2242/KH-SCT Lào Cai's task table).
+            lines = [""]
         return lines, bold, italic, centered, label
 
     def _numbering_label(self, num_pr: etree._Element | None, style_id: str | None) -> tuple[str, str] | None:
@@ -516,7 +522,7 @@ class _BodyReader:
         for child in tc.iterchildren():
             tag = child.tag
             if tag == _P:
-                for paragraph in self._paragraph_blocks(child, self.index):
+                for paragraph in self._paragraph_blocks(child, self.index, in_cell=True):
                     parts.append(paragraph.text)
             elif tag == _TBL:
                 # A nested table is flattened to its text in reading order.

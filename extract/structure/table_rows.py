@@ -16,6 +16,12 @@ from extract.structure.columns import is_group_number
 
 _GROUP_WORDS = re.compile(r"^(linh vuc|nhom|nganh|khoi|phan|chuong|muc)\b")
 
+# A subtotal printed on a group's row ("I | Cơ sở hạ tầng | | | 5997", "2,700", "24.500"): an amount, no content.
+_AMOUNT = re.compile(r"^\d[\d.,\s]*$")
+
+# A group heading numbered inside its own text when the table has no number column ("I. Ứng dụng CNTT").
+_ROMAN_HEADING = re.compile(r"^[IVXLC]{1,6}\.\s+\S")
+
 _WRAPPED_AT_DASH = re.compile(r"(?<=\w[-–])\n(?=\w)")
 
 
@@ -78,12 +84,19 @@ class WorkRow:
     page: int | None
     kind: RowKind = RowKind.DATA
     after_break: bool = False  # first row of a fragment that follows a page break
+    banner: bool = False  # a title printed inside the table above its header: kept, but labels nothing
 
     def texts(self) -> list[str]:
         return [cell.text for cell in self.cells]
 
     def is_empty(self) -> bool:
         return not any(cell.text for cell in self.cells)
+
+    def is_copy(self) -> bool:
+        """Every filled cell is a merged cell's repeat from above: a grid line cut through the row
+        above (a scan's tall row read as two), so the row prints nothing of its own."""
+        filled = [cell for cell in self.cells if cell.text]
+        return bool(filled) and all(cell.inherited for cell in filled)
 
 
 def _capitals(text: str) -> bool:
@@ -99,19 +112,35 @@ def _is_group_row(row: WorkRow, number_col: int | None, *, strict: bool = False)
     the tail of the row above) accepts only a merged cell or a heading in capitals.
     """
     others = [cell for col, cell in enumerate(row.cells) if col != number_col and cell.text and not cell.inherited]
+    number = row.cells[number_col].text if number_col is not None else ""
+    if _heads_with_subtotals(others, number):
+        others = [cell for cell in others if not _AMOUNT.match(cell.text)]
     distinct = {cell.text for cell in others}
     if len(distinct) != 1:
         return False
     text = next(iter(distinct))
     spans = len(others) > 1 or any(cell.col_span > 1 for cell in others)
     capitals = _capitals(text)
-    number = row.cells[number_col].text if number_col is not None else ""
     if number and (is_group_number(number) or number == text):
         return True  # "I | LĨNH VỰC ...", or the whole row one merged cell
     if not number:
         return spans or capitals or (not strict and bool(_GROUP_WORDS.match(fold(text))))
     # "1. | Nhóm dữ liệu dân cư" heads a group; "5 | Dữ liệu A" with the other cells blank is a data row
     return bool(_GROUP_WORDS.match(fold(text))) or (capitals and not number.isdigit())
+
+
+def _heads_with_subtotals(others: list[WorkCell], number: str) -> bool:
+    """A plan's cost table prints each group's sum on the group's row; the sums are no content.
+
+    Only a row that announces itself as a group (a roman or capital-letter number, or a text
+    opening "II. …" when there is no number column) may shed its amounts, so that a data row
+    "5 | Dữ liệu A | 12" keeps its figure and stays data.
+    """
+    texts = [cell.text for cell in others if not _AMOUNT.match(cell.text)]
+    if not texts or len(texts) == len(others):
+        return False
+    heading = number or texts[0]
+    return is_group_number(heading) or bool(_ROMAN_HEADING.match(heading))
 
 
 def classify_rows(

@@ -319,6 +319,20 @@ def _group_warnings(group: _Group, index: int, source: str, warnings: list[Extra
         )
 
 
+def _banner_count(rows: list[WorkRow]) -> int:
+    """A title row above the header inside the table's frame ("DANH MỤC CƠ SỞ DỮ LIỆU …" merged over
+    every column, or a scan's letterhead caught in the grid): 1 when the row below it is the header.
+
+    Without this the title became the header of every column and the real header a data row, so no
+    column was recognised and a catalog lost its entries.
+    """
+    if len(rows) < 2 or len(rows[0].cells) < 2 or not _header_count(rows[1:]):
+        return 0
+    texts = {cell.text for cell in rows[0].cells if cell.text}
+    merged = len(texts) == 1
+    return 1 if merged or not _looks_like_header([RawCell(text=cell.text) for cell in rows[0].cells]) else 0
+
+
 def _header_count(rows: list[WorkRow]) -> int:
     """Leading header rows: a header-looking first row, plus rows bound to it by merges or numbering."""
     if not rows or not _looks_like_header([RawCell(text=cell.text) for cell in rows[0].cells]):
@@ -384,7 +398,7 @@ def _build_table(
 ) -> Table:
     columns = max(width(fragment) for fragment in fragments)
     header_rows, rows = _stitch(fragments, columns)
-    labels = _header_labels(header_rows, columns)
+    labels = _header_labels([row for row in header_rows if not row.banner], columns)
     roles = roles_for_header(labels) if header_rows else [ColumnRole.OTHER] * columns
     number_col = _number_column(roles, rows)
     unit_col = roles.index(ColumnRole.UNIT) if ColumnRole.UNIT in roles else None
@@ -430,8 +444,11 @@ def _stitch(fragments: list[RawTable], columns: int) -> tuple[list[WorkRow], lis
     for number, fragment in enumerate(fragments):
         work = _work_rows(fragment, columns)
         if number == 0:
-            count = _header_count(work)
+            lead = _banner_count(work)
+            count = lead + _header_count(work[lead:])
             header_rows = work[:count]
+            for row in header_rows[:lead]:
+                row.banner = True
             for row in header_rows:
                 row.kind = RowKind.HEADER
             header_keys = [_row_key(row.cells) for row in header_rows]
@@ -439,7 +456,7 @@ def _stitch(fragments: list[RawTable], columns: int) -> tuple[list[WorkRow], lis
         else:
             while work and any(repeats(_row_key(work[0].cells), key) for key in header_keys):
                 work.pop(0)  # the header repeated at the top of the next page
-        work = [row for row in work if not row.is_empty()]
+        work = [row for row in work if not row.is_empty() and not row.is_copy()]
         if work:
             work[0].after_break = number > 0 and fragment.after_break
         rows.extend(work)
