@@ -20,7 +20,7 @@ from typing import Any
 from rapidfuzz import fuzz, process
 
 from extract.model import CatalogEntry, Document
-from matching import forked
+from matching import sharedwork
 from matching.coverage import COVERED_TITLE, covering
 from matching.memo import BoundedMemo
 from matching.model import entry_key
@@ -58,7 +58,7 @@ QUALIFIER_MISMATCH = 0.04  # "đăng ký khai sinh" vs "khai sinh": a qualifier 
 IDENTIFIES = 1.0  # summed specificity (IDF / log N) of the shared core words that still identify a dataset
 SAME_DOCUMENT = 0.25  # a plan rarely lists one dataset twice: only near-identical rows are duplicates
 SAME_DOCUMENT_EXEMPT = 0.97  # title similarity at which a same-document pair is a likely duplicate
-FORK_TITLES_FROM = 20_000  # rows from which build_features(workers > 1) forks (matching/forked.py)
+FORK_TITLES_FROM = 20_000  # rows from which build_features(workers > 1) forks (matching/sharedwork.py)
 
 
 # The best score a pair from two different known scopes can reach: every bonus, one scope penalty.
@@ -211,26 +211,28 @@ def title_texts(documents: Sequence[Document], *, workers: int = 1) -> Units | N
     entries' units when computed on the way; nothing is done with one worker or few rows (`row_texts`
     computes the texts as it needs them).
 
-    With `workers` > 1 and many rows, a forked child computes the texts of most distinct titles
-    (`title_text`: ~0.7 of ~1.3 CPU-s at 100,000 rows) while this process does the others and the units,
-    and sends them back as field tuples; shipping whole features back from workers had cost
-    more than computing them (measured on 50,000 entries).
+    With `workers` > 1 and many rows, a forked child computes the texts of the titles from the end of the list
+    while this process reads the units, then computes them from the start, until the two meet
+    (matching/sharedwork.py); the child's texts come back as field tuples, a part at a time, and are remembered
+    here between this process's own parts. Shipping whole features back from workers had cost more than
+    computing them (measured on 50,000 entries).
     """
     rows = sum(len(d.catalog) for d in documents)
     if workers <= 1 or rows < FORK_TITLES_FROM:
         return None
     titles = list(dict.fromkeys((title_key_of(e), e.title) for d in documents for e in d.catalog))
-    # This side also reads the units before it waits; the child pickles its texts. Measured at 100,000 rows
-    # (CPU-s, session 14): 9 of 20 titles here take as long as the child's 11 with their pickling (2 of 5
-    # had this side wait ~0.1 s). The rows come in random order (sorted by document hash), so a count of
-    # titles is a fair measure of their cost.
-    cut = len(titles) * 9 // 20
-    mine, theirs = titles[:cut], titles[cut:]
-    child = forked.start(lambda: title_text_fields(theirs))
-    title_text_fields(mine)
-    units = [[_unit_types(e) for e in d.catalog] for d in documents]
-    remember_title_texts(theirs, child.result())
+    units: Units = []
+
+    def read_units() -> None:
+        units.extend([_unit_types(e) for e in d.catalog] for d in documents)
+
+    sharedwork.share(titles, _compute_title_texts, title_text_fields, remember_title_texts, first=read_units)
     return units
+
+
+def _compute_title_texts(titles: Sequence[tuple[str, str]]) -> None:
+    for key, printed in titles:
+        title_text(key, printed)
 
 
 def row_texts(documents: Sequence[Document]) -> list[ComparisonText]:

@@ -8,7 +8,7 @@ import os
 import numpy as np
 import pytest
 
-from matching import forked, text
+from matching import forked, sharedwork, text
 
 reconcile_module = importlib.import_module("matching.reconcile")
 compare_module = importlib.import_module("matching.compare")
@@ -44,6 +44,20 @@ def late_starts(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     return started
 
 
+@pytest.fixture
+def shares(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The lists handed to `sharedwork.share` from here on (shared with a child as before)."""
+    shared: list[object] = []
+    share = sharedwork.share
+
+    def counted(items, *args, **kwargs):
+        shared.append(items)
+        return share(items, *args, **kwargs)
+
+    monkeypatch.setattr(sharedwork, "share", counted)
+    return shared
+
+
 def test_the_child_computes_and_sends_its_result_back() -> None:
     parent = os.getpid()
     pid, payload = forked.start(lambda: (os.getpid(), {"words": frozenset({"a", "b"})})).result()
@@ -64,7 +78,7 @@ def test_a_failed_child_is_computed_again_here() -> None:
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
 def test_reconcile_with_forked_stages_gives_the_same_result(
-    monkeypatch: pytest.MonkeyPatch, starts: list[object], late_starts: list[object]
+    monkeypatch: pytest.MonkeyPatch, starts: list[object], late_starts: list[object], shares: list[object]
 ) -> None:
     from benchmarks.bench_matching import build_archive, output_digest
 
@@ -80,9 +94,10 @@ def test_reconcile_with_forked_stages_gives_the_same_result(
     text._TITLE_TEXTS.clear()
     text.comparison_text.cache_clear()
     result = reconcile_module.reconcile(documents, workers=2, with_flags=False)
-    # The title texts, the blocking and the links' reasons here, the concept stage forked before the scores; the
-    # concept stage's own child (its blocking, from COVERING_FORK_FROM representatives) is not counted here.
-    assert len(starts) == 3 and len(late_starts) == 1
+    # The title texts shared with a child (matching/sharedwork.py), the blocking and the links' reasons forked, the
+    # concept stage forked before the scores; the concept stage's own child (its blocking, from
+    # COVERING_FORK_FROM representatives) is not counted here.
+    assert len(shares) == 1 and len(starts) == 2 and len(late_starts) == 1
     assert output_digest(result) == serial
 
 
