@@ -121,3 +121,20 @@ def test_title_texts_shared_with_a_child_are_the_texts_computed_here(monkeypatch
         mine = text.title_text(*t)
         assert shared[t] == mine
         assert shared[t].tokens is text._interned(mine.tokens)
+
+
+def test_words_verdict_written_is_the_words_penalty() -> None:
+    """The dataset stage keeps `words_verdict`'s verdicts and writes their texts where the reasons are written:
+    penalty, texts and one-sided words are `_words_penalty`'s, for every kind of verdict."""
+    from benchmarks.bench_matching import build_archive
+    from matching.blocking import candidate_pairs
+    from matching.compare import _words_penalty_uncached, build_features, words_reasons, words_verdict
+
+    features = build_features(build_archive(2_000, seed=3).documents)
+    kinds = set()
+    for i, j in candidate_pairs(features)[0].tolist():
+        a, b = features[i], features[j]
+        penalty, verdict, one_sided = words_verdict(a, b)
+        assert (penalty, words_reasons(verdict), one_sided) == _words_penalty_uncached(a, b)
+        kinds.add(None if verdict is None else verdict[0])
+    assert kinds == {None, True, False}  # no one-sided word, only qualifiers, other words
