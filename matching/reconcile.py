@@ -393,7 +393,7 @@ def _reconcile(
     keys = [f.key for f in features]  # the rows' `entry_key`, in the documents' order
     if clustered is not None:
         clustered()
-    assignment = {f.key: ids[f.index] for f in features}
+    assignment = dict(zip(keys, ids, strict=True))  # rows in index order: `ids[f.index]` of each `f.key`
     # With no decision and one row per key (no document given twice), the result is already what
     # replaying nothing gives: every member in its own dataset, links accepted within a dataset.
     replay = bool(decisions) or len(assignment) != len(features)
@@ -435,7 +435,7 @@ def _reconcile(
             concepts = link_concepts(features, dataset_ids, concept_floor, workers=workers)
         else:
             concepts = concept_stage.result()
-        result = _with_concepts(result, features, concepts, concept_floor, previous_concepts or {})
+        result = _with_concepts(result, keys, concepts, concept_floor, previous_concepts or {})
     return result
 
 
@@ -462,15 +462,16 @@ def _links_by_score(keys: list[str], kept: KeptScores, reasons: list[list[str]],
 
 
 def _with_concepts(
-    result: Reconciliation, features: Sequence[EntryFeatures], output: ConceptOutput, threshold: float,
-    previous: Mapping[str, str],
+    result: Reconciliation, keys: list[str], output: ConceptOutput, threshold: float, previous: Mapping[str, str]
 ) -> Reconciliation:
-    """The result with the concept stage's output as records."""
-    concepts = keep_concept_ids({f.key: output.concept_of[f.index] for f in features}, previous)
+    """The result with the concept stage's output as records (`keys`: the rows' keys, by feature index). On the
+    run's serial tail after the concept child returns: the rows' concepts by one `zip`, not a loop over the
+    features (whose pages a forked child shares: each read there copied one)."""
+    concepts = keep_concept_ids(dict(zip(keys, output.concept_of, strict=True)), previous)
     links = [
         trusted_link(
-            min(features[i].key, features[j].key), max(features[i].key, features[j].key), score, reasons,
-            accepted=concepts[features[i].key] == concepts[features[j].key], level="concept",
+            min(keys[i], keys[j]), max(keys[i], keys[j]), score, reasons,
+            accepted=concepts[keys[i]] == concepts[keys[j]], level="concept",
         )  # fmt: skip
         for i, j, score, reasons in sorted(output.links, key=itemgetter(2), reverse=True)
     ]
