@@ -30,7 +30,6 @@ from matching.compare import (
     PROVINCE_MISMATCH,
     SAME_DOCUMENT,
     SAME_DOCUMENT_EXEMPT,
-    EntryFeatures,
     WordsVerdict,
     _covered_concept,
     _expanded_suffix,
@@ -40,6 +39,7 @@ from matching.compare import (
     words_verdict,
 )
 from matching.coverage import COVERED_TITLE
+from matching.features import EntryFeatures
 from matching.rowcodes import RowCodes
 from matching.scope import LEVEL_NAMES
 from matching.text import NEGATORS

@@ -20,21 +20,12 @@ from matching.batchscore import KeptScores, kept_scores
 from matching.blocking import BlockingStats, BlockRow, candidate_pairs
 from matching.bounds import certain_penalties, score_upper_bounds
 from matching.cluster import cluster_links
-from matching.compare import (
-    MAX_BONUS,
-    MAX_SCORE_ACROSS_SCOPES,
-    EntryFeatures,
-    build_features,
-    features_of,
-    row_texts,
-    row_title_texts,
-    score_pair,
-    title_texts,
-)
+from matching.compare import MAX_BONUS, MAX_SCORE_ACROSS_SCOPES, score_pair
 from matching.conceptprep import dataset_labels, start_concepts
 from matching.concepts import ConceptOutput, keep_concept_ids, link_concepts
 from matching.decisions import apply_decisions, decision_constraints, dismiss_flags, most_common
 from matching.errors import ThresholdsMissingError
+from matching.features import EntryFeatures, build_features, features_of, row_texts, row_title_texts, title_texts
 from matching.flags import compute_flags
 from matching.model import Dataset, Decision, Link, MemberRef, Reconciliation, dataset_id_for
 from matching.rowcodes import RowCodes

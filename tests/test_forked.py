@@ -11,7 +11,7 @@ import pytest
 from matching import forked, sharedwork, text
 
 reconcile_module = importlib.import_module("matching.reconcile")
-compare_module = importlib.import_module("matching.compare")
+features_module = importlib.import_module("matching.features")
 concepts_module = importlib.import_module("matching.concepts")
 concepts_prep = importlib.import_module("matching.conceptprep")
 
@@ -88,7 +88,7 @@ def test_reconcile_with_forked_stages_gives_the_same_result(
     monkeypatch.setattr(reconcile_module, "FORK_CONCEPTS_FROM", 0)
     monkeypatch.setattr(reconcile_module, "FORK_BLOCKING_FROM", 0)
     monkeypatch.setattr(reconcile_module, "FORK_REASONS_FROM", 0)
-    monkeypatch.setattr(compare_module, "FORK_TITLES_FROM", 0)
+    monkeypatch.setattr(features_module, "FORK_TITLES_FROM", 0)
     monkeypatch.setattr(reconcile_module, "OVERLAP_TITLES_FROM", 0)  # a thread, not a fork: not counted below
     # Cold memos, so that the child's title texts are the ones used here.
     text._TITLE_TEXTS.clear()
@@ -155,7 +155,7 @@ def test_titles_compared_beside_the_bounds_give_the_serial_scores(monkeypatch: p
     from benchmarks.bench_matching import build_archive
     from matching import bounds
     from matching.blocking import candidate_pairs
-    from matching.compare import build_features
+    from matching.features import build_features
 
     documents = sorted(build_archive(2_000, seed=11).documents, key=lambda d: d.sha256)
     features = build_features(documents)

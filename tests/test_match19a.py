@@ -10,7 +10,7 @@ from collections.abc import Sequence
 import pytest
 
 from matching import sharedwork, text
-from matching.compare import title_key_of, title_texts
+from matching.features import title_key_of, title_texts
 
 fork_only = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
 
@@ -102,7 +102,7 @@ def test_title_texts_shared_with_a_child_are_the_texts_computed_here(monkeypatch
     documents = build_archive(3_000, seed=5).documents
     titles = list(dict.fromkeys((title_key_of(e), e.title) for d in documents for e in d.catalog))
     monkeypatch.setattr(sharedwork, "PART", 64)
-    monkeypatch.setattr("matching.compare.FORK_TITLES_FROM", 0)
+    monkeypatch.setattr("matching.features.FORK_TITLES_FROM", 0)
     text._TITLE_TEXTS.clear()
     taken: list[tuple[str, str]] = []
     remember = text.remember_title_texts
@@ -111,7 +111,7 @@ def test_title_texts_shared_with_a_child_are_the_texts_computed_here(monkeypatch
         taken.extend(part)
         remember(part, fields)
 
-    monkeypatch.setattr("matching.compare.remember_title_texts", counted)
+    monkeypatch.setattr("matching.features.remember_title_texts", counted)
     units = title_texts(documents, workers=2)
     assert units is not None and [len(u) for u in units] == [len(d.catalog) for d in documents]
     assert taken and len(taken) < len(titles)
@@ -128,7 +128,8 @@ def test_words_verdict_written_is_the_words_penalty() -> None:
     penalty, texts and one-sided words are `_words_penalty`'s, for every kind of verdict."""
     from benchmarks.bench_matching import build_archive
     from matching.blocking import candidate_pairs
-    from matching.compare import _words_penalty_uncached, build_features, words_reasons, words_verdict
+    from matching.compare import _words_penalty_uncached, words_reasons, words_verdict
+    from matching.features import build_features
 
     features = build_features(build_archive(2_000, seed=3).documents)
     kinds = set()
