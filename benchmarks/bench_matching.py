@@ -41,7 +41,7 @@ from extract.model import (
     UnitMention,
 )
 from matching import Reconciliation, entry_key, pairwise_scores, reconcile
-from matching.compare import build_features
+from matching.features import build_features
 from matching.text import ABBREVIATIONS, STOPWORDS, blocking_tokens
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -22,14 +22,9 @@ from catalog.incremental_state import (
     Terms,
 )
 from catalog.placing_index import PlacingIndex
-from matching.compare import (
-    CONCEPT_MAX_BONUS,
-    EntryFeatures,
-    concept_upper_bound,
-    score_pair,
-    title_similarity,
-)
+from matching.compare import CONCEPT_MAX_BONUS, concept_upper_bound, score_pair, title_similarity
 from matching.coverage import COVERED_TITLE, COVERING_BLOCK, covering, title_items
+from matching.features import EntryFeatures
 from matching.placement import Specificity, StoredRow, features_of, text_of, wording
 from matching.text import fold
 from matching.titlesim import titles_against

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 
 from extract.model import Document, Provenance
-from matching.compare import _unit_types
+from matching.features import _unit_types
 from matching.flags import citation_key, number_key, parent_title_text
 from matching.model import entry_key
 from matching.placement import StoredRow

@@ -20,9 +20,9 @@ from matching.compare import (
     PROVINCE_MISMATCH,
     SAME_DOCUMENT,
     SAME_DOCUMENT_EXEMPT,
-    EntryFeatures,
     _certain_penalty,
 )
+from matching.features import EntryFeatures
 
 if TYPE_CHECKING:
     from matching.rowcodes import RowCodes

@@ -11,30 +11,22 @@ calibrated on gold data (matching/calibrate.py), not chosen by hand.
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, fields
+from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from rapidfuzz import fuzz, process
 
-from extract.model import CatalogEntry, Document
-from matching import forked
 from matching.coverage import COVERED_TITLE, covering
+from matching.features import EntryFeatures
 from matching.memo import BoundedMemo
-from matching.model import entry_key
-from matching.scope import LEVEL_NAMES, Scope, document_scope
+from matching.scope import LEVEL_NAMES
 from matching.text import (
     NEGATORS,
     ComparisonText,
-    comparison_text,
-    document_frequencies,
     fold,
-    normalize,
-    remember_title_texts,
-    title_text,
-    title_text_fields,
 )
 from nlp.units import unit_types_agree
 
@@ -58,7 +50,6 @@ QUALIFIER_MISMATCH = 0.04  # "đăng ký khai sinh" vs "khai sinh": a qualifier 
 IDENTIFIES = 1.0  # summed specificity (IDF / log N) of the shared core words that still identify a dataset
 SAME_DOCUMENT = 0.25  # a plan rarely lists one dataset twice: only near-identical rows are duplicates
 SAME_DOCUMENT_EXEMPT = 0.97  # title similarity at which a same-document pair is a likely duplicate
-FORK_TITLES_FROM = 20_000  # rows from which build_features(workers > 1) forks (matching/forked.py)
 
 
 # The best score a pair from two different known scopes can reach: every bonus, one scope penalty.
@@ -67,199 +58,6 @@ CONCEPT_MAX_BONUS = DESCRIPTION_WEIGHT * 0.5  # the most a pair's concept score 
 MAX_SCORE_ACROSS_SCOPES = (
     1.0 + DESCRIPTION_WEIGHT * 0.5 + UNIT_AGREE + GROUP_AGREE - min(LEVEL_MISMATCH, PROVINCE_MISMATCH)
 )
-
-
-@dataclass(frozen=True, slots=True)
-class EntryFeatures:
-    index: int
-    key: str
-    document: int  # index of the document in the input list
-    number: str
-    table: int
-    title: str
-    text: ComparisonText
-    description: str
-    unit_types: frozenset[str]
-    unit_label: str
-    group: str
-    scope: Scope
-    idf: Mapping[str, float]  # specificity of content words in [0, 1], shared by all features of a run
-    locality: frozenset[str] = frozenset()  # folded words of the document's own place name
-
-
-def specificities(texts: Sequence[ComparisonText]) -> dict[str, float]:
-    """log(N/df) / log(N) of every content word over the catalogs compared, with the genre prior.
-
-    1.0 for a word of one title, 0.0 for a word of every title. The linking gold's vocabulary is
-    added as a prior so that a run over two small documents still knows "khai sinh" from "dữ liệu".
-    """
-    df = document_frequencies(texts)
-    prior, prior_n = _prior_df()
-    n = len(texts) + prior_n
-    if n < 3:
-        return {}
-    log_n = math.log(n)
-    return {w: max(0.0, math.log(n / (df[w] + prior.get(w, 0)))) / log_n for w in set(df) | set(prior)}
-
-
-@lru_cache(maxsize=1)
-def _prior_df() -> tuple[dict[str, int], int]:
-    import json
-    from pathlib import Path
-
-    path = Path(__file__).with_name("data") / "linking_gold.json"
-    try:
-        documents = json.loads(path.read_text(encoding="utf-8"))["documents"]
-    except (OSError, ValueError, KeyError):
-        return {}, 0
-    titles = [e["title"] for d in documents for e in d["entries"]]
-    return dict(Counter(w for t in titles for w in comparison_text(t, "", t).tokens)), len(titles)
-
-
-def title_key_of(entry: CatalogEntry) -> str:
-    """nlp's title key when the entry was normalised, else the printed title."""
-    if entry.norm is not None and entry.norm.title_key:
-        return entry.norm.title_key
-    return entry.title
-
-
-def _unit_types(entry: CatalogEntry) -> tuple[frozenset[str], str]:
-    if entry.norm is None:
-        return frozenset(), entry.unit
-    if len(entry.norm.units) == 1:  # most rows name one unit: its type's set is shared by the rows
-        mention = entry.norm.units[0]
-        if mention.unit_type and not mention.collective:
-            return _one_type(mention.unit_type), mention.canonical_name or mention.raw or entry.unit
-        return frozenset(), entry.unit
-    mentions = [m for m in entry.norm.units if m.unit_type and not m.collective]
-    label = ", ".join(dict.fromkeys(m.canonical_name or m.raw for m in mentions)) or entry.unit
-    return frozenset(m.unit_type for m in mentions), label
-
-
-@lru_cache(maxsize=10_000)
-def _one_type(unit_type: str) -> frozenset[str]:
-    return frozenset((unit_type,))
-
-
-@lru_cache(maxsize=10_000)
-def _group_label(group: str) -> str:
-    # "1. Nhóm dữ liệu dân cư" and "I LĨNH VỰC GIÁO DỤC": drop the numbering, compare the words.
-    words = normalize(group).split()
-    while words and (words[0].isdigit() or set(words[0]) <= set("ivxlc")):
-        words = words[1:]
-    return " ".join(words)
-
-
-def _document_features(
-    first: int, doc_index: int, document: Document, idf: Mapping[str, float], texts: Sequence[ComparisonText],
-    units: Sequence[tuple[frozenset[str], str]] | None = None, scope: Scope | None = None,
-) -> list[EntryFeatures]:
-    """`texts`: the entries' `comparison_text`; `units`: their `_unit_types`, `scope`: the document's
-    `document_scope`, when already computed."""
-    scope = document_scope(document) if scope is None else scope
-    locality = frozenset(scope.province.split())
-    features: list[EntryFeatures] = []
-    append = features.append
-    # EntryFeatures(index=…, …, locality=…), its slots set directly: the frozen __init__ sets each of the 14
-    # fields by an object.__setattr__ call, ~40 % of this loop at 100,000 rows (tests/test_match_speed.py
-    # compares the records with the constructor's).
-    (s_index, s_key, s_document, s_number, s_table, s_title, s_text, s_description, s_unit_types, s_unit_label,
-     s_group, s_scope, s_idf, s_locality) = _FEATURE_SLOTS  # fmt: skip
-    for offset, entry in enumerate(document.catalog):
-        unit_types, unit_label = _unit_types(entry) if units is None else units[offset]
-        feature = _new_features(EntryFeatures)
-        s_index(feature, first + offset)
-        s_key(feature, entry_key(document, entry))
-        s_document(feature, doc_index)
-        s_number(feature, entry.number)
-        s_table(feature, entry.table)
-        s_title(feature, entry.title)
-        s_text(feature, texts[offset])
-        s_description(feature, normalize(entry.description))
-        s_unit_types(feature, unit_types)
-        s_unit_label(feature, unit_label)
-        s_group(feature, _group_label(entry.group))
-        s_scope(feature, scope)
-        s_idf(feature, idf)
-        s_locality(feature, locality)
-        append(feature)
-    return features
-
-
-_new_features = EntryFeatures.__new__
-# The slots' setters in the fields' order (`_document_features` sets all of them, as __init__ would).
-_FEATURE_SLOTS = tuple(getattr(EntryFeatures, f.name).__set__ for f in fields(EntryFeatures))
-
-
-Units = list[list[tuple[frozenset[str], str]]]  # `_unit_types` of each document's entries
-
-
-def build_features(documents: Sequence[Document], *, workers: int = 1) -> list[EntryFeatures]:
-    """Comparison features of every entry, in document order (`comparison_texts`, then `features_of`)."""
-    return features_of(documents, *comparison_texts(documents, workers=workers))
-
-
-def comparison_texts(documents: Sequence[Document], *, workers: int = 1) -> tuple[list[ComparisonText], Units | None]:
-    """The entries' `comparison_text` in document order, and their units when computed on the way
-    (`title_texts`, then `row_texts`)."""
-    units = title_texts(documents, workers=workers)
-    return row_texts(documents), units
-
-
-def title_texts(documents: Sequence[Document], *, workers: int = 1) -> Units | None:
-    """Every distinct title's text computed and remembered (the title part of `comparison_text`), and the
-    entries' units when computed on the way; nothing is done with one worker or few rows (`row_texts`
-    computes the texts as it needs them).
-
-    With `workers` > 1 and many rows, a forked child computes the texts of most distinct titles
-    (`title_text`: ~0.7 of ~1.3 CPU-s at 100,000 rows) while this process does the others and the units,
-    and sends them back as field tuples; shipping whole features back from workers had cost
-    more than computing them (measured on 50,000 entries).
-    """
-    rows = sum(len(d.catalog) for d in documents)
-    if workers <= 1 or rows < FORK_TITLES_FROM:
-        return None
-    titles = list(dict.fromkeys((title_key_of(e), e.title) for d in documents for e in d.catalog))
-    # This side also reads the units before it waits; the child pickles its texts. Measured at 100,000 rows
-    # (CPU-s, session 14): 9 of 20 titles here take as long as the child's 11 with their pickling (2 of 5
-    # had this side wait ~0.1 s). The rows come in random order (sorted by document hash), so a count of
-    # titles is a fair measure of their cost.
-    cut = len(titles) * 9 // 20
-    mine, theirs = titles[:cut], titles[cut:]
-    child = forked.start(lambda: title_text_fields(theirs))
-    title_text_fields(mine)
-    units = [[_unit_types(e) for e in d.catalog] for d in documents]
-    remember_title_texts(theirs, child.result())
-    return units
-
-
-def row_texts(documents: Sequence[Document]) -> list[ComparisonText]:
-    """The entries' `comparison_text` in document order (their titles' texts from `title_texts`' memo)."""
-    return [
-        comparison_text(title_key_of(e), e.description, e.title) for document in documents for e in document.catalog
-    ]
-
-
-def row_title_texts(documents: Sequence[Document]) -> list[ComparisonText]:
-    """The title part of each entry's `comparison_text` (its words and wordings, without what the description
-    says of figures and lists): what blocking reads (matching/blocking.py's `Blockable.text`)."""
-    return [title_text(title_key_of(e), e.title) for document in documents for e in document.catalog]
-
-
-def features_of(
-    documents: Sequence[Document], texts: Sequence[ComparisonText], units: Units | None = None,
-    scopes: Sequence[Scope] | None = None,
-) -> list[EntryFeatures]:  # fmt: skip
-    """The entries' features from their `comparison_texts` (and each document's scope, when computed)."""
-    idf = specificities(texts)
-    features: list[EntryFeatures] = []
-    for doc_index, document in enumerate(documents):
-        first = len(features)
-        features += _document_features(
-            first, doc_index, document, idf, texts[first : first + len(document.catalog)],
-            None if units is None else units[doc_index], None if scopes is None else scopes[doc_index],
-        )  # fmt: skip
-    return features
 
 
 @dataclass(frozen=True, slots=True)
@@ -449,31 +247,51 @@ def _words_penalty(a: EntryFeatures, b: EntryFeatures) -> tuple[float, tuple[str
 
 
 def _words_penalty_uncached(a: EntryFeatures, b: EntryFeatures) -> tuple[float, tuple[str, ...], frozenset[str]]:
+    penalty, verdict, one_sided = words_verdict(a, b)
+    return penalty, words_reasons(verdict), one_sided
+
+
+# What the one-sided words' reason says, before it is written (`words_reasons`): whether only qualifiers differ,
+# each side's words it names, and the number it shows (the shared core's weight, or the penalty). The dataset stage
+# keeps these for ~22,000 distinct pairs of word sets and writes the texts where the reasons are written, in a
+# forked child (matching/batchscore.py), not on the path to the clustering.
+WordsVerdict = tuple[bool, AbstractSet[str], AbstractSet[str], float]
+
+
+def words_verdict(a: EntryFeatures, b: EntryFeatures) -> tuple[float, WordsVerdict | None, frozenset[str]]:
+    """`_words_penalty` without writing its reason: the penalty, what the reason says (None: no reason), and the
+    one-sided words."""
     places = a.locality | b.locality
     # A title naming its own province ("… tỉnh Hà Tĩnh") says where, not what.
     only_a = {w for w in _unmatched(a.text.tokens, b.text.tokens) if fold(w) not in places}
     only_b = {w for w in _unmatched(b.text.tokens, a.text.tokens) if fold(w) not in places}
     one_sided = frozenset(only_a | only_b)
     if not one_sided:
-        return 0.0, (), one_sided
+        return 0.0, None, one_sided
     soft = _soft(a, b)
     hard_a, hard_b = only_a - soft, only_b - soft
     identifies, weight = _identifies(a, b)
     if not (hard_a or hard_b) and identifies:
-        words = " / ".join(" ".join(sorted(side)) or "∅" for side in (only_a, only_b))
-        return (
-            QUALIFIER_MISMATCH,
-            (f"chỉ khác từ bổ nghĩa: {words}; phần lõi chung đủ nhận diện ({weight:.1f}) (-{QUALIFIER_MISMATCH:.2f})",),
-            one_sided,
-        )
+        return QUALIFIER_MISMATCH, (True, only_a, only_b, weight), one_sided
     if not identifies:
         hard_a, hard_b = only_a, only_b
     # Scaling each word's cost by its IDF was tried (a common word costing half): the same held-out
     # F1 on the linking gold, and precision 0.996 -> 0.984 on the synthetic benchmark; not kept.
     extra = len(hard_a) + len(hard_b) - 1
     penalty = min(TOKEN_MISMATCH_FIRST + TOKEN_MISMATCH * extra, TOKEN_MISMATCH_CAP)
-    words = " / ".join(" ".join(sorted(side)) or "∅" for side in (hard_a, hard_b))
-    return penalty, (f"từ chỉ có ở một bên: {words} (-{penalty:.2f})",), one_sided
+    return penalty, (False, hard_a, hard_b, penalty), one_sided
+
+
+def words_reasons(verdict: WordsVerdict | None) -> tuple[str, ...]:
+    """The one-sided words' reason (none or one text) from `words_verdict`'s verdict."""
+    if verdict is None:
+        return ()
+    qualifiers_only, left, right, number = verdict
+    words = " / ".join(" ".join(sorted(side)) or "∅" for side in (left, right))
+    if qualifiers_only:
+        core = f"phần lõi chung đủ nhận diện ({number:.1f})"
+        return (f"chỉ khác từ bổ nghĩa: {words}; {core} (-{QUALIFIER_MISMATCH:.2f})",)
+    return (f"từ chỉ có ở một bên: {words} (-{number:.2f})",)
 
 
 def score_pair(a: EntryFeatures, b: EntryFeatures, title: float | None = None) -> PairScore:

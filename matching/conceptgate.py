@@ -28,12 +28,12 @@ from matching.compare import (
     TOKEN_MISMATCH_CAP,
     TOKEN_MISMATCH_FIRST,
     TYPO_SIMILARITY,
-    EntryFeatures,
     _concept_score,
     _covered_concept,
     description_similarity,
 )
 from matching.coverage import COVERED_TITLE, covering, may_cover, may_cover_by_items
+from matching.features import EntryFeatures
 from matching.text import fold
 from matching.titlesim import title_similarities_where
 

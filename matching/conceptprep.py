@@ -19,9 +19,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from matching import forked
-from matching.compare import EntryFeatures
 from matching.concepts import ConceptOutput, link_concepts, row_wordings
 from matching.coverage import row_signatures, title_items
+from matching.features import EntryFeatures
 
 
 @dataclass(frozen=True, slots=True)

@@ -20,10 +20,7 @@ import numpy as np
 from matching import forked
 from matching.blocking import _unique, candidate_pairs
 from matching.cluster import cluster_links
-from matching.compare import (
-    EntryFeatures,
-    score_pair,
-)
+from matching.compare import score_pair
 from matching.conceptgate import (
     GateRows,
     concept_may_reach_by_words,
@@ -34,6 +31,7 @@ from matching.conceptgate import (
     title_gate,
 )
 from matching.coverage import covering_pairs, row_signatures
+from matching.features import EntryFeatures
 from matching.model import dataset_id_for
 from matching.text import ComparisonText
 from matching.titlesim import title_similarities

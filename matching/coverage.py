@@ -48,7 +48,7 @@ from matching.text import (
 )
 
 if TYPE_CHECKING:
-    from matching.compare import EntryFeatures
+    from matching.features import EntryFeatures
 
 # "(bao gồm A và B)", ", gồm A, B" and " bao gồm …" to the end: the parts of what the title names.
 _PARTS = re.compile(r"\((?:bao gồm|gồm)[^)]*\)?|[,;(]\s*(?:bao gồm|gồm)\b.*$|\s(?:bao gồm|gồm)\s.*$")

@@ -18,7 +18,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 
 from matching.calibrate import PairwiseScores
-from matching.compare import build_features, score_pair
+from matching.compare import score_pair
+from matching.features import build_features
 from matching.linkgold import GoldPair, LinkingGold, _scores, load_linking_gold
 
 GRID = [round(0.30 + 0.01 * i, 2) for i in range(70)]  # 0.30 .. 0.99

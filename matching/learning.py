@@ -20,14 +20,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from matching.compare import (
-    EntryFeatures,
-    _identifies,
-    _unmatched,
-    description_similarity,
-    score_pair,
-    title_similarity,
-)
+from matching.compare import _identifies, _unmatched, description_similarity, score_pair, title_similarity
+from matching.features import EntryFeatures
 from matching.text import NEGATORS, fold
 from nlp.units import unit_types_agree
 
@@ -160,7 +154,7 @@ def gold_model(level: str = "dataset") -> FellegiSunter:
 
 
 def _features(documents: Sequence[object]) -> dict[str, EntryFeatures]:
-    from matching.compare import build_features
+    from matching.features import build_features
 
     return {f.key: f for f in build_features(documents)}  # type: ignore[arg-type]
 

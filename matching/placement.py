@@ -24,17 +24,9 @@ from typing import Any
 import numpy as np
 
 from matching.cluster import GUARD_SAMPLE
-from matching.compare import (
-    MAX_BONUS,
-    EntryFeatures,
-    _group_label,
-    _PairMemo,
-    _prior_df,
-    dataset_score,
-    score_pair,
-    score_upper_bound,
-)
+from matching.compare import MAX_BONUS, _PairMemo, dataset_score, score_pair, score_upper_bound
 from matching.concepts import wording_of
+from matching.features import EntryFeatures, _group_label, _prior_df
 from matching.scope import Scope
 from matching.text import ComparisonText, blocking_tokens, comparison_text, fold, normalize
 from matching.titlesim import titles_against

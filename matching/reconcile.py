@@ -12,6 +12,7 @@ from operator import itemgetter
 from pathlib import Path
 
 import numpy as np
+from pydantic import BaseModel
 
 from extract.model import Document, Provenance
 from matching import forked
@@ -19,21 +20,12 @@ from matching.batchscore import KeptScores, kept_scores
 from matching.blocking import BlockingStats, BlockRow, candidate_pairs
 from matching.bounds import certain_penalties, score_upper_bounds
 from matching.cluster import cluster_links
-from matching.compare import (
-    MAX_BONUS,
-    MAX_SCORE_ACROSS_SCOPES,
-    EntryFeatures,
-    build_features,
-    features_of,
-    row_texts,
-    row_title_texts,
-    score_pair,
-    title_texts,
-)
+from matching.compare import MAX_BONUS, MAX_SCORE_ACROSS_SCOPES, score_pair
 from matching.conceptprep import dataset_labels, start_concepts
 from matching.concepts import ConceptOutput, keep_concept_ids, link_concepts
 from matching.decisions import apply_decisions, decision_constraints, dismiss_flags, most_common
 from matching.errors import ThresholdsMissingError
+from matching.features import EntryFeatures, build_features, features_of, row_texts, row_title_texts, title_texts
 from matching.flags import compute_flags
 from matching.model import Dataset, Decision, Link, MemberRef, Reconciliation, dataset_id_for
 from matching.rowcodes import RowCodes
@@ -115,6 +107,12 @@ _AUTO_FIELDS = frozenset({"left", "right", "score", "reasons", "accepted", "deci
 _LEVEL_FIELDS = _AUTO_FIELDS | {"level"}
 _set = object.__setattr__
 _new_link = Link.__new__
+# The slots every pydantic record has besides its `__dict__`, set through their descriptors: ~0.1 µs less a record
+# than `object.__setattr__` by name, which counts for ~360,000 records at 100,000 rows.
+_BASE_SLOTS = BaseModel.__dict__
+_set_fields = _BASE_SLOTS["__pydantic_fields_set__"].__set__
+_set_extra = _BASE_SLOTS["__pydantic_extra__"].__set__
+_set_private = _BASE_SLOTS["__pydantic_private__"].__set__
 
 
 def trusted_link(
@@ -127,9 +125,9 @@ def trusted_link(
     values = {"left": left, "right": right, "score": score, "reasons": reasons, "accepted": accepted,
               "decided_by": "auto", "level": "dataset" if level is None else level}  # fmt: skip
     _set(link, "__dict__", values)
-    _set(link, "__pydantic_fields_set__", set(_AUTO_FIELDS if level is None else _LEVEL_FIELDS))
-    _set(link, "__pydantic_extra__", None)
-    _set(link, "__pydantic_private__", None)
+    _set_fields(link, set(_AUTO_FIELDS if level is None else _LEVEL_FIELDS))
+    _set_extra(link, None)
+    _set_private(link, None)
     return link
 
 
@@ -141,9 +139,9 @@ _new_dataset = Dataset.__new__
 
 def _trusted(record: object, values: dict[str, object], fields: frozenset[str]) -> None:
     _set(record, "__dict__", values)
-    _set(record, "__pydantic_fields_set__", set(fields))
-    _set(record, "__pydantic_extra__", None)
-    _set(record, "__pydantic_private__", None)
+    _set_fields(record, set(fields))
+    _set_extra(record, None)
+    _set_private(record, None)
 
 
 def trusted_member(
@@ -163,6 +161,44 @@ def trusted_dataset(dataset_id: str, origin: str, title: str, unit: str, members
     values: dict[str, object] = {"id": dataset_id, "origin": origin, "title": title, "unit": unit, "members": members}
     _trusted(dataset, values, _DATASET_FIELDS)
     return dataset
+
+
+def _datasets(documents: Sequence[Document], keys: list[str], ids: list[str]) -> list[Dataset]:
+    """The datasets as records, in the order their first member comes (`keys` and `ids`: each row's key and dataset,
+    in the documents' order), each named as apply_decisions names a dataset no reviewer named, so that it can skip
+    them. Every value comes from validated Documents (str fields, a Provenance): the trusted constructors' records,
+    without checking ~100,000 members again. One loop with the constructors' steps written out (the same records,
+    tests/test_match19b.py): ~0.1 of ~0.5 CPU-s at 100,000 rows went to the calls."""
+    refs: dict[str, list[MemberRef]] = {}
+    found = refs.get
+    rows = iter(zip(keys, ids, strict=True))
+    fields = _MEMBER_FIELDS
+    for document in documents:
+        source, sha256 = document.source, document.sha256
+        # Not strict: `rows` runs on over the next documents (zip stops at the catalog's end before taking a row).
+        for entry, (key, dataset_id) in zip(document.catalog, rows, strict=False):
+            member = _new_member(MemberRef)
+            values = {"key": key, "document": source, "sha256": sha256, "number": entry.number, "title": entry.title,
+                      "unit": entry.unit, "provenance": entry.provenance}  # fmt: skip
+            _set(member, "__dict__", values)
+            _set_fields(member, set(fields))
+            _set_extra(member, None)
+            _set_private(member, None)
+            members = found(dataset_id)
+            if members is None:
+                refs[dataset_id] = [member]
+            else:
+                members.append(member)
+    datasets: list[Dataset] = []
+    for dataset_id, members in refs.items():
+        first = members[0]
+        if len(members) == 1:  # most datasets: what the general case below gives, without a hash and two lists
+            origin, title, unit = first.key, first.title, first.unit
+        else:
+            origin = next((r.key for r in members if dataset_id_for(r.key) == dataset_id), first.key)
+            title, unit = most_common([r.title for r in members]), most_common([r.unit for r in members])
+        datasets.append(trusted_dataset(dataset_id, origin, title, unit, members))
+    return datasets
 
 
 @dataclass(frozen=True, slots=True)
@@ -348,7 +384,7 @@ def _reconcile(
     keys = [f.key for f in features]  # the rows' `entry_key`, in the documents' order
     if clustered is not None:
         clustered()
-    assignment = {f.key: ids[f.index] for f in features}
+    assignment = dict(zip(keys, ids, strict=True))  # rows in index order: `ids[f.index]` of each `f.key`
     # With no decision and one row per key (no document given twice), the result is already what
     # replaying nothing gives: every member in its own dataset, links accepted within a dataset.
     replay = bool(decisions) or len(assignment) != len(features)
@@ -366,31 +402,9 @@ def _reconcile(
     elif matched.concepts is not None:  # the datasets are replayed after all: the early child's ids would not do
         matched.concepts.discard()
 
-    # Every value below comes from validated Documents (str fields, a Provenance): no need to check
-    # 100,000 member records and their datasets again (model_construct sets the same fields).
-    refs: dict[str, list[MemberRef]] = {}
-    row_keys = iter(keys)
-    for document in documents:
-        source, sha256 = document.source, document.sha256
-        for entry in document.catalog:
-            key = next(row_keys)
-            ref = trusted_member(key, source, sha256, entry.number, entry.title, entry.unit, entry.provenance)
-            members = refs.get(assignment[key])
-            if members is None:
-                refs[assignment[key]] = [ref]
-            else:
-                members.append(ref)
-    datasets = [
-        trusted_dataset(
-            d,
-            next((r.key for r in m if dataset_id_for(r.key) == d), m[0].key),
-            # Named as apply_decisions names a dataset no reviewer named, so that it can be skipped below.
-            most_common([r.title for r in m]),
-            most_common([r.unit for r in m]),
-            m,
-        )
-        for d, m in refs.items()
-    ]
+    # `assignment` keeps a key's last row's dataset: a key met twice (a document given twice, replayed below) groups
+    # its rows by it, as the records always did.
+    datasets = _datasets(documents, keys, [assignment[k] for k in keys] if replay else ids)
     links = _links_by_score(keys, matched.kept, matched.reasons.result(), ids)
     result = Reconciliation(
         datasets=datasets,
@@ -412,7 +426,7 @@ def _reconcile(
             concepts = link_concepts(features, dataset_ids, concept_floor, workers=workers)
         else:
             concepts = concept_stage.result()
-        result = _with_concepts(result, features, concepts, concept_floor, previous_concepts or {})
+        result = _with_concepts(result, keys, concepts, concept_floor, previous_concepts or {})
     return result
 
 
@@ -422,22 +436,33 @@ def _links_by_score(keys: list[str], kept: KeptScores, reasons: list[list[str]],
     ~257,000 links at 100,000 rows."""
     lefts, rights, scores = kept.columns
     links: list[Link] = []
+    add = links.append
+    # trusted_link's steps written out (the same records, tests/test_match_speed.py): its call and keywords were
+    # ~0.05 of ~0.45 CPU-s here. `level` is in the fields set only when given, as model_construct has it.
+    fields = _AUTO_FIELDS
     for k in np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable").tolist():
         i, j = lefts[k], rights[k]
-        links.append(trusted_link(keys[i], keys[j], scores[k], reasons[k], accepted=ids[i] == ids[j]))
+        link = _new_link(Link)
+        _set(link, "__dict__", {"left": keys[i], "right": keys[j], "score": scores[k], "reasons": reasons[k],
+                                "accepted": ids[i] == ids[j], "decided_by": "auto", "level": "dataset"})  # fmt: skip
+        _set_fields(link, set(fields))
+        _set_extra(link, None)
+        _set_private(link, None)
+        add(link)
     return links
 
 
 def _with_concepts(
-    result: Reconciliation, features: Sequence[EntryFeatures], output: ConceptOutput, threshold: float,
-    previous: Mapping[str, str],
+    result: Reconciliation, keys: list[str], output: ConceptOutput, threshold: float, previous: Mapping[str, str]
 ) -> Reconciliation:
-    """The result with the concept stage's output as records."""
-    concepts = keep_concept_ids({f.key: output.concept_of[f.index] for f in features}, previous)
+    """The result with the concept stage's output as records (`keys`: the rows' keys, by feature index). On the
+    run's serial tail after the concept child returns: the rows' concepts by one `zip`, not a loop over the
+    features (whose pages a forked child shares: each read there copied one)."""
+    concepts = keep_concept_ids(dict(zip(keys, output.concept_of, strict=True)), previous)
     links = [
         trusted_link(
-            min(features[i].key, features[j].key), max(features[i].key, features[j].key), score, reasons,
-            accepted=concepts[features[i].key] == concepts[features[j].key], level="concept",
+            min(keys[i], keys[j]), max(keys[i], keys[j]), score, reasons,
+            accepted=concepts[keys[i]] == concepts[keys[j]], level="concept",
         )  # fmt: skip
         for i, j, score, reasons in sorted(output.links, key=itemgetter(2), reverse=True)
     ]

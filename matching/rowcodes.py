@@ -20,7 +20,7 @@ import numpy as np
 from matching.bounds import _codes
 
 if TYPE_CHECKING:
-    from matching.compare import EntryFeatures
+    from matching.features import EntryFeatures
 
 _TEXT, _SCOPE = attrgetter("text"), attrgetter("scope")
 

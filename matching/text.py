@@ -178,6 +178,8 @@ def _interned(words: frozenset[str]) -> frozenset[str]:
     return _INTERNED.setdefault(words, words)
 
 
+_NO_WORDS = frozenset[str]()
+
 _TITLE_TEXTS: BoundedMemo[tuple[str, str], ComparisonText] = BoundedMemo(200_000)
 
 
@@ -251,7 +253,8 @@ def _title_text_uncached(title_key: str, printed: str) -> ComparisonText:
     core_words = list(filterfalse(STOPWORDS.__contains__, unqualified.split())) if qualified else content_words
     content = " ".join(content_words) or full
     tokens = _interned(frozenset(content_words))
-    core_tokens = _interned(frozenset(core_words)) if core_words else tokens
+    # Without a qualifier the core is the content: its words are the tokens, and no word only qualifies.
+    core_tokens = _interned(frozenset(core_words)) if qualified and core_words else tokens
     return _trusted_text(
         full,
         content,
@@ -261,9 +264,11 @@ def _title_text_uncached(title_key: str, printed: str) -> ComparisonText:
         _has(_LIST, _LIST_WORDS, full),  # lists
         printed_text,
         next((name for name, pattern in _HEADS if pattern.match(printed_text)), ""),  # head
-        " ".join(core_words) if core_words else content,  # core
+        # core: without a qualifier the content itself (the same words joined again before: an equal second str
+        # per title, ~26,000 more strings for the title child to pickle and this process to unpickle)
+        " ".join(core_words) if qualified and core_words else content,
         core_tokens,
-        _interned(tokens - core_tokens if core_words else frozenset()),  # qualifiers
+        _interned(tokens - core_tokens if qualified and core_words else _NO_WORDS),  # qualifiers
     )
 
 

@@ -14,7 +14,7 @@ from rapidfuzz import fuzz, process
 from matching.text import ComparisonText
 
 if TYPE_CHECKING:
-    from matching.compare import EntryFeatures
+    from matching.features import EntryFeatures
 
 
 def _elementwise(left: np.ndarray, right: np.ndarray, scorer: Any, workers: int) -> np.ndarray:

@@ -9,7 +9,8 @@ import pytest
 
 from matching.batchscore import score_many
 from matching.blocking import candidate_pairs
-from matching.compare import EntryFeatures, build_features, score_reaching
+from matching.compare import score_reaching
+from matching.features import EntryFeatures, build_features
 from matching.goldset import load_gold
 from matching.titlesim import title_similarities
 

@@ -11,8 +11,9 @@ import pytest
 
 from catalog.store import CatalogStore
 from matching import reconcile
-from matching.compare import EntryFeatures, build_features, score_pair
+from matching.compare import score_pair
 from matching.coverage import covering, title_items
+from matching.features import EntryFeatures, build_features
 from matching.linkgold import LinkingGold, load_linking_gold
 from matching.reconcile import load_concept_threshold
 

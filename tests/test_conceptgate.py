@@ -9,10 +9,8 @@ import pytest
 
 from matching.blocking import candidate_pairs
 from matching.compare import (
-    EntryFeatures,
     _certain_penalty,
     _words_penalty,
-    build_features,
     concept_bound_before_covering,
     concept_may_reach,
     pair_scores,
@@ -28,6 +26,7 @@ from matching.conceptgate import (
     words_penalties_at_least,
 )
 from matching.coverage import covering_pairs
+from matching.features import EntryFeatures, build_features
 from matching.goldset import load_gold
 from matching.titlesim import title_similarities
 

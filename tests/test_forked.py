@@ -8,10 +8,10 @@ import os
 import numpy as np
 import pytest
 
-from matching import forked, text
+from matching import forked, sharedwork, text
 
 reconcile_module = importlib.import_module("matching.reconcile")
-compare_module = importlib.import_module("matching.compare")
+features_module = importlib.import_module("matching.features")
 concepts_module = importlib.import_module("matching.concepts")
 concepts_prep = importlib.import_module("matching.conceptprep")
 
@@ -44,6 +44,20 @@ def late_starts(monkeypatch: pytest.MonkeyPatch) -> list[object]:
     return started
 
 
+@pytest.fixture
+def shares(monkeypatch: pytest.MonkeyPatch) -> list[object]:
+    """The lists handed to `sharedwork.share` from here on (shared with a child as before)."""
+    shared: list[object] = []
+    share = sharedwork.share
+
+    def counted(items, *args, **kwargs):
+        shared.append(items)
+        return share(items, *args, **kwargs)
+
+    monkeypatch.setattr(sharedwork, "share", counted)
+    return shared
+
+
 def test_the_child_computes_and_sends_its_result_back() -> None:
     parent = os.getpid()
     pid, payload = forked.start(lambda: (os.getpid(), {"words": frozenset({"a", "b"})})).result()
@@ -64,7 +78,7 @@ def test_a_failed_child_is_computed_again_here() -> None:
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
 def test_reconcile_with_forked_stages_gives_the_same_result(
-    monkeypatch: pytest.MonkeyPatch, starts: list[object], late_starts: list[object]
+    monkeypatch: pytest.MonkeyPatch, starts: list[object], late_starts: list[object], shares: list[object]
 ) -> None:
     from benchmarks.bench_matching import build_archive, output_digest
 
@@ -74,15 +88,16 @@ def test_reconcile_with_forked_stages_gives_the_same_result(
     monkeypatch.setattr(reconcile_module, "FORK_CONCEPTS_FROM", 0)
     monkeypatch.setattr(reconcile_module, "FORK_BLOCKING_FROM", 0)
     monkeypatch.setattr(reconcile_module, "FORK_REASONS_FROM", 0)
-    monkeypatch.setattr(compare_module, "FORK_TITLES_FROM", 0)
+    monkeypatch.setattr(features_module, "FORK_TITLES_FROM", 0)
     monkeypatch.setattr(reconcile_module, "OVERLAP_TITLES_FROM", 0)  # a thread, not a fork: not counted below
     # Cold memos, so that the child's title texts are the ones used here.
     text._TITLE_TEXTS.clear()
     text.comparison_text.cache_clear()
     result = reconcile_module.reconcile(documents, workers=2, with_flags=False)
-    # The title texts, the blocking and the links' reasons here, the concept stage forked before the scores; the
-    # concept stage's own child (its blocking, from COVERING_FORK_FROM representatives) is not counted here.
-    assert len(starts) == 3 and len(late_starts) == 1
+    # The title texts shared with a child (matching/sharedwork.py), the blocking and the links' reasons forked, the
+    # concept stage forked before the scores; the concept stage's own child (its blocking, from
+    # COVERING_FORK_FROM representatives) is not counted here.
+    assert len(shares) == 1 and len(starts) == 2 and len(late_starts) == 1
     assert output_digest(result) == serial
 
 
@@ -140,7 +155,7 @@ def test_titles_compared_beside_the_bounds_give_the_serial_scores(monkeypatch: p
     from benchmarks.bench_matching import build_archive
     from matching import bounds
     from matching.blocking import candidate_pairs
-    from matching.compare import build_features
+    from matching.features import build_features
 
     documents = sorted(build_archive(2_000, seed=11).documents, key=lambda d: d.sha256)
     features = build_features(documents)

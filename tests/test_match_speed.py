@@ -16,23 +16,20 @@ from matching import Link, reconcile
 from matching.blocking import BlockRow, candidate_pairs
 from matching.bounds import score_upper_bounds
 from matching.compare import (
-    EntryFeatures,
     _unmatched,
     _words_penalty,
     _words_penalty_uncached,
-    build_features,
     concept_bound_before_covering,
     concept_may_reach,
     concept_upper_bound,
     pair_scores,
-    row_texts,
-    row_title_texts,
     score_pair,
     score_reaching,
     score_upper_bound,
     title_similarity,
 )
 from matching.coverage import _covers, _placeless, _without_places, covering, may_cover, title_items
+from matching.features import EntryFeatures, build_features, row_texts, row_title_texts
 from matching.goldset import GoldDocument, load_gold
 from matching.model import Dataset, MemberRef, entry_key
 from matching.reconcile import match_entries, trusted_dataset, trusted_link, trusted_member

@@ -26,8 +26,9 @@ from matching import (
 from matching.blocking import candidate_pairs
 from matching.calibrate import calibrate_gold
 from matching.cluster import Constraints, cluster_links
-from matching.compare import build_features, score_pair
+from matching.compare import score_pair
 from matching.crossval import report
+from matching.features import build_features
 from matching.goldset import GoldDocument, load_gold
 from matching.reconcile import THRESHOLDS_FILE, load_threshold
 

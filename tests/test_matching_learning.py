@@ -21,7 +21,7 @@ WHEN = datetime(2026, 5, 1, tzinfo=UTC)
 
 def test_decisions_move_the_weights_of_their_levels() -> None:
     gold = load_linking_gold()
-    from matching.compare import build_features
+    from matching.features import build_features
 
     features = {f.key: f for f in build_features(gold.documents)}
     model = gold_model()

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from matching import reconcile
-from matching.compare import build_features, score_pair
+from matching.compare import score_pair
 from matching.crossval import leave_one_document_out, score_gold_pairs
+from matching.features import build_features
 from matching.linkgold import LinkingGold, load_linking_gold, same_by, score_pairs
 
 

@@ -10,7 +10,8 @@ import numpy as np
 import pytest
 
 from matching.blocking import candidate_pairs
-from matching.compare import EntryFeatures, build_features, dataset_score, score_pair, title_similarity
+from matching.compare import dataset_score, score_pair, title_similarity
+from matching.features import EntryFeatures, build_features
 from matching.goldset import load_gold
 from matching.titlesim import titles_against
 

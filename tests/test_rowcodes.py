@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from matching.bounds import _codes
-from matching.compare import EntryFeatures, build_features
+from matching.features import EntryFeatures, build_features
 from matching.goldset import load_gold
 from matching.rowcodes import RowCodes
 
