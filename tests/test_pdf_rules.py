@@ -18,6 +18,7 @@ from extract.blocks import Paragraph, RawTable
 from extract.pdf import source as pdf_source
 from extract.pdf.layout import Line, TextRepairs, Word, join_cell_lines, page_words
 from extract.pdf_reader import read_pdf
+from tests.pdf_bytes import pdf_file
 
 BACKENDS = ("pdfium", "pdfplumber")
 PAGE_W, PAGE_H = 595, 842
@@ -43,16 +44,7 @@ def _pdf(pages: Sequence[str]) -> bytes:
         b" ".join(b"%d 0 R" % kid for kid in kids),
         len(kids),
     )
-    out = bytearray(b"%PDF-1.4\n")
-    offsets: list[int] = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_file(objects)
 
 
 def _y(top: float) -> float:

@@ -20,6 +20,7 @@ from extract.model import Metadata, SourceFormat, Table
 from extract.ocr.grid import find_tables
 from extract.structure import build_document
 from extract.structure.metadata import extract_metadata
+from tests.pdf_bytes import pdf_file
 
 
 def _metadata(lines: list[str]) -> Metadata:
@@ -249,16 +250,7 @@ def _vn_pdf(lines: list[tuple[str, str]]) -> bytes:
         b"/Resources << /Font << /F1 3 0 R /F2 4 0 R /F3 5 0 R >> >> >>"
     )
     objects = [body for body in objects if body]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets: list[int] = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return pdf_file(objects)
 
 
 def test_a_pdf_text_layer_in_a_tcvn3_font_reads_as_unicode() -> None:
