@@ -167,23 +167,15 @@ def _datasets(documents: Sequence[Document], keys: list[str], ids: list[str]) ->
     """The datasets as records, in the order their first member comes (`keys` and `ids`: each row's key and dataset,
     in the documents' order), each named as apply_decisions names a dataset no reviewer named, so that it can skip
     them. Every value comes from validated Documents (str fields, a Provenance): the trusted constructors' records,
-    without checking ~100,000 members again. One loop with the constructors' steps written out (the same records,
-    tests/test_match19b.py): ~0.1 of ~0.5 CPU-s at 100,000 rows went to the calls."""
+    without checking ~100,000 members again (the same records as model_construct's, tests/test_match19b.py)."""
     refs: dict[str, list[MemberRef]] = {}
     found = refs.get
     rows = iter(zip(keys, ids, strict=True))
-    fields = _MEMBER_FIELDS
     for document in documents:
         source, sha256 = document.source, document.sha256
         # Not strict: `rows` runs on over the next documents (zip stops at the catalog's end before taking a row).
         for entry, (key, dataset_id) in zip(document.catalog, rows, strict=False):
-            member = _new_member(MemberRef)
-            values = {"key": key, "document": source, "sha256": sha256, "number": entry.number, "title": entry.title,
-                      "unit": entry.unit, "provenance": entry.provenance}  # fmt: skip
-            _set(member, "__dict__", values)
-            _set_fields(member, set(fields))
-            _set_extra(member, None)
-            _set_private(member, None)
+            member = trusted_member(key, source, sha256, entry.number, entry.title, entry.unit, entry.provenance)
             members = found(dataset_id)
             if members is None:
                 refs[dataset_id] = [member]
@@ -436,19 +428,9 @@ def _links_by_score(keys: list[str], kept: KeptScores, reasons: list[list[str]],
     ~257,000 links at 100,000 rows."""
     lefts, rights, scores = kept.columns
     links: list[Link] = []
-    add = links.append
-    # trusted_link's steps written out (the same records, tests/test_match_speed.py): its call and keywords were
-    # ~0.05 of ~0.45 CPU-s here. `level` is in the fields set only when given, as model_construct has it.
-    fields = _AUTO_FIELDS
     for k in np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable").tolist():
         i, j = lefts[k], rights[k]
-        link = _new_link(Link)
-        _set(link, "__dict__", {"left": keys[i], "right": keys[j], "score": scores[k], "reasons": reasons[k],
-                                "accepted": ids[i] == ids[j], "decided_by": "auto", "level": "dataset"})  # fmt: skip
-        _set_fields(link, set(fields))
-        _set_extra(link, None)
-        _set_private(link, None)
-        add(link)
+        links.append(trusted_link(keys[i], keys[j], scores[k], reasons[k], accepted=ids[i] == ids[j]))
     return links
 
 
