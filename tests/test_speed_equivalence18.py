@@ -65,7 +65,7 @@ def _chars_before(text_page: Any, left: float, top: float) -> list[dict[str, Any
         style = styles.get(key)
         if style is None:
             style = styles[key] = pdfium_source._style(handle, index)
-        fontname, size, upright = style
+        fontname, size, upright = style[:3]  # the former reader had no legacy encodings
         pdfium_source._get_origin(address, index, x_address, y_address)
         pdfium_source._get_loose_box(address, index, box_address)
         x0 = origin_x.value - left

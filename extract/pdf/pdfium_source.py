@@ -119,9 +119,8 @@ def _chars(text_page: pypdfium2.PdfTextPage, left: float, top: float) -> list[di
     handle = text_page.raw
     address = ctypes.cast(handle, ctypes.c_void_p).value
     is_generated, get_unicode, get_origin, get_box = _is_generated, _get_unicode, _get_origin, _get_loose_box
-    # One text object has one font, size and matrix: its characters share name, size and angle.
-    styles: dict[int, tuple[str, float, bool]] = {}
-    legacies: dict[int, FontEncoding | None] = {}  # the legacy encoding each text object's font implies
+    # One text object has one font, size and matrix: its characters share name, size, angle and legacy encoding.
+    styles: dict[int, tuple[str, float, bool, FontEncoding | None]] = {}
     origin_x, origin_y = ctypes.c_double(), ctypes.c_double()
     x_address, y_address = ctypes.addressof(origin_x), ctypes.addressof(origin_y)
     box = pdfium_c.FS_RECTF()  # left, top, right, bottom
@@ -139,8 +138,7 @@ def _chars(text_page: pypdfium2.PdfTextPage, left: float, top: float) -> list[di
         style = styles.get(key)
         if style is None:
             style = styles[key] = _style(handle, index)
-        fontname, size, upright = style
-        legacy = legacies[key] if key in legacies else legacies.setdefault(key, legacy_font_encoding(fontname))
+        fontname, size, upright, legacy = style
         if legacy is not None and (code >= 0x80 or legacy == "tcvn3_caps"):
             text = convert_char(text, legacy)  # a .VnTime text layer holds TCVN3 codes, not Unicode
         get_origin(address, index, x_address, y_address)
@@ -181,7 +179,9 @@ def _chars(text_page: pypdfium2.PdfTextPage, left: float, top: float) -> list[di
     return chars
 
 
-def _style(handle: Any, index: int) -> tuple[str, float, bool]:
+def _style(handle: Any, index: int) -> tuple[str, float, bool, FontEncoding | None]:
+    """The character's font name, size, whether it is upright, and the legacy encoding its font implies (a .VnTime
+    text layer holds TCVN3 codes, not Unicode)."""
     buffer = ctypes.create_string_buffer(_FONT_NAME_BUFFER)
     flags = ctypes.c_int()
     length = pdfium_c.FPDFText_GetFontInfo(handle, index, buffer, _FONT_NAME_BUFFER, ctypes.byref(flags))
@@ -189,7 +189,7 @@ def _style(handle: Any, index: int) -> tuple[str, float, bool]:
     size = float(pdfium_c.FPDFText_GetFontSize(handle, index))
     angle = float(pdfium_c.FPDFText_GetCharAngle(handle, index))
     upright = angle < _UPRIGHT_TOLERANCE or angle > 2 * math.pi - _UPRIGHT_TOLERANCE
-    return name, size, upright
+    return name, size, upright, legacy_font_encoding(name)
 
 
 def _overlaps(previous: dict[str, Any], x0: float, x1: float) -> bool:
