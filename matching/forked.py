@@ -57,7 +57,7 @@ def here(compute: Callable[[], T]) -> Forked[T]:
     return Forked(compute, 0, -1)
 
 
-def _fork(child: Callable[[int], bool]) -> tuple[int, int]:
+def fork_child(child: Callable[[int], bool]) -> tuple[int, int]:
     """Fork; the child runs `child(write end of a pipe)` and leaves by `os._exit`, status 0 when it returned True
     (it wrote its result), 1 otherwise or when it raised. Returns the child's pid and the pipe's read end."""
     read, write = os.pipe()
@@ -92,7 +92,7 @@ def start(compute: Callable[[], T]) -> Forked[T]:
         _write_result(write, compute())
         return True
 
-    pid, read = _fork(child)
+    pid, read = fork_child(child)
     return Forked(compute, pid, read)
 
 
@@ -186,6 +186,6 @@ def start_late(
         _write_result(write, finish(prepared, values))
         return True
 
-    pid, read = _fork(child)
+    pid, read = fork_child(child)
     theirs.close()
     return Late(compute, pid, read, mine, shared, size, os.getpid())

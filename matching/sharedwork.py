@@ -24,6 +24,8 @@ import struct
 from collections.abc import Callable, Sequence
 from typing import TypeVar
 
+from matching import forked
+
 I = TypeVar("I")  # noqa: E741
 R = TypeVar("R")
 
@@ -57,19 +59,14 @@ def share(
         return
     shared = mmap.mmap(-1, _CLAIMS.size)  # anonymous and MAP_SHARED: both processes read and write the claims
     _CLAIMS.pack_into(shared, 0, 0, len(items))
-    read, write = os.pipe()
-    with contextlib.suppress(OSError, AttributeError):  # Linux only; the default 64 KB only makes the child wait
-        fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
-    pid = os.fork()
-    if pid == 0:  # the child
-        code = 1
-        try:
-            os.close(read)
-            _from_the_end(items, there, shared, write, part)
-            code = 0
-        finally:
-            os._exit(code)
-    os.close(write)
+
+    def child(write: int) -> bool:
+        with contextlib.suppress(OSError, AttributeError):  # Linux only; the default 64 KB only makes the child wait
+            fcntl.fcntl(write, fcntl.F_SETPIPE_SZ, _PIPE_SIZE)
+        _from_the_end(items, there, shared, write, part)
+        return True
+
+    pid, read = forked.fork_child(child)
     os.set_blocking(read, False)
     taken = _Taken(items, take, read)
     try:
