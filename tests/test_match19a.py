@@ -112,6 +112,15 @@ def test_title_texts_shared_with_a_child_are_the_texts_computed_here(monkeypatch
         remember(part, fields)
 
     monkeypatch.setattr("matching.features.remember_title_texts", counted)
+    # The child is slowed (~2 s for its ~37 parts) so that this process claims parts too: racing at full speed,
+    # a loaded CI machine once let the child take all 2,341 titles while this process was still reading the units.
+    fields_of = text.title_text_fields
+
+    def slowed(part: Sequence[tuple[str, str]]) -> list[text.TitleFields]:
+        time.sleep(0.05)
+        return fields_of(part)
+
+    monkeypatch.setattr("matching.features.title_text_fields", slowed)
     units = title_texts(documents, workers=2)
     assert units is not None and [len(u) for u in units] == [len(d.catalog) for d in documents]
     assert taken and len(taken) < len(titles)
