@@ -120,7 +120,7 @@ class Registry:
     pools: dict[str, FuzzyPool] = field(default_factory=dict)  # head → columns for rapidfuzz; "*" = all
     _expansion_cache: dict[str, list[str] | None] = field(default_factory=dict)
     _signature_cache: dict[str, Signature] = field(default_factory=dict)
-    match_cache: dict[Signature, object] = field(default_factory=dict)  # Signature → units._Match
+    match_cache: dict[Signature, object] = field(default_factory=dict)  # Signature → unit_match.Match
 
     # ------------------------------------------------------------ signatures
 

@@ -24,12 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import cast
-
-import numpy as np
-from rapidfuzz import fuzz, process
 
 from extract.model import UnitMention
 from nlp.localities import (
@@ -41,12 +36,11 @@ from nlp.localities import (
     split_locality_suffix,
     unit_locality,
 )
-from nlp.registry import Registry, Signature, UnitType, get_registry
+from nlp.registry import UnitType, get_registry
 from nlp.text import normalize_text
+from nlp.unit_lists import rewrite_lists
+from nlp.unit_match import RESOLVE_THRESHOLD, Match, match_signature
 from nlp.unit_patterns import INTERNAL_KINDS, KIND_NAMES, PARENT_WORDS, PATTERN_SCORE, NamedUnit, named_unit
-
-RESOLVE_THRESHOLD = 0.86
-_AMBIGUITY_MARGIN = 0.04
 
 _QUALIFIER_TAIL_RE = re.compile(
     r"\s+((?:phối hợp|chủ trì|thu thập|cung cấp|cập nhật|tổng hợp|làm đầu mối|chịu trách nhiệm)"
@@ -101,58 +95,6 @@ _CLASSES_AS_PRINTED = (
     (BARE_MINISTER_RE, "chức danh không kèm tên bộ: các bộ / the ministers: the ministries as a class"),
     (NON_STATE_RE, "chủ thể ngoài bộ máy nhà nước (nhà đầu tư, nhà thầu) / not a state unit, kept as printed"),
 )
-
-
-@dataclass(frozen=True)
-class _Match:
-    unit_id: str
-    score: float
-    reasons: tuple[str, ...]
-    candidates: tuple[str, ...]
-
-
-def _match_signature(registry: Registry, sig: Signature) -> _Match:
-    cached = registry.match_cache.get(sig)
-    if cached is None:
-        cached = _match_signature_uncached(registry, sig)
-        if len(registry.match_cache) < 100_000:
-            registry.match_cache[sig] = cached
-    return cast(_Match, cached)
-
-
-def _match_signature_uncached(registry: Registry, sig: Signature) -> _Match:
-    exact = registry.by_signature.get(sig.text)
-    if exact:
-        return _Match(exact, 1.0, (f"tên khớp danh mục '{sig.text}' / exact alias",), ())
-    pool = registry.pools.get(sig.head if sig.head else "*")
-    if pool is None or not pool.unit_ids:
-        return _Match("", 0.0, ("không có tên cùng loại trong danh mục / no registry name of this kind",), ())
-    scores = process.cdist([sig.rest], pool.rests, scorer=fuzz.ratio)[0] / 100.0
-    if sig.has_unknown and sig.acronym:
-        acronym_scores = process.cdist([sig.acronym], pool.acronyms, scorer=fuzz.ratio)[0] / 100.0 * 0.98
-        scores = np.maximum(scores, np.where([bool(a) for a in pool.acronyms], acronym_scores, 0.0))
-    if not sig.head:
-        # Without a head word the whole name must be close, head included.
-        text_scores = process.cdist([sig.text], pool.texts, scorer=fuzz.ratio)[0] / 100.0
-        scores = np.where(pool.headed, np.minimum(scores, text_scores), scores)
-    best: dict[str, float] = {}
-    for index in np.argsort(-scores)[:12]:
-        unit_id, score = pool.unit_ids[int(index)], float(scores[int(index)])
-        if score > best.get(unit_id, -1.0):
-            best[unit_id] = score
-    ranked = sorted(best.items(), key=lambda item: -item[1])[:3]
-    top_id, top_score = ranked[0]
-    second = ranked[1][1] if len(ranked) > 1 else 0.0
-    candidates = tuple(f"{uid}:{score:.2f}" for uid, score in ranked)
-    if top_score >= RESOLVE_THRESHOLD and top_score - second >= _AMBIGUITY_MARGIN:
-        return _Match(
-            top_id,
-            round(top_score, 3),
-            (f"khớp gần đúng '{sig.text}' ({top_score:.2f}) / fuzzy match",),
-            candidates,
-        )
-    reason = "dưới ngưỡng" if top_score < RESOLVE_THRESHOLD else "nhập nhằng giữa các ứng viên"
-    return _Match("", round(top_score, 3), (f"{reason} ({top_score:.2f}) / below threshold or ambiguous",), candidates)
 
 
 def _clean_piece(text: str) -> str:
@@ -322,7 +264,7 @@ def _resolve_one(text: str, qualifier: str, locality: str, level_hint: str, pare
     if level_hint and not suffix[1]:
         suffix = (False, level_hint, "")
     sig = registry.signature(base)
-    match = _match_signature(registry, sig)
+    match = match_signature(registry, sig)
     agency = _issuing_agency(parent, locality) if parent else None
     unit = registry.units[match.unit_id] if match.unit_id else None
     if unit is None or (unit.generic and match.score < 1.0):
@@ -366,7 +308,7 @@ def _resolve_one(text: str, qualifier: str, locality: str, level_hint: str, pare
 
 
 def _agency_division(
-    text: str, qualifier: str, agency: UnitMention, unit: UnitType, signature: str, match: _Match
+    text: str, qualifier: str, agency: UnitMention, unit: UnitType, signature: str, match: Match
 ) -> UnitMention | None:
     """A registry unit read as a division of the issuing agency, or None when it is not one."""
     bare_kind = _BARE_DIVISIONS.get(signature)
@@ -385,7 +327,7 @@ def _agency_division(
     return mention.model_copy(update={"candidates": list(match.candidates)})
 
 
-def _unmatched(text: str, qualifier: str, match: _Match) -> UnitMention:
+def _unmatched(text: str, qualifier: str, match: Match) -> UnitMention:
     """A phrase the registry does not know: a collective by its wording, else unresolved with its candidates."""
     if _COLLECTIVE_WORDS_RE.search(text):
         return UnitMention(
@@ -518,31 +460,9 @@ def _resolve_units_cached(raw: str, locality: str, level_hint: str, parent: str)
     return _resolve_normalized(normalize_text(raw).strip(_EDGE_PUNCT), locality, level_hint, parent)
 
 
-# "UBND các huyện, thành phố, thị xã" is the class "UBND cấp huyện", not a list of three units; the
-# special zones (đặc khu, since 2025) sit at the level of communes ("UBND các xã, phường, đặc khu").
-_CLASS_LIST_RE = re.compile(
-    r"\b(UBND|Ủy ban nhân dân|ủy ban nhân dân)\s+các\s+(huyện|quận|xã|phường)"
-    r"(?:\s*,\s*(?:thành phố|thị xã|thị trấn|phường|quận|xã|huyện|đặc khu))*"
-)
-
-
-# "các Sở: Tài chính, Xây dựng" names the units "Sở Tài chính, Sở Xây dựng" (unlike the class above):
-# the noun is repeated before every comma piece of the list, up to a semicolon or the end.
-_NAMED_LIST_RE = re.compile(r"(?:các|những)\s+(Sở|Bộ|Ban|Phòng|Cục|Chi cục)\s*:\s*([^;:\n]+)", re.IGNORECASE)
-
-
-def _named_list(match: re.Match[str]) -> str:
-    noun = match.group(1)
-    pieces = [piece.strip() for piece in match.group(2).split(",")]
-    return ", ".join(piece if piece[:1].islower() else f"{noun} {piece}" for piece in pieces if piece)
-
-
 @lru_cache(maxsize=100_000)
 def _resolve_normalized(text: str, locality: str, level_hint: str, parent: str) -> tuple[UnitMention, ...]:
-    if " các " in text:
-        text = _CLASS_LIST_RE.sub(lambda m: f"{m.group(1)} cấp {m.group(2)}", text)
-    if ":" in text:
-        text = _NAMED_LIST_RE.sub(_named_list, text)
+    text = rewrite_lists(text)
     if ":" in text:
         text = _LABEL_RE.sub("", text)
     mentions: list[UnitMention] = []
