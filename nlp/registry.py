@@ -121,6 +121,21 @@ class Registry:
     _expansion_cache: dict[str, list[str] | None] = field(default_factory=dict)
     _signature_cache: dict[str, Signature] = field(default_factory=dict)
     match_cache: dict[Signature, object] = field(default_factory=dict)  # Signature → unit_match.Match
+    _folded_names: list[tuple[str, str]] = field(default_factory=list)  # (name's words folded, unit id)
+
+    def completing(self, cut: str) -> tuple[str, ...]:
+        """Ids of the units one of whose names begins with ``cut`` and goes on, word by word, "và" kept.
+
+        A name cut after its connector ("Sở Văn hóa, Thể thao và", a heading wrapped over two lines) has the
+        signature of a shorter name ("Sở Văn hóa và Thể thao"), "và" being no word of a signature: its
+        beginning, not its signature, says which names it can be.
+        """
+        if not self._folded_names:
+            for unit in self.units.values():
+                for name in (unit.name, *unit.aliases):
+                    self._folded_names.append((" ".join(_TOKEN_RE.findall(fold(name))), unit.id))
+        prefix = " ".join(_TOKEN_RE.findall(fold(cut))) + " "
+        return tuple(dict.fromkeys(unit_id for name, unit_id in self._folded_names if name.startswith(prefix)))
 
     # ------------------------------------------------------------ signatures
 

@@ -53,7 +53,8 @@ _HARD_SPLIT_RE = re.compile(r"\s*[;\n]\s*")
 _BULLET_RE = re.compile(r"^[-+•*]\s*")
 # " - " is also where two bulleted lines of one cell meet once joined ("- Sở Xây dựng - UBND cấp
 # huyện"); the segmentation keeps "Văn hóa - Xã hội" whole because only the whole name resolves.
-_SOFT_SPLIT_RE = re.compile(r"(?:,\s+|\s+và\s+|\s*/\s*|\s+-\s+|\s+cùng\s+|\s+với\s+)", re.IGNORECASE)
+# "cùng" joins two units ("Sở Y tế cùng Sở Tài chính") but not in "cùng cấp", the actor's own level.
+_SOFT_SPLIT_RE = re.compile(r"(?:,\s+|\s+và\s+|\s*/\s*|\s+-\s+|\s+cùng\s+(?!cấp\b)|\s+với\s+)", re.IGNORECASE)
 _SOFT_HINT_RE = re.compile(r",|/| - | và | cùng | với ")
 _DASH_ONLY_RE = re.compile(r"(?:\s+-\s+ ?)+")
 _COLLECTIVE_START_RE = re.compile(
@@ -69,6 +70,8 @@ _COLLECTIVE_START_RE = re.compile(
 _COLLECTIVE_WORDS_RE = re.compile(r"\b(?:liên quan|có liên quan)\b", re.IGNORECASE)
 _LABEL_RE = re.compile(r"^(?:đơn vị|cơ quan)\s+(?:chủ trì|phối hợp|thực hiện|quản lý)[^:]*:\s*", re.IGNORECASE)
 _EDGE_PUNCT = EDGE_PUNCT
+_DANGLING_RE = re.compile(r"\s(?:và|&)$", re.IGNORECASE)  # a name cut after its connector
+_SAME_LEVEL_RE = re.compile(r"\scùng\s+cấp(?![^\W\d_])", re.IGNORECASE)  # "UBND cùng cấp": the actor's level
 # The head of a unit stands for the unit it heads ("Giám đốc Công an tỉnh" → Công an tỉnh, "Chủ tịch UBND cấp
 # xã" → UBND cấp xã, "Thủ trưởng/Giám đốc các Sở" → the class), as "Thủ trưởng các cơ quan …" always did
 # (docs/gold-conventions.md: lead_raw as printed, the key the unit's). "Chánh" only before its units
@@ -260,6 +263,8 @@ def _resolve_one(text: str, qualifier: str, locality: str, level_hint: str, pare
             score=1.0,
             reasons=["cụm chỉ nhóm đơn vị, không phải một đơn vị / collective phrase"],
         )
+    if _SAME_LEVEL_RE.search(text) or _DANGLING_RE.search(text):
+        return _incomplete(text, qualifier, locality, parent)
     base, suffix = split_locality_suffix(text)
     if level_hint and not suffix[1]:
         suffix = (False, level_hint, "")
@@ -305,6 +310,26 @@ def _resolve_one(text: str, qualifier: str, locality: str, level_hint: str, pare
         reasons=[*match.reasons, locality_reason],
         candidates=list(match.candidates),
     )
+
+
+def _incomplete(text: str, qualifier: str, locality: str, parent: str) -> UnitMention:
+    """A unit at the actor's level ("UBND cùng cấp": unresolved, the level being the sentence's subject's) or a
+    name cut after its connector ("Sở Văn hóa, Thể thao và"): the one registry name it begins, else unresolved."""
+    same = _SAME_LEVEL_RE.search(text)
+    if same is not None:
+        kind = _resolve_one(text[: same.start()], "", locality, "", parent)
+        reason = "đơn vị cùng cấp với chủ thể, cấp không nêu / the body at the actor's level, not stated"
+        candidates = [kind.unit_type] if kind.unit_type else []
+        return UnitMention(raw=text, qualifier=qualifier, reasons=[reason], candidates=candidates)
+    registry = get_registry()
+    completions = registry.completing(text)
+    if len(completions) == 1:
+        whole = _resolve_one(registry.units[completions[0]].name, qualifier, locality, "", parent)
+        if whole.unit_id:
+            reason = "tên bị cắt sau liên từ, một tên trong danh mục bắt đầu như vậy / cut name, one registry name fits"
+            return whole.model_copy(update={"raw": text, "score": 0.9, "reasons": [*whole.reasons, reason]})
+    reason = "tên bị cắt sau liên từ / name cut after a connector"
+    return UnitMention(raw=text, qualifier=qualifier, reasons=[reason], candidates=list(completions[:3]))
 
 
 def _agency_division(
