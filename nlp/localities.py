@@ -193,6 +193,28 @@ def unit_locality(
     return doc_text, "địa bàn của cơ quan ban hành / issuer's locality"
 
 
+# A level word (with its place, if named) and then a lowercase word that is no place: the unit's name ended at the
+# level and the sentence runs on ("Văn phòng UBND tỉnh phân loại, làm rõ …", QĐ Nghệ An 2025 on voters' petitions;
+# "Ban Thường trực Ủy ban MTTQ Việt Nam xã xây dựng hướng dẫn", HD MTTQ xã Lương Minh 2025). Words that go on
+# naming a unit or its place after a level word are not that: "xã hội", "tỉnh ủy", "đặc khu kinh tế", "… thuộc …".
+_LEVEL_THEN_WORD_RE = re.compile(
+    r"\s(?i:(?:cấp\s+)?(?:tỉnh|thành\s+phố|huyện|quận|thị\s+xã|xã|phường|thị\s+trấn|đặc\s+khu))"
+    r"(?:\s+[A-ZĐ0-9][^\s,;.()]*)*\s+(?P<next>[^\W\d_]+)"
+)
+_NAMING_ON = frozenset(
+    {"hội", "ủy", "uỷ", "kinh", "và", "hoặc", "cùng", "với", "thuộc", "trực", "trong", "trên", "tại", "của", "có"}
+)
+
+
+def name_before_predicate(text: str) -> str:
+    """'Văn phòng UBND tỉnh phân loại' → 'Văn phòng UBND tỉnh'; "" when no level word is followed by a predicate."""
+    for match in _LEVEL_THEN_WORD_RE.finditer(text):
+        word = match.group("next")
+        if word[0].islower() and word.lower() not in _NAMING_ON:
+            return text[: match.start("next")].rstrip()
+    return ""
+
+
 @lru_cache(maxsize=1)
 def _provinces_by_fold() -> dict[str, str]:
     names = json.loads(resources.files("nlp").joinpath("data/provinces.json").read_text(encoding="utf-8"))["names"]

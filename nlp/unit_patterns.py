@@ -77,9 +77,12 @@ _SCHOOL_LEVELS = {"th": "tiểu học", "mn": "mầm non", "pt": "phổ thông"}
 # Words that make a phrase a description or a group rather than a name.
 # "có" is a verb in a sentence run into the name ("Văn phòng Trung ương Đảng có văn bản số 15000-CV/VPTW …", CV
 # 402-CV/VPĐU 2025), never a word of a unit's name; nor is a document's number ("số 15000-CV"; "số 1" may be).
+# "cấp" not followed by its level word lost it ("Ban Thường trực Ủy ban Mặt trận Tổ quốc Việt Nam cấp tổ chức hội nghị
+# …", HD hiệp thương MTTQ Quảng Ninh 2025): the level is unknown, so is the unit.
 _NOT_A_NAME_RE = re.compile(
     r"(?<![^\W\d_])(?:các|những|thuộc|trực thuộc|liên quan|chuyên môn|chức năng|khác|được|có)"
-    r"(?![^\W\d_])|\bsố\s+\d+\s*[-/]",
+    r"(?![^\W\d_])|\bsố\s+\d+\s*[-/]"
+    r"|\scấp(?:$|\s+(?!(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu)\b))",
     re.IGNORECASE,
 )
 # A second unit after a separator makes the text a list ("Bộ phận Một cửa/Công an"), not one name.

@@ -31,6 +31,7 @@ from nlp.localities import (
     EDGE_PUNCT,
     Locality,
     locality_of_issuer,
+    name_before_predicate,
     parse_locality,
     party_level_fits,
     split_locality_suffix,
@@ -270,6 +271,14 @@ def _resolve_one(text: str, qualifier: str, locality: str, level_hint: str, pare
         suffix = (False, level_hint, "")
     sig = registry.signature(base)
     match = match_signature(registry, sig)
+    cut = name_before_predicate(text) if match.score < 1.0 else ""
+    if cut:
+        # The name ended at its level or place and the sentence ran on: no unit is named by the whole (a pattern
+        # would invent one), and whoever grows a span from the text must stop where the name stops.
+        ended = _resolve_one(cut, qualifier, locality, level_hint, parent)
+        if ended.unit_id:
+            reason = f"tên đơn vị dừng ở '{cut}', phần sau là vị ngữ / the name ends before a predicate"
+            return UnitMention(raw=text, qualifier=qualifier, reasons=[reason], candidates=[ended.unit_id])
     agency = _issuing_agency(parent, locality) if parent else None
     unit = registry.units[match.unit_id] if match.unit_id else None
     if unit is None or (unit.generic and match.score < 1.0):
