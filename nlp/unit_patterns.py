@@ -85,6 +85,9 @@ _NOT_A_NAME_RE = re.compile(
     r"|\scấp(?:$|\s+(?!(?:tỉnh|thành phố|huyện|quận|thị xã|xã|phường|thị trấn|đặc khu)\b))",
     re.IGNORECASE,
 )
+# A kind's word that opens another word, not a unit: "BAN HÀNH QUY CHẾ" (a decision's title read as a lead, QĐ
+# 102/2025/QĐ-UBND Phú Thọ, QĐ Lai Châu and Thái Nguyên 2025), "Phòng, chống …", "Đội ngũ cán bộ".
+_NOT_A_KIND = {"ban": {"hanh"}, "phong": {"chong", "ngua", "tranh"}, "doi": {"ngu"}}
 # A second unit after a separator makes the text a list ("Bộ phận Một cửa/Công an"), not one name.
 _LIST_RE = re.compile(
     r"[/;]|(?:,|\s-\s|\svà\s|&)\s*(?:phòng|văn phòng|sở|bộ|cục|chi cục|công an|ubnd|ủy ban|trung tâm|ban|"
@@ -132,6 +135,8 @@ def named_unit(text: str, registry: Registry) -> NamedUnit | None:
         level_words = level.group(0).strip().lower()
         name_for_key = f"{_SCHOOL_LEVELS.get(level_words, level_words)} {rest[level.end() :]}"
     first = words[0]
+    if fold(first) in _NOT_A_KIND.get(kind, ()):
+        return None
     if not any(character.isalpha() for character in rest):
         return None  # "Phòng 0": a number is no name
     if not (first[0].isupper() or first[0].isdigit()):
