@@ -34,7 +34,7 @@ from matching.coverage import covering_pairs, row_signatures
 from matching.features import EntryFeatures
 from matching.model import dataset_id_for
 from matching.text import ComparisonText
-from matching.titlesim import title_similarities
+from matching.titlesim import RowTexts, title_similarities
 
 CONCEPT_FLOOR = 0.1  # concept links this far below the threshold are kept as near misses
 COVERING_FORK_FROM = 5_000  # representatives from which link_concepts(split=True) blocks them in a child
@@ -165,9 +165,12 @@ def blocked_or_covering(
 
 
 # The parts in which `_pairs_in_parts(split=True)` gets the blocked pairs from its child: the first part's scores
-# start once the child has gated a third of the pairs (~0.25 CPU-s at 100,000 rows) instead of all of them, and
-# each part costs the child and this process a few fixed steps over the representatives (~0.02 CPU-s).
-BLOCKED_PARTS = 3
+# start once the child has gated half of the pairs instead of all of them, and only the last part is scored after
+# the child ends (at 100,000 rows ~0.6 CPU-s of the concept child's ~1.2-1.6 were after it, docs/benchmarks.md
+# session 20). Each part costs a few steps over all the representatives again (coverage.row_signatures, read once
+# by the gate and up to three times by the scores: ~0.1 CPU-s a part in all under load); three parts measured no
+# shorter than two.
+BLOCKED_PARTS = 2
 
 
 def _pairs_in_parts(
@@ -187,13 +190,13 @@ def _pairs_in_parts(
     if split and n >= COVERING_FORK_FROM:
         row_signatures(reps)  # both processes test them (may_cover): computed once, before the fork
         parts = forked.start_parts(
-            lambda: candidate_pairs(reps, workers=workers)[0],
-            lambda pairs, k: _blocked_part(reps, pairs, k, BLOCKED_PARTS, workers, floor, rows),
+            lambda: _blocked(reps, workers),
+            lambda blocked, k: _blocked_part(reps, blocked, k, BLOCKED_PARTS, workers, floor, rows),
             BLOCKED_PARTS,
         )
         covering, covering_titles = _covering(reps, workers)
     else:
-        parts = [_blocked_part(reps, candidate_pairs(reps, workers=workers)[0], 0, 1, workers, floor, rows)]
+        parts = [_blocked_part(reps, _blocked(reps, workers), 0, 1, workers, floor, rows)]
         covering, covering_titles = _covering(reps, workers)
     extra = covering[:, 0] * n + covering[:, 1]  # ascending: `covering` is in (i, j) order
     low = 0
@@ -203,19 +206,26 @@ def _pairs_in_parts(
         low = high
 
 
+def _blocked(reps: Sequence[EntryFeatures], workers: int) -> tuple[np.ndarray, RowTexts]:
+    """The blocked pairs, and the representatives' texts that every part's titles read (numbered once, not once
+    per part: ~0.07 CPU-s a time at 100,000 rows under load)."""
+    return candidate_pairs(reps, workers=workers)[0], RowTexts.of(reps)
+
+
 def _blocked_part(
-    reps: Sequence[EntryFeatures], pairs: np.ndarray, part: int, parts: int, workers: int, floor: float | None,
-    rows: GateRows | None,
+    reps: Sequence[EntryFeatures], blocked: tuple[np.ndarray, RowTexts], part: int, parts: int, workers: int,
+    floor: float | None, rows: GateRows | None,
 ) -> tuple[int, np.ndarray, np.ndarray]:  # fmt: skip
-    """The `part`-th of `parts` ranges of the blocked `pairs` (in (i, j) order), past the gates when a `floor` is
+    """The `part`-th of `parts` ranges of the blocked pairs (in (i, j) order), past the gates when a `floor` is
     given, with their titles, and the code i·n + j where the range ends (exclusive; n² for the last)."""
+    pairs, texts = blocked
     n = len(reps)
     start, stop = len(pairs) * part // parts, len(pairs) * (part + 1) // parts
     high = int(pairs[stop, 0]) * n + int(pairs[stop, 1]) if stop < len(pairs) else n * n
     pairs = pairs[start:stop]
     if floor is None:
-        return high, pairs, title_similarities(reps, pairs, workers=workers)
-    wanted, titles = gated_titles(reps, pairs, floor, workers, rows)
+        return high, pairs, title_similarities(reps, pairs, workers=workers, rows=texts)
+    wanted, titles = gated_titles(reps, pairs, floor, workers, rows, texts)
     return high, pairs[wanted], titles
 
 

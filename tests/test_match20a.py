@@ -76,7 +76,7 @@ def test_parts_a_failed_child_did_not_send_are_computed_here() -> None:
     for how in ("kill", "raise"):
         prepared_here: list[int] = []
 
-        def prepare() -> int:
+        def prepare(prepared_here: list[int] = prepared_here) -> int:
             if os.getpid() == parent:
                 prepared_here.append(1)
             return 10
@@ -129,17 +129,22 @@ def stage() -> tuple[list, list]:
     return [output.features[i] for i in representative.values()], [output.features, output.dataset_ids]
 
 
-@pytest.mark.parametrize("count", [1, 2, 3, 7, 100_000])
+@pytest.mark.parametrize("count", [1, 2, 3, 7, -1])
 @pytest.mark.parametrize("floor", [None, 0.5])
 def test_pairs_in_parts_are_the_whole_in_order(
     monkeypatch: pytest.MonkeyPatch, stage: tuple[list, list], count: int, floor: float | None
 ) -> None:
-    """Blocked in ranges (more ranges than pairs included), with or without the gates, forked or here: the parts
-    joined are the pairs, titles and covering marks of the ranges computed at once; the covering pairs fall into
-    several ranges (the part where a range ends is computed from the blocked pairs, the covering ones follow)."""
+    """Blocked in ranges, with or without the gates, forked or here: the parts joined are the pairs, titles and
+    covering marks of the ranges computed at once; the covering pairs fall into several ranges (the part where a
+    range ends is computed from the blocked pairs, the covering ones follow). `count` -1: more ranges than blocked
+    pairs (empty ranges), on the first 120 representatives."""
+    from matching.blocking import candidate_pairs
     from matching.conceptgate import GateRows
 
     reps, _ = stage
+    if count < 0:
+        reps = reps[:120]
+        count = len(candidate_pairs(reps)[0]) + 3
     rows = GateRows.of(reps)
     whole = concepts_module.blocked_or_covering(reps, 1, False, floor, rows)
     monkeypatch.setattr(concepts_module, "BLOCKED_PARTS", count)
@@ -151,6 +156,8 @@ def test_pairs_in_parts_are_the_whole_in_order(
         assert got.dtype == expected.dtype and np.array_equal(got, expected)
     if 1 < count < 10:
         assert sum(1 for _, _, covers in parts if covers.any()) > 1
+    else:
+        assert count == 1 or not all(len(pairs) for pairs, _, _ in parts)
 
 
 @fork_only
@@ -174,3 +181,21 @@ def test_concept_stage_scored_part_by_part_is_the_whole(
     in_parts = concepts_module.link_concepts(features, ids, 0.6, split=True)
     assert started == [count]
     assert in_parts.links and in_parts == whole
+
+
+def test_gated_titles_with_the_texts_numbered_once_are_the_same(stage: tuple[list, list]) -> None:
+    """Each part's gate reads the representatives' texts numbered once by the caller (`texts=`): the same pairs
+    and floats as numbering them in the call."""
+    from matching.blocking import candidate_pairs
+    from matching.conceptgate import GateRows, gated_titles
+    from matching.titlesim import RowTexts
+
+    reps, _ = stage
+    pairs, _ = candidate_pairs(reps)
+    rows = GateRows.of(reps)
+    texts = RowTexts.of(reps)
+    for part in (pairs, pairs[: len(pairs) // 3], pairs[len(pairs) // 3 :]):
+        wanted, titles = gated_titles(reps, part, 0.5, 1, rows)
+        given_wanted, given_titles = gated_titles(reps, part, 0.5, 1, rows, texts)
+        assert wanted.any() and np.array_equal(wanted, given_wanted)
+        assert titles.dtype == given_titles.dtype and np.array_equal(titles, given_titles)
