@@ -35,7 +35,7 @@ from matching.compare import (
 from matching.coverage import COVERED_TITLE, covering, may_cover, may_cover_by_items
 from matching.features import EntryFeatures
 from matching.text import fold
-from matching.titlesim import title_similarities_where
+from matching.titlesim import RowTexts, title_similarities_where
 
 SHORT = 4  # words under this many letters are never typos (compare._certain_penalty_of)
 # The most common words (64 a column) whose one-sided count bounds the blocked pairs' words' penalty before their
@@ -260,7 +260,7 @@ def title_gate(titles: np.ndarray, floor: float) -> np.ndarray:
 
 def gated_titles(
     features: Sequence[EntryFeatures], pairs: np.ndarray, floor: float, workers: int = 1,
-    rows: GateRows | None = None,
+    rows: GateRows | None = None, texts: RowTexts | None = None,
 ) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """The pairs that may pass `title_gate`, `concept_may_reach_many` and `concept_may_reach_by_words` (a mask) and
     their `title_similarities`: every other pair fails one of them whatever its title (at 100,000 rows ~7 in 8 of
@@ -271,7 +271,7 @@ def gated_titles(
     `concept_may_reach_by_words`' with the largest description bonus (each bound only grows with the title and
     the bonus, each step rounding alike; the words' penalty counted over the most common words only,
     WORDS_GATE_COLUMNS, is no more than the second gate's), and its words cannot pass the covering signature
-    (`may_cover`), which the covering test needs."""
+    (`may_cover`), which the covering test needs. `texts`: the features' `RowTexts`, when already computed."""
     rows = GateRows.of(features) if rows is None else rows
     penalties = rows.certain_penalties(pairs)
     coverable = may_cover(features, pairs)
@@ -286,7 +286,7 @@ def gated_titles(
         reach = (bound >= floor) & (bound - penalties[rows] >= floor)
         return coverable[rows] | (title_gate(titles, floor) & reach)
 
-    return title_similarities_where(features, pairs, wanted, workers)
+    return title_similarities_where(features, pairs, wanted, workers, texts)
 
 
 def concept_scores_many(features: Sequence[EntryFeatures], pairs: np.ndarray, titles: np.ndarray) -> list[float]:

@@ -12,7 +12,7 @@ template but only a few wordings.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -34,7 +34,7 @@ from matching.coverage import covering_pairs, row_signatures
 from matching.features import EntryFeatures
 from matching.model import dataset_id_for
 from matching.text import ComparisonText
-from matching.titlesim import title_similarities
+from matching.titlesim import RowTexts, title_similarities
 
 CONCEPT_FLOOR = 0.1  # concept links this far below the threshold are kept as near misses
 COVERING_FORK_FROM = 5_000  # representatives from which link_concepts(split=True) blocks them in a child
@@ -135,15 +135,18 @@ def _scored_pairs(
     reaches CONCEPT_FLOOR below the threshold: (i, j, score, reasons)."""
     floor = threshold - CONCEPT_FLOOR
     rows = GateRows.of(reps)  # before blocked_or_covering may fork: both processes' gates read them
-    pairs, titles, covers = blocked_or_covering(reps, workers, split, floor, rows)
-    # A short title against a long list naming it (coverage.py) has little word overlap: such pairs
-    # are found by their items and pass the title gate whatever their title similarity.
-    keep = title_gate(titles, floor) | covers
-    pairs, titles = pairs[keep], titles[keep]
     # Not scored in two halves in two processes any more (session 10 forked the second half): past the two
     # gates few pairs are left to score (~8,000 at 100,000 rows, ~1.2 CPU-s with the gates), and a second
     # child cost more CPU (~0.5-1 CPU-s: its copied pages, the gates' per-row set-up again) than it spared.
-    return _score_kept(reps, pairs, titles, floor, rows)
+    # With `split` the pairs come in parts (_pairs_in_parts): each part is scored here while the child gates the
+    # next. A pair's score is its own, so the parts' scores in order are the whole's.
+    scored: list[tuple[int, int, float, list[str]]] = []
+    for pairs, titles, covers in _pairs_in_parts(reps, workers, split, floor, rows):
+        # A short title against a long list naming it (coverage.py) has little word overlap: such pairs
+        # are found by their items and pass the title gate whatever their title similarity.
+        keep = title_gate(titles, floor) | covers
+        scored += _score_kept(reps, pairs[keep], titles[keep], floor, rows)
+    return scored
 
 
 def blocked_or_covering(
@@ -153,27 +156,89 @@ def blocked_or_covering(
     """The pairs (i, j), i < j, blocked (candidate_pairs) or covering (covering_pairs), in (i, j) order, with
     their title similarities and whether each is a covering pair. With a `floor`, the blocked pairs that
     cannot pass `_score_kept`'s gates whatever their title are left out (conceptgate.gated_titles).
+    `split`: as `_pairs_in_parts`, the parts joined."""
+    parts = list(_pairs_in_parts(reps, workers, split, floor, rows))
+    if len(parts) == 1:
+        return parts[0]
+    pairs, titles, covers = zip(*parts, strict=True)
+    return np.concatenate(pairs), np.concatenate(titles), np.concatenate(covers)
+
+
+# The parts in which `_pairs_in_parts(split=True)` gets the blocked pairs from its child: the first part's scores
+# start once the child has gated half of the pairs instead of all of them, and only the last part is scored after
+# the child ends (at 100,000 rows ~0.6 CPU-s of the concept child's ~1.2-1.6 were after it, docs/benchmarks.md
+# session 20). Each part costs a few steps over all the representatives again (coverage.row_signatures, read once
+# by the gate and up to three times by the scores: ~0.1 CPU-s a part in all under load); three parts measured no
+# shorter than two.
+BLOCKED_PARTS = 2
+
+
+def _pairs_in_parts(
+    reps: Sequence[EntryFeatures], workers: int, split: bool, floor: float | None, rows: GateRows | None
+) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """`blocked_or_covering` in parts of consecutive (i, j) ranges, in order: their concatenation is the whole.
 
     `split`: the blocked pairs and their titles are found in a forked child (numpy arrays back) while this
     process finds the covering pairs (~1.2 of the stage's ~4.5 CPU-s before the scores, at 100,000 rows),
     whose parsed titles stay in its memos for the scores; a pair's title similarity is its own, so the
     covering pairs are compared apart, here (all of them, before the blocked pairs are known: `split` then
-    compares them while the child blocks, ~0.1 CPU-s at 100,000 rows, and keeps the titles of those not blocked)."""
-    if split and len(reps) >= COVERING_FORK_FROM:
+    compares them while the child blocks, ~0.1 CPU-s at 100,000 rows, and keeps the titles of those not blocked).
+    The child blocks once, then gates and compares the blocked pairs in BLOCKED_PARTS ranges, sending each range
+    as soon as it is done (forked.start_parts): the caller scores one while the child compares the next."""
+    n = len(reps)
+    parts: Iterable[tuple[int, np.ndarray, np.ndarray]]
+    if split and n >= COVERING_FORK_FROM:
         row_signatures(reps)  # both processes test them (may_cover): computed once, before the fork
-        blocking = forked.start(lambda: _blocked(reps, workers, floor, rows))
+        parts = forked.start_parts(
+            lambda: _blocked(reps, workers),
+            lambda blocked, k: _blocked_part(reps, blocked, k, BLOCKED_PARTS, workers, floor, rows),
+            BLOCKED_PARTS,
+        )
         covering, covering_titles = _covering(reps, workers)
-        pairs, titles = blocking.result()
     else:
-        pairs, titles = _blocked(reps, workers, floor, rows)
+        parts = [_blocked_part(reps, _blocked(reps, workers), 0, 1, workers, floor, rows)]
         covering, covering_titles = _covering(reps, workers)
-    if not len(covering):
+    extra = covering[:, 0] * n + covering[:, 1]  # ascending: `covering` is in (i, j) order
+    low = 0
+    for high, pairs, titles in parts:
+        at = slice(int(np.searchsorted(extra, low)), int(np.searchsorted(extra, high)))
+        yield _union(n, pairs, titles, extra[at], covering_titles[at])
+        low = high
+
+
+def _blocked(reps: Sequence[EntryFeatures], workers: int) -> tuple[np.ndarray, RowTexts]:
+    """The blocked pairs, and the representatives' texts that every part's titles read (numbered once, not once
+    per part: ~0.07 CPU-s a time at 100,000 rows under load)."""
+    return candidate_pairs(reps, workers=workers)[0], RowTexts.of(reps)
+
+
+def _blocked_part(
+    reps: Sequence[EntryFeatures], blocked: tuple[np.ndarray, RowTexts], part: int, parts: int, workers: int,
+    floor: float | None, rows: GateRows | None,
+) -> tuple[int, np.ndarray, np.ndarray]:  # fmt: skip
+    """The `part`-th of `parts` ranges of the blocked pairs (in (i, j) order), past the gates when a `floor` is
+    given, with their titles, and the code i·n + j where the range ends (exclusive; n² for the last)."""
+    pairs, texts = blocked
+    n = len(reps)
+    start, stop = len(pairs) * part // parts, len(pairs) * (part + 1) // parts
+    high = int(pairs[stop, 0]) * n + int(pairs[stop, 1]) if stop < len(pairs) else n * n
+    pairs = pairs[start:stop]
+    if floor is None:
+        return high, pairs, title_similarities(reps, pairs, workers=workers, rows=texts)
+    wanted, titles = gated_titles(reps, pairs, floor, workers, rows, texts)
+    return high, pairs[wanted], titles
+
+
+def _union(
+    n: int, pairs: np.ndarray, titles: np.ndarray, extra: np.ndarray, extra_titles: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The blocked `pairs` and the covering pairs (`extra`, as codes i·n + j) of one range, in (i, j) order, with
+    their titles and whether each is covering."""
+    if not len(extra):
         return pairs, titles, np.zeros(len(pairs), dtype=bool)
     # The union in (i, j) order as codes i·n + j (i < j < n), the order candidate_pairs gives too (np.unique
     # (axis=0) gave it as well, but took ~0.3 CPU-s at 100,000 rows to sort rows).
-    n = len(reps)
     blocked = pairs[:, 0] * n + pairs[:, 1]
-    extra = covering[:, 0] * n + covering[:, 1]
     codes = _unique(np.concatenate([blocked, extra]))
     # Both code arrays are sorted and distinct: membership by searchsorted (np.isin took ~0.2 CPU-s a call).
     fresh = np.ones(len(extra), dtype=bool)
@@ -182,7 +247,7 @@ def blocked_or_covering(
         fresh = blocked[at] != extra
     merged = np.empty(len(codes), dtype=titles.dtype)
     merged[np.searchsorted(codes, blocked)] = titles
-    merged[np.searchsorted(codes, extra[fresh])] = covering_titles[fresh]
+    merged[np.searchsorted(codes, extra[fresh])] = extra_titles[fresh]
     covers = np.zeros(len(codes), dtype=bool)
     covers[np.searchsorted(codes, extra)] = True
     return np.stack([codes // n, codes % n], axis=1), merged, covers
@@ -192,16 +257,6 @@ def _covering(reps: Sequence[EntryFeatures], workers: int) -> tuple[np.ndarray, 
     """The covering pairs (covering_pairs, as an (n, 2) array in (i, j) order) and their title similarities."""
     covering = np.array(sorted(covering_pairs(reps)), dtype=np.int64).reshape(-1, 2)
     return covering, title_similarities(reps, covering, workers=workers)
-
-
-def _blocked(
-    reps: Sequence[EntryFeatures], workers: int, floor: float | None, rows: GateRows | None
-) -> tuple[np.ndarray, np.ndarray]:
-    pairs, _ = candidate_pairs(reps, workers=workers)
-    if floor is None:
-        return pairs, title_similarities(reps, pairs, workers=workers)
-    wanted, titles = gated_titles(reps, pairs, floor, workers, rows)
-    return pairs[wanted], titles
 
 
 def _score_kept(

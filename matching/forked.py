@@ -9,6 +9,7 @@ A stage may also start before one of its inputs exists (`start_late`): the child
 no late input (e.g. the concept stage's wordings, on a core that is idle while this process scores), then
 waits for the input, an array of integers of a size known at the fork, which this process puts in memory shared
 with the child (`Late.send`, never blocking, whatever state the child is in) before waking it by one byte.
+Or a stage may come back in parts (`start_parts`), each used here while the child computes the next.
 
 Opt-in by the caller: `reconcile(workers > 1)` on many rows (today only benchmarks/bench_matching.py asks
 for more than one worker). The catalog store's incremental matching never forks. Whatever goes wrong in
@@ -18,12 +19,13 @@ serial code would.
 
 from __future__ import annotations
 
+import io
 import mmap
 import os
 import pickle
 import signal
 import socket
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -96,6 +98,101 @@ def start(compute: Callable[[], T]) -> Forked[T]:
     return Forked(compute, pid, read)
 
 
+def _write_parts(write: int, prepared: P, part: Callable[[P, int], T], count: int) -> None:
+    """In the child: each part pickled whole, then written with its length before it and flushed, so that the
+    parent can use it while the next is computed (a part cut short by the child's failure is seen as missing)."""
+    with os.fdopen(write, "wb") as pipe:
+        for k in range(count):
+            payload = pickle.dumps(part(prepared, k), protocol=pickle.HIGHEST_PROTOCOL)
+            pipe.write(len(payload).to_bytes(8, "little") + payload)
+            pipe.flush()
+
+
+_MISSING = object()
+
+
+def _read_part(pipe: io.BufferedReader) -> object:
+    """The next part written by `_write_parts`, or `_MISSING` when the child ended before writing it whole."""
+    header = pipe.read(8)
+    if len(header) < 8:
+        return _MISSING
+    size = int.from_bytes(header, "little")
+    payload = pipe.read(size)
+    if len(payload) < size:
+        return _MISSING
+    try:
+        return pickle.loads(payload)
+    except Exception:  # a part the child wrote but this process cannot read: computed here as for a failed child
+        return _MISSING
+
+
+@dataclass(slots=True)
+class Parts(Generic[P, T]):
+    """A stage computed in a forked child as `count` parts sent back one by one (`start_parts`): iterating gives
+    part 0, 1, … as soon as the child has sent each, so this process works on one while the child computes the
+    next. When the child fails, the parts it did not send are computed here (`prepare()` once, then `part`)."""
+
+    prepare: Callable[[], P]
+    part: Callable[[P, int], T]
+    count: int
+    pid: int  # 0: not forked (or iterated already), every part computed here
+    pipe: int
+    owner: int = 0  # the process that forked the child (as `Late.owner`)
+
+    def __del__(self) -> None:
+        # Never iterated (the caller raised first): no child left blocked on a full pipe.
+        if self.pid and self.owner == os.getpid():
+            _kill(self.pid)
+            os.close(self.pipe)
+            os.waitpid(self.pid, 0)
+            self.pid = 0
+
+    def __iter__(self) -> Iterator[T]:
+        received = 0
+        pid, self.pid = self.pid, 0  # iterated once
+        if pid:
+            pipe = os.fdopen(self.pipe, "rb")
+            try:
+                while received < self.count:
+                    value = _read_part(pipe)
+                    if value is _MISSING:
+                        break
+                    received += 1
+                    yield value  # type: ignore[misc]
+            finally:
+                # Stopped early (the caller raised): the child may be computing or writing a part nobody reads.
+                if received < self.count:
+                    _kill(pid)
+                pipe.close()
+                os.waitpid(pid, 0)
+        if received < self.count:
+            prepared = self.prepare()
+            for k in range(received, self.count):
+                yield self.part(prepared, k)
+
+
+def _kill(pid: int) -> None:
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+
+
+def start_parts(prepare: Callable[[], P], part: Callable[[P, int], T], count: int) -> Parts[P, T]:
+    """Fork a child that runs `prepared = prepare()`, then sends `part(prepared, k)` for k in range(count), each as
+    soon as it is computed; iterate the result for the parts in order. Every part is its own pickle: a consumer
+    whose work on a part is as long as the child's on the next keeps both cores busy."""
+    if not hasattr(os, "fork"):
+        return Parts(prepare, part, count, 0, -1)
+
+    def child(write: int) -> bool:
+        _write_parts(write, prepare(), part, count)
+        return True
+
+    pid, read = fork_child(child)
+    return Parts(prepare, part, count, pid, read, os.getpid())
+
+
 # No SIGPIPE when the child is gone before its wake-up byte: the send fails with EPIPE, which `send` ignores (Python
 # ignores SIGPIPE itself, but a host embedding it may not).
 _NO_SIGNAL = getattr(socket, "MSG_NOSIGNAL", 0)
@@ -137,10 +234,7 @@ class Late(Generic[T]):
         """End the child without its input (its work is not wanted, e.g. the input changed after decisions)."""
         if not self.pid or self.owner != os.getpid():
             return
-        try:
-            os.kill(self.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        _kill(self.pid)
         os.close(self.pipe)
         os.waitpid(self.pid, 0)
         self._close()

@@ -69,18 +69,20 @@ Wanted = Callable[[np.ndarray, np.ndarray], np.ndarray]
 
 
 def title_similarities_where(
-    features: Sequence[EntryFeatures], pairs: np.ndarray, wanted: Wanted, workers: int = 1
-) -> tuple[np.ndarray, np.ndarray]:
+    features: Sequence[EntryFeatures], pairs: np.ndarray, wanted: Wanted, workers: int = 1,
+    texts: RowTexts | None = None,
+) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
     """The pairs whose title similarity may pass `wanted(titles, rows)` (a boolean mask) and their
     `title_similarities`; the others' titles fail it, proved without comparing them in full.
 
     token_set_ratio costs as much as the other three scorers together (~0.85 of 1.6 CPU-s for the concept
     stage's 457,000 pairs): the others are compared first and the title bounded with it at 100, its most
     (`_combined` is monotone in each ratio, in float32 too), and it runs only where that bound passes. A pair
-    that fails even at title 1.0 is not compared at all."""
+    that fails even at title 1.0 is not compared at all. `texts`: the features' `RowTexts`, when already computed
+    (a caller comparing its pairs in parts)."""
+    numbered = RowTexts.of(features) if texts is None else texts
     everything = np.arange(len(pairs))
     rows = np.flatnonzero(wanted(np.ones(len(pairs), dtype=np.float32), everything))
-    numbered = RowTexts.of(features)
     strings, text_of = numbered.texts, numbered.text_of
     left, right = text_of[pairs[rows, 0]], text_of[pairs[rows, 1]]
     plain = strings.full.compared(left, right, fuzz.ratio, workers)

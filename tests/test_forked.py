@@ -102,9 +102,7 @@ def test_reconcile_with_forked_stages_gives_the_same_result(
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
-def test_concept_stage_with_its_blocking_forked_is_the_whole(
-    monkeypatch: pytest.MonkeyPatch, starts: list[object]
-) -> None:
+def test_concept_stage_with_its_blocking_forked_is_the_whole(monkeypatch: pytest.MonkeyPatch) -> None:
     """The blocked pairs found in a child, the covering pairs here, merged: the serial stage's pairs, order
     and floats, on an archive where both kinds overlap and a covering pair is linked."""
     from benchmarks.bench_matching import build_archive
@@ -116,8 +114,11 @@ def test_concept_stage_with_its_blocking_forked_is_the_whole(
     features, ids = output.features, output.dataset_ids
     whole = concepts_module.link_concepts(features, ids, 0.6)
     monkeypatch.setattr(concepts_module, "COVERING_FORK_FROM", 0)
+    started = []
+    start_parts = forked.start_parts
+    monkeypatch.setattr(forked, "start_parts", lambda *args: started.append(args) or start_parts(*args))
     forked_blocking = concepts_module.link_concepts(features, ids, 0.6, split=True)
-    assert len(starts) == 1  # the blocked pairs and their titles
+    assert len(started) == 1  # the blocked pairs and their titles, in parts
     assert forked_blocking.links and forked_blocking == whole
     # Some covering pairs are blocked too, some are not, and some are linked.
     _, representative = concepts_module._dataset_wordings(features, ids)
