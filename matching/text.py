@@ -94,10 +94,14 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=400_000)
 def normalize(text: str) -> str:
     """NFC, lowercase, new-style tone placement, punctuation to spaces, whitespace collapsed."""
-    text = modern_tone_placement(unicodedata.normalize("NFC", text).lower())
+    text = modern_tone_placement(unicodedata.normalize("NFC", text).lower()).replace("_", " ")
     # nlp's title keys join compound words with "_" (word segmentation); compare syllables. The words are
-    # the runs of [\w&] between the rest: found in one pass rather than substituted, then split.
-    return " ".join(_WORD.findall(text.replace("_", " ")))
+    # the runs of [\w&] between the rest: found in one pass rather than substituted, then split. Most titles
+    # (~70 %) are words and spaces only (`isalnum` is what \w matches, "_" aside): their split is
+    # those runs, ~2× cheaper than the search.
+    if text.replace(" ", "").isalnum():
+        return " ".join(text.split())
+    return " ".join(_WORD.findall(text))
 
 
 @dataclass(frozen=True, slots=True)

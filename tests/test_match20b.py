@@ -1,12 +1,13 @@
 """Session 20, helper match20b: the dataset stage's path to the clustering, cheaper with the same output.
 
 Guards (each pins a rewritten step to the code it replaced, kept here as the reference; they pass on main, whose
-code is that reference): the blocks built by array steps (matching/blocking.py `block_keys`) and the folded
-wordings built word by word (`_sorted_folded`).
+code is that reference): the blocks built by array steps (matching/blocking.py `block_keys`), the folded
+wordings built word by word (`_sorted_folded`) and `normalize` splitting texts of words and spaces (text.py).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from pathlib import Path
@@ -15,12 +16,12 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from extract.textforms import fold_uncached
+from extract.textforms import fold_uncached, modern_tone_placement
 from matching.blocking import BlockRow, _sorted_folded, block_keys, candidate_pairs
 from matching.features import EntryFeatures, build_features
 from matching.goldset import load_gold
 from matching.scope import Scope
-from matching.text import ComparisonText, blocking_tokens_of, fold, normalize
+from matching.text import _WORD, ComparisonText, blocking_tokens_of, fold, normalize
 
 ROOT = Path(__file__).resolve().parents[1]
 WILDCARD = "*"
@@ -145,3 +146,29 @@ def test_sorted_folded_on_the_gold_wordings() -> None:
     assert len(contents) > 100
     for content in contents:
         assert _sorted_folded(content) == " ".join(sorted(fold_uncached(content, marks="latin").split()))
+
+
+def _reference_normalize(raw: str) -> str:
+    """matching/text.py's `normalize` at main 1be569b (without its memo)."""
+    lowered = modern_tone_placement(unicodedata.normalize("NFC", raw).lower())
+    return " ".join(_WORD.findall(lowered.replace("_", " ")))
+
+
+@settings(max_examples=500, deadline=None)
+@example("Dữ liệu hộ nghèo")
+@example("CSDL  về đất_đai (TTHC), 2024")
+@example("Σ ᾼ ² ½ ٣")  # final sigma, a titlecase letter, digits that are not decimal
+@given(st.text(alphabet=_TRICKY | st.characters(codec="utf-8", exclude_categories=["Cs"]), max_size=40))
+def test_normalize_of_words_and_spaces_by_split(raw: str) -> None:
+    """Guard (Hypothesis): `normalize` splitting a text of words and spaces instead of searching its words gives
+    what the search gave, on any text."""
+    assert normalize.__wrapped__(raw) == _reference_normalize(raw)
+
+
+def test_normalize_on_the_gold_titles() -> None:
+    """Guard: every title and description of the corpus gold's catalogs (real documents), as the search gave."""
+    documents = [g.document for g in load_gold(ROOT / "corpus" / "gold", ROOT / "corpus" / "docs")]
+    texts = {t for d in documents for e in d.catalog for t in (e.title, e.description, e.group)}
+    assert len(texts) > 100
+    for raw in texts:
+        assert normalize.__wrapped__(raw) == _reference_normalize(raw)
