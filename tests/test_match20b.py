@@ -2,11 +2,13 @@
 
 Guards (each pins a rewritten step to the code it replaced, kept here as the reference; they pass on main, whose
 code is that reference): the blocks built by array steps (matching/blocking.py `block_keys`), the folded
-wordings built word by word (`_sorted_folded`) and `normalize` splitting texts of words and spaces (text.py).
+wordings built word by word (`_sorted_folded`), `normalize` splitting texts of words and spaces and
+`comparison_text` without a memo of every (title, description) (text.py).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Sequence
@@ -18,10 +20,19 @@ from hypothesis import strategies as st
 
 from extract.textforms import fold_uncached, modern_tone_placement
 from matching.blocking import BlockRow, _sorted_folded, block_keys, candidate_pairs
-from matching.features import EntryFeatures, build_features
+from matching.features import EntryFeatures, build_features, title_key_of
 from matching.goldset import load_gold
 from matching.scope import Scope
-from matching.text import _WORD, ComparisonText, blocking_tokens_of, fold, normalize
+from matching.text import (
+    _WORD,
+    ComparisonText,
+    _description_kind,
+    blocking_tokens_of,
+    comparison_text,
+    fold,
+    normalize,
+    title_text,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 WILDCARD = "*"
@@ -172,3 +183,36 @@ def test_normalize_on_the_gold_titles() -> None:
     assert len(texts) > 100
     for raw in texts:
         assert normalize.__wrapped__(raw) == _reference_normalize(raw)
+
+
+def _reference_comparison_text(title_key: str, description: str, printed: str) -> ComparisonText:
+    """matching/text.py's `comparison_text` at main 1be569b (without its memo)."""
+    title = title_text(title_key, printed)
+    names_count, names_list = _description_kind(description)
+    counts = title.counts or (not title.lists and names_count)
+    lists = title.lists or (not counts and names_list)
+    if (counts, lists) == (title.counts, title.lists):
+        return title
+    return dataclasses.replace(title, counts=counts, lists=lists)
+
+
+def test_comparison_texts_without_the_memo_of_every_description() -> None:
+    """Guard: the corpus gold's rows (real documents) and a 3,000-row synthetic archive, each title with every
+    description met (figures, lists, neither): the same texts, the title's own object where the description changes
+    nothing (as before), and one object per (title, description) where it does."""
+    from benchmarks.bench_matching import build_archive
+
+    documents = [g.document for g in load_gold(ROOT / "corpus" / "gold", ROOT / "corpus" / "docs")]
+    documents += build_archive(3_000, seed=7).documents
+    titles = {(title_key_of(e), e.title) for d in documents for e in d.catalog}
+    descriptions = {e.description for d in documents for e in d.catalog} | {"", "Số lượng hộ", "Danh sách hộ"}
+    changed = 0
+    for key, printed in sorted(titles)[:400]:
+        for description in sorted(descriptions):
+            found = comparison_text(key, description, printed)
+            assert found == _reference_comparison_text(key, description, printed)
+            if found is title_text(key, printed):
+                continue
+            changed += 1
+            assert comparison_text(key, description, printed) is found
+    assert changed > 0
