@@ -150,7 +150,7 @@ def comparison_text(title_key: str, description: str = "", printed: str = "") ->
     """`printed` is the title as printed: nlp's key may already have expanded an abbreviation."""
     title = title_text(title_key, printed)
     # The description only tells a figure from a list when the title does not say. Most rows' titles say, or their
-    # descriptions say neither (90,000 of 100,686 benchmark rows): their text is the title's, found without a memo of
+    # descriptions say neither (88,170 of 100,686 benchmark rows): their text is the title's, found without a memo of
     # every (title, description) (~80,000 entries, ~0.1 CPU-s to fill, at 100,000 rows).
     if title.counts or title.lists or not any(_description_kind(description)):
         return title
