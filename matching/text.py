@@ -94,10 +94,14 @@ def fold(text: str) -> str:
 @lru_cache(maxsize=400_000)
 def normalize(text: str) -> str:
     """NFC, lowercase, new-style tone placement, punctuation to spaces, whitespace collapsed."""
-    text = modern_tone_placement(unicodedata.normalize("NFC", text).lower())
+    text = modern_tone_placement(unicodedata.normalize("NFC", text).lower()).replace("_", " ")
     # nlp's title keys join compound words with "_" (word segmentation); compare syllables. The words are
-    # the runs of [\w&] between the rest: found in one pass rather than substituted, then split.
-    return " ".join(_WORD.findall(text.replace("_", " ")))
+    # the runs of [\w&] between the rest: found in one pass rather than substituted, then split. Most titles
+    # (~70 %) are words and spaces only (`isalnum` is what \w matches, "_" aside): their split is
+    # those runs, ~2× cheaper than the search.
+    if text.replace(" ", "").isalnum():
+        return " ".join(text.split())
+    return " ".join(_WORD.findall(text))
 
 
 @dataclass(frozen=True, slots=True)
@@ -142,21 +146,33 @@ def _trusted_text(
     return text
 
 
-@lru_cache(maxsize=200_000)
 def comparison_text(title_key: str, description: str = "", printed: str = "") -> ComparisonText:
     """`printed` is the title as printed: nlp's key may already have expanded an abbreviation."""
     title = title_text(title_key, printed)
-    # The description only tells a figure from a list when the title does not say.
+    # The description only tells a figure from a list when the title does not say. Most rows' titles say, or their
+    # descriptions say neither (88,170 of 100,686 benchmark rows): their text is the title's, found without a memo of
+    # every (title, description) (~80,000 entries, ~0.1 CPU-s to fill, at 100,000 rows).
+    if title.counts or title.lists or not any(_description_kind(description)):
+        return title
+    return _described_text(title_key, description, printed)
+
+
+@lru_cache(maxsize=200_000)
+def _described_text(title_key: str, description: str, printed: str) -> ComparisonText:
+    """The text of a title that names neither a figure nor a list, with a description that names one."""
+    title = title_text(title_key, printed)
     names_count, names_list = _description_kind(description)
     counts = title.counts or (not title.lists and names_count)
     lists = title.lists or (not counts and names_list)
-    if (counts, lists) == (title.counts, title.lists):
-        return title
     return ComparisonText(
         full=title.full, content=title.content, tokens=title.tokens, expanded=title.expanded, counts=counts,
         lists=lists, printed=title.printed, head=title.head, core=title.core, core_tokens=title.core_tokens,
         qualifiers=title.qualifiers,
     )  # fmt: skip
+
+
+# `comparison_text` was an lru_cache: whoever emptied its memo (with the title memo: tests) empties the one left.
+comparison_text.cache_clear = _described_text.cache_clear  # type: ignore[attr-defined]
 
 
 @lru_cache(maxsize=20_000)
