@@ -18,6 +18,7 @@ from extract import CorruptFileError, EncryptedFileError, extract_file
 from extract.blocks import BlockStream, Paragraph, RawCell, RawTable
 from extract.legacy.doc import check_structure
 from extract.model import Metadata, SourceFormat
+from extract.pdf.forms import _Char, _join, _lines
 from extract.structure import build_document
 
 DATA = Path(__file__).parent / "data" / "realdocs20c"
@@ -209,6 +210,33 @@ def test_a_signing_title_read_onto_the_recipients_line_warns_that_the_name_is_mi
     document = build_document(stream, source="x.pdf", sha256="0" * 64, fmt=SourceFormat.PDF, size_bytes=1)
     assert document.metadata.signer == ""
     assert "signer_missing" in {warning.code for warning in document.warnings}
+
+
+def _stamp_line(text: str, x0: float, top: float, bottom: float, advance: float) -> list[_Char]:
+    chars: list[_Char] = []
+    x = x0
+    for char in text:
+        if char != " ":
+            chars.append(_Char(char, x, top, x + advance * 0.9, bottom))
+        x += advance
+    return chars
+
+
+def test_overlapping_stamps_do_not_interleave_the_signing_time() -> None:
+    """QĐ 47/QĐ-UBND Quảng Ngãi 2025, scanned and e-signed (QuangDuyxyz/OCR_LOCAL_VBHC@
+    61aa1188242d32d0cec867f653aeab74ff73c76d:"backup/47 QĐ UB.signed (1)_20250510_124908.pdf"): the signature's caption
+    lines "Cơ quan: …" (top 10.8, bottom 16.2) and "Thời gian ký: …" (16.8–22.2) lie under the Công báo stamp's
+    taller "CÔNG" (13.5–21.2), which overlaps both; grown by its whole extent, one line took all three
+    ("CThơờqiugainan: Tkỉýn:h1Q7/u0ả1n/g20N2g5ã1i7:06:30") and the document's date was lost. Positions as PDFium
+    gives them, evenly spaced."""
+    chars = [
+        *_stamp_line("Cơ quan: Tỉnh Quảng Ngãi", 481.0, 10.8, 16.2, 3.4),
+        *_stamp_line("CÔNG", 372.8, 13.5, 21.2, 6.0),
+        *_stamp_line("Thời gian ký: 17/01/2025 17:06:30", 481.0, 16.8, 22.2, 3.1),
+    ]
+    texts = [_join(line) for line in _lines(chars)]
+    assert any(text.endswith("Thời gian ký: 17/01/2025 17:06:30") for text in texts)
+    assert any(text.endswith("Cơ quan: Tỉnh Quảng Ngãi") for text in texts)
 
 
 def test_the_enacting_authority_under_a_title_ends_it() -> None:
