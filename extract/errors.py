@@ -78,10 +78,12 @@ class CorruptFileError(ExtractError):
 class EncryptedFileError(ExtractError):
     code = "encrypted_file"
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, kind: str = "PDF") -> None:
+        # ``kind`` names the format as users know it ("PDF", "Word (.doc)"): the same in both languages.
         super().__init__(
-            "Tệp PDF được đặt mật khẩu. Hãy gỡ mật khẩu rồi tải lên lại.",
-            "The PDF is password-protected. Remove the password and upload it again.",
+            f"Tệp {kind} được đặt mật khẩu (mã hóa), không đọc được nội dung. Hãy gỡ mật khẩu rồi tải lên lại.",
+            f"The {kind} file is password-protected (encrypted); its content cannot be read. "
+            "Remove the password and upload it again.",
             path=path,
         )
 

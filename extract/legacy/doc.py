@@ -8,12 +8,13 @@ handling (private profile, timeout killing the process group) is in :mod:`extrac
 from __future__ import annotations
 
 import io
+import struct
 import tempfile
 import zipfile
 from pathlib import Path
 
-from extract.errors import CorruptFileError, LimitExceededError, UnsupportedFormatError
-from extract.legacy.ole import MalformedOleError, TruncatedOleError, stream_names
+from extract.errors import CorruptFileError, EncryptedFileError, LimitExceededError, UnsupportedFormatError
+from extract.legacy.ole import MalformedOleError, TruncatedOleError, stream_head, stream_names
 from extract.legacy.soffice import SofficeError, convert_with_soffice
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -25,6 +26,12 @@ _OTHER_OFFICE_STREAMS = {
     "Book": "Excel 5 (.xls)",
     "PowerPoint Document": "PowerPoint 97-2003 (.ppt)",
 }
+# A password-protected Word 2007+ file is no zip but an OLE file holding these two streams (MS-OFFCRYPTO).
+_ENCRYPTED_PACKAGE = {"EncryptionInfo", "EncryptedPackage"}
+# The Word binary file's FIB: its flags word, whose fEncrypted bit says the text stream is encrypted
+# (password to open; XOR obfuscation sets it too). LibreOffice and antiword can only fail on such a file.
+_FIB_FLAGS_OFFSET = 0x0A
+_FIB_ENCRYPTED = 0x0100
 # Force the Word 97 import filter: without it LibreOffice imports an unreadable file as plain
 # text and "succeeds" with garbage.
 _INPUT_FILTER = "MS Word 97"
@@ -44,6 +51,8 @@ def check_structure(data: bytes, source: str) -> None:
         ) from None
     except MalformedOleError as error:
         raise CorruptFileError(source, f"cấu trúc OLE hỏng / broken OLE structure ({error})") from None
+    if _ENCRYPTED_PACKAGE <= names:
+        raise EncryptedFileError(source, "Word/Office (.docx)")
     if _WORD_STREAM not in names:
         for stream, kind in _OTHER_OFFICE_STREAMS.items():
             if stream in names:
@@ -51,6 +60,18 @@ def check_structure(data: bytes, source: str) -> None:
         raise CorruptFileError(
             source, "không có luồng WordDocument trong tệp OLE / no WordDocument stream in the OLE file"
         )
+    if _is_encrypted_word(data):
+        raise EncryptedFileError(source, "Word (.doc)")
+
+
+def _is_encrypted_word(data: bytes) -> bool:
+    try:
+        fib = stream_head(data, _WORD_STREAM, _FIB_FLAGS_OFFSET + 2)
+    except (TruncatedOleError, MalformedOleError):
+        return False  # LibreOffice and antiword report the damage in their own words
+    if fib is None or len(fib) < _FIB_FLAGS_OFFSET + 2:
+        return False
+    return bool(struct.unpack_from("<H", fib, _FIB_FLAGS_OFFSET)[0] & _FIB_ENCRYPTED)
 
 
 def convert_doc_to_docx(data: bytes, source: str, *, timeout_s: float = CONVERSION_TIMEOUT_S) -> bytes:

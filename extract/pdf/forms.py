@@ -15,6 +15,7 @@ from __future__ import annotations
 import logging
 from collections import Counter
 from dataclasses import dataclass
+from statistics import median
 
 import pypdfium2
 import pypdfium2.raw as pdfium_c
@@ -196,10 +197,14 @@ def _overlap(a: _Char, top: float, bottom: float) -> bool:
 
 
 def _lines(chars: list[_Char]) -> list[list[_Char]]:
+    """The characters by printed line. A character joins a line by the band most of the line's characters share
+    (their median top and bottom), not by the line's whole extent: overlapping stamps (the signature caption's
+    "Cơ quan: …" and "Thời gian ký: …" under the taller "TRUNG TÂM CÔNG BÁO") would otherwise chain two lines
+    into one and interleave their letters ("CThơờqiugainan: Tkỉýn:h…", QĐ 47/QĐ-UBND Quảng Ngãi 2025)."""
     lines: list[list[_Char]] = []
     for char in sorted(chars, key=lambda c: (c.top, c.x0)):
         for line in lines:
-            if _overlap(char, min(c.top for c in line), max(c.bottom for c in line)):
+            if _overlap(char, median(c.top for c in line), median(c.bottom for c in line)):
                 line.append(char)
                 break
         else:

@@ -73,3 +73,10 @@ def near_kind_line(preamble: list[Line], ocr_pages: Sequence[int]) -> tuple[int,
     if len(found) > 1 and found[1][0] == best[0] and found[1][2] != best[2]:
         return None  # two kinds as near: no reading
     return best[1], best[2], best[3]
+
+
+def opens_title(rest: str) -> bool:
+    """What follows a kind word that opens the title's first line ("QUY ĐỊNH CHI TIẾT VÀ HƯỚNG DẪN THI HÀNH …" under
+    "NGHỊ ĐỊNH", "HƯỚNG DẪN THỰC HIỆN …" under "THÔNG TƯ"): words, and no number ("QUY ĐỊNH số …" is another text)."""
+    words = rest.split()
+    return len(words) >= 2 and not words[0].lower().startswith("số") and not rest.startswith(":")

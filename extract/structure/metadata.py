@@ -29,10 +29,10 @@ from extract.structure.citations import (
 )
 from extract.structure.gazette import GazetteHeading, read_gazette_heading
 from extract.structure.issuer import find_issuer, locality_of
-from extract.structure.kinds import DOCUMENT_KINDS, near_kind_line
+from extract.structure.kinds import DOCUMENT_KINDS, near_kind_line, opens_title
 from extract.structure.numbering import LabelKind, Line, logical_lines, parse_label
 from extract.structure.restated import repair_title, restating_lines
-from extract.structure.signer import find_signer
+from extract.structure.signer import SIGNING_TITLES, find_signer
 from nlp.localities import known_place_spelling
 
 _KIND_LINE = re.compile(r"^(?P<kind>" + "|".join(DOCUMENT_KINDS) + r")(?=\s|$)\s*(?P<rest>.*)$")
@@ -48,6 +48,9 @@ _TITLE_STOP = re.compile(
     r"UBND|Số\s*:|Kính\s+gửi|CHỦ\s+TỊCH|ỦY\s+BAN|UỶ\s+BAN|HỘI\s+ĐỒNG|BỘ\s+TRƯỞNG|GIÁM\s+ĐỐC|THỦ\s+TƯỚNG|"
     r"BAN\s+CHẤP\s+HÀNH|BAN\s+THƯỜNG\s+VỤ|CỘNG\s+HÒA|CỘNG\s+HOÀ|Độc\s+lập|CHÍNH\s+PHỦ\s*$)",
 )
+# "TRƯỞNG BAN CHỈ ĐẠO PHÒNG, CHỐNG TỘI PHẠM, …" under a decision's title: the enacting authority, in capitals, is
+# the signer's title; any signing title opens it, not only those _TITLE_STOP names (QĐ 04/QĐ-BCĐ138 Quảng Ngãi 2025).
+_ENACTING_TITLE = re.compile(rf"^(?:PHÓ\s+)?(?:{SIGNING_TITLES})\b")
 # "… năm 2026 GIÁM ĐỐC SỞ KHOA HỌC VÀ CÔNG NGHỆ": the enacting authority under a decision's title, run
 # into the title's last line when a reader (OCR, a PDF line) joins the two.
 _AUTHORITY_AFTER_TITLE = re.compile(
@@ -509,7 +512,10 @@ def _kind_and_title(preamble: list[Line]) -> tuple[str, str, int | None]:
                 continue  # a rule line under the title, of dashes or of underscores ("______", CĐ 2003/CĐ-VPCP 2025)
             if _TITLE_STOP.match(text) or parse_label(text) is not None or len(text) > 250:
                 break
-            if text.endswith(":") or _KIND_LINE.match(text):
+            if text.endswith(":") or (text.isupper() and _ENACTING_TITLE.match(text)):
+                break
+            follower_kind = _KIND_LINE.match(text)
+            if follower_kind is not None and (title_lines or not opens_title(follower_kind.group("rest"))):
                 break
             authority = _AUTHORITY_AFTER_TITLE.search(text) or _PREAMBLE_AFTER_TITLE.search(text)
             if authority is not None:

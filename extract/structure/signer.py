@@ -16,26 +16,30 @@ from collections.abc import Callable
 from extract.structure.numbering import Line
 from extract.textforms import fold
 
-_TITLES = (
+# The signing titles in capitals; metadata stops a title at a line opening with one (the enacting authority).
+SIGNING_TITLES = (
     r"CHỦ\s+TỊCH|GIÁM\s+ĐỐC|BỘ\s+TRƯỞNG|THỨ\s+TRƯỞNG|THỦ\s+TƯỚNG|CHÁNH\s+VĂN\s+PHÒNG|TRƯỞNG\s+BAN|"
     r"TRƯỞNG\s+PHÒNG|BÍ\s+THƯ|CỤC\s+TRƯỞNG|VỤ\s+TRƯỞNG|TỔNG\s+CỤC\s+TRƯỞNG|CHÁNH\s+THANH\s+TRA|"
-    r"TRƯỞNG\s+ĐOÀN|CHỦ\s+NHIỆM|TỔNG\s+GIÁM\s+ĐỐC|HIỆU\s+TRƯỞNG|VIỆN\s+TRƯỞNG|TRƯỞNG\s+CÔNG\s+AN"
+    r"TRƯỞNG\s+ĐOÀN|CHỦ\s+NHIỆM|TỔNG\s+GIÁM\s+ĐỐC|HIỆU\s+TRƯỞNG|VIỆN\s+TRƯỞNG|TRƯỞNG\s+CÔNG\s+AN|"
+    r"TỔNG\s+THANH\s+TRA|THỐNG\s+ĐỐC|TỔNG\s+KIỂM\s+TOÁN|CHÁNH\s+ÁN"
 )
 # "KT. CHỦ TỊCH", "PHÓ CHÁNH VĂN PHÒNG", "TM. ỦY BAN NHÂN DÂN": a line that is (or ends with) a signing title.
 _AUTHORITY = re.compile(
-    rf"(?:^|\s)(?:(?:TM|KT|TL|TUQ|Q)\.\s*[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ\s&-]*|(?:PHÓ\s+)?(?:{_TITLES})(?:\s+[A-ZĐÀ-Ỹ&-]+)*)$"
+    rf"(?:^|\s)(?:(?:TM|KT|TL|TUQ|Q)\.\s*[A-ZĐÀ-Ỹ][A-ZĐÀ-Ỹ\s&-]*|(?:PHÓ\s+)?(?:{SIGNING_TITLES})(?:\s+[A-ZĐÀ-Ỹ&-]+)*)$"
 )
 # "Ký bởi: Nguyễn Văn A", "Người ký: …": the e-signature caption names the signer.
 _SIGNED_BY = re.compile(r"(?:Ký\s+bởi|Người\s+ký)\s*:\s*(?P<name>.+)$", re.IGNORECASE)
 # "(Đã ký)", "[daky]", a seal mark: between the signer's title and name.
 _SIGN_MARK = re.compile(r"^[(\[].*[)\]]$|^(?:Đã\s+ký|Ký\s+bởi)\b", re.IGNORECASE)
+# "Trần Văn Truyền – Đã ký", "Nguyễn Văn A (đã ký)": the mark a legal database's copy prints after the name.
+_TRAILING_MARK = re.compile(r"\s*[-–—]?\s*[(\[]?\s*đã\s+ký\s*[)\]]?\s*$", re.IGNORECASE)
 _RECIPIENTS = re.compile(r"^\s*(?:Nơi\s+nhận|[-–•+]\s)", re.IGNORECASE)
 # How far below its authority line a name is looked for: a Nơi nhận column read before it may lie between.
 _BLOCK_LINES = 30
 # Words no name contains; two-word titles are matched whole, since "Văn", "Đồng", "Thanh" are names too.
 _OFFICE_WORDS = frozenset("ỦY UỶ TỊCH ĐỐC TRƯỞNG TƯỚNG SỞ TỈNH HUYỆN XÃ CỤC NHẬN TM. KT. TL. Q. TUQ.".split())
 _OFFICE_PHRASE = re.compile(
-    rf"(?:{_TITLES}|VĂN\s+PHÒNG|ỦY\s+BAN|NHÂN\s+DÂN|HỘI\s+ĐỒNG|NƠI\s+NHẬN|THANH\s+TRA|CÔNG\s+AN)", re.IGNORECASE
+    rf"(?:{SIGNING_TITLES}|VĂN\s+PHÒNG|ỦY\s+BAN|NHÂN\s+DÂN|HỘI\s+ĐỒNG|NƠI\s+NHẬN|THANH\s+TRA|CÔNG\s+AN)", re.IGNORECASE
 )
 # Vietnamese family names: a capitalised run at the end of a line is a name only when it opens with one.
 SURNAMES = frozenset(
@@ -77,7 +81,7 @@ def find_signer(lines: list[Line], note: Note) -> str:
             note("signer", line)
             return name
     for index, line in enumerate(lines):
-        text = line.text.strip()
+        text = _TRAILING_MARK.sub("", line.text.strip())
         head = _title_prefix(text)
         if head is not None:
             # "CHỦ TỊCH Đoàn Anh Dũng": one cell holding the title and the name.
@@ -88,7 +92,7 @@ def find_signer(lines: list[Line], note: Note) -> str:
         if _AUTHORITY.search(text) is None or len(text) > 120:
             continue
         for follower in lines[index + 1 : index + 1 + _BLOCK_LINES]:
-            candidate = _without_rank(_SPECKS.sub("", follower.text.strip()))
+            candidate = _without_rank(_SPECKS.sub("", _TRAILING_MARK.sub("", follower.text.strip()) or follower.text))
             if _SIGN_MARK.match(candidate) or _AUTHORITY.fullmatch(candidate) or _AUTHORITY.search(candidate):
                 continue
             if _is_person_name(candidate):
@@ -118,10 +122,14 @@ SIGNING_BLOCK = "signing_block"
 def _signing_block(lines: list[Line]) -> Line | None:
     """The last line that is a signing title on its own ("KT. CHỦ TỊCH", "PHÓ TRƯỞNG BAN"), after the body's text."""
     for line in reversed(lines[len(lines) // 2 :]):
-        text = line.text.strip()
+        # A scan's two columns read as one line: "Nơi nhận: KT.CHÁNH VĂN PHÒNG" (CV 390/VP-TH Bắc Giang 2012).
+        text = _RECIPIENTS_LABEL.sub("", line.text.strip())
         if len(text) <= 60 and _AUTHORITY.fullmatch(text):
             return line
     return None
+
+
+_RECIPIENTS_LABEL = re.compile(r"^Nơi\s+nhận\s*:?\s*", re.IGNORECASE)
 
 
 def _name_after_recipients(lines: list[Line], note: Note) -> str:
@@ -139,7 +147,7 @@ def _name_after_recipients(lines: list[Line], note: Note) -> str:
 
 
 def _title_prefix(text: str) -> int | None:
-    match = re.match(rf"^(?:(?:TM|KT|TL|TUQ|Q)\.\s*)?(?:PHÓ\s+)?(?:{_TITLES})\s+", text)
+    match = re.match(rf"^(?:(?:TM|KT|TL|TUQ|Q)\.\s*)?(?:PHÓ\s+)?(?:{SIGNING_TITLES})\s+", text)
     return match.end() if match else None
 
 
