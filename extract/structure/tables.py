@@ -53,7 +53,13 @@ _NATIONAL_MOTTO = (
     "doc lap - tu do - hanh phuc",
     "doc lap tu do hanh phuc",
 )
-_SIGNATURE = re.compile(r"^(noi nhan|(tm|kt|tl|q|tuq)\. |chu tich|pho chu tich|giam doc|nguoi ky)")
+# A borderless grid whose lines open so is the letter's layout, not data: the signing block ("KT. GIÁM ĐỐC",
+# a form's "ĐẠI DIỆN BÊN NHẬN (Ký, ghi rõ họ tên)", "NGƯỜI LẬP BIỂU", "Phê duyệt (Người quản lý)") and the
+# addressees set beside their label ("Kính gửi: | - Bộ …; - Sở …").
+_SIGNATURE = re.compile(
+    r"^(noi nhan|(tm|kt|tl|q|tuq)\. |chu tich|pho chu tich|giam doc|nguoi ky"
+    r"|kinh gui\b|dai dien (ben|co quan|don vi)\b|nguoi lap\b|phe duyet \()"
+)
 _HEADING_LABEL = re.compile(r"^([IVXLC]{1,6}|\d{1,2}(\.\d{1,2}){0,3}|[a-zđ]|[A-Z])[.)]\s+\S")
 
 
