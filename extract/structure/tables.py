@@ -362,10 +362,21 @@ def _continues_header(row: WorkRow, above: WorkRow) -> bool:
     return merged_above and own <= len(row.cells) - 2 and not looks_like_row_number(texts[0])
 
 
+# A column's index in the row numbering the columns: "(1)", "7", a report's letters for its text columns
+# ("A", "B") and the formulas of its computed ones ("7=3/2", "(4)=(2)x(3)"; a scan may drop the index: "=4/1").
+_COLUMN_INDEX = re.compile(r"\(?(?:\d{1,2}|[A-Z])\)?(?:\s*=\s*[\d()+\-–x×*/:.,\s]+)?|=\s*[\d()+\-–x×*/:.,\s]+")
+
+
 def _column_numbers(texts: list[str]) -> bool:
-    """The row "(1) | (2) | (3)" numbering the columns."""
-    numbered = all(re.fullmatch(r"\(?\d{1,2}\)?", text) for text in texts if text)
-    return numbered and sum(1 for text in texts if text) >= max(2, len(texts) - 1)
+    """The row "(1) | (2) | (3)" numbering the columns, or "A | B | 1 | 2 | 3=2/1" in a report's table.
+
+    Letters alone ("A | B | C") are not enough: at least one column is numbered.
+    """
+    filled = [text for text in texts if text]
+    numbered = all(_COLUMN_INDEX.fullmatch(text) for text in filled) and any(
+        char.isdigit() for text in filled for char in text
+    )
+    return numbered and len(filled) >= max(2, len(texts) - 1)
 
 
 def _sub_labels(texts: list[str], above: list[str]) -> bool:
@@ -382,6 +393,8 @@ def _sub_labels(texts: list[str], above: list[str]) -> bool:
 def _header_labels(rows: list[WorkRow], width: int) -> list[str]:
     """One label per column, the header rows' texts joined top-down ("Chia sẻ Mức độ")."""
     grid = [[row.cells[col].text if col < len(row.cells) else "" for col in range(width)] for row in rows]
+    # the row numbering the columns labels nothing: "Chỉ tiêu", not "Chỉ tiêu B"
+    grid = [texts for texts in grid if not _column_numbers(texts)] or grid
     for level, texts in enumerate(grid[:-1]):
         # an upper label followed by blanks spans the columns that have sub-labels below
         for col in range(1, width):
