@@ -223,3 +223,37 @@ def test_letters_alone_are_no_column_index() -> None:
         ]
     )
     assert [row.kind for row in table.rows][1:] != [RowKind.HEADER, RowKind.HEADER]
+
+
+# ---------------------------------------------------------------- a narrow table's two-level header
+
+# Phương án nổ mìn, Công ty CP Mông Sơn, Lào Cai 2026, its corner-point table (section 2.1):
+# {SCT}:sd-vlncn-sct-vn/skills/sd-vlncn-sct-vn/vi-du-thuc-te/PANM-Mong-Son-chinh-sua-2026.docx
+# Three columns: "Điểm góc" merged down over two header rows, "X (m) | Y (m)" under the coordinate system's label.
+# Before, the sub-labels were a data row: a three-column table cannot leave two columns blank.
+
+
+def test_the_sub_labels_of_a_narrow_table_are_header() -> None:
+    system = "Tọa độ hệ VN 2000 (Kinh tuyến 105, múi chiếu 3°)"
+    table = _table(
+        [
+            [RawCell("Điểm góc"), *_merged(system, 2)],
+            [RawCell("Điểm góc", inherited=True), RawCell("X (m)"), RawCell("Y (m)")],
+            _row("1", "2418 692", "490 216"),
+            _row("5a", "2418 583", "490 912"),
+        ]
+    )
+    assert [row.kind for row in table.rows] == [RowKind.HEADER, RowKind.HEADER, RowKind.DATA, RowKind.DATA]
+    assert table.header[1:] == [f"{system} X (m)", f"{system} Y (m)"]
+
+
+def test_figures_under_a_spanning_label_stay_data() -> None:
+    """Guard: a row of figures under a spanning label, beside a merged cell, is not a header level."""
+    table = _table(
+        [
+            [RawCell("Điểm góc"), *_merged("Tọa độ", 2)],
+            [RawCell("Điểm góc", inherited=True), RawCell("2418 692"), RawCell("490 216")],
+            _row("2", "2418 691", "490 622"),
+        ]
+    )
+    assert [row.kind for row in table.rows][1] is RowKind.DATA

@@ -358,8 +358,13 @@ def _continues_header(row: WorkRow, above: WorkRow) -> bool:
     merged_above = any(cell.inherited for cell in row.cells) or any(cell.row_span > 1 for cell in above.cells)
     # a lower header level fills only the columns under a spanning label; a data row under a
     # merged cell fills (nearly) all of its own cells
-    own = sum(1 for cell in row.cells if cell.text and not cell.inherited)
-    return merged_above and own <= len(row.cells) - 2 and not looks_like_row_number(texts[0])
+    own_cols = [col for col, cell in enumerate(row.cells) if cell.text and not cell.inherited]
+    under_span = own_cols and all(col < len(above.cells) and above.cells[col].col_span > 1 for col in own_cols)
+    if merged_above and under_span and not any(char.isdigit() for col in own_cols for char in texts[col]):
+        # a narrow table's lower level ("Điểm góc" merged down, "X (m) | Y (m)" under "Tọa độ …"): a data row
+        # does not sit under a label spanning columns with the header's merged cells beside it
+        return True
+    return merged_above and len(own_cols) <= len(row.cells) - 2 and not looks_like_row_number(texts[0])
 
 
 # A column's index in the row numbering the columns: "(1)", "7", a report's letters for its text columns
