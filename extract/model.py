@@ -195,6 +195,7 @@ class RowKind(StrEnum):
     HEADER = "header"
     GROUP = "group"  # "I | LĨNH VỰC GIÁO DỤC" spanning the table
     DATA = "data"
+    TOTAL = "total"  # "Tổng cộng | 31.600": the column sums, neither a task nor a catalog entry
 
 
 class Cell(Record):

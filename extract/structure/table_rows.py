@@ -22,6 +22,11 @@ _AMOUNT = re.compile(r"^\d[\d.,\s]*$")
 # A group heading numbered inside its own text when the table has no number column ("I. Ứng dụng CNTT").
 _ROMAN_HEADING = re.compile(r"^[IVXLC]{1,6}\.\s+\S")
 
+# A total row's label: "Tổng cộng", "Tổng số", "Tổng", "Cộng", "Tổng cộng (I+II)"; a scan's "Tông" folds the same.
+_TOTAL_LABEL = re.compile(r"^(tong cong|tong so|tong|cong)(\s*\([^()]*\))?\s*[:.]?$")
+# What a total row holds besides its label: sums, and the dashes or crosses of a column without one.
+_TOTAL_FILLER = re.compile(r"^(\d[\d.,\s]*%?|[-–—x×*]+)$")
+
 _WRAPPED_AT_DASH = re.compile(r"(?<=\w[-–])\n(?=\w)")
 
 
@@ -132,13 +137,16 @@ def _is_group_row(row: WorkRow, number_col: int | None, *, strict: bool = False)
 def _heads_with_subtotals(others: list[WorkCell], number: str) -> bool:
     """A plan's cost table prints each group's sum on the group's row; the sums are no content.
 
-    Only a row that announces itself as a group (a roman or capital-letter number, or a text
-    opening "II. …" when there is no number column) may shed its amounts, so that a data row
-    "5 | Dữ liệu A | 12" keeps its figure and stays data.
+    Only a row that announces itself as a group (a roman or capital-letter number, a text
+    opening "II. …" when there is no number column, or one heading merged over the number column
+    and the text beside it) may shed its amounts, so that a data row "5 | Dữ liệu A | 12" keeps its
+    figure and stays data.
     """
     texts = [cell.text for cell in others if not _AMOUNT.match(cell.text)]
     if not texts or len(texts) == len(others):
         return False
+    if number and set(texts) == {number}:
+        return True  # "Đào tạo, hướng dẫn sử dụng … | 5,200,000": a data row never merges its text over its number
     heading = number or texts[0]
     return is_group_number(heading) or bool(_ROMAN_HEADING.match(heading))
 
@@ -152,6 +160,12 @@ def classify_rows(
     key_col = number_col if number_col is not None else 0  # without a number column, the first one
     for position, row in enumerate(rows):
         following = rows[position + 1] if position + 1 < len(rows) else None
+        if _is_total_row(row):
+            # before the tail test: a total's blank number would otherwise join it to the row above
+            row.kind = RowKind.TOTAL
+            out.append(row)
+            previous = None
+            continue
         if previous is not None and _is_tail(
             row, previous, following, number_col=number_col, key_col=key_col, title_col=title_col
         ):
@@ -168,6 +182,17 @@ def classify_rows(
         out.append(row)
         previous = row
     return out
+
+
+def _is_total_row(row: WorkRow) -> bool:
+    """The column sums under one label ("Tổng cộng", "Cộng"), in whichever cells the label is merged over.
+
+    Only a row whose every other own cell is a figure or a dash: "Cộng đồng dân cư" or "Tổng hợp số
+    liệu" is content, and so is "Tổng cộng: 25 nhiệm vụ".
+    """
+    own = [cell.text for cell in row.cells if cell.text and not cell.inherited]
+    labels = {text for text in own if not _TOTAL_FILLER.match(text)}
+    return len(labels) == 1 and bool(_TOTAL_LABEL.match(fold(next(iter(labels)))))
 
 
 def _is_tail(
@@ -268,9 +293,7 @@ def _key_merged(row: WorkRow, following: WorkRow | None, keys: set[int]) -> bool
     """A key cell merged over the rows below: spanning down, or inherited in the row that follows."""
     if any(row.cells[col].row_span > 1 for col in keys if col < len(row.cells)):
         return True
-    return following is not None and any(
-        following.cells[col].inherited for col in keys if col < len(following.cells)
-    )
+    return following is not None and any(following.cells[col].inherited for col in keys if col < len(following.cells))
 
 
 def _starts_afresh(text: str) -> bool:

@@ -53,7 +53,13 @@ _NATIONAL_MOTTO = (
     "doc lap - tu do - hanh phuc",
     "doc lap tu do hanh phuc",
 )
-_SIGNATURE = re.compile(r"^(noi nhan|(tm|kt|tl|q|tuq)\. |chu tich|pho chu tich|giam doc|nguoi ky)")
+# A borderless grid whose lines open so is the letter's layout, not data: the signing block ("KT. GIÁM ĐỐC",
+# a form's "ĐẠI DIỆN BÊN NHẬN (Ký, ghi rõ họ tên)", "NGƯỜI LẬP BIỂU", "Phê duyệt (Người quản lý)") and the
+# addressees set beside their label ("Kính gửi: | - Bộ …; - Sở …").
+_SIGNATURE = re.compile(
+    r"^(noi nhan|(tm|kt|tl|q|tuq)\. |chu tich|pho chu tich|giam doc|nguoi ky"
+    r"|kinh gui\b|dai dien (ben|co quan|don vi)\b|nguoi lap\b|phe duyet \()"
+)
 _HEADING_LABEL = re.compile(r"^([IVXLC]{1,6}|\d{1,2}(\.\d{1,2}){0,3}|[a-zđ]|[A-Z])[.)]\s+\S")
 
 
@@ -352,14 +358,30 @@ def _continues_header(row: WorkRow, above: WorkRow) -> bool:
     merged_above = any(cell.inherited for cell in row.cells) or any(cell.row_span > 1 for cell in above.cells)
     # a lower header level fills only the columns under a spanning label; a data row under a
     # merged cell fills (nearly) all of its own cells
-    own = sum(1 for cell in row.cells if cell.text and not cell.inherited)
-    return merged_above and own <= len(row.cells) - 2 and not looks_like_row_number(texts[0])
+    own_cols = [col for col, cell in enumerate(row.cells) if cell.text and not cell.inherited]
+    under_span = own_cols and all(col < len(above.cells) and above.cells[col].col_span > 1 for col in own_cols)
+    if merged_above and under_span and not any(char.isdigit() for col in own_cols for char in texts[col]):
+        # a narrow table's lower level ("Điểm góc" merged down, "X (m) | Y (m)" under "Tọa độ …"): a data row
+        # does not sit under a label spanning columns with the header's merged cells beside it
+        return True
+    return merged_above and len(own_cols) <= len(row.cells) - 2 and not looks_like_row_number(texts[0])
+
+
+# A column's index in the row numbering the columns: "(1)", "7", a report's letters for its text columns
+# ("A", "B") and the formulas of its computed ones ("7=3/2", "(4)=(2)x(3)"; a scan may drop the index: "=4/1").
+_COLUMN_INDEX = re.compile(r"\(?(?:\d{1,2}|[A-Z])\)?(?:\s*=\s*[\d()+\-–x×*/:.,\s]+)?|=\s*[\d()+\-–x×*/:.,\s]+")
 
 
 def _column_numbers(texts: list[str]) -> bool:
-    """The row "(1) | (2) | (3)" numbering the columns."""
-    numbered = all(re.fullmatch(r"\(?\d{1,2}\)?", text) for text in texts if text)
-    return numbered and sum(1 for text in texts if text) >= max(2, len(texts) - 1)
+    """The row "(1) | (2) | (3)" numbering the columns, or "A | B | 1 | 2 | 3=2/1" in a report's table.
+
+    Letters alone ("A | B | C") are not enough: at least one column is numbered.
+    """
+    filled = [text for text in texts if text]
+    numbered = all(_COLUMN_INDEX.fullmatch(text) for text in filled) and any(
+        char.isdigit() for text in filled for char in text
+    )
+    return numbered and len(filled) >= max(2, len(texts) - 1)
 
 
 def _sub_labels(texts: list[str], above: list[str]) -> bool:
@@ -376,6 +398,8 @@ def _sub_labels(texts: list[str], above: list[str]) -> bool:
 def _header_labels(rows: list[WorkRow], width: int) -> list[str]:
     """One label per column, the header rows' texts joined top-down ("Chia sẻ Mức độ")."""
     grid = [[row.cells[col].text if col < len(row.cells) else "" for col in range(width)] for row in rows]
+    # the row numbering the columns labels nothing: "Chỉ tiêu", not "Chỉ tiêu B"
+    grid = [texts for texts in grid if not _column_numbers(texts)] or grid
     for level, texts in enumerate(grid[:-1]):
         # an upper label followed by blanks spans the columns that have sub-labels below
         for col in range(1, width):
