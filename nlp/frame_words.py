@@ -82,6 +82,8 @@ _ACTION_RE = re.compile(
     rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS}|{_LOWER_START}(?:{_ACTION_WORDS}))|{_ALWAYS_ENDS})(?![^\W\d_])",
     re.IGNORECASE,
 )
+# Public for the prose tasks: a word that makes a unit's name a sentence ("Sở X chủ trì", "Phòng Y tổ chức …").
+ACTION_RE = _ACTION_RE
 # A line opening with a bullet starts a new item even inside one paragraph: "7.1. Sở Tài chính chủ trì, phối hợp
 # các sở, ban, ngành↵- Ưu tiên nguồn lực …" (a Word 97 plan, Lâm Đồng 2026, whose line breaks keep one paragraph).
 _NEW_BULLET = r"\n\s*[-+•–](?=\s)"
@@ -89,6 +91,10 @@ _HARD_STOP_RE = re.compile(rf"[:;.!?]\s|[:;!?]$|\.$|{_NEW_BULLET}")
 _SENTENCE_STOP_RE = re.compile(rf"[:.!?]\s|[:!?]$|\.$|{_NEW_BULLET}")
 # What may open an assignment before its subject: the assigning verb, a time adverbial.
 _TRIGGER_RE = re.compile(r"^(?:Giao(?:\s+cho)?|Đề\s+nghị|Yêu\s+cầu|Phân\s+công(?:\s+cho)?)\s+", re.IGNORECASE)
+# A heading on a subject, "Về …", names a field, never its units: "16. Về tiêu chuẩn, đo lường, chất lượng:" (QĐ
+# 23/2025/QĐ-UBND Hà Nội) resolved to the Chi cục of that name; "Về bố trí ngân sách" led a report's item.
+_ABOUT_RE = re.compile(r"^Về\s", re.IGNORECASE)
+ABOUT_RE = _ABOUT_RE  # public for the prose tasks' unit labels
 _ADVERBIAL_RE = re.compile(r"^Trong\s+quá\s+trình(?:\s+triển\s+khai)?\s+thực\s+hiện\s*,?\s*", re.IGNORECASE)
 # The head of a unit stands for the unit ("Thủ trưởng các cơ quan, đơn vị", "Giám đốc Công an tỉnh", "Chủ tịch
 # UBND cấp xã"); a named person does not. The titles are the resolver's (nlp.units.OFFICIAL_HEAD_RE).
