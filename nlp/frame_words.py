@@ -91,6 +91,23 @@ _HARD_STOP_RE = re.compile(rf"[:;.!?]\s|[:;!?]$|\.$|{_NEW_BULLET}")
 _SENTENCE_STOP_RE = re.compile(rf"[:.!?]\s|[:!?]$|\.$|{_NEW_BULLET}")
 # What may open an assignment before its subject: the assigning verb, a time adverbial.
 _TRIGGER_RE = re.compile(r"^(?:Giao(?:\s+cho)?|Đề\s+nghị|Yêu\s+cầu|Phân\s+công(?:\s+cho)?)\s+", re.IGNORECASE)
+# A sentence that tells what its units did or are doing ("Ủy ban nhân dân tỉnh đã ban hành nhiều văn bản chỉ đạo …", a
+# report's account, BC quản lý khoáng sản Lào Cai 2025) assigns nothing, unless it goes on to ask for more ("… đã triển
+# khai nhưng cần …", "… đang thực hiện, đề nghị tiếp tục …"). "đã được giao", "đang quản lý" describe the subject.
+_ACCOUNT_RE = re.compile(r"^(?:cũng\s+)?(?:đã(?!\s+được)|đang(?!\s+(?:quản\s+lý|vận\s+hành|được)))\s", re.IGNORECASE)
+_STILL_ASKS_RE = re.compile(
+    r"\s(?:cần|phải|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|tiếp\s+tục|sẽ|đề\s+nghị|yêu\s+cầu|giao)"
+    r"(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def tells_what_was_done(predicate: str) -> bool:
+    """Whether the words after a sentence's units tell what they did, up to the clause's end, asking nothing."""
+    predicate = predicate.lstrip(" ,")
+    return bool(_ACCOUNT_RE.match(predicate)) and not _STILL_ASKS_RE.search(_HARD_STOP_RE.split(predicate, 1)[0])
+
+
 # A heading on a subject, "Về …", names a field, never its units: "16. Về tiêu chuẩn, đo lường, chất lượng:" (QĐ
 # 23/2025/QĐ-UBND Hà Nội) resolved to the Chi cục of that name; "Về bố trí ngân sách" led a report's item.
 _ABOUT_RE = re.compile(r"^Về\s", re.IGNORECASE)
@@ -100,7 +117,8 @@ _ADVERBIAL_RE = re.compile(r"^Trong\s+quá\s+trình(?:\s+triển\s+khai)?\s+th�
 # UBND cấp xã"); a named person does not. The titles are the resolver's (nlp.units.OFFICIAL_HEAD_RE).
 _HEAD_RE = OFFICIAL_HEAD_RE
 # "… giao Sở X chủ trì": the assigning verb inside a sentence (not "được giao", "giao dịch").
-_MID_TRIGGER_RE = re.compile(r"(?<![^\W\d_])(?<!được )(?:giao|đề\s+nghị|yêu\s+cầu)\s+(?=\S)", re.IGNORECASE)
+# Nor a hand-over told as done: "Ủy ban nhân dân tỉnh đã giao Sở Tài chính chủ trì …" (a report's account).
+_MID_TRIGGER_RE = re.compile(r"(?<![^\W\d_])(?<!được )(?<!đã )(?:giao|đề\s+nghị|yêu\s+cầu)\s+(?=\S)", re.IGNORECASE)
 # "với" is often left out ("chủ trì, phối hợp Sở Nội vụ, Văn phòng …"): what follows is a partner only if it
 # resolves ("phối hợp thực hiện", "phối hợp tổ chức" name no unit).
 _PARTNER_RE = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?\s+(?:(?:với|cùng)\s+)?", re.IGNORECASE)

@@ -169,3 +169,96 @@ def test_a_topic_label_among_unit_labels_is_no_lead() -> None:
         ("2", "Ban Quản lý dự án đầu tư xây dựng số 1"),
         ("3", "Sở Nông nghiệp và Môi trường"),
     ]
+
+
+# ---------------------------------------------------------------- 5. a report tells what was done
+
+LAO_CAI = "UBND tỉnh Lào Cai"
+
+# Báo cáo công tác quản lý nhà nước về khoáng sản năm 2025, UBND tỉnh Lào Cai (Trangsct/skill-sct@3821ed3…:
+# qlks-sct-vn/skills/qlks-sct-vn/van-ban-goc/BC-UBND-QLNN-khoang-san-nam-2025.docx), item 8.1, shortened. On main: a
+# task led by "Ủy ban nhân dân tỉnh", whose sentence tells what the committee did.
+BC_KHOANG_SAN_81 = [
+    "8. Tình hình thực hiện công tác quản lý cát, sỏi lòng sông",
+    "8.1. Về công tác quản lý nhà nước",
+    "Ủy ban nhân dân tỉnh đã ban hành nhiều văn bản chỉ đạo điều hành, triển khai Luật Địa chất và khoáng sản, các "
+    "Nghị định, Thông tư trong công tác quản lý khoáng sản nói chung và công tác quản lý cát, sỏi nói riêng.",
+]
+
+
+def test_a_reports_account_of_what_a_unit_did_is_no_task() -> None:
+    assert _tasks(BC_KHOANG_SAN_81, LAO_CAI) == []
+
+
+# The same report, item 6: the account, then what the committee asks of the units "in the time ahead". On main the
+# task was led by "Ủy ban nhân dân tỉnh" (the account's subject); the request's units lead it.
+BC_KHOANG_SAN_6 = [
+    "6. Công tác bảo vệ khoáng sản chưa khai thác",
+    "Ủy ban nhân dân tỉnh đã ban hành nhiều văn bản chỉ đạo điều hành trong công tác quản lý khoáng sản, trong đó đã "
+    "triển khai và ký các Quy chế phối hợp trong công tác quản lý khoáng sản tại khu vực giáp ranh với các tỉnh.",
+    "Để tiếp tục nâng cao công tác bảo vệ khoáng sản trên địa bàn tỉnh trong thời gian tới, tiếp tục yêu cầu các Sở, "
+    "ban, ngành và địa phương:",
+    "- Tăng cường chỉ đạo, thực hiện các biện pháp bảo vệ khoáng sản chưa khai thác; kiểm tra, kiểm soát, kịp thời "
+    "phát hiện và ngăn chặn, xử lý nghiêm hoạt động khoáng sản trái phép.",
+]
+
+
+def test_a_request_after_an_account_leads_the_item() -> None:
+    assert _tasks(BC_KHOANG_SAN_6, LAO_CAI) == [("6", "các Sở, ban, ngành và địa phương")]
+
+
+# Báo cáo kết quả thực hiện Chỉ thị 38/CT-TTg, UBND tỉnh Lào Cai 2026 (a check document: Trangsct/skill-sct@3821ed3…:
+# qlks-sct-vn/skills/qlks-sct-vn/van-ban-goc/BC-tinh-ket-qua-Chi-thi-38-TTg.docx), item 2.2, shortened: a hand-over
+# told as done ("đã giao Sở Tài chính chủ trì") gave Sở Tài chính a task on main.
+BC_CT38_22 = [
+    "2.2. Về quy hoạch khoáng sản",
+    "- Đối với Quy hoạch tỉnh Lào Cai: Thực hiện Nghị Quyết số 05/NQ-HĐND ngày 09/02/2026 của Hội đồng nhân dân tỉnh "
+    "Lào Cai về việc thông qua điều chỉnh Quy hoạch tỉnh Lào Cai thời kỳ 2021-2030, tầm nhìn đến năm 2050, Ủy ban nhân "
+    "dân tỉnh đã giao Sở Tài chính chủ trì, phối hợp với các Sở, ban, ngành và địa phương thực hiện rà soát, tham mưu "
+    "điều chỉnh Quy hoạch tỉnh cho phù hợp.",
+]
+
+
+def test_a_hand_over_told_as_done_assigns_nothing_now() -> None:
+    assert _tasks(BC_CT38_22, LAO_CAI) == []
+
+
+# A guard (passes on main too): a labelled item keeps the unit whose remedy it reports as its lead, as the real set's
+# gold does (KH 3070/KH-UBND Bỉm Sơn, ../shared/realdocs, item 2.3 with its paragraphs joined as the reader joins
+# them): only prose assignments skip accounts.
+KH3070_23 = [
+    "2. Các tồn tại, hạn chế và giải pháp khắc phục",
+    "2.3. Việc sao, chụp tài liệu mật và quản lý bản sao bí mật Nhà nước còn 03 bản sao đen, chưa có xác nhận của "
+    "lãnh đạo có thẩm quyền.",
+    "- Nguyên nhân: Do công chức thực hiện công tác văn thư lưu chưa nắm rõ về công tác BMNN nên việc lưu, sao chụp "
+    "tài liệu mật chưa đảm bảo quy trình theo quy định.",
+    "- Giải pháp thực hiện:",
+    "+ Văn phòng HĐND&UBND thị xã đã tham mưu khắc phục tồn tại 03 văn bản Đoàn Kiểm tra đã chỉ ra thực hiện theo đúng "
+    "quy định tại Điều 3, Nghị định số 26/2020/NĐ-CP ngày 28/02/2020 của Chính phủ.",
+    "- Thời gian thực hiện: Đã khắc phục xong từ tháng 6/2024.",
+]
+
+
+def test_a_labelled_remedy_keeps_the_unit_that_did_it() -> None:
+    assert _tasks(KH3070_23, "UBND thị xã Bỉm Sơn") == [("2.3", "Văn phòng HĐND&UBND thị xã")]
+
+
+# ---------------------------------------------------------------- 6. time forms without a period
+
+
+def test_half_yearly_and_open_ended_times_read_honestly() -> None:
+    from nlp.periods import parse_period
+
+    # "Định kỳ 6 tháng" (the brief's open item; the catalog's "6 tháng/lần"): recurring, no quarters.
+    for raw in ("Định kỳ 6 tháng", "6 tháng/lần", "06 tháng một lần", "2 lần/năm"):
+        period = parse_period(raw)
+        assert (period.recurring, period.quarters) == ("semiannual", []), raw
+    # NQ 03/2025/NQ-CP's annex (realdocs gold: three tasks "2025 và những năm tiếp theo" → no quarters).
+    period = parse_period("2025 và những năm tiếp theo")
+    assert (period.quarters, period.start, period.end) == ([], "2025-01-01", "")
+    # What must stay right.
+    assert parse_period("Quý III, IV/2026").quarters == ["2026-Q3", "2026-Q4"]
+    assert parse_period("6 tháng đầu năm 2026").quarters == ["2026-Q1", "2026-Q2"]
+    assert parse_period("trước 30/6/2026").end == "2026-06-30"
+    assert parse_period("trước ngày 15 hằng tháng").recurring == "monthly:15"
+    assert parse_period("Hằng năm").recurring == "annual"

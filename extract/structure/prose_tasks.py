@@ -25,7 +25,7 @@ from extract.model import Provenance, Task, TaskSource
 from extract.structure.articles import DUTIES_OF, describes, regulation_parts
 from extract.structure.numbering import LabelKind, Line, parse_label
 from extract.structure.sections import SectionNode, SectionNodes
-from nlp.frame_words import ABOUT_RE, ACTION_RE
+from nlp.frame_words import ABOUT_RE, ACTION_RE, tells_what_was_done
 from nlp.frames import (
     NON_STATE_RE,
     OPENS_WITH_ACTION_RE,
@@ -233,11 +233,13 @@ def _strip_bullet(text: str) -> str:
 
 
 def _own_lead(text: str, context: Context) -> Subject | None:
-    """The units a sentence opens with, when a frame word or an assigning verb confirms them."""
-    subject = subject_of(_strip_bullet(text), context)
-    if subject is not None and (subject.framed or subject.triggered or subject.lead_in):
-        return subject
-    return None
+    """The units a sentence opens with, when a frame word or an assigning verb confirms them; not when the sentence
+    tells what they did ("Ủy ban nhân dân tỉnh đã ban hành nhiều văn bản …", a report's account)."""
+    sentence = _strip_bullet(text)
+    subject = subject_of(sentence, context)
+    if subject is None or tells_what_was_done(sentence[subject.units.end :]):
+        return None
+    return subject if subject.framed or subject.triggered or subject.lead_in else None
 
 
 def _bullet_lead(text: str, context: Context) -> Subject | None:
@@ -336,6 +338,8 @@ def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
     if subject is None:
         return _non_state_lead_in(head) if node.children else None
     after = head[subject.units.end :].lstrip()
+    if tells_what_was_done(after):
+        return None
     if _HANDS_OVER.match(after):
         # "10. Bộ Công an giao Cục Cảnh sát điều tra tội phạm về ma túy là cơ quan thường trực …": the
         # unit named after "giao" is given the work, not the one that gives it; only in the same clause
