@@ -149,7 +149,12 @@ _EXECUTION_CLAUSE_RE = re.compile(
     # "Các bộ, cơ quan ngang bộ khẩn trương triển khai, hướng dẫn thi hành các Nghị quyết …" (CV 464/TTg-CĐS 2026).
     r"(?<!hướng dẫn )(?<!theo dõi )(?<!tình hình )thi\s+hành(?!\s+án)|"
     r"(?<!việc\s)(?:thực\s+hiện|triển\s+khai)(?:\s+nghiêm\s+túc)?\s+(?:Chỉ\s+thị|Quyết\s+định|Kế\s+hoạch|"
-    r"Công\s+văn|Thông\s+báo|Nghị\s+quyết|văn\s+bản)\s+này|Nay\s+thông\s+báo|(?:^|[.;]\s+)Trên\s+đây\s+là|"
+    r"Công\s+văn|Thông\s+báo|Nghị\s+quyết|văn\s+bản|Quy\s+định|Quy\s+chế)\s+này|Nay\s+thông\s+báo|"
+    r"(?:^|[.;]\s+)Trên\s+đây\s+là|"
+    # "… có trách nhiệm triển khai thực hiện các quy định tại Điều 1 và …" (QĐ 36/2025/QĐ-UBND Hà Nội, Điều 2): the
+    # decision's own article, not an article of another text ("… tại Điều 5 của Nghị định …").
+    r"(?:thực\s+hiện|triển\s+khai)\s+(?:thực\s+hiện\s+)?(?:các\s+)?quy\s+định\s+tại\s+Điều\s+\d+"
+    r"(?!\s*(?:của|Nghị|Thông|Luật|Quyết|Bộ)\b)(?![\d,])|"
     r"báo\s+cáo\s+(?:các\s+)?(?:vướng|khó\s+khăn)|"
     # "Yêu cầu các sở, ngành … tổ chức thực hiện tốt các nội dung trên" closes a letter (CV 298, Lâm Đồng 2025).
     # "Đề nghị Lãnh đạo các đơn vị thuộc Trường quan tâm thực hiện đúng nội dung văn bản này./." (TB 1145/TB-ĐHTĐ 2025).

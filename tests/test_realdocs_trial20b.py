@@ -262,3 +262,18 @@ def test_half_yearly_and_open_ended_times_read_honestly() -> None:
     assert parse_period("trước 30/6/2026").end == "2026-06-30"
     assert parse_period("trước ngày 15 hằng tháng").recurring == "monthly:15"
     assert parse_period("Hằng năm").recurring == "annual"
+
+
+# ---------------------------------------------------------------- 7. the execution clause in other words
+
+# QĐ 36/2025/QĐ-UBND Hà Nội, Điều 2-3: "… có trách nhiệm triển khai thực hiện các quy định tại Điều 1 …" is the
+# decision's execution clause (not a task, docs/gold-conventions.md), which main read as a task of every class named.
+QD36_DIEU_2 = [
+    "Điều 2. Các Sở, ban, ngành, Ủy ban nhân dân cấp xã và các tổ chức, cá nhân liên quan có trách nhiệm triển khai "
+    "thực hiện các quy định tại Điều 1 và các quy định hiện hành của Nhà nước.",
+    "Điều 3. Quyết định này có hiệu lực kể từ ngày 26 tháng 6 năm 2025.",
+]
+
+
+def test_carrying_out_the_decisions_own_article_is_its_execution_clause() -> None:
+    assert _tasks(QD36_DIEU_2, HA_NOI) == []
