@@ -82,6 +82,8 @@ _ACTION_RE = re.compile(
     rf"\s(?:{_NOT_AFTER_UNIT_NOUN}(?:{_FRAME_WORDS}|{_LOWER_START}(?:{_ACTION_WORDS}))|{_ALWAYS_ENDS})(?![^\W\d_])",
     re.IGNORECASE,
 )
+# Public for the prose tasks: a word that makes a unit's name a sentence ("Sở X chủ trì", "Phòng Y tổ chức …").
+ACTION_RE = _ACTION_RE
 # A line opening with a bullet starts a new item even inside one paragraph: "7.1. Sở Tài chính chủ trì, phối hợp
 # các sở, ban, ngành↵- Ưu tiên nguồn lực …" (a Word 97 plan, Lâm Đồng 2026, whose line breaks keep one paragraph).
 _NEW_BULLET = r"\n\s*[-+•–](?=\s)"
@@ -89,12 +91,34 @@ _HARD_STOP_RE = re.compile(rf"[:;.!?]\s|[:;!?]$|\.$|{_NEW_BULLET}")
 _SENTENCE_STOP_RE = re.compile(rf"[:.!?]\s|[:!?]$|\.$|{_NEW_BULLET}")
 # What may open an assignment before its subject: the assigning verb, a time adverbial.
 _TRIGGER_RE = re.compile(r"^(?:Giao(?:\s+cho)?|Đề\s+nghị|Yêu\s+cầu|Phân\s+công(?:\s+cho)?)\s+", re.IGNORECASE)
+# A sentence that tells what its units did or are doing ("Ủy ban nhân dân tỉnh đã ban hành nhiều văn bản chỉ đạo …", a
+# report's account, BC quản lý khoáng sản Lào Cai 2025) assigns nothing, unless it goes on to ask for more ("… đã triển
+# khai nhưng cần …", "… đang thực hiện, đề nghị tiếp tục …"). "đã được giao", "đang quản lý" describe the subject.
+_ACCOUNT_RE = re.compile(r"^(?:cũng\s+)?(?:đã(?!\s+được)|đang(?!\s+(?:quản\s+lý|vận\s+hành|được)))\s", re.IGNORECASE)
+_STILL_ASKS_RE = re.compile(
+    r"\s(?:cần|phải|có\s+trách\s+nhiệm|chịu\s+trách\s+nhiệm|khẩn\s+trương|tiếp\s+tục|sẽ|đề\s+nghị|yêu\s+cầu|giao)"
+    r"(?![^\W\d_])",
+    re.IGNORECASE,
+)
+
+
+def tells_what_was_done(predicate: str) -> bool:
+    """Whether the words after a sentence's units tell what they did, up to the clause's end, asking nothing."""
+    predicate = predicate.lstrip(" ,")
+    return bool(_ACCOUNT_RE.match(predicate)) and not _STILL_ASKS_RE.search(_HARD_STOP_RE.split(predicate, 1)[0])
+
+
+# A heading on a subject, "Về …", names a field, never its units: "16. Về tiêu chuẩn, đo lường, chất lượng:" (QĐ
+# 23/2025/QĐ-UBND Hà Nội) resolved to the Chi cục of that name; "Về bố trí ngân sách" led a report's item.
+_ABOUT_RE = re.compile(r"^Về\s", re.IGNORECASE)
+ABOUT_RE = _ABOUT_RE  # public for the prose tasks' unit labels
 _ADVERBIAL_RE = re.compile(r"^Trong\s+quá\s+trình(?:\s+triển\s+khai)?\s+thực\s+hiện\s*,?\s*", re.IGNORECASE)
 # The head of a unit stands for the unit ("Thủ trưởng các cơ quan, đơn vị", "Giám đốc Công an tỉnh", "Chủ tịch
 # UBND cấp xã"); a named person does not. The titles are the resolver's (nlp.units.OFFICIAL_HEAD_RE).
 _HEAD_RE = OFFICIAL_HEAD_RE
 # "… giao Sở X chủ trì": the assigning verb inside a sentence (not "được giao", "giao dịch").
-_MID_TRIGGER_RE = re.compile(r"(?<![^\W\d_])(?<!được )(?:giao|đề\s+nghị|yêu\s+cầu)\s+(?=\S)", re.IGNORECASE)
+# Nor a hand-over told as done: "Ủy ban nhân dân tỉnh đã giao Sở Tài chính chủ trì …" (a report's account).
+_MID_TRIGGER_RE = re.compile(r"(?<![^\W\d_])(?<!được )(?<!đã )(?:giao|đề\s+nghị|yêu\s+cầu)\s+(?=\S)", re.IGNORECASE)
 # "với" is often left out ("chủ trì, phối hợp Sở Nội vụ, Văn phòng …"): what follows is a partner only if it
 # resolves ("phối hợp thực hiện", "phối hợp tổ chức" name no unit).
 _PARTNER_RE = re.compile(r"phối\s+hợp(?:\s+chặt\s+chẽ)?\s+(?:(?:với|cùng)\s+)?", re.IGNORECASE)
@@ -125,7 +149,12 @@ _EXECUTION_CLAUSE_RE = re.compile(
     # "Các bộ, cơ quan ngang bộ khẩn trương triển khai, hướng dẫn thi hành các Nghị quyết …" (CV 464/TTg-CĐS 2026).
     r"(?<!hướng dẫn )(?<!theo dõi )(?<!tình hình )thi\s+hành(?!\s+án)|"
     r"(?<!việc\s)(?:thực\s+hiện|triển\s+khai)(?:\s+nghiêm\s+túc)?\s+(?:Chỉ\s+thị|Quyết\s+định|Kế\s+hoạch|"
-    r"Công\s+văn|Thông\s+báo|Nghị\s+quyết|văn\s+bản)\s+này|Nay\s+thông\s+báo|(?:^|[.;]\s+)Trên\s+đây\s+là|"
+    r"Công\s+văn|Thông\s+báo|Nghị\s+quyết|văn\s+bản|Quy\s+định|Quy\s+chế)\s+này|Nay\s+thông\s+báo|"
+    r"(?:^|[.;]\s+)Trên\s+đây\s+là|"
+    # "… có trách nhiệm triển khai thực hiện các quy định tại Điều 1 và …" (QĐ 36/2025/QĐ-UBND Hà Nội, Điều 2): the
+    # decision's own article, not an article of another text ("… tại Điều 5 của Nghị định …").
+    r"(?:thực\s+hiện|triển\s+khai)\s+(?:thực\s+hiện\s+)?(?:các\s+)?quy\s+định\s+tại\s+Điều\s+\d+"
+    r"(?!\s*(?:của|Nghị|Thông|Luật|Quyết|Bộ)\b)(?![\d,])|"
     r"báo\s+cáo\s+(?:các\s+)?(?:vướng|khó\s+khăn)|"
     # "Yêu cầu các sở, ngành … tổ chức thực hiện tốt các nội dung trên" closes a letter (CV 298, Lâm Đồng 2025).
     # "Đề nghị Lãnh đạo các đơn vị thuộc Trường quan tâm thực hiện đúng nội dung văn bản này./." (TB 1145/TB-ĐHTĐ 2025).

@@ -26,6 +26,7 @@ from functools import lru_cache
 
 from extract.model import UnitMention
 from nlp.frame_words import (  # the vocabulary, split from this module
+    _ABOUT_RE,
     _ACTION_RE,
     _ACTION_VERBS,
     _ADVERBIAL_RE,
@@ -485,7 +486,7 @@ _PARTNER_LABEL_RE = re.compile(r"(?:đơn\s+vị|cơ\s+quan)\s+(?:phối\s+hợp
 
 def subject_of(text: str, context: Context = _NO_CONTEXT) -> Subject | None:
     """The unit(s) an item or sentence opens with, when it opens with units; None otherwise."""
-    if closing_formula(text):
+    if closing_formula(text) or _ABOUT_RE.match(text):
         return None
     if _PARTNER_LABEL_RE.match(text):
         return None
@@ -516,7 +517,9 @@ def units_only(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:
     """``text`` when it names units and nothing else, every piece resolved: a heading addressed to them
     ("6. Các sở, ban, ngành, đơn vị thuộc tỉnh; UBND các xã, phường, đặc khu" over their duties)."""
     body = text.rstrip(" .:;")
-    if not body or len(body.split()) > _MAX_SUBJECT_WORDS or _ACTION_RE.search(body) or closing_formula(body):
+    if not body or _ABOUT_RE.match(body) or len(body.split()) > _MAX_SUBJECT_WORDS:
+        return None
+    if _ACTION_RE.search(body) or closing_formula(body):
         return None
     # "3.8. Đề nghị Ủy ban Mặt trận Tổ quốc Việt Nam tỉnh, Liên đoàn Lao động tỉnh, …, Tỉnh đoàn Thanh niên" (KH phòng,
     # chống ma túy, Lâm Đồng 2026): the request is addressed to the units that follow it.

@@ -40,9 +40,7 @@ _DATE_RE = re.compile(
     rf"\b(?:(?P<d>\d{{1,2}})(?P<s>[/.-])(?P<m>\d{{1,2}})(?P=s)(?P<y>{_YEAR})"
     rf"|(?P<d2>\d{{1,2}})\s+thang\s+(?P<m2>\d{{1,2}})\s+nam\s+(?P<y2>{_YEAR}))\b"
 )
-_DAY_MONTH_RE = re.compile(
-    r"\b(?:ngay|truoc|den|han)\s+(?:ngay\s+)?(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?![/\d])"
-)
+_DAY_MONTH_RE = re.compile(r"\b(?:ngay|truoc|den|han)\s+(?:ngay\s+)?(?P<d>\d{1,2})\s*/\s*(?P<m>\d{1,2})(?![/\d])")
 _MONTH_RE = re.compile(
     rf"\bthang\s+(?P<m1>\d{{1,2}})(?:(?P<sep>{_SEP_RANGE}|{_SEP_LIST})(?:thang\s+)?(?P<m2>\d{{1,2}}))?"
     rf"(?:\s*(?:/|nam)\s*(?P<year>{_YEAR}))?(?!\d)"
@@ -58,6 +56,16 @@ _DEADLINE_RE = re.compile(r"\b(?:truoc|cham nhat|han chot|den)\s+(?:ngay\s+)?$")
 _RECURRING_DAY_RE = re.compile(r"\bngay\s+(?P<d>\d{1,2})\s+(?:hang|hàng|moi)\s+thang\b")
 _RECURRING_MONTH_OF_YEAR_RE = re.compile(r"\bthang\s+(?P<m>\d{1,2})\s+(?:hang|moi)\s+nam\b")
 _RECURRING_WORDS = (
+    # "Định kỳ 6 tháng", "6 tháng/lần", "06 tháng một lần", "mỗi 6 tháng": twice a year, before "hằng năm" (a cell that
+    # says both, "định kỳ 6 tháng và hằng năm", asks for the more frequent).
+    (
+        re.compile(
+            r"\b(?:dinh ky|hang|moi)\s+(?:0?6|sau)\s+thang\b|\b(?:0?6|sau)\s+thang\s*(?:/|mot)\s*lan\b"
+            r"|\b(?:0?2|hai)\s+lan\s*/\s*nam\b"
+        ),
+        "semiannual",
+    ),
+    (re.compile(r"\b(?:0?1|mot)\s+lan\s*/\s*nam\b"), "annual"),
     (re.compile(r"\b(?:hang|moi)\s+thang\b|\bdinh ky\s+thang\b"), "monthly"),
     (re.compile(r"\b(?:hang|moi)\s+quy\b|\bdinh ky\s+quy\b"), "quarterly"),
     (re.compile(r"\b(?:hang|moi)\s+nam\b|\bdinh ky\s+nam\b"), "annual"),
@@ -242,9 +250,7 @@ class _Parser:
             else:
                 self.reasons.append(f"{'đầu' if part == 'dau' else 'giữa'} năm {year} / start or middle of year")
         spans = (
-            _YEAR_SPAN_RE.finditer(self.text)
-            if ("-" in self.text or "den" in self.text or "toi" in self.text)
-            else ()
+            _YEAR_SPAN_RE.finditer(self.text) if ("-" in self.text or "den" in self.text or "toi" in self.text) else ()
         )
         for match in spans:
             y1, y2 = int(match.group("y1")), int(match.group("y2"))
@@ -296,7 +302,7 @@ def _quarters_of(spans: list[_Span]) -> list[str]:
 
 
 # Every recurring wording below contains one of these; most cells contain none.
-_RECURRING_HINT_RE = re.compile(r"hang|hàng|moi|dinh ky|thuong xuyen|lien tuc")
+_RECURRING_HINT_RE = re.compile(r"hang|hàng|moi|dinh ky|thuong xuyen|lien tuc|lan\b")
 
 
 def _recurring(text: str) -> str:
@@ -336,6 +342,7 @@ def _parse(raw: str, default_year: int | None) -> _ParsedFields:
     # Period records: 200,000 cached records (a dict, two lists and a set each) made every full
     # collection walk them, a third of the cold time. Each call builds its own record instead.
     return _parse_key(_period_key(raw), default_year)
+
 
 # The commonest cells, answered by one full-match regex without the general parser ("quý iii/2026",
 # "quy iii, iv/2026", "thang 9/2026", "truoc ngay 30/6/2026", "nam 2026", "6 thang dau nam 2026").
@@ -413,14 +420,24 @@ def _parse_key(text: str, default_year: int | None) -> _ParsedFields:
     return tuple(period.quarters), period.start, period.end, period.recurring, tuple(period.reasons)
 
 
+# "2025 và những năm tiếp theo", "từ năm 2026 trở đi": a start with no end, no quarters (docs/gold-conventions.md, NQ
+# 03/2025/NQ-CP's annex: three such tasks were given the four quarters of 2025).
+_OPEN_ENDED_RE = re.compile(
+    rf"^(?:tu\s+)?(?:nam\s+)?(?P<y>{_YEAR})\s*(?:,|va)?\s*"
+    r"(?:(?:nhung|cac)\s+nam\s+(?:tiep\s+theo|sau(?:\s+do)?)|tro\s+di)$"
+)
+
+
 def _parse_general(text: str, default_year: int | None) -> Period:
     raw = text
+    open_ended = _OPEN_ENDED_RE.match(text)
+    if open_ended:
+        year = int(open_ended["y"])
+        return Period(raw=raw, start=f"{year}-01-01", reasons=[f"từ năm {year}, không có mốc kết thúc / open-ended"])
     recurring = _recurring(text)
     parser = _Parser(text, default_year)
     if recurring and not _ANY_YEAR_RE.search(text):
-        return Period(
-            raw=raw, recurring=recurring, reasons=[f"thời hạn lặp lại '{recurring}' / recurring deadline"]
-        )
+        return Period(raw=raw, recurring=recurring, reasons=[f"thời hạn lặp lại '{recurring}' / recurring deadline"])
     # Each pass only where its key word or separator occurs: most cells need one or two passes.
     if "quy" in text:
         parser.quarters()

@@ -22,8 +22,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from extract.model import Provenance, Task, TaskSource
+from extract.structure.articles import DUTIES_OF, describes, regulation_parts
 from extract.structure.numbering import LabelKind, Line, parse_label
 from extract.structure.sections import SectionNode, SectionNodes
+from nlp.frame_words import ABOUT_RE, ACTION_RE, tells_what_was_done
 from nlp.frames import (
     NON_STATE_RE,
     OPENS_WITH_ACTION_RE,
@@ -75,6 +77,8 @@ _LABEL_MAX_WORDS = 9
 # A unit that opens an item by handing work to another ("Bộ Công an giao Cục …", "… đề nghị Sở …").
 _HANDS_OVER = re.compile(r"(?:giao|đề\s+nghị|yêu\s+cầu)\s", re.IGNORECASE)
 _CLAUSE_END = re.compile(r"[.;]\s")
+_INNER_STOP = re.compile(r"[.;:!?]\s")
+_LIST_OF_NAMES = 2  # items naming units alone, at least, for their siblings to be a list of units
 # A unit named without a frame word is a type and a name ("Công an tỉnh", "Sở Tư pháp"): two words at least.
 _NAMED_UNIT_WORDS = 2
 _LEAD_IN_WORDS = 30  # "Nhà đầu tư của 02 dự án đường bộ cao tốc Tân Phú – Bảo Lộc và Bảo Lộc – Liên Khương"
@@ -229,11 +233,13 @@ def _strip_bullet(text: str) -> str:
 
 
 def _own_lead(text: str, context: Context) -> Subject | None:
-    """The units a sentence opens with, when a frame word or an assigning verb confirms them."""
-    subject = subject_of(_strip_bullet(text), context)
-    if subject is not None and (subject.framed or subject.triggered or subject.lead_in):
-        return subject
-    return None
+    """The units a sentence opens with, when a frame word or an assigning verb confirms them; not when the sentence
+    tells what they did ("Ủy ban nhân dân tỉnh đã ban hành nhiều văn bản …", a report's account)."""
+    sentence = _strip_bullet(text)
+    subject = subject_of(sentence, context)
+    if subject is None or tells_what_was_done(sentence[subject.units.end :]):
+        return None
+    return subject if subject.framed or subject.triggered or subject.lead_in else None
 
 
 def _bullet_lead(text: str, context: Context) -> Subject | None:
@@ -274,43 +280,11 @@ def _unnumbered(
 _PARTICIPANTS = re.compile(r"^\S+\s+(?:thành\s+phần|đại\s+biểu)(?:\s+(?:tham\s+(?:gia|dự)|mời|dự))?\s*:?$", re.I)
 
 
-# A regulation (Quy chế, Quy định, and a decree's or circular's body) opens with "Chương I. (NHỮNG) QUY ĐỊNH CHUNG". Its
-# articles describe and prescribe ("Bộ phận tiếp nhận và trả kết quả … đặt tại …", QĐ 93/2007/QĐ-TTg; "Sở Công Thương
-# chủ trì, phối hợp … xây dựng phương án …" as a procedure step, QĐ 16/2026/QĐ-UBND Lào Cai); only its part on
-# carrying it out, or an article on a unit's duties, assigns work.
-_REGULATION_OPENING = re.compile(r"^(?:NHỮNG\s+)?QUY\s+ĐỊNH\s+CHUNG\b", re.IGNORECASE)
-_ASSIGNING_PART = re.compile(
-    r"^(?:TỔ\s+CHỨC\s+(?:THỰC\s+HIỆN|TRIỂN\s+KHAI)|ĐIỀU\s+KHOẢN\s+THI\s+HÀNH|TRÁCH\s+NHIỆM|NHIỆM\s+VỤ|"
-    r"(?:HIỆU\s+LỰC\s+)?THI\s+HÀNH)",
-    re.IGNORECASE,
-)
-# "Điều 16. Trách nhiệm Sở Công Thương", "Điều 5. Trách nhiệm của Chủ tịch Ủy ban nhân dân cấp tỉnh", "Điều 30. Quyền
-# hạn, trách nhiệm của Bộ Công Thương" (Nghị định 32/2024/NĐ-CP): the article's clauses are the duties of its units.
-_DUTY = r"(?:trách\s+nhiệm|nhiệm\s+vụ|quyền\s+hạn|chức\s+năng)"
-_DUTIES_OF = re.compile(rf"^{_DUTY}(?:\s*(?:,|và)\s*{_DUTY})*\s+(?:của\s+)?(?=\S)", re.IGNORECASE)
-
-
-def _regulation_parts(nodes: list[SectionNode]) -> list[SectionNode]:
-    """The nodes of a regulation's chapters that may assign: its parts on carrying it out whole, and elsewhere only
-    its articles on duties ("Trách nhiệm …", "Tổ chức thực hiện"); ``nodes`` as they are when no regulation opens."""
-    chapters = [node for node in nodes if node.label.kind is LabelKind.CHAPTER]
-    if not chapters or not _REGULATION_OPENING.match(chapters[0].title):
-        return nodes
-    kept: list[SectionNode] = []
-    for node in nodes:
-        if node.label.kind is not LabelKind.CHAPTER or _ASSIGNING_PART.match(node.title):
-            kept.append(node)
-            continue
-        for article in node.children:
-            if article.label.kind is LabelKind.ARTICLE and (
-                _DUTIES_OF.match(article.title) or _ASSIGNING_PART.match(article.title)
-            ):
-                kept.append(article)
-    return kept
-
-
 def _visit_siblings(collector: _Collector, nodes: list[SectionNode], inherited: _Lead | None, path: list[str]) -> None:
-    nodes = _regulation_parts(nodes)
+    nodes = [node for node in regulation_parts(nodes) if not describes(node)]
+    names = [_name_alone(node, collector.context) for node in nodes]
+    if sum(names) >= _LIST_OF_NAMES and 3 * sum(names) >= 2 * len(nodes):
+        nodes = [node for node, name in zip(nodes, names, strict=True) if not name]
     subjects = [_head_subject(node, collector.context) for node in nodes]
     if path and _PARTICIPANTS.match(path[-1]):
         subjects = [None if subject is not None and subject.bare else subject for subject in subjects]
@@ -320,14 +294,15 @@ def _visit_siblings(collector: _Collector, nodes: list[SectionNode], inherited: 
     for node, subject in zip(nodes, subjects, strict=True):
         if subject is None and labelled_units >= 2:
             label = _UNIT_LABEL.match(node.title)
-            if label and len(label.group("label").split()) <= _LABEL_MAX_WORDS:
+            # "1. Về bố trí ngân sách: Ưu tiên bố trí …" among unit-labelled items (a report's proposals) is a topic.
+            if label and len(label.group("label").split()) <= _LABEL_MAX_WORDS and not ABOUT_RE.match(node.title):
                 subject = _Lead(label.group("label"), from_label=True)
         _visit(collector, node, subject, inherited, path)
 
 
 def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
     if node.label.kind is LabelKind.ARTICLE and (node.body or node.children):
-        duties = _DUTIES_OF.match(node.title)
+        duties = DUTIES_OF.match(node.title)
         named = units_only(node.title[duties.end() :], context) if duties else None
         return _Lead(named.text, from_label=True, bare=True) if named is not None else None
     if node.label.kind not in (LabelKind.DOTTED, LabelKind.LETTER) or not node.title:
@@ -363,6 +338,8 @@ def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
     if subject is None:
         return _non_state_lead_in(head) if node.children else None
     after = head[subject.units.end :].lstrip()
+    if tells_what_was_done(after):
+        return None
     if _HANDS_OVER.match(after):
         # "10. Bộ Công an giao Cục Cảnh sát điều tra tội phạm về ma túy là cơ quan thường trực …": the
         # unit named after "giao" is given the work, not the one that gives it; only in the same clause
@@ -472,6 +449,28 @@ def _visit(
             if index == 0 or not _dates_its_own_duty(_strip_bullet(unit.text), theirs, collector.context)
         ]
         collector.add(node.ref, printed, _text(units), lead, node.line, path, _frame_text(kept, []), _text(kept))
+
+
+def _name_alone(node: SectionNode, context: Context) -> bool:
+    """A numbered item that opens with a unit and says nothing it does (no action or frame word after the units).
+
+    Among siblings that are mostly such items, they list units and hand none of them work: "1. Các phòng và tương
+    đương thuộc Sở: a) Văn phòng; b) Thanh tra; …", "3. … h) Ban Quản lý, duy tu các công trình nông nghiệp và môi
+    trường Hà Nội." (QĐ 12, 16/2025/QĐ-UBND Hà Nội, the structure of a Sở). Alone, "a) Sở Tài chính thẩm định hồ
+    sơ;" (a verb the vocabulary lacks) stays a duty."""
+    if node.children or not node.ref:
+        return False
+    units = _units(node.body, node.title, node.line)
+    if len(units) != 1:
+        return False
+    body = units[0].text.rstrip(" .;")
+    subject = subject_of(body, context)
+    return (
+        subject is not None
+        and subject.units.start == 0
+        and not _INNER_STOP.search(body)
+        and not ACTION_RE.search(" " + body[subject.units.end :])
+    )
 
 
 def _split_off(body: list[_Unit], subject: _Lead, context: Context) -> list[_Unit]:

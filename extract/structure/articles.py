@@ -1,0 +1,75 @@
+"""Which articles and chapters of a decision or a regulation may assign work, and which only describe.
+
+Read by :mod:`extract.structure.prose_tasks` before it looks for assignments in the section tree.
+"""
+
+from __future__ import annotations
+
+import re
+
+from extract.structure.numbering import LabelKind
+from extract.structure.sections import SectionNode
+
+# A regulation (Quy chế, Quy định, and a decree's or circular's body) opens with "Chương I. (NHỮNG) QUY ĐỊNH CHUNG". Its
+# articles describe and prescribe ("Bộ phận tiếp nhận và trả kết quả … đặt tại …", QĐ 93/2007/QĐ-TTg; "Sở Công Thương
+# chủ trì, phối hợp … xây dựng phương án …" as a procedure step, QĐ 16/2026/QĐ-UBND Lào Cai); only its part on
+# carrying it out, or an article on a unit's duties, assigns work.
+_REGULATION_OPENING = re.compile(r"^(?:NHỮNG\s+)?QUY\s+ĐỊNH\s+CHUNG\b", re.IGNORECASE)
+_ASSIGNING_PART = re.compile(
+    r"^(?:TỔ\s+CHỨC\s+(?:THỰC\s+HIỆN|TRIỂN\s+KHAI)|ĐIỀU\s+KHOẢN\s+THI\s+HÀNH|TRÁCH\s+NHIỆM|NHIỆM\s+VỤ|"
+    r"(?:HIỆU\s+LỰC\s+)?THI\s+HÀNH)",
+    re.IGNORECASE,
+)
+# "Điều 16. Trách nhiệm Sở Công Thương", "Điều 5. Trách nhiệm của Chủ tịch Ủy ban nhân dân cấp tỉnh", "Điều 30. Quyền
+# hạn, trách nhiệm của Bộ Công Thương" (Nghị định 32/2024/NĐ-CP): the article's clauses are the duties of its units.
+_DUTY = r"(?:trách\s+nhiệm|nhiệm\s+vụ|quyền\s+hạn|chức\s+năng)"
+DUTIES_OF = re.compile(rf"^{_DUTY}(?:\s*(?:,|và)\s*{_DUTY})*\s+(?:của\s+)?(?=\S)", re.IGNORECASE)
+
+# Articles that describe a body or the document's reach and hand no work to anyone. A decision "quy định chức năng,
+# nhiệm vụ, quyền hạn và cơ cấu tổ chức của Sở …" (QĐ 10-24/2025/QĐ-UBND Hà Nội) lists the body's standing competences
+# under "Điều 2. Nhiệm vụ và quyền hạn" ("10. d) Đề nghị Ủy ban nhân dân Thành phố quyết định thu hồi …" is the Sở's
+# power, not the committee's task), its units under "Điều 3. Cơ cấu tổ chức" ("1. Các phòng …: a) Văn phòng; b)
+# Thanh tra; …") and its heads under "Điều 4. Giám đốc Sở, Phó Giám đốc Sở …"; a regulation's opening articles say
+# whom it binds ("Điều 2. Đối tượng áp dụng / 1. Các cơ quan, tổ chức, cá nhân có liên quan …"). Duties named for a
+# unit ("Nhiệm vụ, quyền hạn của Bộ Công Thương") are not these: the words stand alone or name the body described.
+_POSITION = r"vị\s+trí(?:\s+pháp\s+lý)?(?:\s*(?:,|và)\s*chức\s+năng)?"
+# Competences in pairs: a bare "Nhiệm vụ" may be a working group's own ("Điều 2. Nhiệm vụ / Tổ công tác có nhiệm vụ …").
+_COMPETENCE = (
+    r"chức\s+năng(?:\s*(?:,|và)\s*nhiệm\s+vụ)?(?:\s*(?:,|và)\s*quyền\s+hạn)?|nhiệm\s+vụ\s*(?:,|và)\s*quyền\s+hạn"
+)
+_STRUCTURE = (
+    r"cơ\s+cấu\s+tổ\s+chức|tổ\s+chức\s+bộ\s+máy|biên\s+chế|"
+    r"lãnh\s+đạo\s+(?:sở|ban|văn\s+phòng|cục|chi\s+cục|trung\s+tâm|thanh\s+tra|viện)"
+)
+# "Giám đốc Sở, Phó Giám đốc Sở và số lượng cấp phó …", "Chánh Thanh tra, Phó Chánh Thanh tra, …", "Trưởng ban, Phó
+# Trưởng ban …": the body's head and deputies.
+_HEADS = r"[^,.;:]{2,40},\s*phó\s"
+_DESCRIBES = re.compile(
+    rf"^(?:phạm\s+vi\s+(?:điều\s+chỉnh|áp\s+dụng)|đối\s+tượng\s+(?:áp\s+dụng|điều\s+chỉnh)|giải\s+thích\s+từ\s+ngữ"
+    rf"|(?:{_POSITION})(?:\s+của\s.*)?$|(?:{_COMPETENCE})\s*\.?$|(?:{_STRUCTURE})(?:\s|$)|{_HEADS})",
+    re.IGNORECASE,
+)
+
+
+def describes(node: SectionNode) -> bool:
+    """An article on the document's reach or on a body's position, competences, structure or heads."""
+    return node.label.kind is LabelKind.ARTICLE and bool(_DESCRIBES.match(node.title.strip()))
+
+
+def regulation_parts(nodes: list[SectionNode]) -> list[SectionNode]:
+    """The nodes of a regulation's chapters that may assign: its parts on carrying it out whole, and elsewhere only
+    its articles on duties ("Trách nhiệm …", "Tổ chức thực hiện"); ``nodes`` as they are when no regulation opens."""
+    chapters = [node for node in nodes if node.label.kind is LabelKind.CHAPTER]
+    if not chapters or not _REGULATION_OPENING.match(chapters[0].title):
+        return nodes
+    kept: list[SectionNode] = []
+    for node in nodes:
+        if node.label.kind is not LabelKind.CHAPTER or _ASSIGNING_PART.match(node.title):
+            kept.append(node)
+            continue
+        for article in node.children:
+            if article.label.kind is LabelKind.ARTICLE and (
+                DUTIES_OF.match(article.title) or _ASSIGNING_PART.match(article.title)
+            ):
+                kept.append(article)
+    return kept
