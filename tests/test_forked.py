@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from matching import forked, sharedwork, text
+from tests.child_processes import child_pids
 
 reconcile_module = importlib.import_module("matching.reconcile")
 features_module = importlib.import_module("matching.features")
@@ -311,25 +312,10 @@ def test_reconcile_replaying_decisions_starts_no_early_concept_stage(
     # The early child started regardless of the replay (as if `_early_concepts` had not known): discarded.
     monkeypatch.setattr(reconcile_module, "_early_concepts",
                         lambda features, floor, workers: concepts_prep.start_concepts(features, 0.5, workers))
-    children = _children()
+    children = child_pids()
     result = reconcile_module.reconcile(twice, workers=2, with_flags=False)
     assert output_digest(result) == serial
-    assert _children() == children  # none left behind, none a zombie
-
-
-def _children() -> set[int]:
-    """This process's children (reaped or not: a zombie is still listed)."""
-    me = str(os.getpid())
-    found = set()
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    if stat.read().split(") ")[1].split()[1] == me:
-                        found.add(int(entry))
-            except OSError:
-                continue
-    return found
+    assert child_pids() == children  # none left behind, none a zombie
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")

@@ -16,26 +16,12 @@ import numpy as np
 import pytest
 
 from matching import forked
+from tests.child_processes import child_pids
 
 concepts_module = importlib.import_module("matching.concepts")
 reconcile_module = importlib.import_module("matching.reconcile")
 
 fork_only = pytest.mark.skipif(not hasattr(os, "fork"), reason="fork only")
-
-
-def _children() -> set[int]:
-    """This process's children (reaped or not: a zombie is still listed)."""
-    me = str(os.getpid())
-    found = set()
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    if stat.read().split(") ")[1].split()[1] == me:
-                        found.add(int(entry))
-            except OSError:
-                continue
-    return found
 
 
 @fork_only
@@ -98,7 +84,7 @@ def test_parts_a_failed_child_did_not_send_are_computed_here() -> None:
 def test_parts_left_unread_leave_no_child() -> None:
     """The caller stops after the first part (it raised), or never iterates: the child, computing or blocked on a
     full pipe, is ended and reaped."""
-    children = _children()
+    children = child_pids()
 
     def big(prepared: None, k: int) -> bytes:
         return bytes(1 << 20)  # more than a pipe holds: the child blocks writing part 1
@@ -109,7 +95,7 @@ def test_parts_left_unread_leave_no_child() -> None:
     del parts
     unread = forked.start_parts(lambda: None, big, 5)
     del unread
-    assert _children() == children
+    assert child_pids() == children
 
 
 def test_parts_not_forked_are_computed_here() -> None:
