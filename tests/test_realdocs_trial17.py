@@ -20,10 +20,10 @@ from extract.api import extract_bytes
 from extract.blocks import Paragraph, RawCell, RawTable
 from extract.model import Table, Task
 from extract.structure.metadata import extract_metadata
-from extract.structure.sections import build_sections
 from extract.structure.tables import stitch_tables
 from extract.structure.tasks import extract_tasks
 from nlp.units import resolve_units
+from tests.prose_lines import task_leads
 
 
 def _metadata(*lines: str) -> tuple[str, str, str, str]:
@@ -204,12 +204,6 @@ def test_a_table_of_deadlines_still_gives_tasks() -> None:
 # ---------------------------------------------------------------- 5. who attends is not who is assigned
 
 
-def _prose_tasks(lines: list[str], issuer: str) -> list[tuple[str, str]]:
-    items: list[Paragraph | Table] = [Paragraph(text=text, line=index + 1, page=1) for index, text in enumerate(lines)]
-    sections = build_sections(items, source="x.pdf")
-    return [(task.ref, task.lead_raw) for task in extract_tasks(items, sections, source="x.pdf", issuer=issuer)]
-
-
 KH362 = [
     "KẾ HOẠCH",
     "Đón tiếp và làm việc với Đoàn kiểm tra của Bộ Giáo dục và Đào tạo",
@@ -230,7 +224,7 @@ KH362 = [
 def test_a_unit_heading_an_item_of_the_attendance_is_no_lead() -> None:
     # KH 362/KH-SGDĐT: "II.2 Sở GDĐT tỉnh Đồng Tháp" (its delegates) was a task; part VI's items are.
     issuer = "Sở Giáo dục và Đào tạo tỉnh Đồng Tháp"
-    assert _prose_tasks(KH362, issuer) == [("1", "Phòng Giáo dục Phổ thông"), ("2", "Phòng Kế hoạch - Tài chính")]
+    assert task_leads(KH362, issuer) == [("1", "Phòng Giáo dục Phổ thông"), ("2", "Phòng Kế hoạch - Tài chính")]
 
 
 # ---------------------------------------------------------------- 6. a long unit heading over its first sentence
@@ -254,7 +248,7 @@ CV7432 = [
 def test_a_long_unit_heading_is_not_run_into_its_first_sentence() -> None:
     # CV 7432/UBND-XD: the heading (81 characters, its own wrap joined by the reader) was read as wrapping onto
     # "Theo chức năng, …", which is no unit list: item 1 gave no task.
-    tasks = _prose_tasks(CV7432, "UBND tỉnh Lào Cai")
+    tasks = task_leads(CV7432, "UBND tỉnh Lào Cai")
     assert tasks == [
         ("1", "Công an tỉnh, các sở, ban, ngành, đoàn thể tỉnh và Ủy ban nhân dân các xã, phường"),
         ("2", "Sở Xây dựng"),
@@ -305,6 +299,6 @@ def test_a_heading_wrapped_inside_its_unit_name_keeps_the_whole_name() -> None:
     # Guard for the rule above, found by the lead on the ingest benchmark's archive (benchmarks/scale_archive.py,
     # seed 13: QĐ 1402's text-PDF variants): the heading wraps inside the name ("… dùng chung tỉnh" / "Thừa Thiên Huế
     # có trách nhiệm:"); the title alone names units too, but cut: the subject read on through the wrap is the lead.
-    leads = {lead for _, lead in _prose_tasks(QD1402_WRAPPED, "UBND tỉnh Thừa Thiên Huế")}
+    leads = {lead for _, lead in task_leads(QD1402_WRAPPED, "UBND tỉnh Thừa Thiên Huế")}
     assert "Các đơn vị quản lý cơ sở dữ liệu thuộc Danh mục cơ sở dữ liệu dùng chung tỉnh" not in leads
     assert "Các đơn vị quản lý cơ sở dữ liệu thuộc Danh mục cơ sở dữ liệu dùng chung tỉnh Thừa Thiên Huế" in leads

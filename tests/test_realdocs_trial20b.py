@@ -11,18 +11,9 @@ Sources (not committed; full paths in the docs section):
 
 from __future__ import annotations
 
-from extract.blocks import Paragraph
-from extract.model import Table
-from extract.structure.sections import build_sections
-from extract.structure.tasks import extract_tasks
+from tests.prose_lines import task_leads
 
 HA_NOI = "UBND thành phố Hà Nội"
-
-
-def _tasks(lines: list[str], issuer: str) -> list[tuple[str, str]]:
-    items: list[Paragraph | Table] = [Paragraph(text=text, line=index + 1, page=1) for index, text in enumerate(lines)]
-    sections = build_sections(items, source="x.pdf")
-    return [(task.ref, task.lead_raw) for task in extract_tasks(items, sections, source="x.pdf", issuer=issuer)]
 
 
 # ---------------------------------------------------------------- 1. a decision on a body's functions and structure
@@ -64,7 +55,7 @@ QD12_SO_TU_PHAP = [
 
 
 def test_a_decision_on_a_bodys_functions_and_structure_assigns_nothing() -> None:
-    assert _tasks(QD12_SO_TU_PHAP, HA_NOI) == []
+    assert task_leads(QD12_SO_TU_PHAP, HA_NOI) == []
 
 
 # QĐ 16/2025/QĐ-UBND Hà Nội (Sở Nông nghiệp và Môi trường), Điều 6 "Điều khoản chuyển tiếp": the decision's own work,
@@ -86,7 +77,7 @@ QD16_CHUYEN_TIEP = [
 
 def test_a_decisions_transitional_duties_stay_tasks() -> None:
     lead = "Sở Nông nghiệp và Môi trường thành phố Hà Nội"
-    assert _tasks(QD16_CHUYEN_TIEP, HA_NOI) == [("1", lead), ("2.a", lead), ("2.b", lead), ("3", lead)]
+    assert task_leads(QD16_CHUYEN_TIEP, HA_NOI) == [("1", lead), ("2.a", lead), ("2.b", lead), ("3", lead)]
 
 
 # ---------------------------------------------------------------- 2. a list of units is no list of duties
@@ -104,7 +95,7 @@ QD16_CHI_CUC = [
 
 
 def test_a_list_of_unit_names_hands_them_no_work() -> None:
-    assert _tasks(QD16_CHI_CUC, HA_NOI) == []
+    assert task_leads(QD16_CHI_CUC, HA_NOI) == []
 
 
 # A guard (passes on main too): a unit's name among duties is no list of units (the rule wants two thirds of the
@@ -118,7 +109,7 @@ def test_a_unit_led_duty_among_duties_stays_a_task() -> None:
         "b) Chi cục Kiểm lâm Hà Nội.",
         "c) Thành lập Trung tâm Kỹ thuật nông nghiệp và môi trường Hà Nội.",
     ]
-    refs = [ref for ref, _ in _tasks(lines, HA_NOI)]
+    refs = [ref for ref, _ in task_leads(lines, HA_NOI)]
     assert "2.a" in refs and "2.c" in refs
 
 
@@ -134,7 +125,7 @@ QD02_DOI_TUONG = [
 
 
 def test_whom_a_regulation_applies_to_is_no_task() -> None:
-    assert _tasks(QD02_DOI_TUONG, HA_NOI) == []
+    assert task_leads(QD02_DOI_TUONG, HA_NOI) == []
 
 
 # ---------------------------------------------------------------- 4. a topic heading is no unit
@@ -150,7 +141,7 @@ QD23_TDC = [
 
 
 def test_a_topic_heading_leads_no_task() -> None:
-    assert all(not lead.startswith("Về ") for _, lead in _tasks(QD23_TDC, HA_NOI))
+    assert all(not lead.startswith("Về ") for _, lead in task_leads(QD23_TDC, HA_NOI))
 
 
 # Báo cáo tình hình triển khai CCN (Sở Công Thương Lào Cai 2026), its proposals, items 1-3 (a check document: the
@@ -165,7 +156,7 @@ BC_CCN_DE_XUAT = [
 
 
 def test_a_topic_label_among_unit_labels_is_no_lead() -> None:
-    assert _tasks(BC_CCN_DE_XUAT, "Sở Công thương tỉnh Lào Cai") == [
+    assert task_leads(BC_CCN_DE_XUAT, "Sở Công thương tỉnh Lào Cai") == [
         ("2", "Ban Quản lý dự án đầu tư xây dựng số 1"),
         ("3", "Sở Nông nghiệp và Môi trường"),
     ]
@@ -187,7 +178,7 @@ BC_KHOANG_SAN_81 = [
 
 
 def test_a_reports_account_of_what_a_unit_did_is_no_task() -> None:
-    assert _tasks(BC_KHOANG_SAN_81, LAO_CAI) == []
+    assert task_leads(BC_KHOANG_SAN_81, LAO_CAI) == []
 
 
 # The same report, item 6: the account, then what the committee asks of the units "in the time ahead". On main the
@@ -204,7 +195,7 @@ BC_KHOANG_SAN_6 = [
 
 
 def test_a_request_after_an_account_leads_the_item() -> None:
-    assert _tasks(BC_KHOANG_SAN_6, LAO_CAI) == [("6", "các Sở, ban, ngành và địa phương")]
+    assert task_leads(BC_KHOANG_SAN_6, LAO_CAI) == [("6", "các Sở, ban, ngành và địa phương")]
 
 
 # Báo cáo kết quả thực hiện Chỉ thị 38/CT-TTg, UBND tỉnh Lào Cai 2026 (a check document: Trangsct/skill-sct@3821ed3…:
@@ -220,7 +211,7 @@ BC_CT38_22 = [
 
 
 def test_a_hand_over_told_as_done_assigns_nothing_now() -> None:
-    assert _tasks(BC_CT38_22, LAO_CAI) == []
+    assert task_leads(BC_CT38_22, LAO_CAI) == []
 
 
 # A guard (passes on main too): a labelled item keeps the unit whose remedy it reports as its lead, as the real set's
@@ -240,7 +231,7 @@ KH3070_23 = [
 
 
 def test_a_labelled_remedy_keeps_the_unit_that_did_it() -> None:
-    assert _tasks(KH3070_23, "UBND thị xã Bỉm Sơn") == [("2.3", "Văn phòng HĐND&UBND thị xã")]
+    assert task_leads(KH3070_23, "UBND thị xã Bỉm Sơn") == [("2.3", "Văn phòng HĐND&UBND thị xã")]
 
 
 # ---------------------------------------------------------------- 6. time forms without a period
@@ -276,4 +267,4 @@ QD36_DIEU_2 = [
 
 
 def test_carrying_out_the_decisions_own_article_is_its_execution_clause() -> None:
-    assert _tasks(QD36_DIEU_2, HA_NOI) == []
+    assert task_leads(QD36_DIEU_2, HA_NOI) == []
