@@ -171,10 +171,6 @@ def _described_text(title_key: str, description: str, printed: str) -> Compariso
     )  # fmt: skip
 
 
-# `comparison_text` was an lru_cache: whoever emptied its memo (with the title memo: tests) empties the one left.
-comparison_text.cache_clear = _described_text.cache_clear  # type: ignore[attr-defined]
-
-
 @lru_cache(maxsize=20_000)
 def _description_kind(description: str) -> tuple[bool, bool]:
     """Whether a description starts by naming a figure, a list: once per description (100,000 rows have

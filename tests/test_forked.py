@@ -93,7 +93,7 @@ def test_reconcile_with_forked_stages_gives_the_same_result(
     monkeypatch.setattr(reconcile_module, "OVERLAP_TITLES_FROM", 0)  # a thread, not a fork: not counted below
     # Cold memos, so that the child's title texts are the ones used here.
     text._TITLE_TEXTS.clear()
-    text.comparison_text.cache_clear()
+    text._described_text.cache_clear()
     result = reconcile_module.reconcile(documents, workers=2, with_flags=False)
     # The title texts shared with a child (matching/sharedwork.py), the blocking and the links' reasons forked, the
     # concept stage forked before the scores; the concept stage's own child (its blocking, from

@@ -23,6 +23,7 @@ from matching.text import (
     ABBREVIATIONS,
     STOPWORDS,
     ComparisonText,
+    _described_text,
     comparison_text,
     normalize,
     remember_title_texts,
@@ -107,7 +108,7 @@ def test_remembered_title_texts_are_the_computed_ones() -> None:
     computed = [comparison_text(key, "", printed) for key, printed in pairs]
     fields = title_text_fields(pairs)
     _TITLE_TEXTS.clear()
-    comparison_text.cache_clear()
+    _described_text.cache_clear()  # the memo comparison_text keeps (titles with a telling description)
     remember_title_texts(pairs, fields)
     remembered = [_TITLE_TEXTS[pair] for pair in pairs]
     assert remembered == computed
