@@ -16,15 +16,23 @@ import threading
 import time
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from catalog.exports.view import DatasetDetail, DatasetView, MemberView, detail, fold, read_datasets
-from catalog.models import ReconcileRunRow
+from catalog.exports.view import (
+    DatasetDetail,
+    DatasetView,
+    MemberView,
+    datasets_of_entries,
+    detail,
+    fold,
+    read_datasets,
+)
+from catalog.models import CatalogEntryRow, ReconcileRunRow
 from catalog.store import CatalogStore
 
 log = logging.getLogger("danhmuc.api.catalog")
@@ -43,16 +51,22 @@ def lower_nfc(text: str) -> str:
 
 
 class _Indexed:
-    __slots__ = ("view", "members", "text_lower", "text_folded", "unit_folded", "domain_folded", "json")
+    """One dataset of the view: its summary, the texts its searches match, its JSON. Not its members: those are
+    read from the store when a dataset is asked for (``CatalogView.detail``), so the view's memory follows the
+    number of datasets and their distinct wordings, not every row of every document."""
+
+    __slots__ = ("view", "text_lower", "text_folded", "unit_folded", "domain_folded", "json")
 
     def __init__(self, view: DatasetView, members: list[MemberView]) -> None:
         self.view = view
-        self.members = members
-        titles = " | ".join([view.title, *(m.title for m in members)])
+        # Each distinct title and unit once: a dataset listed by a thousand communes repeats a few wordings.
+        titles = " | ".join(dict.fromkeys([view.title, *(m.title for m in members)]))
         self.text_lower = lower_nfc(titles)
         self.text_folded = fold(titles)
         self.unit_folded = fold(
-            " | ".join([view.unit, *(m.unit for m in members), *(u for m in members for u in m.unit_ids)])
+            " | ".join(
+                dict.fromkeys([view.unit, *(m.unit for m in members), *(u for m in members for u in m.unit_ids)])
+            )
         )
         self.domain_folded = fold(" | ".join(view.domains))
         self.json = view.model_dump_json().encode()  # a page is these bytes joined: no per-request serialising
@@ -327,10 +341,37 @@ class CatalogView:
     # ------------------------------------------------------------ queries
 
     def detail(self, dataset_id: str) -> DatasetDetail | None:
-        found = self.snapshot().by_id.get(dataset_id)
-        if found is None:
-            return None
-        return detail(found.view, found.members)
+        """One dataset with its members, as stored now: indexed reads of that dataset only."""
+        with self.store.snapshot() as session:
+            found = next(read_datasets(session, [dataset_id]), None)
+        return None if found is None else detail(*found)
 
     def details(self) -> list[DatasetDetail]:
-        return [detail(i.view, i.members) for i in self.items()]
+        """Every dataset with its members (the export records), read from the store in chunks."""
+        with self.store.snapshot() as session:
+            return [detail(view, members) for view, members in read_datasets(session)]
+
+    def members_of(
+        self, keys: Iterable[str]
+    ) -> tuple[dict[str, tuple[MemberView, DatasetView]], dict[str, list[MemberView]]]:
+        """For the keys that belong to a dataset: entry key → (the member, its dataset's summary), and each of
+        those datasets' members. The datasets of those keys are read from the store, nothing else."""
+        wanted = set(keys)
+        if not wanted:
+            return {}, {}
+        found: dict[str, tuple[MemberView, DatasetView]] = {}
+        groups: dict[str, list[MemberView]] = {}
+        with self.store.snapshot() as session:
+            datasets = sorted(set(datasets_of_entries(session, sorted(wanted)).values()))
+            for view, members in read_datasets(session, datasets):
+                groups[view.id] = members
+                found.update((member.key, (member, view)) for member in members if member.key in wanted)
+        return found, groups
+
+    def datasets_of_document(self, sha256: str) -> dict[str, DatasetView]:
+        """entry key → its dataset's summary, for the document's rows that belong to a dataset of this view."""
+        by_id = self.snapshot().by_id
+        with self.store.snapshot() as session:
+            keys = session.scalars(select(CatalogEntryRow.key).where(CatalogEntryRow.document_sha256 == sha256)).all()
+            of_entry = datasets_of_entries(session, keys)
+        return {key: by_id[dataset].view for key, dataset in of_entry.items() if dataset in by_id}

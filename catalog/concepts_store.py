@@ -363,14 +363,17 @@ def stored_concepts(session: Session) -> dict[str, str]:
     return {str(key): str(concept) for key, concept in found.all()}
 
 
-def dataset_concepts(session: Session) -> dict[str, tuple[str, str]]:
-    """dataset id → (concept id, harmonised title): the concept most of the dataset's rows belong to."""
+def dataset_concepts(session: Session, ids: Sequence[str] | None = None) -> dict[str, tuple[str, str]]:
+    """dataset id → (concept id, harmonised title): the concept most of the dataset's rows belong to
+    (of the datasets ``ids`` only, when given)."""
     query = (
         select(DatasetMemberRow.dataset_id, ConceptRow.id, ConceptRow.title, func.count())
         .join(ConceptEntryRow, ConceptEntryRow.entry_key == DatasetMemberRow.entry_key)
         .join(ConceptRow, ConceptRow.id == ConceptEntryRow.concept_id)
         .group_by(DatasetMemberRow.dataset_id, ConceptRow.id, ConceptRow.title)
     )
+    if ids is not None:
+        query = query.where(DatasetMemberRow.dataset_id.in_(ids))
     best: dict[str, tuple[int, str, str]] = {}
     for dataset_id, concept_id, title, count in session.execute(query):
         held = best.get(dataset_id)

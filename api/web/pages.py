@@ -160,8 +160,7 @@ def document_page(request: Request, document_id: str) -> Response:
         return render(request, "error.html", status=404, who=who, title="Không tìm thấy tài liệu",
                       message="Không có tài liệu này (có thể mã tài liệu sai).")  # fmt: skip
     flags = state.store.flags(document=document.sha256)
-    datasets = {m.key: item.view for item in state.catalog.snapshot().items for m in item.members
-                if m.document_id == document.sha256}  # fmt: skip
+    datasets = state.catalog.datasets_of_document(document.sha256)
     return render(request, "document.html", who=who, d=document, flags=flags, datasets=datasets,
                   paged=views.is_paged(document))  # fmt: skip
 

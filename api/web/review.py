@@ -56,11 +56,10 @@ def dataset_page(request: Request, dataset_id: str) -> Response:
     keys = {m.key for m in found.members}
     flags = [f for document in sorted(found.document_ids) for f in state.store.flags(document=document)
              if _concerns(f, found.members)]  # fmt: skip
-    members = views._members(state)
+    outward = [link for link in state.store.links_of(sorted(keys)) if (link.left in keys) != (link.right in keys)]
+    members = views._members(state, [link.right if link.left in keys else link.left for link in outward])
     near: dict[str, tuple[Link, DatasetView]] = {}  # one option per other dataset: its best link (come first)
-    for link in state.store.links_of(sorted(keys)):
-        if (link.left in keys) == (link.right in keys):
-            continue
+    for link in outward:
         other = link.right if link.left in keys else link.left
         if other in members and (dataset := members[other][1]).id != found.id:
             near.setdefault(dataset.id, (link, dataset))
@@ -69,8 +68,8 @@ def dataset_page(request: Request, dataset_id: str) -> Response:
     return render(request, "dataset.html", who=who, ds=found, flags=flags, near=list(near.values())[:10],
                   history=history,
                   subjects=_subjects(state, history),
-                  units_by_locality=views.units_by_locality(state, found.id), undo_kind=decisions.undo_kind(),
-                  notice=_notice(request))  # fmt: skip
+                  units_by_locality=views.units_by_locality(state, found.id, found.members),
+                  undo_kind=decisions.undo_kind(), notice=_notice(request))  # fmt: skip
 
 
 def _concerns(flag: Flag, members: list[MemberView]) -> bool:

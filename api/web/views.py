@@ -11,7 +11,7 @@ plateau around the threshold, or when it was accepted although part of its evide
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from api.catalog_view import DatasetView, MemberView
@@ -54,17 +54,58 @@ class QueueItem:
     reasons: list[str] = field(default_factory=list)
 
 
-def _members(state: ServiceState) -> dict[str, tuple[MemberView, DatasetView]]:
-    snapshot = state.catalog.snapshot()
-    return {m.key: (m, item.view) for item in snapshot.items for m in item.members}
+class _Members:
+    """entry key → (the member, its dataset's summary), read from the store when first asked for
+    (``CatalogView.members_of``): a page names a few rows, and the catalog's rows are not held in memory."""
+
+    def __init__(self, state: ServiceState) -> None:
+        self._catalog = state.catalog
+        self._found: dict[str, tuple[MemberView, DatasetView]] = {}
+        self._datasets: dict[str, list[MemberView]] = {}  # every member of the datasets read so far
+        self._asked: set[str] = set()
+
+    def load(self, keys: Iterable[str]) -> _Members:
+        missing = [key for key in dict.fromkeys(keys) if key not in self._asked]
+        if missing:
+            self._asked.update(missing)
+            found, datasets = self._catalog.members_of(missing)
+            self._found.update(found)
+            self._datasets.update(datasets)
+        return self
+
+    def of_dataset(self, dataset_id: str) -> list[MemberView] | None:
+        """The members of a dataset already read (None: not read here)."""
+        return self._datasets.get(dataset_id)
+
+    def get(self, key: str) -> tuple[MemberView, DatasetView] | None:
+        self.load([key])
+        return self._found.get(key)
+
+    def __contains__(self, key: object) -> bool:
+        return isinstance(key, str) and self.get(key) is not None
+
+    def __getitem__(self, key: str) -> tuple[MemberView, DatasetView]:
+        found = self.get(key)
+        if found is None:
+            raise KeyError(key)
+        return found
 
 
-def units_by_locality(state: ServiceState, dataset_id: str) -> list[tuple[str, list[str]]]:
-    found = state.catalog.snapshot().by_id.get(dataset_id)
-    if found is None:
-        return []
+def _members(state: ServiceState, keys: Iterable[str] = ()) -> _Members:
+    return _Members(state).load(keys)
+
+
+def units_by_locality(
+    state: ServiceState, dataset_id: str, members: list[MemberView] | None = None
+) -> list[tuple[str, list[str]]]:
+    """Which localities list the dataset, under which units (``members``: the dataset's, when already read)."""
+    if members is None:
+        found = state.catalog.detail(dataset_id)
+        if found is None:
+            return []
+        members = found.members
     grouped: dict[str, list[str]] = {}
-    for member in found.members:
+    for member in members:
         localities = [u.split("@", 1)[1] for u in member.unit_ids if "@" in u] or [""]
         for locality in localities:
             units = grouped.setdefault(locality or "(không rõ địa bàn)", [])
@@ -73,10 +114,18 @@ def units_by_locality(state: ServiceState, dataset_id: str) -> list[tuple[str, l
     return sorted(grouped.items())
 
 
-def _side(state: ServiceState, key: str, members: dict[str, tuple[MemberView, DatasetView]]) -> Side:
-    member, dataset = members.get(key, (None, None))
+def _side(
+    state: ServiceState, key: str, members: _Members, localities: dict[str, list[tuple[str, list[str]]]] | None = None
+) -> Side:
+    member, dataset = members.get(key) or (None, None)
+    grouped: list[tuple[str, list[str]]] = []
+    if dataset is not None:
+        memo = {} if localities is None else localities
+        if dataset.id not in memo:
+            memo[dataset.id] = units_by_locality(state, dataset.id, members.of_dataset(dataset.id))
+        grouped = memo[dataset.id]
     return Side(key=key, member=member, dataset=dataset, where=where(member.provenance) if member else "—",
-                units_by_locality=units_by_locality(state, dataset.id) if dataset else [])  # fmt: skip
+                units_by_locality=grouped)  # fmt: skip
 
 
 def uncertain_band(threshold: float) -> tuple[float, float]:
@@ -97,13 +146,16 @@ def review_queue(state: ServiceState) -> list[QueueItem]:
     last = state.store.last_reconciliation()
     threshold = last.threshold if last else 0.77
     low, high = uncertain_band(threshold)
-    members = _members(state)
+    uncertain = [
+        link for link in state.store.links()
+        if link.decided_by == "auto" and (low <= link.score <= high or (
+            link.accepted and any(reason.startswith(CONFLICT_PREFIX) for reason in link.reasons)))
+    ]  # fmt: skip
+    members = _members(state, [key for link in uncertain for key in (link.left, link.right)])
+    localities: dict[str, list[tuple[str, list[str]]]] = {}
     items: list[QueueItem] = []
-    for link in state.store.links():
-        conflicted = link.accepted and any(reason.startswith(CONFLICT_PREFIX) for reason in link.reasons)
-        if link.decided_by != "auto" or not (low <= link.score <= high or conflicted):
-            continue
-        left, right = _side(state, link.left, members), _side(state, link.right, members)
+    for link in uncertain:
+        left, right = _side(state, link.left, members, localities), _side(state, link.right, members, localities)
         documents = sum(side.dataset.document_count for side in (left, right) if side.dataset)
         closeness = 1.0 - min(1.0, abs(link.score - threshold))
         items.append(QueueItem(id=f"link:{link.left}|{link.right}", kind="link", weight=documents + closeness,
@@ -179,7 +231,7 @@ def describer(state: ServiceState) -> Callable[[Decision | None], str]:
 
 def name_rows(state: ServiceState, text: str, keys: list[str]) -> str:
     """``text`` with entry keys (what the API's messages name) replaced by the rows' titles and documents."""
-    members = _members(state)
+    members = _members(state, keys)
     for key in keys:
         found = members.get(key)
         if key and found:

@@ -75,45 +75,77 @@ def _locality(unit_id: str) -> str:
     return unit_id.split("@", 1)[1] if "@" in unit_id else ""
 
 
-def read_datasets(session: Session) -> Iterator[tuple[DatasetView, list[MemberView]]]:
-    """Every dataset of the last reconciliation, ordered by title then id, with its members in order.
+# A chunk of datasets read at once: its members are the only rows held in memory (a dataset listed by every
+# commune of a province has thousands), so memory follows the chunk, not the archive.
+CHUNK_MEMBERS = 5_000
+CHUNK_DATASETS = 500
 
-    Summary and members come apart so the API's in-memory view can keep the summary's JSON without
-    building a second model per dataset.
+
+def read_datasets(session: Session, ids: Sequence[str] | None = None) -> Iterator[tuple[DatasetView, list[MemberView]]]:
+    """Every dataset of the last reconciliation (or those of ``ids`` that exist), ordered by title then id,
+    with its members in order.
+
+    Read in chunks of datasets (CHUNK_MEMBERS members, CHUNK_DATASETS datasets at most), each chunk by indexed
+    queries on its dataset ids: a caller that streams the result holds one chunk at a time. Summary and members
+    come apart so the API's in-memory view can keep the summary's JSON without building a second model per
+    dataset.
     """
+    heads = select(DatasetRow.id, DatasetRow.title, DatasetRow.unit, DatasetRow.member_count)
+    if ids is not None:
+        if not ids:
+            return
+        heads = heads.where(DatasetRow.id.in_(sorted(set(ids))))
+    chunk: list[tuple[str, str, str]] = []
+    held = 0
+    for dataset_id, title, unit, count in session.execute(heads.order_by(DatasetRow.title, DatasetRow.id)).all():
+        if chunk and (held + count > CHUNK_MEMBERS or len(chunk) >= CHUNK_DATASETS):
+            yield from _read_chunk(session, chunk)
+            chunk, held = [], 0
+        chunk.append((dataset_id, title, unit))
+        held += count
+    if chunk:
+        yield from _read_chunk(session, chunk)
+
+
+def _read_chunk(session: Session, heads: list[tuple[str, str, str]]) -> Iterator[tuple[DatasetView, list[MemberView]]]:
     from catalog.concepts_store import dataset_concepts  # it imports agencies, which import this module
 
-    documents = {}
-    identity: dict[str, str] = {}  # sha256 -> the document it shows (its renderings share it)
-    for sha, source, title, number, key in session.execute(
-        select(DocumentRow.sha256, DocumentRow.source, DocumentRow.title, DocumentRow.number, DocumentRow.identity_key)
-    ):
-        documents[sha] = (source, title, number)
-        identity[sha] = key or sha  # not matched yet (or a store not reconciled since 0010_flagids): the file
+    ids = [dataset_id for dataset_id, _, _ in heads]
     members: dict[str, list[MemberView]] = {}
+    identity: dict[str, str] = {}  # sha256 -> the document it shows (its renderings share it)
+    entry = CatalogEntryRow
+    # Columns, not entities: nothing of the chunk stays in the session's identity map after it.
     query = (
-        select(DatasetMemberRow.dataset_id, CatalogEntryRow)
-        .join(CatalogEntryRow, CatalogEntryRow.key == DatasetMemberRow.entry_key)
+        select(DatasetMemberRow.dataset_id, entry.key, entry.document_sha256, entry.number, entry.title,
+               entry.description, entry.unit, entry.group_name, entry.sharing, entry.sharing_raw, entry.frequency,
+               entry.frequency_raw, entry.unit_ids, entry.provenance_json, DocumentRow.source, DocumentRow.title,
+               DocumentRow.number, DocumentRow.identity_key)
+        .join(entry, entry.key == DatasetMemberRow.entry_key)
+        .outerjoin(DocumentRow, DocumentRow.sha256 == entry.document_sha256)
+        .where(DatasetMemberRow.dataset_id.in_(ids))
         .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
-    )
-    for dataset_id, entry in session.execute(query):
-        source, title, number = documents.get(entry.document_sha256, ("", "", ""))
+    )  # fmt: skip
+    for (dataset_id, key, sha, number, title, description, unit, group, sharing, sharing_raw, frequency,
+         frequency_raw, unit_ids, provenance, source, document_title, document_number, identity_key) in session.execute(
+        query
+    ):  # fmt: skip
+        # Not matched yet (or a store not reconciled since 0010_flagids): the file is its own document.
+        identity[sha] = identity_key or sha
         members.setdefault(dataset_id, []).append(
             MemberView(
-                key=entry.key, document_id=entry.document_sha256, document=source, document_title=title,
-                document_number=number, number=entry.number, title=entry.title,
-                description=entry.description, unit=entry.unit, group=entry.group_name,
-                sharing=entry.sharing, sharing_raw=entry.sharing_raw, frequency=list(entry.frequency or []),
-                frequency_raw=entry.frequency_raw, unit_ids=list(entry.unit_ids or []),
-                provenance=Provenance.model_validate_json(entry.provenance_json),
+                key=key, document_id=sha, document=source or "", document_title=document_title or "",
+                document_number=document_number or "", number=number, title=title, description=description,
+                unit=unit, group=group, sharing=sharing, sharing_raw=sharing_raw, frequency=list(frequency or []),
+                frequency_raw=frequency_raw, unit_ids=list(unit_ids or []),
+                provenance=Provenance.model_validate_json(provenance),
             )
         )  # fmt: skip
-    concepts = dataset_concepts(session)
-    for head in session.scalars(select(DatasetRow).order_by(DatasetRow.title, DatasetRow.id)):
-        rows = members.get(head.id, [])
-        concept_id, concept_title = concepts.get(head.id, ("", ""))
+    concepts = dataset_concepts(session, ids)
+    for dataset_id, title, unit in heads:
+        rows = members.get(dataset_id, [])
+        concept_id, concept_title = concepts.get(dataset_id, ("", ""))
         view = DatasetView(
-            id=head.id, title=head.title, unit=head.unit,
+            id=dataset_id, title=title, unit=unit,
             description=next((m.description for m in rows if m.description), ""),
             sharing=_unique([m.sharing for m in rows]),
             sharing_labels=_unique([m.sharing_raw for m in rows]),
@@ -126,6 +158,19 @@ def read_datasets(session: Session) -> Iterator[tuple[DatasetView, list[MemberVi
             concept_id=concept_id, concept_title=concept_title,
         )  # fmt: skip
         yield view, rows
+
+
+def datasets_of_entries(session: Session, keys: Sequence[str]) -> dict[str, str]:
+    """entry key → its dataset's id, for the keys that are members of one (indexed: the member's primary key)."""
+    found: dict[str, str] = {}
+    unique = sorted(set(keys))
+    for start in range(0, len(unique), CHUNK_DATASETS):
+        part = unique[start : start + CHUNK_DATASETS]
+        query = select(DatasetMemberRow.entry_key, DatasetMemberRow.dataset_id).where(
+            DatasetMemberRow.entry_key.in_(part)
+        )
+        found.update((key, dataset_id) for key, dataset_id in session.execute(query))
+    return found
 
 
 def detail(view: DatasetView, members: list[MemberView]) -> DatasetDetail:

@@ -1,0 +1,90 @@
+"""The catalog read from the store in bounded chunks, and an API view that holds no catalog rows.
+
+Issue 13 bounds every process's memory: the API's in-memory view once held every member of every dataset
+(3.7 GiB in the server at 10,000 documents), and `read_datasets` read every member before yielding the first
+dataset. Now the view keeps summaries and search texts, a dataset's members are read when it is asked for, and
+`read_datasets` reads chunk by chunk. These tests pin that the chunked and targeted reads give exactly what one
+whole read gives, on a store built from the corpus files.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from api.catalog_view import CatalogView
+from catalog import CatalogStore
+from catalog.exports import view as export_view
+from catalog.exports.view import DatasetDetail, DatasetView, detail, read_datasets
+from danhmuc.pipeline import process_file
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = [ROOT / "corpus" / "docs" / f"{path.stem}.txt" for path in sorted((ROOT / "corpus" / "gold").glob("*.json"))]
+
+
+@pytest.fixture(scope="module")
+def database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    url = f"sqlite:///{tmp_path_factory.mktemp('catalog-view')}/store.db"
+    with CatalogStore(url) as store:
+        for path in DOCS:
+            store.add_document(process_file(path))
+        store.reconcile()
+    return url
+
+
+def _read(database: str, ids: list[str] | None = None) -> list[DatasetDetail]:
+    with CatalogStore(database) as store, store.snapshot() as session:
+        return [detail(view, members) for view, members in read_datasets(session, ids)]
+
+
+@pytest.fixture(scope="module")
+def whole(database: str) -> list[DatasetDetail]:
+    found = _read(database)
+    # The corpus has datasets of one member and of several, so chunks of a few members cut between datasets.
+    assert len(found) > 20 and any(d.member_count > 1 for d in found) and any(d.member_count == 1 for d in found)
+    assert all(d.member_count == len(d.members) for d in found)
+    return found
+
+
+@pytest.mark.parametrize(("members", "datasets"), [(1, 1), (3, 500), (5_000, 2), (7, 4)])
+def test_chunked_reads_give_the_whole_read(
+    database: str, whole: list[DatasetDetail], members: int, datasets: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(export_view, "CHUNK_MEMBERS", members)
+    monkeypatch.setattr(export_view, "CHUNK_DATASETS", datasets)
+    assert _read(database) == whole
+
+
+def test_reading_some_datasets_gives_them_as_the_whole_read(database: str, whole: list[DatasetDetail]) -> None:
+    wanted = [d.id for d in whole[::3]]
+    assert _read(database, [*reversed(wanted), "ds-does-not-exist"]) == whole[::3]  # catalog order, not asked order
+    assert _read(database, []) == []
+
+
+def test_the_api_view_keeps_no_rows_and_reads_a_dataset_from_the_store(
+    database: str, whole: list[DatasetDetail]
+) -> None:
+    with CatalogStore(database) as store:
+        view = CatalogView(store)
+        items = view.snapshot().items
+        assert [item.view.id for item in items] == [d.id for d in whole]
+        assert not any(hasattr(item, "members") for item in items)
+        assert [view.detail(d.id) for d in whole] == whole
+        assert view.detail("ds-does-not-exist") is None
+        assert view.details() == whole
+
+        two = [d for d in whole if d.member_count > 1][:2]
+        keys = [two[0].members[0].key, two[1].members[-1].key, "not-a-row"]
+        found, groups = view.members_of(keys)
+        summaries = {d.id: DatasetView(**d.model_dump(exclude={"members"})) for d in two}
+        assert found == {
+            two[0].members[0].key: (two[0].members[0], summaries[two[0].id]),
+            two[1].members[-1].key: (two[1].members[-1], summaries[two[1].id]),
+        }
+        assert groups == {d.id: d.members for d in two}
+
+        document = whole[0].members[0].document_id
+        expected = {m.key: d.id for d in whole for m in d.members if m.document_id == document}
+        assert {k: v.id for k, v in view.datasets_of_document(document).items()} == expected
+        assert view.datasets_of_document("0" * 64) == {}
