@@ -1,7 +1,7 @@
 """The catalog read from the store in bounded chunks, and an API view that holds no catalog rows.
 
 Issue 13 bounds every process's memory: the API's in-memory view once held every member of every dataset
-(3.7 GiB in the server at 10,000 documents), and `read_datasets` read every member before yielding the first
+(3.6 GiB in the server at 10,000 replicated documents), and `read_datasets` read every member before yielding the first
 dataset. Now the view keeps summaries and search texts, a dataset's members are read when it is asked for, and
 `read_datasets` reads chunk by chunk. These tests pin that the chunked and targeted reads give exactly what one
 whole read gives, on a store built from the corpus files.
