@@ -16,7 +16,8 @@ import threading
 import time
 import unicodedata
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from catalog.exports.view import (
     DatasetDetail,
     DatasetView,
     MemberView,
+    StoredCatalog,
     datasets_of_entries,
     detail,
     fold,
@@ -345,6 +347,12 @@ class CatalogView:
         with self.store.snapshot() as session:
             found = next(read_datasets(session, [dataset_id]), None)
         return None if found is None else detail(*found)
+
+    @contextmanager
+    def stored(self) -> Iterator[StoredCatalog]:
+        """The export records as stored now, streamed from one store snapshot (for the exports: never all held)."""
+        with self.store.snapshot() as session:
+            yield StoredCatalog(session)
 
     def details(self) -> list[DatasetDetail]:
         """Every dataset with its members (the export records), read from the store in chunks."""

@@ -231,27 +231,30 @@ def export(
     """
     from api.settings import Settings
     from catalog.exports import DCAT_FORMATS, render
-    from catalog.exports.view import catalog_dates, export_datasets
+    from catalog.exports.view import StoredCatalog, catalog_dates
     from catalog.store import CatalogStore
 
     # The server's settings from the same environment, so both name the catalog's IRIs alike.
     settings = Settings.from_env(public_url=base_url, publisher=publisher)
-    with CatalogStore(database) as store:
+    with CatalogStore(database) as store, store.snapshot() as session:
         # The stored result as it is: reconciling is `danhmuc ingest` or `danhmuc reconcile`, never an export's.
-        datasets = export_datasets(store)
+        # Streamed from one snapshot, chunk by chunk: the catalog's rows are never all in memory.
+        datasets = StoredCatalog(session)
         issued, modified = catalog_dates(store) if fmt in DCAT_FORMATS else (None, None)
-    if fmt is ExportFormat.CKAN and out.suffix.lower() != ".zip":
-        from catalog.exports.ckan import ckan_files
+        if fmt is ExportFormat.CKAN and out.suffix.lower() != ".zip":
+            from catalog.exports.ckan import ckan_files
 
-        out.mkdir(parents=True, exist_ok=True)
-        for name, data in ckan_files(datasets, settings.base_url).items():
-            (out / name).write_bytes(data)
-    else:
-        body = render(fmt, datasets, base_url=settings.base_url, publisher=settings.publisher,
-                      modified=modified, issued=issued)  # fmt: skip
-        out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_bytes(body)
-    typer.echo(f"Đã ghi / wrote {len(datasets)} tập dữ liệu / datasets → {out}")
+            files = ckan_files(datasets, settings.base_url)
+            out.mkdir(parents=True, exist_ok=True)
+            for name, data in files.items():
+                (out / name).write_bytes(data)
+        else:
+            body = render(fmt, datasets, base_url=settings.base_url, publisher=settings.publisher,
+                          modified=modified, issued=issued)  # fmt: skip
+            out.parent.mkdir(parents=True, exist_ok=True)
+            out.write_bytes(body)
+        count = len(datasets)
+    typer.echo(f"Đã ghi / wrote {count} tập dữ liệu / datasets → {out}")
 
 
 def decide(

@@ -9,14 +9,16 @@ whole read gives, on a store built from the corpus files.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
 
 from api.catalog_view import CatalogView
 from catalog import CatalogStore
+from catalog.exports import DCAT_FORMATS, ExportFormat, render
 from catalog.exports import view as export_view
-from catalog.exports.view import DatasetDetail, DatasetView, detail, read_datasets
+from catalog.exports.view import DatasetDetail, DatasetView, StoredCatalog, detail, read_datasets
 from danhmuc.pipeline import process_file
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,3 +90,20 @@ def test_the_api_view_keeps_no_rows_and_reads_a_dataset_from_the_store(
         expected = {m.key: d.id for d in whole for m in d.members if m.document_id == document}
         assert {k: v.id for k, v in view.datasets_of_document(document).items()} == expected
         assert view.datasets_of_document("0" * 64) == {}
+
+
+def test_the_stored_catalog_streams_what_the_list_holds(database: str, whole: list[DatasetDetail]) -> None:
+    with CatalogStore(database) as store, store.snapshot() as session:
+        stored = StoredCatalog(session)
+        assert len(stored) == len(whole)
+        assert list(stored) == whole and list(stored) == whole  # each pass reads the store again
+        assert stored[2:9] == whole[2:9] and stored[0] == whole[0] and stored[-1] == whole[-1]
+        for fmt in ExportFormat:  # every export format, streamed or from the list: the same bytes
+            assert _render(fmt, stored) == _render(fmt, whole), fmt
+            if fmt in DCAT_FORMATS:
+                assert _render(fmt, stored, page=2) == _render(fmt, whole, page=2), fmt
+
+
+def _render(fmt: ExportFormat, datasets: Sequence[DatasetDetail], page: int | None = None) -> bytes:
+    return render(fmt, datasets, base_url="https://danhmuc.example.gov.vn", publisher="Sở", modified=None, page=page,
+                  page_size=5)  # fmt: skip

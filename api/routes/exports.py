@@ -69,14 +69,14 @@ def export_catalog(
     state: State,
 ) -> Response:
     fmt = negotiate_rdf(accept) if format is ExportFormat.DCAT else format
-    datasets = state.catalog.details()
     issued, modified = catalog_dates(state.store) if fmt in DCAT_FORMATS else (None, None)
-    if page is not None and fmt in DCAT_FORMATS and (page - 1) * page_size >= max(1, len(datasets)):
-        raise NotFoundError("trang danh mục", "catalog page", str(page))
-    body = render(
-        fmt, datasets, base_url=state.settings.base_url, publisher=state.settings.publisher, modified=modified,
-        issued=issued, page=page if fmt in DCAT_FORMATS else None, page_size=page_size,
-    )  # fmt: skip
+    with state.catalog.stored() as datasets:  # streamed from the store: the catalog is never all in memory
+        if page is not None and fmt in DCAT_FORMATS and (page - 1) * page_size >= max(1, len(datasets)):
+            raise NotFoundError("trang danh mục", "catalog page", str(page))
+        body = render(
+            fmt, datasets, base_url=state.settings.base_url, publisher=state.settings.publisher, modified=modified,
+            issued=issued, page=page if fmt in DCAT_FORMATS else None, page_size=page_size,
+        )  # fmt: skip
     headers = {"Content-Disposition": f'attachment; filename="{FILE_NAMES[fmt]}"'} if fmt in DOWNLOADED else {}
     if format is ExportFormat.DCAT:
         headers["Vary"] = "Accept"

@@ -127,8 +127,9 @@ def export(request: Request, format: ExportFormat = ExportFormat.CSV) -> Respons
     need(request, Role.READER)
     state = service(request)
     last = state.store.last_reconciliation() if format is ExportFormat.DCAT else None
-    body = render_export(format, state.catalog.details(), base_url=state.settings.base_url,
-                         publisher=state.settings.publisher, modified=last.created_at if last else None)  # fmt: skip
+    with state.catalog.stored() as datasets:
+        body = render_export(format, datasets, base_url=state.settings.base_url, publisher=state.settings.publisher,
+                             modified=last.created_at if last else None)  # fmt: skip
     return Response(body, media_type=MEDIA_TYPES[format],
                     headers={"Content-Disposition": f'attachment; filename="{FILE_NAMES[format]}"'})  # fmt: skip
 

@@ -7,6 +7,7 @@ and one serialiser per format. This module stays light: the CLI imports ``Export
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -53,7 +54,7 @@ FILE_NAMES: dict[ExportFormat, str] = {
 
 def render(
     fmt: ExportFormat,
-    datasets: list[DatasetDetail],
+    datasets: Sequence[DatasetDetail],
     *,
     base_url: str,
     publisher: str,

@@ -33,7 +33,7 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -110,19 +110,20 @@ def group_name(concept_id: str) -> str:
 
 def groups_for(datasets: Iterable[DatasetDetail]) -> list[CkanGroup]:
     """One group per concept of two or more datasets, in order of first appearance."""
-    members: dict[str, list[DatasetDetail]] = {}
+    seen: dict[str, tuple[str, int]] = {}  # concept id → (title of its first dataset, datasets): not the datasets
     for dataset in datasets:
         if dataset.concept_id:
-            members.setdefault(dataset.concept_id, []).append(dataset)
+            title, count = seen.get(dataset.concept_id, (dataset.concept_title, 0))
+            seen[dataset.concept_id] = (title, count + 1)
     return [
         CkanGroup(
-            name=group_name(concept_id), title=found[0].concept_title,
-            description=f"Khái niệm dữ liệu “{found[0].concept_title}”: {len(found)} tập dữ liệu cùng loại của các "
+            name=group_name(concept_id), title=title,
+            description=f"Khái niệm dữ liệu “{title}”: {count} tập dữ liệu cùng loại của các "
                         "đơn vị, địa bàn khác nhau / a dataset concept kept by several publishers.",
-            extras=[Extra(key="concept_id", value=concept_id), Extra(key="dataset_count", value=str(len(found)))],
+            extras=[Extra(key="concept_id", value=concept_id), Extra(key="dataset_count", value=str(count))],
         )
-        for concept_id, found in members.items()
-        if len(found) >= 2
+        for concept_id, (title, count) in seen.items()
+        if count >= 2
     ]  # fmt: skip
 
 
@@ -219,7 +220,7 @@ def _jsonl(records: Iterable[BaseModel]) -> bytes:
     return "".join(line + "\n" for line in lines).encode("utf-8")
 
 
-def ckan_files(datasets: list[DatasetDetail], base_url: str) -> dict[str, bytes]:
+def ckan_files(datasets: Sequence[DatasetDetail], base_url: str) -> dict[str, bytes]:
     """The three files ``ckanapi load`` reads, by file name, in loading order: organisations and
     groups before the packages that name them."""
     groups = groups_for(datasets)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable
 
 from catalog.cells import inert_row
 from catalog.exports.view import DatasetDetail
@@ -36,7 +37,7 @@ def row(dataset: DatasetDetail) -> list[str]:
     ]  # fmt: skip
 
 
-def to_csv(datasets: list[DatasetDetail]) -> bytes:
+def to_csv(datasets: Iterable[DatasetDetail]) -> bytes:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)

@@ -31,6 +31,7 @@ Paging (``page``/``page_size``) follows Hydra: the page lists its slice of datas
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
 from typing import Any
@@ -234,7 +235,7 @@ def series_node(concept_id: str, title: str, size: int, base_url: str, owner: Ag
     }  # fmt: skip
 
 
-def concept_sizes(datasets: list[DatasetDetail]) -> dict[str, int]:
+def concept_sizes(datasets: Iterable[DatasetDetail]) -> dict[str, int]:
     """Datasets per concept over the whole catalog (not one page): which concepts are series."""
     sizes: dict[str, int] = {}
     for dataset in datasets:
@@ -264,7 +265,7 @@ def _view(base_url: str, total: int, page: int, page_size: int) -> dict[str, Any
 
 
 def catalog_document(
-    datasets: list[DatasetDetail],
+    datasets: Sequence[DatasetDetail],
     *,
     base_url: str,
     publisher: str,
@@ -351,6 +352,6 @@ def _sorted_graph_class() -> type:
     return SortedGraph
 
 
-def to_jsonld(datasets: list[DatasetDetail], *, base_url: str, publisher: str, modified: datetime | None) -> bytes:
+def to_jsonld(datasets: Sequence[DatasetDetail], *, base_url: str, publisher: str, modified: datetime | None) -> bytes:
     document = catalog_document(datasets, base_url=base_url, publisher=publisher, modified=modified)
     return serialise(document)

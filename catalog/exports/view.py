@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from datetime import datetime
+from typing import overload
 
 from pydantic import BaseModel, Field
 from sqlalchemy import func, select
@@ -175,6 +176,35 @@ def datasets_of_entries(session: Session, keys: Sequence[str]) -> dict[str, str]
 
 def detail(view: DatasetView, members: list[MemberView]) -> DatasetDetail:
     return DatasetDetail(**view.model_dump(), members=members)
+
+
+class StoredCatalog(Sequence[DatasetDetail]):
+    """The export records of the catalog, read from one store snapshot as they are iterated, never all held:
+    each pass streams ``read_datasets`` (a format that reads the catalog twice reads the store twice), a slice
+    reads its datasets only. Valid while ``session`` is open."""
+
+    def __init__(self, session: Session) -> None:
+        self._session = session
+        order = select(DatasetRow.id).order_by(DatasetRow.title, DatasetRow.id)
+        self._ids: list[str] = list(session.scalars(order))
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __iter__(self) -> Iterator[DatasetDetail]:
+        return (detail(view, members) for view, members in read_datasets(self._session))
+
+    @overload
+    def __getitem__(self, index: int) -> DatasetDetail: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[DatasetDetail]: ...
+
+    def __getitem__(self, index: int | slice) -> DatasetDetail | list[DatasetDetail]:
+        if isinstance(index, slice):
+            return [detail(view, members) for view, members in read_datasets(self._session, self._ids[index])]
+        view, members = next(read_datasets(self._session, [self._ids[index]]))
+        return detail(view, members)
 
 
 def export_datasets(store: CatalogStore) -> list[DatasetDetail]:

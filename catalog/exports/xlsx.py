@@ -9,6 +9,7 @@ through ``safe_cell``: a title starting with "=" stays text.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
@@ -48,7 +49,7 @@ def _cells(values: list[str]) -> list[object]:
     return [int(value) if name in NUMERIC else safe_cell(value) for name, value in zip(COLUMNS, values, strict=True)]
 
 
-def to_xlsx(datasets: list[DatasetDetail]) -> bytes:
+def to_xlsx(datasets: Sequence[DatasetDetail]) -> bytes:
     book = Workbook(write_only=True)  # streamed: ten thousand rows without a cell object each
     sheet = book.create_sheet(SHEET)
     # Write-only sheets take widths, panes and the filter before the first row.
