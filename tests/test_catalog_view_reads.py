@@ -107,3 +107,12 @@ def test_the_stored_catalog_streams_what_the_list_holds(database: str, whole: li
 def _render(fmt: ExportFormat, datasets: Sequence[DatasetDetail], page: int | None = None) -> bytes:
     return render(fmt, datasets, base_url="https://danhmuc.example.gov.vn", publisher="Sở", modified=None, page=page,
                   page_size=5)  # fmt: skip
+
+
+def test_csv_written_in_chunks_is_the_same_file(whole: list[DatasetDetail], monkeypatch: pytest.MonkeyPatch) -> None:
+    from catalog.exports import csv as csv_export
+
+    once = csv_export.to_csv(whole)
+    monkeypatch.setattr(csv_export, "CHUNK_ROWS", 3)  # the corpus's datasets cut at every third row
+    assert csv_export.to_csv(whole) == once
+    assert once.startswith("\ufeff".encode()) and once.count(b"\n") >= len(whole) + 1

@@ -37,9 +37,19 @@ def row(dataset: DatasetDetail) -> list[str]:
     ]  # fmt: skip
 
 
+CHUNK_ROWS = 200  # rows written as text before being encoded: the text of the whole file is never held
+
+
 def to_csv(datasets: Iterable[DatasetDetail]) -> bytes:
+    parts = ["\ufeff".encode()]  # BOM: Excel then reads the accents right
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
-    writer.writerows(inert_row(row(d)) for d in datasets)
-    return ("\ufeff" + out.getvalue()).encode("utf-8")  # BOM: Excel then reads the accents right
+    for number, dataset in enumerate(datasets, start=1):
+        writer.writerow(inert_row(row(dataset)))
+        if number % CHUNK_ROWS == 0:
+            parts.append(out.getvalue().encode("utf-8"))
+            out.seek(0)
+            out.truncate()
+    parts.append(out.getvalue().encode("utf-8"))
+    return b"".join(parts)
