@@ -41,6 +41,7 @@ from nlp.frame_words import (  # the vocabulary, split from this module
     RIGHT_RE,
 )
 from nlp.frame_words import OPENS_WITH_ACTION_RE as OPENS_WITH_ACTION_RE  # read by the prose tasks too
+from nlp.localities import name_before_predicate
 from nlp.unit_spans import (  # the spans of units, split from this module; the public names re-exported
     _NO_CONTEXT,
     _accepted,
@@ -61,6 +62,29 @@ class Subject:
     triggered: bool  # opened by Giao / Yêu cầu / Đề nghị
     framed: bool  # followed by a frame word (chủ trì, có trách nhiệm, theo chức năng …)
     lead_in: bool  # nothing but frame words between the units and a closing colon
+    # The name ended at its level word and a verb follows: "Ban Thường trực Ủy ban MTTQ Việt Nam xã | xây dựng kế
+    # hoạch …" (no frame word, and a verb the vocabulary lacks).
+    acts: bool = False
+
+
+# Verbs that describe or empower a unit rather than give it work: "Ủy ban nhân dân xã là …", "… được giao …", "Chủ
+# tịch UBND Thành phố quyết định điều chuyển …" (a grant of power, NQ 12/2025/NQ-HĐND Hà Nội), "… gồm …".
+_NOT_WORK = frozenset({"là", "được", "bị", "có", "gồm", "bao gồm", "thuộc", "trực thuộc", "liên quan", "quyết định"})
+
+
+def _acts_after_its_name(text: str, span: UnitSpan) -> bool:
+    """Whether the units at ``span`` are a name ended at its level word and followed by a verb of work.
+
+    A run-on subject ("Ban Thường trực Ủy ban MTTQ Việt Nam cấp xã lập báo cáo …", Hướng dẫn MTTQ xã Lương Minh 4.9)
+    has no frame word after its units; :func:`nlp.localities.name_before_predicate` says where the name ends (a level
+    word, its place, then a lower-case word that does not go on naming), and the tagger that a verb opens what
+    follows. Only then is the span a subject that acts; the tagger loads on first use, for such spans only."""
+    if name_before_predicate(text[span.start :]) != span.text.rstrip():
+        return False
+    from underthesea import pos_tag
+
+    words = pos_tag(text[span.end :].lstrip(" ,")[:80])
+    return bool(words) and words[0][1] == "V" and words[0][0].lower() not in _NOT_WORK
 
 
 def closing_formula(text: str) -> bool:
@@ -92,9 +116,10 @@ def _topic_subject(text: str, start: int, context: Context) -> Subject | None:
     after = text[span.end :]
     framed = bool(_FRAME_RE.match(" " + after.lstrip(" ,")))
     # Only a subject that acts: a unit after a label and nothing more is the label's value ("Đơn vị thực hiện: Sở X").
-    if not framed and not OPENS_WITH_ACTION_RE.match(after.lstrip(" ,")):
+    acts = not framed and not OPENS_WITH_ACTION_RE.match(after.lstrip(" ,")) and _acts_after_its_name(text, span)
+    if not framed and not acts and not OPENS_WITH_ACTION_RE.match(after.lstrip(" ,")):
         return None
-    return Subject(span, triggered=False, framed=framed, lead_in=False)
+    return Subject(span, triggered=False, framed=framed, lead_in=False, acts=acts)
 
 
 # A label naming the partners, its units after the colon: "3. Đơn vị phối hợp triển khai tuyên truyền: Các phòng
@@ -129,7 +154,8 @@ def subject_of(text: str, context: Context = _NO_CONTEXT) -> Subject | None:
     framed = bool(_FRAME_RE.match(" " + after.lstrip(" ,")))
     colon = after.find(":")
     lead_in = colon >= 0 and not after[colon + 1 :].strip() and (framed or not after[:colon].strip())
-    return Subject(span, triggered=bool(trigger), framed=framed, lead_in=lead_in)
+    acts = not framed and not trigger and _acts_after_its_name(text, span)
+    return Subject(span, triggered=bool(trigger), framed=framed, lead_in=lead_in, acts=acts)
 
 
 def units_only(text: str, context: Context = _NO_CONTEXT) -> UnitSpan | None:

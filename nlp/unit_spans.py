@@ -114,6 +114,16 @@ def _may_open_a_unit(text: str) -> bool:
     return any(registry.signature(" ".join(words[:count])).text in registry.by_signature for count in range(2, 6))
 
 
+def ends_with_a_unit_head(text: str) -> bool:
+    """Whether ``text`` ends with the opening words of a unit's name ("…, Văn phòng", "… Sở"): a line that a name
+    runs on from, in a copy that broke its lines ("2. Định kỳ 06 (sáu) tháng hoặc đột xuất, Văn phòng / UBND tỉnh
+    báo cáo …", QĐ 98/2025/QĐ-UBND Nghệ An as Markdown)."""
+    words = text.rstrip().split()
+    if not words or words[-1][-1:] in ".;:!?)":
+        return False
+    return any(_may_open_a_unit(" ".join(words[-count:])) for count in (1, 2) if count <= len(words))
+
+
 _WORD_RE = re.compile(r"\S+")
 
 

@@ -40,6 +40,7 @@ from nlp.frames import (
     subject_of,
     units_only,
 )
+from nlp.unit_spans import ends_with_a_unit_head
 
 _HEADING_WORDS = 12  # the contract's heading: the first words of the item as printed
 _SENTENCE_END = re.compile(r"[.;:!?]\W*$")
@@ -232,14 +233,19 @@ def _strip_bullet(text: str) -> str:
     return label.rest if label is not None and label.kind in (LabelKind.DASH, LabelKind.PLUS) else text
 
 
-def _own_lead(text: str, context: Context) -> Subject | None:
+def _own_lead(text: str, context: Context, *, acting: bool = False) -> Subject | None:
     """The units a sentence opens with, when a frame word or an assigning verb confirms them; not when the sentence
-    tells what they did ("Ủy ban nhân dân tỉnh đã ban hành nhiều văn bản …", a report's account)."""
+    tells what they did ("Ủy ban nhân dân tỉnh đã ban hành nhiều văn bản …", a report's account).
+
+    ``acting``: a name ended at its level word and followed by a verb confirms them too ("7. Công tác kiểm tra, giám
+    sát / Ban Thường trực Ủy ban MTTQ Việt Nam xã xây dựng kế hoạch …", Hướng dẫn MTTQ xã Lương Minh); only for an
+    item's opening paragraph, which speaks for the item: a later paragraph, or a sentence outside the numbered items
+    ("Hội đồng nhân dân tỉnh ban hành Nghị quyết …", NQ 99/2025/NQ-HĐND Quảng Ninh), says who does one step."""
     sentence = _strip_bullet(text)
     subject = subject_of(sentence, context)
     if subject is None or tells_what_was_done(sentence[subject.units.end :]):
         return None
-    return subject if subject.framed or subject.triggered or subject.lead_in else None
+    return subject if subject.framed or subject.triggered or subject.lead_in or (acting and subject.acts) else None
 
 
 def _bullet_lead(text: str, context: Context) -> Subject | None:
@@ -377,8 +383,8 @@ def _introduces(text: str) -> bool:
     return text.rstrip().endswith(":")
 
 
-def _found_lead(text: str, context: Context) -> UnitSpan | None:
-    return assigned_in(text, context) or _own_units(text, context)
+def _found_lead(text: str, context: Context, *, acting: bool = False) -> UnitSpan | None:
+    return assigned_in(text, context) or _own_units(text, context, acting=acting)
 
 
 def _dates_its_own_duty(text: str, subject: _Lead, context: Context) -> bool:
@@ -503,10 +509,13 @@ def _leaf_lead(units: list[_Unit], inherited: _Lead | None, context: Context) ->
     sentences name, or a weaker lead above it."""
     if inherited is not None and inherited.strong:
         return inherited.text
-    for unit in units:
+    # The title and the first paragraph may name a subject that acts without a frame word (``_own_lead``), unless
+    # the paragraph goes on with a name the title began ("…, Văn phòng" / "UBND tỉnh báo cáo UBND tỉnh …").
+    opening = 1 if units and ends_with_a_unit_head(units[0].text) else 2
+    for index, unit in enumerate(units):
         # "7. Đối với các nội dung …: Giao Ban Dân tộc tỉnh, Sở … chủ động phối hợp với …"; "1. Các nội
         # dung yêu cầu thực hiện: … yêu cầu các phòng ban, đơn vị … thực hiện nghiêm túc các nội dung sau:".
-        found = _found_lead(unit.text, context)
+        found = _found_lead(unit.text, context, acting=index < opening)
         if found is not None:
             return found.text
     return inherited.text if inherited is not None else None
@@ -553,8 +562,8 @@ def _names_a_unit(span: UnitSpan) -> bool:
     return any(mention.unit_id and not mention.collective for mention in span.mentions)
 
 
-def _own_units(text: str, context: Context) -> UnitSpan | None:
-    own = _own_lead(text, context)
+def _own_units(text: str, context: Context, *, acting: bool = False) -> UnitSpan | None:
+    own = _own_lead(text, context, acting=acting)
     return own.units if own is not None else None
 
 
