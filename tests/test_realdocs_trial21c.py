@@ -126,3 +126,80 @@ def test_a_request_to_direct_other_units_is_led_by_the_unit_asked() -> None:
         " bộ, chiến sỹ công an.",
     ]
     assert task_leads(lines, "HĐND tỉnh Hà Giang") == [("3", "UBND tỉnh"), ("4", "UBND tỉnh")]
+
+
+# R = hoangmd2410/RAG_DEMO@3d88a8cd42db41cad681a8dbab1cba06cce534fa:data/<file> (UBND and HĐND thành phố Hà Nội).
+_QD70_OPENING = [
+    "Chương I",
+    "QUY ĐỊNH CHUNG",
+    "Điều 1. Phạm vi điều chỉnh",
+    "Quy định việc tổ chức thực hiện các nhiệm vụ quản lý nhà nước về giá hàng hóa, dịch vụ trên địa bàn thành phố Hà"
+    " Nội.",
+    "Chương II",
+    "MỘT SỐ QUY ĐỊNH CỤ THỂ",
+]
+
+
+def test_a_named_units_duty_in_a_regulations_topical_article_is_a_task() -> None:
+    """R VanBanGoc_70.2024.pdf (QĐ 70/2024/QĐ-UBND, Quy định quản lý nhà nước về giá), Điều 7.3 and 8.1: the
+    regulation's duties sit in topical articles, which rd19a's rule skipped (0 tasks; rd20b's open item). A clause
+    opening with a named unit and "có trách nhiệm" is its duty; a class or role ("Sở quản lý ngành, lĩnh vực", "Cơ
+    quan tiếp nhận kê khai giá") is the regulation's general rule and stays out. Fails on main."""
+    lines = [
+        *_QD70_OPENING,
+        "Điều 7. Kê khai giá",
+        "2. Cơ quan tiếp nhận và đối tượng thực hiện kê khai giá:",
+        "c) Cơ quan tiếp nhận kê khai giá có trách nhiệm thông báo hình thức tiếp nhận kê khai giá cho các tổ chức cá"
+        " nhân thực hiện kê khai.",
+        "3. Ban hành danh sách tổ chức kinh doanh hàng hóa, dịch vụ thực hiện kê khai giá:",
+        "a) Sở quản lý ngành, lĩnh vực có trách nhiệm thực hiện rà soát, tổng hợp danh sách tổ chức kinh doanh hàng"
+        " hóa, dịch vụ thực hiện kê khai giá theo ngành, lĩnh vực quản lý, gửi Sở Tài chính trước ngày 25 tháng 01"
+        " hàng năm hoặc theo yêu cầu của Ủy ban nhân dân Thành phố.",
+        "b) Sở Tài chính có trách nhiệm tổng hợp, thông báo danh sách các tổ chức kinh doanh hàng hóa, dịch vụ thực"
+        " hiện kê khai giá trên địa bàn Thành phố.",
+        "Điều 8. Cơ sở dữ liệu về giá",
+        "1. Quản lý, vận hành Cơ sở dữ liệu về giá của Thành phố:",
+        "Sở Tài chính có trách nhiệm chủ trì, phối hợp với các Sở, ngành, Ủy ban nhân dân cấp huyện tổ chức việc quản"
+        " trị, điều hành hệ thống cơ sở dữ liệu về giá của Thành phố.",
+    ]
+    assert task_leads(lines, "UBND thành phố Hà Nội") == [("3.b", "Sở Tài chính"), ("1", "Sở Tài chính")]
+
+
+def test_a_procedure_step_in_a_topical_article_is_still_no_task() -> None:
+    """Guard (passes on main and on the branch): R QĐ 70/2024 Điều 7.1, a step of the procedure ("… Sở quản lý ngành,
+    lĩnh vực đánh giá sự cần thiết …, gửi Sở Tài chính tổng hợp …") gives no duty "có trách nhiệm"."""
+    lines = [
+        *_QD70_OPENING,
+        "Điều 7. Kê khai giá",
+        "1. Điều chỉnh Danh mục hàng hóa, dịch vụ thực hiện kê khai giá:",
+        "Trường hợp cần thiết điều chỉnh danh mục hàng hóa, dịch vụ thực hiện kê khai giá theo quy định tại khoản 1"
+        " Điều 14 Nghị định số 85/2024/NĐ-CP, Sở quản lý ngành, lĩnh vực đánh giá sự cần thiết của việc điều chỉnh"
+        " Danh mục hàng hóa, dịch vụ thực hiện kê khai giá, gửi Sở Tài chính tổng hợp, trình Ủy ban nhân dân Thành phố"
+        " báo cáo Bộ Tài chính.",
+    ]
+    assert task_leads(lines, "UBND thành phố Hà Nội") == []
+
+
+def test_a_restated_article_granting_powers_assigns_nothing() -> None:
+    """R VanBanGoc_NQ 12.2025.md (NQ 12/2025/NQ-HĐND, the Markdown copy of the scan): the amending clause restates NQ
+    35/2024's "Điều 10. Thẩm quyền quyết định điều chuyển tài sản công" in quotes; its clauses say who may decide
+    (powers), and main read them as tasks of the Chủ tịch UBND Thành phố and the Giám đốc Sở Tài chính (12 in the
+    document, 0 now). Fails on main."""
+    lines = [
+        "Điều 1. Thay thế, sửa đổi, bổ sung, bãi bỏ một số điều, khoản, điểm, cụm từ của Nghị quyết số 35/2024/NQ-HĐND"
+        " ngày 10 tháng 12 năm 2024 của Hội đồng nhân dân thành phố Hà Nội.",
+        "4. Sửa đổi, bổ sung Điều 10 như sau:",
+        '"Điều 10. Thẩm quyền quyết định điều chuyển tài sản công',
+        "1. Chủ tịch Ủy ban nhân dân Thành phố quyết định điều chuyển tài sản là nhà, đất và các tài sản khác gắn liền"
+        " với đất thuộc trụ sở làm việc, cơ sở hoạt động sự nghiệp giữa các cơ quan, tổ chức, đơn vị thuộc phạm vi"
+        " quản lý của Thành phố, trừ tài sản quy định tại điểm a khoản 4 Điều này.",
+        "2. Giám đốc Sở Tài chính quyết định điều chuyển đối với:",
+        "a) Tài sản là xe ô tô giữa các cơ quan, tổ chức, đơn vị thuộc phạm vi quản lý của Thành phố.",
+        "5. Sửa đổi Điều 11 như sau:",
+        '"Điều 11. Thẩm quyền quyết định bán tài sản công',
+        "1. Thẩm quyền quyết định bán tài sản công trong các trường hợp quy định tại các điểm a, b, c khoản 1 Điều 43"
+        " Luật Quản lý, sử dụng tài sản công được quy định như sau:",
+        "a) Chủ tịch Ủy ban nhân dân Thành phố quyết định bán tài sản là xe ô tô của các cơ quan, tổ chức, đơn vị thuộc"
+        " phạm vi quản lý của Thành phố.",
+    ]
+    assert task_leads(lines, "HĐND thành phố Hà Nội") == []

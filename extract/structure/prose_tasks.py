@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from extract.model import Provenance, Task, TaskSource
-from extract.structure.articles import DUTIES_OF, describes, regulation_parts
+from extract.structure.articles import DUTIES_OF, describes, regulation_parts, without_restated_descriptions
 from extract.structure.numbering import LabelKind, Line, parse_label
 from extract.structure.sections import SectionNode, SectionNodes
 from nlp.frame_words import ABOUT_RE, ACTION_RE, tells_what_was_done
@@ -286,8 +286,35 @@ def _unnumbered(
 _PARTICIPANTS = re.compile(r"^\S+\s+(?:thành\s+phần|đại\s+biểu)(?:\s+(?:tham\s+(?:gia|dự)|mời|dự))?\s*:?$", re.I)
 
 
+# "Sở Tài chính có trách nhiệm …", "… chịu trách nhiệm …": a clause of a regulation that gives its unit a duty.
+_RESPONSIBLE = re.compile(r"\s*(?:có|chịu)\s+trách\s+nhiệm(?![^\W\d_])", re.IGNORECASE)
+
+
+def _states_a_duty(node: SectionNode, context: Context) -> bool:
+    """A clause or point that opens with named units and "có/chịu trách nhiệm" ("b) Sở Tài chính có trách nhiệm tổng
+    hợp, thông báo danh sách …", QĐ 70/2024/QĐ-UBND Hà Nội, Điều 7.3), in its title or, after a title closed by a colon,
+    its first paragraph ("1. Quản lý, vận hành Cơ sở dữ liệu về giá của Thành phố: / Sở Tài chính có trách nhiệm chủ
+    trì …", Điều 8.1). Named units only, every one resolved exactly: a class or a role ("Sở quản lý ngành, lĩnh vực",
+    "Cơ quan tiếp nhận kê khai giá", "Cơ quan có thẩm quyền") is the regulation's general rule, and a procedure step
+    without "trách nhiệm" ("Sở Công Thương chủ trì, phối hợp …", QĐ 16/2026/QĐ-UBND Lào Cai) prescribes, as before."""
+    if node.label.kind not in (LabelKind.DOTTED, LabelKind.LETTER) or not node.title:
+        return False
+    units = _units(node.body, node.title, node.line)
+    opening = units[:2] if units[0].text.rstrip().endswith(":") else units[:1]
+    for unit in opening:
+        text = _strip_bullet(unit.text)
+        subject = subject_of(text, context)
+        if subject is None or subject.triggered or subject.units.start != 0:
+            continue
+        named = all(m.unit_id and not m.collective and m.score >= 1.0 for m in subject.units.mentions)
+        if named and _RESPONSIBLE.match(text[subject.units.end :]):
+            return True
+    return False
+
+
 def _visit_siblings(collector: _Collector, nodes: list[SectionNode], inherited: _Lead | None, path: list[str]) -> None:
-    nodes = [node for node in regulation_parts(nodes) if not describes(node)]
+    parts = regulation_parts(nodes, lambda node: _states_a_duty(node, collector.context))
+    nodes = [node for node in without_restated_descriptions(parts) if not describes(node)]
     names = [_name_alone(node, collector.context) for node in nodes]
     if sum(names) >= _LIST_OF_NAMES and 3 * sum(names) >= 2 * len(nodes):
         nodes = [node for node, name in zip(nodes, names, strict=True) if not name]
