@@ -203,3 +203,17 @@ def test_a_restated_article_granting_powers_assigns_nothing() -> None:
         " phạm vi quản lý của Thành phố.",
     ]
     assert task_leads(lines, "HĐND thành phố Hà Nội") == []
+
+
+def test_a_title_cut_inside_its_sentence_leads_by_the_name_only() -> None:
+    """tnt305/tai_lieu_noi_bo@94c5034af72cc7e5020694d06eceb126a103d48b:src/etl/dataset/3928ef06a8929828.md (Quy chế of
+    the document system, Ninh Bình 2025), Điều 2: the Markdown copy breaks "2. Sở Khoa học và Công nghệ có / trách
+    nhiệm thực hiện …"; main led by "Sở Khoa học và Công nghệ có", a fuzzy name holding the verb's first word (so did
+    "Bộ Văn hóa, Thể thao và Du lịch phối" in NĐ 308/2025/NĐ-CP, 54c3026bc7bb5cb7.md). Fails on main."""
+    lines = [
+        "2. Sở Khoa học và Công nghệ có",
+        "trách nhiệm thực hiện các biện pháp lưu trữ, dự phòng dữ liệu của hệ thống, sao lưu định kỳ (01 lần/ngày),"
+        " đột xuất theo yêu cầu và phục hồi kịp thời nguyên trạng cơ sở dữ liệu văn bản điện tử trên Hệ thống QLVB&ĐH"
+        " khi có sự cố kỹ thuật xảy ra.",
+    ]
+    assert task_leads(lines, "UBND tỉnh Ninh Bình") == [("2", "Sở Khoa học và Công nghệ")]

@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 from extract.structure.numbering import LabelKind
 from extract.structure.sections import SectionNode
+from nlp.frames import Context, subject_of
 
 # A regulation (Quy chế, Quy định, and a decree's or circular's body) opens with "Chương I. (NHỮNG) QUY ĐỊNH CHUNG". Its
 # articles describe and prescribe ("Bộ phận tiếp nhận và trả kết quả … đặt tại …", QĐ 93/2007/QĐ-TTg; "Sở Công Thương
@@ -118,3 +119,27 @@ def _duties_within(node: SectionNode, duty: Callable[[SectionNode], bool]) -> li
     for child in node.children:
         found += [child] if duty(child) else _duties_within(child, duty)
     return found
+
+
+# "Sở Tài chính có trách nhiệm …", "… chịu trách nhiệm …": a clause of a regulation that gives its unit a duty.
+_RESPONSIBLE = re.compile(r"\s*(?:có|chịu)\s+trách\s+nhiệm(?![^\W\d_])", re.IGNORECASE)
+
+
+def states_a_duty(node: SectionNode, opening: list[str], context: Context) -> bool:
+    """A clause or point that opens with named units and "có/chịu trách nhiệm" ("b) Sở Tài chính có trách nhiệm tổng
+    hợp, thông báo danh sách …", QĐ 70/2024/QĐ-UBND Hà Nội, Điều 7.3), in its title or, after a title closed by a colon,
+    its first paragraph ("1. Quản lý, vận hành Cơ sở dữ liệu về giá của Thành phố: / Sở Tài chính có trách nhiệm chủ
+    trì …", Điều 8.1); ``opening`` holds those texts as the prose reader joins them. Named units only, every one
+    resolved exactly: a class or a role ("Sở quản lý ngành, lĩnh vực", "Cơ quan tiếp nhận kê khai giá", "Cơ quan có
+    thẩm quyền") is the regulation's general rule, and a procedure step without "trách nhiệm" ("Sở Công Thương chủ trì,
+    phối hợp …", QĐ 16/2026/QĐ-UBND Lào Cai) prescribes, as before."""
+    if node.label.kind not in (LabelKind.DOTTED, LabelKind.LETTER):
+        return False
+    for text in opening:
+        subject = subject_of(text, context)
+        if subject is None or subject.triggered or subject.units.start != 0:
+            continue
+        named = all(m.unit_id and not m.collective and m.score >= 1.0 for m in subject.units.mentions)
+        if named and _RESPONSIBLE.match(text[subject.units.end :]):
+            return True
+    return False

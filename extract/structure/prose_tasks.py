@@ -22,7 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from extract.model import Provenance, Task, TaskSource
-from extract.structure.articles import DUTIES_OF, describes, regulation_parts, without_restated_descriptions
+from extract.structure.articles import (
+    DUTIES_OF,
+    describes,
+    regulation_parts,
+    states_a_duty,
+    without_restated_descriptions,
+)
 from extract.structure.numbering import LabelKind, Line, parse_label
 from extract.structure.sections import SectionNode, SectionNodes
 from nlp.frame_words import ABOUT_RE, ACTION_RE, tells_what_was_done
@@ -286,34 +292,14 @@ def _unnumbered(
 _PARTICIPANTS = re.compile(r"^\S+\s+(?:thành\s+phần|đại\s+biểu)(?:\s+(?:tham\s+(?:gia|dự)|mời|dự))?\s*:?$", re.I)
 
 
-# "Sở Tài chính có trách nhiệm …", "… chịu trách nhiệm …": a clause of a regulation that gives its unit a duty.
-_RESPONSIBLE = re.compile(r"\s*(?:có|chịu)\s+trách\s+nhiệm(?![^\W\d_])", re.IGNORECASE)
-
-
-def _states_a_duty(node: SectionNode, context: Context) -> bool:
-    """A clause or point that opens with named units and "có/chịu trách nhiệm" ("b) Sở Tài chính có trách nhiệm tổng
-    hợp, thông báo danh sách …", QĐ 70/2024/QĐ-UBND Hà Nội, Điều 7.3), in its title or, after a title closed by a colon,
-    its first paragraph ("1. Quản lý, vận hành Cơ sở dữ liệu về giá của Thành phố: / Sở Tài chính có trách nhiệm chủ
-    trì …", Điều 8.1). Named units only, every one resolved exactly: a class or a role ("Sở quản lý ngành, lĩnh vực",
-    "Cơ quan tiếp nhận kê khai giá", "Cơ quan có thẩm quyền") is the regulation's general rule, and a procedure step
-    without "trách nhiệm" ("Sở Công Thương chủ trì, phối hợp …", QĐ 16/2026/QĐ-UBND Lào Cai) prescribes, as before."""
-    if node.label.kind not in (LabelKind.DOTTED, LabelKind.LETTER) or not node.title:
-        return False
-    units = _units(node.body, node.title, node.line)
-    opening = units[:2] if units[0].text.rstrip().endswith(":") else units[:1]
-    for unit in opening:
-        text = _strip_bullet(unit.text)
-        subject = subject_of(text, context)
-        if subject is None or subject.triggered or subject.units.start != 0:
-            continue
-        named = all(m.unit_id and not m.collective and m.score >= 1.0 for m in subject.units.mentions)
-        if named and _RESPONSIBLE.match(text[subject.units.end :]):
-            return True
-    return False
+def _opening(node: SectionNode) -> list[str]:
+    """An item's title with its wrapped lines, and its first paragraph when the title closes with a colon."""
+    units = _units(node.body, node.title, node.line) if node.title else []
+    return [_strip_bullet(unit.text) for unit in (units[:2] if units and _introduces(units[0].text) else units[:1])]
 
 
 def _visit_siblings(collector: _Collector, nodes: list[SectionNode], inherited: _Lead | None, path: list[str]) -> None:
-    parts = regulation_parts(nodes, lambda node: _states_a_duty(node, collector.context))
+    parts = regulation_parts(nodes, lambda node: states_a_duty(node, _opening(node), collector.context))
     nodes = [node for node in without_restated_descriptions(parts) if not describes(node)]
     names = [_name_alone(node, collector.context) for node in nodes]
     if sum(names) >= _LIST_OF_NAMES and 3 * sum(names) >= 2 * len(nodes):
@@ -366,6 +352,10 @@ def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
         within_title = subject is None or subject.units.end <= len(node.title)
         if named is None and not qualified and head != node.title and within_title:
             named = units_only(node.title, context)
+            # Not a title cut inside its sentence: "2. Sở Khoa học và Công nghệ có" over "trách nhiệm thực hiện …" (a
+            # Markdown copy of a Quy chế, Ninh Bình 2025) named the Sở by a fuzzy "… Công nghệ có".
+            if named is not None and not all(m.collective or m.score >= 1.0 for m in named.mentions):
+                named = None
         if named is not None:
             return _Lead(named.text, from_label=True, bare=True)
     if subject is None:
