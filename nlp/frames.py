@@ -72,6 +72,9 @@ class Subject:
 _NOT_WORK = frozenset({"là", "được", "bị", "có", "gồm", "bao gồm", "thuộc", "trực thuộc", "liên quan", "quyết định"})
 
 
+_NEXT_WORD_RE = re.compile(r"[\s,]*\S+")
+
+
 def _acts_after_its_name(text: str, span: UnitSpan) -> bool:
     """Whether the units at ``span`` are a name ended at its level word and followed by a verb of work.
 
@@ -79,7 +82,9 @@ def _acts_after_its_name(text: str, span: UnitSpan) -> bool:
     has no frame word after its units; :func:`nlp.localities.name_before_predicate` says where the name ends (a level
     word, its place, then a lower-case word that does not go on naming), and the tagger that a verb opens what
     follows. Only then is the span a subject that acts; the tagger loads on first use, for such spans only."""
-    if name_before_predicate(text[span.start :]) != span.text.rstrip():
+    following = _NEXT_WORD_RE.match(text, span.end)
+    # The span and the one word after it are all the cut reads (a paragraph's rest is not scanned again).
+    if following is None or name_before_predicate(text[span.start : following.end()]) != span.text.rstrip():
         return False
     from underthesea import pos_tag
 
