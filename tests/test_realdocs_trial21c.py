@@ -206,8 +206,8 @@ def test_a_restated_article_granting_powers_assigns_nothing() -> None:
 
 
 def test_a_title_cut_inside_its_sentence_leads_by_the_name_only() -> None:
-    """tnt305/tai_lieu_noi_bo@94c5034af72cc7e5020694d06eceb126a103d48b:src/etl/dataset/3928ef06a8929828.md (Quy chế of
-    the document system, Ninh Bình 2025), Điều 2: the Markdown copy breaks "2. Sở Khoa học và Công nghệ có / trách
+    """tnt305/tai_lieu_noi_bo@94c5034af72cc7e5020694d06eceb126a103d48b:src/etl/dataset/3928ef06a8929828.md (QĐ
+    161/2025/QĐ-UBND Ninh Bình, its Quy chế), Điều 2: the Markdown copy breaks "2. Sở Khoa học và Công nghệ có / trách
     nhiệm thực hiện …"; main led by "Sở Khoa học và Công nghệ có", a fuzzy name holding the verb's first word (so did
     "Bộ Văn hóa, Thể thao và Du lịch phối" in NĐ 308/2025/NĐ-CP, 54c3026bc7bb5cb7.md). Fails on main."""
     lines = [
