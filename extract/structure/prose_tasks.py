@@ -22,7 +22,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from extract.model import Provenance, Task, TaskSource
-from extract.structure.articles import DUTIES_OF, describes, regulation_parts
+from extract.structure.articles import (
+    DUTIES_OF,
+    describes,
+    regulation_parts,
+    states_a_duty,
+    without_restated_descriptions,
+)
 from extract.structure.numbering import LabelKind, Line, parse_label
 from extract.structure.sections import SectionNode, SectionNodes
 from nlp.frame_words import ABOUT_RE, ACTION_RE, tells_what_was_done
@@ -40,6 +46,7 @@ from nlp.frames import (
     subject_of,
     units_only,
 )
+from nlp.unit_spans import ends_with_a_unit_head
 
 _HEADING_WORDS = 12  # the contract's heading: the first words of the item as printed
 _SENTENCE_END = re.compile(r"[.;:!?]\W*$")
@@ -232,14 +239,19 @@ def _strip_bullet(text: str) -> str:
     return label.rest if label is not None and label.kind in (LabelKind.DASH, LabelKind.PLUS) else text
 
 
-def _own_lead(text: str, context: Context) -> Subject | None:
+def _own_lead(text: str, context: Context, *, acting: bool = False) -> Subject | None:
     """The units a sentence opens with, when a frame word or an assigning verb confirms them; not when the sentence
-    tells what they did ("Ủy ban nhân dân tỉnh đã ban hành nhiều văn bản …", a report's account)."""
+    tells what they did ("Ủy ban nhân dân tỉnh đã ban hành nhiều văn bản …", a report's account).
+
+    ``acting``: a name ended at its level word and followed by a verb confirms them too ("7. Công tác kiểm tra, giám
+    sát / Ban Thường trực Ủy ban MTTQ Việt Nam xã xây dựng kế hoạch …", Hướng dẫn MTTQ xã Lương Minh); only for an
+    item's opening paragraph, which speaks for the item: a later paragraph, or a sentence outside the numbered items
+    ("Hội đồng nhân dân tỉnh ban hành Nghị quyết …", NQ 99/2025/NQ-HĐND Quảng Ninh), says who does one step."""
     sentence = _strip_bullet(text)
     subject = subject_of(sentence, context)
     if subject is None or tells_what_was_done(sentence[subject.units.end :]):
         return None
-    return subject if subject.framed or subject.triggered or subject.lead_in else None
+    return subject if subject.framed or subject.triggered or subject.lead_in or (acting and subject.acts) else None
 
 
 def _bullet_lead(text: str, context: Context) -> Subject | None:
@@ -280,8 +292,15 @@ def _unnumbered(
 _PARTICIPANTS = re.compile(r"^\S+\s+(?:thành\s+phần|đại\s+biểu)(?:\s+(?:tham\s+(?:gia|dự)|mời|dự))?\s*:?$", re.I)
 
 
+def _opening(node: SectionNode) -> list[str]:
+    """An item's title with its wrapped lines, and its first paragraph when the title closes with a colon."""
+    units = _units(node.body, node.title, node.line) if node.title else []
+    return [_strip_bullet(unit.text) for unit in (units[:2] if units and _introduces(units[0].text) else units[:1])]
+
+
 def _visit_siblings(collector: _Collector, nodes: list[SectionNode], inherited: _Lead | None, path: list[str]) -> None:
-    nodes = [node for node in regulation_parts(nodes) if not describes(node)]
+    parts = regulation_parts(nodes, lambda node: states_a_duty(node, _opening(node), collector.context))
+    nodes = [node for node in without_restated_descriptions(parts) if not describes(node)]
     names = [_name_alone(node, collector.context) for node in nodes]
     if sum(names) >= _LIST_OF_NAMES and 3 * sum(names) >= 2 * len(nodes):
         nodes = [node for node, name in zip(nodes, names, strict=True) if not name]
@@ -333,6 +352,10 @@ def _head_subject(node: SectionNode, context: Context) -> _Lead | None:
         within_title = subject is None or subject.units.end <= len(node.title)
         if named is None and not qualified and head != node.title and within_title:
             named = units_only(node.title, context)
+            # Not a title cut inside its sentence: "2. Sở Khoa học và Công nghệ có" over "trách nhiệm thực hiện …" (a
+            # Markdown copy of a Quy chế, Ninh Bình 2025) named the Sở by a fuzzy "… Công nghệ có".
+            if named is not None and not all(m.collective or m.score >= 1.0 for m in named.mentions):
+                named = None
         if named is not None:
             return _Lead(named.text, from_label=True, bare=True)
     if subject is None:
@@ -377,8 +400,8 @@ def _introduces(text: str) -> bool:
     return text.rstrip().endswith(":")
 
 
-def _found_lead(text: str, context: Context) -> UnitSpan | None:
-    return assigned_in(text, context) or _own_units(text, context)
+def _found_lead(text: str, context: Context, *, acting: bool = False) -> UnitSpan | None:
+    return assigned_in(text, context) or _own_units(text, context, acting=acting)
 
 
 def _dates_its_own_duty(text: str, subject: _Lead, context: Context) -> bool:
@@ -503,10 +526,13 @@ def _leaf_lead(units: list[_Unit], inherited: _Lead | None, context: Context) ->
     sentences name, or a weaker lead above it."""
     if inherited is not None and inherited.strong:
         return inherited.text
-    for unit in units:
+    # The title and the first paragraph may name a subject that acts without a frame word (``_own_lead``), unless
+    # the paragraph goes on with a name the title began ("…, Văn phòng" / "UBND tỉnh báo cáo UBND tỉnh …").
+    opening = 1 if units and ends_with_a_unit_head(units[0].text) else 2
+    for index, unit in enumerate(units):
         # "7. Đối với các nội dung …: Giao Ban Dân tộc tỉnh, Sở … chủ động phối hợp với …"; "1. Các nội
         # dung yêu cầu thực hiện: … yêu cầu các phòng ban, đơn vị … thực hiện nghiêm túc các nội dung sau:".
-        found = _found_lead(unit.text, context)
+        found = _found_lead(unit.text, context, acting=index < opening)
         if found is not None:
             return found.text
     return inherited.text if inherited is not None else None
@@ -553,8 +579,8 @@ def _names_a_unit(span: UnitSpan) -> bool:
     return any(mention.unit_id and not mention.collective for mention in span.mentions)
 
 
-def _own_units(text: str, context: Context) -> UnitSpan | None:
-    own = _own_lead(text, context)
+def _own_units(text: str, context: Context, *, acting: bool = False) -> UnitSpan | None:
+    own = _own_lead(text, context, acting=acting)
     return own.units if own is not None else None
 
 
