@@ -25,6 +25,7 @@ from lxml import etree
 from extract.blocks import Block, BlockStream, Paragraph, RawCell, RawTable
 from extract.docx_numbering import NumberingTracker, W, w_val
 from extract.docx_package import open_docx
+from extract.docx_tab_grid import TAB, tab_grid_blocks
 from extract.legacy import convert_runs, legacy_font_encoding
 
 _SUPERSCRIPT = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
@@ -94,7 +95,7 @@ def _run_pieces(r: etree._Element, look: _RunLook) -> list[_RunText]:
             text = child.text or ""
             buffer.append(convert_runs(text, look.font) if look.legacy else text)
         elif tag == _TAB or tag == _PTAB:
-            buffer.append(" ")
+            buffer.append(TAB)  # whitespace to every reader; a list set with tabs reads its columns at it
         elif tag == _BR or tag == _CR:
             if child.get(_TYPE) in (None, "textWrapping"):
                 if buffer:
@@ -329,6 +330,7 @@ class _BodyReader:
         self.blocks: list[Block] = []
         self.warnings: list[tuple[str, str, int | None]] = []
         self.index = 0
+        self._box_lines: list[str] = []
         # (style id, attribute) -> value through the basedOn chain: a few styles, thousands of runs.
         self._resolved: dict[tuple[str | None, str], object] = {}
 
@@ -365,17 +367,25 @@ class _BodyReader:
                 self.blocks.extend(self._paragraph_blocks(child, self.index))
             elif tag == _TBL:
                 self.index += 1
-                self.blocks.append(self._table(child, self.index))
+                table = self._table(child, self.index)
+                boxed = self._tab_list(table) if table.rows and all(len(row) == 1 for row in table.rows) else None
+                self.blocks.extend(boxed if boxed is not None else [table])
             elif tag == _SDT or tag == _CUSTOM_XML:
                 content = _first(child, _SDT_CONTENT) if tag == _SDT else child
                 if content is not None:
                     self.read_body(content)
 
+    def _tab_list(self, table: RawTable) -> list[Block] | None:
+        """A one-column box holding a list set with tabs: its lines as paragraphs and the list as a table."""
+        lines = self._box_lines  # set by _table for the table just read
+        return tab_grid_blocks(lines, table.line or self.index, self.warnings) if lines else None
+
     def _paragraph_blocks(self, p: etree._Element, index: int, *, in_cell: bool = False) -> list[Paragraph]:
         lines, bold, italic, centered, label = self._paragraph_content(p, keep_empty_label=in_cell)
         blocks: list[Paragraph] = []
         for number, line in enumerate(lines):
-            text = clean_text(line)
+            # A cell's lines keep their tabs between the fields (a list set with tabs in a box); text has none.
+            text = TAB.join(clean_text(field) for field in line.split(TAB)).strip() if in_cell else clean_text(line)
             if number == 0 and label is not None:
                 marker, separator = label
                 text = clean_text(f"{marker}{separator}{text}") if text else clean_text(marker)
@@ -492,8 +502,9 @@ class _BodyReader:
     def _table(self, tbl: etree._Element, index: int) -> RawTable:
         grid: list[list[RawCell]] = []
         # (row, col) -> text of the vMerge restart cell above, to fill continuation cells.
-        open_merges: dict[int, tuple[int, str]] = {}
+        open_merges: dict[int, tuple[int, str, tuple[str, ...]]] = {}
         span_rows: dict[tuple[int, int], int] = {}
+        box_lines: list[str] = []  # every cell's lines, tabs kept: a one-column box may hold a list set with tabs
         for tr in tbl.iterchildren(_TR):
             row_index = len(grid)
             row: list[RawCell] = []
@@ -503,21 +514,29 @@ class _BodyReader:
                 span, vmerge = _cell_span(_first(tc, _TCPR))
                 col = len(row)
                 if vmerge is not None and vmerge.get(_VAL) != "restart" and col in open_merges:
-                    start_row, text = open_merges[col]
+                    start_row, text, paragraphs = open_merges[col]
                     span_rows[(start_row, col)] = span_rows.get((start_row, col), 1) + 1
-                    row.extend(RawCell(text, col_span=span, inherited=True) for _ in range(span))
+                    row.extend(RawCell(text, col_span=span, inherited=True, paragraphs=paragraphs) for _ in range(span))
                     continue
-                text = self._cell_text(tc)
+                tabbed = self._cell_paragraphs(tc)
+                box_lines.extend(tabbed)
+                paragraphs = tuple(line for part in tabbed if (line := clean_text(part)))
+                text = clean_text(" ".join(paragraphs))
+                # One paragraph is the text itself; two or more are lines a unit reader keeps apart.
+                paragraphs = paragraphs if len(paragraphs) > 1 else ()
                 for offset in range(span):
                     open_merges.pop(col + offset, None)
                 if vmerge is not None:
-                    open_merges[col] = (row_index, text)
-                row.extend(RawCell(text, col_span=span) for _ in range(span))
+                    open_merges[col] = (row_index, text, paragraphs)
+                row.extend(RawCell(text, col_span=span, paragraphs=paragraphs) for _ in range(span))
             grid.append(row)
         rows = _squared(grid, span_rows)
+        self._box_lines = box_lines  # after the nested tables read inside the cells, so this table's own lines
         return RawTable(rows=rows, page=None, line=index, ruled=True, borderless=not self._has_borders(tbl))
 
-    def _cell_text(self, tc: etree._Element) -> str:
+    def _cell_paragraphs(self, tc: etree._Element) -> tuple[str, ...]:
+        """The cell's printed lines: each paragraph (a line break inside one starts a line too) and each cell of
+        a nested table, in reading order, whitespace collapsed but tabs kept; the empty ones dropped."""
         parts: list[str] = []
         for child in tc.iterchildren():
             tag = child.tag
@@ -535,8 +554,8 @@ class _BodyReader:
             elif tag == _SDT:
                 content = _first(child, _SDT_CONTENT)
                 if content is not None:
-                    parts.append(self._cell_text(content))
-        return clean_text(" ".join(parts))
+                    parts.extend(self._cell_paragraphs(content))
+        return tuple(part for part in parts if part.strip())
 
     def _has_borders(self, tbl: etree._Element) -> bool:
         tblpr = _first(tbl, _TBLPR)
@@ -570,7 +589,7 @@ def _row_cells(tr: etree._Element) -> list[etree._Element]:
 def _with_row_span(cell: RawCell, row_span: int) -> RawCell:
     if row_span == 1:
         return cell
-    return RawCell(cell.text, row_span=row_span, col_span=cell.col_span, page=cell.page)
+    return RawCell(cell.text, row_span=row_span, col_span=cell.col_span, page=cell.page, paragraphs=cell.paragraphs)
 
 
 def _int(value: str | None) -> int:
