@@ -27,6 +27,7 @@ from extract.docx_numbering import NumberingTracker, W, w_val
 from extract.docx_package import open_docx
 from extract.docx_tab_grid import TAB, tab_grid_blocks
 from extract.legacy import convert_runs, legacy_font_encoding
+from extract.legacy.fonts import already_unicode
 
 _SUPERSCRIPT = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
 _SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
@@ -331,6 +332,8 @@ class _BodyReader:
         self.warnings: list[tuple[str, str, int | None]] = []
         self.index = 0
         self._box_lines: list[str] = []
+        self._paragraph: etree._Element | None = None  # the paragraph being read, and whether its legacy-font runs
+        self._legacy_unicode: bool | None = None  # hold Unicode (computed on its first legacy run)
         # (style id, attribute) -> value through the basedOn chain: a few styles, thousands of runs.
         self._resolved: dict[tuple[str | None, str], object] = {}
 
@@ -425,6 +428,7 @@ class _BodyReader:
         style_bold = bool(self._style_attr(style_id, "bold"))
         style_italic = bool(self._style_attr(style_id, "italic"))
         self._paragraph_font = str(self._style_attr(style_id or "Normal", "font") or self.default_font)
+        self._paragraph, self._legacy_unicode = p, None
         lines, bold, italic = _lines_of(self._runs(p, style_bold, style_italic))
         # An empty numbered paragraph still advances the list in Word, so the counter always moves.
         label = self._numbering_label(num_pr, style_id)
@@ -464,6 +468,8 @@ class _BodyReader:
 
     def _run(self, r: etree._Element, style_bold: bool, style_italic: bool, before: list[_RunText]) -> list[_RunText]:
         look = self._run_look(_first(r, _RPR), style_bold, style_italic)
+        if look.legacy and self._legacy_runs_hold_unicode():
+            look = look._replace(legacy=False)
         out = _run_pieces(r, look)
         if look.vert in ("superscript", "subscript") and out:
             raised = _raised(out, look)
@@ -472,6 +478,26 @@ class _BodyReader:
                 _strip_trailing_space(before)
                 return [raised]
         return out
+
+    def _legacy_runs_hold_unicode(self) -> bool:
+        """Whether a run of this paragraph in a legacy font already holds Unicode letters ("Trịnh Thị Chung"): then
+        its other legacy-font runs are Unicode too, though they hold no letter past U+00FF ("Thanh Hóa").
+
+        LibreOffice's copy of a .doc keeps the TCVN3 font's name (".vn time;Times New Roman") over the Unicode text
+        Word stored, and splits a line into runs: read one run at a time, "Thanh Hóa" was converted again to "Thanh
+        Húa" (D3_KT1.doc). A TCVN3 or VNI run cannot hold such letters, so the paragraph's evidence is as safe."""
+        if self._legacy_unicode is None:
+            self._legacy_unicode = False
+            for r in self._paragraph.iter(_R) if self._paragraph is not None else ():
+                text = "".join(t.text or "" for t in r.iter(_T))
+                if not text or not already_unicode(text):
+                    continue
+                fonts = _first(_first(r, _RPR), _RFONTS)
+                font = (fonts.get(_ASCII) or fonts.get(_HANSI)) if fonts is not None else None
+                if legacy_font_encoding(font or self._paragraph_font) is not None:
+                    self._legacy_unicode = True
+                    break
+        return self._legacy_unicode
 
     def _run_look(self, rpr: etree._Element | None, style_bold: bool, style_italic: bool) -> _RunLook:
         """A run's bold, italic, font and vertical position: direct formatting, then its style, then the paragraph's."""
