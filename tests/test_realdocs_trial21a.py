@@ -178,8 +178,38 @@ def test_d3_kt1_grade_list_is_read() -> None:
     # Main read nothing from it: no table, no section, only the three metadata warnings.
     doc = extract_bytes(D3_KT1.read_bytes(), D3_KT1.name)
     [table] = doc.tables
-    assert len(table.header) == 5 and table.header[0] == "STT" and table.header[-1] == "Điểm"
+    assert table.header == ["STT", "Họ và tên", "Ngày sinh", "Nơi sinh", "Điểm"]
     data = [row for row in table.rows if row.kind is RowKind.DATA]
     assert len(data) == 57
     assert [cell.text for cell in data[0].cells][:3] == ["1", "Nguyễn Ngọc Anh", "25/08/1989"]
+    assert [cell.text for cell in data[2].cells] == ["3", "Trịnh Thị Chung", "10/02/1989", "Thanh Hóa", "7"]
     assert {"tab_table_row_short", "tab_table_tail_unread"} <= {w.code for w in doc.warnings}
+
+
+def _legacy_font_paragraph(runs: list[str], font: str) -> bytes:
+    document = new_docx()
+    paragraph = document.add_paragraph()
+    for text in runs:
+        paragraph.add_run(text).font.name = font
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_legacy_font_run_beside_unicode_runs_is_not_converted_again() -> None:
+    # D3_KT1.doc as LibreOffice copies it: Word's Unicode text under the TCVN3 font's name, a line cut into runs;
+    # "Thanh Hóa" alone holds no letter past U+00FF and was read as TCVN3 ("Thanh Húa", "NgỔy sinh").
+    content = _legacy_font_paragraph(
+        ["3\t", "Trịnh Thị Chung\t", "10/02/1989\t", "Thanh Hóa\t", "7"], ".vn time;Times New Roman"
+    )
+    [paragraph] = read_docx(content, "D3_KT1.docx").blocks
+    assert isinstance(paragraph, Paragraph)
+    assert paragraph.text == "3 Trịnh Thị Chung 10/02/1989 Thanh Hóa 7"
+
+
+def test_a_tcvn3_paragraph_is_still_converted() -> None:
+    # Guard (passes on main too): runs of real TCVN3 bytes in .VnTime hold no Unicode letter, so they convert.
+    content = _legacy_font_paragraph(["KÕ ho¹ch ", "sè 15"], ".VnTime")
+    [paragraph] = read_docx(content, "tcvn3.docx").blocks
+    assert isinstance(paragraph, Paragraph)
+    assert paragraph.text == "Kế hoạch số 15"
