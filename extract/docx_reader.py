@@ -23,6 +23,11 @@ from typing import NamedTuple
 from lxml import etree
 
 from extract.blocks import Block, BlockStream, Paragraph, RawCell, RawTable
+from extract.docx_grid import cell_span as _cell_span
+from extract.docx_grid import first_child as _first
+from extract.docx_grid import int_value as _int
+from extract.docx_grid import row_cells as _row_cells
+from extract.docx_grid import squared as _squared
 from extract.docx_numbering import NumberingTracker, W, w_val
 from extract.docx_package import open_docx
 from extract.docx_tab_grid import TAB, tab_grid_blocks
@@ -158,31 +163,6 @@ def _lines_of(runs: list[_RunText]) -> tuple[list[str], bool, bool]:
     return lines, bold, italic
 
 
-def _cell_span(tcpr: etree._Element | None) -> tuple[int, etree._Element | None]:
-    """A cell's column span (at least 1) and its vMerge element, if any."""
-    if tcpr is None:
-        return 1, None
-    span = vmerge = None
-    for child in tcpr:
-        if child.tag == _GRID_SPAN:
-            span = child if span is None else span
-        elif child.tag == _VMERGE and vmerge is None:
-            vmerge = child
-    return max(1, _int(w_val(span))), vmerge
-
-
-def _squared(grid: list[list[RawCell]], span_rows: dict[tuple[int, int], int]) -> list[list[RawCell]]:
-    """Rows padded to the widest one, each vMerge restart cell given its row span."""
-    width = max((len(row) for row in grid), default=0)
-    return [
-        [
-            _with_row_span(cell, span_rows.get((r, c), 1)) if not cell.inherited else cell
-            for c, cell in enumerate(row + [RawCell("")] * (width - len(row)))
-        ]
-        for r, row in enumerate(grid)
-    ]
-
-
 def read_docx(data: bytes, source: str) -> BlockStream:
     package = open_docx(data, source)
     styles = _style_table(package.styles)
@@ -190,16 +170,6 @@ def read_docx(data: bytes, source: str) -> BlockStream:
     reader.warnings.extend(package.warnings)
     reader.read_body(package.body)
     return BlockStream(blocks=reader.blocks, page_count=package.page_count, warnings=reader.warnings)
-
-
-def _first(element: etree._Element | None, tag: str) -> etree._Element | None:
-    """The first child with ``tag``; a plain loop, since a tag-filtered iterchildren builds a matcher per call."""
-    if element is None:
-        return None
-    for child in element:
-        if child.tag == tag:
-            return child
-    return None
 
 
 def _on(element: etree._Element | None) -> bool | None:
@@ -597,29 +567,6 @@ class _BodyReader:
 
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _row_cells(tr: etree._Element) -> list[etree._Element]:
-    cells: list[etree._Element] = []
-    for child in tr.iterchildren():
-        tag = child.tag
-        if tag == _TC:
-            cells.append(child)
-        elif tag == _SDT or tag == _CUSTOM_XML:
-            content = _first(child, _SDT_CONTENT) if tag == _SDT else child
-            if content is not None:
-                cells.extend(content.iterchildren(_TC))
-    return cells
-
-
-def _with_row_span(cell: RawCell, row_span: int) -> RawCell:
-    if row_span == 1:
-        return cell
-    return RawCell(cell.text, row_span=row_span, col_span=cell.col_span, page=cell.page, paragraphs=cell.paragraphs)
-
-
-def _int(value: str | None) -> int:
-    return int(value) if value is not None and value.isdigit() else 0
 
 
 def _pick(direct: bool | None, char_style: object, paragraph_style: bool) -> bool:
