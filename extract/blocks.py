@@ -41,6 +41,9 @@ class RawCell:
     page: int | None = None
     inherited: bool = False  # the reader filled it from a vertical merge
     confidence: float | None = None
+    # A Word cell's paragraphs (two or more), each a printed line of its own ("Sở Tài chính" / "Sở Nội vụ"): not a
+    # wrap, so a reader of units keeps them apart. ``text`` stays them joined by one space, as every rule reads it.
+    paragraphs: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,9 +23,16 @@ from typing import NamedTuple
 from lxml import etree
 
 from extract.blocks import Block, BlockStream, Paragraph, RawCell, RawTable
+from extract.docx_grid import cell_span as _cell_span
+from extract.docx_grid import first_child as _first
+from extract.docx_grid import int_value as _int
+from extract.docx_grid import row_cells as _row_cells
+from extract.docx_grid import squared as _squared
 from extract.docx_numbering import NumberingTracker, W, w_val
 from extract.docx_package import open_docx
+from extract.docx_tab_grid import TAB, tab_grid_blocks
 from extract.legacy import convert_runs, legacy_font_encoding
+from extract.legacy.fonts import already_unicode
 
 _SUPERSCRIPT = str.maketrans("0123456789+-=()n", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿ")
 _SUBSCRIPT = str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")
@@ -94,7 +101,7 @@ def _run_pieces(r: etree._Element, look: _RunLook) -> list[_RunText]:
             text = child.text or ""
             buffer.append(convert_runs(text, look.font) if look.legacy else text)
         elif tag == _TAB or tag == _PTAB:
-            buffer.append(" ")
+            buffer.append(TAB)  # whitespace to every reader; a list set with tabs reads its columns at it
         elif tag == _BR or tag == _CR:
             if child.get(_TYPE) in (None, "textWrapping"):
                 if buffer:
@@ -156,31 +163,6 @@ def _lines_of(runs: list[_RunText]) -> tuple[list[str], bool, bool]:
     return lines, bold, italic
 
 
-def _cell_span(tcpr: etree._Element | None) -> tuple[int, etree._Element | None]:
-    """A cell's column span (at least 1) and its vMerge element, if any."""
-    if tcpr is None:
-        return 1, None
-    span = vmerge = None
-    for child in tcpr:
-        if child.tag == _GRID_SPAN:
-            span = child if span is None else span
-        elif child.tag == _VMERGE and vmerge is None:
-            vmerge = child
-    return max(1, _int(w_val(span))), vmerge
-
-
-def _squared(grid: list[list[RawCell]], span_rows: dict[tuple[int, int], int]) -> list[list[RawCell]]:
-    """Rows padded to the widest one, each vMerge restart cell given its row span."""
-    width = max((len(row) for row in grid), default=0)
-    return [
-        [
-            _with_row_span(cell, span_rows.get((r, c), 1)) if not cell.inherited else cell
-            for c, cell in enumerate(row + [RawCell("")] * (width - len(row)))
-        ]
-        for r, row in enumerate(grid)
-    ]
-
-
 def read_docx(data: bytes, source: str) -> BlockStream:
     package = open_docx(data, source)
     styles = _style_table(package.styles)
@@ -188,16 +170,6 @@ def read_docx(data: bytes, source: str) -> BlockStream:
     reader.warnings.extend(package.warnings)
     reader.read_body(package.body)
     return BlockStream(blocks=reader.blocks, page_count=package.page_count, warnings=reader.warnings)
-
-
-def _first(element: etree._Element | None, tag: str) -> etree._Element | None:
-    """The first child with ``tag``; a plain loop, since a tag-filtered iterchildren builds a matcher per call."""
-    if element is None:
-        return None
-    for child in element:
-        if child.tag == tag:
-            return child
-    return None
 
 
 def _on(element: etree._Element | None) -> bool | None:
@@ -329,6 +301,9 @@ class _BodyReader:
         self.blocks: list[Block] = []
         self.warnings: list[tuple[str, str, int | None]] = []
         self.index = 0
+        self._box_lines: list[str] = []
+        self._paragraph: etree._Element | None = None  # the paragraph being read, and whether its legacy-font runs
+        self._legacy_unicode: bool | None = None  # hold Unicode (computed on its first legacy run)
         # (style id, attribute) -> value through the basedOn chain: a few styles, thousands of runs.
         self._resolved: dict[tuple[str | None, str], object] = {}
 
@@ -365,17 +340,25 @@ class _BodyReader:
                 self.blocks.extend(self._paragraph_blocks(child, self.index))
             elif tag == _TBL:
                 self.index += 1
-                self.blocks.append(self._table(child, self.index))
+                table = self._table(child, self.index)
+                boxed = self._tab_list(table) if table.rows and all(len(row) == 1 for row in table.rows) else None
+                self.blocks.extend(boxed if boxed is not None else [table])
             elif tag == _SDT or tag == _CUSTOM_XML:
                 content = _first(child, _SDT_CONTENT) if tag == _SDT else child
                 if content is not None:
                     self.read_body(content)
 
+    def _tab_list(self, table: RawTable) -> list[Block] | None:
+        """A one-column box holding a list set with tabs: its lines as paragraphs and the list as a table."""
+        lines = self._box_lines  # set by _table for the table just read
+        return tab_grid_blocks(lines, table.line or self.index, self.warnings) if lines else None
+
     def _paragraph_blocks(self, p: etree._Element, index: int, *, in_cell: bool = False) -> list[Paragraph]:
         lines, bold, italic, centered, label = self._paragraph_content(p, keep_empty_label=in_cell)
         blocks: list[Paragraph] = []
         for number, line in enumerate(lines):
-            text = clean_text(line)
+            # A cell's lines keep their tabs between the fields (a list set with tabs in a box); text has none.
+            text = TAB.join(clean_text(field) for field in line.split(TAB)).strip() if in_cell else clean_text(line)
             if number == 0 and label is not None:
                 marker, separator = label
                 text = clean_text(f"{marker}{separator}{text}") if text else clean_text(marker)
@@ -415,6 +398,7 @@ class _BodyReader:
         style_bold = bool(self._style_attr(style_id, "bold"))
         style_italic = bool(self._style_attr(style_id, "italic"))
         self._paragraph_font = str(self._style_attr(style_id or "Normal", "font") or self.default_font)
+        self._paragraph, self._legacy_unicode = p, None
         lines, bold, italic = _lines_of(self._runs(p, style_bold, style_italic))
         # An empty numbered paragraph still advances the list in Word, so the counter always moves.
         label = self._numbering_label(num_pr, style_id)
@@ -454,6 +438,8 @@ class _BodyReader:
 
     def _run(self, r: etree._Element, style_bold: bool, style_italic: bool, before: list[_RunText]) -> list[_RunText]:
         look = self._run_look(_first(r, _RPR), style_bold, style_italic)
+        if look.legacy and self._legacy_runs_hold_unicode():
+            look = look._replace(legacy=False)
         out = _run_pieces(r, look)
         if look.vert in ("superscript", "subscript") and out:
             raised = _raised(out, look)
@@ -462,6 +448,26 @@ class _BodyReader:
                 _strip_trailing_space(before)
                 return [raised]
         return out
+
+    def _legacy_runs_hold_unicode(self) -> bool:
+        """Whether a run of this paragraph in a legacy font already holds Unicode letters ("Trịnh Thị Chung"): then
+        its other legacy-font runs are Unicode too, though they hold no letter past U+00FF ("Thanh Hóa").
+
+        LibreOffice's copy of a .doc keeps the TCVN3 font's name (".vn time;Times New Roman") over the Unicode text
+        Word stored, and splits a line into runs: read one run at a time, "Thanh Hóa" was converted again to "Thanh
+        Húa" (D3_KT1.doc). A TCVN3 or VNI run cannot hold such letters, so the paragraph's evidence is as safe."""
+        if self._legacy_unicode is None:
+            self._legacy_unicode = False
+            for r in self._paragraph.iter(_R) if self._paragraph is not None else ():
+                text = "".join(t.text or "" for t in r.iter(_T))
+                if not text or not already_unicode(text):
+                    continue
+                fonts = _first(_first(r, _RPR), _RFONTS)
+                font = (fonts.get(_ASCII) or fonts.get(_HANSI)) if fonts is not None else None
+                if legacy_font_encoding(font or self._paragraph_font) is not None:
+                    self._legacy_unicode = True
+                    break
+        return self._legacy_unicode
 
     def _run_look(self, rpr: etree._Element | None, style_bold: bool, style_italic: bool) -> _RunLook:
         """A run's bold, italic, font and vertical position: direct formatting, then its style, then the paragraph's."""
@@ -492,8 +498,9 @@ class _BodyReader:
     def _table(self, tbl: etree._Element, index: int) -> RawTable:
         grid: list[list[RawCell]] = []
         # (row, col) -> text of the vMerge restart cell above, to fill continuation cells.
-        open_merges: dict[int, tuple[int, str]] = {}
+        open_merges: dict[int, tuple[int, str, tuple[str, ...]]] = {}
         span_rows: dict[tuple[int, int], int] = {}
+        box_lines: list[str] = []  # every cell's lines, tabs kept: a one-column box may hold a list set with tabs
         for tr in tbl.iterchildren(_TR):
             row_index = len(grid)
             row: list[RawCell] = []
@@ -503,21 +510,29 @@ class _BodyReader:
                 span, vmerge = _cell_span(_first(tc, _TCPR))
                 col = len(row)
                 if vmerge is not None and vmerge.get(_VAL) != "restart" and col in open_merges:
-                    start_row, text = open_merges[col]
+                    start_row, text, paragraphs = open_merges[col]
                     span_rows[(start_row, col)] = span_rows.get((start_row, col), 1) + 1
-                    row.extend(RawCell(text, col_span=span, inherited=True) for _ in range(span))
+                    row.extend(RawCell(text, col_span=span, inherited=True, paragraphs=paragraphs) for _ in range(span))
                     continue
-                text = self._cell_text(tc)
+                tabbed = self._cell_paragraphs(tc)
+                box_lines.extend(tabbed)
+                paragraphs = tuple(line for part in tabbed if (line := clean_text(part)))
+                text = clean_text(" ".join(paragraphs))
+                # One paragraph is the text itself; two or more are lines a unit reader keeps apart.
+                paragraphs = paragraphs if len(paragraphs) > 1 else ()
                 for offset in range(span):
                     open_merges.pop(col + offset, None)
                 if vmerge is not None:
-                    open_merges[col] = (row_index, text)
-                row.extend(RawCell(text, col_span=span) for _ in range(span))
+                    open_merges[col] = (row_index, text, paragraphs)
+                row.extend(RawCell(text, col_span=span, paragraphs=paragraphs) for _ in range(span))
             grid.append(row)
         rows = _squared(grid, span_rows)
+        self._box_lines = box_lines  # after the nested tables read inside the cells, so this table's own lines
         return RawTable(rows=rows, page=None, line=index, ruled=True, borderless=not self._has_borders(tbl))
 
-    def _cell_text(self, tc: etree._Element) -> str:
+    def _cell_paragraphs(self, tc: etree._Element) -> tuple[str, ...]:
+        """The cell's printed lines: each paragraph (a line break inside one starts a line too) and each cell of
+        a nested table, in reading order, whitespace collapsed but tabs kept; the empty ones dropped."""
         parts: list[str] = []
         for child in tc.iterchildren():
             tag = child.tag
@@ -535,8 +550,8 @@ class _BodyReader:
             elif tag == _SDT:
                 content = _first(child, _SDT_CONTENT)
                 if content is not None:
-                    parts.append(self._cell_text(content))
-        return clean_text(" ".join(parts))
+                    parts.extend(self._cell_paragraphs(content))
+        return tuple(part for part in parts if part.strip())
 
     def _has_borders(self, tbl: etree._Element) -> bool:
         tblpr = _first(tbl, _TBLPR)
@@ -552,29 +567,6 @@ class _BodyReader:
 
 def _local(tag: object) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
-
-
-def _row_cells(tr: etree._Element) -> list[etree._Element]:
-    cells: list[etree._Element] = []
-    for child in tr.iterchildren():
-        tag = child.tag
-        if tag == _TC:
-            cells.append(child)
-        elif tag == _SDT or tag == _CUSTOM_XML:
-            content = _first(child, _SDT_CONTENT) if tag == _SDT else child
-            if content is not None:
-                cells.extend(content.iterchildren(_TC))
-    return cells
-
-
-def _with_row_span(cell: RawCell, row_span: int) -> RawCell:
-    if row_span == 1:
-        return cell
-    return RawCell(cell.text, row_span=row_span, col_span=cell.col_span, page=cell.page)
-
-
-def _int(value: str | None) -> int:
-    return int(value) if value is not None and value.isdigit() else 0
 
 
 def _pick(direct: bool | None, char_style: object, paragraph_style: bool) -> bool:

@@ -43,8 +43,12 @@ def legacy_font_encoding(font_name: str) -> FontEncoding | None:
     return None
 
 
-def _already_unicode(text: str) -> bool:
+def already_unicode(text: str) -> bool:
+    """Letters a single-byte legacy font cannot hold ("ị", "ờ"): the text is Unicode whatever its font says."""
     return any(0x100 <= ord(char) <= 0x1EFF and char not in _CP1252_EXTRA for char in text)
+
+
+_already_unicode = already_unicode
 
 
 def convert_runs(text: str, font_name: str) -> str:

@@ -70,6 +70,7 @@ class WorkCell:
     page: int | None = None
     inherited: bool = False
     confidence: float | None = None
+    paragraphs: tuple[str, ...] = ()  # a Word cell's lines (RawCell.paragraphs); ``text`` joins them
 
     @classmethod
     def of(cls, raw: RawCell, page: int | None) -> WorkCell:
@@ -80,7 +81,16 @@ class WorkCell:
             page=raw.page if raw.page is not None else page,
             inherited=raw.inherited,
             confidence=raw.confidence,
+            paragraphs=raw.paragraphs,
         )
+
+    def lines_kept(self) -> str:
+        """The text with a Word cell's paragraphs one a line ("Sở Tài chính\nSở Nội vụ\nUBND các huyện"), for the
+        columns whose readers split units at line breaks; the text itself when the cell has one paragraph, or when
+        a rule has since rewritten the text (a row joined across a page break, a value inherited from above)."""
+        if len(self.paragraphs) < 2 or collapse(" ".join(self.paragraphs)) != self.text:
+            return self.text
+        return "\n".join(self.paragraphs)
 
 
 @dataclass

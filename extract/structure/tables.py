@@ -43,6 +43,7 @@ from extract.structure.continuation import (
 from extract.structure.grids import is_contents_table, is_prose_grid, prose_paragraphs
 from extract.structure.table_rows import WorkCell, WorkRow, classify_rows
 from extract.structure.table_rows import join_cell_lines as join_cell_lines  # re-exported: tests import it from here
+from extract.structure.tasks import task_columns
 from extract.structure.unique_codes import duplicate_code_warnings
 
 Item = Paragraph | Table
@@ -431,7 +432,7 @@ def _build_table(
     body = classify_rows(rows, number_col=number_col, title_col=title_col, unit_col=unit_col if unruled else None)
 
     pages = sorted({page for fragment in fragments for page in [fragment.page, *fragment.pages] if page is not None})
-    table_rows = _table_rows([*header_rows, *body])
+    table_rows = _table_rows([*header_rows, *body], lines_kept=_unit_columns(labels) if header_rows else set())
     if not header_rows:
         warnings.append(
             ExtractionWarning(
@@ -498,12 +499,20 @@ def _work_rows(fragment: RawTable, columns: int) -> list[WorkRow]:
     ]
 
 
-def _table_rows(rows: list[WorkRow]) -> list[TableRow]:
+def _unit_columns(labels: list[str]) -> set[int]:
+    """A task table's lead and partner columns: there a Word cell's paragraphs are units, one a line, and the task
+    reader splits them at the breaks; every other cell's paragraphs are joined by one space, as printed."""
+    columns = task_columns(labels)
+    return {col for col in (columns.lead, columns.partner) if col is not None} if columns else set()
+
+
+def _table_rows(rows: list[WorkRow], *, lines_kept: set[int]) -> list[TableRow]:
     table_rows: list[TableRow] = []
     for position, row in enumerate(rows):
+        kept = lines_kept if row.kind is not RowKind.HEADER else set()
         cells = [
             Cell(
-                text=cell.text,
+                text=cell.lines_kept() if col in kept else cell.text,
                 row=position,
                 col=col,
                 row_span=cell.row_span,

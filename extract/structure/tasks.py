@@ -384,7 +384,9 @@ def _raw_cell(row: TableRow, col: int | None) -> str:
 
 
 def _cell(row: TableRow, col: int | None) -> str:
-    return clean_text(_raw_cell(row, col))
+    """The cell's text, whitespace collapsed; a lead or partner cell keeps its units one a line, as printed
+    ("Sở Tài chính\nSở Nội vụ": a Word cell's paragraphs), since the unit reader splits them at the breaks."""
+    return "\n".join(line for part in _raw_cell(row, col).split("\n") if (line := clean_text(part)))
 
 
 # A clock time opening a time cell: "8h30 - 8h35", "7h00", "14 giờ", "09:00".
