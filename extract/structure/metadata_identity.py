@@ -69,13 +69,22 @@ class Identity:
 
 def header_identity(preamble: list[Line], found: Identity) -> None:
     """The Số line and the place-and-date line of the national header."""
-    for line in preamble:
+    for index, line in enumerate(preamble):
+        following = preamble[index + 1] if index + 1 < len(preamble) else None
         number = own_number(line.text)
+        if number is None and following is not None and _NUMBER_CUT.match(line.text):
+            # "Số:" / "102/2025/QĐ-UBND": the number wrapped onto the next line (a blank template is left to
+            # _split_number_line, as before)
+            number = own_number(f"{line.text} {following.text}") if _NUMBER_ALONE.match(following.text) else None
+            line = following if number is not None else line
         if number and not found.template:
             found.take_number(number, line)
         dated = place_date(line.text)
+        if dated is None and following is not None and _DATE_CUT.search(line.text):
+            dated = place_date(f"{line.text} {following.text}")
         if dated and not found.date_raw:
             found.place, parts = dated
+            found.place = _place_cut_before(preamble[index - 1].text if index else "", found.place, line.text)
             found.take_date(parts)
             found.note("date", line)
             if found.place:
@@ -94,6 +103,28 @@ def header_identity(preamble: list[Line], found: Identity) -> None:
                 found.template = f"/{smudged.group('suffix').rstrip('.,;')}"
                 found.note("number", line)
                 break
+
+
+# A converter that wraps every line at a width (tnt305's Markdown copies of 2025 decisions and plans) cuts the
+# header's lines anywhere: "Số:" / "102/2025/QĐ-UBND", "*Phú Thọ, ngày" / "18 tháng 11 năm 2025*", "*Quảng" /
+# "Ninh, ngày 19 tháng 11 năm 2025*". Read a line at a time, the number and the date were lost, the place cut.
+_NUMBER_CUT = re.compile(r"^\W*Số\s*:?\s*$")
+_NUMBER_ALONE = re.compile(r"^\s*\d[\d.]*\s*/\s*[0-9A-Za-zĐđ][\w\-/;.&]*\s*$")
+# The date cut anywhere after the place's comma: "*Hải Phòng," / "ngày 18 …", "*Hà Nội, ngày 27" / "tháng 11 năm
+# 2025 *"; no year read yet.
+_DATE_CUT = re.compile(r",\s*(?:ngày\b(?!.*\d{4})|$)")
+
+
+def _place_cut_before(previous: str, place: str, text: str) -> str:
+    """The place, with the first words the line before it holds when the place-date line was cut inside the place:
+    that line is nothing but a place's words ("*Quảng", "*Thành phố Hồ"), never in capitals (the left column's)."""
+    if not place or not text.lstrip("*_ ").startswith(place):
+        return place
+    fragment = previous.strip().strip("*_").strip()
+    if not fragment or fragment.isupper() or len(fragment.split()) > 4 or _place_before(f"{fragment},") != fragment:
+        return place
+    joined = f"{fragment} {place}"
+    return joined if len(joined.split()) <= 6 else place
 
 
 def appendix_identity(appendix: tuple[re.Match[str], Line], found: Identity) -> None:
@@ -262,7 +293,9 @@ def _place_before(before: str) -> str:
     tokens = before[:-1].split()
     place_tokens: list[str] = []
     for position in range(len(tokens) - 1, -1, -1):
-        token = tokens[position]
+        token = tokens[position].lstrip("*_")  # a Markdown copy's emphasis: "*Phú Thọ, ngày …*"
+        if not token:
+            break
         # "Thành phố Hồ Chí Minh": the one lowercase word a place name keeps.
         city = token == "phố" and position > 0 and tokens[position - 1] == "Thành"
         if "/" in token or ":" in token or not (token[0].isupper() or city) or len(place_tokens) >= 6:
