@@ -17,9 +17,12 @@ from extract.structure.numbering import Line, parse_label
 from extract.structure.restated import repair_title, restating_lines
 from extract.structure.signer import SIGNING_TITLES
 
-KIND_LINE = re.compile(r"^(?P<kind>" + "|".join(DOCUMENT_KINDS) + r")(?=\s|$)\s*(?P<rest>.*)$")
+# "KẾ HOẠCH, NHIỆM VỤ / KHẢO SÁT …" (a 2012 survey plan of Phú Thọ's Sở TTTT): a kind joined to a second noun is the
+# kind; the noun opens the title.
+KIND_LINE = re.compile(r"^(?P<kind>" + "|".join(DOCUMENT_KINDS) + r")(?=\s|$|,\s*[A-ZĐÀ-Ỹ])[\s,]*(?P<rest>.*)$")
+# A Markdown copy's emphasis may open the line ("*Căn cứ Luật …;*").
 TITLE_STOP = re.compile(
-    r"^(?:Căn\s+cứ|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Nhằm|Để\s|Trên\s+cơ\s+sở|Ủy\s+ban|Uỷ\s+ban|"
+    r"^[*_]*(?:Căn\s+cứ|Thực\s+hiện|Theo\s+đề\s+nghị|Xét\s+đề\s+nghị|Nhằm|Để\s|Trên\s+cơ\s+sở|Ủy\s+ban|Uỷ\s+ban|"
     r"UBND|Số\s*:|Kính\s+gửi|CHỦ\s+TỊCH|ỦY\s+BAN|UỶ\s+BAN|HỘI\s+ĐỒNG|BỘ\s+TRƯỞNG|GIÁM\s+ĐỐC|THỦ\s+TƯỚNG|"
     r"BAN\s+CHẤP\s+HÀNH|BAN\s+THƯỜNG\s+VỤ|CỘNG\s+HÒA|CỘNG\s+HOÀ|Độc\s+lập|CHÍNH\s+PHỦ\s*$)",
 )
@@ -61,6 +64,15 @@ def kind_and_title_noted(
             mended = [*preamble]
             mended[glued[0]] = replace(preamble[glued[0]], text=glued[1])
             kind, title, kind_index = kind_and_title(mended)
+    if kind_index is None and annex is None:
+        wrapped = _wrapped_kind_line(preamble)
+        if wrapped is not None:
+            # "QUYẾT" / "ĐỊNH": the kind line cut by a converter that wraps at a width, read as one line.
+            # The joined line stands for both as the kind's source (its raw prints the kind whole).
+            first, second = preamble[wrapped], preamble[wrapped + 1]
+            joined = replace(first, text=f"{first.text} {second.text}", raw=f"{first.raw} {second.raw}")
+            preamble = [*preamble[:wrapped], joined, replace(second, text=""), *preamble[wrapped + 2 :]]
+            kind, title, kind_index = kind_and_title(preamble)
     if kind_index is None and annex is None:
         near = near_kind_line(preamble, ocr_pages)
         if near is not None:
@@ -158,6 +170,22 @@ def glued_kind_line(preamble: list[Line]) -> tuple[int, str] | None:
         if (match := _GLUED_KIND.search(line.text)) is not None and place_date(line.text[: match.start("kind")])
     ]
     return found[0] if len(found) == 1 else None
+
+
+# The first words of a kind ("QUYẾT", "NGHỊ", "THÔNG", "KẾ"): a line holding only them was cut inside the kind line
+# (tnt305's Markdown copies of 2025 texts: "**QUYẾT" / "ĐỊNH**", "**NGHỊ" / "ĐỊNH**", "**THÔNG" / "TƯ**").
+_KIND_HEADS = frozenset(" ".join(kind.split()[:cut]) for kind in DOCUMENT_KINDS for cut in range(1, len(kind.split())))
+
+
+def _wrapped_kind_line(preamble: list[Line]) -> int | None:
+    """Index of the line holding a kind's first words whose next line ends the kind (and may begin the title)."""
+    for index, line in enumerate(preamble[:-1]):
+        if line.text.strip() in _KIND_HEADS:
+            joined = f"{line.text.strip()} {preamble[index + 1].text.strip()}"
+            match = KIND_LINE.match(joined)
+            if match is not None and not match.group("rest").startswith(":"):
+                return index
+    return None
 
 
 def kind_and_title(preamble: list[Line]) -> tuple[str, str, int | None]:
