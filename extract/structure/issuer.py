@@ -241,7 +241,10 @@ def _rejoin_wrapped_names(lines: list[Line]) -> list[Line]:
             joined = f"{before} {text}"
             cut = _cut_name(fold(before).split()) and _goes_on(fold(joined).split())
             open_end = before.split()[-1] in _OPEN_ENDINGS and not re.search(r"[\d:]", text)
-            if cut or (open_end and not _RIGHT_COLUMN.match(text)):
+            # "BỘ CÔNG" / "THƯƠNG": one word left over ends a ministry's name (a body under it, "CỤC THUẾ", does not).
+            tail = before.startswith("BỘ ") and re.fullmatch(r"[A-ZĐÀ-Ỹ]+", text) is not None
+            tail = tail and _UNDER_MINISTRY.match(fold(text)) is None and not _HEADER_LOCALITY.match(text)
+            if cut or tail or (open_end and not _RIGHT_COLUMN.match(text)):
                 out[-1] = replace(out[-1], text=joined)
                 continue
         out.append(line)
