@@ -11,6 +11,7 @@ Never raises: a problem with one entry becomes an ExtractionWarning on the retur
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 
 from extract.model import (
@@ -19,6 +20,7 @@ from extract.model import (
     CitedDocument,
     Document,
     ExtractionWarning,
+    Metadata,
     Task,
     TaskNorm,
     UnitMention,
@@ -58,6 +60,43 @@ def _place_of_province_agency(doc: Document) -> str:
     return parse_locality(f"{level} {place}").text
 
 
+# An issuer that is a local body without its place ("UBND xã", "Ban Thường trực" read alone), or none read: the place
+# line may then be all that says where the document is from.
+_LOCAL_BODY = re.compile(
+    r"^(?:UBND|HĐND|[ỦU]ỷ?\s*ban|Hội\s+đồng\s+nhân\s+dân|Ban\s+Thường\s+trực|Ban\s+Chấp\s+hành|Đảng\s+[ủu]ỷ?|"
+    r"Mặt\s+trận|Tiểu\s+ban)\b|^$",
+    re.IGNORECASE,
+)
+# "UBND xã": the issuing sentence named the level, not the place ("Ủy ban nhân dân xã ban hành Kế hoạch …").
+_BARE_LEVEL = re.compile(r"\b(?P<level>tỉnh|thành\s+phố|huyện|quận|thị\s+xã|thị\s+trấn|xã|phường)\s*$", re.IGNORECASE)
+
+
+def place_line_locality(meta: Metadata) -> tuple[str, str]:
+    """The place line's name at the level the document states elsewhere, for a local issuer read without its place.
+
+    A place line says no level ("Lương Minh, ngày …" is a commune's, "Quảng Ninh, ngày …" a province's; a province's
+    name is a ward's too since 2025), so the level must come from the issuer's own words ("UBND xã"), the title or a
+    cited document naming the place with it ("… của UBND xã Lương Minh"): ``(locality, "")`` when exactly one level
+    is stated; ``("", the levels seen)`` when none or several are (the caller warns); ``("", "")`` when there is no
+    place line or the issuer is a body whose place is not the document's (a ministry writes "Hà Nội, ngày …").
+    """
+    place = meta.place.strip(" ,.*")
+    if not place or not _LOCAL_BODY.match(meta.issuer.strip()):
+        return "", ""
+    levels: set[str] = set()
+    bare = _BARE_LEVEL.search(meta.issuer)
+    if bare:
+        levels.add(" ".join(bare.group("level").lower().split()))
+    cited = [c for c in [meta.parent, *meta.cited] if c is not None]
+    for text in [meta.title, *(c.issuer for c in cited), *(c.title for c in cited)]:
+        for level, name in parse_locality(text).parts:
+            if fold(name) == fold(place):
+                levels.add(level)
+    if len(levels) == 1:
+        return parse_locality(f"{levels.pop()} {place}").text, ""
+    return "", ", ".join(sorted(levels)) or "không có / none"
+
+
 def document_locality(doc: Document) -> str:
     """The issuer's locality, with the province added when the issuer is below it and a citation names it."""
     meta = doc.metadata
@@ -65,7 +104,7 @@ def document_locality(doc: Document) -> str:
     if not own.parts:
         own = parse_locality(meta.title)
     if not own.parts:
-        return _place_of_province_agency(doc)
+        return _place_of_province_agency(doc) or place_line_locality(meta)[0]
     if own.at_rank(1):
         return own.text
     cited = [c for c in [meta.parent, *meta.cited] if c is not None]
@@ -74,6 +113,27 @@ def document_locality(doc: Document) -> str:
         if province:
             return f"{own.text}, {province}"
     return own.text
+
+
+def _uncertain_place_warning(meta: Metadata) -> ExtractionWarning | None:
+    """A place line whose level the document does not state: units are left without a place, and a reviewer told."""
+    try:
+        locality, levels = place_line_locality(meta)
+    except Exception:  # noqa: BLE001 - lenient by contract
+        return None
+    if locality or not levels:
+        return None
+    place = meta.place.strip(" ,.*")
+    return ExtractionWarning(
+        code="locality_uncertain",
+        message=(
+            f"Địa danh «{place}» ở dòng ngày tháng không cho biết cấp (xã, tỉnh…) và cơ quan ban hành không đọc được "
+            f"địa bàn (cấp thấy trong văn bản: {levels}): đơn vị không gắn địa bàn — cần kiểm tra / the place line "
+            f"'{place}' does not say its level and the issuer gave no place (levels stated: {levels}): units are left "
+            "without a place"
+        ),
+        provenance=meta.sources.get("place") or meta.sources.get("date"),
+    )
 
 
 def _open_list_tables(doc: Document) -> set[int]:
@@ -144,6 +204,10 @@ def normalize_document(doc: Document) -> Document:
                 code="nlp_locality_failed", message=f"Không xác định được địa bàn: {exc} / locality not found"
             )
         )
+    if not locality:
+        uncertain = _uncertain_place_warning(doc.metadata)
+        if uncertain is not None:
+            warnings.append(uncertain)
     place = parse_locality(locality).parts[0][1] if parse_locality(locality).parts else ""
     year = doc.metadata.year
 

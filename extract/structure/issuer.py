@@ -171,6 +171,8 @@ def find_issuer(preamble: list[Line], lines: list[Line], title: str, kind_index:
     # In order, each only when the one before found nothing: each notes the line it read.
     issuer = _issuer_of_header_body(header, note)
     if issuer is None:
+        issuer = _issuer_of_front_committee(header, note)
+    if issuer is None:
         issuer = _issuer_of_agency_line(header, note)
     if issuer is None:
         issuer = _issuer_of_sentence(preamble, lines, title, note)
@@ -189,13 +191,64 @@ _LEADING_SPECK = re.compile(r"^[\"'“”‘’`.,:;|~^°]+\s*(?=[A-ZĐÀ-Ỹ])"
 def _header_left_column(preamble: list[Line], kind_index: int | None) -> list[Line]:
     # The left column of the national header; rule lines ("-----") between its lines are skipped, and a rule
     # read at the end of a line or a speck before it is cut off it.
+    head = _rejoin_wrapped_names(preamble[: kind_index if kind_index is not None else min(len(preamble), 12)])
     return [
         part
-        for line in preamble[: kind_index if kind_index is not None else min(len(preamble), 12)]
+        for line in head
         if re.search(r"\w", line.text)
         for left in _left_columns(line)
         for part in _split_header_line(_without_rule(left))
     ]
+
+
+# The header's fixed names, which a converter that wraps every line at a width cuts anywhere: "ỦY BAN NHÂN / DÂN /
+# TỈNH PHÚ THỌ", "ỦY / BAN NHÂN DÂN", "CỘNG HÒA XÃ / HỘI CHỦ NGHĨA VIỆT NAM" (tnt305's Markdown copies of 2025
+# decisions). Read apart, "HỘI CHỦ NGHĨA VIỆT NAM" looked like an association and "BAN NHÂN DÂN" like a board.
+_WRAPPED_NAMES = tuple(
+    fold(name).split()
+    for name in (
+        "ỦY BAN NHÂN DÂN",
+        "HỘI ĐỒNG NHÂN DÂN",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "ỦY BAN MẶT TRẬN TỔ QUỐC VIỆT NAM",
+    )
+)
+
+
+def _cut_name(words: list[str]) -> bool:
+    """The words are the start of a fixed header name, not the whole of it."""
+    return any(len(words) < len(name) and name[: len(words)] == words for name in _WRAPPED_NAMES)
+
+
+def _goes_on(words: list[str]) -> bool:
+    """The words start a fixed header name, or are one and go on (its place: "ỦY BAN NHÂN DÂN TỈNH …")."""
+    return _cut_name(words) or any(words[: len(name)] == name for name in _WRAPPED_NAMES)
+
+
+# Words no body's name ends with: a left-column line ending with one was cut ("BỘ" / "CÔNG THƯƠNG", "BỘ NÔNG NGHIỆP
+# VÀ" / "MÔI TRƯỜNG", "BAN CHỈ ĐẠO NHÀ" / "NƯỚC", tnt305's copies of 2025 central texts).
+_OPEN_ENDINGS = frozenset({"BỘ", "BAN", "SỞ", "CỤC", "NHÀ", "VÀ", "HỘI", "TỔNG"})
+
+
+def _rejoin_wrapped_names(lines: list[Line]) -> list[Line]:
+    """Lines in capitals that cut a fixed header name, joined back to the line that completes it. A line that is the
+    whole name ("ỦY BAN NHÂN DÂN" above "TỈNH BẮC NINH") is a line of the cell, and stays one."""
+    out: list[Line] = []
+    for line in lines:
+        text = line.text.strip()
+        if out and text.isupper() and out[-1].text.isupper():
+            before = out[-1].text.strip()
+            joined = f"{before} {text}"
+            cut = _cut_name(fold(before).split()) and _goes_on(fold(joined).split())
+            open_end = before.split()[-1] in _OPEN_ENDINGS and not re.search(r"[\d:]", text)
+            # "BỘ CÔNG" / "THƯƠNG": one word left over ends a ministry's name (a body under it, "CỤC THUẾ", does not).
+            tail = before.startswith("BỘ ") and re.fullmatch(r"[A-ZĐÀ-Ỹ]+", text) is not None
+            tail = tail and _UNDER_MINISTRY.match(fold(text)) is None and not _HEADER_LOCALITY.match(text)
+            if cut or tail or (open_end and not _RIGHT_COLUMN.match(text)):
+                out[-1] = replace(out[-1], text=joined)
+                continue
+        out.append(line)
+    return out
 
 
 # "UBNDTỈNHPHÚ THỌ" (CV 275/STTTT-CNTT Phú Thọ 2011, "UBNDTỈNHBÃC GIANG", a Bắc Giang list of 2012: scans): the OCR
@@ -238,6 +291,50 @@ def _issuer_of_header_body(header: list[Line], note: Note) -> str | None:
             return f"Văn phòng {issuer}"
         note("issuer", line)
         return issuer
+    return None
+
+
+# A committee other than the people's heading the left column with its place, and the body of it that issues
+# below: "ỦY BAN MTTQ VIỆT NAM / XÃ LƯƠNG MINH / BAN THƯỜNG TRỰC" (the Vietnam Fatherland Front's standing board,
+# Lương Minh 2025), "ỦY BAN BẦU CỬ XÃ PHỐ BẢNG / TIỂU BAN THÔNG TIN, …" (an election committee's sub-board).
+# Read as "BAN THƯỜNG TRỰC" alone, the issuer had no place and every unit of the document lost it.
+_FRONT_COMMITTEES = {
+    "mttq viet nam": "Ủy ban MTTQ Việt Nam",
+    "mat tran to quoc viet nam": "Ủy ban Mặt trận Tổ quốc Việt Nam",
+    "bau cu": "Ủy ban bầu cử",
+}
+# Matched on the folded line (a scan or a typist drops marks: "UỶ", "Uy"); the values are taken as printed.
+_FRONT_COMMITTEE = re.compile(
+    r"^\W*uy\s+ban\s+(?P<name>" + "|".join(_FRONT_COMMITTEES) + r")"
+    r"(?:\s+(?P<level>tinh|thanh\s+pho|huyen|quan|thi\s+xa|thi\s+tran|xa|phuong)\s+(?P<place>(?!uy\b)\S.*))?$"
+)
+# The committee's body that signs: its standing board, a sub-board, a team.
+_BODY_OF_COMMITTEE = re.compile(r"^(?:BAN|TIỂU\s+BAN|TỔ|ĐOÀN)\s+[A-ZĐÀ-Ỹ]")
+
+
+def _issuer_of_front_committee(header: list[Line], note: Note) -> str | None:
+    for index, line in enumerate(header):
+        match = _FRONT_COMMITTEE.match(fold(line.text)) if line.text.isupper() else None
+        if match is None:
+            continue
+        below = header[index + 1 :]
+        printed = line.text.split()
+        if match.group("level"):
+            place_words = len(match.group("place").split())
+            level_words = len(match.group("level").split())
+            place = " ".join(printed[-place_words:])
+            level = " ".join(printed[-place_words - level_words : -place_words])
+        elif below and below[0].text.isupper() and (locality := _HEADER_LOCALITY.match(below[0].text)):
+            level, place, below = locality.group("level"), locality.group("name"), below[1:]
+        else:
+            return None  # a committee without its place says no more than its board alone did
+        name = _FRONT_COMMITTEES[" ".join(match.group("name").split())]
+        committee = f"{name} {' '.join(level.lower().split())} {_title_case(place)}"
+        if below and below[0].text.isupper() and _BODY_OF_COMMITTEE.match(below[0].text) and len(below[0].text) < 80:
+            note("issuer", below[0])
+            return f"{re.sub(r'^Tiểu Ban', 'Tiểu ban', _sentence_case(below[0].text))} {committee}"
+        note("issuer", line)
+        return committee
     return None
 
 
