@@ -1,4 +1,5 @@
-"""A read model of the unified catalog, rebuilt in memory after each reconciliation.
+"""A read model of the unified catalog, rebuilt in memory after each reconciliation: each dataset's summary,
+search texts and JSON, not its rows (those are read from the store when a dataset is asked for).
 
 The catalog only changes when a reconciliation is saved (each save adds a reconcile run), so the
 run's id is the catalog version: the view is rebuilt when it changes, and each version keeps
