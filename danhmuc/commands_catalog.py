@@ -6,10 +6,13 @@ one clear Vietnamese/English line and exit code 2.
 
 from __future__ import annotations
 
+import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, BinaryIO
 
 import typer
 
@@ -33,6 +36,19 @@ DatabaseOption = Annotated[
         show_default=False,
     ),
 ]
+
+
+@contextmanager
+def _replaced(path: Path) -> Iterator[BinaryIO]:
+    """A file written beside ``path`` and put in its place only once complete: a failed export leaves what was
+    there before, never half a file."""
+    partial = path.with_name(f".{path.name}.partial")
+    try:
+        with partial.open("wb") as sink:
+            yield sink
+        os.replace(partial, path)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _echo_err(message: str) -> None:
@@ -230,7 +246,7 @@ def export(
     /v1/export?format=ckan trả về.
     """
     from api.settings import Settings
-    from catalog.exports import DCAT_FORMATS, render
+    from catalog.exports import DCAT_FORMATS, render_to
     from catalog.exports.view import StoredCatalog, catalog_dates
     from catalog.store import CatalogStore
 
@@ -242,17 +258,17 @@ def export(
         datasets = StoredCatalog(session)
         issued, modified = catalog_dates(store) if fmt in DCAT_FORMATS else (None, None)
         if fmt is ExportFormat.CKAN and out.suffix.lower() != ".zip":
-            from catalog.exports.ckan import ckan_files
+            from catalog.exports.ckan import ckan_parts
 
-            files = ckan_files(datasets, settings.base_url)
             out.mkdir(parents=True, exist_ok=True)
-            for name, data in files.items():
-                (out / name).write_bytes(data)
+            for name, lines in ckan_parts(datasets, settings.base_url):
+                with _replaced(out / name) as sink:
+                    sink.writelines(lines)
         else:
-            body = render(fmt, datasets, base_url=settings.base_url, publisher=settings.publisher,
-                          modified=modified, issued=issued)  # fmt: skip
             out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_bytes(body)
+            with _replaced(out) as sink:
+                render_to(sink, fmt, datasets, base_url=settings.base_url, publisher=settings.publisher,
+                          modified=modified, issued=issued)  # fmt: skip
         count = len(datasets)
     typer.echo(f"Đã ghi / wrote {count} tập dữ liệu / datasets → {out}")
 

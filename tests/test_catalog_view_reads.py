@@ -116,3 +116,20 @@ def test_csv_written_in_chunks_is_the_same_file(whole: list[DatasetDetail], monk
     monkeypatch.setattr(csv_export, "CHUNK_ROWS", 3)  # the corpus's datasets cut at every third row
     assert csv_export.to_csv(whole) == once
     assert once.startswith("\ufeff".encode()) and once.count(b"\n") >= len(whole) + 1
+
+
+def test_a_large_ckan_export_is_a_zip64_with_the_same_files(
+    database: str, whole: list[DatasetDetail], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import io
+    import zipfile
+
+    import catalog.exports as exports
+    from catalog.exports.ckan import ckan_files
+
+    monkeypatch.setattr(exports, "ZIP64_FROM", 0)  # as for a catalog of tens of thousands of datasets
+    with CatalogStore(database) as store, store.snapshot() as session:
+        body = _render(ExportFormat.CKAN, StoredCatalog(session))
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        assert archive.testzip() is None
+        assert {name: archive.read(name) for name in archive.namelist()} == ckan_files(whole, "https://danhmuc.example.gov.vn")

@@ -33,8 +33,9 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
+from typing import BinaryIO
 
 from pydantic import BaseModel
 
@@ -215,29 +216,43 @@ def organizations_for(datasets: Iterable[DatasetDetail]) -> list[CkanOrganizatio
     return list(found.values())
 
 
-def _jsonl(records: Iterable[BaseModel]) -> bytes:
-    lines = (json.dumps(r.model_dump(), ensure_ascii=False, allow_nan=False, separators=(",", ":")) for r in records)
-    return "".join(line + "\n" for line in lines).encode("utf-8")
+def _jsonl_lines(records: Iterable[BaseModel]) -> Iterator[bytes]:
+    for record in records:
+        line = json.dumps(record.model_dump(), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+        yield (line + "\n").encode("utf-8")
+
+
+def ckan_parts(datasets: Sequence[DatasetDetail], base_url: str) -> list[tuple[str, Iterator[bytes]]]:
+    """The three files ``ckanapi load`` reads, in loading order (organisations and groups before the packages
+    that name them), each as its lines: the packages are made as they are written, never all held."""
+    groups = groups_for(datasets)
+    names = frozenset(g.name for g in groups)
+    return [
+        (ORGANIZATIONS_FILE, _jsonl_lines(organizations_for(datasets))),
+        (GROUPS_FILE, _jsonl_lines(groups)),
+        (DATASETS_FILE, _jsonl_lines(package_for(d, base_url, names) for d in datasets)),
+    ]
 
 
 def ckan_files(datasets: Sequence[DatasetDetail], base_url: str) -> dict[str, bytes]:
-    """The three files ``ckanapi load`` reads, by file name, in loading order: organisations and
-    groups before the packages that name them."""
-    groups = groups_for(datasets)
-    names = frozenset(g.name for g in groups)
-    return {
-        ORGANIZATIONS_FILE: _jsonl(organizations_for(datasets)),
-        GROUPS_FILE: _jsonl(groups),
-        DATASETS_FILE: _jsonl(package_for(d, base_url, names) for d in datasets),
-    }
+    """``ckan_parts`` as whole files, by file name."""
+    return {name: b"".join(lines) for name, lines in ckan_parts(datasets, base_url)}
+
+
+def write_zip(parts: Iterable[tuple[str, Iterable[bytes]]], out: BinaryIO, *, large: bool = False) -> None:
+    """The files into a ZIP written to ``out`` (seekable) as their lines come. ``large``: sizes past 2 GiB allowed
+    (ZIP64 headers; a catalog of tens of thousands of datasets)."""
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, lines in parts:
+            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = 0o644 << 16
+            with archive.open(info, "w", force_zip64=large) as member:
+                for line in lines:
+                    member.write(line)
 
 
 def to_zip(files: dict[str, bytes]) -> bytes:
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in files.items():
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, data)
+    write_zip(((name, [data]) for name, data in files.items()), out)
     return out.getvalue()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
+from typing import BinaryIO
 
 from catalog.cells import inert_row
 from catalog.exports.view import DatasetDetail
@@ -41,15 +42,21 @@ CHUNK_ROWS = 200  # rows written as text before being encoded: the text of the w
 
 
 def to_csv(datasets: Iterable[DatasetDetail]) -> bytes:
-    parts = ["\ufeff".encode()]  # BOM: Excel then reads the accents right
+    out = io.BytesIO()
+    write_csv(datasets, out)
+    return out.getvalue()
+
+
+def write_csv(datasets: Iterable[DatasetDetail], sink: BinaryIO) -> None:
+    """The CSV written to ``sink`` CHUNK_ROWS rows at a time."""
+    sink.write("\ufeff".encode())  # BOM: Excel then reads the accents right
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(COLUMNS)
     for number, dataset in enumerate(datasets, start=1):
         writer.writerow(inert_row(row(dataset)))
         if number % CHUNK_ROWS == 0:
-            parts.append(out.getvalue().encode("utf-8"))
+            sink.write(out.getvalue().encode("utf-8"))
             out.seek(0)
             out.truncate()
-    parts.append(out.getvalue().encode("utf-8"))
-    return b"".join(parts)
+    sink.write(out.getvalue().encode("utf-8"))
