@@ -13,13 +13,13 @@ from fastapi.responses import JSONResponse, Response
 from api.guard import MULTIPART_SLACK
 from api.keys import Role, verify_key
 from api.routes.documents import _check_content
+from api.routes.exports import export_response
 from api.state import ServiceState
 from api.web import common, sources, views
 from api.web import session as sessions
 from api.web.common import PREFIX, need, need_post, redirect, render, service
 from api.web.vietnamese import sort_key
-from catalog.exports import FILE_NAMES, MEDIA_TYPES, ExportFormat
-from catalog.exports import render as render_export
+from catalog.exports import FILE_NAMES, ExportFormat
 from catalog.exports.view import fold
 from extract.errors import DanhmucError
 from extract.model import Document
@@ -127,11 +127,8 @@ def export(request: Request, format: ExportFormat = ExportFormat.CSV) -> Respons
     need(request, Role.READER)
     state = service(request)
     last = state.store.last_reconciliation() if format is ExportFormat.DCAT else None
-    with state.catalog.stored() as datasets:
-        body = render_export(format, datasets, base_url=state.settings.base_url, publisher=state.settings.publisher,
-                             modified=last.created_at if last else None)  # fmt: skip
-    return Response(body, media_type=MEDIA_TYPES[format],
-                    headers={"Content-Disposition": f'attachment; filename="{FILE_NAMES[format]}"'})  # fmt: skip
+    return export_response(state, format, {"Content-Disposition": f'attachment; filename="{FILE_NAMES[format]}"'},
+                           modified=last.created_at if last else None)  # fmt: skip
 
 
 # ------------------------------------------------------------------ documents

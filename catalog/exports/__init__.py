@@ -11,7 +11,7 @@ import io
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import TYPE_CHECKING, BinaryIO
+from typing import IO, TYPE_CHECKING
 
 if TYPE_CHECKING:
     from catalog.exports.view import DatasetDetail
@@ -75,7 +75,7 @@ def render(
 
 
 def render_to(
-    out: BinaryIO,
+    out: IO[bytes],
     fmt: ExportFormat,
     datasets: Sequence[DatasetDetail],
     *,

@@ -35,7 +35,7 @@ import json
 import zipfile
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 from pydantic import BaseModel
 
@@ -239,7 +239,7 @@ def ckan_files(datasets: Sequence[DatasetDetail], base_url: str) -> dict[str, by
     return {name: b"".join(lines) for name, lines in ckan_parts(datasets, base_url)}
 
 
-def write_zip(parts: Iterable[tuple[str, Iterable[bytes]]], out: BinaryIO, *, large: bool = False) -> None:
+def write_zip(parts: Iterable[tuple[str, Iterable[bytes]]], out: IO[bytes], *, large: bool = False) -> None:
     """The files into a ZIP written to ``out`` (seekable) as their lines come. ``large``: sizes past 2 GiB allowed
     (ZIP64 headers; a catalog of tens of thousands of datasets)."""
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable
-from typing import BinaryIO
+from typing import IO
 
 from catalog.cells import inert_row
 from catalog.exports.view import DatasetDetail
@@ -47,7 +47,7 @@ def to_csv(datasets: Iterable[DatasetDetail]) -> bytes:
     return out.getvalue()
 
 
-def write_csv(datasets: Iterable[DatasetDetail], sink: BinaryIO) -> None:
+def write_csv(datasets: Iterable[DatasetDetail], sink: IO[bytes]) -> None:
     """The CSV written to ``sink`` CHUNK_ROWS rows at a time."""
     sink.write("\ufeff".encode())  # BOM: Excel then reads the accents right
     out = io.StringIO()
