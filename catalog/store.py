@@ -13,7 +13,7 @@ from datetime import UTC, datetime
 from types import TracebackType
 
 from pydantic import TypeAdapter
-from sqlalchemy import Engine, func, insert, select, text
+from sqlalchemy import Engine, func, insert, or_, select, text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -415,6 +415,18 @@ class CatalogStore(IngestRuns):
         with self.snapshot() as session:
             found = session.scalars(select(LinkRow).order_by(LinkRow.score.desc(), LinkRow.id))
             return [rows.link_record(row) for row in found]
+
+    def machine_links(self, low: float, high: float, *, accepted_too: bool = False) -> Iterator[Link]:
+        """The links nobody decided whose score is in [low, high] (or, ``accepted_too``, that are accepted), best
+        first, streamed from one snapshot a chunk of rows at a time: the review queue keeps what it shows, not
+        every link of the catalog (574,230 at 10,000 replicated documents)."""
+        band = LinkRow.score.between(low, high)
+        wanted = or_(band, LinkRow.accepted.is_(True)) if accepted_too else band
+        query = (select(LinkRow).where(LinkRow.decided_by == "auto", wanted)
+                 .order_by(LinkRow.score.desc(), LinkRow.id).execution_options(yield_per=2_000))  # fmt: skip
+        with self.snapshot() as session:
+            for row in session.scalars(query):
+                yield rows.link_record(row)
 
     def flags(self, *, document: str | None = None) -> list[Flag]:
         """Every flag in order, or one document's (an indexed read)."""

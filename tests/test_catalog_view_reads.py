@@ -133,3 +133,14 @@ def test_a_large_ckan_export_is_a_zip64_with_the_same_files(
     with zipfile.ZipFile(io.BytesIO(body)) as archive:
         assert archive.testzip() is None
         assert {name: archive.read(name) for name in archive.namelist()} == ckan_files(whole, "https://danhmuc.example.gov.vn")
+
+
+@pytest.mark.parametrize(("low", "high"), [(0.0, 1.0), (0.6, 0.9), (0.77, 0.77), (2.0, 3.0)])
+def test_machine_links_are_the_links_filtered(database: str, low: float, high: float) -> None:
+    with CatalogStore(database) as store:
+        every = store.links()
+        assert every and any(link.accepted for link in every) and any(not link.accepted for link in every)
+        for accepted_too in (False, True):
+            expected = [link for link in every if link.decided_by == "auto"
+                        and (low <= link.score <= high or (accepted_too and link.accepted))]  # fmt: skip
+            assert list(store.machine_links(low, high, accepted_too=accepted_too)) == expected

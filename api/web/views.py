@@ -147,9 +147,9 @@ def review_queue(state: ServiceState) -> list[QueueItem]:
     threshold = last.threshold if last else 0.77
     low, high = uncertain_band(threshold)
     uncertain = [
-        link for link in state.store.links()
-        if link.decided_by == "auto" and (low <= link.score <= high or (
-            link.accepted and any(reason.startswith(CONFLICT_PREFIX) for reason in link.reasons)))
+        link for link in state.store.machine_links(low, high, accepted_too=True)
+        if low <= link.score <= high or (
+            link.accepted and any(reason.startswith(CONFLICT_PREFIX) for reason in link.reasons))
     ]  # fmt: skip
     members = _members(state, [key for link in uncertain for key in (link.left, link.right)])
     localities: dict[str, list[tuple[str, list[str]]]] = {}
