@@ -129,8 +129,8 @@ def _uncertain_place_warning(meta: Metadata) -> ExtractionWarning | None:
         message=(
             f"Địa danh «{place}» ở dòng ngày tháng không cho biết cấp (xã, tỉnh…) và cơ quan ban hành không đọc được "
             f"địa bàn (cấp thấy trong văn bản: {levels}): đơn vị không gắn địa bàn — cần kiểm tra / the place line "
-            f"'{place}' does not say its level and no place was read from the issuer (levels stated: {levels}): units are left "
-            "without a place"
+            f"'{place}' does not say its level and no place was read from the issuer (levels stated: {levels}): "
+            "units are left without a place"
         ),
         provenance=meta.sources.get("place") or meta.sources.get("date"),
     )
