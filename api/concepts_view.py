@@ -13,10 +13,11 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 
 from api.catalog_view import CatalogView, lower_nfc
-from catalog.concept_facts import ConceptDetail, ConceptSummary, summary
-from catalog.concepts_store import read_concepts
+from catalog.concept_facts import ConceptDetail, ConceptSummary, MemberFact, Universe, concept_detail, summary
+from catalog.concepts_store import document_localities, load_members, load_universe, members_by_title
 from catalog.exports.view import fold
 from catalog.models import ReconcileRunRow
+from catalog.store import CatalogStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,28 +32,52 @@ class ConceptQuery:
 
 @dataclass(frozen=True, slots=True)
 class _Entry:
-    detail: ConceptDetail
     summary: ConceptSummary
     titles_folded: str
     titles_lower: str
     localities_folded: str
     units_folded: str
 
+    @classmethod
+    def of(cls, d: ConceptDetail) -> _Entry:
+        titles = " | ".join([d.title, *d.titles])
+        units = [*(p.title for p in d.publishers), *(p.unit_id for p in d.publishers), *(ds.unit for ds in d.datasets)]
+        return cls(summary=summary(d), titles_folded=fold(titles), titles_lower=lower_nfc(titles),
+                   localities_folded=fold(" | ".join(d.localities)),
+                   units_folded=fold(" | ".join(dict.fromkeys(units))))  # fmt: skip
+
 
 class _Concepts:
-    def __init__(self, version: int, details: list[ConceptDetail]) -> None:
+    """One catalog version's concepts: each one's summary and search texts, not its facts (its datasets, coverage
+    and conflicts grow with the archive: 0.5 GiB held at 10,000 replicated documents). They are computed from the
+    rows streamed in concept order, one concept at a time; a concept asked for is read again from the store."""
+
+    def __init__(self, version: int, store: CatalogStore) -> None:
         self.version = version
-        self.entries = [
-            _Entry(
-                detail=d, summary=summary(d), titles_folded=fold(" | ".join([d.title, *d.titles])),
-                titles_lower=lower_nfc(" | ".join([d.title, *d.titles])),
-                localities_folded=fold(" | ".join(d.localities)),
-                units_folded=fold(" | ".join([*(p.title for p in d.publishers), *(p.unit_id for p in d.publishers),
-                                              *(ds.unit for ds in d.datasets)])),
-            )
-            for d in details
-        ]  # fmt: skip
-        self.by_id = {e.detail.id: e.detail for e in self.entries}
+        self._store = store
+        entries: list[_Entry] = []
+        with store.snapshot() as session:
+            self._universe = Universe(load_universe(session))  # a fact per document, kept for the details
+            self._localities = document_localities(session)
+            own: list[MemberFact] = []
+            for member in members_by_title(session, localities=self._localities):
+                if own and member.concept_id != own[0].concept_id:
+                    entries.append(_Entry.of(concept_detail(own[0].concept_id, own, self._universe)))
+                    own = []
+                own.append(member)
+            if own:
+                entries.append(_Entry.of(concept_detail(own[0].concept_id, own, self._universe)))
+        entries.sort(key=lambda e: (e.summary.title, e.summary.id))  # as concept_details orders them
+        self.entries = entries
+        self.ids = frozenset(e.summary.id for e in entries)
+
+    def detail(self, concept_id: str) -> ConceptDetail | None:
+        """One concept with its facts, read from the store (its rows by the concept's index)."""
+        if concept_id not in self.ids:
+            return None
+        with self._store.snapshot() as session:
+            rows = load_members(session, [concept_id], localities=self._localities)
+        return concept_detail(concept_id, rows, self._universe) if rows else None
 
     def find(self, query: ConceptQuery) -> list[ConceptSummary]:
         wanted = query.q.strip()
@@ -62,12 +87,12 @@ class _Concepts:
         return [
             e.summary
             for e in self.entries
-            if e.detail.dataset_count >= query.min_datasets
+            if e.summary.dataset_count >= query.min_datasets
             and (not needle or needle in (e.titles_folded if folded else e.titles_lower))
             and (not place or place in e.localities_folded)
             and (not unit or unit in e.units_folded)
-            and (not query.conflicts_only or e.detail.conflicts)
-            and (not query.gaps_only or e.detail.not_listed_count > 0)
+            and (not query.conflicts_only or e.summary.conflict_count > 0)
+            and (not query.gaps_only or e.summary.not_listed_count > 0)
         ]
 
 
@@ -89,5 +114,5 @@ class ConceptsView:
                 return held
             with self.catalog.store.snapshot() as session:
                 stored = session.scalar(select(func.max(ReconcileRunRow.id))) or 0
-                self._held = _Concepts(stored, read_concepts(session))
+            self._held = _Concepts(stored, self.catalog.store)
             return self._held

@@ -62,7 +62,7 @@ async def list_concepts(
 )  # fmt: skip
 async def get_concept(*, concept_id: str, _: Reader, state: State) -> ConceptDetail:
     """Its datasets, publishers, localities, coverage (who lists it, who does not) and unit conflicts."""
-    found = (await asyncio.to_thread(state.concepts.current)).by_id.get(concept_id)
+    found = await asyncio.to_thread(lambda: state.concepts.current().detail(concept_id))
     if found is None:
         raise NotFoundError("khái niệm dữ liệu", "concept", concept_id)
     return found

@@ -43,7 +43,7 @@ def concepts_page(
 @router.get("/concepts/{concept_id}")
 def concept_page(request: Request, concept_id: str) -> Response:
     who = need(request, Role.READER)
-    found = service(request).concepts.current().by_id.get(concept_id[:64])
+    found = service(request).concepts.current().detail(concept_id[:64])
     if found is None:
         return render(request, "error.html", status=404, who=who, title="Không tìm thấy khái niệm dữ liệu",
                       message="Khái niệm này không còn (danh mục đã được hợp nhất lại).")  # fmt: skip
