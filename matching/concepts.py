@@ -167,9 +167,9 @@ def blocked_or_covering(
 # The parts in which `_pairs_in_parts(split=True)` gets the blocked pairs from its child: the first part's scores
 # start once the child has gated half of the pairs instead of all of them, and only the last part is scored after
 # the child ends (at 100,000 rows ~0.6 CPU-s of the concept child's ~1.2-1.6 were after it, docs/benchmarks.md
-# session 20). Each part costs a few steps over all the representatives again (coverage.row_signatures, read once
-# by the gate and up to three times by the scores: ~0.1 CPU-s a part in all under load); three parts measured no
-# shorter than two.
+# session 20). Each part costs a few steps over all the representatives again (the gates' array steps; the
+# signatures coverage.row_signatures keeps for the last rows are read, not rebuilt, since session 21); three parts
+# measured no shorter than two.
 BLOCKED_PARTS = 2
 
 
