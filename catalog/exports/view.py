@@ -202,7 +202,9 @@ class StoredCatalog(Sequence[DatasetDetail]):
 
     def __getitem__(self, index: int | slice) -> DatasetDetail | list[DatasetDetail]:
         if isinstance(index, slice):
-            return [detail(view, members) for view, members in read_datasets(self._session, self._ids[index])]
+            wanted = self._ids[index]
+            found = {view.id: detail(view, members) for view, members in read_datasets(self._session, wanted)}
+            return [found[dataset_id] for dataset_id in wanted if dataset_id in found]  # the slice's order
         view, members = next(read_datasets(self._session, [self._ids[index]]))
         return detail(view, members)
 
