@@ -32,6 +32,7 @@ from catalog.exports.view import (
     StoredCatalog,
     datasets_of_entries,
     detail,
+    export_datasets,
     fold,
     read_datasets,
 )
@@ -356,9 +357,8 @@ class CatalogView:
             yield StoredCatalog(session)
 
     def details(self) -> list[DatasetDetail]:
-        """Every dataset with its members (the export records), read from the store in chunks."""
-        with self.store.snapshot() as session:
-            return [detail(view, members) for view, members in read_datasets(session)]
+        """Every dataset with its members (the export records, all held: the exports stream ``stored()``)."""
+        return export_datasets(self.store)
 
     def members_of(
         self, keys: Iterable[str]
