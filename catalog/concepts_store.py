@@ -56,8 +56,10 @@ def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
         yield values[start : start + CHUNK]
 
 
-def save_concept_changes(session: Session, datasets: Collection[str] | None, *, recount: Collection[str] = ()) -> int:
-    """Bring the stored concepts to the datasets' concepts by writing only what differs.
+def save_concept_changes(session: Session, datasets: Collection[str] | None, *, recount: Collection[str] = ()) -> bool:
+    """Bring the stored concepts to the datasets' concepts by writing only what differs; True when every row
+    was compared (``datasets`` None, or rows found moved by another writer), so any dataset's concept may
+    have changed, not only those of ``datasets``.
 
     ``datasets``: those whose rows or concept may have changed since the tables were written (the
     datasets a run refreshed: it refreshes every dataset a row joins or leaves), None for any. Rows
@@ -77,12 +79,12 @@ def save_concept_changes(session: Session, datasets: Collection[str] | None, *, 
         for chunk in _chunks(sorted(fresh)):
             keys += connection.scalars(select(CatalogEntryRow.key).where(CatalogEntryRow.document_sha256.in_(chunk)))
         before, after = changed_rows(connection, datasets, keys)
-    count = _move(session, before, after, recount)
+    _move(session, before, after, recount)
     _set_state(session, SEEN, _state(session, SEQ))
     if datasets is not None and not _in_step(connection):
         # A row moved without its datasets being refreshed (a writer outside the run): compare every row.
         return save_concept_changes(session, None, recount=recount)
-    return count
+    return datasets is None
 
 
 def _in_step(connection: Connection) -> bool:

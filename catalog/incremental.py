@@ -328,7 +328,9 @@ class Matcher(DatasetUpkeep, ConceptSearch):
                                  "exemplar": exemplar})  # fmt: skip
         self.values.add(dataset, "t", row.title, position)
         self.values.add(dataset, "u", row.unit, position)
-        if not fresh:
+        if fresh:
+            counts.created.add(dataset)
+        else:
             counts.touched.add(dataset)
         self.index.joined(row.key, dataset, exemplar)
         if exemplar:

@@ -168,6 +168,7 @@ class RunCounts:
     decisions: int = 0
     touched: set[str] = field(default_factory=set)  # datasets to refresh at the end of the transaction
     settled: set[str] = field(default_factory=set)  # datasets refreshed by the run so far
+    created: set[str] = field(default_factory=set)  # datasets of one row, written complete (never refreshed)
     moved_documents: set[str] = field(default_factory=set)  # documents whose rows a decision moved
 
 
@@ -382,7 +383,15 @@ def unindexed_result(session: Session) -> bool:
     return has_result and session.scalar(select(MatchDocumentRow.sha256).limit(1)) is None
 
 
-def run_row(session: Session, threshold: float, decisions: int, *, rebuild: bool) -> ReconcileRunRow:
+# Past this many datasets a run records none (NULL): a view reads the whole catalog again, about as fast.
+CHANGED_RECORDED = 20_000
+
+
+def run_row(session: Session, threshold: float, decisions: int, *, rebuild: bool,
+            changed: set[str] | None) -> ReconcileRunRow:  # fmt: skip
+    """The run's record. ``changed``: the datasets it refreshed, created or deleted, None when it cannot say
+    (0018_run_changed_datasets; a catalog view reads only these again)."""
+
     def count(table: type) -> int:
         return session.scalar(select(func.count()).select_from(table)) or 0
 
@@ -392,4 +401,5 @@ def run_row(session: Session, threshold: float, decisions: int, *, rebuild: bool
         document_count=count(MatchDocumentRow), entry_count=count(DatasetMemberRow), dataset_count=count(DatasetRow),
         link_count=links, flag_count=count(FlagRow), decision_count=decisions,
         warnings=["rebuilt"] if rebuild else [],
+        changed_datasets=None if changed is None or len(changed) > CHANGED_RECORDED else sorted(changed),
     )  # fmt: skip

@@ -89,7 +89,12 @@ class DocumentRow(Base):
     # The report's documents in the order they were added, with what it reads of them: on SQLite
     # added_at is stored after the JSON, and ordering by it walked every document's overflow pages
     # (0016_documents_added_order).
-    __table_args__ = (Index("ix_documents_added_order", "added_at", "sha256", "warning_count", "format"),)
+    # A file's identity key by its sha256 without reading the row: the key is stored after the JSON too
+    # (0019_document_identity_lookup).
+    __table_args__ = (
+        Index("ix_documents_added_order", "added_at", "sha256", "warning_count", "format"),
+        Index("ix_documents_identity_lookup", "sha256", "identity_key"),
+    )
 
 
 class FileVersionRow(Base):
@@ -447,6 +452,9 @@ class ReconcileRunRow(Base):
     flag_count: Mapped[int] = mapped_column(Integer)
     decision_count: Mapped[int] = mapped_column(Integer)
     warnings: Mapped[list[str]] = mapped_column(default=list)
+    # The datasets this run refreshed, created or deleted; None when it cannot say (a rebuild, the first run,
+    # a run after a killed one): a catalog view reads only these again, or all (0018_run_changed_datasets).
+    changed_datasets: Mapped[list[str] | None] = mapped_column(JSON, nullable=True, default=None, deferred=True)
 
 
 class IngestRunRow(Base):

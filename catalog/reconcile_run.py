@@ -147,9 +147,13 @@ def _apply_decisions(store: CatalogStore, run: _Run, anchors: Anchoring, applied
         for sha in sorted(counts.moved_documents):
             matcher.flags.duplicates(sha)
         matcher.settle(counts)
-        store._store_concepts(session, None if run.whole_concepts or first else counts.settled)
+        whole = store._store_concepts(session, None if run.whole_concepts or first else counts.settled)
         settled = anchoring.settle(session, anchors)
         incremental_state.set_decisions_applied(session, newest)
         incremental_state.owe_run(session, False)
         in_effect = sum(1 for a in settled if a.effective is not None)
-        session.add(incremental_state.run_row(session, run.threshold, in_effect, rebuild=run.rebuild))
+        # What a catalog view must read again: every dataset once concepts were written whole (any dataset's
+        # concept may have moved), else those refreshed (rows joined, left or were decided) or created.
+        changed = None if whole else counts.settled | counts.created
+        session.add(incremental_state.run_row(session, run.threshold, in_effect, rebuild=run.rebuild,
+                                              changed=changed))  # fmt: skip

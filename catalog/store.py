@@ -314,7 +314,7 @@ class CatalogStore(IngestRuns):
         return summary
 
     @staticmethod
-    def _store_concepts(session: Session, settled: set[str] | None) -> None:
+    def _store_concepts(session: Session, settled: set[str] | None) -> bool:
         """The concept tables (catalog.concepts_store) from the datasets' concepts, in the run's last transaction.
 
         `settled`: the datasets whose title or unit this run refreshed. Only rows whose concept
@@ -323,18 +323,19 @@ class CatalogStore(IngestRuns):
         titled again: ~1 CPU-s when 10 documents join concepts holding 490,000 rows. Rewriting them
         whole (None: a rebuild, the first run, or a run after a killed one) takes ~10 CPU-s at 10,000
         documents inside SQLite's one write lock, longer than an upload may wait. Readers never see a
-        half-moved concept.
+        half-moved concept. Returns True when any dataset's concept may have changed (written whole), not
+        only those of ``settled``.
         """
         from catalog.concepts_store import rewrite_concepts, save_concept_changes
 
         if settled is None:
             rewrite_concepts(session)
-            return
+            return True
         ids, recount = sorted(settled), set[str]()
         for start in range(0, len(ids), 500):
             chunk = ids[start : start + 500]
             recount.update(session.scalars(select(DatasetRow.concept_id).where(DatasetRow.id.in_(chunk))))
-        save_concept_changes(session, settled, recount=recount - {""})
+        return save_concept_changes(session, settled, recount=recount - {""})
 
     def rebuild(self) -> ReconcileSummary:
         """Match every current document again from an empty result (the full reconciliation)."""

@@ -92,13 +92,21 @@ def read_datasets(session: Session, ids: Sequence[str] | None = None) -> Iterato
     dataset.
     """
     heads = select(DatasetRow.id, DatasetRow.title, DatasetRow.unit, DatasetRow.member_count)
-    if ids is not None:
-        if not ids:
-            return
-        heads = heads.where(DatasetRow.id.in_(sorted(set(ids))))
+    ordered = heads.order_by(DatasetRow.title, DatasetRow.id)
+    if ids is None:
+        found = session.execute(ordered).all()
+    else:
+        # A few hundred ids a statement: SQLite limits a statement's parameters, and a catalog view may ask for
+        # thousands (api/catalog_view.py after a large run).
+        unique = sorted(set(ids))
+        found = []
+        for start in range(0, len(unique), CHUNK_DATASETS):
+            found += session.execute(ordered.where(DatasetRow.id.in_(unique[start : start + CHUNK_DATASETS]))).all()
+        if len(unique) > CHUNK_DATASETS:  # the database's order within a statement, code points across them
+            found.sort(key=lambda head: (head[1], head[0]))
     chunk: list[tuple[str, str, str]] = []
     held = 0
-    for dataset_id, title, unit, count in session.execute(heads.order_by(DatasetRow.title, DatasetRow.id)).all():
+    for dataset_id, title, unit, count in found:
         if chunk and (held + count > CHUNK_MEMBERS or len(chunk) >= CHUNK_DATASETS):
             yield from _read_chunk(session, chunk)
             chunk, held = [], 0
@@ -113,29 +121,25 @@ def _read_chunk(session: Session, heads: list[tuple[str, str, str]]) -> Iterator
 
     ids = [dataset_id for dataset_id, _, _ in heads]
     members: dict[str, list[MemberView]] = {}
-    identity: dict[str, str] = {}  # sha256 -> the document it shows (its renderings share it)
     entry = CatalogEntryRow
     # Columns, not entities: nothing of the chunk stays in the session's identity map after it.
     query = (
         select(DatasetMemberRow.dataset_id, entry.key, entry.document_sha256, entry.number, entry.title,
                entry.description, entry.unit, entry.group_name, entry.sharing, entry.sharing_raw, entry.frequency,
-               entry.frequency_raw, entry.unit_ids, entry.provenance_json, DocumentRow.source, DocumentRow.title,
-               DocumentRow.number, DocumentRow.identity_key)
+               entry.frequency_raw, entry.unit_ids, entry.provenance_json)
         .join(entry, entry.key == DatasetMemberRow.entry_key)
-        .outerjoin(DocumentRow, DocumentRow.sha256 == entry.document_sha256)
         .where(DatasetMemberRow.dataset_id.in_(ids))
         .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
     )  # fmt: skip
+    listed = session.execute(query).all()
+    documents, identity = _documents(session, {row[2] for row in listed})
     for (dataset_id, key, sha, number, title, description, unit, group, sharing, sharing_raw, frequency,
-         frequency_raw, unit_ids, provenance, source, document_title, document_number, identity_key) in session.execute(
-        query
-    ):  # fmt: skip
-        # Not matched yet (or a store not reconciled since 0010_flagids): the file is its own document.
-        identity[sha] = identity_key or sha
+         frequency_raw, unit_ids, provenance) in listed:  # fmt: skip
+        source, document_title, document_number = documents.get(sha, ("", "", ""))
         members.setdefault(dataset_id, []).append(
             MemberView(
-                key=key, document_id=sha, document=source or "", document_title=document_title or "",
-                document_number=document_number or "", number=number, title=title, description=description,
+                key=key, document_id=sha, document=source, document_title=document_title,
+                document_number=document_number, number=number, title=title, description=description,
                 unit=unit, group=group, sharing=sharing, sharing_raw=sharing_raw, frequency=list(frequency or []),
                 frequency_raw=frequency_raw, unit_ids=list(unit_ids or []),
                 provenance=Provenance.model_validate_json(provenance),
@@ -159,6 +163,25 @@ def _read_chunk(session: Session, heads: list[tuple[str, str, str]]) -> Iterator
             concept_id=concept_id, concept_title=concept_title,
         )  # fmt: skip
         yield view, rows
+
+
+def _documents(session: Session, shas: set[str]) -> tuple[dict[str, tuple[str, str, str]], dict[str, str]]:
+    """sha256 → (source, title, number), and sha256 → the document it shows (its renderings share it), each
+    read once a chunk rather than once a member. The identity key is read by its own covering index
+    (0019_document_identity_lookup): on SQLite it is stored after the document's JSON, and reading it from the
+    row walked the JSON's overflow pages, 60 µs more a lookup (docs/benchmarks.md, "Session 22")."""
+    documents: dict[str, tuple[str, str, str]] = {}
+    identity: dict[str, str] = {}
+    wanted = sorted(shas)
+    for start in range(0, len(wanted), CHUNK_DATASETS):
+        part = wanted[start : start + CHUNK_DATASETS]
+        found = select(DocumentRow.sha256, DocumentRow.source, DocumentRow.title, DocumentRow.number)
+        documents.update((sha, (source, title, number)) for sha, source, title, number in
+                         session.execute(found.where(DocumentRow.sha256.in_(part))))  # fmt: skip
+        keyed = select(DocumentRow.sha256, DocumentRow.identity_key).where(DocumentRow.sha256.in_(part))
+        identity.update((sha, key) for sha, key in session.execute(keyed) if key)
+    # Not matched yet (or a store not reconciled since 0010_flagids): the file is its own document.
+    return documents, identity
 
 
 def datasets_of_entries(session: Session, keys: Sequence[str]) -> dict[str, str]:
