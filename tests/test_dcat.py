@@ -157,6 +157,25 @@ def test_rdf_syntaxes_carry_the_same_graph(catalog: tuple[list[DatasetDetail], d
     assert isomorphic(graphs[ExportFormat.DCAT], graphs[ExportFormat.DCAT_RDF])
 
 
+def test_the_whole_catalog_is_written_as_it_is_read(
+    catalog: tuple[list[DatasetDetail], datetime | None], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13: the DCAT export of a whole catalog held its document (750 MiB at 10,000 documents). JSON-LD is now
+    written node by node, the same bytes; Turtle chunk by chunk, the same graph."""
+    from rdflib import Graph
+    from rdflib.compare import isomorphic
+
+    from catalog.exports import dcat
+
+    datasets, modified = catalog
+    built = dcat.serialise(catalog_document(datasets, base_url=BASE, publisher=PUBLISHER, modified=modified))
+    assert render(ExportFormat.DCAT, datasets, base_url=BASE, publisher=PUBLISHER, modified=modified) == built
+    monkeypatch.setattr(dcat, "TURTLE_CHUNK", 3)
+    turtle = render(ExportFormat.DCAT_TTL, datasets, base_url=BASE, publisher=PUBLISHER, modified=modified)
+    assert turtle.count(b"@prefix dcat:") >= len(datasets) // 3  # one chunk after another, each with its prefixes
+    assert isomorphic(Graph().parse(data=turtle, format="turtle"), Graph().parse(data=built, format="json-ld"))
+
+
 def test_hydra_pages(catalog: tuple[list[DatasetDetail], datetime | None]) -> None:
     datasets, modified = catalog
     pages = [catalog_document(datasets, base_url=BASE, publisher=PUBLISHER, modified=modified, page=n, page_size=4)

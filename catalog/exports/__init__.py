@@ -87,9 +87,10 @@ def render_to(
     page_size: int | None = None,
 ) -> None:
     """The export file written to ``out`` (seekable), streamed where the format allows: CSV, JSON Lines and CKAN
-    write each dataset as it is read, so a file of the whole catalog is never held (DCAT builds its graph: page
-    it). ``base_url`` roots the IRIs of DCAT and CKAN; ``publisher``, ``issued`` (the first reconciliation) and
-    ``modified`` (the last) describe the DCAT catalog; ``page``/``page_size`` page the DCAT formats only."""
+    write each dataset as it is read, so a file of the whole catalog is never held; so do DCAT's JSON-LD and
+    Turtle (RDF/XML builds its graph: page it). ``base_url`` roots the IRIs of DCAT and CKAN; ``publisher``,
+    ``issued`` (the first reconciliation) and ``modified`` (the last) describe the DCAT catalog;
+    ``page``/``page_size`` page the DCAT formats only."""
     if fmt is ExportFormat.CSV:
         from catalog.exports.csv import write_csv
 
@@ -105,8 +106,12 @@ def render_to(
         out.write(to_xlsx(datasets))  # write-only workbook: rows streamed into it, the file is small
         return
     if fmt in DCAT_FORMATS:
-        from catalog.exports.dcat import DEFAULT_PAGE_SIZE, catalog_document, serialise
+        from catalog.exports.dcat import DEFAULT_PAGE_SIZE, catalog_document, serialise, write_catalog
 
+        if page is None:
+            write_catalog(out, datasets, base_url=base_url, publisher=publisher, modified=modified, issued=issued,
+                          rdf_format=RDF_SYNTAX[fmt])  # fmt: skip
+            return
         document = catalog_document(
             datasets, base_url=base_url, publisher=publisher, modified=modified, issued=issued, page=page,
             page_size=page_size or DEFAULT_PAGE_SIZE,
