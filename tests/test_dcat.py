@@ -161,7 +161,7 @@ def test_the_whole_catalog_is_written_as_it_is_read(
     catalog: tuple[list[DatasetDetail], datetime | None], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Issue 13: the DCAT export of a whole catalog held its document (750 MiB at 10,000 documents). JSON-LD is now
-    written node by node, the same bytes; Turtle chunk by chunk, the same graph."""
+    written node by node, the same bytes; Turtle and RDF/XML chunk by chunk, the same graph."""
     from rdflib import Graph
     from rdflib.compare import isomorphic
 
@@ -173,7 +173,11 @@ def test_the_whole_catalog_is_written_as_it_is_read(
     monkeypatch.setattr(dcat, "TURTLE_CHUNK", 3)
     turtle = render(ExportFormat.DCAT_TTL, datasets, base_url=BASE, publisher=PUBLISHER, modified=modified)
     assert turtle.count(b"@prefix dcat:") >= len(datasets) // 3  # one chunk after another, each with its prefixes
-    assert isomorphic(Graph().parse(data=turtle, format="turtle"), Graph().parse(data=built, format="json-ld"))
+    whole = Graph().parse(data=built, format="json-ld")
+    assert isomorphic(Graph().parse(data=turtle, format="turtle"), whole)
+    xml = render(ExportFormat.DCAT_RDF, datasets, base_url=BASE, publisher=PUBLISHER, modified=modified)
+    assert xml.count(b"<rdf:RDF") == 1 and xml.count(b"</rdf:RDF>") == 1  # one document around every chunk
+    assert isomorphic(Graph().parse(data=xml, format="xml"), whole)
 
 
 def test_hydra_pages(catalog: tuple[list[DatasetDetail], datetime | None]) -> None:

@@ -87,8 +87,8 @@ def render_to(
     page_size: int | None = None,
 ) -> None:
     """The export file written to ``out`` (seekable), streamed where the format allows: CSV, JSON Lines and CKAN
-    write each dataset as it is read, so a file of the whole catalog is never held; so do DCAT's JSON-LD and
-    Turtle (RDF/XML builds its graph: page it). ``base_url`` roots the IRIs of DCAT and CKAN; ``publisher``,
+    write each dataset as it is read, so a file of the whole catalog is never held; so does DCAT (a chunk of
+    datasets' graph at a time). ``base_url`` roots the IRIs of DCAT and CKAN; ``publisher``,
     ``issued`` (the first reconciliation) and ``modified`` (the last) describe the DCAT catalog;
     ``page``/``page_size`` page the DCAT formats only."""
     if fmt is ExportFormat.CSV:

@@ -24,7 +24,7 @@ in ``tests/test_dcat.py``. What the export states, and why:
   corporate-body table (a Vietnamese agency never is), which the shapes report as warnings.
 
 ``catalog_document`` builds the JSON-LD; ``serialise`` gives it as JSON-LD, Turtle or RDF/XML; ``write_catalog``
-writes the whole catalog as its datasets are read (JSON-LD and Turtle).
+writes the whole catalog in any of the three as its datasets are read.
 Paging (``page``/``page_size``) follows Hydra: the page lists its slice of datasets and a
 ``hydra:PartialCollectionView`` links first, previous, next and last pages.
 """
@@ -32,9 +32,11 @@ Paging (``page``/``page_size``) follows Hydra: the page lists its slice of datas
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
+from itertools import chain
 from typing import IO, Any
 
 from catalog.exports.agencies import Agency, agencies_of, agency, slug
@@ -369,16 +371,12 @@ def write_catalog(out: IO[bytes], datasets: Sequence[DatasetDetail], *, base_url
     """The whole catalog (no page) written as its datasets are read, never all held: memory follows a chunk.
 
     JSON-LD: the bytes of ``serialise(catalog_document(...))``, the catalog's fields around its datasets' nodes
-    written one by one. Turtle: the catalog, then chunks of ``TURTLE_CHUNK`` datasets, each chunk's graph
-    written with its own prefixes (Turtle allows ``@prefix`` anywhere): the same graph as one serialised whole,
-    in other bytes. RDF/XML is one document with its namespaces on the root, so it is still built whole (750 MiB
-    at 10,000 datasets' worth of documents: page it, or take Turtle). Two passes over ``datasets``: the concept
-    sizes (which concepts are series) and the nodes.
+    written one by one. Turtle and RDF/XML: the catalog, then chunks of ``TURTLE_CHUNK`` datasets, each chunk's
+    graph serialised alone: in Turtle with its own prefixes (Turtle allows ``@prefix`` anywhere), in RDF/XML its
+    descriptions inside one ``rdf:RDF`` element declaring every namespace of the context. The same graph as one
+    serialised whole, in other bytes. Two passes over ``datasets``: the concept sizes (which concepts are series)
+    and the nodes.
     """
-    if rdf_format not in ("json-ld", "turtle"):
-        document = catalog_document(datasets, base_url=base_url, publisher=publisher, modified=modified, issued=issued)
-        out.write(serialise(document, rdf_format))
-        return
     head = catalog_document((), base_url=base_url, publisher=publisher, modified=modified, issued=issued)
     owner = publisher_agency(publisher)
     sizes = concept_sizes(datasets)
@@ -393,21 +391,42 @@ def write_catalog(out: IO[bytes], datasets: Sequence[DatasetDetail], *, base_url
             out.write(((", " if number else "") + json.dumps(node, ensure_ascii=False)).encode())
         out.write(f"]{after}".encode())
         return
-    out.write(serialise(head, "turtle"))
+    xml = rdf_format == "xml"
+    if xml:
+        out.write(_XML_OPEN)
+    out.write(_xml_body(serialise(head, "xml")) if xml else serialise(head, rdf_format))
     catalog_iri = head["@id"]
     chunk: list[dict[str, Any]] = []
-    for node in nodes:
-        chunk.append(node)
-        if len(chunk) == TURTLE_CHUNK:
-            out.write(_turtle_chunk(catalog_iri, chunk))
+    for item in chain(nodes, [None]):
+        if item is not None:
+            chunk.append(item)
+        if chunk and (item is None or len(chunk) == TURTLE_CHUNK):
+            listed = {"@id": catalog_iri, "dcat:dataset": [{"@id": member["@id"]} for member in chunk]}
+            body = serialise({"@context": CONTEXT, "@graph": [listed, *chunk]}, rdf_format)
+            out.write(_xml_body(body) if xml else b"\n" + body)
             chunk = []
-    if chunk:
-        out.write(_turtle_chunk(catalog_iri, chunk))
+    if xml:
+        out.write(b"</rdf:RDF>\n")
 
 
-def _turtle_chunk(catalog_iri: str, nodes: list[dict[str, Any]]) -> bytes:
-    listed = {"@id": catalog_iri, "dcat:dataset": [{"@id": node["@id"]} for node in nodes]}
-    return b"\n" + serialise({"@context": CONTEXT, "@graph": [listed, *nodes]}, "turtle")
+_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+_XML_OPEN = (
+    '<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF\n'
+    + "".join(f'   xmlns:{prefix}="{iri}"\n' for prefix, iri in {"rdf": _RDF, **CONTEXT}.items())
+    + ">\n"
+).encode()
+
+
+def _xml_body(document: bytes) -> bytes:
+    """The descriptions of one serialised RDF/XML document, to go inside the streamed ``rdf:RDF`` element; its
+    namespace declarations must be those the element makes (rdflib declares the prefixes bound from the context)."""
+    start = document.index(b"<rdf:RDF")
+    opened = document.index(b">", start) + 1
+    declared = dict(re.findall(rb'xmlns(?::([\w.-]+))?="([^"]*)"', document[start:opened]))
+    known = {prefix.encode(): iri.encode() for prefix, iri in {"rdf": _RDF, **CONTEXT}.items()}
+    if any(known.get(prefix) != iri for prefix, iri in declared.items()):
+        raise ValueError(f"RDF/XML chunk declares namespaces outside the context: {declared!r}")
+    return document[opened : document.rindex(b"</rdf:RDF>")].strip(b"\n") + b"\n"
 
 
 def to_jsonld(datasets: Sequence[DatasetDetail], *, base_url: str, publisher: str, modified: datetime | None) -> bytes:
