@@ -85,6 +85,15 @@ class ResultReads:
         with self.snapshot() as session:
             return [rows.flag_record(row) for row in session.scalars(query)]
 
+    def flags_by_id(self, ids: Sequence[str]) -> list[Flag]:
+        """The flags of these ids that exist (indexed by the primary key), in flag order."""
+        wanted = sorted(set(ids))
+        found: list[FlagRow] = []
+        with self.snapshot() as session:
+            for start in range(0, len(wanted), 500):
+                found += session.scalars(select(FlagRow).where(FlagRow.id.in_(wanted[start : start + 500])))
+            return [rows.flag_record(row) for row in sorted(found, key=lambda row: (row.position, row.id))]
+
     def flag_page(
         self, *, kind: str | None = None, document: str = "", include_dismissed: bool = False,
         limit: int = 50, offset: int = 0,

@@ -177,3 +177,12 @@ def test_the_concepts_view_keeps_summaries_and_reads_a_concept_from_the_store(da
         assert held.find(ConceptQuery(min_datasets=2)) == [summary(c) for c in every if c.dataset_count >= 2]
         conflicted = [summary(c) for c in every if c.conflicts]
         assert held.find(ConceptQuery(conflicts_only=True)) == conflicted
+
+
+def test_flags_read_by_id_are_those_of_the_whole_list(database: str) -> None:
+    """The review history names a dismissed flag by reading that flag, not every flag of the catalog."""
+    with CatalogStore(database) as store:
+        every = store.flags()
+        assert len(every) >= 3
+        assert store.flags_by_id([every[2].id, every[0].id, "fl-khong-co", every[2].id]) == [every[0], every[2]]
+        assert store.flags_by_id([]) == []

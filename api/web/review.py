@@ -87,7 +87,7 @@ def _concerns(flag: Flag, members: list[MemberView]) -> bool:
 
 
 def _subjects(state: ServiceState, history: list[decisions.HistoryItem]) -> dict[int, str]:
-    describe = views.describer(state)
+    describe = views.describer(state, [item.decision for item in history])
     return {item.id: describe(item.decision) for item in history}
 
 

@@ -196,11 +196,13 @@ def is_paged(document: Document) -> bool:
     return document.format in (SourceFormat.PDF, SourceFormat.IMAGE)
 
 
-def describer(state: ServiceState) -> Callable[[Decision | None], str]:
-    """Says what a decision was about, in the words a reviewer recognises (titles, not keys)."""
+def describer(state: ServiceState, decisions: Iterable[Decision | None]) -> Callable[[Decision | None], str]:
+    """Says what each of ``decisions`` was about, in the words a reviewer recognises (titles, not keys). Reads
+    the flags those decisions dismissed, by id, not every flag (47,000 at 10,000 documents)."""
     members = _members(state)
     by_id = state.catalog.snapshot().by_id
-    flags = {flag.id: flag for flag in state.store.flags()}
+    flags = {flag.id: flag for flag in state.store.flags_by_id([d.flag_id for d in decisions
+                                                                 if d is not None and d.kind == "dismiss_flag"])}
 
     def row(key: str) -> str:
         found = members.get(key)
