@@ -333,7 +333,9 @@ class CatalogView:
     def refresh(self) -> _Snapshot:
         """Build the view of the latest version now, unless it is the one held."""
         with self._lock:
-            with self.store.snapshot() as session:
+            # One snapshot for every statement (PostgreSQL too): the version, the runs' records, the heads and
+            # the datasets read again agree. A run saved meanwhile is the next version's, read again then.
+            with self.store.snapshot(consistent=True) as session:
                 version = session.scalar(select(func.max(ReconcileRunRow.id))) or 0
                 held = self._snapshot
                 if held is None or held.version != version:

@@ -384,7 +384,8 @@ def write_catalog(out: IO[bytes], datasets: Sequence[DatasetDetail], *, base_url
     if rdf_format == "json-ld":
         text = json.dumps(head, ensure_ascii=False)
         marker = '"dcat:dataset": []'
-        assert text.count(marker) == 1, "the catalog's other fields never hold this text"
+        if text.count(marker) != 1:  # the catalog's other fields (titles, publisher) would have to print it
+            raise ValueError(f"the catalog's JSON-LD holds {marker!r} {text.count(marker)} times, not once")
         before, after = text.split(marker)
         out.write(f'{before}"dcat:dataset": ['.encode())
         for number, node in enumerate(nodes):
