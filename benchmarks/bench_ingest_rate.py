@@ -131,7 +131,9 @@ def _dump(checkout: Path, url: str) -> tuple[int, str]:
         "print(len(dump['documents']), hashlib.sha256(body).hexdigest())\n"
     )
     env = {**os.environ, "PYTHONPATH": f"{checkout}{os.pathsep}{ROOT}"}
-    shown = subprocess.run([sys.executable, "-c", script, url], env=env, capture_output=True, text=True, check=True)
+    # From the checkout: ``python -c`` puts the working directory first on the path, before PYTHONPATH.
+    shown = subprocess.run([sys.executable, "-c", script, url], env=env, cwd=checkout, capture_output=True,
+                           text=True, check=True)  # fmt: skip
     count, digest = shown.stdout.split()
     return int(count), digest
 
