@@ -13,8 +13,9 @@ from sys import intern
 from typing import overload
 
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql import Executable
 
 from catalog.models import CatalogEntryRow, DatasetMemberRow, DatasetRow, DocumentRow, ReconcileRunRow
 from catalog.store import CatalogStore
@@ -182,10 +183,23 @@ def _documents(session: Session, shas: set[str]) -> tuple[dict[str, tuple[str, s
         found = select(DocumentRow.sha256, DocumentRow.source, DocumentRow.title, DocumentRow.number)
         documents.update((sha, (source, title, number)) for sha, source, title, number in
                          session.execute(found.where(DocumentRow.sha256.in_(part))))  # fmt: skip
-        keyed = select(DocumentRow.sha256, DocumentRow.identity_key).where(DocumentRow.sha256.in_(part))
-        identity.update((sha, key) for sha, key in session.execute(keyed) if key)
+        identity.update((sha, key) for sha, key in session.execute(_identity_keys(session), {"shas": part}) if key)
     # Not matched yet (or a store not reconciled since 0010_flagids): the file is its own document.
     return documents, identity
+
+
+# SQLite's planner takes the primary key's index for ``sha256 IN (...)`` (one row a key) and reads the row, so
+# it is told which index answers alone; other databases choose well (and keep a long JSON out of the row).
+_KEYS_SQLITE = text(
+    "SELECT sha256, identity_key FROM documents INDEXED BY ix_documents_identity_lookup WHERE sha256 IN :shas"
+).bindparams(bindparam("shas", expanding=True))
+_KEYS = select(DocumentRow.sha256, DocumentRow.identity_key).where(
+    DocumentRow.sha256.in_(bindparam("shas", expanding=True))
+)
+
+
+def _identity_keys(session: Session) -> Executable:
+    return _KEYS_SQLITE if session.get_bind().dialect.name == "sqlite" else _KEYS
 
 
 def datasets_of_entries(session: Session, keys: Sequence[str]) -> dict[str, str]:
