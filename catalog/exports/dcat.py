@@ -410,12 +410,14 @@ def write_catalog(out: IO[bytes], datasets: Sequence[DatasetDetail], *, base_url
         out.write(b"</rdf:RDF>\n")
 
 
-_RDF = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+# Every namespace the streamed rdf:RDF element declares, and so the only ones a chunk may declare.
+_NAMESPACES = {"rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#", **CONTEXT}
 _XML_OPEN = (
     '<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF\n'
-    + "".join(f'   xmlns:{prefix}="{iri}"\n' for prefix, iri in {"rdf": _RDF, **CONTEXT}.items())
+    + "".join(f'   xmlns:{prefix}="{iri}"\n' for prefix, iri in _NAMESPACES.items())
     + ">\n"
 ).encode()
+_DECLARABLE = {prefix.encode(): iri.encode() for prefix, iri in _NAMESPACES.items()}
 
 
 def _xml_body(document: bytes) -> bytes:
@@ -424,8 +426,7 @@ def _xml_body(document: bytes) -> bytes:
     start = document.index(b"<rdf:RDF")
     opened = document.index(b">", start) + 1
     declared = dict(re.findall(rb'xmlns(?::([\w.-]+))?="([^"]*)"', document[start:opened]))
-    known = {prefix.encode(): iri.encode() for prefix, iri in {"rdf": _RDF, **CONTEXT}.items()}
-    if any(known.get(prefix) != iri for prefix, iri in declared.items()):
+    if any(_DECLARABLE.get(prefix) != iri for prefix, iri in declared.items()):
         raise ValueError(f"RDF/XML chunk declares namespaces outside the context: {declared!r}")
     return document[opened : document.rindex(b"</rdf:RDF>")].strip(b"\n") + b"\n"
 
