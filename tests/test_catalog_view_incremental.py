@@ -58,6 +58,16 @@ def _whole(store: CatalogStore) -> list[tuple[bytes, str, str, str, str]]:
     return _state(CatalogView(store))
 
 
+def _view_of(store: CatalogStore, plans: int) -> CatalogView:
+    """The first ``plans`` corpus plans stored and reconciled, and a view of them built whole."""
+    for index in range(plans):
+        _add(store, index)
+    store.reconcile()
+    view = CatalogView(store)
+    view.snapshot()
+    return view
+
+
 def _datasets(store: CatalogStore) -> list[tuple[str, int]]:
     with store.snapshot() as session:
         found = session.execute(select(DatasetRow.id, DatasetRow.member_count).order_by(DatasetRow.id))
@@ -65,10 +75,7 @@ def _datasets(store: CatalogStore) -> list[tuple[str, int]]:
 
 
 def test_a_run_adding_a_document_is_read_alone(store: CatalogStore) -> None:
-    for index in range(4):
-        _add(store, index)
-    store.reconcile()
-    view = CatalogView(store)
+    view = _view_of(store, 4)
     before = len(view.snapshot().items)
     assert view.last_build.whole
     _add(store, 4)
@@ -80,11 +87,7 @@ def test_a_run_adding_a_document_is_read_alone(store: CatalogStore) -> None:
 
 
 def test_decisions_and_replaced_documents_keep_the_view_equal_to_a_whole_build(store: CatalogStore) -> None:
-    for index in range(5):
-        _add(store, index)
-    store.reconcile()
-    view = CatalogView(store)
-    view.snapshot()
+    view = _view_of(store, 5)
     big = [d for d, n in _datasets(store) if n > 1]
     assert len(big) >= 2
     steps: list[Decision] = [
@@ -111,11 +114,7 @@ def test_decisions_and_replaced_documents_keep_the_view_equal_to_a_whole_build(s
 
 
 def test_a_run_that_cannot_say_what_it_changed_makes_the_view_read_everything(store: CatalogStore) -> None:
-    for index in range(3):
-        _add(store, index)
-    store.reconcile()
-    view = CatalogView(store)
-    view.snapshot()
+    view = _view_of(store, 3)
     store.rebuild()
     view.refresh()
     assert view.last_build.whole
@@ -129,11 +128,7 @@ def test_a_run_that_cannot_say_what_it_changed_makes_the_view_read_everything(st
 
 
 def test_runs_stored_before_0018_are_not_trusted(store: CatalogStore) -> None:
-    for index in range(3):
-        _add(store, index)
-    store.reconcile()
-    view = CatalogView(store)
-    view.snapshot()
+    view = _view_of(store, 3)
     _add(store, 3)
     store.reconcile()
     with store.transaction() as session:  # as a run written by an older danhmuc: no record
@@ -144,10 +139,7 @@ def test_runs_stored_before_0018_are_not_trusted(store: CatalogStore) -> None:
 
 
 def test_a_head_changed_without_a_record_and_a_concept_retitled_are_seen(store: CatalogStore) -> None:
-    for index in range(4):
-        _add(store, index)
-    store.reconcile()
-    view = CatalogView(store)
+    view = _view_of(store, 4)
     items = view.snapshot().items
     target = items[0].view.id
     conceptual = next(i.view for i in items if i.view.concept_id and i.view.id != target)
@@ -190,11 +182,7 @@ def test_any_session_of_runs_keeps_the_view_equal_to_a_whole_build(
     steps: list[tuple[str, int]], tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     with temporary_store("sqlite", tmp_path_factory.mktemp("view-runs")) as store:
-        _add(store, 0)
-        _add(store, 1)
-        store.reconcile()
-        view = CatalogView(store)
-        view.snapshot()
+        view = _view_of(store, 2)
         for number, (kind, value) in enumerate(steps, start=1):
             datasets = _datasets(store)
             if kind == "add":
