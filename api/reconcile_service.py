@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import threading
 from collections import Counter
 from functools import lru_cache
@@ -21,7 +22,7 @@ from functools import lru_cache
 from pydantic import BaseModel, Field
 from rapidfuzz import fuzz, process
 
-from api.catalog_view import CatalogView, DatasetView, fold
+from api.catalog_view import CatalogView, fold
 from api.settings import Settings
 from matching.text import ABBREVIATIONS, STOPWORDS
 
@@ -128,8 +129,8 @@ class ReconcileService:
         self.catalog = catalog
         self.settings = settings
         self._lock = threading.Lock()
-        self._built_for: object | None = None
-        self._views: list[DatasetView] = []
+        self._built_for: int | None = None  # the catalog version the index is of
+        self._views: list[tuple[str, str, str]] = []  # (id, title, unit) of each dataset
         self._words: list[tuple[str, ...]] = []
         self._idf: dict[str, float] = {}
         self._postings: dict[str, list[int]] = {}
@@ -146,19 +147,24 @@ class ReconcileService:
             "preview": {"url": f"{base}/reconcile/preview?id={{{{id}}}}", "width": 430, "height": 200},
         }
 
-    def _index(self) -> tuple[list[DatasetView], list[tuple[str, ...]], dict[str, float]]:
-        items = self.catalog.items()
+    def _index(self) -> tuple[list[tuple[str, str, str]], list[tuple[str, ...]], dict[str, float]]:
+        """Every dataset's (id, title, unit) and title words, with the words' postings, read once per catalog
+        version from the stored summaries (a word a string shared by every title that has it)."""
+        version = self.catalog.snapshot().version
         with self._lock:
-            if self._built_for is not items:
-                self._views = [i.view for i in items]
-                self._words = [title_words(v.title) for v in self._views]
-                self._idf = _idf(self._words)
+            if self._built_for != version:
+                views: list[tuple[str, str, str]] = []
+                words: list[tuple[str, ...]] = []
                 postings: dict[str, list[int]] = {}
-                for index, title in enumerate(self._words):
-                    for word in set(title):
-                        postings.setdefault(word, []).append(index)
-                self._postings = postings
-                self._built_for = items
+                with self.catalog.headings() as listed:
+                    for index, (dataset_id, title, unit) in enumerate(listed):
+                        views.append((dataset_id, title, unit))
+                        wording = tuple(sys.intern(word) for word in title_words(title))
+                        words.append(wording)
+                        for word in set(wording):
+                            postings.setdefault(word, []).append(index)
+                self._views, self._words, self._idf, self._postings = views, words, _idf(words), postings
+                self._built_for = version
             return self._views, self._words, self._idf
 
     def _candidates_for(self, wanted: tuple[str, ...]) -> set[int]:
@@ -192,20 +198,20 @@ class ReconcileService:
         unit_text = " ".join(_value_text(p.v) for p in query.properties if p.pid.strip().lower() in UNIT_PROPERTIES)
         ranked: list[tuple[float, float, float, int]] = []
         for index, title_score in scores.items():
-            unit_score = fuzz.token_set_ratio(fold(unit_text), fold(views[index].unit)) if unit_text else 0.0
+            unit_score = fuzz.token_set_ratio(fold(unit_text), fold(views[index][2])) if unit_text else 0.0
             total = 0.8 * title_score + 0.2 * unit_score if unit_text else title_score
             ranked.append((round(total, 2), round(title_score, 2), round(unit_score, 2), index))
-        ranked.sort(key=lambda item: (-item[0], views[item[3]].title, views[item[3]].id))
+        ranked.sort(key=lambda item: (-item[0], views[item[3]][1], views[item[3]][0]))
         runner_up = ranked[1][0] if len(ranked) > 1 else 0.0
         results: list[Candidate] = []
         for position, (total, title_score, unit_score, index) in enumerate(ranked[:limit]):
             lead_score, lead = MATCH_LEAD
             is_match = position == 0 and (total >= MATCH_SCORE or (total >= lead_score and total - runner_up >= lead))
-            view = views[index]
+            dataset_id, title, unit = views[index]
             results.append(
                 Candidate(
-                    id=view.id, name=view.title, score=total, match=is_match, type=[DATASET_TYPE],
-                    description=view.unit,
+                    id=dataset_id, name=title, score=total, match=is_match, type=[DATASET_TYPE],
+                    description=unit,
                     features=[Feature(id="title_score", value=title_score), Feature(id="unit_score", value=unit_score)],
                 )
             )  # fmt: skip

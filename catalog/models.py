@@ -176,6 +176,39 @@ class DatasetRow(Base):
     concept_id: Mapped[str] = mapped_column(String(32), default="", index=True)
 
 
+class DatasetSummaryRow(Base):
+    """One dataset as the catalog lists and searches it (catalog/summaries.py), written with each reconciliation
+    for the datasets it changed: a server's catalog index is read from these rows, and a page's JSON by id, so no
+    server process holds the catalog (0020_dataset_summaries)."""
+
+    __tablename__ = "dataset_summaries"
+    __table_args__ = (
+        Index("ix_dataset_summaries_order", "title", "dataset_id"),
+        Index("ix_dataset_summaries_dictionary_order", "sort_text", "title", "dataset_id"),
+    )
+
+    # No foreign key: a summary outlives its dataset until the run that deleted it is summarised (same transaction).
+    dataset_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    unit: Mapped[str] = mapped_column(Text)
+    member_count: Mapped[int] = mapped_column(Integer)
+    concept_id: Mapped[str] = mapped_column(String(32), index=True)
+    concept_title: Mapped[str] = mapped_column(Text)
+    sort_text: Mapped[str] = mapped_column(Text)  # nlp.collation.sort_text of the title: the web list's order
+    # What searches match, each distinct title or unit once (lowercased NFC, and folded without diacritics).
+    text_lower: Mapped[str] = mapped_column(Text)
+    text_folded: Mapped[str] = mapped_column(Text)
+    unit_folded: Mapped[str] = mapped_column(Text)
+    domain_folded: Mapped[str] = mapped_column(Text)
+    # Exact-value filters as "|a|b|".
+    sharing: Mapped[str] = mapped_column(Text)
+    frequency: Mapped[str] = mapped_column(Text)
+    localities: Mapped[str] = mapped_column(Text)
+    view_json: Mapped[str] = mapped_column(Text)  # the DatasetView as the API sends it: a page joins these
+    # The run that wrote this summary: a server's index reads again only the summaries written after its version.
+    written_run: Mapped[int] = mapped_column(Integer, index=True)
+
+
 class DatasetMemberRow(Base):
     __tablename__ = "dataset_members"
 
@@ -455,6 +488,9 @@ class ReconcileRunRow(Base):
     # The datasets this run refreshed, created or deleted; None when it cannot say (a rebuild, the first run,
     # a run after a killed one): a catalog view reads only these again, or all (0018_run_changed_datasets).
     changed_datasets: Mapped[list[str] | None] = mapped_column(JSON, nullable=True, default=None, deferred=True)
+    # The dataset summaries (dataset_summaries) were brought up to this run in its transaction; False for runs
+    # saved by a writer before 0020_dataset_summaries, whose summaries a reader brings up to date.
+    summaries_written: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class IngestRunRow(Base):

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy.orm import Session
 
-from catalog import anchoring, incremental, incremental_state, placing
+from catalog import anchoring, incremental, incremental_state, placing, summaries
 from catalog.anchoring import Anchoring
 from catalog.errors import ReconcileFailedError
 from extract.model import Document
@@ -155,5 +155,7 @@ def _apply_decisions(store: CatalogStore, run: _Run, anchors: Anchoring, applied
         # What a catalog view must read again: every dataset once concepts were written whole (any dataset's
         # concept may have moved), else those refreshed (rows joined, left or were decided) or created.
         changed = None if whole else counts.settled | counts.created
-        session.add(incremental_state.run_row(session, run.threshold, in_effect, rebuild=run.rebuild,
-                                              changed=changed))  # fmt: skip
+        saved = incremental_state.run_row(session, run.threshold, in_effect, rebuild=run.rebuild, changed=changed)
+        session.add(saved)
+        session.flush()
+        summaries.summarise(session, saved.id)  # the catalog as listed follows, in the same transaction

@@ -361,6 +361,7 @@ class CatalogStore(ResultReads, IngestRuns):
         The matching index is not filled: the next `reconcile` rebuilds from the documents.
         """
         from catalog.concepts_store import save_concepts
+        from catalog.summaries import summarise
 
         heads, members = rows.dataset_rows(result.datasets)
         flags = list({flag.id: flag for flag in reversed(result.flags)}.values())[::-1]
@@ -375,14 +376,15 @@ class CatalogStore(ResultReads, IngestRuns):
             self._bulk(session, LinkRow, [_columns(r) for r in links])
             self._bulk(session, FlagRow, [_columns(rows.flag_row(f, i)) for i, f in enumerate(flags)])
             save_concepts(session, result.concepts)  # after the datasets: a concept's title is theirs
-            session.add(
-                ReconcileRunRow(
-                    created_at=_now(), threshold=result.threshold, candidate_pairs=result.candidate_pairs,
-                    document_count=documents, entry_count=len(result.assignment),
-                    dataset_count=len(heads), link_count=len(links), flag_count=len(flags),
-                    decision_count=decisions, warnings=list(result.warnings),
-                )
+            run = ReconcileRunRow(
+                created_at=_now(), threshold=result.threshold, candidate_pairs=result.candidate_pairs,
+                document_count=documents, entry_count=len(result.assignment),
+                dataset_count=len(heads), link_count=len(links), flag_count=len(flags),
+                decision_count=decisions, warnings=list(result.warnings),
             )  # fmt: skip
+            session.add(run)
+            session.flush()
+            summarise(session, run.id)  # every dataset: this run recorded no changes (changed_datasets None)
 
     @staticmethod
     def _bulk(session: Session, table: type, values: Sequence[dict[str, object]]) -> None:

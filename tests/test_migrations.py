@@ -185,7 +185,7 @@ def _schema_drift(engine: Engine) -> list[object]:
 def test_an_old_store_upgrades_on_open_and_keeps_every_row(url: str, history: tuple[bool, ...], tmp_path: Path) -> None:
     _build_old_store(url, history)
     with CatalogStore(url) as store:
-        assert current_revision(store.engine) == head_revision() == "0019_document_identity_lookup"
+        assert current_revision(store.engine) == head_revision() == "0020_dataset_summaries"
         assert _schema_drift(store.engine) == []
         assert [d.who for d in store.engine.connect().execute(select(DecisionRow.__table__))] == ["Nguyễn An"]
         with Session(store.engine) as session:

@@ -15,15 +15,15 @@ from fastapi.testclient import TestClient
 from live_server import SyntheticEntry, seed_catalog
 
 from api.app import create_app
-from api.catalog_view import CatalogView
+from api.catalog_view import CatalogQuery, CatalogView
 from api.keys import Role, create_key, revoke_key
 from api.settings import Settings
 from api.web import session as sessions
 from api.web.common import WEB_CSP
 from api.web.pages import _unpack
-from api.web.vietnamese import sort_key
 from catalog.store import CatalogStore
 from matching.model import Dataset, MemberRef, Reconciliation
+from nlp.collation import sort_key
 
 ENTRIES = [
     SyntheticEntry("Dữ liệu hộ nghèo, cận nghèo", "Phòng Văn hóa - Xã hội", sharing="internal", locality="xã Sơn Hải"),
@@ -173,7 +173,7 @@ def test_reads_after_an_acknowledged_change_see_it_in_every_process(tmp_path: Pa
         for thread in threads:
             thread.join()
         assert set(seen) == {writer.snapshot().version} and before not in seen
-        assert "ds-extra" in reader.snapshot().by_id
+        assert b'"ds-extra"' in reader.snapshot().page(CatalogQuery.of(q="Tập mới sau quyết định"), 50, 0)[1]
 
 
 def test_an_upload_without_javascript_lists_each_file_with_its_job_or_its_error(app_client: Served) -> None:

@@ -53,16 +53,21 @@ async def list_catalog(
     concept: Annotated[
         str, Query(max_length=QUERY_TEXT_LIMITS["concept"], description="Mã khái niệm dữ liệu / concept id (cc-…)")
     ] = "",
+    document_id: Annotated[
+        str, Query(max_length=QUERY_TEXT_LIMITS["document_id"],
+                   description="Mã tài liệu (sha256): các tập dữ liệu có dòng từ tài liệu này / a document's datasets")
+    ] = "",  # fmt: skip
     limit: Limit = 50,
     offset: Offset = 0,
     _: Reader,
     state: State,
 ) -> Response:
     """Pages carry an ETag (it changes with the catalog version): send it back in If-None-Match for a 304."""
-    query = CatalogQuery.of(q=q, unit=unit, sharing=sharing, frequency=frequency, domain=domain, concept=concept)
+    query = CatalogQuery.of(q=q, unit=unit, sharing=sharing, frequency=frequency, domain=domain, concept=concept,
+                            document_id=document_id)  # fmt: skip
     if state.catalog.current():
         etag, body = state.catalog.snapshot().page(query, limit, offset)
-    else:  # a stamped rebuild to wait for: seconds, off the event loop
+    else:  # a stamped update to wait for: off the event loop
         etag, body = await asyncio.to_thread(lambda: state.catalog.snapshot().page(query, limit, offset))
     headers = {"ETag": etag, "Cache-Control": "private, no-cache"}
     if etag in request.headers.get("if-none-match", ""):

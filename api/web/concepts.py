@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from api.concepts_view import ConceptQuery
 from api.keys import Role
 from api.web.common import PREFIX, need, render, service
-from api.web.vietnamese import sort_key
+from nlp.collation import sort_key
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 PAGE_SIZE = 50

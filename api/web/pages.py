@@ -10,6 +10,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import JSONResponse, Response
 
+from api.catalog_view import CatalogQuery
 from api.guard import MULTIPART_SLACK
 from api.keys import Role, verify_key
 from api.routes.documents import _check_content
@@ -18,12 +19,12 @@ from api.state import ServiceState
 from api.web import common, sources, views
 from api.web import session as sessions
 from api.web.common import PREFIX, need, need_post, redirect, render, service
-from api.web.vietnamese import sort_key
 from catalog.exports import FILE_NAMES, ExportFormat
 from catalog.exports.view import fold
 from extract.errors import DanhmucError
 from extract.model import Document
 from extract.pdf.native import PDFIUM_LOCK
+from nlp.collation import sort_key
 
 router = APIRouter(prefix=PREFIX, include_in_schema=False)
 
@@ -96,26 +97,14 @@ def catalog_page(
     who = need(request, Role.READER)
     state = service(request)
     snapshot = state.catalog.snapshot()
-    wanted_q, wanted_unit = fold(q.strip()), fold(unit.strip())
-    found = []
-    for item in snapshot.items:
-        view = item.view
-        if wanted_q and wanted_q not in item.text_folded:
-            continue  # both sides folded: "ho ngheo", "hộ nghèo" and "Hộ Nghèo" find the same datasets
-        if wanted_unit and wanted_unit not in item.unit_folded:
-            continue
-        if locality and locality not in view.localities:
-            continue
-        if sharing and sharing not in view.sharing:
-            continue
-        if frequency and frequency not in view.frequency:
-            continue
-        found.append(view)
-    found.sort(key=lambda v: sort_key(v.title))
-    pages = max(1, -(-len(found) // PAGE_SIZE))
-    localities = sorted({loc for item in snapshot.items for loc in item.view.localities}, key=sort_key)
+    # Both sides folded: "ho ngheo", "hộ nghèo" and "Hộ Nghèo" find the same datasets.
+    query = CatalogQuery(q=fold(q.strip()), unit=fold(unit.strip()), sharing=sharing, frequency=frequency,
+                         locality=locality)  # fmt: skip
+    total, found = snapshot.listed(query, PAGE_SIZE, (page - 1) * PAGE_SIZE)
+    pages = max(1, -(-total // PAGE_SIZE))
+    localities = sorted(snapshot.localities(), key=sort_key)
     return render(
-        request, "catalog.html", who=who, datasets=found[(page - 1) * PAGE_SIZE : page * PAGE_SIZE], total=len(found),
+        request, "catalog.html", who=who, datasets=found, total=total,
         page=page, pages=pages, q=q, unit=unit, locality=locality, sharing=sharing, frequency=frequency,
         localities=localities, sharing_labels=SHARING, frequency_labels=FREQUENCY,
         formats=[(f.value, FILE_NAMES[f]) for f in ExportFormat],

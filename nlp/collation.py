@@ -1,4 +1,4 @@
-"""Vietnamese dictionary order, for lists a data officer scans by eye.
+"""Vietnamese dictionary order, for lists a data officer scans by eye (and the catalog's stored sort column).
 
 Code-point order puts "Đ" after "Z" and "Ư" after "U"-words of every tone; the dictionary order is
 the alphabet a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y, words compared letter by
@@ -44,3 +44,14 @@ def _letters(text: str) -> tuple[list[tuple[int, int]], list[int]]:
 
 def sort_key(text: str) -> tuple[list[tuple[int, int]], list[int]]:
     return _letters(text.strip())
+
+
+def sort_text(text: str) -> str:
+    """``sort_key`` as one string whose code-point order is the dictionary order, so a database sorts by it
+    (letters and digits only, so a database's collation, binary or not, orders it the same). Each letter is seven
+    characters (its class as a letter, then its rank or code point in six hex digits), "0" ends the letters so a
+    shorter text sorts first, and the tones follow one digit each: the same order as comparing ``sort_key``."""
+    primary, tones = sort_key(text)
+    # class -2..1 (space, digit, letter, other) → "a".."d"; a code point fits six hex digits.
+    letters = "".join(f"{'abcd'[kind + 2]}{value:06x}" for kind, value in primary)
+    return f"{letters}0{''.join(str(tone) for tone in tones)}"
