@@ -309,6 +309,19 @@ def test_catalog_search_with_and_without_diacritics(service: Service) -> None:
         assert client.get("/v1/catalog", params={"limit": 0}).status_code == 422
 
 
+def test_catalog_lists_the_datasets_of_one_document(service: Service) -> None:
+    with service.client(Role.READER) as client:
+        everything = client.get("/v1/catalog", params={"limit": 500}).json()["items"]
+        document = everything[0]["document_ids"][0]
+        wanted = [i["id"] for i in everything if document in i["document_ids"]]
+        listed = client.get("/v1/catalog", params={"document_id": document, "limit": 500}).json()
+        assert [i["id"] for i in listed["items"]] == wanted and listed["total"] == len(wanted) < len(everything)
+        both = client.get("/v1/catalog", params={"document_id": document, "q": everything[0]["title"]}).json()
+        assert everything[0]["id"] in [i["id"] for i in both["items"]]
+        assert client.get("/v1/catalog", params={"document_id": "0" * 64}).json()["total"] == 0
+        assert client.get("/v1/catalog", params={"document_id": "0" * 65}).status_code == 422
+
+
 def test_dataset_detail_lists_sources_and_links(service: Service) -> None:
     with service.client(Role.READER) as client:
         first = client.get("/v1/catalog", params={"limit": 1}).json()["items"][0]
