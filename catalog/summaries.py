@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import sys
 import unicodedata
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
-from catalog.exports.view import DatasetView, MemberView, fold, read_datasets
+from catalog.exports.view import DatasetView, MemberView, SummaryMember, fold, read_summaries
 from catalog.models import (
     CatalogEntryRow,
     ConceptRow,
@@ -40,24 +41,39 @@ def lower_nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text.lower())
 
 
+@lru_cache(maxsize=50_000)
+def _folded(text: str) -> str:
+    return fold(text)
+
+
+@lru_cache(maxsize=50_000)
+def _lowered(text: str) -> str:
+    return lower_nfc(text)
+
+
+def _joined(parts: Iterable[str], form: Callable[[str], str]) -> str:
+    """``form`` of the parts joined by " | ", each distinct part formed once (and remembered: the same titles and
+    units come back in every run). The same as forming the joined text: both forms work a character (with its
+    marks) at a time, and the separator has none."""
+    return " | ".join(form(part) for part in dict.fromkeys(parts))
+
+
 def _delimited(values: Sequence[str]) -> str:
     return f"|{'|'.join(values)}|" if values else ""
 
 
-def summary_row(view: DatasetView, members: Sequence[MemberView], run_id: int = 0) -> dict[str, object]:
+def summary_row(view: DatasetView, members: Sequence[SummaryMember | MemberView], run_id: int = 0) -> dict[str, object]:
     """The stored summary of one dataset: its JSON, the texts searches match, the values filters test."""
     # Each distinct title and unit once: a dataset listed by a thousand communes repeats a few wordings.
-    titles = " | ".join(dict.fromkeys([view.title, *(m.title for m in members)]))
-    units = " | ".join(
-        dict.fromkeys([view.unit, *(m.unit for m in members), *(u for m in members for u in m.unit_ids)])
-    )
+    titles = [view.title, *(m.title for m in members)]
+    units = [view.unit, *(m.unit for m in members), *(u for m in members for u in m.unit_ids)]
     return {
         "dataset_id": view.id, "title": view.title, "unit": view.unit, "member_count": view.member_count,
         "concept_id": view.concept_id, "concept_title": view.concept_title, "sort_text": sort_text(view.title),
-        "text_lower": lower_nfc(titles), "text_folded": fold(titles), "unit_folded": fold(units),
-        "domain_folded": fold(" | ".join(view.domains)), "sharing": _delimited(view.sharing),
-        "frequency": _delimited(view.frequency), "localities": _delimited(view.localities),
-        "view_json": view.model_dump_json(), "written_run": run_id,
+        "text_lower": _joined(titles, _lowered), "text_folded": _joined(titles, _folded),
+        "unit_folded": _joined(units, _folded), "domain_folded": fold(" | ".join(view.domains)),
+        "sharing": _delimited(view.sharing), "frequency": _delimited(view.frequency),
+        "localities": _delimited(view.localities), "view_json": view.model_dump_json(), "written_run": run_id,
     }  # fmt: skip
 
 
@@ -130,7 +146,7 @@ def _changed(session: Session, changed: set[str], run_id: int) -> SummaryUpdate:
 def _write(session: Session, ids: Sequence[str] | None, run_id: int) -> int:
     rows: list[dict[str, object]] = []
     written = 0
-    for view, members in read_datasets(session, ids):
+    for view, members in read_summaries(session, ids):
         rows.append(summary_row(view, members, run_id))
         if len(rows) >= CHUNK:
             session.execute(insert(DatasetSummaryRow), rows)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from sys import intern
-from typing import overload
+from typing import NamedTuple, Protocol, overload
 
 from pydantic import BaseModel, Field
 from sqlalchemy import bindparam, func, select, text
@@ -84,15 +84,23 @@ CHUNK_MEMBERS = 5_000
 CHUNK_DATASETS = 500
 
 
-def read_datasets(session: Session, ids: Sequence[str] | None = None) -> Iterator[tuple[DatasetView, list[MemberView]]]:
-    """Every dataset of the last reconciliation (or those of ``ids`` that exist), ordered by title then id,
-    with its members in order.
+class SummaryMember(NamedTuple):
+    """What a dataset's summary reads of one member (``read_summaries``): no provenance, no document names."""
 
-    Read in chunks of datasets (CHUNK_MEMBERS members, CHUNK_DATASETS datasets at most), each chunk by indexed
-    queries on its dataset ids: a caller that streams the result holds one chunk at a time. Summary and members
-    come apart so the API's in-memory view can keep the summary's JSON without building a second model per
-    dataset.
-    """
+    title: str
+    description: str
+    unit: str
+    group: str
+    sharing: str
+    sharing_raw: str
+    frequency: list[str]
+    unit_ids: list[str]
+    document_id: str
+
+
+def _heads(session: Session, ids: Sequence[str] | None) -> Iterator[list[tuple[str, str, str]]]:
+    """The datasets (id, title, unit) of the last reconciliation (or those of ``ids`` that exist), ordered by title
+    then id, in chunks of CHUNK_MEMBERS members and CHUNK_DATASETS datasets at most."""
     heads = select(DatasetRow.id, DatasetRow.title, DatasetRow.unit, DatasetRow.member_count)
     ordered = heads.order_by(DatasetRow.title, DatasetRow.id)
     if ids is None:
@@ -110,12 +118,92 @@ def read_datasets(session: Session, ids: Sequence[str] | None = None) -> Iterato
     held = 0
     for dataset_id, title, unit, count in found:
         if chunk and (held + count > CHUNK_MEMBERS or len(chunk) >= CHUNK_DATASETS):
-            yield from _read_chunk(session, chunk)
+            yield chunk
             chunk, held = [], 0
         chunk.append((dataset_id, title, unit))
         held += count
     if chunk:
+        yield chunk
+
+
+def read_datasets(session: Session, ids: Sequence[str] | None = None) -> Iterator[tuple[DatasetView, list[MemberView]]]:
+    """Every dataset of the last reconciliation (or those of ``ids`` that exist), ordered by title then id,
+    with its members in order.
+
+    Read in chunks of datasets (CHUNK_MEMBERS members, CHUNK_DATASETS datasets at most), each chunk by indexed
+    queries on its dataset ids: a caller that streams the result holds one chunk at a time. Summary and members
+    come apart so the API's in-memory view can keep the summary's JSON without building a second model per
+    dataset.
+    """
+    for chunk in _heads(session, ids):
         yield from _read_chunk(session, chunk)
+
+
+def read_summaries(
+    session: Session, ids: Sequence[str] | None = None
+) -> Iterator[tuple[DatasetView, list[SummaryMember]]]:
+    """As ``read_datasets``, each dataset's summary with only what it is made of from each member: what a
+    reconciliation writes in ``dataset_summaries`` for the datasets it changed, without parsing every member's
+    provenance or reading its document's names (two thirds of ``read_datasets``' time)."""
+    from catalog.concepts_store import dataset_concepts  # it imports agencies, which import this module
+
+    entry = CatalogEntryRow
+    for heads in _heads(session, ids):
+        chunk = [dataset_id for dataset_id, _, _ in heads]
+        query = (
+            select(DatasetMemberRow.dataset_id, entry.title, entry.description, entry.unit, entry.group_name,
+                   entry.sharing, entry.sharing_raw, entry.frequency, entry.unit_ids, entry.document_sha256)
+            .join(entry, entry.key == DatasetMemberRow.entry_key)
+            .where(DatasetMemberRow.dataset_id.in_(chunk))
+            .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
+        )  # fmt: skip
+        members: dict[str, list[SummaryMember]] = {}
+        for dataset_id, title, description, unit, group, sharing, sharing_raw, frequency, unit_ids, sha in (
+            session.execute(query)
+        ):
+            members.setdefault(dataset_id, []).append(SummaryMember(
+                title, description, unit, group, sharing, sharing_raw, list(frequency or []), list(unit_ids or []),
+                intern(sha),
+            ))  # fmt: skip
+        identity = _identity(session, {m.document_id for rows in members.values() for m in rows})
+        concepts = dataset_concepts(session, chunk)
+        for dataset_id, title, unit in heads:
+            rows = members.get(dataset_id, [])
+            yield _summary(dataset_id, title, unit, rows, concepts.get(dataset_id, ("", "")), identity), rows
+
+
+class _Member(Protocol):
+    @property
+    def description(self) -> str: ...
+    @property
+    def sharing(self) -> str: ...
+    @property
+    def sharing_raw(self) -> str: ...
+    @property
+    def frequency(self) -> list[str]: ...
+    @property
+    def group(self) -> str: ...
+    @property
+    def unit_ids(self) -> list[str]: ...
+    @property
+    def document_id(self) -> str: ...
+
+
+def _summary(dataset_id: str, title: str, unit: str, rows: Sequence[_Member], concept: tuple[str, str],
+             identity: dict[str, str]) -> DatasetView:  # fmt: skip
+    return DatasetView(
+        id=dataset_id, title=title, unit=unit,
+        description=next((m.description for m in rows if m.description), ""),
+        sharing=_unique([m.sharing for m in rows]),
+        sharing_labels=_unique([m.sharing_raw for m in rows]),
+        frequency=_unique([code for m in rows for code in m.frequency]),
+        domains=_unique([m.group for m in rows]),
+        localities=_unique([_locality(u) for m in rows for u in m.unit_ids]),
+        document_ids=_unique([m.document_id for m in rows]),
+        # Documents, not files: a plan stored as TXT, PDF and DOCX counts once (issue #12).
+        member_count=len(rows), document_count=len({identity.get(m.document_id, m.document_id) for m in rows}),
+        concept_id=concept[0], concept_title=concept[1],
+    )  # fmt: skip
 
 
 def _read_chunk(session: Session, heads: list[tuple[str, str, str]]) -> Iterator[tuple[DatasetView, list[MemberView]]]:
@@ -153,21 +241,7 @@ def _read_chunk(session: Session, heads: list[tuple[str, str, str]]) -> Iterator
     concepts = dataset_concepts(session, ids)
     for dataset_id, title, unit in heads:
         rows = members.get(dataset_id, [])
-        concept_id, concept_title = concepts.get(dataset_id, ("", ""))
-        view = DatasetView(
-            id=dataset_id, title=title, unit=unit,
-            description=next((m.description for m in rows if m.description), ""),
-            sharing=_unique([m.sharing for m in rows]),
-            sharing_labels=_unique([m.sharing_raw for m in rows]),
-            frequency=_unique([code for m in rows for code in m.frequency]),
-            domains=_unique([m.group for m in rows]),
-            localities=_unique([_locality(u) for m in rows for u in m.unit_ids]),
-            document_ids=_unique([m.document_id for m in rows]),
-            # Documents, not files: a plan stored as TXT, PDF and DOCX counts once (issue #12).
-            member_count=len(rows), document_count=len({identity.get(m.document_id, m.document_id) for m in rows}),
-            concept_id=concept_id, concept_title=concept_title,
-        )  # fmt: skip
-        yield view, rows
+        yield _summary(dataset_id, title, unit, rows, concepts.get(dataset_id, ("", "")), identity), rows
 
 
 def _documents(session: Session, shas: set[str]) -> tuple[dict[str, tuple[str, str, str]], dict[str, str]]:
@@ -176,16 +250,24 @@ def _documents(session: Session, shas: set[str]) -> tuple[dict[str, tuple[str, s
     (0019_document_identity_lookup): on SQLite it is stored after the document's JSON, and reading it from the
     row walked the JSON's overflow pages, 60 µs more a lookup (docs/benchmarks.md, "Session 22")."""
     documents: dict[str, tuple[str, str, str]] = {}
-    identity: dict[str, str] = {}
     wanted = sorted(shas)
     for start in range(0, len(wanted), CHUNK_DATASETS):
         part = wanted[start : start + CHUNK_DATASETS]
         found = select(DocumentRow.sha256, DocumentRow.source, DocumentRow.title, DocumentRow.number)
         documents.update((sha, (source, title, number)) for sha, source, title, number in
                          session.execute(found.where(DocumentRow.sha256.in_(part))))  # fmt: skip
+    return documents, _identity(session, shas)
+
+
+def _identity(session: Session, shas: set[str]) -> dict[str, str]:
+    """sha256 → the document it shows, by the covering index (see ``_documents``)."""
+    identity: dict[str, str] = {}
+    wanted = sorted(shas)
+    for start in range(0, len(wanted), CHUNK_DATASETS):
+        part = wanted[start : start + CHUNK_DATASETS]
         identity.update((sha, key) for sha, key in session.execute(_identity_keys(session), {"shas": part}) if key)
     # Not matched yet (or a store not reconciled since 0010_flagids): the file is its own document.
-    return documents, identity
+    return identity
 
 
 # SQLite's planner takes the primary key's index for ``sha256 IN (...)`` (one row a key) and reads the row, so
