@@ -17,13 +17,14 @@ checks the result against a whole rewrite after new documents, new versions, ren
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from typing import cast
 
 from sqlalchemy import Connection, Select, String, Table, bindparam, delete, insert, or_, select, tuple_, update
 from sqlalchemy import cast as cast_
 from sqlalchemy.orm import Session
 
+from catalog.chunking import chunked
 from catalog.concept_facts import title_choice
 from catalog.concepts_recount import DATASET, PLACE, PUBLISHER, row_place, row_publisher
 from catalog.models import CatalogEntryRow, ConceptEntryRow, ConceptRow, ConceptValueRow, DatasetMemberRow, DatasetRow
@@ -40,11 +41,6 @@ VALUES = cast(Table, ConceptValueRow.__table__)
 MEMBERS = cast(Table, DatasetMemberRow.__table__)
 HEADS = cast(Table, DatasetRow.__table__)
 V, E, M, D = VALUES.c, CONCEPT_ENTRIES.c, MEMBERS.c, HEADS.c
-
-
-def _chunks(values: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 # Rows whose dataset or concept differs from where they are counted: seen from the members (rows that
@@ -81,9 +77,9 @@ def changed_rows(connection: Connection, datasets: Collection[str] | None,
 
     if datasets is None:
         read(_JOINED, _LEFT)
-    for chunk in _chunks(sorted(datasets or ())):
+    for chunk in chunked(sorted(datasets or ()), CHUNK):
         read(_JOINED.where(M.dataset_id.in_(chunk)), _LEFT.where(E.dataset_id.in_(chunk)))
-    for chunk in _chunks(sorted(keys)):
+    for chunk in chunked(sorted(keys), CHUNK):
         read(_JOINED.where(M.entry_key.in_(chunk)), _LEFT.where(E.entry_key.in_(chunk)))
     return before, after
 
@@ -98,11 +94,11 @@ def move_rows(session: Session, before: Mapping[str, Placed], after: Mapping[str
     """
     connection = session.connection()  # Core statements: a few thousand rows, no ORM objects needed
     delta = _delta(connection, before, after, localities)
-    for chunk in _chunks(sorted(before)):
+    for chunk in chunked(sorted(before), CHUNK):
         connection.execute(delete(CONCEPT_ENTRIES).where(CONCEPT_ENTRIES.c.entry_key.in_(chunk)))
     joined = sorted({concept for concept, _ in after.values()})
     present: set[str] = set()
-    for chunk in _chunks(joined):
+    for chunk in chunked(joined, CHUNK):
         present.update(connection.scalars(select(CONCEPTS.c.id).where(CONCEPTS.c.id.in_(chunk))))
     heads = [{"id": cid, "title": "", "dataset_count": 0, "member_count": 0, "locality_count": 0,
               "publisher_count": 0} for cid in joined if cid not in present]  # fmt: skip
@@ -122,7 +118,7 @@ def _delta(connection: Connection, before: Mapping[str, Placed], after: Mapping[
     """How each concept_values count changes when the rows leave ``before`` and join ``after``."""
     entries: list[tuple[str, str, str]] = []
     query = select(CatalogEntryRow.key, CatalogEntryRow.document_sha256, cast_(CatalogEntryRow.unit_ids, String))
-    for chunk in _chunks(sorted(before.keys() | after.keys())):
+    for chunk in chunked(sorted(before.keys() | after.keys()), CHUNK):
         entries += [(key, document, units or "") for key, document, units
                     in connection.execute(query.where(CatalogEntryRow.key.in_(chunk)))]  # fmt: skip
     places = localities({document for _, document, _ in entries})
@@ -186,7 +182,7 @@ def _refresh_heads(connection: Connection, concept_ids: Sequence[str], distinct:
     kept: dict[str, tuple[int, int]] = {}
     query = (select(V.concept_id, V.value, V.count, DatasetRow.title).join(DatasetRow, DatasetRow.id == V.value)
              .where(V.kind == DATASET))  # fmt: skip
-    for chunk in _chunks(concept_ids):
+    for chunk in chunked(concept_ids, CHUNK):
         for concept, dataset, count, title in connection.execute(query.where(V.concept_id.in_(chunk))):
             titles[concept][dataset] = title
             rows[concept][title] += count
@@ -210,7 +206,7 @@ def _refresh_heads(connection: Connection, concept_ids: Sequence[str], distinct:
 
 def delete_concepts(connection: Connection, concept_ids: Sequence[str]) -> None:
     """Concepts, their rows and their counts."""
-    for chunk in _chunks(sorted(concept_ids)):
+    for chunk in chunked(sorted(concept_ids), CHUNK):
         connection.execute(delete(CONCEPT_ENTRIES).where(CONCEPT_ENTRIES.c.concept_id.in_(chunk)))
         connection.execute(delete(VALUES).where(V.concept_id.in_(chunk)))
         connection.execute(delete(CONCEPTS).where(CONCEPTS.c.id.in_(chunk)))

@@ -22,6 +22,7 @@ from sqlalchemy import cast as cast_
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from catalog.chunking import chunked
 from catalog.concept_facts import (
     ConceptDetail,
     DocumentFact,
@@ -51,11 +52,6 @@ CONCEPT_ENTRIES = cast(Table, ConceptEntryRow.__table__)
 VALUES = cast(Table, ConceptValueRow.__table__)
 
 
-def _chunks(values: Sequence[str]) -> Iterator[Sequence[str]]:
-    for start in range(0, len(values), CHUNK):
-        yield values[start : start + CHUNK]
-
-
 def save_concept_changes(session: Session, datasets: Collection[str] | None, *, recount: Collection[str] = ()) -> bool:
     """Bring the stored concepts to the datasets' concepts by writing only what differs; True when every row
     was compared (``datasets`` None, or rows found moved by another writer), so any dataset's concept may
@@ -76,7 +72,7 @@ def save_concept_changes(session: Session, datasets: Collection[str] | None, *, 
         # its own is not among the refreshed datasets (it is written complete).
         fresh = connection.scalars(select(MatchDocumentRow.sha256).where(MatchDocumentRow.seq > _state(session, SEEN)))
         keys: list[str] = []
-        for chunk in _chunks(sorted(fresh)):
+        for chunk in chunked(sorted(fresh), CHUNK):
             keys += connection.scalars(select(CatalogEntryRow.key).where(CatalogEntryRow.document_sha256.in_(chunk)))
         before, after = changed_rows(connection, datasets, keys)
     _move(session, before, after, recount)
@@ -161,7 +157,7 @@ def _save_some(session: Session, concepts: Mapping[str, str], keys: Sequence[str
     connection = session.connection()
     before: dict[str, Placed] = {}
     after: dict[str, Placed] = {}
-    for chunk in _chunks(keys):
+    for chunk in chunked(keys, CHUNK):
         known = set(connection.scalars(select(CatalogEntryRow.key).where(CatalogEntryRow.key.in_(chunk))))
         datasets = dict(connection.execute(select(DatasetMemberRow.entry_key, DatasetMemberRow.dataset_id)
                                            .where(DatasetMemberRow.entry_key.in_(chunk))).all())  # fmt: skip
@@ -196,7 +192,7 @@ def _recount(session: Session, concept_ids: Collection[str] | None) -> None:
         connection.execute(delete(VALUES))
         empty = set(connection.scalars(select(ConceptRow.id))) - set(grouped)
     else:
-        for chunk in _chunks(sorted(concept_ids)):
+        for chunk in chunked(sorted(concept_ids), CHUNK):
             connection.execute(delete(VALUES).where(VALUES.c.concept_id.in_(chunk)))
         empty = set(concept_ids) - set(grouped)
     values = [row for concept_id, counts in sorted(grouped.items()) for row in counts.values(concept_id)]
@@ -255,7 +251,7 @@ def _localities(session: Session, shas: Collection[str] | None = None) -> dict[s
         queries = [(stored, found)]
     else:
         queries = [(stored.where(DocumentLocalityRow.sha256.in_(chunk)), found.where(DocumentRow.sha256.in_(chunk)))
-                   for chunk in _chunks(sorted(shas))]  # fmt: skip
+                   for chunk in chunked(sorted(shas), CHUNK)]  # fmt: skip
     localities: dict[str, str] = {}
     for recorded_query, document_query in queries:
         recorded = {str(sha): str(place) for sha, place in session.execute(recorded_query).all()}
@@ -274,7 +270,8 @@ def load_members(
     if concept_ids is None:
         queries = [_member_query()]
     else:
-        queries = [_member_query().where(ConceptEntryRow.concept_id.in_(c)) for c in _chunks(sorted(concept_ids))]
+        wanted = chunked(sorted(concept_ids), CHUNK)
+        queries = [_member_query().where(ConceptEntryRow.concept_id.in_(c)) for c in wanted]
     found: list[MemberFact] = []
     for query in queries:
         # Fetched a few thousand rows at a time: iterating a Core result costs a driver call per row.

@@ -23,6 +23,7 @@ from functools import lru_cache
 from sqlalchemy import delete, func, insert, or_, select, update
 from sqlalchemy.orm import Session
 
+from catalog.chunking import chunked
 from catalog.exports.view import DatasetView, MemberView, SummaryMember, fold, read_summaries
 from catalog.models import (
     CatalogEntryRow,
@@ -137,8 +138,8 @@ def _changed(session: Session, changed: set[str], run_id: int) -> SummaryUpdate:
     if len(wanted) > total // 2:
         return _whole(session, run_id)
     stale = sorted(wanted | set(gone))
-    for start in range(0, len(stale), CHUNK):
-        session.execute(delete(summary).where(summary.dataset_id.in_(stale[start : start + CHUNK])))
+    for part in chunked(stale, CHUNK):
+        session.execute(delete(summary).where(summary.dataset_id.in_(part)))
     written = _write(session, sorted(wanted), run_id)
     return SummaryUpdate(whole=False, written=written, deleted=len(set(gone) - wanted))
 
@@ -232,10 +233,9 @@ def listed_json(session: Session, ids: Sequence[str] | None = None) -> Iterator[
     its cache with the first pages a reader sees."""
     listed = select(DatasetSummaryRow.dataset_id, DatasetSummaryRow.view_json)
     if ids is not None:
-        unique = sorted(set(ids))
-        for start in range(0, len(unique), CHUNK):
-            part = listed.where(DatasetSummaryRow.dataset_id.in_(unique[start : start + CHUNK]))
-            yield from ((dataset_id, text) for dataset_id, text in session.execute(part))
+        for part in chunked(sorted(set(ids)), CHUNK):
+            chunk = listed.where(DatasetSummaryRow.dataset_id.in_(part))
+            yield from ((dataset_id, text) for dataset_id, text in session.execute(chunk))
         return
     ordered = listed.order_by(DatasetSummaryRow.title, DatasetSummaryRow.dataset_id)
     yield from ((dataset_id, text) for dataset_id, text in session.execute(ordered.execution_options(yield_per=CHUNK)))

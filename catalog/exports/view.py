@@ -17,6 +17,7 @@ from sqlalchemy import bindparam, func, select, text
 from sqlalchemy.orm import Session
 from sqlalchemy.sql import Executable
 
+from catalog.chunking import chunked
 from catalog.models import CatalogEntryRow, DatasetMemberRow, DatasetRow, DocumentRow, ReconcileRunRow
 from catalog.store import CatalogStore
 from extract.model import Provenance
@@ -110,8 +111,8 @@ def _heads(session: Session, ids: Sequence[str] | None) -> Iterator[list[tuple[s
         # thousands (api/catalog_view.py after a large run).
         unique = sorted(set(ids))
         found = []
-        for start in range(0, len(unique), CHUNK_DATASETS):
-            found += session.execute(ordered.where(DatasetRow.id.in_(unique[start : start + CHUNK_DATASETS]))).all()
+        for part in chunked(unique, CHUNK_DATASETS):
+            found += session.execute(ordered.where(DatasetRow.id.in_(part))).all()
         if len(unique) > CHUNK_DATASETS:  # the database's order within a statement, code points across them
             found.sort(key=lambda head: (head[1], head[0]))
     chunk: list[tuple[str, str, str]] = []
@@ -250,9 +251,7 @@ def _documents(session: Session, shas: set[str]) -> tuple[dict[str, tuple[str, s
     (0019_document_identity_lookup): on SQLite it is stored after the document's JSON, and reading it from the
     row walked the JSON's overflow pages, 60 µs more a lookup (docs/benchmarks.md, "Session 22")."""
     documents: dict[str, tuple[str, str, str]] = {}
-    wanted = sorted(shas)
-    for start in range(0, len(wanted), CHUNK_DATASETS):
-        part = wanted[start : start + CHUNK_DATASETS]
+    for part in chunked(sorted(shas), CHUNK_DATASETS):
         found = select(DocumentRow.sha256, DocumentRow.source, DocumentRow.title, DocumentRow.number)
         documents.update((sha, (source, title, number)) for sha, source, title, number in
                          session.execute(found.where(DocumentRow.sha256.in_(part))))  # fmt: skip
@@ -262,9 +261,7 @@ def _documents(session: Session, shas: set[str]) -> tuple[dict[str, tuple[str, s
 def _identity(session: Session, shas: set[str]) -> dict[str, str]:
     """sha256 → the document it shows, by the covering index (see ``_documents``)."""
     identity: dict[str, str] = {}
-    wanted = sorted(shas)
-    for start in range(0, len(wanted), CHUNK_DATASETS):
-        part = wanted[start : start + CHUNK_DATASETS]
+    for part in chunked(sorted(shas), CHUNK_DATASETS):
         identity.update((sha, key) for sha, key in session.execute(_identity_keys(session), {"shas": part}) if key)
     # Not matched yet (or a store not reconciled since 0010_flagids): the file is its own document.
     return identity
@@ -287,9 +284,7 @@ def _identity_keys(session: Session) -> Executable:
 def datasets_of_entries(session: Session, keys: Sequence[str]) -> dict[str, str]:
     """entry key → its dataset's id, for the keys that are members of one (indexed: the member's primary key)."""
     found: dict[str, str] = {}
-    unique = sorted(set(keys))
-    for start in range(0, len(unique), CHUNK_DATASETS):
-        part = unique[start : start + CHUNK_DATASETS]
+    for part in chunked(sorted(set(keys)), CHUNK_DATASETS):
         query = select(DatasetMemberRow.entry_key, DatasetMemberRow.dataset_id).where(
             DatasetMemberRow.entry_key.in_(part)
         )

@@ -14,13 +14,14 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from pydantic import TypeAdapter
 from sqlalchemy import case, distinct, func, literal_column, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.elements import ColumnElement
 
+from catalog.chunking import chunked
 from catalog.concept_facts import ConceptDetail, MemberFact
 from catalog.errors import mask_url
 from catalog.models import (
@@ -48,12 +49,6 @@ from matching.model import Decision, Flag, FlagKind
 CHUNK = 500  # datasets or documents read per query; also the size of the IN lists
 CONCEPT_CHUNK = 50
 PROVENANCES = TypeAdapter(list[Provenance])
-T = TypeVar("T")
-
-
-def _chunks(items: Sequence[T], size: int = CHUNK) -> Iterator[Sequence[T]]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
 
 
 @dataclass(frozen=True, slots=True)
@@ -271,7 +266,7 @@ class ReportReader:
                     pending = next(stream, None)
                 yield concept_detail(key.id, own, universe)
             return
-        for chunk in _chunks(keys, CONCEPT_CHUNK):
+        for chunk in chunked(keys, CONCEPT_CHUNK):
             grouped: dict[str, list[MemberFact]] = {}
             for member in load_members(self.session, [k.id for k in chunk], localities=localities):
                 grouped.setdefault(member.concept_id, []).append(member)
@@ -405,7 +400,7 @@ class ReportReader:
             found = LABELS_OF_KEYS.run(connection, {"keys": json.dumps(keys)})
             return {key: _label(names[sha], number, title) for key, sha, number, title in found}
         labels: dict[str, str] = {}
-        for chunk in _chunks(keys):
+        for chunk in chunked(keys, CHUNK):
             for key, sha, number, title in connection.execute(
                 LABELS.where(DatasetMemberRow.entry_key.in_(chunk))
             ).all():
@@ -442,7 +437,7 @@ class ReportReader:
                 add((number, left, right, score, parsed, accepted == 1, decided_by))
             return found
         by_number: dict[int, StoredLink] = {}
-        for chunk in _chunks(keys):
+        for chunk in chunked(keys, CHUNK):
             # A link with both ends in the chunk comes from the first query only: the second does not
             # send it again (most links join rows of one dataset); one with ends in two chunks is read
             # twice, built once.
@@ -518,7 +513,7 @@ class ReportReader:
     # ------------------------------------------------------------ documents
 
     def sources(self) -> Iterator[SourceView]:
-        for chunk in _chunks(self.source_order):
+        for chunk in chunked(self.source_order, CHUNK):
             shas = [s.sha256 for s in chunk]
             rows = {row.sha256: row for row in self.session.execute(
                 select(DocumentRow.sha256, DocumentRow.source, DocumentRow.format, DocumentRow.page_count,
