@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from sys import intern
-from typing import NamedTuple, Protocol, overload
+from typing import NamedTuple, overload
 
 from pydantic import BaseModel, Field
 from sqlalchemy import bindparam, func, select, text
@@ -173,25 +173,9 @@ def read_summaries(
             yield _summary(dataset_id, title, unit, rows, concepts.get(dataset_id, ("", "")), identity), rows
 
 
-class _Member(Protocol):
-    @property
-    def description(self) -> str: ...
-    @property
-    def sharing(self) -> str: ...
-    @property
-    def sharing_raw(self) -> str: ...
-    @property
-    def frequency(self) -> list[str]: ...
-    @property
-    def group(self) -> str: ...
-    @property
-    def unit_ids(self) -> list[str]: ...
-    @property
-    def document_id(self) -> str: ...
-
-
-def _summary(dataset_id: str, title: str, unit: str, rows: Sequence[_Member], concept: tuple[str, str],
-             identity: dict[str, str]) -> DatasetView:  # fmt: skip
+def _summary(dataset_id: str, title: str, unit: str, rows: Sequence[SummaryMember] | Sequence[MemberView],
+             concept: tuple[str, str], identity: dict[str, str]) -> DatasetView:  # fmt: skip
+    """A dataset's summary from its members, whether read whole (the exports) or for a summary only."""
     return DatasetView(
         id=dataset_id, title=title, unit=unit,
         description=next((m.description for m in rows if m.description), ""),
