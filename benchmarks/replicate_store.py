@@ -107,6 +107,10 @@ def replicate(source: Path, target: Path, times: int) -> None:
         wordings = [(f"{words}#{_new_key(key, k)}", concept) for key, (words, concept) in numbered_reps.items()]
         db.executemany("INSERT INTO concept_wordings VALUES (?, ?)", wordings)
     _recount(db, times, seq)
+    if times > 1 and db.execute("SELECT 1 FROM sqlite_master WHERE name = 'dataset_summaries'").fetchone():
+        # The copies' datasets have no summaries (0020): the first reader summarises the whole catalog again.
+        db.execute("DELETE FROM dataset_summaries")
+        db.execute("UPDATE reconcile_runs SET summaries_written = 0")
     db.commit()
     db.execute("VACUUM")
     db.close()

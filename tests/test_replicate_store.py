@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from api.catalog_view import CatalogQuery, CatalogView
 from benchmarks.kill_campaign import canonical_dump
 from benchmarks.replicate_store import index_problems, replicate
 from benchmarks.scale_store import variant
@@ -87,6 +88,10 @@ def test_tripled_index_is_consistent_and_reconcile_does_nothing(source: Path, tr
         assert store.reconcile() == summary  # no run: nothing pending, nothing rebuilt
         assert canonical_dump(store) == before
     assert _count(tripled, "reconcile_runs") == _count(source, "reconcile_runs")
+    with CatalogStore(f"sqlite:///{tripled}") as store:  # the copies' summaries are written by the first reader
+        listed = CatalogView(store).snapshot().page(CatalogQuery(), 10, 0)[1]
+    assert _count(tripled, "dataset_summaries") == _count(tripled, "datasets") == 3 * _count(source, "datasets")
+    assert f'"total":{_count(tripled, "datasets")},'.encode() in listed
 
 
 def test_a_document_added_to_the_copy_is_placed(variants: list[Document], tripled: Path) -> None:
