@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from sys import intern
 from typing import cast
 
 from sqlalchemy import Connection, Row, Select, String, Table, bindparam, delete, func, insert, literal, select, update
@@ -255,7 +256,9 @@ def _localities(session: Session, shas: Collection[str] | None = None) -> dict[s
     localities: dict[str, str] = {}
     for recorded_query, document_query in queries:
         recorded = {str(sha): str(place) for sha, place in session.execute(recorded_query).all()}
-        localities.update((sha, recorded.get(sha) or document_locality(issuer, title))
+        # Interned: a server's concepts view holds this map (one entry a document) beside the documents' facts, and
+        # a locality's name is the same string for all its plans.
+        localities.update((intern(sha), intern(recorded.get(sha) or document_locality(issuer, title)))
                           for sha, issuer, title in session.execute(document_query).all())  # fmt: skip
     return localities
 
@@ -344,7 +347,7 @@ def load_universe(session: Session) -> list[DocumentFact]:
         DocumentRow.source, DocumentRow.sha256
     )
     return [
-        DocumentFact(id=sha, source=source, title=title, number=number, locality=localities.get(sha, ""),
+        DocumentFact(id=intern(sha), source=source, title=title, number=number, locality=localities.get(sha, ""),
                      entry_count=counts[sha])  # fmt: skip
         for sha, source, title, number in session.execute(query)
         if sha in counts
