@@ -5,9 +5,9 @@ The catalog only changes when a reconciliation is saved (each save adds a reconc
 summaries of the datasets it changed in the same transaction), so the run's id is the catalog version and the
 ETag of a page. A new version reads only the summaries written after the held one (``written_run``) and one
 index scan for the order. What the process keeps of a dataset is its search texts and filter values: not its
-JSON nor its documents (a dataset listed by every commune names thousands), which made the view of 0.19 grow
-~11 MiB for each 1,000 documents (0020_dataset_summaries). Searches stay in memory because the database scans
-every summary for a substring (2–15 ms a search at 10,000 datasets, against microseconds here: issue 7's p99).
+JSON nor its documents (a dataset listed by every commune names thousands), which made the view held before
+0020_dataset_summaries grow ~11 MiB for each 1,000 documents. Searches stay in memory because the database scans
+every summary for a substring (10–18 ms a search at 10,000 datasets, against microseconds here: issue 7's p99).
 """
 
 from __future__ import annotations

@@ -10,11 +10,11 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from sys import intern
-from typing import NamedTuple, overload
+from typing import Any, NamedTuple, TypeVar, overload
 
 from pydantic import BaseModel, Field
-from sqlalchemy import bindparam, func, select, text
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, bindparam, func, select, text
+from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql import Executable
 
 from catalog.chunking import chunked
@@ -99,6 +99,9 @@ class SummaryMember(NamedTuple):
     document_id: str
 
 
+M = TypeVar("M", SummaryMember, MemberView)  # a member as read for a summary only, or whole
+
+
 def _heads(session: Session, ids: Sequence[str] | None) -> Iterator[list[tuple[str, str, str]]]:
     """The datasets (id, title, unit) of the last reconciliation (or those of ``ids`` that exist), ordered by title
     then id, in chunks of CHUNK_MEMBERS members and CHUNK_DATASETS datasets at most."""
@@ -146,18 +149,10 @@ def read_summaries(
     """As ``read_datasets``, each dataset's summary with only what it is made of from each member: what a
     reconciliation writes in ``dataset_summaries`` for the datasets it changed, without parsing every member's
     provenance or reading its document's names (two thirds of ``read_datasets``' time)."""
-    from catalog.concepts_store import dataset_concepts  # it imports agencies, which import this module
-
     entry = CatalogEntryRow
     for heads in _heads(session, ids):
-        chunk = [dataset_id for dataset_id, _, _ in heads]
-        query = (
-            select(DatasetMemberRow.dataset_id, entry.title, entry.description, entry.unit, entry.group_name,
-                   entry.sharing, entry.sharing_raw, entry.frequency, entry.unit_ids, entry.document_sha256)
-            .join(entry, entry.key == DatasetMemberRow.entry_key)
-            .where(DatasetMemberRow.dataset_id.in_(chunk))
-            .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
-        )  # fmt: skip
+        query = _members_of(heads, entry.title, entry.description, entry.unit, entry.group_name, entry.sharing,
+                            entry.sharing_raw, entry.frequency, entry.unit_ids, entry.document_sha256)  # fmt: skip
         members: dict[str, list[SummaryMember]] = {}
         for dataset_id, title, description, unit, group, sharing, sharing_raw, frequency, unit_ids, sha in (
             session.execute(query)
@@ -167,10 +162,30 @@ def read_summaries(
                 intern(sha),
             ))  # fmt: skip
         identity = _identity(session, {m.document_id for rows in members.values() for m in rows})
-        concepts = dataset_concepts(session, chunk)
-        for dataset_id, title, unit in heads:
-            rows = members.get(dataset_id, [])
-            yield _summary(dataset_id, title, unit, rows, concepts.get(dataset_id, ("", "")), identity), rows
+        yield from _summarised(session, heads, members, identity)
+
+
+def _members_of(heads: list[tuple[str, str, str]], *columns: InstrumentedAttribute[Any]) -> Select[Any]:
+    """The members of a chunk of datasets with the entry ``columns`` asked for, by dataset in position order
+    (columns, not entities: nothing of the chunk stays in the session's identity map after it)."""
+    return (
+        select(DatasetMemberRow.dataset_id, *columns)
+        .join(CatalogEntryRow, CatalogEntryRow.key == DatasetMemberRow.entry_key)
+        .where(DatasetMemberRow.dataset_id.in_([dataset_id for dataset_id, _, _ in heads]))
+        .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
+    )
+
+
+def _summarised(
+    session: Session, heads: list[tuple[str, str, str]], members: dict[str, list[M]], identity: dict[str, str]
+) -> Iterator[tuple[DatasetView, list[M]]]:
+    """Each dataset of a chunk with its summary, in the chunk's order."""
+    from catalog.concepts_store import dataset_concepts  # it imports agencies, which import this module
+
+    concepts = dataset_concepts(session, [dataset_id for dataset_id, _, _ in heads])
+    for dataset_id, title, unit in heads:
+        rows = members.get(dataset_id, [])
+        yield _summary(dataset_id, title, unit, rows, concepts.get(dataset_id, ("", "")), identity), rows
 
 
 def _summary(dataset_id: str, title: str, unit: str, rows: Sequence[SummaryMember] | Sequence[MemberView],
@@ -192,20 +207,11 @@ def _summary(dataset_id: str, title: str, unit: str, rows: Sequence[SummaryMembe
 
 
 def _read_chunk(session: Session, heads: list[tuple[str, str, str]]) -> Iterator[tuple[DatasetView, list[MemberView]]]:
-    from catalog.concepts_store import dataset_concepts  # it imports agencies, which import this module
-
-    ids = [dataset_id for dataset_id, _, _ in heads]
     members: dict[str, list[MemberView]] = {}
     entry = CatalogEntryRow
-    # Columns, not entities: nothing of the chunk stays in the session's identity map after it.
-    query = (
-        select(DatasetMemberRow.dataset_id, entry.key, entry.document_sha256, entry.number, entry.title,
-               entry.description, entry.unit, entry.group_name, entry.sharing, entry.sharing_raw, entry.frequency,
-               entry.frequency_raw, entry.unit_ids, entry.provenance_json)
-        .join(entry, entry.key == DatasetMemberRow.entry_key)
-        .where(DatasetMemberRow.dataset_id.in_(ids))
-        .order_by(DatasetMemberRow.dataset_id, DatasetMemberRow.position)
-    )  # fmt: skip
+    query = _members_of(heads, entry.key, entry.document_sha256, entry.number, entry.title, entry.description,
+                        entry.unit, entry.group_name, entry.sharing, entry.sharing_raw, entry.frequency,
+                        entry.frequency_raw, entry.unit_ids, entry.provenance_json)  # fmt: skip
     listed = session.execute(query).all()
     documents, identity = _documents(session, {row[2] for row in listed})
     for (dataset_id, key, sha, number, title, description, unit, group, sharing, sharing_raw, frequency,
@@ -223,10 +229,7 @@ def _read_chunk(session: Session, heads: list[tuple[str, str, str]]) -> Iterator
                 provenance=Provenance.model_validate_json(provenance),
             )
         )  # fmt: skip
-    concepts = dataset_concepts(session, ids)
-    for dataset_id, title, unit in heads:
-        rows = members.get(dataset_id, [])
-        yield _summary(dataset_id, title, unit, rows, concepts.get(dataset_id, ("", "")), identity), rows
+    yield from _summarised(session, heads, members, identity)
 
 
 def _documents(session: Session, shas: set[str]) -> tuple[dict[str, tuple[str, str, str]], dict[str, str]]:
