@@ -218,39 +218,52 @@ def _publishers(members: Sequence[MemberFact]) -> list[Publisher]:
 
 
 class Universe:
-    """The catalog's documents grouped once by locality and by (level, province), for every concept."""
+    """The catalog's documents grouped once by locality and by (level, province), for every concept.
 
-    def __init__(self, documents: Sequence[DocumentFact]) -> None:
+    A locality's listing of plans is built when a coverage asks for it. ``share_listings`` keeps each not-listing
+    locality's listing for the next concept (a report builds every concept's coverage); a server, which builds one
+    concept's at a time, does not, so that it holds a small record per document, not its listing as well."""
+
+    def __init__(self, documents: Iterable[DocumentFact], *, share_listings: bool = True) -> None:
         self.plans: dict[str, list[DocumentFact]] = defaultdict(list)
-        self.refs: dict[str, list[DocumentRef]] = defaultdict(list)
         for document in documents:
             if document.locality:
                 self.plans[document.locality].append(document)
-                self.refs[document.locality].append(DocumentRef.model_construct(
-                    id=document.id, source=document.source, title=document.title, number=document.number
-                ))  # fmt: skip
         self.places: dict[tuple[str, str], list[str]] = defaultdict(list)
         for place in sorted(self.plans):
             self.places[level_and_province(place)].append(place)
-        self._not_listing: dict[str, LocalityListing] = {}
+        self._not_listing: dict[str, LocalityListing] | None = {} if share_listings else None
+
+    def localities(self) -> dict[str, str]:
+        """sha256 → locality of the documents with one: a concept's rows are read with it (``load_members``)."""
+        return {d.id: place for place, plans in self.plans.items() for d in plans}
+
+    def refs(self, place: str) -> list[DocumentRef]:
+        return [
+            DocumentRef.model_construct(id=d.id, source=d.source, title=d.title, number=d.number)
+            for d in self.plans.get(place, ())
+        ]
 
     def not_listing(self, place: str) -> LocalityListing:
-        """A locality whose plans do not list the concept: the same for every concept, so built once
-        and shared (each concept lists most of its level's localities as not listing it)."""
-        found = self._not_listing.get(place)
+        """A locality whose plans do not list the concept: the same for every concept (each concept lists most of
+        its level's localities as not listing it), so built once when listings are shared."""
+        found = None if self._not_listing is None else self._not_listing.get(place)
         if found is None:
             plans = self.plans[place]
             rows = sum(d.entry_count for d in plans)
             names = ", ".join(d.number or d.source for d in plans)
-            found = self._not_listing[place] = LocalityListing.model_construct(
-                locality=place, listed=False, dataset_ids=[], documents=list(self.refs.get(place, ())),
+            found = LocalityListing.model_construct(
+                locality=place, listed=False, dataset_ids=[], documents=self.refs(place),
                 reason=f"Văn bản của {place} ({names}) có {rows} dòng danh mục, không dòng nào thuộc khái "
                        f"niệm này / the plans of {place} ({names}) list {rows} rows, none of this concept",
             )  # fmt: skip
+            if self._not_listing is not None:
+                self._not_listing[place] = found
         return found
 
 
-def _coverage(members: Sequence[MemberFact], universe: Universe) -> list[Coverage]:
+def _listed_places(members: Sequence[MemberFact]) -> tuple[dict[str, list[str]], dict[tuple[str, str], set[str]]]:
+    """place → the concept's datasets listed there (in order of first row); (level, province) → those places."""
     listed: dict[str, list[str]] = defaultdict(list)
     seen: set[tuple[str, str]] = set()  # (place, dataset)
     for member in members:
@@ -261,15 +274,25 @@ def _coverage(members: Sequence[MemberFact], universe: Universe) -> list[Coverag
     groups: dict[tuple[str, str], set[str]] = defaultdict(set)
     for place in listed:
         groups[level_and_province(place)].add(place)
+    return listed, groups
+
+
+def _not_listed_count(members: Sequence[MemberFact], universe: Universe) -> int:
+    """How many localities ``_coverage`` lists as not listing the concept, without building the listings."""
+    _, groups = _listed_places(members)
+    return sum(len(set(universe.places.get(group, ())) - listed) for group, listed in groups.items())
+
+
+def _coverage(members: Sequence[MemberFact], universe: Universe) -> list[Coverage]:
+    listed, groups = _listed_places(members)
     found: list[Coverage] = []
     for group in sorted(groups):
         yes, no = [], []
         for place in sorted(groups[group] | set(universe.places.get(group, ()))):
             if place in listed:
                 count = len(listed[place])
-                documents = list(universe.refs.get(place, ()))
                 yes.append(LocalityListing.model_construct(
-                    locality=place, listed=True, dataset_ids=listed[place], documents=documents,
+                    locality=place, listed=True, dataset_ids=listed[place], documents=universe.refs(place),
                     reason=f"{place} liệt kê {count} tập dữ liệu thuộc khái niệm này / "
                            f"{place} lists {count} dataset(s) of this concept",
                 ))  # fmt: skip
@@ -331,10 +354,13 @@ def concept_counts(members: Sequence[MemberFact]) -> tuple[str, int, int, int]:
 
 
 def concept_detail(
-    concept_id: str, members: Sequence[MemberFact], universe: Universe | Sequence[DocumentFact]
+    concept_id: str, members: Sequence[MemberFact], universe: Universe | Sequence[DocumentFact], *,
+    coverage: bool = True,
 ) -> ConceptDetail:
     """Every fact of one concept from its member rows and the documents of the catalog (records built
-    with ``model_construct``: every value here is already of its field's type)."""
+    with ``model_construct``: every value here is already of its field's type). Without ``coverage`` the
+    listings of each locality are left out and only the count of those not listing it is given (a server's
+    list of concepts)."""
     if not isinstance(universe, Universe):
         universe = Universe(universe)
     title, reason, titles = _title(members)
@@ -360,14 +386,15 @@ def concept_detail(
     }
     localities = list(dict.fromkeys(p for d in datasets.values() for p in d.localities))
     publishers = _publishers(members)
-    coverage = _coverage(members, universe)
+    covered = _coverage(members, universe) if coverage else []
+    not_listed = sum(len(c.not_listed) for c in covered) if coverage else _not_listed_count(members, universe)
     conflicts = _conflicts(members)
     return ConceptDetail.model_construct(
         id=concept_id, title=title, title_reason=reason, titles=titles, dataset_count=len(datasets),
         member_count=len(members), publisher_count=len(publishers), locality_count=len(localities),
-        localities=localities, not_listed_count=sum(len(c.not_listed) for c in coverage),
+        localities=localities, not_listed_count=not_listed,
         conflict_count=len(conflicts), datasets=list(datasets.values()), publishers=publishers,
-        coverage=coverage, conflicts=conflicts,
+        coverage=covered, conflicts=conflicts,
     )  # fmt: skip
 
 

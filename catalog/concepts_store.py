@@ -244,42 +244,56 @@ def document_localities(session: Session) -> dict[str, str]:
 
 
 def _localities(session: Session, shas: Collection[str] | None = None) -> dict[str, str]:
-    """sha256 → the document's locality: as recorded, else its issuer's (or its title's). Of the
-    given documents only, when ``shas`` is given."""
-    stored = select(DocumentLocalityRow.sha256, DocumentLocalityRow.locality)
-    found = select(DocumentRow.sha256, DocumentRow.issuer, DocumentRow.title)
-    if shas is None:
-        queries = [(stored, found)]
-    else:
-        queries = [(stored.where(DocumentLocalityRow.sha256.in_(chunk)), found.where(DocumentRow.sha256.in_(chunk)))
-                   for chunk in chunked(sorted(shas), CHUNK)]  # fmt: skip
+    """sha256 → the locality of a document with catalog rows: as recorded, else its issuer's (or its title's).
+    Of the given documents only, when ``shas`` is given; a document without one is left out (``.get(sha, "")``).
+
+    Only the documents without a recorded locality are read: their rows carry the whole Document, and reading
+    every one of them was most of this map's time."""
+    stored = select(DocumentLocalityRow.sha256, DocumentLocalityRow.locality).where(DocumentLocalityRow.locality != "")
     localities: dict[str, str] = {}
-    for recorded_query, document_query in queries:
-        recorded = {str(sha): str(place) for sha, place in session.execute(recorded_query).all()}
-        # Interned: a server's concepts view holds this map (one entry a document) beside the documents' facts, and
-        # a locality's name is the same string for all its plans.
-        localities.update((intern(sha), intern(recorded.get(sha) or document_locality(issuer, title)))
-                          for sha, issuer, title in session.execute(document_query).all())  # fmt: skip
-    return localities
+    missing: list[str] = []
+    if shas is None:
+        localities.update(session.execute(stored).all())
+        missing = _unrecorded(session)
+    else:
+        for chunk in chunked(sorted(shas), CHUNK):
+            localities.update(session.execute(stored.where(DocumentLocalityRow.sha256.in_(chunk))).all())
+        missing = [sha for sha in shas if sha not in localities]
+    for chunk in chunked(sorted(missing), CHUNK):
+        found = select(DocumentRow.sha256, DocumentRow.issuer, DocumentRow.title).where(DocumentRow.sha256.in_(chunk))
+        localities.update((sha, place) for sha, issuer, title in session.execute(found)
+                          if (place := document_locality(issuer, title)))  # fmt: skip
+    # Interned: a locality's name is the same string for all its plans, and callers hold the map while they read.
+    return {intern(sha): intern(place) for sha, place in localities.items()}
+
+
+def _unrecorded(session: Session) -> list[str]:
+    """The documents with catalog rows and no locality recorded (or an empty one), found by the indexes alone."""
+    recorded = select(DocumentLocalityRow.sha256).where(
+        DocumentLocalityRow.sha256 == DocumentRow.sha256, DocumentLocalityRow.locality != ""
+    )
+    listed = select(CatalogEntryRow.key).where(CatalogEntryRow.document_sha256 == DocumentRow.sha256)
+    return list(session.scalars(select(DocumentRow.sha256).where(~recorded.exists(), listed.exists())))
 
 
 def load_members(
     session: Session, concept_ids: Collection[str] | None = None, *, localities: Mapping[str, str] | None = None
 ) -> list[MemberFact]:
     """The rows of the given concepts (all when None) that belong to a dataset, in concept order.
-    ``localities`` (from ``document_localities``): a reader loading concepts chunk by chunk reads them once."""
-    localities = _localities(session) if localities is None else localities
+    ``localities`` (from ``document_localities``): a reader loading concepts chunk by chunk reads them once;
+    without it, those of the rows' documents are read (of every document when every concept is asked for)."""
     connection = session.connection()  # Core rows: the ORM's per-row work costs seconds at 10^5 rows
     if concept_ids is None:
         queries = [_member_query()]
+        localities = _localities(session) if localities is None else localities
     else:
         wanted = chunked(sorted(concept_ids), CHUNK)
         queries = [_member_query().where(ConceptEntryRow.concept_id.in_(c)) for c in wanted]
-    found: list[MemberFact] = []
-    for query in queries:
-        # Fetched a few thousand rows at a time: iterating a Core result costs a driver call per row.
-        found.extend(_facts(connection.execute(query).partitions(5_000), localities))
-    return found
+    # Fetched a few thousand rows at a time: iterating a Core result costs a driver call per row.
+    rows = [part for query in queries for part in connection.execute(query).partitions(5_000)]
+    if localities is None:  # a few concepts: the localities of their documents only, not of the archive's
+        localities = _localities(session, {row[3] for part in rows for row in part})
+    return list(_facts(rows, localities))
 
 
 def members_by_title(session: Session, *, localities: Mapping[str, str]) -> Iterator[MemberFact]:

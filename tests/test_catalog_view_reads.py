@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 
 from api.catalog_view import CatalogQuery, CatalogView
 from catalog import CatalogStore
@@ -172,14 +173,47 @@ def test_the_concepts_view_keeps_summaries_and_reads_a_concept_from_the_store(da
         with store.snapshot() as session:
             every = read_concepts(session)  # every concept with its facts, as the view held them before
         assert len(every) > 5 and any(c.dataset_count > 1 for c in every)
+        # Localities listing a concept and others of their level that do not, each naming its plans: built again
+        # for each detail, since the view keeps neither the listings nor the documents' localities.
+        assert any(c.not_listed_count for c in every) and any(len(c.coverage) > 0 for c in every)
         held = ConceptsView(CatalogView(store)).current()
         assert not any(hasattr(entry, "detail") for entry in held.entries)
+        assert held._universe._not_listing is None and not hasattr(held, "_localities")
         assert [entry.summary for entry in held.entries] == [summary(c) for c in every]
         assert [held.detail(c.id) for c in every] == every
         assert held.detail("cc-does-not-exist") is None
         assert held.find(ConceptQuery(min_datasets=2)) == [summary(c) for c in every if c.dataset_count >= 2]
         conflicted = [summary(c) for c in every if c.conflicts]
         assert held.find(ConceptQuery(conflicts_only=True)) == conflicted
+
+
+def test_a_concept_read_again_finds_the_plans_whose_locality_is_not_recorded(database: str, tmp_path: Path) -> None:
+    """A store whose documents' localities were never recorded (or recorded empty) falls back on each plan's issuer
+    or title, for the concept detail's documents as for the whole read."""
+    import shutil
+
+    from sqlalchemy import delete, update
+
+    from api.concepts_view import ConceptsView
+    from catalog.concepts_store import document_localities, load_members, read_concepts
+    from catalog.models import DocumentLocalityRow
+
+    copy = tmp_path / "store.db"
+    shutil.copy(database.removeprefix("sqlite:///"), copy)
+    with CatalogStore(f"sqlite:///{copy}") as store:
+        with store.transaction() as session:
+            first = session.scalars(select(DocumentLocalityRow.sha256).order_by(DocumentLocalityRow.sha256)).first()
+            session.execute(update(DocumentLocalityRow).where(DocumentLocalityRow.sha256 == first).values(locality=""))
+            session.execute(delete(DocumentLocalityRow).where(DocumentLocalityRow.sha256 != first))
+        with store.snapshot() as session:
+            every = read_concepts(session)
+            # A few concepts' rows read with their own documents' localities, as with the whole archive's.
+            whole = document_localities(session)
+            for concept in every:
+                assert load_members(session, [concept.id]) == load_members(session, [concept.id], localities=whole)
+        assert any(c.not_listed_count for c in every)
+        held = ConceptsView(CatalogView(store)).current()
+        assert [held.detail(c.id) for c in every] == every
 
 
 def test_flags_read_by_id_are_those_of_the_whole_list(database: str) -> None:
