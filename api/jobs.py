@@ -38,8 +38,6 @@ log = logging.getLogger("danhmuc.api.jobs")
 
 JobStatus = Literal["queued", "running", "succeeded", "failed"]
 ACTIVE = ("queued", "running")
-LEASE_SECONDS = 30.0  # a dead process's job is taken over this long after its last renewal
-RENEW_SECONDS = 10.0
 POLL_SECONDS = 0.5  # how often an idle worker looks for jobs queued by another process
 MAX_ATTEMPTS = 3
 RECONCILE_TIMEOUT_SECONDS = 3600.0  # matching a large catalog takes minutes, not hours
@@ -305,7 +303,8 @@ class JobManager:
                 claimed = session.execute(
                     update(JobRow).where(JobRow.id == job_id, _claimable(now)).values(
                         status="running", stage="starting", progress=0.05, lease_owner=self.owner_id,
-                        lease_expires_at=now + timedelta(seconds=LEASE_SECONDS), attempts=JobRow.attempts + 1,
+                        lease_expires_at=now + timedelta(seconds=self.settings.job_lease_seconds),
+                        attempts=JobRow.attempts + 1,
                         updated_at=now,
                     ).execution_options(synchronize_session=False)
                 )  # fmt: skip
@@ -329,7 +328,7 @@ class JobManager:
             renewed = session.execute(
                 update(JobRow)
                 .where(JobRow.id.in_(held), JobRow.lease_owner == self.owner_id, JobRow.status == "running")
-                .values(lease_expires_at=now + timedelta(seconds=LEASE_SECONDS))
+                .values(lease_expires_at=now + timedelta(seconds=self.settings.job_lease_seconds))
                 .execution_options(synchronize_session=False)
             )
         return int(renewed.rowcount)  # type: ignore[attr-defined]
@@ -339,7 +338,7 @@ class JobManager:
             self._held.discard(job_id)
 
     def _renew_loop(self) -> None:
-        while not self._stopping.wait(RENEW_SECONDS):
+        while not self._stopping.wait(self.settings.job_renew_seconds):
             try:
                 self.renew()
             except Exception:  # noqa: BLE001 - a failed renewal is retried; the lease outlasts two misses

@@ -60,6 +60,9 @@ class Settings(CatalogSettings):  # database_url, data_dir: the catalog layer's
     # A task whose worker vanished (kill -9, host lost) is handed to another worker this long after it
     # was taken; it must exceed the longest task (0 = the processing timeout plus two minutes).
     task_redelivery_seconds: float = Field(default=0.0, ge=0)
+    # A server process holding a job renews its lease every third of this; a job whose process died (kill -9,
+    # host lost) is taken over by another server process this long after the last renewal.
+    job_lease_seconds: float = Field(default=30.0, ge=3.0)
     # The name a Celery worker's leases carry in the jobs table (`danhmuc worker --name` sets it for its
     # processes); empty, the host name.
     worker_name: str = ""
@@ -74,6 +77,11 @@ class Settings(CatalogSettings):  # database_url, data_dir: the catalog layer's
     # swallows the soft time limit's exception. Empty, as in every deployment: nothing happens.
     test_stall_in_c: str = ""
     test_swallow_limit: str = ""
+
+    @property
+    def job_renew_seconds(self) -> float:
+        """How often a held lease is renewed: a lease outlasts two missed renewals."""
+        return self.job_lease_seconds / 3
 
     @model_validator(mode="before")
     @classmethod

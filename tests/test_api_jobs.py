@@ -19,6 +19,7 @@ from pathlib import Path
 import httpx
 import pytest
 from live_server import running_server
+from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
 from api.jobs import MAX_ATTEMPTS, JobManager
@@ -45,9 +46,11 @@ def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
         yield url
 
 
-def _managers(url: str, folder: Path, count: int = 2) -> tuple[list[CatalogStore], list[JobManager]]:
+def _managers(
+    url: str, folder: Path, count: int = 2, **settings_values: object
+) -> tuple[list[CatalogStore], list[JobManager]]:
     """``count`` job managers, each on its own store and engine, like separate server processes."""
-    settings = Settings(database_url=url, data_dir=folder)
+    settings = Settings(database_url=url, data_dir=folder, **settings_values)  # type: ignore[arg-type]
     stores = [CatalogStore(url) for _ in range(count)]
     return stores, [JobManager(store, settings, BlobStore(folder / "blobs")) for store in stores]
 
@@ -117,6 +120,25 @@ def test_a_lapsed_lease_is_taken_over_once_and_a_live_one_never(fresh_url: str, 
     finally:
         for store in stores:
             store.close()
+
+
+def test_the_lease_is_as_long_as_configured_and_renewed_by_a_third_of_it(tmp_path: Path) -> None:
+    stores, (manager,) = _managers(f"sqlite:///{tmp_path}/lease.db", tmp_path, count=1, job_lease_seconds=7)
+    try:
+        assert manager.settings.job_renew_seconds == pytest.approx(7 / 3)
+        job_id = manager.submit_upload(b"KE HOACH", "a.txt", "", "test")[0].id
+        for step in (manager.claim, manager.renew):
+            before = datetime.now(UTC)
+            assert step()
+            with Session(stores[0].engine) as session:
+                row = session.get(JobRow, job_id)
+                assert row is not None and row.lease_expires_at is not None
+                expires = row.lease_expires_at.replace(tzinfo=UTC)
+            assert before + timedelta(seconds=7) <= expires <= datetime.now(UTC) + timedelta(seconds=7)
+    finally:
+        stores[0].close()
+    with pytest.raises(ValidationError, match="job_lease_seconds"):
+        Settings(job_lease_seconds=2)
 
 
 def test_a_process_that_lost_its_lease_cannot_record_a_result(tmp_path: Path) -> None:

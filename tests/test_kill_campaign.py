@@ -113,7 +113,7 @@ def _kill_three_times(database: str, archive: Path, url: str, tmp_path: Path, rn
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) không có / not installed")
 def test_killed_server_job_is_rerun_with_nothing_half_stored(tmp_path: Path) -> None:
     """``danhmuc serve`` killed while its extraction process converts a .doc with LibreOffice: after a
-    restart (and the dead process's lease, 30 s) the job runs again and stores the document once.
+    restart (and the dead process's lease, 10 s here) the job runs again and stores the document once.
     SQLite only: the campaign kills the server on PostgreSQL too."""
     from benchmarks.kill_campaign import server_kill
 

@@ -264,10 +264,12 @@ def _document_json(path: str) -> str:
 def test_documents_with_the_ingest_collections_as_default() -> None:
     """A worker with ``batch_gc`` (rarer collections, inherited objects frozen) extracts what the default gives."""
     paths = [p for suffix in (".txt", ".docx", ".pdf") for p in _files(suffix) if "_scan" not in p.name][:24]
-    expected = [_document_json_default(path) for path in paths]
     context = multiprocessing.get_context("fork")
     with ProcessPoolExecutor(1, mp_context=context, initializer=batch_gc) as pool:
-        assert list(pool.map(_document_json, [str(p) for p in paths])) == expected
+        # Every file handed to the worker first, so that it and this process (the default) read them side by side.
+        found = pool.map(_document_json, [str(p) for p in paths])
+        expected = [_document_json_default(path) for path in paths]
+        assert list(found) == expected
 
 
 def _document_json_default(path: Path) -> str:

@@ -21,7 +21,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from api.cluster.app import settings as cluster_settings
-from api.jobs import LEASE_SECONDS, RENEW_SECONDS, _claimable, queue_reconcile
+from api.jobs import _claimable, queue_reconcile
 from api.jobs import new_job as new_job  # the one job-row constructor, as the tasks and tests have called it
 from catalog.db import IMMEDIATE
 from catalog.models import JobRow
@@ -49,7 +49,8 @@ def claim(engine: Engine, job_id: str, owner: str) -> JobRow | None:
         claimed = session.execute(
             update(JobRow).where(JobRow.id == job_id, _claimable(now)).values(
                 status="running", stage="starting", progress=0.05, lease_owner=owner,
-                lease_expires_at=now + timedelta(seconds=LEASE_SECONDS), attempts=JobRow.attempts + 1,
+                lease_expires_at=now + timedelta(seconds=cluster_settings().job_lease_seconds),
+                attempts=JobRow.attempts + 1,
                 updated_at=now,
             ).execution_options(synchronize_session=False)
         )  # fmt: skip
@@ -167,10 +168,10 @@ class Lease:
         self._thread.join(timeout=5)
 
     def _renew(self) -> None:
-        while not self._stop.wait(RENEW_SECONDS):
+        while not self._stop.wait(cluster_settings().job_renew_seconds):
             try:
                 record(self.engine, self.job_id, self.owner,
-                       lease_expires_at=_now() + timedelta(seconds=LEASE_SECONDS))  # fmt: skip
+                       lease_expires_at=_now() + timedelta(seconds=cluster_settings().job_lease_seconds))  # fmt: skip
             except Exception:  # noqa: BLE001 - retried; the lease outlasts two missed renewals
                 log.exception("could not renew the lease of job %s", self.job_id)
 
