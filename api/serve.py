@@ -8,6 +8,7 @@ API keys are coordinated through the database and the data folder, not through m
 
 from __future__ import annotations
 
+import logging
 import os
 
 from api.settings import Settings
@@ -34,11 +35,22 @@ def settings_environment(settings: Settings) -> dict[str, str]:
     }
 
 
+def warn_about_maintenance(settings: Settings) -> None:
+    """Said once at start, in the log a deployment reads (catalog.db.maintenance_warning)."""
+    from catalog.db import maintenance_warning
+    from catalog.store import CatalogStore
+
+    with CatalogStore(settings.database_url) as store:
+        if warning := maintenance_warning(store.engine):
+            logging.getLogger("danhmuc").warning(warning)
+
+
 def run(settings: Settings, *, log_level: str = "info") -> None:
     import uvicorn
 
     os.environ.update(settings_environment(settings))
     settings.data_dir.mkdir(parents=True, exist_ok=True)
+    warn_about_maintenance(settings)
     uvicorn.run(
         "api.app:create_app", factory=True, host=settings.host, port=settings.port, workers=settings.workers,
         log_level=log_level, access_log=False,  # an access line per request costs more than a cached page

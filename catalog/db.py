@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError
 from sqlalchemy.orm import Session, sessionmaker
@@ -63,3 +63,16 @@ def _sqlite_engine(url: str, **options: Any) -> Engine:
 
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False, future=True)
+
+
+def maintenance_warning(engine: Engine) -> str | None:
+    """Why a PostgreSQL store will slow down as it grows, when it will: autovacuum off. Its statistics then stay
+    those of the empty tables and no page is marked all-visible: at 10,000 documents an add-10 reconciliation took
+    24 s instead of 8.4, and ``GET /v1/catalog/{id}`` p99 133 ms instead of 57 (docs/benchmarks.md, session 24)."""
+    if engine.dialect.name != "postgresql":
+        return None
+    with engine.connect() as connection:
+        if str(connection.execute(text("SHOW autovacuum")).scalar_one()).lower() != "off":
+            return None
+    return ("PostgreSQL đang tắt autovacuum: hãy bật lại, hoặc chạy VACUUM ANALYZE sau mỗi đợt nạp lớn / "
+            "PostgreSQL runs with autovacuum off: turn it on, or run VACUUM ANALYZE after every large load")

@@ -289,3 +289,20 @@ def test_database_errors_say_what_to_do() -> None:
     assert "DATABASE_URL" in message and "127.0.0.1:1" in message and "secret" not in message
     with pytest.raises(DatabaseUrlError):
         CatalogStore("not a url at all")
+
+
+def test_a_postgresql_store_without_autovacuum_is_said_at_start(store: CatalogStore) -> None:
+    """`danhmuc serve` and `danhmuc worker` log it: without autovacuum PostgreSQL plans on the statistics of empty
+    tables, and an add-10 at 10,000 documents took 24 s instead of 8.4 (docs/benchmarks.md, session 24)."""
+    from sqlalchemy import text
+
+    from catalog.db import maintenance_warning
+
+    warning = maintenance_warning(store.engine)
+    if store.engine.dialect.name != "postgresql":
+        assert warning is None
+        return
+    with store.engine.connect() as connection:
+        off = connection.execute(text("SHOW autovacuum")).scalar_one() == "off"
+    assert (warning is not None) == off
+    assert warning is None or ("autovacuum" in warning and "VACUUM ANALYZE" in warning and " / " in warning)

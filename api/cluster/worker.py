@@ -17,10 +17,12 @@ def run_worker(settings: Settings, *, concurrency: int | None = None, name: str 
             "Chưa cấu hình hàng đợi: đặt DANHMUC_BROKER_URL (ví dụ redis://127.0.0.1:6379/0).",
             "No queue configured: set DANHMUC_BROKER_URL (for example redis://127.0.0.1:6379/0).",
         )
+    from api.serve import warn_about_maintenance
     from catalog.store import CatalogStore
 
     with CatalogStore(settings.database_url):
         pass  # the schema is brought to head once here, not raced by every worker process
+    warn_about_maintenance(settings)
     worker_name = name or f"danhmuc-{os.getpid()}"
     # Leases name the worker: the forked processes inherit the configured settings, and the variable
     # carries the name to a process that reads its settings afresh.
