@@ -68,7 +68,8 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 def maintenance_warning(engine: Engine) -> str | None:
     """Why a PostgreSQL store will slow down as it grows, when it will: autovacuum off. Its statistics then stay
     those of the empty tables and no page is marked all-visible: at 10,000 documents an add-10 reconciliation took
-    24 s instead of 8.4, and ``GET /v1/catalog/{id}`` p99 133 ms instead of 57 (docs/benchmarks.md, session 24)."""
+    12–15 s instead of 8.4–9.7, and ``GET /v1/catalog/{id}`` p99 133 ms instead of 57 (docs/benchmarks.md,
+    session 24)."""
     if engine.dialect.name != "postgresql":
         return None
     with engine.connect() as connection:

@@ -19,7 +19,7 @@ import pytest
 from hypothesis import settings
 
 from catalog.store import CatalogStore
-from catalog.testing import postgres_unreachable_reason, temporary_store
+from catalog.testing import postgres_schema_url, postgres_unreachable_reason, temporary_store
 
 SLOW_MODULES = frozenset({
     "test_identity_incremental.py",
@@ -88,3 +88,16 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[CatalogSto
         pytest.skip(reason)
     with temporary_store(request.param, tmp_path) as opened:
         yield opened
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """The URL of a fresh, empty database on each backend (a PostgreSQL schema of its own), for a test that opens
+    the store itself or hands the URL to a process."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path}/store.db"
+        return
+    if reason := postgres_unreachable_reason():
+        pytest.skip(reason)
+    with postgres_schema_url() as url:
+        yield url

@@ -7,31 +7,16 @@ is stored and reconciled in both, and they must still agree (the copied integer 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
-
-import pytest
 
 from benchmarks.copy_store import copy_store
 from benchmarks.kill_campaign import canonical_dump
 from catalog.store import CatalogStore
-from catalog.testing import postgres_schema_url, postgres_unreachable_reason
 from danhmuc.pipeline import process_file
 
 DOCS = Path(__file__).resolve().parents[1] / "corpus" / "docs"
 FIRST = ["bac_ninh_ke_hoach_2026.txt", "dong_cuu_ke_hoach_2026.txt", "ha_tinh_qd_1402_danh_muc_csdl.txt"]
 LATER = "hung_yen_ke_hoach_du_lieu_mo.txt"
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def target(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/copy.db"
-        return
-    if reason := postgres_unreachable_reason():
-        pytest.skip(reason)
-    with postgres_schema_url() as url:
-        yield url
 
 
 def _add(url: str, name: str) -> None:
@@ -40,7 +25,8 @@ def _add(url: str, name: str) -> None:
         store.reconcile()
 
 
-def test_a_copied_store_is_the_same_store_and_goes_on_alike(target: str, tmp_path: Path) -> None:
+def test_a_copied_store_is_the_same_store_and_goes_on_alike(store_url: str, tmp_path: Path) -> None:
+    target = store_url
     source = f"sqlite:///{tmp_path}/source.db"
     with CatalogStore(source) as store:
         for name in FIRST:

@@ -293,7 +293,7 @@ def test_database_errors_say_what_to_do() -> None:
 
 def test_a_postgresql_store_without_autovacuum_is_said_at_start(store: CatalogStore) -> None:
     """`danhmuc serve` and `danhmuc worker` log it: without autovacuum PostgreSQL plans on the statistics of empty
-    tables, and an add-10 at 10,000 documents took 24 s instead of 8.4 (docs/benchmarks.md, session 24)."""
+    tables, and an add-10 at 10,000 documents took 12–15 s instead of 8.4–9.7 (docs/benchmarks.md, session 24)."""
     from sqlalchemy import text
 
     from catalog.db import maintenance_warning
