@@ -220,9 +220,9 @@ def _publishers(members: Sequence[MemberFact]) -> list[Publisher]:
 class Universe:
     """The catalog's documents grouped once by locality and by (level, province), for every concept.
 
-    A locality's listing of plans is built when a coverage asks for it. ``share_listings`` keeps each not-listing
-    locality's listing for the next concept (a report builds every concept's coverage); a server, which builds one
-    concept's at a time, does not, so that it holds a small record per document, not its listing as well."""
+    A locality's listing of plans is built when a coverage asks for it. ``share_listings`` keeps each locality's
+    references and not-listing listing for the next concept (a report builds every concept's coverage); a server,
+    which builds one concept's at a time, does not, so that it holds a small record per document, not those too."""
 
     def __init__(self, documents: Iterable[DocumentFact], *, share_listings: bool = True) -> None:
         self.plans: dict[str, list[DocumentFact]] = defaultdict(list)
@@ -233,16 +233,23 @@ class Universe:
         for place in sorted(self.plans):
             self.places[level_and_province(place)].append(place)
         self._not_listing: dict[str, LocalityListing] | None = {} if share_listings else None
+        self._refs: dict[str, list[DocumentRef]] | None = {} if share_listings else None
 
     def localities(self) -> dict[str, str]:
         """sha256 → locality of the documents with one: a concept's rows are read with it (``load_members``)."""
         return {d.id: place for place, plans in self.plans.items() for d in plans}
 
     def refs(self, place: str) -> list[DocumentRef]:
-        return [
-            DocumentRef.model_construct(id=d.id, source=d.source, title=d.title, number=d.number)
-            for d in self.plans.get(place, ())
-        ]
+        """The plans of a locality as a listing names them (built once a locality when listings are shared)."""
+        found = None if self._refs is None else self._refs.get(place)
+        if found is None:
+            found = [
+                DocumentRef.model_construct(id=d.id, source=d.source, title=d.title, number=d.number)
+                for d in self.plans.get(place, ())
+            ]
+            if self._refs is not None:
+                self._refs[place] = found
+        return list(found)
 
     def not_listing(self, place: str) -> LocalityListing:
         """A locality whose plans do not list the concept: the same for every concept (each concept lists most of
