@@ -30,20 +30,13 @@ from catalog.blobs import BlobStore
 from catalog.ingest import ingest_directory
 from catalog.models import JobRow
 from catalog.store import CatalogStore
-from catalog.testing import postgres_schema_url, postgres_unreachable_reason
 
 DOCS = Path(__file__).resolve().parent.parent / "corpus" / "docs"
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def fresh_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/jobs.db"
-        return
-    if reason := postgres_unreachable_reason():
-        pytest.skip(reason)
-    with postgres_schema_url() as url:
-        yield url
+@pytest.fixture
+def fresh_url(store_url: str) -> str:
+    return store_url  # a fresh database on each backend (conftest.py)
 
 
 def _managers(

@@ -12,7 +12,6 @@ from __future__ import annotations
 import multiprocessing
 import statistics
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -21,22 +20,15 @@ from live_server import catalog_text, running_server, time_reads, wait_for_job
 
 from api.keys import Role, create_key
 from catalog.store import CatalogStore
-from catalog.testing import postgres_schema_url, postgres_unreachable_reason
 
 READ_P99_LIMIT = 0.200  # seconds
 READ_MAX_LIMIT = 1.0
 PATHS = ("/health", "/v1/catalog?limit=20")
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/stability.db"
-        return
-    if reason := postgres_unreachable_reason():
-        pytest.skip(reason)
-    with postgres_schema_url() as url:
-        yield url
+@pytest.fixture
+def database_url(store_url: str) -> str:
+    return store_url  # a fresh database on each backend (conftest.py)
 
 
 def _key(url: str, role: Role) -> str:

@@ -10,7 +10,6 @@ by opening it, and checked row by row and against the models.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -46,23 +45,15 @@ from catalog.db import make_engine
 from catalog.migrate import alembic_config, current_revision, head_revision
 from catalog.models import ApiKeyRow, Base, DecisionRow, JobRow, UtcDateTime
 from catalog.store import CatalogStore
-from catalog.testing import postgres_schema_url, postgres_unreachable_reason
 
-BACKENDS = ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)]
 WHEN = datetime(2026, 11, 30, 8, 15, tzinfo=UTC)
 SECRET = "bi-mat-cua-khoa-cu"
 OLD_KEY = f"dm_0123456789ab_{SECRET}"
 
 
-@pytest.fixture(params=BACKENDS)
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path}/old.db"
-        return
-    if reason := postgres_unreachable_reason():
-        pytest.skip(reason)
-    with postgres_schema_url() as schema_url:
-        yield schema_url
+@pytest.fixture
+def url(store_url: str) -> str:
+    return store_url  # a fresh database on each backend (conftest.py)
 
 
 # ---- the previous code path, verbatim in substance --------------------------------------------
