@@ -10,8 +10,12 @@ from __future__ import annotations
 
 import logging
 import os
+from typing import TYPE_CHECKING
 
 from api.settings import Settings
+
+if TYPE_CHECKING:
+    from sqlalchemy import Engine
 
 
 def settings_environment(settings: Settings) -> dict[str, str]:
@@ -35,14 +39,12 @@ def settings_environment(settings: Settings) -> dict[str, str]:
     }
 
 
-def warn_about_maintenance(settings: Settings) -> None:
+def warn_about_maintenance(engine: Engine) -> None:
     """Said once at start, in the log a deployment reads (catalog.db.maintenance_warning)."""
     from catalog.db import maintenance_warning
-    from catalog.store import CatalogStore
 
-    with CatalogStore(settings.database_url) as store:
-        if warning := maintenance_warning(store.engine):
-            logging.getLogger("danhmuc").warning(warning)
+    if warning := maintenance_warning(engine):
+        logging.getLogger("danhmuc").warning(warning)
 
 
 def run(settings: Settings, *, log_level: str = "info") -> None:
@@ -50,7 +52,10 @@ def run(settings: Settings, *, log_level: str = "info") -> None:
 
     os.environ.update(settings_environment(settings))
     settings.data_dir.mkdir(parents=True, exist_ok=True)
-    warn_about_maintenance(settings)
+    from catalog.store import CatalogStore
+
+    with CatalogStore(settings.database_url) as store:  # the schema at head, before the server processes start
+        warn_about_maintenance(store.engine)
     uvicorn.run(
         "api.app:create_app", factory=True, host=settings.host, port=settings.port, workers=settings.workers,
         log_level=log_level, access_log=False,  # an access line per request costs more than a cached page

@@ -280,20 +280,19 @@ def load_members(
     session: Session, concept_ids: Collection[str] | None = None, *, localities: Mapping[str, str] | None = None
 ) -> list[MemberFact]:
     """The rows of the given concepts (all when None) that belong to a dataset, in concept order.
-    ``localities`` (from ``document_localities``): a reader loading concepts chunk by chunk reads them once;
-    without it, those of the rows' documents are read (of every document when every concept is asked for)."""
+    ``localities`` (from ``document_localities``): a reader loading concepts chunk by chunk reads them once."""
+    localities = _localities(session) if localities is None else localities
     connection = session.connection()  # Core rows: the ORM's per-row work costs seconds at 10^5 rows
     if concept_ids is None:
         queries = [_member_query()]
-        localities = _localities(session) if localities is None else localities
     else:
         wanted = chunked(sorted(concept_ids), CHUNK)
         queries = [_member_query().where(ConceptEntryRow.concept_id.in_(c)) for c in wanted]
-    # Fetched a few thousand rows at a time: iterating a Core result costs a driver call per row.
-    rows = [part for query in queries for part in connection.execute(query).partitions(5_000)]
-    if localities is None:  # a few concepts: the localities of their documents only, not of the archive's
-        localities = _localities(session, {row[3] for part in rows for row in part})
-    return list(_facts(rows, localities))
+    found: list[MemberFact] = []
+    for query in queries:
+        # Fetched a few thousand rows at a time: iterating a Core result costs a driver call per row.
+        found.extend(_facts(connection.execute(query).partitions(5_000), localities))
+    return found
 
 
 def members_by_title(session: Session, *, localities: Mapping[str, str]) -> Iterator[MemberFact]:

@@ -20,9 +20,8 @@ def run_worker(settings: Settings, *, concurrency: int | None = None, name: str 
     from api.serve import warn_about_maintenance
     from catalog.store import CatalogStore
 
-    with CatalogStore(settings.database_url):
-        pass  # the schema is brought to head once here, not raced by every worker process
-    warn_about_maintenance(settings)
+    with CatalogStore(settings.database_url) as store:  # the schema at head once here, not raced by every process
+        warn_about_maintenance(store.engine)
     worker_name = name or f"danhmuc-{os.getpid()}"
     # Leases name the worker: the forked processes inherit the configured settings, and the variable
     # carries the name to a process that reads its settings afresh.
